@@ -1,0 +1,410 @@
+/*
+ * halo/plugin.h -- the binary contract between the Halo kernel and its plugins.
+ *
+ * This C header is the whole contract. A plugin library exports exactly one
+ * symbol, halo_plugin_entry(), which returns the descriptors of the plugins it
+ * contains. Everything else crosses through two function tables: the plugin's
+ * per-kind vtable (kernel -> plugin) and the host API (plugin -> kernel).
+ *
+ * Stability rules (ABI major HALO_ABI_MAJOR):
+ *   - Every struct that crosses starts with `struct_size`. Fields and
+ *     functions are only ever appended; HALO_ABI_MINOR is bumped when they are.
+ *   - The host reads only the descriptor/vtable fields the plugin's
+ *     struct_size covers; a plugin calls only host functions the host table's
+ *     struct_size covers (use HALO_HOST_HAS).
+ *   - A plugin loads when its abi_major equals the host's and its abi_minor is
+ *     not newer than the host's.
+ *   - The first fields of halo_plugin_descriptor (struct_size, abi_major,
+ *     abi_minor, magic) never move, so a host of any version can read them
+ *     and refuse a plugin precisely.
+ *
+ * Memory: whoever allocates frees. Pointers a plugin hands the host (names,
+ * cursors, messages) stay valid until the next call on that instance (static
+ * strings forever). Pointers the host hands a plugin (batches, values, option
+ * strings) are valid only for the duration of the call that received them,
+ * unless documented otherwise.
+ *
+ * Errors: callbacks return a halo_status; the message goes to the host through
+ * host->set_error() before returning. Nothing may unwind across this boundary:
+ * no C++ exception, no longjmp. No C++ or STL type crosses it.
+ *
+ * Threading: an instance is called from one thread at a time unless its
+ * descriptor sets HALO_CAP_THREAD_SAFE. Host API functions may be called from
+ * the thread that is currently inside a callback of that instance; log and
+ * metric functions may be called from any thread.
+ */
+#ifndef HALO_PLUGIN_H
+#define HALO_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HALO_ABI_MAJOR 1
+#define HALO_ABI_MINOR 0
+
+/* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
+#define HALO_MAGIC 0x4F4C4148u
+/* Written natively; reads 0x0102 on the builder's byte order. */
+#define HALO_BYTE_ORDER_MARK 0x0102u
+
+#define HALO_ENTRY_SYMBOL "halo_plugin_entry"
+
+#if defined(_WIN32)
+#define HALO_EXPORT __declspec(dllexport)
+#else
+#define HALO_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Status codes                                                              */
+/* ------------------------------------------------------------------------ */
+
+typedef enum halo_status {
+  HALO_OK = 0,
+  HALO_RETRY = 1, /* transient: the kernel backs off and calls again */
+  HALO_ERROR = 2, /* this batch failed: the kernel dead-letters it */
+  HALO_FATAL = 3  /* this instance cannot go on: the run stops */
+} halo_status;
+
+typedef enum halo_plugin_kind {
+  HALO_KIND_SOURCE = 1,
+  HALO_KIND_RESOLVER = 2,
+  HALO_KIND_FEATURE = 3,
+  HALO_KIND_DESTINATION = 4
+} halo_plugin_kind;
+
+/* Capability flags (halo_plugin_descriptor.capabilities). */
+#define HALO_CAP_THREAD_SAFE (1u << 0)   /* instance may be called concurrently */
+#define HALO_CAP_CHECKPOINT (1u << 1)    /* source keeps a resumable cursor */
+#define HALO_CAP_ERASURE (1u << 2)       /* supports privacy erasure */
+#define HALO_CAP_SCHEMA_DISCOVERY (1u << 3)
+
+typedef enum halo_log_level {
+  HALO_LOG_DEBUG = 0,
+  HALO_LOG_INFO = 1,
+  HALO_LOG_WARN = 2,
+  HALO_LOG_ERROR = 3
+} halo_log_level;
+
+/* Dead-letter reason codes a source may report for records it cannot read. */
+typedef enum halo_reason {
+  HALO_REASON_MALFORMED = 1,    /* not parseable in the source's format */
+  HALO_REASON_BAD_ENCODING = 2, /* invalid UTF-8 or undecodable bytes */
+  HALO_REASON_WRONG_SHAPE = 3,  /* e.g. CSV row with the wrong column count */
+  HALO_REASON_TOO_LARGE = 4,    /* record exceeds a size limit */
+  HALO_REASON_UNREADABLE = 5,   /* I/O error on the underlying file/stream */
+  HALO_REASON_INVALID = 6       /* parsed but semantically invalid */
+} halo_reason;
+
+/* ------------------------------------------------------------------------ */
+/* Opaque handles (all owned by the host)                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef struct halo_context halo_context;     /* one per plugin instance */
+typedef struct halo_sink halo_sink;           /* source output for one batch */
+typedef struct halo_batch halo_batch;         /* read-only normalized events */
+typedef struct halo_resolution halo_resolution; /* resolver output */
+typedef struct halo_state_writer halo_state_writer;
+typedef struct halo_feature_writer halo_feature_writer;
+typedef struct halo_profile_batch halo_profile_batch;
+
+/* Opaque plugin instance, owned by the plugin (created by create(), freed by
+ * destroy()). */
+typedef struct halo_instance halo_instance;
+
+/* ------------------------------------------------------------------------ */
+/* Values                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef enum halo_value_kind {
+  HALO_VALUE_NULL = 0,
+  HALO_VALUE_BOOL = 1,
+  HALO_VALUE_NUMBER = 2,
+  HALO_VALUE_STRING = 3
+} halo_value_kind;
+
+/* A scalar read from an event. For numbers, `str`/`len` hold the literal's
+ * exact decimal text (so money can be summed exactly) and `number` its
+ * double value. Strings are UTF-8, not NUL-terminated. */
+typedef struct halo_value {
+  uint32_t kind; /* halo_value_kind */
+  int32_t boolean;
+  double number;
+  const char *str;
+  size_t len;
+} halo_value;
+
+/* Event types of the normalized model (DESIGN §2). */
+typedef enum halo_event_type {
+  HALO_EVENT_IDENTIFY = 1,
+  HALO_EVENT_TRACK = 2,
+  HALO_EVENT_PAGE = 3,
+  HALO_EVENT_SCREEN = 4,
+  HALO_EVENT_GROUP = 5,
+  HALO_EVENT_ALIAS = 6
+} halo_event_type;
+
+/* ------------------------------------------------------------------------ */
+/* Declared options                                                          */
+/* ------------------------------------------------------------------------ */
+
+typedef enum halo_option_type {
+  HALO_OPT_STRING = 1,
+  HALO_OPT_INT = 2,
+  HALO_OPT_FLOAT = 3,
+  HALO_OPT_BOOL = 4,
+  HALO_OPT_STRING_LIST = 5,
+  HALO_OPT_MAP = 6, /* nested mapping, read with the path accessors */
+  HALO_OPT_LIST = 7 /* list of mappings/scalars, read with path accessors */
+} halo_option_type;
+
+/* One row of a plugin's option table. The kernel validates YAML against it
+ * (unknown keys, types, required), prints it for `halo plugins --describe`,
+ * and redacts values of secret options in every log and error. */
+typedef struct halo_option_decl {
+  uint32_t struct_size;
+  uint32_t type;           /* halo_option_type */
+  const char *name;        /* top-level key under `config:` */
+  const char *default_value; /* text form, or NULL for none */
+  int32_t required;
+  int32_t secret;
+  const char *description; /* one sentence */
+} halo_option_decl;
+
+/* ------------------------------------------------------------------------ */
+/* Host API: kernel functions a plugin may call                              */
+/* ------------------------------------------------------------------------ */
+
+typedef struct halo_host_api {
+  uint32_t struct_size;
+  uint16_t abi_major;
+  uint16_t abi_minor;
+
+  /* --- diagnostics (any thread) --- */
+  void (*log)(halo_context *ctx, int32_t level, const char *message);
+  /* Sets the message that explains the status the current callback returns.
+   * Copied by the host. */
+  void (*set_error)(halo_context *ctx, const char *message);
+  void (*metric_add)(halo_context *ctx, const char *name, double delta);
+  int64_t (*now_ms)(halo_context *ctx); /* wall clock, UTC milliseconds */
+  int32_t (*cancelled)(halo_context *ctx); /* 1 when the run is stopping */
+
+  /* --- options (during create() only) ---
+   * Paths are dotted keys with [index] for lists, relative to `config:`,
+   * e.g. "columns.email" or "aggregates[2].event". Returned strings stay
+   * valid for the lifetime of the instance. Functions return 1 when the
+   * value exists and has the requested type, else 0. */
+  int32_t (*opt_string)(halo_context *ctx, const char *path, const char **out, size_t *len);
+  int32_t (*opt_int)(halo_context *ctx, const char *path, int64_t *out);
+  int32_t (*opt_float)(halo_context *ctx, const char *path, double *out);
+  int32_t (*opt_bool)(halo_context *ctx, const char *path, int32_t *out);
+  /* Number of entries of a list or map at path; -1 when absent or scalar. */
+  int32_t (*opt_size)(halo_context *ctx, const char *path);
+  /* Key of the i-th entry of the map at path (document order). */
+  int32_t (*opt_key)(halo_context *ctx, const char *path, int32_t index, const char **out);
+  /* Reports a configuration error at `path`; the kernel prints it with the
+   * YAML file:line:col of that path. create() should then return HALO_FATAL. */
+  void (*config_error)(halo_context *ctx, const char *path, const char *message);
+  /* Directory the pipeline file lives in, to resolve relative paths. */
+  const char *(*base_dir)(halo_context *ctx);
+
+  /* --- sources --- */
+  /* Appends one raw record: a JSON object in the Segment-spec event shape
+   * (DESIGN §2). `position` (e.g. a line number) is reported with dead
+   * letters together with the current origin. The host copies the bytes. */
+  void (*sink_add_record)(halo_sink *sink, const char *data, size_t len, uint64_t position);
+  /* Reports a record the source could not turn into JSON; it goes to the
+   * dead-letter store (stage "parse") with the original bytes. */
+  void (*sink_add_error)(halo_sink *sink, int32_t reason, const char *message,
+                         const char *data, size_t len, uint64_t position);
+  /* Names where the following records come from (a file path, a URL path);
+   * copied. */
+  void (*sink_set_origin)(halo_sink *sink, const char *origin);
+  /* Declares that the source has no more data (batch sources). */
+  void (*sink_end_of_data)(halo_sink *sink);
+
+  /* --- normalized events (resolvers, feature builders) --- */
+  size_t (*batch_size)(const halo_batch *batch);
+  int32_t (*event_type)(const halo_batch *batch, size_t i); /* halo_event_type */
+  /* Event name for track events, page/screen name otherwise (may be empty). */
+  void (*event_name)(const halo_batch *batch, size_t i, const char **out, size_t *len);
+  void (*event_message_id)(const halo_batch *batch, size_t i, const char **out, size_t *len);
+  void (*event_source)(const halo_batch *batch, size_t i, const char **out, size_t *len);
+  int64_t (*event_timestamp_ms)(const halo_batch *batch, size_t i);
+  /* Position of the event in the store's event log: strictly increasing,
+   * identical in a rebuild. Use it to break timestamp ties. */
+  uint64_t (*event_sequence)(const halo_batch *batch, size_t i);
+  /* Normalized identifiers (type, value) found on the event. */
+  size_t (*event_identifier_count)(const halo_batch *batch, size_t i);
+  void (*event_identifier)(const halo_batch *batch, size_t i, size_t k, const char **type,
+                           size_t *type_len, const char **value, size_t *value_len);
+  /* Scalar at a dotted path ("properties.revenue", "context.traits.plan",
+   * "properties.products.0.price"); returns 1 when present. */
+  int32_t (*event_field)(const halo_batch *batch, size_t i, const char *path, halo_value *out);
+  /* All scalar leaves of the event in document order: k < event_field_count. */
+  size_t (*event_field_count)(const halo_batch *batch, size_t i);
+  void (*event_field_at)(const halo_batch *batch, size_t i, size_t k, const char **path,
+                         size_t *path_len, halo_value *out);
+
+  /* --- resolver output --- */
+  /* Allocates a new profile id (never 0, never reused, identical in a
+   * rebuild when called in the same order). */
+  uint64_t (*resolve_new_profile)(halo_resolution *out);
+  /* Event i belongs to profile_id. Every event must be assigned exactly
+   * once; an event left unassigned is dead-lettered (stage "resolve"). */
+  void (*resolve_assign)(halo_resolution *out, size_t i, uint64_t profile_id);
+  /* Identifier (type, value) now belongs to profile_id. */
+  void (*resolve_link)(halo_resolution *out, const char *type, size_t type_len,
+                       const char *value, size_t value_len, uint64_t profile_id);
+  /* Profile `from` merged into `into`; `from` no longer exists. */
+  void (*resolve_merge)(halo_resolution *out, uint64_t from, uint64_t into, size_t event_index);
+  /* A link the rules refused (e.g. per-profile limit); recorded for review. */
+  void (*resolve_conflict)(halo_resolution *out, size_t event_index, const char *type,
+                           size_t type_len, const char *value, size_t value_len,
+                           uint64_t profile_id, const char *reason);
+
+  /* --- feature builder output --- */
+  void (*state_write)(halo_state_writer *w, uint64_t profile_id, const void *data, size_t len);
+  void (*feature_number)(halo_feature_writer *w, const char *name, const halo_value *number);
+  void (*feature_string)(halo_feature_writer *w, const char *name, const char *value,
+                         size_t len);
+  void (*feature_bool)(halo_feature_writer *w, const char *name, int32_t value);
+  void (*feature_null)(halo_feature_writer *w, const char *name);
+
+  /* --- destinations --- */
+  size_t (*profiles_size)(const halo_profile_batch *batch);
+  /* One profile in the export format of DESIGN §5 (a JSON object, no
+   * trailing newline). */
+  void (*profile_json)(const halo_profile_batch *batch, size_t i, const char **out,
+                       size_t *len);
+  uint64_t (*profile_id)(const halo_profile_batch *batch, size_t i);
+} halo_host_api;
+
+/* True when the host table provides function `fn` (an older host may not). */
+#define HALO_HOST_HAS(host, fn)                                                              \
+  ((host) != NULL && (host)->struct_size >= offsetof(halo_host_api, fn) + sizeof((host)->fn) && \
+   (host)->fn != NULL)
+
+/* ------------------------------------------------------------------------ */
+/* Per-kind vtables (plugin functions the kernel calls)                      */
+/* ------------------------------------------------------------------------ */
+
+/* Common lifecycle, first in every vtable:
+ *   create(host, ctx, &inst): read options through host->opt_*; allocate the
+ *     instance. On failure set_error/config_error and return HALO_FATAL.
+ *   start(inst): open files, connections. May be NULL.
+ *   stop(inst): flush and close; called once after the last batch. May be NULL.
+ *   destroy(inst): free everything; called exactly once, even after errors. */
+#define HALO_LIFECYCLE_FIELDS                                                              \
+  uint32_t struct_size;                                                                    \
+  halo_status (*create)(const halo_host_api *host, halo_context *ctx, halo_instance **out); \
+  halo_status (*start)(halo_instance *inst);                                               \
+  halo_status (*stop)(halo_instance *inst);                                                \
+  void (*destroy)(halo_instance *inst)
+
+typedef struct halo_source_vtable {
+  HALO_LIFECYCLE_FIELDS;
+  /* Called before start() with the cursor last committed for this source
+   * name (never called on a first run). */
+  halo_status (*restore_cursor)(halo_instance *inst, const char *data, size_t len);
+  /* Produces up to max_records records into sink. Calls sink_end_of_data
+   * when exhausted; a streaming source may return HALO_OK with no records. */
+  halo_status (*next_batch)(halo_instance *inst, halo_sink *sink, uint32_t max_records);
+  /* The cursor describing the position after the last batch returned.
+   * The kernel commits it atomically with that batch. */
+  halo_status (*cursor)(halo_instance *inst, const char **data, size_t *len);
+  /* Told that everything up to the last cursor is durably stored (e.g. to
+   * ack messages). May be NULL. */
+  void (*committed)(halo_instance *inst);
+} halo_source_vtable;
+
+/* Rows used to restore a resolver from the store. */
+typedef struct halo_identity_link {
+  const char *type;
+  size_t type_len;
+  const char *value;
+  size_t value_len;
+  uint64_t profile_id;
+} halo_identity_link;
+
+typedef struct halo_resolver_vtable {
+  HALO_LIFECYCLE_FIELDS;
+  /* Called (possibly several times) before the first resolve() with every
+   * identifier -> profile link persisted so far. */
+  halo_status (*restore)(halo_instance *inst, const halo_identity_link *links, size_t n);
+  /* Assigns every event of the batch to a profile, in batch order. */
+  halo_status (*resolve)(halo_instance *inst, const halo_batch *batch, halo_resolution *out);
+} halo_resolver_vtable;
+
+typedef struct halo_state_row {
+  uint64_t profile_id;
+  const void *data;
+  size_t len;
+} halo_state_row;
+
+typedef struct halo_feature_vtable {
+  HALO_LIFECYCLE_FIELDS;
+  /* Feeds back state previously written with state_write. */
+  halo_status (*restore)(halo_instance *inst, const halo_state_row *rows, size_t n);
+  /* profile_ids[i] is the profile of event i (never 0). */
+  halo_status (*update)(halo_instance *inst, const halo_batch *batch,
+                        const uint64_t *profile_ids);
+  /* Folds the state of `from` into `into` and forgets `from`. */
+  halo_status (*merge)(halo_instance *inst, uint64_t from, uint64_t into);
+  /* Writes the state of every profile changed since the last call, then
+   * considers them clean. Called inside the store's commit. */
+  halo_status (*save_dirty)(halo_instance *inst, halo_state_writer *w);
+  /* Writes the feature values of one profile as of `as_of_ms`. */
+  halo_status (*emit)(halo_instance *inst, uint64_t profile_id, int64_t as_of_ms,
+                      halo_feature_writer *w);
+} halo_feature_vtable;
+
+typedef struct halo_destination_vtable {
+  HALO_LIFECYCLE_FIELDS;
+  halo_status (*write_profiles)(halo_instance *inst, const halo_profile_batch *batch);
+} halo_destination_vtable;
+
+/* ------------------------------------------------------------------------ */
+/* Descriptor and entry point                                                */
+/* ------------------------------------------------------------------------ */
+
+/* Build facts compared before anything else is touched. */
+typedef struct halo_magic_block {
+  uint32_t magic;        /* HALO_MAGIC */
+  uint16_t pointer_size; /* sizeof(void *) */
+  uint16_t byte_order;   /* HALO_BYTE_ORDER_MARK */
+} halo_magic_block;
+
+#define HALO_MAGIC_INIT {HALO_MAGIC, (uint16_t)sizeof(void *), (uint16_t)HALO_BYTE_ORDER_MARK}
+
+typedef struct halo_plugin_descriptor {
+  /* These four fields never move. */
+  uint32_t struct_size;
+  uint16_t abi_major;
+  uint16_t abi_minor;
+  halo_magic_block magic;
+
+  const char *name;        /* unique plugin name, e.g. "file-jsonl" */
+  const char *version;     /* plugin's own semantic version */
+  const char *description; /* one line */
+  uint32_t kind;           /* halo_plugin_kind */
+  uint32_t capabilities;   /* HALO_CAP_* */
+  const halo_option_decl *options;
+  uint32_t option_count;
+  /* Points to the vtable of `kind`; each starts with struct_size. */
+  const void *vtable;
+} halo_plugin_descriptor;
+
+/* The one exported symbol. Returns an array of *count descriptors with
+ * static storage duration. Must not fail or allocate. */
+typedef const halo_plugin_descriptor *const *(*halo_plugin_entry_fn)(uint32_t *count);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* HALO_PLUGIN_H */

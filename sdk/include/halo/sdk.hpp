@@ -1,0 +1,583 @@
+// halo/sdk.hpp -- header-only C++17 layer over the C ABI in halo/plugin.h.
+//
+// A plugin author derives from halo::Source, halo::Resolver,
+// halo::FeatureBuilder or halo::Destination, gives the class a constructor
+// taking halo::Host, and lists the classes once with HALO_PLUGIN_LIBRARY:
+//
+//   class MySource : public halo::Source { ... };
+//   HALO_PLUGIN_LIBRARY(halo::describe_source<MySource>("my-source", "1.0.0",
+//                       "Reads my files", kMyOptions, HALO_CAP_CHECKPOINT))
+//
+// Errors: throw halo::Error (or any std::exception) from any member; the
+// adapter catches everything at the boundary, hands the message to the host
+// and returns the status (HALO_ERROR for plain exceptions; HALO_FATAL from
+// the constructor). halo::ConfigError reports a config path so the kernel can
+// print the YAML line. Nothing here is ever seen by the kernel: only the C
+// structs of plugin.h cross.
+//
+// Threading and lifetimes are those of plugin.h: one thread at a time per
+// instance; views handed to a member are valid only during that call.
+#ifndef HALO_SDK_HPP
+#define HALO_SDK_HPP
+
+#include <halo/plugin.h>
+
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace halo {
+
+// An error a plugin member throws; `status` is what the kernel receives.
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string &message, halo_status status = HALO_ERROR)
+      : std::runtime_error(message), status_(status) {}
+  halo_status status() const { return status_; }
+
+ private:
+  halo_status status_;
+};
+
+// A configuration problem at an option path ("columns.email").
+class ConfigError : public Error {
+ public:
+  ConfigError(std::string path, const std::string &message)
+      : Error(message, HALO_FATAL), path_(std::move(path)) {}
+  const std::string &path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The host API bound to one instance's context.
+class Host {
+ public:
+  Host(const halo_host_api *api, halo_context *ctx) : api_(api), ctx_(ctx) {}
+
+  const halo_host_api *api() const { return api_; }
+  halo_context *context() const { return ctx_; }
+
+  void log(halo_log_level level, const std::string &message) const {
+    api_->log(ctx_, level, message.c_str());
+  }
+  void info(const std::string &m) const { log(HALO_LOG_INFO, m); }
+  void warn(const std::string &m) const { log(HALO_LOG_WARN, m); }
+  void metric(const char *name, double delta) const { api_->metric_add(ctx_, name, delta); }
+  int64_t now_ms() const { return api_->now_ms(ctx_); }
+  bool cancelled() const { return api_->cancelled(ctx_) != 0; }
+  std::string base_dir() const { return api_->base_dir(ctx_); }
+
+  // Options (valid during construction).
+  std::optional<std::string_view> opt_string(const std::string &path) const {
+    const char *s = nullptr;
+    size_t n = 0;
+    if (!api_->opt_string(ctx_, path.c_str(), &s, &n)) return std::nullopt;
+    return std::string_view(s, n);
+  }
+  std::optional<int64_t> opt_int(const std::string &path) const {
+    int64_t v = 0;
+    if (!api_->opt_int(ctx_, path.c_str(), &v)) return std::nullopt;
+    return v;
+  }
+  std::optional<double> opt_float(const std::string &path) const {
+    double v = 0;
+    if (!api_->opt_float(ctx_, path.c_str(), &v)) return std::nullopt;
+    return v;
+  }
+  std::optional<bool> opt_bool(const std::string &path) const {
+    int32_t v = 0;
+    if (!api_->opt_bool(ctx_, path.c_str(), &v)) return std::nullopt;
+    return v != 0;
+  }
+  // Entries of a list or map; -1 when absent or scalar.
+  int opt_size(const std::string &path) const { return api_->opt_size(ctx_, path.c_str()); }
+  std::string opt_key(const std::string &path, int index) const {
+    const char *k = nullptr;
+    if (!api_->opt_key(ctx_, path.c_str(), index, &k) || k == nullptr) return {};
+    return k;
+  }
+  std::string opt_string_or(const std::string &path, std::string_view fallback) const {
+    auto v = opt_string(path);
+    return std::string(v ? *v : fallback);
+  }
+
+ private:
+  const halo_host_api *api_;
+  halo_context *ctx_;
+};
+
+// Read-only view of a batch of normalized events.
+class Batch {
+ public:
+  Batch(const halo_host_api *api, const halo_batch *b) : api_(api), b_(b) {}
+
+  size_t size() const { return api_->batch_size(b_); }
+  halo_event_type type(size_t i) const {
+    return static_cast<halo_event_type>(api_->event_type(b_, i));
+  }
+  std::string_view name(size_t i) const { return str(api_->event_name, i); }
+  std::string_view message_id(size_t i) const { return str(api_->event_message_id, i); }
+  std::string_view source(size_t i) const { return str(api_->event_source, i); }
+  int64_t timestamp_ms(size_t i) const { return api_->event_timestamp_ms(b_, i); }
+  uint64_t sequence(size_t i) const { return api_->event_sequence(b_, i); }
+  size_t identifier_count(size_t i) const { return api_->event_identifier_count(b_, i); }
+  // (type, normalized value)
+  std::pair<std::string_view, std::string_view> identifier(size_t i, size_t k) const {
+    const char *t = nullptr, *v = nullptr;
+    size_t tn = 0, vn = 0;
+    api_->event_identifier(b_, i, k, &t, &tn, &v, &vn);
+    return {std::string_view(t, tn), std::string_view(v, vn)};
+  }
+  std::optional<halo_value> field(size_t i, const char *path) const {
+    halo_value v{};
+    if (!api_->event_field(b_, i, path, &v)) return std::nullopt;
+    return v;
+  }
+  size_t field_count(size_t i) const { return api_->event_field_count(b_, i); }
+  std::pair<std::string_view, halo_value> field_at(size_t i, size_t k) const {
+    const char *p = nullptr;
+    size_t n = 0;
+    halo_value v{};
+    api_->event_field_at(b_, i, k, &p, &n, &v);
+    return {std::string_view(p, n), v};
+  }
+
+ private:
+  using StrFn = void (*)(const halo_batch *, size_t, const char **, size_t *);
+  std::string_view str(StrFn fn, size_t i) const {
+    const char *s = nullptr;
+    size_t n = 0;
+    fn(b_, i, &s, &n);
+    return std::string_view(s, n);
+  }
+  const halo_host_api *api_;
+  const halo_batch *b_;
+};
+
+inline std::string_view value_text(const halo_value &v) { return std::string_view(v.str, v.len); }
+
+// Source output for one next_batch() call.
+class Sink {
+ public:
+  Sink(const halo_host_api *api, halo_sink *s) : api_(api), s_(s) {}
+  void record(std::string_view json, uint64_t position) const {
+    api_->sink_add_record(s_, json.data(), json.size(), position);
+  }
+  void error(halo_reason reason, const std::string &message, std::string_view raw,
+             uint64_t position) const {
+    api_->sink_add_error(s_, reason, message.c_str(), raw.data(), raw.size(), position);
+  }
+  void origin(const std::string &origin) const { api_->sink_set_origin(s_, origin.c_str()); }
+  void end_of_data() const { api_->sink_end_of_data(s_); }
+
+ private:
+  const halo_host_api *api_;
+  halo_sink *s_;
+};
+
+class Resolution {
+ public:
+  Resolution(const halo_host_api *api, halo_resolution *r) : api_(api), r_(r) {}
+  uint64_t new_profile() const { return api_->resolve_new_profile(r_); }
+  void assign(size_t event, uint64_t profile) const { api_->resolve_assign(r_, event, profile); }
+  void link(std::string_view type, std::string_view value, uint64_t profile) const {
+    api_->resolve_link(r_, type.data(), type.size(), value.data(), value.size(), profile);
+  }
+  void merge(uint64_t from, uint64_t into, size_t event) const {
+    api_->resolve_merge(r_, from, into, event);
+  }
+  void conflict(size_t event, std::string_view type, std::string_view value, uint64_t profile,
+                const std::string &reason) const {
+    api_->resolve_conflict(r_, event, type.data(), type.size(), value.data(), value.size(),
+                           profile, reason.c_str());
+  }
+
+ private:
+  const halo_host_api *api_;
+  halo_resolution *r_;
+};
+
+class StateWriter {
+ public:
+  StateWriter(const halo_host_api *api, halo_state_writer *w) : api_(api), w_(w) {}
+  void write(uint64_t profile, const void *data, size_t len) const {
+    api_->state_write(w_, profile, data, len);
+  }
+
+ private:
+  const halo_host_api *api_;
+  halo_state_writer *w_;
+};
+
+class FeatureWriter {
+ public:
+  FeatureWriter(const halo_host_api *api, halo_feature_writer *w) : api_(api), w_(w) {}
+  // `text` is the exact decimal form written to the profile.
+  void number(const char *name, double value, std::string_view text) const {
+    halo_value v{};
+    v.kind = HALO_VALUE_NUMBER;
+    v.number = value;
+    v.str = text.data();
+    v.len = text.size();
+    api_->feature_number(w_, name, &v);
+  }
+  void number(const char *name, double value) const {
+    std::string text = std::to_string(value);
+    number(name, value, text);
+  }
+  void integer(const char *name, int64_t value) const {
+    std::string text = std::to_string(value);
+    number(name, static_cast<double>(value), text);
+  }
+  void string(const char *name, std::string_view value) const {
+    api_->feature_string(w_, name, value.data(), value.size());
+  }
+  void boolean(const char *name, bool value) const { api_->feature_bool(w_, name, value); }
+  void null(const char *name) const { api_->feature_null(w_, name); }
+
+ private:
+  const halo_host_api *api_;
+  halo_feature_writer *w_;
+};
+
+class ProfileBatch {
+ public:
+  ProfileBatch(const halo_host_api *api, const halo_profile_batch *b) : api_(api), b_(b) {}
+  size_t size() const { return api_->profiles_size(b_); }
+  std::string_view json(size_t i) const {
+    const char *s = nullptr;
+    size_t n = 0;
+    api_->profile_json(b_, i, &s, &n);
+    return std::string_view(s, n);
+  }
+  uint64_t profile_id(size_t i) const { return api_->profile_id(b_, i); }
+
+ private:
+  const halo_host_api *api_;
+  const halo_profile_batch *b_;
+};
+
+// ---------------------------------------------------------------------------
+// Base classes. Override what the plugin needs; defaults do nothing.
+// ---------------------------------------------------------------------------
+
+class PluginBase {
+ public:
+  explicit PluginBase(Host host) : host_(host) {}
+  virtual ~PluginBase() = default;
+  PluginBase(const PluginBase &) = delete;
+  PluginBase &operator=(const PluginBase &) = delete;
+  virtual void start() {}
+  virtual void stop() {}
+  const Host &host() const { return host_; }
+
+ private:
+  Host host_;
+};
+
+class Source : public PluginBase {
+ public:
+  using PluginBase::PluginBase;
+  virtual void restore_cursor(std::string_view /*cursor*/) {}
+  virtual void next_batch(const Sink &sink, uint32_t max_records) = 0;
+  // Must stay valid until the next call on this instance.
+  virtual std::string_view cursor() = 0;
+  virtual void committed() {}
+};
+
+class Resolver : public PluginBase {
+ public:
+  using PluginBase::PluginBase;
+  virtual void restore(const halo_identity_link *links, size_t n) = 0;
+  virtual void resolve(const Batch &batch, const Resolution &out) = 0;
+};
+
+class FeatureBuilder : public PluginBase {
+ public:
+  using PluginBase::PluginBase;
+  virtual void restore(const halo_state_row *rows, size_t n) = 0;
+  virtual void update(const Batch &batch, const uint64_t *profile_ids) = 0;
+  virtual void merge(uint64_t from, uint64_t into) = 0;
+  virtual void save_dirty(const StateWriter &w) = 0;
+  virtual void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) = 0;
+};
+
+class Destination : public PluginBase {
+ public:
+  using PluginBase::PluginBase;
+  virtual void write_profiles(const ProfileBatch &batch) = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Adapters: C entry points that never let an exception escape.
+// ---------------------------------------------------------------------------
+namespace detail {
+
+// The adapter's instance: the C++ object plus the host it needs to report.
+template <class T>
+struct Instance {
+  T *object;
+  Host host;
+};
+
+template <class T>
+Instance<T> *self(halo_instance *inst) {
+  return reinterpret_cast<Instance<T> *>(inst);
+}
+
+inline halo_status report(const Host &host, halo_status status, const char *what) {
+  host.api()->set_error(host.context(), what);
+  return status;
+}
+
+// Runs fn, translating every exception into a status and a message.
+template <class Fn>
+halo_status guarded(const Host &host, Fn &&fn) noexcept {
+  try {
+    fn();
+    return HALO_OK;
+  } catch (const ConfigError &e) {
+    host.api()->config_error(host.context(), e.path().c_str(), e.what());
+    return e.status();
+  } catch (const Error &e) {
+    return report(host, e.status(), e.what());
+  } catch (const std::bad_alloc &) {
+    return report(host, HALO_FATAL, "out of memory");
+  } catch (const std::exception &e) {
+    return report(host, HALO_ERROR, e.what());
+  } catch (...) {
+    return report(host, HALO_ERROR, "unknown exception in plugin");
+  }
+}
+
+template <class T>
+halo_status create(const halo_host_api *api, halo_context *ctx, halo_instance **out) {
+  Host host(api, ctx);
+  *out = nullptr;
+  halo_status st = guarded(host, [&] {
+    auto *inst = new Instance<T>{nullptr, host};
+    try {
+      inst->object = new T(host);
+    } catch (...) {
+      delete inst;
+      throw;
+    }
+    *out = reinterpret_cast<halo_instance *>(inst);
+  });
+  // A constructor failure means the instance cannot exist at all.
+  return st == HALO_OK ? st : (st == HALO_ERROR ? HALO_FATAL : st);
+}
+
+template <class T>
+halo_status start(halo_instance *inst) {
+  auto *s = self<T>(inst);
+  return guarded(s->host, [&] { s->object->start(); });
+}
+
+template <class T>
+halo_status stop(halo_instance *inst) {
+  auto *s = self<T>(inst);
+  return guarded(s->host, [&] { s->object->stop(); });
+}
+
+template <class T>
+void destroy(halo_instance *inst) {
+  auto *s = self<T>(inst);
+  if (s == nullptr) return;
+  try {
+    delete s->object;
+  } catch (...) {
+    // A destructor that throws cannot be reported anywhere useful; the
+    // instance is gone either way.
+  }
+  delete s;
+}
+
+template <class T>
+halo_plugin_descriptor make_descriptor(halo_plugin_kind kind, const char *name,
+                                       const char *version, const char *description,
+                                       const halo_option_decl *options, uint32_t option_count,
+                                       uint32_t capabilities, const void *vtable) {
+  halo_plugin_descriptor d{};
+  d.struct_size = sizeof(halo_plugin_descriptor);
+  d.abi_major = HALO_ABI_MAJOR;
+  d.abi_minor = HALO_ABI_MINOR;
+  d.magic = halo_magic_block HALO_MAGIC_INIT;
+  d.name = name;
+  d.version = version;
+  d.description = description;
+  d.kind = kind;
+  d.capabilities = capabilities;
+  d.options = options;
+  d.option_count = option_count;
+  d.vtable = vtable;
+  return d;
+}
+
+}  // namespace detail
+
+#define HALO_SDK_LIFECYCLE(T, VT)                                                 \
+  sizeof(VT), &::halo::detail::create<T>, &::halo::detail::start<T>,             \
+      &::halo::detail::stop<T>, &::halo::detail::destroy<T>
+
+template <class T>
+const halo_plugin_descriptor *describe_source(const char *name, const char *version,
+    const char *description, const halo_option_decl *options, uint32_t option_count,
+    uint32_t capabilities = HALO_CAP_CHECKPOINT) {
+  using namespace detail;
+  static const halo_source_vtable vt{
+      HALO_SDK_LIFECYCLE(T, halo_source_vtable),
+      [](halo_instance *i, const char *d, size_t n) {
+        auto *s = self<T>(i);
+        return guarded(s->host, [&] { s->object->restore_cursor(std::string_view(d, n)); });
+      },
+      [](halo_instance *i, halo_sink *sink, uint32_t max) {
+        auto *s = self<T>(i);
+        return guarded(s->host, [&] { s->object->next_batch(Sink(s->host.api(), sink), max); });
+      },
+      [](halo_instance *i, const char **d, size_t *n) {
+        auto *s = self<T>(i);
+        return guarded(s->host, [&] {
+          std::string_view c = s->object->cursor();
+          *d = c.data();
+          *n = c.size();
+        });
+      },
+      [](halo_instance *i) {
+        auto *s = self<T>(i);
+        (void)guarded(s->host, [&] { s->object->committed(); });
+      }};
+  static const halo_plugin_descriptor d = make_descriptor<T>(
+      HALO_KIND_SOURCE, name, version, description, options, option_count, capabilities, &vt);
+  return &d;
+}
+
+template <class T, size_t N>
+const halo_plugin_descriptor *describe_source(const char *name, const char *version,
+    const char *description, const halo_option_decl (&options)[N],
+    uint32_t capabilities = HALO_CAP_CHECKPOINT) {
+  return describe_source<T>(name, version, description, options,
+      static_cast<uint32_t>(N), capabilities);
+}
+
+template <class T>
+const halo_plugin_descriptor *describe_resolver(const char *name, const char *version,
+    const char *description, const halo_option_decl *options, uint32_t option_count,
+    uint32_t capabilities = 0) {
+  using namespace detail;
+  static const halo_resolver_vtable vt{
+      HALO_SDK_LIFECYCLE(T, halo_resolver_vtable),
+      [](halo_instance *i, const halo_identity_link *links, size_t n) {
+        auto *s = self<T>(i);
+        return guarded(s->host, [&] { s->object->restore(links, n); });
+      },
+      [](halo_instance *i, const halo_batch *b, halo_resolution *out) {
+        auto *s = self<T>(i);
+        const halo_host_api *api = s->host.api();
+        return guarded(s->host, [&] { s->object->resolve(Batch(api, b), Resolution(api, out)); });
+      }};
+  static const halo_plugin_descriptor d = make_descriptor<T>(
+      HALO_KIND_RESOLVER, name, version, description, options, option_count, capabilities, &vt);
+  return &d;
+}
+
+template <class T, size_t N>
+const halo_plugin_descriptor *describe_resolver(const char *name, const char *version,
+    const char *description, const halo_option_decl (&options)[N],
+    uint32_t capabilities = 0) {
+  return describe_resolver<T>(name, version, description, options,
+      static_cast<uint32_t>(N), capabilities);
+}
+
+template <class T>
+const halo_plugin_descriptor *describe_feature(const char *name, const char *version,
+    const char *description, const halo_option_decl *options, uint32_t option_count,
+    uint32_t capabilities = 0) {
+  using namespace detail;
+  static const halo_feature_vtable vt{
+      HALO_SDK_LIFECYCLE(T, halo_feature_vtable),
+      [](halo_instance *i, const halo_state_row *rows, size_t n) {
+        auto *s = self<T>(i);
+        return guarded(s->host, [&] { s->object->restore(rows, n); });
+      },
+      [](halo_instance *i, const halo_batch *b, const uint64_t *ids) {
+        auto *s = self<T>(i);
+        return guarded(s->host, [&] { s->object->update(Batch(s->host.api(), b), ids); });
+      },
+      [](halo_instance *i, uint64_t from, uint64_t into) {
+        auto *s = self<T>(i);
+        return guarded(s->host, [&] { s->object->merge(from, into); });
+      },
+      [](halo_instance *i, halo_state_writer *w) {
+        auto *s = self<T>(i);
+        return guarded(s->host, [&] { s->object->save_dirty(StateWriter(s->host.api(), w)); });
+      },
+      [](halo_instance *i, uint64_t pid, int64_t as_of, halo_feature_writer *w) {
+        auto *s = self<T>(i);
+        return guarded(s->host,
+                       [&] { s->object->emit(pid, as_of, FeatureWriter(s->host.api(), w)); });
+      }};
+  static const halo_plugin_descriptor d = make_descriptor<T>(
+      HALO_KIND_FEATURE, name, version, description, options, option_count, capabilities, &vt);
+  return &d;
+}
+
+template <class T, size_t N>
+const halo_plugin_descriptor *describe_feature(const char *name, const char *version,
+    const char *description, const halo_option_decl (&options)[N],
+    uint32_t capabilities = 0) {
+  return describe_feature<T>(name, version, description, options,
+      static_cast<uint32_t>(N), capabilities);
+}
+
+template <class T>
+const halo_plugin_descriptor *describe_destination(const char *name, const char *version,
+    const char *description, const halo_option_decl *options, uint32_t option_count,
+    uint32_t capabilities = 0) {
+  using namespace detail;
+  static const halo_destination_vtable vt{
+      HALO_SDK_LIFECYCLE(T, halo_destination_vtable), [](halo_instance *i, const halo_profile_batch *b) {
+        auto *s = self<T>(i);
+        return guarded(s->host, [&] { s->object->write_profiles(ProfileBatch(s->host.api(), b)); });
+      }};
+  static const halo_plugin_descriptor d = make_descriptor<T>(
+      HALO_KIND_DESTINATION, name, version, description, options, option_count, capabilities, &vt);
+  return &d;
+}
+
+template <class T, size_t N>
+const halo_plugin_descriptor *describe_destination(const char *name, const char *version,
+    const char *description, const halo_option_decl (&options)[N],
+    uint32_t capabilities = 0) {
+  return describe_destination<T>(name, version, description, options,
+      static_cast<uint32_t>(N), capabilities);
+}
+
+// Convenience for option tables.
+constexpr halo_option_decl option(halo_option_type type, const char *name,
+                                  const char *default_value, bool required,
+                                  const char *description, bool secret = false) {
+  return halo_option_decl{sizeof(halo_option_decl), static_cast<uint32_t>(type), name,
+                          default_value, required ? 1 : 0, secret ? 1 : 0, description};
+}
+
+}  // namespace halo
+
+// Exports the library's one entry symbol listing its plugins, e.g.
+//   HALO_PLUGIN_LIBRARY(halo::describe_source<A>(...), halo::describe_feature<B>(...))
+#define HALO_PLUGIN_LIBRARY(...)                                                        \
+  extern "C" HALO_EXPORT const halo_plugin_descriptor *const *halo_plugin_entry(        \
+      uint32_t *count) {                                                                \
+    static const halo_plugin_descriptor *const list[] = {__VA_ARGS__};                  \
+    *count = static_cast<uint32_t>(sizeof(list) / sizeof(list[0]));                     \
+    return list;                                                                        \
+  }
+
+#endif  // HALO_SDK_HPP
