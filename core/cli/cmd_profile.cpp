@@ -1,0 +1,126 @@
+// cmd_profile.cpp -- read-only store queries: `halo profile get` and
+// `halo deadletters`.
+#include <boost/program_options.hpp>
+#include <iostream>
+
+#include "cli/cli.h"
+#include "common/json_writer.h"
+#include "config/pipeline_config.h"
+#include "normalize/identifiers.h"
+#include "profile/profile_book.h"
+#include "profile/profile_export.h"
+#include "store/store.h"
+
+namespace po = boost::program_options;
+
+namespace halo::cli {
+
+namespace {
+
+// Normalizes a looked-up value the way the pipeline stored it.
+std::string normalized(const PipelineConfig &cfg, const std::string &type, const std::string &raw) {
+  for (const IdentifierSpec &s : cfg.identifiers) {
+    if (s.type != type) continue;
+    if (s.kind == "email") return normalize_email(raw).value_or(raw);
+    if (s.kind == "phone") return normalize_phone(raw, s.default_region).value_or(raw);
+  }
+  return raw;
+}
+
+Result<std::unique_ptr<Store>> open_store(const std::string &pipeline) {
+  auto cfg = load_pipeline(pipeline);
+  if (!cfg.ok()) return cfg.status();
+  return Store::open(cfg.value().store_path);
+}
+
+}  // namespace
+
+int cmd_profile(const Args &args) {
+  std::string action, pipeline, email, phone, id;
+  po::options_description desc(
+      "usage: halo profile get PIPELINE.yaml (--email X | --phone X | --id TYPE=VALUE)");
+  desc.add_options()("help,h", "show this help")("email", po::value(&email), "look up by email")(
+      "phone", po::value(&phone), "look up by phone (any written form)")(
+      "id", po::value(&id), "look up by any identifier type, e.g. --id pos_card=12345");
+  po::options_description hidden;
+  hidden.add_options()("action", po::value(&action))("pipeline", po::value(&pipeline));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("action", 1).add("pipeline", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error &e) {
+    std::cerr << "halo profile: " << e.what() << "\n" << desc;
+    return kUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << desc;
+    return kOk;
+  }
+  if (action != "get" || pipeline.empty() || (email.empty() + phone.empty() + id.empty()) != 2) {
+    std::cerr << "halo profile: give `get`, the pipeline file and exactly one of --email, "
+                 "--phone, --id\n"
+              << desc;
+    return kUsage;
+  }
+  std::string type = !email.empty() ? "email" : !phone.empty() ? "phone" : "";
+  std::string value = !email.empty() ? email : phone;
+  if (!id.empty()) {
+    size_t eq = id.find('=');
+    if (eq == std::string::npos || eq == 0) return fail(kUsage, "--id takes TYPE=VALUE");
+    type = id.substr(0, eq);
+    value = id.substr(eq + 1);
+  }
+  auto cfg = load_pipeline(pipeline);
+  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
+  auto store = Store::open(cfg.value().store_path);
+  if (!store.ok()) return fail(kFailed, store.status().message());
+  std::string key = normalized(cfg.value(), type, value);
+  auto pid = store.value()->find_profile(type, key);
+  if (!pid) return fail(kNotFound, "no profile with " + type + " '" + key + "'");
+  auto stored = store.value()->get_profile(*pid);
+  if (!stored) return fail(kNotFound, "profile " + std::to_string(*pid) + " is linked but missing");
+  ProfileBook book;
+  Status s = book.load(stored->id, stored->traits_json, stored->updated_at_ms);
+  if (!s.ok()) return fail(kFailed, s.message());
+  ProfileExport e;
+  e.id = stored->id;
+  e.identifiers = store.value()->identifiers_of(stored->id);
+  e.traits_json = book.export_traits(stored->id);
+  e.features_json = stored->features_json;
+  e.updated_at_ms = stored->updated_at_ms;
+  std::cout << export_profile_json(e) << "\n";
+  return kOk;
+}
+
+int cmd_deadletters(const Args &args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::cout << "usage: halo deadletters PIPELINE.yaml\n"
+                 "  prints every dead letter as one JSON line: stage, reason, message, source,\n"
+                 "  position, at, raw (the original bytes, invalid UTF-8 replaced by U+FFFD)\n";
+    return args.empty() ? kUsage : kOk;
+  }
+  auto store = open_store(args[0]);
+  if (!store.ok()) return fail(kUsage, store.status().message());
+  Status s = store.value()->scan_dead_letters([](const DeadLetter &d) {
+    std::string line;
+    JsonWriter w(line);
+    w.begin_object();
+    w.key("stage").string(d.stage);
+    w.key("reason").string(d.reason);
+    w.key("message").string(d.message);
+    w.key("source").string(d.source);
+    w.key("position").string(d.position);
+    w.key("at").string(format_timestamp_ms(d.at_ms));
+    w.key("raw").string(d.raw);
+    w.end_object();
+    std::cout << line << "\n";
+  });
+  if (!s.ok()) return fail(kFailed, s.message());
+  return kOk;
+}
+
+}  // namespace halo::cli

@@ -1,0 +1,100 @@
+// pipeline.h -- runs one pipeline file: sources -> normalize -> resolve ->
+// profile store -> feature builders -> destinations (DESIGN §1).
+//
+// Durability contract: everything a batch changes -- its events in the log,
+// identity links, merges, profiles, feature state, dead letters and the
+// source cursor that produced it -- is committed in one SQLite transaction.
+// A crash therefore loses at most the uncommitted group, which the source
+// re-reads from its last committed cursor: re-running after SIGKILL yields
+// exactly the state of an uninterrupted run.
+//
+// Determinism contract: the event log is the source of truth. Resolution,
+// traits and features depend only on the logged events in log order, so
+// rebuild() reproduces the incremental result exactly.
+//
+// Lifetimes: plugin instances are destroyed before the catalog that loaded
+// their libraries (member order below). Not thread-safe.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/pipeline_config.h"
+#include "pipeline/message_keys.h"
+#include "pipeline/parse_stage.h"
+#include "pipeline/run_summary.h"
+#include "plugin_host/plugin_catalog.h"
+#include "plugin_host/plugin_instance.h"
+#include "profile/profile_book.h"
+#include "store/store.h"
+
+namespace halo {
+
+struct RunOptions {
+  bool progress = false;                    // live progress line on stderr
+  const std::atomic<bool> *cancel = nullptr;  // set by SIGINT/SIGTERM
+  std::vector<std::string> extra_plugin_dirs;
+  // Stop after this many accepted events (tests use it to simulate a crash
+  // point); 0 = no limit.
+  uint64_t stop_after_events = 0;
+};
+
+class Pipeline {
+ public:
+  static Result<std::unique_ptr<Pipeline>> open(const PipelineConfig &config,
+                                                const RunOptions &options);
+  ~Pipeline();
+
+  Status run(RunSummary *summary);
+  Status rebuild(RunSummary *summary);
+
+  Store &store() { return *store_; }
+
+ private:
+  Pipeline(const PipelineConfig &config, const RunOptions &options);
+  Status load_plugins();
+  Status create_instances(bool restore);
+  Status restore_state();
+  Status pull_source(size_t index, RunSummary *summary);
+  Status ingest(EventBatch &batch, bool replay, RunSummary *summary);
+  Status apply_resolution(EventBatch &batch, ResolutionOut &out, RunSummary *summary);
+  Status dead_letter_events(const EventBatch &batch, const std::string &stage,
+                            const std::string &reason, const std::string &message);
+  Status begin_if_needed();
+  Status commit();
+  Status finalize(RunSummary *summary);
+  void report_progress(const RunSummary &s, bool final);
+  int priority_of(std::string_view source) const;
+
+  PipelineConfig config_;
+  RunOptions options_;
+  std::unique_ptr<Store> store_;
+  // Declared before the instances: destroyed after them.
+  std::unique_ptr<PluginCatalog> catalog_;
+  std::vector<std::unique_ptr<SourceInstance>> sources_;
+  std::unique_ptr<ResolverInstance> resolver_;
+  std::vector<std::unique_ptr<FeatureInstance>> features_;
+  std::vector<std::unique_ptr<DestinationInstance>> destinations_;
+  std::unique_ptr<ParseStage> parse_;
+
+  ProfileBook profiles_;
+  MessageKeySet seen_;
+  uint64_t next_profile_id_ = 1;
+  uint64_t last_sequence_ = 0;
+  bool in_transaction_ = false;
+  uint64_t uncommitted_events_ = 0;
+  std::map<std::string, std::string> pending_cursors_;  // source name -> cursor
+  std::vector<size_t> sources_to_notify_;
+  ResolutionOut resolution_;
+  std::vector<uint64_t> profile_ids_;
+  std::vector<LoggedEvent> log_buffer_;
+  std::vector<MessageKey> key_buffer_;
+  double last_progress_ = 0;
+  double started_ = 0;
+};
+
+}  // namespace halo

@@ -1,0 +1,49 @@
+// run_summary.cpp -- rendering of RunSummary.
+#include "pipeline/run_summary.h"
+
+#include <cstdio>
+
+#include "common/json_writer.h"
+
+namespace halo {
+
+std::string RunSummary::to_text() const {
+  char buf[1024];
+  std::snprintf(buf, sizeof buf,
+                "records read   %llu (%.1f MB)\n"
+                "accepted       %llu\n"
+                "duplicates     %llu (dropped: message id already stored)\n"
+                "rejected       %llu -> dead letters in %s (table dead_letters, %llu in total;"
+                " list them with `halo deadletters PIPELINE`)\n"
+                "profiles       %llu (merges %llu, refused links %llu)\n"
+                "wall time      %.3f s (%.0f events/s)\n",
+                (unsigned long long)records_read, input_bytes / 1e6, (unsigned long long)accepted,
+                (unsigned long long)duplicates, (unsigned long long)rejected, store_path.c_str(),
+                (unsigned long long)dead_letters_total, (unsigned long long)profiles,
+                (unsigned long long)merges, (unsigned long long)conflicts, seconds,
+                events_per_second());
+  return buf;
+}
+
+std::string RunSummary::to_json() const {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("records_read").number(static_cast<int64_t>(records_read));
+  w.key("accepted").number(static_cast<int64_t>(accepted));
+  w.key("duplicates").number(static_cast<int64_t>(duplicates));
+  w.key("rejected").number(static_cast<int64_t>(rejected));
+  w.key("profiles").number(static_cast<int64_t>(profiles));
+  w.key("merges").number(static_cast<int64_t>(merges));
+  w.key("conflicts").number(static_cast<int64_t>(conflicts));
+  w.key("input_bytes").number(static_cast<int64_t>(input_bytes));
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.6f", seconds);
+  w.key("seconds").raw(secs);
+  w.key("dead_letters_total").number(static_cast<int64_t>(dead_letters_total));
+  w.key("store").string(store_path);
+  w.end_object();
+  return out;
+}
+
+}  // namespace halo

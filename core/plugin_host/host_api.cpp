@@ -1,0 +1,354 @@
+// host_api.cpp -- the halo_host_api table: kernel functions plugins call.
+//
+// Every function here is called from inside a plugin callback and must not
+// throw: allocation failures are the only exceptions possible and are
+// swallowed where they would otherwise cross into plugin code.
+#include "plugin_host/host_api.h"
+
+#include <chrono>
+#include <cstring>
+
+#include "common/json_writer.h"
+#include "common/log.h"
+#include "config/option_view.h"
+
+namespace halo {
+
+void RawBatch::clear() {
+  data.clear();
+  records.clear();
+  errors.clear();
+  origins.clear();
+  end_of_data = false;
+}
+
+void RawBatch::add(std::string_view bytes, uint64_t position) {
+  // Drop the previous padding, append, re-pad: the buffer always ends with
+  // kPadding spare bytes.
+  if (data.size() >= kPadding) data.resize(data.size() - kPadding);
+  Record r;
+  r.offset = data.size();
+  r.len = bytes.size();
+  r.position = position;
+  r.origin = current_origin();
+  data.append(bytes);
+  data.append(kPadding, ' ');
+  records.push_back(r);
+}
+
+std::string RawBatch::where(uint32_t origin, uint64_t position) const {
+  std::string w = origin < origins.size() ? origins[origin] : std::string();
+  if (position != 0) w += (w.empty() ? "" : ":") + std::to_string(position);
+  return w;
+}
+
+void ResolutionOut::reset(size_t events, uint64_t *next_id) {
+  assignment.assign(events, 0);
+  links.clear();
+  merges.clear();
+  conflicts.clear();
+  next_profile_id = next_id;
+}
+
+void Metrics::add(const std::string &name, double delta) {
+  std::lock_guard<std::mutex> lock(mutex);
+  values[name] += delta;
+}
+
+namespace {
+
+std::string_view sv(const char *s, size_t n) { return s ? std::string_view(s, n) : std::string_view(); }
+
+void set_out(std::string_view v, const char **out, size_t *len) {
+  if (out) *out = v.data();
+  if (len) *len = v.size();
+}
+
+// --- diagnostics ---
+void host_log(halo_context *ctx, int32_t level, const char *message) {
+  if (!ctx || !message) return;
+  LogLevel l = level <= HALO_LOG_DEBUG ? LogLevel::kDebug
+               : level == HALO_LOG_INFO ? LogLevel::kInfo
+               : level == HALO_LOG_WARN ? LogLevel::kWarn
+                                        : LogLevel::kError;
+  log_message(l, ctx->label, message);
+}
+void host_set_error(halo_context *ctx, const char *message) {
+  if (ctx) ctx->error = message ? message : "";
+}
+void host_metric_add(halo_context *ctx, const char *name, double delta) {
+  if (ctx && name) ctx->metrics.add(name, delta);
+}
+int64_t host_now_ms(halo_context *) {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+int32_t host_cancelled(halo_context *ctx) { return ctx && ctx->cancel && ctx->cancel->load() ? 1 : 0; }
+
+// --- options ---
+int32_t host_opt_string(halo_context *ctx, const char *path, const char **out, size_t *len) {
+  if (!ctx || !ctx->options || !path) return 0;
+  return ctx->options->get_string(path, out, len) ? 1 : 0;
+}
+int32_t host_opt_int(halo_context *ctx, const char *path, int64_t *out) {
+  if (!ctx || !ctx->options || !path || !out) return 0;
+  return ctx->options->get_int(path, out) ? 1 : 0;
+}
+int32_t host_opt_float(halo_context *ctx, const char *path, double *out) {
+  if (!ctx || !ctx->options || !path || !out) return 0;
+  return ctx->options->get_float(path, out) ? 1 : 0;
+}
+int32_t host_opt_bool(halo_context *ctx, const char *path, int32_t *out) {
+  if (!ctx || !ctx->options || !path || !out) return 0;
+  return ctx->options->get_bool(path, out) ? 1 : 0;
+}
+int32_t host_opt_size(halo_context *ctx, const char *path) {
+  if (!ctx || !ctx->options || !path) return -1;
+  return ctx->options->size(path);
+}
+int32_t host_opt_key(halo_context *ctx, const char *path, int32_t index, const char **out) {
+  if (!ctx || !ctx->options || !path || !out) return 0;
+  return ctx->options->key(path, index, out) ? 1 : 0;
+}
+void host_config_error(halo_context *ctx, const char *path, const char *message) {
+  if (ctx) ctx->config_errors.emplace_back(path ? path : "", message ? message : "");
+}
+const char *host_base_dir(halo_context *ctx) { return ctx ? ctx->base_dir.c_str() : ""; }
+
+// --- sources ---
+void host_sink_add_record(halo_sink *sink, const char *data, size_t len, uint64_t position) {
+  if (!sink || !sink->batch) return;
+  sink->batch->add(sv(data, len), position);
+}
+void host_sink_add_error(halo_sink *sink, int32_t reason, const char *message, const char *data,
+                         size_t len, uint64_t position) {
+  if (!sink || !sink->batch) return;
+  RawBatch::Error e;
+  e.reason = reason;
+  e.message = message ? message : "";
+  e.raw.assign(sv(data, len));
+  e.position = position;
+  e.origin = sink->batch->current_origin();
+  sink->batch->errors.push_back(std::move(e));
+}
+void host_sink_set_origin(halo_sink *sink, const char *origin) {
+  if (!sink || !sink->batch) return;
+  sink->batch->origins.emplace_back(origin ? origin : "");
+}
+void host_sink_end_of_data(halo_sink *sink) {
+  if (sink && sink->batch) sink->batch->end_of_data = true;
+}
+
+// --- events ---
+const EventBatch *events_of(const halo_batch *b) { return b ? b->events : nullptr; }
+bool in_range(const halo_batch *b, size_t i) { return events_of(b) && i < b->events->events.size(); }
+
+size_t host_batch_size(const halo_batch *b) { return events_of(b) ? b->events->events.size() : 0; }
+int32_t host_event_type(const halo_batch *b, size_t i) {
+  return in_range(b, i) ? b->events->events[i].type : 0;
+}
+void host_event_name(const halo_batch *b, size_t i, const char **out, size_t *len) {
+  set_out(in_range(b, i) ? b->events->events[i].name : std::string_view(), out, len);
+}
+void host_event_message_id(const halo_batch *b, size_t i, const char **out, size_t *len) {
+  set_out(in_range(b, i) ? b->events->events[i].message_id : std::string_view(), out, len);
+}
+void host_event_source(const halo_batch *b, size_t i, const char **out, size_t *len) {
+  set_out(in_range(b, i) ? b->events->events[i].source : std::string_view(), out, len);
+}
+int64_t host_event_timestamp_ms(const halo_batch *b, size_t i) {
+  return in_range(b, i) ? b->events->events[i].timestamp_ms : 0;
+}
+uint64_t host_event_sequence(const halo_batch *b, size_t i) {
+  return in_range(b, i) ? b->events->events[i].sequence : 0;
+}
+size_t host_event_identifier_count(const halo_batch *b, size_t i) {
+  return in_range(b, i) ? b->events->events[i].id_count : 0;
+}
+void host_event_identifier(const halo_batch *b, size_t i, size_t k, const char **type,
+                           size_t *type_len, const char **value, size_t *value_len) {
+  Identifier id;
+  if (in_range(b, i) && k < b->events->events[i].id_count) {
+    id = b->events->identifiers[b->events->events[i].id_begin + k];
+  }
+  set_out(id.type, type, type_len);
+  set_out(id.value, value, value_len);
+}
+void fill_value(const Value &v, halo_value *out) {
+  out->kind = v.kind;
+  out->boolean = v.boolean ? 1 : 0;
+  out->number = v.number;
+  out->str = v.text.data();
+  out->len = v.text.size();
+}
+int32_t host_event_field(const halo_batch *b, size_t i, const char *path, halo_value *out) {
+  if (!in_range(b, i) || !path || !out) return 0;
+  const Field *f = b->events->find_field(i, path);
+  if (!f) return 0;
+  fill_value(f->value, out);
+  return 1;
+}
+size_t host_event_field_count(const halo_batch *b, size_t i) {
+  return in_range(b, i) ? b->events->events[i].field_count : 0;
+}
+void host_event_field_at(const halo_batch *b, size_t i, size_t k, const char **path,
+                         size_t *path_len, halo_value *out) {
+  Field f;
+  if (in_range(b, i) && k < b->events->events[i].field_count) {
+    f = b->events->fields[b->events->events[i].field_begin + k];
+  }
+  set_out(f.path, path, path_len);
+  if (out) fill_value(f.value, out);
+}
+
+// --- resolver output ---
+uint64_t host_resolve_new_profile(halo_resolution *r) {
+  if (!r || !r->out || !r->out->next_profile_id) return 0;
+  return (*r->out->next_profile_id)++;
+}
+void host_resolve_assign(halo_resolution *r, size_t i, uint64_t profile) {
+  if (r && r->out && i < r->out->assignment.size()) r->out->assignment[i] = profile;
+}
+void host_resolve_link(halo_resolution *r, const char *type, size_t type_len, const char *value,
+                       size_t value_len, uint64_t profile) {
+  if (!r || !r->out || profile == 0) return;
+  r->out->links.push_back({std::string(sv(type, type_len)), std::string(sv(value, value_len)), profile});
+}
+void host_resolve_merge(halo_resolution *r, uint64_t from, uint64_t into, size_t event) {
+  if (!r || !r->out || from == 0 || into == 0 || from == into) return;
+  r->out->merges.push_back({from, into, event});
+}
+void host_resolve_conflict(halo_resolution *r, size_t event, const char *type, size_t type_len,
+                           const char *value, size_t value_len, uint64_t profile,
+                           const char *reason) {
+  if (!r || !r->out) return;
+  r->out->conflicts.push_back({event, std::string(sv(type, type_len)),
+                               std::string(sv(value, value_len)), profile, reason ? reason : ""});
+}
+
+// --- feature output ---
+void host_state_write(halo_state_writer *w, uint64_t profile, const void *data, size_t len) {
+  if (w && w->write) w->write(w->user, profile, data, len);
+}
+void feature_member(halo_feature_writer *w, const char *name, std::string_view literal, bool quote) {
+  if (!w || !w->json || !name) return;
+  std::string &j = *w->json;
+  if (!j.empty()) j.push_back(',');
+  append_json_string(j, name);
+  j.push_back(':');
+  if (quote) {
+    append_json_string(j, literal);
+  } else {
+    j.append(literal);
+  }
+}
+// Accepts only a plain JSON number literal so a plugin cannot inject JSON.
+bool is_json_number(std::string_view s) {
+  size_t i = 0, n = s.size();
+  if (i < n && s[i] == '-') ++i;
+  size_t digits = 0;
+  while (i < n && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  if (digits == 0) return false;
+  if (i < n && s[i] == '.') {
+    ++i;
+    size_t frac = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i, ++frac;
+    if (frac == 0) return false;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t exp = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i, ++exp;
+    if (exp == 0) return false;
+  }
+  return i == n;
+}
+void host_feature_number(halo_feature_writer *w, const char *name, const halo_value *v) {
+  if (!v) return;
+  std::string_view text = sv(v->str, v->len);
+  if (is_json_number(text)) return feature_member(w, name, text, false);
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, "%.17g", v->number);
+  std::string_view fallback(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  feature_member(w, name, is_json_number(fallback) ? fallback : "null", false);
+}
+void host_feature_string(halo_feature_writer *w, const char *name, const char *value, size_t len) {
+  feature_member(w, name, sv(value, len), true);
+}
+void host_feature_bool(halo_feature_writer *w, const char *name, int32_t value) {
+  feature_member(w, name, value ? "true" : "false", false);
+}
+void host_feature_null(halo_feature_writer *w, const char *name) {
+  feature_member(w, name, "null", false);
+}
+
+// --- destinations ---
+size_t host_profiles_size(const halo_profile_batch *b) { return b && b->json ? b->json->size() : 0; }
+void host_profile_json(const halo_profile_batch *b, size_t i, const char **out, size_t *len) {
+  std::string_view v;
+  if (b && b->json && i < b->json->size()) v = (*b->json)[i];
+  set_out(v, out, len);
+}
+uint64_t host_profile_id(const halo_profile_batch *b, size_t i) {
+  return b && b->ids && i < b->ids->size() ? (*b->ids)[i] : 0;
+}
+
+halo_host_api make_table() {
+  halo_host_api t{};
+  t.struct_size = sizeof(halo_host_api);
+  t.abi_major = HALO_ABI_MAJOR;
+  t.abi_minor = HALO_ABI_MINOR;
+  t.log = host_log;
+  t.set_error = host_set_error;
+  t.metric_add = host_metric_add;
+  t.now_ms = host_now_ms;
+  t.cancelled = host_cancelled;
+  t.opt_string = host_opt_string;
+  t.opt_int = host_opt_int;
+  t.opt_float = host_opt_float;
+  t.opt_bool = host_opt_bool;
+  t.opt_size = host_opt_size;
+  t.opt_key = host_opt_key;
+  t.config_error = host_config_error;
+  t.base_dir = host_base_dir;
+  t.sink_add_record = host_sink_add_record;
+  t.sink_add_error = host_sink_add_error;
+  t.sink_set_origin = host_sink_set_origin;
+  t.sink_end_of_data = host_sink_end_of_data;
+  t.batch_size = host_batch_size;
+  t.event_type = host_event_type;
+  t.event_name = host_event_name;
+  t.event_message_id = host_event_message_id;
+  t.event_source = host_event_source;
+  t.event_timestamp_ms = host_event_timestamp_ms;
+  t.event_sequence = host_event_sequence;
+  t.event_identifier_count = host_event_identifier_count;
+  t.event_identifier = host_event_identifier;
+  t.event_field = host_event_field;
+  t.event_field_count = host_event_field_count;
+  t.event_field_at = host_event_field_at;
+  t.resolve_new_profile = host_resolve_new_profile;
+  t.resolve_assign = host_resolve_assign;
+  t.resolve_link = host_resolve_link;
+  t.resolve_merge = host_resolve_merge;
+  t.resolve_conflict = host_resolve_conflict;
+  t.state_write = host_state_write;
+  t.feature_number = host_feature_number;
+  t.feature_string = host_feature_string;
+  t.feature_bool = host_feature_bool;
+  t.feature_null = host_feature_null;
+  t.profiles_size = host_profiles_size;
+  t.profile_json = host_profile_json;
+  t.profile_id = host_profile_id;
+  return t;
+}
+
+}  // namespace
+
+const halo_host_api *host_api() {
+  static const halo_host_api table = make_table();
+  return &table;
+}
+
+}  // namespace halo

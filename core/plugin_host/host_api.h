@@ -1,0 +1,134 @@
+// host_api.h -- the kernel side of the plugin ABI: the definitions of the
+// opaque handles of plugin.h and the one halo_host_api table.
+//
+// Each handle is a thin struct pointing at a kernel object owned by the
+// pipeline stage that makes the call; plugins only ever see pointers to them.
+// Host functions never throw (they run inside plugin calls) and treat bad
+// arguments from a plugin (out-of-range indexes, NULL pointers) as no-ops
+// that return empty values, so a buggy plugin cannot crash the kernel through
+// the host table.
+#pragma once
+
+#include <halo/plugin.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "event/event.h"
+
+namespace halo {
+
+class OptionView;
+
+// Records a source produced in one next_batch() call. Record bytes are
+// stored back to back in `data`, which always keeps kPadding spare bytes at
+// its end so the JSON parser may read past a record (simdjson's rule).
+struct RawBatch {
+  static constexpr size_t kPadding = 64;
+  struct Record {
+    size_t offset = 0;
+    size_t len = 0;
+    uint64_t position = 0;
+    uint32_t origin = 0;
+  };
+  struct Error {
+    int32_t reason = 0;
+    std::string message;
+    std::string raw;
+    uint64_t position = 0;
+    uint32_t origin = 0;
+  };
+  std::string data;
+  std::vector<Record> records;
+  std::vector<Error> errors;
+  std::vector<std::string> origins;
+  bool end_of_data = false;
+
+  void clear();
+  void add(std::string_view bytes, uint64_t position);
+  std::string_view record(size_t i) const { return {data.data() + records[i].offset, records[i].len}; }
+  // Readable bytes from the start of record i to the end of the buffer.
+  size_t readable(size_t i) const { return data.size() - records[i].offset; }
+  std::string where(uint32_t origin, uint64_t position) const;
+  uint32_t current_origin() const { return origins.empty() ? 0 : static_cast<uint32_t>(origins.size() - 1); }
+};
+
+// Everything a resolver said about one batch.
+struct ResolutionOut {
+  struct Link {
+    std::string type, value;
+    uint64_t profile;
+  };
+  struct Merge {
+    uint64_t from, into;
+    size_t event;
+  };
+  struct Conflict {
+    size_t event;
+    std::string type, value;
+    uint64_t profile;
+    std::string reason;
+  };
+  std::vector<uint64_t> assignment;  // per event; 0 = not assigned
+  std::vector<Link> links;
+  std::vector<Merge> merges;
+  std::vector<Conflict> conflicts;
+  uint64_t *next_profile_id = nullptr;  // owned by the pipeline, persisted by it
+  void reset(size_t events, uint64_t *next_id);
+};
+
+// Per-instance metrics, readable by the kernel for summaries.
+struct Metrics {
+  std::mutex mutex;
+  std::map<std::string, double> values;
+  void add(const std::string &name, double delta);
+};
+
+}  // namespace halo
+
+// ---- Definitions of the opaque handles (global namespace, as in plugin.h) --
+
+struct halo_context {
+  std::string label;  // e.g. "source 'web' (file-jsonl)"
+  std::string base_dir;
+  halo::OptionView *options = nullptr;
+  std::string error;  // last set_error message
+  std::vector<std::pair<std::string, std::string>> config_errors;  // (path, message)
+  const std::atomic<bool> *cancel = nullptr;
+  halo::Metrics metrics;
+};
+
+struct halo_sink {
+  halo::RawBatch *batch = nullptr;
+};
+
+struct halo_batch {
+  const halo::EventBatch *events = nullptr;
+};
+
+struct halo_resolution {
+  halo::ResolutionOut *out = nullptr;
+};
+
+struct halo_state_writer {
+  // Called for every state row; the bytes are valid during the call only.
+  void (*write)(void *user, uint64_t profile_id, const void *data, size_t len) = nullptr;
+  void *user = nullptr;
+};
+
+struct halo_feature_writer {
+  std::string *json = nullptr;  // receives `"name":value` members, comma-separated
+};
+
+struct halo_profile_batch {
+  const std::vector<std::string> *json = nullptr;
+  const std::vector<uint64_t> *ids = nullptr;
+};
+
+namespace halo {
+// The table handed to every plugin (static storage, immutable).
+const halo_host_api *host_api();
+}  // namespace halo

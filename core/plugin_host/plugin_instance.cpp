@@ -1,0 +1,240 @@
+// plugin_instance.cpp -- vtable calls with status translation and retries.
+#include "plugin_host/plugin_instance.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "common/log.h"
+#include "config/option_validation.h"
+
+namespace halo {
+
+namespace {
+
+// The lifecycle prefix every vtable starts with (HALO_LIFECYCLE_FIELDS).
+struct Lifecycle {
+  HALO_LIFECYCLE_FIELDS;
+};
+
+constexpr int kMaxAttempts = 6;
+
+template <class VT>
+bool copy_vtable(const void *plugin_vt, VT *out) {
+  uint32_t size = 0;
+  std::memcpy(&size, plugin_vt, sizeof size);
+  if (size < sizeof(Lifecycle)) return false;
+  std::memset(out, 0, sizeof(VT));
+  std::memcpy(out, plugin_vt, std::min<size_t>(size, sizeof(VT)));
+  return true;
+}
+
+}  // namespace
+
+PluginInstance::PluginInstance(const PluginInfo &info, const InstanceSetup &setup)
+    : info_(info), where_(setup.where) {
+  ctx_.label = setup.label;
+  ctx_.base_dir = setup.base_dir;
+  ctx_.cancel = setup.cancel;
+}
+
+PluginInstance::~PluginInstance() {
+  if (inst_ != nullptr && destroy_ != nullptr) destroy_(inst_);
+}
+
+Status PluginInstance::init(const PluginUse &use, const void *copy) {
+  const halo_plugin_descriptor *d = info_.descriptor;
+  Status valid = validate_plugin_options(where_, use, d->options, d->option_count);
+  if (!valid.ok()) return valid;
+  options_ = std::make_unique<OptionView>(use, d->options, d->option_count);
+  ctx_.options = options_.get();
+  const auto *life = static_cast<const Lifecycle *>(copy);
+  if (life->create == nullptr || life->destroy == nullptr) {
+    return Status::Plugin(ctx_.label + ": plugin vtable lacks create/destroy (" + info_.path + ")");
+  }
+  start_ = life->start;
+  stop_ = life->stop;
+  destroy_ = life->destroy;
+  halo_status st = life->create(host_api(), &ctx_, &inst_);
+  if (!ctx_.config_errors.empty()) {
+    std::string msg;
+    for (const auto &[path, text] : ctx_.config_errors) {
+      std::string key = where_ + ".config" + (path.empty() ? "" : "." + path);
+      if (!msg.empty()) msg += "\n";
+      msg += options_->mark_of(path).str() + ": " + key + ": " + text;
+    }
+    return Status::Invalid(msg);
+  }
+  if (st != HALO_OK || inst_ == nullptr) {
+    Status s = check(st == HALO_OK ? HALO_FATAL : st, "create");
+    inst_ = nullptr;  // a failed create owns nothing
+    return s;
+  }
+  return Status::Ok();
+}
+
+Status PluginInstance::check(halo_status st, const char *operation) {
+  if (st == HALO_OK) return Status::Ok();
+  std::string kind = st == HALO_RETRY   ? "kept asking to retry"
+                     : st == HALO_ERROR ? "failed"
+                     : st == HALO_FATAL ? "failed fatally"
+                                        : "returned unknown status " + std::to_string(st);
+  std::string msg = ctx_.label + ": " + operation + " " + kind;
+  if (!ctx_.error.empty()) msg += ": " + ctx_.error;
+  ctx_.error.clear();
+  return Status(st == HALO_ERROR ? StatusCode::kPlugin : StatusCode::kInternal, msg);
+}
+
+halo_status PluginInstance::with_retry(const std::function<halo_status()> &fn) {
+  halo_status st = HALO_OK;
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    st = fn();
+    if (st != HALO_RETRY) return st;
+    if (ctx_.cancel && ctx_.cancel->load()) return st;
+    auto delay = std::chrono::milliseconds(50 << attempt);
+    log_warn(ctx_.label, "asked to retry (" + ctx_.error + "); waiting " +
+                             std::to_string(delay.count()) + " ms");
+    std::this_thread::sleep_for(delay);
+  }
+  return st;
+}
+
+Status PluginInstance::start() {
+  if (!start_) return Status::Ok();
+  return check(with_retry([&] { return start_(inst_); }), "start");
+}
+
+Status PluginInstance::stop() {
+  if (!stop_) return Status::Ok();
+  return check(stop_(inst_), "stop");
+}
+
+// ---- kind-specific instances ----
+
+template <class Inst, class VT>
+static Result<std::unique_ptr<Inst>> make_instance(const PluginInfo &info, const PluginUse &use,
+                                                   const InstanceSetup &setup, VT *(*vt)(Inst &)) {
+  auto p = std::make_unique<Inst>(info, setup);
+  VT *table = vt(*p);
+  if (!copy_vtable(info.descriptor->vtable, table)) {
+    return Status::Plugin(setup.label + ": vtable struct_size too small (" + info.path + ")");
+  }
+  Status s = p->init(use, table);
+  if (!s.ok()) return s;
+  return p;
+}
+
+Result<std::unique_ptr<SourceInstance>> SourceInstance::create(const PluginInfo &info,
+                                                               const PluginUse &use,
+                                                               const InstanceSetup &setup) {
+  auto r = make_instance<SourceInstance>(info, use, setup, &SourceInstance::vtable_of);
+  if (r.ok() && (!r.value()->vt_.next_batch || !r.value()->vt_.cursor)) {
+    return Status::Plugin(setup.label + ": source vtable lacks next_batch/cursor");
+  }
+  return r;
+}
+
+Status SourceInstance::restore_cursor(std::string_view cursor) {
+  if (!vt_.restore_cursor) return Status::Ok();
+  return check(vt_.restore_cursor(inst_, cursor.data(), cursor.size()), "restore_cursor");
+}
+
+Status SourceInstance::next_batch(RawBatch &out, uint32_t max_records) {
+  halo_sink sink{&out};
+  return check(with_retry([&] {
+                 out.clear();
+                 return vt_.next_batch(inst_, &sink, max_records);
+               }),
+               "next_batch");
+}
+
+Result<std::string> SourceInstance::cursor() {
+  const char *data = nullptr;
+  size_t len = 0;
+  Status s = check(vt_.cursor(inst_, &data, &len), "cursor");
+  if (!s.ok()) return s;
+  return std::string(data ? data : "", data ? len : 0);
+}
+
+void SourceInstance::committed() {
+  if (vt_.committed) vt_.committed(inst_);
+}
+
+Result<std::unique_ptr<ResolverInstance>> ResolverInstance::create(const PluginInfo &info,
+                                                                   const PluginUse &use,
+                                                                   const InstanceSetup &setup) {
+  auto r = make_instance<ResolverInstance>(info, use, setup, &ResolverInstance::vtable_of);
+  if (r.ok() && !r.value()->vt_.resolve) {
+    return Status::Plugin(setup.label + ": resolver vtable lacks resolve");
+  }
+  return r;
+}
+
+Status ResolverInstance::restore(const std::vector<halo_identity_link> &links) {
+  if (!vt_.restore || links.empty()) return Status::Ok();
+  return check(vt_.restore(inst_, links.data(), links.size()), "restore");
+}
+
+Status ResolverInstance::resolve(const EventBatch &batch, ResolutionOut &out) {
+  halo_batch b{&batch};
+  halo_resolution r{&out};
+  return check(vt_.resolve(inst_, &b, &r), "resolve");
+}
+
+Result<std::unique_ptr<FeatureInstance>> FeatureInstance::create(const PluginInfo &info,
+                                                                 const PluginUse &use,
+                                                                 const InstanceSetup &setup) {
+  auto r = make_instance<FeatureInstance>(info, use, setup, &FeatureInstance::vtable_of);
+  if (r.ok() && (!r.value()->vt_.update || !r.value()->vt_.emit)) {
+    return Status::Plugin(setup.label + ": feature vtable lacks update/emit");
+  }
+  return r;
+}
+
+Status FeatureInstance::restore(const std::vector<halo_state_row> &rows) {
+  if (!vt_.restore || rows.empty()) return Status::Ok();
+  return check(vt_.restore(inst_, rows.data(), rows.size()), "restore");
+}
+
+Status FeatureInstance::update(const EventBatch &batch, const std::vector<uint64_t> &ids) {
+  halo_batch b{&batch};
+  return check(vt_.update(inst_, &b, ids.data()), "update");
+}
+
+Status FeatureInstance::merge(uint64_t from, uint64_t into) {
+  if (!vt_.merge) return Status::Ok();
+  return check(vt_.merge(inst_, from, into), "merge");
+}
+
+Status FeatureInstance::save_dirty(const StateSink &sink) {
+  if (!vt_.save_dirty) return Status::Ok();
+  halo_state_writer w;
+  w.user = const_cast<StateSink *>(&sink);
+  w.write = [](void *user, uint64_t id, const void *data, size_t len) {
+    (*static_cast<StateSink *>(user))(id, data, len);
+  };
+  return check(vt_.save_dirty(inst_, &w), "save_dirty");
+}
+
+Status FeatureInstance::emit(uint64_t profile_id, int64_t as_of_ms, std::string &json) {
+  halo_feature_writer w{&json};
+  return check(vt_.emit(inst_, profile_id, as_of_ms, &w), "emit");
+}
+
+Result<std::unique_ptr<DestinationInstance>> DestinationInstance::create(
+    const PluginInfo &info, const PluginUse &use, const InstanceSetup &setup) {
+  auto r = make_instance<DestinationInstance>(info, use, setup, &DestinationInstance::vtable_of);
+  if (r.ok() && !r.value()->vt_.write_profiles) {
+    return Status::Plugin(setup.label + ": destination vtable lacks write_profiles");
+  }
+  return r;
+}
+
+Status DestinationInstance::write_profiles(const std::vector<std::string> &json,
+                                           const std::vector<uint64_t> &ids) {
+  halo_profile_batch b{&json, &ids};
+  return check(with_retry([&] { return vt_.write_profiles(inst_, &b); }), "write_profiles");
+}
+
+}  // namespace halo

@@ -1,0 +1,143 @@
+// plugin_instance.h -- RAII handles for live plugin instances, one class per
+// plugin kind, turning the C vtable calls into Status results.
+//
+// An instance copies the plugin's vtable up to the size the plugin declared
+// (fields an older plugin does not have stay NULL), creates the plugin
+// instance with its option view, and destroys it exactly once in the
+// destructor. Every failure message is prefixed with the instance label
+// ("source 'web' (file-jsonl)") so the user knows which plugin failed.
+// A plugin status of HALO_RETRY is retried with exponential backoff here;
+// the plugin never sleeps itself. Not thread-safe: one caller at a time.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/option_view.h"
+#include "config/pipeline_config.h"
+#include "plugin_host/host_api.h"
+#include "plugin_host/plugin_catalog.h"
+
+namespace halo {
+
+struct InstanceSetup {
+  std::string label;     // "source 'web' (file-jsonl)"
+  std::string where;     // config key path, e.g. "sources[0]"
+  std::string base_dir;  // pipeline directory
+  const std::atomic<bool> *cancel = nullptr;
+};
+
+class PluginInstance {
+ public:
+  virtual ~PluginInstance();
+  PluginInstance(const PluginInstance &) = delete;
+  PluginInstance &operator=(const PluginInstance &) = delete;
+
+  Status start();
+  Status stop();
+  const std::string &label() const { return ctx_.label; }
+  const PluginInfo &info() const { return info_; }
+  Metrics &metrics() { return ctx_.metrics; }
+
+ // Used by the kind-specific create() functions only.
+  PluginInstance(const PluginInfo &info, const InstanceSetup &setup);
+  // Validates options and creates the plugin instance from the lifecycle
+  // prefix of the (already copied) vtable.
+  Status init(const PluginUse &use, const void *vtable_copy);
+
+ protected:
+  // Maps a plugin status to a Status carrying the plugin's message.
+  Status check(halo_status st, const char *operation);
+  // Calls fn until it returns something other than HALO_RETRY (bounded).
+  halo_status with_retry(const std::function<halo_status()> &fn);
+
+  PluginInfo info_;
+  std::string where_;
+  halo_context ctx_;
+  std::unique_ptr<OptionView> options_;
+  halo_instance *inst_ = nullptr;
+  halo_status (*start_)(halo_instance *) = nullptr;
+  halo_status (*stop_)(halo_instance *) = nullptr;
+  void (*destroy_)(halo_instance *) = nullptr;
+};
+
+class SourceInstance : public PluginInstance {
+ public:
+  static Result<std::unique_ptr<SourceInstance>> create(const PluginInfo &info, const PluginUse &use,
+                                                        const InstanceSetup &setup);
+  Status restore_cursor(std::string_view cursor);
+  // Fills `out` (cleared first). HALO_ERROR from the plugin is returned as a
+  // non-ok Status; the caller decides whether to continue.
+  Status next_batch(RawBatch &out, uint32_t max_records);
+  Result<std::string> cursor();
+  void committed();
+
+ public:
+  using PluginInstance::PluginInstance;
+
+  static halo_source_vtable *vtable_of(SourceInstance &i) { return &i.vt_; }
+
+ private:
+  halo_source_vtable vt_{};
+};
+
+class ResolverInstance : public PluginInstance {
+ public:
+  static Result<std::unique_ptr<ResolverInstance>> create(const PluginInfo &info,
+                                                          const PluginUse &use,
+                                                          const InstanceSetup &setup);
+  Status restore(const std::vector<halo_identity_link> &links);
+  Status resolve(const EventBatch &batch, ResolutionOut &out);
+
+ public:
+  using PluginInstance::PluginInstance;
+
+  static halo_resolver_vtable *vtable_of(ResolverInstance &i) { return &i.vt_; }
+
+ private:
+  halo_resolver_vtable vt_{};
+};
+
+class FeatureInstance : public PluginInstance {
+ public:
+  static Result<std::unique_ptr<FeatureInstance>> create(const PluginInfo &info,
+                                                         const PluginUse &use,
+                                                         const InstanceSetup &setup);
+  Status restore(const std::vector<halo_state_row> &rows);
+  Status update(const EventBatch &batch, const std::vector<uint64_t> &profile_ids);
+  Status merge(uint64_t from, uint64_t into);
+  using StateSink = std::function<void(uint64_t, const void *, size_t)>;
+  Status save_dirty(const StateSink &sink);
+  // Appends `"name":value` members (comma-separated, no braces) to json.
+  Status emit(uint64_t profile_id, int64_t as_of_ms, std::string &json);
+
+ public:
+  using PluginInstance::PluginInstance;
+
+  static halo_feature_vtable *vtable_of(FeatureInstance &i) { return &i.vt_; }
+
+ private:
+  halo_feature_vtable vt_{};
+};
+
+class DestinationInstance : public PluginInstance {
+ public:
+  static Result<std::unique_ptr<DestinationInstance>> create(const PluginInfo &info,
+                                                             const PluginUse &use,
+                                                             const InstanceSetup &setup);
+  Status write_profiles(const std::vector<std::string> &json, const std::vector<uint64_t> &ids);
+
+ public:
+  using PluginInstance::PluginInstance;
+
+  static halo_destination_vtable *vtable_of(DestinationInstance &i) { return &i.vt_; }
+
+ private:
+  halo_destination_vtable vt_{};
+};
+
+}  // namespace halo

@@ -1,0 +1,49 @@
+// profile_export.cpp -- renders a profile in the export format.
+#include "profile/profile_export.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+#include "common/json_writer.h"
+
+namespace halo {
+
+std::string format_timestamp_ms(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  int frac = static_cast<int>(ms - static_cast<int64_t>(secs) * 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];  // room for any int year, silencing -Wformat-truncation
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+  return buf;
+}
+
+std::string export_profile_json(const ProfileExport &p) {
+  auto ids = p.identifiers;
+  std::sort(ids.begin(), ids.end());
+  std::string out;
+  out.reserve(256 + p.traits_json.size() + p.features_json.size());
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("profile_id").string(std::to_string(p.id));
+  w.key("identifiers").begin_object();
+  for (size_t i = 0; i < ids.size();) {
+    const std::string &type = ids[i].first;
+    w.key(type).begin_array();
+    for (; i < ids.size() && ids[i].first == type; ++i) w.string(ids[i].second);
+    w.end_array();
+  }
+  w.end_object();
+  w.key("traits").raw(p.traits_json);
+  w.key("features").raw(p.features_json);
+  w.key("segments").begin_array();
+  for (const std::string &s : p.segments) w.string(s);
+  w.end_array();
+  w.key("updated_at").string(format_timestamp_ms(p.updated_at_ms));
+  w.end_object();
+  return out;
+}
+
+}  // namespace halo

@@ -1,0 +1,30 @@
+// profile_export.h -- the one profile export format (DESIGN §5): JSON Lines,
+// one profile per line, the same for `halo run` outputs, `halo profile get`
+// and file destinations.
+//
+// {"profile_id":"42","identifiers":{"email":["a@b.ir"],...},"traits":{...},
+//  "features":{...},"segments":[],"updated_at":"2026-01-02T10:00:00.000Z"}
+// Identifier values are normalized and sorted; features carry exact decimal
+// text for money.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace halo {
+
+struct ProfileExport {
+  uint64_t id = 0;
+  std::vector<std::pair<std::string, std::string>> identifiers;  // (type, value), any order
+  std::string traits_json = "{}";    // a JSON object
+  std::string features_json = "{}";  // a JSON object
+  std::vector<std::string> segments;
+  int64_t updated_at_ms = 0;
+};
+
+std::string export_profile_json(const ProfileExport &p);
+std::string format_timestamp_ms(int64_t ms);  // 2026-01-02T10:00:00.000Z
+
+}  // namespace halo

@@ -1,0 +1,172 @@
+// e2e_support.cpp -- process spawning, temp dirs and output decoding.
+#include "e2e_support.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <simdjson.h>
+#include <sstream>
+#include <stdexcept>
+
+extern char **environ;
+
+namespace halo::e2e {
+
+namespace fs = std::filesystem;
+
+std::string source_dir() { return HALO_SOURCE_DIR; }
+std::string binary_dir() { return HALO_BINARY_DIR; }
+std::string halo_bin() { return binary_dir() + "/bin/halo"; }
+std::string datagen_bin() { return binary_dir() + "/bin/halo-datagen"; }
+
+CommandResult run(const std::vector<std::string> &argv,
+                  const std::map<std::string, std::string> &env) {
+  TempDir tmp;
+  std::string out_path = tmp / "out", err_path = tmp / "err";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<std::string> envs;
+  for (char **e = environ; *e; ++e) {
+    std::string kv = *e;
+    if (env.count(kv.substr(0, kv.find('=')))) continue;
+    envs.push_back(kv);
+  }
+  for (const auto &[k, v] : env) envs.push_back(k + "=" + v);
+  std::vector<char *> cargv, cenv;
+  for (const auto &a : argv) cargv.push_back(const_cast<char *>(a.c_str()));
+  cargv.push_back(nullptr);
+  for (auto &e : envs) cenv.push_back(e.data());
+  cenv.push_back(nullptr);
+  pid_t pid = 0;
+  CommandResult r;
+  if (posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), cenv.data()) != 0) {
+    r.err = std::string("cannot spawn ") + argv[0] + ": " + std::strerror(errno);
+    posix_spawn_file_actions_destroy(&actions);
+    return r;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_file(out_path);
+  r.err = read_file(err_path);
+  return r;
+}
+
+TempDir::TempDir() {
+  std::string templ = (fs::temp_directory_path() / "halo-test-XXXXXX").string();
+  if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = templ;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  if (!std::getenv("HALO_KEEP_TEST_DIRS")) fs::remove_all(path_, ec);
+}
+
+std::string read_file(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_file(const std::string &path, const std::string &content) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+}
+
+std::vector<std::string> read_lines(const std::string &path) {
+  std::vector<std::string> lines;
+  std::istringstream in(read_file(path));
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+std::string install_demo_pipeline(const std::string &dir, const std::string &extra_run) {
+  std::string yaml = read_file(source_dir() + "/config/demo.yaml");
+  const std::string anchor = "run:\n";
+  size_t at = yaml.find(anchor);
+  if (at != std::string::npos && !extra_run.empty()) {
+    yaml.insert(at + anchor.size(), extra_run + "\n");
+  }
+  std::string path = dir + "/config/demo.yaml";
+  write_file(path, yaml);
+  return path;
+}
+
+namespace {
+
+std::string raw_text(simdjson::dom::element e) {
+  if (e.is_string()) return std::string(std::string_view(e));
+  return simdjson::minify(e);
+}
+
+std::map<std::string, std::set<std::string>> identifier_map(simdjson::dom::object ids) {
+  std::map<std::string, std::set<std::string>> out;
+  for (auto [type, values] : ids) {
+    for (simdjson::dom::element v : values.get_array()) {
+      out[std::string(type)].insert(std::string(std::string_view(v)));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Profile> read_profiles(const std::string &path) {
+  simdjson::dom::parser parser;
+  std::vector<Profile> out;
+  for (const std::string &line : read_lines(path)) {
+    simdjson::dom::element doc = parser.parse(line);
+    Profile p;
+    p.line = line;
+    p.id = std::string(std::string_view(doc["profile_id"]));
+    p.identifiers = identifier_map(doc["identifiers"].get_object());
+    simdjson::dom::element v;
+    if (!doc["features"]["order_count"].get(v)) p.order_count = raw_text(v);
+    if (!doc["features"]["revenue"].get(v)) p.revenue = raw_text(v);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<Person> read_truth(const std::string &path) {
+  simdjson::dom::parser parser;
+  std::vector<Person> out;
+  for (const std::string &line : read_lines(path)) {
+    simdjson::dom::element doc = parser.parse(line);
+    Person p;
+    p.person = std::string(std::string_view(doc["person"]));
+    p.identifiers = identifier_map(doc["identifiers"].get_object());
+    p.order_count = raw_text(doc["order_count"]);
+    p.revenue = raw_text(doc["revenue"]);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+bool same_decimal(const std::string &a, const std::string &b) {
+  auto canon = [](std::string s) {
+    if (s.find('.') != std::string::npos) {
+      while (!s.empty() && s.back() == '0') s.pop_back();
+      if (!s.empty() && s.back() == '.') s.pop_back();
+    }
+    return s.empty() ? std::string("0") : s;
+  };
+  return canon(a) == canon(b);
+}
+
+}  // namespace halo::e2e

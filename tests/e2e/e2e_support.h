@@ -1,0 +1,69 @@
+// e2e_support.h -- helpers for end-to-end tests that run the real `halo`
+// and `halo-datagen` binaries as child processes on generated data.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace halo::e2e {
+
+struct CommandResult {
+  int exit_code = -1;  // 128+N when killed by signal N
+  std::string out, err;
+};
+
+// Runs argv with a clean environment plus `env` additions; captures output.
+CommandResult run(const std::vector<std::string> &argv,
+                  const std::map<std::string, std::string> &env = {});
+
+std::string halo_bin();
+std::string datagen_bin();
+std::string source_dir();
+std::string binary_dir();
+
+// A fresh directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string &path() const { return path_; }
+  std::string operator/(const std::string &rel) const { return path_ + "/" + rel; }
+
+ private:
+  std::string path_;
+};
+
+std::string read_file(const std::string &path);
+void write_file(const std::string &path, const std::string &content);
+std::vector<std::string> read_lines(const std::string &path);
+
+// The demo pipeline (config/demo.yaml) copied to DIR/config/demo.yaml with
+// `extra_run` lines (e.g. "  as_of: ...") appended under `run:`. The data is
+// expected in DIR/data/demo, the store in DIR/var/demo.
+std::string install_demo_pipeline(const std::string &dir, const std::string &extra_run = "");
+
+// One exported profile line, decoded.
+struct Profile {
+  std::string id;
+  std::map<std::string, std::set<std::string>> identifiers;
+  std::string order_count;  // exact JSON text, "" when absent
+  std::string revenue;      // exact JSON text
+  std::string line;
+};
+std::vector<Profile> read_profiles(const std::string &path);
+
+// A person of the generator's truth.jsonl.
+struct Person {
+  std::string person;
+  std::map<std::string, std::set<std::string>> identifiers;
+  std::string order_count;
+  std::string revenue;
+};
+std::vector<Person> read_truth(const std::string &path);
+
+// Decimal strings compared by value ("120.50" == "120.5").
+bool same_decimal(const std::string &a, const std::string &b);
+
+}  // namespace halo::e2e

@@ -1,0 +1,68 @@
+// sdk_e2e_test.cpp -- a vendor's view: install the SDK to a prefix, build the
+// example plugin out of tree with only find_package(HaloSDK), load and run
+// it; and a plugin built for another ABI major version is refused clearly.
+#include <gtest/gtest.h>
+
+#include "e2e_support.h"
+
+namespace halo::e2e {
+namespace {
+
+// Installs the SDK component and builds sdk/examples into dir/build with
+// extra cmake arguments.
+void build_example(const TempDir &dir, const std::string &prefix,
+                   const std::vector<std::string> &extra) {
+  std::vector<std::string> configure = {"cmake", "-S", source_dir() + "/sdk/examples", "-B",
+                                        dir / "build", "-DCMAKE_PREFIX_PATH=" + prefix};
+  configure.insert(configure.end(), extra.begin(), extra.end());
+  CommandResult c = run(configure);
+  ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
+  CommandResult b = run({"cmake", "--build", dir / "build"});
+  ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
+}
+
+class SdkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CommandResult i = run({"cmake", "--install", binary_dir(), "--prefix", prefix_ / "sdk",
+                           "--component", "halo-sdk"});
+    ASSERT_EQ(i.exit_code, 0) << i.out << i.err;
+  }
+  TempDir prefix_;
+};
+
+TEST_F(SdkTest, OutOfTreePluginLoadsAndRuns) {
+  TempDir ex;
+  ASSERT_NO_FATAL_FAILURE(build_example(ex, prefix_ / "sdk", {}));
+  CommandResult list = run({halo_bin(), "plugins", "--plugin-dir", ex / "build"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("example-sequence"), std::string::npos) << list.out;
+  write_file(ex / "p.yaml",
+             "version: 1\nstore: { kind: sqlite, path: var/halo.db }\nplugin_dirs: [build]\n"
+             "sources:\n  - { name: seq, plugin: example-sequence, config: { count: 25 } }\n"
+             "destinations:\n  - { name: out, plugin: file-jsonl, config: { path: var/p.jsonl } }\n");
+  CommandResult r = run({halo_bin(), "run", ex / "p.yaml", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_lines(ex / "var/p.jsonl").size(), 25u);
+}
+
+TEST_F(SdkTest, OtherAbiMajorIsRefusedWithAClearMessage) {
+  TempDir ex;
+  ASSERT_NO_FATAL_FAILURE(build_example(ex, prefix_ / "sdk", {"-DHALO_EXAMPLE_ABI_MAJOR=2"}));
+  CommandResult list = run({halo_bin(), "plugins", "--plugin-dir", ex / "build"});
+  ASSERT_EQ(list.exit_code, 0);
+  EXPECT_NE(list.out.find("libhalo-example-sequence.so: plugin 'example-sequence' refused: plugin "
+                          "ABI 2.0 but kernel ABI 1.0"),
+            std::string::npos)
+      << list.out;
+  write_file(ex / "p.yaml",
+             "version: 1\nstore: { kind: sqlite, path: var/halo.db }\nplugin_dirs: [build]\n"
+             "sources:\n  - { name: seq, plugin: example-sequence }\n");
+  CommandResult r = run({halo_bin(), "run", ex / "p.yaml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown source plugin 'example-sequence'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("plugin ABI 2.0 but kernel ABI 1.0"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace halo::e2e

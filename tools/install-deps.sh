@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Halo needs to build, test and package.
+# Idempotent; needs root (or sudo). Skips apt when everything is present.
+set -euo pipefail
+PKGS=(build-essential cmake ninja-build pkg-config git
+      libboost-dev libboost-program-options-dev libboost-filesystem-dev
+      libyaml-cpp-dev libsimdjson-dev libsqlite3-dev libzstd-dev libxxhash-dev
+      libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
+      sqlite3 abigail-tools clang-format file dpkg-dev)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
