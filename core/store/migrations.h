@@ -1,0 +1,43 @@
+// migrations.h -- versioned schema migrations for the SQLite store.
+//
+// The schema version lives in `PRAGMA user_version` (0 = empty database), so
+// it changes atomically with the migration that sets it. Migrations form an
+// ordered list with versions 1, 2, ..., N; each runs in its own transaction,
+// so a crash leaves the database at a whole version. A database whose version
+// is newer than the list knows is refused: an older binary must never write
+// to a schema it does not understand.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "common/status.h"
+
+namespace halo::store {
+
+struct Migration {
+  int version;              // 1-based, consecutive
+  const char *description;  // shown in errors, e.g. "initial schema"
+  const char *sql;          // one or more statements
+};
+
+// PRAGMA application_id of a Halo store ("HALO" in ASCII); set by migration 1
+// so that a foreign SQLite file is refused instead of being written to.
+inline constexpr int64_t kHaloApplicationId = 0x48414c4f;
+
+// The store's own schema history (schema.cpp).
+std::span<const Migration> halo_migrations();
+
+// Reads PRAGMA user_version.
+Result<int> schema_version(sqlite3 *db, const std::string &path);
+
+// Brings `db` (named `path` in errors) up to the last version of `migrations`.
+// Errors: the list is not 1..N in order (Internal), the database is newer than
+// the list or is some other application's SQLite file (InvalidArgument), a
+// migration's SQL fails (Io).
+Status migrate(sqlite3 *db, const std::string &path, std::span<const Migration> migrations);
+
+}  // namespace halo::store

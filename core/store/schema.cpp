@@ -1,0 +1,104 @@
+// schema.cpp -- the store's schema history as an ordered migration list.
+//
+// Never edit a migration that has shipped: append a new one. Tables:
+//  meta(key, value)                 small key/value facts, e.g. next_profile_id
+//  cursors(source, value)           source checkpoints; value is opaque bytes
+//  event_batches(first_seq PK, last_seq, count, codec, data_size, keys, data)
+//                                   the event log, one row per appended batch;
+//                                   data = zstd(event_codec payload), keys =
+//                                   count x 16-byte message keys, uncompressed;
+//                                   data_size = payload bytes before zstd
+//  identifiers(type, value, profile_id)  PK(type, value); index on profile_id
+//  merges(id, from_profile, into_profile, sequence)
+//  conflicts(id, sequence, type, value, profile_id, reason)
+//  profiles(id PK, traits_json, updated_at_ms)
+//  features(profile_id PK, features_json)  kept apart from traits so that
+//                                   trait and feature writers do not clobber
+//  feature_state(instance, profile_id, data)  PK(instance, profile_id)
+//  dead_letters(id, at_ms, stage, reason, message, source, position, raw)
+// 64-bit unsigned ids and sequences are stored as SQLite's signed INTEGER.
+#include "store/migrations.h"
+
+namespace halo::store {
+
+namespace {
+
+constexpr const char *kInitialSchema = R"sql(
+PRAGMA application_id = 1212238927; -- kHaloApplicationId, 0x48414c4f "HALO"
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE cursors(
+  source TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE event_batches(
+  first_seq INTEGER PRIMARY KEY,
+  last_seq INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  codec INTEGER NOT NULL,
+  data_size INTEGER NOT NULL,
+  keys BLOB NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE TABLE identifiers(
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  profile_id INTEGER NOT NULL,
+  PRIMARY KEY(type, value)
+) WITHOUT ROWID;
+CREATE INDEX identifiers_by_profile ON identifiers(profile_id);
+CREATE TABLE merges(
+  id INTEGER PRIMARY KEY,
+  from_profile INTEGER NOT NULL,
+  into_profile INTEGER NOT NULL,
+  sequence INTEGER NOT NULL
+);
+CREATE TABLE conflicts(
+  id INTEGER PRIMARY KEY,
+  sequence INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  profile_id INTEGER NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE TABLE profiles(
+  id INTEGER PRIMARY KEY,
+  traits_json TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+CREATE TABLE features(
+  profile_id INTEGER PRIMARY KEY,
+  features_json TEXT NOT NULL
+);
+CREATE TABLE feature_state(
+  instance TEXT NOT NULL,
+  profile_id INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY(instance, profile_id)
+) WITHOUT ROWID;
+CREATE INDEX feature_state_by_profile ON feature_state(profile_id);
+CREATE TABLE dead_letters(
+  id INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  stage TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  message TEXT NOT NULL,
+  source TEXT NOT NULL,
+  position TEXT NOT NULL,
+  raw BLOB NOT NULL
+);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "initial schema", kInitialSchema},
+};
+
+}  // namespace
+
+std::span<const Migration> halo_migrations() {
+  return kMigrations;
+}
+
+}  // namespace halo::store

@@ -1,0 +1,142 @@
+// store.h -- the embedded profile store (DESIGN §1 "profile store"): the event
+// log, cursors, identity graph, profiles, features, feature-builder state and
+// dead letters, in one SQLite file.
+//
+// Invariants and usage:
+//  - One Store per thread; the object is not thread-safe. Several processes
+//    may open the same file (WAL mode); writers serialize on BEGIN IMMEDIATE.
+//  - Every write must happen inside begin()...commit(); a write outside one is
+//    refused (InvalidArgument) so a batch and the cursor that describes it
+//    can never be committed separately. Reads work with or without one and
+//    see the transaction's own uncommitted writes.
+//  - The event log is append-only: append_events takes the next consecutive
+//    sequences (last_sequence()+1, +2, ...). Each call stores one zstd blob.
+//  - Scan callbacks must not write to the table being scanned. Views passed to
+//    callbacks are valid only during the callback.
+//  - Accessors returning optional/counts report a database failure as
+//    "absent"/0; operations returning Status name the store path on error.
+//  - Unsigned ids and sequences are stored as SQLite's signed 64-bit INTEGER;
+//    values above 2^63 are not supported.
+//
+// Durability: WAL with synchronous=NORMAL -- a committed transaction survives
+// a process crash; a power loss may drop the last few commits but never
+// corrupts the file or splits a transaction.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "store/logged_event.h"
+
+namespace halo {
+
+// A record that failed a pipeline stage, with the bytes as received.
+struct DeadLetter {
+  std::string stage;     // parse|validate|normalize|resolve|feature|deliver
+  std::string reason;    // reason code, e.g. malformed_json
+  std::string message;   // for the person fixing it
+  std::string source;    // pipeline source name
+  std::string position;  // e.g. "orders.jsonl:1042" or a cursor value
+  std::string raw;       // original bytes, any encoding
+  int64_t at_ms = 0;
+};
+
+struct StoredProfile {
+  uint64_t id = 0;
+  std::string traits_json = "{}";
+  std::string features_json = "{}";
+  int64_t updated_at_ms = 0;
+};
+
+class Store {
+ public:
+  // Opens or creates the SQLite file at `path` (creating parent directories)
+  // and migrates it to the current schema. Errors name the path.
+  static Result<std::unique_ptr<Store>> open(const std::string &path);
+  ~Store();
+  Store(const Store &) = delete;
+  Store &operator=(const Store &) = delete;
+
+  const std::string &path() const;
+
+  // Explicit transaction. Destroying the Store inside one rolls it back.
+  Status begin();
+  Status commit();
+  Status rollback();
+  bool in_transaction() const;
+
+  // Key/value metadata (e.g. "next_profile_id").
+  std::optional<std::string> get_meta(const std::string &key);
+  Status set_meta(const std::string &key, const std::string &value);
+
+  // Source cursors; commit them in the transaction of the batch they describe.
+  std::optional<std::string> cursor(const std::string &source);
+  Status set_cursor(const std::string &source, std::string_view value);
+
+  // Event log. `events` must carry sequences last_sequence()+1, +2, ...;
+  // keys[i] belongs to events[i]. Stores one compressed row per call; an empty
+  // call stores nothing.
+  Status append_events(const std::vector<LoggedEvent> &events, const std::vector<MessageKey> &keys);
+  uint64_t last_sequence();  // 0 when empty
+  uint64_t event_count();
+  // Replays the log in sequence order, one stored batch per callback; a
+  // callback error stops the scan and is returned. Damaged rows are
+  // Corruption naming the batch row.
+  Status scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn);
+  Status scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn);
+
+  // Identity graph.
+  Status put_identifier(std::string_view type, std::string_view value, uint64_t profile_id);
+  Status repoint_identifiers(uint64_t from, uint64_t into);
+  Status scan_identifiers(const std::function<void(std::string_view type, std::string_view value,
+                                                   uint64_t profile)> &fn);
+  std::optional<uint64_t> find_profile(std::string_view type, std::string_view value);
+  // Sorted by type, then value (bytewise).
+  std::vector<std::pair<std::string, std::string>> identifiers_of(uint64_t profile_id);
+  Status add_merge(uint64_t from, uint64_t into, uint64_t sequence);
+  Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
+                      uint64_t profile_id, std::string_view reason);
+  uint64_t merge_count();
+  uint64_t conflict_count();
+
+  // Profiles. put_profile upserts traits_json and updated_at_ms only;
+  // features change only through put_features.
+  Status put_profile(const StoredProfile &p);
+  Status put_features(uint64_t id, std::string_view features_json);
+  Status delete_profile(uint64_t id);  // also its features and feature state
+  std::optional<StoredProfile> get_profile(uint64_t id);
+  Status scan_profiles(const std::function<void(const StoredProfile &)> &fn);  // by id
+  uint64_t profile_count();
+
+  // Feature-builder state, keyed by feature instance name and profile.
+  Status put_feature_state(std::string_view instance, uint64_t profile_id, const void *data,
+                           size_t len);
+  Status delete_feature_state(std::string_view instance, uint64_t profile_id);
+  Status scan_feature_state(std::string_view instance,
+                            const std::function<void(uint64_t, const void *, size_t)> &fn);
+
+  // Dead letters, in insertion order.
+  Status add_dead_letter(const DeadLetter &d);
+  uint64_t dead_letter_count();
+  Status scan_dead_letters(const std::function<void(const DeadLetter &)> &fn);
+
+  // Rebuild support: deletes identifiers, merges, conflicts, profiles,
+  // features, feature state and meta "next_profile_id"; keeps the event log,
+  // cursors, dead letters and other meta.
+  Status clear_derived();
+
+  struct Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace halo

@@ -1,0 +1,112 @@
+// store_identity.cpp -- the persisted identity graph: identifier -> profile
+// links, the merge history and identifier conflicts.
+//
+// Invariant: an identifier (type, value) belongs to at most one profile (it
+// is the primary key); put_identifier moves it, repoint moves all of a
+// profile's identifiers at once when two profiles merge.
+#include "store/store_impl.h"
+
+namespace halo {
+
+namespace {
+
+constexpr std::string_view kPutIdentifier =
+    "INSERT INTO identifiers(type, value, profile_id) VALUES(?1, ?2, ?3) "
+    "ON CONFLICT(type, value) DO UPDATE SET profile_id = excluded.profile_id";
+constexpr std::string_view kRepoint =
+    "UPDATE identifiers SET profile_id = ?2 WHERE profile_id = ?1";
+constexpr std::string_view kScanIdentifiers =
+    "SELECT type, value, profile_id FROM identifiers ORDER BY type, value";
+constexpr std::string_view kFindProfile =
+    "SELECT profile_id FROM identifiers WHERE type = ?1 AND value = ?2";
+constexpr std::string_view kIdentifiersOf =
+    "SELECT type, value FROM identifiers WHERE profile_id = ?1 ORDER BY type, value";
+constexpr std::string_view kAddMerge =
+    "INSERT INTO merges(from_profile, into_profile, sequence) VALUES(?1, ?2, ?3)";
+constexpr std::string_view kAddConflict =
+    "INSERT INTO conflicts(sequence, type, value, profile_id, reason) VALUES(?1, ?2, ?3, ?4, ?5)";
+constexpr std::string_view kMergeCount = "SELECT count(*) FROM merges";
+constexpr std::string_view kConflictCount = "SELECT count(*) FROM conflicts";
+
+}  // namespace
+
+Status Store::put_identifier(std::string_view type, std::string_view value, uint64_t profile_id) {
+  return impl_->write("put_identifier", kPutIdentifier, [&](sqlite::Statement &st) {
+    st.bind_text(1, type);
+    st.bind_text(2, value);
+    st.bind_int(3, to_sql(profile_id));
+  });
+}
+
+Status Store::repoint_identifiers(uint64_t from, uint64_t into) {
+  return impl_->write("repoint_identifiers", kRepoint, [&](sqlite::Statement &st) {
+    st.bind_int(1, to_sql(from));
+    st.bind_int(2, to_sql(into));
+  });
+}
+
+Status Store::scan_identifiers(
+    const std::function<void(std::string_view, std::string_view, uint64_t)> &fn) {
+  return impl_->scan(
+      "scan_identifiers", kScanIdentifiers, [](sqlite::Statement &) {},
+      [&](sqlite::Statement &st) {
+        fn(st.column_bytes(0), st.column_bytes(1), from_sql(st.column_int(2)));
+        return Status::Ok();
+      });
+}
+
+std::optional<uint64_t> Store::find_profile(std::string_view type, std::string_view value) {
+  std::optional<uint64_t> found;
+  Status s = impl_->query(
+      "find_profile", kFindProfile,
+      [&](sqlite::Statement &st) {
+        st.bind_text(1, type);
+        st.bind_text(2, value);
+      },
+      [&](sqlite::Statement &st) {
+        found = from_sql(st.column_int(0));
+        return Status::Ok();
+      });
+  return s.ok() ? found : std::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>> Store::identifiers_of(uint64_t profile_id) {
+  std::vector<std::pair<std::string, std::string>> out;
+  Status s = impl_->query(
+      "identifiers_of", kIdentifiersOf,
+      [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
+      [&](sqlite::Statement &st) {
+        out.emplace_back(st.column_bytes(0), st.column_bytes(1));
+        return Status::Ok();
+      });
+  if (!s.ok()) out.clear();
+  return out;
+}
+
+Status Store::add_merge(uint64_t from, uint64_t into, uint64_t sequence) {
+  return impl_->write("add_merge", kAddMerge, [&](sqlite::Statement &st) {
+    st.bind_int(1, to_sql(from));
+    st.bind_int(2, to_sql(into));
+    st.bind_int(3, to_sql(sequence));
+  });
+}
+
+Status Store::add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
+                           uint64_t profile_id, std::string_view reason) {
+  return impl_->write("add_conflict", kAddConflict, [&](sqlite::Statement &st) {
+    st.bind_int(1, to_sql(sequence));
+    st.bind_text(2, type);
+    st.bind_text(3, value);
+    st.bind_int(4, to_sql(profile_id));
+    st.bind_text(5, reason);
+  });
+}
+
+uint64_t Store::merge_count() {
+  return impl_->count(kMergeCount);
+}
+uint64_t Store::conflict_count() {
+  return impl_->count(kConflictCount);
+}
+
+}  // namespace halo

@@ -1,0 +1,38 @@
+// zstd_codec.h -- reusable zstd compression/decompression contexts for the
+// event log. Contexts are created once per store and reused, so compressing
+// a batch costs no allocation beyond growing the output buffer.
+//
+// Invariant: decompress() never allocates more than the size the caller
+// expects (the stored data_size), so a damaged frame cannot exhaust memory.
+#pragma once
+
+#include <zstd.h>
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace halo::store {
+
+class ZstdCodec {
+ public:
+  // Level 1-3 keeps compression far below the parser's cost per event.
+  explicit ZstdCodec(int level = 1);
+  ~ZstdCodec();
+  ZstdCodec(const ZstdCodec &) = delete;
+  ZstdCodec &operator=(const ZstdCodec &) = delete;
+
+  // Replaces `out` with the compressed frame (content size recorded).
+  Status compress(std::string_view in, std::string &out);
+  // Replaces `out` with exactly `expected_size` decompressed bytes; a frame
+  // that decodes to any other size is Corruption.
+  Status decompress(std::string_view in, size_t expected_size, std::string &out);
+
+ private:
+  int level_;
+  ZSTD_CCtx *cctx_;
+  ZSTD_DCtx *dctx_;
+};
+
+}  // namespace halo::store

@@ -1,0 +1,149 @@
+// migrations_test.cpp -- schema versioning: fresh and existing databases, the
+// ordered migration runner, refusal of newer or foreign databases.
+#include "store/migrations.h"
+
+#include <fstream>
+
+#include "temp_store.h"
+
+namespace halo::testing {
+namespace {
+
+int64_t pragma_int(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
+  int64_t v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+std::string pragma_text(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
+  std::string v = reinterpret_cast<const char *>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  return v;
+}
+
+class MigrationsTest : public TempStoreTest {
+ protected:
+  // A raw connection for driving store::migrate with a custom list.
+  sqlite3 *open_raw_in_dir() {
+    std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
+    return raw_db();
+  }
+};
+
+TEST_F(MigrationsTest, FreshDatabaseIsMigratedToLatestInWalMode) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(std::filesystem::exists(path_));  // parent dirs were created
+  sqlite3 *db = raw_db();
+  EXPECT_EQ(pragma_int(db, "PRAGMA user_version"),
+            static_cast<int64_t>(store::halo_migrations().size()));
+  EXPECT_EQ(pragma_int(db, "PRAGMA application_id"), store::kHaloApplicationId);
+  EXPECT_EQ(pragma_text(db, "PRAGMA journal_mode"), "wal");
+  sqlite3_close(db);
+}
+
+TEST_F(MigrationsTest, ReopeningAnExistingStoreKeepsItsData) {
+  {
+    auto store = open_store();
+    ASSERT_TRUE(store->begin().ok());
+    ASSERT_TRUE(store->set_meta("k", "v").ok());
+    ASSERT_TRUE(store->commit().ok());
+  }
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->get_meta("k"), "v");
+}
+
+TEST_F(MigrationsTest, RunnerAppliesOnlyMissingMigrationsInOrder) {
+  // v1 has no IF NOT EXISTS: running it twice would fail.
+  const store::Migration v1{1, "create t",
+                            "PRAGMA application_id = 1212238927;"
+                            "CREATE TABLE t(a INTEGER);"};
+  const store::Migration v2{2, "add column b", "ALTER TABLE t ADD COLUMN b TEXT DEFAULT 'x';"};
+  sqlite3 *db = open_raw_in_dir();
+  const store::Migration first[] = {v1};
+  ASSERT_TRUE(store::migrate(db, path_, first).ok());
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO t(a) VALUES(42)", nullptr, nullptr, nullptr), SQLITE_OK);
+  const store::Migration both[] = {v1, v2};
+  Status s = store::migrate(db, path_, both);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(pragma_int(db, "PRAGMA user_version"), 2);
+  EXPECT_EQ(pragma_text(db, "SELECT a || b FROM t"), "42x");
+  ASSERT_TRUE(store::migrate(db, path_, both).ok());  // idempotent at latest
+  sqlite3_close(db);
+}
+
+TEST_F(MigrationsTest, FailingMigrationLeavesTheLastGoodVersion) {
+  const store::Migration list[] = {
+      {1, "create t", "PRAGMA application_id = 1212238927; CREATE TABLE t(a);"},
+      {2, "broken", "CREATE TABLE u(a); INSERT INTO missing_table VALUES(1);"},
+  };
+  sqlite3 *db = open_raw_in_dir();
+  Status s = store::migrate(db, path_, list);
+  EXPECT_EQ(s.code(), StatusCode::kIo);
+  EXPECT_NE(s.message().find("migration 2 (broken)"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("missing_table"), std::string::npos) << s.message();
+  EXPECT_EQ(pragma_int(db, "PRAGMA user_version"), 1);
+  EXPECT_EQ(pragma_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'u'"), 0);
+  sqlite3_close(db);
+}
+
+TEST_F(MigrationsTest, OutOfOrderListIsAnInternalError) {
+  const store::Migration list[] = {{2, "two", "SELECT 1;"}, {1, "one", "SELECT 1;"}};
+  sqlite3 *db = open_raw_in_dir();
+  Status s = store::migrate(db, path_, list);
+  EXPECT_EQ(s.code(), StatusCode::kInternal);
+  EXPECT_NE(s.message().find("out of order"), std::string::npos) << s.message();
+  EXPECT_EQ(pragma_int(db, "PRAGMA user_version"), 0);
+  sqlite3_close(db);
+}
+
+TEST_F(MigrationsTest, NewerSchemaIsRefusedWithPathAndVersions) {
+  { ASSERT_TRUE(open_store()); }
+  raw_exec("PRAGMA user_version = 99");
+  auto store = Store::open(path_);
+  ASSERT_FALSE(store.ok());
+  const std::string &msg = store.status().message();
+  EXPECT_EQ(store.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(msg.find(path_), std::string::npos) << msg;
+  EXPECT_NE(msg.find("schema version 99"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("newer halo"), std::string::npos) << msg;
+  sqlite3 *db = raw_db();
+  EXPECT_EQ(pragma_int(db, "PRAGMA user_version"), 99);  // untouched
+  sqlite3_close(db);
+}
+
+TEST_F(MigrationsTest, ForeignSqliteDatabaseIsRefused) {
+  std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
+  raw_exec("CREATE TABLE customers(id INTEGER)");
+  auto store = Store::open(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("not a Halo store"), std::string::npos)
+      << store.status().message();
+}
+
+TEST_F(MigrationsTest, NonDatabaseFileIsRefusedNamingThePath) {
+  std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
+  std::ofstream(path_) << std::string(8192, 'x');
+  auto store = Store::open(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find(path_), std::string::npos) << store.status().message();
+}
+
+TEST_F(MigrationsTest, UncreatableParentDirectoryIsAnIoErrorNamingThePath) {
+  std::ofstream(dir_ / "file") << "x";
+  std::string bad = (dir_ / "file" / "sub" / "halo.db").string();
+  auto store = Store::open(bad);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kIo);
+  EXPECT_NE(store.status().message().find(bad), std::string::npos) << store.status().message();
+}
+
+}  // namespace
+}  // namespace halo::testing

@@ -1,0 +1,228 @@
+// store_test.cpp -- transactions, metadata, cursors, dead letters,
+// clear_derived and persistence across reopen.
+#include "temp_store.h"
+
+namespace halo::testing {
+namespace {
+
+class StoreTest : public TempStoreTest {
+ protected:
+  void SetUp() override {
+    TempStoreTest::SetUp();
+    store_ = open_store();
+    ASSERT_TRUE(store_);
+  }
+  void TearDown() override {
+    store_.reset();
+    TempStoreTest::TearDown();
+  }
+  void append(uint64_t first, size_t n) {
+    OwnedBatch b = make_batch(first, n);
+    Status s = store_->append_events(b.view(), b.keys);
+    ASSERT_TRUE(s.ok()) << s.message();
+  }
+  void put_profile(uint64_t id, std::string traits) {
+    StoredProfile p;
+    p.id = id;
+    p.traits_json = std::move(traits);
+    p.updated_at_ms = 5;
+    ASSERT_TRUE(store_->put_profile(p).ok());
+  }
+  // Fills every table, committed.
+  void fill_everything() {
+    ASSERT_TRUE(store_->begin().ok());
+    append(1, 10);
+    ASSERT_TRUE(store_->set_cursor("shop", "page=3").ok());
+    ASSERT_TRUE(store_->set_meta("next_profile_id", "3").ok());
+    ASSERT_TRUE(store_->set_meta("format", "1").ok());
+    ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 1).ok());
+    ASSERT_TRUE(store_->add_merge(2, 1, 4).ok());
+    ASSERT_TRUE(store_->add_conflict(5, "email", "a@b.ir", 1, "limit").ok());
+    put_profile(1, R"({"n":1})");
+    ASSERT_TRUE(store_->put_features(1, R"({"f":2})").ok());
+    ASSERT_TRUE(store_->put_feature_state("agg", 1, "st", 2).ok());
+    DeadLetter d;
+    d.stage = "parse";
+    d.reason = "malformed_json";
+    d.raw = "{bad";
+    ASSERT_TRUE(store_->add_dead_letter(d).ok());
+    ASSERT_TRUE(store_->commit().ok());
+  }
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, MetaAndCursorsRoundTrip) {
+  EXPECT_EQ(store_->get_meta("next_profile_id"), std::nullopt);
+  EXPECT_EQ(store_->cursor("shop"), std::nullopt);
+  ASSERT_TRUE(store_->begin().ok());
+  ASSERT_TRUE(store_->set_meta("next_profile_id", "10").ok());
+  ASSERT_TRUE(store_->set_meta("next_profile_id", "11").ok());
+  const std::string binary_cursor("\x00\xffpage", 6);
+  ASSERT_TRUE(store_->set_cursor("shop", binary_cursor).ok());
+  ASSERT_TRUE(store_->set_cursor("web", "").ok());
+  ASSERT_TRUE(store_->commit().ok());
+  EXPECT_EQ(store_->get_meta("next_profile_id"), "11");
+  EXPECT_EQ(store_->cursor("shop"), binary_cursor);
+  EXPECT_EQ(store_->cursor("web"), "");  // empty, not absent
+}
+
+TEST_F(StoreTest, TransactionMisuseIsRefusedWithAFix) {
+  Status s = store_->set_cursor("shop", "1");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("set_cursor called outside a transaction"), std::string::npos)
+      << s.message();
+  EXPECT_FALSE(store_->commit().ok());
+  EXPECT_FALSE(store_->rollback().ok());
+  ASSERT_TRUE(store_->begin().ok());
+  EXPECT_TRUE(store_->in_transaction());
+  s = store_->begin();
+  EXPECT_NE(s.message().find("commit() or rollback()"), std::string::npos) << s.message();
+  ASSERT_TRUE(store_->commit().ok());
+  EXPECT_FALSE(store_->in_transaction());
+}
+
+TEST_F(StoreTest, RollbackDiscardsCursorEventsAndProfiles) {
+  ASSERT_TRUE(store_->begin().ok());
+  append(1, 5);
+  ASSERT_TRUE(store_->set_cursor("shop", "after-5").ok());
+  put_profile(1, "{}");
+  // Reads inside the transaction see its writes.
+  EXPECT_EQ(store_->last_sequence(), 5u);
+  EXPECT_EQ(store_->cursor("shop"), "after-5");
+  ASSERT_TRUE(store_->rollback().ok());
+  EXPECT_EQ(store_->last_sequence(), 0u);
+  EXPECT_EQ(store_->event_count(), 0u);
+  EXPECT_EQ(store_->cursor("shop"), std::nullopt);
+  EXPECT_EQ(store_->profile_count(), 0u);
+  // The log continues from the committed state, not the discarded one.
+  ASSERT_TRUE(store_->begin().ok());
+  append(1, 2);
+  ASSERT_TRUE(store_->commit().ok());
+  EXPECT_EQ(store_->last_sequence(), 2u);
+}
+
+TEST_F(StoreTest, ClosingInsideATransactionDiscardsIt) {
+  ASSERT_TRUE(store_->begin().ok());
+  append(1, 3);
+  ASSERT_TRUE(store_->set_cursor("shop", "x").ok());
+  store_.reset();
+  store_ = open_store();
+  EXPECT_EQ(store_->event_count(), 0u);
+  EXPECT_EQ(store_->cursor("shop"), std::nullopt);
+}
+
+TEST_F(StoreTest, DeadLettersKeepBinaryRawAndOrder) {
+  const std::string raw("\xff\xfe\x00{\"bad\xc3\x28", 10);  // invalid UTF-8 and a NUL
+  ASSERT_TRUE(store_->begin().ok());
+  for (int i = 0; i < 3; ++i) {
+    DeadLetter d;
+    d.stage = i == 0 ? "parse" : "validate";
+    d.reason = "malformed_json";
+    d.message = "line " + std::to_string(i) + ": expected '}'";
+    d.source = "shop";
+    d.position = "orders.jsonl:" + std::to_string(i + 1);
+    d.raw = i == 0 ? raw : "";
+    d.at_ms = 1000 + i;
+    ASSERT_TRUE(store_->add_dead_letter(d).ok());
+  }
+  ASSERT_TRUE(store_->commit().ok());
+  EXPECT_EQ(store_->dead_letter_count(), 3u);
+  std::vector<DeadLetter> got;
+  ASSERT_TRUE(store_->scan_dead_letters([&](const DeadLetter &d) { got.push_back(d); }).ok());
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].raw, raw);
+  EXPECT_EQ(got[0].stage, "parse");
+  EXPECT_EQ(got[1].stage, "validate");
+  EXPECT_EQ(got[1].raw, "");
+  EXPECT_EQ(got[2].position, "orders.jsonl:3");
+  EXPECT_EQ(got[2].message, "line 2: expected '}'");
+  EXPECT_EQ(got[2].at_ms, 1002);
+  EXPECT_EQ(got[2].source, "shop");
+}
+
+TEST_F(StoreTest, ClearDerivedKeepsEventsCursorsAndDeadLetters) {
+  fill_everything();
+  ASSERT_TRUE(store_->begin().ok());
+  ASSERT_TRUE(store_->clear_derived().ok());
+  ASSERT_TRUE(store_->commit().ok());
+  EXPECT_EQ(store_->event_count(), 10u);
+  EXPECT_EQ(store_->cursor("shop"), "page=3");
+  EXPECT_EQ(store_->dead_letter_count(), 1u);
+  EXPECT_EQ(store_->get_meta("format"), "1");
+  EXPECT_EQ(store_->get_meta("next_profile_id"), std::nullopt);
+  EXPECT_EQ(store_->find_profile("email", "a@b.ir"), std::nullopt);
+  EXPECT_EQ(store_->merge_count(), 0u);
+  EXPECT_EQ(store_->conflict_count(), 0u);
+  EXPECT_EQ(store_->profile_count(), 0u);
+  int states = 0;
+  ASSERT_TRUE(
+      store_->scan_feature_state("agg", [&](uint64_t, const void *, size_t) { ++states; }).ok());
+  EXPECT_EQ(states, 0);
+  // Features are gone too: a rebuilt profile 1 starts from "{}".
+  ASSERT_TRUE(store_->begin().ok());
+  put_profile(1, "{}");
+  ASSERT_TRUE(store_->commit().ok());
+  EXPECT_EQ(store_->get_profile(1)->features_json, "{}");
+  EXPECT_EQ(store_->clear_derived().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(StoreTest, ReopenPersistsEverything) {
+  fill_everything();
+  store_.reset();
+  store_ = open_store();
+  ASSERT_TRUE(store_);
+  EXPECT_EQ(store_->last_sequence(), 10u);
+  EXPECT_EQ(store_->event_count(), 10u);
+  EXPECT_EQ(store_->cursor("shop"), "page=3");
+  EXPECT_EQ(store_->get_meta("next_profile_id"), "3");
+  EXPECT_EQ(store_->find_profile("email", "a@b.ir"), 1u);
+  EXPECT_EQ(store_->merge_count(), 1u);
+  EXPECT_EQ(store_->conflict_count(), 1u);
+  auto p = store_->get_profile(1);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->traits_json, R"({"n":1})");
+  EXPECT_EQ(p->features_json, R"({"f":2})");
+  std::string state;
+  ASSERT_TRUE(store_
+                  ->scan_feature_state("agg",
+                                       [&](uint64_t, const void *d, size_t n) {
+                                         state.assign(static_cast<const char *>(d), n);
+                                       })
+                  .ok());
+  EXPECT_EQ(state, "st");
+  EXPECT_EQ(store_->dead_letter_count(), 1u);
+  // The log continues after reopen.
+  ASSERT_TRUE(store_->begin().ok());
+  append(11, 1);
+  ASSERT_TRUE(store_->commit().ok());
+  EXPECT_EQ(store_->last_sequence(), 11u);
+}
+
+TEST_F(StoreTest, SecondConnectionSeesOnlyCommittedData) {
+  auto other = open_store();
+  ASSERT_TRUE(other);
+  ASSERT_TRUE(store_->begin().ok());
+  append(1, 4);
+  EXPECT_EQ(other->event_count(), 0u);  // WAL reader does not see uncommitted rows
+  ASSERT_TRUE(store_->commit().ok());
+  EXPECT_EQ(other->event_count(), 4u);
+}
+
+TEST_F(StoreTest, ScanCallbackMayReenterTheStore) {
+  ASSERT_TRUE(store_->begin().ok());
+  for (uint64_t id = 1; id <= 3; ++id) put_profile(id, "{}");
+  ASSERT_TRUE(store_->put_identifier("email", "x", 2).ok());
+  std::vector<size_t> identifier_counts;
+  ASSERT_TRUE(store_
+                  ->scan_profiles([&](const StoredProfile &p) {
+                    identifier_counts.push_back(store_->identifiers_of(p.id).size());
+                    EXPECT_TRUE(store_->put_features(p.id, "{\"seen\":1}").ok());
+                  })
+                  .ok());
+  ASSERT_TRUE(store_->commit().ok());
+  EXPECT_EQ(identifier_counts, (std::vector<size_t>{0, 1, 0}));
+  EXPECT_EQ(store_->get_profile(3)->features_json, "{\"seen\":1}");
+}
+
+}  // namespace
+}  // namespace halo::testing
