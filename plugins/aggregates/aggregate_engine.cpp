@@ -1,0 +1,188 @@
+// aggregate_engine.cpp -- event matching, value extraction and profile
+// bookkeeping of aggregate_engine.h.
+#include "aggregate_engine.h"
+
+#include <halo/sdk.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+#include "state_codec.h"
+
+namespace halo::aggregates {
+
+namespace {
+
+// The value a first/last/distinct aggregate reads from event i.
+struct Picked {
+  PickKind kind;
+  std::string_view text;
+};
+
+std::optional<Picked> read_value(const AggregateSpec &spec, const EventSource &events, size_t i) {
+  switch (spec.field_kind) {
+    case FieldKind::kNone:
+    case FieldKind::kTimestamp:
+      return Picked{PickKind::kTimestamp, {}};
+    case FieldKind::kEventName:
+      return Picked{PickKind::kString, events.name(i)};
+    case FieldKind::kSource:
+      return Picked{PickKind::kString, events.source(i)};
+    case FieldKind::kPath:
+      break;
+  }
+  std::optional<FieldValue> v = events.field(i, spec.field_path);
+  if (!v) return std::nullopt;
+  switch (v->kind) {
+    case HALO_VALUE_NUMBER:
+      return Picked{PickKind::kNumber, v->text};
+    case HALO_VALUE_STRING:
+      return Picked{PickKind::kString, v->text};
+    case HALO_VALUE_BOOL:
+      return Picked{PickKind::kBool, v->boolean ? "true" : "false"};
+    default:
+      return std::nullopt;  // null: no value
+  }
+}
+
+}  // namespace
+
+AggregateEngine::AggregateEngine(std::vector<AggregateSpec> specs) : specs_(std::move(specs)) {
+  profiles_.reserve(1 << 14);
+}
+
+AggregateEngine::Profile &AggregateEngine::profile(uint64_t id) {
+  auto [it, added] = profiles_.try_emplace(id);
+  if (added) {
+    it->second.features.reserve(specs_.size());
+    for (const AggregateSpec &spec : specs_) it->second.features.push_back(make_state(spec));
+  }
+  return it->second;
+}
+
+void AggregateEngine::mark_dirty(uint64_t id, Profile &p) {
+  if (p.dirty) return;
+  p.dirty = true;
+  dirty_.push_back(id);
+}
+
+bool AggregateEngine::matches(const AggregateSpec &spec, const EventSource &events,
+                              size_t i) const {
+  if (spec.event_type != 0 && events.type(i) != spec.event_type) return false;
+  if (spec.events.empty()) return true;
+  std::string_view name = events.name(i);
+  return std::find(spec.events.begin(), spec.events.end(), name) != spec.events.end();
+}
+
+void AggregateEngine::observe_numeric(const AggregateSpec &spec, NumericState &state,
+                                      const EventSource &events, size_t i) {
+  std::optional<Decimal> number;
+  if (spec.numeric()) {
+    std::optional<FieldValue> v;
+    if (spec.field_kind == FieldKind::kPath) v = events.field(i, spec.field_path);
+    if (!v || v->kind == HALO_VALUE_NULL) return;  // absent: not a value at all
+    if (v->kind == HALO_VALUE_NUMBER || v->kind == HALO_VALUE_STRING)
+      number = Decimal::parse(v->text);
+    if (!number) {
+      ++skipped_non_numeric_;
+      return;
+    }
+  }
+  Stats *stats = stats_for(state, spec, events.timestamp_ms(i));
+  if (stats == nullptr) return;  // older than the window can reach
+  ++stats->events;
+  if (number) add_number(*stats, *number, spec);
+}
+
+void AggregateEngine::observe(const AggregateSpec &spec, FeatureState &state,
+                              const EventSource &events, size_t i) {
+  if (auto *n = std::get_if<NumericState>(&state)) return observe_numeric(spec, *n, events, i);
+  std::optional<Picked> value = read_value(spec, events, i);
+  if (!value) return;
+  int64_t ts = events.timestamp_ms(i);
+  if (auto *p = std::get_if<PickState>(&state)) {
+    return observe_pick(*p, spec.op, ts, events.sequence(i), value->kind, value->text);
+  }
+  char digits[24];
+  std::string_view text = value->text;
+  if (value->kind == PickKind::kTimestamp) {
+    auto end = std::to_chars(digits, digits + sizeof digits, ts).ptr;
+    text = std::string_view(digits, static_cast<size_t>(end - digits));
+  }
+  observe_distinct(std::get<DistinctState>(state), text);
+}
+
+void AggregateEngine::update(const EventSource &events, const uint64_t *profile_ids) {
+  size_t n = events.size();
+  uint64_t cached_id = 0;
+  Profile *cached = nullptr;
+  for (size_t i = 0; i < n; ++i) {
+    Profile *p = nullptr;  // created only when a feature matches
+    for (size_t f = 0; f < specs_.size(); ++f) {
+      if (!matches(specs_[f], events, i)) continue;
+      if (p == nullptr) {
+        if (cached == nullptr || cached_id != profile_ids[i]) {
+          cached = &profile(profile_ids[i]);  // references survive rehashing
+          cached_id = profile_ids[i];
+        }
+        p = cached;
+        mark_dirty(cached_id, *p);
+      }
+      observe(specs_[f], p->features[f], events, i);
+    }
+  }
+}
+
+void AggregateEngine::merge(uint64_t from, uint64_t into) {
+  if (from == into) return;
+  auto it = profiles_.find(from);
+  if (it == profiles_.end()) return;   // nothing aggregated for `from`
+  const Profile &source = it->second;  // references survive the insert below
+  Profile &target = profile(into);
+  for (size_t f = 0; f < specs_.size(); ++f) {
+    fold(target.features[f], source.features[f], specs_[f]);
+  }
+  mark_dirty(into, target);
+  profiles_.erase(from);  // a stale dirty_ entry for `from` is skipped on save
+}
+
+void AggregateEngine::save_dirty(const StateWrite &write) {
+  for (uint64_t id : dirty_) {
+    auto it = profiles_.find(id);
+    if (it == profiles_.end() || !it->second.dirty) continue;
+    blob_.clear();
+    encode_states(specs_, it->second.features, blob_);
+    write(id, blob_);
+    it->second.dirty = false;
+  }
+  dirty_.clear();
+}
+
+void AggregateEngine::restore(uint64_t id, std::string_view blob) {
+  Profile &p = profile(id);
+  try {
+    stale_features_ += decode_states(specs_, blob, p.features);
+  } catch (const std::exception &e) {
+    profiles_.erase(id);
+    throw Error("aggregates: corrupt state for profile " + std::to_string(id) + ": " + e.what() +
+                "; delete it or run `halo rebuild` to recompute features from the event log");
+  }
+}
+
+void AggregateEngine::emit(uint64_t id, int64_t as_of_ms, FeatureSink &out) const {
+  auto it = profiles_.find(id);
+  for (size_t f = 0; f < specs_.size(); ++f) {
+    const FeatureState *state = it == profiles_.end() ? nullptr : &it->second.features[f];
+    emit_feature(specs_[f], state, as_of_ms, out);
+  }
+}
+
+uint64_t AggregateEngine::take_skipped_non_numeric() {
+  return std::exchange(skipped_non_numeric_, 0);
+}
+
+uint64_t AggregateEngine::take_stale_features() {
+  return std::exchange(stale_features_, 0);
+}
+
+}  // namespace halo::aggregates

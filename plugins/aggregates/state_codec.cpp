@@ -1,0 +1,239 @@
+// state_codec.cpp -- binary encoding of feature states (see state_codec.h).
+//
+// Payloads:
+//   numeric:  all-time -> stats;  windowed -> svarint latest_bucket |
+//             varint n | n x { svarint index | stats }
+//     stats:  varint events | varint numeric | dec sum | (numeric > 0:
+//             dec min | dec max);  dec = zigzag LEB128 of the 128-bit raw
+//   pick:     u8 has | (has: svarint ts | varint seq | u8 kind | varint len |
+//             bytes)
+//   distinct: varint n | n x u64 (sorted ascending)
+#include "state_codec.h"
+
+#include <stdexcept>
+#include <unordered_map>
+
+namespace halo::aggregates {
+
+namespace {
+
+using U128 = unsigned __int128;
+
+class Writer {
+ public:
+  explicit Writer(std::string &out) : out_(out) {}
+  void byte(uint8_t b) { out_.push_back(static_cast<char>(b)); }
+  void varint(U128 v) {
+    do {
+      uint8_t b = static_cast<uint8_t>(v & 0x7f);
+      v >>= 7;
+      byte(v != 0 ? (b | 0x80) : b);
+    } while (v != 0);
+  }
+  void svarint(__int128 v) { varint((U128(v) << 1) ^ U128(v >> 127)); }
+  void fixed(uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) byte(static_cast<uint8_t>(v >> (8 * i)));
+  }
+  void bytes(std::string_view s) { out_.append(s); }
+  size_t size() const { return out_.size(); }
+  std::string &out() { return out_; }
+
+ private:
+  std::string &out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool done() const { return pos_ == in_.size(); }
+  uint8_t byte() {
+    need(1, "byte");
+    return static_cast<uint8_t>(in_[pos_++]);
+  }
+  U128 varint() {
+    U128 v = 0;
+    for (int shift = 0; shift < 133; shift += 7) {
+      uint8_t b = byte();
+      v |= U128(b & 0x7f) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    throw std::runtime_error("varint longer than 19 bytes");
+  }
+  __int128 svarint() {
+    U128 z = varint();
+    return static_cast<__int128>((z >> 1) ^ (U128(0) - (z & 1)));
+  }
+  int64_t count() {
+    U128 v = varint();
+    if (v > U128(INT64_MAX)) throw std::runtime_error("count out of range");
+    return static_cast<int64_t>(v);
+  }
+  uint64_t fixed(int bytes) {
+    need(static_cast<size_t>(bytes), "fixed-width integer");
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; ++i) v |= uint64_t(static_cast<uint8_t>(in_[pos_++])) << (8 * i);
+    return v;
+  }
+  std::string_view bytes(size_t n) {
+    need(n, "bytes");
+    std::string_view s = in_.substr(pos_, n);
+    pos_ += n;
+    return s;
+  }
+
+ private:
+  void need(size_t n, const char *what) {
+    if (in_.size() - pos_ < n) {
+      throw std::runtime_error(std::string("truncated at offset ") + std::to_string(pos_) +
+                               " reading " + what);
+    }
+  }
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+void put_stats(Writer &w, const Stats &s) {
+  w.varint(U128(s.events));
+  w.varint(U128(s.numeric));
+  w.svarint(s.sum.raw());
+  if (s.numeric > 0) {
+    w.svarint(s.min.raw());
+    w.svarint(s.max.raw());
+  }
+}
+
+Stats get_stats(Reader &r) {
+  Stats s;
+  s.events = r.count();
+  s.numeric = r.count();
+  s.sum = Decimal::from_raw(r.svarint());
+  if (s.numeric > 0) {
+    s.min = Decimal::from_raw(r.svarint());
+    s.max = Decimal::from_raw(r.svarint());
+  }
+  return s;
+}
+
+void put_payload(Writer &w, const AggregateSpec &spec, const FeatureState &state) {
+  if (const auto *n = std::get_if<NumericState>(&state)) {
+    if (!spec.windowed()) return put_stats(w, n->total);
+    w.svarint(n->latest_bucket);
+    w.varint(n->buckets.size());
+    for (const Bucket &b : n->buckets) {
+      w.svarint(b.index);
+      put_stats(w, b.stats);
+    }
+  } else if (const auto *p = std::get_if<PickState>(&state)) {
+    w.byte(p->has ? 1 : 0);
+    if (!p->has) return;
+    w.svarint(p->timestamp);
+    w.varint(p->sequence);
+    w.byte(static_cast<uint8_t>(p->kind));
+    w.varint(p->text.size());
+    w.bytes(p->text);
+  } else {
+    const auto &d = std::get<DistinctState>(state);
+    w.varint(d.hashes.size());
+    for (uint64_t h : d.hashes) w.fixed(h, 8);
+  }
+}
+
+void get_numeric(Reader &r, const AggregateSpec &spec, NumericState &n) {
+  if (!spec.windowed()) {
+    n.total = get_stats(r);
+    return;
+  }
+  n.latest_bucket = static_cast<int64_t>(r.svarint());
+  int64_t count = r.count();
+  for (int64_t i = 0; i < count; ++i) {
+    Bucket b;
+    b.index = static_cast<int64_t>(r.svarint());
+    if (!n.buckets.empty() && b.index <= n.buckets.back().index) {
+      throw std::runtime_error("window buckets out of order");
+    }
+    b.stats = get_stats(r);
+    n.buckets.push_back(b);
+  }
+}
+
+void get_pick(Reader &r, PickState &p) {
+  uint8_t has = r.byte();
+  if (has > 1) throw std::runtime_error("bad first/last flag");
+  p.has = has == 1;
+  if (!p.has) return;
+  p.timestamp = static_cast<int64_t>(r.svarint());
+  p.sequence = static_cast<uint64_t>(r.varint());
+  uint8_t kind = r.byte();
+  if (kind < 1 || kind > 4) throw std::runtime_error("bad first/last value kind");
+  p.kind = static_cast<PickKind>(kind);
+  p.text = std::string(r.bytes(static_cast<size_t>(r.count())));
+}
+
+void get_distinct(Reader &r, DistinctState &d) {
+  int64_t count = r.count();
+  for (int64_t i = 0; i < count; ++i) {
+    uint64_t h = r.fixed(8);
+    if (!d.hashes.empty() && h <= d.hashes.back()) {
+      throw std::runtime_error("distinct hashes out of order");
+    }
+    d.hashes.push_back(h);
+  }
+}
+
+void get_payload(std::string_view payload, const AggregateSpec &spec, FeatureState &state) {
+  Reader r(payload);
+  state = make_state(spec);
+  if (auto *n = std::get_if<NumericState>(&state)) {
+    get_numeric(r, spec, *n);
+  } else if (auto *p = std::get_if<PickState>(&state)) {
+    get_pick(r, *p);
+  } else {
+    get_distinct(r, std::get<DistinctState>(state));
+  }
+  if (!r.done()) throw std::runtime_error("trailing bytes in feature '" + spec.name + "'");
+}
+
+}  // namespace
+
+void encode_states(const std::vector<AggregateSpec> &specs, const std::vector<FeatureState> &states,
+                   std::string &out) {
+  Writer w(out);
+  w.byte(kStateVersion);
+  w.varint(specs.size());
+  std::string payload;
+  for (size_t f = 0; f < specs.size(); ++f) {
+    payload.clear();
+    Writer pw(payload);
+    put_payload(pw, specs[f], states[f]);
+    w.fixed(specs[f].fingerprint, 4);
+    w.varint(payload.size());
+    w.bytes(payload);
+  }
+}
+
+size_t decode_states(const std::vector<AggregateSpec> &specs, std::string_view blob,
+                     std::vector<FeatureState> &states) {
+  Reader r(blob);
+  uint8_t version = r.byte();
+  if (version != kStateVersion) {
+    throw std::runtime_error("unknown state version " + std::to_string(version) +
+                             " (this plugin reads version " + std::to_string(kStateVersion) + ")");
+  }
+  int64_t count = r.count();
+  size_t unmatched = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    uint32_t fingerprint = static_cast<uint32_t>(r.fixed(4));
+    std::string_view payload = r.bytes(static_cast<size_t>(r.count()));
+    size_t f = 0;
+    while (f < specs.size() && specs[f].fingerprint != fingerprint) ++f;
+    if (f == specs.size()) {
+      ++unmatched;
+      continue;
+    }
+    get_payload(payload, specs[f], states[f]);
+  }
+  if (!r.done()) throw std::runtime_error("trailing bytes after the last feature");
+  return unmatched;
+}
+
+}  // namespace halo::aggregates

@@ -1,0 +1,240 @@
+// aggregate_engine_test.cpp -- feature values for scripted events: every
+// op, money strings, non-numeric skips, empty profiles, (timestamp,
+// sequence) ordering, windows, dirty tracking, persistence and corruption.
+#include <gtest/gtest.h>
+
+#include <halo/sdk.hpp>
+
+#include <random>
+
+#include "test_support.h"
+
+namespace halo::aggregates::testing {
+namespace {
+
+constexpr int64_t kT0 = 1767348000000;  // 2026-01-02T10:00:00.000Z
+constexpr int64_t kDay = 86'400'000, kHour = 3'600'000, kMinute = 60'000;
+
+const char *kShopFeatures = R"(
+features:
+  orders: { count: { event: Order Completed } }
+  revenue: { sum: { event: Order Completed, field: properties.revenue } }
+  avg_order: { avg: { event: Order Completed, field: properties.revenue } }
+  min_order: { min: { event: Order Completed, field: properties.revenue } }
+  max_order: { max: { event: Order Completed, field: properties.revenue } }
+  first_order: { first: { event: Order Completed } }
+  last_plan: { last: { field: context.traits.plan } }
+  products: { distinct: { event: Product Viewed, field: properties.product_id } }
+  pages: { count: { type: page } }
+)";
+
+std::vector<TestEvent> shop_events() {
+  TestEvent page{"Home", kT0 + 5000, 6, {str("context.traits.plan", "pro")}, HALO_EVENT_PAGE};
+  return {
+      {"Order Completed",
+       kT0,
+       1,
+       {str("properties.revenue", "42.00"), str("context.traits.plan", "basic")}},
+      {"Product Viewed", kT0 + 1000, 2, {number("properties.product_id", "17")}},
+      {"Product Viewed", kT0 + 1500, 3, {str("properties.product_id", "SKU-9")}},
+      {"Product Viewed", kT0 + 1600, 4, {str("properties.product_id", "17")}},
+      {"Order Completed", kT0 + 2000, 5, {number("properties.revenue", "78.5")}},
+      {"Order Completed", kT0 + 3000, 7, {str("properties.revenue", "free")}},
+      {"Order Completed", kT0 + 4000, 8, {}},
+      page,
+  };
+}
+
+TEST(AggregateEngine, ComputesEveryOperationExactly) {
+  AggregateEngine engine = engine_from(kShopFeatures);
+  feed(engine, shop_events(), 7);
+  std::map<std::string, std::string> expected = {
+      {"orders", "int:4"},        {"revenue", "num:120.5"},
+      {"avg_order", "num:60.25"}, {"min_order", "num:42"},
+      {"max_order", "num:78.5"},  {"first_order", "str:2026-01-02T10:00:00.000Z"},
+      {"last_plan", "str:pro"},   {"products", "int:2"},
+      {"pages", "int:1"}};
+  EXPECT_EQ(emit_all(engine, 7, kT0 + kDay), expected);
+  // "free" is present but not a number (skipped once by each of the four
+  // numeric features); the missing revenue is no value at all.
+  EXPECT_EQ(engine.take_skipped_non_numeric(), 4u);
+  EXPECT_EQ(engine.take_skipped_non_numeric(), 0u);
+}
+
+TEST(AggregateEngine, ProfileWithoutMatchingEventsEmitsZerosAndNulls) {
+  AggregateEngine engine = engine_from(kShopFeatures);
+  std::map<std::string, std::string> expected = {
+      {"orders", "int:0"},   {"revenue", "num:0"},  {"avg_order", "null"},
+      {"min_order", "null"}, {"max_order", "null"}, {"first_order", "null"},
+      {"last_plan", "null"}, {"products", "int:0"}, {"pages", "int:0"}};
+  EXPECT_EQ(emit_all(engine, 999, kT0), expected);
+  // An event no feature's filter matches creates no state either.
+  AggregateEngine orders_only =
+      engine_from("features: { n: { count: { event: Order Completed } } }");
+  feed(orders_only, {{"Signed Up", kT0, 1, {}}}, 5);
+  EXPECT_EQ(orders_only.profile_count(), 0u);
+  feed(orders_only, {{"Order Completed", kT0, 2, {}}}, 5);
+  EXPECT_EQ(orders_only.profile_count(), 1u);
+}
+
+TEST(AggregateEngine, FirstAndLastOrderByTimestampThenSequence) {
+  AggregateEngine engine = engine_from(R"(
+features:
+  first_plan: { first: { field: context.traits.plan } }
+  last_plan: { last: { field: context.traits.plan } }
+  last_total: { last: { field: properties.total } }
+  last_flag: { last: { field: properties.vip } }
+  last_seen: { last: { field: timestamp } }
+)");
+  // Same timestamp; delivered out of sequence order.
+  feed(engine,
+       {{"A", kT0, 21, {str("context.traits.plan", "gold"), number("properties.total", "10.50")}},
+        {"A", kT0, 20, {str("context.traits.plan", "silver"), number("properties.total", "3")}},
+        {"A",
+         kT0 - 1,
+         99,
+         {str("context.traits.plan", "bronze"), {"properties.vip", HALO_VALUE_BOOL, "true"}}}},
+       1);
+  auto v = emit_all(engine, 1, kT0);
+  EXPECT_EQ(v["first_plan"], "str:bronze");
+  EXPECT_EQ(v["last_plan"], "str:gold");
+  EXPECT_EQ(v["last_total"], "num:10.50");  // the literal's exact text
+  EXPECT_EQ(v["last_flag"], "bool:true");
+  EXPECT_EQ(v["last_seen"], "str:2026-01-02T10:00:00.000Z");
+}
+
+TEST(AggregateEngine, FormatsTimestampsAsIso8601Utc) {
+  EXPECT_EQ(format_iso8601(kT0), "2026-01-02T10:00:00.000Z");
+  EXPECT_EQ(format_iso8601(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_iso8601(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_iso8601(1709251199123), "2024-02-29T23:59:59.123Z");
+}
+
+TEST(AggregateEngine, DayWindowsCountTheLastNUtcDays) {
+  AggregateEngine engine = engine_from(R"(
+features:
+  c7: { count: { window: 7d } }
+  s7: { sum: { field: properties.v, window: 7d } }
+  a7: { avg: { field: properties.v, window: 7d } }
+  m7: { min: { field: properties.v, window: 7d } }
+)");
+  const int64_t base = 20000 * kDay;
+  feed(engine,
+       {{"E", base, 1, {number("properties.v", "1.25")}},
+        {"E", base + 3 * kDay, 2, {number("properties.v", "2")}},
+        {"E", base + 6 * kDay + 5 * kHour, 3, {number("properties.v", "4")}}},
+       1);
+  auto at = [&](int64_t as_of) { return emit_all(engine, 1, as_of); };
+  EXPECT_EQ(at(base + 6 * kDay + 12 * kHour)["c7"], "int:3");  // days 0..6
+  EXPECT_EQ(at(base + 6 * kDay + 12 * kHour)["s7"], "num:7.25");
+  EXPECT_EQ(at(base + 8 * kDay)["c7"], "int:2");  // days 2..8
+  EXPECT_EQ(at(base + 8 * kDay)["s7"], "num:6");
+  EXPECT_EQ(at(base + 8 * kDay)["a7"], "num:3");
+  EXPECT_EQ(at(base + 8 * kDay)["m7"], "num:2");
+  EXPECT_EQ(at(base + 20 * kDay)["c7"], "int:0");
+  EXPECT_EQ(at(base + 20 * kDay)["s7"], "num:0");
+  EXPECT_EQ(at(base + 20 * kDay)["a7"], "null");
+
+  feed(engine, {{"E", base + 10 * kDay, 4, {number("properties.v", "8")}}}, 1);
+  EXPECT_EQ(at(base + 10 * kDay + kHour)["c7"], "int:2");  // days 4..10
+  EXPECT_EQ(at(base + 10 * kDay + kHour)["s7"], "num:12");
+  // Too old for any window once day 10 was seen: ignored.
+  feed(engine, {{"E", base + 1 * kDay, 5, {number("properties.v", "100")}}}, 1);
+  EXPECT_EQ(at(base + 10 * kDay + kHour)["s7"], "num:12");
+}
+
+TEST(AggregateEngine, HourAndMinuteWindowsUseFinerBuckets) {
+  AggregateEngine engine = engine_from(R"(
+features:
+  h2: { count: { window: 2h } }
+  m30: { count: { window: 30m } }
+)");
+  const int64_t base = 20000 * kDay;
+  feed(engine, {{"E", base, 1, {}}, {"E", base + 90 * kMinute, 2, {}}}, 1);
+  EXPECT_EQ(emit_all(engine, 1, base + 2 * kHour)["h2"], "int:1");  // hours 1..2
+  EXPECT_EQ(emit_all(engine, 1, base + 1 * kHour)["h2"], "int:2");  // hours 0..1
+  feed(engine, {{"E", base + 3 * kHour, 3, {}}}, 1);
+  EXPECT_EQ(emit_all(engine, 1, base + 3 * kHour + 10 * kMinute)["h2"], "int:1");
+  EXPECT_EQ(emit_all(engine, 1, base + 3 * kHour + 10 * kMinute)["m30"], "int:1");
+  EXPECT_EQ(emit_all(engine, 1, base + 3 * kHour + 40 * kMinute)["m30"], "int:0");
+}
+
+TEST(AggregateEngine, SavesOnlyChangedProfilesAndRestoresThem) {
+  AggregateEngine engine = engine_from(kShopFeatures);
+  feed(engine, shop_events(), 1);
+  feed(engine, shop_events(), 2);
+  std::map<uint64_t, std::string> saved;
+  auto save = [&](uint64_t p, std::string_view blob) { saved[p] = std::string(blob); };
+  engine.save_dirty(save);
+  EXPECT_EQ(saved.size(), 2u);
+  saved.clear();
+  engine.save_dirty(save);
+  EXPECT_TRUE(saved.empty());
+  feed(engine, {{"Order Completed", kT0 + kDay, 50, {number("properties.revenue", "0.05")}}}, 2);
+  engine.save_dirty(save);
+  ASSERT_EQ(saved.size(), 1u);
+  EXPECT_EQ(saved.begin()->first, 2u);
+
+  AggregateEngine restored = engine_from(kShopFeatures);
+  restored.restore(2, saved[2]);
+  EXPECT_EQ(emit_all(restored, 2, kT0 + kDay), emit_all(engine, 2, kT0 + kDay));
+  EXPECT_EQ(emit_all(restored, 2, kT0)["revenue"], "num:120.55");
+}
+
+TEST(AggregateEngine, CorruptStateNamesTheProfile) {
+  AggregateEngine engine = engine_from(kShopFeatures);
+  try {
+    engine.restore(5, std::string_view("\x01\x05garbage", 9));
+    FAIL() << "expected halo::Error";
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("corrupt state for profile 5"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(engine.profile_count(), 0u);
+}
+
+TEST(AggregateEngine, MergeFoldsAndDropsTheSource) {
+  AggregateEngine engine = engine_from(kShopFeatures);
+  std::vector<TestEvent> events = shop_events();
+  feed(engine, std::vector<TestEvent>(events.begin(), events.begin() + 4), 1);
+  feed(engine, std::vector<TestEvent>(events.begin() + 4, events.end()), 2);
+  engine.merge(2, 1);
+  AggregateEngine whole = engine_from(kShopFeatures);
+  feed(whole, events, 9);
+  EXPECT_EQ(emit_all(engine, 1, kT0), emit_all(whole, 9, kT0));
+  EXPECT_EQ(emit_all(engine, 2, kT0)["orders"], "int:0");
+  engine.merge(1, 3);  // into a profile without state
+  EXPECT_EQ(emit_all(engine, 3, kT0), emit_all(whole, 9, kT0));
+  EXPECT_EQ(engine.profile_count(), 1u);
+}
+
+TEST(AggregateEngine, HundredThousandMoneyStringsSumToTheCent) {
+  AggregateEngine engine = engine_from(
+      "features: { revenue: { sum: { event: Order Completed, field: properties.total } } }");
+  std::mt19937_64 rng(99);
+  std::uniform_int_distribution<int64_t> cents_dist(1, 9'999'999);
+  int64_t cents = 0;
+  uint64_t seq = 0;
+  for (int batch = 0; batch < 100; ++batch) {
+    std::vector<TestEvent> events;
+    for (int i = 0; i < 1000; ++i) {
+      int64_t c = cents_dist(rng);
+      cents += c;
+      std::string frac = std::to_string(c % 100);
+      std::string text = std::to_string(c / 100) + "." + (frac.size() < 2 ? "0" : "") + frac;
+      events.push_back({"Order Completed", kT0, ++seq, {str("properties.total", text)}});
+    }
+    feed(engine, std::move(events), 1);
+  }
+  std::string expected = std::to_string(cents / 100);
+  if (cents % 100 != 0) {
+    std::string frac = std::to_string(cents % 100);
+    if (frac.size() < 2) frac = "0" + frac;
+    if (frac.back() == '0') frac.pop_back();
+    expected += "." + frac;
+  }
+  EXPECT_EQ(emit_all(engine, 1, kT0)["revenue"], "num:" + expected);
+}
+
+}  // namespace
+}  // namespace halo::aggregates::testing

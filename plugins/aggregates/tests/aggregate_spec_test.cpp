@@ -1,0 +1,83 @@
+// aggregate_spec_test.cpp -- the `features` option: valid specs parse into
+// the right filters/fields/windows; every mistake is reported at its option
+// path with a hint.
+#include <gtest/gtest.h>
+
+#include <halo/sdk.hpp>
+
+#include "test_support.h"
+
+namespace halo::aggregates::testing {
+namespace {
+
+void expect_error(const std::string &yaml, const std::string &path, const std::string &hint) {
+  try {
+    parse_specs(YamlOptions(yaml));
+    FAIL() << "expected ConfigError at " << path;
+  } catch (const ConfigError &e) {
+    EXPECT_EQ(e.path(), path) << e.what();
+    EXPECT_NE(std::string(e.what()).find(hint), std::string::npos) << e.what();
+  }
+}
+
+TEST(AggregateSpec, ParsesFiltersFieldsAndWindows) {
+  auto specs = parse_specs(YamlOptions(R"(
+features:
+  orders: { count: { event: Order Completed } }
+  revenue_30d: { sum: { event: [Order Completed, Order Refunded], field: properties.revenue, window: 30d } }
+  pages_36h: { count: { type: page, window: 36h } }
+  recent: { max: { field: properties.total, window: 90m } }
+  last_seen: { last: {} }
+  first_source: { first: { field: source } }
+)"));
+  ASSERT_EQ(specs.size(), 6u);
+  EXPECT_EQ(specs[0].op, Op::kCount);
+  EXPECT_EQ(specs[0].events, std::vector<std::string>{"Order Completed"});
+  EXPECT_FALSE(specs[0].windowed());
+  EXPECT_EQ(specs[1].events.size(), 2u);
+  EXPECT_EQ(specs[1].field_kind, FieldKind::kPath);
+  EXPECT_EQ(specs[1].field_path, "properties.revenue");
+  EXPECT_EQ(specs[1].window_ms, 30LL * 86'400'000);
+  EXPECT_EQ(specs[1].bucket_ms, 86'400'000);
+  EXPECT_EQ(specs[2].event_type, HALO_EVENT_PAGE);
+  EXPECT_EQ(specs[2].bucket_ms, 3'600'000);
+  EXPECT_EQ(specs[2].window_buckets(), 36);
+  EXPECT_EQ(specs[3].bucket_ms, 60'000);
+  EXPECT_EQ(specs[4].field_kind, FieldKind::kNone);
+  EXPECT_EQ(specs[5].field_kind, FieldKind::kSource);
+  EXPECT_NE(specs[0].fingerprint, specs[1].fingerprint);
+}
+
+TEST(AggregateSpec, FingerprintChangesWithMeaning) {
+  auto a = parse_specs(YamlOptions("features: { n: { count: { event: A } } }"));
+  auto b = parse_specs(YamlOptions("features: { n: { count: { event: B } } }"));
+  auto c = parse_specs(YamlOptions("features: { n: { count: { event: A } } }"));
+  EXPECT_NE(a[0].fingerprint, b[0].fingerprint);
+  EXPECT_EQ(a[0].fingerprint, c[0].fingerprint);
+}
+
+TEST(AggregateSpec, ReportsMistakesAtTheirPath) {
+  expect_error("other: 1", "features", "expected a map of feature name");
+  expect_error("features: { revenue: { sume: { field: properties.revenue } } }",
+               "features.revenue.sume", "did you mean sum?");
+  expect_error("features: { total: { sum: { event: Order Completed } } }", "features.total.sum",
+               "needs a field");
+  expect_error("features: { c: { count: { window: 7x } } }", "features.c.count.window",
+               "bad window '7x'");
+  expect_error("features: { c: { count: { window: 0d } } }", "features.c.count.window",
+               "Nd, Nh or Nm");
+  expect_error("features: { s: { sum: { feild: properties.x } } }", "features.s.sum.feild",
+               "did you mean field?");
+  expect_error("features: { p: { count: { type: trak } } }", "features.p.count.type",
+               "did you mean track?");
+  expect_error("features: { d: { distinct: { field: event, window: 7d } } }",
+               "features.d.distinct.window", "not supported for distinct");
+  expect_error("features: { x: { count: {}, sum: { field: a } } }", "features.x",
+               "exactly one aggregate");
+  expect_error("features: { x: { count: { event: [] } } }", "features.x.count.event",
+               "non-empty list");
+  expect_error("features: { a.b: { count: {} } }", "features.a.b", "without '.'");
+}
+
+}  // namespace
+}  // namespace halo::aggregates::testing

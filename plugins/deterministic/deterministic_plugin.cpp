@@ -1,0 +1,113 @@
+// deterministic_plugin.cpp -- the `deterministic` resolver plugin: a thin
+// adapter from the SDK (options, batches, resolution output) to
+// IdentityGraph. All rules live in identity_graph.cpp.
+//
+// Invariants: options are read only in the constructor; no exception leaves
+// this file except through the SDK adapter, which turns it into a status.
+#include <halo/sdk.hpp>
+
+#include <vector>
+
+#include "identity_graph.h"
+
+namespace halo::deterministic {
+namespace {
+
+// Reads `identifiers: [{type, priority, max_per_profile, ...}]`; keys other
+// than these three (kind, paths, default_region) belong to the kernel.
+std::vector<IdentifierRule> read_rules(const Host &host) {
+  int n = host.opt_size("identifiers");
+  if (n <= 0) {
+    throw ConfigError("identifiers",
+                      "expected a non-empty list of { type, priority, max_per_profile }");
+  }
+  std::vector<IdentifierRule> rules;
+  for (int i = 0; i < n; ++i) {
+    std::string base = "identifiers[" + std::to_string(i) + "].";
+    auto type = host.opt_string(base + "type");
+    if (!type) throw ConfigError(base + "type", "missing identifier type, e.g. type: email");
+    IdentifierRule rule;
+    rule.type = std::string(*type);
+    rule.priority = host.opt_int(base + "priority").value_or(i + 1);
+    int64_t max =
+        host.opt_int(base + "max_per_profile").value_or(IdentifierRules::kUnknownMaxPerProfile);
+    if (max < 1 || max > UINT32_MAX) {
+      throw ConfigError(
+          base + "max_per_profile",
+          "max_per_profile must be between 1 and 4294967295, got " + std::to_string(max));
+    }
+    rule.max_per_profile = static_cast<uint32_t>(max);
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
+// Forwards graph decisions to the kernel's resolution output.
+class KernelSink final : public ResolutionSink {
+ public:
+  explicit KernelSink(const Resolution &out) : out_(out) {}
+  uint64_t new_profile() override { return out_.new_profile(); }
+  void assign(size_t event, uint64_t profile) override { out_.assign(event, profile); }
+  void link(std::string_view type, std::string_view value, uint64_t profile) override {
+    out_.link(type, value, profile);
+  }
+  void merge(uint64_t from, uint64_t into, size_t event) override { out_.merge(from, into, event); }
+  void conflict(size_t event, std::string_view type, std::string_view value, uint64_t profile,
+                const std::string &reason) override {
+    out_.conflict(event, type, value, profile, reason);
+  }
+
+ private:
+  const Resolution &out_;
+};
+
+class DeterministicResolver final : public Resolver {
+ public:
+  explicit DeterministicResolver(Host host)
+      : Resolver(host), graph_(IdentifierRules(read_rules(host))) {}
+
+  void restore(const halo_identity_link *links, size_t n) override {
+    for (size_t i = 0; i < n; ++i) {
+      const halo_identity_link &l = links[i];
+      graph_.restore_link(std::string_view(l.type, l.type_len),
+                          std::string_view(l.value, l.value_len), l.profile_id);
+    }
+  }
+
+  void resolve(const Batch &batch, const Resolution &out) override {
+    KernelSink sink(out);
+    size_t n = batch.size();
+    size_t unidentified = 0;
+    for (size_t i = 0; i < n; ++i) {
+      ids_.clear();
+      size_t count = batch.identifier_count(i);
+      for (size_t k = 0; k < count; ++k) {
+        auto [type, value] = batch.identifier(i, k);
+        ids_.push_back({type, value});
+      }
+      if (ids_.empty()) ++unidentified;
+      graph_.resolve_event(i, ids_, sink);
+    }
+    if (unidentified > 0) {
+      host().metric("deterministic.unidentified_events", static_cast<double>(unidentified));
+    }
+  }
+
+ private:
+  IdentityGraph graph_;
+  std::vector<IdentifierRef> ids_;  // reused per event: no allocation per event
+};
+
+constexpr halo_option_decl kOptions[] = {
+    option(HALO_OPT_LIST, "identifiers", nullptr, true,
+           "Identifier types as { type, priority (lower = stronger), max_per_profile }; "
+           "the kernel passes identity.identifiers here"),
+};
+
+}  // namespace
+}  // namespace halo::deterministic
+
+HALO_PLUGIN_LIBRARY(halo::describe_resolver<halo::deterministic::DeterministicResolver>(
+    "deterministic", "1.0.0",
+    "Deterministic identity resolution: exact identifier matches, priorities, merge limits",
+    halo::deterministic::kOptions))

@@ -1,0 +1,75 @@
+// identity_graph.h -- deterministic identity resolution: maps the
+// identifiers of each event to a profile, merging profiles an event links,
+// within per-type limits (merge protection). See README.md for the rules.
+//
+// Invariants:
+//  - Results depend only on the rules and the order of events (and of
+//    restored links): same input, same assignments, merges and conflicts.
+//  - Every identifier belongs to exactly one profile; counts_[slot][type]
+//    equals the number of identifiers of that type whose live profile is the
+//    slot; a merged slot has zero counts and a parent.
+//  - A profile never holds more identifiers of a type than its
+//    max_per_profile, except when restored links already did.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "identifier_rules.h"
+#include "identifier_table.h"
+#include "resolution_sink.h"
+
+namespace halo::deterministic {
+
+class IdentityGraph {
+ public:
+  explicit IdentityGraph(IdentifierRules rules);
+
+  // Adds one persisted link (identifier -> live profile).
+  void restore_link(std::string_view type, std::string_view value, uint64_t profile);
+
+  // Resolves one event (index `event` of its batch). An event without
+  // identifiers is left unassigned (the kernel dead-letters it).
+  void resolve_event(size_t event, std::span<const IdentifierRef> ids, ResolutionSink &out);
+
+  // The live profile of an identifier, 0 when unknown.
+  uint64_t profile_of(std::string_view type, std::string_view value);
+  size_t identifier_count() const { return table_.size(); }
+  size_t live_profile_count() const { return live_profiles_; }
+
+ private:
+  struct Slot {  // one identifier of the event being resolved
+    uint32_t type;
+    std::string_view value;
+    uint32_t live;  // profile slot, or kNoProfile while unlinked
+    uint32_t position;
+  };
+
+  uint32_t slot_of(uint64_t profile);
+  uint32_t find(uint32_t slot);
+  uint32_t &count(uint32_t slot, uint32_t type) { return counts_[slot * stride_ + type]; }
+  void widen_counts();
+  uint32_t type_id(std::string_view type);
+
+  void load_event(std::span<const IdentifierRef> ids);
+  void merge_profiles(size_t event, ResolutionSink &out);
+  bool try_merge(uint32_t survivor, uint32_t other, size_t event, ResolutionSink &out);
+  uint32_t strongest_linked_profile() const;
+  void link_new_identifiers(size_t event, uint32_t target, ResolutionSink &out);
+
+  IdentifierRules rules_;
+  IdentifierTable table_;
+  std::vector<uint64_t> profile_ids_;  // slot -> kernel profile id
+  std::vector<uint32_t> parent_;       // slot -> parent slot (self when live)
+  std::vector<uint32_t> counts_;       // slot * stride_ + type -> count
+  size_t stride_ = 0;
+  std::unordered_map<uint64_t, uint32_t> slots_;  // kernel profile id -> slot
+  size_t live_profiles_ = 0;
+
+  std::vector<Slot> event_;        // scratch: the current event
+  std::vector<uint32_t> touched_;  // scratch: distinct live profiles
+};
+
+}  // namespace halo::deterministic

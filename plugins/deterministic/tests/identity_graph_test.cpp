@@ -1,0 +1,226 @@
+// identity_graph_test.cpp -- scripted resolution scenarios: each step is one
+// event's identifiers and the exact effects (new profile, merges, assignment,
+// links, conflicts) the rules of README.md require, in order.
+#include <gtest/gtest.h>
+
+#include <ctime>
+#include <random>
+
+#include "recording_sink.h"
+
+namespace halo::deterministic::testing {
+namespace {
+
+struct Step {
+  std::vector<IdentifierRef> ids;
+  std::vector<std::string> effects;
+};
+
+void run_script(IdentityGraph &graph, RecordingSink &sink, const std::vector<Step> &steps) {
+  for (size_t i = 0; i < steps.size(); ++i) {
+    sink.effects.clear();
+    graph.resolve_event(i, steps[i].ids, sink);
+    EXPECT_EQ(sink.effects, steps[i].effects) << "at step " << i;
+  }
+}
+
+TEST(IdentityGraph, AnonymousBrowsingThenSignInMergesDevices) {
+  IdentityGraph graph(standard_rules());
+  RecordingSink sink;
+  run_script(
+      graph, sink,
+      {
+          {{{"anonymous_id", "phone-app"}},
+           {"new 1", "assign 1", "link anonymous_id:phone-app->1"}},
+          {{{"anonymous_id", "laptop"}}, {"new 2", "assign 2", "link anonymous_id:laptop->2"}},
+          {{{"anonymous_id", "phone-app"}, {"user_id", "u42"}},
+           {"assign 1", "link user_id:u42->1"}},
+          {{{"user_id", "u42"}, {"anonymous_id", "laptop"}, {"email", "a@x.ir"}},
+           {"merge 2->1", "assign 1", "link email:a@x.ir->1"}},
+          {{{"anonymous_id", "laptop"}}, {"assign 1"}},
+      });
+  EXPECT_EQ(graph.live_profile_count(), 1u);
+  EXPECT_EQ(graph.profile_of("anonymous_id", "laptop"), 1u);
+  EXPECT_EQ((sink.links[{"anonymous_id", "laptop"}]), 1u);
+}
+
+TEST(IdentityGraph, TwoUserIdsSharingAnEmailAreNotMerged) {
+  IdentityGraph graph(standard_rules());
+  RecordingSink sink;
+  run_script(
+      graph, sink,
+      {
+          {{{"user_id", "A"}, {"email", "family@x.ir"}},
+           {"new 1", "assign 1", "link user_id:A->1", "link email:family@x.ir->1"}},
+          {{{"user_id", "B"}}, {"new 2", "assign 2", "link user_id:B->2"}},
+          {{{"email", "family@x.ir"}, {"user_id", "B"}},
+           {"conflict user_id:B@1 merge refused: profiles 1 and 2 would hold 2 user_id "
+            "identifiers (limit 1)",
+            "assign 2"}},
+          // A third user id arriving only with the shared email cannot join
+          // profile 1 either; the event stays with the email's profile.
+          {{{"user_id", "C"}, {"email", "family@x.ir"}},
+           {"assign 1", "conflict user_id:C@1 max_per_profile exceeded for user_id (limit 1)"}},
+      });
+  EXPECT_EQ(graph.live_profile_count(), 2u);
+  EXPECT_EQ(graph.profile_of("user_id", "C"), 0u);
+}
+
+TEST(IdentityGraph, MaxPerProfileLimitsLinksAndMerges) {
+  IdentityGraph graph(standard_rules(/*email_limit=*/2));
+  RecordingSink sink;
+  run_script(graph, sink,
+             {
+                 {{{"user_id", "u"}, {"email", "e1"}, {"email", "e2"}, {"email", "e3"}},
+                  {"new 1", "assign 1", "link user_id:u->1", "link email:e1->1", "link email:e2->1",
+                   "conflict email:e3@1 max_per_profile exceeded for email (limit 2)"}},
+                 {{{"email", "e3"}}, {"new 2", "assign 2", "link email:e3->2"}},
+                 {{{"email", "e3"}, {"email", "e1"}},
+                  {"conflict email:e3@1 merge refused: profiles 1 and 2 would hold 3 email "
+                   "identifiers (limit 2)",
+                   "assign 2"}},
+             });
+}
+
+TEST(IdentityGraph, PriorityChoosesTheAssignedProfileWhenMergeIsRefused) {
+  IdentityGraph graph(standard_rules());
+  RecordingSink sink;
+  run_script(graph, sink,
+             {
+                 {{{"anonymous_id", "d1"}, {"user_id", "u1"}},
+                  {"new 1", "assign 1", "link anonymous_id:d1->1", "link user_id:u1->1"}},
+                 {{{"user_id", "u2"}}, {"new 2", "assign 2", "link user_id:u2->2"}},
+                 // d1 (profile 1) is weaker than u2 (profile 2): the event goes to 2
+                 // whatever the order of identifiers on the event.
+                 {{{"anonymous_id", "d1"}, {"user_id", "u2"}, {"phone", "+98912"}},
+                  {"conflict user_id:u2@1 merge refused: profiles 1 and 2 would hold 2 "
+                   "user_id identifiers (limit 1)",
+                   "assign 2", "link phone:+98912->2"}},
+                 {{{"user_id", "u2"}, {"anonymous_id", "d1"}},
+                  {"conflict user_id:u2@1 merge "
+                   "refused: profiles 1 and 2 would "
+                   "hold 2 user_id identifiers "
+                   "(limit 1)",
+                   "assign 2"}},
+             });
+}
+
+TEST(IdentityGraph, MergesSeveralProfilesIntoTheOldestInAscendingOrder) {
+  IdentityGraph graph(standard_rules());
+  RecordingSink sink;
+  run_script(graph, sink,
+             {
+                 {{{"anonymous_id", "a"}}, {"new 1", "assign 1", "link anonymous_id:a->1"}},
+                 {{{"anonymous_id", "b"}}, {"new 2", "assign 2", "link anonymous_id:b->2"}},
+                 {{{"anonymous_id", "c"}}, {"new 3", "assign 3", "link anonymous_id:c->3"}},
+                 {{{"anonymous_id", "c"}, {"anonymous_id", "a"}, {"anonymous_id", "b"}},
+                  {"merge 2->1", "merge 3->1", "assign 1"}},
+                 {{{"anonymous_id", "c"}}, {"assign 1"}},
+             });
+  EXPECT_EQ(graph.live_profile_count(), 1u);
+}
+
+TEST(IdentityGraph, UnknownTypesGetDefaultRuleAndRankBelowConfiguredTypes) {
+  IdentityGraph graph(standard_rules());
+  RecordingSink sink;
+  std::vector<Step> steps;
+  steps.push_back({{{"pos_card", "card-1"}}, {"new 1", "assign 1", "link pos_card:card-1->1"}});
+  steps.push_back({{{"anonymous_id", "z"}}, {"new 2", "assign 2", "link anonymous_id:z->2"}});
+  // 1 + 1 anonymous ids fit; pos_card (priority 1000) is weaker than
+  // anonymous_id (9), so the merged event goes to profile 1 either way.
+  steps.push_back({{{"pos_card", "card-1"}, {"anonymous_id", "z"}}, {"merge 2->1", "assign 1"}});
+  run_script(graph, sink, steps);
+
+  // The default limit of an unknown type is 100 per profile.
+  std::vector<std::string> storage;
+  for (int k = 0; k < 101; ++k) storage.push_back("c" + std::to_string(k));
+  std::vector<IdentifierRef> many;
+  for (const auto &s : storage) many.push_back({"crm_id", s});
+  sink.effects.clear();
+  graph.resolve_event(99, many, sink);
+  ASSERT_EQ(sink.effects.size(), 103u);
+  EXPECT_EQ(sink.effects[0], "new 3");
+  EXPECT_EQ(sink.effects[101], "link crm_id:c99->3");
+  EXPECT_EQ(sink.effects[102],
+            "conflict crm_id:c100@3 max_per_profile exceeded for crm_id "
+            "(limit 100)");
+}
+
+TEST(IdentityGraph, DuplicateIdentifierOnOneEventLinksOnce) {
+  IdentityGraph graph(standard_rules());
+  RecordingSink sink;
+  run_script(graph, sink,
+             {{{{"email", "a@x.ir"}, {"email", "a@x.ir"}},
+               {"new 1", "assign 1", "link email:a@x.ir->1"}}});
+}
+
+TEST(IdentityGraph, EventWithoutIdentifiersIsLeftUnassigned) {
+  IdentityGraph graph(standard_rules());
+  RecordingSink sink;
+  graph.resolve_event(0, {}, sink);
+  EXPECT_TRUE(sink.effects.empty());
+  EXPECT_TRUE(sink.assignments.empty());
+}
+
+// A million events over 50k people, then one sign-in per device: every
+// person must end up as exactly one profile.
+TEST(IdentityGraph, MillionEventsResolveFastAndConverge) {
+  constexpr int kPeople = 50'000, kDevices = 2, kEvents = 1'000'000;
+  std::vector<std::string> user(kPeople), email(kPeople), device(kPeople * kDevices);
+  for (int p = 0; p < kPeople; ++p) {
+    user[p] = "u" + std::to_string(p);
+    email[p] = "person" + std::to_string(p) + "@example.ir";
+    for (int d = 0; d < kDevices; ++d) {
+      device[p * kDevices + d] = "anon-" + std::to_string(p) + "-" + std::to_string(d);
+    }
+  }
+  IdentityGraph graph(standard_rules());
+  std::mt19937_64 rng(7);
+  std::vector<IdentifierRef> ids;
+
+  class CountingSink final : public ResolutionSink {
+   public:
+    uint64_t next = 1;
+    size_t assigned = 0;
+    uint64_t new_profile() override { return next++; }
+    void assign(size_t, uint64_t) override { ++assigned; }
+    void link(std::string_view, std::string_view, uint64_t) override {}
+    void merge(uint64_t, uint64_t, size_t) override {}
+    void conflict(size_t, std::string_view, std::string_view, uint64_t,
+                  const std::string &) override {}
+  } counting;
+
+  // CPU time, not wall time: the build machine's cores are shared.
+  std::clock_t start = std::clock();
+  for (int i = 0; i < kEvents; ++i) {
+    int p = static_cast<int>(rng() % kPeople);
+    int d = static_cast<int>(rng() % kDevices);
+    ids.clear();
+    ids.push_back({"anonymous_id", device[p * kDevices + d]});
+    if (rng() % 10 == 0) ids.push_back({"user_id", user[p]});
+    if (rng() % 20 == 0) ids.push_back({"email", email[p]});
+    graph.resolve_event(static_cast<size_t>(i), ids, counting);
+  }
+  double seconds = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+  std::printf("1M events / 50k people resolved in %.3f s CPU\n", seconds);
+  EXPECT_EQ(counting.assigned, static_cast<size_t>(kEvents));
+  EXPECT_LT(seconds, 2.0);  // target well under 1 s; slack for a shared CI core
+
+  for (int p = 0; p < kPeople; ++p) {
+    for (int d = 0; d < kDevices; ++d) {
+      ids = {{"user_id", user[p]}, {"anonymous_id", device[p * kDevices + d]}};
+      graph.resolve_event(0, ids, counting);
+    }
+  }
+  EXPECT_EQ(graph.live_profile_count(), static_cast<size_t>(kPeople));
+  for (int p = 0; p < kPeople; p += 997) {
+    uint64_t profile = graph.profile_of("user_id", user[p]);
+    ASSERT_NE(profile, 0u);
+    for (int d = 0; d < kDevices; ++d) {
+      EXPECT_EQ(graph.profile_of("anonymous_id", device[p * kDevices + d]), profile);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace halo::deterministic::testing
