@@ -1,0 +1,38 @@
+// env_substitution.h -- ${VAR} substitution in pipeline files, so secrets
+// and per-host values stay out of the YAML.
+//
+// Grammar, applied to every scalar value (never to keys):
+//   ${NAME}           the variable's value; an error when it is not set
+//   ${NAME:-default}  the value, or `default` when unset or empty (as in sh)
+//   $${               a literal "${"
+// NAME is [A-Za-z_][A-Za-z0-9_]*. Substituted text is not scanned again.
+//
+// Invariant: substitution happens in place on the parsed tree, so every node
+// keeps its file position for later error messages.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+
+namespace halo {
+
+// Looks up one environment variable; nullopt when it is not set.
+using EnvLookup = std::function<std::optional<std::string>(const std::string &)>;
+
+// The real process environment (getenv).
+EnvLookup process_env();
+
+// Expands one string. On error the message names the problem and the fix,
+// without position (the caller adds file:line:col and the key path).
+Result<std::string> substitute_env(const std::string &text, const EnvLookup &env);
+
+// Expands every scalar value under `root` in place. Errors are reported as
+// "file:line:col: key.path: message", one per line, all of them at once.
+Status substitute_env_in_tree(YAML::Node root, const std::string &file, const EnvLookup &env);
+
+}  // namespace halo

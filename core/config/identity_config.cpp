@@ -1,0 +1,151 @@
+// identity_config.cpp -- reading and defaulting the identity section.
+#include "config/identity_config.h"
+
+#include <cctype>
+#include <set>
+
+#include "config/map_reader.h"
+
+namespace halo {
+namespace {
+
+const std::vector<std::string> kIdentityKeys = {"resolver", "config", "identifiers"};
+const std::vector<std::string> kIdentifierKeys = {
+    "type", "priority", "max_per_profile", "kind", "paths", "default_region", "ignore"};
+const std::vector<std::string> kKinds = {"email", "phone", "text"};
+
+bool is_identifier_type(const std::string &s) {
+  for (char c : s) {
+    if (!std::islower(static_cast<unsigned char>(c)) &&
+        !std::isdigit(static_cast<unsigned char>(c)) && c != '_') {
+      return false;
+    }
+  }
+  return !s.empty();
+}
+
+std::string default_kind(const std::string &type) {
+  if (type == "email" || type == "phone") return type;
+  return "text";
+}
+
+IdentifierSpec make_default(const std::string &type, int priority, int max_per_profile) {
+  IdentifierSpec spec;
+  spec.type = type;
+  spec.priority = priority;
+  spec.max_per_profile = max_per_profile;
+  spec.kind = default_kind(type);
+  spec.paths = default_identifier_paths(type);
+  return spec;
+}
+
+void read_kind(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
+  std::string kind;
+  if (!map.read_string("kind", kind)) return;
+  for (const std::string &k : kKinds) {
+    if (k == kind) {
+      spec.kind = kind;
+      return;
+    }
+  }
+  diags.error(map.value_mark("kind"), map.path_of("kind"),
+              "unknown identifier kind '" + kind + "' (use email, phone or text)");
+}
+
+void read_region(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
+  std::string region;
+  if (!map.read_string("default_region", region)) return;
+  const bool two_letters = region.size() == 2 &&
+                           std::isalpha(static_cast<unsigned char>(region[0])) &&
+                           std::isalpha(static_cast<unsigned char>(region[1]));
+  if (!two_letters) {
+    diags.error(map.value_mark("default_region"), map.path_of("default_region"),
+                "expected a 2-letter country code such as IR or DE, got '" + region + "'");
+    return;
+  }
+  for (char &c : region) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  spec.default_region = region;
+}
+
+// Reads identifiers[index]; returns false when the entry is unusable.
+bool read_identifier(const YAML::Node &node, size_t index, const std::string &list_path,
+                     const Mark &list_mark, Diagnostics &diags, IdentifierSpec &spec) {
+  MapReader map(node, index_path(list_path, index), kIdentifierKeys, diags,
+                mark_or(node, list_mark));
+  if (!map.is_mapping() || !map.require("type", "type: email")) return false;
+  if (!map.read_string("type", spec.type)) return false;
+  if (!is_identifier_type(spec.type)) {
+    diags.error(map.value_mark("type"), map.path_of("type"),
+                "identifier type '" + spec.type + "' must match [a-z0-9_]+ (e.g. woo_customer_id)");
+    return false;
+  }
+  spec.priority = static_cast<int>((index + 1) * 10);
+  spec.max_per_profile = 100;
+  spec.kind = default_kind(spec.type);
+  spec.paths = default_identifier_paths(spec.type);
+  int64_t value = 0;
+  if (map.read_int("priority", value, -1000000, 1000000)) spec.priority = static_cast<int>(value);
+  if (map.read_int("max_per_profile", value, 1, 1000000)) {
+    spec.max_per_profile = static_cast<int>(value);
+  }
+  read_kind(map, spec, diags);
+  map.read_string_list("paths", spec.paths);
+  map.read_string_list("ignore", spec.ignore);
+  read_region(map, spec, diags);
+  return true;
+}
+
+void read_identifiers(const MapReader &identity, Diagnostics &diags, PipelineConfig &cfg) {
+  const YAML::Node list = identity.value("identifiers");
+  const std::string path = identity.path_of("identifiers");
+  const Mark at = identity.value_mark("identifiers");
+  if (!list.IsDefined()) return;  // defaults stay
+  if (list.IsNull() || (list.IsSequence() && list.size() == 0)) {
+    diags.error(at, path, "the list is empty (remove the key to use the default identifiers)");
+    return;
+  }
+  if (!expect_list(list, path, at, diags, "a list of identifier entries")) return;
+  std::vector<IdentifierSpec> specs;
+  std::set<std::string> types;
+  for (size_t i = 0; i < list.size(); ++i) {
+    IdentifierSpec spec;
+    if (!read_identifier(list[i], i, path, at, diags, spec)) continue;
+    if (!types.insert(spec.type).second) {
+      diags.error(mark_or(list[i], at), index_path(path, i) + ".type",
+                  "identifier type '" + spec.type + "' is listed twice (keep one entry)");
+      continue;
+    }
+    specs.push_back(std::move(spec));
+  }
+  cfg.identifiers = std::move(specs);
+}
+
+}  // namespace
+
+std::vector<std::string> default_identifier_paths(const std::string &type) {
+  if (type == "user_id") return {"userId", "traits.user_id", "context.traits.user_id"};
+  if (type == "anonymous_id") return {"anonymousId"};
+  return {"traits." + type, "context.traits." + type, "properties." + type};
+}
+
+std::vector<IdentifierSpec> default_identifiers() {
+  return {make_default("user_id", 1, 1), make_default("email", 2, 5), make_default("phone", 3, 3),
+          make_default("anonymous_id", 9, 100)};
+}
+
+void read_identity(const YAML::Node &node, const Mark &fallback, Diagnostics &diags,
+                   PipelineConfig &cfg) {
+  cfg.identifiers = default_identifiers();
+  cfg.resolver_config.reset(YAML::Node(YAML::NodeType::Map));
+  MapReader identity(node, "identity", kIdentityKeys, diags, fallback);
+  cfg.resolver_mark = identity.mark();
+  if (!identity.is_mapping()) return;
+  if (identity.read_string("resolver", cfg.resolver)) {
+    cfg.resolver_mark = identity.value_mark("resolver");
+  }
+  identity.read_mapping("config", cfg.resolver_config, cfg.resolver_config_mark);
+  if (!identity.has("config")) cfg.resolver_config_mark = cfg.resolver_mark;
+  read_identifiers(identity, diags, cfg);
+}
+
+}  // namespace halo

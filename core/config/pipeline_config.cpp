@@ -1,0 +1,227 @@
+// pipeline_config.cpp -- loading and validating the top level of a pipeline
+// file: version, store, plugin_dirs, run, and the delegation of identity and
+// the plugin lists to their readers.
+#include "config/pipeline_config.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "config/identity_config.h"
+#include "config/iso_time.h"
+#include "config/map_reader.h"
+#include "config/plugin_uses.h"
+#include "config/suggest.h"
+
+namespace halo {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kTopKeys = {"version",  "store",   "plugin_dirs", "run",
+                                           "identity", "sources", "features",    "destinations"};
+const std::vector<std::string> kStoreKeys = {"kind", "path"};
+const std::vector<std::string> kRunKeys = {"batch_size", "threads", "as_of", "commit_every"};
+const std::vector<std::string> kStoreKinds = {"sqlite", "postgres"};
+
+std::string resolve_path(const std::string &base_dir, const std::string &path) {
+  const fs::path p(path);
+  return (p.is_absolute() ? p : fs::path(base_dir) / p).lexically_normal().string();
+}
+
+// Version first: a file of another version may use other keys entirely, so
+// nothing else is checked when it is wrong.
+bool read_version(MapReader &top, Diagnostics &diags) {
+  if (!top.require("version", "`version: 1` at the top of the file")) return false;
+  int64_t version = 0;
+  if (!top.read_int("version", version, INT64_MIN, INT64_MAX)) return false;
+  if (version == 1) return true;
+  diags.error(top.value_mark("version"), "version",
+              "unsupported version " + std::to_string(version) +
+                  " (this halo reads version 1 pipeline files; write `version: 1`)");
+  return false;
+}
+
+void read_store(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
+  if (!top.has("store")) {
+    diags.error(top.mark(), "store",
+                "missing required key 'store' (add `store: { kind: sqlite, path: var/halo.db }`)");
+    return;
+  }
+  MapReader store(top.value("store"), "store", kStoreKeys, diags, top.value_mark("store"));
+  if (!store.is_mapping()) return;
+  cfg.store_kind = "sqlite";
+  if (store.read_string("kind", cfg.store_kind) && cfg.store_kind != "sqlite") {
+    const std::string message =
+        cfg.store_kind == "postgres"
+            ? "store kind 'postgres' is not implemented yet (use kind: sqlite)"
+            : "unknown store kind '" + cfg.store_kind + "'" +
+                  unknown_name_hint(cfg.store_kind, kStoreKinds, "kinds");
+    diags.error(store.value_mark("kind"), "store.kind", message);
+  }
+  std::string path;
+  if (store.require("path", "path: var/halo.db") && store.read_string("path", path)) {
+    cfg.store_path = resolve_path(cfg.base_dir, path);
+  }
+}
+
+void read_plugin_dirs(MapReader &top, PipelineConfig &cfg) {
+  std::vector<std::string> dirs;
+  if (!top.read_string_list("plugin_dirs", dirs)) return;
+  for (const std::string &dir : dirs) cfg.plugin_dirs.push_back(resolve_path(cfg.base_dir, dir));
+}
+
+void read_run(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
+  MapReader run(top.value("run"), "run", kRunKeys, diags, top.value_mark("run"));
+  if (!run.is_mapping()) return;
+  int64_t value = 0;
+  if (run.read_int("batch_size", value, 1, 1 << 24)) cfg.batch_size = static_cast<size_t>(value);
+  if (run.read_int("threads", value, 0, 1024)) cfg.threads = static_cast<int>(value);
+  if (run.read_int("commit_every", value, 1, int64_t{1} << 40)) {
+    cfg.commit_every = static_cast<size_t>(value);
+  }
+  std::string as_of;
+  if (run.read_string("as_of", as_of)) {
+    cfg.as_of_ms = parse_iso8601_ms(as_of);
+    if (!cfg.as_of_ms) {
+      diags.error(
+          run.value_mark("as_of"), "run.as_of",
+          "expected an ISO-8601 UTC timestamp such as 2026-01-01T00:00:00Z, got '" + as_of + "'");
+    }
+  }
+}
+
+void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
+  read_store(top, diags, cfg);
+  read_plugin_dirs(top, cfg);
+  read_run(top, diags, cfg);
+  read_identity(top.value("identity"), top.value_mark("identity"), diags, cfg);
+  cfg.sources = read_plugin_uses(top.value("sources"), "sources", PluginRole::kSource, true,
+                                 top.value_mark("sources"), diags);
+  cfg.features = read_plugin_uses(top.value("features"), "features", PluginRole::kFeature, false,
+                                  top.value_mark("features"), diags);
+  cfg.destinations =
+      read_plugin_uses(top.value("destinations"), "destinations", PluginRole::kDestination, false,
+                       top.value_mark("destinations"), diags);
+}
+
+Result<YAML::Node> parse_yaml(const std::string &text, const std::string &file) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception &e) {
+    Mark at{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
+    return Status::Invalid(format_config_error(at, "", "invalid YAML: " + e.msg));
+  }
+}
+
+Result<PipelineConfig> validate(YAML::Node root, const std::string &file, const EnvLookup &env) {
+  const Mark top_mark{file, 1, 1};
+  if (!root.IsDefined() || root.IsNull()) {
+    return Status::Invalid(format_config_error(
+        top_mark, "", "the pipeline file is empty (start it with `version: 1`)"));
+  }
+  if (!root.IsMap()) {
+    return Status::Invalid(format_config_error(
+        mark_or(root, top_mark), "",
+        "expected a mapping at the top level (version:, store:, sources:, ...), got " +
+            std::string(root.IsSequence() ? "a list" : "a single value")));
+  }
+  Status env_status = substitute_env_in_tree(root, file, env);
+  if (!env_status.ok()) return env_status;
+
+  Diagnostics diags(file);
+  MapReader top(root, "", kTopKeys, diags, top_mark);
+  if (!read_version(top, diags)) return diags.status();
+  PipelineConfig cfg;
+  if (file.empty()) {  // text with no file behind it: paths are relative to the cwd
+    cfg.base_dir = fs::current_path().string();
+  } else {
+    cfg.file = fs::absolute(fs::path(file)).lexically_normal().string();
+    cfg.base_dir = fs::path(cfg.file).parent_path().string();
+  }
+  read_sections(top, diags, cfg);
+  if (!diags.ok()) return diags.status();
+  return cfg;
+}
+
+}  // namespace
+
+PluginUse &PluginUse::operator=(const PluginUse &other) {
+  if (this == &other) return *this;
+  name = other.name;
+  plugin = other.plugin;
+  priority = other.priority;
+  config.reset(other.config);
+  mark = other.mark;
+  config_mark = other.config_mark;
+  return *this;
+}
+
+PipelineConfig &PipelineConfig::operator=(const PipelineConfig &other) {
+  if (this == &other) return *this;
+  file = other.file;
+  base_dir = other.base_dir;
+  store_kind = other.store_kind;
+  store_path = other.store_path;
+  plugin_dirs = other.plugin_dirs;
+  batch_size = other.batch_size;
+  threads = other.threads;
+  commit_every = other.commit_every;
+  as_of_ms = other.as_of_ms;
+  resolver = other.resolver;
+  resolver_config.reset(other.resolver_config);
+  resolver_mark = other.resolver_mark;
+  resolver_config_mark = other.resolver_config_mark;
+  identifiers = other.identifiers;
+  sources = other.sources;
+  features = other.features;
+  destinations = other.destinations;
+  return *this;
+}
+
+PluginUse resolver_plugin_use(const PipelineConfig &cfg) {
+  PluginUse use;
+  use.name = "identity";
+  use.plugin = cfg.resolver;
+  use.config = cfg.resolver_config;
+  use.mark = cfg.resolver_mark;
+  use.config_mark = cfg.resolver_config_mark;
+  return use;
+}
+
+Result<PipelineConfig> parse_pipeline(const std::string &yaml_text,
+                                      const std::string &file_for_messages, const EnvLookup &env) {
+  Result<YAML::Node> root = parse_yaml(yaml_text, file_for_messages);
+  if (!root.ok()) return root.status();
+  try {
+    return validate(root.value(), file_for_messages, env);
+  } catch (const YAML::Exception &e) {
+    // Defensive: the readers check node types first, so this means a bug.
+    return Status::Internal(file_for_messages + ": unexpected YAML error: " + e.what());
+  }
+}
+
+Result<PipelineConfig> load_pipeline(const std::string &path, const EnvLookup &env) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Io("cannot read pipeline file " + path + ": " + std::strerror(errno));
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      return Status::Io("cannot read pipeline file " + path + ": " + std::strerror(err));
+    }
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return parse_pipeline(text, path, env);
+}
+
+}  // namespace halo

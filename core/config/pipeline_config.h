@@ -1,0 +1,98 @@
+// pipeline_config.h -- the pipeline file (schema version 1) as the kernel
+// sees it after loading, ${ENV} substitution and strict validation.
+//
+// Invariants of a PipelineConfig returned by load_pipeline/parse_pipeline:
+//  - file, base_dir, store_path and plugin_dirs are absolute and normalized;
+//    relative paths in the file are resolved against the file's directory.
+//  - Every key of the kernel schema was known and well typed; source names
+//    are unique and match [a-z0-9_-]+; feature and destination names are
+//    unique within their list.
+//  - identifiers is never empty: the four defaults (user_id, email, phone,
+//    anonymous_id) apply when the file has no `identity.identifiers`.
+//  - Plugin `config:` mappings are not validated here (the plugin's declared
+//    options are needed: see option_validation.h); they are always mappings
+//    (empty when absent) and keep their file positions.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/env_substitution.h"
+#include "config/mark.h"
+
+namespace halo {
+
+// One use of a plugin in the pipeline: an entry of sources, features or
+// destinations.
+// yaml-cpp's Node::operator=(const Node&) writes through to the node it
+// referred to; the assignment operators here rebind instead (Node::reset), so
+// assigning a PluginUse/PipelineConfig never edits another one's tree.
+struct PluginUse {
+  PluginUse() = default;
+  PluginUse(const PluginUse &) = default;
+  PluginUse(PluginUse &&) = default;
+  PluginUse &operator=(const PluginUse &other);
+
+  std::string name, plugin;
+  int priority = 100;  // sources: lower wins trait conflicts
+  YAML::Node config;   // always a mapping
+  Mark mark;           // the list entry
+  Mark config_mark;    // the config mapping, or `mark` when absent
+};
+
+// One identifier type the resolver links profiles by.
+struct IdentifierSpec {
+  std::string type;
+  int priority = 0;  // lower = stronger
+  int max_per_profile = 100;
+  std::string kind;                   // email | phone | text: selects the normalizer
+  std::vector<std::string> paths;     // dotted event paths to read it from
+  std::string default_region = "IR";  // phones without a country code
+  // Placeholder values that identify nobody (e.g. "0" for a guest checkout);
+  // compared with the raw value. Not in the original v1 sketch: added because
+  // config/demo.yaml needs it.
+  std::vector<std::string> ignore;
+};
+
+struct PipelineConfig {
+  PipelineConfig() = default;
+  PipelineConfig(const PipelineConfig &) = default;
+  PipelineConfig(PipelineConfig &&) = default;
+  PipelineConfig &operator=(const PipelineConfig &other);
+
+  std::string file, base_dir;
+  std::string store_kind, store_path;
+  std::vector<std::string> plugin_dirs;
+  size_t batch_size = 4096;
+  int threads = 0;  // 0 = one per core
+  size_t commit_every = 65536;
+  std::optional<int64_t> as_of_ms;
+  std::string resolver = "deterministic";
+  YAML::Node resolver_config;  // always a mapping
+  Mark resolver_mark;
+  Mark resolver_config_mark;  // identity.config, or resolver_mark when absent
+  std::vector<IdentifierSpec> identifiers;
+  std::vector<PluginUse> sources, features, destinations;
+};
+
+// The resolver as a plugin use (name "identity"), ready for
+// validate_plugin_options("identity", ...) and OptionView.
+PluginUse resolver_plugin_use(const PipelineConfig &cfg);
+
+// Reads, substitutes and validates the pipeline file at `path`. Messages name
+// the file as `path` was given.
+Result<PipelineConfig> load_pipeline(const std::string &path, const EnvLookup &env = process_env());
+
+// Same for text already in memory; `file_for_messages` is used in messages
+// and (made absolute against the working directory) to resolve relative
+// paths. When it is empty, `file` stays empty and paths resolve against the
+// working directory.
+Result<PipelineConfig> parse_pipeline(const std::string &yaml_text,
+                                      const std::string &file_for_messages, const EnvLookup &env);
+
+}  // namespace halo

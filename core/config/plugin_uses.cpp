@@ -1,0 +1,108 @@
+// plugin_uses.cpp -- reading plugin use lists with unique, well-formed names.
+#include "config/plugin_uses.h"
+
+#include <cctype>
+#include <map>
+
+#include "config/map_reader.h"
+
+namespace halo {
+namespace {
+
+std::vector<std::string> allowed_keys(PluginRole role) {
+  if (role == PluginRole::kSource) return {"name", "plugin", "priority", "config"};
+  return {"name", "plugin", "config"};
+}
+
+bool is_source_name(const std::string &s) {
+  for (char c : s) {
+    if (!std::islower(static_cast<unsigned char>(c)) &&
+        !std::isdigit(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
+      return false;
+    }
+  }
+  return !s.empty();
+}
+
+// Reads entry `index`; false when it has no usable plugin.
+bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
+              const Mark &fallback, Diagnostics &diags, PluginUse &use, Mark &name_mark) {
+  MapReader map(node, path, allowed_keys(role), diags, fallback);
+  use.mark = map.mark();
+  name_mark = map.value_mark("name");
+  if (!map.is_mapping()) return false;
+  const bool has_plugin = map.require("plugin", "plugin: PLUGIN_NAME");
+  if (role == PluginRole::kSource) map.require("name", "name: a unique name such as web");
+  bool ok = has_plugin && map.read_string("plugin", use.plugin);
+  if (map.read_string("name", use.name)) {
+    if (role == PluginRole::kSource && !is_source_name(use.name)) {
+      diags.error(map.value_mark("name"), map.path_of("name"),
+                  "source name '" + use.name +
+                      "' must match [a-z0-9_-]+ (it keys the source's saved cursor)");
+      ok = false;
+    }
+  } else if (role != PluginRole::kSource && !map.has("name")) {
+    use.name = use.plugin;
+  } else {
+    ok = false;
+  }
+  int64_t priority = use.priority;
+  if (map.read_int("priority", priority, -1000000, 1000000))
+    use.priority = static_cast<int>(priority);
+  map.read_mapping("config", use.config, use.config_mark);
+  if (!map.has("config")) use.config_mark = use.mark;
+  return ok;
+}
+
+const char *role_noun(PluginRole role) {
+  switch (role) {
+    case PluginRole::kSource:
+      return "source";
+    case PluginRole::kFeature:
+      return "feature";
+    case PluginRole::kDestination:
+      return "destination";
+  }
+  return "entry";
+}
+
+}  // namespace
+
+std::vector<PluginUse> read_plugin_uses(const YAML::Node &node, const std::string &key,
+                                        PluginRole role, bool required, const Mark &fallback,
+                                        Diagnostics &diags) {
+  std::vector<PluginUse> uses;
+  const Mark at = mark_or(node, fallback);
+  const bool empty = !node.IsDefined() || node.IsNull() || (node.IsSequence() && node.size() == 0);
+  if (empty) {
+    if (required) {
+      diags.error(
+          at, key,
+          std::string("at least one ") + role_noun(role) + " is required (add e.g. `" + key +
+              ": [ { name: web, plugin: file-jsonl, config: { path: data/events.jsonl } } ]`)");
+    }
+    return uses;
+  }
+  if (!expect_list(node, key, at, diags,
+                   std::string("a list of ") + role_noun(role) + " entries")) {
+    return uses;
+  }
+  std::map<std::string, Mark> names;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string path = index_path(key, i);
+    PluginUse use;
+    Mark name_mark;
+    if (!read_use(node[i], path, role, at, diags, use, name_mark)) continue;
+    auto [first, inserted] = names.emplace(use.name, name_mark);
+    if (!inserted) {
+      diags.error(name_mark, path + ".name",
+                  std::string("duplicate ") + role_noun(role) + " name '" + use.name +
+                      "' (also used at " + first->second.str() + "; give each a unique `name:`)");
+      continue;
+    }
+    uses.push_back(std::move(use));
+  }
+  return uses;
+}
+
+}  // namespace halo

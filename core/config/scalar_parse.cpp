@@ -1,0 +1,78 @@
+// scalar_parse.cpp -- strict scalar conversions.
+#include "config/scalar_parse.h"
+
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+namespace halo {
+
+std::optional<int64_t> parse_strict_int(const std::string &text) {
+  if (text.empty()) return std::nullopt;
+  size_t start = 0;
+  bool negative = false;
+  if (text[0] == '+' || text[0] == '-') {
+    negative = text[0] == '-';
+    start = 1;
+  }
+  int base = 10;
+  if (text.compare(start, 2, "0x") == 0 || text.compare(start, 2, "0X") == 0) {
+    base = 16;
+    start += 2;
+  }
+  if (start >= text.size()) return std::nullopt;
+  uint64_t magnitude = 0;
+  const char *begin = text.data() + start;
+  const char *end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(begin, end, magnitude, base);
+  if (ec != std::errc() || ptr != end) return std::nullopt;
+  if (!negative && magnitude > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  if (negative && magnitude > static_cast<uint64_t>(INT64_MAX) + 1) return std::nullopt;
+  return negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+}
+
+std::optional<double> parse_strict_float(const std::string &text) {
+  if (auto i = parse_strict_int(text)) return static_cast<double>(*i);
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return std::nullopt;
+  // strtod would accept "inf", "nan" and hex floats; admins mean numbers.
+  for (char c : text) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.' && c != 'e' && c != 'E' &&
+        c != '+' && c != '-') {
+      return std::nullopt;
+    }
+  }
+  errno = 0;
+  char *end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<bool> parse_strict_bool(const std::string &text) {
+  std::string t;
+  for (char c : text) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (t == "true" || t == "yes" || t == "on") return true;
+  if (t == "false" || t == "no" || t == "off") return false;
+  return std::nullopt;
+}
+
+std::string describe_node(const YAML::Node &node, bool secret) {
+  if (!node.IsDefined() || node.IsNull()) return "nothing";
+  if (node.IsSequence()) return "a list";
+  if (node.IsMap()) return "a mapping";
+  if (secret) return "'***'";
+  // Long values (a pasted certificate, a whole JSON blob) would drown the
+  // message; the position already says where the value is.
+  constexpr size_t kMaxShown = 60;
+  const std::string &text = node.Scalar();
+  if (text.size() <= kMaxShown) return "'" + text + "'";
+  size_t cut = kMaxShown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+  return "'" + text.substr(0, cut) + "...'";
+}
+
+}  // namespace halo

@@ -1,0 +1,27 @@
+// scalar_parse.h -- strict conversion of YAML scalar text to numbers and
+// booleans, shared by the pipeline schema and the plugin option view.
+//
+// Strict means the whole text must be the value: "12abc", "1.5" (as an
+// integer), "" and out-of-range numbers are rejected instead of truncated.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace halo {
+
+// Decimal with optional sign, or 0x hex; surrounding spaces not allowed.
+std::optional<int64_t> parse_strict_int(const std::string &text);
+// Decimal or exponent notation, or an integer as above.
+std::optional<double> parse_strict_float(const std::string &text);
+// true/false/yes/no/on/off, case-insensitive.
+std::optional<bool> parse_strict_bool(const std::string &text);
+
+// How a node looks, for "expected X, got Y" messages: "'abc'", "a list",
+// "a mapping", "nothing". Secret scalars are shown as '***'.
+std::string describe_node(const YAML::Node &node, bool secret = false);
+
+}  // namespace halo

@@ -1,0 +1,136 @@
+// file_cursor.cpp -- fingerprints and the cursor text codec.
+#include "common/file_cursor.h"
+
+#include "common/block_buffer.h"
+
+#include <xxhash.h>
+
+#include <charconv>
+
+namespace halo::plugins {
+
+namespace {
+constexpr std::string_view kHeader = "halo-file-cursor v1\n";
+
+uint64_t hash_prefix(const std::string &path, uint64_t max_len, uint64_t &got_len) {
+  FileByteSource source(path);
+  char buf[kFingerprintBytes];
+  size_t got = 0;
+  while (got < max_len) {
+    size_t n = source.read(buf + got, static_cast<size_t>(max_len) - got);
+    if (n == 0) break;
+    got += n;
+  }
+  got_len = got;
+  return XXH3_64bits(buf, got);
+}
+
+void append_escaped(std::string &out, std::string_view path) {
+  static const char kHex[] = "0123456789ABCDEF";
+  for (char c : path) {
+    if (c == '%' || c == '|' || c == '\n' || c == '\r') {
+      out.push_back('%');
+      out.push_back(kHex[(static_cast<unsigned char>(c) >> 4) & 0xF]);
+      out.push_back(kHex[static_cast<unsigned char>(c) & 0xF]);
+    } else {
+      out.push_back(c);
+    }
+  }
+}
+
+bool unescape(std::string_view in, std::string &out) {
+  out.clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out.push_back(in[i]);
+      continue;
+    }
+    unsigned value = 0;
+    if (i + 2 >= in.size()) return false;
+    auto r = std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16);
+    if (r.ec != std::errc() || r.ptr != in.data() + i + 3) return false;
+    out.push_back(static_cast<char>(value));
+    i += 2;
+  }
+  return true;
+}
+
+bool parse_u64(std::string_view s, uint64_t &out, int base = 10) {
+  auto r = std::from_chars(s.data(), s.data() + s.size(), out, base);
+  return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+bool decode_line(std::string_view line, FilePosition &pos) {
+  std::string_view parts[4];
+  for (auto &part : parts) {
+    size_t bar = line.find('|');
+    if (bar == std::string_view::npos) return false;
+    part = line.substr(0, bar);
+    line.remove_prefix(bar + 1);
+  }
+  return parse_u64(parts[0], pos.offset) && parse_u64(parts[1], pos.next_position) &&
+         parse_u64(parts[2], pos.fingerprint.length) &&
+         parse_u64(parts[3], pos.fingerprint.hash, 16) && unescape(line, pos.path) &&
+         !pos.path.empty() && pos.fingerprint.length <= kFingerprintBytes;
+}
+}  // namespace
+
+FileFingerprint fingerprint_file(const std::string &path) {
+  FileFingerprint fp;
+  fp.hash = hash_prefix(path, kFingerprintBytes, fp.length);
+  return fp;
+}
+
+bool fingerprint_matches(const std::string &path, const FileFingerprint &fp) {
+  uint64_t got = 0;
+  uint64_t hash = hash_prefix(path, fp.length, got);
+  return got == fp.length && hash == fp.hash;
+}
+
+std::string encode_cursor(const std::vector<FilePosition> &files) {
+  std::string out(kHeader);
+  char hex[17];
+  for (const FilePosition &f : files) {
+    out += std::to_string(f.offset);
+    out.push_back('|');
+    out += std::to_string(f.next_position);
+    out.push_back('|');
+    out += std::to_string(f.fingerprint.length);
+    out.push_back('|');
+    auto r = std::to_chars(hex, hex + sizeof(hex), f.fingerprint.hash, 16);
+    out.append(hex, r.ptr);
+    out.push_back('|');
+    append_escaped(out, f.path);
+    out.push_back('\n');
+  }
+  return out;
+}
+
+bool decode_cursor(std::string_view text, std::vector<FilePosition> &files, std::string &error) {
+  files.clear();
+  if (text.substr(0, kHeader.size()) != kHeader) {
+    error = "cursor does not start with '" + std::string(kHeader.substr(0, kHeader.size() - 1)) +
+            "'; it was written by another plugin or a newer version";
+    return false;
+  }
+  text.remove_prefix(kHeader.size());
+  size_t number = 1;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    if (nl == std::string_view::npos) {
+      error = "cursor entry " + std::to_string(number) + " is truncated";
+      return false;
+    }
+    FilePosition pos;
+    if (!decode_line(text.substr(0, nl), pos)) {
+      error = "cursor entry " + std::to_string(number) + " is malformed";
+      return false;
+    }
+    files.push_back(std::move(pos));
+    text.remove_prefix(nl + 1);
+    ++number;
+  }
+  return true;
+}
+
+}  // namespace halo::plugins

@@ -1,0 +1,22 @@
+// file_set.h -- expands a source's `path` option into the files to read.
+//
+// Invariants: the result is sorted by path and holds regular files only
+// (except a named path that does not exist, which is kept so that opening it
+// reports it as unreadable). Relative specs are resolved against base_dir.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace halo::plugins {
+
+// `spec` is a file, a directory (its files ending in one of `extensions`,
+// not recursive) or a glob pattern (*, ?, [...]).
+std::vector<std::string> list_input_files(const std::string &spec, const std::string &base_dir,
+                                          const std::vector<std::string_view> &extensions);
+
+// The last component of a path ("data/a.csv" -> "a.csv").
+std::string_view file_name_of(std::string_view path);
+
+}  // namespace halo::plugins

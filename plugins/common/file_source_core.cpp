@@ -1,0 +1,117 @@
+// file_source_core.cpp -- file iteration, positions and batching.
+#include "common/file_source_core.h"
+
+#include "common/block_buffer.h"
+
+#include <filesystem>
+
+namespace halo::plugins {
+
+namespace {
+// Counts what reaches the sink so a batch stops at max_records.
+class CountingSink : public RecordSink {
+ public:
+  explicit CountingSink(RecordSink &inner) : inner_(inner) {}
+  void origin(const std::string &path) override { inner_.origin(path); }
+  void record(std::string_view json, uint64_t position) override {
+    ++count;
+    inner_.record(json, position);
+  }
+  void error(halo_reason reason, const std::string &message, std::string_view raw,
+             uint64_t position) override {
+    ++count;
+    inner_.error(reason, message, raw, position);
+  }
+  void end_of_data() override { inner_.end_of_data(); }
+  uint32_t count = 0;
+
+ private:
+  RecordSink &inner_;
+};
+}  // namespace
+
+FileSourceCore::FileSourceCore(std::vector<std::string> files,
+                               std::unique_ptr<RecordFileReader> reader)
+    : files_(std::move(files)), reader_(std::move(reader)) {
+  positions_.reserve(files_.size());
+}
+
+bool FileSourceCore::restore(std::string_view cursor, std::string &error) {
+  std::vector<FilePosition> stored;
+  if (!decode_cursor(cursor, stored, error)) return false;
+  positions_ = std::move(stored);
+  positions_.reserve(positions_.size() + files_.size());  // current_ must not dangle
+  return true;
+}
+
+FilePosition &FileSourceCore::position_of(const std::string &path) {
+  for (FilePosition &p : positions_) {
+    if (p.path == path) return p;
+  }
+  positions_.push_back(FilePosition{path, {}, 0, 1});
+  return positions_.back();
+}
+
+// Opens the next file that still has bytes to read. Returns false when no
+// file is open afterwards (all done, or an error was emitted).
+bool FileSourceCore::open_next(RecordSink &sink) {
+  const std::string &path = files_[next_file_++];
+  FilePosition &pos = position_of(path);
+  sink.origin(path);
+  try {
+    FileFingerprint now = fingerprint_file(path);
+    std::error_code ec;
+    uint64_t size = std::filesystem::file_size(path, ec);
+    bool same_file = pos.fingerprint.length > 0 && fingerprint_matches(path, pos.fingerprint);
+    if (!same_file || ec || pos.offset > size) {  // replaced or truncated: read it again
+      pos.offset = 0;
+      pos.next_position = 1;
+    }
+    pos.fingerprint = now;
+    reader_->open(path, pos.offset, pos.next_position);
+  } catch (const IoError &e) {
+    sink.error(HALO_REASON_UNREADABLE, std::string(e.what()) + "; skipping this file", {}, 0);
+    return false;
+  }
+  current_ = &pos;
+  return true;
+}
+
+void FileSourceCore::next_batch(RecordSink &outer, uint32_t max_records) {
+  CountingSink sink(outer);
+  if (finished_) return sink.end_of_data();
+  if (current_ != nullptr) sink.origin(current_->path);
+  while (sink.count < max_records && !finished_) {
+    if (current_ == nullptr) {
+      if (next_file_ >= files_.size()) {
+        finished_ = true;
+        sink.end_of_data();
+        return;
+      }
+      open_next(sink);
+      continue;
+    }
+    bool more = true;
+    try {
+      more = reader_->step(sink);
+    } catch (const IoError &e) {
+      sink.error(HALO_REASON_UNREADABLE,
+                 std::string(e.what()) + "; the rest of this file is skipped", {},
+                 reader_->next_position());
+      more = false;
+    }
+    current_->offset = reader_->next_offset();
+    current_->next_position = reader_->next_position();
+    if (!more) {
+      reader_->close();
+      current_ = nullptr;
+    }
+  }
+}
+
+std::string_view FileSourceCore::cursor() {
+  cursor_text_ = encode_cursor(positions_);
+  return cursor_text_;
+}
+
+}  // namespace halo::plugins

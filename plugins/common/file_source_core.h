@@ -1,0 +1,79 @@
+// file_source_core.h -- the format-independent part of a file source: the
+// list of files, which one is open, where each file stands, the cursor, and
+// the batch loop that stops at max_records.
+//
+// Invariants:
+//  - Files are read in sorted order; a file's position is recorded after
+//    every record, so cursor() always names the record boundary after the
+//    last record handed to the sink.
+//  - On resume, a file whose fingerprint still matches continues at its
+//    recorded offset (a fully read file yields nothing new unless it grew);
+//    a replaced or truncated file is read again from the start.
+//  - An unreadable file is reported once as an UNREADABLE error naming it,
+//    and the source continues with the next file.
+#pragma once
+
+#include "common/file_cursor.h"
+
+#include <halo/plugin.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace halo::plugins {
+
+// Where a source's output goes: the SDK Sink in the plugin, a recorder in
+// tests.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void origin(const std::string &path) = 0;
+  virtual void record(std::string_view json, uint64_t position) = 0;
+  virtual void error(halo_reason reason, const std::string &message, std::string_view raw,
+                     uint64_t position) = 0;
+  virtual void end_of_data() = 0;
+};
+
+// Reads the records of one file at a time.
+class RecordFileReader {
+ public:
+  virtual ~RecordFileReader() = default;
+  // Opens `path` to continue at `offset` / `next_position`; throws IoError.
+  virtual void open(const std::string &path, uint64_t offset, uint64_t next_position) = 0;
+  // Emits zero or one record/error (zero for skipped blank lines); returns
+  // false when the file has no more records.
+  virtual bool step(RecordSink &sink) = 0;
+  virtual uint64_t next_offset() const = 0;
+  virtual uint64_t next_position() const = 0;
+  virtual void close() = 0;
+};
+
+class FileSourceCore {
+ public:
+  FileSourceCore(std::vector<std::string> files, std::unique_ptr<RecordFileReader> reader);
+
+  // Returns false with `error` for a cursor this source cannot read.
+  bool restore(std::string_view cursor, std::string &error);
+  // Emits at most max_records records + errors; calls end_of_data() once
+  // every file is consumed.
+  void next_batch(RecordSink &sink, uint32_t max_records);
+  std::string_view cursor();
+  bool finished() const { return finished_; }
+
+ private:
+  bool open_next(RecordSink &sink);
+  FilePosition &position_of(const std::string &path);
+
+  std::vector<std::string> files_;
+  std::unique_ptr<RecordFileReader> reader_;
+  std::vector<FilePosition> positions_;
+  size_t next_file_ = 0;
+  FilePosition *current_ = nullptr;  // points into positions_ while a file is open
+  bool finished_ = false;
+  std::string cursor_text_;
+};
+
+}  // namespace halo::plugins

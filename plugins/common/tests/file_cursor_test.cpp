@@ -1,0 +1,53 @@
+// file_cursor_test.cpp -- cursor text round trips, rejection of foreign or
+// damaged cursors, and fingerprints that notice replaced files.
+#include "common/file_cursor.h"
+
+#include "common/block_buffer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace halo::plugins {
+namespace {
+
+TEST(FileCursor, RoundTripsOddFileNames) {
+  std::vector<FilePosition> in = {{"/data/a.jsonl", {4096, 0xdeadbeefcafef00dull}, 123456789, 42},
+                                  {"/data/we|ird%name\nx.csv", {10, 7}, 0, 1},
+                                  {"/data/داده.csv", {0, 0}, 5, 2}};
+  std::string text = encode_cursor(in);
+  std::vector<FilePosition> out;
+  std::string error;
+  ASSERT_TRUE(decode_cursor(text, out, error)) << error;
+  EXPECT_EQ(out, in);
+}
+
+TEST(FileCursor, RejectsForeignAndDamagedCursors) {
+  std::vector<FilePosition> out;
+  std::string error;
+  EXPECT_FALSE(decode_cursor("{\"page\":3}", out, error));
+  EXPECT_NE(error.find("halo-file-cursor v1"), std::string::npos);
+  std::string good = encode_cursor({{"/a", {1, 2}, 3, 4}});
+  EXPECT_FALSE(decode_cursor(good.substr(0, good.size() - 1), out, error));
+  EXPECT_NE(error.find("truncated"), std::string::npos);
+  EXPECT_FALSE(decode_cursor("halo-file-cursor v1\nx|1|1|1|/a\n", out, error));
+  EXPECT_NE(error.find("malformed"), std::string::npos);
+  EXPECT_FALSE(decode_cursor("halo-file-cursor v1\n1|1|1|1|/a%Z1\n", out, error));
+}
+
+TEST(FileCursor, FingerprintNoticesReplacementButNotAppend) {
+  auto path = std::filesystem::temp_directory_path() / "halo_fp_test.jsonl";
+  { std::ofstream(path) << "{\"a\":1}\n"; }
+  FileFingerprint fp = fingerprint_file(path.string());
+  EXPECT_EQ(fp.length, 8u);
+  { std::ofstream(path, std::ios::app) << "{\"b\":2}\n"; }
+  EXPECT_TRUE(fingerprint_matches(path.string(), fp));
+  { std::ofstream(path) << "{\"z\":9}\n"; }
+  EXPECT_FALSE(fingerprint_matches(path.string(), fp));
+  std::filesystem::remove(path);
+  EXPECT_THROW(fingerprint_file(path.string()), IoError);
+}
+
+}  // namespace
+}  // namespace halo::plugins

@@ -1,0 +1,74 @@
+// csv_reader.h -- reads one CSV file: header, then each row mapped into an
+// event by a RecordMapping whose source paths are column names.
+//
+// Invariants:
+//  - Position is the 1-based physical line where a row starts (rows may
+//    span lines inside quotes); next_offset()/next_position() name the row
+//    after the last one emitted.
+//  - The header is read from the top of the file on every open, also when
+//    resuming mid-file. With header: false the columns are "1", "2", ...
+//    and the first row's width is the expected width.
+//  - Each bad row becomes one error and reading continues: TOO_LARGE,
+//    MALFORMED (quotes), BAD_ENCODING (invalid UTF-8), WRONG_SHAPE (column
+//    count), INVALID (mapping rejected it). Empty lines are skipped.
+//  - Empty cells count as missing values (CSV has no null).
+#pragma once
+
+#include "common/block_buffer.h"
+#include "common/file_source_core.h"
+#include "common/message_id.h"
+#include "common/record_mapping.h"
+#include "common/record_splitter.h"
+#include "csv_row_parser.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace halo::plugins {
+
+struct CsvReaderOptions {
+  std::string delimiter = ",";
+  bool header = true;
+  size_t max_record_bytes = 1 << 20;
+  size_t block_size = 4 << 20;
+  const RecordMapping *mapping = nullptr;         // required; not owned
+  std::function<void(const std::string &)> warn;  // optional
+};
+
+class CsvFileReader : public RecordFileReader {
+ public:
+  explicit CsvFileReader(CsvReaderOptions options);
+  ~CsvFileReader() override;
+
+  void open(const std::string &path, uint64_t offset, uint64_t next_position) override;
+  bool step(RecordSink &sink) override;
+  uint64_t next_offset() const override { return rows_.next_offset(); }
+  uint64_t next_position() const override { return rows_.next_line(); }
+  void close() override { source_.reset(); }
+
+  const std::vector<std::string> &columns() const { return columns_; }
+
+ private:
+  class Lookup;
+  void read_header();
+  void bind_columns();
+  void emit_row(RecordSink &sink, const RawRecord &row);
+
+  CsvReaderOptions options_;
+  std::unique_ptr<FileByteSource> source_;
+  std::string file_name_;
+  RecordSplitter rows_;
+  CsvRowParser parser_;
+  std::vector<std::string> columns_;
+  std::vector<int32_t> column_of_path_;  // per mapping source path, -1 = absent
+  std::vector<std::string_view> fields_;
+  std::unique_ptr<Lookup> lookup_;
+  std::string header_error_;
+  halo_reason header_reason_ = HALO_REASON_MALFORMED;
+  MessageIdBuilder ids_;
+  std::string mapped_, error_;
+};
+
+}  // namespace halo::plugins

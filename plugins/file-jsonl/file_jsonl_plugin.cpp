@@ -1,0 +1,134 @@
+// file_jsonl_plugin.cpp -- the SDK adapters of the file-jsonl library: the
+// `file-jsonl` source (JSON Lines / JSON array files -> raw records) and the
+// `file-jsonl` destination (profiles -> one JSON Lines file, written
+// atomically). The logic lives in JsonlFileReader, FileSourceCore and
+// AtomicFileWriter; these classes only read options and wire them up.
+#include "atomic_file_writer.h"
+#include "jsonl_reader.h"
+
+#include "common/file_set.h"
+#include "common/file_source_core.h"
+#include "common/mapping_config.h"
+#include "common/sdk_record_sink.h"
+
+#include <halo/sdk.hpp>
+
+#include <filesystem>
+#include <iterator>
+#include <memory>
+
+namespace halo::plugins {
+namespace {
+
+std::string required_path(const halo::Host &host) {
+  auto path = host.opt_string("path");
+  if (!path || path->empty()) {
+    throw halo::ConfigError("path", "is required: a file, a directory or a glob pattern");
+  }
+  return std::string(*path);
+}
+
+size_t max_record_bytes(const halo::Host &host) {
+  int64_t v = host.opt_int("max_record_bytes").value_or(1 << 20);
+  if (v < 1024 || v > (int64_t{1} << 30)) {
+    throw halo::ConfigError("max_record_bytes", "must be between 1024 and 1073741824");
+  }
+  return static_cast<size_t>(v);
+}
+
+class JsonlSource : public halo::Source {
+ public:
+  explicit JsonlSource(halo::Host host) : halo::Source(host), path_(required_path(host)) {
+    std::string format = host.opt_string_or("format", "auto");
+    auto parsed = parse_json_format(format);
+    if (!parsed) throw halo::ConfigError("format", "must be auto, jsonl or json-array");
+    options_.format = *parsed;
+    options_.max_record_bytes = max_record_bytes(host);
+    mapping_ = read_mapping(host, "mapping");
+    if (mapping_) options_.mapping = &*mapping_;
+  }
+
+  void restore_cursor(std::string_view cursor) override { saved_cursor_ = cursor; }
+
+  void start() override {
+    auto files = list_input_files(path_, host().base_dir(), {".jsonl", ".json", ".ndjson"});
+    if (files.empty()) host().warn("file-jsonl: no files match path '" + path_ + "'");
+    core_ = std::make_unique<FileSourceCore>(std::move(files),
+                                             std::make_unique<JsonlFileReader>(options_));
+    std::string error;
+    if (!saved_cursor_.empty() && !core_->restore(saved_cursor_, error)) {
+      throw halo::Error("file-jsonl: " + error + "; reset this source's checkpoint to re-read",
+                        HALO_FATAL);
+    }
+  }
+
+  void next_batch(const halo::Sink &sink, uint32_t max_records) override {
+    if (!core_) start();
+    SdkRecordSink out(sink);
+    core_->next_batch(out, max_records);
+  }
+
+  std::string_view cursor() override { return core_ ? core_->cursor() : saved_cursor_; }
+
+ private:
+  std::string path_;
+  JsonlReaderOptions options_;
+  std::optional<RecordMapping> mapping_;
+  std::string saved_cursor_;
+  std::unique_ptr<FileSourceCore> core_;
+};
+
+class JsonlDestination : public halo::Destination {
+ public:
+  explicit JsonlDestination(halo::Host host) : halo::Destination(host) {
+    std::filesystem::path path(required_path(host));
+    if (path.is_relative()) path = std::filesystem::path(host.base_dir()) / path;
+    path_ = path.lexically_normal().string();
+  }
+
+  void start() override { writer_.open(path_); }
+
+  void write_profiles(const halo::ProfileBatch &batch) override {
+    if (!writer_.is_open()) writer_.open(path_);
+    for (size_t i = 0; i < batch.size(); ++i) writer_.append_line(batch.json(i));
+  }
+
+  void stop() override { writer_.commit(); }
+
+ private:
+  std::string path_;
+  AtomicFileWriter writer_;
+};
+
+}  // namespace
+}  // namespace halo::plugins
+
+using halo::plugins::JsonlDestination;
+using halo::plugins::JsonlSource;
+
+static const halo_option_decl kSourceOptions[] = {
+    halo::option(HALO_OPT_STRING, "path", nullptr, true,
+                 "A .jsonl/.json/.ndjson file, a directory of them (sorted by name) or a glob, "
+                 "relative to the pipeline file"),
+    halo::option(HALO_OPT_STRING, "format", "auto", false,
+                 "auto (a file starting with '[' is a JSON array), jsonl or json-array"),
+    halo::option(HALO_OPT_MAP, "mapping", nullptr, false,
+                 "Event path -> source spec (\"=literal\", \"a.b.0.c\" or {from, as, map, "
+                 "default, required}); absent = pass records through unchanged"),
+    halo::option(HALO_OPT_INT, "max_record_bytes", "1048576", false,
+                 "Records larger than this are dead-lettered as TOO_LARGE"),
+};
+
+static const halo_option_decl kDestinationOptions[] = {
+    halo::option(HALO_OPT_STRING, "path", nullptr, true,
+                 "Output JSON Lines file (one profile per line), replaced atomically at stop"),
+};
+
+HALO_PLUGIN_LIBRARY(
+    halo::describe_source<JsonlSource>("file-jsonl", "1.0.0",
+                                       "Reads events from JSON Lines or JSON array files",
+                                       kSourceOptions, std::size(kSourceOptions),
+                                       HALO_CAP_CHECKPOINT),
+    halo::describe_destination<JsonlDestination>("file-jsonl", "1.0.0",
+                                                 "Writes profiles to a JSON Lines file",
+                                                 kDestinationOptions))

@@ -1,0 +1,201 @@
+// jsonl_source_test.cpp -- the file-jsonl source logic end to end over real
+// files: pass-through, JSON arrays, mapping with deterministic ids, errors
+// (malformed, too large, unreadable), batching, and cursor resume.
+#include "jsonl_reader.h"
+#include "recording_sink.h"
+
+#include "common/file_set.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace halo::plugins {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RecordingSink;
+
+class JsonlSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("halo_jsonl_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string &name, const std::string &content) {
+    fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << content;
+    return p.string();
+  }
+
+  std::unique_ptr<FileSourceCore> make_core(JsonlReaderOptions options = {}) {
+    options.block_size = 16;  // force records across block boundaries
+    auto files = list_input_files(dir_.string(), "", {".jsonl", ".json", ".ndjson"});
+    return std::make_unique<FileSourceCore>(files, std::make_unique<JsonlFileReader>(options));
+  }
+
+  static void drain(FileSourceCore &core, RecordingSink &sink, uint32_t batch = 1000) {
+    for (int i = 0; i < 1000 && sink.ends == 0; ++i) core.next_batch(sink, batch);
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(JsonlSourceTest, PassesLinesThroughUnchangedAcrossFilesInNameOrder) {
+  write("b.jsonl", "{\"n\":3}\n");
+  write("a.ndjson", "{\"n\":1}\r\n\n   \n{\"n\":2}");
+  write("ignored.txt", "{\"n\":99}\n");
+  auto core = make_core();
+  RecordingSink sink;
+  drain(*core, sink);
+  EXPECT_EQ(sink.records(), (std::vector<std::string>{"{\"n\":1}", "{\"n\":2}", "{\"n\":3}"}));
+  EXPECT_EQ(sink.items[1].position, 4u);
+  EXPECT_EQ(fs::path(sink.items[1].origin).filename(), "a.ndjson");
+  EXPECT_EQ(fs::path(sink.items[2].origin).filename(), "b.jsonl");
+  EXPECT_EQ(sink.ends, 1);
+}
+
+TEST_F(JsonlSourceTest, DetectsJsonArrayFiles) {
+  write("orders.json", "\xEF\xBB\xBF [ {\"id\":1}, {\"id\":2,\"x\":[1,2]} ]\n");
+  auto core = make_core();
+  RecordingSink sink;
+  drain(*core, sink);
+  EXPECT_EQ(sink.records(), (std::vector<std::string>{"{\"id\":1}", "{\"id\":2,\"x\":[1,2]}"}));
+  EXPECT_EQ(sink.items[1].position, 2u);
+  EXPECT_TRUE(sink.errors().empty());
+}
+
+TEST_F(JsonlSourceTest, MappingBuildsEventsWithDeterministicMessageIds) {
+  write("orders.jsonl",
+        "{\"id\":7,\"status\":\"completed\",\"total\":\"120.50\",\"billing\":{\"email\":"
+        "\"a@b.ir\"}}\n{\"id\":8,\"status\":\"weird\",\"total\":\"1\"}\n{\"id\":9,broken\n");
+  FieldSpec status;
+  status.from = "status";
+  status.map = {{"completed", "Order Completed"}};
+  FieldSpec total;
+  total.from = "total";
+  total.as = ValueType::kNumber;
+  auto mapping =
+      RecordMapping::compile({{"type", parse_spec_string("=track")},
+                              {"event", status},
+                              {"userId", parse_spec_string("id")},
+                              {"properties.revenue", total},
+                              {"context.traits.email", parse_spec_string("billing.email")}});
+  JsonlReaderOptions options;
+  options.mapping = &mapping;
+  RecordingSink first, second;
+  drain(*make_core(options), first);
+  drain(*make_core(options), second);
+  ASSERT_EQ(first.records().size(), 1u);
+  MessageIdBuilder ids;
+  std::string expected_id(ids.make("orders.jsonl", 1));
+  EXPECT_EQ(first.records()[0],
+            "{\"messageId\":\"" + expected_id +
+                "\",\"type\":\"track\",\"event\":\"Order Completed\",\"userId\":7,"
+                "\"properties\":{\"revenue\":120.50},\"context\":{\"traits\":{\"email\":"
+                "\"a@b.ir\"}}}");
+  EXPECT_EQ(first.records(), second.records());  // same ids on a re-read
+  auto errors = first.errors();
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].reason, HALO_REASON_INVALID);
+  EXPECT_EQ(errors[0].position, 2u);
+  EXPECT_NE(errors[0].message.find("\"weird\""), std::string::npos) << errors[0].message;
+  EXPECT_EQ(errors[1].reason, HALO_REASON_MALFORMED);
+  EXPECT_EQ(errors[1].position, 3u);
+  EXPECT_EQ(errors[1].json_or_raw, "{\"id\":9,broken");
+}
+
+TEST_F(JsonlSourceTest, TooLargeLinesAreDeadLetteredAndReadingContinues) {
+  write("big.jsonl", "{\"a\":1}\n{\"blob\":\"" + std::string(5000, 'x') + "\"}\n{\"b\":2}\n");
+  JsonlReaderOptions options;
+  options.max_record_bytes = 1024;
+  auto core = make_core(options);
+  RecordingSink sink;
+  drain(*core, sink);
+  EXPECT_EQ(sink.records(), (std::vector<std::string>{"{\"a\":1}", "{\"b\":2}"}));
+  auto errors = sink.errors();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].reason, HALO_REASON_TOO_LARGE);
+  EXPECT_EQ(errors[0].position, 2u);
+  EXPECT_EQ(errors[0].json_or_raw.size(), 1024u);
+  EXPECT_NE(errors[0].message.find("max_record_bytes"), std::string::npos);
+}
+
+TEST_F(JsonlSourceTest, UnreadableFileIsReportedAndOthersStillRead) {
+  std::string good = write("good.jsonl", "{\"ok\":1}\n");
+  std::string missing = (dir_ / "missing.jsonl").string();
+  FileSourceCore core({missing, good}, std::make_unique<JsonlFileReader>(JsonlReaderOptions{}));
+  RecordingSink sink;
+  drain(core, sink);
+  EXPECT_EQ(sink.records(), (std::vector<std::string>{"{\"ok\":1}"}));
+  auto errors = sink.errors();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].reason, HALO_REASON_UNREADABLE);
+  EXPECT_NE(errors[0].message.find("missing.jsonl"), std::string::npos) << errors[0].message;
+}
+
+TEST_F(JsonlSourceTest, BatchesRespectMaxRecordsAndCursorResumesExactly) {
+  std::string lines;
+  for (int i = 1; i <= 7; ++i) lines += "{\"i\":" + std::to_string(i) + "}\n";
+  write("a.jsonl", lines);
+  write("b.json", "[{\"j\":1},{\"j\":2},{\"j\":3}]");
+  auto core = make_core();
+  RecordingSink first;
+  core->next_batch(first, 3);
+  EXPECT_EQ(first.items.size(), 3u);
+  core->next_batch(first, 5);  // 4 more lines of a.jsonl, then b.json's first
+  EXPECT_EQ(first.items.size(), 8u);
+  std::string cursor(core->cursor());
+
+  auto resumed = make_core();  // a new process
+  std::string error;
+  ASSERT_TRUE(resumed->restore(cursor, error)) << error;
+  RecordingSink rest;
+  drain(*resumed, rest);
+  EXPECT_EQ(rest.records(), (std::vector<std::string>{"{\"j\":2}", "{\"j\":3}"}));
+  EXPECT_EQ(rest.items[0].position, 2u);
+
+  auto again = make_core();  // after everything: nothing is read twice
+  ASSERT_TRUE(again->restore(resumed->cursor(), error)) << error;
+  RecordingSink none;
+  drain(*again, none);
+  EXPECT_TRUE(none.items.empty()) << none.items[0].message << " " << none.items[0].json_or_raw;
+  EXPECT_EQ(none.ends, 1);
+}
+
+TEST_F(JsonlSourceTest, AppendedLinesAreReadAndReplacedFilesReadAgain) {
+  std::string path = write("log.jsonl", "{\"i\":1}\n");
+  auto core = make_core();
+  RecordingSink sink;
+  drain(*core, sink);
+  std::string cursor(core->cursor());
+  { std::ofstream(path, std::ios::app) << "{\"i\":2}\n"; }
+  auto appended = make_core();
+  std::string error;
+  ASSERT_TRUE(appended->restore(cursor, error));
+  RecordingSink more;
+  drain(*appended, more);
+  EXPECT_EQ(more.records(), (std::vector<std::string>{"{\"i\":2}"}));
+
+  write("log.jsonl", "{\"new\":1}\n");
+  auto replaced = make_core();
+  ASSERT_TRUE(replaced->restore(appended->cursor(), error));
+  RecordingSink fresh;
+  drain(*replaced, fresh);
+  EXPECT_EQ(fresh.records(), (std::vector<std::string>{"{\"new\":1}"}));
+}
+
+TEST(ParseJsonFormat, AcceptsKnownNames) {
+  EXPECT_EQ(parse_json_format("json-array"), JsonFormat::kArray);
+  EXPECT_EQ(parse_json_format("jsonl"), JsonFormat::kLines);
+  EXPECT_FALSE(parse_json_format("csv").has_value());
+}
+
+}  // namespace
+}  // namespace halo::plugins

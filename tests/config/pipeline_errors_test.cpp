@@ -1,0 +1,245 @@
+// pipeline_errors_test.cpp -- every class of pipeline file error, with the
+// exact file:line:col, key path and fix in the message.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "config/pipeline_config.h"
+#include "test_env.h"
+
+namespace halo {
+namespace {
+
+using testing::fake_env;
+
+const char *kFile = "config/demo.yaml";
+const std::string kHead = "version: 1\nstore: { path: var/halo.db }\n";  // lines 1-2
+const std::string kSource = "sources: [ { name: web, plugin: file-jsonl } ]\n";
+
+// The whole error text of parsing `text` (fails the test when it parses).
+std::string error_of(const std::string &text, const EnvLookup &env = fake_env({})) {
+  Result<PipelineConfig> r = parse_pipeline(text, kFile, env);
+  EXPECT_FALSE(r.ok()) << "expected an error for:\n" << text;
+  return r.ok() ? "" : r.status().message();
+}
+
+TEST(PipelineErrors, UnknownKeyInSourceSuggestsTheRightOne) {
+  const std::string text =
+      "version: 1\n"
+      "store:\n"
+      "  kind: sqlite\n"
+      "  path: var/halo.db\n"
+      "sources:\n"
+      "  - name: web\n"
+      "    plugin: file-jsonl\n"
+      "    config:\n"
+      "      path: data/web.jsonl\n"
+      "  - name: shop\n"
+      "    plugin: woocommerce\n"
+      "    plugn: woocommerce\n";
+  EXPECT_EQ(error_of(text),
+            "config/demo.yaml:12:5: sources[1].plugn: unknown key 'plugn' (did you mean "
+            "'plugin'?)");
+}
+
+TEST(PipelineErrors, UnknownTopLevelKeyListsValidKeysWhenNothingIsClose) {
+  EXPECT_EQ(error_of(kHead + kSource + "wibble: 1\n"),
+            "config/demo.yaml:4:1: wibble: unknown key 'wibble' (valid keys: version, store, "
+            "plugin_dirs, run, identity, sources, features, destinations)");
+  EXPECT_EQ(error_of(kHead + kSource + "destination: []\n"),
+            "config/demo.yaml:4:1: destination: unknown key 'destination' (did you mean "
+            "'destinations'?)");
+}
+
+TEST(PipelineErrors, UnknownKeysInNestedSections) {
+  EXPECT_EQ(error_of(kHead + kSource + "run: { batch: 10 }\n"),
+            "config/demo.yaml:4:8: run.batch: unknown key 'batch' (did you mean 'batch_size'?)");
+  EXPECT_EQ(error_of(kHead + kSource + "identity:\n  resolvr: x\n"),
+            "config/demo.yaml:5:3: identity.resolvr: unknown key 'resolvr' (did you mean "
+            "'resolver'?)");
+  EXPECT_EQ(
+      error_of(kHead + kSource + "identity:\n  identifiers:\n    - { type: email, prio: 1 }\n"),
+      "config/demo.yaml:6:22: identity.identifiers[0].prio: unknown key 'prio' (did you "
+      "mean 'priority'?)");
+  EXPECT_EQ(error_of("version: 1\nstore: { path: a.db, knd: sqlite }\n" + kSource),
+            "config/demo.yaml:2:22: store.knd: unknown key 'knd' (did you mean 'kind'?)");
+  // Features take no priority.
+  EXPECT_EQ(error_of(kHead + kSource + "features: [ { plugin: rfm, priority: 1 } ]\n"),
+            "config/demo.yaml:4:28: features[0].priority: unknown key 'priority' (valid keys: "
+            "name, plugin, config)");
+}
+
+TEST(PipelineErrors, BadYamlSyntaxGivesParserPosition) {
+  EXPECT_EQ(error_of("version: 1\nsources: [ { name: web\n"),
+            "config/demo.yaml:3:1: invalid YAML: end of map flow not found");
+  const std::string tab = error_of("version: 1\nstore:\n\tpath: x\n");
+  EXPECT_EQ(tab.rfind("config/demo.yaml:3:", 0), 0u) << tab;
+  EXPECT_NE(tab.find("invalid YAML: "), std::string::npos) << tab;
+}
+
+TEST(PipelineErrors, TypeErrorsShowPathAndValue) {
+  EXPECT_EQ(error_of(kHead + kSource + "run:\n  batch_size: abc\n"),
+            "config/demo.yaml:5:15: run.batch_size: expected an integer, got 'abc'");
+  EXPECT_EQ(error_of(kHead + kSource + "run:\n  threads: 12abc\n"),
+            "config/demo.yaml:5:12: run.threads: expected an integer, got '12abc'");
+  EXPECT_EQ(error_of(kHead + kSource + "run:\n  commit_every: [1]\n"),
+            "config/demo.yaml:5:17: run.commit_every: expected an integer, got a list");
+  EXPECT_EQ(error_of(kHead + kSource + "run:\n  batch_size:\n"),
+            "config/demo.yaml:5:3: run.batch_size: expected an integer, got nothing");
+  EXPECT_EQ(error_of(kHead + kSource + "run:\n  batch_size: 0\n"),
+            "config/demo.yaml:5:15: run.batch_size: must be between 1 and 16777216, got 0");
+  EXPECT_EQ(error_of(kHead + kSource + "run: { as_of: yesterday }\n"),
+            "config/demo.yaml:4:15: run.as_of: expected an ISO-8601 UTC timestamp such as "
+            "2026-01-01T00:00:00Z, got 'yesterday'");
+  EXPECT_EQ(error_of(kHead + kSource + "plugin_dirs: extra\n"),
+            "config/demo.yaml:4:14: plugin_dirs: expected a list of strings, got 'extra'");
+  EXPECT_EQ(error_of(kHead + kSource + "run: 5\n"),
+            "config/demo.yaml:4:6: run: expected a mapping (key: value pairs), got '5'");
+}
+
+TEST(PipelineErrors, LongValuesAreShortenedInMessages) {
+  const std::string long_value(200, 'x');
+  EXPECT_EQ(error_of(kHead + kSource + "run: { threads: " + long_value + " }\n"),
+            "config/demo.yaml:4:17: run.threads: expected an integer, got '" +
+                std::string(60, 'x') + "...'");
+}
+
+TEST(PipelineErrors, VersionMustBeOne) {
+  EXPECT_EQ(error_of("version: 2\nstore: { path: a.db }\n" + kSource),
+            "config/demo.yaml:1:10: version: unsupported version 2 (this halo reads version 1 "
+            "pipeline files; write `version: 1`)");
+  EXPECT_EQ(error_of("version: one\n"),
+            "config/demo.yaml:1:10: version: expected an integer, got 'one'");
+  EXPECT_EQ(error_of("store: { path: a.db }\n" + kSource),
+            "config/demo.yaml:1:1: version: missing required key 'version' (add `version: 1` at "
+            "the top of the file)");
+}
+
+TEST(PipelineErrors, EmptyOrNonMappingFile) {
+  EXPECT_EQ(error_of(""),
+            "config/demo.yaml:1:1: the pipeline file is empty (start it with `version: 1`)");
+  EXPECT_EQ(error_of("- a\n- b\n"),
+            "config/demo.yaml:1:1: expected a mapping at the top level (version:, store:, "
+            "sources:, ...), got a list");
+}
+
+TEST(PipelineErrors, DuplicateNamesAreRejected) {
+  EXPECT_EQ(error_of(kHead + "sources:\n"
+                             "  - { name: web, plugin: file-jsonl }\n"
+                             "  - { name: web, plugin: file-csv }\n"),
+            "config/demo.yaml:5:13: sources[1].name: duplicate source name 'web' (also used at "
+            "config/demo.yaml:4:13; give each a unique `name:`)");
+  // Feature names default to the plugin name, so two unnamed uses collide.
+  EXPECT_EQ(error_of(kHead + kSource + "features: [ { plugin: rfm }, { plugin: rfm } ]\n"),
+            "config/demo.yaml:4:30: features[1].name: duplicate feature name 'rfm' (also used "
+            "at config/demo.yaml:4:13; give each a unique `name:`)");
+  EXPECT_EQ(error_of(kHead + kSource +
+                     "destinations:\n"
+                     "  - { name: out, plugin: file-jsonl }\n"
+                     "  - { name: out, plugin: webhook }\n"),
+            "config/demo.yaml:6:13: destinations[1].name: duplicate destination name 'out' (also "
+            "used at config/demo.yaml:5:13; give each a unique `name:`)");
+}
+
+TEST(PipelineErrors, DuplicateYamlKeysAreRejected) {
+  EXPECT_EQ(error_of(kHead + "sources: [ { name: web, plugin: a, plugin: b } ]\n"),
+            "config/demo.yaml:3:36: sources[0].plugin: duplicate key 'plugin' (first given at "
+            "config/demo.yaml:3:25; keep only one)");
+}
+
+TEST(PipelineErrors, SourcesAreRequiredAndWellFormed) {
+  EXPECT_EQ(error_of(kHead),
+            "config/demo.yaml:1:1: sources: at least one source is required (add e.g. `sources: "
+            "[ { name: web, plugin: file-jsonl, config: { path: data/events.jsonl } } ]`)");
+  EXPECT_EQ(
+      error_of(kHead + "sources: []\n").rfind("config/demo.yaml:3:10: sources: at least one", 0),
+      0u);
+  EXPECT_EQ(error_of(kHead + "sources: web\n"),
+            "config/demo.yaml:3:10: sources: expected a list of source entries, got 'web'");
+  EXPECT_EQ(error_of(kHead + "sources: [ { name: web } ]\n"),
+            "config/demo.yaml:3:12: sources[0].plugin: missing required key 'plugin' (add "
+            "plugin: PLUGIN_NAME)");
+  EXPECT_EQ(error_of(kHead + "sources: [ { plugin: file-jsonl } ]\n"),
+            "config/demo.yaml:3:12: sources[0].name: missing required key 'name' (add name: a "
+            "unique name such as web)");
+  EXPECT_EQ(error_of(kHead + "sources: [ { name: Web Shop, plugin: p } ]\n"),
+            "config/demo.yaml:3:20: sources[0].name: source name 'Web Shop' must match "
+            "[a-z0-9_-]+ (it keys the source's saved cursor)");
+  EXPECT_EQ(error_of(kHead + "sources: [ { name: web, plugin: p, config: [1, 2] } ]\n"),
+            "config/demo.yaml:3:44: sources[0].config: expected a mapping (key: value pairs), "
+            "got a list");
+  EXPECT_EQ(error_of(kHead + "sources: [ { name: web, plugin: p, priority: high } ]\n"),
+            "config/demo.yaml:3:46: sources[0].priority: expected an integer, got 'high'");
+}
+
+TEST(PipelineErrors, StoreErrors) {
+  EXPECT_EQ(error_of("version: 1\n" + kSource),
+            "config/demo.yaml:1:1: store: missing required key 'store' (add `store: { kind: "
+            "sqlite, path: var/halo.db }`)");
+  EXPECT_EQ(error_of("version: 1\nstore: { kind: postgres, path: x }\n" + kSource),
+            "config/demo.yaml:2:16: store.kind: store kind 'postgres' is not implemented yet "
+            "(use kind: sqlite)");
+  EXPECT_EQ(error_of("version: 1\nstore: { kind: sqlit, path: x }\n" + kSource),
+            "config/demo.yaml:2:16: store.kind: unknown store kind 'sqlit' (did you mean "
+            "'sqlite'?)");
+  EXPECT_EQ(error_of("version: 1\nstore: { kind: sqlite }\n" + kSource),
+            "config/demo.yaml:2:8: store.path: missing required key 'path' (add path: "
+            "var/halo.db)");
+}
+
+TEST(PipelineErrors, IdentifierErrors) {
+  const std::string pre = kHead + kSource + "identity:\n  identifiers:\n";  // entries on line 6+
+  EXPECT_EQ(error_of(pre + "    - { type: email, kind: mail }\n"),
+            "config/demo.yaml:6:28: identity.identifiers[0].kind: unknown identifier kind 'mail' "
+            "(use email, phone or text)");
+  EXPECT_EQ(error_of(pre + "    - { type: phone, default_region: IRN }\n"),
+            "config/demo.yaml:6:38: identity.identifiers[0].default_region: expected a 2-letter "
+            "country code such as IR or DE, got 'IRN'");
+  EXPECT_EQ(error_of(pre + "    - { type: Email }\n"),
+            "config/demo.yaml:6:15: identity.identifiers[0].type: identifier type 'Email' must "
+            "match [a-z0-9_]+ (e.g. woo_customer_id)");
+  EXPECT_EQ(error_of(pre + "    - { type: email }\n    - { type: email }\n"),
+            "config/demo.yaml:7:7: identity.identifiers[1].type: identifier type 'email' is "
+            "listed twice (keep one entry)");
+  EXPECT_EQ(error_of(pre + "    - { type: email, max_per_profile: 0 }\n"),
+            "config/demo.yaml:6:39: identity.identifiers[0].max_per_profile: must be between 1 "
+            "and 1000000, got 0");
+  EXPECT_EQ(error_of(pre + "    - { priority: 1 }\n"),
+            "config/demo.yaml:6:7: identity.identifiers[0].type: missing required key 'type' "
+            "(add type: email)");
+  EXPECT_EQ(error_of(pre + "    - { type: email, paths: [ [a] ] }\n"),
+            "config/demo.yaml:6:31: identity.identifiers[0].paths[0]: expected a string, got a "
+            "list");
+  EXPECT_EQ(error_of(kHead + kSource + "identity: { identifiers: [] }\n"),
+            "config/demo.yaml:4:26: identity.identifiers: the list is empty (remove the key to "
+            "use the default identifiers)");
+}
+
+TEST(PipelineErrors, ManyErrorsAreCapped) {
+  std::string text = kHead + kSource + "run:\n";
+  for (int i = 0; i < 60; ++i) text += "  bad" + std::to_string(i) + ": 1\n";
+  const std::string message = error_of(text);
+  EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 50);  // 50 errors + summary
+  EXPECT_NE(message.find("\n... and 10 more errors"), std::string::npos);
+  EXPECT_EQ(message.rfind("config/demo.yaml:5:3: run.bad0: unknown key 'bad0'", 0), 0u);
+}
+
+TEST(PipelineErrors, MissingEnvironmentVariable) {
+  EXPECT_EQ(error_of(kHead + "sources:\n  - name: shop\n    plugin: woocommerce\n"
+                             "    config: { key: \"${WC_KEY}\" }\n"),
+            "config/demo.yaml:6:20: sources[0].config.key: environment variable 'WC_KEY' is not "
+            "set (export WC_KEY=... or write ${WC_KEY:-default})");
+}
+
+TEST(PipelineErrors, AllErrorsAreReportedAtOnce) {
+  const std::string message = error_of(kHead + kSource +
+                                       "run:\n"
+                                       "  batch_size: big\n"
+                                       "  threds: 2\n");
+  EXPECT_EQ(message,
+            "config/demo.yaml:5:15: run.batch_size: expected an integer, got 'big'\n"
+            "config/demo.yaml:6:3: run.threds: unknown key 'threds' (did you mean 'threads'?)");
+}
+
+}  // namespace
+}  // namespace halo
