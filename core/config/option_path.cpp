@@ -18,6 +18,16 @@ bool parse_index(const std::string &path, size_t &pos, std::vector<PathStep> &st
   return true;
 }
 
+// Parses `["key"]` at path[pos] (a map key that may contain dots); advances
+// pos past ']'. Keys containing `"]` cannot be addressed this way.
+bool parse_quoted_key(const std::string &path, size_t &pos, std::vector<PathStep> &steps) {
+  const size_t close = path.find("\"]", pos + 2);
+  if (close == std::string::npos) return false;
+  steps.emplace_back(path.substr(pos + 2, close - pos - 2));
+  pos = close + 2;
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::vector<PathStep>> parse_option_path(const std::string &path) {
@@ -27,7 +37,10 @@ std::optional<std::vector<PathStep>> parse_option_path(const std::string &path) 
   while (pos < path.size()) {
     if (path[pos] == '[') {
       if (expect_key && pos != 0) return std::nullopt;  // "a.[0]"
-      if (!parse_index(path, pos, steps)) return std::nullopt;
+      bool quoted = pos + 1 < path.size() && path[pos + 1] == '"';
+      if (!(quoted ? parse_quoted_key(path, pos, steps) : parse_index(path, pos, steps))) {
+        return std::nullopt;
+      }
       expect_key = false;
     } else if (path[pos] == '.') {
       if (expect_key) return std::nullopt;  // ".a" or "a..b"

@@ -1,6 +1,7 @@
 // option_path.h -- the option paths plugins use to read their config:
 // dotted keys with [index] for list items, e.g. "columns.email",
-// "aggregates[2].event", "list[0][1]"; "" is the config itself.
+// "aggregates[2].event", "list[0][1]"; ["key"] for a key that itself
+// contains dots, e.g. mapping["context.traits.email"]; "" is the config.
 #pragma once
 
 #include <yaml-cpp/yaml.h>

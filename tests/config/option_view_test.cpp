@@ -25,7 +25,8 @@ const char *kConfig =
     "        - { event: Order Completed, weight: 2 }\n"  // 14
     "        - [x, y]\n"                                 // 15
     "      api_key: \"${API_KEY}\"\n"                    // 16
-    "      empty:\n";                                    // 17
+    "      empty:\n"                                     // 17
+    "      dotted: { context.traits.email: mail }\n";    // 18
 
 struct OptionViewTest : ::testing::Test {
   PluginUse use = source_with_config(kConfig, testing::fake_env({{"API_KEY", "s3cr3t"}}));
@@ -49,6 +50,13 @@ TEST_F(OptionViewTest, ReadsNestedPaths) {
   int64_t weight = 0;
   EXPECT_TRUE(view.get_int("rules[0].weight", &weight));
   EXPECT_EQ(weight, 2);
+}
+
+TEST_F(OptionViewTest, QuotedKeysAddressKeysContainingDots) {
+  EXPECT_EQ(str("dotted[\"context.traits.email\"]"), "mail");
+  EXPECT_EQ(str("columns[\"email\"]"), "mail");
+  EXPECT_EQ(str("dotted.context.traits.email"), "<absent>");
+  EXPECT_EQ(str("dotted[\"context.traits.email"), "<absent>");  // unterminated
 }
 
 TEST_F(OptionViewTest, AbsentAndMalformedPathsReadAsAbsent) {

@@ -430,7 +430,7 @@ halo_plugin_descriptor make_descriptor(halo_plugin_kind kind, const char *name,
 template <class T>
 const halo_plugin_descriptor *describe_source(const char *name, const char *version,
     const char *description, const halo_option_decl *options, uint32_t option_count,
-    uint32_t capabilities = HALO_CAP_CHECKPOINT) {
+    uint32_t capabilities) {
   using namespace detail;
   static const halo_source_vtable vt{
       HALO_SDK_LIFECYCLE(T, halo_source_vtable),
@@ -470,7 +470,7 @@ const halo_plugin_descriptor *describe_source(const char *name, const char *vers
 template <class T>
 const halo_plugin_descriptor *describe_resolver(const char *name, const char *version,
     const char *description, const halo_option_decl *options, uint32_t option_count,
-    uint32_t capabilities = 0) {
+    uint32_t capabilities) {
   using namespace detail;
   static const halo_resolver_vtable vt{
       HALO_SDK_LIFECYCLE(T, halo_resolver_vtable),
@@ -499,7 +499,7 @@ const halo_plugin_descriptor *describe_resolver(const char *name, const char *ve
 template <class T>
 const halo_plugin_descriptor *describe_feature(const char *name, const char *version,
     const char *description, const halo_option_decl *options, uint32_t option_count,
-    uint32_t capabilities = 0) {
+    uint32_t capabilities) {
   using namespace detail;
   static const halo_feature_vtable vt{
       HALO_SDK_LIFECYCLE(T, halo_feature_vtable),
@@ -540,7 +540,7 @@ const halo_plugin_descriptor *describe_feature(const char *name, const char *ver
 template <class T>
 const halo_plugin_descriptor *describe_destination(const char *name, const char *version,
     const char *description, const halo_option_decl *options, uint32_t option_count,
-    uint32_t capabilities = 0) {
+    uint32_t capabilities) {
   using namespace detail;
   static const halo_destination_vtable vt{
       HALO_SDK_LIFECYCLE(T, halo_destination_vtable), [](halo_instance *i, const halo_profile_batch *b) {
@@ -559,6 +559,9 @@ const halo_plugin_descriptor *describe_destination(const char *name, const char 
   return describe_destination<T>(name, version, description, options,
       static_cast<uint32_t>(N), capabilities);
 }
+
+// The pointer + count forms above take every argument, so a call with an
+// option array and capabilities is never ambiguous with them.
 
 // Convenience for option tables.
 constexpr halo_option_decl option(halo_option_type type, const char *name,

@@ -1,0 +1,92 @@
+// normalizer.cpp -- Normalizer's public face and the top of NormalizerImpl:
+// size check, parse, resolve, commit, in that order (each later step runs
+// only when the earlier ones accepted the record).
+#include "normalize/normalizer.h"
+
+#include "normalize/normalizer_impl.h"
+#include "normalize/reject.h"
+
+namespace halo {
+
+Normalizer::Normalizer(NormalizeOptions options)
+    : impl_(std::make_unique<NormalizerImpl>(std::move(options))) {}
+Normalizer::~Normalizer() = default;
+Normalizer::Normalizer(Normalizer &&) noexcept = default;
+Normalizer &Normalizer::operator=(Normalizer &&) noexcept = default;
+
+bool Normalizer::normalize(std::string_view raw, std::string_view source, int64_t received_at_ms,
+                           EventBatch &out, Rejection *why) {
+  return impl_->normalize(raw, 0, source, received_at_ms, out, why);
+}
+
+bool Normalizer::normalize(std::string_view raw, size_t readable_capacity, std::string_view source,
+                           int64_t received_at_ms, EventBatch &out, Rejection *why) {
+  return impl_->normalize(raw, readable_capacity, source, received_at_ms, out, why);
+}
+
+NormalizerImpl::NormalizerImpl(NormalizeOptions options)
+    : options_(std::move(options)), hash_state_(XXH3_createState()) {
+  // Slots are laid out rule by rule, path by path, so "first path wins" is
+  // "lowest slot of the rule wins".
+  uint32_t slot = 0;
+  for (const IdentifierRule &rule : options_.identifiers) {
+    rule_slot_begin_.push_back(slot);
+    for (const std::string &path : rule.paths) watch_path(path, slot++);
+  }
+  candidates_.resize(slot);
+}
+
+void NormalizerImpl::watch_path(std::string_view path, uint32_t slot) {
+  watched_lengths_ |= path.size() < 64 ? uint64_t{1} << path.size() : uint64_t{1} << 63;
+  const uint64_t hash = path_hash(path);
+  if (const PathTable::Entry *e = path_slots_.find(path, hash)) {
+    slot_lists_[e->value].push_back(slot);
+    return;
+  }
+  path_slots_.insert(path, hash, static_cast<uint32_t>(slot_lists_.size()));
+  slot_lists_.push_back({slot});
+}
+
+NormalizerImpl::~NormalizerImpl() {
+  XXH3_freeState(hash_state_);
+}
+
+bool NormalizerImpl::normalize(std::string_view raw, size_t readable_capacity,
+                               std::string_view source, int64_t received_at_ms, EventBatch &out,
+                               Rejection *why) {
+  if (raw.size() > options_.max_record_bytes) {
+    reject(why, rejection::kTooLarge,
+           "the record has " + std::to_string(raw.size()) + " bytes, more than the limit of " +
+               std::to_string(options_.max_record_bytes) + "; split it or raise max_record_bytes");
+    return false;
+  }
+  if (!parse(raw, readable_capacity, why)) return false;
+  if (!resolve_header(raw, source, received_at_ms, why)) return false;
+  if (!resolve_identifiers(why)) return false;
+  commit(raw, source, received_at_ms, out);
+  return true;
+}
+
+void NormalizerImpl::reject_malformed(simdjson::error_code err, std::string_view raw,
+                                      const char *buf, Rejection *why) {
+  if (err == simdjson::UTF8_ERROR || !simdjson::validate_utf8(raw.data(), raw.size())) {
+    size_t at = first_invalid_utf8(raw);
+    reject(why, rejection::kInvalidUtf8,
+           "the record is not valid UTF-8" +
+               (at == std::string_view::npos
+                    ? std::string()
+                    : " (first bad byte at offset " + std::to_string(at) + ")") +
+               "; re-encode the source as UTF-8");
+    return;
+  }
+  std::string message = "invalid JSON: ";
+  message += simdjson::error_message(err);
+  const char *where = nullptr;
+  if (buf != nullptr && doc_.current_location().get(where) == simdjson::SUCCESS && where >= buf &&
+      where <= buf + raw.size()) {
+    message += " (near byte " + std::to_string(where - buf) + ")";
+  }
+  reject(why, rejection::kMalformedJson, std::move(message));
+}
+
+}  // namespace halo

@@ -1,0 +1,177 @@
+// normalizer_event.cpp -- the semantic half of NormalizerImpl: event type
+// and name, message id, skew-corrected timestamp and identifiers, following
+// the Segment spec (specs/connectors.md §6.2). Still scratch-only.
+#include <cstring>
+
+#include "normalize/normalizer_impl.h"
+#include "normalize/reject.h"
+#include "normalize/timestamp.h"
+
+namespace halo {
+
+namespace {
+
+struct TypeName {
+  std::string_view name;
+  halo_event_type type;
+};
+constexpr TypeName kTypes[] = {
+    {"identify", HALO_EVENT_IDENTIFY}, {"track", HALO_EVENT_TRACK}, {"page", HALO_EVENT_PAGE},
+    {"screen", HALO_EVENT_SCREEN},     {"group", HALO_EVENT_GROUP}, {"alias", HALO_EVENT_ALIAS},
+};
+
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
+  }
+  return true;
+}
+
+bool lookup_type(std::string_view text, halo_event_type *type) {
+  for (const TypeName &t : kTypes) {
+    if (equals_ignore_case(text, t.name)) {
+      *type = t.type;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool parse_field_time(std::string_view field, std::string_view text, int64_t *ms, Rejection *why) {
+  if (auto parsed = parse_iso8601_ms(text)) {
+    *ms = *parsed;
+    return true;
+  }
+  reject(why, rejection::kInvalidTimestamp,
+         "field `" + std::string(field) + "` is \"" + std::string(text.substr(0, 64)) +
+             "\", not an ISO-8601 time; use e.g. \"2026-01-02T10:00:00.000Z\"");
+  return false;
+}
+
+}  // namespace
+
+bool NormalizerImpl::resolve_header(std::string_view raw, std::string_view source,
+                                    int64_t received_at_ms, Rejection *why) {
+  const RecordHeader &r = record_;
+  if (!r.has_type) {
+    reject(why, rejection::kMissingField,
+           "field `type` is missing; set it to one of identify, track, page, screen, group, "
+           "alias");
+    return false;
+  }
+  if (!lookup_type(r.type, &event_type_)) {
+    reject(why, rejection::kWrongType,
+           "field `type` is \"" + std::string(r.type.substr(0, 64)) +
+               "\"; expected one of identify, track, page, screen, group, alias");
+    return false;
+  }
+  event_name_ = {};
+  fold_event_name_ = false;
+  if (event_type_ == HALO_EVENT_TRACK) {
+    if (r.event_not_string) {
+      reject(why, rejection::kWrongType,
+             "field `event` must be a string, got " + std::string(json_type_name(r.event_seen)) +
+                 "; send the event name as a JSON string");
+      return false;
+    }
+    if (r.event.empty()) {
+      reject(why, rejection::kMissingField,
+             "a track event needs a non-empty string field `event` (e.g. \"Order Completed\")");
+      return false;
+    }
+    event_name_ = r.event;
+  } else if (!r.event.empty()) {
+    add_leaf("event", Value{HALO_VALUE_STRING, false, 0, r.event}, false);
+  }
+  if (event_type_ == HALO_EVENT_PAGE || event_type_ == HALO_EVENT_SCREEN) {
+    event_name_ = r.name;
+    fold_event_name_ = true;
+  } else if (!r.name.empty()) {
+    add_leaf("name", Value{HALO_VALUE_STRING, false, 0, r.name}, true);
+  }
+  if (r.message_id.empty()) make_auto_message_id(source, raw);
+  return resolve_timestamp(received_at_ms, why);
+}
+
+// timestamp wins; else originalTimestamp, moved by the client's clock skew
+// (receivedAt - sentAt) when sentAt is known; else the arrival time.
+bool NormalizerImpl::resolve_timestamp(int64_t received_at_ms, Rejection *why) {
+  const RecordHeader &r = record_;
+  if (r.has_timestamp) return parse_field_time("timestamp", r.timestamp, &timestamp_ms_, why);
+  if (!r.has_original_timestamp) {
+    timestamp_ms_ = received_at_ms;
+    return true;
+  }
+  int64_t original = 0;
+  if (!parse_field_time("originalTimestamp", r.original_timestamp, &original, why)) return false;
+  timestamp_ms_ = original;
+  if (!r.has_sent_at) return true;
+  int64_t sent = 0;
+  if (!parse_field_time("sentAt", r.sent_at, &sent, why)) return false;
+  timestamp_ms_ = received_at_ms - (sent - original);
+  return true;
+}
+
+void NormalizerImpl::make_auto_message_id(std::string_view source, std::string_view raw) {
+  XXH3_128bits_reset(hash_state_);
+  XXH3_128bits_update(hash_state_, source.data(), source.size());
+  XXH3_128bits_update(hash_state_, "", 1);  // the '\0' separator
+  XXH3_128bits_update(hash_state_, raw.data(), raw.size());
+  XXH128_canonical_t canonical;
+  XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(hash_state_));
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::memcpy(auto_message_id_, "auto-", 5);
+  for (size_t i = 0; i < 16; ++i) {
+    auto byte = static_cast<unsigned char>(canonical.digest[i]);
+    auto_message_id_[5 + 2 * i] = kHex[byte >> 4];
+    auto_message_id_[6 + 2 * i] = kHex[byte & 0xF];
+  }
+  record_.message_id = std::string_view(auto_message_id_, sizeof auto_message_id_);
+}
+
+bool NormalizerImpl::resolve_identifiers(Rejection *why) {
+  ids_.clear();
+  id_text_.clear();
+  for (size_t r = 0; r < options_.identifiers.size(); ++r) {
+    const IdentifierRule &rule = options_.identifiers[r];
+    bool added = false;
+    for (size_t p = 0; p < rule.paths.size() && !added; ++p) {
+      std::string_view value = candidates_[rule_slot_begin_[r] + p];
+      if (!value.empty()) add_identifier(rule.type, rule.kind, rule.default_region, value, &added);
+    }
+  }
+  if (event_type_ == HALO_EVENT_ALIAS && !record_.previous_id.empty()) {
+    bool added = false;
+    add_identifier("anonymous_id", IdentifierRule::Kind::kText, "", record_.previous_id, &added);
+  }
+  if (ids_.empty()) {
+    reject(why, rejection::kNoIdentifier,
+           "the record has no usable identifier; set userId or anonymousId (or one of the "
+           "configured identifier paths, e.g. traits.email)");
+    return false;
+  }
+  return true;
+}
+
+void NormalizerImpl::add_identifier(std::string_view type, const IdentifierRule::Kind kind,
+                                    std::string_view region, std::string_view value, bool *added) {
+  const size_t begin = id_text_.size();
+  bool ok = kind == IdentifierRule::Kind::kEmail   ? normalize_email_to(value, id_text_)
+            : kind == IdentifierRule::Kind::kPhone ? normalize_phone_to(value, region, id_text_)
+                                                   : normalize_text_identifier_to(value, id_text_);
+  if (!ok) return;
+  std::string_view normalized(id_text_.data() + begin, id_text_.size() - begin);
+  for (const PendingIdentifier &id : ids_) {
+    std::string_view seen(id_text_.data() + id.begin, id.len);
+    if (id.type == type && seen == normalized) {
+      id_text_.resize(begin);  // the same identifier twice says nothing new
+      *added = true;
+      return;
+    }
+  }
+  ids_.push_back({type, static_cast<uint32_t>(begin), static_cast<uint32_t>(normalized.size())});
+  *added = true;
+}
+
+}  // namespace halo

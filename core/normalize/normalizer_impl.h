@@ -1,0 +1,144 @@
+// normalizer_impl.h -- internals of Normalizer (private to core/normalize):
+// the per-thread parser, the scratch record a parse fills, and the interning
+// of paths in the destination batch.
+//
+// Invariants:
+//  - A parse fills only scratch state (record_, leaves_, path_text_,
+//    candidates_); `out` is written only by commit(), after every check has
+//    passed, which is what lets a rejection leave the batch untouched.
+//  - string_views in the scratch state point into the input buffer, the
+//    parser's string buffer or auto_message_id_; they are valid until the
+//    next parse.
+//  - Every view in interned_ points into the arena of the batch identified
+//    by intern_batch_/intern_events_/intern_arena_bytes_.
+#pragma once
+
+#include <simdjson.h>
+#include <xxhash.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "normalize/normalizer.h"
+#include "normalize/path_table.h"
+
+namespace halo {
+
+// A scalar leaf waiting to be committed; its path is path_text_[path_begin,
+// path_begin + path_len).
+struct PendingLeaf {
+  uint32_t path_begin = 0, path_len = 0;
+  uint64_t path_hash = 0;  // path_hash() of the path, reused for interning
+  Value value;
+  bool fold_letters = false;  // the leaf's key names a person/thing ("name")
+};
+
+// The top-level members the normalizer consumes itself.
+struct RecordHeader {
+  std::string_view type;  // as written
+  bool has_type = false;
+  simdjson::ondemand::json_type type_seen{};  // when `type` is not a string
+  bool type_not_string = false;
+  std::string_view message_id;
+  std::string_view event, name;  // string values only
+  bool event_not_string = false;
+  simdjson::ondemand::json_type event_seen{};
+  std::string_view timestamp, original_timestamp, sent_at;
+  bool has_timestamp = false, has_original_timestamp = false, has_sent_at = false;
+  std::string_view previous_id;
+};
+
+struct PendingIdentifier {
+  std::string_view type;
+  uint32_t begin = 0, len = 0;  // in id_text_
+};
+
+class NormalizerImpl {
+ public:
+  explicit NormalizerImpl(NormalizeOptions options);
+  ~NormalizerImpl();
+  NormalizerImpl(const NormalizerImpl &) = delete;
+  NormalizerImpl &operator=(const NormalizerImpl &) = delete;
+
+  bool normalize(std::string_view raw, size_t readable_capacity, std::string_view source,
+                 int64_t received_at_ms, EventBatch &out, Rejection *why);
+
+ private:
+  void watch_path(std::string_view path, uint32_t slot);
+
+  // --- parse (normalizer_parse.cpp) ---
+  bool parse(std::string_view raw, size_t readable_capacity, Rejection *why);
+  simdjson::error_code read_members(simdjson::ondemand::object root, Rejection *why,
+                                    bool *rejected);
+  simdjson::error_code read_member(std::string_view key, simdjson::ondemand::value v,
+                                   Rejection *why, bool *rejected);
+  simdjson::error_code read_header_string(std::string_view key, simdjson::ondemand::value v,
+                                          std::string_view *dst, bool *present, Rejection *why,
+                                          bool *rejected);
+  simdjson::error_code walk(simdjson::ondemand::value v, bool name_leaf);
+  simdjson::error_code walk_object(simdjson::ondemand::value v);
+  simdjson::error_code walk_array(simdjson::ondemand::value v);
+  simdjson::error_code add_scalar(simdjson::ondemand::value v, simdjson::ondemand::json_type t,
+                                  bool name_leaf);
+  void add_leaf(std::string_view path, const Value &value, bool fold_letters);
+  // `buf` is the parsed buffer when doc_ holds this record, else nullptr.
+  void reject_malformed(simdjson::error_code err, std::string_view raw, const char *buf,
+                        Rejection *why);
+
+  // --- semantics (normalizer_event.cpp) ---
+  bool resolve_header(std::string_view raw, std::string_view source, int64_t received_at_ms,
+                      Rejection *why);
+  bool resolve_timestamp(int64_t received_at_ms, Rejection *why);
+  bool resolve_identifiers(Rejection *why);
+  void add_identifier(std::string_view type, const IdentifierRule::Kind kind,
+                      std::string_view region, std::string_view value, bool *added);
+  void make_auto_message_id(std::string_view source, std::string_view raw);
+
+  // --- commit (normalizer_commit.cpp) ---
+  void commit(std::string_view raw, std::string_view source, int64_t received_at_ms,
+              EventBatch &out);
+  std::string_view intern(std::string_view s, uint64_t hash, StringArena &arena);
+  std::string_view intern(std::string_view s, StringArena &arena) {
+    return intern(s, path_hash(s), arena);
+  }
+  void commit_fields(EventBatch &out);
+  std::string_view copy_text(std::string_view s, bool fold_letters, StringArena &arena);
+  void check_intern_table(const EventBatch &out);
+
+  NormalizeOptions options_;
+  simdjson::ondemand::parser parser_;
+  simdjson::ondemand::document doc_;
+  std::vector<char> padded_;  // copy of an unpadded input, + padding
+  XXH3_state_t *hash_state_ = nullptr;
+
+  // Identifier lookup: rule path -> index in slot_lists_, the slots in
+  // candidates_ (rule_slot_begin_[r] + position of the path in rule r) that
+  // watch the path. Most leaves are no rule's path: watched_lengths_ (bit n
+  // = some rule path has n bytes) rejects them before hashing.
+  PathTable path_slots_;
+  std::vector<std::vector<uint32_t>> slot_lists_;
+  std::vector<uint32_t> rule_slot_begin_;
+  uint64_t watched_lengths_ = 0;
+
+  // Scratch state of the record being normalized.
+  RecordHeader record_;
+  std::vector<PendingLeaf> leaves_;
+  std::string path_;       // dotted path of the value being walked
+  std::string path_text_;  // paths of leaves_, back to back
+  std::vector<std::string_view> candidates_;
+  std::vector<PendingIdentifier> ids_;
+  std::string id_text_;
+  halo_event_type event_type_ = HALO_EVENT_TRACK;
+  std::string_view event_name_;
+  bool fold_event_name_ = false;
+  int64_t timestamp_ms_ = 0;
+  char auto_message_id_[5 + 32] = {};
+
+  // Interning in the destination batch.
+  PathTable interned_;
+  const EventBatch *intern_batch_ = nullptr;
+  size_t intern_events_ = 0, intern_arena_bytes_ = 0;
+};
+
+}  // namespace halo
