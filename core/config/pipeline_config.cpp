@@ -186,7 +186,22 @@ PluginUse resolver_plugin_use(const PipelineConfig &cfg) {
   PluginUse use;
   use.name = "identity";
   use.plugin = cfg.resolver;
-  use.config = cfg.resolver_config;
+  // A copy (Clone: yaml-cpp nodes share structure) with the kernel's
+  // identifier list as the resolver's `identifiers` option, so there is one
+  // place to declare identifier types.
+  use.config.reset(YAML::Clone(cfg.resolver_config));
+  if (!use.config.IsMap()) use.config.reset(YAML::Node(YAML::NodeType::Map));
+  if (!use.config["identifiers"]) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (const IdentifierSpec &id : cfg.identifiers) {
+      YAML::Node entry(YAML::NodeType::Map);
+      entry["type"] = id.type;
+      entry["priority"] = id.priority;
+      entry["max_per_profile"] = id.max_per_profile;
+      list.push_back(entry);
+    }
+    use.config["identifiers"] = list;
+  }
   use.mark = cfg.resolver_mark;
   use.config_mark = cfg.resolver_config_mark;
   return use;

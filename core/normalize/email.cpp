@@ -92,10 +92,10 @@ bool normalize_text_identifier_to(std::string_view raw, std::string &out) {
 std::vector<IdentifierRule> default_identifier_rules() {
   using Kind = IdentifierRule::Kind;
   return {
-      {"user_id", Kind::kText, {"userId", "traits.user_id", "context.traits.user_id"}, "IR"},
-      {"email", Kind::kEmail, {"traits.email", "context.traits.email", "properties.email"}, "IR"},
-      {"phone", Kind::kPhone, {"traits.phone", "context.traits.phone", "properties.phone"}, "IR"},
-      {"anonymous_id", Kind::kText, {"anonymousId"}, "IR"},
+      {"user_id", Kind::kText, {"userId", "traits.user_id", "context.traits.user_id"}, "IR", {}},
+      {"email", Kind::kEmail, {"traits.email", "context.traits.email", "properties.email"}, "IR", {}},
+      {"phone", Kind::kPhone, {"traits.phone", "context.traits.phone", "properties.phone"}, "IR", {}},
+      {"anonymous_id", Kind::kText, {"anonymousId"}, "IR", {}},
   };
 }
 

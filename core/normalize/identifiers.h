@@ -25,6 +25,9 @@ struct IdentifierRule {
   enum class Kind { kEmail, kPhone, kText } kind = Kind::kText;
   std::vector<std::string> paths;     // dotted, e.g. "context.traits.email"
   std::string default_region = "IR";  // phones written without a country code
+  // Normalized values that identify nobody (e.g. "0" for guest checkouts,
+  // placeholder emails); such a value is skipped as if absent.
+  std::vector<std::string> ignore;
 };
 
 // user_id, email, phone, anonymous_id at their Segment-spec locations.

@@ -138,12 +138,13 @@ bool NormalizerImpl::resolve_identifiers(Rejection *why) {
     bool added = false;
     for (size_t p = 0; p < rule.paths.size() && !added; ++p) {
       std::string_view value = candidates_[rule_slot_begin_[r] + p];
-      if (!value.empty()) add_identifier(rule.type, rule.kind, rule.default_region, value, &added);
+      if (!value.empty()) add_identifier(rule, value, &added);
     }
   }
   if (event_type_ == HALO_EVENT_ALIAS && !record_.previous_id.empty()) {
     bool added = false;
-    add_identifier("anonymous_id", IdentifierRule::Kind::kText, "", record_.previous_id, &added);
+    static const IdentifierRule kPreviousId{"anonymous_id", IdentifierRule::Kind::kText, {}, "", {}};
+    add_identifier(kPreviousId, record_.previous_id, &added);
   }
   if (ids_.empty()) {
     reject(why, rejection::kNoIdentifier,
@@ -154,14 +155,22 @@ bool NormalizerImpl::resolve_identifiers(Rejection *why) {
   return true;
 }
 
-void NormalizerImpl::add_identifier(std::string_view type, const IdentifierRule::Kind kind,
-                                    std::string_view region, std::string_view value, bool *added) {
+void NormalizerImpl::add_identifier(const IdentifierRule &rule, std::string_view value,
+                                    bool *added) {
   const size_t begin = id_text_.size();
-  bool ok = kind == IdentifierRule::Kind::kEmail   ? normalize_email_to(value, id_text_)
-            : kind == IdentifierRule::Kind::kPhone ? normalize_phone_to(value, region, id_text_)
-                                                   : normalize_text_identifier_to(value, id_text_);
+  const std::string_view type = rule.type;
+  bool ok = rule.kind == IdentifierRule::Kind::kEmail ? normalize_email_to(value, id_text_)
+            : rule.kind == IdentifierRule::Kind::kPhone
+                ? normalize_phone_to(value, rule.default_region, id_text_)
+                : normalize_text_identifier_to(value, id_text_);
   if (!ok) return;
   std::string_view normalized(id_text_.data() + begin, id_text_.size() - begin);
+  for (const std::string &skip : rule.ignore) {
+    if (normalized == skip) {
+      id_text_.resize(begin);  // identifies nobody: try the rule's next path
+      return;
+    }
+  }
   for (const PendingIdentifier &id : ids_) {
     std::string_view seen(id_text_.data() + id.begin, id.len);
     if (id.type == type && seen == normalized) {

@@ -91,8 +91,9 @@ class NormalizerImpl {
                       Rejection *why);
   bool resolve_timestamp(int64_t received_at_ms, Rejection *why);
   bool resolve_identifiers(Rejection *why);
-  void add_identifier(std::string_view type, const IdentifierRule::Kind kind,
-                      std::string_view region, std::string_view value, bool *added);
+  // Normalizes `value` by the rule's kind and records it unless invalid,
+  // ignored or already present; *added tells whether the rule is satisfied.
+  void add_identifier(const IdentifierRule &rule, std::string_view value, bool *added);
   void make_auto_message_id(std::string_view source, std::string_view raw);
 
   // --- commit (normalizer_commit.cpp) ---

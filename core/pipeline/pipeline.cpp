@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "normalize/identifiers.h"
 
 namespace halo {
 
@@ -22,6 +23,14 @@ NormalizeOptions normalize_options(const PipelineConfig &cfg) {
                                  : IdentifierRule::Kind::kText;
     r.paths = s.paths;
     r.default_region = s.default_region;
+    // Ignore values are written by people: compare them in normalized form.
+    for (const std::string &v : s.ignore) {
+      std::optional<std::string> n = r.kind == IdentifierRule::Kind::kEmail ? normalize_email(v)
+                                     : r.kind == IdentifierRule::Kind::kPhone
+                                         ? normalize_phone(v, r.default_region)
+                                         : std::optional<std::string>(v);
+      r.ignore.push_back(n.value_or(v));
+    }
     o.identifiers.push_back(std::move(r));
   }
   return o;

@@ -107,7 +107,7 @@ TEST_F(OptionViewTest, RejectsTrailingGarbageInIntegers) {
 }
 
 TEST_F(OptionViewTest, SizesAndKeys) {
-  EXPECT_EQ(view.size(""), 7);  // the config mapping itself
+  EXPECT_EQ(view.size(""), 8);  // the config mapping itself
   EXPECT_EQ(view.size("columns"), 2);
   EXPECT_EQ(view.size("rules"), 2);
   EXPECT_EQ(view.size("rules[1]"), 2);
@@ -169,7 +169,7 @@ TEST_F(OptionViewTest, RedactedHidesSecretsOnOneLine) {
   EXPECT_EQ(line,
             "{path: data/web.jsonl, batch_lines: 250, ratio: 0.5, columns: {email: mail, phone: "
             "{field: tel, region: DE}}, rules: [{event: Order Completed, weight: 2}, [x, y]], "
-            "api_key: \"***\", empty: ~}");
+            "api_key: \"***\", empty: ~, dotted: {context.traits.email: mail}}");
   EXPECT_EQ(line.find("s3cr3t"), std::string::npos);
   EXPECT_EQ(line.find('\n'), std::string::npos);
   // Redaction renders a copy: the plugin still reads the real value.

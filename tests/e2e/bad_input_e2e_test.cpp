@@ -81,6 +81,8 @@ struct BadPipeline {
   std::vector<std::string> expected;  // substrings of stderr
 };
 
+void PrintTo(const BadPipeline &b, std::ostream *os) { *os << b.name; }
+
 class BadPipelineTest : public ::testing::TestWithParam<BadPipeline> {};
 
 TEST_P(BadPipelineTest, StopsWithALocatedMessage) {
@@ -112,7 +114,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadPipeline{"UnknownOption", "config: { path: events.jsonl }",
                     "config: { pth: events.jsonl }", {"pipeline.yaml:6:", "pth", "did you mean 'path'"}},
         BadPipeline{"BadYaml", "features:\n", "features: [\n", {"pipeline.yaml:"}},
-        BadPipeline{"MissingEnv", "path: events.jsonl", "path: ${HALO_TEST_UNSET_VAR}",
+        BadPipeline{"MissingEnv", "path: events.jsonl", "path: \"${HALO_TEST_UNSET_VAR}\"",
                     {"pipeline.yaml:6:", "HALO_TEST_UNSET_VAR"}}),
     [](const auto &info) { return std::string(info.param.name); });
 

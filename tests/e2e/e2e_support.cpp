@@ -48,7 +48,7 @@ CommandResult run(const std::vector<std::string> &argv,
   cenv.push_back(nullptr);
   pid_t pid = 0;
   CommandResult r;
-  if (posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), cenv.data()) != 0) {
+  if (posix_spawnp(&pid, cargv[0], &actions, nullptr, cargv.data(), cenv.data()) != 0) {
     r.err = std::string("cannot spawn ") + argv[0] + ": " + std::strerror(errno);
     posix_spawn_file_actions_destroy(&actions);
     return r;
@@ -99,6 +99,11 @@ std::string install_demo_pipeline(const std::string &dir, const std::string &ext
   std::string yaml = read_file(source_dir() + "/config/demo.yaml");
   const std::string anchor = "run:\n";
   size_t at = yaml.find(anchor);
+  // Settings given in extra_run replace the demo's own.
+  const std::string demo_batch = "  batch_size: 4096\n";
+  if (extra_run.find("batch_size") != std::string::npos && yaml.find(demo_batch) != std::string::npos) {
+    yaml.erase(yaml.find(demo_batch), demo_batch.size());
+  }
   if (at != std::string::npos && !extra_run.empty()) {
     yaml.insert(at + anchor.size(), extra_run + "\n");
   }
@@ -117,6 +122,7 @@ std::string raw_text(simdjson::dom::element e) {
 std::map<std::string, std::set<std::string>> identifier_map(simdjson::dom::object ids) {
   std::map<std::string, std::set<std::string>> out;
   for (auto [type, values] : ids) {
+    if (values.get_array().size() == 0) continue;  // truth lists every type
     for (simdjson::dom::element v : values.get_array()) {
       out[std::string(type)].insert(std::string(std::string_view(v)));
     }

@@ -273,9 +273,9 @@ TEST(Normalizer, FirstPathWinsRegardlessOfOrderInRecord) {
 TEST(Normalizer, CustomIdentifierRule) {
   NormalizeOptions options;
   options.identifiers.push_back(
-      {"woo_customer_id", IdentifierRule::Kind::kText, {"properties.customer.id"}, "IR"});
+      {"woo_customer_id", IdentifierRule::Kind::kText, {"properties.customer.id"}, "IR", {}});
   options.identifiers.push_back(
-      {"pos_phone", IdentifierRule::Kind::kPhone, {"properties.customer.tel"}, "DE"});
+      {"pos_phone", IdentifierRule::Kind::kPhone, {"properties.customer.tel"}, "DE", {}});
   Normalizer n(options);
   EventBatch batch;
   Rejection why;

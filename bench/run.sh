@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Pipeline benchmark (issue 3): generates 1,000,000 Segment JSONL events for
+# 50,000 customers, times the simdjson floor and the full pipeline in the
+# same run, and prints events/s, MB/s, ratio to the floor and peak RSS.
+#   bench/run.sh [EVENTS] [CUSTOMERS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVENTS=${1:-1000000}
+CUSTOMERS=${2:-50000}
+BIN=${HALO_BUILD_DIR:-build}/bin
+mkdir -p var/bench
+DATA=var/bench/events.jsonl
+if [ ! -f "$DATA.$EVENTS.$CUSTOMERS" ]; then
+  "$BIN/halo-datagen" bench --out "$DATA" --events "$EVENTS" --customers "$CUSTOMERS" --seed 1
+  touch "$DATA.$EVENTS.$CUSTOMERS"
+fi
+BYTES=$(stat -c %s "$DATA")
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "input: $EVENTS events, $CUSTOMERS customers, $((BYTES / 1000000)) MB"
+FLOOR=$("$BIN/halo-bench-floor" "$DATA")
+echo "simdjson floor (1 core): $FLOOR"
+rm -f var/bench/halo.db* var/bench/profiles.jsonl
+/usr/bin/time -v "$BIN/halo" run bench/pipeline.yaml -q --summary-json var/bench/summary.json 2> var/bench/time.txt
+SUMMARY=$(cat var/bench/summary.json)
+echo "pipeline: $SUMMARY"
+RSS_KB=$(awk -F: '/Maximum resident/{gsub(/ /,"",$2); print $2}' var/bench/time.txt)
+python3 - "$FLOOR" "$SUMMARY" "$RSS_KB" "$BYTES" <<'PY'
+import json, sys
+floor, run, rss_kb, size = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+eps = run["records_read"] / run["seconds"]
+print(f"pipeline: {eps:,.0f} events/s, {size / run['seconds'] / 1e6:.1f} MB/s, "
+      f"{run['seconds'] / floor['seconds']:.2f}x the floor's time, peak RSS {rss_kb / 1024:.0f} MiB, "
+      f"profiles {run['profiles']}, rejected {run['rejected']}, duplicates {run['duplicates']}")
+PY
