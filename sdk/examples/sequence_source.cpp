@@ -4,11 +4,15 @@
 // from halo::Source, a declared option table, and one HALO_PLUGIN_LIBRARY
 // line -- built out of tree with only the installed SDK.
 #include <halo/plugin.h>
+// Test hooks: pretend to be built against another ABI version (must come
+// before sdk.hpp, which stamps the version into the descriptor).
 #ifdef HALO_EXAMPLE_ABI_MAJOR
-// Test hook: pretend to be built against another ABI major version (must
-// come before sdk.hpp, which stamps the version into the descriptor).
 #undef HALO_ABI_MAJOR
 #define HALO_ABI_MAJOR HALO_EXAMPLE_ABI_MAJOR
+#endif
+#ifdef HALO_EXAMPLE_ABI_MINOR
+#undef HALO_ABI_MINOR
+#define HALO_ABI_MINOR HALO_EXAMPLE_ABI_MINOR
 #endif
 #include <halo/sdk.hpp>
 

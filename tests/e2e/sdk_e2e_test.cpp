@@ -2,6 +2,7 @@
 // example plugin out of tree with only find_package(HaloSDK), load and run
 // it; and a plugin built for another ABI major version is refused clearly.
 #include <gtest/gtest.h>
+#include <halo/plugin.h>
 
 #include "e2e_support.h"
 
@@ -31,6 +32,13 @@ class SdkTest : public ::testing::Test {
   TempDir prefix_;
 };
 
+// "plugin ABI 2.1 but kernel ABI 1.1" with the kernel's real numbers.
+std::string abi_text(int plugin_major, int plugin_minor) {
+  return "plugin ABI " + std::to_string(plugin_major) + "." + std::to_string(plugin_minor);
+}
+const std::string kKernelAbi =
+    std::to_string(HALO_ABI_MAJOR) + "." + std::to_string(HALO_ABI_MINOR);
+
 TEST_F(SdkTest, OutOfTreePluginLoadsAndRuns) {
   TempDir ex;
   ASSERT_NO_FATAL_FAILURE(build_example(ex, prefix_ / "sdk", {}));
@@ -48,11 +56,11 @@ TEST_F(SdkTest, OutOfTreePluginLoadsAndRuns) {
 
 TEST_F(SdkTest, OtherAbiMajorIsRefusedWithAClearMessage) {
   TempDir ex;
-  ASSERT_NO_FATAL_FAILURE(build_example(ex, prefix_ / "sdk", {"-DHALO_EXAMPLE_ABI_MAJOR=2"}));
+  ASSERT_NO_FATAL_FAILURE(build_example(ex, prefix_ / "sdk", {"-DHALO_EXAMPLE_ABI_MAJOR=" + std::to_string(HALO_ABI_MAJOR + 1)}));
   CommandResult list = run({halo_bin(), "plugins", "--plugin-dir", ex / "build"});
   ASSERT_EQ(list.exit_code, 0);
-  EXPECT_NE(list.out.find("libhalo-example-sequence.so: plugin 'example-sequence' refused: plugin "
-                          "ABI 2.0 but kernel ABI 1.0"),
+  std::string refusal = abi_text(HALO_ABI_MAJOR + 1, HALO_ABI_MINOR) + " but kernel ABI " + kKernelAbi;
+  EXPECT_NE(list.out.find("libhalo-example-sequence.so: plugin 'example-sequence' refused: " + refusal),
             std::string::npos)
       << list.out;
   write_file(ex / "p.yaml",
@@ -61,7 +69,23 @@ TEST_F(SdkTest, OtherAbiMajorIsRefusedWithAClearMessage) {
   CommandResult r = run({halo_bin(), "run", ex / "p.yaml"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("unknown source plugin 'example-sequence'"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("plugin ABI 2.0 but kernel ABI 1.0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(refusal), std::string::npos) << r.err;
+}
+
+TEST_F(SdkTest, OlderMinorLoadsNewerMinorIsRefused) {
+  TempDir older, newer;
+  ASSERT_NO_FATAL_FAILURE(build_example(older, prefix_ / "sdk", {"-DHALO_EXAMPLE_ABI_MINOR=0"}));
+  ASSERT_NO_FATAL_FAILURE(build_example(
+      newer, prefix_ / "sdk", {"-DHALO_EXAMPLE_ABI_MINOR=" + std::to_string(HALO_ABI_MINOR + 1)}));
+  CommandResult old_list = run({halo_bin(), "plugins", "--plugin-dir", older / "build"});
+  EXPECT_NE(old_list.out.find("example-sequence     source       1.0.0     " +
+                              std::to_string(HALO_ABI_MAJOR) + ".0"),
+            std::string::npos)
+      << old_list.out;
+  CommandResult new_list = run({halo_bin(), "plugins", "--plugin-dir", newer / "build"});
+  EXPECT_NE(new_list.out.find("is newer than kernel ABI " + kKernelAbi + " (upgrade halo)"),
+            std::string::npos)
+      << new_list.out;
 }
 
 }  // namespace

@@ -44,7 +44,8 @@ extern "C" {
 #endif
 
 #define HALO_ABI_MAJOR 1
-#define HALO_ABI_MINOR 0
+#define HALO_ABI_MINOR 1
+/* Minor history: 1.0 first release; 1.1 appended the HTTP client (http_*). */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -111,6 +112,7 @@ typedef struct halo_resolution halo_resolution; /* resolver output */
 typedef struct halo_state_writer halo_state_writer;
 typedef struct halo_feature_writer halo_feature_writer;
 typedef struct halo_profile_batch halo_profile_batch;
+typedef struct halo_http_response halo_http_response; /* since 1.1 */
 
 /* Opaque plugin instance, owned by the plugin (created by create(), freed by
  * destroy()). */
@@ -174,6 +176,34 @@ typedef struct halo_option_decl {
   int32_t secret;
   const char *description; /* one sentence */
 } halo_option_decl;
+
+/* ------------------------------------------------------------------------ */
+/* HTTP client requests (since ABI 1.1)                                      */
+/* ------------------------------------------------------------------------ */
+
+typedef struct halo_http_header {
+  const char *name;
+  const char *value;
+} halo_http_header;
+
+/* One HTTP request performed by the host with libcurl. The host retries
+ * transient failures itself -- connection errors, timeouts, 429 and 5xx --
+ * with exponential backoff and jitter, honouring Retry-After, up to
+ * max_attempts; the plugin never sleeps. TLS peer and host verification are
+ * on unless `insecure` is set (logged as a warning). */
+typedef struct halo_http_request {
+  uint32_t struct_size;
+  const char *method; /* "GET", "POST", ... */
+  const char *url;    /* absolute http:// or https:// URL */
+  const halo_http_header *headers;
+  size_t header_count;
+  const char *body; /* may be NULL */
+  size_t body_len;
+  int32_t timeout_ms;   /* whole request; 0 = 30000 */
+  int32_t max_attempts; /* 0 = 5; 1 = no retry */
+  int32_t insecure;     /* 1 = skip TLS verification (explicit opt-in only) */
+  const char *ca_file;  /* extra trusted CA bundle (PEM), or NULL */
+} halo_http_request;
 
 /* ------------------------------------------------------------------------ */
 /* Host API: kernel functions a plugin may call                              */
@@ -282,6 +312,26 @@ typedef struct halo_host_api {
   void (*profile_json)(const halo_profile_batch *batch, size_t i, const char **out,
                        size_t *len);
   uint64_t (*profile_id)(const halo_profile_batch *batch, size_t i);
+
+  /* --- HTTP client (since ABI 1.1; check HALO_HOST_HAS(host, http_request)) ---
+   * Performs the request (with the retries described at halo_http_request)
+   * and sets *out to a host-owned response the plugin must release with
+   * http_free. Returns HALO_OK when an HTTP response arrived -- whatever its
+   * status code, including a final 429/5xx after the last attempt.
+   * Returns HALO_RETRY when the transport kept failing: *out is still set,
+   * its status is 0 and its body is the error message (URL without query
+   * string, never a credential). Returns HALO_ERROR with *out = NULL for a
+   * malformed request (message via the context). */
+  int32_t (*http_request)(halo_context *ctx, const halo_http_request *request,
+                          halo_http_response **out);
+  int32_t (*http_status)(const halo_http_response *response);
+  void (*http_body)(const halo_http_response *response, const char **data, size_t *len);
+  /* Case-insensitive lookup of a response header; returns 1 when present. */
+  int32_t (*http_header)(const halo_http_response *response, const char *name, const char **value,
+                         size_t *len);
+  /* Number of attempts the host made (1 = no retry), for metrics and tests. */
+  int32_t (*http_attempts)(const halo_http_response *response);
+  void (*http_free)(halo_http_response *response);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */

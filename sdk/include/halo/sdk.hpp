@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace halo {
 
@@ -54,6 +55,54 @@ class ConfigError : public Error {
 
  private:
   std::string path_;
+};
+
+// An HTTP request for Host::http (ABI 1.1). Mirrors halo_http_request.
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  int timeout_ms = 0;    // 0 = host default (30 s)
+  int max_attempts = 0;  // 0 = host default (5); 1 = no retry
+  bool insecure = false; // skip TLS verification: explicit opt-in only
+  std::string ca_file;   // extra trusted CA bundle (PEM)
+};
+
+// A host-owned HTTP response; released when this object dies.
+class HttpResponse {
+ public:
+  HttpResponse(const halo_host_api *api, halo_http_response *r) : api_(api), r_(r) {}
+  HttpResponse(HttpResponse &&o) noexcept : api_(o.api_), r_(o.r_) { o.r_ = nullptr; }
+  HttpResponse &operator=(HttpResponse &&o) noexcept {
+    std::swap(api_, o.api_);
+    std::swap(r_, o.r_);
+    return *this;
+  }
+  HttpResponse(const HttpResponse &) = delete;
+  HttpResponse &operator=(const HttpResponse &) = delete;
+  ~HttpResponse() {
+    if (r_ != nullptr) api_->http_free(r_);
+  }
+  int status() const { return api_->http_status(r_); }
+  int attempts() const { return api_->http_attempts(r_); }
+  // Valid while this response lives.
+  std::string_view body() const {
+    const char *d = nullptr;
+    size_t n = 0;
+    api_->http_body(r_, &d, &n);
+    return std::string_view(d, n);
+  }
+  std::optional<std::string_view> header(const char *name) const {
+    const char *v = nullptr;
+    size_t n = 0;
+    if (!api_->http_header(r_, name, &v, &n)) return std::nullopt;
+    return std::string_view(v, n);
+  }
+
+ private:
+  const halo_host_api *api_;
+  halo_http_response *r_;
 };
 
 // The host API bound to one instance's context.
@@ -106,6 +155,39 @@ class Host {
   std::string opt_string_or(const std::string &path, std::string_view fallback) const {
     auto v = opt_string(path);
     return std::string(v ? *v : fallback);
+  }
+
+  // Performs an HTTP request through the host (retries, backoff and TLS are
+  // the host's) and returns any HTTP response, 4xx/5xx included. Throws
+  // halo::Error with HALO_RETRY (message from the host) when the transport
+  // kept failing, HALO_FATAL when the host is older than ABI 1.1.
+  HttpResponse http(const HttpRequest &req) const {
+    if (!HALO_HOST_HAS(api_, http_request)) {
+      throw Error("this halo kernel has no HTTP client (needs plugin ABI 1.1)", HALO_FATAL);
+    }
+    std::vector<halo_http_header> headers;
+    headers.reserve(req.headers.size());
+    for (const auto &[name, value] : req.headers) headers.push_back({name.c_str(), value.c_str()});
+    halo_http_request r{};
+    r.struct_size = sizeof(r);
+    r.method = req.method.c_str();
+    r.url = req.url.c_str();
+    r.headers = headers.data();
+    r.header_count = headers.size();
+    r.body = req.body.data();
+    r.body_len = req.body.size();
+    r.timeout_ms = req.timeout_ms;
+    r.max_attempts = req.max_attempts;
+    r.insecure = req.insecure ? 1 : 0;
+    r.ca_file = req.ca_file.empty() ? nullptr : req.ca_file.c_str();
+    halo_http_response *out = nullptr;
+    int32_t st = api_->http_request(ctx_, &r, &out);
+    if (out == nullptr) throw Error("malformed HTTP request for " + req.method, HALO_ERROR);
+    HttpResponse response(api_, out);
+    if (st != HALO_OK || response.status() == 0) {
+      throw Error(std::string(response.body()), st == HALO_OK ? HALO_RETRY : static_cast<halo_status>(st));
+    }
+    return response;
   }
 
  private:

@@ -1,0 +1,69 @@
+/*
+ * abi_layout_test.c -- proves sdk/include/halo/plugin.h is pure C99 and that
+ * the binary layout of every struct that crosses the plugin boundary is the
+ * one released. Compiled with -std=c99 -pedantic -Werror.
+ *
+ * When a struct grows (fields appended in a new ABI minor), update the sizes
+ * here in the same change; an offset that moves is an ABI break and needs a
+ * new major version. Layout assumed: LP64 (x86-64/aarch64 Linux).
+ */
+#include <halo/plugin.h>
+#include <stddef.h>
+#include <stdio.h>
+
+static int failures = 0;
+
+#define EXPECT_EQ(what, actual, expected)                                            \
+  do {                                                                               \
+    if ((size_t)(actual) != (size_t)(expected)) {                                    \
+      printf("FAIL %s: %lu, expected %lu\n", what, (unsigned long)(actual),          \
+             (unsigned long)(expected));                                             \
+      ++failures;                                                                    \
+    }                                                                                \
+  } while (0)
+
+#define OFFSET(type, field, expected) EXPECT_EQ(#type "." #field, offsetof(type, field), expected)
+#define SIZE(type, expected) EXPECT_EQ("sizeof " #type, sizeof(type), expected)
+
+int main(void) {
+  /* The frozen descriptor prefix: never moves, in any version. */
+  OFFSET(halo_plugin_descriptor, struct_size, 0);
+  OFFSET(halo_plugin_descriptor, abi_major, 4);
+  OFFSET(halo_plugin_descriptor, abi_minor, 6);
+  OFFSET(halo_plugin_descriptor, magic, 8);
+  SIZE(halo_magic_block, 8);
+  OFFSET(halo_plugin_descriptor, name, 16);
+  OFFSET(halo_plugin_descriptor, kind, 40);
+  OFFSET(halo_plugin_descriptor, options, 48);
+  OFFSET(halo_plugin_descriptor, vtable, 64);
+  SIZE(halo_plugin_descriptor, 72);
+
+  SIZE(halo_option_decl, 40);
+  SIZE(halo_value, 32);
+  SIZE(halo_identity_link, 40);
+  SIZE(halo_state_row, 24);
+  SIZE(halo_http_header, 16);
+  SIZE(halo_http_request, 80);
+
+  /* Vtables: lifecycle first (struct_size, create, start, stop, destroy). */
+  OFFSET(halo_source_vtable, create, 8);
+  OFFSET(halo_source_vtable, destroy, 32);
+  OFFSET(halo_source_vtable, next_batch, 48);
+  SIZE(halo_source_vtable, 72);
+  SIZE(halo_resolver_vtable, 56);
+  SIZE(halo_feature_vtable, 80);
+  SIZE(halo_destination_vtable, 48);
+
+  /* Host table: 1.0 functions keep their offsets; 1.1 appended http_*. */
+  OFFSET(halo_host_api, log, 8);
+  OFFSET(halo_host_api, opt_string, 48);
+  OFFSET(halo_host_api, sink_add_record, 112);
+  OFFSET(halo_host_api, profile_id, 336);
+  OFFSET(halo_host_api, http_request, 344);
+  SIZE(halo_host_api, 392);
+
+  EXPECT_EQ("HALO_ABI_MAJOR", HALO_ABI_MAJOR, 1);
+  EXPECT_EQ("HALO_ABI_MINOR", HALO_ABI_MINOR, 1);
+  if (failures == 0) printf("plugin.h layout: all checks passed\n");
+  return failures == 0 ? 0 : 1;
+}
