@@ -29,7 +29,11 @@ double now_seconds() {
 Status Pipeline::finalize(RunSummary *summary) {
   int64_t as_of = config_.as_of_ms ? *config_.as_of_ms : wall_ms();
   std::unordered_map<uint64_t, std::vector<std::pair<std::string, std::string>>> identifiers;
-  Status s = store_->scan_identifiers([&](std::string_view type, std::string_view value, uint64_t p) {
+  // The identifier table is read back from the store: every queued write
+  // must have landed first.
+  Status s = writer_ ? writer_->drain() : Status::Ok();
+  if (!s.ok()) return s;
+  s = store_->scan_identifiers([&](std::string_view type, std::string_view value, uint64_t p) {
     identifiers[p].emplace_back(type, value);
   });
   if (!s.ok()) return s;
@@ -50,6 +54,7 @@ Status Pipeline::finalize(RunSummary *summary) {
     ids.clear();
     return Status::Ok();
   };
+  auto feature_rows = std::make_shared<std::vector<std::pair<uint64_t, std::string>>>();
   for (uint64_t id : profiles_.ids()) {
     std::string members;
     for (auto &f : features_) {
@@ -59,8 +64,7 @@ Status Pipeline::finalize(RunSummary *summary) {
     ProfileExport e;
     e.id = id;
     e.features_json = "{" + members + "}";
-    s = store_->put_features(id, e.features_json);
-    if (!s.ok()) return s;
+    feature_rows->emplace_back(id, e.features_json);
     if (destinations_.empty()) continue;
     auto it = identifiers.find(id);
     if (it != identifiers.end()) e.identifiers = std::move(it->second);
@@ -76,11 +80,21 @@ Status Pipeline::finalize(RunSummary *summary) {
   }
   s = flush();
   if (!s.ok()) return s;
+  s = write([feature_rows](Store &st) {
+    for (const auto &[id, json] : *feature_rows) {
+      Status w = st.put_features(id, json);
+      if (!w.ok()) return w;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
   for (auto &d : destinations_) {
     s = d->stop();
     if (!s.ok()) return s;
   }
   s = commit();
+  if (!s.ok()) return s;
+  s = writer_ ? writer_->drain() : Status::Ok();
   if (!s.ok()) return s;
   summary->profiles = profiles_.size();
   summary->dead_letters_total = store_->dead_letter_count();

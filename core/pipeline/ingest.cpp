@@ -51,82 +51,88 @@ size_t compact_events(EventBatch &batch, Keep keep) {
 
 }  // namespace
 
+Status Pipeline::write(StoreWriter::Task task) {
+  if (writer_) return writer_->submit(std::move(task));
+  return task(*store_);
+}
+
 Status Pipeline::begin_if_needed() {
   if (in_transaction_) return Status::Ok();
-  Status s = store_->begin();
+  Status s = write([](Store &st) { return st.begin(); });
   if (s.ok()) in_transaction_ = true;
   return s;
 }
 
 Status Pipeline::pull_source(size_t index, RunSummary *summary) {
-  SourceInstance &src = *sources_[index];
+  SourceReader reader(*sources_[index], config_.sources[index].name, *parse_,
+                      config_.batch_size, &commit_flags_[index], options_.cancel);
+  return consume_source(reader, index, summary);
+}
+
+Status Pipeline::consume_source(SourceReader &reader, size_t index, RunSummary *summary) {
   const std::string &name = config_.sources[index].name;
-  RawBatch raw;
-  int consecutive_errors = 0;
+  SourceInstance &src = *sources_[index];
   for (;;) {
-    if (options_.cancel && options_.cancel->load()) return Status::Ok();
-    Status s = src.next_batch(raw, static_cast<uint32_t>(config_.batch_size));
-    if (!s.ok()) {
-      // ERROR: this batch failed; the kernel records it and asks for the
-      // next one, but a source that keeps failing is stopped.
-      if (s.code() != StatusCode::kPlugin || ++consecutive_errors >= 3) return s;
-      log_error(src.label(), s.message());
-      Status b = begin_if_needed();
-      if (!b.ok()) return b;
-      DeadLetter d{"source", "source_error", s.message(), name, "", "", wall_ms()};
-      b = store_->add_dead_letter(d);
-      if (!b.ok()) return b;
+    std::unique_ptr<SourceBatch> batch = reader.next();
+    const RawBatch &raw = batch->raw;
+    summary->stages.read += batch->read_seconds;
+    summary->stages.parse += batch->parse_seconds;
+    Status s = begin_if_needed();
+    if (!s.ok()) return s;
+    if (!batch->status.ok()) {
+      // ERROR: this batch failed; it is recorded and the reader asks for the
+      // next one (up to 3 in a row). FATAL or a persistent error stops.
+      if (batch->status.code() != StatusCode::kPlugin || batch->last) return batch->status;
+      log_error(src.label(), batch->status.message());
+      DeadLetter d{"source", "source_error", batch->status.message(), name, "", "", wall_ms()};
+      s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
+      if (!s.ok()) return s;
       summary->rejected++;
+      reader.recycle(std::move(batch));
       continue;
     }
-    consecutive_errors = 0;
-    int64_t received_at = wall_ms();
-    s = begin_if_needed();
-    if (!s.ok()) return s;
     summary->records_read += raw.records.size() + raw.errors.size();
     for (const RawBatch::Record &r : raw.records) summary->input_bytes += r.len;
     for (const RawBatch::Error &e : raw.errors) {
       DeadLetter d{"parse", reason_code(e.reason), e.message, name, raw.where(e.origin, e.position),
-                   e.raw, received_at};
-      s = store_->add_dead_letter(d);
+                   e.raw, batch->received_at_ms};
+      s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
       if (!s.ok()) return s;
       summary->rejected++;
     }
-    if (!raw.records.empty()) {
-      parse_->run(raw, name, received_at);
-      for (ParsedSlice &slice : parse_->slices()) {
-        for (const DeadLetter &d : slice.rejects) {
-          s = store_->add_dead_letter(d);
-          if (!s.ok()) return s;
-          summary->rejected++;
-        }
-        s = ingest(slice.events, /*replay=*/false, summary);
+    for (ParsedSlice &slice : batch->slices) {
+      for (const DeadLetter &d : slice.rejects) {
+        s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
         if (!s.ok()) return s;
+        summary->rejected++;
       }
+      s = ingest(slice.events, /*replay=*/false, summary);
+      if (!s.ok()) return s;
     }
-    auto cursor = src.cursor();
-    if (!cursor.ok()) return cursor.status();
-    pending_cursors_[name] = cursor.value();
+    pending_cursors_[name] = batch->cursor;
     sources_to_notify_.push_back(index);
-    if (uncommitted_events_ >= config_.commit_every || raw.end_of_data) {
+    bool last = batch->last;
+    reader.recycle(std::move(batch));
+    if (uncommitted_events_ >= config_.commit_every || last) {
+      StageTimer t(summary->stages.commit);
       s = commit();
       if (!s.ok()) return s;
     }
     report_progress(*summary, false);
     if (options_.stop_after_events && summary->accepted >= options_.stop_after_events) {
       // Simulated crash point for tests: leave without committing.
-      log_warn("pipeline", "stopping early (--stop-after) without committing the open batch");
+      log_warn("pipeline", "stopping early (HALO_TEST_EXIT_AFTER_EVENTS) without committing");
       std::fflush(nullptr);
       _exit(3);
     }
-    if (raw.end_of_data) return Status::Ok();
-    if (raw.records.empty() && raw.errors.empty()) return Status::Ok();  // idle stream: --once
+    if (last) return Status::Ok();
   }
 }
 
 Status Pipeline::ingest(EventBatch &batch, bool replay, RunSummary *summary) {
   if (batch.events.empty()) return Status::Ok();
   if (!replay) {
+    StageTimer t(summary->stages.dedup);
     key_buffer_.clear();
     std::vector<MessageKey> keys;
     keys.reserve(batch.events.size());
@@ -141,7 +147,11 @@ Status Pipeline::ingest(EventBatch &batch, bool replay, RunSummary *summary) {
   }
   if (batch.events.empty()) return Status::Ok();
   resolution_.reset(batch.events.size(), &next_profile_id_);
-  Status s = resolver_->resolve(batch, resolution_);
+  Status s;
+  {
+    StageTimer t(summary->stages.resolve);
+    s = resolver_->resolve(batch, resolution_);
+  }
   if (!s.ok()) {
     // The batch is refused as a whole: its keys are forgotten so a fixed
     // resolver can accept the re-sent events later.
@@ -153,14 +163,15 @@ Status Pipeline::ingest(EventBatch &batch, bool replay, RunSummary *summary) {
     log_error(resolver_->label(), s.message());
     return dead_letter_events(batch, "resolve", "resolver_error", s.message());
   }
-  s = apply_resolution(batch, resolution_, summary);
+  {
+    StageTimer t(summary->stages.apply);
+    s = apply_resolution(batch, resolution_, summary);
+  }
   if (!s.ok()) return s;
   if (!replay) {
-    log_buffer_.clear();
-    for (const Event &e : batch.events) {
-      log_buffer_.push_back({e.sequence, e.received_at_ms, e.source, e.raw});
-    }
-    s = store_->append_events(log_buffer_, key_buffer_);
+    StageTimer t(summary->stages.log);
+    s = write(log_task(batch, std::move(key_buffer_)));
+    key_buffer_.clear();
     if (!s.ok()) return s;
   }
   summary->accepted += batch.events.size();
@@ -172,6 +183,7 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out, RunSumm
   // Merges in the order the resolver made them; `forward` maps a merged-away
   // profile to the one that absorbed it.
   std::unordered_map<uint64_t, uint64_t> forward;
+  std::vector<IdentityMerge> merges;
   auto live = [&](uint64_t p) {
     for (auto it = forward.find(p); it != forward.end(); it = forward.find(p)) p = it->second;
     return p;
@@ -186,21 +198,17 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out, RunSumm
       if (!s.ok()) return s;
     }
     uint64_t seq = m.event < batch.events.size() ? batch.events[m.event].sequence : 0;
-    Status s = store_->repoint_identifiers(from, into);
-    if (s.ok()) s = store_->add_merge(from, into, seq);
-    if (!s.ok()) return s;
+    merges.push_back({from, into, seq});
     summary->merges++;
   }
-  for (const ResolutionOut::Link &l : out.links) {
-    Status s = store_->put_identifier(l.type, l.value, live(l.profile));
-    if (!s.ok()) return s;
-  }
-  for (const ResolutionOut::Conflict &c : out.conflicts) {
-    uint64_t seq = c.event < batch.events.size() ? batch.events[c.event].sequence : 0;
-    Status s = store_->add_conflict(seq, c.type, c.value, live(c.profile), c.reason);
-    if (!s.ok()) return s;
+  for (ResolutionOut::Link &l : out.links) l.profile = live(l.profile);
+  for (ResolutionOut::Conflict &c : out.conflicts) {
+    c.profile = live(c.profile);
+    c.event = c.event < batch.events.size() ? batch.events[c.event].sequence : 0;  // now a sequence
     summary->conflicts++;
   }
+  Status s = write(identity_task(std::move(merges), std::move(out.links), std::move(out.conflicts)));
+  if (!s.ok()) return s;
   // Events the resolver did not assign are dead-lettered, never dropped.
   bool all_assigned = true;
   for (uint64_t p : out.assignment) all_assigned = all_assigned && p != 0;
@@ -211,7 +219,7 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out, RunSumm
       DeadLetter d{"resolve", "unassigned", "the resolver assigned no profile to this event",
                    std::string(e.source), "sequence " + std::to_string(e.sequence),
                    std::string(e.raw), e.received_at_ms};
-      Status s = store_->add_dead_letter(d);
+      s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
       if (!s.ok()) return s;
       summary->rejected++;
     }
@@ -240,7 +248,7 @@ Status Pipeline::dead_letter_events(const EventBatch &batch, const std::string &
   for (const Event &e : batch.events) {
     DeadLetter d{stage, reason, message, std::string(e.source), "", std::string(e.raw),
                  e.received_at_ms};
-    Status s = store_->add_dead_letter(d);
+    Status s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
     if (!s.ok()) return s;
   }
   return Status::Ok();
@@ -248,44 +256,41 @@ Status Pipeline::dead_letter_events(const EventBatch &batch, const std::string &
 
 Status Pipeline::commit() {
   if (!in_transaction_) return Status::Ok();
+  // Snapshot everything the commit writes (plugin state, profiles) on this
+  // thread; the writer thread only executes SQL.
+  auto snapshot = std::make_shared<CommitSnapshot>();
   for (size_t i = 0; i < features_.size(); ++i) {
     const std::string &instance = config_.features[i].name;
-    Status inner;
     Status s = features_[i]->save_dirty([&](uint64_t id, const void *data, size_t len) {
-      Status w = store_->put_feature_state(instance, id, data, len);
-      if (!w.ok() && inner.ok()) inner = w;
+      snapshot->feature_state.push_back(
+          {instance, id, std::string(static_cast<const char *>(data), len)});
     });
     if (!s.ok()) return s;
-    if (!inner.ok()) return inner;
   }
-  for (uint64_t id : profiles_.deleted()) {
-    Status s = store_->delete_profile(id);
-    if (!s.ok()) return s;
-  }
+  snapshot->deleted.assign(profiles_.deleted().begin(), profiles_.deleted().end());
   for (uint64_t id : profiles_.dirty()) {
     const ProfileData *p = profiles_.find(id);
-    StoredProfile sp;
-    sp.id = id;
-    sp.traits_json = profiles_.stored_traits(id);
-    sp.updated_at_ms = p ? p->updated_at_ms : 0;
-    Status s = store_->put_profile(sp);
-    if (!s.ok()) return s;
+    snapshot->profiles.push_back({id, profiles_.stored_traits(id), "{}", p ? p->updated_at_ms : 0});
   }
-  Status s = store_->set_meta("next_profile_id", std::to_string(next_profile_id_));
-  if (!s.ok()) return s;
-  for (const auto &[source, cursor] : pending_cursors_) {
-    s = store_->set_cursor(source, cursor);
-    if (!s.ok()) return s;
-  }
-  s = store_->commit();
+  snapshot->next_profile_id = next_profile_id_;
+  snapshot->cursors.assign(pending_cursors_.begin(), pending_cursors_.end());
+  // Sources learn of the commit only once it is durable, on their own
+  // thread (the reader's, or deliver_commits() after reading ended).
+  for (size_t i : sources_to_notify_) snapshot->committed_flags.push_back(&commit_flags_[i]);
+  Status s = write([snapshot](Store &st) { return write_commit(st, *snapshot); });
   if (!s.ok()) return s;
   in_transaction_ = false;
   profiles_.clear_changes();
   pending_cursors_.clear();
   uncommitted_events_ = 0;
-  for (size_t i : sources_to_notify_) sources_[i]->committed();
   sources_to_notify_.clear();
   return Status::Ok();
+}
+
+void Pipeline::deliver_commits() {
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (commit_flags_[i].exchange(false)) sources_[i]->committed();
+  }
 }
 
 void Pipeline::report_progress(const RunSummary &s, bool final) {

@@ -1,23 +1,12 @@
 // parse_stage.cpp -- parallel normalization with a fixed worker pool.
 #include "pipeline/parse_stage.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 
 namespace halo {
 
-MessageKey message_key(std::string_view source, std::string_view message_id) {
-  // The source's own hash seeds the id's hash: equal ids from different
-  // sources get unrelated keys.
-  XXH64_hash_t seed = XXH3_64bits(source.data(), source.size());
-  XXH128_hash_t h = XXH3_128bits_withSeed(message_id.data(), message_id.size(), seed);
-  return MessageKey{h.high64, h.low64};
-}
-
 ParseStage::ParseStage(const NormalizeOptions &options, int threads) {
   size_t n = static_cast<size_t>(std::max(1, threads));
-  slices_.resize(n);
   for (size_t i = 0; i < n; ++i) normalizers_.push_back(std::make_unique<Normalizer>(options));
   // Slice 0 runs on the calling thread; the others on workers.
   for (size_t i = 1; i < n; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
@@ -33,10 +22,10 @@ ParseStage::~ParseStage() {
 }
 
 void ParseStage::parse_slice(size_t index) {
-  ParsedSlice &slice = slices_[index];
+  ParsedSlice &slice = (*slices_)[index];
   slice.events.clear();
   slice.rejects.clear();
-  size_t n = raw_->records.size(), parts = slices_.size();
+  size_t n = raw_->records.size(), parts = parallel_ ? slices_->size() : 1;
   size_t begin = n * index / parts, end = n * (index + 1) / parts;
   Rejection why;
   for (size_t i = begin; i < end; ++i) {
@@ -76,32 +65,32 @@ void ParseStage::worker_loop(size_t index) {
   }
 }
 
-void ParseStage::run(const RawBatch &raw, std::string_view source, int64_t received_at_ms) {
+void ParseStage::run(const RawBatch &raw, std::string_view source, int64_t received_at_ms,
+                     std::vector<ParsedSlice> &out) {
   raw_ = &raw;
   source_ = source;
   received_at_ms_ = received_at_ms;
-  bool parallel = !workers_.empty() && raw.records.size() >= 256;
-  if (parallel) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      pending_ = workers_.size();
-      ++generation_;
-    }
-    wake_.notify_all();
-    parse_slice(0);
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [&] { return pending_ == 0; });
-  } else {
+  out.resize(normalizers_.size());
+  slices_ = &out;
+  parallel_ = !workers_.empty() && raw.records.size() >= 256;
+  if (!parallel_) {
     // Small batches: one slice on this thread, the others empty.
-    for (size_t i = 1; i < slices_.size(); ++i) {
-      slices_[i].events.clear();
-      slices_[i].rejects.clear();
+    for (size_t i = 1; i < out.size(); ++i) {
+      out[i].events.clear();
+      out[i].rejects.clear();
     }
-    size_t parts = slices_.size();
-    slices_.resize(1);
     parse_slice(0);
-    slices_.resize(parts);
+    return;
   }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pending_ = workers_.size();
+    ++generation_;
+  }
+  wake_.notify_all();
+  parse_slice(0);
+  std::unique_lock<std::mutex> lock(mutex_);
+  done_.wait(lock, [&] { return pending_ == 0; });
 }
 
 bool ParseStage::normalize_one(std::string_view raw, std::string_view source,

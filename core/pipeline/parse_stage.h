@@ -35,9 +35,11 @@ class ParseStage {
   ParseStage(const ParseStage &) = delete;
   ParseStage &operator=(const ParseStage &) = delete;
 
-  // Normalizes every record of `raw`; results land in slices() in order.
-  void run(const RawBatch &raw, std::string_view source, int64_t received_at_ms);
-  std::vector<ParsedSlice> &slices() { return slices_; }
+  // Normalizes every record of `raw` into `out` (resized to one slice per
+  // worker; buffers of earlier contents are reused), slices in record order.
+  // One run() at a time.
+  void run(const RawBatch &raw, std::string_view source, int64_t received_at_ms,
+           std::vector<ParsedSlice> &out);
   // Normalizes one logged record (rebuild path) into slice 0.
   bool normalize_one(std::string_view raw, std::string_view source, int64_t received_at_ms,
                      EventBatch &out, Rejection *why);
@@ -47,7 +49,7 @@ class ParseStage {
   void parse_slice(size_t index);
 
   std::vector<std::unique_ptr<Normalizer>> normalizers_;
-  std::vector<ParsedSlice> slices_;
+  std::vector<ParsedSlice> *slices_ = nullptr;  // output of the current run()
   std::vector<std::thread> workers_;
   // Job description shared with the workers for the current run().
   const RawBatch *raw_ = nullptr;
@@ -58,6 +60,7 @@ class ParseStage {
   uint64_t generation_ = 0;
   size_t pending_ = 0;
   bool stopping_ = false;
+  bool parallel_ = false;
 };
 
 }  // namespace halo

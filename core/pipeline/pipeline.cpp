@@ -50,10 +50,16 @@ double now_seconds() {
 }  // namespace
 
 Pipeline::Pipeline(const PipelineConfig &config, const RunOptions &options)
-    : config_(config), options_(options) {}
+    : config_(config),
+      options_(options),
+      commit_flags_(new std::atomic<bool>[config.sources.size()]) {
+  for (size_t i = 0; i < config.sources.size(); ++i) commit_flags_[i] = false;
+}
 
 Pipeline::~Pipeline() {
-  if (in_transaction_ && store_) (void)store_->rollback();
+  // Queued writes end in a commit or stay uncommitted; the store rolls
+  // back an open transaction when it closes.
+  writer_.reset();
   // Instances before the catalog (explicit, although member order agrees).
   sources_.clear();
   resolver_.reset();
@@ -206,6 +212,8 @@ Status Pipeline::run(RunSummary *summary) {
   if (!s.ok()) return s;
   s = restore_state();
   if (!s.ok()) return s;
+  // From here on every store write goes through the writer thread.
+  writer_ = std::make_unique<StoreWriter>(*store_);
   for (auto &inst : sources_) {
     s = inst->start();
     if (!s.ok()) return s;
@@ -215,12 +223,18 @@ Status Pipeline::run(RunSummary *summary) {
     if (!s.ok()) return s;
     if (options_.cancel && options_.cancel->load()) break;
   }
-  s = commit();
+  {
+    StageTimer t(summary->stages.commit);
+    s = commit();
+    if (s.ok()) s = writer_->drain();
+  }
   if (!s.ok()) return s;
+  deliver_commits();
   for (auto &inst : sources_) {
     Status st = inst->stop();
     if (!st.ok()) log_warn(inst->label(), st.message());
   }
+  StageTimer t(summary->stages.finalize);
   return finalize(summary);
 }
 
@@ -231,7 +245,7 @@ Status Pipeline::rebuild(RunSummary *summary) {
   if (!s.ok()) return s;
   s = begin_if_needed();
   if (!s.ok()) return s;
-  s = store_->clear_derived();
+  s = write([](Store &st) { return st.clear_derived(); });
   if (!s.ok()) return s;
   next_profile_id_ = 1;
   EventBatch batch;

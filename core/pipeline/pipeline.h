@@ -27,6 +27,9 @@
 #include "pipeline/message_keys.h"
 #include "pipeline/parse_stage.h"
 #include "pipeline/run_summary.h"
+#include "pipeline/source_reader.h"
+#include "pipeline/store_tasks.h"
+#include "pipeline/store_writer.h"
 #include "plugin_host/plugin_catalog.h"
 #include "plugin_host/plugin_instance.h"
 #include "profile/profile_book.h"
@@ -60,12 +63,17 @@ class Pipeline {
   Status create_instances(bool restore);
   Status restore_state();
   Status pull_source(size_t index, RunSummary *summary);
+  Status consume_source(SourceReader &reader, size_t index, RunSummary *summary);
   Status ingest(EventBatch &batch, bool replay, RunSummary *summary);
   Status apply_resolution(EventBatch &batch, ResolutionOut &out, RunSummary *summary);
   Status dead_letter_events(const EventBatch &batch, const std::string &stage,
                             const std::string &reason, const std::string &message);
   Status begin_if_needed();
+  // Runs a store write: on the writer thread during run(), inline otherwise
+  // (rebuild() reads the log while it writes, on one connection).
+  Status write(StoreWriter::Task task);
   Status commit();
+  void deliver_commits();  // for sources no reader thread is reading
   Status finalize(RunSummary *summary);
   void report_progress(const RunSummary &s, bool final);
   int priority_of(std::string_view source) const;
@@ -73,6 +81,7 @@ class Pipeline {
   PipelineConfig config_;
   RunOptions options_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<StoreWriter> writer_;  // after store_: stops before it closes
   // Declared before the instances: destroyed after them.
   std::unique_ptr<PluginCatalog> catalog_;
   std::vector<std::unique_ptr<SourceInstance>> sources_;
@@ -89,6 +98,9 @@ class Pipeline {
   uint64_t uncommitted_events_ = 0;
   std::map<std::string, std::string> pending_cursors_;  // source name -> cursor
   std::vector<size_t> sources_to_notify_;
+  // Per source: a commit covering its batches became durable and the source
+  // has not been told yet (committed() runs on the source's thread).
+  std::unique_ptr<std::atomic<bool>[]> commit_flags_;
   ResolutionOut resolution_;
   std::vector<uint64_t> profile_ids_;
   std::vector<LoggedEvent> log_buffer_;

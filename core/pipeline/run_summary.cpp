@@ -2,6 +2,7 @@
 #include "pipeline/run_summary.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "common/json_writer.h"
 
@@ -42,6 +43,16 @@ std::string RunSummary::to_json() const {
   w.key("seconds").raw(secs);
   w.key("dead_letters_total").number(static_cast<int64_t>(dead_letters_total));
   w.key("store").string(store_path);
+  w.key("stage_seconds").begin_object();
+  const std::pair<const char *, double> stage_list[] = {
+      {"read", stages.read},       {"parse", stages.parse},   {"dedup", stages.dedup},
+      {"resolve", stages.resolve}, {"apply", stages.apply},   {"log", stages.log},
+      {"commit", stages.commit},   {"finalize", stages.finalize}};
+  for (const auto &[name, value] : stage_list) {
+    std::snprintf(secs, sizeof secs, "%.6f", value);
+    w.key(name).raw(secs);
+  }
+  w.end_object();
   w.end_object();
   return out;
 }

@@ -1,6 +1,7 @@
 // run_summary.h -- what a run did, for the closing summary and for tests.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -19,11 +20,33 @@ struct RunSummary {
   std::string store_path;
   uint64_t dead_letters_total = 0;
 
+  // Wall seconds spent in each pipeline stage (on the calling thread), so
+  // benchmarks can show where time goes.
+  struct Stages {
+    double read = 0, parse = 0, dedup = 0, resolve = 0, apply = 0, log = 0, commit = 0,
+           finalize = 0;
+  } stages;
+
   double events_per_second() const { return seconds > 0 ? records_read / seconds : 0; }
   // Multi-line human summary.
   std::string to_text() const;
   // One JSON object (for --summary-json and tests).
   std::string to_json() const;
+};
+
+// Adds the wall time of its own lifetime to a stage counter.
+class StageTimer {
+ public:
+  explicit StageTimer(double &into) : into_(into), start_(std::chrono::steady_clock::now()) {}
+  ~StageTimer() {
+    into_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  StageTimer(const StageTimer &) = delete;
+  StageTimer &operator=(const StageTimer &) = delete;
+
+ private:
+  double &into_;
+  std::chrono::steady_clock::time_point start_;
 };
 
 }  // namespace halo

@@ -11,6 +11,7 @@
 #include "common/json_writer.h"
 #include "common/log.h"
 #include "config/option_view.h"
+#include "plugin_host/host_api_http.h"
 
 namespace halo {
 
@@ -341,6 +342,12 @@ halo_host_api make_table() {
   t.profiles_size = host_profiles_size;
   t.profile_json = host_profile_json;
   t.profile_id = host_profile_id;
+  t.http_request = host_http_request;
+  t.http_status = host_http_status;
+  t.http_body = host_http_body;
+  t.http_header = host_http_header;
+  t.http_attempts = host_http_attempts;
+  t.http_free = host_http_free;
   return t;
 }
 

@@ -42,34 +42,41 @@ std::string_view trait_key(const Event &e, std::string_view path) {
 
 }  // namespace
 
-void ProfileBook::touch(uint64_t id) {
-  dirty_.insert(id);
-  deleted_.erase(id);
+ProfileData &ProfileBook::touch(uint64_t id) {
+  ProfileData &p = profiles_[id];
+  if (!p.dirty) {
+    p.dirty = true;
+    dirty_list_.push_back(id);
+    if (!deleted_.empty()) deleted_.erase(id);
+  }
+  return p;
 }
 
 void ProfileBook::apply_event(uint64_t id, const EventBatch &batch, size_t i, int priority) {
   const Event &e = batch.events[i];
-  ProfileData &p = profiles_[id];
-  touch(id);
+  ProfileData &p = touch(id);
   p.updated_at_ms = std::max(p.updated_at_ms, e.timestamp_ms);
   for (uint32_t k = e.field_begin; k < e.field_begin + e.field_count; ++k) {
     const Field &f = batch.fields[k];
     std::string_view key = trait_key(e, f.path);
     if (key.empty()) continue;
-    TraitValue candidate{value_json(f.value), priority, e.timestamp_ms, e.sequence};
-    auto it = p.traits.find(std::string(key));
+    // Compare the ordering metadata first: the value's JSON is only built
+    // when it wins, which is rare once a profile is established.
+    TraitValue candidate{std::string(), priority, e.timestamp_ms, e.sequence};
+    auto it = p.traits.find(key);
     if (it == p.traits.end()) {
+      candidate.json = value_json(f.value);
       p.traits.emplace(std::string(key), std::move(candidate));
     } else if (candidate.beats(it->second)) {
+      candidate.json = value_json(f.value);
       it->second = std::move(candidate);
     }
   }
 }
 
 void ProfileBook::merge(uint64_t from, uint64_t into) {
+  ProfileData &dst = touch(into);
   auto src = profiles_.find(from);
-  ProfileData &dst = profiles_[into];
-  touch(into);
   if (src != profiles_.end()) {
     dst.updated_at_ms = std::max(dst.updated_at_ms, src->second.updated_at_ms);
     for (auto &[key, value] : src->second.traits) {
@@ -78,7 +85,6 @@ void ProfileBook::merge(uint64_t from, uint64_t into) {
     }
     profiles_.erase(src);
   }
-  dirty_.erase(from);
   deleted_.insert(from);
 }
 
@@ -143,8 +149,22 @@ const ProfileData *ProfileBook::find(uint64_t id) const {
   return it == profiles_.end() ? nullptr : &it->second;
 }
 
+std::vector<uint64_t> ProfileBook::dirty() const {
+  std::vector<uint64_t> out;
+  out.reserve(dirty_list_.size());
+  for (uint64_t id : dirty_list_) {
+    auto it = profiles_.find(id);
+    if (it != profiles_.end() && it->second.dirty) out.push_back(id);
+  }
+  return out;
+}
+
 void ProfileBook::clear_changes() {
-  dirty_.clear();
+  for (uint64_t id : dirty_list_) {
+    auto it = profiles_.find(id);
+    if (it != profiles_.end()) it->second.dirty = false;
+  }
+  dirty_list_.clear();
   deleted_.clear();
 }
 

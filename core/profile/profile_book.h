@@ -36,8 +36,9 @@ struct TraitValue {
 };
 
 struct ProfileData {
-  std::map<std::string, TraitValue> traits;
+  std::map<std::string, TraitValue, std::less<>> traits;
   int64_t updated_at_ms = 0;  // latest event timestamp seen
+  bool dirty = false;         // changed since the last clear_changes()
 };
 
 class ProfileBook {
@@ -54,16 +55,21 @@ class ProfileBook {
   std::string export_traits(uint64_t profile_id) const;
   const ProfileData *find(uint64_t profile_id) const;
 
-  const std::set<uint64_t> &dirty() const { return dirty_; }
+  // Live profiles changed since the last clear_changes(), in first-change order.
+  std::vector<uint64_t> dirty() const;
   const std::set<uint64_t> &deleted() const { return deleted_; }
   void clear_changes();
   size_t size() const { return profiles_.size(); }
   std::vector<uint64_t> ids() const;
 
  private:
-  void touch(uint64_t id);
+  ProfileData &touch(uint64_t id);
   std::unordered_map<uint64_t, ProfileData> profiles_;
-  std::set<uint64_t> dirty_, deleted_;
+  // Ids whose `dirty` flag was set; may name profiles merged away since
+  // (dirty() filters them). A vector: one push per profile per commit,
+  // where a std::set cost a tree insert per event.
+  std::vector<uint64_t> dirty_list_;
+  std::set<uint64_t> deleted_;
 };
 
 }  // namespace halo

@@ -6,13 +6,16 @@
 //    table hands out stays valid for the table's lifetime.
 //  - An identifier id, once given, never changes or disappears.
 //  - Lookups never allocate: the key of a lookup may point into a batch.
+//  - The index is open addressing (linear probing, load <= 1/2) over
+//    (full hash, entry id) pairs: a lookup touches one 16-byte slot and
+//    compares strings only on a full-hash match. It replaced a node-based
+//    std::unordered_map whose per-lookup cache misses dominated resolution.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace halo::deterministic {
@@ -28,21 +31,13 @@ class ValueArena {
   size_t used_ = kBlockSize;  // forces a first block on the first copy
 };
 
-struct IdentifierKey {
-  uint32_t type = 0;
-  std::string_view value;
-  bool operator==(const IdentifierKey &o) const { return type == o.type && value == o.value; }
-};
-
-struct IdentifierKeyHash {
-  size_t operator()(const IdentifierKey &k) const;
-};
+uint64_t identifier_hash(uint32_t type, std::string_view value);
 
 class IdentifierTable {
  public:
   static constexpr uint32_t kNoProfile = UINT32_MAX;
 
-  IdentifierTable() { index_.reserve(1 << 16); }
+  IdentifierTable() { rebuild_index(1 << 16); }
 
   std::optional<uint32_t> find(uint32_t type, std::string_view value) const;
   // Adds a new identifier (the caller checked it is absent).
@@ -60,9 +55,17 @@ class IdentifierTable {
     uint32_t profile_slot;  // may point at a merged slot; resolve with find()
     std::string_view value;
   };
+  struct Slot {
+    uint64_t hash;
+    uint32_t entry;  // kEmpty when unused
+  };
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  void rebuild_index(size_t capacity);
+
   ValueArena arena_;
   std::vector<Entry> entries_;
-  std::unordered_map<IdentifierKey, uint32_t, IdentifierKeyHash> index_;
+  std::vector<uint64_t> hashes_;  // entry id -> hash, for rebuilding the index
+  std::vector<Slot> index_;       // size is a power of two
 };
 
 }  // namespace halo::deterministic

@@ -1,0 +1,190 @@
+// curl_attempt.cpp -- see curl_attempt.h.
+#include "http/curl_attempt.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+#include "http/url_parts.h"
+
+namespace halo {
+namespace {
+
+struct Transfer {
+  AttemptOutcome *out;
+  const std::function<bool()> *cancelled;
+  bool too_large = false;
+};
+
+std::string lower(std::string_view s) {
+  std::string r(s);
+  for (char &c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return r;
+}
+
+size_t on_body(char *data, size_t size, size_t n, void *user) {
+  auto *t = static_cast<Transfer *>(user);
+  size_t bytes = size * n;
+  if (t->out->body.size() + bytes > kMaxHttpResponseBytes) {
+    t->too_large = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  t->out->body.append(data, bytes);
+  return bytes;
+}
+
+size_t on_header(char *data, size_t size, size_t n, void *user) {
+  auto *t = static_cast<Transfer *>(user);
+  std::string_view line(data, size * n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    t->out->headers.clear();  // a new response (after 100 Continue): start over
+    return line.size();
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return line.size();
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+    value.remove_suffix(1);
+  t->out->headers.emplace_back(lower(line.substr(0, colon)), std::string(value));
+  return line.size();
+}
+
+int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto *t = static_cast<Transfer *>(user);
+  return (*t->cancelled && (*t->cancelled)()) ? 1 : 0;  // non-zero aborts
+}
+
+// Failures another attempt may fix: refused/reset/timed-out connections,
+// empty or cut-short replies. TLS trust problems and bad URLs are permanent.
+bool is_retryable(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+using EasyPtr = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
+using ListPtr = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+
+ListPtr header_list(const HttpCall &call) {
+  curl_slist *list = nullptr;
+  for (const auto &[name, value] : call.headers) {
+    list = curl_slist_append(list, (name + ": " + value).c_str());
+  }
+  list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+  return ListPtr(list, curl_slist_free_all);
+}
+
+void set_method_and_body(CURL *h, const HttpCall &call) {
+  if (call.method == "GET") {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+  } else if (call.method == "HEAD") {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, call.method.c_str());
+  }
+  bool sends_body =
+      !call.body.empty() || call.method == "POST" || call.method == "PUT" || call.method == "PATCH";
+  if (sends_body) {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, call.body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.body.size()));
+  }
+}
+
+void set_tls(CURL *h, const HttpCall &call) {
+  long verify = call.insecure ? 0L : 1L;
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, verify);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, call.insecure ? 0L : 2L);
+  if (!call.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, call.ca_file.c_str());
+}
+
+void set_transfer(CURL *h, const HttpCall &call, Transfer &t) {
+  curl_easy_setopt(h, CURLOPT_URL, call.url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout_ms));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min(call.connect_timeout_ms, call.timeout_ms)));
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "halo/" HALO_VERSION);
+  curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+}
+
+std::string scrubbed(std::string text, const HttpCall &call) {
+  std::vector<std::string_view> secrets;
+  size_t q = call.url.find('?');
+  if (q != std::string::npos) secrets.push_back(std::string_view(call.url).substr(q + 1));
+  for (const auto &h : call.headers) secrets.push_back(h.second);
+  return redact(std::move(text), secrets);
+}
+
+}  // namespace
+
+void ensure_curl_initialized() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+AttemptOutcome perform_attempt(const HttpCall &call, const std::function<bool()> &cancelled) {
+  ensure_curl_initialized();
+  AttemptOutcome out;
+  EasyPtr handle(curl_easy_init(), curl_easy_cleanup);
+  if (!handle) {
+    out.error = "cannot create a libcurl handle (out of memory?)";
+    out.retryable = true;
+    return out;
+  }
+  Transfer t{&out, &cancelled};
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(handle.get(), CURLOPT_ERRORBUFFER, errbuf);
+  ListPtr headers = header_list(call);
+  curl_easy_setopt(handle.get(), CURLOPT_HTTPHEADER, headers.get());
+  set_transfer(handle.get(), call, t);
+  set_method_and_body(handle.get(), call);
+  set_tls(handle.get(), call);
+
+  CURLcode code = curl_easy_perform(handle.get());
+  if (code == CURLE_OK) {
+    long status = 0;
+    curl_easy_getinfo(handle.get(), CURLINFO_RESPONSE_CODE, &status);
+    out.status = static_cast<int>(status);
+    return out;
+  }
+  out.body.clear();
+  out.headers.clear();
+  out.cancelled = code == CURLE_ABORTED_BY_CALLBACK;
+  out.retryable = is_retryable(code);
+  if (t.too_large) {
+    out.error =
+        "response body exceeds the " + std::to_string(kMaxHttpResponseBytes >> 20) + " MiB limit";
+  } else if (out.cancelled) {
+    out.error = "cancelled because the run is stopping";
+  } else {
+    out.error = scrubbed(errbuf[0] ? errbuf : curl_easy_strerror(code), call);
+  }
+  return out;
+}
+
+}  // namespace halo

@@ -1,0 +1,28 @@
+// url_parts.h -- the pieces of a URL that may be shown to people.
+//
+// Logs and errors name a request by method and URL *without* its query string
+// (queries carry API keys and tokens), and never show header values. These
+// helpers extract the safe parts and scrub secrets out of third-party text
+// (libcurl messages) before it is shown.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace halo {
+
+// "https://h:1/a/b?x=1#f" -> "https://h:1/a/b" (userinfo removed too).
+std::string url_without_query(std::string_view url);
+// "https://h:1/a/b?x=1" -> "/a/b" ("/" when empty).
+std::string url_path(std::string_view url);
+// "https://user@h:1/a" -> "h" (no port, no brackets for IPv6 literals kept).
+std::string url_host(std::string_view url);
+// Lower-cased scheme, e.g. "https"; empty when the URL has none.
+std::string url_scheme(std::string_view url);
+
+// Replaces every occurrence of each non-trivial secret (>= 4 chars) in text
+// by "<redacted>".
+std::string redact(std::string text, const std::vector<std::string_view> &secrets);
+
+}  // namespace halo

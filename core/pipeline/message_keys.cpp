@@ -1,0 +1,77 @@
+// message_keys.cpp -- the open-addressing key set and the key hash.
+#include "pipeline/message_keys.h"
+
+#include <xxhash.h>
+
+namespace halo {
+
+MessageKey message_key(std::string_view source, std::string_view message_id) {
+  // The source's own hash seeds the id's hash: equal ids from different
+  // sources get unrelated keys.
+  XXH64_hash_t seed = XXH3_64bits(source.data(), source.size());
+  XXH128_hash_t h = XXH3_128bits_withSeed(message_id.data(), message_id.size(), seed);
+  return MessageKey{h.high64, h.low64};
+}
+
+void MessageKeySet::grow(size_t capacity) {
+  std::vector<MessageKey> old;
+  old.swap(slots_);
+  slots_.assign(capacity, MessageKey{0, 0});
+  for (const MessageKey &k : old) {
+    if (is_zero(k)) continue;
+    size_t i = slot_of(k);
+    while (!is_zero(slots_[i])) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = k;
+  }
+}
+
+void MessageKeySet::reserve(size_t n) {
+  size_t capacity = 1024;
+  while (capacity < 2 * n) capacity *= 2;
+  if (capacity > slots_.size()) grow(capacity);
+}
+
+bool MessageKeySet::insert(const MessageKey &k) {
+  if (is_zero(k)) {
+    bool added = !has_zero_;
+    has_zero_ = true;
+    return added;
+  }
+  if (2 * (size_ + 1) > slots_.size()) grow(slots_.empty() ? 1024 : 2 * slots_.size());
+  size_t i = slot_of(k);
+  while (!is_zero(slots_[i])) {
+    if (slots_[i].hi == k.hi && slots_[i].lo == k.lo) return false;
+    i = (i + 1) & (slots_.size() - 1);
+  }
+  slots_[i] = k;
+  ++size_;
+  return true;
+}
+
+void MessageKeySet::erase(const MessageKey &k) {
+  if (is_zero(k)) {
+    has_zero_ = false;
+    return;
+  }
+  if (slots_.empty()) return;
+  size_t i = slot_of(k);
+  while (!is_zero(slots_[i]) && !(slots_[i].hi == k.hi && slots_[i].lo == k.lo)) {
+    i = (i + 1) & (slots_.size() - 1);
+  }
+  if (is_zero(slots_[i])) return;
+  // Backward-shift deletion keeps every probe chain unbroken.
+  size_t mask = slots_.size() - 1, hole = i;
+  for (size_t j = (i + 1) & mask; !is_zero(slots_[j]); j = (j + 1) & mask) {
+    size_t home = slot_of(slots_[j]);
+    // The key at j may fill the hole when the hole lies on its probe path,
+    // i.e. it is at least as far from j as the key's home slot is.
+    if (((j - home) & mask) >= ((j - hole) & mask)) {
+      slots_[hole] = slots_[j];
+      hole = j;
+    }
+  }
+  slots_[hole] = MessageKey{0, 0};
+  --size_;
+}
+
+}  // namespace halo

@@ -1,0 +1,53 @@
+// store_tasks.h -- the store writes of one pipeline step, packaged as tasks
+// that own their data, for the StoreWriter thread.
+//
+// Building a task copies what it needs out of the pipeline's reusable
+// buffers (event bytes, resolver output, profile snapshots), so the
+// pipeline can move on to the next batch while the task runs.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "event/event.h"
+#include "pipeline/store_writer.h"
+#include "plugin_host/host_api.h"
+#include "store/store.h"
+
+namespace halo {
+
+struct IdentityMerge {
+  uint64_t from, into, sequence;
+};
+
+struct FeatureStateRow {
+  std::string instance;
+  uint64_t profile_id;
+  std::string data;
+};
+
+// Everything one commit writes besides what earlier tasks already wrote.
+struct CommitSnapshot {
+  std::vector<FeatureStateRow> feature_state;
+  std::vector<uint64_t> deleted;         // profiles merged away
+  std::vector<StoredProfile> profiles;   // changed profiles (traits_json, updated_at)
+  uint64_t next_profile_id = 1;
+  std::vector<std::pair<std::string, std::string>> cursors;  // source -> cursor
+  // Set to true once the commit is durable (sources told on their thread).
+  std::vector<std::atomic<bool> *> committed_flags;
+};
+
+// Appends the batch's events (raw bytes copied) to the event log.
+StoreWriter::Task log_task(const EventBatch &batch, std::vector<MessageKey> keys);
+// Merges, links and refused links of one resolver call. Conflict::event
+// holds the event's log sequence.
+StoreWriter::Task identity_task(std::vector<IdentityMerge> merges,
+                                std::vector<ResolutionOut::Link> links,
+                                std::vector<ResolutionOut::Conflict> conflicts);
+// Writes the snapshot and commits the transaction.
+Status write_commit(Store &store, const CommitSnapshot &snapshot);
+
+}  // namespace halo

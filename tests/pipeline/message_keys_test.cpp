@@ -1,0 +1,50 @@
+// message_keys_test.cpp -- the dedup key set against a std::set model,
+// with keys forced into long collision chains across the table's wrap.
+#include "pipeline/message_keys.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+#include <utility>
+
+namespace halo {
+namespace {
+
+TEST(MessageKeySet, MatchesASetModelUnderRandomInsertAndErase) {
+  std::mt19937_64 rng(7);
+  MessageKeySet set;
+  std::set<std::pair<uint64_t, uint64_t>> model;
+  for (int step = 0; step < 200000; ++step) {
+    // Few distinct low bits: many keys share home slots, chains wrap around.
+    MessageKey k{rng() % 50, (rng() % 64) | (static_cast<uint64_t>(rng() % 4) << 60)};
+    if (rng() % 3 == 0) {
+      set.erase(k);
+      model.erase({k.hi, k.lo});
+    } else {
+      bool added = model.insert({k.hi, k.lo}).second;
+      ASSERT_EQ(set.insert(k), added) << "step " << step;
+    }
+    ASSERT_EQ(set.size(), model.size());
+  }
+  for (const auto &[hi, lo] : model) EXPECT_FALSE(set.insert(MessageKey{hi, lo}));
+}
+
+TEST(MessageKeySet, ZeroKeyAndGrowth) {
+  MessageKeySet set;
+  EXPECT_TRUE(set.insert(MessageKey{0, 0}));
+  EXPECT_FALSE(set.insert(MessageKey{0, 0}));
+  for (uint64_t i = 1; i <= 100000; ++i) ASSERT_TRUE(set.insert(MessageKey{i, i * 2654435761u}));
+  EXPECT_EQ(set.size(), 100001u);
+  set.erase(MessageKey{0, 0});
+  EXPECT_TRUE(set.insert(MessageKey{0, 0}));
+}
+
+TEST(MessageKey, DependsOnSourceAndId) {
+  EXPECT_FALSE(message_key("web", "m1").hi == message_key("pos", "m1").hi);
+  EXPECT_FALSE(message_key("web", "m1").lo == message_key("web", "m2").lo);
+  EXPECT_TRUE(message_key("web", "m1").lo == message_key("web", "m1").lo);
+}
+
+}  // namespace
+}  // namespace halo
