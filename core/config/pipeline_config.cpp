@@ -24,7 +24,8 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopKeys = {"version",  "store",   "plugin_dirs", "run",
                                            "identity", "sources", "features",    "destinations"};
 const std::vector<std::string> kStoreKeys = {"kind", "path"};
-const std::vector<std::string> kRunKeys = {"batch_size", "threads", "as_of", "commit_every"};
+const std::vector<std::string> kRunKeys = {"batch_size", "threads", "as_of", "commit_every",
+                                           "commit_interval_ms"};
 const std::vector<std::string> kStoreKinds = {"sqlite", "postgres"};
 
 std::string resolve_path(const std::string &base_dir, const std::string &path) {
@@ -82,6 +83,9 @@ void read_run(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   if (run.read_int("threads", value, 0, 1024)) cfg.threads = static_cast<int>(value);
   if (run.read_int("commit_every", value, 1, int64_t{1} << 40)) {
     cfg.commit_every = static_cast<size_t>(value);
+  }
+  if (run.read_int("commit_interval_ms", value, 1, int64_t{1} << 40)) {
+    cfg.commit_interval_ms = value;
   }
   std::string as_of;
   if (run.read_string("as_of", as_of)) {
@@ -170,6 +174,7 @@ PipelineConfig &PipelineConfig::operator=(const PipelineConfig &other) {
   batch_size = other.batch_size;
   threads = other.threads;
   commit_every = other.commit_every;
+  commit_interval_ms = other.commit_interval_ms;
   as_of_ms = other.as_of_ms;
   resolver = other.resolver;
   resolver_config.reset(other.resolver_config);

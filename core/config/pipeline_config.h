@@ -70,7 +70,13 @@ struct PipelineConfig {
   std::vector<std::string> plugin_dirs;
   size_t batch_size = 4096;
   int threads = 0;  // 0 = one per core
-  size_t commit_every = 65536;
+  // A commit happens when either bound is reached (and at the end of every
+  // source). Each commit writes every profile changed since the last one, so
+  // its cost grows with the profiles touched, not the events: a time bound
+  // keeps that overhead small on fast imports while still bounding what a
+  // crash makes the source re-read.
+  size_t commit_every = 1000000;      // events
+  int64_t commit_interval_ms = 5000;  // wall time
   std::optional<int64_t> as_of_ms;
   std::string resolver = "deterministic";
   YAML::Node resolver_config;  // always a mapping

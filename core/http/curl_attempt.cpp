@@ -2,9 +2,13 @@
 #include "http/curl_attempt.h"
 
 #include <curl/curl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -106,11 +110,27 @@ void set_method_and_body(CURL *h, const HttpCall &call) {
   }
 }
 
+// Adds call.ca_file to the default trust store of the TLS context, so it is
+// trusted in addition to the system CAs (CURLOPT_CAINFO would replace them).
+CURLcode add_extra_ca(CURL *, void *ssl_ctx, void *user) {
+  const auto *file = static_cast<const std::string *>(user);
+  X509_STORE *store = SSL_CTX_get_cert_store(static_cast<SSL_CTX *>(ssl_ctx));
+  if (X509_STORE_load_file(store, file->c_str()) != 1) {
+    ERR_clear_error();
+    return CURLE_SSL_CACERT_BADFILE;
+  }
+  return CURLE_OK;
+}
+
 void set_tls(CURL *h, const HttpCall &call) {
   long verify = call.insecure ? 0L : 1L;
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, verify);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, call.insecure ? 0L : 2L);
-  if (!call.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, call.ca_file.c_str());
+  if (call.ca_file.empty() || call.insecure) return;
+  curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, const_cast<std::string *>(&call.ca_file));
+  if (curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, add_extra_ca) != CURLE_OK) {
+    curl_easy_setopt(h, CURLOPT_CAINFO, call.ca_file.c_str());  // non-OpenSSL libcurl
+  }
 }
 
 void set_transfer(CURL *h, const HttpCall &call, Transfer &t) {
@@ -138,6 +158,15 @@ std::string scrubbed(std::string text, const HttpCall &call) {
   if (q != std::string::npos) secrets.push_back(std::string_view(call.url).substr(q + 1));
   for (const auto &h : call.headers) secrets.push_back(h.second);
   return redact(std::move(text), secrets);
+}
+
+// libcurl often says only "Couldn't connect to server"; the OS error
+// ("Connection refused", "Connection reset by peer") is what people search.
+void append_os_error(CURL *h, std::string &error) {
+  long os_errno = 0;
+  if (curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK || os_errno == 0) return;
+  std::string text = std::strerror(static_cast<int>(os_errno));
+  if (error.find(text) == std::string::npos) error += " (" + text + ")";
 }
 
 }  // namespace
@@ -179,10 +208,13 @@ AttemptOutcome perform_attempt(const HttpCall &call, const std::function<bool()>
   if (t.too_large) {
     out.error =
         "response body exceeds the " + std::to_string(kMaxHttpResponseBytes >> 20) + " MiB limit";
+  } else if (code == CURLE_SSL_CACERT_BADFILE) {
+    out.error = "cannot read ca_file '" + call.ca_file + "' as a PEM CA bundle";
   } else if (out.cancelled) {
     out.error = "cancelled because the run is stopping";
   } else {
     out.error = scrubbed(errbuf[0] ? errbuf : curl_easy_strerror(code), call);
+    append_os_error(handle.get(), out.error);
   }
   return out;
 }

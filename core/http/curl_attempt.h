@@ -2,7 +2,8 @@
 //
 // A fresh easy handle per attempt: no connection reuse, so a dropped
 // connection is always seen by the caller (libcurl silently re-sends on a
-// reused connection that died) and no state leaks between plugins.
+// reused connection that died) and no state leaks between plugins. A
+// ca_file is added to the system trust store (OpenSSL SSL_CTX callback).
 // Invariants: never throws; `error` is libcurl's text with the call's query
 // string and header values scrubbed out.
 #pragma once

@@ -14,18 +14,6 @@ namespace halo {
 
 using std::chrono::milliseconds;
 
-const std::string *HttpResult::header(std::string_view name) const {
-  for (const auto &[n, v] : headers) {
-    if (n.size() == name.size() && std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return &v;
-    }
-  }
-  return nullptr;
-}
-
 namespace {
 
 bool is_token(std::string_view s) {

@@ -113,7 +113,8 @@ Status Pipeline::consume_source(SourceReader &reader, size_t index, RunSummary *
     sources_to_notify_.push_back(index);
     bool last = batch->last;
     reader.recycle(std::move(batch));
-    if (uncommitted_events_ >= config_.commit_every || last) {
+    if (uncommitted_events_ >= config_.commit_every || last ||
+        now_seconds() - last_commit_ >= config_.commit_interval_ms / 1000.0) {
       StageTimer t(summary->stages.commit);
       s = commit();
       if (!s.ok()) return s;
@@ -283,6 +284,7 @@ Status Pipeline::commit() {
   profiles_.clear_changes();
   pending_cursors_.clear();
   uncommitted_events_ = 0;
+  last_commit_ = now_seconds();
   sources_to_notify_.clear();
   return Status::Ok();
 }

@@ -1,6 +1,8 @@
 // parse_stage.cpp -- parallel normalization with a fixed worker pool.
 #include "pipeline/parse_stage.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 namespace halo {
@@ -9,7 +11,12 @@ ParseStage::ParseStage(const NormalizeOptions &options, int threads) {
   size_t n = static_cast<size_t>(std::max(1, threads));
   for (size_t i = 0; i < n; ++i) normalizers_.push_back(std::make_unique<Normalizer>(options));
   // Slice 0 runs on the calling thread; the others on workers.
-  for (size_t i = 1; i < n; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
+  for (size_t i = 1; i < n; ++i) {
+    workers_.emplace_back([this, i] {
+      pthread_setname_np(pthread_self(), "halo-parse");
+      worker_loop(i);
+    });
+  }
 }
 
 ParseStage::~ParseStage() {

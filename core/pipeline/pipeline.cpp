@@ -207,6 +207,7 @@ int Pipeline::priority_of(std::string_view source) const {
 
 Status Pipeline::run(RunSummary *summary) {
   started_ = now_seconds();
+  last_commit_ = started_;
   summary->store_path = config_.store_path;
   Status s = create_instances(/*restore=*/true);
   if (!s.ok()) return s;

@@ -106,6 +106,7 @@ class Pipeline {
   std::vector<LoggedEvent> log_buffer_;
   std::vector<MessageKey> key_buffer_;
   double last_progress_ = 0;
+  double last_commit_ = 0;  // steady-clock seconds of the last commit
   double started_ = 0;
 };
 

@@ -1,6 +1,8 @@
 // source_reader.cpp -- the read-ahead thread of one source.
 #include "pipeline/source_reader.h"
 
+#include <pthread.h>
+
 #include <chrono>
 
 namespace halo {
@@ -22,7 +24,10 @@ SourceReader::SourceReader(SourceInstance &source, std::string name, ParseStage 
                            const std::atomic<bool> *cancel)
     : source_(source), name_(std::move(name)), parse_(parse), batch_size_(batch_size),
       cancel_(cancel), committed_(committed) {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "halo-read");
+    run();
+  });
 }
 
 SourceReader::~SourceReader() {

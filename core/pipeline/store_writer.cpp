@@ -5,7 +5,10 @@ namespace halo {
 
 StoreWriter::StoreWriter(Store &store, size_t max_pending)
     : store_(store), max_pending_(max_pending) {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "halo-write");  // visible in top/perf
+    run();
+  });
 }
 
 StoreWriter::~StoreWriter() {

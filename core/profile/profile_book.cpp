@@ -43,7 +43,7 @@ std::string_view trait_key(const Event &e, std::string_view path) {
 }  // namespace
 
 ProfileData &ProfileBook::touch(uint64_t id) {
-  ProfileData &p = profiles_[id];
+  ProfileData &p = profiles_.get_or_create(id);
   if (!p.dirty) {
     p.dirty = true;
     dirty_list_.push_back(id);
@@ -76,14 +76,13 @@ void ProfileBook::apply_event(uint64_t id, const EventBatch &batch, size_t i, in
 
 void ProfileBook::merge(uint64_t from, uint64_t into) {
   ProfileData &dst = touch(into);
-  auto src = profiles_.find(from);
-  if (src != profiles_.end()) {
-    dst.updated_at_ms = std::max(dst.updated_at_ms, src->second.updated_at_ms);
-    for (auto &[key, value] : src->second.traits) {
+  if (ProfileData *src = profiles_.find(from)) {
+    dst.updated_at_ms = std::max(dst.updated_at_ms, src->updated_at_ms);
+    for (auto &[key, value] : src->traits) {
       auto it = dst.traits.find(key);
       if (it == dst.traits.end() || value.beats(it->second)) dst.traits[key] = std::move(value);
     }
-    profiles_.erase(src);
+    profiles_.erase(from);
   }
   deleted_.insert(from);
 }
@@ -112,7 +111,7 @@ Status ProfileBook::load(uint64_t id, std::string_view stored, int64_t updated_a
   if (parser.parse(stored.data(), stored.size()).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
     return Status::Corruption("profile " + std::to_string(id) + ": stored traits are not JSON");
   }
-  ProfileData &p = profiles_[id];
+  ProfileData &p = profiles_.get_or_create(id);
   p.updated_at_ms = updated_at_ms;
   for (auto [key, entry] : doc.get_object()) {
     TraitValue v;
@@ -144,25 +143,21 @@ std::string ProfileBook::export_traits(uint64_t id) const {
   return out;
 }
 
-const ProfileData *ProfileBook::find(uint64_t id) const {
-  auto it = profiles_.find(id);
-  return it == profiles_.end() ? nullptr : &it->second;
-}
+const ProfileData *ProfileBook::find(uint64_t id) const { return profiles_.find(id); }
 
 std::vector<uint64_t> ProfileBook::dirty() const {
   std::vector<uint64_t> out;
   out.reserve(dirty_list_.size());
   for (uint64_t id : dirty_list_) {
-    auto it = profiles_.find(id);
-    if (it != profiles_.end() && it->second.dirty) out.push_back(id);
+    const ProfileData *p = profiles_.find(id);
+    if (p != nullptr && p->dirty) out.push_back(id);
   }
   return out;
 }
 
 void ProfileBook::clear_changes() {
   for (uint64_t id : dirty_list_) {
-    auto it = profiles_.find(id);
-    if (it != profiles_.end()) it->second.dirty = false;
+    if (ProfileData *p = profiles_.find(id)) p->dirty = false;
   }
   dirty_list_.clear();
   deleted_.clear();
@@ -171,9 +166,8 @@ void ProfileBook::clear_changes() {
 std::vector<uint64_t> ProfileBook::ids() const {
   std::vector<uint64_t> out;
   out.reserve(profiles_.size());
-  for (const auto &[id, p] : profiles_) out.push_back(id);
-  std::sort(out.begin(), out.end());
-  return out;
+  profiles_.for_each([&](uint64_t id, const ProfileData &) { out.push_back(id); });
+  return out;  // ascending already
 }
 
 }  // namespace halo

@@ -18,8 +18,9 @@
 #include <map>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
+
+#include <halo/profile_map.hpp>
 
 #include "common/status.h"
 #include "event/event.h"
@@ -64,7 +65,7 @@ class ProfileBook {
 
  private:
   ProfileData &touch(uint64_t id);
-  std::unordered_map<uint64_t, ProfileData> profiles_;
+  ProfileMap<ProfileData> profiles_;
   // Ids whose `dirty` flag was set; may name profiles merged away since
   // (dirty() filters them). A vector: one push per profile per commit,
   // where a std::set cost a tree insert per event.

@@ -47,17 +47,15 @@ std::optional<Picked> read_value(const AggregateSpec &spec, const EventSource &e
 
 }  // namespace
 
-AggregateEngine::AggregateEngine(std::vector<AggregateSpec> specs) : specs_(std::move(specs)) {
-  profiles_.reserve(1 << 14);
-}
+AggregateEngine::AggregateEngine(std::vector<AggregateSpec> specs) : specs_(std::move(specs)) {}
 
 AggregateEngine::Profile &AggregateEngine::profile(uint64_t id) {
-  auto [it, added] = profiles_.try_emplace(id);
-  if (added) {
-    it->second.features.reserve(specs_.size());
-    for (const AggregateSpec &spec : specs_) it->second.features.push_back(make_state(spec));
+  Profile &p = profiles_.get_or_create(id);
+  if (p.features.empty() && !specs_.empty()) {
+    p.features.reserve(specs_.size());
+    for (const AggregateSpec &spec : specs_) p.features.push_back(make_state(spec));
   }
-  return it->second;
+  return p;
 }
 
 void AggregateEngine::mark_dirty(uint64_t id, Profile &p) {
@@ -122,7 +120,7 @@ void AggregateEngine::update(const EventSource &events, const uint64_t *profile_
       if (!matches(specs_[f], events, i)) continue;
       if (p == nullptr) {
         if (cached == nullptr || cached_id != profile_ids[i]) {
-          cached = &profile(profile_ids[i]);  // references survive rehashing
+          cached = &profile(profile_ids[i]);  // ProfileMap references are stable
           cached_id = profile_ids[i];
         }
         p = cached;
@@ -135,9 +133,9 @@ void AggregateEngine::update(const EventSource &events, const uint64_t *profile_
 
 void AggregateEngine::merge(uint64_t from, uint64_t into) {
   if (from == into) return;
-  auto it = profiles_.find(from);
-  if (it == profiles_.end()) return;   // nothing aggregated for `from`
-  const Profile &source = it->second;  // references survive the insert below
+  const Profile *found = profiles_.find(from);
+  if (found == nullptr) return;  // nothing aggregated for `from`
+  const Profile &source = *found;  // pages never move: safe across the insert below
   Profile &target = profile(into);
   for (size_t f = 0; f < specs_.size(); ++f) {
     fold(target.features[f], source.features[f], specs_[f]);
@@ -148,12 +146,12 @@ void AggregateEngine::merge(uint64_t from, uint64_t into) {
 
 void AggregateEngine::save_dirty(const StateWrite &write) {
   for (uint64_t id : dirty_) {
-    auto it = profiles_.find(id);
-    if (it == profiles_.end() || !it->second.dirty) continue;
+    Profile *p = profiles_.find(id);
+    if (p == nullptr || !p->dirty) continue;
     blob_.clear();
-    encode_states(specs_, it->second.features, blob_);
+    encode_states(specs_, p->features, blob_);
     write(id, blob_);
-    it->second.dirty = false;
+    p->dirty = false;
   }
   dirty_.clear();
 }
@@ -170,9 +168,9 @@ void AggregateEngine::restore(uint64_t id, std::string_view blob) {
 }
 
 void AggregateEngine::emit(uint64_t id, int64_t as_of_ms, FeatureSink &out) const {
-  auto it = profiles_.find(id);
+  const Profile *p = profiles_.find(id);
   for (size_t f = 0; f < specs_.size(); ++f) {
-    const FeatureState *state = it == profiles_.end() ? nullptr : &it->second.features[f];
+    const FeatureState *state = p == nullptr ? nullptr : &p->features[f];
     emit_feature(specs_[f], state, as_of_ms, out);
   }
 }

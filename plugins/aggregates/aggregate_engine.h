@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <halo/profile_map.hpp>
+
 #include "aggregate_spec.h"
 #include "event_source.h"
 #include "feature_output.h"
@@ -58,7 +60,7 @@ class AggregateEngine {
   bool matches(const AggregateSpec &spec, const EventSource &events, size_t i) const;
 
   std::vector<AggregateSpec> specs_;
-  std::unordered_map<uint64_t, Profile> profiles_;
+  ProfileMap<Profile> profiles_;  // dense by kernel profile id
   std::vector<uint64_t> dirty_;
   uint64_t skipped_non_numeric_ = 0;
   uint64_t stale_features_ = 0;

@@ -22,7 +22,7 @@ using testing::fake_env;
 const char *kFullPipeline = R"(version: 1
 store: { kind: sqlite, path: var/halo.db }
 plugin_dirs: [ extra/plugins, /opt/halo/plugins ]
-run: { batch_size: 1024, threads: 2, as_of: "2026-01-01T00:00:00Z", commit_every: 8192 }
+run: { batch_size: 1024, threads: 2, as_of: "2026-01-01T00:00:00Z", commit_every: 8192, commit_interval_ms: 250 }
 identity:
   resolver: deterministic
   config: { strict: true }
@@ -142,7 +142,8 @@ TEST(PipelineConfig, MinimalFileGetsAllDefaults) {
   EXPECT_TRUE(cfg.plugin_dirs.empty());
   EXPECT_EQ(cfg.batch_size, 4096u);
   EXPECT_EQ(cfg.threads, 0);
-  EXPECT_EQ(cfg.commit_every, 65536u);
+  EXPECT_EQ(cfg.commit_every, 1000000u);
+  EXPECT_EQ(cfg.commit_interval_ms, 5000);
   EXPECT_FALSE(cfg.as_of_ms.has_value());
   EXPECT_EQ(cfg.resolver, "deterministic");
   EXPECT_TRUE(cfg.resolver_config.IsMap());
