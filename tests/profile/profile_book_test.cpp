@@ -1,0 +1,114 @@
+// profile_book_test.cpp -- trait rules (priority, then time, then log
+// order), merges, the stored form and the export format.
+#include "profile/profile_book.h"
+
+#include <gtest/gtest.h>
+
+#include "profile/profile_export.h"
+
+namespace halo {
+namespace {
+
+// Builds a one-event batch with the given type, time, sequence and traits.
+EventBatch event(halo_event_type type, int64_t ts, uint64_t seq,
+                 std::vector<std::pair<std::string, std::string>> string_fields) {
+  EventBatch b;
+  Event e;
+  e.type = type;
+  e.timestamp_ms = ts;
+  e.sequence = seq;
+  e.field_begin = 0;
+  for (const auto &[path, value] : string_fields) {
+    Field f;
+    f.path = b.arena.copy(path);
+    f.value.kind = HALO_VALUE_STRING;
+    f.value.text = b.arena.copy(value);
+    b.fields.push_back(f);
+  }
+  e.field_count = static_cast<uint32_t>(b.fields.size());
+  b.events.push_back(e);
+  return b;
+}
+
+TEST(ProfileBook, IdentifyTraitsAndContextTraitsBecomeTraits) {
+  ProfileBook book;
+  book.apply_event(1, event(HALO_EVENT_IDENTIFY, 10, 1, {{"traits.first_name", "Sara"}}), 0, 100);
+  book.apply_event(1, event(HALO_EVENT_TRACK, 20, 2, {{"context.traits.plan", "gold"},
+                                                      {"traits.ignored", "x"},
+                                                      {"properties.revenue", "5"}}),
+                   0, 100);
+  EXPECT_EQ(book.export_traits(1), R"({"first_name":"Sara","plan":"gold"})");
+  EXPECT_EQ(book.find(1)->updated_at_ms, 20);
+}
+
+TEST(ProfileBook, StrongerSourceWinsThenLaterEventThenLaterSequence) {
+  ProfileBook book;
+  auto name = [&](const char *v, int64_t ts, uint64_t seq, int prio) {
+    book.apply_event(7, event(HALO_EVENT_IDENTIFY, ts, seq, {{"traits.name", v}}), 0, prio);
+  };
+  name("crm", 100, 1, 10);
+  name("web-later", 200, 2, 50);  // weaker source, later: loses
+  EXPECT_EQ(book.export_traits(7), R"({"name":"crm"})");
+  name("crm-earlier", 50, 3, 10);  // same priority, earlier: loses
+  EXPECT_EQ(book.export_traits(7), R"({"name":"crm"})");
+  name("crm-same-time", 100, 4, 10);  // same priority and time, later in the log: wins
+  EXPECT_EQ(book.export_traits(7), R"({"name":"crm-same-time"})");
+}
+
+TEST(ProfileBook, MergeFoldsByTheSameRuleInEitherDirection) {
+  for (bool forward : {true, false}) {
+    ProfileBook book;
+    book.apply_event(1, event(HALO_EVENT_IDENTIFY, 100, 1, {{"traits.a", "old"}, {"traits.b", "1"}}), 0, 100);
+    book.apply_event(2, event(HALO_EVENT_IDENTIFY, 200, 2, {{"traits.a", "new"}}), 0, 100);
+    if (forward) book.merge(2, 1); else book.merge(1, 2);
+    uint64_t live = forward ? 1 : 2, gone = forward ? 2 : 1;
+    EXPECT_EQ(book.export_traits(live), R"({"a":"new","b":"1"})");
+    EXPECT_EQ(book.find(gone), nullptr);
+    EXPECT_EQ(book.deleted().count(gone), 1u);
+    EXPECT_EQ(book.dirty(), std::vector<uint64_t>{live});
+  }
+}
+
+TEST(ProfileBook, StoredFormRoundTripsWithItsMetadata) {
+  ProfileBook book;
+  book.apply_event(3, event(HALO_EVENT_IDENTIFY, 100, 9, {{"traits.city", "تهران \"x\""}}), 0, 5);
+  std::string stored = book.stored_traits(3);
+  ProfileBook restored;
+  ASSERT_TRUE(restored.load(3, stored, 100).ok());
+  EXPECT_EQ(restored.export_traits(3), book.export_traits(3));
+  // The restored metadata still decides: an older event does not win.
+  restored.apply_event(3, event(HALO_EVENT_IDENTIFY, 99, 10, {{"traits.city", "x"}}), 0, 5);
+  EXPECT_EQ(restored.export_traits(3), book.export_traits(3));
+  EXPECT_FALSE(restored.load(4, "not json", 0).ok());
+  EXPECT_FALSE(restored.load(4, R"({"k":{"v":1}})", 0).ok());
+}
+
+TEST(ProfileBook, ClearChangesForgetsDirtyAndDeleted) {
+  ProfileBook book;
+  book.apply_event(1, event(HALO_EVENT_TRACK, 1, 1, {}), 0, 100);
+  book.apply_event(2, event(HALO_EVENT_TRACK, 1, 2, {}), 0, 100);
+  book.merge(2, 1);
+  book.clear_changes();
+  EXPECT_TRUE(book.dirty().empty());
+  EXPECT_TRUE(book.deleted().empty());
+  book.apply_event(1, event(HALO_EVENT_TRACK, 2, 3, {}), 0, 100);
+  EXPECT_EQ(book.dirty(), std::vector<uint64_t>{1});
+  EXPECT_EQ(book.ids(), std::vector<uint64_t>{1});
+}
+
+TEST(ProfileExport, TheDocumentedFormat) {
+  ProfileExport e;
+  e.id = 42;
+  e.identifiers = {{"phone", "+989121234567"}, {"email", "b@x.ir"}, {"email", "a@x.ir"}};
+  e.traits_json = R"({"first_name":"Sara"})";
+  e.features_json = R"({"order_count":3,"revenue":120.5})";
+  e.updated_at_ms = 1767348000123;
+  EXPECT_EQ(export_profile_json(e),
+            R"({"profile_id":"42","identifiers":{"email":["a@x.ir","b@x.ir"],"phone":["+989121234567"]},)"
+            R"("traits":{"first_name":"Sara"},"features":{"order_count":3,"revenue":120.5},)"
+            R"("segments":[],"updated_at":"2026-01-02T10:00:00.123Z"})");
+  EXPECT_EQ(format_timestamp_ms(-1), "1969-12-31T23:59:59.999Z");
+}
+
+}  // namespace
+}  // namespace halo
