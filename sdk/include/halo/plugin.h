@@ -320,8 +320,10 @@ typedef struct halo_host_api {
    * status code, including a final 429/5xx after the last attempt.
    * Returns HALO_RETRY when the transport kept failing: *out is still set,
    * its status is 0 and its body is the error message (URL without query
-   * string, never a credential). Returns HALO_ERROR with *out = NULL for a
-   * malformed request (message via the context). */
+   * string, never a credential). Returns HALO_FATAL, with *out set the same
+   * way, for transport failures no retry can fix (an untrusted certificate,
+   * an unreadable ca_file, a response over 64 MiB). Returns HALO_ERROR with
+   * *out = NULL for a malformed request (message via the context). */
   int32_t (*http_request)(halo_context *ctx, const halo_http_request *request,
                           halo_http_response **out);
   int32_t (*http_status)(const halo_http_response *response);

@@ -1,0 +1,119 @@
+// wire_text.cpp -- URL encoding and RFC 3339 conversion (see wire_text.h).
+#include "wire_text.h"
+
+#include <cstdio>
+#include <ctime>
+
+namespace halo::plugins::hubspot {
+
+std::string url_encode(std::string_view s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (unsigned char c : s) {
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Reads exactly `n` digits at `pos`; advances pos.
+bool read_digits(std::string_view s, size_t &pos, size_t n, int &out) {
+  if (pos + n > s.size()) return false;
+  out = 0;
+  for (size_t i = 0; i < n; ++i) {
+    char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    out = out * 10 + (c - '0');
+  }
+  pos += n;
+  return true;
+}
+
+bool expect(std::string_view s, size_t &pos, char c) {
+  if (pos >= s.size() || s[pos] != c) return false;
+  ++pos;
+  return true;
+}
+
+// Fractional seconds -> milliseconds (extra digits truncated).
+int read_fraction_ms(std::string_view s, size_t &pos) {
+  if (pos >= s.size() || s[pos] != '.') return 0;
+  ++pos;
+  int ms = 0, digits = 0;
+  while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+    if (digits < 3) ms = ms * 10 + (s[pos] - '0');
+    ++digits;
+    ++pos;
+  }
+  for (; digits < 3; ++digits) ms *= 10;
+  return ms;
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_rfc3339_ms(std::string_view s) {
+  size_t pos = 0;
+  int year, month, day, hour, minute, second;
+  if (!read_digits(s, pos, 4, year) || !expect(s, pos, '-') || !read_digits(s, pos, 2, month) ||
+      !expect(s, pos, '-') || !read_digits(s, pos, 2, day)) {
+    return std::nullopt;
+  }
+  if (pos >= s.size() || (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ')) return std::nullopt;
+  ++pos;
+  if (!read_digits(s, pos, 2, hour) || !expect(s, pos, ':') || !read_digits(s, pos, 2, minute) ||
+      !expect(s, pos, ':') || !read_digits(s, pos, 2, second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  int ms = read_fraction_ms(s, pos);
+  int offset_minutes = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    int sign = s[pos] == '-' ? -1 : 1;
+    ++pos;
+    int oh, om;
+    if (!read_digits(s, pos, 2, oh) || !expect(s, pos, ':') || !read_digits(s, pos, 2, om)) {
+      return std::nullopt;
+    }
+    offset_minutes = sign * (oh * 60 + om);
+  } else {
+    return std::nullopt;
+  }
+  if (pos != s.size()) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  int64_t seconds = static_cast<int64_t>(timegm(&tm)) - int64_t{offset_minutes} * 60;
+  return seconds * 1000 + ms;
+}
+
+std::string format_rfc3339_ms(int64_t ms) {
+  int64_t seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+  int millis = static_cast<int>(ms - seconds * 1000);
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+  return buf;
+}
+
+}  // namespace halo::plugins::hubspot

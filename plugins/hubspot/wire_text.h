@@ -1,0 +1,25 @@
+// wire_text.h -- small text helpers for talking HTTP/JSON APIs: URL
+// percent-encoding and RFC 3339 <-> epoch-millisecond conversion.
+//
+// Invariants: url_encode leaves only RFC 3986 unreserved bytes unescaped;
+// parse_rfc3339_ms accepts "YYYY-MM-DDTHH:MM:SS[.fff...][Z|+hh:mm|-hh:mm]"
+// and nothing else (no local times: an API timestamp without a zone is a
+// bug we want to see); format_rfc3339_ms always writes UTC with
+// milliseconds, so format(parse(x)) round-trips to the millisecond.
+// (The square plugin has the same helpers; they belong in plugins/common.)
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace halo::plugins::hubspot {
+
+std::string url_encode(std::string_view s);
+
+std::optional<int64_t> parse_rfc3339_ms(std::string_view text);
+
+std::string format_rfc3339_ms(int64_t ms);
+
+}  // namespace halo::plugins::hubspot

@@ -1,0 +1,30 @@
+// woo_crypto.h -- the cryptographic primitives the WooCommerce connector
+// needs, over OpenSSL libcrypto: HMAC-SHA1/SHA256, standard base64 and a
+// constant-time comparison, plus random nonces for OAuth 1.0a.
+//
+// Invariants: functions never throw for any input; base64_decode returns
+// nullopt for malformed input rather than guessing.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace halo::woo {
+
+enum class HmacAlgorithm { kSha1, kSha256 };
+
+// Raw (binary) HMAC digest of `message` under `key`.
+std::string hmac(HmacAlgorithm algorithm, std::string_view key, std::string_view message);
+
+// RFC 4648 base64 with padding.
+std::string base64_encode(std::string_view bytes);
+std::optional<std::string> base64_decode(std::string_view text);
+
+// True when a == b; the time taken does not depend on where they differ.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+// 32 lower-case hex characters from the OS random source.
+std::string random_nonce();
+
+}  // namespace halo::woo

@@ -1,0 +1,133 @@
+// woo_options.cpp -- reads and validates the woocommerce options (see
+// woo_options.h; the option table itself is in woocommerce_plugin.cpp).
+#include "woo_options.h"
+
+#include "woo_time.h"
+
+#include <filesystem>
+
+namespace halo::woo {
+namespace {
+
+std::string required(const halo::Host &host, const char *name, const char *hint) {
+  auto v = host.opt_string(name);
+  if (!v || v->empty()) throw halo::ConfigError(name, std::string("is required: ") + hint);
+  return std::string(*v);
+}
+
+void read_resources(const halo::Host &host, WooOptions &o) {
+  int n = host.opt_size("resources");
+  if (n < 0) return;  // default: customers and orders
+  o.pull_customers = o.pull_orders = false;
+  for (int i = 0; i < n; ++i) {
+    std::string path = "resources[" + std::to_string(i) + "]";
+    std::string r = host.opt_string_or(path, "");
+    if (r == "customers") {
+      o.pull_customers = true;
+    } else if (r == "orders") {
+      o.pull_orders = true;
+    } else if (r == "products") {
+      throw halo::ConfigError(path,
+                              "products are a catalogue, not profile events; remove it "
+                              "(resources: [customers, orders])");
+    } else {
+      throw halo::ConfigError(path, "unknown resource '" + r + "': use customers and/or orders");
+    }
+  }
+  if (!o.pull_customers && !o.pull_orders) {
+    throw halo::ConfigError("resources", "lists nothing: use customers and/or orders");
+  }
+}
+
+void read_auth(const halo::Host &host, WooOptions &o) {
+  bool https = o.url.rfind("https://", 0) == 0;
+  if (!https && o.url.rfind("http://", 0) != 0) {
+    throw halo::ConfigError("url", "must start with https:// or http:// (the store's home URL)");
+  }
+  std::string auth = host.opt_string_or("auth", "auto");
+  if (auth == "auto") {
+    o.auth = https ? AuthMode::kBasic : AuthMode::kOAuth1;
+  } else if (auth == "basic") {
+    if (!https) {
+      throw halo::ConfigError("auth",
+                              "basic sends the secret in clear text and WooCommerce "
+                              "accepts it over https only: use oauth1 or an https url");
+    }
+    o.auth = AuthMode::kBasic;
+  } else if (auth == "oauth1") {
+    o.auth = AuthMode::kOAuth1;
+  } else {
+    throw halo::ConfigError("auth", "must be auto, basic or oauth1");
+  }
+}
+
+void read_status_events(const halo::Host &host, WooOptions &o) {
+  int n = host.opt_size("status_events");
+  for (int i = 0; i < n; ++i) {
+    std::string status = host.opt_key("status_events", i);
+    auto event = host.opt_string("status_events." + status);
+    if (!event || event->empty()) {
+      throw halo::ConfigError("status_events." + status, "must be an event name string");
+    }
+    o.status_events.set(status, std::string(*event));
+  }
+}
+
+void read_webhook(const halo::Host &host, WooOptions &o) {
+  std::string listen = host.opt_string_or("listen", "127.0.0.1:8088");
+  size_t colon = listen.rfind(':');
+  int port = colon == std::string::npos ? -1 : std::atoi(listen.c_str() + colon + 1);
+  if (colon == 0 || port <= 0 || port > 65535) {
+    throw halo::ConfigError("listen", "must be HOST:PORT, e.g. 127.0.0.1:8088");
+  }
+  o.listen_host = listen.substr(0, colon);
+  o.listen_port = port;
+  o.webhook_secret = required(host, "webhook_secret",
+                              "the secret set on the WooCommerce "
+                              "webhook, via ${ENV}");
+  o.max_idle_ms = host.opt_int("max_idle_ms").value_or(0);
+  o.queue_capacity = host.opt_int("queue_capacity").value_or(10000);
+  if (o.max_idle_ms < 0) throw halo::ConfigError("max_idle_ms", "must be >= 0");
+  if (o.queue_capacity < 1) throw halo::ConfigError("queue_capacity", "must be >= 1");
+}
+
+}  // namespace
+
+WooOptions read_options(const halo::Host &host) {
+  WooOptions o;
+  std::string mode = host.opt_string_or("mode", "pull");
+  if (mode != "pull" && mode != "webhook")
+    throw halo::ConfigError("mode", "must be pull or webhook");
+  o.mode = mode == "pull" ? SourceMode::kPull : SourceMode::kWebhook;
+  read_status_events(host, o);
+  if (o.mode == SourceMode::kWebhook) {
+    read_webhook(host, o);
+    return o;
+  }
+  o.url = required(host, "url", "the store's home URL, e.g. https://shop.example");
+  while (!o.url.empty() && o.url.back() == '/') o.url.pop_back();
+  o.consumer_key = required(host, "consumer_key", "a REST API key (ck_...), via ${ENV}");
+  o.consumer_secret = required(host, "consumer_secret", "the key's secret (cs_...), via ${ENV}");
+  read_auth(host, o);
+  read_resources(host, o);
+  o.per_page = static_cast<int>(host.opt_int("per_page").value_or(100));
+  if (o.per_page < 1 || o.per_page > 100) {
+    throw halo::ConfigError("per_page", "must be between 1 and 100 (WooCommerce's limit)");
+  }
+  std::string after = host.opt_string_or("modified_after", "");
+  if (!after.empty()) {
+    auto t = parse_gmt(after);
+    if (!t) throw halo::ConfigError("modified_after", "must be a UTC date YYYY-MM-DDTHH:MM:SS");
+    o.modified_after = format_gmt(*t);
+  }
+  o.overlap_seconds = host.opt_int("overlap_seconds").value_or(60);
+  if (o.overlap_seconds < 0) throw halo::ConfigError("overlap_seconds", "must be >= 0");
+  o.ca_file = host.opt_string_or("ca_file", "");
+  if (!o.ca_file.empty() && std::filesystem::path(o.ca_file).is_relative()) {
+    o.ca_file = (std::filesystem::path(host.base_dir()) / o.ca_file).lexically_normal().string();
+  }
+  o.insecure = host.opt_bool("insecure").value_or(false);
+  return o;
+}
+
+}  // namespace halo::woo

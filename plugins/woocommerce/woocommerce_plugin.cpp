@@ -1,0 +1,146 @@
+// woocommerce_plugin.cpp -- the SDK adapter of the `woocommerce` source:
+// option table, and the wiring of pull mode (WooClient + WooPuller over the
+// host's HTTP client) and webhook mode (WebhookListener + WebhookIntake).
+// The logic lives in the other files of this folder; this one only reads
+// options, owns the parts and converts cursors.
+#include "webhook_intake.h"
+#include "webhook_listener.h"
+#include "woo_client.h"
+#include "woo_cursor.h"
+#include "woo_options.h"
+#include "woo_puller.h"
+
+#include <halo/sdk.hpp>
+
+#include <iterator>
+#include <memory>
+
+namespace halo::woo {
+namespace {
+
+class WooSource : public halo::Source {
+ public:
+  explicit WooSource(halo::Host host) : halo::Source(host), options_(read_options(host)) {
+    if (options_.insecure) {
+      host.warn("woocommerce: insecure: true -- TLS certificates of " + options_.url +
+                " are NOT verified; use ca_file instead");
+    }
+  }
+
+  void restore_cursor(std::string_view cursor) override { saved_cursor_ = cursor; }
+
+  void start() override {
+    if (options_.mode == SourceMode::kWebhook) return start_webhook();
+    std::string error;
+    auto cursor = decode_cursor(saved_cursor_, error);
+    if (!cursor)
+      throw halo::Error(error + "; reset this source's checkpoint to re-import", HALO_FATAL);
+    client_ = std::make_unique<WooClient>(host(), options_);
+    puller_ = std::make_unique<WooPuller>(*client_, options_, std::move(*cursor));
+    cursor_text_ = encode_cursor(puller_->cursor());
+  }
+
+  void next_batch(const halo::Sink &sink, uint32_t max_records) override {
+    if (options_.mode == SourceMode::kWebhook) return webhook_batch(sink, max_records);
+    if (!puller_) start();
+    bool finished = puller_->next(sink);
+    cursor_text_ = encode_cursor(puller_->cursor());
+    if (finished) sink.end_of_data();
+  }
+
+  std::string_view cursor() override {
+    // Webhook mode keeps the pull position so switching back resumes it.
+    return puller_ ? std::string_view(cursor_text_) : std::string_view(saved_cursor_);
+  }
+
+  void stop() override {
+    if (listener_) listener_->stop();
+  }
+
+ private:
+  void start_webhook() {
+    if (listener_) return;
+    intake_ = std::make_unique<WebhookIntake>(options_.webhook_secret, options_.status_events,
+                                              static_cast<size_t>(options_.queue_capacity));
+    listener_ = std::make_unique<WebhookListener>(
+        options_.listen_host, options_.listen_port,
+        [this](const WebhookRequest &r) { return intake_->handle(r); });
+    listener_->start();
+    host().info("woocommerce: receiving webhooks on " + options_.listen_host + ":" +
+                std::to_string(listener_->port()));
+    last_activity_ms_ = host().now_ms();
+  }
+
+  // Blocks until deliveries arrive: the kernel reads an empty batch as the
+  // end of an idle stream.
+  void webhook_batch(const halo::Sink &sink, uint32_t max_records) {
+    if (!listener_) start_webhook();
+    sink.origin("webhook " + options_.listen_host + ":" + std::to_string(listener_->port()));
+    std::vector<std::string> records;
+    for (;;) {
+      intake_->take(records, max_records, 200);
+      if (!records.empty()) break;
+      int64_t idle = host().now_ms() - last_activity_ms_;
+      if (host().cancelled() || (options_.max_idle_ms > 0 && idle >= options_.max_idle_ms)) {
+        sink.end_of_data();
+        return;
+      }
+    }
+    for (size_t i = 0; i < records.size(); ++i) sink.record(records[i], ++delivered_);
+    last_activity_ms_ = host().now_ms();
+  }
+
+  WooOptions options_;
+  std::string saved_cursor_;
+  std::string cursor_text_;
+  std::unique_ptr<WooClient> client_;
+  std::unique_ptr<WooPuller> puller_;
+  std::unique_ptr<WebhookIntake> intake_;
+  std::unique_ptr<WebhookListener> listener_;
+  int64_t last_activity_ms_ = 0;
+  uint64_t delivered_ = 0;
+};
+
+}  // namespace
+}  // namespace halo::woo
+
+static const halo_option_decl kOptions[] = {
+    halo::option(HALO_OPT_STRING, "url", nullptr, false,
+                 "Store home URL (https://shop.example); required in pull mode"),
+    halo::option(HALO_OPT_STRING, "consumer_key", nullptr, false,
+                 "REST API consumer key ck_... (read access), via ${ENV}; required in pull mode",
+                 true),
+    halo::option(HALO_OPT_STRING, "consumer_secret", nullptr, false,
+                 "REST API consumer secret cs_..., via ${ENV}; required in pull mode", true),
+    halo::option(HALO_OPT_STRING, "auth", "auto", false,
+                 "auto (basic for https, oauth1 for http), basic or oauth1 (HMAC-SHA256)"),
+    halo::option(HALO_OPT_STRING_LIST, "resources", nullptr, false,
+                 "What to pull: customers and/or orders (default both)"),
+    halo::option(HALO_OPT_INT, "per_page", "100", false, "Page size, 1..100"),
+    halo::option(HALO_OPT_STRING, "modified_after", nullptr, false,
+                 "First run only: import orders modified at/after this UTC date"),
+    halo::option(HALO_OPT_INT, "overlap_seconds", "60", false,
+                 "Each run re-reads orders modified this long before the last one seen"),
+    halo::option(HALO_OPT_STRING, "ca_file", nullptr, false,
+                 "Extra trusted CA bundle (PEM), relative to the pipeline file"),
+    halo::option(HALO_OPT_BOOL, "insecure", "false", false,
+                 "Skip TLS verification (logged as a warning; never in production)"),
+    halo::option(HALO_OPT_MAP, "status_events", nullptr, false,
+                 "Order status -> event name, overriding the defaults (completed/processing -> "
+                 "Order Completed, refunded -> Order Refunded, cancelled -> Order Cancelled, "
+                 "else Order Updated)"),
+    halo::option(HALO_OPT_STRING, "mode", "pull", false,
+                 "pull (REST, incremental) or webhook (receive signed deliveries)"),
+    halo::option(HALO_OPT_STRING, "listen", "127.0.0.1:8088", false,
+                 "Webhook mode: IPv4 HOST:PORT to listen on"),
+    halo::option(HALO_OPT_STRING, "webhook_secret", nullptr, false,
+                 "Webhook mode: the webhook's secret, via ${ENV} (required there)", true),
+    halo::option(HALO_OPT_INT, "max_idle_ms", "0", false,
+                 "Webhook mode: end the run after this long without deliveries (0 = never)"),
+    halo::option(HALO_OPT_INT, "queue_capacity", "10000", false,
+                 "Webhook mode: deliveries held before answering 503"),
+};
+
+HALO_PLUGIN_LIBRARY(halo::describe_source<halo::woo::WooSource>(
+    "woocommerce", "1.0.0", "Customers and orders from a WooCommerce store (REST or webhooks)",
+    kOptions, std::size(kOptions), HALO_CAP_CHECKPOINT))

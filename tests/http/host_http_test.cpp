@@ -1,0 +1,169 @@
+// host_http_test.cpp -- the host table's http_* functions end to end: a C
+// request through halo::host_api() with a real halo_context, against the
+// demo contract server.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string_view>
+
+#include "http_test_support.h"
+#include "plugin_host/host_api.h"
+
+namespace halo::http_test {
+namespace {
+
+class HostHttp : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ctx_.label = "source 'http-test' (test)";
+    ctx_.cancel = &cancel_;
+  }
+  halo_http_request request(const char *url) {
+    halo_http_request r{};
+    r.struct_size = sizeof r;
+    r.method = "GET";
+    r.url = url;
+    return r;
+  }
+  double metric(const std::string &name) {
+    std::lock_guard<std::mutex> lock(ctx_.metrics.mutex);
+    auto it = ctx_.metrics.values.find(name);
+    return it == ctx_.metrics.values.end() ? 0 : it->second;
+  }
+  std::string_view body(const halo_http_response *r) {
+    const char *d = nullptr;
+    size_t n = 0;
+    api_->http_body(r, &d, &n);
+    return {d, n};
+  }
+  const halo_host_api *api_ = halo::host_api();
+  std::atomic<bool> cancel_{false};
+  halo_context ctx_;
+};
+
+TEST_F(HostHttp, TableAdvertisesTheHttpFunctions) {
+  EXPECT_TRUE(HALO_HOST_HAS(api_, http_request));
+  EXPECT_TRUE(HALO_HOST_HAS(api_, http_free));
+  EXPECT_EQ(api_->abi_minor, 1);
+}
+
+TEST_F(HostHttp, PostWithHeadersAndBodyReturnsTheResponse) {
+  std::string url = servers().plain.base_url() + "/echo/host?q=1";
+  halo_http_header headers[] = {{"X-Plugin", "yes"}, {"Content-Type", "application/json"}};
+  halo_http_request r = request(url.c_str());
+  r.method = "POST";
+  r.headers = headers;
+  r.header_count = 2;
+  r.body = "{\"k\":\"v\"}";
+  r.body_len = 9;
+  halo_http_response *out = nullptr;
+  ASSERT_EQ(api_->http_request(&ctx_, &r, &out), HALO_OK) << ctx_.error;
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(api_->http_status(out), 200);
+  EXPECT_EQ(api_->http_attempts(out), 1);
+  EXPECT_NE(body(out).find(R"("body": "{\"k\":\"v\"}")"), std::string_view::npos) << body(out);
+  EXPECT_NE(body(out).find(R"("X-Plugin": "yes")"), std::string_view::npos);
+  const char *v = nullptr;
+  size_t n = 0;
+  ASSERT_EQ(api_->http_header(out, "x-ECHO-method", &v, &n), 1);
+  EXPECT_EQ(std::string_view(v, n), "POST");
+  EXPECT_EQ(api_->http_header(out, "X-Absent", &v, &n), 0);
+  api_->http_free(out);
+  EXPECT_EQ(metric("http.requests"), 1);
+  EXPECT_EQ(metric("http.retries"), 0);
+}
+
+TEST_F(HostHttp, RetriesAreCountedAndTheFinalStatusIsOk) {
+  servers().plain.inject(R"({"kind":"429","count":2,"retry_after":0,"path":"^/echo/host-429$"})");
+  std::string url = servers().plain.base_url() + "/echo/host-429";
+  halo_http_request r = request(url.c_str());
+  halo_http_response *out = nullptr;
+  ASSERT_EQ(api_->http_request(&ctx_, &r, &out), HALO_OK) << ctx_.error;
+  EXPECT_EQ(api_->http_status(out), 200);
+  EXPECT_EQ(api_->http_attempts(out), 3);
+  api_->http_free(out);
+  EXPECT_EQ(metric("http.requests"), 1);
+  EXPECT_EQ(metric("http.retries"), 2);
+}
+
+TEST_F(HostHttp, FinalErrorStatusIsStillOk) {
+  std::string url = servers().plain.base_url() + "/status/401";
+  halo_http_request r = request(url.c_str());
+  halo_http_response *out = nullptr;
+  ASSERT_EQ(api_->http_request(&ctx_, &r, &out), HALO_OK);
+  EXPECT_EQ(api_->http_status(out), 401);
+  EXPECT_EQ(api_->http_attempts(out), 1);
+  api_->http_free(out);
+}
+
+TEST_F(HostHttp, TransportFailureIsRetryWithTheErrorAsBody) {
+  halo_http_request r = request("http://127.0.0.1:1/orders?secret=S3CR3T");
+  r.max_attempts = 2;
+  halo_http_header auth[] = {{"Authorization", "Basic QUTHSECRET"}};
+  r.headers = auth;
+  r.header_count = 1;
+  halo_http_response *out = nullptr;
+  ASSERT_EQ(api_->http_request(&ctx_, &r, &out), HALO_RETRY);
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(api_->http_status(out), 0);
+  EXPECT_EQ(api_->http_attempts(out), 2);
+  std::string text(body(out));
+  EXPECT_EQ(text.rfind("GET http://127.0.0.1:1/orders failed after 2 attempts: ", 0), 0u) << text;
+  EXPECT_EQ(text.find("S3CR3T"), std::string::npos);
+  EXPECT_EQ(text.find("QUTHSECRET"), std::string::npos);
+  api_->http_free(out);
+  EXPECT_EQ(metric("http.transport_failures"), 1);
+}
+
+TEST_F(HostHttp, UntrustedCertificateIsFatal) {
+  std::string url = servers().tls.base_url() + "/echo/host-tls";
+  halo_http_request r = request(url.c_str());
+  halo_http_response *out = nullptr;
+  EXPECT_EQ(api_->http_request(&ctx_, &r, &out), HALO_FATAL);
+  ASSERT_NE(out, nullptr);
+  EXPECT_NE(body(out).find("certificate"), std::string_view::npos) << body(out);
+  api_->http_free(out);
+
+  std::string ca = servers().tls_dir + "/ca.pem";
+  r.ca_file = ca.c_str();
+  ASSERT_EQ(api_->http_request(&ctx_, &r, &out), HALO_OK) << ctx_.error;
+  EXPECT_EQ(api_->http_status(out), 200);
+  api_->http_free(out);
+}
+
+TEST_F(HostHttp, MalformedRequestsAreErrorsWithAMessage) {
+  halo_http_response *out = reinterpret_cast<halo_http_response *>(0x1);
+  halo_http_request ftp = request("ftp://127.0.0.1/file");
+  EXPECT_EQ(api_->http_request(&ctx_, &ftp, &out), HALO_ERROR);
+  EXPECT_EQ(out, nullptr);
+  EXPECT_NE(ctx_.error.find("http:// or https://"), std::string::npos) << ctx_.error;
+
+  halo_http_request old = request("http://127.0.0.1/");
+  old.struct_size = 8;
+  EXPECT_EQ(api_->http_request(&ctx_, &old, &out), HALO_ERROR);
+  EXPECT_NE(ctx_.error.find("struct_size"), std::string::npos) << ctx_.error;
+
+  halo_http_request no_method = request("http://127.0.0.1/");
+  no_method.method = nullptr;
+  EXPECT_EQ(api_->http_request(&ctx_, &no_method, &out), HALO_ERROR);
+  EXPECT_NE(ctx_.error.find("method"), std::string::npos);
+
+  halo_http_request bad_headers = request("http://127.0.0.1/");
+  bad_headers.header_count = 2;
+  EXPECT_EQ(api_->http_request(&ctx_, &bad_headers, &out), HALO_ERROR);
+  EXPECT_NE(ctx_.error.find("headers"), std::string::npos);
+
+  EXPECT_EQ(api_->http_request(&ctx_, nullptr, &out), HALO_ERROR);
+  EXPECT_EQ(out, nullptr);
+  EXPECT_EQ(metric("http.requests"), 0);  // nothing was sent
+}
+
+TEST_F(HostHttp, NullResponseAccessorsAreHarmless) {
+  EXPECT_EQ(api_->http_status(nullptr), 0);
+  EXPECT_EQ(api_->http_attempts(nullptr), 0);
+  EXPECT_EQ(body(nullptr), "");
+  api_->http_free(nullptr);
+}
+
+}  // namespace
+}  // namespace halo::http_test
