@@ -36,7 +36,8 @@ int main(int argc, char **argv) {
     pos = end + 1;
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("{\"lines\":%zu,\"valid\":%zu,\"seconds\":%.3f,\"lines_per_s\":%.0f,\"mb_per_s\":%.1f}\n",
-              lines, ok, secs, lines / secs, file.size() / secs / 1e6);
+  std::printf(
+      "{\"lines\":%zu,\"valid\":%zu,\"seconds\":%.3f,\"lines_per_s\":%.0f,\"mb_per_s\":%.1f}\n",
+      lines, ok, secs, lines / secs, file.size() / secs / 1e6);
   return 0;
 }

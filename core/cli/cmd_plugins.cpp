@@ -15,13 +15,20 @@ namespace {
 
 const char *option_type_name(uint32_t t) {
   switch (t) {
-    case HALO_OPT_STRING: return "string";
-    case HALO_OPT_INT: return "int";
-    case HALO_OPT_FLOAT: return "float";
-    case HALO_OPT_BOOL: return "bool";
-    case HALO_OPT_STRING_LIST: return "list of strings";
-    case HALO_OPT_MAP: return "map";
-    case HALO_OPT_LIST: return "list";
+    case HALO_OPT_STRING:
+      return "string";
+    case HALO_OPT_INT:
+      return "int";
+    case HALO_OPT_FLOAT:
+      return "float";
+    case HALO_OPT_BOOL:
+      return "bool";
+    case HALO_OPT_STRING_LIST:
+      return "list of strings";
+    case HALO_OPT_MAP:
+      return "map";
+    case HALO_OPT_LIST:
+      return "list";
   }
   return "?";
 }

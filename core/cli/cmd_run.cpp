@@ -21,7 +21,9 @@ namespace {
 
 std::atomic<bool> g_cancel{false};
 
-void on_signal(int) { g_cancel = true; }
+void on_signal(int) {
+  g_cancel = true;
+}
 
 struct CommonOptions {
   std::string pipeline;
@@ -39,7 +41,8 @@ int parse_common(const char *cmd, const Args &args, CommonOptions &o, bool with_
       "plugin-dir", po::value(&o.plugin_dirs), "extra directory to load plugins from (repeatable)");
   if (with_run_flags) {
     desc.add_options()("quiet,q", po::bool_switch(&o.quiet), "no progress and no summary")(
-        "threads", po::value(&o.threads), "worker threads for parsing (default: pipeline or cores)")(
+        "threads", po::value(&o.threads),
+        "worker threads for parsing (default: pipeline or cores)")(
         "summary-json", po::value(&o.summary_json), "also write the run summary as JSON to FILE");
   }
   po::options_description hidden;
@@ -109,8 +112,12 @@ int fail(int code, const std::string &message) {
   return code;
 }
 
-int cmd_run(const Args &args) { return execute("run", args, false); }
-int cmd_rebuild(const Args &args) { return execute("rebuild", args, true); }
+int cmd_run(const Args &args) {
+  return execute("run", args, false);
+}
+int cmd_rebuild(const Args &args) {
+  return execute("rebuild", args, true);
+}
 
 int cmd_validate(const Args &args) {
   CommonOptions o;

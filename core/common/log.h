@@ -17,8 +17,14 @@ void set_log_level(LogLevel level);
 LogLevel log_level();
 void log_message(LogLevel level, std::string_view component, std::string_view message);
 
-inline void log_info(std::string_view c, std::string_view m) { log_message(LogLevel::kInfo, c, m); }
-inline void log_warn(std::string_view c, std::string_view m) { log_message(LogLevel::kWarn, c, m); }
-inline void log_error(std::string_view c, std::string_view m) { log_message(LogLevel::kError, c, m); }
+inline void log_info(std::string_view c, std::string_view m) {
+  log_message(LogLevel::kInfo, c, m);
+}
+inline void log_warn(std::string_view c, std::string_view m) {
+  log_message(LogLevel::kWarn, c, m);
+}
+inline void log_error(std::string_view c, std::string_view m) {
+  log_message(LogLevel::kError, c, m);
+}
 
 }  // namespace halo

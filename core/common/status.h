@@ -17,9 +17,9 @@ enum class StatusCode {
   kOk = 0,
   kInvalidArgument,  // bad input from the user: config, CLI, data
   kNotFound,
-  kIo,               // file system or database error
-  kCorruption,       // stored data does not decode
-  kPlugin,           // a plugin returned an error status
+  kIo,          // file system or database error
+  kCorruption,  // stored data does not decode
+  kPlugin,      // a plugin returned an error status
   kInternal,
 };
 
@@ -27,10 +27,14 @@ class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status Invalid(std::string msg) { return Status(StatusCode::kInvalidArgument, std::move(msg)); }
+  static Status Invalid(std::string msg) {
+    return Status(StatusCode::kInvalidArgument, std::move(msg));
+  }
   static Status NotFound(std::string msg) { return Status(StatusCode::kNotFound, std::move(msg)); }
   static Status Io(std::string msg) { return Status(StatusCode::kIo, std::move(msg)); }
-  static Status Corruption(std::string msg) { return Status(StatusCode::kCorruption, std::move(msg)); }
+  static Status Corruption(std::string msg) {
+    return Status(StatusCode::kCorruption, std::move(msg));
+  }
   static Status Plugin(std::string msg) { return Status(StatusCode::kPlugin, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(StatusCode::kInternal, std::move(msg)); }
 
@@ -49,8 +53,8 @@ class [[nodiscard]] Status {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}           // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {}    // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status &status() const {

@@ -62,8 +62,8 @@ struct Identifier {
 struct Event {
   halo_event_type type = HALO_EVENT_TRACK;
   std::string_view message_id;
-  std::string_view name;    // track: event name; page/screen: name
-  std::string_view source;  // pipeline source name
+  std::string_view name;       // track: event name; page/screen: name
+  std::string_view source;     // pipeline source name
   int64_t timestamp_ms = 0;    // when it happened (UTC)
   int64_t received_at_ms = 0;  // when Halo received it (UTC)
   uint64_t sequence = 0;       // event-log position (set by the pipeline)

@@ -93,8 +93,16 @@ std::vector<IdentifierRule> default_identifier_rules() {
   using Kind = IdentifierRule::Kind;
   return {
       {"user_id", Kind::kText, {"userId", "traits.user_id", "context.traits.user_id"}, "IR", {}},
-      {"email", Kind::kEmail, {"traits.email", "context.traits.email", "properties.email"}, "IR", {}},
-      {"phone", Kind::kPhone, {"traits.phone", "context.traits.phone", "properties.phone"}, "IR", {}},
+      {"email",
+       Kind::kEmail,
+       {"traits.email", "context.traits.email", "properties.email"},
+       "IR",
+       {}},
+      {"phone",
+       Kind::kPhone,
+       {"traits.phone", "context.traits.phone", "properties.phone"},
+       "IR",
+       {}},
       {"anonymous_id", Kind::kText, {"anonymousId"}, "IR", {}},
   };
 }

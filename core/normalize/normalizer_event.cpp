@@ -143,7 +143,8 @@ bool NormalizerImpl::resolve_identifiers(Rejection *why) {
   }
   if (event_type_ == HALO_EVENT_ALIAS && !record_.previous_id.empty()) {
     bool added = false;
-    static const IdentifierRule kPreviousId{"anonymous_id", IdentifierRule::Kind::kText, {}, "", {}};
+    static const IdentifierRule kPreviousId{
+        "anonymous_id", IdentifierRule::Kind::kText, {}, "", {}};
     add_identifier(kPreviousId, record_.previous_id, &added);
   }
   if (ids_.empty()) {

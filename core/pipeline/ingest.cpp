@@ -26,12 +26,18 @@ double now_seconds() {
 
 const char *reason_code(int32_t reason) {
   switch (reason) {
-    case HALO_REASON_MALFORMED: return "malformed";
-    case HALO_REASON_BAD_ENCODING: return "invalid_utf8";
-    case HALO_REASON_WRONG_SHAPE: return "wrong_shape";
-    case HALO_REASON_TOO_LARGE: return "too_large";
-    case HALO_REASON_UNREADABLE: return "unreadable";
-    case HALO_REASON_INVALID: return "invalid";
+    case HALO_REASON_MALFORMED:
+      return "malformed";
+    case HALO_REASON_BAD_ENCODING:
+      return "invalid_utf8";
+    case HALO_REASON_WRONG_SHAPE:
+      return "wrong_shape";
+    case HALO_REASON_TOO_LARGE:
+      return "too_large";
+    case HALO_REASON_UNREADABLE:
+      return "unreadable";
+    case HALO_REASON_INVALID:
+      return "invalid";
   }
   return "source_error";
 }
@@ -64,8 +70,8 @@ Status Pipeline::begin_if_needed() {
 }
 
 Status Pipeline::pull_source(size_t index, RunSummary *summary) {
-  SourceReader reader(*sources_[index], config_.sources[index].name, *parse_,
-                      config_.batch_size, &commit_flags_[index], options_.cancel);
+  SourceReader reader(*sources_[index], config_.sources[index].name, *parse_, config_.batch_size,
+                      &commit_flags_[index], options_.cancel);
   return consume_source(reader, index, summary);
 }
 
@@ -95,7 +101,7 @@ Status Pipeline::consume_source(SourceReader &reader, size_t index, RunSummary *
     for (const RawBatch::Record &r : raw.records) summary->input_bytes += r.len;
     for (const RawBatch::Error &e : raw.errors) {
       DeadLetter d{"parse", reason_code(e.reason), e.message, name, raw.where(e.origin, e.position),
-                   e.raw, batch->received_at_ms};
+                   e.raw,   batch->received_at_ms};
       s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
       if (!s.ok()) return s;
       summary->rejected++;
@@ -208,7 +214,8 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out, RunSumm
     c.event = c.event < batch.events.size() ? batch.events[c.event].sequence : 0;  // now a sequence
     summary->conflicts++;
   }
-  Status s = write(identity_task(std::move(merges), std::move(out.links), std::move(out.conflicts)));
+  Status s =
+      write(identity_task(std::move(merges), std::move(out.links), std::move(out.conflicts)));
   if (!s.ok()) return s;
   // Events the resolver did not assign are dead-lettered, never dropped.
   bool all_assigned = true;
@@ -217,9 +224,13 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out, RunSumm
     for (size_t i = 0; i < batch.events.size(); ++i) {
       if (out.assignment[i] != 0) continue;
       const Event &e = batch.events[i];
-      DeadLetter d{"resolve", "unassigned", "the resolver assigned no profile to this event",
-                   std::string(e.source), "sequence " + std::to_string(e.sequence),
-                   std::string(e.raw), e.received_at_ms};
+      DeadLetter d{"resolve",
+                   "unassigned",
+                   "the resolver assigned no profile to this event",
+                   std::string(e.source),
+                   "sequence " + std::to_string(e.sequence),
+                   std::string(e.raw),
+                   e.received_at_ms};
       s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
       if (!s.ok()) return s;
       summary->rejected++;
@@ -247,7 +258,7 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out, RunSumm
 Status Pipeline::dead_letter_events(const EventBatch &batch, const std::string &stage,
                                     const std::string &reason, const std::string &message) {
   for (const Event &e : batch.events) {
-    DeadLetter d{stage, reason, message, std::string(e.source), "", std::string(e.raw),
+    DeadLetter d{stage,           reason, message, std::string(e.source), "", std::string(e.raw),
                  e.received_at_ms};
     Status s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
     if (!s.ok()) return s;

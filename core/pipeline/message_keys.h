@@ -30,7 +30,9 @@ class MessageKeySet {
 
  private:
   static bool is_zero(const MessageKey &k) { return k.hi == 0 && k.lo == 0; }
-  size_t slot_of(const MessageKey &k) const { return static_cast<size_t>(k.lo) & (slots_.size() - 1); }
+  size_t slot_of(const MessageKey &k) const {
+    return static_cast<size_t>(k.lo) & (slots_.size() - 1);
+  }
   void grow(size_t capacity);
 
   std::vector<MessageKey> slots_;  // {0,0} marks an empty slot

@@ -108,8 +108,8 @@ Status Pipeline::create_instances(bool restore) {
     const PluginUse &u = config_.sources[i];
     const PluginInfo *info = catalog_->find(HALO_KIND_SOURCE, u.plugin);
     if (!info) return located(u.mark, catalog_->not_found(HALO_KIND_SOURCE, u.plugin));
-    auto inst = SourceInstance::create(*info, u, setup("source", u.name, u.plugin,
-                                                       "sources[" + std::to_string(i) + "]"));
+    auto inst = SourceInstance::create(
+        *info, u, setup("source", u.name, u.plugin, "sources[" + std::to_string(i) + "]"));
     if (!inst.ok()) return inst.status();
     if (restore) {
       if (auto c = store_->cursor(u.name)) {
@@ -122,15 +122,16 @@ Status Pipeline::create_instances(bool restore) {
   PluginUse ru = resolver_plugin_use(config_);
   const PluginInfo *rinfo = catalog_->find(HALO_KIND_RESOLVER, ru.plugin);
   if (!rinfo) return located(ru.mark, catalog_->not_found(HALO_KIND_RESOLVER, ru.plugin));
-  auto resolver = ResolverInstance::create(*rinfo, ru, setup("resolver", "identity", ru.plugin, "identity"));
+  auto resolver =
+      ResolverInstance::create(*rinfo, ru, setup("resolver", "identity", ru.plugin, "identity"));
   if (!resolver.ok()) return resolver.status();
   resolver_ = std::move(resolver.value());
   for (size_t i = 0; i < config_.features.size(); ++i) {
     const PluginUse &u = config_.features[i];
     const PluginInfo *info = catalog_->find(HALO_KIND_FEATURE, u.plugin);
     if (!info) return located(u.mark, catalog_->not_found(HALO_KIND_FEATURE, u.plugin));
-    auto inst = FeatureInstance::create(*info, u, setup("feature", u.name, u.plugin,
-                                                        "features[" + std::to_string(i) + "]"));
+    auto inst = FeatureInstance::create(
+        *info, u, setup("feature", u.name, u.plugin, "features[" + std::to_string(i) + "]"));
     if (!inst.ok()) return inst.status();
     features_.push_back(std::move(inst.value()));
   }
@@ -139,7 +140,8 @@ Status Pipeline::create_instances(bool restore) {
     const PluginInfo *info = catalog_->find(HALO_KIND_DESTINATION, u.plugin);
     if (!info) return located(u.mark, catalog_->not_found(HALO_KIND_DESTINATION, u.plugin));
     auto inst = DestinationInstance::create(
-        *info, u, setup("destination", u.name, u.plugin, "destinations[" + std::to_string(i) + "]"));
+        *info, u,
+        setup("destination", u.name, u.plugin, "destinations[" + std::to_string(i) + "]"));
     if (!inst.ok()) return inst.status();
     destinations_.push_back(std::move(inst.value()));
   }

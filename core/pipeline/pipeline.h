@@ -38,7 +38,7 @@
 namespace halo {
 
 struct RunOptions {
-  bool progress = false;                    // live progress line on stderr
+  bool progress = false;                      // live progress line on stderr
   const std::atomic<bool> *cancel = nullptr;  // set by SIGINT/SIGTERM
   std::vector<std::string> extra_plugin_dirs;
   // Stop after this many accepted events (tests use it to simulate a crash

@@ -45,8 +45,8 @@ std::string RunSummary::to_json() const {
   w.key("store").string(store_path);
   w.key("stage_seconds").begin_object();
   const std::pair<const char *, double> stage_list[] = {
-      {"read", stages.read},       {"parse", stages.parse},   {"dedup", stages.dedup},
-      {"resolve", stages.resolve}, {"apply", stages.apply},   {"log", stages.log},
+      {"read", stages.read},       {"parse", stages.parse},      {"dedup", stages.dedup},
+      {"resolve", stages.resolve}, {"apply", stages.apply},      {"log", stages.log},
       {"commit", stages.commit},   {"finalize", stages.finalize}};
   for (const auto &[name, value] : stage_list) {
     std::snprintf(secs, sizeof secs, "%.6f", value);

@@ -22,8 +22,12 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 SourceReader::SourceReader(SourceInstance &source, std::string name, ParseStage &parse,
                            size_t batch_size, std::atomic<bool> *committed,
                            const std::atomic<bool> *cancel)
-    : source_(source), name_(std::move(name)), parse_(parse), batch_size_(batch_size),
-      cancel_(cancel), committed_(committed) {
+    : source_(source),
+      name_(std::move(name)),
+      parse_(parse),
+      batch_size_(batch_size),
+      cancel_(cancel),
+      committed_(committed) {
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "halo-read");
     run();

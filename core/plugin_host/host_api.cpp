@@ -58,7 +58,9 @@ void Metrics::add(const std::string &name, double delta) {
 
 namespace {
 
-std::string_view sv(const char *s, size_t n) { return s ? std::string_view(s, n) : std::string_view(); }
+std::string_view sv(const char *s, size_t n) {
+  return s ? std::string_view(s, n) : std::string_view();
+}
 
 void set_out(std::string_view v, const char **out, size_t *len) {
   if (out) *out = v.data();
@@ -68,7 +70,7 @@ void set_out(std::string_view v, const char **out, size_t *len) {
 // --- diagnostics ---
 void host_log(halo_context *ctx, int32_t level, const char *message) {
   if (!ctx || !message) return;
-  LogLevel l = level <= HALO_LOG_DEBUG ? LogLevel::kDebug
+  LogLevel l = level <= HALO_LOG_DEBUG  ? LogLevel::kDebug
                : level == HALO_LOG_INFO ? LogLevel::kInfo
                : level == HALO_LOG_WARN ? LogLevel::kWarn
                                         : LogLevel::kError;
@@ -84,7 +86,9 @@ int64_t host_now_ms(halo_context *) {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
-int32_t host_cancelled(halo_context *ctx) { return ctx && ctx->cancel && ctx->cancel->load() ? 1 : 0; }
+int32_t host_cancelled(halo_context *ctx) {
+  return ctx && ctx->cancel && ctx->cancel->load() ? 1 : 0;
+}
 
 // --- options ---
 int32_t host_opt_string(halo_context *ctx, const char *path, const char **out, size_t *len) {
@@ -114,7 +118,9 @@ int32_t host_opt_key(halo_context *ctx, const char *path, int32_t index, const c
 void host_config_error(halo_context *ctx, const char *path, const char *message) {
   if (ctx) ctx->config_errors.emplace_back(path ? path : "", message ? message : "");
 }
-const char *host_base_dir(halo_context *ctx) { return ctx ? ctx->base_dir.c_str() : ""; }
+const char *host_base_dir(halo_context *ctx) {
+  return ctx ? ctx->base_dir.c_str() : "";
+}
 
 // --- sources ---
 void host_sink_add_record(halo_sink *sink, const char *data, size_t len, uint64_t position) {
@@ -141,10 +147,16 @@ void host_sink_end_of_data(halo_sink *sink) {
 }
 
 // --- events ---
-const EventBatch *events_of(const halo_batch *b) { return b ? b->events : nullptr; }
-bool in_range(const halo_batch *b, size_t i) { return events_of(b) && i < b->events->events.size(); }
+const EventBatch *events_of(const halo_batch *b) {
+  return b ? b->events : nullptr;
+}
+bool in_range(const halo_batch *b, size_t i) {
+  return events_of(b) && i < b->events->events.size();
+}
 
-size_t host_batch_size(const halo_batch *b) { return events_of(b) ? b->events->events.size() : 0; }
+size_t host_batch_size(const halo_batch *b) {
+  return events_of(b) ? b->events->events.size() : 0;
+}
 int32_t host_event_type(const halo_batch *b, size_t i) {
   return in_range(b, i) ? b->events->events[i].type : 0;
 }
@@ -213,7 +225,8 @@ void host_resolve_assign(halo_resolution *r, size_t i, uint64_t profile) {
 void host_resolve_link(halo_resolution *r, const char *type, size_t type_len, const char *value,
                        size_t value_len, uint64_t profile) {
   if (!r || !r->out || profile == 0) return;
-  r->out->links.push_back({std::string(sv(type, type_len)), std::string(sv(value, value_len)), profile});
+  r->out->links.push_back(
+      {std::string(sv(type, type_len)), std::string(sv(value, value_len)), profile});
 }
 void host_resolve_merge(halo_resolution *r, uint64_t from, uint64_t into, size_t event) {
   if (!r || !r->out || from == 0 || into == 0 || from == into) return;
@@ -231,7 +244,8 @@ void host_resolve_conflict(halo_resolution *r, size_t event, const char *type, s
 void host_state_write(halo_state_writer *w, uint64_t profile, const void *data, size_t len) {
   if (w && w->write) w->write(w->user, profile, data, len);
 }
-void feature_member(halo_feature_writer *w, const char *name, std::string_view literal, bool quote) {
+void feature_member(halo_feature_writer *w, const char *name, std::string_view literal,
+                    bool quote) {
   if (!w || !w->json || !name) return;
   std::string &j = *w->json;
   if (!j.empty()) j.push_back(',');
@@ -285,7 +299,9 @@ void host_feature_null(halo_feature_writer *w, const char *name) {
 }
 
 // --- destinations ---
-size_t host_profiles_size(const halo_profile_batch *b) { return b && b->json ? b->json->size() : 0; }
+size_t host_profiles_size(const halo_profile_batch *b) {
+  return b && b->json ? b->json->size() : 0;
+}
 void host_profile_json(const halo_profile_batch *b, size_t i, const char **out, size_t *len) {
   std::string_view v;
   if (b && b->json && i < b->json->size()) v = (*b->json)[i];

@@ -49,11 +49,15 @@ struct RawBatch {
 
   void clear();
   void add(std::string_view bytes, uint64_t position);
-  std::string_view record(size_t i) const { return {data.data() + records[i].offset, records[i].len}; }
+  std::string_view record(size_t i) const {
+    return {data.data() + records[i].offset, records[i].len};
+  }
   // Readable bytes from the start of record i to the end of the buffer.
   size_t readable(size_t i) const { return data.size() - records[i].offset; }
   std::string where(uint32_t origin, uint64_t position) const;
-  uint32_t current_origin() const { return origins.empty() ? 0 : static_cast<uint32_t>(origins.size() - 1); }
+  uint32_t current_origin() const {
+    return origins.empty() ? 0 : static_cast<uint32_t>(origins.size() - 1);
+  }
 };
 
 // Everything a resolver said about one batch.
@@ -95,7 +99,7 @@ struct halo_context {
   std::string label;  // e.g. "source 'web' (file-jsonl)"
   std::string base_dir;
   halo::OptionView *options = nullptr;
-  std::string error;  // last set_error message
+  std::string error;                                               // last set_error message
   std::vector<std::pair<std::string, std::string>> config_errors;  // (path, message)
   const std::atomic<bool> *cancel = nullptr;
   halo::Metrics metrics;

@@ -23,10 +23,14 @@ PluginCatalog::~PluginCatalog() = default;
 
 const char *kind_name(halo_plugin_kind kind) {
   switch (kind) {
-    case HALO_KIND_SOURCE: return "source";
-    case HALO_KIND_RESOLVER: return "resolver";
-    case HALO_KIND_FEATURE: return "feature";
-    case HALO_KIND_DESTINATION: return "destination";
+    case HALO_KIND_SOURCE:
+      return "source";
+    case HALO_KIND_RESOLVER:
+      return "resolver";
+    case HALO_KIND_FEATURE:
+      return "feature";
+    case HALO_KIND_DESTINATION:
+      return "destination";
   }
   return "unknown";
 }
@@ -84,7 +88,8 @@ Status PluginCatalog::load_file(const std::string &path) {
   for (uint32_t i = 0; i < count; ++i) {
     const halo_plugin_descriptor *d = list[i];
     std::string why = check_descriptor(d);
-    std::string label = (d && d->magic.magic == HALO_MAGIC && d->name) ? d->name : "#" + std::to_string(i);
+    std::string label =
+        (d && d->magic.magic == HALO_MAGIC && d->name) ? d->name : "#" + std::to_string(i);
     if (!why.empty()) return fail("plugin '" + label + "' refused: " + why);
     PluginInfo info;
     info.name = d->name;

@@ -43,7 +43,7 @@ class PluginInstance {
   const PluginInfo &info() const { return info_; }
   Metrics &metrics() { return ctx_.metrics; }
 
- // Used by the kind-specific create() functions only.
+  // Used by the kind-specific create() functions only.
   PluginInstance(const PluginInfo &info, const InstanceSetup &setup);
   // Validates options and creates the plugin instance from the lifecycle
   // prefix of the (already copied) vtable.
@@ -67,7 +67,8 @@ class PluginInstance {
 
 class SourceInstance : public PluginInstance {
  public:
-  static Result<std::unique_ptr<SourceInstance>> create(const PluginInfo &info, const PluginUse &use,
+  static Result<std::unique_ptr<SourceInstance>> create(const PluginInfo &info,
+                                                        const PluginUse &use,
                                                         const InstanceSetup &setup);
   Status restore_cursor(std::string_view cursor);
   // Fills `out` (cleared first). HALO_ERROR from the plugin is returned as a

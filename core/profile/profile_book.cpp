@@ -3,8 +3,8 @@
 // Stored form: {"name":{"v":<json>,"p":priority,"t":timestamp_ms,"s":sequence},...}
 #include "profile/profile_book.h"
 
-#include <algorithm>
 #include <simdjson.h>
+#include <algorithm>
 #include <tuple>
 
 #include "common/json_writer.h"
@@ -21,10 +21,15 @@ namespace {
 std::string value_json(const Value &v) {
   std::string out;
   switch (v.kind) {
-    case HALO_VALUE_NULL: return "null";
-    case HALO_VALUE_BOOL: return v.boolean ? "true" : "false";
-    case HALO_VALUE_NUMBER: return std::string(v.text);
-    case HALO_VALUE_STRING: append_json_string(out, v.text); return out;
+    case HALO_VALUE_NULL:
+      return "null";
+    case HALO_VALUE_BOOL:
+      return v.boolean ? "true" : "false";
+    case HALO_VALUE_NUMBER:
+      return std::string(v.text);
+    case HALO_VALUE_STRING:
+      append_json_string(out, v.text);
+      return out;
   }
   return "null";
 }
@@ -108,7 +113,8 @@ std::string ProfileBook::stored_traits(uint64_t id) const {
 Status ProfileBook::load(uint64_t id, std::string_view stored, int64_t updated_at_ms) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (parser.parse(stored.data(), stored.size()).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+  if (parser.parse(stored.data(), stored.size()).get(doc) != simdjson::SUCCESS ||
+      !doc.is_object()) {
     return Status::Corruption("profile " + std::to_string(id) + ": stored traits are not JSON");
   }
   ProfileData &p = profiles_.get_or_create(id);
@@ -120,8 +126,8 @@ Status ProfileBook::load(uint64_t id, std::string_view stored, int64_t updated_a
     uint64_t seq = 0;
     if (entry["v"].get(value) || entry["p"].get(prio) || entry["t"].get(ts) ||
         entry["s"].get(seq)) {
-      return Status::Corruption("profile " + std::to_string(id) + ": trait '" +
-                                std::string(key) + "' lacks v/p/t/s");
+      return Status::Corruption("profile " + std::to_string(id) + ": trait '" + std::string(key) +
+                                "' lacks v/p/t/s");
     }
     v.json = simdjson::minify(value);
     v.priority = static_cast<int>(prio);
@@ -143,7 +149,9 @@ std::string ProfileBook::export_traits(uint64_t id) const {
   return out;
 }
 
-const ProfileData *ProfileBook::find(uint64_t id) const { return profiles_.find(id); }
+const ProfileData *ProfileBook::find(uint64_t id) const {
+  return profiles_.find(id);
+}
 
 std::vector<uint64_t> ProfileBook::dirty() const {
   std::vector<uint64_t> out;

@@ -18,8 +18,8 @@ namespace halo {
 struct ProfileExport {
   uint64_t id = 0;
   std::vector<std::pair<std::string, std::string>> identifiers;  // (type, value), any order
-  std::string traits_json = "{}";    // a JSON object
-  std::string features_json = "{}";  // a JSON object
+  std::string traits_json = "{}";                                // a JSON object
+  std::string features_json = "{}";                              // a JSON object
   std::vector<std::string> segments;
   int64_t updated_at_ms = 0;
 };

@@ -134,7 +134,7 @@ void AggregateEngine::update(const EventSource &events, const uint64_t *profile_
 void AggregateEngine::merge(uint64_t from, uint64_t into) {
   if (from == into) return;
   const Profile *found = profiles_.find(from);
-  if (found == nullptr) return;  // nothing aggregated for `from`
+  if (found == nullptr) return;    // nothing aggregated for `from`
   const Profile &source = *found;  // pages never move: safe across the insert below
   Profile &target = profile(into);
   for (size_t f = 0; f < specs_.size(); ++f) {

@@ -28,9 +28,7 @@ class SequenceSource : public halo::Source {
     if (count_ < 0) throw halo::ConfigError("count", "count must be >= 0");
   }
 
-  void restore_cursor(std::string_view cursor) override {
-    next_ = std::stoll(std::string(cursor));
-  }
+  void restore_cursor(std::string_view cursor) override { next_ = std::stoll(std::string(cursor)); }
 
   void next_batch(const halo::Sink &sink, uint32_t max_records) override {
     sink.origin("sequence:" + prefix_);

@@ -13,13 +13,13 @@
 
 static int failures = 0;
 
-#define EXPECT_EQ(what, actual, expected)                                            \
-  do {                                                                               \
-    if ((size_t)(actual) != (size_t)(expected)) {                                    \
-      printf("FAIL %s: %lu, expected %lu\n", what, (unsigned long)(actual),          \
-             (unsigned long)(expected));                                             \
-      ++failures;                                                                    \
-    }                                                                                \
+#define EXPECT_EQ(what, actual, expected)                                   \
+  do {                                                                      \
+    if ((size_t)(actual) != (size_t)(expected)) {                           \
+      printf("FAIL %s: %lu, expected %lu\n", what, (unsigned long)(actual), \
+             (unsigned long)(expected));                                    \
+      ++failures;                                                           \
+    }                                                                       \
   } while (0)
 
 #define OFFSET(type, field, expected) EXPECT_EQ(#type "." #field, offsetof(type, field), expected)

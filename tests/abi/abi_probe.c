@@ -5,8 +5,10 @@
  */
 #include <halo/plugin.h>
 
-#define PROBE(type) \
-  __attribute__((visibility("default"))) size_t probe_##type(const type *p) { return p ? sizeof *p : 0; }
+#define PROBE(type)                                                           \
+  __attribute__((visibility("default"))) size_t probe_##type(const type *p) { \
+    return p ? sizeof *p : 0;                                                 \
+  }
 
 PROBE(halo_plugin_descriptor)
 PROBE(halo_host_api)

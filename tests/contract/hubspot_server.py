@@ -12,7 +12,10 @@ shapes. Faults: base kinds; a "429" fault answers with a SECONDLY body;
   {"respond": "DAILY"|"SECONDLY"} answer this request with that 429 body
 Fixture truth: --dump FILE is (re)written atomically with every contact
 whenever the data changes, so tests compare against it.
-Invariant: all property values are strings, ids are digit strings.
+Joint fixtures: --people FILE (JSON array of {"first_name","last_name",
+"email","phone"}, phone in E.164) makes contact i (in id order) person i:
+firstname/lastname/email/phone properties as given (empty -> null).
+Invariant: all property values are strings (or null), ids are digit strings.
 """
 
 import json
@@ -53,6 +56,7 @@ class HubSpotServer(cb.ContractServer):
         self.data_lock = threading.Lock()
         self.window = [0, 0]  # [window start ms, calls in window]
         self.contacts = self._seed(args.contacts)
+        self._apply_people(args.people)
         self._write_dump()
         self.route("GET", LIST_PATH, self.list_contacts)
         self.route("POST", SEARCH_PATH, self.search_contacts)
@@ -74,6 +78,18 @@ class HubSpotServer(cb.ContractServer):
             contacts[cid] = {"id": cid, "properties": props, "createdAt": iso_ms(created),
                              "updatedAt": iso_ms(modified), "archived": False}
         return contacts
+
+    def _apply_people(self, path):
+        if not path:
+            return
+        with open(path) as f:
+            people = json.load(f)
+        for cid, person in zip(sorted(self.contacts, key=int), people):
+            props = self.contacts[cid]["properties"]
+            props.update({"firstname": person.get("first_name") or None,
+                          "lastname": person.get("last_name") or None,
+                          "email": person.get("email") or None,
+                          "phone": person.get("phone") or None})
 
     def _write_dump(self):
         if not self.dump:
@@ -246,6 +262,7 @@ if __name__ == "__main__":
     p.add_argument("--token", default="pat-na1-contract-test")
     p.add_argument("--contacts", type=int, default=230)
     p.add_argument("--dump", help="write the fixture truth (JSON array) here")
+    p.add_argument("--people", help="JSON array of people taking the first contacts' places")
     p.add_argument("--search-cap", type=int, default=10000)
     p.add_argument("--rate-max", type=int, default=190, help="calls per 10 s window")
     cb.main(lambda args: HubSpotServer(args), p)

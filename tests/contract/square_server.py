@@ -17,6 +17,11 @@ here (extra JSON fields of the fault):
         (an offline POS order synced late)
   {"touch_orders": [id, ...]}          bump updated_at (now) and version
 Fixture truth: --dump FILE is (re)written atomically on every change.
+Joint fixtures: --people FILE (JSON array of {"first_name","last_name",
+"email","phone"}, phone in E.164) makes customer CUST000i person i-1
+(given_name, family_name, email_address, phone_number; empty -> omitted);
+--currency CODE labels every Money (default USD). Amounts are minor units of
+that currency, so with IRR (0 minor units) an amount is whole rials.
 """
 
 import base64
@@ -59,7 +64,9 @@ class SquareServer(cb.ContractServer):
         self.dump = args.dump
         self.data_lock = threading.Lock()
         self.rng = random.Random(self.seed)
+        self.currency = args.currency
         self.customers = self._seed_customers(args.customers)
+        self._apply_people(args.people)
         self.orders = {}
         for _ in range(args.orders):
             self._add_order(self._random_age_ms())
@@ -88,6 +95,19 @@ class SquareServer(cb.ContractServer):
                         "creation_source": "THIRD_PARTY", "version": 1}
         return out
 
+    def _apply_people(self, path):
+        if not path:
+            return
+        with open(path) as f:
+            people = json.load(f)
+        for cid, person in zip(sorted(self.customers), people):
+            c = self.customers[cid]
+            for field, key in (("given_name", "first_name"), ("family_name", "last_name"),
+                               ("email_address", "email"), ("phone_number", "phone")):
+                c.pop(field, None)
+                if person.get(key):
+                    c[field] = person[key]
+
     def _add_order(self, age_ms, customer_id=None, amount=None, state=None):
         now = int(time.time() * 1000)
         oid = "ORD%05d" % (len(self.orders) + 1)
@@ -98,16 +118,16 @@ class SquareServer(cb.ContractServer):
             qty = self.rng.randint(1, 3)
             lines.append({"uid": "%s-li%d" % (oid, k), "name": name, "quantity": str(qty),
                           "catalog_object_id": "CAT-" + name.upper(),
-                          "base_price_money": {"amount": price, "currency": "USD"},
-                          "total_money": {"amount": price * qty, "currency": "USD"}})
+                          "base_price_money": {"amount": price, "currency": self.currency},
+                          "total_money": {"amount": price * qty, "currency": self.currency}})
         total = amount if amount is not None else sum(l["total_money"]["amount"] for l in lines)
         state = state or self.rng.choice(["COMPLETED"] * 8 + ["OPEN", "CANCELED"])
         order = {"id": oid, "location_id": self.rng.choice(LOCATIONS), "state": state,
                  "customer_id": customer_id or self.rng.choice(sorted(self.customers)),
                  "version": 1, "created_at": iso_ms(when), "updated_at": iso_ms(when + 60000),
                  "source": {"name": "Square Point of Sale"}, "line_items": lines,
-                 "total_money": {"amount": total, "currency": "USD"},
-                 "total_tax_money": {"amount": 0, "currency": "USD"}}
+                 "total_money": {"amount": total, "currency": self.currency},
+                 "total_tax_money": {"amount": 0, "currency": self.currency}}
         if state == "COMPLETED":
             order["closed_at"] = iso_ms(when + 60000)
         self.orders[oid] = order
@@ -322,4 +342,6 @@ if __name__ == "__main__":
     p.add_argument("--customers", type=int, default=40)
     p.add_argument("--orders", type=int, default=150)
     p.add_argument("--dump", help="write the fixture truth (JSON) here")
+    p.add_argument("--people", help="JSON array of people taking the first customers' places")
+    p.add_argument("--currency", default="USD", help="currency of every Money object")
     cb.main(lambda args: SquareServer(args), p)

@@ -21,8 +21,21 @@ Faults come from contract_base. `modify` is interpreted here:
       become completed; N new customers are created. Tests use it between
       runs to check that a second run fetches only what changed.
 
-Invariants: fixture data depends only on --seed and the modifications;
-records_returned counts the objects in every 200 collection body.
+Invariants: fixture data depends only on --seed, --people, --currency and the
+modifications; records_returned counts the objects in every 200 collection body.
+
+Joint fixtures (several servers describing the same people):
+  --people FILE   JSON array of {"first_name","last_name","email","phone"}
+      (phone in E.164, "+98912..."): customer i (1-based) becomes person
+      i-1, written the way shoppers type it at checkout -- billing phone in
+      national form ("0912..."), billing email with varied letter case; the
+      customer's orders carry that billing. Empty/absent email or phone is
+      left empty.
+  --currency CODE every order in CODE (default: EUR, every 7th order IRR);
+      zero-decimal currencies (IRR, JPY, ...) get whole-number totals, as
+      WooCommerce prints them with 0 price decimals.
+  --dump FILE     the fixture truth {"customers": [...], "orders": [...]}
+      (re)written atomically at start and after every modification.
 
 Also a webhook sender for tests (no server started):
   woocommerce_server.py --send-webhook URL --secret S --topic order.updated
@@ -35,6 +48,7 @@ import calendar
 import hashlib
 import hmac
 import json
+import os
 import random
 import sys
 import threading
@@ -62,8 +76,32 @@ def parse_gmt(text):
     return calendar.timegm(time.strptime(text[:19], "%Y-%m-%dT%H:%M:%S"))
 
 
-def money(cents):
+ZERO_DECIMAL = ("IRR", "JPY", "KRW", "VND", "CLP", "ISK")
+
+
+def money(cents, decimals=2):
+    if decimals == 0:
+        return "%d" % cents
     return "%d.%02d" % (cents // 100, cents % 100)
+
+
+def national_phone(e164):
+    """+98912... -> 0912... (how Iranian shoppers type it)."""
+    return "0" + e164[3:] if e164.startswith("+98") else e164
+
+
+def varied_case(email):
+    """Sara.Ahmadi@example.test -> SARA.ahmadi@Example.TEST-like variants."""
+    local, _, domain = email.partition("@")
+    head, dot, tail = local.partition(".")
+    return head.capitalize() + dot + tail.upper() + "@" + domain.capitalize()
+
+
+def load_people(path):
+    if not path:
+        return []
+    with open(path) as f:
+        return json.load(f)
 
 
 def rfc3986(s):
@@ -79,8 +117,10 @@ def wp_error(status, code, message, extra=None):
 class Fixture:
     """Seeded store data; all access under the server lock."""
 
-    def __init__(self, seed, n_customers, n_orders):
+    def __init__(self, seed, n_customers, n_orders, people=(), currency=None):
         rng = random.Random(seed)
+        self.currency = currency
+        self.decimals = 0 if currency in ZERO_DECIMAL else 2
         self.customers = {}
         self.orders = {}
         self.products = {}
@@ -90,6 +130,8 @@ class Fixture:
                                   "name": "Product %d" % pid}
         for cid in range(1, n_customers + 1):
             self.add_customer(cid, rng, EPOCH - 86400 * 30 + cid * 600)
+        for cid, person in enumerate(people[:n_customers], start=1):
+            self.make_person(self.customers[cid], person)
         for oid in range(1, n_orders + 1):
             self.add_order(oid, rng, n_customers)
 
@@ -110,6 +152,16 @@ class Fixture:
                          "country": "IR", "phone": ""},
             "is_paying_customer": True, "avatar_url": "", "meta_data": []}
 
+    @staticmethod
+    def make_person(customer, person):
+        first, last = person.get("first_name") or "", person.get("last_name") or ""
+        email = person.get("email") or ""
+        customer.update({"first_name": first, "last_name": last, "email": email})
+        customer["billing"].update({"first_name": first, "last_name": last,
+                                    "email": varied_case(email) if email else "",
+                                    "phone": national_phone(person.get("phone") or "")})
+        customer["shipping"].update({"first_name": first, "last_name": last})
+
     def add_order(self, oid, rng, n_customers):
         created = EPOCH + oid * 3600  # distinct seconds, far apart
         guest = oid % 5 == 0
@@ -128,23 +180,25 @@ class Fixture:
             subtotal += p["cents"] * qty
             items.append({"id": oid * 10 + n, "name": p["name"], "product_id": pid,
                           "variation_id": 0, "quantity": qty, "tax_class": "",
-                          "subtotal": money(p["cents"] * qty), "subtotal_tax": "0.00",
-                          "total": money(p["cents"] * qty), "total_tax": "0.00", "taxes": [],
-                          "meta_data": [], "sku": p["sku"], "price": p["cents"] / 100,
+                          "subtotal": self.money(p["cents"] * qty), "subtotal_tax": self.money(0),
+                          "total": self.money(p["cents"] * qty), "total_tax": self.money(0),
+                          "taxes": [], "meta_data": [], "sku": p["sku"],
+                          "price": p["cents"] / 100 if self.decimals else p["cents"],
                           "image": {"id": 0, "src": ""}})
         shipping = rng.choice([0, 500, 1000])
         status = STATUSES[oid % len(STATUSES)]
         completed = created + 1800 if status == "completed" else None
         self.orders[oid] = {
             "id": oid, "parent_id": 0, "number": str(oid), "order_key": "wc_order_%d" % oid,
-            "created_via": "checkout", "version": "9.0.0", "status": status, "currency": "IRR"
-            if oid % 7 == 0 else "EUR",
+            "created_via": "checkout", "version": "9.0.0", "status": status,
+            "currency": self.currency or ("IRR" if oid % 7 == 0 else "EUR"),
             "date_created": gmt(created + LOCAL_OFFSET), "date_created_gmt": gmt(created),
             "date_modified": gmt(created + 1800 + LOCAL_OFFSET),
             "date_modified_gmt": gmt(created + 1800),
-            "discount_total": "0.00", "discount_tax": "0.00", "shipping_total": money(shipping),
-            "shipping_tax": "0.00", "cart_tax": "0.00", "total": money(subtotal + shipping),
-            "total_tax": "0.00", "prices_include_tax": False, "customer_id": cid,
+            "discount_total": self.money(0), "discount_tax": self.money(0),
+            "shipping_total": self.money(shipping), "shipping_tax": self.money(0),
+            "cart_tax": self.money(0), "total": self.money(subtotal + shipping),
+            "total_tax": self.money(0), "prices_include_tax": False, "customer_id": cid,
             "customer_ip_address": "", "customer_user_agent": "", "customer_note": "",
             "billing": billing, "shipping": {k: v for k, v in billing.items() if k != "email"},
             "payment_method": "bacs", "payment_method_title": "Bank transfer",
@@ -153,6 +207,18 @@ class Fixture:
             "date_completed_gmt": gmt(completed) if completed else None,
             "cart_hash": "", "meta_data": [], "line_items": items, "tax_lines": [],
             "shipping_lines": [], "fee_lines": [], "coupon_lines": [], "refunds": []}
+
+    def money(self, minor):
+        return money(minor, self.decimals)
+
+    def write_dump(self, path):
+        if not path:
+            return
+        tmp = path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump({"customers": [self.customers[k] for k in sorted(self.customers)],
+                       "orders": [self.orders[k] for k in sorted(self.orders)]}, f)
+        os.replace(tmp, path)  # readers never see a half-written file
 
     def touch(self, record, now, complete=False):
         record["date_modified_gmt"] = gmt(now)
@@ -165,7 +231,9 @@ class WooServer(cb.ContractServer):
     def __init__(self, args):
         super().__init__(seed=args.seed, tls_context=cb.tls_context(args), verbose=args.verbose)
         self.key, self.secret = args.consumer_key, args.consumer_secret
-        self.data = Fixture(args.seed, args.customers, args.orders)
+        self.data = fixture(args)
+        self.dump = args.dump
+        self.data.write_dump(self.dump)
         self.data_lock = threading.Lock()
         self.nonces = {}  # consumer key -> {nonce: timestamp}
         for resource in ("customers", "orders", "products"):
@@ -189,12 +257,14 @@ class WooServer(cb.ContractServer):
                 for _ in range(int(touch.get("new_customers", 0))):
                     cid = max(self.data.customers) + 1
                     self.data.add_customer(cid, rng, now)
+                self.data.write_dump(self.dump)
                 return
             spec["_seen"] = spec.get("_seen", 0) + 1
             if spec["_seen"] < int(spec.get("count", 1)):
                 return  # act on the last use: pages before it were read
             oldest = min(self.data.orders.values(), key=lambda o: (o["date_modified_gmt"], o["id"]))
             self.data.touch(oldest, now)
+            self.data.write_dump(self.dump)
 
     # ---- authentication (§1.2) ---------------------------------------------------
     def authenticate(self, req):
@@ -387,7 +457,7 @@ def send_webhook(args):
         body = ("webhook_id=%d" % args.webhook_id).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
     else:
-        data = Fixture(args.seed, args.customers, args.orders)
+        data = fixture(args)
         resource, _, event = args.topic.partition(".")
         record = (data.orders if resource == "order" else data.customers)[args.id]
         if args.touch:
@@ -416,7 +486,7 @@ def send_webhook(args):
 def print_expected(args):
     """Per buyer (billing email): Order Completed count and revenue of the
     seeded data, computed from the fixture alone (the tests' oracle)."""
-    data = Fixture(args.seed, args.customers, args.orders)
+    data = fixture(args)
     buyers = {}
     for o in data.orders.values():
         if o["status"] in ("completed", "processing"):
@@ -424,7 +494,13 @@ def print_expected(args):
             total = o["total"].replace(".", "")
             buyers[o["billing"]["email"]] = (count + 1, cents + int(total))
     for email, (count, cents) in sorted(buyers.items()):
-        print(json.dumps({"email": email, "order_count": count, "revenue": money(cents)}))
+        print(json.dumps({"email": email, "order_count": count,
+                          "revenue": data.money(cents)}))
+
+
+def fixture(args):
+    return Fixture(args.seed, args.customers, args.orders, load_people(args.people),
+                   args.currency)
 
 
 if __name__ == "__main__":
@@ -443,6 +519,9 @@ if __name__ == "__main__":
     p.add_argument("--bad-signature", action="store_true")
     p.add_argument("--ping", action="store_true")
     p.add_argument("--print-expected", action="store_true")
+    p.add_argument("--people", help="JSON array of people taking the first customers' places")
+    p.add_argument("--currency", help="every order in this currency (default: EUR, some IRR)")
+    p.add_argument("--dump", help="write the fixture truth (JSON) here")
     cli = p.parse_args()
     if cli.print_expected:
         print_expected(cli)

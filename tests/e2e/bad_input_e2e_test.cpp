@@ -52,7 +52,8 @@ TEST(BadInput, BadRecordsAreDeadLetteredAndGoodOnesFlow) {
   write_file(dir / "events.jsonl", events);
   write_file(dir / "crm.csv",
              "id,email,name\nc1,a@x.test,Sara\nc2,b@x.test\nc3,\"c@x.test\",\"Ali, Jr\"\n");
-  CommandResult r = run({halo_bin(), "run", dir / "pipeline.yaml", "--summary-json", dir / "s.json"});
+  CommandResult r =
+      run({halo_bin(), "run", dir / "pipeline.yaml", "--summary-json", dir / "s.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string summary = read_file(dir / "s.json");
   // 7 JSONL records + 1 duplicate + 3 CSV rows + 1 unreadable file.
@@ -63,7 +64,8 @@ TEST(BadInput, BadRecordsAreDeadLetteredAndGoodOnesFlow) {
   for (const char *reason : {"malformed_json", "invalid_utf8", "wrong_type", "no_identifier",
                              "wrong_shape", "unreadable"}) {
     EXPECT_NE(dl.out.find(std::string("\"reason\":\"") + reason + "\""), std::string::npos)
-        << reason << " missing in:\n" << dl.out;
+        << reason << " missing in:\n"
+        << dl.out;
   }
   EXPECT_NE(dl.out.find("events.jsonl:2"), std::string::npos) << "position of the bad line";
   auto profiles = read_profiles(dir / "var/profiles.jsonl");
@@ -81,7 +83,9 @@ struct BadPipeline {
   std::vector<std::string> expected;  // substrings of stderr
 };
 
-void PrintTo(const BadPipeline &b, std::ostream *os) { *os << b.name; }
+void PrintTo(const BadPipeline &b, std::ostream *os) {
+  *os << b.name;
+}
 
 class BadPipelineTest : public ::testing::TestWithParam<BadPipeline> {};
 
@@ -105,17 +109,24 @@ TEST_P(BadPipelineTest, StopsWithALocatedMessage) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, BadPipelineTest,
-    ::testing::Values(
-        BadPipeline{"UnknownPlugin", "plugin: file-csv", "plugin: file-cvs",
-                    {"pipeline.yaml:7:", "unknown source plugin 'file-cvs'", "did you mean 'file-csv'"}},
-        BadPipeline{"UnknownKey", "    plugin: file-jsonl\n    config: { path: events",
-                    "    plugn: file-jsonl\n    config: { path: events",
-                    {"pipeline.yaml:5:", "plugn", "did you mean 'plugin'"}},
-        BadPipeline{"UnknownOption", "config: { path: events.jsonl }",
-                    "config: { pth: events.jsonl }", {"pipeline.yaml:6:", "pth", "did you mean 'path'"}},
-        BadPipeline{"BadYaml", "features:\n", "features: [\n", {"pipeline.yaml:"}},
-        BadPipeline{"MissingEnv", "path: events.jsonl", "path: \"${HALO_TEST_UNSET_VAR}\"",
-                    {"pipeline.yaml:6:", "HALO_TEST_UNSET_VAR"}}),
+    ::testing::Values(BadPipeline{"UnknownPlugin",
+                                  "plugin: file-csv",
+                                  "plugin: file-cvs",
+                                  {"pipeline.yaml:7:", "unknown source plugin 'file-cvs'",
+                                   "did you mean 'file-csv'"}},
+                      BadPipeline{"UnknownKey",
+                                  "    plugin: file-jsonl\n    config: { path: events",
+                                  "    plugn: file-jsonl\n    config: { path: events",
+                                  {"pipeline.yaml:5:", "plugn", "did you mean 'plugin'"}},
+                      BadPipeline{"UnknownOption",
+                                  "config: { path: events.jsonl }",
+                                  "config: { pth: events.jsonl }",
+                                  {"pipeline.yaml:6:", "pth", "did you mean 'path'"}},
+                      BadPipeline{"BadYaml", "features:\n", "features: [\n", {"pipeline.yaml:"}},
+                      BadPipeline{"MissingEnv",
+                                  "path: events.jsonl",
+                                  "path: \"${HALO_TEST_UNSET_VAR}\"",
+                                  {"pipeline.yaml:6:", "HALO_TEST_UNSET_VAR"}}),
     [](const auto &info) { return std::string(info.param.name); });
 
 }  // namespace

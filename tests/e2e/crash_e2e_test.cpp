@@ -35,7 +35,8 @@ TEST_F(CrashTest, ExitMidRunThenResumeEqualsCleanRun) {
   std::string expected = clean_run_output(this, make_pipeline(clean, kSmallBatches), clean);
   std::string pipeline = make_pipeline(crashed, kSmallBatches);
   // Leaves without committing the open group after ~3000 accepted events.
-  CommandResult r = run({halo_bin(), "run", pipeline, "-q"}, {{"HALO_TEST_EXIT_AFTER_EVENTS", "3000"}});
+  CommandResult r =
+      run({halo_bin(), "run", pipeline, "-q"}, {{"HALO_TEST_EXIT_AFTER_EVENTS", "3000"}});
   ASSERT_EQ(r.exit_code, 3) << r.err;
   CommandResult resume = run({halo_bin(), "run", pipeline, "-q"});
   ASSERT_EQ(resume.exit_code, 0) << resume.err;

@@ -21,8 +21,8 @@ void expect_matches_truth(const std::vector<Profile> &profiles, const std::vecto
     for (const auto &[type, values] : p.identifiers) {
       for (const std::string &v : values) {
         auto it = owner.find({type, v});
-        EXPECT_NE(it, owner.end()) << p.person << ": identifier " << type << "=" << v
-                                   << " is in no profile";
+        EXPECT_NE(it, owner.end())
+            << p.person << ": identifier " << type << "=" << v << " is in no profile";
         if (it != owner.end()) found.insert(it->second);
       }
     }

@@ -23,8 +23,8 @@ class DemoTest : public ::testing::Test {
   static void TearDownTestSuite() { data_.reset(); }
 
   // DIR/config/demo.yaml with the shared data copied to DIR/data/demo.
-  std::string make_pipeline(const TempDir &dir, const std::string &extra_run =
-                                                    "  as_of: \"2026-12-31T00:00:00Z\"") {
+  std::string make_pipeline(const TempDir &dir,
+                            const std::string &extra_run = "  as_of: \"2026-12-31T00:00:00Z\"") {
     std::filesystem::create_directories(dir / "data");
     std::filesystem::copy(*data_ / "demo", dir / "data/demo",
                           std::filesystem::copy_options::recursive);

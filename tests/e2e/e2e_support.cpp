@@ -6,11 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <simdjson.h>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <simdjson.h>
 #include <sstream>
 #include <stdexcept>
 
@@ -20,10 +20,18 @@ namespace halo::e2e {
 
 namespace fs = std::filesystem;
 
-std::string source_dir() { return HALO_SOURCE_DIR; }
-std::string binary_dir() { return HALO_BINARY_DIR; }
-std::string halo_bin() { return binary_dir() + "/bin/halo"; }
-std::string datagen_bin() { return binary_dir() + "/bin/halo-datagen"; }
+std::string source_dir() {
+  return HALO_SOURCE_DIR;
+}
+std::string binary_dir() {
+  return HALO_BINARY_DIR;
+}
+std::string halo_bin() {
+  return binary_dir() + "/bin/halo";
+}
+std::string datagen_bin() {
+  return binary_dir() + "/bin/halo-datagen";
+}
 
 CommandResult run(const std::vector<std::string> &argv,
                   const std::map<std::string, std::string> &env) {
@@ -31,8 +39,10 @@ CommandResult run(const std::vector<std::string> &argv,
   std::string out_path = tmp / "out", err_path = tmp / "err";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   std::vector<std::string> envs;
   for (char **e = environ; *e; ++e) {
@@ -101,7 +111,8 @@ std::string install_demo_pipeline(const std::string &dir, const std::string &ext
   size_t at = yaml.find(anchor);
   // Settings given in extra_run replace the demo's own.
   const std::string demo_batch = "  batch_size: 4096\n";
-  if (extra_run.find("batch_size") != std::string::npos && yaml.find(demo_batch) != std::string::npos) {
+  if (extra_run.find("batch_size") != std::string::npos &&
+      yaml.find(demo_batch) != std::string::npos) {
     yaml.erase(yaml.find(demo_batch), demo_batch.size());
   }
   if (at != std::string::npos && !extra_run.empty()) {

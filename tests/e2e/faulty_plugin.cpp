@@ -16,16 +16,19 @@ class FaultySource : public halo::Source {
     fail_ = host.opt_int("fail_batch").value_or(0);
     fatal_ = host.opt_int("fatal_batch").value_or(0);
     if (host.opt_bool("bad_option").value_or(false)) {
-      throw halo::ConfigError("bad_option", "bad_option is set: refusing to start (fix: remove it)");
+      throw halo::ConfigError("bad_option",
+                              "bad_option is set: refusing to start (fix: remove it)");
     }
   }
   void next_batch(const halo::Sink &sink, uint32_t) override {
     ++batch_;
-    if (batch_ == fail_) throw std::runtime_error("simulated failure in batch " + std::to_string(batch_));
+    if (batch_ == fail_)
+      throw std::runtime_error("simulated failure in batch " + std::to_string(batch_));
     if (batch_ == fatal_) throw halo::Error("simulated fatal failure", HALO_FATAL);
     for (int i = 0; i < 10; ++i) {
       std::string id = "u" + std::to_string(batch_) + "-" + std::to_string(i);
-      sink.record(R"({"type":"identify","messageId":")" + id + R"(","userId":")" + id + "\"}", i + 1);
+      sink.record(R"({"type":"identify","messageId":")" + id + R"(","userId":")" + id + "\"}",
+                  i + 1);
     }
     if (batch_ >= batches_) sink.end_of_data();
   }

@@ -25,8 +25,9 @@ TEST(PluginFaults, ErrorBatchIsDeadLetteredAndTheRunContinues) {
   TempDir dir;
   CommandResult r = run_faulty(dir, "{ batches: 4, fail_batch: 2 }");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("source 'f' (faulty-source): next_batch failed: simulated failure in batch 2"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("source 'f' (faulty-source): next_batch failed: simulated failure in batch 2"),
+      std::string::npos)
       << r.err;
   EXPECT_EQ(read_lines(dir / "var/p.jsonl").size(), 30u);  // batches 1, 3, 4
   CommandResult dl = run({halo_bin(), "deadletters", dir / "p.yaml"});
@@ -37,8 +38,9 @@ TEST(PluginFaults, FatalStopsTheRunNamingTheInstance) {
   TempDir dir;
   CommandResult r = run_faulty(dir, "{ batches: 4, fatal_batch: 3 }");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("source 'f' (faulty-source): next_batch failed fatally: simulated fatal failure"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("source 'f' (faulty-source): next_batch failed fatally: simulated fatal failure"),
+      std::string::npos)
       << r.err;
 }
 

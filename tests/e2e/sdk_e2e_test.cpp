@@ -13,8 +13,8 @@ namespace {
 // extra cmake arguments.
 void build_example(const TempDir &dir, const std::string &prefix,
                    const std::vector<std::string> &extra) {
-  std::vector<std::string> configure = {"cmake", "-S", source_dir() + "/sdk/examples", "-B",
-                                        dir / "build", "-DCMAKE_PREFIX_PATH=" + prefix};
+  std::vector<std::string> configure = {"cmake", "-S",          source_dir() + "/sdk/examples",
+                                        "-B",    dir / "build", "-DCMAKE_PREFIX_PATH=" + prefix};
   configure.insert(configure.end(), extra.begin(), extra.end());
   CommandResult c = run(configure);
   ASSERT_EQ(c.exit_code, 0) << c.out << c.err;
@@ -45,10 +45,11 @@ TEST_F(SdkTest, OutOfTreePluginLoadsAndRuns) {
   CommandResult list = run({halo_bin(), "plugins", "--plugin-dir", ex / "build"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_NE(list.out.find("example-sequence"), std::string::npos) << list.out;
-  write_file(ex / "p.yaml",
-             "version: 1\nstore: { kind: sqlite, path: var/halo.db }\nplugin_dirs: [build]\n"
-             "sources:\n  - { name: seq, plugin: example-sequence, config: { count: 25 } }\n"
-             "destinations:\n  - { name: out, plugin: file-jsonl, config: { path: var/p.jsonl } }\n");
+  write_file(
+      ex / "p.yaml",
+      "version: 1\nstore: { kind: sqlite, path: var/halo.db }\nplugin_dirs: [build]\n"
+      "sources:\n  - { name: seq, plugin: example-sequence, config: { count: 25 } }\n"
+      "destinations:\n  - { name: out, plugin: file-jsonl, config: { path: var/p.jsonl } }\n");
   CommandResult r = run({halo_bin(), "run", ex / "p.yaml", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(read_lines(ex / "var/p.jsonl").size(), 25u);
@@ -56,12 +57,15 @@ TEST_F(SdkTest, OutOfTreePluginLoadsAndRuns) {
 
 TEST_F(SdkTest, OtherAbiMajorIsRefusedWithAClearMessage) {
   TempDir ex;
-  ASSERT_NO_FATAL_FAILURE(build_example(ex, prefix_ / "sdk", {"-DHALO_EXAMPLE_ABI_MAJOR=" + std::to_string(HALO_ABI_MAJOR + 1)}));
+  ASSERT_NO_FATAL_FAILURE(build_example(
+      ex, prefix_ / "sdk", {"-DHALO_EXAMPLE_ABI_MAJOR=" + std::to_string(HALO_ABI_MAJOR + 1)}));
   CommandResult list = run({halo_bin(), "plugins", "--plugin-dir", ex / "build"});
   ASSERT_EQ(list.exit_code, 0);
-  std::string refusal = abi_text(HALO_ABI_MAJOR + 1, HALO_ABI_MINOR) + " but kernel ABI " + kKernelAbi;
-  EXPECT_NE(list.out.find("libhalo-example-sequence.so: plugin 'example-sequence' refused: " + refusal),
-            std::string::npos)
+  std::string refusal =
+      abi_text(HALO_ABI_MAJOR + 1, HALO_ABI_MINOR) + " but kernel ABI " + kKernelAbi;
+  EXPECT_NE(
+      list.out.find("libhalo-example-sequence.so: plugin 'example-sequence' refused: " + refusal),
+      std::string::npos)
       << list.out;
   write_file(ex / "p.yaml",
              "version: 1\nstore: { kind: sqlite, path: var/halo.db }\nplugin_dirs: [build]\n"

@@ -223,7 +223,11 @@ namespace {
 TEST(NormalizerIdentifiers, IgnoredValuesAreSkippedAndTheNextPathTried) {
   NormalizeOptions options;
   options.identifiers = {
-      {"woo_customer_id", IdentifierRule::Kind::kText, {"properties.customer_id", "traits.customer_id"}, "IR", {"0"}},
+      {"woo_customer_id",
+       IdentifierRule::Kind::kText,
+       {"properties.customer_id", "traits.customer_id"},
+       "IR",
+       {"0"}},
       {"email", IdentifierRule::Kind::kEmail, {"traits.email"}, "IR", {"none@example.test"}}};
   Normalizer n(options);
   EventBatch batch;
@@ -235,8 +239,9 @@ TEST(NormalizerIdentifiers, IgnoredValuesAreSkippedAndTheNextPathTried) {
   EXPECT_EQ(identifier(batch, 0, "woo_customer_id"), "17");
   EXPECT_EQ(identifier(batch, 0, "email"), "x@y.test");
   // Only ignored values left: the record has no identifier at all.
-  ASSERT_FALSE(n.normalize(R"({"type":"identify","traits":{"customer_id":"0","email":"none@example.test"}})",
-                           "shop", kReceivedAt, batch, &why));
+  ASSERT_FALSE(
+      n.normalize(R"({"type":"identify","traits":{"customer_id":"0","email":"none@example.test"}})",
+                  "shop", kReceivedAt, batch, &why));
   EXPECT_EQ(why.reason, "no_identifier");
 }
 

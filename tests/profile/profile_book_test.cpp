@@ -33,10 +33,12 @@ EventBatch event(halo_event_type type, int64_t ts, uint64_t seq,
 TEST(ProfileBook, IdentifyTraitsAndContextTraitsBecomeTraits) {
   ProfileBook book;
   book.apply_event(1, event(HALO_EVENT_IDENTIFY, 10, 1, {{"traits.first_name", "Sara"}}), 0, 100);
-  book.apply_event(1, event(HALO_EVENT_TRACK, 20, 2, {{"context.traits.plan", "gold"},
-                                                      {"traits.ignored", "x"},
-                                                      {"properties.revenue", "5"}}),
-                   0, 100);
+  book.apply_event(
+      1,
+      event(
+          HALO_EVENT_TRACK, 20, 2,
+          {{"context.traits.plan", "gold"}, {"traits.ignored", "x"}, {"properties.revenue", "5"}}),
+      0, 100);
   EXPECT_EQ(book.export_traits(1), R"({"first_name":"Sara","plan":"gold"})");
   EXPECT_EQ(book.find(1)->updated_at_ms, 20);
 }
@@ -58,9 +60,13 @@ TEST(ProfileBook, StrongerSourceWinsThenLaterEventThenLaterSequence) {
 TEST(ProfileBook, MergeFoldsByTheSameRuleInEitherDirection) {
   for (bool forward : {true, false}) {
     ProfileBook book;
-    book.apply_event(1, event(HALO_EVENT_IDENTIFY, 100, 1, {{"traits.a", "old"}, {"traits.b", "1"}}), 0, 100);
+    book.apply_event(
+        1, event(HALO_EVENT_IDENTIFY, 100, 1, {{"traits.a", "old"}, {"traits.b", "1"}}), 0, 100);
     book.apply_event(2, event(HALO_EVENT_IDENTIFY, 200, 2, {{"traits.a", "new"}}), 0, 100);
-    if (forward) book.merge(2, 1); else book.merge(1, 2);
+    if (forward)
+      book.merge(2, 1);
+    else
+      book.merge(1, 2);
     uint64_t live = forward ? 1 : 2, gone = forward ? 2 : 1;
     EXPECT_EQ(book.export_traits(live), R"({"a":"new","b":"1"})");
     EXPECT_EQ(book.find(gone), nullptr);
@@ -103,10 +109,11 @@ TEST(ProfileExport, TheDocumentedFormat) {
   e.traits_json = R"({"first_name":"Sara"})";
   e.features_json = R"({"order_count":3,"revenue":120.5})";
   e.updated_at_ms = 1767348000123;
-  EXPECT_EQ(export_profile_json(e),
-            R"({"profile_id":"42","identifiers":{"email":["a@x.ir","b@x.ir"],"phone":["+989121234567"]},)"
-            R"("traits":{"first_name":"Sara"},"features":{"order_count":3,"revenue":120.5},)"
-            R"("segments":[],"updated_at":"2026-01-02T10:00:00.123Z"})");
+  EXPECT_EQ(
+      export_profile_json(e),
+      R"({"profile_id":"42","identifiers":{"email":["a@x.ir","b@x.ir"],"phone":["+989121234567"]},)"
+      R"("traits":{"first_name":"Sara"},"features":{"order_count":3,"revenue":120.5},)"
+      R"("segments":[],"updated_at":"2026-01-02T10:00:00.123Z"})");
   EXPECT_EQ(format_timestamp_ms(-1), "1969-12-31T23:59:59.999Z");
 }
 

@@ -79,9 +79,9 @@ typedef enum halo_plugin_kind {
 } halo_plugin_kind;
 
 /* Capability flags (halo_plugin_descriptor.capabilities). */
-#define HALO_CAP_THREAD_SAFE (1u << 0)   /* instance may be called concurrently */
-#define HALO_CAP_CHECKPOINT (1u << 1)    /* source keeps a resumable cursor */
-#define HALO_CAP_ERASURE (1u << 2)       /* supports privacy erasure */
+#define HALO_CAP_THREAD_SAFE (1u << 0) /* instance may be called concurrently */
+#define HALO_CAP_CHECKPOINT (1u << 1)  /* source keeps a resumable cursor */
+#define HALO_CAP_ERASURE (1u << 2)     /* supports privacy erasure */
 #define HALO_CAP_SCHEMA_DISCOVERY (1u << 3)
 
 typedef enum halo_log_level {
@@ -105,9 +105,9 @@ typedef enum halo_reason {
 /* Opaque handles (all owned by the host)                                    */
 /* ------------------------------------------------------------------------ */
 
-typedef struct halo_context halo_context;     /* one per plugin instance */
-typedef struct halo_sink halo_sink;           /* source output for one batch */
-typedef struct halo_batch halo_batch;         /* read-only normalized events */
+typedef struct halo_context halo_context;       /* one per plugin instance */
+typedef struct halo_sink halo_sink;             /* source output for one batch */
+typedef struct halo_batch halo_batch;           /* read-only normalized events */
 typedef struct halo_resolution halo_resolution; /* resolver output */
 typedef struct halo_state_writer halo_state_writer;
 typedef struct halo_feature_writer halo_feature_writer;
@@ -169,8 +169,8 @@ typedef enum halo_option_type {
  * and redacts values of secret options in every log and error. */
 typedef struct halo_option_decl {
   uint32_t struct_size;
-  uint32_t type;           /* halo_option_type */
-  const char *name;        /* top-level key under `config:` */
+  uint32_t type;             /* halo_option_type */
+  const char *name;          /* top-level key under `config:` */
   const char *default_value; /* text form, or NULL for none */
   int32_t required;
   int32_t secret;
@@ -220,7 +220,7 @@ typedef struct halo_host_api {
    * Copied by the host. */
   void (*set_error)(halo_context *ctx, const char *message);
   void (*metric_add)(halo_context *ctx, const char *name, double delta);
-  int64_t (*now_ms)(halo_context *ctx); /* wall clock, UTC milliseconds */
+  int64_t (*now_ms)(halo_context *ctx);    /* wall clock, UTC milliseconds */
   int32_t (*cancelled)(halo_context *ctx); /* 1 when the run is stopping */
 
   /* --- options (during create() only) ---
@@ -249,8 +249,8 @@ typedef struct halo_host_api {
   void (*sink_add_record)(halo_sink *sink, const char *data, size_t len, uint64_t position);
   /* Reports a record the source could not turn into JSON; it goes to the
    * dead-letter store (stage "parse") with the original bytes. */
-  void (*sink_add_error)(halo_sink *sink, int32_t reason, const char *message,
-                         const char *data, size_t len, uint64_t position);
+  void (*sink_add_error)(halo_sink *sink, int32_t reason, const char *message, const char *data,
+                         size_t len, uint64_t position);
   /* Names where the following records come from (a file path, a URL path);
    * copied. */
   void (*sink_set_origin)(halo_sink *sink, const char *origin);
@@ -288,8 +288,8 @@ typedef struct halo_host_api {
    * once; an event left unassigned is dead-lettered (stage "resolve"). */
   void (*resolve_assign)(halo_resolution *out, size_t i, uint64_t profile_id);
   /* Identifier (type, value) now belongs to profile_id. */
-  void (*resolve_link)(halo_resolution *out, const char *type, size_t type_len,
-                       const char *value, size_t value_len, uint64_t profile_id);
+  void (*resolve_link)(halo_resolution *out, const char *type, size_t type_len, const char *value,
+                       size_t value_len, uint64_t profile_id);
   /* Profile `from` merged into `into`; `from` no longer exists. */
   void (*resolve_merge)(halo_resolution *out, uint64_t from, uint64_t into, size_t event_index);
   /* A link the rules refused (e.g. per-profile limit); recorded for review. */
@@ -300,8 +300,7 @@ typedef struct halo_host_api {
   /* --- feature builder output --- */
   void (*state_write)(halo_state_writer *w, uint64_t profile_id, const void *data, size_t len);
   void (*feature_number)(halo_feature_writer *w, const char *name, const halo_value *number);
-  void (*feature_string)(halo_feature_writer *w, const char *name, const char *value,
-                         size_t len);
+  void (*feature_string)(halo_feature_writer *w, const char *name, const char *value, size_t len);
   void (*feature_bool)(halo_feature_writer *w, const char *name, int32_t value);
   void (*feature_null)(halo_feature_writer *w, const char *name);
 
@@ -309,8 +308,7 @@ typedef struct halo_host_api {
   size_t (*profiles_size)(const halo_profile_batch *batch);
   /* One profile in the export format of DESIGN §5 (a JSON object, no
    * trailing newline). */
-  void (*profile_json)(const halo_profile_batch *batch, size_t i, const char **out,
-                       size_t *len);
+  void (*profile_json)(const halo_profile_batch *batch, size_t i, const char **out, size_t *len);
   uint64_t (*profile_id)(const halo_profile_batch *batch, size_t i);
 
   /* --- HTTP client (since ABI 1.1; check HALO_HOST_HAS(host, http_request)) ---
@@ -337,7 +335,7 @@ typedef struct halo_host_api {
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */
-#define HALO_HOST_HAS(host, fn)                                                              \
+#define HALO_HOST_HAS(host, fn)                                                                 \
   ((host) != NULL && (host)->struct_size >= offsetof(halo_host_api, fn) + sizeof((host)->fn) && \
    (host)->fn != NULL)
 
@@ -351,12 +349,12 @@ typedef struct halo_host_api {
  *   start(inst): open files, connections. May be NULL.
  *   stop(inst): flush and close; called once after the last batch. May be NULL.
  *   destroy(inst): free everything; called exactly once, even after errors. */
-#define HALO_LIFECYCLE_FIELDS                                                              \
-  uint32_t struct_size;                                                                    \
+#define HALO_LIFECYCLE_FIELDS                                                               \
+  uint32_t struct_size;                                                                     \
   halo_status (*create)(const halo_host_api *host, halo_context *ctx, halo_instance **out); \
-  halo_status (*start)(halo_instance *inst);                                               \
-  halo_status (*stop)(halo_instance *inst);                                                \
-  void (*destroy)(halo_instance *inst)
+  halo_status (*start)(halo_instance * inst);                                               \
+  halo_status (*stop)(halo_instance * inst);                                                \
+  void (*destroy)(halo_instance * inst)
 
 typedef struct halo_source_vtable {
   HALO_LIFECYCLE_FIELDS;
@@ -403,8 +401,7 @@ typedef struct halo_feature_vtable {
   /* Feeds back state previously written with state_write. */
   halo_status (*restore)(halo_instance *inst, const halo_state_row *rows, size_t n);
   /* profile_ids[i] is the profile of event i (never 0). */
-  halo_status (*update)(halo_instance *inst, const halo_batch *batch,
-                        const uint64_t *profile_ids);
+  halo_status (*update)(halo_instance *inst, const halo_batch *batch, const uint64_t *profile_ids);
   /* Folds the state of `from` into `into` and forgets `from`. */
   halo_status (*merge)(halo_instance *inst, uint64_t from, uint64_t into);
   /* Writes the state of every profile changed since the last call, then
@@ -431,7 +428,8 @@ typedef struct halo_magic_block {
   uint16_t byte_order;   /* HALO_BYTE_ORDER_MARK */
 } halo_magic_block;
 
-#define HALO_MAGIC_INIT {HALO_MAGIC, (uint16_t)sizeof(void *), (uint16_t)HALO_BYTE_ORDER_MARK}
+#define HALO_MAGIC_INIT \
+  { HALO_MAGIC, (uint16_t)sizeof(void *), (uint16_t)HALO_BYTE_ORDER_MARK }
 
 typedef struct halo_plugin_descriptor {
   /* These four fields never move. */

@@ -63,10 +63,10 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  int timeout_ms = 0;    // 0 = host default (30 s)
-  int max_attempts = 0;  // 0 = host default (5); 1 = no retry
-  bool insecure = false; // skip TLS verification: explicit opt-in only
-  std::string ca_file;   // extra trusted CA bundle (PEM)
+  int timeout_ms = 0;     // 0 = host default (30 s)
+  int max_attempts = 0;   // 0 = host default (5); 1 = no retry
+  bool insecure = false;  // skip TLS verification: explicit opt-in only
+  std::string ca_file;    // extra trusted CA bundle (PEM)
 };
 
 // A host-owned HTTP response; released when this object dies.
@@ -185,7 +185,8 @@ class Host {
     if (out == nullptr) throw Error("malformed HTTP request for " + req.method, HALO_ERROR);
     HttpResponse response(api_, out);
     if (st != HALO_OK || response.status() == 0) {
-      throw Error(std::string(response.body()), st == HALO_OK ? HALO_RETRY : static_cast<halo_status>(st));
+      throw Error(std::string(response.body()),
+                  st == HALO_OK ? HALO_RETRY : static_cast<halo_status>(st));
     }
     return response;
   }
@@ -243,7 +244,9 @@ class Batch {
   const halo_batch *b_;
 };
 
-inline std::string_view value_text(const halo_value &v) { return std::string_view(v.str, v.len); }
+inline std::string_view value_text(const halo_value &v) {
+  return std::string_view(v.str, v.len);
+}
 
 // Source output for one next_batch() call.
 class Sink {
@@ -277,8 +280,8 @@ class Resolution {
   }
   void conflict(size_t event, std::string_view type, std::string_view value, uint64_t profile,
                 const std::string &reason) const {
-    api_->resolve_conflict(r_, event, type.data(), type.size(), value.data(), value.size(),
-                           profile, reason.c_str());
+    api_->resolve_conflict(r_, event, type.data(), type.size(), value.data(), value.size(), profile,
+                           reason.c_str());
   }
 
  private:
@@ -483,10 +486,10 @@ void destroy(halo_instance *inst) {
 }
 
 template <class T>
-halo_plugin_descriptor make_descriptor(halo_plugin_kind kind, const char *name,
-                                       const char *version, const char *description,
-                                       const halo_option_decl *options, uint32_t option_count,
-                                       uint32_t capabilities, const void *vtable) {
+halo_plugin_descriptor make_descriptor(halo_plugin_kind kind, const char *name, const char *version,
+                                       const char *description, const halo_option_decl *options,
+                                       uint32_t option_count, uint32_t capabilities,
+                                       const void *vtable) {
   halo_plugin_descriptor d{};
   d.struct_size = sizeof(halo_plugin_descriptor);
   d.abi_major = HALO_ABI_MAJOR;
@@ -505,14 +508,15 @@ halo_plugin_descriptor make_descriptor(halo_plugin_kind kind, const char *name,
 
 }  // namespace detail
 
-#define HALO_SDK_LIFECYCLE(T, VT)                                                 \
-  sizeof(VT), &::halo::detail::create<T>, &::halo::detail::start<T>,             \
-      &::halo::detail::stop<T>, &::halo::detail::destroy<T>
+#define HALO_SDK_LIFECYCLE(T, VT)                                                              \
+  sizeof(VT), &::halo::detail::create<T>, &::halo::detail::start<T>, &::halo::detail::stop<T>, \
+      &::halo::detail::destroy<T>
 
 template <class T>
 const halo_plugin_descriptor *describe_source(const char *name, const char *version,
-    const char *description, const halo_option_decl *options, uint32_t option_count,
-    uint32_t capabilities) {
+                                              const char *description,
+                                              const halo_option_decl *options,
+                                              uint32_t option_count, uint32_t capabilities) {
   using namespace detail;
   static const halo_source_vtable vt{
       HALO_SDK_LIFECYCLE(T, halo_source_vtable),
@@ -543,16 +547,18 @@ const halo_plugin_descriptor *describe_source(const char *name, const char *vers
 
 template <class T, size_t N>
 const halo_plugin_descriptor *describe_source(const char *name, const char *version,
-    const char *description, const halo_option_decl (&options)[N],
-    uint32_t capabilities = HALO_CAP_CHECKPOINT) {
-  return describe_source<T>(name, version, description, options,
-      static_cast<uint32_t>(N), capabilities);
+                                              const char *description,
+                                              const halo_option_decl (&options)[N],
+                                              uint32_t capabilities = HALO_CAP_CHECKPOINT) {
+  return describe_source<T>(name, version, description, options, static_cast<uint32_t>(N),
+                            capabilities);
 }
 
 template <class T>
 const halo_plugin_descriptor *describe_resolver(const char *name, const char *version,
-    const char *description, const halo_option_decl *options, uint32_t option_count,
-    uint32_t capabilities) {
+                                                const char *description,
+                                                const halo_option_decl *options,
+                                                uint32_t option_count, uint32_t capabilities) {
   using namespace detail;
   static const halo_resolver_vtable vt{
       HALO_SDK_LIFECYCLE(T, halo_resolver_vtable),
@@ -572,16 +578,18 @@ const halo_plugin_descriptor *describe_resolver(const char *name, const char *ve
 
 template <class T, size_t N>
 const halo_plugin_descriptor *describe_resolver(const char *name, const char *version,
-    const char *description, const halo_option_decl (&options)[N],
-    uint32_t capabilities = 0) {
-  return describe_resolver<T>(name, version, description, options,
-      static_cast<uint32_t>(N), capabilities);
+                                                const char *description,
+                                                const halo_option_decl (&options)[N],
+                                                uint32_t capabilities = 0) {
+  return describe_resolver<T>(name, version, description, options, static_cast<uint32_t>(N),
+                              capabilities);
 }
 
 template <class T>
 const halo_plugin_descriptor *describe_feature(const char *name, const char *version,
-    const char *description, const halo_option_decl *options, uint32_t option_count,
-    uint32_t capabilities) {
+                                               const char *description,
+                                               const halo_option_decl *options,
+                                               uint32_t option_count, uint32_t capabilities) {
   using namespace detail;
   static const halo_feature_vtable vt{
       HALO_SDK_LIFECYCLE(T, halo_feature_vtable),
@@ -613,19 +621,22 @@ const halo_plugin_descriptor *describe_feature(const char *name, const char *ver
 
 template <class T, size_t N>
 const halo_plugin_descriptor *describe_feature(const char *name, const char *version,
-    const char *description, const halo_option_decl (&options)[N],
-    uint32_t capabilities = 0) {
-  return describe_feature<T>(name, version, description, options,
-      static_cast<uint32_t>(N), capabilities);
+                                               const char *description,
+                                               const halo_option_decl (&options)[N],
+                                               uint32_t capabilities = 0) {
+  return describe_feature<T>(name, version, description, options, static_cast<uint32_t>(N),
+                             capabilities);
 }
 
 template <class T>
 const halo_plugin_descriptor *describe_destination(const char *name, const char *version,
-    const char *description, const halo_option_decl *options, uint32_t option_count,
-    uint32_t capabilities) {
+                                                   const char *description,
+                                                   const halo_option_decl *options,
+                                                   uint32_t option_count, uint32_t capabilities) {
   using namespace detail;
   static const halo_destination_vtable vt{
-      HALO_SDK_LIFECYCLE(T, halo_destination_vtable), [](halo_instance *i, const halo_profile_batch *b) {
+      HALO_SDK_LIFECYCLE(T, halo_destination_vtable),
+      [](halo_instance *i, const halo_profile_batch *b) {
         auto *s = self<T>(i);
         return guarded(s->host, [&] { s->object->write_profiles(ProfileBatch(s->host.api(), b)); });
       }};
@@ -636,10 +647,11 @@ const halo_plugin_descriptor *describe_destination(const char *name, const char 
 
 template <class T, size_t N>
 const halo_plugin_descriptor *describe_destination(const char *name, const char *version,
-    const char *description, const halo_option_decl (&options)[N],
-    uint32_t capabilities = 0) {
-  return describe_destination<T>(name, version, description, options,
-      static_cast<uint32_t>(N), capabilities);
+                                                   const char *description,
+                                                   const halo_option_decl (&options)[N],
+                                                   uint32_t capabilities = 0) {
+  return describe_destination<T>(name, version, description, options, static_cast<uint32_t>(N),
+                                 capabilities);
 }
 
 // The pointer + count forms above take every argument, so a call with an
@@ -647,22 +659,26 @@ const halo_plugin_descriptor *describe_destination(const char *name, const char 
 
 // Convenience for option tables.
 constexpr halo_option_decl option(halo_option_type type, const char *name,
-                                  const char *default_value, bool required,
-                                  const char *description, bool secret = false) {
-  return halo_option_decl{sizeof(halo_option_decl), static_cast<uint32_t>(type), name,
-                          default_value, required ? 1 : 0, secret ? 1 : 0, description};
+                                  const char *default_value, bool required, const char *description,
+                                  bool secret = false) {
+  return halo_option_decl{sizeof(halo_option_decl),
+                          static_cast<uint32_t>(type),
+                          name,
+                          default_value,
+                          required ? 1 : 0,
+                          secret ? 1 : 0,
+                          description};
 }
 
 }  // namespace halo
 
 // Exports the library's one entry symbol listing its plugins, e.g.
 //   HALO_PLUGIN_LIBRARY(halo::describe_source<A>(...), halo::describe_feature<B>(...))
-#define HALO_PLUGIN_LIBRARY(...)                                                        \
-  extern "C" HALO_EXPORT const halo_plugin_descriptor *const *halo_plugin_entry(        \
-      uint32_t *count) {                                                                \
-    static const halo_plugin_descriptor *const list[] = {__VA_ARGS__};                  \
-    *count = static_cast<uint32_t>(sizeof(list) / sizeof(list[0]));                     \
-    return list;                                                                        \
+#define HALO_PLUGIN_LIBRARY(...)                                                                   \
+  extern "C" HALO_EXPORT const halo_plugin_descriptor *const *halo_plugin_entry(uint32_t *count) { \
+    static const halo_plugin_descriptor *const list[] = {__VA_ARGS__};                             \
+    *count = static_cast<uint32_t>(sizeof(list) / sizeof(list[0]));                                \
+    return list;                                                                                   \
   }
 
 #endif  // HALO_SDK_HPP
