@@ -2,7 +2,7 @@
 // contact_sync.h for the invariants).
 #include "contact_sync.h"
 
-#include "wire_text.h"
+#include "common/wire_text.h"
 
 #include <algorithm>
 #include <stdexcept>

@@ -2,7 +2,7 @@
 #include "hubspot_api.h"
 
 #include "common/json_text.h"
-#include "wire_text.h"
+#include "common/wire_text.h"
 
 #include <simdjson.h>
 

@@ -1,7 +1,7 @@
 // hubspot_page.cpp -- contact page decoding (see hubspot_page.h).
 #include "hubspot_page.h"
 
-#include "wire_text.h"
+#include "common/wire_text.h"
 
 #include <simdjson.h>
 

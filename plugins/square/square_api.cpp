@@ -1,7 +1,7 @@
 // square_api.cpp -- Square requests and response checks (see square_api.h).
 #include "square_api.h"
 
-#include "wire_text.h"
+#include "common/wire_text.h"
 
 #include "common/json_text.h"
 

@@ -2,7 +2,7 @@
 // Persian headers, quoted multi-line rows, header: false, every dead-letter
 // case, mapping with deterministic ids, and cursor resume mid-file.
 #include "csv_reader.h"
-#include "recording_sink.h"
+#include "common/testing/recording_sink.h"
 
 #include "common/file_set.h"
 

@@ -2,7 +2,7 @@
 // files: pass-through, JSON arrays, mapping with deterministic ids, errors
 // (malformed, too large, unreadable), batching, and cursor resume.
 #include "jsonl_reader.h"
-#include "recording_sink.h"
+#include "common/testing/recording_sink.h"
 
 #include "common/file_set.h"
 

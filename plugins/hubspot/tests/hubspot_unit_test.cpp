@@ -5,7 +5,7 @@
 #include "hubspot_cursor.h"
 #include "hubspot_mapping.h"
 #include "hubspot_page.h"
-#include "wire_text.h"
+#include "common/wire_text.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

@@ -3,7 +3,7 @@
 // refunds, row-hash message ids, and rows rejected with a clear message.
 #include "pos_csv_reader.h"
 #include "pos_test_support.h"
-#include "recording_sink.h"
+#include "common/testing/recording_sink.h"
 
 #include <gtest/gtest.h>
 

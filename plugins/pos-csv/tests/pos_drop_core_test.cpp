@@ -5,7 +5,7 @@
 #include "pos_drop_core.h"
 #include "pos_csv_reader.h"
 #include "pos_test_support.h"
-#include "recording_sink.h"
+#include "common/testing/recording_sink.h"
 
 #include <gtest/gtest.h>
 

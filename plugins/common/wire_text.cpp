@@ -1,10 +1,10 @@
 // wire_text.cpp -- URL encoding and RFC 3339 conversion (see wire_text.h).
-#include "wire_text.h"
+#include "common/wire_text.h"
 
 #include <cstdio>
 #include <ctime>
 
-namespace halo::plugins::square {
+namespace halo::plugins {
 
 std::string url_encode(std::string_view s) {
   static const char kHex[] = "0123456789ABCDEF";
@@ -116,4 +116,4 @@ std::string format_rfc3339_ms(int64_t ms) {
   return buf;
 }
 
-}  // namespace halo::plugins::square
+}  // namespace halo::plugins

@@ -6,7 +6,6 @@
 // and nothing else (no local times: an API timestamp without a zone is a
 // bug we want to see); format_rfc3339_ms always writes UTC with
 // milliseconds, so format(parse(x)) round-trips to the millisecond.
-// (The square plugin has the same helpers; they belong in plugins/common.)
 #pragma once
 
 #include <cstdint>
@@ -14,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-namespace halo::plugins::hubspot {
+namespace halo::plugins {
 
 std::string url_encode(std::string_view s);
 
@@ -22,4 +21,4 @@ std::optional<int64_t> parse_rfc3339_ms(std::string_view text);
 
 std::string format_rfc3339_ms(int64_t ms);
 
-}  // namespace halo::plugins::hubspot
+}  // namespace halo::plugins
