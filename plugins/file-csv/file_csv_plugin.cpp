@@ -2,10 +2,8 @@
 // options, lists the files and wires CsvFileReader into FileSourceCore.
 #include "csv_reader.h"
 
-#include "common/file_set.h"
-#include "common/file_source_core.h"
+#include "common/file_source_plugin.h"
 #include "common/mapping_config.h"
-#include "common/sdk_record_sink.h"
 
 #include <halo/sdk.hpp>
 
@@ -26,21 +24,15 @@ std::string read_delimiter(const halo::Host &host) {
   return d;
 }
 
-class CsvSource : public halo::Source {
+class CsvSource : public FileSourcePlugin {
  public:
-  explicit CsvSource(halo::Host host) : halo::Source(host) {
-    auto path = host.opt_string("path");
-    if (!path || path->empty()) {
-      throw halo::ConfigError("path", "is required: a .csv file, a directory or a glob");
-    }
-    path_ = std::string(*path);
+  explicit CsvSource(halo::Host host)
+      : FileSourcePlugin(host, "file-csv",
+                         required_path_option(host, "a .csv file, a directory or a glob"),
+                         {".csv"}) {
     options_.delimiter = read_delimiter(host);
     options_.header = host.opt_bool("header").value_or(true);
-    int64_t max_bytes = host.opt_int("max_record_bytes").value_or(1 << 20);
-    if (max_bytes < 1024 || max_bytes > (int64_t{1} << 30)) {
-      throw halo::ConfigError("max_record_bytes", "must be between 1024 and 1073741824");
-    }
-    options_.max_record_bytes = static_cast<size_t>(max_bytes);
+    options_.max_record_bytes = max_record_bytes_option(host);
     mapping_ = read_mapping(host, "mapping");
     if (!mapping_) {
       throw halo::ConfigError("mapping",
@@ -51,34 +43,14 @@ class CsvSource : public halo::Source {
     options_.warn = [this](const std::string &m) { this->host().warn(m); };
   }
 
-  void restore_cursor(std::string_view cursor) override { saved_cursor_ = cursor; }
-
-  void start() override {
-    auto files = list_input_files(path_, host().base_dir(), {".csv"});
-    if (files.empty()) host().warn("file-csv: no files match path '" + path_ + "'");
-    core_ = std::make_unique<FileSourceCore>(std::move(files),
-                                             std::make_unique<CsvFileReader>(options_));
-    std::string error;
-    if (!saved_cursor_.empty() && !core_->restore(saved_cursor_, error)) {
-      throw halo::Error("file-csv: " + error + "; reset this source's checkpoint to re-read",
-                        HALO_FATAL);
-    }
+ protected:
+  std::unique_ptr<RecordFileReader> make_reader() override {
+    return std::make_unique<CsvFileReader>(options_);
   }
-
-  void next_batch(const halo::Sink &sink, uint32_t max_records) override {
-    if (!core_) start();
-    SdkRecordSink out(sink);
-    core_->next_batch(out, max_records);
-  }
-
-  std::string_view cursor() override { return core_ ? core_->cursor() : saved_cursor_; }
 
  private:
-  std::string path_;
   CsvReaderOptions options_;
   std::optional<RecordMapping> mapping_;
-  std::string saved_cursor_;
-  std::unique_ptr<FileSourceCore> core_;
 };
 
 }  // namespace

@@ -6,10 +6,8 @@
 #include "atomic_file_writer.h"
 #include "jsonl_reader.h"
 
-#include "common/file_set.h"
-#include "common/file_source_core.h"
+#include "common/file_source_plugin.h"
 #include "common/mapping_config.h"
-#include "common/sdk_record_sink.h"
 
 #include <halo/sdk.hpp>
 
@@ -20,68 +18,35 @@
 namespace halo::plugins {
 namespace {
 
-std::string required_path(const halo::Host &host) {
-  auto path = host.opt_string("path");
-  if (!path || path->empty()) {
-    throw halo::ConfigError("path", "is required: a file, a directory or a glob pattern");
-  }
-  return std::string(*path);
-}
-
-size_t max_record_bytes(const halo::Host &host) {
-  int64_t v = host.opt_int("max_record_bytes").value_or(1 << 20);
-  if (v < 1024 || v > (int64_t{1} << 30)) {
-    throw halo::ConfigError("max_record_bytes", "must be between 1024 and 1073741824");
-  }
-  return static_cast<size_t>(v);
-}
-
-class JsonlSource : public halo::Source {
+class JsonlSource : public FileSourcePlugin {
  public:
-  explicit JsonlSource(halo::Host host) : halo::Source(host), path_(required_path(host)) {
+  explicit JsonlSource(halo::Host host)
+      : FileSourcePlugin(host, "file-jsonl",
+                         required_path_option(host, "a file, a directory or a glob pattern"),
+                         {".jsonl", ".json", ".ndjson"}) {
     std::string format = host.opt_string_or("format", "auto");
     auto parsed = parse_json_format(format);
     if (!parsed) throw halo::ConfigError("format", "must be auto, jsonl or json-array");
     options_.format = *parsed;
-    options_.max_record_bytes = max_record_bytes(host);
+    options_.max_record_bytes = max_record_bytes_option(host);
     mapping_ = read_mapping(host, "mapping");
     if (mapping_) options_.mapping = &*mapping_;
   }
 
-  void restore_cursor(std::string_view cursor) override { saved_cursor_ = cursor; }
-
-  void start() override {
-    auto files = list_input_files(path_, host().base_dir(), {".jsonl", ".json", ".ndjson"});
-    if (files.empty()) host().warn("file-jsonl: no files match path '" + path_ + "'");
-    core_ = std::make_unique<FileSourceCore>(std::move(files),
-                                             std::make_unique<JsonlFileReader>(options_));
-    std::string error;
-    if (!saved_cursor_.empty() && !core_->restore(saved_cursor_, error)) {
-      throw halo::Error("file-jsonl: " + error + "; reset this source's checkpoint to re-read",
-                        HALO_FATAL);
-    }
+ protected:
+  std::unique_ptr<RecordFileReader> make_reader() override {
+    return std::make_unique<JsonlFileReader>(options_);
   }
-
-  void next_batch(const halo::Sink &sink, uint32_t max_records) override {
-    if (!core_) start();
-    SdkRecordSink out(sink);
-    core_->next_batch(out, max_records);
-  }
-
-  std::string_view cursor() override { return core_ ? core_->cursor() : saved_cursor_; }
 
  private:
-  std::string path_;
   JsonlReaderOptions options_;
   std::optional<RecordMapping> mapping_;
-  std::string saved_cursor_;
-  std::unique_ptr<FileSourceCore> core_;
 };
 
 class JsonlDestination : public halo::Destination {
  public:
   explicit JsonlDestination(halo::Host host) : halo::Destination(host) {
-    std::filesystem::path path(required_path(host));
+    std::filesystem::path path(required_path_option(host, "the JSON Lines file to write"));
     if (path.is_relative()) path = std::filesystem::path(host.base_dir()) / path;
     path_ = path.lexically_normal().string();
   }
