@@ -5,7 +5,6 @@
 // Features are emitted for every live profile (not only changed ones)
 // because windowed aggregates change with the reference time alone.
 #include <chrono>
-#include <unordered_map>
 
 #include "common/log.h"
 #include "pipeline/pipeline.h"
@@ -28,16 +27,9 @@ double now_seconds() {
 
 Status Pipeline::finalize(RunSummary *summary) {
   int64_t as_of = config_.as_of_ms ? *config_.as_of_ms : wall_ms();
-  std::unordered_map<uint64_t, std::vector<std::pair<std::string, std::string>>> identifiers;
-  // The identifier table is read back from the store: every queued write
-  // must have landed first.
-  Status s = writer_ ? writer_->drain() : Status::Ok();
-  if (!s.ok()) return s;
-  s = store_->scan_identifiers([&](std::string_view type, std::string_view value, uint64_t p) {
-    identifiers[p].emplace_back(type, value);
-  });
-  if (!s.ok()) return s;
-  s = begin_if_needed();
+  // Profiles are exported from memory while the writer thread may still be
+  // storing the last batches; only the final commit waits for it.
+  Status s = begin_if_needed();
   if (!s.ok()) return s;
   for (auto &d : destinations_) {
     s = d->start();
@@ -66,8 +58,7 @@ Status Pipeline::finalize(RunSummary *summary) {
     e.features_json = "{" + members + "}";
     feature_rows->emplace_back(id, e.features_json);
     if (destinations_.empty()) continue;
-    auto it = identifiers.find(id);
-    if (it != identifiers.end()) e.identifiers = std::move(it->second);
+    if (const IdentifierList *ids = identifiers_.find(id)) e.identifiers = *ids;
     e.traits_json = profiles_.export_traits(id);
     const ProfileData *p = profiles_.find(id);
     e.updated_at_ms = p ? p->updated_at_ms : 0;

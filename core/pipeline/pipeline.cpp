@@ -163,6 +163,7 @@ Status Pipeline::restore_state() {
     links.push_back({nullptr, 0, nullptr, 0, p});
     strings.emplace_back(type);
     strings.emplace_back(value);
+    identifiers_.get_or_create(p).emplace_back(type, value);
   });
   if (!s.ok()) return s;
   for (size_t i = 0; i < links.size(); ++i) {

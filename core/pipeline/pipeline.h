@@ -91,6 +91,11 @@ class Pipeline {
   std::unique_ptr<ParseStage> parse_;
 
   ProfileBook profiles_;
+  // Identifiers of every live profile, kept in memory (restored from the
+  // store, then updated from resolver links and merges) so the end of a run
+  // can export profiles while the writer thread is still storing.
+  using IdentifierList = std::vector<std::pair<std::string, std::string>>;
+  ProfileMap<IdentifierList> identifiers_;
   MessageKeySet seen_;
   uint64_t next_profile_id_ = 1;
   uint64_t last_sequence_ = 0;

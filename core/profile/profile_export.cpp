@@ -23,6 +23,7 @@ std::string format_timestamp_ms(int64_t ms) {
 std::string export_profile_json(const ProfileExport &p) {
   auto ids = p.identifiers;
   std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());  // a re-linked identifier
   std::string out;
   out.reserve(256 + p.traits_json.size() + p.features_json.size());
   JsonWriter w(out);
