@@ -229,17 +229,19 @@ Status Pipeline::run(RunSummary *summary) {
   }
   {
     StageTimer t(summary->stages.commit);
-    s = commit();
-    if (s.ok()) s = writer_->drain();
+    s = commit();  // not waited for: finalize overlaps the writer
   }
   if (!s.ok()) return s;
-  deliver_commits();
   for (auto &inst : sources_) {
     Status st = inst->stop();
     if (!st.ok()) log_warn(inst->label(), st.message());
   }
-  StageTimer t(summary->stages.finalize);
-  return finalize(summary);
+  {
+    StageTimer t(summary->stages.finalize);
+    s = finalize(summary);  // ends with a commit the writer has completed
+  }
+  if (s.ok()) deliver_commits();
+  return s;
 }
 
 Status Pipeline::rebuild(RunSummary *summary) {
