@@ -25,7 +25,9 @@ uint64_t hash_prefix(const std::string &path, uint64_t max_len, uint64_t &got_le
   return XXH3_64bits(buf, got);
 }
 
-void append_escaped(std::string &out, std::string_view path) {
+}  // namespace
+
+void append_escaped_path(std::string &out, std::string_view path) {
   static const char kHex[] = "0123456789ABCDEF";
   for (char c : path) {
     if (c == '%' || c == '|' || c == '\n' || c == '\r') {
@@ -38,7 +40,7 @@ void append_escaped(std::string &out, std::string_view path) {
   }
 }
 
-bool unescape(std::string_view in, std::string &out) {
+bool unescape_path(std::string_view in, std::string &out) {
   out.clear();
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] != '%') {
@@ -55,6 +57,8 @@ bool unescape(std::string_view in, std::string &out) {
   return true;
 }
 
+namespace {
+
 bool parse_u64(std::string_view s, uint64_t &out, int base = 10) {
   auto r = std::from_chars(s.data(), s.data() + s.size(), out, base);
   return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
@@ -70,7 +74,7 @@ bool decode_line(std::string_view line, FilePosition &pos) {
   }
   return parse_u64(parts[0], pos.offset) && parse_u64(parts[1], pos.next_position) &&
          parse_u64(parts[2], pos.fingerprint.length) &&
-         parse_u64(parts[3], pos.fingerprint.hash, 16) && unescape(line, pos.path) &&
+         parse_u64(parts[3], pos.fingerprint.hash, 16) && unescape_path(line, pos.path) &&
          !pos.path.empty() && pos.fingerprint.length <= kFingerprintBytes;
 }
 }  // namespace
@@ -100,7 +104,7 @@ std::string encode_cursor(const std::vector<FilePosition> &files) {
     auto r = std::to_chars(hex, hex + sizeof(hex), f.fingerprint.hash, 16);
     out.append(hex, r.ptr);
     out.push_back('|');
-    append_escaped(out, f.path);
+    append_escaped_path(out, f.path);
     out.push_back('\n');
   }
   return out;

@@ -47,4 +47,9 @@ std::string encode_cursor(const std::vector<FilePosition> &files);
 // Returns false with `error` when `text` is not a cursor of this format.
 bool decode_cursor(std::string_view text, std::vector<FilePosition> &files, std::string &error);
 
+// Cursor lines separate fields with '|': paths are stored with '%', '|',
+// CR and LF percent-escaped, so any file name round-trips.
+void append_escaped_path(std::string &out, std::string_view path);
+bool unescape_path(std::string_view in, std::string &out);  // false when malformed
+
 }  // namespace halo::plugins

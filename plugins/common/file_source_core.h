@@ -37,6 +37,27 @@ class RecordSink {
   virtual void end_of_data() = 0;
 };
 
+// Counts what reaches an inner sink, so a batch can stop at max_records.
+class CountingSink : public RecordSink {
+ public:
+  explicit CountingSink(RecordSink &inner) : inner_(inner) {}
+  void origin(const std::string &path) override { inner_.origin(path); }
+  void record(std::string_view json, uint64_t position) override {
+    ++count;
+    inner_.record(json, position);
+  }
+  void error(halo_reason reason, const std::string &message, std::string_view raw,
+             uint64_t position) override {
+    ++count;
+    inner_.error(reason, message, raw, position);
+  }
+  void end_of_data() override { inner_.end_of_data(); }
+  uint32_t count = 0;
+
+ private:
+  RecordSink &inner_;
+};
+
 // Reads the records of one file at a time.
 class RecordFileReader {
  public:

@@ -1,6 +1,8 @@
 // pos_cursor.cpp -- the bounded processed-file set and the cursor codec.
 #include "pos_cursor.h"
 
+#include "common/file_cursor.h"
+
 #include <charconv>
 #include <vector>
 
@@ -12,34 +14,8 @@ constexpr std::string_view kMagic = "halo-pos-csv-cursor v1\n";
 
 std::string escape_path(std::string_view path) {
   std::string out;
-  for (char c : path) {
-    if (c == '%' || c == '|' || c == '\n' || c == '\r') {
-      static const char kHex[] = "0123456789ABCDEF";
-      out.push_back('%');
-      out.push_back(kHex[static_cast<uint8_t>(c) >> 4]);
-      out.push_back(kHex[static_cast<uint8_t>(c) & 0xF]);
-    } else {
-      out.push_back(c);
-    }
-  }
+  append_escaped_path(out, path);
   return out;
-}
-
-bool unescape_path(std::string_view in, std::string &out) {
-  out.clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    unsigned value = 0;
-    if (i + 2 >= in.size()) return false;
-    auto r = std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16);
-    if (r.ptr != in.data() + i + 3) return false;
-    out.push_back(static_cast<char>(value));
-    i += 2;
-  }
-  return true;
 }
 
 std::vector<std::string_view> split_fields(std::string_view line, size_t count) {

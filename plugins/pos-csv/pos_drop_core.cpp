@@ -13,27 +13,6 @@ namespace halo::plugins {
 
 namespace {
 
-// Counts what reaches the sink so a batch stops at max_records.
-class CountingSink : public RecordSink {
- public:
-  explicit CountingSink(RecordSink &inner) : inner_(inner) {}
-  void origin(const std::string &path) override { inner_.origin(path); }
-  void record(std::string_view json, uint64_t position) override {
-    ++count;
-    inner_.record(json, position);
-  }
-  void error(halo_reason reason, const std::string &message, std::string_view raw,
-             uint64_t position) override {
-    ++count;
-    inner_.error(reason, message, raw, position);
-  }
-  void end_of_data() override { inner_.end_of_data(); }
-  uint32_t count = 0;
-
- private:
-  RecordSink &inner_;
-};
-
 std::string name_of(const std::string &path) {
   return fs::path(path).filename().string();
 }
