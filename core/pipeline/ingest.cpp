@@ -140,16 +140,14 @@ Status Pipeline::ingest(EventBatch &batch, bool replay, RunSummary *summary) {
   if (batch.events.empty()) return Status::Ok();
   if (!replay) {
     StageTimer t(summary->stages.dedup);
-    key_buffer_.clear();
-    std::vector<MessageKey> keys;
-    keys.reserve(batch.events.size());
+    key_buffer_.clear();  // moved out to the log task of the previous batch
+    key_buffer_.reserve(batch.events.size());
     summary->duplicates += compact_events(batch, [&](size_t i) {
       MessageKey k = message_key(batch.events[i].source, batch.events[i].message_id);
       if (!seen_.insert(k)) return false;
-      keys.push_back(k);
+      key_buffer_.push_back(k);
       return true;
     });
-    key_buffer_ = std::move(keys);
     for (Event &e : batch.events) e.sequence = ++last_sequence_;
   }
   if (batch.events.empty()) return Status::Ok();
@@ -178,7 +176,6 @@ Status Pipeline::ingest(EventBatch &batch, bool replay, RunSummary *summary) {
   if (!replay) {
     StageTimer t(summary->stages.log);
     s = write(log_task(batch, std::move(key_buffer_)));
-    key_buffer_.clear();
     if (!s.ok()) return s;
   }
   summary->accepted += batch.events.size();

@@ -108,7 +108,6 @@ class Pipeline {
   std::unique_ptr<std::atomic<bool>[]> commit_flags_;
   ResolutionOut resolution_;
   std::vector<uint64_t> profile_ids_;
-  std::vector<LoggedEvent> log_buffer_;
   std::vector<MessageKey> key_buffer_;
   double last_progress_ = 0;
   double last_commit_ = 0;  // steady-clock seconds of the last commit
