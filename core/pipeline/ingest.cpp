@@ -112,7 +112,7 @@ Status Pipeline::consume_source(SourceReader &reader, size_t index, RunSummary *
         if (!s.ok()) return s;
         summary->rejected++;
       }
-      s = ingest(slice.events, /*replay=*/false, summary);
+      s = ingest(slice.events, &slice.keys, summary);
       if (!s.ok()) return s;
     }
     pending_cursors_[name] = batch->cursor;
@@ -136,16 +136,17 @@ Status Pipeline::consume_source(SourceReader &reader, size_t index, RunSummary *
   }
 }
 
-Status Pipeline::ingest(EventBatch &batch, bool replay, RunSummary *summary) {
+Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys,
+                        RunSummary *summary) {
   if (batch.events.empty()) return Status::Ok();
+  const bool replay = keys == nullptr;
   if (!replay) {
     StageTimer t(summary->stages.dedup);
     key_buffer_.clear();  // moved out to the log task of the previous batch
     key_buffer_.reserve(batch.events.size());
     summary->duplicates += compact_events(batch, [&](size_t i) {
-      MessageKey k = message_key(batch.events[i].source, batch.events[i].message_id);
-      if (!seen_.insert(k)) return false;
-      key_buffer_.push_back(k);
+      if (!seen_.insert((*keys)[i])) return false;
+      key_buffer_.push_back((*keys)[i]);
       return true;
     });
     for (Event &e : batch.events) e.sequence = ++last_sequence_;

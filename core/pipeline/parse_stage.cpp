@@ -31,6 +31,7 @@ ParseStage::~ParseStage() {
 void ParseStage::parse_slice(size_t index) {
   ParsedSlice &slice = (*slices_)[index];
   slice.events.clear();
+  slice.keys.clear();
   slice.rejects.clear();
   size_t n = raw_->records.size(), parts = parallel_ ? slices_->size() : 1;
   size_t begin = n * index / parts, end = n * (index + 1) / parts;
@@ -52,6 +53,9 @@ void ParseStage::parse_slice(size_t index) {
     d.at_ms = received_at_ms_;
     slice.rejects.push_back(std::move(d));
   }
+  // Dedup keys are hashed here, on all cores, not on the pipeline thread.
+  slice.keys.reserve(slice.events.size());
+  for (const Event &e : slice.events.events) slice.keys.push_back(message_key(e.source, e.message_id));
 }
 
 void ParseStage::worker_loop(size_t index) {
@@ -84,6 +88,7 @@ void ParseStage::run(const RawBatch &raw, std::string_view source, int64_t recei
     // Small batches: one slice on this thread, the others empty.
     for (size_t i = 1; i < out.size(); ++i) {
       out[i].events.clear();
+      out[i].keys.clear();
       out[i].rejects.clear();
     }
     parse_slice(0);

@@ -18,6 +18,7 @@
 
 #include "event/event.h"
 #include "normalize/normalizer.h"
+#include "pipeline/message_keys.h"
 #include "plugin_host/host_api.h"
 #include "store/store.h"
 
@@ -25,6 +26,7 @@ namespace halo {
 
 struct ParsedSlice {
   EventBatch events;
+  std::vector<MessageKey> keys;  // keys[i]: dedup key of events.events[i]
   std::vector<DeadLetter> rejects;
 };
 

@@ -273,7 +273,7 @@ Status Pipeline::rebuild(RunSummary *summary) {
       }
       batch.events[before].sequence = e.sequence;
     }
-    return ingest(batch, /*replay=*/true, summary);
+    return ingest(batch, /*keys=*/nullptr, summary);
   });
   if (!s.ok()) return s;
   s = commit();

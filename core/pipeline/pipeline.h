@@ -64,7 +64,9 @@ class Pipeline {
   Status restore_state();
   Status pull_source(size_t index, RunSummary *summary);
   Status consume_source(SourceReader &reader, size_t index, RunSummary *summary);
-  Status ingest(EventBatch &batch, bool replay, RunSummary *summary);
+  // `keys` are the batch's dedup keys; nullptr replays the log (rebuild):
+  // no dedup, sequences already set, nothing appended to the log.
+  Status ingest(EventBatch &batch, const std::vector<MessageKey> *keys, RunSummary *summary);
   Status apply_resolution(EventBatch &batch, ResolutionOut &out, RunSummary *summary);
   Status dead_letter_events(const EventBatch &batch, const std::string &stage,
                             const std::string &reason, const std::string &message);

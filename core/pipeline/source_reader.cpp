@@ -54,6 +54,7 @@ bool SourceReader::produce(SourceBatch &b) {
   b.cursor.clear();
   for (ParsedSlice &s : b.slices) {
     s.events.clear();
+    s.keys.clear();
     s.rejects.clear();
   }
   if (!b.status.ok()) return true;  // the consumer decides (dead letter or stop)
