@@ -76,7 +76,10 @@ struct TreeSubstituter {
       diags.error(node, path, expanded.status().message());
       return;
     }
-    if (expanded.value() != text) node = expanded.value();  // keeps the mark
+    if (expanded.value() != text) {
+      node = expanded.value();  // keeps the mark
+      node.SetTag(kEnvSubstitutedTag);
+    }
   }
 
   static std::string join_key(const std::string &path, const std::string &key) {

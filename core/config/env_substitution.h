@@ -29,6 +29,10 @@ EnvLookup process_env();
 
 // Expands one string. On error the message names the problem and the fix,
 // without position (the caller adds file:line:col and the key path).
+// Tag set on every scalar whose value came (at least partly) from the
+// environment, so later checks can tell `${WC_SECRET}` from a literal.
+inline constexpr const char *kEnvSubstitutedTag = "!halo/env";
+
 Result<std::string> substitute_env(const std::string &text, const EnvLookup &env);
 
 // Expands every scalar value under `root` in place. Errors are reported as

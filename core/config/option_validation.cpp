@@ -3,7 +3,9 @@
 
 #include <set>
 
+#include "common/log.h"
 #include "config/diagnostics.h"
+#include "config/env_substitution.h"
 #include "config/map_reader.h"
 #include "config/option_decls.h"
 #include "config/scalar_parse.h"
@@ -54,6 +56,14 @@ void check_value(const YAML::Node &value, const Mark &at, const std::string &pat
   if (!ok) {
     diags.error(at, path, expected + ", got " + describe_node(value, decl.secret));
     return;
+  }
+  if (decl.secret && value.IsScalar() && !value.Scalar().empty() &&
+      value.Tag() != kEnvSubstitutedTag) {
+    // Not an error (tests and throwaway pipelines do it), but pipeline files
+    // get copied and committed: say so every time.
+    log_warn("config", at.str() + ": " + path +
+                           ": a secret is written in the pipeline file; set it in an environment "
+                           "variable and write ${VARIABLE} here instead");
   }
   if (decl.type != HALO_OPT_STRING_LIST) return;
   for (size_t i = 0; i < value.size(); ++i) {

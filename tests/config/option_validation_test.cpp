@@ -19,6 +19,30 @@ std::string validation_error(const PluginUse &use) {
   return s.message();
 }
 
+TEST(ValidatePluginOptions, WarnsWhenASecretIsWrittenLiterally) {
+  const PluginUse literal = source_with_config(
+      "      path: data/web.jsonl\n"
+      "      api_key: s3cr3t-literal\n",
+      testing::fake_env({}));
+  ::testing::internal::CaptureStderr();
+  EXPECT_TRUE(
+      validate_plugin_options("sources[0]", literal, kJsonlOptions, kJsonlOptionCount).ok());
+  std::string warned = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(warned.find("sources[0].config.api_key: a secret is written in the pipeline file"),
+            std::string::npos)
+      << warned;
+  EXPECT_EQ(warned.find("s3cr3t-literal"), std::string::npos) << "the secret itself is printed";
+
+  const PluginUse from_env = source_with_config(
+      "      path: data/web.jsonl\n"
+      "      api_key: \"${KEY}\"\n",
+      testing::fake_env({{"KEY", "s3cr3t"}}));
+  ::testing::internal::CaptureStderr();
+  EXPECT_TRUE(
+      validate_plugin_options("sources[0]", from_env, kJsonlOptions, kJsonlOptionCount).ok());
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+}
+
 TEST(ValidatePluginOptions, AcceptsAWellTypedConfig) {
   const PluginUse use = source_with_config(
       "      path: data/web.jsonl\n"
