@@ -55,7 +55,8 @@ void ParseStage::parse_slice(size_t index) {
   }
   // Dedup keys are hashed here, on all cores, not on the pipeline thread.
   slice.keys.reserve(slice.events.size());
-  for (const Event &e : slice.events.events) slice.keys.push_back(message_key(e.source, e.message_id));
+  for (const Event &e : slice.events.events)
+    slice.keys.push_back(message_key(e.source, e.message_id));
 }
 
 void ParseStage::worker_loop(size_t index) {

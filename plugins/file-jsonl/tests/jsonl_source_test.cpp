@@ -1,8 +1,8 @@
 // jsonl_source_test.cpp -- the file-jsonl source logic end to end over real
 // files: pass-through, JSON arrays, mapping with deterministic ids, errors
 // (malformed, too large, unreadable), batching, and cursor resume.
-#include "jsonl_reader.h"
 #include "common/testing/recording_sink.h"
+#include "jsonl_reader.h"
 
 #include "common/file_set.h"
 

@@ -1,11 +1,11 @@
 // hubspot_unit_test.cpp -- unit tests of the hubspot source's pure parts:
 // contact -> identify mapping, page decoding, cursor codec, request
 // building and the RFC 3339/URL helpers.
+#include "common/wire_text.h"
 #include "hubspot_api.h"
 #include "hubspot_cursor.h"
 #include "hubspot_mapping.h"
 #include "hubspot_page.h"
-#include "common/wire_text.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

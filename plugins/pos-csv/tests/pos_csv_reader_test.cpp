@@ -2,8 +2,8 @@
 // headers with Jalali dates and toman amounts, Windows-1256 files,
 // refunds, row-hash message ids, and rows rejected with a clear message.
 #include "pos_csv_reader.h"
-#include "pos_test_support.h"
 #include "common/testing/recording_sink.h"
+#include "pos_test_support.h"
 
 #include <gtest/gtest.h>
 

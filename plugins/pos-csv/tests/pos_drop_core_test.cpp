@@ -3,9 +3,9 @@
 // skipped, changed files re-read), resume mid-file from the cursor, the
 // bounded processed set, moves after commit, and cursor decoding errors.
 #include "pos_drop_core.h"
+#include "common/testing/recording_sink.h"
 #include "pos_csv_reader.h"
 #include "pos_test_support.h"
-#include "common/testing/recording_sink.h"
 
 #include <gtest/gtest.h>
 
