@@ -91,4 +91,23 @@ std::string_view FileSourceCore::cursor() {
   return cursor_text_;
 }
 
+bool step_rows(RecordSplitter &rows, const std::string &file_name, size_t max_record_bytes,
+               RecordSink &sink, const std::function<void(const RawRecord &)> &emit_row) {
+  RawRecord row;
+  switch (rows.next(row)) {
+    case SplitResult::kEnd:
+      return false;
+    case SplitResult::kTooLong:
+      sink.error(HALO_REASON_TOO_LARGE,
+                 "row at line " + std::to_string(row.line) + " of " + file_name +
+                     " is larger than max_record_bytes (" + std::to_string(max_record_bytes) + ")",
+                 row.bytes, row.line);
+      return true;
+    case SplitResult::kRecord:
+      if (!row.bytes.empty()) emit_row(row);
+      return true;
+  }
+  return false;
+}
+
 }  // namespace halo::plugins

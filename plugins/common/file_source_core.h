@@ -14,10 +14,12 @@
 #pragma once
 
 #include "common/file_cursor.h"
+#include "common/record_splitter.h"
 
 #include <halo/plugin.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -57,6 +59,12 @@ class CountingSink : public RecordSink {
  private:
   RecordSink &inner_;
 };
+
+// One step of a row-based reader: hands the next non-blank record of `rows`
+// to emit_row, or reports it as larger than max_record_bytes; returns false
+// at the end of the file.
+bool step_rows(RecordSplitter &rows, const std::string &file_name, size_t max_record_bytes,
+               RecordSink &sink, const std::function<void(const RawRecord &)> &emit_row);
 
 // Reads the records of one file at a time.
 class RecordFileReader {

@@ -105,22 +105,8 @@ bool CsvFileReader::step(RecordSink &sink) {
     header_error_.clear();
     return false;
   }
-  RawRecord row;
-  switch (rows_.next(row)) {
-    case SplitResult::kEnd:
-      return false;
-    case SplitResult::kTooLong:
-      sink.error(HALO_REASON_TOO_LARGE,
-                 "row at line " + std::to_string(row.line) + " of " + file_name_ +
-                     " is larger than max_record_bytes (" +
-                     std::to_string(options_.max_record_bytes) + ")",
-                 row.bytes, row.line);
-      return true;
-    case SplitResult::kRecord:
-      if (!row.bytes.empty()) emit_row(sink, row);
-      return true;
-  }
-  return false;
+  return step_rows(rows_, file_name_, options_.max_record_bytes, sink,
+                   [&](const RawRecord &row) { emit_row(sink, row); });
 }
 
 void CsvFileReader::emit_row(RecordSink &sink, const RawRecord &row) {
