@@ -29,6 +29,11 @@ Status create_parent_dirs(const std::string &path) {
 // checkpoints, which is safe in WAL mode (see store.h "Durability").
 Status configure(sqlite3 *db, const std::string &path) {
   sqlite3_busy_timeout(db, 5000);
+  // 16 KiB pages: the event log's compressed batches span far fewer
+  // overflow pages and the per-profile upserts touch fewer nodes; measured
+  // ~7% faster end to end than the 4 KiB default (docs/benchmarks.md).
+  // Only takes effect on a new, empty file (before WAL is enabled).
+  (void)sqlite::exec(db, "PRAGMA page_size=16384;", "sqlite store " + path + ": page size");
   auto mode = sqlite::Statement::prepare(db, "PRAGMA journal_mode=WAL");
   if (!mode.ok() || mode->step() != SQLITE_ROW) {
     return Status::Io("sqlite store " + path + ": cannot open: " + sqlite::last_error(db) +
