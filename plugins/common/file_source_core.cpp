@@ -68,15 +68,7 @@ void FileSourceCore::next_batch(RecordSink &outer, uint32_t max_records) {
       open_next(sink);
       continue;
     }
-    bool more = true;
-    try {
-      more = reader_->step(sink);
-    } catch (const IoError &e) {
-      sink.error(HALO_REASON_UNREADABLE,
-                 std::string(e.what()) + "; the rest of this file is skipped", {},
-                 reader_->next_position());
-      more = false;
-    }
+    bool more = step_or_report(*reader_, sink);
     current_->offset = reader_->next_offset();
     current_->next_position = reader_->next_position();
     if (!more) {
@@ -108,6 +100,16 @@ bool step_rows(RecordSplitter &rows, const std::string &file_name, size_t max_re
       return true;
   }
   return false;
+}
+
+bool step_or_report(RecordFileReader &reader, RecordSink &sink) {
+  try {
+    return reader.step(sink);
+  } catch (const IoError &e) {
+    sink.error(HALO_REASON_UNREADABLE, std::string(e.what()) + "; the rest of this file is skipped",
+               {}, reader.next_position());
+    return false;
+  }
 }
 
 }  // namespace halo::plugins

@@ -80,6 +80,10 @@ class RecordFileReader {
   virtual void close() = 0;
 };
 
+// One reader step; an I/O error mid-file becomes an UNREADABLE dead letter
+// and ends that file (returns false) instead of failing the batch.
+bool step_or_report(RecordFileReader &reader, RecordSink &sink);
+
 class FileSourceCore {
  public:
   FileSourceCore(std::vector<std::string> files, std::unique_ptr<RecordFileReader> reader);

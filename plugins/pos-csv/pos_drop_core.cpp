@@ -115,15 +115,7 @@ void PosDropCore::next_batch(RecordSink &outer, uint32_t max_records) {
       open_next(sink);
       continue;
     }
-    bool more = true;
-    try {
-      more = reader_->step(sink);
-    } catch (const IoError &e) {
-      sink.error(HALO_REASON_UNREADABLE,
-                 std::string(e.what()) + "; the rest of this file is skipped", {},
-                 reader_->next_position());
-      more = false;
-    }
+    bool more = step_or_report(*reader_, sink);
     state_.current->offset = reader_->next_offset();
     state_.current->next_line = reader_->next_position();
     if (!more) finish_current();
