@@ -3,6 +3,7 @@
 // log the events, and commit with the source cursor.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <unordered_map>
@@ -53,6 +54,18 @@ size_t compact_events(EventBatch &batch, Keep keep) {
   size_t removed = batch.events.size() - out;
   batch.events.resize(out);
   return removed;
+}
+
+// Events [begin, end) of `batch` as a batch of their own. Field and
+// identifier offsets stay valid because those arrays are copied whole; the
+// strings still live in `batch`'s arena, which must outlive the result.
+// Used only to isolate failing events, so the copies are not on the hot path.
+EventBatch event_range(const EventBatch &batch, size_t begin, size_t end) {
+  EventBatch out;
+  out.events.assign(batch.events.begin() + begin, batch.events.begin() + end);
+  out.fields = batch.fields;
+  out.identifiers = batch.identifiers;
+  return out;
 }
 
 }  // namespace
@@ -139,19 +152,26 @@ Status Pipeline::consume_source(SourceReader &reader, size_t index, RunSummary *
 Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys,
                         RunSummary *summary) {
   if (batch.events.empty()) return Status::Ok();
-  const bool replay = keys == nullptr;
-  if (!replay) {
+  std::vector<MessageKey> kept_keys;  // keys of the events kept, in order
+  if (keys != nullptr) {
     StageTimer t(summary->stages.dedup);
-    key_buffer_.clear();  // moved out to the log task of the previous batch
-    key_buffer_.reserve(batch.events.size());
+    kept_keys.reserve(batch.events.size());
     summary->duplicates += compact_events(batch, [&](size_t i) {
       if (!seen_.insert((*keys)[i])) return false;
-      key_buffer_.push_back((*keys)[i]);
+      kept_keys.push_back((*keys)[i]);
       return true;
     });
-    for (Event &e : batch.events) e.sequence = ++last_sequence_;
+    // Provisional: the final sequences are given once the resolver has
+    // said which events are stored (the log has no gaps).
+    for (size_t i = 0; i < batch.events.size(); ++i)
+      batch.events[i].sequence = last_sequence_ + 1 + i;
   }
   if (batch.events.empty()) return Status::Ok();
+  return resolve_and_store(batch, std::move(kept_keys), /*replay=*/keys == nullptr, summary);
+}
+
+Status Pipeline::resolve_and_store(EventBatch &batch, std::vector<MessageKey> keys, bool replay,
+                                   RunSummary *summary) {
   resolution_.reset(batch.events.size(), &next_profile_id_);
   Status s;
   {
@@ -159,24 +179,22 @@ Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys,
     s = resolver_->resolve(batch, resolution_);
   }
   if (!s.ok()) {
-    // The batch is refused as a whole: its keys are forgotten so a fixed
-    // resolver can accept the re-sent events later.
-    if (!replay) {
-      for (const MessageKey &k : key_buffer_) seen_.erase(k);
-      last_sequence_ -= batch.events.size();
-    }
     if (s.code() != StatusCode::kPlugin) return s;
+    // The resolver left itself unchanged (plugin.h): find the events that
+    // fail on their own by resolving halves; the others go on.
+    if (batch.events.size() > 1) return resolve_halves(batch, std::move(keys), replay, summary);
     log_error(resolver_->label(), s.message());
-    return dead_letter_events(batch, "resolve", "resolver_error", s.message());
+    resolution_.reset(1, &next_profile_id_);  // drop whatever the failed call said
+    resolution_.rejections.push_back(EventRejection{0, "resolver_error", s.message()});
   }
   {
     StageTimer t(summary->stages.apply);
-    s = apply_resolution(batch, resolution_, summary);
+    s = apply_resolution(batch, resolution_, keys, replay, summary);
   }
-  if (!s.ok()) return s;
+  if (!s.ok() || batch.events.empty()) return s;
   if (!replay) {
     StageTimer t(summary->stages.log);
-    s = write(log_task(batch, std::move(key_buffer_)));
+    s = write(log_task(batch, std::move(keys)));
     if (!s.ok()) return s;
   }
   summary->accepted += batch.events.size();
@@ -184,7 +202,26 @@ Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys,
   return Status::Ok();
 }
 
-Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out, RunSummary *summary) {
+Status Pipeline::resolve_halves(const EventBatch &batch, std::vector<MessageKey> keys, bool replay,
+                                RunSummary *summary) {
+  const size_t mid = batch.events.size() / 2;
+  for (auto [begin, end] : {std::pair{size_t{0}, mid}, std::pair{mid, batch.events.size()}}) {
+    EventBatch half = event_range(batch, begin, end);
+    std::vector<MessageKey> half_keys;
+    if (!replay) half_keys.assign(keys.begin() + begin, keys.begin() + end);
+    Status s = resolve_and_store(half, std::move(half_keys), replay, summary);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
+                                  std::vector<MessageKey> &keys, bool replay, RunSummary *summary) {
+  // Batch index -> log sequence of the events that stay (0: dropped).
+  std::vector<uint64_t> sequence_of;
+  Status s = drop_unassigned(batch, out, keys, replay, summary, sequence_of);
+  if (!s.ok()) return s;
+  auto sequence_at = [&](size_t i) { return i < sequence_of.size() ? sequence_of[i] : 0; };
   // Merges in the order the resolver made them; `forward` maps a merged-away
   // profile to the one that absorbed it.
   std::unordered_map<uint64_t, uint64_t> forward;
@@ -199,11 +236,10 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out, RunSumm
     forward[from] = into;
     profiles_.merge(from, into);
     for (auto &f : features_) {
-      Status s = f->merge(from, into);
+      s = f->merge(from, into);
       if (!s.ok()) return s;
     }
-    uint64_t seq = m.event < batch.events.size() ? batch.events[m.event].sequence : 0;
-    merges.push_back({from, into, seq});
+    merges.push_back({from, into, sequence_at(m.event)});
     summary->merges++;
     if (IdentifierList *moved = identifiers_.find(from)) {
       IdentifierList &target = identifiers_.get_or_create(into);
@@ -218,59 +254,118 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out, RunSumm
   }
   for (ResolutionOut::Conflict &c : out.conflicts) {
     c.profile = live(c.profile);
-    c.event = c.event < batch.events.size() ? batch.events[c.event].sequence : 0;  // now a sequence
+    c.event = sequence_at(c.event);  // now a sequence
     summary->conflicts++;
   }
-  Status s =
-      write(identity_task(std::move(merges), std::move(out.links), std::move(out.conflicts)));
+  s = write(identity_task(std::move(merges), std::move(out.links), std::move(out.conflicts)));
   if (!s.ok()) return s;
-  // Events the resolver did not assign are dead-lettered, never dropped.
-  bool all_assigned = true;
-  for (uint64_t p : out.assignment) all_assigned = all_assigned && p != 0;
-  if (!all_assigned) {
-    for (size_t i = 0; i < batch.events.size(); ++i) {
-      if (out.assignment[i] != 0) continue;
-      const Event &e = batch.events[i];
-      DeadLetter d{"resolve",
-                   "unassigned",
-                   "the resolver assigned no profile to this event",
-                   std::string(e.source),
-                   "sequence " + std::to_string(e.sequence),
-                   std::string(e.raw),
-                   e.received_at_ms};
-      s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
-      if (!s.ok()) return s;
-      summary->rejected++;
-    }
-    std::vector<uint64_t> kept;
-    compact_events(batch, [&](size_t i) {
-      if (out.assignment[i] == 0) return false;
-      kept.push_back(out.assignment[i]);
-      return true;
-    });
-    out.assignment = std::move(kept);
-  }
   profile_ids_.resize(batch.events.size());
   for (size_t i = 0; i < batch.events.size(); ++i) {
     profile_ids_[i] = live(out.assignment[i]);
     profiles_.apply_event(profile_ids_[i], batch, i, priority_of(batch.events[i].source));
   }
-  for (auto &f : features_) {
-    Status s = f->update(batch, profile_ids_);
+  for (size_t f = 0; f < features_.size(); ++f) {
+    s = update_feature(f, batch, profile_ids_, replay, summary);
     if (!s.ok()) return s;
   }
   return Status::Ok();
 }
 
-Status Pipeline::dead_letter_events(const EventBatch &batch, const std::string &stage,
-                                    const std::string &reason, const std::string &message) {
-  for (const Event &e : batch.events) {
-    DeadLetter d{stage,           reason, message, std::string(e.source), "", std::string(e.raw),
-                 e.received_at_ms};
-    Status s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
+Status Pipeline::drop_unassigned(EventBatch &batch, ResolutionOut &out,
+                                 std::vector<MessageKey> &keys, bool replay, RunSummary *summary,
+                                 std::vector<uint64_t> &sequence_of) {
+  // Stored events take the next log sequences, in batch order (a replay
+  // keeps the logged ones).
+  sequence_of.assign(batch.events.size(), 0);
+  for (size_t i = 0; i < batch.events.size(); ++i) {
+    if (out.assignment[i] == 0) continue;
+    if (!replay) batch.events[i].sequence = ++last_sequence_;
+    sequence_of[i] = batch.events[i].sequence;
+  }
+  if (std::find(out.assignment.begin(), out.assignment.end(), 0) == out.assignment.end()) {
+    return Status::Ok();
+  }
+  // Why each unassigned event was refused, when the resolver said so.
+  std::vector<const EventRejection *> why(batch.events.size(), nullptr);
+  for (const EventRejection &r : out.rejections) why[r.index] = &r;
+  static const EventRejection kUnassigned{0, "unassigned",
+                                          "the resolver assigned no profile to this event"};
+  for (size_t i = 0; i < batch.events.size(); ++i) {
+    if (out.assignment[i] != 0) continue;
+    const EventRejection &r = why[i] ? *why[i] : kUnassigned;
+    batch.events[i].sequence = 0;  // never stored
+    Status s = reject_event(batch.events[i], "resolve", r.reason, r.message, replay, summary);
+    if (!s.ok()) return s;
+    // Not stored, so not seen: the event fixed and sent again is accepted.
+    if (!replay) seen_.erase(keys[i]);
+  }
+  std::vector<uint64_t> kept;
+  std::vector<MessageKey> kept_keys;
+  compact_events(batch, [&](size_t i) {
+    if (out.assignment[i] == 0) return false;
+    kept.push_back(out.assignment[i]);
+    if (!replay) kept_keys.push_back(keys[i]);
+    return true;
+  });
+  out.assignment = std::move(kept);
+  keys = std::move(kept_keys);
+  return Status::Ok();
+}
+
+Status Pipeline::update_feature(size_t f, const EventBatch &batch,
+                                const std::vector<uint64_t> &profile_ids, bool replay,
+                                RunSummary *summary) {
+  std::vector<EventRejection> rejected;
+  Status s = features_[f]->update(batch, profile_ids, &rejected);
+  if (!s.ok() && s.code() != StatusCode::kPlugin) return s;
+  if (!s.ok() && batch.events.size() > 1) {
+    // The builder left its state unchanged (plugin.h): updating with halves
+    // isolates the events that fail on their own.
+    const size_t mid = batch.events.size() / 2;
+    for (auto [begin, end] : {std::pair{size_t{0}, mid}, std::pair{mid, batch.events.size()}}) {
+      EventBatch half = event_range(batch, begin, end);
+      std::vector<uint64_t> ids(profile_ids.begin() + begin, profile_ids.begin() + end);
+      s = update_feature(f, half, ids, replay, summary);
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+  if (!s.ok()) {
+    log_error(features_[f]->label(), s.message());
+    rejected.assign(1, EventRejection{0, "feature_error", s.message()});
+  }
+  for (const EventRejection &r : rejected) {
+    const std::string message = features_[f]->label() + " did not use this event (profile " +
+                                std::to_string(profile_ids[r.index]) + "): " + r.message;
+    s = reject_event(batch.events[r.index], "feature", r.reason, message, replay, summary);
     if (!s.ok()) return s;
   }
   return Status::Ok();
+}
+
+Status Pipeline::reject_event(const Event &e, const std::string &stage, const std::string &reason,
+                              const std::string &message, bool replay, RunSummary *summary) {
+  std::string position = e.sequence == 0 ? "" : "sequence " + std::to_string(e.sequence);
+  if (!e.message_id.empty()) {
+    position += (position.empty() ? "messageId " : ", messageId ") + std::string(e.message_id);
+  }
+  // A replayed resolve refusal is not stored again: the event was refused,
+  // or accepted by earlier rules, when it arrived; the rebuild reports it.
+  if (replay && stage == "resolve") {
+    log_warn("rebuild",
+             "event " + position + " refused by the resolver (" + reason + "): " + message);
+    summary->rejected++;
+    return Status::Ok();
+  }
+  if (stage == "feature") {
+    summary->feature_rejections++;
+  } else {
+    summary->rejected++;
+  }
+  DeadLetter d{
+      stage,           reason, message, std::string(e.source), position, std::string(e.raw),
+      e.received_at_ms};
+  return write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
 }
 
 Status Pipeline::commit() {

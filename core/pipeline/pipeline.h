@@ -67,9 +67,23 @@ class Pipeline {
   // `keys` are the batch's dedup keys; nullptr replays the log (rebuild):
   // no dedup, sequences already set, nothing appended to the log.
   Status ingest(EventBatch &batch, const std::vector<MessageKey> *keys, RunSummary *summary);
-  Status apply_resolution(EventBatch &batch, ResolutionOut &out, RunSummary *summary);
-  Status dead_letter_events(const EventBatch &batch, const std::string &stage,
-                            const std::string &reason, const std::string &message);
+  // Resolves, applies and logs events whose keys (when !replay) are `keys`.
+  Status resolve_and_store(EventBatch &batch, std::vector<MessageKey> keys, bool replay,
+                           RunSummary *summary);
+  Status resolve_halves(const EventBatch &batch, std::vector<MessageKey> keys, bool replay,
+                        RunSummary *summary);
+  Status apply_resolution(EventBatch &batch, ResolutionOut &out, std::vector<MessageKey> &keys,
+                          bool replay, RunSummary *summary);
+  // Gives the assigned events their log sequences (sequence_of: batch index
+  // -> sequence, 0 for dropped), then dead-letters and removes the others.
+  Status drop_unassigned(EventBatch &batch, ResolutionOut &out, std::vector<MessageKey> &keys,
+                         bool replay, RunSummary *summary, std::vector<uint64_t> &sequence_of);
+  // Feature instance f over the batch; events it refuses or fails on alone
+  // are dead-lettered (stage "feature") and stay in the batch for the rest.
+  Status update_feature(size_t f, const EventBatch &batch, const std::vector<uint64_t> &profile_ids,
+                        bool replay, RunSummary *summary);
+  Status reject_event(const Event &e, const std::string &stage, const std::string &reason,
+                      const std::string &message, bool replay, RunSummary *summary);
   Status begin_if_needed();
   // Runs a store write: on the writer thread during run(), inline otherwise
   // (rebuild() reads the log while it writes, on one connection).
@@ -110,7 +124,6 @@ class Pipeline {
   std::unique_ptr<std::atomic<bool>[]> commit_flags_;
   ResolutionOut resolution_;
   std::vector<uint64_t> profile_ids_;
-  std::vector<MessageKey> key_buffer_;
   double last_progress_ = 0;
   double last_commit_ = 0;  // steady-clock seconds of the last commit
   double started_ = 0;

@@ -23,7 +23,12 @@ std::string RunSummary::to_text() const {
                 (unsigned long long)dead_letters_total, (unsigned long long)profiles,
                 (unsigned long long)merges, (unsigned long long)conflicts, seconds,
                 events_per_second());
-  return buf;
+  std::string text = buf;
+  if (feature_rejections > 0) {
+    text += "not featured   " + std::to_string(feature_rejections) +
+            " accepted events a feature builder could not use (dead letters, stage feature)\n";
+  }
+  return text;
 }
 
 std::string RunSummary::to_json() const {
@@ -34,6 +39,7 @@ std::string RunSummary::to_json() const {
   w.key("accepted").number(static_cast<int64_t>(accepted));
   w.key("duplicates").number(static_cast<int64_t>(duplicates));
   w.key("rejected").number(static_cast<int64_t>(rejected));
+  w.key("feature_rejections").number(static_cast<int64_t>(feature_rejections));
   w.key("profiles").number(static_cast<int64_t>(profiles));
   w.key("merges").number(static_cast<int64_t>(merges));
   w.key("conflicts").number(static_cast<int64_t>(conflicts));

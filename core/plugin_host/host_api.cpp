@@ -48,6 +48,7 @@ void ResolutionOut::reset(size_t events, uint64_t *next_id) {
   links.clear();
   merges.clear();
   conflicts.clear();
+  rejections.clear();
   next_profile_id = next_id;
 }
 
@@ -298,6 +299,17 @@ void host_feature_null(halo_feature_writer *w, const char *name) {
   feature_member(w, name, "null", false);
 }
 
+void host_event_reject(const halo_batch *b, size_t i, const char *reason, const char *message) {
+  if (!in_range(b, i) || b->rejections == nullptr) return;
+  EventRejection r;
+  r.index = i;
+  r.reason = reason && *reason ? reason : "rejected";
+  if (r.reason.size() > EventRejection::kMaxReason) r.reason.resize(EventRejection::kMaxReason);
+  r.message = message ? message : "";
+  if (r.message.size() > EventRejection::kMaxMessage) r.message.resize(EventRejection::kMaxMessage);
+  b->rejections->push_back(std::move(r));
+}
+
 // --- destinations ---
 size_t host_profiles_size(const halo_profile_batch *b) {
   return b && b->json ? b->json->size() : 0;
@@ -364,6 +376,7 @@ halo_host_api make_table() {
   t.http_header = host_http_header;
   t.http_attempts = host_http_attempts;
   t.http_free = host_http_free;
+  t.event_reject = host_event_reject;
   return t;
 }
 

@@ -60,6 +60,15 @@ struct RawBatch {
   }
 };
 
+// An event a plugin refused through host->event_reject (ABI 1.2).
+struct EventRejection {
+  size_t index = 0;    // event index in the batch the plugin was called with
+  std::string reason;  // snake_case code, at most kMaxReason bytes
+  std::string message;
+  static constexpr size_t kMaxReason = 64;
+  static constexpr size_t kMaxMessage = 4096;
+};
+
 // Everything a resolver said about one batch.
 struct ResolutionOut {
   struct Link {
@@ -80,7 +89,8 @@ struct ResolutionOut {
   std::vector<Link> links;
   std::vector<Merge> merges;
   std::vector<Conflict> conflicts;
-  uint64_t *next_profile_id = nullptr;  // owned by the pipeline, persisted by it
+  std::vector<EventRejection> rejections;  // events refused with event_reject
+  uint64_t *next_profile_id = nullptr;     // owned by the pipeline, persisted by it
   void reset(size_t events, uint64_t *next_id);
 };
 
@@ -111,6 +121,8 @@ struct halo_sink {
 
 struct halo_batch {
   const halo::EventBatch *events = nullptr;
+  // Where event_reject records refusals; null outside resolve()/update().
+  std::vector<halo::EventRejection> *rejections = nullptr;
 };
 
 struct halo_resolution {

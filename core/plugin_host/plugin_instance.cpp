@@ -177,9 +177,12 @@ Status ResolverInstance::restore(const std::vector<halo_identity_link> &links) {
 }
 
 Status ResolverInstance::resolve(const EventBatch &batch, ResolutionOut &out) {
-  halo_batch b{&batch};
+  halo_batch b{&batch, &out.rejections};
   halo_resolution r{&out};
-  return check(vt_.resolve(inst_, &b, &r), "resolve");
+  Status s = check(vt_.resolve(inst_, &b, &r), "resolve");
+  // A refused event is never assigned, whatever else the plugin said.
+  for (const EventRejection &rej : out.rejections) out.assignment[rej.index] = 0;
+  return s;
 }
 
 Result<std::unique_ptr<FeatureInstance>> FeatureInstance::create(const PluginInfo &info,
@@ -197,8 +200,9 @@ Status FeatureInstance::restore(const std::vector<halo_state_row> &rows) {
   return check(vt_.restore(inst_, rows.data(), rows.size()), "restore");
 }
 
-Status FeatureInstance::update(const EventBatch &batch, const std::vector<uint64_t> &ids) {
-  halo_batch b{&batch};
+Status FeatureInstance::update(const EventBatch &batch, const std::vector<uint64_t> &ids,
+                               std::vector<EventRejection> *rejected) {
+  halo_batch b{&batch, rejected};
   return check(vt_.update(inst_, &b, ids.data()), "update");
 }
 

@@ -109,7 +109,9 @@ class FeatureInstance : public PluginInstance {
                                                          const PluginUse &use,
                                                          const InstanceSetup &setup);
   Status restore(const std::vector<halo_state_row> &rows);
-  Status update(const EventBatch &batch, const std::vector<uint64_t> &profile_ids);
+  // Events the plugin refused with event_reject are appended to *rejected.
+  Status update(const EventBatch &batch, const std::vector<uint64_t> &profile_ids,
+                std::vector<EventRejection> *rejected);
   Status merge(uint64_t from, uint64_t into);
   using StateSink = std::function<void(uint64_t, const void *, size_t)>;
   Status save_dirty(const StateSink &sink);

@@ -66,7 +66,10 @@ constexpr std::string_view kSetCursor =
 constexpr const char *kClearDerived =
     "DELETE FROM identifiers; DELETE FROM merges; DELETE FROM conflicts; "
     "DELETE FROM profiles; DELETE FROM features; DELETE FROM feature_state; "
-    "DELETE FROM meta WHERE key = 'next_profile_id';";
+    "DELETE FROM meta WHERE key = 'next_profile_id'; "
+    // Feature-stage dead letters are derived from logged events: a rebuild
+    // makes them again.
+    "DELETE FROM dead_letters WHERE stage = 'feature';";
 
 }  // namespace
 

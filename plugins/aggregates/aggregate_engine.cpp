@@ -72,19 +72,68 @@ bool AggregateEngine::matches(const AggregateSpec &spec, const EventSource &even
   return std::find(spec.events.begin(), spec.events.end(), name) != spec.events.end();
 }
 
+namespace {
+
+// The value a numeric spec reads from event i: nullopt when absent or null
+// (not a value at all), else the field as found.
+std::optional<FieldValue> numeric_input(const AggregateSpec &spec, const EventSource &events,
+                                        size_t i) {
+  if (!spec.numeric() || spec.field_kind != FieldKind::kPath) return std::nullopt;
+  std::optional<FieldValue> v = events.field(i, spec.field_path);
+  if (!v || v->kind == HALO_VALUE_NULL) return std::nullopt;
+  return v;
+}
+
+std::optional<Decimal> exact_number(const FieldValue &v) {
+  if (v.kind != HALO_VALUE_NUMBER && v.kind != HALO_VALUE_STRING) return std::nullopt;
+  return Decimal::parse(v.text);
+}
+
+std::string quoted_prefix(std::string_view text) {
+  constexpr size_t kShown = 40;
+  std::string out = "\"";
+  out.append(text.substr(0, kShown));
+  if (text.size() > kShown) out += "...";
+  return out + "\"";
+}
+
+}  // namespace
+
+bool AggregateEngine::usable(const EventSource &events, size_t i, const Reject &reject) const {
+  static const Decimal kMax = Decimal::from_int(kMaxAbsValue);
+  static const Decimal kMin = Decimal::from_int(-kMaxAbsValue);
+  for (const AggregateSpec &spec : specs_) {
+    if (!spec.numeric() || !matches(spec, events, i)) continue;
+    std::optional<FieldValue> v = numeric_input(spec, events, i);
+    if (!v) continue;
+    std::optional<Decimal> number = exact_number(*v);
+    const std::string what = "feature '" + spec.name + "' (" + op_name(spec.op) + " of " +
+                             spec.field_path + "): value " + quoted_prefix(v->text);
+    if (!number) {
+      reject(i, "not_a_number",
+             what +
+                 " is not a number Halo can use exactly (at most 38 significant digits); "
+                 "fix it at the source and replay the dead letter");
+      return false;
+    }
+    if (*number < kMin || kMax < *number) {
+      reject(i, "number_out_of_range",
+             what +
+                 " is larger in magnitude than 1e18, the most a summed value may be; "
+                 "fix it at the source and replay the dead letter");
+      return false;
+    }
+  }
+  return true;
+}
+
 void AggregateEngine::observe_numeric(const AggregateSpec &spec, NumericState &state,
                                       const EventSource &events, size_t i) {
   std::optional<Decimal> number;
   if (spec.numeric()) {
-    std::optional<FieldValue> v;
-    if (spec.field_kind == FieldKind::kPath) v = events.field(i, spec.field_path);
-    if (!v || v->kind == HALO_VALUE_NULL) return;  // absent: not a value at all
-    if (v->kind == HALO_VALUE_NUMBER || v->kind == HALO_VALUE_STRING)
-      number = Decimal::parse(v->text);
-    if (!number) {
-      ++skipped_non_numeric_;
-      return;
-    }
+    std::optional<FieldValue> v = numeric_input(spec, events, i);
+    if (!v) return;             // absent: not a value at all
+    number = exact_number(*v);  // usable() made sure it is there
   }
   Stats *stats = stats_for(state, spec, events.timestamp_ms(i));
   if (stats == nullptr) return;  // older than the window can reach
@@ -110,11 +159,13 @@ void AggregateEngine::observe(const AggregateSpec &spec, FeatureState &state,
   observe_distinct(std::get<DistinctState>(state), text);
 }
 
-void AggregateEngine::update(const EventSource &events, const uint64_t *profile_ids) {
+void AggregateEngine::update(const EventSource &events, const uint64_t *profile_ids,
+                             const Reject &reject) {
   size_t n = events.size();
   uint64_t cached_id = 0;
   Profile *cached = nullptr;
   for (size_t i = 0; i < n; ++i) {
+    if (!usable(events, i, reject)) continue;
     Profile *p = nullptr;  // created only when a feature matches
     for (size_t f = 0; f < specs_.size(); ++f) {
       if (!matches(specs_[f], events, i)) continue;
@@ -173,10 +224,6 @@ void AggregateEngine::emit(uint64_t id, int64_t as_of_ms, FeatureSink &out) cons
     const FeatureState *state = p == nullptr ? nullptr : &p->features[f];
     emit_feature(specs_[f], state, as_of_ms, out);
   }
-}
-
-uint64_t AggregateEngine::take_skipped_non_numeric() {
-  return std::exchange(skipped_non_numeric_, 0);
 }
 
 uint64_t AggregateEngine::take_stale_features() {

@@ -28,19 +28,27 @@ namespace halo::aggregates {
 class AggregateEngine {
  public:
   using StateWrite = std::function<void(uint64_t profile, std::string_view blob)>;
+  // Told about an event the engine did not apply: (index, reason code,
+  // message naming the feature, the field and the fix).
+  using Reject = std::function<void(size_t i, const char *reason, const std::string &message)>;
+
+  // The largest magnitude a summed value may have. Bounding every input
+  // keeps sums exact: Decimal holds about 1.7e29, so a profile needs more
+  // than 1.7e11 values at this bound before a sum could overflow.
+  static constexpr int64_t kMaxAbsValue = 1'000'000'000'000'000'000;  // 1e18
 
   explicit AggregateEngine(std::vector<AggregateSpec> specs);
 
-  // profile_ids[i] is the profile of event i.
-  void update(const EventSource &events, const uint64_t *profile_ids);
+  // profile_ids[i] is the profile of event i. An event with a value a
+  // numeric feature cannot use exactly (not a number, magnitude above
+  // kMaxAbsValue) is applied to no feature and reported through `reject`.
+  void update(const EventSource &events, const uint64_t *profile_ids, const Reject &reject);
   void merge(uint64_t from, uint64_t into);
   void save_dirty(const StateWrite &write);
   // Throws halo::Error naming the profile when the blob is corrupt.
   void restore(uint64_t profile, std::string_view blob);
   void emit(uint64_t profile, int64_t as_of_ms, FeatureSink &out) const;
 
-  // Present-but-non-numeric values skipped since the last call.
-  uint64_t take_skipped_non_numeric();
   // Stored features that matched no configured spec since the last call.
   uint64_t take_stale_features();
   size_t profile_count() const { return profiles_.size(); }
@@ -57,12 +65,13 @@ class AggregateEngine {
   void observe(const AggregateSpec &spec, FeatureState &state, const EventSource &events, size_t i);
   void observe_numeric(const AggregateSpec &spec, NumericState &state, const EventSource &events,
                        size_t i);
+  // Checks every numeric value event i feeds; false after calling `reject`.
+  bool usable(const EventSource &events, size_t i, const Reject &reject) const;
   bool matches(const AggregateSpec &spec, const EventSource &events, size_t i) const;
 
   std::vector<AggregateSpec> specs_;
   ProfileMap<Profile> profiles_;  // dense by kernel profile id
   std::vector<uint64_t> dirty_;
-  uint64_t skipped_non_numeric_ = 0;
   uint64_t stale_features_ = 0;
   std::string blob_;  // reused encode buffer
 };

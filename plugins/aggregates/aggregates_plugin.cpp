@@ -87,10 +87,12 @@ class AggregatesBuilder final : public FeatureBuilder {
   }
 
   void update(const Batch &batch, const uint64_t *profile_ids) override {
-    engine_.update(BatchEvents(batch), profile_ids);
-    if (uint64_t skipped = engine_.take_skipped_non_numeric()) {
-      host().metric("aggregates.skipped_non_numeric", static_cast<double>(skipped));
-    }
+    engine_.update(BatchEvents(batch), profile_ids,
+                   [&](size_t i, const char *reason, const std::string &message) {
+                     // A host older than ABI 1.2 cannot skip one event: fail
+                     // the call (state untouched up to here for this event).
+                     if (!batch.reject(i, reason, message)) throw Error(message);
+                   });
   }
 
   void merge(uint64_t from, uint64_t into) override { engine_.merge(from, into); }

@@ -54,16 +54,19 @@ int main(void) {
   SIZE(halo_feature_vtable, 80);
   SIZE(halo_destination_vtable, 48);
 
-  /* Host table: 1.0 functions keep their offsets; 1.1 appended http_*. */
+  /* Host table: 1.0 functions keep their offsets; 1.1 appended http_*;
+   * 1.2 appended event_reject. */
   OFFSET(halo_host_api, log, 8);
   OFFSET(halo_host_api, opt_string, 48);
   OFFSET(halo_host_api, sink_add_record, 112);
   OFFSET(halo_host_api, profile_id, 336);
   OFFSET(halo_host_api, http_request, 344);
-  SIZE(halo_host_api, 392);
+  OFFSET(halo_host_api, http_free, 384);
+  OFFSET(halo_host_api, event_reject, 392);
+  SIZE(halo_host_api, 400);
 
   EXPECT_EQ("HALO_ABI_MAJOR", HALO_ABI_MAJOR, 1);
-  EXPECT_EQ("HALO_ABI_MINOR", HALO_ABI_MINOR, 1);
+  EXPECT_EQ("HALO_ABI_MINOR", HALO_ABI_MINOR, 2);
   if (failures == 0) printf("plugin.h layout: all checks passed\n");
   return failures == 0 ? 0 : 1;
 }

@@ -1,7 +1,9 @@
 // faulty_plugin.cpp -- a test-only plugin library that misbehaves on demand,
-// to prove the kernel survives plugins that return errors or throw.
+// to prove the kernel survives plugins that return errors or throw: a
+// source, a resolver and a feature builder.
 #include <halo/sdk.hpp>
 
+#include <map>
 #include <stdexcept>
 #include <string>
 
@@ -49,7 +51,130 @@ const halo_option_decl kOptions[] = {
     halo::option(HALO_OPT_BOOL, "bad_option", "false", false, "Fail in the constructor."),
 };
 
+// The user_id identifier of event i, or "".
+std::string user_of(const halo::Batch &batch, size_t i) {
+  for (size_t k = 0; k < batch.identifier_count(i); ++k) {
+    auto [type, value] = batch.identifier(i, k);
+    if (type == "user_id") return std::string(value);
+  }
+  return "";
+}
+
+// True when some event of the batch belongs to `user` (checked before any
+// state changes, so a failing call leaves the instance as it was).
+bool batch_has(const halo::Batch &batch, const std::string &user) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!user.empty() && user_of(batch, i) == user) return true;
+  }
+  return false;
+}
+
+// One profile per user_id. Fails the whole call (ERROR) on a batch holding
+// `poison_user`; refuses the events of `reject_user` with event_reject.
+class FaultyResolver : public halo::Resolver {
+ public:
+  explicit FaultyResolver(halo::Host host) : halo::Resolver(host) {
+    poison_ = std::string(host.opt_string("poison_user").value_or(""));
+    reject_ = std::string(host.opt_string("reject_user").value_or(""));
+  }
+  void restore(const halo_identity_link *links, size_t n) override {
+    for (size_t i = 0; i < n; ++i) {
+      profiles_[std::string(links[i].value, links[i].value_len)] = links[i].profile_id;
+    }
+  }
+  void resolve(const halo::Batch &batch, const halo::Resolution &out) override {
+    if (batch_has(batch, poison_)) throw std::runtime_error("poisoned by " + poison_);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      std::string user = user_of(batch, i);
+      if (!reject_.empty() && user == reject_) {
+        batch.reject(i, "test_refused", "the test resolver refuses " + user);
+        continue;
+      }
+      uint64_t &id = profiles_[user];
+      if (id == 0) {
+        id = out.new_profile();
+        out.link("user_id", user, id);
+      }
+      out.assign(i, id);
+    }
+  }
+
+ private:
+  std::string poison_, reject_;
+  std::map<std::string, uint64_t> profiles_;
+};
+
+// Counts events per profile as feature `seen`. Fails the whole call on a
+// batch holding `poison_user`; refuses `reject_user` with event_reject.
+class FaultyFeatures : public halo::FeatureBuilder {
+ public:
+  explicit FaultyFeatures(halo::Host host) : halo::FeatureBuilder(host) {
+    poison_ = std::string(host.opt_string("poison_user").value_or(""));
+    reject_ = std::string(host.opt_string("reject_user").value_or(""));
+  }
+  void restore(const halo_state_row *rows, size_t n) override {
+    for (size_t i = 0; i < n; ++i) {
+      seen_[rows[i].profile_id] =
+          std::stoll(std::string(static_cast<const char *>(rows[i].data), rows[i].len));
+    }
+  }
+  void update(const halo::Batch &batch, const uint64_t *profile_ids) override {
+    if (batch_has(batch, poison_)) throw std::runtime_error("poisoned by " + poison_);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (!reject_.empty() && user_of(batch, i) == reject_) {
+        batch.reject(i, "test_refused", "the test builder refuses " + reject_);
+        continue;
+      }
+      ++seen_[profile_ids[i]];
+      dirty_.push_back(profile_ids[i]);
+    }
+  }
+  void merge(uint64_t from, uint64_t into) override {
+    seen_[into] += seen_[from];
+    seen_.erase(from);
+    dirty_.push_back(into);
+  }
+  void save_dirty(const halo::StateWriter &w) override {
+    for (uint64_t id : dirty_) {
+      auto it = seen_.find(id);
+      if (it == seen_.end()) continue;
+      std::string text = std::to_string(it->second);
+      w.write(id, text.data(), text.size());
+    }
+    dirty_.clear();
+  }
+  void emit(uint64_t profile_id, int64_t, const halo::FeatureWriter &w) override {
+    auto it = seen_.find(profile_id);
+    w.integer("seen", it == seen_.end() ? 0 : it->second);
+  }
+
+ private:
+  std::string poison_, reject_;
+  std::map<uint64_t, int64_t> seen_;
+  std::vector<uint64_t> dirty_;
+};
+
+const halo_option_decl kFaultOptions[] = {
+    halo::option(HALO_OPT_STRING, "poison_user", "", false,
+                 "user_id whose batches fail the whole call (ERROR)."),
+    halo::option(HALO_OPT_STRING, "reject_user", "", false,
+                 "user_id whose events are refused one by one (event_reject)."),
+};
+
+// The kernel hands every resolver the pipeline's identifier rules.
+const halo_option_decl kResolverOptions[] = {
+    kFaultOptions[0],
+    kFaultOptions[1],
+    halo::option(HALO_OPT_LIST, "identifiers", nullptr, false, "Identifier rules (unused)."),
+};
+
 }  // namespace
 
 HALO_PLUGIN_LIBRARY(halo::describe_source<FaultySource>("faulty-source", "0.0.1",
-                                                        "Misbehaves on demand (tests)", kOptions))
+                                                        "Misbehaves on demand (tests)", kOptions),
+                    halo::describe_resolver<FaultyResolver>("faulty-resolver", "0.0.1",
+                                                            "Fails on demand (tests)",
+                                                            kResolverOptions),
+                    halo::describe_feature<FaultyFeatures>("faulty-features", "0.0.1",
+                                                           "Fails on demand (tests)",
+                                                           kFaultOptions))

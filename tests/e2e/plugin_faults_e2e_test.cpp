@@ -1,7 +1,11 @@
 // plugin_faults_e2e_test.cpp -- the kernel survives plugins that fail: an
 // ERROR batch is dead-lettered and the run goes on; FATAL stops the run with
-// the instance named; a constructor's config error points at the YAML line.
+// the instance named; a constructor's config error points at the YAML line;
+// one event a resolver or feature builder cannot take (ERROR on the batch,
+// or event_reject) is dead-lettered alone and the batch goes on.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "e2e_support.h"
 
@@ -51,6 +55,104 @@ TEST(PluginFaults, ConstructorConfigErrorPointsAtTheOption) {
   EXPECT_NE(r.err.find("p.yaml:6:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("sources[0].config.bad_option"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("fix: remove it"), std::string::npos) << r.err;
+}
+
+// Four batches of ten identify events (users u1-0 .. u4-9) through a test
+// resolver and feature builder configured by `identity` and `features`.
+std::string fault_pipeline(const std::string &identity, const std::string &features) {
+  return "version: 1\nstore: { kind: sqlite, path: var/halo.db }\n"
+         "identity: { resolver: faulty-resolver, config: " +
+         identity +
+         " }\n"
+         "sources:\n  - { name: f, plugin: faulty-source, config: { batches: 4 } }\n"
+         "features:\n  - { name: counts, plugin: faulty-features, config: " +
+         features +
+         " }\n"
+         "destinations:\n  - { name: out, plugin: file-jsonl, config: { path: var/p.jsonl } }\n";
+}
+
+CommandResult halo_cmd(const TempDir &dir, const std::string &cmd) {
+  return run({halo_bin(), cmd, dir / "p.yaml", "--plugin-dir", HALO_TEST_PLUGIN_DIR,
+              "--summary-json", dir / "s.json"});
+}
+
+std::vector<std::string> dead_letters(const TempDir &dir) {
+  CommandResult dl =
+      run({halo_bin(), "deadletters", dir / "p.yaml", "--plugin-dir", HALO_TEST_PLUGIN_DIR});
+  EXPECT_EQ(dl.exit_code, 0) << dl.err;
+  std::vector<std::string> lines;
+  size_t at = 0;
+  for (size_t nl; (nl = dl.out.find('\n', at)) != std::string::npos; at = nl + 1) {
+    lines.push_back(dl.out.substr(at, nl - at));
+  }
+  return lines;
+}
+
+// The exported line of the profile holding user_id `user`, or "".
+std::string profile_of(const TempDir &dir, const std::string &user) {
+  for (const std::string &line : read_lines(dir / "var/p.jsonl")) {
+    if (line.find("\"" + user + "\"") != std::string::npos) return line;
+  }
+  return "";
+}
+
+bool has(const std::string &text, const std::string &part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(PluginFaults, FeatureFailureOnOneEventDeadLettersOnlyThatEvent) {
+  TempDir dir;
+  write_file(dir / "p.yaml", fault_pipeline("{}", "{ poison_user: u2-3, reject_user: u3-5 }"));
+  CommandResult r = halo_cmd(dir, "run");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Every event is stored and every person has a profile ...
+  EXPECT_EQ(read_lines(dir / "var/p.jsonl").size(), 40u);
+  EXPECT_TRUE(has(read_file(dir / "s.json"), "\"accepted\":40")) << read_file(dir / "s.json");
+  EXPECT_TRUE(has(read_file(dir / "s.json"), "\"feature_rejections\":2"));
+  // ... the builder skipped exactly the two events it could not take ...
+  EXPECT_TRUE(has(profile_of(dir, "u2-3"), "\"seen\":0")) << profile_of(dir, "u2-3");
+  EXPECT_TRUE(has(profile_of(dir, "u3-5"), "\"seen\":0"));
+  EXPECT_TRUE(has(profile_of(dir, "u2-4"), "\"seen\":1")) << profile_of(dir, "u2-4");
+  EXPECT_TRUE(has(profile_of(dir, "u2-2"), "\"seen\":1"));
+  // ... and each is a dead letter naming stage, instance, profile and cause.
+  std::vector<std::string> dl = dead_letters(dir);
+  ASSERT_EQ(dl.size(), 2u) << r.err;
+  std::string all = dl[0] + dl[1];
+  EXPECT_TRUE(has(all, "\"stage\":\"feature\"")) << all;
+  EXPECT_TRUE(has(all, "poisoned by u2-3")) << all;
+  EXPECT_TRUE(has(all, "\"reason\":\"test_refused\"")) << all;
+  EXPECT_TRUE(has(all, "feature 'counts' (faulty-features)")) << all;
+  EXPECT_TRUE(has(all, "(profile ")) << all;
+
+  // A rebuild recomputes the same features and the same dead letters.
+  std::string before = read_file(dir / "var/p.jsonl");
+  CommandResult rb = halo_cmd(dir, "rebuild");
+  ASSERT_EQ(rb.exit_code, 0) << rb.err;
+  EXPECT_EQ(read_file(dir / "var/p.jsonl"), before);
+  EXPECT_EQ(dead_letters(dir).size(), 2u);
+}
+
+TEST(PluginFaults, ResolverFailureOnOneEventDeadLettersOnlyThatEvent) {
+  TempDir dir;
+  write_file(dir / "p.yaml", fault_pipeline("{ poison_user: u2-3, reject_user: u3-5 }", "{}"));
+  CommandResult r = halo_cmd(dir, "run");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> profiles = read_lines(dir / "var/p.jsonl");
+  EXPECT_EQ(profiles.size(), 38u);
+  EXPECT_EQ(profile_of(dir, "u2-3"), "");
+  EXPECT_EQ(profile_of(dir, "u3-5"), "");
+  EXPECT_TRUE(has(profile_of(dir, "u2-4"), "\"seen\":1"));
+  std::string summary = read_file(dir / "s.json");
+  EXPECT_TRUE(has(summary, "\"accepted\":38")) << summary;
+  EXPECT_TRUE(has(summary, "\"rejected\":2")) << summary;
+  std::vector<std::string> dl = dead_letters(dir);
+  ASSERT_EQ(dl.size(), 2u);
+  std::string all = dl[0] + dl[1];
+  EXPECT_TRUE(has(all, "\"stage\":\"resolve\"")) << all;
+  EXPECT_TRUE(has(all, "\"reason\":\"resolver_error\"")) << all;
+  EXPECT_TRUE(has(all, "poisoned by u2-3")) << all;
+  EXPECT_TRUE(has(all, "the test resolver refuses u3-5")) << all;
+  EXPECT_TRUE(has(all, "u2-3")) << all;  // the raw event is kept for replay
 }
 
 }  // namespace

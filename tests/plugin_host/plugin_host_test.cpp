@@ -126,3 +126,34 @@ TEST(HostApi, SinkKeepsRecordsPaddedAndOriginsApart) {
 
 }  // namespace
 }  // namespace halo
+
+namespace halo {
+namespace {
+
+TEST(HostApi, EventRejectRecordsOnlyValidCallsAndBoundsTheText) {
+  const halo_host_api *api = host_api();
+  ASSERT_TRUE(HALO_HOST_HAS(api, event_reject));
+  EventBatch events;
+  events.events.resize(2);
+  std::vector<EventRejection> rejected;
+  halo_batch b{&events, &rejected};
+  api->event_reject(&b, 1, "not_a_number", "revenue is \"abc\"");
+  api->event_reject(&b, 2, "out_of_range_index", "ignored");  // no such event
+  api->event_reject(nullptr, 0, "x", "ignored");
+  api->event_reject(&b, 0, nullptr, nullptr);  // defaults, no crash
+  std::string long_reason(500, 'r'), long_message(100000, 'm');
+  api->event_reject(&b, 0, long_reason.c_str(), long_message.c_str());
+  halo_batch outside_a_call{&events, nullptr};
+  api->event_reject(&outside_a_call, 0, "x", "ignored");
+  ASSERT_EQ(rejected.size(), 3u);
+  EXPECT_EQ(rejected[0].index, 1u);
+  EXPECT_EQ(rejected[0].reason, "not_a_number");
+  EXPECT_EQ(rejected[0].message, "revenue is \"abc\"");
+  EXPECT_EQ(rejected[1].reason, "rejected");
+  EXPECT_EQ(rejected[1].message, "");
+  EXPECT_EQ(rejected[2].reason.size(), EventRejection::kMaxReason);
+  EXPECT_EQ(rejected[2].message.size(), EventRejection::kMaxMessage);
+}
+
+}  // namespace
+}  // namespace halo

@@ -47,18 +47,50 @@ std::vector<TestEvent> shop_events() {
 
 TEST(AggregateEngine, ComputesEveryOperationExactly) {
   AggregateEngine engine = engine_from(kShopFeatures);
-  feed(engine, shop_events(), 7);
+  std::vector<Rejected> rejected = feed(engine, shop_events(), 7);
   std::map<std::string, std::string> expected = {
-      {"orders", "int:4"},        {"revenue", "num:120.5"},
+      {"orders", "int:3"},        {"revenue", "num:120.5"},
       {"avg_order", "num:60.25"}, {"min_order", "num:42"},
       {"max_order", "num:78.5"},  {"first_order", "str:2026-01-02T10:00:00.000Z"},
       {"last_plan", "str:pro"},   {"products", "int:2"},
       {"pages", "int:1"}};
   EXPECT_EQ(emit_all(engine, 7, kT0 + kDay), expected);
-  // "free" is present but not a number (skipped once by each of the four
-  // numeric features); the missing revenue is no value at all.
-  EXPECT_EQ(engine.take_skipped_non_numeric(), 4u);
-  EXPECT_EQ(engine.take_skipped_non_numeric(), 0u);
+  // "free" is present but not a number: the whole order is refused (not
+  // counted as an order with no revenue); the missing revenue is no value.
+  ASSERT_EQ(rejected.size(), 1u);
+  EXPECT_EQ(rejected[0].index, 5u);
+  EXPECT_EQ(rejected[0].reason, "not_a_number");
+  EXPECT_NE(rejected[0].message.find("\"free\""), std::string::npos) << rejected[0].message;
+  EXPECT_NE(rejected[0].message.find("properties.revenue"), std::string::npos);
+}
+
+TEST(AggregateEngine, RefusesValuesThatCannotBeSummedExactlyAndKeepsTheState) {
+  AggregateEngine engine = engine_from(kShopFeatures);
+  std::vector<TestEvent> events = {
+      {"Order Completed", kT0, 1, {number("properties.revenue", "10")}},
+      {"Order Completed", kT0 + 1, 2, {number("properties.revenue", "1e400")}},
+      {"Order Completed",
+       kT0 + 2,
+       3,
+       {number("properties.revenue", "12345678901234567890123456789012345678901234567890")}},
+      {"Order Completed", kT0 + 3, 4, {number("properties.revenue", "1000000000000000001")}},
+      {"Order Completed", kT0 + 4, 5, {number("properties.revenue", "-1e19")}},
+      {"Order Completed", kT0 + 5, 6, {number("properties.revenue", "1e18")}},
+  };
+  std::vector<Rejected> rejected = feed(engine, events, 7);
+  ASSERT_EQ(rejected.size(), 4u);
+  EXPECT_EQ(rejected[0].index, 1u);
+  EXPECT_EQ(rejected[0].reason, "not_a_number");
+  EXPECT_EQ(rejected[1].index, 2u);
+  EXPECT_EQ(rejected[1].reason, "not_a_number");
+  EXPECT_EQ(rejected[2].index, 3u);
+  EXPECT_EQ(rejected[2].reason, "number_out_of_range");
+  EXPECT_EQ(rejected[3].index, 4u);
+  EXPECT_EQ(rejected[3].reason, "number_out_of_range");
+  auto v = emit_all(engine, 7, kT0 + kDay);
+  EXPECT_EQ(v["orders"], "int:2");
+  EXPECT_EQ(v["revenue"], "num:1000000000000000010");
+  EXPECT_EQ(v["max_order"], "num:1000000000000000000");
 }
 
 TEST(AggregateEngine, ProfileWithoutMatchingEventsEmitsZerosAndNulls) {

@@ -144,9 +144,26 @@ inline std::map<std::string, std::string> emit_all(const AggregateEngine &engine
   return out.values;
 }
 
-inline void feed(AggregateEngine &engine, std::vector<TestEvent> events, uint64_t profile) {
+// An event the engine refused (AggregateEngine::Reject).
+struct Rejected {
+  size_t index;
+  std::string reason, message;
+};
+
+inline std::vector<Rejected> update(AggregateEngine &engine, std::vector<TestEvent> events,
+                                    const uint64_t *ids) {
+  std::vector<Rejected> out;
+  engine.update(TestEvents(std::move(events)), ids,
+                [&](size_t i, const char *reason, const std::string &message) {
+                  out.push_back({i, reason, message});
+                });
+  return out;
+}
+
+inline std::vector<Rejected> feed(AggregateEngine &engine, std::vector<TestEvent> events,
+                                  uint64_t profile) {
   std::vector<uint64_t> ids(events.size(), profile);
-  engine.update(TestEvents(std::move(events)), ids.data());
+  return update(engine, std::move(events), ids.data());
 }
 
 }  // namespace halo::aggregates::testing

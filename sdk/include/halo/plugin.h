@@ -44,8 +44,9 @@ extern "C" {
 #endif
 
 #define HALO_ABI_MAJOR 1
-#define HALO_ABI_MINOR 1
-/* Minor history: 1.0 first release; 1.1 appended the HTTP client (http_*). */
+#define HALO_ABI_MINOR 2
+/* Minor history: 1.0 first release; 1.1 appended the HTTP client (http_*);
+ * 1.2 appended per-event rejection (event_reject). */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -332,6 +333,22 @@ typedef struct halo_host_api {
   /* Number of attempts the host made (1 = no retry), for metrics and tests. */
   int32_t (*http_attempts)(const halo_http_response *response);
   void (*http_free)(halo_http_response *response);
+
+  /* --- per-event rejection (since ABI 1.2; check HALO_HOST_HAS(host, event_reject)) ---
+   * Callable only inside resolve() or update(), on the batch that call
+   * received: event i cannot be used by this instance (a value that is not
+   * a number, a number out of range, an identifier the rules refuse). The
+   * kernel dead-letters it -- stage "resolve" or "feature", reason code
+   * `reason` (a short snake_case word, e.g. "number_out_of_range"),
+   * `message` for people (name the field and the fix) -- and the rest of the
+   * batch goes on.
+   *   - A resolver leaves event i unassigned; the event is not stored.
+   *   - A feature builder leaves its state as if event i were not in the
+   *     batch; the event is still stored and used by every other stage and
+   *     instance.
+   * Calls with i out of range, outside those calls, or after the call
+   * returned are ignored. The strings are copied. */
+  void (*event_reject)(const halo_batch *batch, size_t i, const char *reason, const char *message);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */
@@ -386,7 +403,12 @@ typedef struct halo_resolver_vtable {
   /* Called (possibly several times) before the first resolve() with every
    * identifier -> profile link persisted so far. */
   halo_status (*restore)(halo_instance *inst, const halo_identity_link *links, size_t n);
-  /* Assigns every event of the batch to a profile, in batch order. */
+  /* Assigns every event of the batch to a profile, in batch order.
+   * HALO_ERROR must leave the instance as it was before the call: the
+   * kernel then isolates the events that fail by resolving halves of the
+   * batch, dead-letters each event that fails alone (stage "resolve", not
+   * stored) and goes on with the rest. To refuse single events without
+   * failing the call, use host->event_reject (since 1.2). */
   halo_status (*resolve)(halo_instance *inst, const halo_batch *batch, halo_resolution *out);
 } halo_resolver_vtable;
 
@@ -400,7 +422,12 @@ typedef struct halo_feature_vtable {
   HALO_LIFECYCLE_FIELDS;
   /* Feeds back state previously written with state_write. */
   halo_status (*restore)(halo_instance *inst, const halo_state_row *rows, size_t n);
-  /* profile_ids[i] is the profile of event i (never 0). */
+  /* profile_ids[i] is the profile of event i (never 0).
+   * HALO_ERROR must leave the state as it was before the call: the kernel
+   * then isolates the events that fail by updating with halves of the
+   * batch, dead-letters each event that fails alone (stage "feature"; the
+   * event stays stored for every other stage) and goes on. To skip single
+   * events without failing the call, use host->event_reject (since 1.2). */
   halo_status (*update)(halo_instance *inst, const halo_batch *batch, const uint64_t *profile_ids);
   /* Folds the state of `from` into `into` and forgets `from`. */
   halo_status (*merge)(halo_instance *inst, uint64_t from, uint64_t into);

@@ -224,6 +224,14 @@ class Batch {
     return v;
   }
   size_t field_count(size_t i) const { return api_->event_field_count(b_, i); }
+  // Refuses event i for this instance (host->event_reject, ABI 1.2): the
+  // kernel dead-letters it and the rest of the batch goes on. Returns false,
+  // doing nothing, when the host is older than ABI 1.2.
+  bool reject(size_t i, const char *reason, const std::string &message) const {
+    if (!HALO_HOST_HAS(api_, event_reject)) return false;
+    api_->event_reject(b_, i, reason, message.c_str());
+    return true;
+  }
   std::pair<std::string_view, halo_value> field_at(size_t i, size_t k) const {
     const char *p = nullptr;
     size_t n = 0;
@@ -381,6 +389,8 @@ class Resolver : public PluginBase {
  public:
   using PluginBase::PluginBase;
   virtual void restore(const halo_identity_link *links, size_t n) = 0;
+  // Throwing fails the call (HALO_ERROR): leave the instance unchanged, so
+  // the kernel can isolate the failing events; Batch::reject refuses one.
   virtual void resolve(const Batch &batch, const Resolution &out) = 0;
 };
 
@@ -388,6 +398,8 @@ class FeatureBuilder : public PluginBase {
  public:
   using PluginBase::PluginBase;
   virtual void restore(const halo_state_row *rows, size_t n) = 0;
+  // Throwing fails the call (HALO_ERROR): leave the state unchanged, so the
+  // kernel can isolate the failing events; Batch::reject skips one.
   virtual void update(const Batch &batch, const uint64_t *profile_ids) = 0;
   virtual void merge(uint64_t from, uint64_t into) = 0;
   virtual void save_dirty(const StateWriter &w) = 0;
