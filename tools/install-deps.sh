@@ -6,7 +6,7 @@ PKGS=(build-essential cmake ninja-build pkg-config git
       libboost-dev libboost-program-options-dev libboost-filesystem-dev
       libyaml-cpp-dev libsimdjson-dev libsqlite3-dev libzstd-dev libxxhash-dev
       libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-      sqlite3 abigail-tools clang-format file dpkg-dev time python3 openssl)
+      sqlite3 abigail-tools clang-format file dpkg-dev time python3 openssl help2man)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

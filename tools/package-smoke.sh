@@ -1,19 +1,48 @@
 #!/usr/bin/env bash
-# Builds the Debian packages (halo, halo-sdk) from an existing build/ and
-# checks them: the halo package, unpacked to a scratch root, finds all its
-# bundled plugins; the SDK package carries the headers and CMake package.
+# Builds the Debian packages from an existing build/ and checks them: the
+# halo package, unpacked to a scratch root, finds all its bundled plugins,
+# carries a stripped binary, man pages, the systemd units, licence and
+# changelog, and no developer tools; halo-dbgsym holds the debug symbols;
+# the SDK package carries the headers and CMake package; halo-tools the
+# data generator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${HALO_BUILD_DIR:-build}
-(cd "$BUILD_DIR" && rm -f ./*.deb && cpack -G DEB >/dev/null 2>&1)
+fail() { echo "package: $*"; exit 1; }
+(cd "$BUILD_DIR" && rm -f ./*.deb ./*.ddeb && cpack -G DEB >/dev/null 2>&1)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-dpkg -x "$BUILD_DIR"/halo_*.deb "$root"
-dpkg -x "$BUILD_DIR"/halo-sdk_*.deb "$root"
-listing=$("$root/usr/bin/halo" plugins)
-for p in file-jsonl file-csv deterministic aggregates woocommerce hubspot square pos-csv; do
-  grep -q "^$p " <<<"$listing" || { echo "package: plugin $p not found by the installed halo"; echo "$listing"; exit 1; }
+for pkg in halo halo-sdk halo-tools; do
+  deb=$(ls "$BUILD_DIR"/"${pkg}"_*.deb)
+  mkdir -p "$root/$pkg"
+  dpkg -x "$deb" "$root/$pkg"
+  test -f "$root/$pkg/usr/share/doc/$pkg/copyright" || fail "$pkg has no copyright (licence) file"
+  dpkg-deb -f "$deb" Description | grep -q . || fail "$pkg has no description"
 done
-test -f "$root/usr/include/halo/plugin.h"
-test -f "$root/usr/lib/cmake/HaloSDK/HaloSDKConfig.cmake"
-echo "packages ok: $(cd "$BUILD_DIR" && ls ./*.deb | tr '\n' ' ')"
+ls "$BUILD_DIR"/halo-dbgsym_*.ddeb >/dev/null 2>&1 || fail "no halo-dbgsym package"
+
+halo="$root/halo/usr/bin/halo"
+listing=$("$halo" plugins)
+for p in file-jsonl file-csv deterministic aggregates woocommerce hubspot square pos-csv; do
+  grep -q "^$p " <<<"$listing" || { echo "$listing"; fail "plugin $p not found by the installed halo"; }
+done
+file -L "$halo" | grep -q ", stripped" || fail "usr/bin/halo is not stripped: $(file -L "$halo")"
+test ! -e "$root/halo/usr/bin/halo-datagen" || fail "halo-datagen is in the runtime package"
+test -x "$root/halo-tools/usr/bin/halo-datagen" || fail "halo-tools lacks halo-datagen"
+for page in halo halo-run halo-validate halo-plugins halo-profile halo-deadletters halo-rebuild; do
+  test -s "$root/halo/usr/share/man/man1/$page.1.gz" || fail "man page $page(1) missing"
+done
+zcat "$root/halo/usr/share/man/man1/halo-run.1.gz" | grep -q 'summary.*json' ||
+  fail "halo-run(1) does not show the options of halo run --help"
+for unit in halo-run@.service halo-run@.timer; do
+  test -f "$root/halo/usr/lib/systemd/system/$unit" || fail "systemd unit $unit missing"
+done
+if command -v systemd-analyze >/dev/null 2>&1; then
+  systemd-analyze verify "$root/halo/usr/lib/systemd/system/halo-run@.service" 2>&1 |
+    grep -v "halo-run@.service: Command /usr/bin/halo is not executable" | grep -i "error" &&
+    fail "systemd-analyze finds errors in halo-run@.service"
+fi
+test -f "$root/halo/usr/share/doc/halo/CHANGELOG.md" || fail "changelog missing"
+test -f "$root/halo-sdk/usr/include/halo/plugin.h" || fail "SDK header missing"
+test -f "$root/halo-sdk/usr/lib/cmake/HaloSDK/HaloSDKConfig.cmake" || fail "SDK CMake package missing"
+echo "packages ok: $(cd "$BUILD_DIR" && ls ./*.deb ./*.ddeb | tr '\n' ' ')"
