@@ -2,6 +2,7 @@
 // table of one (`--describe NAME`).
 #include <boost/program_options.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/cli.h"
@@ -82,6 +83,18 @@ int cmd_plugins(const Args &args) {
     }
     if (!found) return fail(kNotFound, catalog.not_found(HALO_KIND_SOURCE, name).message());
     return kOk;
+  }
+  if (catalog.plugins().empty()) {
+    std::string searched;
+    for (const std::string &d : dirs) {
+      std::error_code ec;
+      searched += "\n  " + d + (std::filesystem::is_directory(d, ec) ? "" : " (no such directory)");
+    }
+    for (const PluginProblem &p : catalog.problems()) {
+      std::fprintf(stderr, "not loaded: %s: %s\n", p.path.c_str(), p.message.c_str());
+    }
+    return fail(kNotFound, "no plugins found; searched:" + searched +
+                               "\nadd a directory with --plugin-dir DIR or HALO_PLUGIN_PATH=DIR");
   }
   std::printf("%-20s %-12s %-9s %-5s %s\n", "NAME", "KIND", "VERSION", "ABI", "PATH");
   for (const PluginInfo &p : catalog.plugins()) {

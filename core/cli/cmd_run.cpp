@@ -128,8 +128,7 @@ int cmd_validate(const Args &args) {
   PluginCatalog catalog;
   std::vector<std::string> dirs = cfg.value().plugin_dirs;
   dirs.insert(dirs.end(), o.plugin_dirs.begin(), o.plugin_dirs.end());
-  for (const std::string &d : PluginCatalog::default_dirs()) dirs.push_back(d);
-  catalog.scan(dirs);
+  catalog.load_for(PluginCatalog::search_dirs(dirs), plugin_needs(cfg.value()));
   int errors = 0;
   auto check = [&](halo_plugin_kind kind, const std::string &where, const PluginUse &u) {
     const PluginInfo *info = catalog.find(kind, u.plugin);

@@ -6,6 +6,7 @@
 #include <halo/plugin.h>
 
 #include "cli/cli.h"
+#include "plugin_host/plugin_call.h"
 
 namespace {
 
@@ -30,6 +31,7 @@ const char *kUsage =
 }  // namespace
 
 int main(int argc, char **argv) {
+  halo::install_crash_handler();
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     std::cout << kUsage;

@@ -24,8 +24,8 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopKeys = {"version",  "store",   "plugin_dirs", "run",
                                            "identity", "sources", "features",    "destinations"};
 const std::vector<std::string> kStoreKeys = {"kind", "path"};
-const std::vector<std::string> kRunKeys = {"batch_size", "threads", "as_of", "commit_every",
-                                           "commit_interval_ms"};
+const std::vector<std::string> kRunKeys = {
+    "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};
 const std::vector<std::string> kStoreKinds = {"sqlite", "postgres"};
 
 std::string resolve_path(const std::string &base_dir, const std::string &path) {
@@ -86,6 +86,9 @@ void read_run(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   }
   if (run.read_int("commit_interval_ms", value, 1, int64_t{1} << 40)) {
     cfg.commit_interval_ms = value;
+  }
+  if (run.read_int("plugin_timeout_ms", value, 0, int64_t{1} << 40)) {
+    cfg.plugin_timeout_ms = value;
   }
   std::string as_of;
   if (run.read_string("as_of", as_of)) {

@@ -77,6 +77,9 @@ struct PipelineConfig {
   // crash makes the source re-read.
   size_t commit_every = 1000000;      // events
   int64_t commit_interval_ms = 5000;  // wall time
+  // Longest one call into a plugin may take before the run is stopped
+  // (0: no limit). Generous: a source call may include HTTP retries.
+  int64_t plugin_timeout_ms = 600000;
   std::optional<int64_t> as_of_ms;
   std::string resolver = "deterministic";
   YAML::Node resolver_config;  // always a mapping

@@ -83,8 +83,7 @@ Status Pipeline::load_plugins() {
   catalog_ = std::make_unique<PluginCatalog>();
   std::vector<std::string> dirs = config_.plugin_dirs;
   dirs.insert(dirs.end(), options_.extra_plugin_dirs.begin(), options_.extra_plugin_dirs.end());
-  for (const std::string &d : PluginCatalog::default_dirs()) dirs.push_back(d);
-  catalog_->scan(dirs);
+  catalog_->load_for(PluginCatalog::search_dirs(dirs), plugin_needs(config_));
   return Status::Ok();
 }
 
@@ -209,6 +208,7 @@ int Pipeline::priority_of(std::string_view source) const {
 }
 
 Status Pipeline::run(RunSummary *summary) {
+  CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
   started_ = now_seconds();
   last_commit_ = started_;
   summary->store_path = config_.store_path;
@@ -245,6 +245,7 @@ Status Pipeline::run(RunSummary *summary) {
 }
 
 Status Pipeline::rebuild(RunSummary *summary) {
+  CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
   started_ = now_seconds();
   summary->store_path = config_.store_path;
   Status s = create_instances(/*restore=*/false);

@@ -1,6 +1,8 @@
 // plugin_catalog.cpp -- loading and validating plugin libraries.
 #include "plugin_host/plugin_catalog.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
@@ -9,6 +11,7 @@
 #include <sstream>
 
 #include "config/suggest.h"
+#include "plugin_host/plugin_call.h"
 
 namespace halo {
 
@@ -68,13 +71,63 @@ std::string check_descriptor(const halo_plugin_descriptor *d) {
   return {};
 }
 
+namespace {
+
+// Why `path` must not be loaded for its permissions, or "".
+std::string unsafe_permissions(const std::string &path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && (st.st_mode & S_IWOTH)) {
+    return "refused: the file is world-writable (anyone could replace the code halo runs); "
+           "fix: chmod o-w " +
+           path;
+  }
+  std::string dir = fs::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (stat(dir.c_str(), &st) == 0 && (st.st_mode & S_IWOTH)) {
+    return "refused: its directory " + dir +
+           " is world-writable (anyone could put code there for halo to run); fix: chmod o-w " +
+           dir + " or move the plugins elsewhere";
+  }
+  return {};
+}
+
+// `dirs` with the bundled directory moved to the front, duplicates dropped.
+std::vector<std::string> bundled_first(const std::vector<std::string> &dirs) {
+  std::vector<std::string> out;
+  const std::string bundled = PluginCatalog::bundled_dir();
+  auto same = [](const std::string &a, const std::string &b) {
+    std::error_code ec;
+    return a == b || fs::equivalent(a, b, ec);
+  };
+  for (const std::string &d : dirs) {
+    if (!bundled.empty() && same(d, bundled)) out.insert(out.begin(), d);
+  }
+  for (const std::string &d : dirs) {
+    bool seen =
+        std::any_of(out.begin(), out.end(), [&](const std::string &o) { return same(o, d); });
+    if (!seen) out.push_back(d);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool PluginCatalog::loaded(const std::string &path) const {
+  return std::find(attempted_.begin(), attempted_.end(), path) != attempted_.end();
+}
+
 Status PluginCatalog::load_file(const std::string &path) {
   auto fail = [&](const std::string &msg) {
     problems_.push_back({path, msg});
     return Status::Plugin(path + ": " + msg);
   };
+  if (loaded(path)) return Status::Ok();
+  attempted_.push_back(path);
+  if (std::string why = unsafe_permissions(path); !why.empty()) return fail(why);
   boost::dll::shared_library lib;
   boost::dll::fs::error_code ec;
+  // Loading runs the library's constructors: plugin code.
+  PluginCallScope scope("plugin library " + path + ": loading");
   lib.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
   if (ec) return fail("cannot load library: " + ec.message());
   if (!lib.has(HALO_ENTRY_SYMBOL)) {
@@ -102,8 +155,10 @@ Status PluginCatalog::load_file(const std::string &path) {
     info.path = path;
     info.descriptor = d;
     if (const PluginInfo *dup = find(info.kind, info.name)) {
+      const bool bundled = fs::path(dup->path).parent_path() == fs::path(bundled_dir());
       return fail(std::string(kind_name(info.kind)) + " plugin '" + info.name +
-                  "' is already provided by " + dup->path);
+                  "' is already provided by " + (bundled ? "the bundled library " : "") +
+                  dup->path + "; give the plugin another name");
     }
     found.push_back(std::move(info));
   }
@@ -113,7 +168,7 @@ Status PluginCatalog::load_file(const std::string &path) {
 }
 
 void PluginCatalog::scan(const std::vector<std::string> &dirs) {
-  for (const std::string &dir : dirs) {
+  for (const std::string &dir : bundled_first(dirs)) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;
     std::vector<std::string> files;
@@ -123,6 +178,22 @@ void PluginCatalog::scan(const std::vector<std::string> &dirs) {
     std::sort(files.begin(), files.end());
     for (const std::string &f : files) (void)load_file(f);
   }
+}
+
+void PluginCatalog::load_for(const std::vector<std::string> &dirs,
+                             const std::vector<PluginNeed> &needs) {
+  const std::vector<std::string> ordered = bundled_first(dirs);
+  bool missing = false;
+  for (const PluginNeed &need : needs) {
+    for (const std::string &dir : ordered) {
+      if (find(need.kind, need.name)) break;
+      std::string file = (fs::path(dir) / ("libhalo-" + need.name + ".so")).string();
+      std::error_code ec;
+      if (fs::is_regular_file(file, ec)) (void)load_file(file);
+    }
+    missing = missing || !find(need.kind, need.name);
+  }
+  if (missing) scan(ordered);
 }
 
 const PluginInfo *PluginCatalog::find(halo_plugin_kind kind, const std::string &name) const {
@@ -148,6 +219,15 @@ Status PluginCatalog::not_found(halo_plugin_kind kind, const std::string &name) 
   return Status::NotFound(msg.str());
 }
 
+std::vector<PluginNeed> plugin_needs(const PipelineConfig &config) {
+  std::vector<PluginNeed> needs;
+  for (const PluginUse &u : config.sources) needs.push_back({HALO_KIND_SOURCE, u.plugin});
+  needs.push_back({HALO_KIND_RESOLVER, config.resolver});
+  for (const PluginUse &u : config.features) needs.push_back({HALO_KIND_FEATURE, u.plugin});
+  for (const PluginUse &u : config.destinations) needs.push_back({HALO_KIND_DESTINATION, u.plugin});
+  return needs;
+}
+
 std::vector<std::string> PluginCatalog::default_dirs() {
   std::vector<std::string> dirs;
   if (const char *env = std::getenv("HALO_PLUGIN_PATH")) {
@@ -157,12 +237,21 @@ std::vector<std::string> PluginCatalog::default_dirs() {
       if (!item.empty()) dirs.push_back(item);
     }
   }
+  if (std::string bundled = bundled_dir(); !bundled.empty()) dirs.push_back(bundled);
+  return dirs;
+}
+
+std::string PluginCatalog::bundled_dir() {
   boost::dll::fs::error_code ec;
   auto exe = boost::dll::program_location(ec);
-  if (!ec) {
-    fs::path bin = fs::path(exe.string()).parent_path();
-    dirs.push_back((bin.parent_path() / HALO_PLUGIN_SUBDIR).lexically_normal().string());
-  }
+  if (ec) return {};
+  fs::path bin = fs::path(exe.string()).parent_path();
+  return (bin.parent_path() / HALO_PLUGIN_SUBDIR).lexically_normal().string();
+}
+
+std::vector<std::string> PluginCatalog::search_dirs(const std::vector<std::string> &configured) {
+  std::vector<std::string> dirs = configured;
+  for (const std::string &d : default_dirs()) dirs.push_back(d);
   return dirs;
 }
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "config/pipeline_config.h"
 
 namespace halo {
 
@@ -41,6 +42,12 @@ struct PluginProblem {
   std::string message;
 };
 
+// A plugin a pipeline uses.
+struct PluginNeed {
+  halo_plugin_kind kind;
+  std::string name;
+};
+
 const char *kind_name(halo_plugin_kind kind);
 
 class PluginCatalog {
@@ -51,10 +58,20 @@ class PluginCatalog {
   PluginCatalog &operator=(const PluginCatalog &) = delete;
 
   // Loads every shared library (*.so) directly inside each directory, in
-  // name order. Missing directories are skipped silently (defaults may not
-  // exist); unreadable libraries become problems, never a failure.
+  // name order, the bundled directory first (so no other library can take a
+  // bundled plugin's name). Missing directories are skipped silently
+  // (defaults may not exist); unreadable libraries become problems, never a
+  // failure.
   void scan(const std::vector<std::string> &dirs);
+  // Loads only the libraries a pipeline needs, since loading runs a
+  // library's code: for each plugin, the first lib<prefix>-<name>.so found
+  // (bundled directory first, then `dirs` in order; prefix "halo"). Only when
+  // a plugin is still missing are the other libraries of `dirs` loaded (a
+  // vendor library may carry several plugins under another file name).
+  void load_for(const std::vector<std::string> &dirs, const std::vector<PluginNeed> &needs);
   // Loads one library file; returns its problem (if any) as a Status.
+  // Refused unbuilt: a world-writable file or directory (anyone could swap
+  // the code halo runs).
   Status load_file(const std::string &path);
 
   const PluginInfo *find(halo_plugin_kind kind, const std::string &name) const;
@@ -65,15 +82,24 @@ class PluginCatalog {
   const std::vector<PluginProblem> &problems() const { return problems_; }
 
   // Default search path: HALO_PLUGIN_PATH (colon-separated), then
-  // <dir of the running binary>/../<libdir>/halo/plugins.
+  // bundled_dir().
   static std::vector<std::string> default_dirs();
+  // <dir of the running binary>/../<libdir>/halo/plugins, or "".
+  static std::string bundled_dir();
+  // `configured` (pipeline plugin_dirs, --plugin-dir) then default_dirs().
+  static std::vector<std::string> search_dirs(const std::vector<std::string> &configured);
 
  private:
   struct Libraries;
+  bool loaded(const std::string &path) const;
   std::unique_ptr<Libraries> libs_;
+  std::vector<std::string> attempted_;  // every file load_file was given
   std::vector<PluginInfo> plugins_;
   std::vector<PluginProblem> problems_;
 };
+
+// Every plugin the pipeline names (sources, resolver, features, destinations).
+std::vector<PluginNeed> plugin_needs(const PipelineConfig &config);
 
 // Checks a descriptor's frozen prefix against this host; empty when it fits.
 std::string check_descriptor(const halo_plugin_descriptor *d);

@@ -40,7 +40,13 @@ PluginInstance::PluginInstance(const PluginInfo &info, const InstanceSetup &setu
 }
 
 PluginInstance::~PluginInstance() {
-  if (inst_ != nullptr && destroy_ != nullptr) destroy_(inst_);
+  if (inst_ == nullptr || destroy_ == nullptr) return;
+  PluginCallScope scope = enter("destroy");
+  destroy_(inst_);
+}
+
+PluginCallScope PluginInstance::enter(const char *operation) const {
+  return PluginCallScope(ctx_.label + ": " + operation);
 }
 
 Status PluginInstance::init(const PluginUse &use, const void *copy) {
@@ -56,7 +62,11 @@ Status PluginInstance::init(const PluginUse &use, const void *copy) {
   start_ = life->start;
   stop_ = life->stop;
   destroy_ = life->destroy;
-  halo_status st = life->create(host_api(), &ctx_, &inst_);
+  halo_status st;
+  {
+    PluginCallScope scope = enter("create");
+    st = life->create(host_api(), &ctx_, &inst_);
+  }
   if (!ctx_.config_errors.empty()) {
     std::string msg;
     for (const auto &[path, text] : ctx_.config_errors) {
@@ -89,7 +99,7 @@ Status PluginInstance::check(halo_status st, const char *operation) {
 halo_status PluginInstance::with_retry(const std::function<halo_status()> &fn) {
   halo_status st = HALO_OK;
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    st = fn();
+    st = fn();  // each fn enters its own PluginCallScope
     if (st != HALO_RETRY) return st;
     if (ctx_.cancel && ctx_.cancel->load()) return st;
     auto delay = std::chrono::milliseconds(50 << attempt);
@@ -102,11 +112,16 @@ halo_status PluginInstance::with_retry(const std::function<halo_status()> &fn) {
 
 Status PluginInstance::start() {
   if (!start_) return Status::Ok();
-  return check(with_retry([&] { return start_(inst_); }), "start");
+  return check(with_retry([&] {
+                 PluginCallScope scope = enter("start");
+                 return start_(inst_);
+               }),
+               "start");
 }
 
 Status PluginInstance::stop() {
   if (!stop_) return Status::Ok();
+  PluginCallScope scope = enter("stop");
   return check(stop_(inst_), "stop");
 }
 
@@ -137,6 +152,7 @@ Result<std::unique_ptr<SourceInstance>> SourceInstance::create(const PluginInfo 
 
 Status SourceInstance::restore_cursor(std::string_view cursor) {
   if (!vt_.restore_cursor) return Status::Ok();
+  PluginCallScope scope = enter("restore_cursor");
   return check(vt_.restore_cursor(inst_, cursor.data(), cursor.size()), "restore_cursor");
 }
 
@@ -144,6 +160,7 @@ Status SourceInstance::next_batch(RawBatch &out, uint32_t max_records) {
   halo_sink sink{&out};
   return check(with_retry([&] {
                  out.clear();
+                 PluginCallScope scope = enter("next_batch");
                  return vt_.next_batch(inst_, &sink, max_records);
                }),
                "next_batch");
@@ -152,13 +169,16 @@ Status SourceInstance::next_batch(RawBatch &out, uint32_t max_records) {
 Result<std::string> SourceInstance::cursor() {
   const char *data = nullptr;
   size_t len = 0;
+  PluginCallScope scope = enter("cursor");
   Status s = check(vt_.cursor(inst_, &data, &len), "cursor");
   if (!s.ok()) return s;
   return std::string(data ? data : "", data ? len : 0);
 }
 
 void SourceInstance::committed() {
-  if (vt_.committed) vt_.committed(inst_);
+  if (!vt_.committed) return;
+  PluginCallScope scope = enter("committed");
+  vt_.committed(inst_);
 }
 
 Result<std::unique_ptr<ResolverInstance>> ResolverInstance::create(const PluginInfo &info,
@@ -173,12 +193,14 @@ Result<std::unique_ptr<ResolverInstance>> ResolverInstance::create(const PluginI
 
 Status ResolverInstance::restore(const std::vector<halo_identity_link> &links) {
   if (!vt_.restore || links.empty()) return Status::Ok();
+  PluginCallScope scope = enter("restore");
   return check(vt_.restore(inst_, links.data(), links.size()), "restore");
 }
 
 Status ResolverInstance::resolve(const EventBatch &batch, ResolutionOut &out) {
   halo_batch b{&batch, &out.rejections};
   halo_resolution r{&out};
+  PluginCallScope scope = enter("resolve");
   Status s = check(vt_.resolve(inst_, &b, &r), "resolve");
   // A refused event is never assigned, whatever else the plugin said.
   for (const EventRejection &rej : out.rejections) out.assignment[rej.index] = 0;
@@ -197,17 +219,20 @@ Result<std::unique_ptr<FeatureInstance>> FeatureInstance::create(const PluginInf
 
 Status FeatureInstance::restore(const std::vector<halo_state_row> &rows) {
   if (!vt_.restore || rows.empty()) return Status::Ok();
+  PluginCallScope scope = enter("restore");
   return check(vt_.restore(inst_, rows.data(), rows.size()), "restore");
 }
 
 Status FeatureInstance::update(const EventBatch &batch, const std::vector<uint64_t> &ids,
                                std::vector<EventRejection> *rejected) {
   halo_batch b{&batch, rejected};
+  PluginCallScope scope = enter("update");
   return check(vt_.update(inst_, &b, ids.data()), "update");
 }
 
 Status FeatureInstance::merge(uint64_t from, uint64_t into) {
   if (!vt_.merge) return Status::Ok();
+  PluginCallScope scope = enter("merge");
   return check(vt_.merge(inst_, from, into), "merge");
 }
 
@@ -218,11 +243,13 @@ Status FeatureInstance::save_dirty(const StateSink &sink) {
   w.write = [](void *user, uint64_t id, const void *data, size_t len) {
     (*static_cast<StateSink *>(user))(id, data, len);
   };
+  PluginCallScope scope = enter("save_dirty");
   return check(vt_.save_dirty(inst_, &w), "save_dirty");
 }
 
 Status FeatureInstance::emit(uint64_t profile_id, int64_t as_of_ms, std::string &json) {
   halo_feature_writer w{&json};
+  PluginCallScope scope = enter("emit");
   return check(vt_.emit(inst_, profile_id, as_of_ms, &w), "emit");
 }
 
@@ -238,7 +265,11 @@ Result<std::unique_ptr<DestinationInstance>> DestinationInstance::create(
 Status DestinationInstance::write_profiles(const std::vector<std::string> &json,
                                            const std::vector<uint64_t> &ids) {
   halo_profile_batch b{&json, &ids};
-  return check(with_retry([&] { return vt_.write_profiles(inst_, &b); }), "write_profiles");
+  return check(with_retry([&] {
+                 PluginCallScope scope = enter("write_profiles");
+                 return vt_.write_profiles(inst_, &b);
+               }),
+               "write_profiles");
 }
 
 }  // namespace halo

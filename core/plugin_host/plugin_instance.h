@@ -20,6 +20,7 @@
 #include "config/option_view.h"
 #include "config/pipeline_config.h"
 #include "plugin_host/host_api.h"
+#include "plugin_host/plugin_call.h"
 #include "plugin_host/plugin_catalog.h"
 
 namespace halo {
@@ -50,6 +51,8 @@ class PluginInstance {
   Status init(const PluginUse &use, const void *vtable_copy);
 
  protected:
+  // Marks a call into the plugin on this thread (crash handler, watchdog).
+  PluginCallScope enter(const char *operation) const;
   // Maps a plugin status to a Status carrying the plugin's message.
   Status check(halo_status st, const char *operation);
   // Calls fn until it returns something other than HALO_RETRY (bounded).

@@ -3,20 +3,25 @@
 // source, a resolver and a feature builder.
 #include <halo/sdk.hpp>
 
+#include <chrono>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace {
 
 // Emits `batches` batches of 10 identify events; on batch `fail_batch` it
-// throws (ERROR), on `fatal_batch` it returns FATAL.
+// throws (ERROR), on `fatal_batch` it returns FATAL, on `crash_batch` it
+// dereferences a null pointer, on `hang_batch` it never returns.
 class FaultySource : public halo::Source {
  public:
   explicit FaultySource(halo::Host host) : halo::Source(host) {
     batches_ = host.opt_int("batches").value_or(4);
     fail_ = host.opt_int("fail_batch").value_or(0);
     fatal_ = host.opt_int("fatal_batch").value_or(0);
+    crash_ = host.opt_int("crash_batch").value_or(0);
+    hang_ = host.opt_int("hang_batch").value_or(0);
     if (host.opt_bool("bad_option").value_or(false)) {
       throw halo::ConfigError("bad_option",
                               "bad_option is set: refusing to start (fix: remove it)");
@@ -27,6 +32,11 @@ class FaultySource : public halo::Source {
     if (batch_ == fail_)
       throw std::runtime_error("simulated failure in batch " + std::to_string(batch_));
     if (batch_ == fatal_) throw halo::Error("simulated fatal failure", HALO_FATAL);
+    if (batch_ == crash_) {
+      volatile int *nowhere = nullptr;
+      *nowhere = 1;
+    }
+    while (batch_ == hang_) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     for (int i = 0; i < 10; ++i) {
       std::string id = "u" + std::to_string(batch_) + "-" + std::to_string(i);
       sink.record(R"({"type":"identify","messageId":")" + id + R"(","userId":")" + id + "\"}",
@@ -40,7 +50,7 @@ class FaultySource : public halo::Source {
   }
 
  private:
-  int64_t batches_, fail_, fatal_, batch_ = 0;
+  int64_t batches_, fail_, fatal_, crash_, hang_, batch_ = 0;
   std::string cursor_;
 };
 
@@ -48,6 +58,8 @@ const halo_option_decl kOptions[] = {
     halo::option(HALO_OPT_INT, "batches", "4", false, "Batches to emit."),
     halo::option(HALO_OPT_INT, "fail_batch", "0", false, "Batch that throws (ERROR)."),
     halo::option(HALO_OPT_INT, "fatal_batch", "0", false, "Batch that returns FATAL."),
+    halo::option(HALO_OPT_INT, "crash_batch", "0", false, "Batch that crashes (SIGSEGV)."),
+    halo::option(HALO_OPT_INT, "hang_batch", "0", false, "Batch that never returns."),
     halo::option(HALO_OPT_BOOL, "bad_option", "false", false, "Fail in the constructor."),
 };
 

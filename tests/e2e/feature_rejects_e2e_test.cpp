@@ -35,10 +35,9 @@ std::string order(int i, const std::string &email, const std::string &revenue) {
 TEST(FeatureRejects, UnusableMoneyIsADeadLetterNeverAZero) {
   TempDir dir;
   write_file(dir / "p.yaml", kPipeline);
-  write_file(dir / "events.jsonl",
-             order(1, "a@x.ir", "10") + order(2, "a@x.ir", "\"abc\"") +
-                 order(3, "a@x.ir", "5000000000000000000") + order(4, "a@x.ir", "20.5") +
-                 order(5, "b@x.ir", "7"));
+  write_file(dir / "events.jsonl", order(1, "a@x.ir", "10") + order(2, "a@x.ir", "\"abc\"") +
+                                       order(3, "a@x.ir", "5000000000000000000") +
+                                       order(4, "a@x.ir", "20.5") + order(5, "b@x.ir", "7"));
   CommandResult r = run({halo_bin(), "run", dir / "p.yaml", "--summary-json", dir / "s.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string summary = read_file(dir / "s.json");
@@ -58,10 +57,10 @@ TEST(FeatureRejects, UnusableMoneyIsADeadLetterNeverAZero) {
   }
   CommandResult dl = run({halo_bin(), "deadletters", dir / "p.yaml"});
   ASSERT_EQ(dl.exit_code, 0) << dl.err;
-  for (const char *part :
-       {"\"stage\":\"feature\"", "\"reason\":\"not_a_number\"", "\"reason\":\"number_out_of_range\"",
-        "feature 'orders' (aggregates)", "feature 'revenue' (sum of properties.revenue)",
-        "messageId m2", "messageId m3", "(profile "}) {
+  for (const char *part : {"\"stage\":\"feature\"", "\"reason\":\"not_a_number\"",
+                           "\"reason\":\"number_out_of_range\"", "feature 'orders' (aggregates)",
+                           "feature 'revenue' (sum of properties.revenue)", "messageId m2",
+                           "messageId m3", "(profile "}) {
     EXPECT_NE(dl.out.find(part), std::string::npos) << part << "\n" << dl.out;
   }
 

@@ -5,7 +5,13 @@
 // or event_reject) is dead-lettered alone and the batch goes on.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "e2e_support.h"
 
@@ -55,6 +61,63 @@ TEST(PluginFaults, ConstructorConfigErrorPointsAtTheOption) {
   EXPECT_NE(r.err.find("p.yaml:6:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("sources[0].config.bad_option"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("fix: remove it"), std::string::npos) << r.err;
+}
+
+TEST(PluginFaults, CrashNamesThePluginAndTheCall) {
+  TempDir dir;
+  CommandResult r = run_faulty(dir, "{ batches: 4, crash_batch: 2 }");
+  EXPECT_EQ(r.exit_code, 128 + SIGSEGV) << r.err;
+  EXPECT_NE(r.err.find("halo: crashed (SIGSEGV) in source 'f' (faulty-source): next_batch"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(PluginFaults, HangingCallIsStoppedAtItsDeadline) {
+  TempDir dir;
+  write_file(dir / "p.yaml",
+             "run: { plugin_timeout_ms: 300 }\n" + pipeline("{ batches: 4, hang_batch: 2 }"));
+  auto start = std::chrono::steady_clock::now();
+  CommandResult r = run({halo_bin(), "run", dir / "p.yaml", "--plugin-dir", HALO_TEST_PLUGIN_DIR});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  EXPECT_NE(r.err.find("source 'f' (faulty-source): next_batch has run for"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("run.plugin_timeout_ms = 300"), std::string::npos) << r.err;
+}
+
+// Starts halo in the background with stderr to `err_path`.
+pid_t spawn_halo(const std::vector<std::string> &argv, const std::string &err_path) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    FILE *err = std::freopen(err_path.c_str(), "w", stderr);
+    (void)err;
+    std::vector<char *> args;
+    for (const std::string &a : argv) args.push_back(const_cast<char *>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+TEST(PluginFaults, SigtermEndsARunWhosePluginHangs) {
+  TempDir dir;
+  write_file(dir / "p.yaml", pipeline("{ batches: 4, hang_batch: 2 }"));
+  pid_t pid = spawn_halo({halo_bin(), "run", dir / "p.yaml", "--plugin-dir", HALO_TEST_PLUGIN_DIR},
+                         dir / "err.txt");
+  ASSERT_GT(pid, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  std::string err = read_file(dir / "err.txt");
+  EXPECT_NE(err.find("interrupted, but source 'f' (faulty-source): next_batch has not returned"),
+            std::string::npos)
+      << err;
 }
 
 // Four batches of ten identify events (users u1-0 .. u4-9) through a test

@@ -157,3 +157,92 @@ TEST(HostApi, EventRejectRecordsOnlyValidCallsAndBoundsTheText) {
 
 }  // namespace
 }  // namespace halo
+
+namespace halo {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A scratch plugin directory (mode 0755) removed by the destructor.
+struct PluginDir {
+  fs::path path;
+  explicit PluginDir(const std::string &name) : path(fs::temp_directory_path() / name) {
+    fs::remove_all(path);
+    fs::create_directories(path);
+    fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
+  }
+  ~PluginDir() { fs::remove_all(path); }
+  fs::path bundled(const std::string &library) const {
+    return fs::path(PluginCatalog::bundled_dir()) / library;
+  }
+};
+
+TEST(PluginCatalog, LoadsOnlyTheLibrariesThePipelineUses) {
+  PluginDir dir("halo-catalog-needed");
+  fs::copy_file(dir.bundled("libhalo-file-jsonl.so"), dir.path / "libhalo-vendor-a.so");
+  std::ofstream(dir.path / "libhalo-junk.so") << "would be a problem if it were loaded";
+  PluginCatalog catalog;
+  catalog.load_for(PluginCatalog::search_dirs({dir.path.string()}),
+                   {{HALO_KIND_SOURCE, "file-jsonl"}, {HALO_KIND_FEATURE, "aggregates"}});
+  ASSERT_NE(catalog.find(HALO_KIND_SOURCE, "file-jsonl"), nullptr);
+  ASSERT_NE(catalog.find(HALO_KIND_FEATURE, "aggregates"), nullptr);
+  // Nothing else was opened (file-jsonl's library also holds a destination)
+  // ...
+  for (const PluginInfo &p : catalog.plugins()) {
+    EXPECT_TRUE(p.path == dir.bundled("libhalo-file-jsonl.so").string() ||
+                p.path == dir.bundled("libhalo-aggregates.so").string())
+        << p.path;
+  }
+  EXPECT_EQ(catalog.plugins().size(), 3u);
+  EXPECT_TRUE(catalog.problems().empty());  // ... not even the junk file
+  // A plugin no file is named after makes the catalog look at everything.
+  catalog.load_for({dir.path.string()}, {{HALO_KIND_SOURCE, "not-there"}});
+  EXPECT_EQ(catalog.problems().size(), 2u);  // the junk, and the vendor copy's clash
+}
+
+TEST(PluginCatalog, RefusesWorldWritableFilesAndDirectories) {
+  PluginDir dir("halo-catalog-writable");
+  fs::path lib = dir.path / "libhalo-file-jsonl.so";
+  fs::copy_file(dir.bundled("libhalo-file-jsonl.so"), lib);
+  fs::permissions(lib, fs::perms::others_write, fs::perm_options::add);
+  PluginCatalog catalog;
+  Status s = catalog.load_file(lib.string());
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("the file is world-writable"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("chmod o-w " + lib.string()), std::string::npos) << s.message();
+
+  fs::permissions(lib, fs::perms::others_write, fs::perm_options::remove);
+  fs::permissions(dir.path, fs::perms::others_write, fs::perm_options::add);
+  PluginCatalog again;
+  s = again.load_file(lib.string());
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("its directory " + dir.path.string() + " is world-writable"),
+            std::string::npos)
+      << s.message();
+  EXPECT_EQ(again.find(HALO_KIND_SOURCE, "file-jsonl"), nullptr);
+}
+
+TEST(PluginCatalog, AVendorLibraryCannotTakeABundledName) {
+  PluginDir dir("halo-catalog-clash");
+  // The vendor directory comes first in the search path, yet the bundled
+  // plugin keeps its name and the vendor copy is refused, saying why.
+  fs::copy_file(dir.bundled("libhalo-file-jsonl.so"), dir.path / "libacme.so");
+  PluginCatalog catalog;
+  catalog.scan(PluginCatalog::search_dirs({dir.path.string()}));
+  const PluginInfo *p = catalog.find(HALO_KIND_SOURCE, "file-jsonl");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(fs::path(p->path).parent_path(), fs::path(PluginCatalog::bundled_dir()));
+  bool refused = false;
+  for (const PluginProblem &problem : catalog.problems()) {
+    if (problem.path != (dir.path / "libacme.so").string()) continue;
+    refused = true;
+    EXPECT_NE(problem.message.find("already provided by the bundled library"), std::string::npos)
+        << problem.message;
+    EXPECT_NE(problem.message.find("give the plugin another name"), std::string::npos);
+  }
+  EXPECT_TRUE(refused);
+}
+
+}  // namespace
+}  // namespace halo

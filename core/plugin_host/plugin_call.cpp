@@ -1,0 +1,182 @@
+// plugin_call.cpp -- the per-thread call registry behind plugin_call.h, the
+// crash handler and the watchdog.
+//
+// Invariant: a slot's `what` is written only while its started_ms is 0 or by
+// its own thread, and started_ms is stored after `what` (release), so a
+// reader that sees started_ms != 0 (acquire) reads a complete string.
+#include "plugin_host/plugin_call.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+namespace halo {
+
+namespace {
+
+constexpr int kMaxThreads = 128;
+constexpr size_t kWhatSize = 240;
+
+struct Slot {
+  std::atomic<bool> taken{false};
+  std::atomic<int64_t> started_ms{0};  // 0: not in a call
+  char what[kWhatSize] = {};
+};
+
+Slot g_slots[kMaxThreads];
+thread_local int t_slot = -1;  // initial-exec TLS in the binary: signal-safe
+
+int64_t steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+// Gives the thread an alternate signal stack so the crash handler still runs
+// after a stack overflow. Leaked on purpose: the thread may crash any time.
+void add_alternate_stack() {
+  static const size_t kSize = 64 * 1024;
+  stack_t ss{};
+  ss.ss_sp = std::malloc(kSize);
+  if (ss.ss_sp == nullptr) return;
+  ss.ss_size = kSize;
+  if (sigaltstack(&ss, nullptr) != 0) std::free(ss.ss_sp);
+}
+
+int my_slot() {
+  if (t_slot >= 0) return t_slot;
+  for (int i = 0; i < kMaxThreads; ++i) {
+    bool expected = false;
+    if (g_slots[i].taken.compare_exchange_strong(expected, true)) {
+      t_slot = i;
+      add_alternate_stack();
+      return i;
+    }
+  }
+  return -1;
+}
+
+void copy_what(Slot &s, const std::string &what) {
+  size_t n = std::min(what.size(), kWhatSize - 1);
+  std::memcpy(s.what, what.data(), n);
+  s.what[n] = '\0';
+}
+
+const char *signal_name(int sig) {
+  switch (sig) {
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGILL:
+      return "SIGILL";
+    case SIGABRT:
+      return "SIGABRT";
+  }
+  return "a fatal signal";
+}
+
+void write_str(const char *s) {
+  ssize_t ignored = write(STDERR_FILENO, s, std::strlen(s));
+  (void)ignored;
+}
+
+void on_crash(int sig) {
+  write_str("\nhalo: crashed (");
+  write_str(signal_name(sig));
+  int slot = t_slot;
+  if (slot >= 0 && g_slots[slot].started_ms.load(std::memory_order_acquire) != 0) {
+    write_str(") in ");
+    write_str(g_slots[slot].what);
+    write_str("; the plugin is at fault: report it to its vendor with this line."
+              " Work committed so far is kept.\n");
+  } else {
+    write_str(") outside any plugin call; please report it with this line."
+              " Work committed so far is kept.\n");
+  }
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+}  // namespace
+
+PluginCallScope::PluginCallScope(const std::string &what) : slot_(my_slot()), outer_started_ms_(0) {
+  if (slot_ < 0) return;
+  Slot &s = g_slots[slot_];
+  outer_started_ms_ = s.started_ms.load(std::memory_order_relaxed);
+  if (outer_started_ms_ != 0) outer_what_ = s.what;
+  s.started_ms.store(0, std::memory_order_relaxed);
+  copy_what(s, what);
+  s.started_ms.store(steady_ms(), std::memory_order_release);
+}
+
+PluginCallScope::~PluginCallScope() {
+  if (slot_ < 0) return;
+  Slot &s = g_slots[slot_];
+  s.started_ms.store(0, std::memory_order_relaxed);
+  if (outer_started_ms_ == 0) return;
+  copy_what(s, outer_what_);
+  s.started_ms.store(outer_started_ms_, std::memory_order_release);
+}
+
+void install_crash_handler() {
+  static std::atomic<bool> installed{false};
+  if (installed.exchange(true)) return;
+  (void)my_slot();  // the main thread gets its alternate stack now
+  struct sigaction sa {};
+  sa.sa_handler = on_crash;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) sigaction(sig, &sa, nullptr);
+}
+
+CallWatchdog::CallWatchdog(int64_t deadline_ms, const std::atomic<bool> *cancel, int64_t grace_ms)
+    : deadline_ms_(deadline_ms), grace_ms_(grace_ms), cancel_(cancel), thread_([this] { loop(); }) {}
+
+CallWatchdog::~CallWatchdog() {
+  stop_ = true;
+  thread_.join();
+}
+
+void CallWatchdog::loop() {
+  int64_t cancelled_at = 0;
+  while (!stop_.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const int64_t now = steady_ms();
+    if (cancelled_at == 0 && cancel_ != nullptr && cancel_->load()) cancelled_at = now;
+    for (Slot &s : g_slots) {
+      const int64_t started = s.started_ms.load(std::memory_order_acquire);
+      if (started == 0) continue;
+      char what[kWhatSize];
+      std::memcpy(what, s.what, kWhatSize);
+      what[kWhatSize - 1] = '\0';
+      if (s.started_ms.load(std::memory_order_acquire) != started) continue;  // changed meanwhile
+      if (cancelled_at != 0 && now - cancelled_at > grace_ms_) {
+        std::fprintf(stderr,
+                     "\nhalo: interrupted, but %s has not returned after %lld ms; exiting without "
+                     "it (work committed so far is kept)\n",
+                     what, static_cast<long long>(now - cancelled_at));
+        std::fflush(stderr);
+        _exit(130);
+      }
+      if (deadline_ms_ > 0 && now - started > deadline_ms_) {
+        std::fprintf(stderr,
+                     "\nhalo: %s has run for %lld ms, longer than run.plugin_timeout_ms = %lld; "
+                     "stopping the run (work committed so far is kept). Raise the limit if the "
+                     "plugin is slow but working, or report it to its vendor.\n",
+                     what, static_cast<long long>(now - started),
+                     static_cast<long long>(deadline_ms_));
+        std::fflush(stderr);
+        _exit(1);
+      }
+    }
+  }
+}
+
+}  // namespace halo
