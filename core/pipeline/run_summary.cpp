@@ -23,7 +23,13 @@ std::string RunSummary::to_text() const {
                 (unsigned long long)dead_letters_total, (unsigned long long)profiles,
                 (unsigned long long)merges, (unsigned long long)conflicts, seconds,
                 events_per_second());
-  return buf;
+  if (!interrupted) return buf;
+  return std::string(
+             "INTERRUPTED    stopped by SIGINT/SIGTERM before the end of the input; the counts\n"
+             "               below cover what this run read and committed. Profile exports\n"
+             "               were NOT replaced: the previous complete export is kept. Run\n"
+             "               again to continue from the last commit.\n") +
+         buf;
 }
 
 std::string RunSummary::to_json() const {
@@ -43,6 +49,7 @@ std::string RunSummary::to_json() const {
   w.key("seconds").raw(secs);
   w.key("dead_letters_total").number(static_cast<int64_t>(dead_letters_total));
   w.key("store").string(store_path);
+  w.key("interrupted").raw(interrupted ? "true" : "false");
   w.key("stage_seconds").begin_object();
   const std::pair<const char *, double> stage_list[] = {
       {"read", stages.read},       {"parse", stages.parse},      {"dedup", stages.dedup},
