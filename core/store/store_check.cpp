@@ -46,22 +46,26 @@ class Checker {
   void problem(const std::string &table, const std::string &message) {
     report_.problems.push_back({table, message, is_derived(table)});
   }
+  void problem(const std::string &table, const std::string &message, bool rebuildable) {
+    report_.problems.push_back({table, message, rebuildable});
+  }
   void passed(const std::string &line) { report_.passed.push_back(line); }
 
   // Runs `sql`, calling row() per result row; a SQLite error becomes a
-  // problem in `table` and returns false.
+  // problem in `table` (not fixable by a rebuild: damaged pages stay
+  // damaged) and returns false.
   bool rows(const std::string &table, const std::string &what, const std::string &sql,
             const std::function<void(sqlite::Statement &)> &row) {
     auto st = sqlite::Statement::prepare(db_, sql);
     if (!st.ok()) {
-      problem(table, what + ": cannot read: " + sqlite::last_error(db_));
+      problem(table, what + ": cannot read: " + sqlite::last_error(db_), false);
       return false;
     }
     for (;;) {
       int rc = st->step();
       if (rc == SQLITE_DONE) return true;
       if (rc != SQLITE_ROW) {
-        problem(table, what + ": cannot read: " + sqlite::last_error(db_));
+        problem(table, what + ": cannot read: " + sqlite::last_error(db_), false);
         return false;
       }
       row(*st);
@@ -83,12 +87,13 @@ class Checker {
 };
 
 // integrity_check names a B-tree by its root page ("On tree page N",
-// "Tree N page ...") or an index by name ("... in index NAME").
+// "Tree N page ...", "Page N: ...") or an index by name ("... in index
+// NAME"); pages below the root cannot be traced back cheaply and stay "".
 std::string Checker::table_of_message(const std::string &message) {
   for (const auto &[name, table] : index_table_) {
     if (message.find("index " + name) != std::string::npos) return table;
   }
-  for (std::string_view marker : {"tree page ", "Tree "}) {
+  for (std::string_view marker : {"tree page ", "Tree ", "Page "}) {
     size_t at = message.find(marker);
     if (at == std::string::npos) continue;
     int64_t page = std::strtoll(message.c_str() + at + marker.size(), nullptr, 10);
@@ -228,7 +233,7 @@ void check_ids(const std::string &path, Checker &check) {
   if (!store.ok()) return;  // reported by check_event_log
   auto next = store.value()->next_profile_id();
   if (!next.ok()) {
-    check.problem("meta", next.status().message());
+    check.problem("meta", next.status().message(), /*rebuildable=*/true);  // rebuild resets it
     return;
   }
   check.passed("profile id counter (next " + std::to_string(*next) + ") is valid");
