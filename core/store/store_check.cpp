@@ -39,6 +39,43 @@ constexpr IdColumn kIdColumns[] = {
     {"feature_state", "profile_id"}, {"merges", "from_profile"}, {"merges", "into_profile"},
 };
 
+// Every column with the storage class its readers accept: 'i' INTEGER,
+// 't' TEXT or BLOB (see Sql::columns in store_impl.h).
+struct TableColumns {
+  const char *table;
+  std::vector<std::pair<const char *, char>> columns;
+};
+const std::vector<TableColumns> &schema_columns() {
+  static const std::vector<TableColumns> kTables = {
+      {"meta", {{"key", 't'}, {"value", 't'}}},
+      {"cursors", {{"source", 't'}, {"value", 't'}}},
+      {"event_batches",
+       {{"first_seq", 'i'},
+        {"last_seq", 'i'},
+        {"count", 'i'},
+        {"codec", 'i'},
+        {"data_size", 'i'},
+        {"keys", 't'},
+        {"data", 't'}}},
+      {"identifiers", {{"type", 't'}, {"value", 't'}, {"profile_id", 'i'}}},
+      {"merges", {{"from_profile", 'i'}, {"into_profile", 'i'}, {"sequence", 'i'}}},
+      {"conflicts",
+       {{"sequence", 'i'}, {"type", 't'}, {"value", 't'}, {"profile_id", 'i'}, {"reason", 't'}}},
+      {"profiles", {{"id", 'i'}, {"traits_json", 't'}, {"updated_at_ms", 'i'}}},
+      {"features", {{"profile_id", 'i'}, {"features_json", 't'}}},
+      {"feature_state", {{"instance", 't'}, {"profile_id", 'i'}, {"data", 't'}}},
+      {"dead_letters",
+       {{"at_ms", 'i'},
+        {"stage", 't'},
+        {"reason", 't'},
+        {"message", 't'},
+        {"source", 't'},
+        {"position", 't'},
+        {"raw", 't'}}},
+  };
+  return kTables;
+}
+
 class Checker {
  public:
   Checker(sqlite3 *db, StoreCheckReport &report) : db_(db), report_(report) {}
@@ -73,6 +110,7 @@ class Checker {
   }
 
   void integrity();
+  void column_types();
   bool id_columns(uint64_t next_profile_id);  // true when all are fine
   void linked_profiles();
   void event_ranges();
@@ -140,6 +178,31 @@ void Checker::integrity() {
                                     std::to_string(messages.size() - kShown) + " more message(s)",
                                 false});
   }
+}
+
+// A value of another storage class would make a read fail (Sql::columns).
+void Checker::column_types() {
+  size_t before = report_.problems.size();
+  for (const TableColumns &t : schema_columns()) {
+    std::string cond;
+    for (const auto &[name, kind] : t.columns) {
+      if (!cond.empty()) cond += " AND ";
+      cond += kind == 'i' ? std::string("typeof(") + name + ") = 'integer'"
+                          : std::string("typeof(") + name + ") IN ('text', 'blob')";
+    }
+    int64_t bad = 0;
+    std::string sql = std::string("SELECT count(*) FROM ") + t.table + " WHERE NOT (" + cond + ")";
+    if (!rows(t.table, "checking column types", sql,
+              [&](sqlite::Statement &st) { bad = st.column_int(0); })) {
+      continue;
+    }
+    if (bad > 0) {
+      problem(t.table, std::to_string(bad) +
+                           " row(s) hold a value of another type than the schema's (damaged or "
+                           "edited by hand)");
+    }
+  }
+  if (report_.problems.size() == before) passed("every column holds the schema's types");
 }
 
 bool Checker::id_columns(uint64_t next_profile_id) {
@@ -268,6 +331,7 @@ Result<StoreCheckReport> check_store(const std::string &path) {
   report.passed.push_back("schema version " + std::to_string(store::halo_migrations().size()));
   Checker check(db.get(), report);
   check.integrity();
+  check.column_types();
   check_ids(path, check);
   check.linked_profiles();
   check.event_ranges();

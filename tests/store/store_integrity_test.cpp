@@ -131,6 +131,22 @@ TEST_F(StoreIntegrityTest, ValueOfTheWrongTypeIsCorruptionNotZero) {
   EXPECT_TRUE(has(checked.status().message(), "not an integer")) << checked.status().message();
 }
 
+TEST_F(StoreIntegrityTest, WrongTypeInAPayloadColumnFailsTheScanAndTheCheck) {
+  fill(3);
+  raw_exec("UPDATE profiles SET traits_json = 42 WHERE id = 2");
+  auto store = open_store();  // the cheap checks look at ids only
+  ASSERT_TRUE(store);
+  Status scan = store->scan_profiles([](const StoredProfile &) {});
+  ASSERT_FALSE(scan.ok());
+  EXPECT_TRUE(has(scan.message(), "column traits_json holds an integer")) << scan.message();
+  store.reset();
+  auto report = check_store(path_);
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->problems.size(), 1u);
+  EXPECT_EQ(report->problems[0].table, "profiles");
+  EXPECT_TRUE(report->problems[0].rebuildable);
+}
+
 TEST_F(StoreIntegrityTest, StaleCounterIsRefusedAtOpenNamingKeyAndTable) {
   fill(10);
   raw_exec("UPDATE meta SET value = '4' WHERE key = 'next_profile_id'");
