@@ -133,12 +133,12 @@ TEST_F(StoreIntegrityTest, ValueOfTheWrongTypeIsCorruptionNotZero) {
 
 TEST_F(StoreIntegrityTest, WrongTypeInAPayloadColumnFailsTheScanAndTheCheck) {
   fill(3);
-  raw_exec("UPDATE profiles SET traits_json = 42 WHERE id = 2");
+  raw_exec("UPDATE profiles SET updated_at_ms = 'soon' WHERE id = 2");
   auto store = open_store();  // the cheap checks look at ids only
   ASSERT_TRUE(store);
   Status scan = store->scan_profiles([](const StoredProfile &) {});
   ASSERT_FALSE(scan.ok());
-  EXPECT_TRUE(has(scan.message(), "column traits_json holds an integer")) << scan.message();
+  EXPECT_TRUE(has(scan.message(), "column updated_at_ms holds text")) << scan.message();
   store.reset();
   auto report = check_store(path_);
   ASSERT_TRUE(report.ok());
