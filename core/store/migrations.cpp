@@ -61,9 +61,8 @@ Status check_owner(sqlite3 *db, const std::string &path, int version) {
 }
 
 Status newer_schema(const std::string &path, int current, int known) {
-  return Status::Invalid("sqlite store " + path + " has schema version " +
-                         std::to_string(current) + " but this halo build knows only up to " +
-                         std::to_string(known) +
+  return Status::Invalid("sqlite store " + path + " has schema version " + std::to_string(current) +
+                         " but this halo build knows only up to " + std::to_string(known) +
                          "; it was written by a newer halo. Upgrade halo, or point the "
                          "store path at another file");
 }
@@ -76,8 +75,7 @@ Result<int> schema_version(sqlite3 *db, const std::string &path) {
   return static_cast<int>(*version);
 }
 
-Status check_version(sqlite3 *db, const std::string &path,
-                     std::span<const Migration> migrations) {
+Status check_version(sqlite3 *db, const std::string &path, std::span<const Migration> migrations) {
   auto current = schema_version(db, path);
   if (!current.ok()) return current.status();
   if (Status s = check_owner(db, path, *current); !s.ok()) return s;

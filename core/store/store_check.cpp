@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <vector>
 #include <functional>
 #include <map>
 #include <string_view>
+#include <vector>
 
 #include "store/migrations.h"
 #include "store/sqlite_db.h"
@@ -35,8 +35,9 @@ struct IdColumn {
   const char *table, *column;
 };
 constexpr IdColumn kIdColumns[] = {
-    {"profiles", "id"},         {"identifiers", "profile_id"},   {"features", "profile_id"},
-    {"feature_state", "profile_id"}, {"merges", "from_profile"}, {"merges", "into_profile"},
+    {"profiles", "id"},         {"identifiers", "profile_id"},
+    {"features", "profile_id"}, {"feature_state", "profile_id"},
+    {"merges", "from_profile"}, {"merges", "into_profile"},
 };
 
 // Every column with the storage class its readers accept: 'i' INTEGER,
@@ -142,25 +143,26 @@ std::string Checker::table_of_message(const std::string &message) {
 }
 
 void Checker::integrity() {
-  rows("", "reading the schema", "SELECT name, tbl_name, rootpage FROM sqlite_schema", [&](sqlite::Statement &st) {
-    std::string name(st.column_bytes(0)), table(st.column_bytes(1));
-    index_table_[name] = table;
-    root_table_[st.column_int(2)] = table;
-  });
+  rows("", "reading the schema", "SELECT name, tbl_name, rootpage FROM sqlite_schema",
+       [&](sqlite::Statement &st) {
+         std::string name(st.column_bytes(0)), table(st.column_bytes(1));
+         index_table_[name] = table;
+         root_table_[st.column_int(2)] = table;
+       });
   std::vector<std::string> messages;
   // A damaged page can stop the check itself after some messages: those
   // are reported too.
   // A row may hold several messages, one per line.
-  bool ran = rows("", "SQLite integrity check", "PRAGMA integrity_check(100)",
-                  [&](sqlite::Statement &st) {
-                    std::string_view text = st.column_bytes(0);
-                    while (!text.empty()) {
-                      size_t eol = std::min(text.find('\n'), text.size());
-                      std::string_view line = text.substr(0, eol);
-                      if (!line.empty() && !line.starts_with("*** ")) messages.emplace_back(line);
-                      text.remove_prefix(std::min(eol + 1, text.size()));
-                    }
-                  });
+  bool ran =
+      rows("", "SQLite integrity check", "PRAGMA integrity_check(100)", [&](sqlite::Statement &st) {
+        std::string_view text = st.column_bytes(0);
+        while (!text.empty()) {
+          size_t eol = std::min(text.find('\n'), text.size());
+          std::string_view line = text.substr(0, eol);
+          if (!line.empty() && !line.starts_with("*** ")) messages.emplace_back(line);
+          text.remove_prefix(std::min(eol + 1, text.size()));
+        }
+      });
   if (ran && messages.size() == 1 && messages[0] == "ok") {
     passed("SQLite integrity check");
     return;
@@ -173,10 +175,10 @@ void Checker::integrity() {
         {table_of_message(messages[i]), "SQLite integrity check: " + messages[i], false});
   }
   if (messages.size() > kShown) {
-    report_.problems.push_back({"",
-                                "SQLite integrity check: " +
-                                    std::to_string(messages.size() - kShown) + " more message(s)",
-                                false});
+    report_.problems.push_back(
+        {"",
+         "SQLite integrity check: " + std::to_string(messages.size() - kShown) + " more message(s)",
+         false});
   }
 }
 
@@ -213,10 +215,11 @@ bool Checker::id_columns(uint64_t next_profile_id) {
                       " < 1), 0), max(CASE WHEN typeof(" + col + ") = 'integer' THEN " + col +
                       " END) FROM " + c.table;
     int64_t bad = 0, highest = 0;
-    if (!rows(c.table, std::string("checking profile ids in ") + c.column, sql, [&](sqlite::Statement &st) {
-          bad = st.column_int(0);
-          highest = st.column_int(1);
-        })) {
+    if (!rows(c.table, std::string("checking profile ids in ") + c.column, sql,
+              [&](sqlite::Statement &st) {
+                bad = st.column_int(0);
+                highest = st.column_int(1);
+              })) {
       continue;
     }
     if (bad > 0) {

@@ -41,7 +41,8 @@ Result<uint64_t> Store::dead_letter_count() {
 
 Status Store::scan_dead_letters(const std::function<void(const DeadLetter &)> &fn) {
   DeadLetter d;
-  return impl_->scan(kScanDeadLetters, [](sqlite::Statement &) {},
+  return impl_->scan(
+      kScanDeadLetters, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
         d.at_ms = st.column_int(0);
         d.stage.assign(st.column_bytes(1));

@@ -119,7 +119,8 @@ Status Store::scan_events(const std::function<Status(const std::vector<LoggedEve
   // Local buffers, not impl_'s: the callback may append while we scan.
   std::string payload;
   std::vector<LoggedEvent> events;
-  return impl_->scan(kScanBatches, [](sqlite::Statement &) {},
+  return impl_->scan(
+      kScanBatches, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) -> Status {
         const int64_t first = st.column_int(0);
         if (st.column_int(3) != kCodecZstdV1) {
@@ -140,7 +141,8 @@ Status Store::scan_events(const std::function<Status(const std::vector<LoggedEve
 
 Status Store::scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn) {
   std::vector<MessageKey> keys;
-  return impl_->scan(kScanKeys, [](sqlite::Statement &) {},
+  return impl_->scan(
+      kScanKeys, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) -> Status {
         const int64_t first = st.column_int(0);
         Status s = store::decode_keys(st.column_bytes(2), keys);

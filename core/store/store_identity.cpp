@@ -16,17 +16,18 @@ constexpr Sql kPutIdentifier{
     "ON CONFLICT(type, value) DO UPDATE SET profile_id = excluded.profile_id"};
 constexpr Sql kRepoint{"repoint_identifiers", "identifiers",
                        "UPDATE identifiers SET profile_id = ?2 WHERE profile_id = ?1"};
-constexpr Sql kScanIdentifiers{"scan_identifiers", "identifiers",
-                               "SELECT type, value, profile_id FROM identifiers ORDER BY type, value",
-                               "tti"};
+constexpr Sql kScanIdentifiers{
+    "scan_identifiers", "identifiers",
+    "SELECT type, value, profile_id FROM identifiers ORDER BY type, value", "tti"};
 constexpr Sql kFindProfile{"find_profile", "identifiers",
                            "SELECT profile_id FROM identifiers WHERE type = ?1 AND value = ?2",
                            "i"};
 constexpr Sql kIdentifiersOf{
     "identifiers_of", "identifiers",
     "SELECT type, value FROM identifiers WHERE profile_id = ?1 ORDER BY type, value", "tt"};
-constexpr Sql kAddMerge{"add_merge", "merges",
-                        "INSERT INTO merges(from_profile, into_profile, sequence) VALUES(?1, ?2, ?3)"};
+constexpr Sql kAddMerge{
+    "add_merge", "merges",
+    "INSERT INTO merges(from_profile, into_profile, sequence) VALUES(?1, ?2, ?3)"};
 constexpr Sql kAddConflict{"add_conflict", "conflicts",
                            "INSERT INTO conflicts(sequence, type, value, profile_id, reason) "
                            "VALUES(?1, ?2, ?3, ?4, ?5)"};
@@ -52,7 +53,8 @@ Status Store::repoint_identifiers(uint64_t from, uint64_t into) {
 
 Status Store::scan_identifiers(
     const std::function<void(std::string_view, std::string_view, uint64_t)> &fn) {
-  return impl_->scan(kScanIdentifiers, [](sqlite::Statement &) {},
+  return impl_->scan(
+      kScanIdentifiers, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
         fn(st.column_bytes(0), st.column_bytes(1), from_sql(st.column_int(2)));
         return Status::Ok();
@@ -61,7 +63,8 @@ Status Store::scan_identifiers(
 
 Result<std::optional<uint64_t>> Store::find_profile(std::string_view type, std::string_view value) {
   std::optional<uint64_t> found;
-  Status s = impl_->query(kFindProfile,
+  Status s = impl_->query(
+      kFindProfile,
       [&](sqlite::Statement &st) {
         st.bind_text(1, type);
         st.bind_text(2, value);
@@ -74,10 +77,11 @@ Result<std::optional<uint64_t>> Store::find_profile(std::string_view type, std::
   return found;
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> Store::identifiers_of(uint64_t profile_id) {
+Result<std::vector<std::pair<std::string, std::string>>> Store::identifiers_of(
+    uint64_t profile_id) {
   std::vector<std::pair<std::string, std::string>> out;
-  Status s = impl_->query(kIdentifiersOf,
-      [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
+  Status s = impl_->query(
+      kIdentifiersOf, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
       [&](sqlite::Statement &st) {
         out.emplace_back(st.column_bytes(0), st.column_bytes(1));
         return Status::Ok();

@@ -124,14 +124,14 @@ struct Store::Impl {
   Status check_columns(const Sql &q, const sqlite::Statement &st) const {
     for (size_t i = 0; i < q.columns.size(); ++i) {
       int type = st.column_type(static_cast<int>(i));
-      bool fits = q.columns[i] == 'i' ? type == SQLITE_INTEGER
-                                      : type == SQLITE_TEXT || type == SQLITE_BLOB;
+      bool fits =
+          q.columns[i] == 'i' ? type == SQLITE_INTEGER : type == SQLITE_TEXT || type == SQLITE_BLOB;
       if (fits) continue;
       const char *name = st.column_name(static_cast<int>(i));
       return Status::Corruption(
           "sqlite store " + path + ": table " + std::string(q.table) + " (" + std::string(q.op) +
-          "): column " + (name ? name : "?") + " holds " + type_name(type) + " where the schema has " +
-          (q.columns[i] == 'i' ? "an integer" : "text") +
+          "): column " + (name ? name : "?") + " holds " + type_name(type) +
+          " where the schema has " + (q.columns[i] == 'i' ? "an integer" : "text") +
           " (the file was damaged or edited by hand)" + std::string(kStoreErrorHint));
     }
     return Status::Ok();
@@ -139,11 +139,16 @@ struct Store::Impl {
 
   static std::string type_name(int type) {
     switch (type) {
-      case SQLITE_INTEGER: return "an integer";
-      case SQLITE_FLOAT: return "a real number";
-      case SQLITE_TEXT: return "text";
-      case SQLITE_BLOB: return "a blob";
-      default: return "NULL";
+      case SQLITE_INTEGER:
+        return "an integer";
+      case SQLITE_FLOAT:
+        return "a real number";
+      case SQLITE_TEXT:
+        return "text";
+      case SQLITE_BLOB:
+        return "a blob";
+      default:
+        return "NULL";
     }
   }
 

@@ -26,8 +26,8 @@ constexpr Sql kDeleteAllState{"delete_profile", "feature_state",
 #define HALO_SELECT_PROFILE                                                       \
   "SELECT p.id, p.traits_json, coalesce(f.features_json, '{}'), p.updated_at_ms " \
   "FROM profiles p LEFT JOIN features f ON f.profile_id = p.id"
-constexpr Sql kGetProfile{"get_profile", "profiles, features", HALO_SELECT_PROFILE " WHERE p.id = ?1",
-                          "itti"};
+constexpr Sql kGetProfile{"get_profile", "profiles, features",
+                          HALO_SELECT_PROFILE " WHERE p.id = ?1", "itti"};
 constexpr Sql kScanProfiles{"scan_profiles", "profiles, features",
                             HALO_SELECT_PROFILE " ORDER BY p.id", "itti"};
 #undef HALO_SELECT_PROFILE
@@ -76,7 +76,8 @@ Status Store::delete_profile(uint64_t id) {
 
 Result<std::optional<StoredProfile>> Store::get_profile(uint64_t id) {
   std::optional<StoredProfile> found;
-  Status s = impl_->query(kGetProfile, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); },
+  Status s = impl_->query(
+      kGetProfile, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); },
       [&](sqlite::Statement &st) {
         read_profile(st, found.emplace());
         return Status::Ok();
@@ -87,7 +88,8 @@ Result<std::optional<StoredProfile>> Store::get_profile(uint64_t id) {
 
 Status Store::scan_profiles(const std::function<void(const StoredProfile &)> &fn) {
   StoredProfile p;
-  return impl_->scan(kScanProfiles, [](sqlite::Statement &) {},
+  return impl_->scan(
+      kScanProfiles, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
         read_profile(st, p);
         fn(p);
@@ -117,7 +119,8 @@ Status Store::delete_feature_state(std::string_view instance, uint64_t profile_i
 
 Status Store::scan_feature_state(std::string_view instance,
                                  const std::function<void(uint64_t, const void *, size_t)> &fn) {
-  return impl_->scan(kScanState, [&](sqlite::Statement &st) { st.bind_text(1, instance); },
+  return impl_->scan(
+      kScanState, [&](sqlite::Statement &st) { st.bind_text(1, instance); },
       [&](sqlite::Statement &st) {
         std::string_view data = st.column_bytes(1);
         fn(from_sql(st.column_int(0)), data.data(), data.size());

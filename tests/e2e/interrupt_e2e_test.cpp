@@ -76,7 +76,8 @@ class InterruptTest : public DemoTest {};
 TEST_F(InterruptTest, SignalKeepsPreviousExportAndSummarySaysInterrupted) {
   TempDir dir;
   std::string pipeline = make_pipeline(dir, kSmallBatches);
-  CommandResult full = run({halo_bin(), "run", pipeline, "-q", "--summary-json", dir / "full.json"});
+  CommandResult full =
+      run({halo_bin(), "run", pipeline, "-q", "--summary-json", dir / "full.json"});
   ASSERT_EQ(full.exit_code, 0) << full.err;
   const std::string exported = dir / "var/demo/profiles.jsonl";
   const std::string complete = read_file(exported);

@@ -31,8 +31,10 @@ void damage_btree(const std::string &db_path, const std::string &name) {
   sqlite3 *db = nullptr;
   ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
   sqlite3_stmt *st = nullptr;
-  std::string sql = "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM "
-                    "sqlite_schema WHERE name = '" + name + "'";
+  std::string sql =
+      "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM "
+      "sqlite_schema WHERE name = '" +
+      name + "'";
   ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   int64_t root = sqlite3_column_int64(st, 0), page_size = sqlite3_column_int64(st, 1);

@@ -45,9 +45,9 @@ TEST_F(IdentityTest, IdentifiersOfIsSortedByTypeThenValue) {
   ASSERT_TRUE(store_->put_identifier("anonymous_id", "anon-1", 3).ok());
   using Ids = std::vector<std::pair<std::string, std::string>>;
   EXPECT_EQ(must(store_->identifiers_of(3)), (Ids{{"anonymous_id", "anon-1"},
-                                            {"email", "a@x.ir"},
-                                            {"email", "z@x.ir"},
-                                            {"phone", "+98912"}}));
+                                                  {"email", "a@x.ir"},
+                                                  {"email", "z@x.ir"},
+                                                  {"phone", "+98912"}}));
   EXPECT_TRUE(must(store_->identifiers_of(99)).empty());
 }
 

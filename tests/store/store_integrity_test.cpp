@@ -46,8 +46,10 @@ class StoreIntegrityTest : public TempStoreTest {
     sqlite3 *db = raw_db();
     int64_t root = 0, page_size = 0;
     sqlite3_stmt *st = nullptr;
-    std::string sql = "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM "
-                      "sqlite_schema WHERE name = '" + name + "'";
+    std::string sql =
+        "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM "
+        "sqlite_schema WHERE name = '" +
+        name + "'";
     ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
     root = sqlite3_column_int64(st, 0);
@@ -197,8 +199,8 @@ TEST_F(StoreIntegrityTest, GarbageCounterIsAnErrorNamingTheKeyNeverAnException) 
     auto store = Store::open(path_);
     ASSERT_FALSE(store.ok()) << garbage;
     EXPECT_EQ(store.status().code(), StatusCode::kCorruption) << garbage;
-    EXPECT_TRUE(has(store.status().message(), "key next_profile_id holds '" +
-                                                  std::string(garbage) + "'"))
+    EXPECT_TRUE(
+        has(store.status().message(), "key next_profile_id holds '" + std::string(garbage) + "'"))
         << store.status().message();
     auto unchecked = open_unchecked();
     ASSERT_TRUE(unchecked);
