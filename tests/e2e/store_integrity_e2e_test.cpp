@@ -144,6 +144,20 @@ TEST_F(StoreIntegrityE2E, GarbageCounterIsAClearErrorNotACrash) {
   EXPECT_TRUE(has(check.out, "halo rebuild")) << check.out;
 }
 
+TEST_F(StoreIntegrityE2E, IdentifierLinkedToAMissingProfileIsAStoreError) {
+  exec_sql(db(),
+           "DELETE FROM profiles WHERE id = (SELECT profile_id FROM identifiers WHERE "
+           "type = 'email' AND value = '" +
+               email_ + "')");
+  CommandResult r = halo({"profile", "get", pipeline_, "--email", email_});
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // before: 3, "not found"
+  EXPECT_TRUE(has(r.err, "table profiles does not hold")) << r.err;
+  CommandResult check = halo({"store", "check", pipeline_});
+  EXPECT_EQ(check.exit_code, 1) << check.out;
+  EXPECT_TRUE(has(check.out, "linked to a profile that table profiles does not hold")) << check.out;
+  EXPECT_TRUE(has(check.out, "halo rebuild")) << check.out;
+}
+
 TEST_F(StoreIntegrityE2E, ReadCommandsNeverCreateAStore) {
   std::filesystem::remove_all(dir_ / "var");
   CommandResult check = halo({"store", "check", pipeline_});
