@@ -23,6 +23,7 @@ int cmd_validate(const Args &args);
 int cmd_plugins(const Args &args);
 int cmd_profile(const Args &args);
 int cmd_deadletters(const Args &args);
+int cmd_store(const Args &args);
 
 // Prints "halo: <message>" on stderr and returns `code`.
 int fail(int code, const std::string &message);

@@ -1,5 +1,10 @@
 // cmd_profile.cpp -- read-only store queries: `halo profile get` and
 // `halo deadletters`.
+//
+// Both open the store read-only (a missing store is "not found", never
+// created) and treat every store error as an error: exit 1 with the store's
+// message, which names the table and what to do. A read never turns a
+// damaged store into "no such profile" or an empty list.
 #include <boost/program_options.hpp>
 #include <iostream>
 
@@ -27,10 +32,43 @@ std::string normalized(const PipelineConfig &cfg, const std::string &type, const
   return raw;
 }
 
-Result<std::unique_ptr<Store>> open_store(const std::string &pipeline) {
-  auto cfg = load_pipeline(pipeline);
-  if (!cfg.ok()) return cfg.status();
-  return Store::open(cfg.value().store_path);
+// Exit code for a failed Store::open: a missing store is "not found".
+int open_failed(const Status &s) {
+  return fail(s.code() == StatusCode::kNotFound ? kNotFound : kFailed, s.message());
+}
+
+Result<std::unique_ptr<Store>> open_read_only(const PipelineConfig &cfg) {
+  return Store::open(cfg.store_path, {.read_only = true, .check_invariants = true});
+}
+
+// Looks the identifier up and prints the profile; returns the exit code.
+int print_profile(Store &store, const std::string &type, const std::string &key) {
+  auto pid = store.find_profile(type, key);
+  if (!pid.ok()) return fail(kFailed, pid.status().message());
+  if (!pid->has_value()) return fail(kNotFound, "no profile with " + type + " '" + key + "'");
+  auto stored = store.get_profile(**pid);
+  if (!stored.ok()) return fail(kFailed, stored.status().message());
+  if (!stored->has_value()) {
+    return fail(kFailed, "sqlite store " + store.path() + ": table identifiers links " + type +
+                             " '" + key + "' to profile " + std::to_string(**pid) +
+                             ", which table profiles does not hold; check the store with "
+                             "`halo store check PIPELINE.yaml` and run `halo rebuild "
+                             "PIPELINE.yaml`");
+  }
+  const StoredProfile &p = **stored;
+  auto identifiers = store.identifiers_of(p.id);
+  if (!identifiers.ok()) return fail(kFailed, identifiers.status().message());
+  ProfileBook book;
+  Status s = book.load(p.id, p.traits_json, p.updated_at_ms);
+  if (!s.ok()) return fail(kFailed, s.message());
+  ProfileExport e;
+  e.id = p.id;
+  e.identifiers = std::move(identifiers).value();
+  e.traits_json = book.export_traits(p.id);
+  e.features_json = p.features_json;
+  e.updated_at_ms = p.updated_at_ms;
+  std::cout << export_profile_json(e) << "\n";
+  return kOk;
 }
 
 }  // namespace
@@ -76,24 +114,9 @@ int cmd_profile(const Args &args) {
   }
   auto cfg = load_pipeline(pipeline);
   if (!cfg.ok()) return fail(kUsage, cfg.status().message());
-  auto store = Store::open(cfg.value().store_path);
-  if (!store.ok()) return fail(kFailed, store.status().message());
-  std::string key = normalized(cfg.value(), type, value);
-  auto pid = store.value()->find_profile(type, key);
-  if (!pid) return fail(kNotFound, "no profile with " + type + " '" + key + "'");
-  auto stored = store.value()->get_profile(*pid);
-  if (!stored) return fail(kNotFound, "profile " + std::to_string(*pid) + " is linked but missing");
-  ProfileBook book;
-  Status s = book.load(stored->id, stored->traits_json, stored->updated_at_ms);
-  if (!s.ok()) return fail(kFailed, s.message());
-  ProfileExport e;
-  e.id = stored->id;
-  e.identifiers = store.value()->identifiers_of(stored->id);
-  e.traits_json = book.export_traits(stored->id);
-  e.features_json = stored->features_json;
-  e.updated_at_ms = stored->updated_at_ms;
-  std::cout << export_profile_json(e) << "\n";
-  return kOk;
+  auto store = open_read_only(cfg.value());
+  if (!store.ok()) return open_failed(store.status());
+  return print_profile(*store.value(), type, normalized(cfg.value(), type, value));
 }
 
 int cmd_deadletters(const Args &args) {
@@ -103,8 +126,10 @@ int cmd_deadletters(const Args &args) {
                  "  position, at, raw (the original bytes, invalid UTF-8 replaced by U+FFFD)\n";
     return args.empty() ? kUsage : kOk;
   }
-  auto store = open_store(args[0]);
-  if (!store.ok()) return fail(kUsage, store.status().message());
+  auto cfg = load_pipeline(args[0]);
+  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
+  auto store = open_read_only(cfg.value());
+  if (!store.ok()) return open_failed(store.status());
   Status s = store.value()->scan_dead_letters([](const DeadLetter &d) {
     std::string line;
     JsonWriter w(line);

@@ -102,7 +102,8 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
     out << summary.to_json() << "\n";
     if (!out) return fail(kFailed, "cannot write " + o.summary_json);
   }
-  return g_cancel ? kInterrupted : kOk;
+  // A signal that came after the exports were complete changes nothing.
+  return summary.interrupted ? kInterrupted : kOk;
 }
 
 }  // namespace

@@ -23,6 +23,8 @@ const char *kUsage =
     "  profile get PIPELINE.yaml --email X | --phone X | --id TYPE=VALUE\n"
     "                             print one unified profile in the export format\n"
     "  deadletters PIPELINE.yaml  list rejected records with their reasons (JSON Lines)\n"
+    "  store check PIPELINE.yaml  check the store read-only (SQLite integrity, Halo's\n"
+    "                             invariants) and say what to do about any problem\n"
     "  version                    print the version and plugin ABI\n"
     "\n"
     "Each command has --help. Exit codes: 0 ok, 1 run failed, 2 usage or configuration\n"
@@ -45,6 +47,7 @@ int main(int argc, char **argv) {
   if (cmd == "plugins") return halo::cli::cmd_plugins(args);
   if (cmd == "profile") return halo::cli::cmd_profile(args);
   if (cmd == "deadletters") return halo::cli::cmd_deadletters(args);
+  if (cmd == "store") return halo::cli::cmd_store(args);
   if (cmd == "version" || cmd == "--version") {
     std::cout << "halo " << HALO_VERSION << " (plugin ABI " << HALO_ABI_MAJOR << "."
               << HALO_ABI_MINOR << ")\n";

@@ -4,6 +4,13 @@
 //
 // Features are emitted for every live profile (not only changed ones)
 // because windowed aggregates change with the reference time alone.
+//
+// Interruption: a run stopped by SIGINT/SIGTERM has not read all of its
+// input, so its profiles must not replace the previous complete export.
+// Destinations are then not started, or, when the signal arrives during
+// the export, not stopped: a destination commits its export only in stop()
+// and discards it when destroyed without one (file-jsonl removes its
+// .tmp file). The store keeps every committed batch either way.
 #include <chrono>
 
 #include "common/log.h"
@@ -29,10 +36,12 @@ Status Pipeline::finalize(RunSummary *summary) {
   int64_t as_of = config_.as_of_ms ? *config_.as_of_ms : wall_ms();
   // Profiles are exported from memory while the writer thread may still be
   // storing the last batches; only the final commit waits for it.
+  auto interrupted = [this] { return options_.cancel && options_.cancel->load(); };
   Status s = begin_if_needed();
   if (!s.ok()) return s;
-  for (auto &d : destinations_) {
-    s = d->start();
+  bool exporting = !destinations_.empty() && !interrupted();
+  for (size_t i = 0; exporting && i < destinations_.size(); ++i) {
+    s = destinations_[i]->start();
     if (!s.ok()) return s;
   }
   std::vector<std::string> lines;
@@ -57,7 +66,7 @@ Status Pipeline::finalize(RunSummary *summary) {
     e.id = id;
     e.features_json = "{" + members + "}";
     feature_rows->emplace_back(id, e.features_json);
-    if (destinations_.empty()) continue;
+    if (!exporting) continue;
     if (const IdentifierList *ids = identifiers_.find(id)) e.identifiers = *ids;
     e.traits_json = profiles_.export_traits(id);
     const ProfileData *p = profiles_.find(id);
@@ -65,11 +74,12 @@ Status Pipeline::finalize(RunSummary *summary) {
     lines.push_back(export_profile_json(e));
     ids.push_back(id);
     if (lines.size() >= kExportBatch) {
-      s = flush();
+      exporting = !interrupted();  // no point writing an export that is discarded
+      s = exporting ? flush() : Status::Ok();
       if (!s.ok()) return s;
     }
   }
-  s = flush();
+  s = exporting ? flush() : Status::Ok();
   if (!s.ok()) return s;
   s = write([feature_rows](Store &st) {
     for (const auto &[id, json] : *feature_rows) {
@@ -79,8 +89,10 @@ Status Pipeline::finalize(RunSummary *summary) {
     return Status::Ok();
   });
   if (!s.ok()) return s;
-  for (auto &d : destinations_) {
-    s = d->stop();
+  // The last moment a signal counts: past it the exports are complete.
+  summary->interrupted = interrupted();
+  for (size_t i = 0; exporting && !summary->interrupted && i < destinations_.size(); ++i) {
+    s = destinations_[i]->stop();
     if (!s.ok()) return s;
   }
   s = commit();
@@ -88,7 +100,9 @@ Status Pipeline::finalize(RunSummary *summary) {
   s = writer_ ? writer_->drain() : Status::Ok();
   if (!s.ok()) return s;
   summary->profiles = profiles_.size();
-  summary->dead_letters_total = store_->dead_letter_count();
+  auto dead_letters = store_->dead_letter_count();
+  if (!dead_letters.ok()) return dead_letters.status();
+  summary->dead_letters_total = *dead_letters;
   summary->seconds = now_seconds() - started_;
   report_progress(*summary, true);
   return Status::Ok();

@@ -70,7 +70,10 @@ Pipeline::~Pipeline() {
 Result<std::unique_ptr<Pipeline>> Pipeline::open(const PipelineConfig &config,
                                                  const RunOptions &options) {
   std::unique_ptr<Pipeline> p(new Pipeline(config, options));
-  auto store = Store::open(config.store_path);
+  // Invariants are checked by run() (restore_state); rebuild() recomputes
+  // exactly the data they are about, so it must be able to open a store
+  // that breaks them.
+  auto store = Store::open(config.store_path, {.read_only = false, .check_invariants = false});
   if (!store.ok()) return store.status();
   p->store_ = std::move(store.value());
   Status s = p->load_plugins();
@@ -111,8 +114,10 @@ Status Pipeline::create_instances(bool restore) {
         *info, u, setup("source", u.name, u.plugin, "sources[" + std::to_string(i) + "]"));
     if (!inst.ok()) return inst.status();
     if (restore) {
-      if (auto c = store_->cursor(u.name)) {
-        Status s = inst.value()->restore_cursor(*c);
+      auto c = store_->cursor(u.name);
+      if (!c.ok()) return c.status();
+      if (c->has_value()) {
+        Status s = inst.value()->restore_cursor(**c);
         if (!s.ok()) return s;
       }
     }
@@ -148,10 +153,18 @@ Status Pipeline::create_instances(bool restore) {
 }
 
 Status Pipeline::restore_state() {
-  if (auto next = store_->get_meta("next_profile_id")) next_profile_id_ = std::stoull(*next);
-  last_sequence_ = store_->last_sequence();
-  seen_.reserve(store_->event_count() + 1024);
-  Status s = store_->scan_message_keys([&](const MessageKey *keys, size_t n) {
+  Status s = store_->check_invariants();
+  if (!s.ok()) return s;
+  auto next = store_->next_profile_id();
+  if (!next.ok()) return next.status();
+  next_profile_id_ = *next;
+  auto last = store_->last_sequence();
+  if (!last.ok()) return last.status();
+  last_sequence_ = *last;
+  auto events = store_->event_count();
+  if (!events.ok()) return events.status();
+  seen_.reserve(*events + 1024);
+  s = store_->scan_message_keys([&](const MessageKey *keys, size_t n) {
     for (size_t i = 0; i < n; ++i) seen_.insert(keys[i]);
   });
   if (!s.ok()) return s;

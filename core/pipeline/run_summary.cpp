@@ -26,9 +26,20 @@ std::string RunSummary::to_text() const {
   std::string text = buf;
   if (feature_rejections > 0) {
     text += "not featured   " + std::to_string(feature_rejections) +
-            " accepted events a feature builder could not use (dead letters, stage feature)\n";
+            " accepted events a feature builder could not use (dead letters, stage feature)
+";
   }
-  return text;
+  if (!interrupted) return text;
+  return std::string(
+             "INTERRUPTED    stopped by SIGINT/SIGTERM before the end of the input; the counts
+"
+             "               below cover what this run read and committed. Profile exports
+"
+             "               were NOT replaced: the previous complete export is kept. Run
+"
+             "               again to continue from the last commit.
+") +
+         text;
 }
 
 std::string RunSummary::to_json() const {
@@ -49,6 +60,7 @@ std::string RunSummary::to_json() const {
   w.key("seconds").raw(secs);
   w.key("dead_letters_total").number(static_cast<int64_t>(dead_letters_total));
   w.key("store").string(store_path);
+  w.key("interrupted").raw(interrupted ? "true" : "false");
   w.key("stage_seconds").begin_object();
   const std::pair<const char *, double> stage_list[] = {
       {"read", stages.read},       {"parse", stages.parse},      {"dedup", stages.dedup},

@@ -22,6 +22,9 @@ struct RunSummary {
   double seconds = 0;
   std::string store_path;
   uint64_t dead_letters_total = 0;
+  // Stopped by SIGINT/SIGTERM before the end: committed batches are kept,
+  // destinations kept their previous export (see finalize.cpp).
+  bool interrupted = false;
 
   // Wall seconds spent in each pipeline stage (on the calling thread), so
   // benchmarks can show where time goes.

@@ -60,6 +60,13 @@ Status check_owner(sqlite3 *db, const std::string &path, int version) {
                          "path at a new file");
 }
 
+Status newer_schema(const std::string &path, int current, int known) {
+  return Status::Invalid("sqlite store " + path + " has schema version " + std::to_string(current) +
+                         " but this halo build knows only up to " + std::to_string(known) +
+                         "; it was written by a newer halo. Upgrade halo, or point the "
+                         "store path at another file");
+}
+
 }  // namespace
 
 Result<int> schema_version(sqlite3 *db, const std::string &path) {
@@ -68,19 +75,32 @@ Result<int> schema_version(sqlite3 *db, const std::string &path) {
   return static_cast<int>(*version);
 }
 
+Status check_version(sqlite3 *db, const std::string &path, std::span<const Migration> migrations) {
+  auto current = schema_version(db, path);
+  if (!current.ok()) return current.status();
+  if (Status s = check_owner(db, path, *current); !s.ok()) return s;
+  const int known = static_cast<int>(migrations.size());
+  if (*current == 0) {
+    return Status::Invalid("sqlite store " + path +
+                           " is empty (no run has written it yet; `halo run` fills it)");
+  }
+  if (*current > known) return newer_schema(path, *current, known);
+  if (*current < known) {
+    return Status::Invalid("sqlite store " + path + " has schema version " +
+                           std::to_string(*current) + " and this halo uses " +
+                           std::to_string(known) +
+                           "; run `halo run PIPELINE.yaml` once to upgrade it");
+  }
+  return Status::Ok();
+}
+
 Status migrate(sqlite3 *db, const std::string &path, std::span<const Migration> migrations) {
   if (Status s = check_ordered(migrations); !s.ok()) return s;
   auto current = schema_version(db, path);
   if (!current.ok()) return current.status();
   if (Status s = check_owner(db, path, *current); !s.ok()) return s;
   const int known = static_cast<int>(migrations.size());
-  if (*current > known) {
-    return Status::Invalid("sqlite store " + path + " has schema version " +
-                           std::to_string(*current) + " but this halo build knows only up to " +
-                           std::to_string(known) +
-                           "; it was written by a newer halo. Upgrade halo, or point the "
-                           "store path at another file");
-  }
+  if (*current > known) return newer_schema(path, *current, known);
 
   for (int v = *current + 1; v <= known; ++v) {
     if (Status s = apply_one(db, path, migrations[v - 1]); !s.ok()) return s;

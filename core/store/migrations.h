@@ -40,4 +40,9 @@ Result<int> schema_version(sqlite3 *db, const std::string &path);
 // migration's SQL fails (Io).
 Status migrate(sqlite3 *db, const std::string &path, std::span<const Migration> migrations);
 
+// Read-only counterpart of migrate(): OK only when `db` is a Halo store at
+// exactly the last version of `migrations`; otherwise InvalidArgument saying
+// why (empty, foreign, older or newer schema).
+Status check_version(sqlite3 *db, const std::string &path, std::span<const Migration> migrations);
+
 }  // namespace halo::store

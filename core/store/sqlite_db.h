@@ -55,6 +55,10 @@ class Statement {
   void reset();
 
   int64_t column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+  // SQLITE_INTEGER, SQLITE_TEXT, SQLITE_BLOB, SQLITE_FLOAT or SQLITE_NULL;
+  // ask before reading the column (reading may convert it).
+  int column_type(int index) const { return sqlite3_column_type(stmt_, index); }
+  const char *column_name(int index) const { return sqlite3_column_name(stmt_, index); }
   // Bytes of a text or blob column; valid until the next step/reset.
   std::string_view column_bytes(int index) const;
 

@@ -4,6 +4,7 @@
 // store_dead_letters.cpp.
 #include "store/store.h"
 
+#include <charconv>
 #include <filesystem>
 
 #include "store/migrations.h"
@@ -54,14 +55,21 @@ Status configure(sqlite3 *db, const std::string &path) {
                       "sqlite store " + path + ": configure");
 }
 
-constexpr std::string_view kGetMeta = "SELECT value FROM meta WHERE key = ?1";
-constexpr std::string_view kSetMeta =
-    "INSERT INTO meta(key, value) VALUES(?1, ?2) "
-    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-constexpr std::string_view kGetCursor = "SELECT value FROM cursors WHERE source = ?1";
-constexpr std::string_view kSetCursor =
-    "INSERT INTO cursors(source, value) VALUES(?1, ?2) "
-    "ON CONFLICT(source) DO UPDATE SET value = excluded.value";
+constexpr Sql kGetMeta{"get_meta", "meta", "SELECT value FROM meta WHERE key = ?1", "t"};
+constexpr Sql kSetMeta{"set_meta", "meta",
+                       "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value"};
+constexpr Sql kGetCursor{"cursor", "cursors", "SELECT value FROM cursors WHERE source = ?1", "t"};
+constexpr Sql kSetCursor{"set_cursor", "cursors",
+                         "INSERT INTO cursors(source, value) VALUES(?1, ?2) "
+                         "ON CONFLICT(source) DO UPDATE SET value = excluded.value"};
+// Each min()/max() is one seek in a B-tree (the rowid of profiles, the
+// identifiers_by_profile index), so open() stays O(log n). Text sorts above
+// every integer in SQLite, so max() surfaces a non-integer id as well.
+constexpr Sql kProfileIdBounds{"check_invariants", "profiles",
+                               "SELECT min(id), max(id) FROM profiles"};
+constexpr Sql kIdentifierIdBounds{"check_invariants", "identifiers",
+                                  "SELECT min(profile_id), max(profile_id) FROM identifiers"};
 
 constexpr const char *kClearDerived =
     "DELETE FROM identifiers; DELETE FROM merges; DELETE FROM conflicts; "
@@ -71,22 +79,83 @@ constexpr const char *kClearDerived =
     // makes them again.
     "DELETE FROM dead_letters WHERE stage = 'feature';";
 
-}  // namespace
-
-Result<std::unique_ptr<Store>> Store::open(const std::string &path) {
-  if (Status s = create_parent_dirs(path); !s.ok()) return s;
+Result<sqlite::Connection> open_connection(const std::string &path, bool read_only) {
   sqlite3 *raw = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   sqlite::Connection db(raw);
   if (rc != SQLITE_OK) {
     return Status::Io("sqlite store " + path + ": cannot open: " +
                       (raw ? sqlite::last_error(raw) : std::string(sqlite3_errstr(rc))));
   }
-  if (Status s = configure(db.get(), path); !s.ok()) return s;
-  if (Status s = store::migrate(db.get(), path, store::halo_migrations()); !s.ok()) return s;
-  return std::unique_ptr<Store>(new Store(std::make_unique<Impl>(path, std::move(db))));
+  return db;
+}
+
+// Strict decimal: digits only, no sign or spaces, 1 <= value < 2^63.
+std::optional<uint64_t> parse_counter(std::string_view text) {
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  if (v == 0 || v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  return v;
+}
+
+std::string what_to_do() {
+  return "; run `halo store check PIPELINE.yaml` for details and `halo rebuild PIPELINE.yaml` to "
+         "recompute profiles, identifiers and the counter from the event log";
+}
+
+// The ids in q's table (min, max) are integers >= 1 below the counter.
+Status check_id_bounds(Store::Impl &impl, const Sql &q, uint64_t next) {
+  auto fail = [&](const std::string &what) {
+    return Status::Corruption("sqlite store " + impl.path + ": table " + std::string(q.table) +
+                              " " + what + what_to_do());
+  };
+  return impl.query(
+      q, [](sqlite::Statement &) {},
+      [&](sqlite::Statement &st) -> Status {
+        if (st.column_type(0) == SQLITE_NULL) return Status::Ok();  // empty table
+        if (st.column_type(0) != SQLITE_INTEGER || st.column_type(1) != SQLITE_INTEGER) {
+          return fail("holds a profile id that is not an integer");
+        }
+        int64_t lo = st.column_int(0), hi = st.column_int(1);
+        if (lo < 1) return fail("holds profile id " + std::to_string(lo) + "; ids start at 1");
+        if (static_cast<uint64_t>(hi) < next) return Status::Ok();
+        return fail("holds profile id " + std::to_string(hi) +
+                    ", which is not below the profile id counter (table meta, key "
+                    "next_profile_id = " +
+                    std::to_string(next) +
+                    "); new people would silently merge into existing profiles");
+      });
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::open(const std::string &path,
+                                           const StoreOpenOptions &options) {
+  if (options.read_only) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      return Status::NotFound("sqlite store " + path +
+                              " does not exist (no run has written it yet; `halo run` creates it)");
+    }
+  } else if (Status s = create_parent_dirs(path); !s.ok()) {
+    return s;
+  }
+  auto db = open_connection(path, options.read_only);
+  if (!db.ok()) return db.status();
+  Status s = options.read_only ? store::check_version(db->get(), path, store::halo_migrations())
+                               : configure(db->get(), path);
+  if (s.ok() && !options.read_only) {
+    s = store::migrate(db->get(), path, store::halo_migrations());
+  }
+  if (!s.ok()) return s;
+  sqlite3_busy_timeout(db->get(), 5000);
+  std::unique_ptr<Store> store(new Store(std::make_unique<Impl>(path, std::move(db).value())));
+  if (options.check_invariants) {
+    if (Status c = store->check_invariants(); !c.ok()) return c;
+  }
+  return store;
 }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -125,37 +194,61 @@ Status Store::rollback() {
   return sqlite::exec(impl_->db.get(), "ROLLBACK", "sqlite store " + impl_->path + ": rollback");
 }
 
-std::optional<std::string> Store::get_meta(const std::string &key) {
+Result<std::optional<std::string>> Store::get_meta(const std::string &key) {
   std::optional<std::string> value;
   Status s = impl_->query(
-      "get_meta", kGetMeta, [&](sqlite::Statement &st) { st.bind_text(1, key); },
+      kGetMeta, [&](sqlite::Statement &st) { st.bind_text(1, key); },
       [&](sqlite::Statement &st) {
         value.emplace(st.column_bytes(0));
         return Status::Ok();
       });
-  return s.ok() ? value : std::nullopt;
+  if (!s.ok()) return s;
+  return value;
 }
 
 Status Store::set_meta(const std::string &key, const std::string &value) {
-  return impl_->write("set_meta", kSetMeta, [&](sqlite::Statement &st) {
+  return impl_->write(kSetMeta, [&](sqlite::Statement &st) {
     st.bind_text(1, key);
     st.bind_text(2, value);
   });
 }
 
-std::optional<std::string> Store::cursor(const std::string &source) {
+Result<uint64_t> Store::next_profile_id() {
+  auto text = get_meta("next_profile_id");
+  if (!text.ok()) return text.status();
+  if (!text->has_value()) return uint64_t{1};
+  if (auto v = parse_counter(**text)) return *v;
+  std::string shown = (*text)->substr(0, 40);
+  return Status::Corruption("sqlite store " + impl_->path +
+                            ": table meta, key next_profile_id holds '" + shown +
+                            "', which is not a profile id counter (a decimal number from 1 to "
+                            "2^63-1)" +
+                            what_to_do());
+}
+
+Status Store::check_invariants() {
+  auto next = next_profile_id();
+  if (!next.ok()) return next.status();
+  for (const Sql *q : {&kProfileIdBounds, &kIdentifierIdBounds}) {
+    if (Status s = check_id_bounds(*impl_, *q, *next); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> Store::cursor(const std::string &source) {
   std::optional<std::string> value;
   Status s = impl_->query(
-      "cursor", kGetCursor, [&](sqlite::Statement &st) { st.bind_text(1, source); },
+      kGetCursor, [&](sqlite::Statement &st) { st.bind_text(1, source); },
       [&](sqlite::Statement &st) {
         value.emplace(st.column_bytes(0));
         return Status::Ok();
       });
-  return s.ok() ? value : std::nullopt;
+  if (!s.ok()) return s;
+  return value;
 }
 
 Status Store::set_cursor(const std::string &source, std::string_view value) {
-  return impl_->write("set_cursor", kSetCursor, [&](sqlite::Statement &st) {
+  return impl_->write(kSetCursor, [&](sqlite::Statement &st) {
     st.bind_text(1, source);
     st.bind_blob(2, value.data(), value.size());
   });

@@ -13,8 +13,11 @@
 //    sequences (last_sequence()+1, +2, ...). Each call stores one zstd blob.
 //  - Scan callbacks must not write to the table being scanned. Views passed to
 //    callbacks are valid only during the callback.
-//  - Accessors returning optional/counts report a database failure as
-//    "absent"/0; operations returning Status name the store path on error.
+//  - Every read returns a Result: a database failure (damaged page, I/O
+//    error, a column of the wrong type) is an error naming the store path
+//    and the table, never "absent" or 0. std::nullopt means "no such row".
+//  - open() checks the cheap invariants (check_invariants()) unless told
+//    not to; check_store() (store_check.h) runs the full, slow checks.
 //  - Unsigned ids and sequences are stored as SQLite's signed 64-bit INTEGER;
 //    values above 2^63 are not supported.
 //
@@ -55,11 +58,22 @@ struct StoredProfile {
   int64_t updated_at_ms = 0;
 };
 
+struct StoreOpenOptions {
+  // Open an existing store only: never creates, migrates or writes it
+  // (NotFound when the file is missing, InvalidArgument when it is not at
+  // the current schema version). Writes then fail.
+  bool read_only = false;
+  // Run check_invariants() at open. The rebuild turns it off: it recomputes
+  // exactly the derived data the invariants are about.
+  bool check_invariants = true;
+};
+
 class Store {
  public:
   // Opens or creates the SQLite file at `path` (creating parent directories)
   // and migrates it to the current schema. Errors name the path.
-  static Result<std::unique_ptr<Store>> open(const std::string &path);
+  static Result<std::unique_ptr<Store>> open(const std::string &path,
+                                             const StoreOpenOptions &options = {});
   ~Store();
   Store(const Store &) = delete;
   Store &operator=(const Store &) = delete;
@@ -73,19 +87,29 @@ class Store {
   bool in_transaction() const;
 
   // Key/value metadata (e.g. "next_profile_id").
-  std::optional<std::string> get_meta(const std::string &key);
+  Result<std::optional<std::string>> get_meta(const std::string &key);
   Status set_meta(const std::string &key, const std::string &value);
 
+  // The profile id counter (meta "next_profile_id"; 1 when absent). A value
+  // that is not a decimal number in [1, 2^63) is Corruption naming the key.
+  Result<uint64_t> next_profile_id();
+  // Halo's own invariants that indexed lookups can check in microseconds:
+  // the profile id counter is valid and above every stored profile id
+  // (tables profiles and identifiers), and stored ids are positive
+  // integers. A stale counter would make new people silently merge into
+  // existing profiles. Errors are Corruption and say what to do.
+  Status check_invariants();
+
   // Source cursors; commit them in the transaction of the batch they describe.
-  std::optional<std::string> cursor(const std::string &source);
+  Result<std::optional<std::string>> cursor(const std::string &source);
   Status set_cursor(const std::string &source, std::string_view value);
 
   // Event log. `events` must carry sequences last_sequence()+1, +2, ...;
   // keys[i] belongs to events[i]. Stores one compressed row per call; an empty
   // call stores nothing.
   Status append_events(const std::vector<LoggedEvent> &events, const std::vector<MessageKey> &keys);
-  uint64_t last_sequence();  // 0 when empty
-  uint64_t event_count();
+  Result<uint64_t> last_sequence();  // 0 when empty
+  Result<uint64_t> event_count();
   // Replays the log in sequence order, one stored batch per callback; a
   // callback error stops the scan and is returned. Damaged rows are
   // Corruption naming the batch row.
@@ -97,23 +121,23 @@ class Store {
   Status repoint_identifiers(uint64_t from, uint64_t into);
   Status scan_identifiers(const std::function<void(std::string_view type, std::string_view value,
                                                    uint64_t profile)> &fn);
-  std::optional<uint64_t> find_profile(std::string_view type, std::string_view value);
+  Result<std::optional<uint64_t>> find_profile(std::string_view type, std::string_view value);
   // Sorted by type, then value (bytewise).
-  std::vector<std::pair<std::string, std::string>> identifiers_of(uint64_t profile_id);
+  Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(uint64_t profile_id);
   Status add_merge(uint64_t from, uint64_t into, uint64_t sequence);
   Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
                       uint64_t profile_id, std::string_view reason);
-  uint64_t merge_count();
-  uint64_t conflict_count();
+  Result<uint64_t> merge_count();
+  Result<uint64_t> conflict_count();
 
   // Profiles. put_profile upserts traits_json and updated_at_ms only;
   // features change only through put_features.
   Status put_profile(const StoredProfile &p);
   Status put_features(uint64_t id, std::string_view features_json);
   Status delete_profile(uint64_t id);  // also its features and feature state
-  std::optional<StoredProfile> get_profile(uint64_t id);
+  Result<std::optional<StoredProfile>> get_profile(uint64_t id);
   Status scan_profiles(const std::function<void(const StoredProfile &)> &fn);  // by id
-  uint64_t profile_count();
+  Result<uint64_t> profile_count();
 
   // Feature-builder state, keyed by feature instance name and profile.
   Status put_feature_state(std::string_view instance, uint64_t profile_id, const void *data,
@@ -124,7 +148,7 @@ class Store {
 
   // Dead letters, in insertion order.
   Status add_dead_letter(const DeadLetter &d);
-  uint64_t dead_letter_count();
+  Result<uint64_t> dead_letter_count();
   Status scan_dead_letters(const std::function<void(const DeadLetter &)> &fn);
 
   // Rebuild support: deletes identifiers, merges, conflicts, profiles,

@@ -10,17 +10,21 @@ namespace halo {
 
 namespace {
 
-constexpr std::string_view kAddDeadLetter =
+constexpr Sql kAddDeadLetter{
+    "add_dead_letter", "dead_letters",
     "INSERT INTO dead_letters(at_ms, stage, reason, message, source, position, raw) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-constexpr std::string_view kScanDeadLetters =
-    "SELECT at_ms, stage, reason, message, source, position, raw FROM dead_letters ORDER BY id";
-constexpr std::string_view kDeadLetterCount = "SELECT count(*) FROM dead_letters";
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
+constexpr Sql kScanDeadLetters{
+    "scan_dead_letters", "dead_letters",
+    "SELECT at_ms, stage, reason, message, source, position, raw FROM dead_letters ORDER BY id",
+    "itttttt"};
+constexpr Sql kDeadLetterCount{"dead_letter_count", "dead_letters",
+                               "SELECT count(*) FROM dead_letters", "i"};
 
 }  // namespace
 
 Status Store::add_dead_letter(const DeadLetter &d) {
-  return impl_->write("add_dead_letter", kAddDeadLetter, [&](sqlite::Statement &st) {
+  return impl_->write(kAddDeadLetter, [&](sqlite::Statement &st) {
     st.bind_int(1, d.at_ms);
     st.bind_text(2, d.stage);
     st.bind_text(3, d.reason);
@@ -31,14 +35,14 @@ Status Store::add_dead_letter(const DeadLetter &d) {
   });
 }
 
-uint64_t Store::dead_letter_count() {
+Result<uint64_t> Store::dead_letter_count() {
   return impl_->count(kDeadLetterCount);
 }
 
 Status Store::scan_dead_letters(const std::function<void(const DeadLetter &)> &fn) {
   DeadLetter d;
   return impl_->scan(
-      "scan_dead_letters", kScanDeadLetters, [](sqlite::Statement &) {},
+      kScanDeadLetters, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
         d.at_ms = st.column_int(0);
         d.stage.assign(st.column_bytes(1));

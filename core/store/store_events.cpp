@@ -15,17 +15,22 @@ namespace {
 
 constexpr int64_t kCodecZstdV1 = 1;
 
-constexpr std::string_view kInsertBatch =
+constexpr Sql kInsertBatch{
+    "append_events", "event_batches",
     "INSERT INTO event_batches(first_seq, last_seq, count, codec, data_size, keys, data) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-constexpr std::string_view kLastSequence =
-    "SELECT last_seq FROM event_batches ORDER BY first_seq DESC LIMIT 1";
-constexpr std::string_view kEventCount = "SELECT coalesce(sum(count), 0) FROM event_batches";
-constexpr std::string_view kScanBatches =
-    "SELECT first_seq, last_seq, count, codec, data_size, data FROM event_batches "
-    "ORDER BY first_seq";
-constexpr std::string_view kScanKeys =
-    "SELECT first_seq, count, keys FROM event_batches ORDER BY first_seq";
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
+constexpr Sql kLastSequence{"last_sequence", "event_batches",
+                            "SELECT last_seq FROM event_batches ORDER BY first_seq DESC LIMIT 1",
+                            "i"};
+constexpr Sql kEventCount{"event_count", "event_batches",
+                          "SELECT coalesce(sum(count), 0) FROM event_batches", "i"};
+constexpr Sql kScanBatches{"scan_events", "event_batches",
+                           "SELECT first_seq, last_seq, count, codec, data_size, data "
+                           "FROM event_batches ORDER BY first_seq",
+                           "iiiiit"};
+constexpr Sql kScanKeys{"scan_message_keys", "event_batches",
+                        "SELECT first_seq, count, keys FROM event_batches ORDER BY first_seq",
+                        "iit"};
 
 Status damaged_row(const std::string &path, int64_t first_seq, const std::string &detail) {
   return Status::Corruption("sqlite store " + path +
@@ -64,7 +69,7 @@ std::string check_row(const std::vector<LoggedEvent> &events, int64_t first, int
 Result<uint64_t> read_last_sequence(Store::Impl &impl) {
   uint64_t last = 0;
   Status s = impl.query(
-      "last_sequence", kLastSequence, [](sqlite::Statement &) {},
+      kLastSequence, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
         last = from_sql(st.column_int(0));
         return Status::Ok();
@@ -91,7 +96,7 @@ Status Store::append_events(const std::vector<LoggedEvent> &events,
   if (Status s = store::encode_batch(events, m.payload); !s.ok()) return s;
   if (Status s = m.zstd.compress(m.payload, m.compressed); !s.ok()) return s;
   store::encode_keys(keys, m.key_bytes);
-  return m.write("append_events", kInsertBatch, [&](sqlite::Statement &st) {
+  return m.write(kInsertBatch, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(events.front().sequence));
     st.bind_int(2, to_sql(events.back().sequence));
     st.bind_int(3, static_cast<int64_t>(events.size()));
@@ -102,12 +107,11 @@ Status Store::append_events(const std::vector<LoggedEvent> &events,
   });
 }
 
-uint64_t Store::last_sequence() {
-  auto last = read_last_sequence(*impl_);
-  return last.ok() ? *last : 0;
+Result<uint64_t> Store::last_sequence() {
+  return read_last_sequence(*impl_);
 }
 
-uint64_t Store::event_count() {
+Result<uint64_t> Store::event_count() {
   return impl_->count(kEventCount);
 }
 
@@ -116,7 +120,7 @@ Status Store::scan_events(const std::function<Status(const std::vector<LoggedEve
   std::string payload;
   std::vector<LoggedEvent> events;
   return impl_->scan(
-      "scan_events", kScanBatches, [](sqlite::Statement &) {},
+      kScanBatches, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) -> Status {
         const int64_t first = st.column_int(0);
         if (st.column_int(3) != kCodecZstdV1) {
@@ -138,7 +142,7 @@ Status Store::scan_events(const std::function<Status(const std::vector<LoggedEve
 Status Store::scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn) {
   std::vector<MessageKey> keys;
   return impl_->scan(
-      "scan_message_keys", kScanKeys, [](sqlite::Statement &) {},
+      kScanKeys, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) -> Status {
         const int64_t first = st.column_int(0);
         Status s = store::decode_keys(st.column_bytes(2), keys);

@@ -10,28 +10,34 @@ namespace halo {
 
 namespace {
 
-constexpr std::string_view kPutIdentifier =
+constexpr Sql kPutIdentifier{
+    "put_identifier", "identifiers",
     "INSERT INTO identifiers(type, value, profile_id) VALUES(?1, ?2, ?3) "
-    "ON CONFLICT(type, value) DO UPDATE SET profile_id = excluded.profile_id";
-constexpr std::string_view kRepoint =
-    "UPDATE identifiers SET profile_id = ?2 WHERE profile_id = ?1";
-constexpr std::string_view kScanIdentifiers =
-    "SELECT type, value, profile_id FROM identifiers ORDER BY type, value";
-constexpr std::string_view kFindProfile =
-    "SELECT profile_id FROM identifiers WHERE type = ?1 AND value = ?2";
-constexpr std::string_view kIdentifiersOf =
-    "SELECT type, value FROM identifiers WHERE profile_id = ?1 ORDER BY type, value";
-constexpr std::string_view kAddMerge =
-    "INSERT INTO merges(from_profile, into_profile, sequence) VALUES(?1, ?2, ?3)";
-constexpr std::string_view kAddConflict =
-    "INSERT INTO conflicts(sequence, type, value, profile_id, reason) VALUES(?1, ?2, ?3, ?4, ?5)";
-constexpr std::string_view kMergeCount = "SELECT count(*) FROM merges";
-constexpr std::string_view kConflictCount = "SELECT count(*) FROM conflicts";
+    "ON CONFLICT(type, value) DO UPDATE SET profile_id = excluded.profile_id"};
+constexpr Sql kRepoint{"repoint_identifiers", "identifiers",
+                       "UPDATE identifiers SET profile_id = ?2 WHERE profile_id = ?1"};
+constexpr Sql kScanIdentifiers{
+    "scan_identifiers", "identifiers",
+    "SELECT type, value, profile_id FROM identifiers ORDER BY type, value", "tti"};
+constexpr Sql kFindProfile{"find_profile", "identifiers",
+                           "SELECT profile_id FROM identifiers WHERE type = ?1 AND value = ?2",
+                           "i"};
+constexpr Sql kIdentifiersOf{
+    "identifiers_of", "identifiers",
+    "SELECT type, value FROM identifiers WHERE profile_id = ?1 ORDER BY type, value", "tt"};
+constexpr Sql kAddMerge{
+    "add_merge", "merges",
+    "INSERT INTO merges(from_profile, into_profile, sequence) VALUES(?1, ?2, ?3)"};
+constexpr Sql kAddConflict{"add_conflict", "conflicts",
+                           "INSERT INTO conflicts(sequence, type, value, profile_id, reason) "
+                           "VALUES(?1, ?2, ?3, ?4, ?5)"};
+constexpr Sql kMergeCount{"merge_count", "merges", "SELECT count(*) FROM merges", "i"};
+constexpr Sql kConflictCount{"conflict_count", "conflicts", "SELECT count(*) FROM conflicts", "i"};
 
 }  // namespace
 
 Status Store::put_identifier(std::string_view type, std::string_view value, uint64_t profile_id) {
-  return impl_->write("put_identifier", kPutIdentifier, [&](sqlite::Statement &st) {
+  return impl_->write(kPutIdentifier, [&](sqlite::Statement &st) {
     st.bind_text(1, type);
     st.bind_text(2, value);
     st.bind_int(3, to_sql(profile_id));
@@ -39,7 +45,7 @@ Status Store::put_identifier(std::string_view type, std::string_view value, uint
 }
 
 Status Store::repoint_identifiers(uint64_t from, uint64_t into) {
-  return impl_->write("repoint_identifiers", kRepoint, [&](sqlite::Statement &st) {
+  return impl_->write(kRepoint, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(from));
     st.bind_int(2, to_sql(into));
   });
@@ -48,17 +54,17 @@ Status Store::repoint_identifiers(uint64_t from, uint64_t into) {
 Status Store::scan_identifiers(
     const std::function<void(std::string_view, std::string_view, uint64_t)> &fn) {
   return impl_->scan(
-      "scan_identifiers", kScanIdentifiers, [](sqlite::Statement &) {},
+      kScanIdentifiers, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
         fn(st.column_bytes(0), st.column_bytes(1), from_sql(st.column_int(2)));
         return Status::Ok();
       });
 }
 
-std::optional<uint64_t> Store::find_profile(std::string_view type, std::string_view value) {
+Result<std::optional<uint64_t>> Store::find_profile(std::string_view type, std::string_view value) {
   std::optional<uint64_t> found;
   Status s = impl_->query(
-      "find_profile", kFindProfile,
+      kFindProfile,
       [&](sqlite::Statement &st) {
         st.bind_text(1, type);
         st.bind_text(2, value);
@@ -67,24 +73,25 @@ std::optional<uint64_t> Store::find_profile(std::string_view type, std::string_v
         found = from_sql(st.column_int(0));
         return Status::Ok();
       });
-  return s.ok() ? found : std::nullopt;
+  if (!s.ok()) return s;
+  return found;
 }
 
-std::vector<std::pair<std::string, std::string>> Store::identifiers_of(uint64_t profile_id) {
+Result<std::vector<std::pair<std::string, std::string>>> Store::identifiers_of(
+    uint64_t profile_id) {
   std::vector<std::pair<std::string, std::string>> out;
   Status s = impl_->query(
-      "identifiers_of", kIdentifiersOf,
-      [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
+      kIdentifiersOf, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
       [&](sqlite::Statement &st) {
         out.emplace_back(st.column_bytes(0), st.column_bytes(1));
         return Status::Ok();
       });
-  if (!s.ok()) out.clear();
+  if (!s.ok()) return s;
   return out;
 }
 
 Status Store::add_merge(uint64_t from, uint64_t into, uint64_t sequence) {
-  return impl_->write("add_merge", kAddMerge, [&](sqlite::Statement &st) {
+  return impl_->write(kAddMerge, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(from));
     st.bind_int(2, to_sql(into));
     st.bind_int(3, to_sql(sequence));
@@ -93,7 +100,7 @@ Status Store::add_merge(uint64_t from, uint64_t into, uint64_t sequence) {
 
 Status Store::add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
                            uint64_t profile_id, std::string_view reason) {
-  return impl_->write("add_conflict", kAddConflict, [&](sqlite::Statement &st) {
+  return impl_->write(kAddConflict, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(sequence));
     st.bind_text(2, type);
     st.bind_text(3, value);
@@ -102,10 +109,10 @@ Status Store::add_conflict(uint64_t sequence, std::string_view type, std::string
   });
 }
 
-uint64_t Store::merge_count() {
+Result<uint64_t> Store::merge_count() {
   return impl_->count(kMergeCount);
 }
-uint64_t Store::conflict_count() {
+Result<uint64_t> Store::conflict_count() {
   return impl_->count(kConflictCount);
 }
 

@@ -8,6 +8,8 @@
 //    any other Store method (including another scan) without clobbering it.
 //  - The transaction state is SQLite's own (sqlite3_get_autocommit), so it
 //    stays right even when SQLite rolls back by itself (e.g. disk full).
+//  - Every failure names the table it touched and ends with
+//    kStoreErrorHint; no SQLite error is ever turned into "no rows".
 #pragma once
 
 #include <string>
@@ -19,6 +21,23 @@
 #include "store/zstd_codec.h"
 
 namespace halo {
+
+// One statement the store runs, with what its errors name: the Store
+// operation and the table(s) it touches. `columns` is the storage class the
+// schema promises for each result column: 'i' INTEGER, 't' TEXT or BLOB. A
+// row that breaks it comes from a damaged or hand-edited file and is an
+// error, never read as 0 or "".
+struct Sql {
+  std::string_view op;
+  std::string_view table;
+  std::string_view text;
+  std::string_view columns = {};
+};
+
+// Appended to every store error: how to find out more and what fixes it.
+inline constexpr std::string_view kStoreErrorHint =
+    "; check the store with `halo store check PIPELINE.yaml`, then recompute the derived tables "
+    "with `halo rebuild PIPELINE.yaml` or restore the store file from a backup";
 
 struct Store::Impl {
   Impl(std::string p, sqlite::Connection c)
@@ -33,10 +52,17 @@ struct Store::Impl {
 
   bool in_transaction() const { return sqlite3_get_autocommit(db.get()) == 0; }
 
-  Status io_error(std::string_view op) const {
-    return Status::Io("sqlite store " + path + ": " + std::string(op) + ": " +
-                      sqlite::last_error(db.get()));
+  // A damaged file (SQLITE_CORRUPT, SQLITE_NOTADB) is Corruption, anything
+  // else (disk full, I/O error, lock timeout) is Io.
+  Status sql_error(const Sql &q, std::string_view detail) const {
+    int code = sqlite3_errcode(db.get()) & 0xff;
+    bool damaged = code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+    return Status(damaged ? StatusCode::kCorruption : StatusCode::kIo,
+                  "sqlite store " + path + ": table " + std::string(q.table) + " (" +
+                      std::string(q.op) + "): " + std::string(detail) +
+                      std::string(kStoreErrorHint));
   }
+  Status io_error(const Sql &q) const { return sql_error(q, sqlite::last_error(db.get())); }
 
   Status require_transaction(std::string_view op) const {
     if (in_transaction()) return Status::Ok();
@@ -45,66 +71,98 @@ struct Store::Impl {
                            "after the batch");
   }
 
-  Result<sqlite::Statement *> cached(std::string_view op, std::string_view sql) {
-    auto st = cache.get(sql);
-    if (!st.ok()) {
-      return Status::Internal("sqlite store " + path + ": " + std::string(op) + ": " +
-                              st.status().message());
-    }
+  Result<sqlite::Statement *> cached(const Sql &q) {
+    auto st = cache.get(q.text);
+    if (!st.ok()) return sql_error(q, st.status().message());
     return st;
   }
 
   // One write statement inside the open transaction: bind(Statement&), step.
   template <class Bind>
-  Status write(std::string_view op, std::string_view sql, Bind &&bind) {
-    if (Status s = require_transaction(op); !s.ok()) return s;
-    auto st = cached(op, sql);
+  Status write(const Sql &q, Bind &&bind) {
+    if (Status s = require_transaction(q.op); !s.ok()) return s;
+    auto st = cached(q);
     if (!st.ok()) return st.status();
     sqlite::ScopedReset reset(**st);
     bind(**st);
     int rc = (*st)->step();
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? Status::Ok() : io_error(op);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? Status::Ok() : io_error(q);
   }
 
   // Cached query; row(Statement&) -> Status for each row until it fails.
   template <class Bind, class Row>
-  Status query(std::string_view op, std::string_view sql, Bind &&bind, Row &&row) {
-    auto st = cached(op, sql);
+  Status query(const Sql &q, Bind &&bind, Row &&row) {
+    auto st = cached(q);
     if (!st.ok()) return st.status();
     sqlite::ScopedReset reset(**st);
     bind(**st);
-    return step_rows(op, **st, row);
+    return step_rows(q, **st, row);
   }
 
   // Like query() but on a fresh statement, so callbacks may re-enter the Store.
   template <class Bind, class Row>
-  Status scan(std::string_view op, std::string_view sql, Bind &&bind, Row &&row) {
-    auto st = sqlite::Statement::prepare(db.get(), sql);
-    if (!st.ok()) return Status::Internal("sqlite store " + path + ": " + st.status().message());
+  Status scan(const Sql &q, Bind &&bind, Row &&row) {
+    auto st = sqlite::Statement::prepare(db.get(), q.text);
+    if (!st.ok()) return sql_error(q, st.status().message());
     bind(*st);
-    return step_rows(op, *st, row);
+    return step_rows(q, *st, row);
   }
 
+  // Every step result is looked at: SQLITE_DONE ends the rows, anything
+  // but SQLITE_ROW is an error (a damaged page shows up here mid-scan).
   template <class Row>
-  Status step_rows(std::string_view op, sqlite::Statement &st, Row &row) {
+  Status step_rows(const Sql &q, sqlite::Statement &st, Row &row) {
     for (;;) {
       int rc = st.step();
       if (rc == SQLITE_DONE) return Status::Ok();
-      if (rc != SQLITE_ROW) return io_error(op);
+      if (rc != SQLITE_ROW) return io_error(q);
+      if (Status s = check_columns(q, st); !s.ok()) return s;
       if (Status s = row(st); !s.ok()) return s;
     }
   }
 
-  // A single-integer query such as SELECT count(*); 0 on failure.
-  uint64_t count(std::string_view sql) {
+  Status check_columns(const Sql &q, const sqlite::Statement &st) const {
+    for (size_t i = 0; i < q.columns.size(); ++i) {
+      int type = st.column_type(static_cast<int>(i));
+      bool fits =
+          q.columns[i] == 'i' ? type == SQLITE_INTEGER : type == SQLITE_TEXT || type == SQLITE_BLOB;
+      if (fits) continue;
+      const char *name = st.column_name(static_cast<int>(i));
+      return Status::Corruption(
+          "sqlite store " + path + ": table " + std::string(q.table) + " (" + std::string(q.op) +
+          "): column " + (name ? name : "?") + " holds " + type_name(type) +
+          " where the schema has " + (q.columns[i] == 'i' ? "an integer" : "text") +
+          " (the file was damaged or edited by hand)" + std::string(kStoreErrorHint));
+    }
+    return Status::Ok();
+  }
+
+  static std::string type_name(int type) {
+    switch (type) {
+      case SQLITE_INTEGER:
+        return "an integer";
+      case SQLITE_FLOAT:
+        return "a real number";
+      case SQLITE_TEXT:
+        return "text";
+      case SQLITE_BLOB:
+        return "a blob";
+      default:
+        return "NULL";
+    }
+  }
+
+  // A single-integer query such as SELECT count(*).
+  Result<uint64_t> count(const Sql &q) {
     uint64_t n = 0;
     Status s = query(
-        "count", sql, [](sqlite::Statement &) {},
+        q, [](sqlite::Statement &) {},
         [&](sqlite::Statement &st) {
           n = static_cast<uint64_t>(st.column_int(0));
           return Status::Ok();
         });
-    return s.ok() ? n : 0;
+    if (!s.ok()) return s;
+    return n;
   }
 };
 

@@ -60,8 +60,8 @@ class EventLogTest : public TempStoreTest {
 };
 
 TEST_F(EventLogTest, EmptyLogHasNothingToScan) {
-  EXPECT_EQ(store_->last_sequence(), 0u);
-  EXPECT_EQ(store_->event_count(), 0u);
+  EXPECT_EQ(must(store_->last_sequence()), 0u);
+  EXPECT_EQ(must(store_->event_count()), 0u);
   int calls = 0;
   EXPECT_TRUE(store_->scan_events([&](const auto &) { return ++calls, Status::Ok(); }).ok());
   EXPECT_TRUE(store_->scan_message_keys([&](const MessageKey *, size_t) { ++calls; }).ok());
@@ -75,8 +75,8 @@ TEST_F(EventLogTest, RoundTripKeepsEveryFieldIncludingEmptyAndBinaryRaw) {
   b.add(3, 0, "", std::string("\0\xff\xfe bin", 7));
   b.add(4, INT64_MAX, std::string(300, 's'), std::string(70000, 'r'));
   append(b);
-  EXPECT_EQ(store_->last_sequence(), 4u);
-  EXPECT_EQ(store_->event_count(), 4u);
+  EXPECT_EQ(must(store_->last_sequence()), 4u);
+  EXPECT_EQ(must(store_->event_count()), 4u);
   std::vector<Copied> got = read_all();
   ASSERT_EQ(got.size(), 4u);
   for (size_t i = 0; i < got.size(); ++i) {
@@ -93,8 +93,8 @@ TEST_F(EventLogTest, BatchesReplayInSequenceOrderOneCallbackPerBatch) {
   append(b);
   append(c);
   EXPECT_EQ(row_count(), 3);
-  EXPECT_EQ(store_->last_sequence(), 254u);
-  EXPECT_EQ(store_->event_count(), 254u);
+  EXPECT_EQ(must(store_->last_sequence()), 254u);
+  EXPECT_EQ(must(store_->event_count()), 254u);
   std::vector<size_t> sizes;
   std::vector<Copied> got = read_all(&sizes);
   EXPECT_EQ(sizes, (std::vector<size_t>{3, 1, 250}));
@@ -165,7 +165,7 @@ TEST_F(EventLogTest, SequencesMustContinueTheLog) {
   EXPECT_NE(s.message().find("2 events but 1 message keys"), std::string::npos) << s.message();
   EXPECT_TRUE(store_->append_events({}, {}).ok());
   ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(store_->last_sequence(), 2u);
+  EXPECT_EQ(must(store_->last_sequence()), 2u);
   EXPECT_EQ(row_count(), 1);
 }
 
@@ -174,7 +174,7 @@ TEST_F(EventLogTest, AppendOutsideTransactionIsRefused) {
   Status s = store_->append_events(b.view(), b.keys);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("begin()"), std::string::npos) << s.message();
-  EXPECT_EQ(store_->event_count(), 0u);
+  EXPECT_EQ(must(store_->event_count()), 0u);
 }
 
 TEST_F(EventLogTest, CallbackErrorStopsTheScan) {

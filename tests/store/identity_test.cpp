@@ -26,16 +26,16 @@ TEST_F(IdentityTest, PutFindAndUpsertMovesTheIdentifier) {
   ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 1).ok());
   ASSERT_TRUE(store_->put_identifier("phone", "+989121234567", 1).ok());
   ASSERT_TRUE(store_->put_identifier("email", "c@d.ir", 2).ok());
-  EXPECT_EQ(store_->find_profile("email", "a@b.ir"), 1u);
-  EXPECT_EQ(store_->find_profile("email", "c@d.ir"), 2u);
-  EXPECT_EQ(store_->find_profile("phone", "a@b.ir"), std::nullopt);  // type matters
-  EXPECT_EQ(store_->find_profile("email", "missing"), std::nullopt);
+  EXPECT_EQ(must(store_->find_profile("email", "a@b.ir")), 1u);
+  EXPECT_EQ(must(store_->find_profile("email", "c@d.ir")), 2u);
+  EXPECT_EQ(must(store_->find_profile("phone", "a@b.ir")), std::nullopt);  // type matters
+  EXPECT_EQ(must(store_->find_profile("email", "missing")), std::nullopt);
 
   ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 7).ok());
-  EXPECT_EQ(store_->find_profile("email", "a@b.ir"), 7u);
+  EXPECT_EQ(must(store_->find_profile("email", "a@b.ir")), 7u);
   using Ids = std::vector<std::pair<std::string, std::string>>;
-  EXPECT_EQ(store_->identifiers_of(1), (Ids{{"phone", "+989121234567"}}));
-  EXPECT_EQ(store_->identifiers_of(7), (Ids{{"email", "a@b.ir"}}));
+  EXPECT_EQ(must(store_->identifiers_of(1)), (Ids{{"phone", "+989121234567"}}));
+  EXPECT_EQ(must(store_->identifiers_of(7)), (Ids{{"email", "a@b.ir"}}));
 }
 
 TEST_F(IdentityTest, IdentifiersOfIsSortedByTypeThenValue) {
@@ -44,11 +44,11 @@ TEST_F(IdentityTest, IdentifiersOfIsSortedByTypeThenValue) {
   ASSERT_TRUE(store_->put_identifier("email", "a@x.ir", 3).ok());
   ASSERT_TRUE(store_->put_identifier("anonymous_id", "anon-1", 3).ok());
   using Ids = std::vector<std::pair<std::string, std::string>>;
-  EXPECT_EQ(store_->identifiers_of(3), (Ids{{"anonymous_id", "anon-1"},
-                                            {"email", "a@x.ir"},
-                                            {"email", "z@x.ir"},
-                                            {"phone", "+98912"}}));
-  EXPECT_TRUE(store_->identifiers_of(99).empty());
+  EXPECT_EQ(must(store_->identifiers_of(3)), (Ids{{"anonymous_id", "anon-1"},
+                                                  {"email", "a@x.ir"},
+                                                  {"email", "z@x.ir"},
+                                                  {"phone", "+98912"}}));
+  EXPECT_TRUE(must(store_->identifiers_of(99)).empty());
 }
 
 TEST_F(IdentityTest, RepointMovesAllIdentifiersOfOneProfile) {
@@ -57,10 +57,10 @@ TEST_F(IdentityTest, RepointMovesAllIdentifiersOfOneProfile) {
   ASSERT_TRUE(store_->put_identifier("email", "other@b.ir", 2).ok());
   ASSERT_TRUE(store_->put_identifier("email", "third@b.ir", 3).ok());
   ASSERT_TRUE(store_->repoint_identifiers(1, 2).ok());
-  EXPECT_TRUE(store_->identifiers_of(1).empty());
-  EXPECT_EQ(store_->identifiers_of(2).size(), 3u);
-  EXPECT_EQ(store_->find_profile("anonymous_id", "x"), 2u);
-  EXPECT_EQ(store_->find_profile("email", "third@b.ir"), 3u);
+  EXPECT_TRUE(must(store_->identifiers_of(1)).empty());
+  EXPECT_EQ(must(store_->identifiers_of(2)).size(), 3u);
+  EXPECT_EQ(must(store_->find_profile("anonymous_id", "x")), 2u);
+  EXPECT_EQ(must(store_->find_profile("email", "third@b.ir")), 3u);
 }
 
 TEST_F(IdentityTest, ScanVisitsEveryIdentifierWithItsProfile) {
@@ -83,13 +83,13 @@ TEST_F(IdentityTest, ScanVisitsEveryIdentifierWithItsProfile) {
 }
 
 TEST_F(IdentityTest, MergesAndConflictsAreCounted) {
-  EXPECT_EQ(store_->merge_count(), 0u);
-  EXPECT_EQ(store_->conflict_count(), 0u);
+  EXPECT_EQ(must(store_->merge_count()), 0u);
+  EXPECT_EQ(must(store_->conflict_count()), 0u);
   ASSERT_TRUE(store_->add_merge(2, 1, 17).ok());
   ASSERT_TRUE(store_->add_merge(3, 1, 18).ok());
   ASSERT_TRUE(store_->add_conflict(19, "email", "a@b.ir", 1, "max_per_profile").ok());
-  EXPECT_EQ(store_->merge_count(), 2u);
-  EXPECT_EQ(store_->conflict_count(), 1u);
+  EXPECT_EQ(must(store_->merge_count()), 2u);
+  EXPECT_EQ(must(store_->conflict_count()), 1u);
 }
 
 TEST_F(IdentityTest, WritesOutsideTransactionAreRefused) {
@@ -98,7 +98,7 @@ TEST_F(IdentityTest, WritesOutsideTransactionAreRefused) {
   EXPECT_EQ(store_->repoint_identifiers(1, 2).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->add_merge(1, 2, 3).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->add_conflict(1, "a", "b", 1, "r").code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->find_profile("email", "a"), std::nullopt);
+  EXPECT_EQ(must(store_->find_profile("email", "a")), std::nullopt);
   ASSERT_TRUE(store_->begin().ok());
 }
 

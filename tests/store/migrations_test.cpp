@@ -57,7 +57,7 @@ TEST_F(MigrationsTest, ReopeningAnExistingStoreKeepsItsData) {
   }
   auto store = open_store();
   ASSERT_TRUE(store);
-  EXPECT_EQ(store->get_meta("k"), "v");
+  EXPECT_EQ(must(store->get_meta("k")), "v");
 }
 
 TEST_F(MigrationsTest, RunnerAppliesOnlyMissingMigrationsInOrder) {

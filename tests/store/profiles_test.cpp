@@ -40,31 +40,31 @@ class ProfilesTest : public TempStoreTest {
 };
 
 TEST_F(ProfilesTest, PutGetAndUpsertTraits) {
-  EXPECT_EQ(store_->get_profile(1), std::nullopt);
+  EXPECT_EQ(must(store_->get_profile(1)), std::nullopt);
   put(1, R"({"name":"Sara"})", 100);
-  auto p = store_->get_profile(1);
+  auto p = must(store_->get_profile(1));
   ASSERT_TRUE(p);
   EXPECT_EQ(p->id, 1u);
   EXPECT_EQ(p->traits_json, R"({"name":"Sara"})");
   EXPECT_EQ(p->features_json, "{}");
   EXPECT_EQ(p->updated_at_ms, 100);
   put(1, R"({"name":"Sara","city":"Tehran"})", 200);
-  p = store_->get_profile(1);
+  p = must(store_->get_profile(1));
   EXPECT_EQ(p->traits_json, R"({"name":"Sara","city":"Tehran"})");
   EXPECT_EQ(p->updated_at_ms, 200);
-  EXPECT_EQ(store_->profile_count(), 1u);
+  EXPECT_EQ(must(store_->profile_count()), 1u);
 }
 
 TEST_F(ProfilesTest, FeaturesAreIndependentOfTraitWrites) {
   put(5, "{}", 1);
   ASSERT_TRUE(store_->put_features(5, R"({"order_count":3})").ok());
   put(5, R"({"a":1})", 2);  // must not reset features
-  auto p = store_->get_profile(5);
+  auto p = must(store_->get_profile(5));
   ASSERT_TRUE(p);
   EXPECT_EQ(p->features_json, R"({"order_count":3})");
   EXPECT_EQ(p->traits_json, R"({"a":1})");
   ASSERT_TRUE(store_->put_features(5, R"({"order_count":4})").ok());
-  EXPECT_EQ(store_->get_profile(5)->features_json, R"({"order_count":4})");
+  EXPECT_EQ(must(store_->get_profile(5))->features_json, R"({"order_count":4})");
 }
 
 TEST_F(ProfilesTest, DeleteRemovesProfileFeaturesAndFeatureState) {
@@ -75,12 +75,12 @@ TEST_F(ProfilesTest, DeleteRemovesProfileFeaturesAndFeatureState) {
   ASSERT_TRUE(store_->put_feature_state("rfm", 1, "r1", 2).ok());
   ASSERT_TRUE(store_->put_feature_state("agg", 2, "s2", 2).ok());
   ASSERT_TRUE(store_->delete_profile(1).ok());
-  EXPECT_EQ(store_->get_profile(1), std::nullopt);
-  EXPECT_EQ(store_->profile_count(), 1u);
+  EXPECT_EQ(must(store_->get_profile(1)), std::nullopt);
+  EXPECT_EQ(must(store_->profile_count()), 1u);
   EXPECT_EQ(state_of("agg"), (std::map<uint64_t, std::string>{{2, "s2"}}));
   EXPECT_TRUE(state_of("rfm").empty());
   put(1, "{}", 3);  // recreated profile starts without the old features
-  EXPECT_EQ(store_->get_profile(1)->features_json, "{}");
+  EXPECT_EQ(must(store_->get_profile(1))->features_json, "{}");
   EXPECT_TRUE(store_->delete_profile(42).ok());  // deleting nothing is fine
 }
 
@@ -126,7 +126,7 @@ TEST_F(ProfilesTest, WritesOutsideTransactionAreRefused) {
   EXPECT_EQ(store_->delete_profile(1).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->put_feature_state("a", 1, "x", 1).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->delete_feature_state("a", 1).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->profile_count(), 0u);
+  EXPECT_EQ(must(store_->profile_count()), 0u);
   ASSERT_TRUE(store_->begin().ok());
 }
 

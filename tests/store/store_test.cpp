@@ -52,8 +52,8 @@ class StoreTest : public TempStoreTest {
 };
 
 TEST_F(StoreTest, MetaAndCursorsRoundTrip) {
-  EXPECT_EQ(store_->get_meta("next_profile_id"), std::nullopt);
-  EXPECT_EQ(store_->cursor("shop"), std::nullopt);
+  EXPECT_EQ(must(store_->get_meta("next_profile_id")), std::nullopt);
+  EXPECT_EQ(must(store_->cursor("shop")), std::nullopt);
   ASSERT_TRUE(store_->begin().ok());
   ASSERT_TRUE(store_->set_meta("next_profile_id", "10").ok());
   ASSERT_TRUE(store_->set_meta("next_profile_id", "11").ok());
@@ -61,9 +61,9 @@ TEST_F(StoreTest, MetaAndCursorsRoundTrip) {
   ASSERT_TRUE(store_->set_cursor("shop", binary_cursor).ok());
   ASSERT_TRUE(store_->set_cursor("web", "").ok());
   ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(store_->get_meta("next_profile_id"), "11");
-  EXPECT_EQ(store_->cursor("shop"), binary_cursor);
-  EXPECT_EQ(store_->cursor("web"), "");  // empty, not absent
+  EXPECT_EQ(must(store_->get_meta("next_profile_id")), "11");
+  EXPECT_EQ(must(store_->cursor("shop")), binary_cursor);
+  EXPECT_EQ(must(store_->cursor("web")), "");  // empty, not absent
 }
 
 TEST_F(StoreTest, TransactionMisuseIsRefusedWithAFix) {
@@ -87,18 +87,18 @@ TEST_F(StoreTest, RollbackDiscardsCursorEventsAndProfiles) {
   ASSERT_TRUE(store_->set_cursor("shop", "after-5").ok());
   put_profile(1, "{}");
   // Reads inside the transaction see its writes.
-  EXPECT_EQ(store_->last_sequence(), 5u);
-  EXPECT_EQ(store_->cursor("shop"), "after-5");
+  EXPECT_EQ(must(store_->last_sequence()), 5u);
+  EXPECT_EQ(must(store_->cursor("shop")), "after-5");
   ASSERT_TRUE(store_->rollback().ok());
-  EXPECT_EQ(store_->last_sequence(), 0u);
-  EXPECT_EQ(store_->event_count(), 0u);
-  EXPECT_EQ(store_->cursor("shop"), std::nullopt);
-  EXPECT_EQ(store_->profile_count(), 0u);
+  EXPECT_EQ(must(store_->last_sequence()), 0u);
+  EXPECT_EQ(must(store_->event_count()), 0u);
+  EXPECT_EQ(must(store_->cursor("shop")), std::nullopt);
+  EXPECT_EQ(must(store_->profile_count()), 0u);
   // The log continues from the committed state, not the discarded one.
   ASSERT_TRUE(store_->begin().ok());
   append(1, 2);
   ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(store_->last_sequence(), 2u);
+  EXPECT_EQ(must(store_->last_sequence()), 2u);
 }
 
 TEST_F(StoreTest, ClosingInsideATransactionDiscardsIt) {
@@ -107,8 +107,8 @@ TEST_F(StoreTest, ClosingInsideATransactionDiscardsIt) {
   ASSERT_TRUE(store_->set_cursor("shop", "x").ok());
   store_.reset();
   store_ = open_store();
-  EXPECT_EQ(store_->event_count(), 0u);
-  EXPECT_EQ(store_->cursor("shop"), std::nullopt);
+  EXPECT_EQ(must(store_->event_count()), 0u);
+  EXPECT_EQ(must(store_->cursor("shop")), std::nullopt);
 }
 
 TEST_F(StoreTest, DeadLettersKeepBinaryRawAndOrder) {
@@ -126,7 +126,7 @@ TEST_F(StoreTest, DeadLettersKeepBinaryRawAndOrder) {
     ASSERT_TRUE(store_->add_dead_letter(d).ok());
   }
   ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(store_->dead_letter_count(), 3u);
+  EXPECT_EQ(must(store_->dead_letter_count()), 3u);
   std::vector<DeadLetter> got;
   ASSERT_TRUE(store_->scan_dead_letters([&](const DeadLetter &d) { got.push_back(d); }).ok());
   ASSERT_EQ(got.size(), 3u);
@@ -145,15 +145,15 @@ TEST_F(StoreTest, ClearDerivedKeepsEventsCursorsAndDeadLetters) {
   ASSERT_TRUE(store_->begin().ok());
   ASSERT_TRUE(store_->clear_derived().ok());
   ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(store_->event_count(), 10u);
-  EXPECT_EQ(store_->cursor("shop"), "page=3");
-  EXPECT_EQ(store_->dead_letter_count(), 1u);
-  EXPECT_EQ(store_->get_meta("format"), "1");
-  EXPECT_EQ(store_->get_meta("next_profile_id"), std::nullopt);
-  EXPECT_EQ(store_->find_profile("email", "a@b.ir"), std::nullopt);
-  EXPECT_EQ(store_->merge_count(), 0u);
-  EXPECT_EQ(store_->conflict_count(), 0u);
-  EXPECT_EQ(store_->profile_count(), 0u);
+  EXPECT_EQ(must(store_->event_count()), 10u);
+  EXPECT_EQ(must(store_->cursor("shop")), "page=3");
+  EXPECT_EQ(must(store_->dead_letter_count()), 1u);
+  EXPECT_EQ(must(store_->get_meta("format")), "1");
+  EXPECT_EQ(must(store_->get_meta("next_profile_id")), std::nullopt);
+  EXPECT_EQ(must(store_->find_profile("email", "a@b.ir")), std::nullopt);
+  EXPECT_EQ(must(store_->merge_count()), 0u);
+  EXPECT_EQ(must(store_->conflict_count()), 0u);
+  EXPECT_EQ(must(store_->profile_count()), 0u);
   int states = 0;
   ASSERT_TRUE(
       store_->scan_feature_state("agg", [&](uint64_t, const void *, size_t) { ++states; }).ok());
@@ -162,7 +162,7 @@ TEST_F(StoreTest, ClearDerivedKeepsEventsCursorsAndDeadLetters) {
   ASSERT_TRUE(store_->begin().ok());
   put_profile(1, "{}");
   ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(store_->get_profile(1)->features_json, "{}");
+  EXPECT_EQ(must(store_->get_profile(1))->features_json, "{}");
   EXPECT_EQ(store_->clear_derived().code(), StatusCode::kInvalidArgument);
 }
 
@@ -171,14 +171,14 @@ TEST_F(StoreTest, ReopenPersistsEverything) {
   store_.reset();
   store_ = open_store();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(store_->last_sequence(), 10u);
-  EXPECT_EQ(store_->event_count(), 10u);
-  EXPECT_EQ(store_->cursor("shop"), "page=3");
-  EXPECT_EQ(store_->get_meta("next_profile_id"), "3");
-  EXPECT_EQ(store_->find_profile("email", "a@b.ir"), 1u);
-  EXPECT_EQ(store_->merge_count(), 1u);
-  EXPECT_EQ(store_->conflict_count(), 1u);
-  auto p = store_->get_profile(1);
+  EXPECT_EQ(must(store_->last_sequence()), 10u);
+  EXPECT_EQ(must(store_->event_count()), 10u);
+  EXPECT_EQ(must(store_->cursor("shop")), "page=3");
+  EXPECT_EQ(must(store_->get_meta("next_profile_id")), "3");
+  EXPECT_EQ(must(store_->find_profile("email", "a@b.ir")), 1u);
+  EXPECT_EQ(must(store_->merge_count()), 1u);
+  EXPECT_EQ(must(store_->conflict_count()), 1u);
+  auto p = must(store_->get_profile(1));
   ASSERT_TRUE(p);
   EXPECT_EQ(p->traits_json, R"({"n":1})");
   EXPECT_EQ(p->features_json, R"({"f":2})");
@@ -190,12 +190,12 @@ TEST_F(StoreTest, ReopenPersistsEverything) {
                                        })
                   .ok());
   EXPECT_EQ(state, "st");
-  EXPECT_EQ(store_->dead_letter_count(), 1u);
+  EXPECT_EQ(must(store_->dead_letter_count()), 1u);
   // The log continues after reopen.
   ASSERT_TRUE(store_->begin().ok());
   append(11, 1);
   ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(store_->last_sequence(), 11u);
+  EXPECT_EQ(must(store_->last_sequence()), 11u);
 }
 
 TEST_F(StoreTest, SecondConnectionSeesOnlyCommittedData) {
@@ -203,9 +203,9 @@ TEST_F(StoreTest, SecondConnectionSeesOnlyCommittedData) {
   ASSERT_TRUE(other);
   ASSERT_TRUE(store_->begin().ok());
   append(1, 4);
-  EXPECT_EQ(other->event_count(), 0u);  // WAL reader does not see uncommitted rows
+  EXPECT_EQ(must(other->event_count()), 0u);  // WAL reader does not see uncommitted rows
   ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(other->event_count(), 4u);
+  EXPECT_EQ(must(other->event_count()), 4u);
 }
 
 TEST_F(StoreTest, ScanCallbackMayReenterTheStore) {
@@ -215,13 +215,13 @@ TEST_F(StoreTest, ScanCallbackMayReenterTheStore) {
   std::vector<size_t> identifier_counts;
   ASSERT_TRUE(store_
                   ->scan_profiles([&](const StoredProfile &p) {
-                    identifier_counts.push_back(store_->identifiers_of(p.id).size());
+                    identifier_counts.push_back(must(store_->identifiers_of(p.id)).size());
                     EXPECT_TRUE(store_->put_features(p.id, "{\"seen\":1}").ok());
                   })
                   .ok());
   ASSERT_TRUE(store_->commit().ok());
   EXPECT_EQ(identifier_counts, (std::vector<size_t>{0, 1, 0}));
-  EXPECT_EQ(store_->get_profile(3)->features_json, "{\"seen\":1}");
+  EXPECT_EQ(must(store_->get_profile(3))->features_json, "{\"seen\":1}");
 }
 
 }  // namespace

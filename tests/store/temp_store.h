@@ -15,6 +15,14 @@
 
 namespace halo::testing {
 
+// The value of a store read, recording a test failure (with the store's
+// message) when the read failed.
+template <class T>
+T must(Result<T> r) {
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? std::move(r).value() : T{};
+}
+
 class TempStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {

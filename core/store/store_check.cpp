@@ -1,0 +1,345 @@
+// store_check.cpp -- `halo store check` (see store_check.h): SQLite's
+// PRAGMA integrity_check (https://www.sqlite.org/pragma.html#pragma_integrity_check)
+// plus Halo's invariants, each over the whole file.
+#include "store/store_check.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string_view>
+#include <vector>
+
+#include "store/migrations.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace halo {
+
+namespace {
+
+// Tables recomputed from the event log by `halo rebuild` (Store::clear_derived).
+bool is_derived(std::string_view table) {
+  for (std::string_view t :
+       {"identifiers", "merges", "conflicts", "profiles", "features", "feature_state"}) {
+    if (t == table) return true;
+  }
+  return false;
+}
+
+// Profile id columns: each must hold integers >= 1, below the counter.
+struct IdColumn {
+  const char *table, *column;
+};
+constexpr IdColumn kIdColumns[] = {
+    {"profiles", "id"},         {"identifiers", "profile_id"},
+    {"features", "profile_id"}, {"feature_state", "profile_id"},
+    {"merges", "from_profile"}, {"merges", "into_profile"},
+};
+
+// Every column with the storage class its readers accept: 'i' INTEGER,
+// 't' TEXT or BLOB (see Sql::columns in store_impl.h).
+struct TableColumns {
+  const char *table;
+  std::vector<std::pair<const char *, char>> columns;
+};
+const std::vector<TableColumns> &schema_columns() {
+  static const std::vector<TableColumns> kTables = {
+      {"meta", {{"key", 't'}, {"value", 't'}}},
+      {"cursors", {{"source", 't'}, {"value", 't'}}},
+      {"event_batches",
+       {{"first_seq", 'i'},
+        {"last_seq", 'i'},
+        {"count", 'i'},
+        {"codec", 'i'},
+        {"data_size", 'i'},
+        {"keys", 't'},
+        {"data", 't'}}},
+      {"identifiers", {{"type", 't'}, {"value", 't'}, {"profile_id", 'i'}}},
+      {"merges", {{"from_profile", 'i'}, {"into_profile", 'i'}, {"sequence", 'i'}}},
+      {"conflicts",
+       {{"sequence", 'i'}, {"type", 't'}, {"value", 't'}, {"profile_id", 'i'}, {"reason", 't'}}},
+      {"profiles", {{"id", 'i'}, {"traits_json", 't'}, {"updated_at_ms", 'i'}}},
+      {"features", {{"profile_id", 'i'}, {"features_json", 't'}}},
+      {"feature_state", {{"instance", 't'}, {"profile_id", 'i'}, {"data", 't'}}},
+      {"dead_letters",
+       {{"at_ms", 'i'},
+        {"stage", 't'},
+        {"reason", 't'},
+        {"message", 't'},
+        {"source", 't'},
+        {"position", 't'},
+        {"raw", 't'}}},
+  };
+  return kTables;
+}
+
+class Checker {
+ public:
+  Checker(sqlite3 *db, StoreCheckReport &report) : db_(db), report_(report) {}
+
+  void problem(const std::string &table, const std::string &message) {
+    report_.problems.push_back({table, message, is_derived(table)});
+  }
+  void problem(const std::string &table, const std::string &message, bool rebuildable) {
+    report_.problems.push_back({table, message, rebuildable});
+  }
+  void passed(const std::string &line) { report_.passed.push_back(line); }
+
+  // Runs `sql`, calling row() per result row; a SQLite error becomes a
+  // problem in `table` (not fixable by a rebuild: damaged pages stay
+  // damaged) and returns false.
+  bool rows(const std::string &table, const std::string &what, const std::string &sql,
+            const std::function<void(sqlite::Statement &)> &row) {
+    auto st = sqlite::Statement::prepare(db_, sql);
+    if (!st.ok()) {
+      problem(table, what + ": cannot read: " + sqlite::last_error(db_), false);
+      return false;
+    }
+    for (;;) {
+      int rc = st->step();
+      if (rc == SQLITE_DONE) return true;
+      if (rc != SQLITE_ROW) {
+        problem(table, what + ": cannot read: " + sqlite::last_error(db_), false);
+        return false;
+      }
+      row(*st);
+    }
+  }
+
+  void integrity();
+  void column_types();
+  bool id_columns(uint64_t next_profile_id);  // true when all are fine
+  void linked_profiles();
+  void event_ranges();
+
+ private:
+  std::string table_of_message(const std::string &message);
+
+  sqlite3 *db_;
+  StoreCheckReport &report_;
+  std::map<std::string, std::string> index_table_;  // index or table name -> table
+  std::map<int64_t, std::string> root_table_;       // B-tree root page -> table
+};
+
+// integrity_check names a B-tree by its root page ("On tree page N",
+// "Tree N page ...", "Page N: ...") or an index by name ("... in index
+// NAME"); pages below the root cannot be traced back cheaply and stay "".
+std::string Checker::table_of_message(const std::string &message) {
+  for (const auto &[name, table] : index_table_) {
+    if (message.find("index " + name) != std::string::npos) return table;
+  }
+  for (std::string_view marker : {"tree page ", "Tree ", "Page "}) {
+    size_t at = message.find(marker);
+    if (at == std::string::npos) continue;
+    int64_t page = std::strtoll(message.c_str() + at + marker.size(), nullptr, 10);
+    auto it = root_table_.find(page);
+    if (it != root_table_.end()) return it->second;
+  }
+  return "";
+}
+
+void Checker::integrity() {
+  rows("", "reading the schema", "SELECT name, tbl_name, rootpage FROM sqlite_schema",
+       [&](sqlite::Statement &st) {
+         std::string name(st.column_bytes(0)), table(st.column_bytes(1));
+         index_table_[name] = table;
+         root_table_[st.column_int(2)] = table;
+       });
+  std::vector<std::string> messages;
+  // A damaged page can stop the check itself after some messages: those
+  // are reported too.
+  // A row may hold several messages, one per line.
+  bool ran =
+      rows("", "SQLite integrity check", "PRAGMA integrity_check(100)", [&](sqlite::Statement &st) {
+        std::string_view text = st.column_bytes(0);
+        while (!text.empty()) {
+          size_t eol = std::min(text.find('\n'), text.size());
+          std::string_view line = text.substr(0, eol);
+          if (!line.empty() && !line.starts_with("*** ")) messages.emplace_back(line);
+          text.remove_prefix(std::min(eol + 1, text.size()));
+        }
+      });
+  if (ran && messages.size() == 1 && messages[0] == "ok") {
+    passed("SQLite integrity check");
+    return;
+  }
+  constexpr size_t kShown = 10;
+  for (size_t i = 0; i < messages.size() && i < kShown; ++i) {
+    // Page-level damage is not fixed by a rebuild, even in a derived table:
+    // clearing the table has to read the damaged pages.
+    report_.problems.push_back(
+        {table_of_message(messages[i]), "SQLite integrity check: " + messages[i], false});
+  }
+  if (messages.size() > kShown) {
+    report_.problems.push_back(
+        {"",
+         "SQLite integrity check: " + std::to_string(messages.size() - kShown) + " more message(s)",
+         false});
+  }
+}
+
+// A value of another storage class would make a read fail (Sql::columns).
+void Checker::column_types() {
+  size_t before = report_.problems.size();
+  for (const TableColumns &t : schema_columns()) {
+    std::string cond;
+    for (const auto &[name, kind] : t.columns) {
+      if (!cond.empty()) cond += " AND ";
+      cond += kind == 'i' ? std::string("typeof(") + name + ") = 'integer'"
+                          : std::string("typeof(") + name + ") IN ('text', 'blob')";
+    }
+    int64_t bad = 0;
+    std::string sql = std::string("SELECT count(*) FROM ") + t.table + " WHERE NOT (" + cond + ")";
+    if (!rows(t.table, "checking column types", sql,
+              [&](sqlite::Statement &st) { bad = st.column_int(0); })) {
+      continue;
+    }
+    if (bad > 0) {
+      problem(t.table, std::to_string(bad) +
+                           " row(s) hold a value of another type than the schema's (damaged or "
+                           "edited by hand)");
+    }
+  }
+  if (report_.problems.size() == before) passed("every column holds the schema's types");
+}
+
+bool Checker::id_columns(uint64_t next_profile_id) {
+  size_t before = report_.problems.size();
+  for (const IdColumn &c : kIdColumns) {
+    std::string col = c.column;
+    std::string sql = "SELECT coalesce(sum(typeof(" + col + ") != 'integer' OR " + col +
+                      " < 1), 0), max(CASE WHEN typeof(" + col + ") = 'integer' THEN " + col +
+                      " END) FROM " + c.table;
+    int64_t bad = 0, highest = 0;
+    if (!rows(c.table, std::string("checking profile ids in ") + c.column, sql,
+              [&](sqlite::Statement &st) {
+                bad = st.column_int(0);
+                highest = st.column_int(1);
+              })) {
+      continue;
+    }
+    if (bad > 0) {
+      problem(c.table, std::to_string(bad) + " row(s) where " + col +
+                           " is not a profile id (an integer >= 1)");
+    }
+    if (highest > 0 && static_cast<uint64_t>(highest) >= next_profile_id) {
+      problem(c.table, "profile id " + std::to_string(highest) + " in " + col +
+                           " is not below the profile id counter (meta next_profile_id = " +
+                           std::to_string(next_profile_id) +
+                           "); new people would silently merge into existing profiles");
+    }
+  }
+  return report_.problems.size() == before;
+}
+
+void Checker::linked_profiles() {
+  int64_t orphans = 0;
+  bool ran = rows("identifiers", "checking that linked profiles exist",
+                  "SELECT count(*) FROM identifiers i WHERE NOT EXISTS "
+                  "(SELECT 1 FROM profiles p WHERE p.id = i.profile_id)",
+                  [&](sqlite::Statement &st) { orphans = st.column_int(0); });
+  if (!ran) return;
+  if (orphans > 0) {
+    problem("identifiers", std::to_string(orphans) +
+                               " identifier(s) linked to a profile that table profiles does "
+                               "not hold");
+  } else {
+    passed("every identifier links to a stored profile");
+  }
+}
+
+void Checker::event_ranges() {
+  int64_t bad = 0, first_bad = 0;
+  bool ran = rows("event_batches", "checking sequence ranges",
+                  "SELECT count(*), min(first_seq) FROM (SELECT first_seq, last_seq, count, "
+                  "lag(last_seq, 1, 0) OVER (ORDER BY first_seq) AS prev FROM event_batches) "
+                  "WHERE count < 1 OR first_seq != prev + 1 OR last_seq != first_seq + count - 1",
+                  [&](sqlite::Statement &st) {
+                    bad = st.column_int(0);
+                    first_bad = st.column_int(1);
+                  });
+  if (!ran) return;
+  if (bad > 0) {
+    problem("event_batches", std::to_string(bad) +
+                                 " batch row(s) whose sequence range does not continue the "
+                                 "log, the first at first_seq=" +
+                                 std::to_string(first_bad));
+  } else {
+    passed("event log sequence ranges are consecutive");
+  }
+}
+
+// Decodes every logged batch and message-key column through the Store.
+void check_event_log(const std::string &path, Checker &check) {
+  auto store = Store::open(path, {.read_only = true, .check_invariants = false});
+  if (!store.ok()) {
+    check.problem("", store.status().message());
+    return;
+  }
+  uint64_t events = 0;
+  Status s = store.value()->scan_events([&](const std::vector<LoggedEvent> &batch) {
+    events += batch.size();
+    return Status::Ok();
+  });
+  if (s.ok()) s = store.value()->scan_message_keys([](const MessageKey *, size_t) {});
+  if (!s.ok()) {
+    check.problem("event_batches", s.message());
+    return;
+  }
+  check.passed("event log decodes (" + std::to_string(events) + " events)");
+}
+
+// The counter, then every profile id column against it.
+void check_ids(const std::string &path, Checker &check) {
+  auto store = Store::open(path, {.read_only = true, .check_invariants = false});
+  if (!store.ok()) return;  // reported by check_event_log
+  auto next = store.value()->next_profile_id();
+  if (!next.ok()) {
+    check.problem("meta", next.status().message(), /*rebuildable=*/true);  // rebuild resets it
+    return;
+  }
+  check.passed("profile id counter (next " + std::to_string(*next) + ") is valid");
+  if (check.id_columns(*next)) {
+    check.passed("every stored profile id is an integer >= 1 below the counter");
+  }
+}
+
+}  // namespace
+
+Result<StoreCheckReport> check_store(const std::string &path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::NotFound("sqlite store " + path +
+                            " does not exist (nothing to check; `halo run` creates it)");
+  }
+  StoreCheckReport report;
+  sqlite3 *raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  sqlite::Connection db(raw);
+  if (rc != SQLITE_OK) {
+    report.problems.push_back(
+        {"", "cannot open: " + (raw ? sqlite::last_error(raw) : sqlite3_errstr(rc)), false});
+    return report;
+  }
+  sqlite3_busy_timeout(db.get(), 5000);
+  Status version = store::check_version(db.get(), path, store::halo_migrations());
+  if (!version.ok()) {
+    report.problems.push_back({"", version.message(), false});
+    return report;  // the tables are not the ones this build knows
+  }
+  report.passed.push_back("schema version " + std::to_string(store::halo_migrations().size()));
+  Checker check(db.get(), report);
+  check.integrity();
+  check.column_types();
+  check_ids(path, check);
+  check.linked_profiles();
+  check.event_ranges();
+  check_event_log(path, check);
+  return report;
+}
+
+}  // namespace halo
