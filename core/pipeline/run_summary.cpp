@@ -26,19 +26,14 @@ std::string RunSummary::to_text() const {
   std::string text = buf;
   if (feature_rejections > 0) {
     text += "not featured   " + std::to_string(feature_rejections) +
-            " accepted events a feature builder could not use (dead letters, stage feature)
-";
+            " accepted events a feature builder could not use (dead letters, stage feature)\n";
   }
   if (!interrupted) return text;
   return std::string(
-             "INTERRUPTED    stopped by SIGINT/SIGTERM before the end of the input; the counts
-"
-             "               below cover what this run read and committed. Profile exports
-"
-             "               were NOT replaced: the previous complete export is kept. Run
-"
-             "               again to continue from the last commit.
-") +
+             "INTERRUPTED    stopped by SIGINT/SIGTERM before the end of the input; the counts\n"
+             "               below cover what this run read and committed. Profile exports\n"
+             "               were NOT replaced: the previous complete export is kept. Run\n"
+             "               again to continue from the last commit.\n") +
          text;
 }
 
