@@ -54,10 +54,12 @@ NormalizerImpl::~NormalizerImpl() {
 bool NormalizerImpl::normalize(std::string_view raw, size_t readable_capacity,
                                std::string_view source, int64_t received_at_ms, EventBatch &out,
                                Rejection *why) {
-  if (raw.size() > options_.max_record_bytes) {
+  const size_t limit = options_.limits.max_record_bytes;
+  if (raw.size() > limit) {
     reject(why, rejection::kTooLarge,
            "the record has " + std::to_string(raw.size()) + " bytes, more than the limit of " +
-               std::to_string(options_.max_record_bytes) + "; split it or raise max_record_bytes");
+               std::to_string(limit) + "; split it, or raise " + limit_key("max_record_bytes") +
+               " in the pipeline file (and the source's own max_record_bytes option)");
     return false;
   }
   if (!parse(raw, readable_capacity, why)) return false;
