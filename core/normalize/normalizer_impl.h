@@ -6,9 +6,10 @@
 //  - A parse fills only scratch state (record_, leaves_, path_text_,
 //    candidates_); `out` is written only by commit(), after every check has
 //    passed, which is what lets a rejection leave the batch untouched.
-//  - string_views in the scratch state point into the input buffer, the
-//    parser's string buffer or auto_message_id_; they are valid until the
-//    next parse.
+//  - string_views in the scratch state point into the input buffer
+//    (parse_buf_), the parser's string buffer or auto_message_id_; they are
+//    valid until the next parse. Leaf values inside parse_buf_ are
+//    committed as views into the event's copy of the record, not copied.
 //  - Every view in interned_ points into the arena of the batch identified
 //    by intern_batch_/intern_events_/intern_arena_bytes_.
 #pragma once
@@ -123,7 +124,13 @@ class NormalizerImpl {
   std::string_view intern(std::string_view s, StringArena &arena) {
     return intern(s, path_hash(s), arena);
   }
-  void commit_fields(EventBatch &out);
+  // `record` is the event's copy of the raw record in the arena.
+  void commit_fields(EventBatch &out, std::string_view record);
+  // Drops the parser's and the scratch buffers' capacity after a record
+  // larger than kKeepScratchBytes, so one huge record does not pin
+  // several times its size for the rest of the run.
+  void release_scratch();
+  static constexpr size_t kKeepScratchBytes = size_t{4} << 20;
   std::string_view copy_text(std::string_view s, bool fold_letters, StringArena &arena);
   void check_intern_table(const EventBatch &out);
 
@@ -131,6 +138,7 @@ class NormalizerImpl {
   simdjson::ondemand::parser parser_;
   simdjson::ondemand::document doc_;
   std::vector<char> padded_;  // copy of an unpadded input, + padding
+  const char *parse_buf_ = nullptr;  // what the parser reads: raw or padded_
   XXH3_state_t *hash_state_ = nullptr;
 
   // Identifier lookup: rule path -> index in slot_lists_, the slots in

@@ -54,6 +54,23 @@ std::string_view trim_trailing_space(std::string_view s) {
   return s;
 }
 
+// String values without escapes are read straight from the input: no copy
+// into the parser's string buffer, and commit() can point the field into
+// the event's copy of the record instead of copying the bytes again (a
+// record's memory then stays a small multiple of its size). Escaped strings
+// are unescaped by simdjson. Stage 1 has validated UTF-8 and the string.
+error_code read_string_value(od::value v, std::string_view *out) {
+  const std::string_view token = trim_trailing_space(v.raw_json_token());
+  if (token.size() >= 2 && token.front() == '"' && token.back() == '"') {
+    const std::string_view content = token.substr(1, token.size() - 2);
+    if (std::memchr(content.data(), '\\', content.size()) == nullptr) {
+      *out = content;
+      return SUCCESS;
+    }
+  }
+  return v.get_string().get(*out);
+}
+
 }  // namespace
 
 bool NormalizerImpl::parse(std::string_view raw, size_t readable_capacity, Rejection *why) {
@@ -67,6 +84,7 @@ bool NormalizerImpl::parse(std::string_view raw, size_t readable_capacity, Rejec
     buf = padded_.data();
     readable_capacity = padded_.size();
   }
+  parse_buf_ = buf;
   record_ = RecordHeader{};
   why_ = why;
   stopped_ = false;
@@ -272,7 +290,7 @@ error_code NormalizerImpl::add_scalar(od::value v, od::json_type t, bool name_le
   switch (t) {
     case od::json_type::string:
       value.kind = HALO_VALUE_STRING;
-      err = v.get_string().get(value.text);
+      err = read_string_value(v, &value.text);
       if (err == SUCCESS) err = check_string({}, value.text);
       break;
     case od::json_type::number:

@@ -5,6 +5,7 @@
 // swallowed where they would otherwise cross into plugin code.
 #include "plugin_host/host_api.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -16,6 +17,8 @@
 namespace halo {
 
 void RawBatch::clear() {
+  // Batches are recycled: keep the buffer unless one huge record grew it.
+  if (data.capacity() > kKeepBytes) std::string().swap(data);
   data.clear();
   records.clear();
   errors.clear();
@@ -32,6 +35,11 @@ void RawBatch::add(std::string_view bytes, uint64_t position) {
   r.len = bytes.size();
   r.position = position;
   r.origin = current_origin();
+  // Grow once to the exact need when a record is larger than the spare
+  // capacity: append()'s doubling would copy a huge record twice and
+  // leave up to twice its size allocated.
+  const size_t need = data.size() + bytes.size() + kPadding;
+  if (need > data.capacity()) data.reserve(std::max(need, data.capacity() * 2));
   data.append(bytes);
   data.append(kPadding, ' ');
   records.push_back(r);
