@@ -32,7 +32,7 @@ struct EventLimits {
 inline constexpr int64_t kMinRecordBytes = 1024, kMaxRecordBytes = int64_t{1} << 30;
 inline constexpr int64_t kMaxDepthCap = 1000;
 inline constexpr int64_t kMaxStringBytesCap = int64_t{1} << 30;
-inline constexpr int64_t kMaxFieldsCap = int64_t{1} << 24;
+inline constexpr int64_t kMaxFieldsCap = int64_t{1} << 20;  // ~300 bytes each while parsing
 inline constexpr int64_t kMaxIdentifiersCap = 1000;
 inline constexpr int64_t kMaxNumberDigitsCap = 1000;
 

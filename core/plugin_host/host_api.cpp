@@ -35,11 +35,14 @@ void RawBatch::add(std::string_view bytes, uint64_t position) {
   r.len = bytes.size();
   r.position = position;
   r.origin = current_origin();
-  // Grow once to the exact need when a record is larger than the spare
-  // capacity: append()'s doubling would copy a huge record twice and
-  // leave up to twice its size allocated.
+  // Grow once per record, geometrically; past kKeepBytes by 1/8 of the need
+  // instead of doubling, so a huge record costs its size plus a little, not
+  // up to twice its size (amortized growth stays geometric either way).
   const size_t need = data.size() + bytes.size() + kPadding;
-  if (need > data.capacity()) data.reserve(std::max(need, data.capacity() * 2));
+  if (need > data.capacity()) {
+    const size_t grown = need > kKeepBytes ? need + need / 8 : data.capacity() * 2;
+    data.reserve(std::max(need, grown));
+  }
   data.append(bytes);
   data.append(kPadding, ' ');
   records.push_back(r);

@@ -46,6 +46,17 @@ TEST(NormalizerLimits, FiftyThousandLevelsAreTooDeepNotAStackOverflow) {
   expect_rejected(rejection_of(arrays), rejection::kTooDeep, {"limits.max_depth"});
 }
 
+TEST(NormalizerLimits, TheHighestConfigurableDepthFitsTheStack) {
+  NormalizeOptions options;
+  options.limits.max_depth = static_cast<uint32_t>(kMaxDepthCap);
+  // The root is level 1, `properties` and its 997 inner objects 2..999, the
+  // array [1] level 1000.
+  const std::string raw = track_with("\"properties\":" + nested(998, "{\"a\":", "}", "[1]"));
+  EXPECT_EQ(rejection_of(raw, options).reason, "");
+  const std::string deeper = track_with("\"properties\":" + nested(999, "{\"a\":", "}", "[1]"));
+  EXPECT_EQ(rejection_of(deeper, options).reason, rejection::kTooDeep);
+}
+
 TEST(NormalizerLimits, DepthCountsTheRootAndAcceptsExactlyTheLimit) {
   NormalizeOptions options;
   options.limits.max_depth = 3;
