@@ -22,10 +22,13 @@ namespace {
 
 halo::NormalizeOptions options(bool tight) {
   halo::NormalizeOptions o;
-  halo::IdentifierRule phone{"phone", halo::IdentifierRule::Kind::kPhone,
-                             {"traits.phone", "properties.phone"}, "IR", {}};
-  halo::IdentifierRule custom{"woo_customer_id", halo::IdentifierRule::Kind::kText,
-                              {"properties.customer_id"}, "IR", {"0"}};
+  halo::IdentifierRule phone{
+      "phone", halo::IdentifierRule::Kind::kPhone, {"traits.phone", "properties.phone"}, "IR", {}};
+  halo::IdentifierRule custom{"woo_customer_id",
+                              halo::IdentifierRule::Kind::kText,
+                              {"properties.customer_id"},
+                              "IR",
+                              {"0"}};
   o.identifiers.push_back(phone);
   o.identifiers.push_back(custom);
   if (tight) {
@@ -42,9 +45,9 @@ halo::NormalizeOptions options(bool tight) {
 const std::set<std::string_view> &known_reasons() {
   namespace r = halo::rejection;
   static const std::set<std::string_view> reasons = {
-      r::kMalformedJson,  r::kInvalidUtf8,         r::kTooLarge,         r::kWrongType,
-      r::kMissingField,   r::kInvalidTimestamp,    r::kNoIdentifier,     r::kTooDeep,
-      r::kStringTooLong,  r::kTooManyFields,       r::kTooManyIdentifiers, r::kNumberTooPrecise,
+      r::kMalformedJson,    r::kInvalidUtf8,      r::kTooLarge,           r::kWrongType,
+      r::kMissingField,     r::kInvalidTimestamp, r::kNoIdentifier,       r::kTooDeep,
+      r::kStringTooLong,    r::kTooManyFields,    r::kTooManyIdentifiers, r::kNumberTooPrecise,
       r::kNumberOutOfRange, r::kDuplicateKey};
   return reasons;
 }

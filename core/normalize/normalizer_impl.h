@@ -137,7 +137,7 @@ class NormalizerImpl {
   NormalizeOptions options_;
   simdjson::ondemand::parser parser_;
   simdjson::ondemand::document doc_;
-  std::vector<char> padded_;  // copy of an unpadded input, + padding
+  std::vector<char> padded_;         // copy of an unpadded input, + padding
   const char *parse_buf_ = nullptr;  // what the parser reads: raw or padded_
   XXH3_state_t *hash_state_ = nullptr;
 

@@ -38,29 +38,26 @@ std::string NormalizerImpl::shown_path(std::string_view suffix) const {
 simdjson::error_code NormalizerImpl::reject_too_deep() {
   const uint32_t limit = options_.limits.max_depth;
   return stop(rejection::kTooDeep, "the record nests objects/arrays more than " +
-                                       std::to_string(limit) + " levels deep (at `" +
-                                       shown_path() + "`); flatten it" +
-                                       raise_hint("max_depth", limit));
+                                       std::to_string(limit) + " levels deep (at `" + shown_path() +
+                                       "`); flatten it" + raise_hint("max_depth", limit));
 }
 
 simdjson::error_code NormalizerImpl::check_string(std::string_view path_suffix,
                                                   std::string_view s) {
   const size_t limit = options_.limits.max_string_bytes;
   if (s.size() <= limit) return simdjson::SUCCESS;
-  return stop(rejection::kStringTooLong, "a string at `" + shown_path(path_suffix) + "` has " +
-                                             std::to_string(s.size()) +
-                                             " bytes, more than the limit of " +
-                                             std::to_string(limit) + "; shorten it" +
-                                             raise_hint("max_string_bytes", limit));
+  return stop(rejection::kStringTooLong,
+              "a string at `" + shown_path(path_suffix) + "` has " + std::to_string(s.size()) +
+                  " bytes, more than the limit of " + std::to_string(limit) + "; shorten it" +
+                  raise_hint("max_string_bytes", limit));
 }
 
 simdjson::error_code NormalizerImpl::check_field_count() {
   const uint32_t limit = options_.limits.max_fields;
   if (leaves_.size() < limit) return simdjson::SUCCESS;
   return stop(rejection::kTooManyFields, "the record has more than " + std::to_string(limit) +
-                                             " fields (scalar values; stopped at `" +
-                                             shown_path() + "`); split it" +
-                                             raise_hint("max_fields", limit));
+                                             " fields (scalar values; stopped at `" + shown_path() +
+                                             "`); split it" + raise_hint("max_fields", limit));
 }
 
 }  // namespace halo

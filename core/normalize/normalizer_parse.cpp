@@ -224,7 +224,7 @@ error_code NormalizerImpl::read_header_string(std::string_view key, od::value v,
   *rejected = true;
   reject(why, rejection::kWrongType,
          "field `" + std::string(key) + "` must be a string, got " +
-               std::string(json_type_name(t)) + "; send it as a JSON string");
+             std::string(json_type_name(t)) + "; send it as a JSON string");
   return SUCCESS;
 }
 

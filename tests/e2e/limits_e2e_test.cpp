@@ -46,12 +46,10 @@ TEST(LimitsE2E, DeepDuplicateAndUnusableRecordsAreDeadLettersOthersLand) {
   write_file(dir / "pipeline.yaml", kPipeline);
   const std::string deep = deeply_nested(50000);
   ASSERT_LT(deep.size(), size_t{1} << 20);
-  write_file(dir / "events.jsonl", order("m1", "a@x.test", "10.5") + deep +
-                                       order("m2", "a@x.test", "1e400") +
-                                       order("m3", "a@x.test", std::string(50, '9')) +
-                                       order("m4", "a@x.test", "00012") +
-                                       order("m5", "a@x.test", "1", R"(,"revenue":2)") +
-                                       order("m6", "b@x.test", "7"));
+  write_file(dir / "events.jsonl",
+             order("m1", "a@x.test", "10.5") + deep + order("m2", "a@x.test", "1e400") +
+                 order("m3", "a@x.test", std::string(50, '9')) + order("m4", "a@x.test", "00012") +
+                 order("m5", "a@x.test", "1", R"(,"revenue":2)") + order("m6", "b@x.test", "7"));
   CommandResult r =
       run({halo_bin(), "run", dir / "pipeline.yaml", "--summary-json", dir / "s.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -62,8 +60,8 @@ TEST(LimitsE2E, DeepDuplicateAndUnusableRecordsAreDeadLettersOthersLand) {
   for (const char *expected :
        {"\"reason\":\"too_deep\"", "more than 64 levels deep", "limits.max_depth",
         "\"reason\":\"number_out_of_range\"", "\"reason\":\"number_too_precise\"",
-        "limits.max_number_digits", "\"reason\":\"malformed_json\"",
-        "\"reason\":\"duplicate_key\"", "properties.revenue"}) {
+        "limits.max_number_digits", "\"reason\":\"malformed_json\"", "\"reason\":\"duplicate_key\"",
+        "properties.revenue"}) {
     EXPECT_NE(dl.out.find(expected), std::string::npos) << expected << " missing";
   }
   // The good records landed; no unusable amount was counted as 0 or summed.

@@ -77,9 +77,9 @@ TEST(NormalizerLimits, LongStringValuesKeysAndHeaderStringsAreRefused) {
                   rejection::kStringTooLong, {"properties.a_very_long_key"});
   expect_rejected(rejection_of(track_with(R"("messageId":"0123456789X")"), options),
                   rejection::kStringTooLong, {"messageId"});
-  expect_rejected(rejection_of(R"({"type":"track","event":"Order Completed","userId":"u1"})",
-                               options),
-                  rejection::kStringTooLong, {"`event`"});
+  expect_rejected(
+      rejection_of(R"({"type":"track","event":"Order Completed","userId":"u1"})", options),
+      rejection::kStringTooLong, {"`event`"});
   // Escapes count after unescaping: 10 escaped letters are 10 bytes.
   const std::string ten(R"(\u0041\u0041\u0041\u0041\u0041\u0041\u0041\u0041\u0041\u0041)");
   EXPECT_EQ(rejection_of(track_with(R"("properties":{"s":")" + ten + "\"}"), options).reason, "");
@@ -116,11 +116,12 @@ TEST(NormalizerLimits, TooLargeNamesThePipelineKey) {
 }
 
 TEST(NormalizerNumbers, InvalidJsonNumbersAreMalformedNotAccepted) {
-  for (const char *bad : {"00012", "-012", "1.", "1.e5", "-", "--1", ".5", "+1", "1e", "1e+",
-                          "1E-", "1.5x", "0x10", "Infinity", "-Infinity", "NaN", "1_000", "1..2",
-                          "01.5", "-.5", "2e3.5"}) {
+  for (const char *bad : {"00012",     "-012", "1.",    "1.e5", "-",    "--1",  ".5",
+                          "+1",        "1e",   "1e+",   "1E-",  "1.5x", "0x10", "Infinity",
+                          "-Infinity", "NaN",  "1_000", "1..2", "01.5", "-.5",  "2e3.5"}) {
     SCOPED_TRACE(bad);
-    Rejection why = rejection_of(track_with(std::string(R"("properties":{"revenue":)") + bad + "}"));
+    Rejection why =
+        rejection_of(track_with(std::string(R"("properties":{"revenue":)") + bad + "}"));
     EXPECT_EQ(why.reason, rejection::kMalformedJson) << why.message;
     EXPECT_FALSE(why.message.empty());
   }
@@ -131,8 +132,8 @@ TEST(NormalizerNumbers, InvalidJsonNumbersAreMalformedNotAccepted) {
 
 TEST(NormalizerNumbers, ValidNumbersKeepTheirExactText) {
   for (const char *good : {"0", "-0", "1e5", "1E+5", "0.5", "-1.25e-3", "12345678901234567890",
-                           "0.000000000000000000000000000001", "1.7976931348623157e308",
-                           "4.9e-324", "0e400", "10.10"}) {
+                           "0.000000000000000000000000000001", "1.7976931348623157e308", "4.9e-324",
+                           "0e400", "10.10"}) {
     SCOPED_TRACE(good);
     Normalizer n;
     EventBatch batch;
@@ -163,8 +164,9 @@ TEST(NormalizerNumbers, AFiftyDigitAmountIsTooPreciseNotZero) {
 TEST(NormalizerNumbers, MagnitudeOutOfRangeIsADeadLetterNotZero) {
   for (const char *big : {"1e400", "-1e400", "1e-400", "2.5e-330", "1e99999999999999999999"}) {
     SCOPED_TRACE(big);
-    expect_rejected(rejection_of(track_with(std::string(R"("properties":{"revenue":)") + big + "}")),
-                    rejection::kNumberOutOfRange, {"properties.revenue", big});
+    expect_rejected(
+        rejection_of(track_with(std::string(R"("properties":{"revenue":)") + big + "}")),
+        rejection::kNumberOutOfRange, {"properties.revenue", big});
   }
 }
 
@@ -197,15 +199,16 @@ TEST(NormalizerDuplicateKeys, NestedDuplicatesAreFoundAtAnyDepthWithTheirPath) {
 }
 
 TEST(NormalizerDuplicateKeys, SameNameInDifferentObjectsIsFine) {
-  EXPECT_EQ(
-      rejection_of(track_with(R"("properties":{"x":{"id":1},"y":{"id":1},"z":[{"id":1},{"id":2}]})"))
-          .reason,
-      "");
+  EXPECT_EQ(rejection_of(
+                track_with(R"("properties":{"x":{"id":1},"y":{"id":1},"z":[{"id":1},{"id":2}]})"))
+                .reason,
+            "");
 }
 
 TEST(NormalizerDuplicateKeys, LargeObjectsUseTheHashedPathBothWays) {
   std::string members;
-  for (int i = 0; i < 100; ++i) members += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  for (int i = 0; i < 100; ++i)
+    members += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
   const std::string unique = members + R"("inner":{"k1":1,"k2":2})";
   EXPECT_EQ(rejection_of(track_with(R"("properties":{)" + unique + "}")).reason, "");
   expect_rejected(rejection_of(track_with(R"("properties":{)" + members + R"("k57":0})")),
@@ -222,13 +225,13 @@ TEST(NormalizerLimits, NormalizerIsReusableAfterAStoppedRecord) {
   Rejection why;
   const std::string many = [] {
     std::string m;
-    for (int i = 0; i < 40; ++i) m += "\"k" + std::to_string(i) + "\":{\"x\":" + std::to_string(i) + "},";
+    for (int i = 0; i < 40; ++i)
+      m += "\"k" + std::to_string(i) + "\":{\"x\":" + std::to_string(i) + "},";
     return m;
   }();
-  for (const std::string &bad :
-       {track_with("\"properties\":" + nested(5000, "{\"a\":", "}", "1")),
-        track_with(R"("properties":{)" + many + R"("k3":{"x":1}})"),
-        track_with(R"("properties":{"v":00012})")}) {
+  for (const std::string &bad : {track_with("\"properties\":" + nested(5000, "{\"a\":", "}", "1")),
+                                 track_with(R"("properties":{)" + many + R"("k3":{"x":1}})"),
+                                 track_with(R"("properties":{"v":00012})")}) {
     EXPECT_FALSE(n.normalize(bad, "web", kReceivedAt, batch, &why));
     EXPECT_EQ(batch.size(), 0u);
   }
