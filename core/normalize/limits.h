@@ -23,7 +23,7 @@ struct EventLimits {
   size_t max_record_bytes = 1 << 20;    // bytes of one raw record
   uint32_t max_depth = 128;             // nesting of objects/arrays; the root is 1
   size_t max_string_bytes = 256 << 10;  // one string value or key, after unescaping
-  uint32_t max_fields = 10000;          // scalar leaves (fields) of one event
+  uint32_t max_fields = 10000;          // values (scalars, objects, arrays) of one record
   uint32_t max_identifiers = 32;        // identifiers one event may carry
   uint32_t max_number_digits = 20;      // significant digits of one number literal
 };

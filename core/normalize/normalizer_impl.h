@@ -100,7 +100,7 @@ class NormalizerImpl {
   simdjson::error_code stop(std::string_view reason, std::string message);
   simdjson::error_code reject_too_deep();
   simdjson::error_code check_string(std::string_view path_suffix, std::string_view s);
-  simdjson::error_code check_field_count();
+  simdjson::error_code count_value();  // max_fields
   // path_ (+ "." + suffix), shortened for messages.
   std::string shown_path(std::string_view suffix = {}) const;
   // `buf` is the parsed buffer when doc_ holds this record, else nullptr.
@@ -154,6 +154,7 @@ class NormalizerImpl {
   Rejection *why_ = nullptr;  // the caller's, for rejections from the walk
   bool stopped_ = false;      // a limit or rule rejected the record mid-walk
   uint32_t depth_ = 0;        // nesting of the value being walked; root = 1
+  uint32_t values_ = 0;       // values walked so far (scalars and containers)
   ObjectKeys object_keys_;
   RecordHeader record_;
   std::vector<PendingLeaf> leaves_;

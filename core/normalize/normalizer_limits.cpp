@@ -52,12 +52,14 @@ simdjson::error_code NormalizerImpl::check_string(std::string_view path_suffix,
                   raise_hint("max_string_bytes", limit));
 }
 
-simdjson::error_code NormalizerImpl::check_field_count() {
+simdjson::error_code NormalizerImpl::count_value() {
   const uint32_t limit = options_.limits.max_fields;
-  if (leaves_.size() < limit) return simdjson::SUCCESS;
+  if (++values_ <= limit) return simdjson::SUCCESS;
   return stop(rejection::kTooManyFields, "the record has more than " + std::to_string(limit) +
-                                             " fields (scalar values; stopped at `" + shown_path() +
-                                             "`); split it" + raise_hint("max_fields", limit));
+                                             " fields (values: scalars, objects and arrays; "
+                                             "stopped at `" +
+                                             shown_path() + "`); split it" +
+                                             raise_hint("max_fields", limit));
 }
 
 }  // namespace halo

@@ -89,6 +89,7 @@ bool NormalizerImpl::parse(std::string_view raw, size_t readable_capacity, Rejec
   why_ = why;
   stopped_ = false;
   depth_ = 1;  // the root object
+  values_ = 0;
   object_keys_.reset();
   leaves_.clear();
   path_.clear();
@@ -200,6 +201,7 @@ error_code NormalizerImpl::read_member(std::string_view key, od::value v, Reject
   }
   path_.assign(key);
   if (key == "previousId" && (t == od::json_type::string || t == od::json_type::number)) {
+    if ((err = count_value()) != SUCCESS) return err;
     size_t before = leaves_.size();
     err = add_scalar(v, t, false);
     if (leaves_.size() > before) r.previous_id = leaves_.back().value.text;
@@ -232,6 +234,9 @@ error_code NormalizerImpl::walk(od::value v, bool name_leaf) {
   od::json_type t{};
   error_code err = v.type().get(t);
   if (err != SUCCESS) return err;
+  // Every value counts, containers too: the scratch state per value (leaf,
+  // member name, path) is then bounded by max_fields even for `[[],[],...]`.
+  if ((err = count_value()) != SUCCESS) return err;
   if (t != od::json_type::object && t != od::json_type::array) return add_scalar(v, t, name_leaf);
   // Bounded recursion: the depth is checked before descending, so the
   // stack never holds more than max_depth levels (<= kMaxDepthCap).
@@ -307,7 +312,6 @@ error_code NormalizerImpl::add_scalar(od::value v, od::json_type t, bool name_le
       break;
     }
   }
-  if (err == SUCCESS) err = check_field_count();
   if (err != SUCCESS) return err;
   add_leaf(path_, value, name_leaf && value.kind == HALO_VALUE_STRING);
   return SUCCESS;

@@ -87,15 +87,18 @@ TEST(NormalizerLimits, LongStringValuesKeysAndHeaderStringsAreRefused) {
 
 TEST(NormalizerLimits, TooManyFieldsIsRefusedBeforeAccumulating) {
   NormalizeOptions options;
-  options.limits.max_fields = 3;  // userId is one field
+  options.limits.max_fields = 4;  // userId, properties, a, b
   EXPECT_EQ(rejection_of(track_with(R"("properties":{"a":1,"b":2})"), options).reason, "");
   expect_rejected(rejection_of(track_with(R"("properties":{"a":1,"b":2,"c":3})"), options),
-                  rejection::kTooManyFields, {"limits.max_fields", "properties.c"});
+                  rejection::kTooManyFields, {"limits.max_fields", "properties.c", "(now 4)"});
+  // Empty containers count too, so `[[],[],...]` cannot grow scratch state.
+  expect_rejected(rejection_of(track_with(R"("properties":[[],[],[]])"), options),
+                  rejection::kTooManyFields, {"properties.2"});
   // `name` of an identify event becomes a field after the walk: still counted.
-  const std::string identify =
-      R"({"type":"identify","userId":"u1","name":"Sara","traits":{"a":1,"b":2}})";
-  expect_rejected(rejection_of(identify, options), rejection::kTooManyFields,
-                  {"limits.max_fields"});
+  options.limits.max_fields = 2;
+  expect_rejected(rejection_of(R"({"type":"identify","userId":"u1","name":"Sara","x":1})", options),
+                  rejection::kTooManyFields, {"limits.max_fields"});
+  EXPECT_EQ(rejection_of(R"({"type":"identify","userId":"u1","name":"Sara"})", options).reason, "");
 }
 
 TEST(NormalizerLimits, TooManyIdentifiersIsRefused) {
