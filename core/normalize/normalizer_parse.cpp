@@ -352,7 +352,7 @@ error_code NormalizerImpl::read_number(od::value v, Value *value) {
   if (in_range) return SUCCESS;
   return stop(rejection::kNumberOutOfRange,
               "field `" + shown_path() + "` is " + shown +
-                  ", outside the range of a double (about 1e-308 to 1.8e308 in magnitude, "
+                  ", outside the range of a double (magnitude about 4.9e-324 to 1.8e308, "
                   "IEEE 754 binary64); such a value cannot be used exactly and is not "
                   "stored as 0; send it as a string or in other units");
 }
