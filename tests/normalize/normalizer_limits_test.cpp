@@ -245,5 +245,49 @@ TEST(NormalizerLimits, NormalizerIsReusableAfterAStoppedRecord) {
   EXPECT_EQ(batch.size(), 1u);
 }
 
+bool points_into(std::string_view inner, std::string_view outer) {
+  return !inner.empty() && inner.data() >= outer.data() &&
+         inner.data() + inner.size() <= outer.data() + outer.size();
+}
+
+TEST(NormalizerMemory, UnescapedValuesPointIntoTheEventsOwnRawCopy) {
+  Normalizer n;
+  EventBatch batch;
+  Rejection why;
+  const std::string raw = track_with(R"("properties":{"sku":"MUG-1","price":29.95,"esc":"a\"b"},)"
+                                     R"("context":{"traits":{"name":"علي"}})");
+  ASSERT_TRUE(n.normalize(raw, "web", kReceivedAt, batch, &why)) << why.message;
+  const std::string_view copy = batch.events[0].raw;
+  EXPECT_EQ(copy, raw);
+  EXPECT_TRUE(points_into(batch.find_field(0, "properties.sku")->value.text, copy));
+  EXPECT_TRUE(points_into(batch.find_field(0, "properties.price")->value.text, copy));
+  // Unescaped and letter-folded values differ from the raw bytes: copied.
+  EXPECT_EQ(batch.find_field(0, "properties.esc")->value.text, "a\"b");
+  EXPECT_FALSE(points_into(batch.find_field(0, "properties.esc")->value.text, copy));
+  EXPECT_EQ(batch.find_field(0, "context.traits.name")->value.text, "علی");
+}
+
+TEST(NormalizerMemory, AHugeRecordCostsItsSizeOnceInTheBatch) {
+  NormalizeOptions options;
+  options.limits.max_record_bytes = 16 << 20;
+  options.limits.max_string_bytes = 16 << 20;
+  Normalizer n(options);
+  EventBatch batch;
+  Rejection why;
+  const std::string blob(6 << 20, 'x');  // above the 4 MiB scratch-release threshold
+  const std::string raw = track_with(R"("properties":{"blob":")" + blob + "\"}");
+  ASSERT_TRUE(n.normalize(raw, "web", kReceivedAt, batch, &why)) << why.message;
+  EXPECT_LT(batch.arena.bytes_used(), raw.size() + (64 << 10)) << "the value was copied again";
+  EXPECT_EQ(batch.find_field(0, "properties.blob")->value.text.size(), blob.size());
+  // The released parser and scratch buffers come back for the next records.
+  ASSERT_TRUE(
+      n.normalize(track_with(R"("properties":{"a":{"b":1}})"), "web", kReceivedAt, batch, &why))
+      << why.message;
+  EXPECT_FALSE(
+      n.normalize(track_with(R"("properties":{"a":1,"a":2})"), "web", kReceivedAt, batch, &why));
+  EXPECT_EQ(why.reason, rejection::kDuplicateKey);
+  EXPECT_EQ(batch.size(), 2u);
+}
+
 }  // namespace
 }  // namespace halo
