@@ -12,6 +12,7 @@
 
 #include "config/identity_config.h"
 #include "config/iso_time.h"
+#include "config/limits_config.h"
 #include "config/map_reader.h"
 #include "config/plugin_uses.h"
 #include "config/suggest.h"
@@ -21,8 +22,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kTopKeys = {"version",  "store",   "plugin_dirs", "run",
-                                           "identity", "sources", "features",    "destinations"};
+const std::vector<std::string> kTopKeys = {"version",  "store",        "plugin_dirs",
+                                           "run",      "identity",     "sources",
+                                           "features", "destinations", "limits"};
 const std::vector<std::string> kStoreKeys = {"kind", "path"};
 const std::vector<std::string> kRunKeys = {
     "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};
@@ -106,6 +108,7 @@ void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   read_plugin_dirs(top, cfg);
   read_run(top, diags, cfg);
   read_identity(top.value("identity"), top.value_mark("identity"), diags, cfg);
+  read_limits(top.value("limits"), top.value_mark("limits"), diags, cfg);
   cfg.sources = read_plugin_uses(top.value("sources"), "sources", PluginRole::kSource, true,
                                  top.value_mark("sources"), diags);
   cfg.features = read_plugin_uses(top.value("features"), "features", PluginRole::kFeature, false,
@@ -187,6 +190,7 @@ PipelineConfig &PipelineConfig::operator=(const PipelineConfig &other) {
   sources = other.sources;
   features = other.features;
   destinations = other.destinations;
+  limits = other.limits;
   return *this;
 }
 

@@ -24,6 +24,7 @@
 #include "common/status.h"
 #include "config/env_substitution.h"
 #include "config/mark.h"
+#include "normalize/limits.h"
 
 namespace halo {
 
@@ -87,6 +88,7 @@ struct PipelineConfig {
   Mark resolver_config_mark;  // identity.config, or resolver_mark when absent
   std::vector<IdentifierSpec> identifiers;
   std::vector<PluginUse> sources, features, destinations;
+  EventLimits limits;  // `limits:`; defaults in normalize/limits.h
 };
 
 // The resolver as a plugin use (name "identity"), ready for

@@ -54,17 +54,30 @@ NormalizerImpl::~NormalizerImpl() {
 bool NormalizerImpl::normalize(std::string_view raw, size_t readable_capacity,
                                std::string_view source, int64_t received_at_ms, EventBatch &out,
                                Rejection *why) {
-  if (raw.size() > options_.max_record_bytes) {
+  const size_t limit = options_.limits.max_record_bytes;
+  if (raw.size() > limit) {
     reject(why, rejection::kTooLarge,
            "the record has " + std::to_string(raw.size()) + " bytes, more than the limit of " +
-               std::to_string(options_.max_record_bytes) + "; split it or raise max_record_bytes");
+               std::to_string(limit) + "; split it, or raise " + limit_key("max_record_bytes") +
+               " in the pipeline file (and the source's own max_record_bytes option)");
     return false;
   }
-  if (!parse(raw, readable_capacity, why)) return false;
-  if (!resolve_header(raw, source, received_at_ms, why)) return false;
-  if (!resolve_identifiers(why)) return false;
-  commit(raw, source, received_at_ms, out);
-  return true;
+  const bool ok = parse(raw, readable_capacity, why) &&
+                  resolve_header(raw, source, received_at_ms, why) && resolve_identifiers(why);
+  if (ok) commit(raw, source, received_at_ms, out);
+  if (raw.size() > kKeepScratchBytes) release_scratch();
+  return ok;
+}
+
+void NormalizerImpl::release_scratch() {
+  parser_ = simdjson::ondemand::parser{};  // allocates again on the next record
+  doc_ = simdjson::ondemand::document{};
+  std::vector<char>().swap(padded_);
+  parse_buf_ = nullptr;
+  std::vector<PendingLeaf>().swap(leaves_);
+  std::string().swap(path_);
+  std::string().swap(path_text_);
+  object_keys_ = ObjectKeys{};
 }
 
 void NormalizerImpl::reject_malformed(simdjson::error_code err, std::string_view raw,

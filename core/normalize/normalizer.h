@@ -14,6 +14,11 @@
 //  - Paths, identifier types and source names are interned in the batch
 //    arena; the intern table is dropped automatically whenever `out` is a
 //    different batch or was changed by anyone else since the last call.
+//  - Hostile input cannot crash it or make it guess: every EventLimits
+//    limit is enforced before recursion or accumulation, a number is
+//    accepted only when it is valid JSON (RFC 8259 §6) that fits the limits
+//    and a finite double (never a silent 0), and a record with a duplicate
+//    member name in any object is refused as duplicate_key.
 #pragma once
 
 #include <cstddef>
@@ -25,12 +30,13 @@
 
 #include "event/event.h"
 #include "normalize/identifiers.h"
+#include "normalize/limits.h"
 
 namespace halo {
 
 struct NormalizeOptions {
   std::vector<IdentifierRule> identifiers = default_identifier_rules();
-  size_t max_record_bytes = 1 << 20;
+  EventLimits limits;  // see limits.h
 };
 
 // Why a record was not accepted. `reason` is one of the codes below; the
@@ -48,6 +54,16 @@ inline constexpr std::string_view kWrongType = "wrong_type";
 inline constexpr std::string_view kMissingField = "missing_field";
 inline constexpr std::string_view kInvalidTimestamp = "invalid_timestamp";
 inline constexpr std::string_view kNoIdentifier = "no_identifier";
+// One code per limit of EventLimits (too_large is max_record_bytes).
+inline constexpr std::string_view kTooDeep = "too_deep";
+inline constexpr std::string_view kStringTooLong = "string_too_long";
+inline constexpr std::string_view kTooManyFields = "too_many_fields";
+inline constexpr std::string_view kTooManyIdentifiers = "too_many_identifiers";
+inline constexpr std::string_view kNumberTooPrecise = "number_too_precise";
+inline constexpr std::string_view kNumberOutOfRange = "number_out_of_range";
+// The same member name twice in one object (RFC 8259 §4 leaves the meaning
+// of such a record to each parser; Halo refuses it rather than guess).
+inline constexpr std::string_view kDuplicateKey = "duplicate_key";
 }  // namespace rejection
 
 class NormalizerImpl;

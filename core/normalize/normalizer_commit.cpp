@@ -2,6 +2,7 @@
 // batch: copies the accepted record's strings into the batch arena (paths,
 // identifier types and the source name interned, values copied) and appends
 // the Event with its contiguous field and identifier ranges.
+#include <cstdint>
 #include <cstring>
 
 #include "normalize/normalizer_impl.h"
@@ -36,11 +37,26 @@ std::string_view NormalizerImpl::copy_text(std::string_view s, bool fold_letters
   return {dst, s.size()};
 }
 
-// Copies all leaf values with one arena allocation (tens of leaves per
-// event; one bump instead of one call each).
-void NormalizerImpl::commit_fields(EventBatch &out) {
-  size_t total = 0;
-  for (const PendingLeaf &leaf : leaves_) total += leaf.value.text.size();
+// Leaf values that are bytes of the record itself (numbers, strings
+// without escapes) become views into the event's copy of the record; the
+// others (unescaped or letter-folded strings) are copied with one arena
+// allocation (tens of leaves per event: one bump instead of one call each).
+void NormalizerImpl::commit_fields(EventBatch &out, std::string_view record) {
+  const auto input = reinterpret_cast<uintptr_t>(parse_buf_);
+  auto offset_in_record = [&](std::string_view text, size_t *offset) {
+    const auto at = reinterpret_cast<uintptr_t>(text.data());
+    if (at < input || at - input > record.size() || text.size() > record.size() - (at - input)) {
+      return false;
+    }
+    *offset = at - input;
+    return true;
+  };
+  size_t total = 0, offset = 0;
+  for (const PendingLeaf &leaf : leaves_) {
+    if (leaf.fold_letters || !offset_in_record(leaf.value.text, &offset)) {
+      total += leaf.value.text.size();
+    }
+  }
   char *dst = total == 0 ? nullptr : out.arena.allocate(total);
   for (const PendingLeaf &leaf : leaves_) {
     Field field;
@@ -48,7 +64,9 @@ void NormalizerImpl::commit_fields(EventBatch &out) {
                         leaf.path_hash, out.arena);
     field.value = leaf.value;
     std::string_view text = leaf.value.text;
-    if (!text.empty()) {
+    if (!leaf.fold_letters && offset_in_record(text, &offset)) {
+      field.value.text = record.substr(offset, text.size());
+    } else if (!text.empty()) {
       if (leaf.fold_letters) {
         fold_persian_letters_to(text, dst);  // length-preserving (see persian.h)
       } else {
@@ -72,16 +90,16 @@ void NormalizerImpl::commit(std::string_view raw, std::string_view source, int64
   event.source = intern(source, arena);
   event.timestamp_ms = timestamp_ms_;
   event.received_at_ms = received_at_ms;
+  event.raw = arena.copy(raw);  // first: fields may point into it
   event.field_begin = static_cast<uint32_t>(out.fields.size());
   event.field_count = static_cast<uint32_t>(leaves_.size());
-  commit_fields(out);
+  commit_fields(out, event.raw);
   event.id_begin = static_cast<uint32_t>(out.identifiers.size());
   event.id_count = static_cast<uint32_t>(ids_.size());
   for (const PendingIdentifier &id : ids_) {
     out.identifiers.push_back(
         {intern(id.type, arena), arena.copy(std::string_view(id_text_).substr(id.begin, id.len))});
   }
-  event.raw = arena.copy(raw);
   out.events.push_back(event);
   intern_events_ = out.events.size();
   intern_arena_bytes_ = out.arena.bytes_used();

@@ -68,6 +68,16 @@ bool NormalizerImpl::resolve_header(std::string_view raw, std::string_view sourc
   }
   event_name_ = {};
   fold_event_name_ = false;
+  // `event` and `name` below may become fields too: keep max_fields exact.
+  const bool names_event = event_type_ == HALO_EVENT_PAGE || event_type_ == HALO_EVENT_SCREEN;
+  const size_t extra_fields = (event_type_ != HALO_EVENT_TRACK && !r.event.empty() ? 1 : 0) +
+                              (!names_event && !r.name.empty() ? 1 : 0);
+  if (leaves_.size() + extra_fields > options_.limits.max_fields) {
+    reject(why, rejection::kTooManyFields,
+           "the record has more than " + std::to_string(options_.limits.max_fields) +
+               " fields; split it, or raise " + limit_key("max_fields") + " in the pipeline file");
+    return false;
+  }
   if (event_type_ == HALO_EVENT_TRACK) {
     if (r.event_not_string) {
       reject(why, rejection::kWrongType,
@@ -146,6 +156,14 @@ bool NormalizerImpl::resolve_identifiers(Rejection *why) {
     static const IdentifierRule kPreviousId{
         "anonymous_id", IdentifierRule::Kind::kText, {}, "", {}};
     add_identifier(kPreviousId, record_.previous_id, &added);
+  }
+  if (ids_.size() > options_.limits.max_identifiers) {
+    reject(why, rejection::kTooManyIdentifiers,
+           "the record carries " + std::to_string(ids_.size()) +
+               " identifiers, more than the limit of " +
+               std::to_string(options_.limits.max_identifiers) + "; raise " +
+               limit_key("max_identifiers") + " in the pipeline file if that is expected");
+    return false;
   }
   if (ids_.empty()) {
     reject(why, rejection::kNoIdentifier,

@@ -6,9 +6,10 @@
 //  - A parse fills only scratch state (record_, leaves_, path_text_,
 //    candidates_); `out` is written only by commit(), after every check has
 //    passed, which is what lets a rejection leave the batch untouched.
-//  - string_views in the scratch state point into the input buffer, the
-//    parser's string buffer or auto_message_id_; they are valid until the
-//    next parse.
+//  - string_views in the scratch state point into the input buffer
+//    (parse_buf_), the parser's string buffer or auto_message_id_; they are
+//    valid until the next parse. Leaf values inside parse_buf_ are
+//    committed as views into the event's copy of the record, not copied.
 //  - Every view in interned_ points into the arena of the batch identified
 //    by intern_batch_/intern_events_/intern_arena_bytes_.
 #pragma once
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "normalize/normalizer.h"
+#include "normalize/object_keys.h"
 #include "normalize/path_table.h"
 
 namespace halo {
@@ -54,6 +56,10 @@ struct PendingIdentifier {
   uint32_t begin = 0, len = 0;  // in id_text_
 };
 
+// "; raise limits.<limit> in the pipeline file (now <value>) ...": the end
+// of every over-the-limit message (normalizer_limits.cpp).
+std::string raise_hint(const char *limit, uint64_t value);
+
 class NormalizerImpl {
  public:
   explicit NormalizerImpl(NormalizeOptions options);
@@ -76,12 +82,27 @@ class NormalizerImpl {
   simdjson::error_code read_header_string(std::string_view key, simdjson::ondemand::value v,
                                           std::string_view *dst, bool *present, Rejection *why,
                                           bool *rejected);
+  // The member name of `field`, once it passed the string limit and was
+  // not used before in the same object (path_ is the object's path).
+  simdjson::error_code accept_key(simdjson::ondemand::field &field, std::string_view *key);
   simdjson::error_code walk(simdjson::ondemand::value v, bool name_leaf);
   simdjson::error_code walk_object(simdjson::ondemand::value v);
   simdjson::error_code walk_array(simdjson::ondemand::value v);
   simdjson::error_code add_scalar(simdjson::ondemand::value v, simdjson::ondemand::json_type t,
                                   bool name_leaf);
+  simdjson::error_code read_number(simdjson::ondemand::value v, Value *value);
   void add_leaf(std::string_view path, const Value &value, bool fold_letters);
+
+  // --- limits (normalizer_limits.cpp) ---
+  // Fills *why_ with a typed rejection and returns kStop, which unwinds the
+  // walk; parse() then reports the rejection instead of the error code.
+  static constexpr simdjson::error_code kStop = simdjson::UNEXPECTED_ERROR;
+  simdjson::error_code stop(std::string_view reason, std::string message);
+  simdjson::error_code reject_too_deep();
+  simdjson::error_code check_string(std::string_view path_suffix, std::string_view s);
+  simdjson::error_code count_value();  // max_fields
+  // path_ (+ "." + suffix), shortened for messages.
+  std::string shown_path(std::string_view suffix = {}) const;
   // `buf` is the parsed buffer when doc_ holds this record, else nullptr.
   void reject_malformed(simdjson::error_code err, std::string_view raw, const char *buf,
                         Rejection *why);
@@ -103,14 +124,21 @@ class NormalizerImpl {
   std::string_view intern(std::string_view s, StringArena &arena) {
     return intern(s, path_hash(s), arena);
   }
-  void commit_fields(EventBatch &out);
+  // `record` is the event's copy of the raw record in the arena.
+  void commit_fields(EventBatch &out, std::string_view record);
+  // Drops the parser's and the scratch buffers' capacity after a record
+  // larger than kKeepScratchBytes, so one huge record does not pin
+  // several times its size for the rest of the run.
+  void release_scratch();
+  static constexpr size_t kKeepScratchBytes = size_t{4} << 20;
   std::string_view copy_text(std::string_view s, bool fold_letters, StringArena &arena);
   void check_intern_table(const EventBatch &out);
 
   NormalizeOptions options_;
   simdjson::ondemand::parser parser_;
   simdjson::ondemand::document doc_;
-  std::vector<char> padded_;  // copy of an unpadded input, + padding
+  std::vector<char> padded_;         // copy of an unpadded input, + padding
+  const char *parse_buf_ = nullptr;  // what the parser reads: raw or padded_
   XXH3_state_t *hash_state_ = nullptr;
 
   // Identifier lookup: rule path -> index in slot_lists_, the slots in
@@ -123,6 +151,11 @@ class NormalizerImpl {
   uint64_t watched_lengths_ = 0;
 
   // Scratch state of the record being normalized.
+  Rejection *why_ = nullptr;  // the caller's, for rejections from the walk
+  bool stopped_ = false;      // a limit or rule rejected the record mid-walk
+  uint32_t depth_ = 0;        // nesting of the value being walked; root = 1
+  uint32_t values_ = 0;       // values walked so far (scalars and containers)
+  ObjectKeys object_keys_;
   RecordHeader record_;
   std::vector<PendingLeaf> leaves_;
   std::string path_;       // dotted path of the value being walked

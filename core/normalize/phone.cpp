@@ -162,6 +162,12 @@ bool finish_e164(std::string_view intl, std::string &out) {
     national = tail(intl, cc.size());
     // "+98 0912 ...": a trunk 0 kept after the country code by mistake.
     if (plan->trunk == "0" && starts_with(national, "0")) national.remove_prefix(1);
+    // A national significant number never starts with the trunk prefix
+    // (ITU-T E.164, definition of the NSN: the trunk prefix is not part of
+    // it), so
+    // "+90 00258..." is refused rather than kept as "+900258...", which would
+    // itself normalize to something else.
+    if (plan->trunk == "0" && starts_with(national, "0")) return false;
     if (!national_ok(*plan, national)) return false;
   } else {
     national = intl;

@@ -14,6 +14,7 @@ namespace {
 
 NormalizeOptions normalize_options(const PipelineConfig &cfg) {
   NormalizeOptions o;
+  o.limits = cfg.limits;
   o.identifiers.clear();
   for (const IdentifierSpec &s : cfg.identifiers) {
     IdentifierRule r;

@@ -5,6 +5,7 @@
 // swallowed where they would otherwise cross into plugin code.
 #include "plugin_host/host_api.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -16,6 +17,8 @@
 namespace halo {
 
 void RawBatch::clear() {
+  // Batches are recycled: keep the buffer unless one huge record grew it.
+  if (data.capacity() > kKeepBytes) std::string().swap(data);
   data.clear();
   records.clear();
   errors.clear();
@@ -32,6 +35,14 @@ void RawBatch::add(std::string_view bytes, uint64_t position) {
   r.len = bytes.size();
   r.position = position;
   r.origin = current_origin();
+  // Grow once per record, geometrically; past kKeepBytes by 1/8 of the need
+  // instead of doubling, so a huge record costs its size plus a little, not
+  // up to twice its size (amortized growth stays geometric either way).
+  const size_t need = data.size() + bytes.size() + kPadding;
+  if (need > data.capacity()) {
+    const size_t grown = need > kKeepBytes ? need + need / 8 : data.capacity() * 2;
+    data.reserve(std::max(need, grown));
+  }
   data.append(bytes);
   data.append(kPadding, ' ');
   records.push_back(r);

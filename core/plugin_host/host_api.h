@@ -28,6 +28,7 @@ class OptionView;
 // its end so the JSON parser may read past a record (simdjson's rule).
 struct RawBatch {
   static constexpr size_t kPadding = 64;
+  static constexpr size_t kKeepBytes = size_t{64} << 20;  // kept across clear()
   struct Record {
     size_t offset = 0;
     size_t len = 0;

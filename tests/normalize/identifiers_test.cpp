@@ -144,3 +144,33 @@ TEST(DefaultIdentifierRules, SegmentLocations) {
 
 }  // namespace
 }  // namespace halo
+
+namespace halo {
+namespace {
+
+// Found by fuzz/phone_fuzz.cpp: "+9000258861322" became "+900258861322",
+// which normalized again to something else. A national number after the
+// country code may carry one redundant trunk 0, never two.
+TEST(NormalizePhone, TwoTrunkZerosAfterTheCountryCodeAreRefused) {
+  for (const char *region : {"IR", "US", ""}) {
+    EXPECT_FALSE(normalize_phone("+9000258861322", region).has_value()) << region;
+    EXPECT_FALSE(normalize_phone("+98 00912 123 4567", region).has_value()) << region;
+  }
+  EXPECT_EQ(normalize_phone("+98 0912 123 4567", "US").value_or(""), "+989121234567");
+  EXPECT_EQ(normalize_phone("+90 0532 123 4567", "IR").value_or(""), "+905321234567");
+}
+
+TEST(NormalizePhone, EveryResultNormalizesToItself) {
+  for (const char *raw : {"+90 0532 123 4567", "09121234567", "00989121234567", "+1 (415) 555-0123",
+                          "+44 07700 900123", "+4915112345678"}) {
+    for (const char *region : {"IR", "US", "GB", ""}) {
+      std::optional<std::string> once = normalize_phone(raw, region);
+      if (!once) continue;
+      EXPECT_EQ(normalize_phone(*once, region).value_or("<refused>"), *once)
+          << raw << " in " << region;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace halo

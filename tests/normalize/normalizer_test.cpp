@@ -20,7 +20,7 @@ const std::string kTrack =
 
 TEST(NormalizerReject, TooLarge) {
   NormalizeOptions options;
-  options.max_record_bytes = 64;
+  options.limits.max_record_bytes = 64;
   Rejection why = rejection_of(kTrack, options);
   EXPECT_EQ(why.reason, "too_large");
   EXPECT_NE(why.message.find(std::to_string(kTrack.size())), std::string::npos) << why.message;

@@ -1,0 +1,88 @@
+// normalizer_fuzz.cpp -- libFuzzer target for Normalizer::normalize on raw
+// bytes, with the default limits and with tight ones (so every limit's path
+// is reached by short inputs), and a few identifier rules.
+// Invariants checked:
+//  - a record is either accepted (exactly one event appended, its ranges
+//    inside the batch) or rejected with a known reason and a non-empty
+//    message, the batch untouched;
+//  - an accepted number field has valid JSON text (RFC 8259 §6) and a
+//    finite value that is 0 only when the literal is 0 (no silent zero);
+//  - nothing crashes, leaks or overflows the stack.
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "normalize/json_number.h"
+#include "normalize/normalizer.h"
+
+namespace {
+
+halo::NormalizeOptions options(bool tight) {
+  halo::NormalizeOptions o;
+  halo::IdentifierRule phone{
+      "phone", halo::IdentifierRule::Kind::kPhone, {"traits.phone", "properties.phone"}, "IR", {}};
+  halo::IdentifierRule custom{"woo_customer_id",
+                              halo::IdentifierRule::Kind::kText,
+                              {"properties.customer_id"},
+                              "IR",
+                              {"0"}};
+  o.identifiers.push_back(phone);
+  o.identifiers.push_back(custom);
+  if (tight) {
+    o.limits.max_record_bytes = 4096;
+    o.limits.max_depth = 4;
+    o.limits.max_string_bytes = 16;
+    o.limits.max_fields = 8;
+    o.limits.max_identifiers = 2;
+    o.limits.max_number_digits = 6;
+  }
+  return o;
+}
+
+const std::set<std::string_view> &known_reasons() {
+  namespace r = halo::rejection;
+  static const std::set<std::string_view> reasons = {
+      r::kMalformedJson,    r::kInvalidUtf8,      r::kTooLarge,           r::kWrongType,
+      r::kMissingField,     r::kInvalidTimestamp, r::kNoIdentifier,       r::kTooDeep,
+      r::kStringTooLong,    r::kTooManyFields,    r::kTooManyIdentifiers, r::kNumberTooPrecise,
+      r::kNumberOutOfRange, r::kDuplicateKey};
+  return reasons;
+}
+
+void check_accepted(const halo::EventBatch &batch) {
+  if (batch.events.size() != 1) std::abort();
+  const halo::Event &e = batch.events[0];
+  if (e.field_begin + e.field_count != batch.fields.size()) std::abort();
+  if (e.id_begin + e.id_count != batch.identifiers.size() || e.id_count == 0) std::abort();
+  for (const halo::Field &f : batch.fields) {
+    if (f.value.kind != HALO_VALUE_NUMBER) continue;
+    const halo::JsonNumberShape shape = halo::scan_json_number(f.value.text);
+    if (!shape.valid || !std::isfinite(f.value.number)) std::abort();
+    if (f.value.number == 0 && shape.significant_digits != 0) std::abort();
+  }
+}
+
+void run(halo::Normalizer &n, std::string_view raw) {
+  halo::EventBatch batch;
+  halo::Rejection why;
+  if (n.normalize(raw, "web", 1767348010000, batch, &why)) {
+    check_accepted(batch);
+    return;
+  }
+  if (batch.size() != 0 || batch.arena.bytes_used() != 0) std::abort();
+  if (why.message.empty() || known_reasons().count(why.reason) == 0) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static halo::Normalizer loose(options(false));
+  static halo::Normalizer tight(options(true));
+  const std::string_view raw(reinterpret_cast<const char *>(data), size);
+  run(loose, raw);
+  run(tight, raw);
+  return 0;
+}
