@@ -16,6 +16,13 @@ namespace halo::plugins {
 std::vector<std::string> list_input_files(const std::string &spec, const std::string &base_dir,
                                           const std::vector<std::string_view> &extensions);
 
+// Why `spec` names no input, or "" when it names some: the path does not
+// exist, a glob matches no file, or a directory holds no file with one of
+// `extensions`. `files` is what list_input_files returned for it.
+std::string missing_input(const std::string &spec, const std::string &base_dir,
+                          const std::vector<std::string> &files,
+                          const std::vector<std::string_view> &extensions);
+
 // The last component of a path ("data/a.csv" -> "a.csv").
 std::string_view file_name_of(std::string_view path);
 

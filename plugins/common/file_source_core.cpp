@@ -47,6 +47,7 @@ bool FileSourceCore::open_next(RecordSink &sink) {
     pos.fingerprint = now;
     reader_->open(path, pos.offset, pos.next_position);
   } catch (const IoError &e) {
+    if (!optional_) throw InputError(e.what());
     sink.error(HALO_REASON_UNREADABLE, std::string(e.what()) + "; skipping this file", {}, 0);
     return false;
   }

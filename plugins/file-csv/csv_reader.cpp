@@ -4,6 +4,9 @@
 #include "common/file_set.h"
 #include "common/json_text.h"
 
+#include <algorithm>
+#include <numeric>
+
 namespace halo::plugins {
 
 // The mapping's view of the current row: source path i -> its column.
@@ -68,6 +71,10 @@ void CsvFileReader::read_header() {
 }
 
 void CsvFileReader::bind_columns() {
+  columns_by_name_.resize(columns_.size());
+  std::iota(columns_by_name_.begin(), columns_by_name_.end(), size_t{0});
+  std::stable_sort(columns_by_name_.begin(), columns_by_name_.end(),
+                   [&](size_t a, size_t b) { return columns_[a] < columns_[b]; });
   const auto &paths = options_.mapping->source_paths();
   column_of_path_.assign(paths.size(), -1);
   for (size_t p = 0; p < paths.size(); ++p) {
@@ -113,7 +120,8 @@ void CsvFileReader::emit_row(RecordSink &sink, const RawRecord &row) {
   if (row.unterminated_quote) {
     sink.error(HALO_REASON_MALFORMED,
                "a quoted field opened on line " + std::to_string(row.line) +
-                   " is never closed; the rest of the file is this one row",
+                   " is never closed; this row ends at its line break and reading goes on "
+                   "with the next line",
                clip_utf8(row.bytes, kTooLongPrefix), row.line);
     return;
   }
@@ -135,12 +143,21 @@ void CsvFileReader::emit_row(RecordSink &sink, const RawRecord &row) {
     return;
   }
   std::string_view id;
-  if (!options_.mapping->sets_message_id()) id = ids_.make(file_name_, row.line);
+  if (!options_.mapping->sets_message_id()) id = content_id();
   if (!options_.mapping->apply(*lookup_, id, mapped_, error_)) {
     sink.error(HALO_REASON_INVALID, error_, row.bytes, row.line);
     return;
   }
   sink.record(mapped_, row.line);
+}
+
+std::string_view CsvFileReader::content_id() {
+  ids_.begin();
+  for (size_t c : columns_by_name_) {
+    ids_.add(columns_[c]);
+    ids_.add(fields_[c]);
+  }
+  return ids_.finish();
 }
 
 }  // namespace halo::plugins

@@ -9,9 +9,13 @@
 //    resuming mid-file. With header: false the columns are "1", "2", ...
 //    and the first row's width is the expected width.
 //  - Each bad row becomes one error and reading continues: TOO_LARGE,
-//    MALFORMED (quotes), BAD_ENCODING (invalid UTF-8), WRONG_SHAPE (column
+//    MALFORMED (quotes; an unclosed quote is one row up to its line break), BAD_ENCODING (invalid UTF-8), WRONG_SHAPE (column
 //    count), INVALID (mapping rejected it). Empty lines are skipped.
 //  - Empty cells count as missing values (CSV has no null).
+//  - Without a messageId mapping a row's id comes from its content: every
+//    (column name, cell value) pair, in column-name order, so reordered
+//    columns, re-quoting, other line breaks or a moved row keep the id and
+//    any changed cell gives a new one (see common/message_id.h).
 #pragma once
 
 #include "common/block_buffer.h"
@@ -55,6 +59,7 @@ class CsvFileReader : public RecordFileReader {
   void read_header();
   void bind_columns();
   void emit_row(RecordSink &sink, const RawRecord &row);
+  std::string_view content_id();
 
   CsvReaderOptions options_;
   std::unique_ptr<FileByteSource> source_;
@@ -67,7 +72,8 @@ class CsvFileReader : public RecordFileReader {
   std::unique_ptr<Lookup> lookup_;
   std::string header_error_;
   halo_reason header_reason_ = HALO_REASON_MALFORMED;
-  MessageIdBuilder ids_;
+  std::vector<size_t> columns_by_name_;  // column indices sorted by name
+  ContentIdBuilder ids_;
   std::string mapped_, error_;
 };
 

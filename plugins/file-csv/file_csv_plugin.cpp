@@ -71,6 +71,9 @@ static const halo_option_decl kCsvOptions[] = {
                  "default, required})"),
     halo::option(HALO_OPT_INT, "max_record_bytes", "1048576", false,
                  "Rows larger than this are dead-lettered as TOO_LARGE"),
+    halo::option(HALO_OPT_BOOL, "optional", "false", false,
+                 "true: a missing input (no file, an empty glob/directory) is a warning, not "
+                 "an error"),
 };
 
 HALO_PLUGIN_LIBRARY(halo::describe_source<CsvSource>("file-csv", "1.0.0",

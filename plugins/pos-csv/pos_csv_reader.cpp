@@ -96,7 +96,8 @@ bool PosCsvReader::parse_row(RecordSink *sink, const RawRecord &row) {
   std::string message;
   if (row.unterminated_quote) {
     message = "a quoted field opened on line " + std::to_string(row.line) +
-              " is never closed; the rest of the file is this one row";
+              " is never closed; this row ends at its line break and reading goes on with the "
+              "next line";
   } else if (!is_valid_utf8(row.bytes)) {
     reason = HALO_REASON_BAD_ENCODING;
     message = options_.encoding == TextEncoding::kUtf8
