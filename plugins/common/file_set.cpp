@@ -76,7 +76,8 @@ std::string missing_input(const std::string &spec, const std::string &base_dir,
   if (files.empty()) {
     if (fs::is_directory(path, ec)) {
       std::string names;
-      for (std::string_view ext : extensions) names += std::string(names.empty() ? "" : ", ") + "*" + std::string(ext);
+      for (std::string_view ext : extensions)
+        names += std::string(names.empty() ? "" : ", ") + "*" + std::string(ext);
       return "directory '" + path.string() + "' holds no " + names + " file";
     }
     if (is_glob(spec)) return "pattern '" + path.string() + "' matches no file";

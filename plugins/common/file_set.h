@@ -1,8 +1,8 @@
 // file_set.h -- expands a source's `path` option into the files to read.
 //
 // Invariants: the result is sorted by path and holds regular files only
-// (except a named path that does not exist, which is kept so that opening it
-// reports it as unreadable). Relative specs are resolved against base_dir.
+// (except a named path that does not exist, which is kept so that
+// missing_input() and opening it report it). Relative specs are resolved against base_dir.
 #pragma once
 
 #include <string>

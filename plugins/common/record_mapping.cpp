@@ -139,7 +139,8 @@ void RecordMapping::add_target(const std::string &target, const FieldSpec &spec)
   if (target.empty()) throw MappingError(target, "empty target path");
   if (!spec.parts.empty() && (!spec.from.empty() || spec.literal || spec.default_value ||
                               !spec.map.empty() || spec.as != ValueType::kAuto)) {
-    throw MappingError(target, "a list of fields cannot be combined with from/value/map/default/as");
+    throw MappingError(target,
+                       "a list of fields cannot be combined with from/value/map/default/as");
   }
   if (spec.from.empty() && !spec.literal && !spec.default_value && spec.parts.empty()) {
     throw MappingError(target, "needs a source: a column/path, \"=literal\", from: or value:");
@@ -197,7 +198,8 @@ bool RecordMapping::compose(size_t i, FieldLookup &lookup, std::string &error) c
     const std::string &name = leaf.spec.parts[k];
     if (v.kind == ValueKind::kMissing || v.kind == ValueKind::kNull || v.kind == ValueKind::kJson) {
       error = "field " + quoted(name) + ", part " + std::to_string(k + 1) + " of mapping target '" +
-              leaf.target + "', is " + (v.kind == ValueKind::kJson ? "an object/array" : "missing") +
+              leaf.target + "', is " +
+              (v.kind == ValueKind::kJson ? "an object/array" : "missing") +
               "; every part of a composite must be a present scalar";
       return false;
     }

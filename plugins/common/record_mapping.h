@@ -121,7 +121,7 @@ class RecordMapping {
   std::vector<Leaf> leaves_;
   std::vector<Node> nodes_;  // nodes_[0] is the root object
   bool sets_message_id_ = false;
-  mutable std::vector<SourceValue> values_;  // per-record scratch
+  mutable std::vector<SourceValue> values_;    // per-record scratch
   mutable std::vector<std::string> composed_;  // per-leaf composite text
 };
 

@@ -154,7 +154,9 @@ SplitResult RecordSplitter::next(RawRecord &out) {
     std::string_view pending = buffer_.pending();
     size_t end = find_end(pending);
     if (end != std::string_view::npos) return take(end, out);
-    if (pending.size() > max_record_bytes_) return skip_too_long(out);
+    // scan_ is the record's length so far (a CR waiting for its next byte
+    // is not counted), so a record of exactly the limit is not too long.
+    if (scan_ > max_record_bytes_) return skip_too_long(out);
     if (!buffer_.refill()) {
       pending = buffer_.pending();
       if (pending.empty()) return SplitResult::kEnd;

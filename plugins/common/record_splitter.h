@@ -70,8 +70,7 @@ class RecordSplitter {
   SplitResult skip_too_long(RawRecord &out);
   // The stream ended inside quotes: return the row's first physical line
   // and continue after it (`prefix` holds the row's first bytes).
-  SplitResult resync_unterminated(std::string_view prefix, uint64_t record_offset,
-                                  RawRecord &out);
+  SplitResult resync_unterminated(std::string_view prefix, uint64_t record_offset, RawRecord &out);
   void reset_scan();
 
   Framing framing_;

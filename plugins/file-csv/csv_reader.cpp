@@ -30,7 +30,7 @@ class CsvFileReader::Lookup : public FieldLookup {
 CsvFileReader::CsvFileReader(CsvReaderOptions options)
     : options_(std::move(options)),
       rows_(Framing::kCsvRows, options_.block_size, options_.max_record_bytes),
-      parser_(options_.delimiter),
+      parser_(options_.delimiter, options_.max_fields),
       lookup_(std::make_unique<Lookup>(column_of_path_, fields_)) {}
 
 CsvFileReader::~CsvFileReader() = default;
@@ -60,7 +60,7 @@ void CsvFileReader::read_header() {
   }
   std::string error;
   if (!parser_.parse(row.bytes, fields_, error)) {
-    header_reason_ = HALO_REASON_MALFORMED;
+    header_reason_ = parser_.too_many_fields() ? HALO_REASON_TOO_LARGE : HALO_REASON_MALFORMED;
     header_error_ = "header row of " + file_name_ + ": " + error + "; the file is skipped";
     return;
   }
@@ -92,8 +92,14 @@ void CsvFileReader::bind_columns() {
 }
 
 void CsvFileReader::open(const std::string &path, uint64_t offset, uint64_t next_position) {
-  source_ = std::make_unique<FileByteSource>(path);
-  file_name_ = std::string(file_name_of(path));
+  open_stream(std::make_unique<FileByteSource>(path), std::string(file_name_of(path)), offset,
+              next_position);
+}
+
+void CsvFileReader::open_stream(std::unique_ptr<ByteSource> source, std::string file_name,
+                                uint64_t offset, uint64_t next_position) {
+  source_ = std::move(source);
+  file_name_ = std::move(file_name);
   rows_.start(source_.get(), 0, 1);
   read_header();
   bind_columns();
@@ -131,7 +137,8 @@ void CsvFileReader::emit_row(RecordSink &sink, const RawRecord &row) {
     return;
   }
   if (!parser_.parse(row.bytes, fields_, error_)) {
-    sink.error(HALO_REASON_MALFORMED, error_, row.bytes, row.line);
+    sink.error(parser_.too_many_fields() ? HALO_REASON_TOO_LARGE : HALO_REASON_MALFORMED, error_,
+               row.bytes, row.line);
     return;
   }
   if (fields_.size() != columns_.size()) {

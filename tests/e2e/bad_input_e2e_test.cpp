@@ -63,8 +63,8 @@ TEST(BadInput, BadRecordsAreDeadLetteredAndGoodOnesFlow) {
   EXPECT_NE(r.err.find("missing-dir/nothing.jsonl"), std::string::npos) << r.err;
   CommandResult dl = run({halo_bin(), "deadletters", dir / "pipeline.yaml"});
   ASSERT_EQ(dl.exit_code, 0) << dl.err;
-  for (const char *reason : {"malformed_json", "invalid_utf8", "wrong_type", "no_identifier",
-                             "wrong_shape"}) {
+  for (const char *reason :
+       {"malformed_json", "invalid_utf8", "wrong_type", "no_identifier", "wrong_shape"}) {
     EXPECT_NE(dl.out.find(std::string("\"reason\":\"") + reason + "\""), std::string::npos)
         << reason << " missing in:\n"
         << dl.out;

@@ -21,7 +21,8 @@ sources:
       mapping: { type: "=identify", userId: id, traits.email: email, traits.tier: tier }
   - name: web
     plugin: file-jsonl
-    config: )" + web_config +
+    config: )" +
+         web_config +
          R"(
 destinations:
   - { name: out, plugin: file-jsonl, config: { path: var/profiles.jsonl } }
@@ -72,7 +73,8 @@ TEST(FileSourcesE2e, RefreshedExportYieldsOnlyNewAndChangedRows) {
   write_file(dir / "web.jsonl", "");
   // CR-only line endings (classic Mac exports): every row must be read.
   write_file(dir / "crm.csv", "id,email,tier\r1,a@x.test,gold\r2,b@x.test,silver\r3,bad\r");
-  CommandResult r = run({halo_bin(), "run", dir / "pipeline.yaml", "--summary-json", dir / "1.json"});
+  CommandResult r =
+      run({halo_bin(), "run", dir / "pipeline.yaml", "--summary-json", dir / "1.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string first = read_file(dir / "1.json");
   EXPECT_EQ(summary_field(first, "accepted"), "2") << first;
@@ -80,8 +82,9 @@ TEST(FileSourcesE2e, RefreshedExportYieldsOnlyNewAndChangedRows) {
 
   // The refreshed export: a new row on top, row 2 changed, row 1 and the bad
   // row unchanged, now with CRLF.
-  write_file(dir / "crm.csv",
-             "id,email,tier\r\n0,n@x.test,bronze\r\n1,a@x.test,gold\r\n2,b@x.test,gold\r\n3,bad\r\n");
+  write_file(
+      dir / "crm.csv",
+      "id,email,tier\r\n0,n@x.test,bronze\r\n1,a@x.test,gold\r\n2,b@x.test,gold\r\n3,bad\r\n");
   r = run({halo_bin(), "run", dir / "pipeline.yaml", "--summary-json", dir / "2.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string second = read_file(dir / "2.json");
@@ -113,7 +116,8 @@ destinations:
   - { name: out, plugin: file-jsonl, config: { path: var/profiles.jsonl } }
 )");
   write_file(dir / "lines.csv", "order_id,line_no,customer\nA,1,u1\nA,2,u1\nA,1,u1\n");
-  CommandResult r = run({halo_bin(), "run", dir / "pipeline.yaml", "--summary-json", dir / "s.json"});
+  CommandResult r =
+      run({halo_bin(), "run", dir / "pipeline.yaml", "--summary-json", dir / "s.json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string summary = read_file(dir / "s.json");
   EXPECT_EQ(summary_field(summary, "accepted"), "2") << summary;

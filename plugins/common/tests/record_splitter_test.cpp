@@ -194,5 +194,18 @@ TEST(RecordSplitter, CsvTooLongRowResyncsAfterQuotedNewlines) {
   EXPECT_EQ(got[2].line, 4u);
 }
 
+// Found by fuzz/jsonl_splitter: a row of exactly max_record_bytes whose CR
+// ends a block (so its CRLF is not yet known) is not too long.
+TEST(RecordSplitter, RowOfExactlyTheLimitBeforeASplitCrlfIsNotTooLong) {
+  for (size_t block : {1, 3, 5, 6, 64}) {
+    auto got = split_all(Framing::kCsvRows, "abcd\r\nef\r", block, 4);
+    ASSERT_EQ(got.size(), 2u) << "block " << block;
+    EXPECT_FALSE(got[0].too_long) << "block " << block;
+    EXPECT_EQ(got[0].bytes, "abcd");
+    EXPECT_EQ(got[1].bytes, "ef");
+    EXPECT_EQ(got[1].line, 2u);
+  }
+}
+
 }  // namespace
 }  // namespace halo::plugins

@@ -216,8 +216,7 @@ TEST_F(JsonlSourceTest, FirstLineArrayDoesNotSwitchTheFileToArrayMode) {
   auto core = make_core();
   RecordingSink sink;
   drain(*core, sink);
-  EXPECT_EQ(sink.records(),
-            (std::vector<std::string>{"{\"a\":1}", "{\"b\":\"]\"}", "{\"d\":2}"}));
+  EXPECT_EQ(sink.records(), (std::vector<std::string>{"{\"a\":1}", "{\"b\":\"]\"}", "{\"d\":2}"}));
   auto errors = sink.errors();
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0].reason, HALO_REASON_WRONG_SHAPE);
@@ -233,8 +232,7 @@ TEST_F(JsonlSourceTest, PrettyPrintedAndCrOnlyArrayFilesAreArrays) {
   auto core = make_core();
   RecordingSink sink;
   drain(*core, sink);
-  EXPECT_EQ(sink.records(),
-            (std::vector<std::string>{"{\"id\": \"x]\\\"\"}", "{\"id\": 2}"}));
+  EXPECT_EQ(sink.records(), (std::vector<std::string>{"{\"id\": \"x]\\\"\"}", "{\"id\": 2}"}));
   EXPECT_TRUE(sink.errors().empty()) << sink.errors()[0].message;
 }
 
@@ -245,10 +243,10 @@ TEST(JsonArrayDetection, OnlyAWholeFileArrayIsAnArrayFile) {
   };
   EXPECT_TRUE(is_array("[]"));
   EXPECT_TRUE(is_array("\xEF\xBB\xBF\n [ {\"a\":\"[\"} ]\n\n"));
-  EXPECT_FALSE(is_array("[1]\n[2]\n"));         // JSON Lines of arrays
-  EXPECT_FALSE(is_array("[1]\n{\"a\":1}\n"));   // first line an array
-  EXPECT_FALSE(is_array("[{\"a\":1},\n"));       // never closes
-  EXPECT_FALSE(is_array("{\"a\":[1]}\n"));       // an object first
+  EXPECT_FALSE(is_array("[1]\n[2]\n"));        // JSON Lines of arrays
+  EXPECT_FALSE(is_array("[1]\n{\"a\":1}\n"));  // first line an array
+  EXPECT_FALSE(is_array("[{\"a\":1},\n"));     // never closes
+  EXPECT_FALSE(is_array("{\"a\":[1]}\n"));     // an object first
   EXPECT_FALSE(is_array(""));
 }
 
@@ -277,6 +275,23 @@ TEST_F(JsonlSourceTest, RefreshedExportYieldsNewIdsOnlyForNewAndChangedRecords) 
   EXPECT_NE(after[2], before[1]);  // changed row
   EXPECT_NE(after[0], before[0]);
   EXPECT_NE(after[0], before[1]);
+}
+
+TEST_F(JsonlSourceTest, MissingInputSaysWhyForFileGlobAndDirectory) {
+  const std::vector<std::string_view> ext = {".jsonl"};
+  auto why = [&](const std::string &spec) {
+    return missing_input(spec, dir_.string(), list_input_files(spec, dir_.string(), ext), ext);
+  };
+  EXPECT_NE(why("nope.jsonl").find("does not exist"), std::string::npos) << why("nope.jsonl");
+  EXPECT_NE(why("nope.jsonl").find(dir_.string()), std::string::npos);
+  EXPECT_NE(why("*.jsonl").find("matches no file"), std::string::npos) << why("*.jsonl");
+  fs::create_directories(dir_ / "empty");
+  write("empty/readme.txt", "not an input");
+  EXPECT_NE(why("empty").find("holds no *.jsonl file"), std::string::npos) << why("empty");
+  write("a.jsonl", "{}\n");
+  EXPECT_EQ(why("a.jsonl"), "");
+  EXPECT_EQ(why("*.jsonl"), "");
+  EXPECT_EQ(why("."), "");
 }
 
 TEST(ParseJsonFormat, AcceptsKnownNames) {
