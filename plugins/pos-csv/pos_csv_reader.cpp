@@ -45,8 +45,8 @@ void PosCsvReader::read_header() {
 }
 
 void PosCsvReader::open(const std::string &path, uint64_t offset, uint64_t next_position) {
-  open_stream(std::make_unique<FileByteSource>(path), std::string(file_name_of(path)), offset,
-              next_position);
+  open_stream(std::make_unique<FileByteSource>(path, FollowLinks::kNo),
+              std::string(file_name_of(path)), offset, next_position);
 }
 
 void PosCsvReader::open_stream(std::unique_ptr<ByteSource> file, std::string file_name,

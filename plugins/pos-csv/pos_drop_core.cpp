@@ -49,6 +49,9 @@ void PosDropCore::plan(RecordSink &sink) {
              " changed less than settle_seconds ago (still being written?); a "
              "later run will import it");
   }
+  for (const std::string &p : scan.refused) {
+    log_warn("refusing " + p + "; only regular files inside the drop folder are imported");
+  }
   for (const std::string &p : scan.waiting_marker) {
     log_info(name_of(p) + " has no .done marker yet; a later run will import it");
   }
