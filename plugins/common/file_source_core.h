@@ -6,9 +6,14 @@
 //  - Files are read in sorted order; a file's position is recorded after
 //    every record, so cursor() always names the record boundary after the
 //    last record handed to the sink.
-//  - On resume, a file whose fingerprint still matches continues at its
-//    recorded offset (a fully read file yields nothing new unless it grew);
-//    a replaced or truncated file is read again from the start.
+//  - A file's fingerprint covers every byte read from it (XXH3-64 of its
+//    first `offset` bytes). On resume, a file whose read bytes are all
+//    unchanged continues at its recorded offset (a fully read file yields
+//    nothing new unless it grew); any other file - replaced, truncated, or
+//    edited anywhere in the part already read - is read again from the
+//    start (content message ids make the unchanged records duplicates).
+//    A file fully read whose size and status-change time (ctime) are
+//    unchanged is not re-hashed.
 //  - A file that cannot be opened stops the source with an InputError
 //    naming it (a missing input is an error), unless the source is
 //    optional: then it is reported once as an UNREADABLE dead letter and
@@ -111,6 +116,10 @@ class FileSourceCore {
  private:
   bool open_next(RecordSink &sink);
   FilePosition &position_of(const std::string &path);
+  // True when the bytes `pos` has read from its file are still there.
+  bool unchanged(FilePosition &pos, uint64_t size, int64_t ctime_ns);
+  // Extends `pos`'s fingerprint to cover everything read (up to its offset).
+  void seal(FilePosition &pos);
 
   std::vector<std::string> files_;
   std::unique_ptr<RecordFileReader> reader_;
@@ -119,6 +128,7 @@ class FileSourceCore {
   FilePosition *current_ = nullptr;  // points into positions_ while a file is open
   bool finished_ = false;
   bool optional_ = false;
+  PrefixHasher hasher_;  // the open (or last verified) file's read prefix
   std::string cursor_text_;
 };
 

@@ -80,7 +80,8 @@ DropScan scan_drop_folder(const DropFolderRules &rules, int64_t now_ms) {
     } else if (rules.require_done_marker && done_marker_of(path).empty()) {
       scan.waiting_marker.push_back(path);
     } else {
-      scan.ready.push_back({path, static_cast<uint64_t>(st.st_size), mtime_ns});
+      int64_t ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+      scan.ready.push_back({path, static_cast<uint64_t>(st.st_size), mtime_ns, ctime_ns});
     }
   }
   return scan;

@@ -37,7 +37,8 @@ struct DropFolderRules {
 struct DropFile {
   std::string path;
   uint64_t size = 0;
-  int64_t mtime_ns = 0;
+  int64_t mtime_ns = 0;  // settling
+  int64_t ctime_ns = 0;  // status change: "unchanged since imported"
 };
 
 struct DropScan {

@@ -294,6 +294,36 @@ TEST_F(JsonlSourceTest, MissingInputSaysWhyForFileGlobAndDirectory) {
   EXPECT_EQ(why("."), "");
 }
 
+// The fingerprint covers every byte read, not only the first 4 KiB: a
+// replaced export that differs only after its first 4 KiB is read again.
+TEST_F(JsonlSourceTest, ReplacedFileWithSameFirst4KiBIsReadAgain) {
+  std::string head;
+  for (int i = 0; head.size() < 5000; ++i) head += "{\"i\":" + std::to_string(i) + "}\n";
+  std::string path = write("export.jsonl", head + "{\"tail\":\"old\"}\n");
+  auto core = make_core();
+  RecordingSink sink;
+  drain(*core, sink);
+  std::string cursor(core->cursor());
+  const auto mtime = fs::last_write_time(path);
+
+  write("export.jsonl", head + "{\"tail\":\"new\"}\n");  // same size, same first 4 KiB
+  fs::last_write_time(path, mtime);  // even with the old mtime (as cp -p or rsync -t)
+  auto again = make_core();
+  std::string error;
+  ASSERT_TRUE(again->restore(cursor, error)) << error;
+  RecordingSink reread;
+  drain(*again, reread);
+  ASSERT_FALSE(reread.records().empty());
+  EXPECT_EQ(reread.records().back(), "{\"tail\":\"new\"}");
+  EXPECT_EQ(reread.records().size(), sink.records().size());  // from the top
+
+  auto unchanged = make_core();  // untouched since: nothing, and no re-hash needed
+  ASSERT_TRUE(unchanged->restore(again->cursor(), error)) << error;
+  RecordingSink none;
+  drain(*unchanged, none);
+  EXPECT_TRUE(none.records().empty());
+}
+
 TEST(ParseJsonFormat, AcceptsKnownNames) {
   EXPECT_EQ(parse_json_format("json-array"), JsonFormat::kArray);
   EXPECT_EQ(parse_json_format("jsonl"), JsonFormat::kLines);
