@@ -47,11 +47,17 @@ bool FileSourceCore::unchanged(FilePosition &pos, uint64_t size, int64_t ctime_n
 void FileSourceCore::seal(FilePosition &pos) {
   if (pos.offset == pos.fingerprint.length) return;
   if (hasher_.path() != pos.path || hasher_.hashed() > pos.offset) hasher_.begin(pos.path);
-  if (!hasher_.advance(pos.offset)) {  // shrank while being read: verify from scratch next time
-    pos.fingerprint = {};
-    return;
+  try {
+    if (hasher_.advance(pos.offset)) {
+      pos.fingerprint = {pos.offset, hasher_.digest()};
+      return;
+    }
+  } catch (const IoError &) {
   }
-  pos.fingerprint = {pos.offset, hasher_.digest()};
+  // Shrunk or gone while being read: no fingerprint, so the next run reads
+  // the file from the top (its records are then duplicates by content).
+  pos.fingerprint = {};
+  hasher_.begin(pos.path);
 }
 
 // Opens the next file that still has bytes to read. Returns false when no

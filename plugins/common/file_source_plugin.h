@@ -72,7 +72,7 @@ class FileSourcePlugin : public halo::Source {
     try {
       core_->next_batch(out, max_records);
     } catch (const InputError &e) {
-      throw halo::Error(name_ + ": input " + e.what() +
+      throw halo::Error(name_ + ": " + e.what() +
                             "; fix `path` or set `optional: true` if the input may be absent",
                         HALO_FATAL);
     }
