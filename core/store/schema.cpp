@@ -15,7 +15,8 @@
 //  features(profile_id PK, features_json)  kept apart from traits so that
 //                                   trait and feature writers do not clobber
 //  feature_state(instance, profile_id, data)  PK(instance, profile_id)
-//  dead_letters(id, at_ms, stage, reason, message, source, position, raw)
+//  dead_letters(id, at_ms, stage, reason, message, source, position, raw,
+//               content_key)   unique (source, content_key) when not NULL
 // 64-bit unsigned ids and sequences are stored as SQLite's signed INTEGER.
 #include "store/migrations.h"
 
@@ -91,8 +92,19 @@ CREATE TABLE dead_letters(
 );
 )sql";
 
+// Dead letters are kept once per (source, content_key), where content_key
+// is XXH3-128 of (stage, reason, raw) computed by add_dead_letter; NULL
+// (never de-duplicated) for a dead letter without raw bytes. So a bad row
+// that a re-read file still holds is not dead-lettered again.
+constexpr const char *kDeadLetterContentKeys = R"sql(
+ALTER TABLE dead_letters ADD COLUMN content_key BLOB;
+CREATE UNIQUE INDEX dead_letters_by_content ON dead_letters(source, content_key)
+  WHERE content_key IS NOT NULL;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
+    {2, "dead letters keyed by content", kDeadLetterContentKeys},
 };
 
 }  // namespace

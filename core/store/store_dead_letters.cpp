@@ -4,7 +4,11 @@
 //
 // Invariant: `raw` is stored as a BLOB, so any bytes (including invalid
 // UTF-8 and NUL) come back exactly as written.
+// Invariant: one dead letter per (source, stage, reason, raw) when raw is
+// not empty: adding the same bad record again (a re-read file) is a no-op.
 #include "store/store_impl.h"
+
+#include <xxhash.h>
 
 namespace halo {
 
@@ -12,8 +16,8 @@ namespace {
 
 constexpr Sql kAddDeadLetter{
     "add_dead_letter", "dead_letters",
-    "INSERT INTO dead_letters(at_ms, stage, reason, message, source, position, raw) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"};
+    "INSERT INTO dead_letters(at_ms, stage, reason, message, source, position, raw, content_key) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING"};
 constexpr Sql kScanDeadLetters{
     "scan_dead_letters", "dead_letters",
     "SELECT at_ms, stage, reason, message, source, position, raw FROM dead_letters ORDER BY id",
@@ -21,9 +25,24 @@ constexpr Sql kScanDeadLetters{
 constexpr Sql kDeadLetterCount{"dead_letter_count", "dead_letters",
                                "SELECT count(*) FROM dead_letters", "i"};
 
+// XXH3-128 of stage, reason and raw, each length-prefixed (8 bytes LE) so
+// that no two different triples share an input.
+XXH128_canonical_t content_key(const DeadLetter &d) {
+  std::string key;
+  for (const std::string *part : {&d.stage, &d.reason, &d.raw}) {
+    uint64_t n = part->size();
+    for (int i = 0; i < 8; ++i) key.push_back(static_cast<char>(n >> (8 * i)));
+    key += *part;
+  }
+  XXH128_canonical_t canonical;
+  XXH128_canonicalFromHash(&canonical, XXH3_128bits(key.data(), key.size()));
+  return canonical;
+}
+
 }  // namespace
 
 Status Store::add_dead_letter(const DeadLetter &d) {
+  const XXH128_canonical_t key = content_key(d);  // bound SQLITE_STATIC: outlives step()
   return impl_->write(kAddDeadLetter, [&](sqlite::Statement &st) {
     st.bind_int(1, d.at_ms);
     st.bind_text(2, d.stage);
@@ -32,6 +51,8 @@ Status Store::add_dead_letter(const DeadLetter &d) {
     st.bind_text(5, d.source);
     st.bind_text(6, d.position);
     st.bind_blob(7, d.raw.data(), d.raw.size());
+    if (d.raw.empty()) return;  // ?8 stays NULL: a message-only dead letter
+    st.bind_blob(8, key.digest, sizeof key.digest);
   });
 }
 

@@ -17,14 +17,23 @@ std::string errno_text(const std::string &what, const std::string &path) {
 }
 }  // namespace
 
-FileByteSource::FileByteSource(const std::string &path) : path_(path) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+FileByteSource::FileByteSource(const std::string &path, FollowLinks follow) : path_(path) {
+  const int no_follow = follow == FollowLinks::kNo ? O_NOFOLLOW : 0;
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | no_follow);
+  if (fd_ < 0 && errno == ELOOP && no_follow != 0) {
+    throw IoError("refusing '" + path + "': it is a symbolic link");
+  }
   if (fd_ < 0) throw IoError(errno_text("cannot open", path));
   struct stat st {};
   if (::fstat(fd_, &st) == 0 && S_ISDIR(st.st_mode)) {
     ::close(fd_);
     fd_ = -1;
     throw IoError("cannot read '" + path + "': it is a directory");
+  }
+  if (no_follow != 0 && !S_ISREG(st.st_mode)) {
+    ::close(fd_);
+    fd_ = -1;
+    throw IoError("refusing '" + path + "': not a regular file");
   }
 }
 

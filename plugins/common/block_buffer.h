@@ -38,10 +38,14 @@ class ByteSource {
   virtual void seek(uint64_t offset) = 0;
 };
 
-// A file opened read-only; throws IoError naming the path on failure.
+// Whether opening a file may follow a symbolic link in its last component.
+enum class FollowLinks { kYes, kNo };
+
+// A file opened read-only; throws IoError naming the path on failure (with
+// FollowLinks::kNo also when the path is a symbolic link: O_NOFOLLOW).
 class FileByteSource : public ByteSource {
  public:
-  explicit FileByteSource(const std::string &path);
+  explicit FileByteSource(const std::string &path, FollowLinks follow = FollowLinks::kYes);
   ~FileByteSource() override;
   FileByteSource(const FileByteSource &) = delete;
   FileByteSource &operator=(const FileByteSource &) = delete;

@@ -5,12 +5,15 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <charconv>
+#include <new>
 
 namespace halo::plugins {
 
 namespace {
-constexpr std::string_view kHeader = "halo-file-cursor v1\n";
+constexpr std::string_view kHeader = "halo-file-cursor v2\n";
+constexpr std::string_view kHeaderV1 = "halo-file-cursor v1\n";
 
 uint64_t hash_prefix(const std::string &path, uint64_t max_len, uint64_t &got_len) {
   FileByteSource source(path);
@@ -64,18 +67,21 @@ bool parse_u64(std::string_view s, uint64_t &out, int base = 10) {
   return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
-bool decode_line(std::string_view line, FilePosition &pos) {
-  std::string_view parts[4];
-  for (auto &part : parts) {
+bool decode_line(std::string_view line, bool v1, FilePosition &pos) {
+  std::string_view parts[5];
+  for (size_t i = 0; i < (v1 ? 4u : 5u); ++i) {
     size_t bar = line.find('|');
     if (bar == std::string_view::npos) return false;
-    part = line.substr(0, bar);
+    parts[i] = line.substr(0, bar);
     line.remove_prefix(bar + 1);
   }
+  uint64_t mtime = 0;
+  if (!v1 && !parse_u64(parts[4], mtime)) return false;
+  pos.ctime_ns = static_cast<int64_t>(mtime);
   return parse_u64(parts[0], pos.offset) && parse_u64(parts[1], pos.next_position) &&
          parse_u64(parts[2], pos.fingerprint.length) &&
          parse_u64(parts[3], pos.fingerprint.hash, 16) && unescape_path(line, pos.path) &&
-         !pos.path.empty() && pos.fingerprint.length <= kFingerprintBytes;
+         !pos.path.empty() && (!v1 || pos.fingerprint.length <= kFingerprintBytes);
 }
 }  // namespace
 
@@ -86,9 +92,43 @@ FileFingerprint fingerprint_file(const std::string &path) {
 }
 
 bool fingerprint_matches(const std::string &path, const FileFingerprint &fp) {
-  uint64_t got = 0;
-  uint64_t hash = hash_prefix(path, fp.length, got);
-  return got == fp.length && hash == fp.hash;
+  PrefixHasher hasher;
+  hasher.begin(path);
+  return hasher.advance(fp.length) && hasher.digest() == fp.hash;
+}
+
+PrefixHasher::PrefixHasher() : state_(XXH3_createState()) {
+  if (state_ == nullptr) throw std::bad_alloc();
+  XXH3_64bits_reset(static_cast<XXH3_state_t *>(state_));
+}
+
+PrefixHasher::~PrefixHasher() {
+  XXH3_freeState(static_cast<XXH3_state_t *>(state_));
+}
+
+void PrefixHasher::begin(const std::string &path) {
+  path_ = path;
+  hashed_ = 0;
+  XXH3_64bits_reset(static_cast<XXH3_state_t *>(state_));
+}
+
+bool PrefixHasher::advance(uint64_t length) {
+  if (length <= hashed_) return length == hashed_;
+  FileByteSource source(path_);
+  source.seek(hashed_);
+  std::string block(static_cast<size_t>(std::min<uint64_t>(length - hashed_, 1 << 20)), '\0');
+  while (hashed_ < length) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(length - hashed_, block.size()));
+    size_t n = source.read(block.data(), want);
+    if (n == 0) return false;
+    XXH3_64bits_update(static_cast<XXH3_state_t *>(state_), block.data(), n);
+    hashed_ += n;
+  }
+  return true;
+}
+
+uint64_t PrefixHasher::digest() const {
+  return XXH3_64bits_digest(static_cast<const XXH3_state_t *>(state_));
 }
 
 std::string encode_cursor(const std::vector<FilePosition> &files) {
@@ -104,6 +144,8 @@ std::string encode_cursor(const std::vector<FilePosition> &files) {
     auto r = std::to_chars(hex, hex + sizeof(hex), f.fingerprint.hash, 16);
     out.append(hex, r.ptr);
     out.push_back('|');
+    out += std::to_string(f.ctime_ns < 0 ? 0 : f.ctime_ns);
+    out.push_back('|');
     append_escaped_path(out, f.path);
     out.push_back('\n');
   }
@@ -112,7 +154,8 @@ std::string encode_cursor(const std::vector<FilePosition> &files) {
 
 bool decode_cursor(std::string_view text, std::vector<FilePosition> &files, std::string &error) {
   files.clear();
-  if (text.substr(0, kHeader.size()) != kHeader) {
+  const bool v1 = text.substr(0, kHeaderV1.size()) == kHeaderV1;
+  if (!v1 && text.substr(0, kHeader.size()) != kHeader) {
     error = "cursor does not start with '" + std::string(kHeader.substr(0, kHeader.size() - 1)) +
             "'; it was written by another plugin or a newer version";
     return false;
@@ -126,7 +169,7 @@ bool decode_cursor(std::string_view text, std::vector<FilePosition> &files, std:
       return false;
     }
     FilePosition pos;
-    if (!decode_line(text.substr(0, nl), pos)) {
+    if (!decode_line(text.substr(0, nl), v1, pos)) {
       error = "cursor entry " + std::to_string(number) + " is malformed";
       return false;
     }

@@ -1,10 +1,17 @@
 // file_cursor.h -- the resumable position of a file source: for every file
-// it has read from, where the next record starts, plus a fingerprint that
-// notices a file being replaced.
+// it has read from, where the next record starts, plus a fingerprint of
+// every byte read so far, which notices a file being replaced or edited.
 //
 // Text form (opaque to the kernel, stable across versions of this plugin):
-//   halo-file-cursor v1\n
-//   <offset>|<next_position>|<fingerprint_len>|<fingerprint_hex>|<path>\n ...
+//   halo-file-cursor v2\n
+//   <offset>|<next_position>|<fingerprint_len>|<fingerprint_hex>|<ctime_ns>|<path>\n ...
+// The fingerprint is XXH3-64 of the file's first fingerprint_len bytes,
+// which are all the bytes read (fingerprint_len == offset); ctime_ns is the
+// file's status-change time (st_ctime) when it was opened, 0 = unknown.
+// Unlike the modification time, no tool can set ctime back (touch -r,
+// cp -p, rsync -t set mtime only), so an unchanged (size, ctime) means an
+// untouched file. v1 cursors
+// (no mtime, a fingerprint of at most the first 4 KiB) are still read.
 // `path` is percent-escaped for '%', '|' and newlines, so any file name
 // round-trips. `next_position` is the 1-based line (or array element) of the
 // next record.
@@ -20,26 +27,51 @@
 
 namespace halo::plugins {
 
-// XXH3-64 of a file's first `length` bytes (length <= kFingerprintBytes).
+// XXH3-64 of a file's first `length` bytes.
 struct FileFingerprint {
   uint64_t length = 0;
   uint64_t hash = 0;
   bool operator==(const FileFingerprint &) const = default;
 };
 
-inline constexpr uint64_t kFingerprintBytes = 4096;
+inline constexpr uint64_t kFingerprintBytes = 4096;  // v1 cursors' fingerprint length
 
 // Fingerprint of the first min(size, kFingerprintBytes) bytes; throws IoError.
 FileFingerprint fingerprint_file(const std::string &path);
 // True when the file's first fp.length bytes still hash to fp.hash (so an
-// appended file still matches, a replaced one does not).
+// appended file still matches, a replaced one does not). Reads fp.length
+// bytes; throws IoError.
 bool fingerprint_matches(const std::string &path, const FileFingerprint &fp);
+
+// XXH3-64 of a growing prefix of one file, extended as reading goes on, so
+// the bytes already read are hashed once more at most.
+class PrefixHasher {
+ public:
+  PrefixHasher();
+  ~PrefixHasher();
+  PrefixHasher(const PrefixHasher &) = delete;
+  PrefixHasher &operator=(const PrefixHasher &) = delete;
+  // Starts hashing `path` from byte 0.
+  void begin(const std::string &path);
+  const std::string &path() const { return path_; }
+  uint64_t hashed() const { return hashed_; }
+  // Hashes up to byte `length`; false when the file is shorter. Throws
+  // IoError.
+  bool advance(uint64_t length);
+  uint64_t digest() const;
+
+ private:
+  std::string path_;
+  uint64_t hashed_ = 0;
+  void *state_;  // XXH3_state_t, kept out of this header
+};
 
 struct FilePosition {
   std::string path;
   FileFingerprint fingerprint;
   uint64_t offset = 0;         // byte offset of the next record
   uint64_t next_position = 1;  // its 1-based line / element number
+  int64_t ctime_ns = 0;        // st_ctime when opened (ns); 0 = unknown
   bool operator==(const FilePosition &) const = default;
 };
 

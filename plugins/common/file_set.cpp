@@ -66,6 +66,27 @@ std::vector<std::string> list_input_files(const std::string &spec, const std::st
   return files;
 }
 
+std::string missing_input(const std::string &spec, const std::string &base_dir,
+                          const std::vector<std::string> &files,
+                          const std::vector<std::string_view> &extensions) {
+  fs::path path(spec);
+  if (path.is_relative() && !base_dir.empty()) path = fs::path(base_dir) / path;
+  path = path.lexically_normal();
+  std::error_code ec;
+  if (files.empty()) {
+    if (fs::is_directory(path, ec)) {
+      std::string names;
+      for (std::string_view ext : extensions)
+        names += std::string(names.empty() ? "" : ", ") + "*" + std::string(ext);
+      return "directory '" + path.string() + "' holds no " + names + " file";
+    }
+    if (is_glob(spec)) return "pattern '" + path.string() + "' matches no file";
+    return "'" + path.string() + "' does not exist";
+  }
+  if (files.size() == 1 && !fs::exists(files[0], ec)) return "'" + files[0] + "' does not exist";
+  return {};
+}
+
 std::string_view file_name_of(std::string_view path) {
   size_t slash = path.rfind('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);

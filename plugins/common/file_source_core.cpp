@@ -3,6 +3,10 @@
 
 #include "common/block_buffer.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 namespace halo::plugins {
@@ -29,6 +33,33 @@ FilePosition &FileSourceCore::position_of(const std::string &path) {
   return positions_.back();
 }
 
+bool FileSourceCore::unchanged(FilePosition &pos, uint64_t size, int64_t ctime_ns) {
+  const FileFingerprint &fp = pos.fingerprint;
+  if (fp.length == 0) return pos.offset == 0;  // nothing read yet (or unverifiable)
+  if (pos.offset > size || fp.length > size) return false;
+  // Fully read and untouched since (ctime moves on every write, rename or
+  // metadata change and cannot be set back): skip re-hashing.
+  if (pos.ctime_ns != 0 && pos.ctime_ns == ctime_ns && size == fp.length) return true;
+  hasher_.begin(pos.path);
+  return hasher_.advance(fp.length) && hasher_.digest() == fp.hash;
+}
+
+void FileSourceCore::seal(FilePosition &pos) {
+  if (pos.offset == pos.fingerprint.length) return;
+  if (hasher_.path() != pos.path || hasher_.hashed() > pos.offset) hasher_.begin(pos.path);
+  try {
+    if (hasher_.advance(pos.offset)) {
+      pos.fingerprint = {pos.offset, hasher_.digest()};
+      return;
+    }
+  } catch (const IoError &) {
+  }
+  // Shrunk or gone while being read: no fingerprint, so the next run reads
+  // the file from the top (its records are then duplicates by content).
+  pos.fingerprint = {};
+  hasher_.begin(pos.path);
+}
+
 // Opens the next file that still has bytes to read. Returns false when no
 // file is open afterwards (all done, or an error was emitted).
 bool FileSourceCore::open_next(RecordSink &sink) {
@@ -36,17 +67,22 @@ bool FileSourceCore::open_next(RecordSink &sink) {
   FilePosition &pos = position_of(path);
   sink.origin(path);
   try {
-    FileFingerprint now = fingerprint_file(path);
-    std::error_code ec;
-    uint64_t size = std::filesystem::file_size(path, ec);
-    bool same_file = pos.fingerprint.length > 0 && fingerprint_matches(path, pos.fingerprint);
-    if (!same_file || ec || pos.offset > size) {  // replaced or truncated: read it again
-      pos.offset = 0;
-      pos.next_position = 1;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      throw IoError("cannot open '" + path + "': " + std::strerror(errno));
     }
-    pos.fingerprint = now;
+    const int64_t ctime_ns =
+        static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+    if (!unchanged(pos, static_cast<uint64_t>(st.st_size), ctime_ns)) {
+      pos.offset = 0;  // replaced, truncated or edited: read it again
+      pos.next_position = 1;
+      pos.fingerprint = {};
+      hasher_.begin(path);
+    }
+    pos.ctime_ns = ctime_ns;
     reader_->open(path, pos.offset, pos.next_position);
   } catch (const IoError &e) {
+    if (!optional_) throw InputError(e.what());
     sink.error(HALO_REASON_UNREADABLE, std::string(e.what()) + "; skipping this file", {}, 0);
     return false;
   }
@@ -73,12 +109,14 @@ void FileSourceCore::next_batch(RecordSink &outer, uint32_t max_records) {
     current_->next_position = reader_->next_position();
     if (!more) {
       reader_->close();
+      seal(*current_);
       current_ = nullptr;
     }
   }
 }
 
 std::string_view FileSourceCore::cursor() {
+  if (current_ != nullptr) seal(*current_);
   cursor_text_ = encode_cursor(positions_);
   return cursor_text_;
 }

@@ -6,11 +6,18 @@
 //  - Files are read in sorted order; a file's position is recorded after
 //    every record, so cursor() always names the record boundary after the
 //    last record handed to the sink.
-//  - On resume, a file whose fingerprint still matches continues at its
-//    recorded offset (a fully read file yields nothing new unless it grew);
-//    a replaced or truncated file is read again from the start.
-//  - An unreadable file is reported once as an UNREADABLE error naming it,
-//    and the source continues with the next file.
+//  - A file's fingerprint covers every byte read from it (XXH3-64 of its
+//    first `offset` bytes). On resume, a file whose read bytes are all
+//    unchanged continues at its recorded offset (a fully read file yields
+//    nothing new unless it grew); any other file - replaced, truncated, or
+//    edited anywhere in the part already read - is read again from the
+//    start (content message ids make the unchanged records duplicates).
+//    A file fully read whose size and status-change time (ctime) are
+//    unchanged is not re-hashed.
+//  - A file that cannot be opened stops the source with an InputError
+//    naming it (a missing input is an error), unless the source is
+//    optional: then it is reported once as an UNREADABLE dead letter and
+//    the source continues with the next file.
 #pragma once
 
 #include "common/file_cursor.h"
@@ -21,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,6 +92,12 @@ class RecordFileReader {
 // and ends that file (returns false) instead of failing the batch.
 bool step_or_report(RecordFileReader &reader, RecordSink &sink);
 
+// A listed input file cannot be opened (the message names it).
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class FileSourceCore {
  public:
   FileSourceCore(std::vector<std::string> files, std::unique_ptr<RecordFileReader> reader);
@@ -95,10 +109,17 @@ class FileSourceCore {
   void next_batch(RecordSink &sink, uint32_t max_records);
   std::string_view cursor();
   bool finished() const { return finished_; }
+  // optional: true turns an unopenable file into a dead letter instead of
+  // an InputError.
+  void set_optional(bool optional) { optional_ = optional; }
 
  private:
   bool open_next(RecordSink &sink);
   FilePosition &position_of(const std::string &path);
+  // True when the bytes `pos` has read from its file are still there.
+  bool unchanged(FilePosition &pos, uint64_t size, int64_t ctime_ns);
+  // Extends `pos`'s fingerprint to cover everything read (up to its offset).
+  void seal(FilePosition &pos);
 
   std::vector<std::string> files_;
   std::unique_ptr<RecordFileReader> reader_;
@@ -106,6 +127,8 @@ class FileSourceCore {
   size_t next_file_ = 0;
   FilePosition *current_ = nullptr;  // points into positions_ while a file is open
   bool finished_ = false;
+  bool optional_ = false;
+  PrefixHasher hasher_;  // the open (or last verified) file's read prefix
   std::string cursor_text_;
 };
 

@@ -3,6 +3,11 @@
 // halo::Source that lists the input files, restores the cursor and runs
 // FileSourceCore with the reader the concrete plugin makes.
 //
+// A missing input (no such file, a glob or directory without files, a file
+// that cannot be opened) fails the run naming the path, unless the source
+// sets `optional: true`; then it is a warning (or an UNREADABLE dead letter
+// for a listed file that cannot be opened).
+//
 // Threading and lifetimes are those of halo::Source: one thread at a time;
 // the cursor view stays valid until the next call.
 #pragma once
@@ -34,14 +39,25 @@ class FileSourcePlugin : public halo::Source {
       : halo::Source(host),
         name_(std::move(name)),
         path_(std::move(path)),
-        extensions_(std::move(extensions)) {}
+        extensions_(std::move(extensions)),
+        optional_(host.opt_bool("optional").value_or(false)) {}
 
   void restore_cursor(std::string_view cursor) override { saved_cursor_ = cursor; }
 
   void start() override {
     auto files = list_input_files(path_, host().base_dir(), extensions_);
-    if (files.empty()) host().warn(name_ + ": no files match path '" + path_ + "'");
+    std::string missing = missing_input(path_, host().base_dir(), files, extensions_);
+    if (!missing.empty() && optional_) {
+      host().warn(name_ + ": input " + missing + "; optional: true, so nothing is read");
+      files.clear();
+    } else if (!missing.empty()) {
+      // Raised by next_batch, so sources that run earlier still commit.
+      input_error_ = name_ + ": input " + missing +
+                     "; fix `path` (relative paths start at the pipeline file) or set "
+                     "`optional: true` if the input may be absent";
+    }
     core_ = std::make_unique<FileSourceCore>(std::move(files), make_reader());
+    core_->set_optional(optional_);
     std::string error;
     if (!saved_cursor_.empty() && !core_->restore(saved_cursor_, error)) {
       throw halo::Error(name_ + ": " + error + "; reset this source's checkpoint to re-read",
@@ -51,8 +67,15 @@ class FileSourcePlugin : public halo::Source {
 
   void next_batch(const halo::Sink &sink, uint32_t max_records) override {
     if (!core_) start();
+    if (!input_error_.empty()) throw halo::Error(input_error_, HALO_FATAL);
     SdkRecordSink out(sink);
-    core_->next_batch(out, max_records);
+    try {
+      core_->next_batch(out, max_records);
+    } catch (const InputError &e) {
+      throw halo::Error(name_ + ": " + e.what() +
+                            "; fix `path` or set `optional: true` if the input may be absent",
+                        HALO_FATAL);
+    }
   }
 
   std::string_view cursor() override { return core_ ? core_->cursor() : saved_cursor_; }
@@ -65,7 +88,9 @@ class FileSourcePlugin : public halo::Source {
   std::string name_;
   std::string path_;
   std::vector<std::string_view> extensions_;  // string literals
+  bool optional_ = false;
   std::string saved_cursor_;
+  std::string input_error_;  // a missing input, reported by next_batch
   std::unique_ptr<FileSourceCore> core_;
 };
 

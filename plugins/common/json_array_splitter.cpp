@@ -84,6 +84,10 @@ char JsonArraySplitter::peek_token() {
 }
 
 ArrayResult JsonArraySplitter::malformed(ArrayElement &out, std::string message) {
+  // The raw bytes are the first 1 KiB from the problem on, whatever the
+  // block size, so the dead letter shows the same text every time.
+  while (buffer_.pending().size() < kTooLongPrefix && buffer_.refill()) {
+  }
   out.bytes = buffer_.pending().substr(0, kTooLongPrefix);
   out.index = index_;
   out.offset = buffer_.offset();
@@ -140,10 +144,15 @@ ArrayResult JsonArraySplitter::next(ArrayElement &out) {
   }
 }
 
+// An element is too long when its bytes up to the next ',' or ']' (trailing
+// whitespace included) exceed the limit; that is decidable without
+// buffering more than max_record_bytes, whatever the block size. The
+// dead letter keeps its first <= 1 KiB, trailing whitespace trimmed.
 ArrayResult JsonArraySplitter::scan_element(ArrayElement &out) {
   ElementScan scan;
   bool too_long = false;
-  uint64_t element_offset = buffer_.offset();
+  const uint64_t element_offset = buffer_.offset();
+  uint64_t content_end = element_offset;  // just after the last non-space byte seen
   for (;;) {
     std::string_view p = buffer_.pending();
     if (scan.advance(p)) break;
@@ -154,6 +163,8 @@ ArrayResult JsonArraySplitter::scan_element(ArrayElement &out) {
     if (too_long) {  // keep only the prefix of the oversized element
       size_t room = kTooLongPrefix - std::min(kTooLongPrefix, too_long_prefix_.size());
       too_long_prefix_.append(p.substr(0, room));
+      std::string_view content = trim_right(p);
+      if (!content.empty()) content_end = buffer_.offset() + content.size();
       buffer_.consume(p.size());
       scan.pos = 0;
     }
@@ -165,15 +176,22 @@ ArrayResult JsonArraySplitter::scan_element(ArrayElement &out) {
     }
   }
   std::string_view element = trim_right(buffer_.pending().substr(0, scan.pos));
+  if (!element.empty()) content_end = buffer_.offset() + element.size();
   out.index = index_++;
   out.offset = element_offset;
+  const size_t span = scan.pos;
   buffer_.consume(scan.pos);  // leave the ',' or ']' for kAfterElement
   resume_offset_ = buffer_.offset();
   phase_ = Phase::kAfterElement;
-  if (too_long || element.size() > max_record_bytes_) {
-    size_t room = kTooLongPrefix - std::min(kTooLongPrefix, too_long_prefix_.size());
-    if (!too_long) too_long_prefix_.assign(element.substr(0, kTooLongPrefix));
-    if (too_long) too_long_prefix_.append(element.substr(0, room));
+  if (too_long || span > max_record_bytes_) {
+    if (too_long) {
+      size_t room = kTooLongPrefix - std::min(kTooLongPrefix, too_long_prefix_.size());
+      too_long_prefix_.append(element.substr(0, room));
+      too_long_prefix_.resize(
+          std::min<uint64_t>(too_long_prefix_.size(), content_end - element_offset));
+    } else {
+      too_long_prefix_.assign(element.substr(0, kTooLongPrefix));
+    }
     out.bytes = too_long_prefix_;
     return ArrayResult::kTooLong;
   }

@@ -24,6 +24,23 @@ bool has_key(const halo::Host &host, const std::string &path, const std::string 
   return false;
 }
 
+// A YAML list of field names (a composite such as messageId: [a, b]).
+bool is_list(const halo::Host &host, const std::string &path) {
+  return host.opt_size(path) > 0 && host.opt_string(path + "[0]").has_value();
+}
+
+FieldSpec read_list_spec(const halo::Host &host, const std::string &path) {
+  FieldSpec spec;
+  int n = host.opt_size(path);
+  for (int i = 0; i < n; ++i) {
+    std::string item = path + "[" + std::to_string(i) + "]";
+    auto text = scalar_text(host, item);
+    if (!text || text->empty()) throw halo::ConfigError(item, "must be a field name");
+    spec.parts.push_back(*text);
+  }
+  return spec;
+}
+
 bool is_full_spec(const halo::Host &host, const std::string &path) {
   for (const char *k : {"from", "value", "as", "map", "default", "required"}) {
     if (has_key(host, path, k)) return true;
@@ -87,6 +104,8 @@ void read_group(const halo::Host &host, const std::string &path, const std::stri
       throw halo::ConfigError(path, "cannot read mapping key '" + key +
                                         "'; if the host does not support dotted keys, write "
                                         "the target as nested maps");
+    } else if (is_list(host, child)) {
+      targets.emplace_back(target, read_list_spec(host, child));
     } else if (is_full_spec(host, child)) {
       targets.emplace_back(target, read_full_spec(host, child));
     } else {

@@ -116,6 +116,7 @@ RecordMapping RecordMapping::compile(
   m.nodes_.push_back(Node{});
   for (const auto &[target, spec] : targets) m.add_target(target, spec);
   m.values_.resize(m.leaves_.size());
+  m.composed_.resize(m.leaves_.size());
   return m;
 }
 
@@ -136,10 +137,15 @@ uint32_t RecordMapping::child_node(uint32_t parent, std::string_view key,
 
 void RecordMapping::add_target(const std::string &target, const FieldSpec &spec) {
   if (target.empty()) throw MappingError(target, "empty target path");
-  if (spec.from.empty() && !spec.literal && !spec.default_value) {
+  if (!spec.parts.empty() && (!spec.from.empty() || spec.literal || spec.default_value ||
+                              !spec.map.empty() || spec.as != ValueType::kAuto)) {
+    throw MappingError(target,
+                       "a list of fields cannot be combined with from/value/map/default/as");
+  }
+  if (spec.from.empty() && !spec.literal && !spec.default_value && spec.parts.empty()) {
     throw MappingError(target, "needs a source: a column/path, \"=literal\", from: or value:");
   }
-  Leaf leaf{target, spec, -1, spec.map};
+  Leaf leaf{target, spec, -1, spec.map, {}};
   std::sort(leaf.sorted_map.begin(), leaf.sorted_map.end());
   // A literal or default must convert now, not on every record.
   for (const std::optional<std::string> *fixed : {&spec.literal, &spec.default_value}) {
@@ -149,10 +155,10 @@ void RecordMapping::add_target(const std::string &target, const FieldSpec &spec)
       throw MappingError(target, "value " + quoted(**fixed) + " " + reason);
     }
   }
-  if (!spec.literal && !spec.from.empty()) {
-    auto it = std::find(source_paths_.begin(), source_paths_.end(), spec.from);
-    leaf.path_index = static_cast<int32_t>(it - source_paths_.begin());
-    if (it == source_paths_.end()) source_paths_.push_back(spec.from);
+  if (!spec.literal && !spec.from.empty()) leaf.path_index = path_index(spec.from);
+  for (const std::string &part : spec.parts) {
+    if (part.empty()) throw MappingError(target, "has an empty field name in its list");
+    leaf.part_indices.push_back(path_index(part));
   }
   uint32_t node = 0;
   std::string_view rest = target;
@@ -172,6 +178,44 @@ void RecordMapping::add_target(const std::string &target, const FieldSpec &spec)
   nodes_[node].leaf = static_cast<int32_t>(leaves_.size());
   if (target == "messageId") sets_message_id_ = true;
   leaves_.push_back(std::move(leaf));
+}
+
+int32_t RecordMapping::path_index(const std::string &path) {
+  auto it = std::find(source_paths_.begin(), source_paths_.end(), path);
+  int32_t index = static_cast<int32_t>(it - source_paths_.begin());
+  if (it == source_paths_.end()) source_paths_.push_back(path);
+  return index;
+}
+
+// A composite target: part values joined by ':', with '%' and ':' inside a
+// value percent-escaped so the join is unambiguous.
+bool RecordMapping::compose(size_t i, FieldLookup &lookup, std::string &error) const {
+  const Leaf &leaf = leaves_[i];
+  std::string &text = composed_[i];
+  text.clear();
+  for (size_t k = 0; k < leaf.part_indices.size(); ++k) {
+    SourceValue v = lookup.field(static_cast<size_t>(leaf.part_indices[k]));
+    const std::string &name = leaf.spec.parts[k];
+    if (v.kind == ValueKind::kMissing || v.kind == ValueKind::kNull || v.kind == ValueKind::kJson) {
+      error = "field " + quoted(name) + ", part " + std::to_string(k + 1) + " of mapping target '" +
+              leaf.target + "', is " +
+              (v.kind == ValueKind::kJson ? "an object/array" : "missing") +
+              "; every part of a composite must be a present scalar";
+      return false;
+    }
+    if (k > 0) text.push_back(':');
+    for (char c : v.text) {
+      if (c == '%') {
+        text += "%25";
+      } else if (c == ':') {
+        text += "%3A";
+      } else {
+        text.push_back(c);
+      }
+    }
+  }
+  values_[i] = {ValueKind::kString, text};
+  return true;
 }
 
 bool RecordMapping::resolve(const Leaf &leaf, FieldLookup &lookup, SourceValue &value,
@@ -260,7 +304,11 @@ bool RecordMapping::write_node(uint32_t id, std::string &out) const {
 bool RecordMapping::apply(FieldLookup &lookup, std::string_view message_id, std::string &out,
                           std::string &error) const {
   for (size_t i = 0; i < leaves_.size(); ++i) {
-    if (!resolve(leaves_[i], lookup, values_[i], error)) return false;
+    if (!leaves_[i].part_indices.empty()) {
+      if (!compose(i, lookup, error)) return false;
+    } else if (!resolve(leaves_[i], lookup, values_[i], error)) {
+      return false;
+    }
   }
   out.clear();
   out.push_back('{');

@@ -6,6 +6,11 @@
 //   "=literal"      a string literal ("=123" stays the string "123")
 //   "source.path"   a JSON path a.b.0.c, or a CSV column header
 //   {from, value, as, map, default, required}   the full form
+//   [path, path, ...]  a composite: the values of several fields joined
+//                   with ':' ('%' and ':' inside a value escaped as %25 and
+//                   %3A, so different parts never join to the same text);
+//                   every part is required. Meant for messageId, e.g.
+//                   messageId: [order_id, line_no].
 //
 // Invariants:
 //  - compile() rejects every spec problem up front (bad `as`, a literal or
@@ -58,6 +63,7 @@ struct FieldSpec {
   std::vector<std::pair<std::string, std::string>> map;  // in -> out
   std::optional<std::string> default_value;
   bool required = false;
+  std::vector<std::string> parts;  // composite: source paths joined by ':'
 };
 
 // Parses the short string form: "=literal" or a source path.
@@ -96,6 +102,7 @@ class RecordMapping {
     FieldSpec spec;
     int32_t path_index = -1;  // -1 for literals
     std::vector<std::pair<std::string, std::string>> sorted_map;
+    std::vector<int32_t> part_indices;  // composite targets
   };
   struct Node {
     std::string key_json;  // "\"key\":"
@@ -106,13 +113,16 @@ class RecordMapping {
   void add_target(const std::string &target, const FieldSpec &spec);
   uint32_t child_node(uint32_t parent, std::string_view key, const std::string &target);
   bool resolve(const Leaf &leaf, FieldLookup &lookup, SourceValue &value, std::string &error) const;
+  bool compose(size_t leaf, FieldLookup &lookup, std::string &error) const;
+  int32_t path_index(const std::string &path);
   bool write_node(uint32_t node, std::string &out) const;
 
   std::vector<std::string> source_paths_;
   std::vector<Leaf> leaves_;
   std::vector<Node> nodes_;  // nodes_[0] is the root object
   bool sets_message_id_ = false;
-  mutable std::vector<SourceValue> values_;  // per-record scratch
+  mutable std::vector<SourceValue> values_;    // per-record scratch
+  mutable std::vector<std::string> composed_;  // per-leaf composite text
 };
 
 // Converts `in` to `as`; false with a reason ("is not a number") otherwise.

@@ -4,6 +4,9 @@
 #include "common/file_set.h"
 #include "common/json_text.h"
 
+#include <algorithm>
+#include <numeric>
+
 namespace halo::plugins {
 
 // The mapping's view of the current row: source path i -> its column.
@@ -27,7 +30,7 @@ class CsvFileReader::Lookup : public FieldLookup {
 CsvFileReader::CsvFileReader(CsvReaderOptions options)
     : options_(std::move(options)),
       rows_(Framing::kCsvRows, options_.block_size, options_.max_record_bytes),
-      parser_(options_.delimiter),
+      parser_(options_.delimiter, options_.max_fields),
       lookup_(std::make_unique<Lookup>(column_of_path_, fields_)) {}
 
 CsvFileReader::~CsvFileReader() = default;
@@ -57,7 +60,7 @@ void CsvFileReader::read_header() {
   }
   std::string error;
   if (!parser_.parse(row.bytes, fields_, error)) {
-    header_reason_ = HALO_REASON_MALFORMED;
+    header_reason_ = parser_.too_many_fields() ? HALO_REASON_TOO_LARGE : HALO_REASON_MALFORMED;
     header_error_ = "header row of " + file_name_ + ": " + error + "; the file is skipped";
     return;
   }
@@ -68,6 +71,10 @@ void CsvFileReader::read_header() {
 }
 
 void CsvFileReader::bind_columns() {
+  columns_by_name_.resize(columns_.size());
+  std::iota(columns_by_name_.begin(), columns_by_name_.end(), size_t{0});
+  std::stable_sort(columns_by_name_.begin(), columns_by_name_.end(),
+                   [&](size_t a, size_t b) { return columns_[a] < columns_[b]; });
   const auto &paths = options_.mapping->source_paths();
   column_of_path_.assign(paths.size(), -1);
   for (size_t p = 0; p < paths.size(); ++p) {
@@ -85,8 +92,14 @@ void CsvFileReader::bind_columns() {
 }
 
 void CsvFileReader::open(const std::string &path, uint64_t offset, uint64_t next_position) {
-  source_ = std::make_unique<FileByteSource>(path);
-  file_name_ = std::string(file_name_of(path));
+  open_stream(std::make_unique<FileByteSource>(path), std::string(file_name_of(path)), offset,
+              next_position);
+}
+
+void CsvFileReader::open_stream(std::unique_ptr<ByteSource> source, std::string file_name,
+                                uint64_t offset, uint64_t next_position) {
+  source_ = std::move(source);
+  file_name_ = std::move(file_name);
   rows_.start(source_.get(), 0, 1);
   read_header();
   bind_columns();
@@ -113,7 +126,8 @@ void CsvFileReader::emit_row(RecordSink &sink, const RawRecord &row) {
   if (row.unterminated_quote) {
     sink.error(HALO_REASON_MALFORMED,
                "a quoted field opened on line " + std::to_string(row.line) +
-                   " is never closed; the rest of the file is this one row",
+                   " is never closed; this row ends at its line break and reading goes on "
+                   "with the next line",
                clip_utf8(row.bytes, kTooLongPrefix), row.line);
     return;
   }
@@ -123,7 +137,8 @@ void CsvFileReader::emit_row(RecordSink &sink, const RawRecord &row) {
     return;
   }
   if (!parser_.parse(row.bytes, fields_, error_)) {
-    sink.error(HALO_REASON_MALFORMED, error_, row.bytes, row.line);
+    sink.error(parser_.too_many_fields() ? HALO_REASON_TOO_LARGE : HALO_REASON_MALFORMED, error_,
+               row.bytes, row.line);
     return;
   }
   if (fields_.size() != columns_.size()) {
@@ -135,12 +150,21 @@ void CsvFileReader::emit_row(RecordSink &sink, const RawRecord &row) {
     return;
   }
   std::string_view id;
-  if (!options_.mapping->sets_message_id()) id = ids_.make(file_name_, row.line);
+  if (!options_.mapping->sets_message_id()) id = content_id();
   if (!options_.mapping->apply(*lookup_, id, mapped_, error_)) {
     sink.error(HALO_REASON_INVALID, error_, row.bytes, row.line);
     return;
   }
   sink.record(mapped_, row.line);
+}
+
+std::string_view CsvFileReader::content_id() {
+  ids_.begin();
+  for (size_t c : columns_by_name_) {
+    ids_.add(columns_[c]);
+    ids_.add(fields_[c]);
+  }
+  return ids_.finish();
 }
 
 }  // namespace halo::plugins

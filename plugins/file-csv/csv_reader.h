@@ -8,10 +8,15 @@
 //  - The header is read from the top of the file on every open, also when
 //    resuming mid-file. With header: false the columns are "1", "2", ...
 //    and the first row's width is the expected width.
-//  - Each bad row becomes one error and reading continues: TOO_LARGE,
-//    MALFORMED (quotes), BAD_ENCODING (invalid UTF-8), WRONG_SHAPE (column
-//    count), INVALID (mapping rejected it). Empty lines are skipped.
+//  - Each bad row becomes one error and reading continues: TOO_LARGE (max_record_bytes,
+//  max_fields),
+//    MALFORMED (quotes; an unclosed quote is one row up to its line break), BAD_ENCODING (invalid
+//    UTF-8), WRONG_SHAPE (column count), INVALID (mapping rejected it). Empty lines are skipped.
 //  - Empty cells count as missing values (CSV has no null).
+//  - Without a messageId mapping a row's id comes from its content: every
+//    (column name, cell value) pair, in column-name order, so reordered
+//    columns, re-quoting, other line breaks or a moved row keep the id and
+//    any changed cell gives a new one (see common/message_id.h).
 #pragma once
 
 #include "common/block_buffer.h"
@@ -32,6 +37,7 @@ struct CsvReaderOptions {
   std::string delimiter = ",";
   bool header = true;
   size_t max_record_bytes = 1 << 20;
+  size_t max_fields = kDefaultMaxFields;
   size_t block_size = 4 << 20;
   const RecordMapping *mapping = nullptr;         // required; not owned
   std::function<void(const std::string &)> warn;  // optional
@@ -43,6 +49,10 @@ class CsvFileReader : public RecordFileReader {
   ~CsvFileReader() override;
 
   void open(const std::string &path, uint64_t offset, uint64_t next_position) override;
+  // Reads `source` (named `file_name` in messages) instead of a file; the
+  // fuzz target and tests use it with memory.
+  void open_stream(std::unique_ptr<ByteSource> source, std::string file_name, uint64_t offset,
+                   uint64_t next_position);
   bool step(RecordSink &sink) override;
   uint64_t next_offset() const override { return rows_.next_offset(); }
   uint64_t next_position() const override { return rows_.next_line(); }
@@ -55,9 +65,10 @@ class CsvFileReader : public RecordFileReader {
   void read_header();
   void bind_columns();
   void emit_row(RecordSink &sink, const RawRecord &row);
+  std::string_view content_id();
 
   CsvReaderOptions options_;
-  std::unique_ptr<FileByteSource> source_;
+  std::unique_ptr<ByteSource> source_;
   std::string file_name_;
   RecordSplitter rows_;
   CsvRowParser parser_;
@@ -67,7 +78,8 @@ class CsvFileReader : public RecordFileReader {
   std::unique_ptr<Lookup> lookup_;
   std::string header_error_;
   halo_reason header_reason_ = HALO_REASON_MALFORMED;
-  MessageIdBuilder ids_;
+  std::vector<size_t> columns_by_name_;  // column indices sorted by name
+  ContentIdBuilder ids_;
   std::string mapped_, error_;
 };
 

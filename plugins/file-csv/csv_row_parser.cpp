@@ -46,6 +46,7 @@ bool CsvRowParser::parse(std::string_view row, std::vector<std::string_view> &fi
                          std::string &error) {
   fields.clear();
   scratch_.clear();
+  too_many_fields_ = false;
   // Unquoting only shrinks text, so this capacity is never exceeded and
   // views into scratch_ stay valid.
   if (scratch_.capacity() < row.size()) scratch_.reserve(row.size());
@@ -59,6 +60,11 @@ bool CsvRowParser::parse(std::string_view row, std::vector<std::string_view> &fi
       if (end == std::string_view::npos) end = row.size();
       field = row.substr(pos, end - pos);
       pos = end;
+    }
+    if (fields.size() == max_fields_) {
+      too_many_fields_ = true;
+      error = "row has more than " + std::to_string(max_fields_) + " fields (limit max_fields)";
+      return false;
     }
     fields.push_back(field);
     if (pos >= row.size()) return true;

@@ -33,6 +33,11 @@ class CsvSource : public FileSourcePlugin {
     options_.delimiter = read_delimiter(host);
     options_.header = host.opt_bool("header").value_or(true);
     options_.max_record_bytes = max_record_bytes_option(host);
+    int64_t max_fields = host.opt_int("max_fields").value_or(kDefaultMaxFields);
+    if (max_fields < 1 || max_fields > 1000000) {
+      throw halo::ConfigError("max_fields", "must be between 1 and 1000000");
+    }
+    options_.max_fields = static_cast<size_t>(max_fields);
     mapping_ = read_mapping(host, "mapping");
     if (!mapping_) {
       throw halo::ConfigError("mapping",
@@ -71,6 +76,11 @@ static const halo_option_decl kCsvOptions[] = {
                  "default, required})"),
     halo::option(HALO_OPT_INT, "max_record_bytes", "1048576", false,
                  "Rows larger than this are dead-lettered as TOO_LARGE"),
+    halo::option(HALO_OPT_INT, "max_fields", "10000", false,
+                 "Rows (and headers) with more fields than this are dead-lettered as TOO_LARGE"),
+    halo::option(HALO_OPT_BOOL, "optional", "false", false,
+                 "true: a missing input (no file, an empty glob/directory) is a warning, not "
+                 "an error"),
 };
 
 HALO_PLUGIN_LIBRARY(halo::describe_source<CsvSource>("file-csv", "1.0.0",

@@ -82,6 +82,9 @@ static const halo_option_decl kSourceOptions[] = {
                  "default, required}); absent = pass records through unchanged"),
     halo::option(HALO_OPT_INT, "max_record_bytes", "1048576", false,
                  "Records larger than this are dead-lettered as TOO_LARGE"),
+    halo::option(HALO_OPT_BOOL, "optional", "false", false,
+                 "true: a missing input (no file, an empty glob/directory) is a warning, not "
+                 "an error"),
 };
 
 static const halo_option_decl kDestinationOptions[] = {

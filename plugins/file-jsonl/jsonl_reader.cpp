@@ -13,13 +13,63 @@ std::optional<JsonFormat> parse_json_format(std::string_view name) {
   return std::nullopt;
 }
 
-bool looks_like_json_array(ByteSource &source) {
-  char head[4096];
-  size_t n = source.read(head, sizeof(head));
-  std::string_view s(head, n);
-  if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
-  s = trim_ascii(s);
-  return !s.empty() && s.front() == '[';
+namespace {
+
+// Byte scanner for is_json_array_file: depth of [ and {, string state.
+struct ArrayScan {
+  int64_t depth = 0;
+  bool in_string = false, escaped = false, opened = false, closed = false;
+  bool trailing = false;  // non-space after the value closed
+
+  // Returns false once the answer is known.
+  bool feed(char c) {
+    if (closed) {
+      trailing = !is_space(c);
+      return !trailing;
+    }
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      return true;
+    }
+    if (!opened) {
+      if (is_space(c)) return true;
+      opened = c == '[';
+      depth = opened ? 1 : 0;
+      return opened;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      closed = --depth == 0;
+    }
+    return true;
+  }
+  static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+};
+
+}  // namespace
+
+bool is_json_array_file(ByteSource &source) {
+  char block[64 * 1024];
+  ArrayScan scan;
+  bool first = true;
+  for (size_t n; (n = source.read(block, sizeof(block))) > 0;) {
+    std::string_view s(block, n);
+    if (first && s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
+    first = false;
+    for (char c : s) {
+      if (!scan.feed(c)) return false;
+    }
+  }
+  return scan.closed && !scan.trailing;
 }
 
 JsonlFileReader::JsonlFileReader(const JsonlReaderOptions &options)
@@ -34,7 +84,7 @@ void JsonlFileReader::open(const std::string &path, uint64_t offset, uint64_t ne
   file_name_ = std::string(file_name_of(path));
   array_ = options_.format == JsonFormat::kArray;
   if (options_.format == JsonFormat::kAuto) {
-    array_ = looks_like_json_array(*source_);
+    array_ = is_json_array_file(*source_);
   }
   if (array_) {
     elements_.start(source_.get(), offset, next_position);
@@ -70,7 +120,16 @@ bool JsonlFileReader::step_lines(RecordSink &sink) {
       sink.error(HALO_REASON_TOO_LARGE, too_large_message("line", r.line), r.bytes, r.line);
       return true;
     case SplitResult::kRecord:
-      if (!is_blank(r.bytes)) emit(sink, r.bytes, r.line);
+      if (is_blank(r.bytes)) return true;
+      if (trim_ascii(r.bytes).front() == '[') {
+        sink.error(HALO_REASON_WRONG_SHAPE,
+                   "line " + std::to_string(r.line) + " of " + file_name_ +
+                       " is a JSON array; a JSON Lines record is one object per line (a file "
+                       "holding nothing but one array is read as an array of records)",
+                   r.bytes, r.line);
+        return true;
+      }
+      emit(sink, r.bytes, r.line);
       return true;
   }
   return false;
@@ -109,7 +168,11 @@ void JsonlFileReader::emit(RecordSink &sink, std::string_view bytes, uint64_t po
     return;
   }
   std::string_view id;
-  if (!options_.mapping->sets_message_id()) id = ids_.make(file_name_, position);
+  if (!options_.mapping->sets_message_id()) {
+    ids_.begin();
+    ids_.add(trim_ascii(bytes));
+    id = ids_.finish();
+  }
   if (!options_.mapping->apply(*lookup_, id, mapped_, error_)) {
     sink.error(HALO_REASON_INVALID, error_, bytes, position);
     return;

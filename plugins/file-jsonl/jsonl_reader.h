@@ -8,7 +8,9 @@
 //    the record after the last one emitted.
 //  - Without a mapping, records are not parsed (the kernel validates them);
 //    with one, each is parsed with simdjson On-Demand and a malformed record
-//    becomes a MALFORMED error carrying simdjson's message.
+//    becomes a MALFORMED error carrying simdjson's message. A mapped record
+//    without a messageId mapping gets a content id: the hash of its bytes
+//    without surrounding whitespace (common/message_id.h).
 //  - Blank lines are skipped silently; over-long records become TOO_LARGE
 //    errors with their first 1 KiB, and reading resumes after them.
 #pragma once
@@ -37,8 +39,14 @@ struct JsonlReaderOptions {
   const RecordMapping *mapping = nullptr;  // not owned; null = pass-through
 };
 
-// True when the first non-space byte (after a UTF-8 BOM) is '['.
-bool looks_like_json_array(ByteSource &source);
+// `format: auto`: true when the stream holds exactly one JSON value and it
+// is an array: the first non-space byte (after a UTF-8 BOM) is '[', the
+// bracket it opens closes (strings and escapes honoured), and only
+// whitespace follows. Anything else - a JSON Lines file whose first line is
+// an array, or an array that never closes - is read as JSON Lines, so no
+// line can be swallowed into one array. Reads at most the whole stream
+// once; a JSON Lines file is decided after its first line.
+bool is_json_array_file(ByteSource &source);
 
 class JsonlFileReader : public RecordFileReader {
  public:
@@ -65,7 +73,7 @@ class JsonlFileReader : public RecordFileReader {
   RecordSplitter lines_;
   JsonArraySplitter elements_;
   std::optional<JsonFieldLookup> lookup_;
-  MessageIdBuilder ids_;
+  ContentIdBuilder ids_;
   std::string mapped_, error_;
 };
 

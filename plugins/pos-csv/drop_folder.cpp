@@ -63,7 +63,16 @@ DropScan scan_drop_folder(const DropFolderRules &rules, int64_t now_ms) {
   DropScan scan;
   for (const std::string &path : names) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (::lstat(path.c_str(), &st) != 0) continue;  // gone since the listing
+    if (S_ISLNK(st.st_mode)) {
+      scan.refused.push_back(path + ": is a symbolic link (it may point outside the drop folder)");
+      continue;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      scan.refused.push_back(path +
+                             ": is not a regular file (a directory, FIFO, socket or device)");
+      continue;
+    }
     int64_t mtime_ns = mtime_ns_of(st);
     int64_t age_ms = now_ms - mtime_ns / 1000000;
     if (age_ms < rules.settle_ms) {
@@ -71,14 +80,15 @@ DropScan scan_drop_folder(const DropFolderRules &rules, int64_t now_ms) {
     } else if (rules.require_done_marker && done_marker_of(path).empty()) {
       scan.waiting_marker.push_back(path);
     } else {
-      scan.ready.push_back({path, static_cast<uint64_t>(st.st_size), mtime_ns});
+      int64_t ctime_ns = static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+      scan.ready.push_back({path, static_cast<uint64_t>(st.st_size), mtime_ns, ctime_ns});
     }
   }
   return scan;
 }
 
 FileKey fingerprint_content(const std::string &path) {
-  FileByteSource file(path);
+  FileByteSource file(path, FollowLinks::kNo);
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
     throw IoError("cannot start SHA-256 for " + path);

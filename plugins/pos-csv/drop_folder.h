@@ -5,7 +5,11 @@
 //
 // Invariants:
 //  - Listing is non-recursive, regular files only, sorted by name, so runs
-//    are deterministic.
+//    are deterministic. A matching name that is a symbolic link (it could
+//    point outside the folder) or not a regular file (FIFO, device,
+//    socket, directory) is refused: listed in `refused` with the reason,
+//    never read. Files are opened with O_NOFOLLOW, so a name swapped for a
+//    link after the scan is refused too.
 //  - "Settled" means the file's mtime is at least settle_seconds in the
 //    past: every write moves mtime, so size and content have been stable
 //    that long. A future mtime (clock skew) is never settled.
@@ -33,13 +37,15 @@ struct DropFolderRules {
 struct DropFile {
   std::string path;
   uint64_t size = 0;
-  int64_t mtime_ns = 0;
+  int64_t mtime_ns = 0;  // settling
+  int64_t ctime_ns = 0;  // status change: "unchanged since imported"
 };
 
 struct DropScan {
   std::vector<DropFile> ready;
   std::vector<std::string> unsettled;       // still being written
   std::vector<std::string> waiting_marker;  // no .done marker yet
+  std::vector<std::string> refused;         // "<path>: <why>" (links, special files)
 };
 
 bool is_temporary_name(const std::string &name);

@@ -13,7 +13,7 @@ PosCsvReader::PosCsvReader(PosReaderOptions options, PosMapping *mapping)
     : options_(std::move(options)),
       mapping_(mapping),
       rows_(Framing::kCsvRows, options_.block_size, options_.max_record_bytes),
-      parser_(options_.delimiter) {}
+      parser_(options_.delimiter, options_.max_fields) {}
 
 PosCsvReader::~PosCsvReader() = default;
 
@@ -34,7 +34,7 @@ void PosCsvReader::read_header() {
     header_error_ = std::string("the header row is not valid ") + encoding_name(options_.encoding) +
                     "; set the source's encoding option";
   } else if (!parser_.parse(row.bytes, fields_, error)) {
-    header_reason_ = HALO_REASON_MALFORMED;
+    header_reason_ = parser_.too_many_fields() ? HALO_REASON_TOO_LARGE : HALO_REASON_MALFORMED;
     header_error_ = "header row: " + error;
   }
   if (!header_error_.empty()) {
@@ -45,12 +45,17 @@ void PosCsvReader::read_header() {
 }
 
 void PosCsvReader::open(const std::string &path, uint64_t offset, uint64_t next_position) {
-  std::unique_ptr<ByteSource> file = std::make_unique<FileByteSource>(path);
+  open_stream(std::make_unique<FileByteSource>(path, FollowLinks::kNo),
+              std::string(file_name_of(path)), offset, next_position);
+}
+
+void PosCsvReader::open_stream(std::unique_ptr<ByteSource> file, std::string file_name,
+                               uint64_t offset, uint64_t next_position) {
   if (options_.encoding != TextEncoding::kUtf8) {
     file = std::make_unique<DecodingByteSource>(std::move(file), options_.encoding);
   }
   source_ = std::move(file);
-  file_name_ = std::string(file_name_of(path));
+  file_name_ = std::move(file_name);
   occurrences_.clear();
   rows_.start(source_.get(), 0, 1);
   read_header();
@@ -96,7 +101,8 @@ bool PosCsvReader::parse_row(RecordSink *sink, const RawRecord &row) {
   std::string message;
   if (row.unterminated_quote) {
     message = "a quoted field opened on line " + std::to_string(row.line) +
-              " is never closed; the rest of the file is this one row";
+              " is never closed; this row ends at its line break and reading goes on with the "
+              "next line";
   } else if (!is_valid_utf8(row.bytes)) {
     reason = HALO_REASON_BAD_ENCODING;
     message = options_.encoding == TextEncoding::kUtf8
@@ -105,6 +111,7 @@ bool PosCsvReader::parse_row(RecordSink *sink, const RawRecord &row) {
                   : std::string("row contains a byte that is undefined in ") +
                         encoding_name(options_.encoding) + "; check the source's encoding option";
   } else if (!parser_.parse(row.bytes, fields_, error_)) {
+    if (parser_.too_many_fields()) reason = HALO_REASON_TOO_LARGE;
     message = error_;
   } else if (fields_.size() != columns_.size()) {
     reason = HALO_REASON_WRONG_SHAPE;

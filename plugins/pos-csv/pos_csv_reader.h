@@ -37,6 +37,7 @@ struct PosReaderOptions {
   std::string delimiter = ",";
   TextEncoding encoding = TextEncoding::kUtf8;
   size_t max_record_bytes = 1 << 20;
+  size_t max_fields = kDefaultMaxFields;  // per row and header; more is TOO_LARGE
   size_t block_size = 1 << 20;
   std::function<void(const std::string &)> warn;  // optional
 };
@@ -48,6 +49,10 @@ class PosCsvReader : public RecordFileReader {
   ~PosCsvReader() override;
 
   void open(const std::string &path, uint64_t offset, uint64_t next_position) override;
+  // Reads the raw (still encoded) bytes of `source`, named `file_name` in
+  // messages; the fuzz target uses it with memory.
+  void open_stream(std::unique_ptr<ByteSource> source, std::string file_name, uint64_t offset,
+                   uint64_t next_position);
   bool step(RecordSink &sink) override;
   uint64_t next_offset() const override { return rows_.next_offset(); }
   uint64_t next_position() const override { return rows_.next_line(); }

@@ -54,7 +54,7 @@ bool decode_line(std::string_view line, PosCursor &out) {
   key.sha256 = std::string(f[1]);
   if (processed) {
     ProcessedFile p{std::move(key), 0, {}};
-    if (!parse_number(f[2], p.mtime_ns) || !unescape_path(f[3], p.path)) return false;
+    if (!parse_number(f[2], p.ctime_ns) || !unescape_path(f[3], p.path)) return false;
     out.processed.add(std::move(p));
     return true;
   }
@@ -87,9 +87,9 @@ bool ProcessedSet::contains(const FileKey &key) const {
 }
 
 const ProcessedFile *ProcessedSet::unchanged(const std::string &path, uint64_t size,
-                                             int64_t mtime_ns) const {
+                                             int64_t ctime_ns) const {
   for (auto it = files_.rbegin(); it != files_.rend(); ++it) {
-    if (it->path == path && it->key.size == size && it->mtime_ns == mtime_ns) return &*it;
+    if (it->path == path && it->key.size == size && it->ctime_ns == ctime_ns) return &*it;
   }
   return nullptr;
 }
@@ -98,7 +98,7 @@ std::string encode_processed(const ProcessedSet &set) {
   std::string out(kMagic);
   for (const ProcessedFile &p : set.files()) {
     out += "P|" + std::to_string(p.key.size) + "|" + p.key.sha256 + "|" +
-           std::to_string(p.mtime_ns) + "|" + escape_path(p.path) + "\n";
+           std::to_string(p.ctime_ns) + "|" + escape_path(p.path) + "\n";
   }
   return out;
 }

@@ -3,14 +3,18 @@
 //
 // Text form (opaque to the kernel):
 //   halo-pos-csv-cursor v1\n
-//   P|<size>|<sha256 hex>|<mtime ns>|<path>\n        one per processed file
+//   P|<size>|<sha256 hex>|<ctime ns>|<path>\n        one per processed file
 //   C|<size>|<sha256 hex>|<offset>|<next line>|<path>\n   at most one
 // `path` is percent-escaped for '%', '|', CR and LF.
 //
 // Invariants:
 //  - decode(encode(x)) == x; decode rejects anything else with a message.
-//  - A file's identity is its content: (size, SHA-256). The path and mtime
-//    are kept only to skip re-hashing unchanged files and for messages.
+//  - A file's identity is its content: (size, SHA-256). The path and the
+//    status-change time (st_ctime) are kept only to skip re-hashing
+//    unchanged files and for messages. ctime, not mtime: tools that replace
+//    a file can restore its mtime (cp -p, rsync -t, touch -r) but not its
+//    ctime, so a replaced file is always re-hashed. (Cursors from before
+//    held mtime there; a mismatch only costs one re-hash.)
 //  - At most `capacity` processed files are kept, oldest dropped first.
 #pragma once
 
@@ -31,7 +35,7 @@ struct FileKey {
 
 struct ProcessedFile {
   FileKey key;
-  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
   std::string path;
   bool operator==(const ProcessedFile &) const = default;
 };
@@ -49,8 +53,8 @@ class ProcessedSet {
   explicit ProcessedSet(size_t capacity = 10000) : capacity_(capacity) {}
   void add(ProcessedFile file);
   bool contains(const FileKey &key) const;
-  // The entry for this path whose size and mtime still match, if any.
-  const ProcessedFile *unchanged(const std::string &path, uint64_t size, int64_t mtime_ns) const;
+  // The entry for this path whose size and ctime still match, if any.
+  const ProcessedFile *unchanged(const std::string &path, uint64_t size, int64_t ctime_ns) const;
   const std::deque<ProcessedFile> &files() const { return files_; }
   size_t capacity() const { return capacity_; }
 

@@ -49,12 +49,15 @@ void PosDropCore::plan(RecordSink &sink) {
              " changed less than settle_seconds ago (still being written?); a "
              "later run will import it");
   }
+  for (const std::string &p : scan.refused) {
+    log_warn("refusing " + p + "; only regular files inside the drop folder are imported");
+  }
   for (const std::string &p : scan.waiting_marker) {
     log_info(name_of(p) + " has no .done marker yet; a later run will import it");
   }
   std::unordered_set<std::string> planned_keys;
   for (const DropFile &file : scan.ready) {
-    if (state_.processed.unchanged(file.path, file.size, file.mtime_ns)) continue;
+    if (state_.processed.unchanged(file.path, file.size, file.ctime_ns)) continue;
     Planned p{file, {}, 0, 1};
     try {
       p.key = fingerprint_content(file.path);
@@ -96,7 +99,7 @@ void PosDropCore::finish_current() {
   const Planned &p = queue_[next_ - 1];
   reader_->close();
   reading_ = false;
-  state_.processed.add(ProcessedFile{p.key, p.file.mtime_ns, p.file.path});
+  state_.processed.add(ProcessedFile{p.key, p.file.ctime_ns, p.file.path});
   state_.current.reset();
   processed_dirty_ = true;
   completed_.push_back({p.file.path, p.key.sha256});

@@ -12,10 +12,23 @@
 namespace halo::plugins {
 namespace {
 
+TEST(FileCursor, ReadsVersionOneCursors) {
+  std::vector<FilePosition> out;
+  std::string error;
+  ASSERT_TRUE(decode_cursor("halo-file-cursor v1\n120|7|4096|ff|/data/a.csv\n", out, error))
+      << error;
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].offset, 120u);
+  EXPECT_EQ(out[0].fingerprint, (FileFingerprint{4096, 0xff}));
+  EXPECT_EQ(out[0].ctime_ns, 0);
+  EXPECT_EQ(out[0].path, "/data/a.csv");
+}
+
 TEST(FileCursor, RoundTripsOddFileNames) {
-  std::vector<FilePosition> in = {{"/data/a.jsonl", {4096, 0xdeadbeefcafef00dull}, 123456789, 42},
-                                  {"/data/we|ird%name\nx.csv", {10, 7}, 0, 1},
-                                  {"/data/داده.csv", {0, 0}, 5, 2}};
+  std::vector<FilePosition> in = {
+      {"/data/a.jsonl", {123456789, 0xdeadbeefcafef00dull}, 123456789, 42, 1764480000123456789},
+      {"/data/we|ird%name\nx.csv", {10, 7}, 0, 1},
+      {"/data/داده.csv", {0, 0}, 5, 2}};
   std::string text = encode_cursor(in);
   std::vector<FilePosition> out;
   std::string error;
@@ -27,7 +40,7 @@ TEST(FileCursor, RejectsForeignAndDamagedCursors) {
   std::vector<FilePosition> out;
   std::string error;
   EXPECT_FALSE(decode_cursor("{\"page\":3}", out, error));
-  EXPECT_NE(error.find("halo-file-cursor v1"), std::string::npos);
+  EXPECT_NE(error.find("halo-file-cursor v2"), std::string::npos);
   std::string good = encode_cursor({{"/a", {1, 2}, 3, 4}});
   EXPECT_FALSE(decode_cursor(good.substr(0, good.size() - 1), out, error));
   EXPECT_NE(error.find("truncated"), std::string::npos);

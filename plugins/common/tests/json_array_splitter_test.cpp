@@ -16,6 +16,7 @@ struct Split {
   std::vector<uint64_t> indexes;
   std::vector<ArrayResult> kinds;
   std::string malformed;
+  std::string malformed_raw;
 };
 
 Split split_all(const std::string &input, size_t block, size_t max_bytes, uint64_t offset = 0,
@@ -28,6 +29,7 @@ Split split_all(const std::string &input, size_t block, size_t max_bytes, uint64
   for (ArrayResult r; (r = splitter.next(e)) != ArrayResult::kEnd;) {
     if (r == ArrayResult::kMalformed) {
       out.malformed = e.message;
+      out.malformed_raw = std::string(e.bytes);
       continue;
     }
     out.elements.emplace_back(e.bytes);
@@ -95,6 +97,24 @@ TEST(JsonArraySplitter, ReportsStructuralErrors) {
   EXPECT_NE(split_all("[1] x", 4, 100).malformed.find("after the closing"), std::string::npos);
   EXPECT_NE(split_all("[{\"a\":\"unterminated}]", 4, 100).malformed.find("end of file"),
             std::string::npos);
+}
+
+// Found by fuzz/jsonl_splitter: a dead letter's raw bytes and an oversized
+// element's prefix must not depend on the block size.
+TEST(JsonArraySplitter, DeadLetterBytesDoNotDependOnTheBlockSize) {
+  const std::string trailing = "[1] trailing text after the array";
+  const std::string padded = "[\"" + std::string(40, 'x') + "\"" + std::string(30, ' ') + "\n, 2]";
+  for (size_t block : {1, 3, 7, 4096}) {
+    Split t = split_all(trailing, block, 100);
+    EXPECT_EQ(t.malformed_raw, "trailing text after the array") << "block " << block;
+    // The element is 42 bytes but 73 up to its ',': too long for 64, and
+    // its prefix is the element without the trailing whitespace.
+    Split p = split_all(padded, block, 64);
+    ASSERT_EQ(p.kinds.size(), 2u) << "block " << block;
+    EXPECT_EQ(p.kinds[0], ArrayResult::kTooLong) << "block " << block;
+    EXPECT_EQ(p.elements[0], "\"" + std::string(40, 'x') + "\"") << "block " << block;
+    EXPECT_EQ(p.elements[1], "2");
+  }
 }
 
 }  // namespace

@@ -76,8 +76,14 @@ TEST_F(CsvReaderTest, PersianHeadersWithBomAndQuotedMultilineRows) {
   ASSERT_TRUE(sink.errors().empty()) << sink.errors()[0].message;
   auto records = sink.records();
   ASSERT_EQ(records.size(), 2u);
-  MessageIdBuilder ids;
-  EXPECT_EQ(records[0], "{\"messageId\":\"" + std::string(ids.make("customers.csv", 2)) +
+  // Content id: (column, value) pairs in column-name order (bytewise:
+  // "مبلغ" U+0645 < "نام" U+0646 < "کد مشتری" U+06A9).
+  ContentIdBuilder ids;
+  ids.begin();
+  for (const char *part : {"مبلغ", "120.50", "نام", "علی \"رضا\"\nتهران", "کد مشتری", "c1"}) {
+    ids.add(part);
+  }
+  EXPECT_EQ(records[0], "{\"messageId\":\"" + std::string(ids.finish()) +
                             "\",\"type\":\"identify\",\"userId\":\"c1\",\"traits\":{\"name\":"
                             "\"علی \\\"رضا\\\"\\nتهران\",\"spent\":120.50}}");
   EXPECT_EQ(sink.items[0].position, 2u);
@@ -122,16 +128,76 @@ TEST_F(CsvReaderTest, BadRowsAreDeadLetteredAndTheRunContinues) {
   EXPECT_EQ(errors[4].position, 7u);
 }
 
-TEST_F(CsvReaderTest, UnterminatedQuoteIsOneMalformedRow) {
+TEST_F(CsvReaderTest, UnterminatedQuoteIsOneMalformedRowAndLaterRowsAreRead) {
   write("open.csv", "a,b\n1,2\n3,\"never closed\n4,5\n");
   auto mapping = RecordMapping::compile({{"userId", parse_spec_string("a")}});
   auto core = make_core(mapping);
   RecordingSink sink;
   drain(*core, sink);
-  EXPECT_EQ(sink.records().size(), 1u);
+  ASSERT_EQ(sink.records().size(), 2u);
+  EXPECT_NE(sink.records()[1].find("\"userId\":\"4\""), std::string::npos);
+  EXPECT_EQ(sink.errors()[0].json_or_raw, "3,\"never closed");
   ASSERT_EQ(sink.errors().size(), 1u);
   EXPECT_EQ(sink.errors()[0].reason, HALO_REASON_MALFORMED);
   EXPECT_EQ(sink.errors()[0].position, 3u);
+}
+
+TEST_F(CsvReaderTest, CrOnlyAndMixedLineEndingsReadEveryRow) {
+  write("mac.csv", "id,name\r1,\"a\rb\"\r2,b\r\n3,c\n4,d");
+  auto mapping = RecordMapping::compile(
+      {{"userId", parse_spec_string("id")}, {"traits.name", parse_spec_string("name")}});
+  auto core = make_core(mapping);
+  RecordingSink sink;
+  drain(*core, sink);
+  EXPECT_TRUE(warnings_.empty()) << warnings_[0];
+  EXPECT_TRUE(sink.errors().empty()) << sink.errors()[0].message;
+  auto records = sink.records();
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_NE(records[0].find("\"name\":\"a\\rb\""), std::string::npos) << records[0];
+  EXPECT_EQ(sink.items[1].position, 4u);  // row 1 spans lines 2-3
+  EXPECT_EQ(sink.items[3].position, 6u);
+}
+
+TEST_F(CsvReaderTest, ContentIdsFollowRowsNotPositions) {
+  auto mapping = RecordMapping::compile(
+      {{"userId", parse_spec_string("id")}, {"traits.tier", parse_spec_string("tier")}});
+  auto ids_of = [&](const std::string &content) {
+    write("crm.csv", content);
+    RecordingSink sink;
+    drain(*make_core(mapping), sink);
+    std::vector<std::string> ids;
+    for (const std::string &r : sink.records()) ids.push_back(r.substr(14, 32));
+    return ids;
+  };
+  auto before = ids_of("id,tier,city\n1,gold,Tehran\n2,silver,Shiraz\n");
+  // A new row on top, columns reordered, quoting and line endings changed,
+  // row 2's unmapped city edited.
+  auto after = ids_of("city,id,tier\r\nYazd,3,gold\r\n\"Tehran\",1,gold\r\nTabriz,2,silver\r\n");
+  ASSERT_EQ(before.size(), 2u);
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[1], before[0]);
+  EXPECT_NE(after[2], before[1]);
+  EXPECT_NE(after[0], before[0]);
+  EXPECT_NE(after[0], before[1]);
+}
+
+TEST_F(CsvReaderTest, CompositeMessageIdJoinsFieldsUnambiguously) {
+  FieldSpec id;
+  id.parts = {"order", "line"};
+  auto mapping = RecordMapping::compile({{"messageId", id}, {"userId", parse_spec_string("c")}});
+  write("o.csv", "order,line,c\nA:1,2,u\nA,1:2,u\n7%,1,u\nB,,u\n");
+  auto core = make_core(mapping);
+  RecordingSink sink;
+  drain(*core, sink);
+  auto records = sink.records();
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0], "{\"messageId\":\"A%3A1:2\",\"userId\":\"u\"}");
+  EXPECT_EQ(records[1], "{\"messageId\":\"A:1%3A2\",\"userId\":\"u\"}");
+  EXPECT_EQ(records[2], "{\"messageId\":\"7%25:1\",\"userId\":\"u\"}");
+  ASSERT_EQ(sink.errors().size(), 1u);
+  EXPECT_EQ(sink.errors()[0].reason, HALO_REASON_INVALID);
+  EXPECT_NE(sink.errors()[0].message.find("\"line\""), std::string::npos)
+      << sink.errors()[0].message;
 }
 
 TEST_F(CsvReaderTest, NoHeaderNamesColumnsByNumberAndSemicolons) {

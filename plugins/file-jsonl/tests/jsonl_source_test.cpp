@@ -93,8 +93,12 @@ TEST_F(JsonlSourceTest, MappingBuildsEventsWithDeterministicMessageIds) {
   drain(*make_core(options), first);
   drain(*make_core(options), second);
   ASSERT_EQ(first.records().size(), 1u);
-  MessageIdBuilder ids;
-  std::string expected_id(ids.make("orders.jsonl", 1));
+  ContentIdBuilder ids;  // the id is the hash of the record's own bytes
+  ids.begin();
+  ids.add(
+      "{\"id\":7,\"status\":\"completed\",\"total\":\"120.50\",\"billing\":{\"email\":"
+      "\"a@b.ir\"}}");
+  std::string expected_id(ids.finish());
   EXPECT_EQ(first.records()[0],
             "{\"messageId\":\"" + expected_id +
                 "\",\"type\":\"track\",\"event\":\"Order Completed\",\"userId\":7,"
@@ -127,10 +131,25 @@ TEST_F(JsonlSourceTest, TooLargeLinesAreDeadLetteredAndReadingContinues) {
   EXPECT_NE(errors[0].message.find("max_record_bytes"), std::string::npos);
 }
 
-TEST_F(JsonlSourceTest, UnreadableFileIsReportedAndOthersStillRead) {
+TEST_F(JsonlSourceTest, UnreadableFileStopsTheSourceNamingIt) {
   std::string good = write("good.jsonl", "{\"ok\":1}\n");
   std::string missing = (dir_ / "missing.jsonl").string();
   FileSourceCore core({missing, good}, std::make_unique<JsonlFileReader>(JsonlReaderOptions{}));
+  RecordingSink sink;
+  try {
+    drain(core, sink);
+    FAIL() << "a missing input must be an error";
+  } catch (const InputError &e) {
+    EXPECT_NE(std::string(e.what()).find("missing.jsonl"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(sink.records().empty());
+}
+
+TEST_F(JsonlSourceTest, OptionalSourceReportsUnreadableFileAndReadsOthers) {
+  std::string good = write("good.jsonl", "{\"ok\":1}\n");
+  std::string missing = (dir_ / "missing.jsonl").string();
+  FileSourceCore core({missing, good}, std::make_unique<JsonlFileReader>(JsonlReaderOptions{}));
+  core.set_optional(true);
   RecordingSink sink;
   drain(core, sink);
   EXPECT_EQ(sink.records(), (std::vector<std::string>{"{\"ok\":1}"}));
@@ -189,6 +208,120 @@ TEST_F(JsonlSourceTest, AppendedLinesAreReadAndReplacedFilesReadAgain) {
   RecordingSink fresh;
   drain(*replaced, fresh);
   EXPECT_EQ(fresh.records(), (std::vector<std::string>{"{\"new\":1}"}));
+}
+
+TEST_F(JsonlSourceTest, FirstLineArrayDoesNotSwitchTheFileToArrayMode) {
+  write("events.jsonl", "[1,2]\n{\"a\":1}\n{\"b\":\"]\"}\n");
+  write("open.jsonl", "[{\"c\":1},\n{\"d\":2}\n");  // an array that never closes
+  auto core = make_core();
+  RecordingSink sink;
+  drain(*core, sink);
+  EXPECT_EQ(sink.records(), (std::vector<std::string>{"{\"a\":1}", "{\"b\":\"]\"}", "{\"d\":2}"}));
+  auto errors = sink.errors();
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].reason, HALO_REASON_WRONG_SHAPE);
+  EXPECT_EQ(errors[0].position, 1u);
+  EXPECT_EQ(errors[0].json_or_raw, "[1,2]");
+  EXPECT_NE(errors[0].message.find("JSON array"), std::string::npos) << errors[0].message;
+  EXPECT_EQ(errors[1].json_or_raw, "[{\"c\":1},");
+  EXPECT_EQ(fs::path(errors[1].origin).filename(), "open.jsonl");
+}
+
+TEST_F(JsonlSourceTest, PrettyPrintedAndCrOnlyArrayFilesAreArrays) {
+  write("a.json", "[\r  {\"id\": \"x]\\\"\"},\r  {\"id\": 2}\r]\r\r");
+  auto core = make_core();
+  RecordingSink sink;
+  drain(*core, sink);
+  EXPECT_EQ(sink.records(), (std::vector<std::string>{"{\"id\": \"x]\\\"\"}", "{\"id\": 2}"}));
+  EXPECT_TRUE(sink.errors().empty()) << sink.errors()[0].message;
+}
+
+TEST(JsonArrayDetection, OnlyAWholeFileArrayIsAnArrayFile) {
+  auto is_array = [](std::string text) {
+    MemoryByteSource source(std::move(text));
+    return is_json_array_file(source);
+  };
+  EXPECT_TRUE(is_array("[]"));
+  EXPECT_TRUE(is_array("\xEF\xBB\xBF\n [ {\"a\":\"[\"} ]\n\n"));
+  EXPECT_FALSE(is_array("[1]\n[2]\n"));        // JSON Lines of arrays
+  EXPECT_FALSE(is_array("[1]\n{\"a\":1}\n"));  // first line an array
+  EXPECT_FALSE(is_array("[{\"a\":1},\n"));     // never closes
+  EXPECT_FALSE(is_array("{\"a\":[1]}\n"));     // an object first
+  EXPECT_FALSE(is_array(""));
+}
+
+TEST_F(JsonlSourceTest, RefreshedExportYieldsNewIdsOnlyForNewAndChangedRecords) {
+  FieldSpec id;
+  id.from = "id";
+  auto mapping = RecordMapping::compile({{"type", parse_spec_string("=identify")},
+                                         {"userId", id},
+                                         {"traits.tier", parse_spec_string("tier")}});
+  JsonlReaderOptions options;
+  options.mapping = &mapping;
+  auto ids_of = [&](const std::string &content) {
+    write("crm.jsonl", content);
+    RecordingSink sink;
+    drain(*make_core(options), sink);
+    std::vector<std::string> ids;
+    for (const std::string &r : sink.records()) ids.push_back(r.substr(14, 32));
+    return ids;
+  };
+  auto before = ids_of("{\"id\":1,\"tier\":\"a\"}\n{\"id\":2,\"tier\":\"a\"}\n");
+  auto after = ids_of(
+      "{\"id\":3,\"tier\":\"b\"}\r\n{\"id\":1,\"tier\":\"a\"}\r\n  {\"id\":2,\"tier\":\"b\"}\r\n");
+  ASSERT_EQ(before.size(), 2u);
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[1], before[0]);  // unchanged row, moved down, other line ending
+  EXPECT_NE(after[2], before[1]);  // changed row
+  EXPECT_NE(after[0], before[0]);
+  EXPECT_NE(after[0], before[1]);
+}
+
+TEST_F(JsonlSourceTest, MissingInputSaysWhyForFileGlobAndDirectory) {
+  const std::vector<std::string_view> ext = {".jsonl"};
+  auto why = [&](const std::string &spec) {
+    return missing_input(spec, dir_.string(), list_input_files(spec, dir_.string(), ext), ext);
+  };
+  EXPECT_NE(why("nope.jsonl").find("does not exist"), std::string::npos) << why("nope.jsonl");
+  EXPECT_NE(why("nope.jsonl").find(dir_.string()), std::string::npos);
+  EXPECT_NE(why("*.jsonl").find("matches no file"), std::string::npos) << why("*.jsonl");
+  fs::create_directories(dir_ / "empty");
+  write("empty/readme.txt", "not an input");
+  EXPECT_NE(why("empty").find("holds no *.jsonl file"), std::string::npos) << why("empty");
+  write("a.jsonl", "{}\n");
+  EXPECT_EQ(why("a.jsonl"), "");
+  EXPECT_EQ(why("*.jsonl"), "");
+  EXPECT_EQ(why("."), "");
+}
+
+// The fingerprint covers every byte read, not only the first 4 KiB: a
+// replaced export that differs only after its first 4 KiB is read again.
+TEST_F(JsonlSourceTest, ReplacedFileWithSameFirst4KiBIsReadAgain) {
+  std::string head;
+  for (int i = 0; head.size() < 5000; ++i) head += "{\"i\":" + std::to_string(i) + "}\n";
+  std::string path = write("export.jsonl", head + "{\"tail\":\"old\"}\n");
+  auto core = make_core();
+  RecordingSink sink;
+  drain(*core, sink);
+  std::string cursor(core->cursor());
+  const auto mtime = fs::last_write_time(path);
+
+  write("export.jsonl", head + "{\"tail\":\"new\"}\n");  // same size, same first 4 KiB
+  fs::last_write_time(path, mtime);  // even with the old mtime (as cp -p or rsync -t)
+  auto again = make_core();
+  std::string error;
+  ASSERT_TRUE(again->restore(cursor, error)) << error;
+  RecordingSink reread;
+  drain(*again, reread);
+  ASSERT_FALSE(reread.records().empty());
+  EXPECT_EQ(reread.records().back(), "{\"tail\":\"new\"}");
+  EXPECT_EQ(reread.records().size(), sink.records().size());  // from the top
+
+  auto unchanged = make_core();  // untouched since: nothing, and no re-hash needed
+  ASSERT_TRUE(unchanged->restore(again->cursor(), error)) << error;
+  RecordingSink none;
+  drain(*unchanged, none);
+  EXPECT_TRUE(none.records().empty());
 }
 
 TEST(ParseJsonFormat, AcceptsKnownNames) {

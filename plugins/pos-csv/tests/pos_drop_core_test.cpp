@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <filesystem>
 
@@ -45,6 +47,7 @@ class PosDropCoreTest : public testing::TempFolderTest {
     o.move_processed_to = std::move(move_to);
     o.remember_files = remember;
     o.now_ms = [this] { return now_; };
+    o.warn = [this](const std::string &m) { warnings_.push_back(m); };
     auto core = std::make_unique<PosDropCore>(
         o, std::make_unique<PosCsvReader>(PosReaderOptions{}, mapping_.get()));
     std::string error;
@@ -74,6 +77,7 @@ class PosDropCoreTest : public testing::TempFolderTest {
 
   std::unique_ptr<PosMapping> mapping_;
   int64_t now_ = 0;
+  std::vector<std::string> warnings_;
 };
 
 TEST_F(PosDropCoreTest, GrowingFileIsSkippedThenReadOnceStable) {
@@ -90,6 +94,59 @@ TEST_F(PosDropCoreTest, GrowingFileIsSkippedThenReadOnceStable) {
   EXPECT_NE(records[2].find("\"messageId\":\"T3\""), std::string::npos);
   auto third = make_core(cursor);
   EXPECT_TRUE(run(*third, cursor).records().empty());
+}
+
+TEST_F(PosDropCoreTest, SymlinksAndSpecialFilesAreRefusedWithAMessage) {
+  fs::path outside = dir_.parent_path() / (dir_.filename().string() + "_outside.csv");
+  std::ofstream(outside, std::ios::binary) << sales(1, 2);
+  fs::create_symlink(outside, dir_ / "link.csv");
+  fs::create_directory(dir_ / "folder.csv");
+  ASSERT_EQ(::mkfifo(path("pipe.csv").c_str(), 0600), 0);
+  write("real.csv", sales(10, 1));
+  std::string cursor;
+  auto core = make_core();
+  RecordingSink sink = run(*core, cursor);
+  fs::remove(outside);
+  ASSERT_EQ(sink.records().size(), 1u);  // real.csv only
+  EXPECT_NE(sink.records()[0].find("\"T10\""), std::string::npos);
+  EXPECT_TRUE(sink.errors().empty());
+  ASSERT_EQ(warnings_.size(), 3u);
+  std::string all = warnings_[0] + "\n" + warnings_[1] + "\n" + warnings_[2];
+  EXPECT_NE(all.find("link.csv: is a symbolic link"), std::string::npos) << all;
+  EXPECT_NE(all.find("folder.csv: is not a regular file"), std::string::npos) << all;
+  EXPECT_NE(all.find("pipe.csv: is not a regular file"), std::string::npos) << all;
+}
+
+TEST(FileByteSourceNoFollow, RefusesALinkSwappedInAfterTheScan) {
+  fs::path dir = fs::temp_directory_path() / ("halo_nofollow_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "target.csv") << "x\n";
+  fs::create_symlink(dir / "target.csv", dir / "swapped.csv");
+  try {
+    FileByteSource source((dir / "swapped.csv").string(), FollowLinks::kNo);
+    ADD_FAILURE() << "opened a symbolic link";
+  } catch (const IoError &e) {
+    EXPECT_NE(std::string(e.what()).find("symbolic link"), std::string::npos) << e.what();
+  }
+  FileByteSource followed((dir / "swapped.csv").string());  // file-csv/jsonl still follow
+  fs::remove_all(dir);
+}
+
+// A till export replaced by a copy tool that keeps size and mtime (cp -p,
+// rsync -t) must be re-hashed: the quick check uses ctime, not mtime.
+TEST_F(PosDropCoreTest, ReplacedFileWithRestoredMtimeIsImported) {
+  std::string file = write("day1.csv", sales(1, 2));
+  std::string cursor;
+  auto core = make_core();
+  ASSERT_EQ(run(*core, cursor).records().size(), 2u);
+  const auto mtime = fs::last_write_time(file);
+  write("day1.csv", sales(3, 2));  // same size, other sales
+  ASSERT_EQ(fs::file_size(file), sales(1, 2).size());
+  fs::last_write_time(file, mtime);
+  auto next = make_core(cursor);
+  auto records = run(*next, cursor).records();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_NE(records[0].find("\"T3\""), std::string::npos) << records[0];
 }
 
 TEST_F(PosDropCoreTest, TempNamesAreNeverRead) {
