@@ -44,6 +44,9 @@ int main(void) {
   SIZE(halo_state_row, 24);
   SIZE(halo_http_header, 16);
   SIZE(halo_http_request, 80);
+  OFFSET(halo_http_route, handler, 24);
+  OFFSET(halo_http_route, listen, 40);
+  SIZE(halo_http_route, 48);
 
   /* Vtables: lifecycle first (struct_size, create, start, stop, destroy). */
   OFFSET(halo_source_vtable, create, 8);
@@ -54,16 +57,21 @@ int main(void) {
   SIZE(halo_feature_vtable, 80);
   SIZE(halo_destination_vtable, 48);
 
-  /* Host table: 1.0 functions keep their offsets; 1.1 appended http_*. */
+  /* Host table: 1.0 functions keep their offsets; 1.1 appended http_*;
+   * 1.2 appended the HTTP server routes after the 1.1 table's end (392). */
   OFFSET(halo_host_api, log, 8);
   OFFSET(halo_host_api, opt_string, 48);
   OFFSET(halo_host_api, sink_add_record, 112);
   OFFSET(halo_host_api, profile_id, 336);
   OFFSET(halo_host_api, http_request, 344);
-  SIZE(halo_host_api, 392);
+  OFFSET(halo_host_api, http_free, 384);
+  OFFSET(halo_host_api, http_route_add, 392);
+  OFFSET(halo_host_api, http_req_header, 432);
+  OFFSET(halo_host_api, http_resp_body, 464);
+  SIZE(halo_host_api, 472);
 
   EXPECT_EQ("HALO_ABI_MAJOR", HALO_ABI_MAJOR, 1);
-  EXPECT_EQ("HALO_ABI_MINOR", HALO_ABI_MINOR, 1);
+  EXPECT_EQ("HALO_ABI_MINOR", HALO_ABI_MINOR, 2);
   if (failures == 0) printf("plugin.h layout: all checks passed\n");
   return failures == 0 ? 0 : 1;
 }
