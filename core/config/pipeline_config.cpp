@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "config/http_config.h"
 #include "config/identity_config.h"
 #include "config/iso_time.h"
 #include "config/map_reader.h"
@@ -22,7 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopKeys = {"version",  "store",   "plugin_dirs", "run",
-                                           "identity", "sources", "features",    "destinations"};
+                                           "identity", "sources", "features",    "destinations",
+                                           "http"};
 const std::vector<std::string> kStoreKeys = {"kind", "path"};
 const std::vector<std::string> kRunKeys = {"batch_size", "threads", "as_of", "commit_every",
                                            "commit_interval_ms"};
@@ -102,6 +104,7 @@ void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   read_store(top, diags, cfg);
   read_plugin_dirs(top, cfg);
   read_run(top, diags, cfg);
+  read_http(top, diags, cfg.http);
   read_identity(top.value("identity"), top.value_mark("identity"), diags, cfg);
   cfg.sources = read_plugin_uses(top.value("sources"), "sources", PluginRole::kSource, true,
                                  top.value_mark("sources"), diags);
@@ -184,6 +187,7 @@ PipelineConfig &PipelineConfig::operator=(const PipelineConfig &other) {
   sources = other.sources;
   features = other.features;
   destinations = other.destinations;
+  http = other.http;
   return *this;
 }
 

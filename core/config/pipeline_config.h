@@ -23,6 +23,7 @@
 
 #include "common/status.h"
 #include "config/env_substitution.h"
+#include "config/http_config.h"
 #include "config/mark.h"
 
 namespace halo {
@@ -84,6 +85,7 @@ struct PipelineConfig {
   Mark resolver_config_mark;  // identity.config, or resolver_mark when absent
   std::vector<IdentifierSpec> identifiers;
   std::vector<PluginUse> sources, features, destinations;
+  HttpConfig http;  // the optional `http:` section
 };
 
 // The resolver as a plugin use (name "identity"), ready for
