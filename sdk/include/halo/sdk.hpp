@@ -258,7 +258,7 @@ class HttpRoute {
   // pipeline has no http.listen ("" = the kernel's default).
   HttpRoute(const Host &host, const std::string &method, const std::string &path,
             Handler handler, const std::string &listen = "")
-      : api_(host.api()), handler_(std::move(handler)) {
+      : api_(host.api()), ctx_(host.context()), handler_(std::move(handler)) {
     if (!HALO_HOST_HAS(api_, http_route_add)) {
       throw Error("this halo kernel has no HTTP server (needs plugin ABI 1.2)", HALO_FATAL);
     }
@@ -277,6 +277,9 @@ class HttpRoute {
   HttpRoute(const HttpRoute &) = delete;
   HttpRoute &operator=(const HttpRoute &) = delete;
 
+  // The port the kernel's HTTP server listens on.
+  int port() const { return api_->http_server_port(ctx_); }
+
  private:
   static halo_status call(void *user, const halo_http_server_request *q,
                           halo_http_server_response *r) noexcept {
@@ -292,6 +295,7 @@ class HttpRoute {
   }
 
   const halo_host_api *api_;
+  halo_context *ctx_;
   Handler handler_;
 };
 
