@@ -116,6 +116,7 @@ TEST_F(WebhookServerE2E, OversizedBodyGets413AndTheNextDeliverySucceeds) {
 
 TEST_F(WebhookServerE2E, ConnectionsOverTheBoundAreRefusedUntilSlowOnesTimeOut) {
   ASSERT_NO_FATAL_FAILURE(start("  max_connections: 3\n  read_timeout_ms: 1500\n", 4000));
+  std::this_thread::sleep_for(300ms);  // the readiness probes' connections are gone
   std::vector<std::unique_ptr<RawClient>> silent;
   for (int i = 0; i < 3; ++i) silent.push_back(std::make_unique<RawClient>(port_));
   silent[0]->send("POST /hook HTTP/1.1\r\n");  // started, never finished
