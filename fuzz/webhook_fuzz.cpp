@@ -13,9 +13,9 @@
 #include <string>
 #include <string_view>
 
+#include <simdjson.h>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <simdjson.h>
 
 #include "http_server/server_exchange.h"
 #include "webhook_intake.h"
@@ -49,8 +49,8 @@ void fuzz_intake(std::string_view in) {
   halo::woo::WebhookRequest r;
   r.method = (flags & 1) ? "POST" : "GET";
   r.body = body;
-  std::string good = halo::woo::base64_encode(
-      halo::woo::hmac(halo::woo::HmacAlgorithm::kSha256, kSecret, body));
+  std::string good =
+      halo::woo::base64_encode(halo::woo::hmac(halo::woo::HmacAlgorithm::kSha256, kSecret, body));
   bool signed_ok = (flags & 2) != 0;
   r.headers = {{"X-WC-Webhook-Topic", std::string(topic)},
                {"x-wc-webhook-signature", signed_ok ? good : std::string(signature)}};

@@ -8,9 +8,8 @@ namespace halo {
 namespace {
 
 const std::vector<std::string> kHttpKeys = {
-    "listen",         "threads",         "max_connections",  "max_header_bytes",
-    "max_body_bytes", "read_timeout_ms", "idle_timeout_ms",  "write_timeout_ms",
-    "shutdown_grace_ms"};
+    "listen",          "threads",         "max_connections",  "max_header_bytes", "max_body_bytes",
+    "read_timeout_ms", "idle_timeout_ms", "write_timeout_ms", "shutdown_grace_ms"};
 
 constexpr int64_t kDay = int64_t{86400} * 1000;
 

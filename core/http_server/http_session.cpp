@@ -56,8 +56,7 @@ HttpSession::~HttpSession() {
 }
 
 void HttpSession::run() {
-  net::dispatch(stream_.get_executor(),
-                [self = shared_from_this()] { self->wait_for_request(); });
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->wait_for_request(); });
 }
 
 void HttpSession::shut_down() {
@@ -93,9 +92,9 @@ void HttpSession::wait_for_request() {
   if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
   const auto &l = state_->limits;
   arm_deadline(kept_alive_ ? l.idle_timeout_ms : l.read_timeout_ms);
-  stream_.async_read_some(buffer_.prepare(l.max_header_bytes),
-                          beast::bind_front_handler(&HttpSession::on_first_bytes,
-                                                    shared_from_this()));
+  stream_.async_read_some(
+      buffer_.prepare(l.max_header_bytes),
+      beast::bind_front_handler(&HttpSession::on_first_bytes, shared_from_this()));
 }
 
 void HttpSession::on_first_bytes(beast::error_code ec, size_t n) {
@@ -107,10 +106,9 @@ void HttpSession::on_first_bytes(beast::error_code ec, size_t n) {
 void HttpSession::read_header() {
   idle_ = false;
   arm_deadline(state_->limits.read_timeout_ms);
-  http::async_read_header(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, size_t) {
-                            self->on_header(ec);
-                          });
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
 }
 
 void HttpSession::on_header(beast::error_code ec) {
@@ -126,10 +124,9 @@ void HttpSession::on_header(beast::error_code ec) {
 }
 
 void HttpSession::read_body() {
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, size_t) {
-                     self->on_body(ec);
-                   });
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->on_body(ec); });
 }
 
 void HttpSession::on_body(beast::error_code ec) {

@@ -76,8 +76,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::shared_ptr<ServerState> state_;
   std::optional<Parser> parser_;
   std::shared_ptr<void> in_flight_;  // keeps the response alive while it is written
-  bool kept_alive_ = false;           // a request was answered on this connection
-  bool idle_ = true;                  // waiting for the first byte of a request
+  bool kept_alive_ = false;          // a request was answered on this connection
+  bool idle_ = true;                 // waiting for the first byte of a request
 };
 
 }  // namespace halo

@@ -15,8 +15,7 @@ struct Route {
   bool removed = false;  // guarded by `calls`
 };
 
-std::shared_ptr<Route> RouteTable::add(std::string method, std::string path,
-                                       RouteHandler handler) {
+std::shared_ptr<Route> RouteTable::add(std::string method, std::string path, RouteHandler handler) {
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto &r : routes_) {
     if (r->method == method && r->path == path) return nullptr;

@@ -57,8 +57,7 @@ int HttpServerHub::port() const {
 }
 
 Result<RouteLease> HttpServerHub::add_route(std::string method, std::string path,
-                                            RouteHandler handler,
-                                            const std::string &listen_hint) {
+                                            RouteHandler handler, const std::string &listen_hint) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (Status st = ensure_started(listen_hint); !st.ok()) return st;
   std::string what = method + " " + path;

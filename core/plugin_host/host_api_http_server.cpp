@@ -62,8 +62,8 @@ RouteHandler adapt(halo_http_handler handler, void *user) {
 
 int32_t host_http_route_add(halo_context *ctx, const halo_http_route *route, char *message,
                             size_t cap) {
-  if (!ctx || !route || route->struct_size < offsetof(halo_http_route, listen) ||
-      !route->handler || !route->method || !route->path) {
+  if (!ctx || !route || route->struct_size < offsetof(halo_http_route, listen) || !route->handler ||
+      !route->method || !route->path) {
     return refuse(message, cap, "HTTP route needs struct_size, method, path and handler");
   }
   std::string method = route->method, path = route->path;
@@ -73,8 +73,8 @@ int32_t host_http_route_add(halo_context *ctx, const halo_http_route *route, cha
   }
   bool has_listen = route->struct_size >= offsetof(halo_http_route, listen) + sizeof(char *);
   std::string listen = has_listen && route->listen ? route->listen : "";
-  auto lease = HttpServerHub::instance().add_route(method, path,
-                                                   adapt(route->handler, route->user), listen);
+  auto lease =
+      HttpServerHub::instance().add_route(method, path, adapt(route->handler, route->user), listen);
   if (!lease.ok()) return refuse(message, cap, lease.status().message());
   ctx->http_routes.push_back(std::move(lease.value()));
   log_message(LogLevel::kInfo, ctx->label,

@@ -43,12 +43,12 @@ std::string text(void (*fn)(const halo_http_server_request *, const char **, siz
 halo_status echo(void *, const halo_http_server_request *q, halo_http_server_response *r) {
   const char *v = nullptr;
   size_t n = 0;
-  std::string topic = api()->http_req_header(q, "x-wc-webhook-TOPIC", &v, &n) ? std::string(v, n)
-                                                                             : "absent";
+  std::string topic =
+      api()->http_req_header(q, "x-wc-webhook-TOPIC", &v, &n) ? std::string(v, n) : "absent";
   int32_t missing = api()->http_req_header(q, "X-Nope", &v, &n);
   std::string out = text(api()->http_req_method, q) + " " + text(api()->http_req_path, q) + " " +
-                    text(api()->http_req_query, q) + " " + topic + " " +
-                    std::to_string(missing) + " " + text(api()->http_req_body, q);
+                    text(api()->http_req_query, q) + " " + topic + " " + std::to_string(missing) +
+                    " " + text(api()->http_req_body, q);
   api()->http_resp_status(r, 201);
   api()->http_resp_status(r, 99);  // ignored: outside 200..599
   api()->http_resp_header(r, "X-Reply", "yes");
@@ -63,8 +63,8 @@ halo_status failing(void *, const halo_http_server_request *, halo_http_server_r
   return HALO_ERROR;
 }
 
-halo_http_route route(const char *method, const char *path, halo_http_handler h, void *user = nullptr,
-                      const char *listen = "127.0.0.1:0") {
+halo_http_route route(const char *method, const char *path, halo_http_handler h,
+                      void *user = nullptr, const char *listen = "127.0.0.1:0") {
   halo_http_route r{};
   r.struct_size = sizeof r;
   r.method = method;
@@ -78,7 +78,9 @@ halo_http_route route(const char *method, const char *path, halo_http_handler h,
 class HostHttpServer : public ::testing::Test {
  protected:
   void TearDown() override { drop_http_routes(&ctx_); }
-  int32_t add(const halo_http_route &r) { return api()->http_route_add(&ctx_, &r, why_, sizeof why_); }
+  int32_t add(const halo_http_route &r) {
+    return api()->http_route_add(&ctx_, &r, why_, sizeof why_);
+  }
   int port() { return api()->http_server_port(&ctx_); }
   std::string exchange(const std::string &req) {
     RawClient c(port());
@@ -92,8 +94,8 @@ class HostHttpServer : public ::testing::Test {
 TEST_F(HostHttpServer, AccessorsAndSettersRoundTrip) {
   ASSERT_EQ(add(route("POST", "/hook", echo)), HALO_OK) << why_;
   ASSERT_GT(port(), 0);
-  std::string r = exchange(request("POST", "/hook?x=1&y=2", "{\"id\":1}",
-                                   "X-WC-Webhook-Topic: order.created\r\n"));
+  std::string r = exchange(
+      request("POST", "/hook?x=1&y=2", "{\"id\":1}", "X-WC-Webhook-Topic: order.created\r\n"));
   EXPECT_EQ(status_of(r), 201) << r;
   EXPECT_EQ(body_of(r), "POST /hook x=1&y=2 order.created 0 {\"id\":1}");
   EXPECT_NE(r.find("X-Reply: yes"), std::string::npos) << r;

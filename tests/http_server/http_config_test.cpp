@@ -19,9 +19,8 @@ const char *kBase =
     "  - { name: web, plugin: file-jsonl, config: { path: a.jsonl } }\n";
 
 Result<PipelineConfig> parse(const std::string &http) {
-  return parse_pipeline(std::string(kBase) + http, "p.yaml", [](const std::string &) {
-    return std::optional<std::string>();
-  });
+  return parse_pipeline(std::string(kBase) + http, "p.yaml",
+                        [](const std::string &) { return std::optional<std::string>(); });
 }
 
 TEST(HttpConfig, AbsentSectionKeepsTheServerDefaults) {

@@ -46,7 +46,8 @@ size_t complete_length(const std::string &data) {
   if (head == std::string::npos) return 0;
   size_t body = 0;
   size_t cl = data.find("Content-Length: ");
-  if (cl != std::string::npos && cl < head) body = std::strtoull(data.c_str() + cl + 16, nullptr, 10);
+  if (cl != std::string::npos && cl < head)
+    body = std::strtoull(data.c_str() + cl + 16, nullptr, 10);
   size_t total = head + 4 + body;
   return data.size() >= total ? total : 0;
 }

@@ -34,7 +34,8 @@ class WebhookServerE2E : public ::testing::Test {
     std::string p = write_pipeline(
         dir_,
         "      mode: webhook\n      path: /hook\n      webhook_secret: \"${WH_SECRET}\"\n"
-        "      max_idle_ms: " + std::to_string(idle_ms) + "\n",
+        "      max_idle_ms: " +
+            std::to_string(idle_ms) + "\n",
         "http:\n  listen: \"127.0.0.1:" + std::to_string(port_) + "\"\n" + http_section);
     pid_ = spawn_halo(p, {{"WH_SECRET", "whsec_e2e"}});
     for (int i = 0; i < 200 && !port_accepts(port_); ++i) std::this_thread::sleep_for(50ms);

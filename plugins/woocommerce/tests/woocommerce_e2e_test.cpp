@@ -167,9 +167,12 @@ TEST_F(WooE2E, WebhookModeVerifiesDeduplicatesAndImports) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(send_webhook(port, {"--ping"}), "200");
-  EXPECT_EQ(send_webhook(port, {"--topic", "order.updated", "--id", "1", "--delivery-id", "d-1"}), "200");
-  EXPECT_EQ(send_webhook(port, {"--topic", "order.updated", "--id", "1", "--delivery-id", "d-1"}), "200");
-  EXPECT_EQ(send_webhook(port, {"--topic", "order.updated", "--id", "2", "--bad-signature"}), "401");
+  EXPECT_EQ(send_webhook(port, {"--topic", "order.updated", "--id", "1", "--delivery-id", "d-1"}),
+            "200");
+  EXPECT_EQ(send_webhook(port, {"--topic", "order.updated", "--id", "1", "--delivery-id", "d-1"}),
+            "200");
+  EXPECT_EQ(send_webhook(port, {"--topic", "order.updated", "--id", "2", "--bad-signature"}),
+            "401");
   EXPECT_EQ(send_webhook(port, {"--topic", "customer.updated", "--id", "4"}), "200");
   ASSERT_EQ(wait_child(pid), 0);
   auto got = totals();

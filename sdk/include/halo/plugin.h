@@ -114,7 +114,7 @@ typedef struct halo_resolution halo_resolution; /* resolver output */
 typedef struct halo_state_writer halo_state_writer;
 typedef struct halo_feature_writer halo_feature_writer;
 typedef struct halo_profile_batch halo_profile_batch;
-typedef struct halo_http_response halo_http_response; /* since 1.1 */
+typedef struct halo_http_response halo_http_response;               /* since 1.1 */
 typedef struct halo_http_server_request halo_http_server_request;   /* since 1.2 */
 typedef struct halo_http_server_response halo_http_server_response; /* since 1.2 */
 

@@ -256,8 +256,8 @@ class HttpRoute {
   // Throws halo::Error (HALO_FATAL) with the host's reason when refused or
   // when the host is older than ABI 1.2. `listen` is used only when the
   // pipeline has no http.listen ("" = the kernel's default).
-  HttpRoute(const Host &host, const std::string &method, const std::string &path,
-            Handler handler, const std::string &listen = "")
+  HttpRoute(const Host &host, const std::string &method, const std::string &path, Handler handler,
+            const std::string &listen = "")
       : api_(host.api()), ctx_(host.context()), handler_(std::move(handler)) {
     if (!HALO_HOST_HAS(api_, http_route_add)) {
       throw Error("this halo kernel has no HTTP server (needs plugin ABI 1.2)", HALO_FATAL);
