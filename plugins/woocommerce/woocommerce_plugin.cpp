@@ -1,8 +1,9 @@
 // woocommerce_plugin.cpp -- the SDK adapter of the `woocommerce` source:
 // option table, and the wiring of pull mode (WooClient + WooPuller over the
-// host's HTTP client) and webhook mode (WebhookListener + WebhookIntake).
-// The logic lives in the other files of this folder; this one only reads
-// options, owns the parts and converts cursors.
+// host's HTTP client) and webhook mode (a route on the kernel's HTTP server,
+// plugin ABI 1.2, feeding WebhookIntake). The logic lives in the other files
+// of this folder; this one only reads options, owns the parts, converts
+// cursors and translates deliveries between the SDK and WebhookIntake.
 #include "webhook_intake.h"
 #include "woo_client.h"
 #include "woo_cursor.h"

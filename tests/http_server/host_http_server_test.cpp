@@ -103,6 +103,22 @@ TEST_F(HostHttpServer, AccessorsAndSettersRoundTrip) {
   EXPECT_EQ(r.find("X-Evil"), std::string::npos) << r;
 }
 
+// Logs and counts from a server thread through the context it was given.
+halo_status counting(void *user, const halo_http_server_request *, halo_http_server_response *) {
+  auto *ctx = static_cast<halo_context *>(user);
+  api()->log(ctx, HALO_LOG_DEBUG, "request seen");
+  api()->metric_add(ctx, "webhook.requests", 1);
+  return HALO_OK;
+}
+
+TEST_F(HostHttpServer, HandlerMayLogAndCountWithTheInstanceContext) {
+  ASSERT_EQ(add(route("POST", "/count", counting, &ctx_)), HALO_OK) << why_;
+  EXPECT_EQ(status_of(exchange(request("POST", "/count"))), 200);
+  EXPECT_EQ(status_of(exchange(request("POST", "/count"))), 200);
+  std::lock_guard<std::mutex> lock(ctx_.metrics.mutex);
+  EXPECT_EQ(ctx_.metrics.values["webhook.requests"], 2);
+}
+
 TEST_F(HostHttpServer, NonOkHandlerStatusSends500) {
   ASSERT_EQ(add(route("GET", "/fail", failing)), HALO_OK) << why_;
   EXPECT_EQ(status_of(exchange(request("GET", "/fail"))), 500);
