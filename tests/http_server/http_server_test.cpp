@@ -96,17 +96,19 @@ TEST_F(HttpServerTest, OversizedHeadersAre431AndGarbageIs400) {
 }
 
 TEST_F(HttpServerTest, SlowRequestGets408WhileOthersAreServed) {
-  start();
+  HttpServerLimits limits = test_limits();
+  limits.read_timeout_ms = 3000;
+  start(limits);
   RawClient slow(server_->port());
   slow.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab");
   auto began = std::chrono::steady_clock::now();
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(status_of(exchange(request("POST", "/echo", "ok"))), 200);
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - began, 500ms) << "good requests were held up";
-  std::string r = slow.read_response(3000);
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 2000ms) << "good requests were held up";
+  std::string r = slow.read_response(5000);
   EXPECT_EQ(status_of(r), 408) << r;
-  EXPECT_GE(std::chrono::steady_clock::now() - began, 700ms);
+  EXPECT_GE(std::chrono::steady_clock::now() - began, 2900ms);
 }
 
 TEST_F(HttpServerTest, ByteByByteHeaderIsCutOffAtTheRequestDeadline) {
@@ -120,7 +122,7 @@ TEST_F(HttpServerTest, ByteByByteHeaderIsCutOffAtTheRequestDeadline) {
     answer = slow.read_response(100);  // a byte every 100 ms, slowloris style
   }
   EXPECT_EQ(status_of(answer), 408) << answer;
-  EXPECT_LT(std::chrono::steady_clock::now() - began, 1500ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 2500ms);
   EXPECT_TRUE(slow.closed_by_server(2000));
 }
 
@@ -179,8 +181,8 @@ TEST_F(HttpServerTest, StopLetsARequestInProgressFinish) {
   std::string r = c.read_response(1000);
   EXPECT_EQ(body_of(r), "done") << r;
   EXPECT_TRUE(idle.closed_by_server(500));
-  EXPECT_FALSE(RawClient(server_->port()).send(request("POST", "/echo")) &&
-               status_of(RawClient(server_->port()).read_response(200)) == 200);
+  RawClient after(server_->port());
+  EXPECT_FALSE(after.connected()) << "the listener is still open after stop()";
 }
 
 TEST(RouteTable, RemoveWaitsForRunningCallsAndNothingRunsAfter) {
