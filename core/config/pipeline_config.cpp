@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "config/http_config.h"
 #include "config/identity_config.h"
 #include "config/iso_time.h"
 #include "config/limits_config.h"
@@ -24,7 +25,8 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopKeys = {"version",  "store",        "plugin_dirs",
                                            "run",      "identity",     "sources",
-                                           "features", "destinations", "limits"};
+                                           "features", "destinations", "limits",
+                                           "http"};
 const std::vector<std::string> kStoreKeys = {"kind", "path"};
 const std::vector<std::string> kRunKeys = {
     "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};
@@ -107,6 +109,7 @@ void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   read_store(top, diags, cfg);
   read_plugin_dirs(top, cfg);
   read_run(top, diags, cfg);
+  read_http(top, diags, cfg.http);
   read_identity(top.value("identity"), top.value_mark("identity"), diags, cfg);
   read_limits(top.value("limits"), top.value_mark("limits"), diags, cfg);
   cfg.sources = read_plugin_uses(top.value("sources"), "sources", PluginRole::kSource, true,
@@ -191,6 +194,7 @@ PipelineConfig &PipelineConfig::operator=(const PipelineConfig &other) {
   features = other.features;
   destinations = other.destinations;
   limits = other.limits;
+  http = other.http;
   return *this;
 }
 

@@ -23,6 +23,7 @@
 
 #include "common/status.h"
 #include "config/env_substitution.h"
+#include "config/http_config.h"
 #include "config/mark.h"
 #include "normalize/limits.h"
 
@@ -89,6 +90,7 @@ struct PipelineConfig {
   std::vector<IdentifierSpec> identifiers;
   std::vector<PluginUse> sources, features, destinations;
   EventLimits limits;  // `limits:`; defaults in normalize/limits.h
+  HttpConfig http;     // the optional `http:` section
 };
 
 // The resolver as a plugin use (name "identity"), ready for

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "http_server/server_hub.h"
 #include "normalize/identifiers.h"
 
 namespace halo {
@@ -107,6 +108,8 @@ Status Pipeline::create_instances(bool restore) {
   sources_.clear();
   features_.clear();
   destinations_.clear();
+  // Before any plugin can add a route: the server starts on the first one.
+  HttpServerHub::instance().configure(config_.http.listen, config_.http.limits);
   for (size_t i = 0; i < config_.sources.size(); ++i) {
     const PluginUse &u = config_.sources[i];
     const PluginInfo *info = catalog_->find(HALO_KIND_SOURCE, u.plugin);

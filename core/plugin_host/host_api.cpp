@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "config/option_view.h"
 #include "plugin_host/host_api_http.h"
+#include "plugin_host/host_api_http_server.h"
 
 namespace halo {
 
@@ -388,6 +389,16 @@ halo_host_api make_table() {
   t.http_attempts = host_http_attempts;
   t.http_free = host_http_free;
   t.event_reject = host_event_reject;
+  t.http_route_add = host_http_route_add;
+  t.http_server_port = host_http_server_port;
+  t.http_req_method = host_http_req_method;
+  t.http_req_path = host_http_req_path;
+  t.http_req_query = host_http_req_query;
+  t.http_req_header = host_http_req_header;
+  t.http_req_body = host_http_req_body;
+  t.http_resp_status = host_http_resp_status;
+  t.http_resp_header = host_http_resp_header;
+  t.http_resp_body = host_http_resp_body;
   return t;
 }
 

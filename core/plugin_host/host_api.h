@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "event/event.h"
+#include "http_server/server_hub.h"
 
 namespace halo {
 
@@ -114,6 +115,8 @@ struct halo_context {
   std::vector<std::pair<std::string, std::string>> config_errors;  // (path, message)
   const std::atomic<bool> *cancel = nullptr;
   halo::Metrics metrics;
+  // HTTP routes this instance added (ABI 1.2); cleared before stop()/destroy().
+  std::vector<halo::RouteLease> http_routes;
 };
 
 struct halo_sink {

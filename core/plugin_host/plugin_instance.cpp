@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "config/option_validation.h"
+#include "plugin_host/host_api_http_server.h"
 
 namespace halo {
 
@@ -40,6 +41,7 @@ PluginInstance::PluginInstance(const PluginInfo &info, const InstanceSetup &setu
 }
 
 PluginInstance::~PluginInstance() {
+  drop_http_routes(&ctx_);  // no handler may run once destroy() starts
   if (inst_ == nullptr || destroy_ == nullptr) return;
   PluginCallScope scope = enter("destroy");
   destroy_(inst_);
@@ -67,6 +69,7 @@ Status PluginInstance::init(const PluginUse &use, const void *copy) {
     PluginCallScope scope = enter("create");
     st = life->create(host_api(), &ctx_, &inst_);
   }
+  if (st != HALO_OK || inst_ == nullptr || !ctx_.config_errors.empty()) drop_http_routes(&ctx_);
   if (!ctx_.config_errors.empty()) {
     std::string msg;
     for (const auto &[path, text] : ctx_.config_errors) {
@@ -120,6 +123,7 @@ Status PluginInstance::start() {
 }
 
 Status PluginInstance::stop() {
+  drop_http_routes(&ctx_);  // requests stop reaching an instance that is stopping
   if (!stop_) return Status::Ok();
   PluginCallScope scope = enter("stop");
   return check(stop_(inst_), "stop");

@@ -74,7 +74,11 @@ WebhookReply WebhookIntake::enqueue(std::string key, std::string record) {
     ++duplicates_;
     return reply(200, "duplicate delivery");
   }
-  if (queue_.size() >= capacity_) return reply(503, "receiver queue is full; retry later");
+  if (queue_.size() >= capacity_) {
+    WebhookReply busy = reply(503, "receiver queue is full; retry later");
+    busy.retry_after_seconds = kRetryAfterSeconds;
+    return busy;
+  }
   queue_.push_back(std::move(record));
   seen_.insert(key);
   seen_order_.push_back(std::move(key));

@@ -5,11 +5,12 @@
 // customer.* payloads to Segment records, drop redeliveries, and queue the
 // records for next_batch.
 //
-// Invariants (thread-safe; handle() runs on the listener thread, take() on
-// the kernel's):
+// Invariants (thread-safe; handle() runs on the kernel's HTTP server
+// threads, possibly several at once, take() on the instance's thread):
 //  - 200 is answered only after the record is in the queue (or when the
 //    delivery is a ping, a duplicate or a topic we ignore); a full queue
-//    answers 503 so the sender keeps the delivery.
+//    answers 503 with Retry-After so the sender keeps the delivery and
+//    tries again later.
 //  - Redeliveries are recognised by (resource, id, date_modified_gmt), not
 //    by X-WC-Webhook-Delivery-ID alone, which repeats within one second.
 //  - The queue never exceeds `capacity` records.
@@ -41,7 +42,11 @@ struct WebhookRequest {
 struct WebhookReply {
   int status = 200;
   std::string body;
+  int retry_after_seconds = 0;  // > 0: send a Retry-After header
 };
+
+// Seconds a sender is asked to wait when the queue is full.
+inline constexpr int kRetryAfterSeconds = 10;
 
 class WebhookIntake {
  public:

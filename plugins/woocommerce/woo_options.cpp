@@ -74,14 +74,16 @@ void read_status_events(const halo::Host &host, WooOptions &o) {
 }
 
 void read_webhook(const halo::Host &host, WooOptions &o) {
-  std::string listen = host.opt_string_or("listen", "127.0.0.1:8088");
-  size_t colon = listen.rfind(':');
-  int port = colon == std::string::npos ? -1 : std::atoi(listen.c_str() + colon + 1);
-  if (colon == 0 || port <= 0 || port > 65535) {
+  o.listen = host.opt_string_or("listen", "");
+  size_t colon = o.listen.rfind(':');
+  int port = colon == std::string::npos ? -1 : std::atoi(o.listen.c_str() + colon + 1);
+  if (!o.listen.empty() && (colon == 0 || port < 0 || port > 65535)) {
     throw halo::ConfigError("listen", "must be HOST:PORT, e.g. 127.0.0.1:8088");
   }
-  o.listen_host = listen.substr(0, colon);
-  o.listen_port = port;
+  o.path = host.opt_string_or("path", o.path);
+  if (o.path.empty() || o.path[0] != '/' || o.path.find('?') != std::string::npos) {
+    throw halo::ConfigError("path", "must be a URL path such as /woocommerce/webhook");
+  }
   o.webhook_secret = required(host, "webhook_secret",
                               "the secret set on the WooCommerce "
                               "webhook, via ${ENV}");

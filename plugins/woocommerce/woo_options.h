@@ -4,7 +4,8 @@
 //
 // Invariants: after read_options() succeeds, `url` has no trailing slash,
 // auth is resolved (never "auto"), basic auth implies https, per_page is in
-// 1..100, and webhook mode has a listen address and a webhook secret.
+// 1..100, and webhook mode has a webhook secret, a path starting with '/' and a
+// listen address that is empty or HOST:PORT.
 #pragma once
 
 #include "woo_mapping.h"
@@ -33,8 +34,8 @@ struct WooOptions {
   bool insecure = false;
   StatusEvents status_events = StatusEvents::defaults();
   SourceMode mode = SourceMode::kPull;
-  std::string listen_host = "127.0.0.1";
-  int listen_port = 8088;
+  std::string listen;  // "HOST:PORT" or "" (the pipeline's http.listen / kernel default)
+  std::string path = "/woocommerce/webhook";
   std::string webhook_secret;
   int64_t max_idle_ms = 0;  // webhook mode: 0 = run until stopped
   int64_t queue_capacity = 10000;

@@ -1,10 +1,10 @@
 // woocommerce_plugin.cpp -- the SDK adapter of the `woocommerce` source:
 // option table, and the wiring of pull mode (WooClient + WooPuller over the
-// host's HTTP client) and webhook mode (WebhookListener + WebhookIntake).
-// The logic lives in the other files of this folder; this one only reads
-// options, owns the parts and converts cursors.
+// host's HTTP client) and webhook mode (a route on the kernel's HTTP server,
+// plugin ABI 1.2, feeding WebhookIntake). The logic lives in the other files
+// of this folder; this one only reads options, owns the parts, converts
+// cursors and translates deliveries between the SDK and WebhookIntake.
 #include "webhook_intake.h"
-#include "webhook_listener.h"
 #include "woo_client.h"
 #include "woo_cursor.h"
 #include "woo_options.h"
@@ -17,6 +17,26 @@
 
 namespace halo::woo {
 namespace {
+
+// Runs on the kernel's HTTP server threads: only WebhookIntake (locked,
+// bounded) is touched.
+void answer_delivery(WebhookIntake &intake, const halo::HttpServerRequest &in,
+                     halo::HttpServerResponse &out) {
+  WebhookRequest request;
+  request.method = in.method();
+  request.target = in.path();
+  for (const char *name : {"X-WC-Webhook-Signature", "X-WC-Webhook-Topic"}) {
+    if (auto v = in.header(name)) request.headers.emplace_back(name, *v);
+  }
+  request.body = in.body();
+  WebhookReply reply = intake.handle(request);
+  out.status(reply.status);
+  out.header("Content-Type", "application/json");
+  if (reply.retry_after_seconds > 0) {
+    out.header("Retry-After", std::to_string(reply.retry_after_seconds));
+  }
+  out.body(reply.body);
+}
 
 class WooSource : public halo::Source {
  public:
@@ -53,29 +73,31 @@ class WooSource : public halo::Source {
     return puller_ ? std::string_view(cursor_text_) : std::string_view(saved_cursor_);
   }
 
-  void stop() override {
-    if (listener_) listener_->stop();
-  }
+  // The kernel removes the route before stop(): no delivery is accepted
+  // that next_batch would no longer drain.
 
  private:
   void start_webhook() {
-    if (listener_) return;
+    if (route_) return;
     intake_ = std::make_unique<WebhookIntake>(options_.webhook_secret, options_.status_events,
                                               static_cast<size_t>(options_.queue_capacity));
-    listener_ = std::make_unique<WebhookListener>(
-        options_.listen_host, options_.listen_port,
-        [this](const WebhookRequest &r) { return intake_->handle(r); });
-    listener_->start();
-    host().info("woocommerce: receiving webhooks on " + options_.listen_host + ":" +
-                std::to_string(listener_->port()));
+    WebhookIntake *intake = intake_.get();
+    route_ = std::make_unique<halo::HttpRoute>(
+        host(), "POST", options_.path,
+        [intake](const halo::HttpServerRequest &in, halo::HttpServerResponse &out) {
+          answer_delivery(*intake, in, out);
+        },
+        options_.listen);
+    host().info("woocommerce: receiving webhooks at POST " + options_.path + " on port " +
+                std::to_string(route_->port()));
     last_activity_ms_ = host().now_ms();
   }
 
   // Blocks until deliveries arrive: the kernel reads an empty batch as the
   // end of an idle stream.
   void webhook_batch(const halo::Sink &sink, uint32_t max_records) {
-    if (!listener_) start_webhook();
-    sink.origin("webhook " + options_.listen_host + ":" + std::to_string(listener_->port()));
+    if (!route_) start_webhook();
+    sink.origin("webhook " + options_.path);
     std::vector<std::string> records;
     for (;;) {
       intake_->take(records, max_records, 200);
@@ -96,7 +118,7 @@ class WooSource : public halo::Source {
   std::unique_ptr<WooClient> client_;
   std::unique_ptr<WooPuller> puller_;
   std::unique_ptr<WebhookIntake> intake_;
-  std::unique_ptr<WebhookListener> listener_;
+  std::unique_ptr<halo::HttpRoute> route_;  // the kernel removes the route before stop()
   int64_t last_activity_ms_ = 0;
   uint64_t delivered_ = 0;
 };
@@ -131,8 +153,11 @@ static const halo_option_decl kOptions[] = {
                  "else Order Updated)"),
     halo::option(HALO_OPT_STRING, "mode", "pull", false,
                  "pull (REST, incremental) or webhook (receive signed deliveries)"),
-    halo::option(HALO_OPT_STRING, "listen", "127.0.0.1:8088", false,
-                 "Webhook mode: IPv4 HOST:PORT to listen on"),
+    halo::option(HALO_OPT_STRING, "listen", nullptr, false,
+                 "Webhook mode: HOST:PORT of the kernel's HTTP server when the pipeline has no "
+                 "http.listen (default 127.0.0.1:8088)"),
+    halo::option(HALO_OPT_STRING, "path", "/woocommerce/webhook", false,
+                 "Webhook mode: URL path deliveries are POSTed to"),
     halo::option(HALO_OPT_STRING, "webhook_secret", nullptr, false,
                  "Webhook mode: the webhook's secret, via ${ENV} (required there)", true),
     halo::option(HALO_OPT_INT, "max_idle_ms", "0", false,

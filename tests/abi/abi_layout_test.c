@@ -44,6 +44,9 @@ int main(void) {
   SIZE(halo_state_row, 24);
   SIZE(halo_http_header, 16);
   SIZE(halo_http_request, 80);
+  OFFSET(halo_http_route, handler, 24);
+  OFFSET(halo_http_route, listen, 40);
+  SIZE(halo_http_route, 48);
 
   /* Vtables: lifecycle first (struct_size, create, start, stop, destroy). */
   OFFSET(halo_source_vtable, create, 8);
@@ -55,7 +58,7 @@ int main(void) {
   SIZE(halo_destination_vtable, 48);
 
   /* Host table: 1.0 functions keep their offsets; 1.1 appended http_*;
-   * 1.2 appended event_reject. */
+   * 1.2 appended event_reject, then the HTTP server routes. */
   OFFSET(halo_host_api, log, 8);
   OFFSET(halo_host_api, opt_string, 48);
   OFFSET(halo_host_api, sink_add_record, 112);
@@ -63,7 +66,10 @@ int main(void) {
   OFFSET(halo_host_api, http_request, 344);
   OFFSET(halo_host_api, http_free, 384);
   OFFSET(halo_host_api, event_reject, 392);
-  SIZE(halo_host_api, 400);
+  OFFSET(halo_host_api, http_route_add, 400);
+  OFFSET(halo_host_api, http_req_header, 440);
+  OFFSET(halo_host_api, http_resp_body, 472);
+  SIZE(halo_host_api, 480);
 
   EXPECT_EQ("HALO_ABI_MAJOR", HALO_ABI_MAJOR, 1);
   EXPECT_EQ("HALO_ABI_MINOR", HALO_ABI_MINOR, 2);

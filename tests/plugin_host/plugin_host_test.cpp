@@ -52,6 +52,8 @@ TEST(CheckDescriptor, AcceptsAGoodOneAndNamesEachMismatch) {
   }
   d.abi_minor = 0;  // an older minor of the same major loads
   EXPECT_EQ(check_descriptor(&d), "");
+  d.abi_minor = 1;  // a 1.1 plugin (before the HTTP server routes) loads too
+  EXPECT_EQ(check_descriptor(&d), "");
 }
 
 TEST(PluginCatalog, BadFilesBecomeProblemsNotFailures) {

@@ -75,7 +75,9 @@ TEST(WebhookIntake, FullQueueAnswers503UntilDrained) {
   second.replace(second.find("\"id\":9"), 6, "\"id\":8");
   EXPECT_EQ(intake.handle(delivery(kBody, python_signature(kSecret, kBody))).status, 200);
   WebhookRequest r = delivery(second, python_signature(kSecret, second));
-  EXPECT_EQ(intake.handle(r).status, 503);
+  WebhookReply busy = intake.handle(r);
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(busy.retry_after_seconds, kRetryAfterSeconds);
   std::vector<std::string> out;
   EXPECT_EQ(intake.take(out, 10, 0), 1u);
   EXPECT_EQ(intake.handle(r).status, 200) << "a refused delivery is not remembered as seen";

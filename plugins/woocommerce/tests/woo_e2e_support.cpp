@@ -29,7 +29,8 @@ std::string server_script() {
   return source_dir() + "/tests/contract/woocommerce_server.py";
 }
 
-std::string write_pipeline(const TempDir &dir, const std::string &source_config) {
+std::string write_pipeline(const TempDir &dir, const std::string &source_config,
+                           const std::string &top_level) {
   std::string yaml =
       "version: 1\n"
       "store: { kind: sqlite, path: var/halo.db }\n"
@@ -55,7 +56,8 @@ std::string write_pipeline(const TempDir &dir, const std::string &source_config)
       "destinations:\n"
       "  - name: profiles\n"
       "    plugin: file-jsonl\n"
-      "    config: { path: profiles.jsonl }\n";
+      "    config: { path: profiles.jsonl }\n" +
+      top_level;
   std::string path = dir / "pipeline.yaml";
   halo::e2e::write_file(path, yaml);
   return path;
@@ -172,6 +174,18 @@ bool port_accepts(int port) {
   bool ok = connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0;
   close(fd);
   return ok;
+}
+
+std::string send_webhook(int port, const std::vector<std::string> &args) {
+  std::vector<std::string> argv = {
+      "python3",        server_script(),
+      "--send-webhook", "http://127.0.0.1:" + std::to_string(port) + "/hook",
+      "--secret",       "whsec_e2e"};
+  argv.insert(argv.end(), kFixtureArgs.begin(), kFixtureArgs.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  CommandResult r =
+      halo::e2e::run(argv, {{"PYTHONPATH", halo::e2e::source_dir() + "/tests/contract"}});
+  return r.out.substr(0, 3);
 }
 
 }  // namespace halo::woo::e2e

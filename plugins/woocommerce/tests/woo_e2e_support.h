@@ -22,8 +22,10 @@ std::string server_script();
 extern const std::vector<std::string> kFixtureArgs;
 
 // Writes DIR/pipeline.yaml reading `source_config` (YAML lines indented by
-// 6 spaces, under the shop source's `config:`) into DIR/profiles.jsonl.
-std::string write_pipeline(const TempDir &dir, const std::string &source_config);
+// 6 spaces, under the shop source's `config:`) into DIR/profiles.jsonl;
+// `top_level` (e.g. an `http:` section) is appended unindented.
+std::string write_pipeline(const TempDir &dir, const std::string &source_config,
+                           const std::string &top_level = "");
 
 struct Totals {
   std::string order_count;  // exact JSON text, "" when absent
@@ -41,6 +43,10 @@ std::string totals_difference(const std::map<std::string, Totals> &want,
 pid_t spawn_halo(const std::string &pipeline, const std::map<std::string, std::string> &env);
 // Waits for the child; returns its exit code (128+N when killed by N).
 int wait_child(pid_t pid);
+
+// Posts one signed delivery (woocommerce_server.py --send-webhook ARGS) to
+// http://127.0.0.1:PORT/hook; returns the status text ("200") or "".
+std::string send_webhook(int port, const std::vector<std::string> &args);
 
 // A TCP port that was free a moment ago (for the webhook listener).
 int free_port();

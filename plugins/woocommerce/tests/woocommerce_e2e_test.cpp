@@ -156,32 +156,24 @@ TEST_F(WooE2E, OAuth1OverPlainHttpIsVerifiedByTheServer) {
   EXPECT_NE(r.err.find("signature does not match"), std::string::npos) << r.err;
 }
 
-std::string send(int port, const std::vector<std::string> &args) {
-  std::vector<std::string> argv = {
-      "python3",        server_script(),
-      "--send-webhook", "http://127.0.0.1:" + std::to_string(port) + "/hook",
-      "--secret",       "whsec_e2e"};
-  argv.insert(argv.end(), kFixtureArgs.begin(), kFixtureArgs.end());
-  argv.insert(argv.end(), args.begin(), args.end());
-  CommandResult r = run(argv, {{"PYTHONPATH", halo::e2e::source_dir() + "/tests/contract"}});
-  return r.out.substr(0, 3);
-}
-
 TEST_F(WooE2E, WebhookModeVerifiesDeduplicatesAndImports) {
   int port = free_port();
   std::string p = write_pipeline(
       dir_, "      mode: webhook\n      listen: \"127.0.0.1:" + std::to_string(port) +
-                "\"\n      webhook_secret: \"${WH_SECRET}\"\n"
+                "\"\n      path: /hook\n      webhook_secret: \"${WH_SECRET}\"\n"
                 "      max_idle_ms: 2500\n");
   pid_t pid = spawn_halo(p, {{"WH_SECRET", "whsec_e2e"}});
   for (int i = 0; i < 100 && !port_accepts(port); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  EXPECT_EQ(send(port, {"--ping"}), "200");
-  EXPECT_EQ(send(port, {"--topic", "order.updated", "--id", "1", "--delivery-id", "d-1"}), "200");
-  EXPECT_EQ(send(port, {"--topic", "order.updated", "--id", "1", "--delivery-id", "d-1"}), "200");
-  EXPECT_EQ(send(port, {"--topic", "order.updated", "--id", "2", "--bad-signature"}), "401");
-  EXPECT_EQ(send(port, {"--topic", "customer.updated", "--id", "4"}), "200");
+  EXPECT_EQ(send_webhook(port, {"--ping"}), "200");
+  EXPECT_EQ(send_webhook(port, {"--topic", "order.updated", "--id", "1", "--delivery-id", "d-1"}),
+            "200");
+  EXPECT_EQ(send_webhook(port, {"--topic", "order.updated", "--id", "1", "--delivery-id", "d-1"}),
+            "200");
+  EXPECT_EQ(send_webhook(port, {"--topic", "order.updated", "--id", "2", "--bad-signature"}),
+            "401");
+  EXPECT_EQ(send_webhook(port, {"--topic", "customer.updated", "--id", "4"}), "200");
   ASSERT_EQ(wait_child(pid), 0);
   auto got = totals();
   auto want = expected_totals();

@@ -31,7 +31,8 @@
  * Threading: an instance is called from one thread at a time unless its
  * descriptor sets HALO_CAP_THREAD_SAFE. Host API functions may be called from
  * the thread that is currently inside a callback of that instance; log and
- * metric functions may be called from any thread.
+ * metric functions may be called from any thread. HTTP route handlers
+ * (since 1.2) are the exception: see halo_http_handler.
  */
 #ifndef HALO_PLUGIN_H
 #define HALO_PLUGIN_H
@@ -46,7 +47,8 @@ extern "C" {
 #define HALO_ABI_MAJOR 1
 #define HALO_ABI_MINOR 2
 /* Minor history: 1.0 first release; 1.1 appended the HTTP client (http_*);
- * 1.2 appended per-event rejection (event_reject). */
+ * 1.2 appended per-event rejection (event_reject) and the HTTP server
+ * routes (http_route_add, http_server_port, http_req_*, http_resp_*). */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -113,7 +115,9 @@ typedef struct halo_resolution halo_resolution; /* resolver output */
 typedef struct halo_state_writer halo_state_writer;
 typedef struct halo_feature_writer halo_feature_writer;
 typedef struct halo_profile_batch halo_profile_batch;
-typedef struct halo_http_response halo_http_response; /* since 1.1 */
+typedef struct halo_http_response halo_http_response;               /* since 1.1 */
+typedef struct halo_http_server_request halo_http_server_request;   /* since 1.2 */
+typedef struct halo_http_server_response halo_http_server_response; /* since 1.2 */
 
 /* Opaque plugin instance, owned by the plugin (created by create(), freed by
  * destroy()). */
@@ -205,6 +209,42 @@ typedef struct halo_http_request {
   int32_t insecure;     /* 1 = skip TLS verification (explicit opt-in only) */
   const char *ca_file;  /* extra trusted CA bundle (PEM), or NULL */
 } halo_http_request;
+
+/* ------------------------------------------------------------------------ */
+/* HTTP server routes (since ABI 1.2)                                        */
+/* ------------------------------------------------------------------------ */
+
+/* Answers one request of a route. Called on the kernel's HTTP server
+ * threads -- NOT the instance's thread: possibly several at once, and
+ * concurrently with the instance's other callbacks (next_batch, ...),
+ * whatever HALO_CAP_THREAD_SAFE says. A handler therefore only touches state
+ * it locks itself, returns quickly (it holds one of the server's 1-2
+ * threads) and never waits for the pipeline: it queues work into a bounded,
+ * mutex-protected queue the instance drains in its own callbacks, and when
+ * that queue is full it answers 503 with a Retry-After header.
+ * `request` and `response` are host-owned and valid only during the call;
+ * inside it the plugin may call http_req_*, http_resp_*, log and metric_add
+ * (with the instance's context), and no other host function.
+ * Returning HALO_OK sends the response as set (default: 200, no body); any
+ * other status discards it and sends 500. Requests reach a handler only
+ * complete and within the server's limits (see docs/pipeline.md `http:`):
+ * oversized, malformed or too slow requests were already answered
+ * 413/431/400/408 by the server. */
+typedef halo_status (*halo_http_handler)(void *user, const halo_http_server_request *request,
+                                         halo_http_server_response *response);
+
+/* One route: an exact method and path. Copied by the host. */
+typedef struct halo_http_route {
+  uint32_t struct_size;
+  const char *method; /* "GET", "POST", ... compared exactly */
+  const char *path;   /* exact path starting with '/', without query */
+  halo_http_handler handler;
+  void *user; /* handed to handler unchanged */
+  /* "HOST:PORT" to listen on when the pipeline has no `http.listen`, or
+   * NULL for the kernel's default (127.0.0.1:8088). A halo process has one
+   * HTTP server: an address other than the one in use is refused. */
+  const char *listen;
+} halo_http_route;
 
 /* ------------------------------------------------------------------------ */
 /* Host API: kernel functions a plugin may call                              */
@@ -349,6 +389,38 @@ typedef struct halo_host_api {
    * Calls with i out of range, outside those calls, or after the call
    * returned are ignored. The strings are copied. */
   void (*event_reject)(const halo_batch *batch, size_t i, const char *reason, const char *message);
+
+  /* --- HTTP server routes (since ABI 1.2) --- */
+  /* Check HALO_HOST_HAS(host, http_route_add). Registers a route on the
+   * kernel's HTTP server, starting the server if needed; call it from
+   * create() or start(). Returns HALO_OK, or HALO_FATAL with a
+   * NUL-terminated reason written into message (at most message_cap bytes):
+   * malformed route, method and path taken, address in use, or a listen
+   * address other than the server's. The kernel removes the instance's
+   * routes before it calls the instance's stop() (or destroy(), when stop()
+   * is not called), waiting for handler calls already running to return;
+   * after that the handler is never called again. */
+  int32_t (*http_route_add)(halo_context *ctx, const halo_http_route *route, char *message,
+                            size_t message_cap);
+  /* Port the server listens on (useful with port 0), 0 when not running. */
+  int32_t (*http_server_port)(halo_context *ctx);
+  /* Request accessors (handler only). Strings are not NUL-terminated. */
+  void (*http_req_method)(const halo_http_server_request *request, const char **out, size_t *len);
+  void (*http_req_path)(const halo_http_server_request *request, const char **out, size_t *len);
+  /* Raw query string after '?', without it; empty when absent. */
+  void (*http_req_query)(const halo_http_server_request *request, const char **out, size_t *len);
+  /* Case-insensitive lookup of a request header; returns 1 when present. */
+  int32_t (*http_req_header)(const halo_http_server_request *request, const char *name,
+                             const char **value, size_t *len);
+  void (*http_req_body)(const halo_http_server_request *request, const char **out, size_t *len);
+  /* Response setters (handler only); values are copied. A status outside
+   * 200..599 is ignored. A header whose name is not an RFC 9110 token or
+   * whose value holds CR, LF or NUL is ignored, as are Content-Length,
+   * Transfer-Encoding and Connection (the server frames the response). */
+  void (*http_resp_status)(halo_http_server_response *response, int32_t status);
+  void (*http_resp_header)(halo_http_server_response *response, const char *name,
+                           const char *value);
+  void (*http_resp_body)(halo_http_server_response *response, const char *data, size_t len);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */

@@ -16,7 +16,8 @@
 // structs of plugin.h cross.
 //
 // Threading and lifetimes are those of plugin.h: one thread at a time per
-// instance; views handed to a member are valid only during that call.
+// instance (HttpRoute handlers excepted: they run on server threads);
+// views handed to a member are valid only during that call.
 #ifndef HALO_SDK_HPP
 #define HALO_SDK_HPP
 
@@ -25,6 +26,7 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <new>
 #include <optional>
 #include <stdexcept>
@@ -194,6 +196,107 @@ class Host {
  private:
   const halo_host_api *api_;
   halo_context *ctx_;
+};
+
+// A request reaching an HTTP route (ABI 1.2). Valid during the handler
+// call only; the views point into host memory.
+class HttpServerRequest {
+ public:
+  HttpServerRequest(const halo_host_api *api, const halo_http_server_request *r)
+      : api_(api), r_(r) {}
+  std::string_view method() const { return get(api_->http_req_method); }
+  std::string_view path() const { return get(api_->http_req_path); }
+  std::string_view query() const { return get(api_->http_req_query); }
+  std::string_view body() const { return get(api_->http_req_body); }
+  // Case-insensitive.
+  std::optional<std::string_view> header(const char *name) const {
+    const char *v = nullptr;
+    size_t n = 0;
+    if (!api_->http_req_header(r_, name, &v, &n)) return std::nullopt;
+    return std::string_view(v, n);
+  }
+
+ private:
+  using Getter = void (*)(const halo_http_server_request *, const char **, size_t *);
+  std::string_view get(Getter fn) const {
+    const char *d = nullptr;
+    size_t n = 0;
+    fn(r_, &d, &n);
+    return std::string_view(d, n);
+  }
+  const halo_host_api *api_;
+  const halo_http_server_request *r_;
+};
+
+// The answer an HTTP route handler fills in (ABI 1.2); default 200, empty.
+class HttpServerResponse {
+ public:
+  HttpServerResponse(const halo_host_api *api, halo_http_server_response *r) : api_(api), r_(r) {}
+  void status(int code) const { api_->http_resp_status(r_, code); }
+  void header(const std::string &name, const std::string &value) const {
+    api_->http_resp_header(r_, name.c_str(), value.c_str());
+  }
+  void body(std::string_view data) const { api_->http_resp_body(r_, data.data(), data.size()); }
+
+ private:
+  const halo_host_api *api_;
+  halo_http_server_response *r_;
+};
+
+// One route on the kernel's HTTP server (ABI 1.2), registered by the
+// constructor (call it from the plugin's constructor or start()). The
+// handler runs on server threads, concurrently with the plugin's other
+// members: see halo_http_handler in plugin.h for what it may do. An
+// exception from it answers 500. Keep the object alive until the plugin is
+// destroyed; the kernel unregisters the route before stop().
+class HttpRoute {
+ public:
+  using Handler = std::function<void(const HttpServerRequest &, HttpServerResponse &)>;
+
+  // Throws halo::Error (HALO_FATAL) with the host's reason when refused or
+  // when the host is older than ABI 1.2. `listen` is used only when the
+  // pipeline has no http.listen ("" = the kernel's default).
+  HttpRoute(const Host &host, const std::string &method, const std::string &path, Handler handler,
+            const std::string &listen = "")
+      : api_(host.api()), ctx_(host.context()), handler_(std::move(handler)) {
+    if (!HALO_HOST_HAS(api_, http_route_add)) {
+      throw Error("this halo kernel has no HTTP server (needs plugin ABI 1.2)", HALO_FATAL);
+    }
+    halo_http_route r{};
+    r.struct_size = sizeof(r);
+    r.method = method.c_str();
+    r.path = path.c_str();
+    r.handler = &HttpRoute::call;
+    r.user = this;
+    r.listen = listen.empty() ? nullptr : listen.c_str();
+    char why[512] = {0};
+    if (api_->http_route_add(host.context(), &r, why, sizeof why) != HALO_OK) {
+      throw Error(why, HALO_FATAL);
+    }
+  }
+  HttpRoute(const HttpRoute &) = delete;
+  HttpRoute &operator=(const HttpRoute &) = delete;
+
+  // The port the kernel's HTTP server listens on.
+  int port() const { return api_->http_server_port(ctx_); }
+
+ private:
+  static halo_status call(void *user, const halo_http_server_request *q,
+                          halo_http_server_response *r) noexcept {
+    auto *self = static_cast<HttpRoute *>(user);
+    try {
+      HttpServerRequest request(self->api_, q);
+      HttpServerResponse response(self->api_, r);
+      self->handler_(request, response);
+      return HALO_OK;
+    } catch (...) {
+      return HALO_ERROR;
+    }
+  }
+
+  const halo_host_api *api_;
+  halo_context *ctx_;
+  Handler handler_;
 };
 
 // Read-only view of a batch of normalized events.
