@@ -3,18 +3,15 @@
 // the plugin lists to their readers.
 #include "config/pipeline_config.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "config/identity_config.h"
 #include "config/iso_time.h"
 #include "config/map_reader.h"
+#include "config/pipeline_file.h"
 #include "config/plugin_uses.h"
 #include "config/suggest.h"
+#include "config/yaml_limits.h"
 
 namespace halo {
 namespace {
@@ -112,13 +109,9 @@ void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
                        top.value_mark("destinations"), diags);
 }
 
+// Size, alias expansion and depth are bounded before any tree is walked.
 Result<YAML::Node> parse_yaml(const std::string &text, const std::string &file) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception &e) {
-    Mark at{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
-    return Status::Invalid(format_config_error(at, "", "invalid YAML: " + e.msg));
-  }
+  return load_bounded_yaml(text, file);
 }
 
 Result<PipelineConfig> validate(YAML::Node root, const std::string &file, const EnvLookup &env) {
@@ -225,23 +218,9 @@ Result<PipelineConfig> parse_pipeline(const std::string &yaml_text,
 }
 
 Result<PipelineConfig> load_pipeline(const std::string &path, const EnvLookup &env) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::Io("cannot read pipeline file " + path + ": " + std::strerror(errno));
-  std::string text;
-  char buffer[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return Status::Io("cannot read pipeline file " + path + ": " + std::strerror(err));
-    }
-    text.append(buffer, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return parse_pipeline(text, path, env);
+  Result<std::string> text = read_pipeline_file(path);
+  if (!text.ok()) return text.status();
+  return parse_pipeline(text.value(), path, env);
 }
 
 }  // namespace halo

@@ -65,14 +65,17 @@ std::string describe_node(const YAML::Node &node, bool secret) {
   if (node.IsSequence()) return "a list";
   if (node.IsMap()) return "a mapping";
   if (secret) return "'***'";
+  return "'" + shorten_for_message(node.Scalar()) + "'";
+}
+
+std::string shorten_for_message(const std::string &text) {
   // Long values (a pasted certificate, a whole JSON blob) would drown the
   // message; the position already says where the value is.
   constexpr size_t kMaxShown = 60;
-  const std::string &text = node.Scalar();
-  if (text.size() <= kMaxShown) return "'" + text + "'";
+  if (text.size() <= kMaxShown) return text;
   size_t cut = kMaxShown;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
-  return "'" + text.substr(0, cut) + "...'";
+  return text.substr(0, cut) + "...";
 }
 
 }  // namespace halo

@@ -24,4 +24,8 @@ std::optional<bool> parse_strict_bool(const std::string &text);
 // "a mapping", "nothing". Secret scalars are shown as '***'.
 std::string describe_node(const YAML::Node &node, bool secret = false);
 
+// `text` cut to its first 60 bytes (at a UTF-8 boundary) plus "..." when
+// longer, so a message quoting input stays short whatever the input is.
+std::string shorten_for_message(const std::string &text);
+
 }  // namespace halo
