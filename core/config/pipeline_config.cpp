@@ -10,6 +10,7 @@
 #include "config/map_reader.h"
 #include "config/pipeline_file.h"
 #include "config/plugin_uses.h"
+#include "config/scalar_parse.h"
 #include "config/suggest.h"
 #include "config/yaml_limits.h"
 
@@ -56,7 +57,7 @@ void read_store(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
     const std::string message =
         cfg.store_kind == "postgres"
             ? "store kind 'postgres' is not implemented yet (use kind: sqlite)"
-            : "unknown store kind '" + cfg.store_kind + "'" +
+            : "unknown store kind '" + shorten_for_message(cfg.store_kind) + "'" +
                   unknown_name_hint(cfg.store_kind, kStoreKinds, "kinds");
     diags.error(store.value_mark("kind"), "store.kind", message);
   }
@@ -90,7 +91,7 @@ void read_run(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
     if (!cfg.as_of_ms) {
       diags.error(
           run.value_mark("as_of"), "run.as_of",
-          "expected an ISO-8601 UTC timestamp such as 2026-01-01T00:00:00Z, got '" + as_of + "'");
+          "expected an ISO-8601 UTC timestamp such as 2026-01-01T00:00:00Z, got '" + shorten_for_message(as_of) + "'");
     }
   }
 }
@@ -213,7 +214,8 @@ Result<PipelineConfig> parse_pipeline(const std::string &yaml_text,
     return validate(root.value(), file_for_messages, env);
   } catch (const YAML::Exception &e) {
     // Defensive: the readers check node types first, so this means a bug.
-    return Status::Internal(file_for_messages + ": unexpected YAML error: " + e.what());
+    return Status::Internal(file_for_messages +
+                            ": unexpected YAML error: " + shorten_for_message(e.what(), 200));
   }
 }
 

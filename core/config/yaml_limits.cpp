@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/diagnostics.h"
+#include "config/scalar_parse.h"
 
 namespace halo {
 namespace {
@@ -158,7 +159,7 @@ Result<YAML::Node> load_bounded_yaml(const std::string &text, const std::string 
     return Status::Invalid(format_config_error(to_mark(hit.at, file), "", hit.message));
   } catch (const YAML::Exception &e) {
     return Status::Invalid(
-        format_config_error(to_mark(e.mark, file), "", "invalid YAML: " + e.msg));
+        format_config_error(to_mark(e.mark, file), "", "invalid YAML: " + shorten_for_message(e.msg, 200)));
   }
 }
 

@@ -168,6 +168,19 @@ TEST(HostileYaml, MegabyteKeysGiveShortMessagesQuickly) {
   EXPECT_TRUE(contains(err2, "unterminated '${'")) << err2.substr(0, 300);
 }
 
+TEST(HostileYaml, ErrorsStayOneLinePerProblem) {
+  // Found by fuzzing: after a NUL byte yaml-cpp reports an "unknown escape
+  // character" that is the line break, and the message split into a line
+  // that did not name the file.
+  const std::string err = error_of(kHead + "x: e1" + std::string(1, '\0') + "\n");
+  EXPECT_EQ(err.find('\n'), std::string::npos) << err;
+  EXPECT_TRUE(contains(err, "p.yaml:5:1: invalid YAML: unknown escape character: \\n")) << err;
+  // Values quoted in messages are escaped too.
+  const std::string err2 = error_of(kHead + "run: { as_of: \"bad\\nline\\u001b\" }\n");
+  EXPECT_EQ(err2.find('\n'), std::string::npos) << err2;
+  EXPECT_TRUE(contains(err2, "got 'bad\\nline\\x1b'")) << err2;
+}
+
 TEST(HostileYaml, SuggestionsForLongWordsAreCheap) {
   const std::string word = "version" + std::string(1 << 22, 'x');
   const Clock::time_point start = Clock::now();
