@@ -7,7 +7,7 @@
 # repository; copy the interesting ones to fuzz/corpus/<name>/ by hand.
 # Crashing inputs are kept in build-fuzz/artifacts/<name>/.
 # Prints one summary line per target ("fuzz NAME: N executions, M new units,
-# ok|FAILED ..."). Exit status is non-zero when any target crashes, leaks,
+# ok|FAILED ...") and a last line "fuzz: N passed, M failed". Exit status is non-zero when any target crashes, leaks,
 # times out (a hang: -timeout) or runs out of memory (-rss_limit_mb).
 # Runs unattended (CI: root, no stdin): installs clang and its runtime with
 # apt-get when they are missing, refreshing the package lists if needed.
@@ -57,6 +57,8 @@ final_stat() {
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
+passed=0
+failed=0
 summary=()
 for n in "${targets[@]}"; do
   mkdir -p "$BUILD_DIR/corpus/$n" "$BUILD_DIR/artifacts/$n"
@@ -73,10 +75,12 @@ for n in "${targets[@]}"; do
     result="FAILED (log $log${artifact:+, input $BUILD_DIR/artifacts/$n/$artifact})"
     status=1
   fi
+  if [ "$result" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
   line="fuzz $n: $(final_stat number_of_executed_units "$log") executions, $(final_stat new_units_added "$log") new units, $result"
   echo "$line"
   summary+=("$line")
 done
 echo "== fuzz summary =="
 printf '%s\n' "${summary[@]}"
+echo "fuzz: $passed passed, $failed failed"
 exit $status
