@@ -107,8 +107,8 @@ void exercise_options(const std::string &where, const halo::PluginUse &use) {
   view.mark_of("mapping.a[1].b");
   const std::string shown = view.redacted();
   // When the secret is only under `token`, the rendering must hide it.
-  const bool token_is_secret = view.get_string("token", &text, &len) &&
-                               std::string(text, len) == kSecret;
+  const bool token_is_secret =
+      view.get_string("token", &text, &len) && std::string(text, len) == kSecret;
   if (token_is_secret && use.config.IsMap() && use.config.size() == 1) {
     check(shown.find("s3cret-t0ken") == std::string::npos);
   }
@@ -127,7 +127,8 @@ void check_config(const halo::PipelineConfig &cfg) {
   std::set<std::string> types;
   for (const halo::IdentifierSpec &id : cfg.identifiers) check(types.insert(id.type).second);
   for (const auto *list : {&cfg.sources, &cfg.features, &cfg.destinations}) {
-    for (size_t k = 0; k < list->size(); ++k) exercise_options("uses[" + std::to_string(k) + "]", (*list)[k]);
+    for (size_t k = 0; k < list->size(); ++k)
+      exercise_options("uses[" + std::to_string(k) + "]", (*list)[k]);
   }
   const halo::PluginUse resolver = halo::resolver_plugin_use(cfg);
   check(resolver.config.IsMap() && resolver.config["identifiers"].IsDefined());

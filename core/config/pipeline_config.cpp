@@ -89,9 +89,9 @@ void read_run(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   if (run.read_string("as_of", as_of)) {
     cfg.as_of_ms = parse_iso8601_ms(as_of);
     if (!cfg.as_of_ms) {
-      diags.error(
-          run.value_mark("as_of"), "run.as_of",
-          "expected an ISO-8601 UTC timestamp such as 2026-01-01T00:00:00Z, got '" + shorten_for_message(as_of) + "'");
+      diags.error(run.value_mark("as_of"), "run.as_of",
+                  "expected an ISO-8601 UTC timestamp such as 2026-01-01T00:00:00Z, got '" +
+                      shorten_for_message(as_of) + "'");
     }
   }
 }

@@ -97,8 +97,9 @@ std::vector<PluginUse> read_plugin_uses(const YAML::Node &node, const std::strin
     auto [first, inserted] = names.emplace(use.name, name_mark);
     if (!inserted) {
       diags.error(name_mark, path + ".name",
-                  std::string("duplicate ") + role_noun(role) + " name '" + shorten_for_message(use.name) +
-                      "' (also used at " + first->second.str() + "; give each a unique `name:`)");
+                  std::string("duplicate ") + role_noun(role) + " name '" +
+                      shorten_for_message(use.name) + "' (also used at " + first->second.str() +
+                      "; give each a unique `name:`)");
       continue;
     }
     uses.push_back(std::move(use));

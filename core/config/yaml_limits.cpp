@@ -158,8 +158,8 @@ Result<YAML::Node> load_bounded_yaml(const std::string &text, const std::string 
   } catch (const LimitHit &hit) {
     return Status::Invalid(format_config_error(to_mark(hit.at, file), "", hit.message));
   } catch (const YAML::Exception &e) {
-    return Status::Invalid(
-        format_config_error(to_mark(e.mark, file), "", "invalid YAML: " + shorten_for_message(e.msg, 200)));
+    return Status::Invalid(format_config_error(to_mark(e.mark, file), "",
+                                               "invalid YAML: " + shorten_for_message(e.msg, 200)));
   }
 }
 

@@ -45,7 +45,8 @@ std::string read_bounded(const std::string &path, std::string &error) {
     return {};
   }
   const std::string too_large = name + " is larger than " +
-                                std::to_string(kMaxCaBundleBytes >> 20) + " MiB, the limit for "
+                                std::to_string(kMaxCaBundleBytes >> 20) +
+                                " MiB, the limit for "
                                 "a CA bundle";
   if (static_cast<size_t>(st.st_size) > kMaxCaBundleBytes) {
     error = too_large;
