@@ -125,7 +125,7 @@ class ShapeCheck : public YAML::EventHandler {
 void ShapeCheck::OnAlias(const YAML::Mark &mark, YAML::anchor_t anchor) {
   for (const Open &o : open_) {
     if (o.anchor != anchor) continue;
-    const std::string n = names_[anchor];
+    const std::string n = shorten_for_message(names_[anchor]);  // names may be long
     throw LimitHit{mark, "alias '*" + n + "' is used inside the node it refers to ('&" + n +
                              "' at line " + std::to_string(o.mark.line + 1) +
                              "), which would make the document infinitely deep (an alias "
