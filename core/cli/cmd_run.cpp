@@ -21,8 +21,16 @@ namespace {
 
 std::atomic<bool> g_cancel{false};
 
+// The first SIGINT/SIGTERM asks the run to stop at the next batch boundary.
+// A second one exits at once: a plugin stuck in a call that never returns
+// would otherwise keep the run waiting forever. That is safe: commits made so
+// far are durable and each source re-reads from its last committed cursor.
 void on_signal(int) {
-  g_cancel = true;
+  if (!g_cancel.exchange(true)) return;
+  static const char kMessage[] = "halo: interrupted again, exiting without waiting for the run\n";
+  ssize_t ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);  // async-signal-safe
+  (void)ignored;
+  _exit(kInterrupted);
 }
 
 struct CommonOptions {

@@ -4,8 +4,11 @@
 #include <cctype>
 #include <cstdlib>
 #include <unordered_set>
+#include <vector>
 
 #include "config/diagnostics.h"
+#include "config/scalar_parse.h"
+#include "config/yaml_limits.h"
 
 namespace halo {
 namespace {
@@ -23,7 +26,7 @@ Result<size_t> expand_reference(const std::string &text, size_t pos, const EnvLo
                                 std::string &out) {
   const size_t close = text.find('}', pos + 2);
   if (close == std::string::npos) {
-    return Status::Invalid("unterminated '${' in '" + text +
+    return Status::Invalid("unterminated '${' in '" + shorten_for_message(text) +
                            "' (close it with '}', or write '$${' for a literal '${')");
   }
   const std::string body = text.substr(pos + 2, close - pos - 2);
@@ -32,59 +35,101 @@ Result<size_t> expand_reference(const std::string &text, size_t pos, const EnvLo
   bool valid = !name.empty() && is_name_start(name[0]);
   for (char c : name) valid = valid && is_name_char(c);
   if (!valid) {
-    return Status::Invalid("invalid variable name '" + name + "' in '${" + body +
+    return Status::Invalid("invalid variable name '" + shorten_for_message(name) + "' in '${" +
+                           shorten_for_message(body) +
                            "}' (use letters, digits and '_', or write '$${' for a literal '${')");
   }
   std::optional<std::string> value = env(name);
   if (sep != std::string::npos && (!value || value->empty())) value = body.substr(sep + 2);
   if (!value) {
-    return Status::Invalid("environment variable '" + name + "' is not set (export " + name +
-                           "=... or write ${" + name + ":-default})");
+    const std::string shown = shorten_for_message(name);
+    return Status::Invalid("environment variable '" + shown + "' is not set (export " + shown +
+                           "=... or write ${" + shown + ":-default})");
   }
   out += *value;
   return close + 1;
 }
 
-struct TreeSubstituter {
-  const EnvLookup &env;
-  Diagnostics &diags;
-  // Positions of scalars already expanded: an alias shares its anchor's
-  // node, and expanding it twice would re-read an escaped "$${".
-  std::unordered_set<int> done;
+Status too_long(size_t max_size) {
+  return Status::Invalid("the value is longer than " + std::to_string(max_size) +
+                         " bytes once ${...} references are expanded");
+}
 
-  void visit(YAML::Node node, const std::string &path) {
+// Walks the tree within a WalkBudget (a tree handed in here need not come
+// from load_bounded_yaml). The key path of the current node is kept as a
+// stack of references into the tree and only spelled out for an error, so a
+// long key repeated by aliases is never copied per visit.
+class TreeSubstituter {
+ public:
+  TreeSubstituter(const EnvLookup &env, Diagnostics &diags) : env_(env), diags_(diags) {}
+
+  void visit(YAML::Node node, int depth) {
+    if (!budget_.enter(depth)) return;
     if (node.IsMap()) {
       for (auto it = node.begin(); it != node.end(); ++it) {
-        visit(it->second, join_key(path, it->first.Scalar()));
+        budget_.add_bytes(it->first.Scalar().size());
+        path_.push_back(Step{&it->first.Scalar(), 0});
+        visit(it->second, depth + 1);
+        path_.pop_back();
       }
     } else if (node.IsSequence()) {
       size_t i = 0;
       for (auto it = node.begin(); it != node.end(); ++it, ++i) {
-        visit(*it, path + "[" + std::to_string(i) + "]");
+        path_.push_back(Step{nullptr, i});
+        visit(*it, depth + 1);
+        path_.pop_back();
       }
     } else if (node.IsScalar()) {
-      visit_scalar(node, path);
+      visit_scalar(node);
     }
   }
 
-  void visit_scalar(YAML::Node node, const std::string &path) {
+  const WalkBudget &budget() const { return budget_; }
+
+ private:
+  struct Step {
+    const std::string *key;  // null: a list index
+    size_t index;
+  };
+
+  // Expands `node` on its first visit; every visit counts its text (as
+  // expanded) against the budget, so an alias of a long variable's value
+  // counts once per use.
+  void visit_scalar(YAML::Node node) {
     const std::string &text = node.Scalar();
-    if (text.find('$') == std::string::npos) return;
-    if (!done.insert(node.Mark().pos).second) return;
-    Result<std::string> expanded = substitute_env(text, env);
-    if (!expanded.ok()) {
-      diags.error(node, path, expanded.status().message());
-      return;
+    if (text.find('$') != std::string::npos && done_.insert(node.Mark().pos).second) {
+      Result<std::string> expanded = substitute_env(text, env_, budget_.bytes_left());
+      if (!expanded.ok()) {
+        diags_.error(node, path(), expanded.status().message());
+        return;
+      }
+      if (expanded.value() != text) {
+        node = expanded.value();  // keeps the mark
+        node.SetTag(kEnvSubstitutedTag);
+      }
     }
-    if (expanded.value() != text) {
-      node = expanded.value();  // keeps the mark
-      node.SetTag(kEnvSubstitutedTag);
-    }
+    budget_.add_bytes(node.Scalar().size());
   }
 
-  static std::string join_key(const std::string &path, const std::string &key) {
-    return path.empty() ? key : path + "." + key;
+  std::string path() const {
+    std::string out;
+    for (const Step &s : path_) {
+      if (s.key == nullptr) {
+        out += "[" + std::to_string(s.index) + "]";
+      } else {
+        out += (out.empty() ? "" : ".") + shorten_for_message(*s.key);
+      }
+    }
+    return out;
   }
+
+  const EnvLookup &env_;
+  Diagnostics &diags_;
+  WalkBudget budget_;
+  std::vector<Step> path_;
+  // Positions of scalars already expanded: an alias shares its anchor's
+  // node, and expanding it twice would re-read an escaped "$${".
+  std::unordered_set<int> done_;
 };
 
 }  // namespace
@@ -97,7 +142,7 @@ EnvLookup process_env() {
   };
 }
 
-Result<std::string> substitute_env(const std::string &text, const EnvLookup &env) {
+Result<std::string> substitute_env(const std::string &text, const EnvLookup &env, size_t max_size) {
   std::string out;
   out.reserve(text.size());
   size_t pos = 0;
@@ -112,19 +157,24 @@ Result<std::string> substitute_env(const std::string &text, const EnvLookup &env
       Result<size_t> next = expand_reference(text, dollar, env, out);
       if (!next.ok()) return next.status();
       pos = next.value();
+      if (out.size() > max_size) return too_long(max_size);
     } else {
       out += '$';
       pos = dollar + 1;
     }
   }
   if (pos < text.size()) out.append(text, pos, std::string::npos);
+  if (out.size() > max_size) return too_long(max_size);
   return out;
 }
 
 Status substitute_env_in_tree(YAML::Node root, const std::string &file, const EnvLookup &env) {
   Diagnostics diags(file);
-  TreeSubstituter substituter{env, diags, {}};
-  substituter.visit(root, "");
+  TreeSubstituter substituter(env, diags);
+  substituter.visit(root, 0);
+  if (substituter.budget().exceeded()) {
+    diags.error(root, "", substituter.budget().describe());
+  }
   return diags.status();
 }
 

@@ -33,10 +33,20 @@ EnvLookup process_env();
 // environment, so later checks can tell `${WC_SECRET}` from a literal.
 inline constexpr const char *kEnvSubstitutedTag = "!halo/env";
 
-Result<std::string> substitute_env(const std::string &text, const EnvLookup &env);
+// Default bound on one expanded string: the expanded-text budget of a
+// pipeline file (yaml_limits.h, kMaxYamlExpandedBytes).
+inline constexpr size_t kMaxSubstitutedBytes = size_t{16} << 20;
+
+// The result is at most `max_size` bytes (an error past that: a few short
+// references to a long variable must not build a string without end).
+Result<std::string> substitute_env(const std::string &text, const EnvLookup &env,
+                                   size_t max_size = kMaxSubstitutedBytes);
 
 // Expands every scalar value under `root` in place. Errors are reported as
 // "file:line:col: key.path: message", one per line, all of them at once.
+// The walk follows aliases within a WalkBudget (yaml_limits.h): past
+// kMaxYamlNodes nodes, kMaxYamlDepth levels (a cyclic alias graph) or
+// kMaxYamlExpandedBytes of text after substitution it stops with an error.
 Status substitute_env_in_tree(YAML::Node root, const std::string &file, const EnvLookup &env);
 
 }  // namespace halo

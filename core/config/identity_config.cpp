@@ -5,6 +5,7 @@
 #include <set>
 
 #include "config/map_reader.h"
+#include "config/scalar_parse.h"
 
 namespace halo {
 namespace {
@@ -48,8 +49,9 @@ void read_kind(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
       return;
     }
   }
-  diags.error(map.value_mark("kind"), map.path_of("kind"),
-              "unknown identifier kind '" + kind + "' (use email, phone or text)");
+  diags.error(
+      map.value_mark("kind"), map.path_of("kind"),
+      "unknown identifier kind '" + shorten_for_message(kind) + "' (use email, phone or text)");
 }
 
 void read_region(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
@@ -60,7 +62,8 @@ void read_region(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
                            std::isalpha(static_cast<unsigned char>(region[1]));
   if (!two_letters) {
     diags.error(map.value_mark("default_region"), map.path_of("default_region"),
-                "expected a 2-letter country code such as IR or DE, got '" + region + "'");
+                "expected a 2-letter country code such as IR or DE, got '" +
+                    shorten_for_message(region) + "'");
     return;
   }
   for (char &c : region) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -76,7 +79,8 @@ bool read_identifier(const YAML::Node &node, size_t index, const std::string &li
   if (!map.read_string("type", spec.type)) return false;
   if (!is_identifier_type(spec.type)) {
     diags.error(map.value_mark("type"), map.path_of("type"),
-                "identifier type '" + spec.type + "' must match [a-z0-9_]+ (e.g. woo_customer_id)");
+                "identifier type '" + shorten_for_message(spec.type) +
+                    "' must match [a-z0-9_]+ (e.g. woo_customer_id)");
     return false;
   }
   spec.priority = static_cast<int>((index + 1) * 10);

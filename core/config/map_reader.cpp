@@ -42,18 +42,19 @@ void MapReader::check_keys(const std::vector<std::string> &allowed) {
       diags_.error(at, path_, "keys must be plain names, got " + describe_node(e.key_node));
       continue;
     }
+    const std::string shown = shorten_for_message(e.key);  // a key may be megabytes long
     auto [first, inserted] = seen.emplace(e.key, &e);
     if (!inserted) {
-      diags_.error(at, path_of(e.key),
-                   "duplicate key '" + e.key + "' (first given at " +
+      diags_.error(at, path_of(shown),
+                   "duplicate key '" + shown + "' (first given at " +
                        mark_or(first->second->key_node, mark_).str() + "; keep only one)");
       continue;
     }
     bool known = false;
     for (const std::string &a : allowed) known = known || a == e.key;
     if (!known) {
-      diags_.error(at, path_of(e.key),
-                   "unknown key '" + e.key + "'" + unknown_name_hint(e.key, allowed));
+      diags_.error(at, path_of(shown),
+                   "unknown key '" + shown + "'" + unknown_name_hint(e.key, allowed));
     }
   }
 }

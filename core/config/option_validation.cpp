@@ -87,19 +87,21 @@ void check_present_keys(const YAML::Node &config, const std::string &config_path
   const std::vector<std::string> names = option_names(decls);
   for (auto it = config.begin(); it != config.end(); ++it) {
     const std::string key = it->first.Scalar();
+    const std::string shown = shorten_for_message(key);  // keys may be long
     const Mark key_mark = mark_or(it->first, use.config_mark);
-    const std::string path = join_path(config_path, key);
+    const std::string path = join_path(config_path, shown);
     if (!seen.insert(key).second) {
-      diags.error(key_mark, path, "duplicate option '" + key + "' (keep only one)");
+      diags.error(key_mark, path, "duplicate option '" + shown + "' (keep only one)");
       continue;
     }
     const OptionDecl *decl = find_decl(decls, key);
     if (decl == nullptr) {
-      const std::string hint = decls.empty()
-                                   ? " (plugin '" + use.plugin + "' takes no options; remove it)"
-                                   : unknown_name_hint(key, names, "options");
+      const std::string hint = decls.empty() ? " (plugin '" + shorten_for_message(use.plugin) +
+                                                   "' takes no options; remove it)"
+                                             : unknown_name_hint(key, names, "options");
       diags.error(key_mark, path,
-                  "unknown option '" + key + "' for plugin '" + use.plugin + "'" + hint);
+                  "unknown option '" + shown + "' for plugin '" + shorten_for_message(use.plugin) +
+                      "'" + hint);
       continue;
     }
     const Mark value_mark = it->second.IsNull() ? key_mark : mark_or(it->second, key_mark);
@@ -114,8 +116,9 @@ void check_required(const YAML::Node &config, const std::string &config_path, co
     if (config.IsMap() && config[d.name].IsDefined()) continue;
     std::string why = d.description.empty() ? "" : ": " + d.description;
     diags.error(use.config_mark, join_path(config_path, d.name),
-                "missing required option '" + d.name + "' for plugin '" + use.plugin + "'" + why +
-                    " (add `" + d.name + ": ...` under config:)");
+                "missing required option '" + d.name + "' for plugin '" +
+                    shorten_for_message(use.plugin) + "'" + why + " (add `" + d.name +
+                    ": ...` under config:)");
   }
 }
 
@@ -129,8 +132,8 @@ Status validate_plugin_options(const std::string &where, const PluginUse &use,
   const YAML::Node &config = use.config;
   if (config.IsDefined() && !config.IsNull() && !config.IsMap()) {
     diags.error(use.config_mark, config_path,
-                "expected a mapping of options for plugin '" + use.plugin + "', got " +
-                    describe_node(config));
+                "expected a mapping of options for plugin '" + shorten_for_message(use.plugin) +
+                    "', got " + describe_node(config));
     return diags.status();
   }
   if (config.IsMap()) check_present_keys(config, config_path, use, options, diags);

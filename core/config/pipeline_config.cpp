@@ -3,11 +3,6 @@
 // the plugin lists to their readers.
 #include "config/pipeline_config.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include "config/http_config.h"
@@ -15,8 +10,11 @@
 #include "config/iso_time.h"
 #include "config/limits_config.h"
 #include "config/map_reader.h"
+#include "config/pipeline_file.h"
 #include "config/plugin_uses.h"
+#include "config/scalar_parse.h"
 #include "config/suggest.h"
+#include "config/yaml_limits.h"
 
 namespace halo {
 namespace {
@@ -63,7 +61,7 @@ void read_store(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
     const std::string message =
         cfg.store_kind == "postgres"
             ? "store kind 'postgres' is not implemented yet (use kind: sqlite)"
-            : "unknown store kind '" + cfg.store_kind + "'" +
+            : "unknown store kind '" + shorten_for_message(cfg.store_kind) + "'" +
                   unknown_name_hint(cfg.store_kind, kStoreKinds, "kinds");
     diags.error(store.value_mark("kind"), "store.kind", message);
   }
@@ -98,9 +96,9 @@ void read_run(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   if (run.read_string("as_of", as_of)) {
     cfg.as_of_ms = parse_iso8601_ms(as_of);
     if (!cfg.as_of_ms) {
-      diags.error(
-          run.value_mark("as_of"), "run.as_of",
-          "expected an ISO-8601 UTC timestamp such as 2026-01-01T00:00:00Z, got '" + as_of + "'");
+      diags.error(run.value_mark("as_of"), "run.as_of",
+                  "expected an ISO-8601 UTC timestamp such as 2026-01-01T00:00:00Z, got '" +
+                      shorten_for_message(as_of) + "'");
     }
   }
 }
@@ -121,13 +119,9 @@ void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
                        top.value_mark("destinations"), diags);
 }
 
+// Size, alias expansion and depth are bounded before any tree is walked.
 Result<YAML::Node> parse_yaml(const std::string &text, const std::string &file) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception &e) {
-    Mark at{file, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
-    return Status::Invalid(format_config_error(at, "", "invalid YAML: " + e.msg));
-  }
+  return load_bounded_yaml(text, file);
 }
 
 Result<PipelineConfig> validate(YAML::Node root, const std::string &file, const EnvLookup &env) {
@@ -231,28 +225,15 @@ Result<PipelineConfig> parse_pipeline(const std::string &yaml_text,
     return validate(root.value(), file_for_messages, env);
   } catch (const YAML::Exception &e) {
     // Defensive: the readers check node types first, so this means a bug.
-    return Status::Internal(file_for_messages + ": unexpected YAML error: " + e.what());
+    return Status::Internal(file_for_messages +
+                            ": unexpected YAML error: " + shorten_for_message(e.what(), 200));
   }
 }
 
 Result<PipelineConfig> load_pipeline(const std::string &path, const EnvLookup &env) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::Io("cannot read pipeline file " + path + ": " + std::strerror(errno));
-  std::string text;
-  char buffer[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return Status::Io("cannot read pipeline file " + path + ": " + std::strerror(err));
-    }
-    text.append(buffer, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return parse_pipeline(text, path, env);
+  Result<std::string> text = read_pipeline_file(path);
+  if (!text.ok()) return text.status();
+  return parse_pipeline(text.value(), path, env);
 }
 
 }  // namespace halo

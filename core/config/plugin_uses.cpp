@@ -5,6 +5,7 @@
 #include <map>
 
 #include "config/map_reader.h"
+#include "config/scalar_parse.h"
 
 namespace halo {
 namespace {
@@ -37,7 +38,7 @@ bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
   if (map.read_string("name", use.name)) {
     if (role == PluginRole::kSource && !is_source_name(use.name)) {
       diags.error(map.value_mark("name"), map.path_of("name"),
-                  "source name '" + use.name +
+                  "source name '" + shorten_for_message(use.name) +
                       "' must match [a-z0-9_-]+ (it keys the source's saved cursor)");
       ok = false;
     }
@@ -96,8 +97,9 @@ std::vector<PluginUse> read_plugin_uses(const YAML::Node &node, const std::strin
     auto [first, inserted] = names.emplace(use.name, name_mark);
     if (!inserted) {
       diags.error(name_mark, path + ".name",
-                  std::string("duplicate ") + role_noun(role) + " name '" + use.name +
-                      "' (also used at " + first->second.str() + "; give each a unique `name:`)");
+                  std::string("duplicate ") + role_noun(role) + " name '" +
+                      shorten_for_message(use.name) + "' (also used at " + first->second.str() +
+                      "; give each a unique `name:`)");
       continue;
     }
     uses.push_back(std::move(use));

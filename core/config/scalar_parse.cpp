@@ -1,6 +1,7 @@
 // scalar_parse.cpp -- strict scalar conversions.
 #include "config/scalar_parse.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -65,14 +66,32 @@ std::string describe_node(const YAML::Node &node, bool secret) {
   if (node.IsSequence()) return "a list";
   if (node.IsMap()) return "a mapping";
   if (secret) return "'***'";
+  return "'" + shorten_for_message(node.Scalar()) + "'";
+}
+
+std::string shorten_for_message(const std::string &text, size_t max_shown) {
   // Long values (a pasted certificate, a whole JSON blob) would drown the
-  // message; the position already says where the value is.
-  constexpr size_t kMaxShown = 60;
-  const std::string &text = node.Scalar();
-  if (text.size() <= kMaxShown) return "'" + text + "'";
-  size_t cut = kMaxShown;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
-  return "'" + text.substr(0, cut) + "...'";
+  // message; the position already says where the value is. Control
+  // characters are escaped so a value cannot start a fake message line.
+  size_t cut = std::min(text.size(), max_shown);
+  while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;  // UTF-8
+  }
+  std::string out;
+  for (size_t i = 0; i < cut; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c < 0x20 || c == 0x7F) {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return cut < text.size() ? out + "..." : out;
 }
 
 }  // namespace halo

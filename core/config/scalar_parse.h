@@ -24,4 +24,9 @@ std::optional<bool> parse_strict_bool(const std::string &text);
 // "a mapping", "nothing". Secret scalars are shown as '***'.
 std::string describe_node(const YAML::Node &node, bool secret = false);
 
+// `text` cut to its first `max_shown` bytes (at a UTF-8 boundary) plus "..." when
+// longer, with control characters escaped ("\n", "\x1b"), so a message
+// quoting input stays one short line whatever the input is.
+std::string shorten_for_message(const std::string &text, size_t max_shown = 60);
+
 }  // namespace halo

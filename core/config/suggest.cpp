@@ -52,7 +52,11 @@ std::string suggest(const std::string &word, const std::vector<std::string> &can
   for (const std::string &candidate : candidates) {
     const std::string c = lower(candidate);
     if (c == w) return candidate;  // differs only in case
-    size_t d = edit_distance(w, c);
+    // The edit distance is at least the length gap: past the allowed
+    // distance only a prefix match counts, and a megabyte-long key costs no
+    // megabyte-sized distance computation.
+    const size_t gap = w.size() > c.size() ? w.size() - c.size() : c.size() - w.size();
+    size_t d = gap > max_distance_for(w) ? gap : edit_distance(w, c);
     // A prefix match ranks like a distance-2 edit: weaker than a typo fix.
     if (d > max_distance_for(w) && is_prefix_match(w, c)) d = max_distance_for(w);
     if (d < best_distance) {

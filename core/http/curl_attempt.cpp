@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 
+#include "http/ca_bundle.h"
 #include "http/url_parts.h"
 
 namespace halo {
@@ -110,24 +111,26 @@ void set_method_and_body(CURL *h, const HttpCall &call) {
   }
 }
 
-// Adds call.ca_file to the default trust store of the TLS context, so it is
+// Where add_extra_ca finds the file and reports why it could not load it.
+struct ExtraCa {
+  const std::string *file;
+  std::string error;
+};
+
+// Adds the ca_file to the default trust store of the TLS context, so it is
 // trusted in addition to the system CAs (CURLOPT_CAINFO would replace them).
 CURLcode add_extra_ca(CURL *, void *ssl_ctx, void *user) {
-  const auto *file = static_cast<const std::string *>(user);
-  X509_STORE *store = SSL_CTX_get_cert_store(static_cast<SSL_CTX *>(ssl_ctx));
-  if (X509_STORE_load_file(store, file->c_str()) != 1) {
-    ERR_clear_error();
-    return CURLE_SSL_CACERT_BADFILE;
-  }
-  return CURLE_OK;
+  auto *ca = static_cast<ExtraCa *>(user);
+  ca->error = add_ca_bundle(SSL_CTX_get_cert_store(static_cast<SSL_CTX *>(ssl_ctx)), *ca->file);
+  return ca->error.empty() ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
 }
 
-void set_tls(CURL *h, const HttpCall &call) {
+void set_tls(CURL *h, const HttpCall &call, ExtraCa &ca) {
   long verify = call.insecure ? 0L : 1L;
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, verify);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, call.insecure ? 0L : 2L);
   if (call.ca_file.empty() || call.insecure) return;
-  curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, const_cast<std::string *>(&call.ca_file));
+  curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, &ca);
   if (curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, add_extra_ca) != CURLE_OK) {
     curl_easy_setopt(h, CURLOPT_CAINFO, call.ca_file.c_str());  // non-OpenSSL libcurl
   }
@@ -192,7 +195,8 @@ AttemptOutcome perform_attempt(const HttpCall &call, const std::function<bool()>
   curl_easy_setopt(handle.get(), CURLOPT_HTTPHEADER, headers.get());
   set_transfer(handle.get(), call, t);
   set_method_and_body(handle.get(), call);
-  set_tls(handle.get(), call);
+  ExtraCa ca{&call.ca_file, {}};
+  set_tls(handle.get(), call, ca);
 
   CURLcode code = curl_easy_perform(handle.get());
   if (code == CURLE_OK) {
@@ -209,7 +213,8 @@ AttemptOutcome perform_attempt(const HttpCall &call, const std::function<bool()>
     out.error =
         "response body exceeds the " + std::to_string(kMaxHttpResponseBytes >> 20) + " MiB limit";
   } else if (code == CURLE_SSL_CACERT_BADFILE) {
-    out.error = "cannot read ca_file '" + call.ca_file + "' as a PEM CA bundle";
+    out.error = ca.error.empty() ? "cannot read ca_file '" + call.ca_file + "' as a PEM CA bundle"
+                                 : ca.error;
   } else if (out.cancelled) {
     out.error = "cancelled because the run is stopping";
   } else {

@@ -247,7 +247,8 @@ TEST(LoadPipeline, MissingFileNamesItAndTheReason) {
 TEST(LoadPipeline, DirectoryIsNotAPipelineFile) {
   Result<PipelineConfig> r = load_pipeline(fs::temp_directory_path().string(), fake_env({}));
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("Is a directory"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("a directory, not a regular file"), std::string::npos)
+      << r.status().message();
 }
 
 }  // namespace
