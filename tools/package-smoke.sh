@@ -29,7 +29,7 @@ done
 file -L "$halo" | grep -q ", stripped" || fail "usr/bin/halo is not stripped: $(file -L "$halo")"
 test ! -e "$root/halo/usr/bin/halo-datagen" || fail "halo-datagen is in the runtime package"
 test -x "$root/halo-tools/usr/bin/halo-datagen" || fail "halo-tools lacks halo-datagen"
-for page in halo halo-run halo-validate halo-plugins halo-profile halo-deadletters halo-rebuild; do
+for page in halo halo-run halo-validate halo-plugins halo-profile halo-deadletters halo-rebuild halo-store; do
   test -s "$root/halo/usr/share/man/man1/$page.1.gz" || fail "man page $page(1) missing"
 done
 zcat "$root/halo/usr/share/man/man1/halo-run.1.gz" | grep -q 'summary.*json' ||
