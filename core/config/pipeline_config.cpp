@@ -21,10 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kTopKeys = {"version",  "store",        "plugin_dirs",
-                                           "run",      "identity",     "sources",
-                                           "features", "destinations", "limits",
-                                           "http"};
+const std::vector<std::string> kTopKeys = {"version",  "store",   "plugin_dirs", "run",
+                                           "identity", "sources", "features",    "destinations",
+                                           "limits",   "http"};
 const std::vector<std::string> kStoreKeys = {"kind", "path"};
 const std::vector<std::string> kRunKeys = {
     "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};

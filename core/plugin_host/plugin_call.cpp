@@ -94,11 +94,13 @@ void on_crash(int sig) {
   if (slot >= 0 && g_slots[slot].started_ms.load(std::memory_order_acquire) != 0) {
     write_str(") in ");
     write_str(g_slots[slot].what);
-    write_str("; the plugin is at fault: report it to its vendor with this line."
-              " Work committed so far is kept.\n");
+    write_str(
+        "; the plugin is at fault: report it to its vendor with this line."
+        " Work committed so far is kept.\n");
   } else {
-    write_str(") outside any plugin call; please report it with this line."
-              " Work committed so far is kept.\n");
+    write_str(
+        ") outside any plugin call; please report it with this line."
+        " Work committed so far is kept.\n");
   }
   signal(sig, SIG_DFL);
   raise(sig);
@@ -137,7 +139,10 @@ void install_crash_handler() {
 }
 
 CallWatchdog::CallWatchdog(int64_t deadline_ms, const std::atomic<bool> *cancel, int64_t grace_ms)
-    : deadline_ms_(deadline_ms), grace_ms_(grace_ms), cancel_(cancel), thread_([this] { loop(); }) {}
+    : deadline_ms_(deadline_ms),
+      grace_ms_(grace_ms),
+      cancel_(cancel),
+      thread_([this] { loop(); }) {}
 
 CallWatchdog::~CallWatchdog() {
   stop_ = true;

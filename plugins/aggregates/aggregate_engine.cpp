@@ -99,14 +99,18 @@ std::string quoted_prefix(std::string_view text) {
 
 }  // namespace
 
-bool AggregateEngine::usable(const EventSource &events, size_t i, const Reject &reject) const {
+bool AggregateEngine::usable(const EventSource &events, size_t i, const Reject &reject) {
   static const Decimal kMax = Decimal::from_int(kMaxAbsValue);
   static const Decimal kMin = Decimal::from_int(-kMaxAbsValue);
-  for (const AggregateSpec &spec : specs_) {
+  numbers_.assign(specs_.size(), std::nullopt);
+  for (size_t f = 0; f < specs_.size(); ++f) {
+    const AggregateSpec &spec = specs_[f];
     if (!spec.numeric() || !matches(spec, events, i)) continue;
     std::optional<FieldValue> v = numeric_input(spec, events, i);
     if (!v) continue;
-    std::optional<Decimal> number = exact_number(*v);
+    numbers_[f] = exact_number(*v);
+    const std::optional<Decimal> &number = numbers_[f];
+    if (number && !(*number < kMin) && !(kMax < *number)) continue;
     const std::string what = "feature '" + spec.name + "' (" + op_name(spec.op) + " of " +
                              spec.field_path + "): value " + quoted_prefix(v->text);
     if (!number) {
@@ -114,36 +118,31 @@ bool AggregateEngine::usable(const EventSource &events, size_t i, const Reject &
              what +
                  " is not a number Halo can use exactly (at most 38 significant digits); "
                  "fix it at the source and replay the dead letter");
-      return false;
-    }
-    if (*number < kMin || kMax < *number) {
+    } else {
       reject(i, "number_out_of_range",
              what +
                  " is larger in magnitude than 1e18, the most a summed value may be; "
                  "fix it at the source and replay the dead letter");
-      return false;
     }
+    return false;
   }
   return true;
 }
 
-void AggregateEngine::observe_numeric(const AggregateSpec &spec, NumericState &state,
-                                      const EventSource &events, size_t i) {
-  std::optional<Decimal> number;
-  if (spec.numeric()) {
-    std::optional<FieldValue> v = numeric_input(spec, events, i);
-    if (!v) return;             // absent: not a value at all
-    number = exact_number(*v);  // usable() made sure it is there
-  }
+void AggregateEngine::observe_numeric(size_t f, NumericState &state, const EventSource &events,
+                                      size_t i) {
+  const AggregateSpec &spec = specs_[f];
+  // usable() read and checked the value; absent means no value at all.
+  if (spec.numeric() && !numbers_[f]) return;
   Stats *stats = stats_for(state, spec, events.timestamp_ms(i));
   if (stats == nullptr) return;  // older than the window can reach
   ++stats->events;
-  if (number) add_number(*stats, *number, spec);
+  if (spec.numeric()) add_number(*stats, *numbers_[f], spec);
 }
 
-void AggregateEngine::observe(const AggregateSpec &spec, FeatureState &state,
-                              const EventSource &events, size_t i) {
-  if (auto *n = std::get_if<NumericState>(&state)) return observe_numeric(spec, *n, events, i);
+void AggregateEngine::observe(size_t f, FeatureState &state, const EventSource &events, size_t i) {
+  const AggregateSpec &spec = specs_[f];
+  if (auto *n = std::get_if<NumericState>(&state)) return observe_numeric(f, *n, events, i);
   std::optional<Picked> value = read_value(spec, events, i);
   if (!value) return;
   int64_t ts = events.timestamp_ms(i);
@@ -177,7 +176,7 @@ void AggregateEngine::update(const EventSource &events, const uint64_t *profile_
         p = cached;
         mark_dirty(cached_id, *p);
       }
-      observe(specs_[f], p->features[f], events, i);
+      observe(f, p->features[f], events, i);
     }
   }
 }

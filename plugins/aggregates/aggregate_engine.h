@@ -62,11 +62,12 @@ class AggregateEngine {
 
   Profile &profile(uint64_t id);
   void mark_dirty(uint64_t id, Profile &p);
-  void observe(const AggregateSpec &spec, FeatureState &state, const EventSource &events, size_t i);
-  void observe_numeric(const AggregateSpec &spec, NumericState &state, const EventSource &events,
-                       size_t i);
-  // Checks every numeric value event i feeds; false after calling `reject`.
-  bool usable(const EventSource &events, size_t i, const Reject &reject) const;
+  // Applies event i to feature f; numeric values come from numbers_.
+  void observe(size_t f, FeatureState &state, const EventSource &events, size_t i);
+  void observe_numeric(size_t f, NumericState &state, const EventSource &events, size_t i);
+  // Reads and checks every numeric value event i feeds into numbers_;
+  // false after calling `reject`.
+  bool usable(const EventSource &events, size_t i, const Reject &reject);
   bool matches(const AggregateSpec &spec, const EventSource &events, size_t i) const;
 
   std::vector<AggregateSpec> specs_;
@@ -74,6 +75,8 @@ class AggregateEngine {
   std::vector<uint64_t> dirty_;
   uint64_t stale_features_ = 0;
   std::string blob_;  // reused encode buffer
+  // Per spec, the value of the event being applied (nullopt: none).
+  std::vector<std::optional<Decimal>> numbers_;
 };
 
 }  // namespace halo::aggregates
