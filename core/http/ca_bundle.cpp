@@ -1,11 +1,10 @@
 // ca_bundle.cpp -- bounded read and in-memory PEM parse of a CA bundle.
 #include "http/ca_bundle.h"
 
-#include <fcntl.h>
+#include "common/bounded_file.h"
+
 #include <openssl/err.h>
 #include <openssl/pem.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -14,61 +13,25 @@
 namespace halo {
 namespace {
 
-const char *kind_of(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
-  if (S_ISCHR(mode)) return "a character device";
-  if (S_ISBLK(mode)) return "a block device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
-}
-
-// Closes the descriptor on every path out of read_bounded.
-struct FdCloser {
-  int fd;
-  ~FdCloser() { ::close(fd); }
-};
-
 // The file's text, or "" with `error` set.
 std::string read_bounded(const std::string &path, std::string &error) {
   const std::string name = "ca_file '" + path + "'";
-  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0) {
-    error = "cannot read " + name + ": " + std::strerror(errno);
-    return {};
+  BoundedFile file = read_bounded_file(path, kMaxCaBundleBytes);
+  switch (file.outcome) {
+    case BoundedFile::kOk:
+      return std::move(file.text);
+    case BoundedFile::kCannotRead:
+      error = "cannot read " + name + ": " + file.system_error;
+      break;
+    case BoundedFile::kNotRegular:
+      error = name + " is " + std::string(file.kind) + ", not a regular PEM file";
+      break;
+    case BoundedFile::kTooLarge:
+      error = name + " is larger than " + std::to_string(kMaxCaBundleBytes >> 20) +
+              " MiB, the limit for a CA bundle";
+      break;
   }
-  FdCloser closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    error = name + " is " + std::string(kind_of(st.st_mode)) + ", not a regular PEM file";
-    return {};
-  }
-  const std::string too_large = name + " is larger than " +
-                                std::to_string(kMaxCaBundleBytes >> 20) +
-                                " MiB, the limit for "
-                                "a CA bundle";
-  if (static_cast<size_t>(st.st_size) > kMaxCaBundleBytes) {
-    error = too_large;
-    return {};
-  }
-  std::string text;
-  char buffer[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n == 0) break;
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      error = "cannot read " + name + ": " + std::strerror(errno);
-      return {};
-    }
-    text.append(buffer, static_cast<size_t>(n));
-    if (text.size() > kMaxCaBundleBytes) {  // it grew since fstat
-      error = too_large;
-      return {};
-    }
-  }
-  return text;
+  return {};
 }
 
 }  // namespace
