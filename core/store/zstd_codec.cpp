@@ -13,11 +13,17 @@ ZstdCodec::~ZstdCodec() {
 
 Status ZstdCodec::compress(std::string_view in, std::string &out) {
   if (!cctx_) return Status::Internal("zstd: cannot allocate a compression context");
-  out.resize(ZSTD_compressBound(in.size()));
-  size_t n = ZSTD_compressCCtx(cctx_, out.data(), out.size(), in.data(), in.size(), level_);
+  const size_t bound = ZSTD_compressBound(in.size());
+  // Grown for big batches, given back after a huge one (over 64 MiB).
+  constexpr size_t kKeep = size_t{64} << 20;
+  if (bound > scratch_size_ || (scratch_size_ > kKeep && bound <= kKeep)) {
+    scratch_.reset(new char[bound]);  // uninitialised on purpose
+    scratch_size_ = bound;
+  }
+  size_t n = ZSTD_compressCCtx(cctx_, scratch_.get(), bound, in.data(), in.size(), level_);
   if (ZSTD_isError(n))
     return Status::Internal(std::string("zstd compress: ") + ZSTD_getErrorName(n));
-  out.resize(n);
+  out.assign(scratch_.get(), n);
   return Status::Ok();
 }
 

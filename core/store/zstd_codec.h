@@ -1,6 +1,9 @@
 // zstd_codec.h -- reusable zstd compression/decompression contexts for the
 // event log. Contexts are created once per store and reused, so compressing
 // a batch costs no allocation beyond growing the output buffer.
+// Compression writes into an uninitialised scratch buffer of the worst-case
+// size and copies out only the frame, so a huge batch that compresses well
+// does not make its worst case resident (zero-filling a std::string would).
 //
 // Invariant: decompress() never allocates more than the size the caller
 // expects (the stored data_size), so a damaged frame cannot exhaust memory.
@@ -8,6 +11,7 @@
 
 #include <zstd.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -33,6 +37,8 @@ class ZstdCodec {
   int level_;
   ZSTD_CCtx *cctx_;
   ZSTD_DCtx *dctx_;
+  std::unique_ptr<char[]> scratch_;  // compress output, never zero-filled
+  size_t scratch_size_ = 0;
 };
 
 }  // namespace halo::store
