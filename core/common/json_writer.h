@@ -1,6 +1,6 @@
 // json_writer.h -- a minimal streaming JSON writer appending to a std::string.
 //
-// Used for the profile export format (DESIGN §5), dead-letter context and
+// Used for the profile export format (docs/export-format.md), dead-letter context and
 // logs. It tracks only whether a comma is due; callers are responsible for
 // well-formed nesting. Strings are escaped per RFC 8259; invalid UTF-8 bytes
 // are replaced by U+FFFD so output is always valid JSON.

@@ -1,4 +1,4 @@
-// event.h -- the kernel's normalized event model (DESIGN §2) and the batch
+// event.h -- the kernel's normalized event model (Segment-spec shaped: https://segment.com/docs/connections/spec/) and the batch
 // that carries events between pipeline stages and across the plugin ABI.
 //
 // Invariants:

@@ -1,6 +1,6 @@
 // identifiers.h -- identifier rules and the normalization of identifier
 // values (emails, phones, free text) to the canonical form the identity
-// resolver keys on (DESIGN §2: emails trimmed and lower-cased, phones in
+// resolver keys on (emails trimmed and lower-cased, phones in
 // E.164 with a default region, Persian/Arabic digits folded).
 //
 // Invariants:

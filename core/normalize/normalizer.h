@@ -1,4 +1,4 @@
-// normalizer.h -- the kernel's normalize stage (DESIGN §2): one raw JSON
+// normalizer.h -- the kernel's normalize stage: one raw JSON
 // record shaped like the Segment spec -> one halo::Event appended to an
 // EventBatch, or a typed Rejection for the dead-letter store.
 //

@@ -1,6 +1,6 @@
 // persian.h -- folding of Persian/Arabic digits and letters to one canonical
 // form, so the same phone, email or name typed on a Persian, Arabic or Latin
-// keyboard compares equal (DESIGN §2).
+// keyboard compares equal.
 //
 // Invariants:
 //  - Input is UTF-8; bytes that are not one of the folded code points are

@@ -1,5 +1,5 @@
 // pipeline.h -- runs one pipeline file: sources -> normalize -> resolve ->
-// profile store -> feature builders -> destinations (DESIGN §1).
+// profile store -> feature builders -> destinations.
 //
 // Durability contract: everything a batch changes -- its events in the log,
 // identity links, merges, profiles, feature state, dead letters and the

@@ -2,7 +2,7 @@
 // last-write-wins metadata, last activity, and which profiles changed since
 // the last commit.
 //
-// Trait rule (DESIGN §1): a value from a source with a stronger priority
+// Trait rule: a value from a source with a stronger priority
 // (lower number) wins; among equal priorities the later (timestamp, log
 // sequence) wins. Because the order key includes the log sequence, the
 // result depends only on the set of events a profile has seen, not on batch

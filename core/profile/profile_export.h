@@ -1,4 +1,4 @@
-// profile_export.h -- the one profile export format (DESIGN §5): JSON Lines,
+// profile_export.h -- the one profile export format (docs/export-format.md): JSON Lines,
 // one profile per line, the same for `halo run` outputs, `halo profile get`
 // and file destinations.
 //

@@ -1,4 +1,4 @@
-// store.h -- the embedded profile store (DESIGN §1 "profile store"): the event
+// store.h -- the embedded profile store: the event
 // log, cursors, identity graph, profiles, features, feature-builder state and
 // dead letters, in one SQLite file.
 //

@@ -1,6 +1,6 @@
 // store_dead_letters.cpp -- the dead-letter store: records that failed a
 // pipeline stage, kept with their original bytes so they can be fixed and
-// replayed (DESIGN §1 "Bad data is an output").
+// replayed.
 //
 // Invariant: `raw` is stored as a BLOB, so any bytes (including invalid
 // UTF-8 and NUL) come back exactly as written.

@@ -1,5 +1,5 @@
 """hubspot_server.py -- contract server for the HubSpot CRM v3 contacts API
-(docs: /work/shared/specs/connectors.md section 2), on contract_base.
+(docs: https://developers.hubspot.com/docs/api/crm/contacts), on contract_base.
 
 Reproduces: Bearer auth (401 INVALID_AUTHENTICATION), the contacts list with
 `limit` (<= 100) and the `paging.next.after` cursor (absent on the last page),

@@ -1,5 +1,5 @@
 """square_server.py -- contract server for Square Orders and Customers
-(docs: /work/shared/specs/connectors.md section 3), on contract_base.
+(docs: https://developer.squareup.com/reference/square/orders-api/search-orders), on contract_base.
 
 Reproduces: Bearer auth (401 UNAUTHORIZED), the Square-Version header
 (missing -> 400 BAD_REQUEST), POST /v2/orders/search with location_ids,

@@ -2,7 +2,7 @@
 // different systems (the messiness the kernel's normalizer must undo).
 //
 // Invariant: every variant normalizes back to the canonical value with the
-// rules of DESIGN §2 (email: trim + lower-case; phone: E.164 with region IR,
+// rules of the kernel (email: trim + lower-case; phone: E.164 with region IR,
 // Persian digits folded, spaces and dashes dropped).
 #pragma once
 

@@ -145,7 +145,7 @@ typedef struct halo_value {
   size_t len;
 } halo_value;
 
-/* Event types of the normalized model (DESIGN §2). */
+/* Event types of the normalized model (Segment spec). */
 typedef enum halo_event_type {
   HALO_EVENT_IDENTIFY = 1,
   HALO_EVENT_TRACK = 2,
@@ -285,8 +285,9 @@ typedef struct halo_host_api {
 
   /* --- sources --- */
   /* Appends one raw record: a JSON object in the Segment-spec event shape
-   * (DESIGN §2). `position` (e.g. a line number) is reported with dead
-   * letters together with the current origin. The host copies the bytes. */
+   * (https://segment.com/docs/connections/spec/). `position` (e.g. a line
+   * number) is reported with dead letters together with the current origin.
+   * The host copies the bytes. */
   void (*sink_add_record)(halo_sink *sink, const char *data, size_t len, uint64_t position);
   /* Reports a record the source could not turn into JSON; it goes to the
    * dead-letter store (stage "parse") with the original bytes. */
@@ -347,7 +348,7 @@ typedef struct halo_host_api {
 
   /* --- destinations --- */
   size_t (*profiles_size)(const halo_profile_batch *batch);
-  /* One profile in the export format of DESIGN §5 (a JSON object, no
+  /* One profile in the export format of docs/export-format.md (a JSON object, no
    * trailing newline). */
   void (*profile_json)(const halo_profile_batch *batch, size_t i, const char **out, size_t *len);
   uint64_t (*profile_id)(const halo_profile_batch *batch, size_t i);
