@@ -37,15 +37,40 @@ int64_t steady_ms() {
 }
 
 // Gives the thread an alternate signal stack so the crash handler still runs
-// after a stack overflow. Leaked on purpose: the thread may crash any time.
-void add_alternate_stack() {
+// after a stack overflow, unless it has one already (AddressSanitizer
+// installs its own). Returns the memory to free, or nullptr.
+void *add_alternate_stack() {
   static const size_t kSize = 64 * 1024;
+  stack_t current{};
+  if (sigaltstack(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE)) return nullptr;
   stack_t ss{};
   ss.ss_sp = std::malloc(kSize);
-  if (ss.ss_sp == nullptr) return;
+  if (ss.ss_sp == nullptr) return nullptr;
   ss.ss_size = kSize;
-  if (sigaltstack(&ss, nullptr) != 0) std::free(ss.ss_sp);
+  if (sigaltstack(&ss, nullptr) == 0) return ss.ss_sp;
+  std::free(ss.ss_sp);
+  return nullptr;
 }
+
+// Gives the slot and the alternate stack back when the thread ends.
+struct ThreadSlotOwner {
+  int slot = -1;
+  void *stack = nullptr;
+  ~ThreadSlotOwner() {
+    if (stack != nullptr) {
+      stack_t off{};
+      off.ss_flags = SS_DISABLE;
+      sigaltstack(&off, nullptr);
+      std::free(stack);
+    }
+    if (slot >= 0) {
+      t_slot = -1;
+      g_slots[slot].started_ms.store(0);
+      g_slots[slot].taken.store(false);
+    }
+  }
+};
+thread_local ThreadSlotOwner t_owner;
 
 int my_slot() {
   if (t_slot >= 0) return t_slot;
@@ -53,7 +78,8 @@ int my_slot() {
     bool expected = false;
     if (g_slots[i].taken.compare_exchange_strong(expected, true)) {
       t_slot = i;
-      add_alternate_stack();
+      t_owner.slot = i;
+      t_owner.stack = add_alternate_stack();
       return i;
     }
   }
