@@ -4,6 +4,7 @@
 #include <halo/sdk.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -13,7 +14,7 @@ namespace {
 
 // Emits `batches` batches of 10 identify events; on batch `fail_batch` it
 // throws (ERROR), on `fatal_batch` it returns FATAL, on `crash_batch` it
-// dereferences a null pointer, on `hang_batch` it never returns.
+// crashes with SIGSEGV, on `hang_batch` it never returns.
 class FaultySource : public halo::Source {
  public:
   explicit FaultySource(halo::Host host) : halo::Source(host) {
@@ -32,10 +33,9 @@ class FaultySource : public halo::Source {
     if (batch_ == fail_)
       throw std::runtime_error("simulated failure in batch " + std::to_string(batch_));
     if (batch_ == fatal_) throw halo::Error("simulated fatal failure", HALO_FATAL);
-    if (batch_ == crash_) {
-      volatile int *nowhere = nullptr;
-      *nowhere = 1;
-    }
+    // A real SIGSEGV on this thread, as a bad memory access would raise
+    // (written as raise() so UBSan in sanitizer builds does not stop it first).
+    if (batch_ == crash_) std::raise(SIGSEGV);
     while (batch_ == hang_) std::this_thread::sleep_for(std::chrono::milliseconds(50));
     for (int i = 0; i < 10; ++i) {
       std::string id = "u" + std::to_string(batch_) + "-" + std::to_string(i);
