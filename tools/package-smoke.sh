@@ -17,7 +17,7 @@ for pkg in halo halo-sdk halo-tools; do
   mkdir -p "$root/$pkg"
   dpkg -x "$deb" "$root/$pkg"
   test -f "$root/$pkg/usr/share/doc/$pkg/copyright" || fail "$pkg has no copyright (licence) file"
-  dpkg-deb -f "$deb" Description | grep -q . || fail "$pkg has no description"
+  [ -n "$(dpkg-deb -f "$deb" Description)" ] || fail "$pkg has no description"
 done
 ls "$BUILD_DIR"/halo-dbgsym_*.ddeb >/dev/null 2>&1 || fail "no halo-dbgsym package"
 
@@ -26,13 +26,13 @@ listing=$("$halo" plugins)
 for p in file-jsonl file-csv deterministic aggregates woocommerce hubspot square pos-csv; do
   grep -q "^$p " <<<"$listing" || { echo "$listing"; fail "plugin $p not found by the installed halo"; }
 done
-file -L "$halo" | grep -q ", stripped" || fail "usr/bin/halo is not stripped: $(file -L "$halo")"
+[[ "$(file -L "$halo")" == *", stripped"* ]] || fail "usr/bin/halo is not stripped: $(file -L "$halo")"
 test ! -e "$root/halo/usr/bin/halo-datagen" || fail "halo-datagen is in the runtime package"
 test -x "$root/halo-tools/usr/bin/halo-datagen" || fail "halo-tools lacks halo-datagen"
 for page in halo halo-run halo-validate halo-plugins halo-profile halo-deadletters halo-rebuild halo-store; do
   test -s "$root/halo/usr/share/man/man1/$page.1.gz" || fail "man page $page(1) missing"
 done
-zcat "$root/halo/usr/share/man/man1/halo-run.1.gz" | grep -q 'summary.*json' ||
+[[ "$(zcat "$root/halo/usr/share/man/man1/halo-run.1.gz")" == *summary*json* ]] ||
   fail "halo-run(1) does not show the options of halo run --help"
 for unit in halo-run@.service halo-run@.timer; do
   test -f "$root/halo/usr/lib/systemd/system/$unit" || fail "systemd unit $unit missing"

@@ -17,9 +17,9 @@ namespace halo {
 struct BoundedFile {
   enum Outcome { kOk, kCannotRead, kNotRegular, kTooLarge };
   Outcome outcome = kOk;
-  std::string text;           // the whole file when kOk
-  const char *kind = "";      // kNotRegular: "a FIFO (named pipe)", "a directory", ...
-  std::string system_error;   // kCannotRead: strerror(errno)
+  std::string text;          // the whole file when kOk
+  const char *kind = "";     // kNotRegular: "a FIFO (named pipe)", "a directory", ...
+  std::string system_error;  // kCannotRead: strerror(errno)
 };
 
 BoundedFile read_bounded_file(const std::string &path, size_t max_bytes);

@@ -1,5 +1,6 @@
-// event.h -- the kernel's normalized event model (Segment-spec shaped: https://segment.com/docs/connections/spec/) and the batch
-// that carries events between pipeline stages and across the plugin ABI.
+// event.h -- the kernel's normalized event model (Segment-spec shaped:
+// https://segment.com/docs/connections/spec/) and the batch that carries events between pipeline
+// stages and across the plugin ABI.
 //
 // Invariants:
 //  - Every string_view in an EventBatch points into that batch's arena (or
