@@ -54,9 +54,25 @@ bool read_id(element e, const char *field, int64_t &id, std::string &error) {
   return true;
 }
 
+// True for a plain decimal as WooCommerce writes money: "-"? digits, then
+// optionally "." and digits -- no exponent, so "5.2e2200" (valid JSON, but
+// no amount of money) cannot slip through as an unusable number.
+bool is_money_text(std::string_view s) {
+  size_t i = (!s.empty() && s[0] == '-') ? 1 : 0;
+  const size_t int_start = i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  if (i == int_start) return false;
+  if (i < s.size() && s[i] == '.') {
+    const size_t frac_start = ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == frac_start) return false;
+  }
+  return i == s.size() && halo::plugins::is_json_number(s);
+}
+
 // A WooCommerce money string ("42.00") as a JSON number literal.
 bool money(element e, const char *field, std::string_view &out, std::string &error) {
-  if (e[field].get(out) || !halo::plugins::is_json_number(out)) {
+  if (e[field].get(out) || !is_money_text(out)) {
     error = std::string("field '") + field + "' is missing or not a decimal money string";
     return false;
   }

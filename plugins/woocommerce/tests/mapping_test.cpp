@@ -97,6 +97,20 @@ TEST(OrderMapping, BadFieldsAreErrorsNamingTheField) {
   EXPECT_NE(m.error.find("'date_created_gmt'"), std::string::npos) << m.error;
 }
 
+// Found by the webhook fuzz target: a money string in exponent form is valid
+// JSON but no amount of money; it must never reach the kernel as a number.
+TEST(OrderMapping, MoneyIsAPlainDecimalNeverAnExponent) {
+  Mapped m = order(with(kOrder, "\"total\":\"1234567.90\"", "\"total\":\"1.5e3\""));
+  EXPECT_FALSE(m.ok);
+  EXPECT_NE(m.error.find("'total'"), std::string::npos) << m.error;
+  for (const char *bad : {"5.2e2200", "1.", ".5", "-", "+1", "1e3"}) {
+    std::string total = std::string("\"total\":\"") + bad + "\"";
+    EXPECT_FALSE(order(with(kOrder, "\"total\":\"1234567.90\"", total)).ok) << bad;
+  }
+  m = order(with(kOrder, "\"total\":\"1234567.90\"", "\"total\":\"-0.50\""));
+  EXPECT_TRUE(m.ok) << m.error;
+}
+
 TEST(CustomerMapping, IdentifyWithBillingPhoneAndVersionedMessageId) {
   const char *json = R"({"id":5,"email":"B@Example.test","first_name":"Bo","last_name":"Li",
     "date_created_gmt":"2025-12-01T00:00:00","date_modified_gmt":"2026-01-02T03:04:05",
