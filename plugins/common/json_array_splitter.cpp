@@ -1,6 +1,8 @@
 // json_array_splitter.cpp -- element scanner for a top-level JSON array.
 #include "common/json_array_splitter.h"
 
+#include "common/json_string_state.h"
+
 #include <algorithm>
 
 namespace halo::plugins {
@@ -19,27 +21,15 @@ std::string_view trim_right(std::string_view s) {
 struct ElementScan {
   size_t pos = 0;
   int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
+  JsonStringState string;
 
   // Advances over `bytes`; returns true when pos stops just after the
   // element: after its closing bracket, or at the ',' / ']' after a scalar.
   bool advance(std::string_view bytes) {
     for (; pos < bytes.size(); ++pos) {
       char c = bytes[pos];
-      if (in_string) {
-        if (escaped) {
-          escaped = false;
-        } else if (c == '\\') {
-          escaped = true;
-        } else if (c == '"') {
-          in_string = false;
-        }
-        continue;
-      }
-      if (c == '"') {
-        in_string = true;
-      } else if (c == '{' || c == '[') {
+      if (string.consume(c)) continue;
+      if (c == '{' || c == '[') {
         ++depth;
       } else if (c == '}' || c == ']') {
         if (depth == 0) return true;  // a scalar element followed by ']'

@@ -2,6 +2,7 @@
 #include "jsonl_reader.h"
 
 #include "common/file_set.h"
+#include "common/json_string_state.h"
 #include "common/json_text.h"
 
 namespace halo::plugins {
@@ -18,7 +19,8 @@ namespace {
 // Byte scanner for is_json_array_file: depth of [ and {, string state.
 struct ArrayScan {
   int64_t depth = 0;
-  bool in_string = false, escaped = false, opened = false, closed = false;
+  halo::plugins::JsonStringState string;
+  bool opened = false, closed = false;
   bool trailing = false;  // non-space after the value closed
 
   // Returns false once the answer is known.
@@ -27,25 +29,14 @@ struct ArrayScan {
       trailing = !is_space(c);
       return !trailing;
     }
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      return true;
-    }
+    if (opened && string.consume(c)) return true;
     if (!opened) {
       if (is_space(c)) return true;
       opened = c == '[';
       depth = opened ? 1 : 0;
       return opened;
     }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
+    if (c == '[' || c == '{') {
       ++depth;
     } else if (c == ']' || c == '}') {
       closed = --depth == 0;
