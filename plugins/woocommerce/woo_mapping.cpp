@@ -3,8 +3,10 @@
 #include "woo_mapping.h"
 
 #include "common/json_text.h"
+#include "woo_time.h"
 
 #include <charconv>
+#include <optional>
 
 namespace halo::woo {
 namespace {
@@ -100,11 +102,14 @@ bool number_text(element e, std::string &out) {
 
 bool gmt_timestamp(element e, const char *field, std::string &out, std::string &error) {
   std::string_view v;
-  if (e[field].get(v) || v.size() < 19) {
+  // Parsed, not cut: a hostile value is refused, never sliced into a
+  // timestamp (or into half a UTF-8 sequence of the message id).
+  std::optional<int64_t> seconds;
+  if (e[field].get(v) || !(seconds = parse_gmt(v))) {
     error = std::string("field '") + field + "' is missing or not a GMT date";
     return false;
   }
-  out.assign(v.substr(0, 19));
+  out = format_gmt(*seconds);
   out += 'Z';
   return true;
 }

@@ -131,5 +131,31 @@ TEST(CustomerMapping, IdentifyWithBillingPhoneAndVersionedMessageId) {
   EXPECT_NE(error.find("'id'"), std::string::npos);
 }
 
+// Found by the webhook fuzz target: a date field holding arbitrary text
+// (here cut in the middle of a UTF-8 sequence at byte 19) was sliced into
+// the message id and timestamp, producing invalid JSON. Dates are parsed:
+// a bad modified date falls back to the created date, two bad dates are an
+// error naming the field.
+TEST(CustomerMapping, DatesAreParsedNeverCut) {
+  simdjson::dom::parser parser;
+  std::string out, error;
+  std::string json = "{\"id\":3,\"date_modified_gmt\":\"1013total_t;x&02-0\xc9\xab" "10d05:00\","
+                     "\"date_created_gmt\":\"2026-01-02T03:04:05.250\"}";
+  ASSERT_TRUE(map_customer(parser.parse(json).value(), out, error)) << error;
+  auto r = parser.parse(out).value();
+  EXPECT_EQ(std::string_view(r["messageId"]), "woo-customer-3-2026-01-02T03:04:05");
+  EXPECT_EQ(std::string_view(r["timestamp"]), "2026-01-02T03:04:05Z");
+  for (const char *bad : {"2026-01-02 03:04:05", "2026-13-02T03:04:05", "2026-01-02T03:04",
+                          "2026-01-02T03:04:05+03:30", "\xc9\xab"}) {
+    out.clear();
+    error.clear();
+    std::string both = std::string("{\"id\":3,\"date_modified_gmt\":\"") + bad +
+                       "\",\"date_created_gmt\":\"" + bad + "\"}";
+    EXPECT_FALSE(map_customer(parser.parse(both).value(), out, error)) << bad;
+    EXPECT_NE(error.find("_gmt'"), std::string::npos) << error;
+    EXPECT_TRUE(out.empty()) << out;
+  }
+}
+
 }  // namespace
 }  // namespace halo::woo
