@@ -1,6 +1,6 @@
 // normalizer_event.cpp -- the semantic half of NormalizerImpl: event type
 // and name, message id, skew-corrected timestamp and identifiers, following
-// the Segment spec (specs/connectors.md §6.2). Still scratch-only.
+// the Segment Spec (https://segment.com/docs/connections/spec/common/). Still scratch-only.
 #include <cstring>
 
 #include "normalize/normalizer_impl.h"
