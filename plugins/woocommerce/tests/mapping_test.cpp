@@ -139,8 +139,10 @@ TEST(CustomerMapping, IdentifyWithBillingPhoneAndVersionedMessageId) {
 TEST(CustomerMapping, DatesAreParsedNeverCut) {
   simdjson::dom::parser parser;
   std::string out, error;
-  std::string json = "{\"id\":3,\"date_modified_gmt\":\"1013total_t;x&02-0\xc9\xab" "10d05:00\","
-                     "\"date_created_gmt\":\"2026-01-02T03:04:05.250\"}";
+  std::string json =
+      "{\"id\":3,\"date_modified_gmt\":\"1013total_t;x&02-0\xc9\xab"
+      "10d05:00\","
+      "\"date_created_gmt\":\"2026-01-02T03:04:05.250\"}";
   ASSERT_TRUE(map_customer(parser.parse(json).value(), out, error)) << error;
   auto r = parser.parse(out).value();
   EXPECT_EQ(std::string_view(r["messageId"]), "woo-customer-3-2026-01-02T03:04:05");
