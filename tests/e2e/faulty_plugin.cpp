@@ -182,11 +182,14 @@ const halo_option_decl kResolverOptions[] = {
 
 }  // namespace
 
-HALO_PLUGIN_LIBRARY(halo::describe_source<FaultySource>("faulty-source", "0.0.1",
-                                                        "Misbehaves on demand (tests)", kOptions),
-                    halo::describe_resolver<FaultyResolver>("faulty-resolver", "0.0.1",
-                                                            "Fails on demand (tests)",
-                                                            kResolverOptions),
-                    halo::describe_feature<FaultyFeatures>("faulty-features", "0.0.1",
-                                                           "Fails on demand (tests)",
-                                                           kFaultOptions))
+// Sets the reserved capability bits 2 and 3 as well: plugin.h promises the
+// host ignores them, and every test that loads this source relies on it.
+constexpr uint32_t kReservedCapabilityBits = (1u << 2) | (1u << 3);
+
+HALO_PLUGIN_LIBRARY(
+    halo::describe_source<FaultySource>("faulty-source", "0.0.1", "Misbehaves on demand (tests)",
+                                        kOptions, HALO_CAP_CHECKPOINT | kReservedCapabilityBits),
+    halo::describe_resolver<FaultyResolver>("faulty-resolver", "0.0.1", "Fails on demand (tests)",
+                                            kResolverOptions),
+    halo::describe_feature<FaultyFeatures>("faulty-features", "0.0.1", "Fails on demand (tests)",
+                                           kFaultOptions))

@@ -7,8 +7,14 @@
  * per-kind vtable (kernel -> plugin) and the host API (plugin -> kernel).
  *
  * Stability rules (ABI major HALO_ABI_MAJOR):
- *   - Every struct that crosses starts with `struct_size`. Fields and
- *     functions are only ever appended; HALO_ABI_MINOR is bumped when they are.
+ *   - Every growable struct that crosses starts with `struct_size`. Fields
+ *     and functions are only ever appended, each tagged `since 1.x`;
+ *     HALO_ABI_MINOR is bumped when they are.
+ *   - Frozen structs: halo_value, halo_http_header, halo_identity_link,
+ *     halo_state_row and halo_magic_block carry no struct_size, so they can
+ *     never grow: their layout is fixed for ABI major 1 (pinned by the
+ *     layout test in tests/abi). New data means a new struct, not a new
+ *     field.
  *   - The host reads only the descriptor/vtable fields the plugin's
  *     struct_size covers; a plugin calls only host functions the host table's
  *     struct_size covers (use HALO_HOST_HAS).
@@ -81,11 +87,12 @@ typedef enum halo_plugin_kind {
   HALO_KIND_DESTINATION = 4
 } halo_plugin_kind;
 
-/* Capability flags (halo_plugin_descriptor.capabilities). */
+/* Capability flags (halo_plugin_descriptor.capabilities). Bits 2 and 3
+ * were announced in 1.0 for erasure and schema discovery but nothing ever
+ * read them; they stay reserved (never reused, ignored by the host) until a
+ * minor version defines them with the host functions behind them. */
 #define HALO_CAP_THREAD_SAFE (1u << 0) /* instance may be called concurrently */
 #define HALO_CAP_CHECKPOINT (1u << 1)  /* source keeps a resumable cursor */
-#define HALO_CAP_ERASURE (1u << 2)     /* supports privacy erasure */
-#define HALO_CAP_SCHEMA_DISCOVERY (1u << 3)
 
 typedef enum halo_log_level {
   HALO_LOG_DEBUG = 0,
@@ -136,7 +143,8 @@ typedef enum halo_value_kind {
 
 /* A scalar read from an event. For numbers, `str`/`len` hold the literal's
  * exact decimal text (so money can be summed exactly) and `number` its
- * double value. Strings are UTF-8, not NUL-terminated. */
+ * double value. Strings are UTF-8, not NUL-terminated.
+ * Frozen for ABI 1 (no struct_size; see the stability rules). */
 typedef struct halo_value {
   uint32_t kind; /* halo_value_kind */
   int32_t boolean;
@@ -186,6 +194,7 @@ typedef struct halo_option_decl {
 /* HTTP client requests (since ABI 1.1)                                      */
 /* ------------------------------------------------------------------------ */
 
+/* Frozen for ABI 1 (no struct_size; see the stability rules). */
 typedef struct halo_http_header {
   const char *name;
   const char *value;
@@ -364,16 +373,17 @@ typedef struct halo_host_api {
    * way, for transport failures no retry can fix (an untrusted certificate,
    * an unreadable ca_file, a response over 64 MiB). Returns HALO_ERROR with
    * *out = NULL for a malformed request (message via the context). */
-  int32_t (*http_request)(halo_context *ctx, const halo_http_request *request,
-                          halo_http_response **out);
-  int32_t (*http_status)(const halo_http_response *response);
-  void (*http_body)(const halo_http_response *response, const char **data, size_t *len);
+  /* since 1.1 */ int32_t (*http_request)(halo_context *ctx, const halo_http_request *request,
+                                          halo_http_response **out);
+  /* since 1.1 */ int32_t (*http_status)(const halo_http_response *response);
+  /* since 1.1 */ void (*http_body)(const halo_http_response *response, const char **data,
+                                    size_t *len);
   /* Case-insensitive lookup of a response header; returns 1 when present. */
-  int32_t (*http_header)(const halo_http_response *response, const char *name, const char **value,
-                         size_t *len);
+  /* since 1.1 */ int32_t (*http_header)(const halo_http_response *response, const char *name,
+                                         const char **value, size_t *len);
   /* Number of attempts the host made (1 = no retry), for metrics and tests. */
-  int32_t (*http_attempts)(const halo_http_response *response);
-  void (*http_free)(halo_http_response *response);
+  /* since 1.1 */ int32_t (*http_attempts)(const halo_http_response *response);
+  /* since 1.1 */ void (*http_free)(halo_http_response *response);
 
   /* --- per-event rejection (since ABI 1.2; check HALO_HOST_HAS(host, event_reject)) ---
    * Callable only inside resolve() or update(), on the batch that call
@@ -389,7 +399,8 @@ typedef struct halo_host_api {
    *     instance.
    * Calls with i out of range, outside those calls, or after the call
    * returned are ignored. The strings are copied. */
-  void (*event_reject)(const halo_batch *batch, size_t i, const char *reason, const char *message);
+  /* since 1.2 */ void (*event_reject)(const halo_batch *batch, size_t i, const char *reason,
+                                       const char *message);
 
   /* --- HTTP server routes (since ABI 1.2) --- */
   /* Check HALO_HOST_HAS(host, http_route_add). Registers a route on the
@@ -401,27 +412,32 @@ typedef struct halo_host_api {
    * routes before it calls the instance's stop() (or destroy(), when stop()
    * is not called), waiting for handler calls already running to return;
    * after that the handler is never called again. */
-  int32_t (*http_route_add)(halo_context *ctx, const halo_http_route *route, char *message,
-                            size_t message_cap);
+  /* since 1.2 */ int32_t (*http_route_add)(halo_context *ctx, const halo_http_route *route,
+                                            char *message, size_t message_cap);
   /* Port the server listens on (useful with port 0), 0 when not running. */
-  int32_t (*http_server_port)(halo_context *ctx);
+  /* since 1.2 */ int32_t (*http_server_port)(halo_context *ctx);
   /* Request accessors (handler only). Strings are not NUL-terminated. */
-  void (*http_req_method)(const halo_http_server_request *request, const char **out, size_t *len);
-  void (*http_req_path)(const halo_http_server_request *request, const char **out, size_t *len);
+  /* since 1.2 */ void (*http_req_method)(const halo_http_server_request *request, const char **out,
+                                          size_t *len);
+  /* since 1.2 */ void (*http_req_path)(const halo_http_server_request *request, const char **out,
+                                        size_t *len);
   /* Raw query string after '?', without it; empty when absent. */
-  void (*http_req_query)(const halo_http_server_request *request, const char **out, size_t *len);
+  /* since 1.2 */ void (*http_req_query)(const halo_http_server_request *request, const char **out,
+                                         size_t *len);
   /* Case-insensitive lookup of a request header; returns 1 when present. */
-  int32_t (*http_req_header)(const halo_http_server_request *request, const char *name,
-                             const char **value, size_t *len);
-  void (*http_req_body)(const halo_http_server_request *request, const char **out, size_t *len);
+  /* since 1.2 */ int32_t (*http_req_header)(const halo_http_server_request *request,
+                                             const char *name, const char **value, size_t *len);
+  /* since 1.2 */ void (*http_req_body)(const halo_http_server_request *request, const char **out,
+                                        size_t *len);
   /* Response setters (handler only); values are copied. A status outside
    * 200..599 is ignored. A header whose name is not an RFC 9110 token or
    * whose value holds CR, LF or NUL is ignored, as are Content-Length,
    * Transfer-Encoding and Connection (the server frames the response). */
-  void (*http_resp_status)(halo_http_server_response *response, int32_t status);
-  void (*http_resp_header)(halo_http_server_response *response, const char *name,
-                           const char *value);
-  void (*http_resp_body)(halo_http_server_response *response, const char *data, size_t len);
+  /* since 1.2 */ void (*http_resp_status)(halo_http_server_response *response, int32_t status);
+  /* since 1.2 */ void (*http_resp_header)(halo_http_server_response *response, const char *name,
+                                           const char *value);
+  /* since 1.2 */ void (*http_resp_body)(halo_http_server_response *response, const char *data,
+                                         size_t len);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */
@@ -462,7 +478,8 @@ typedef struct halo_source_vtable {
   void (*committed)(halo_instance *inst);
 } halo_source_vtable;
 
-/* Rows used to restore a resolver from the store. */
+/* Rows used to restore a resolver from the store.
+ * Frozen for ABI 1 (no struct_size; see the stability rules). */
 typedef struct halo_identity_link {
   const char *type;
   size_t type_len;
@@ -485,6 +502,7 @@ typedef struct halo_resolver_vtable {
   halo_status (*resolve)(halo_instance *inst, const halo_batch *batch, halo_resolution *out);
 } halo_resolver_vtable;
 
+/* Frozen for ABI 1 (no struct_size; see the stability rules). */
 typedef struct halo_state_row {
   uint64_t profile_id;
   const void *data;
@@ -521,7 +539,8 @@ typedef struct halo_destination_vtable {
 /* Descriptor and entry point                                                */
 /* ------------------------------------------------------------------------ */
 
-/* Build facts compared before anything else is touched. */
+/* Build facts compared before anything else is touched.
+ * Frozen for ABI 1 (no struct_size; see the stability rules). */
 typedef struct halo_magic_block {
   uint32_t magic;        /* HALO_MAGIC */
   uint16_t pointer_size; /* sizeof(void *) */
