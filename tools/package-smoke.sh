@@ -45,4 +45,7 @@ fi
 test -f "$root/halo/usr/share/doc/halo/CHANGELOG.md" || fail "changelog missing"
 test -f "$root/halo-sdk/usr/include/halo/plugin.h" || fail "SDK header missing"
 test -f "$root/halo-sdk/usr/lib/cmake/HaloSDK/HaloSDKConfig.cmake" || fail "SDK CMake package missing"
+for f in HaloPluginRecipe.cmake halo_plugin.map; do
+  test -f "$root/halo-sdk/usr/lib/cmake/HaloSDK/$f" || fail "SDK plugin recipe $f missing"
+done
 echo "packages ok: $(cd "$BUILD_DIR" && ls ./*.deb ./*.ddeb | tr '\n' ' ')"

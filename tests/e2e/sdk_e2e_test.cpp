@@ -4,6 +4,11 @@
 #include <gtest/gtest.h>
 #include <halo/plugin.h>
 
+#include <cctype>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
 #include "e2e_support.h"
 
 namespace halo::e2e {
@@ -21,6 +26,27 @@ void build_example(const TempDir &dir, const std::string &prefix,
   CommandResult b = run({"cmake", "--build", dir / "build"});
   ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
 }
+
+// Names of the symbols a shared library defines and exports (dynamic
+// symbol table, binding GLOBAL, WEAK or GNU UNIQUE), read with readelf.
+std::set<std::string> exported_symbols(const std::string &library) {
+  CommandResult r = run({"readelf", "--dyn-syms", "--wide", library});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::set<std::string> names;
+  std::istringstream lines(r.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream f(line);
+    std::string num, value, size, type, bind, vis, ndx, name;
+    if (!(f >> num >> value >> size >> type >> bind >> vis >> ndx >> name)) continue;
+    bool symbol_row = std::isdigit(static_cast<unsigned char>(num[0])) && num.back() == ':';
+    if (!symbol_row || ndx == "UND" || bind == "LOCAL") continue;
+    names.insert(name);
+  }
+  return names;
+}
+
+const std::set<std::string> kOnlyTheEntry = {HALO_ENTRY_SYMBOL};
 
 class SdkTest : public ::testing::Test {
  protected:
@@ -90,6 +116,28 @@ TEST_F(SdkTest, OlderMinorLoadsNewerMinorIsRefused) {
   EXPECT_NE(new_list.out.find("is newer than kernel ABI " + kKernelAbi + " (upgrade halo)"),
             std::string::npos)
       << new_list.out;
+}
+
+// One recipe (sdk/cmake/HaloPluginRecipe.cmake) for bundled and vendor
+// plugins: both export exactly halo_plugin_entry -- no GNU-unique or weak
+// symbols from static libraries or standard-library templates, which the
+// dynamic linker would bind across plugins despite RTLD_LOCAL.
+TEST_F(SdkTest, OutOfTreePluginExportsOnlyTheEntryPoint) {
+  TempDir ex;
+  ASSERT_NO_FATAL_FAILURE(build_example(ex, prefix_ / "sdk", {}));
+  EXPECT_EQ(exported_symbols(ex / "build/libhalo-example-sequence.so"), kOnlyTheEntry);
+}
+
+TEST(BundledPlugins, ExportOnlyTheEntryPoint) {
+  namespace fs = std::filesystem;
+  fs::path dir = HALO_BUNDLED_PLUGIN_DIR;
+  int checked = 0;
+  for (const auto &entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".so") continue;
+    EXPECT_EQ(exported_symbols(entry.path().string()), kOnlyTheEntry) << entry.path();
+    ++checked;
+  }
+  EXPECT_GE(checked, 8) << "bundled plugins in " << dir;
 }
 
 }  // namespace
