@@ -3,8 +3,10 @@
 // stages and across the plugin ABI.
 //
 // Invariants:
-//  - Every string_view in an EventBatch points into that batch's arena (or
-//    into static storage); it is valid until the batch is cleared or dies.
+//  - Every string_view in an EventBatch points into that batch's arena, into
+//    static storage, or -- for batches the parse stage fills -- into the
+//    RawBatch the events were parsed from, which travels with them (see
+//    ParseStage::run); it is valid until the batch is cleared or dies.
 //  - events[i].field_begin/field_count index `fields`, id_begin/id_count index
 //    `identifiers`; ranges of different events never overlap.
 //  - Identifier values are already normalized (email lower-cased, phone in

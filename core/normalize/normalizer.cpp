@@ -16,12 +16,14 @@ Normalizer &Normalizer::operator=(Normalizer &&) noexcept = default;
 
 bool Normalizer::normalize(std::string_view raw, std::string_view source, int64_t received_at_ms,
                            EventBatch &out, Rejection *why) {
-  return impl_->normalize(raw, 0, source, received_at_ms, out, why);
+  return impl_->normalize(raw, 0, source, received_at_ms, out, why, false);
 }
 
 bool Normalizer::normalize(std::string_view raw, size_t readable_capacity, std::string_view source,
-                           int64_t received_at_ms, EventBatch &out, Rejection *why) {
-  return impl_->normalize(raw, readable_capacity, source, received_at_ms, out, why);
+                           int64_t received_at_ms, EventBatch &out, Rejection *why,
+                           RawBytes bytes) {
+  return impl_->normalize(raw, readable_capacity, source, received_at_ms, out, why,
+                          bytes == RawBytes::kBorrow);
 }
 
 NormalizerImpl::NormalizerImpl(NormalizeOptions options)
@@ -53,7 +55,7 @@ NormalizerImpl::~NormalizerImpl() {
 
 bool NormalizerImpl::normalize(std::string_view raw, size_t readable_capacity,
                                std::string_view source, int64_t received_at_ms, EventBatch &out,
-                               Rejection *why) {
+                               Rejection *why, bool borrow_raw) {
   const size_t limit = options_.limits.max_record_bytes;
   if (raw.size() > limit) {
     reject(why, rejection::kTooLarge,
@@ -64,7 +66,7 @@ bool NormalizerImpl::normalize(std::string_view raw, size_t readable_capacity,
   }
   const bool ok = parse(raw, readable_capacity, why) &&
                   resolve_header(raw, source, received_at_ms, why) && resolve_identifiers(why);
-  if (ok) commit(raw, source, received_at_ms, out);
+  if (ok) commit(raw, borrow_raw, source, received_at_ms, out);
   if (raw.size() > kKeepScratchBytes) release_scratch();
   return ok;
 }

@@ -80,9 +80,15 @@ class Normalizer {
                  EventBatch &out, Rejection *why);
   // Zero-copy form: `readable_capacity` bytes starting at raw.data() may be
   // read; when that covers raw.size() + SIMDJSON_PADDING (64) the record is
-  // parsed in place.
+  // parsed in place. With RawBytes::kBorrow the caller promises that `raw`
+  // stays valid and unchanged as long as `out` holds the event: the event's
+  // `raw` and its string and number values then point into it instead of
+  // into a copy in out's arena (one copy less of every record, which is
+  // what bounds the memory a huge record costs).
+  enum class RawBytes { kCopy, kBorrow };
   bool normalize(std::string_view raw, size_t readable_capacity, std::string_view source,
-                 int64_t received_at_ms, EventBatch &out, Rejection *why);
+                 int64_t received_at_ms, EventBatch &out, Rejection *why,
+                 RawBytes bytes = RawBytes::kCopy);
 
  private:
   std::unique_ptr<NormalizerImpl> impl_;

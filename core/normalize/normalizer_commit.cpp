@@ -79,8 +79,8 @@ void NormalizerImpl::commit_fields(EventBatch &out, std::string_view record) {
   }
 }
 
-void NormalizerImpl::commit(std::string_view raw, std::string_view source, int64_t received_at_ms,
-                            EventBatch &out) {
+void NormalizerImpl::commit(std::string_view raw, bool borrow_raw, std::string_view source,
+                            int64_t received_at_ms, EventBatch &out) {
   check_intern_table(out);
   StringArena &arena = out.arena;
   Event event;
@@ -90,7 +90,7 @@ void NormalizerImpl::commit(std::string_view raw, std::string_view source, int64
   event.source = intern(source, arena);
   event.timestamp_ms = timestamp_ms_;
   event.received_at_ms = received_at_ms;
-  event.raw = arena.copy(raw);  // first: fields may point into it
+  event.raw = borrow_raw ? raw : arena.copy(raw);  // first: fields may point into it
   event.field_begin = static_cast<uint32_t>(out.fields.size());
   event.field_count = static_cast<uint32_t>(leaves_.size());
   commit_fields(out, event.raw);

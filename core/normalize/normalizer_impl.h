@@ -67,8 +67,9 @@ class NormalizerImpl {
   NormalizerImpl(const NormalizerImpl &) = delete;
   NormalizerImpl &operator=(const NormalizerImpl &) = delete;
 
+  // borrow_raw: see Normalizer::RawBytes::kBorrow.
   bool normalize(std::string_view raw, size_t readable_capacity, std::string_view source,
-                 int64_t received_at_ms, EventBatch &out, Rejection *why);
+                 int64_t received_at_ms, EventBatch &out, Rejection *why, bool borrow_raw);
 
  private:
   void watch_path(std::string_view path, uint32_t slot);
@@ -118,8 +119,10 @@ class NormalizerImpl {
   void make_auto_message_id(std::string_view source, std::string_view raw);
 
   // --- commit (normalizer_commit.cpp) ---
-  void commit(std::string_view raw, std::string_view source, int64_t received_at_ms,
-              EventBatch &out);
+  // borrow_raw: the event points into `raw` (which outlives it) instead of
+  // into a copy in out's arena.
+  void commit(std::string_view raw, bool borrow_raw, std::string_view source,
+              int64_t received_at_ms, EventBatch &out);
   std::string_view intern(std::string_view s, uint64_t hash, StringArena &arena);
   std::string_view intern(std::string_view s, StringArena &arena) {
     return intern(s, path_hash(s), arena);

@@ -38,8 +38,10 @@ void ParseStage::parse_slice(size_t index) {
   Rejection why;
   for (size_t i = begin; i < end; ++i) {
     std::string_view rec = raw_->record(i);
+    // Borrowed: the SourceBatch carries raw_ and its slices together, so
+    // the record bytes outlive the events that point into them.
     if (normalizers_[index]->normalize(rec, raw_->readable(i), source_, received_at_ms_,
-                                       slice.events, &why)) {
+                                       slice.events, &why, Normalizer::RawBytes::kBorrow)) {
       continue;
     }
     const RawBatch::Record &r = raw_->records[i];

@@ -39,7 +39,8 @@ class ParseStage {
 
   // Normalizes every record of `raw` into `out` (resized to one slice per
   // worker; buffers of earlier contents are reused), slices in record order.
-  // One run() at a time.
+  // The events point into `raw` (Normalizer::RawBytes::kBorrow): keep it
+  // alive and unchanged while they are used. One run() at a time.
   void run(const RawBatch &raw, std::string_view source, int64_t received_at_ms,
            std::vector<ParsedSlice> &out);
   // Normalizes one logged record (rebuild path) into slice 0.
