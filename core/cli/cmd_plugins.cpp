@@ -121,7 +121,8 @@ int cmd_plugins(const Args &args) {
       "table (default) or json (plugins, not_loaded, searched)");
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
+    po::positional_options_description none;  // a stray argument is an error
+    po::store(po::command_line_parser(args).options(desc).positional(none).run(), vm);
     po::notify(vm);
   } catch (const po::error &e) {
     std::cerr << "halo plugins: " << e.what() << "\n" << desc;
