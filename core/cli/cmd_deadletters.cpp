@@ -12,10 +12,8 @@
 //   table  one line per dead letter and a count per source/stage/reason
 #include <boost/program_options.hpp>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <tuple>
 
 #include "cli/cli.h"
@@ -74,8 +72,8 @@ class Printer {
     } else {
       if (count_ == 0) header();
       std::printf("%-8llu %-24s %-12s %-9s %-22s %s\n", static_cast<unsigned long long>(d.id),
-                  format_timestamp_ms(d.at_ms).c_str(), cell(d.source, 12).c_str(),
-                  d.stage.c_str(), cell(d.reason, 22).c_str(), cell(d.message, 70).c_str());
+                  format_timestamp_ms(d.at_ms).c_str(), cell(d.source, 12).c_str(), d.stage.c_str(),
+                  cell(d.reason, 22).c_str(), cell(d.message, 70).c_str());
       ++groups_[{d.source, d.stage, d.reason}];
     }
     ++count_;
@@ -83,8 +81,7 @@ class Printer {
   void finish() {
     if (format_ == "json") std::cout << (count_ == 0 ? "[]\n" : "\n]\n");
     if (format_ != "table") return;
-    std::cout << (count_ == 0 ? "no dead letters match\n" : "\n") << count_
-              << " dead letter(s)";
+    std::cout << (count_ == 0 ? "no dead letters match\n" : "\n") << count_ << " dead letter(s)";
     if (!groups_.empty()) std::cout << ":";
     std::cout << "\n";
     for (const auto &[key, n] : groups_) {
@@ -107,7 +104,8 @@ class Printer {
 }  // namespace
 
 int cmd_deadletters(const Args &args) {
-  if (!args.empty() && args[0] == "replay") return cmd_deadletters_replay({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "replay")
+    return cmd_deadletters_replay({args.begin() + 1, args.end()});
   std::string pipeline, format = "jsonl";
   DeadLetterFilterOptions filter;
   po::options_description desc(
@@ -148,8 +146,7 @@ int cmd_deadletters(const Args &args) {
   if (!f.ok()) return fail(kUsage, f.status().message());
   auto cfg = load_pipeline(pipeline);
   if (!cfg.ok()) return fail(kUsage, cfg.status().message());
-  auto store =
-      Store::open(cfg.value().store_path, {.read_only = true, .check_invariants = true});
+  auto store = Store::open(cfg.value().store_path, {.read_only = true, .check_invariants = true});
   if (!store.ok()) {
     return fail(store.status().code() == StatusCode::kNotFound ? kNotFound : kFailed,
                 store.status().message());

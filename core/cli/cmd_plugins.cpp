@@ -7,8 +7,8 @@
 // never just goes missing. `--format json` prints one object:
 //   {"plugins":[{"name","kind","version","abi","path","description"}...],
 //    "not_loaded":[{"path","message"}...], "searched":[dir...]}
-#include <boost/program_options.hpp>
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -66,8 +66,8 @@ std::vector<PluginProblem> skipped_files(const std::vector<std::string> &dirs) {
     std::error_code ec;
     for (const auto &entry : std::filesystem::directory_iterator(dir, ec)) {
       if (entry.path().extension() == ".so" || !entry.is_regular_file(ec)) continue;
-      out.push_back({entry.path().string(),
-                     "skipped: not a shared library (plugins are lib*.so files)"});
+      out.push_back(
+          {entry.path().string(), "skipped: not a shared library (plugins are lib*.so files)"});
     }
   }
   std::sort(out.begin(), out.end(),

@@ -56,8 +56,7 @@ std::optional<int64_t> parse_relative_duration_ms(const std::string &text) {
   return n * unit_ms;
 }
 
-Result<DeadLetterFilter> make_dead_letter_filter(const DeadLetterFilterOptions &o,
-                                                 int64_t now_ms) {
+Result<DeadLetterFilter> make_dead_letter_filter(const DeadLetterFilterOptions &o, int64_t now_ms) {
   DeadLetterFilter f;
   f.source = o.source;
   f.reason = o.reason;

@@ -25,8 +25,7 @@ void add_dead_letter_filter_options(boost::program_options::options_description 
 
 // The filter, or an error message for a bad --since or --limit. `now_ms`
 // anchors relative --since values.
-Result<DeadLetterFilter> make_dead_letter_filter(const DeadLetterFilterOptions &o,
-                                                 int64_t now_ms);
+Result<DeadLetterFilter> make_dead_letter_filter(const DeadLetterFilterOptions &o, int64_t now_ms);
 
 // "24h" -> milliseconds, or nullopt when `text` is not such a duration.
 std::optional<int64_t> parse_relative_duration_ms(const std::string &text);

@@ -57,8 +57,8 @@ int cmd_version(const halo::cli::Args &args) {
     std::cerr << "halo version: unexpected argument '" << args[0] << "'\n" << kVersionUsage;
     return halo::cli::kUsage;
   }
-  std::cout << "halo " << HALO_VERSION << " (plugin ABI " << HALO_ABI_MAJOR << "."
-            << HALO_ABI_MINOR << ")\n";
+  std::cout << "halo " << HALO_VERSION << " (plugin ABI " << HALO_ABI_MAJOR << "." << HALO_ABI_MINOR
+            << ")\n";
   return halo::cli::kOk;
 }
 

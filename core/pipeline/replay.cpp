@@ -49,8 +49,8 @@ Result<std::vector<DeadLetter>> Pipeline::replay_selection(const ReplayRequest &
                                                            ReplayReport *report) {
   std::vector<DeadLetter> out;
   if (request.fixes.empty()) {
-    Status s = store_->scan_dead_letters(request.filter,
-                                         [&](const DeadLetter &d) { out.push_back(d); });
+    Status s =
+        store_->scan_dead_letters(request.filter, [&](const DeadLetter &d) { out.push_back(d); });
     if (!s.ok()) return s;
     return out;
   }
@@ -65,8 +65,7 @@ Result<std::vector<DeadLetter>> Pipeline::replay_selection(const ReplayRequest &
     DeadLetter d = std::move(**found);
     if ((fix.source && *fix.source != d.source) || (fix.position && *fix.position != d.position)) {
       report->problems.push_back(id + ": its source or position changed since the export (" +
-                                 d.source + " " + d.position +
-                                 "); export the dead letters again");
+                                 d.source + " " + d.position + "); export the dead letters again");
       continue;
     }
     d.raw = fix.raw;

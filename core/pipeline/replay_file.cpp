@@ -20,8 +20,7 @@ std::string parse_line(simdjson::dom::parser &parser, std::string_view line, Rep
   simdjson::dom::element id;
   uint64_t id_value = 0;
   if (object["id"].get(id) != simdjson::SUCCESS) return "has no \"id\"";
-  if (id.get(id_value) != simdjson::SUCCESS || id_value == 0 ||
-      id_value > uint64_t{INT64_MAX}) {
+  if (id.get(id_value) != simdjson::SUCCESS || id_value == 0 || id_value > uint64_t{INT64_MAX}) {
     return "\"id\" must be a positive whole number";
   }
   fix.id = id_value;

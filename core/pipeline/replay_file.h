@@ -23,7 +23,7 @@
 
 namespace halo {
 
-inline constexpr size_t kMaxReplayFileBytes = size_t{1} << 30;  // 1 GiB
+inline constexpr size_t kMaxReplayFileBytes = size_t{1} << 30;   // 1 GiB
 inline constexpr size_t kMaxReplayLineBytes = size_t{16} << 20;  // 16 MiB
 inline constexpr size_t kMaxReplayLines = 1'000'000;
 

@@ -57,9 +57,9 @@ struct DeadLetter {
 
 // Which dead letters a scan returns; every condition given must hold.
 struct DeadLetterFilter {
-  std::string source;              // "" = any source
-  std::string reason;              // "" = any reason code
-  std::string stage;               // "" = any stage
+  std::string source;               // "" = any source
+  std::string reason;               // "" = any reason code
+  std::string stage;                // "" = any stage
   std::optional<int64_t> since_ms;  // at_ms >= since_ms
   uint64_t limit = 0;               // 0 = all; else the first `limit` by id
 };

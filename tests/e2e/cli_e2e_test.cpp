@@ -91,8 +91,8 @@ TEST(Cli, EveryCommandHasHelp) {
 
 TEST(Cli, SummaryJsonDashWritesTheJsonToStdoutAndTheTextToStderr) {
   TempDir dir;
-  CommandResult r = halo({"run", faulty_pipeline(dir), "--plugin-dir", HALO_TEST_PLUGIN_DIR,
-                          "--summary-json", "-"});
+  CommandResult r = halo(
+      {"run", faulty_pipeline(dir), "--plugin-dir", HALO_TEST_PLUGIN_DIR, "--summary-json", "-"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -144,8 +144,7 @@ TEST(Cli, VerboseAndLogLevelShowPluginDebugLogs) {
     CommandResult both = halo({cmd, p, "-v", "--log-level", "warn"});
     EXPECT_EQ(both.exit_code, 2) << cmd << both.err;
   }
-  CommandResult validate =
-      halo({"validate", p, "-v", "--plugin-dir", HALO_TEST_PLUGIN_DIR});
+  CommandResult validate = halo({"validate", p, "-v", "--plugin-dir", HALO_TEST_PLUGIN_DIR});
   EXPECT_EQ(validate.exit_code, 0) << validate.err;
 }
 

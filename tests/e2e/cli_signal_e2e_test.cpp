@@ -82,8 +82,8 @@ std::string slow_finalize_pipeline(const TempDir &dir, int emit_delay_ms) {
 TEST(Signals, SigintDuringTheEndOfARunExits130) {
   TempDir dir;
   const std::string p = slow_finalize_pipeline(dir, 100);
-  pid_t pid = spawn({halo_bin(), "run", p, "--plugin-dir", HALO_TEST_PLUGIN_DIR}, dir / "out",
-                    dir / "err");
+  pid_t pid =
+      spawn({halo_bin(), "run", p, "--plugin-dir", HALO_TEST_PLUGIN_DIR}, dir / "out", dir / "err");
   ASSERT_GT(pid, 0);
   Outcome o = signal_after(pid, std::chrono::milliseconds(700));
   EXPECT_TRUE(o.exited) << read_file(dir / "err");
@@ -96,8 +96,8 @@ TEST(Signals, SigintDuringARebuildExits130) {
   TempDir dir;
   const std::string p = slow_finalize_pipeline(dir, 50);
   ASSERT_EQ(run({halo_bin(), "run", p, "-q", "--plugin-dir", HALO_TEST_PLUGIN_DIR}).exit_code, 0);
-  pid_t pid = spawn({halo_bin(), "rebuild", p, "--plugin-dir", HALO_TEST_PLUGIN_DIR},
-                    dir / "out", dir / "err");
+  pid_t pid = spawn({halo_bin(), "rebuild", p, "--plugin-dir", HALO_TEST_PLUGIN_DIR}, dir / "out",
+                    dir / "err");
   ASSERT_GT(pid, 0);
   Outcome o = signal_after(pid, std::chrono::milliseconds(400));
   EXPECT_TRUE(o.exited) << read_file(dir / "err");
@@ -128,8 +128,8 @@ TEST(Signals, SigintDuringReadOnlyCommandsExits130) {
     pid_t pid = spawn(argv, dir / "out", dir / "err");
     ASSERT_GT(pid, 0);
     Outcome o = signal_after(pid, std::chrono::milliseconds(300));
-    EXPECT_TRUE(o.exited) << args[0] << " ended early or died by the signal: "
-                          << read_file(dir / "err");
+    EXPECT_TRUE(o.exited) << args[0]
+                          << " ended early or died by the signal: " << read_file(dir / "err");
     EXPECT_EQ(o.code, 130) << args[0] << " " << read_file(dir / "err");
   }
 }

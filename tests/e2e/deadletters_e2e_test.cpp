@@ -133,9 +133,13 @@ TEST_F(DeadLettersTest, FiltersSelectInTheStore) {
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].id, all[0].id) << "--limit keeps the oldest";
   EXPECT_EQ(count({"--limit", "3"}), 3u);
-  for (std::vector<std::string> bad :
-       {std::vector<std::string>{"--limit", "0"}, {"--limit", "-1"}, {"--limit", "x"},
-        {"--since", "yesterday"}, {"--since", "-5h"}, {"--since", "5y"}, {"--format", "xml"}}) {
+  for (std::vector<std::string> bad : {std::vector<std::string>{"--limit", "0"},
+                                       {"--limit", "-1"},
+                                       {"--limit", "x"},
+                                       {"--since", "yesterday"},
+                                       {"--since", "-5h"},
+                                       {"--since", "5y"},
+                                       {"--format", "xml"}}) {
     bad.insert(bad.begin(), {"deadletters", pipeline()});
     CommandResult r = halo(bad);
     EXPECT_EQ(r.exit_code, 2) << bad[2] << " " << bad[3];
@@ -155,8 +159,7 @@ TEST_F(DeadLettersTest, JsonAndTableFormats) {
   ASSERT_EQ(array.size(), all.size());
   size_t i = 0;
   for (simdjson::dom::element e : array) EXPECT_EQ(int64_t(e["id"]), all[i++].id);
-  CommandResult none =
-      halo({"deadletters", pipeline(), "--format", "json", "--source", "nope"});
+  CommandResult none = halo({"deadletters", pipeline(), "--format", "json", "--source", "nope"});
   EXPECT_EQ(none.out, "[]\n");
 
   CommandResult table = halo({"deadletters", pipeline(), "--format", "table"});
@@ -257,8 +260,8 @@ TEST_F(DeadLettersTest, ABadFromFileChangesNothing) {
     EXPECT_EQ(r.exit_code, 2) << what << "\n" << r.err;
     EXPECT_TRUE(has(r.err, "bad.jsonl")) << what << "\n" << r.err;
   }
-  CommandResult mixed = halo({"deadletters", "replay", pipeline(), "--from", dir_ / "bad.jsonl",
-                              "--source", "web"});
+  CommandResult mixed =
+      halo({"deadletters", "replay", pipeline(), "--from", dir_ / "bad.jsonl", "--source", "web"});
   EXPECT_EQ(mixed.exit_code, 2);
   CommandResult missing =
       halo({"deadletters", "replay", pipeline(), "--from", dir_ / "missing.jsonl"});
