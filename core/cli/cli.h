@@ -8,6 +8,7 @@
 //   130 interrupted (SIGINT/SIGTERM); committed work is kept
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,12 @@ int cmd_plugins(const Args &args);
 int cmd_profile(const Args &args);
 int cmd_deadletters(const Args &args);
 int cmd_store(const Args &args);
+int cmd_deadletters_replay(const Args &args);  // `halo deadletters replay ...`
+
+// For commands that stop at the next batch boundary on the first
+// SIGINT/SIGTERM and exit at once on the second (cmd_run.cpp): installs
+// that handler and returns the flag the first signal sets.
+const std::atomic<bool> *install_stop_signals();
 
 // Prints "halo: <message>" on stderr and returns `code`.
 int fail(int code, const std::string &message);

@@ -1,15 +1,14 @@
-// cmd_profile.cpp -- read-only store queries: `halo profile get` and
-// `halo deadletters`.
+// cmd_profile.cpp -- the read-only store query `halo profile get`
+// (`halo deadletters` is in cmd_deadletters.cpp).
 //
-// Both open the store read-only (a missing store is "not found", never
-// created) and treat every store error as an error: exit 1 with the store's
+// It opens the store read-only (a missing store is "not found", never
+// created) and treats every store error as an error: exit 1 with the store's
 // message, which names the table and what to do. A read never turns a
 // damaged store into "no such profile" or an empty list.
 #include <boost/program_options.hpp>
 #include <iostream>
 
 #include "cli/cli.h"
-#include "common/json_writer.h"
 #include "config/pipeline_config.h"
 #include "normalize/identifiers.h"
 #include "profile/profile_book.h"
@@ -117,35 +116,6 @@ int cmd_profile(const Args &args) {
   auto store = open_read_only(cfg.value());
   if (!store.ok()) return open_failed(store.status());
   return print_profile(*store.value(), type, normalized(cfg.value(), type, value));
-}
-
-int cmd_deadletters(const Args &args) {
-  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::cout << "usage: halo deadletters PIPELINE.yaml\n"
-                 "  prints every dead letter as one JSON line: stage, reason, message, source,\n"
-                 "  position, at, raw (the original bytes, invalid UTF-8 replaced by U+FFFD)\n";
-    return args.empty() ? kUsage : kOk;
-  }
-  auto cfg = load_pipeline(args[0]);
-  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
-  auto store = open_read_only(cfg.value());
-  if (!store.ok()) return open_failed(store.status());
-  Status s = store.value()->scan_dead_letters([](const DeadLetter &d) {
-    std::string line;
-    JsonWriter w(line);
-    w.begin_object();
-    w.key("stage").string(d.stage);
-    w.key("reason").string(d.reason);
-    w.key("message").string(d.message);
-    w.key("source").string(d.source);
-    w.key("position").string(d.position);
-    w.key("at").string(format_timestamp_ms(d.at_ms));
-    w.key("raw").string(d.raw);
-    w.end_object();
-    std::cout << line << "\n";
-  });
-  if (!s.ok()) return fail(kFailed, s.message());
-  return kOk;
 }
 
 }  // namespace halo::cli

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "cli/log_options.h"
 #include "common/log.h"
 #include "config/option_validation.h"
 #include "config/pipeline_config.h"
@@ -39,6 +40,7 @@ struct CommonOptions {
   std::string summary_json;
   bool quiet = false;
   int threads = 0;
+  LogOptions log;
 };
 
 // Parses `halo <cmd> PIPELINE [options]`; returns -1 to continue, else an
@@ -51,8 +53,11 @@ int parse_common(const char *cmd, const Args &args, CommonOptions &o, bool with_
     desc.add_options()("quiet,q", po::bool_switch(&o.quiet), "no progress and no summary")(
         "threads", po::value(&o.threads),
         "worker threads for parsing (default: pipeline or cores)")(
-        "summary-json", po::value(&o.summary_json), "also write the run summary as JSON to FILE");
+        "summary-json", po::value(&o.summary_json)->value_name("FILE"),
+        "also write the run summary as JSON to FILE; '-' writes it to stdout and the text "
+        "summary to stderr");
   }
+  add_log_options(desc, o.log);
   po::options_description hidden;
   hidden.add_options()("pipeline", po::value(&o.pipeline));
   po::options_description all;
@@ -75,7 +80,23 @@ int parse_common(const char *cmd, const Args &args, CommonOptions &o, bool with_
     std::cerr << "halo " << cmd << ": missing PIPELINE.yaml\n" << desc;
     return kUsage;
   }
-  return -1;
+  return apply_log_options(cmd, o.log);
+}
+
+// The text summary on stdout (stderr when --summary-json - puts the JSON on
+// stdout) unless -q, and the JSON summary where --summary-json says.
+int write_summary(const RunSummary &summary, const CommonOptions &o) {
+  const bool json_on_stdout = o.summary_json == "-";
+  if (!o.quiet) (json_on_stdout ? std::cerr : std::cout) << summary.to_text();
+  if (json_on_stdout) {
+    std::cout << summary.to_json() << "\n" << std::flush;
+    if (!std::cout) return fail(kFailed, "cannot write the summary to stdout");
+  } else if (!o.summary_json.empty()) {
+    std::ofstream out(o.summary_json);
+    out << summary.to_json() << "\n";
+    if (!out) return fail(kFailed, "cannot write " + o.summary_json);
+  }
+  return kOk;
 }
 
 int execute(const char *cmd, const Args &args, bool rebuild) {
@@ -98,18 +119,17 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
   if (!pipeline.ok()) return fail(kFailed, pipeline.status().message());
   RunSummary summary;
   Status s = rebuild ? pipeline.value()->rebuild(&summary) : pipeline.value()->run(&summary);
+  // A run that failed after SIGINT/SIGTERM (a plugin call cut short, say)
+  // was interrupted first: 130, with what failed.
+  if (!s.ok() && g_cancel.load()) return fail(kInterrupted, "interrupted: " + s.message());
   if (!s.ok()) {
     return fail(s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound
                     ? kUsage
                     : kFailed,
                 s.message());
   }
-  if (!o.quiet) std::cout << summary.to_text();
-  if (!o.summary_json.empty()) {
-    std::ofstream out(o.summary_json);
-    out << summary.to_json() << "\n";
-    if (!out) return fail(kFailed, "cannot write " + o.summary_json);
-  }
+  rc = write_summary(summary, o);
+  if (rc != kOk) return rc;
   // A signal that came after the exports were complete changes nothing.
   return summary.interrupted ? kInterrupted : kOk;
 }
@@ -119,6 +139,12 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
 int fail(int code, const std::string &message) {
   std::cerr << "halo: " << message << "\n";
   return code;
+}
+
+const std::atomic<bool> *install_stop_signals() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  return &g_cancel;
 }
 
 int cmd_run(const Args &args) {

@@ -1,4 +1,11 @@
 // main.cpp -- entry point of the `halo` binary: dispatches subcommands.
+//
+// SIGINT/SIGTERM exit 130 in every command: read-only commands end at once
+// (nothing to keep), while run, rebuild and `deadletters replay` install
+// their own handler that stops at the next batch boundary (cmd_run.cpp).
+#include <unistd.h>
+
+#include <csignal>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -22,18 +29,45 @@ const char *kUsage =
     "  plugins [--describe NAME]  list the plugins found (name, kind, version, ABI, path)\n"
     "  profile get PIPELINE.yaml --email X | --phone X | --id TYPE=VALUE\n"
     "                             print one unified profile in the export format\n"
-    "  deadletters PIPELINE.yaml  list rejected records with their reasons (JSON Lines)\n"
+    "  deadletters PIPELINE.yaml [filters] [--format jsonl|json|table]\n"
+    "                             list rejected records with their reasons (JSON Lines)\n"
+    "  deadletters replay PIPELINE.yaml [filters] [--from FILE]\n"
+    "                             send dead-lettered records through the pipeline again\n"
     "  store check PIPELINE.yaml  check the store read-only (SQLite integrity, Halo's\n"
     "                             invariants) and say what to do about any problem\n"
     "  version                    print the version and plugin ABI\n"
     "\n"
-    "Each command has --help. Exit codes: 0 ok, 1 run failed, 2 usage or configuration\n"
-    "error, 3 not found, 130 interrupted.\n";
+    "Each command has --help; docs/cli.md describes every option and output. Exit codes:\n"
+    "0 ok, 1 run failed, 2 usage or configuration error, 3 not found, 130 interrupted.\n";
+
+const char *kVersionUsage =
+    "usage: halo version\n"
+    "  prints the version of halo and of the plugin ABI it loads\n";
+
+void exit_interrupted(int) {
+  _exit(halo::cli::kInterrupted);  // async-signal-safe
+}
+
+int cmd_version(const halo::cli::Args &args) {
+  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+    std::cout << kVersionUsage;
+    return halo::cli::kOk;
+  }
+  if (!args.empty()) {
+    std::cerr << "halo version: unexpected argument '" << args[0] << "'\n" << kVersionUsage;
+    return halo::cli::kUsage;
+  }
+  std::cout << "halo " << HALO_VERSION << " (plugin ABI " << HALO_ABI_MAJOR << "." << HALO_ABI_MINOR
+            << ")\n";
+  return halo::cli::kOk;
+}
 
 }  // namespace
 
 int main(int argc, char **argv) {
   halo::install_crash_handler();
+  std::signal(SIGINT, exit_interrupted);
+  std::signal(SIGTERM, exit_interrupted);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     std::cout << kUsage;
@@ -48,11 +82,7 @@ int main(int argc, char **argv) {
   if (cmd == "profile") return halo::cli::cmd_profile(args);
   if (cmd == "deadletters") return halo::cli::cmd_deadletters(args);
   if (cmd == "store") return halo::cli::cmd_store(args);
-  if (cmd == "version" || cmd == "--version") {
-    std::cout << "halo " << HALO_VERSION << " (plugin ABI " << HALO_ABI_MAJOR << "."
-              << HALO_ABI_MINOR << ")\n";
-    return halo::cli::kOk;
-  }
+  if (cmd == "version" || cmd == "--version") return cmd_version(args);
   std::cerr << "halo: unknown command '" << cmd << "'\n\n" << kUsage;
   return halo::cli::kUsage;
 }

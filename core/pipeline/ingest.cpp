@@ -365,6 +365,10 @@ Status Pipeline::reject_event(const Event &e, const std::string &stage, const st
   DeadLetter d{
       stage,           reason, message, std::string(e.source), position, std::string(e.raw),
       e.received_at_ms};
+  if (replay_rejects_ != nullptr) {  // replay.cpp stores it
+    replay_rejects_->push_back(std::move(d));
+    return Status::Ok();
+  }
   return write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
 }
 

@@ -37,6 +37,9 @@
 
 namespace halo {
 
+struct ReplayRequest;  // pipeline/replay.h
+struct ReplayReport;
+
 struct RunOptions {
   bool progress = false;                      // live progress line on stderr
   const std::atomic<bool> *cancel = nullptr;  // set by SIGINT/SIGTERM
@@ -54,6 +57,8 @@ class Pipeline {
 
   Status run(RunSummary *summary);
   Status rebuild(RunSummary *summary);
+  // `halo deadletters replay` (replay.cpp, contract in replay.h).
+  Status replay(const ReplayRequest &request, ReplayReport *report, RunSummary *summary);
 
   Store &store() { return *store_; }
 
@@ -93,6 +98,9 @@ class Pipeline {
   Status finalize(RunSummary *summary);
   void report_progress(const RunSummary &s, bool final);
   int priority_of(std::string_view source) const;
+  Status replay_one(DeadLetter d, ReplayReport *report, RunSummary *summary);
+  Result<std::vector<DeadLetter>> replay_selection(const ReplayRequest &request,
+                                                   ReplayReport *report);
 
   PipelineConfig config_;
   RunOptions options_;
@@ -127,6 +135,9 @@ class Pipeline {
   double last_progress_ = 0;
   double last_commit_ = 0;  // steady-clock seconds of the last commit
   double started_ = 0;
+  // During replay(): dead letters the stages write for the replayed record,
+  // collected instead of stored so the replay decides (reject_event).
+  std::vector<DeadLetter> *replay_rejects_ = nullptr;
 };
 
 }  // namespace halo

@@ -49,6 +49,19 @@ struct DeadLetter {
   std::string position;  // e.g. "orders.jsonl:1042" or a cursor value
   std::string raw;       // original bytes, any encoding
   int64_t at_ms = 0;
+  // The row's id (table dead_letters): stable for as long as the dead
+  // letter exists, never reused while the table holds a larger id. Set by
+  // the scans; add_dead_letter ignores it.
+  uint64_t id = 0;
+};
+
+// Which dead letters a scan returns; every condition given must hold.
+struct DeadLetterFilter {
+  std::string source;               // "" = any source
+  std::string reason;               // "" = any reason code
+  std::string stage;                // "" = any stage
+  std::optional<int64_t> since_ms;  // at_ms >= since_ms
+  uint64_t limit = 0;               // 0 = all; else the first `limit` by id
 };
 
 struct StoredProfile {
@@ -150,6 +163,17 @@ class Store {
   Status add_dead_letter(const DeadLetter &d);
   Result<uint64_t> dead_letter_count();
   Status scan_dead_letters(const std::function<void(const DeadLetter &)> &fn);
+  // The dead letters `filter` selects, by id (filtered in SQL).
+  Status scan_dead_letters(const DeadLetterFilter &filter,
+                           const std::function<void(const DeadLetter &)> &fn);
+  Result<std::optional<DeadLetter>> get_dead_letter(uint64_t id);
+  // Replay (inside a transaction): a dead letter whose record landed is
+  // deleted; one that failed again is updated in place (stage, reason,
+  // message, raw, at_ms), keeping its id. An update that would duplicate
+  // another dead letter's (source, stage, reason, raw) deletes that other
+  // one, so the content stays unique.
+  Status delete_dead_letter(uint64_t id);
+  Status update_dead_letter(const DeadLetter &d);
 
   // Rebuild support: deletes identifiers, merges, conflicts, profiles,
   // features, feature state and meta "next_profile_id"; keeps the event log,

@@ -27,6 +27,8 @@ class FaultySource : public halo::Source {
       throw halo::ConfigError("bad_option",
                               "bad_option is set: refusing to start (fix: remove it)");
     }
+    // Shown only at --log-level debug (tests of -v).
+    host.log(HALO_LOG_DEBUG, "faulty-source debug: " + std::to_string(batches_) + " batches");
   }
   void next_batch(const halo::Sink &sink, uint32_t) override {
     ++batch_;
@@ -123,6 +125,7 @@ class FaultyFeatures : public halo::FeatureBuilder {
   explicit FaultyFeatures(halo::Host host) : halo::FeatureBuilder(host) {
     poison_ = std::string(host.opt_string("poison_user").value_or(""));
     reject_ = std::string(host.opt_string("reject_user").value_or(""));
+    emit_delay_ms_ = host.opt_int("emit_delay_ms").value_or(0);
   }
   void restore(const halo_state_row *rows, size_t n) override {
     for (size_t i = 0; i < n; ++i) {
@@ -156,12 +159,15 @@ class FaultyFeatures : public halo::FeatureBuilder {
     dirty_.clear();
   }
   void emit(uint64_t profile_id, int64_t, const halo::FeatureWriter &w) override {
+    // A slow end of run, so tests can signal halo during it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(emit_delay_ms_));
     auto it = seen_.find(profile_id);
     w.integer("seen", it == seen_.end() ? 0 : it->second);
   }
 
  private:
   std::string poison_, reject_;
+  int64_t emit_delay_ms_ = 0;
   std::map<uint64_t, int64_t> seen_;
   std::vector<uint64_t> dirty_;
 };
@@ -171,6 +177,13 @@ const halo_option_decl kFaultOptions[] = {
                  "user_id whose batches fail the whole call (ERROR)."),
     halo::option(HALO_OPT_STRING, "reject_user", "", false,
                  "user_id whose events are refused one by one (event_reject)."),
+};
+
+const halo_option_decl kFeatureOptions[] = {
+    kFaultOptions[0],
+    kFaultOptions[1],
+    halo::option(HALO_OPT_INT, "emit_delay_ms", "0", false,
+                 "Sleep this long in every emit() (a slow end of run)."),
 };
 
 // The kernel hands every resolver the pipeline's identifier rules.
@@ -192,4 +205,4 @@ HALO_PLUGIN_LIBRARY(
     halo::describe_resolver<FaultyResolver>("faulty-resolver", "0.0.1", "Fails on demand (tests)",
                                             kResolverOptions),
     halo::describe_feature<FaultyFeatures>("faulty-features", "0.0.1", "Fails on demand (tests)",
-                                           kFaultOptions))
+                                           kFeatureOptions))

@@ -140,8 +140,8 @@ CommandResult halo_cmd(const TempDir &dir, const std::string &cmd) {
 }
 
 std::vector<std::string> dead_letters(const TempDir &dir) {
-  CommandResult dl =
-      run({halo_bin(), "deadletters", dir / "p.yaml", "--plugin-dir", HALO_TEST_PLUGIN_DIR});
+  // Listing dead letters loads no plugins (and refuses --plugin-dir).
+  CommandResult dl = run({halo_bin(), "deadletters", dir / "p.yaml"});
   EXPECT_EQ(dl.exit_code, 0) << dl.err;
   std::vector<std::string> lines;
   size_t at = 0;

@@ -1,0 +1,33 @@
+// deadletter_filter.h -- the filter options `halo deadletters` and
+// `halo deadletters replay` share: --source, --reason, --stage, --since and
+// --limit, turned into a store DeadLetterFilter (filtering happens in SQL).
+//
+// --since takes an ISO 8601 time (config/iso_time.h) or a duration back
+// from now: a positive integer followed by s, m, h, d or w ("24h", "7d").
+// Anything else is a usage error naming the value; nothing is guessed.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "store/store.h"
+
+namespace halo::cli {
+
+struct DeadLetterFilterOptions {
+  std::string source, reason, stage, since, limit;
+};
+
+void add_dead_letter_filter_options(boost::program_options::options_description &desc,
+                                    DeadLetterFilterOptions &o);
+
+// The filter, or an error message for a bad --since or --limit. `now_ms`
+// anchors relative --since values.
+Result<DeadLetterFilter> make_dead_letter_filter(const DeadLetterFilterOptions &o, int64_t now_ms);
+
+// "24h" -> milliseconds, or nullopt when `text` is not such a duration.
+std::optional<int64_t> parse_relative_duration_ms(const std::string &text);
+
+}  // namespace halo::cli
