@@ -5,6 +5,8 @@
 //   1  the run failed (plugin error, store error, I/O)
 //   2  usage or configuration error (bad flags, bad pipeline file)
 //   3  not found (e.g. `halo profile get` for an unknown identifier)
+//   4  store busy: another process (`halo run`, `halo rebuild`) holds the
+//      store's writer lock; nothing was changed (docs/architecture.md)
 //   130 interrupted (SIGINT/SIGTERM); committed work is kept
 #pragma once
 
@@ -13,7 +15,7 @@
 
 namespace halo::cli {
 
-enum ExitCode { kOk = 0, kFailed = 1, kUsage = 2, kNotFound = 3, kInterrupted = 130 };
+enum ExitCode { kOk = 0, kFailed = 1, kUsage = 2, kNotFound = 3, kBusy = 4, kInterrupted = 130 };
 
 using Args = std::vector<std::string>;
 

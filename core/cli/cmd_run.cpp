@@ -94,8 +94,13 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
   if (const char *stop = std::getenv("HALO_TEST_EXIT_AFTER_EVENTS")) {
     ro.stop_after_events = std::strtoull(stop, nullptr, 10);
   }
+  // Takes the store's writer lock (store/store_lock.h) before anything runs:
+  // a second run or rebuild on the store stops here with kBusy.
   auto pipeline = Pipeline::open(cfg.value(), ro);
-  if (!pipeline.ok()) return fail(kFailed, pipeline.status().message());
+  if (!pipeline.ok()) {
+    bool busy = pipeline.status().code() == StatusCode::kBusy;
+    return fail(busy ? kBusy : kFailed, pipeline.status().message());
+  }
   RunSummary summary;
   Status s = rebuild ? pipeline.value()->rebuild(&summary) : pipeline.value()->run(&summary);
   if (!s.ok()) {

@@ -28,7 +28,8 @@ const char *kUsage =
     "  version                    print the version and plugin ABI\n"
     "\n"
     "Each command has --help. Exit codes: 0 ok, 1 run failed, 2 usage or configuration\n"
-    "error, 3 not found, 130 interrupted.\n";
+    "error, 3 not found, 4 store busy (another run or rebuild is writing it),\n"
+    "130 interrupted.\n";
 
 }  // namespace
 

@@ -3,8 +3,9 @@
 // Halo's invariants over every row (ids, the profile id counter, the event
 // log's sequence ranges and that every logged batch decodes).
 //
-// Invariants: check_store() opens the file read-only and never creates,
-// migrates or writes it; every problem names the table it is in (or "" for
+// Invariants: check_store() opens the file read-only (one snapshot for every
+// check, store.h) and never creates, migrates or writes it nor takes the
+// writer lock, so it runs beside a `halo run`; every problem names the table it is in (or "" for
 // the file as a whole) and says whether `halo rebuild` can fix it (derived
 // tables only) or the file must be restored from a backup.
 #pragma once
