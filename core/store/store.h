@@ -68,8 +68,9 @@ struct StoredProfile {
 
 struct StoreOpenOptions {
   // Open an existing store only: never creates, migrates or writes it
-  // (NotFound when the file is missing, InvalidArgument when it is not at
-  // the current schema version). Writes then fail, and so do begin(),
+  // (NotFound when the file is missing or empty -- the first run may be
+  // creating it -- InvalidArgument when it is not at the current schema
+  // version). Writes then fail, and so do begin(),
   // commit() and rollback(). Every read sees the snapshot of the first one
   // (one read transaction for the Store's life): a concurrent writer's
   // later commits are not seen, and a long-lived reader keeps the writer's

@@ -31,7 +31,8 @@ struct StoreCheckReport {
   bool ok() const { return problems.empty(); }
 };
 
-// Checks the store at `path`. NotFound when the file does not exist; every
+// Checks the store at `path`. NotFound when the file does not exist or is
+// empty (no tables yet: the first run may be creating it); every
 // other finding (including "cannot open") is a problem in the report.
 Result<StoreCheckReport> check_store(const std::string &path);
 

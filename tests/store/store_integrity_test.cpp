@@ -235,6 +235,9 @@ TEST_F(StoreIntegrityTest, ReadOnlyOpenRefusesAnEmptyOrNewerStore) {
   auto empty = Store::open(path_ + ".empty", {.read_only = true, .check_invariants = true});
   ASSERT_FALSE(empty.ok());
   EXPECT_TRUE(has(empty.status().message(), "is empty")) << empty.status().message();
+  EXPECT_EQ(empty.status().code(), StatusCode::kNotFound);  // like a missing store: exit 3
+  auto report = check_store(path_ + ".empty");  // `halo store check`: "no store yet"
+  EXPECT_EQ(report.status().code(), StatusCode::kNotFound);
   fill(1);
   raw_exec("PRAGMA user_version = 42");
   auto newer = Store::open(path_, {.read_only = true, .check_invariants = true});
