@@ -70,15 +70,15 @@ struct StoreOpenOptions {
   // Open an existing store only: never creates, migrates or writes it
   // (NotFound when the file is missing or empty -- the first run may be
   // creating it -- InvalidArgument when it is not at the current schema
-  // version). Writes then fail, and so do begin(),
-  // commit() and rollback(). Every read sees the snapshot of the first one
-  // (one read transaction for the Store's life): a concurrent writer's
-  // later commits are not seen, and a long-lived reader keeps the writer's
-  // WAL from being checkpointed past that snapshot, so close it soon. No
-  // file is left behind: the connection is read-write but query_only, so
-  // when it is the last one to close it checkpoints and removes the -wal
-  // and -shm files an idle store's open created (as any SQLite connection
-  // does); it never touches the lock file.
+  // version). Writes then fail, and so do begin(), commit() and rollback().
+  // Every read sees the snapshot of the first one (one read transaction for
+  // the Store's life): a concurrent writer's later commits are not seen, and
+  // a long-lived reader keeps the writer's WAL from being checkpointed past
+  // that snapshot, so close it soon. No file is left behind: the connection
+  // is read-write but query_only, so when it is the last one to close it
+  // checkpoints and removes the -wal and -shm files that opening an idle
+  // store created (as any SQLite connection does); it never touches the
+  // lock file.
   bool read_only = false;
   // Run check_invariants() at open. The rebuild turns it off: it recomputes
   // exactly the derived data the invariants are about.
