@@ -315,7 +315,8 @@ Result<StoreCheckReport> check_store(const std::string &path) {
   StoreCheckReport report;
   auto store = Store::open(path, {.read_only = true, .check_invariants = false});
   if (!store.ok()) {
-    if (store.status().code() == StatusCode::kNotFound) return store.status();  // empty, or removed since
+    // Empty (the first run may be creating it), or removed since.
+    if (store.status().code() == StatusCode::kNotFound) return store.status();
     // The file does not open, or its tables are not the ones this build knows.
     report.problems.push_back({"", store.status().message(), false});
     return report;

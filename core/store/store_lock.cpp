@@ -77,9 +77,10 @@ Result<StoreLock> StoreLock::acquire(const std::string &store_path) {
   }
   StoreLock held(fd);  // closes fd on every early return
   if (int err = lock_now(fd); err != 0) {
-    Status s = err == EWOULDBLOCK ? busy(store_path, fd)
-                                  : Status::Io("store " + store_path + ": cannot lock " + lock +
-                                               ": " + errno_text(err));
+    Status s =
+        err == EWOULDBLOCK
+            ? busy(store_path, fd)
+            : Status::Io("store " + store_path + ": cannot lock " + lock + ": " + errno_text(err));
     ::close(std::exchange(held.fd_, -1));  // not ours: do not empty it
     return s;
   }

@@ -236,7 +236,8 @@ TEST_F(StoreIntegrityTest, ReadOnlyOpenRefusesAnEmptyOrNewerStore) {
   ASSERT_FALSE(empty.ok());
   EXPECT_TRUE(has(empty.status().message(), "is empty")) << empty.status().message();
   EXPECT_EQ(empty.status().code(), StatusCode::kNotFound);  // like a missing store: exit 3
-  auto report = check_store(path_ + ".empty");  // `halo store check`: "no store yet"
+  // `halo store check` says "no store yet" (exit 3), not "restore a backup".
+  auto report = check_store(path_ + ".empty");
   EXPECT_EQ(report.status().code(), StatusCode::kNotFound);
   fill(1);
   raw_exec("PRAGMA user_version = 42");
