@@ -5,6 +5,8 @@
 //   1  the run failed (plugin error, store error, I/O)
 //   2  usage or configuration error (bad flags, bad pipeline file)
 //   3  not found (e.g. `halo profile get` for an unknown identifier)
+//   4  store busy: another process (`halo run`, `halo rebuild`) holds the
+//      store's writer lock; nothing was changed (docs/architecture.md)
 //   130 interrupted (SIGINT/SIGTERM); committed work is kept
 #pragma once
 
@@ -12,9 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "common/status.h"
+
 namespace halo::cli {
 
-enum ExitCode { kOk = 0, kFailed = 1, kUsage = 2, kNotFound = 3, kInterrupted = 130 };
+enum ExitCode { kOk = 0, kFailed = 1, kUsage = 2, kNotFound = 3, kBusy = 4, kInterrupted = 130 };
 
 using Args = std::vector<std::string>;
 
@@ -34,5 +38,9 @@ const std::atomic<bool> *install_stop_signals();
 
 // Prints "halo: <message>" on stderr and returns `code`.
 int fail(int code, const std::string &message);
+
+// fail() for a Pipeline::open that failed: exit 4 when another process holds
+// the store's writer lock, else 1.
+int pipeline_open_failed(const Status &s);
 
 }  // namespace halo::cli

@@ -163,7 +163,7 @@ int cmd_deadletters_replay(const Args &args) {
   ro.cancel = cancel;
   ro.extra_plugin_dirs = o.plugin_dirs;
   auto pipeline = Pipeline::open(cfg.value(), ro);
-  if (!pipeline.ok()) return fail(kFailed, pipeline.status().message());
+  if (!pipeline.ok()) return pipeline_open_failed(pipeline.status());
   ReplayReport report;
   RunSummary summary;
   Status s = pipeline.value()->replay(request, &report, &summary);

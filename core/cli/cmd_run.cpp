@@ -115,8 +115,10 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
   if (const char *stop = std::getenv("HALO_TEST_EXIT_AFTER_EVENTS")) {
     ro.stop_after_events = std::strtoull(stop, nullptr, 10);
   }
+  // Takes the store's writer lock (store/store_lock.h) before anything runs:
+  // a second run or rebuild on the store stops here with kBusy.
   auto pipeline = Pipeline::open(cfg.value(), ro);
-  if (!pipeline.ok()) return fail(kFailed, pipeline.status().message());
+  if (!pipeline.ok()) return pipeline_open_failed(pipeline.status());
   RunSummary summary;
   Status s = rebuild ? pipeline.value()->rebuild(&summary) : pipeline.value()->run(&summary);
   // A run that failed after SIGINT/SIGTERM (a plugin call cut short, say)
@@ -139,6 +141,10 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
 int fail(int code, const std::string &message) {
   std::cerr << "halo: " << message << "\n";
   return code;
+}
+
+int pipeline_open_failed(const Status &s) {
+  return fail(s.code() == StatusCode::kBusy ? kBusy : kFailed, s.message());
 }
 
 const std::atomic<bool> *install_stop_signals() {

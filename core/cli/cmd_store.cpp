@@ -20,7 +20,7 @@ const char *kStoreUsage =
     "  version, Halo's invariants (profile ids, the profile id counter, the event log's\n"
     "  sequence ranges) and that every logged batch decodes.\n"
     "  exit codes: 0 sound, 1 problems found (with what to do), 2 usage or\n"
-    "  configuration error, 3 the store does not exist yet\n";
+    "  configuration error, 3 the store does not exist yet (or holds no data yet)\n";
 
 bool all_rebuildable(const StoreCheckReport &r) {
   for (const StoreProblem &p : r.problems) {

@@ -38,7 +38,8 @@ const char *kUsage =
     "  version                    print the version and plugin ABI\n"
     "\n"
     "Each command has --help; docs/cli.md describes every option and output. Exit codes:\n"
-    "0 ok, 1 run failed, 2 usage or configuration error, 3 not found, 130 interrupted.\n";
+    "0 ok, 1 run failed, 2 usage or configuration error, 3 not found, 4 store busy\n"
+    "(another run or rebuild is writing it), 130 interrupted.\n";
 
 const char *kVersionUsage =
     "usage: halo version\n"

@@ -21,6 +21,7 @@ enum class StatusCode {
   kCorruption,  // stored data does not decode
   kPlugin,      // a plugin returned an error status
   kInternal,
+  kBusy,  // another process holds the resource (e.g. a store's writer lock)
 };
 
 class [[nodiscard]] Status {
@@ -37,6 +38,7 @@ class [[nodiscard]] Status {
   }
   static Status Plugin(std::string msg) { return Status(StatusCode::kPlugin, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(StatusCode::kInternal, std::move(msg)); }
+  static Status Busy(std::string msg) { return Status(StatusCode::kBusy, std::move(msg)); }
 
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 

@@ -81,8 +81,11 @@ Status check_version(sqlite3 *db, const std::string &path, std::span<const Migra
   if (Status s = check_owner(db, path, *current); !s.ok()) return s;
   const int known = static_cast<int>(migrations.size());
   if (*current == 0) {
-    return Status::Invalid("sqlite store " + path +
-                           " is empty (no run has written it yet; `halo run` fills it)");
+    // No tables: nothing to read yet, like a missing file. A reader meets
+    // this while the first `halo run` is creating the store.
+    return Status::NotFound("sqlite store " + path +
+                            " is empty (no run has written it yet, or the first `halo run` is "
+                            "creating it)");
   }
   if (*current > known) return newer_schema(path, *current, known);
   if (*current < known) {

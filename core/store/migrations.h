@@ -41,8 +41,9 @@ Result<int> schema_version(sqlite3 *db, const std::string &path);
 Status migrate(sqlite3 *db, const std::string &path, std::span<const Migration> migrations);
 
 // Read-only counterpart of migrate(): OK only when `db` is a Halo store at
-// exactly the last version of `migrations`; otherwise InvalidArgument saying
-// why (empty, foreign, older or newer schema).
+// exactly the last version of `migrations`; NotFound when it is empty (no
+// tables yet, like a missing store); otherwise InvalidArgument saying why
+// (foreign, older or newer schema).
 Status check_version(sqlite3 *db, const std::string &path, std::span<const Migration> migrations);
 
 }  // namespace halo::store

@@ -29,7 +29,6 @@ Status create_parent_dirs(const std::string &path) {
 // WAL lets readers run beside the writer; synchronous=NORMAL syncs only at
 // checkpoints, which is safe in WAL mode (see store.h "Durability").
 Status configure(sqlite3 *db, const std::string &path) {
-  sqlite3_busy_timeout(db, 5000);
   // 16 KiB pages: the event log's compressed batches span far fewer
   // overflow pages and the per-profile upserts touch fewer nodes; measured
   // ~7% faster end to end than the 4 KiB default (docs/benchmarks.md).
@@ -79,16 +78,40 @@ constexpr const char *kClearDerived =
     // makes them again.
     "DELETE FROM dead_letters WHERE stage = 'feature';";
 
+// A reader opens the file SQLITE_OPEN_READWRITE (never _CREATE) and then
+// refuses writes with query_only: SQLite removes the -wal and -shm files when
+// the last connection closes after a checkpoint, which a SQLITE_OPEN_READONLY
+// connection cannot make, so a read-only open of an idle store would leave
+// both files behind (https://www.sqlite.org/wal.html, "Read-Only
+// Databases"). When the file is not writable, SQLite opens it read-only by
+// itself.
 Result<sqlite::Connection> open_connection(const std::string &path, bool read_only) {
   sqlite3 *raw = nullptr;
-  int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int flags = read_only ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   sqlite::Connection db(raw);
   if (rc != SQLITE_OK) {
     return Status::Io("sqlite store " + path + ": cannot open: " +
                       (raw ? sqlite::last_error(raw) : std::string(sqlite3_errstr(rc))));
   }
+  // SQLite's own locks are held for moments (a commit, a reader's
+  // checkpoint at close); waiting for them beats failing with SQLITE_BUSY.
+  sqlite3_busy_timeout(db.get(), 5000);
   return db;
+}
+
+// A reader's whole life is one read transaction: every read sees the same
+// committed state (WAL gives readers snapshot isolation without blocking the
+// writer, https://www.sqlite.org/isolation.html), whatever a concurrent
+// `halo run` commits meanwhile. The snapshot starts at the first read.
+Status start_snapshot(sqlite3 *db, const std::string &path) {
+  return sqlite::exec(db, "PRAGMA query_only=ON; BEGIN DEFERRED",
+                      "sqlite store " + path + ": read snapshot");
+}
+
+Status missing_store(const std::string &path) {
+  return Status::NotFound("sqlite store " + path +
+                          " does not exist (no run has written it yet; `halo run` creates it)");
 }
 
 // Strict decimal: digits only, no sign or spaces, 1 <= value < 2^63.
@@ -133,25 +156,27 @@ Status check_id_bounds(Store::Impl &impl, const Sql &q, uint64_t next) {
 
 Result<std::unique_ptr<Store>> Store::open(const std::string &path,
                                            const StoreOpenOptions &options) {
+  std::optional<StoreLock> lock;
   if (options.read_only) {
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
-      return Status::NotFound("sqlite store " + path +
-                              " does not exist (no run has written it yet; `halo run` creates it)");
-    }
-  } else if (Status s = create_parent_dirs(path); !s.ok()) {
-    return s;
+    if (!std::filesystem::exists(path, ec)) return missing_store(path);
+  } else {
+    if (Status s = create_parent_dirs(path); !s.ok()) return s;
+    auto held = StoreLock::acquire(path);  // before the file is touched
+    if (!held.ok()) return held.status();
+    lock.emplace(std::move(held).value());
   }
   auto db = open_connection(path, options.read_only);
   if (!db.ok()) return db.status();
-  Status s = options.read_only ? store::check_version(db->get(), path, store::halo_migrations())
-                               : configure(db->get(), path);
-  if (s.ok() && !options.read_only) {
-    s = store::migrate(db->get(), path, store::halo_migrations());
+  Status s = options.read_only ? start_snapshot(db->get(), path) : configure(db->get(), path);
+  if (s.ok()) {
+    s = options.read_only ? store::check_version(db->get(), path, store::halo_migrations())
+                          : store::migrate(db->get(), path, store::halo_migrations());
   }
   if (!s.ok()) return s;
-  sqlite3_busy_timeout(db->get(), 5000);
-  std::unique_ptr<Store> store(new Store(std::make_unique<Impl>(path, std::move(db).value())));
+  auto impl = std::make_unique<Impl>(path, std::move(db).value(), std::move(lock));
+  impl->read_only = options.read_only;
+  std::unique_ptr<Store> store(new Store(std::move(impl)));
   if (options.check_invariants) {
     if (Status c = store->check_invariants(); !c.ok()) return c;
   }
@@ -161,7 +186,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string &path,
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Store::~Store() {
-  if (impl_->in_transaction()) (void)rollback();
+  // A reader's snapshot ends when its connection closes.
+  if (impl_->in_transaction() && !impl_->read_only) (void)rollback();
 }
 
 const std::string &Store::path() const {
@@ -173,6 +199,7 @@ bool Store::in_transaction() const {
 }
 
 Status Store::begin() {
+  if (Status s = impl_->require_writable("begin"); !s.ok()) return s;
   if (impl_->in_transaction()) {
     return Status::Invalid("sqlite store " + impl_->path +
                            ": begin() called while a transaction is open; commit() or "
@@ -185,11 +212,13 @@ Status Store::begin() {
 }
 
 Status Store::commit() {
+  if (Status s = impl_->require_writable("commit"); !s.ok()) return s;
   if (Status s = impl_->require_transaction("commit"); !s.ok()) return s;
   return sqlite::exec(impl_->db.get(), "COMMIT", "sqlite store " + impl_->path + ": commit");
 }
 
 Status Store::rollback() {
+  if (Status s = impl_->require_writable("rollback"); !s.ok()) return s;
   if (Status s = impl_->require_transaction("rollback"); !s.ok()) return s;
   return sqlite::exec(impl_->db.get(), "ROLLBACK", "sqlite store " + impl_->path + ": rollback");
 }

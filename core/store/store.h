@@ -3,8 +3,16 @@
 // dead letters, in one SQLite file.
 //
 // Invariants and usage:
-//  - One Store per thread; the object is not thread-safe. Several processes
-//    may open the same file (WAL mode); writers serialize on BEGIN IMMEDIATE.
+//  - One Store per thread; the object is not thread-safe.
+//  - One writer per store: a writable open takes the store's writer lock
+//    (store_lock.h, `<store>.lock`) before it touches the file and holds it
+//    until the Store is destroyed; while another process (or Store) holds
+//    it, open() fails at once with Busy naming the holder's pid. Inside the
+//    lock, transactions still use BEGIN IMMEDIATE and a 5 s busy timeout,
+//    so SQLite's own locks never fail a write half-way.
+//  - Any number of read-only Stores may be open beside the writer (WAL
+//    mode). Each reads one consistent snapshot for its whole life, never
+//    takes the writer lock and never creates a file (see read_only below).
 //  - Every write must happen inside begin()...commit(); a write outside one is
 //    refused (InvalidArgument) so a batch and the cursor that describes it
 //    can never be committed separately. Reads work with or without one and
@@ -73,8 +81,17 @@ struct StoredProfile {
 
 struct StoreOpenOptions {
   // Open an existing store only: never creates, migrates or writes it
-  // (NotFound when the file is missing, InvalidArgument when it is not at
-  // the current schema version). Writes then fail.
+  // (NotFound when the file is missing or empty -- the first run may be
+  // creating it -- InvalidArgument when it is not at the current schema
+  // version). Writes then fail, and so do begin(), commit() and rollback().
+  // Every read sees the snapshot of the first one (one read transaction for
+  // the Store's life): a concurrent writer's later commits are not seen, and
+  // a long-lived reader keeps the writer's WAL from being checkpointed past
+  // that snapshot, so close it soon. No file is left behind: the connection
+  // is read-write but query_only, so when it is the last one to close it
+  // checkpoints and removes the -wal and -shm files that opening an idle
+  // store created (as any SQLite connection does); it never touches the
+  // lock file.
   bool read_only = false;
   // Run check_invariants() at open. The rebuild turns it off: it recomputes
   // exactly the derived data the invariants are about.
@@ -183,6 +200,7 @@ class Store {
   struct Impl;
 
  private:
+  friend struct StoreAccess;  // store_impl.h
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

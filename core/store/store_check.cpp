@@ -16,6 +16,7 @@
 #include "store/migrations.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
+#include "store/store_impl.h"
 
 namespace halo {
 
@@ -274,18 +275,13 @@ void Checker::event_ranges() {
 }
 
 // Decodes every logged batch and message-key column through the Store.
-void check_event_log(const std::string &path, Checker &check) {
-  auto store = Store::open(path, {.read_only = true, .check_invariants = false});
-  if (!store.ok()) {
-    check.problem("", store.status().message());
-    return;
-  }
+void check_event_log(Store &store, Checker &check) {
   uint64_t events = 0;
-  Status s = store.value()->scan_events([&](const std::vector<LoggedEvent> &batch) {
+  Status s = store.scan_events([&](const std::vector<LoggedEvent> &batch) {
     events += batch.size();
     return Status::Ok();
   });
-  if (s.ok()) s = store.value()->scan_message_keys([](const MessageKey *, size_t) {});
+  if (s.ok()) s = store.scan_message_keys([](const MessageKey *, size_t) {});
   if (!s.ok()) {
     check.problem("event_batches", s.message());
     return;
@@ -294,10 +290,8 @@ void check_event_log(const std::string &path, Checker &check) {
 }
 
 // The counter, then every profile id column against it.
-void check_ids(const std::string &path, Checker &check) {
-  auto store = Store::open(path, {.read_only = true, .check_invariants = false});
-  if (!store.ok()) return;  // reported by check_event_log
-  auto next = store.value()->next_profile_id();
+void check_ids(Store &store, Checker &check) {
+  auto next = store.next_profile_id();
   if (!next.ok()) {
     check.problem("meta", next.status().message(), /*rebuildable=*/true);  // rebuild resets it
     return;
@@ -310,6 +304,8 @@ void check_ids(const std::string &path, Checker &check) {
 
 }  // namespace
 
+// Every check runs on one read-only Store, so on one snapshot: a `halo run`
+// committing meanwhile cannot make the counter and the ids disagree.
 Result<StoreCheckReport> check_store(const std::string &path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
@@ -317,28 +313,22 @@ Result<StoreCheckReport> check_store(const std::string &path) {
                             " does not exist (nothing to check; `halo run` creates it)");
   }
   StoreCheckReport report;
-  sqlite3 *raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-  sqlite::Connection db(raw);
-  if (rc != SQLITE_OK) {
-    report.problems.push_back(
-        {"", "cannot open: " + (raw ? sqlite::last_error(raw) : sqlite3_errstr(rc)), false});
+  auto store = Store::open(path, {.read_only = true, .check_invariants = false});
+  if (!store.ok()) {
+    // Empty (the first run may be creating it), or removed since.
+    if (store.status().code() == StatusCode::kNotFound) return store.status();
+    // The file does not open, or its tables are not the ones this build knows.
+    report.problems.push_back({"", store.status().message(), false});
     return report;
   }
-  sqlite3_busy_timeout(db.get(), 5000);
-  Status version = store::check_version(db.get(), path, store::halo_migrations());
-  if (!version.ok()) {
-    report.problems.push_back({"", version.message(), false});
-    return report;  // the tables are not the ones this build knows
-  }
   report.passed.push_back("schema version " + std::to_string(store::halo_migrations().size()));
-  Checker check(db.get(), report);
+  Checker check(StoreAccess::db(**store), report);
   check.integrity();
   check.column_types();
-  check_ids(path, check);
+  check_ids(**store, check);
   check.linked_profiles();
   check.event_ranges();
-  check_event_log(path, check);
+  check_event_log(**store, check);
   return report;
 }
 

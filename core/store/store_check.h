@@ -3,8 +3,9 @@
 // Halo's invariants over every row (ids, the profile id counter, the event
 // log's sequence ranges and that every logged batch decodes).
 //
-// Invariants: check_store() opens the file read-only and never creates,
-// migrates or writes it; every problem names the table it is in (or "" for
+// Invariants: check_store() opens the file read-only (one snapshot for every
+// check, store.h) and never creates, migrates or writes it nor takes the
+// writer lock, so it runs beside a `halo run`; every problem names the table it is in (or "" for
 // the file as a whole) and says whether `halo rebuild` can fix it (derived
 // tables only) or the file must be restored from a backup.
 #pragma once
@@ -30,7 +31,8 @@ struct StoreCheckReport {
   bool ok() const { return problems.empty(); }
 };
 
-// Checks the store at `path`. NotFound when the file does not exist; every
+// Checks the store at `path`. NotFound when the file does not exist or is
+// empty (no tables yet: the first run may be creating it); every
 // other finding (including "cannot open") is a problem in the report.
 Result<StoreCheckReport> check_store(const std::string &path);
 

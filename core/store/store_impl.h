@@ -12,12 +12,14 @@
 //    kStoreErrorHint; no SQLite error is ever turned into "no rows".
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "store/sqlite_db.h"
 #include "store/store.h"
+#include "store/store_lock.h"
 #include "store/zstd_codec.h"
 
 namespace halo {
@@ -40,11 +42,15 @@ inline constexpr std::string_view kStoreErrorHint =
     "with `halo rebuild PIPELINE.yaml` or restore the store file from a backup";
 
 struct Store::Impl {
-  Impl(std::string p, sqlite::Connection c)
-      : path(std::move(p)), db(std::move(c)), cache(db.get()) {}
+  Impl(std::string p, sqlite::Connection c, std::optional<StoreLock> l)
+      : lock(std::move(l)), path(std::move(p)), db(std::move(c)), cache(db.get()) {}
   ~Impl() { cache.clear(); }  // finalize statements before closing
 
+  // First member, so released last: after the connection has closed (and
+  // made its last checkpoint), never while it still writes.
+  std::optional<StoreLock> lock;  // the writer lock; empty when read-only
   std::string path;
+  bool read_only = false;  // a query_only connection inside one read snapshot
   sqlite::Connection db;
   sqlite::StatementCache cache;
   store::ZstdCodec zstd{1};
@@ -69,6 +75,13 @@ struct Store::Impl {
     return Status::Invalid("sqlite store " + path + ": Store::" + std::string(op) +
                            " called outside a transaction; call begin() first and commit() "
                            "after the batch");
+  }
+
+  Status require_writable(std::string_view op) const {
+    if (!read_only) return Status::Ok();
+    return Status::Invalid("sqlite store " + path + ": Store::" + std::string(op) +
+                           " on a store opened read-only (a snapshot for reading); writers "
+                           "open it with read_only = false and take the store lock");
   }
 
   Result<sqlite::Statement *> cached(const Sql &q) {
@@ -164,6 +177,12 @@ struct Store::Impl {
     if (!s.ok()) return s;
     return n;
   }
+};
+
+// The connection behind a Store, for store_check.cpp's SQL-level checks on
+// the same read snapshot the Store reads.
+struct StoreAccess {
+  static sqlite3 *db(Store &store) { return store.impl_->db.get(); }
 };
 
 // Binds u64 ids as SQLite's signed INTEGER (see store.h).

@@ -84,6 +84,7 @@ TEST_F(StoreIntegrityTest, DamagedIndexPageIsAnErrorNamingTheTableNotNoIdentifie
   EXPECT_TRUE(has(ids.status().message(), "halo store check")) << ids.status().message();
   EXPECT_TRUE(has(ids.status().message(), path_)) << ids.status().message();
   // The default open checks the invariants through the same index.
+  store.reset();  // one writer at a time (the store lock)
   auto checked = Store::open(path_);
   ASSERT_FALSE(checked.ok());
   EXPECT_TRUE(has(checked.status().message(), "table identifiers")) << checked.status().message();
@@ -128,6 +129,7 @@ TEST_F(StoreIntegrityTest, ValueOfTheWrongTypeIsCorruptionNotZero) {
   EXPECT_EQ(found.status().code(), StatusCode::kCorruption);
   EXPECT_TRUE(has(found.status().message(), "column profile_id holds text"))
       << found.status().message();
+  store.reset();  // one writer at a time (the store lock)
   auto checked = Store::open(path_);
   ASSERT_FALSE(checked.ok());
   EXPECT_TRUE(has(checked.status().message(), "not an integer")) << checked.status().message();
@@ -222,8 +224,9 @@ TEST_F(StoreIntegrityTest, ReadOnlyOpenNeverCreatesAStore) {
   auto store = Store::open(path_, {.read_only = true, .check_invariants = true});
   ASSERT_TRUE(store.ok()) << store.status().message();
   EXPECT_EQ(must(store.value()->find_profile("email", "p2@example.ir")), 2u);
-  ASSERT_TRUE(store.value()->begin().ok());
+  EXPECT_EQ(store.value()->begin().code(), StatusCode::kInvalidArgument);  // a reader
   EXPECT_FALSE(store.value()->set_meta("k", "v").ok());  // the file is not written
+  EXPECT_EQ(store.value()->commit().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(StoreIntegrityTest, ReadOnlyOpenRefusesAnEmptyOrNewerStore) {
@@ -232,6 +235,10 @@ TEST_F(StoreIntegrityTest, ReadOnlyOpenRefusesAnEmptyOrNewerStore) {
   auto empty = Store::open(path_ + ".empty", {.read_only = true, .check_invariants = true});
   ASSERT_FALSE(empty.ok());
   EXPECT_TRUE(has(empty.status().message(), "is empty")) << empty.status().message();
+  EXPECT_EQ(empty.status().code(), StatusCode::kNotFound);  // like a missing store: exit 3
+  // `halo store check` says "no store yet" (exit 3), not "restore a backup".
+  auto report = check_store(path_ + ".empty");
+  EXPECT_EQ(report.status().code(), StatusCode::kNotFound);
   fill(1);
   raw_exec("PRAGMA user_version = 42");
   auto newer = Store::open(path_, {.read_only = true, .check_invariants = true});
