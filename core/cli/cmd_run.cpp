@@ -119,7 +119,7 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
   if (summary.interrupted) return kInterrupted;
   if (size_t failed = summary.failed_sources()) {
     return fail(kFailed, std::to_string(failed) + " of " + std::to_string(summary.sources.size()) +
-                             " sources failed (see above); the others were committed");
+                             " sources failed (named above); all else this run read is committed");
   }
   return kOk;
 }
