@@ -15,31 +15,36 @@ struct Kind {
   const char *key;   // "sources", the config key
 };
 
-InstanceSetup setup_for(const PipelineConfig &config, const Kind &k, const std::string &name,
-                        const std::string &plugin, const std::string &where,
-                        const std::atomic<bool> *cancel) {
+// What every instance of the pipeline shares.
+struct Context {
+  const PipelineConfig &config;
+  const PluginCatalog &catalog;
+  const std::atomic<bool> *cancel;
+  bool dry_run;
+};
+
+InstanceSetup setup_for(const Context &c, const Kind &k, const PluginUse &use,
+                        const std::string &where) {
   InstanceSetup s;
-  s.label = std::string(k.word) + " '" + name + "' (" + plugin + ")";
+  s.label = std::string(k.word) + " '" + use.name + "' (" + use.plugin + ")";
   s.where = where;
-  s.base_dir = config.base_dir;
-  s.cancel = cancel;
+  s.base_dir = c.config.base_dir;
+  s.cancel = c.cancel;
+  s.dry_run = c.dry_run;
   return s;
 }
 
 // Creates one instance of kind Inst for `use`, or records why not.
 template <class Inst>
-std::unique_ptr<Inst> create_one(const PipelineConfig &config, const PluginCatalog &catalog,
-                                 const Kind &k, const PluginUse &use, const std::string &where,
-                                 const std::atomic<bool> *cancel,
-                                 std::vector<SetupProblem> &problems) {
-  const PluginInfo *info = catalog.find(k.kind, use.plugin);
+std::unique_ptr<Inst> create_one(const Context &c, const Kind &k, const PluginUse &use,
+                                 const std::string &where, std::vector<SetupProblem> &problems) {
+  const PluginInfo *info = c.catalog.find(k.kind, use.plugin);
   if (!info) {
-    Status nf = catalog.not_found(k.kind, use.plugin);
+    Status nf = c.catalog.not_found(k.kind, use.plugin);
     problems.push_back({where, Status(nf.code(), use.mark.str() + ": " + nf.message())});
     return nullptr;
   }
-  auto inst =
-      Inst::create(*info, use, setup_for(config, k, use.name, use.plugin, where, cancel));
+  auto inst = Inst::create(*info, use, setup_for(c, k, use, where));
   if (!inst.ok()) {
     problems.push_back({where, inst.status()});
     return nullptr;
@@ -48,13 +53,12 @@ std::unique_ptr<Inst> create_one(const PipelineConfig &config, const PluginCatal
 }
 
 template <class Inst>
-void create_all(const PipelineConfig &config, const PluginCatalog &catalog, const Kind &k,
-                const std::vector<PluginUse> &uses, const std::atomic<bool> *cancel,
+void create_all(const Context &c, const Kind &k, const std::vector<PluginUse> &uses,
                 std::vector<std::unique_ptr<Inst>> &out, std::vector<SetupProblem> &problems) {
   out.clear();
   for (size_t i = 0; i < uses.size(); ++i) {
     std::string where = std::string(k.key) + "[" + std::to_string(i) + "]";
-    auto inst = create_one<Inst>(config, catalog, k, uses[i], where, cancel, problems);
+    auto inst = create_one<Inst>(c, k, uses[i], where, problems);
     if (inst) out.push_back(std::move(inst));
   }
 }
@@ -76,22 +80,19 @@ std::unique_ptr<PluginCatalog> load_pipeline_plugins(const PipelineConfig &confi
 
 std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
                                                   const PluginCatalog &catalog,
-                                                  const std::atomic<bool> *cancel,
+                                                  const std::atomic<bool> *cancel, bool dry_run,
                                                   PluginInstances &out) {
   std::vector<SetupProblem> problems;
-  // Before any plugin can add a route: the server starts on the first one
-  // (plugins add routes in start, never in create).
-  HttpServerHub::instance().configure(config.http.listen, config.http.limits);
-  create_all(config, catalog, {HALO_KIND_SOURCE, "source", "sources"}, config.sources, cancel,
-             out.sources, problems);
-  out.resolver = create_one<ResolverInstance>(config, catalog,
-                                              {HALO_KIND_RESOLVER, "resolver", "identity"},
-                                              resolver_plugin_use(config), "identity", cancel,
-                                              problems);
-  create_all(config, catalog, {HALO_KIND_FEATURE, "feature", "features"}, config.features,
-             cancel, out.features, problems);
-  create_all(config, catalog, {HALO_KIND_DESTINATION, "destination", "destinations"},
-             config.destinations, cancel, out.destinations, problems);
+  const Context c{config, catalog, cancel, dry_run};
+  // Before any plugin can add a route: the server starts on the first one.
+  if (!dry_run) HttpServerHub::instance().configure(config.http.listen, config.http.limits);
+  create_all(c, {HALO_KIND_SOURCE, "source", "sources"}, config.sources, out.sources, problems);
+  out.resolver = create_one<ResolverInstance>(c, {HALO_KIND_RESOLVER, "resolver", "identity"},
+                                              resolver_plugin_use(config), "identity", problems);
+  create_all(c, {HALO_KIND_FEATURE, "feature", "features"}, config.features, out.features,
+             problems);
+  create_all(c, {HALO_KIND_DESTINATION, "destination", "destinations"}, config.destinations,
+             out.destinations, problems);
   Status store = check_store_path(config.store_path);
   if (!store.ok()) problems.push_back({"store", store});
   return problems;

@@ -9,6 +9,7 @@
 // opened, no plugin is started: plugins must keep create free of side
 // effects, see plugin.h). Every problem is collected, in config order
 // (sources, identity, features, destinations, store), not only the first.
+// With dry_run (validate) a route a plugin adds in create is not served.
 // Lifetimes: the instances must be destroyed before the catalog that loaded
 // their libraries. Not thread-safe.
 #pragma once
@@ -46,10 +47,12 @@ std::unique_ptr<PluginCatalog> load_pipeline_plugins(const PipelineConfig &confi
 
 // Creates every instance into `out` (a failed one is left out) and returns
 // every problem found, including the store path check. `cancel` is handed
-// to the instances (SIGINT/SIGTERM); may be null.
+// to the instances (SIGINT/SIGTERM); may be null. `dry_run` (validate):
+// the instances will never be started, and an HTTP route a plugin adds in
+// create is checked but not served.
 std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
                                                   const PluginCatalog &catalog,
-                                                  const std::atomic<bool> *cancel,
+                                                  const std::atomic<bool> *cancel, bool dry_run,
                                                   PluginInstances &out);
 
 // The problems as one Status: messages joined by newlines; the code is

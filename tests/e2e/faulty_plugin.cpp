@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -26,6 +27,14 @@ class FaultySource : public halo::Source {
     crash_ = host.opt_int("crash_batch").value_or(0);
     hang_ = host.opt_int("hang_batch").value_or(0);
     fail_from_ = host.opt_int("fail_from_batch").value_or(0);
+    // A route added in the constructor (plugin.h allows it): `halo
+    // validate` must check it without serving it.
+    if (auto path = host.opt_string("route_in_create")) {
+      route_ = std::make_unique<halo::HttpRoute>(
+          host, "POST", std::string(*path),
+          [](const halo::HttpServerRequest &, halo::HttpServerResponse &out) { out.status(204); },
+          std::string(host.opt_string("listen").value_or("")));
+    }
     if (host.opt_bool("bad_option").value_or(false)) {
       throw halo::ConfigError("bad_option",
                               "bad_option is set: refusing to start (fix: remove it)");
@@ -55,6 +64,7 @@ class FaultySource : public halo::Source {
  private:
   int64_t batches_, fail_, fatal_, crash_, hang_, fail_from_, batch_ = 0;
   std::string cursor_;
+  std::unique_ptr<halo::HttpRoute> route_;
 };
 
 const halo_option_decl kOptions[] = {
@@ -66,6 +76,9 @@ const halo_option_decl kOptions[] = {
     halo::option(HALO_OPT_INT, "fail_from_batch", "0", false,
                  "First of the batches that all throw (ERROR)."),
     halo::option(HALO_OPT_BOOL, "bad_option", "false", false, "Fail in the constructor."),
+    halo::option(HALO_OPT_STRING, "route_in_create", nullptr, false,
+                 "Add an HTTP route (POST PATH) in the constructor."),
+    halo::option(HALO_OPT_STRING, "listen", nullptr, false, "HOST:PORT for that route."),
 };
 
 // The user_id identifier of event i, or "".

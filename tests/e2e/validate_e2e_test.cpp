@@ -6,6 +6,11 @@
 // with --format json, and still says ok for a valid pipeline.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "e2e_support.h"
@@ -241,6 +246,35 @@ TEST(Validate, UnknownPluginInJsonIsNamed) {
   EXPECT_EQ(j.exit_code, 2);
   EXPECT_NE(j.out.find("\"where\":\"sources[0]\""), std::string::npos) << j.out;
   EXPECT_NE(j.out.find("unknown source plugin 'file-jsnol'"), std::string::npos) << j.out;
+}
+
+// A route a plugin adds in create is checked, not served: validate never
+// binds the port (here held by the test, so binding it would fail), while
+// the run, which serves it, fails on the taken port.
+TEST(Validate, RouteAddedInCreateIsNotServed) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
+  std::string listen_on = "127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+  TempDir dir;
+  write_file(dir / "p.yaml", kHead +
+                                 "sources:\n  - { name: f, plugin: faulty-source, config: { "
+                                 "route_in_create: /hook, listen: \"" +
+                                 listen_on + "\" } }\n" + kOutput);
+  CommandResult v =
+      run({halo_bin(), "validate", dir / "p.yaml", "--plugin-dir", HALO_TEST_PLUGIN_DIR});
+  CommandResult r = run({halo_bin(), "run", dir / "p.yaml", "--plugin-dir", HALO_TEST_PLUGIN_DIR});
+  close(fd);
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_EQ(v.err.find("HTTP route"), std::string::npos) << v.err;
+  EXPECT_NE(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(listen_on), std::string::npos) << r.err;
 }
 
 }  // namespace
