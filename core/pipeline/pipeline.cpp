@@ -89,7 +89,8 @@ Status Pipeline::load_plugins() {
 // reported at once, and nothing has been written when one is found.
 Status Pipeline::create_instances() {
   PluginInstances made;
-  Status s = combine_problems(create_plugin_instances(config_, *catalog_, options_.cancel, /*dry_run=*/false, made));
+  Status s = combine_problems(
+      create_plugin_instances(config_, *catalog_, options_.cancel, /*dry_run=*/false, made));
   if (!s.ok()) return s;
   sources_ = std::move(made.sources);
   resolver_ = std::move(made.resolver);
@@ -210,14 +211,14 @@ Status Pipeline::run(RunSummary *summary) {
   std::vector<bool> started(sources_.size(), false);
   for (size_t i = 0; i < sources_.size(); ++i) {
     s = sources_[i]->start();
-    if (s.ok()) started[i] = true;
-    else source_failed(i, s, summary);
+    started[i] = s.ok();
+    if (!s.ok()) source_failed(i, s, summary);
   }
   for (size_t i = 0; i < sources_.size(); ++i) {
-    if (options_.cancel && options_.cancel->load()) break;
     if (!started[i]) continue;
     s = pull_source(i, summary);
     if (!s.ok()) return s;
+    if (options_.cancel && options_.cancel->load()) break;
   }
   {
     StageTimer t(summary->stages.commit);

@@ -55,8 +55,8 @@ CommandResult run_with_first(const TempDir &dir, const std::string &first) {
 
 // The healthy source's work is committed and exported; the summary says
 // which source failed and why.
-void expect_healthy_work_kept(const TempDir &dir, const CommandResult &r,
-                              const std::string &failed, const std::string &why) {
+void expect_healthy_work_kept(const TempDir &dir, const CommandResult &r, const std::string &failed,
+                              const std::string &why) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("source '" + failed + "' stopped here; the other sources go on"),
             std::string::npos)
@@ -90,7 +90,8 @@ TEST(FailingSource, FatalFirstSourceDoesNotStopTheFileSourceAfterIt) {
   CommandResult r = run_with_first(
       dir, "  - { name: f, plugin: faulty-source, config: { batches: 4, fatal_batch: 1 } }\n");
   expect_healthy_work_kept(
-      dir, r, "f", "source 'f' (faulty-source): next_batch failed fatally: simulated fatal failure");
+      dir, r, "f",
+      "source 'f' (faulty-source): next_batch failed fatally: simulated fatal failure");
 }
 
 TEST(FailingSource, ErrorAfterTheRetriesEndsOnlyThatSource) {

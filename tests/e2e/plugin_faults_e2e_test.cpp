@@ -1,8 +1,8 @@
 // plugin_faults_e2e_test.cpp -- the kernel survives plugins that fail: an
 // ERROR batch is dead-lettered and the run goes on; FATAL ends the source
 // (not the run) with the instance named and the run exits 1; a
-// constructor's config error points at the YAML line; one event a resolver or feature builder cannot take (ERROR on the batch,
-// or event_reject) is dead-lettered alone and the batch goes on.
+// constructor's config error points at the YAML line; one event a resolver or feature builder
+// cannot take (ERROR on the batch, or event_reject) is dead-lettered alone and the batch goes on.
 #include <gtest/gtest.h>
 
 #include <signal.h>

@@ -74,11 +74,11 @@ void expect_same_error(const TempDir &dir, const std::string &yaml,
 
 TEST(Validate, AggregateOperatorTypoIsAnError) {
   TempDir dir;
-  expect_same_error(dir,
-                    kHead + kWebSource +
-                        features("        n: { cuont: { event: Order Completed } }\n") + kOutput,
-                    {"p.yaml:12:", "features[0].config.features.n.cuont",
-                     "unknown aggregate 'cuont' (did you mean count?)"});
+  expect_same_error(
+      dir,
+      kHead + kWebSource + features("        n: { cuont: { event: Order Completed } }\n") + kOutput,
+      {"p.yaml:12:", "features[0].config.features.n.cuont",
+       "unknown aggregate 'cuont' (did you mean count?)"});
 }
 
 TEST(Validate, MonthWindowIsAnError) {
@@ -86,8 +86,7 @@ TEST(Validate, MonthWindowIsAnError) {
   expect_same_error(
       dir,
       kHead + kWebSource +
-          features("        n: { count: { event: Order Completed, window: 1month } }\n") +
-          kOutput,
+          features("        n: { count: { event: Order Completed, window: 1month } }\n") + kOutput,
       {"features[0].config.features.n.count.window", "bad window '1month'"});
 }
 
@@ -115,10 +114,10 @@ TEST(Validate, MissingDropFolderIsAnError) {
 TEST(Validate, StoreUnderARegularFileIsAnError) {
   TempDir dir;
   write_file(dir / "blocker", "not a directory\n");
-  expect_same_error(dir,
-                    "version: 1\nstore: { kind: sqlite, path: blocker/sub/halo.db }\n" +
-                        kWebSource + kOutput,
-                    {"store.path", dir / "blocker is a regular file, not a directory"});
+  expect_same_error(
+      dir,
+      "version: 1\nstore: { kind: sqlite, path: blocker/sub/halo.db }\n" + kWebSource + kOutput,
+      {"store.path", dir / "blocker is a regular file, not a directory"});
   EXPECT_EQ(read_file(dir / "blocker"), "not a directory\n");
 }
 
@@ -126,7 +125,8 @@ TEST(Validate, StoreUnderEtcPasswdIsAnError) {
   ASSERT_TRUE(fs::is_regular_file("/etc/passwd"));
   TempDir dir;
   expect_same_error(
-      dir, "version: 1\nstore: { kind: sqlite, path: /etc/passwd/x.sqlite }\n" + kWebSource + kOutput,
+      dir,
+      "version: 1\nstore: { kind: sqlite, path: /etc/passwd/x.sqlite }\n" + kWebSource + kOutput,
       {"store.path", "/etc/passwd is a regular file, not a directory"});
 }
 
@@ -156,10 +156,9 @@ TEST(Validate, ReportsEveryErrorNotOnlyTheFirst) {
                  kOutput);
   CommandResult v = run({halo_bin(), "validate", dir / "p.yaml"});
   EXPECT_EQ(v.exit_code, 2) << v.err;
-  for (const char *part : {"sources[0].config.format", "sources[1].config.dir",
-                           "features[0].config.features.n.cuont",
-                           "features[0].config.features.m.count.window", "store.path",
-                           "5 error(s)"}) {
+  for (const char *part :
+       {"sources[0].config.format", "sources[1].config.dir", "features[0].config.features.n.cuont",
+        "features[0].config.features.m.count.window", "store.path", "5 error(s)"}) {
     EXPECT_NE(v.err.find(part), std::string::npos) << "'" << part << "' not in:\n" << v.err;
   }
 }
@@ -200,9 +199,9 @@ TEST(Validate, CreatesNoFileAtAll) {
 
 TEST(Validate, ValidPipelineSaysOkInTextAndJson) {
   TempDir dir;
-  write_file(dir / "p.yaml",
-             kHead + kWebSource + features("        n: { count: { event: Order Completed } }\n") +
-                 kOutput);
+  write_file(dir / "p.yaml", kHead + kWebSource +
+                                 features("        n: { count: { event: Order Completed } }\n") +
+                                 kOutput);
   CommandResult v = run({halo_bin(), "validate", dir / "p.yaml"});
   EXPECT_EQ(v.exit_code, 0) << v.err;
   EXPECT_NE(v.out.find("ok (1 sources, 1 feature builders, 1 destinations)"), std::string::npos)
@@ -239,9 +238,9 @@ TEST(Validate, JsonFormatListsEveryErrorWithWhere) {
 
 TEST(Validate, UnknownPluginInJsonIsNamed) {
   TempDir dir;
-  write_file(dir / "p.yaml",
-             kHead + "sources:\n  - { name: web, plugin: file-jsnol, config: { path: x } }\n" +
-                 kOutput);
+  write_file(
+      dir / "p.yaml",
+      kHead + "sources:\n  - { name: web, plugin: file-jsnol, config: { path: x } }\n" + kOutput);
   CommandResult j = run({halo_bin(), "validate", dir / "p.yaml", "--format", "json"});
   EXPECT_EQ(j.exit_code, 2);
   EXPECT_NE(j.out.find("\"where\":\"sources[0]\""), std::string::npos) << j.out;
