@@ -9,10 +9,11 @@
 
 #include "cli/cli.h"
 #include "cli/log_options.h"
+#include "common/json_writer.h"
 #include "common/log.h"
-#include "config/option_validation.h"
 #include "config/pipeline_config.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/pipeline_setup.h"
 
 namespace po = boost::program_options;
 
@@ -41,6 +42,7 @@ struct CommonOptions {
   bool quiet = false;
   int threads = 0;
   LogOptions log;
+  std::string format = "text";  // validate only
 };
 
 // Parses `halo <cmd> PIPELINE [options]`; returns -1 to continue, else an
@@ -58,6 +60,9 @@ int parse_common(const char *cmd, const Args &args, CommonOptions &o, bool with_
         "summary to stderr");
   }
   add_log_options(desc, o.log);
+  if (std::string_view(cmd) == "validate") {
+    desc.add_options()("format", po::value(&o.format), "text (default) or json: one JSON object");
+  }
   po::options_description hidden;
   hidden.add_options()("pipeline", po::value(&o.pipeline));
   po::options_description all;
@@ -133,7 +138,12 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
   rc = write_summary(summary, o);
   if (rc != kOk) return rc;
   // A signal that came after the exports were complete changes nothing.
-  return summary.interrupted ? kInterrupted : kOk;
+  if (summary.interrupted) return kInterrupted;
+  if (size_t failed = summary.failed_sources()) {
+    return fail(kFailed, std::to_string(failed) + " of " + std::to_string(summary.sources.size()) +
+                             " sources failed (named above); all else this run read is committed");
+  }
+  return kOk;
 }
 
 }  // namespace
@@ -160,39 +170,93 @@ int cmd_rebuild(const Args &args) {
   return execute("rebuild", args, true);
 }
 
+namespace {
+
+struct ValidateReport {
+  std::string pipeline;
+  std::vector<SetupProblem> problems;
+  size_t sources = 0, features = 0, destinations = 0;
+};
+
+// One problem per line: a load_pipeline() failure, or an instance whose
+// plugin reported several config errors, holds one located message a line.
+void add_lines(const std::string &where, const Status &s, std::vector<SetupProblem> &out) {
+  size_t from = 0;
+  const std::string &m = s.message();
+  while (from <= m.size()) {
+    size_t nl = m.find('\n', from);
+    std::string line = m.substr(from, nl == std::string::npos ? std::string::npos : nl - from);
+    if (!line.empty()) out.push_back({where, Status(s.code(), line)});
+    if (nl == std::string::npos) break;
+    from = nl + 1;
+  }
+}
+
+std::string validate_json(const ValidateReport &r) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("pipeline").string(r.pipeline);
+  w.key("ok").raw(r.problems.empty() ? "true" : "false");
+  w.key("errors").begin_array();
+  for (const SetupProblem &p : r.problems) {
+    w.begin_object();
+    w.key("where").string(p.where);
+    w.key("message").string(p.status.message());
+    w.end_object();
+  }
+  w.end_array();
+  w.key("sources").number(static_cast<int64_t>(r.sources));
+  w.key("features").number(static_cast<int64_t>(r.features));
+  w.key("destinations").number(static_cast<int64_t>(r.destinations));
+  w.end_object();
+  return out;
+}
+
+// Loads the pipeline and creates (then destroys) every plugin instance with
+// the code `halo run` uses; nothing is started and no file is created.
+ValidateReport validate_pipeline(const CommonOptions &o) {
+  ValidateReport r;
+  r.pipeline = o.pipeline;
+  auto cfg = load_pipeline(o.pipeline);
+  if (!cfg.ok()) {
+    add_lines("pipeline", cfg.status(), r.problems);
+    return r;
+  }
+  const PipelineConfig &c = cfg.value();
+  r.sources = c.sources.size();
+  r.features = c.features.size();
+  r.destinations = c.destinations.size();
+  CallWatchdog watchdog(c.plugin_timeout_ms, nullptr);
+  std::unique_ptr<PluginCatalog> catalog = load_pipeline_plugins(c, o.plugin_dirs);
+  PluginInstances instances;  // destroyed before the catalog
+  for (const SetupProblem &p :
+       create_plugin_instances(c, *catalog, nullptr, /*dry_run=*/true, instances)) {
+    add_lines(p.where, p.status, r.problems);
+  }
+  return r;
+}
+
+}  // namespace
+
 int cmd_validate(const Args &args) {
   CommonOptions o;
   int rc = parse_common("validate", args, o, false);
   if (rc >= 0) return rc;
-  auto cfg = load_pipeline(o.pipeline);
-  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
-  PluginCatalog catalog;
-  std::vector<std::string> dirs = cfg.value().plugin_dirs;
-  dirs.insert(dirs.end(), o.plugin_dirs.begin(), o.plugin_dirs.end());
-  catalog.load_for(PluginCatalog::search_dirs(dirs), plugin_needs(cfg.value()));
-  int errors = 0;
-  auto check = [&](halo_plugin_kind kind, const std::string &where, const PluginUse &u) {
-    const PluginInfo *info = catalog.find(kind, u.plugin);
-    Status s = info ? validate_plugin_options(where, u, info->descriptor->options,
-                                              info->descriptor->option_count)
-                    : Status(StatusCode::kNotFound,
-                             u.mark.str() + ": " + catalog.not_found(kind, u.plugin).message());
-    if (!s.ok()) {
-      std::cerr << s.message() << "\n";
-      ++errors;
-    }
-  };
-  const PipelineConfig &c = cfg.value();
-  for (size_t i = 0; i < c.sources.size(); ++i)
-    check(HALO_KIND_SOURCE, "sources[" + std::to_string(i) + "]", c.sources[i]);
-  check(HALO_KIND_RESOLVER, "identity", resolver_plugin_use(c));
-  for (size_t i = 0; i < c.features.size(); ++i)
-    check(HALO_KIND_FEATURE, "features[" + std::to_string(i) + "]", c.features[i]);
-  for (size_t i = 0; i < c.destinations.size(); ++i)
-    check(HALO_KIND_DESTINATION, "destinations[" + std::to_string(i) + "]", c.destinations[i]);
-  if (errors) return fail(kUsage, o.pipeline + ": " + std::to_string(errors) + " error(s)");
-  std::cout << o.pipeline << ": ok (" << c.sources.size() << " sources, " << c.features.size()
-            << " feature builders, " << c.destinations.size() << " destinations)\n";
+  if (o.format != "text" && o.format != "json") {
+    return fail(kUsage, "validate: --format must be text or json, not '" + o.format + "'");
+  }
+  ValidateReport r = validate_pipeline(o);
+  if (o.format == "json") {
+    std::cout << validate_json(r) << "\n";
+    return r.problems.empty() ? kOk : kUsage;
+  }
+  for (const SetupProblem &p : r.problems) std::cerr << p.status.message() << "\n";
+  if (!r.problems.empty()) {
+    return fail(kUsage, o.pipeline + ": " + std::to_string(r.problems.size()) + " error(s)");
+  }
+  std::cout << o.pipeline << ": ok (" << r.sources << " sources, " << r.features
+            << " feature builders, " << r.destinations << " destinations)\n";
   return kOk;
 }
 

@@ -100,8 +100,12 @@ Status Pipeline::consume_source(SourceReader &reader, size_t index, RunSummary *
     if (!s.ok()) return s;
     if (!batch->status.ok()) {
       // ERROR: this batch failed; it is recorded and the reader asks for the
-      // next one (up to 3 in a row). FATAL or a persistent error stops.
-      if (batch->status.code() != StatusCode::kPlugin || batch->last) return batch->status;
+      // next one (up to 3 in a row). FATAL or a persistent error ends this
+      // source only: its committed batches stay, the other sources go on.
+      if (batch->status.code() != StatusCode::kPlugin || batch->last) {
+        source_failed(index, batch->status, summary);
+        return Status::Ok();
+      }
       log_error(src.label(), batch->status.message());
       DeadLetter d{"source", "source_error", batch->status.message(), name, "", "", wall_ms()};
       s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });

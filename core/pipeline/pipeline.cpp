@@ -6,8 +6,8 @@
 #include <thread>
 
 #include "common/log.h"
-#include "http_server/server_hub.h"
 #include "normalize/identifiers.h"
+#include "pipeline/pipeline_setup.h"
 
 namespace halo {
 
@@ -72,12 +72,8 @@ Pipeline::~Pipeline() {
 Result<std::unique_ptr<Pipeline>> Pipeline::open(const PipelineConfig &config,
                                                  const RunOptions &options) {
   std::unique_ptr<Pipeline> p(new Pipeline(config, options));
-  // Invariants are checked by run() (restore_state); rebuild() recomputes
-  // exactly the data they are about, so it must be able to open a store
-  // that breaks them.
-  auto store = Store::open(config.store_path, {.read_only = false, .check_invariants = false});
-  if (!store.ok()) return store.status();
-  p->store_ = std::move(store.value());
+  // The store is opened by run()/rebuild() once every instance exists, so
+  // a configuration error leaves no file behind.
   Status s = p->load_plugins();
   if (!s.ok()) return s;
   p->parse_ = std::make_unique<ParseStage>(normalize_options(config), thread_count(config));
@@ -85,73 +81,41 @@ Result<std::unique_ptr<Pipeline>> Pipeline::open(const PipelineConfig &config,
 }
 
 Status Pipeline::load_plugins() {
-  catalog_ = std::make_unique<PluginCatalog>();
-  std::vector<std::string> dirs = config_.plugin_dirs;
-  dirs.insert(dirs.end(), options_.extra_plugin_dirs.begin(), options_.extra_plugin_dirs.end());
-  catalog_->load_for(PluginCatalog::search_dirs(dirs), plugin_needs(config_));
+  catalog_ = load_pipeline_plugins(config_, options_.extra_plugin_dirs);
   return Status::Ok();
 }
 
-Status Pipeline::create_instances(bool restore) {
-  auto setup = [&](const char *kind, const std::string &name, const std::string &plugin,
-                   const std::string &where) {
-    InstanceSetup s;
-    s.label = std::string(kind) + " '" + name + "' (" + plugin + ")";
-    s.where = where;
-    s.base_dir = config_.base_dir;
-    s.cancel = options_.cancel;
-    return s;
-  };
-  auto located = [](const Mark &m, Status s) {
-    return Status(s.code(), m.str() + ": " + s.message());
-  };
-  sources_.clear();
-  features_.clear();
-  destinations_.clear();
-  // Before any plugin can add a route: the server starts on the first one.
-  HttpServerHub::instance().configure(config_.http.listen, config_.http.limits);
-  for (size_t i = 0; i < config_.sources.size(); ++i) {
-    const PluginUse &u = config_.sources[i];
-    const PluginInfo *info = catalog_->find(HALO_KIND_SOURCE, u.plugin);
-    if (!info) return located(u.mark, catalog_->not_found(HALO_KIND_SOURCE, u.plugin));
-    auto inst = SourceInstance::create(
-        *info, u, setup("source", u.name, u.plugin, "sources[" + std::to_string(i) + "]"));
-    if (!inst.ok()) return inst.status();
-    if (restore) {
-      auto c = store_->cursor(u.name);
-      if (!c.ok()) return c.status();
-      if (c->has_value()) {
-        Status s = inst.value()->restore_cursor(**c);
-        if (!s.ok()) return s;
-      }
-    }
-    sources_.push_back(std::move(inst.value()));
-  }
-  PluginUse ru = resolver_plugin_use(config_);
-  const PluginInfo *rinfo = catalog_->find(HALO_KIND_RESOLVER, ru.plugin);
-  if (!rinfo) return located(ru.mark, catalog_->not_found(HALO_KIND_RESOLVER, ru.plugin));
-  auto resolver =
-      ResolverInstance::create(*rinfo, ru, setup("resolver", "identity", ru.plugin, "identity"));
-  if (!resolver.ok()) return resolver.status();
-  resolver_ = std::move(resolver.value());
-  for (size_t i = 0; i < config_.features.size(); ++i) {
-    const PluginUse &u = config_.features[i];
-    const PluginInfo *info = catalog_->find(HALO_KIND_FEATURE, u.plugin);
-    if (!info) return located(u.mark, catalog_->not_found(HALO_KIND_FEATURE, u.plugin));
-    auto inst = FeatureInstance::create(
-        *info, u, setup("feature", u.name, u.plugin, "features[" + std::to_string(i) + "]"));
-    if (!inst.ok()) return inst.status();
-    features_.push_back(std::move(inst.value()));
-  }
-  for (size_t i = 0; i < config_.destinations.size(); ++i) {
-    const PluginUse &u = config_.destinations[i];
-    const PluginInfo *info = catalog_->find(HALO_KIND_DESTINATION, u.plugin);
-    if (!info) return located(u.mark, catalog_->not_found(HALO_KIND_DESTINATION, u.plugin));
-    auto inst = DestinationInstance::create(
-        *info, u,
-        setup("destination", u.name, u.plugin, "destinations[" + std::to_string(i) + "]"));
-    if (!inst.ok()) return inst.status();
-    destinations_.push_back(std::move(inst.value()));
+// The same code `halo validate` runs (pipeline_setup.h): every problem is
+// reported at once, and nothing has been written when one is found.
+Status Pipeline::create_instances() {
+  PluginInstances made;
+  Status s = combine_problems(
+      create_plugin_instances(config_, *catalog_, options_.cancel, /*dry_run=*/false, made));
+  if (!s.ok()) return s;
+  sources_ = std::move(made.sources);
+  resolver_ = std::move(made.resolver);
+  features_ = std::move(made.features);
+  destinations_ = std::move(made.destinations);
+  return Status::Ok();
+}
+
+Status Pipeline::open_store() {
+  // Invariants are checked by run() (restore_state); rebuild() recomputes
+  // exactly the data they are about, so it must be able to open a store
+  // that breaks them.
+  auto store = Store::open(config_.store_path, {.read_only = false, .check_invariants = false});
+  if (!store.ok()) return store.status();
+  store_ = std::move(store.value());
+  return Status::Ok();
+}
+
+Status Pipeline::restore_cursors() {
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    auto c = store_->cursor(config_.sources[i].name);
+    if (!c.ok()) return c.status();
+    if (!c->has_value()) continue;
+    Status s = sources_[i]->restore_cursor(**c);
+    if (!s.ok()) return s;
   }
   return Status::Ok();
 }
@@ -229,17 +193,29 @@ Status Pipeline::run(RunSummary *summary) {
   started_ = now_seconds();
   last_commit_ = started_;
   summary->store_path = config_.store_path;
-  Status s = create_instances(/*restore=*/true);
+  Status s = create_instances();
+  if (!s.ok()) return s;
+  s = open_store();
+  if (!s.ok()) return s;
+  s = restore_cursors();
   if (!s.ok()) return s;
   s = restore_state();
   if (!s.ok()) return s;
   // From here on every store write goes through the writer thread.
   writer_ = std::make_unique<StoreWriter>(*store_);
-  for (auto &inst : sources_) {
-    s = inst->start();
-    if (!s.ok()) return s;
+  summary->sources.clear();
+  for (const PluginUse &u : config_.sources) summary->sources.push_back({u.name, ""});
+  // A source that cannot start or fails for good is reported and skipped;
+  // the others still run (everything a start or read failure returns comes
+  // from the plugin, never from the store).
+  std::vector<bool> started(sources_.size(), false);
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    s = sources_[i]->start();
+    started[i] = s.ok();
+    if (!s.ok()) source_failed(i, s, summary);
   }
   for (size_t i = 0; i < sources_.size(); ++i) {
+    if (!started[i]) continue;
     s = pull_source(i, summary);
     if (!s.ok()) return s;
     if (options_.cancel && options_.cancel->load()) break;
@@ -249,9 +225,10 @@ Status Pipeline::run(RunSummary *summary) {
     s = commit();  // not waited for: finalize overlaps the writer
   }
   if (!s.ok()) return s;
-  for (auto &inst : sources_) {
-    Status st = inst->stop();
-    if (!st.ok()) log_warn(inst->label(), st.message());
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (!started[i]) continue;
+    Status st = sources_[i]->stop();
+    if (!st.ok()) log_warn(sources_[i]->label(), st.message());
   }
   {
     StageTimer t(summary->stages.finalize);
@@ -261,11 +238,20 @@ Status Pipeline::run(RunSummary *summary) {
   return s;
 }
 
+void Pipeline::source_failed(size_t index, const Status &why, RunSummary *summary) {
+  const std::string &name = config_.sources[index].name;
+  log_error("pipeline", why.message() + " -- source '" + name +
+                            "' stopped here; the other sources go on and the run will exit 1");
+  if (index < summary->sources.size()) summary->sources[index].error = why.message();
+}
+
 Status Pipeline::rebuild(RunSummary *summary) {
   CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
   started_ = now_seconds();
   summary->store_path = config_.store_path;
-  Status s = create_instances(/*restore=*/false);
+  Status s = create_instances();
+  if (!s.ok()) return s;
+  s = open_store();
   if (!s.ok()) return s;
   s = begin_if_needed();
   if (!s.ok()) return s;

@@ -65,10 +65,17 @@ class Pipeline {
  private:
   Pipeline(const PipelineConfig &config, const RunOptions &options);
   Status load_plugins();
-  Status create_instances(bool restore);
+  Status create_instances();  // all instances, or every problem at once
+  Status open_store();
+  Status restore_cursors();
   Status restore_state();
   Status pull_source(size_t index, RunSummary *summary);
+  // Kernel failures (store, resolver FATAL...) are returned; a source that
+  // fails for good is recorded with source_failed() and Ok is returned.
   Status consume_source(SourceReader &reader, size_t index, RunSummary *summary);
+  // Reports a source that stopped (start or reading failed) on stderr and
+  // in the summary; the run goes on with the other sources and exits 1.
+  void source_failed(size_t index, const Status &why, RunSummary *summary);
   // `keys` are the batch's dedup keys; nullptr replays the log (rebuild):
   // no dedup, sequences already set, nothing appended to the log.
   Status ingest(EventBatch &batch, const std::vector<MessageKey> *keys, RunSummary *summary);

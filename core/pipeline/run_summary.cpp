@@ -8,6 +8,12 @@
 
 namespace halo {
 
+size_t RunSummary::failed_sources() const {
+  size_t n = 0;
+  for (const SourceOutcome &o : sources) n += o.failed() ? 1 : 0;
+  return n;
+}
+
 std::string RunSummary::to_text() const {
   char buf[1024];
   std::snprintf(buf, sizeof buf,
@@ -27,6 +33,9 @@ std::string RunSummary::to_text() const {
   if (feature_rejections > 0) {
     text += "not featured   " + std::to_string(feature_rejections) +
             " accepted events a feature builder could not use (dead letters, stage feature)\n";
+  }
+  for (const SourceOutcome &o : sources) {
+    if (o.failed()) text += "FAILED source  '" + o.name + "': " + o.error + "\n";
   }
   if (!interrupted) return text;
   return std::string(
@@ -56,6 +65,16 @@ std::string RunSummary::to_json() const {
   w.key("dead_letters_total").number(static_cast<int64_t>(dead_letters_total));
   w.key("store").string(store_path);
   w.key("interrupted").raw(interrupted ? "true" : "false");
+  w.key("failed_sources").number(static_cast<int64_t>(failed_sources()));
+  w.key("sources").begin_array();
+  for (const SourceOutcome &o : sources) {
+    w.begin_object();
+    w.key("name").string(o.name);
+    w.key("status").string(o.failed() ? "failed" : "ok");
+    if (o.failed()) w.key("error").string(o.error);
+    w.end_object();
+  }
+  w.end_array();
   w.key("stage_seconds").begin_object();
   const std::pair<const char *, double> stage_list[] = {
       {"read", stages.read},       {"parse", stages.parse},      {"dedup", stages.dedup},

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace halo {
 
@@ -25,6 +26,18 @@ struct RunSummary {
   // Stopped by SIGINT/SIGTERM before the end: committed batches are kept,
   // destinations kept their previous export (see finalize.cpp).
   bool interrupted = false;
+
+  // One entry per configured source, in config order. A failed source
+  // (start or next_batch failed for good: FATAL, ERROR after the retries,
+  // an unreachable server, a missing input) stopped reading; the other
+  // sources went on and the run exits 1 at the end.
+  struct SourceOutcome {
+    std::string name;
+    std::string error;  // empty: the source ran to its end
+    bool failed() const { return !error.empty(); }
+  };
+  std::vector<SourceOutcome> sources;
+  size_t failed_sources() const;
 
   // Wall seconds spent in each pipeline stage (on the calling thread), so
   // benchmarks can show where time goes.

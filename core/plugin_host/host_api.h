@@ -117,6 +117,9 @@ struct halo_context {
   halo::Metrics metrics;
   // HTTP routes this instance added (ABI 1.2); cleared before stop()/destroy().
   std::vector<halo::RouteLease> http_routes;
+  // Created by `halo validate` only: http_route_add checks the route but
+  // adds none, so no server starts and no port is bound.
+  bool dry_run = false;
 };
 
 struct halo_sink {

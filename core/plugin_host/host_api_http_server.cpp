@@ -71,6 +71,7 @@ int32_t host_http_route_add(halo_context *ctx, const halo_http_route *route, cha
       path.find_first_of("? \r\n") != std::string::npos) {
     return refuse(message, cap, "HTTP route '" + method + " " + path + "' is malformed");
   }
+  if (ctx->dry_run) return HALO_OK;  // halo validate: nothing is served
   bool has_listen = route->struct_size >= offsetof(halo_http_route, listen) + sizeof(char *);
   std::string listen = has_listen && route->listen ? route->listen : "";
   auto lease =

@@ -38,6 +38,7 @@ PluginInstance::PluginInstance(const PluginInfo &info, const InstanceSetup &setu
   ctx_.label = setup.label;
   ctx_.base_dir = setup.base_dir;
   ctx_.cancel = setup.cancel;
+  ctx_.dry_run = setup.dry_run;
 }
 
 PluginInstance::~PluginInstance() {

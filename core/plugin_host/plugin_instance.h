@@ -30,6 +30,9 @@ struct InstanceSetup {
   std::string where;     // config key path, e.g. "sources[0]"
   std::string base_dir;  // pipeline directory
   const std::atomic<bool> *cancel = nullptr;
+  // `halo validate`: the instance is created and destroyed, never started;
+  // HTTP routes it adds are checked, not served.
+  bool dry_run = false;
 };
 
 class PluginInstance {

@@ -216,6 +216,14 @@ std::string closest_match(const std::string &word, const std::vector<std::string
 }
 
 std::vector<AggregateSpec> parse_specs(const OptionReader &options) {
+  std::vector<ConfigError> errors;
+  std::vector<AggregateSpec> specs = parse_specs(options, errors);
+  if (!errors.empty()) throw errors.front();
+  return specs;
+}
+
+std::vector<AggregateSpec> parse_specs(const OptionReader &options,
+                                       std::vector<ConfigError> &errors) {
   int n = options.size("features");
   if (n <= 0) {
     throw ConfigError("features",
@@ -224,7 +232,13 @@ std::vector<AggregateSpec> parse_specs(const OptionReader &options) {
                       "} } }");
   }
   std::vector<AggregateSpec> specs;
-  for (int i = 0; i < n; ++i) specs.push_back(parse_one(options, options.key("features", i)));
+  for (int i = 0; i < n; ++i) {
+    try {
+      specs.push_back(parse_one(options, options.key("features", i)));
+    } catch (const ConfigError &e) {
+      errors.push_back(e);
+    }
+  }
   return specs;
 }
 

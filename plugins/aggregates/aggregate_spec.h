@@ -11,6 +11,7 @@
 #pragma once
 
 #include <halo/plugin.h>
+#include <halo/sdk.hpp>
 
 #include <cstdint>
 #include <string>
@@ -48,8 +49,12 @@ struct AggregateSpec {
   }
 };
 
-// Reads and validates the `features` option.
+// Reads and validates the `features` option; throws the first error.
 std::vector<AggregateSpec> parse_specs(const OptionReader &options);
+// The same, but every feature is checked: each bad one adds its error to
+// `errors` (in config order) and is left out of the result.
+std::vector<AggregateSpec> parse_specs(const OptionReader &options,
+                                       std::vector<ConfigError> &errors);
 
 const char *op_name(Op op);
 

@@ -68,10 +68,21 @@ class WriterSink final : public FeatureSink {
   const FeatureWriter &w_;
 };
 
+// Every bad feature is reported (halo validate lists them all): all but
+// the last through the host, the last thrown for the SDK to report.
+std::vector<AggregateSpec> checked_specs(const Host &host) {
+  std::vector<ConfigError> errors;
+  std::vector<AggregateSpec> specs = parse_specs(HostOptionReader(host), errors);
+  if (errors.empty()) return specs;
+  for (size_t i = 0; i + 1 < errors.size(); ++i) {
+    host.api()->config_error(host.context(), errors[i].path().c_str(), errors[i].what());
+  }
+  throw errors.back();
+}
+
 class AggregatesBuilder final : public FeatureBuilder {
  public:
-  explicit AggregatesBuilder(Host host)
-      : FeatureBuilder(host), engine_(parse_specs(HostOptionReader(host))) {}
+  explicit AggregatesBuilder(Host host) : FeatureBuilder(host), engine_(checked_specs(host)) {}
 
   void restore(const halo_state_row *rows, size_t n) override {
     for (size_t i = 0; i < n; ++i) {

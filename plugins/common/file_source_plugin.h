@@ -4,9 +4,11 @@
 // FileSourceCore with the reader the concrete plugin makes.
 //
 // A missing input (no such file, a glob or directory without files, a file
-// that cannot be opened) fails the run naming the path, unless the source
-// sets `optional: true`; then it is a warning (or an UNREADABLE dead letter
-// for a listed file that cannot be opened).
+// that cannot be opened) fails this source naming the path (the kernel goes
+// on with the other sources and the run exits 1), unless the source sets
+// `optional: true`; then it is a warning (or an UNREADABLE dead letter for a
+// listed file that cannot be opened). create() already warns about an
+// input missing at that time, so `halo validate` shows it.
 //
 // Threading and lifetimes are those of halo::Source: one thread at a time;
 // the cursor view stays valid until the next call.
@@ -40,7 +42,9 @@ class FileSourcePlugin : public halo::Source {
         name_(std::move(name)),
         path_(std::move(path)),
         extensions_(std::move(extensions)),
-        optional_(host.opt_bool("optional").value_or(false)) {}
+        optional_(host.opt_bool("optional").value_or(false)) {
+    warn_if_missing();
+  }
 
   void restore_cursor(std::string_view cursor) override { saved_cursor_ = cursor; }
 
@@ -85,6 +89,20 @@ class FileSourcePlugin : public halo::Source {
   virtual std::unique_ptr<RecordFileReader> make_reader() = 0;
 
  private:
+  // A missing input is not a configuration error (an export may appear
+  // before the run reads it; reading it is what fails the source), but
+  // `halo validate`, which creates the source without starting it, should
+  // say so: a read-only check, warned about once here.
+  void warn_if_missing() {
+    if (optional_) return;
+    auto files = list_input_files(path_, host().base_dir(), extensions_);
+    std::string missing = missing_input(path_, host().base_dir(), files, extensions_);
+    if (missing.empty()) return;
+    host().warn(name_ + ": input " + missing +
+                " at this time; unless it appears before the run reads it, the run will fail "
+                "this source (set `optional: true` if the input may be absent)");
+  }
+
   std::string name_;
   std::string path_;
   std::vector<std::string_view> extensions_;  // string literals

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -14,7 +15,9 @@ namespace {
 
 // Emits `batches` batches of 10 identify events; on batch `fail_batch` it
 // throws (ERROR), on `fatal_batch` it returns FATAL, on `crash_batch` it
-// crashes with SIGSEGV, on `hang_batch` it never returns.
+// crashes with SIGSEGV, on `hang_batch` it never returns; from
+// `fail_from_batch` on every batch throws (ERROR), so the kernel's retries
+// run out.
 class FaultySource : public halo::Source {
  public:
   explicit FaultySource(halo::Host host) : halo::Source(host) {
@@ -23,6 +26,15 @@ class FaultySource : public halo::Source {
     fatal_ = host.opt_int("fatal_batch").value_or(0);
     crash_ = host.opt_int("crash_batch").value_or(0);
     hang_ = host.opt_int("hang_batch").value_or(0);
+    fail_from_ = host.opt_int("fail_from_batch").value_or(0);
+    // A route added in the constructor (plugin.h allows it): `halo
+    // validate` must check it without serving it.
+    if (auto path = host.opt_string("route_in_create")) {
+      route_ = std::make_unique<halo::HttpRoute>(
+          host, "POST", std::string(*path),
+          [](const halo::HttpServerRequest &, halo::HttpServerResponse &out) { out.status(204); },
+          std::string(host.opt_string("listen").value_or("")));
+    }
     if (host.opt_bool("bad_option").value_or(false)) {
       throw halo::ConfigError("bad_option",
                               "bad_option is set: refusing to start (fix: remove it)");
@@ -32,7 +44,7 @@ class FaultySource : public halo::Source {
   }
   void next_batch(const halo::Sink &sink, uint32_t) override {
     ++batch_;
-    if (batch_ == fail_)
+    if (batch_ == fail_ || (fail_from_ > 0 && batch_ >= fail_from_))
       throw std::runtime_error("simulated failure in batch " + std::to_string(batch_));
     if (batch_ == fatal_) throw halo::Error("simulated fatal failure", HALO_FATAL);
     // A real SIGSEGV on this thread, as a bad memory access would raise
@@ -52,8 +64,9 @@ class FaultySource : public halo::Source {
   }
 
  private:
-  int64_t batches_, fail_, fatal_, crash_, hang_, batch_ = 0;
+  int64_t batches_, fail_, fatal_, crash_, hang_, fail_from_, batch_ = 0;
   std::string cursor_;
+  std::unique_ptr<halo::HttpRoute> route_;
 };
 
 const halo_option_decl kOptions[] = {
@@ -62,7 +75,12 @@ const halo_option_decl kOptions[] = {
     halo::option(HALO_OPT_INT, "fatal_batch", "0", false, "Batch that returns FATAL."),
     halo::option(HALO_OPT_INT, "crash_batch", "0", false, "Batch that crashes (SIGSEGV)."),
     halo::option(HALO_OPT_INT, "hang_batch", "0", false, "Batch that never returns."),
+    halo::option(HALO_OPT_INT, "fail_from_batch", "0", false,
+                 "First of the batches that all throw (ERROR)."),
     halo::option(HALO_OPT_BOOL, "bad_option", "false", false, "Fail in the constructor."),
+    halo::option(HALO_OPT_STRING, "route_in_create", nullptr, false,
+                 "Add an HTTP route (POST PATH) in the constructor."),
+    halo::option(HALO_OPT_STRING, "listen", nullptr, false, "HOST:PORT for that route."),
 };
 
 // The user_id identifier of event i, or "".

@@ -1,8 +1,8 @@
 // plugin_faults_e2e_test.cpp -- the kernel survives plugins that fail: an
-// ERROR batch is dead-lettered and the run goes on; FATAL stops the run with
-// the instance named; a constructor's config error points at the YAML line;
-// one event a resolver or feature builder cannot take (ERROR on the batch,
-// or event_reject) is dead-lettered alone and the batch goes on.
+// ERROR batch is dead-lettered and the run goes on; FATAL ends the source
+// (not the run) with the instance named and the run exits 1; a
+// constructor's config error points at the YAML line; one event a resolver or feature builder
+// cannot take (ERROR on the batch, or event_reject) is dead-lettered alone and the batch goes on.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -44,7 +44,9 @@ TEST(PluginFaults, ErrorBatchIsDeadLetteredAndTheRunContinues) {
   EXPECT_NE(dl.out.find("simulated failure in batch 2"), std::string::npos) << dl.out;
 }
 
-TEST(PluginFaults, FatalStopsTheRunNamingTheInstance) {
+// FATAL ends the source, not the run: what it read before is committed and
+// exported (batches 1 and 2), and the run exits 1 naming the instance.
+TEST(PluginFaults, FatalEndsTheSourceNamingTheInstance) {
   TempDir dir;
   CommandResult r = run_faulty(dir, "{ batches: 4, fatal_batch: 3 }");
   EXPECT_EQ(r.exit_code, 1);
@@ -52,6 +54,8 @@ TEST(PluginFaults, FatalStopsTheRunNamingTheInstance) {
       r.err.find("source 'f' (faulty-source): next_batch failed fatally: simulated fatal failure"),
       std::string::npos)
       << r.err;
+  EXPECT_EQ(read_lines(dir / "var/p.jsonl").size(), 20u);
+  EXPECT_NE(read_file(dir / "s.json").find("\"failed_sources\":1"), std::string::npos);
 }
 
 TEST(PluginFaults, ConstructorConfigErrorPointsAtTheOption) {

@@ -79,5 +79,27 @@ TEST(AggregateSpec, ReportsMistakesAtTheirPath) {
   expect_error("features: { a.b: { count: {} } }", "features.a.b", "without '.'");
 }
 
+// halo validate lists every mistake: each bad feature is one error, in
+// config order, and the good ones still parse.
+TEST(AggregateSpec, CollectsEveryBadFeature) {
+  std::vector<ConfigError> errors;
+  auto specs = parse_specs(YamlOptions(R"(
+features:
+  a: { cuont: { event: A } }
+  ok: { count: { event: A } }
+  m: { count: { event: A, window: 1month } }
+)"),
+                           errors);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].path(), "features.a.cuont");
+  EXPECT_EQ(errors[1].path(), "features.m.count.window");
+  EXPECT_NE(std::string(errors[1].what()).find("bad window '1month'"), std::string::npos);
+  ASSERT_EQ(specs.size(), 1u);
+  EXPECT_EQ(specs[0].name, "ok");
+  // The throwing form reports the first.
+  expect_error("features: { a: { cuont: {} }, m: { count: { window: 1month } } }",
+               "features.a.cuont", "did you mean count?");
+}
+
 }  // namespace
 }  // namespace halo::aggregates::testing

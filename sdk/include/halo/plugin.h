@@ -452,6 +452,10 @@ typedef struct halo_host_api {
 /* Common lifecycle, first in every vtable:
  *   create(host, ctx, &inst): read options through host->opt_*; allocate the
  *     instance. On failure set_error/config_error and return HALO_FATAL.
+ *     `halo validate` calls create() and destroy() only, to report config
+ *     errors: create() checks options (read-only checks such as stat() are
+ *     fine) and leaves opening files or connections to start(). An HTTP
+ *     route added in create() is then checked but not served.
  *   start(inst): open files, connections. May be NULL.
  *   stop(inst): flush and close; called once after the last batch. May be NULL.
  *   destroy(inst): free everything; called exactly once, even after errors. */

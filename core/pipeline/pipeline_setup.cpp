@@ -1,0 +1,114 @@
+// pipeline_setup.cpp -- loading plugins and creating the instances of a
+// pipeline, shared by run, rebuild and validate (see pipeline_setup.h).
+#include "pipeline/pipeline_setup.h"
+
+#include "http_server/server_hub.h"
+#include "store/store_path.h"
+
+namespace halo {
+
+namespace {
+
+struct Kind {
+  halo_plugin_kind kind;
+  const char *word;  // "source", as in the instance label
+  const char *key;   // "sources", the config key
+};
+
+// What every instance of the pipeline shares.
+struct Context {
+  const PipelineConfig &config;
+  const PluginCatalog &catalog;
+  const std::atomic<bool> *cancel;
+  bool dry_run;
+};
+
+InstanceSetup setup_for(const Context &c, const Kind &k, const PluginUse &use,
+                        const std::string &where) {
+  InstanceSetup s;
+  s.label = std::string(k.word) + " '" + use.name + "' (" + use.plugin + ")";
+  s.where = where;
+  s.base_dir = c.config.base_dir;
+  s.cancel = c.cancel;
+  s.dry_run = c.dry_run;
+  return s;
+}
+
+// Creates one instance of kind Inst for `use`, or records why not.
+template <class Inst>
+std::unique_ptr<Inst> create_one(const Context &c, const Kind &k, const PluginUse &use,
+                                 const std::string &where, std::vector<SetupProblem> &problems) {
+  const PluginInfo *info = c.catalog.find(k.kind, use.plugin);
+  if (!info) {
+    Status nf = c.catalog.not_found(k.kind, use.plugin);
+    problems.push_back({where, Status(nf.code(), use.mark.str() + ": " + nf.message())});
+    return nullptr;
+  }
+  auto inst = Inst::create(*info, use, setup_for(c, k, use, where));
+  if (!inst.ok()) {
+    problems.push_back({where, inst.status()});
+    return nullptr;
+  }
+  return std::move(inst.value());
+}
+
+template <class Inst>
+void create_all(const Context &c, const Kind &k, const std::vector<PluginUse> &uses,
+                std::vector<std::unique_ptr<Inst>> &out, std::vector<SetupProblem> &problems) {
+  out.clear();
+  for (size_t i = 0; i < uses.size(); ++i) {
+    std::string where = std::string(k.key) + "[" + std::to_string(i) + "]";
+    auto inst = create_one<Inst>(c, k, uses[i], where, problems);
+    if (inst) out.push_back(std::move(inst));
+  }
+}
+
+bool is_config_error(const Status &s) {
+  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound;
+}
+
+}  // namespace
+
+std::unique_ptr<PluginCatalog> load_pipeline_plugins(const PipelineConfig &config,
+                                                     const std::vector<std::string> &extra_dirs) {
+  auto catalog = std::make_unique<PluginCatalog>();
+  std::vector<std::string> dirs = config.plugin_dirs;
+  dirs.insert(dirs.end(), extra_dirs.begin(), extra_dirs.end());
+  catalog->load_for(PluginCatalog::search_dirs(dirs), plugin_needs(config));
+  return catalog;
+}
+
+std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
+                                                  const PluginCatalog &catalog,
+                                                  const std::atomic<bool> *cancel, bool dry_run,
+                                                  PluginInstances &out) {
+  std::vector<SetupProblem> problems;
+  const Context c{config, catalog, cancel, dry_run};
+  // Before any plugin can add a route: the server starts on the first one.
+  if (!dry_run) HttpServerHub::instance().configure(config.http.listen, config.http.limits);
+  create_all(c, {HALO_KIND_SOURCE, "source", "sources"}, config.sources, out.sources, problems);
+  out.resolver = create_one<ResolverInstance>(c, {HALO_KIND_RESOLVER, "resolver", "identity"},
+                                              resolver_plugin_use(config), "identity", problems);
+  create_all(c, {HALO_KIND_FEATURE, "feature", "features"}, config.features, out.features,
+             problems);
+  create_all(c, {HALO_KIND_DESTINATION, "destination", "destinations"}, config.destinations,
+             out.destinations, problems);
+  Status store = check_store_path(config.store_path);
+  if (!store.ok()) problems.push_back({"store", store});
+  return problems;
+}
+
+Status combine_problems(const std::vector<SetupProblem> &problems) {
+  if (problems.empty()) return Status::Ok();
+  std::string message;
+  bool config_error = false;
+  for (const SetupProblem &p : problems) {
+    if (!message.empty()) message += "\n";
+    message += p.status.message();
+    config_error = config_error || is_config_error(p.status);
+  }
+  return Status(config_error ? StatusCode::kInvalidArgument : problems.front().status.code(),
+                message);
+}
+
+}  // namespace halo

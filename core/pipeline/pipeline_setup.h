@@ -1,0 +1,63 @@
+// pipeline_setup.h -- what `halo run`, `halo rebuild` and `halo validate` do
+// alike before any data moves: load the plugins a pipeline names, create
+// every plugin instance (options validated, the plugin's create called, so
+// its own config checks run; start is NOT called), and check the store path.
+// validate uses exactly this code, so every configuration error a run would
+// report, it reports too.
+//
+// Invariants: nothing here creates a file or directory (the store is not
+// opened, no plugin is started: plugins must keep create free of side
+// effects, see plugin.h). Every problem is collected, in config order
+// (sources, identity, features, destinations, store), not only the first.
+// With dry_run (validate) a route a plugin adds in create is not served.
+// Lifetimes: the instances must be destroyed before the catalog that loaded
+// their libraries. Not thread-safe.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/pipeline_config.h"
+#include "plugin_host/plugin_catalog.h"
+#include "plugin_host/plugin_instance.h"
+
+namespace halo {
+
+// One configuration problem: where (a config key path such as "sources[1]",
+// "identity", "store") and the Status the run would fail with.
+struct SetupProblem {
+  std::string where;
+  Status status;
+};
+
+struct PluginInstances {
+  std::vector<std::unique_ptr<SourceInstance>> sources;
+  std::unique_ptr<ResolverInstance> resolver;
+  std::vector<std::unique_ptr<FeatureInstance>> features;
+  std::vector<std::unique_ptr<DestinationInstance>> destinations;
+};
+
+// The catalog with the plugins `config` names, from its plugin_dirs, then
+// `extra_dirs` (--plugin-dir), then the default search path.
+std::unique_ptr<PluginCatalog> load_pipeline_plugins(const PipelineConfig &config,
+                                                     const std::vector<std::string> &extra_dirs);
+
+// Creates every instance into `out` (a failed one is left out) and returns
+// every problem found, including the store path check. `cancel` is handed
+// to the instances (SIGINT/SIGTERM); may be null. `dry_run` (validate):
+// the instances will never be started, and an HTTP route a plugin adds in
+// create is checked but not served.
+std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
+                                                  const PluginCatalog &catalog,
+                                                  const std::atomic<bool> *cancel, bool dry_run,
+                                                  PluginInstances &out);
+
+// The problems as one Status: messages joined by newlines; the code is
+// kInvalidArgument when any problem is a configuration error (so `halo`
+// exits 2), else the first problem's code. Ok when there is none.
+Status combine_problems(const std::vector<SetupProblem> &problems);
+
+}  // namespace halo
