@@ -39,8 +39,11 @@ const std::atomic<bool> *install_stop_signals();
 // Prints "halo: <message>" on stderr and returns `code`.
 int fail(int code, const std::string &message);
 
-// fail() for a Pipeline::open that failed: exit 4 when another process holds
-// the store's writer lock, else 1.
-int pipeline_open_failed(const Status &s);
+// Exit code for a failed pipeline operation (open, run, rebuild, replay):
+// 2 for a configuration error (kInvalidArgument, kNotFound), 4 when another
+// process holds the store's writer lock (kBusy), else 1.
+int exit_code_of(const Status &s);
+// fail(exit_code_of(s), s.message()).
+int fail(const Status &s);
 
 }  // namespace halo::cli

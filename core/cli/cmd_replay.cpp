@@ -163,12 +163,12 @@ int cmd_deadletters_replay(const Args &args) {
   ro.cancel = cancel;
   ro.extra_plugin_dirs = o.plugin_dirs;
   auto pipeline = Pipeline::open(cfg.value(), ro);
-  if (!pipeline.ok()) return pipeline_open_failed(pipeline.status());
+  if (!pipeline.ok()) return fail(pipeline.status());
   ReplayReport report;
   RunSummary summary;
   Status s = pipeline.value()->replay(request, &report, &summary);
   if (!s.ok() && cancel->load()) return fail(kInterrupted, "interrupted: " + s.message());
-  if (!s.ok()) return fail(kFailed, s.message());
+  if (!s.ok()) return fail(s);
   if (!o.quiet) print_report(report, summary, o.pipeline);
   for (const std::string &p : report.problems) std::cerr << "halo: " << p << "\n";
   if (summary.interrupted) return kInterrupted;

@@ -120,21 +120,17 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
   if (const char *stop = std::getenv("HALO_TEST_EXIT_AFTER_EVENTS")) {
     ro.stop_after_events = std::strtoull(stop, nullptr, 10);
   }
-  // Takes the store's writer lock (store/store_lock.h) before anything runs:
-  // a second run or rebuild on the store stops here with kBusy.
+  // run()/rebuild() take the store's writer lock (store/store_lock.h) once
+  // every plugin instance exists and before anything is written: a second
+  // run or rebuild on the store stops there with kBusy (exit 4).
   auto pipeline = Pipeline::open(cfg.value(), ro);
-  if (!pipeline.ok()) return pipeline_open_failed(pipeline.status());
+  if (!pipeline.ok()) return fail(pipeline.status());
   RunSummary summary;
   Status s = rebuild ? pipeline.value()->rebuild(&summary) : pipeline.value()->run(&summary);
   // A run that failed after SIGINT/SIGTERM (a plugin call cut short, say)
   // was interrupted first: 130, with what failed.
   if (!s.ok() && g_cancel.load()) return fail(kInterrupted, "interrupted: " + s.message());
-  if (!s.ok()) {
-    return fail(s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound
-                    ? kUsage
-                    : kFailed,
-                s.message());
-  }
+  if (!s.ok()) return fail(s);
   rc = write_summary(summary, o);
   if (rc != kOk) return rc;
   // A signal that came after the exports were complete changes nothing.
@@ -153,8 +149,20 @@ int fail(int code, const std::string &message) {
   return code;
 }
 
-int pipeline_open_failed(const Status &s) {
-  return fail(s.code() == StatusCode::kBusy ? kBusy : kFailed, s.message());
+int exit_code_of(const Status &s) {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+      return kUsage;
+    case StatusCode::kBusy:
+      return kBusy;
+    default:
+      return kFailed;
+  }
+}
+
+int fail(const Status &s) {
+  return fail(exit_code_of(s), s.message());
 }
 
 const std::atomic<bool> *install_stop_signals() {

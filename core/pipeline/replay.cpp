@@ -79,7 +79,9 @@ Status Pipeline::replay(const ReplayRequest &request, ReplayReport *report, RunS
   started_ = now_seconds();
   last_commit_ = started_;
   summary->store_path = config_.store_path;
-  Status s = create_instances(/*restore=*/true);
+  Status s = create_instances();
+  if (!s.ok()) return s;
+  s = open_store();  // takes the writer lock, as run() does
   if (!s.ok()) return s;
   s = restore_state();
   if (!s.ok()) return s;
