@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "common/log.h"
+#include "common/secrets.h"
 #include "config/option_validation.h"
 #include "config/pipeline_config.h"
 #include "pipeline/pipeline.h"
@@ -117,7 +118,7 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
 }  // namespace
 
 int fail(int code, const std::string &message) {
-  std::cerr << "halo: " << message << "\n";
+  std::cerr << "halo: " << mask_secrets(message) << "\n";
   return code;
 }
 

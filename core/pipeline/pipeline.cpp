@@ -100,6 +100,7 @@ Status Pipeline::create_instances(bool restore) {
     s.where = where;
     s.base_dir = config_.base_dir;
     s.cancel = options_.cancel;
+    s.retry = config_.http.retry;  // http.retry.*: one budget per plugin call
     return s;
   };
   auto located = [](const Mark &m, Status s) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "event/event.h"
+#include "http/retry_budget.h"
 #include "http_server/server_hub.h"
 
 namespace halo {
@@ -117,6 +118,9 @@ struct halo_context {
   halo::Metrics metrics;
   // HTTP routes this instance added (ABI 1.2); cleared before stop()/destroy().
   std::vector<halo::RouteLease> http_routes;
+  // The retry budget of the current call into the plugin, shared by the
+  // host HTTP client and the kernel's HALO_RETRY loop (retry_budget.h).
+  halo::RetryBudget retry;
 };
 
 struct halo_sink {
