@@ -108,7 +108,9 @@ halo_status PluginInstance::with_retry(const std::function<halo_status()> &fn) {
     st = fn();  // each fn enters its own PluginCallScope
     if (st != HALO_RETRY) return st;
     if (ctx_.cancel && ctx_.cancel->load()) return st;
-    auto delay = std::chrono::milliseconds(50 << attempt);
+    // 50 ms doubling, capped at 1.6 s as before the budget (the sleep is not
+    // cancellable; the budget, not the delay, bounds the retries).
+    auto delay = std::chrono::milliseconds(50 << std::min(attempt, 5));
     // The HTTP attempts the plugin made in this call were charged already:
     // a HALO_RETRY after a request that spent the budget is not re-called.
     if (!ctx_.retry.allow_retry_after_failure(delay)) {

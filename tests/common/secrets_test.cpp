@@ -92,6 +92,13 @@ TEST(SecretRegistry, OnlyCredentialHeadersAndQueryParametersAreRegistered) {
   EXPECT_FALSE(is_credential_name("X-WP-Total"));
 }
 
+TEST(SecretRegistry, BearerTokensAreMaskedWholeAndAlone) {
+  SecretRegistry r;
+  r.add_header("Authorization", "Bearer pat-na1-0b9d6c1e-7f3a");  // HubSpot-style
+  EXPECT_EQ(r.mask("401: invalid token pat-na1-0b9d6c1e-7f3a"), "401: invalid token ***");
+  EXPECT_EQ(r.mask("header was 'Bearer pat-na1-0b9d6c1e-7f3a'"), "header was '***'");
+}
+
 TEST(SecretRegistry, PerRequestValuesAreBounded) {
   SecretRegistry r;
   ASSERT_TRUE(r.add("pinned-secret-value"));
