@@ -215,8 +215,9 @@ void SecretRegistry::rebuild_sorted_locked() {
   for (const std::string &f : pinned_) sorted_.push_back(&f);
   for (const std::string &f : ephemeral_) sorted_.push_back(&f);
   // Longest first: a Basic credential is masked whole, not around its halves.
-  std::stable_sort(sorted_.begin(), sorted_.end(),
-                   [](const std::string *a, const std::string *b) { return a->size() > b->size(); });
+  std::stable_sort(sorted_.begin(), sorted_.end(), [](const std::string *a, const std::string *b) {
+    return a->size() > b->size();
+  });
 }
 
 void SecretRegistry::add_forms(std::string_view value, bool pinned) {

@@ -8,7 +8,7 @@ namespace halo {
 namespace {
 
 const std::vector<std::string> kHttpKeys = {
-    "listen",          "threads",         "max_connections",  "max_header_bytes", "max_body_bytes",
+    "listen",          "threads",         "max_connections",  "max_header_bytes",  "max_body_bytes",
     "read_timeout_ms", "idle_timeout_ms", "write_timeout_ms", "shutdown_grace_ms", "retry"};
 const std::vector<std::string> kRetryKeys = {"max_attempts", "max_seconds"};
 
@@ -22,8 +22,7 @@ void read_bounded(MapReader &http, const char *key, int64_t min, int64_t max, T 
 
 // `http.retry: { max_attempts: 5, max_seconds: 120 }`.
 void read_retry(const MapReader &http, Diagnostics &diags, RetryPolicy &out) {
-  MapReader retry(http.value("retry"), "http.retry", kRetryKeys, diags,
-                  http.value_mark("retry"));
+  MapReader retry(http.value("retry"), "http.retry", kRetryKeys, diags, http.value_mark("retry"));
   if (!retry.is_mapping()) return;
   int64_t v = 0;
   if (retry.read_int("max_attempts", v, 1, RetryPolicy::kMaxMaxAttempts)) out.max_attempts = int(v);

@@ -1,7 +1,7 @@
 // http_config.h -- the pipeline's optional `http:` section: where the one
 // HTTP server of a halo process listens and its limits, and `http.retry`,
-// the retry budget of outbound requests (see docs/pipeline.md). Defaults live in HttpServerLimits and kDefaultListen
-// only; this reader overrides the keys the file sets.
+// the retry budget of outbound requests (see docs/pipeline.md). Defaults live in HttpServerLimits
+// and kDefaultListen only; this reader overrides the keys the file sets.
 //
 // Invariant: every value stored passed its range check; an empty `listen`
 // means "not set" (a plugin's own listen option or the kernel default).

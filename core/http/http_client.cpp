@@ -151,12 +151,9 @@ HttpResult HttpClient::perform(const HttpCall &call, RetryBudget *budget) const 
       last.budget_spent = true;
       break;
     }
-    RetryNotice notice{call.method,
-                       url_path(call.url),
-                       last.status ? std::to_string(last.status) : last.error,
-                       attempt + 1,
-                       call.max_attempts,
-                       wait};
+    RetryNotice notice{
+        call.method, url_path(call.url), last.status ? std::to_string(last.status) : last.error,
+        attempt + 1, call.max_attempts,  wait};
     hooks_.on_retry(notice);
     hooks_.sleep(notice.wait);
   }

@@ -6,7 +6,8 @@
 namespace halo {
 
 RetryBudget::RetryBudget(RetryPolicy policy, Clock now)
-    : policy_(policy), now_(now ? std::move(now) : [] { return std::chrono::steady_clock::now(); }) {}
+    : policy_(policy),
+      now_(now ? std::move(now) : [] { return std::chrono::steady_clock::now(); }) {}
 
 bool RetryBudget::allow_retry_after_failure(std::chrono::milliseconds wait) {
   std::lock_guard<std::mutex> lock(mutex_);

@@ -33,7 +33,7 @@ struct RetryPolicy {
   static constexpr int kMaxMaxAttempts = 20;
   static constexpr std::chrono::seconds kDefaultMaxTime{120};
 
-  int max_attempts = kDefaultMaxAttempts;          // http.retry.max_attempts
+  int max_attempts = kDefaultMaxAttempts;                // http.retry.max_attempts
   std::chrono::milliseconds max_time = kDefaultMaxTime;  // http.retry.max_seconds
 };
 

@@ -20,7 +20,6 @@ struct Lifecycle {
   HALO_LIFECYCLE_FIELDS;
 };
 
-
 template <class VT>
 bool copy_vtable(const void *plugin_vt, VT *out) {
   uint32_t size = 0;

@@ -107,7 +107,7 @@ TEST(SecretRegistry, PerRequestValuesAreBounded) {
   }
   EXPECT_LE(r.form_count(), kMaxEphemeralForms + secret_forms("pinned-secret-value").size());
   EXPECT_EQ(r.mask("pinned-secret-value"), "***");  // option values are never evicted
-  EXPECT_EQ(r.mask("token-number-4999"), "***");     // the newest ones are kept
+  EXPECT_EQ(r.mask("token-number-4999"), "***");    // the newest ones are kept
 }
 
 TEST(SecretRegistry, LongestFormIsMaskedFirst) {

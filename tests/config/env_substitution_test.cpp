@@ -59,8 +59,9 @@ TEST(SubstituteEnv, MalformedReferences) {
             std::string::npos);
   Result<std::string> bad_name = substitute_env("x ${1ABC}", fake_env({}));
   ASSERT_FALSE(bad_name.ok());
-  EXPECT_NE(bad_name.status().message().find("invalid variable name in the '${...}' at character 3"),
-            std::string::npos);
+  EXPECT_NE(
+      bad_name.status().message().find("invalid variable name in the '${...}' at character 3"),
+      std::string::npos);
   EXPECT_FALSE(substitute_env("${}", fake_env({})).ok());
 }
 
@@ -68,7 +69,8 @@ TEST(SubstituteEnv, MalformedReferences) {
 // error; the message names the position only.
 TEST(SubstituteEnv, MalformedReferencesNeverQuoteTheValue) {
   const std::string token = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
-  for (const std::string &text : {"Bearer ${" + token, "${" + token + "-x}", "a${" + token + " }"}) {
+  for (const std::string &text :
+       {"Bearer ${" + token, "${" + token + "-x}", "a${" + token + " }"}) {
     Result<std::string> r = substitute_env(text, fake_env({}));
     ASSERT_FALSE(r.ok()) << text;
     EXPECT_EQ(r.status().message().find("sk_live"), std::string::npos) << r.status().message();

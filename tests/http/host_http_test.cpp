@@ -6,8 +6,8 @@
 #include <atomic>
 #include <string_view>
 
-#include "http_test_support.h"
 #include "common/secrets.h"
+#include "http_test_support.h"
 #include "plugin_host/host_api.h"
 
 namespace halo::http_test {

@@ -50,7 +50,11 @@ std::string base64(const std::string &in) {
 // Every form of the credentials that must never be shown or stored.
 std::vector<std::string> forbidden() {
   const std::string pair = base64(kKey + ":" + kSecret);
-  return {kKey, kSecret, pair, pair.substr(0, 40), base64(kSecret).substr(0, 40),
+  return {kKey,
+          kSecret,
+          pair,
+          pair.substr(0, 40),
+          base64(kSecret).substr(0, 40),
           base64(kKey).substr(0, 40)};
 }
 
@@ -59,8 +63,7 @@ std::string leak_in(const std::string &what, const std::string &text) {
   for (const std::string &f : forbidden()) {
     size_t p = text.find(f);
     if (p != std::string::npos) {
-      return what + " leaks '" + f + "' near: " +
-             text.substr(p > 80 ? p - 80 : 0, 200);
+      return what + " leaks '" + f + "' near: " + text.substr(p > 80 ? p - 80 : 0, 200);
     }
   }
   return "";
@@ -91,11 +94,10 @@ class WooSecretsE2E : public ::testing::Test {
   }
 
   std::string pipeline(const std::string &auth, const std::string &top_level = "") {
-    std::string config = "      url: \"" + server_.base_url() + "\"\n" +
-                         "      consumer_key: \"${WC_KEY}\"\n" +
-                         "      consumer_secret: \"${WC_SECRET}\"\n" + "      ca_file: \"" +
-                         tls_ / "tls/ca.pem" + "\"\n" + "      auth: " + auth + "\n" +
-                         "      per_page: 7\n";
+    std::string config =
+        "      url: \"" + server_.base_url() + "\"\n" + "      consumer_key: \"${WC_KEY}\"\n" +
+        "      consumer_secret: \"${WC_SECRET}\"\n" + "      ca_file: \"" + tls_ / "tls/ca.pem" +
+        "\"\n" + "      auth: " + auth + "\n" + "      per_page: 7\n";
     return write_pipeline(dir_, config, top_level);
   }
 
