@@ -11,6 +11,8 @@
 #include "cli/log_options.h"
 #include "common/json_writer.h"
 #include "common/log.h"
+#include "common/secrets.h"
+#include "config/option_validation.h"
 #include "config/pipeline_config.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/pipeline_setup.h"
@@ -145,7 +147,7 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
 }  // namespace
 
 int fail(int code, const std::string &message) {
-  std::cerr << "halo: " << message << "\n";
+  std::cerr << "halo: " << mask_secrets(message) << "\n";
   return code;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/json_writer.h"
+#include "common/secrets.h"
 
 namespace halo {
 
@@ -46,8 +47,11 @@ LogLevel log_level() {
   return static_cast<LogLevel>(g_level.load());
 }
 
-void log_message(LogLevel level, std::string_view component, std::string_view message) {
+void log_message(LogLevel level, std::string_view component, std::string_view raw_message) {
   if (static_cast<int>(level) < g_level.load()) return;
+  // The one sink of every log line: secret values are masked here, whoever
+  // wrote the message (a plugin, a server's error body, libcurl).
+  const std::string message = mask_secrets(raw_message);
   char when[32];
   std::time_t now = std::time(nullptr);
   std::tm tm{};

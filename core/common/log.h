@@ -2,8 +2,9 @@
 //
 // Thread-safe (a mutex serializes lines). Format is human-readable
 // ("2026-11-23T18:00:00Z WARN  source:web  message") or, with
-// HALO_LOG_FORMAT=json, one JSON object per line for log shippers. Messages
-// must never contain secrets: option values are redacted before logging.
+// HALO_LOG_FORMAT=json, one JSON object per line for log shippers. Every
+// message passes through the secret registry (secrets.h) first, so a secret
+// value known to the run is printed as "***" whoever wrote the message.
 #pragma once
 
 #include <string>

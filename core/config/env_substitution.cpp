@@ -20,14 +20,23 @@ bool is_name_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
 }
 
+// "character 12 of the value": where a malformed reference starts, since
+// the value itself is never quoted (see below).
+std::string at_character(size_t pos) {
+  return "at character " + std::to_string(pos + 1) + " of the value";
+}
+
 // Expands the reference starting at text[pos] == '$', text[pos+1] == '{'.
 // Appends the value to `out` and returns the index just past the '}'.
+// A malformed reference is named by its position, never quoted: the text
+// after a stray "${" is often a secret pasted in place of a variable name.
 Result<size_t> expand_reference(const std::string &text, size_t pos, const EnvLookup &env,
                                 std::string &out) {
   const size_t close = text.find('}', pos + 2);
   if (close == std::string::npos) {
-    return Status::Invalid("unterminated '${' in '" + shorten_for_message(text) +
-                           "' (close it with '}', or write '$${' for a literal '${')");
+    return Status::Invalid("unterminated '${' " + at_character(pos) +
+                           " (close it with '}', or write '$${' for a literal '${'; the text "
+                           "after it is not shown, as it may be a secret)");
   }
   const std::string body = text.substr(pos + 2, close - pos - 2);
   const size_t sep = body.find(":-");
@@ -35,9 +44,10 @@ Result<size_t> expand_reference(const std::string &text, size_t pos, const EnvLo
   bool valid = !name.empty() && is_name_start(name[0]);
   for (char c : name) valid = valid && is_name_char(c);
   if (!valid) {
-    return Status::Invalid("invalid variable name '" + shorten_for_message(name) + "' in '${" +
-                           shorten_for_message(body) +
-                           "}' (use letters, digits and '_', or write '$${' for a literal '${')");
+    return Status::Invalid("invalid variable name in the '${...}' " + at_character(pos) +
+                           " (use letters, digits and '_', starting with a letter or '_', or "
+                           "write '$${' for a literal '${'; the name is not shown, as it may be "
+                           "a secret)");
   }
   std::optional<std::string> value = env(name);
   if (sep != std::string::npos && (!value || value->empty())) value = body.substr(sep + 2);

@@ -27,8 +27,10 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string &)>
 // The real process environment (getenv).
 EnvLookup process_env();
 
-// Expands one string. On error the message names the problem and the fix,
-// without position (the caller adds file:line:col and the key path).
+// Expands one string. On error the message names the problem, the fix and
+// the character offset of a malformed reference within the value, but never
+// quotes the value (it may hold a secret); the caller adds file:line:col
+// and the key path.
 // Tag set on every scalar whose value came (at least partly) from the
 // environment, so later checks can tell `${WC_SECRET}` from a literal.
 inline constexpr const char *kEnvSubstitutedTag = "!halo/env";

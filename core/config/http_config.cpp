@@ -8,8 +8,9 @@ namespace halo {
 namespace {
 
 const std::vector<std::string> kHttpKeys = {
-    "listen",          "threads",         "max_connections",  "max_header_bytes", "max_body_bytes",
-    "read_timeout_ms", "idle_timeout_ms", "write_timeout_ms", "shutdown_grace_ms"};
+    "listen",          "threads",         "max_connections",  "max_header_bytes",  "max_body_bytes",
+    "read_timeout_ms", "idle_timeout_ms", "write_timeout_ms", "shutdown_grace_ms", "retry"};
+const std::vector<std::string> kRetryKeys = {"max_attempts", "max_seconds"};
 
 constexpr int64_t kDay = int64_t{86400} * 1000;
 
@@ -17,6 +18,15 @@ template <class T>
 void read_bounded(MapReader &http, const char *key, int64_t min, int64_t max, T &out) {
   int64_t v = 0;
   if (http.read_int(key, v, min, max)) out = static_cast<T>(v);
+}
+
+// `http.retry: { max_attempts: 5, max_seconds: 120 }`.
+void read_retry(const MapReader &http, Diagnostics &diags, RetryPolicy &out) {
+  MapReader retry(http.value("retry"), "http.retry", kRetryKeys, diags, http.value_mark("retry"));
+  if (!retry.is_mapping()) return;
+  int64_t v = 0;
+  if (retry.read_int("max_attempts", v, 1, RetryPolicy::kMaxMaxAttempts)) out.max_attempts = int(v);
+  if (retry.read_int("max_seconds", v, 1, 86400)) out.max_time = std::chrono::seconds(v);
 }
 
 }  // namespace
@@ -43,6 +53,7 @@ void read_http(const MapReader &top, Diagnostics &diags, HttpConfig &out) {
   read_bounded(http, "idle_timeout_ms", 1, kDay, l.idle_timeout_ms);
   read_bounded(http, "write_timeout_ms", 1, kDay, l.write_timeout_ms);
   read_bounded(http, "shutdown_grace_ms", 0, kDay, l.shutdown_grace_ms);
+  read_retry(http, diags, out.retry);
 }
 
 }  // namespace halo

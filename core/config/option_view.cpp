@@ -1,6 +1,8 @@
 // option_view.cpp -- path lookups, defaults, marks and redaction.
 #include "config/option_view.h"
 
+#include "common/log.h"
+#include "common/secrets.h"
 #include "config/option_path.h"
 #include "config/scalar_parse.h"
 
@@ -31,10 +33,38 @@ bool has_top_level_key(const YAML::Node &config, const std::string &key) {
   return false;
 }
 
+// Every scalar under a secret option (a list or mapping of secrets too).
+void collect_scalars(const YAML::Node &node, std::vector<std::string> &out) {
+  if (!node.IsDefined()) return;
+  if (node.IsScalar()) {
+    out.push_back(node.Scalar());
+  } else if (node.IsSequence() || node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      collect_scalars(node.IsMap() ? it->second : *it, out);
+    }
+  }
+}
+
 }  // namespace
+
+void OptionView::register_secrets() const {
+  if (!use_.config.IsMap()) return;
+  for (const OptionDecl &d : decls_) {
+    if (!d.secret) continue;
+    std::vector<std::string> values;
+    collect_scalars(use_.config[d.name], values);
+    for (const std::string &v : values) {
+      if (v.empty() || register_secret(v)) continue;
+      log_warn("config", mark_of(d.name).str() + ": option '" + d.name +
+                             "' is a secret shorter than " + std::to_string(kMinSecretBytes) +
+                             " characters; it cannot be masked in messages (use a longer one)");
+    }
+  }
+}
 
 OptionView::OptionView(const PluginUse &use, const halo_option_decl *decls, uint32_t n)
     : use_(use), decls_(read_option_decls(decls, n)) {
+  register_secrets();
   for (const OptionDecl &d : decls_) {
     if (d.default_value != nullptr && !has_top_level_key(use_.config, d.name)) {
       defaults_.emplace(d.name, default_node(d));

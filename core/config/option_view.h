@@ -8,6 +8,9 @@
 //  - Every const char* handed out stays valid for the view's lifetime
 //    (strings are interned in a deque, which never moves its elements).
 //  - Typed reads are strict: get_int("12abc") and get_bool("maybe") fail.
+//  - Constructing a view registers the values of the options declared
+//    secret (as written or substituted from ${ENV}) with the process's
+//    secret registry (common/secrets.h), so they are masked in every message.
 #pragma once
 
 #include <halo/plugin.h>
@@ -49,6 +52,7 @@ class OptionView {
 
  private:
   YAML::Node lookup(const std::string &path) const;
+  void register_secrets() const;
   const char *intern(const std::string &s);
 
   PluginUse use_;

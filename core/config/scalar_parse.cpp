@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "config/env_substitution.h"
+
 namespace halo {
 
 std::optional<int64_t> parse_strict_int(const std::string &text) {
@@ -66,6 +68,11 @@ std::string describe_node(const YAML::Node &node, bool secret) {
   if (node.IsSequence()) return "a list";
   if (node.IsMap()) return "a mapping";
   if (secret) return "'***'";
+  if (node.Tag() == kEnvSubstitutedTag) return "a value from the environment (not shown)";
+  if (node.Scalar().size() > kMaxQuotedValueBytes) {
+    return "a " + std::to_string(node.Scalar().size()) +
+           "-byte value (not shown: it may be a secret)";
+  }
   return "'" + shorten_for_message(node.Scalar()) + "'";
 }
 

@@ -20,8 +20,14 @@ std::optional<double> parse_strict_float(const std::string &text);
 // true/false/yes/no/on/off, case-insensitive.
 std::optional<bool> parse_strict_bool(const std::string &text);
 
+// Longest scalar a config error quotes: a longer value may be a credential
+// pasted into the wrong option (docs/security.md, "## Secrets").
+inline constexpr size_t kMaxQuotedValueBytes = 24;
+
 // How a node looks, for "expected X, got Y" messages: "'abc'", "a list",
-// "a mapping", "nothing". Secret scalars are shown as '***'.
+// "a mapping", "nothing". Secret scalars are shown as '***'; a value
+// substituted from ${ENV} or longer than kMaxQuotedValueBytes is described,
+// not quoted ("a 40-character value (not shown)").
 std::string describe_node(const YAML::Node &node, bool secret = false);
 
 // `text` cut to its first `max_shown` bytes (at a UTF-8 boundary) plus "..." when

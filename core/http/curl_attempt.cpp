@@ -11,7 +11,9 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <vector>
 
+#include "common/secrets.h"
 #include "http/ca_bundle.h"
 #include "http/url_parts.h"
 
@@ -160,7 +162,7 @@ std::string scrubbed(std::string text, const HttpCall &call) {
   size_t q = call.url.find('?');
   if (q != std::string::npos) secrets.push_back(std::string_view(call.url).substr(q + 1));
   for (const auto &h : call.headers) secrets.push_back(h.second);
-  return redact(std::move(text), secrets);
+  return mask_values(text, secrets);
 }
 
 // libcurl often says only "Couldn't connect to server"; the OS error

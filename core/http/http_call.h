@@ -31,8 +31,9 @@ struct HttpResult {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   int attempts = 0;
-  std::string error;       // set when status is 0 or the final status is retryable
-  bool permanent = false;  // transport failure retrying cannot fix (TLS trust, bad URL)
+  std::string error;          // set when status is 0 or the final status is retryable
+  bool permanent = false;     // transport failure retrying cannot fix (TLS trust, bad URL)
+  bool budget_spent = false;  // retries stopped by the RetryBudget, not max_attempts
 
   // Value of the first header named `name` (any case), or nullptr.
   const std::string *header(std::string_view name) const;

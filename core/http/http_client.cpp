@@ -115,7 +115,7 @@ milliseconds HttpClient::wait_before_retry(const HttpResult &last, int retry) co
   return policy_.jittered(retry, hooks_.random01());
 }
 
-HttpResult HttpClient::perform(const HttpCall &call) const {
+HttpResult HttpClient::perform(const HttpCall &call, RetryBudget *budget) const {
   const std::string where = call.method + " " + url_without_query(call.url);
   if (std::string invalid = validate_http_call(call); !invalid.empty()) {
     HttpResult r;
@@ -139,10 +139,21 @@ HttpResult HttpClient::perform(const HttpCall &call) const {
     bool retryable = outcome.status == 0 ? outcome.retryable : is_retryable_status(outcome.status);
     bool cancelled = outcome.cancelled;
     last = from_attempt(std::move(outcome), attempt);
-    if (cancelled || !retryable || attempt >= call.max_attempts) break;
+    if (cancelled) break;
+    if (!retryable) {
+      if (budget) budget->succeeded();  // a final answer ends the failure streak
+      break;
+    }
+    const milliseconds wait = wait_before_retry(last, attempt);
+    const bool budget_left = budget == nullptr || budget->allow_retry_after_failure(wait);
+    if (attempt >= call.max_attempts) break;
+    if (!budget_left) {
+      last.budget_spent = true;
+      break;
+    }
     RetryNotice notice{
         call.method, url_path(call.url), last.status ? std::to_string(last.status) : last.error,
-        attempt + 1, call.max_attempts,  wait_before_retry(last, attempt)};
+        attempt + 1, call.max_attempts,  wait};
     hooks_.on_retry(notice);
     hooks_.sleep(notice.wait);
   }
@@ -151,6 +162,9 @@ HttpResult HttpClient::perform(const HttpCall &call) const {
   } else if (is_retryable_status(last.status)) {
     last.error = where + " still returned HTTP " + std::to_string(last.status) + " after " +
                  attempts_text(last.attempts);
+  }
+  if (last.budget_spent && !last.error.empty()) {
+    last.error += "; retry budget spent: " + budget->describe();
   }
   return last;
 }

@@ -9,8 +9,11 @@
 //   "GET https://127.0.0.1:4431/wp-json/wc/v3/orders failed after 5 attempts:
 //    Failed to connect to 127.0.0.1 port 4431: Connection refused"
 // (URL without query string, never a header value). It stops early when
-// hooks.cancelled() turns true. Time, randomness, logging and retry
-// notifications are hooks so tests run without real sleeps.
+// hooks.cancelled() turns true. With a RetryBudget (retry_budget.h) every
+// retryable failure is also charged to it, and no retry is made once it is
+// spent, so the request's attempts and those of the plugin call around it
+// share one budget. Time, randomness, logging and retry notifications are
+// hooks so tests run without real sleeps.
 // Thread-safe: perform() keeps no state between calls.
 #pragma once
 
@@ -22,6 +25,7 @@
 #include "common/log.h"
 #include "http/backoff.h"
 #include "http/http_call.h"
+#include "http/retry_budget.h"
 
 namespace halo {
 
@@ -57,7 +61,7 @@ std::string validate_http_call(const HttpCall &call);
 class HttpClient {
  public:
   explicit HttpClient(HttpHooks hooks = {}, BackoffPolicy policy = {});
-  HttpResult perform(const HttpCall &call) const;
+  HttpResult perform(const HttpCall &call, RetryBudget *budget = nullptr) const;
 
   // The INFO line for a retry, e.g.
   // "retrying GET /path after 429 (attempt 2/5, waiting 1.0 s)".

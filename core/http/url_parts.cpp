@@ -56,14 +56,4 @@ std::string url_scheme(std::string_view url) {
   return s;
 }
 
-std::string redact(std::string text, const std::vector<std::string_view> &secrets) {
-  for (std::string_view s : secrets) {
-    if (s.size() < 4) continue;  // too short to be a secret; would mangle text
-    for (size_t p = text.find(s); p != std::string::npos; p = text.find(s, p + 10)) {
-      text.replace(p, s.size(), "<redacted>");
-    }
-  }
-  return text;
-}
-
 }  // namespace halo

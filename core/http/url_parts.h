@@ -2,13 +2,12 @@
 //
 // Logs and errors name a request by method and URL *without* its query string
 // (queries carry API keys and tokens), and never show header values. These
-// helpers extract the safe parts and scrub secrets out of third-party text
-// (libcurl messages) before it is shown.
+// helpers extract the safe parts; secrets in third-party text (libcurl
+// messages) are masked with common/secrets.h (mask_values).
 #pragma once
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace halo {
 
@@ -20,9 +19,5 @@ std::string url_path(std::string_view url);
 std::string url_host(std::string_view url);
 // Lower-cased scheme, e.g. "https"; empty when the URL has none.
 std::string url_scheme(std::string_view url);
-
-// Replaces every occurrence of each non-trivial secret (>= 4 chars) in text
-// by "<redacted>".
-std::string redact(std::string text, const std::vector<std::string_view> &secrets);
 
 }  // namespace halo

@@ -31,6 +31,7 @@ InstanceSetup setup_for(const Context &c, const Kind &k, const PluginUse &use,
   s.base_dir = c.config.base_dir;
   s.cancel = c.cancel;
   s.dry_run = c.dry_run;
+  s.retry = c.config.http.retry;  // http.retry.*: one budget per plugin call
   return s;
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/json_writer.h"
+#include "common/secrets.h"
 
 namespace halo {
 
@@ -37,13 +38,13 @@ std::string RunSummary::to_text() const {
   for (const SourceOutcome &o : sources) {
     if (o.failed()) text += "FAILED source  '" + o.name + "': " + o.error + "\n";
   }
-  if (!interrupted) return text;
+  if (!interrupted) return mask_secrets(text);
   return std::string(
              "INTERRUPTED    stopped by SIGINT/SIGTERM before the end of the input; the counts\n"
              "               below cover what this run read and committed. Profile exports\n"
              "               were NOT replaced: the previous complete export is kept. Run\n"
              "               again to continue from the last commit.\n") +
-         text;
+         mask_secrets(text);
 }
 
 std::string RunSummary::to_json() const {
@@ -86,7 +87,7 @@ std::string RunSummary::to_json() const {
   }
   w.end_object();
   w.end_object();
-  return out;
+  return mask_secrets(out);
 }
 
 }  // namespace halo

@@ -11,6 +11,7 @@
 
 #include "common/json_writer.h"
 #include "common/log.h"
+#include "common/secrets.h"
 #include "config/option_view.h"
 #include "plugin_host/host_api_http.h"
 #include "plugin_host/host_api_http_server.h"
@@ -90,7 +91,7 @@ void host_log(halo_context *ctx, int32_t level, const char *message) {
   log_message(l, ctx->label, message);
 }
 void host_set_error(halo_context *ctx, const char *message) {
-  if (ctx) ctx->error = message ? message : "";
+  if (ctx) ctx->error = mask_secrets(message ? message : "");  // may quote a server's reply
 }
 void host_metric_add(halo_context *ctx, const char *name, double delta) {
   if (ctx && name) ctx->metrics.add(name, delta);
@@ -129,7 +130,7 @@ int32_t host_opt_key(halo_context *ctx, const char *path, int32_t index, const c
   return ctx->options->key(path, index, out) ? 1 : 0;
 }
 void host_config_error(halo_context *ctx, const char *path, const char *message) {
-  if (ctx) ctx->config_errors.emplace_back(path ? path : "", message ? message : "");
+  if (ctx) ctx->config_errors.emplace_back(path ? path : "", mask_secrets(message ? message : ""));
 }
 const char *host_base_dir(halo_context *ctx) {
   return ctx ? ctx->base_dir.c_str() : "";

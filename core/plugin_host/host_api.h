@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "event/event.h"
+#include "http/retry_budget.h"
 #include "http_server/server_hub.h"
 
 namespace halo {
@@ -120,6 +121,9 @@ struct halo_context {
   // Created by `halo validate` only: http_route_add checks the route but
   // adds none, so no server starts and no port is bound.
   bool dry_run = false;
+  // The retry budget of the current call into the plugin, shared by the
+  // host HTTP client and the kernel's HALO_RETRY loop (retry_budget.h).
+  halo::RetryBudget retry;
 };
 
 struct halo_sink {

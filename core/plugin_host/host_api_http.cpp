@@ -10,6 +10,7 @@
 #include <set>
 
 #include "common/log.h"
+#include "common/secrets.h"
 #include "http/http_client.h"
 #include "http/url_parts.h"
 #include "plugin_host/host_api.h"
@@ -19,11 +20,10 @@ namespace {
 
 constexpr size_t kRequestSize11 = offsetof(halo_http_request, ca_file) + sizeof(const char *);
 constexpr int kDefaultTimeoutMs = 30000;
-constexpr int kDefaultAttempts = 5;
-constexpr int kMaxAttempts = 20;
+constexpr int kMaxAttempts = RetryPolicy::kMaxMaxAttempts;
 
 // Builds the call or returns why the request is malformed.
-std::string to_call(const halo_http_request *r, HttpCall &call) {
+std::string to_call(const halo_http_request *r, int default_attempts, HttpCall &call) {
   if (r == nullptr) return "http_request: request is NULL";
   if (r->struct_size < kRequestSize11) {
     return "http_request: struct_size " + std::to_string(r->struct_size) +
@@ -35,7 +35,7 @@ std::string to_call(const halo_http_request *r, HttpCall &call) {
   if (r->body_len > 0 && r->body == nullptr) return "http_request: body is NULL but body_len > 0";
   if (r->timeout_ms < 0) return "http_request: timeout_ms must be >= 0 (0 = 30000)";
   if (r->max_attempts < 0 || r->max_attempts > kMaxAttempts) {
-    return "http_request: max_attempts must be 0..20 (0 = 5)";
+    return "http_request: max_attempts must be 0..20 (0 = http.retry.max_attempts, default 5)";
   }
   call.method = r->method;
   call.url = r->url;
@@ -45,10 +45,12 @@ std::string to_call(const halo_http_request *r, HttpCall &call) {
       return "http_request: header " + std::to_string(i) + " has a NULL name or value";
     }
     call.headers.emplace_back(h.name, h.value);
+    secrets().add_header(h.name, h.value);  // a server may echo it in an error body
   }
+  secrets().add_url_query(call.url);
   if (r->body_len > 0) call.body.assign(r->body, r->body_len);
   call.timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : kDefaultTimeoutMs;
-  call.max_attempts = r->max_attempts > 0 ? r->max_attempts : kDefaultAttempts;
+  call.max_attempts = r->max_attempts > 0 ? r->max_attempts : default_attempts;
   call.insecure = r->insecure != 0;
   if (r->ca_file != nullptr) call.ca_file = r->ca_file;
   return validate_http_call(call);
@@ -80,12 +82,12 @@ HttpHooks hooks_for(halo_context *ctx) {
 int32_t request_impl(halo_context *ctx, const halo_http_request *request,
                      halo_http_response **out) {
   HttpCall call;
-  if (std::string bad = to_call(request, call); !bad.empty()) {
+  if (std::string bad = to_call(request, ctx->retry.policy().max_attempts, call); !bad.empty()) {
     ctx->error = bad;
     return HALO_ERROR;
   }
   auto response = std::make_unique<halo_http_response>();
-  response->result = HttpClient(hooks_for(ctx)).perform(call);
+  response->result = HttpClient(hooks_for(ctx)).perform(call, &ctx->retry);
   HttpResult &r = response->result;
   ctx->metrics.add("http.requests", 1);
   int32_t status = HALO_OK;

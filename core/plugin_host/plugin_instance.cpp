@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "common/secrets.h"
 #include "config/option_validation.h"
 #include "plugin_host/host_api_http_server.h"
 
@@ -18,8 +19,6 @@ namespace {
 struct Lifecycle {
   HALO_LIFECYCLE_FIELDS;
 };
-
-constexpr int kMaxAttempts = 6;
 
 template <class VT>
 bool copy_vtable(const void *plugin_vt, VT *out) {
@@ -39,6 +38,7 @@ PluginInstance::PluginInstance(const PluginInfo &info, const InstanceSetup &setu
   ctx_.base_dir = setup.base_dir;
   ctx_.cancel = setup.cancel;
   ctx_.dry_run = setup.dry_run;
+  ctx_.retry.set_policy(setup.retry);
 }
 
 PluginInstance::~PluginInstance() {
@@ -95,18 +95,31 @@ Status PluginInstance::check(halo_status st, const char *operation) {
                      : st == HALO_FATAL ? "failed fatally"
                                         : "returned unknown status " + std::to_string(st);
   std::string msg = ctx_.label + ": " + operation + " " + kind;
-  if (!ctx_.error.empty()) msg += ": " + ctx_.error;
+  // ctx_.error may come from the host HTTP client as well as set_error.
+  if (!ctx_.error.empty()) msg += ": " + mask_secrets(ctx_.error);
   ctx_.error.clear();
   return Status(st == HALO_ERROR ? StatusCode::kPlugin : StatusCode::kInternal, msg);
 }
 
 halo_status PluginInstance::with_retry(const std::function<halo_status()> &fn) {
+  ctx_.retry.reset();  // a fresh budget per call into the plugin
   halo_status st = HALO_OK;
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+  for (int attempt = 0; attempt < RetryPolicy::kMaxMaxAttempts; ++attempt) {
     st = fn();  // each fn enters its own PluginCallScope
     if (st != HALO_RETRY) return st;
     if (ctx_.cancel && ctx_.cancel->load()) return st;
-    auto delay = std::chrono::milliseconds(50 << attempt);
+    // 50 ms doubling, capped at 1.6 s as before the budget (the sleep is not
+    // cancellable; the budget, not the delay, bounds the retries).
+    auto delay = std::chrono::milliseconds(50 << std::min(attempt, 5));
+    // The HTTP attempts the plugin made in this call were charged already:
+    // a HALO_RETRY after a request that spent the budget is not re-called.
+    if (!ctx_.retry.allow_retry_after_failure(delay)) {
+      if (ctx_.error.find("retry budget spent") == std::string::npos) {
+        ctx_.error += (ctx_.error.empty() ? "" : "; ") + std::string("retry budget spent: ") +
+                      ctx_.retry.describe();
+      }
+      return st;
+    }
     log_warn(ctx_.label, "asked to retry (" + ctx_.error + "); waiting " +
                              std::to_string(delay.count()) + " ms");
     std::this_thread::sleep_for(delay);

@@ -7,7 +7,9 @@
 // destructor. Every failure message is prefixed with the instance label
 // ("source 'web' (file-jsonl)") so the user knows which plugin failed.
 // A plugin status of HALO_RETRY is retried with exponential backoff here;
-// the plugin never sleeps itself. Not thread-safe: one caller at a time.
+// the plugin never sleeps itself. Those re-calls and the host HTTP client's
+// retries during the call share one RetryBudget (http/retry_budget.h), so
+// they never multiply. Not thread-safe: one caller at a time.
 #pragma once
 
 #include <atomic>
@@ -33,6 +35,7 @@ struct InstanceSetup {
   // `halo validate`: the instance is created and destroyed, never started;
   // HTTP routes it adds are checked, not served.
   bool dry_run = false;
+  RetryPolicy retry;  // the pipeline's http.retry.* (retry_budget.h)
 };
 
 class PluginInstance {

@@ -3,7 +3,8 @@
 // replayed (`halo deadletters replay`).
 //
 // Invariant: `raw` is stored as a BLOB, so any bytes (including invalid
-// UTF-8 and NUL) come back exactly as written.
+// UTF-8 and NUL) come back exactly as written -- except that secret values
+// known to the run (common/secrets.h) are masked in message and raw first.
 // Invariant: one dead letter per (source, stage, reason, raw) when raw is
 // not empty: adding the same bad record again (a re-read file) is a no-op.
 #include "store/store_impl.h"
@@ -11,6 +12,7 @@
 #include <xxhash.h>
 
 #include <limits>
+#include "common/secrets.h"
 
 namespace halo {
 
@@ -76,7 +78,12 @@ void read_dead_letter(const sqlite::Statement &st, DeadLetter &d) {
 
 }  // namespace
 
-Status Store::add_dead_letter(const DeadLetter &d) {
+Status Store::add_dead_letter(const DeadLetter &given) {
+  // Stored as masked (docs/security.md, "## Secrets"): a record or message
+  // quoting a secret value keeps "***" in its place.
+  DeadLetter d = given;
+  d.message = mask_secrets(d.message);
+  d.raw = mask_secrets(d.raw);
   const XXH128_canonical_t key = content_key(d);  // bound SQLITE_STATIC: outlives step()
   return impl_->write(kAddDeadLetter, [&](sqlite::Statement &st) {
     st.bind_int(1, d.at_ms);

@@ -55,11 +55,27 @@ TEST(SubstituteEnv, MissingVariableNamesItAndTheFix) {
 TEST(SubstituteEnv, MalformedReferences) {
   Result<std::string> unterminated = substitute_env("${HOST", fake_env({}));
   ASSERT_FALSE(unterminated.ok());
-  EXPECT_NE(unterminated.status().message().find("unterminated '${'"), std::string::npos);
-  Result<std::string> bad_name = substitute_env("${1ABC}", fake_env({}));
+  EXPECT_NE(unterminated.status().message().find("unterminated '${' at character 1 of the value"),
+            std::string::npos);
+  Result<std::string> bad_name = substitute_env("x ${1ABC}", fake_env({}));
   ASSERT_FALSE(bad_name.ok());
-  EXPECT_NE(bad_name.status().message().find("invalid variable name '1ABC'"), std::string::npos);
+  EXPECT_NE(
+      bad_name.status().message().find("invalid variable name in the '${...}' at character 3"),
+      std::string::npos);
   EXPECT_FALSE(substitute_env("${}", fake_env({})).ok());
+}
+
+// Regression (issue 8): a token pasted after a stray "${" was echoed in the
+// error; the message names the position only.
+TEST(SubstituteEnv, MalformedReferencesNeverQuoteTheValue) {
+  const std::string token = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+  for (const std::string &text :
+       {"Bearer ${" + token, "${" + token + "-x}", "a${" + token + " }"}) {
+    Result<std::string> r = substitute_env(text, fake_env({}));
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.status().message().find("sk_live"), std::string::npos) << r.status().message();
+    EXPECT_EQ(r.status().message().find("4eC39"), std::string::npos) << r.status().message();
+  }
 }
 
 TEST(SubstituteEnvInTree, ExpandsValuesNotKeysAndKeepsMarks) {
@@ -90,6 +106,21 @@ TEST(SubstituteEnvInTree, ReportsEveryMissingVariableWithPosition) {
             "(export WC_KEY=... or write ${WC_KEY:-default})\n"
             "p.yaml:4:15: sources[0].config.secret: environment variable 'WC_SECRET' is not set "
             "(export WC_SECRET=... or write ${WC_SECRET:-default})");
+}
+
+// Regression (issue 8): the error names file:line:col, the option and the
+// character of the stray "${", never the text after it.
+TEST(SubstituteEnvInTree, UnterminatedReferenceNamesPlaceNotText) {
+  YAML::Node root = YAML::Load(
+      "sources:\n"
+      "  - config:\n"
+      "      url: https://shop.example/?token=${ghp_16C7e42F292c6912E7710c838347Ae178B4a\n");
+  Status s = substitute_env_in_tree(root, "p.yaml", fake_env({}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(),
+            "p.yaml:3:12: sources[0].config.url: unterminated '${' at character 29 of the value "
+            "(close it with '}', or write '$${' for a literal '${'; the text after it is not "
+            "shown, as it may be a secret)");
 }
 
 TEST(SubstituteEnvInTree, AliasedScalarIsExpandedOnce) {

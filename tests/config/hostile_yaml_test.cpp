@@ -162,7 +162,7 @@ TEST(HostileYaml, MegabyteKeysGiveShortMessagesQuickly) {
   EXPECT_LT(err.size(), 1000u) << err.substr(0, 300);
   EXPECT_TRUE(contains(err, "unknown key 'kkkk")) << err.substr(0, 300);
   EXPECT_TRUE(contains(err, "duplicate key 'kkkk")) << err.substr(0, 300);
-  // An unterminated reference quotes the value shortened too.
+  // An unterminated reference does not quote the value at all.
   const std::string err2 = error_of(kHead + "run: { as_of: \"${" + key + "\" }\n");
   EXPECT_LT(err2.size(), 1000u);
   EXPECT_TRUE(contains(err2, "unterminated '${'")) << err2.substr(0, 300);

@@ -134,6 +134,26 @@ TEST(ValidatePluginOptions, SecretValuesAreNeverEchoed) {
   EXPECT_EQ(s.message().find("hunter2"), std::string::npos);
 }
 
+// Issue 8: a token substituted from ${ENV} into a non-secret option, or
+// pasted there literally, is not quoted by a type error.
+TEST(ValidatePluginOptions, ValuesThatMayBeSecretAreNotEchoed) {
+  static const halo_option_decl kPlainInt[] = {
+      testing::opt(HALO_OPT_INT, "port", nullptr, false, false)};
+  const PluginUse from_env =
+      source_with_config("      port: \"${PORT}\"\n", testing::fake_env({{"PORT", "hunter2"}}));
+  Status s = validate_plugin_options("sources[0]", from_env, kPlainInt, 1);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(),
+            "p.yaml:7:13: sources[0].config.port: expected an integer, got a value from the "
+            "environment (not shown)");
+  const PluginUse pasted =
+      source_with_config("      port: ghp_16C7e42F292c6912E7710c838347Ae178B4a\n");
+  s = validate_plugin_options("sources[0]", pasted, kPlainInt, 1);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message().find("ghp_16C7"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("got a 40-byte value (not shown"), std::string::npos) << s.message();
+}
+
 TEST(ValidatePluginOptions, DuplicateOptionKey) {
   const PluginUse use = source_with_config("      path: a\n      path: b\n");
   EXPECT_EQ(validation_error(use),

@@ -97,11 +97,13 @@ TEST(PipelineErrors, TypeErrorsShowPathAndValue) {
             "config/demo.yaml:4:6: run: expected a mapping (key: value pairs), got '5'");
 }
 
-TEST(PipelineErrors, LongValuesAreShortenedInMessages) {
+// Issue 8: a long value may be a token pasted into the wrong key; it is
+// described by its length, never quoted.
+TEST(PipelineErrors, LongValuesAreNotQuotedInMessages) {
   const std::string long_value(200, 'x');
   EXPECT_EQ(error_of(kHead + kSource + "run: { threads: " + long_value + " }\n"),
-            "config/demo.yaml:4:17: run.threads: expected an integer, got '" +
-                std::string(60, 'x') + "...'");
+            "config/demo.yaml:4:17: run.threads: expected an integer, got a 200-byte value (not "
+            "shown: it may be a secret)");
 }
 
 TEST(PipelineErrors, VersionMustBeOne) {

@@ -37,6 +37,17 @@ Joint fixtures (several servers describing the same people):
   --dump FILE     the fixture truth {"customers": [...], "orders": [...]}
       (re)written atomically at start and after every modification.
 
+Servers that echo credentials (tests of secret masking, docs/security.md):
+  --echo-credentials 401     every wc/v3 request is answered 401 with a WP
+      REST error whose message and data quote the request's Authorization
+      header, its oauth_* and consumer_key/consumer_secret query parameters
+      and the decoded Basic key and secret, JSON-encoded the way PHP does
+      ("/" escaped as "\/"), as some real servers and proxies do.
+  --echo-credentials record  requests are authenticated as usual, but the
+      first page of every collection carries one extra object with a
+      non-numeric id (so the source dead-letters it) whose meta_data quotes
+      the same credentials.
+
 Also a webhook sender for tests (no server started):
   woocommerce_server.py --send-webhook URL --secret S --topic order.updated
       --id N [--bad-signature] [--ping] [--delivery-id D] [--seed S]
@@ -231,6 +242,7 @@ class WooServer(cb.ContractServer):
     def __init__(self, args):
         super().__init__(seed=args.seed, tls_context=cb.tls_context(args), verbose=args.verbose)
         self.key, self.secret = args.consumer_key, args.consumer_secret
+        self.echo = args.echo_credentials
         self.data = fixture(args)
         self.dump = args.dump
         self.data.write_dump(self.dump)
@@ -266,9 +278,44 @@ class WooServer(cb.ContractServer):
             self.data.touch(oldest, now)
             self.data.write_dump(self.dump)
 
+    # ---- echoed credentials (--echo-credentials) ---------------------------------
+    def echoed_credentials(self, req):
+        auth = req.headers.get("Authorization") or ""
+        echoed = {"authorization": auth}
+        for name, values in req.query.items():
+            if name.startswith("oauth_") or name in ("consumer_key", "consumer_secret"):
+                echoed[name] = values[0]
+        if auth.startswith("Basic "):
+            try:
+                key, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+                echoed.update({"consumer_key": key, "consumer_secret": secret})
+            except ValueError:
+                pass
+        elif auth.startswith("OAuth "):
+            echoed.update({k: v for k, v in self.oauth_params(req).items() if k.startswith("oauth_")})
+        return echoed
+
+    def echo_401(self, req):
+        echoed = self.echoed_credentials(req)
+        body = {"code": "woocommerce_rest_authentication_error",
+                "message": "Invalid credentials: Authorization: %s (consumer_key %s)"
+                           % (echoed["authorization"], echoed.get("consumer_key",
+                                                                  echoed.get("oauth_consumer_key"))),
+                "data": {"status": 401, "request": echoed}}
+        # PHP's json_encode (wp_json_encode) escapes "/" as "\/".
+        return 401, {"Content-Type": "application/json"}, json.dumps(body).replace("/", "\\/")
+
+    def echo_record(self, req, rows):
+        bogus = {"id": "echo", "email": "echo@example.test",
+                 "meta_data": [{"key": k, "value": v}
+                               for k, v in sorted(self.echoed_credentials(req).items())]}
+        return rows + [bogus]
+
     # ---- authentication (§1.2) ---------------------------------------------------
     def authenticate(self, req):
         """None when allowed, else an error response."""
+        if self.echo == "401":
+            return self.echo_401(req)
         if self._tls is not None:
             key, secret = req.arg("consumer_key"), req.arg("consumer_secret")
             auth = req.headers.get("Authorization") or ""
@@ -396,6 +443,8 @@ class WooServer(cb.ContractServer):
         pages = (total + per_page - 1) // per_page
         body = rows[(page - 1) * per_page: page * per_page]
         self.add_records(len(body))
+        if self.echo == "record" and page == 1:
+            body = self.echo_record(req, body)
         return 200, {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages),
                      "Link": self.link(req, page, pages)}, body
 
@@ -522,6 +571,8 @@ if __name__ == "__main__":
     p.add_argument("--people", help="JSON array of people taking the first customers' places")
     p.add_argument("--currency", help="every order in this currency (default: EUR, some IRR)")
     p.add_argument("--dump", help="write the fixture truth (JSON) here")
+    p.add_argument("--echo-credentials", choices=["401", "record"],
+                   help="quote the request's credentials in a 401 body or a bogus record")
     cli = p.parse_args()
     if cli.print_expected:
         print_expected(cli)

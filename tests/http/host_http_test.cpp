@@ -6,6 +6,7 @@
 #include <atomic>
 #include <string_view>
 
+#include "common/secrets.h"
 #include "http_test_support.h"
 #include "plugin_host/host_api.h"
 
@@ -163,6 +164,48 @@ TEST_F(HostHttp, NullResponseAccessorsAreHarmless) {
   EXPECT_EQ(api_->http_attempts(nullptr), 0);
   EXPECT_EQ(body(nullptr), "");
   api_->http_free(nullptr);
+}
+
+// Issue 8: a server that echoes the request's headers (the demo server's
+// /echo does, as some real 401 pages do). The credentials the host sent are
+// registered, so the plugin's error quoting the body shows "***".
+TEST_F(HostHttp, EchoedCredentialsAreMaskedInThePluginsError) {
+  std::string url = servers().plain.base_url() + "/echo/creds?consumer_key=ck_query_key_123";
+  // base64("ck_basic_key_42:cs_basic_secret/42")
+  const std::string basic = "Basic Y2tfYmFzaWNfa2V5XzQyOmNzX2Jhc2ljX3NlY3JldC80Mg==";
+  halo_http_header headers[] = {{"Authorization", basic.c_str()}};
+  halo_http_request r = request(url.c_str());
+  r.headers = headers;
+  r.header_count = 1;
+  halo_http_response *out = nullptr;
+  ASSERT_EQ(api_->http_request(&ctx_, &r, &out), HALO_OK) << ctx_.error;
+  const std::string echoed(body(out));
+  ASSERT_NE(echoed.find(basic), std::string::npos) << echoed;  // the server did echo it
+  api_->set_error(&ctx_, ("HTTP 401: " + echoed).c_str());
+  api_->http_free(out);
+  for (const char *leak : {"Y2tfYmFzaWNfa2V5XzQy", "ck_basic_key_42", "cs_basic_secret/42",
+                           "cs_basic_secret\\/42", "ck_query_key_123"}) {
+    EXPECT_EQ(ctx_.error.find(leak), std::string::npos) << leak << " in " << ctx_.error;
+  }
+  EXPECT_NE(ctx_.error.find("***"), std::string::npos) << ctx_.error;
+  EXPECT_EQ(mask_secrets("ck_basic_key_42 cs_basic_secret/42"), "*** ***");
+}
+
+TEST_F(HostHttp, RequestsShareTheContextsRetryBudget) {
+  servers().plain.inject(R"({"kind":"503","count":20,"path":"^/echo/host-budget$"})");
+  ctx_.retry.set_policy(RetryPolicy{2, std::chrono::seconds(60)});
+  std::string url = servers().plain.base_url() + "/echo/host-budget";
+  halo_http_request r = request(url.c_str());  // max_attempts 0: the policy's 2
+  halo_http_response *out = nullptr;
+  ASSERT_EQ(api_->http_request(&ctx_, &r, &out), HALO_OK) << ctx_.error;
+  EXPECT_EQ(api_->http_status(out), 503);
+  EXPECT_EQ(api_->http_attempts(out), 2);
+  api_->http_free(out);
+  r.max_attempts = 10;  // the spent budget wins over the request's own cap
+  ASSERT_EQ(api_->http_request(&ctx_, &r, &out), HALO_OK) << ctx_.error;
+  EXPECT_EQ(api_->http_attempts(out), 1);
+  api_->http_free(out);
+  servers().plain.control("DELETE", "/__control/faults");
 }
 
 }  // namespace

@@ -203,7 +203,11 @@ typedef struct halo_http_header {
 /* One HTTP request performed by the host with libcurl. The host retries
  * transient failures itself -- connection errors, timeouts, 429 and 5xx --
  * with exponential backoff and jitter, honouring Retry-After, up to
- * max_attempts; the plugin never sleeps. TLS peer and host verification are
+ * max_attempts; the plugin never sleeps. These retries and the kernel's
+ * re-calls of a plugin call that returned HALO_RETRY share one budget per
+ * call (the pipeline's http.retry.max_attempts / max_seconds), so they never
+ * multiply. Credential header values (Authorization, ...) are masked by
+ * value in every message and log. TLS peer and host verification are
  * on unless `insecure` is set (logged as a warning). */
 typedef struct halo_http_request {
   uint32_t struct_size;
@@ -214,7 +218,7 @@ typedef struct halo_http_request {
   const char *body; /* may be NULL */
   size_t body_len;
   int32_t timeout_ms;   /* whole request; 0 = 30000 */
-  int32_t max_attempts; /* 0 = 5; 1 = no retry */
+  int32_t max_attempts; /* 0 = http.retry.max_attempts (5); 1 = no retry */
   int32_t insecure;     /* 1 = skip TLS verification (explicit opt-in only) */
   const char *ca_file;  /* extra trusted CA bundle (PEM), or NULL */
 } halo_http_request;

@@ -66,7 +66,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   int timeout_ms = 0;     // 0 = host default (30 s)
-  int max_attempts = 0;   // 0 = host default (5); 1 = no retry
+  int max_attempts = 0;   // 0 = http.retry.max_attempts (5); 1 = no retry
   bool insecure = false;  // skip TLS verification: explicit opt-in only
   std::string ca_file;    // extra trusted CA bundle (PEM)
 };

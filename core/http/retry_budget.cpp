@@ -1,0 +1,62 @@
+// retry_budget.cpp -- see retry_budget.h.
+#include "http/retry_budget.h"
+
+#include <cstdio>
+
+namespace halo {
+
+RetryBudget::RetryBudget(RetryPolicy policy, Clock now)
+    : policy_(policy),
+      now_(now ? std::move(now) : [] { return std::chrono::steady_clock::now(); }) {}
+
+bool RetryBudget::allow_retry_after_failure(std::chrono::milliseconds wait) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto now = now_();
+  if (failures_ == 0) first_failure_ = now;
+  last_failure_ = now;
+  ++failures_;
+  if (failures_ >= policy_.max_attempts) return false;
+  return now + wait <= first_failure_ + policy_.max_time;
+}
+
+void RetryBudget::succeeded() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  failures_ = 0;
+}
+
+void RetryBudget::reset() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  failures_ = 0;
+}
+
+void RetryBudget::set_policy(RetryPolicy policy) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  policy_ = policy;
+  failures_ = 0;
+}
+
+RetryPolicy RetryBudget::policy() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return policy_;
+}
+
+int RetryBudget::failures() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return failures_;
+}
+
+std::string RetryBudget::describe() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const double spent =
+      failures_ == 0 ? 0.0 : std::chrono::duration<double>(last_failure_ - first_failure_).count();
+  char text[160];
+  std::snprintf(text, sizeof text,
+                "%d failed attempt%s in %.1f s (http.retry.max_attempts = %d, "
+                "http.retry.max_seconds = %lld)",
+                failures_, failures_ == 1 ? "" : "s", spent, policy_.max_attempts,
+                static_cast<long long>(
+                    std::chrono::duration_cast<std::chrono::seconds>(policy_.max_time).count()));
+  return text;
+}
+
+}  // namespace halo
