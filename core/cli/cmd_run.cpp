@@ -212,7 +212,7 @@ std::string validate_json(const ValidateReport &r) {
   for (const SetupProblem &p : r.problems) {
     w.begin_object();
     w.key("where").string(p.where);
-    w.key("message").string(p.status.message());
+    w.key("message").string(mask_secrets(p.status.message()));
     w.end_object();
   }
   w.end_array();
@@ -261,7 +261,7 @@ int cmd_validate(const Args &args) {
     std::cout << validate_json(r) << "\n";
     return r.problems.empty() ? kOk : kUsage;
   }
-  for (const SetupProblem &p : r.problems) std::cerr << p.status.message() << "\n";
+  for (const SetupProblem &p : r.problems) std::cerr << mask_secrets(p.status.message()) << "\n";
   if (!r.problems.empty()) {
     return fail(kUsage, o.pipeline + ": " + std::to_string(r.problems.size()) + " error(s)");
   }

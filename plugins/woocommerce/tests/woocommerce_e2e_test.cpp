@@ -159,9 +159,10 @@ TEST_F(WooE2E, OAuth1OverPlainHttpIsVerifiedByTheServer) {
 TEST_F(WooE2E, WebhookModeVerifiesDeduplicatesAndImports) {
   int port = free_port();
   std::string p = write_pipeline(
-      dir_, "      mode: webhook\n      listen: \"127.0.0.1:" + std::to_string(port) +
-                "\"\n      path: /hook\n      webhook_secret: \"${WH_SECRET}\"\n"
-                "      max_idle_ms: 6000\n");  // each delivery starts a Python client: slow under load
+      dir_,
+      "      mode: webhook\n      listen: \"127.0.0.1:" + std::to_string(port) +
+          "\"\n      path: /hook\n      webhook_secret: \"${WH_SECRET}\"\n"
+          "      max_idle_ms: 6000\n");  // each delivery starts a Python client: slow under load
   pid_t pid = spawn_halo(p, {{"WH_SECRET", "whsec_e2e"}});
   for (int i = 0; i < 100 && !port_accepts(port); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
