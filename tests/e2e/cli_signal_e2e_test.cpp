@@ -1,8 +1,8 @@
 // cli_signal_e2e_test.cpp -- Ctrl-C exits 130 in every command: during the
 // end of a run (features and export), during a rebuild, and in commands
 // that only read -- held up at a known point: `validate` loading a plugin
-// library that takes seconds to load, the store readers opening a store
-// path that is a FIFO nobody writes to.
+// library that takes seconds to load, the store readers waiting for a
+// store another connection holds SQLite's exclusive lock on.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include <chrono>
 #include <thread>
@@ -108,20 +110,45 @@ TEST(Signals, SigintDuringARebuildExits130) {
             0);
 }
 
+// Holds SQLite's exclusive lock on a store, so readers wait in their busy
+// handler (up to the store's busy timeout) until it is released.
+class ExclusiveSqliteLock {
+ public:
+  explicit ExclusiveSqliteLock(const std::string &path) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db_, "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE;", nullptr, nullptr,
+                           nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(db_);
+  }
+  ~ExclusiveSqliteLock() {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db_);
+  }
+
+ private:
+  sqlite3 *db_ = nullptr;
+};
+
 TEST(Signals, SigintDuringReadOnlyCommandsExits130) {
   TempDir dir;
-  ASSERT_EQ(mkfifo((dir / "db.fifo").c_str(), 0600), 0);
+  write_file(dir / "in.jsonl", "{\"type\":\"identify\",\"userId\":\"u1\"}\n");
   write_file(dir / "p.yaml",
-             "version: 1\nstore: { kind: sqlite, path: db.fifo }\n"
+             "version: 1\nstore: { kind: sqlite, path: db.sqlite }\n"
+             "sources:\n  - { name: f, plugin: file-jsonl, config: { path: in.jsonl } }\n");
+  const std::string p = dir / "p.yaml";
+  ASSERT_EQ(run({halo_bin(), "run", p, "-q"}).exit_code, 0);
+  write_file(dir / "slow.yaml",
+             "version: 1\nstore: { kind: sqlite, path: slow.sqlite }\n"
              "sources:\n  - name: f\n    plugin: slow-load\n"
              "identity:\n  resolver: faulty-resolver\n");
-  const std::string p = dir / "p.yaml";
   const std::vector<std::vector<std::string>> commands = {
-      {"validate", p, "--plugin-dir", HALO_TEST_SLOW_PLUGIN_DIR},
-      {"profile", "get", p, "--email", "a@example.com"},
+      {"validate", dir / "slow.yaml", "--plugin-dir", HALO_TEST_SLOW_PLUGIN_DIR},
+      {"profile", "get", p, "--id", "user_id=u1"},
       {"deadletters", p},
       {"store", "check", p},
   };
+  ExclusiveSqliteLock held(dir / "db.sqlite");  // the readers wait for it
   for (const auto &args : commands) {
     std::vector<std::string> argv = {halo_bin()};
     argv.insert(argv.end(), args.begin(), args.end());
