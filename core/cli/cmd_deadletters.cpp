@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "cli/deadletter_filter.h"
+#include "cli/pipeline_command_line.h"
 #include "common/json_writer.h"
 #include "config/pipeline_config.h"
 #include "profile/profile_export.h"
@@ -117,28 +118,8 @@ int cmd_deadletters(const Args &args) {
       "jsonl (default: one JSON object per line: id, stage, reason, message, source, position, "
       "at, raw), json (one array), table (for people)");
   add_dead_letter_filter_options(desc, filter);
-  po::options_description hidden;
-  hidden.add_options()("pipeline", po::value(&pipeline));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("pipeline", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error &e) {
-    std::cerr << "halo deadletters: " << e.what() << "\n" << desc << "\n";
-    return kUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return kOk;
-  }
-  if (pipeline.empty()) {
-    std::cerr << "halo deadletters: missing PIPELINE.yaml\n" << desc << "\n";
-    return kUsage;
-  }
+  int rc = parse_pipeline_command("deadletters", args, desc, pipeline);
+  if (rc >= 0) return rc;
   if (format != "jsonl" && format != "json" && format != "table") {
     return fail(kUsage, "--format must be jsonl, json or table, not '" + format + "'");
   }

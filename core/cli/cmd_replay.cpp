@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "cli/deadletter_filter.h"
 #include "cli/log_options.h"
+#include "cli/pipeline_command_line.h"
 #include "config/pipeline_config.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/replay.h"
@@ -58,28 +59,8 @@ int parse(const Args &args, ReplayOptions &o) {
       "quiet,q", po::bool_switch(&o.quiet), "no report");
   add_dead_letter_filter_options(desc, o.filter);
   add_log_options(desc, o.log);
-  po::options_description hidden;
-  hidden.add_options()("pipeline", po::value(&o.pipeline));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("pipeline", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error &e) {
-    std::cerr << "halo deadletters replay: " << e.what() << "\n" << desc << "\n";
-    return kUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return kOk;
-  }
-  if (o.pipeline.empty()) {
-    std::cerr << "halo deadletters replay: missing PIPELINE.yaml\n" << desc << "\n";
-    return kUsage;
-  }
+  int rc = parse_pipeline_command("deadletters replay", args, desc, o.pipeline);
+  if (rc >= 0) return rc;
   const DeadLetterFilterOptions &f = o.filter;
   if (!o.from.empty() && !(f.source + f.reason + f.stage + f.since + f.limit).empty()) {
     std::cerr << "halo deadletters replay: --from replays exactly the file's dead letters; "

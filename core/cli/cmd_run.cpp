@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/log_options.h"
+#include "cli/pipeline_command_line.h"
 #include "common/json_writer.h"
 #include "common/log.h"
 #include "common/secrets.h"
@@ -65,28 +66,8 @@ int parse_common(const char *cmd, const Args &args, CommonOptions &o, bool with_
   if (std::string_view(cmd) == "validate") {
     desc.add_options()("format", po::value(&o.format), "text (default) or json: one JSON object");
   }
-  po::options_description hidden;
-  hidden.add_options()("pipeline", po::value(&o.pipeline));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("pipeline", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error &e) {
-    std::cerr << "halo " << cmd << ": " << e.what() << "\n" << desc;
-    return kUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << desc;
-    return kOk;
-  }
-  if (o.pipeline.empty()) {
-    std::cerr << "halo " << cmd << ": missing PIPELINE.yaml\n" << desc;
-    return kUsage;
-  }
+  int rc = parse_pipeline_command(cmd, args, desc, o.pipeline);
+  if (rc >= 0) return rc;
   return apply_log_options(cmd, o.log);
 }
 

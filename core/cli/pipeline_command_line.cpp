@@ -1,0 +1,37 @@
+// pipeline_command_line.cpp -- see pipeline_command_line.h.
+#include "cli/pipeline_command_line.h"
+
+#include <iostream>
+
+namespace po = boost::program_options;
+
+namespace halo::cli {
+
+int parse_pipeline_command(const std::string &command, const Args &args,
+                           const po::options_description &desc, std::string &pipeline) {
+  po::options_description hidden;
+  hidden.add_options()("pipeline", po::value(&pipeline));
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("pipeline", 1);  // a second positional is an error
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error &e) {
+    std::cerr << "halo " << command << ": " << e.what() << "\n" << desc << "\n";
+    return kUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return kOk;
+  }
+  if (pipeline.empty()) {
+    std::cerr << "halo " << command << ": missing PIPELINE.yaml\n" << desc << "\n";
+    return kUsage;
+  }
+  return -1;
+}
+
+}  // namespace halo::cli

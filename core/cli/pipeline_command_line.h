@@ -1,0 +1,22 @@
+// pipeline_command_line.h -- the command line of every `halo` command that
+// takes one PIPELINE.yaml argument (run, rebuild, validate, deadletters,
+// deadletters replay): one parser, so they all refuse unknown options and
+// extra arguments, print help and name a missing pipeline the same way.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <string>
+
+#include "cli/cli.h"
+
+namespace halo::cli {
+
+// Parses `args` against `desc` (the command's visible options) plus the one
+// positional PIPELINE.yaml into `pipeline`. Returns -1 to go on; otherwise
+// the exit code, after printing help (kOk) or the error and usage on stderr
+// (kUsage). `command` names the command in messages ("deadletters replay").
+int parse_pipeline_command(const std::string &command, const Args &args,
+                           const boost::program_options::options_description &desc,
+                           std::string &pipeline);
+
+}  // namespace halo::cli
