@@ -11,7 +11,6 @@
 //   json   the same objects in one JSON array
 //   table  one line per dead letter and a count per source/stage/reason
 #include <boost/program_options.hpp>
-#include <chrono>
 #include <iostream>
 #include <map>
 #include <tuple>
@@ -19,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/deadletter_filter.h"
 #include "cli/pipeline_command_line.h"
+#include "common/clock.h"
 #include "common/json_writer.h"
 #include "config/pipeline_config.h"
 #include "profile/profile_export.h"
@@ -29,11 +29,6 @@ namespace po = boost::program_options;
 namespace halo::cli {
 
 namespace {
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::string dead_letter_json(const DeadLetter &d) {
   std::string line;
@@ -123,7 +118,7 @@ int cmd_deadletters(const Args &args) {
   if (format != "jsonl" && format != "json" && format != "table") {
     return fail(kUsage, "--format must be jsonl, json or table, not '" + format + "'");
   }
-  auto f = make_dead_letter_filter(filter, now_ms());
+  auto f = make_dead_letter_filter(filter, wall_ms());
   if (!f.ok()) return fail(kUsage, f.status().message());
   auto cfg = load_pipeline(pipeline);
   if (!cfg.ok()) return fail(kUsage, cfg.status().message());

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
-#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -22,6 +21,7 @@
 #include "cli/deadletter_filter.h"
 #include "cli/log_options.h"
 #include "cli/pipeline_command_line.h"
+#include "common/clock.h"
 #include "config/pipeline_config.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/replay.h"
@@ -70,17 +70,12 @@ int parse(const Args &args, ReplayOptions &o) {
   return apply_log_options("deadletters replay", o.log);
 }
 
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // The request from the options; -1 in `rc` to go on, else an exit code.
 ReplayRequest make_request(const ReplayOptions &o, int &rc) {
   ReplayRequest request;
   rc = -1;
   if (o.from.empty()) {
-    auto filter = make_dead_letter_filter(o.filter, now_ms());
+    auto filter = make_dead_letter_filter(o.filter, wall_ms());
     if (!filter.ok()) {
       rc = fail(kUsage, filter.status().message());
     } else {

@@ -11,8 +11,8 @@
 // the export, not stopped: a destination commits its export only in stop()
 // and discards it when destroyed without one (file-jsonl removes its
 // .tmp file). The store keeps every committed batch either way.
-#include <chrono>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "pipeline/pipeline.h"
 #include "profile/profile_export.h"
@@ -22,14 +22,6 @@ namespace halo {
 namespace {
 constexpr size_t kExportBatch = 1000;
 
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
 }  // namespace
 
 Status Pipeline::finalize(RunSummary *summary) {
@@ -103,7 +95,7 @@ Status Pipeline::finalize(RunSummary *summary) {
   auto dead_letters = store_->dead_letter_count();
   if (!dead_letters.ok()) return dead_letters.status();
   summary->dead_letters_total = *dead_letters;
-  summary->seconds = now_seconds() - started_;
+  summary->seconds = steady_seconds() - started_;
   report_progress(*summary, true);
   return Status::Ok();
 }

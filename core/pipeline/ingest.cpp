@@ -4,26 +4,16 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <unordered_map>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "pipeline/pipeline.h"
 
 namespace halo {
 
 namespace {
-
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
 
 const char *reason_code(int32_t reason) {
   switch (reason) {
@@ -137,7 +127,7 @@ Status Pipeline::consume_source(SourceReader &reader, size_t index, RunSummary *
     bool last = batch->last;
     reader.recycle(std::move(batch));
     if (uncommitted_events_ >= config_.commit_every || last ||
-        now_seconds() - last_commit_ >= config_.commit_interval_ms / 1000.0) {
+        steady_seconds() - last_commit_ >= config_.commit_interval_ms / 1000.0) {
       StageTimer t(summary->stages.commit);
       s = commit();
       if (!s.ok()) return s;
@@ -405,7 +395,7 @@ Status Pipeline::commit() {
   profiles_.clear_changes();
   pending_cursors_.clear();
   uncommitted_events_ = 0;
-  last_commit_ = now_seconds();
+  last_commit_ = steady_seconds();
   sources_to_notify_.clear();
   return Status::Ok();
 }
@@ -418,7 +408,7 @@ void Pipeline::deliver_commits() {
 
 void Pipeline::report_progress(const RunSummary &s, bool final) {
   if (!options_.progress) return;
-  double now = now_seconds();
+  double now = steady_seconds();
   if (!final && now - last_progress_ < 0.5) return;
   last_progress_ = now;
   double secs = now - started_;

@@ -2,9 +2,9 @@
 // state. The batch loop is in ingest.cpp, the end of a run in finalize.cpp.
 #include "pipeline/pipeline.h"
 
-#include <chrono>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "normalize/identifiers.h"
 #include "pipeline/pipeline_setup.h"
@@ -42,11 +42,6 @@ int thread_count(const PipelineConfig &cfg) {
   if (cfg.threads > 0) return cfg.threads;
   unsigned hw = std::thread::hardware_concurrency();
   return hw == 0 ? 2 : static_cast<int>(hw);
-}
-
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
@@ -190,7 +185,7 @@ int Pipeline::priority_of(std::string_view source) const {
 
 Status Pipeline::run(RunSummary *summary) {
   CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
-  started_ = now_seconds();
+  started_ = steady_seconds();
   last_commit_ = started_;
   summary->store_path = config_.store_path;
   Status s = create_instances();
@@ -247,7 +242,7 @@ void Pipeline::source_failed(size_t index, const Status &why, RunSummary *summar
 
 Status Pipeline::rebuild(RunSummary *summary) {
   CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
-  started_ = now_seconds();
+  started_ = steady_seconds();
   summary->store_path = config_.store_path;
   Status s = create_instances();
   if (!s.ok()) return s;

@@ -8,25 +8,10 @@
 // changes nothing.
 #include "pipeline/replay.h"
 
-#include <chrono>
-
+#include "common/clock.h"
 #include "pipeline/pipeline.h"
 
 namespace halo {
-
-namespace {
-
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
 
 std::string replay_refusal(const std::string &stage, bool fixed) {
   if (stage == "feature") {
@@ -76,7 +61,7 @@ Result<std::vector<DeadLetter>> Pipeline::replay_selection(const ReplayRequest &
 
 Status Pipeline::replay(const ReplayRequest &request, ReplayReport *report, RunSummary *summary) {
   CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
-  started_ = now_seconds();
+  started_ = steady_seconds();
   last_commit_ = started_;
   summary->store_path = config_.store_path;
   Status s = create_instances();

@@ -1,5 +1,6 @@
 // source_reader.cpp -- the read-ahead thread of one source.
 #include "pipeline/source_reader.h"
+#include "common/clock.h"
 
 #include <pthread.h>
 
@@ -10,10 +11,6 @@ namespace halo {
 namespace {
 constexpr int kMaxConsecutiveErrors = 3;
 
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
