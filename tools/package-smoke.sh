@@ -29,19 +29,23 @@ done
 [[ "$(file -L "$halo")" == *", stripped"* ]] || fail "usr/bin/halo is not stripped: $(file -L "$halo")"
 test ! -e "$root/halo/usr/bin/halo-datagen" || fail "halo-datagen is in the runtime package"
 test -x "$root/halo-tools/usr/bin/halo-datagen" || fail "halo-tools lacks halo-datagen"
-for page in halo halo-run halo-validate halo-plugins halo-profile halo-deadletters halo-rebuild halo-store; do
+for page in halo halo-run halo-serve halo-validate halo-plugins halo-profile halo-deadletters halo-rebuild halo-store; do
   test -s "$root/halo/usr/share/man/man1/$page.1.gz" || fail "man page $page(1) missing"
 done
 [[ "$(zcat "$root/halo/usr/share/man/man1/halo-run.1.gz")" == *summary*json* ]] ||
   fail "halo-run(1) does not show the options of halo run --help"
-for unit in halo-run@.service halo-run@.timer; do
+for unit in halo-run@.service halo-run@.timer halo-serve@.service; do
   test -f "$root/halo/usr/lib/systemd/system/$unit" || fail "systemd unit $unit missing"
 done
 if command -v systemd-analyze >/dev/null 2>&1; then
-  systemd-analyze verify "$root/halo/usr/lib/systemd/system/halo-run@.service" 2>&1 |
-    grep -v "halo-run@.service: Command /usr/bin/halo is not executable" | grep -i "error" &&
-    fail "systemd-analyze finds errors in halo-run@.service"
+  for unit in halo-run@.service halo-serve@.service; do
+    systemd-analyze verify "$root/halo/usr/lib/systemd/system/$unit" 2>&1 |
+      grep -v "$unit: Command /usr/bin/halo is not executable" | grep -i "error" &&
+      fail "systemd-analyze finds errors in $unit"
+  done
 fi
+grep -q '^ExecStart=/usr/bin/halo serve ' "$root/halo/usr/lib/systemd/system/halo-serve@.service" ||
+  fail "halo-serve@.service does not run halo serve"
 test -f "$root/halo/usr/share/doc/halo/CHANGELOG.md" || fail "changelog missing"
 test -f "$root/halo-sdk/usr/include/halo/plugin.h" || fail "SDK header missing"
 test -f "$root/halo-sdk/usr/lib/cmake/HaloSDK/HaloSDKConfig.cmake" || fail "SDK CMake package missing"

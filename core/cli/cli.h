@@ -24,6 +24,7 @@ using Args = std::vector<std::string>;
 
 int cmd_run(const Args &args);
 int cmd_rebuild(const Args &args);
+int cmd_serve(const Args &args);
 int cmd_validate(const Args &args);
 int cmd_plugins(const Args &args);
 int cmd_profile(const Args &args);

@@ -1,4 +1,4 @@
-// cmd_run.cpp -- `halo run`, `halo rebuild` and `halo validate`.
+// cmd_run.cpp -- `halo run`, `halo rebuild`, `halo serve` and `halo validate`.
 #include <unistd.h>
 
 #include <atomic>
@@ -6,10 +6,13 @@
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cli/cli.h"
+#include "cli/deadletter_filter.h"
 #include "cli/log_options.h"
 #include "cli/pipeline_command_line.h"
+#include "common/clock.h"
 #include "common/json_writer.h"
 #include "common/log.h"
 #include "common/secrets.h"
@@ -45,7 +48,8 @@ struct CommonOptions {
   bool quiet = false;
   int threads = 0;
   LogOptions log;
-  std::string format = "text";  // validate only
+  std::string format = "text";   // validate only
+  std::string interval = "60s";  // serve only
 };
 
 // Parses `halo <cmd> PIPELINE [options]`; returns -1 to continue, else an
@@ -63,6 +67,10 @@ int parse_common(const char *cmd, const Args &args, CommonOptions &o, bool with_
         "summary to stderr");
   }
   add_log_options(desc, o.log);
+  if (std::string_view(cmd) == "serve") {
+    desc.add_options()("interval", po::value(&o.interval)->value_name("DURATION"),
+                       "wait between two passes, e.g. 30s, 5m, 1h (default 60s)");
+  }
   if (std::string_view(cmd) == "validate") {
     desc.add_options()("format", po::value(&o.format), "text (default) or json: one JSON object");
   }
@@ -87,15 +95,8 @@ int write_summary(const RunSummary &summary, const CommonOptions &o) {
   return kOk;
 }
 
-int execute(const char *cmd, const Args &args, bool rebuild) {
-  CommonOptions o;
-  int rc = parse_common(cmd, args, o, true);
-  if (rc >= 0) return rc;
-  auto cfg = load_pipeline(o.pipeline);
-  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
-  if (o.threads > 0) cfg.value().threads = o.threads;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+// One run (or rebuild) of a loaded pipeline; returns its exit code.
+int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild) {
   RunOptions ro;
   ro.progress = !o.quiet && isatty(STDERR_FILENO);
   ro.cancel = &g_cancel;
@@ -106,7 +107,7 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
   // run()/rebuild() take the store's writer lock (store/store_lock.h) once
   // every plugin instance exists and before anything is written: a second
   // run or rebuild on the store stops there with kBusy (exit 4).
-  auto pipeline = Pipeline::open(cfg.value(), ro);
+  auto pipeline = Pipeline::open(cfg, ro);
   if (!pipeline.ok()) return fail(pipeline.status());
   RunSummary summary;
   Status s = rebuild ? pipeline.value()->rebuild(&summary) : pipeline.value()->run(&summary);
@@ -114,7 +115,7 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
   // was interrupted first: 130, with what failed.
   if (!s.ok() && g_cancel.load()) return fail(kInterrupted, "interrupted: " + s.message());
   if (!s.ok()) return fail(s);
-  rc = write_summary(summary, o);
+  int rc = write_summary(summary, o);
   if (rc != kOk) return rc;
   // A signal that came after the exports were complete changes nothing.
   if (summary.interrupted) return kInterrupted;
@@ -123,6 +124,23 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
                              " sources failed (named above); all else this run read is committed");
   }
   return kOk;
+}
+
+int execute(const char *cmd, const Args &args, bool rebuild) {
+  CommonOptions o;
+  int rc = parse_common(cmd, args, o, true);
+  if (rc >= 0) return rc;
+  auto cfg = load_pipeline(o.pipeline);
+  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
+  if (o.threads > 0) cfg.value().threads = o.threads;
+  install_stop_signals();
+  return run_pass(cfg.value(), o, rebuild);
+}
+
+// Sleeps up to `ms`, in short slices so a stop signal ends the wait at once.
+void wait_unless_stopped(int64_t ms) {
+  const double until = steady_seconds() + ms / 1000.0;
+  while (!g_cancel.load() && steady_seconds() < until) ::usleep(50 * 1000);
 }
 
 }  // namespace
@@ -159,6 +177,38 @@ int cmd_run(const Args &args) {
 }
 int cmd_rebuild(const Args &args) {
   return execute("rebuild", args, true);
+}
+
+// `halo serve`: passes of `halo run`, `--interval` apart, until SIGTERM or
+// SIGINT. Until the commit-driven kernel lands, every pass is a whole run
+// (it restores the store's state and re-exports every profile), so choose
+// an interval of minutes, not seconds. A signal during a pass stops it at
+// the next batch boundary, as for `halo run`; serve then exits 0: stopping
+// is its normal end. A pass that fails (exit 1) or finds the store busy
+// (exit 4) is reported and the next pass comes at the next interval; a
+// configuration error stops serve (exit 2).
+int cmd_serve(const Args &args) {
+  CommonOptions o;
+  int rc = parse_common("serve", args, o, true);
+  if (rc >= 0) return rc;
+  std::optional<int64_t> interval_ms = parse_relative_duration_ms(o.interval);
+  if (!interval_ms || *interval_ms <= 0) {
+    return fail(kUsage, "serve: --interval takes a duration such as 30s, 5m or 1h, not '" +
+                            o.interval + "'");
+  }
+  auto cfg = load_pipeline(o.pipeline);
+  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
+  if (o.threads > 0) cfg.value().threads = o.threads;
+  install_stop_signals();
+  while (!g_cancel.load()) {
+    rc = run_pass(cfg.value(), o, false);
+    if (rc == kUsage) return rc;
+    if (rc != kOk && rc != kInterrupted)
+      log_warn("serve", "pass failed; next one in " + o.interval);
+    wait_unless_stopped(*interval_ms);
+  }
+  if (!o.quiet) std::cerr << "halo: serve stopped by signal\n";
+  return kOk;
 }
 
 namespace {

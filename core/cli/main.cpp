@@ -25,6 +25,8 @@ const char *kUsage =
     "                             store everything and deliver profiles to destinations\n"
     "  rebuild PIPELINE.yaml      recompute identities, profiles and features from the\n"
     "                             stored event log alone\n"
+    "  serve PIPELINE.yaml        run the pipeline again every --interval until SIGTERM\n"
+    "                             or SIGINT (then exit 0)\n"
     "  validate PIPELINE.yaml     check the pipeline file and every plugin's options\n"
     "  plugins [--describe NAME]  list the plugins found (name, kind, version, ABI, path)\n"
     "  profile get PIPELINE.yaml --email X | --phone X | --id TYPE=VALUE\n"
@@ -78,6 +80,7 @@ int main(int argc, char **argv) {
   halo::cli::Args args(argv + 2, argv + argc);
   if (cmd == "run") return halo::cli::cmd_run(args);
   if (cmd == "rebuild") return halo::cli::cmd_rebuild(args);
+  if (cmd == "serve") return halo::cli::cmd_serve(args);
   if (cmd == "validate") return halo::cli::cmd_validate(args);
   if (cmd == "plugins") return halo::cli::cmd_plugins(args);
   if (cmd == "profile") return halo::cli::cmd_profile(args);
