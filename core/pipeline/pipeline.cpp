@@ -183,14 +183,18 @@ int Pipeline::priority_of(std::string_view source) const {
   return 100;
 }
 
-Status Pipeline::run(RunSummary *summary) {
-  CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
+Status Pipeline::prepare_writer(RunSummary *summary) {
   started_ = steady_seconds();
   last_commit_ = started_;
   summary->store_path = config_.store_path;
   Status s = create_instances();
   if (!s.ok()) return s;
-  s = open_store();
+  return open_store();  // takes the store's writer lock
+}
+
+Status Pipeline::run(RunSummary *summary) {
+  CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
+  Status s = prepare_writer(summary);
   if (!s.ok()) return s;
   s = restore_cursors();
   if (!s.ok()) return s;

@@ -65,6 +65,9 @@ class Pipeline {
  private:
   Pipeline(const PipelineConfig &config, const RunOptions &options);
   Status load_plugins();
+  // Start of run() and replay(): clocks, every instance, then the store
+  // (and its writer lock) -- nothing written when it fails.
+  Status prepare_writer(RunSummary *summary);
   Status create_instances();  // all instances, or every problem at once
   Status open_store();
   Status restore_cursors();

@@ -61,12 +61,7 @@ Result<std::vector<DeadLetter>> Pipeline::replay_selection(const ReplayRequest &
 
 Status Pipeline::replay(const ReplayRequest &request, ReplayReport *report, RunSummary *summary) {
   CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
-  started_ = steady_seconds();
-  last_commit_ = started_;
-  summary->store_path = config_.store_path;
-  Status s = create_instances();
-  if (!s.ok()) return s;
-  s = open_store();  // takes the writer lock, as run() does
+  Status s = prepare_writer(summary);
   if (!s.ok()) return s;
   s = restore_state();
   if (!s.ok()) return s;
