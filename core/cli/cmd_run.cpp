@@ -101,6 +101,8 @@ int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild) {
   ro.progress = !o.quiet && isatty(STDERR_FILENO);
   ro.cancel = &g_cancel;
   ro.extra_plugin_dirs = o.plugin_dirs;
+  // Test hook: leave (exit 3) once features are committed, before delivery.
+  ro.exit_before_delivery = std::getenv("HALO_TEST_EXIT_BEFORE_DELIVERY") != nullptr;
   if (const char *stop = std::getenv("HALO_TEST_EXIT_AFTER_EVENTS")) {
     ro.stop_after_events = std::strtoull(stop, nullptr, 10);
   }

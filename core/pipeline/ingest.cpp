@@ -9,6 +9,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "pipeline/change_set.h"
 #include "pipeline/pipeline.h"
 
 namespace halo {
@@ -228,6 +229,7 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
     uint64_t from = live(m.from), into = live(m.into);
     if (from == into) continue;
     forward[from] = into;
+    merged_into_[from] = into;
     profiles_.merge(from, into);
     for (auto &f : features_) {
       s = f->merge(from, into);
@@ -371,11 +373,13 @@ Status Pipeline::commit() {
   // Snapshot everything the commit writes (plugin state, profiles) on this
   // thread; the writer thread only executes SQL.
   auto snapshot = std::make_shared<CommitSnapshot>();
+  ChangeSet changed;
   for (size_t i = 0; i < features_.size(); ++i) {
     const std::string &instance = config_.features[i].name;
     Status s = features_[i]->save_dirty([&](uint64_t id, const void *data, size_t len) {
       snapshot->feature_state.push_back(
           {instance, id, std::string(static_cast<const char *>(data), len)});
+      changed.add(id, kChangeFeatureState);
     });
     if (!s.ok()) return s;
   }
@@ -383,7 +387,13 @@ Status Pipeline::commit() {
   for (uint64_t id : profiles_.dirty()) {
     const ProfileData *p = profiles_.find(id);
     snapshot->profiles.push_back({id, profiles_.stored_traits(id), "{}", p ? p->updated_at_ms : 0});
+    changed.add(id, kChangeTraits);
   }
+  snapshot->changes =
+      changed.entries(merged_into_, committed_next_profile_id_, last_change_, wall_ms());
+  last_change_ += snapshot->changes.size();
+  merged_into_.clear();
+  committed_next_profile_id_ = next_profile_id_;
   snapshot->next_profile_id = next_profile_id_;
   snapshot->cursors.assign(pending_cursors_.begin(), pending_cursors_.end());
   // Sources learn of the commit only once it is durable, on their own

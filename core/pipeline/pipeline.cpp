@@ -124,6 +124,10 @@ Status Pipeline::restore_state() {
   auto last = store_->last_sequence();
   if (!last.ok()) return last.status();
   last_sequence_ = *last;
+  committed_next_profile_id_ = next_profile_id_;
+  auto last_change = store_->last_change_sequence();
+  if (!last_change.ok()) return last_change.status();
+  last_change_ = *last_change;
   auto events = store_->event_count();
   if (!events.ok()) return events.status();
   seen_.reserve(*events + 1024);
@@ -257,6 +261,8 @@ Status Pipeline::rebuild(RunSummary *summary) {
   s = write([](Store &st) { return st.clear_derived(); });
   if (!s.ok()) return s;
   next_profile_id_ = 1;
+  committed_next_profile_id_ = 1;
+  last_change_ = 0;
   EventBatch batch;
   Status inner;
   s = store_->scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {

@@ -17,9 +17,12 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -47,6 +50,9 @@ struct RunOptions {
   // Stop after this many accepted events (tests use it to simulate a crash
   // point); 0 = no limit.
   uint64_t stop_after_events = 0;
+  // Exit (code 3) right after feature emission committed, before any
+  // destination is delivered to (tests simulate a crash there).
+  bool exit_before_delivery = false;
 };
 
 class Pipeline {
@@ -106,6 +112,16 @@ class Pipeline {
   Status commit();
   void deliver_commits();  // for sources no reader thread is reading
   Status finalize(RunSummary *summary);
+  // Change-log consumers (change_consumers.cpp): feature emission, then
+  // each destination, each from its own committed cursor.
+  Status catch_up_consumers(int64_t as_of_ms, RunSummary *summary);
+  Status emit_features(int64_t as_of_ms, RunSummary *summary);
+  Status emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, RunSummary *summary);
+  Result<std::vector<uint64_t>> profiles_to_emit(uint64_t after, int64_t as_of_ms);
+  Status deliver(size_t destination, RunSummary *summary);
+  Status export_all(DestinationInstance &dest, const std::function<bool()> &interrupted,
+                    RunSummary *summary);
+  Status drain_writer();
   void report_progress(const RunSummary &s, bool final);
   int priority_of(std::string_view source) const;
   Status replay_one(DeadLetter d, ReplayReport *report, RunSummary *summary);
@@ -136,6 +152,11 @@ class Pipeline {
   bool in_transaction_ = false;
   uint64_t uncommitted_events_ = 0;
   std::map<std::string, std::string> pending_cursors_;  // source name -> cursor
+  // Change log: its last sequence, the profile id counter at the last
+  // commit (ids at or above it were created since) and the merges since.
+  uint64_t last_change_ = 0;
+  uint64_t committed_next_profile_id_ = 1;
+  std::unordered_map<uint64_t, uint64_t> merged_into_;
   std::vector<size_t> sources_to_notify_;
   // Per source: a commit covering its batches became durable and the source
   // has not been told yet (committed() runs on the source's thread).

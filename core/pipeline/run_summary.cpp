@@ -31,6 +31,9 @@ std::string RunSummary::to_text() const {
                 (unsigned long long)merges, (unsigned long long)conflicts, seconds,
                 events_per_second());
   std::string text = buf;
+  text += "features       " + std::to_string(features_emitted) + " profiles computed, " +
+          std::to_string(features_changed) + " changed; " + std::to_string(profiles_delivered) +
+          " profiles delivered to destinations\n";
   if (feature_rejections > 0) {
     text += "not featured   " + std::to_string(feature_rejections) +
             " accepted events a feature builder could not use (dead letters, stage feature)\n";
@@ -60,6 +63,9 @@ std::string RunSummary::to_json() const {
   w.key("merges").number(static_cast<int64_t>(merges));
   w.key("conflicts").number(static_cast<int64_t>(conflicts));
   w.key("input_bytes").number(static_cast<int64_t>(input_bytes));
+  w.key("features_emitted").number(static_cast<int64_t>(features_emitted));
+  w.key("features_changed").number(static_cast<int64_t>(features_changed));
+  w.key("profiles_delivered").number(static_cast<int64_t>(profiles_delivered));
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.6f", seconds);
   w.key("seconds").raw(secs);

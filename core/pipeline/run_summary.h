@@ -20,6 +20,12 @@ struct RunSummary {
   uint64_t merges = 0;       // profile merges performed by this run
   uint64_t conflicts = 0;    // links refused by identity rules in this run
   uint64_t input_bytes = 0;  // raw record bytes read
+  // Change-log consumers: profiles whose features were computed, those
+  // whose features changed, and profile lines handed to destinations (one
+  // per profile per destination that was delivered to).
+  uint64_t features_emitted = 0;
+  uint64_t features_changed = 0;
+  uint64_t profiles_delivered = 0;
   double seconds = 0;
   std::string store_path;
   uint64_t dead_letters_total = 0;

@@ -73,6 +73,8 @@ Status write_commit(Store &st, const CommitSnapshot &snap) {
   }
   Status s = st.set_meta("next_profile_id", std::to_string(snap.next_profile_id));
   if (!s.ok()) return s;
+  s = st.append_changes(snap.changes);
+  if (!s.ok()) return s;
   for (const auto &[source, cursor] : snap.cursors) {
     s = st.set_cursor(source, cursor);
     if (!s.ok()) return s;

@@ -36,6 +36,7 @@ struct CommitSnapshot {
   std::vector<StoredProfile> profiles;  // changed profiles (traits_json, updated_at)
   uint64_t next_profile_id = 1;
   std::vector<std::pair<std::string, std::string>> cursors;  // source -> cursor
+  std::vector<ProfileChange> changes;  // the change log entries of this commit
   // Set to true once the commit is durable (sources told on their thread).
   std::vector<std::atomic<bool> *> committed_flags;
 };

@@ -311,6 +311,9 @@ void host_feature_bool(halo_feature_writer *w, const char *name, int32_t value) 
 void host_feature_null(halo_feature_writer *w, const char *name) {
   feature_member(w, name, "null", false);
 }
+void host_feature_valid_until(halo_feature_writer *w, int64_t at_ms) {
+  if (w && at_ms < w->valid_until_ms) w->valid_until_ms = at_ms;
+}
 
 void host_event_reject(const halo_batch *b, size_t i, const char *reason, const char *message) {
   if (!in_range(b, i) || b->rejections == nullptr) return;
@@ -380,6 +383,7 @@ halo_host_api make_table() {
   t.feature_string = host_feature_string;
   t.feature_bool = host_feature_bool;
   t.feature_null = host_feature_null;
+  t.feature_valid_until = host_feature_valid_until;
   t.profiles_size = host_profiles_size;
   t.profile_json = host_profile_json;
   t.profile_id = host_profile_id;

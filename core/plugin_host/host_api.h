@@ -148,6 +148,9 @@ struct halo_state_writer {
 
 struct halo_feature_writer {
   std::string *json = nullptr;  // receives `"name":value` members, comma-separated
+  // The earliest time the values written may change without a new event
+  // (feature_valid_until); INT64_MAX when the builder named none.
+  int64_t valid_until_ms = INT64_MAX;
 };
 
 struct halo_profile_batch {

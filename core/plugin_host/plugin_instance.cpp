@@ -265,10 +265,13 @@ Status FeatureInstance::save_dirty(const StateSink &sink) {
   return check(vt_.save_dirty(inst_, &w), "save_dirty");
 }
 
-Status FeatureInstance::emit(uint64_t profile_id, int64_t as_of_ms, std::string &json) {
+Status FeatureInstance::emit(uint64_t profile_id, int64_t as_of_ms, std::string &json,
+                             int64_t *valid_until_ms) {
   halo_feature_writer w{&json};
   PluginCallScope scope = enter("emit");
-  return check(vt_.emit(inst_, profile_id, as_of_ms, &w), "emit");
+  Status s = check(vt_.emit(inst_, profile_id, as_of_ms, &w), "emit");
+  if (w.valid_until_ms < *valid_until_ms) *valid_until_ms = w.valid_until_ms;
+  return s;
 }
 
 Result<std::unique_ptr<DestinationInstance>> DestinationInstance::create(

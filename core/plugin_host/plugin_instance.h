@@ -124,8 +124,13 @@ class FeatureInstance : public PluginInstance {
   Status merge(uint64_t from, uint64_t into);
   using StateSink = std::function<void(uint64_t, const void *, size_t)>;
   Status save_dirty(const StateSink &sink);
-  // Appends `"name":value` members (comma-separated, no braces) to json.
-  Status emit(uint64_t profile_id, int64_t as_of_ms, std::string &json);
+  // Appends `"name":value` members (comma-separated, no braces) to json;
+  // lowers *valid_until_ms to the earliest time the builder says these
+  // values change by themselves (feature_valid_until).
+  Status emit(uint64_t profile_id, int64_t as_of_ms, std::string &json, int64_t *valid_until_ms);
+  // Whether the builder can report when its values change with time alone
+  // (built against ABI 1.2 or later); if not, every profile is re-emitted.
+  bool reports_time_changes() const { return info().abi_minor >= 2; }
 
  public:
   using PluginInstance::PluginInstance;

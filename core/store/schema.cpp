@@ -17,6 +17,11 @@
 //  feature_state(instance, profile_id, data)  PK(instance, profile_id)
 //  dead_letters(id, at_ms, stage, reason, message, source, position, raw,
 //               content_key)   unique (source, content_key) when not NULL
+//  changes(sequence PK, profile_id, kinds, merged_into, at_ms)
+//                                   the change log (profile_change.h)
+//  consumers(name PK, position)     change-log consumers' committed cursors
+//  reemits(profile_id PK, due_ms)   when a profile's features change by
+//                                   time alone; index on due_ms
 // 64-bit unsigned ids and sequences are stored as SQLite's signed INTEGER.
 #include "store/migrations.h"
 
@@ -102,9 +107,31 @@ CREATE UNIQUE INDEX dead_letters_by_content ON dead_letters(source, content_key)
   WHERE content_key IS NOT NULL;
 )sql";
 
+// Kernel 2: every commit logs the profiles it changed; feature emission
+// and destinations consume that log from their own committed cursors.
+constexpr const char *kChangeLog = R"sql(
+CREATE TABLE changes(
+  sequence INTEGER PRIMARY KEY,
+  profile_id INTEGER NOT NULL,
+  kinds INTEGER NOT NULL,
+  merged_into INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+CREATE TABLE consumers(
+  name TEXT PRIMARY KEY,
+  position INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE reemits(
+  profile_id INTEGER PRIMARY KEY,
+  due_ms INTEGER NOT NULL
+);
+CREATE INDEX reemits_by_due ON reemits(due_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
+    {3, "change log, consumer cursors, re-emit schedule", kChangeLog},
 };
 
 }  // namespace

@@ -45,6 +45,7 @@
 
 #include "common/status.h"
 #include "store/logged_event.h"
+#include "store/profile_change.h"
 
 namespace halo {
 
@@ -164,7 +165,9 @@ class Store {
   // features change only through put_features.
   Status put_profile(const StoredProfile &p);
   Status put_features(uint64_t id, std::string_view features_json);
-  Status delete_profile(uint64_t id);  // also its features and feature state
+  Status delete_profile(uint64_t id);  // also its features, feature state, re-emit
+  Result<std::optional<std::string>> get_features(uint64_t id);
+  Status scan_features(const std::function<void(uint64_t, std::string_view)> &fn);  // by id
   Result<std::optional<StoredProfile>> get_profile(uint64_t id);
   Status scan_profiles(const std::function<void(const StoredProfile &)> &fn);  // by id
   Result<uint64_t> profile_count();
@@ -192,8 +195,28 @@ class Store {
   Status delete_dead_letter(uint64_t id);
   Status update_dead_letter(const DeadLetter &d);
 
+  // Change log (profile_change.h). append_changes stores entries whose
+  // sequences continue last_change_sequence() by one each, in order;
+  // scan_changes returns up to `limit` entries after `after`, by sequence.
+  Status append_changes(const std::vector<ProfileChange> &changes);
+  Result<uint64_t> last_change_sequence();  // 0 when empty
+  Status scan_changes(uint64_t after, size_t limit,
+                      const std::function<void(const ProfileChange &)> &fn);
+  // A change-log consumer's cursor: the last sequence it has fully
+  // processed (nullopt when it never committed). Commit it in the transaction of
+  // the outputs it describes.
+  Result<std::optional<uint64_t>> consumer_position(std::string_view consumer);
+  Status set_consumer_position(std::string_view consumer, uint64_t position);
+  // Re-emit schedule: the time a profile's features change without a new
+  // event (one entry per profile, the earliest). scan_due_reemits returns
+  // the profiles due at or before `until_ms`, by due time then id.
+  Status schedule_reemit(uint64_t profile_id, int64_t due_ms);
+  Status cancel_reemit(uint64_t profile_id);
+  Status scan_due_reemits(int64_t until_ms, const std::function<void(uint64_t)> &fn);
+
   // Rebuild support: deletes identifiers, merges, conflicts, profiles,
-  // features, feature state and meta "next_profile_id"; keeps the event log,
+  // features, feature state, the change log, consumer cursors, the re-emit
+  // schedule and meta "next_profile_id"; keeps the event log, source
   // cursors, dead letters and other meta.
   Status clear_derived();
 

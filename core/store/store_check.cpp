@@ -24,8 +24,8 @@ namespace {
 
 // Tables recomputed from the event log by `halo rebuild` (Store::clear_derived).
 bool is_derived(std::string_view table) {
-  for (std::string_view t :
-       {"identifiers", "merges", "conflicts", "profiles", "features", "feature_state"}) {
+  for (std::string_view t : {"identifiers", "merges", "conflicts", "profiles", "features",
+                             "feature_state", "changes", "consumers", "reemits"}) {
     if (t == table) return true;
   }
   return false;
@@ -39,6 +39,7 @@ constexpr IdColumn kIdColumns[] = {
     {"profiles", "id"},         {"identifiers", "profile_id"},
     {"features", "profile_id"}, {"feature_state", "profile_id"},
     {"merges", "from_profile"}, {"merges", "into_profile"},
+    {"changes", "profile_id"},  {"reemits", "profile_id"},
 };
 
 // Every column with the storage class its readers accept: 'i' INTEGER,
@@ -66,6 +67,14 @@ const std::vector<TableColumns> &schema_columns() {
       {"profiles", {{"id", 'i'}, {"traits_json", 't'}, {"updated_at_ms", 'i'}}},
       {"features", {{"profile_id", 'i'}, {"features_json", 't'}}},
       {"feature_state", {{"instance", 't'}, {"profile_id", 'i'}, {"data", 't'}}},
+      {"changes",
+       {{"sequence", 'i'},
+        {"profile_id", 'i'},
+        {"kinds", 'i'},
+        {"merged_into", 'i'},
+        {"at_ms", 'i'}}},
+      {"consumers", {{"name", 't'}, {"position", 'i'}}},
+      {"reemits", {{"profile_id", 'i'}, {"due_ms", 'i'}}},
       {"dead_letters",
        {{"at_ms", 'i'},
         {"stage", 't'},
@@ -116,6 +125,7 @@ class Checker {
   bool id_columns(uint64_t next_profile_id);  // true when all are fine
   void linked_profiles();
   void event_ranges();
+  void change_log();
 
  private:
   std::string table_of_message(const std::string &message);
@@ -274,6 +284,44 @@ void Checker::event_ranges() {
   }
 }
 
+// The change log numbers its entries 1, 2, 3, ... with known kinds, and no
+// consumer is past its end (a consumer ahead of the log would skip the
+// changes that fill the gap).
+void Checker::change_log() {
+  int64_t count = 0, last = 0, bad_kinds = 0, ahead = 0;
+  bool ran = rows("changes", "checking the change log",
+                  "SELECT count(*), coalesce(max(sequence), 0), "
+                  "sum(kinds < 1 OR kinds > " +
+                      std::to_string(kChangeKindsKnown) + ") FROM changes",
+                  [&](sqlite::Statement &st) {
+                    count = st.column_int(0);
+                    last = st.column_int(1);
+                    bad_kinds = st.column_int(2);
+                  });
+  ran = ran && rows("consumers", "checking consumer cursors",
+                    "SELECT count(*) FROM consumers WHERE position > "
+                    "(SELECT coalesce(max(sequence), 0) FROM changes) OR position < 0",
+                    [&](sqlite::Statement &st) { ahead = st.column_int(0); });
+  if (!ran) return;
+  bool ok = true;
+  if (count != last) {
+    problem("changes", "the change log has " + std::to_string(count) +
+                           " entries but its last sequence is " + std::to_string(last) +
+                           " (entries are missing or numbered out of order)");
+    ok = false;
+  }
+  if (bad_kinds > 0) {
+    problem("changes", std::to_string(bad_kinds) + " change-log entries with unknown kinds");
+    ok = false;
+  }
+  if (ahead > 0) {
+    problem("consumers",
+            std::to_string(ahead) + " consumer cursor(s) beyond the end of the change log");
+    ok = false;
+  }
+  if (ok) passed("change log is consecutive (" + std::to_string(count) + " entries)");
+}
+
 // Decodes every logged batch and message-key column through the Store.
 void check_event_log(Store &store, Checker &check) {
   uint64_t events = 0;
@@ -328,6 +376,7 @@ Result<StoreCheckReport> check_store(const std::string &path) {
   check_ids(**store, check);
   check.linked_profiles();
   check.event_ranges();
+  check.change_log();
   check_event_log(**store, check);
   return report;
 }

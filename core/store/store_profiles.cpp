@@ -21,6 +21,13 @@ constexpr Sql kPutFeatures{
 constexpr Sql kDeleteProfile{"delete_profile", "profiles", "DELETE FROM profiles WHERE id = ?1"};
 constexpr Sql kDeleteFeatures{"delete_profile", "features",
                               "DELETE FROM features WHERE profile_id = ?1"};
+constexpr Sql kDeleteReemit{"delete_profile", "reemits",
+                            "DELETE FROM reemits WHERE profile_id = ?1"};
+constexpr Sql kGetFeatures{"get_features", "features",
+                           "SELECT features_json FROM features WHERE profile_id = ?1", "t"};
+constexpr Sql kScanFeatures{"scan_features", "features",
+                            "SELECT profile_id, features_json FROM features ORDER BY profile_id",
+                            "it"};
 constexpr Sql kDeleteAllState{"delete_profile", "feature_state",
                               "DELETE FROM feature_state WHERE profile_id = ?1"};
 #define HALO_SELECT_PROFILE                                                       \
@@ -67,11 +74,32 @@ Status Store::put_features(uint64_t id, std::string_view features_json) {
 }
 
 Status Store::delete_profile(uint64_t id) {
-  for (const Sql *sql : {&kDeleteProfile, &kDeleteFeatures, &kDeleteAllState}) {
+  for (const Sql *sql : {&kDeleteProfile, &kDeleteFeatures, &kDeleteAllState, &kDeleteReemit}) {
     Status s = impl_->write(*sql, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); });
     if (!s.ok()) return s;
   }
   return Status::Ok();
+}
+
+Result<std::optional<std::string>> Store::get_features(uint64_t id) {
+  std::optional<std::string> found;
+  Status s = impl_->query(
+      kGetFeatures, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); },
+      [&](sqlite::Statement &st) {
+        found.emplace(st.column_bytes(0));
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
+  return found;
+}
+
+Status Store::scan_features(const std::function<void(uint64_t, std::string_view)> &fn) {
+  return impl_->scan(
+      kScanFeatures, [](sqlite::Statement &) {},
+      [&](sqlite::Statement &st) {
+        fn(from_sql(st.column_int(0)), st.column_bytes(1));
+        return Status::Ok();
+      });
 }
 
 Result<std::optional<StoredProfile>> Store::get_profile(uint64_t id) {

@@ -217,12 +217,14 @@ void AggregateEngine::restore(uint64_t id, std::string_view blob) {
   }
 }
 
-void AggregateEngine::emit(uint64_t id, int64_t as_of_ms, FeatureSink &out) const {
+int64_t AggregateEngine::emit(uint64_t id, int64_t as_of_ms, FeatureSink &out) const {
   const Profile *p = profiles_.find(id);
+  int64_t next_change = INT64_MAX;
   for (size_t f = 0; f < specs_.size(); ++f) {
     const FeatureState *state = p == nullptr ? nullptr : &p->features[f];
-    emit_feature(specs_[f], state, as_of_ms, out);
+    next_change = std::min(next_change, emit_feature(specs_[f], state, as_of_ms, out));
   }
+  return next_change;
 }
 
 uint64_t AggregateEngine::take_stale_features() {

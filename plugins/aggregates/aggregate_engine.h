@@ -47,7 +47,9 @@ class AggregateEngine {
   void save_dirty(const StateWrite &write);
   // Throws halo::Error naming the profile when the blob is corrupt.
   void restore(uint64_t profile, std::string_view blob);
-  void emit(uint64_t profile, int64_t as_of_ms, FeatureSink &out) const;
+  // Returns the earliest time after as_of_ms any emitted value changes with
+  // no new event (INT64_MAX: never).
+  int64_t emit(uint64_t profile, int64_t as_of_ms, FeatureSink &out) const;
 
   // Stored features that matched no configured spec since the last call.
   uint64_t take_stale_features();

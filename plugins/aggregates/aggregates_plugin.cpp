@@ -116,7 +116,8 @@ class AggregatesBuilder final : public FeatureBuilder {
 
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
     WriterSink sink(w);
-    engine_.emit(profile_id, as_of_ms, sink);
+    int64_t next_change = engine_.emit(profile_id, as_of_ms, sink);
+    if (next_change != INT64_MAX) w.valid_until(next_change);
   }
 
  private:

@@ -74,8 +74,8 @@ std::string format_iso8601(int64_t epoch_ms) {
   return buf;
 }
 
-void emit_feature(const AggregateSpec &spec, const FeatureState *state, int64_t as_of_ms,
-                  FeatureSink &out) {
+int64_t emit_feature(const AggregateSpec &spec, const FeatureState *state, int64_t as_of_ms,
+                     FeatureSink &out) {
   FeatureState empty;
   if (state == nullptr) {
     empty = make_state(spec);
@@ -83,11 +83,14 @@ void emit_feature(const AggregateSpec &spec, const FeatureState *state, int64_t 
   }
   if (const auto *n = std::get_if<NumericState>(state)) {
     emit_numeric(spec, window_stats(*n, spec, as_of_ms), out);
-  } else if (const auto *p = std::get_if<PickState>(state)) {
+    return next_window_change(*n, spec, as_of_ms);
+  }
+  if (const auto *p = std::get_if<PickState>(state)) {
     emit_pick(spec, *p, out);
   } else {
     out.integer(spec.name, static_cast<int64_t>(std::get<DistinctState>(*state).hashes.size()));
   }
+  return INT64_MAX;
 }
 
 }  // namespace halo::aggregates

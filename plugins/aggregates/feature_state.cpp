@@ -143,4 +143,21 @@ Stats window_stats(const NumericState &state, const AggregateSpec &spec, int64_t
   return out;
 }
 
+int64_t next_window_change(const NumericState &state, const AggregateSpec &spec, int64_t as_of_ms) {
+  if (!spec.windowed()) return INT64_MAX;
+  int64_t last = floor_div(as_of_ms, spec.bucket_ms);
+  int64_t first = last - spec.window_buckets() + 1;
+  int64_t next = INT64_MAX;
+  for (const Bucket &b : state.buckets) {
+    // Bucket b is in the window ending in bucket L while first(L) <= b <= L:
+    // it enters when L reaches b, and leaves when first(L) passes b.
+    int64_t moves_at = b.index > last     ? b.index
+                       : b.index >= first ? b.index + spec.window_buckets()
+                                          : INT64_MAX;
+    if (moves_at == INT64_MAX || moves_at > INT64_MAX / spec.bucket_ms) continue;
+    next = std::min(next, moves_at * spec.bucket_ms);
+  }
+  return next;
+}
+
 }  // namespace halo::aggregates

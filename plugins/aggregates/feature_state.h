@@ -71,5 +71,10 @@ void fold(FeatureState &into, const FeatureState &from, const AggregateSpec &spe
 
 // The aggregate of the buckets in the window ending at as_of_ms.
 Stats window_stats(const NumericState &state, const AggregateSpec &spec, int64_t as_of_ms);
+// The earliest time after as_of_ms at which window_stats changes with no
+// new event: a bucket inside the window leaves it, or a bucket of a later
+// (future-dated) event enters it. INT64_MAX when it never does (not
+// windowed, or no bucket that could move).
+int64_t next_window_change(const NumericState &state, const AggregateSpec &spec, int64_t as_of_ms);
 
 }  // namespace halo::aggregates

@@ -69,7 +69,8 @@ int main(void) {
   OFFSET(halo_host_api, http_route_add, 400);
   OFFSET(halo_host_api, http_req_header, 440);
   OFFSET(halo_host_api, http_resp_body, 472);
-  SIZE(halo_host_api, 480);
+  OFFSET(halo_host_api, feature_valid_until, 480);
+  SIZE(halo_host_api, 488);
 
   EXPECT_EQ("HALO_ABI_MAJOR", HALO_ABI_MAJOR, 1);
   EXPECT_EQ("HALO_ABI_MINOR", HALO_ABI_MINOR, 2);

@@ -287,6 +287,35 @@ TEST_F(StoreIntegrityTest, FullCheckFindsStaleCounterAndOrphansAsRebuildable) {
   EXPECT_TRUE(has(all, "identifiers: 2 identifier(s) linked to a profile")) << all;
 }
 
+TEST_F(StoreIntegrityTest, FullCheckFindsAGapInTheChangeLogAndACursorPastItsEnd) {
+  fill(3);
+  {
+    auto store = open_store();
+    ASSERT_TRUE(store->begin().ok());
+    ASSERT_TRUE(store
+                    ->append_changes({{1, 1, kChangeCreated, 0, 5},
+                                      {2, 2, kChangeCreated, 0, 5},
+                                      {3, 3, kChangeCreated, 0, 5}})
+                    .ok());
+    ASSERT_TRUE(store->set_consumer_position("features@0", 3).ok());
+    ASSERT_TRUE(store->commit().ok());
+  }
+  auto sound = check_store(path_);
+  ASSERT_TRUE(sound.ok());
+  EXPECT_TRUE(sound->ok());
+  raw_exec("DELETE FROM changes WHERE sequence = 2");
+  raw_exec("UPDATE consumers SET position = 9");
+  auto report = check_store(path_);
+  ASSERT_TRUE(report.ok());
+  std::string all;
+  for (const StoreProblem &p : report->problems) {
+    EXPECT_TRUE(p.rebuildable) << p.message;
+    all += p.table + ": " + p.message + "\n";
+  }
+  EXPECT_TRUE(has(all, "changes: the change log has 2 entries but its last sequence is 3")) << all;
+  EXPECT_TRUE(has(all, "consumers: 1 consumer cursor(s) beyond the end")) << all;
+}
+
 TEST_F(StoreIntegrityTest, FullCheckFindsBrokenEventLog) {
   {
     auto store = open_store();

@@ -191,6 +191,43 @@ features:
   EXPECT_EQ(emit_all(engine, 1, base + 3 * kHour + 40 * kMinute)["m30"], "int:0");
 }
 
+// The time emit() names is exact: the values stay the same until just
+// before it and differ at it (the kernel re-emits a profile only then).
+TEST(AggregateEngine, NamesTheExactTimeWindowedValuesChangeWithoutEvents) {
+  AggregateEngine engine = engine_from(R"(
+features:
+  c7: { count: { window: 7d } }
+  s2h: { sum: { field: properties.v, window: 2h } }
+  all: { count: {} }
+)");
+  const int64_t base = 20000 * kDay;
+  // Both later than the first reference time below: they enter the windows
+  // when their buckets are reached. Hour buckets are kept only near the
+  // latest event, so the 2h window no longer holds the first one.
+  feed(engine,
+       {{"E", base + 5 * kHour, 1, {number("properties.v", "1")}},
+        {"E", base + 2 * kDay, 2, {number("properties.v", "2")}}},
+       1);
+  std::vector<int64_t> changes;
+  int64_t as_of = base - kDay;
+  for (int step = 0; step < 10; ++step) {
+    RecordingFeatures now;
+    int64_t next = engine.emit(1, as_of, now);
+    if (next == INT64_MAX) break;
+    ASSERT_GT(next, as_of);
+    EXPECT_EQ(emit_all(engine, 1, next - 1), now.values) << "changed before " << next;
+    EXPECT_NE(emit_all(engine, 1, next), now.values) << "no change at " << next;
+    changes.push_back(next);
+    as_of = next;
+  }
+  // 7d: day buckets enter at their day and leave 7 days later; 2h: the
+  // second event's hour enters and leaves 2h later.
+  EXPECT_EQ(changes, (std::vector<int64_t>{base, base + 2 * kDay, base + 2 * kDay + 2 * kHour,
+                                           base + 7 * kDay, base + 9 * kDay}));
+  RecordingFeatures last;
+  EXPECT_EQ(engine.emit(1, base + 9 * kDay, last), INT64_MAX) << "nothing left to move";
+}
+
 TEST(AggregateEngine, SavesOnlyChangedProfilesAndRestoresThem) {
   AggregateEngine engine = engine_from(kShopFeatures);
   feed(engine, shop_events(), 1);

@@ -442,6 +442,19 @@ typedef struct halo_host_api {
                                            const char *value);
   /* since 1.2 */ void (*http_resp_body)(halo_http_server_response *response, const char *data,
                                          size_t len);
+
+  /* --- feature builder output, continued (since 1.2) ---
+   * Called from emit(): the values just written for this profile may change
+   * at `at_ms` (UTC ms since the epoch) without a new event -- a window
+   * sliding past an event, a "days since" value crossing a day. The kernel
+   * emits features only for profiles that changed, so it re-emits this
+   * profile once the reference time (`as_of`) reaches the earliest time
+   * named; calling it several times keeps the earliest. A builder built
+   * against ABI 1.2 or later that never calls it declares that its values
+   * depend on the profile's events alone; builders built against ABI 1.0 or
+   * 1.1 (which cannot call it) are re-emitted for every profile on every
+   * emission. */
+  /* since 1.2 */ void (*feature_valid_until)(halo_feature_writer *w, int64_t at_ms);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */

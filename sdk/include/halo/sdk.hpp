@@ -437,6 +437,11 @@ class FeatureWriter {
   }
   void boolean(const char *name, bool value) const { api_->feature_bool(w_, name, value); }
   void null(const char *name) const { api_->feature_null(w_, name); }
+  // The values written may change at `at_ms` without a new event (see
+  // feature_valid_until in plugin.h); a no-op on hosts older than ABI 1.2.
+  void valid_until(int64_t at_ms) const {
+    if (HALO_HOST_HAS(api_, feature_valid_until)) api_->feature_valid_until(w_, at_ms);
+  }
 
  private:
   const halo_host_api *api_;

@@ -1,0 +1,245 @@
+// change_consumers.cpp -- the stages that follow the change log: feature
+// emission, then delivery to each destination. Each is a consumer with its
+// own cursor in the store (table consumers), committed in the transaction of
+// the outputs it describes, so a run killed anywhere resumes every consumer
+// where its last commit left it.
+//
+// Feature emission re-emits only profiles the log says changed (created,
+// traits, feature state) plus those whose re-emit time has come (a builder
+// named the time its values change by themselves: feature_valid_until), and
+// logs kChangeFeatures for profiles whose emitted values differ from the
+// stored ones. It re-emits every profile when it has never run on this
+// store or its configuration changed (the consumer name carries a hash of
+// it), and when a builder predates ABI 1.2 and cannot name such times.
+//
+// Delivery hands a destination every live profile when the log moved past
+// the destination's cursor (a destination replaces its whole export), and
+// nothing otherwise; a changed destination configuration is a new consumer
+// and gets a full export.
+//
+// The store is read on this thread only after the writer thread drained;
+// writes still go through write() so they land in submission order.
+
+#include <yaml-cpp/yaml.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "pipeline/pipeline.h"
+#include "profile/profile_export.h"
+
+namespace halo {
+
+namespace {
+
+constexpr size_t kScanChunk = 10'000;  // change-log entries read per query
+constexpr size_t kEmitChunk = 5'000;   // profiles emitted per store task
+constexpr size_t kExportBatch = 1'000;
+
+// What a configured stage's consumer is called: its kind, its name and a
+// hash of its plugin and configuration.
+std::string consumer_name(std::string_view kind, const std::vector<const PluginUse *> &uses) {
+  std::string text;
+  for (const PluginUse *u : uses) {
+    text += u->name + '\n' + u->plugin + '\n' + YAML::Dump(u->config) + '\n';
+  }
+  char hash[20];
+  std::snprintf(hash, sizeof hash, "%016" PRIx64, XXH3_64bits(text.data(), text.size()));
+  std::string name(kind);
+  if (uses.size() == 1) name += ':' + uses[0]->name;
+  return name + '@' + hash;
+}
+
+struct EmittedRow {
+  uint64_t profile_id;
+  std::string features_json;
+  int64_t valid_until_ms;
+  bool changed;
+};
+
+}  // namespace
+
+Status Pipeline::drain_writer() {
+  return writer_ ? writer_->drain() : Status::Ok();
+}
+
+Status Pipeline::catch_up_consumers(int64_t as_of_ms, RunSummary *summary) {
+  Status s = emit_features(as_of_ms, summary);
+  // A signal up to here counts (the run may not have read all of its
+  // input); deliver() checks again up to the moment its export completes.
+  if (options_.cancel && options_.cancel->load()) summary->interrupted = true;
+  if (s.ok() && options_.exit_before_delivery) {
+    s = commit();
+    if (s.ok()) s = drain_writer();
+    if (!s.ok()) return s;
+    std::fflush(nullptr);
+    _exit(3);
+  }
+  for (size_t d = 0; s.ok() && d < destinations_.size(); ++d) s = deliver(d, summary);
+  return s;
+}
+
+Result<std::vector<uint64_t>> Pipeline::profiles_to_emit(uint64_t after, int64_t as_of_ms) {
+  std::vector<uint64_t> ids;
+  constexpr uint32_t kInputs = kChangeCreated | kChangeTraits | kChangeFeatureState;
+  while (after < last_change_) {
+    size_t read = 0;
+    Status s = store_->scan_changes(after, kScanChunk, [&](const ProfileChange &c) {
+      after = c.sequence;
+      ++read;
+      if ((c.kinds & kInputs) && profiles_.find(c.profile_id)) ids.push_back(c.profile_id);
+    });
+    if (!s.ok()) return s;
+    if (read == 0) break;
+  }
+  Status s = store_->scan_due_reemits(as_of_ms, [&](uint64_t id) {
+    if (profiles_.find(id)) ids.push_back(id);
+  });
+  if (!s.ok()) return s;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
+  if (features_.empty()) return Status::Ok();
+  std::vector<const PluginUse *> uses;
+  for (const PluginUse &u : config_.features) uses.push_back(&u);
+  const std::string name = consumer_name("features", uses);
+  Status s = drain_writer();
+  if (!s.ok()) return s;
+  auto position = store_->consumer_position(name);
+  if (!position.ok()) return position.status();
+  bool everyone = !position->has_value();
+  for (auto &f : features_) everyone = everyone || !f->reports_time_changes();
+  std::vector<uint64_t> ids;
+  if (everyone) {
+    ids = profiles_.ids();
+  } else {
+    auto changed = profiles_to_emit(**position, as_of_ms);
+    if (!changed.ok()) return changed.status();
+    ids = std::move(*changed);
+  }
+  const uint64_t through = last_change_;  // what this pass covers
+  s = begin_if_needed();
+  for (size_t first = 0; s.ok() && first < ids.size(); first += kEmitChunk) {
+    // Stopped: what was emitted is stored, the cursor stays, the next run
+    // emits again.
+    if (options_.cancel && options_.cancel->load()) return s;
+    size_t end = std::min(ids.size(), first + kEmitChunk);
+    s = emit_chunk(std::span(ids).subspan(first, end - first), as_of_ms, summary);
+  }
+  if (!s.ok()) return s;
+  return write([name, through](Store &st) { return st.set_consumer_position(name, through); });
+}
+
+Status Pipeline::emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms,
+                            RunSummary *summary) {
+  Status s = drain_writer();  // this thread reads the stored features below
+  if (!s.ok()) return s;
+  auto rows = std::make_shared<std::vector<EmittedRow>>();
+  auto changes = std::make_shared<std::vector<ProfileChange>>();
+  int64_t now = wall_ms();
+  for (uint64_t id : ids) {
+    std::string members;
+    int64_t valid_until = INT64_MAX;
+    for (auto &f : features_) {
+      Status s = f->emit(id, as_of_ms, members, &valid_until);
+      if (!s.ok()) return s;
+    }
+    std::string json = "{" + members + "}";
+    auto stored = store_->get_features(id);
+    if (!stored.ok()) return stored.status();
+    bool changed = !stored->has_value() || **stored != json;
+    if (changed) changes->push_back({++last_change_, id, kChangeFeatures, 0, now});
+    rows->push_back({id, std::move(json), valid_until, changed});
+  }
+  summary->features_emitted += ids.size();
+  summary->features_changed += changes->size();
+  return write([rows, changes](Store &st) {
+    for (const EmittedRow &r : *rows) {
+      Status w = r.changed ? st.put_features(r.profile_id, r.features_json) : Status::Ok();
+      if (w.ok()) {
+        w = r.valid_until_ms == INT64_MAX ? st.cancel_reemit(r.profile_id)
+                                          : st.schedule_reemit(r.profile_id, r.valid_until_ms);
+      }
+      if (!w.ok()) return w;
+    }
+    return st.append_changes(*changes);
+  });
+}
+
+Status Pipeline::deliver(size_t d, RunSummary *summary) {
+  const std::string name = consumer_name("destination", {&config_.destinations[d]});
+  Status s = drain_writer();
+  if (!s.ok()) return s;
+  auto position = store_->consumer_position(name);
+  if (!position.ok()) return position.status();
+  if (position->has_value() && **position == last_change_) return Status::Ok();
+  auto interrupted = [this] { return options_.cancel && options_.cancel->load(); };
+  // An interrupted run has not read all of its input: its profiles must
+  // not replace the previous complete export.
+  if (summary->interrupted || interrupted()) {
+    summary->interrupted = true;
+    return Status::Ok();
+  }
+  DestinationInstance &dest = *destinations_[d];
+  s = dest.start();
+  if (!s.ok()) return s;
+  s = export_all(dest, interrupted, summary);
+  if (!s.ok()) return s;
+  // The last moment a signal counts: past it the export is complete.
+  if (interrupted()) {
+    summary->interrupted = true;
+    return Status::Ok();
+  }
+  s = dest.stop();
+  if (!s.ok()) return s;
+  const uint64_t through = last_change_;
+  s = begin_if_needed();
+  if (!s.ok()) return s;
+  return write([name, through](Store &st) { return st.set_consumer_position(name, through); });
+}
+
+Status Pipeline::export_all(DestinationInstance &dest, const std::function<bool()> &interrupted,
+                            RunSummary *summary) {
+  std::vector<std::string> lines;
+  std::vector<uint64_t> ids;
+  std::vector<uint64_t> live = profiles_.ids();
+  size_t next = 0;  // live[next] is the next profile to export
+  Status failed;
+  auto export_until = [&](uint64_t limit, std::string_view features_of_limit) {
+    for (; failed.ok() && next < live.size() && live[next] <= limit; ++next) {
+      uint64_t id = live[next];
+      ProfileExport e;
+      e.id = id;
+      e.features_json = id == limit ? std::string(features_of_limit) : "{}";
+      if (const IdentifierList *list = identifiers_.find(id)) e.identifiers = *list;
+      e.traits_json = profiles_.export_traits(id);
+      const ProfileData *p = profiles_.find(id);
+      e.updated_at_ms = p ? p->updated_at_ms : 0;
+      lines.push_back(export_profile_json(e));
+      ids.push_back(id);
+      summary->profiles_delivered++;
+      if (lines.size() < kExportBatch) continue;
+      failed = interrupted() ? Status::Ok() : dest.write_profiles(lines, ids);
+      lines.clear();
+      ids.clear();
+    }
+  };
+  // Features come from the store (only changed profiles are emitted), in
+  // id order like the live profiles: a merge join.
+  Status s = store_->scan_features(
+      [&](uint64_t id, std::string_view features) { export_until(id, features); });
+  if (!s.ok()) return s;
+  export_until(UINT64_MAX, "{}");
+  if (!failed.ok()) return failed;
+  return lines.empty() || interrupted() ? Status::Ok() : dest.write_profiles(lines, ids);
+}
+
+}  // namespace halo
