@@ -56,8 +56,8 @@ double steady_seconds();
 bool wait_unless(std::chrono::milliseconds d, const std::function<bool()> &stop);
 
 // A clock that moves only when told (advance, set_wall_ms) or when code
-// waits on it (sleep_for advances it by the wait). Starts at `start_wall_ms` with
-// its steady reading at 0.
+// waits on it (sleep_for advances it by the wait). Starts at
+// `start_wall_ms` with its steady reading at 0.
 class ManualClock : public Clock {
  public:
   explicit ManualClock(int64_t start_wall_ms) : wall_ms_(start_wall_ms) {}
