@@ -9,8 +9,10 @@
 // record modified while the scan runs moves *ahead* of the scan (it is read
 // again later) and never shifts an unread record behind it.
 // Customers have no modified filter in wc/v3 (REST API docs, "List all
-// customers": https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-customers): they are scanned
-// newest id first and the scan stops at the first id already imported.
+// customers",
+// https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-customers):
+// they are scanned newest id first and the scan stops at the first id
+// already imported.
 //
 // Invariants: encode(decode(x)) == x for every cursor this file produced;
 // decode rejects anything else with a message (never guesses a position).
