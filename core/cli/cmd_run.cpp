@@ -141,8 +141,7 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
 
 // Sleeps up to `ms`, in short slices so a stop signal ends the wait at once.
 void wait_unless_stopped(int64_t ms) {
-  const double until = steady_seconds() + ms / 1000.0;
-  while (!g_cancel.load() && steady_seconds() < until) ::usleep(50 * 1000);
+  wait_unless(std::chrono::milliseconds(ms), [] { return g_cancel.load(); });
 }
 
 }  // namespace

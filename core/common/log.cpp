@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/clock.h"
 #include "common/json_writer.h"
 #include "common/secrets.h"
 
@@ -53,7 +54,7 @@ void log_message(LogLevel level, std::string_view component, std::string_view ra
   // wrote the message (a plugin, a server's error body, libcurl).
   const std::string message = mask_secrets(raw_message);
   char when[32];
-  std::time_t now = std::time(nullptr);
+  std::time_t now = static_cast<std::time_t>(wall_ms() / 1000);  // the installed clock
   std::tm tm{};
   gmtime_r(&now, &tm);
   std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);

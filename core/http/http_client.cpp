@@ -5,8 +5,8 @@
 #include <cctype>
 #include <cstdio>
 #include <random>
-#include <thread>
 
+#include "common/clock.h"
 #include "http/curl_attempt.h"
 #include "http/url_parts.h"
 
@@ -33,12 +33,7 @@ HttpHooks with_defaults(HttpHooks h) {
   if (!h.log) h.log = [](LogLevel l, const std::string &m) { log_message(l, "http", m); };
   if (!h.sleep) {
     auto cancelled = h.cancelled;
-    h.sleep = [cancelled](milliseconds wait) {
-      auto end = std::chrono::steady_clock::now() + wait;
-      while (!cancelled() && std::chrono::steady_clock::now() < end) {
-        std::this_thread::sleep_for(std::min(milliseconds(50), wait));
-      }
-    };
+    h.sleep = [cancelled](milliseconds wait) { wait_unless(wait, cancelled); };
   }
   if (!h.random01) {
     h.random01 = [] {
@@ -47,10 +42,7 @@ HttpHooks with_defaults(HttpHooks h) {
     };
   }
   if (!h.now_ms) {
-    h.now_ms = [] {
-      using namespace std::chrono;
-      return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-    };
+    h.now_ms = [] { return wall_ms(); };
   }
   if (!h.on_retry) {
     auto log = h.log;

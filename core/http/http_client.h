@@ -40,11 +40,13 @@ struct RetryNotice {
 };
 
 struct HttpHooks {
-  // Waits (default: sleeps in 50 ms slices, returning early when cancelled).
+  // Waits (default: wait_unless on the installed clock, common/clock.h: 50 ms
+  // slices, returning early when cancelled).
   std::function<void(std::chrono::milliseconds)> sleep;
   // Uniform draw in [0, 1) for the jitter (default: thread-local mt19937).
   std::function<double()> random01;
-  // Wall clock, UTC epoch ms (default: system_clock), for HTTP-date Retry-After.
+  // Wall clock, UTC epoch ms (default: the installed clock's wall_ms), for
+  // HTTP-date Retry-After.
   std::function<int64_t()> now_ms;
   // True when the run is stopping (default: never).
   std::function<bool()> cancelled;

@@ -3,20 +3,22 @@
 
 #include <cstdio>
 
+#include "common/clock.h"
+
 namespace halo {
 
-RetryBudget::RetryBudget(RetryPolicy policy, Clock now)
-    : policy_(policy),
-      now_(now ? std::move(now) : [] { return std::chrono::steady_clock::now(); }) {}
+RetryBudget::RetryBudget(RetryPolicy policy) : policy_(policy) {}
 
 bool RetryBudget::allow_retry_after_failure(std::chrono::milliseconds wait) {
   std::lock_guard<std::mutex> lock(mutex_);
-  const auto now = now_();
+  const double now = steady_seconds();
   if (failures_ == 0) first_failure_ = now;
   last_failure_ = now;
   ++failures_;
   if (failures_ >= policy_.max_attempts) return false;
-  return now + wait <= first_failure_ + policy_.max_time;
+  using std::chrono::duration;
+  return now + duration<double>(wait).count() <=
+         first_failure_ + duration<double>(policy_.max_time).count();
 }
 
 void RetryBudget::succeeded() {
@@ -47,8 +49,7 @@ int RetryBudget::failures() const {
 
 std::string RetryBudget::describe() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  const double spent =
-      failures_ == 0 ? 0.0 : std::chrono::duration<double>(last_failure_ - first_failure_).count();
+  const double spent = failures_ == 0 ? 0.0 : last_failure_ - first_failure_;
   char text[160];
   std::snprintf(text, sizeof text,
                 "%d failed attempt%s in %.1f s (http.retry.max_attempts = %d, "

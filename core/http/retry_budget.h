@@ -18,11 +18,13 @@
 // rare 429 between pages is not cut short. The kernel starts a fresh budget
 // for every call into a plugin that it may retry (PluginInstance).
 //
+// Time is the installed clock's steady reading (common/clock.h), so a test
+// drives the deadline with a ManualClock.
+//
 // Thread-safe (a plugin may issue requests from several threads).
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <mutex>
 #include <string>
 
@@ -39,9 +41,7 @@ struct RetryPolicy {
 
 class RetryBudget {
  public:
-  using Clock = std::function<std::chrono::steady_clock::time_point()>;
-
-  explicit RetryBudget(RetryPolicy policy = {}, Clock now = {});
+  explicit RetryBudget(RetryPolicy policy = {});
 
   // Records one failed attempt. True when another attempt may follow after
   // `wait`; false when the budget is spent (max_attempts failures in this
@@ -62,10 +62,9 @@ class RetryBudget {
  private:
   mutable std::mutex mutex_;
   RetryPolicy policy_;
-  Clock now_;
   int failures_ = 0;
-  std::chrono::steady_clock::time_point first_failure_{};
-  std::chrono::steady_clock::time_point last_failure_{};
+  double first_failure_ = 0;  // steady seconds
+  double last_failure_ = 0;
 };
 
 }  // namespace halo

@@ -8,6 +8,8 @@
 
 #include <chrono>
 
+#include "common/clock.h"
+
 namespace halo {
 namespace beast = boost::beast;
 namespace net = boost::asio;
@@ -111,10 +113,11 @@ void HttpServer::stop() {
 }
 
 void HttpServer::wait_for_sessions() {
-  auto until = std::chrono::steady_clock::now() +
-               std::chrono::milliseconds(state_->limits.shutdown_grace_ms);
-  while (state_->connections.load() > 0 && std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // Real time on purpose (clock.h): it waits for other threads' sessions.
+  Clock &real = real_clock();
+  const double until = real.steady_seconds() + state_->limits.shutdown_grace_ms / 1000.0;
+  while (state_->connections.load() > 0 && real.steady_seconds() < until) {
+    real.sleep_for(std::chrono::milliseconds(10));
   }
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
+
 namespace halo {
 
 struct RunSummary {
@@ -62,16 +64,14 @@ struct RunSummary {
 // Adds the wall time of its own lifetime to a stage counter.
 class StageTimer {
  public:
-  explicit StageTimer(double &into) : into_(into), start_(std::chrono::steady_clock::now()) {}
-  ~StageTimer() {
-    into_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
+  explicit StageTimer(double &into) : into_(into), start_(steady_seconds()) {}
+  ~StageTimer() { into_ += steady_seconds() - start_; }
   StageTimer(const StageTimer &) = delete;
   StageTimer &operator=(const StageTimer &) = delete;
 
  private:
   double &into_;
-  std::chrono::steady_clock::time_point start_;
+  double start_;
 };
 
 }  // namespace halo

@@ -4,15 +4,13 @@
 
 #include <pthread.h>
 
-#include <chrono>
-
 namespace halo {
 
 namespace {
 constexpr int kMaxConsecutiveErrors = 3;
 
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+double seconds_since(double start) {
+  return steady_seconds() - start;
 }
 }  // namespace
 
@@ -43,7 +41,7 @@ SourceReader::~SourceReader() {
 // Fills one batch; returns false when nothing may follow it.
 bool SourceReader::produce(SourceBatch &b) {
   if (committed_->exchange(false)) source_.committed();
-  auto start = std::chrono::steady_clock::now();
+  double start = steady_seconds();
   b.status = source_.next_batch(b.raw, static_cast<uint32_t>(batch_size_));
   b.read_seconds = seconds_since(start);
   b.parse_seconds = 0;
@@ -56,7 +54,7 @@ bool SourceReader::produce(SourceBatch &b) {
   }
   if (!b.status.ok()) return true;  // the consumer decides (dead letter or stop)
   if (!b.raw.records.empty()) {
-    start = std::chrono::steady_clock::now();
+    start = steady_seconds();
     parse_.run(b.raw, name_, b.received_at_ms, b.slices);
     b.parse_seconds = seconds_since(start);
   }

@@ -6,6 +6,8 @@
 // reader that sees started_ms != 0 (acquire) reads a complete string.
 #include "plugin_host/plugin_call.h"
 
+#include "common/clock.h"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -31,9 +33,10 @@ struct Slot {
 Slot g_slots[kMaxThreads];
 thread_local int t_slot = -1;  // initial-exec TLS in the binary: signal-safe
 
+// Real time on purpose (clock.h): a plugin hangs in real seconds, whatever
+// clock a test installed.
 int64_t steady_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+  return static_cast<int64_t>(real_clock().steady_seconds() * 1000.0);
 }
 
 // Gives the thread an alternate signal stack so the crash handler still runs
@@ -178,7 +181,7 @@ CallWatchdog::~CallWatchdog() {
 void CallWatchdog::loop() {
   int64_t cancelled_at = 0;
   while (!stop_.load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    real_clock().sleep_for(std::chrono::milliseconds(100));
     const int64_t now = steady_ms();
     if (cancelled_at == 0 && cancel_ != nullptr && cancel_->load()) cancelled_at = now;
     for (Slot &s : g_slots) {

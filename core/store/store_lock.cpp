@@ -10,8 +10,9 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <thread>
 #include <utility>
+
+#include "common/clock.h"
 
 namespace halo {
 
@@ -39,7 +40,7 @@ std::string holder_pid(int fd) {
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
     if (digits) return text;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    real_clock().sleep_for(std::chrono::milliseconds(10));  // another process writes it
   }
   return "";
 }

@@ -9,7 +9,6 @@
 
 #include <halo/sdk.hpp>
 
-#include <chrono>
 #include <filesystem>
 #include <iterator>
 #include <memory>
@@ -31,12 +30,6 @@ std::string read_delimiter(const halo::Host &host) {
 std::string resolve(const halo::Host &host, const std::string &path) {
   std::filesystem::path p(path);
   return p.is_absolute() ? p.string() : (std::filesystem::path(host.base_dir()) / p).string();
-}
-
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 DropFolderRules read_rules(const halo::Host &host) {
@@ -90,7 +83,7 @@ class PosCsvSource : public halo::Source {
       throw halo::ConfigError("remember_files", "must be between 1 and 1000000");
     }
     options_.remember_files = static_cast<size_t>(remember);
-    options_.now_ms = wall_clock_ms;
+    options_.now_ms = [this] { return this->host().now_ms(); };  // the host's clock
     options_.info = [this](const std::string &m) { this->host().info(m); };
     options_.warn = [this](const std::string &m) { this->host().warn(m); };
     reader_options_ = std::move(reader);

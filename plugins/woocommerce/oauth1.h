@@ -1,5 +1,7 @@
 // oauth1.h -- one-legged OAuth 1.0a request signing exactly as WooCommerce
-// verifies it (connectors.md §1.2): parameters sorted by raw key, RFC 3986
+// verifies it (WooCommerce REST API docs, "Authentication over HTTP":
+// https://woocommerce.github.io/woocommerce-rest-api-docs/#authentication-over-http;
+// RFC 5849 for OAuth 1.0): parameters sorted by raw key, RFC 3986
 // percent-encoding (only ALPHA DIGIT - . _ ~ unescaped), base string
 // METHOD&enc(base_uri)&enc(k=v&...), key = consumer_secret + "&",
 // signature = base64(HMAC). The signed parameters travel in an
@@ -26,7 +28,8 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 // RFC 3986 §2.3 percent-encoding with upper-case hex.
 std::string percent_encode(std::string_view s);
 
-// The signature base string of §1.2 steps 3-7. `base_uri` is scheme, host
+// The signature base string ("Create the signature base string" in the docs
+// above; RFC 5849 §3.4.1). `base_uri` is scheme, host
 // (with a non-default port) and path, without a query string.
 std::string oauth1_base_string(std::string_view method, std::string_view base_uri, Params params);
 

@@ -1,6 +1,8 @@
 // webhook_intake.h -- what the webhook receiver does with one delivery
-// (connectors.md §1.7/§1.8), independent of sockets: answer the activation
-// ping, verify X-WC-Webhook-Signature (base64 HMAC-SHA256 of the raw body,
+// (WooCommerce REST API docs, "Webhooks" > "Delivery/payload":
+// https://woocommerce.github.io/woocommerce-rest-api-docs/#delivery-payload),
+// independent of sockets: answer the activation ping, verify
+// X-WC-Webhook-Signature (base64 HMAC-SHA256 of the raw body,
 // constant-time compare) before parsing anything, map order.* and
 // customer.* payloads to Segment records, drop redeliveries, and queue the
 // records for next_batch.

@@ -8,8 +8,11 @@
 // 1; only when a whole page shares one second does `page` advance. So a
 // record modified while the scan runs moves *ahead* of the scan (it is read
 // again later) and never shifts an unread record behind it.
-// Customers have no modified filter in wc/v3 (§1.3): they are scanned
-// newest id first and the scan stops at the first id already imported.
+// Customers have no modified filter in wc/v3 (REST API docs, "List all
+// customers",
+// https://woocommerce.github.io/woocommerce-rest-api-docs/#list-all-customers):
+// they are scanned newest id first and the scan stops at the first id
+// already imported.
 //
 // Invariants: encode(decode(x)) == x for every cursor this file produced;
 // decode rejects anything else with a message (never guesses a position).

@@ -1,5 +1,8 @@
-// woo_mapping.h -- WooCommerce REST objects (connectors.md §1.5) to
-// Segment-spec records (§6): orders become e-commerce track events,
+// woo_mapping.h -- WooCommerce REST objects (REST API docs, "Order
+// properties" and "Customer properties":
+// https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties) to
+// Segment-spec records (https://segment.com/docs/connections/spec/ecommerce/v2/):
+// orders become e-commerce track events,
 // customers become identify calls.
 //
 // Decisions (README "Mapping"):

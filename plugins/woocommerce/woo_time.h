@@ -1,5 +1,7 @@
 // woo_time.h -- WooCommerce GMT date strings ("2026-01-03T10:15:00", no
-// zone, per connectors.md §1.5) to and from unix seconds.
+// zone: the `date_*_gmt` properties of the WooCommerce REST API,
+// https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties)
+// to and from unix seconds.
 //
 // Invariants: parse accepts exactly YYYY-MM-DDTHH:MM:SS, optionally
 // followed by fractional seconds and/or "Z" or "+00:00" (which are ignored:

@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
-"""WooCommerce wc/v3 contract server (connectors.md §1, checklist §7).
+"""WooCommerce wc/v3 contract server, after the public WooCommerce REST API
+docs (https://woocommerce.github.io/woocommerce-rest-api-docs/, sections
+"Authentication", "Orders", "Customers", "Webhooks") and the WooCommerce
+sources they point to (WC_REST_Authentication in
+https://github.com/woocommerce/woocommerce/blob/trunk/plugins/woocommerce/includes/class-wc-rest-authentication.php,
+WC_Webhook in
+https://github.com/woocommerce/woocommerce/blob/trunk/plugins/woocommerce/includes/class-wc-webhook.php).
 
 Serves seeded customers, orders and products with the real field names and
 types (money as 2-decimal strings, GMT dates without "Z", billing objects,
 line_items with numeric prices), the real collection parameters
 (page/per_page <= 100/modified_after/dates_are_gmt/orderby/order/status),
 X-WP-Total / X-WP-TotalPages / Link headers, WP REST error shapes, and the
-authentication of WC_REST_Authentication exactly as §1.2: Basic over TLS
+authentication of WC_REST_Authentication exactly: Basic over TLS
 (query consumer_key/consumer_secret win over the header) and one-legged OAuth
 1.0a (HMAC-SHA1/SHA256, raw-key sort, +/-15 min timestamps, nonce reuse).
 
@@ -311,7 +317,7 @@ class WooServer(cb.ContractServer):
                                for k, v in sorted(self.echoed_credentials(req).items())]}
         return rows + [bogus]
 
-    # ---- authentication (§1.2) ---------------------------------------------------
+    # ---- authentication (REST API docs, "Authentication over HTTP") -------------
     def authenticate(self, req):
         """None when allowed, else an error response."""
         if self.echo == "401":
@@ -401,7 +407,7 @@ class WooServer(cb.ContractServer):
             used[params["oauth_nonce"]] = ts
         return None
 
-    # ---- collections (§1.3, §1.4) ----------------------------------------------
+    # ---- collections (REST API docs, "List all orders" / "List all customers") --
     def collection_handler(self, resource):
         return lambda req: self.collection(resource, req)
 
@@ -451,7 +457,7 @@ class WooServer(cb.ContractServer):
     def filter_and_sort(self, resource, req, rows):
         gmt_dates = req.arg("dates_are_gmt", "false") in ("true", "1")
         suffix = "_gmt" if gmt_dates else ""
-        if resource != "customers":  # customers have no date filters (§1.3)
+        if resource != "customers":  # customers have no date filters ("List all customers")
             for param, field, after in (("modified_after", "date_modified", True),
                                         ("modified_before", "date_modified", False),
                                         ("after", "date_created", True),
@@ -501,7 +507,8 @@ class WooServer(cb.ContractServer):
 
 
 def send_webhook(args):
-    """Posts one delivery the way WC_Webhook::deliver() does (§1.7)."""
+    """Posts one delivery the way WC_Webhook::deliver() does (REST API docs,
+    "Webhooks", "Delivery/payload")."""
     if args.ping:
         body = ("webhook_id=%d" % args.webhook_id).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded"}

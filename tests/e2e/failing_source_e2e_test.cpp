@@ -6,28 +6,11 @@
 // exits 1.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "e2e_support.h"
+#include "loopback_port.h"
 
 namespace halo::e2e {
 namespace {
-
-// A loopback port nobody listens on.
-int closed_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 // `first` (a source entry) then a healthy file source of three people.
 std::string pipeline(const std::string &first) {
@@ -118,7 +101,7 @@ TEST(FailingSource, MissingInputFirstDoesNotStopTheFileSourceAfterIt) {
 
 TEST(FailingSource, UnreachableServerFirstDoesNotStopTheFileSource) {
   TempDir dir;
-  std::string url = "http://127.0.0.1:" + std::to_string(closed_port());
+  std::string url = "http://127.0.0.1:" + std::to_string(test::unused_loopback_port());
   CommandResult r = run_with_first(dir,
                                    "  - name: shop\n    plugin: woocommerce\n    config:\n"
                                    "      url: " +

@@ -2,11 +2,9 @@
 // over plain HTTP: requests, retries on each injected fault, give-up paths,
 // and that no error or log ever shows a query string or header value.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "http_test_support.h"
+#include "loopback_port.h"
 
 namespace halo::http_test {
 namespace {
@@ -15,19 +13,6 @@ using std::chrono::milliseconds;
 
 std::string url(const std::string &path) {
   return servers().plain.base_url() + path;
-}
-
-// A loopback port nobody listens on.
-int closed_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr *>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
 }
 
 TEST(HttpClient, GetSendsHeadersAndCollectsResponseHeadersCaseInsensitively) {
@@ -145,7 +130,7 @@ TEST(HttpClient, SlowResponseBeyondTimeoutTimesOutThenRetries) {
 
 TEST(HttpClient, ConnectionRefusedGivesStatusZeroAndANamedError) {
   Recorder rec;
-  std::string base = "http://127.0.0.1:" + std::to_string(closed_port());
+  std::string base = "http://127.0.0.1:" + std::to_string(test::unused_loopback_port());
   HttpCall call = get(base + "/wp-json/wc/v3/orders?consumer_secret=cs_SECRET123&page=2");
   call.max_attempts = 3;
   HttpResult r = HttpClient(rec.hooks()).perform(call);

@@ -1,29 +1,28 @@
 // retry_budget_test.cpp -- the one retry budget (http/retry_budget.h): its
-// counting rules with a fake clock, and HttpClient charging it against the
+// counting rules under a ManualClock, and HttpClient charging it against the
 // demo contract server, so requests of one call never get more than
 // max_attempts failed attempts in total.
 #include "http/retry_budget.h"
 
 #include <gtest/gtest.h>
 
+#include "common/clock.h"
 #include "http_test_support.h"
 
 namespace halo::http_test {
 namespace {
 
 using std::chrono::milliseconds;
-using std::chrono::steady_clock;
 
-struct FakeClock {
-  steady_clock::time_point t{};
-  RetryBudget::Clock fn() {
-    return [this] { return t; };
-  }
+// The budget reads the installed clock: each test runs on its own manual one.
+struct ManualTime {
+  ManualClock clock{1700000000000};
+  ScopedClock installed{clock};
 };
 
 TEST(RetryBudget, AStreakGetsMaxAttemptsFailuresThenStops) {
-  FakeClock clock;
-  RetryBudget b(RetryPolicy{3, std::chrono::seconds(120)}, clock.fn());
+  ManualTime time;
+  RetryBudget b(RetryPolicy{3, std::chrono::seconds(120)});
   EXPECT_TRUE(b.allow_retry_after_failure(milliseconds(10)));   // 1st failure, retry 2
   EXPECT_TRUE(b.allow_retry_after_failure(milliseconds(10)));   // 2nd failure, retry 3
   EXPECT_FALSE(b.allow_retry_after_failure(milliseconds(10)));  // 3rd failure: spent
@@ -34,8 +33,8 @@ TEST(RetryBudget, AStreakGetsMaxAttemptsFailuresThenStops) {
 }
 
 TEST(RetryBudget, ASuccessEndsTheStreak) {
-  FakeClock clock;
-  RetryBudget b(RetryPolicy{2, std::chrono::seconds(120)}, clock.fn());
+  ManualTime time;
+  RetryBudget b(RetryPolicy{2, std::chrono::seconds(120)});
   EXPECT_TRUE(b.allow_retry_after_failure(milliseconds(0)));
   b.succeeded();  // a page arrived: a later 429 starts a new streak
   EXPECT_TRUE(b.allow_retry_after_failure(milliseconds(0)));
@@ -45,12 +44,12 @@ TEST(RetryBudget, ASuccessEndsTheStreak) {
 }
 
 TEST(RetryBudget, NoRetryWhoseWaitEndsPastTheDeadline) {
-  FakeClock clock;
-  RetryBudget b(RetryPolicy{20, std::chrono::seconds(10)}, clock.fn());
+  ManualTime time;
+  RetryBudget b(RetryPolicy{20, std::chrono::seconds(10)});
   EXPECT_TRUE(b.allow_retry_after_failure(milliseconds(4000)));
-  clock.t += milliseconds(4000);
+  time.clock.advance(milliseconds(4000));
   EXPECT_TRUE(b.allow_retry_after_failure(milliseconds(6000)));  // ends exactly at 10 s
-  clock.t += milliseconds(6000);
+  time.clock.advance(milliseconds(6000));
   EXPECT_FALSE(b.allow_retry_after_failure(milliseconds(1)));  // would end past 10 s
 }
 

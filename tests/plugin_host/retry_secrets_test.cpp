@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include "common/clock.h"
 #include "common/secrets.h"
 #include "plugin_host/plugin_instance.h"
 
@@ -100,6 +101,18 @@ TEST(RetryBudgetInTheKernel, ThePluginsErrorIsMaskedByValue) {
   EXPECT_EQ(s.message().find("tok-abcdef-123"), std::string::npos) << s.message();
   EXPECT_EQ(s.message().find("dG9rLWFiY2RlZi0xMjM"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("upstream: bad token *** (***=)"), std::string::npos) << s.message();
+}
+
+// The waits between re-calls (50 ms, then 100 ms) are taken on the installed
+// clock: a test's manual clock moves forward by exactly them, nothing sleeps.
+TEST(RetryBudgetInTheKernel, TheWaitsBetweenReCallsRunOnTheInstalledClock) {
+  ManualClock clock(1767268800000);  // 2026-01-01T12:00:00Z
+  ScopedClock installed(clock);
+  int calls = 0;
+  EXPECT_FALSE(run_one_batch(3, &calls).ok());
+  EXPECT_EQ(calls, 3);
+  EXPECT_DOUBLE_EQ(clock.steady_seconds(), 0.150);
+  EXPECT_EQ(clock.wall_ms(), 1767268800000 + 150);
 }
 
 }  // namespace

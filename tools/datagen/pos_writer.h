@@ -1,4 +1,6 @@
-// pos_writer.h -- pos_sales.csv: a till's nightly export (connectors.md §3.8).
+// pos_writer.h -- pos_sales.csv: a till's nightly export, our own format
+// (tools/datagen/README.md, "pos_sales.csv"; read by the pos-csv plugin,
+// plugins/pos-csv/README.md "Mapping").
 //
 // Format: UTF-8 with BOM, Persian headers
 //   شماره فاکتور,شماره کارت,تلفن,مبلغ,تاریخ,شعبه

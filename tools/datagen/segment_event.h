@@ -1,5 +1,6 @@
-// segment_event.h -- one Segment Tracking API message (connectors.md §6)
-// rendered as a single JSON line; shared by demo and bench modes.
+// segment_event.h -- one Segment Tracking API message
+// (https://segment.com/docs/connections/spec/) rendered as a single JSON
+// line; shared by demo and bench modes.
 //
 // Invariants: output is one line of valid JSON (UTF-8 as given by callers)
 // with no trailing newline; empty string_views are left out; money goes out

@@ -1,5 +1,6 @@
 // woo_writer.h -- woo_orders.json: a JSON array of WooCommerce wc/v3 orders
-// (connectors.md §1.5 field names and types).
+// (field names and types of the WooCommerce REST API's "Order properties",
+// https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties).
 //
 // Invariants: every order carries the person's billing email and phone (in
 // varied written forms); each shop customer's first order is completed or

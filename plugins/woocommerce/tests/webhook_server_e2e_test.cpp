@@ -5,6 +5,7 @@
 // succeeds; connections over http.max_connections are refused with 503,
 // and good deliveries succeed again once the slow ones hit the read
 // deadline; other paths get 404.
+#include "loopback_port.h"
 #include "raw_client.h"
 #include "woo_e2e_support.h"
 
@@ -30,7 +31,7 @@ class WebhookServerE2E : public ::testing::Test {
   // Starts `halo run` in webhook mode with the given `http:` section and
   // waits until the port accepts connections.
   void start(const std::string &http_section, int idle_ms = 2500) {
-    port_ = free_port();
+    port_ = test::unused_loopback_port();
     std::string p = write_pipeline(
         dir_,
         "      mode: webhook\n      path: /hook\n      webhook_secret: \"${WH_SECRET}\"\n"

@@ -48,8 +48,8 @@ int wait_child(pid_t pid);
 // http://127.0.0.1:PORT/hook; returns the status text ("200") or "".
 std::string send_webhook(int port, const std::vector<std::string> &args);
 
-// A TCP port that was free a moment ago (for the webhook listener).
-int free_port();
+// True when something accepts connections on 127.0.0.1:PORT. (A free port
+// for the webhook listener: test::unused_loopback_port(), loopback_port.h.)
 bool port_accepts(int port);
 
 }  // namespace halo::woo::e2e

@@ -5,6 +5,7 @@
 // and SIGKILL giving the same profiles, wrong credentials failing fast
 // without leaking the secret, and webhook mode.
 #include "contract_process.h"
+#include "loopback_port.h"
 #include "woo_e2e_support.h"
 
 #include <gtest/gtest.h>
@@ -157,7 +158,7 @@ TEST_F(WooE2E, OAuth1OverPlainHttpIsVerifiedByTheServer) {
 }
 
 TEST_F(WooE2E, WebhookModeVerifiesDeduplicatesAndImports) {
-  int port = free_port();
+  int port = test::unused_loopback_port();
   std::string p = write_pipeline(
       dir_,
       "      mode: webhook\n      listen: \"127.0.0.1:" + std::to_string(port) +
