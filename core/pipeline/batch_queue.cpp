@@ -49,7 +49,9 @@ std::unique_ptr<SourceBatch> BatchQueue::pop(double max_wait_seconds) {
   return b;
 }
 
-void BatchQueue::recycle(std::unique_ptr<SourceBatch> batch) { give_back(std::move(batch)); }
+void BatchQueue::recycle(std::unique_ptr<SourceBatch> batch) {
+  give_back(std::move(batch));
+}
 
 bool BatchQueue::sleep_unless_stopped(double seconds) {
   std::unique_lock<std::mutex> lock(mutex_);

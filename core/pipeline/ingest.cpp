@@ -147,8 +147,9 @@ Status Pipeline::consume_batch(SourceBatch &batch, RunSummary *summary) {
       source_failed(index, batch.status, summary);
     } else {
       log_error(sources_[index]->label(), batch.status.message());
-      DeadLetter d{"source", "source_error", batch.status.message(), config_.sources[index].name,
-                   "",       "",             wall_ms()};
+      DeadLetter d{
+          "source", "source_error", batch.status.message(), config_.sources[index].name, "",
+          "",       wall_ms()};
       s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
       if (!s.ok()) return s;
       summary->rejected++;

@@ -17,7 +17,9 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-bool is_empty(const RawBatch &raw) { return raw.records.empty() && raw.errors.empty(); }
+bool is_empty(const RawBatch &raw) {
+  return raw.records.empty() && raw.errors.empty();
+}
 
 }  // namespace
 

@@ -36,8 +36,8 @@
 namespace halo {
 
 struct ReadPacing {
-  bool keep_polling = false;     // call again after end of data (halo serve)
-  double poll_interval_s = 60;   // wait after end of data when polling
+  bool keep_polling = false;                      // call again after end of data (halo serve)
+  double poll_interval_s = 60;                    // wait after end of data when polling
   static constexpr double kFirstIdleWait = 0.01;  // seconds, after an empty batch
   static constexpr double kMaxIdleWait = 1.0;     // cap of the doubling wait
   static constexpr double kWaitSlice = 0.05;      // cancel/committed() checks

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -130,8 +131,8 @@ std::string paced(const std::string &name, const std::string &config) {
 
 TEST(SourceContract, EmptyBatchesMeanNothingNowAndTheKernelCallsAgain) {
   TempDir dir;
-  Outcome r = run_pipeline(
-      pipeline_yaml(dir, {paced("s", "batches: 3, per_batch: 4, empty_calls: 5")}));
+  Outcome r =
+      run_pipeline(pipeline_yaml(dir, {paced("s", "batches: 3, per_batch: 4, empty_calls: 5")}));
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   Stored s = read_store(dir, {"s"});
   EXPECT_EQ(s.ids["s"], ids("s", 1, 12)) << "records after empty batches are read";
@@ -147,7 +148,8 @@ TEST(SourceContract, EmptyBatchesMeanNothingNowAndTheKernelCallsAgain) {
 
 TEST(SourceContract, RecordsAddedBeforeRetryAreKeptWithTheCursorAfterTheCall) {
   TempDir dir;
-  Outcome r = run_pipeline(pipeline_yaml(dir, {paced("s", "batches: 4, per_batch: 5, retry_call: 2")}));
+  Outcome r =
+      run_pipeline(pipeline_yaml(dir, {paced("s", "batches: 4, per_batch: 5, retry_call: 2")}));
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   Stored s = read_store(dir, {"s"});
   EXPECT_EQ(s.ids["s"], ids("s", 1, 20)) << "the retried call's records are not lost";
@@ -158,7 +160,8 @@ TEST(SourceContract, RecordsAddedBeforeRetryAreKeptWithTheCursorAfterTheCall) {
 
 TEST(SourceContract, RecordsAddedBeforeErrorAreKeptAndTheErrorIsDeadLettered) {
   TempDir dir;
-  Outcome r = run_pipeline(pipeline_yaml(dir, {paced("s", "batches: 4, per_batch: 5, error_call: 2")}));
+  Outcome r =
+      run_pipeline(pipeline_yaml(dir, {paced("s", "batches: 4, per_batch: 5, error_call: 2")}));
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   Stored s = read_store(dir, {"s"});
   EXPECT_EQ(s.ids["s"], ids("s", 1, 20)) << "the failed call's records are not lost";
@@ -172,7 +175,8 @@ TEST(SourceContract, RecordsAddedBeforeErrorAreKeptAndTheErrorIsDeadLettered) {
 
 TEST(SourceContract, RecordsAddedBeforeFatalAreDiscardedAndTheSourceEnds) {
   TempDir dir;
-  Outcome r = run_pipeline(pipeline_yaml(dir, {paced("s", "batches: 4, per_batch: 5, fatal_call: 3")}));
+  Outcome r =
+      run_pipeline(pipeline_yaml(dir, {paced("s", "batches: 4, per_batch: 5, fatal_call: 3")}));
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   Stored s = read_store(dir, {"s"});
   EXPECT_EQ(s.ids["s"], ids("s", 1, 10)) << "calls 1 and 2 only";
@@ -187,9 +191,9 @@ TEST(SourceContract, RecordsAddedBeforeFatalAreDiscardedAndTheSourceEnds) {
 TEST(SourceContract, ASlowSourceDoesNotHoldUpAFastOne) {
   TempDir dir;
   // slow: 4 batches, 300 ms per call (about 1.5 s); fast: 40 batches at once.
-  Outcome r = run_pipeline(pipeline_yaml(
-      dir, {paced("slow", "batches: 4, per_batch: 3, delay_ms: 300"),
-            paced("fast", "batches: 40, per_batch: 10")}));
+  Outcome r =
+      run_pipeline(pipeline_yaml(dir, {paced("slow", "batches: 4, per_batch: 3, delay_ms: 300"),
+                                       paced("fast", "batches: 40, per_batch: 10")}));
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   Stored s = read_store(dir, {"slow", "fast"});
   EXPECT_EQ(s.ids["slow"], ids("slow", 1, 12));
@@ -216,9 +220,10 @@ TEST(SourceContract, EachCursorIsCommittedWithItsOwnBatchesWhenARunIsCancelled) 
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
     cancel = true;
   });
-  Outcome r = run_pipeline(pipeline_yaml(dir, {paced("a", "batches: 100, per_batch: 2, delay_ms: 40"),
-                                               paced("b", "batches: 100, per_batch: 3, delay_ms: 70")}),
-                           options);
+  Outcome r =
+      run_pipeline(pipeline_yaml(dir, {paced("a", "batches: 100, per_batch: 2, delay_ms: 40"),
+                                       paced("b", "batches: 100, per_batch: 3, delay_ms: 70")}),
+                   options);
   stopper.join();
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   Stored s = read_store(dir, {"a", "b"});
@@ -231,8 +236,8 @@ TEST(SourceContract, EachCursorIsCommittedWithItsOwnBatchesWhenARunIsCancelled) 
         << name << ": the stored events are exactly those its cursor covers";
   }
   // A second run resumes each source at its own cursor and completes it.
-  Outcome again = run_pipeline(pipeline_yaml(dir, {paced("a", "batches: 100, per_batch: 2"),
-                                                   paced("b", "batches: 100, per_batch: 3")}));
+  Outcome again = run_pipeline(pipeline_yaml(
+      dir, {paced("a", "batches: 100, per_batch: 2"), paced("b", "batches: 100, per_batch: 3")}));
   ASSERT_TRUE(again.status.ok()) << again.status.message();
   s = read_store(dir, {"a", "b"});
   EXPECT_EQ(s.ids["a"], ids("a", 1, 200));
@@ -278,8 +283,9 @@ TEST(SourceContract, KeepPollingCallsAgainAfterEndOfDataUntilCancelled) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     cancel = true;
   });
-  std::string yaml = pipeline_yaml(dir, {"{ name: s, plugin: paced-source, poll_interval: 1s, "
-                                         "config: { prefix: s, batches: 2, per_batch: 3, rounds: 3 } }"});
+  std::string yaml =
+      pipeline_yaml(dir, {"{ name: s, plugin: paced-source, poll_interval: 1s, "
+                          "config: { prefix: s, batches: 2, per_batch: 3, rounds: 3 } }"});
   auto start = std::chrono::steady_clock::now();
   Outcome r = run_pipeline(yaml, options);
   auto cancelled_after = std::chrono::steady_clock::now() - start;
@@ -314,9 +320,56 @@ TEST(SourceContract, CancellationEndsAPollWaitPromptly) {
   EXPECT_EQ(s.cursor["s"], "3");
 }
 
+// Waits up to `seconds` for the store to hold `n` events.
+bool wait_for_events(const TempDir &dir, uint64_t n, double seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto store = Store::open(dir / "halo.db", {.read_only = true});
+    if (store.ok()) {
+      auto count = (*store)->event_count();
+      if (count.ok() && *count >= n) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+void append_lines(const std::string &path, int from, int to) {
+  std::ofstream out(path, std::ios::app);
+  for (int i = from; i <= to; ++i) {
+    out << R"({"type":"identify","messageId":"f-)" << i << R"(","userId":"f-)" << i << "\"}\n";
+  }
+}
+
+TEST(SourceContract, APolledFileSourceReadsWhatWasAppendedAfterEndOfData) {
+  TempDir dir;
+  append_lines(dir / "in.jsonl", 1, 3);
+  std::atomic<bool> cancel{false};
+  RunOptions options;
+  options.cancel = &cancel;
+  options.keep_polling = true;
+  std::string yaml = pipeline_yaml(dir, {"{ name: f, plugin: file-jsonl, poll_interval: 1s, "
+                                         "config: { path: " +
+                                         (dir / "in.jsonl") + " } }"});
+  Outcome r;
+  std::thread run([&] { r = run_pipeline(yaml, options); });
+  bool first = wait_for_events(dir, 3, 20);
+  append_lines(dir / "in.jsonl", 4, 5);  // after end of data: the next poll reads it
+  bool second = first && wait_for_events(dir, 5, 20);
+  cancel = true;
+  run.join();
+  EXPECT_TRUE(first && second) << "the appended lines were not read by polling";
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  Stored s = read_store(dir, {"f"});
+  EXPECT_EQ(s.ids["f"], ids("f", 1, 5));
+  EXPECT_EQ(r.summary.duplicates, 0u) << "a poll continues at the committed offset";
+  EXPECT_EQ(r.summary.records_read, 5u);
+}
+
 TEST(SourceContract, PollIntervalIsADurationFromOneSecondToSevenDays) {
   TempDir dir;
-  for (const char *bad : {"0s", "500ms", "8d", "60", "1.5s", "-1s", "1 s", "99999999999999999999d"}) {
+  for (const char *bad :
+       {"0s", "500ms", "8d", "60", "1.5s", "-1s", "1 s", "99999999999999999999d"}) {
     std::string yaml = pipeline_yaml(dir, {std::string("{ name: s, plugin: paced-source, "
                                                        "poll_interval: \"") +
                                            bad + "\" }"});
@@ -325,11 +378,13 @@ TEST(SourceContract, PollIntervalIsADurationFromOneSecondToSevenDays) {
     EXPECT_NE(config.status().message().find("poll_interval"), std::string::npos)
         << config.status().message();
   }
-  auto config = parse_pipeline(
-      pipeline_yaml(dir, {"{ name: s, plugin: paced-source, poll_interval: 5m }"}), "", process_env());
+  auto config =
+      parse_pipeline(pipeline_yaml(dir, {"{ name: s, plugin: paced-source, poll_interval: 5m }"}),
+                     "", process_env());
   ASSERT_TRUE(config.ok()) << config.status().message();
   EXPECT_EQ(config->sources[0].poll_interval_ms, 300000);
-  config = parse_pipeline(pipeline_yaml(dir, {"{ name: s, plugin: paced-source }"}), "", process_env());
+  config =
+      parse_pipeline(pipeline_yaml(dir, {"{ name: s, plugin: paced-source }"}), "", process_env());
   ASSERT_TRUE(config.ok());
   EXPECT_EQ(config->sources[0].poll_interval_ms, 60000) << "the default";
 }
