@@ -160,6 +160,7 @@ PluginUse &PluginUse::operator=(const PluginUse &other) {
   name = other.name;
   plugin = other.plugin;
   priority = other.priority;
+  poll_interval_ms = other.poll_interval_ms;
   config.reset(other.config);
   mark = other.mark;
   config_mark = other.config_mark;

@@ -42,9 +42,11 @@ struct PluginUse {
 
   std::string name, plugin;
   int priority = 100;  // sources: lower wins trait conflicts
-  YAML::Node config;   // always a mapping
-  Mark mark;           // the list entry
-  Mark config_mark;    // the config mapping, or `mark` when absent
+  // Sources: wait after end of data before polling again (halo serve).
+  int64_t poll_interval_ms = 60000;
+  YAML::Node config;  // always a mapping
+  Mark mark;          // the list entry
+  Mark config_mark;   // the config mapping, or `mark` when absent
 };
 
 // One identifier type the resolver links profiles by.

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "config/duration_text.h"
 #include "config/map_reader.h"
 #include "config/scalar_parse.h"
 
@@ -11,7 +12,7 @@ namespace halo {
 namespace {
 
 std::vector<std::string> allowed_keys(PluginRole role) {
-  if (role == PluginRole::kSource) return {"name", "plugin", "priority", "config"};
+  if (role == PluginRole::kSource) return {"name", "plugin", "priority", "poll_interval", "config"};
   return {"name", "plugin", "config"};
 }
 
@@ -23,6 +24,23 @@ bool is_source_name(const std::string &s) {
     }
   }
   return !s.empty();
+}
+
+// `poll_interval`: how long `halo serve` waits after the source reported
+// end of data before asking it again. Bounded to 1 s .. 7 days so a typo
+// neither hammers an API nor silently stops polling.
+void read_poll_interval(MapReader &map, Diagnostics &diags, PluginUse &use) {
+  std::string text;
+  if (!map.read_string("poll_interval", text)) return;
+  constexpr int64_t kMin = 1000, kMax = int64_t{7} * 24 * 60 * 60 * 1000;
+  std::optional<int64_t> ms = parse_duration_ms(text);
+  if (!ms || *ms < kMin || *ms > kMax) {
+    diags.error(map.value_mark("poll_interval"), map.path_of("poll_interval"),
+                "poll_interval '" + shorten_for_message(text) +
+                    "' must be a duration from 1s to 7d such as 30s, 5m or 1h");
+    return;
+  }
+  use.poll_interval_ms = *ms;
 }
 
 // Reads entry `index`; false when it has no usable plugin.
@@ -50,6 +68,7 @@ bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
   int64_t priority = use.priority;
   if (map.read_int("priority", priority, -1000000, 1000000))
     use.priority = static_cast<int>(priority);
+  if (role == PluginRole::kSource) read_poll_interval(map, diags, use);
   map.read_mapping("config", use.config, use.config_mark);
   if (!map.has("config")) use.config_mark = use.mark;
   return ok;

@@ -1,6 +1,7 @@
-// ingest.cpp -- the batch loop: pull a source batch, normalize it on all
-// cores, drop duplicates, resolve identities, update profiles and features,
-// log the events, and commit with the source cursor.
+// ingest.cpp -- the batch loop: every source read at once by its reader,
+// their batches taken in arrival order on this thread; drop duplicates,
+// resolve identities, update profiles and features, log the events, and
+// commit with each source's cursor.
 #include <unistd.h>
 
 #include <algorithm>
@@ -73,75 +74,127 @@ Status Pipeline::begin_if_needed() {
   return s;
 }
 
-Status Pipeline::pull_source(size_t index, RunSummary *summary) {
-  SourceReader reader(*sources_[index], config_.sources[index].name, *parse_, config_.batch_size,
-                      &commit_flags_[index], options_.cancel);
-  return consume_source(reader, index, summary);
+// Threads for each reader's parse stage: one source keeps the shared
+// stage (every thread); several split the threads between them.
+std::vector<std::unique_ptr<ParseStage>> Pipeline::reader_parse_stages(size_t readers) {
+  std::vector<std::unique_ptr<ParseStage>> stages;
+  if (readers <= 1) return stages;
+  int each = std::max(1, parse_threads_ / static_cast<int>(readers));
+  for (size_t i = 0; i < readers; ++i)
+    stages.push_back(std::make_unique<ParseStage>(normalize_options_, each));
+  return stages;
 }
 
-Status Pipeline::consume_source(SourceReader &reader, size_t index, RunSummary *summary) {
-  const std::string &name = config_.sources[index].name;
-  SourceInstance &src = *sources_[index];
-  for (;;) {
-    std::unique_ptr<SourceBatch> batch = reader.next();
-    const RawBatch &raw = batch->raw;
-    summary->stages.read += batch->read_seconds;
-    summary->stages.parse += batch->parse_seconds;
-    Status s = begin_if_needed();
-    if (!s.ok()) return s;
-    if (!batch->status.ok()) {
-      // ERROR: this batch failed; it is recorded and the reader asks for the
-      // next one (up to 3 in a row). FATAL or a persistent error ends this
-      // source only: its committed batches stay, the other sources go on.
-      if (batch->status.code() != StatusCode::kPlugin || batch->last) {
-        source_failed(index, batch->status, summary);
-        return Status::Ok();
-      }
-      log_error(src.label(), batch->status.message());
-      DeadLetter d{"source", "source_error", batch->status.message(), name, "", "", wall_ms()};
-      s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
-      if (!s.ok()) return s;
-      summary->rejected++;
-      reader.recycle(std::move(batch));
-      continue;
-    }
-    summary->records_read += raw.records.size() + raw.errors.size();
-    for (const RawBatch::Record &r : raw.records) summary->input_bytes += r.len;
-    for (const RawBatch::Error &e : raw.errors) {
-      DeadLetter d{"parse", reason_code(e.reason), e.message, name, raw.where(e.origin, e.position),
-                   e.raw,   batch->received_at_ms};
-      s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
-      if (!s.ok()) return s;
-      summary->rejected++;
-    }
-    for (ParsedSlice &slice : batch->slices) {
-      for (const DeadLetter &d : slice.rejects) {
-        s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
-        if (!s.ok()) return s;
-        summary->rejected++;
-      }
-      s = ingest(slice.events, &slice.keys, summary);
-      if (!s.ok()) return s;
-    }
-    pending_cursors_[name] = batch->cursor;
-    sources_to_notify_.push_back(index);
-    bool last = batch->last;
-    reader.recycle(std::move(batch));
-    if (uncommitted_events_ >= config_.commit_every || last ||
-        steady_seconds() - last_commit_ >= config_.commit_interval_ms / 1000.0) {
+Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *summary) {
+  if (started.empty()) return Status::Ok();
+  BatchQueue queue(sources_.size(), kReadAhead);
+  // Declared before the readers: destroyed after them.
+  std::vector<std::unique_ptr<ParseStage>> stages = reader_parse_stages(started.size());
+  std::vector<std::unique_ptr<SourceReader>> readers;
+  for (size_t k = 0; k < started.size(); ++k) {
+    size_t i = started[k];
+    ReadPacing pacing;
+    pacing.keep_polling = options_.keep_polling;
+    pacing.poll_interval_s = config_.sources[i].poll_interval_ms / 1000.0;
+    ParseStage &parse = stages.empty() ? *parse_ : *stages[k];
+    readers.push_back(std::make_unique<SourceReader>(*sources_[i], i, config_.sources[i].name,
+                                                     parse, config_.batch_size, queue, pacing,
+                                                     &commit_flags_[i], options_.cancel));
+  }
+  size_t reading = readers.size();
+  while (reading > 0) {
+    std::unique_ptr<SourceBatch> batch = queue.pop(seconds_until_commit_due());
+    Status s;
+    if (batch) {
+      const bool last = batch->last;
+      s = consume_batch(*batch, summary);
+      queue.recycle(std::move(batch));
+      if (last) --reading;
+    } else if (in_transaction_) {
+      // Sources are quiet: what they sent is committed on time anyway.
       StageTimer t(summary->stages.commit);
       s = commit();
-      if (!s.ok()) return s;
     }
-    report_progress(*summary, false);
-    if (options_.stop_after_events && summary->accepted >= options_.stop_after_events) {
-      // Simulated crash point for tests: leave without committing.
-      log_warn("pipeline", "stopping early (HALO_TEST_EXIT_AFTER_EVENTS) without committing");
-      std::fflush(nullptr);
-      _exit(3);
-    }
-    if (last) return Status::Ok();
+    if (!s.ok()) return s;  // the readers stop as they are destroyed
   }
+  return Status::Ok();
+}
+
+double Pipeline::seconds_until_commit_due() const {
+  if (!in_transaction_) return ReadPacing::kMaxIdleWait;
+  double due = last_commit_ + config_.commit_interval_ms / 1000.0 - steady_seconds();
+  return due < 0 ? 0 : due;
+}
+
+Status Pipeline::consume_batch(SourceBatch &batch, RunSummary *summary) {
+  const size_t index = batch.source;
+  summary->stages.read += batch.read_seconds;
+  summary->stages.parse += batch.parse_seconds;
+  Status s = begin_if_needed();
+  if (!s.ok()) return s;
+  if (batch.has_cursor) {
+    // Whatever the call returned, what it handed over is stored with the
+    // cursor it reported (plugin.h, next_batch).
+    s = ingest_records(batch, summary);
+    if (!s.ok()) return s;
+    pending_cursors_[config_.sources[index].name] = batch.cursor;
+    sources_to_notify_.push_back(index);
+  }
+  if (!batch.status.ok()) {
+    // ERROR: recorded, and the reader asks for the next batch (up to 3 in a
+    // row). FATAL or a persistent error ends this source only: its
+    // committed batches stay, the other sources go on.
+    if (batch.status.code() != StatusCode::kPlugin || batch.last) {
+      source_failed(index, batch.status, summary);
+    } else {
+      log_error(sources_[index]->label(), batch.status.message());
+      DeadLetter d{
+          "source", "source_error", batch.status.message(), config_.sources[index].name, "",
+          "",       wall_ms()};
+      s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
+      if (!s.ok()) return s;
+      summary->rejected++;
+    }
+  }
+  if (uncommitted_events_ >= config_.commit_every || batch.last || batch.caught_up ||
+      steady_seconds() - last_commit_ >= config_.commit_interval_ms / 1000.0) {
+    StageTimer t(summary->stages.commit);
+    s = commit();
+    if (!s.ok()) return s;
+  }
+  report_progress(*summary, false);
+  if (options_.stop_after_events && summary->accepted >= options_.stop_after_events) {
+    // Simulated crash point for tests: leave without committing.
+    log_warn("pipeline", "stopping early (HALO_TEST_EXIT_AFTER_EVENTS) without committing");
+    std::fflush(nullptr);
+    _exit(3);
+  }
+  return Status::Ok();
+}
+
+Status Pipeline::ingest_records(SourceBatch &batch, RunSummary *summary) {
+  const std::string &name = config_.sources[batch.source].name;
+  const RawBatch &raw = batch.raw;
+  summary->records_read += raw.records.size() + raw.errors.size();
+  for (const RawBatch::Record &r : raw.records) summary->input_bytes += r.len;
+  Status s;
+  for (const RawBatch::Error &e : raw.errors) {
+    DeadLetter d{"parse", reason_code(e.reason), e.message, name, raw.where(e.origin, e.position),
+                 e.raw,   batch.received_at_ms};
+    s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
+    if (!s.ok()) return s;
+    summary->rejected++;
+  }
+  for (ParsedSlice &slice : batch.slices) {
+    for (const DeadLetter &d : slice.rejects) {
+      s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
+      if (!s.ok()) return s;
+      summary->rejected++;
+    }
+    s = ingest(slice.events, &slice.keys, summary);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys,

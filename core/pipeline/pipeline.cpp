@@ -71,7 +71,9 @@ Result<std::unique_ptr<Pipeline>> Pipeline::open(const PipelineConfig &config,
   // a configuration error leaves no file behind.
   Status s = p->load_plugins();
   if (!s.ok()) return s;
-  p->parse_ = std::make_unique<ParseStage>(normalize_options(config), thread_count(config));
+  p->normalize_options_ = normalize_options(config);
+  p->parse_threads_ = thread_count(config);
+  p->parse_ = std::make_unique<ParseStage>(p->normalize_options_, p->parse_threads_);
   return p;
 }
 
@@ -211,25 +213,20 @@ Status Pipeline::run(RunSummary *summary) {
   // A source that cannot start or fails for good is reported and skipped;
   // the others still run (everything a start or read failure returns comes
   // from the plugin, never from the store).
-  std::vector<bool> started(sources_.size(), false);
+  std::vector<size_t> started;
   for (size_t i = 0; i < sources_.size(); ++i) {
     s = sources_[i]->start();
-    started[i] = s.ok();
+    if (s.ok()) started.push_back(i);
     if (!s.ok()) source_failed(i, s, summary);
   }
-  for (size_t i = 0; i < sources_.size(); ++i) {
-    if (!started[i]) continue;
-    s = pull_source(i, summary);
-    if (!s.ok()) return s;
-    if (options_.cancel && options_.cancel->load()) break;
-  }
+  s = read_sources(started, summary);
+  if (!s.ok()) return s;
   {
     StageTimer t(summary->stages.commit);
     s = commit();  // not waited for: finalize overlaps the writer
   }
   if (!s.ok()) return s;
-  for (size_t i = 0; i < sources_.size(); ++i) {
-    if (!started[i]) continue;
+  for (size_t i : started) {
     Status st = sources_[i]->stop();
     if (!st.ok()) log_warn(sources_[i]->label(), st.message());
   }

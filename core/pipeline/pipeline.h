@@ -27,6 +27,7 @@
 
 #include "common/status.h"
 #include "config/pipeline_config.h"
+#include "pipeline/batch_queue.h"
 #include "pipeline/message_keys.h"
 #include "pipeline/parse_stage.h"
 #include "pipeline/run_summary.h"
@@ -53,6 +54,10 @@ struct RunOptions {
   // Exit (code 3) right after feature emission committed, before any
   // destination is delivered to (tests simulate a crash there).
   bool exit_before_delivery = false;
+  // Long-running mode (`halo serve`): a source that reports end of data is
+  // called again after its poll_interval instead of ending; run() returns
+  // once `cancel` is set (the batch in progress is read and committed).
+  bool keep_polling = false;
 };
 
 class Pipeline {
@@ -78,10 +83,16 @@ class Pipeline {
   Status open_store();
   Status restore_cursors();
   Status restore_state();
-  Status pull_source(size_t index, RunSummary *summary);
-  // Kernel failures (store, resolver FATAL...) are returned; a source that
-  // fails for good is recorded with source_failed() and Ok is returned.
-  Status consume_source(SourceReader &reader, size_t index, RunSummary *summary);
+  // Reads the started sources at once (a SourceReader each) until every
+  // one has ended. Kernel failures (store, resolver FATAL...) are returned;
+  // a source that fails for good is recorded with source_failed() and the
+  // others go on.
+  Status read_sources(const std::vector<size_t> &started, RunSummary *summary);
+  std::vector<std::unique_ptr<ParseStage>> reader_parse_stages(size_t readers);
+  Status consume_batch(SourceBatch &batch, RunSummary *summary);
+  Status ingest_records(SourceBatch &batch, RunSummary *summary);
+  // How long the batch loop may wait for a batch before a commit is due.
+  double seconds_until_commit_due() const;
   // Reports a source that stopped (start or reading failed) on stderr and
   // in the summary; the run goes on with the other sources and exits 1.
   void source_failed(size_t index, const Status &why, RunSummary *summary);
@@ -139,6 +150,9 @@ class Pipeline {
   std::vector<std::unique_ptr<FeatureInstance>> features_;
   std::vector<std::unique_ptr<DestinationInstance>> destinations_;
   std::unique_ptr<ParseStage> parse_;
+  NormalizeOptions normalize_options_;  // for the readers' own parse stages
+  int parse_threads_ = 1;
+  static constexpr size_t kReadAhead = 2;  // batches queued per source (memory bound)
 
   ProfileBook profiles_;
   // Identifiers of every live profile, kept in memory (restored from the

@@ -1,72 +1,81 @@
-// source_reader.h -- reads and parses one source on a background thread, a
-// batch or two ahead of the thread that resolves and stores them.
+// source_reader.h -- reads and parses one source on a thread of its own,
+// a batch or two ahead of the pipeline thread that resolves and stores.
 //
-// On a two-core machine the sequential half of the pipeline (dedup,
-// resolve, profiles, features, store) and the parallel half (plugin read +
-// normalize) then run at the same time. The source instance is called only
-// from the reader thread while the reader runs (the plugin contract: one
-// thread at a time), and each batch carries the cursor the source reported
-// right after producing it, so the consumer commits exactly that position.
+// Every source of a run has its reader, all reading at once into one
+// BatchQueue; the pipeline thread takes their batches in arrival order, so
+// the sequential half of the pipeline (dedup, resolve, profiles, features,
+// store) stays single-threaded while the parallel half (plugin reads and
+// normalization) overlaps it and each other. The source instance is called
+// only from its reader thread while the reader runs (the plugin contract:
+// one thread at a time), and each batch carries the cursor the source
+// reported right after producing it, so the consumer commits exactly that
+// position.
+//
+// Pacing (the contract in plugin.h, next_batch):
+//  - an empty batch without end of data means "nothing now": nothing is
+//    queued; the reader waits kFirstIdleWait, doubling up to kMaxIdleWait
+//    while the source stays empty, back to the first wait once records come;
+//  - end of data ends the reader, unless ReadPacing::keep_polling: then the
+//    batch is queued with caught_up set, and the source is called again
+//    after its poll interval;
+//  - cancellation (SIGINT/SIGTERM) ends every wait within kWaitSlice and
+//    ends the reader with a last batch; the batch being read is finished.
+//  - committed() is delivered before the next read, and during waits.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "common/status.h"
+#include "pipeline/batch_queue.h"
 #include "pipeline/parse_stage.h"
-#include "plugin_host/host_api.h"
 #include "plugin_host/plugin_instance.h"
 
 namespace halo {
 
-struct SourceBatch {
-  Status status;  // non-ok: the source's next_batch failed
-  RawBatch raw;
-  std::vector<ParsedSlice> slices;
-  std::string cursor;
-  int64_t received_at_ms = 0;
-  bool last = false;  // nothing follows this batch
-  double read_seconds = 0, parse_seconds = 0;
+struct ReadPacing {
+  bool keep_polling = false;                      // call again after end of data (halo serve)
+  double poll_interval_s = 60;                    // wait after end of data when polling
+  static constexpr double kFirstIdleWait = 0.01;  // seconds, after an empty batch
+  static constexpr double kMaxIdleWait = 1.0;     // cap of the doubling wait
+  static constexpr double kWaitSlice = 0.05;      // cancel/committed() checks
 };
 
 class SourceReader {
  public:
   // Starts reading at once. `parse` must not be used by anyone else until
-  // the reader is destroyed.
-  // `committed` is set (by whoever made a commit durable) when the source
-  // is owed a committed() call; the reader makes it before its next read.
-  SourceReader(SourceInstance &source, std::string name, ParseStage &parse, size_t batch_size,
+  // the reader is destroyed. `committed` is set (by whoever made a commit
+  // durable) when the source is owed a committed() call.
+  SourceReader(SourceInstance &source, size_t index, std::string name, ParseStage &parse,
+               size_t batch_size, BatchQueue &queue, ReadPacing pacing,
                std::atomic<bool> *committed, const std::atomic<bool> *cancel);
-  ~SourceReader();  // stops the thread (discarding unread batches)
+  // Stops the queue (every reader of it ends) and joins the thread; a call
+  // into the plugin in progress is waited for.
+  ~SourceReader();
   SourceReader(const SourceReader &) = delete;
   SourceReader &operator=(const SourceReader &) = delete;
 
-  // Blocks for the next batch; never null (the final one has last = true).
-  std::unique_ptr<SourceBatch> next();
-  // Hands a consumed batch back so its buffers are reused.
-  void recycle(std::unique_ptr<SourceBatch> batch);
-
  private:
-  static constexpr size_t kAhead = 2;  // batches read ahead (memory bound)
+  static constexpr int kMaxConsecutiveErrors = 3;
   void run();
-  bool produce(SourceBatch &b);
+  void produce(SourceBatch &b);
+  void push_end();
+  // Waits `seconds`, delivering committed(); false when cancelled/stopped.
+  bool pause(double seconds);
+  bool cancelled() const { return cancel_ != nullptr && cancel_->load(); }
+  void deliver_committed();
 
   SourceInstance &source_;
+  size_t index_;
   std::string name_;
   ParseStage &parse_;
   size_t batch_size_;
-  const std::atomic<bool> *cancel_;
-  std::mutex mutex_;
-  std::condition_variable ready_, space_;
-  std::deque<std::unique_ptr<SourceBatch>> full_, free_;
-  bool stopping_ = false;
+  BatchQueue &queue_;
+  ReadPacing pacing_;
   std::atomic<bool> *committed_;
+  const std::atomic<bool> *cancel_;
   std::thread thread_;
 };
 

@@ -177,12 +177,21 @@ Status SourceInstance::restore_cursor(std::string_view cursor) {
 
 Status SourceInstance::next_batch(RawBatch &out, uint32_t max_records) {
   halo_sink sink{&out};
-  return check(with_retry([&] {
-                 out.clear();
-                 PluginCallScope scope = enter("next_batch");
-                 return vt_.next_batch(inst_, &sink, max_records);
-               }),
-               "next_batch");
+  out.clear();
+  halo_status st = with_retry([&] {
+    // What a call that asked to retry handed over is kept (plugin.h): the
+    // call after the backoff fills only the rest of the batch.
+    size_t added = out.records.size() + out.errors.size();
+    if (added > 0 && added >= max_records) {
+      ctx_.error.clear();  // the batch is full: it goes on as it is
+      return HALO_OK;
+    }
+    PluginCallScope scope = enter("next_batch");
+    return vt_.next_batch(inst_, &sink, max_records - static_cast<uint32_t>(added));
+  });
+  // FATAL (or a status outside the enum): nothing of the call is kept.
+  if (st != HALO_OK && st != HALO_RETRY && st != HALO_ERROR) out.clear();
+  return check(st, "next_batch");
 }
 
 Result<std::string> SourceInstance::cursor() {

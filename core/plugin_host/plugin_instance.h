@@ -81,7 +81,9 @@ class SourceInstance : public PluginInstance {
                                                         const InstanceSetup &setup);
   Status restore_cursor(std::string_view cursor);
   // Fills `out` (cleared first). HALO_ERROR from the plugin is returned as a
-  // non-ok Status; the caller decides whether to continue.
+  // non-ok Status; the caller decides whether to continue. Records added
+  // before a HALO_RETRY or HALO_ERROR stay in `out` (plugin.h); a FATAL
+  // call leaves `out` empty.
   Status next_batch(RawBatch &out, uint32_t max_records);
   Result<std::string> cursor();
   void committed();

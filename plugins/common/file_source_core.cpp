@@ -115,6 +115,14 @@ void FileSourceCore::next_batch(RecordSink &outer, uint32_t max_records) {
   }
 }
 
+void FileSourceCore::rescan(std::vector<std::string> files) {
+  files_ = std::move(files);
+  positions_.reserve(positions_.size() + files_.size());  // current_ must not dangle
+  next_file_ = 0;
+  current_ = nullptr;
+  finished_ = false;
+}
+
 std::string_view FileSourceCore::cursor() {
   if (current_ != nullptr) seal(*current_);
   cursor_text_ = encode_cursor(positions_);

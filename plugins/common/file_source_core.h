@@ -109,6 +109,9 @@ class FileSourceCore {
   void next_batch(RecordSink &sink, uint32_t max_records);
   std::string_view cursor();
   bool finished() const { return finished_; }
+  // Starts a new pass over `files` (listed again) after end of data: files
+  // read before continue at their positions, changed ones from the top.
+  void rescan(std::vector<std::string> files);
   // optional: true turns an unopenable file into a dead letter instead of
   // an InputError.
   void set_optional(bool optional) { optional_ = optional; }

@@ -71,6 +71,7 @@ class FileSourcePlugin : public halo::Source {
 
   void next_batch(const halo::Sink &sink, uint32_t max_records) override {
     if (!core_) start();
+    if (core_->finished()) rescan();
     if (!input_error_.empty()) throw halo::Error(input_error_, HALO_FATAL);
     SdkRecordSink out(sink);
     try {
@@ -89,6 +90,16 @@ class FileSourcePlugin : public halo::Source {
   virtual std::unique_ptr<RecordFileReader> make_reader() = 0;
 
  private:
+  // Called again after end of data (polling, `halo serve`): lists the input
+  // again and reads what was appended, changed or added since. An input
+  // gone since the start is warned about; its position is kept.
+  void rescan() {
+    auto files = list_input_files(path_, host().base_dir(), extensions_);
+    std::string missing = missing_input(path_, host().base_dir(), files, extensions_);
+    if (!missing.empty() && !optional_) host().warn(name_ + ": input " + missing + " at this time");
+    core_->rescan(std::move(files));
+  }
+
   // A missing input is not a configuration error (an export may appear
   // before the run reads it; reading it is what fails the source), but
   // `halo validate`, which creates the source without starting it, should

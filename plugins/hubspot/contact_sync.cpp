@@ -39,7 +39,7 @@ ContactPage ContactSync::fetch_page() {
                       HALO_ERROR);
   }
   // Search responses carry no rate headers; list responses do.
-  if (HubspotApi::window_exhausted(response)) backoff_pending_ = true;
+  window_used_up_ = HubspotApi::window_exhausted(response);
   host_.metric("hubspot.pages", 1);
   return page;
 }
@@ -141,29 +141,16 @@ bool ContactSync::advance(const ContactPage &page) {
 }
 
 void ContactSync::next_batch(const halo::Sink &sink, uint32_t max_records) {
-  if (backoff_pending_) {
-    backoff_pending_ = false;
-    throw halo::Error(
-        "hubspot: rate-limit window used up (X-HubSpot-RateLimit-Remaining: 0); "
-        "backing off before the next request",
-        HALO_RETRY);
-  }
   if (cur_.phase == SyncPhase::kFull && cur_.full_started_ms == 0) {
     cur_.full_started_ms = host_.now_ms();
   }
   uint32_t budget = std::max<uint32_t>(1, max_records);
-  bool first = true;
-  while (budget > 0 && !backoff_pending_) {
-    ContactPage page;
-    try {
-      page = fetch_page();
-    } catch (const halo::Error &e) {
-      // Records already emitted this call must reach the kernel: stop here
-      // and let the next call retry the failed page.
-      if (first || e.status() == HALO_FATAL) throw;
-      break;
-    }
-    first = false;
+  window_used_up_ = false;
+  while (budget > 0 && !window_used_up_) {
+    // A failing page throws even after records of earlier pages were
+    // emitted in this call: the kernel keeps those and commits them with
+    // the cursor, which covers exactly them (plugin.h, next_batch).
+    ContactPage page = fetch_page();
     sink.origin(cur_.phase == SyncPhase::kFull ? HubspotApi::kListPath : HubspotApi::kSearchPath);
     budget -= emit_page(page, sink, budget);
     if (cur_.skip < page.entries.size()) break;  // budget spent mid-page
@@ -171,6 +158,14 @@ void ContactSync::next_batch(const halo::Sink &sink, uint32_t max_records) {
       sink.end_of_data();
       return;
     }
+  }
+  if (window_used_up_) {
+    // The records of this call are kept; the kernel backs off before the
+    // next request.
+    throw halo::Error(
+        "hubspot: rate-limit window used up (X-HubSpot-RateLimit-Remaining: 0); "
+        "backing off before the next request",
+        HALO_RETRY);
   }
 }
 

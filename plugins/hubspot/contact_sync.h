@@ -5,11 +5,15 @@
 // Invariants:
 //  - State (the HubspotCursor) changes only after a page was fetched,
 //    checked and decoded, and exactly as far as records were handed to the
-//    sink; so a kernel retry (which drops the batch) or a crash resumes at
-//    the committed cursor without loss, and re-read records carry the same
-//    messageIds (the kernel drops them).
-//  - An error is thrown only before the first record of a call is emitted;
-//    a later page failing ends the batch early and is retried next call.
+//    sink. The kernel keeps records handed over before a HALO_RETRY or
+//    HALO_ERROR and commits them with the cursor reported after the call
+//    (plugin.h), so a page failing after earlier pages of the same call
+//    simply throws: nothing is lost or read twice; a crash resumes at the
+//    committed cursor, and re-read records carry the same messageIds (the
+//    kernel drops them).
+//  - A response saying the rate-limit window is used up ends the call with
+//    HALO_RETRY after its records, so the kernel backs off before the next
+//    request.
 //  - After the full listing, the incremental watermark starts at the time
 //    the listing began minus kListingOverlapMs, so contacts modified while
 //    it ran are searched again.
@@ -61,7 +65,7 @@ class ContactSync {
   HubspotApi api_;
   HubspotCursor cur_;
   std::string encoded_;
-  bool backoff_pending_ = false;
+  bool window_used_up_ = false;  // the last response's rate-limit headers
   std::string record_;
 };
 

@@ -107,6 +107,13 @@ void PosDropCore::finish_current() {
 
 void PosDropCore::next_batch(RecordSink &outer, uint32_t max_records) {
   CountingSink sink(outer);
+  if (finished_) {
+    // Called again after end of data (polling, plugin.h): scan the folder
+    // again; files imported before are in the processed set and skipped.
+    finished_ = planned_ = false;
+    queue_.clear();
+    next_ = 0;
+  }
   if (!planned_) plan(sink);
   if (reading_) sink.origin(state_.current->path);
   while (sink.count < max_records && !finished_) {

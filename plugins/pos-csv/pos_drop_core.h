@@ -14,8 +14,9 @@
 //    a file enters the processed set only once its last row was handed out.
 //  - Files are moved only from committed(), and only those completed in a
 //    cursor the kernel has stored; never otherwise modified.
-//  - The folder is scanned once per run (at the first batch); a run ends
-//    with end_of_data after the planned files.
+//  - The folder is scanned once per pass (at its first batch); a pass ends
+//    with end_of_data after the planned files, and a call after that
+//    (polling, `halo serve`) starts the next pass with a new scan.
 #pragma once
 
 #include "common/file_source_core.h"

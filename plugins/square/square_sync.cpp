@@ -98,18 +98,11 @@ bool SquareSync::advance(const SquarePage &page) {
 
 void SquareSync::next_batch(const halo::Sink &sink, uint32_t max_records) {
   uint32_t budget = std::max<uint32_t>(1, max_records);
-  bool first = true;
   while (budget > 0) {
     begin_scan_if_needed();
-    SquarePage page;
-    try {
-      page = fetch_page();
-    } catch (const halo::Error &e) {
-      // Records already emitted this call must reach the kernel.
-      if (first || e.status() == HALO_FATAL) throw;
-      break;
-    }
-    first = false;
+    // A failure throws: records already emitted this call stay with the
+    // kernel, committed with the cursor, which covers exactly them (plugin.h).
+    SquarePage page = fetch_page();
     sink.origin(SquareApi::path(cur_.phase));
     budget -= emit_page(page, sink, budget);
     if (cur_.scan.skip < page.entries.size()) break;

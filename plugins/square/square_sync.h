@@ -13,10 +13,11 @@
 //    changed) restarts that search from its first page instead of sending
 //    a changed query with an old cursor.
 //  - State changes only after a page was fetched, checked and decoded, and
-//    only as far as records reached the sink; an error is thrown only
-//    before the first record of a call (later failures end the batch and
-//    are retried next call). So retries and crashes lose and double-count
-//    nothing.
+//    only as far as records reached the sink. A failing page throws even
+//    after records of earlier pages were emitted in the same call: the
+//    kernel keeps those and commits them with the cursor, which covers
+//    exactly them (plugin.h, next_batch). So retries and crashes lose and
+//    double-count nothing.
 //  - A watermark becomes the search's end only when the search finished.
 #pragma once
 

@@ -62,13 +62,24 @@ void WooPuller::begin_scans() {
 }
 
 bool WooPuller::next(const halo::Sink &sink) {
+  // Called again after it reported the end (polling, plugin.h): new scans
+  // start from the cursor, so records changed since are read.
+  if (finished_) restart();
   while (!customers_done_) {
     if (customers_page(sink) > 0) return false;
   }
   while (!orders_done_) {
     if (orders_page(sink) > 0) return false;
   }
+  finished_ = true;
   return true;
+}
+
+void WooPuller::restart() {
+  customers_done_ = !options_.pull_customers;
+  orders_done_ = !options_.pull_orders;
+  finished_ = false;
+  begin_scans();
 }
 
 size_t WooPuller::customers_page(const halo::Sink &sink) {

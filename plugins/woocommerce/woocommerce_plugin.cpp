@@ -93,20 +93,20 @@ class WooSource : public halo::Source {
     last_activity_ms_ = host().now_ms();
   }
 
-  // Blocks until deliveries arrive: the kernel reads an empty batch as the
-  // end of an idle stream.
+  // Hands over what was delivered since the last call, or nothing ("nothing
+  // now": the kernel calls again after a short wait, plugin.h). The stream
+  // ends on cancellation or after max_idle_ms without deliveries.
   void webhook_batch(const halo::Sink &sink, uint32_t max_records) {
     if (!route_) start_webhook();
     sink.origin("webhook " + options_.path);
     std::vector<std::string> records;
-    for (;;) {
-      intake_->take(records, max_records, 200);
-      if (!records.empty()) break;
+    intake_->take(records, max_records, 0);
+    if (records.empty()) {
       int64_t idle = host().now_ms() - last_activity_ms_;
       if (host().cancelled() || (options_.max_idle_ms > 0 && idle >= options_.max_idle_ms)) {
         sink.end_of_data();
-        return;
       }
+      return;
     }
     for (size_t i = 0; i < records.size(); ++i) sink.record(records[i], ++delivered_);
     last_activity_ms_ = host().now_ms();

@@ -14,7 +14,8 @@ here (extra JSON fields of the fault):
   {"respond": 429}                     RATE_LIMITED with no headers at all
   {"late_order": {"hours_ago": H, "customer_id": C, "amount": A}}
         create a COMPLETED order whose created_at/updated_at are H hours ago
-        (an offline POS order synced late)
+        (an offline POS order synced late); an optional "location_id" fixes
+        its location (else a seeded random one)
   {"touch_orders": [id, ...]}          bump updated_at (now) and version
 Fixture truth: --dump FILE is (re)written atomically on every change.
 Joint fixtures: --people FILE (JSON array of {"first_name","last_name",
@@ -108,7 +109,7 @@ class SquareServer(cb.ContractServer):
                 if person.get(key):
                     c[field] = person[key]
 
-    def _add_order(self, age_ms, customer_id=None, amount=None, state=None):
+    def _add_order(self, age_ms, customer_id=None, amount=None, state=None, location_id=None):
         now = int(time.time() * 1000)
         oid = "ORD%05d" % (len(self.orders) + 1)
         when = now - age_ms
@@ -122,7 +123,8 @@ class SquareServer(cb.ContractServer):
                           "total_money": {"amount": price * qty, "currency": self.currency}})
         total = amount if amount is not None else sum(l["total_money"]["amount"] for l in lines)
         state = state or self.rng.choice(["COMPLETED"] * 8 + ["OPEN", "CANCELED"])
-        order = {"id": oid, "location_id": self.rng.choice(LOCATIONS), "state": state,
+        location = self.rng.choice(LOCATIONS)  # drawn always: the seeded sequence stays the same
+        order = {"id": oid, "location_id": location_id or location, "state": state,
                  "customer_id": customer_id or self.rng.choice(sorted(self.customers)),
                  "version": 1, "created_at": iso_ms(when), "updated_at": iso_ms(when + 60000),
                  "source": {"name": "Square Point of Sale"}, "line_items": lines,
@@ -160,7 +162,8 @@ class SquareServer(cb.ContractServer):
             late = spec.get("late_order")
             if late:
                 self._add_order(int(float(late.get("hours_ago", 10)) * 3600000),
-                                late.get("customer_id"), late.get("amount"), "COMPLETED")
+                                late.get("customer_id"), late.get("amount"), "COMPLETED",
+                                late.get("location_id"))
             now = int(time.time() * 1000)
             for oid in spec.get("touch_orders", []):
                 o = self.orders[oid]

@@ -1,6 +1,8 @@
 // e2e_support.cpp -- process spawning, temp dirs and output decoding.
 #include "e2e_support.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -103,6 +105,20 @@ std::vector<std::string> read_lines(const std::string &path) {
     if (!line.empty()) lines.push_back(line);
   }
   return lines;
+}
+
+std::string profiles_without_ids(const std::string &path) {
+  const std::string key = "{\"profile_id\":\"";
+  std::vector<std::string> lines = read_lines(path);
+  for (std::string &line : lines) {
+    if (line.compare(0, key.size(), key) != 0) continue;  // compared as it is
+    size_t end = line.find("\",", key.size());
+    if (end != std::string::npos) line.erase(1, end + 2 - 1);
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string out;
+  for (const std::string &line : lines) out += line + "\n";
+  return out;
 }
 
 std::string install_demo_pipeline(const std::string &dir, const std::string &extra_run) {

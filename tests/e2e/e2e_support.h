@@ -38,6 +38,12 @@ class TempDir {
 std::string read_file(const std::string &path);
 void write_file(const std::string &path, const std::string &content);
 std::vector<std::string> read_lines(const std::string &path);
+// An export (one profile a line) without its "profile_id" members, lines
+// sorted: what two runs over the same input must agree on. Sources are read
+// concurrently, so profile ids follow the order batches happened to arrive
+// in and differ between a resumed and an uninterrupted run (a rebuild of
+// one store replays its log order and keeps them).
+std::string profiles_without_ids(const std::string &path);
 
 // The demo pipeline (config/demo.yaml) copied to DIR/config/demo.yaml with
 // `extra_run` lines (e.g. "  as_of: ...") appended under `run:`. The data is

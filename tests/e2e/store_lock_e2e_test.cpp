@@ -120,7 +120,7 @@ class StoreLockE2E : public DemoTest {
     CommandResult r = run({halo_bin(), "run", pipeline, "-q"});
     run_time_ = Clock::now() - start;
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    expected_ = read_file(export_of(dir));
+    expected_ = profiles_without_ids(export_of(dir));
     ASSERT_FALSE(expected_.empty());
   }
 
@@ -173,7 +173,7 @@ TEST_F(StoreLockE2E, OverlappingWritersOneRunsTheOtherIsBusy) {
       EXPECT_EQ(b.err, busy_message(store_of(dir), first.pid()));
       EXPECT_EQ(b.out, "");
       // The loser changed nothing: the winner's export is a clean run's.
-      EXPECT_EQ(read_file(export_of(dir)), expected_);
+      EXPECT_EQ(profiles_without_ids(export_of(dir)), expected_);
     }
     if (a.exit_code == kBusyExit) {
       ++busy;
@@ -182,7 +182,7 @@ TEST_F(StoreLockE2E, OverlappingWritersOneRunsTheOtherIsBusy) {
     expect_sound_store(pipeline);
     CommandResult again = run({halo_bin(), "run", pipeline, "-q"});
     ASSERT_EQ(again.exit_code, 0) << again.err;
-    EXPECT_EQ(read_file(export_of(dir)), expected_);
+    EXPECT_EQ(profiles_without_ids(export_of(dir)), expected_);
     expect_sound_store(pipeline);
   }
   EXPECT_GT(busy, 0) << "no two writers overlapped: the test did not test anything";
@@ -204,7 +204,7 @@ TEST_F(StoreLockE2E, SigkilledRunLeavesNoStaleLock) {
   // The killed run's pid is still in the file; only the kernel lock counts.
   CommandResult next = run({halo_bin(), "run", pipeline, "-q"});
   ASSERT_EQ(next.exit_code, 0) << next.err;
-  EXPECT_EQ(read_file(export_of(dir)), expected_);
+  EXPECT_EQ(profiles_without_ids(export_of(dir)), expected_);
   expect_sound_store(pipeline);
 }
 
@@ -262,7 +262,7 @@ TEST_F(StoreLockE2E, ReadOnlyCommandsWorkDuringARunAndCreateNoFile) {
     ASSERT_EQ(w.exit_code, 0) << w.err;  // the readers did not disturb it
   }
   EXPECT_GT(sound_during_run, 0) << "no store check ran during the run";
-  EXPECT_EQ(read_file(export_of(dir)), expected_);
+  EXPECT_EQ(profiles_without_ids(export_of(dir)), expected_);
   // Idle store: the reads leave the directory exactly as it was.
   before = tree(dir.path());
   EXPECT_EQ(before.count("var/demo/halo.db-wal"), 0u);

@@ -76,7 +76,8 @@ extern "C" {
 typedef enum halo_status {
   HALO_OK = 0,
   HALO_RETRY = 1, /* transient: the kernel backs off and calls again */
-  HALO_ERROR = 2, /* this batch failed: the kernel dead-letters it */
+  HALO_ERROR = 2, /* this batch failed: the kernel dead-letters it (sources:
+                     records added before it are kept, see next_batch) */
   HALO_FATAL = 3  /* this instance cannot go on: the run stops */
 } halo_status;
 
@@ -489,7 +490,38 @@ typedef struct halo_source_vtable {
    * name (never called on a first run). */
   halo_status (*restore_cursor)(halo_instance *inst, const char *data, size_t len);
   /* Produces up to max_records records into sink. Calls sink_end_of_data
-   * when exhausted; a streaming source may return HALO_OK with no records. */
+   * when exhausted; a streaming source may return HALO_OK with no records.
+   *
+   * Pacing (kernel 1.2 and later):
+   *  - HALO_OK with no records and no sink_end_of_data means "nothing now":
+   *    the kernel calls again after a host-chosen wait (10 ms, doubling up
+   *    to 1 s while the source stays empty, back to 10 ms once records
+   *    arrive). A source never blocks in next_batch waiting for data.
+   *  - sink_end_of_data ends the source for `halo run`. In polling mode
+   *    (`halo serve`) the kernel calls next_batch again after the source's
+   *    `poll_interval` (pipeline key, default 60 s); the source then looks
+   *    for new data from its cursor (rescans, re-pages) and reports
+   *    sink_end_of_data again when it has none.
+   *  - Cancellation (SIGINT/SIGTERM) ends every wait within 50 ms; a call in
+   *    progress is waited for and its batch committed.
+   *
+   * What happens to records added before the call returns:
+   *  - HALO_OK: they form the batch.
+   *  - HALO_RETRY: they are KEPT. The kernel backs off and calls again,
+   *    with max_records reduced by the records already kept; all of them
+   *    form one batch. (A call that retries without ever succeeding within
+   *    the retry budget fails the source; what it added is still kept.)
+   *  - HALO_ERROR: they are KEPT; the failure is recorded as a dead letter
+   *    (stage "source", reason "source_error", the set_error message) and
+   *    the kernel calls again; three HALO_ERROR calls in a row end the
+   *    source (the other sources go on; the run exits 1).
+   *  - HALO_FATAL: they are DISCARDED and the source ends; cursor() is not
+   *    asked, so the next run re-reads them from the last committed cursor.
+   * In every case but FATAL the kernel then asks cursor() and commits the
+   * kept records with that cursor in one transaction. A source therefore
+   * advances its cursor exactly as far as the records it handed over, and
+   * may fail at any point of a call (e.g. on page 2 after emitting page 1)
+   * without losing or re-reading anything. */
   halo_status (*next_batch)(halo_instance *inst, halo_sink *sink, uint32_t max_records);
   /* The cursor describing the position after the last batch returned.
    * The kernel commits it atomically with that batch. */
