@@ -96,8 +96,10 @@ int write_summary(const RunSummary &summary, const CommonOptions &o) {
 }
 
 // One run (or rebuild) of a loaded pipeline; returns its exit code.
-int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild) {
+int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild,
+             bool keep_polling = false) {
   RunOptions ro;
+  ro.keep_polling = keep_polling;
   ro.progress = !o.quiet && isatty(STDERR_FILENO);
   ro.cancel = &g_cancel;
   ro.extra_plugin_dirs = o.plugin_dirs;
@@ -200,12 +202,20 @@ int cmd_serve(const Args &args) {
   auto cfg = load_pipeline(o.pipeline);
   if (!cfg.ok()) return fail(kUsage, cfg.status().message());
   if (o.threads > 0) cfg.value().threads = o.threads;
+  // --interval is the poll interval of every source without its own.
+  for (PluginUse &u : cfg.value().sources) {
+    if (!u.poll_interval_set) u.poll_interval_ms = *interval_ms;
+  }
   install_stop_signals();
+  // One long-running pipeline: sources polled, consumers kept caught up,
+  // until a signal. A pipeline that fails (a store error, the store busy)
+  // is logged and started again after the interval.
   while (!g_cancel.load()) {
-    rc = run_pass(cfg.value(), o, false);
+    rc = run_pass(cfg.value(), o, false, /*keep_polling=*/true);
     if (rc == kUsage) return rc;
-    if (rc != kOk && rc != kInterrupted)
-      log_warn("serve", "pass failed; next one in " + o.interval);
+    if (g_cancel.load()) break;
+    log_warn("serve", "the pipeline stopped (exit " + std::to_string(rc) + "); starting again in " +
+                          o.interval);
     wait_unless_stopped(*interval_ms);
   }
   if (!o.quiet) std::cerr << "halo: serve stopped by signal\n";

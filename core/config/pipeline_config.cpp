@@ -161,6 +161,7 @@ PluginUse &PluginUse::operator=(const PluginUse &other) {
   plugin = other.plugin;
   priority = other.priority;
   poll_interval_ms = other.poll_interval_ms;
+  poll_interval_set = other.poll_interval_set;
   config.reset(other.config);
   mark = other.mark;
   config_mark = other.config_mark;

@@ -44,6 +44,7 @@ struct PluginUse {
   int priority = 100;  // sources: lower wins trait conflicts
   // Sources: wait after end of data before polling again (halo serve).
   int64_t poll_interval_ms = 60000;
+  bool poll_interval_set = false;  // given in the YAML (else serve --interval)
   YAML::Node config;  // always a mapping
   Mark mark;          // the list entry
   Mark config_mark;   // the config mapping, or `mark` when absent

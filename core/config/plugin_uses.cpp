@@ -41,6 +41,7 @@ void read_poll_interval(MapReader &map, Diagnostics &diags, PluginUse &use) {
     return;
   }
   use.poll_interval_ms = *ms;
+  use.poll_interval_set = true;
 }
 
 // Reads entry `index`; false when it has no usable plugin.

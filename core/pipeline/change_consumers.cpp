@@ -31,6 +31,7 @@
 
 #include "common/clock.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/pipeline_setup.h"
 #include "profile/profile_export.h"
 
 namespace halo {
@@ -81,6 +82,22 @@ Status Pipeline::catch_up_consumers(int64_t as_of_ms, RunSummary *summary) {
     _exit(3);
   }
   for (size_t d = 0; s.ok() && d < destinations_.size(); ++d) s = deliver(d, summary);
+  return s;
+}
+
+Status Pipeline::serve_consumers(RunSummary *summary) {
+  // At most once a second after new commits (sources may be busy), and at
+  // least once a minute so that time-driven re-emits happen with no events.
+  constexpr double kMinGap = 1.0, kMaxGap = 60.0;
+  double now = steady_seconds();
+  bool moved = last_change_ != served_change_;
+  if (!(moved && now - last_served_ >= kMinGap) && now - last_served_ < kMaxGap) {
+    return Status::Ok();
+  }
+  last_served_ = now;
+  Status s = catch_up_consumers(config_.as_of_ms ? *config_.as_of_ms : wall_ms(), summary);
+  if (s.ok()) s = commit();
+  served_change_ = last_change_;
   return s;
 }
 
@@ -188,6 +205,16 @@ Status Pipeline::deliver(size_t d, RunSummary *summary) {
     summary->interrupted = true;
     return Status::Ok();
   }
+  if (destination_spent_.size() < destinations_.size()) {
+    destination_spent_.resize(destinations_.size(), false);
+  }
+  if (destination_spent_[d]) {  // started and stopped once already: a fresh one
+    destinations_[d].reset();
+    auto fresh = create_destination_instance(config_, *catalog_, options_.cancel, d);
+    if (!fresh.ok()) return fresh.status();
+    destinations_[d] = std::move(fresh.value());
+    destination_spent_[d] = false;
+  }
   DestinationInstance &dest = *destinations_[d];
   s = dest.start();
   if (!s.ok()) return s;
@@ -199,6 +226,7 @@ Status Pipeline::deliver(size_t d, RunSummary *summary) {
     return Status::Ok();
   }
   s = dest.stop();
+  destination_spent_[d] = true;
   if (!s.ok()) return s;
   const uint64_t through = last_change_;
   s = begin_if_needed();

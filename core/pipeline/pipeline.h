@@ -133,6 +133,8 @@ class Pipeline {
   Status export_all(DestinationInstance &dest, const std::function<bool()> &interrupted,
                     RunSummary *summary);
   Status drain_writer();
+  // halo serve (keep_polling): consumers catch up while sources are quiet.
+  Status serve_consumers(RunSummary *summary);
   void report_progress(const RunSummary &s, bool final);
   int priority_of(std::string_view source) const;
   Status replay_one(DeadLetter d, ReplayReport *report, RunSummary *summary);
@@ -171,6 +173,12 @@ class Pipeline {
   uint64_t last_change_ = 0;
   uint64_t committed_next_profile_id_ = 1;
   std::unordered_map<uint64_t, uint64_t> merged_into_;
+  // Destinations whose instance delivered once (stopped): the next
+  // delivery creates a fresh instance. Serve: the log position and time of
+  // the last catch-up.
+  std::vector<bool> destination_spent_;
+  uint64_t served_change_ = 0;
+  double last_served_ = 0;
   std::vector<size_t> sources_to_notify_;
   // Per source: a commit covering its batches became durable and the source
   // has not been told yet (committed() runs on the source's thread).

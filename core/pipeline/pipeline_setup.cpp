@@ -99,6 +99,18 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
   return problems;
 }
 
+Result<std::unique_ptr<DestinationInstance>> create_destination_instance(
+    const PipelineConfig &config, const PluginCatalog &catalog, const std::atomic<bool> *cancel,
+    size_t index) {
+  std::vector<SetupProblem> problems;
+  const Context c{config, catalog, cancel, /*dry_run=*/false};
+  auto inst = create_one<DestinationInstance>(
+      c, {HALO_KIND_DESTINATION, "destination", "destinations"}, config.destinations.at(index),
+      "destinations[" + std::to_string(index) + "]", problems);
+  if (!inst) return combine_problems(problems);
+  return inst;
+}
+
 Status combine_problems(const std::vector<SetupProblem> &problems) {
   if (problems.empty()) return Status::Ok();
   std::string message;

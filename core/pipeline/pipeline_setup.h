@@ -55,6 +55,13 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
                                                   const std::atomic<bool> *cancel, bool dry_run,
                                                   PluginInstances &out);
 
+// A fresh instance of destination `index` of `config` (a long-running
+// pipeline delivers more than once; an instance is started and stopped
+// once, plugin.h).
+Result<std::unique_ptr<DestinationInstance>> create_destination_instance(
+    const PipelineConfig &config, const PluginCatalog &catalog, const std::atomic<bool> *cancel,
+    size_t index);
+
 // The problems as one Status: messages joined by newlines; the code is
 // kInvalidArgument when any problem is a configuration error (so `halo`
 // exits 2), else the first problem's code. Ok when there is none.

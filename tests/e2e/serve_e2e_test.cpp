@@ -1,7 +1,8 @@
-// serve_e2e_test.cpp -- `halo serve`: passes of `halo run` until a signal.
-// A record appended to the input between two passes reaches the export
-// without a restart; SIGTERM, during a pass or between passes, ends serve
-// with exit 0 and the work committed; a bad --interval is a usage error.
+// serve_e2e_test.cpp -- `halo serve`: one long-running pipeline that polls
+// its sources and keeps the change-log consumers caught up until a signal.
+// A record appended to the input reaches the export without a restart;
+// SIGTERM, while reading or while waiting, ends serve with exit 0 and the
+// work committed; a bad --interval is a usage error.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
