@@ -27,18 +27,18 @@ struct WooOptions {
   AuthMode auth = AuthMode::kBasic;
   bool pull_customers = true;
   bool pull_orders = true;
-  int per_page = 100;
+  int per_page = 0;  // defaults and bounds: the option table (woocommerce_plugin.cpp)
   std::string modified_after;  // GMT "YYYY-MM-DDTHH:MM:SS" or ""
-  int64_t overlap_seconds = 60;
+  int64_t overlap_seconds = 0;
   std::string ca_file;
   bool insecure = false;
   StatusEvents status_events = StatusEvents::defaults();
   SourceMode mode = SourceMode::kPull;
   std::string listen;  // "HOST:PORT" or "" (the pipeline's http.listen / kernel default)
-  std::string path = "/woocommerce/webhook";
+  std::string path;
   std::string webhook_secret;
   int64_t max_idle_ms = 0;  // webhook mode: 0 = run until stopped
-  int64_t queue_capacity = 10000;
+  int64_t queue_capacity = 0;
 };
 
 WooOptions read_options(const halo::Host &host);
