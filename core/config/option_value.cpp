@@ -128,7 +128,7 @@ std::vector<std::string> option_decl_problems(const OptionDecl &d) {
                   " takes none");
   }
   if (d.default_value && option_is_scalar_type(d.type)) {
-    const std::string problem = option_scalar_problem(YAML::Node(d.default_value), d);
+    const std::string problem = option_scalar_problem(YAML::Node(std::string(d.default_value)), d);
     if (!problem.empty()) out.push_back("declares an invalid default (" + problem + ")");
   }
   return out;

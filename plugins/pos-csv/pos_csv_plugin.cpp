@@ -5,6 +5,7 @@
 #include "pos_drop_core.h"
 #include "pos_mapping_config.h"
 
+#include "common/file_source_plugin.h"
 #include "common/sdk_record_sink.h"
 
 #include <halo/sdk.hpp>
