@@ -3,6 +3,9 @@
 
 #include <halo/units.hpp>
 
+#include <charconv>
+#include <limits>
+
 #include "config/iso_time.h"
 
 namespace po = boost::program_options;
