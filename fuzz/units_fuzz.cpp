@@ -19,8 +19,8 @@ struct Ref {
   int64_t factor;
 };
 
-constexpr Ref kDurations[] = {{"ms", 1},         {"s", 1000},          {"m", 60000},
-                              {"h", 3600000},    {"d", 86400000},      {"w", 604800000}};
+constexpr Ref kDurations[] = {{"ms", 1},      {"s", 1000},     {"m", 60000},
+                              {"h", 3600000}, {"d", 86400000}, {"w", 604800000}};
 constexpr Ref kSizes[] = {{"B", 1},
                           {"kB", 1000},
                           {"KB", 1000},

@@ -1,6 +1,6 @@
 // cmd_run.cpp -- `halo run`, `halo rebuild`, `halo serve` and `halo validate`.
-#include <halo/units.hpp>
 #include <unistd.h>
+#include <halo/units.hpp>
 
 #include <atomic>
 #include <boost/program_options.hpp>

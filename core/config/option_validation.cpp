@@ -119,8 +119,8 @@ void check_required(const YAML::Node &config, const std::string &config_path, co
 
 // A broken declaration is the plugin's bug, not the admin's: said once per
 // use, at the use, so it is found before any value is read with it.
-void check_declarations(const std::string &where, const PluginUse &use, const std::vector<OptionDecl> &decls,
-                        Diagnostics &diags) {
+void check_declarations(const std::string &where, const PluginUse &use,
+                        const std::vector<OptionDecl> &decls, Diagnostics &diags) {
   for (const OptionDecl &d : decls) {
     for (const std::string &problem : option_decl_problems(d)) {
       diags.error(use.mark.known() ? use.mark : use.config_mark, join_path(where, "plugin"),

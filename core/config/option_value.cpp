@@ -108,8 +108,7 @@ std::vector<std::string> option_decl_problems(const OptionDecl &d) {
   std::vector<std::string> out;
   const bool bounded = d.min_value || d.max_value;
   if (bounded && !is_bounded_type(d.type)) {
-    out.push_back(std::string("declares bounds, but ") + option_type_noun(d.type) +
-                  " has none");
+    out.push_back(std::string("declares bounds, but ") + option_type_noun(d.type) + " has none");
     return out;
   }
   for (const char *bound : {d.min_value, d.max_value}) {

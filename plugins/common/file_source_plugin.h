@@ -32,9 +32,8 @@ std::string required_path_option(const halo::Host &host, const std::string &what
 // The `max_record_bytes` row every file source declares: one default
 // (1 MiB) and one range (1 KiB .. 1 GiB), checked by the kernel.
 constexpr halo_option_decl max_record_bytes_decl(const char *description) {
-  return halo::within(
-      halo::option(HALO_OPT_SIZE, "max_record_bytes", "1MiB", false, description), "1KiB",
-      "1GiB");
+  return halo::within(halo::option(HALO_OPT_SIZE, "max_record_bytes", "1MiB", false, description),
+                      "1KiB", "1GiB");
 }
 // The `max_record_bytes` option, in bytes.
 size_t max_record_bytes_option(const halo::Host &host);

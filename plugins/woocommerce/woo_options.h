@@ -27,7 +27,7 @@ struct WooOptions {
   AuthMode auth = AuthMode::kBasic;
   bool pull_customers = true;
   bool pull_orders = true;
-  int per_page = 0;  // defaults and bounds: the option table (woocommerce_plugin.cpp)
+  int per_page = 0;            // defaults and bounds: the option table (woocommerce_plugin.cpp)
   std::string modified_after;  // GMT "YYYY-MM-DDTHH:MM:SS" or ""
   int64_t overlap_seconds = 0;
   std::string ca_file;

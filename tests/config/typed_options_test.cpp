@@ -73,8 +73,8 @@ TEST(Units, SizesTakeSiAndIecUnitsOrBareBytes) {
   EXPECT_EQ(parse_size_bytes("1GiB"), int64_t{1} << 30);
   EXPECT_EQ(parse_size_bytes("2kB"), 2000);
   EXPECT_EQ(parse_size_bytes("3MB"), 3000000);
-  for (const char *bad : {"", "KiB", "-1", "1.5MiB", "1 MiB", "1mib", "1Mi", "0x10",
-                          "999999999999999999TiB"}) {
+  for (const char *bad :
+       {"", "KiB", "-1", "1.5MiB", "1 MiB", "1mib", "1Mi", "0x10", "999999999999999999TiB"}) {
     EXPECT_FALSE(parse_size_bytes(bad).has_value()) << bad;
   }
 }
@@ -185,8 +185,9 @@ TEST(TypedOptions, TheViewReadsDurationsInMsSizesInBytesAndDeclaredDefaults) {
 TEST(TypedOptions, RowsOfTheOneOneSizeHaveNoBoundsOrAllowedValues) {
   constexpr size_t kRow11 = offsetof(halo_option_decl, min_value);
   static_assert(kRow11 == 40, "the 1.1 row size");
-  halo_option_decl full[2] = {bounded(opt(HALO_OPT_INT, "per_page", "100", false, false), "1", "9"),
-                              one_of(opt(HALO_OPT_STRING, "mode", "pull", false, false), kModes, 2)};
+  halo_option_decl full[2] = {
+      bounded(opt(HALO_OPT_INT, "per_page", "100", false, false), "1", "9"),
+      one_of(opt(HALO_OPT_STRING, "mode", "pull", false, false), kModes, 2)};
   alignas(8) unsigned char table[2 * kRow11 + 32] = {};
   for (int i = 0; i < 2; ++i) {
     full[i].struct_size = static_cast<uint32_t>(kRow11);
@@ -217,8 +218,8 @@ TEST(TypedOptions, ABrokenDeclarationIsThePluginsFault) {
       bounded(opt(HALO_OPT_BOOL, "flag", "true", false, false), "0", "1"),
       bounded(opt(HALO_OPT_SIZE, "max", "1KiB", false, false), "1MiB", "1KiB"),
   };
-  Status s = validate_plugin_options("sources[0]", source_with_config("      per_page: 5\n"), broken,
-                                     4);
+  Status s =
+      validate_plugin_options("sources[0]", source_with_config("      per_page: 5\n"), broken, 4);
   ASSERT_FALSE(s.ok());
   const std::string m = s.message();
   EXPECT_NE(m.find("sources[0].plugin: plugin 'file-jsonl' is broken: its option 'per_page' "

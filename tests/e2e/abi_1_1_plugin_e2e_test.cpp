@@ -49,7 +49,8 @@ TEST(Abi11Plugin, IsListedWithItsOwnAbi) {
 // A 1.1 row is 40 bytes: the kernel must step through the table with that
 // stride and read the 1.2 fields (bounds, allowed values) as absent.
 TEST(Abi11Plugin, DescribeShowsItsOptionsWithoutNewFields) {
-  CommandResult r = run({halo_bin(), "plugins", "--plugin-dir", kDir, "--describe", "abi11-counter"});
+  CommandResult r =
+      run({halo_bin(), "plugins", "--plugin-dir", kDir, "--describe", "abi11-counter"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("ABI 1.1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("users  (int, default: 3)\n        How many users tick"), std::string::npos)

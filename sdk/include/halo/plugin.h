@@ -215,6 +215,7 @@ typedef struct halo_option_decl {
   int32_t required;
   int32_t secret;
   const char *description; /* one sentence */
+
   /* Inclusive bounds of INT, FLOAT, DURATION and SIZE options, in the
    * option's own text form ("1", "0.5", "1s", "64KiB"); NULL = unbounded.
    * The kernel refuses a value outside them, naming the bounds. */

@@ -64,8 +64,8 @@ std::optional<int64_t> scale(std::string_view text, const Unit (&units)[N], bool
 // "90s" -> 90000 (milliseconds); nullopt when `text` is not a duration.
 inline std::optional<int64_t> parse_duration_ms(std::string_view text) {
   static constexpr units_detail::Unit kUnits[] = {
-      {"ms", 1},           {"s", 1000},           {"m", 60 * 1000},
-      {"h", 3600 * 1000},  {"d", 86400 * 1000LL}, {"w", 7 * 86400 * 1000LL},
+      {"ms", 1},          {"s", 1000},           {"m", 60 * 1000},
+      {"h", 3600 * 1000}, {"d", 86400 * 1000LL}, {"w", 7 * 86400 * 1000LL},
   };
   return units_detail::scale(text, kUnits, false);
 }
@@ -74,9 +74,15 @@ inline std::optional<int64_t> parse_duration_ms(std::string_view text) {
 inline std::optional<int64_t> parse_size_bytes(std::string_view text) {
   constexpr int64_t kKi = 1024, kK = 1000;
   static constexpr units_detail::Unit kUnits[] = {
-      {"B", 1},           {"kB", kK},         {"KB", kK},
-      {"MB", kK * kK},    {"GB", kK * kK * kK}, {"TB", kK * kK * kK * kK},
-      {"KiB", kKi},       {"MiB", kKi * kKi}, {"GiB", kKi * kKi * kKi},
+      {"B", 1},
+      {"kB", kK},
+      {"KB", kK},
+      {"MB", kK * kK},
+      {"GB", kK * kK * kK},
+      {"TB", kK * kK * kK * kK},
+      {"KiB", kKi},
+      {"MiB", kKi * kKi},
+      {"GiB", kKi * kKi * kKi},
       {"TiB", kKi * kKi * kKi * kKi},
   };
   return units_detail::scale(text, kUnits, true);
