@@ -70,7 +70,7 @@ static const halo_option_decl kCsvOptions[] = {
     halo::option(HALO_OPT_MAP, "mapping", nullptr, true,
                  "Event path -> column spec (\"=literal\", \"Column Name\" or {from, as, map, "
                  "default, required})"),
-    max_record_bytes_decl("Rows larger than this are dead-lettered as TOO_LARGE"),
+    halo::plugins::max_record_bytes_decl("Rows larger than this are dead-lettered as TOO_LARGE"),
     halo::within(halo::option(HALO_OPT_INT, "max_fields", "10000", false,
                               "Rows (and headers) with more fields than this are dead-lettered "
                               "as TOO_LARGE"),

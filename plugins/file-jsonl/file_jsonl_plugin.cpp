@@ -84,7 +84,7 @@ static const halo_option_decl kSourceOptions[] = {
     halo::option(HALO_OPT_MAP, "mapping", nullptr, false,
                  "Event path -> source spec (\"=literal\", \"a.b.0.c\" or {from, as, map, "
                  "default, required}); absent = pass records through unchanged"),
-    max_record_bytes_decl("Records larger than this are dead-lettered as TOO_LARGE"),
+    halo::plugins::max_record_bytes_decl("Records larger than this are dead-lettered as TOO_LARGE"),
     halo::option(HALO_OPT_BOOL, "optional", "false", false,
                  "true: a missing input (no file, an empty glob/directory) is a warning, not "
                  "an error"),

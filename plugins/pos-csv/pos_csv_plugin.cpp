@@ -147,7 +147,7 @@ static const halo_option_decl kPosCsvOptions[] = {
                  "Read NAME only once NAME.done (or NAME with .done extension) exists"),
     halo::option(HALO_OPT_STRING, "move_processed_to", nullptr, false,
                  "Move imported files here after the kernel commits them"),
-    max_record_bytes_decl("Rows larger than this are dead-lettered as TOO_LARGE"),
+    halo::plugins::max_record_bytes_decl("Rows larger than this are dead-lettered as TOO_LARGE"),
     halo::within(halo::option(HALO_OPT_INT, "remember_files", "10000", false,
                               "How many imported file fingerprints the cursor keeps"),
                  "1", "1000000"),

@@ -819,10 +819,9 @@ const halo_plugin_descriptor *describe_destination(const char *name, const char 
 //
 //   static const char *const kModes[] = {"pull", "webhook"};
 //   static const halo_option_decl kOptions[] = {
-//       halo::one_of(halo::option(HALO_OPT_STRING, "mode", "pull", false, "How to read"), kModes),
-//       halo::within(halo::option(HALO_OPT_INT, "per_page", "100", false, "Page size"), "1",
-//       "100"), halo::within(halo::option(HALO_OPT_DURATION, "timeout", "30s", false, "Per
-//       request"),
+//       halo::one_of(halo::option(HALO_OPT_STRING, "mode", "pull", false, "How"), kModes),
+//       halo::within(halo::option(HALO_OPT_INT, "per_page", "100", false, "Page"), "1", "100"),
+//       halo::within(halo::option(HALO_OPT_DURATION, "timeout", "30s", false, "Per call"),
 //                    "1s", "10m"),
 //   };
 constexpr halo_option_decl option(halo_option_type type, const char *name,
