@@ -1,6 +1,8 @@
 // woo_options.h -- the woocommerce source's configuration, read once from
 // the host option accessors and validated (every problem is a
-// halo::ConfigError naming the option and the fix).
+// halo::ConfigError naming the option and the fix). Defaults, ranges and
+// allowed values (mode, auth, per_page, ...) are declared once in the option
+// table (woocommerce_plugin.cpp) and checked by the kernel before this runs.
 //
 // Invariants: after read_options() succeeds, `url` has no trailing slash,
 // auth is resolved (never "auto"), basic auth implies https, per_page is in
