@@ -37,13 +37,28 @@ constexpr const char *kFile = "fuzz/p.yaml";
 constexpr size_t kMaxLine = 16 * 1024;
 const char *const kSecret = "s3cret-t0ken-$${NOT_EXPANDED}";
 
+const char *const kModes[] = {"pull", "webhook"};
 const halo_option_decl kDecls[] = {
-    {sizeof(halo_option_decl), HALO_OPT_STRING, "path", nullptr, 0, 0, "a file"},
-    {sizeof(halo_option_decl), HALO_OPT_INT, "batch", "100", 0, 0, "a count"},
-    {sizeof(halo_option_decl), HALO_OPT_BOOL, "strict", "false", 0, 0, "a flag"},
-    {sizeof(halo_option_decl), HALO_OPT_STRING, "token", nullptr, 0, 1, "a secret"},
-    {sizeof(halo_option_decl), HALO_OPT_MAP, "mapping", "{}", 0, 0, "a mapping"},
-    {sizeof(halo_option_decl), HALO_OPT_STRING_LIST, "fields", "[a, b]", 0, 0, "names"},
+    {sizeof(halo_option_decl), HALO_OPT_STRING, "path", nullptr, 0, 0, "a file", nullptr, nullptr,
+     nullptr, 0},
+    {sizeof(halo_option_decl), HALO_OPT_INT, "batch", "100", 0, 0, "a count", nullptr, nullptr,
+     nullptr, 0},
+    {sizeof(halo_option_decl), HALO_OPT_BOOL, "strict", "false", 0, 0, "a flag", nullptr, nullptr,
+     nullptr, 0},
+    {sizeof(halo_option_decl), HALO_OPT_STRING, "token", nullptr, 0, 1, "a secret", nullptr,
+     nullptr, nullptr, 0},
+    {sizeof(halo_option_decl), HALO_OPT_MAP, "mapping", "{}", 0, 0, "a mapping", nullptr, nullptr,
+     nullptr, 0},
+    {sizeof(halo_option_decl), HALO_OPT_STRING_LIST, "fields", "[a, b]", 0, 0, "names", nullptr,
+     nullptr, nullptr, 0},
+    {sizeof(halo_option_decl), HALO_OPT_DURATION, "timeout", "30s", 0, 0, "a duration", "1s", "1h",
+     nullptr, 0},
+    {sizeof(halo_option_decl), HALO_OPT_SIZE, "max_bytes", "1MiB", 0, 0, "a size", "1KiB", "1GiB",
+     nullptr, 0},
+    {sizeof(halo_option_decl), HALO_OPT_STRING, "mode", "pull", 0, 0, "a mode", nullptr, nullptr,
+     kModes, 2},
+    {sizeof(halo_option_decl), HALO_OPT_INT, "per_page", "100", 0, 0, "a page", "1", "100", nullptr,
+     0},
 };
 constexpr uint32_t kDeclCount = sizeof(kDecls) / sizeof(kDecls[0]);
 
@@ -99,6 +114,15 @@ void exercise_options(const std::string &where, const halo::PluginUse &use) {
   int32_t b = 0;
   view.get_string("path", &text, &len);
   view.get_int("batch", &i);
+  // A config the validator passed holds only values inside the declared
+  // bounds and allowed values (or their declared defaults).
+  if (s.ok()) {
+    check(view.get_int("timeout", &i) && i >= 1000 && i <= 3600 * 1000);
+    check(view.get_int("max_bytes", &i) && i >= 1024 && i <= (int64_t{1} << 30));
+    check(view.get_int("per_page", &i) && i >= 1 && i <= 100);
+    check(view.get_string("mode", &text, &len) &&
+          (std::string(text, len) == "pull" || std::string(text, len) == "webhook"));
+  }
   view.get_bool("strict", &b);
   const int n = view.size("mapping");
   for (int k = 0; k < n && k < 8; ++k) view.key("mapping", k, &text);

@@ -4,7 +4,10 @@
 // Every file in a searched directory is accounted for: a library that is
 // not a Halo plugin gets the catalog's one-line reason ("not loaded: ..."),
 // and any other file one line saying it was skipped, so a misplaced plugin
-// never just goes missing. `--format json` prints one object:
+// never just goes missing. `--describe NAME --format json` prints
+//   {"plugins":[{"name",...,"options":[{"name","type","required","secret",
+//    "default","min","max","allowed":[...],"description"}...]}]}
+// (absent default/min/max are null). `--format json` prints one object:
 //   {"plugins":[{"name","kind","version","abi","path","description"}...],
 //    "not_loaded":[{"path","message"}...], "searched":[dir...]}
 #include <algorithm>
@@ -15,6 +18,8 @@
 
 #include "cli/cli.h"
 #include "common/json_writer.h"
+#include "config/option_decls.h"
+#include "config/option_value.h"
 #include "plugin_host/plugin_catalog.h"
 
 namespace po = boost::program_options;
@@ -23,39 +28,70 @@ namespace halo::cli {
 
 namespace {
 
-const char *option_type_name(uint32_t t) {
-  switch (t) {
-    case HALO_OPT_STRING:
-      return "string";
-    case HALO_OPT_INT:
-      return "int";
-    case HALO_OPT_FLOAT:
-      return "float";
-    case HALO_OPT_BOOL:
-      return "bool";
-    case HALO_OPT_STRING_LIST:
-      return "list of strings";
-    case HALO_OPT_MAP:
-      return "map";
-    case HALO_OPT_LIST:
-      return "list";
-  }
-  return "?";
+// "(int, required, default: 100, range: 1..100)" -- what an admin may write.
+std::string option_facts(const OptionDecl &o) {
+  std::string facts = option_type_name(o.type);
+  if (o.required) facts += ", required";
+  if (o.secret) facts += ", secret";
+  if (!o.allowed.empty()) facts += ", one of: " + or_list(o.allowed);
+  if (o.default_value) facts += std::string(", default: ") + o.default_value;
+  const std::string bounds = option_bounds_text(o);
+  if (!bounds.empty()) facts += ", range: " + bounds;
+  return facts;
 }
 
+// Read through read_option_decls: a plugin built against an older minor has
+// shorter rows, whose missing fields read as absent.
 void describe(const PluginInfo &p) {
   std::cout << p.name << " (" << kind_name(p.kind) << ") " << p.version << "  ABI " << p.abi_major
             << "." << p.abi_minor << "\n  " << p.description << "\n  library: " << p.path
             << "\n  options:\n";
   const halo_plugin_descriptor *d = p.descriptor;
-  if (d->option_count == 0) std::cout << "    (none)\n";
-  for (uint32_t i = 0; i < d->option_count; ++i) {
-    const halo_option_decl &o = d->options[i];
-    std::cout << "    " << o.name << "  (" << option_type_name(o.type)
-              << (o.required ? ", required" : "") << (o.secret ? ", secret" : "");
-    if (o.default_value) std::cout << ", default: " << o.default_value;
-    std::cout << ")\n        " << (o.description ? o.description : "") << "\n";
+  const std::vector<OptionDecl> options = read_option_decls(d->options, d->option_count);
+  if (options.empty()) std::cout << "    (none)\n";
+  for (const OptionDecl &o : options) {
+    std::cout << "    " << o.name << "  (" << option_facts(o) << ")\n        " << o.description
+              << "\n";
   }
+}
+
+void optional_string(JsonWriter &w, const char *key, const char *value) {
+  w.key(key);
+  if (value) {
+    w.string(value);
+  } else {
+    w.raw("null");
+  }
+}
+
+// `--describe NAME --format json`: one object per plugin of that name.
+void describe_json(JsonWriter &w, const PluginInfo &p) {
+  w.begin_object();
+  w.key("name").string(p.name);
+  w.key("kind").string(kind_name(p.kind));
+  w.key("version").string(p.version);
+  w.key("abi").string(std::to_string(p.abi_major) + "." + std::to_string(p.abi_minor));
+  w.key("path").string(p.path);
+  w.key("description").string(p.description);
+  w.key("options").begin_array();
+  const halo_plugin_descriptor *d = p.descriptor;
+  for (const OptionDecl &o : read_option_decls(d->options, d->option_count)) {
+    w.begin_object();
+    w.key("name").string(o.name);
+    w.key("type").string(option_type_name(o.type));
+    w.key("required").raw(o.required ? "true" : "false");
+    w.key("secret").raw(o.secret ? "true" : "false");
+    optional_string(w, "default", o.default_value);
+    optional_string(w, "min", o.min_value);
+    optional_string(w, "max", o.max_value);
+    w.key("allowed").begin_array();
+    for (const std::string &v : o.allowed) w.string(v);
+    w.end_array();
+    w.key("description").string(o.description);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
 }
 
 // Files directly in `dirs` that the catalog does not consider (it loads
@@ -107,6 +143,30 @@ void print_json(const PluginCatalog &catalog, const std::vector<PluginProblem> &
   std::cout << out << "\n";
 }
 
+// `--describe NAME`: text, or {"plugins":[...]} with every plugin of that
+// name (normally one); exit 3 when there is none.
+int describe_named(const PluginCatalog &catalog, const std::string &name, bool json) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("plugins").begin_array();
+  bool found = false;
+  for (const PluginInfo &p : catalog.plugins()) {
+    if (p.name != name) continue;
+    found = true;
+    if (json) {
+      describe_json(w, p);
+    } else {
+      describe(p);
+    }
+  }
+  w.end_array();
+  w.end_object();
+  if (!found) return fail(kNotFound, catalog.not_found(HALO_KIND_SOURCE, name).message());
+  if (json) std::cout << out << "\n";
+  return kOk;
+}
+
 }  // namespace
 
 int cmd_plugins(const Args &args) {
@@ -135,26 +195,15 @@ int cmd_plugins(const Args &args) {
   if (format != "table" && format != "json") {
     return fail(kUsage, "--format must be table or json, not '" + format + "'");
   }
-  if (!name.empty() && format == "json") return fail(kUsage, "--describe prints text only");
   for (const std::string &d : PluginCatalog::default_dirs()) dirs.push_back(d);
   PluginCatalog catalog;
   catalog.scan(dirs);
   std::vector<PluginProblem> problems = catalog.problems();
   for (PluginProblem &p : skipped_files(dirs)) problems.push_back(std::move(p));
+  if (!name.empty()) return describe_named(catalog, name, format == "json");
   if (format == "json") {
     print_json(catalog, problems, dirs);
     return catalog.plugins().empty() ? kNotFound : kOk;
-  }
-  if (!name.empty()) {
-    bool found = false;
-    for (const PluginInfo &p : catalog.plugins()) {
-      if (p.name == name) {
-        describe(p);
-        found = true;
-      }
-    }
-    if (!found) return fail(kNotFound, catalog.not_found(HALO_KIND_SOURCE, name).message());
-    return kOk;
   }
   if (catalog.plugins().empty()) {
     std::string searched;

@@ -1,5 +1,6 @@
 // cmd_run.cpp -- `halo run`, `halo rebuild`, `halo serve` and `halo validate`.
 #include <unistd.h>
+#include <halo/units.hpp>
 
 #include <atomic>
 #include <boost/program_options.hpp>
@@ -194,7 +195,7 @@ int cmd_serve(const Args &args) {
   CommonOptions o;
   int rc = parse_common("serve", args, o, true);
   if (rc >= 0) return rc;
-  std::optional<int64_t> interval_ms = parse_relative_duration_ms(o.interval);
+  std::optional<int64_t> interval_ms = parse_duration_ms(o.interval);
   if (!interval_ms || *interval_ms <= 0) {
     return fail(kUsage, "serve: --interval takes a duration such as 30s, 5m or 1h, not '" +
                             o.interval + "'");

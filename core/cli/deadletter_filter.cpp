@@ -1,6 +1,8 @@
 // deadletter_filter.cpp -- see deadletter_filter.h.
 #include "cli/deadletter_filter.h"
 
+#include <halo/units.hpp>
+
 #include <charconv>
 #include <limits>
 
@@ -23,46 +25,13 @@ void add_dead_letter_filter_options(po::options_description &desc, DeadLetterFil
       "limit", po::value(&o.limit)->value_name("N"), "at most N dead letters (the oldest first)");
 }
 
-std::optional<int64_t> parse_relative_duration_ms(const std::string &text) {
-  if (text.size() < 2) return std::nullopt;
-  int64_t unit_ms = 0;
-  switch (text.back()) {
-    case 's':
-      unit_ms = 1000;
-      break;
-    case 'm':
-      unit_ms = 60 * 1000;
-      break;
-    case 'h':
-      unit_ms = 3600 * 1000;
-      break;
-    case 'd':
-      unit_ms = 86400 * 1000;
-      break;
-    case 'w':
-      unit_ms = 7 * 86400 * 1000;
-      break;
-    default:
-      return std::nullopt;
-  }
-  const char *begin = text.data(), *end = text.data() + text.size() - 1;
-  int64_t n = 0;
-  auto [ptr, ec] = std::from_chars(begin, end, n);
-  // Digits only: from_chars would accept a leading '-'.
-  if (ec != std::errc() || ptr != end || *begin < '0' || *begin > '9' || n <= 0) {
-    return std::nullopt;
-  }
-  if (n > std::numeric_limits<int64_t>::max() / unit_ms) return std::nullopt;
-  return n * unit_ms;
-}
-
 Result<DeadLetterFilter> make_dead_letter_filter(const DeadLetterFilterOptions &o, int64_t now_ms) {
   DeadLetterFilter f;
   f.source = o.source;
   f.reason = o.reason;
   f.stage = o.stage;
   if (!o.since.empty()) {
-    if (std::optional<int64_t> back = parse_relative_duration_ms(o.since)) {
+    if (std::optional<int64_t> back = parse_duration_ms(o.since)) {
       f.since_ms = now_ms - *back;
     } else if (std::optional<int64_t> at = parse_iso8601_ms(o.since)) {
       f.since_ms = *at;

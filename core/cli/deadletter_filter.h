@@ -3,7 +3,7 @@
 // --limit, turned into a store DeadLetterFilter (filtering happens in SQL).
 //
 // --since takes an ISO 8601 time (config/iso_time.h) or a duration back
-// from now: a positive integer followed by s, m, h, d or w ("24h", "7d").
+// from now, parsed by halo/units.hpp like every duration ("24h", "7d").
 // Anything else is a usage error naming the value; nothing is guessed.
 #pragma once
 
@@ -26,8 +26,5 @@ void add_dead_letter_filter_options(boost::program_options::options_description 
 // The filter, or an error message for a bad --since or --limit. `now_ms`
 // anchors relative --since values.
 Result<DeadLetterFilter> make_dead_letter_filter(const DeadLetterFilterOptions &o, int64_t now_ms);
-
-// "24h" -> milliseconds, or nullopt when `text` is not such a duration.
-std::optional<int64_t> parse_relative_duration_ms(const std::string &text);
 
 }  // namespace halo::cli

@@ -8,6 +8,7 @@
 #include "config/env_substitution.h"
 #include "config/map_reader.h"
 #include "config/option_decls.h"
+#include "config/option_value.h"
 #include "config/scalar_parse.h"
 #include "config/suggest.h"
 
@@ -19,19 +20,6 @@ const OptionDecl *find_decl(const std::vector<OptionDecl> &decls, const std::str
     if (d.name == name) return &d;
   }
   return nullptr;
-}
-
-bool scalar_has_type(const std::string &text, halo_option_type type) {
-  switch (type) {
-    case HALO_OPT_INT:
-      return parse_strict_int(text).has_value();
-    case HALO_OPT_FLOAT:
-      return parse_strict_float(text).has_value();
-    case HALO_OPT_BOOL:
-      return parse_strict_bool(text).has_value();
-    default:
-      return true;
-  }
 }
 
 // Checks one option value; reports through diags.
@@ -47,15 +35,20 @@ void check_value(const YAML::Node &value, const Mark &at, const std::string &pat
         std::string("no value given (give ") + option_type_noun(decl.type) + ", or " + fix + ")");
     return;
   }
-  const bool want_scalar = decl.type == HALO_OPT_STRING || decl.type == HALO_OPT_INT ||
-                           decl.type == HALO_OPT_FLOAT || decl.type == HALO_OPT_BOOL;
-  bool ok = false;
-  if (want_scalar) ok = value.IsScalar() && scalar_has_type(value.Scalar(), decl.type);
+  const bool want_scalar = option_is_scalar_type(decl.type);
+  bool ok = want_scalar && value.IsScalar();
   if (decl.type == HALO_OPT_MAP) ok = value.IsMap();
   if (decl.type == HALO_OPT_LIST || decl.type == HALO_OPT_STRING_LIST) ok = value.IsSequence();
   if (!ok) {
     diags.error(at, path, expected + ", got " + describe_node(value, decl.secret));
     return;
+  }
+  if (want_scalar) {
+    const std::string problem = option_scalar_problem(value, decl);
+    if (!problem.empty()) {
+      diags.error(at, path, problem);
+      return;
+    }
   }
   if (decl.secret && value.IsScalar() && !value.Scalar().empty() &&
       value.Tag() != kEnvSubstitutedTag) {
@@ -70,6 +63,8 @@ void check_value(const YAML::Node &value, const Mark &at, const std::string &pat
     if (!value[i].IsScalar()) {
       diags.error(mark_or(value[i], at), index_path(path, i),
                   "expected a string, got " + describe_node(value[i], decl.secret));
+    } else if (std::string problem = option_allowed_problem(value[i], decl); !problem.empty()) {
+      diags.error(mark_or(value[i], at), index_path(path, i), problem);
     }
   }
 }
@@ -122,6 +117,19 @@ void check_required(const YAML::Node &config, const std::string &config_path, co
   }
 }
 
+// A broken declaration is the plugin's bug, not the admin's: said once per
+// use, at the use, so it is found before any value is read with it.
+void check_declarations(const std::string &where, const PluginUse &use,
+                        const std::vector<OptionDecl> &decls, Diagnostics &diags) {
+  for (const OptionDecl &d : decls) {
+    for (const std::string &problem : option_decl_problems(d)) {
+      diags.error(use.mark.known() ? use.mark : use.config_mark, join_path(where, "plugin"),
+                  "plugin '" + shorten_for_message(use.plugin) + "' is broken: its option '" +
+                      d.name + "' " + problem + " (report it to the plugin's author)");
+    }
+  }
+}
+
 }  // namespace
 
 Status validate_plugin_options(const std::string &where, const PluginUse &use,
@@ -136,6 +144,7 @@ Status validate_plugin_options(const std::string &where, const PluginUse &use,
                     "', got " + describe_node(config));
     return diags.status();
   }
+  check_declarations(where, use, options, diags);
   if (config.IsMap()) check_present_keys(config, config_path, use, options, diags);
   check_required(config, config_path, use, options, diags);
   return diags.status();

@@ -4,8 +4,10 @@
 // Reported, all at once, each with file:line:col and the key path
 // ("<where>.config.<option>"): a config that is not a mapping, unknown
 // top-level options (did-you-mean, else the list of valid ones), duplicate
-// keys, missing required options without a default, and values of the wrong
-// type. Values of secret options are never echoed.
+// keys, missing required options without a default, values of the wrong
+// type, outside the declared bounds or not among the allowed values (the
+// message names the bounds or the values), and declarations the plugin got
+// wrong (config/option_value.h). Values of secret options are never echoed.
 #pragma once
 
 #include <halo/plugin.h>

@@ -4,6 +4,7 @@
 #include "common/log.h"
 #include "common/secrets.h"
 #include "config/option_path.h"
+#include "config/option_value.h"
 #include "config/scalar_parse.h"
 
 namespace halo {
@@ -100,10 +101,20 @@ bool OptionView::get_string(const std::string &path, const char **out, size_t *l
   return true;
 }
 
+halo_option_type OptionView::declared_type(const std::string &path) const {
+  for (const OptionDecl &d : decls_) {
+    if (d.name == path) return d.type;
+  }
+  return HALO_OPT_STRING;
+}
+
 bool OptionView::get_int(const std::string &path, int64_t *out) {
   const YAML::Node node = lookup(path);
   if (!node.IsScalar()) return false;
-  const auto value = parse_strict_int(node.Scalar());
+  const halo_option_type type = declared_type(path);
+  const auto value = type == HALO_OPT_DURATION || type == HALO_OPT_SIZE
+                         ? option_integer(node.Scalar(), type)
+                         : parse_strict_int(node.Scalar());
   if (value && out) *out = *value;
   return value.has_value();
 }

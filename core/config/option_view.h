@@ -8,6 +8,8 @@
 //  - Every const char* handed out stays valid for the view's lifetime
 //    (strings are interned in a deque, which never moves its elements).
 //  - Typed reads are strict: get_int("12abc") and get_bool("maybe") fail.
+//  - get_int of a top-level option declared DURATION reads milliseconds,
+//    of one declared SIZE bytes ("90s" -> 90000, "1KiB" -> 1024).
 //  - Constructing a view registers the values of the options declared
 //    secret (as written or substituted from ${ENV}) with the process's
 //    secret registry (common/secrets.h), so they are masked in every message.
@@ -52,6 +54,9 @@ class OptionView {
 
  private:
   YAML::Node lookup(const std::string &path) const;
+  // The declared type of the top-level option `path` names; STRING when
+  // the path goes deeper or the option is undeclared.
+  halo_option_type declared_type(const std::string &path) const;
   void register_secrets() const;
   const char *intern(const std::string &s);
 

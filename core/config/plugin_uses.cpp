@@ -4,7 +4,8 @@
 #include <cctype>
 #include <map>
 
-#include "config/duration_text.h"
+#include <halo/units.hpp>
+
 #include "config/map_reader.h"
 #include "config/scalar_parse.h"
 

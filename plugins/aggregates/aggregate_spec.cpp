@@ -7,12 +7,14 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 namespace halo::aggregates {
 
 namespace {
 
 constexpr int64_t kMinuteMs = 60'000, kHourMs = 60 * kMinuteMs, kDayMs = 24 * kHourMs;
+constexpr int64_t kMaxWindowMs = 9'999'999 * kDayMs;
 
 const std::vector<std::string> kOps = {"count", "sum",   "avg",  "min",
                                        "max",   "first", "last", "distinct"};
@@ -100,31 +102,17 @@ void parse_field(const std::string &field, AggregateSpec &spec) {
   }
 }
 
+// A window is a duration in the one syntax of pipelines (halo/units.hpp:
+// "30d", "12h", "90m", "2w") that is a positive whole number of minutes,
+// the finest bucket, and at most kMaxWindowMs.
 void parse_window(const std::string &text, const std::string &path, AggregateSpec &spec) {
-  auto bad = [&] {
-    return ConfigError(path, "bad window '" + text +
-                                 "'; use a positive count of days, hours or minutes: Nd, Nh "
-                                 "or Nm, e.g. 30d");
-  };
-  if (text.size() < 2 || text.size() > 8 || text[0] < '1' || text[0] > '9') throw bad();
-  int64_t n = 0;
-  for (size_t i = 0; i + 1 < text.size(); ++i) {
-    if (text[i] < '0' || text[i] > '9') throw bad();
-    n = n * 10 + (text[i] - '0');
+  const std::optional<int64_t> ms = halo::parse_duration_ms(text);
+  if (!ms || *ms <= 0 || *ms % kMinuteMs != 0 || *ms > kMaxWindowMs) {
+    throw ConfigError(path, "bad window '" + text +
+                                "'; use a positive whole number of minutes, hours, days or "
+                                "weeks: Nm, Nh, Nd or Nw, e.g. 30d (at most 9999999d)");
   }
-  switch (text.back()) {
-    case 'd':
-      spec.window_ms = n * kDayMs;
-      break;
-    case 'h':
-      spec.window_ms = n * kHourMs;
-      break;
-    case 'm':
-      spec.window_ms = n * kMinuteMs;
-      break;
-    default:
-      throw bad();
-  }
+  spec.window_ms = *ms;
   // The coarsest bucket that tiles the window exactly (README: "Windows").
   spec.bucket_ms = spec.window_ms % kDayMs == 0    ? kDayMs
                    : spec.window_ms % kHourMs == 0 ? kHourMs

@@ -29,7 +29,13 @@ namespace halo::plugins {
 
 // The required `path` option; `what` describes valid values for the error.
 std::string required_path_option(const halo::Host &host, const std::string &what);
-// The `max_record_bytes` option (default 1 MiB, 1 KiB .. 1 GiB).
+// The `max_record_bytes` row every file source declares: one default
+// (1 MiB) and one range (1 KiB .. 1 GiB), checked by the kernel.
+constexpr halo_option_decl max_record_bytes_decl(const char *description) {
+  return halo::within(halo::option(HALO_OPT_SIZE, "max_record_bytes", "1MiB", false, description),
+                      "1KiB", "1GiB");
+}
+// The `max_record_bytes` option, in bytes.
 size_t max_record_bytes_option(const halo::Host &host);
 
 class FileSourcePlugin : public halo::Source {
@@ -42,7 +48,7 @@ class FileSourcePlugin : public halo::Source {
         name_(std::move(name)),
         path_(std::move(path)),
         extensions_(std::move(extensions)),
-        optional_(host.opt_bool("optional").value_or(false)) {
+        optional_(host.bool_option("optional")) {
     warn_if_missing();
   }
 

@@ -14,7 +14,7 @@ namespace halo::plugins {
 namespace {
 
 std::string read_delimiter(const halo::Host &host) {
-  std::string d = host.opt_string_or("delimiter", ",");
+  std::string d = host.string_option("delimiter");
   if (d == "tab" || d == "\\t") d = std::string(1, '\t');
   if (d.empty() || d.find_first_of("\"\r\n") != std::string::npos) {
     throw halo::ConfigError("delimiter",
@@ -31,13 +31,9 @@ class CsvSource : public FileSourcePlugin {
                          required_path_option(host, "a .csv file, a directory or a glob"),
                          {".csv"}) {
     options_.delimiter = read_delimiter(host);
-    options_.header = host.opt_bool("header").value_or(true);
+    options_.header = host.bool_option("header");
     options_.max_record_bytes = max_record_bytes_option(host);
-    int64_t max_fields = host.opt_int("max_fields").value_or(kDefaultMaxFields);
-    if (max_fields < 1 || max_fields > 1000000) {
-      throw halo::ConfigError("max_fields", "must be between 1 and 1000000");
-    }
-    options_.max_fields = static_cast<size_t>(max_fields);
+    options_.max_fields = static_cast<size_t>(host.int_option("max_fields"));  // bounds: declared
     mapping_ = read_mapping(host, "mapping");
     if (!mapping_) {
       throw halo::ConfigError("mapping",
@@ -74,10 +70,11 @@ static const halo_option_decl kCsvOptions[] = {
     halo::option(HALO_OPT_MAP, "mapping", nullptr, true,
                  "Event path -> column spec (\"=literal\", \"Column Name\" or {from, as, map, "
                  "default, required})"),
-    halo::option(HALO_OPT_INT, "max_record_bytes", "1048576", false,
-                 "Rows larger than this are dead-lettered as TOO_LARGE"),
-    halo::option(HALO_OPT_INT, "max_fields", "10000", false,
-                 "Rows (and headers) with more fields than this are dead-lettered as TOO_LARGE"),
+    halo::plugins::max_record_bytes_decl("Rows larger than this are dead-lettered as TOO_LARGE"),
+    halo::within(halo::option(HALO_OPT_INT, "max_fields", "10000", false,
+                              "Rows (and headers) with more fields than this are dead-lettered "
+                              "as TOO_LARGE"),
+                 "1", "1000000"),
     halo::option(HALO_OPT_BOOL, "optional", "false", false,
                  "true: a missing input (no file, an empty glob/directory) is a warning, not "
                  "an error"),

@@ -24,8 +24,8 @@ class JsonlSource : public FileSourcePlugin {
       : FileSourcePlugin(host, "file-jsonl",
                          required_path_option(host, "a file, a directory or a glob pattern"),
                          {".jsonl", ".json", ".ndjson"}) {
-    std::string format = host.opt_string_or("format", "auto");
-    auto parsed = parse_json_format(format);
+    // One of kFormats: the kernel refused anything else.
+    auto parsed = parse_json_format(host.string_option("format"));
     if (!parsed) throw halo::ConfigError("format", "must be auto, jsonl or json-array");
     options_.format = *parsed;
     options_.max_record_bytes = max_record_bytes_option(host);
@@ -71,17 +71,20 @@ class JsonlDestination : public halo::Destination {
 using halo::plugins::JsonlDestination;
 using halo::plugins::JsonlSource;
 
+static const char *const kFormats[] = {"auto", "jsonl", "ndjson", "json-array"};
+
 static const halo_option_decl kSourceOptions[] = {
     halo::option(HALO_OPT_STRING, "path", nullptr, true,
                  "A .jsonl/.json/.ndjson file, a directory of them (sorted by name) or a glob, "
                  "relative to the pipeline file"),
-    halo::option(HALO_OPT_STRING, "format", "auto", false,
-                 "auto (a file starting with '[' is a JSON array), jsonl or json-array"),
+    halo::one_of(halo::option(HALO_OPT_STRING, "format", "auto", false,
+                              "auto (a file starting with '[' is a JSON array), jsonl or "
+                              "json-array"),
+                 kFormats),
     halo::option(HALO_OPT_MAP, "mapping", nullptr, false,
                  "Event path -> source spec (\"=literal\", \"a.b.0.c\" or {from, as, map, "
                  "default, required}); absent = pass records through unchanged"),
-    halo::option(HALO_OPT_INT, "max_record_bytes", "1048576", false,
-                 "Records larger than this are dead-lettered as TOO_LARGE"),
+    halo::plugins::max_record_bytes_decl("Records larger than this are dead-lettered as TOO_LARGE"),
     halo::option(HALO_OPT_BOOL, "optional", "false", false,
                  "true: a missing input (no file, an empty glob/directory) is a warning, not "
                  "an error"),

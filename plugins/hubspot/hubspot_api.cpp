@@ -34,7 +34,7 @@ bool is_zero(const std::optional<std::string_view> &v) {
 
 HubspotOptions read_options(const halo::Host &host) {
   HubspotOptions o;
-  o.base_url = host.opt_string_or("base_url", o.base_url);
+  o.base_url = host.string_option("base_url");
   while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
   if (o.base_url.rfind("https://", 0) != 0 && o.base_url.rfind("http://", 0) != 0) {
     throw halo::ConfigError("base_url", "must start with https:// (e.g. https://api.hubapi.com)");
@@ -44,11 +44,7 @@ HubspotOptions read_options(const halo::Host &host) {
     throw halo::ConfigError("access_token",
                             "is required: a HubSpot private app token, given as \"${ENV_VAR}\"");
   }
-  int n = host.opt_size("properties");
-  if (n < 0) {
-    o.properties = {"email",          "firstname",    "lastname",        "phone",
-                    "lifecyclestage", "hs_object_id", "lastmodifieddate"};
-  }
+  int n = host.opt_size("properties");  // the declared default list when absent
   for (int i = 0; i < n; ++i) {
     auto p = host.opt_string("properties[" + std::to_string(i) + "]");
     if (!p || p->empty()) throw halo::ConfigError("properties", "entries must be property names");
@@ -58,14 +54,10 @@ HubspotOptions read_options(const halo::Host &host) {
   bool has_modified = false;
   for (const auto &p : o.properties) has_modified |= p == "lastmodifieddate";
   if (!has_modified) o.properties.push_back("lastmodifieddate");
-  int64_t page = host.opt_int("page_size").value_or(100);
-  if (page < 1 || page > 100) {
-    throw halo::ConfigError("page_size", "must be between 1 and 100 (HubSpot's list maximum)");
-  }
-  o.page_size = static_cast<uint32_t>(page);
+  o.page_size = static_cast<uint32_t>(host.int_option("page_size"));  // 1..100, declared
   o.ca_file = host.opt_string_or("ca_file", "");
   if (!o.ca_file.empty() && o.ca_file[0] != '/') o.ca_file = host.base_dir() + "/" + o.ca_file;
-  o.insecure = host.opt_bool("insecure").value_or(false);
+  o.insecure = host.bool_option("insecure");
   if (o.insecure) host.warn("hubspot: insecure: true -- TLS certificates are NOT verified");
   return o;
 }

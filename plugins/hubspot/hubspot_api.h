@@ -26,11 +26,12 @@ namespace halo::plugins::hubspot {
 // `after` at 10,000; paging past it is a 400).
 constexpr uint32_t kSearchResultCap = 10000;
 
+// Defaults and bounds live in the option table (hubspot_plugin.cpp) only.
 struct HubspotOptions {
-  std::string base_url = "https://api.hubapi.com";
+  std::string base_url;
   std::string access_token;
   std::vector<std::string> properties;
-  uint32_t page_size = 100;
+  uint32_t page_size = 0;
   std::string ca_file;
   bool insecure = false;
 };

@@ -38,7 +38,9 @@ static const halo_option_decl kOptions[] = {
                  "[email, firstname, lastname, phone, lifecyclestage, hs_object_id, "
                  "lastmodifieddate]",
                  false, "Contact properties to fetch; lastmodifieddate is always added"),
-    halo::option(HALO_OPT_INT, "page_size", "100", false, "Contacts per request (1..100)"),
+    halo::within(halo::option(HALO_OPT_INT, "page_size", "100", false,
+                              "Contacts per request (HubSpot's list maximum is 100)"),
+                 "1", "100"),
     halo::option(HALO_OPT_STRING, "ca_file", nullptr, false,
                  "Extra trusted CA bundle (PEM), relative to the pipeline file"),
     halo::option(HALO_OPT_BOOL, "insecure", "false", false,

@@ -5,6 +5,7 @@
 #include "pos_drop_core.h"
 #include "pos_mapping_config.h"
 
+#include "common/file_source_plugin.h"
 #include "common/sdk_record_sink.h"
 
 #include <halo/sdk.hpp>
@@ -17,7 +18,7 @@ namespace halo::plugins {
 namespace {
 
 std::string read_delimiter(const halo::Host &host) {
-  std::string d = host.opt_string_or("delimiter", ",");
+  std::string d = host.string_option("delimiter");
   if (d == "tab" || d == "\\t") d = std::string(1, '\t');
   if (d.empty() || d.find_first_of("\"\r\n") != std::string::npos) {
     throw halo::ConfigError("delimiter",
@@ -45,13 +46,9 @@ DropFolderRules read_rules(const halo::Host &host) {
                                        "' is not a directory; create it or fix "
                                        "the path (relative paths start at the pipeline file)");
   }
-  rules.pattern = host.opt_string_or("pattern", "*.csv");
-  int64_t settle = host.opt_int("settle_seconds").value_or(5);
-  if (settle < 0 || settle > 86400) {
-    throw halo::ConfigError("settle_seconds", "must be between 0 and 86400");
-  }
-  rules.settle_ms = settle * 1000;
-  rules.require_done_marker = host.opt_bool("require_done_marker").value_or(false);
+  rules.pattern = host.string_option("pattern");
+  rules.settle_ms = host.int_option("settle_seconds") * 1000;  // 0..86400, declared
+  rules.require_done_marker = host.bool_option("require_done_marker");
   return rules;
 }
 
@@ -60,16 +57,13 @@ class PosCsvSource : public halo::Source {
   explicit PosCsvSource(halo::Host host) : halo::Source(host) {
     PosReaderOptions reader;
     reader.delimiter = read_delimiter(host);
-    auto encoding = parse_text_encoding(host.opt_string_or("encoding", "utf-8"));
+    // Not an enum option: aliases (utf8, cp1256) and any case are accepted.
+    auto encoding = parse_text_encoding(host.string_option("encoding"));
     if (!encoding) {
       throw halo::ConfigError("encoding", "must be utf-8, windows-1256 or windows-1252");
     }
     reader.encoding = *encoding;
-    int64_t max_bytes = host.opt_int("max_record_bytes").value_or(1 << 20);
-    if (max_bytes < 1024 || max_bytes > (int64_t{1} << 30)) {
-      throw halo::ConfigError("max_record_bytes", "must be between 1024 and 1073741824");
-    }
-    reader.max_record_bytes = static_cast<size_t>(max_bytes);
+    reader.max_record_bytes = max_record_bytes_option(host);
     reader.warn = [this](const std::string &m) { this->host().warn(m); };
     std::optional<std::string> refund_event;
     if (auto r = host.opt_string("refund_event")) refund_event = std::string(*r);
@@ -78,11 +72,7 @@ class PosCsvSource : public halo::Source {
     if (auto move = host.opt_string("move_processed_to"); move && !move->empty()) {
       options_.move_processed_to = resolve(host, std::string(*move));
     }
-    int64_t remember = host.opt_int("remember_files").value_or(10000);
-    if (remember < 1 || remember > 1000000) {
-      throw halo::ConfigError("remember_files", "must be between 1 and 1000000");
-    }
-    options_.remember_files = static_cast<size_t>(remember);
+    options_.remember_files = static_cast<size_t>(host.int_option("remember_files"));
     options_.now_ms = [this] { return this->host().now_ms(); };  // the host's clock
     options_.info = [this](const std::string &m) { this->host().info(m); };
     options_.warn = [this](const std::string &m) { this->host().warn(m); };
@@ -143,16 +133,17 @@ static const halo_option_decl kPosCsvOptions[] = {
                  "Event path -> column spec, as file-csv, plus as: date / as: money keys"),
     halo::option(HALO_OPT_STRING, "refund_event", nullptr, false,
                  "Event name for rows whose refund_sign amount is negative"),
-    halo::option(HALO_OPT_INT, "settle_seconds", "5", false,
-                 "A file is read only once unchanged for this long"),
+    halo::within(halo::option(HALO_OPT_INT, "settle_seconds", "5", false,
+                              "A file is read only once unchanged for this long"),
+                 "0", "86400"),
     halo::option(HALO_OPT_BOOL, "require_done_marker", "false", false,
                  "Read NAME only once NAME.done (or NAME with .done extension) exists"),
     halo::option(HALO_OPT_STRING, "move_processed_to", nullptr, false,
                  "Move imported files here after the kernel commits them"),
-    halo::option(HALO_OPT_INT, "max_record_bytes", "1048576", false,
-                 "Rows larger than this are dead-lettered as TOO_LARGE"),
-    halo::option(HALO_OPT_INT, "remember_files", "10000", false,
-                 "How many imported file fingerprints the cursor keeps"),
+    halo::plugins::max_record_bytes_decl("Rows larger than this are dead-lettered as TOO_LARGE"),
+    halo::within(halo::option(HALO_OPT_INT, "remember_files", "10000", false,
+                              "How many imported file fingerprints the cursor keeps"),
+                 "1", "1000000"),
 };
 
 HALO_PLUGIN_LIBRARY(halo::describe_source<PosCsvSource>(

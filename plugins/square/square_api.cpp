@@ -55,20 +55,11 @@ std::vector<std::string> read_locations(const halo::Host &host) {
   return out;
 }
 
-int64_t int_in(const halo::Host &host, const char *name, int64_t fallback, int64_t lo, int64_t hi) {
-  int64_t v = host.opt_int(name).value_or(fallback);
-  if (v < lo || v > hi) {
-    throw halo::ConfigError(name,
-                            "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-  }
-  return v;
-}
-
 }  // namespace
 
 SquareOptions read_options(const halo::Host &host) {
   SquareOptions o;
-  o.base_url = host.opt_string_or("base_url", o.base_url);
+  o.base_url = host.string_option("base_url");
   while (!o.base_url.empty() && o.base_url.back() == '/') o.base_url.pop_back();
   if (o.base_url.rfind("https://", 0) != 0 && o.base_url.rfind("http://", 0) != 0) {
     throw halo::ConfigError("base_url",
@@ -79,14 +70,15 @@ SquareOptions read_options(const halo::Host &host) {
     throw halo::ConfigError("access_token",
                             "is required: a Square access token, given as \"${ENV_VAR}\"");
   }
-  o.square_version = host.opt_string_or("square_version", kDefaultSquareVersion);
+  o.square_version = host.string_option("square_version");
   o.location_ids = read_locations(host);
-  o.limit = static_cast<uint32_t>(int_in(host, "limit", 500, 1, 1000));
-  o.late_arrival_hours = int_in(host, "late_arrival_hours", 72, 0, 24 * 365);
-  o.currency_minor_units = static_cast<int>(int_in(host, "currency_minor_units", 2, 0, 4));
+  // Bounds are declared in the option table and checked by the kernel.
+  o.limit = static_cast<uint32_t>(host.int_option("limit"));
+  o.late_arrival_hours = host.int_option("late_arrival_hours");
+  o.currency_minor_units = static_cast<int>(host.int_option("currency_minor_units"));
   o.ca_file = host.opt_string_or("ca_file", "");
   if (!o.ca_file.empty() && o.ca_file[0] != '/') o.ca_file = host.base_dir() + "/" + o.ca_file;
-  o.insecure = host.opt_bool("insecure").value_or(false);
+  o.insecure = host.bool_option("insecure");
   if (o.insecure) host.warn("square: insecure: true -- TLS certificates are NOT verified");
   return o;
 }

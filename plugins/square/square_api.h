@@ -28,16 +28,17 @@ namespace halo::plugins::square {
 
 constexpr const char *kDefaultSquareVersion = "2025-01-23";
 
+// Defaults and bounds live in the option table (square_plugin.cpp) only.
 struct SquareOptions {
-  std::string base_url = "https://connect.squareup.com";
+  std::string base_url;
   std::string access_token;
-  std::string square_version = kDefaultSquareVersion;
+  std::string square_version;
   std::vector<std::string> location_ids;
-  uint32_t limit = 500;
-  int64_t late_arrival_hours = 72;
+  uint32_t limit = 0;
+  int64_t late_arrival_hours = 0;
   std::string ca_file;
   bool insecure = false;
-  int currency_minor_units = 2;
+  int currency_minor_units = 0;
 };
 
 SquareOptions read_options(const halo::Host &host);

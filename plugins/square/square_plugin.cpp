@@ -37,18 +37,21 @@ static const halo_option_decl kOptions[] = {
                  false, "Square-Version header (API version pin, YYYY-MM-DD)"),
     halo::option(HALO_OPT_STRING_LIST, "location_ids", nullptr, true,
                  "1 to 10 location ids whose orders are imported"),
-    halo::option(HALO_OPT_INT, "limit", "500", false,
-                 "Orders per page (1..1000); customer pages use at most 100"),
-    halo::option(HALO_OPT_INT, "late_arrival_hours", "72", false,
-                 "Each run re-searches orders updated this long before the last watermark, so "
-                 "offline POS orders synced late are imported"),
+    halo::within(halo::option(HALO_OPT_INT, "limit", "500", false,
+                              "Orders per page; customer pages use at most 100"),
+                 "1", "1000"),
+    halo::within(halo::option(HALO_OPT_INT, "late_arrival_hours", "72", false,
+                              "Each run re-searches orders updated this long before the last "
+                              "watermark, so offline POS orders synced late are imported"),
+                 "0", "8760"),
     halo::option(HALO_OPT_STRING, "ca_file", nullptr, false,
                  "Extra trusted CA bundle (PEM), relative to the pipeline file"),
     halo::option(HALO_OPT_BOOL, "insecure", "false", false,
                  "Skip TLS certificate verification (explicit opt-in; logged as a warning)"),
-    halo::option(HALO_OPT_INT, "currency_minor_units", "2", false,
-                 "Decimal places of the account currency: amounts are divided by 10^this "
-                 "(USD/EUR 2, IRR/JPY 0)"),
+    halo::within(halo::option(HALO_OPT_INT, "currency_minor_units", "2", false,
+                              "Decimal places of the account currency: amounts are divided by "
+                              "10^this (USD/EUR 2, IRR/JPY 0)"),
+                 "0", "4"),
 };
 
 HALO_PLUGIN_LIBRARY(halo::describe_source<halo::plugins::square::SquareSource>(

@@ -44,7 +44,7 @@ void read_auth(const halo::Host &host, WooOptions &o) {
   if (!https && o.url.rfind("http://", 0) != 0) {
     throw halo::ConfigError("url", "must start with https:// or http:// (the store's home URL)");
   }
-  std::string auth = host.opt_string_or("auth", "auto");
+  const std::string auth = host.string_option("auth");  // auto, basic or oauth1 (declared)
   if (auth == "auto") {
     o.auth = https ? AuthMode::kBasic : AuthMode::kOAuth1;
   } else if (auth == "basic") {
@@ -54,10 +54,8 @@ void read_auth(const halo::Host &host, WooOptions &o) {
                               "accepts it over https only: use oauth1 or an https url");
     }
     o.auth = AuthMode::kBasic;
-  } else if (auth == "oauth1") {
-    o.auth = AuthMode::kOAuth1;
   } else {
-    throw halo::ConfigError("auth", "must be auto, basic or oauth1");
+    o.auth = AuthMode::kOAuth1;
   }
 }
 
@@ -80,27 +78,24 @@ void read_webhook(const halo::Host &host, WooOptions &o) {
   if (!o.listen.empty() && (colon == 0 || port < 0 || port > 65535)) {
     throw halo::ConfigError("listen", "must be HOST:PORT, e.g. 127.0.0.1:8088");
   }
-  o.path = host.opt_string_or("path", o.path);
+  o.path = host.string_option("path");
   if (o.path.empty() || o.path[0] != '/' || o.path.find('?') != std::string::npos) {
     throw halo::ConfigError("path", "must be a URL path such as /woocommerce/webhook");
   }
   o.webhook_secret = required(host, "webhook_secret",
                               "the secret set on the WooCommerce "
                               "webhook, via ${ENV}");
-  o.max_idle_ms = host.opt_int("max_idle_ms").value_or(0);
-  o.queue_capacity = host.opt_int("queue_capacity").value_or(10000);
-  if (o.max_idle_ms < 0) throw halo::ConfigError("max_idle_ms", "must be >= 0");
-  if (o.queue_capacity < 1) throw halo::ConfigError("queue_capacity", "must be >= 1");
+  // Bounds are declared in the option table and checked by the kernel.
+  o.max_idle_ms = host.int_option("max_idle_ms");
+  o.queue_capacity = host.int_option("queue_capacity");
 }
 
 }  // namespace
 
 WooOptions read_options(const halo::Host &host) {
   WooOptions o;
-  std::string mode = host.opt_string_or("mode", "pull");
-  if (mode != "pull" && mode != "webhook")
-    throw halo::ConfigError("mode", "must be pull or webhook");
-  o.mode = mode == "pull" ? SourceMode::kPull : SourceMode::kWebhook;
+  // pull or webhook: the kernel refused any other value (declared).
+  o.mode = host.string_option("mode") == "pull" ? SourceMode::kPull : SourceMode::kWebhook;
   read_status_events(host, o);
   if (o.mode == SourceMode::kWebhook) {
     read_webhook(host, o);
@@ -112,23 +107,19 @@ WooOptions read_options(const halo::Host &host) {
   o.consumer_secret = required(host, "consumer_secret", "the key's secret (cs_...), via ${ENV}");
   read_auth(host, o);
   read_resources(host, o);
-  o.per_page = static_cast<int>(host.opt_int("per_page").value_or(100));
-  if (o.per_page < 1 || o.per_page > 100) {
-    throw halo::ConfigError("per_page", "must be between 1 and 100 (WooCommerce's limit)");
-  }
+  o.per_page = static_cast<int>(host.int_option("per_page"));  // 1..100, declared
   std::string after = host.opt_string_or("modified_after", "");
   if (!after.empty()) {
     auto t = parse_gmt(after);
     if (!t) throw halo::ConfigError("modified_after", "must be a UTC date YYYY-MM-DDTHH:MM:SS");
     o.modified_after = format_gmt(*t);
   }
-  o.overlap_seconds = host.opt_int("overlap_seconds").value_or(60);
-  if (o.overlap_seconds < 0) throw halo::ConfigError("overlap_seconds", "must be >= 0");
+  o.overlap_seconds = host.int_option("overlap_seconds");
   o.ca_file = host.opt_string_or("ca_file", "");
   if (!o.ca_file.empty() && std::filesystem::path(o.ca_file).is_relative()) {
     o.ca_file = (std::filesystem::path(host.base_dir()) / o.ca_file).lexically_normal().string();
   }
-  o.insecure = host.opt_bool("insecure").value_or(false);
+  o.insecure = host.bool_option("insecure");
   return o;
 }
 

@@ -126,6 +126,9 @@ class WooSource : public halo::Source {
 }  // namespace
 }  // namespace halo::woo
 
+static const char *const kAuthModes[] = {"auto", "basic", "oauth1"};
+static const char *const kModes[] = {"pull", "webhook"};
+
 static const halo_option_decl kOptions[] = {
     halo::option(HALO_OPT_STRING, "url", nullptr, false,
                  "Store home URL (https://shop.example); required in pull mode"),
@@ -134,15 +137,21 @@ static const halo_option_decl kOptions[] = {
                  true),
     halo::option(HALO_OPT_STRING, "consumer_secret", nullptr, false,
                  "REST API consumer secret cs_..., via ${ENV}; required in pull mode", true),
-    halo::option(HALO_OPT_STRING, "auth", "auto", false,
-                 "auto (basic for https, oauth1 for http), basic or oauth1 (HMAC-SHA256)"),
+    halo::one_of(halo::option(HALO_OPT_STRING, "auth", "auto", false,
+                              "auto (basic for https, oauth1 for http), basic or oauth1 "
+                              "(HMAC-SHA256)"),
+                 kAuthModes),
     halo::option(HALO_OPT_STRING_LIST, "resources", nullptr, false,
                  "What to pull: customers and/or orders (default both)"),
-    halo::option(HALO_OPT_INT, "per_page", "100", false, "Page size, 1..100"),
+    halo::within(halo::option(HALO_OPT_INT, "per_page", "100", false,
+                              "Page size (WooCommerce's maximum is 100)"),
+                 "1", "100"),
     halo::option(HALO_OPT_STRING, "modified_after", nullptr, false,
                  "First run only: import orders modified at/after this UTC date"),
-    halo::option(HALO_OPT_INT, "overlap_seconds", "60", false,
-                 "Each run re-reads orders modified this long before the last one seen"),
+    halo::within(halo::option(HALO_OPT_INT, "overlap_seconds", "60", false,
+                              "Each run re-reads orders modified this long before the last one "
+                              "seen"),
+                 "0", "604800"),
     halo::option(HALO_OPT_STRING, "ca_file", nullptr, false,
                  "Extra trusted CA bundle (PEM), relative to the pipeline file"),
     halo::option(HALO_OPT_BOOL, "insecure", "false", false,
@@ -151,8 +160,9 @@ static const halo_option_decl kOptions[] = {
                  "Order status -> event name, overriding the defaults (completed/processing -> "
                  "Order Completed, refunded -> Order Refunded, cancelled -> Order Cancelled, "
                  "else Order Updated)"),
-    halo::option(HALO_OPT_STRING, "mode", "pull", false,
-                 "pull (REST, incremental) or webhook (receive signed deliveries)"),
+    halo::one_of(halo::option(HALO_OPT_STRING, "mode", "pull", false,
+                              "pull (REST, incremental) or webhook (receive signed deliveries)"),
+                 kModes),
     halo::option(HALO_OPT_STRING, "listen", nullptr, false,
                  "Webhook mode: HOST:PORT of the kernel's HTTP server when the pipeline has no "
                  "http.listen (default 127.0.0.1:8088)"),
@@ -160,10 +170,13 @@ static const halo_option_decl kOptions[] = {
                  "Webhook mode: URL path deliveries are POSTed to"),
     halo::option(HALO_OPT_STRING, "webhook_secret", nullptr, false,
                  "Webhook mode: the webhook's secret, via ${ENV} (required there)", true),
-    halo::option(HALO_OPT_INT, "max_idle_ms", "0", false,
-                 "Webhook mode: end the run after this long without deliveries (0 = never)"),
-    halo::option(HALO_OPT_INT, "queue_capacity", "10000", false,
-                 "Webhook mode: deliveries held before answering 503"),
+    halo::within(halo::option(HALO_OPT_INT, "max_idle_ms", "0", false,
+                              "Webhook mode: end the run after this long without deliveries "
+                              "(0 = never)"),
+                 "0", nullptr),
+    halo::within(halo::option(HALO_OPT_INT, "queue_capacity", "10000", false,
+                              "Webhook mode: deliveries held before answering 503"),
+                 "1", "1000000"),
 };
 
 HALO_PLUGIN_LIBRARY(halo::describe_source<halo::woo::WooSource>(

@@ -38,7 +38,18 @@ int main(void) {
   OFFSET(halo_plugin_descriptor, vtable, 64);
   SIZE(halo_plugin_descriptor, 72);
 
-  SIZE(halo_option_decl, 40);
+  /* Option rows: the 1.1 row (40 bytes) is a prefix; 1.2 appended bounds
+   * and allowed values. */
+  OFFSET(halo_option_decl, default_value, 16);
+  OFFSET(halo_option_decl, description, 32);
+  OFFSET(halo_option_decl, min_value, 40);
+  OFFSET(halo_option_decl, max_value, 48);
+  OFFSET(halo_option_decl, allowed_values, 56);
+  OFFSET(halo_option_decl, allowed_count, 64);
+  SIZE(halo_option_decl, 72);
+  EXPECT_EQ("HALO_OPT_LIST", HALO_OPT_LIST, 7);
+  EXPECT_EQ("HALO_OPT_DURATION", HALO_OPT_DURATION, 8);
+  EXPECT_EQ("HALO_OPT_SIZE", HALO_OPT_SIZE, 9);
   SIZE(halo_value, 32);
   SIZE(halo_identity_link, 40);
   SIZE(halo_state_row, 24);

@@ -20,7 +20,11 @@ inline constexpr halo_option_decl opt(halo_option_type type, const char *name,
                           default_value,
                           required ? 1 : 0,
                           secret ? 1 : 0,
-                          "test option"};
+                          "test option",
+                          nullptr,
+                          nullptr,
+                          nullptr,
+                          0};
 }
 
 inline const halo_option_decl kJsonlOptions[] = {

@@ -224,5 +224,29 @@ TEST(Cli, PluginsNamesTheDirectoriesItSearchedWhenItFindsNone) {
   EXPECT_TRUE(has(r.err, dir / "nowhere (no such directory)")) << r.err;
 }
 
+// Bundled plugins declare their ranges, allowed values and sizes (ABI 1.2);
+// --describe prints them as text and as JSON, --format json no longer
+// being refused with --describe.
+TEST(Cli, PluginsDescribeShowsRangesAllowedValuesAndSizes) {
+  CommandResult text = halo({"plugins", "--describe", "woocommerce"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(has(text.out, "per_page  (int, default: 100, range: 1..100)")) << text.out;
+  EXPECT_TRUE(has(text.out, "mode  (string, one of: pull or webhook, default: pull)")) << text.out;
+  EXPECT_TRUE(has(text.out, "max_idle_ms  (int, default: 0, range: at least 0)")) << text.out;
+
+  CommandResult json = halo({"plugins", "--describe", "file-jsonl", "--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_TRUE(has(json.out, R"({"name":"max_record_bytes","type":"size","required":false,)"
+                            R"("secret":false,"default":"1MiB","min":"1KiB","max":"1GiB",)"
+                            R"("allowed":[],)"))
+      << json.out;
+  EXPECT_TRUE(has(json.out, R"("allowed":["auto","jsonl","ndjson","json-array"])")) << json.out;
+  EXPECT_TRUE(has(json.out, R"({"name":"path","type":"string","required":true,)")) << json.out;
+  // Both file-jsonl plugins (source and destination) carry the name.
+  EXPECT_TRUE(has(json.out, R"("kind":"destination")")) << json.out;
+
+  EXPECT_EQ(halo({"plugins", "--describe", "no-such-plugin", "--format", "json"}).exit_code, 3);
+}
+
 }  // namespace
 }  // namespace halo::e2e

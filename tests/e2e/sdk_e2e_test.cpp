@@ -81,6 +81,44 @@ TEST_F(SdkTest, OutOfTreePluginLoadsAndRuns) {
   EXPECT_EQ(read_lines(ex / "var/p.jsonl").size(), 25u);
 }
 
+// The example's option table (ABI 1.2 kinds) is checked by the kernel,
+// printed by --describe, and its declared defaults and durations reach the
+// plugin through the SDK's typed getters.
+TEST_F(SdkTest, DeclaredRangesDurationsAndChoicesReachThePlugin) {
+  TempDir ex;
+  ASSERT_NO_FATAL_FAILURE(build_example(ex, prefix_ / "sdk", {}));
+  CommandResult d =
+      run({halo_bin(), "plugins", "--plugin-dir", ex / "build", "--describe", "example-sequence"});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  EXPECT_NE(d.out.find("count  (int, default: 10, range: 0..1000000)"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("type  (string, one of: identify or track, default: identify)"),
+            std::string::npos)
+      << d.out;
+  EXPECT_NE(d.out.find("step  (duration, default: 1s, range: 0..1d)"), std::string::npos) << d.out;
+
+  const std::string head =
+      "version: 1\nstore: { kind: sqlite, path: var/halo.db }\nplugin_dirs: [build]\n"
+      "destinations:\n  - { name: out, plugin: file-jsonl, config: { path: var/p.jsonl } }\n"
+      "sources:\n  - { name: seq, plugin: example-sequence, config: ";
+  write_file(ex / "bad.yaml", head + "{ count: -1, type: trak, step: 2d } }\n");
+  CommandResult v = run({halo_bin(), "validate", ex / "bad.yaml"});
+  EXPECT_EQ(v.exit_code, 2);
+  for (const char *want : {"sources[0].config.count: must be between 0 and 1000000, got '-1'",
+                           "sources[0].config.type: must be identify or track, got 'trak' (did "
+                           "you mean 'track'?)",
+                           "sources[0].config.step: must be between 0 and 1d, got '2d'"}) {
+    EXPECT_NE(v.err.find(want), std::string::npos) << want << "\n" << v.err;
+  }
+
+  // count defaults to 10; step 1m puts customer-10's event at 00:09:00.
+  write_file(ex / "p.yaml", head + "{ type: track, step: 1m } }\n");
+  CommandResult r = run({halo_bin(), "run", ex / "p.yaml", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string out = read_file(ex / "var/p.jsonl");
+  EXPECT_EQ(read_lines(ex / "var/p.jsonl").size(), 10u);
+  EXPECT_NE(out.find(R"("updated_at":"2026-01-01T00:09:00.000Z")"), std::string::npos) << out;
+}
+
 TEST_F(SdkTest, OtherAbiMajorIsRefusedWithAClearMessage) {
   TempDir ex;
   ASSERT_NO_FATAL_FAILURE(build_example(

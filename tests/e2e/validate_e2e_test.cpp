@@ -97,7 +97,8 @@ TEST(Validate, PluginsOwnConfigErrorIsAnError) {
                         "sources:\n  - name: web\n    plugin: file-jsonl\n"
                         "    config: { path: events.jsonl, format: xml }\n" +
                         kOutput,
-                    {"p.yaml:6:", "sources[0].config.format", "must be auto, jsonl or json-array"});
+                    {"p.yaml:6:", "sources[0].config.format",
+                     "must be auto, jsonl, ndjson or json-array, got 'xml'"});
 }
 
 TEST(Validate, MissingDropFolderIsAnError) {

@@ -39,8 +39,8 @@ halo_status cursor(halo_instance *, const char **data, size_t *len) {
   return HALO_OK;
 }
 
-const halo_option_decl kOptions[] = {
-    {sizeof(halo_option_decl), HALO_OPT_STRING, "token", nullptr, 1, 1, "API token"}};
+const halo_option_decl kOptions[] = {{sizeof(halo_option_decl), HALO_OPT_STRING, "token", nullptr,
+                                      1, 1, "API token", nullptr, nullptr, nullptr, 0}};
 
 PluginInfo retrying_plugin() {
   static halo_source_vtable vt{};

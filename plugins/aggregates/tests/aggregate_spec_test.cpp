@@ -29,8 +29,9 @@ features:
   recent: { max: { field: properties.total, window: 90m } }
   last_seen: { last: {} }
   first_source: { first: { field: source } }
+  fortnight: { count: { window: 2w } }
 )"));
-  ASSERT_EQ(specs.size(), 6u);
+  ASSERT_EQ(specs.size(), 7u);
   EXPECT_EQ(specs[0].op, Op::kCount);
   EXPECT_EQ(specs[0].events, std::vector<std::string>{"Order Completed"});
   EXPECT_FALSE(specs[0].windowed());
@@ -45,6 +46,8 @@ features:
   EXPECT_EQ(specs[3].bucket_ms, 60'000);
   EXPECT_EQ(specs[4].field_kind, FieldKind::kNone);
   EXPECT_EQ(specs[5].field_kind, FieldKind::kSource);
+  EXPECT_EQ(specs[6].window_ms, 14LL * 86'400'000);  // the pipeline duration syntax
+  EXPECT_EQ(specs[6].bucket_ms, 86'400'000);
   EXPECT_NE(specs[0].fingerprint, specs[1].fingerprint);
 }
 
@@ -65,7 +68,12 @@ TEST(AggregateSpec, ReportsMistakesAtTheirPath) {
   expect_error("features: { c: { count: { window: 7x } } }", "features.c.count.window",
                "bad window '7x'");
   expect_error("features: { c: { count: { window: 0d } } }", "features.c.count.window",
-               "Nd, Nh or Nm");
+               "Nm, Nh, Nd or Nw");
+  // The pipeline duration syntax, but a window is whole minutes.
+  expect_error("features: { c: { count: { window: 90s } } }", "features.c.count.window",
+               "bad window '90s'");
+  expect_error("features: { c: { count: { window: 10000000d } } }", "features.c.count.window",
+               "at most 9999999d");
   expect_error("features: { s: { sum: { feild: properties.x } } }", "features.s.sum.feild",
                "did you mean field?");
   expect_error("features: { p: { count: { type: trak } } }", "features.p.count.type",

@@ -140,6 +140,7 @@ TEST(HubspotApi, ListRequestCarriesBearerAndEncodedCursor) {
 
 TEST(HubspotApi, SearchBodyFiltersAndSortsOnLastModified) {
   HubspotOptions o;
+  o.base_url = "https://api.hubapi.com";
   o.access_token = "t";
   o.properties = {"email"};
   o.page_size = 100;

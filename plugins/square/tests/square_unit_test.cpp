@@ -108,7 +108,11 @@ TEST(SquareCursor, RoundTripsAndRejects) {
 }
 
 SquareOptions options() {
-  SquareOptions o;
+  SquareOptions o;  // what read_options() gives for the declared defaults
+  o.base_url = "https://connect.squareup.com";
+  o.square_version = kDefaultSquareVersion;
+  o.late_arrival_hours = 72;
+  o.currency_minor_units = 2;
   o.access_token = "EAAAsecret";
   o.location_ids = {"L1", "L2"};
   o.limit = 50;

@@ -34,6 +34,20 @@
  * host->set_error() before returning. Nothing may unwind across this boundary:
  * no C++ exception, no longjmp. No C++ or STL type crosses it.
  *
+ * Return values, one convention for vtables and host functions (members
+ * added from 1.2 on follow it; older ones keep their signatures):
+ *   - a call that can fail returns its outcome as a halo_status value
+ *     (vtables declare halo_status; host functions int32_t, the same
+ *     values: an enum's size is the compiler's choice, int32_t's is not);
+ *     a message goes through set_error or an explicit message buffer;
+ *   - a lookup that may find nothing returns int32_t 1 (found, outputs set)
+ *     or 0 (absent, outputs untouched);
+ *   - data comes back through out-parameters (pointer + length), never as
+ *     a struct by value; counts are size_t;
+ *   - a call that cannot fail returns void (or its value: now_ms, ids).
+ * Exceptions kept for ABI 1: opt_size returns -1 for "absent or scalar"
+ * and base_dir returns its string directly.
+ *
  * Threading: an instance is called from one thread at a time unless its
  * descriptor sets HALO_CAP_THREAD_SAFE. Host API functions may be called from
  * the thread that is currently inside a callback of that instance; log and
@@ -53,8 +67,9 @@ extern "C" {
 #define HALO_ABI_MAJOR 1
 #define HALO_ABI_MINOR 2
 /* Minor history: 1.0 first release; 1.1 appended the HTTP client (http_*);
- * 1.2 appended per-event rejection (event_reject) and the HTTP server
- * routes (http_route_add, http_server_port, http_req_*, http_resp_*). */
+ * 1.2 appended per-event rejection (event_reject), the HTTP server
+ * routes (http_route_add, http_server_port, http_req_*, http_resp_*), and
+ * option bounds, allowed values, durations and sizes (halo_option_decl). */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -174,13 +189,25 @@ typedef enum halo_option_type {
   HALO_OPT_FLOAT = 3,
   HALO_OPT_BOOL = 4,
   HALO_OPT_STRING_LIST = 5,
-  HALO_OPT_MAP = 6, /* nested mapping, read with the path accessors */
-  HALO_OPT_LIST = 7 /* list of mappings/scalars, read with path accessors */
+  HALO_OPT_MAP = 6,  /* nested mapping, read with the path accessors */
+  HALO_OPT_LIST = 7, /* list of mappings/scalars, read with path accessors */
+  /* A duration with its unit: "250ms", "90s", "30m", "2h", "7d", "2w"
+   * ("0" needs none). opt_int reads it in milliseconds; opt_string reads
+   * the text as written. */
+  HALO_OPT_DURATION = 8, /* since 1.2 */
+  /* A byte count: "1048576", "512B", "64KiB", "10MiB", "1GiB" (also kB,
+   * MB, GB, TB in powers of 1000). opt_int reads it in bytes. */
+  HALO_OPT_SIZE = 9 /* since 1.2 */
 } halo_option_type;
 
 /* One row of a plugin's option table. The kernel validates YAML against it
- * (unknown keys, types, required), prints it for `halo plugins --describe`,
- * and redacts values of secret options in every log and error. */
+ * (unknown keys, types, required, bounds, allowed values), prints it for
+ * `halo plugins --describe`, and redacts values of secret options in every
+ * log and error. All strings are static. The declared default is the one
+ * place a default lives: for an absent option the opt_* functions read it
+ * as if it were written in the pipeline file.
+ * The host reads only the fields struct_size covers; fields a plugin built
+ * against an older minor lacks read as NULL/0 (no bounds, any value). */
 typedef struct halo_option_decl {
   uint32_t struct_size;
   uint32_t type;             /* halo_option_type */
@@ -189,6 +216,16 @@ typedef struct halo_option_decl {
   int32_t required;
   int32_t secret;
   const char *description; /* one sentence */
+
+  /* Inclusive bounds of INT, FLOAT, DURATION and SIZE options, in the
+   * option's own text form ("1", "0.5", "1s", "64KiB"); NULL = unbounded.
+   * The kernel refuses a value outside them, naming the bounds. */
+  /* since 1.2 */ const char *min_value;
+  /* since 1.2 */ const char *max_value;
+  /* STRING and STRING_LIST options: the only values accepted (compared
+   * exactly), allowed_count entries; NULL = any string. */
+  /* since 1.2 */ const char *const *allowed_values;
+  /* since 1.2 */ uint32_t allowed_count;
 } halo_option_decl;
 
 /* ------------------------------------------------------------------------ */

@@ -22,7 +22,9 @@
 #define HALO_SDK_HPP
 
 #include <halo/plugin.h>
+#include <halo/units.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -159,6 +161,35 @@ class Host {
     return std::string(v ? *v : fallback);
   }
 
+  // Typed reads of a declared option: the value written, else the declared
+  // default (the host supplies it), so the default stays in the option
+  // table. Throw ConfigError when the option is absent with no default or
+  // (nested paths, which the kernel does not type-check) of another type.
+  std::string string_option(const std::string &path) const {
+    return std::string(need(opt_string(path), path, "a string"));
+  }
+  int64_t int_option(const std::string &path) const {
+    return need(opt_int(path), path, "an integer");
+  }
+  double float_option(const std::string &path) const {
+    return need(opt_float(path), path, "a number");
+  }
+  bool bool_option(const std::string &path) const {
+    return need(opt_bool(path), path, "true or false");
+  }
+  // A HALO_OPT_DURATION option (or any duration text, e.g. a nested
+  // "window: 30d"), in milliseconds, parsed by halo/units.hpp.
+  std::chrono::milliseconds duration_option(const std::string &path) const {
+    const std::string text = string_option(path);
+    return std::chrono::milliseconds(
+        need(parse_duration_ms(text), path, "a duration such as 250ms, 90s, 30m, 2h or 7d"));
+  }
+  // A HALO_OPT_SIZE option (or any size text), in bytes.
+  int64_t size_option(const std::string &path) const {
+    const std::string text = string_option(path);
+    return need(parse_size_bytes(text), path, "a size such as 1048576, 64KiB or 10MiB");
+  }
+
   // Performs an HTTP request through the host (retries, backoff and TLS are
   // the host's) and returns any HTTP response, 4xx/5xx included. Throws
   // halo::Error with HALO_RETRY (message from the host) when the transport
@@ -194,6 +225,16 @@ class Host {
   }
 
  private:
+  // The value, or the ConfigError saying why there is none.
+  template <class T>
+  T need(std::optional<T> value, const std::string &path, const char *what) const {
+    if (value) return *value;
+    if (api_->opt_size(ctx_, path.c_str()) >= 0 || opt_string(path)) {
+      throw ConfigError(path, std::string("expected ") + what);
+    }
+    throw ConfigError(path, "is not set and has no default (add `" + path + ": ...`)");
+  }
+
   const halo_host_api *api_;
   halo_context *ctx_;
 };
@@ -777,7 +818,17 @@ const halo_plugin_descriptor *describe_destination(const char *name, const char 
 // The pointer + count forms above take every argument, so a call with an
 // option array and capabilities is never ambiguous with them.
 
-// Convenience for option tables.
+// Option tables. One row per option, the default written only here: the
+// host hands it to the plugin when the key is absent, so the plugin reads
+// options with Host::int_option() & co. and never repeats it.
+//
+//   static const char *const kModes[] = {"pull", "webhook"};
+//   static const halo_option_decl kOptions[] = {
+//       halo::one_of(halo::option(HALO_OPT_STRING, "mode", "pull", false, "How"), kModes),
+//       halo::within(halo::option(HALO_OPT_INT, "per_page", "100", false, "Page"), "1", "100"),
+//       halo::within(halo::option(HALO_OPT_DURATION, "timeout", "30s", false, "Per call"),
+//                    "1s", "10m"),
+//   };
 constexpr halo_option_decl option(halo_option_type type, const char *name,
                                   const char *default_value, bool required, const char *description,
                                   bool secret = false) {
@@ -787,7 +838,29 @@ constexpr halo_option_decl option(halo_option_type type, const char *name,
                           default_value,
                           required ? 1 : 0,
                           secret ? 1 : 0,
-                          description};
+                          description,
+                          nullptr,
+                          nullptr,
+                          nullptr,
+                          0};
+}
+
+// `decl` with inclusive bounds in its own text form (nullptr = open end);
+// INT, FLOAT, DURATION and SIZE options (ABI 1.2).
+constexpr halo_option_decl within(halo_option_decl decl, const char *min_value,
+                                  const char *max_value) {
+  decl.min_value = min_value;
+  decl.max_value = max_value;
+  return decl;
+}
+
+// `decl` accepting only `values` (STRING, or each item of a STRING_LIST;
+// ABI 1.2). `values` must have static storage duration.
+template <size_t N>
+constexpr halo_option_decl one_of(halo_option_decl decl, const char *const (&values)[N]) {
+  decl.allowed_values = values;
+  decl.allowed_count = static_cast<uint32_t>(N);
+  return decl;
 }
 
 }  // namespace halo
