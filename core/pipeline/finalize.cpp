@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "pipeline/pipeline.h"
 #include "profile/profile_export.h"
+#include "profile/typed_codec.h"
 
 namespace halo {
 
@@ -38,33 +39,35 @@ Status Pipeline::finalize(RunSummary *summary) {
   }
   std::vector<std::string> lines;
   std::vector<uint64_t> ids;
+  std::vector<ProfileExport> typed;  // lines[i] rendered from typed[i]
   auto flush = [&]() -> Status {
     for (auto &d : destinations_) {
-      Status w = d->write_profiles(lines, ids);
+      Status w = d->write_profiles(lines, ids, &typed);
       if (!w.ok()) return w;
     }
     lines.clear();
     ids.clear();
+    typed.clear();
     return Status::Ok();
   };
   auto feature_rows = std::make_shared<std::vector<std::pair<uint64_t, std::string>>>();
   for (uint64_t id : profiles_.ids()) {
-    std::string members;
-    for (auto &f : features_) {
-      s = f->emit(id, as_of, members);
-      if (!s.ok()) return s;
-    }
     ProfileExport e;
     e.id = id;
-    e.features_json = "{" + members + "}";
-    feature_rows->emplace_back(id, e.features_json);
+    for (auto &f : features_) {
+      s = f->emit(id, as_of, e.features);
+      if (!s.ok()) return s;
+    }
+    feature_rows->emplace_back(id, encode_features(e.features));
     if (!exporting) continue;
     if (const IdentifierList *ids = identifiers_.find(id)) e.identifiers = *ids;
-    e.traits_json = profiles_.export_traits(id);
+    sort_identifiers(e.identifiers);
+    e.traits = profiles_.export_traits(id);
     const ProfileData *p = profiles_.find(id);
     e.updated_at_ms = p ? p->updated_at_ms : 0;
     lines.push_back(export_profile_json(e));
     ids.push_back(id);
+    typed.push_back(std::move(e));
     if (lines.size() >= kExportBatch) {
       exporting = !interrupted();  // no point writing an export that is discarded
       s = exporting ? flush() : Status::Ok();
@@ -74,8 +77,8 @@ Status Pipeline::finalize(RunSummary *summary) {
   s = exporting ? flush() : Status::Ok();
   if (!s.ok()) return s;
   s = write([feature_rows](Store &st) {
-    for (const auto &[id, json] : *feature_rows) {
-      Status w = st.put_features(id, json);
+    for (const auto &[id, features] : *feature_rows) {
+      Status w = st.put_features(id, features);
       if (!w.ok()) return w;
     }
     return Status::Ok();

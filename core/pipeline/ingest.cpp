@@ -382,7 +382,10 @@ Status Pipeline::commit() {
   snapshot->deleted.assign(profiles_.deleted().begin(), profiles_.deleted().end());
   for (uint64_t id : profiles_.dirty()) {
     const ProfileData *p = profiles_.find(id);
-    snapshot->profiles.push_back({id, profiles_.stored_traits(id), "{}", p ? p->updated_at_ms : 0});
+    StoredProfile &row = snapshot->profiles.emplace_back();
+    row.id = id;
+    row.traits = profiles_.stored_traits(id);
+    row.updated_at_ms = p ? p->updated_at_ms : 0;
   }
   snapshot->next_profile_id = next_profile_id_;
   snapshot->cursors.assign(pending_cursors_.begin(), pending_cursors_.end());

@@ -124,8 +124,8 @@ class FeatureInstance : public PluginInstance {
   Status merge(uint64_t from, uint64_t into);
   using StateSink = std::function<void(uint64_t, const void *, size_t)>;
   Status save_dirty(const StateSink &sink);
-  // Appends `"name":value` members (comma-separated, no braces) to json.
-  Status emit(uint64_t profile_id, int64_t as_of_ms, std::string &json);
+  // Appends the profile's typed feature values, in emission order.
+  Status emit(uint64_t profile_id, int64_t as_of_ms, NamedValues &out);
 
  public:
   using PluginInstance::PluginInstance;
@@ -141,7 +141,10 @@ class DestinationInstance : public PluginInstance {
   static Result<std::unique_ptr<DestinationInstance>> create(const PluginInfo &info,
                                                              const PluginUse &use,
                                                              const InstanceSetup &setup);
-  Status write_profiles(const std::vector<std::string> &json, const std::vector<uint64_t> &ids);
+  // json[i] is profiles[i] in the export format; `profiles` feeds the typed
+  // accessors (since 1.2) and may be null.
+  Status write_profiles(const std::vector<std::string> &json, const std::vector<uint64_t> &ids,
+                        const std::vector<ProfileExport> *profiles = nullptr);
 
  public:
   using PluginInstance::PluginInstance;
