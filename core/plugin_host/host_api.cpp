@@ -268,8 +268,8 @@ void feature_member(halo_feature_writer *w, const char *name, TypedValue value) 
 void host_feature_number(halo_feature_writer *w, const char *name, const halo_value *v) {
   if (!v) return;
   std::string_view text = sv(v->str, v->len);
-  feature_member(w, name,
-                 is_json_number(text) ? TypedValue::from_number(text) : TypedValue::real(v->number));
+  feature_member(
+      w, name, is_json_number(text) ? TypedValue::from_number(text) : TypedValue::real(v->number));
 }
 void host_feature_string(halo_feature_writer *w, const char *name, const char *value, size_t len) {
   feature_member(w, name, TypedValue::string(sv(value, len)));
@@ -323,7 +323,9 @@ int32_t to_halo_value(const halo_profile_batch *b, const TypedValue &v, halo_val
     out->str = s.data();
     out->len = s.size();
   };
-  auto keep = [&](std::string s) { return std::string_view(b->rendered.emplace_back(std::move(s))); };
+  auto keep = [&](std::string s) {
+    return std::string_view(b->rendered.emplace_back(std::move(s)));
+  };
   switch (v.kind()) {
     case TypedKind::kNull:
       break;

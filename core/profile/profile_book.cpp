@@ -53,8 +53,9 @@ ProfileData &ProfileBook::touch(uint64_t id) {
 }
 
 std::vector<Trait>::iterator ProfileBook::lower_bound(ProfileData &p, std::string_view name) {
-  return std::lower_bound(p.traits.begin(), p.traits.end(), name,
-                          [&](const Trait &t, std::string_view n) { return names_.name(t.name) < n; });
+  return std::lower_bound(
+      p.traits.begin(), p.traits.end(), name,
+      [&](const Trait &t, std::string_view n) { return names_.name(t.name) < n; });
 }
 
 // Keeps `candidate` (its name already interned) when the trait is new or
@@ -123,7 +124,8 @@ Status ProfileBook::load(uint64_t id, std::string_view stored, int64_t updated_a
     traits.push_back({names_.intern(r.name), names_.intern(r.source), r.priority, r.timestamp_ms,
                       r.sequence, *r.value});
   });
-  if (!s.ok()) return Status::Corruption("profile " + std::to_string(id) + ": stored " + s.message());
+  if (!s.ok())
+    return Status::Corruption("profile " + std::to_string(id) + ": stored " + s.message());
   ProfileData &p = profiles_.get_or_create(id);
   p.updated_at_ms = updated_at_ms;
   traits.shrink_to_fit();
@@ -143,9 +145,9 @@ NamedValues ProfileBook::export_traits(uint64_t id) const {
 const TypedValue *ProfileBook::trait(uint64_t id, std::string_view name) const {
   const ProfileData *p = find(id);
   if (p == nullptr) return nullptr;
-  auto it = std::lower_bound(
-      p->traits.begin(), p->traits.end(), name,
-      [&](const Trait &t, std::string_view n) { return names_.name(t.name) < n; });
+  auto it =
+      std::lower_bound(p->traits.begin(), p->traits.end(), name,
+                       [&](const Trait &t, std::string_view n) { return names_.name(t.name) < n; });
   return it != p->traits.end() && names_.name(it->name) == name ? &it->value : nullptr;
 }
 

@@ -58,8 +58,8 @@ class TypedValue {
 
   TypedKind kind() const { return kind_; }
   bool as_bool() const { return bits_ != 0; }
-  int64_t as_integer() const { return bits_; }  // kInteger, kTimestamp
-  double as_double() const;                     // any numeric kind; 0 otherwise
+  int64_t as_integer() const { return bits_; }     // kInteger, kTimestamp
+  double as_double() const;                        // any numeric kind; 0 otherwise
   std::string_view text() const { return text_; }  // kString, kDecimal
   std::vector<std::string_view> list() const;      // kStringList items
 

@@ -17,17 +17,16 @@ constexpr Sql kPutProfile{"put_profile", "profiles",
                           "INSERT INTO profiles(id, traits, updated_at_ms) VALUES(?1, ?2, ?3) "
                           "ON CONFLICT(id) DO UPDATE SET traits = excluded.traits, "
                           "updated_at_ms = excluded.updated_at_ms"};
-constexpr Sql kPutFeatures{
-    "put_features", "features",
-    "INSERT INTO features(profile_id, features) VALUES(?1, ?2) "
-    "ON CONFLICT(profile_id) DO UPDATE SET features = excluded.features"};
+constexpr Sql kPutFeatures{"put_features", "features",
+                           "INSERT INTO features(profile_id, features) VALUES(?1, ?2) "
+                           "ON CONFLICT(profile_id) DO UPDATE SET features = excluded.features"};
 constexpr Sql kDeleteProfile{"delete_profile", "profiles", "DELETE FROM profiles WHERE id = ?1"};
 constexpr Sql kDeleteFeatures{"delete_profile", "features",
                               "DELETE FROM features WHERE profile_id = ?1"};
 constexpr Sql kDeleteAllState{"delete_profile", "feature_state",
                               "DELETE FROM feature_state WHERE profile_id = ?1"};
-#define HALO_SELECT_PROFILE                                                         \
-  "SELECT p.id, p.traits, coalesce(f.features, x'0100'), p.updated_at_ms "          \
+#define HALO_SELECT_PROFILE                                                \
+  "SELECT p.id, p.traits, coalesce(f.features, x'0100'), p.updated_at_ms " \
   "FROM profiles p LEFT JOIN features f ON f.profile_id = p.id"
 constexpr Sql kGetProfile{"get_profile", "profiles, features",
                           HALO_SELECT_PROFILE " WHERE p.id = ?1", "itti"};

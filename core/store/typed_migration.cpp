@@ -17,7 +17,8 @@ namespace {
 using simdjson::ondemand::json_type;
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) {
     s.remove_suffix(1);
   }
   return s;
@@ -128,7 +129,8 @@ Result<std::string> legacy_traits_to_typed(std::string_view json) {
     simdjson::ondemand::object entry;
     if (field.unescaped_key().get(key)) return bad("traits", "malformed key");
     t.name.assign(key);
-    if (field.value().get_object().get(entry)) return bad("traits", "trait '" + t.name + "' is not an object");
+    if (field.value().get_object().get(entry))
+      return bad("traits", "trait '" + t.name + "' is not an object");
     if (Status s = read_trait(entry, &t); !s.ok()) return s;
     traits.push_back(std::move(t));
   }
@@ -158,7 +160,8 @@ Result<std::string> legacy_features_to_typed(std::string_view json) {
     NamedValue f;
     if (field.unescaped_key().get(key) || field.value().get(v)) return bad("features", "malformed");
     f.name.assign(key);
-    if (!to_typed(v, &f.value)) return bad("features", "feature '" + f.name + "' has no typed form");
+    if (!to_typed(v, &f.value))
+      return bad("features", "feature '" + f.name + "' has no typed form");
     features.push_back(std::move(f));
   }
   return encode_features(features);
@@ -186,7 +189,8 @@ Status rewrite_table(sqlite3 *db, const std::string &path, const TableRewrite &t
     std::vector<std::pair<int64_t, std::string>> rows;
     sel->bind_int(1, after);
     int rc;
-    while ((rc = sel->step()) == SQLITE_ROW) rows.emplace_back(sel->column_int(0), sel->column_bytes(1));
+    while ((rc = sel->step()) == SQLITE_ROW)
+      rows.emplace_back(sel->column_int(0), sel->column_bytes(1));
     sel->reset();
     if (rc != SQLITE_DONE) return Status::Io(context + ": " + sqlite::last_error(db));
     if (rows.empty()) return Status::Ok();

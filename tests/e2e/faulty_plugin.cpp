@@ -5,8 +5,8 @@
 #include <halo/sdk.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <csignal>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <stdexcept>

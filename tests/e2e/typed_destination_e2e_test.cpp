@@ -50,7 +50,8 @@ TEST(TypedDestination, ReadsWhatTheExportCarriesWithoutParsingJson) {
   write_file(dir / "p.yaml", pipeline(dir));
   write_file(dir / "events.jsonl", kEvents);
   auto run_once = [&](const char *command) {
-    CommandResult r = run({halo_bin(), command, dir / "p.yaml", "--plugin-dir", HALO_TEST_PLUGIN_DIR});
+    CommandResult r =
+        run({halo_bin(), command, dir / "p.yaml", "--plugin-dir", HALO_TEST_PLUGIN_DIR});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   };
   run_once("run");
@@ -58,8 +59,8 @@ TEST(TypedDestination, ReadsWhatTheExportCarriesWithoutParsingJson) {
   ASSERT_EQ(profiles.size(), 1u);
   const Profile &p = profiles[0];
   std::string typed = read_file(dir / "typed.txt");
-  std::string expected = p.id + "|1767348002000" + kExpected + "|f:order_count=3:" +
-                         p.order_count + "|f:revenue=4:" + p.revenue + "\n";
+  std::string expected = p.id + "|1767348002000" + kExpected + "|f:order_count=3:" + p.order_count +
+                         "|f:revenue=4:" + p.revenue + "\n";
   EXPECT_EQ(typed, expected);
   EXPECT_EQ(p.order_count, "2");
   EXPECT_TRUE(same_decimal(p.revenue, "30.25")) << p.revenue;

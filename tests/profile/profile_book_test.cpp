@@ -111,8 +111,7 @@ TEST(ProfileExport, TheDocumentedFormat) {
   e.id = 42;
   e.identifiers = {{"phone", "+989121234567"}, {"email", "b@x.ir"}, {"email", "a@x.ir"}};
   e.traits = {{"first_name", TypedValue::string("Sara")}};
-  e.features = {{"order_count", TypedValue::integer(3)},
-                {"revenue", TypedValue::decimal("120.5")}};
+  e.features = {{"order_count", TypedValue::integer(3)}, {"revenue", TypedValue::decimal("120.5")}};
   e.updated_at_ms = 1767348000123;
   EXPECT_EQ(
       export_profile_json(e),

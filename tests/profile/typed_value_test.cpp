@@ -65,14 +65,10 @@ TEST(TypedValue, LeavesOfEventsBecomeTypedValues) {
 }
 
 std::vector<NamedValue> every_kind() {
-  return {{"a", TypedValue::null()},
-          {"b", TypedValue::boolean(false)},
-          {"c", TypedValue::integer(-5)},
-          {"d", TypedValue::decimal("19.90")},
-          {"e", TypedValue::real(2.5)},
-          {"f", TypedValue::string("Sara")},
-          {"g", TypedValue::timestamp(-1)},
-          {"h", TypedValue::string_list({"x", "y"})}};
+  return {{"a", TypedValue::null()},        {"b", TypedValue::boolean(false)},
+          {"c", TypedValue::integer(-5)},   {"d", TypedValue::decimal("19.90")},
+          {"e", TypedValue::real(2.5)},     {"f", TypedValue::string("Sara")},
+          {"g", TypedValue::timestamp(-1)}, {"h", TypedValue::string_list({"x", "y"})}};
 }
 
 TEST(TypedCodec, TraitsRoundTripWithMetadataAndProvenance) {
@@ -84,17 +80,15 @@ TEST(TypedCodec, TraitsRoundTripWithMetadataAndProvenance) {
   }
   std::string bytes = enc.take();
   size_t seen = 0;
-  ASSERT_TRUE(decode_traits(bytes,
-                            [&](const TraitRecord &r) {
-                              EXPECT_EQ(r.name, values[seen].name);
-                              EXPECT_EQ(r.source, "crm");
-                              EXPECT_EQ(r.priority, static_cast<int32_t>(seen) - 3);
-                              EXPECT_EQ(r.timestamp_ms, 1000 + static_cast<int64_t>(seen));
-                              EXPECT_EQ(r.sequence, seen * 7);
-                              EXPECT_EQ(*r.value, values[seen].value);
-                              ++seen;
-                            })
-                  .ok());
+  ASSERT_TRUE(decode_traits(bytes, [&](const TraitRecord &r) {
+                EXPECT_EQ(r.name, values[seen].name);
+                EXPECT_EQ(r.source, "crm");
+                EXPECT_EQ(r.priority, static_cast<int32_t>(seen) - 3);
+                EXPECT_EQ(r.timestamp_ms, 1000 + static_cast<int64_t>(seen));
+                EXPECT_EQ(r.sequence, seen * 7);
+                EXPECT_EQ(*r.value, values[seen].value);
+                ++seen;
+              }).ok());
   EXPECT_EQ(seen, values.size());
 }
 

@@ -55,14 +55,12 @@ TEST_F(TypedMigrationTest, LegacyJsonRowsBecomeTheSameTypedValues) {
   ASSERT_TRUE(p.has_value());
   std::map<std::string, std::string> traits;
   std::map<std::string, TraitRecord> meta;
-  ASSERT_TRUE(decode_traits(p->traits,
-                            [&](const TraitRecord &r) {
-                              std::string json;
-                              r.value->append_json(json);
-                              traits[std::string(r.name)] = json;
-                              meta[std::string(r.name)] = r;
-                            })
-                  .ok());
+  ASSERT_TRUE(decode_traits(p->traits, [&](const TraitRecord &r) {
+                std::string json;
+                r.value->append_json(json);
+                traits[std::string(r.name)] = json;
+                meta[std::string(r.name)] = r;
+              }).ok());
   EXPECT_EQ(traits, (std::map<std::string, std::string>{{"balance", "19.90"},
                                                         {"name", R"("Sara \"S\"")"},
                                                         {"tags", R"(["a","b"])"},
@@ -107,8 +105,9 @@ TEST_F(TypedMigrationTest, ARowWithoutTypedFormStopsAtVersionTwoLosingNothing) {
   // The rows are untouched JSON text, in the version-2 table.
   sqlite3 *db = raw_db();
   sqlite3_stmt *st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT traits_json FROM profiles WHERE id = 1", -1, &st, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "SELECT traits_json FROM profiles WHERE id = 1", -1, &st, nullptr),
+      SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_STREQ(reinterpret_cast<const char *>(sqlite3_column_text(st, 0)),
                R"({"a":{"v":1,"p":1,"t":1,"s":1}})");

@@ -489,14 +489,13 @@ typedef struct halo_host_api {
                                            const char *name, halo_value *out);
   /* since 1.2 */ size_t (*profile_trait_count)(const halo_profile_batch *batch, size_t i);
   /* since 1.2 */ int32_t (*profile_trait_at)(const halo_profile_batch *batch, size_t i, size_t k,
-                                              const char **name, size_t *name_len,
-                                              halo_value *out);
+                                              const char **name, size_t *name_len, halo_value *out);
   /* A feature name emitted twice yields the first; use _at to see both. */
   /* since 1.2 */ int32_t (*profile_feature)(const halo_profile_batch *batch, size_t i,
                                              const char *name, halo_value *out);
   /* since 1.2 */ size_t (*profile_feature_count)(const halo_profile_batch *batch, size_t i);
-  /* since 1.2 */ int32_t (*profile_feature_at)(const halo_profile_batch *batch, size_t i,
-                                                size_t k, const char **name, size_t *name_len,
+  /* since 1.2 */ int32_t (*profile_feature_at)(const halo_profile_batch *batch, size_t i, size_t k,
+                                                const char **name, size_t *name_len,
                                                 halo_value *out);
   /* since 1.2 */ size_t (*profile_identifier_count)(const halo_profile_batch *batch, size_t i);
   /* Returns 1 and sets type and value (normalized) when k is in range. */
