@@ -19,8 +19,9 @@
 
 namespace halo::store {
 
-// Limits of the legacy JSON reader: nesting is at most 2 (trait -> value),
-// a row is at most the store's row size.
+// Limits of the legacy JSON reader: a row of at most 64 MiB; a value nested
+// deeper than an array of strings is refused; the DOM validation pass is
+// bounded by simdjson's default depth limit (1024). Fuzz target legacy_rows.
 inline constexpr size_t kMaxLegacyRowBytes = 64u << 20;
 
 Result<std::string> legacy_traits_to_typed(std::string_view json);
