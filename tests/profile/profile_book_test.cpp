@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "profile/profile_export.h"
+#include "profile/typed_codec.h"
 
 namespace halo {
 namespace {
@@ -91,6 +92,31 @@ TEST(ProfileBook, StoredFormRoundTripsWithItsMetadata) {
   EXPECT_EQ(restored.load(4, stored.substr(0, stored.size() - 1), 0).code(),
             StatusCode::kCorruption);
   EXPECT_EQ(restored.find(4), nullptr);
+}
+
+TEST(ProfileBook, TraitsAreTypedWithTheirProvenance) {
+  ProfileBook book;
+  EventBatch b = event(HALO_EVENT_IDENTIFY, 100, 9, {{"traits.plan", "gold"}});
+  b.events[0].source = "crm";
+  Field age;
+  age.path = "traits.age";
+  age.value = {HALO_VALUE_NUMBER, false, 42, "42"};
+  b.fields.push_back(age);
+  b.events[0].field_count = 2;
+  book.apply_event(3, b, 0, 7);
+  ASSERT_NE(book.trait(3, "age"), nullptr);
+  EXPECT_EQ(*book.trait(3, "age"), TypedValue::integer(42));
+  EXPECT_EQ(*book.trait(3, "plan"), TypedValue::string("gold"));
+  EXPECT_EQ(book.trait(3, "missing"), nullptr);
+  EXPECT_EQ(book.trait(4, "age"), nullptr);
+  std::vector<std::string> provenance;
+  ASSERT_TRUE(decode_traits(book.stored_traits(3), [&](const TraitRecord &r) {
+                provenance.push_back(std::string(r.name) + " " + std::string(r.source) + " " +
+                                     std::to_string(r.priority) + " " +
+                                     std::to_string(r.timestamp_ms) + " " +
+                                     std::to_string(r.sequence));
+              }).ok());
+  EXPECT_EQ(provenance, (std::vector<std::string>{"age crm 7 100 9", "plan crm 7 100 9"}));
 }
 
 TEST(ProfileBook, ClearChangesForgetsDirtyAndDeleted) {
