@@ -13,6 +13,7 @@
 #include "normalize/identifiers.h"
 #include "profile/profile_book.h"
 #include "profile/profile_export.h"
+#include "profile/typed_codec.h"
 #include "store/store.h"
 
 namespace po = boost::program_options;
@@ -58,13 +59,14 @@ int print_profile(Store &store, const std::string &type, const std::string &key)
   auto identifiers = store.identifiers_of(p.id);
   if (!identifiers.ok()) return fail(kFailed, identifiers.status().message());
   ProfileBook book;
-  Status s = book.load(p.id, p.traits_json, p.updated_at_ms);
+  Status s = book.load(p.id, p.traits, p.updated_at_ms);
   if (!s.ok()) return fail(kFailed, s.message());
   ProfileExport e;
   e.id = p.id;
   e.identifiers = std::move(identifiers).value();
-  e.traits_json = book.export_traits(p.id);
-  e.features_json = p.features_json;
+  e.traits = book.export_traits(p.id);
+  s = decode_features(p.features, &e.features);
+  if (!s.ok()) return fail(kFailed, "profile " + std::to_string(p.id) + ": stored " + s.message());
   e.updated_at_ms = p.updated_at_ms;
   std::cout << export_profile_json(e) << "\n";
   return kOk;

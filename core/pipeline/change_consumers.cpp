@@ -33,6 +33,7 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/pipeline_setup.h"
 #include "profile/profile_export.h"
+#include "profile/typed_codec.h"
 
 namespace halo {
 
@@ -58,7 +59,7 @@ std::string consumer_name(std::string_view kind, const std::vector<const PluginU
 
 struct EmittedRow {
   uint64_t profile_id;
-  std::string features_json;
+  std::string features;  // encode_features bytes
   int64_t valid_until_ms;
   bool changed;
 };
@@ -162,25 +163,26 @@ Status Pipeline::emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms,
   auto rows = std::make_shared<std::vector<EmittedRow>>();
   auto changes = std::make_shared<std::vector<ProfileChange>>();
   int64_t now = wall_ms();
+  NamedValues values;
   for (uint64_t id : ids) {
-    std::string members;
+    values.clear();
     int64_t valid_until = INT64_MAX;
     for (auto &f : features_) {
-      Status s = f->emit(id, as_of_ms, members, &valid_until);
+      s = f->emit(id, as_of_ms, values, &valid_until);
       if (!s.ok()) return s;
     }
-    std::string json = "{" + members + "}";
+    std::string encoded = encode_features(values);
     auto stored = store_->get_features(id);
     if (!stored.ok()) return stored.status();
-    bool changed = !stored->has_value() || **stored != json;
+    bool changed = !stored->has_value() || **stored != encoded;
     if (changed) changes->push_back({++last_change_, id, kChangeFeatures, 0, now});
-    rows->push_back({id, std::move(json), valid_until, changed});
+    rows->push_back({id, std::move(encoded), valid_until, changed});
   }
   summary->features_emitted += ids.size();
   summary->features_changed += changes->size();
   return write([rows, changes](Store &st) {
     for (const EmittedRow &r : *rows) {
-      Status w = r.changed ? st.put_features(r.profile_id, r.features_json) : Status::Ok();
+      Status w = r.changed ? st.put_features(r.profile_id, r.features) : Status::Ok();
       if (w.ok()) {
         w = r.valid_until_ms == INT64_MAX ? st.cancel_reemit(r.profile_id)
                                           : st.schedule_reemit(r.profile_id, r.valid_until_ms);
@@ -238,26 +240,32 @@ Status Pipeline::export_all(DestinationInstance &dest, const std::function<bool(
                             RunSummary *summary) {
   std::vector<std::string> lines;
   std::vector<uint64_t> ids;
+  std::vector<ProfileExport> typed;  // lines[i] rendered from typed[i]
   std::vector<uint64_t> live = profiles_.ids();
   size_t next = 0;  // live[next] is the next profile to export
   Status failed;
-  auto export_until = [&](uint64_t limit, std::string_view features_of_limit) {
+  auto flush = [&] {
+    failed = interrupted() ? Status::Ok() : dest.write_profiles(lines, ids, &typed);
+    lines.clear();
+    ids.clear();
+    typed.clear();
+  };
+  // Exports live profiles up to `limit`; `features` are those of `limit`.
+  auto export_until = [&](uint64_t limit, std::string_view features) {
     for (; failed.ok() && next < live.size() && live[next] <= limit; ++next) {
       uint64_t id = live[next];
-      ProfileExport e;
+      ProfileExport &e = typed.emplace_back();
       e.id = id;
-      e.features_json = id == limit ? std::string(features_of_limit) : "{}";
+      if (id == limit) failed = decode_features(features, &e.features);
       if (const IdentifierList *list = identifiers_.find(id)) e.identifiers = *list;
-      e.traits_json = profiles_.export_traits(id);
+      sort_identifiers(e.identifiers);
+      e.traits = profiles_.export_traits(id);
       const ProfileData *p = profiles_.find(id);
       e.updated_at_ms = p ? p->updated_at_ms : 0;
       lines.push_back(export_profile_json(e));
       ids.push_back(id);
       summary->profiles_delivered++;
-      if (lines.size() < kExportBatch) continue;
-      failed = interrupted() ? Status::Ok() : dest.write_profiles(lines, ids);
-      lines.clear();
-      ids.clear();
+      if (failed.ok() && lines.size() >= kExportBatch) flush();
     }
   };
   // Features come from the store (only changed profiles are emitted), in
@@ -265,9 +273,9 @@ Status Pipeline::export_all(DestinationInstance &dest, const std::function<bool(
   Status s = store_->scan_features(
       [&](uint64_t id, std::string_view features) { export_until(id, features); });
   if (!s.ok()) return s;
-  export_until(UINT64_MAX, "{}");
-  if (!failed.ok()) return failed;
-  return lines.empty() || interrupted() ? Status::Ok() : dest.write_profiles(lines, ids);
+  export_until(UINT64_MAX, {});
+  if (failed.ok() && !lines.empty()) flush();
+  return failed;
 }
 
 }  // namespace halo

@@ -442,7 +442,10 @@ Status Pipeline::commit() {
   snapshot->deleted.assign(profiles_.deleted().begin(), profiles_.deleted().end());
   for (uint64_t id : profiles_.dirty()) {
     const ProfileData *p = profiles_.find(id);
-    snapshot->profiles.push_back({id, profiles_.stored_traits(id), "{}", p ? p->updated_at_ms : 0});
+    StoredProfile &row = snapshot->profiles.emplace_back();
+    row.id = id;
+    row.traits = profiles_.stored_traits(id);
+    row.updated_at_ms = p ? p->updated_at_ms : 0;
     changed.add(id, kChangeTraits);
   }
   snapshot->changes =

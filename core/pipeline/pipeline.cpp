@@ -157,7 +157,7 @@ Status Pipeline::restore_state() {
   if (!s.ok()) return s;
   Status load_status;
   s = store_->scan_profiles([&](const StoredProfile &p) {
-    Status l = profiles_.load(p.id, p.traits_json, p.updated_at_ms);
+    Status l = profiles_.load(p.id, p.traits, p.updated_at_ms);
     if (!l.ok() && load_status.ok()) load_status = l;
   });
   if (!s.ok()) return s;

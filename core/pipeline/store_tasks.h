@@ -33,7 +33,7 @@ struct FeatureStateRow {
 struct CommitSnapshot {
   std::vector<FeatureStateRow> feature_state;
   std::vector<uint64_t> deleted;        // profiles merged away
-  std::vector<StoredProfile> profiles;  // changed profiles (traits_json, updated_at)
+  std::vector<StoredProfile> profiles;  // changed profiles (traits, updated_at)
   uint64_t next_profile_id = 1;
   std::vector<std::pair<std::string, std::string>> cursors;  // source -> cursor
   std::vector<ProfileChange> changes;  // the change log entries of this commit

@@ -258,58 +258,27 @@ void host_resolve_conflict(halo_resolution *r, size_t event, const char *type, s
 void host_state_write(halo_state_writer *w, uint64_t profile, const void *data, size_t len) {
   if (w && w->write) w->write(w->user, profile, data, len);
 }
-void feature_member(halo_feature_writer *w, const char *name, std::string_view literal,
-                    bool quote) {
-  if (!w || !w->json || !name) return;
-  std::string &j = *w->json;
-  if (!j.empty()) j.push_back(',');
-  append_json_string(j, name);
-  j.push_back(':');
-  if (quote) {
-    append_json_string(j, literal);
-  } else {
-    j.append(literal);
-  }
+void feature_member(halo_feature_writer *w, const char *name, TypedValue value) {
+  if (!w || !w->values || !name) return;
+  w->values->push_back({name, std::move(value)});
 }
-// Accepts only a plain JSON number literal so a plugin cannot inject JSON.
-bool is_json_number(std::string_view s) {
-  size_t i = 0, n = s.size();
-  if (i < n && s[i] == '-') ++i;
-  size_t digits = 0;
-  while (i < n && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
-  if (digits == 0) return false;
-  if (i < n && s[i] == '.') {
-    ++i;
-    size_t frac = 0;
-    while (i < n && s[i] >= '0' && s[i] <= '9') ++i, ++frac;
-    if (frac == 0) return false;
-  }
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
-    size_t exp = 0;
-    while (i < n && s[i] >= '0' && s[i] <= '9') ++i, ++exp;
-    if (exp == 0) return false;
-  }
-  return i == n;
-}
+// Keeps a JSON number's exact text (money stays exact); anything else falls
+// back to the double, and a NaN or infinity to null, so a plugin can never
+// inject JSON through the text.
 void host_feature_number(halo_feature_writer *w, const char *name, const halo_value *v) {
   if (!v) return;
   std::string_view text = sv(v->str, v->len);
-  if (is_json_number(text)) return feature_member(w, name, text, false);
-  char buf[64];
-  int n = std::snprintf(buf, sizeof buf, "%.17g", v->number);
-  std::string_view fallback(buf, n > 0 ? static_cast<size_t>(n) : 0);
-  feature_member(w, name, is_json_number(fallback) ? fallback : "null", false);
+  feature_member(
+      w, name, is_json_number(text) ? TypedValue::from_number(text) : TypedValue::real(v->number));
 }
 void host_feature_string(halo_feature_writer *w, const char *name, const char *value, size_t len) {
-  feature_member(w, name, sv(value, len), true);
+  feature_member(w, name, TypedValue::string(sv(value, len)));
 }
 void host_feature_bool(halo_feature_writer *w, const char *name, int32_t value) {
-  feature_member(w, name, value ? "true" : "false", false);
+  feature_member(w, name, TypedValue::boolean(value != 0));
 }
 void host_feature_null(halo_feature_writer *w, const char *name) {
-  feature_member(w, name, "null", false);
+  feature_member(w, name, TypedValue::null());
 }
 void host_feature_valid_until(halo_feature_writer *w, int64_t at_ms) {
   if (w && at_ms < w->valid_until_ms) w->valid_until_ms = at_ms;
@@ -337,6 +306,134 @@ void host_profile_json(const halo_profile_batch *b, size_t i, const char **out, 
 }
 uint64_t host_profile_id(const halo_profile_batch *b, size_t i) {
   return b && b->ids && i < b->ids->size() ? (*b->ids)[i] : 0;
+}
+
+// --- typed profile accessors (since 1.2) ---
+const ProfileExport *typed_profile(const halo_profile_batch *b, size_t i) {
+  return b && b->profiles && i < b->profiles->size() ? &(*b->profiles)[i] : nullptr;
+}
+int32_t typed_code(TypedKind k) {
+  return static_cast<int32_t>(k) + 1;  // HALO_TYPED_* follow TypedKind's order
+}
+static_assert(HALO_TYPED_NULL == static_cast<int>(TypedKind::kNull) + 1);
+static_assert(HALO_TYPED_DECIMAL == static_cast<int>(TypedKind::kDecimal) + 1);
+static_assert(HALO_TYPED_STRING_LIST == static_cast<int>(TypedKind::kStringList) + 1);
+// Fills *out as plugin.h's halo_typed_kind table says; returns the code.
+int32_t to_halo_value(const halo_profile_batch *b, const TypedValue &v, halo_value *out) {
+  if (!out) return typed_code(v.kind());
+  *out = halo_value{HALO_VALUE_NULL, 0, 0, nullptr, 0};
+  auto text = [&](std::string_view s) {
+    out->str = s.data();
+    out->len = s.size();
+  };
+  auto keep = [&](std::string s) {
+    return std::string_view(b->rendered.emplace_back(std::move(s)));
+  };
+  switch (v.kind()) {
+    case TypedKind::kNull:
+      break;
+    case TypedKind::kBool:
+      out->kind = HALO_VALUE_BOOL;
+      out->boolean = v.as_bool() ? 1 : 0;
+      break;
+    case TypedKind::kInteger:
+    case TypedKind::kDouble:
+      out->kind = HALO_VALUE_NUMBER;
+      out->number = v.as_double();
+      text(keep(v.number_text()));
+      break;
+    case TypedKind::kDecimal:
+      out->kind = HALO_VALUE_NUMBER;
+      out->number = v.as_double();
+      text(v.text());
+      break;
+    case TypedKind::kString:
+      out->kind = HALO_VALUE_STRING;
+      text(v.text());
+      break;
+    case TypedKind::kTimestamp:
+      out->kind = HALO_VALUE_STRING;
+      out->number = static_cast<double>(v.as_integer());
+      text(keep(format_timestamp_ms(v.as_integer())));
+      break;
+    case TypedKind::kStringList: {
+      out->kind = HALO_VALUE_STRING;
+      out->number = static_cast<double>(v.list().size());
+      std::string json;
+      v.append_json(json);
+      text(keep(std::move(json)));
+      break;
+    }
+  }
+  return typed_code(v.kind());
+}
+int32_t absent(halo_value *out) {
+  if (out) *out = halo_value{HALO_VALUE_NULL, 0, 0, nullptr, 0};
+  return 0;
+}
+const NamedValue *named(const NamedValues &values, const char *name) {
+  if (!name) return nullptr;
+  for (const NamedValue &v : values) {
+    if (v.name == name) return &v;
+  }
+  return nullptr;
+}
+int32_t named_at(const halo_profile_batch *b, const NamedValues *values, size_t k,
+                 const char **name, size_t *name_len, halo_value *out) {
+  if (!values || k >= values->size()) {
+    set_out({}, name, name_len);
+    return absent(out);
+  }
+  set_out((*values)[k].name, name, name_len);
+  return to_halo_value(b, (*values)[k].value, out);
+}
+int32_t host_profile_trait(const halo_profile_batch *b, size_t i, const char *name,
+                           halo_value *out) {
+  const ProfileExport *p = typed_profile(b, i);
+  const NamedValue *v = p ? named(p->traits, name) : nullptr;
+  return v ? to_halo_value(b, v->value, out) : absent(out);
+}
+size_t host_profile_trait_count(const halo_profile_batch *b, size_t i) {
+  const ProfileExport *p = typed_profile(b, i);
+  return p ? p->traits.size() : 0;
+}
+int32_t host_profile_trait_at(const halo_profile_batch *b, size_t i, size_t k, const char **name,
+                              size_t *name_len, halo_value *out) {
+  const ProfileExport *p = typed_profile(b, i);
+  return named_at(b, p ? &p->traits : nullptr, k, name, name_len, out);
+}
+int32_t host_profile_feature(const halo_profile_batch *b, size_t i, const char *name,
+                             halo_value *out) {
+  const ProfileExport *p = typed_profile(b, i);
+  const NamedValue *v = p ? named(p->features, name) : nullptr;
+  return v ? to_halo_value(b, v->value, out) : absent(out);
+}
+size_t host_profile_feature_count(const halo_profile_batch *b, size_t i) {
+  const ProfileExport *p = typed_profile(b, i);
+  return p ? p->features.size() : 0;
+}
+int32_t host_profile_feature_at(const halo_profile_batch *b, size_t i, size_t k, const char **name,
+                                size_t *name_len, halo_value *out) {
+  const ProfileExport *p = typed_profile(b, i);
+  return named_at(b, p ? &p->features : nullptr, k, name, name_len, out);
+}
+size_t host_profile_identifier_count(const halo_profile_batch *b, size_t i) {
+  const ProfileExport *p = typed_profile(b, i);
+  return p ? p->identifiers.size() : 0;
+}
+int32_t host_profile_identifier_at(const halo_profile_batch *b, size_t i, size_t k,
+                                   const char **type, size_t *type_len, const char **value,
+                                   size_t *value_len) {
+  const ProfileExport *p = typed_profile(b, i);
+  bool found = p && k < p->identifiers.size();
+  set_out(found ? std::string_view(p->identifiers[k].first) : std::string_view(), type, type_len);
+  set_out(found ? std::string_view(p->identifiers[k].second) : std::string_view(), value,
+          value_len);
+  return found ? 1 : 0;
+}
+int64_t host_profile_updated_at_ms(const halo_profile_batch *b, size_t i) {
+  const ProfileExport *p = typed_profile(b, i);
+  return p ? p->updated_at_ms : 0;
 }
 
 halo_host_api make_table() {
@@ -404,6 +501,15 @@ halo_host_api make_table() {
   t.http_resp_status = host_http_resp_status;
   t.http_resp_header = host_http_resp_header;
   t.http_resp_body = host_http_resp_body;
+  t.profile_trait = host_profile_trait;
+  t.profile_trait_count = host_profile_trait_count;
+  t.profile_trait_at = host_profile_trait_at;
+  t.profile_feature = host_profile_feature;
+  t.profile_feature_count = host_profile_feature_count;
+  t.profile_feature_at = host_profile_feature_at;
+  t.profile_identifier_count = host_profile_identifier_count;
+  t.profile_identifier_at = host_profile_identifier_at;
+  t.profile_updated_at_ms = host_profile_updated_at_ms;
   return t;
 }
 

@@ -12,6 +12,7 @@
 #include <halo/plugin.h>
 
 #include <atomic>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -20,6 +21,8 @@
 #include "event/event.h"
 #include "http/retry_budget.h"
 #include "http_server/server_hub.h"
+#include "profile/profile_export.h"
+#include "profile/typed_value.h"
 
 namespace halo {
 
@@ -147,7 +150,7 @@ struct halo_state_writer {
 };
 
 struct halo_feature_writer {
-  std::string *json = nullptr;  // receives `"name":value` members, comma-separated
+  halo::NamedValues *values = nullptr;  // receives the emitted features, in order
   // The earliest time the values written may change without a new event
   // (feature_valid_until); INT64_MAX when the builder named none.
   int64_t valid_until_ms = INT64_MAX;
@@ -156,6 +159,12 @@ struct halo_feature_writer {
 struct halo_profile_batch {
   const std::vector<std::string> *json = nullptr;
   const std::vector<uint64_t> *ids = nullptr;
+  // The same profiles typed, for the typed accessors (since 1.2); may be
+  // null, and then those accessors find nothing.
+  const std::vector<halo::ProfileExport> *profiles = nullptr;
+  // Text the typed accessors render (integer digits, timestamps, lists),
+  // kept until the batch dies so the views handed out stay valid.
+  mutable std::deque<std::string> rendered;
 };
 
 namespace halo {

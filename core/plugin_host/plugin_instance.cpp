@@ -275,9 +275,9 @@ Status FeatureInstance::save_dirty(const StateSink &sink) {
   return check(vt_.save_dirty(inst_, &w), "save_dirty");
 }
 
-Status FeatureInstance::emit(uint64_t profile_id, int64_t as_of_ms, std::string &json,
+Status FeatureInstance::emit(uint64_t profile_id, int64_t as_of_ms, NamedValues &out,
                              int64_t *valid_until_ms) {
-  halo_feature_writer w{&json};
+  halo_feature_writer w{&out};
   PluginCallScope scope = enter("emit");
   Status s = check(vt_.emit(inst_, profile_id, as_of_ms, &w), "emit");
   if (w.valid_until_ms < *valid_until_ms) *valid_until_ms = w.valid_until_ms;
@@ -294,8 +294,9 @@ Result<std::unique_ptr<DestinationInstance>> DestinationInstance::create(
 }
 
 Status DestinationInstance::write_profiles(const std::vector<std::string> &json,
-                                           const std::vector<uint64_t> &ids) {
-  halo_profile_batch b{&json, &ids};
+                                           const std::vector<uint64_t> &ids,
+                                           const std::vector<ProfileExport> *profiles) {
+  halo_profile_batch b{&json, &ids, profiles, {}};
   return check(with_retry([&] {
                  PluginCallScope scope = enter("write_profiles");
                  return vt_.write_profiles(inst_, &b);

@@ -126,10 +126,10 @@ class FeatureInstance : public PluginInstance {
   Status merge(uint64_t from, uint64_t into);
   using StateSink = std::function<void(uint64_t, const void *, size_t)>;
   Status save_dirty(const StateSink &sink);
-  // Appends `"name":value` members (comma-separated, no braces) to json;
-  // lowers *valid_until_ms to the earliest time the builder says these
-  // values change by themselves (feature_valid_until).
-  Status emit(uint64_t profile_id, int64_t as_of_ms, std::string &json, int64_t *valid_until_ms);
+  // Appends the profile's typed feature values, in emission order; lowers
+  // *valid_until_ms to the earliest time the builder says these values
+  // change by themselves (feature_valid_until).
+  Status emit(uint64_t profile_id, int64_t as_of_ms, NamedValues &out, int64_t *valid_until_ms);
   // Whether the builder can report when its values change with time alone
   // (built against ABI 1.2 or later); if not, every profile is re-emitted.
   bool reports_time_changes() const { return info().abi_minor >= 2; }
@@ -148,7 +148,10 @@ class DestinationInstance : public PluginInstance {
   static Result<std::unique_ptr<DestinationInstance>> create(const PluginInfo &info,
                                                              const PluginUse &use,
                                                              const InstanceSetup &setup);
-  Status write_profiles(const std::vector<std::string> &json, const std::vector<uint64_t> &ids);
+  // json[i] is profiles[i] in the export format; `profiles` feeds the typed
+  // accessors (since 1.2) and may be null.
+  Status write_profiles(const std::vector<std::string> &json, const std::vector<uint64_t> &ids,
+                        const std::vector<ProfileExport> *profiles = nullptr);
 
  public:
   using PluginInstance::PluginInstance;

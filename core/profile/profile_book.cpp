@@ -1,37 +1,32 @@
-// profile_book.cpp -- trait merging and the stored trait format.
+// profile_book.cpp -- trait merging and the stored trait form.
 //
-// Stored form: {"name":{"v":<json>,"p":priority,"t":timestamp_ms,"s":sequence},...}
+// Stored form: the traits encoding of typed_codec.h (names ascending).
 #include "profile/profile_book.h"
 
-#include <simdjson.h>
 #include <algorithm>
 #include <tuple>
 
-#include "common/json_writer.h"
+#include "profile/typed_codec.h"
 
 namespace halo {
 
-bool TraitValue::beats(const TraitValue &other) const {
+bool Trait::beats(const Trait &other) const {
   if (priority != other.priority) return priority < other.priority;
   return std::tie(timestamp_ms, sequence) > std::tie(other.timestamp_ms, other.sequence);
 }
 
 namespace {
 
-std::string value_json(const Value &v) {
-  std::string out;
-  switch (v.kind) {
-    case HALO_VALUE_NULL:
-      return "null";
-    case HALO_VALUE_BOOL:
-      return v.boolean ? "true" : "false";
-    case HALO_VALUE_NUMBER:
-      return std::string(v.text);
-    case HALO_VALUE_STRING:
-      append_json_string(out, v.text);
-      return out;
+// Inserts keeping capacity close to size: a profile gains a new trait name
+// rarely, and std::vector's doubling would leave up to half the 80-byte
+// slots empty in every profile (5 traits would hold 8).
+void insert_trait(std::vector<Trait> &traits, std::vector<Trait>::iterator at, Trait &&t) {
+  if (traits.size() == traits.capacity()) {
+    size_t index = static_cast<size_t>(at - traits.begin());
+    traits.reserve(traits.size() + traits.size() / 8 + 1);
+    at = traits.begin() + static_cast<std::ptrdiff_t>(index);
   }
-  return "null";
+  traits.insert(at, std::move(t));
 }
 
 // Returns the trait key for a field path, or empty when it is not a trait.
@@ -57,6 +52,24 @@ ProfileData &ProfileBook::touch(uint64_t id) {
   return p;
 }
 
+std::vector<Trait>::iterator ProfileBook::lower_bound(ProfileData &p, std::string_view name) {
+  return std::lower_bound(
+      p.traits.begin(), p.traits.end(), name,
+      [&](const Trait &t, std::string_view n) { return names_.name(t.name) < n; });
+}
+
+// Keeps `candidate` (its name already interned) when the trait is new or
+// the candidate beats the current value.
+void ProfileBook::offer(ProfileData &p, Trait &&candidate) {
+  std::string_view name = names_.name(candidate.name);
+  auto it = lower_bound(p, name);
+  if (it == p.traits.end() || it->name != candidate.name) {
+    insert_trait(p.traits, it, std::move(candidate));
+  } else if (candidate.beats(*it)) {
+    *it = std::move(candidate);
+  }
+}
+
 void ProfileBook::apply_event(uint64_t id, const EventBatch &batch, size_t i, int priority) {
   const Event &e = batch.events[i];
   ProfileData &p = touch(id);
@@ -65,16 +78,20 @@ void ProfileBook::apply_event(uint64_t id, const EventBatch &batch, size_t i, in
     const Field &f = batch.fields[k];
     std::string_view key = trait_key(e, f.path);
     if (key.empty()) continue;
-    // Compare the ordering metadata first: the value's JSON is only built
+    // Compare the ordering metadata first: the typed value is only built
     // when it wins, which is rare once a profile is established.
-    TraitValue candidate{std::string(), priority, e.timestamp_ms, e.sequence};
-    auto it = p.traits.find(key);
-    if (it == p.traits.end()) {
-      candidate.json = value_json(f.value);
-      p.traits.emplace(std::string(key), std::move(candidate));
-    } else if (candidate.beats(it->second)) {
-      candidate.json = value_json(f.value);
-      it->second = std::move(candidate);
+    Trait candidate{0, 0, priority, e.timestamp_ms, e.sequence, {}};
+    auto it = lower_bound(p, key);
+    bool exists = it != p.traits.end() && names_.name(it->name) == key;
+    if (exists && !candidate.beats(*it)) continue;
+    candidate.source = names_.intern(e.source);
+    candidate.value = TypedValue::from_leaf(f.value);
+    if (exists) {
+      candidate.name = it->name;
+      *it = std::move(candidate);
+    } else {
+      candidate.name = names_.intern(key);
+      insert_trait(p.traits, it, std::move(candidate));
     }
   }
 }
@@ -83,70 +100,55 @@ void ProfileBook::merge(uint64_t from, uint64_t into) {
   ProfileData &dst = touch(into);
   if (ProfileData *src = profiles_.find(from)) {
     dst.updated_at_ms = std::max(dst.updated_at_ms, src->updated_at_ms);
-    for (auto &[key, value] : src->traits) {
-      auto it = dst.traits.find(key);
-      if (it == dst.traits.end() || value.beats(it->second)) dst.traits[key] = std::move(value);
-    }
+    for (Trait &t : src->traits) offer(dst, std::move(t));
     profiles_.erase(from);
   }
   deleted_.insert(from);
 }
 
 std::string ProfileBook::stored_traits(uint64_t id) const {
-  std::string out;
-  JsonWriter w(out);
-  w.begin_object();
-  if (const ProfileData *p = find(id)) {
-    for (const auto &[key, v] : p->traits) {
-      w.key(key).begin_object();
-      w.key("v").raw(v.json);
-      w.key("p").number(v.priority);
-      w.key("t").number(v.timestamp_ms);
-      w.key("s").number(static_cast<int64_t>(v.sequence));
-      w.end_object();
+  const ProfileData *p = find(id);
+  TraitEncoder enc(p ? p->traits.size() : 0);
+  if (p != nullptr) {
+    for (const Trait &t : p->traits) {
+      enc.add({names_.name(t.name), names_.name(t.source), t.priority, t.timestamp_ms, t.sequence,
+               &t.value});
     }
   }
-  w.end_object();
-  return out;
+  return enc.take();
 }
 
 Status ProfileBook::load(uint64_t id, std::string_view stored, int64_t updated_at_ms) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(stored.data(), stored.size()).get(doc) != simdjson::SUCCESS ||
-      !doc.is_object()) {
-    return Status::Corruption("profile " + std::to_string(id) + ": stored traits are not JSON");
-  }
+  std::vector<Trait> traits;
+  Status s = decode_traits(stored, [&](const TraitRecord &r) {
+    traits.push_back({names_.intern(r.name), names_.intern(r.source), r.priority, r.timestamp_ms,
+                      r.sequence, *r.value});
+  });
+  if (!s.ok())
+    return Status::Corruption("profile " + std::to_string(id) + ": stored " + s.message());
   ProfileData &p = profiles_.get_or_create(id);
   p.updated_at_ms = updated_at_ms;
-  for (auto [key, entry] : doc.get_object()) {
-    TraitValue v;
-    simdjson::dom::element value;
-    int64_t prio = 100, ts = 0;
-    uint64_t seq = 0;
-    if (entry["v"].get(value) || entry["p"].get(prio) || entry["t"].get(ts) ||
-        entry["s"].get(seq)) {
-      return Status::Corruption("profile " + std::to_string(id) + ": trait '" + std::string(key) +
-                                "' lacks v/p/t/s");
-    }
-    v.json = simdjson::minify(value);
-    v.priority = static_cast<int>(prio);
-    v.timestamp_ms = ts;
-    v.sequence = seq;
-    p.traits.emplace(std::string(key), std::move(v));
-  }
+  traits.shrink_to_fit();
+  p.traits = std::move(traits);
   return Status::Ok();
 }
 
-std::string ProfileBook::export_traits(uint64_t id) const {
-  std::string out;
-  JsonWriter w(out);
-  w.begin_object();
+NamedValues ProfileBook::export_traits(uint64_t id) const {
+  NamedValues out;
   if (const ProfileData *p = find(id)) {
-    for (const auto &[key, v] : p->traits) w.key(key).raw(v.json);
+    out.reserve(p->traits.size());
+    for (const Trait &t : p->traits) out.push_back({std::string(names_.name(t.name)), t.value});
   }
-  w.end_object();
   return out;
+}
+
+const TypedValue *ProfileBook::trait(uint64_t id, std::string_view name) const {
+  const ProfileData *p = find(id);
+  if (p == nullptr) return nullptr;
+  auto it =
+      std::lower_bound(p->traits.begin(), p->traits.end(), name,
+                       [&](const Trait &t, std::string_view n) { return names_.name(t.name) < n; });
+  return it != p->traits.end() && names_.name(it->name) == name ? &it->value : nullptr;
 }
 
 const ProfileData *ProfileBook::find(uint64_t id) const {

@@ -11,11 +11,16 @@
 //
 // Traits come from `traits.*` of identify events and `context.traits.*` of
 // every event; nested objects are kept as dotted keys ("address.city").
+// Values are typed (typed_value.h) and carry their provenance (source
+// name, event time); JSON is rendered only at export.
+//
+// Memory: a profile is one flat vector of traits sorted by name, each 80
+// bytes with its name and source interned in the book's NameTable (a
+// std::map node with the key and a JSON string cost about twice that).
 // Not thread-safe.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,20 +29,24 @@
 
 #include "common/status.h"
 #include "event/event.h"
+#include "profile/name_table.h"
+#include "profile/typed_value.h"
 
 namespace halo {
 
-struct TraitValue {
-  std::string json;  // the value as a JSON literal
-  int priority = 100;
+struct Trait {
+  uint32_t name = 0;    // id in the book's NameTable
+  uint32_t source = 0;  // id of the source name in the same table
+  int32_t priority = 100;
   int64_t timestamp_ms = 0;
   uint64_t sequence = 0;
+  TypedValue value;
   // True when this value should replace `other` under the trait rule.
-  bool beats(const TraitValue &other) const;
+  bool beats(const Trait &other) const;
 };
 
 struct ProfileData {
-  std::map<std::string, TraitValue, std::less<>> traits;
+  std::vector<Trait> traits;  // ascending by name text, names unique
   int64_t updated_at_ms = 0;  // latest event timestamp seen
   bool dirty = false;         // changed since the last clear_changes()
 };
@@ -48,13 +57,17 @@ class ProfileBook {
   // Folds `from` into `into`; `from` is marked deleted.
   void merge(uint64_t from, uint64_t into);
 
-  // Persistence: the stored form keeps the LWW metadata.
+  // Persistence: the stored form (typed_codec.h) keeps the LWW metadata
+  // and provenance. load() refuses a malformed row with Corruption.
   std::string stored_traits(uint64_t profile_id) const;
   Status load(uint64_t profile_id, std::string_view stored_traits, int64_t updated_at_ms);
 
-  // {"first_name":"Sara",...} in key order, for the export format.
-  std::string export_traits(uint64_t profile_id) const;
+  // The traits in name order, for the export format and destinations.
+  NamedValues export_traits(uint64_t profile_id) const;
+  // One trait's value, or null when the profile or trait does not exist.
+  const TypedValue *trait(uint64_t profile_id, std::string_view name) const;
   const ProfileData *find(uint64_t profile_id) const;
+  std::string_view name(uint32_t id) const { return names_.name(id); }
 
   // Live profiles changed since the last clear_changes(), in first-change order.
   std::vector<uint64_t> dirty() const;
@@ -65,6 +78,10 @@ class ProfileBook {
 
  private:
   ProfileData &touch(uint64_t id);
+  // Position of `name` in p.traits, or where it would be inserted.
+  std::vector<Trait>::iterator lower_bound(ProfileData &p, std::string_view name);
+  void offer(ProfileData &p, Trait &&candidate);
+  NameTable names_;
   ProfileMap<ProfileData> profiles_;
   // Ids whose `dirty` flag was set; may name profiles merged away since
   // (dirty() filters them). A vector: one push per profile per commit,

@@ -20,12 +20,20 @@ std::string format_timestamp_ms(int64_t ms) {
   return buf;
 }
 
+void sort_identifiers(std::vector<std::pair<std::string, std::string>> &ids) {
+  if (std::is_sorted(ids.begin(), ids.end()) &&
+      std::adjacent_find(ids.begin(), ids.end()) == ids.end()) {
+    return;
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+}
+
 std::string export_profile_json(const ProfileExport &p) {
   auto ids = p.identifiers;
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());  // a re-linked identifier
+  sort_identifiers(ids);
   std::string out;
-  out.reserve(256 + p.traits_json.size() + p.features_json.size());
+  out.reserve(256 + 32 * (p.traits.size() + p.features.size()));
   JsonWriter w(out);
   w.begin_object();
   w.key("profile_id").string(std::to_string(p.id));
@@ -37,8 +45,8 @@ std::string export_profile_json(const ProfileExport &p) {
     w.end_array();
   }
   w.end_object();
-  w.key("traits").raw(p.traits_json);
-  w.key("features").raw(p.features_json);
+  w.key("traits").raw(json_object(p.traits));
+  w.key("features").raw(json_object(p.features));
   w.key("segments").begin_array();
   for (const std::string &s : p.segments) w.string(s);
   w.end_array();

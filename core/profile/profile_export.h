@@ -5,7 +5,8 @@
 // {"profile_id":"42","identifiers":{"email":["a@b.ir"],...},"traits":{...},
 //  "features":{...},"segments":[],"updated_at":"2026-01-02T10:00:00.000Z"}
 // Identifier values are normalized and sorted; features carry exact decimal
-// text for money.
+// text for money. Traits and features arrive typed (typed_value.h); this is
+// the one place they become JSON.
 #pragma once
 
 #include <cstdint>
@@ -13,18 +14,23 @@
 #include <utility>
 #include <vector>
 
+#include "profile/typed_value.h"
+
 namespace halo {
 
 struct ProfileExport {
   uint64_t id = 0;
   std::vector<std::pair<std::string, std::string>> identifiers;  // (type, value), any order
-  std::string traits_json = "{}";                                // a JSON object
-  std::string features_json = "{}";                              // a JSON object
+  NamedValues traits;    // ascending by name (ProfileBook::export_traits)
+  NamedValues features;  // in emission order
   std::vector<std::string> segments;
   int64_t updated_at_ms = 0;
 };
 
 std::string export_profile_json(const ProfileExport &p);
+// Sorts by (type, value) and drops repeats (a re-linked identifier): the
+// order of the export format and of the typed accessors.
+void sort_identifiers(std::vector<std::pair<std::string, std::string>> &ids);
 std::string format_timestamp_ms(int64_t ms);  // 2026-01-02T10:00:00.000Z
 
 }  // namespace halo

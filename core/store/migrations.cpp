@@ -28,6 +28,9 @@ Status apply_one(sqlite3 *db, const std::string &path, const Migration &m) {
   if (!version.ok()) return version.status();
   if (*version >= m.version) return tx.commit(context);
   if (Status s = sqlite::exec(db, m.sql, context); !s.ok()) return s;
+  if (m.convert != nullptr) {
+    if (Status s = m.convert(db, path); !s.ok()) return s;
+  }
   // PRAGMA arguments cannot be bound; the version is our own integer.
   std::string set_version = "PRAGMA user_version = " + std::to_string(m.version);
   if (Status s = sqlite::exec(db, set_version.c_str(), context); !s.ok()) return s;

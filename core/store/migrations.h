@@ -22,6 +22,10 @@ struct Migration {
   int version;              // 1-based, consecutive
   const char *description;  // shown in errors, e.g. "initial schema"
   const char *sql;          // one or more statements
+  // Optional row rewrite that SQL cannot express (e.g. re-encoding values);
+  // runs after `sql` in the same transaction. `path` names the store in
+  // errors.
+  Status (*convert)(sqlite3 *db, const std::string &path) = nullptr;
 };
 
 // PRAGMA application_id of a Halo store ("HALO" in ASCII); set by migration 1

@@ -11,8 +11,9 @@
 //  identifiers(type, value, profile_id)  PK(type, value); index on profile_id
 //  merges(id, from_profile, into_profile, sequence)
 //  conflicts(id, sequence, type, value, profile_id, reason)
-//  profiles(id PK, traits_json, updated_at_ms)
-//  features(profile_id PK, features_json)  kept apart from traits so that
+//  profiles(id PK, traits, updated_at_ms)  traits: typed binary form
+//                                   (profile/typed_codec.h; JSON text before v3)
+//  features(profile_id PK, features)  typed binary form; kept apart from traits so that
 //                                   trait and feature writers do not clobber
 //  feature_state(instance, profile_id, data)  PK(instance, profile_id)
 //  dead_letters(id, at_ms, stage, reason, message, source, position, raw,
@@ -24,6 +25,7 @@
 //                                   time alone; index on due_ms
 // 64-bit unsigned ids and sequences are stored as SQLite's signed INTEGER.
 #include "store/migrations.h"
+#include "store/typed_migration.h"
 
 namespace halo::store {
 
@@ -107,6 +109,28 @@ CREATE UNIQUE INDEX dead_letters_by_content ON dead_letters(source, content_key)
   WHERE content_key IS NOT NULL;
 )sql";
 
+// Traits and features become typed values (profile/typed_codec.h) in BLOB
+// columns: the tables are rebuilt with the new column names and types, then
+// convert_rows_to_typed re-encodes each row's JSON text.
+constexpr const char *kTypedProfiles = R"sql(
+CREATE TABLE profiles_typed(
+  id INTEGER PRIMARY KEY,
+  traits BLOB NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+INSERT INTO profiles_typed(id, traits, updated_at_ms)
+  SELECT id, traits_json, updated_at_ms FROM profiles;
+DROP TABLE profiles;
+ALTER TABLE profiles_typed RENAME TO profiles;
+CREATE TABLE features_typed(
+  profile_id INTEGER PRIMARY KEY,
+  features BLOB NOT NULL
+);
+INSERT INTO features_typed(profile_id, features) SELECT profile_id, features_json FROM features;
+DROP TABLE features;
+ALTER TABLE features_typed RENAME TO features;
+)sql";
+
 // Kernel 2: every commit logs the profiles it changed; feature emission
 // and destinations consume that log from their own committed cursors.
 constexpr const char *kChangeLog = R"sql(
@@ -131,7 +155,8 @@ CREATE INDEX reemits_by_due ON reemits(due_ms);
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
-    {3, "change log, consumer cursors, re-emit schedule", kChangeLog},
+    {3, "typed traits and features", kTypedProfiles, convert_rows_to_typed},
+    {4, "change log, consumer cursors, re-emit schedule", kChangeLog},
 };
 
 }  // namespace

@@ -73,10 +73,13 @@ struct DeadLetterFilter {
   uint64_t limit = 0;               // 0 = all; else the first `limit` by id
 };
 
+// traits and features hold the typed binary form of profile/typed_codec.h
+// (the store passes the bytes through; ProfileBook and decode_features read
+// them). The defaults are the encodings of "no traits" and "no features".
 struct StoredProfile {
   uint64_t id = 0;
-  std::string traits_json = "{}";
-  std::string features_json = "{}";
+  std::string traits = std::string("\x01\x00", 2);
+  std::string features = std::string("\x01\x00", 2);
   int64_t updated_at_ms = 0;
 };
 
@@ -161,13 +164,14 @@ class Store {
   Result<uint64_t> merge_count();
   Result<uint64_t> conflict_count();
 
-  // Profiles. put_profile upserts traits_json and updated_at_ms only;
-  // features change only through put_features.
+  // Profiles. put_profile upserts traits and updated_at_ms only;
+  // features change only through put_features (encode_features bytes).
   Status put_profile(const StoredProfile &p);
-  Status put_features(uint64_t id, std::string_view features_json);
+  Status put_features(uint64_t id, std::string_view features);
   Status delete_profile(uint64_t id);  // also its features, feature state, re-emit
+  // The stored features (encode_features bytes) of one profile / of all, by id.
   Result<std::optional<std::string>> get_features(uint64_t id);
-  Status scan_features(const std::function<void(uint64_t, std::string_view)> &fn);  // by id
+  Status scan_features(const std::function<void(uint64_t, std::string_view)> &fn);
   Result<std::optional<StoredProfile>> get_profile(uint64_t id);
   Status scan_profiles(const std::function<void(const StoredProfile &)> &fn);  // by id
   Result<uint64_t> profile_count();

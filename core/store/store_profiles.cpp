@@ -3,7 +3,10 @@
 //
 // Invariants: traits and features are separate rows so that the trait writer
 // (put_profile) and the feature writer (put_features) never overwrite each
-// other; a profile without a features row reads as features "{}".
+// other; a profile without a features row reads as no features (x'0100',
+// the typed encoding of an empty list). Both columns hold the typed binary form of
+// profile/typed_codec.h, stored as BLOBs; the store does not decode them
+// (store_check.cpp does).
 #include "store/store_impl.h"
 
 namespace halo {
@@ -11,27 +14,26 @@ namespace halo {
 namespace {
 
 constexpr Sql kPutProfile{"put_profile", "profiles",
-                          "INSERT INTO profiles(id, traits_json, updated_at_ms) VALUES(?1, ?2, ?3) "
-                          "ON CONFLICT(id) DO UPDATE SET traits_json = excluded.traits_json, "
+                          "INSERT INTO profiles(id, traits, updated_at_ms) VALUES(?1, ?2, ?3) "
+                          "ON CONFLICT(id) DO UPDATE SET traits = excluded.traits, "
                           "updated_at_ms = excluded.updated_at_ms"};
-constexpr Sql kPutFeatures{
-    "put_features", "features",
-    "INSERT INTO features(profile_id, features_json) VALUES(?1, ?2) "
-    "ON CONFLICT(profile_id) DO UPDATE SET features_json = excluded.features_json"};
+constexpr Sql kPutFeatures{"put_features", "features",
+                           "INSERT INTO features(profile_id, features) VALUES(?1, ?2) "
+                           "ON CONFLICT(profile_id) DO UPDATE SET features = excluded.features"};
 constexpr Sql kDeleteProfile{"delete_profile", "profiles", "DELETE FROM profiles WHERE id = ?1"};
 constexpr Sql kDeleteFeatures{"delete_profile", "features",
                               "DELETE FROM features WHERE profile_id = ?1"};
 constexpr Sql kDeleteReemit{"delete_profile", "reemits",
                             "DELETE FROM reemits WHERE profile_id = ?1"};
 constexpr Sql kGetFeatures{"get_features", "features",
-                           "SELECT features_json FROM features WHERE profile_id = ?1", "t"};
+                           "SELECT features FROM features WHERE profile_id = ?1", "t"};
 constexpr Sql kScanFeatures{"scan_features", "features",
-                            "SELECT profile_id, features_json FROM features ORDER BY profile_id",
+                            "SELECT profile_id, features FROM features ORDER BY profile_id",
                             "it"};
 constexpr Sql kDeleteAllState{"delete_profile", "feature_state",
                               "DELETE FROM feature_state WHERE profile_id = ?1"};
-#define HALO_SELECT_PROFILE                                                       \
-  "SELECT p.id, p.traits_json, coalesce(f.features_json, '{}'), p.updated_at_ms " \
+#define HALO_SELECT_PROFILE                                                \
+  "SELECT p.id, p.traits, coalesce(f.features, x'0100'), p.updated_at_ms " \
   "FROM profiles p LEFT JOIN features f ON f.profile_id = p.id"
 constexpr Sql kGetProfile{"get_profile", "profiles, features",
                           HALO_SELECT_PROFILE " WHERE p.id = ?1", "itti"};
@@ -51,8 +53,8 @@ constexpr Sql kScanState{
 // Assigns into `p` so a scan reuses its string buffers row after row.
 void read_profile(sqlite::Statement &st, StoredProfile &p) {
   p.id = from_sql(st.column_int(0));
-  p.traits_json.assign(st.column_bytes(1));
-  p.features_json.assign(st.column_bytes(2));
+  p.traits.assign(st.column_bytes(1));
+  p.features.assign(st.column_bytes(2));
   p.updated_at_ms = st.column_int(3);
 }
 
@@ -61,15 +63,15 @@ void read_profile(sqlite::Statement &st, StoredProfile &p) {
 Status Store::put_profile(const StoredProfile &p) {
   return impl_->write(kPutProfile, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(p.id));
-    st.bind_text(2, p.traits_json);
+    st.bind_blob(2, p.traits.data(), p.traits.size());
     st.bind_int(3, p.updated_at_ms);
   });
 }
 
-Status Store::put_features(uint64_t id, std::string_view features_json) {
+Status Store::put_features(uint64_t id, std::string_view features) {
   return impl_->write(kPutFeatures, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(id));
-    st.bind_text(2, features_json);
+    st.bind_blob(2, features.data(), features.size());
   });
 }
 

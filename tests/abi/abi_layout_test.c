@@ -69,7 +69,8 @@ int main(void) {
   SIZE(halo_destination_vtable, 48);
 
   /* Host table: 1.0 functions keep their offsets; 1.1 appended http_*;
-   * 1.2 appended event_reject, then the HTTP server routes. */
+   * 1.2 appended event_reject, then the HTTP server routes, then the typed
+   * profile accessors. */
   OFFSET(halo_host_api, log, 8);
   OFFSET(halo_host_api, opt_string, 48);
   OFFSET(halo_host_api, sink_add_record, 112);
@@ -80,8 +81,18 @@ int main(void) {
   OFFSET(halo_host_api, http_route_add, 400);
   OFFSET(halo_host_api, http_req_header, 440);
   OFFSET(halo_host_api, http_resp_body, 472);
-  OFFSET(halo_host_api, feature_valid_until, 480);
-  SIZE(halo_host_api, 488);
+  OFFSET(halo_host_api, profile_trait, 480);
+  OFFSET(halo_host_api, profile_feature, 504);
+  OFFSET(halo_host_api, profile_identifier_at, 536);
+  OFFSET(halo_host_api, profile_updated_at_ms, 544);
+  OFFSET(halo_host_api, feature_valid_until, 552);
+  SIZE(halo_host_api, 560);
+
+  /* halo_typed_kind codes (since 1.2) never change. */
+  EXPECT_EQ("HALO_TYPED_NULL", HALO_TYPED_NULL, 1);
+  EXPECT_EQ("HALO_TYPED_DECIMAL", HALO_TYPED_DECIMAL, 4);
+  EXPECT_EQ("HALO_TYPED_TIMESTAMP", HALO_TYPED_TIMESTAMP, 7);
+  EXPECT_EQ("HALO_TYPED_STRING_LIST", HALO_TYPED_STRING_LIST, 8);
 
   EXPECT_EQ("HALO_ABI_MAJOR", HALO_ABI_MAJOR, 1);
   EXPECT_EQ("HALO_ABI_MINOR", HALO_ABI_MINOR, 2);

@@ -1,10 +1,12 @@
 // faulty_plugin.cpp -- a test-only plugin library that misbehaves on demand,
 // to prove the kernel survives plugins that return errors or throw: a
-// source, a resolver and a feature builder.
+// source, a resolver and a feature builder; and a destination that reads
+// profiles only through the typed accessors (typed-recorder).
 #include <halo/sdk.hpp>
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -204,6 +206,55 @@ const halo_option_decl kFeatureOptions[] = {
                  "Sleep this long in every emit() (a slow end of run)."),
 };
 
+// Writes one line per profile built only from the typed accessors (never
+// profile_json): "id|updated_ms|ids=type:value,...|t:name=KIND:text|...|
+// f:name=KIND:text", KIND being the halo_typed_kind number.
+class TypedRecorder : public halo::Destination {
+ public:
+  explicit TypedRecorder(halo::Host host) : halo::Destination(host) {
+    path_ = std::string(host.opt_string("path").value_or(""));
+  }
+  ~TypedRecorder() override {
+    if (out_) std::fclose(out_);
+  }
+  void start() override {
+    out_ = std::fopen(path_.c_str(), "w");
+    if (!out_) throw halo::Error("cannot open " + path_);
+  }
+  void stop() override {
+    std::fclose(out_);
+    out_ = nullptr;
+  }
+  void write_profiles(const halo::ProfileBatch &batch) override {
+    if (!batch.typed()) throw halo::Error("host lacks the typed profile accessors");
+    for (size_t i = 0; i < batch.size(); ++i) {
+      std::string line = std::to_string(batch.profile_id(i)) + "|" +
+                         std::to_string(batch.updated_at_ms(i)) + "|ids=";
+      for (const halo::ProfileIdentifier &id : batch.identifiers(i)) {
+        line.append(id.type).append(":").append(id.value).append(",");
+      }
+      auto value = [&](const char *prefix) {
+        return [&line, prefix](std::string_view name, const halo::ProfileValue &v) {
+          line.append("|").append(prefix).append(name).append("=");
+          line.append(std::to_string(v.type)).append(":").append(v.text());
+        };
+      };
+      batch.for_each_trait(i, value("t:"));
+      batch.for_each_feature(i, value("f:"));
+      line.push_back('\n');
+      std::fwrite(line.data(), 1, line.size(), out_);
+    }
+  }
+
+ private:
+  std::string path_;
+  std::FILE *out_ = nullptr;
+};
+
+const halo_option_decl kRecorderOptions[] = {
+    halo::option(HALO_OPT_STRING, "path", nullptr, true, "File the lines are written to."),
+};
+
 // The kernel hands every resolver the pipeline's identifier rules.
 const halo_option_decl kResolverOptions[] = {
     kFaultOptions[0],
@@ -223,4 +274,7 @@ HALO_PLUGIN_LIBRARY(
     halo::describe_resolver<FaultyResolver>("faulty-resolver", "0.0.1", "Fails on demand (tests)",
                                             kResolverOptions),
     halo::describe_feature<FaultyFeatures>("faulty-features", "0.0.1", "Fails on demand (tests)",
-                                           kFeatureOptions))
+                                           kFeatureOptions),
+    halo::describe_destination<TypedRecorder>("typed-recorder", "0.0.1",
+                                              "Records profiles read through typed accessors",
+                                              kRecorderOptions))

@@ -3,6 +3,7 @@
 // crash on a plugin's bad arguments.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -100,14 +101,88 @@ TEST(HostApi, BadArgumentsFromAPluginAreHarmless) {
 
 TEST(HostApi, FeatureWriterAcceptsOnlyRealNumbers) {
   const halo_host_api *h = host_api();
-  std::string json;
-  halo_feature_writer w{&json};
+  NamedValues values;
+  halo_feature_writer w{&values};
   halo_value ok{HALO_VALUE_NUMBER, 0, 12.5, "12.50", 5};
   halo_value injected{HALO_VALUE_NUMBER, 0, 1, "1,\"x\":2", 7};
+  halo_value nan{HALO_VALUE_NUMBER, 0, std::nan(""), "", 0};
   h->feature_number(&w, "a", &ok);
   h->feature_number(&w, "b", &injected);  // falls back to the double
   h->feature_string(&w, "c", "q\"uote", 6);
-  EXPECT_EQ(json, R"("a":12.50,"b":1,"c":"q\"uote")");
+  h->feature_number(&w, "d", &nan);  // no JSON number: null, never a silent 0
+  h->feature_bool(&w, nullptr, 1);   // no name: ignored
+  EXPECT_EQ(json_object(values), R"({"a":12.50,"b":1,"c":"q\"uote","d":null})");
+  EXPECT_EQ(values[0].value.kind(), TypedKind::kDecimal);
+  EXPECT_EQ(values[1].value.kind(), TypedKind::kDouble);
+}
+
+// The typed accessors a destination reads instead of parsing profile_json.
+TEST(HostApi, DestinationsReadProfilesTyped) {
+  const halo_host_api *h = host_api();
+  ASSERT_TRUE(HALO_HOST_HAS(h, profile_updated_at_ms));
+  std::vector<ProfileExport> profiles(1);
+  ProfileExport &p = profiles[0];
+  p.id = 9;
+  p.identifiers = {{"email", "a@x.ir"}, {"phone", "+989121234567"}};
+  p.traits = {{"age", TypedValue::integer(-42)},
+              {"balance", TypedValue::decimal("19.90")},
+              {"birthday", TypedValue::timestamp(1767348000123)},
+              {"name", TypedValue::string("Sara")},
+              {"tags", TypedValue::string_list({"a", "b\"c"})}};
+  p.features = {{"vip", TypedValue::boolean(true)}, {"score", TypedValue::real(0.5)}};
+  p.updated_at_ms = 77;
+  std::vector<std::string> json{export_profile_json(p)};
+  std::vector<uint64_t> ids{9};
+  halo_profile_batch b{&json, &ids, &profiles, {}};
+
+  halo_value v{};
+  auto text = [&] { return std::string(v.str, v.len); };
+  EXPECT_EQ(h->profile_trait(&b, 0, "age", &v), HALO_TYPED_INTEGER);
+  EXPECT_EQ(v.kind, HALO_VALUE_NUMBER);
+  EXPECT_EQ(text(), "-42");
+  EXPECT_EQ(v.number, -42.0);
+  EXPECT_EQ(h->profile_trait(&b, 0, "balance", &v), HALO_TYPED_DECIMAL);
+  EXPECT_EQ(text(), "19.90");
+  EXPECT_EQ(h->profile_trait(&b, 0, "birthday", &v), HALO_TYPED_TIMESTAMP);
+  EXPECT_EQ(v.kind, HALO_VALUE_STRING);
+  EXPECT_EQ(text(), "2026-01-02T10:00:00.123Z");
+  EXPECT_EQ(v.number, 1767348000123.0);
+  EXPECT_EQ(h->profile_trait(&b, 0, "name", &v), HALO_TYPED_STRING);
+  EXPECT_EQ(text(), "Sara");
+  EXPECT_EQ(h->profile_trait(&b, 0, "tags", &v), HALO_TYPED_STRING_LIST);
+  EXPECT_EQ(text(), R"(["a","b\"c"])");
+  EXPECT_EQ(v.number, 2.0);
+  EXPECT_EQ(h->profile_trait(&b, 0, "missing", &v), 0);
+  EXPECT_EQ(v.kind, HALO_VALUE_NULL);
+  EXPECT_EQ(h->profile_trait(&b, 1, "age", &v), 0);  // out of range
+  EXPECT_EQ(h->profile_trait(nullptr, 0, "age", &v), 0);
+
+  ASSERT_EQ(h->profile_trait_count(&b, 0), 5u);
+  const char *name = nullptr;
+  size_t name_len = 0;
+  EXPECT_EQ(h->profile_trait_at(&b, 0, 4, &name, &name_len, &v), HALO_TYPED_STRING_LIST);
+  EXPECT_EQ(std::string(name, name_len), "tags");
+  EXPECT_EQ(h->profile_trait_at(&b, 0, 5, &name, &name_len, &v), 0);
+
+  EXPECT_EQ(h->profile_feature(&b, 0, "vip", &v), HALO_TYPED_BOOL);
+  EXPECT_EQ(v.boolean, 1);
+  ASSERT_EQ(h->profile_feature_count(&b, 0), 2u);
+  EXPECT_EQ(h->profile_feature_at(&b, 0, 1, &name, &name_len, &v), HALO_TYPED_DOUBLE);
+  EXPECT_EQ(std::string(name, name_len), "score");
+  EXPECT_EQ(text(), "0.5");
+
+  ASSERT_EQ(h->profile_identifier_count(&b, 0), 2u);
+  const char *type = nullptr, *value = nullptr;
+  size_t type_len = 0, value_len = 0;
+  EXPECT_EQ(h->profile_identifier_at(&b, 0, 1, &type, &type_len, &value, &value_len), 1);
+  EXPECT_EQ(std::string(type, type_len), "phone");
+  EXPECT_EQ(std::string(value, value_len), "+989121234567");
+  EXPECT_EQ(h->profile_identifier_at(&b, 0, 2, &type, &type_len, &value, &value_len), 0);
+  EXPECT_EQ(h->profile_updated_at_ms(&b, 0), 77);
+
+  halo_profile_batch untyped{&json, &ids, nullptr, {}};  // typed data absent
+  EXPECT_EQ(h->profile_trait(&untyped, 0, "age", &v), 0);
+  EXPECT_EQ(h->profile_trait_count(&untyped, 0), 0u);
 }
 
 TEST(HostApi, SinkKeepsRecordsPaddedAndOriginsApart) {

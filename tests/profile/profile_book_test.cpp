@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "profile/profile_export.h"
+#include "profile/typed_codec.h"
 
 namespace halo {
 namespace {
@@ -39,7 +40,7 @@ TEST(ProfileBook, IdentifyTraitsAndContextTraitsBecomeTraits) {
           HALO_EVENT_TRACK, 20, 2,
           {{"context.traits.plan", "gold"}, {"traits.ignored", "x"}, {"properties.revenue", "5"}}),
       0, 100);
-  EXPECT_EQ(book.export_traits(1), R"({"first_name":"Sara","plan":"gold"})");
+  EXPECT_EQ(json_object(book.export_traits(1)), R"({"first_name":"Sara","plan":"gold"})");
   EXPECT_EQ(book.find(1)->updated_at_ms, 20);
 }
 
@@ -50,11 +51,11 @@ TEST(ProfileBook, StrongerSourceWinsThenLaterEventThenLaterSequence) {
   };
   name("crm", 100, 1, 10);
   name("web-later", 200, 2, 50);  // weaker source, later: loses
-  EXPECT_EQ(book.export_traits(7), R"({"name":"crm"})");
+  EXPECT_EQ(json_object(book.export_traits(7)), R"({"name":"crm"})");
   name("crm-earlier", 50, 3, 10);  // same priority, earlier: loses
-  EXPECT_EQ(book.export_traits(7), R"({"name":"crm"})");
+  EXPECT_EQ(json_object(book.export_traits(7)), R"({"name":"crm"})");
   name("crm-same-time", 100, 4, 10);  // same priority and time, later in the log: wins
-  EXPECT_EQ(book.export_traits(7), R"({"name":"crm-same-time"})");
+  EXPECT_EQ(json_object(book.export_traits(7)), R"({"name":"crm-same-time"})");
 }
 
 TEST(ProfileBook, MergeFoldsByTheSameRuleInEitherDirection) {
@@ -68,7 +69,7 @@ TEST(ProfileBook, MergeFoldsByTheSameRuleInEitherDirection) {
     else
       book.merge(1, 2);
     uint64_t live = forward ? 1 : 2, gone = forward ? 2 : 1;
-    EXPECT_EQ(book.export_traits(live), R"({"a":"new","b":"1"})");
+    EXPECT_EQ(json_object(book.export_traits(live)), R"({"a":"new","b":"1"})");
     EXPECT_EQ(book.find(gone), nullptr);
     EXPECT_EQ(book.deleted().count(gone), 1u);
     EXPECT_EQ(book.dirty(), std::vector<uint64_t>{live});
@@ -85,8 +86,37 @@ TEST(ProfileBook, StoredFormRoundTripsWithItsMetadata) {
   // The restored metadata still decides: an older event does not win.
   restored.apply_event(3, event(HALO_EVENT_IDENTIFY, 99, 10, {{"traits.city", "x"}}), 0, 5);
   EXPECT_EQ(restored.export_traits(3), book.export_traits(3));
-  EXPECT_FALSE(restored.load(4, "not json", 0).ok());
-  EXPECT_FALSE(restored.load(4, R"({"k":{"v":1}})", 0).ok());
+  // A damaged or legacy (JSON) row is Corruption, never a partial profile.
+  EXPECT_EQ(restored.load(4, "not typed", 0).code(), StatusCode::kCorruption);
+  EXPECT_EQ(restored.load(4, R"({"k":{"v":1}})", 0).code(), StatusCode::kCorruption);
+  EXPECT_EQ(restored.load(4, stored.substr(0, stored.size() - 1), 0).code(),
+            StatusCode::kCorruption);
+  EXPECT_EQ(restored.find(4), nullptr);
+}
+
+TEST(ProfileBook, TraitsAreTypedWithTheirProvenance) {
+  ProfileBook book;
+  EventBatch b = event(HALO_EVENT_IDENTIFY, 100, 9, {{"traits.plan", "gold"}});
+  b.events[0].source = "crm";
+  Field age;
+  age.path = "traits.age";
+  age.value = {HALO_VALUE_NUMBER, false, 42, "42"};
+  b.fields.push_back(age);
+  b.events[0].field_count = 2;
+  book.apply_event(3, b, 0, 7);
+  ASSERT_NE(book.trait(3, "age"), nullptr);
+  EXPECT_EQ(*book.trait(3, "age"), TypedValue::integer(42));
+  EXPECT_EQ(*book.trait(3, "plan"), TypedValue::string("gold"));
+  EXPECT_EQ(book.trait(3, "missing"), nullptr);
+  EXPECT_EQ(book.trait(4, "age"), nullptr);
+  std::vector<std::string> provenance;
+  ASSERT_TRUE(decode_traits(book.stored_traits(3), [&](const TraitRecord &r) {
+                provenance.push_back(std::string(r.name) + " " + std::string(r.source) + " " +
+                                     std::to_string(r.priority) + " " +
+                                     std::to_string(r.timestamp_ms) + " " +
+                                     std::to_string(r.sequence));
+              }).ok());
+  EXPECT_EQ(provenance, (std::vector<std::string>{"age crm 7 100 9", "plan crm 7 100 9"}));
 }
 
 TEST(ProfileBook, ClearChangesForgetsDirtyAndDeleted) {
@@ -106,8 +136,8 @@ TEST(ProfileExport, TheDocumentedFormat) {
   ProfileExport e;
   e.id = 42;
   e.identifiers = {{"phone", "+989121234567"}, {"email", "b@x.ir"}, {"email", "a@x.ir"}};
-  e.traits_json = R"({"first_name":"Sara"})";
-  e.features_json = R"({"order_count":3,"revenue":120.5})";
+  e.traits = {{"first_name", TypedValue::string("Sara")}};
+  e.features = {{"order_count", TypedValue::integer(3)}, {"revenue", TypedValue::decimal("120.5")}};
   e.updated_at_ms = 1767348000123;
   EXPECT_EQ(
       export_profile_json(e),

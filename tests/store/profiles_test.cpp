@@ -21,9 +21,9 @@ class ProfilesTest : public TempStoreTest {
   void put(uint64_t id, std::string traits, int64_t at) {
     StoredProfile p;
     p.id = id;
-    p.traits_json = std::move(traits);
+    p.traits = std::move(traits);
     p.updated_at_ms = at;
-    p.features_json = "{\"ignored\":true}";  // put_profile must not write features
+    p.features = "{\"ignored\":true}";  // put_profile must not write features
     ASSERT_TRUE(store_->put_profile(p).ok());
   }
   std::map<uint64_t, std::string> state_of(std::string_view instance) {
@@ -45,12 +45,12 @@ TEST_F(ProfilesTest, PutGetAndUpsertTraits) {
   auto p = must(store_->get_profile(1));
   ASSERT_TRUE(p);
   EXPECT_EQ(p->id, 1u);
-  EXPECT_EQ(p->traits_json, R"({"name":"Sara"})");
-  EXPECT_EQ(p->features_json, "{}");
+  EXPECT_EQ(p->traits, R"({"name":"Sara"})");
+  EXPECT_EQ(p->features, StoredProfile{}.features);  // no features row
   EXPECT_EQ(p->updated_at_ms, 100);
   put(1, R"({"name":"Sara","city":"Tehran"})", 200);
   p = must(store_->get_profile(1));
-  EXPECT_EQ(p->traits_json, R"({"name":"Sara","city":"Tehran"})");
+  EXPECT_EQ(p->traits, R"({"name":"Sara","city":"Tehran"})");
   EXPECT_EQ(p->updated_at_ms, 200);
   EXPECT_EQ(must(store_->profile_count()), 1u);
 }
@@ -61,10 +61,10 @@ TEST_F(ProfilesTest, FeaturesAreIndependentOfTraitWrites) {
   put(5, R"({"a":1})", 2);  // must not reset features
   auto p = must(store_->get_profile(5));
   ASSERT_TRUE(p);
-  EXPECT_EQ(p->features_json, R"({"order_count":3})");
-  EXPECT_EQ(p->traits_json, R"({"a":1})");
+  EXPECT_EQ(p->features, R"({"order_count":3})");
+  EXPECT_EQ(p->traits, R"({"a":1})");
   ASSERT_TRUE(store_->put_features(5, R"({"order_count":4})").ok());
-  EXPECT_EQ(must(store_->get_profile(5))->features_json, R"({"order_count":4})");
+  EXPECT_EQ(must(store_->get_profile(5))->features, R"({"order_count":4})");
 }
 
 TEST_F(ProfilesTest, DeleteRemovesProfileFeaturesAndFeatureState) {
@@ -80,7 +80,7 @@ TEST_F(ProfilesTest, DeleteRemovesProfileFeaturesAndFeatureState) {
   EXPECT_EQ(state_of("agg"), (std::map<uint64_t, std::string>{{2, "s2"}}));
   EXPECT_TRUE(state_of("rfm").empty());
   put(1, "{}", 3);  // recreated profile starts without the old features
-  EXPECT_EQ(must(store_->get_profile(1))->features_json, "{}");
+  EXPECT_EQ(must(store_->get_profile(1))->features, StoredProfile{}.features);  // no features row
   EXPECT_TRUE(store_->delete_profile(42).ok());  // deleting nothing is fine
 }
 
@@ -92,11 +92,11 @@ TEST_F(ProfilesTest, ScanIsOrderedByIdAndCarriesFeatures) {
   ASSERT_TRUE(store_
                   ->scan_profiles([&](const StoredProfile &p) {
                     ids.push_back(p.id);
-                    EXPECT_EQ(p.traits_json, "{\"id\":" + std::to_string(p.id) + "}");
+                    EXPECT_EQ(p.traits, "{\"id\":" + std::to_string(p.id) + "}");
                     if (p.id == 17)
-                      features_of_17 = p.features_json;
+                      features_of_17 = p.features;
                     else
-                      EXPECT_EQ(p.features_json, "{}");
+                      EXPECT_EQ(p.features, StoredProfile{}.features);
                   })
                   .ok());
   EXPECT_EQ(ids, (std::vector<uint64_t>{2, 17, 30, 1000}));

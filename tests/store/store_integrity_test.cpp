@@ -4,6 +4,7 @@
 // opening, and the full check behind `halo store check`.
 #include <fstream>
 
+#include "profile/typed_codec.h"
 #include "store/store_check.h"
 #include "temp_store.h"
 
@@ -27,7 +28,10 @@ class StoreIntegrityTest : public TempStoreTest {
       ASSERT_TRUE(store->put_identifier("phone", "+98912" + id, i).ok());
       StoredProfile p;
       p.id = static_cast<uint64_t>(i);
-      p.traits_json = R"({"name":"person )" + id + "\"}";
+      TypedValue name = TypedValue::string("person " + id);
+      TraitEncoder traits(1);
+      traits.add({"name", "crm", 100, 0, static_cast<uint64_t>(i), &name});
+      p.traits = traits.take();
       ASSERT_TRUE(store->put_profile(p).ok());
     }
     ASSERT_TRUE(store->set_meta("next_profile_id", std::to_string(n + 1)).ok());
@@ -186,7 +190,7 @@ TEST_F(StoreIntegrityTest, IdentifierAboveCounterIsRefusedToo) {
 
 TEST_F(StoreIntegrityTest, NonPositiveProfileIdIsRefused) {
   fill(3);
-  raw_exec("INSERT INTO profiles(id, traits_json, updated_at_ms) VALUES(-2, '{}', 0)");
+  raw_exec("INSERT INTO profiles(id, traits, updated_at_ms) VALUES(-2, x'0100', 0)");
   auto store = Store::open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(has(store.status().message(), "profile id -2")) << store.status().message();

@@ -24,7 +24,7 @@ class StoreTest : public TempStoreTest {
   void put_profile(uint64_t id, std::string traits) {
     StoredProfile p;
     p.id = id;
-    p.traits_json = std::move(traits);
+    p.traits = std::move(traits);
     p.updated_at_ms = 5;
     ASSERT_TRUE(store_->put_profile(p).ok());
   }
@@ -162,7 +162,7 @@ TEST_F(StoreTest, ClearDerivedKeepsEventsCursorsAndDeadLetters) {
   ASSERT_TRUE(store_->begin().ok());
   put_profile(1, "{}");
   ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(must(store_->get_profile(1))->features_json, "{}");
+  EXPECT_EQ(must(store_->get_profile(1))->features, StoredProfile{}.features);  // no features row
   EXPECT_EQ(store_->clear_derived().code(), StatusCode::kInvalidArgument);
 }
 
@@ -180,8 +180,8 @@ TEST_F(StoreTest, ReopenPersistsEverything) {
   EXPECT_EQ(must(store_->conflict_count()), 1u);
   auto p = must(store_->get_profile(1));
   ASSERT_TRUE(p);
-  EXPECT_EQ(p->traits_json, R"({"n":1})");
-  EXPECT_EQ(p->features_json, R"({"f":2})");
+  EXPECT_EQ(p->traits, R"({"n":1})");
+  EXPECT_EQ(p->features, R"({"f":2})");
   std::string state;
   ASSERT_TRUE(store_
                   ->scan_feature_state("agg",
@@ -224,7 +224,7 @@ TEST_F(StoreTest, ScanCallbackMayReenterTheStore) {
                   .ok());
   ASSERT_TRUE(store_->commit().ok());
   EXPECT_EQ(identifier_counts, (std::vector<size_t>{0, 1, 0}));
-  EXPECT_EQ(must(store_->get_profile(3))->features_json, "{\"seen\":1}");
+  EXPECT_EQ(must(store_->get_profile(3))->features, "{\"seen\":1}");
 }
 
 }  // namespace

@@ -68,8 +68,10 @@ extern "C" {
 #define HALO_ABI_MINOR 2
 /* Minor history: 1.0 first release; 1.1 appended the HTTP client (http_*);
  * 1.2 appended per-event rejection (event_reject), the HTTP server
- * routes (http_route_add, http_server_port, http_req_*, http_resp_*), and
- * option bounds, allowed values, durations and sizes (halo_option_decl). */
+ * routes (http_route_add, http_server_port, http_req_*, http_resp_*),
+ * option bounds, allowed values, durations and sizes (halo_option_decl),
+ * the typed profile accessors (profile_trait, ..., halo_typed_kind) and
+ * feature_valid_until. */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -168,6 +170,36 @@ typedef struct halo_value {
   const char *str;
   size_t len;
 } halo_value;
+
+/* since 1.2: the type of a profile trait or feature, returned by the typed
+ * profile accessors (profile_trait, ...) beside a halo_value that carries
+ * it. Mapping onto halo_value:
+ *   HALO_TYPED_NULL        kind NULL
+ *   HALO_TYPED_BOOL        kind BOOL, `boolean` 0 or 1
+ *   HALO_TYPED_INTEGER     kind NUMBER, `str` the decimal digits ("-42"),
+ *                          `number` the value as a double
+ *   HALO_TYPED_DECIMAL     kind NUMBER, `str` the exact decimal text as
+ *                          received ("19.90"; sum money from it, not from
+ *                          `number`)
+ *   HALO_TYPED_DOUBLE      kind NUMBER, `str` 17 significant digits
+ *   HALO_TYPED_STRING      kind STRING, UTF-8
+ *   HALO_TYPED_TIMESTAMP   kind STRING, `str` ISO-8601 UTC
+ *                          ("2026-01-02T10:00:00.000Z"), `number` the
+ *                          milliseconds since the Unix epoch
+ *   HALO_TYPED_STRING_LIST kind STRING, `str` the items as a JSON array of
+ *                          strings, `number` the item count
+ * The codes never change; a later minor may add codes, so treat an unknown
+ * one by its halo_value kind. */
+typedef enum halo_typed_kind {
+  HALO_TYPED_NULL = 1,
+  HALO_TYPED_BOOL = 2,
+  HALO_TYPED_INTEGER = 3,
+  HALO_TYPED_DECIMAL = 4,
+  HALO_TYPED_DOUBLE = 5,
+  HALO_TYPED_STRING = 6,
+  HALO_TYPED_TIMESTAMP = 7,
+  HALO_TYPED_STRING_LIST = 8
+} halo_typed_kind;
 
 /* Event types of the normalized model (Segment spec). */
 typedef enum halo_event_type {
@@ -480,6 +512,37 @@ typedef struct halo_host_api {
                                            const char *value);
   /* since 1.2 */ void (*http_resp_body)(halo_http_server_response *response, const char *data,
                                          size_t len);
+
+  /* --- typed profile accessors (since ABI 1.2; destinations) ---
+   * Check HALO_HOST_HAS(host, profile_trait). Callable inside
+   * write_profiles() on the batch it received, for profile i < profiles_size:
+   * the same profile profile_json renders, without parsing JSON. Functions
+   * returning int32_t return 0 when the profile, trait, feature or
+   * identifier does not exist (or i/k is out of range; *out is then kind
+   * NULL), else its halo_typed_kind, with *out set as described there.
+   * Strings are host-owned, not NUL-terminated, and valid until
+   * write_profiles returns. Traits come in name order, features in the
+   * order the feature builders emitted them, identifiers sorted by type,
+   * then value (as in the export format). */
+  /* since 1.2 */ int32_t (*profile_trait)(const halo_profile_batch *batch, size_t i,
+                                           const char *name, halo_value *out);
+  /* since 1.2 */ size_t (*profile_trait_count)(const halo_profile_batch *batch, size_t i);
+  /* since 1.2 */ int32_t (*profile_trait_at)(const halo_profile_batch *batch, size_t i, size_t k,
+                                              const char **name, size_t *name_len, halo_value *out);
+  /* A feature name emitted twice yields the first; use _at to see both. */
+  /* since 1.2 */ int32_t (*profile_feature)(const halo_profile_batch *batch, size_t i,
+                                             const char *name, halo_value *out);
+  /* since 1.2 */ size_t (*profile_feature_count)(const halo_profile_batch *batch, size_t i);
+  /* since 1.2 */ int32_t (*profile_feature_at)(const halo_profile_batch *batch, size_t i, size_t k,
+                                                const char **name, size_t *name_len,
+                                                halo_value *out);
+  /* since 1.2 */ size_t (*profile_identifier_count)(const halo_profile_batch *batch, size_t i);
+  /* Returns 1 and sets type and value (normalized) when k is in range. */
+  /* since 1.2 */ int32_t (*profile_identifier_at)(const halo_profile_batch *batch, size_t i,
+                                                   size_t k, const char **type, size_t *type_len,
+                                                   const char **value, size_t *value_len);
+  /* Latest event time of the profile, UTC milliseconds (0 when unknown). */
+  /* since 1.2 */ int64_t (*profile_updated_at_ms)(const halo_profile_batch *batch, size_t i);
 
   /* --- feature builder output, continued (since 1.2) ---
    * Called from emit(): the values just written for this profile may change

@@ -489,6 +489,23 @@ class FeatureWriter {
   halo_feature_writer *w_;
 };
 
+// A typed profile value handed to a destination (plugin.h, halo_typed_kind):
+// `type` is 0 when absent. Views are valid until write_profiles returns.
+struct ProfileValue {
+  int32_t type = 0;  // halo_typed_kind, or 0
+  halo_value value{};
+  bool present() const { return type != 0; }
+  bool is_null() const { return type == HALO_TYPED_NULL; }
+  // Strings, exact number text, ISO-8601 timestamps, a list's JSON array.
+  std::string_view text() const { return std::string_view(value.str ? value.str : "", value.len); }
+  double number() const { return value.number; }  // also a timestamp's ms
+  bool boolean() const { return value.boolean != 0; }
+};
+
+struct ProfileIdentifier {
+  std::string_view type, value;
+};
+
 class ProfileBatch {
  public:
   ProfileBatch(const halo_host_api *api, const halo_profile_batch *b) : api_(api), b_(b) {}
@@ -501,7 +518,58 @@ class ProfileBatch {
   }
   uint64_t profile_id(size_t i) const { return api_->profile_id(b_, i); }
 
+  // Typed accessors (since 1.2): false from typed() on an older host, and
+  // then every accessor below finds nothing.
+  bool typed() const { return HALO_HOST_HAS(api_, profile_trait); }
+  ProfileValue trait(size_t i, const char *name) const {
+    ProfileValue v;
+    if (typed()) v.type = api_->profile_trait(b_, i, name, &v.value);
+    return v;
+  }
+  ProfileValue feature(size_t i, const char *name) const {
+    ProfileValue v;
+    if (typed()) v.type = api_->profile_feature(b_, i, name, &v.value);
+    return v;
+  }
+  // Calls fn(name, value) for every trait (name order) or feature (emission order).
+  template <class Fn>
+  void for_each_trait(size_t i, Fn &&fn) const {
+    if (typed()) each(api_->profile_trait_count, api_->profile_trait_at, i, fn);
+  }
+  template <class Fn>
+  void for_each_feature(size_t i, Fn &&fn) const {
+    if (typed()) each(api_->profile_feature_count, api_->profile_feature_at, i, fn);
+  }
+  std::vector<ProfileIdentifier> identifiers(size_t i) const {
+    std::vector<ProfileIdentifier> out;
+    size_t n = typed() ? api_->profile_identifier_count(b_, i) : 0;
+    for (size_t k = 0; k < n; ++k) {
+      const char *t = nullptr, *v = nullptr;
+      size_t tn = 0, vn = 0;
+      if (api_->profile_identifier_at(b_, i, k, &t, &tn, &v, &vn)) {
+        out.push_back({std::string_view(t, tn), std::string_view(v, vn)});
+      }
+    }
+    return out;
+  }
+  int64_t updated_at_ms(size_t i) const { return typed() ? api_->profile_updated_at_ms(b_, i) : 0; }
+
  private:
+  using CountFn = size_t (*)(const halo_profile_batch *, size_t);
+  using AtFn = int32_t (*)(const halo_profile_batch *, size_t, size_t, const char **, size_t *,
+                           halo_value *);
+  template <class Fn>
+  void each(CountFn count, AtFn at, size_t i, Fn &fn) const {
+    size_t n = count(b_, i);
+    for (size_t k = 0; k < n; ++k) {
+      ProfileValue v;
+      const char *s = nullptr;
+      size_t len = 0;
+      v.type = at(b_, i, k, &s, &len, &v.value);
+      fn(std::string_view(s ? s : "", len), v);
+    }
+  }
+
   const halo_host_api *api_;
   const halo_profile_batch *b_;
 };

@@ -1,0 +1,236 @@
+// typed_value.cpp -- factories, accessors and JSON rendering of TypedValue.
+//
+// A list keeps its items in text_ as (4-byte little-endian length, bytes)
+// pairs: one allocation per list instead of one per item.
+#include "profile/typed_value.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "common/json_writer.h"
+#include "profile/profile_export.h"
+
+namespace halo {
+
+namespace {
+
+void put_u32(std::string &out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+uint32_t get_u32(const char *p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i)
+    v |= static_cast<uint32_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return v;
+}
+
+// "0", "-12", "12345" with no leading zeros and no "-0".
+bool canonical_integer(std::string_view s, int64_t *out) {
+  if (s.empty() || s.size() > 20) return false;
+  size_t digits = s[0] == '-' ? 1 : 0;
+  if (digits == s.size() || (s[digits] == '0' && (s.size() > digits + 1 || digits == 1))) {
+    return false;
+  }
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && end == s.data() + s.size();
+}
+
+}  // namespace
+
+bool is_json_number(std::string_view s) {
+  size_t i = 0, n = s.size();
+  if (i < n && s[i] == '-') ++i;
+  size_t int_begin = i;
+  while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+  size_t int_digits = i - int_begin;
+  if (int_digits == 0 || (int_digits > 1 && s[int_begin] == '0')) return false;
+  if (i < n && s[i] == '.') {
+    size_t frac_begin = ++i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == frac_begin) return false;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t exp_begin = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == exp_begin) return false;
+  }
+  return i == n;
+}
+
+TypedValue TypedValue::boolean(bool b) {
+  TypedValue v;
+  v.kind_ = TypedKind::kBool;
+  v.bits_ = b ? 1 : 0;
+  return v;
+}
+
+TypedValue TypedValue::integer(int64_t i) {
+  TypedValue v;
+  v.kind_ = TypedKind::kInteger;
+  v.bits_ = i;
+  return v;
+}
+
+TypedValue TypedValue::decimal(std::string_view literal) {
+  TypedValue v;
+  if (!is_json_number(literal)) return v;
+  v.kind_ = TypedKind::kDecimal;
+  v.text_.assign(literal);
+  return v;
+}
+
+TypedValue TypedValue::from_number(std::string_view literal) {
+  int64_t i = 0;
+  if (canonical_integer(literal, &i)) return integer(i);
+  return decimal(literal);
+}
+
+TypedValue TypedValue::real(double d) {
+  TypedValue v;
+  if (!std::isfinite(d)) return v;
+  v.kind_ = TypedKind::kDouble;
+  std::memcpy(&v.bits_, &d, sizeof d);
+  return v;
+}
+
+TypedValue TypedValue::string(std::string_view utf8) {
+  TypedValue v;
+  v.kind_ = TypedKind::kString;
+  v.text_.assign(utf8);
+  return v;
+}
+
+TypedValue TypedValue::timestamp(int64_t ms) {
+  TypedValue v;
+  v.kind_ = TypedKind::kTimestamp;
+  v.bits_ = ms;
+  return v;
+}
+
+TypedValue TypedValue::string_list(const std::vector<std::string_view> &items) {
+  TypedValue v;
+  v.kind_ = TypedKind::kStringList;
+  for (std::string_view item : items) {
+    put_u32(v.text_, static_cast<uint32_t>(item.size()));
+    v.text_.append(item);
+  }
+  return v;
+}
+
+TypedValue TypedValue::from_leaf(const Value &leaf) {
+  switch (leaf.kind) {
+    case HALO_VALUE_BOOL:
+      return boolean(leaf.boolean);
+    case HALO_VALUE_NUMBER:
+      return from_number(leaf.text);
+    case HALO_VALUE_STRING:
+      return string(leaf.text);
+    default:
+      return null();
+  }
+}
+
+double TypedValue::as_double() const {
+  switch (kind_) {
+    case TypedKind::kInteger:
+      return static_cast<double>(bits_);
+    case TypedKind::kDouble: {
+      double d;
+      std::memcpy(&d, &bits_, sizeof d);
+      return d;
+    }
+    case TypedKind::kDecimal: {
+      double d = 0;
+      std::from_chars(text_.data(), text_.data() + text_.size(), d);
+      return d;
+    }
+    default:
+      return 0;
+  }
+}
+
+std::vector<std::string_view> TypedValue::list() const {
+  std::vector<std::string_view> out;
+  if (kind_ != TypedKind::kStringList) return out;
+  for (size_t pos = 0; pos + 4 <= text_.size();) {
+    uint32_t len = get_u32(text_.data() + pos);
+    pos += 4;
+    out.push_back(std::string_view(text_).substr(pos, len));
+    pos += len;
+  }
+  return out;
+}
+
+std::string TypedValue::number_text() const {
+  switch (kind_) {
+    case TypedKind::kInteger:
+      return std::to_string(bits_);
+    case TypedKind::kDecimal:
+      return text_;
+    case TypedKind::kDouble: {
+      // %.17g round-trips every double; a finite one is always a JSON number.
+      char buf[32];
+      int n = std::snprintf(buf, sizeof buf, "%.17g", as_double());
+      return std::string(buf, n > 0 ? static_cast<size_t>(n) : 0);
+    }
+    default:
+      return {};
+  }
+}
+
+void TypedValue::append_json(std::string &out) const {
+  switch (kind_) {
+    case TypedKind::kNull:
+      out.append("null");
+      return;
+    case TypedKind::kBool:
+      out.append(bits_ ? "true" : "false");
+      return;
+    case TypedKind::kInteger:
+    case TypedKind::kDecimal:
+    case TypedKind::kDouble:
+      out.append(number_text());
+      return;
+    case TypedKind::kString:
+      append_json_string(out, text_);
+      return;
+    case TypedKind::kTimestamp:
+      append_json_string(out, format_timestamp_ms(bits_));
+      return;
+    case TypedKind::kStringList: {
+      out.push_back('[');
+      bool first = true;
+      for (std::string_view item : list()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(out, item);
+      }
+      out.push_back(']');
+      return;
+    }
+  }
+}
+
+void append_json_object(std::string &out, const NamedValues &values) {
+  out.push_back('{');
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_json_string(out, values[i].name);
+    out.push_back(':');
+    values[i].value.append_json(out);
+  }
+  out.push_back('}');
+}
+
+std::string json_object(const NamedValues &values) {
+  std::string out;
+  append_json_object(out, values);
+  return out;
+}
+
+}  // namespace halo
