@@ -183,14 +183,13 @@ int cmd_rebuild(const Args &args) {
   return execute("rebuild", args, true);
 }
 
-// `halo serve`: passes of `halo run`, `--interval` apart, until SIGTERM or
-// SIGINT. Until the commit-driven kernel lands, every pass is a whole run
-// (it restores the store's state and re-exports every profile), so choose
-// an interval of minutes, not seconds. A signal during a pass stops it at
-// the next batch boundary, as for `halo run`; serve then exits 0: stopping
-// is its normal end. A pass that fails (exit 1) or finds the store busy
-// (exit 4) is reported and the next pass comes at the next interval; a
-// configuration error stops serve (exit 2).
+// `halo serve`: one long-running pipeline (RunOptions::keep_polling) until
+// SIGTERM or SIGINT: sources polled at their poll_interval (--interval for
+// those without one), change-log consumers caught up while the sources are
+// quiet. A signal finishes the batch in progress and its commit; serve then
+// exits 0: stopping is its normal end. A pipeline that fails (exit 1) or
+// finds the store busy (exit 4) is reported and started again after the
+// interval; a configuration error (exit 2) ends serve.
 int cmd_serve(const Args &args) {
   CommonOptions o;
   int rc = parse_common("serve", args, o, true);

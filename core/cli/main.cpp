@@ -25,7 +25,7 @@ const char *kUsage =
     "                             store everything and deliver profiles to destinations\n"
     "  rebuild PIPELINE.yaml      recompute identities, profiles and features from the\n"
     "                             stored event log alone\n"
-    "  serve PIPELINE.yaml        run the pipeline again every --interval until SIGTERM\n"
+    "  serve PIPELINE.yaml        keep the pipeline running (sources polled) until SIGTERM\n"
     "                             or SIGINT (then exit 0)\n"
     "  validate PIPELINE.yaml     check the pipeline file and every plugin's options\n"
     "  plugins [--describe NAME]  list the plugins found (name, kind, version, ABI, path)\n"

@@ -179,6 +179,7 @@ PipelineConfig &PipelineConfig::operator=(const PipelineConfig &other) {
   threads = other.threads;
   commit_every = other.commit_every;
   commit_interval_ms = other.commit_interval_ms;
+  plugin_timeout_ms = other.plugin_timeout_ms;
   as_of_ms = other.as_of_ms;
   resolver = other.resolver;
   resolver_config.reset(other.resolver_config);

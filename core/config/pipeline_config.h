@@ -45,9 +45,9 @@ struct PluginUse {
   // Sources: wait after end of data before polling again (halo serve).
   int64_t poll_interval_ms = 60000;
   bool poll_interval_set = false;  // given in the YAML (else serve --interval)
-  YAML::Node config;  // always a mapping
-  Mark mark;          // the list entry
-  Mark config_mark;   // the config mapping, or `mark` when absent
+  YAML::Node config;               // always a mapping
+  Mark mark;                       // the list entry
+  Mark config_mark;                // the config mapping, or `mark` when absent
 };
 
 // One identifier type the resolver links profiles by.

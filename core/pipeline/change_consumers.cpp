@@ -20,8 +20,8 @@
 // The store is read on this thread only after the writer thread drained;
 // writes still go through write() so they land in submission order.
 
-#include <yaml-cpp/yaml.h>
 #include <xxhash.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cinttypes>
@@ -156,8 +156,7 @@ Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
   return write([name, through](Store &st) { return st.set_consumer_position(name, through); });
 }
 
-Status Pipeline::emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms,
-                            RunSummary *summary) {
+Status Pipeline::emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, RunSummary *summary) {
   Status s = drain_writer();  // this thread reads the stored features below
   if (!s.ok()) return s;
   auto rows = std::make_shared<std::vector<EmittedRow>>();

@@ -27,8 +27,7 @@ class ChangeSet {
   // for the merges of this commit. `first_new_id`: the profile id counter
   // at the previous commit. `last_sequence`: the log's last sequence.
   std::vector<ProfileChange> entries(const std::unordered_map<uint64_t, uint64_t> &merged_into,
-                                     uint64_t first_new_id, uint64_t last_sequence,
-                                     int64_t at_ms);
+                                     uint64_t first_new_id, uint64_t last_sequence, int64_t at_ms);
 
  private:
   std::map<uint64_t, uint32_t> kinds_;

@@ -29,9 +29,9 @@ inline constexpr uint32_t kChangeKindsKnown = (1u << 5) - 1;
 struct ProfileChange {
   uint64_t sequence = 0;
   uint64_t profile_id = 0;
-  uint32_t kinds = 0;         // ChangeKind bits
-  uint64_t merged_into = 0;   // set with kChangeMerged, else 0
-  int64_t at_ms = 0;          // commit time (wall clock)
+  uint32_t kinds = 0;        // ChangeKind bits
+  uint64_t merged_into = 0;  // set with kChangeMerged, else 0
+  int64_t at_ms = 0;         // commit time (wall clock)
 };
 
 }  // namespace halo

@@ -23,7 +23,8 @@ constexpr Sql kSetConsumer{"set_consumer_position", "consumers",
 constexpr Sql kScheduleReemit{"schedule_reemit", "reemits",
                               "INSERT INTO reemits(profile_id, due_ms) VALUES(?1, ?2) "
                               "ON CONFLICT(profile_id) DO UPDATE SET due_ms = excluded.due_ms"};
-constexpr Sql kCancelReemit{"cancel_reemit", "reemits", "DELETE FROM reemits WHERE profile_id = ?1"};
+constexpr Sql kCancelReemit{"cancel_reemit", "reemits",
+                            "DELETE FROM reemits WHERE profile_id = ?1"};
 constexpr Sql kDueReemits{"scan_due_reemits", "reemits",
                           "SELECT profile_id FROM reemits WHERE due_ms <= ?1 "
                           "ORDER BY due_ms, profile_id",

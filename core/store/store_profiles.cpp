@@ -28,8 +28,7 @@ constexpr Sql kDeleteReemit{"delete_profile", "reemits",
 constexpr Sql kGetFeatures{"get_features", "features",
                            "SELECT features FROM features WHERE profile_id = ?1", "t"};
 constexpr Sql kScanFeatures{"scan_features", "features",
-                            "SELECT profile_id, features FROM features ORDER BY profile_id",
-                            "it"};
+                            "SELECT profile_id, features FROM features ORDER BY profile_id", "it"};
 constexpr Sql kDeleteAllState{"delete_profile", "feature_state",
                               "DELETE FROM feature_state WHERE profile_id = ?1"};
 #define HALO_SELECT_PROFILE                                                \

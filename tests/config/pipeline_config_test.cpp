@@ -215,6 +215,24 @@ TEST(PipelineConfig, CopyAssignmentDoesNotWriteThroughToTheSource) {
   EXPECT_EQ(a.sources[0].config["path"].as<std::string>(), "/a/web.jsonl");
 }
 
+// Every kernel field survives copy-assignment (the operator is written by
+// hand for the yaml-cpp nodes): plugin_timeout_ms and poll_interval once
+// did not.
+TEST(PipelineConfig, CopyAssignmentCopiesEveryKernelField) {
+  const PipelineConfig b = parse_ok(
+      "version: 1\nstore: { kind: sqlite, path: x.db }\n"
+      "run: { plugin_timeout_ms: 1234, commit_interval_ms: 77 }\n"
+      "sources:\n  - { name: web, plugin: file-jsonl, poll_interval: 90s, config: { path: a } }\n",
+      "/p/b.yaml", fake_env({}));
+  PipelineConfig copy;
+  copy = b;
+  EXPECT_EQ(copy.plugin_timeout_ms, 1234);
+  EXPECT_EQ(copy.commit_interval_ms, 77);
+  ASSERT_EQ(copy.sources.size(), 1u);
+  EXPECT_EQ(copy.sources[0].poll_interval_ms, 90000);
+  EXPECT_TRUE(copy.sources[0].poll_interval_set);
+}
+
 TEST(LoadPipeline, ReadsAFileFromDisk) {
   const fs::path dir =
       fs::temp_directory_path() / ("halo_config_test_" + std::to_string(::getpid()));

@@ -22,7 +22,8 @@ const char *kEvents =
 std::string pipeline_at(const TempDir &dir, const std::string &as_of) {
   std::string yaml = R"(version: 1
 store: { kind: sqlite, path: halo.db }
-run: { as_of: ")" + as_of + R"(" }
+run: { as_of: ")" + as_of +
+                     R"(" }
 identity:
   resolver: deterministic
   identifiers:
@@ -63,7 +64,7 @@ long summary_count(const std::string &json, const std::string &key) {
 }
 
 ino_t inode_of(const std::string &path) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
 }
 
@@ -98,10 +99,11 @@ TEST(ChangeLogE2E, NewEventsRecomputeOnlyTheirProfileAndReplaceTheExport) {
   write_file(dir / "events.jsonl", kEvents);
   std::string pipeline = pipeline_at(dir, "2026-01-11T00:00:00Z");
   ASSERT_EQ(run_pipeline(pipeline).exit_code, 0);
-  write_file(dir / "events.jsonl",
-             std::string(kEvents) +
-                 R"({"type":"track","event":"Order Completed","userId":"a","messageId":"m3","timestamp":"2026-01-10T12:00:00Z","properties":{"revenue":1}})"
-                 "\n");
+  write_file(
+      dir / "events.jsonl",
+      std::string(kEvents) +
+          R"({"type":"track","event":"Order Completed","userId":"a","messageId":"m3","timestamp":"2026-01-10T12:00:00Z","properties":{"revenue":1}})"
+          "\n");
   RunOutcome r = run_pipeline(pipeline);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(summary_count(r.summary, "features_emitted"), 1) << r.summary;

@@ -20,8 +20,7 @@ class ChangeLogTest : public TempStoreTest {
     store_.reset();
     TempStoreTest::TearDown();
   }
-  static ProfileChange change(uint64_t seq, uint64_t profile, uint32_t kinds,
-                              uint64_t into = 0) {
+  static ProfileChange change(uint64_t seq, uint64_t profile, uint32_t kinds, uint64_t into = 0) {
     return {seq, profile, kinds, into, 1000 + static_cast<int64_t>(seq)};
   }
   std::vector<ProfileChange> scan(uint64_t after, size_t limit) {
