@@ -64,15 +64,20 @@ void optional_string(JsonWriter &w, const char *key, const char *value) {
   }
 }
 
-// `--describe NAME --format json`: one object per plugin of that name.
-void describe_json(JsonWriter &w, const PluginInfo &p) {
-  w.begin_object();
+// The members every JSON listing of a plugin starts with.
+void plugin_members(JsonWriter &w, const PluginInfo &p) {
   w.key("name").string(p.name);
   w.key("kind").string(kind_name(p.kind));
   w.key("version").string(p.version);
   w.key("abi").string(std::to_string(p.abi_major) + "." + std::to_string(p.abi_minor));
   w.key("path").string(p.path);
   w.key("description").string(p.description);
+}
+
+// `--describe NAME --format json`: one object per plugin of that name.
+void describe_json(JsonWriter &w, const PluginInfo &p) {
+  w.begin_object();
+  plugin_members(w, p);
   w.key("options").begin_array();
   const halo_plugin_descriptor *d = p.descriptor;
   for (const OptionDecl &o : read_option_decls(d->options, d->option_count)) {
@@ -119,12 +124,7 @@ void print_json(const PluginCatalog &catalog, const std::vector<PluginProblem> &
   w.key("plugins").begin_array();
   for (const PluginInfo &p : catalog.plugins()) {
     w.begin_object();
-    w.key("name").string(p.name);
-    w.key("kind").string(kind_name(p.kind));
-    w.key("version").string(p.version);
-    w.key("abi").string(std::to_string(p.abi_major) + "." + std::to_string(p.abi_minor));
-    w.key("path").string(p.path);
-    w.key("description").string(p.description);
+    plugin_members(w, p);
     w.end_object();
   }
   w.end_array();

@@ -159,6 +159,20 @@ Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
 Status Pipeline::emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, RunSummary *summary) {
   Status s = drain_writer();  // this thread reads the stored features below
   if (!s.ok()) return s;
+  // The stored features of the chunk: one range read when its ids are
+  // dense (a first emission: every profile), else one lookup a profile.
+  std::unordered_map<uint64_t, std::string> stored;
+  if (ids.back() - ids.front() < 4 * ids.size()) {
+    s = store_->scan_features(ids.front(), ids.back(),
+                              [&](uint64_t id, std::string_view f) { stored.emplace(id, f); });
+  } else {
+    for (size_t k = 0; s.ok() && k < ids.size(); ++k) {
+      auto one = store_->get_features(ids[k]);
+      s = one.status();
+      if (s.ok() && one->has_value()) stored.emplace(ids[k], std::move(**one));
+    }
+  }
+  if (!s.ok()) return s;
   auto rows = std::make_shared<std::vector<EmittedRow>>();
   auto changes = std::make_shared<std::vector<ProfileChange>>();
   int64_t now = wall_ms();
@@ -171,9 +185,8 @@ Status Pipeline::emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, Run
       if (!s.ok()) return s;
     }
     std::string encoded = encode_features(values);
-    auto stored = store_->get_features(id);
-    if (!stored.ok()) return stored.status();
-    bool changed = !stored->has_value() || **stored != encoded;
+    auto before = stored.find(id);
+    bool changed = before == stored.end() || before->second != encoded;
     if (changed) changes->push_back({++last_change_, id, kChangeFeatures, 0, now});
     rows->push_back({id, std::move(encoded), valid_until, changed});
   }
@@ -270,7 +283,7 @@ Status Pipeline::export_all(DestinationInstance &dest, const std::function<bool(
   // Features come from the store (only changed profiles are emitted), in
   // id order like the live profiles: a merge join.
   Status s = store_->scan_features(
-      [&](uint64_t id, std::string_view features) { export_until(id, features); });
+      0, UINT64_MAX, [&](uint64_t id, std::string_view features) { export_until(id, features); });
   if (!s.ok()) return s;
   export_until(UINT64_MAX, {});
   if (failed.ok() && !lines.empty()) flush();

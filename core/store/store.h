@@ -169,9 +169,11 @@ class Store {
   Status put_profile(const StoredProfile &p);
   Status put_features(uint64_t id, std::string_view features);
   Status delete_profile(uint64_t id);  // also its features, feature state, re-emit
-  // The stored features (encode_features bytes) of one profile / of all, by id.
+  // The stored features (encode_features bytes) of one profile, and of the
+  // profiles with ids in [first, last], by id.
   Result<std::optional<std::string>> get_features(uint64_t id);
-  Status scan_features(const std::function<void(uint64_t, std::string_view)> &fn);
+  Status scan_features(uint64_t first, uint64_t last,
+                       const std::function<void(uint64_t, std::string_view)> &fn);
   Result<std::optional<StoredProfile>> get_profile(uint64_t id);
   Status scan_profiles(const std::function<void(const StoredProfile &)> &fn);  // by id
   Result<uint64_t> profile_count();

@@ -7,6 +7,8 @@
 // the typed encoding of an empty list). Both columns hold the typed binary form of
 // profile/typed_codec.h, stored as BLOBs; the store does not decode them
 // (store_check.cpp does).
+#include <algorithm>
+
 #include "store/store_impl.h"
 
 namespace halo {
@@ -27,8 +29,11 @@ constexpr Sql kDeleteReemit{"delete_profile", "reemits",
                             "DELETE FROM reemits WHERE profile_id = ?1"};
 constexpr Sql kGetFeatures{"get_features", "features",
                            "SELECT features FROM features WHERE profile_id = ?1", "t"};
-constexpr Sql kScanFeatures{"scan_features", "features",
-                            "SELECT profile_id, features FROM features ORDER BY profile_id", "it"};
+constexpr Sql kScanFeatures{
+    "scan_features", "features",
+    "SELECT profile_id, features FROM features WHERE profile_id BETWEEN ?1 AND ?2 "
+    "ORDER BY profile_id",
+    "it"};
 constexpr Sql kDeleteAllState{"delete_profile", "feature_state",
                               "DELETE FROM feature_state WHERE profile_id = ?1"};
 #define HALO_SELECT_PROFILE                                                \
@@ -94,9 +99,14 @@ Result<std::optional<std::string>> Store::get_features(uint64_t id) {
   return found;
 }
 
-Status Store::scan_features(const std::function<void(uint64_t, std::string_view)> &fn) {
+Status Store::scan_features(uint64_t first, uint64_t last,
+                            const std::function<void(uint64_t, std::string_view)> &fn) {
   return impl_->scan(
-      kScanFeatures, [](sqlite::Statement &) {},
+      kScanFeatures,
+      [&](sqlite::Statement &st) {
+        st.bind_int(1, to_sql(first));
+        st.bind_int(2, to_sql(std::min<uint64_t>(last, INT64_MAX)));
+      },
       [&](sqlite::Statement &st) {
         fn(from_sql(st.column_int(0)), st.column_bytes(1));
         return Status::Ok();
