@@ -124,22 +124,37 @@ Result<std::vector<uint64_t>> Pipeline::profiles_to_emit(uint64_t after, int64_t
   return ids;
 }
 
-Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
-  if (features_.empty()) return Status::Ok();
+std::string Pipeline::features_consumer() const {
   std::vector<const PluginUse *> uses;
   for (const PluginUse &u : config_.features) uses.push_back(&u);
-  const std::string name = consumer_name("features", uses);
-  Status s = drain_writer();
-  if (!s.ok()) return s;
-  auto position = store_->consumer_position(name);
+  return consumer_name("features", uses);
+}
+
+Status Pipeline::read_features_position() {
+  auto position = store_->consumer_position(features_consumer());
   if (!position.ok()) return position.status();
-  bool everyone = !position->has_value();
+  features_position_ = *position;
+  features_position_known_ = true;
+  return Status::Ok();
+}
+
+Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
+  if (features_.empty()) return Status::Ok();
+  // The position is known without the store when it was read at start (or
+  // cleared by a rebuild): emitting every profile then overlaps the writer
+  // thread's last batches; only the comparison with stored values waits.
+  Status s = features_position_known_ ? Status::Ok() : drain_writer();
+  if (s.ok() && !features_position_known_) s = read_features_position();
+  if (!s.ok()) return s;
+  bool everyone = !features_position_.has_value();
   for (auto &f : features_) everyone = everyone || !f->reports_time_changes();
   std::vector<uint64_t> ids;
   if (everyone) {
     ids = profiles_.ids();
   } else {
-    auto changed = profiles_to_emit(**position, as_of_ms);
+    s = drain_writer();  // profiles_to_emit reads the change log
+    if (!s.ok()) return s;
+    auto changed = profiles_to_emit(*features_position_, as_of_ms);
     if (!changed.ok()) return changed.status();
     ids = std::move(*changed);
   }
@@ -153,10 +168,27 @@ Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
     s = emit_chunk(std::span(ids).subspan(first, end - first), as_of_ms, summary);
   }
   if (!s.ok()) return s;
-  return write([name, through](Store &st) { return st.set_consumer_position(name, through); });
+  s = write([name = features_consumer(), through](Store &st) {
+    return st.set_consumer_position(name, through);
+  });
+  if (s.ok()) features_position_ = through;
+  return s;
 }
 
 Status Pipeline::emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, RunSummary *summary) {
+  // Computed first (plugin calls, no store access), so that they overlap
+  // what the writer thread still stores.
+  auto rows = std::make_shared<std::vector<EmittedRow>>();
+  NamedValues values;
+  for (uint64_t id : ids) {
+    values.clear();
+    int64_t valid_until = INT64_MAX;
+    for (auto &f : features_) {
+      Status s = f->emit(id, as_of_ms, values, &valid_until);
+      if (!s.ok()) return s;
+    }
+    rows->push_back({id, encode_features(values), valid_until, false});
+  }
   Status s = drain_writer();  // this thread reads the stored features below
   if (!s.ok()) return s;
   // The stored features of the chunk: one range read when its ids are
@@ -173,22 +205,12 @@ Status Pipeline::emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, Run
     }
   }
   if (!s.ok()) return s;
-  auto rows = std::make_shared<std::vector<EmittedRow>>();
   auto changes = std::make_shared<std::vector<ProfileChange>>();
   int64_t now = wall_ms();
-  NamedValues values;
-  for (uint64_t id : ids) {
-    values.clear();
-    int64_t valid_until = INT64_MAX;
-    for (auto &f : features_) {
-      s = f->emit(id, as_of_ms, values, &valid_until);
-      if (!s.ok()) return s;
-    }
-    std::string encoded = encode_features(values);
-    auto before = stored.find(id);
-    bool changed = before == stored.end() || before->second != encoded;
-    if (changed) changes->push_back({++last_change_, id, kChangeFeatures, 0, now});
-    rows->push_back({id, std::move(encoded), valid_until, changed});
+  for (EmittedRow &r : *rows) {
+    auto before = stored.find(r.profile_id);
+    r.changed = before == stored.end() || before->second != r.features;
+    if (r.changed) changes->push_back({++last_change_, r.profile_id, kChangeFeatures, 0, now});
   }
   summary->features_emitted += ids.size();
   summary->features_changed += changes->size();

@@ -130,6 +130,8 @@ Status Pipeline::restore_state() {
   auto last_change = store_->last_change_sequence();
   if (!last_change.ok()) return last_change.status();
   last_change_ = *last_change;
+  s = read_features_position();
+  if (!s.ok()) return s;
   auto events = store_->event_count();
   if (!events.ok()) return events.status();
   seen_.reserve(*events + 1024);
@@ -260,6 +262,8 @@ Status Pipeline::rebuild(RunSummary *summary) {
   next_profile_id_ = 1;
   committed_next_profile_id_ = 1;
   last_change_ = 0;
+  features_position_known_ = true;  // cleared with the derived tables
+  features_position_.reset();
   EventBatch batch;
   Status inner;
   s = store_->scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {

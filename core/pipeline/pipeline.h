@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -126,6 +127,8 @@ class Pipeline {
   // Change-log consumers (change_consumers.cpp): feature emission, then
   // each destination, each from its own committed cursor.
   Status catch_up_consumers(int64_t as_of_ms, RunSummary *summary);
+  std::string features_consumer() const;  // the emission consumer's name
+  Status read_features_position();
   Status emit_features(int64_t as_of_ms, RunSummary *summary);
   Status emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, RunSummary *summary);
   Result<std::vector<uint64_t>> profiles_to_emit(uint64_t after, int64_t as_of_ms);
@@ -177,6 +180,10 @@ class Pipeline {
   // delivery creates a fresh instance. Serve: the log position and time of
   // the last catch-up.
   std::vector<bool> destination_spent_;
+  // The emission consumer's committed cursor, kept once read (only this
+  // process writes it while it holds the store lock).
+  bool features_position_known_ = false;
+  std::optional<uint64_t> features_position_;
   uint64_t served_change_ = 0;
   double last_served_ = 0;
   std::vector<size_t> sources_to_notify_;
