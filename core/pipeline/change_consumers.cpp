@@ -87,18 +87,22 @@ Status Pipeline::catch_up_consumers(int64_t as_of_ms, RunSummary *summary) {
 }
 
 Status Pipeline::serve_consumers(RunSummary *summary) {
-  // At most once a second after new commits (sources may be busy), and at
-  // least once a minute so that time-driven re-emits happen with no events.
+  // After new commits: at most once a second, and at most a fifth of the
+  // time (a catch-up that took 2 s waits 8 s), so a busy source is not
+  // starved by whole exports; at least once a minute so that time-driven
+  // re-emits happen with no new events.
   constexpr double kMinGap = 1.0, kMaxGap = 60.0;
   double now = steady_seconds();
   bool moved = last_change_ != served_change_;
-  if (!(moved && now - last_served_ >= kMinGap) && now - last_served_ < kMaxGap) {
+  double gap = std::max(kMinGap, 4 * last_serve_seconds_);
+  if (!(moved && now - last_served_ >= gap) && now - last_served_ < kMaxGap) {
     return Status::Ok();
   }
-  last_served_ = now;
   Status s = catch_up_consumers(config_.as_of_ms ? *config_.as_of_ms : wall_ms(), summary);
   if (s.ok()) s = commit();
   served_change_ = last_change_;
+  last_served_ = steady_seconds();
+  last_serve_seconds_ = last_served_ - now;
   return s;
 }
 

@@ -110,14 +110,15 @@ Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *su
       s = consume_batch(*batch, summary);
       queue.recycle(std::move(batch));
       if (last) --reading;
-    } else {
-      if (in_transaction_) {
-        // Sources are quiet: what they sent is committed on time anyway.
-        StageTimer t(summary->stages.commit);
-        s = commit();
-      }
-      if (s.ok() && options_.keep_polling) s = serve_consumers(summary);
+    } else if (in_transaction_) {
+      // Sources are quiet: what they sent is committed on time anyway.
+      StageTimer t(summary->stages.commit);
+      s = commit();
     }
+    // Serve: between commits, consumers catch up (rate-limited inside).
+    // Not only when the queue is empty: a polled source that has nothing
+    // new still queues its end-of-data batch every poll.
+    if (s.ok() && options_.keep_polling && !in_transaction_) s = serve_consumers(summary);
     if (!s.ok()) return s;  // the readers stop as they are destroyed
   }
   return Status::Ok();

@@ -185,7 +185,8 @@ class Pipeline {
   bool features_position_known_ = false;
   std::optional<uint64_t> features_position_;
   uint64_t served_change_ = 0;
-  double last_served_ = 0;
+  double last_served_ = 0;         // steady seconds when the last catch-up ended
+  double last_serve_seconds_ = 0;  // how long it took
   std::vector<size_t> sources_to_notify_;
   // Per source: a commit covering its batches became durable and the source
   // has not been told yet (committed() runs on the source's thread).
