@@ -11,7 +11,6 @@
 // destination's cursor stays where it was, so the next run delivers.
 
 #include "common/clock.h"
-#include "common/log.h"
 #include "pipeline/pipeline.h"
 
 namespace halo {
