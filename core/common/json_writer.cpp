@@ -3,21 +3,9 @@
 
 #include <cstdint>
 
-namespace halo {
+#include "common/utf8.h"
 
-namespace {
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when invalid.
-size_t utf8_sequence_length(std::string_view s, size_t i) {
-  auto b = static_cast<unsigned char>(s[i]);
-  size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  if (n == 2 && b < 0xC2) return 0;  // overlong
-  return n;
-}
-}  // namespace
+namespace halo {
 
 void append_json_string(std::string &out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";

@@ -3,6 +3,7 @@
 // only when the earlier ones accepted the record).
 #include "normalize/normalizer.h"
 
+#include "common/utf8.h"
 #include "normalize/normalizer_impl.h"
 #include "normalize/reject.h"
 

@@ -19,7 +19,4 @@ void reject(Rejection *why, std::string_view reason, std::string message);
 // "object", "array", "number", "string", "boolean", "null".
 std::string_view json_type_name(simdjson::ondemand::json_type t);
 
-// Byte offset of the first byte that is not valid UTF-8, or npos.
-size_t first_invalid_utf8(std::string_view s);
-
 }  // namespace halo
