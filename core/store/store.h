@@ -155,6 +155,12 @@ class Store {
   Status repoint_identifiers(uint64_t from, uint64_t into);
   Status scan_identifiers(const std::function<void(std::string_view type, std::string_view value,
                                                    uint64_t profile)> &fn);
+  // The identifiers of the profiles with ids in [first, last], by profile
+  // id, then type, then value (bytewise).
+  Status scan_identifiers_by_profile(
+      uint64_t first, uint64_t last,
+      const std::function<void(uint64_t profile, std::string_view type, std::string_view value)>
+          &fn);
   Result<std::optional<uint64_t>> find_profile(std::string_view type, std::string_view value);
   // Sorted by type, then value (bytewise).
   Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(uint64_t profile_id);

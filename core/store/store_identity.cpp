@@ -19,6 +19,13 @@ constexpr Sql kRepoint{"repoint_identifiers", "identifiers",
 constexpr Sql kScanIdentifiers{
     "scan_identifiers", "identifiers",
     "SELECT type, value, profile_id FROM identifiers ORDER BY type, value", "tti"};
+// Served by the covering index identifiers_by_profile (the table is WITHOUT
+// ROWID, so the index holds profile_id, type, value): no sort.
+constexpr Sql kScanIdentifiersByProfile{
+    "scan_identifiers_by_profile", "identifiers",
+    "SELECT profile_id, type, value FROM identifiers WHERE profile_id BETWEEN ?1 AND ?2 "
+    "ORDER BY profile_id, type, value",
+    "itt"};
 constexpr Sql kFindProfile{"find_profile", "identifiers",
                            "SELECT profile_id FROM identifiers WHERE type = ?1 AND value = ?2",
                            "i"};
@@ -57,6 +64,21 @@ Status Store::scan_identifiers(
       kScanIdentifiers, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
         fn(st.column_bytes(0), st.column_bytes(1), from_sql(st.column_int(2)));
+        return Status::Ok();
+      });
+}
+
+Status Store::scan_identifiers_by_profile(
+    uint64_t first, uint64_t last,
+    const std::function<void(uint64_t, std::string_view, std::string_view)> &fn) {
+  return impl_->scan(
+      kScanIdentifiersByProfile,
+      [&](sqlite::Statement &st) {
+        st.bind_int(1, to_sql(first));
+        st.bind_int(2, to_sql(std::min<uint64_t>(last, INT64_MAX)));
+      },
+      [&](sqlite::Statement &st) {
+        fn(from_sql(st.column_int(0)), st.column_bytes(1), st.column_bytes(2));
         return Status::Ok();
       });
 }
