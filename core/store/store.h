@@ -182,6 +182,9 @@ class Store {
                        const std::function<void(uint64_t, std::string_view)> &fn);
   Result<std::optional<StoredProfile>> get_profile(uint64_t id);
   Status scan_profiles(const std::function<void(const StoredProfile &)> &fn);  // by id
+  // Up to `limit` profiles with ids above `after`, by id (keyset paging).
+  Status scan_profiles(uint64_t after, size_t limit,
+                       const std::function<void(const StoredProfile &)> &fn);
   Result<uint64_t> profile_count();
 
   // Feature-builder state, keyed by feature instance name and profile.
