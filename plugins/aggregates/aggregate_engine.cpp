@@ -52,10 +52,6 @@ AggregateEngine::AggregateEngine(std::vector<AggregateSpec> specs)
       layout_(RecordLayout::of(specs_)),
       profiles_(layout_.record_bytes) {}
 
-void AggregateEngine::mark_dirty(uint64_t id) {
-  if (profiles_.mark_dirty(id)) dirty_.push_back(id);
-}
-
 void AggregateEngine::erase(uint64_t id) {
   std::byte *record = profiles_.find(id);
   if (record == nullptr) return;
@@ -66,7 +62,7 @@ void AggregateEngine::erase(uint64_t id) {
 }
 
 size_t AggregateEngine::memory_bytes() const {
-  return profiles_.memory_bytes() + pools_.memory_bytes() + dirty_.capacity() * sizeof(uint64_t);
+  return profiles_.memory_bytes() + pools_.memory_bytes();
 }
 
 bool AggregateEngine::matches(const AggregateSpec &spec, const EventSource &events,
@@ -206,7 +202,7 @@ void AggregateEngine::update(const EventSource &events, const uint64_t *profile_
           cached_id = profile_ids[i];
         }
         record = cached;
-        mark_dirty(cached_id);
+        profiles_.mark_dirty(cached_id);
       }
       observe(f, record, events, i);
     }
@@ -222,18 +218,16 @@ void AggregateEngine::merge(uint64_t from, uint64_t into) {
     size_t at = layout_.offsets[f];
     fold(specs_[f], layout_.kinds[f], target + at, source + at, pools_);
   }
-  mark_dirty(into);
-  erase(from);  // a stale dirty_ entry for `from` is skipped on save
+  profiles_.mark_dirty(into);
+  erase(from);  // also forgets whether `from` was dirty
 }
 
 void AggregateEngine::save_dirty(const StateWrite &write) {
-  for (uint64_t id : dirty_) {
-    if (!profiles_.take_dirty(id)) continue;  // erased or already written
+  profiles_.take_dirty([&](uint64_t id, const std::byte *record) {
     blob_.clear();
-    encode_states(specs_, layout_, profiles_.find(id), pools_, blob_);
+    encode_states(specs_, layout_, record, pools_, blob_);
     write(id, blob_);
-  }
-  dirty_.clear();
+  });
 }
 
 void AggregateEngine::restore(uint64_t id, std::string_view blob) {

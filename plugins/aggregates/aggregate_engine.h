@@ -6,8 +6,9 @@
 //  - Every profile has one record holding one slot per spec, laid out by
 //    layout_ (feature_state.h); what slots refer to lives in pools_ and is
 //    released when the profile is erased.
-//  - A profile is in dirty_ at most once; save_dirty() writes each changed,
-//    still existing profile exactly once and clears the list.
+//  - save_dirty() writes each still existing profile that update() or
+//    merge() changed since the last call exactly once, in ascending id
+//    order.
 //  - Results are independent of batching and of merge order (feature_state.h).
 #pragma once
 
@@ -59,12 +60,12 @@ class AggregateEngine {
   const std::vector<AggregateSpec> &specs() const { return specs_; }
   // Bytes of one profile's record (the fixed part of its states).
   size_t record_bytes() const { return layout_.record_bytes; }
-  // Heap bytes held for all profiles: records, out-of-line parts, dirty
-  // list. Excludes the specs and per-batch buffers.
+  // Heap bytes held for all profiles: records with their bits and the
+  // out-of-line parts. Excludes the specs and per-batch buffers.
   size_t memory_bytes() const;
+  const StatePools &pools() const { return pools_; }
 
  private:
-  void mark_dirty(uint64_t id);
   // Releases what the profile's slots own and forgets it.
   void erase(uint64_t id);
   // Applies event i to feature f's slot; numeric values come from numbers_.
@@ -80,7 +81,6 @@ class AggregateEngine {
   RecordLayout layout_;
   ProfileRecords profiles_;  // dense by kernel profile id
   StatePools pools_;
-  std::vector<uint64_t> dirty_;
   uint64_t stale_features_ = 0;
   std::string blob_;  // reused encode buffer
   // Per spec, the value of the event being applied (nullopt: none).

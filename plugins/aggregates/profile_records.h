@@ -5,7 +5,8 @@
 // Why not halo::ProfileMap<std::vector<...>>: a record's size is known only
 // at run time (it depends on the configured features), and a vector per
 // profile costs its 24-byte header, a heap block and malloc's overhead on
-// top of the states. Here a profile costs its record plus two bits.
+// top of the states. Here a profile costs its record plus two bits (no
+// list of dirty ids either: take_dirty scans the dirty bits).
 //
 // Invariants:
 //  - A record that is not present is all zero bytes, which every slot
@@ -16,7 +17,8 @@
 //    record's slots refer to before erasing it.
 #pragma once
 
-#include <bitset>
+#include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -31,7 +33,7 @@ class ProfileRecords {
 
   std::byte *find(uint64_t id) {
     Page *page = page_of(id);
-    return page != nullptr && page->present[slot(id)] ? record(*page, id) : nullptr;
+    return page != nullptr && test(page->present, id) ? record(*page, id) : nullptr;
   }
   const std::byte *find(uint64_t id) const { return const_cast<ProfileRecords *>(this)->find(id); }
 
@@ -44,8 +46,8 @@ class ProfileRecords {
       pages_[index]->records = std::make_unique<std::byte[]>(kPageSize * record_bytes_);
     }
     Page &page = *pages_[index];
-    if (!page.present[slot(id)]) {
-      page.present[slot(id)] = true;
+    if (!test(page.present, id)) {
+      set(page.present, id, true);
       ++size_;
     }
     return record(page, id);
@@ -54,26 +56,42 @@ class ProfileRecords {
   // Zeroes the record and forgets the profile (dirty bit included).
   void erase(uint64_t id) {
     Page *page = page_of(id);
-    if (page == nullptr || !page->present[slot(id)]) return;
+    if (page == nullptr || !test(page->present, id)) return;
     std::memset(record(*page, id), 0, record_bytes_);
-    page->present[slot(id)] = false;
-    page->dirty[slot(id)] = false;
+    set(page->present, id, false);
+    if (test(page->dirty, id)) {
+      set(page->dirty, id, false);
+      --page->dirty_count;
+    }
     --size_;
   }
 
-  // Sets the dirty bit of a present profile; true when it was clean.
-  bool mark_dirty(uint64_t id) {
+  // Marks a present profile changed since the last take_dirty.
+  void mark_dirty(uint64_t id) {
     Page &page = *page_of(id);
-    if (page.dirty[slot(id)]) return false;
-    page.dirty[slot(id)] = true;
-    return true;
+    if (test(page.dirty, id)) return;
+    set(page.dirty, id, true);
+    ++page.dirty_count;
   }
-  // Clears the dirty bit; true when the profile is present and was dirty.
-  bool take_dirty(uint64_t id) {
-    Page *page = page_of(id);
-    if (page == nullptr || !page->present[slot(id)] || !page->dirty[slot(id)]) return false;
-    page->dirty[slot(id)] = false;
-    return true;
+
+  // Calls fn(id, record) for every dirty profile in ascending id order,
+  // clearing each dirty bit once fn returned (a throwing fn leaves the
+  // profiles not yet written dirty).
+  template <class Fn>
+  void take_dirty(Fn &&fn) {
+    for (size_t p = 0; p < pages_.size(); ++p) {
+      Page *page = pages_[p].get();
+      if (page == nullptr || page->dirty_count == 0) continue;
+      for (size_t w = 0; w < kWords; ++w) {
+        for (uint64_t bits = page->dirty[w]; bits != 0; bits &= bits - 1) {
+          uint64_t id = (static_cast<uint64_t>(p) << kPageBits) | (w * 64) |
+                        static_cast<uint64_t>(std::countr_zero(bits));
+          fn(id, static_cast<const std::byte *>(record(*page, id)));
+          set(page->dirty, id, false);
+          --page->dirty_count;
+        }
+      }
+    }
   }
 
   size_t size() const { return size_; }
@@ -87,15 +105,25 @@ class ProfileRecords {
   }
 
  private:
-  static constexpr unsigned kPageBits = 12;
+  static constexpr unsigned kPageBits = 10;  // 1024 records: little rounding waste
   static constexpr size_t kPageSize = size_t{1} << kPageBits;
+  static constexpr size_t kWords = kPageSize / 64;
+  using Bits = std::array<uint64_t, kWords>;
 
   struct Page {
     std::unique_ptr<std::byte[]> records;  // kPageSize x record_bytes_
-    std::bitset<kPageSize> present, dirty;
+    Bits present{}, dirty{};
+    size_t dirty_count = 0;
   };
 
   static size_t slot(uint64_t id) { return static_cast<size_t>(id & (kPageSize - 1)); }
+  static bool test(const Bits &bits, uint64_t id) {
+    return (bits[slot(id) / 64] >> (slot(id) % 64)) & 1;
+  }
+  static void set(Bits &bits, uint64_t id, bool on) {
+    uint64_t mask = uint64_t{1} << (slot(id) % 64);
+    bits[slot(id) / 64] = on ? (bits[slot(id) / 64] | mask) : (bits[slot(id) / 64] & ~mask);
+  }
   Page *page_of(uint64_t id) const {
     size_t index = static_cast<size_t>(id >> kPageBits);
     return index < pages_.size() ? pages_[index].get() : nullptr;
