@@ -212,7 +212,7 @@ void AggregateEngine::update(const EventSource &events, const uint64_t *profile_
 void AggregateEngine::merge(uint64_t from, uint64_t into) {
   if (from == into) return;
   const std::byte *source = profiles_.find(from);
-  if (source == nullptr) return;  // nothing aggregated for `from`
+  if (source == nullptr) return;                      // nothing aggregated for `from`
   std::byte *target = profiles_.get_or_create(into);  // records never move: `source` stays valid
   for (size_t f = 0; f < specs_.size(); ++f) {
     size_t at = layout_.offsets[f];
@@ -246,8 +246,8 @@ int64_t AggregateEngine::emit(uint64_t id, int64_t as_of_ms, FeatureSink &out) c
   int64_t next_change = INT64_MAX;
   for (size_t f = 0; f < specs_.size(); ++f) {
     const std::byte *slot = record == nullptr ? nullptr : record + layout_.offsets[f];
-    next_change = std::min(
-        next_change, emit_feature(specs_[f], layout_.kinds[f], slot, pools_, as_of_ms, out));
+    next_change = std::min(next_change,
+                           emit_feature(specs_[f], layout_.kinds[f], slot, pools_, as_of_ms, out));
   }
   return next_change;
 }

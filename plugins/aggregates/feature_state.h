@@ -90,8 +90,8 @@ size_t slot_bytes(SlotKind kind);
 
 // Where each feature's slot sits in a profile record.
 struct RecordLayout {
-  std::vector<SlotKind> kinds;     // per spec
-  std::vector<uint32_t> offsets;   // per spec
+  std::vector<SlotKind> kinds;    // per spec
+  std::vector<uint32_t> offsets;  // per spec
   size_t record_bytes = 0;
 
   static RecordLayout of(const std::vector<AggregateSpec> &specs);

@@ -192,7 +192,7 @@ void get_window(Reader &r, std::byte *slot, StatePools &pools) {
   int64_t latest = static_cast<int64_t>(r.svarint());
   int64_t count = r.count();
   if (latest == INT64_MIN && count == 0) return;  // fresh: nothing to keep
-  WindowState &n = window_of(slot, pools);  // owned by the slot before any throw
+  WindowState &n = window_of(slot, pools);        // owned by the slot before any throw
   n.latest_bucket = latest;
   for (int64_t i = 0; i < count; ++i) {
     Bucket b;

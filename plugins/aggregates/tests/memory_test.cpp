@@ -84,7 +84,9 @@ std::vector<TestEvent> bench_events(uint64_t first, uint64_t count, std::vector<
     ids.push_back(id);
     if (id % 3 == 0) {
       std::string revenue = std::to_string(id % 1000) + "." + std::to_string(10 + id % 90);
-      events.push_back({"Order Completed", kBase + static_cast<int64_t>(id), id + (1u << 30),
+      events.push_back({"Order Completed",
+                        kBase + static_cast<int64_t>(id),
+                        id + (1u << 30),
                         {number("properties.revenue", revenue)}});
       ids.push_back(id);
     }
@@ -104,8 +106,8 @@ TEST(Memory, BenchFeaturesStayWithin80BytesPerProfile) {
   ASSERT_EQ(engine.profile_count(), kProfiles);
   double per_profile = static_cast<double>(engine.memory_bytes()) / kProfiles;
   EXPECT_LE(per_profile, kMaxBytesPerProfile);
-  std::cout << "[ memory   ] bench features: " << engine.record_bytes()
-            << " bytes per record, " << per_profile << " bytes per profile held\n";
+  std::cout << "[ memory   ] bench features: " << engine.record_bytes() << " bytes per record, "
+            << per_profile << " bytes per profile held\n";
 
   std::map<uint64_t, std::string> blobs;
   engine.save_dirty([&](uint64_t id, std::string_view blob) { blobs[id] = std::string(blob); });

@@ -143,11 +143,16 @@ features:
   EXPECT_EQ(engine.take_stale_features(), 0u);
   const int64_t as_of = 20006LL * 86'400'000;
   const std::map<std::string, std::string> expected = {
-      {"avg_order", "num:338.163333"},  {"first_seen", "str:2024-10-04T00:00:01.000Z"},
-      {"high", "num:1000"},             {"last_plan", "str:پرو"},
-      {"last_vip", "bool:true"},        {"low", "num:-5.5"},
-      {"orders", "int:3"},              {"products", "int:2"},
-      {"revenue", "num:1014.49"},       {"revenue_7d", "num:1014.49"}};
+      {"avg_order", "num:338.163333"},
+      {"first_seen", "str:2024-10-04T00:00:01.000Z"},
+      {"high", "num:1000"},
+      {"last_plan", "str:پرو"},
+      {"last_vip", "bool:true"},
+      {"low", "num:-5.5"},
+      {"orders", "int:3"},
+      {"products", "int:2"},
+      {"revenue", "num:1014.49"},
+      {"revenue_7d", "num:1014.49"}};
   EXPECT_EQ(emit_all(engine, 7, as_of), expected);
 
   engine.merge(7, 8);  // marks 8 dirty with the same states
