@@ -48,6 +48,15 @@ bool MessageKeySet::insert(const MessageKey &k) {
   return true;
 }
 
+void MessageKeySet::insert_all(const MessageKey *keys, size_t n) {
+  constexpr size_t kAhead = 8;
+  reserve(size() + n);  // no growth below: the prefetched slots stay valid
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) __builtin_prefetch(&slots_[slot_of(keys[i + kAhead])]);
+    insert(keys[i]);
+  }
+}
+
 void MessageKeySet::erase(const MessageKey &k) {
   if (is_zero(k)) {
     has_zero_ = false;

@@ -24,6 +24,10 @@ class MessageKeySet {
  public:
   // True when the key was new (and is now remembered).
   bool insert(const MessageKey &k);
+  // Inserts n keys (the restore at start-up): the same as n insert() calls,
+  // with the slot of a key a few places ahead prefetched, so that the
+  // cache misses of a large table overlap instead of queueing.
+  void insert_all(const MessageKey *keys, size_t n);
   void erase(const MessageKey &k);
   void reserve(size_t n);
   size_t size() const { return size_ + (has_zero_ ? 1 : 0); }

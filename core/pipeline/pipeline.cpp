@@ -140,9 +140,8 @@ Status Pipeline::ensure_restored(RunSummary *summary) {
   auto events = store_->event_count();
   if (!events.ok()) return events.status();
   seen_.reserve(*events + 1024);
-  s = store_->scan_message_keys([&](const MessageKey *keys, size_t n) {
-    for (size_t i = 0; i < n; ++i) seen_.insert(keys[i]);
-  });
+  s = store_->scan_message_keys(
+      [&](const MessageKey *keys, size_t n) { seen_.insert_all(keys, n); });
   if (!s.ok()) return s;
   s = restore_resolver();
   if (!s.ok()) return s;

@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 #include <utility>
+#include <vector>
 
 namespace halo {
 namespace {
@@ -38,6 +39,21 @@ TEST(MessageKeySet, ZeroKeyAndGrowth) {
   EXPECT_EQ(set.size(), 100001u);
   set.erase(MessageKey{0, 0});
   EXPECT_TRUE(set.insert(MessageKey{0, 0}));
+}
+
+TEST(MessageKeySet, InsertAllEqualsOneInsertPerKeyIncludingRepeats) {
+  std::mt19937_64 rng(11);
+  std::vector<MessageKey> keys;
+  for (int i = 0; i < 50000; ++i) keys.push_back({rng() % 1000, rng() % 3000});  // many repeats
+  keys.push_back({0, 0});
+  MessageKeySet one_by_one, all;
+  one_by_one.insert(MessageKey{5, 5});
+  for (const MessageKey &k : keys) one_by_one.insert(k);
+  all.insert(MessageKey{5, 5});  // not empty before: the table must grow for the rest
+  all.insert_all(keys.data(), keys.size());
+  all.insert_all(keys.data(), 0);
+  EXPECT_EQ(all.size(), one_by_one.size());
+  for (const MessageKey &k : keys) EXPECT_FALSE(all.insert(k));
 }
 
 TEST(MessageKey, DependsOnSourceAndId) {
