@@ -123,7 +123,8 @@ Result<std::vector<uint64_t>> Pipeline::profiles_to_emit(uint64_t after, int64_t
   Status s = store_->scan_due_reemits(as_of_ms, [&](uint64_t id) { ids.push_back(id); });
   if (!s.ok()) return s;
   if (ids.empty()) return ids;
-  s = ensure_restored(summary);
+  s = state_restored_ || !partial_restore_supported() ? ensure_restored(summary)
+                                                      : load_profiles(ids, summary);
   if (!s.ok()) return s;
   // Only live profiles: a profile merged away since its change is gone.
   std::erase_if(ids, [&](uint64_t id) { return profiles_.find(id) == nullptr; });

@@ -204,10 +204,10 @@ Status Pipeline::ingest_records(SourceBatch &batch, RunSummary *summary) {
 Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys,
                         RunSummary *summary) {
   if (batch.events.empty()) return Status::Ok();
-  Status restored = ensure_restored(summary);
-  if (!restored.ok()) return restored;
   std::vector<MessageKey> kept_keys;  // keys of the events kept, in order
   if (keys != nullptr) {
+    Status loaded = ensure_keys_loaded();
+    if (!loaded.ok()) return loaded;
     StageTimer t(summary->stages.dedup);
     kept_keys.reserve(batch.events.size());
     summary->duplicates += compact_events(batch, [&](size_t i) {
@@ -221,6 +221,8 @@ Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys,
       batch.events[i].sequence = last_sequence_ + 1 + i;
   }
   if (batch.events.empty()) return Status::Ok();
+  Status loaded = load_working_set(batch, summary);
+  if (!loaded.ok()) return loaded;
   return resolve_and_store(batch, std::move(kept_keys), /*replay=*/keys == nullptr, summary);
 }
 

@@ -123,6 +123,9 @@ Status Pipeline::restore_state() {
   auto next = store_->next_profile_id();
   if (!next.ok()) return next.status();
   next_profile_id_ = *next;
+  // No profile was ever stored: no links, profiles or feature state to load
+  // (and no reason to look identifiers up batch by batch).
+  if (next_profile_id_ == 1) state_restored_ = true;
   auto last = store_->last_sequence();
   if (!last.ok()) return last.status();
   last_sequence_ = *last;
@@ -131,86 +134,6 @@ Status Pipeline::restore_state() {
   if (!last_change.ok()) return last_change.status();
   last_change_ = *last_change;
   return read_features_position();
-}
-
-Status Pipeline::ensure_restored(RunSummary *summary) {
-  if (state_restored_) return Status::Ok();
-  Status s = drain_writer();  // this thread reads the store below
-  if (!s.ok()) return s;
-  auto events = store_->event_count();
-  if (!events.ok()) return events.status();
-  seen_.reserve(*events + 1024);
-  s = store_->scan_message_keys(
-      [&](const MessageKey *keys, size_t n) { seen_.insert_all(keys, n); });
-  if (!s.ok()) return s;
-  s = restore_resolver();
-  if (!s.ok()) return s;
-  Status load_status;
-  s = store_->scan_profiles([&](const StoredProfile &p) {
-    Status l = profiles_.load(p.id, p.traits, p.updated_at_ms);
-    if (!l.ok() && load_status.ok()) load_status = l;
-  });
-  if (!s.ok()) return s;
-  if (!load_status.ok()) return load_status;
-  profiles_.clear_changes();
-  for (size_t i = 0; i < features_.size(); ++i) {
-    s = restore_feature(i);
-    if (!s.ok()) return s;
-  }
-  summary->profiles_restored += profiles_.size();
-  state_restored_ = true;
-  return Status::Ok();
-}
-
-// Identity links go to the resolver in chunks (the vtable allows several
-// restore calls), so the copy never holds more than one chunk.
-Status Pipeline::restore_resolver() {
-  constexpr size_t kChunk = 65'536;
-  std::string text;  // every type and value of the chunk, back to back
-  std::vector<halo_identity_link> links;
-  auto flush = [&] {
-    size_t at = 0;
-    for (halo_identity_link &l : links) {  // text stopped moving: point into it
-      l.type = text.data() + at;
-      at += l.type_len;
-      l.value = text.data() + at;
-      at += l.value_len;
-    }
-    Status r = resolver_->restore(links);
-    links.clear();
-    text.clear();
-    return r;
-  };
-  Status failed;
-  Status s =
-      store_->scan_identifiers([&](std::string_view type, std::string_view value, uint64_t p) {
-        if (!failed.ok()) return;
-        links.push_back({nullptr, type.size(), nullptr, value.size(), p});
-        text.append(type).append(value);
-        if (links.size() == kChunk) failed = flush();
-      });
-  if (!s.ok()) return s;
-  if (!failed.ok()) return failed;
-  return links.empty() ? Status::Ok() : flush();
-}
-
-// A builder's state rows in one call (the vtable promises nothing about
-// several), copied into one buffer rather than a string per row.
-Status Pipeline::restore_feature(size_t i) {
-  std::string blobs;
-  std::vector<halo_state_row> rows;
-  Status s = store_->scan_feature_state(config_.features[i].name,
-                                        [&](uint64_t id, const void *data, size_t len) {
-                                          blobs.append(static_cast<const char *>(data), len);
-                                          rows.push_back({id, nullptr, len});
-                                        });
-  if (!s.ok()) return s;
-  size_t at = 0;
-  for (halo_state_row &r : rows) {
-    r.data = blobs.data() + at;
-    at += r.len;
-  }
-  return features_[i]->restore(rows);
 }
 
 int Pipeline::priority_of(std::string_view source) const {
@@ -235,7 +158,7 @@ Status Pipeline::run(RunSummary *summary) {
   if (!s.ok()) return s;
   s = restore_cursors();
   if (!s.ok()) return s;
-  s = restore_state();  // the rest waits for the first batch: ensure_restored()
+  s = restore_state();  // the rest loads when needed (working_set.cpp)
   if (!s.ok()) return s;
   // From here on every store write goes through the writer thread.
   writer_ = std::make_unique<StoreWriter>(*store_);

@@ -24,6 +24,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/status.h"
@@ -85,12 +86,21 @@ class Pipeline {
   Status restore_cursors();
   // What every run needs from the store: invariants, counters, positions.
   Status restore_state();
-  // The rest -- message keys, identity links, profiles, feature state --
-  // read once, when a stage first needs it (a batch arrives, profiles are
-  // to be emitted): a run that reads nothing new loads none of it.
+  // The rest loads when a stage needs it (working_set.cpp): message keys
+  // at the first batch; identity links, profiles and feature state all at
+  // once (ensure_restored) or, when every resolver and builder allows it,
+  // per profile as batches involve them (load_working_set) or they are due
+  // for emission (load_profiles).
+  Status ensure_keys_loaded();
   Status ensure_restored(RunSummary *summary);
   Status restore_resolver();
   Status restore_feature(size_t i);
+  Status load_working_set(const EventBatch &batch, RunSummary *summary);
+  Status load_profiles(std::vector<uint64_t> ids, RunSummary *summary);
+  Status load_feature_rows(size_t i, const std::vector<uint64_t> &ids);
+  bool partial_restore_supported() const;
+  // Created by this run, loaded, or merged away by it (not yet committed).
+  bool in_memory(uint64_t profile_id) const;
   // Reads the started sources at once (a SourceReader each) until every
   // one has ended. Kernel failures (store, resolver FATAL...) are returned;
   // a source that fails for good is recorded with source_failed() and the
@@ -171,7 +181,12 @@ class Pipeline {
   int parse_threads_ = 1;
   static constexpr size_t kReadAhead = 2;  // batches queued per source (memory bound)
 
-  bool state_restored_ = false;  // ensure_restored() has loaded the state
+  bool keys_loaded_ = false;
+  bool state_restored_ = false;  // ensure_restored() has loaded everything
+  // Identifiers looked up in the store this run (hashes), and how many may
+  // be before everything is loaded at once instead.
+  std::unordered_set<uint64_t> probed_;
+  uint64_t probe_budget_ = 0;
   ProfileBook profiles_;
   MessageKeySet seen_;
   uint64_t next_profile_id_ = 1;

@@ -48,6 +48,8 @@ class PluginInstance {
   Status stop();
   const std::string &label() const { return ctx_.label; }
   const PluginInfo &info() const { return info_; }
+  // HALO_CAP_PARTIAL_RESTORE: restore() may be called between other calls.
+  bool partial_restore() const { return (info_.capabilities & HALO_CAP_PARTIAL_RESTORE) != 0; }
   Metrics &metrics() { return ctx_.metrics; }
 
   // Used by the kind-specific create() functions only.

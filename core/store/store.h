@@ -191,6 +191,8 @@ class Store {
   Status put_feature_state(std::string_view instance, uint64_t profile_id, const void *data,
                            size_t len);
   Status delete_feature_state(std::string_view instance, uint64_t profile_id);
+  Result<std::optional<std::string>> get_feature_state(std::string_view instance,
+                                                       uint64_t profile_id);
   Status scan_feature_state(std::string_view instance,
                             const std::function<void(uint64_t, const void *, size_t)> &fn);
 

@@ -56,6 +56,9 @@ constexpr Sql kDeleteState{"delete_feature_state", "feature_state",
 constexpr Sql kScanState{
     "scan_feature_state", "feature_state",
     "SELECT profile_id, data FROM feature_state WHERE instance = ?1 ORDER BY profile_id", "it"};
+constexpr Sql kGetState{"get_feature_state", "feature_state",
+                        "SELECT data FROM feature_state WHERE instance = ?1 AND profile_id = ?2",
+                        "t"};
 
 // Assigns into `p` so a scan reuses its string buffers row after row.
 void read_profile(sqlite::Statement &st, StoredProfile &p) {
@@ -184,6 +187,23 @@ Status Store::scan_feature_state(std::string_view instance,
         fn(from_sql(st.column_int(0)), data.data(), data.size());
         return Status::Ok();
       });
+}
+
+Result<std::optional<std::string>> Store::get_feature_state(std::string_view instance,
+                                                            uint64_t profile_id) {
+  std::optional<std::string> found;
+  Status s = impl_->query(
+      kGetState,
+      [&](sqlite::Statement &st) {
+        st.bind_text(1, instance);
+        st.bind_int(2, to_sql(profile_id));
+      },
+      [&](sqlite::Statement &st) {
+        found.emplace(st.column_bytes(0));
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
+  return found;
 }
 
 }  // namespace halo

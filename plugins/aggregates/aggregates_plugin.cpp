@@ -89,7 +89,9 @@ class AggregatesBuilder final : public FeatureBuilder {
       engine_.restore(rows[i].profile_id,
                       std::string_view(static_cast<const char *>(rows[i].data), rows[i].len));
     }
-    if (uint64_t stale = engine_.take_stale_features()) {
+    // Restores may come in many calls (HALO_CAP_PARTIAL_RESTORE): say it once.
+    if (uint64_t stale = engine_.take_stale_features(); stale > 0 && !warned_stale_) {
+      warned_stale_ = true;
       host().warn("aggregates: " + std::to_string(stale) +
                   " stored feature states belong to features no longer configured (or "
                   "configured differently) and were ignored; run `halo rebuild` so the "
@@ -122,6 +124,7 @@ class AggregatesBuilder final : public FeatureBuilder {
 
  private:
   AggregateEngine engine_;
+  bool warned_stale_ = false;
 };
 
 constexpr halo_option_decl kOptions[] = {
@@ -136,4 +139,4 @@ constexpr halo_option_decl kOptions[] = {
 HALO_PLUGIN_LIBRARY(halo::describe_feature<halo::aggregates::AggregatesBuilder>(
     "aggregates", "1.0.0",
     "Per-profile counts, exact sums, averages, min/max, first/last and distinct counts",
-    halo::aggregates::kOptions))
+    halo::aggregates::kOptions, HALO_CAP_PARTIAL_RESTORE))

@@ -110,4 +110,4 @@ constexpr halo_option_decl kOptions[] = {
 HALO_PLUGIN_LIBRARY(halo::describe_resolver<halo::deterministic::DeterministicResolver>(
     "deterministic", "1.0.0",
     "Deterministic identity resolution: exact identifier matches, priorities, merge limits",
-    halo::deterministic::kOptions))
+    halo::deterministic::kOptions, HALO_CAP_PARTIAL_RESTORE))

@@ -107,6 +107,20 @@ std::vector<std::string> read_lines(const std::string &path) {
   return lines;
 }
 
+RunOutcome run_pipeline(const std::string &pipeline, const std::map<std::string, std::string> &env,
+                        const std::vector<std::string> &extra_args) {
+  std::vector<std::string> argv{halo_bin(), "run", pipeline, "-q", "--summary-json", "-"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  CommandResult r = run(argv, env);
+  return {r.exit_code, r.out, r.err};
+}
+
+long summary_count(const std::string &json, const std::string &key) {
+  size_t at = json.find("\"" + key + "\":");
+  if (at == std::string::npos) return -1;
+  return std::stol(json.substr(at + key.size() + 3));
+}
+
 std::string profiles_without_ids(const std::string &path) {
   const std::string key = "{\"profile_id\":\"";
   std::vector<std::string> lines = read_lines(path);

@@ -45,6 +45,19 @@ std::vector<std::string> read_lines(const std::string &path);
 // one store replays its log order and keeps them).
 std::string profiles_without_ids(const std::string &path);
 
+// `halo run PIPELINE -q --summary-json -`: the exit code, the one-line JSON
+// summary (stdout) and stderr.
+struct RunOutcome {
+  int exit_code;
+  std::string summary;
+  std::string err;
+};
+RunOutcome run_pipeline(const std::string &pipeline,
+                        const std::map<std::string, std::string> &env = {},
+                        const std::vector<std::string> &extra_args = {});
+// The integer value of "key": in a one-line JSON summary; -1 when absent.
+long summary_count(const std::string &json, const std::string &key);
+
 // The demo pipeline (config/demo.yaml) copied to DIR/config/demo.yaml with
 // `extra_run` lines (e.g. "  as_of: ...") appended under `run:`. The data is
 // expected in DIR/data/demo, the store in DIR/var/demo.

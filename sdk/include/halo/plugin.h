@@ -71,7 +71,7 @@ extern "C" {
  * routes (http_route_add, http_server_port, http_req_*, http_resp_*),
  * option bounds, allowed values, durations and sizes (halo_option_decl),
  * the typed profile accessors (profile_trait, ..., halo_typed_kind) and
- * feature_valid_until. */
+ * feature_valid_until and HALO_CAP_PARTIAL_RESTORE. */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -111,6 +111,17 @@ typedef enum halo_plugin_kind {
  * minor version defines them with the host functions behind them. */
 #define HALO_CAP_THREAD_SAFE (1u << 0) /* instance may be called concurrently */
 #define HALO_CAP_CHECKPOINT (1u << 1)  /* source keeps a resumable cursor */
+/* since 1.2: a resolver or feature builder whose restore() may be called
+ * again between its other calls, each time with the rows of profiles it
+ * was not given before. The kernel then restores a stored profile only
+ * when a batch first involves it -- before resolve(), every stored link of
+ * every identifier in the batch and of the profiles those belong to;
+ * before update(), merge() or emit() for a profile, that profile's state
+ * rows -- so a run's memory and start-up time follow what it touches, not
+ * the store's size. Without the flag, everything is restored at once
+ * before the first such call, as in 1.0 and 1.1. Ignored for sources and
+ * destinations. */
+#define HALO_CAP_PARTIAL_RESTORE (1u << 4)
 
 typedef enum halo_log_level {
   HALO_LOG_DEBUG = 0,
@@ -644,7 +655,9 @@ typedef struct halo_identity_link {
 typedef struct halo_resolver_vtable {
   HALO_LIFECYCLE_FIELDS;
   /* Called (possibly several times) before the first resolve() with every
-   * identifier -> profile link persisted so far. */
+   * identifier -> profile link persisted so far; with
+   * HALO_CAP_PARTIAL_RESTORE (since 1.2), also between resolve() calls,
+   * each time with all links of profiles not restored before. */
   halo_status (*restore)(halo_instance *inst, const halo_identity_link *links, size_t n);
   /* Assigns every event of the batch to a profile, in batch order.
    * HALO_ERROR must leave the instance as it was before the call: the
@@ -664,7 +677,10 @@ typedef struct halo_state_row {
 
 typedef struct halo_feature_vtable {
   HALO_LIFECYCLE_FIELDS;
-  /* Feeds back state previously written with state_write. */
+  /* Feeds back state previously written with state_write: once, before
+   * the first update(), or, with HALO_CAP_PARTIAL_RESTORE (since 1.2),
+   * again between calls, each time with all rows of profiles not restored
+   * before. */
   halo_status (*restore)(halo_instance *inst, const halo_state_row *rows, size_t n);
   /* profile_ids[i] is the profile of event i (never 0).
    * HALO_ERROR must leave the state as it was before the call: the kernel

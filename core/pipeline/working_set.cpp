@@ -1,0 +1,222 @@
+// working_set.cpp -- what a run loads from the store, and when.
+//
+// At start a run reads only counters and positions (restore_state). The
+// rest loads when a stage first needs it:
+//  - the message keys (dedup): all of them, at the first batch;
+//  - identity links, profiles and feature state: when the resolver and
+//    every feature builder declare HALO_CAP_PARTIAL_RESTORE, only the
+//    profiles a batch involves (load_working_set) or that are due for
+//    emission (load_profiles); otherwise -- and once a run has probed so
+//    many identifiers that one pass over the store costs less -- all of
+//    them at once (ensure_restored).
+//
+// Invariants:
+//  - A profile in the profile book was created by this run or is fully
+//    loaded: its links are in the resolver, its state in every builder.
+//    A stored profile is loaded at most once.
+//  - Every read happens on this thread after the writer drained, so the
+//    store shows everything this run wrote: an identifier this run linked
+//    or repointed resolves to a profile in memory, and a profile this run
+//    merged away is in the book's deleted set until its row is gone.
+
+#include <xxhash.h>
+
+#include <algorithm>
+
+#include "pipeline/pipeline.h"
+
+namespace halo {
+
+namespace {
+
+// Identifiers probed per run before one pass over the store is cheaper:
+// a probe costs an index seek (and a found profile three more), a full
+// restore a few row reads per stored profile, so the budget is about the
+// number of stored profiles (the profile id counter), at least this.
+constexpr uint64_t kMinProbeBudget = 10'000;
+
+uint64_t identifier_hash(std::string_view type, std::string_view value) {
+  XXH64_hash_t seed = XXH3_64bits(type.data(), type.size());
+  return XXH3_64bits_withSeed(value.data(), value.size(), seed);
+}
+
+}  // namespace
+
+bool Pipeline::in_memory(uint64_t profile_id) const {
+  return profiles_.find(profile_id) != nullptr || profiles_.deleted().count(profile_id) > 0;
+}
+
+bool Pipeline::partial_restore_supported() const {
+  if (!resolver_->partial_restore()) return false;
+  return std::all_of(features_.begin(), features_.end(),
+                     [](const auto &f) { return f->partial_restore(); });
+}
+
+Status Pipeline::ensure_keys_loaded() {
+  if (keys_loaded_) return Status::Ok();
+  Status s = drain_writer();  // this thread reads the store below
+  if (!s.ok()) return s;
+  auto events = store_->event_count();
+  if (!events.ok()) return events.status();
+  seen_.reserve(*events + 1024);
+  s = store_->scan_message_keys(
+      [&](const MessageKey *keys, size_t n) { seen_.insert_all(keys, n); });
+  if (s.ok()) keys_loaded_ = true;
+  return s;
+}
+
+Status Pipeline::ensure_restored(RunSummary *summary) {
+  if (state_restored_) return Status::Ok();
+  Status s = ensure_keys_loaded();  // drains the writer
+  if (!s.ok()) return s;
+  // Links and state first: in_memory() must still say which profiles
+  // were loaded before this call while they are skipped.
+  s = restore_resolver();
+  for (size_t i = 0; s.ok() && i < features_.size(); ++i) s = restore_feature(i);
+  if (!s.ok()) return s;
+  uint64_t loaded = 0;
+  Status load_status;
+  s = store_->scan_profiles([&](const StoredProfile &p) {
+    if (in_memory(p.id) || !load_status.ok()) return;
+    load_status = profiles_.load(p.id, p.traits, p.updated_at_ms);
+    ++loaded;
+  });
+  if (!s.ok()) return s;
+  if (!load_status.ok()) return load_status;
+  summary->profiles_restored += loaded;
+  state_restored_ = true;
+  return Status::Ok();
+}
+
+// Identity links go to the resolver in chunks (the vtable allows several
+// restore calls), so the copy never holds more than one chunk.
+Status Pipeline::restore_resolver() {
+  constexpr size_t kChunk = 65'536;
+  std::string text;  // every type and value of the chunk, back to back
+  std::vector<halo_identity_link> links;
+  auto flush = [&] {
+    size_t at = 0;
+    for (halo_identity_link &l : links) {  // text stopped moving: point into it
+      l.type = text.data() + at;
+      at += l.type_len;
+      l.value = text.data() + at;
+      at += l.value_len;
+    }
+    Status r = resolver_->restore(links);
+    links.clear();
+    text.clear();
+    return r;
+  };
+  Status failed;
+  Status s = store_->scan_identifiers([&](std::string_view type, std::string_view value,
+                                          uint64_t p) {
+    if (!failed.ok() || in_memory(p)) return;
+    links.push_back({nullptr, type.size(), nullptr, value.size(), p});
+    text.append(type).append(value);
+    if (links.size() == kChunk) failed = flush();
+  });
+  if (!s.ok()) return s;
+  if (!failed.ok()) return failed;
+  return links.empty() ? Status::Ok() : flush();
+}
+
+// A builder's state rows in one call, copied into one buffer rather than a
+// string per row. Rows of profiles already in memory are skipped: the
+// builder has them (loaded before, or created by this run).
+Status Pipeline::restore_feature(size_t i) {
+  std::string blobs;
+  std::vector<halo_state_row> rows;
+  Status s = store_->scan_feature_state(config_.features[i].name,
+                                        [&](uint64_t id, const void *data, size_t len) {
+                                          if (in_memory(id)) return;
+                                          blobs.append(static_cast<const char *>(data), len);
+                                          rows.push_back({id, nullptr, len});
+                                        });
+  if (!s.ok()) return s;
+  size_t at = 0;
+  for (halo_state_row &r : rows) {
+    r.data = blobs.data() + at;
+    at += r.len;
+  }
+  return features_[i]->restore(rows);
+}
+
+Status Pipeline::load_working_set(const EventBatch &batch, RunSummary *summary) {
+  if (state_restored_) return Status::Ok();
+  if (!partial_restore_supported()) return ensure_restored(summary);
+  Status s = ensure_keys_loaded();
+  if (!s.ok()) return s;
+  if (probe_budget_ == 0) probe_budget_ = std::max(kMinProbeBudget, next_profile_id_);
+  std::vector<const Identifier *> fresh;  // not probed before
+  for (const Identifier &id : batch.identifiers) {
+    if (probed_.insert(identifier_hash(id.type, id.value)).second) fresh.push_back(&id);
+  }
+  if (probed_.size() > probe_budget_) {
+    probed_ = {};  // no longer needed: everything loads now
+    return ensure_restored(summary);
+  }
+  if (fresh.empty()) return Status::Ok();
+  s = drain_writer();
+  if (!s.ok()) return s;
+  std::vector<uint64_t> owners;
+  for (const Identifier *id : fresh) {
+    auto owner = store_->find_profile(id->type, id->value);
+    if (!owner.ok()) return owner.status();
+    if (owner->has_value() && !in_memory(**owner)) owners.push_back(**owner);
+  }
+  return load_profiles(std::move(owners), summary);
+}
+
+Status Pipeline::load_profiles(std::vector<uint64_t> ids, RunSummary *summary) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::erase_if(ids, [&](uint64_t id) { return in_memory(id); });
+  if (ids.empty()) return Status::Ok();
+  Status s = drain_writer();
+  if (!s.ok()) return s;
+  std::vector<std::pair<std::string, std::string>> identifiers;  // of all ids
+  std::vector<halo_identity_link> links;
+  std::vector<uint64_t> found;
+  for (uint64_t id : ids) {
+    auto stored = store_->get_profile(id);
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) continue;  // gone (a due re-emit of a deleted profile)
+    s = profiles_.load(id, (*stored)->traits, (*stored)->updated_at_ms);
+    if (!s.ok()) return s;
+    auto own = store_->identifiers_of(id);
+    if (!own.ok()) return own.status();
+    for (auto &pair : *own) {
+      identifiers.push_back(std::move(pair));
+      links.push_back({nullptr, 0, nullptr, 0, id});
+    }
+    found.push_back(id);
+  }
+  for (size_t k = 0; k < links.size(); ++k) {
+    links[k] = {identifiers[k].first.data(), identifiers[k].first.size(),
+                identifiers[k].second.data(), identifiers[k].second.size(), links[k].profile_id};
+  }
+  s = links.empty() ? Status::Ok() : resolver_->restore(links);
+  for (size_t i = 0; s.ok() && i < features_.size(); ++i) s = load_feature_rows(i, found);
+  if (s.ok()) summary->profiles_restored += found.size();
+  return s;
+}
+
+Status Pipeline::load_feature_rows(size_t i, const std::vector<uint64_t> &ids) {
+  std::vector<std::string> blobs;
+  std::vector<uint64_t> owners;
+  for (uint64_t id : ids) {
+    auto blob = store_->get_feature_state(config_.features[i].name, id);
+    if (!blob.ok()) return blob.status();
+    if (!blob->has_value()) continue;
+    blobs.push_back(std::move(**blob));
+    owners.push_back(id);
+  }
+  if (blobs.empty()) return Status::Ok();
+  std::vector<halo_state_row> rows;
+  for (size_t k = 0; k < blobs.size(); ++k) {
+    rows.push_back({owners[k], blobs[k].data(), blobs[k].size()});
+  }
+  return features_[i]->restore(rows);
+}
+
+}  // namespace halo
