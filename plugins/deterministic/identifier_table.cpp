@@ -20,8 +20,7 @@ uint64_t identifier_hash(uint32_t type, std::string_view value) {
 }
 
 size_t IdentifierTable::memory_bytes() const {
-  return arena_.memory_bytes() + chunks_.size() * (sizeof(Entry) << kChunkBits) +
-         chunks_.capacity() * sizeof(chunks_[0]) + index_.capacity() * sizeof(index_[0]);
+  return arena_.memory_bytes() + entries_.memory_bytes() + index_.capacity() * sizeof(index_[0]);
 }
 
 // Puts a slot at the first free place from its home (the caller ensured
@@ -58,17 +57,14 @@ std::optional<uint32_t> IdentifierTable::find(uint32_t type, std::string_view va
 }
 
 uint32_t IdentifierTable::insert(uint32_t type, std::string_view value, uint32_t profile_slot) {
-  if (size_ >= kMaxIdentifiers) {
+  if (entries_.size() >= kMaxIdentifiers) {
     throw std::length_error("identity resolver: more than " + std::to_string(kMaxIdentifiers) +
                             " identifiers");
   }
   // Load <= 3/4: short probe runs of 8-byte slots, 1.33-2.67 slots per entry.
-  if (4 * (size_ + 1) > 3 * index_.size()) rebuild_index(index_bits_ + 1);
-  const auto id = static_cast<uint32_t>(size_);
-  const ValueArena::Ref ref = arena_.append(type, value);
-  if ((id & kChunkMask) == 0) chunks_.push_back(std::make_unique<Entry[]>(kChunkMask + 1));
-  entry(id) = Entry{profile_slot, ref};
-  ++size_;
+  if (4 * (entries_.size() + 1) > 3 * index_.size()) rebuild_index(index_bits_ + 1);
+  const auto id = static_cast<uint32_t>(entries_.size());
+  entries_.push_back(Entry{profile_slot, arena_.append(type, value)});
   place(tag_of(identifier_hash(type, value)) << 32 | (uint64_t{id} + 1));
   return id;
 }

@@ -19,11 +19,11 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
 
+#include "chunked_array.h"
 #include "value_arena.h"
 
 namespace halo::deterministic {
@@ -45,7 +45,7 @@ class IdentifierTable {
   std::string_view value(uint32_t id) const { return arena_.read(entry(id).ref).value; }
   uint32_t profile_slot(uint32_t id) const { return entry(id).profile_slot; }
   void set_profile_slot(uint32_t id, uint32_t slot) { entry(id).profile_slot = slot; }
-  size_t size() const { return size_; }
+  size_t size() const { return entries_.size(); }
   // Heap bytes the table holds (arena, entries, index), for the memory tests.
   size_t memory_bytes() const;
 
@@ -54,18 +54,14 @@ class IdentifierTable {
     uint32_t profile_slot;  // may point at a merged slot; resolve with find()
     ValueArena::Ref ref;
   };
-  static constexpr unsigned kChunkBits = 16;
-  static constexpr uint32_t kChunkMask = (1u << kChunkBits) - 1;
-
-  Entry &entry(uint32_t id) { return chunks_[id >> kChunkBits][id & kChunkMask]; }
-  const Entry &entry(uint32_t id) const { return chunks_[id >> kChunkBits][id & kChunkMask]; }
+  Entry &entry(uint32_t id) { return entries_[id]; }
+  const Entry &entry(uint32_t id) const { return entries_[id]; }
   size_t home(uint64_t tag) const { return static_cast<size_t>(tag >> (32 - index_bits_)); }
   void place(uint64_t slot);
   void rebuild_index(unsigned bits);
 
   ValueArena arena_;
-  std::vector<std::unique_ptr<Entry[]>> chunks_;  // kChunkBits entries each
-  size_t size_ = 0;
+  ChunkedArray<Entry, 16> entries_;  // entry id -> entry
   std::vector<uint64_t> index_;  // tag << 32 | (entry id + 1); 2^index_bits_ slots
   unsigned index_bits_ = 0;
 };
