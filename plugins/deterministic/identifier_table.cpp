@@ -11,8 +11,12 @@ namespace halo::deterministic {
 
 namespace {
 constexpr uint64_t kEmptySlot = 0;
-uint64_t tag_of(uint64_t hash) { return hash >> 32; }
-uint32_t id_of(uint64_t slot) { return static_cast<uint32_t>(slot) - 1; }
+uint64_t tag_of(uint64_t hash) {
+  return hash >> 32;
+}
+uint32_t id_of(uint64_t slot) {
+  return static_cast<uint32_t>(slot) - 1;
+}
 }  // namespace
 
 uint64_t identifier_hash(uint32_t type, std::string_view value) {

@@ -62,7 +62,7 @@ class IdentifierTable {
 
   ValueArena arena_;
   ChunkedArray<Entry, 16> entries_;  // entry id -> entry
-  std::vector<uint64_t> index_;  // tag << 32 | (entry id + 1); 2^index_bits_ slots
+  std::vector<uint64_t> index_;      // tag << 32 | (entry id + 1); 2^index_bits_ slots
   unsigned index_bits_ = 0;
 };
 

@@ -5,7 +5,8 @@
 //  - A record, once appended, never moves or changes: every string_view read
 //    from it stays valid for the arena's lifetime.
 //  - A record is varint(type), varint(length), then the value bytes (varints
-//    as in Protocol Buffers: 7 bits per byte, low bits first), so a short
+//    as in Protocol Buffers, 7 bits per byte, low bits first:
+//    https://protobuf.dev/programming-guides/encoding/#varints), so a short
 //    value costs two bytes of header and no alignment padding.
 //  - Offsets are per block (block index + offset, 32 bits each), so the arena
 //    as a whole may grow far beyond 2^32 bytes; one value is at most

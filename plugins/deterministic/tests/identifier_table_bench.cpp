@@ -22,10 +22,14 @@ namespace {
 
 std::string make_value(uint32_t type, uint64_t n) {
   switch (type) {
-    case 0: return "user" + std::to_string(n) + "@example.com";
-    case 1: return "u-" + std::to_string(n * 7919);
-    case 2: return "anon-" + std::to_string(n * 104729) + "-" + std::to_string(n % 977);
-    default: return "+98912" + std::to_string(1000000 + n);
+    case 0:
+      return "user" + std::to_string(n) + "@example.com";
+    case 1:
+      return "u-" + std::to_string(n * 7919);
+    case 2:
+      return "anon-" + std::to_string(n * 104729) + "-" + std::to_string(n % 977);
+    default:
+      return "+98912" + std::to_string(1000000 + n);
   }
 }
 
@@ -54,7 +58,8 @@ int main(int argc, char **argv) {
   {
     IdentifierTable table;
     for (size_t i = 0; i < n; ++i) {
-      if (!table.find(i % 4, values[i])) table.insert(i % 4, values[i], static_cast<uint32_t>(i / 2));
+      if (!table.find(i % 4, values[i]))
+        table.insert(i % 4, values[i], static_cast<uint32_t>(i / 2));
     }
     const double insert_s = seconds_since(t0);
     table_bytes = heap_in_use() - heap_before;

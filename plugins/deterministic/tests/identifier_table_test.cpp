@@ -14,7 +14,9 @@
 namespace halo::deterministic {
 namespace {
 
-std::string email(size_t n) { return "user" + std::to_string(n) + "@example.com"; }
+std::string email(size_t n) {
+  return "user" + std::to_string(n) + "@example.com";
+}
 
 TEST(IdentifierTable, FindsEveryIdentifierAcrossIndexGrowth) {
   IdentifierTable table;
@@ -51,10 +53,17 @@ TEST(IdentifierTable, StoresHostileValuesExactly) {
   const std::string binary("\0\x80\xff\n\"x", 6);
   const std::string long127(127, 'a'), long128(128, 'b'), long16k(16384, 'c');
   const std::string huge((1 << 20) + 3, 'h');  // its own arena block
-  const std::vector<std::pair<uint32_t, std::string>> cases = {
-      {0, ""},      {1, binary},  {2, long127}, {3, long128},
-      {4, long16k}, {5, huge},    {127, "t"},   {128, "t"},
-      {300000, "t"}, {UINT32_MAX - 1, "wide type id"}, {0, "after the huge one"}};
+  const std::vector<std::pair<uint32_t, std::string>> cases = {{0, ""},
+                                                               {1, binary},
+                                                               {2, long127},
+                                                               {3, long128},
+                                                               {4, long16k},
+                                                               {5, huge},
+                                                               {127, "t"},
+                                                               {128, "t"},
+                                                               {300000, "t"},
+                                                               {UINT32_MAX - 1, "wide type id"},
+                                                               {0, "after the huge one"}};
   for (size_t k = 0; k < cases.size(); ++k) table.insert(cases[k].first, cases[k].second, k);
   for (size_t k = 0; k < cases.size(); ++k) {
     auto id = table.find(cases[k].first, cases[k].second);
