@@ -1,69 +1,75 @@
-// identifier_table.cpp -- arena interning and hashing of identifiers; see
-// identifier_table.h for the invariants.
+// identifier_table.cpp -- hashing, probing and growth of the compact
+// identifier table; see identifier_table.h for the layout and invariants.
 #include "identifier_table.h"
 
 #include <xxhash.h>
 
-#include <cstring>
+#include <stdexcept>
+#include <string>
 
 namespace halo::deterministic {
 
-std::string_view ValueArena::copy(std::string_view s) {
-  if (s.size() > kBlockSize / 4) {
-    // Rare huge value: its own block, so the current block keeps filling.
-    auto block = std::make_unique<char[]>(s.size());
-    std::memcpy(block.get(), s.data(), s.size());
-    std::string_view out(block.get(), s.size());
-    blocks_.insert(blocks_.end() - (blocks_.empty() ? 0 : 1), std::move(block));
-    return out;
-  }
-  if (used_ + s.size() > kBlockSize) {
-    blocks_.push_back(std::make_unique<char[]>(kBlockSize));
-    used_ = 0;
-  }
-  char *dst = blocks_.back().get() + used_;
-  if (!s.empty()) std::memcpy(dst, s.data(), s.size());
-  used_ += s.size();
-  return std::string_view(dst, s.size());
+namespace {
+constexpr uint64_t kEmptySlot = 0;
+uint64_t tag_of(uint64_t hash) {
+  return hash >> 32;
 }
+uint32_t id_of(uint64_t slot) {
+  return static_cast<uint32_t>(slot) - 1;
+}
+}  // namespace
 
 uint64_t identifier_hash(uint32_t type, std::string_view value) {
   return XXH3_64bits_withSeed(value.data(), value.size(), type);
 }
 
-void IdentifierTable::rebuild_index(size_t capacity) {
-  index_.assign(capacity, Slot{0, kEmpty});
-  const size_t mask = capacity - 1;
-  for (uint32_t id = 0; id < entries_.size(); ++id) {
-    size_t i = hashes_[id] & mask;
-    while (index_[i].entry != kEmpty) i = (i + 1) & mask;
-    index_[i] = Slot{hashes_[id], id};
+size_t IdentifierTable::memory_bytes() const {
+  return arena_.memory_bytes() + entries_.memory_bytes() + index_.capacity() * sizeof(index_[0]);
+}
+
+// Puts a slot at the first free place from its home (the caller ensured
+// there is room).
+void IdentifierTable::place(uint64_t slot) {
+  const size_t mask = index_.size() - 1;
+  size_t i = home(slot >> 32);
+  while (index_[i] != kEmptySlot) i = (i + 1) & mask;
+  index_[i] = slot;
+}
+
+// Re-homes every slot from its tag: no arena reads, no rehashing. Walking
+// the old index in order visits homes in ascending order, so writes into
+// the new index are nearly sequential.
+void IdentifierTable::rebuild_index(unsigned bits) {
+  std::vector<uint64_t> old(size_t{1} << bits, kEmptySlot);
+  old.swap(index_);
+  index_bits_ = bits;
+  for (uint64_t slot : old) {
+    if (slot != kEmptySlot) place(slot);
   }
 }
 
 std::optional<uint32_t> IdentifierTable::find(uint32_t type, std::string_view value) const {
-  const uint64_t h = identifier_hash(type, value);
+  const uint64_t tag = tag_of(identifier_hash(type, value));
   const size_t mask = index_.size() - 1;
-  for (size_t i = h & mask; index_[i].entry != kEmpty; i = (i + 1) & mask) {
-    const Slot &slot = index_[i];
-    if (slot.hash != h) continue;
-    const Entry &e = entries_[slot.entry];
-    if (e.type == type && e.value == value) return slot.entry;
+  for (size_t i = home(tag); index_[i] != kEmptySlot; i = (i + 1) & mask) {
+    if ((index_[i] >> 32) != tag) continue;
+    const uint32_t id = id_of(index_[i]);
+    const ValueArena::Record r = arena_.read(entry(id).ref);
+    if (r.type == type && r.value == value) return id;
   }
   return std::nullopt;
 }
 
 uint32_t IdentifierTable::insert(uint32_t type, std::string_view value, uint32_t profile_slot) {
-  if (2 * (entries_.size() + 1) > index_.size()) rebuild_index(2 * index_.size());
-  std::string_view stored = arena_.copy(value);
-  const uint32_t id = static_cast<uint32_t>(entries_.size());
-  const uint64_t h = identifier_hash(type, stored);
-  entries_.push_back({type, profile_slot, stored});
-  hashes_.push_back(h);
-  const size_t mask = index_.size() - 1;
-  size_t i = h & mask;
-  while (index_[i].entry != kEmpty) i = (i + 1) & mask;
-  index_[i] = Slot{h, id};
+  if (entries_.size() >= kMaxIdentifiers) {
+    throw std::length_error("identity resolver: more than " + std::to_string(kMaxIdentifiers) +
+                            " identifiers");
+  }
+  // Load <= 3/4: short probe runs of 8-byte slots, 1.33-2.67 slots per entry.
+  if (4 * (entries_.size() + 1) > 3 * index_.size()) rebuild_index(index_bits_ + 1);
+  const auto id = static_cast<uint32_t>(entries_.size());
+  entries_.push_back(Entry{profile_slot, arena_.append(type, value)});
+  place(tag_of(identifier_hash(type, value)) << 32 | (uint64_t{id} + 1));
   return id;
 }
 

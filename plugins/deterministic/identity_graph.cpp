@@ -25,12 +25,18 @@ uint32_t IdentityGraph::type_id(std::string_view type) {
 // more column. Rare (unknown types), so a full copy is fine.
 void IdentityGraph::widen_counts() {
   size_t new_stride = rules_.size();
-  std::vector<uint32_t> wider(parent_.size() * new_stride, 0);
+  ChunkedArray<uint32_t> wider;
+  wider.grow_to(parent_.size() * new_stride);
   for (size_t s = 0; s < parent_.size(); ++s) {
-    std::copy_n(counts_.begin() + s * stride_, stride_, wider.begin() + s * new_stride);
+    for (size_t t = 0; t < stride_; ++t) wider[s * new_stride + t] = counts_[s * stride_ + t];
   }
-  counts_.swap(wider);
+  counts_ = std::move(wider);
   stride_ = new_stride;
+}
+
+size_t IdentityGraph::memory_bytes() const {
+  return table_.memory_bytes() + profile_ids_.memory_bytes() + parent_.memory_bytes() +
+         counts_.memory_bytes();
 }
 
 uint32_t IdentityGraph::slot_of(uint64_t profile) {
@@ -39,7 +45,7 @@ uint32_t IdentityGraph::slot_of(uint64_t profile) {
   slots_.get_or_create(profile) = slot;
   profile_ids_.push_back(profile);
   parent_.push_back(slot);
-  counts_.resize(counts_.size() + stride_, 0);
+  counts_.grow_to(counts_.size() + stride_);
   ++live_profiles_;
   return slot;
 }

@@ -18,6 +18,7 @@
 
 #include <halo/profile_map.hpp>
 
+#include "chunked_array.h"
 #include "identifier_rules.h"
 #include "identifier_table.h"
 #include "resolution_sink.h"
@@ -39,6 +40,9 @@ class IdentityGraph {
   uint64_t profile_of(std::string_view type, std::string_view value);
   size_t identifier_count() const { return table_.size(); }
   size_t live_profile_count() const { return live_profiles_; }
+  // Heap bytes of the identifier table and the per-profile arrays (not the
+  // kernel-id map, which the SDK's ProfileMap owns), for the memory tests.
+  size_t memory_bytes() const;
 
  private:
   struct Slot {  // one identifier of the event being resolved
@@ -62,9 +66,11 @@ class IdentityGraph {
 
   IdentifierRules rules_;
   IdentifierTable table_;
-  std::vector<uint64_t> profile_ids_;  // slot -> kernel profile id
-  std::vector<uint32_t> parent_;       // slot -> parent slot (self when live)
-  std::vector<uint32_t> counts_;       // slot * stride_ + type -> count
+  // Per profile slot; chunked so growth has no doubling slack. Counts stay
+  // 32-bit: restored links may exceed max_per_profile without bound.
+  ChunkedArray<uint64_t> profile_ids_;  // slot -> kernel profile id
+  ChunkedArray<uint32_t> parent_;       // slot -> parent slot (self when live)
+  ChunkedArray<uint32_t> counts_;       // slot * stride_ + type -> count
   size_t stride_ = 0;
   // Kernel profile id -> slot; dense because the kernel numbers profiles
   // from 1 upwards.
