@@ -101,8 +101,10 @@ class Events final : public halo::aggregates::EventSource {
   std::optional<halo::aggregates::FieldValue> field(size_t i,
                                                     const std::string &path) const override {
     const Event &e = events_[i];
-    if (path == "properties.revenue") return halo::aggregates::FieldValue{HALO_VALUE_NUMBER, false, e.revenue};
-    if (path == "properties.plan") return halo::aggregates::FieldValue{HALO_VALUE_STRING, false, e.plan};
+    if (path == "properties.revenue")
+      return halo::aggregates::FieldValue{HALO_VALUE_NUMBER, false, e.revenue};
+    if (path == "properties.plan")
+      return halo::aggregates::FieldValue{HALO_VALUE_STRING, false, e.plan};
     if (path == "properties.product_id") {
       return halo::aggregates::FieldValue{HALO_VALUE_STRING, false, e.product};
     }

@@ -103,7 +103,8 @@ void TypedValue::set_text(std::string_view text) {
   char *block = new char[text.size()];
   std::memcpy(block, text.data(), text.size());
   bytes_[1] = static_cast<char>(kHeap);
-  for (int i = 0; i < 6; ++i) bytes_[2 + i] = static_cast<char>((uint64_t{text.size()} >> (8 * i)) & 0xff);
+  for (int i = 0; i < 6; ++i)
+    bytes_[2 + i] = static_cast<char>((uint64_t{text.size()} >> (8 * i)) & 0xff);
   std::memcpy(bytes_ + 8, &block, sizeof block);
 }
 

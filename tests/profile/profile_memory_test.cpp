@@ -34,8 +34,7 @@ EventBatch traits_event(uint64_t id, int traits) {
   add("properties.revenue", HALO_VALUE_NUMBER, "12.50");  // not a trait
   if (traits >= 1) add("context.traits.plan", HALO_VALUE_STRING, "gold");
   if (traits >= 2) {
-    add("context.traits.email", HALO_VALUE_STRING,
-        "person" + std::to_string(id) + "@example.ir");
+    add("context.traits.email", HALO_VALUE_STRING, "person" + std::to_string(id) + "@example.ir");
   }
   if (traits >= 3) add("context.traits.age", HALO_VALUE_NUMBER, std::to_string(20 + id % 50));
   e.field_count = static_cast<uint32_t>(b.fields.size());

@@ -132,8 +132,8 @@ TEST(TypedCodec, DamagedBytesAreCorruptionNeverAPartialResult) {
 // block of their own: copies are deep, moves leave a null, equality looks
 // at the text whichever way it is stored.
 TEST(TypedValue, InlineAndOutOfLineTextsCopyMoveAndCompare) {
-  for (std::string text : {std::string(""), std::string(14, 'x'), std::string(15, 'y'),
-                           std::string(100000, 'z')}) {
+  for (std::string text :
+       {std::string(""), std::string(14, 'x'), std::string(15, 'y'), std::string(100000, 'z')}) {
     TypedValue v = TypedValue::string(text);
     EXPECT_EQ(v.text(), text);
     EXPECT_EQ(v.heap_bytes(), text.size() > 14 ? text.size() : 0u);
@@ -146,7 +146,7 @@ TEST(TypedValue, InlineAndOutOfLineTextsCopyMoveAndCompare) {
     TypedValue moved = std::move(copy);
     EXPECT_EQ(moved, v);
     EXPECT_EQ(copy.kind(), TypedKind::kNull);  // NOLINT(bugprone-use-after-move)
-    copy = moved;  // assign into a moved-from value
+    copy = moved;                              // assign into a moved-from value
     EXPECT_EQ(copy.text(), text);
     moved = TypedValue::integer(7);  // releases the old text
     EXPECT_EQ(moved.as_integer(), 7);
