@@ -10,24 +10,7 @@
 
 namespace halo {
 
-bool Trait::beats(const Trait &other) const {
-  if (priority != other.priority) return priority < other.priority;
-  return std::tie(timestamp_ms, sequence) > std::tie(other.timestamp_ms, other.sequence);
-}
-
 namespace {
-
-// Inserts keeping capacity close to size: a profile gains a new trait name
-// rarely, and std::vector's doubling would leave up to half the 80-byte
-// slots empty in every profile (5 traits would hold 8).
-void insert_trait(std::vector<Trait> &traits, std::vector<Trait>::iterator at, Trait &&t) {
-  if (traits.size() == traits.capacity()) {
-    size_t index = static_cast<size_t>(at - traits.begin());
-    traits.reserve(traits.size() + traits.size() / 8 + 1);
-    at = traits.begin() + static_cast<std::ptrdiff_t>(index);
-  }
-  traits.insert(at, std::move(t));
-}
 
 // Returns the trait key for a field path, or empty when it is not a trait.
 std::string_view trait_key(const Event &e, std::string_view path) {
@@ -44,15 +27,11 @@ std::string_view trait_key(const Event &e, std::string_view path) {
 
 ProfileData &ProfileBook::touch(uint64_t id) {
   ProfileData &p = profiles_.get_or_create(id);
-  if (!p.dirty) {
-    p.dirty = true;
-    dirty_list_.push_back(id);
-    if (!deleted_.empty()) deleted_.erase(id);
-  }
+  if (profiles_.mark_dirty(id) && !deleted_.empty()) deleted_.erase(id);
   return p;
 }
 
-std::vector<Trait>::iterator ProfileBook::lower_bound(ProfileData &p, std::string_view name) {
+Trait *ProfileBook::lower_bound(ProfileData &p, std::string_view name) {
   return std::lower_bound(
       p.traits.begin(), p.traits.end(), name,
       [&](const Trait &t, std::string_view n) { return names_.name(t.name) < n; });
@@ -64,7 +43,7 @@ void ProfileBook::offer(ProfileData &p, Trait &&candidate) {
   std::string_view name = names_.name(candidate.name);
   auto it = lower_bound(p, name);
   if (it == p.traits.end() || it->name != candidate.name) {
-    insert_trait(p.traits, it, std::move(candidate));
+    p.traits.insert(it, std::move(candidate));
   } else if (candidate.beats(*it)) {
     *it = std::move(candidate);
   }
@@ -91,7 +70,7 @@ void ProfileBook::apply_event(uint64_t id, const EventBatch &batch, size_t i, in
       *it = std::move(candidate);
     } else {
       candidate.name = names_.intern(key);
-      insert_trait(p.traits, it, std::move(candidate));
+      p.traits.insert(it, std::move(candidate));
     }
   }
 }
@@ -128,8 +107,7 @@ Status ProfileBook::load(uint64_t id, std::string_view stored, int64_t updated_a
     return Status::Corruption("profile " + std::to_string(id) + ": stored " + s.message());
   ProfileData &p = profiles_.get_or_create(id);
   p.updated_at_ms = updated_at_ms;
-  traits.shrink_to_fit();
-  p.traits = std::move(traits);
+  p.traits.assign(std::move(traits));
   return Status::Ok();
 }
 
@@ -156,28 +134,27 @@ const ProfileData *ProfileBook::find(uint64_t id) const {
 }
 
 std::vector<uint64_t> ProfileBook::dirty() const {
-  std::vector<uint64_t> out;
-  out.reserve(dirty_list_.size());
-  for (uint64_t id : dirty_list_) {
-    const ProfileData *p = profiles_.find(id);
-    if (p != nullptr && p->dirty) out.push_back(id);
-  }
-  return out;
+  return profiles_.dirty_ids();
 }
 
 void ProfileBook::clear_changes() {
-  for (uint64_t id : dirty_list_) {
-    if (ProfileData *p = profiles_.find(id)) p->dirty = false;
-  }
-  dirty_list_.clear();
+  profiles_.clear_dirty();
   deleted_.clear();
 }
 
 std::vector<uint64_t> ProfileBook::ids() const {
-  std::vector<uint64_t> out;
-  out.reserve(profiles_.size());
-  profiles_.for_each([&](uint64_t id, const ProfileData &) { out.push_back(id); });
-  return out;  // ascending already
+  return profiles_.ids();
+}
+
+size_t ProfileBook::memory_bytes() const {
+  // A std::set node: three pointers, the colour and the key.
+  constexpr size_t kSetNode = 4 * sizeof(void *) + sizeof(uint64_t);
+  size_t bytes = profiles_.memory_bytes() + deleted_.size() * kSetNode;
+  profiles_.for_each_record([&](const ProfileData &p) {
+    bytes += p.traits.block_bytes();
+    for (const Trait &t : p.traits) bytes += t.value.heap_bytes();
+  });
+  return bytes;
 }
 
 }  // namespace halo

@@ -14,9 +14,11 @@
 // Values are typed (typed_value.h) and carry their provenance (source
 // name, event time); JSON is rendered only at export.
 //
-// Memory: a profile is one flat vector of traits sorted by name, each 80
-// bytes with its name and source interned in the book's NameTable (a
-// std::map node with the key and a JSON string cost about twice that).
+// Memory: a profile is a 16-byte record in a paged array (profile_pages.h)
+// plus, when it has traits, one block of 48-byte traits sorted by name
+// (trait_list.h), each with its name and source interned in the book's
+// NameTable and its value in 16 bytes (typed_value.h). A profile without
+// traits owns no heap block; which profiles changed is a bit per record.
 // Not thread-safe.
 #pragma once
 
@@ -25,31 +27,14 @@
 #include <string>
 #include <vector>
 
-#include <halo/profile_map.hpp>
-
 #include "common/status.h"
 #include "event/event.h"
 #include "profile/name_table.h"
+#include "profile/profile_pages.h"
+#include "profile/trait_list.h"
 #include "profile/typed_value.h"
 
 namespace halo {
-
-struct Trait {
-  uint32_t name = 0;    // id in the book's NameTable
-  uint32_t source = 0;  // id of the source name in the same table
-  int32_t priority = 100;
-  int64_t timestamp_ms = 0;
-  uint64_t sequence = 0;
-  TypedValue value;
-  // True when this value should replace `other` under the trait rule.
-  bool beats(const Trait &other) const;
-};
-
-struct ProfileData {
-  std::vector<Trait> traits;  // ascending by name text, names unique
-  int64_t updated_at_ms = 0;  // latest event timestamp seen
-  bool dirty = false;         // changed since the last clear_changes()
-};
 
 class ProfileBook {
  public:
@@ -69,24 +54,24 @@ class ProfileBook {
   const ProfileData *find(uint64_t profile_id) const;
   std::string_view name(uint32_t id) const { return names_.name(id); }
 
-  // Live profiles changed since the last clear_changes(), in first-change order.
+  // Live profiles changed since the last clear_changes(), ascending by id.
   std::vector<uint64_t> dirty() const;
   const std::set<uint64_t> &deleted() const { return deleted_; }
   void clear_changes();
   size_t size() const { return profiles_.size(); }
   std::vector<uint64_t> ids() const;
+  // Heap bytes held for the profiles: records, trait blocks, the values'
+  // out-of-line texts and the deleted set. Excludes the name table, which
+  // grows with distinct names, not with profiles. Walks every profile.
+  size_t memory_bytes() const;
 
  private:
   ProfileData &touch(uint64_t id);
   // Position of `name` in p.traits, or where it would be inserted.
-  std::vector<Trait>::iterator lower_bound(ProfileData &p, std::string_view name);
+  Trait *lower_bound(ProfileData &p, std::string_view name);
   void offer(ProfileData &p, Trait &&candidate);
   NameTable names_;
-  ProfileMap<ProfileData> profiles_;
-  // Ids whose `dirty` flag was set; may name profiles merged away since
-  // (dirty() filters them). A vector: one push per profile per commit,
-  // where a std::set cost a tree insert per event.
-  std::vector<uint64_t> dirty_list_;
+  ProfilePages profiles_;  // with a dirty bit per profile
   std::set<uint64_t> deleted_;
 };
 

@@ -1,13 +1,14 @@
 // typed_value.cpp -- factories, accessors and JSON rendering of TypedValue.
 //
-// A list keeps its items in text_ as (4-byte little-endian length, bytes)
-// pairs: one allocation per list instead of one per item.
+// A list keeps its items in its text as (4-byte little-endian length,
+// bytes) pairs: one allocation per list instead of one per item.
 #include "profile/typed_value.h"
 
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "common/json_writer.h"
 #include "profile/profile_export.h"
@@ -38,6 +39,10 @@ bool canonical_integer(std::string_view s, int64_t *out) {
   return ec == std::errc() && end == s.data() + s.size();
 }
 
+bool has_text(TypedKind k) {
+  return k == TypedKind::kString || k == TypedKind::kDecimal || k == TypedKind::kStringList;
+}
+
 }  // namespace
 
 bool is_json_number(std::string_view s) {
@@ -62,25 +67,105 @@ bool is_json_number(std::string_view s) {
   return i == n;
 }
 
+// ---- storage --------------------------------------------------------------
+
+int64_t TypedValue::bits() const {
+  int64_t v;
+  std::memcpy(&v, bytes_ + 8, sizeof v);
+  return v;
+}
+
+void TypedValue::set_bits(int64_t v) {
+  std::memcpy(bytes_ + 8, &v, sizeof v);
+}
+
+char *TypedValue::heap() const {
+  char *p;
+  std::memcpy(&p, bytes_ + 8, sizeof p);
+  return p;
+}
+
+std::string_view TypedValue::text() const {
+  if (!has_text(kind())) return {};
+  if (!is_heap()) return std::string_view(bytes_ + 2, static_cast<uint8_t>(bytes_[1]));
+  uint64_t size = 0;
+  for (int i = 5; i >= 0; --i) size = (size << 8) | static_cast<uint8_t>(bytes_[2 + i]);
+  return std::string_view(heap(), size);
+}
+
+// Called on a value holding no text yet (kind set, rest zero).
+void TypedValue::set_text(std::string_view text) {
+  if (text.size() <= kInline) {
+    bytes_[1] = static_cast<char>(text.size());
+    if (!text.empty()) std::memcpy(bytes_ + 2, text.data(), text.size());
+    return;
+  }
+  char *block = new char[text.size()];
+  std::memcpy(block, text.data(), text.size());
+  bytes_[1] = static_cast<char>(kHeap);
+  for (int i = 0; i < 6; ++i)
+    bytes_[2 + i] = static_cast<char>((uint64_t{text.size()} >> (8 * i)) & 0xff);
+  std::memcpy(bytes_ + 8, &block, sizeof block);
+}
+
+void TypedValue::release() {
+  if (is_heap()) delete[] heap();
+  std::memset(bytes_, 0, sizeof bytes_);
+}
+
+TypedValue::TypedValue(const TypedValue &other) {
+  std::memcpy(bytes_, other.bytes_, sizeof bytes_);
+  if (other.is_heap()) {
+    bytes_[1] = 0;
+    set_text(other.text());
+  }
+}
+
+TypedValue::TypedValue(TypedValue &&other) noexcept {
+  std::memcpy(bytes_, other.bytes_, sizeof bytes_);
+  std::memset(other.bytes_, 0, sizeof other.bytes_);
+}
+
+TypedValue &TypedValue::operator=(const TypedValue &other) {
+  if (this != &other) *this = TypedValue(other);
+  return *this;
+}
+
+TypedValue &TypedValue::operator=(TypedValue &&other) noexcept {
+  if (this != &other) {
+    release();
+    std::memcpy(bytes_, other.bytes_, sizeof bytes_);
+    std::memset(other.bytes_, 0, sizeof other.bytes_);
+  }
+  return *this;
+}
+
+bool TypedValue::operator==(const TypedValue &other) const {
+  if (kind() != other.kind()) return false;
+  return has_text(kind()) ? text() == other.text() : bits() == other.bits();
+}
+
+// ---- factories ------------------------------------------------------------
+
 TypedValue TypedValue::boolean(bool b) {
   TypedValue v;
-  v.kind_ = TypedKind::kBool;
-  v.bits_ = b ? 1 : 0;
+  v.bytes_[0] = static_cast<char>(TypedKind::kBool);
+  v.set_bits(b ? 1 : 0);
   return v;
 }
 
 TypedValue TypedValue::integer(int64_t i) {
   TypedValue v;
-  v.kind_ = TypedKind::kInteger;
-  v.bits_ = i;
+  v.bytes_[0] = static_cast<char>(TypedKind::kInteger);
+  v.set_bits(i);
   return v;
 }
 
 TypedValue TypedValue::decimal(std::string_view literal) {
   TypedValue v;
   if (!is_json_number(literal)) return v;
-  v.kind_ = TypedKind::kDecimal;
-  v.text_.assign(literal);
+  v.bytes_[0] = static_cast<char>(TypedKind::kDecimal);
+  v.set_text(literal);
   return v;
 }
 
@@ -93,32 +178,36 @@ TypedValue TypedValue::from_number(std::string_view literal) {
 TypedValue TypedValue::real(double d) {
   TypedValue v;
   if (!std::isfinite(d)) return v;
-  v.kind_ = TypedKind::kDouble;
-  std::memcpy(&v.bits_, &d, sizeof d);
+  v.bytes_[0] = static_cast<char>(TypedKind::kDouble);
+  int64_t bits;
+  std::memcpy(&bits, &d, sizeof d);
+  v.set_bits(bits);
   return v;
 }
 
 TypedValue TypedValue::string(std::string_view utf8) {
   TypedValue v;
-  v.kind_ = TypedKind::kString;
-  v.text_.assign(utf8);
+  v.bytes_[0] = static_cast<char>(TypedKind::kString);
+  v.set_text(utf8);
   return v;
 }
 
 TypedValue TypedValue::timestamp(int64_t ms) {
   TypedValue v;
-  v.kind_ = TypedKind::kTimestamp;
-  v.bits_ = ms;
+  v.bytes_[0] = static_cast<char>(TypedKind::kTimestamp);
+  v.set_bits(ms);
   return v;
 }
 
 TypedValue TypedValue::string_list(const std::vector<std::string_view> &items) {
   TypedValue v;
-  v.kind_ = TypedKind::kStringList;
+  v.bytes_[0] = static_cast<char>(TypedKind::kStringList);
+  std::string encoded;
   for (std::string_view item : items) {
-    put_u32(v.text_, static_cast<uint32_t>(item.size()));
-    v.text_.append(item);
+    put_u32(encoded, static_cast<uint32_t>(item.size()));
+    encoded.append(item);
   }
+  v.set_text(encoded);
   return v;
 }
 
@@ -136,17 +225,19 @@ TypedValue TypedValue::from_leaf(const Value &leaf) {
 }
 
 double TypedValue::as_double() const {
-  switch (kind_) {
+  switch (kind()) {
     case TypedKind::kInteger:
-      return static_cast<double>(bits_);
+      return static_cast<double>(bits());
     case TypedKind::kDouble: {
       double d;
-      std::memcpy(&d, &bits_, sizeof d);
+      int64_t b = bits();
+      std::memcpy(&d, &b, sizeof d);
       return d;
     }
     case TypedKind::kDecimal: {
       double d = 0;
-      std::from_chars(text_.data(), text_.data() + text_.size(), d);
+      std::string_view t = text();
+      std::from_chars(t.data(), t.data() + t.size(), d);
       return d;
     }
     default:
@@ -156,22 +247,23 @@ double TypedValue::as_double() const {
 
 std::vector<std::string_view> TypedValue::list() const {
   std::vector<std::string_view> out;
-  if (kind_ != TypedKind::kStringList) return out;
-  for (size_t pos = 0; pos + 4 <= text_.size();) {
-    uint32_t len = get_u32(text_.data() + pos);
+  if (kind() != TypedKind::kStringList) return out;
+  std::string_view items = text();
+  for (size_t pos = 0; pos + 4 <= items.size();) {
+    uint32_t len = get_u32(items.data() + pos);
     pos += 4;
-    out.push_back(std::string_view(text_).substr(pos, len));
+    out.push_back(items.substr(pos, len));
     pos += len;
   }
   return out;
 }
 
 std::string TypedValue::number_text() const {
-  switch (kind_) {
+  switch (kind()) {
     case TypedKind::kInteger:
-      return std::to_string(bits_);
+      return std::to_string(bits());
     case TypedKind::kDecimal:
-      return text_;
+      return std::string(text());
     case TypedKind::kDouble: {
       // %.17g round-trips every double; a finite one is always a JSON number.
       char buf[32];
@@ -184,12 +276,12 @@ std::string TypedValue::number_text() const {
 }
 
 void TypedValue::append_json(std::string &out) const {
-  switch (kind_) {
+  switch (kind()) {
     case TypedKind::kNull:
       out.append("null");
       return;
     case TypedKind::kBool:
-      out.append(bits_ ? "true" : "false");
+      out.append(bits() ? "true" : "false");
       return;
     case TypedKind::kInteger:
     case TypedKind::kDecimal:
@@ -197,10 +289,10 @@ void TypedValue::append_json(std::string &out) const {
       out.append(number_text());
       return;
     case TypedKind::kString:
-      append_json_string(out, text_);
+      append_json_string(out, text());
       return;
     case TypedKind::kTimestamp:
-      append_json_string(out, format_timestamp_ms(bits_));
+      append_json_string(out, format_timestamp_ms(bits()));
       return;
     case TypedKind::kStringList: {
       out.push_back('[');

@@ -14,8 +14,10 @@
 //    no leading zeros, fits int64) as kInteger and everything else as
 //    kDecimal, so rendering gives back exactly the received text.
 //  - A double is finite (a NaN or infinity becomes null, as JSON has none).
-// Size: 48 bytes (kind, 8 scalar bytes, one std::string for text payloads;
-// strings up to 15 bytes need no heap block).
+// Size: 16 bytes. A scalar keeps its 8 bytes inline; a text payload
+// (string, decimal, list) of up to 14 bytes is kept inline too, a longer
+// one in one heap block of exactly its size (a profile holds many values,
+// so a 32-byte std::string member would triple the size of each).
 #pragma once
 
 #include <cstdint>
@@ -56,12 +58,14 @@ class TypedValue {
   // A scalar leaf of a normalized event (numbers keep their exact text).
   static TypedValue from_leaf(const Value &leaf);
 
-  TypedKind kind() const { return kind_; }
-  bool as_bool() const { return bits_ != 0; }
-  int64_t as_integer() const { return bits_; }     // kInteger, kTimestamp
-  double as_double() const;                        // any numeric kind; 0 otherwise
-  std::string_view text() const { return text_; }  // kString, kDecimal
-  std::vector<std::string_view> list() const;      // kStringList items
+  TypedKind kind() const { return static_cast<TypedKind>(bytes_[0]); }
+  bool as_bool() const { return bits() != 0; }
+  int64_t as_integer() const { return bits(); }  // kInteger, kTimestamp
+  double as_double() const;                      // any numeric kind; 0 otherwise
+  std::string_view text() const;                 // kString, kDecimal
+  std::vector<std::string_view> list() const;    // kStringList items
+  // Heap bytes the value owns (0 for scalars and short texts).
+  size_t heap_bytes() const { return is_heap() ? text().size() : 0; }
 
   // Appends the value as JSON: numbers as their text, a timestamp as an
   // ISO-8601 string ("2026-01-02T10:00:00.000Z"), a list as an array.
@@ -69,12 +73,29 @@ class TypedValue {
   // The JSON number text of a numeric kind (integer, decimal, double).
   std::string number_text() const;
 
-  bool operator==(const TypedValue &other) const = default;
+  TypedValue(const TypedValue &other);
+  TypedValue(TypedValue &&other) noexcept;
+  TypedValue &operator=(const TypedValue &other);
+  TypedValue &operator=(TypedValue &&other) noexcept;
+  ~TypedValue() { release(); }
+
+  bool operator==(const TypedValue &other) const;
 
  private:
-  TypedKind kind_ = TypedKind::kNull;
-  int64_t bits_ = 0;  // bool, integer, timestamp; a double's bit pattern
-  std::string text_;  // string, decimal text, or the encoded list items
+  // bytes_[0]: kind. Scalars: bits at [8, 16). Texts: bytes_[1] is the
+  // inline length (<= kInline, text at [2, 2 + length)) or kHeap, then a
+  // 48-bit little-endian length at [2, 8) and the block pointer at [8, 16).
+  static constexpr size_t kInline = 14;
+  static constexpr uint8_t kHeap = 0xff;
+
+  int64_t bits() const;  // bool, integer, timestamp; a double's bit pattern
+  void set_bits(int64_t v);
+  bool is_heap() const { return static_cast<uint8_t>(bytes_[1]) == kHeap; }
+  char *heap() const;
+  void set_text(std::string_view text);  // string, decimal text, encoded list
+  void release();
+
+  alignas(8) char bytes_[16] = {};
 };
 
 // True when `s` is exactly one JSON number literal (RFC 8259 section 6).
