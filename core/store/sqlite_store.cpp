@@ -1,8 +1,9 @@
-// store.cpp -- opening the store, explicit transactions, metadata, cursors
-// and clear_derived. The event log, identity graph, profiles and dead letters
-// live in store_events.cpp, store_identity.cpp, store_profiles.cpp and
-// store_dead_letters.cpp.
-#include "store/store.h"
+// sqlite_store.cpp -- the SQLite backend (sqlite_store.h): opening the file,
+// explicit transactions, metadata, cursors and clear_derived. The event log,
+// identity graph, profiles, dead letters and change log live in
+// store_events.cpp, store_identity.cpp, store_profiles.cpp,
+// store_dead_letters.cpp and store_changes.cpp.
+#include "store/sqlite_store.h"
 
 #include <charconv>
 #include <filesystem>
@@ -130,7 +131,7 @@ std::string what_to_do() {
 }
 
 // The ids in q's table (min, max) are integers >= 1 below the counter.
-Status check_id_bounds(Store::Impl &impl, const Sql &q, uint64_t next) {
+Status check_id_bounds(SqliteStore::Impl &impl, const Sql &q, uint64_t next) {
   auto fail = [&](const std::string &what) {
     return Status::Corruption("sqlite store " + impl.path + ": table " + std::string(q.table) +
                               " " + what + what_to_do());
@@ -155,8 +156,8 @@ Status check_id_bounds(Store::Impl &impl, const Sql &q, uint64_t next) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> Store::open(const std::string &path,
-                                           const StoreOpenOptions &options) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path,
+                                                       const StoreOpenOptions &options) {
   std::optional<StoreLock> lock;
   if (options.read_only) {
     std::error_code ec;
@@ -177,29 +178,29 @@ Result<std::unique_ptr<Store>> Store::open(const std::string &path,
   if (!s.ok()) return s;
   auto impl = std::make_unique<Impl>(path, std::move(db).value(), std::move(lock));
   impl->read_only = options.read_only;
-  std::unique_ptr<Store> store(new Store(std::move(impl)));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(impl)));
   if (options.check_invariants) {
     if (Status c = store->check_invariants(); !c.ok()) return c;
   }
   return store;
 }
 
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Store::~Store() {
+SqliteStore::~SqliteStore() {
   // A reader's snapshot ends when its connection closes.
   if (impl_->in_transaction() && !impl_->read_only) (void)rollback();
 }
 
-const std::string &Store::path() const {
+const std::string &SqliteStore::path() const {
   return impl_->path;
 }
 
-bool Store::in_transaction() const {
+bool SqliteStore::in_transaction() const {
   return impl_->in_transaction();
 }
 
-Status Store::begin() {
+Status SqliteStore::begin() {
   if (Status s = impl_->require_writable("begin"); !s.ok()) return s;
   if (impl_->in_transaction()) {
     return Status::Invalid("sqlite store " + impl_->path +
@@ -212,19 +213,19 @@ Status Store::begin() {
                       "sqlite store " + impl_->path + ": begin");
 }
 
-Status Store::commit() {
+Status SqliteStore::commit() {
   if (Status s = impl_->require_writable("commit"); !s.ok()) return s;
   if (Status s = impl_->require_transaction("commit"); !s.ok()) return s;
   return sqlite::exec(impl_->db.get(), "COMMIT", "sqlite store " + impl_->path + ": commit");
 }
 
-Status Store::rollback() {
+Status SqliteStore::rollback() {
   if (Status s = impl_->require_writable("rollback"); !s.ok()) return s;
   if (Status s = impl_->require_transaction("rollback"); !s.ok()) return s;
   return sqlite::exec(impl_->db.get(), "ROLLBACK", "sqlite store " + impl_->path + ": rollback");
 }
 
-Result<std::optional<std::string>> Store::get_meta(const std::string &key) {
+Result<std::optional<std::string>> SqliteStore::get_meta(const std::string &key) {
   std::optional<std::string> value;
   Status s = impl_->query(
       kGetMeta, [&](sqlite::Statement &st) { st.bind_text(1, key); },
@@ -236,14 +237,14 @@ Result<std::optional<std::string>> Store::get_meta(const std::string &key) {
   return value;
 }
 
-Status Store::set_meta(const std::string &key, const std::string &value) {
+Status SqliteStore::set_meta(const std::string &key, const std::string &value) {
   return impl_->write(kSetMeta, [&](sqlite::Statement &st) {
     st.bind_text(1, key);
     st.bind_text(2, value);
   });
 }
 
-Result<uint64_t> Store::next_profile_id() {
+Result<uint64_t> SqliteStore::next_profile_id() {
   auto text = get_meta("next_profile_id");
   if (!text.ok()) return text.status();
   if (!text->has_value()) return uint64_t{1};
@@ -256,7 +257,7 @@ Result<uint64_t> Store::next_profile_id() {
                             what_to_do());
 }
 
-Status Store::check_invariants() {
+Status SqliteStore::check_invariants() {
   auto next = next_profile_id();
   if (!next.ok()) return next.status();
   for (const Sql *q : {&kProfileIdBounds, &kIdentifierIdBounds}) {
@@ -265,7 +266,7 @@ Status Store::check_invariants() {
   return Status::Ok();
 }
 
-Result<std::optional<std::string>> Store::cursor(const std::string &source) {
+Result<std::optional<std::string>> SqliteStore::cursor(const std::string &source) {
   std::optional<std::string> value;
   Status s = impl_->query(
       kGetCursor, [&](sqlite::Statement &st) { st.bind_text(1, source); },
@@ -277,14 +278,14 @@ Result<std::optional<std::string>> Store::cursor(const std::string &source) {
   return value;
 }
 
-Status Store::set_cursor(const std::string &source, std::string_view value) {
+Status SqliteStore::set_cursor(const std::string &source, std::string_view value) {
   return impl_->write(kSetCursor, [&](sqlite::Statement &st) {
     st.bind_text(1, source);
     st.bind_blob(2, value.data(), value.size());
   });
 }
 
-Status Store::clear_derived() {
+Status SqliteStore::clear_derived() {
   if (Status s = impl_->require_transaction("clear_derived"); !s.ok()) return s;
   return sqlite::exec(impl_->db.get(), kClearDerived,
                       "sqlite store " + impl_->path + ": clear_derived");

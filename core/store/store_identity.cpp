@@ -36,7 +36,7 @@ constexpr Sql kConflictCount{"conflict_count", "conflicts", "SELECT count(*) FRO
 
 }  // namespace
 
-Status Store::put_identifier(std::string_view type, std::string_view value, uint64_t profile_id) {
+Status SqliteStore::put_identifier(std::string_view type, std::string_view value, uint64_t profile_id) {
   return impl_->write(kPutIdentifier, [&](sqlite::Statement &st) {
     st.bind_text(1, type);
     st.bind_text(2, value);
@@ -44,14 +44,14 @@ Status Store::put_identifier(std::string_view type, std::string_view value, uint
   });
 }
 
-Status Store::repoint_identifiers(uint64_t from, uint64_t into) {
+Status SqliteStore::repoint_identifiers(uint64_t from, uint64_t into) {
   return impl_->write(kRepoint, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(from));
     st.bind_int(2, to_sql(into));
   });
 }
 
-Status Store::scan_identifiers(
+Status SqliteStore::scan_identifiers(
     const std::function<void(std::string_view, std::string_view, uint64_t)> &fn) {
   return impl_->scan(
       kScanIdentifiers, [](sqlite::Statement &) {},
@@ -61,7 +61,7 @@ Status Store::scan_identifiers(
       });
 }
 
-Result<std::optional<uint64_t>> Store::find_profile(std::string_view type, std::string_view value) {
+Result<std::optional<uint64_t>> SqliteStore::find_profile(std::string_view type, std::string_view value) {
   std::optional<uint64_t> found;
   Status s = impl_->query(
       kFindProfile,
@@ -77,7 +77,7 @@ Result<std::optional<uint64_t>> Store::find_profile(std::string_view type, std::
   return found;
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> Store::identifiers_of(
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::identifiers_of(
     uint64_t profile_id) {
   std::vector<std::pair<std::string, std::string>> out;
   Status s = impl_->query(
@@ -90,7 +90,7 @@ Result<std::vector<std::pair<std::string, std::string>>> Store::identifiers_of(
   return out;
 }
 
-Status Store::add_merge(uint64_t from, uint64_t into, uint64_t sequence) {
+Status SqliteStore::add_merge(uint64_t from, uint64_t into, uint64_t sequence) {
   return impl_->write(kAddMerge, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(from));
     st.bind_int(2, to_sql(into));
@@ -98,7 +98,7 @@ Status Store::add_merge(uint64_t from, uint64_t into, uint64_t sequence) {
   });
 }
 
-Status Store::add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
+Status SqliteStore::add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
                            uint64_t profile_id, std::string_view reason) {
   return impl_->write(kAddConflict, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(sequence));
@@ -109,10 +109,10 @@ Status Store::add_conflict(uint64_t sequence, std::string_view type, std::string
   });
 }
 
-Result<uint64_t> Store::merge_count() {
+Result<uint64_t> SqliteStore::merge_count() {
   return impl_->count(kMergeCount);
 }
-Result<uint64_t> Store::conflict_count() {
+Result<uint64_t> SqliteStore::conflict_count() {
   return impl_->count(kConflictCount);
 }
 

@@ -201,12 +201,12 @@ TEST_F(StoreTest, ReopenPersistsEverything) {
 TEST_F(StoreTest, SecondConnectionSeesOnlyCommittedData) {
   ASSERT_TRUE(store_->begin().ok());
   append(1, 4);
-  auto during = Store::open(path_, {.read_only = true, .check_invariants = true});
+  auto during = SqliteStore::open(path_, {.read_only = true, .check_invariants = true});
   ASSERT_TRUE(during.ok()) << during.status().message();
   EXPECT_EQ(must(during.value()->event_count()), 0u);  // WAL reader does not see uncommitted rows
   ASSERT_TRUE(store_->commit().ok());
   EXPECT_EQ(must(during.value()->event_count()), 0u);  // nor later commits: one snapshot
-  auto after = Store::open(path_, {.read_only = true, .check_invariants = true});
+  auto after = SqliteStore::open(path_, {.read_only = true, .check_invariants = true});
   ASSERT_TRUE(after.ok()) << after.status().message();
   EXPECT_EQ(must(after.value()->event_count()), 4u);
 }
