@@ -196,8 +196,10 @@ const std::string &SqliteStore::path() const {
   return impl_->path;
 }
 
+// A reader's snapshot is a SQLite read transaction too, but not one begin()
+// opened: the interface reports only those (store.h).
 bool SqliteStore::in_transaction() const {
-  return impl_->in_transaction();
+  return !impl_->read_only && impl_->in_transaction();
 }
 
 Status SqliteStore::begin() {

@@ -130,6 +130,8 @@ class Store {
   virtual const std::string &path() const = 0;
 
   // Explicit transaction. Destroying the Store inside one rolls it back.
+  // in_transaction() is true between begin() and commit()/rollback() (so
+  // never on a read-only Store, whatever snapshot it holds).
   virtual Status begin() = 0;
   virtual Status commit() = 0;
   virtual Status rollback() = 0;
@@ -218,8 +220,11 @@ class Store {
   virtual Status update_dead_letter(const DeadLetter &d) = 0;
 
   // Change log (profile_change.h). append_changes stores entries whose
-  // sequences continue last_change_sequence() by one each, in order;
-  // scan_changes returns up to `limit` entries after `after`, by sequence.
+  // sequences continue last_change_sequence() by one each, in order; an
+  // entry that does not continue it is an error (a kernel bug: Internal)
+  // after the entries before it in the same call were written, so roll the
+  // transaction back. scan_changes returns up to `limit` entries after
+  // `after`, by sequence.
   virtual Status append_changes(const std::vector<ProfileChange> &changes) = 0;
   virtual Result<uint64_t> last_change_sequence() = 0;  // 0 when empty
   virtual Status scan_changes(uint64_t after, size_t limit,
