@@ -8,11 +8,7 @@ namespace halo {
 size_t utf8_sequence_length(std::string_view s, size_t i) {
   const auto *p = reinterpret_cast<const unsigned char *>(s.data());
   unsigned char c = p[i];
-  size_t len = c < 0x80           ? 1
-               : (c >> 5) == 0x6  ? 2
-               : (c >> 4) == 0xE  ? 3
-               : (c >> 3) == 0x1E ? 4
-                                  : 0;
+  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
   if (len == 0 || i + len > s.size()) return 0;
   uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
   for (size_t k = 1; k < len; ++k) {

@@ -60,11 +60,10 @@ void read_store(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   if (store.read_string("kind", cfg.store_kind) && !is_store_kind(cfg.store_kind)) {
     std::vector<std::string> all = store_kinds();
     all.insert(all.end(), planned_store_kinds().begin(), planned_store_kinds().end());
-    const std::string message =
-        is_planned_store_kind(cfg.store_kind)
-            ? planned_store_kind_message(cfg.store_kind)
-            : "unknown store kind '" + shorten_for_message(cfg.store_kind) + "'" +
-                  unknown_name_hint(cfg.store_kind, all, "kinds");
+    const std::string message = is_planned_store_kind(cfg.store_kind)
+                                    ? planned_store_kind_message(cfg.store_kind)
+                                    : "unknown store kind '" + shorten_for_message(cfg.store_kind) +
+                                          "'" + unknown_name_hint(cfg.store_kind, all, "kinds");
     diags.error(store.value_mark("kind"), "store.kind", message);
   }
   std::string path;

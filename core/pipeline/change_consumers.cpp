@@ -276,44 +276,51 @@ Status Pipeline::deliver(size_t d, RunSummary *summary) {
 
 Status Pipeline::export_all(DestinationInstance &dest, const std::function<bool()> &interrupted,
                             RunSummary *summary) {
-  std::vector<std::string> lines;
-  std::vector<uint64_t> ids;
-  std::vector<ProfileExport> typed;  // lines[i] rendered from typed[i]
-  std::vector<uint64_t> live = profiles_.ids();
-  size_t next = 0;  // live[next] is the next profile to export
-  Status failed;
-  auto flush = [&] {
-    failed = interrupted() ? Status::Ok() : dest.write_profiles(lines, ids, &typed);
-    lines.clear();
-    ids.clear();
-    typed.clear();
+  const std::vector<uint64_t> live = profiles_.ids();  // ascending
+  for (size_t at = 0; at < live.size() && !interrupted(); at += kExportBatch) {
+    const size_t n = std::min(kExportBatch, live.size() - at);
+    Status s = export_chunk(dest, std::span<const uint64_t>(live.data() + at, n), summary);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// Identifiers and features come from the store by id range (the writer has
+// drained), traits from the profile book: a merge join on the ascending ids.
+Status Pipeline::export_chunk(DestinationInstance &dest, std::span<const uint64_t> ids,
+                              RunSummary *summary) {
+  std::vector<ProfileExport> typed(ids.size());
+  for (size_t k = 0; k < ids.size(); ++k) typed[k].id = ids[k];
+  // The export of `id` when it is in the chunk (ids of merged-away or
+  // deleted profiles inside the range are skipped), else nullptr.
+  size_t next = 0;
+  auto entry = [&](uint64_t id) -> ProfileExport * {
+    while (next < ids.size() && ids[next] < id) ++next;
+    return next < ids.size() && ids[next] == id ? &typed[next] : nullptr;
   };
-  // Exports live profiles up to `limit`; `features` are those of `limit`.
-  auto export_until = [&](uint64_t limit, std::string_view features) {
-    for (; failed.ok() && next < live.size() && live[next] <= limit; ++next) {
-      uint64_t id = live[next];
-      ProfileExport &e = typed.emplace_back();
-      e.id = id;
-      if (id == limit) failed = decode_features(features, &e.features);
-      if (const IdentifierList *list = identifiers_.find(id)) e.identifiers = *list;
-      sort_identifiers(e.identifiers);
-      e.traits = profiles_.export_traits(id);
-      const ProfileData *p = profiles_.find(id);
-      e.updated_at_ms = p ? p->updated_at_ms : 0;
-      lines.push_back(export_profile_json(e));
-      ids.push_back(id);
-      summary->profiles_delivered++;
-      if (failed.ok() && lines.size() >= kExportBatch) flush();
-    }
-  };
-  // Features come from the store (only changed profiles are emitted), in
-  // id order like the live profiles: a merge join.
-  Status s = store_->scan_features(
-      0, UINT64_MAX, [&](uint64_t id, std::string_view features) { export_until(id, features); });
+  Status s = store_->scan_identifiers_by_profile(
+      ids.front(), ids.back(), [&](uint64_t id, std::string_view type, std::string_view value) {
+        if (ProfileExport *e = entry(id)) e->identifiers.emplace_back(type, value);
+      });
   if (!s.ok()) return s;
-  export_until(UINT64_MAX, {});
-  if (failed.ok() && !lines.empty()) flush();
-  return failed;
+  next = 0;
+  Status decoded;
+  s = store_->scan_features(ids.front(), ids.back(), [&](uint64_t id, std::string_view features) {
+    ProfileExport *e = entry(id);
+    if (e && decoded.ok()) decoded = decode_features(features, &e->features);
+  });
+  if (!s.ok()) return s;
+  if (!decoded.ok()) return decoded;
+  std::vector<std::string> lines;
+  lines.reserve(ids.size());
+  for (ProfileExport &e : typed) {
+    e.traits = profiles_.export_traits(e.id);
+    const ProfileData *p = profiles_.find(e.id);
+    e.updated_at_ms = p ? p->updated_at_ms : 0;
+    lines.push_back(export_profile_json(e));
+  }
+  summary->profiles_delivered += ids.size();
+  return dest.write_profiles(lines, std::vector<uint64_t>(ids.begin(), ids.end()), &typed);
 }
 
 }  // namespace halo

@@ -294,16 +294,9 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
     }
     merges.push_back({from, into, sequence_at(m.event)});
     summary->merges++;
-    if (IdentifierList *moved = identifiers_.find(from)) {
-      IdentifierList &target = identifiers_.get_or_create(into);
-      target.insert(target.end(), std::make_move_iterator(moved->begin()),
-                    std::make_move_iterator(moved->end()));
-      identifiers_.erase(from);
-    }
   }
   for (ResolutionOut::Link &l : out.links) {
     l.profile = live(l.profile);
-    identifiers_.get_or_create(l.profile).emplace_back(l.type, l.value);
   }
   for (ResolutionOut::Conflict &c : out.conflicts) {
     c.profile = live(c.profile);

@@ -101,7 +101,7 @@ Status Pipeline::open_store() {
   // exactly the data they are about, so it must be able to open a store
   // that breaks them.
   auto store = halo::open_store(config_.store_kind, config_.store_path,
-                               {.read_only = false, .check_invariants = false});
+                                {.read_only = false, .check_invariants = false});
   if (!store.ok()) return store.status();
   store_ = std::move(store.value());
   return Status::Ok();
@@ -140,23 +140,7 @@ Status Pipeline::restore_state() {
     for (size_t i = 0; i < n; ++i) seen_.insert(keys[i]);
   });
   if (!s.ok()) return s;
-  // Identity links: handed to the resolver in chunks to bound memory.
-  std::vector<std::string> strings;
-  std::vector<halo_identity_link> links;
-  s = store_->scan_identifiers([&](std::string_view type, std::string_view value, uint64_t p) {
-    links.push_back({nullptr, 0, nullptr, 0, p});
-    strings.emplace_back(type);
-    strings.emplace_back(value);
-    identifiers_.get_or_create(p).emplace_back(type, value);
-  });
-  if (!s.ok()) return s;
-  for (size_t i = 0; i < links.size(); ++i) {
-    links[i].type = strings[2 * i].data();
-    links[i].type_len = strings[2 * i].size();
-    links[i].value = strings[2 * i + 1].data();
-    links[i].value_len = strings[2 * i + 1].size();
-  }
-  s = resolver_->restore(links);
+  s = restore_resolver();
   if (!s.ok()) return s;
   Status load_status;
   s = store_->scan_profiles([&](const StoredProfile &p) {
@@ -167,22 +151,61 @@ Status Pipeline::restore_state() {
   if (!load_status.ok()) return load_status;
   profiles_.clear_changes();
   for (size_t i = 0; i < features_.size(); ++i) {
-    std::vector<std::string> blobs;
-    std::vector<halo_state_row> rows;
-    s = store_->scan_feature_state(config_.features[i].name,
-                                   [&](uint64_t id, const void *data, size_t len) {
-                                     blobs.emplace_back(static_cast<const char *>(data), len);
-                                     rows.push_back({id, nullptr, 0});
-                                   });
-    if (!s.ok()) return s;
-    for (size_t k = 0; k < rows.size(); ++k) {
-      rows[k].data = blobs[k].data();
-      rows[k].len = blobs[k].size();
-    }
-    s = features_[i]->restore(rows);
+    s = restore_feature(i);
     if (!s.ok()) return s;
   }
   return Status::Ok();
+}
+
+// Identity links go to the resolver in chunks (the vtable allows several
+// restore calls), so the copy never holds more than one chunk.
+Status Pipeline::restore_resolver() {
+  constexpr size_t kChunk = 65'536;
+  std::string text;  // every type and value of the chunk, back to back
+  std::vector<halo_identity_link> links;
+  auto flush = [&] {
+    size_t at = 0;
+    for (halo_identity_link &l : links) {  // text stopped moving: point into it
+      l.type = text.data() + at;
+      at += l.type_len;
+      l.value = text.data() + at;
+      at += l.value_len;
+    }
+    Status r = resolver_->restore(links);
+    links.clear();
+    text.clear();
+    return r;
+  };
+  Status failed;
+  Status s =
+      store_->scan_identifiers([&](std::string_view type, std::string_view value, uint64_t p) {
+        if (!failed.ok()) return;
+        links.push_back({nullptr, type.size(), nullptr, value.size(), p});
+        text.append(type).append(value);
+        if (links.size() == kChunk) failed = flush();
+      });
+  if (!s.ok()) return s;
+  if (!failed.ok()) return failed;
+  return links.empty() ? Status::Ok() : flush();
+}
+
+// A builder's state rows in one call (the vtable promises nothing about
+// several), copied into one buffer rather than a string per row.
+Status Pipeline::restore_feature(size_t i) {
+  std::string blobs;
+  std::vector<halo_state_row> rows;
+  Status s = store_->scan_feature_state(config_.features[i].name,
+                                        [&](uint64_t id, const void *data, size_t len) {
+                                          blobs.append(static_cast<const char *>(data), len);
+                                          rows.push_back({id, nullptr, len});
+                                        });
+  if (!s.ok()) return s;
+  size_t at = 0;
+  for (halo_state_row &r : rows) {
+    r.data = blobs.data() + at;
+    at += r.len;
+  }
+  return features_[i]->restore(rows);
 }
 
 int Pipeline::priority_of(std::string_view source) const {

@@ -84,6 +84,8 @@ class Pipeline {
   Status open_store();
   Status restore_cursors();
   Status restore_state();
+  Status restore_resolver();
+  Status restore_feature(size_t i);
   // Reads the started sources at once (a SourceReader each) until every
   // one has ended. Kernel failures (store, resolver FATAL...) are returned;
   // a source that fails for good is recorded with source_failed() and the
@@ -135,6 +137,8 @@ class Pipeline {
   Status deliver(size_t destination, RunSummary *summary);
   Status export_all(DestinationInstance &dest, const std::function<bool()> &interrupted,
                     RunSummary *summary);
+  Status export_chunk(DestinationInstance &dest, std::span<const uint64_t> ids,
+                      RunSummary *summary);
   Status drain_writer();
   // halo serve (keep_polling): consumers catch up while sources are quiet.
   Status serve_consumers(RunSummary *summary);
@@ -160,11 +164,6 @@ class Pipeline {
   static constexpr size_t kReadAhead = 2;  // batches queued per source (memory bound)
 
   ProfileBook profiles_;
-  // Identifiers of every live profile, kept in memory (restored from the
-  // store, then updated from resolver links and merges) so the end of a run
-  // can export profiles while the writer thread is still storing.
-  using IdentifierList = std::vector<std::pair<std::string, std::string>>;
-  ProfileMap<IdentifierList> identifiers_;
   MessageKeySet seen_;
   uint64_t next_profile_id_ = 1;
   uint64_t last_sequence_ = 0;

@@ -66,10 +66,14 @@ constexpr Sql kSetCursor{"set_cursor", "cursors",
 // Each min()/max() is one seek in a B-tree (the rowid of profiles, the
 // identifiers_by_profile index), so open() stays O(log n). Text sorts above
 // every integer in SQLite, so max() surfaces a non-integer id as well.
-constexpr Sql kProfileIdBounds{"check_invariants", "profiles",
-                               "SELECT min(id), max(id) FROM profiles"};
+// One aggregate per subquery: SQLite answers a lone min() or max() from the
+// index in O(log n), but scans the whole table for min() and max() together.
+constexpr Sql kProfileIdBounds{
+    "check_invariants", "profiles",
+    "SELECT (SELECT min(id) FROM profiles), (SELECT max(id) FROM profiles)"};
 constexpr Sql kIdentifierIdBounds{"check_invariants", "identifiers",
-                                  "SELECT min(profile_id), max(profile_id) FROM identifiers"};
+                                  "SELECT (SELECT min(profile_id) FROM identifiers), "
+                                  "(SELECT max(profile_id) FROM identifiers)"};
 
 constexpr const char *kClearDerived =
     "DELETE FROM identifiers; DELETE FROM merges; DELETE FROM conflicts; "

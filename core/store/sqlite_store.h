@@ -46,18 +46,26 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> cursor(const std::string &source) override;
   Status set_cursor(const std::string &source, std::string_view value) override;
 
-  Status append_events(const std::vector<LoggedEvent> &events, const std::vector<MessageKey> &keys) override;
+  Status append_events(const std::vector<LoggedEvent> &events,
+                       const std::vector<MessageKey> &keys) override;
   Result<uint64_t> last_sequence() override;
   Result<uint64_t> event_count() override;
   Status scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn) override;
   Status scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn) override;
 
-  Status put_identifier(std::string_view type, std::string_view value, uint64_t profile_id) override;
+  Status put_identifier(std::string_view type, std::string_view value,
+                        uint64_t profile_id) override;
   Status repoint_identifiers(uint64_t from, uint64_t into) override;
   Status scan_identifiers(const std::function<void(std::string_view type, std::string_view value,
                                                    uint64_t profile)> &fn) override;
-  Result<std::optional<uint64_t>> find_profile(std::string_view type, std::string_view value) override;
-  Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(uint64_t profile_id) override;
+  Status scan_identifiers_by_profile(
+      uint64_t first, uint64_t last,
+      const std::function<void(uint64_t profile, std::string_view type, std::string_view value)>
+          &fn) override;
+  Result<std::optional<uint64_t>> find_profile(std::string_view type,
+                                               std::string_view value) override;
+  Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(
+      uint64_t profile_id) override;
   Status add_merge(uint64_t from, uint64_t into, uint64_t sequence) override;
   Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
                       uint64_t profile_id, std::string_view reason) override;

@@ -159,7 +159,8 @@ class Store {
   // keys[i] belongs to events[i]; anything else is refused whole
   // (InvalidArgument). An empty call stores nothing. [SQLite: one
   // compressed row per call.]
-  virtual Status append_events(const std::vector<LoggedEvent> &events, const std::vector<MessageKey> &keys) = 0;
+  virtual Status append_events(const std::vector<LoggedEvent> &events,
+                               const std::vector<MessageKey> &keys) = 0;
   virtual Result<uint64_t> last_sequence() = 0;  // 0 when empty
   virtual Result<uint64_t> event_count() = 0;
   // Replays the log in sequence order, one stored batch per callback; a
@@ -169,13 +170,23 @@ class Store {
   virtual Status scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn) = 0;
 
   // Identity graph.
-  virtual Status put_identifier(std::string_view type, std::string_view value, uint64_t profile_id) = 0;
+  virtual Status put_identifier(std::string_view type, std::string_view value,
+                                uint64_t profile_id) = 0;
   virtual Status repoint_identifiers(uint64_t from, uint64_t into) = 0;
-  virtual Status scan_identifiers(const std::function<void(std::string_view type, std::string_view value,
-                                                           uint64_t profile)> &fn) = 0;
-  virtual Result<std::optional<uint64_t>> find_profile(std::string_view type, std::string_view value) = 0;
+  virtual Status scan_identifiers(
+      const std::function<void(std::string_view type, std::string_view value, uint64_t profile)>
+          &fn) = 0;
+  // The identifiers of the profiles with ids in [first, last], by profile
+  // id, then type, then value (bytewise).
+  virtual Status scan_identifiers_by_profile(
+      uint64_t first, uint64_t last,
+      const std::function<void(uint64_t profile, std::string_view type, std::string_view value)>
+          &fn) = 0;
+  virtual Result<std::optional<uint64_t>> find_profile(std::string_view type,
+                                                       std::string_view value) = 0;
   // Sorted by type, then value (bytewise).
-  virtual Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(uint64_t profile_id) = 0;
+  virtual Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(
+      uint64_t profile_id) = 0;
   virtual Status add_merge(uint64_t from, uint64_t into, uint64_t sequence) = 0;
   virtual Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
                               uint64_t profile_id, std::string_view reason) = 0;
@@ -200,8 +211,8 @@ class Store {
   virtual Status put_feature_state(std::string_view instance, uint64_t profile_id, const void *data,
                                    size_t len) = 0;
   virtual Status delete_feature_state(std::string_view instance, uint64_t profile_id) = 0;
-  virtual Status scan_feature_state(std::string_view instance,
-                                    const std::function<void(uint64_t, const void *, size_t)> &fn) = 0;
+  virtual Status scan_feature_state(
+      std::string_view instance, const std::function<void(uint64_t, const void *, size_t)> &fn) = 0;
 
   // Dead letters, in insertion order.
   virtual Status add_dead_letter(const DeadLetter &d) = 0;

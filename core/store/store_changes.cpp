@@ -60,7 +60,7 @@ Result<uint64_t> SqliteStore::last_change_sequence() {
 }
 
 Status SqliteStore::scan_changes(uint64_t after, size_t limit,
-                           const std::function<void(const ProfileChange &)> &fn) {
+                                 const std::function<void(const ProfileChange &)> &fn) {
   return impl_->scan(
       kScanChanges,
       [&](sqlite::Statement &st) {

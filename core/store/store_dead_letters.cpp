@@ -118,7 +118,7 @@ Status SqliteStore::scan_dead_letters(const std::function<void(const DeadLetter 
 namespace halo {
 
 Status SqliteStore::scan_dead_letters(const DeadLetterFilter &filter,
-                                const std::function<void(const DeadLetter &)> &fn) {
+                                      const std::function<void(const DeadLetter &)> &fn) {
   DeadLetter d;
   return impl_->scan(
       kScanDeadLettersWhere,

@@ -81,7 +81,7 @@ Result<uint64_t> read_last_sequence(SqliteStore::Impl &impl) {
 }  // namespace
 
 Status SqliteStore::append_events(const std::vector<LoggedEvent> &events,
-                            const std::vector<MessageKey> &keys) {
+                                  const std::vector<MessageKey> &keys) {
   if (Status s = impl_->require_transaction("append_events"); !s.ok()) return s;
   if (events.size() != keys.size()) {
     return Status::Invalid("append_events: " + std::to_string(events.size()) + " events but " +

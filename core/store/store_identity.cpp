@@ -19,6 +19,13 @@ constexpr Sql kRepoint{"repoint_identifiers", "identifiers",
 constexpr Sql kScanIdentifiers{
     "scan_identifiers", "identifiers",
     "SELECT type, value, profile_id FROM identifiers ORDER BY type, value", "tti"};
+// Served by the covering index identifiers_by_profile (the table is WITHOUT
+// ROWID, so the index holds profile_id, type, value): no sort.
+constexpr Sql kScanIdentifiersByProfile{
+    "scan_identifiers_by_profile", "identifiers",
+    "SELECT profile_id, type, value FROM identifiers WHERE profile_id BETWEEN ?1 AND ?2 "
+    "ORDER BY profile_id, type, value",
+    "itt"};
 constexpr Sql kFindProfile{"find_profile", "identifiers",
                            "SELECT profile_id FROM identifiers WHERE type = ?1 AND value = ?2",
                            "i"};
@@ -36,7 +43,8 @@ constexpr Sql kConflictCount{"conflict_count", "conflicts", "SELECT count(*) FRO
 
 }  // namespace
 
-Status SqliteStore::put_identifier(std::string_view type, std::string_view value, uint64_t profile_id) {
+Status SqliteStore::put_identifier(std::string_view type, std::string_view value,
+                                   uint64_t profile_id) {
   return impl_->write(kPutIdentifier, [&](sqlite::Statement &st) {
     st.bind_text(1, type);
     st.bind_text(2, value);
@@ -61,7 +69,23 @@ Status SqliteStore::scan_identifiers(
       });
 }
 
-Result<std::optional<uint64_t>> SqliteStore::find_profile(std::string_view type, std::string_view value) {
+Status SqliteStore::scan_identifiers_by_profile(
+    uint64_t first, uint64_t last,
+    const std::function<void(uint64_t, std::string_view, std::string_view)> &fn) {
+  return impl_->scan(
+      kScanIdentifiersByProfile,
+      [&](sqlite::Statement &st) {
+        st.bind_int(1, to_sql(first));
+        st.bind_int(2, to_sql(std::min<uint64_t>(last, INT64_MAX)));
+      },
+      [&](sqlite::Statement &st) {
+        fn(from_sql(st.column_int(0)), st.column_bytes(1), st.column_bytes(2));
+        return Status::Ok();
+      });
+}
+
+Result<std::optional<uint64_t>> SqliteStore::find_profile(std::string_view type,
+                                                          std::string_view value) {
   std::optional<uint64_t> found;
   Status s = impl_->query(
       kFindProfile,
@@ -99,7 +123,7 @@ Status SqliteStore::add_merge(uint64_t from, uint64_t into, uint64_t sequence) {
 }
 
 Status SqliteStore::add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
-                           uint64_t profile_id, std::string_view reason) {
+                                 uint64_t profile_id, std::string_view reason) {
   return impl_->write(kAddConflict, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(sequence));
     st.bind_text(2, type);

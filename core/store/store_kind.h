@@ -47,8 +47,8 @@ inline std::string store_kinds_text() {
 
 // The message for a planned kind, shared by the validator and open_store().
 inline std::string planned_store_kind_message(std::string_view kind) {
-  return "store kind '" + std::string(kind) + "' is not implemented yet (use kind: " +
-         store_kinds().front() + ")";
+  return "store kind '" + std::string(kind) +
+         "' is not implemented yet (use kind: " + store_kinds().front() + ")";
 }
 
 }  // namespace halo

@@ -100,7 +100,7 @@ Result<std::optional<std::string>> SqliteStore::get_features(uint64_t id) {
 }
 
 Status SqliteStore::scan_features(uint64_t first, uint64_t last,
-                            const std::function<void(uint64_t, std::string_view)> &fn) {
+                                  const std::function<void(uint64_t, std::string_view)> &fn) {
   return impl_->scan(
       kScanFeatures,
       [&](sqlite::Statement &st) {
@@ -140,8 +140,8 @@ Result<uint64_t> SqliteStore::profile_count() {
   return impl_->count(kProfileCount);
 }
 
-Status SqliteStore::put_feature_state(std::string_view instance, uint64_t profile_id, const void *data,
-                                size_t len) {
+Status SqliteStore::put_feature_state(std::string_view instance, uint64_t profile_id,
+                                      const void *data, size_t len) {
   return impl_->write(kPutState, [&](sqlite::Statement &st) {
     st.bind_text(1, instance);
     st.bind_int(2, to_sql(profile_id));
@@ -156,8 +156,8 @@ Status SqliteStore::delete_feature_state(std::string_view instance, uint64_t pro
   });
 }
 
-Status SqliteStore::scan_feature_state(std::string_view instance,
-                                 const std::function<void(uint64_t, const void *, size_t)> &fn) {
+Status SqliteStore::scan_feature_state(
+    std::string_view instance, const std::function<void(uint64_t, const void *, size_t)> &fn) {
   return impl_->scan(
       kScanState, [&](sqlite::Statement &st) { st.bind_text(1, instance); },
       [&](sqlite::Statement &st) {

@@ -13,7 +13,6 @@ constexpr uint32_t kNoProfile = IdentifierTable::kNoProfile;
 
 IdentityGraph::IdentityGraph(IdentifierRules rules) : rules_(std::move(rules)) {
   stride_ = rules_.size();
-  slots_.reserve(1 << 14);
 }
 
 uint32_t IdentityGraph::type_id(std::string_view type) {
@@ -35,14 +34,14 @@ void IdentityGraph::widen_counts() {
 }
 
 uint32_t IdentityGraph::slot_of(uint64_t profile) {
-  auto [it, added] = slots_.try_emplace(profile, static_cast<uint32_t>(profile_ids_.size()));
-  if (added) {
-    profile_ids_.push_back(profile);
-    parent_.push_back(it->second);
-    counts_.resize(counts_.size() + stride_, 0);
-    ++live_profiles_;
-  }
-  return it->second;
+  if (const uint32_t *known = slots_.find(profile)) return *known;
+  const auto slot = static_cast<uint32_t>(profile_ids_.size());
+  slots_.get_or_create(profile) = slot;
+  profile_ids_.push_back(profile);
+  parent_.push_back(slot);
+  counts_.resize(counts_.size() + stride_, 0);
+  ++live_profiles_;
+  return slot;
 }
 
 // Union-find root with path halving.

@@ -14,8 +14,9 @@
 
 #include <cstdint>
 #include <span>
-#include <unordered_map>
 #include <vector>
+
+#include <halo/profile_map.hpp>
 
 #include "identifier_rules.h"
 #include "identifier_table.h"
@@ -65,7 +66,9 @@ class IdentityGraph {
   std::vector<uint32_t> parent_;       // slot -> parent slot (self when live)
   std::vector<uint32_t> counts_;       // slot * stride_ + type -> count
   size_t stride_ = 0;
-  std::unordered_map<uint64_t, uint32_t> slots_;  // kernel profile id -> slot
+  // Kernel profile id -> slot; dense because the kernel numbers profiles
+  // from 1 upwards.
+  ProfileMap<uint32_t> slots_;
   size_t live_profiles_ = 0;
 
   std::vector<Slot> event_;        // scratch: the current event

@@ -20,9 +20,9 @@ TEST(Utf8, AcceptsEveryWellFormedLength) {
 }
 
 TEST(Utf8, RejectsOverlongSurrogateTooLargeAndTruncatedSequences) {
-  for (std::string_view bad : {"\xC0\xAF", "\xE0\x80\xAF", "\xF0\x80\x80\xAF", "\xED\xA0\x80",
-                               "\xED\xBF\xBF", "\xF4\x90\x80\x80", "\xF8\x88\x80\x80\x80",
-                               "\xE2\x82", "\x80"}) {
+  for (std::string_view bad :
+       {"\xC0\xAF", "\xE0\x80\xAF", "\xF0\x80\x80\xAF", "\xED\xA0\x80", "\xED\xBF\xBF",
+        "\xF4\x90\x80\x80", "\xF8\x88\x80\x80\x80", "\xE2\x82", "\x80"}) {
     EXPECT_EQ(first_invalid_utf8(std::string("ok") + std::string(bad)), 2u)
         << "bytes of length " << bad.size();
   }

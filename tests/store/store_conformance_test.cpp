@@ -92,7 +92,8 @@ class StoreConformance : public ::testing::Test {
   }
   std::vector<ProfileChange> changes_after(uint64_t after, size_t limit) {
     std::vector<ProfileChange> out;
-    Status s = store().scan_changes(after, limit, [&](const ProfileChange &c) { out.push_back(c); });
+    Status s =
+        store().scan_changes(after, limit, [&](const ProfileChange &c) { out.push_back(c); });
     EXPECT_TRUE(s.ok()) << s.message();
     return out;
   }
@@ -165,8 +166,7 @@ TYPED_TEST(StoreConformance, TransactionMisuseIsRefusedWithAFix) {
   EXPECT_TRUE(s.in_transaction());
   Status again = s.begin();
   EXPECT_EQ(again.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(again.message().find("commit() or rollback()"), std::string::npos)
-      << again.message();
+  EXPECT_NE(again.message().find("commit() or rollback()"), std::string::npos) << again.message();
   ASSERT_TRUE(s.commit().ok());
   EXPECT_FALSE(s.in_transaction());
 }
@@ -219,8 +219,7 @@ TYPED_TEST(StoreConformance, AppendEventsTakesTheNextSequences) {
   ASSERT_TRUE(s.scan_events([&](const std::vector<LoggedEvent> &events) {
                  for (const LoggedEvent &e : events) sequences.push_back(e.sequence);
                  return Status::Ok();
-               })
-                  .ok());
+               }).ok());
   EXPECT_EQ(sequences, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6}));
 }
 
@@ -351,8 +350,7 @@ TYPED_TEST(StoreConformance, ScanCallbackMayReenterTheStore) {
   ASSERT_TRUE(s.scan_profiles([&](const StoredProfile &p) {
                  identifier_counts.push_back(must(s.identifiers_of(p.id)).size());
                  EXPECT_TRUE(s.put_features(p.id, "{\"seen\":1}").ok());
-               })
-                  .ok());
+               }).ok());
   ASSERT_TRUE(s.commit().ok());
   EXPECT_EQ(identifier_counts, (std::vector<size_t>{0, 1, 0}));
   EXPECT_EQ(must(s.get_profile(3))->features, "{\"seen\":1}");
