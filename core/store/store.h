@@ -254,8 +254,8 @@ class Store {
 
   // Rebuild support: deletes identifiers, merges, conflicts, profiles,
   // features, feature state, the change log, consumer cursors, the re-emit
-  // schedule and meta "next_profile_id"; keeps the event log, source
-  // cursors, dead letters and other meta.
+  // schedule, feature-stage dead letters and meta "next_profile_id"; keeps
+  // the event log, source cursors, other dead letters and other meta.
   virtual Status clear_derived() = 0;
 
  protected:
