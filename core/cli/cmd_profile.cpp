@@ -11,9 +11,7 @@
 #include "cli/cli.h"
 #include "config/pipeline_config.h"
 #include "normalize/identifiers.h"
-#include "profile/profile_book.h"
 #include "profile/profile_export.h"
-#include "profile/typed_codec.h"
 #include "store/store.h"
 
 namespace po = boost::program_options;
@@ -58,15 +56,11 @@ int print_profile(Store &store, const std::string &type, const std::string &key)
   const StoredProfile &p = **stored;
   auto identifiers = store.identifiers_of(p.id);
   if (!identifiers.ok()) return fail(kFailed, identifiers.status().message());
-  ProfileBook book;
-  Status s = book.load(p.id, p.traits, p.updated_at_ms);
-  if (!s.ok()) return fail(kFailed, s.message());
   ProfileExport e;
   e.id = p.id;
   e.identifiers = std::move(identifiers).value();
-  e.traits = book.export_traits(p.id);
-  s = decode_features(p.features, &e.features);
-  if (!s.ok()) return fail(kFailed, "profile " + std::to_string(p.id) + ": stored " + s.message());
+  Status s = decode_stored_export(p.traits, p.features, &e);
+  if (!s.ok()) return fail(kFailed, s.message());
   e.updated_at_ms = p.updated_at_ms;
   std::cout << export_profile_json(e) << "\n";
   return kOk;

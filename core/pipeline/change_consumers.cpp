@@ -106,7 +106,8 @@ Status Pipeline::serve_consumers(RunSummary *summary) {
   return s;
 }
 
-Result<std::vector<uint64_t>> Pipeline::profiles_to_emit(uint64_t after, int64_t as_of_ms) {
+Result<std::vector<uint64_t>> Pipeline::profiles_to_emit(uint64_t after, int64_t as_of_ms,
+                                                         RunSummary *summary) {
   std::vector<uint64_t> ids;
   constexpr uint32_t kInputs = kChangeCreated | kChangeTraits | kChangeFeatureState;
   while (after < last_change_) {
@@ -114,15 +115,18 @@ Result<std::vector<uint64_t>> Pipeline::profiles_to_emit(uint64_t after, int64_t
     Status s = store_->scan_changes(after, kScanChunk, [&](const ProfileChange &c) {
       after = c.sequence;
       ++read;
-      if ((c.kinds & kInputs) && profiles_.find(c.profile_id)) ids.push_back(c.profile_id);
+      if (c.kinds & kInputs) ids.push_back(c.profile_id);
     });
     if (!s.ok()) return s;
     if (read == 0) break;
   }
-  Status s = store_->scan_due_reemits(as_of_ms, [&](uint64_t id) {
-    if (profiles_.find(id)) ids.push_back(id);
-  });
+  Status s = store_->scan_due_reemits(as_of_ms, [&](uint64_t id) { ids.push_back(id); });
   if (!s.ok()) return s;
+  if (ids.empty()) return ids;
+  s = ensure_restored(summary);
+  if (!s.ok()) return s;
+  // Only live profiles: a profile merged away since its change is gone.
+  std::erase_if(ids, [&](uint64_t id) { return profiles_.find(id) == nullptr; });
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   return ids;
@@ -154,11 +158,13 @@ Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
   for (auto &f : features_) everyone = everyone || !f->reports_time_changes();
   std::vector<uint64_t> ids;
   if (everyone) {
+    s = ensure_restored(summary);
+    if (!s.ok()) return s;
     ids = profiles_.ids();
   } else {
     s = drain_writer();  // profiles_to_emit reads the change log
     if (!s.ok()) return s;
-    auto changed = profiles_to_emit(*features_position_, as_of_ms);
+    auto changed = profiles_to_emit(*features_position_, as_of_ms, summary);
     if (!changed.ok()) return changed.status();
     ids = std::move(*changed);
   }
@@ -274,53 +280,52 @@ Status Pipeline::deliver(size_t d, RunSummary *summary) {
   return write([name, through](Store &st) { return st.set_consumer_position(name, through); });
 }
 
+// Everything comes from the store (the writer has drained): profiles with
+// their traits and features by id pages, and the identifiers of each page's
+// id range, merged on the ascending ids.
 Status Pipeline::export_all(DestinationInstance &dest, const std::function<bool()> &interrupted,
                             RunSummary *summary) {
-  const std::vector<uint64_t> live = profiles_.ids();  // ascending
-  for (size_t at = 0; at < live.size() && !interrupted(); at += kExportBatch) {
-    const size_t n = std::min(kExportBatch, live.size() - at);
-    Status s = export_chunk(dest, std::span<const uint64_t>(live.data() + at, n), summary);
+  std::vector<ProfileExport> page;
+  for (uint64_t after = 0; !interrupted(); after = page.back().id) {
+    page.clear();
+    Status decoded;
+    Status s = store_->scan_profiles(after, kExportBatch, [&](const StoredProfile &p) {
+      ProfileExport &e = page.emplace_back();
+      e.id = p.id;
+      e.updated_at_ms = p.updated_at_ms;
+      if (decoded.ok()) decoded = decode_stored_export(p.traits, p.features, &e);
+    });
+    if (!s.ok()) return s;
+    if (!decoded.ok()) return decoded;
+    if (page.empty()) return Status::Ok();
+    s = export_page(dest, page, summary);
     if (!s.ok()) return s;
   }
   return Status::Ok();
 }
 
-// Identifiers and features come from the store by id range (the writer has
-// drained), traits from the profile book: a merge join on the ascending ids.
-Status Pipeline::export_chunk(DestinationInstance &dest, std::span<const uint64_t> ids,
-                              RunSummary *summary) {
-  std::vector<ProfileExport> typed(ids.size());
-  for (size_t k = 0; k < ids.size(); ++k) typed[k].id = ids[k];
-  // The export of `id` when it is in the chunk (ids of merged-away or
-  // deleted profiles inside the range are skipped), else nullptr.
-  size_t next = 0;
-  auto entry = [&](uint64_t id) -> ProfileExport * {
-    while (next < ids.size() && ids[next] < id) ++next;
-    return next < ids.size() && ids[next] == id ? &typed[next] : nullptr;
-  };
+Status Pipeline::export_page(DestinationInstance &dest, std::vector<ProfileExport> &page,
+                             RunSummary *summary) {
+  size_t next = 0;  // page[next] is the first profile whose identifiers may follow
   Status s = store_->scan_identifiers_by_profile(
-      ids.front(), ids.back(), [&](uint64_t id, std::string_view type, std::string_view value) {
-        if (ProfileExport *e = entry(id)) e->identifiers.emplace_back(type, value);
+      page.front().id, page.back().id,
+      [&](uint64_t id, std::string_view type, std::string_view value) {
+        while (next < page.size() && page[next].id < id) ++next;
+        if (next < page.size() && page[next].id == id) {
+          page[next].identifiers.emplace_back(type, value);
+        }
       });
   if (!s.ok()) return s;
-  next = 0;
-  Status decoded;
-  s = store_->scan_features(ids.front(), ids.back(), [&](uint64_t id, std::string_view features) {
-    ProfileExport *e = entry(id);
-    if (e && decoded.ok()) decoded = decode_features(features, &e->features);
-  });
-  if (!s.ok()) return s;
-  if (!decoded.ok()) return decoded;
   std::vector<std::string> lines;
-  lines.reserve(ids.size());
-  for (ProfileExport &e : typed) {
-    e.traits = profiles_.export_traits(e.id);
-    const ProfileData *p = profiles_.find(e.id);
-    e.updated_at_ms = p ? p->updated_at_ms : 0;
+  std::vector<uint64_t> ids;
+  lines.reserve(page.size());
+  ids.reserve(page.size());
+  for (const ProfileExport &e : page) {
     lines.push_back(export_profile_json(e));
+    ids.push_back(e.id);
   }
-  summary->profiles_delivered += ids.size();
-  return dest.write_profiles(lines, std::vector<uint64_t>(ids.begin(), ids.end()), &typed);
+  summary->profiles_delivered += page.size();
+  return dest.write_profiles(lines, ids, &page);
 }
 
 }  // namespace halo

@@ -25,7 +25,9 @@ Status Pipeline::finalize(RunSummary *summary) {
   if (!s.ok()) return s;
   s = drain_writer();
   if (!s.ok()) return s;
-  summary->profiles = profiles_.size();
+  auto profiles = store_->profile_count();
+  if (!profiles.ok()) return profiles.status();
+  summary->profiles = *profiles;
   auto dead_letters = store_->dead_letter_count();
   if (!dead_letters.ok()) return dead_letters.status();
   summary->dead_letters_total = *dead_letters;

@@ -204,6 +204,8 @@ Status Pipeline::ingest_records(SourceBatch &batch, RunSummary *summary) {
 Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys,
                         RunSummary *summary) {
   if (batch.events.empty()) return Status::Ok();
+  Status restored = ensure_restored(summary);
+  if (!restored.ok()) return restored;
   std::vector<MessageKey> kept_keys;  // keys of the events kept, in order
   if (keys != nullptr) {
     StageTimer t(summary->stages.dedup);

@@ -131,7 +131,12 @@ Status Pipeline::restore_state() {
   auto last_change = store_->last_change_sequence();
   if (!last_change.ok()) return last_change.status();
   last_change_ = *last_change;
-  s = read_features_position();
+  return read_features_position();
+}
+
+Status Pipeline::ensure_restored(RunSummary *summary) {
+  if (state_restored_) return Status::Ok();
+  Status s = drain_writer();  // this thread reads the store below
   if (!s.ok()) return s;
   auto events = store_->event_count();
   if (!events.ok()) return events.status();
@@ -154,6 +159,8 @@ Status Pipeline::restore_state() {
     s = restore_feature(i);
     if (!s.ok()) return s;
   }
+  summary->profiles_restored += profiles_.size();
+  state_restored_ = true;
   return Status::Ok();
 }
 
@@ -230,7 +237,7 @@ Status Pipeline::run(RunSummary *summary) {
   if (!s.ok()) return s;
   s = restore_cursors();
   if (!s.ok()) return s;
-  s = restore_state();
+  s = restore_state();  // the rest waits for the first batch: ensure_restored()
   if (!s.ok()) return s;
   // From here on every store write goes through the writer thread.
   writer_ = std::make_unique<StoreWriter>(*store_);
@@ -286,6 +293,7 @@ Status Pipeline::rebuild(RunSummary *summary) {
   next_profile_id_ = 1;
   committed_next_profile_id_ = 1;
   last_change_ = 0;
+  state_restored_ = true;           // the derived state is empty now
   features_position_known_ = true;  // cleared with the derived tables
   features_position_.reset();
   EventBatch batch;

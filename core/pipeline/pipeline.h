@@ -83,7 +83,12 @@ class Pipeline {
   Status create_instances();  // all instances, or every problem at once
   Status open_store();
   Status restore_cursors();
+  // What every run needs from the store: invariants, counters, positions.
   Status restore_state();
+  // The rest -- message keys, identity links, profiles, feature state --
+  // read once, when a stage first needs it (a batch arrives, profiles are
+  // to be emitted): a run that reads nothing new loads none of it.
+  Status ensure_restored(RunSummary *summary);
   Status restore_resolver();
   Status restore_feature(size_t i);
   // Reads the started sources at once (a SourceReader each) until every
@@ -133,12 +138,15 @@ class Pipeline {
   Status read_features_position();
   Status emit_features(int64_t as_of_ms, RunSummary *summary);
   Status emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, RunSummary *summary);
-  Result<std::vector<uint64_t>> profiles_to_emit(uint64_t after, int64_t as_of_ms);
+  // Live profiles the log says changed after `after`, and those due for a
+  // re-emit; loads the state (ensure_restored) only when there are any.
+  Result<std::vector<uint64_t>> profiles_to_emit(uint64_t after, int64_t as_of_ms,
+                                                 RunSummary *summary);
   Status deliver(size_t destination, RunSummary *summary);
   Status export_all(DestinationInstance &dest, const std::function<bool()> &interrupted,
                     RunSummary *summary);
-  Status export_chunk(DestinationInstance &dest, std::span<const uint64_t> ids,
-                      RunSummary *summary);
+  Status export_page(DestinationInstance &dest, std::vector<ProfileExport> &page,
+                     RunSummary *summary);
   Status drain_writer();
   // halo serve (keep_polling): consumers catch up while sources are quiet.
   Status serve_consumers(RunSummary *summary);
@@ -163,6 +171,7 @@ class Pipeline {
   int parse_threads_ = 1;
   static constexpr size_t kReadAhead = 2;  // batches queued per source (memory bound)
 
+  bool state_restored_ = false;  // ensure_restored() has loaded the state
   ProfileBook profiles_;
   MessageKeySet seen_;
   uint64_t next_profile_id_ = 1;

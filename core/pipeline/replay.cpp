@@ -64,6 +64,7 @@ Status Pipeline::replay(const ReplayRequest &request, ReplayReport *report, RunS
   Status s = prepare_writer(summary);
   if (!s.ok()) return s;
   s = restore_state();
+  if (s.ok()) s = ensure_restored(summary);
   if (!s.ok()) return s;
   auto selected = replay_selection(request, report);
   if (!selected.ok()) return selected.status();

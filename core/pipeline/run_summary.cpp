@@ -66,6 +66,7 @@ std::string RunSummary::to_json() const {
   w.key("features_emitted").number(static_cast<int64_t>(features_emitted));
   w.key("features_changed").number(static_cast<int64_t>(features_changed));
   w.key("profiles_delivered").number(static_cast<int64_t>(profiles_delivered));
+  w.key("profiles_restored").number(static_cast<int64_t>(profiles_restored));
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.6f", seconds);
   w.key("seconds").raw(secs);

@@ -28,6 +28,9 @@ struct RunSummary {
   uint64_t features_emitted = 0;
   uint64_t features_changed = 0;
   uint64_t profiles_delivered = 0;
+  // Stored profiles whose state (traits, identity links, feature state) the
+  // run loaded into memory: 0 when it read nothing new and had nothing due.
+  uint64_t profiles_restored = 0;
   double seconds = 0;
   std::string store_path;
   uint64_t dead_letters_total = 0;

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "common/json_writer.h"
+#include "profile/typed_codec.h"
 
 namespace halo {
 
@@ -53,6 +54,17 @@ std::string export_profile_json(const ProfileExport &p) {
   w.key("updated_at").string(format_timestamp_ms(p.updated_at_ms));
   w.end_object();
   return out;
+}
+
+Status decode_stored_export(std::string_view traits, std::string_view features,
+                            ProfileExport *out) {
+  out->traits.clear();
+  Status s = decode_traits(traits, [&](const TraitRecord &r) {
+    out->traits.push_back({std::string(r.name), *r.value});
+  });
+  if (s.ok()) s = decode_features(features, &out->features);
+  if (s.ok()) return s;
+  return Status::Corruption("profile " + std::to_string(out->id) + ": stored " + s.message());
 }
 
 }  // namespace halo

@@ -11,9 +11,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/status.h"
 #include "profile/typed_value.h"
 
 namespace halo {
@@ -28,6 +30,9 @@ struct ProfileExport {
 };
 
 std::string export_profile_json(const ProfileExport &p);
+// Fills out->traits and out->features from their stored encodings
+// (typed_codec.h). Corruption names the profile.
+Status decode_stored_export(std::string_view traits, std::string_view features, ProfileExport *out);
 // Sorts by (type, value) and drops repeats (a re-linked identifier): the
 // order of the export format and of the typed accessors.
 void sort_identifiers(std::vector<std::pair<std::string, std::string>> &ids);

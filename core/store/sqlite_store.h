@@ -80,6 +80,8 @@ class SqliteStore final : public Store {
                        const std::function<void(uint64_t, std::string_view)> &fn) override;
   Result<std::optional<StoredProfile>> get_profile(uint64_t id) override;
   Status scan_profiles(const std::function<void(const StoredProfile &)> &fn) override;
+  Status scan_profiles(uint64_t after, size_t limit,
+                       const std::function<void(const StoredProfile &)> &fn) override;
   Result<uint64_t> profile_count() override;
 
   Status put_feature_state(std::string_view instance, uint64_t profile_id, const void *data,

@@ -205,6 +205,9 @@ class Store {
                                const std::function<void(uint64_t, std::string_view)> &fn) = 0;
   virtual Result<std::optional<StoredProfile>> get_profile(uint64_t id) = 0;
   virtual Status scan_profiles(const std::function<void(const StoredProfile &)> &fn) = 0;  // by id
+  // Up to `limit` profiles with ids above `after`, by id (keyset paging).
+  virtual Status scan_profiles(uint64_t after, size_t limit,
+                               const std::function<void(const StoredProfile &)> &fn) = 0;
   virtual Result<uint64_t> profile_count() = 0;
 
   // Feature-builder state, keyed by feature instance name and profile.

@@ -43,6 +43,9 @@ constexpr Sql kGetProfile{"get_profile", "profiles, features",
                           HALO_SELECT_PROFILE " WHERE p.id = ?1", "itti"};
 constexpr Sql kScanProfiles{"scan_profiles", "profiles, features",
                             HALO_SELECT_PROFILE " ORDER BY p.id", "itti"};
+constexpr Sql kScanProfilesAfter{"scan_profiles", "profiles, features",
+                                 HALO_SELECT_PROFILE " WHERE p.id > ?1 ORDER BY p.id LIMIT ?2",
+                                 "itti"};
 #undef HALO_SELECT_PROFILE
 constexpr Sql kProfileCount{"profile_count", "profiles", "SELECT count(*) FROM profiles", "i"};
 constexpr Sql kPutState{"put_feature_state", "feature_state",
@@ -129,6 +132,22 @@ Status SqliteStore::scan_profiles(const std::function<void(const StoredProfile &
   StoredProfile p;
   return impl_->scan(
       kScanProfiles, [](sqlite::Statement &) {},
+      [&](sqlite::Statement &st) {
+        read_profile(st, p);
+        fn(p);
+        return Status::Ok();
+      });
+}
+
+Status SqliteStore::scan_profiles(uint64_t after, size_t limit,
+                                  const std::function<void(const StoredProfile &)> &fn) {
+  StoredProfile p;
+  return impl_->scan(
+      kScanProfilesAfter,
+      [&](sqlite::Statement &st) {
+        st.bind_int(1, to_sql(std::min<uint64_t>(after, INT64_MAX)));
+        st.bind_int(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+      },
       [&](sqlite::Statement &st) {
         read_profile(st, p);
         fn(p);

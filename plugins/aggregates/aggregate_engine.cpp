@@ -47,21 +47,22 @@ std::optional<Picked> read_value(const AggregateSpec &spec, const EventSource &e
 
 }  // namespace
 
-AggregateEngine::AggregateEngine(std::vector<AggregateSpec> specs) : specs_(std::move(specs)) {}
+AggregateEngine::AggregateEngine(std::vector<AggregateSpec> specs)
+    : specs_(std::move(specs)),
+      layout_(RecordLayout::of(specs_)),
+      profiles_(layout_.record_bytes) {}
 
-AggregateEngine::Profile &AggregateEngine::profile(uint64_t id) {
-  Profile &p = profiles_.get_or_create(id);
-  if (p.features.empty() && !specs_.empty()) {
-    p.features.reserve(specs_.size());
-    for (const AggregateSpec &spec : specs_) p.features.push_back(make_state(spec));
+void AggregateEngine::erase(uint64_t id) {
+  std::byte *record = profiles_.find(id);
+  if (record == nullptr) return;
+  for (size_t f = 0; f < specs_.size(); ++f) {
+    release(layout_.kinds[f], record + layout_.offsets[f], pools_);
   }
-  return p;
+  profiles_.erase(id);
 }
 
-void AggregateEngine::mark_dirty(uint64_t id, Profile &p) {
-  if (p.dirty) return;
-  p.dirty = true;
-  dirty_.push_back(id);
+size_t AggregateEngine::memory_bytes() const {
+  return profiles_.memory_bytes() + pools_.memory_bytes();
 }
 
 bool AggregateEngine::matches(const AggregateSpec &spec, const EventSource &events,
@@ -129,25 +130,43 @@ bool AggregateEngine::usable(const EventSource &events, size_t i, const Reject &
   return true;
 }
 
-void AggregateEngine::observe_numeric(size_t f, NumericState &state, const EventSource &events,
+void AggregateEngine::observe_numeric(size_t f, std::byte *slot, const EventSource &events,
                                       size_t i) {
   const AggregateSpec &spec = specs_[f];
   // usable() read and checked the value; absent means no value at all.
   if (spec.numeric() && !numbers_[f]) return;
-  Stats *stats = stats_for(state, spec, events.timestamp_ms(i));
+  switch (layout_.kinds[f]) {
+    case SlotKind::kCount:
+      return store(slot, CountSlot{load<CountSlot>(slot).events + 1});
+    case SlotKind::kTotal: {
+      TotalSlot total = load<TotalSlot>(slot);
+      add_number(total, *numbers_[f], spec);
+      return store(slot, total);
+    }
+    case SlotKind::kExtreme: {
+      ExtremeSlot extreme = load<ExtremeSlot>(slot);
+      add_number(extreme, *numbers_[f], spec.op);
+      return store(slot, extreme);
+    }
+    default:
+      break;
+  }
+  Stats *stats = stats_for(window_of(slot, pools_), spec, events.timestamp_ms(i));
   if (stats == nullptr) return;  // older than the window can reach
   ++stats->events;
   if (spec.numeric()) add_number(*stats, *numbers_[f], spec);
 }
 
-void AggregateEngine::observe(size_t f, FeatureState &state, const EventSource &events, size_t i) {
+void AggregateEngine::observe_value(size_t f, std::byte *slot, const EventSource &events,
+                                    size_t i) {
   const AggregateSpec &spec = specs_[f];
-  if (auto *n = std::get_if<NumericState>(&state)) return observe_numeric(f, *n, events, i);
   std::optional<Picked> value = read_value(spec, events, i);
   if (!value) return;
   int64_t ts = events.timestamp_ms(i);
-  if (auto *p = std::get_if<PickState>(&state)) {
-    return observe_pick(*p, spec.op, ts, events.sequence(i), value->kind, value->text);
+  if (layout_.kinds[f] == SlotKind::kPick) {
+    PickSlot pick = load<PickSlot>(slot);
+    observe_pick(pick, pools_, spec.op, ts, events.sequence(i), value->kind, value->text);
+    return store(slot, pick);
   }
   char digits[24];
   std::string_view text = value->text;
@@ -155,74 +174,80 @@ void AggregateEngine::observe(size_t f, FeatureState &state, const EventSource &
     auto end = std::to_chars(digits, digits + sizeof digits, ts).ptr;
     text = std::string_view(digits, static_cast<size_t>(end - digits));
   }
-  observe_distinct(std::get<DistinctState>(state), text);
+  observe_distinct(hashes_of(slot, pools_), text);
+}
+
+void AggregateEngine::observe(size_t f, std::byte *record, const EventSource &events, size_t i) {
+  std::byte *slot = record + layout_.offsets[f];
+  SlotKind kind = layout_.kinds[f];
+  if (kind == SlotKind::kPick || kind == SlotKind::kDistinct) {
+    return observe_value(f, slot, events, i);
+  }
+  observe_numeric(f, slot, events, i);
 }
 
 void AggregateEngine::update(const EventSource &events, const uint64_t *profile_ids,
                              const Reject &reject) {
   size_t n = events.size();
   uint64_t cached_id = 0;
-  Profile *cached = nullptr;
+  std::byte *cached = nullptr;
   for (size_t i = 0; i < n; ++i) {
     if (!usable(events, i, reject)) continue;
-    Profile *p = nullptr;  // created only when a feature matches
+    std::byte *record = nullptr;  // created only when a feature matches
     for (size_t f = 0; f < specs_.size(); ++f) {
       if (!matches(specs_[f], events, i)) continue;
-      if (p == nullptr) {
+      if (record == nullptr) {
         if (cached == nullptr || cached_id != profile_ids[i]) {
-          cached = &profile(profile_ids[i]);  // ProfileMap references are stable
+          cached = profiles_.get_or_create(profile_ids[i]);  // records never move
           cached_id = profile_ids[i];
         }
-        p = cached;
-        mark_dirty(cached_id, *p);
+        record = cached;
+        profiles_.mark_dirty(cached_id);
       }
-      observe(f, p->features[f], events, i);
+      observe(f, record, events, i);
     }
   }
 }
 
 void AggregateEngine::merge(uint64_t from, uint64_t into) {
   if (from == into) return;
-  const Profile *found = profiles_.find(from);
-  if (found == nullptr) return;    // nothing aggregated for `from`
-  const Profile &source = *found;  // pages never move: safe across the insert below
-  Profile &target = profile(into);
+  const std::byte *source = profiles_.find(from);
+  if (source == nullptr) return;                      // nothing aggregated for `from`
+  std::byte *target = profiles_.get_or_create(into);  // records never move: `source` stays valid
   for (size_t f = 0; f < specs_.size(); ++f) {
-    fold(target.features[f], source.features[f], specs_[f]);
+    size_t at = layout_.offsets[f];
+    fold(specs_[f], layout_.kinds[f], target + at, source + at, pools_);
   }
-  mark_dirty(into, target);
-  profiles_.erase(from);  // a stale dirty_ entry for `from` is skipped on save
+  profiles_.mark_dirty(into);
+  erase(from);  // also forgets whether `from` was dirty
 }
 
 void AggregateEngine::save_dirty(const StateWrite &write) {
-  for (uint64_t id : dirty_) {
-    Profile *p = profiles_.find(id);
-    if (p == nullptr || !p->dirty) continue;
+  profiles_.take_dirty([&](uint64_t id, const std::byte *record) {
     blob_.clear();
-    encode_states(specs_, p->features, blob_);
+    encode_states(specs_, layout_, record, pools_, blob_);
     write(id, blob_);
-    p->dirty = false;
-  }
-  dirty_.clear();
+  });
 }
 
 void AggregateEngine::restore(uint64_t id, std::string_view blob) {
-  Profile &p = profile(id);
+  std::byte *record = profiles_.get_or_create(id);
   try {
-    stale_features_ += decode_states(specs_, blob, p.features);
+    stale_features_ += decode_states(specs_, layout_, blob, record, pools_);
   } catch (const std::exception &e) {
-    profiles_.erase(id);
+    erase(id);
     throw Error("aggregates: corrupt state for profile " + std::to_string(id) + ": " + e.what() +
                 "; delete it or run `halo rebuild` to recompute features from the event log");
   }
 }
 
 int64_t AggregateEngine::emit(uint64_t id, int64_t as_of_ms, FeatureSink &out) const {
-  const Profile *p = profiles_.find(id);
+  const std::byte *record = profiles_.find(id);
   int64_t next_change = INT64_MAX;
   for (size_t f = 0; f < specs_.size(); ++f) {
-    const FeatureState *state = p == nullptr ? nullptr : &p->features[f];
-    next_change = std::min(next_change, emit_feature(specs_[f], state, as_of_ms, out));
+    const std::byte *slot = record == nullptr ? nullptr : record + layout_.offsets[f];
+    next_change = std::min(next_change,
+                           emit_feature(specs_[f], layout_.kinds[f], slot, pools_, as_of_ms, out));
   }
   return next_change;
 }

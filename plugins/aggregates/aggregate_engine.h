@@ -3,25 +3,28 @@
 // feature values.
 //
 // Invariants:
-//  - Every profile in the map has one state per spec, in spec order.
-//  - A profile is in dirty_ at most once; save_dirty() writes each changed,
-//    still existing profile exactly once and clears the list.
+//  - Every profile has one record holding one slot per spec, laid out by
+//    layout_ (feature_state.h); what slots refer to lives in pools_ and is
+//    released when the profile is erased.
+//  - save_dirty() writes each still existing profile that update() or
+//    merge() changed since the last call exactly once, in ascending id
+//    order.
 //  - Results are independent of batching and of merge order (feature_state.h).
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include <halo/profile_map.hpp>
-
 #include "aggregate_spec.h"
 #include "event_source.h"
 #include "feature_output.h"
 #include "feature_state.h"
+#include "profile_records.h"
 
 namespace halo::aggregates {
 
@@ -55,26 +58,29 @@ class AggregateEngine {
   uint64_t take_stale_features();
   size_t profile_count() const { return profiles_.size(); }
   const std::vector<AggregateSpec> &specs() const { return specs_; }
+  // Bytes of one profile's record (the fixed part of its states).
+  size_t record_bytes() const { return layout_.record_bytes; }
+  // Heap bytes held for all profiles: records with their bits and the
+  // out-of-line parts. Excludes the specs and per-batch buffers.
+  size_t memory_bytes() const;
+  const StatePools &pools() const { return pools_; }
 
  private:
-  struct Profile {
-    std::vector<FeatureState> features;
-    bool dirty = false;
-  };
-
-  Profile &profile(uint64_t id);
-  void mark_dirty(uint64_t id, Profile &p);
-  // Applies event i to feature f; numeric values come from numbers_.
-  void observe(size_t f, FeatureState &state, const EventSource &events, size_t i);
-  void observe_numeric(size_t f, NumericState &state, const EventSource &events, size_t i);
+  // Releases what the profile's slots own and forgets it.
+  void erase(uint64_t id);
+  // Applies event i to feature f's slot; numeric values come from numbers_.
+  void observe(size_t f, std::byte *record, const EventSource &events, size_t i);
+  void observe_numeric(size_t f, std::byte *slot, const EventSource &events, size_t i);
+  void observe_value(size_t f, std::byte *slot, const EventSource &events, size_t i);
   // Reads and checks every numeric value event i feeds into numbers_;
   // false after calling `reject`.
   bool usable(const EventSource &events, size_t i, const Reject &reject);
   bool matches(const AggregateSpec &spec, const EventSource &events, size_t i) const;
 
   std::vector<AggregateSpec> specs_;
-  ProfileMap<Profile> profiles_;  // dense by kernel profile id
-  std::vector<uint64_t> dirty_;
+  RecordLayout layout_;
+  ProfileRecords profiles_;  // dense by kernel profile id
+  StatePools pools_;
   uint64_t stale_features_ = 0;
   std::string blob_;  // reused encode buffer
   // Per spec, the value of the event being applied (nullopt: none).

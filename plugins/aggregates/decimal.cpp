@@ -122,21 +122,23 @@ std::optional<Decimal> Decimal::parse(std::string_view text) {
 
 bool Decimal::add(const Decimal &other) {
   Raw sum;
-  if (__builtin_add_overflow(raw_, other.raw_, &sum)) return false;
-  raw_ = sum;
+  if (__builtin_add_overflow(raw(), other.raw(), &sum)) return false;
+  *this = from_raw(sum);
   return true;
 }
 
 Decimal Decimal::divide_rounded(int64_t count, int digits) const {
   Raw unit = pow10(kScale - digits);
   Raw divisor = static_cast<Raw>(count) * unit;
-  Raw q = raw_ / divisor, r = raw_ % divisor;
-  return from_raw(round_half_even(q, r, divisor, raw_ < 0) * unit);
+  Raw value = raw();
+  Raw q = value / divisor, r = value % divisor;
+  return from_raw(round_half_even(q, r, divisor, value < 0) * unit);
 }
 
 std::string Decimal::to_string() const {
   using U = unsigned __int128;
-  U magnitude = raw_ < 0 ? U(0) - U(raw_) : U(raw_);
+  const Raw value = raw();
+  U magnitude = value < 0 ? U(0) - U(value) : U(value);
   U scale = U(pow10(kScale));
   U integer = magnitude / scale;
   uint64_t fraction = static_cast<uint64_t>(magnitude % scale);
@@ -146,7 +148,7 @@ std::string Decimal::to_string() const {
     digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(integer % 10)));
     integer /= 10;
   } while (integer != 0);
-  if (raw_ < 0) digits.insert(digits.begin(), '-');
+  if (value < 0) digits.insert(digits.begin(), '-');
   if (fraction != 0) {
     std::string frac(kScale, '0');
     for (int i = kScale - 1; i >= 0; --i, fraction /= 10) frac[i] = char('0' + fraction % 10);

@@ -7,6 +7,8 @@
 //    (more are rounded half-even when parsing).
 //  - to_string() is the shortest exact text: "120.5", "42", "-0.05".
 //  - Arithmetic that would overflow reports it instead of wrapping.
+//  - 16 bytes aligned to 8 (two 64-bit halves, not an __int128 member), so
+//    per-profile slots pack without padding (feature_state.h).
 #pragma once
 
 #include <cstdint>
@@ -24,7 +26,8 @@ class Decimal {
   constexpr Decimal() = default;
   static constexpr Decimal from_raw(Raw raw) {
     Decimal d;
-    d.raw_ = raw;
+    d.lo_ = static_cast<uint64_t>(raw);
+    d.hi_ = static_cast<uint64_t>(static_cast<unsigned __int128>(raw) >> 64);
     return d;
   }
   static Decimal from_int(int64_t v);
@@ -34,7 +37,9 @@ class Decimal {
   // number or its magnitude needs more than 38 digits.
   static std::optional<Decimal> parse(std::string_view text);
 
-  Raw raw() const { return raw_; }
+  constexpr Raw raw() const {
+    return static_cast<Raw>((static_cast<unsigned __int128>(hi_) << 64) | lo_);
+  }
   // Adds `other`; false (and unchanged) when the result would overflow.
   bool add(const Decimal &other);
   // this / count rounded half-even to `digits` fractional digits (<= 9).
@@ -42,11 +47,13 @@ class Decimal {
   std::string to_string() const;
   double to_double() const;
 
-  friend bool operator==(const Decimal &a, const Decimal &b) { return a.raw_ == b.raw_; }
-  friend bool operator<(const Decimal &a, const Decimal &b) { return a.raw_ < b.raw_; }
+  friend bool operator==(const Decimal &a, const Decimal &b) { return a.raw() == b.raw(); }
+  friend bool operator<(const Decimal &a, const Decimal &b) { return a.raw() < b.raw(); }
 
  private:
-  Raw raw_ = 0;
+  uint64_t lo_ = 0, hi_ = 0;  // two's complement halves of raw()
 };
+
+static_assert(sizeof(Decimal) == 16 && alignof(Decimal) == 8);
 
 }  // namespace halo::aggregates

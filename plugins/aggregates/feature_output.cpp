@@ -44,18 +44,43 @@ void emit_numeric(const AggregateSpec &spec, const Stats &s, FeatureSink &out) {
   }
 }
 
-void emit_pick(const AggregateSpec &spec, const PickState &p, FeatureSink &out) {
-  if (!p.has) return out.null(spec.name);
+void emit_total(const AggregateSpec &spec, const TotalSlot &s, FeatureSink &out) {
+  if (spec.op == Op::kSum) return out.number(spec.name, s.sum.to_string());
+  if (s.numeric == 0) return out.null(spec.name);
+  out.number(spec.name, s.sum.divide_rounded(s.numeric, 6).to_string());
+}
+
+void emit_extreme(const AggregateSpec &spec, const ExtremeSlot &s, FeatureSink &out) {
+  if (s.numeric == 0) return out.null(spec.name);
+  out.number(spec.name, s.value.to_string());
+}
+
+void emit_pick(const AggregateSpec &spec, const PickSlot &p, std::string_view text,
+               FeatureSink &out) {
   switch (p.kind) {
+    case PickKind::kNone:
+      return out.null(spec.name);
     case PickKind::kTimestamp:
       return out.string(spec.name, format_iso8601(p.timestamp));
     case PickKind::kNumber:
-      return out.number(spec.name, p.text);
+      return out.number(spec.name, text);
     case PickKind::kBool:
-      return out.boolean(spec.name, p.text == "true");
+      return out.boolean(spec.name, text == "true");
     default:
-      return out.string(spec.name, p.text);
+      return out.string(spec.name, text);
   }
+}
+
+// Emits a windowed feature; returns when its value next changes.
+int64_t emit_window(const AggregateSpec &spec, uint32_t handle, const StatePools &pools,
+                    int64_t as_of_ms, FeatureSink &out) {
+  if (handle == 0) {
+    emit_numeric(spec, Stats{}, out);
+    return INT64_MAX;
+  }
+  const WindowState &w = pools.windows.at(handle);
+  emit_numeric(spec, window_stats(w, spec, as_of_ms), out);
+  return next_window_change(w, spec, as_of_ms);
 }
 
 }  // namespace
@@ -74,21 +99,32 @@ std::string format_iso8601(int64_t epoch_ms) {
   return buf;
 }
 
-int64_t emit_feature(const AggregateSpec &spec, const FeatureState *state, int64_t as_of_ms,
-                     FeatureSink &out) {
-  FeatureState empty;
-  if (state == nullptr) {
-    empty = make_state(spec);
-    state = &empty;
-  }
-  if (const auto *n = std::get_if<NumericState>(state)) {
-    emit_numeric(spec, window_stats(*n, spec, as_of_ms), out);
-    return next_window_change(*n, spec, as_of_ms);
-  }
-  if (const auto *p = std::get_if<PickState>(state)) {
-    emit_pick(spec, *p, out);
-  } else {
-    out.integer(spec.name, static_cast<int64_t>(std::get<DistinctState>(*state).hashes.size()));
+int64_t emit_feature(const AggregateSpec &spec, SlotKind kind, const std::byte *slot,
+                     const StatePools &pools, int64_t as_of_ms, FeatureSink &out) {
+  static constexpr std::byte kFresh[32] = {};  // every slot kind reads zeros as fresh
+  if (slot == nullptr) slot = kFresh;
+  switch (kind) {
+    case SlotKind::kCount:
+      out.integer(spec.name, load<CountSlot>(slot).events);
+      break;
+    case SlotKind::kTotal:
+      emit_total(spec, load<TotalSlot>(slot), out);
+      break;
+    case SlotKind::kExtreme:
+      emit_extreme(spec, load<ExtremeSlot>(slot), out);
+      break;
+    case SlotKind::kPick: {
+      PickSlot p = load<PickSlot>(slot);
+      emit_pick(spec, p, pools.text(p.text), out);
+      break;
+    }
+    case SlotKind::kWindow:
+      return emit_window(spec, load<HandleSlot>(slot).handle, pools, as_of_ms, out);
+    case SlotKind::kDistinct: {
+      uint32_t h = load<HandleSlot>(slot).handle;
+      out.integer(spec.name, h == 0 ? 0 : static_cast<int64_t>(pools.hashes.at(h).size()));
+      break;
+    }
   }
   return INT64_MAX;
 }

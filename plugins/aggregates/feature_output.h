@@ -30,10 +30,10 @@ class FeatureSink {
 // "2026-01-02T10:00:00.000Z"
 std::string format_iso8601(int64_t epoch_ms);
 
-// Emits one feature; `state` is nullptr for a profile never seen. Returns
-// the earliest time after as_of_ms the value changes with no new event
-// (INT64_MAX: never).
-int64_t emit_feature(const AggregateSpec &spec, const FeatureState *state, int64_t as_of_ms,
-                     FeatureSink &out);
+// Emits one feature from its slot (feature_state.h) of kind `kind`; `slot`
+// is nullptr for a profile never seen. Returns the earliest time after
+// as_of_ms the value changes with no new event (INT64_MAX: never).
+int64_t emit_feature(const AggregateSpec &spec, SlotKind kind, const std::byte *slot,
+                     const StatePools &pools, int64_t as_of_ms, FeatureSink &out);
 
 }  // namespace halo::aggregates

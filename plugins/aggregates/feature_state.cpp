@@ -1,19 +1,28 @@
-// feature_state.cpp -- observe/fold operations of feature_state.h.
+// feature_state.cpp -- slot layout, observe/fold/release operations of
+// feature_state.h.
 #include "feature_state.h"
 
 #include <xxhash.h>
 #include <halo/sdk.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 namespace halo::aggregates {
 
 namespace {
 
+static_assert(sizeof(CountSlot) == 8 && sizeof(TotalSlot) == 24 && sizeof(ExtremeSlot) == 24);
+static_assert(kSlotBytes<PickSlot> == 21 && sizeof(HandleSlot) == 4);
+
 int64_t floor_div(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+[[noreturn]] void overflow(const AggregateSpec &spec) {
+  throw Error("aggregates: sum overflow in feature '" + spec.name + "'");
 }
 
 void combine(Stats &into, const Stats &from, const AggregateSpec &spec) {
@@ -27,13 +36,11 @@ void combine(Stats &into, const Stats &from, const AggregateSpec &spec) {
     if (into.max < from.max) into.max = from.max;
   }
   into.numeric += from.numeric;
-  if (!into.sum.add(from.sum)) {
-    throw Error("aggregates: sum overflow in feature '" + spec.name + "'");
-  }
+  if (!into.sum.add(from.sum)) overflow(spec);
 }
 
 // Drops buckets no window ending at or after the latest bucket can reach.
-void prune(NumericState &state, const AggregateSpec &spec) {
+void prune(WindowState &state, const AggregateSpec &spec) {
   if (state.latest_bucket == INT64_MIN) return;  // nothing seen yet
   int64_t oldest_kept = state.latest_bucket - spec.window_buckets() + 1;
   auto keep = std::lower_bound(state.buckets.begin(), state.buckets.end(), oldest_kept,
@@ -41,49 +48,99 @@ void prune(NumericState &state, const AggregateSpec &spec) {
   state.buckets.erase(state.buckets.begin(), keep);
 }
 
-Bucket &bucket_at(NumericState &state, int64_t index) {
+Bucket &bucket_at(WindowState &state, int64_t index) {
   auto it = std::lower_bound(state.buckets.begin(), state.buckets.end(), index,
                              [](const Bucket &b, int64_t i) { return b.index < i; });
   if (it == state.buckets.end() || it->index != index) it = state.buckets.insert(it, {index, {}});
   return *it;
 }
 
-void fold_numeric(NumericState &into, const NumericState &from, const AggregateSpec &spec) {
-  combine(into.total, from.total, spec);
-  if (!spec.windowed()) return;
-  into.latest_bucket = std::max(into.latest_bucket, from.latest_bucket);
-  for (const Bucket &b : from.buckets) combine(bucket_at(into, b.index).stats, b.stats, spec);
-  prune(into, spec);
+template <class T>
+void fold_with(std::byte *into, const std::byte *from, auto &&fn) {
+  T target = load<T>(into);
+  fn(target, load<T>(from));
+  store(into, target);
 }
 
-void fold_pick(PickState &into, const PickState &from, Op op) {
-  if (from.has) observe_pick(into, op, from.timestamp, from.sequence, from.kind, from.text);
+void fold_window(const AggregateSpec &spec, std::byte *into, const std::byte *from,
+                 StatePools &pools) {
+  uint32_t source = load<HandleSlot>(from).handle;
+  if (source == 0) return;  // fresh: nothing to add
+  WindowState &target = window_of(into, pools);
+  const WindowState &other = pools.windows.at(source);  // stable: pools never move items
+  target.latest_bucket = std::max(target.latest_bucket, other.latest_bucket);
+  for (const Bucket &b : other.buckets) combine(bucket_at(target, b.index).stats, b.stats, spec);
+  prune(target, spec);
 }
 
-void fold_distinct(DistinctState &into, const DistinctState &from) {
-  std::vector<uint64_t> merged;
-  merged.reserve(into.hashes.size() + from.hashes.size());
-  std::set_union(into.hashes.begin(), into.hashes.end(), from.hashes.begin(), from.hashes.end(),
+void fold_distinct(std::byte *into, const std::byte *from, StatePools &pools) {
+  uint32_t source = load<HandleSlot>(from).handle;
+  if (source == 0) return;
+  HashSet &target = hashes_of(into, pools);
+  const HashSet &other = pools.hashes.at(source);
+  HashSet merged;
+  merged.reserve(target.size() + other.size());
+  std::set_union(target.begin(), target.end(), other.begin(), other.end(),
                  std::back_inserter(merged));
-  into.hashes.swap(merged);
+  target.swap(merged);
 }
 
 }  // namespace
 
-FeatureState make_state(const AggregateSpec &spec) {
+SlotKind slot_kind(const AggregateSpec &spec) {
   switch (spec.op) {
     case Op::kFirst:
     case Op::kLast:
-      return PickState{};
+      return SlotKind::kPick;
     case Op::kDistinct:
-      return DistinctState{};
+      return SlotKind::kDistinct;
     default:
-      return NumericState{};
+      break;
+  }
+  if (spec.windowed()) return SlotKind::kWindow;
+  if (spec.op == Op::kCount) return SlotKind::kCount;
+  return spec.op == Op::kSum || spec.op == Op::kAvg ? SlotKind::kTotal : SlotKind::kExtreme;
+}
+
+size_t slot_bytes(SlotKind kind) {
+  switch (kind) {
+    case SlotKind::kCount:
+      return kSlotBytes<CountSlot>;
+    case SlotKind::kTotal:
+      return kSlotBytes<TotalSlot>;
+    case SlotKind::kExtreme:
+      return kSlotBytes<ExtremeSlot>;
+    case SlotKind::kPick:
+      return kSlotBytes<PickSlot>;
+    default:
+      return kSlotBytes<HandleSlot>;
   }
 }
 
-Stats *stats_for(NumericState &state, const AggregateSpec &spec, int64_t timestamp) {
-  if (!spec.windowed()) return &state.total;
+RecordLayout RecordLayout::of(const std::vector<AggregateSpec> &specs) {
+  RecordLayout layout;
+  for (const AggregateSpec &spec : specs) {
+    SlotKind kind = slot_kind(spec);
+    layout.kinds.push_back(kind);
+    layout.offsets.push_back(static_cast<uint32_t>(layout.record_bytes));
+    layout.record_bytes += slot_bytes(kind);
+  }
+  return layout;
+}
+
+size_t StatePools::memory_bytes() const {
+  size_t bytes = texts.own_bytes() + windows.own_bytes() + hashes.own_bytes();
+  constexpr size_t kInline = 15;  // libstdc++ keeps up to 15 chars in the string itself
+  texts.for_each_live([&](const std::string &t) {
+    if (t.capacity() > kInline) bytes += t.capacity() + 1;
+  });
+  windows.for_each_live(
+      [&](const WindowState &w) { bytes += w.buckets.capacity() * sizeof(Bucket); });
+  hashes.for_each_live([&](const HashSet &h) { bytes += h.capacity() * sizeof(uint64_t); });
+  return bytes;
+}
+
+Stats *stats_for(WindowState &state, const AggregateSpec &spec, int64_t timestamp) {
   int64_t index = floor_div(timestamp, spec.bucket_ms);
   bool seen = state.latest_bucket != INT64_MIN;
   if (seen && index <= state.latest_bucket - spec.window_buckets()) return nullptr;
@@ -101,39 +158,111 @@ void add_number(Stats &stats, const Decimal &value, const AggregateSpec &spec) {
   combine(stats, one, spec);
 }
 
-void observe_pick(PickState &state, Op op, int64_t timestamp, uint64_t sequence, PickKind kind,
-                  std::string_view text) {
-  if (state.has) {
+void add_number(TotalSlot &slot, const Decimal &value, const AggregateSpec &spec) {
+  ++slot.numeric;
+  if (!slot.sum.add(value)) overflow(spec);
+}
+
+void add_number(ExtremeSlot &slot, const Decimal &value, Op op) {
+  bool replace = slot.numeric == 0 || (op == Op::kMin ? value < slot.value : slot.value < value);
+  if (replace) slot.value = value;
+  ++slot.numeric;
+}
+
+void observe_pick(PickSlot &slot, StatePools &pools, Op op, int64_t timestamp, uint64_t sequence,
+                  PickKind kind, std::string_view text) {
+  if (slot.kind != PickKind::kNone) {
     auto incoming = std::tie(timestamp, sequence);
-    auto current = std::tie(state.timestamp, state.sequence);
+    auto current = std::tie(slot.timestamp, slot.sequence);
     bool replace = op == Op::kFirst ? incoming < current : current < incoming;
     if (!replace) return;
   }
-  state.has = true;
-  state.timestamp = timestamp;
-  state.sequence = sequence;
-  state.kind = kind;
-  state.text.assign(text.data(), text.size());
-}
-
-void observe_distinct(DistinctState &state, std::string_view value_text) {
-  uint64_t h = XXH3_64bits(value_text.data(), value_text.size());
-  auto it = std::lower_bound(state.hashes.begin(), state.hashes.end(), h);
-  if (it == state.hashes.end() || *it != h) state.hashes.insert(it, h);
-}
-
-void fold(FeatureState &into, const FeatureState &from, const AggregateSpec &spec) {
-  if (auto *n = std::get_if<NumericState>(&into)) {
-    fold_numeric(*n, std::get<NumericState>(from), spec);
-  } else if (auto *p = std::get_if<PickState>(&into)) {
-    fold_pick(*p, std::get<PickState>(from), spec.op);
+  slot.timestamp = timestamp;
+  slot.sequence = sequence;
+  slot.kind = kind;
+  if (text.empty()) {
+    pools.texts.release(slot.text);
+    slot.text = 0;
+  } else if (slot.text != 0) {
+    pools.texts.at(slot.text).assign(text.data(), text.size());
   } else {
-    fold_distinct(std::get<DistinctState>(into), std::get<DistinctState>(from));
+    slot.text = pools.texts.add(std::string(text));
   }
 }
 
-Stats window_stats(const NumericState &state, const AggregateSpec &spec, int64_t as_of_ms) {
-  if (!spec.windowed()) return state.total;
+void observe_distinct(HashSet &hashes, std::string_view value_text) {
+  uint64_t h = XXH3_64bits(value_text.data(), value_text.size());
+  auto it = std::lower_bound(hashes.begin(), hashes.end(), h);
+  if (it == hashes.end() || *it != h) hashes.insert(it, h);
+}
+
+WindowState &window_of(std::byte *slot, StatePools &pools) {
+  HandleSlot s = load<HandleSlot>(slot);
+  if (s.handle == 0) {
+    s.handle = pools.windows.add({});
+    store(slot, s);
+  }
+  return pools.windows.at(s.handle);
+}
+
+HashSet &hashes_of(std::byte *slot, StatePools &pools) {
+  HandleSlot s = load<HandleSlot>(slot);
+  if (s.handle == 0) {
+    s.handle = pools.hashes.add({});
+    store(slot, s);
+  }
+  return pools.hashes.at(s.handle);
+}
+
+void fold(const AggregateSpec &spec, SlotKind kind, std::byte *into, const std::byte *from,
+          StatePools &pools) {
+  switch (kind) {
+    case SlotKind::kCount:
+      return fold_with<CountSlot>(into, from,
+                                  [](CountSlot &a, const CountSlot &b) { a.events += b.events; });
+    case SlotKind::kTotal:
+      return fold_with<TotalSlot>(into, from, [&](TotalSlot &a, const TotalSlot &b) {
+        a.numeric += b.numeric;
+        if (!a.sum.add(b.sum)) overflow(spec);
+      });
+    case SlotKind::kExtreme:
+      return fold_with<ExtremeSlot>(into, from, [&](ExtremeSlot &a, const ExtremeSlot &b) {
+        if (b.numeric == 0) return;
+        bool replace =
+            a.numeric == 0 || (spec.op == Op::kMin ? b.value < a.value : a.value < b.value);
+        if (replace) a.value = b.value;
+        a.numeric += b.numeric;
+      });
+    case SlotKind::kPick:
+      return fold_with<PickSlot>(into, from, [&](PickSlot &a, const PickSlot &b) {
+        if (b.kind == PickKind::kNone) return;
+        observe_pick(a, pools, spec.op, b.timestamp, b.sequence, b.kind, pools.text(b.text));
+      });
+    case SlotKind::kWindow:
+      return fold_window(spec, into, from, pools);
+    case SlotKind::kDistinct:
+      return fold_distinct(into, from, pools);
+  }
+}
+
+void release(SlotKind kind, std::byte *slot, StatePools &pools) {
+  switch (kind) {
+    case SlotKind::kPick:
+      pools.texts.release(load<PickSlot>(slot).text);
+      break;
+    case SlotKind::kWindow:
+      pools.windows.release(load<HandleSlot>(slot).handle);
+      break;
+    case SlotKind::kDistinct:
+      pools.hashes.release(load<HandleSlot>(slot).handle);
+      break;
+    default:
+      break;
+  }
+  std::memset(slot, 0, slot_bytes(kind));
+}
+
+Stats window_stats(const WindowState &state, const AggregateSpec &spec, int64_t as_of_ms) {
   int64_t last = floor_div(as_of_ms, spec.bucket_ms);
   int64_t first = last - spec.window_buckets() + 1;
   Stats out;
@@ -143,8 +272,7 @@ Stats window_stats(const NumericState &state, const AggregateSpec &spec, int64_t
   return out;
 }
 
-int64_t next_window_change(const NumericState &state, const AggregateSpec &spec, int64_t as_of_ms) {
-  if (!spec.windowed()) return INT64_MAX;
+int64_t next_window_change(const WindowState &state, const AggregateSpec &spec, int64_t as_of_ms) {
   int64_t last = floor_div(as_of_ms, spec.bucket_ms);
   int64_t first = last - spec.window_buckets() + 1;
   int64_t next = INT64_MAX;

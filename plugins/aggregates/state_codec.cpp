@@ -8,6 +8,9 @@
 //   pick:     u8 has | (has: svarint ts | varint seq | u8 kind | varint len |
 //             bytes)
 //   distinct: varint n | n x u64 (sorted ascending)
+// All-time count, sum/avg and min/max slots are written as the same stats:
+// events = numeric for sum/avg/min/max (feature_state.h), and the decimals
+// an op does not keep as 0.
 #include "state_codec.h"
 
 #include <stdexcept>
@@ -114,37 +117,83 @@ Stats get_stats(Reader &r) {
   return s;
 }
 
-void put_payload(Writer &w, const AggregateSpec &spec, const FeatureState &state) {
-  if (const auto *n = std::get_if<NumericState>(&state)) {
-    if (!spec.windowed()) return put_stats(w, n->total);
-    w.svarint(n->latest_bucket);
-    w.varint(n->buckets.size());
-    for (const Bucket &b : n->buckets) {
-      w.svarint(b.index);
-      put_stats(w, b.stats);
-    }
-  } else if (const auto *p = std::get_if<PickState>(&state)) {
-    w.byte(p->has ? 1 : 0);
-    if (!p->has) return;
-    w.svarint(p->timestamp);
-    w.varint(p->sequence);
-    w.byte(static_cast<uint8_t>(p->kind));
-    w.varint(p->text.size());
-    w.bytes(p->text);
+// The stats an all-time slot stands for (unkept decimals 0).
+Stats stats_of(const AggregateSpec &spec, SlotKind kind, const std::byte *slot) {
+  Stats s;
+  if (kind == SlotKind::kCount) {
+    s.events = load<CountSlot>(slot).events;
+  } else if (kind == SlotKind::kTotal) {
+    TotalSlot t = load<TotalSlot>(slot);
+    s.events = s.numeric = t.numeric;
+    s.sum = t.sum;
   } else {
-    const auto &d = std::get<DistinctState>(state);
-    w.varint(d.hashes.size());
-    for (uint64_t h : d.hashes) w.fixed(h, 8);
+    ExtremeSlot e = load<ExtremeSlot>(slot);
+    s.events = s.numeric = e.numeric;
+    (spec.op == Op::kMin ? s.min : s.max) = e.value;
+  }
+  return s;
+}
+
+void put_window(Writer &w, const StatePools &pools, uint32_t handle) {
+  static const WindowState kFresh;
+  const WindowState &state = handle == 0 ? kFresh : pools.windows.at(handle);
+  w.svarint(state.latest_bucket);
+  w.varint(state.buckets.size());
+  for (const Bucket &b : state.buckets) {
+    w.svarint(b.index);
+    put_stats(w, b.stats);
   }
 }
 
-void get_numeric(Reader &r, const AggregateSpec &spec, NumericState &n) {
-  if (!spec.windowed()) {
-    n.total = get_stats(r);
-    return;
+void put_pick(Writer &w, const StatePools &pools, const PickSlot &p) {
+  w.byte(p.kind != PickKind::kNone ? 1 : 0);
+  if (p.kind == PickKind::kNone) return;
+  std::string_view text = pools.text(p.text);
+  w.svarint(p.timestamp);
+  w.varint(p.sequence);
+  w.byte(static_cast<uint8_t>(p.kind));
+  w.varint(text.size());
+  w.bytes(text);
+}
+
+void put_distinct(Writer &w, const StatePools &pools, uint32_t handle) {
+  if (handle == 0) return w.varint(0);
+  const HashSet &hashes = pools.hashes.at(handle);
+  w.varint(hashes.size());
+  for (uint64_t h : hashes) w.fixed(h, 8);
+}
+
+void put_payload(Writer &w, const AggregateSpec &spec, SlotKind kind, const std::byte *slot,
+                 const StatePools &pools) {
+  switch (kind) {
+    case SlotKind::kWindow:
+      return put_window(w, pools, load<HandleSlot>(slot).handle);
+    case SlotKind::kPick:
+      return put_pick(w, pools, load<PickSlot>(slot));
+    case SlotKind::kDistinct:
+      return put_distinct(w, pools, load<HandleSlot>(slot).handle);
+    default:
+      return put_stats(w, stats_of(spec, kind, slot));
   }
-  n.latest_bucket = static_cast<int64_t>(r.svarint());
+}
+
+// Keeps of all-time stats what the slot's op needs.
+void set_stats(const AggregateSpec &spec, SlotKind kind, const Stats &s, std::byte *slot) {
+  if (kind == SlotKind::kCount) {
+    store(slot, CountSlot{s.events});
+  } else if (kind == SlotKind::kTotal) {
+    store(slot, TotalSlot{s.numeric, s.sum});
+  } else {
+    store(slot, ExtremeSlot{s.numeric, spec.op == Op::kMin ? s.min : s.max});
+  }
+}
+
+void get_window(Reader &r, std::byte *slot, StatePools &pools) {
+  int64_t latest = static_cast<int64_t>(r.svarint());
   int64_t count = r.count();
+  if (latest == INT64_MIN && count == 0) return;  // fresh: nothing to keep
+  WindowState &n = window_of(slot, pools);        // owned by the slot before any throw
+  n.latest_bucket = latest;
   for (int64_t i = 0; i < count; ++i) {
     Bucket b;
     b.index = static_cast<int64_t>(r.svarint());
@@ -156,47 +205,57 @@ void get_numeric(Reader &r, const AggregateSpec &spec, NumericState &n) {
   }
 }
 
-void get_pick(Reader &r, PickState &p) {
+void get_pick(Reader &r, std::byte *slot, StatePools &pools) {
   uint8_t has = r.byte();
   if (has > 1) throw std::runtime_error("bad first/last flag");
-  p.has = has == 1;
-  if (!p.has) return;
+  if (has == 0) return;
+  PickSlot p;
   p.timestamp = static_cast<int64_t>(r.svarint());
   p.sequence = static_cast<uint64_t>(r.varint());
   uint8_t kind = r.byte();
   if (kind < 1 || kind > 4) throw std::runtime_error("bad first/last value kind");
   p.kind = static_cast<PickKind>(kind);
-  p.text = std::string(r.bytes(static_cast<size_t>(r.count())));
+  std::string_view text = r.bytes(static_cast<size_t>(r.count()));
+  if (!text.empty()) p.text = pools.texts.add(std::string(text));
+  store(slot, p);
 }
 
-void get_distinct(Reader &r, DistinctState &d) {
+void get_distinct(Reader &r, std::byte *slot, StatePools &pools) {
   int64_t count = r.count();
+  if (count == 0) return;
+  HashSet &d = hashes_of(slot, pools);  // owned by the slot before any throw
   for (int64_t i = 0; i < count; ++i) {
     uint64_t h = r.fixed(8);
-    if (!d.hashes.empty() && h <= d.hashes.back()) {
-      throw std::runtime_error("distinct hashes out of order");
-    }
-    d.hashes.push_back(h);
+    if (!d.empty() && h <= d.back()) throw std::runtime_error("distinct hashes out of order");
+    d.push_back(h);
   }
 }
 
-void get_payload(std::string_view payload, const AggregateSpec &spec, FeatureState &state) {
+void get_payload(std::string_view payload, const AggregateSpec &spec, SlotKind kind,
+                 std::byte *slot, StatePools &pools) {
   Reader r(payload);
-  state = make_state(spec);
-  if (auto *n = std::get_if<NumericState>(&state)) {
-    get_numeric(r, spec, *n);
-  } else if (auto *p = std::get_if<PickState>(&state)) {
-    get_pick(r, *p);
-  } else {
-    get_distinct(r, std::get<DistinctState>(state));
+  release(kind, slot, pools);  // the stored state replaces the slot's
+  switch (kind) {
+    case SlotKind::kWindow:
+      get_window(r, slot, pools);
+      break;
+    case SlotKind::kPick:
+      get_pick(r, slot, pools);
+      break;
+    case SlotKind::kDistinct:
+      get_distinct(r, slot, pools);
+      break;
+    default:
+      set_stats(spec, kind, get_stats(r), slot);
+      break;
   }
   if (!r.done()) throw std::runtime_error("trailing bytes in feature '" + spec.name + "'");
 }
 
 }  // namespace
 
-void encode_states(const std::vector<AggregateSpec> &specs, const std::vector<FeatureState> &states,
-                   std::string &out) {
+void encode_states(const std::vector<AggregateSpec> &specs, const RecordLayout &layout,
+                   const std::byte *record, const StatePools &pools, std::string &out) {
   Writer w(out);
   w.byte(kStateVersion);
   w.varint(specs.size());
@@ -204,15 +263,15 @@ void encode_states(const std::vector<AggregateSpec> &specs, const std::vector<Fe
   for (size_t f = 0; f < specs.size(); ++f) {
     payload.clear();
     Writer pw(payload);
-    put_payload(pw, specs[f], states[f]);
+    put_payload(pw, specs[f], layout.kinds[f], record + layout.offsets[f], pools);
     w.fixed(specs[f].fingerprint, 4);
     w.varint(payload.size());
     w.bytes(payload);
   }
 }
 
-size_t decode_states(const std::vector<AggregateSpec> &specs, std::string_view blob,
-                     std::vector<FeatureState> &states) {
+size_t decode_states(const std::vector<AggregateSpec> &specs, const RecordLayout &layout,
+                     std::string_view blob, std::byte *record, StatePools &pools) {
   Reader r(blob);
   uint8_t version = r.byte();
   if (version != kStateVersion) {
@@ -230,7 +289,7 @@ size_t decode_states(const std::vector<AggregateSpec> &specs, std::string_view b
       ++unmatched;
       continue;
     }
-    get_payload(payload, specs[f], states[f]);
+    get_payload(payload, specs[f], layout.kinds[f], record + layout.offsets[f], pools);
   }
   if (!r.done()) throw std::runtime_error("trailing bytes after the last feature");
   return unmatched;

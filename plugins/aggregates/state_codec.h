@@ -8,6 +8,9 @@
 //
 // Invariants:
 //  - decode(encode(s)) == s for every state.
+//  - Every blob version 1 ever written is read; a value an op does not
+//    keep (the sum of a min feature, min/max of a sum) is read and dropped,
+//    and written as 0, which every reader of version 1 accepts.
 //  - A feature whose fingerprint matches no configured spec is skipped (the
 //    config changed; a rebuild recomputes it) and counted, never misread.
 //  - Malformed input throws std::runtime_error describing the defect; it
@@ -25,13 +28,16 @@ namespace halo::aggregates {
 
 constexpr uint8_t kStateVersion = 1;
 
-// Appends the blob of `states` (one per spec, same order) to `out`.
-void encode_states(const std::vector<AggregateSpec> &specs, const std::vector<FeatureState> &states,
-                   std::string &out);
+// Appends the blob of a profile's `record` (laid out by `layout` for
+// `specs`) to `out`.
+void encode_states(const std::vector<AggregateSpec> &specs, const RecordLayout &layout,
+                   const std::byte *record, const StatePools &pools, std::string &out);
 
-// Decodes a blob into `states` (pre-filled with make_state for each spec);
-// returns the number of stored features that match no spec.
-size_t decode_states(const std::vector<AggregateSpec> &specs, std::string_view blob,
-                     std::vector<FeatureState> &states);
+// Decodes a blob into `record`: each stored feature replaces its slot, the
+// others are left as they are. Returns the number of stored features that
+// match no spec. On a throw, slots may be partly filled but own only what
+// `pools` can release (release() in feature_state.h).
+size_t decode_states(const std::vector<AggregateSpec> &specs, const RecordLayout &layout,
+                     std::string_view blob, std::byte *record, StatePools &pools);
 
 }  // namespace halo::aggregates

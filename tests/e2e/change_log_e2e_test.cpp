@@ -90,6 +90,10 @@ TEST(ChangeLogE2E, ANoChangeRunComputesAndDeliversNothing) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(summary_count(again.summary, "features_emitted"), 0) << again.summary;
   EXPECT_EQ(summary_count(again.summary, "profiles_delivered"), 0) << again.summary;
+  EXPECT_EQ(summary_count(again.summary, "profiles_restored"), 0)
+      << "nothing new: no state should be loaded\n"
+      << again.summary;
+  EXPECT_EQ(summary_count(again.summary, "profiles"), 2) << again.summary;
   EXPECT_EQ(inode_of(dir / "profiles.jsonl"), inode) << "the export was rewritten";
   EXPECT_EQ(read_file(dir / "profiles.jsonl"), exported);
 }
@@ -109,6 +113,7 @@ TEST(ChangeLogE2E, NewEventsRecomputeOnlyTheirProfileAndReplaceTheExport) {
   EXPECT_EQ(summary_count(r.summary, "features_emitted"), 1) << r.summary;
   EXPECT_EQ(summary_count(r.summary, "features_changed"), 1) << r.summary;
   EXPECT_EQ(summary_count(r.summary, "profiles_delivered"), 2) << r.summary;
+  EXPECT_EQ(summary_count(r.summary, "profiles_restored"), 2) << r.summary;
   std::string a = line_of(dir / "profiles.jsonl", "\"a\"");
   EXPECT_NE(a.find("\"orders\":2,\"orders_7d\":2"), std::string::npos) << a;
   std::string b = line_of(dir / "profiles.jsonl", "\"b\"");

@@ -1,0 +1,125 @@
+// memory_test.cpp -- what a profile costs the engine: each op pays only for
+// the slot it needs (README "Memory"), variable-size parts exist only while
+// non-empty and are freed with their profile, and the bench pipeline's four
+// features (bench/pipeline.yaml) stay within 80 bytes per profile at 100k
+// profiles, after updates and after a restore.
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <map>
+
+#include "test_support.h"
+
+namespace halo::aggregates::testing {
+namespace {
+
+constexpr int64_t kDay = 86'400'000, kBase = 20000 * kDay;
+
+const char *kBenchFeatures = R"(
+features:
+  order_count: { count: { event: Order Completed } }
+  revenue:     { sum:   { event: Order Completed, field: properties.revenue } }
+  avg_basket:  { avg:   { event: Order Completed, field: properties.revenue } }
+  last_seen:   { last:  {} }
+)";
+
+size_t record_bytes_of(const std::string &aggregate) {
+  return engine_from("features: { f: " + aggregate + " }").record_bytes();
+}
+
+TEST(Memory, EachOpPaysOnlyForItsSlot) {
+  EXPECT_EQ(record_bytes_of("{ count: {} }"), 8u);
+  EXPECT_EQ(record_bytes_of("{ sum: { field: v } }"), 24u);
+  EXPECT_EQ(record_bytes_of("{ avg: { field: v } }"), 24u);
+  EXPECT_EQ(record_bytes_of("{ min: { field: v } }"), 24u);
+  EXPECT_EQ(record_bytes_of("{ max: { field: v } }"), 24u);
+  EXPECT_EQ(record_bytes_of("{ first: {} }"), 21u);
+  EXPECT_EQ(record_bytes_of("{ last: { field: plan } }"), 21u);
+  EXPECT_EQ(record_bytes_of("{ count: { window: 30d } }"), 4u);
+  EXPECT_EQ(record_bytes_of("{ sum: { field: v, window: 7d } }"), 4u);
+  EXPECT_EQ(record_bytes_of("{ distinct: { field: v } }"), 4u);
+  EXPECT_EQ(engine_from(kBenchFeatures).record_bytes(), 8u + 24 + 24 + 21);
+}
+
+TEST(Memory, OutOfLinePartsExistOnlyWhileNonEmptyAndLeaveWithTheirProfile) {
+  AggregateEngine engine = engine_from(R"(
+features:
+  last_plan: { last: { field: plan } }
+  last_seen: { last: {} }
+  views_7d: { count: { event: Viewed, window: 7d } }
+  products: { distinct: { event: Viewed, field: sku } }
+)");
+  feed(engine, {{"Signed In", kBase, 1, {}}}, 1);  // no plan, not a view
+  EXPECT_EQ(engine.pools().texts.live(), 0u);
+  EXPECT_EQ(engine.pools().windows.live(), 0u);
+  EXPECT_EQ(engine.pools().hashes.live(), 0u);
+
+  feed(engine, {{"Viewed", kBase, 2, {str("plan", "pro"), str("sku", "A")}}}, 2);
+  feed(engine, {{"Viewed", kBase, 3, {str("plan", "basic"), str("sku", "B")}}}, 3);
+  EXPECT_EQ(engine.pools().texts.live(), 2u);
+  EXPECT_EQ(engine.pools().windows.live(), 2u);
+  EXPECT_EQ(engine.pools().hashes.live(), 2u);
+
+  engine.merge(2, 3);  // 2's parts are folded into 3's and freed
+  EXPECT_EQ(engine.pools().texts.live(), 1u);
+  EXPECT_EQ(engine.pools().windows.live(), 1u);
+  EXPECT_EQ(engine.pools().hashes.live(), 1u);
+  auto v = emit_all(engine, 3, kBase);
+  EXPECT_EQ(v["last_plan"], "str:basic");
+  EXPECT_EQ(v["views_7d"], "int:2");
+  EXPECT_EQ(v["products"], "int:2");
+
+  // A text that becomes empty gives its storage back; the handle is reused.
+  feed(engine, {{"Renamed", kBase + 1, 4, {str("plan", "")}}}, 3);
+  EXPECT_EQ(engine.pools().texts.live(), 0u);
+  EXPECT_EQ(emit_all(engine, 3, kBase)["last_plan"], "str:");
+}
+
+// Every profile is seen (last_seen); every third also completed an order.
+std::vector<TestEvent> bench_events(uint64_t first, uint64_t count, std::vector<uint64_t> &ids) {
+  std::vector<TestEvent> events;
+  ids.clear();
+  for (uint64_t id = first; id < first + count; ++id) {
+    events.push_back({"Page Viewed", kBase + static_cast<int64_t>(id), id, {}});
+    ids.push_back(id);
+    if (id % 3 == 0) {
+      std::string revenue = std::to_string(id % 1000) + "." + std::to_string(10 + id % 90);
+      events.push_back({"Order Completed",
+                        kBase + static_cast<int64_t>(id),
+                        id + (1u << 30),
+                        {number("properties.revenue", revenue)}});
+      ids.push_back(id);
+    }
+  }
+  return events;
+}
+
+TEST(Memory, BenchFeaturesStayWithin80BytesPerProfile) {
+  constexpr uint64_t kProfiles = 100'000, kBatch = 10'000;
+  constexpr double kMaxBytesPerProfile = 80;
+  AggregateEngine engine = engine_from(kBenchFeatures);
+  std::vector<uint64_t> ids;
+  for (uint64_t first = 1; first <= kProfiles; first += kBatch) {
+    std::vector<TestEvent> events = bench_events(first, kBatch, ids);
+    EXPECT_TRUE(update(engine, std::move(events), ids.data()).empty());
+  }
+  ASSERT_EQ(engine.profile_count(), kProfiles);
+  double per_profile = static_cast<double>(engine.memory_bytes()) / kProfiles;
+  EXPECT_LE(per_profile, kMaxBytesPerProfile);
+  std::cout << "[ memory   ] bench features: " << engine.record_bytes() << " bytes per record, "
+            << per_profile << " bytes per profile held\n";
+
+  std::map<uint64_t, std::string> blobs;
+  engine.save_dirty([&](uint64_t id, std::string_view blob) { blobs[id] = std::string(blob); });
+  ASSERT_EQ(blobs.size(), kProfiles);
+  AggregateEngine restored = engine_from(kBenchFeatures);
+  for (const auto &[id, blob] : blobs) restored.restore(id, blob);
+  EXPECT_LE(static_cast<double>(restored.memory_bytes()) / kProfiles, kMaxBytesPerProfile);
+  for (uint64_t id : {1u, 3u, 99'999u}) {
+    EXPECT_EQ(emit_all(restored, id, kBase + kDay), emit_all(engine, id, kBase + kDay));
+  }
+  EXPECT_EQ(emit_all(restored, 3, kBase + kDay)["revenue"], "num:3.13");
+}
+
+}  // namespace
+}  // namespace halo::aggregates::testing
