@@ -17,7 +17,7 @@
 #include <iterator>
 #include <string>
 
-#include "store/store.h"
+#include "store/sqlite_store.h"
 #include "store/store_check.h"
 
 namespace {
@@ -36,7 +36,7 @@ void build_pristine() {
   g_dir = tmpl;
   std::string path = g_dir + "/pristine.db";
   {
-    auto store = halo::Store::open(path);
+    auto store = halo::SqliteStore::open(path);
     require(store.ok());
     halo::Store &s = *store.value();
     require(s.begin().ok());
@@ -127,7 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   write_patched(path, data, size);
   auto report = halo::check_store(path);
   require(report.ok());  // the file exists: findings are problems, not a status
-  auto store = halo::Store::open(path, {.read_only = true, .check_invariants = false});
+  auto store = halo::SqliteStore::open(path, {.read_only = true, .check_invariants = false});
   if (!store.ok()) {
     require(named(store.status()));
     require(!report->ok());  // a sound store must open

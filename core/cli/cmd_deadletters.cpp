@@ -122,7 +122,8 @@ int cmd_deadletters(const Args &args) {
   if (!f.ok()) return fail(kUsage, f.status().message());
   auto cfg = load_pipeline(pipeline);
   if (!cfg.ok()) return fail(kUsage, cfg.status().message());
-  auto store = Store::open(cfg.value().store_path, {.read_only = true, .check_invariants = true});
+  auto store = open_store(cfg.value().store_kind, cfg.value().store_path,
+                          {.read_only = true, .check_invariants = true});
   if (!store.ok()) {
     return fail(store.status().code() == StatusCode::kNotFound ? kNotFound : kFailed,
                 store.status().message());

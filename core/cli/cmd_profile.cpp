@@ -30,13 +30,13 @@ std::string normalized(const PipelineConfig &cfg, const std::string &type, const
   return raw;
 }
 
-// Exit code for a failed Store::open: a missing store is "not found".
+// Exit code for a failed open_store: a missing store is "not found".
 int open_failed(const Status &s) {
   return fail(s.code() == StatusCode::kNotFound ? kNotFound : kFailed, s.message());
 }
 
 Result<std::unique_ptr<Store>> open_read_only(const PipelineConfig &cfg) {
-  return Store::open(cfg.store_path, {.read_only = true, .check_invariants = true});
+  return open_store(cfg.store_kind, cfg.store_path, {.read_only = true, .check_invariants = true});
 }
 
 // Looks the identifier up and prints the profile; returns the exit code.

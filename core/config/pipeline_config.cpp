@@ -15,6 +15,7 @@
 #include "config/scalar_parse.h"
 #include "config/suggest.h"
 #include "config/yaml_limits.h"
+#include "store/store_kind.h"
 
 namespace halo {
 namespace {
@@ -27,7 +28,6 @@ const std::vector<std::string> kTopKeys = {"version",  "store",   "plugin_dirs",
 const std::vector<std::string> kStoreKeys = {"kind", "path"};
 const std::vector<std::string> kRunKeys = {
     "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};
-const std::vector<std::string> kStoreKinds = {"sqlite", "postgres"};
 
 std::string resolve_path(const std::string &base_dir, const std::string &path) {
   const fs::path p(path);
@@ -55,13 +55,15 @@ void read_store(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   }
   MapReader store(top.value("store"), "store", kStoreKeys, diags, top.value_mark("store"));
   if (!store.is_mapping()) return;
-  cfg.store_kind = "sqlite";
-  if (store.read_string("kind", cfg.store_kind) && cfg.store_kind != "sqlite") {
-    const std::string message =
-        cfg.store_kind == "postgres"
-            ? "store kind 'postgres' is not implemented yet (use kind: sqlite)"
-            : "unknown store kind '" + shorten_for_message(cfg.store_kind) + "'" +
-                  unknown_name_hint(cfg.store_kind, kStoreKinds, "kinds");
+  // The kinds are open_store()'s (store/store_kind.h), so what passes here opens.
+  cfg.store_kind = store_kinds().front();
+  if (store.read_string("kind", cfg.store_kind) && !is_store_kind(cfg.store_kind)) {
+    std::vector<std::string> all = store_kinds();
+    all.insert(all.end(), planned_store_kinds().begin(), planned_store_kinds().end());
+    const std::string message = is_planned_store_kind(cfg.store_kind)
+                                    ? planned_store_kind_message(cfg.store_kind)
+                                    : "unknown store kind '" + shorten_for_message(cfg.store_kind) +
+                                          "'" + unknown_name_hint(cfg.store_kind, all, "kinds");
     diags.error(store.value_mark("kind"), "store.kind", message);
   }
   std::string path;

@@ -100,7 +100,8 @@ Status Pipeline::open_store() {
   // Invariants are checked by run() (restore_state); rebuild() recomputes
   // exactly the data they are about, so it must be able to open a store
   // that breaks them.
-  auto store = Store::open(config_.store_path, {.read_only = false, .check_invariants = false});
+  auto store = halo::open_store(config_.store_kind, config_.store_path,
+                                {.read_only = false, .check_invariants = false});
   if (!store.ok()) return store.status();
   store_ = std::move(store.value());
   return Status::Ok();

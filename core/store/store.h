@@ -1,37 +1,50 @@
-// store.h -- the embedded profile store: the event
-// log, cursors, identity graph, profiles, features, feature-builder state and
-// dead letters, in one SQLite file.
+// store.h -- the profile store's contract: the event log, cursors, identity
+// graph, profiles, features, feature-builder state, dead letters, the change
+// log and its consumers, behind one abstract interface. One backend exists
+// today, SQLite (sqlite_store.h: one embedded file); open_store() maps the
+// pipeline's `store.kind` to it, and a PostgreSQL backend will be added the
+// same way. The shape follows LevelDB's include/leveldb/db.h: an abstract
+// class, a factory, and implementations out of sight.
 //
-// Invariants and usage:
+// The contract every backend keeps (tests/store/store_conformance_test.cpp
+// runs the same suite against each backend):
 //  - One Store per thread; the object is not thread-safe.
 //  - One writer per store: a writable open takes the store's writer lock
-//    (store_lock.h, `<store>.lock`) before it touches the file and holds it
-//    until the Store is destroyed; while another process (or Store) holds
-//    it, open() fails at once with Busy naming the holder's pid. Inside the
-//    lock, transactions still use BEGIN IMMEDIATE and a 5 s busy timeout,
-//    so SQLite's own locks never fail a write half-way.
-//  - Any number of read-only Stores may be open beside the writer (WAL
-//    mode). Each reads one consistent snapshot for its whole life, never
-//    takes the writer lock and never creates a file (see read_only below).
+//    before it touches the data and holds it until the Store is destroyed;
+//    while another process (or Store) holds it, open fails at once with
+//    Busy naming the holder. [SQLite: the lock is store_lock.h's
+//    `<store>.lock` file; inside it transactions still use BEGIN IMMEDIATE
+//    and a 5 s busy timeout, so SQLite's own locks never fail a write
+//    half-way.]
+//  - Any number of read-only Stores may be open beside the writer. Each
+//    reads one consistent snapshot for its whole life, never takes the
+//    writer lock and never creates anything (see read_only below).
+//    [SQLite: WAL mode gives readers their snapshot.]
 //  - Every write must happen inside begin()...commit(); a write outside one is
 //    refused (InvalidArgument) so a batch and the cursor that describes it
 //    can never be committed separately. Reads work with or without one and
-//    see the transaction's own uncommitted writes.
+//    see the transaction's own uncommitted writes. rollback() (or destroying
+//    the Store inside a transaction) discards every write since begin().
 //  - The event log is append-only: append_events takes the next consecutive
-//    sequences (last_sequence()+1, +2, ...). Each call stores one zstd blob.
-//  - Scan callbacks must not write to the table being scanned. Views passed to
-//    callbacks are valid only during the callback.
-//  - Every read returns a Result: a database failure (damaged page, I/O
-//    error, a column of the wrong type) is an error naming the store path
-//    and the table, never "absent" or 0. std::nullopt means "no such row".
-//  - open() checks the cheap invariants (check_invariants()) unless told
-//    not to; check_store() (store_check.h) runs the full, slow checks.
-//  - Unsigned ids and sequences are stored as SQLite's signed 64-bit INTEGER;
-//    values above 2^63 are not supported.
+//    sequences (last_sequence()+1, +2, ...). [SQLite: each call stores one
+//    zstd blob.]
+//  - Scan callbacks must not write to the table being scanned, but may call
+//    any other method (including another scan). Views passed to callbacks
+//    are valid only during the callback.
+//  - Every read returns a Result: a backend failure (damaged data, I/O
+//    error, a value of the wrong type) is an error naming the store and the
+//    table, never "absent" or 0. std::nullopt means "no such row".
+//  - Opening checks the cheap invariants (check_invariants()) unless told
+//    not to; check_store() (store_check.h, SQLite) runs the full, slow checks.
+//  - The store never reads the time: every time it stores (at_ms,
+//    updated_at_ms, due_ms) is given by the caller, who takes it from the
+//    injectable clock (common/clock.h).
+//  - Unsigned ids and sequences are at most 2^63-1. [SQLite stores them as
+//    its signed 64-bit INTEGER.]
 //
-// Durability: WAL with synchronous=NORMAL -- a committed transaction survives
-// a process crash; a power loss may drop the last few commits but never
-// corrupts the file or splits a transaction.
+// Durability: a committed transaction survives a process crash and a
+// transaction is never split. [SQLite: WAL with synchronous=NORMAL -- a power
+// loss may drop the last few commits but never corrupts the file.]
 #pragma once
 
 #include <cstdint>
@@ -46,6 +59,7 @@
 #include "common/status.h"
 #include "store/logged_event.h"
 #include "store/profile_change.h"
+#include "store/store_kind.h"
 
 namespace halo {
 
@@ -85,164 +99,182 @@ struct StoredProfile {
 
 struct StoreOpenOptions {
   // Open an existing store only: never creates, migrates or writes it
-  // (NotFound when the file is missing or empty -- the first run may be
-  // creating it -- InvalidArgument when it is not at the current schema
-  // version). Writes then fail, and so do begin(), commit() and rollback().
-  // Every read sees the snapshot of the first one (one read transaction for
-  // the Store's life): a concurrent writer's later commits are not seen, and
-  // a long-lived reader keeps the writer's WAL from being checkpointed past
-  // that snapshot, so close it soon. No file is left behind: the connection
+  // (NotFound when it is missing or empty -- the first run may be creating
+  // it -- InvalidArgument when it is not at the current schema version).
+  // Writes then fail (InvalidArgument), and so do begin(), commit() and
+  // rollback(). Every read sees the snapshot of the first one (one read
+  // transaction for the Store's life): a concurrent writer's later commits
+  // are not seen, and a long-lived reader holds back the writer's cleanup,
+  // so close it soon. [SQLite: the reader keeps the WAL from being
+  // checkpointed past its snapshot. No file is left behind: the connection
   // is read-write but query_only, so when it is the last one to close it
   // checkpoints and removes the -wal and -shm files that opening an idle
   // store created (as any SQLite connection does); it never touches the
-  // lock file.
+  // lock file.]
   bool read_only = false;
   // Run check_invariants() at open. The rebuild turns it off: it recomputes
   // exactly the derived data the invariants are about.
   bool check_invariants = true;
 };
 
+// The store interface. Ownership: the caller of open_store() owns the Store;
+// destroying it closes the backend (rolling back an open transaction) and
+// releases the writer lock.
 class Store {
  public:
-  // Opens or creates the SQLite file at `path` (creating parent directories)
-  // and migrates it to the current schema. Errors name the path.
-  static Result<std::unique_ptr<Store>> open(const std::string &path,
-                                             const StoreOpenOptions &options = {});
-  ~Store();
+  virtual ~Store() = default;
   Store(const Store &) = delete;
   Store &operator=(const Store &) = delete;
 
-  const std::string &path() const;
+  // Where the store lives, as given to open_store() (errors name it).
+  virtual const std::string &path() const = 0;
 
   // Explicit transaction. Destroying the Store inside one rolls it back.
-  Status begin();
-  Status commit();
-  Status rollback();
-  bool in_transaction() const;
+  // in_transaction() is true between begin() and commit()/rollback() (so
+  // never on a read-only Store, whatever snapshot it holds).
+  virtual Status begin() = 0;
+  virtual Status commit() = 0;
+  virtual Status rollback() = 0;
+  virtual bool in_transaction() const = 0;
 
   // Key/value metadata (e.g. "next_profile_id").
-  Result<std::optional<std::string>> get_meta(const std::string &key);
-  Status set_meta(const std::string &key, const std::string &value);
+  virtual Result<std::optional<std::string>> get_meta(const std::string &key) = 0;
+  virtual Status set_meta(const std::string &key, const std::string &value) = 0;
 
   // The profile id counter (meta "next_profile_id"; 1 when absent). A value
   // that is not a decimal number in [1, 2^63) is Corruption naming the key.
-  Result<uint64_t> next_profile_id();
+  virtual Result<uint64_t> next_profile_id() = 0;
   // Halo's own invariants that indexed lookups can check in microseconds:
   // the profile id counter is valid and above every stored profile id
   // (tables profiles and identifiers), and stored ids are positive
   // integers. A stale counter would make new people silently merge into
   // existing profiles. Errors are Corruption and say what to do.
-  Status check_invariants();
+  virtual Status check_invariants() = 0;
 
   // Source cursors; commit them in the transaction of the batch they describe.
-  Result<std::optional<std::string>> cursor(const std::string &source);
-  Status set_cursor(const std::string &source, std::string_view value);
+  virtual Result<std::optional<std::string>> cursor(const std::string &source) = 0;
+  virtual Status set_cursor(const std::string &source, std::string_view value) = 0;
 
   // Event log. `events` must carry sequences last_sequence()+1, +2, ...;
-  // keys[i] belongs to events[i]. Stores one compressed row per call; an empty
-  // call stores nothing.
-  Status append_events(const std::vector<LoggedEvent> &events, const std::vector<MessageKey> &keys);
-  Result<uint64_t> last_sequence();  // 0 when empty
-  Result<uint64_t> event_count();
+  // keys[i] belongs to events[i]; anything else is refused whole
+  // (InvalidArgument). An empty call stores nothing. [SQLite: one
+  // compressed row per call.]
+  virtual Status append_events(const std::vector<LoggedEvent> &events,
+                               const std::vector<MessageKey> &keys) = 0;
+  virtual Result<uint64_t> last_sequence() = 0;  // 0 when empty
+  virtual Result<uint64_t> event_count() = 0;
   // Replays the log in sequence order, one stored batch per callback; a
   // callback error stops the scan and is returned. Damaged rows are
   // Corruption naming the batch row.
-  Status scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn);
-  Status scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn);
+  virtual Status scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn) = 0;
+  virtual Status scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn) = 0;
 
   // Identity graph.
-  Status put_identifier(std::string_view type, std::string_view value, uint64_t profile_id);
-  Status repoint_identifiers(uint64_t from, uint64_t into);
-  Status scan_identifiers(const std::function<void(std::string_view type, std::string_view value,
-                                                   uint64_t profile)> &fn);
+  virtual Status put_identifier(std::string_view type, std::string_view value,
+                                uint64_t profile_id) = 0;
+  virtual Status repoint_identifiers(uint64_t from, uint64_t into) = 0;
+  virtual Status scan_identifiers(
+      const std::function<void(std::string_view type, std::string_view value, uint64_t profile)>
+          &fn) = 0;
   // The identifiers of the profiles with ids in [first, last], by profile
   // id, then type, then value (bytewise).
-  Status scan_identifiers_by_profile(
+  virtual Status scan_identifiers_by_profile(
       uint64_t first, uint64_t last,
       const std::function<void(uint64_t profile, std::string_view type, std::string_view value)>
-          &fn);
-  Result<std::optional<uint64_t>> find_profile(std::string_view type, std::string_view value);
+          &fn) = 0;
+  virtual Result<std::optional<uint64_t>> find_profile(std::string_view type,
+                                                       std::string_view value) = 0;
   // Sorted by type, then value (bytewise).
-  Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(uint64_t profile_id);
-  Status add_merge(uint64_t from, uint64_t into, uint64_t sequence);
-  Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
-                      uint64_t profile_id, std::string_view reason);
-  Result<uint64_t> merge_count();
-  Result<uint64_t> conflict_count();
+  virtual Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(
+      uint64_t profile_id) = 0;
+  virtual Status add_merge(uint64_t from, uint64_t into, uint64_t sequence) = 0;
+  virtual Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
+                              uint64_t profile_id, std::string_view reason) = 0;
+  virtual Result<uint64_t> merge_count() = 0;
+  virtual Result<uint64_t> conflict_count() = 0;
 
   // Profiles. put_profile upserts traits and updated_at_ms only;
   // features change only through put_features (encode_features bytes).
-  Status put_profile(const StoredProfile &p);
-  Status put_features(uint64_t id, std::string_view features);
-  Status delete_profile(uint64_t id);  // also its features, feature state, re-emit
+  virtual Status put_profile(const StoredProfile &p) = 0;
+  virtual Status put_features(uint64_t id, std::string_view features) = 0;
+  virtual Status delete_profile(uint64_t id) = 0;  // also its features, feature state, re-emit
   // The stored features (encode_features bytes) of one profile, and of the
   // profiles with ids in [first, last], by id.
-  Result<std::optional<std::string>> get_features(uint64_t id);
-  Status scan_features(uint64_t first, uint64_t last,
-                       const std::function<void(uint64_t, std::string_view)> &fn);
-  Result<std::optional<StoredProfile>> get_profile(uint64_t id);
-  Status scan_profiles(const std::function<void(const StoredProfile &)> &fn);  // by id
+  virtual Result<std::optional<std::string>> get_features(uint64_t id) = 0;
+  virtual Status scan_features(uint64_t first, uint64_t last,
+                               const std::function<void(uint64_t, std::string_view)> &fn) = 0;
+  virtual Result<std::optional<StoredProfile>> get_profile(uint64_t id) = 0;
+  virtual Status scan_profiles(const std::function<void(const StoredProfile &)> &fn) = 0;  // by id
   // Up to `limit` profiles with ids above `after`, by id (keyset paging).
-  Status scan_profiles(uint64_t after, size_t limit,
-                       const std::function<void(const StoredProfile &)> &fn);
-  Result<uint64_t> profile_count();
+  virtual Status scan_profiles(uint64_t after, size_t limit,
+                               const std::function<void(const StoredProfile &)> &fn) = 0;
+  virtual Result<uint64_t> profile_count() = 0;
 
   // Feature-builder state, keyed by feature instance name and profile.
-  Status put_feature_state(std::string_view instance, uint64_t profile_id, const void *data,
-                           size_t len);
-  Status delete_feature_state(std::string_view instance, uint64_t profile_id);
-  Result<std::optional<std::string>> get_feature_state(std::string_view instance,
-                                                       uint64_t profile_id);
-  Status scan_feature_state(std::string_view instance,
-                            const std::function<void(uint64_t, const void *, size_t)> &fn);
+  virtual Status put_feature_state(std::string_view instance, uint64_t profile_id, const void *data,
+                                   size_t len) = 0;
+  virtual Status delete_feature_state(std::string_view instance, uint64_t profile_id) = 0;
+  // One profile's state row of `instance`; nullopt when it has none.
+  virtual Result<std::optional<std::string>> get_feature_state(std::string_view instance,
+                                                               uint64_t profile_id) = 0;
+  virtual Status scan_feature_state(
+      std::string_view instance, const std::function<void(uint64_t, const void *, size_t)> &fn) = 0;
 
   // Dead letters, in insertion order.
-  Status add_dead_letter(const DeadLetter &d);
-  Result<uint64_t> dead_letter_count();
-  Status scan_dead_letters(const std::function<void(const DeadLetter &)> &fn);
-  // The dead letters `filter` selects, by id (filtered in SQL).
-  Status scan_dead_letters(const DeadLetterFilter &filter,
-                           const std::function<void(const DeadLetter &)> &fn);
-  Result<std::optional<DeadLetter>> get_dead_letter(uint64_t id);
+  virtual Status add_dead_letter(const DeadLetter &d) = 0;
+  virtual Result<uint64_t> dead_letter_count() = 0;
+  virtual Status scan_dead_letters(const std::function<void(const DeadLetter &)> &fn) = 0;
+  // The dead letters `filter` selects, by id. [SQLite: filtered in SQL.]
+  virtual Status scan_dead_letters(const DeadLetterFilter &filter,
+                                   const std::function<void(const DeadLetter &)> &fn) = 0;
+  virtual Result<std::optional<DeadLetter>> get_dead_letter(uint64_t id) = 0;
   // Replay (inside a transaction): a dead letter whose record landed is
   // deleted; one that failed again is updated in place (stage, reason,
   // message, raw, at_ms), keeping its id. An update that would duplicate
   // another dead letter's (source, stage, reason, raw) deletes that other
   // one, so the content stays unique.
-  Status delete_dead_letter(uint64_t id);
-  Status update_dead_letter(const DeadLetter &d);
+  virtual Status delete_dead_letter(uint64_t id) = 0;
+  virtual Status update_dead_letter(const DeadLetter &d) = 0;
 
   // Change log (profile_change.h). append_changes stores entries whose
-  // sequences continue last_change_sequence() by one each, in order;
-  // scan_changes returns up to `limit` entries after `after`, by sequence.
-  Status append_changes(const std::vector<ProfileChange> &changes);
-  Result<uint64_t> last_change_sequence();  // 0 when empty
-  Status scan_changes(uint64_t after, size_t limit,
-                      const std::function<void(const ProfileChange &)> &fn);
+  // sequences continue last_change_sequence() by one each, in order; an
+  // entry that does not continue it is an error (a kernel bug: Internal)
+  // after the entries before it in the same call were written, so roll the
+  // transaction back. scan_changes returns up to `limit` entries after
+  // `after`, by sequence.
+  virtual Status append_changes(const std::vector<ProfileChange> &changes) = 0;
+  virtual Result<uint64_t> last_change_sequence() = 0;  // 0 when empty
+  virtual Status scan_changes(uint64_t after, size_t limit,
+                              const std::function<void(const ProfileChange &)> &fn) = 0;
   // A change-log consumer's cursor: the last sequence it has fully
   // processed (nullopt when it never committed). Commit it in the transaction of
   // the outputs it describes.
-  Result<std::optional<uint64_t>> consumer_position(std::string_view consumer);
-  Status set_consumer_position(std::string_view consumer, uint64_t position);
+  virtual Result<std::optional<uint64_t>> consumer_position(std::string_view consumer) = 0;
+  virtual Status set_consumer_position(std::string_view consumer, uint64_t position) = 0;
   // Re-emit schedule: the time a profile's features change without a new
   // event (one entry per profile, the earliest). scan_due_reemits returns
   // the profiles due at or before `until_ms`, by due time then id.
-  Status schedule_reemit(uint64_t profile_id, int64_t due_ms);
-  Status cancel_reemit(uint64_t profile_id);
-  Status scan_due_reemits(int64_t until_ms, const std::function<void(uint64_t)> &fn);
+  virtual Status schedule_reemit(uint64_t profile_id, int64_t due_ms) = 0;
+  virtual Status cancel_reemit(uint64_t profile_id) = 0;
+  virtual Status scan_due_reemits(int64_t until_ms, const std::function<void(uint64_t)> &fn) = 0;
 
   // Rebuild support: deletes identifiers, merges, conflicts, profiles,
   // features, feature state, the change log, consumer cursors, the re-emit
-  // schedule and meta "next_profile_id"; keeps the event log, source
-  // cursors, dead letters and other meta.
-  Status clear_derived();
+  // schedule, feature-stage dead letters and meta "next_profile_id"; keeps
+  // the event log, source cursors, other dead letters and other meta.
+  virtual Status clear_derived() = 0;
 
-  struct Impl;
-
- private:
-  friend struct StoreAccess;  // store_impl.h
-  explicit Store(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+ protected:
+  Store() = default;
 };
+
+// The factory: opens the store of backend `kind` (store_kind.h; the
+// pipeline file's `store.kind`) at `path` -- for SQLite a file, created with
+// its parent directories and migrated to the current schema unless
+// options.read_only. The one place that maps a kind to a backend. An
+// unknown or not yet implemented kind is InvalidArgument naming the known
+// kinds; every other error names the path.
+Result<std::unique_ptr<Store>> open_store(std::string_view kind, const std::string &path,
+                                          const StoreOpenOptions &options = {});
 
 }  // namespace halo

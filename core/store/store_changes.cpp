@@ -32,7 +32,7 @@ constexpr Sql kDueReemits{"scan_due_reemits", "reemits",
 
 }  // namespace
 
-Status Store::append_changes(const std::vector<ProfileChange> &changes) {
+Status SqliteStore::append_changes(const std::vector<ProfileChange> &changes) {
   if (changes.empty()) return Status::Ok();
   auto last = last_change_sequence();
   if (!last.ok()) return last.status();
@@ -55,12 +55,12 @@ Status Store::append_changes(const std::vector<ProfileChange> &changes) {
   return Status::Ok();
 }
 
-Result<uint64_t> Store::last_change_sequence() {
+Result<uint64_t> SqliteStore::last_change_sequence() {
   return impl_->count(kLastChange);
 }
 
-Status Store::scan_changes(uint64_t after, size_t limit,
-                           const std::function<void(const ProfileChange &)> &fn) {
+Status SqliteStore::scan_changes(uint64_t after, size_t limit,
+                                 const std::function<void(const ProfileChange &)> &fn) {
   return impl_->scan(
       kScanChanges,
       [&](sqlite::Statement &st) {
@@ -85,7 +85,7 @@ Status Store::scan_changes(uint64_t after, size_t limit,
       });
 }
 
-Result<std::optional<uint64_t>> Store::consumer_position(std::string_view consumer) {
+Result<std::optional<uint64_t>> SqliteStore::consumer_position(std::string_view consumer) {
   std::optional<uint64_t> position;
   Status s = impl_->query(
       kGetConsumer, [&](sqlite::Statement &st) { st.bind_text(1, consumer); },
@@ -97,26 +97,26 @@ Result<std::optional<uint64_t>> Store::consumer_position(std::string_view consum
   return position;
 }
 
-Status Store::set_consumer_position(std::string_view consumer, uint64_t position) {
+Status SqliteStore::set_consumer_position(std::string_view consumer, uint64_t position) {
   return impl_->write(kSetConsumer, [&](sqlite::Statement &st) {
     st.bind_text(1, consumer);
     st.bind_int(2, to_sql(position));
   });
 }
 
-Status Store::schedule_reemit(uint64_t profile_id, int64_t due_ms) {
+Status SqliteStore::schedule_reemit(uint64_t profile_id, int64_t due_ms) {
   return impl_->write(kScheduleReemit, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(profile_id));
     st.bind_int(2, due_ms);
   });
 }
 
-Status Store::cancel_reemit(uint64_t profile_id) {
+Status SqliteStore::cancel_reemit(uint64_t profile_id) {
   return impl_->write(kCancelReemit,
                       [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); });
 }
 
-Status Store::scan_due_reemits(int64_t until_ms, const std::function<void(uint64_t)> &fn) {
+Status SqliteStore::scan_due_reemits(int64_t until_ms, const std::function<void(uint64_t)> &fn) {
   return impl_->scan(
       kDueReemits, [&](sqlite::Statement &st) { st.bind_int(1, until_ms); },
       [&](sqlite::Statement &st) {

@@ -16,7 +16,7 @@
 #include "profile/typed_codec.h"
 #include "store/migrations.h"
 #include "store/sqlite_db.h"
-#include "store/store.h"
+#include "store/sqlite_store.h"
 #include "store/store_impl.h"
 
 namespace halo {
@@ -403,7 +403,7 @@ Result<StoreCheckReport> check_store(const std::string &path) {
                             " does not exist (nothing to check; `halo run` creates it)");
   }
   StoreCheckReport report;
-  auto store = Store::open(path, {.read_only = true, .check_invariants = false});
+  auto store = SqliteStore::open(path, {.read_only = true, .check_invariants = false});
   if (!store.ok()) {
     // Empty (the first run may be creating it), or removed since.
     if (store.status().code() == StatusCode::kNotFound) return store.status();

@@ -1,4 +1,4 @@
-// store_check.h -- the full, slow check of a store file behind
+// store_check.h -- the full, slow check of a SQLite store file (sqlite_store.h) behind
 // `halo store check`: SQLite's own integrity check, the schema version, and
 // Halo's invariants over every row (ids, the profile id counter, the event
 // log's sequence ranges and that every logged batch decodes).

@@ -78,7 +78,7 @@ void read_dead_letter(const sqlite::Statement &st, DeadLetter &d) {
 
 }  // namespace
 
-Status Store::add_dead_letter(const DeadLetter &given) {
+Status SqliteStore::add_dead_letter(const DeadLetter &given) {
   // Stored as masked (docs/security.md, "## Secrets"): a record or message
   // quoting a secret value keeps "***" in its place.
   DeadLetter d = given;
@@ -98,11 +98,11 @@ Status Store::add_dead_letter(const DeadLetter &given) {
   });
 }
 
-Result<uint64_t> Store::dead_letter_count() {
+Result<uint64_t> SqliteStore::dead_letter_count() {
   return impl_->count(kDeadLetterCount);
 }
 
-Status Store::scan_dead_letters(const std::function<void(const DeadLetter &)> &fn) {
+Status SqliteStore::scan_dead_letters(const std::function<void(const DeadLetter &)> &fn) {
   DeadLetter d;
   return impl_->scan(
       kScanDeadLetters, [](sqlite::Statement &) {},
@@ -117,8 +117,8 @@ Status Store::scan_dead_letters(const std::function<void(const DeadLetter &)> &f
 
 namespace halo {
 
-Status Store::scan_dead_letters(const DeadLetterFilter &filter,
-                                const std::function<void(const DeadLetter &)> &fn) {
+Status SqliteStore::scan_dead_letters(const DeadLetterFilter &filter,
+                                      const std::function<void(const DeadLetter &)> &fn) {
   DeadLetter d;
   return impl_->scan(
       kScanDeadLettersWhere,
@@ -137,7 +137,7 @@ Status Store::scan_dead_letters(const DeadLetterFilter &filter,
       });
 }
 
-Result<std::optional<DeadLetter>> Store::get_dead_letter(uint64_t id) {
+Result<std::optional<DeadLetter>> SqliteStore::get_dead_letter(uint64_t id) {
   std::optional<DeadLetter> found;
   Status s = impl_->query(
       kGetDeadLetter, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); },
@@ -149,12 +149,12 @@ Result<std::optional<DeadLetter>> Store::get_dead_letter(uint64_t id) {
   return found;
 }
 
-Status Store::delete_dead_letter(uint64_t id) {
+Status SqliteStore::delete_dead_letter(uint64_t id) {
   return impl_->write(kDeleteDeadLetter,
                       [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); });
 }
 
-Status Store::update_dead_letter(const DeadLetter &d) {
+Status SqliteStore::update_dead_letter(const DeadLetter &d) {
   const XXH128_canonical_t key = content_key(d);  // bound SQLITE_STATIC: outlives step()
   return impl_->write(kUpdateDeadLetter, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(d.id));

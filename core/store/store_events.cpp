@@ -66,7 +66,7 @@ std::string check_row(const std::vector<LoggedEvent> &events, int64_t first, int
   return {};
 }
 
-Result<uint64_t> read_last_sequence(Store::Impl &impl) {
+Result<uint64_t> read_last_sequence(SqliteStore::Impl &impl) {
   uint64_t last = 0;
   Status s = impl.query(
       kLastSequence, [](sqlite::Statement &) {},
@@ -80,8 +80,8 @@ Result<uint64_t> read_last_sequence(Store::Impl &impl) {
 
 }  // namespace
 
-Status Store::append_events(const std::vector<LoggedEvent> &events,
-                            const std::vector<MessageKey> &keys) {
+Status SqliteStore::append_events(const std::vector<LoggedEvent> &events,
+                                  const std::vector<MessageKey> &keys) {
   if (Status s = impl_->require_transaction("append_events"); !s.ok()) return s;
   if (events.size() != keys.size()) {
     return Status::Invalid("append_events: " + std::to_string(events.size()) + " events but " +
@@ -107,15 +107,15 @@ Status Store::append_events(const std::vector<LoggedEvent> &events,
   });
 }
 
-Result<uint64_t> Store::last_sequence() {
+Result<uint64_t> SqliteStore::last_sequence() {
   return read_last_sequence(*impl_);
 }
 
-Result<uint64_t> Store::event_count() {
+Result<uint64_t> SqliteStore::event_count() {
   return impl_->count(kEventCount);
 }
 
-Status Store::scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn) {
+Status SqliteStore::scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn) {
   // Local buffers, not impl_'s: the callback may append while we scan.
   std::string payload;
   std::vector<LoggedEvent> events;
@@ -139,7 +139,7 @@ Status Store::scan_events(const std::function<Status(const std::vector<LoggedEve
       });
 }
 
-Status Store::scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn) {
+Status SqliteStore::scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn) {
   std::vector<MessageKey> keys;
   return impl_->scan(
       kScanKeys, [](sqlite::Statement &) {},

@@ -43,7 +43,8 @@ constexpr Sql kConflictCount{"conflict_count", "conflicts", "SELECT count(*) FRO
 
 }  // namespace
 
-Status Store::put_identifier(std::string_view type, std::string_view value, uint64_t profile_id) {
+Status SqliteStore::put_identifier(std::string_view type, std::string_view value,
+                                   uint64_t profile_id) {
   return impl_->write(kPutIdentifier, [&](sqlite::Statement &st) {
     st.bind_text(1, type);
     st.bind_text(2, value);
@@ -51,14 +52,14 @@ Status Store::put_identifier(std::string_view type, std::string_view value, uint
   });
 }
 
-Status Store::repoint_identifiers(uint64_t from, uint64_t into) {
+Status SqliteStore::repoint_identifiers(uint64_t from, uint64_t into) {
   return impl_->write(kRepoint, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(from));
     st.bind_int(2, to_sql(into));
   });
 }
 
-Status Store::scan_identifiers(
+Status SqliteStore::scan_identifiers(
     const std::function<void(std::string_view, std::string_view, uint64_t)> &fn) {
   return impl_->scan(
       kScanIdentifiers, [](sqlite::Statement &) {},
@@ -68,7 +69,7 @@ Status Store::scan_identifiers(
       });
 }
 
-Status Store::scan_identifiers_by_profile(
+Status SqliteStore::scan_identifiers_by_profile(
     uint64_t first, uint64_t last,
     const std::function<void(uint64_t, std::string_view, std::string_view)> &fn) {
   return impl_->scan(
@@ -83,7 +84,8 @@ Status Store::scan_identifiers_by_profile(
       });
 }
 
-Result<std::optional<uint64_t>> Store::find_profile(std::string_view type, std::string_view value) {
+Result<std::optional<uint64_t>> SqliteStore::find_profile(std::string_view type,
+                                                          std::string_view value) {
   std::optional<uint64_t> found;
   Status s = impl_->query(
       kFindProfile,
@@ -99,7 +101,7 @@ Result<std::optional<uint64_t>> Store::find_profile(std::string_view type, std::
   return found;
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> Store::identifiers_of(
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::identifiers_of(
     uint64_t profile_id) {
   std::vector<std::pair<std::string, std::string>> out;
   Status s = impl_->query(
@@ -112,7 +114,7 @@ Result<std::vector<std::pair<std::string, std::string>>> Store::identifiers_of(
   return out;
 }
 
-Status Store::add_merge(uint64_t from, uint64_t into, uint64_t sequence) {
+Status SqliteStore::add_merge(uint64_t from, uint64_t into, uint64_t sequence) {
   return impl_->write(kAddMerge, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(from));
     st.bind_int(2, to_sql(into));
@@ -120,8 +122,8 @@ Status Store::add_merge(uint64_t from, uint64_t into, uint64_t sequence) {
   });
 }
 
-Status Store::add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
-                           uint64_t profile_id, std::string_view reason) {
+Status SqliteStore::add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
+                                 uint64_t profile_id, std::string_view reason) {
   return impl_->write(kAddConflict, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(sequence));
     st.bind_text(2, type);
@@ -131,10 +133,10 @@ Status Store::add_conflict(uint64_t sequence, std::string_view type, std::string
   });
 }
 
-Result<uint64_t> Store::merge_count() {
+Result<uint64_t> SqliteStore::merge_count() {
   return impl_->count(kMergeCount);
 }
-Result<uint64_t> Store::conflict_count() {
+Result<uint64_t> SqliteStore::conflict_count() {
   return impl_->count(kConflictCount);
 }
 

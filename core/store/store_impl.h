@@ -1,5 +1,6 @@
-// store_impl.h -- Store's private state and the small query helpers shared by
-// the store_*.cpp files. Internal to halo_store.
+// store_impl.h -- SqliteStore's private state and the small query helpers
+// shared by the SQLite backend's files (sqlite_store.cpp, store_*.cpp).
+// Internal to halo_store.
 //
 // Invariants:
 //  - `cache` statements are reset at the end of every helper call, so none
@@ -18,7 +19,7 @@
 #include <utility>
 
 #include "store/sqlite_db.h"
-#include "store/store.h"
+#include "store/sqlite_store.h"
 #include "store/store_lock.h"
 #include "store/zstd_codec.h"
 
@@ -41,7 +42,7 @@ inline constexpr std::string_view kStoreErrorHint =
     "; check the store with `halo store check PIPELINE.yaml`, then recompute the derived tables "
     "with `halo rebuild PIPELINE.yaml` or restore the store file from a backup";
 
-struct Store::Impl {
+struct SqliteStore::Impl {
   Impl(std::string p, sqlite::Connection c, std::optional<StoreLock> l)
       : lock(std::move(l)), path(std::move(p)), db(std::move(c)), cache(db.get()) {}
   ~Impl() { cache.clear(); }  // finalize statements before closing
@@ -179,13 +180,13 @@ struct Store::Impl {
   }
 };
 
-// The connection behind a Store, for store_check.cpp's SQL-level checks on
+// The connection behind a SqliteStore, for store_check.cpp's SQL-level checks on
 // the same read snapshot the Store reads.
 struct StoreAccess {
-  static sqlite3 *db(Store &store) { return store.impl_->db.get(); }
+  static sqlite3 *db(SqliteStore &store) { return store.impl_->db.get(); }
 };
 
-// Binds u64 ids as SQLite's signed INTEGER (see store.h).
+// Binds u64 ids as SQLite's signed INTEGER (see store.h: ids are below 2^63).
 inline int64_t to_sql(uint64_t v) {
   return static_cast<int64_t>(v);
 }

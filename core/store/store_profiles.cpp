@@ -70,7 +70,7 @@ void read_profile(sqlite::Statement &st, StoredProfile &p) {
 
 }  // namespace
 
-Status Store::put_profile(const StoredProfile &p) {
+Status SqliteStore::put_profile(const StoredProfile &p) {
   return impl_->write(kPutProfile, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(p.id));
     st.bind_blob(2, p.traits.data(), p.traits.size());
@@ -78,14 +78,14 @@ Status Store::put_profile(const StoredProfile &p) {
   });
 }
 
-Status Store::put_features(uint64_t id, std::string_view features) {
+Status SqliteStore::put_features(uint64_t id, std::string_view features) {
   return impl_->write(kPutFeatures, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(id));
     st.bind_blob(2, features.data(), features.size());
   });
 }
 
-Status Store::delete_profile(uint64_t id) {
+Status SqliteStore::delete_profile(uint64_t id) {
   for (const Sql *sql : {&kDeleteProfile, &kDeleteFeatures, &kDeleteAllState, &kDeleteReemit}) {
     Status s = impl_->write(*sql, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); });
     if (!s.ok()) return s;
@@ -93,7 +93,7 @@ Status Store::delete_profile(uint64_t id) {
   return Status::Ok();
 }
 
-Result<std::optional<std::string>> Store::get_features(uint64_t id) {
+Result<std::optional<std::string>> SqliteStore::get_features(uint64_t id) {
   std::optional<std::string> found;
   Status s = impl_->query(
       kGetFeatures, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); },
@@ -105,8 +105,8 @@ Result<std::optional<std::string>> Store::get_features(uint64_t id) {
   return found;
 }
 
-Status Store::scan_features(uint64_t first, uint64_t last,
-                            const std::function<void(uint64_t, std::string_view)> &fn) {
+Status SqliteStore::scan_features(uint64_t first, uint64_t last,
+                                  const std::function<void(uint64_t, std::string_view)> &fn) {
   return impl_->scan(
       kScanFeatures,
       [&](sqlite::Statement &st) {
@@ -119,7 +119,7 @@ Status Store::scan_features(uint64_t first, uint64_t last,
       });
 }
 
-Result<std::optional<StoredProfile>> Store::get_profile(uint64_t id) {
+Result<std::optional<StoredProfile>> SqliteStore::get_profile(uint64_t id) {
   std::optional<StoredProfile> found;
   Status s = impl_->query(
       kGetProfile, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); },
@@ -131,7 +131,7 @@ Result<std::optional<StoredProfile>> Store::get_profile(uint64_t id) {
   return found;
 }
 
-Status Store::scan_profiles(const std::function<void(const StoredProfile &)> &fn) {
+Status SqliteStore::scan_profiles(const std::function<void(const StoredProfile &)> &fn) {
   StoredProfile p;
   return impl_->scan(
       kScanProfiles, [](sqlite::Statement &) {},
@@ -142,8 +142,8 @@ Status Store::scan_profiles(const std::function<void(const StoredProfile &)> &fn
       });
 }
 
-Status Store::scan_profiles(uint64_t after, size_t limit,
-                            const std::function<void(const StoredProfile &)> &fn) {
+Status SqliteStore::scan_profiles(uint64_t after, size_t limit,
+                                  const std::function<void(const StoredProfile &)> &fn) {
   StoredProfile p;
   return impl_->scan(
       kScanProfilesAfter,
@@ -158,12 +158,12 @@ Status Store::scan_profiles(uint64_t after, size_t limit,
       });
 }
 
-Result<uint64_t> Store::profile_count() {
+Result<uint64_t> SqliteStore::profile_count() {
   return impl_->count(kProfileCount);
 }
 
-Status Store::put_feature_state(std::string_view instance, uint64_t profile_id, const void *data,
-                                size_t len) {
+Status SqliteStore::put_feature_state(std::string_view instance, uint64_t profile_id,
+                                      const void *data, size_t len) {
   return impl_->write(kPutState, [&](sqlite::Statement &st) {
     st.bind_text(1, instance);
     st.bind_int(2, to_sql(profile_id));
@@ -171,15 +171,15 @@ Status Store::put_feature_state(std::string_view instance, uint64_t profile_id, 
   });
 }
 
-Status Store::delete_feature_state(std::string_view instance, uint64_t profile_id) {
+Status SqliteStore::delete_feature_state(std::string_view instance, uint64_t profile_id) {
   return impl_->write(kDeleteState, [&](sqlite::Statement &st) {
     st.bind_text(1, instance);
     st.bind_int(2, to_sql(profile_id));
   });
 }
 
-Status Store::scan_feature_state(std::string_view instance,
-                                 const std::function<void(uint64_t, const void *, size_t)> &fn) {
+Status SqliteStore::scan_feature_state(
+    std::string_view instance, const std::function<void(uint64_t, const void *, size_t)> &fn) {
   return impl_->scan(
       kScanState, [&](sqlite::Statement &st) { st.bind_text(1, instance); },
       [&](sqlite::Statement &st) {
@@ -189,7 +189,7 @@ Status Store::scan_feature_state(std::string_view instance,
       });
 }
 
-Result<std::optional<std::string>> Store::get_feature_state(std::string_view instance,
+Result<std::optional<std::string>> SqliteStore::get_feature_state(std::string_view instance,
                                                             uint64_t profile_id) {
   std::optional<std::string> found;
   Status s = impl_->query(

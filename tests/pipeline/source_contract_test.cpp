@@ -22,7 +22,7 @@
 #include <thread>
 
 #include "pipeline/pipeline.h"
-#include "store/store.h"
+#include "store/sqlite_store.h"
 
 namespace halo {
 namespace {
@@ -96,7 +96,7 @@ std::string message_id(std::string_view raw) {
 
 Stored read_store(const TempDir &dir, const std::vector<std::string> &sources) {
   Stored s;
-  auto store = Store::open(dir / "halo.db", {.read_only = true});
+  auto store = SqliteStore::open(dir / "halo.db", {.read_only = true});
   EXPECT_TRUE(store.ok()) << store.status().message();
   if (!store.ok()) return s;
   Status st = (*store)->scan_events([&](const std::vector<LoggedEvent> &events) {
@@ -275,7 +275,7 @@ TEST(SourceContract, KeepPollingCallsAgainAfterEndOfDataUntilCancelled) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      auto store = Store::open(dir / "halo.db", {.read_only = true});
+      auto store = SqliteStore::open(dir / "halo.db", {.read_only = true});
       if (!store.ok()) continue;
       auto c = (*store)->cursor("s");
       if (c.ok() && c->has_value() && **c == "18") break;
@@ -324,7 +324,7 @@ TEST(SourceContract, CancellationEndsAPollWaitPromptly) {
 bool wait_for_events(const TempDir &dir, uint64_t n, double seconds) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   while (std::chrono::steady_clock::now() < deadline) {
-    auto store = Store::open(dir / "halo.db", {.read_only = true});
+    auto store = SqliteStore::open(dir / "halo.db", {.read_only = true});
     if (store.ok()) {
       auto count = (*store)->event_count();
       if (count.ok() && *count >= n) return true;

@@ -1,5 +1,7 @@
-// event_log_test.cpp -- the compressed event log: round trip, ordering across
-// batches, one row per batch, sequence checks and damaged rows.
+// event_log_test.cpp -- the SQLite backend's compressed event log: round
+// trip, ordering across batches, one row per batch and damaged rows. The
+// sequence rule and the transaction rule of append_events are tested for
+// every backend in store_conformance_test.cpp.
 #include <zstd.h>
 
 #include <chrono>
@@ -144,37 +146,6 @@ TEST_F(EventLogTest, LargeBatchIsOneCompressedRow) {
   std::printf("[ measure  ] 4096 x ~400 B: append+commit %.2f ms, scan %.2f ms, %lld -> %lld B\n",
               ms(t1 - t0).count(), ms(t2 - t1).count(), static_cast<long long>(plain),
               static_cast<long long>(compressed));
-}
-
-TEST_F(EventLogTest, SequencesMustContinueTheLog) {
-  OwnedBatch first = make_batch(1, 2);
-  append(first);
-  ASSERT_TRUE(store_->begin().ok());
-  OwnedBatch gap = make_batch(4, 2), repeat = make_batch(2, 2);
-  Status s = store_->append_events(gap.view(), gap.keys);
-  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("continues at 3"), std::string::npos) << s.message();
-  EXPECT_FALSE(store_->append_events(repeat.view(), repeat.keys).ok());
-  OwnedBatch holey = make_batch(3, 3);
-  holey.events[2].sequence = 9;
-  s = store_->append_events(holey.events, holey.keys);
-  EXPECT_NE(s.message().find("event 2 has sequence 9"), std::string::npos) << s.message();
-  OwnedBatch ok = make_batch(3, 2);
-  ok.keys.pop_back();
-  s = store_->append_events(ok.view(), ok.keys);
-  EXPECT_NE(s.message().find("2 events but 1 message keys"), std::string::npos) << s.message();
-  EXPECT_TRUE(store_->append_events({}, {}).ok());
-  ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(must(store_->last_sequence()), 2u);
-  EXPECT_EQ(row_count(), 1);
-}
-
-TEST_F(EventLogTest, AppendOutsideTransactionIsRefused) {
-  OwnedBatch b = make_batch(1, 1);
-  Status s = store_->append_events(b.view(), b.keys);
-  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("begin()"), std::string::npos) << s.message();
-  EXPECT_EQ(must(store_->event_count()), 0u);
 }
 
 TEST_F(EventLogTest, CallbackErrorStopsTheScan) {

@@ -92,15 +92,5 @@ TEST_F(IdentityTest, MergesAndConflictsAreCounted) {
   EXPECT_EQ(must(store_->conflict_count()), 1u);
 }
 
-TEST_F(IdentityTest, WritesOutsideTransactionAreRefused) {
-  ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(store_->put_identifier("email", "a", 1).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->repoint_identifiers(1, 2).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->add_merge(1, 2, 3).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->add_conflict(1, "a", "b", 1, "r").code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(must(store_->find_profile("email", "a")), std::nullopt);
-  ASSERT_TRUE(store_->begin().ok());
-}
-
 }  // namespace
 }  // namespace halo::testing

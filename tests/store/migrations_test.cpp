@@ -107,7 +107,7 @@ TEST_F(MigrationsTest, OutOfOrderListIsAnInternalError) {
 TEST_F(MigrationsTest, NewerSchemaIsRefusedWithPathAndVersions) {
   { ASSERT_TRUE(open_store()); }
   raw_exec("PRAGMA user_version = 99");
-  auto store = Store::open(path_);
+  auto store = SqliteStore::open(path_);
   ASSERT_FALSE(store.ok());
   const std::string &msg = store.status().message();
   EXPECT_EQ(store.status().code(), StatusCode::kInvalidArgument);
@@ -122,7 +122,7 @@ TEST_F(MigrationsTest, NewerSchemaIsRefusedWithPathAndVersions) {
 TEST_F(MigrationsTest, ForeignSqliteDatabaseIsRefused) {
   std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
   raw_exec("CREATE TABLE customers(id INTEGER)");
-  auto store = Store::open(path_);
+  auto store = SqliteStore::open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.status().message().find("not a Halo store"), std::string::npos)
       << store.status().message();
@@ -131,7 +131,7 @@ TEST_F(MigrationsTest, ForeignSqliteDatabaseIsRefused) {
 TEST_F(MigrationsTest, NonDatabaseFileIsRefusedNamingThePath) {
   std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
   std::ofstream(path_) << std::string(8192, 'x');
-  auto store = Store::open(path_);
+  auto store = SqliteStore::open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.status().message().find(path_), std::string::npos) << store.status().message();
 }
@@ -139,7 +139,7 @@ TEST_F(MigrationsTest, NonDatabaseFileIsRefusedNamingThePath) {
 TEST_F(MigrationsTest, UncreatableParentDirectoryIsAnIoErrorNamingThePath) {
   std::ofstream(dir_ / "file") << "x";
   std::string bad = (dir_ / "file" / "sub" / "halo.db").string();
-  auto store = Store::open(bad);
+  auto store = SqliteStore::open(bad);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kIo);
   EXPECT_NE(store.status().message().find(bad), std::string::npos) << store.status().message();

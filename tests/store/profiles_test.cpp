@@ -117,18 +117,5 @@ TEST_F(ProfilesTest, FeatureStateUpsertDeleteAndBinaryData) {
   EXPECT_TRUE(state_of("missing").empty());
 }
 
-TEST_F(ProfilesTest, WritesOutsideTransactionAreRefused) {
-  ASSERT_TRUE(store_->commit().ok());
-  StoredProfile p;
-  p.id = 1;
-  EXPECT_EQ(store_->put_profile(p).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->put_features(1, "{}").code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->delete_profile(1).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->put_feature_state("a", 1, "x", 1).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->delete_feature_state("a", 1).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(must(store_->profile_count()), 0u);
-  ASSERT_TRUE(store_->begin().ok());
-}
-
 }  // namespace
 }  // namespace halo::testing

@@ -69,7 +69,7 @@ class StoreIntegrityTest : public TempStoreTest {
   }
 
   std::unique_ptr<Store> open_unchecked() {
-    auto store = Store::open(path_, {.read_only = false, .check_invariants = false});
+    auto store = SqliteStore::open(path_, {.read_only = false, .check_invariants = false});
     EXPECT_TRUE(store.ok()) << store.status().message();
     return store.ok() ? std::move(store).value() : nullptr;
   }
@@ -89,7 +89,7 @@ TEST_F(StoreIntegrityTest, DamagedIndexPageIsAnErrorNamingTheTableNotNoIdentifie
   EXPECT_TRUE(has(ids.status().message(), path_)) << ids.status().message();
   // The default open checks the invariants through the same index.
   store.reset();  // one writer at a time (the store lock)
-  auto checked = Store::open(path_);
+  auto checked = SqliteStore::open(path_);
   ASSERT_FALSE(checked.ok());
   EXPECT_TRUE(has(checked.status().message(), "table identifiers")) << checked.status().message();
 }
@@ -134,7 +134,7 @@ TEST_F(StoreIntegrityTest, ValueOfTheWrongTypeIsCorruptionNotZero) {
   EXPECT_TRUE(has(found.status().message(), "column profile_id holds text"))
       << found.status().message();
   store.reset();  // one writer at a time (the store lock)
-  auto checked = Store::open(path_);
+  auto checked = SqliteStore::open(path_);
   ASSERT_FALSE(checked.ok());
   EXPECT_TRUE(has(checked.status().message(), "not an integer")) << checked.status().message();
 }
@@ -158,7 +158,7 @@ TEST_F(StoreIntegrityTest, WrongTypeInAPayloadColumnFailsTheScanAndTheCheck) {
 TEST_F(StoreIntegrityTest, StaleCounterIsRefusedAtOpenNamingKeyAndTable) {
   fill(10);
   raw_exec("UPDATE meta SET value = '4' WHERE key = 'next_profile_id'");
-  auto store = Store::open(path_);
+  auto store = SqliteStore::open(path_);
   ASSERT_FALSE(store.ok());
   const std::string &msg = store.status().message();
   EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
@@ -168,7 +168,7 @@ TEST_F(StoreIntegrityTest, StaleCounterIsRefusedAtOpenNamingKeyAndTable) {
   EXPECT_TRUE(has(msg, "halo rebuild")) << msg;
   // A missing counter with stored profiles is just as stale.
   raw_exec("DELETE FROM meta WHERE key = 'next_profile_id'");
-  EXPECT_FALSE(Store::open(path_).ok());
+  EXPECT_FALSE(SqliteStore::open(path_).ok());
   // The rebuild opens without the check and resets the derived data.
   auto rebuild = open_unchecked();
   ASSERT_TRUE(rebuild);
@@ -176,13 +176,13 @@ TEST_F(StoreIntegrityTest, StaleCounterIsRefusedAtOpenNamingKeyAndTable) {
   ASSERT_TRUE(rebuild->clear_derived().ok());
   ASSERT_TRUE(rebuild->commit().ok());
   rebuild.reset();
-  EXPECT_TRUE(Store::open(path_).ok());
+  EXPECT_TRUE(SqliteStore::open(path_).ok());
 }
 
 TEST_F(StoreIntegrityTest, IdentifierAboveCounterIsRefusedToo) {
   fill(3);
   raw_exec("INSERT INTO identifiers VALUES('email', 'late@example.ir', 9)");
-  auto store = Store::open(path_);
+  auto store = SqliteStore::open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(has(store.status().message(), "table identifiers")) << store.status().message();
   EXPECT_TRUE(has(store.status().message(), "profile id 9")) << store.status().message();
@@ -191,7 +191,7 @@ TEST_F(StoreIntegrityTest, IdentifierAboveCounterIsRefusedToo) {
 TEST_F(StoreIntegrityTest, NonPositiveProfileIdIsRefused) {
   fill(3);
   raw_exec("INSERT INTO profiles(id, traits, updated_at_ms) VALUES(-2, x'0100', 0)");
-  auto store = Store::open(path_);
+  auto store = SqliteStore::open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(has(store.status().message(), "profile id -2")) << store.status().message();
 }
@@ -202,7 +202,7 @@ TEST_F(StoreIntegrityTest, GarbageCounterIsAnErrorNamingTheKeyNeverAnException) 
                               "9223372036854775808"}) {
     raw_exec(std::string("UPDATE meta SET value = '") + garbage +
              "' WHERE key = 'next_profile_id'");
-    auto store = Store::open(path_);
+    auto store = SqliteStore::open(path_);
     ASSERT_FALSE(store.ok()) << garbage;
     EXPECT_EQ(store.status().code(), StatusCode::kCorruption) << garbage;
     EXPECT_TRUE(
@@ -219,13 +219,13 @@ TEST_F(StoreIntegrityTest, GarbageCounterIsAnErrorNamingTheKeyNeverAnException) 
 }
 
 TEST_F(StoreIntegrityTest, ReadOnlyOpenNeverCreatesAStore) {
-  auto missing = Store::open(path_, {.read_only = true, .check_invariants = true});
+  auto missing = SqliteStore::open(path_, {.read_only = true, .check_invariants = true});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_FALSE(std::filesystem::exists(path_));
   EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(path_).parent_path()));
   fill(2);
-  auto store = Store::open(path_, {.read_only = true, .check_invariants = true});
+  auto store = SqliteStore::open(path_, {.read_only = true, .check_invariants = true});
   ASSERT_TRUE(store.ok()) << store.status().message();
   EXPECT_EQ(must(store.value()->find_profile("email", "p2@example.ir")), 2u);
   EXPECT_EQ(store.value()->begin().code(), StatusCode::kInvalidArgument);  // a reader
@@ -236,7 +236,7 @@ TEST_F(StoreIntegrityTest, ReadOnlyOpenNeverCreatesAStore) {
 TEST_F(StoreIntegrityTest, ReadOnlyOpenRefusesAnEmptyOrNewerStore) {
   std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
   { std::ofstream touch(path_ + ".empty"); }
-  auto empty = Store::open(path_ + ".empty", {.read_only = true, .check_invariants = true});
+  auto empty = SqliteStore::open(path_ + ".empty", {.read_only = true, .check_invariants = true});
   ASSERT_FALSE(empty.ok());
   EXPECT_TRUE(has(empty.status().message(), "is empty")) << empty.status().message();
   EXPECT_EQ(empty.status().code(), StatusCode::kNotFound);  // like a missing store: exit 3
@@ -245,7 +245,7 @@ TEST_F(StoreIntegrityTest, ReadOnlyOpenRefusesAnEmptyOrNewerStore) {
   EXPECT_EQ(report.status().code(), StatusCode::kNotFound);
   fill(1);
   raw_exec("PRAGMA user_version = 42");
-  auto newer = Store::open(path_, {.read_only = true, .check_invariants = true});
+  auto newer = SqliteStore::open(path_, {.read_only = true, .check_invariants = true});
   ASSERT_FALSE(newer.ok());
   EXPECT_TRUE(has(newer.status().message(), "schema version 42")) << newer.status().message();
 }

@@ -57,7 +57,7 @@ TEST_F(StoreLockTest, SecondWriterIsBusyAndNamesTheHolder) {
   struct stat st {};
   ASSERT_EQ(stat(lock_file().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  auto second = Store::open(path_);
+  auto second = SqliteStore::open(path_);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kBusy);
   EXPECT_EQ(second.status().message(),
@@ -65,7 +65,7 @@ TEST_F(StoreLockTest, SecondWriterIsBusyAndNamesTheHolder) {
                 " (another `halo run` or `halo rebuild`); wait for it to finish or stop it");
   EXPECT_EQ(slurp(lock_file()), pid + "\n") << "the loser must not erase the holder's pid";
   // Unchecked writers (the rebuild) are writers too.
-  auto rebuild = Store::open(path_, {.read_only = false, .check_invariants = false});
+  auto rebuild = SqliteStore::open(path_, {.read_only = false, .check_invariants = false});
   EXPECT_EQ(rebuild.status().code(), StatusCode::kBusy);
 }
 
@@ -85,7 +85,7 @@ TEST_F(StoreLockTest, TwoSpellingsOfOnePathShareOneLock) {
   fs::create_directory_symlink(dir_ / "nested", dir_ / "alias");
   for (const fs::path &other :
        {dir_ / "alias" / "halo.db", dir_ / "nested" / "." / ".." / "nested" / "halo.db"}) {
-    auto second = Store::open(other.string());
+    auto second = SqliteStore::open(other.string());
     EXPECT_EQ(second.status().code(), StatusCode::kBusy) << other;
   }
 }
@@ -97,7 +97,7 @@ TEST_F(StoreLockTest, KilledHolderLeavesNoStaleLock) {
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    auto held = Store::open(path_);
+    auto held = SqliteStore::open(path_);
     if (!held.ok()) _exit(1);
     for (;;) pause();
   }
@@ -106,7 +106,7 @@ TEST_F(StoreLockTest, KilledHolderLeavesNoStaleLock) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_EQ(slurp(lock_file()), child_pid + "\n");
-  auto busy = Store::open(path_);
+  auto busy = SqliteStore::open(path_);
   ASSERT_EQ(busy.status().code(), StatusCode::kBusy);
   EXPECT_NE(busy.status().message().find("pid " + child_pid + " "), std::string::npos)
       << busy.status().message();
@@ -123,7 +123,7 @@ TEST_F(StoreLockTest, ReadersRunBesideTheWriterOnOneSnapshot) {
   auto writer = open_store();
   ASSERT_TRUE(writer);
   add_profiles(*writer, 1, 4);
-  auto reader = Store::open(path_, {.read_only = true, .check_invariants = true});
+  auto reader = SqliteStore::open(path_, {.read_only = true, .check_invariants = true});
   ASSERT_TRUE(reader.ok()) << reader.status().message();
   EXPECT_EQ(must(reader.value()->profile_count()), 3u);
   add_profiles(*writer, 4, 10);  // commits while the reader is open
@@ -131,7 +131,7 @@ TEST_F(StoreLockTest, ReadersRunBesideTheWriterOnOneSnapshot) {
   EXPECT_EQ(must(reader.value()->next_profile_id()), 4u);
   EXPECT_FALSE(must(reader.value()->find_profile("email", "p5@x.ir")).has_value());
   EXPECT_TRUE(reader.value()->check_invariants().ok());
-  auto late = Store::open(path_, {.read_only = true, .check_invariants = true});
+  auto late = SqliteStore::open(path_, {.read_only = true, .check_invariants = true});
   ASSERT_TRUE(late.ok()) << late.status().message();
   EXPECT_EQ(must(late.value()->profile_count()), 9u);
   EXPECT_EQ(slurp(lock_file()), std::to_string(getpid()) + "\n");  // still the writer's
@@ -148,16 +148,16 @@ TEST_F(StoreLockTest, ReadersLeaveNoFileBehind) {
   std::set<std::string> before = files_in(dir);
   ASSERT_EQ(before, (std::set<std::string>{"halo.db"}));
   {
-    auto reader = Store::open(path_, {.read_only = true, .check_invariants = true});
+    auto reader = SqliteStore::open(path_, {.read_only = true, .check_invariants = true});
     ASSERT_TRUE(reader.ok()) << reader.status().message();
     EXPECT_EQ(must(reader.value()->profile_count()), 2u);
-    auto second = Store::open(path_, {.read_only = true, .check_invariants = true});
+    auto second = SqliteStore::open(path_, {.read_only = true, .check_invariants = true});
     ASSERT_TRUE(second.ok()) << second.status().message();
   }
   EXPECT_EQ(files_in(dir), before);
   // A reader that outlives a writer which started after it cleans up too.
   {
-    auto reader = Store::open(path_, {.read_only = true, .check_invariants = true});
+    auto reader = SqliteStore::open(path_, {.read_only = true, .check_invariants = true});
     ASSERT_TRUE(reader.ok()) << reader.status().message();
     {
       auto writer = open_store();
@@ -167,7 +167,7 @@ TEST_F(StoreLockTest, ReadersLeaveNoFileBehind) {
     EXPECT_EQ(must(reader.value()->profile_count()), 2u);
   }
   EXPECT_EQ(files_in(dir), (std::set<std::string>{"halo.db", "halo.db.lock"}));
-  auto last = Store::open(path_, {.read_only = true, .check_invariants = true});
+  auto last = SqliteStore::open(path_, {.read_only = true, .check_invariants = true});
   ASSERT_TRUE(last.ok()) << last.status().message();
   EXPECT_EQ(must(last.value()->profile_count()), 4u);  // the writer's commits are kept
 }

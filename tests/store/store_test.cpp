@@ -1,5 +1,7 @@
-// store_test.cpp -- transactions, metadata, cursors, dead letters,
-// clear_derived and persistence across reopen.
+// store_test.cpp -- the SQLite backend's dead letters, clear_derived and
+// persistence across reopen. Transactions, metadata, cursors, rollback and
+// snapshot readers are the interface's contract, tested for every backend
+// in store_conformance_test.cpp.
 #include "temp_store.h"
 
 namespace halo::testing {
@@ -50,66 +52,6 @@ class StoreTest : public TempStoreTest {
   }
   std::unique_ptr<Store> store_;
 };
-
-TEST_F(StoreTest, MetaAndCursorsRoundTrip) {
-  EXPECT_EQ(must(store_->get_meta("next_profile_id")), std::nullopt);
-  EXPECT_EQ(must(store_->cursor("shop")), std::nullopt);
-  ASSERT_TRUE(store_->begin().ok());
-  ASSERT_TRUE(store_->set_meta("next_profile_id", "10").ok());
-  ASSERT_TRUE(store_->set_meta("next_profile_id", "11").ok());
-  const std::string binary_cursor("\x00\xffpage", 6);
-  ASSERT_TRUE(store_->set_cursor("shop", binary_cursor).ok());
-  ASSERT_TRUE(store_->set_cursor("web", "").ok());
-  ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(must(store_->get_meta("next_profile_id")), "11");
-  EXPECT_EQ(must(store_->cursor("shop")), binary_cursor);
-  EXPECT_EQ(must(store_->cursor("web")), "");  // empty, not absent
-}
-
-TEST_F(StoreTest, TransactionMisuseIsRefusedWithAFix) {
-  Status s = store_->set_cursor("shop", "1");
-  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("set_cursor called outside a transaction"), std::string::npos)
-      << s.message();
-  EXPECT_FALSE(store_->commit().ok());
-  EXPECT_FALSE(store_->rollback().ok());
-  ASSERT_TRUE(store_->begin().ok());
-  EXPECT_TRUE(store_->in_transaction());
-  s = store_->begin();
-  EXPECT_NE(s.message().find("commit() or rollback()"), std::string::npos) << s.message();
-  ASSERT_TRUE(store_->commit().ok());
-  EXPECT_FALSE(store_->in_transaction());
-}
-
-TEST_F(StoreTest, RollbackDiscardsCursorEventsAndProfiles) {
-  ASSERT_TRUE(store_->begin().ok());
-  append(1, 5);
-  ASSERT_TRUE(store_->set_cursor("shop", "after-5").ok());
-  put_profile(1, "{}");
-  // Reads inside the transaction see its writes.
-  EXPECT_EQ(must(store_->last_sequence()), 5u);
-  EXPECT_EQ(must(store_->cursor("shop")), "after-5");
-  ASSERT_TRUE(store_->rollback().ok());
-  EXPECT_EQ(must(store_->last_sequence()), 0u);
-  EXPECT_EQ(must(store_->event_count()), 0u);
-  EXPECT_EQ(must(store_->cursor("shop")), std::nullopt);
-  EXPECT_EQ(must(store_->profile_count()), 0u);
-  // The log continues from the committed state, not the discarded one.
-  ASSERT_TRUE(store_->begin().ok());
-  append(1, 2);
-  ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(must(store_->last_sequence()), 2u);
-}
-
-TEST_F(StoreTest, ClosingInsideATransactionDiscardsIt) {
-  ASSERT_TRUE(store_->begin().ok());
-  append(1, 3);
-  ASSERT_TRUE(store_->set_cursor("shop", "x").ok());
-  store_.reset();
-  store_ = open_store();
-  EXPECT_EQ(must(store_->event_count()), 0u);
-  EXPECT_EQ(must(store_->cursor("shop")), std::nullopt);
-}
 
 TEST_F(StoreTest, DeadLettersKeepBinaryRawAndOrder) {
   const std::string raw("\xff\xfe\x00{\"bad\xc3\x28", 10);  // invalid UTF-8 and a NUL
@@ -196,35 +138,6 @@ TEST_F(StoreTest, ReopenPersistsEverything) {
   append(11, 1);
   ASSERT_TRUE(store_->commit().ok());
   EXPECT_EQ(must(store_->last_sequence()), 11u);
-}
-
-TEST_F(StoreTest, SecondConnectionSeesOnlyCommittedData) {
-  ASSERT_TRUE(store_->begin().ok());
-  append(1, 4);
-  auto during = Store::open(path_, {.read_only = true, .check_invariants = true});
-  ASSERT_TRUE(during.ok()) << during.status().message();
-  EXPECT_EQ(must(during.value()->event_count()), 0u);  // WAL reader does not see uncommitted rows
-  ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(must(during.value()->event_count()), 0u);  // nor later commits: one snapshot
-  auto after = Store::open(path_, {.read_only = true, .check_invariants = true});
-  ASSERT_TRUE(after.ok()) << after.status().message();
-  EXPECT_EQ(must(after.value()->event_count()), 4u);
-}
-
-TEST_F(StoreTest, ScanCallbackMayReenterTheStore) {
-  ASSERT_TRUE(store_->begin().ok());
-  for (uint64_t id = 1; id <= 3; ++id) put_profile(id, "{}");
-  ASSERT_TRUE(store_->put_identifier("email", "x", 2).ok());
-  std::vector<size_t> identifier_counts;
-  ASSERT_TRUE(store_
-                  ->scan_profiles([&](const StoredProfile &p) {
-                    identifier_counts.push_back(must(store_->identifiers_of(p.id)).size());
-                    EXPECT_TRUE(store_->put_features(p.id, "{\"seen\":1}").ok());
-                  })
-                  .ok());
-  ASSERT_TRUE(store_->commit().ok());
-  EXPECT_EQ(identifier_counts, (std::vector<size_t>{0, 1, 0}));
-  EXPECT_EQ(must(store_->get_profile(3))->features, "{\"seen\":1}");
 }
 
 }  // namespace

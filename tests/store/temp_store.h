@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "store/sqlite_store.h"
 
 namespace halo::testing {
 
@@ -38,7 +38,7 @@ class TempStoreTest : public ::testing::Test {
 
  public:
   std::unique_ptr<Store> open_store() {
-    auto store = Store::open(path_);
+    auto store = SqliteStore::open(path_);
     EXPECT_TRUE(store.ok()) << store.status().message();
     return store.ok() ? std::move(store).value() : nullptr;
   }

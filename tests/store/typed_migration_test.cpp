@@ -94,7 +94,7 @@ TEST_F(TypedMigrationTest, ARowWithoutTypedFormStopsAtVersionTwoLosingNothing) {
       R"sql(INSERT INTO profiles(id, traits_json, updated_at_ms) VALUES
         (1, '{"a":{"v":1,"p":1,"t":1,"s":1}}', 1),
         (4, '{"address":{"v":{"city":"Tehran"},"p":1,"t":1,"s":1}}', 1);)sql");
-  auto store = Store::open(path_);
+  auto store = SqliteStore::open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
   EXPECT_NE(store.status().message().find("profile 4"), std::string::npos)

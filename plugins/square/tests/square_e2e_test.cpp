@@ -8,7 +8,7 @@
 #include "contract_process.h"
 #include "e2e_support.h"
 #include "pipeline/pipeline.h"
-#include "store/store.h"
+#include "store/sqlite_store.h"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -172,7 +172,7 @@ bool wait_for_quiet_pass(const ContractProcess &server, double quiet, double lim
 
 // Logged events whose raw record contains `text`.
 int count_logged(const std::string &db, const std::string &text) {
-  auto store = Store::open(db, {.read_only = true});
+  auto store = SqliteStore::open(db, {.read_only = true});
   if (!store.ok()) return -1;
   int n = 0;
   Status s = (*store)->scan_events([&](const std::vector<LoggedEvent> &events) {

@@ -1,0 +1,124 @@
+// sqlite_store.h -- the SQLite backend of the Store interface (store.h):
+// every table in one embedded file, opened in WAL mode, one writer (the
+// store_lock.h lock file) beside any number of snapshot readers. The
+// contract is store.h's; what is SQLite's own is marked there with
+// [SQLite: ...]. The methods are implemented across sqlite_store.cpp (open,
+// transactions, meta, cursors), store_events.cpp, store_identity.cpp,
+// store_profiles.cpp, store_dead_letters.cpp and store_changes.cpp, on the
+// private state and query helpers of store_impl.h.
+//
+// Most code holds a Store and gets one from open_store(); SqliteStore is
+// named only by code that needs the SQLite file itself (store_check.cpp's
+// SQL-level checks through StoreAccess, tests that damage the file).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace halo {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the SQLite file at `path` (creating parent directories)
+  // and migrates it to the current schema; see StoreOpenOptions for a
+  // read-only open. Errors name the path.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string &path,
+                                                   const StoreOpenOptions &options = {});
+  ~SqliteStore() override;
+
+  // The Store interface; the contracts are in store.h.
+
+  const std::string &path() const override;
+
+  Status begin() override;
+  Status commit() override;
+  Status rollback() override;
+  bool in_transaction() const override;
+
+  Result<std::optional<std::string>> get_meta(const std::string &key) override;
+  Status set_meta(const std::string &key, const std::string &value) override;
+
+  Result<uint64_t> next_profile_id() override;
+  Status check_invariants() override;
+
+  Result<std::optional<std::string>> cursor(const std::string &source) override;
+  Status set_cursor(const std::string &source, std::string_view value) override;
+
+  Status append_events(const std::vector<LoggedEvent> &events,
+                       const std::vector<MessageKey> &keys) override;
+  Result<uint64_t> last_sequence() override;
+  Result<uint64_t> event_count() override;
+  Status scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn) override;
+  Status scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn) override;
+
+  Status put_identifier(std::string_view type, std::string_view value,
+                        uint64_t profile_id) override;
+  Status repoint_identifiers(uint64_t from, uint64_t into) override;
+  Status scan_identifiers(const std::function<void(std::string_view type, std::string_view value,
+                                                   uint64_t profile)> &fn) override;
+  Status scan_identifiers_by_profile(
+      uint64_t first, uint64_t last,
+      const std::function<void(uint64_t profile, std::string_view type, std::string_view value)>
+          &fn) override;
+  Result<std::optional<uint64_t>> find_profile(std::string_view type,
+                                               std::string_view value) override;
+  Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(
+      uint64_t profile_id) override;
+  Status add_merge(uint64_t from, uint64_t into, uint64_t sequence) override;
+  Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
+                      uint64_t profile_id, std::string_view reason) override;
+  Result<uint64_t> merge_count() override;
+  Result<uint64_t> conflict_count() override;
+
+  Status put_profile(const StoredProfile &p) override;
+  Status put_features(uint64_t id, std::string_view features) override;
+  Status delete_profile(uint64_t id) override;
+  Result<std::optional<std::string>> get_features(uint64_t id) override;
+  Status scan_features(uint64_t first, uint64_t last,
+                       const std::function<void(uint64_t, std::string_view)> &fn) override;
+  Result<std::optional<StoredProfile>> get_profile(uint64_t id) override;
+  Status scan_profiles(const std::function<void(const StoredProfile &)> &fn) override;
+  Status scan_profiles(uint64_t after, size_t limit,
+                       const std::function<void(const StoredProfile &)> &fn) override;
+  Result<uint64_t> profile_count() override;
+
+  Status put_feature_state(std::string_view instance, uint64_t profile_id, const void *data,
+                           size_t len) override;
+  Status delete_feature_state(std::string_view instance, uint64_t profile_id) override;
+  Result<std::optional<std::string>> get_feature_state(std::string_view instance,
+                                                       uint64_t profile_id) override;
+  Status scan_feature_state(std::string_view instance,
+                            const std::function<void(uint64_t, const void *, size_t)> &fn) override;
+
+  Status add_dead_letter(const DeadLetter &d) override;
+  Result<uint64_t> dead_letter_count() override;
+  Status scan_dead_letters(const std::function<void(const DeadLetter &)> &fn) override;
+  Status scan_dead_letters(const DeadLetterFilter &filter,
+                           const std::function<void(const DeadLetter &)> &fn) override;
+  Result<std::optional<DeadLetter>> get_dead_letter(uint64_t id) override;
+  Status delete_dead_letter(uint64_t id) override;
+  Status update_dead_letter(const DeadLetter &d) override;
+
+  Status append_changes(const std::vector<ProfileChange> &changes) override;
+  Result<uint64_t> last_change_sequence() override;
+  Status scan_changes(uint64_t after, size_t limit,
+                      const std::function<void(const ProfileChange &)> &fn) override;
+  Result<std::optional<uint64_t>> consumer_position(std::string_view consumer) override;
+  Status set_consumer_position(std::string_view consumer, uint64_t position) override;
+  Status schedule_reemit(uint64_t profile_id, int64_t due_ms) override;
+  Status cancel_reemit(uint64_t profile_id) override;
+  Status scan_due_reemits(int64_t until_ms, const std::function<void(uint64_t)> &fn) override;
+
+  Status clear_derived() override;
+
+  struct Impl;
+
+ private:
+  friend struct StoreAccess;  // store_impl.h
+  explicit SqliteStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace halo

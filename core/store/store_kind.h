@@ -1,0 +1,54 @@
+// store_kind.h -- the names of the store backends (`store.kind` in the
+// pipeline file), declared once. open_store() (store.h) maps each
+// implemented kind to its backend; the pipeline validator
+// (config/pipeline_config.cpp) checks `store.kind` against the same lists,
+// so `halo validate` refuses exactly the kinds open_store() cannot open.
+//
+// Header-only and free of dependencies on purpose: the validator includes it
+// without linking the store and its SQLite.
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace halo {
+
+// The kinds open_store() opens; the first is the default of `store.kind`.
+inline const std::vector<std::string> &store_kinds() {
+  static const std::vector<std::string> kinds = {"sqlite"};
+  return kinds;
+}
+
+// Kinds reserved for backends that are not built yet: refused with "not
+// implemented yet" rather than "unknown".
+inline const std::vector<std::string> &planned_store_kinds() {
+  static const std::vector<std::string> kinds = {"postgres"};
+  return kinds;
+}
+
+inline bool is_store_kind(std::string_view kind) {
+  const auto &kinds = store_kinds();
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+inline bool is_planned_store_kind(std::string_view kind) {
+  const auto &kinds = planned_store_kinds();
+  return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+// "sqlite" or "sqlite, postgres": the implemented kinds, for messages.
+inline std::string store_kinds_text() {
+  std::string text;
+  for (const std::string &kind : store_kinds()) text += (text.empty() ? "" : ", ") + kind;
+  return text;
+}
+
+// The message for a planned kind, shared by the validator and open_store().
+inline std::string planned_store_kind_message(std::string_view kind) {
+  return "store kind '" + std::string(kind) +
+         "' is not implemented yet (use kind: " + store_kinds().front() + ")";
+}
+
+}  // namespace halo

@@ -1,0 +1,437 @@
+// store_conformance_test.cpp -- the Store contract of store.h, written against
+// the Store interface only and run for every backend: a typed GoogleTest
+// suite (https://google.github.io/googletest/advanced.html#typed-tests) over
+// a Backend that names a `store.kind` and gives each test a fresh, empty
+// location. Stores are opened through open_store(), the factory the kernel
+// uses. A new backend (PostgreSQL) adds one Backend struct to `Backends`
+// and must pass every test here unchanged.
+//
+// What is a backend's own (SQLite's one row per batch, its WAL files, its
+// damaged pages) is tested beside it, not here: event_log_test.cpp,
+// store_integrity_test.cpp, store_lock_test.cpp and the others in this folder.
+#include <stdlib.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+#include "temp_store.h"  // must(), OwnedBatch, make_batch
+
+namespace halo::testing {
+namespace {
+
+// The SQLite backend: a file in a new temp directory, under a directory
+// that does not exist yet (open_store creates it).
+class SqliteBackend {
+ public:
+  static constexpr const char *kKind = "sqlite";
+  SqliteBackend() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "halo-conf-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) != nullptr) dir_ = tmpl;
+    location_ = (dir_ / "nested" / "halo.db").string();
+  }
+  ~SqliteBackend() {
+    std::error_code ec;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+  }
+  SqliteBackend(const SqliteBackend &) = delete;
+  SqliteBackend &operator=(const SqliteBackend &) = delete;
+  const std::string &location() const { return location_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::string location_;
+};
+
+using Backends = ::testing::Types<SqliteBackend>;
+
+// Test names carry the kind: StoreConformance/sqlite.Name.
+struct BackendName {
+  template <class Backend>
+  static std::string GetName(int) {
+    return Backend::kKind;
+  }
+};
+
+template <class Backend>
+class StoreConformance : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = open();
+    ASSERT_TRUE(store_);
+  }
+  void TearDown() override { store_.reset(); }
+
+  std::unique_ptr<Store> open(const StoreOpenOptions &options = {}) {
+    auto store = open_store(Backend::kKind, backend_.location(), options);
+    EXPECT_TRUE(store.ok()) << store.status().message();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+  void reopen() {
+    store_.reset();
+    store_ = open();
+    ASSERT_TRUE(store_);
+  }
+  Store &store() { return *store_; }
+
+  void append(uint64_t first, size_t n) {
+    OwnedBatch b = make_batch(first, n);
+    Status s = store().append_events(b.view(), b.keys);
+    ASSERT_TRUE(s.ok()) << s.message();
+  }
+  void put_profile(uint64_t id, std::string traits) {
+    StoredProfile p;
+    p.id = id;
+    p.traits = std::move(traits);
+    p.updated_at_ms = 5;
+    ASSERT_TRUE(store().put_profile(p).ok());
+  }
+  static ProfileChange change(uint64_t seq, uint64_t profile, uint32_t kinds, uint64_t into = 0) {
+    return {seq, profile, kinds, into, 1000 + static_cast<int64_t>(seq)};
+  }
+  std::vector<ProfileChange> changes_after(uint64_t after, size_t limit) {
+    std::vector<ProfileChange> out;
+    Status s =
+        store().scan_changes(after, limit, [&](const ProfileChange &c) { out.push_back(c); });
+    EXPECT_TRUE(s.ok()) << s.message();
+    return out;
+  }
+  std::vector<uint64_t> due(int64_t until) {
+    std::vector<uint64_t> out;
+    EXPECT_TRUE(store().scan_due_reemits(until, [&](uint64_t id) { out.push_back(id); }).ok());
+    return out;
+  }
+
+  Backend backend_;
+  std::unique_ptr<Store> store_;
+};
+
+TYPED_TEST_SUITE(StoreConformance, Backends, BackendName);
+
+// Every write method, called outside begin()...commit(): each is refused
+// with InvalidArgument and nothing is stored.
+TYPED_TEST(StoreConformance, WritesOutsideATransactionAreRefused) {
+  Store &s = this->store();
+  OwnedBatch b = make_batch(1, 1);
+  StoredProfile p;
+  p.id = 1;
+  DeadLetter d;
+  d.stage = "parse";
+  d.reason = "malformed_json";
+  d.raw = "{bad";
+  const std::vector<std::pair<const char *, Status>> writes = {
+      {"set_meta", s.set_meta("k", "v")},
+      {"set_cursor", s.set_cursor("shop", "1")},
+      {"append_events", s.append_events(b.view(), b.keys)},
+      {"put_identifier", s.put_identifier("email", "a", 1)},
+      {"repoint_identifiers", s.repoint_identifiers(1, 2)},
+      {"add_merge", s.add_merge(1, 2, 3)},
+      {"add_conflict", s.add_conflict(1, "a", "b", 1, "r")},
+      {"put_profile", s.put_profile(p)},
+      {"put_features", s.put_features(1, "f")},
+      {"delete_profile", s.delete_profile(1)},
+      {"put_feature_state", s.put_feature_state("agg", 1, "x", 1)},
+      {"delete_feature_state", s.delete_feature_state("agg", 1)},
+      {"add_dead_letter", s.add_dead_letter(d)},
+      {"update_dead_letter", s.update_dead_letter(d)},
+      {"delete_dead_letter", s.delete_dead_letter(1)},
+      {"append_changes", s.append_changes({this->change(1, 1, kChangeTraits)})},
+      {"set_consumer_position", s.set_consumer_position("features@1", 1)},
+      {"schedule_reemit", s.schedule_reemit(1, 5)},
+      {"cancel_reemit", s.cancel_reemit(1)},
+      {"clear_derived", s.clear_derived()},
+  };
+  for (const auto &[name, status] : writes) {
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << name << ": " << status.message();
+    EXPECT_NE(status.message().find("outside a transaction"), std::string::npos)
+        << name << ": " << status.message();
+  }
+  EXPECT_EQ(must(s.get_meta("k")), std::nullopt);
+  EXPECT_EQ(must(s.cursor("shop")), std::nullopt);
+  EXPECT_EQ(must(s.event_count()), 0u);
+  EXPECT_EQ(must(s.find_profile("email", "a")), std::nullopt);
+  EXPECT_EQ(must(s.profile_count()), 0u);
+  EXPECT_EQ(must(s.dead_letter_count()), 0u);
+  EXPECT_EQ(must(s.last_change_sequence()), 0u);
+  EXPECT_EQ(must(s.consumer_position("features@1")), std::nullopt);
+}
+
+TYPED_TEST(StoreConformance, TransactionMisuseIsRefusedWithAFix) {
+  Store &s = this->store();
+  EXPECT_FALSE(s.in_transaction());
+  EXPECT_FALSE(s.commit().ok());
+  EXPECT_FALSE(s.rollback().ok());
+  ASSERT_TRUE(s.begin().ok());
+  EXPECT_TRUE(s.in_transaction());
+  Status again = s.begin();
+  EXPECT_EQ(again.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(again.message().find("commit() or rollback()"), std::string::npos) << again.message();
+  ASSERT_TRUE(s.commit().ok());
+  EXPECT_FALSE(s.in_transaction());
+}
+
+TYPED_TEST(StoreConformance, MetaAndCursorsRoundTrip) {
+  Store &s = this->store();
+  EXPECT_EQ(must(s.get_meta("next_profile_id")), std::nullopt);
+  EXPECT_EQ(must(s.cursor("shop")), std::nullopt);
+  ASSERT_TRUE(s.begin().ok());
+  ASSERT_TRUE(s.set_meta("next_profile_id", "10").ok());
+  ASSERT_TRUE(s.set_meta("next_profile_id", "11").ok());
+  const std::string binary_cursor("\x00\xffpage", 6);
+  ASSERT_TRUE(s.set_cursor("shop", binary_cursor).ok());
+  ASSERT_TRUE(s.set_cursor("web", "").ok());
+  ASSERT_TRUE(s.commit().ok());
+  EXPECT_EQ(must(s.get_meta("next_profile_id")), "11");
+  EXPECT_EQ(must(s.next_profile_id()), 11u);
+  EXPECT_EQ(must(s.cursor("shop")), binary_cursor);
+  EXPECT_EQ(must(s.cursor("web")), "");  // empty, not absent
+}
+
+// append_events takes exactly last_sequence()+1, +2, ...; anything else is
+// refused whole and stores nothing.
+TYPED_TEST(StoreConformance, AppendEventsTakesTheNextSequences) {
+  Store &s = this->store();
+  EXPECT_EQ(must(s.last_sequence()), 0u);
+  ASSERT_TRUE(s.begin().ok());
+  this->append(1, 2);
+  OwnedBatch gap = make_batch(4, 2), repeat = make_batch(2, 2);
+  Status st = s.append_events(gap.view(), gap.keys);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("continues at 3"), std::string::npos) << st.message();
+  EXPECT_EQ(s.append_events(repeat.view(), repeat.keys).code(), StatusCode::kInvalidArgument);
+  OwnedBatch holey = make_batch(3, 3);
+  holey.events[2].sequence = 9;
+  st = s.append_events(holey.events, holey.keys);
+  EXPECT_NE(st.message().find("event 2 has sequence 9"), std::string::npos) << st.message();
+  OwnedBatch short_keys = make_batch(3, 2);
+  short_keys.keys.pop_back();
+  st = s.append_events(short_keys.view(), short_keys.keys);
+  EXPECT_NE(st.message().find("2 events but 1 message keys"), std::string::npos) << st.message();
+  EXPECT_TRUE(s.append_events({}, {}).ok());  // stores nothing
+  ASSERT_TRUE(s.commit().ok());
+  EXPECT_EQ(must(s.last_sequence()), 2u);
+  EXPECT_EQ(must(s.event_count()), 2u);
+  ASSERT_TRUE(s.begin().ok());
+  this->append(3, 4);
+  ASSERT_TRUE(s.commit().ok());
+  std::vector<uint64_t> sequences;
+  ASSERT_TRUE(s.scan_events([&](const std::vector<LoggedEvent> &events) {
+                 for (const LoggedEvent &e : events) sequences.push_back(e.sequence);
+                 return Status::Ok();
+               }).ok());
+  EXPECT_EQ(sequences, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6}));
+}
+
+// A batch and the cursor that describes it land together or not at all.
+TYPED_TEST(StoreConformance, CursorsAreCommittedWithTheirBatch) {
+  ASSERT_TRUE(this->store().begin().ok());
+  this->append(1, 3);
+  ASSERT_TRUE(this->store().set_cursor("shop", "after-3").ok());
+  ASSERT_TRUE(this->store().commit().ok());
+  ASSERT_TRUE(this->store().begin().ok());
+  this->append(4, 2);
+  ASSERT_TRUE(this->store().set_cursor("shop", "after-5").ok());
+  ASSERT_TRUE(this->store().rollback().ok());
+  this->reopen();
+  EXPECT_EQ(must(this->store().last_sequence()), 3u);
+  EXPECT_EQ(must(this->store().cursor("shop")), "after-3");
+}
+
+TYPED_TEST(StoreConformance, RollbackDiscardsCursorEventsAndProfiles) {
+  Store &s = this->store();
+  ASSERT_TRUE(s.begin().ok());
+  this->append(1, 5);
+  ASSERT_TRUE(s.set_cursor("shop", "after-5").ok());
+  this->put_profile(1, "{}");
+  // Reads inside the transaction see its writes.
+  EXPECT_EQ(must(s.last_sequence()), 5u);
+  EXPECT_EQ(must(s.cursor("shop")), "after-5");
+  EXPECT_EQ(must(s.profile_count()), 1u);
+  ASSERT_TRUE(s.rollback().ok());
+  EXPECT_FALSE(s.in_transaction());
+  EXPECT_EQ(must(s.last_sequence()), 0u);
+  EXPECT_EQ(must(s.event_count()), 0u);
+  EXPECT_EQ(must(s.cursor("shop")), std::nullopt);
+  EXPECT_EQ(must(s.profile_count()), 0u);
+  // The log continues from the committed state, not the discarded one.
+  ASSERT_TRUE(s.begin().ok());
+  this->append(1, 2);
+  ASSERT_TRUE(s.commit().ok());
+  EXPECT_EQ(must(s.last_sequence()), 2u);
+}
+
+TYPED_TEST(StoreConformance, ClosingInsideATransactionDiscardsIt) {
+  ASSERT_TRUE(this->store().begin().ok());
+  this->append(1, 3);
+  ASSERT_TRUE(this->store().set_cursor("shop", "x").ok());
+  this->reopen();
+  EXPECT_EQ(must(this->store().event_count()), 0u);
+  EXPECT_EQ(must(this->store().cursor("shop")), std::nullopt);
+}
+
+TYPED_TEST(StoreConformance, ChangeLogContinuesAndScansAfterACursor) {
+  Store &s = this->store();
+  ASSERT_TRUE(s.begin().ok());
+  EXPECT_EQ(must(s.last_change_sequence()), 0u);
+  ASSERT_TRUE(s.append_changes({this->change(1, 7, kChangeCreated | kChangeTraits),
+                                this->change(2, 8, kChangeMerged, 7)})
+                  .ok());
+  ASSERT_TRUE(s.append_changes({this->change(3, 7, kChangeFeatures)}).ok());
+  ASSERT_TRUE(s.commit().ok());
+  EXPECT_EQ(must(s.last_change_sequence()), 3u);
+  std::vector<ProfileChange> all = this->changes_after(0, 100);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].profile_id, 7u);
+  EXPECT_EQ(all[0].kinds, kChangeCreated | kChangeTraits);
+  EXPECT_EQ(all[1].merged_into, 7u);
+  EXPECT_EQ(all[1].at_ms, 1002);
+  EXPECT_EQ(all[2].sequence, 3u);
+  std::vector<ProfileChange> after = this->changes_after(1, 1);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].sequence, 2u);
+  EXPECT_TRUE(this->changes_after(3, 10).empty());
+}
+
+TYPED_TEST(StoreConformance, ChangeLogRefusesAGapOrARepeatedSequence) {
+  Store &s = this->store();
+  ASSERT_TRUE(s.begin().ok());
+  ASSERT_TRUE(s.append_changes({this->change(1, 1, kChangeTraits)}).ok());
+  Status gap = s.append_changes({this->change(3, 1, kChangeTraits)});
+  EXPECT_FALSE(gap.ok());
+  EXPECT_NE(gap.message().find("does not continue"), std::string::npos) << gap.message();
+  EXPECT_FALSE(s.append_changes({this->change(1, 1, kChangeTraits)}).ok());
+  ASSERT_TRUE(s.commit().ok());
+  EXPECT_EQ(must(s.last_change_sequence()), 1u);
+}
+
+TYPED_TEST(StoreConformance, ConsumerPositionsCommitWithTheTransactionAndSurviveReopen) {
+  Store &s = this->store();
+  EXPECT_EQ(must(s.consumer_position("features@1")), std::nullopt);
+  ASSERT_TRUE(s.begin().ok());
+  ASSERT_TRUE(s.set_consumer_position("features@1", 5).ok());
+  ASSERT_TRUE(s.commit().ok());
+  ASSERT_TRUE(s.begin().ok());
+  ASSERT_TRUE(s.set_consumer_position("features@1", 9).ok());
+  EXPECT_EQ(must(s.consumer_position("features@1")), std::optional<uint64_t>(9));
+  ASSERT_TRUE(s.rollback().ok());
+  this->reopen();
+  EXPECT_EQ(must(this->store().consumer_position("features@1")), std::optional<uint64_t>(5));
+  EXPECT_EQ(must(this->store().consumer_position("destination:x@1")), std::nullopt);
+}
+
+// One entry per profile (the latest schedule wins), due by time then id;
+// cancel and delete_profile remove the entry.
+TYPED_TEST(StoreConformance, ReemitsAreDueByTimeThenIdOneEntryPerProfile) {
+  Store &s = this->store();
+  ASSERT_TRUE(s.begin().ok());
+  ASSERT_TRUE(s.schedule_reemit(3, 500).ok());
+  ASSERT_TRUE(s.schedule_reemit(1, 900).ok());
+  ASSERT_TRUE(s.schedule_reemit(2, 100).ok());
+  ASSERT_TRUE(s.schedule_reemit(1, 200).ok());  // replaces 900
+  ASSERT_TRUE(s.schedule_reemit(4, 200).ok());  // same time as 1: by id
+  EXPECT_EQ(this->due(99), std::vector<uint64_t>{});
+  EXPECT_EQ(this->due(200), (std::vector<uint64_t>{2, 1, 4}));
+  EXPECT_EQ(this->due(1000), (std::vector<uint64_t>{2, 1, 4, 3}));
+  ASSERT_TRUE(s.cancel_reemit(2).ok());
+  ASSERT_TRUE(s.cancel_reemit(4).ok());
+  this->put_profile(3, "{}");
+  ASSERT_TRUE(s.delete_profile(3).ok());  // a merged-away profile
+  ASSERT_TRUE(s.commit().ok());
+  EXPECT_EQ(this->due(1000), std::vector<uint64_t>{1});
+}
+
+TYPED_TEST(StoreConformance, ScanCallbackMayReenterTheStore) {
+  Store &s = this->store();
+  ASSERT_TRUE(s.begin().ok());
+  for (uint64_t id = 1; id <= 3; ++id) this->put_profile(id, "{}");
+  ASSERT_TRUE(s.put_identifier("email", "x", 2).ok());
+  std::vector<size_t> identifier_counts;
+  ASSERT_TRUE(s.scan_profiles([&](const StoredProfile &p) {
+                 identifier_counts.push_back(must(s.identifiers_of(p.id)).size());
+                 EXPECT_TRUE(s.put_features(p.id, "{\"seen\":1}").ok());
+               }).ok());
+  ASSERT_TRUE(s.commit().ok());
+  EXPECT_EQ(identifier_counts, (std::vector<size_t>{0, 1, 0}));
+  EXPECT_EQ(must(s.get_profile(3))->features, "{\"seen\":1}");
+}
+
+// A read-only Store reads but refuses every write and transaction, and
+// leaves the store as it was.
+TYPED_TEST(StoreConformance, ReadOnlyOpenRefusesWrites) {
+  ASSERT_TRUE(this->store().begin().ok());
+  this->append(1, 2);
+  this->put_profile(1, "{}");
+  ASSERT_TRUE(this->store().set_meta("next_profile_id", "2").ok());
+  ASSERT_TRUE(this->store().commit().ok());
+  this->store_.reset();
+  auto reader = this->open({.read_only = true, .check_invariants = true});
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(must(reader->event_count()), 2u);
+  EXPECT_EQ(must(reader->profile_count()), 1u);
+  EXPECT_EQ(reader->begin().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(reader->commit().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(reader->rollback().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(reader->set_meta("k", "v").ok());
+  EXPECT_FALSE(reader->set_cursor("shop", "1").ok());
+  EXPECT_FALSE(reader->in_transaction());
+  reader.reset();
+  this->reopen();
+  EXPECT_EQ(must(this->store().get_meta("k")), std::nullopt);
+  EXPECT_EQ(must(this->store().event_count()), 2u);
+}
+
+// A reader sees committed data only, and one snapshot for its whole life.
+TYPED_TEST(StoreConformance, ReaderSeesOneCommittedSnapshot) {
+  ASSERT_TRUE(this->store().begin().ok());
+  this->append(1, 4);
+  auto during = this->open({.read_only = true, .check_invariants = true});
+  ASSERT_TRUE(during);
+  EXPECT_EQ(must(during->event_count()), 0u);  // not the open transaction's rows
+  ASSERT_TRUE(this->store().commit().ok());
+  EXPECT_EQ(must(during->event_count()), 0u);  // nor later commits
+  auto after = this->open({.read_only = true, .check_invariants = true});
+  ASSERT_TRUE(after);
+  EXPECT_EQ(must(after->event_count()), 4u);
+}
+
+TYPED_TEST(StoreConformance, ReadOnlyOpenOfAMissingStoreIsNotFoundAndCreatesNothing) {
+  TypeParam never_written;  // a fresh location nothing has opened
+  auto missing = open_store(TypeParam::kKind, never_written.location(),
+                            {.read_only = true, .check_invariants = true});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound) << missing.status().message();
+  auto again = open_store(TypeParam::kKind, never_written.location(),
+                          {.read_only = true, .check_invariants = true});
+  EXPECT_EQ(again.status().code(), StatusCode::kNotFound);  // the first left nothing
+}
+
+// The factory: the kinds of store_kind.h open, anything else is refused
+// naming the known kinds.
+TEST(StoreFactory, UnknownOrPlannedKindsAreRefusedNamingTheKnownKinds) {
+  auto unknown = open_store("mysql", "/nonexistent/halo.db");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(unknown.status().message(), "unknown store kind 'mysql' (known kinds: sqlite)");
+  auto planned = open_store("postgres", "/nonexistent/halo.db");
+  ASSERT_FALSE(planned.ok());
+  EXPECT_EQ(planned.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(planned.status().message(),
+            "store kind 'postgres' is not implemented yet (use kind: sqlite)");
+  EXPECT_FALSE(std::filesystem::exists("/nonexistent"));
+}
+
+TEST(StoreFactory, SqliteIsTheDefaultKindAndOpens) {
+  for (const std::string &kind : store_kinds()) {
+    EXPECT_TRUE(is_store_kind(kind));
+    EXPECT_FALSE(is_planned_store_kind(kind)) << kind;
+  }
+  EXPECT_EQ(store_kinds().front(), "sqlite");  // the default of store.kind
+  SqliteBackend where;
+  auto store = open_store("sqlite", where.location());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ((*store)->path(), where.location());
+}
+
+}  // namespace
+}  // namespace halo::testing
