@@ -108,13 +108,13 @@ Status Pipeline::restore_resolver() {
     return r;
   };
   Status failed;
-  Status s = store_->scan_identifiers([&](std::string_view type, std::string_view value,
-                                          uint64_t p) {
-    if (!failed.ok() || in_memory(p)) return;
-    links.push_back({nullptr, type.size(), nullptr, value.size(), p});
-    text.append(type).append(value);
-    if (links.size() == kChunk) failed = flush();
-  });
+  Status s =
+      store_->scan_identifiers([&](std::string_view type, std::string_view value, uint64_t p) {
+        if (!failed.ok() || in_memory(p)) return;
+        links.push_back({nullptr, type.size(), nullptr, value.size(), p});
+        text.append(type).append(value);
+        if (links.size() == kChunk) failed = flush();
+      });
   if (!s.ok()) return s;
   if (!failed.ok()) return failed;
   return links.empty() ? Status::Ok() : flush();

@@ -190,7 +190,7 @@ Status SqliteStore::scan_feature_state(
 }
 
 Result<std::optional<std::string>> SqliteStore::get_feature_state(std::string_view instance,
-                                                            uint64_t profile_id) {
+                                                                  uint64_t profile_id) {
   std::optional<std::string> found;
   Status s = impl_->query(
       kGetState,

@@ -22,9 +22,9 @@ std::string identify(const std::string &user, const std::string &email, int n) {
 }
 
 std::string order(const std::string &user, int revenue, const std::string &id) {
-  return R"({"type":"track","event":"Order Completed","userId":")" + user +
-         R"(","messageId":"o-)" + id + R"(","timestamp":"2026-01-10T12:00:00Z",)" +
-         R"("properties":{"revenue":)" + std::to_string(revenue) + "}}\n";
+  return R"({"type":"track","event":"Order Completed","userId":")" + user + R"(","messageId":"o-)" +
+         id + R"(","timestamp":"2026-01-10T12:00:00Z",)" + R"("properties":{"revenue":)" +
+         std::to_string(revenue) + "}}\n";
 }
 
 // An anonymous visitor who left an email: a profile of its own until a
@@ -153,8 +153,7 @@ TEST(WorkingSetE2E, ManyNewIdentifiersLoadEverythingAtOnceWithTheSameResult) {
   RunOutcome r = run_pipeline(path);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(summary_count(r.summary, "profiles_restored"), 201) << r.summary;
-  EXPECT_EQ(profiles_without_ids(dir / "profiles.jsonl"),
-            single_run_export(first_events() + many));
+  EXPECT_EQ(profiles_without_ids(dir / "profiles.jsonl"), single_run_export(first_events() + many));
 }
 
 TEST(WorkingSetE2E, ABuilderWithoutTheCapabilityGetsEveryProfileAtOnce) {
