@@ -11,8 +11,14 @@
 namespace halo {
 
 std::string format_timestamp_ms(int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-  int frac = static_cast<int>(ms - static_cast<int64_t>(secs) * 1000);
+  // Floor division that cannot overflow (a stored value may be INT64_MIN).
+  int64_t whole = ms / 1000;
+  int frac = static_cast<int>(ms % 1000);
+  if (frac < 0) {
+    frac += 1000;
+    --whole;
+  }
+  auto secs = static_cast<std::time_t>(whole);
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];  // room for any int year, silencing -Wformat-truncation
