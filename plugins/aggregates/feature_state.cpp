@@ -196,22 +196,27 @@ void observe_distinct(HashSet &hashes, std::string_view value_text) {
   if (it == hashes.end() || *it != h) hashes.insert(it, h);
 }
 
-WindowState &window_of(std::byte *slot, StatePools &pools) {
+namespace {
+
+// The pooled part a handle slot names, created empty on first use.
+template <class Pool>
+auto &pooled(std::byte *slot, Pool &pool) {
   HandleSlot s = load<HandleSlot>(slot);
   if (s.handle == 0) {
-    s.handle = pools.windows.add({});
+    s.handle = pool.add({});
     store(slot, s);
   }
-  return pools.windows.at(s.handle);
+  return pool.at(s.handle);
+}
+
+}  // namespace
+
+WindowState &window_of(std::byte *slot, StatePools &pools) {
+  return pooled(slot, pools.windows);
 }
 
 HashSet &hashes_of(std::byte *slot, StatePools &pools) {
-  HandleSlot s = load<HandleSlot>(slot);
-  if (s.handle == 0) {
-    s.handle = pools.hashes.add({});
-    store(slot, s);
-  }
-  return pools.hashes.at(s.handle);
+  return pooled(slot, pools.hashes);
 }
 
 void fold(const AggregateSpec &spec, SlotKind kind, std::byte *into, const std::byte *from,

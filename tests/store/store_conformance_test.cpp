@@ -75,17 +75,9 @@ class StoreConformance : public ::testing::Test {
   }
   Store &store() { return *store_; }
 
-  void append(uint64_t first, size_t n) {
-    OwnedBatch b = make_batch(first, n);
-    Status s = store().append_events(b.view(), b.keys);
-    ASSERT_TRUE(s.ok()) << s.message();
-  }
+  void append(uint64_t first, size_t n) { append_batch(store(), first, n); }
   void put_profile(uint64_t id, std::string traits) {
-    StoredProfile p;
-    p.id = id;
-    p.traits = std::move(traits);
-    p.updated_at_ms = 5;
-    ASSERT_TRUE(store().put_profile(p).ok());
+    put_test_profile(store(), id, std::move(traits));
   }
   static ProfileChange change(uint64_t seq, uint64_t profile, uint32_t kinds, uint64_t into = 0) {
     return {seq, profile, kinds, into, 1000 + static_cast<int64_t>(seq)};

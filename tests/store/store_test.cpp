@@ -18,17 +18,9 @@ class StoreTest : public TempStoreTest {
     store_.reset();
     TempStoreTest::TearDown();
   }
-  void append(uint64_t first, size_t n) {
-    OwnedBatch b = make_batch(first, n);
-    Status s = store_->append_events(b.view(), b.keys);
-    ASSERT_TRUE(s.ok()) << s.message();
-  }
+  void append(uint64_t first, size_t n) { append_batch(*store_, first, n); }
   void put_profile(uint64_t id, std::string traits) {
-    StoredProfile p;
-    p.id = id;
-    p.traits = std::move(traits);
-    p.updated_at_ms = 5;
-    ASSERT_TRUE(store_->put_profile(p).ok());
+    put_test_profile(*store_, id, std::move(traits));
   }
   // Fills every table, committed.
   void fill_everything() {

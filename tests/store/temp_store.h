@@ -101,4 +101,20 @@ inline OwnedBatch make_batch(uint64_t first_seq, size_t count, size_t raw_size =
   return b;
 }
 
+// Appends make_batch(first, n) to the store (inside a transaction).
+inline void append_batch(Store &store, uint64_t first, size_t n) {
+  OwnedBatch b = make_batch(first, n);
+  Status s = store.append_events(b.view(), b.keys);
+  ASSERT_TRUE(s.ok()) << s.message();
+}
+
+// Stores profile `id` with the given encoded traits, updated at 5 ms.
+inline void put_test_profile(Store &store, uint64_t id, std::string traits) {
+  StoredProfile p;
+  p.id = id;
+  p.traits = std::move(traits);
+  p.updated_at_ms = 5;
+  ASSERT_TRUE(store.put_profile(p).ok());
+}
+
 }  // namespace halo::testing
