@@ -67,7 +67,10 @@ Status Pipeline::ensure_keys_loaded() {
 
 Status Pipeline::ensure_restored(RunSummary *summary) {
   if (state_restored_) return Status::Ok();
-  Status s = ensure_keys_loaded();  // drains the writer
+  // This thread reads the store below: the writer must be idle (the keys
+  // may have loaded, and drained it, batches ago).
+  Status s = drain_writer();
+  if (s.ok()) s = ensure_keys_loaded();
   if (!s.ok()) return s;
   // Links and state first: in_memory() must still say which profiles
   // were loaded before this call while they are skipped.
@@ -144,8 +147,6 @@ Status Pipeline::restore_feature(size_t i) {
 Status Pipeline::load_working_set(const EventBatch &batch, RunSummary *summary) {
   if (state_restored_) return Status::Ok();
   if (!partial_restore_supported()) return ensure_restored(summary);
-  Status s = ensure_keys_loaded();
-  if (!s.ok()) return s;
   if (probe_budget_ == 0) probe_budget_ = std::max(kMinProbeBudget, next_profile_id_);
   std::vector<const Identifier *> fresh;  // not probed before
   for (const Identifier &id : batch.identifiers) {
@@ -156,7 +157,7 @@ Status Pipeline::load_working_set(const EventBatch &batch, RunSummary *summary) 
     return ensure_restored(summary);
   }
   if (fresh.empty()) return Status::Ok();
-  s = drain_writer();
+  Status s = drain_writer();
   if (!s.ok()) return s;
   std::vector<uint64_t> owners;
   for (const Identifier *id : fresh) {
