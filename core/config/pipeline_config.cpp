@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopKeys = {"version",  "store",   "plugin_dirs", "run",
                                            "identity", "sources", "features",    "destinations",
                                            "limits",   "http"};
-const std::vector<std::string> kStoreKeys = {"kind", "path"};
+const std::vector<std::string> kStoreKeys = {"kind", "path", "cache_bytes"};
 const std::vector<std::string> kRunKeys = {
     "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};
 
@@ -70,6 +70,7 @@ void read_store(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   if (store.require("path", "path: var/halo.db") && store.read_string("path", path)) {
     cfg.store_path = resolve_path(cfg.base_dir, path);
   }
+  store.read_int("cache_bytes", cfg.store_cache_bytes, kMinStoreCacheBytes, kMaxStoreCacheBytes);
 }
 
 void read_plugin_dirs(MapReader &top, PipelineConfig &cfg) {
@@ -175,6 +176,7 @@ PipelineConfig &PipelineConfig::operator=(const PipelineConfig &other) {
   file = other.file;
   base_dir = other.base_dir;
   store_kind = other.store_kind;
+  store_cache_bytes = other.store_cache_bytes;
   store_path = other.store_path;
   plugin_dirs = other.plugin_dirs;
   batch_size = other.batch_size;

@@ -26,6 +26,7 @@
 #include "config/http_config.h"
 #include "config/mark.h"
 #include "normalize/limits.h"
+#include "store/store_kind.h"
 
 namespace halo {
 
@@ -72,6 +73,7 @@ struct PipelineConfig {
 
   std::string file, base_dir;
   std::string store_kind, store_path;
+  int64_t store_cache_bytes = kDefaultStoreCacheBytes;  // store.cache_bytes
   std::vector<std::string> plugin_dirs;
   size_t batch_size = 4096;
   int threads = 0;  // 0 = one per core

@@ -12,10 +12,13 @@
 // store or its configuration changed (the consumer name carries a hash of
 // it), and when a builder predates ABI 1.2 and cannot name such times.
 //
-// Delivery hands a destination every live profile when the log moved past
-// the destination's cursor (a destination replaces its whole export), and
-// nothing otherwise; a changed destination configuration is a new consumer
-// and gets a full export.
+// Delivery happens when the log moved past the destination's cursor, and
+// not otherwise. A destination that applies changes
+// (HALO_CAP_INCREMENTAL_DELIVERY) gets the profiles created or changed
+// since its cursor and the ids of those merged away, unless they are half
+// of the live profiles or more; any other gets every live profile (it
+// replaces its whole export). A changed destination configuration is a new
+// consumer and gets a full export.
 //
 // The store is read on this thread only after the writer thread drained;
 // writes still go through write() so they land in submission order.
@@ -55,6 +58,133 @@ std::string consumer_name(std::string_view kind, const std::vector<const PluginU
   std::string name(kind);
   if (uses.size() == 1) name += ':' + uses[0]->name;
   return name + '@' + hash;
+}
+
+// What changed for a destination since its cursor: ascending ids, each
+// once, none in both.
+struct DeliveryChanges {
+  std::vector<uint64_t> changed;  // created, traits or feature values changed
+  std::vector<uint64_t> removed;  // merged into another profile
+};
+
+void sort_unique(std::vector<uint64_t> &ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+}
+
+Result<DeliveryChanges> delivery_changes(Store &store, uint64_t after, uint64_t through) {
+  DeliveryChanges out;
+  constexpr uint32_t kExported = kChangeCreated | kChangeTraits | kChangeFeatures;
+  while (after < through) {
+    size_t read = 0;
+    Status s = store.scan_changes(after, kScanChunk, [&](const ProfileChange &c) {
+      after = c.sequence;
+      ++read;
+      if (c.kinds & kChangeMerged) {
+        out.removed.push_back(c.profile_id);
+      } else if (c.kinds & kExported) {
+        out.changed.push_back(c.profile_id);
+      }
+    });
+    if (!s.ok()) return s;
+    if (read == 0) break;
+  }
+  sort_unique(out.removed);
+  sort_unique(out.changed);
+  // A profile merged away after it changed is gone.
+  std::erase_if(out.changed, [&](uint64_t id) {
+    return std::binary_search(out.removed.begin(), out.removed.end(), id);
+  });
+  return out;
+}
+
+// Renders a page of profiles (identifiers filled) and hands it over.
+Status write_page(DestinationInstance &dest, const std::vector<ProfileExport> &page,
+                  RunSummary *summary) {
+  std::vector<std::string> lines;
+  std::vector<uint64_t> ids;
+  lines.reserve(page.size());
+  ids.reserve(page.size());
+  for (const ProfileExport &e : page) {
+    lines.push_back(export_profile_json(e));
+    ids.push_back(e.id);
+  }
+  summary->profiles_delivered += page.size();
+  return dest.write_profiles(lines, ids, &page);
+}
+
+// One page of every profile: identifiers of the page's id range, merged on
+// the ascending ids.
+Status export_page(Store &store, DestinationInstance &dest, std::vector<ProfileExport> &page,
+                   RunSummary *summary) {
+  size_t next = 0;  // page[next] is the first profile whose identifiers may follow
+  Status s = store.scan_identifiers_by_profile(
+      page.front().id, page.back().id,
+      [&](uint64_t id, std::string_view type, std::string_view value) {
+        while (next < page.size() && page[next].id < id) ++next;
+        if (next < page.size() && page[next].id == id) {
+          page[next].identifiers.emplace_back(type, value);
+        }
+      });
+  if (!s.ok()) return s;
+  return write_page(dest, page, summary);
+}
+
+// Everything comes from the store (the writer has drained): profiles with
+// their traits and features by id pages, then each page's identifiers.
+Status export_all(Store &store, DestinationInstance &dest, const std::function<bool()> &interrupted,
+                  RunSummary *summary) {
+  std::vector<ProfileExport> page;
+  for (uint64_t after = 0; !interrupted(); after = page.back().id) {
+    page.clear();
+    Status decoded;
+    Status s = store.scan_profiles(after, kExportBatch, [&](const StoredProfile &p) {
+      ProfileExport &e = page.emplace_back();
+      e.id = p.id;
+      e.updated_at_ms = p.updated_at_ms;
+      if (decoded.ok()) decoded = decode_stored_export(p.traits, p.features, &e);
+    });
+    if (!s.ok()) return s;
+    if (!decoded.ok()) return decoded;
+    if (page.empty()) return Status::Ok();
+    s = export_page(store, dest, page, summary);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// The changed profiles, one lookup each, then the removed ids (and any
+// changed profile no longer in the store).
+Status export_changes(Store &store, DestinationInstance &dest, DeliveryChanges &changes,
+                      const std::function<bool()> &interrupted, RunSummary *summary) {
+  std::vector<ProfileExport> page;
+  for (size_t first = 0; first < changes.changed.size() && !interrupted(); first += kExportBatch) {
+    page.clear();
+    size_t end = std::min(changes.changed.size(), first + kExportBatch);
+    for (size_t k = first; k < end; ++k) {
+      const uint64_t id = changes.changed[k];
+      auto stored = store.get_profile(id);
+      if (!stored.ok()) return stored.status();
+      if (!stored->has_value()) {
+        changes.removed.push_back(id);
+        continue;
+      }
+      auto identifiers = store.identifiers_of(id);
+      if (!identifiers.ok()) return identifiers.status();
+      ProfileExport &e = page.emplace_back();
+      e.id = id;
+      e.updated_at_ms = (*stored)->updated_at_ms;
+      e.identifiers = std::move(*identifiers);
+      Status s = decode_stored_export((*stored)->traits, (*stored)->features, &e);
+      if (!s.ok()) return s;
+    }
+    if (page.empty()) continue;
+    Status s = write_page(dest, page, summary);
+    if (!s.ok()) return s;
+  }
+  if (interrupted()) return Status::Ok();
+  sort_unique(changes.removed);
+  return dest.remove_profiles(changes.removed);
 }
 
 struct EmittedRow {
@@ -265,7 +395,23 @@ Status Pipeline::deliver(size_t d, RunSummary *summary) {
   DestinationInstance &dest = *destinations_[d];
   s = dest.start();
   if (!s.ok()) return s;
-  s = export_all(dest, interrupted, summary);
+  int32_t mode = HALO_DELIVERY_FULL;
+  DeliveryChanges changes;
+  if (dest.applies_changes()) {
+    if (position->has_value()) {
+      auto found = delivery_changes(*store_, **position, last_change_);
+      if (!found.ok()) return found.status();
+      changes = std::move(*found);
+      auto live = store_->profile_count();
+      if (!live.ok()) return live.status();
+      if (2 * changes.changed.size() < *live) mode = HALO_DELIVERY_CHANGES;
+    }
+    auto accepted = dest.begin_delivery(mode);
+    if (!accepted.ok()) return accepted.status();
+    mode = *accepted;
+  }
+  s = mode == HALO_DELIVERY_CHANGES ? export_changes(*store_, dest, changes, interrupted, summary)
+                                    : export_all(*store_, dest, interrupted, summary);
   if (!s.ok()) return s;
   // The last moment a signal counts: past it the export is complete.
   if (interrupted()) {
@@ -279,54 +425,6 @@ Status Pipeline::deliver(size_t d, RunSummary *summary) {
   s = begin_if_needed();
   if (!s.ok()) return s;
   return write([name, through](Store &st) { return st.set_consumer_position(name, through); });
-}
-
-// Everything comes from the store (the writer has drained): profiles with
-// their traits and features by id pages, and the identifiers of each page's
-// id range, merged on the ascending ids.
-Status Pipeline::export_all(DestinationInstance &dest, const std::function<bool()> &interrupted,
-                            RunSummary *summary) {
-  std::vector<ProfileExport> page;
-  for (uint64_t after = 0; !interrupted(); after = page.back().id) {
-    page.clear();
-    Status decoded;
-    Status s = store_->scan_profiles(after, kExportBatch, [&](const StoredProfile &p) {
-      ProfileExport &e = page.emplace_back();
-      e.id = p.id;
-      e.updated_at_ms = p.updated_at_ms;
-      if (decoded.ok()) decoded = decode_stored_export(p.traits, p.features, &e);
-    });
-    if (!s.ok()) return s;
-    if (!decoded.ok()) return decoded;
-    if (page.empty()) return Status::Ok();
-    s = export_page(dest, page, summary);
-    if (!s.ok()) return s;
-  }
-  return Status::Ok();
-}
-
-Status Pipeline::export_page(DestinationInstance &dest, std::vector<ProfileExport> &page,
-                             RunSummary *summary) {
-  size_t next = 0;  // page[next] is the first profile whose identifiers may follow
-  Status s = store_->scan_identifiers_by_profile(
-      page.front().id, page.back().id,
-      [&](uint64_t id, std::string_view type, std::string_view value) {
-        while (next < page.size() && page[next].id < id) ++next;
-        if (next < page.size() && page[next].id == id) {
-          page[next].identifiers.emplace_back(type, value);
-        }
-      });
-  if (!s.ok()) return s;
-  std::vector<std::string> lines;
-  std::vector<uint64_t> ids;
-  lines.reserve(page.size());
-  ids.reserve(page.size());
-  for (const ProfileExport &e : page) {
-    lines.push_back(export_profile_json(e));
-    ids.push_back(e.id);
-  }
-  summary->profiles_delivered += page.size();
-  return dest.write_profiles(lines, ids, &page);
 }
 
 }  // namespace halo

@@ -153,10 +153,6 @@ class Pipeline {
   Result<std::vector<uint64_t>> profiles_to_emit(uint64_t after, int64_t as_of_ms,
                                                  RunSummary *summary);
   Status deliver(size_t destination, RunSummary *summary);
-  Status export_all(DestinationInstance &dest, const std::function<bool()> &interrupted,
-                    RunSummary *summary);
-  Status export_page(DestinationInstance &dest, std::vector<ProfileExport> &page,
-                     RunSummary *summary);
   Status drain_writer();
   // halo serve (keep_polling): consumers catch up while sources are quiet.
   Status serve_consumers(RunSummary *summary);

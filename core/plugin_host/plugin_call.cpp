@@ -174,14 +174,21 @@ CallWatchdog::CallWatchdog(int64_t deadline_ms, const std::atomic<bool> *cancel,
       thread_([this] { loop(); }) {}
 
 CallWatchdog::~CallWatchdog() {
-  stop_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  wake_.notify_one();
   thread_.join();
 }
 
 void CallWatchdog::loop() {
   int64_t cancelled_at = 0;
-  while (!stop_.load()) {
-    real_clock().sleep_for(std::chrono::milliseconds(100));
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stop_; })) return;
+    }
     const int64_t now = steady_ms();
     if (cancelled_at == 0 && cancel_ != nullptr && cancel_->load()) cancelled_at = now;
     for (Slot &s : g_slots) {

@@ -18,7 +18,9 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -44,8 +46,9 @@ void install_crash_handler();
 
 class CallWatchdog {
  public:
-  // Checks every few hundred milliseconds until destroyed.
+  // Checks every 100 ms until destroyed.
   CallWatchdog(int64_t deadline_ms, const std::atomic<bool> *cancel, int64_t grace_ms = 5000);
+  // Wakes the checking thread at once: a run's exit never waits for a tick.
   ~CallWatchdog();
   CallWatchdog(const CallWatchdog &) = delete;
   CallWatchdog &operator=(const CallWatchdog &) = delete;
@@ -54,7 +57,9 @@ class CallWatchdog {
   void loop();
   int64_t deadline_ms_, grace_ms_;
   const std::atomic<bool> *cancel_;
-  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;  // guarded by mutex_
   std::thread thread_;
 };
 

@@ -290,7 +290,36 @@ Result<std::unique_ptr<DestinationInstance>> DestinationInstance::create(
   if (r.ok() && !r.value()->vt_.write_profiles) {
     return Status::Plugin(setup.label + ": destination vtable lacks write_profiles");
   }
+  if (r.ok() && r.value()->applies_changes() &&
+      (!r.value()->vt_.begin_delivery || !r.value()->vt_.remove_profiles)) {
+    return Status::Plugin(setup.label +
+                          ": declares HALO_CAP_INCREMENTAL_DELIVERY but its vtable lacks "
+                          "begin_delivery or remove_profiles");
+  }
   return r;
+}
+
+Result<int32_t> DestinationInstance::begin_delivery(int32_t proposed) {
+  int32_t mode = proposed;
+  Status s = check(with_retry([&] {
+                     mode = proposed;
+                     PluginCallScope scope = enter("begin_delivery");
+                     return vt_.begin_delivery(inst_, &mode);
+                   }),
+                   "begin_delivery");
+  if (!s.ok()) return s;
+  // FULL is always acceptable; CHANGES only when it was proposed.
+  return mode == HALO_DELIVERY_CHANGES && proposed == HALO_DELIVERY_CHANGES ? HALO_DELIVERY_CHANGES
+                                                                            : HALO_DELIVERY_FULL;
+}
+
+Status DestinationInstance::remove_profiles(const std::vector<uint64_t> &ids) {
+  if (ids.empty()) return Status::Ok();
+  return check(with_retry([&] {
+                 PluginCallScope scope = enter("remove_profiles");
+                 return vt_.remove_profiles(inst_, ids.data(), ids.size());
+               }),
+               "remove_profiles");
 }
 
 Status DestinationInstance::write_profiles(const std::vector<std::string> &json,

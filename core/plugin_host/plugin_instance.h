@@ -154,6 +154,15 @@ class DestinationInstance : public PluginInstance {
   // accessors (since 1.2) and may be null.
   Status write_profiles(const std::vector<std::string> &json, const std::vector<uint64_t> &ids,
                         const std::vector<ProfileExport> *profiles = nullptr);
+  // Whether deliveries of changes apply (HALO_CAP_INCREMENTAL_DELIVERY);
+  // create() refused a plugin declaring it without the vtable members.
+  bool applies_changes() const {
+    return (info().capabilities & HALO_CAP_INCREMENTAL_DELIVERY) != 0;
+  }
+  // With applies_changes(), after start(): the mode of this delivery,
+  // `proposed` or HALO_DELIVERY_FULL when the destination asks for it.
+  Result<int32_t> begin_delivery(int32_t proposed);
+  Status remove_profiles(const std::vector<uint64_t> &ids);
 
  public:
   using PluginInstance::PluginInstance;

@@ -29,7 +29,7 @@ Status create_parent_dirs(const std::string &path) {
 
 // WAL lets readers run beside the writer; synchronous=NORMAL syncs only at
 // checkpoints, which is safe in WAL mode (see store.h "Durability").
-Status configure(sqlite3 *db, const std::string &path) {
+Status configure(sqlite3 *db, const std::string &path, int64_t cache_bytes) {
   // 16 KiB pages: the event log's compressed batches span far fewer
   // overflow pages and the per-profile upserts touch fewer nodes; measured
   // ~7% faster end to end than the 4 KiB default (docs/benchmarks.md).
@@ -45,13 +45,16 @@ Status configure(sqlite3 *db, const std::string &path) {
     return Status::Io("sqlite store " + path + ": cannot enable WAL journal mode (got '" +
                       std::string(got) + "'); put the store on a local file system");
   }
-  // A 64 MiB page cache keeps the profile and identifier B-trees in memory
-  // for the per-commit upserts; checkpointing every ~40 MiB of WAL instead
-  // of SQLite's 4 MiB default stops large batch commits from paying a
-  // checkpoint (and its fsync) several times each.
+  // The page cache (a negative cache_size is KiB) holds the hot profile
+  // and identifier B-tree pages for the per-commit upserts; checkpointing
+  // every ~40 MiB of WAL instead of SQLite's 4 MiB default stops large
+  // batch commits from paying a checkpoint (and its fsync) several times
+  // each.
+  const std::string cache_kib = std::to_string(std::max<int64_t>(cache_bytes / 1024, 1));
   return sqlite::exec(db,
-                      "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
-                      "PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;",
+                      ("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-" + cache_kib +
+                       "; PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;")
+                          .c_str(),
                       "sqlite store " + path + ": configure");
 }
 
@@ -174,7 +177,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path,
   }
   auto db = open_connection(path, options.read_only);
   if (!db.ok()) return db.status();
-  Status s = options.read_only ? start_snapshot(db->get(), path) : configure(db->get(), path);
+  Status s = options.read_only ? start_snapshot(db->get(), path)
+                               : configure(db->get(), path, options.cache_bytes);
   if (s.ok()) {
     s = options.read_only ? store::check_version(db->get(), path, store::halo_migrations())
                           : store::migrate(db->get(), path, store::halo_migrations());

@@ -115,6 +115,9 @@ struct StoreOpenOptions {
   // Run check_invariants() at open. The rebuild turns it off: it recomputes
   // exactly the derived data the invariants are about.
   bool check_invariants = true;
+  // Memory the backend may use to cache the store's pages (SQLite's page
+  // cache, `PRAGMA cache_size`); the pipeline file's `store.cache_bytes`.
+  int64_t cache_bytes = kDefaultStoreCacheBytes;
 };
 
 // The store interface. Ownership: the caller of open_store() owns the Store;

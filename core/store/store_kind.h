@@ -1,14 +1,16 @@
 // store_kind.h -- the names of the store backends (`store.kind` in the
-// pipeline file), declared once. open_store() (store.h) maps each
-// implemented kind to its backend; the pipeline validator
-// (config/pipeline_config.cpp) checks `store.kind` against the same lists,
-// so `halo validate` refuses exactly the kinds open_store() cannot open.
+// pipeline file) and the bounds of the other `store` keys, declared once.
+// open_store() (store.h) maps each implemented kind to its backend; the
+// pipeline validator (config/pipeline_config.cpp) checks `store.kind`
+// against the same lists, so `halo validate` refuses exactly the kinds
+// open_store() cannot open.
 //
 // Header-only and free of dependencies on purpose: the validator includes it
 // without linking the store and its SQLite.
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,14 @@ inline const std::vector<std::string> &store_kinds() {
   static const std::vector<std::string> kinds = {"sqlite"};
   return kinds;
 }
+
+// `store.cache_bytes`: memory for the store's page cache.
+// Default 16 MiB: measured no slower than 64 MiB on the 1M-event benchmark (SQLite's
+// reads of pages it does not cache come from the OS page cache), at a
+// quarter of the memory (docs/benchmarks.md).
+inline constexpr int64_t kDefaultStoreCacheBytes = int64_t{16} << 20;
+inline constexpr int64_t kMinStoreCacheBytes = int64_t{1} << 20;
+inline constexpr int64_t kMaxStoreCacheBytes = int64_t{64} << 30;
 
 // Kinds reserved for backends that are not built yet: refused with "not
 // implemented yet" rather than "unknown".

@@ -1,10 +1,11 @@
 // file_jsonl_plugin.cpp -- the SDK adapters of the file-jsonl library: the
 // `file-jsonl` source (JSON Lines / JSON array files -> raw records) and the
 // `file-jsonl` destination (profiles -> one JSON Lines file, written
-// atomically). The logic lives in JsonlFileReader, FileSourceCore and
-// AtomicFileWriter; these classes only read options and wire them up.
+// atomically; a delivery of changes patches the previous file). The logic lives in JsonlFileReader,
+// FileSourceCore and AtomicFileWriter; these classes only read options and wire them up.
 #include "atomic_file_writer.h"
 #include "jsonl_reader.h"
+#include "profile_file_patch.h"
 
 #include "common/file_source_plugin.h"
 #include "common/mapping_config.h"
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <iterator>
 #include <memory>
+#include <optional>
 
 namespace halo::plugins {
 namespace {
@@ -51,18 +53,46 @@ class JsonlDestination : public halo::Destination {
     path_ = path.lexically_normal().string();
   }
 
-  void start() override { writer_.open(path_); }
+  void start() override {
+    writer_.open(path_);
+    patch_.reset();
+  }
+
+  // Changes are applied to the file this destination wrote last, when it
+  // is still intact (ProfileFilePatch::patchable); else everything again.
+  halo::DeliveryMode begin_delivery(halo::DeliveryMode proposed) override {
+    if (proposed == halo::DeliveryMode::kChanges && ProfileFilePatch::patchable(path_)) {
+      patch_.emplace();
+      return proposed;
+    }
+    return halo::DeliveryMode::kFull;
+  }
 
   void write_profiles(const halo::ProfileBatch &batch) override {
     if (!writer_.is_open()) writer_.open(path_);
-    for (size_t i = 0; i < batch.size(); ++i) writer_.append_line(batch.json(i));
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (patch_) {
+        patch_->replace(batch.profile_id(i), batch.json(i));
+      } else {
+        writer_.append_line(batch.json(i));
+      }
+    }
   }
 
-  void stop() override { writer_.commit(); }
+  void remove_profiles(const uint64_t *ids, size_t count) override {
+    for (size_t i = 0; patch_ && i < count; ++i) patch_->remove(ids[i]);
+  }
+
+  void stop() override {
+    if (patch_) patch_->write(path_, writer_);
+    patch_.reset();
+    writer_.commit();
+  }
 
  private:
   std::string path_;
   AtomicFileWriter writer_;
+  std::optional<ProfileFilePatch> patch_;  // set in a delivery of changes
 };
 
 }  // namespace
@@ -95,11 +125,9 @@ static const halo_option_decl kDestinationOptions[] = {
                  "Output JSON Lines file (one profile per line), replaced atomically at stop"),
 };
 
-HALO_PLUGIN_LIBRARY(
-    halo::describe_source<JsonlSource>("file-jsonl", "1.0.0",
-                                       "Reads events from JSON Lines or JSON array files",
-                                       kSourceOptions, std::size(kSourceOptions),
-                                       HALO_CAP_CHECKPOINT),
-    halo::describe_destination<JsonlDestination>("file-jsonl", "1.0.0",
-                                                 "Writes profiles to a JSON Lines file",
-                                                 kDestinationOptions))
+HALO_PLUGIN_LIBRARY(halo::describe_source<JsonlSource>(
+                        "file-jsonl", "1.0.0", "Reads events from JSON Lines or JSON array files",
+                        kSourceOptions, std::size(kSourceOptions), HALO_CAP_CHECKPOINT),
+                    halo::describe_destination<JsonlDestination>(
+                        "file-jsonl", "1.0.0", "Writes profiles to a JSON Lines file",
+                        kDestinationOptions, HALO_CAP_INCREMENTAL_DELIVERY))

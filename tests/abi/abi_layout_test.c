@@ -66,7 +66,14 @@ int main(void) {
   SIZE(halo_source_vtable, 72);
   SIZE(halo_resolver_vtable, 56);
   SIZE(halo_feature_vtable, 80);
-  SIZE(halo_destination_vtable, 48);
+  /* 1.2 appended begin_delivery and remove_profiles. */
+  OFFSET(halo_destination_vtable, write_profiles, 40);
+  OFFSET(halo_destination_vtable, begin_delivery, 48);
+  OFFSET(halo_destination_vtable, remove_profiles, 56);
+  SIZE(halo_destination_vtable, 64);
+  EXPECT_EQ("HALO_DELIVERY_FULL", HALO_DELIVERY_FULL, 0);
+  EXPECT_EQ("HALO_DELIVERY_CHANGES", HALO_DELIVERY_CHANGES, 1);
+  EXPECT_EQ("HALO_CAP_INCREMENTAL_DELIVERY", HALO_CAP_INCREMENTAL_DELIVERY, 32);
 
   /* Host table: 1.0 functions keep their offsets; 1.1 appended http_*;
    * 1.2 appended event_reject, then the HTTP server routes, then the typed

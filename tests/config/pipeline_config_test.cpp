@@ -139,6 +139,7 @@ TEST(PipelineConfig, MinimalFileGetsAllDefaults) {
       "/etc/halo/min.yaml", fake_env({}));
   EXPECT_EQ(cfg.store_kind, "sqlite");
   EXPECT_EQ(cfg.store_path, "/var/lib/halo/halo.db");
+  EXPECT_EQ(cfg.store_cache_bytes, 16 << 20);
   EXPECT_TRUE(cfg.plugin_dirs.empty());
   EXPECT_EQ(cfg.batch_size, 4096u);
   EXPECT_EQ(cfg.threads, 0);
@@ -220,7 +221,7 @@ TEST(PipelineConfig, CopyAssignmentDoesNotWriteThroughToTheSource) {
 // did not.
 TEST(PipelineConfig, CopyAssignmentCopiesEveryKernelField) {
   const PipelineConfig b = parse_ok(
-      "version: 1\nstore: { kind: sqlite, path: x.db }\n"
+      "version: 1\nstore: { kind: sqlite, path: x.db, cache_bytes: 2097152 }\n"
       "run: { plugin_timeout_ms: 1234, commit_interval_ms: 77 }\n"
       "sources:\n  - { name: web, plugin: file-jsonl, poll_interval: 90s, config: { path: a } }\n",
       "/p/b.yaml", fake_env({}));
@@ -228,6 +229,7 @@ TEST(PipelineConfig, CopyAssignmentCopiesEveryKernelField) {
   copy = b;
   EXPECT_EQ(copy.plugin_timeout_ms, 1234);
   EXPECT_EQ(copy.commit_interval_ms, 77);
+  EXPECT_EQ(copy.store_cache_bytes, 2097152);
   ASSERT_EQ(copy.sources.size(), 1u);
   EXPECT_EQ(copy.sources[0].poll_interval_ms, 90000);
   EXPECT_TRUE(copy.sources[0].poll_interval_set);

@@ -187,6 +187,9 @@ TEST(PipelineErrors, StoreErrors) {
   EXPECT_EQ(error_of("version: 1\nstore: { kind: sqlite }\n" + kSource),
             "config/demo.yaml:2:8: store.path: missing required key 'path' (add path: "
             "var/halo.db)");
+  EXPECT_EQ(error_of("version: 1\nstore: { path: x, cache_bytes: 1000 }\n" + kSource),
+            "config/demo.yaml:2:32: store.cache_bytes: must be between 1048576 and 68719476736, "
+            "got 1000");
 }
 
 TEST(PipelineErrors, IdentifierErrors) {

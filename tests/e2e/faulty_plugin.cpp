@@ -1,11 +1,14 @@
 // faulty_plugin.cpp -- a test-only plugin library that misbehaves on demand,
 // to prove the kernel survives plugins that return errors or throw: a
-// source, a resolver and a feature builder; and a destination that reads
-// profiles only through the typed accessors (typed-recorder).
+// source, a resolver and a feature builder; a destination that reads
+// profiles only through the typed accessors (typed-recorder); and
+// destinations that record deliveries of changes (change-recorder,
+// truncated-recorder).
 #include <halo/sdk.hpp>
 
 #include <chrono>
 #include <csignal>
+#include <cstddef>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -255,6 +258,72 @@ const halo_option_decl kRecorderOptions[] = {
     halo::option(HALO_OPT_STRING, "path", nullptr, true, "File the lines are written to."),
 };
 
+// Applies deliveries of changes (HALO_CAP_INCREMENTAL_DELIVERY) and
+// appends what it is told to `path`, one line per call: "begin P A" (the
+// proposed and answered halo_delivery_mode), "write ID", "remove ID",
+// "stop". `answer`: accept (the proposal), full (always FULL) or changes
+// (always CHANGES, even to a FULL proposal, which plugin.h forbids).
+class ChangeRecorder : public halo::Destination {
+ public:
+  explicit ChangeRecorder(halo::Host host) : halo::Destination(host) {
+    path_ = std::string(host.opt_string("path").value_or(""));
+    answer_ = std::string(host.opt_string("answer").value_or("accept"));
+  }
+  void start() override { out_.clear(); }
+  halo::DeliveryMode begin_delivery(halo::DeliveryMode proposed) override {
+    halo::DeliveryMode answer = answer_ == "full"      ? halo::DeliveryMode::kFull
+                                : answer_ == "changes" ? halo::DeliveryMode::kChanges
+                                                       : proposed;
+    out_ += "begin " + std::to_string(static_cast<int>(proposed)) + " " +
+            std::to_string(static_cast<int>(answer)) + "\n";
+    return answer;
+  }
+  void write_profiles(const halo::ProfileBatch &batch) override {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      out_ += "write " + std::to_string(batch.profile_id(i)) + "\n";
+    }
+  }
+  void remove_profiles(const uint64_t *ids, size_t count) override {
+    for (size_t i = 0; i < count; ++i) out_ += "remove " + std::to_string(ids[i]) + "\n";
+  }
+  void stop() override {
+    out_ += "stop\n";
+    std::FILE *f = std::fopen(path_.c_str(), "a");
+    if (!f) throw halo::Error("cannot open " + path_);
+    std::fwrite(out_.data(), 1, out_.size(), f);
+    std::fclose(f);
+  }
+
+ private:
+  std::string path_, answer_, out_;
+};
+
+const char *const kAnswers[] = {"accept", "full", "changes"};
+const halo_option_decl kChangeRecorderOptions[] = {
+    halo::option(HALO_OPT_STRING, "path", nullptr, true, "File the calls are appended to."),
+    halo::one_of(halo::option(HALO_OPT_STRING, "answer", "accept", false,
+                              "What begin_delivery answers: accept, full or changes."),
+                 kAnswers),
+};
+
+// The same destination as a plugin whose vtable ends before begin_delivery
+// (as if built against ABI 1.1) while declaring the capability: the kernel
+// must refuse it rather than call past the end of its vtable.
+class TruncatedRecorder : public ChangeRecorder {
+  using ChangeRecorder::ChangeRecorder;
+};
+
+const halo_plugin_descriptor *truncated_recorder() {
+  const halo_plugin_descriptor *full = halo::describe_destination<TruncatedRecorder>(
+      "truncated-recorder", "0.0.1", "Declares incremental delivery without its vtable members",
+      kChangeRecorderOptions, HALO_CAP_INCREMENTAL_DELIVERY);
+  static halo_destination_vtable vt = *static_cast<const halo_destination_vtable *>(full->vtable);
+  vt.struct_size = offsetof(halo_destination_vtable, begin_delivery);
+  static halo_plugin_descriptor d = *full;
+  d.vtable = &vt;
+  return &d;
+}
+
 // The kernel hands every resolver the pipeline's identifier rules.
 const halo_option_decl kResolverOptions[] = {
     kFaultOptions[0],
@@ -277,4 +346,9 @@ HALO_PLUGIN_LIBRARY(
                                            kFeatureOptions),
     halo::describe_destination<TypedRecorder>("typed-recorder", "0.0.1",
                                               "Records profiles read through typed accessors",
-                                              kRecorderOptions))
+                                              kRecorderOptions),
+    halo::describe_destination<ChangeRecorder>("change-recorder", "0.0.1",
+                                               "Records the calls of each delivery (tests)",
+                                               kChangeRecorderOptions,
+                                               HALO_CAP_INCREMENTAL_DELIVERY),
+    truncated_recorder())

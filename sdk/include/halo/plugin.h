@@ -71,7 +71,8 @@ extern "C" {
  * routes (http_route_add, http_server_port, http_req_*, http_resp_*),
  * option bounds, allowed values, durations and sizes (halo_option_decl),
  * the typed profile accessors (profile_trait, ..., halo_typed_kind) and
- * feature_valid_until and HALO_CAP_PARTIAL_RESTORE. */
+ * feature_valid_until, HALO_CAP_PARTIAL_RESTORE and incremental delivery
+ * (HALO_CAP_INCREMENTAL_DELIVERY, begin_delivery, remove_profiles). */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -122,6 +123,11 @@ typedef enum halo_plugin_kind {
  * before the first such call, as in 1.0 and 1.1. Ignored for sources and
  * destinations. */
 #define HALO_CAP_PARTIAL_RESTORE (1u << 4)
+/* since 1.2: a destination that can apply a delivery of only what changed
+ * since its previous complete delivery (begin_delivery, remove_profiles in
+ * halo_destination_vtable). Without the flag every delivery hands over
+ * every live profile. Ignored for other kinds. */
+#define HALO_CAP_INCREMENTAL_DELIVERY (1u << 5)
 
 typedef enum halo_log_level {
   HALO_LOG_DEBUG = 0,
@@ -699,9 +705,41 @@ typedef struct halo_feature_vtable {
                       halo_feature_writer *w);
 } halo_feature_vtable;
 
+/* What one delivery to a destination holds (since 1.2). */
+typedef enum halo_delivery_mode {
+  /* Every live profile: the delivery replaces whatever the destination
+   * holds (profiles it holds that are not delivered no longer exist). */
+  HALO_DELIVERY_FULL = 0,
+  /* Only the profiles created or changed since the destination's previous
+   * complete delivery (write_profiles), and the ids of profiles that no
+   * longer exist, merged into another (remove_profiles). */
+  HALO_DELIVERY_CHANGES = 1
+} halo_delivery_mode;
+
+/* A delivery is start(), then write_profiles() for each batch of profiles
+ * in ascending profile id order, then stop(), which completes it. A
+ * destination is delivered to only when the change log moved since its
+ * previous complete delivery. */
 typedef struct halo_destination_vtable {
   HALO_LIFECYCLE_FIELDS;
   halo_status (*write_profiles)(halo_instance *inst, const halo_profile_batch *batch);
+  /* Called only for a destination declaring HALO_CAP_INCREMENTAL_DELIVERY
+   * (which must then set both members), right after start(). *mode is
+   * what the kernel proposes: HALO_DELIVERY_CHANGES when the destination
+   * completed a delivery before and the changes since are fewer than half
+   * of the live profiles, else HALO_DELIVERY_FULL. A destination that
+   * cannot apply changes now (its earlier output is gone or was altered)
+   * sets *mode to HALO_DELIVERY_FULL and receives every profile; it may
+   * never turn FULL into CHANGES. A delivery of changes may repeat changes
+   * the destination already applied (the kernel stopped after the
+   * destination's stop() and before recording it): applying a change must
+   * be idempotent -- replace a profile by id, remove by id, ignore the
+   * removal of an id it does not hold. */
+  /* since 1.2 */ halo_status (*begin_delivery)(halo_instance *inst, int32_t *mode);
+  /* In a HALO_DELIVERY_CHANGES delivery, after the last write_profiles():
+   * these profiles no longer exist (ascending ids, each once). */
+  /* since 1.2 */ halo_status (*remove_profiles)(halo_instance *inst, const uint64_t *ids,
+                                                 size_t count);
 } halo_destination_vtable;
 
 /* ------------------------------------------------------------------------ */

@@ -623,10 +623,25 @@ class FeatureBuilder : public PluginBase {
   virtual void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) = 0;
 };
 
+// What one delivery holds (halo_delivery_mode in plugin.h).
+enum class DeliveryMode : int32_t { kFull = HALO_DELIVERY_FULL, kChanges = HALO_DELIVERY_CHANGES };
+
 class Destination : public PluginBase {
  public:
   using PluginBase::PluginBase;
   virtual void write_profiles(const ProfileBatch &batch) = 0;
+  // Called only with HALO_CAP_INCREMENTAL_DELIVERY, after start(): accept
+  // the proposed mode, or answer kFull when changes cannot be applied now
+  // (never kChanges to a kFull proposal; the SDK keeps kFull then).
+  virtual DeliveryMode begin_delivery(DeliveryMode proposed) {
+    (void)proposed;
+    return DeliveryMode::kFull;
+  }
+  // In a kChanges delivery: profiles that no longer exist (ascending ids).
+  virtual void remove_profiles(const uint64_t *ids, size_t count) {
+    (void)ids;
+    (void)count;
+  }
 };
 
 // ---------------------------------------------------------------------------
@@ -868,6 +883,17 @@ const halo_plugin_descriptor *describe_destination(const char *name, const char 
       [](halo_instance *i, const halo_profile_batch *b) {
         auto *s = self<T>(i);
         return guarded(s->host, [&] { s->object->write_profiles(ProfileBatch(s->host.api(), b)); });
+      },
+      [](halo_instance *i, int32_t *mode) {
+        auto *s = self<T>(i);
+        return guarded(s->host, [&] {
+          DeliveryMode answer = s->object->begin_delivery(static_cast<DeliveryMode>(*mode));
+          if (*mode == HALO_DELIVERY_CHANGES) *mode = static_cast<int32_t>(answer);
+        });
+      },
+      [](halo_instance *i, const uint64_t *ids, size_t count) {
+        auto *s = self<T>(i);
+        return guarded(s->host, [&] { s->object->remove_profiles(ids, count); });
       }};
   static const halo_plugin_descriptor d = make_descriptor<T>(
       HALO_KIND_DESTINATION, name, version, description, options, option_count, capabilities, &vt);
