@@ -103,7 +103,22 @@ Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *su
   }
   size_t reading = readers.size();
   while (reading > 0) {
-    std::unique_ptr<SourceBatch> batch = queue.pop(seconds_until_commit_due());
+    // Until records arrive, this thread loads the message keys a few
+    // stored batches at a time instead of waiting: that overlaps the
+    // sources' start-up (a file source re-checking what it read before),
+    // and a run that reads nothing new stops loading at once. Sources with
+    // nothing new say so within milliseconds: the first load waits that
+    // long, so such a run loads no key at all.
+    const bool preload = !keys_loaded_;
+    const double wait = !preload                  ? seconds_until_commit_due()
+                        : keys_loaded_after_ == 0 ? kPreloadDelaySeconds
+                                                  : 0.0;
+    std::unique_ptr<SourceBatch> batch = queue.pop(wait);
+    if (!batch && preload) {
+      Status s = load_more_keys(kPreloadKeyBatches);
+      if (!s.ok()) return s;
+      continue;
+    }
     Status s;
     if (batch) {
       const bool last = batch->last;

@@ -131,6 +131,7 @@ Status Pipeline::restore_state() {
   auto last = store_->last_sequence();
   if (!last.ok()) return last.status();
   last_sequence_ = *last;
+  if (last_sequence_ == 0) keys_loaded_ = true;  // an empty log has no keys
   committed_next_profile_id_ = next_profile_id_;
   auto last_change = store_->last_change_sequence();
   if (!last_change.ok()) return last_change.status();

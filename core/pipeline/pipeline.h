@@ -92,6 +92,9 @@ class Pipeline {
   // per profile as batches involve them (load_working_set) or they are due
   // for emission (load_profiles).
   Status ensure_keys_loaded();
+  // Loads the keys of at most `batches` more stored log batches (all of
+  // them once none is left).
+  Status load_more_keys(size_t batches);
   Status ensure_restored(RunSummary *summary);
   Status restore_resolver();
   Status restore_feature(size_t i);
@@ -176,9 +179,13 @@ class Pipeline {
   NormalizeOptions normalize_options_;  // for the readers' own parse stages
   int parse_threads_ = 1;
   static constexpr size_t kReadAhead = 2;  // batches queued per source (memory bound)
+  // Log batches whose keys load between two looks at the queue (~1 ms each).
+  static constexpr size_t kPreloadKeyBatches = 4;
+  static constexpr double kPreloadDelaySeconds = 0.01;
 
   bool keys_loaded_ = false;
-  bool state_restored_ = false;  // ensure_restored() has loaded everything
+  uint64_t keys_loaded_after_ = 0;  // first sequence of the last key batch loaded
+  bool state_restored_ = false;     // ensure_restored() has loaded everything
   // Identifiers looked up in the store this run (hashes), and how many may
   // be before everything is loaded at once instead.
   std::unordered_set<uint64_t> probed_;

@@ -53,15 +53,26 @@ bool Pipeline::partial_restore_supported() const {
 }
 
 Status Pipeline::ensure_keys_loaded() {
+  return load_more_keys(SIZE_MAX);
+}
+
+Status Pipeline::load_more_keys(size_t batches) {
   if (keys_loaded_) return Status::Ok();
   Status s = drain_writer();  // this thread reads the store below
   if (!s.ok()) return s;
-  auto events = store_->event_count();
-  if (!events.ok()) return events.status();
-  seen_.reserve(*events + 1024);
-  s = store_->scan_message_keys(
-      [&](const MessageKey *keys, size_t n) { seen_.insert_all(keys, n); });
-  if (s.ok()) keys_loaded_ = true;
+  if (keys_loaded_after_ == 0) {  // the first call: room for every key at once
+    auto events = store_->event_count();
+    if (!events.ok()) return events.status();
+    seen_.reserve(*events + 1024);
+  }
+  size_t read = 0;
+  s = store_->scan_message_keys(keys_loaded_after_, batches,
+                                [&](uint64_t first, const MessageKey *keys, size_t n) {
+                                  seen_.insert_all(keys, n);
+                                  keys_loaded_after_ = first;
+                                  ++read;
+                                });
+  if (s.ok() && read < batches) keys_loaded_ = true;
   return s;
 }
 

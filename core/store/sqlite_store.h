@@ -51,7 +51,10 @@ class SqliteStore final : public Store {
   Result<uint64_t> last_sequence() override;
   Result<uint64_t> event_count() override;
   Status scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn) override;
-  Status scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn) override;
+  using Store::scan_message_keys;
+  Status scan_message_keys(
+      uint64_t after, size_t limit,
+      const std::function<void(uint64_t, const MessageKey *, size_t)> &fn) override;
 
   Status put_identifier(std::string_view type, std::string_view value,
                         uint64_t profile_id) override;

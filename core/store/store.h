@@ -170,7 +170,17 @@ class Store {
   // callback error stops the scan and is returned. Damaged rows are
   // Corruption naming the batch row.
   virtual Status scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn) = 0;
-  virtual Status scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn) = 0;
+  // The message keys of the stored batches whose first sequence is above
+  // `after`, at most `limit` batches, in sequence order: fn(first sequence,
+  // keys, count) once per batch. Resumable: pass the last first sequence.
+  virtual Status scan_message_keys(
+      uint64_t after, size_t limit,
+      const std::function<void(uint64_t, const MessageKey *, size_t)> &fn) = 0;
+  // Every message key of the log.
+  Status scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn) {
+    return scan_message_keys(0, SIZE_MAX,
+                             [&](uint64_t, const MessageKey *keys, size_t n) { fn(keys, n); });
+  }
 
   // Identity graph.
   virtual Status put_identifier(std::string_view type, std::string_view value,

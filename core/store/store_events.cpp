@@ -28,9 +28,11 @@ constexpr Sql kScanBatches{"scan_events", "event_batches",
                            "SELECT first_seq, last_seq, count, codec, data_size, data "
                            "FROM event_batches ORDER BY first_seq",
                            "iiiiit"};
-constexpr Sql kScanKeys{"scan_message_keys", "event_batches",
-                        "SELECT first_seq, count, keys FROM event_batches ORDER BY first_seq",
-                        "iit"};
+constexpr Sql kScanKeys{
+    "scan_message_keys", "event_batches",
+    "SELECT first_seq, count, keys FROM event_batches WHERE first_seq > ?1 ORDER BY first_seq "
+    "LIMIT ?2",
+    "iit"};
 
 Status damaged_row(const std::string &path, int64_t first_seq, const std::string &detail) {
   return Status::Corruption("sqlite store " + path +
@@ -139,10 +141,16 @@ Status SqliteStore::scan_events(const std::function<Status(const std::vector<Log
       });
 }
 
-Status SqliteStore::scan_message_keys(const std::function<void(const MessageKey *, size_t)> &fn) {
+Status SqliteStore::scan_message_keys(
+    uint64_t after, size_t limit,
+    const std::function<void(uint64_t, const MessageKey *, size_t)> &fn) {
   std::vector<MessageKey> keys;
   return impl_->scan(
-      kScanKeys, [](sqlite::Statement &) {},
+      kScanKeys,
+      [&](sqlite::Statement &st) {
+        st.bind_int(1, static_cast<int64_t>(std::min<uint64_t>(after, INT64_MAX)));
+        st.bind_int(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+      },
       [&](sqlite::Statement &st) -> Status {
         const int64_t first = st.column_int(0);
         Status s = store::decode_keys(st.column_bytes(2), keys);
@@ -152,7 +160,7 @@ Status SqliteStore::scan_message_keys(const std::function<void(const MessageKey 
                              "message-key column holds " + std::to_string(keys.size()) +
                                  " keys, row says " + std::to_string(st.column_int(1)));
         }
-        fn(keys.data(), keys.size());
+        fn(static_cast<uint64_t>(first), keys.data(), keys.size());
         return Status::Ok();
       });
 }

@@ -21,8 +21,8 @@ std::string first_events() {
   std::string out;
   for (int i = 0; i < 6; ++i) {
     std::string u = "c" + std::to_string(i);
-    out += R"({"type":"track","event":"Order Completed","userId":")" + u +
-           R"(","messageId":"o-)" + u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
+    out += R"({"type":"track","event":"Order Completed","userId":")" + u + R"(","messageId":"o-)" +
+           u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
   }
   return out +
          R"({"type":"identify","anonymousId":"anon","messageId":"v1","timestamp":"2026-01-04T10:00:00Z","traits":{"city":"Tabriz"}})"
@@ -51,8 +51,8 @@ features:
     plugin: aggregates
     config: { features: { orders: { count: { event: Order Completed } } } }
 destinations:
-  - { name: rec, plugin: )" + plugin + R"(, config: { path: ")" + (dir / "calls.txt") +
-                                            R"(", answer: )" + answer + " } }\n");
+  - { name: rec, plugin: )" + plugin + R"(, config: { path: ")" +
+                                        (dir / "calls.txt") + R"(", answer: )" + answer + " } }\n");
   return dir / "pipeline.yaml";
 }
 

@@ -215,6 +215,43 @@ TYPED_TEST(StoreConformance, AppendEventsTakesTheNextSequences) {
   EXPECT_EQ(sequences, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6}));
 }
 
+// The message keys come back batch by batch, resumable after any batch:
+// pages of any size give every key once, in sequence order.
+TYPED_TEST(StoreConformance, MessageKeysScanInPagesAfterABatch) {
+  Store &s = this->store();
+  ASSERT_TRUE(s.begin().ok());
+  this->append(1, 3);
+  this->append(4, 1);
+  this->append(5, 2);
+  ASSERT_TRUE(s.commit().ok());
+  std::vector<MessageKey> all;
+  ASSERT_TRUE(s.scan_message_keys([&](const MessageKey *k, size_t n) {
+                 all.insert(all.end(), k, k + n);
+               }).ok());
+  ASSERT_EQ(all.size(), 6u);
+  for (size_t page : {1, 2, 5}) {
+    std::vector<MessageKey> paged;
+    std::vector<uint64_t> firsts;
+    uint64_t after = 0;
+    for (size_t read = page; read == page;) {
+      read = 0;
+      ASSERT_TRUE(
+          s.scan_message_keys(after, page, [&](uint64_t first, const MessageKey *k, size_t n) {
+             paged.insert(paged.end(), k, k + n);
+             firsts.push_back(first);
+             after = first;
+             ++read;
+           }).ok());
+    }
+    EXPECT_EQ(paged, all) << "pages of " << page;
+    EXPECT_EQ(firsts, (std::vector<uint64_t>{1, 4, 5})) << "pages of " << page;
+  }
+  size_t calls = 0;
+  ASSERT_TRUE(
+      s.scan_message_keys(5, 10, [&](uint64_t, const MessageKey *, size_t) { ++calls; }).ok());
+  EXPECT_EQ(calls, 0u) << "nothing after the last batch";
+}
+
 // A batch and the cursor that describes it land together or not at all.
 TYPED_TEST(StoreConformance, CursorsAreCommittedWithTheirBatch) {
   ASSERT_TRUE(this->store().begin().ok());

@@ -87,7 +87,8 @@ TEST_F(ProfileFilePatchTest, OnlyAnIntactExportIsPatchable) {
 }
 
 TEST_F(ProfileFilePatchTest, ChangesLandInIdOrderAndApplyingThemTwiceChangesNothing) {
-  spit(path_, line(1, "a") + "\n" + line(3, "a") + "\n" + line(5, "a") + "\n" + line(7, "a") + "\n");
+  spit(path_,
+       line(1, "a") + "\n" + line(3, "a") + "\n" + line(5, "a") + "\n" + line(7, "a") + "\n");
   auto changes = [] {
     ProfileFilePatch p;
     p.replace(9, line(9, "new"));
@@ -101,8 +102,8 @@ TEST_F(ProfileFilePatchTest, ChangesLandInIdOrderAndApplyingThemTwiceChangesNoth
     p.remove(7);  // changed, then merged away
     return p;
   };
-  const std::string expected = line(1, "c") + "\n" + line(3, "b") + "\n" + line(4, "new") + "\n" +
-                               line(9, "new") + "\n";
+  const std::string expected =
+      line(1, "c") + "\n" + line(3, "b") + "\n" + line(4, "new") + "\n" + line(9, "new") + "\n";
   ProfileFilePatch first = changes();
   apply(first);
   EXPECT_EQ(slurp(path_), expected);
