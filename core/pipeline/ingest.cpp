@@ -439,31 +439,56 @@ Status Pipeline::reject_event(const Event &e, const std::string &stage, const st
 
 Status Pipeline::commit() {
   if (!in_transaction_) return Status::Ok();
-  // Snapshot everything the commit writes (plugin state, profiles) on this
-  // thread; the writer thread only executes SQL.
-  auto snapshot = std::make_shared<CommitSnapshot>();
+  // Copy everything the commit writes (plugin state, profiles) on this
+  // thread, a chunk at a time (store_tasks.h); the writer thread only
+  // executes SQL.
+  constexpr size_t kChunk = 4096;
   ChangeSet changed;
+  std::vector<FeatureStateRow> states;
+  Status written;  // the first failed chunk
+  auto flush_states = [&] {
+    if (!states.empty() && written.ok()) written = write(feature_state_task(std::move(states)));
+    states.clear();
+  };
   for (size_t i = 0; i < features_.size(); ++i) {
     const std::string &instance = config_.features[i].name;
     Status s = features_[i]->save_dirty([&](uint64_t id, const void *data, size_t len) {
-      snapshot->feature_state.push_back(
-          {instance, id, std::string(static_cast<const char *>(data), len)});
+      states.push_back({instance, id, std::string(static_cast<const char *>(data), len)});
       changed.add(id, kChangeFeatureState);
+      if (states.size() == kChunk) flush_states();
     });
     if (!s.ok()) return s;
   }
-  snapshot->deleted.assign(profiles_.deleted().begin(), profiles_.deleted().end());
-  for (uint64_t id : profiles_.dirty()) {
-    const ProfileData *p = profiles_.find(id);
-    StoredProfile &row = snapshot->profiles.emplace_back();
-    row.id = id;
-    row.traits = profiles_.stored_traits(id);
-    row.updated_at_ms = p ? p->updated_at_ms : 0;
-    changed.add(id, kChangeTraits);
+  flush_states();
+  if (!written.ok()) return written;
+  if (!profiles_.deleted().empty()) {
+    Status s =
+        write(delete_profiles_task({profiles_.deleted().begin(), profiles_.deleted().end()}));
+    if (!s.ok()) return s;
   }
-  snapshot->changes =
-      changed.entries(merged_into_, committed_next_profile_id_, last_change_, wall_ms());
-  last_change_ += snapshot->changes.size();
+  const std::vector<uint64_t> dirty = profiles_.dirty();
+  std::vector<StoredProfile> rows;
+  for (size_t k = 0; k < dirty.size(); ++k) {
+    const ProfileData *p = profiles_.find(dirty[k]);
+    StoredProfile &row = rows.emplace_back();
+    row.id = dirty[k];
+    row.traits = profiles_.stored_traits(dirty[k]);
+    row.updated_at_ms = p ? p->updated_at_ms : 0;
+    changed.add(dirty[k], kChangeTraits);
+    if (rows.size() == kChunk || k + 1 == dirty.size()) {
+      Status s = write(profiles_task(std::move(rows)));
+      if (!s.ok()) return s;
+      rows.clear();
+    }
+  }
+  auto logged = changed.write_entries(
+      merged_into_, committed_next_profile_id_, last_change_, wall_ms(), kChunk,
+      [this](std::vector<ProfileChange> part) {
+        return write([part = std::move(part)](Store &st) { return st.append_changes(part); });
+      });
+  if (!logged.ok()) return logged.status();
+  last_change_ += *logged;
+  auto snapshot = std::make_shared<CommitSnapshot>();
   merged_into_.clear();
   committed_next_profile_id_ = next_profile_id_;
   snapshot->next_profile_id = next_profile_id_;

@@ -3,6 +3,8 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
+
 namespace halo {
 
 MessageKey message_key(std::string_view source, std::string_view message_id) {
@@ -20,14 +22,14 @@ void MessageKeySet::grow(size_t capacity) {
   for (const MessageKey &k : old) {
     if (is_zero(k)) continue;
     size_t i = slot_of(k);
-    while (!is_zero(slots_[i])) i = (i + 1) & (slots_.size() - 1);
+    while (!is_zero(slots_[i])) i = next(i);
     slots_[i] = k;
   }
 }
 
 void MessageKeySet::reserve(size_t n) {
-  size_t capacity = 1024;
-  while (capacity < 2 * n) capacity *= 2;
+  // Room for n keys at a load of 2/3, so a few more fit before a rehash.
+  const size_t capacity = std::max<size_t>(kMinSlots, n + n / 2);
   if (capacity > slots_.size()) grow(capacity);
 }
 
@@ -37,11 +39,13 @@ bool MessageKeySet::insert(const MessageKey &k) {
     has_zero_ = true;
     return added;
   }
-  if (2 * (size_ + 1) > slots_.size()) grow(slots_.empty() ? 1024 : 2 * slots_.size());
+  if (4 * (size_ + 1) > 3 * slots_.size()) {
+    grow(std::max<size_t>(kMinSlots, slots_.size() + slots_.size() / 2));
+  }
   size_t i = slot_of(k);
   while (!is_zero(slots_[i])) {
     if (slots_[i].hi == k.hi && slots_[i].lo == k.lo) return false;
-    i = (i + 1) & (slots_.size() - 1);
+    i = next(i);
   }
   slots_[i] = k;
   ++size_;
@@ -64,17 +68,16 @@ void MessageKeySet::erase(const MessageKey &k) {
   }
   if (slots_.empty()) return;
   size_t i = slot_of(k);
-  while (!is_zero(slots_[i]) && !(slots_[i].hi == k.hi && slots_[i].lo == k.lo)) {
-    i = (i + 1) & (slots_.size() - 1);
-  }
+  while (!is_zero(slots_[i]) && !(slots_[i].hi == k.hi && slots_[i].lo == k.lo)) i = next(i);
   if (is_zero(slots_[i])) return;
   // Backward-shift deletion keeps every probe chain unbroken.
-  size_t mask = slots_.size() - 1, hole = i;
-  for (size_t j = (i + 1) & mask; !is_zero(slots_[j]); j = (j + 1) & mask) {
-    size_t home = slot_of(slots_[j]);
+  const size_t n = slots_.size();
+  auto distance = [n](size_t from, size_t to) { return to >= from ? to - from : to + n - from; };
+  size_t hole = i;
+  for (size_t j = next(i); !is_zero(slots_[j]); j = next(j)) {
     // The key at j may fill the hole when the hole lies on its probe path,
     // i.e. it is at least as far from j as the key's home slot is.
-    if (((j - home) & mask) >= ((j - hole) & mask)) {
+    if (distance(slot_of(slots_[j]), j) >= distance(hole, j)) {
       slots_[hole] = slots_[j];
       hole = j;
     }

@@ -57,23 +57,38 @@ StoreWriter::Task identity_task(std::vector<IdentityMerge> merges,
   };
 }
 
+StoreWriter::Task feature_state_task(std::vector<FeatureStateRow> rows) {
+  return [rows = std::move(rows)](Store &st) {
+    for (const FeatureStateRow &r : rows) {
+      Status s = st.put_feature_state(r.instance, r.profile_id, r.data.data(), r.data.size());
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  };
+}
+
+StoreWriter::Task delete_profiles_task(std::vector<uint64_t> ids) {
+  return [ids = std::move(ids)](Store &st) {
+    for (uint64_t id : ids) {
+      Status s = st.delete_profile(id);
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  };
+}
+
+StoreWriter::Task profiles_task(std::vector<StoredProfile> rows) {
+  return [rows = std::move(rows)](Store &st) {
+    for (const StoredProfile &p : rows) {
+      Status s = st.put_profile(p);
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  };
+}
+
 Status write_commit(Store &st, const CommitSnapshot &snap) {
-  for (const FeatureStateRow &r : snap.feature_state) {
-    Status s = st.put_feature_state(r.instance, r.profile_id, r.data.data(), r.data.size());
-    if (!s.ok()) return s;
-  }
-  // After the feature state: a profile merged away loses its state too.
-  for (uint64_t id : snap.deleted) {
-    Status s = st.delete_profile(id);
-    if (!s.ok()) return s;
-  }
-  for (const StoredProfile &p : snap.profiles) {
-    Status s = st.put_profile(p);
-    if (!s.ok()) return s;
-  }
   Status s = st.set_meta("next_profile_id", std::to_string(snap.next_profile_id));
-  if (!s.ok()) return s;
-  s = st.append_changes(snap.changes);
   if (!s.ok()) return s;
   for (const auto &[source, cursor] : snap.cursors) {
     s = st.set_cursor(source, cursor);

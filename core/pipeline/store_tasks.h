@@ -29,14 +29,21 @@ struct FeatureStateRow {
   std::string data;
 };
 
+// The rows of a commit, written ahead in chunks by the tasks below, in this
+// order: feature state, then profiles merged away (deleting a profile
+// deletes its state too), then changed profiles. The writer's bounded queue
+// keeps only a few chunks in memory, so a commit of every profile never
+// holds all their rows at once; the transaction makes them land together
+// with the rest of the commit.
+StoreWriter::Task feature_state_task(std::vector<FeatureStateRow> rows);
+StoreWriter::Task delete_profiles_task(std::vector<uint64_t> ids);
+StoreWriter::Task profiles_task(std::vector<StoredProfile> rows);
+// (The change-log entries follow, also in chunks: ChangeSet::write_entries.)
+
 // Everything one commit writes besides what earlier tasks already wrote.
 struct CommitSnapshot {
-  std::vector<FeatureStateRow> feature_state;
-  std::vector<uint64_t> deleted;        // profiles merged away
-  std::vector<StoredProfile> profiles;  // changed profiles (traits, updated_at)
   uint64_t next_profile_id = 1;
   std::vector<std::pair<std::string, std::string>> cursors;  // source -> cursor
-  std::vector<ProfileChange> changes;  // the change log entries of this commit
   // Set to true once the commit is durable (sources told on their thread).
   std::vector<std::atomic<bool> *> committed_flags;
 };
