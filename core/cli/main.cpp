@@ -3,6 +3,7 @@
 // SIGINT/SIGTERM exit 130 in every command: read-only commands end at once
 // (nothing to keep), while run, rebuild and `deadletters replay` install
 // their own handler that stops at the next batch boundary (cmd_run.cpp).
+#include <malloc.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -67,7 +68,19 @@ int cmd_version(const halo::cli::Args &args) {
 
 }  // namespace
 
+// glibc raises its mmap threshold (up to 32 MiB) each time a large block
+// is freed, after which multi-megabyte buffers (read blocks, commit
+// chunks, batches) come from the heap and leave it fragmented. A fixed
+// 1 MiB threshold returns them to the system: about 7% less peak memory on
+// the 600k-profile benchmark at the same speed (docs/benchmarks.md).
+void tune_malloc() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
+}
+
 int main(int argc, char **argv) {
+  tune_malloc();
   halo::install_crash_handler();
   std::signal(SIGINT, exit_interrupted);
   std::signal(SIGTERM, exit_interrupted);
