@@ -28,9 +28,11 @@ void MessageKeySet::grow(size_t capacity) {
 }
 
 void MessageKeySet::reserve(size_t n) {
-  // Room for n keys at a load of 2/3, so a few more fit before a rehash.
+  // Room for n keys at a load of 2/3, so a few more fit before a rehash;
+  // growing by half at least, so reserving a little more each time (a
+  // batch at a time) still rehashes only O(log n) times.
   const size_t capacity = std::max<size_t>(kMinSlots, n + n / 2);
-  if (capacity > slots_.size()) grow(capacity);
+  if (capacity > slots_.size()) grow(std::max(capacity, slots_.size() + slots_.size() / 2));
 }
 
 bool MessageKeySet::insert(const MessageKey &k) {

@@ -31,6 +31,10 @@ class MessageKeySet {
   // cache misses of a large table overlap instead of queueing.
   void insert_all(const MessageKey *keys, size_t n);
   void erase(const MessageKey &k);
+  // Hints that `k` is looked up soon (its home slot's cache line).
+  void prefetch(const MessageKey &k) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[slot_of(k)]);
+  }
   void reserve(size_t n);
   size_t size() const { return size_ + (has_zero_ ? 1 : 0); }
   size_t memory_bytes() const { return slots_.capacity() * sizeof(MessageKey); }
