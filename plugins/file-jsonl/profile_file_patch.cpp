@@ -15,8 +15,8 @@ constexpr size_t kBlock = 1 << 20;
 constexpr std::string_view kPrefix = "{\"profile_id\":\"";
 
 // Calls fn(line) for every '\n'-terminated line of the file, without the
-// '\n'; returns false as soon as fn does, or when the file does not end
-// with '\n' (a torn or foreign file).
+// '\n'; returns false as soon as fn does, when the file does not end with
+// '\n' (a torn or foreign file), or at a line over kMaxPatchLineBytes.
 bool for_each_line(const std::string &path, const std::function<bool(std::string_view)> &fn) {
   FileByteSource file(path);
   BlockBuffer buffer(kBlock, kBlock);
@@ -25,9 +25,10 @@ bool for_each_line(const std::string &path, const std::function<bool(std::string
     std::string_view pending = buffer.pending();
     size_t start = 0;
     for (size_t nl; (nl = pending.find('\n', start)) != std::string_view::npos; start = nl + 1) {
-      if (!fn(pending.substr(start, nl - start))) return false;
+      if (nl - start > kMaxPatchLineBytes || !fn(pending.substr(start, nl - start))) return false;
     }
     buffer.consume(start);
+    if (buffer.pending().size() > kMaxPatchLineBytes) return false;
     if (!buffer.refill()) return buffer.pending().empty();
   }
 }

@@ -5,9 +5,10 @@
 //
 // A patchable file is one this destination wrote: every line a profile of
 // the export format (docs/export-format.md), starting with
-// `{"profile_id":"<decimal id>"`, ids strictly ascending. Anything else --
-// a missing file, an edited order, a foreign line -- is not patched: the
-// destination asks for a full delivery instead.
+// `{"profile_id":"<decimal id>"`, ids strictly ascending, at most
+// kMaxPatchLineBytes long. Anything else -- a missing file, an edited
+// order, a foreign or huge line -- is not patched: the destination asks for
+// a full delivery instead. Memory: one line plus one read block.
 //
 // Invariants: replacements and removals are idempotent (a repeated delivery
 // gives the same file); the output keeps ids strictly ascending.
@@ -24,6 +25,10 @@
 
 namespace halo::plugins {
 
+// Longer lines are not this destination's (no profile comes near it) and
+// are never buffered whole.
+inline constexpr size_t kMaxPatchLineBytes = size_t{64} << 20;
+
 // The profile id a line of the export format starts with, or nullopt.
 std::optional<uint64_t> export_line_id(std::string_view line);
 
@@ -35,7 +40,8 @@ class ProfileFilePatch {
 
   // `line` replaces (or adds) profile `id`; the last call for an id wins.
   void replace(uint64_t id, std::string_view line);
-  // Profile `id` no longer exists; an id the file does not hold is ignored.
+  // Profile `id` no longer exists (whatever replace() said about it); an id
+  // the file does not hold is ignored.
   void remove(uint64_t id);
   // Writes the patched content of `old_path` to `out` (opened by the
   // caller). Throws IoError when the old file cannot be read or is no

@@ -81,6 +81,10 @@ TEST_F(ProfileFilePatchTest, OnlyAnIntactExportIsPatchable) {
   EXPECT_FALSE(ProfileFilePatch::patchable(path_)) << "torn last line";
   spit(path_, line(1, "a") + "\n# edited by hand\n");
   EXPECT_FALSE(ProfileFilePatch::patchable(path_)) << "a foreign line";
+  spit(path_, line(1, std::string(kMaxPatchLineBytes, 'x')) + "\n");
+  EXPECT_FALSE(ProfileFilePatch::patchable(path_)) << "a line over the limit";
+  spit(path_, line(1, std::string(kMaxPatchLineBytes - 100, 'x')) + "\n");
+  EXPECT_TRUE(ProfileFilePatch::patchable(path_)) << "a long line within it";
   fs::remove(path_);
   fs::create_directories(path_);
   EXPECT_FALSE(ProfileFilePatch::patchable(path_)) << "a directory";
