@@ -147,47 +147,18 @@ TEST(ChangeLogE2E, AChangedFeatureConfigurationRecomputesEveryProfile) {
   EXPECT_EQ(b.find("orders_7d"), std::string::npos) << b;
 }
 
-// Ten customers with one order each, and an anonymous visitor.
-std::string shop_events() {
-  std::string out;
-  for (int i = 0; i < 10; ++i) {
-    std::string u = "c" + std::to_string(i);
-    out += R"({"type":"track","event":"Order Completed","userId":")" + u + R"(","messageId":"o-)" +
-           u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
-  }
-  return out +
-         R"({"type":"identify","anonymousId":"anon","messageId":"v1","timestamp":"2026-01-04T10:00:00Z","traits":{"city":"Tabriz"}})"
-         "\n";
-}
-
-std::string shop_pipeline(const TempDir &dir, const std::string &extra_destination = "") {
-  write_file(dir / "pipeline.yaml", R"(version: 1
-store: { kind: sqlite, path: halo.db }
-run: { as_of: "2026-01-11T00:00:00Z" }
-identity:
-  resolver: deterministic
-  identifiers:
-    - { type: user_id, priority: 1, max_per_profile: 1 }
-    - { type: anonymous_id, priority: 9, max_per_profile: 100 }
-sources:
-  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
-features:
-  - name: orders
-    plugin: aggregates
-    config: { features: { orders: { count: { event: Order Completed } } } }
-destinations:
-  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }
-)" + extra_destination);
-  return dir / "pipeline.yaml";
-}
+constexpr const char *kOut =
+    "  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }\n";
+constexpr const char *kFull =
+    "  - { name: full, plugin: file-jsonl, config: { path: full.jsonl } }\n";
 
 // file-jsonl applies deliveries of changes (HALO_CAP_INCREMENTAL_DELIVERY):
 // it gets the profiles that changed and the ids merged away, and its file
 // ends byte for byte equal to a full export of the same store.
 TEST(ChangeLogE2E, ADestinationThatAppliesChangesGetsOnlyWhatChanged) {
   TempDir dir;
-  write_file(dir / "events.jsonl", shop_events());
-  std::string pipeline = shop_pipeline(dir);
+  write_file(dir / "events.jsonl", shop_events(10));
+  std::string pipeline = shop_pipeline(dir, kOut);
   RunOutcome first = run_pipeline(pipeline);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_EQ(summary_count(first.summary, "profiles_delivered"), 11) << first.summary;
@@ -196,11 +167,7 @@ TEST(ChangeLogE2E, ADestinationThatAppliesChangesGetsOnlyWhatChanged) {
   // profile merges into c5's); a new customer.
   write_file(
       dir / "events.jsonl",
-      shop_events() +
-          R"({"type":"track","event":"Order Completed","userId":"c3","messageId":"o-c3-2","timestamp":"2026-01-06T10:00:00Z"})"
-          "\n"
-          R"({"type":"track","event":"Page Viewed","userId":"c5","anonymousId":"anon","messageId":"p-c5","timestamp":"2026-01-06T11:00:00Z"})"
-          "\n"
+      shop_events(10) + shop_changes() +
           R"({"type":"track","event":"Order Completed","userId":"new","messageId":"o-new","timestamp":"2026-01-06T12:00:00Z"})"
           "\n");
   RunOutcome second = run_pipeline(pipeline);
@@ -227,10 +194,9 @@ TEST(ChangeLogE2E, ADestinationThatAppliesChangesGetsOnlyWhatChanged) {
 // removed) is not patched: the next delivery writes it whole.
 TEST(ChangeLogE2E, AnEditedOrMissingExportIsWrittenWhole) {
   TempDir dir;
-  std::string events = shop_events();
+  std::string events = shop_events(10);
   write_file(dir / "events.jsonl", events);
-  std::string pipeline =
-      shop_pipeline(dir, "  - { name: full, plugin: file-jsonl, config: { path: full.jsonl } }\n");
+  std::string pipeline = shop_pipeline(dir, std::string(kOut) + kFull);
   ASSERT_EQ(run_pipeline(pipeline).exit_code, 0);
   int n = 0;
   for (const char *damage : {"edit", "remove"}) {

@@ -216,4 +216,42 @@ bool same_decimal(const std::string &a, const std::string &b) {
   return canon(a) == canon(b);
 }
 
+std::string shop_events(int customers) {
+  std::string out;
+  for (int i = 0; i < customers; ++i) {
+    std::string u = "c" + std::to_string(i);
+    out += R"({"type":"track","event":"Order Completed","userId":")" + u + R"(","messageId":"o-)" +
+           u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
+  }
+  return out +
+         R"({"type":"identify","anonymousId":"anon","messageId":"v1","timestamp":"2026-01-04T10:00:00Z","traits":{"city":"Tabriz"}})"
+         "\n";
+}
+
+std::string shop_changes() {
+  return R"({"type":"track","event":"Order Completed","userId":"c3","messageId":"o-c3-2","timestamp":"2026-01-06T10:00:00Z"})"
+         "\n"
+         R"({"type":"track","event":"Page Viewed","userId":"c5","anonymousId":"anon","messageId":"p-c5","timestamp":"2026-01-06T11:00:00Z"})"
+         "\n";
+}
+
+std::string shop_pipeline(const TempDir &dir, const std::string &destinations) {
+  write_file(dir / "pipeline.yaml", R"(version: 1
+store: { kind: sqlite, path: halo.db }
+identity:
+  resolver: deterministic
+  identifiers:
+    - { type: user_id, priority: 1, max_per_profile: 1 }
+    - { type: anonymous_id, priority: 9, max_per_profile: 100 }
+sources:
+  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
+features:
+  - name: orders
+    plugin: aggregates
+    config: { features: { orders: { count: { event: Order Completed } } } }
+destinations:
+)" + destinations);
+  return dir / "pipeline.yaml";
+}
+
 }  // namespace halo::e2e

@@ -58,6 +58,16 @@ RunOutcome run_pipeline(const std::string &pipeline,
 // The integer value of "key": in a one-line JSON summary; -1 when absent.
 long summary_count(const std::string &json, const std::string &key);
 
+// A small shop for the delivery tests: customers c0, c1, ... with one
+// order each, and an anonymous visitor ("anon", city Tabriz).
+std::string shop_events(int customers);
+// c3 orders again; c5 shows up on the anonymous visitor's device (the two
+// stored profiles merge).
+std::string shop_changes();
+// DIR/pipeline.yaml: events.jsonl -> user_id and anonymous_id -> an order
+// count -> `destinations` (YAML list items "  - {...}\n"); returns its path.
+std::string shop_pipeline(const TempDir &dir, const std::string &destinations);
+
 // The demo pipeline (config/demo.yaml) copied to DIR/config/demo.yaml with
 // `extra_run` lines (e.g. "  as_of: ...") appended under `run:`. The data is
 // expected in DIR/data/demo, the store in DIR/var/demo.

@@ -16,44 +16,13 @@
 namespace halo::e2e {
 namespace {
 
-// Six customers with one order each, and an anonymous visitor.
 std::string first_events() {
-  std::string out;
-  for (int i = 0; i < 6; ++i) {
-    std::string u = "c" + std::to_string(i);
-    out += R"({"type":"track","event":"Order Completed","userId":")" + u + R"(","messageId":"o-)" +
-           u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
-  }
-  return out +
-         R"({"type":"identify","anonymousId":"anon","messageId":"v1","timestamp":"2026-01-04T10:00:00Z","traits":{"city":"Tabriz"}})"
-         "\n";
+  return shop_events(6);
 }
 
-// c3 orders again; c5 shows up on the anonymous visitor's device.
-const char *kLater =
-    R"({"type":"track","event":"Order Completed","userId":"c3","messageId":"o-c3-2","timestamp":"2026-01-06T10:00:00Z"})"
-    "\n"
-    R"({"type":"track","event":"Page Viewed","userId":"c5","anonymousId":"anon","messageId":"p-c5","timestamp":"2026-01-06T11:00:00Z"})"
-    "\n";
-
 std::string pipeline(const TempDir &dir, const std::string &plugin, const std::string &answer) {
-  write_file(dir / "pipeline.yaml", R"(version: 1
-store: { kind: sqlite, path: halo.db }
-identity:
-  resolver: deterministic
-  identifiers:
-    - { type: user_id, priority: 1, max_per_profile: 1 }
-    - { type: anonymous_id, priority: 9, max_per_profile: 100 }
-sources:
-  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
-features:
-  - name: orders
-    plugin: aggregates
-    config: { features: { orders: { count: { event: Order Completed } } } }
-destinations:
-  - { name: rec, plugin: )" + plugin + R"(, config: { path: ")" +
-                                        (dir / "calls.txt") + R"(", answer: )" + answer + " } }\n");
-  return dir / "pipeline.yaml";
+  return shop_pipeline(dir, "  - { name: rec, plugin: " + plugin + ", config: { path: \"" +
+                                (dir / "calls.txt") + "\", answer: " + answer + " } }\n");
 }
 
 // The calls of one delivery, as recorded.
@@ -91,7 +60,7 @@ TEST(IncrementalDelivery, AfterAFullDeliveryOnlyChangesAndRemovalsFollow) {
 
   EXPECT_TRUE(run_and_record(dir, path).empty()) << "nothing changed: no delivery";
 
-  write_file(dir / "events.jsonl", first_events() + kLater);
+  write_file(dir / "events.jsonl", first_events() + shop_changes());
   std::vector<Delivery> second = run_and_record(dir, path);
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0].begin, "1 1");
@@ -105,7 +74,7 @@ TEST(IncrementalDelivery, AfterAFullDeliveryOnlyChangesAndRemovalsFollow) {
             0);
 
   // Every live profile changes: more than half, so FULL again.
-  std::string all = first_events() + kLater;
+  std::string all = first_events() + shop_changes();
   for (int i = 0; i < 6; ++i) {
     std::string u = "c" + std::to_string(i);
     all += R"({"type":"track","event":"Order Completed","userId":")" + u + R"(","messageId":"o3-)" +
@@ -124,7 +93,7 @@ TEST(IncrementalDelivery, ADestinationMayAskForEverything) {
   write_file(dir / "events.jsonl", first_events());
   const std::string path = pipeline(dir, "change-recorder", "full");
   ASSERT_EQ(run_and_record(dir, path).size(), 1u);
-  write_file(dir / "events.jsonl", first_events() + kLater);
+  write_file(dir / "events.jsonl", first_events() + shop_changes());
   std::vector<Delivery> second = run_and_record(dir, path);
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0].begin, "1 0");
