@@ -72,23 +72,34 @@ void sort_unique(std::vector<uint64_t> &ids) {
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 }
 
-Result<DeliveryChanges> delivery_changes(Store &store, uint64_t after, uint64_t through) {
-  DeliveryChanges out;
-  constexpr uint32_t kExported = kChangeCreated | kChangeTraits | kChangeFeatures;
+// Calls fn for every change-log entry after `after` up to `through`, a
+// chunk of the log at a time.
+Status scan_changes_through(Store &store, uint64_t after, uint64_t through,
+                            const std::function<void(const ProfileChange &)> &fn) {
   while (after < through) {
     size_t read = 0;
     Status s = store.scan_changes(after, kScanChunk, [&](const ProfileChange &c) {
       after = c.sequence;
       ++read;
-      if (c.kinds & kChangeMerged) {
-        out.removed.push_back(c.profile_id);
-      } else if (c.kinds & kExported) {
-        out.changed.push_back(c.profile_id);
-      }
+      fn(c);
     });
     if (!s.ok()) return s;
     if (read == 0) break;
   }
+  return Status::Ok();
+}
+
+Result<DeliveryChanges> delivery_changes(Store &store, uint64_t after, uint64_t through) {
+  DeliveryChanges out;
+  constexpr uint32_t kExported = kChangeCreated | kChangeTraits | kChangeFeatures;
+  Status s = scan_changes_through(store, after, through, [&](const ProfileChange &c) {
+    if (c.kinds & kChangeMerged) {
+      out.removed.push_back(c.profile_id);
+    } else if (c.kinds & kExported) {
+      out.changed.push_back(c.profile_id);
+    }
+  });
+  if (!s.ok()) return s;
   sort_unique(out.removed);
   sort_unique(out.changed);
   // A profile merged away after it changed is gone.
@@ -240,17 +251,11 @@ Result<std::vector<uint64_t>> Pipeline::profiles_to_emit(uint64_t after, int64_t
                                                          RunSummary *summary) {
   std::vector<uint64_t> ids;
   constexpr uint32_t kInputs = kChangeCreated | kChangeTraits | kChangeFeatureState;
-  while (after < last_change_) {
-    size_t read = 0;
-    Status s = store_->scan_changes(after, kScanChunk, [&](const ProfileChange &c) {
-      after = c.sequence;
-      ++read;
-      if (c.kinds & kInputs) ids.push_back(c.profile_id);
-    });
-    if (!s.ok()) return s;
-    if (read == 0) break;
-  }
-  Status s = store_->scan_due_reemits(as_of_ms, [&](uint64_t id) { ids.push_back(id); });
+  Status s = scan_changes_through(*store_, after, last_change_, [&](const ProfileChange &c) {
+    if (c.kinds & kInputs) ids.push_back(c.profile_id);
+  });
+  if (!s.ok()) return s;
+  s = store_->scan_due_reemits(as_of_ms, [&](uint64_t id) { ids.push_back(id); });
   if (!s.ok()) return s;
   if (ids.empty()) return ids;
   s = state_restored_ || !partial_restore_supported() ? ensure_restored(summary)
@@ -258,8 +263,7 @@ Result<std::vector<uint64_t>> Pipeline::profiles_to_emit(uint64_t after, int64_t
   if (!s.ok()) return s;
   // Only live profiles: a profile merged away since its change is gone.
   std::erase_if(ids, [&](uint64_t id) { return profiles_.find(id) == nullptr; });
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  sort_unique(ids);
   return ids;
 }
 

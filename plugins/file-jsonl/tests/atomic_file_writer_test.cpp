@@ -4,6 +4,7 @@
 #include "atomic_file_writer.h"
 
 #include "common/block_buffer.h"
+#include "file_test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -16,22 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::slurp;
 
-class AtomicFileWriterTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("halo_writer_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
+class AtomicFileWriterTest : public testing::TempDirTest {};
 
 TEST_F(AtomicFileWriterTest, CommitReplacesTheFileWithAllLines) {
   fs::path out = dir_ / "nested" / "profiles.jsonl";

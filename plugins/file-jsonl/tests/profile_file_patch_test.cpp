@@ -5,6 +5,7 @@
 #include "profile_file_patch.h"
 
 #include "common/block_buffer.h"
+#include "file_test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -19,12 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::slurp;
 
 void spit(const fs::path &p, const std::string &bytes) {
   std::ofstream(p, std::ios::binary) << bytes;
@@ -34,15 +30,13 @@ std::string line(uint64_t id, const std::string &tag) {
   return "{\"profile_id\":\"" + std::to_string(id) + "\",\"traits\":{\"v\":\"" + tag + "\"}}";
 }
 
-class ProfileFilePatchTest : public ::testing::Test {
+class ProfileFilePatchTest : public testing::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("halo_patch_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
+    TempDirTest::SetUp();
     fs::create_directories(dir_);
     path_ = (dir_ / "profiles.jsonl").string();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   void apply(ProfileFilePatch &patch) {
     AtomicFileWriter out;
@@ -51,7 +45,6 @@ class ProfileFilePatchTest : public ::testing::Test {
     out.commit();
   }
 
-  fs::path dir_;
   std::string path_;
 };
 
