@@ -446,7 +446,8 @@ Status Pipeline::commit() {
   // Copy everything the commit writes (plugin state, profiles) on this
   // thread, a chunk at a time (store_tasks.h); the writer thread only
   // executes SQL.
-  constexpr size_t kChunk = 4096;
+  constexpr size_t kChunk =
+      1024;  // rows a task: up to 16 wait (StoreWriter), so a commit holds ~16k copied rows
   ChangeSet changed;
   std::vector<FeatureStateRow> states;
   Status written;  // the first failed chunk

@@ -3,13 +3,16 @@
 // Halo does it per source).
 //
 // Keys are 128-bit XXH3 hashes, so a false duplicate needs a 128-bit
-// collision. The set is an open-addressing table (linear probing, load
-// factor between 1/2 and 3/4, any table size: a key's home slot is its low
-// 64 bits scaled to the size): at most 32 and on average about 26 bytes per
-// accepted event, and one or two cache misses per lookup,
-// where a node-based std::unordered_set cost an allocation per insert and
-// dominated the dedup stage. It is rebuilt at start-up from the event log's
-// key column. Not thread-safe.
+// collision. The set is 64 open-addressing tables (shards, picked by the
+// key's top 6 bits; in each, linear probing at a load factor between 1/2
+// and 3/4, any table size: a key's home slot is its low 64 bits scaled to
+// the size): about 26 bytes per accepted event, and one or two cache misses
+// per lookup, where a node-based std::unordered_set cost an allocation per
+// insert and dominated the dedup stage. The shards grow by half at
+// staggered moments, so a rehash copies 1/64 of the keys and the set never
+// jumps in size (one table growing past a million keys briefly needed 2.5
+// times its size). It is rebuilt at start-up from the event log's key
+// column. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +27,7 @@ MessageKey message_key(std::string_view source, std::string_view message_id);
 
 class MessageKeySet {
  public:
+  MessageKeySet();
   // True when the key was new (and is now remembered).
   bool insert(const MessageKey &k);
   // Inserts n keys (the restore at start-up): the same as n insert() calls,
@@ -33,25 +37,40 @@ class MessageKeySet {
   void erase(const MessageKey &k);
   // Hints that `k` is looked up soon (its home slot's cache line).
   void prefetch(const MessageKey &k) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[slot_of(k)]);
+    const Shard &s = shard_of(k);
+    if (!s.slots.empty()) __builtin_prefetch(&s.slots[s.slot_of(k)]);
   }
+  // Room for n keys in all, spread evenly, so that inserting them rehashes
+  // (almost) nothing.
   void reserve(size_t n);
   size_t size() const { return size_ + (has_zero_ ? 1 : 0); }
-  size_t memory_bytes() const { return slots_.capacity() * sizeof(MessageKey); }
+  size_t memory_bytes() const;
 
  private:
   static bool is_zero(const MessageKey &k) { return k.hi == 0 && k.lo == 0; }
-  static constexpr size_t kMinSlots = 1024;
-  // Lemire's multiply-shift: uniform over any table size, no modulo.
-  size_t slot_of(const MessageKey &k) const {
-    return static_cast<size_t>((static_cast<unsigned __int128>(k.lo) * slots_.size()) >> 64);
-  }
-  size_t next(size_t i) const { return i + 1 == slots_.size() ? 0 : i + 1; }
-  void grow(size_t capacity);
+  static constexpr unsigned kShardBits = 6;
 
-  std::vector<MessageKey> slots_;  // {0,0} marks an empty slot
-  size_t size_ = 0;
-  bool has_zero_ = false;  // the all-zero key lives outside the table
+  struct Shard {
+    std::vector<MessageKey> slots;  // {0,0} marks an empty slot
+    size_t size = 0;
+    // Lemire's multiply-shift: uniform over any table size, no modulo.
+    size_t slot_of(const MessageKey &k) const {
+      return static_cast<size_t>((static_cast<unsigned __int128>(k.lo) * slots.size()) >> 64);
+    }
+    size_t next(size_t i) const { return i + 1 == slots.size() ? 0 : i + 1; }
+    size_t first_capacity = 64;
+    void grow(size_t capacity);
+    void make_room(size_t keys);
+    bool insert(const MessageKey &k);
+    bool erase(const MessageKey &k);
+  };
+
+  Shard &shard_of(const MessageKey &k) { return shards_[k.hi >> (64 - kShardBits)]; }
+  const Shard &shard_of(const MessageKey &k) const { return shards_[k.hi >> (64 - kShardBits)]; }
+
+  std::vector<Shard> shards_;
+  size_t size_ = 0;        // keys in the shards
+  bool has_zero_ = false;  // the all-zero key lives outside the tables
 };
 
 }  // namespace halo

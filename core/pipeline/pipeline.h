@@ -178,7 +178,7 @@ class Pipeline {
   std::unique_ptr<ParseStage> parse_;
   NormalizeOptions normalize_options_;  // for the readers' own parse stages
   int parse_threads_ = 1;
-  static constexpr size_t kReadAhead = 2;  // batches queued per source (memory bound)
+  static constexpr size_t kReadAhead = 1;  // batches queued per source (memory bound)
   // Log batches whose keys load between two looks at the queue (~1 ms each).
   static constexpr size_t kPreloadKeyBatches = 4;
   static constexpr double kPreloadDelaySeconds = 0.01;

@@ -69,10 +69,14 @@ size_t MemoryByteSource::read(char *dst, size_t n) {
 BlockBuffer::BlockBuffer(size_t block_size, size_t initial_capacity)
     : block_size_(block_size == 0 ? 1 : block_size) {
   capacity_ = std::max(initial_capacity, block_size_);
-  data_ = std::make_unique<char[]>(capacity_ + kBlockPadding);
 }
 
 void BlockBuffer::reset(ByteSource *source, uint64_t offset) {
+  // Allocated at first use and left uninitialised (only the padding is
+  // written): a reader holds a splitter per framing and uses one, and the
+  // pages of a block nobody reads into never become resident.
+  if (!data_) data_.reset(new char[capacity_ + kBlockPadding]);
+  std::memset(data_.get(), 0, kBlockPadding);
   source_ = source;
   source_->seek(offset);
   begin_ = end_ = 0;
@@ -92,7 +96,7 @@ void BlockBuffer::make_room() {
   }
   if (end_ + block_size_ > capacity_) {
     size_t grown = std::max(capacity_ * 2, end_ + block_size_);
-    auto bigger = std::make_unique<char[]>(grown + kBlockPadding);
+    std::unique_ptr<char[]> bigger(new char[grown + kBlockPadding]);
     std::memcpy(bigger.get(), data_.get(), end_);
     data_ = std::move(bigger);
     capacity_ = grown;

@@ -35,7 +35,7 @@ std::optional<JsonFormat> parse_json_format(std::string_view name);
 struct JsonlReaderOptions {
   JsonFormat format = JsonFormat::kAuto;
   size_t max_record_bytes = 1 << 20;
-  size_t block_size = 4 << 20;
+  size_t block_size = 1 << 20;             // read() size: larger gains nothing measurable
   const RecordMapping *mapping = nullptr;  // not owned; null = pass-through
 };
 

@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -37,7 +39,11 @@ TEST(MessageKeySet, ZeroKeyAndGrowth) {
   MessageKeySet set;
   EXPECT_TRUE(set.insert(MessageKey{0, 0}));
   EXPECT_FALSE(set.insert(MessageKey{0, 0}));
-  for (uint64_t i = 1; i <= 100000; ++i) ASSERT_TRUE(set.insert(MessageKey{i, i * 2654435761u}));
+  // Odd multipliers spread the keys like hashes do (over the shards and the
+  // slots); keys that all share a home slot would only test patience.
+  constexpr uint64_t kSpread = 0x9E3779B97F4A7C15u;
+  for (uint64_t i = 1; i <= 100000; ++i)
+    ASSERT_TRUE(set.insert(MessageKey{i * kSpread, i * 31 * kSpread}));
   EXPECT_EQ(set.size(), 100001u);
   // A load of at least 1/2: at most 32 bytes a key.
   EXPECT_LE(set.memory_bytes(), 32 * set.size());
@@ -48,7 +54,10 @@ TEST(MessageKeySet, ZeroKeyAndGrowth) {
 TEST(MessageKeySet, InsertAllEqualsOneInsertPerKeyIncludingRepeats) {
   std::mt19937_64 rng(11);
   std::vector<MessageKey> keys;
-  for (int i = 0; i < 50000; ++i) keys.push_back({rng() % 1000, rng() % 3000});  // many repeats
+  constexpr uint64_t kSpread = 0x9E3779B97F4A7C15u;  // over the shards and the slots
+  for (int i = 0; i < 50000; ++i) {
+    keys.push_back({rng() % 1000 * kSpread, rng() % 3000 * kSpread});  // many repeats
+  }
   keys.push_back({0, 0});
   MessageKeySet one_by_one, all;
   one_by_one.insert(MessageKey{5, 5});
@@ -58,6 +67,33 @@ TEST(MessageKeySet, InsertAllEqualsOneInsertPerKeyIncludingRepeats) {
   all.insert_all(keys.data(), 0);
   EXPECT_EQ(all.size(), one_by_one.size());
   for (const MessageKey &k : keys) EXPECT_FALSE(all.insert(k));
+}
+
+TEST(MessageKeySet, RealKeysCostAboutTwentySixBytesEachAtEverySize) {
+  // Hashed ids fill the shards evenly and the shards grow at staggered
+  // moments: from a few thousand keys on, the set never holds much more
+  // than its average (a single table swung between 21 and 32 bytes a key),
+  // and a reserve of n keys makes room for all of them at once.
+  MessageKeySet reserved, grown;
+  constexpr size_t kKeys = 300000;
+  reserved.reserve(kKeys);
+  const size_t reserved_bytes = reserved.memory_bytes();
+  double most = 0, least = 1e9;
+  for (size_t i = 0; i < kKeys; ++i) {
+    MessageKey k = message_key("web", "m" + std::to_string(i));
+    ASSERT_TRUE(reserved.insert(k));
+    ASSERT_TRUE(grown.insert(k));
+    if (i >= 20000 && i % 1000 == 0) {
+      double per_key = static_cast<double>(grown.memory_bytes()) / static_cast<double>(i + 1);
+      most = std::max(most, per_key);
+      least = std::min(least, per_key);
+    }
+  }
+  EXPECT_EQ(reserved.memory_bytes(), reserved_bytes) << "a reserved shard grew";
+  EXPECT_LE(reserved.memory_bytes(), 32 * kKeys);
+  EXPECT_LE(most, 28.0);
+  EXPECT_GE(least, 24.0);
+  EXPECT_FALSE(grown.insert(message_key("web", "m0")));
 }
 
 TEST(MessageKey, DependsOnSourceAndId) {

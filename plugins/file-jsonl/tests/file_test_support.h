@@ -25,9 +25,11 @@ inline std::string slurp(const std::filesystem::path &p) {
 class TempDirTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("halo_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name()) +
-            "_" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() /
+        ("halo_" +
+         std::string(::testing::UnitTest::GetInstance()->current_test_info()->test_suite_name()) +
+         "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
