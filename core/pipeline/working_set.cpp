@@ -60,10 +60,11 @@ Status Pipeline::load_more_keys(size_t batches) {
   if (keys_loaded_) return Status::Ok();
   Status s = drain_writer();  // this thread reads the store below
   if (!s.ok()) return s;
-  if (keys_loaded_after_ == 0) {  // the first call: room for every key at once
-    auto events = store_->event_count();
-    if (!events.ok()) return events.status();
-    seen_.reserve(*events + 1024);
+  if (keys_loaded_after_ == 0) {
+    // The first call: room for every key at once. The log has no gaps, so
+    // its last sequence (read at start) is the number of stored events --
+    // a sum over every log row cost 15 ms at a million events.
+    seen_.reserve(last_sequence_ + 1024);
   }
   size_t read = 0;
   s = store_->scan_message_keys(keys_loaded_after_, batches,
