@@ -445,9 +445,9 @@ Status Pipeline::commit() {
   if (!in_transaction_) return Status::Ok();
   // Copy everything the commit writes (plugin state, profiles) on this
   // thread, a chunk at a time (store_tasks.h); the writer thread only
-  // executes SQL.
-  constexpr size_t kChunk =
-      1024;  // rows a task: up to 16 wait (StoreWriter), so a commit holds ~16k copied rows
+  // executes SQL. Up to 16 tasks wait (StoreWriter), so a commit holds at
+  // most about 16 chunks of copied rows.
+  constexpr size_t kChunk = 1024;
   ChangeSet changed;
   std::vector<FeatureStateRow> states;
   Status written;  // the first failed chunk

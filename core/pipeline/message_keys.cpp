@@ -53,7 +53,7 @@ bool MessageKeySet::Shard::insert(const MessageKey &k) {
   make_room(size + 1);
   size_t i = slot_of(k);
   while (!is_zero(slots[i])) {
-    if (slots[i].hi == k.hi && slots[i].lo == k.lo) return false;
+    if (slots[i] == k) return false;
     i = next(i);
   }
   slots[i] = k;
@@ -64,7 +64,7 @@ bool MessageKeySet::Shard::insert(const MessageKey &k) {
 bool MessageKeySet::Shard::erase(const MessageKey &k) {
   if (slots.empty()) return false;
   size_t i = slot_of(k);
-  while (!is_zero(slots[i]) && !(slots[i].hi == k.hi && slots[i].lo == k.lo)) i = next(i);
+  while (!is_zero(slots[i]) && !(slots[i] == k)) i = next(i);
   if (is_zero(slots[i])) return false;
   // Backward-shift deletion keeps every probe chain unbroken.
   const size_t n = slots.size();

@@ -47,7 +47,7 @@ class MessageKeySet {
   size_t memory_bytes() const;
 
  private:
-  static bool is_zero(const MessageKey &k) { return k.hi == 0 && k.lo == 0; }
+  static bool is_zero(const MessageKey &k) { return k == MessageKey{}; }
   static constexpr unsigned kShardBits = 6;
 
   struct Shard {
