@@ -30,6 +30,7 @@ int cmd_plugins(const Args &args);
 int cmd_profile(const Args &args);
 int cmd_deadletters(const Args &args);
 int cmd_store(const Args &args);
+int cmd_identity(const Args &args);
 int cmd_deadletters_replay(const Args &args);  // `halo deadletters replay ...`
 
 // For commands that stop at the next batch boundary on the first

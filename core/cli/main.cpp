@@ -38,6 +38,9 @@ const char *kUsage =
     "                             send dead-lettered records through the pipeline again\n"
     "  store check PIPELINE.yaml  check the store read-only (SQLite integrity, Halo's\n"
     "                             invariants) and say what to do about any problem\n"
+    "  identity evaluate --config FILE.yaml --data FILE.csv\n"
+    "                             link person records with the probabilistic resolver\n"
+    "                             and score it against known truth (precision, recall, F1)\n"
     "  version                    print the version and plugin ABI\n"
     "\n"
     "Each command has --help; docs/cli.md describes every option and output. Exit codes:\n"
@@ -99,6 +102,7 @@ int main(int argc, char **argv) {
   if (cmd == "profile") return halo::cli::cmd_profile(args);
   if (cmd == "deadletters") return halo::cli::cmd_deadletters(args);
   if (cmd == "store") return halo::cli::cmd_store(args);
+  if (cmd == "identity") return halo::cli::cmd_identity(args);
   if (cmd == "version" || cmd == "--version") return cmd_version(args);
   std::cerr << "halo: unknown command '" << cmd << "'\n\n" << kUsage;
   return halo::cli::kUsage;

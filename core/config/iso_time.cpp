@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "common/civil_date.h"
+
 namespace halo {
 namespace {
 
@@ -24,22 +26,6 @@ bool expect(const std::string &text, size_t &pos, char c) {
   if (pos >= text.size() || text[pos] != c) return false;
   ++pos;
   return true;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-int days_in_month(int year, int month) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
 // Milliseconds from an optional ".fff..." fraction (extra digits truncated).
@@ -83,7 +69,9 @@ std::optional<int64_t> parse_iso8601_ms(const std::string &text) {
       !read_digits(text, pos, 2, day)) {
     return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 ||
+      day > static_cast<int>(days_in_month(year, static_cast<unsigned>(month))))
+    return std::nullopt;
   int64_t fraction_ms = 0;
   int offset_minutes = 0;
   if (pos < text.size() && (text[pos] == 'T' || text[pos] == 't' || text[pos] == ' ')) {

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/edit_distance.h"
+
 namespace halo {
 namespace {
 
@@ -26,23 +28,7 @@ size_t max_distance_for(const std::string &word) {
 }  // namespace
 
 size_t edit_distance(const std::string &a, const std::string &b) {
-  const size_t n = a.size(), m = b.size();
-  // Three rolling rows: the swap rule looks two rows back.
-  std::vector<size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
-  for (size_t j = 0; j <= m; ++j) prev[j] = j;
-  for (size_t i = 1; i <= n; ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= m; ++j) {
-      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
-      }
-    }
-    std::swap(prev2, prev);
-    std::swap(prev, cur);
-  }
-  return prev[m];
+  return osa_distance(std::string_view(a), std::string_view(b));
 }
 
 std::string suggest(const std::string &word, const std::vector<std::string> &candidates) {

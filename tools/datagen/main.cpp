@@ -1,4 +1,4 @@
-// main.cpp -- the halo-datagen command line: `demo` and `bench` modes.
+// main.cpp -- the halo-datagen command line: `demo`, `bench` and `people` modes.
 //
 // Invariant: all generation logic lives in halo_datagen_lib; this file only
 // parses options, reports errors with a hint, and sets the exit code
@@ -11,6 +11,7 @@
 
 #include "bench.h"
 #include "demo.h"
+#include "people.h"
 
 namespace po = boost::program_options;
 using namespace halo::datagen;
@@ -20,7 +21,8 @@ namespace {
 constexpr const char *kUsage =
     "usage: halo-datagen demo  --out DIR  [--customers N=10000] [--seed S=42]\n"
     "       halo-datagen bench --out FILE [--events N=1000000] [--customers N=50000] [--seed "
-    "S=42]\n";
+    "S=42]\n"
+    "       halo-datagen people --out FILE [--records N=10000] [--seed S=42]\n";
 
 int usage_error(const std::string &message) {
   std::cerr << "halo-datagen: " << message << "\n" << kUsage;
@@ -84,14 +86,35 @@ int run_bench_mode(const std::vector<std::string> &args) {
   return 0;
 }
 
+int run_people_mode(const std::vector<std::string> &args) {
+  PeopleOptions opt;
+  std::string out;
+  po::options_description desc("people options");
+  desc.add_options()("out", po::value(&out)->required(), "output CSV file")(
+      "records", po::value(&opt.records)->default_value(opt.records), "records to write")(
+      "seed", po::value(&opt.seed)->default_value(opt.seed), "random seed");
+  po::variables_map vm;
+  std::string error;
+  if (!parse(args, desc, vm, error)) return usage_error("people: " + error);
+  if (opt.records < 2) return usage_error("people: --records must be at least 2");
+  opt.out_file = out;
+  auto result = run_people(opt);
+  if (!result.ok()) return std::cerr << "halo-datagen: " << result.status().message() << "\n", 1;
+  std::printf("halo-datagen people: %lld originals, %lld duplicates -> %s\n",
+              static_cast<long long>(result->originals), static_cast<long long>(result->duplicates),
+              out.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
-  if (argc < 2) return usage_error("missing mode (demo or bench)");
+  if (argc < 2) return usage_error("missing mode (demo, bench or people)");
   const std::string mode = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (mode == "demo") return run_demo_mode(args);
   if (mode == "bench") return run_bench_mode(args);
+  if (mode == "people") return run_people_mode(args);
   if (mode == "--help" || mode == "-h") return std::cout << kUsage, 0;
-  return usage_error("unknown mode '" + mode + "' (expected demo or bench)");
+  return usage_error("unknown mode '" + mode + "' (expected demo, bench or people)");
 }

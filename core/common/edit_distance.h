@@ -1,0 +1,36 @@
+// edit_distance.h -- the optimal string alignment distance (Damerau 1964,
+// "A technique for computer detection and correction of spelling errors"):
+// insertions, deletions, substitutions and swaps of two adjacent
+// characters, each substring edited at most once. Declared once for the
+// config's did-you-mean (bytes) and record linkage (code points).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace halo {
+
+template <typename Char>
+size_t osa_distance(std::basic_string_view<Char> a, std::basic_string_view<Char> b) {
+  const size_t n = a.size(), m = b.size();
+  // Three rolling rows of the (n+1) x (m+1) table: the swap looks two back.
+  std::vector<size_t> before(m + 1), previous(m + 1), current(m + 1);
+  for (size_t j = 0; j <= m; ++j) previous[j] = j;
+  for (size_t i = 1; i <= n; ++i) {
+    current[0] = i;
+    for (size_t j = 1; j <= m; ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        current[j] = std::min(current[j], before[j - 2] + 1);
+      }
+    }
+    std::swap(before, previous);
+    std::swap(previous, current);
+  }
+  return previous[m];
+}
+
+}  // namespace halo
