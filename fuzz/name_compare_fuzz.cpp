@@ -36,8 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const std::string folded = fold_text(a);
   if (fold_text(folded) != folded || folded.size() > a.size()) std::abort();
   if (skeleton(folded).size() > folded.size()) std::abort();
-  for (Compare c : {Compare::kExact, Compare::kCode, Compare::kName, Compare::kText,
-                    Compare::kDate, Compare::kNumber}) {
+  for (Compare c : {Compare::kExact, Compare::kCode, Compare::kName, Compare::kText, Compare::kDate,
+                    Compare::kNumber}) {
     const uint8_t level = compare_values(c, 1.0, prepare_value(c, a), prepare_value(c, b));
     if (level != kMissing && level >= level_count(c)) std::abort();
   }

@@ -21,8 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   RecordTable table;
   std::string error;
   if (!parse_record_table(text, table, error)) {
-    const bool line = error.rfind("line ", 0) == 0 && error.size() > 5 && error[5] >= '1' &&
-                      error[5] <= '9';
+    const bool line =
+        error.rfind("line ", 0) == 0 && error.size() > 5 && error[5] >= '1' && error[5] <= '9';
     if (!line && error.rfind("the file", 0) != 0) std::abort();
     return 0;
   }

@@ -45,7 +45,8 @@ Status load_linkage_config(const std::string &path, LinkageConfig &out) {
   const YAML::Node identity = root.value().IsMap() ? root.value()["identity"] : YAML::Node();
   const Mark top = mark_or(root.value(), Mark{path, 0, 0});
   if (!identity.IsMap()) {
-    diags.error(top, "identity", "expected the mapping identity: { resolver: probabilistic, config: ... }");
+    diags.error(top, "identity",
+                "expected the mapping identity: { resolver: probabilistic, config: ... }");
     return diags.status();
   }
   const YAML::Node resolver = identity["resolver"];
@@ -167,8 +168,9 @@ void print_text(const Evaluation &e) {
     std::cout << "  " << e.config.fields[f].column << " (" << linkage::compare_name(c) << ")\n";
     for (size_t l = 0; l < r.model.fields[f].m.size(); ++l) {
       const auto level = static_cast<uint8_t>(l);
-      std::cout << "    " << linkage::level_name(c, level) << ": m " << probability(r.model.fields[f].m[l])
-                << "  u " << probability(r.model.fields[f].u[l]) << "  weight "
+      std::cout << "    " << linkage::level_name(c, level) << ": m "
+                << probability(r.model.fields[f].m[l]) << "  u "
+                << probability(r.model.fields[f].u[l]) << "  weight "
                 << fixed(r.model.field_weight(f, level), 2) << "\n";
     }
   }
@@ -221,7 +223,8 @@ int cmd_identity(const Args &args) {
     return cmd_identity_evaluate(Args(args.begin() + 1, args.end()));
   }
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-    std::cout << "usage: halo identity evaluate --config FILE.yaml --data FILE.csv [--format json]\n";
+    std::cout
+        << "usage: halo identity evaluate --config FILE.yaml --data FILE.csv [--format json]\n";
     return kOk;
   }
   std::cerr << "halo identity: give a subcommand: evaluate\n";

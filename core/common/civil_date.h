@@ -10,7 +10,9 @@
 
 namespace halo {
 
-constexpr bool is_leap_year(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+constexpr bool is_leap_year(int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 // Days of month m (1..12) of year y.
 constexpr unsigned days_in_month(int64_t y, unsigned m) {

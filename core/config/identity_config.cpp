@@ -12,7 +12,8 @@ namespace {
 
 const std::vector<std::string> kIdentityKeys = {"resolver", "config", "identifiers"};
 const std::vector<std::string> kIdentifierKeys = {
-    "type", "priority", "max_per_profile", "kind", "paths", "default_region", "ignore"};
+    "type",  "priority",       "max_per_profile", "kind",
+    "paths", "default_region", "ignore",          "block_placeholders"};
 const std::vector<std::string> kKinds = {"email", "phone", "text"};
 
 bool is_identifier_type(const std::string &s) {
@@ -52,6 +53,18 @@ void read_kind(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
   diags.error(
       map.value_mark("kind"), map.path_of("kind"),
       "unknown identifier kind '" + shorten_for_message(kind) + "' (use email, phone or text)");
+}
+
+void read_block_placeholders(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
+  if (!map.has("block_placeholders")) return;
+  const YAML::Node v = map.value("block_placeholders");
+  const std::optional<bool> on = v.IsScalar() ? parse_strict_bool(v.Scalar()) : std::nullopt;
+  if (!on) {
+    diags.error(map.value_mark("block_placeholders"), map.path_of("block_placeholders"),
+                "expected true or false, got " + describe_node(v));
+    return;
+  }
+  spec.block_placeholders = *on;
 }
 
 void read_region(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
@@ -95,6 +108,7 @@ bool read_identifier(const YAML::Node &node, size_t index, const std::string &li
   read_kind(map, spec, diags);
   map.read_string_list("paths", spec.paths);
   map.read_string_list("ignore", spec.ignore);
+  read_block_placeholders(map, spec, diags);
   read_region(map, spec, diags);
   return true;
 }

@@ -59,10 +59,12 @@ struct IdentifierSpec {
   std::string kind;                   // email | phone | text: selects the normalizer
   std::vector<std::string> paths;     // dotted event paths to read it from
   std::string default_region = "IR";  // phones without a country code
-  // Placeholder values that identify nobody (e.g. "0" for a guest checkout);
-  // compared with the raw value. Not in the original v1 sketch: added because
-  // config/demo.yaml needs it.
+  // The identifier's block list: values that identify nobody (e.g. "0" for
+  // a guest checkout), compared in normalized form; `*` matches any run of
+  // characters.
   std::vector<std::string> ignore;
+  // Also block the built-in placeholders of the kind (normalize/block_list.h).
+  bool block_placeholders = true;
 };
 
 struct PipelineConfig {

@@ -53,7 +53,8 @@ std::vector<Keyed> keyed_records(const std::vector<std::vector<std::string>> &ro
       value += v;
       value.push_back('\x1f');  // unit separator: parts never run together
     }
-    if (complete) keyed.push_back({XXH3_64bits(value.data(), value.size()), static_cast<uint32_t>(r)});
+    if (complete)
+      keyed.push_back({XXH3_64bits(value.data(), value.size()), static_cast<uint32_t>(r)});
   }
   std::sort(keyed.begin(), keyed.end());
   return keyed;

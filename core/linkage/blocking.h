@@ -28,8 +28,8 @@ struct ResolvedKeyPart {
 struct CandidatePairs {
   // (a << 32) | b with a < b, sorted and unique.
   std::vector<uint64_t> pairs;
-  size_t skipped_blocks = 0;   // key values over max_block_records
-  size_t largest_block = 0;    // records in the largest block compared
+  size_t skipped_blocks = 0;  // key values over max_block_records
+  size_t largest_block = 0;   // records in the largest block compared
 };
 
 // The value of one key part for a raw field: "" when it has none.
@@ -39,7 +39,11 @@ CandidatePairs candidate_pairs(const std::vector<std::vector<std::string>> &rows
                                const std::vector<std::vector<ResolvedKeyPart>> &keys,
                                size_t max_block_records);
 
-inline uint32_t pair_first(uint64_t pair) { return static_cast<uint32_t>(pair >> 32); }
-inline uint32_t pair_second(uint64_t pair) { return static_cast<uint32_t>(pair); }
+inline uint32_t pair_first(uint64_t pair) {
+  return static_cast<uint32_t>(pair >> 32);
+}
+inline uint32_t pair_second(uint64_t pair) {
+  return static_cast<uint32_t>(pair);
+}
 
 }  // namespace halo::linkage

@@ -28,7 +28,9 @@ constexpr CompareInfo kCompares[] = {
     {Compare::kNumber, "number", {"equal", "within near", "different", nullptr}},
 };
 
-const CompareInfo &info(Compare c) { return kCompares[static_cast<size_t>(c)]; }
+const CompareInfo &info(Compare c) {
+  return kCompares[static_cast<size_t>(c)];
+}
 
 // "YYYYMMDD" or "YYYY-MM-DD" (already trimmed) as days, when it names a
 // real calendar day.
@@ -97,7 +99,9 @@ size_t level_count(Compare c) {
   return n;
 }
 
-const char *compare_name(Compare c) { return info(c).name; }
+const char *compare_name(Compare c) {
+  return info(c).name;
+}
 
 std::optional<Compare> compare_from_name(std::string_view name) {
   for (const CompareInfo &i : kCompares) {
@@ -116,7 +120,8 @@ PreparedValue prepare_value(Compare c, std::string_view raw) {
   if (c == Compare::kDate || c == Compare::kNumber) {
     // Folding would turn "1.5" into "1 5"; these keep their punctuation.
     v.text = trim(decode_utf8(raw));
-    v.has_number = c == Compare::kDate ? parse_date(v.text, v.number) : parse_number(v.text, v.number);
+    v.has_number =
+        c == Compare::kDate ? parse_date(v.text, v.number) : parse_number(v.text, v.number);
     return v;
   }
   const std::string folded = fold_text(raw);
@@ -132,9 +137,8 @@ uint8_t compare_values(Compare c, double near, const PreparedValue &a, const Pre
     case Compare::kExact:
       return 1;
     case Compare::kCode:
-      return damerau_levenshtein(std::u32string_view(a.text), std::u32string_view(b.text)) <= 1
-                 ? 1
-                 : 2;
+      return damerau_levenshtein(std::u32string_view(a.text), std::u32string_view(b.text)) <= 1 ? 1
+                                                                                                : 2;
     case Compare::kName:
     case Compare::kText:
       return similar_names(a, b);

@@ -40,9 +40,9 @@ const char *level_name(Compare c, uint8_t level);
 
 // One field of one record, prepared once and compared many times.
 struct PreparedValue {
-  std::u32string text;   // folded, as code points (at most kMaxCompareCodePoints)
-  bool arabic = false;   // holds Arabic-script letters
-  double number = 0;     // kNumber: the value; kDate: days since 1970-01-01
+  std::u32string text;  // folded, as code points (at most kMaxCompareCodePoints)
+  bool arabic = false;  // holds Arabic-script letters
+  double number = 0;    // kNumber: the value; kDate: days since 1970-01-01
   bool has_number = false;
   bool missing() const { return text.empty(); }
 };

@@ -7,7 +7,9 @@ namespace halo::linkage {
 
 namespace {
 
-uint64_t pairs_among(uint64_t n) { return n * (n - 1) / 2; }
+uint64_t pairs_among(uint64_t n) {
+  return n * (n - 1) / 2;
+}
 
 // Sum of pairs_among over the sizes of equal runs of a sorted vector.
 template <typename T>

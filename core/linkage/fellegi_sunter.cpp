@@ -10,7 +10,9 @@ namespace {
 
 constexpr double kFloor = 1e-6;
 
-double clamp_probability(double p) { return std::clamp(p, kFloor, 1 - kFloor); }
+double clamp_probability(double p) {
+  return std::clamp(p, kFloor, 1 - kFloor);
+}
 
 // Scales v to sum to 1 with every entry within the floor.
 void normalize(std::vector<double> &v) {

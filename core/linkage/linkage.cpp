@@ -24,9 +24,9 @@ struct Prepared {
   Pattern pattern(uint32_t a, uint32_t b) const {
     Pattern p = 0;
     for (size_t f = 0; f < fields; ++f) {
-      p = with_level(p, f,
-                     compare_values(compares[f], nears[f], values[a * fields + f],
-                                    values[b * fields + f]));
+      p = with_level(
+          p, f,
+          compare_values(compares[f], nears[f], values[a * fields + f], values[b * fields + f]));
     }
     return p;
   }
@@ -64,9 +64,8 @@ std::vector<uint32_t> content_order(const RecordTable &table) {
 
 // Level counts per field over random distinct pairs (all pairs when there
 // are fewer than `wanted`).
-std::vector<std::vector<uint64_t>> sample_u_counts(const Prepared &prep,
-                                                   const RecordTable &table, size_t wanted,
-                                                   uint64_t seed, size_t &sampled) {
+std::vector<std::vector<uint64_t>> sample_u_counts(const Prepared &prep, const RecordTable &table,
+                                                   size_t wanted, uint64_t seed, size_t &sampled) {
   const size_t rows = table.rows.size();
   std::vector<std::vector<uint64_t>> counts(prep.fields);
   for (size_t f = 0; f < prep.fields; ++f) counts[f].assign(level_count(prep.compares[f]), 0);

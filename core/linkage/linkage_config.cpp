@@ -9,9 +9,14 @@ namespace halo::linkage {
 
 namespace {
 
-const std::vector<std::string> kConfigKeys = {
-    "fields",         "blocking",          "link_probability", "review_probability",
-    "max_block_records", "u_sample_pairs", "em_max_iterations", "seed"};
+const std::vector<std::string> kConfigKeys = {"fields",
+                                              "blocking",
+                                              "link_probability",
+                                              "review_probability",
+                                              "max_block_records",
+                                              "u_sample_pairs",
+                                              "em_max_iterations",
+                                              "seed"};
 
 struct TransformName {
   KeyTransform transform;
@@ -25,8 +30,8 @@ constexpr TransformName kTransforms[] = {{KeyTransform::kValue, "value"},
 
 std::string compare_names() {
   std::string all;
-  for (Compare c : {Compare::kExact, Compare::kCode, Compare::kName, Compare::kText,
-                    Compare::kDate, Compare::kNumber}) {
+  for (Compare c : {Compare::kExact, Compare::kCode, Compare::kName, Compare::kText, Compare::kDate,
+                    Compare::kNumber}) {
     all += all.empty() ? "" : ", ";
     all += compare_name(c);
   }
@@ -48,8 +53,8 @@ bool read_probability(MapReader &map, Diagnostics &diags, const std::string &key
   return true;
 }
 
-void read_field(const YAML::Node &node, const std::string &path, const Mark &at,
-                Diagnostics &diags, LinkageConfig &out) {
+void read_field(const YAML::Node &node, const std::string &path, const Mark &at, Diagnostics &diags,
+                LinkageConfig &out) {
   MapReader field(node, path, {"column", "compare", "near"}, diags, at);
   if (!field.is_mapping()) return;
   FieldRule rule;
@@ -124,7 +129,8 @@ void read_blocking(MapReader &map, Diagnostics &diags, LinkageConfig &out) {
       if (!parse_key_part(text, part)) {
         diags.error(mark_or(keys[k][p], at), index_path(path, p),
                     "expected COLUMN or COLUMN:TRANSFORM (value, soundex, first3, year, "
-                    "skeleton), got '" + shorten_for_message(text) + "'");
+                    "skeleton), got '" +
+                        shorten_for_message(text) + "'");
         continue;
       }
       key.push_back(part);

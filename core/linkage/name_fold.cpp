@@ -10,8 +10,7 @@ namespace halo::linkage {
 namespace {
 
 bool is_removed(char32_t c) {
-  return c == 0x200C || c == 0x200D || c == 0x0640 || (c >= 0x064B && c <= 0x065F) ||
-         c == 0x0670;
+  return c == 0x200C || c == 0x200D || c == 0x0640 || (c >= 0x064B && c <= 0x065F) || c == 0x0670;
 }
 
 char32_t fold_letter(char32_t c) {
@@ -51,39 +50,72 @@ bool is_word_char(char32_t c) {
 // for letters it drops (ع, ء and the vowel carriers are dropped later).
 const char *romanize(char32_t c) {
   switch (c) {
-    case 0x0627: return "a";   // ا
-    case 0x0628: return "b";   // ب
-    case 0x067E: return "p";   // پ
-    case 0x062A: return "t";   // ت
-    case 0x062B: return "s";   // ث
-    case 0x062C: return "j";   // ج
-    case 0x0686: return "ch";  // چ
-    case 0x062D: return "h";   // ح
-    case 0x062E: return "kh";  // خ
-    case 0x062F: return "d";   // د
-    case 0x0630: return "z";   // ذ
-    case 0x0631: return "r";   // ر
-    case 0x0632: return "z";   // ز
-    case 0x0698: return "zh";  // ژ
-    case 0x0633: return "s";   // س
-    case 0x0634: return "sh";  // ش
-    case 0x0635: return "s";   // ص
-    case 0x0636: return "z";   // ض
-    case 0x0637: return "t";   // ط
-    case 0x0638: return "z";   // ظ
-    case 0x063A: return "gh";  // غ
-    case 0x0641: return "f";   // ف
-    case 0x0642: return "gh";  // ق
-    case 0x06A9: return "k";   // ک
-    case 0x06AF: return "g";   // گ
-    case 0x0644: return "l";   // ل
-    case 0x0645: return "m";   // م
-    case 0x0646: return "n";   // ن
-    case 0x0648: return "v";   // و
-    case 0x0647: return "h";   // ه
-    case 0x06CC: return "y";   // ی
-    case 0x0626: return "y";   // ئ
-    default: return nullptr;   // ع, ء and anything else
+    case 0x0627:
+      return "a";  // ا
+    case 0x0628:
+      return "b";  // ب
+    case 0x067E:
+      return "p";  // پ
+    case 0x062A:
+      return "t";  // ت
+    case 0x062B:
+      return "s";  // ث
+    case 0x062C:
+      return "j";  // ج
+    case 0x0686:
+      return "ch";  // چ
+    case 0x062D:
+      return "h";  // ح
+    case 0x062E:
+      return "kh";  // خ
+    case 0x062F:
+      return "d";  // د
+    case 0x0630:
+      return "z";  // ذ
+    case 0x0631:
+      return "r";  // ر
+    case 0x0632:
+      return "z";  // ز
+    case 0x0698:
+      return "zh";  // ژ
+    case 0x0633:
+      return "s";  // س
+    case 0x0634:
+      return "sh";  // ش
+    case 0x0635:
+      return "s";  // ص
+    case 0x0636:
+      return "z";  // ض
+    case 0x0637:
+      return "t";  // ط
+    case 0x0638:
+      return "z";  // ظ
+    case 0x063A:
+      return "gh";  // غ
+    case 0x0641:
+      return "f";  // ف
+    case 0x0642:
+      return "gh";  // ق
+    case 0x06A9:
+      return "k";  // ک
+    case 0x06AF:
+      return "g";  // گ
+    case 0x0644:
+      return "l";  // ل
+    case 0x0645:
+      return "m";  // م
+    case 0x0646:
+      return "n";  // ن
+    case 0x0648:
+      return "v";  // و
+    case 0x0647:
+      return "h";  // ه
+    case 0x06CC:
+      return "y";  // ی
+    case 0x0626:
+      return "y";  // ئ
+    default:
+      return nullptr;  // ع, ء and anything else
   }
 }
 

@@ -142,8 +142,8 @@ bool parse_record_table(std::string_view text, RecordTable &out, std::string &er
       return false;
     }
     if (out.rows.size() == kMaxTableRecords) {
-      error = "line " + std::to_string(line) + ": more than " +
-              std::to_string(kMaxTableRecords) + " records";
+      error = "line " + std::to_string(line) + ": more than " + std::to_string(kMaxTableRecords) +
+              " records";
       return false;
     }
     out.rows.push_back(fields);

@@ -25,9 +25,12 @@ struct IdentifierRule {
   enum class Kind { kEmail, kPhone, kText } kind = Kind::kText;
   std::vector<std::string> paths;     // dotted, e.g. "context.traits.email"
   std::string default_region = "IR";  // phones written without a country code
-  // Normalized values that identify nobody (e.g. "0" for guest checkouts,
-  // placeholder emails); such a value is skipped as if absent.
+  // Normalized values that identify nobody (e.g. "0" for guest checkouts);
+  // `*` in an entry matches any run of characters. Such a value is skipped
+  // as if absent (block_list.h).
   std::vector<std::string> ignore;
+  // Also skip the built-in placeholders of the kind (block_list.h).
+  bool block_placeholders = true;
 };
 
 // user_id, email, phone, anonymous_id at their Segment-spec locations.

@@ -27,6 +27,10 @@ bool Normalizer::normalize(std::string_view raw, size_t readable_capacity, std::
                           bytes == RawBytes::kBorrow);
 }
 
+uint64_t Normalizer::blocked_identifiers() const {
+  return impl_->blocked_identifiers();
+}
+
 NormalizerImpl::NormalizerImpl(NormalizeOptions options)
     : options_(std::move(options)), hash_state_(XXH3_createState()) {
   // Slots are laid out rule by rule, path by path, so "first path wins" is

@@ -90,6 +90,11 @@ class Normalizer {
                  int64_t received_at_ms, EventBatch &out, Rejection *why,
                  RawBytes bytes = RawBytes::kCopy);
 
+  // Identifier values skipped since construction because a block list or
+  // the built-in placeholders (block_list.h) name them, in accepted and
+  // rejected records alike.
+  uint64_t blocked_identifiers() const;
+
  private:
   std::unique_ptr<NormalizerImpl> impl_;
 };

@@ -3,6 +3,7 @@
 // the Segment Spec (https://segment.com/docs/connections/spec/common/). Still scratch-only.
 #include <cstring>
 
+#include "normalize/block_list.h"
 #include "normalize/normalizer_impl.h"
 #include "normalize/reject.h"
 #include "normalize/timestamp.h"
@@ -143,6 +144,7 @@ void NormalizerImpl::make_auto_message_id(std::string_view source, std::string_v
 bool NormalizerImpl::resolve_identifiers(Rejection *why) {
   ids_.clear();
   id_text_.clear();
+  const uint64_t blocked_before = blocked_identifiers_;
   for (size_t r = 0; r < options_.identifiers.size(); ++r) {
     const IdentifierRule &rule = options_.identifiers[r];
     bool added = false;
@@ -167,8 +169,12 @@ bool NormalizerImpl::resolve_identifiers(Rejection *why) {
   }
   if (ids_.empty()) {
     reject(why, rejection::kNoIdentifier,
-           "the record has no usable identifier; set userId or anonymousId (or one of the "
-           "configured identifier paths, e.g. traits.email)");
+           blocked_identifiers_ != blocked_before
+               ? "the record's only identifiers are placeholders or block-listed values (" +
+                     last_blocked_type_ +
+                     "), which identify nobody; set a real userId, anonymousId or email"
+               : "the record has no usable identifier; set userId or anonymousId (or one of "
+                 "the configured identifier paths, e.g. traits.email)");
     return false;
   }
   return true;
@@ -184,11 +190,11 @@ void NormalizerImpl::add_identifier(const IdentifierRule &rule, std::string_view
                 : normalize_text_identifier_to(value, id_text_);
   if (!ok) return;
   std::string_view normalized(id_text_.data() + begin, id_text_.size() - begin);
-  for (const std::string &skip : rule.ignore) {
-    if (normalized == skip) {
-      id_text_.resize(begin);  // identifies nobody: try the rule's next path
-      return;
-    }
+  if (is_blocked_identifier(rule, normalized)) {
+    ++blocked_identifiers_;
+    last_blocked_type_ = rule.type;
+    id_text_.resize(begin);  // identifies nobody: try the rule's next path
+    return;
   }
   for (const PendingIdentifier &id : ids_) {
     std::string_view seen(id_text_.data() + id.begin, id.len);

@@ -70,6 +70,7 @@ class NormalizerImpl {
   // borrow_raw: see Normalizer::RawBytes::kBorrow.
   bool normalize(std::string_view raw, size_t readable_capacity, std::string_view source,
                  int64_t received_at_ms, EventBatch &out, Rejection *why, bool borrow_raw);
+  uint64_t blocked_identifiers() const { return blocked_identifiers_; }
 
  private:
   void watch_path(std::string_view path, uint32_t slot);
@@ -166,6 +167,8 @@ class NormalizerImpl {
   std::vector<std::string_view> candidates_;
   std::vector<PendingIdentifier> ids_;
   std::string id_text_;
+  uint64_t blocked_identifiers_ = 0;  // values skipped by block lists, ever
+  std::string last_blocked_type_;     // for the no_identifier message
   halo_event_type event_type_ = HALO_EVENT_TRACK;
   std::string_view event_name_;
   bool fold_event_name_ = false;

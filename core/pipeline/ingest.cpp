@@ -90,6 +90,7 @@ Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *su
   BatchQueue queue(sources_.size(), kReadAhead);
   // Declared before the readers: destroyed after them.
   std::vector<std::unique_ptr<ParseStage>> stages = reader_parse_stages(started.size());
+  const uint64_t blocked_before = parse_->blocked_identifiers();
   std::vector<std::unique_ptr<SourceReader>> readers;
   for (size_t k = 0; k < started.size(); ++k) {
     size_t i = started[k];
@@ -136,6 +137,9 @@ Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *su
     if (s.ok() && options_.keep_polling && !in_transaction_) s = serve_consumers(summary);
     if (!s.ok()) return s;  // the readers stop as they are destroyed
   }
+  // Every reader has delivered its last batch, so no parse runs any more.
+  summary->blocked_identifiers += parse_->blocked_identifiers() - blocked_before;
+  for (const auto &stage : stages) summary->blocked_identifiers += stage->blocked_identifiers();
   return Status::Ok();
 }
 

@@ -61,6 +61,12 @@ void ParseStage::parse_slice(size_t index) {
     slice.keys.push_back(message_key(e.source, e.message_id));
 }
 
+uint64_t ParseStage::blocked_identifiers() const {
+  uint64_t n = 0;
+  for (const auto &normalizer : normalizers_) n += normalizer->blocked_identifiers();
+  return n;
+}
+
 void ParseStage::worker_loop(size_t index) {
   uint64_t seen = 0;
   for (;;) {

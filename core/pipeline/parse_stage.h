@@ -46,6 +46,9 @@ class ParseStage {
   // Normalizes one logged record (rebuild path) into slice 0.
   bool normalize_one(std::string_view raw, std::string_view source, int64_t received_at_ms,
                      EventBatch &out, Rejection *why);
+  // Identifier values its normalizers skipped as block-listed, since
+  // construction. Call between runs only.
+  uint64_t blocked_identifiers() const;
 
  private:
   void worker_loop(size_t index);

@@ -2,6 +2,7 @@
 // state. The batch loop is in ingest.cpp, the end of a run in finalize.cpp.
 #include "pipeline/pipeline.h"
 
+#include <cctype>
 #include <thread>
 
 #include "common/clock.h"
@@ -25,12 +26,20 @@ NormalizeOptions normalize_options(const PipelineConfig &cfg) {
                                  : IdentifierRule::Kind::kText;
     r.paths = s.paths;
     r.default_region = s.default_region;
-    // Ignore values are written by people: compare them in normalized form.
+    r.block_placeholders = s.block_placeholders;
+    // Block lists are written by people: compare values in normalized form
+    // (a pattern with `*` is kept as written, emails lower-cased).
     for (const std::string &v : s.ignore) {
       std::optional<std::string> n = r.kind == IdentifierRule::Kind::kEmail ? normalize_email(v)
                                      : r.kind == IdentifierRule::Kind::kPhone
                                          ? normalize_phone(v, r.default_region)
                                          : std::optional<std::string>(v);
+      if (v.find('*') != std::string::npos) {
+        n = v;
+        if (r.kind == IdentifierRule::Kind::kEmail) {
+          for (char &c : *n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+      }
       r.ignore.push_back(n.value_or(v));
     }
     o.identifiers.push_back(std::move(r));
@@ -222,6 +231,7 @@ Status Pipeline::rebuild(RunSummary *summary) {
   features_position_.reset();
   EventBatch batch;
   Status inner;
+  const uint64_t blocked_before = parse_->blocked_identifiers();
   s = store_->scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {
     batch.clear();
     for (const LoggedEvent &e : logged) {
@@ -242,6 +252,7 @@ Status Pipeline::rebuild(RunSummary *summary) {
     return ingest(batch, /*keys=*/nullptr, summary);
   });
   if (!s.ok()) return s;
+  summary->blocked_identifiers += parse_->blocked_identifiers() - blocked_before;
   s = commit();
   if (!s.ok()) return s;
   return finalize(summary);

@@ -38,6 +38,10 @@ std::string RunSummary::to_text() const {
     text += "not featured   " + std::to_string(feature_rejections) +
             " accepted events a feature builder could not use (dead letters, stage feature)\n";
   }
+  if (blocked_identifiers > 0) {
+    text += "blocked ids    " + std::to_string(blocked_identifiers) +
+            " identifier values skipped: placeholders or block-listed (they link nothing)\n";
+  }
   for (const SourceOutcome &o : sources) {
     if (o.failed()) text += "FAILED source  '" + o.name + "': " + o.error + "\n";
   }
@@ -62,6 +66,7 @@ std::string RunSummary::to_json() const {
   w.key("profiles").number(static_cast<int64_t>(profiles));
   w.key("merges").number(static_cast<int64_t>(merges));
   w.key("conflicts").number(static_cast<int64_t>(conflicts));
+  w.key("blocked_identifiers").number(static_cast<int64_t>(blocked_identifiers));
   w.key("input_bytes").number(static_cast<int64_t>(input_bytes));
   w.key("features_emitted").number(static_cast<int64_t>(features_emitted));
   w.key("features_changed").number(static_cast<int64_t>(features_changed));

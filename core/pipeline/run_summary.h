@@ -18,9 +18,12 @@ struct RunSummary {
   // Stored events a feature builder could not use (dead letters, stage
   // "feature"); counted in `accepted` too.
   uint64_t feature_rejections = 0;
-  uint64_t profiles = 0;     // live profiles after the run
-  uint64_t merges = 0;       // profile merges performed by this run
-  uint64_t conflicts = 0;    // links refused by identity rules in this run
+  uint64_t profiles = 0;   // live profiles after the run
+  uint64_t merges = 0;     // profile merges performed by this run
+  uint64_t conflicts = 0;  // links refused by identity rules in this run
+  // Identifier values skipped as placeholders or block-listed (they link
+  // nothing; the events keep them).
+  uint64_t blocked_identifiers = 0;
   uint64_t input_bytes = 0;  // raw record bytes read
   // Change-log consumers: profiles whose features were computed, those
   // whose features changed, and profile lines handed to destinations (one

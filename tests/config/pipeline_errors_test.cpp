@@ -206,6 +206,9 @@ TEST(PipelineErrors, IdentifierErrors) {
   EXPECT_EQ(error_of(pre + "    - { type: email }\n    - { type: email }\n"),
             "config/demo.yaml:7:7: identity.identifiers[1].type: identifier type 'email' is "
             "listed twice (keep one entry)");
+  EXPECT_EQ(error_of(pre + "    - { type: email, block_placeholders: maybe }\n"),
+            "config/demo.yaml:6:42: identity.identifiers[0].block_placeholders: expected true or "
+            "false, got 'maybe'");
   EXPECT_EQ(error_of(pre + "    - { type: email, max_per_profile: 0 }\n"),
             "config/demo.yaml:6:39: identity.identifiers[0].max_per_profile: must be between 1 "
             "and 1000000, got 0");

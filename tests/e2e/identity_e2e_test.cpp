@@ -21,8 +21,8 @@ double json_number(const std::string &json, const std::string &key) {
 }
 
 TEST(IdentityEvaluate, ReachesF1OfAtLeast099OnFebrl1InJson) {
-  CommandResult r = run({halo_bin(), "identity", "evaluate", "--config", kConfig, "--data",
-                         kFebrl1, "--format", "json"});
+  CommandResult r = run({halo_bin(), "identity", "evaluate", "--config", kConfig, "--data", kFebrl1,
+                         "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json_number(r.out, "records"), 1000);
   EXPECT_EQ(json_number(r.out, "true_pairs"), 500);
@@ -35,7 +35,8 @@ TEST(IdentityEvaluate, ReachesF1OfAtLeast099OnFebrl1InJson) {
 TEST(IdentityEvaluate, HoldsOnGeneratedFebrlStyleRecords) {
   TempDir dir;
   const std::string data = dir / "people.csv";
-  CommandResult g = run({datagen_bin(), "people", "--out", data, "--records", "10000", "--seed", "11"});
+  CommandResult g =
+      run({datagen_bin(), "people", "--out", data, "--records", "10000", "--seed", "11"});
   ASSERT_EQ(g.exit_code, 0) << g.err;
   CommandResult r = run({halo_bin(), "identity", "evaluate", "--config", kConfig, "--data", data});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -56,18 +57,21 @@ TEST(IdentityEvaluate, RefusesBadInputWithTheReason) {
   write_file(dir / "short.csv", "rec_id, surname\nrec-1-org, smith\n");
   r = run({halo_bin(), "identity", "evaluate", "--config", kConfig, "--data", dir / "short.csv"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("names column 'given_name', which the data does not have"), std::string::npos)
+  EXPECT_NE(r.err.find("names column 'given_name', which the data does not have"),
+            std::string::npos)
       << r.err;
 
   write_file(dir / "ragged.csv", "rec_id, surname\nrec-1-org, smith, extra\n");
   r = run({halo_bin(), "identity", "evaluate", "--config", kConfig, "--data", dir / "ragged.csv"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("ragged.csv: line 2: 3 fields, the header has 2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("ragged.csv: line 2: 3 fields, the header has 2"), std::string::npos)
+      << r.err;
 
   write_file(dir / "det.yaml", "identity: { resolver: deterministic }\n");
   r = run({halo_bin(), "identity", "evaluate", "--config", dir / "det.yaml", "--data", kFebrl1});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("det.yaml:1:23: identity.resolver: expected 'probabilistic'"), std::string::npos)
+  EXPECT_NE(r.err.find("det.yaml:1:23: identity.resolver: expected 'probabilistic'"),
+            std::string::npos)
       << r.err;
 }
 

@@ -11,8 +11,8 @@ uint8_t level(Compare c, const char *a, const char *b, double near = 0) {
 }
 
 TEST(Comparison, EmptyOnEitherSideIsMissingNotDisagreement) {
-  for (Compare c : {Compare::kExact, Compare::kCode, Compare::kName, Compare::kText,
-                    Compare::kDate, Compare::kNumber}) {
+  for (Compare c : {Compare::kExact, Compare::kCode, Compare::kName, Compare::kText, Compare::kDate,
+                    Compare::kNumber}) {
     EXPECT_EQ(level(c, "", "x"), kMissing) << compare_name(c);
     EXPECT_EQ(level(c, " ", ""), kMissing) << compare_name(c);
   }
@@ -31,10 +31,10 @@ TEST(Comparison, ExactAndCode) {
 
 TEST(Comparison, NamesByJaroWinklerBands) {
   EXPECT_EQ(level(Compare::kName, "O'Brien", "o brien"), 0);
-  EXPECT_EQ(level(Compare::kName, "martha", "marhta"), 1);   // 0.961
-  EXPECT_EQ(level(Compare::kName, "dwayne", "duane"), 2);    // 0.840
+  EXPECT_EQ(level(Compare::kName, "martha", "marhta"), 1);  // 0.961
+  EXPECT_EQ(level(Compare::kName, "dwayne", "duane"), 2);   // 0.840
   EXPECT_EQ(level(Compare::kName, "lachlan", "berry"), 3);
-  EXPECT_EQ(level(Compare::kName, "علي", "علی"), 0);          // letter variants
+  EXPECT_EQ(level(Compare::kName, "علي", "علی"), 0);  // letter variants
 }
 
 TEST(Comparison, NamesAcrossScriptsThroughTheSkeleton) {
@@ -49,7 +49,7 @@ TEST(Comparison, DatesEqualTypedOrSwapped) {
   EXPECT_EQ(level(Compare::kDate, "19810412", "19810413"), 1);    // one digit
   EXPECT_EQ(level(Compare::kDate, "19810412", "19811204"), 1);    // day and month swapped
   EXPECT_EQ(level(Compare::kDate, "19810412", "19920630"), 2);
-  EXPECT_EQ(level(Compare::kDate, "19810230", "19810230"), 0);    // equal text, even if no date
+  EXPECT_EQ(level(Compare::kDate, "19810230", "19810230"), 0);  // equal text, even if no date
 }
 
 TEST(Comparison, NumbersWithinNear) {

@@ -26,18 +26,18 @@ RecordTable table_of(const std::string &csv) {
 TEST(Blocking, UnitesKeysAndSkipsBlocksOverTheLimit) {
   RecordTable t = table_of(
       "name,town\n"
-      "smith,a\n"   // 0
-      "smyth,a\n"   // 1
-      "smith,b\n"   // 2
-      "jones,c\n"   // 3
-      "jones,c\n"   // 4
-      ",c\n");      // 5: no name, so no value of a key with name
-  const std::vector<std::vector<ResolvedKeyPart>> keys = {
-      {{0, KeyTransform::kSoundex}}, {{1, KeyTransform::kValue}}};
+      "smith,a\n"  // 0
+      "smyth,a\n"  // 1
+      "smith,b\n"  // 2
+      "jones,c\n"  // 3
+      "jones,c\n"  // 4
+      ",c\n");     // 5: no name, so no value of a key with name
+  const std::vector<std::vector<ResolvedKeyPart>> keys = {{{0, KeyTransform::kSoundex}},
+                                                          {{1, KeyTransform::kValue}}};
   CandidatePairs c = candidate_pairs(t.rows, keys, 1000);
   auto pair = [](uint64_t a, uint64_t b) { return a << 32 | b; };
   EXPECT_EQ(c.pairs, (std::vector<uint64_t>{pair(0, 1), pair(0, 2), pair(1, 2), pair(3, 4),
-                                           pair(3, 5), pair(4, 5)}));
+                                            pair(3, 5), pair(4, 5)}));
   EXPECT_EQ(c.skipped_blocks, 0u);
   c = candidate_pairs(t.rows, keys, 2);  // S530 (3 records) and town c (3) skipped
   EXPECT_EQ(c.pairs, (std::vector<uint64_t>{pair(0, 1), pair(3, 4)}));
@@ -51,7 +51,8 @@ TEST(Blocking, KeyPartValues) {
   EXPECT_EQ(key_part_value("Smith", KeyTransform::kFirst3), "smi");
   EXPECT_EQ(key_part_value("محمد", KeyTransform::kFirst3), "محم");
   EXPECT_EQ(key_part_value("19810412", KeyTransform::kYear), "1981");
-  EXPECT_EQ(key_part_value("علی", KeyTransform::kSkeleton), key_part_value("Ali", KeyTransform::kSkeleton));
+  EXPECT_EQ(key_part_value("علی", KeyTransform::kSkeleton),
+            key_part_value("Ali", KeyTransform::kSkeleton));
   EXPECT_EQ(key_part_value("--", KeyTransform::kSoundex), "");
 }
 
@@ -77,7 +78,8 @@ TEST(Evaluation, ScoresPairsOfClustersAgainstEntities) {
 TEST(Evaluation, RefusesIdsWithoutAnEntityNumber) {
   std::vector<uint64_t> entity;
   std::string error;
-  EXPECT_FALSE(entities_from_ids(table_of("rec_id\nrec-1-org\nrecord-2\n"), "rec_id", entity, error));
+  EXPECT_FALSE(
+      entities_from_ids(table_of("rec_id\nrec-1-org\nrecord-2\n"), "rec_id", entity, error));
   EXPECT_EQ(error, "row 2: rec_id is not rec-NUMBER[-...] (as rec-12-org, rec-12-dup-0)");
   EXPECT_FALSE(entities_from_ids(table_of("rec_id\nrec-12x\n"), "rec_id", entity, error));
   EXPECT_FALSE(entities_from_ids(table_of("id\nrec-1\n"), "rec_id", entity, error));
@@ -127,13 +129,16 @@ TEST(Linkage, GivesTheSameClustersWhateverTheRowOrder) {
   RecordTable shuffled = table;
   for (size_t i = 0; i < order.size(); ++i) shuffled.rows[i] = table.rows[order[i]];
   LinkageConfig config = febrl_config();
-  config.u_sample_pairs = 20000;  // sampled, not all 499,500 pairs: the sample must not follow the order
+  config.u_sample_pairs =
+      20000;  // sampled, not all 499,500 pairs: the sample must not follow the order
   LinkageResult a, b;
   std::string error;
   ASSERT_TRUE(link_records(table, config, a, error));
   ASSERT_TRUE(link_records(shuffled, config, b, error));
   // Same partition: rows i, j together in one run iff together in the other.
-  auto together = [](const LinkageResult &r, size_t i, size_t j) { return r.cluster[i] == r.cluster[j]; };
+  auto together = [](const LinkageResult &r, size_t i, size_t j) {
+    return r.cluster[i] == r.cluster[j];
+  };
   for (size_t i = 0; i < order.size(); i += 7) {
     for (size_t j = i + 1; j < order.size(); ++j) {
       ASSERT_EQ(together(b, i, j), together(a, order[i], order[j])) << i << " " << j;

@@ -12,16 +12,16 @@ TEST(FoldText, LowerCasesAndTurnsPunctuationIntoOneSpace) {
 }
 
 TEST(FoldText, WritesArabicLetterVariantsAsPersianLetters) {
-  EXPECT_EQ(fold_text("على"), "علی");     // alef maksura -> Persian yeh
-  EXPECT_EQ(fold_text("علي"), "علی");     // Arabic yeh
+  EXPECT_EQ(fold_text("على"), "علی");      // alef maksura -> Persian yeh
+  EXPECT_EQ(fold_text("علي"), "علی");      // Arabic yeh
   EXPECT_EQ(fold_text("كاظمی"), "کاظمی");  // Arabic kaf
   EXPECT_EQ(fold_text("أحمد"), "احمد");    // hamza on alef
 }
 
 TEST(FoldText, RemovesJoinersTatweelAndDiacritics) {
   EXPECT_EQ(fold_text("می\u200Cخواهم"), "میخواهم");  // ZWNJ
-  EXPECT_EQ(fold_text("محـــمد"), "محمد");          // tatweel
-  EXPECT_EQ(fold_text("مُحَمَّد"), "محمد");            // damma, fatha, shadda
+  EXPECT_EQ(fold_text("محـــمد"), "محمد");           // tatweel
+  EXPECT_EQ(fold_text("مُحَمَّد"), "محمد");              // damma, fatha, shadda
 }
 
 TEST(FoldText, WritesPersianAndArabicDigitsAsAscii) {

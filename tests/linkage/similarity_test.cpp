@@ -47,14 +47,16 @@ TEST(Soundex, GivesTheNationalArchivesCodes) {
   EXPECT_EQ(soundex("Rubin"), "R150");
   EXPECT_EQ(soundex("Ashcraft"), "A261");  // h does not separate s and c
   EXPECT_EQ(soundex("Tymczak"), "T522");
-  EXPECT_EQ(soundex("Pfister"), "P236");   // P and f share a code
+  EXPECT_EQ(soundex("Pfister"), "P236");  // P and f share a code
   EXPECT_EQ(soundex("Honeyman"), "H555");
   EXPECT_EQ(soundex("Lee"), "L000");
   EXPECT_EQ(soundex("123"), "");
 }
 
 TEST(DecodeUtf8, ReplacesInvalidBytesAndStopsAtTheLimit) {
-  EXPECT_EQ(decode_utf8("a\xff" "b"), U"a\uFFFDb");
+  EXPECT_EQ(decode_utf8("a\xff"
+                        "b"),
+            U"a\uFFFDb");
   EXPECT_EQ(decode_utf8("\xC0\xAF"), U"\uFFFD\uFFFD");  // overlong '/'
   EXPECT_EQ(decode_utf8("\xE2\x82"), U"\uFFFD\uFFFD");  // truncated
   EXPECT_EQ(decode_utf8("سلام"), U"سلام");

@@ -15,10 +15,11 @@ namespace halo::datagen {
 namespace {
 
 constexpr std::array<std::string_view, 40> kSyllables = {
-    "an", "bel", "car", "da", "el", "fin", "ga", "han", "is", "jo",  "ka", "lee", "ma", "nor",
-    "ol", "pe",  "qui", "ra", "sa", "ta",  "ul", "ve",  "wil", "xa", "ya", "zo",  "ber", "ton",
-    "ley", "son", "ric", "mar", "den", "ker", "lin", "ro",  "sha", "vin", "kel", "dor"};
-constexpr std::array<std::string_view, 6> kStreetTypes = {"street", "road",  "avenue",
+    "an",  "bel", "car", "da",  "el",  "fin", "ga",  "han", "is",  "jo",
+    "ka",  "lee", "ma",  "nor", "ol",  "pe",  "qui", "ra",  "sa",  "ta",
+    "ul",  "ve",  "wil", "xa",  "ya",  "zo",  "ber", "ton", "ley", "son",
+    "ric", "mar", "den", "ker", "lin", "ro",  "sha", "vin", "kel", "dor"};
+constexpr std::array<std::string_view, 6> kStreetTypes = {"street", "road",     "avenue",
                                                           "place",  "crescent", "circuit"};
 constexpr std::array<std::string_view, 8> kStates = {"nsw", "vic", "qld", "wa",
                                                      "sa",  "tas", "act", "nt"};
@@ -26,16 +27,30 @@ constexpr std::array<std::string_view, 8> kStates = {"nsw", "vic", "qld", "wa",
 struct Person {
   std::array<std::string, 10> fields;  // the columns after rec_id
 };
-enum Column { kGiven, kSurname, kNumber, kAddress1, kAddress2, kSuburb, kPostcode, kState, kDob, kSsn };
+enum Column {
+  kGiven,
+  kSurname,
+  kNumber,
+  kAddress1,
+  kAddress2,
+  kSuburb,
+  kPostcode,
+  kState,
+  kDob,
+  kSsn
+};
 
 // A skewed pick from [0, n): the minimum of two uniform draws favours small
 // indices, so a few words are common and most are rare.
-uint64_t skewed(Rng &rng, uint64_t n) { return std::min(rng.below(n), rng.below(n)); }
+uint64_t skewed(Rng &rng, uint64_t n) {
+  return std::min(rng.below(n), rng.below(n));
+}
 
 std::string word(Rng &rng, int syllables, uint64_t vocabulary_seed) {
   Rng local(derive_seed(vocabulary_seed, skewed(rng, 20000)));  // index -> one fixed word
   std::string w;
-  for (int i = 0; i < syllables; ++i) w += local.pick(std::span<const std::string_view>(kSyllables));
+  for (int i = 0; i < syllables; ++i)
+    w += local.pick(std::span<const std::string_view>(kSyllables));
   return w;
 }
 
@@ -52,7 +67,8 @@ Person make_person(Rng &rng, uint64_t seed) {
   p.fields[kSuburb] = word(town_rng, 2, derive_seed(seed, 5));
   p.fields[kPostcode] = std::to_string(2000 + town);
   p.fields[kState] = std::string(kStates[town % kStates.size()]);
-  const int64_t year = rng.between(1920, 2010), month = rng.between(1, 12), day = rng.between(1, 28);
+  const int64_t year = rng.between(1920, 2010), month = rng.between(1, 12),
+                day = rng.between(1, 28);
   char dob[16];
   std::snprintf(dob, sizeof dob, "%04lld%02lld%02lld", static_cast<long long>(year),
                 static_cast<long long>(month), static_cast<long long>(day));
@@ -65,10 +81,18 @@ void typo(Rng &rng, std::string &s) {
   if (s.size() < 2) return;
   const size_t at = rng.below(s.size() - 1);
   switch (rng.below(4)) {
-    case 0: s.insert(at, 1, static_cast<char>('a' + rng.below(26))); break;
-    case 1: s.erase(at, 1); break;
-    case 2: s[at] = static_cast<char>('a' + rng.below(26)); break;
-    default: std::swap(s[at], s[at + 1]); break;
+    case 0:
+      s.insert(at, 1, static_cast<char>('a' + rng.below(26)));
+      break;
+    case 1:
+      s.erase(at, 1);
+      break;
+    case 2:
+      s[at] = static_cast<char>('a' + rng.below(26));
+      break;
+    default:
+      std::swap(s[at], s[at + 1]);
+      break;
   }
 }
 
@@ -113,7 +137,8 @@ Result<PeopleSummary> run_people(const PeopleOptions &options) {
   summary.duplicates = std::max<int64_t>(0, options.records - summary.originals);
   std::vector<Person> originals;
   originals.reserve(static_cast<size_t>(summary.originals));
-  for (int64_t i = 0; i < summary.originals; ++i) originals.push_back(make_person(rng, options.seed));
+  for (int64_t i = 0; i < summary.originals; ++i)
+    originals.push_back(make_person(rng, options.seed));
   std::vector<int> copies(originals.size(), 0);
   BufferedFile file;
   if (Status s = file.open(options.out_file); !s.ok()) return s;
@@ -129,7 +154,8 @@ Result<PeopleSummary> run_people(const PeopleOptions &options) {
     Person dup = originals[of];
     const int64_t changes = rng.between(1, 3);
     for (int64_t c = 0; c < changes; ++c) modify(rng, dup);
-    append_row(file.buffer(), "rec-" + std::to_string(of) + "-dup-" + std::to_string(copies[of]++), dup);
+    append_row(file.buffer(), "rec-" + std::to_string(of) + "-dup-" + std::to_string(copies[of]++),
+               dup);
     if (Status s = file.maybe_flush(); !s.ok()) return s;
   }
   if (Status s = file.close(); !s.ok()) return s;

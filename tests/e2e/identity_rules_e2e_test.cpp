@@ -1,0 +1,78 @@
+// Identity rules through the real `halo run`: placeholder and block-listed
+// identifiers never glue people together, and the run says how many it
+// skipped.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "e2e_support.h"
+
+namespace halo::e2e {
+namespace {
+
+// Three people who typed the same placeholder email and phone into a form,
+// and one whose email is on the pipeline's own block list.
+const char *kEvents =
+    R"({"type":"identify","messageId":"m1","userId":"ali","traits":{"email":"test@test.com","phone":"09120000000"},"timestamp":"2026-01-01T00:00:00Z"}
+{"type":"identify","messageId":"m2","userId":"sara","traits":{"email":"Test@Test.com","phone":"0912 000 0000"},"timestamp":"2026-01-02T00:00:00Z"}
+{"type":"identify","messageId":"m3","anonymousId":"dev-9","traits":{"email":"test@test.com"},"timestamp":"2026-01-03T00:00:00Z"}
+{"type":"identify","messageId":"m4","userId":"reza","traits":{"email":"reza@mailinator.com"},"timestamp":"2026-01-04T00:00:00Z"}
+{"type":"identify","messageId":"m5","userId":"undefined","traits":{"email":"noemail@shop.ir"},"timestamp":"2026-01-05T00:00:00Z"}
+)";
+
+std::string pipeline(const TempDir &dir) {
+  write_file(dir / "events.jsonl", kEvents);
+  write_file(dir / "p.yaml",
+             "version: 1\n"
+             "store: { kind: sqlite, path: halo.db }\n"
+             "identity:\n"
+             "  identifiers:\n"
+             "    - { type: user_id, priority: 1, max_per_profile: 1 }\n"
+             "    - { type: email, priority: 2, max_per_profile: 5, ignore: [\"*@mailinator.com\"] }\n"
+             "    - { type: phone, priority: 3, max_per_profile: 3 }\n"
+             "    - { type: anonymous_id, priority: 9 }\n"
+             "sources:\n"
+             "  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }\n"
+             "destinations:\n"
+             "  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }\n");
+  return dir / "p.yaml";
+}
+
+TEST(IdentityRules, PlaceholdersAndBlockListedValuesLinkNobody) {
+  TempDir dir;
+  RunOutcome r = run_pipeline(pipeline(dir));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // ali, sara, dev-9 and reza stay four people; the all-placeholder record
+  // is a dead letter.
+  EXPECT_EQ(summary_count(r.summary, "profiles"), 4) << r.summary;
+  EXPECT_EQ(summary_count(r.summary, "merges"), 0);
+  EXPECT_EQ(summary_count(r.summary, "rejected"), 1);
+  // m1: email + phone; m2: email + phone; m3: email; m4: email; m5: user_id + email.
+  EXPECT_EQ(summary_count(r.summary, "blocked_identifiers"), 8) << r.summary;
+  for (const Profile &p : read_profiles(dir / "profiles.jsonl")) {
+    EXPECT_EQ(p.identifiers.count("email"), 0u) << p.line;
+    EXPECT_EQ(p.identifiers.count("phone"), 0u) << p.line;
+  }
+  CommandResult dl = run({halo_bin(), "deadletters", dir / "p.yaml"});
+  EXPECT_NE(dl.out.find("placeholders or block-listed values"), std::string::npos) << dl.out;
+}
+
+TEST(IdentityRules, PlaceholdersCanBeTurnedOffPerIdentifier) {
+  TempDir dir;
+  std::string yaml = read_file(pipeline(dir));
+  const std::string email_rule = "ignore: [\"*@mailinator.com\"] }";
+  yaml.replace(yaml.find(email_rule), email_rule.size(), "block_placeholders: false }");
+  write_file(dir / "p.yaml", yaml);
+  RunOutcome r = run_pipeline(dir / "p.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // test@test.com now glues sara's and dev-9's records onto ali's profile
+  // (sara's user_id refused there: max_per_profile 1), and noemail@shop.ir
+  // is someone: three profiles instead of four, nothing rejected.
+  EXPECT_EQ(summary_count(r.summary, "profiles"), 3) << r.summary;
+  EXPECT_EQ(summary_count(r.summary, "conflicts"), 1);
+  EXPECT_EQ(summary_count(r.summary, "rejected"), 0);
+  EXPECT_EQ(summary_count(r.summary, "blocked_identifiers"), 3);  // two phones, user_id "undefined"
+}
+
+}  // namespace
+}  // namespace halo::e2e
