@@ -42,7 +42,7 @@ void build_pristine() {
     require(s.begin().ok());
     for (uint64_t id = 1; id <= 40; ++id) {
       std::string n = std::to_string(id);
-      require(s.put_identifier("email", "p" + n + "@example.ir", id).ok());
+      require(s.put_identifier("email", "p" + n + "@example.ir", id, 0).ok());
       require(s.put_profile({id, "{\"name\":\"p" + n + "\"}", "{}", 1700000000000}).ok());
       require(s.put_features(id, "{\"order_count\":" + n + "}").ok());
       require(s.put_feature_state("orders", id, n.data(), n.size()).ok());

@@ -219,15 +219,20 @@ int cmd_identity_evaluate(const Args &args) {
 }  // namespace
 
 int cmd_identity(const Args &args) {
-  if (!args.empty() && args[0] == "evaluate") {
-    return cmd_identity_evaluate(Args(args.begin() + 1, args.end()));
-  }
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-    std::cout
-        << "usage: halo identity evaluate --config FILE.yaml --data FILE.csv [--format json]\n";
+  static const char *kIdentityUsage =
+      "usage: halo identity explain PIPELINE.yaml (--email X | --phone X | --id TYPE=VALUE)\n"
+      "                             [--format text|json|dot]\n"
+      "       halo identity merges PIPELINE.yaml [--since TIME] [--format jsonl|table]\n"
+      "       halo identity evaluate --config FILE.yaml --data FILE.csv [--format json]\n";
+  const std::string action = args.empty() ? "" : args[0];
+  const Args rest = args.empty() ? Args() : Args(args.begin() + 1, args.end());
+  if (action == "evaluate") return cmd_identity_evaluate(rest);
+  if (action == "explain" || action == "merges") return cmd_identity_graph(action, rest);
+  if (action == "--help" || action == "-h") {
+    std::cout << kIdentityUsage;
     return kOk;
   }
-  std::cerr << "halo identity: give a subcommand: evaluate\n";
+  std::cerr << "halo identity: give a subcommand: explain, merges or evaluate\n" << kIdentityUsage;
   return kUsage;
 }
 

@@ -25,21 +25,23 @@ void add_dead_letter_filter_options(po::options_description &desc, DeadLetterFil
       "limit", po::value(&o.limit)->value_name("N"), "at most N dead letters (the oldest first)");
 }
 
+Result<int64_t> parse_since_ms(const std::string &since, int64_t now_ms) {
+  if (std::optional<int64_t> back = parse_duration_ms(since)) return now_ms - *back;
+  if (std::optional<int64_t> at = parse_iso8601_ms(since)) return *at;
+  return Status::Invalid("--since '" + since +
+                         "' is neither an ISO 8601 time (2026-11-30T08:00:00Z) nor a duration "
+                         "such as 90s, 30m, 24h, 7d or 2w");
+}
+
 Result<DeadLetterFilter> make_dead_letter_filter(const DeadLetterFilterOptions &o, int64_t now_ms) {
   DeadLetterFilter f;
   f.source = o.source;
   f.reason = o.reason;
   f.stage = o.stage;
   if (!o.since.empty()) {
-    if (std::optional<int64_t> back = parse_duration_ms(o.since)) {
-      f.since_ms = now_ms - *back;
-    } else if (std::optional<int64_t> at = parse_iso8601_ms(o.since)) {
-      f.since_ms = *at;
-    } else {
-      return Status::Invalid("--since '" + o.since +
-                             "' is neither an ISO 8601 time (2026-11-30T08:00:00Z) nor a "
-                             "duration such as 90s, 30m, 24h, 7d or 2w");
-    }
+    auto since = parse_since_ms(o.since, now_ms);
+    if (!since.ok()) return since.status();
+    f.since_ms = *since;
   }
   if (!o.limit.empty()) {
     uint64_t n = 0;

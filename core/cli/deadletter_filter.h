@@ -23,6 +23,10 @@ struct DeadLetterFilterOptions {
 void add_dead_letter_filter_options(boost::program_options::options_description &desc,
                                     DeadLetterFilterOptions &o);
 
+// A --since value as milliseconds since the epoch: an ISO 8601 time, or a
+// duration back from `now_ms`; Invalid naming the value otherwise.
+Result<int64_t> parse_since_ms(const std::string &since, int64_t now_ms);
+
 // The filter, or an error message for a bad --since or --limit. `now_ms`
 // anchors relative --since values.
 Result<DeadLetterFilter> make_dead_letter_filter(const DeadLetterFilterOptions &o, int64_t now_ms);

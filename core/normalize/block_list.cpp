@@ -32,12 +32,13 @@ namespace {
 
 bool same_digit(std::string_view digits) {
   return !digits.empty() && std::all_of(digits.begin(), digits.end(), [&](char c) {
-           return c >= '0' && c <= '9' && c == digits.front();
-         });
+    return c >= '0' && c <= '9' && c == digits.front();
+  });
 }
 
 bool equals_lower(std::string_view text, std::string_view lower) {
-  return text.size() == lower.size() && std::equal(text.begin(), text.end(), lower.begin(), [](char a, char b) {
+  return text.size() == lower.size() &&
+         std::equal(text.begin(), text.end(), lower.begin(), [](char a, char b) {
            return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
          });
 }
@@ -54,8 +55,8 @@ bool placeholder_email(std::string_view email) {
 
 bool placeholder_phone(std::string_view e164) {
   const std::string_view digits = e164.substr(e164.empty() || e164[0] != '+' ? 0 : 1);
-  if (digits.size() >= 7 && digits.substr(digits.size() - 7).find_first_not_of('0') ==
-                                std::string_view::npos) {
+  if (digits.size() >= 7 &&
+      digits.substr(digits.size() - 7).find_first_not_of('0') == std::string_view::npos) {
     return true;
   }
   return digits.size() >= 9 && same_digit(digits.substr(digits.size() - 9));
@@ -86,7 +87,8 @@ bool is_placeholder_identifier(IdentifierRule::Kind kind, std::string_view norma
 
 bool is_blocked_identifier(const IdentifierRule &rule, std::string_view normalized) {
   for (const std::string &entry : rule.ignore) {
-    if (entry == normalized || (entry.find('*') != std::string::npos && glob_match(entry, normalized))) {
+    if (entry == normalized ||
+        (entry.find('*') != std::string::npos && glob_match(entry, normalized))) {
       return true;
     }
   }

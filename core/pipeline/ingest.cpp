@@ -17,6 +17,33 @@ namespace halo {
 
 namespace {
 
+// Each new link is credited to the first stored event of the batch that
+// carries its identifier (what `halo identity explain` shows); a link no
+// event carries (a resolver may re-link on its own) keeps sequence 0.
+void credit_links_to_events(const EventBatch &batch, std::vector<ResolutionOut::Link> &links) {
+  if (links.empty()) return;
+  using Key = std::pair<std::string_view, std::string_view>;
+  struct KeyHash {
+    size_t operator()(const Key &k) const {
+      return std::hash<std::string_view>()(k.first) * 31 + std::hash<std::string_view>()(k.second);
+    }
+  };
+  std::unordered_map<Key, uint64_t, KeyHash> first_event;
+  first_event.reserve(links.size());
+  for (const ResolutionOut::Link &l : links) first_event.emplace(Key{l.type, l.value}, 0);
+  size_t unseen = first_event.size();
+  for (size_t i = 0; i < batch.events.size() && unseen > 0; ++i) {
+    const Event &e = batch.events[i];
+    for (uint32_t k = e.id_begin; k < e.id_begin + e.id_count; ++k) {
+      auto it = first_event.find(Key{batch.identifiers[k].type, batch.identifiers[k].value});
+      if (it == first_event.end() || it->second != 0) continue;
+      it->second = e.sequence;
+      --unseen;
+    }
+  }
+  for (ResolutionOut::Link &l : links) l.sequence = first_event[Key{l.type, l.value}];
+}
+
 const char *reason_code(int32_t reason) {
   switch (reason) {
     case HALO_REASON_MALFORMED:
@@ -325,6 +352,7 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
   for (ResolutionOut::Link &l : out.links) {
     l.profile = live(l.profile);
   }
+  credit_links_to_events(batch, out.links);
   for (ResolutionOut::Conflict &c : out.conflicts) {
     c.profile = live(c.profile);
     c.event = sequence_at(c.event);  // now a sequence

@@ -80,6 +80,7 @@ struct ResolutionOut {
   struct Link {
     std::string type, value;
     uint64_t profile;
+    uint64_t sequence = 0;  // the stored event that carried it (set by the pipeline)
   };
   struct Merge {
     uint64_t from, into;

@@ -152,11 +152,21 @@ CREATE TABLE reemits(
 CREATE INDEX reemits_by_due ON reemits(due_ms);
 )sql";
 
+// Identity explained (`halo identity explain`, `halo identity merges`):
+// each identifier link remembers the logged event that made it (0: linked
+// before this migration), and merges and refused links are found by profile.
+constexpr const char *kIdentityHistory = R"sql(
+ALTER TABLE identifiers ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX merges_by_into ON merges(into_profile);
+CREATE INDEX conflicts_by_profile ON conflicts(profile_id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
     {3, "typed traits and features", kTypedProfiles, convert_rows_to_typed},
     {4, "change log, consumer cursors, re-emit schedule", kChangeLog},
+    {5, "identifier links name their event; merges and conflicts by profile", kIdentityHistory},
 };
 
 }  // namespace

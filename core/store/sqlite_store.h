@@ -50,14 +50,16 @@ class SqliteStore final : public Store {
                        const std::vector<MessageKey> &keys) override;
   Result<uint64_t> last_sequence() override;
   Result<uint64_t> event_count() override;
-  Status scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn) override;
+  using Store::scan_events;
+  Status scan_events(uint64_t first, uint64_t last,
+                     const std::function<Status(const std::vector<LoggedEvent> &)> &fn) override;
   using Store::scan_message_keys;
   Status scan_message_keys(
       uint64_t after, size_t limit,
       const std::function<void(uint64_t, const MessageKey *, size_t)> &fn) override;
 
-  Status put_identifier(std::string_view type, std::string_view value,
-                        uint64_t profile_id) override;
+  Status put_identifier(std::string_view type, std::string_view value, uint64_t profile_id,
+                        uint64_t sequence) override;
   Status repoint_identifiers(uint64_t from, uint64_t into) override;
   Status scan_identifiers(const std::function<void(std::string_view type, std::string_view value,
                                                    uint64_t profile)> &fn) override;
@@ -74,6 +76,9 @@ class SqliteStore final : public Store {
                       uint64_t profile_id, std::string_view reason) override;
   Result<uint64_t> merge_count() override;
   Result<uint64_t> conflict_count() override;
+  Result<IdentityHistory> identity_history(uint64_t profile_id) override;
+  Status scan_identity_decisions(
+      const std::function<Status(const IdentityDecision &)> &fn) override;
 
   Status put_profile(const StoredProfile &p) override;
   Status put_features(uint64_t id, std::string_view features) override;

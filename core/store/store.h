@@ -97,6 +97,33 @@ struct StoredProfile {
   int64_t updated_at_ms = 0;
 };
 
+// One identity decision: a merge (`from` merged into `into`) or a refused
+// link (the identifier `type`/`value` was not linked to `profile`, for
+// `reason`), made while resolving the logged event `sequence`.
+struct IdentityDecision {
+  enum class Kind { kMerge, kRefusedLink } kind = Kind::kMerge;
+  uint64_t sequence = 0;
+  uint64_t from = 0, into = 0;  // kMerge
+  std::string type, value;      // kRefusedLink
+  uint64_t profile = 0;         // kRefusedLink
+  std::string reason;           // kRefusedLink
+};
+
+// What made a profile what it is (`halo identity explain`): its identifier
+// links, each with the logged event that made it (0 for links stored before
+// schema 5); every merge into it or into a profile merged into it, at any
+// depth, in the order they happened; and the links refused to any of those
+// profiles.
+struct IdentityHistory {
+  struct Link {
+    std::string type, value;
+    uint64_t sequence = 0;
+  };
+  std::vector<Link> links;                // by type, then value
+  std::vector<IdentityDecision> merges;   // kMerge, by sequence
+  std::vector<IdentityDecision> refused;  // kRefusedLink, by sequence
+};
+
 struct StoreOpenOptions {
   // Open an existing store only: never creates, migrates or writes it
   // (NotFound when it is missing or empty -- the first run may be creating
@@ -169,7 +196,13 @@ class Store {
   // Replays the log in sequence order, one stored batch per callback; a
   // callback error stops the scan and is returned. Damaged rows are
   // Corruption naming the batch row.
-  virtual Status scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn) = 0;
+  Status scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn) {
+    return scan_events(1, UINT64_MAX, fn);
+  }
+  // The same for the stored batches holding any sequence in [first, last]
+  // (whole batches: callers pick the sequences they need).
+  virtual Status scan_events(uint64_t first, uint64_t last,
+                             const std::function<Status(const std::vector<LoggedEvent> &)> &fn) = 0;
   // The message keys of the stored batches whose first sequence is above
   // `after`, at most `limit` batches, in sequence order: fn(first sequence,
   // keys, count) once per batch. Resumable: pass the last first sequence.
@@ -183,8 +216,9 @@ class Store {
   }
 
   // Identity graph.
-  virtual Status put_identifier(std::string_view type, std::string_view value,
-                                uint64_t profile_id) = 0;
+  // `sequence`: the logged event that made the link (0: not known).
+  virtual Status put_identifier(std::string_view type, std::string_view value, uint64_t profile_id,
+                                uint64_t sequence) = 0;
   virtual Status repoint_identifiers(uint64_t from, uint64_t into) = 0;
   virtual Status scan_identifiers(
       const std::function<void(std::string_view type, std::string_view value, uint64_t profile)>
@@ -205,6 +239,11 @@ class Store {
                               uint64_t profile_id, std::string_view reason) = 0;
   virtual Result<uint64_t> merge_count() = 0;
   virtual Result<uint64_t> conflict_count() = 0;
+  // What made a profile (IdentityHistory); empty for an unknown id.
+  virtual Result<IdentityHistory> identity_history(uint64_t profile_id) = 0;
+  // Every merge and refused link, in event-log order (then as recorded).
+  virtual Status scan_identity_decisions(
+      const std::function<Status(const IdentityDecision &)> &fn) = 0;
 
   // Profiles. put_profile upserts traits and updated_at_ms only;
   // features change only through put_features (encode_features bytes).

@@ -24,10 +24,15 @@ constexpr Sql kLastSequence{"last_sequence", "event_batches",
                             "i"};
 constexpr Sql kEventCount{"event_count", "event_batches",
                           "SELECT coalesce(sum(count), 0) FROM event_batches", "i"};
-constexpr Sql kScanBatches{"scan_events", "event_batches",
-                           "SELECT first_seq, last_seq, count, codec, data_size, data "
-                           "FROM event_batches ORDER BY first_seq",
-                           "iiiiit"};
+// Rows holding any sequence of [?1, ?2]: served by the primary key
+// (first_seq), from the last row starting at or before ?1.
+constexpr Sql kScanBatches{
+    "scan_events", "event_batches",
+    "SELECT first_seq, last_seq, count, codec, data_size, data "
+    "FROM event_batches WHERE first_seq <= ?2 AND last_seq >= ?1 AND first_seq >= "
+    "coalesce((SELECT max(first_seq) FROM event_batches WHERE first_seq "
+    "<= ?1), 0) ORDER BY first_seq",
+    "iiiiit"};
 constexpr Sql kScanKeys{
     "scan_message_keys", "event_batches",
     "SELECT first_seq, count, keys FROM event_batches WHERE first_seq > ?1 ORDER BY first_seq "
@@ -117,12 +122,17 @@ Result<uint64_t> SqliteStore::event_count() {
   return impl_->count(kEventCount);
 }
 
-Status SqliteStore::scan_events(const std::function<Status(const std::vector<LoggedEvent> &)> &fn) {
+Status SqliteStore::scan_events(uint64_t first_wanted, uint64_t last_wanted,
+                                const std::function<Status(const std::vector<LoggedEvent> &)> &fn) {
   // Local buffers, not impl_'s: the callback may append while we scan.
   std::string payload;
   std::vector<LoggedEvent> events;
   return impl_->scan(
-      kScanBatches, [](sqlite::Statement &) {},
+      kScanBatches,
+      [&](sqlite::Statement &st) {
+        st.bind_int(1, to_sql(std::min<uint64_t>(first_wanted, INT64_MAX)));
+        st.bind_int(2, to_sql(std::min<uint64_t>(last_wanted, INT64_MAX)));
+      },
       [&](sqlite::Statement &st) -> Status {
         const int64_t first = st.column_int(0);
         if (st.column_int(3) != kCodecZstdV1) {

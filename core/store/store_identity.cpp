@@ -10,10 +10,10 @@ namespace halo {
 
 namespace {
 
-constexpr Sql kPutIdentifier{
-    "put_identifier", "identifiers",
-    "INSERT INTO identifiers(type, value, profile_id) VALUES(?1, ?2, ?3) "
-    "ON CONFLICT(type, value) DO UPDATE SET profile_id = excluded.profile_id"};
+constexpr Sql kPutIdentifier{"put_identifier", "identifiers",
+                             "INSERT INTO identifiers(type, value, profile_id, sequence) "
+                             "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(type, value) DO UPDATE SET "
+                             "profile_id = excluded.profile_id, sequence = excluded.sequence"};
 constexpr Sql kRepoint{"repoint_identifiers", "identifiers",
                        "UPDATE identifiers SET profile_id = ?2 WHERE profile_id = ?1"};
 constexpr Sql kScanIdentifiers{
@@ -38,17 +38,42 @@ constexpr Sql kAddMerge{
 constexpr Sql kAddConflict{"add_conflict", "conflicts",
                            "INSERT INTO conflicts(sequence, type, value, profile_id, reason) "
                            "VALUES(?1, ?2, ?3, ?4, ?5)"};
+// The history queries walk the merge tree: the profile and every profile
+// merged into it, at any depth ("tree").
+constexpr Sql kHistoryLinks{
+    "identity_history", "identifiers",
+    "SELECT type, value, sequence FROM identifiers WHERE profile_id = ?1 ORDER BY type, value",
+    "tti"};
+constexpr Sql kHistoryMerges{
+    "identity_history", "merges",
+    "WITH RECURSIVE tree(p) AS (SELECT ?1 UNION SELECT from_profile FROM merges, tree "
+    "WHERE into_profile = tree.p) SELECT sequence, from_profile, into_profile FROM merges "
+    "WHERE into_profile IN tree ORDER BY sequence, id",
+    "iii"};
+constexpr Sql kHistoryRefused{
+    "identity_history", "conflicts",
+    "WITH RECURSIVE tree(p) AS (SELECT ?1 UNION SELECT from_profile FROM merges, tree "
+    "WHERE into_profile = tree.p) SELECT sequence, type, value, profile_id, reason FROM "
+    "conflicts WHERE profile_id IN tree ORDER BY sequence, id",
+    "ittit"};
+constexpr Sql kScanDecisions{
+    "scan_identity_decisions", "merges, conflicts",
+    "SELECT 0, sequence, from_profile, into_profile, '', '', '', id FROM merges UNION ALL "
+    "SELECT 1, sequence, 0, profile_id, type, value, reason, id FROM conflicts "
+    "ORDER BY 2, 1, 8",
+    "iiiittti"};
 constexpr Sql kMergeCount{"merge_count", "merges", "SELECT count(*) FROM merges", "i"};
 constexpr Sql kConflictCount{"conflict_count", "conflicts", "SELECT count(*) FROM conflicts", "i"};
 
 }  // namespace
 
 Status SqliteStore::put_identifier(std::string_view type, std::string_view value,
-                                   uint64_t profile_id) {
+                                   uint64_t profile_id, uint64_t sequence) {
   return impl_->write(kPutIdentifier, [&](sqlite::Statement &st) {
     st.bind_text(1, type);
     st.bind_text(2, value);
     st.bind_int(3, to_sql(profile_id));
+    st.bind_int(4, to_sql(sequence));
   });
 }
 
@@ -138,6 +163,72 @@ Result<uint64_t> SqliteStore::merge_count() {
 }
 Result<uint64_t> SqliteStore::conflict_count() {
   return impl_->count(kConflictCount);
+}
+
+namespace {
+
+IdentityDecision merge_row(sqlite::Statement &st) {
+  IdentityDecision d;
+  d.kind = IdentityDecision::Kind::kMerge;
+  d.sequence = from_sql(st.column_int(0));
+  d.from = from_sql(st.column_int(1));
+  d.into = from_sql(st.column_int(2));
+  return d;
+}
+
+}  // namespace
+
+Result<IdentityHistory> SqliteStore::identity_history(uint64_t profile_id) {
+  IdentityHistory h;
+  auto bind = [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); };
+  Status s = impl_->query(kHistoryLinks, bind, [&](sqlite::Statement &st) {
+    h.links.push_back({std::string(st.column_bytes(0)), std::string(st.column_bytes(1)),
+                       from_sql(st.column_int(2))});
+    return Status::Ok();
+  });
+  if (s.ok()) {
+    s = impl_->query(kHistoryMerges, bind, [&](sqlite::Statement &st) {
+      h.merges.push_back(merge_row(st));
+      return Status::Ok();
+    });
+  }
+  if (s.ok()) {
+    s = impl_->query(kHistoryRefused, bind, [&](sqlite::Statement &st) {
+      IdentityDecision d;
+      d.kind = IdentityDecision::Kind::kRefusedLink;
+      d.sequence = from_sql(st.column_int(0));
+      d.type = st.column_bytes(1);
+      d.value = st.column_bytes(2);
+      d.profile = from_sql(st.column_int(3));
+      d.reason = st.column_bytes(4);
+      h.refused.push_back(std::move(d));
+      return Status::Ok();
+    });
+  }
+  if (!s.ok()) return s;
+  return h;
+}
+
+Status SqliteStore::scan_identity_decisions(
+    const std::function<Status(const IdentityDecision &)> &fn) {
+  return impl_->scan(
+      kScanDecisions, [](sqlite::Statement &) {},
+      [&](sqlite::Statement &st) {
+        IdentityDecision d;
+        d.kind = st.column_int(0) == 0 ? IdentityDecision::Kind::kMerge
+                                       : IdentityDecision::Kind::kRefusedLink;
+        d.sequence = from_sql(st.column_int(1));
+        if (d.kind == IdentityDecision::Kind::kMerge) {
+          d.from = from_sql(st.column_int(2));
+          d.into = from_sql(st.column_int(3));
+        } else {
+          d.profile = from_sql(st.column_int(3));
+        }
+        d.type = st.column_bytes(4);
+        d.value = st.column_bytes(5);
+        d.reason = st.column_bytes(6);
+        return fn(d);
+      });
 }
 
 }  // namespace halo

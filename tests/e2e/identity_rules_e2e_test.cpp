@@ -22,19 +22,20 @@ const char *kEvents =
 
 std::string pipeline(const TempDir &dir) {
   write_file(dir / "events.jsonl", kEvents);
-  write_file(dir / "p.yaml",
-             "version: 1\n"
-             "store: { kind: sqlite, path: halo.db }\n"
-             "identity:\n"
-             "  identifiers:\n"
-             "    - { type: user_id, priority: 1, max_per_profile: 1 }\n"
-             "    - { type: email, priority: 2, max_per_profile: 5, ignore: [\"*@mailinator.com\"] }\n"
-             "    - { type: phone, priority: 3, max_per_profile: 3 }\n"
-             "    - { type: anonymous_id, priority: 9 }\n"
-             "sources:\n"
-             "  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }\n"
-             "destinations:\n"
-             "  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }\n");
+  write_file(
+      dir / "p.yaml",
+      "version: 1\n"
+      "store: { kind: sqlite, path: halo.db }\n"
+      "identity:\n"
+      "  identifiers:\n"
+      "    - { type: user_id, priority: 1, max_per_profile: 1 }\n"
+      "    - { type: email, priority: 2, max_per_profile: 5, ignore: [\"*@mailinator.com\"] }\n"
+      "    - { type: phone, priority: 3, max_per_profile: 3 }\n"
+      "    - { type: anonymous_id, priority: 9 }\n"
+      "sources:\n"
+      "  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }\n"
+      "destinations:\n"
+      "  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }\n");
   return dir / "p.yaml";
 }
 

@@ -62,7 +62,8 @@ TEST(Placeholders, TextIdsOfZerosLongRepeatsAndNullWords) {
 }
 
 TEST(BlockedIdentifier, OwnListThenPlaceholdersUnlessTurnedOff) {
-  IdentifierRule rule{"email", IdentifierRule::Kind::kEmail, {}, "IR", {"*@mailinator.com", "x@y.ir"}};
+  IdentifierRule rule{
+      "email", IdentifierRule::Kind::kEmail, {}, "IR", {"*@mailinator.com", "x@y.ir"}};
   EXPECT_TRUE(is_blocked_identifier(rule, "abc@mailinator.com"));
   EXPECT_TRUE(is_blocked_identifier(rule, "x@y.ir"));
   EXPECT_TRUE(is_blocked_identifier(rule, "test@test.com"));
@@ -83,10 +84,12 @@ TEST(NormalizerBlocking, SkipsPlaceholdersCountsThemAndExplainsAnEmptyRecord) {
   ASSERT_EQ(batch.events.size(), 1u);
   EXPECT_EQ(batch.events[0].id_count, 1u);  // user_id only
   EXPECT_EQ(n.blocked_identifiers(), 2u);
-  ASSERT_FALSE(n.normalize(R"({"type":"identify","userId":"undefined","traits":{"email":"a@a.com"}})",
-                           "web", 0, batch, &why));
+  ASSERT_FALSE(
+      n.normalize(R"({"type":"identify","userId":"undefined","traits":{"email":"a@a.com"}})", "web",
+                  0, batch, &why));
   EXPECT_EQ(why.reason, "no_identifier");
-  EXPECT_NE(why.message.find("placeholders or block-listed values"), std::string::npos) << why.message;
+  EXPECT_NE(why.message.find("placeholders or block-listed values"), std::string::npos)
+      << why.message;
   EXPECT_EQ(n.blocked_identifiers(), 4u);
   EXPECT_EQ(batch.events.size(), 1u);  // the rejected record added nothing
 }

@@ -115,6 +115,28 @@ TEST_F(EventLogTest, BatchesReplayInSequenceOrderOneCallbackPerBatch) {
   EXPECT_EQ(keys[253], c.keys[249]);
 }
 
+TEST_F(EventLogTest, RangeScanReadsOnlyTheBatchesHoldingTheRange) {
+  OwnedBatch a = make_batch(1, 3), b = make_batch(4, 1), c = make_batch(5, 250);
+  append(a);
+  append(b);
+  append(c);
+  auto firsts = [&](uint64_t first, uint64_t last) {
+    std::vector<uint64_t> out;
+    Status s = store_->scan_events(first, last, [&](const std::vector<LoggedEvent> &events) {
+      out.push_back(events.front().sequence);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.message();
+    return out;
+  };
+  EXPECT_EQ(firsts(2, 2), (std::vector<uint64_t>{1}));
+  EXPECT_EQ(firsts(3, 4), (std::vector<uint64_t>{1, 4}));
+  EXPECT_EQ(firsts(4, 4), (std::vector<uint64_t>{4}));
+  EXPECT_EQ(firsts(100, 100), (std::vector<uint64_t>{5}));
+  EXPECT_EQ(firsts(2, 300), (std::vector<uint64_t>{1, 4, 5}));
+  EXPECT_TRUE(firsts(255, 400).empty());  // past the end of the log
+}
+
 TEST_F(EventLogTest, LargeBatchIsOneCompressedRow) {
   OwnedBatch big = make_batch(1, 4096, 400);
   auto t0 = std::chrono::steady_clock::now();

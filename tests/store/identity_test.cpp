@@ -23,15 +23,15 @@ class IdentityTest : public TempStoreTest {
 };
 
 TEST_F(IdentityTest, PutFindAndUpsertMovesTheIdentifier) {
-  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 1).ok());
-  ASSERT_TRUE(store_->put_identifier("phone", "+989121234567", 1).ok());
-  ASSERT_TRUE(store_->put_identifier("email", "c@d.ir", 2).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 1, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("phone", "+989121234567", 1, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "c@d.ir", 2, 0).ok());
   EXPECT_EQ(must(store_->find_profile("email", "a@b.ir")), 1u);
   EXPECT_EQ(must(store_->find_profile("email", "c@d.ir")), 2u);
   EXPECT_EQ(must(store_->find_profile("phone", "a@b.ir")), std::nullopt);  // type matters
   EXPECT_EQ(must(store_->find_profile("email", "missing")), std::nullopt);
 
-  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 7).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 7, 0).ok());
   EXPECT_EQ(must(store_->find_profile("email", "a@b.ir")), 7u);
   using Ids = std::vector<std::pair<std::string, std::string>>;
   EXPECT_EQ(must(store_->identifiers_of(1)), (Ids{{"phone", "+989121234567"}}));
@@ -39,10 +39,10 @@ TEST_F(IdentityTest, PutFindAndUpsertMovesTheIdentifier) {
 }
 
 TEST_F(IdentityTest, IdentifiersOfIsSortedByTypeThenValue) {
-  ASSERT_TRUE(store_->put_identifier("phone", "+98912", 3).ok());
-  ASSERT_TRUE(store_->put_identifier("email", "z@x.ir", 3).ok());
-  ASSERT_TRUE(store_->put_identifier("email", "a@x.ir", 3).ok());
-  ASSERT_TRUE(store_->put_identifier("anonymous_id", "anon-1", 3).ok());
+  ASSERT_TRUE(store_->put_identifier("phone", "+98912", 3, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "z@x.ir", 3, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "a@x.ir", 3, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("anonymous_id", "anon-1", 3, 0).ok());
   using Ids = std::vector<std::pair<std::string, std::string>>;
   EXPECT_EQ(must(store_->identifiers_of(3)), (Ids{{"anonymous_id", "anon-1"},
                                                   {"email", "a@x.ir"},
@@ -52,10 +52,10 @@ TEST_F(IdentityTest, IdentifiersOfIsSortedByTypeThenValue) {
 }
 
 TEST_F(IdentityTest, RepointMovesAllIdentifiersOfOneProfile) {
-  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 1).ok());
-  ASSERT_TRUE(store_->put_identifier("anonymous_id", "x", 1).ok());
-  ASSERT_TRUE(store_->put_identifier("email", "other@b.ir", 2).ok());
-  ASSERT_TRUE(store_->put_identifier("email", "third@b.ir", 3).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 1, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("anonymous_id", "x", 1, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "other@b.ir", 2, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "third@b.ir", 3, 0).ok());
   ASSERT_TRUE(store_->repoint_identifiers(1, 2).ok());
   EXPECT_TRUE(must(store_->identifiers_of(1)).empty());
   EXPECT_EQ(must(store_->identifiers_of(2)).size(), 3u);
@@ -67,11 +67,11 @@ TEST_F(IdentityTest, ScanVisitsEveryIdentifierWithItsProfile) {
   std::map<std::pair<std::string, std::string>, uint64_t> expected;
   for (uint64_t i = 1; i <= 50; ++i) {
     std::string value = "user" + std::to_string(i) + "@example.ir";
-    ASSERT_TRUE(store_->put_identifier("email", value, i % 7 + 1).ok());
+    ASSERT_TRUE(store_->put_identifier("email", value, i % 7 + 1, 0).ok());
     expected[{"email", value}] = i % 7 + 1;
   }
   // Non-ASCII values (Persian) survive as bytes.
-  ASSERT_TRUE(store_->put_identifier("name", "علی", 4).ok());
+  ASSERT_TRUE(store_->put_identifier("name", "علی", 4, 0).ok());
   expected[{"name", "علی"}] = 4;
   std::map<std::pair<std::string, std::string>, uint64_t> seen;
   ASSERT_TRUE(store_
@@ -90,6 +90,57 @@ TEST_F(IdentityTest, MergesAndConflictsAreCounted) {
   ASSERT_TRUE(store_->add_conflict(19, "email", "a@b.ir", 1, "max_per_profile").ok());
   EXPECT_EQ(must(store_->merge_count()), 2u);
   EXPECT_EQ(must(store_->conflict_count()), 1u);
+}
+
+TEST_F(IdentityTest, HistoryWalksTheMergeTreeWithEachLinksEvent) {
+  // 4 <- 3 <- 2 (2 merged into 3, then 3 into 4); 5 merged into 6 elsewhere.
+  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 2, 11).ok());
+  ASSERT_TRUE(store_->put_identifier("phone", "+989121234567", 3, 12).ok());
+  ASSERT_TRUE(store_->put_identifier("user_id", "u4", 4, 10).ok());
+  ASSERT_TRUE(store_->add_merge(2, 3, 13).ok());
+  ASSERT_TRUE(store_->repoint_identifiers(2, 3).ok());
+  ASSERT_TRUE(store_->add_merge(3, 4, 14).ok());
+  ASSERT_TRUE(store_->repoint_identifiers(3, 4).ok());
+  ASSERT_TRUE(store_->add_merge(5, 6, 15).ok());
+  ASSERT_TRUE(store_->add_conflict(16, "user_id", "u9", 2, "max_per_profile").ok());
+  ASSERT_TRUE(store_->add_conflict(17, "user_id", "u8", 6, "max_per_profile").ok());
+  // A link moved by a later event takes that event's sequence.
+  ASSERT_TRUE(store_->put_identifier("user_id", "u4", 4, 18).ok());
+
+  IdentityHistory h = must(store_->identity_history(4));
+  ASSERT_EQ(h.links.size(), 3u);
+  EXPECT_EQ(h.links[0].type, "email");
+  EXPECT_EQ(h.links[0].sequence, 11u);
+  EXPECT_EQ(h.links[1].sequence, 12u);
+  EXPECT_EQ(h.links[2].sequence, 18u);
+  ASSERT_EQ(h.merges.size(), 2u);  // 2 into 3, 3 into 4; not 5 into 6
+  EXPECT_EQ(h.merges[0].from, 2u);
+  EXPECT_EQ(h.merges[0].into, 3u);
+  EXPECT_EQ(h.merges[0].sequence, 13u);
+  EXPECT_EQ(h.merges[1].from, 3u);
+  ASSERT_EQ(h.refused.size(), 1u);  // refused to 2, which is now part of 4
+  EXPECT_EQ(h.refused[0].value, "u9");
+  EXPECT_EQ(h.refused[0].reason, "max_per_profile");
+  EXPECT_TRUE(must(store_->identity_history(99)).links.empty());
+}
+
+TEST_F(IdentityTest, DecisionsComeInEventLogOrder) {
+  ASSERT_TRUE(store_->add_conflict(20, "email", "x@y.ir", 1, "limit").ok());
+  ASSERT_TRUE(store_->add_merge(2, 1, 20).ok());
+  ASSERT_TRUE(store_->add_merge(3, 1, 5).ok());
+  std::vector<std::string> seen;
+  ASSERT_TRUE(store_
+                  ->scan_identity_decisions([&](const IdentityDecision &d) {
+                    seen.push_back(
+                        std::to_string(d.sequence) +
+                        (d.kind == IdentityDecision::Kind::kMerge
+                             ? " merge " + std::to_string(d.from) + ">" + std::to_string(d.into)
+                             : " refused " + d.value + " " + std::to_string(d.profile)));
+                    return Status::Ok();
+                  })
+                  .ok());
+  // Merges before refused links of the same event.
+  EXPECT_EQ(seen, (std::vector<std::string>{"5 merge 3>1", "20 merge 2>1", "20 refused x@y.ir 1"}));
 }
 
 }  // namespace

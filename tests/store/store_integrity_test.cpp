@@ -24,8 +24,8 @@ class StoreIntegrityTest : public TempStoreTest {
     ASSERT_TRUE(store->begin().ok());
     for (int i = 1; i <= n; ++i) {
       std::string id = std::to_string(i);
-      ASSERT_TRUE(store->put_identifier("email", "p" + id + "@example.ir", i).ok());
-      ASSERT_TRUE(store->put_identifier("phone", "+98912" + id, i).ok());
+      ASSERT_TRUE(store->put_identifier("email", "p" + id + "@example.ir", i, 0).ok());
+      ASSERT_TRUE(store->put_identifier("phone", "+98912" + id, i, 0).ok());
       StoredProfile p;
       p.id = static_cast<uint64_t>(i);
       TypedValue name = TypedValue::string("person " + id);
@@ -181,7 +181,8 @@ TEST_F(StoreIntegrityTest, StaleCounterIsRefusedAtOpenNamingKeyAndTable) {
 
 TEST_F(StoreIntegrityTest, IdentifierAboveCounterIsRefusedToo) {
   fill(3);
-  raw_exec("INSERT INTO identifiers VALUES('email', 'late@example.ir', 9)");
+  raw_exec(
+      "INSERT INTO identifiers(type, value, profile_id) VALUES('email', 'late@example.ir', 9)");
   auto store = SqliteStore::open(path_);
   ASSERT_FALSE(store.ok());
   EXPECT_TRUE(has(store.status().message(), "table identifiers")) << store.status().message();
