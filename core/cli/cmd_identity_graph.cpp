@@ -6,8 +6,8 @@
 // every identifier link, merge and refused link, the logged event behind it
 // (source, message id, event time) and the rule: docs/cli.md defines the
 // output.
-#include <boost/program_options.hpp>
 #include <simdjson.h>
+#include <boost/program_options.hpp>
 
 #include <iostream>
 #include <map>
@@ -214,8 +214,9 @@ void print_explain_dot(uint64_t id, const IdentityHistory &h) {
   }
   for (size_t i = 0; i < h.refused.size(); ++i) {
     const auto &r = h.refused[i];
-    std::cout << "  r" << i << " [shape=ellipse, color=red, label="
-              << dot_quoted(r.type + ": " + r.value) << "];\n  r" << i << " -> p" << r.profile
+    std::cout << "  r" << i
+              << " [shape=ellipse, color=red, label=" << dot_quoted(r.type + ": " + r.value)
+              << "];\n  r" << i << " -> p" << r.profile
               << " [style=dashed, color=red, label=" << dot_quoted("refused: " + r.reason)
               << "];\n";
   }
@@ -302,7 +303,8 @@ void print_decision_jsonl(const IdentityDecision &d, const EventInfo *e) {
 
 void print_decision_row(const IdentityDecision &d, const EventInfo *e) {
   const std::string when =
-      e == nullptr ? "-" : (e->timestamp.empty() ? format_iso8601_ms(e->received_at_ms) : e->timestamp);
+      e == nullptr ? "-"
+                   : (e->timestamp.empty() ? format_iso8601_ms(e->received_at_ms) : e->timestamp);
   std::cout << when << "  ";
   if (d.kind == IdentityDecision::Kind::kMerge) {
     std::cout << "merge    profile " << d.from << " into " << d.into;

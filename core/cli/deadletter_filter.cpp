@@ -18,7 +18,7 @@ void add_dead_letter_filter_options(po::options_description &desc, DeadLetterFil
       "reason", po::value(&o.reason)->value_name("REASON"),
       "only this reason code (e.g. malformed_json, invalid_utf8)")(
       "stage", po::value(&o.stage)->value_name("STAGE"),
-      "only this stage: source, parse, validate, resolve or feature")(
+      "only this stage: source, parse, validate, identifier, resolve or feature")(
       "since", po::value(&o.since)->value_name("TIME"),
       "only dead letters written at or after TIME: ISO 8601 (2026-11-30T08:00:00Z) or a "
       "duration back from now (90s, 30m, 24h, 7d, 2w)")(

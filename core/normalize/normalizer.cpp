@@ -30,6 +30,9 @@ bool Normalizer::normalize(std::string_view raw, size_t readable_capacity, std::
 uint64_t Normalizer::blocked_identifiers() const {
   return impl_->blocked_identifiers();
 }
+const std::vector<IdentifierProblem> &Normalizer::identifier_problems() const {
+  return impl_->identifier_problems();
+}
 
 NormalizerImpl::NormalizerImpl(NormalizeOptions options)
     : options_(std::move(options)), hash_state_(XXH3_createState()) {
@@ -61,6 +64,7 @@ NormalizerImpl::~NormalizerImpl() {
 bool NormalizerImpl::normalize(std::string_view raw, size_t readable_capacity,
                                std::string_view source, int64_t received_at_ms, EventBatch &out,
                                Rejection *why, bool borrow_raw) {
+  problems_.clear();
   const size_t limit = options_.limits.max_record_bytes;
   if (raw.size() > limit) {
     reject(why, rejection::kTooLarge,
@@ -72,6 +76,7 @@ bool NormalizerImpl::normalize(std::string_view raw, size_t readable_capacity,
   const bool ok = parse(raw, readable_capacity, why) &&
                   resolve_header(raw, source, received_at_ms, why) && resolve_identifiers(why);
   if (ok) commit(raw, borrow_raw, source, received_at_ms, out);
+  if (!ok) problems_.clear();
   if (raw.size() > kKeepScratchBytes) release_scratch();
   return ok;
 }

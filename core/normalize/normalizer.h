@@ -66,6 +66,15 @@ inline constexpr std::string_view kNumberOutOfRange = "number_out_of_range";
 inline constexpr std::string_view kDuplicateKey = "duplicate_key";
 }  // namespace rejection
 
+// An identifier the record holds but that could not be made canonical
+// (an email without '@', a phone with letters): the record is accepted
+// without it, and the pipeline reports it (dead letter stage "identifier").
+struct IdentifierProblem {
+  std::string type;   // identifier type, e.g. "phone"
+  std::string path;   // where the value was, e.g. "traits.phone"
+  std::string value;  // the value as written (at most 64 bytes of it)
+};
+
 class NormalizerImpl;
 
 class Normalizer {
@@ -94,6 +103,11 @@ class Normalizer {
   // the built-in placeholders (block_list.h) name them, in accepted and
   // rejected records alike.
   uint64_t blocked_identifiers() const;
+
+  // After normalize() accepted a record: its identifiers that were present
+  // but did not normalize, where no other path of the same rule gave a valid
+  // value. Empty after a rejection; valid until the next normalize().
+  const std::vector<IdentifierProblem> &identifier_problems() const;
 
  private:
   std::unique_ptr<NormalizerImpl> impl_;

@@ -148,9 +148,16 @@ bool NormalizerImpl::resolve_identifiers(Rejection *why) {
   for (size_t r = 0; r < options_.identifiers.size(); ++r) {
     const IdentifierRule &rule = options_.identifiers[r];
     bool added = false;
+    size_t unusable = rule.paths.size();  // first path whose value did not normalize
     for (size_t p = 0; p < rule.paths.size() && !added; ++p) {
       std::string_view value = candidates_[rule_slot_begin_[r] + p];
-      if (!value.empty()) add_identifier(rule, value, &added);
+      if (!value.empty() && !add_identifier(rule, value, &added) && unusable == rule.paths.size()) {
+        unusable = p;
+      }
+    }
+    if (!added && unusable < rule.paths.size()) {
+      const std::string_view value = candidates_[rule_slot_begin_[r] + unusable];
+      problems_.push_back({rule.type, rule.paths[unusable], std::string(value.substr(0, 64))});
     }
   }
   if (event_type_ == HALO_EVENT_ALIAS && !record_.previous_id.empty()) {
@@ -167,6 +174,14 @@ bool NormalizerImpl::resolve_identifiers(Rejection *why) {
                limit_key("max_identifiers") + " in the pipeline file if that is expected");
     return false;
   }
+  if (ids_.empty() && !problems_.empty()) {
+    const IdentifierProblem &p = problems_.front();
+    reject(why, rejection::kNoIdentifier,
+           "the record's only identifier, " + p.type + " at " + p.path + ", is not a valid " +
+               p.type + " ('" + p.value + "'); fix the value or set userId or anonymousId");
+    problems_.clear();
+    return false;
+  }
   if (ids_.empty()) {
     reject(why, rejection::kNoIdentifier,
            blocked_identifiers_ != blocked_before
@@ -180,7 +195,7 @@ bool NormalizerImpl::resolve_identifiers(Rejection *why) {
   return true;
 }
 
-void NormalizerImpl::add_identifier(const IdentifierRule &rule, std::string_view value,
+bool NormalizerImpl::add_identifier(const IdentifierRule &rule, std::string_view value,
                                     bool *added) {
   const size_t begin = id_text_.size();
   const std::string_view type = rule.type;
@@ -188,24 +203,25 @@ void NormalizerImpl::add_identifier(const IdentifierRule &rule, std::string_view
             : rule.kind == IdentifierRule::Kind::kPhone
                 ? normalize_phone_to(value, rule.default_region, id_text_)
                 : normalize_text_identifier_to(value, id_text_);
-  if (!ok) return;
+  if (!ok) return false;
   std::string_view normalized(id_text_.data() + begin, id_text_.size() - begin);
   if (is_blocked_identifier(rule, normalized)) {
     ++blocked_identifiers_;
     last_blocked_type_ = rule.type;
     id_text_.resize(begin);  // identifies nobody: try the rule's next path
-    return;
+    return true;
   }
   for (const PendingIdentifier &id : ids_) {
     std::string_view seen(id_text_.data() + id.begin, id.len);
     if (id.type == type && seen == normalized) {
       id_text_.resize(begin);  // the same identifier twice says nothing new
       *added = true;
-      return;
+      return true;
     }
   }
   ids_.push_back({type, static_cast<uint32_t>(begin), static_cast<uint32_t>(normalized.size())});
   *added = true;
+  return true;
 }
 
 }  // namespace halo

@@ -71,6 +71,7 @@ class NormalizerImpl {
   bool normalize(std::string_view raw, size_t readable_capacity, std::string_view source,
                  int64_t received_at_ms, EventBatch &out, Rejection *why, bool borrow_raw);
   uint64_t blocked_identifiers() const { return blocked_identifiers_; }
+  const std::vector<IdentifierProblem> &identifier_problems() const { return problems_; }
 
  private:
   void watch_path(std::string_view path, uint32_t slot);
@@ -116,7 +117,8 @@ class NormalizerImpl {
   bool resolve_identifiers(Rejection *why);
   // Normalizes `value` by the rule's kind and records it unless invalid,
   // ignored or already present; *added tells whether the rule is satisfied.
-  void add_identifier(const IdentifierRule &rule, std::string_view value, bool *added);
+  // False when `value` does not normalize for the rule's kind.
+  bool add_identifier(const IdentifierRule &rule, std::string_view value, bool *added);
   void make_auto_message_id(std::string_view source, std::string_view raw);
 
   // --- commit (normalizer_commit.cpp) ---
@@ -167,8 +169,9 @@ class NormalizerImpl {
   std::vector<std::string_view> candidates_;
   std::vector<PendingIdentifier> ids_;
   std::string id_text_;
-  uint64_t blocked_identifiers_ = 0;  // values skipped by block lists, ever
-  std::string last_blocked_type_;     // for the no_identifier message
+  std::vector<IdentifierProblem> problems_;  // of the current record
+  uint64_t blocked_identifiers_ = 0;         // values skipped by block lists, ever
+  std::string last_blocked_type_;            // for the no_identifier message
   halo_event_type event_type_ = HALO_EVENT_TRACK;
   std::string_view event_name_;
   bool fold_event_name_ = false;

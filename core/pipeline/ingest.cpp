@@ -241,6 +241,11 @@ Status Pipeline::ingest_records(SourceBatch &batch, RunSummary *summary) {
       if (!s.ok()) return s;
       summary->rejected++;
     }
+    for (const DeadLetter &d : slice.identifier_problems) {
+      s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
+      if (!s.ok()) return s;
+      summary->invalid_identifiers++;
+    }
     s = ingest(slice.events, &slice.keys, summary);
     if (!s.ok()) return s;
   }

@@ -33,6 +33,7 @@ void ParseStage::parse_slice(size_t index) {
   slice.events.clear();
   slice.keys.clear();
   slice.rejects.clear();
+  slice.identifier_problems.clear();
   size_t n = raw_->records.size(), parts = parallel_ ? slices_->size() : 1;
   size_t begin = n * index / parts, end = n * (index + 1) / parts;
   Rejection why;
@@ -40,20 +41,28 @@ void ParseStage::parse_slice(size_t index) {
     std::string_view rec = raw_->record(i);
     // Borrowed: the SourceBatch carries raw_ and its slices together, so
     // the record bytes outlive the events that point into them.
-    if (normalizers_[index]->normalize(rec, raw_->readable(i), source_, received_at_ms_,
-                                       slice.events, &why, Normalizer::RawBytes::kBorrow)) {
+    const RawBatch::Record &r = raw_->records[i];
+    auto dead_letter = [&](const char *stage, std::string reason, std::string message) {
+      return DeadLetter{stage,
+                        std::move(reason),
+                        std::move(message),
+                        std::string(source_),
+                        raw_->where(r.origin, r.position),
+                        std::string(rec),
+                        received_at_ms_};
+    };
+    Normalizer &normalizer = *normalizers_[index];
+    if (!normalizer.normalize(rec, raw_->readable(i), source_, received_at_ms_, slice.events, &why,
+                              Normalizer::RawBytes::kBorrow)) {
+      slice.rejects.push_back(dead_letter("validate", why.reason, why.message));
       continue;
     }
-    const RawBatch::Record &r = raw_->records[i];
-    DeadLetter d;
-    d.stage = "validate";
-    d.reason = why.reason;
-    d.message = why.message;
-    d.source = std::string(source_);
-    d.position = raw_->where(r.origin, r.position);
-    d.raw.assign(rec);
-    d.at_ms = received_at_ms_;
-    slice.rejects.push_back(std::move(d));
+    for (const IdentifierProblem &p : normalizer.identifier_problems()) {
+      slice.identifier_problems.push_back(
+          dead_letter("identifier", "invalid_identifier",
+                      p.type + " at " + p.path + " is not a valid " + p.type + " ('" + p.value +
+                          "'); the event was stored without it. Fix the value at its source"));
+    }
   }
   // Dedup keys are hashed here, on all cores, not on the pipeline thread.
   slice.keys.reserve(slice.events.size());
@@ -99,6 +108,7 @@ void ParseStage::run(const RawBatch &raw, std::string_view source, int64_t recei
       out[i].events.clear();
       out[i].keys.clear();
       out[i].rejects.clear();
+      out[i].identifier_problems.clear();
     }
     parse_slice(0);
     return;

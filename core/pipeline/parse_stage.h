@@ -28,6 +28,9 @@ struct ParsedSlice {
   EventBatch events;
   std::vector<MessageKey> keys;  // keys[i]: dedup key of events.events[i]
   std::vector<DeadLetter> rejects;
+  // Accepted events with an identifier that did not normalize (stored
+  // without it): dead letters of stage "identifier".
+  std::vector<DeadLetter> identifier_problems;
 };
 
 class ParseStage {

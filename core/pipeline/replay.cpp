@@ -18,6 +18,10 @@ std::string replay_refusal(const std::string &stage, bool fixed) {
     return "the event is already stored; a feature builder refused it. Fix the builder, then "
            "`halo rebuild PIPELINE.yaml` recomputes the features";
   }
+  if (stage == "identifier") {
+    return "the event is already stored, without this identifier; fix the value at its source "
+           "(the corrected record arrives as a new event)";
+  }
   if (stage == "source") {
     return "a source call failed and there is no record; the source reads again from its last "
            "committed cursor on the next `halo run`";

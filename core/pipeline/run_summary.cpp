@@ -42,6 +42,11 @@ std::string RunSummary::to_text() const {
     text += "blocked ids    " + std::to_string(blocked_identifiers) +
             " identifier values skipped: placeholders or block-listed (they link nothing)\n";
   }
+  if (invalid_identifiers > 0) {
+    text += "invalid ids    " + std::to_string(invalid_identifiers) +
+            " identifiers that are not valid values, events stored without them (dead letters, "
+            "stage identifier)\n";
+  }
   for (const SourceOutcome &o : sources) {
     if (o.failed()) text += "FAILED source  '" + o.name + "': " + o.error + "\n";
   }
@@ -67,6 +72,7 @@ std::string RunSummary::to_json() const {
   w.key("merges").number(static_cast<int64_t>(merges));
   w.key("conflicts").number(static_cast<int64_t>(conflicts));
   w.key("blocked_identifiers").number(static_cast<int64_t>(blocked_identifiers));
+  w.key("invalid_identifiers").number(static_cast<int64_t>(invalid_identifiers));
   w.key("input_bytes").number(static_cast<int64_t>(input_bytes));
   w.key("features_emitted").number(static_cast<int64_t>(features_emitted));
   w.key("features_changed").number(static_cast<int64_t>(features_changed));

@@ -24,6 +24,9 @@ struct RunSummary {
   // Identifier values skipped as placeholders or block-listed (they link
   // nothing; the events keep them).
   uint64_t blocked_identifiers = 0;
+  // Identifier values that did not normalize on accepted events (stored
+  // without them; dead letters of stage "identifier").
+  uint64_t invalid_identifiers = 0;
   uint64_t input_bytes = 0;  // raw record bytes read
   // Change-log consumers: profiles whose features were computed, those
   // whose features changed, and profile lines handed to destinations (one

@@ -63,7 +63,8 @@ TEST_F(IdentityExplain, TextNamesEveryLinkMergeAndRefusalWithItsEvent) {
 }
 
 TEST_F(IdentityExplain, JsonAndDotCarryTheSameGraph) {
-  CommandResult j = identity({"explain", pipeline(), "--id", "anonymous_id=dev-3", "--format", "json"});
+  CommandResult j =
+      identity({"explain", pipeline(), "--id", "anonymous_id=dev-3", "--format", "json"});
   ASSERT_EQ(j.exit_code, 0) << j.err;
   simdjson::dom::parser parser;
   simdjson::dom::element doc = parser.parse(j.out);
@@ -94,8 +95,9 @@ TEST_F(IdentityExplain, MergesListsDecisionsInLogOrderAndFiltersByTime) {
   }
   ASSERT_EQ(lines.size(), 2u) << r.out;
   EXPECT_EQ(lines[0].rfind(R"({"kind":"merge","from":2,"into":1,)", 0), 0u) << lines[0];
-  EXPECT_EQ(lines[1].rfind(R"({"kind":"refused_link","type":"user_id","value":"sara","profile":1,)", 0),
-            0u)
+  EXPECT_EQ(
+      lines[1].rfind(R"({"kind":"refused_link","type":"user_id","value":"sara","profile":1,)", 0),
+      0u)
       << lines[1];
   // Events were received just now: a --since in the future keeps nothing.
   r = identity({"merges", pipeline(), "--since", "2099-01-01T00:00:00Z"});
@@ -107,10 +109,12 @@ TEST_F(IdentityExplain, MergesListsDecisionsInLogOrderAndFiltersByTime) {
 }
 
 TEST_F(IdentityExplain, RebuildGivesTheSameExplanation) {
-  const std::string before = identity({"explain", pipeline(), "--email", "ali@x.ir", "--format", "json"}).out;
+  const std::string before =
+      identity({"explain", pipeline(), "--email", "ali@x.ir", "--format", "json"}).out;
   CommandResult rebuild = run({halo_bin(), "rebuild", pipeline(), "-q"});
   ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
-  EXPECT_EQ(identity({"explain", pipeline(), "--email", "ali@x.ir", "--format", "json"}).out, before);
+  EXPECT_EQ(identity({"explain", pipeline(), "--email", "ali@x.ir", "--format", "json"}).out,
+            before);
 }
 
 TEST_F(IdentityExplain, UnknownIdentifierOrBadFlagsAreClearErrors) {

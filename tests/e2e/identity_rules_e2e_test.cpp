@@ -75,5 +75,35 @@ TEST(IdentityRules, PlaceholdersCanBeTurnedOffPerIdentifier) {
   EXPECT_EQ(summary_count(r.summary, "blocked_identifiers"), 3);  // two phones, user_id "undefined"
 }
 
+TEST(IdentityRules, AnInvalidIdentifierIsADeadLetterAndTheEventIsStoredWithoutIt) {
+  TempDir dir;
+  write_file(
+      dir / "events.jsonl",
+      R"({"type":"identify","messageId":"m1","userId":"ali","traits":{"phone":"0912-CALL-ME","email":"ali@x.ir"}})"
+      "\n");
+  write_file(dir / "p.yaml",
+             "version: 1\nstore: { kind: sqlite, path: halo.db }\nsources:\n"
+             "  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }\n");
+  RunOutcome r = run_pipeline(dir / "p.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "accepted"), 1) << r.summary;
+  EXPECT_EQ(summary_count(r.summary, "rejected"), 0);
+  EXPECT_EQ(summary_count(r.summary, "invalid_identifiers"), 1);
+  CommandResult dl = run({halo_bin(), "deadletters", dir / "p.yaml", "--stage", "identifier"});
+  EXPECT_NE(dl.out.find("\"reason\":\"invalid_identifier\""), std::string::npos) << dl.out;
+  EXPECT_NE(
+      dl.out.find("phone at traits.phone is not a valid phone ('0912-CALL-ME'); the event was "
+                  "stored without it"),
+      std::string::npos)
+      << dl.out;
+  CommandResult p = run({halo_bin(), "profile", "get", dir / "p.yaml", "--email", "ali@x.ir"});
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+  // Not an identifier; the trait keeps what was written.
+  EXPECT_NE(p.out.find(R"("identifiers":{"email":["ali@x.ir"],"user_id":["ali"]})"),
+            std::string::npos)
+      << p.out;
+  EXPECT_NE(p.out.find(R"("phone":"0912-CALL-ME")"), std::string::npos) << p.out;
+}
+
 }  // namespace
 }  // namespace halo::e2e
