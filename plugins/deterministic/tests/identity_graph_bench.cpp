@@ -1,10 +1,15 @@
 // identity_graph_bench.cpp -- memory/speed benchmark of the whole resolver
-// state (not a test; run by hand): 485,551 people with 1.17M identifiers
-// (every one an anonymous id, half a user id, two thirds an email, a quarter
-// a phone), one event each, as in the 1M-event measurement. Prints
-// the heap the graph holds (glibc mallinfo2, slack included) per profile and
-// per identifier, and the CPU time of resolution and of restoring the same
-// links into a fresh graph.
+// state (not a test; run by hand, results in docs/benchmarks.md):
+//  1. 485,551 people with 1.17M identifiers (every one an anonymous id, half
+//     a user id, two thirds an email, a quarter a phone), one event each.
+//     Prints the heap the graph holds (glibc mallinfo2, slack included) per
+//     profile and per identifier, and the CPU time of resolution and of
+//     restoring the same links into a fresh graph.
+//  2. Throughput: 1,000,000 events of 200,000 people over 5 identifier types
+//     (user_id, email, phone, anonymous_id, pos_card), each event carrying 2
+//     to 4 of its person's identifiers, people arriving in random order.
+//     Prints identifier occurrences resolved per CPU second (every
+//     identifier of every event is looked up and linked or confirmed).
 #include <malloc.h>
 #include <cstdio>
 #include <ctime>
@@ -25,6 +30,64 @@ size_t heap() {
   auto m = mallinfo2();
   return m.uordblks + m.hblkhd;
 }
+void throughput() {
+  const size_t people = 200000, n_events = 1000000;
+  const char *types[] = {"user_id", "email", "phone", "anonymous_id", "pos_card"};
+  // Person p's identifiers: one of each type, the anonymous id per device (3).
+  auto value = [](size_t type, size_t p, size_t device) {
+    switch (type) {
+      case 0: return "u-" + std::to_string(p * 7919);
+      case 1: return "user" + std::to_string(p) + "@example.com";
+      case 2: return "+98912" + std::to_string(1000000 + p);
+      case 3: return "anon-" + std::to_string(p * 104729) + "-" + std::to_string(device);
+      default: return "LC" + std::to_string(10000000 + p * 31);
+    }
+  };
+  std::vector<std::string> storage;
+  std::vector<std::vector<IdentifierRef>> events(n_events);
+  storage.reserve(n_events * 4);
+  uint64_t x = 88172645463325252ULL;  // xorshift64: fixed, reproducible
+  auto next = [&] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  size_t occurrences = 0;
+  for (size_t e = 0; e < n_events; ++e) {
+    const size_t p = next() % people, device = next() % 3, count = 2 + next() % 3;
+    const size_t first_type = next() % 5;
+    for (size_t k = 0; k < count; ++k) storage.push_back(value((first_type + k) % 5, p, device));
+  }
+  x = 88172645463325252ULL;
+  size_t at = 0;
+  for (size_t e = 0; e < n_events; ++e) {
+    next();  // p, device, count and first type again, as above
+    next();
+    const size_t count = 2 + next() % 3, first_type = next() % 5;
+    for (size_t k = 0; k < count; ++k) {
+      events[e].push_back({types[(first_type + k) % 5], storage[at++]});
+    }
+    occurrences += count;
+  }
+  const size_t h0 = heap();
+  IdentityGraph g(IdentifierRules({{"user_id", 1, 1},
+                                   {"email", 2, 5},
+                                   {"phone", 3, 3},
+                                   {"pos_card", 4, 5},
+                                   {"anonymous_id", 9, 100}}));
+  Sink s;
+  const std::clock_t t0 = std::clock();
+  for (size_t e = 0; e < n_events; ++e) g.resolve_event(e, events[e], s);
+  const double cpu = double(std::clock() - t0) / CLOCKS_PER_SEC;
+  const size_t held = heap() - h0;
+  std::printf(
+      "throughput: %zu events, %zu identifier occurrences, %zu identifiers, %zu profiles: "
+      "%.3f s CPU = %.0f occurrences/s, %.0f events/s; resolver heap %.1f B/identifier\n",
+      n_events, occurrences, g.identifier_count(), g.live_profile_count(), cpu,
+      double(occurrences) / cpu, double(n_events) / cpu, double(held) / double(g.identifier_count()));
+}
+
 int main() {
   const size_t people = 485551;
   std::vector<std::string> vals;
@@ -70,4 +133,5 @@ int main() {
   }
   std::printf("restore of %zu links: %.3f s CPU\n", restored.identifier_count(),
               double(std::clock() - t0) / CLOCKS_PER_SEC);
+  throughput();
 }
