@@ -145,9 +145,9 @@ void print_explain_text(uint64_t id, const IdentityHistory &h,
   }
   std::cout << "\nrefused links (" << h.refused.size() << ")\n";
   for (const auto &r : h.refused) {
-    std::cout << "  " << r.type << " " << r.value << " not linked to profile " << r.profile
-              << "\n    " << r.reason << ": "
-              << describe_event(find_event(events, r.sequence), r.sequence) << "\n";
+    std::cout << "  " << r.type << " " << r.value << ", profile " << r.profile << "\n    "
+              << r.reason << ": " << describe_event(find_event(events, r.sequence), r.sequence)
+              << "\n";
   }
 }
 

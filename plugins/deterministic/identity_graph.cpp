@@ -92,10 +92,61 @@ void IdentityGraph::load_event(std::span<const IdentifierRef> ids) {
     }
     event_.push_back({t, ids[k].value, live, static_cast<uint32_t>(k)});
   }
-  // Ascending kernel profile id: the oldest profile survives a merge.
+  sort_touched();
+}
+
+// Ascending kernel profile id: the oldest profile survives a merge.
+void IdentityGraph::sort_touched() {
   std::sort(touched_.begin(), touched_.end(),
             [&](uint32_t a, uint32_t b) { return profile_ids_[a] < profile_ids_[b]; });
   touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+}
+
+const IdentityGraph::Slot *IdentityGraph::strongest_linked_slot() const {
+  const Slot *best = nullptr;
+  for (const Slot &s : event_) {
+    if (s.live == kNoProfile) continue;
+    if (best == nullptr || rules_.stronger(s.type, best->type)) best = &s;
+  }
+  return best;
+}
+
+// A new identifier stronger than the linked identifier that would pick the
+// profile, of a type that profile already holds to its limit, says the event
+// is someone else's (a second user_id arriving with a shared email): the
+// new identifier, or nullptr.
+const IdentityGraph::Slot *IdentityGraph::names_someone_else() const {
+  const Slot *chooser = strongest_linked_slot();
+  if (chooser == nullptr) return nullptr;
+  for (const Slot &s : event_) {
+    if (s.live != kNoProfile || !rules_.stronger(s.type, chooser->type)) continue;
+    if (counts_[chooser->live * stride_ + s.type] >= rules_.info(s.type).max_per_profile) return &s;
+  }
+  return nullptr;
+}
+
+// Ignores the event's weakest linked identifier for matching (reported as a
+// conflict naming `stronger`, the identifier it contradicts).
+void IdentityGraph::demote_weakest_linked(size_t event, const Slot &stronger, ResolutionSink &out) {
+  auto weakest = event_.end();
+  for (auto it = event_.begin(); it != event_.end(); ++it) {
+    if (it->live == kNoProfile) continue;
+    // Ties: the later identifier on the event is demoted first.
+    if (weakest == event_.end() || !rules_.stronger(it->type, weakest->type)) weakest = it;
+  }
+  const IdentifierTypeInfo &strong = rules_.info(stronger.type);
+  const uint64_t profile = profile_ids_[weakest->live];
+  out.conflict(event, rules_.info(weakest->type).name, weakest->value, profile,
+               "demoted: the event's " + strong.name + " '" + std::string(stronger.value) +
+                   "' is stronger and profile " + std::to_string(profile) +
+                   " already holds its limit of " + std::to_string(strong.max_per_profile) + " " +
+                   strong.name + "; not used to match this event");
+  event_.erase(weakest);
+  touched_.clear();
+  for (const Slot &s : event_) {
+    if (s.live != kNoProfile) touched_.push_back(s.live);
+  }
+  sort_touched();
 }
 
 bool IdentityGraph::try_merge(uint32_t survivor, uint32_t other, size_t event,
@@ -143,12 +194,7 @@ void IdentityGraph::merge_profiles(size_t event, ResolutionSink &out) {
 // The profile of the event's strongest linked identifier (ties: the type's
 // rank, then the identifier's position on the event).
 uint32_t IdentityGraph::strongest_linked_profile() const {
-  const Slot *best = nullptr;
-  for (const Slot &s : event_) {
-    if (s.live == kNoProfile) continue;
-    if (best == nullptr || rules_.stronger(s.type, best->type)) best = &s;
-  }
-  return best->live;
+  return strongest_linked_slot()->live;
 }
 
 void IdentityGraph::link_new_identifiers(size_t event, uint32_t target, ResolutionSink &out) {
@@ -174,6 +220,14 @@ void IdentityGraph::resolve_event(size_t event, std::span<const IdentifierRef> i
                                   ResolutionSink &out) {
   if (ids.empty()) return;
   load_event(ids);
+  // Demotion: while the event names someone the matched profile cannot be,
+  // its weakest linked identifier is ignored and matching retried, so the
+  // event lands on the person its strongest identifier names. Ends: each
+  // round removes one linked identifier.
+  while (const Slot *stronger = names_someone_else()) {
+    const Slot copy = *stronger;  // demotion erases from event_
+    demote_weakest_linked(event, copy, out);
+  }
   uint32_t target;
   if (touched_.empty()) {
     target = slot_of(out.new_profile());

@@ -59,6 +59,10 @@ class IdentityGraph {
   uint32_t type_id(std::string_view type);
 
   void load_event(std::span<const IdentifierRef> ids);
+  void sort_touched();
+  const Slot *strongest_linked_slot() const;
+  const Slot *names_someone_else() const;
+  void demote_weakest_linked(size_t event, const Slot &stronger, ResolutionSink &out);
   void merge_profiles(size_t event, ResolutionSink &out);
   bool try_merge(uint32_t survivor, uint32_t other, size_t event, ResolutionSink &out);
   uint32_t strongest_linked_profile() const;

@@ -12,8 +12,10 @@ namespace halo::e2e {
 namespace {
 
 // dev-1 browses and gives an email; dev-2 logs in as ali with that email
-// (merging the two profiles); sara tries the same email (refused: one
-// user_id per profile); ali buys on a third device.
+// (merging the two profiles); sara signs up with the same email (the email
+// is demoted: ali's profile already has its one user_id, so sara gets her
+// own); ali buys on a third device; sara logs in on ali's first device (the
+// merge of the two people is refused).
 const char *kEvents =
     R"({"type":"page","messageId":"m1","anonymousId":"dev-1","timestamp":"2026-01-01T00:00:00Z"}
 {"type":"identify","messageId":"m2","anonymousId":"dev-1","traits":{"email":"ali@x.ir"},"timestamp":"2026-01-02T00:00:00Z"}
@@ -21,6 +23,7 @@ const char *kEvents =
 {"type":"identify","messageId":"m4","anonymousId":"dev-2","userId":"ali","traits":{"email":"ali@x.ir"},"timestamp":"2026-01-04T00:00:00Z"}
 {"type":"identify","messageId":"m5","userId":"sara","traits":{"email":"ali@x.ir"},"timestamp":"2026-01-05T00:00:00Z"}
 {"type":"track","event":"Order Completed","messageId":"m6","anonymousId":"dev-3","userId":"ali","timestamp":"2026-01-06T00:00:00Z"}
+{"type":"page","messageId":"m7","anonymousId":"dev-1","userId":"sara","timestamp":"2026-01-07T00:00:00Z"}
 )";
 
 class IdentityExplain : public ::testing::Test {
@@ -56,8 +59,13 @@ TEST_F(IdentityExplain, TextNamesEveryLinkMergeAndRefusalWithItsEvent) {
                      "both profiles: event 4 from web, messageId m4"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("  user_id sara not linked to profile 1\n    max_per_profile exceeded for "
-                     "user_id (limit 1): event 5 from web, messageId m5"),
+  EXPECT_NE(out.find("refused links (2)\n  email ali@x.ir, profile 1\n    demoted: the event's "
+                     "user_id 'sara' is stronger and profile 1 already holds its limit of 1 "
+                     "user_id; not used to match this event: event 5 from web, messageId m5"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("  user_id sara, profile 1\n    merge refused: profiles 1 and 3 would hold 2 "
+                     "user_id identifiers (limit 1): event 7 from web, messageId m7, page"),
             std::string::npos)
       << out;
 }
@@ -74,9 +82,12 @@ TEST_F(IdentityExplain, JsonAndDotCarryTheSameGraph) {
   EXPECT_EQ(int64_t(merge["from"]), 2);
   EXPECT_EQ(std::string_view(merge["event"]["message_id"]), "m4");
   EXPECT_EQ(std::string_view(merge["event"]["source"]), "web");
-  simdjson::dom::element refused = simdjson::dom::array(doc["refused"]).at(0);
-  EXPECT_EQ(std::string_view(refused["value"]), "sara");
-  EXPECT_EQ(int64_t(refused["event"]["sequence"]), 5);
+  simdjson::dom::array refused = doc["refused"];
+  ASSERT_EQ(refused.size(), 2u);
+  EXPECT_EQ(std::string_view(refused.at(0)["value"]), "ali@x.ir");
+  EXPECT_EQ(int64_t(refused.at(0)["event"]["sequence"]), 5);
+  EXPECT_EQ(std::string_view(refused.at(1)["value"]), "sara");
+  EXPECT_EQ(std::string_view(refused.at(1)["event"]["message_id"]), "m7");
 
   CommandResult d = identity({"explain", pipeline(), "--id", "user_id=ali", "--format", "dot"});
   ASSERT_EQ(d.exit_code, 0) << d.err;
@@ -93,12 +104,16 @@ TEST_F(IdentityExplain, MergesListsDecisionsInLogOrderAndFiltersByTime) {
   for (size_t at = 0, end; (end = r.out.find('\n', at)) != std::string::npos; at = end + 1) {
     lines.push_back(r.out.substr(at, end - at));
   }
-  ASSERT_EQ(lines.size(), 2u) << r.out;
+  ASSERT_EQ(lines.size(), 3u) << r.out;
   EXPECT_EQ(lines[0].rfind(R"({"kind":"merge","from":2,"into":1,)", 0), 0u) << lines[0];
   EXPECT_EQ(
-      lines[1].rfind(R"({"kind":"refused_link","type":"user_id","value":"sara","profile":1,)", 0),
+      lines[1].rfind(R"({"kind":"refused_link","type":"email","value":"ali@x.ir","profile":1,)", 0),
       0u)
       << lines[1];
+  EXPECT_EQ(
+      lines[2].rfind(R"({"kind":"refused_link","type":"user_id","value":"sara","profile":1,)", 0),
+      0u)
+      << lines[2];
   // Events were received just now: a --since in the future keeps nothing.
   r = identity({"merges", pipeline(), "--since", "2099-01-01T00:00:00Z"});
   EXPECT_EQ(r.exit_code, 0);

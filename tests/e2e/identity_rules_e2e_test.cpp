@@ -66,13 +66,16 @@ TEST(IdentityRules, PlaceholdersCanBeTurnedOffPerIdentifier) {
   write_file(dir / "p.yaml", yaml);
   RunOutcome r = run_pipeline(dir / "p.yaml");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // test@test.com now glues sara's and dev-9's records onto ali's profile
-  // (sara's user_id refused there: max_per_profile 1), and noemail@shop.ir
-  // is someone: three profiles instead of four, nothing rejected.
-  EXPECT_EQ(summary_count(r.summary, "profiles"), 3) << r.summary;
-  EXPECT_EQ(summary_count(r.summary, "conflicts"), 1);
+  // test@test.com now glues dev-9's record onto ali's profile (sara's own
+  // user_id demotes the email, so she keeps her profile), and
+  // noemail@shop.ir is someone: nothing rejected.
+  EXPECT_EQ(summary_count(r.summary, "profiles"), 4) << r.summary;
+  EXPECT_EQ(summary_count(r.summary, "conflicts"), 1);  // the demotion
   EXPECT_EQ(summary_count(r.summary, "rejected"), 0);
   EXPECT_EQ(summary_count(r.summary, "blocked_identifiers"), 3);  // two phones, user_id "undefined"
+  CommandResult dev =
+      run({halo_bin(), "profile", "get", dir / "p.yaml", "--id", "anonymous_id=dev-9"});
+  EXPECT_NE(dev.out.find(R"("user_id":["ali"])"), std::string::npos) << dev.out;
 }
 
 TEST(IdentityRules, AnInvalidIdentifierIsADeadLetterAndTheEventIsStoredWithoutIt) {

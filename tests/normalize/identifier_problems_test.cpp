@@ -13,8 +13,8 @@ TEST(IdentifierProblems, BadValueIsReportedAndTheRestOfTheEventKept) {
   EventBatch batch;
   Rejection why;
   ASSERT_TRUE(n.normalize(
-      R"({"type":"identify","userId":"u1","traits":{"email":"not-an-email","phone":"12ab"}})", "web",
-      0, batch, &why))
+      R"({"type":"identify","userId":"u1","traits":{"email":"not-an-email","phone":"12ab"}})",
+      "web", 0, batch, &why))
       << why.message;
   ASSERT_EQ(batch.events.size(), 1u);
   EXPECT_EQ(batch.events[0].id_count, 1u);  // user_id
@@ -43,12 +43,13 @@ TEST(IdentifierProblems, AnOnlyIdentifierThatIsInvalidRejectsTheRecordSayingWhy)
   Normalizer n;
   EventBatch batch;
   Rejection why;
-  ASSERT_FALSE(n.normalize(R"({"type":"identify","traits":{"phone":"call me"}})", "web", 0, batch,
-                           &why));
+  ASSERT_FALSE(
+      n.normalize(R"({"type":"identify","traits":{"phone":"call me"}})", "web", 0, batch, &why));
   EXPECT_EQ(why.reason, "no_identifier");
-  EXPECT_EQ(why.message,
-            "the record's only identifier, phone at traits.phone, is not a valid phone ('call me'); "
-            "fix the value or set userId or anonymousId");
+  EXPECT_EQ(
+      why.message,
+      "the record's only identifier, phone at traits.phone, is not a valid phone ('call me'); "
+      "fix the value or set userId or anonymousId");
   EXPECT_TRUE(n.identifier_problems().empty());  // reported once, as the rejection
 }
 
@@ -57,9 +58,9 @@ TEST(IdentifierProblems, ReportedValuesAreCutTo64Bytes) {
   EventBatch batch;
   Rejection why;
   const std::string long_value(500, 'x');
-  ASSERT_TRUE(n.normalize(R"({"type":"identify","userId":"u","traits":{"email":")" + long_value +
-                              R"("}})",
-                          "web", 0, batch, &why));
+  ASSERT_TRUE(
+      n.normalize(R"({"type":"identify","userId":"u","traits":{"email":")" + long_value + R"("}})",
+                  "web", 0, batch, &why));
   ASSERT_EQ(n.identifier_problems().size(), 1u);
   EXPECT_EQ(n.identifier_problems()[0].value.size(), 64u);
 }

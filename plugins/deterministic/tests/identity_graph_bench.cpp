@@ -36,11 +36,16 @@ void throughput() {
   // Person p's identifiers: one of each type, the anonymous id per device (3).
   auto value = [](size_t type, size_t p, size_t device) {
     switch (type) {
-      case 0: return "u-" + std::to_string(p * 7919);
-      case 1: return "user" + std::to_string(p) + "@example.com";
-      case 2: return "+98912" + std::to_string(1000000 + p);
-      case 3: return "anon-" + std::to_string(p * 104729) + "-" + std::to_string(device);
-      default: return "LC" + std::to_string(10000000 + p * 31);
+      case 0:
+        return "u-" + std::to_string(p * 7919);
+      case 1:
+        return "user" + std::to_string(p) + "@example.com";
+      case 2:
+        return "+98912" + std::to_string(1000000 + p);
+      case 3:
+        return "anon-" + std::to_string(p * 104729) + "-" + std::to_string(device);
+      default:
+        return "LC" + std::to_string(10000000 + p * 31);
     }
   };
   std::vector<std::string> storage;
@@ -85,7 +90,8 @@ void throughput() {
       "throughput: %zu events, %zu identifier occurrences, %zu identifiers, %zu profiles: "
       "%.3f s CPU = %.0f occurrences/s, %.0f events/s; resolver heap %.1f B/identifier\n",
       n_events, occurrences, g.identifier_count(), g.live_profile_count(), cpu,
-      double(occurrences) / cpu, double(n_events) / cpu, double(held) / double(g.identifier_count()));
+      double(occurrences) / cpu, double(n_events) / cpu,
+      double(held) / double(g.identifier_count()));
 }
 
 int main() {

@@ -61,23 +61,54 @@ TEST(IdentityGraph, AnonymousBrowsingThenSignInMergesDevices) {
 TEST(IdentityGraph, TwoUserIdsSharingAnEmailAreNotMerged) {
   IdentityGraph graph(standard_rules());
   RecordingSink sink;
+  run_script(graph, sink,
+             {
+                 {{{"user_id", "A"}, {"email", "family@x.ir"}},
+                  {"new 1", "assign 1", "link user_id:A->1", "link email:family@x.ir->1"}},
+                 {{{"user_id", "B"}}, {"new 2", "assign 2", "link user_id:B->2"}},
+                 {{{"email", "family@x.ir"}, {"user_id", "B"}},
+                  {"conflict user_id:B@1 merge refused: profiles 1 and 2 would hold 2 user_id "
+                   "identifiers (limit 1)",
+                   "assign 2"}},
+                 // A third user id arriving only with the shared email cannot join
+                 // profile 1: the email is demoted (not used to match) and the
+                 // event lands on C's own, new profile.
+                 {{{"user_id", "C"}, {"email", "family@x.ir"}},
+                  {"conflict email:family@x.ir@1 demoted: the event's user_id 'C' is stronger and "
+                   "profile 1 already holds its limit of 1 user_id; not used to match this event",
+                   "new 3", "assign 3", "link user_id:C->3"}},
+                 {{{"user_id", "C"}}, {"assign 3"}},
+             });
+  EXPECT_EQ(graph.live_profile_count(), 3u);
+  EXPECT_EQ(graph.profile_of("user_id", "C"), 3u);
+  EXPECT_EQ(graph.profile_of("email", "family@x.ir"), 1u);
+}
+
+TEST(IdentityGraph, DemotionRetriesUntilTheEventFitsAndKeepsNewWeakIdentifiers) {
+  IdentityGraph graph(standard_rules());
+  RecordingSink sink;
   run_script(
       graph, sink,
       {
-          {{{"user_id", "A"}, {"email", "family@x.ir"}},
-           {"new 1", "assign 1", "link user_id:A->1", "link email:family@x.ir->1"}},
-          {{{"user_id", "B"}}, {"new 2", "assign 2", "link user_id:B->2"}},
-          {{{"email", "family@x.ir"}, {"user_id", "B"}},
-           {"conflict user_id:B@1 merge refused: profiles 1 and 2 would hold 2 user_id "
+          {{{"user_id", "A"}, {"email", "a@x.ir"}, {"phone", "+98912"}},
+           {"new 1", "assign 1", "link user_id:A->1", "link email:a@x.ir->1",
+            "link phone:+98912->1"}},
+          // B's event carries A's phone and email and a new device: phone is
+          // the weakest linked identifier and goes first, then email; the
+          // device (new) stays and is linked to B.
+          {{{"email", "a@x.ir"}, {"user_id", "B"}, {"phone", "+98912"}, {"anonymous_id", "d"}},
+           {"conflict phone:+98912@1 demoted: the event's user_id 'B' is stronger and profile 1 "
+            "already holds its limit of 1 user_id; not used to match this event",
+            "conflict email:a@x.ir@1 demoted: the event's user_id 'B' is stronger and profile 1 "
+            "already holds its limit of 1 user_id; not used to match this event",
+            "new 2", "assign 2", "link user_id:B->2", "link anonymous_id:d->2"}},
+          // A weaker new identifier over its limit is refused, not a reason
+          // to demote: the event stays with the user id's profile.
+          {{{"user_id", "A"}, {"anonymous_id", "d"}},
+           {"conflict anonymous_id:d@1 merge refused: profiles 1 and 2 would hold 2 user_id "
             "identifiers (limit 1)",
-            "assign 2"}},
-          // A third user id arriving only with the shared email cannot join
-          // profile 1 either; the event stays with the email's profile.
-          {{{"user_id", "C"}, {"email", "family@x.ir"}},
-           {"assign 1", "conflict user_id:C@1 max_per_profile exceeded for user_id (limit 1)"}},
+            "assign 1"}},
       });
-  EXPECT_EQ(graph.live_profile_count(), 2u);
-  EXPECT_EQ(graph.profile_of("user_id", "C"), 0u);
 }
 
 TEST(IdentityGraph, MaxPerProfileLimitsLinksAndMerges) {
