@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopKeys = {"version",  "store",   "plugin_dirs", "run",
                                            "identity", "sources", "features",    "destinations",
-                                           "limits",   "http"};
+                                           "limits",   "http",    "traits"};
 const std::vector<std::string> kStoreKeys = {"kind", "path", "cache_bytes"};
 const std::vector<std::string> kRunKeys = {
     "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};
@@ -105,6 +105,40 @@ void read_run(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   }
 }
 
+// traits: { NAME: { survivorship: RULE }, ... }
+void read_traits(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
+  if (!top.has("traits")) return;
+  const YAML::Node traits = top.value("traits");
+  const Mark at = top.value_mark("traits");
+  if (traits.IsNull()) return;
+  if (!traits.IsMap()) {
+    diags.error(at, "traits", "expected a mapping of trait names, got " + describe_node(traits));
+    return;
+  }
+  for (const auto &entry : traits) {
+    std::string name;
+    if (!read_string_node(entry.first, "traits", at, diags, name)) continue;
+    const std::string path = join_path("traits", name);
+    MapReader rule(entry.second, path, {"survivorship"}, diags, mark_or(entry.first, at));
+    if (!rule.is_mapping()) continue;
+    std::string text;
+    if (!rule.require("survivorship", "survivorship: most_recent") ||
+        !rule.read_string("survivorship", text)) {
+      continue;
+    }
+    if (const std::optional<Survivorship> s = survivorship_from_name(text)) {
+      cfg.traits[name] = *s;
+      continue;
+    }
+    std::string names;
+    for (const auto &[known, ignored] : kSurvivorshipNames) {
+      names += (names.empty() ? "" : ", ") + std::string(known);
+    }
+    diags.error(rule.value_mark("survivorship"), rule.path_of("survivorship"),
+                "unknown survivorship '" + shorten_for_message(text) + "' (one of " + names + ")");
+  }
+}
+
 void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   read_store(top, diags, cfg);
   read_plugin_dirs(top, cfg);
@@ -112,6 +146,7 @@ void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   read_http(top, diags, cfg.http);
   read_identity(top.value("identity"), top.value_mark("identity"), diags, cfg);
   read_limits(top.value("limits"), top.value_mark("limits"), diags, cfg);
+  read_traits(top, diags, cfg);
   cfg.sources = read_plugin_uses(top.value("sources"), "sources", PluginRole::kSource, true,
                                  top.value_mark("sources"), diags);
   cfg.features = read_plugin_uses(top.value("features"), "features", PluginRole::kFeature, false,
@@ -190,6 +225,7 @@ PipelineConfig &PipelineConfig::operator=(const PipelineConfig &other) {
   resolver_mark = other.resolver_mark;
   resolver_config_mark = other.resolver_config_mark;
   identifiers = other.identifiers;
+  traits = other.traits;
   sources = other.sources;
   features = other.features;
   destinations = other.destinations;

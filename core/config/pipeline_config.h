@@ -17,6 +17,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "config/http_config.h"
 #include "config/mark.h"
 #include "normalize/limits.h"
+#include "profile/survivorship.h"
 #include "store/store_kind.h"
 
 namespace halo {
@@ -67,6 +69,9 @@ struct IdentifierSpec {
   bool block_placeholders = true;
 };
 
+// `traits:` -- per trait name, how a profile picks its value.
+using TraitRules = std::map<std::string, Survivorship>;
+
 struct PipelineConfig {
   PipelineConfig() = default;
   PipelineConfig(const PipelineConfig &) = default;
@@ -95,6 +100,7 @@ struct PipelineConfig {
   Mark resolver_mark;
   Mark resolver_config_mark;  // identity.config, or resolver_mark when absent
   std::vector<IdentifierSpec> identifiers;
+  TraitRules traits;  // names not listed: Survivorship::kSourcePriority
   std::vector<PluginUse> sources, features, destinations;
   EventLimits limits;  // `limits:`; defaults in normalize/limits.h
   HttpConfig http;     // the optional `http:` section

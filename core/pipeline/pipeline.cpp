@@ -58,6 +58,7 @@ int thread_count(const PipelineConfig &cfg) {
 Pipeline::Pipeline(const PipelineConfig &config, const RunOptions &options)
     : config_(config),
       options_(options),
+      profiles_(config.traits),
       commit_flags_(new std::atomic<bool>[config.sources.size()]) {
   for (size_t i = 0; i < config.sources.size(); ++i) commit_flags_[i] = false;
 }

@@ -23,7 +23,56 @@ std::string_view trait_key(const Event &e, std::string_view path) {
   return {};
 }
 
+// The strings a kept set (Survivorship::kAll) takes from a value: a string
+// itself, a list's items, a number's exact text, true/false, a timestamp in
+// ISO 8601; nothing from null.
+std::vector<std::string> kept_strings(const TypedValue &v) {
+  switch (v.kind()) {
+    case TypedKind::kNull:
+      return {};
+    case TypedKind::kString:
+      return {std::string(v.text())};
+    case TypedKind::kStringList: {
+      std::vector<std::string> out;
+      for (std::string_view item : v.list()) out.emplace_back(item);
+      return out;
+    }
+    case TypedKind::kBool:
+      return {v.as_bool() ? "true" : "false"};
+    case TypedKind::kTimestamp: {
+      std::string json;
+      v.append_json(json);  // "..." quoted
+      return {json.size() >= 2 ? json.substr(1, json.size() - 2) : json};
+    }
+    default:
+      return {v.number_text()};
+  }
+}
+
+// The union of `kept` (a kept set or any value) and `incoming`, sorted and
+// at most kMaxKeptValues long (the smallest: the same whatever the order).
+TypedValue kept_union(const TypedValue &kept, const TypedValue &incoming) {
+  std::vector<std::string> all = kept_strings(kept);
+  for (std::string &s : kept_strings(incoming)) all.push_back(std::move(s));
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  if (all.size() > kMaxKeptValues) all.resize(kMaxKeptValues);
+  return TypedValue::string_list(std::vector<std::string_view>(all.begin(), all.end()));
+}
+
 }  // namespace
+
+ProfileBook::ProfileBook(const std::map<std::string, Survivorship> &rules) {
+  for (const auto &[name, rule] : rules) {
+    if (rule != Survivorship::kSourcePriority) rules_[names_.intern(name)] = rule;
+  }
+}
+
+Survivorship ProfileBook::rule_for(uint32_t name) const {
+  if (rules_.empty()) return Survivorship::kSourcePriority;
+  auto it = rules_.find(name);
+  return it == rules_.end() ? Survivorship::kSourcePriority : it->second;
+}
 
 ProfileData &ProfileBook::touch(uint64_t id) {
   ProfileData &p = profiles_.get_or_create(id);
@@ -42,9 +91,14 @@ Trait *ProfileBook::lower_bound(ProfileData &p, std::string_view name) {
 void ProfileBook::offer(ProfileData &p, Trait &&candidate) {
   std::string_view name = names_.name(candidate.name);
   auto it = lower_bound(p, name);
+  const Survivorship rule = rule_for(candidate.name);
   if (it == p.traits.end() || it->name != candidate.name) {
     p.traits.insert(it, std::move(candidate));
-  } else if (candidate.beats(*it)) {
+  } else if (rule == Survivorship::kAll) {
+    TypedValue kept = kept_union(it->value, candidate.value);
+    if (candidate.beats(*it, rule)) *it = std::move(candidate);  // the latest provenance
+    it->value = std::move(kept);
+  } else if (candidate.beats(*it, rule)) {
     *it = std::move(candidate);
   }
 }
@@ -62,7 +116,22 @@ void ProfileBook::apply_event(uint64_t id, const EventBatch &batch, size_t i, in
     Trait candidate{0, 0, priority, e.timestamp_ms, e.sequence, {}};
     auto it = lower_bound(p, key);
     bool exists = it != p.traits.end() && names_.name(it->name) == key;
-    if (exists && !candidate.beats(*it)) continue;
+    const Survivorship rule = rules_.empty() ? Survivorship::kSourcePriority
+                                             : rule_for(exists ? it->name : names_.intern(key));
+    if (rule == Survivorship::kAll) {
+      candidate.source = names_.intern(e.source);
+      candidate.name = exists ? it->name : names_.intern(key);
+      candidate.value = TypedValue::from_leaf(f.value);
+      if (candidate.value.kind() == TypedKind::kNull) continue;
+      candidate.value = kept_union(TypedValue::null(), candidate.value);
+      if (exists) {
+        offer(p, std::move(candidate));
+      } else {
+        p.traits.insert(it, std::move(candidate));
+      }
+      continue;
+    }
+    if (exists && !candidate.beats(*it, rule)) continue;
     candidate.source = names_.intern(e.source);
     candidate.value = TypedValue::from_leaf(f.value);
     if (exists) {

@@ -2,12 +2,14 @@
 // last-write-wins metadata, last activity, and which profiles changed since
 // the last commit.
 //
-// Trait rule: a value from a source with a stronger priority
-// (lower number) wins; among equal priorities the later (timestamp, log
-// sequence) wins. Because the order key includes the log sequence, the
-// result depends only on the set of events a profile has seen, not on batch
-// boundaries or merge order -- which is what makes `halo rebuild` equal to
-// the incremental run.
+// Trait rule (survivorship.h), per trait name: by default a value from a
+// source with a stronger priority (lower number) wins and among equal
+// priorities the later (timestamp, log sequence) wins; a trait may instead
+// keep the most recent or the first seen value whatever the source, or all
+// distinct values. Because every order key includes the log sequence (and a
+// kept set is sorted), the result depends only on the set of events a
+// profile has seen, not on batch boundaries or merge order -- which is what
+// makes `halo rebuild` equal to the incremental run.
 //
 // Traits come from `traits.*` of identify events and `context.traits.*` of
 // every event; nested objects are kept as dotted keys ("address.city").
@@ -23,14 +25,17 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
 #include "event/event.h"
 #include "profile/name_table.h"
 #include "profile/profile_pages.h"
+#include "profile/survivorship.h"
 #include "profile/trait_list.h"
 #include "profile/typed_value.h"
 
@@ -38,6 +43,9 @@ namespace halo {
 
 class ProfileBook {
  public:
+  // `rules`: survivorship per trait name; others use kSourcePriority.
+  explicit ProfileBook(const std::map<std::string, Survivorship> &rules = {});
+
   void apply_event(uint64_t profile_id, const EventBatch &batch, size_t i, int source_priority);
   // Folds `from` into `into`; `from` is marked deleted.
   void merge(uint64_t from, uint64_t into);
@@ -70,8 +78,10 @@ class ProfileBook {
   // Position of `name` in p.traits, or where it would be inserted.
   Trait *lower_bound(ProfileData &p, std::string_view name);
   void offer(ProfileData &p, Trait &&candidate);
+  Survivorship rule_for(uint32_t name) const;
   NameTable names_;
-  ProfilePages profiles_;  // with a dirty bit per profile
+  std::unordered_map<uint32_t, Survivorship> rules_;  // by interned trait name
+  ProfilePages profiles_;                             // with a dirty bit per profile
   std::set<uint64_t> deleted_;
 };
 

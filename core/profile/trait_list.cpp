@@ -13,9 +13,19 @@ namespace halo {
 static_assert(sizeof(TraitList) == sizeof(void *));
 static_assert(alignof(Trait) <= alignof(std::max_align_t));
 
-bool Trait::beats(const Trait &other) const {
-  if (priority != other.priority) return priority < other.priority;
-  return std::tie(timestamp_ms, sequence) > std::tie(other.timestamp_ms, other.sequence);
+bool Trait::beats(const Trait &other, Survivorship rule) const {
+  const bool later =
+      std::tie(timestamp_ms, sequence) > std::tie(other.timestamp_ms, other.sequence);
+  switch (rule) {
+    case Survivorship::kSourcePriority:
+      return priority != other.priority ? priority < other.priority : later;
+    case Survivorship::kFirstSeen:
+      return std::tie(timestamp_ms, sequence) < std::tie(other.timestamp_ms, other.sequence);
+    case Survivorship::kMostRecent:
+    case Survivorship::kAll:
+      return later;
+  }
+  return later;
 }
 
 TraitList::Header *TraitList::allocate(size_t capacity) {

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "profile/survivorship.h"
 #include "profile/typed_value.h"
 
 namespace halo {
@@ -33,8 +34,9 @@ struct Trait {
   int64_t timestamp_ms = 0;
   uint64_t sequence = 0;
   TypedValue value;
-  // True when this value should replace `other` under the trait rule.
-  bool beats(const Trait &other) const;
+  // True when this value should replace `other` under `rule` (for kAll:
+  // when it is the later contributor, whose provenance the kept set shows).
+  bool beats(const Trait &other, Survivorship rule = Survivorship::kSourcePriority) const;
 };
 
 class TraitList {

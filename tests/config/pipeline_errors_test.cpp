@@ -45,7 +45,7 @@ TEST(PipelineErrors, UnknownKeyInSourceSuggestsTheRightOne) {
 TEST(PipelineErrors, UnknownTopLevelKeyListsValidKeysWhenNothingIsClose) {
   EXPECT_EQ(error_of(kHead + kSource + "wibble: 1\n"),
             "config/demo.yaml:4:1: wibble: unknown key 'wibble' (valid keys: version, store, "
-            "plugin_dirs, run, identity, sources, features, destinations, limits, http)");
+            "plugin_dirs, run, identity, sources, features, destinations, limits, http, traits)");
   EXPECT_EQ(error_of(kHead + kSource + "destination: []\n"),
             "config/demo.yaml:4:1: destination: unknown key 'destination' (did you mean "
             "'destinations'?)");
@@ -190,6 +190,19 @@ TEST(PipelineErrors, StoreErrors) {
   EXPECT_EQ(error_of("version: 1\nstore: { path: x, cache_bytes: 1000 }\n" + kSource),
             "config/demo.yaml:2:32: store.cache_bytes: must be between 1048576 and 68719476736, "
             "got 1000");
+}
+
+TEST(PipelineErrors, TraitRuleErrors) {
+  EXPECT_EQ(error_of(kHead + kSource + "traits:\n  interests: { survivorship: every }\n"),
+            "config/demo.yaml:5:30: traits.interests.survivorship: unknown survivorship 'every' "
+            "(one of source_priority, most_recent, first_seen, all)");
+  EXPECT_EQ(error_of(kHead + kSource + "traits:\n  interests: { keep: all }\n"),
+            "config/demo.yaml:5:14: traits.interests.survivorship: missing required key "
+            "'survivorship' (add survivorship: most_recent)\n"
+            "config/demo.yaml:5:16: traits.interests.keep: unknown key 'keep' (valid keys: "
+            "survivorship)");
+  EXPECT_EQ(error_of(kHead + kSource + "traits: [interests]\n"),
+            "config/demo.yaml:4:9: traits: expected a mapping of trait names, got a list");
 }
 
 TEST(PipelineErrors, IdentifierErrors) {

@@ -108,5 +108,44 @@ TEST(IdentityRules, AnInvalidIdentifierIsADeadLetterAndTheEventIsStoredWithoutIt
   EXPECT_NE(p.out.find(R"("phone":"0912-CALL-ME")"), std::string::npos) << p.out;
 }
 
+// Survivorship per trait through `halo run`, and `halo rebuild` agreeing.
+TEST(IdentityRules, TraitSurvivorshipRulesHoldThroughRunAndRebuild) {
+  TempDir dir;
+  write_file(
+      dir / "crm.jsonl",
+      R"({"type":"identify","messageId":"c1","userId":"ali","traits":{"name":"Ali Rezaei","channel":"crm","interests":"tea"},"timestamp":"2026-01-05T00:00:00Z"}
+)");
+  write_file(
+      dir / "web.jsonl",
+      R"({"type":"identify","messageId":"w1","userId":"ali","traits":{"name":"ali r","channel":"web","interests":"saffron"},"timestamp":"2026-01-01T00:00:00Z"}
+{"type":"identify","messageId":"w2","userId":"ali","traits":{"name":"ALI","channel":"app","interests":"tea"},"timestamp":"2026-01-09T00:00:00Z"}
+)");
+  write_file(dir / "p.yaml",
+             "version: 1\nstore: { kind: sqlite, path: halo.db }\n"
+             "traits:\n"
+             "  channel: { survivorship: first_seen }\n"
+             "  interests: { survivorship: all }\n"
+             "sources:\n"
+             "  - { name: crm, plugin: file-jsonl, priority: 10, config: { path: crm.jsonl } }\n"
+             "  - { name: web, plugin: file-jsonl, priority: 50, config: { path: web.jsonl } }\n");
+  RunOutcome r = run_pipeline(dir / "p.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto profile = [&] {
+    return run({halo_bin(), "profile", "get", dir / "p.yaml", "--id", "user_id=ali"}).out;
+  };
+  const std::string before = profile();
+  // name: the CRM (priority 10) wins over later web values; channel: the
+  // first seen (web, 1 January); interests: every distinct value.
+  EXPECT_NE(before.find(
+                R"("traits":{"channel":"web","interests":["saffron","tea"],"name":"Ali Rezaei"})"),
+            std::string::npos)
+      << before;
+  CommandResult rebuild = run({halo_bin(), "rebuild", dir / "p.yaml", "-q"});
+  ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
+  const std::string after = profile();
+  EXPECT_EQ(after.substr(0, after.find("\"updated_at\"")),
+            before.substr(0, before.find("\"updated_at\"")));
+}
+
 }  // namespace
 }  // namespace halo::e2e

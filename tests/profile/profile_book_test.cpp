@@ -154,3 +154,83 @@ TEST(ProfileExport, TheDocumentedFormat) {
 
 }  // namespace
 }  // namespace halo
+
+namespace halo {
+namespace {
+
+using Rules = std::map<std::string, Survivorship>;
+
+// The events of one person, as (value, timestamp, sequence, source priority).
+struct Offer {
+  const char *value;
+  int64_t ts;
+  uint64_t seq;
+  int priority;
+};
+
+std::string traits_after(const Rules &rules, const std::vector<Offer> &offers) {
+  ProfileBook book(rules);
+  for (const Offer &o : offers) {
+    book.apply_event(1, event(HALO_EVENT_IDENTIFY, o.ts, o.seq, {{"traits.x", o.value}}), 0,
+                     o.priority);
+  }
+  return json_object(book.export_traits(1));
+}
+
+const std::vector<Offer> kOffers = {
+    {"crm", 100, 1, 10}, {"web-late", 300, 2, 50}, {"web-early", 50, 3, 50}, {"crm", 200, 4, 10}};
+
+TEST(Survivorship, EachRulePicksItsValue) {
+  EXPECT_EQ(traits_after({}, kOffers), R"({"x":"crm"})");  // source priority, then latest
+  EXPECT_EQ(traits_after({{"x", Survivorship::kMostRecent}}, kOffers), R"({"x":"web-late"})");
+  EXPECT_EQ(traits_after({{"x", Survivorship::kFirstSeen}}, kOffers), R"({"x":"web-early"})");
+  EXPECT_EQ(traits_after({{"x", Survivorship::kAll}}, kOffers),
+            R"({"x":["crm","web-early","web-late"]})");
+  // A rule for another trait changes nothing here.
+  EXPECT_EQ(traits_after({{"y", Survivorship::kFirstSeen}}, kOffers), R"({"x":"crm"})");
+}
+
+TEST(Survivorship, ResultDoesNotDependOnArrivalOrderOrMerges) {
+  for (const auto &[name, rule] : kSurvivorshipNames) {
+    const Rules rules = {{"x", rule}};
+    const std::string expected = traits_after(rules, kOffers);
+    std::vector<Offer> offers = kOffers;
+    std::sort(offers.begin(), offers.end(),
+              [](const Offer &a, const Offer &b) { return a.seq > b.seq; });
+    EXPECT_EQ(traits_after(rules, offers), expected) << name;
+    // Half the events on another profile, merged in afterwards.
+    ProfileBook book(rules);
+    for (size_t i = 0; i < kOffers.size(); ++i) {
+      const Offer &o = kOffers[i];
+      book.apply_event(i % 2 ? 2 : 1,
+                       event(HALO_EVENT_IDENTIFY, o.ts, o.seq, {{"traits.x", o.value}}), 0,
+                       o.priority);
+    }
+    book.merge(2, 1);
+    EXPECT_EQ(json_object(book.export_traits(1)), expected) << name;
+  }
+}
+
+TEST(Survivorship, KeptSetsAreBoundedByTheSmallestValues) {
+  std::vector<Offer> many;
+  std::vector<std::string> values;
+  for (int i = 0; i < 150; ++i) values.push_back("v" + std::to_string(1000 + i));
+  for (size_t i = 0; i < values.size(); ++i) {
+    many.push_back({values[values.size() - 1 - i].c_str(), int64_t(i), i + 1, 100});
+  }
+  ProfileBook book({{"x", Survivorship::kAll}});
+  for (const Offer &o : many) {
+    book.apply_event(1, event(HALO_EVENT_IDENTIFY, o.ts, o.seq, {{"traits.x", o.value}}), 0, 100);
+  }
+  const std::vector<std::string_view> kept = book.trait(1, "x")->list();
+  ASSERT_EQ(kept.size(), kMaxKeptValues);
+  EXPECT_EQ(kept.front(), "v1000");
+  EXPECT_EQ(kept.back(), "v1099");
+  // The stored form keeps the set exactly.
+  ProfileBook loaded({{"x", Survivorship::kAll}});
+  ASSERT_TRUE(loaded.load(1, book.stored_traits(1), 0).ok());
+  EXPECT_EQ(json_object(loaded.export_traits(1)), json_object(book.export_traits(1)));
+}
+
+}  // namespace
+}  // namespace halo

@@ -1,0 +1,45 @@
+// survivorship.h -- how a profile picks a trait's value among the values its
+// events (and merged profiles) offer, per trait name (pipeline `traits:`).
+//
+// Every rule is a total order on (source priority, event timestamp, log
+// sequence) or a set union, so the result depends only on which events a
+// profile has seen -- not on their arrival order, batch boundaries or the
+// order of merges -- and `halo rebuild` reproduces it.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace halo {
+
+enum class Survivorship : uint8_t {
+  // The default: a source with a stronger (lower) priority wins, then the
+  // latest event (timestamp, then log sequence).
+  kSourcePriority,
+  kMostRecent,  // the latest event wins, whatever its source
+  kFirstSeen,   // the earliest event wins, whatever its source
+  kAll,         // every distinct value is kept: a list of strings, sorted
+};
+
+// kAll keeps at most this many values: the smallest, bytewise (so which
+// ones does not depend on arrival order).
+inline constexpr size_t kMaxKeptValues = 100;
+
+inline constexpr std::array<std::pair<std::string_view, Survivorship>, 4> kSurvivorshipNames = {{
+    {"source_priority", Survivorship::kSourcePriority},
+    {"most_recent", Survivorship::kMostRecent},
+    {"first_seen", Survivorship::kFirstSeen},
+    {"all", Survivorship::kAll},
+}};
+
+inline std::optional<Survivorship> survivorship_from_name(std::string_view name) {
+  for (const auto &[text, rule] : kSurvivorshipNames) {
+    if (text == name) return rule;
+  }
+  return std::nullopt;
+}
+
+}  // namespace halo
