@@ -70,7 +70,7 @@ TEST(DatagenPos, BomPersianHeaderBadRowsAndOneQuotedComma) {
   const auto lines = split_lines(std::string_view(text).substr(3));
   ASSERT_EQ(lines.front(), "شماره فاکتور,شماره کارت,تلفن,مبلغ,تاریخ,شعبه");
   const std::regex date(R"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})");
-  size_t bad = 0, quoted_comma = 0, card_only = 0;
+  size_t bad = 0, quoted_comma = 0, card_only = 0, placeholders = 0;
   std::set<std::string> receipts, cards_with_phone, cards;
   for (size_t i = 1; i < lines.size(); ++i) {
     const auto f = split_csv(lines[i]);
@@ -83,6 +83,10 @@ TEST(DatagenPos, BomPersianHeaderBadRowsAndOneQuotedComma) {
     ASSERT_TRUE(parse_minor_units(f[3]).has_value()) << f[3];
     ASSERT_FALSE(f[1].empty() && f[2].empty()) << "row without identifier: " << lines[i];
     quoted_comma += f[5].find(',') != std::string::npos;
+    if (f[2] == "09120000000") {
+      ++placeholders;
+      EXPECT_FALSE(f[1].empty()) << "a placeholder phone without a card: " << lines[i];
+    }
     if (!f[1].empty()) {
       cards.insert(f[1]);
       if (!f[2].empty()) cards_with_phone.insert(f[1]);
@@ -94,6 +98,9 @@ TEST(DatagenPos, BomPersianHeaderBadRowsAndOneQuotedComma) {
   EXPECT_EQ(quoted_comma, 1u);
   EXPECT_GT(card_only, 10u);
   EXPECT_EQ(cards, cards_with_phone) << "a loyalty card never appears next to a phone";
+  EXPECT_EQ(static_cast<int64_t>(placeholders),
+            summary_count("pos_sales.csv", "placeholder_phones"));
+  EXPECT_GT(placeholders, 10u);
 }
 
 TEST(DatagenCrm, NamesSometimesArabicLettersEmailsVariedCase) {

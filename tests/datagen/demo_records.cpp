@@ -107,7 +107,15 @@ void read_pos(const std::filesystem::path &dir, DemoRecords &out) {
     if (!fields[2].empty()) {
       auto phone = normalize_phone(fields[2]);
       if (!phone) throw std::runtime_error(r.where + ": unparsable phone " + fields[2]);
-      r.ids.emplace_back("phone", *phone);
+      // The cashier's placeholder identifies nobody (Halo blocks it): it is
+      // no identifier of the record, and only rows with a card carry it.
+      if (*phone == "+989120000000") {
+        if (fields[1].empty())
+          throw std::runtime_error(r.where + ": placeholder phone without a card");
+        ++out.pos_placeholder_phones;
+      } else {
+        r.ids.emplace_back("phone", *phone);
+      }
     }
     auto amount = parse_minor_units(fields[3]);
     if (!amount) throw std::runtime_error(r.where + ": amount is not a decimal");

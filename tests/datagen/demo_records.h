@@ -22,6 +22,7 @@ struct Record {
 struct DemoRecords {
   std::vector<Record> records;
   uint64_t web_duplicates = 0, web_malformed = 0, pos_bad_rows = 0;
+  uint64_t pos_placeholder_phones = 0;  // rows with the cashier's placeholder phone
 };
 
 DemoRecords read_demo_records(const std::filesystem::path &dir);

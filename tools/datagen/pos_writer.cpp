@@ -26,7 +26,12 @@ struct Sale {
   bool bad = false;  // written with the wrong column count
 };
 
-void draw_person_sales(Person &p, Rng &rng, std::vector<Sale> &sales) {
+// What a cashier types when the till insists on a phone and the customer
+// gives none (placeholder values are blocked by Halo's identity rules).
+constexpr std::string_view kPlaceholderPhone = "09120000000";
+
+void draw_person_sales(Person &p, Rng &rng, Rng &placeholders, std::vector<Sale> &sales,
+                       PosStats &stats) {
   const int count = static_cast<int>(rng.between(1, 5));
   int64_t when = p.first_seen + rng.between(0, 30 * 86400);
   for (int n = 0; n < count; ++n) {
@@ -45,6 +50,9 @@ void draw_person_sales(Person &p, Rng &rng, std::vector<Sale> &sales) {
     if (with_phone) {
       s.phone = phone_variant(p.phone_national, rng);
       p.truth.add(IdKind::kPhone, phone_e164(p.phone_national));
+    } else if (with_card && placeholders.chance(0.3)) {
+      s.phone = kPlaceholderPhone;  // not in the truth: it identifies nobody
+      ++stats.placeholder_phones;
     }
     p.truth.add_order(s.amount_rial * 100);
     sales.push_back(std::move(s));
@@ -90,14 +98,16 @@ void render_sale(std::string &out, const Sale &s, int64_t receipt, Rng &rng) {
 
 PosStats generate_pos_sales(std::vector<Person> &persons, uint64_t seed, std::string &out) {
   Rng rng(derive_seed(seed, 0x504F530000000000ULL));  // "POS"
+  // A stream of its own, so the sales themselves stay what they were.
+  Rng placeholders(derive_seed(seed, 0x504F53504C414345ULL));  // "POSPLACE"
   std::vector<Sale> sales;
   std::vector<const Person *> till_customers;
+  PosStats stats;
   for (Person &p : persons) {
     if (!p.has(kPos)) continue;
-    draw_person_sales(p, rng, sales);
+    draw_person_sales(p, rng, placeholders, sales, stats);
     till_customers.push_back(&p);
   }
-  PosStats stats;
   stats.valid_rows = sales.size();
   for (const Sale &s : sales) stats.revenue_minor += s.amount_rial * 100;
   if (!sales.empty()) {

@@ -23,6 +23,10 @@ struct PosStats {
   uint64_t rows = 0;        // data rows, header excluded
   uint64_t valid_rows = 0;  // each becomes an Order Completed
   uint64_t bad_rows = 0;    // wrong column count: dead-lettered
+  // Rows with the loyalty card and the cashier's placeholder phone
+  // (kPlaceholderPhone) instead of none: the card identifies the customer,
+  // the placeholder must identify nobody.
+  uint64_t placeholder_phones = 0;
   int64_t revenue_minor = 0;
 };
 

@@ -60,7 +60,8 @@ void render_summary(const DemoSummary &s, std::string &out) {
   out += "  },\n  \"pos_sales.csv\": {\n";
   count(out, "rows", s.pos.rows);
   count(out, "valid_rows", s.pos.valid_rows);
-  count(out, "bad_rows", s.pos.bad_rows, true);
+  count(out, "bad_rows", s.pos.bad_rows);
+  count(out, "placeholder_phones", s.pos.placeholder_phones, true);
   out += "  },\n  \"crm_contacts.csv\": {\n";
   count(out, "rows", s.crm.rows, true);
   out += "  }\n}\n";
