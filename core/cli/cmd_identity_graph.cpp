@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/deadletter_filter.h"
+#include "cli/pipeline_command_line.h"
 #include "cli/profile_lookup.h"
 #include "common/clock.h"
 #include "common/json_writer.h"
@@ -234,29 +235,13 @@ int cmd_identity_explain(const Args &args) {
   desc.add_options()("help,h", "show this help")("format", po::value(&format),
                                                  "text (default), json or dot (Graphviz)");
   add_profile_lookup_options(desc, flags);
-  po::options_description all;
-  all.add(desc).add_options()("pipeline", po::value(&pipeline));
-  po::positional_options_description pos;
-  pos.add("pipeline", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error &e) {
-    std::cerr << "halo identity explain: " << e.what() << "\n" << desc << "\n";
-    return kUsage;
-  }
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return kOk;
+  if (int code = parse_pipeline_command("identity explain", args, desc, pipeline); code >= 0) {
+    return code;
   }
   std::string error;
   const auto key = lookup_key(flags, error);
-  if (pipeline.empty() || !key || (format != "text" && format != "json" && format != "dot")) {
-    std::cerr << "halo identity explain: "
-              << (pipeline.empty() ? "give the pipeline file"
-                  : !key           ? error
-                                   : "--format is text, json or dot")
+  if (!key || (format != "text" && format != "json" && format != "dot")) {
+    std::cerr << "halo identity explain: " << (!key ? error : "--format is text, json or dot")
               << "\n"
               << desc << "\n";
     return kUsage;
@@ -324,25 +309,11 @@ int cmd_identity_merges(const Args &args) {
       "since", po::value(&since)->value_name("TIME"),
       "only decisions whose event was received at or after TIME: ISO 8601 or a duration back "
       "from now (24h, 7d)")("format", po::value(&format), "jsonl (default) or table");
-  po::options_description all;
-  all.add(desc).add_options()("pipeline", po::value(&pipeline));
-  po::positional_options_description pos;
-  pos.add("pipeline", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error &e) {
-    std::cerr << "halo identity merges: " << e.what() << "\n" << desc << "\n";
-    return kUsage;
+  if (int code = parse_pipeline_command("identity merges", args, desc, pipeline); code >= 0) {
+    return code;
   }
-  if (vm.count("help")) {
-    std::cout << desc << "\n";
-    return kOk;
-  }
-  if (pipeline.empty() || (format != "jsonl" && format != "table")) {
-    std::cerr << "halo identity merges: give the pipeline file; --format is jsonl or table\n"
-              << desc << "\n";
+  if (format != "jsonl" && format != "table") {
+    std::cerr << "halo identity merges: --format is jsonl or table\n" << desc << "\n";
     return kUsage;
   }
   std::optional<int64_t> since_ms;
