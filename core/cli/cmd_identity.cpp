@@ -4,8 +4,11 @@
 // reader can see why pairs were linked. docs/cli.md defines the output.
 #include <boost/program_options.hpp>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 
 #include "cli/cli.h"
@@ -28,6 +31,8 @@ using linkage::PairwiseScores;
 
 struct Evaluation {
   size_t records = 0;
+  linkage::RecordTable table;
+  std::vector<uint64_t> entity;  // per row: the true person
   LinkageConfig config;
   LinkageResult result;
   PairwiseScores scores;
@@ -76,16 +81,14 @@ Status evaluate(const std::string &config_path, const std::string &data_path,
                              std::to_string(linkage::kMaxTableBytes) + " bytes");
   }
   const auto started = std::chrono::steady_clock::now();
-  linkage::RecordTable table;
   std::string error;
-  std::vector<uint64_t> entity;
-  if (!linkage::parse_record_table(data.text, table, error) ||
-      !linkage::entities_from_ids(table, truth_column, entity, error) ||
-      !linkage::link_records(table, out.config, out.result, error)) {
+  if (!linkage::parse_record_table(data.text, out.table, error) ||
+      !linkage::entities_from_ids(out.table, truth_column, out.entity, error) ||
+      !linkage::link_records(out.table, out.config, out.result, error)) {
     return Status::Invalid(data_path + ": " + error);
   }
-  out.records = table.rows.size();
-  out.scores = linkage::score_clusters(out.result.cluster, entity);
+  out.records = out.table.rows.size();
+  out.scores = linkage::score_clusters(out.result.cluster, out.entity);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return Status::Ok();
 }
@@ -145,6 +148,50 @@ void print_json(const Evaluation &e) {
   std::cout << out << "\n";
 }
 
+// One JSON line per linked or review pair, with its field-by-field
+// evidence: what an admin reads to see why two records were (nearly) linked.
+void append_pair(std::string &out, const Evaluation &e, const linkage::ScoredPair &pair,
+                 const char *decision, int id_column) {
+  JsonWriter w(out);
+  const auto &a = e.table.rows[pair.a], &b = e.table.rows[pair.b];
+  w.begin_object();
+  w.key("a")
+      .string(a[static_cast<size_t>(id_column)])
+      .key("b")
+      .string(b[static_cast<size_t>(id_column)]);
+  w.key("decision").string(decision).key("probability").raw(probability(pair.probability));
+  w.key("weight").raw(fixed(e.result.model.weight(pair.pattern), 3));
+  w.key("same_person").raw(e.entity[pair.a] == e.entity[pair.b] ? "true" : "false");
+  w.key("fields").begin_array();
+  for (size_t f = 0; f < e.config.fields.size(); ++f) {
+    const linkage::FieldRule &rule = e.config.fields[f];
+    const int column = e.table.column(rule.column);
+    const uint8_t level = linkage::level_of(pair.pattern, f);
+    w.begin_object().key("column").string(rule.column);
+    w.key("a")
+        .string(a[static_cast<size_t>(column)])
+        .key("b")
+        .string(b[static_cast<size_t>(column)]);
+    w.key("level").string(linkage::level_name(rule.compare, level));
+    w.key("weight").raw(fixed(e.result.model.field_weight(f, level), 3));
+    w.end_object();
+  }
+  w.end_array().end_object();
+  out += '\n';
+}
+
+Status write_pairs(const std::string &path, const Evaluation &e, const std::string &id_name) {
+  const int id_column = e.table.column(id_name);
+  std::string out;
+  for (const auto &pair : e.result.links) append_pair(out, e, pair, "link", id_column);
+  for (const auto &pair : e.result.review) append_pair(out, e, pair, "review", id_column);
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << out;
+  file.close();
+  if (!file) return Status::Io(path + ": cannot write the pairs: " + std::strerror(errno));
+  return Status::Ok();
+}
+
 void print_text(const Evaluation &e) {
   const PairwiseScores &s = e.scores;
   const LinkageResult &r = e.result;
@@ -177,7 +224,7 @@ void print_text(const Evaluation &e) {
 }
 
 int cmd_identity_evaluate(const Args &args) {
-  std::string config, data, truth = "rec_id", format = "text";
+  std::string config, data, truth = "rec_id", format = "text", pairs;
   po::options_description desc(
       "usage: halo identity evaluate --config FILE.yaml --data FILE.csv [options]\n"
       "  links the records of FILE.csv with the probabilistic resolver configured in\n"
@@ -187,7 +234,9 @@ int cmd_identity_evaluate(const Args &args) {
                                                  "the resolver configuration (YAML)")(
       "data", po::value(&data), "the records (CSV with a header row)")(
       "truth-column", po::value(&truth), "the column holding rec-N ids (default rec_id)")(
-      "format", po::value(&format), "text (default) or json");
+      "format", po::value(&format), "text (default) or json")(
+      "pairs", po::value(&pairs)->value_name("FILE"),
+      "also write every linked and review pair, field by field, as JSON Lines");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -208,6 +257,10 @@ int cmd_identity_evaluate(const Args &args) {
   Evaluation e;
   const Status s = evaluate(config, data, truth, e);
   if (!s.ok()) return fail(s.code() == StatusCode::kNotFound ? kNotFound : kUsage, s.message());
+  if (!pairs.empty()) {
+    const Status written = write_pairs(pairs, e, truth);
+    if (!written.ok()) return fail(kFailed, written.message());
+  }
   if (format == "json") {
     print_json(e);
   } else {

@@ -32,6 +32,25 @@ TEST(IdentityEvaluate, ReachesF1OfAtLeast099OnFebrl1InJson) {
   EXPECT_NE(r.out.find("\"em_converged\":true"), std::string::npos) << r.out;
 }
 
+TEST(IdentityEvaluate, PairsFileExplainsEveryLinkFieldByField) {
+  TempDir dir;
+  CommandResult r = run({halo_bin(), "identity", "evaluate", "--config", kConfig, "--data", kFebrl1,
+                         "--pairs", dir / "pairs.jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> lines = read_lines(dir / "pairs.jsonl");
+  ASSERT_EQ(lines.size(), 500u);  // 500 links, no review pair on FEBRL 1
+  for (const std::string &line : lines) {
+    EXPECT_EQ(line.rfind(R"({"a":"rec-)", 0), 0u) << line;
+    EXPECT_NE(line.find(R"("decision":"link")"), std::string::npos) << line;
+    EXPECT_NE(line.find(R"("same_person":true)"), std::string::npos) << line;
+    EXPECT_NE(line.find(R"({"column":"soc_sec_id","a":")"), std::string::npos) << line;
+  }
+  EXPECT_NE(run({halo_bin(), "identity", "evaluate", "--config", kConfig, "--data", kFebrl1,
+                 "--pairs", dir / "no/such/dir/p.jsonl"})
+                .exit_code,
+            0);
+}
+
 TEST(IdentityEvaluate, HoldsOnGeneratedFebrlStyleRecords) {
   TempDir dir;
   const std::string data = dir / "people.csv";
