@@ -17,17 +17,28 @@ namespace {
 struct Prepared {
   std::vector<Compare> compares;
   std::vector<double> nears;
+  std::vector<size_t> swaps;  // per field: its swap_with field, or kNoSwap
   // values[row * fields + field]
   std::vector<PreparedValue> values;
   size_t fields = 0;
+  static constexpr size_t kNoSwap = SIZE_MAX;
+
+  // Symmetric in a and b (the pair's orientation follows row order, which
+  // must not matter). With a swap partner g: the best of f~f, f~g and g~f;
+  // kMissing (7) is above every level, so a real comparison wins over none.
+  uint8_t level(size_t f, uint32_t a, uint32_t b) const {
+    auto cmp = [&](size_t fa, size_t fb) {
+      return compare_values(compares[f], nears[f], values[a * fields + fa],
+                            values[b * fields + fb]);
+    };
+    const uint8_t direct = cmp(f, f);
+    if (direct == 0 || swaps[f] == kNoSwap) return direct;
+    return std::min({direct, cmp(f, swaps[f]), cmp(swaps[f], f)});
+  }
 
   Pattern pattern(uint32_t a, uint32_t b) const {
     Pattern p = 0;
-    for (size_t f = 0; f < fields; ++f) {
-      p = with_level(
-          p, f,
-          compare_values(compares[f], nears[f], values[a * fields + f], values[b * fields + f]));
-    }
+    for (size_t f = 0; f < fields; ++f) p = with_level(p, f, level(f, a, b));
     return p;
   }
 };
@@ -115,20 +126,53 @@ std::vector<uint32_t> clusters_of(size_t rows, const std::vector<ScoredPair> &li
   return parent;
 }
 
-}  // namespace
-
-bool link_records(const RecordTable &table, const LinkageConfig &config, LinkageResult &out,
-                  std::string &error) {
-  out = {};
-  const size_t rows = table.rows.size();
-  Prepared prep;
+// Every configured field of every row, ready to compare. False with `error`
+// when a column is missing.
+bool prepare(const RecordTable &table, const LinkageConfig &config, Prepared &prep,
+             std::string &error) {
   prep.fields = config.fields.size();
   std::vector<size_t> field_columns(prep.fields);
   for (size_t f = 0; f < prep.fields; ++f) {
     if (!resolve_column(table, config.fields[f].column, field_columns[f], error)) return false;
     prep.compares.push_back(config.fields[f].compare);
     prep.nears.push_back(config.fields[f].near);
+    prep.swaps.push_back(Prepared::kNoSwap);
+    for (size_t g = 0; g < config.fields.size(); ++g) {
+      if (!config.fields[f].swap_with.empty() &&
+          config.fields[g].column == config.fields[f].swap_with) {
+        prep.swaps[f] = g;
+      }
+    }
   }
+  prep.values.reserve(table.rows.size() * prep.fields);
+  for (const auto &row : table.rows) {
+    for (size_t f = 0; f < prep.fields; ++f) {
+      prep.values.push_back(prepare_value(prep.compares[f], row[field_columns[f]]));
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool compare_rows(const RecordTable &table, const LinkageConfig &config, uint32_t a, uint32_t b,
+                  Pattern &out, std::string &error) {
+  Prepared prep;
+  if (!prepare(table, config, prep, error)) return false;
+  if (a >= table.rows.size() || b >= table.rows.size()) {
+    error = "no such row";
+    return false;
+  }
+  out = prep.pattern(a, b);
+  return true;
+}
+
+bool link_records(const RecordTable &table, const LinkageConfig &config, LinkageResult &out,
+                  std::string &error) {
+  out = {};
+  const size_t rows = table.rows.size();
+  Prepared prep;
+  if (!prepare(table, config, prep, error)) return false;
   std::vector<std::vector<ResolvedKeyPart>> keys;
   for (const auto &key : config.blocking) {
     std::vector<ResolvedKeyPart> resolved;
@@ -139,13 +183,6 @@ bool link_records(const RecordTable &table, const LinkageConfig &config, Linkage
     }
     keys.push_back(std::move(resolved));
   }
-  prep.values.reserve(rows * prep.fields);
-  for (const auto &row : table.rows) {
-    for (size_t f = 0; f < prep.fields; ++f) {
-      prep.values.push_back(prepare_value(prep.compares[f], row[field_columns[f]]));
-    }
-  }
-
   CandidatePairs candidates = candidate_pairs(table.rows, keys, config.max_block_records);
   out.candidate_pairs = candidates.pairs.size();
   out.skipped_blocks = candidates.skipped_blocks;

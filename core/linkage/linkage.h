@@ -42,4 +42,10 @@ struct LinkageResult {
 bool link_records(const RecordTable &table, const LinkageConfig &config, LinkageResult &out,
                   std::string &error);
 
+// The comparison pattern of rows a and b under `config` (what link_records
+// scores), for tools and tests. False with `error` for a missing column or
+// row.
+bool compare_rows(const RecordTable &table, const LinkageConfig &config, uint32_t a, uint32_t b,
+                  Pattern &out, std::string &error);
+
 }  // namespace halo::linkage

@@ -2,6 +2,8 @@
 // configuration; see linkage_config.h.
 #include "linkage_config.h"
 
+#include <algorithm>
+
 #include "config/map_reader.h"
 #include "config/scalar_parse.h"
 
@@ -55,7 +57,7 @@ bool read_probability(MapReader &map, Diagnostics &diags, const std::string &key
 
 void read_field(const YAML::Node &node, const std::string &path, const Mark &at, Diagnostics &diags,
                 LinkageConfig &out) {
-  MapReader field(node, path, {"column", "compare", "near"}, diags, at);
+  MapReader field(node, path, {"column", "compare", "near", "swap_with"}, diags, at);
   if (!field.is_mapping()) return;
   FieldRule rule;
   field.require("column", "column: surname");
@@ -84,7 +86,27 @@ void read_field(const YAML::Node &node, const std::string &path, const Mark &at,
       rule.near = *near;
     }
   }
+  field.read_string("swap_with", rule.swap_with);
   out.fields.push_back(rule);
+}
+
+// Every swap_with names another field of the same comparator.
+void check_swaps(const YAML::Node &fields, const Mark &at, Diagnostics &diags,
+                 const LinkageConfig &out) {
+  for (size_t i = 0; i < out.fields.size(); ++i) {
+    const FieldRule &rule = out.fields[i];
+    if (rule.swap_with.empty()) continue;
+    auto partner = std::find_if(out.fields.begin(), out.fields.end(),
+                                [&](const FieldRule &f) { return f.column == rule.swap_with; });
+    if (partner != out.fields.end() && partner->compare == rule.compare &&
+        rule.swap_with != rule.column) {
+      continue;
+    }
+    diags.error(mark_or(fields[i]["swap_with"], at),
+                index_path("identity.config.fields", i) + ".swap_with",
+                "'" + shorten_for_message(rule.swap_with) +
+                    "' must be another field of this list with the same compare");
+  }
 }
 
 bool parse_key_part(const std::string &text, KeyPart &part) {
@@ -158,6 +180,8 @@ void read_linkage_config(const YAML::Node &node, const Mark &at, Diagnostics &di
         read_field(fields[i], index_path(map.path_of("fields"), i),
                    mark_or(fields[i], map.value_mark("fields")), diags, out);
       }
+      if (out.fields.size() == fields.size())
+        check_swaps(fields, map.value_mark("fields"), diags, out);
     }
   }
   map.require("blocking", "blocking: [[surname:soundex, postcode]]");

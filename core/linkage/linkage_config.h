@@ -3,7 +3,7 @@
 // `probabilistic` (config/febrl.yaml is the shipped example; docs/identity.md
 // defines every key).
 //
-//   fields:      [{ column: surname, compare: name }, ...]   compared fields
+//   fields:      [{ column: surname, compare: name, swap_with: given_name }, ...]
 //   blocking:    [[surname:soundex, postcode], [soc_sec_id], ...]
 //                a pair of records is a candidate when it shares every part
 //                of at least one key (union over keys)
@@ -35,6 +35,11 @@ struct FieldRule {
   std::string column;
   Compare compare = Compare::kExact;
   double near = 0;  // kNumber only
+  // Another compared column that data entry often swaps with this one
+  // (given name and surname, two address lines): the field's level is the
+  // better of comparing it with the other record's same column and with
+  // its `swap_with` column. Empty: no swap.
+  std::string swap_with;
 };
 
 enum class KeyTransform : uint8_t {

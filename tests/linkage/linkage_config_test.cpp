@@ -71,5 +71,25 @@ TEST(LinkageConfig, RequiresFieldsAndBlocking) {
             std::string::npos);
 }
 
+TEST(LinkageConfig, SwapWithNamesAnotherFieldOfTheSameKind) {
+  EXPECT_EQ(read("fields: [{column: a, compare: name, swap_with: b}, {column: b, compare: name}]\n"
+                 "blocking: [[a]]\n")
+                .errors,
+            "");
+  const std::string unknown =
+      read("fields: [{column: a, compare: name, swap_with: zz}]\nblocking: [[a]]\n").errors;
+  EXPECT_NE(unknown.find("identity.config.fields[0].swap_with: 'zz' must be another field of this "
+                         "list with the same compare"),
+            std::string::npos)
+      << unknown;
+  EXPECT_NE(read("fields: [{column: a, compare: name, swap_with: b}, {column: b, compare: code}]\n"
+                 "blocking: [[a]]\n")
+                .errors.find("swap_with"),
+            std::string::npos);
+  EXPECT_NE(read("fields: [{column: a, compare: name, swap_with: a}]\nblocking: [[a]]\n")
+                .errors.find("swap_with"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace halo::linkage

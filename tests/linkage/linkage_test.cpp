@@ -156,7 +156,7 @@ TEST(Linkage, ClosesLinksTransitivelyAndNamesClustersByTheirFirstRow) {
       "3,anna smyth,19800101\n"
       "4,bob jones,19700505\n");
   LinkageConfig config;
-  config.fields = {{"name", Compare::kName}, {"dob", Compare::kDate}};
+  config.fields = {{"name", Compare::kName, 0, ""}, {"dob", Compare::kDate, 0, ""}};
   config.blocking = {{{"dob", KeyTransform::kValue}}};
   LinkageResult r;
   std::string error;
@@ -166,12 +166,40 @@ TEST(Linkage, ClosesLinksTransitivelyAndNamesClustersByTheirFirstRow) {
 
 TEST(Linkage, RefusesAColumnTheDataDoesNotHave) {
   LinkageConfig config;
-  config.fields = {{"surname", Compare::kName}};
+  config.fields = {{"surname", Compare::kName, 0, ""}};
   config.blocking = {{{"surname", KeyTransform::kValue}}};
   LinkageResult r;
   std::string error;
   EXPECT_FALSE(link_records(table_of("name\nx\n"), config, r, error));
   EXPECT_EQ(error, "the configuration names column 'surname', which the data does not have");
+}
+
+TEST(Linkage, SwapWithComparesAcrossSwappedColumns) {
+  RecordTable t = table_of(
+      "given,surname,dob\n"
+      "anna,smith,19800101\n"
+      "smith,anna,19800101\n"
+      ",anna,19800101\n");
+  LinkageConfig config;
+  config.fields = {{"given", Compare::kName, 0, ""}, {"surname", Compare::kName, 0, ""}};
+  Pattern plain = 0, swapped = 0, moved = 0;
+  std::string error;
+  ASSERT_TRUE(compare_rows(t, config, 0, 1, plain, error)) << error;
+  EXPECT_EQ(level_of(plain, 0), 3);  // anna / smith: different
+  config.fields[0].swap_with = "surname";
+  config.fields[1].swap_with = "given";
+  ASSERT_TRUE(compare_rows(t, config, 0, 1, swapped, error)) << error;
+  EXPECT_EQ(level_of(swapped, 0), 0);
+  EXPECT_EQ(level_of(swapped, 1), 0);
+  // A given name typed into the surname column of a record without one:
+  // both fields find "anna" across the swap (the comparison is symmetric).
+  ASSERT_TRUE(compare_rows(t, config, 0, 2, moved, error)) << error;
+  EXPECT_EQ(level_of(moved, 0), 0);
+  EXPECT_EQ(level_of(moved, 1), 0);
+  Pattern back = 0;
+  ASSERT_TRUE(compare_rows(t, config, 2, 0, back, error)) << error;
+  EXPECT_EQ(back, moved);
+  EXPECT_FALSE(compare_rows(t, config, 0, 9, moved, error));
 }
 
 }  // namespace
