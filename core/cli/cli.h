@@ -33,6 +33,8 @@ int cmd_store(const Args &args);
 int cmd_identity(const Args &args);
 // `halo identity explain` and `halo identity merges` (cmd_identity_graph.cpp).
 int cmd_identity_graph(const std::string &action, const Args &args);
+// `halo identity unmerge` (cmd_identity_unmerge.cpp).
+int cmd_identity_unmerge(const Args &args);
 int cmd_deadletters_replay(const Args &args);  // `halo deadletters replay ...`
 
 // For commands that stop at the next batch boundary on the first

@@ -276,16 +276,20 @@ int cmd_identity(const Args &args) {
       "usage: halo identity explain PIPELINE.yaml (--email X | --phone X | --id TYPE=VALUE)\n"
       "                             [--format text|json|dot]\n"
       "       halo identity merges PIPELINE.yaml [--since TIME] [--format jsonl|table]\n"
+      "       halo identity unmerge PIPELINE.yaml --detach TYPE=VALUE | --reattach TYPE=VALUE |\n"
+      "                             --list\n"
       "       halo identity evaluate --config FILE.yaml --data FILE.csv [--format json]\n";
   const std::string action = args.empty() ? "" : args[0];
   const Args rest = args.empty() ? Args() : Args(args.begin() + 1, args.end());
   if (action == "evaluate") return cmd_identity_evaluate(rest);
   if (action == "explain" || action == "merges") return cmd_identity_graph(action, rest);
+  if (action == "unmerge") return cmd_identity_unmerge(rest);
   if (action == "--help" || action == "-h") {
     std::cout << kIdentityUsage;
     return kOk;
   }
-  std::cerr << "halo identity: give a subcommand: explain, merges or evaluate\n" << kIdentityUsage;
+  std::cerr << "halo identity: give a subcommand: explain, merges, unmerge or evaluate\n"
+            << kIdentityUsage;
   return kUsage;
 }
 

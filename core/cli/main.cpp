@@ -43,6 +43,8 @@ const char *kUsage =
     "                             merge and refused link with its event and rule\n"
     "  identity merges PIPELINE.yaml [--since T]\n"
     "                             every merge and refused link (JSON Lines)\n"
+    "  identity unmerge PIPELINE.yaml --detach TYPE=VALUE\n"
+    "                             detach a wrongly shared identifier and split its profile\n"
     "  identity evaluate --config FILE.yaml --data FILE.csv\n"
     "                             link person records with the probabilistic resolver\n"
     "                             and score it against known truth (precision, recall, F1)\n"

@@ -92,6 +92,9 @@ bool is_blocked_identifier(const IdentifierRule &rule, std::string_view normaliz
       return true;
     }
   }
+  for (const std::string &value : rule.detached) {
+    if (value == normalized) return true;
+  }
   return rule.block_placeholders && is_placeholder_identifier(rule.kind, normalized);
 }
 

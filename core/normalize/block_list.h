@@ -34,8 +34,8 @@ bool glob_match(std::string_view pattern, std::string_view value);
 //    (any case): what a broken client sends for a missing id.
 bool is_placeholder_identifier(IdentifierRule::Kind kind, std::string_view normalized);
 
-// Whether `rule` blocks `normalized`: its own list, then (when enabled) the
-// placeholders of its kind.
+// Whether `rule` blocks `normalized`: its own list, the values an operator
+// detached, then (when enabled) the placeholders of its kind.
 bool is_blocked_identifier(const IdentifierRule &rule, std::string_view normalized);
 
 }  // namespace halo

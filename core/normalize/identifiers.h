@@ -31,6 +31,9 @@ struct IdentifierRule {
   std::vector<std::string> ignore;
   // Also skip the built-in placeholders of the kind (block_list.h).
   bool block_placeholders = true;
+  // Exact normalized values an operator detached (`halo identity unmerge`);
+  // skipped like the block list, never read as patterns.
+  std::vector<std::string> detached = {};
 };
 
 // user_id, email, phone, anonymous_id at their Segment-spec locations.

@@ -115,6 +115,24 @@ Status Pipeline::open_store() {
       {.read_only = false, .check_invariants = false, .cache_bytes = config_.store_cache_bytes});
   if (!store.ok()) return store.status();
   store_ = std::move(store.value());
+  return apply_detached_identifiers();
+}
+
+// Identifiers an operator detached (`halo identity unmerge`) link nothing
+// from now on, in runs and rebuilds alike: they are blocked like the
+// identifier's block list before any record is parsed.
+Status Pipeline::apply_detached_identifiers() {
+  bool any = false;
+  Status s = store_->scan_detached_identifiers(
+      [&](std::string_view type, std::string_view value, int64_t, std::string_view) {
+        for (IdentifierRule &rule : normalize_options_.identifiers) {
+          if (rule.type != type) continue;
+          rule.detached.emplace_back(value);
+          any = true;
+        }
+      });
+  if (!s.ok()) return s;
+  if (any) parse_ = std::make_unique<ParseStage>(normalize_options_, parse_threads_);
   return Status::Ok();
 }
 

@@ -83,6 +83,7 @@ class Pipeline {
   Status prepare_writer(RunSummary *summary);
   Status create_instances();  // all instances, or every problem at once
   Status open_store();
+  Status apply_detached_identifiers();
   Status restore_cursors();
   // What every run needs from the store: invariants, counters, positions.
   Status restore_state();

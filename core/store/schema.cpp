@@ -161,12 +161,25 @@ CREATE INDEX merges_by_into ON merges(into_profile);
 CREATE INDEX conflicts_by_profile ON conflicts(profile_id);
 )sql";
 
+// Operators' identity decisions (`halo identity unmerge`): identifiers
+// detached from linking. Decisions, not derived data: rebuild keeps them.
+constexpr const char *kDetachedIdentifiers = R"sql(
+CREATE TABLE detached_identifiers(
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  note TEXT NOT NULL,
+  PRIMARY KEY(type, value)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
     {3, "typed traits and features", kTypedProfiles, convert_rows_to_typed},
     {4, "change log, consumer cursors, re-emit schedule", kChangeLog},
     {5, "identifier links name their event; merges and conflicts by profile", kIdentityHistory},
+    {6, "identifiers detached from linking by an operator", kDetachedIdentifiers},
 };
 
 }  // namespace

@@ -76,6 +76,12 @@ class SqliteStore final : public Store {
                       uint64_t profile_id, std::string_view reason) override;
   Result<uint64_t> merge_count() override;
   Result<uint64_t> conflict_count() override;
+  Status detach_identifier(std::string_view type, std::string_view value, int64_t at_ms,
+                           std::string_view note) override;
+  Status reattach_identifier(std::string_view type, std::string_view value) override;
+  Status scan_detached_identifiers(
+      const std::function<void(std::string_view, std::string_view, int64_t, std::string_view)> &fn)
+      override;
   Result<IdentityHistory> identity_history(uint64_t profile_id) override;
   Status scan_identity_decisions(
       const std::function<Status(const IdentityDecision &)> &fn) override;

@@ -239,6 +239,15 @@ class Store {
                               uint64_t profile_id, std::string_view reason) = 0;
   virtual Result<uint64_t> merge_count() = 0;
   virtual Result<uint64_t> conflict_count() = 0;
+  // Identifiers an operator detached from linking (`halo identity unmerge`):
+  // decisions, not derived data, so clear_derived keeps them. detach
+  // upserts; reattach of an identifier not detached is NotFound.
+  virtual Status detach_identifier(std::string_view type, std::string_view value, int64_t at_ms,
+                                   std::string_view note) = 0;
+  virtual Status reattach_identifier(std::string_view type, std::string_view value) = 0;
+  virtual Status scan_detached_identifiers(
+      const std::function<void(std::string_view type, std::string_view value, int64_t at_ms,
+                               std::string_view note)> &fn) = 0;
   // What made a profile (IdentityHistory); empty for an unknown id.
   virtual Result<IdentityHistory> identity_history(uint64_t profile_id) = 0;
   // Every merge and refused link, in event-log order (then as recorded).

@@ -62,6 +62,15 @@ constexpr Sql kScanDecisions{
     "SELECT 1, sequence, 0, profile_id, type, value, reason, id FROM conflicts "
     "ORDER BY 2, 1, 8",
     "iiiittti"};
+constexpr Sql kDetach{"detach_identifier", "detached_identifiers",
+                      "INSERT INTO detached_identifiers(type, value, at_ms, note) "
+                      "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(type, value) DO UPDATE SET "
+                      "at_ms = excluded.at_ms, note = excluded.note"};
+constexpr Sql kReattach{"reattach_identifier", "detached_identifiers",
+                        "DELETE FROM detached_identifiers WHERE type = ?1 AND value = ?2"};
+constexpr Sql kScanDetached{
+    "scan_detached_identifiers", "detached_identifiers",
+    "SELECT type, value, at_ms, note FROM detached_identifiers ORDER BY type, value", "ttit"};
 constexpr Sql kMergeCount{"merge_count", "merges", "SELECT count(*) FROM merges", "i"};
 constexpr Sql kConflictCount{"conflict_count", "conflicts", "SELECT count(*) FROM conflicts", "i"};
 
@@ -228,6 +237,38 @@ Status SqliteStore::scan_identity_decisions(
         d.value = st.column_bytes(5);
         d.reason = st.column_bytes(6);
         return fn(d);
+      });
+}
+
+Status SqliteStore::detach_identifier(std::string_view type, std::string_view value, int64_t at_ms,
+                                      std::string_view note) {
+  return impl_->write(kDetach, [&](sqlite::Statement &st) {
+    st.bind_text(1, type);
+    st.bind_text(2, value);
+    st.bind_int(3, at_ms);
+    st.bind_text(4, note);
+  });
+}
+
+Status SqliteStore::reattach_identifier(std::string_view type, std::string_view value) {
+  Status s = impl_->write(kReattach, [&](sqlite::Statement &st) {
+    st.bind_text(1, type);
+    st.bind_text(2, value);
+  });
+  if (!s.ok()) return s;
+  if (sqlite3_changes(impl_->db.get()) == 0) {
+    return Status::NotFound(std::string(type) + " '" + std::string(value) + "' is not detached");
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::scan_detached_identifiers(
+    const std::function<void(std::string_view, std::string_view, int64_t, std::string_view)> &fn) {
+  return impl_->scan(
+      kScanDetached, [](sqlite::Statement &) {},
+      [&](sqlite::Statement &st) {
+        fn(st.column_bytes(0), st.column_bytes(1), st.column_int(2), st.column_bytes(3));
+        return Status::Ok();
       });
 }
 

@@ -143,5 +143,30 @@ TEST_F(IdentityTest, DecisionsComeInEventLogOrder) {
   EXPECT_EQ(seen, (std::vector<std::string>{"5 merge 3>1", "20 merge 2>1", "20 refused x@y.ir 1"}));
 }
 
+TEST_F(IdentityTest, DetachedIdentifiersAreDecisionsThatRebuildKeeps) {
+  ASSERT_TRUE(store_->detach_identifier("phone", "+989121234567", 100, "family phone").ok());
+  ASSERT_TRUE(store_->detach_identifier("email", "a@b.ir", 200, "").ok());
+  ASSERT_TRUE(store_->detach_identifier("phone", "+989121234567", 300, "shared").ok());  // upsert
+  ASSERT_TRUE(store_->clear_derived().ok());
+  std::vector<std::string> seen;
+  auto scan = [&] {
+    seen.clear();
+    EXPECT_TRUE(store_
+                    ->scan_detached_identifiers([&](std::string_view t, std::string_view v,
+                                                    int64_t at, std::string_view note) {
+                      seen.push_back(std::string(t) + " " + std::string(v) + " " +
+                                     std::to_string(at) + " " + std::string(note));
+                    })
+                    .ok());
+  };
+  scan();
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"email a@b.ir 200 ", "phone +989121234567 300 shared"}));
+  ASSERT_TRUE(store_->reattach_identifier("email", "a@b.ir").ok());
+  EXPECT_EQ(store_->reattach_identifier("email", "a@b.ir").code(), StatusCode::kNotFound);
+  scan();
+  EXPECT_EQ(seen.size(), 1u);
+}
+
 }  // namespace
 }  // namespace halo::testing

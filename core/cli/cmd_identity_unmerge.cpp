@@ -1,0 +1,136 @@
+// cmd_identity_unmerge.cpp -- undoing a wrong merge:
+//   halo identity unmerge PIPELINE --detach TYPE=VALUE [--note TEXT]
+//   halo identity unmerge PIPELINE --reattach TYPE=VALUE
+//   halo identity unmerge PIPELINE --list
+// --detach records that the identifier links nothing any more (an operator's
+// decision, kept by the store across runs and rebuilds), recomputes
+// identities, profiles and features from the event log (`halo rebuild`), and
+// prints how the profile that held the identifier was split. docs/cli.md
+// defines the output.
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <map>
+
+#include "cli/cli.h"
+#include "cli/pipeline_command_line.h"
+#include "cli/profile_lookup.h"
+#include "common/clock.h"
+#include "normalize/timestamp.h"
+
+namespace halo::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+std::optional<std::pair<std::string, std::string>> parse_type_value(const std::string &text) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) return std::nullopt;
+  return std::pair<std::string, std::string>{text.substr(0, eq), text.substr(eq + 1)};
+}
+
+// One short write transaction on the store (the writer lock is held only
+// for it): exit code 0, or the failure's.
+int write_decision(const PipelineConfig &cfg, const std::function<Status(Store &)> &change) {
+  auto store = open_store(cfg.store_kind, cfg.store_path, {.read_only = false});
+  if (!store.ok()) return fail(store.status());
+  Status s = (*store)->begin();
+  if (s.ok()) s = change(**store);
+  if (s.ok()) s = (*store)->commit();
+  if (!s.ok()) return fail(s.code() == StatusCode::kNotFound ? kNotFound : exit_code_of(s), s.message());
+  return kOk;
+}
+
+int list_detached(const PipelineConfig &cfg) {
+  auto store = open_read_only(cfg);
+  if (!store.ok()) return open_failed(store.status());
+  Status s = (*store)->scan_detached_identifiers(
+      [](std::string_view type, std::string_view value, int64_t at_ms, std::string_view note) {
+        std::cout << format_iso8601_ms(at_ms) << "  " << type << " " << value
+                  << (note.empty() ? "" : "  (" + std::string(note) + ")") << "\n";
+      });
+  return s.ok() ? kOk : fail(kFailed, s.message());
+}
+
+// The profiles now holding what `before` (identifiers of one profile) held.
+int print_split(const PipelineConfig &cfg, uint64_t old_id,
+                const std::vector<std::pair<std::string, std::string>> &before,
+                const std::string &type, const std::string &value) {
+  auto store = open_read_only(cfg);
+  if (!store.ok()) return open_failed(store.status());
+  std::map<uint64_t, std::vector<std::string>> now;  // profile -> identifiers
+  std::vector<std::string> unlinked;
+  for (const auto &[t, v] : before) {
+    auto pid = (*store)->find_profile(t, v);
+    if (!pid.ok()) return fail(kFailed, pid.status().message());
+    (pid->has_value() ? now[**pid] : unlinked).push_back(t + " " + v);
+  }
+  std::cout << "detached " << type << " " << value << "; profile " << old_id << " held "
+            << before.size() << " identifiers, now in " << now.size() << " profile(s):\n";
+  for (const auto &[id, ids] : now) {
+    std::cout << "  profile " << id << ":";
+    for (const std::string &i : ids) std::cout << " " << i << ";";
+    std::cout << "\n";
+  }
+  for (const std::string &i : unlinked) std::cout << "  in no profile: " << i << "\n";
+  return kOk;
+}
+
+}  // namespace
+
+int cmd_identity_unmerge(const Args &args) {
+  std::string pipeline, detach, reattach, note;
+  po::options_description desc(
+      "usage: halo identity unmerge PIPELINE.yaml --detach TYPE=VALUE [--note TEXT]\n"
+      "       halo identity unmerge PIPELINE.yaml --reattach TYPE=VALUE | --list\n"
+      "  --detach: the identifier links nothing from now on (a shared family phone, a wrong\n"
+      "  email); identities, profiles and features are recomputed from the event log\n"
+      "  (as `halo rebuild`) and the split is printed. The decision is kept by the store");
+  desc.add_options()("help,h", "show this help")(
+      "detach", po::value(&detach)->value_name("TYPE=VALUE"), "identifier to detach")(
+      "note", po::value(&note)->value_name("TEXT"), "why (kept with the decision)")(
+      "reattach", po::value(&reattach)->value_name("TYPE=VALUE"),
+      "undo a detach (then rebuilds)")("list", "list the detached identifiers");
+  if (int code = parse_pipeline_command("identity unmerge", args, desc, pipeline); code >= 0) {
+    return code;
+  }
+  const bool list = std::find(args.begin(), args.end(), "--list") != args.end();
+  if (detach.empty() + reattach.empty() + !list != 2) {
+    std::cerr << "halo identity unmerge: give exactly one of --detach, --reattach, --list\n"
+              << desc << "\n";
+    return kUsage;
+  }
+  auto cfg = load_pipeline(pipeline);
+  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
+  if (list) return list_detached(*cfg);
+  const auto key = parse_type_value(detach.empty() ? reattach : detach);
+  if (!key) return fail(kUsage, "--detach and --reattach take TYPE=VALUE");
+  const std::string type = key->first, value = normalized_identifier(*cfg, type, key->second);
+
+  if (!reattach.empty()) {
+    int rc = write_decision(*cfg, [&](Store &st) { return st.reattach_identifier(type, value); });
+    return rc != kOk ? rc : cmd_rebuild({pipeline, "-q"});
+  }
+  uint64_t old_id = 0;
+  std::vector<std::pair<std::string, std::string>> before;
+  {
+    auto store = open_read_only(*cfg);
+    if (!store.ok()) return open_failed(store.status());
+    int exit_code = kOk;
+    auto id = find_profile_or_fail(**store, type, value, exit_code);
+    if (!id.ok()) return exit_code;
+    old_id = *id;
+    auto ids = (*store)->identifiers_of(old_id);
+    if (!ids.ok()) return fail(kFailed, ids.status().message());
+    before = std::move(*ids);
+  }
+  int rc = write_decision(
+      *cfg, [&](Store &st) { return st.detach_identifier(type, value, wall_ms(), note); });
+  if (rc != kOk) return rc;
+  rc = cmd_rebuild({pipeline, "-q"});
+  if (rc != kOk) return rc;
+  return print_split(*cfg, old_id, before, type, value);
+}
+
+}  // namespace halo::cli

@@ -1,0 +1,98 @@
+// `halo identity unmerge`: detaching a wrongly shared identifier splits the
+// profile into exactly what a run without that link produces, the decision
+// holds for later runs and rebuilds, and --reattach undoes it.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "e2e_support.h"
+
+namespace halo::e2e {
+namespace {
+
+// Ali and Sara typed the family phone on their own devices; both bought.
+const char *kEvents =
+    R"({"type":"identify","messageId":"m1","anonymousId":"dev-ali","traits":{"phone":"09121234567","name":"Ali"},"timestamp":"2026-01-01T00:00:00Z"}
+{"type":"identify","messageId":"m2","anonymousId":"dev-sara","traits":{"phone":"0912 123 4567","name":"Sara"},"timestamp":"2026-01-02T00:00:00Z"}
+{"type":"track","event":"Order Completed","messageId":"m3","anonymousId":"dev-sara","properties":{"revenue":10},"timestamp":"2026-01-03T00:00:00Z"}
+{"type":"track","event":"Order Completed","messageId":"m4","anonymousId":"dev-ali","properties":{"revenue":25},"timestamp":"2026-01-04T00:00:00Z"}
+{"type":"identify","messageId":"m5","anonymousId":"dev-ali","traits":{"email":"ali@x.ir"},"timestamp":"2026-01-05T00:00:00Z"}
+)";
+
+// DIR/p.yaml over DIR/events.jsonl, exporting to DIR/profiles.jsonl; the
+// phone identifier gets `phone_extra` (e.g. an ignore list).
+std::string pipeline(const TempDir &dir, const std::string &phone_extra = "") {
+  write_file(dir / "events.jsonl", kEvents);
+  write_file(dir / "p.yaml",
+             "version: 1\nstore: { kind: sqlite, path: halo.db }\n"
+             "identity:\n  identifiers:\n"
+             "    - { type: email, priority: 2 }\n"
+             "    - { type: phone, priority: 3" + phone_extra + " }\n"
+             "    - { type: anonymous_id, priority: 9 }\n"
+             "sources:\n  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }\n"
+             "features:\n  - name: orders\n    plugin: aggregates\n    config:\n      features:\n"
+             "        order_count: { count: { event: Order Completed } }\n"
+             "destinations:\n  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }\n");
+  return dir / "p.yaml";
+}
+
+CommandResult unmerge(const std::string &p, std::vector<std::string> args) {
+  args.insert(args.begin(), {halo_bin(), "identity", "unmerge", p});
+  return run(args);
+}
+
+TEST(IdentityUnmerge, DetachingTheSharedPhoneGivesWhatARunWithoutItGives) {
+  TempDir glued_dir, clean_dir;
+  const std::string glued = pipeline(glued_dir);
+  ASSERT_EQ(run_pipeline(glued).exit_code, 0);
+  ASSERT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 1u);  // the family phone glued them
+
+  CommandResult r = unmerge(glued, {"--detach", "phone=+98 912 123 4567", "--note", "family phone"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("detached phone +989121234567; profile 1 held 4 identifiers, now in 2 "
+                       "profile(s):"),
+            std::string::npos)
+      << r.out;
+
+  const std::string clean = pipeline(clean_dir, ", ignore: [\"09121234567\"]");
+  ASSERT_EQ(run_pipeline(clean).exit_code, 0);
+  EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
+            profiles_without_ids(clean_dir / "profiles.jsonl"));
+  EXPECT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 2u);
+
+  // The decision holds: listed, kept by rebuild and by later runs.
+  CommandResult list = unmerge(glued, {"--list"});
+  EXPECT_NE(list.out.find("  phone +989121234567  (family phone)\n"), std::string::npos) << list.out;
+  ASSERT_EQ(run({halo_bin(), "rebuild", glued, "-q"}).exit_code, 0);
+  EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
+            profiles_without_ids(clean_dir / "profiles.jsonl"));
+  write_file(glued_dir / "events.jsonl",
+             std::string(kEvents) +
+                 R"({"type":"identify","messageId":"m6","anonymousId":"dev-sara","traits":{"phone":"09121234567"},"timestamp":"2026-01-06T00:00:00Z"})"
+                 "\n");
+  RunOutcome again = run_pipeline(glued);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(summary_count(again.summary, "merges"), 0) << again.summary;
+  EXPECT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 2u);
+
+  // Reattached, the phone glues them again.
+  ASSERT_EQ(unmerge(glued, {"--reattach", "phone=09121234567"}).exit_code, 0);
+  EXPECT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 1u);
+  EXPECT_EQ(unmerge(glued, {"--list"}).out, "");
+}
+
+TEST(IdentityUnmerge, RefusesWhatItCannotDo) {
+  TempDir dir;
+  const std::string p = pipeline(dir);
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  CommandResult r = unmerge(p, {"--detach", "email=nobody@x.ir"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("no profile with email 'nobody@x.ir'"), std::string::npos) << r.err;
+  EXPECT_EQ(unmerge(p, {"--reattach", "email=ali@x.ir"}).exit_code, 3);  // never detached
+  EXPECT_EQ(unmerge(p, {"--detach", "phone"}).exit_code, 2);
+  EXPECT_EQ(unmerge(p, {}).exit_code, 2);
+  EXPECT_EQ(unmerge(p, {"--list", "--detach", "phone=1"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace halo::e2e
