@@ -38,7 +38,8 @@ int write_decision(const PipelineConfig &cfg, const std::function<Status(Store &
   Status s = (*store)->begin();
   if (s.ok()) s = change(**store);
   if (s.ok()) s = (*store)->commit();
-  if (!s.ok()) return fail(s.code() == StatusCode::kNotFound ? kNotFound : exit_code_of(s), s.message());
+  if (!s.ok())
+    return fail(s.code() == StatusCode::kNotFound ? kNotFound : exit_code_of(s), s.message());
   return kOk;
 }
 
@@ -90,8 +91,8 @@ int cmd_identity_unmerge(const Args &args) {
   desc.add_options()("help,h", "show this help")(
       "detach", po::value(&detach)->value_name("TYPE=VALUE"), "identifier to detach")(
       "note", po::value(&note)->value_name("TEXT"), "why (kept with the decision)")(
-      "reattach", po::value(&reattach)->value_name("TYPE=VALUE"),
-      "undo a detach (then rebuilds)")("list", "list the detached identifiers");
+      "reattach", po::value(&reattach)->value_name("TYPE=VALUE"), "undo a detach (then rebuilds)")(
+      "list", "list the detached identifiers");
   if (int code = parse_pipeline_command("identity unmerge", args, desc, pipeline); code >= 0) {
     return code;
   }

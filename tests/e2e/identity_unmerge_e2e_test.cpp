@@ -23,16 +23,20 @@ const char *kEvents =
 // phone identifier gets `phone_extra` (e.g. an ignore list).
 std::string pipeline(const TempDir &dir, const std::string &phone_extra = "") {
   write_file(dir / "events.jsonl", kEvents);
-  write_file(dir / "p.yaml",
-             "version: 1\nstore: { kind: sqlite, path: halo.db }\n"
-             "identity:\n  identifiers:\n"
-             "    - { type: email, priority: 2 }\n"
-             "    - { type: phone, priority: 3" + phone_extra + " }\n"
-             "    - { type: anonymous_id, priority: 9 }\n"
-             "sources:\n  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }\n"
-             "features:\n  - name: orders\n    plugin: aggregates\n    config:\n      features:\n"
-             "        order_count: { count: { event: Order Completed } }\n"
-             "destinations:\n  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }\n");
+  write_file(
+      dir / "p.yaml",
+      "version: 1\nstore: { kind: sqlite, path: halo.db }\n"
+      "identity:\n  identifiers:\n"
+      "    - { type: email, priority: 2 }\n"
+      "    - { type: phone, priority: 3" +
+          phone_extra +
+          " }\n"
+          "    - { type: anonymous_id, priority: 9 }\n"
+          "sources:\n  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }\n"
+          "features:\n  - name: orders\n    plugin: aggregates\n    config:\n      features:\n"
+          "        order_count: { count: { event: Order Completed } }\n"
+          "destinations:\n  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } "
+          "}\n");
   return dir / "p.yaml";
 }
 
@@ -47,7 +51,8 @@ TEST(IdentityUnmerge, DetachingTheSharedPhoneGivesWhatARunWithoutItGives) {
   ASSERT_EQ(run_pipeline(glued).exit_code, 0);
   ASSERT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 1u);  // the family phone glued them
 
-  CommandResult r = unmerge(glued, {"--detach", "phone=+98 912 123 4567", "--note", "family phone"});
+  CommandResult r =
+      unmerge(glued, {"--detach", "phone=+98 912 123 4567", "--note", "family phone"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("detached phone +989121234567; profile 1 held 4 identifiers, now in 2 "
                        "profile(s):"),
@@ -62,14 +67,16 @@ TEST(IdentityUnmerge, DetachingTheSharedPhoneGivesWhatARunWithoutItGives) {
 
   // The decision holds: listed, kept by rebuild and by later runs.
   CommandResult list = unmerge(glued, {"--list"});
-  EXPECT_NE(list.out.find("  phone +989121234567  (family phone)\n"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("  phone +989121234567  (family phone)\n"), std::string::npos)
+      << list.out;
   ASSERT_EQ(run({halo_bin(), "rebuild", glued, "-q"}).exit_code, 0);
   EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
             profiles_without_ids(clean_dir / "profiles.jsonl"));
-  write_file(glued_dir / "events.jsonl",
-             std::string(kEvents) +
-                 R"({"type":"identify","messageId":"m6","anonymousId":"dev-sara","traits":{"phone":"09121234567"},"timestamp":"2026-01-06T00:00:00Z"})"
-                 "\n");
+  write_file(
+      glued_dir / "events.jsonl",
+      std::string(kEvents) +
+          R"({"type":"identify","messageId":"m6","anonymousId":"dev-sara","traits":{"phone":"09121234567"},"timestamp":"2026-01-06T00:00:00Z"})"
+          "\n");
   RunOutcome again = run_pipeline(glued);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(summary_count(again.summary, "merges"), 0) << again.summary;
