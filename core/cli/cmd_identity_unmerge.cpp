@@ -110,6 +110,8 @@ int cmd_identity_unmerge(const Args &args) {
   const std::string type = key->first, value = normalized_identifier(*cfg, type, key->second);
 
   if (!reattach.empty()) {
+    // A store that does not exist yet holds no decision: not created here.
+    if (auto existing = open_read_only(*cfg); !existing.ok()) return open_failed(existing.status());
     int rc = write_decision(*cfg, [&](Store &st) { return st.reattach_identifier(type, value); });
     return rc != kOk ? rc : cmd_rebuild({pipeline, "-q"});
   }

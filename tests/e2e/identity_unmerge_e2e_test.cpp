@@ -3,6 +3,7 @@
 // holds for later runs and rebuilds, and --reattach undoes it.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "e2e_support.h"
@@ -99,6 +100,10 @@ TEST(IdentityUnmerge, RefusesWhatItCannotDo) {
   EXPECT_EQ(unmerge(p, {"--detach", "phone"}).exit_code, 2);
   EXPECT_EQ(unmerge(p, {}).exit_code, 2);
   EXPECT_EQ(unmerge(p, {"--list", "--detach", "phone=1"}).exit_code, 2);
+  TempDir empty;
+  const std::string no_store = pipeline(empty);
+  EXPECT_EQ(unmerge(no_store, {"--reattach", "phone=09121234567"}).exit_code, 3);
+  EXPECT_FALSE(std::filesystem::exists(empty / "halo.db"));  // nothing created
 }
 
 }  // namespace
