@@ -3,8 +3,11 @@
 // links, conflicts) the rules of README.md require, in order.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ctime>
+#include <map>
 #include <random>
+#include <set>
 
 #include "recording_sink.h"
 
@@ -293,6 +296,53 @@ TEST(IdentityGraph, BytesPerProfileStayWithinBudget) {
               double(value_bytes) / kPeople);
   EXPECT_LT(per_profile, 140.0) << "graph holds " << graph.memory_bytes() << " bytes";
   EXPECT_GT(per_profile, 3 * 12.0 + 28.0) << "accounting misses a part of the graph";
+}
+
+// Property: where no limit binds, which identifiers end up together does
+// not depend on the order events arrive in (links and merges are a union of
+// connected identifiers). Where a limit binds, the log order decides
+// (README.md); this test keeps every limit out of reach.
+TEST(IdentityGraph, PartitionDoesNotDependOnEventOrderWhenNoLimitBinds) {
+  const IdentifierRules roomy(
+      {{"user_id", 1, 1000}, {"email", 2, 1000}, {"phone", 3, 1000}, {"anonymous_id", 9, 1000}});
+  const char *types[] = {"user_id", "email", "phone", "anonymous_id"};
+  std::mt19937_64 random(11);
+  std::vector<std::string> values;
+  for (int v = 0; v < 300; ++v) values.push_back("v" + std::to_string(v));
+  // 400 events of one to three identifiers drawn from a small pool, so many
+  // events connect and many profiles merge.
+  std::vector<std::vector<IdentifierRef>> events(400);
+  for (auto &e : events) {
+    const size_t n = 1 + random() % 3;
+    for (size_t k = 0; k < n; ++k)
+      e.push_back({types[random() % 4], values[random() % values.size()]});
+  }
+  // The partition: for each identifier, the sorted set of identifiers that
+  // share its profile, as one canonical text.
+  auto partition = [&](const std::vector<size_t> &order) {
+    IdentityGraph graph(roomy);
+    CountingOnlySink sink;
+    for (size_t i : order) graph.resolve_event(i, events[i], sink);
+    std::map<uint64_t, std::set<std::string>> by_profile;
+    for (const auto &e : events) {
+      for (const IdentifierRef &id : e) {
+        by_profile[graph.profile_of(id.type, id.value)].insert(std::string(id.type) + ":" +
+                                                               std::string(id.value));
+      }
+    }
+    std::set<std::set<std::string>> groups;
+    for (auto &[profile, ids] : by_profile) groups.insert(ids);
+    return groups;
+  };
+  std::vector<size_t> order(events.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const auto expected = partition(order);
+  EXPECT_GT(expected.size(), 1u);
+  EXPECT_LT(expected.size(), 250u);  // merges did happen
+  for (int round = 0; round < 20; ++round) {
+    std::shuffle(order.begin(), order.end(), random);
+    ASSERT_EQ(partition(order), expected) << "round " << round;
+  }
 }
 
 }  // namespace
