@@ -44,18 +44,20 @@ constexpr Sql kHistoryLinks{
     "identity_history", "identifiers",
     "SELECT type, value, sequence FROM identifiers WHERE profile_id = ?1 ORDER BY type, value",
     "tti"};
+// Merges and refused links in one row shape (decision_of): kind (0 merge,
+// 1 refused link), sequence, from, into or profile, type, value, reason.
 constexpr Sql kHistoryMerges{
     "identity_history", "merges",
     "WITH RECURSIVE tree(p) AS (SELECT ?1 UNION SELECT from_profile FROM merges, tree "
-    "WHERE into_profile = tree.p) SELECT sequence, from_profile, into_profile FROM merges "
-    "WHERE into_profile IN tree ORDER BY sequence, id",
-    "iii"};
+    "WHERE into_profile = tree.p) SELECT 0, sequence, from_profile, into_profile, '', '', '' "
+    "FROM merges WHERE into_profile IN tree ORDER BY sequence, id",
+    "iiiittt"};
 constexpr Sql kHistoryRefused{
     "identity_history", "conflicts",
     "WITH RECURSIVE tree(p) AS (SELECT ?1 UNION SELECT from_profile FROM merges, tree "
-    "WHERE into_profile = tree.p) SELECT sequence, type, value, profile_id, reason FROM "
+    "WHERE into_profile = tree.p) SELECT 1, sequence, 0, profile_id, type, value, reason FROM "
     "conflicts WHERE profile_id IN tree ORDER BY sequence, id",
-    "ittit"};
+    "iiiittt"};
 constexpr Sql kScanDecisions{
     "scan_identity_decisions", "merges, conflicts",
     "SELECT 0, sequence, from_profile, into_profile, '', '', '', id FROM merges UNION ALL "
@@ -176,12 +178,20 @@ Result<uint64_t> SqliteStore::conflict_count() {
 
 namespace {
 
-IdentityDecision merge_row(sqlite::Statement &st) {
+IdentityDecision decision_of(sqlite::Statement &st) {
   IdentityDecision d;
-  d.kind = IdentityDecision::Kind::kMerge;
-  d.sequence = from_sql(st.column_int(0));
-  d.from = from_sql(st.column_int(1));
-  d.into = from_sql(st.column_int(2));
+  d.kind =
+      st.column_int(0) == 0 ? IdentityDecision::Kind::kMerge : IdentityDecision::Kind::kRefusedLink;
+  d.sequence = from_sql(st.column_int(1));
+  if (d.kind == IdentityDecision::Kind::kMerge) {
+    d.from = from_sql(st.column_int(2));
+    d.into = from_sql(st.column_int(3));
+  } else {
+    d.profile = from_sql(st.column_int(3));
+  }
+  d.type = st.column_bytes(4);
+  d.value = st.column_bytes(5);
+  d.reason = st.column_bytes(6);
   return d;
 }
 
@@ -197,20 +207,13 @@ Result<IdentityHistory> SqliteStore::identity_history(uint64_t profile_id) {
   });
   if (s.ok()) {
     s = impl_->query(kHistoryMerges, bind, [&](sqlite::Statement &st) {
-      h.merges.push_back(merge_row(st));
+      h.merges.push_back(decision_of(st));
       return Status::Ok();
     });
   }
   if (s.ok()) {
     s = impl_->query(kHistoryRefused, bind, [&](sqlite::Statement &st) {
-      IdentityDecision d;
-      d.kind = IdentityDecision::Kind::kRefusedLink;
-      d.sequence = from_sql(st.column_int(0));
-      d.type = st.column_bytes(1);
-      d.value = st.column_bytes(2);
-      d.profile = from_sql(st.column_int(3));
-      d.reason = st.column_bytes(4);
-      h.refused.push_back(std::move(d));
+      h.refused.push_back(decision_of(st));
       return Status::Ok();
     });
   }
@@ -222,22 +225,7 @@ Status SqliteStore::scan_identity_decisions(
     const std::function<Status(const IdentityDecision &)> &fn) {
   return impl_->scan(
       kScanDecisions, [](sqlite::Statement &) {},
-      [&](sqlite::Statement &st) {
-        IdentityDecision d;
-        d.kind = st.column_int(0) == 0 ? IdentityDecision::Kind::kMerge
-                                       : IdentityDecision::Kind::kRefusedLink;
-        d.sequence = from_sql(st.column_int(1));
-        if (d.kind == IdentityDecision::Kind::kMerge) {
-          d.from = from_sql(st.column_int(2));
-          d.into = from_sql(st.column_int(3));
-        } else {
-          d.profile = from_sql(st.column_int(3));
-        }
-        d.type = st.column_bytes(4);
-        d.value = st.column_bytes(5);
-        d.reason = st.column_bytes(6);
-        return fn(d);
-      });
+      [&](sqlite::Statement &st) { return fn(decision_of(st)); });
 }
 
 Status SqliteStore::detach_identifier(std::string_view type, std::string_view value, int64_t at_ms,
