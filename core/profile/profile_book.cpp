@@ -119,16 +119,13 @@ void ProfileBook::apply_event(uint64_t id, const EventBatch &batch, size_t i, in
     const Survivorship rule = rules_.empty() ? Survivorship::kSourcePriority
                                              : rule_for(exists ? it->name : names_.intern(key));
     if (rule == Survivorship::kAll) {
-      candidate.source = names_.intern(e.source);
-      candidate.name = exists ? it->name : names_.intern(key);
       candidate.value = TypedValue::from_leaf(f.value);
       if (candidate.value.kind() == TypedKind::kNull) continue;
+      // A one-value kept set, united with the profile's by offer().
       candidate.value = kept_union(TypedValue::null(), candidate.value);
-      if (exists) {
-        offer(p, std::move(candidate));
-      } else {
-        p.traits.insert(it, std::move(candidate));
-      }
+      candidate.source = names_.intern(e.source);
+      candidate.name = names_.intern(key);
+      offer(p, std::move(candidate));
       continue;
     }
     if (exists && !candidate.beats(*it, rule)) continue;
