@@ -82,6 +82,7 @@ int print_split(const PipelineConfig &cfg, uint64_t old_id,
 
 int cmd_identity_unmerge(const Args &args) {
   std::string pipeline, detach, reattach, note;
+  bool list = false;
   po::options_description desc(
       "usage: halo identity unmerge PIPELINE.yaml --detach TYPE=VALUE [--note TEXT]\n"
       "       halo identity unmerge PIPELINE.yaml --reattach TYPE=VALUE | --list\n"
@@ -92,11 +93,10 @@ int cmd_identity_unmerge(const Args &args) {
       "detach", po::value(&detach)->value_name("TYPE=VALUE"), "identifier to detach")(
       "note", po::value(&note)->value_name("TEXT"), "why (kept with the decision)")(
       "reattach", po::value(&reattach)->value_name("TYPE=VALUE"), "undo a detach (then rebuilds)")(
-      "list", "list the detached identifiers");
+      "list", po::bool_switch(&list), "list the detached identifiers");
   if (int code = parse_pipeline_command("identity unmerge", args, desc, pipeline); code >= 0) {
     return code;
   }
-  const bool list = std::find(args.begin(), args.end(), "--list") != args.end();
   if (detach.empty() + reattach.empty() + !list != 2) {
     std::cerr << "halo identity unmerge: give exactly one of --detach, --reattach, --list\n"
               << desc << "\n";

@@ -27,19 +27,23 @@ NormalizeOptions normalize_options(const PipelineConfig &cfg) {
     r.paths = s.paths;
     r.default_region = s.default_region;
     r.block_placeholders = s.block_placeholders;
-    // Block lists are written by people: compare values in normalized form
-    // (a pattern with `*` is kept as written, emails lower-cased).
+    // Block lists are written by people: compare values in normalized form;
+    // a pattern with `*` cannot be normalized and is kept as written
+    // (emails lower-cased).
     for (const std::string &v : s.ignore) {
+      if (v.find('*') != std::string::npos) {
+        std::string pattern = v;
+        if (r.kind == IdentifierRule::Kind::kEmail) {
+          for (char &c : pattern)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        r.ignore.push_back(std::move(pattern));
+        continue;
+      }
       std::optional<std::string> n = r.kind == IdentifierRule::Kind::kEmail ? normalize_email(v)
                                      : r.kind == IdentifierRule::Kind::kPhone
                                          ? normalize_phone(v, r.default_region)
                                          : std::optional<std::string>(v);
-      if (v.find('*') != std::string::npos) {
-        n = v;
-        if (r.kind == IdentifierRule::Kind::kEmail) {
-          for (char &c : *n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-      }
       r.ignore.push_back(n.value_or(v));
     }
     o.identifiers.push_back(std::move(r));
