@@ -96,7 +96,15 @@ int write_summary(const RunSummary &summary, const CommonOptions &o) {
   return kOk;
 }
 
-// One run (or rebuild) of a loaded pipeline; returns its exit code.
+Status one_pass(const PipelineConfig &cfg, const RunOptions &ro, bool rebuild,
+                RunSummary *summary) {
+  auto pipeline = Pipeline::open(cfg, ro);
+  if (!pipeline.ok()) return pipeline.status();
+  return rebuild ? pipeline.value()->rebuild(summary) : pipeline.value()->run(summary);
+}
+
+// One run (or rebuild) of a loaded pipeline, then the rebuilds its
+// quarantined identifier values call for; returns its exit code.
 int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild,
              bool keep_polling = false) {
   RunOptions ro;
@@ -112,10 +120,21 @@ int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild,
   // run()/rebuild() take the store's writer lock (store/store_lock.h) once
   // every plugin instance exists and before anything is written: a second
   // run or rebuild on the store stops there with kBusy (exit 4).
-  auto pipeline = Pipeline::open(cfg, ro);
-  if (!pipeline.ok()) return fail(pipeline.status());
   RunSummary summary;
-  Status s = rebuild ? pipeline.value()->rebuild(&summary) : pipeline.value()->run(&summary);
+  Status s = one_pass(cfg, ro, rebuild, &summary);
+  // Values the pass quarantined still link what they linked before it
+  // noticed them: a rebuild applies the quarantine to every stored event.
+  // A rebuild quarantines only values not detached yet, so the rounds end.
+  std::vector<std::string> fresh = summary.quarantined;
+  while (s.ok() && !fresh.empty() && !summary.interrupted) {
+    RunSummary rebuilt;
+    s = one_pass(cfg, ro, /*rebuild=*/true, &rebuilt);
+    summary.profiles = rebuilt.profiles;
+    summary.dead_letters_total = rebuilt.dead_letters_total;
+    summary.rebuilt_for_quarantine = true;
+    fresh = rebuilt.quarantined;
+    summary.quarantined.insert(summary.quarantined.end(), fresh.begin(), fresh.end());
+  }
   // A run that failed after SIGINT/SIGTERM (a plugin call cut short, say)
   // was interrupted first: 130, with what failed.
   if (!s.ok() && g_cancel.load()) return fail(kInterrupted, "interrupted: " + s.message());

@@ -33,9 +33,9 @@ std::optional<std::pair<std::string, std::string>> lookup_key(const ProfileLooku
 std::string normalized_identifier(const PipelineConfig &cfg, const std::string &type,
                                   const std::string &raw) {
   for (const IdentifierSpec &s : cfg.identifiers) {
-    if (s.type != type) continue;
-    if (s.kind == "email") return normalize_email(raw).value_or(raw);
-    if (s.kind == "phone") return normalize_phone(raw, s.default_region).value_or(raw);
+    if (s.type == type) {
+      return normalize_identifier(identifier_kind(s.kind), raw, s.default_region).value_or(raw);
+    }
   }
   return raw;
 }

@@ -12,8 +12,8 @@ namespace {
 
 const std::vector<std::string> kIdentityKeys = {"resolver", "config", "identifiers"};
 const std::vector<std::string> kIdentifierKeys = {
-    "type",  "priority",       "max_per_profile", "kind",
-    "paths", "default_region", "ignore",          "block_placeholders"};
+    "type",   "priority",           "max_per_profile", "kind", "paths", "default_region",
+    "ignore", "block_placeholders", "quarantine_after"};
 const std::vector<std::string> kKinds = {"email", "phone", "text"};
 
 bool is_identifier_type(const std::string &s) {
@@ -104,6 +104,9 @@ bool read_identifier(const YAML::Node &node, size_t index, const std::string &li
   if (map.read_int("priority", value, -1000000, 1000000)) spec.priority = static_cast<int>(value);
   if (map.read_int("max_per_profile", value, 1, 1000000)) {
     spec.max_per_profile = static_cast<int>(value);
+  }
+  if (map.read_int("quarantine_after", value, 0, 1000000)) {
+    spec.quarantine_after = static_cast<uint32_t>(value);
   }
   read_kind(map, spec, diags);
   map.read_string_list("paths", spec.paths);

@@ -67,6 +67,10 @@ struct IdentifierSpec {
   std::vector<std::string> ignore;
   // Also block the built-in placeholders of the kind (normalize/block_list.h).
   bool block_placeholders = true;
+  // A value that would link more than this many distinct profiles (the
+  // profiles of the refused links and demotions it took part in, and its
+  // own) is quarantined: it links nothing from then on. 0 = never.
+  uint32_t quarantine_after = 10;
 };
 
 // `traits:` -- per trait name, how a profile picks its value.

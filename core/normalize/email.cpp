@@ -89,6 +89,32 @@ bool normalize_text_identifier_to(std::string_view raw, std::string &out) {
   return true;
 }
 
+IdentifierRule::Kind identifier_kind(std::string_view name) {
+  return name == "email"   ? IdentifierRule::Kind::kEmail
+         : name == "phone" ? IdentifierRule::Kind::kPhone
+                           : IdentifierRule::Kind::kText;
+}
+
+bool normalize_identifier_to(IdentifierRule::Kind kind, std::string_view raw,
+                             std::string_view default_region, std::string &out) {
+  switch (kind) {
+    case IdentifierRule::Kind::kEmail:
+      return normalize_email_to(raw, out);
+    case IdentifierRule::Kind::kPhone:
+      return normalize_phone_to(raw, default_region, out);
+    case IdentifierRule::Kind::kText:
+      break;
+  }
+  return normalize_text_identifier_to(raw, out);
+}
+
+std::optional<std::string> normalize_identifier(IdentifierRule::Kind kind, std::string_view raw,
+                                                std::string_view default_region) {
+  std::string out;
+  if (!normalize_identifier_to(kind, raw, default_region, out)) return std::nullopt;
+  return out;
+}
+
 std::vector<IdentifierRule> default_identifier_rules() {
   using Kind = IdentifierRule::Kind;
   return {

@@ -57,6 +57,16 @@ bool normalize_phone_to(std::string_view raw, std::string_view default_region, s
 // Rejects values that are empty after trimming.
 bool normalize_text_identifier_to(std::string_view raw, std::string &out);
 
+// The kind named in a pipeline file ("email", "phone", anything else: text).
+IdentifierRule::Kind identifier_kind(std::string_view name);
+
+// Normalizes `raw` with the normalizer of `kind` (one of the three above):
+// appends the canonical form to `out` and returns true, or returns false.
+bool normalize_identifier_to(IdentifierRule::Kind kind, std::string_view raw,
+                             std::string_view default_region, std::string &out);
+std::optional<std::string> normalize_identifier(IdentifierRule::Kind kind, std::string_view raw,
+                                                std::string_view default_region);
+
 // Strips ASCII whitespace (and U+00A0, U+200C, U+200E/F) at both ends.
 std::string_view trim_identifier(std::string_view s);
 

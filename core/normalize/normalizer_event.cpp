@@ -199,11 +199,7 @@ bool NormalizerImpl::add_identifier(const IdentifierRule &rule, std::string_view
                                     bool *added) {
   const size_t begin = id_text_.size();
   const std::string_view type = rule.type;
-  bool ok = rule.kind == IdentifierRule::Kind::kEmail ? normalize_email_to(value, id_text_)
-            : rule.kind == IdentifierRule::Kind::kPhone
-                ? normalize_phone_to(value, rule.default_region, id_text_)
-                : normalize_text_identifier_to(value, id_text_);
-  if (!ok) return false;
+  if (!normalize_identifier_to(rule.kind, value, rule.default_region, id_text_)) return false;
   std::string_view normalized(id_text_.data() + begin, id_text_.size() - begin);
   if (is_blocked_identifier(rule, normalized)) {
     ++blocked_identifiers_;

@@ -25,6 +25,8 @@ Status Pipeline::finalize(RunSummary *summary) {
   if (!s.ok()) return s;
   s = drain_writer();
   if (!s.ok()) return s;
+  s = quarantine_overshared(summary);
+  if (!s.ok()) return s;
   auto profiles = store_->profile_count();
   if (!profiles.ok()) return profiles.status();
   summary->profiles = *profiles;

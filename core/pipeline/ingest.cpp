@@ -330,6 +330,9 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
                                   std::vector<MessageKey> &keys, bool replay, RunSummary *summary) {
   // Batch index -> log sequence of the events that stay (0: dropped).
   std::vector<uint64_t> sequence_of;
+  for (ResolutionOut::Conflict &c : out.conflicts) {  // before unassigned events go
+    if (c.event < out.assignment.size()) c.event_profile = out.assignment[c.event];
+  }
   Status s = drop_unassigned(batch, out, keys, replay, summary, sequence_of);
   if (!s.ok()) return s;
   auto sequence_at = [&](size_t i) { return i < sequence_of.size() ? sequence_of[i] : 0; };
@@ -360,6 +363,7 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
   credit_links_to_events(batch, out.links);
   for (ResolutionOut::Conflict &c : out.conflicts) {
     c.profile = live(c.profile);
+    if (c.event_profile != 0) c.event_profile = live(c.event_profile);
     c.event = sequence_at(c.event);  // now a sequence
     summary->conflicts++;
   }

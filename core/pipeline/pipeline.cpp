@@ -21,9 +21,7 @@ NormalizeOptions normalize_options(const PipelineConfig &cfg) {
   for (const IdentifierSpec &s : cfg.identifiers) {
     IdentifierRule r;
     r.type = s.type;
-    r.kind = s.kind == "email"   ? IdentifierRule::Kind::kEmail
-             : s.kind == "phone" ? IdentifierRule::Kind::kPhone
-                                 : IdentifierRule::Kind::kText;
+    r.kind = identifier_kind(s.kind);
     r.paths = s.paths;
     r.default_region = s.default_region;
     r.block_placeholders = s.block_placeholders;
@@ -40,11 +38,7 @@ NormalizeOptions normalize_options(const PipelineConfig &cfg) {
         r.ignore.push_back(std::move(pattern));
         continue;
       }
-      std::optional<std::string> n = r.kind == IdentifierRule::Kind::kEmail ? normalize_email(v)
-                                     : r.kind == IdentifierRule::Kind::kPhone
-                                         ? normalize_phone(v, r.default_region)
-                                         : std::optional<std::string>(v);
-      r.ignore.push_back(n.value_or(v));
+      r.ignore.push_back(normalize_identifier(r.kind, v, r.default_region).value_or(v));
     }
     o.identifiers.push_back(std::move(r));
   }
@@ -195,6 +189,7 @@ Status Pipeline::run(RunSummary *summary) {
   if (!s.ok()) return s;
   s = restore_state();  // the rest loads when needed (working_set.cpp)
   if (!s.ok()) return s;
+  quarantine_after_sequence_ = last_sequence_;
   // From here on every store write goes through the writer thread.
   writer_ = std::make_unique<StoreWriter>(*store_);
   summary->sources.clear();
@@ -248,6 +243,7 @@ Status Pipeline::rebuild(RunSummary *summary) {
   if (!s.ok()) return s;
   next_profile_id_ = 1;
   committed_next_profile_id_ = 1;
+  quarantine_after_sequence_ = 0;  // every refused link is new
   last_change_ = 0;
   state_restored_ = true;           // the derived state is empty now
   features_position_known_ = true;  // cleared with the derived tables

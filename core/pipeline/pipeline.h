@@ -84,6 +84,10 @@ class Pipeline {
   Status create_instances();  // all instances, or every problem at once
   Status open_store();
   Status apply_detached_identifiers();
+  // Detaches the identifier values refused links since
+  // quarantine_after_sequence_ that would link more profiles than their
+  // `quarantine_after` (quarantine.cpp); names them in summary->quarantined.
+  Status quarantine_overshared(RunSummary *summary);
   Status restore_cursors();
   // What every run needs from the store: invariants, counters, positions.
   Status restore_state();
@@ -195,6 +199,9 @@ class Pipeline {
   MessageKeySet seen_;
   uint64_t next_profile_id_ = 1;
   uint64_t last_sequence_ = 0;
+  // Set by run() and rebuild(): refused links of events after it are
+  // checked for over-shared values at the end (none by replay).
+  std::optional<uint64_t> quarantine_after_sequence_;
   bool in_transaction_ = false;
   uint64_t uncommitted_events_ = 0;
   std::map<std::string, std::string> pending_cursors_;  // source name -> cursor

@@ -47,6 +47,13 @@ std::string RunSummary::to_text() const {
             " identifiers that are not valid values, events stored without them (dead letters, "
             "stage identifier)\n";
   }
+  if (!quarantined.empty()) {
+    text += "quarantined    " + std::to_string(quarantined.size()) +
+            " over-shared identifier values, linking nothing from now on";
+    text += rebuilt_for_quarantine ? " (identities rebuilt without them):" : ":";
+    for (const std::string &q : quarantined) text += " " + q + ";";
+    text += " list them with `halo identity unmerge PIPELINE --list`\n";
+  }
   for (const SourceOutcome &o : sources) {
     if (o.failed()) text += "FAILED source  '" + o.name + "': " + o.error + "\n";
   }
@@ -73,6 +80,7 @@ std::string RunSummary::to_json() const {
   w.key("conflicts").number(static_cast<int64_t>(conflicts));
   w.key("blocked_identifiers").number(static_cast<int64_t>(blocked_identifiers));
   w.key("invalid_identifiers").number(static_cast<int64_t>(invalid_identifiers));
+  w.key("quarantined_identifiers").number(static_cast<int64_t>(quarantined.size()));
   w.key("input_bytes").number(static_cast<int64_t>(input_bytes));
   w.key("features_emitted").number(static_cast<int64_t>(features_emitted));
   w.key("features_changed").number(static_cast<int64_t>(features_changed));

@@ -27,6 +27,12 @@ struct RunSummary {
   // Identifier values that did not normalize on accepted events (stored
   // without them; dead letters of stage "identifier").
   uint64_t invalid_identifiers = 0;
+  // Identifier values this run quarantined ("TYPE VALUE"): they would have
+  // linked too many distinct profiles, and are detached from linking.
+  std::vector<std::string> quarantined;
+  // The run ended with a rebuild that applied the quarantine to every
+  // stored event (`profiles` is the rebuilt count).
+  bool rebuilt_for_quarantine = false;
   uint64_t input_bytes = 0;  // raw record bytes read
   // Change-log consumers: profiles whose features were computed, those
   // whose features changed, and profile lines handed to destinations (one

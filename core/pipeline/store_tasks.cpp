@@ -50,7 +50,7 @@ StoreWriter::Task identity_task(std::vector<IdentityMerge> merges,
       if (!s.ok()) return s;
     }
     for (const ResolutionOut::Conflict &c : conflicts) {
-      Status s = st.add_conflict(c.event, c.type, c.value, c.profile, c.reason);
+      Status s = st.add_conflict(c.event, c.type, c.value, c.profile, c.reason, c.event_profile);
       if (!s.ok()) return s;
     }
     return Status::Ok();

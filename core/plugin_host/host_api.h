@@ -91,6 +91,7 @@ struct ResolutionOut {
     std::string type, value;
     uint64_t profile;
     std::string reason;
+    uint64_t event_profile = 0;  // where the event went (set by the pipeline)
   };
   std::vector<uint64_t> assignment;  // per event; 0 = not assigned
   std::vector<Link> links;

@@ -10,7 +10,9 @@
 //                                   data_size = payload bytes before zstd
 //  identifiers(type, value, profile_id)  PK(type, value); index on profile_id
 //  merges(id, from_profile, into_profile, sequence)
-//  conflicts(id, sequence, type, value, profile_id, reason)
+//  conflicts(id, sequence, type, value, profile_id, reason, event_profile)
+//                                   event_profile: the profile the event went
+//                                   to (0 before v7); index on (type, value)
 //  profiles(id PK, traits, updated_at_ms)  traits: typed binary form
 //                                   (profile/typed_codec.h; JSON text before v3)
 //  features(profile_id PK, features)  typed binary form; kept apart from traits so that
@@ -173,6 +175,14 @@ CREATE TABLE detached_identifiers(
 ) WITHOUT ROWID;
 )sql";
 
+// Over-shared identifier values (quarantine): a refused link remembers the
+// profile its event went to, and the refusals of one value are found
+// together.
+constexpr const char *kConflictProfiles = R"sql(
+ALTER TABLE conflicts ADD COLUMN event_profile INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX conflicts_by_value ON conflicts(type, value);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -180,6 +190,7 @@ constexpr Migration kMigrations[] = {
     {4, "change log, consumer cursors, re-emit schedule", kChangeLog},
     {5, "identifier links name their event; merges and conflicts by profile", kIdentityHistory},
     {6, "identifiers detached from linking by an operator", kDetachedIdentifiers},
+    {7, "refused links name their event's profile; refused links by value", kConflictProfiles},
 };
 
 }  // namespace

@@ -73,7 +73,9 @@ class SqliteStore final : public Store {
       uint64_t profile_id) override;
   Status add_merge(uint64_t from, uint64_t into, uint64_t sequence) override;
   Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
-                      uint64_t profile_id, std::string_view reason) override;
+                      uint64_t profile_id, std::string_view reason,
+                      uint64_t event_profile) override;
+  Result<std::vector<SharedIdentifier>> overshared_identifiers(uint64_t after_sequence) override;
   Result<uint64_t> merge_count() override;
   Result<uint64_t> conflict_count() override;
   Status detach_identifier(std::string_view type, std::string_view value, int64_t at_ms,

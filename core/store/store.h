@@ -100,6 +100,14 @@ struct StoredProfile {
 // One identity decision: a merge (`from` merged into `into`) or a refused
 // link (the identifier `type`/`value` was not linked to `profile`, for
 // `reason`), made while resolving the logged event `sequence`.
+// An identifier value and how many distinct profiles it would link: the
+// profiles it was refused to, those of the events it was refused on, and
+// the profile that holds it (the quarantine of over-shared values).
+struct SharedIdentifier {
+  std::string type, value;
+  uint64_t profiles = 0;
+};
+
 struct IdentityDecision {
   enum class Kind { kMerge, kRefusedLink } kind = Kind::kMerge;
   uint64_t sequence = 0;
@@ -235,8 +243,13 @@ class Store {
   virtual Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(
       uint64_t profile_id) = 0;
   virtual Status add_merge(uint64_t from, uint64_t into, uint64_t sequence) = 0;
+  // `event_profile`: the profile the event went to (0 when it went to none).
   virtual Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
-                              uint64_t profile_id, std::string_view reason) = 0;
+                              uint64_t profile_id, std::string_view reason,
+                              uint64_t event_profile) = 0;
+  // Every identifier value refused a link by an event after `after_sequence`,
+  // with the number of distinct profiles it would link (SharedIdentifier).
+  virtual Result<std::vector<SharedIdentifier>> overshared_identifiers(uint64_t after_sequence) = 0;
   virtual Result<uint64_t> merge_count() = 0;
   virtual Result<uint64_t> conflict_count() = 0;
   // Identifiers an operator detached from linking (`halo identity unmerge`):

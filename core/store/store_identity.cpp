@@ -36,8 +36,21 @@ constexpr Sql kAddMerge{
     "add_merge", "merges",
     "INSERT INTO merges(from_profile, into_profile, sequence) VALUES(?1, ?2, ?3)"};
 constexpr Sql kAddConflict{"add_conflict", "conflicts",
-                           "INSERT INTO conflicts(sequence, type, value, profile_id, reason) "
-                           "VALUES(?1, ?2, ?3, ?4, ?5)"};
+                           "INSERT INTO conflicts(sequence, type, value, profile_id, reason, "
+                           "event_profile) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
+// For each value refused a link after `?1`: how many distinct profiles it
+// would link -- the profiles it was refused to, those of the events it was
+// refused on, and the one it is linked to.
+constexpr Sql kOvershared{
+    "overshared_identifiers", "conflicts",
+    "WITH fresh AS (SELECT DISTINCT type, value FROM conflicts WHERE sequence > ?1) "
+    "SELECT f.type, f.value, (SELECT count(*) FROM ("
+    "SELECT c.profile_id FROM conflicts c WHERE c.type = f.type AND c.value = f.value UNION "
+    "SELECT c.event_profile FROM conflicts c WHERE c.type = f.type AND c.value = f.value "
+    "AND c.event_profile <> 0 UNION "
+    "SELECT i.profile_id FROM identifiers i WHERE i.type = f.type AND i.value = f.value)) "
+    "FROM fresh f ORDER BY f.type, f.value",
+    "tti"};
 // The history queries walk the merge tree: the profile and every profile
 // merged into it, at any depth ("tree").
 constexpr Sql kHistoryLinks{
@@ -159,14 +172,29 @@ Status SqliteStore::add_merge(uint64_t from, uint64_t into, uint64_t sequence) {
 }
 
 Status SqliteStore::add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
-                                 uint64_t profile_id, std::string_view reason) {
+                                 uint64_t profile_id, std::string_view reason,
+                                 uint64_t event_profile) {
   return impl_->write(kAddConflict, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(sequence));
     st.bind_text(2, type);
     st.bind_text(3, value);
     st.bind_int(4, to_sql(profile_id));
     st.bind_text(5, reason);
+    st.bind_int(6, to_sql(event_profile));
   });
+}
+
+Result<std::vector<SharedIdentifier>> SqliteStore::overshared_identifiers(uint64_t after_sequence) {
+  std::vector<SharedIdentifier> out;
+  Status s = impl_->query(
+      kOvershared, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(after_sequence)); },
+      [&](sqlite::Statement &st) {
+        out.push_back({std::string(st.column_bytes(0)), std::string(st.column_bytes(1)),
+                       from_sql(st.column_int(2))});
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
+  return out;
 }
 
 Result<uint64_t> SqliteStore::merge_count() {

@@ -29,7 +29,7 @@ identity:
   identifiers:
     - { type: user_id, priority: 1, max_per_profile: 1, kind: text, paths: [userId, traits.user_id] }
     - { type: email, priority: 2, max_per_profile: 5 }
-    - { type: phone, priority: 3, max_per_profile: 3, default_region: de }
+    - { type: phone, priority: 3, max_per_profile: 3, default_region: de, quarantine_after: 4 }
     - { type: woo_customer_id, ignore: ["0", guest] }
 sources:
   - { name: web, plugin: file-jsonl, priority: 10, config: { path: "${DATA_DIR}/web.jsonl" } }
@@ -87,6 +87,8 @@ TEST(PipelineConfig, IdentifiersGetPerEntryDefaults) {
   const IdentifierSpec &phone = cfg.identifiers[2];
   EXPECT_EQ(phone.kind, "phone");
   EXPECT_EQ(phone.default_region, "DE");  // upper-cased
+  EXPECT_EQ(phone.quarantine_after, 4u);
+  EXPECT_EQ(email.quarantine_after, 10u);  // the default
   const IdentifierSpec &custom = cfg.identifiers[3];
   EXPECT_EQ(custom.type, "woo_customer_id");
   EXPECT_EQ(custom.priority, 40);  // 1-based position * 10

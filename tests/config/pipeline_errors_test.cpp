@@ -225,6 +225,9 @@ TEST(PipelineErrors, IdentifierErrors) {
   EXPECT_EQ(error_of(pre + "    - { type: email, max_per_profile: 0 }\n"),
             "config/demo.yaml:6:39: identity.identifiers[0].max_per_profile: must be between 1 "
             "and 1000000, got 0");
+  EXPECT_EQ(error_of(pre + "    - { type: email, quarantine_after: -1 }\n"),
+            "config/demo.yaml:6:40: identity.identifiers[0].quarantine_after: must be between 0 "
+            "and 1000000, got -1");
   EXPECT_EQ(error_of(pre + "    - { priority: 1 }\n"),
             "config/demo.yaml:6:7: identity.identifiers[0].type: missing required key 'type' "
             "(add type: email)");

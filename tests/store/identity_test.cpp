@@ -87,9 +87,32 @@ TEST_F(IdentityTest, MergesAndConflictsAreCounted) {
   EXPECT_EQ(must(store_->conflict_count()), 0u);
   ASSERT_TRUE(store_->add_merge(2, 1, 17).ok());
   ASSERT_TRUE(store_->add_merge(3, 1, 18).ok());
-  ASSERT_TRUE(store_->add_conflict(19, "email", "a@b.ir", 1, "max_per_profile").ok());
+  ASSERT_TRUE(store_->add_conflict(19, "email", "a@b.ir", 1, "max_per_profile", 0).ok());
   EXPECT_EQ(must(store_->merge_count()), 2u);
   EXPECT_EQ(must(store_->conflict_count()), 1u);
+}
+
+TEST_F(IdentityTest, OversharedValuesCountTheDistinctProfilesTheyWouldLink) {
+  // The family phone lives in 1; events of 2, 3 and 2 again were refused it,
+  // once a link to 1 and twice demoted on their own profile.
+  ASSERT_TRUE(store_->put_identifier("phone", "+989121234567", 1, 3).ok());
+  ASSERT_TRUE(store_->add_conflict(4, "phone", "+989121234567", 1, "demoted", 2).ok());
+  ASSERT_TRUE(store_->add_conflict(6, "phone", "+989121234567", 1, "demoted", 3).ok());
+  ASSERT_TRUE(store_->add_conflict(9, "phone", "+989121234567", 2, "refused", 2).ok());
+  ASSERT_TRUE(
+      store_->add_conflict(7, "email", "a@b.ir", 5, "limit", 0).ok());  // 0: no event profile
+
+  std::vector<SharedIdentifier> all = must(store_->overshared_identifiers(0));
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].type, "email");
+  EXPECT_EQ(all[0].profiles, 1u);
+  EXPECT_EQ(all[1].value, "+989121234567");
+  EXPECT_EQ(all[1].profiles, 3u);  // 1, 2, 3
+  // Only values refused after the sequence are reported, counted over all time.
+  std::vector<SharedIdentifier> fresh = must(store_->overshared_identifiers(7));
+  ASSERT_EQ(fresh.size(), 1u);
+  EXPECT_EQ(fresh[0].profiles, 3u);
+  EXPECT_TRUE(must(store_->overshared_identifiers(9)).empty());
 }
 
 TEST_F(IdentityTest, HistoryWalksTheMergeTreeWithEachLinksEvent) {
@@ -102,8 +125,8 @@ TEST_F(IdentityTest, HistoryWalksTheMergeTreeWithEachLinksEvent) {
   ASSERT_TRUE(store_->add_merge(3, 4, 14).ok());
   ASSERT_TRUE(store_->repoint_identifiers(3, 4).ok());
   ASSERT_TRUE(store_->add_merge(5, 6, 15).ok());
-  ASSERT_TRUE(store_->add_conflict(16, "user_id", "u9", 2, "max_per_profile").ok());
-  ASSERT_TRUE(store_->add_conflict(17, "user_id", "u8", 6, "max_per_profile").ok());
+  ASSERT_TRUE(store_->add_conflict(16, "user_id", "u9", 2, "max_per_profile", 0).ok());
+  ASSERT_TRUE(store_->add_conflict(17, "user_id", "u8", 6, "max_per_profile", 0).ok());
   // A link moved by a later event takes that event's sequence.
   ASSERT_TRUE(store_->put_identifier("user_id", "u4", 4, 18).ok());
 
@@ -125,7 +148,7 @@ TEST_F(IdentityTest, HistoryWalksTheMergeTreeWithEachLinksEvent) {
 }
 
 TEST_F(IdentityTest, DecisionsComeInEventLogOrder) {
-  ASSERT_TRUE(store_->add_conflict(20, "email", "x@y.ir", 1, "limit").ok());
+  ASSERT_TRUE(store_->add_conflict(20, "email", "x@y.ir", 1, "limit", 0).ok());
   ASSERT_TRUE(store_->add_merge(2, 1, 20).ok());
   ASSERT_TRUE(store_->add_merge(3, 1, 5).ok());
   std::vector<std::string> seen;

@@ -119,7 +119,7 @@ TYPED_TEST(StoreConformance, WritesOutsideATransactionAreRefused) {
       {"put_identifier", s.put_identifier("email", "a", 1, 0)},
       {"repoint_identifiers", s.repoint_identifiers(1, 2)},
       {"add_merge", s.add_merge(1, 2, 3)},
-      {"add_conflict", s.add_conflict(1, "a", "b", 1, "r")},
+      {"add_conflict", s.add_conflict(1, "a", "b", 1, "r", 0)},
       {"put_profile", s.put_profile(p)},
       {"put_features", s.put_features(1, "f")},
       {"delete_profile", s.delete_profile(1)},
