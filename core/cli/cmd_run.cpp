@@ -122,18 +122,22 @@ int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild,
   // run or rebuild on the store stops there with kBusy (exit 4).
   RunSummary summary;
   Status s = one_pass(cfg, ro, rebuild, &summary);
-  // Values the pass quarantined still link what they linked before it
-  // noticed them: a rebuild applies the quarantine to every stored event.
-  // A rebuild quarantines only values not detached yet, so the rounds end.
-  std::vector<std::string> fresh = summary.quarantined;
-  while (s.ok() && !fresh.empty() && !summary.interrupted) {
+  // Identity decisions the pass made (values quarantined, profiles linked
+  // by identity.linkage) apply from the next event on: a rebuild applies
+  // them to every stored event. A rebuild makes only decisions not made
+  // yet, so the rounds end.
+  bool decided = !summary.quarantined.empty() || summary.probabilistic_links > 0;
+  while (s.ok() && decided && !summary.interrupted) {
     RunSummary rebuilt;
     s = one_pass(cfg, ro, /*rebuild=*/true, &rebuilt);
     summary.profiles = rebuilt.profiles;
     summary.dead_letters_total = rebuilt.dead_letters_total;
-    summary.rebuilt_for_quarantine = true;
-    fresh = rebuilt.quarantined;
-    summary.quarantined.insert(summary.quarantined.end(), fresh.begin(), fresh.end());
+    summary.review_pairs = rebuilt.review_pairs;
+    summary.rebuilt_for_identity = true;
+    summary.quarantined.insert(summary.quarantined.end(), rebuilt.quarantined.begin(),
+                               rebuilt.quarantined.end());
+    summary.probabilistic_links += rebuilt.probabilistic_links;
+    decided = !rebuilt.quarantined.empty() || rebuilt.probabilistic_links > 0;
   }
   // A run that failed after SIGINT/SIGTERM (a plugin call cut short, say)
   // was interrupted first: 130, with what failed.

@@ -10,7 +10,7 @@
 namespace halo {
 namespace {
 
-const std::vector<std::string> kIdentityKeys = {"resolver", "config", "identifiers"};
+const std::vector<std::string> kIdentityKeys = {"resolver", "config", "identifiers", "linkage"};
 const std::vector<std::string> kIdentifierKeys = {
     "type",   "priority",           "max_per_profile", "kind", "paths", "default_region",
     "ignore", "block_placeholders", "quarantine_after"};
@@ -96,6 +96,12 @@ bool read_identifier(const YAML::Node &node, size_t index, const std::string &li
                     "' must match [a-z0-9_]+ (e.g. woo_customer_id)");
     return false;
   }
+  if (spec.type == "linked") {
+    diags.error(map.value_mark("type"), map.path_of("type"),
+                "identifier type 'linked' is reserved for the links of identity.linkage "
+                "(choose another name)");
+    return false;
+  }
   spec.priority = static_cast<int>((index + 1) * 10);
   spec.max_per_profile = 100;
   spec.kind = default_kind(spec.type);
@@ -167,6 +173,10 @@ void read_identity(const YAML::Node &node, const Mark &fallback, Diagnostics &di
   identity.read_mapping("config", cfg.resolver_config, cfg.resolver_config_mark);
   if (!identity.has("config")) cfg.resolver_config_mark = cfg.resolver_mark;
   read_identifiers(identity, diags, cfg);
+  // Checked by the pipeline (linkage/linkage_config.h), as a plugin's options are.
+  if (identity.has("linkage")) {
+    cfg.has_linkage = identity.read_mapping("linkage", cfg.linkage, cfg.linkage_mark);
+  }
 }
 
 }  // namespace halo

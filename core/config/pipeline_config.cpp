@@ -225,6 +225,9 @@ PipelineConfig &PipelineConfig::operator=(const PipelineConfig &other) {
   resolver_mark = other.resolver_mark;
   resolver_config_mark = other.resolver_config_mark;
   identifiers = other.identifiers;
+  has_linkage = other.has_linkage;
+  linkage.reset(other.linkage);
+  linkage_mark = other.linkage_mark;
   traits = other.traits;
   sources = other.sources;
   features = other.features;

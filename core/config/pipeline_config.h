@@ -104,6 +104,11 @@ struct PipelineConfig {
   Mark resolver_mark;
   Mark resolver_config_mark;  // identity.config, or resolver_mark when absent
   std::vector<IdentifierSpec> identifiers;
+  // `identity.linkage`: probabilistic links between the profiles the
+  // resolver made (pipeline/profile_linker.h), when has_linkage.
+  bool has_linkage = false;
+  YAML::Node linkage;
+  Mark linkage_mark;
   TraitRules traits;  // names not listed: Survivorship::kSourcePriority
   std::vector<PluginUse> sources, features, destinations;
   EventLimits limits;  // `limits:`; defaults in normalize/limits.h

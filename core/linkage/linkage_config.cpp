@@ -91,8 +91,8 @@ void read_field(const YAML::Node &node, const std::string &path, const Mark &at,
 }
 
 // Every swap_with names another field of the same comparator.
-void check_swaps(const YAML::Node &fields, const Mark &at, Diagnostics &diags,
-                 const LinkageConfig &out) {
+void check_swaps(const YAML::Node &fields, const std::string &path, const Mark &at,
+                 Diagnostics &diags, const LinkageConfig &out) {
   for (size_t i = 0; i < out.fields.size(); ++i) {
     const FieldRule &rule = out.fields[i];
     if (rule.swap_with.empty()) continue;
@@ -102,8 +102,7 @@ void check_swaps(const YAML::Node &fields, const Mark &at, Diagnostics &diags,
         rule.swap_with != rule.column) {
       continue;
     }
-    diags.error(mark_or(fields[i]["swap_with"], at),
-                index_path("identity.config.fields", i) + ".swap_with",
+    diags.error(mark_or(fields[i]["swap_with"], at), index_path(path, i) + ".swap_with",
                 "'" + shorten_for_message(rule.swap_with) +
                     "' must be another field of this list with the same compare");
   }
@@ -164,9 +163,9 @@ void read_blocking(MapReader &map, Diagnostics &diags, LinkageConfig &out) {
 }  // namespace
 
 void read_linkage_config(const YAML::Node &node, const Mark &at, Diagnostics &diags,
-                         LinkageConfig &out) {
+                         LinkageConfig &out, const std::string &path) {
   out = {};
-  MapReader map(node, "identity.config", kConfigKeys, diags, at);
+  MapReader map(node, path, kConfigKeys, diags, at);
   if (!map.is_mapping()) return;
   map.require("fields", "fields: [{ column: surname, compare: name }]");
   const YAML::Node fields = map.value("fields");
@@ -181,7 +180,7 @@ void read_linkage_config(const YAML::Node &node, const Mark &at, Diagnostics &di
                    mark_or(fields[i], map.value_mark("fields")), diags, out);
       }
       if (out.fields.size() == fields.size())
-        check_swaps(fields, map.value_mark("fields"), diags, out);
+        check_swaps(fields, map.path_of("fields"), map.value_mark("fields"), diags, out);
     }
   }
   map.require("blocking", "blocking: [[surname:soundex, postcode]]");

@@ -66,11 +66,11 @@ struct LinkageConfig {
   uint64_t seed = 1;
 };
 
-// Reads the `identity.config` mapping `node` (path "identity.config" in
-// messages). Every problem is reported to `diags`; `out` is complete only
-// when diags.ok().
+// Reads the mapping `node` (`identity.config` of an `identity evaluate`
+// file, `identity.linkage` of a pipeline; `path` in messages). Every problem
+// is reported to `diags`; `out` is complete only when diags.ok().
 void read_linkage_config(const YAML::Node &node, const Mark &at, Diagnostics &diags,
-                         LinkageConfig &out);
+                         LinkageConfig &out, const std::string &path = "identity.config");
 
 // "surname:soundex" for reports.
 std::string key_part_text(const KeyPart &part);

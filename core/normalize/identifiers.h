@@ -36,6 +36,10 @@ struct IdentifierRule {
   std::vector<std::string> detached = {};
 };
 
+// The identifier type of probabilistic links between profiles: its value is
+// a link key, and events carry it as the kernel adds it (normalizer.h).
+inline constexpr std::string_view kLinkedIdentifierType = "linked";
+
 // user_id, email, phone, anonymous_id at their Segment-spec locations.
 std::vector<IdentifierRule> default_identifier_rules();
 

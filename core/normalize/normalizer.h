@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "event/event.h"
@@ -37,7 +38,15 @@ namespace halo {
 struct NormalizeOptions {
   std::vector<IdentifierRule> identifiers = default_identifier_rules();
   EventLimits limits;  // see limits.h
+  // Probabilistic links between profiles (identity.linkage): an event that
+  // carries identifier (type, value) also carries (kLinkedIdentifierType,
+  // key), and so on for that identifier in turn (a link key may itself be
+  // linked to another). Keyed by linked_key(type, value).
+  std::unordered_map<std::string, std::string> linked = {};
 };
+
+// The key of `linked` for an identifier.
+std::string linked_key(std::string_view type, std::string_view value);
 
 // Why a record was not accepted. `reason` is one of the codes below; the
 // message is written for the person fixing the data.

@@ -166,6 +166,7 @@ bool NormalizerImpl::resolve_identifiers(Rejection *why) {
         "anonymous_id", IdentifierRule::Kind::kText, {}, "", {}};
     add_identifier(kPreviousId, record_.previous_id, &added);
   }
+  if (!options_.linked.empty()) add_linked_identifiers();
   if (ids_.size() > options_.limits.max_identifiers) {
     reject(why, rejection::kTooManyIdentifiers,
            "the record carries " + std::to_string(ids_.size()) +
@@ -218,6 +219,29 @@ bool NormalizerImpl::add_identifier(const IdentifierRule &rule, std::string_view
   ids_.push_back({type, static_cast<uint32_t>(begin), static_cast<uint32_t>(normalized.size())});
   *added = true;
   return true;
+}
+
+std::string linked_key(std::string_view type, std::string_view value) {
+  std::string key(type);
+  key += '\0';
+  key += value;
+  return key;
+}
+
+// Each identifier with a probabilistic link brings the link's identifier;
+// those are checked in turn (a key linked to another key). Ends: an
+// identifier already on the event is not added again, and keys are finite.
+void NormalizerImpl::add_linked_identifiers() {
+  static const IdentifierRule kLinked{
+      std::string(kLinkedIdentifierType), IdentifierRule::Kind::kText, {}, "", {},
+      /*block_placeholders=*/false};
+  for (size_t i = 0; i < ids_.size() && ids_.size() <= options_.limits.max_identifiers; ++i) {
+    const std::string key =
+        linked_key(ids_[i].type, std::string_view(id_text_).substr(ids_[i].begin, ids_[i].len));
+    auto it = options_.linked.find(key);
+    bool added = false;
+    if (it != options_.linked.end()) add_identifier(kLinked, it->second, &added);
+  }
 }
 
 }  // namespace halo

@@ -119,6 +119,7 @@ class NormalizerImpl {
   // ignored or already present; *added tells whether the rule is satisfied.
   // False when `value` does not normalize for the rule's kind.
   bool add_identifier(const IdentifierRule &rule, std::string_view value, bool *added);
+  void add_linked_identifiers();
   void make_auto_message_id(std::string_view source, std::string_view raw);
 
   // --- commit (normalizer_commit.cpp) ---

@@ -26,6 +26,7 @@ Status Pipeline::finalize(RunSummary *summary) {
   s = drain_writer();
   if (!s.ok()) return s;
   s = quarantine_overshared(summary);
+  if (s.ok()) s = link_profiles(summary);
   if (!s.ok()) return s;
   auto profiles = store_->profile_count();
   if (!profiles.ok()) return profiles.status();

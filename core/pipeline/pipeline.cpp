@@ -101,6 +101,7 @@ Status Pipeline::create_instances() {
   resolver_ = std::move(made.resolver);
   features_ = std::move(made.features);
   destinations_ = std::move(made.destinations);
+  linkage_ = std::move(made.linkage);
   return Status::Ok();
 }
 
@@ -113,15 +114,22 @@ Status Pipeline::open_store() {
       {.read_only = false, .check_invariants = false, .cache_bytes = config_.store_cache_bytes});
   if (!store.ok()) return store.status();
   store_ = std::move(store.value());
-  return apply_detached_identifiers();
+  return apply_identity_decisions();
 }
 
-// Identifiers an operator detached (`halo identity unmerge`) link nothing
-// from now on, in runs and rebuilds alike: they are blocked like the
-// identifier's block list before any record is parsed.
-Status Pipeline::apply_detached_identifiers() {
+// Identity decisions apply in runs and rebuilds alike, before any record
+// is parsed: identifiers detached by an operator (`halo identity unmerge`)
+// or quarantined link nothing -- they are blocked like the identifier's
+// block list -- and an identifier with a probabilistic link brings its link
+// key (normalizer.h).
+Status Pipeline::apply_identity_decisions() {
   bool any = false;
-  Status s = store_->scan_detached_identifiers(
+  Status s = store_->scan_linked_identifiers([&](const LinkedIdentifier &link) {
+    normalize_options_.linked[linked_key(link.type, link.value)] = link.key;
+    any = true;
+  });
+  if (!s.ok()) return s;
+  s = store_->scan_detached_identifiers(
       [&](std::string_view type, std::string_view value, int64_t, std::string_view) {
         for (IdentifierRule &rule : normalize_options_.identifiers) {
           if (rule.type != type) continue;

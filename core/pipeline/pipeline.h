@@ -29,6 +29,7 @@
 
 #include "common/status.h"
 #include "config/pipeline_config.h"
+#include "linkage/linkage_config.h"
 #include "pipeline/batch_queue.h"
 #include "pipeline/message_keys.h"
 #include "pipeline/parse_stage.h"
@@ -83,11 +84,18 @@ class Pipeline {
   Status prepare_writer(RunSummary *summary);
   Status create_instances();  // all instances, or every problem at once
   Status open_store();
-  Status apply_detached_identifiers();
+  Status apply_identity_decisions();
   // Detaches the identifier values refused links since
   // quarantine_after_sequence_ that would link more profiles than their
   // `quarantine_after` (quarantine.cpp); names them in summary->quarantined.
   Status quarantine_overshared(RunSummary *summary);
+  // identity.linkage: links the profiles probabilistic linkage finds to be
+  // one person, as stored decisions the next rebuild applies
+  // (profile_linker.cpp); counts them in summary->probabilistic_links.
+  Status link_profiles(RunSummary *summary);
+  Status link_cluster(const std::vector<uint32_t> &rows,
+                      const std::vector<uint64_t> &profile_of_row, const std::vector<double> &best,
+                      std::vector<LinkedIdentifier> &decisions);
   Status restore_cursors();
   // What every run needs from the store: invariants, counters, positions.
   Status restore_state();
@@ -202,6 +210,7 @@ class Pipeline {
   // Set by run() and rebuild(): refused links of events after it are
   // checked for over-shared values at the end (none by replay).
   std::optional<uint64_t> quarantine_after_sequence_;
+  std::optional<linkage::LinkageConfig> linkage_;  // identity.linkage
   bool in_transaction_ = false;
   uint64_t uncommitted_events_ = 0;
   std::map<std::string, std::string> pending_cursors_;  // source name -> cursor

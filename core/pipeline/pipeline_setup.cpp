@@ -90,6 +90,17 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
   create_all(c, {HALO_KIND_SOURCE, "source", "sources"}, config.sources, out.sources, problems);
   out.resolver = create_one<ResolverInstance>(c, {HALO_KIND_RESOLVER, "resolver", "identity"},
                                               resolver_plugin_use(config), "identity", problems);
+  if (config.has_linkage) {
+    Diagnostics diags(config.file);
+    linkage::LinkageConfig linkage;
+    linkage::read_linkage_config(config.linkage, config.linkage_mark, diags, linkage,
+                                 "identity.linkage");
+    if (diags.ok()) {
+      out.linkage = std::move(linkage);
+    } else {
+      problems.push_back({"identity.linkage", diags.status()});
+    }
+  }
   create_all(c, {HALO_KIND_FEATURE, "feature", "features"}, config.features, out.features,
              problems);
   create_all(c, {HALO_KIND_DESTINATION, "destination", "destinations"}, config.destinations,

@@ -16,11 +16,13 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "config/pipeline_config.h"
+#include "linkage/linkage_config.h"
 #include "plugin_host/plugin_catalog.h"
 #include "plugin_host/plugin_instance.h"
 
@@ -38,6 +40,8 @@ struct PluginInstances {
   std::unique_ptr<ResolverInstance> resolver;
   std::vector<std::unique_ptr<FeatureInstance>> features;
   std::vector<std::unique_ptr<DestinationInstance>> destinations;
+  // identity.linkage, checked (pipeline/profile_linker.cpp); empty when absent.
+  std::optional<linkage::LinkageConfig> linkage;
 };
 
 // The catalog with the plugins `config` names, from its plugin_dirs, then

@@ -50,9 +50,15 @@ std::string RunSummary::to_text() const {
   if (!quarantined.empty()) {
     text += "quarantined    " + std::to_string(quarantined.size()) +
             " over-shared identifier values, linking nothing from now on";
-    text += rebuilt_for_quarantine ? " (identities rebuilt without them):" : ":";
+    text += rebuilt_for_identity ? " (identities rebuilt without them):" : ":";
     for (const std::string &q : quarantined) text += " " + q + ";";
     text += " list them with `halo identity unmerge PIPELINE --list`\n";
+  }
+  if (probabilistic_links > 0 || review_pairs > 0) {
+    text += "linkage        " + std::to_string(probabilistic_links) +
+            " profiles linked to others by identity.linkage" +
+            (rebuilt_for_identity ? " (identities rebuilt with the links)" : "") + "; " +
+            std::to_string(review_pairs) + " pairs in the review band\n";
   }
   for (const SourceOutcome &o : sources) {
     if (o.failed()) text += "FAILED source  '" + o.name + "': " + o.error + "\n";
@@ -81,6 +87,8 @@ std::string RunSummary::to_json() const {
   w.key("blocked_identifiers").number(static_cast<int64_t>(blocked_identifiers));
   w.key("invalid_identifiers").number(static_cast<int64_t>(invalid_identifiers));
   w.key("quarantined_identifiers").number(static_cast<int64_t>(quarantined.size()));
+  w.key("probabilistic_links").number(static_cast<int64_t>(probabilistic_links));
+  w.key("review_pairs").number(static_cast<int64_t>(review_pairs));
   w.key("input_bytes").number(static_cast<int64_t>(input_bytes));
   w.key("features_emitted").number(static_cast<int64_t>(features_emitted));
   w.key("features_changed").number(static_cast<int64_t>(features_changed));

@@ -30,9 +30,15 @@ struct RunSummary {
   // Identifier values this run quarantined ("TYPE VALUE"): they would have
   // linked too many distinct profiles, and are detached from linking.
   std::vector<std::string> quarantined;
-  // The run ended with a rebuild that applied the quarantine to every
-  // stored event (`profiles` is the rebuilt count).
-  bool rebuilt_for_quarantine = false;
+  // Identifiers identity.linkage newly linked to a link key: each joins its
+  // profile to others found to be the same person.
+  uint64_t probabilistic_links = 0;
+  // Candidate pairs in the review band (below the link probability).
+  uint64_t review_pairs = 0;
+  // The run ended with a rebuild that applied its identity decisions
+  // (quarantines, probabilistic links) to every stored event (`profiles`
+  // is the rebuilt count).
+  bool rebuilt_for_identity = false;
   uint64_t input_bytes = 0;  // raw record bytes read
   // Change-log consumers: profiles whose features were computed, those
   // whose features changed, and profile lines handed to destinations (one

@@ -22,6 +22,8 @@
 //               content_key)   unique (source, content_key) when not NULL
 //  changes(sequence PK, profile_id, kinds, merged_into, at_ms)
 //                                   the change log (profile_change.h)
+//  detached_identifiers(type, value, at_ms, note)  PK(type, value)
+//  linked_identifiers(type, value, link_key, probability_ppm, at_ms)  PK(type, value)
 //  consumers(name PK, position)     change-log consumers' committed cursors
 //  reemits(profile_id PK, due_ms)   when a profile's features change by
 //                                   time alone; index on due_ms
@@ -183,6 +185,21 @@ ALTER TABLE conflicts ADD COLUMN event_profile INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX conflicts_by_value ON conflicts(type, value);
 )sql";
 
+// Probabilistic links between profiles (identity.linkage): an identifier
+// of each linked profile carries the link's key, which the kernel adds to
+// every event with that identifier. Decisions, not derived data: rebuild
+// keeps them.
+constexpr const char *kLinkedIdentifiers = R"sql(
+CREATE TABLE linked_identifiers(
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  link_key TEXT NOT NULL,
+  probability_ppm INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL,
+  PRIMARY KEY(type, value)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -191,6 +208,7 @@ constexpr Migration kMigrations[] = {
     {5, "identifier links name their event; merges and conflicts by profile", kIdentityHistory},
     {6, "identifiers detached from linking by an operator", kDetachedIdentifiers},
     {7, "refused links name their event's profile; refused links by value", kConflictProfiles},
+    {8, "identifiers linked to other profiles by probabilistic linkage", kLinkedIdentifiers},
 };
 
 }  // namespace

@@ -76,6 +76,8 @@ class SqliteStore final : public Store {
                       uint64_t profile_id, std::string_view reason,
                       uint64_t event_profile) override;
   Result<std::vector<SharedIdentifier>> overshared_identifiers(uint64_t after_sequence) override;
+  Status link_identifier(const LinkedIdentifier &link, int64_t at_ms) override;
+  Status scan_linked_identifiers(const std::function<void(const LinkedIdentifier &)> &fn) override;
   Result<uint64_t> merge_count() override;
   Result<uint64_t> conflict_count() override;
   Status detach_identifier(std::string_view type, std::string_view value, int64_t at_ms,

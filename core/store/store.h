@@ -108,6 +108,13 @@ struct SharedIdentifier {
   uint64_t profiles = 0;
 };
 
+// An identifier whose profile probabilistic linkage joined to others: every
+// event with (type, value) also carries the identifier (kLinkType, key).
+struct LinkedIdentifier {
+  std::string type, value, key;
+  double probability = 0;  // the posterior P(match) of the link that made it
+};
+
 struct IdentityDecision {
   enum class Kind { kMerge, kRefusedLink } kind = Kind::kMerge;
   uint64_t sequence = 0;
@@ -261,6 +268,12 @@ class Store {
   virtual Status scan_detached_identifiers(
       const std::function<void(std::string_view type, std::string_view value, int64_t at_ms,
                                std::string_view note)> &fn) = 0;
+  // Probabilistic links (identity.linkage): events with the identifier
+  // also carry the link's key. Decisions: clear_derived keeps them.
+  // link_identifier upserts.
+  virtual Status link_identifier(const LinkedIdentifier &link, int64_t at_ms) = 0;
+  virtual Status scan_linked_identifiers(
+      const std::function<void(const LinkedIdentifier &)> &fn) = 0;
   // What made a profile (IdentityHistory); empty for an unknown id.
   virtual Result<IdentityHistory> identity_history(uint64_t profile_id) = 0;
   // Every merge and refused link, in event-log order (then as recorded).

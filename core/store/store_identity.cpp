@@ -4,6 +4,8 @@
 // Invariant: an identifier (type, value) belongs to at most one profile (it
 // is the primary key); put_identifier moves it, repoint moves all of a
 // profile's identifiers at once when two profiles merge.
+#include <cmath>
+
 #include "store/store_impl.h"
 
 namespace halo {
@@ -86,6 +88,16 @@ constexpr Sql kReattach{"reattach_identifier", "detached_identifiers",
 constexpr Sql kScanDetached{
     "scan_detached_identifiers", "detached_identifiers",
     "SELECT type, value, at_ms, note FROM detached_identifiers ORDER BY type, value", "ttit"};
+constexpr Sql kLinkIdentifier{
+    "link_identifier", "linked_identifiers",
+    "INSERT INTO linked_identifiers(type, value, link_key, probability_ppm, at_ms) "
+    "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(type, value) DO UPDATE SET "
+    "link_key = excluded.link_key, probability_ppm = excluded.probability_ppm, "
+    "at_ms = excluded.at_ms"};
+constexpr Sql kScanLinked{"scan_linked_identifiers", "linked_identifiers",
+                          "SELECT type, value, link_key, probability_ppm FROM linked_identifiers "
+                          "ORDER BY type, value",
+                          "ttti"};
 constexpr Sql kMergeCount{"merge_count", "merges", "SELECT count(*) FROM merges", "i"};
 constexpr Sql kConflictCount{"conflict_count", "conflicts", "SELECT count(*) FROM conflicts", "i"};
 
@@ -284,6 +296,27 @@ Status SqliteStore::scan_detached_identifiers(
       kScanDetached, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
         fn(st.column_bytes(0), st.column_bytes(1), st.column_int(2), st.column_bytes(3));
+        return Status::Ok();
+      });
+}
+
+Status SqliteStore::link_identifier(const LinkedIdentifier &link, int64_t at_ms) {
+  return impl_->write(kLinkIdentifier, [&](sqlite::Statement &st) {
+    st.bind_text(1, link.type);
+    st.bind_text(2, link.value);
+    st.bind_text(3, link.key);
+    st.bind_int(4, std::llround(link.probability * 1e6));  // stored in parts per million
+    st.bind_int(5, at_ms);
+  });
+}
+
+Status SqliteStore::scan_linked_identifiers(
+    const std::function<void(const LinkedIdentifier &)> &fn) {
+  return impl_->scan(
+      kScanLinked, [](sqlite::Statement &) {},
+      [&](sqlite::Statement &st) {
+        fn({std::string(st.column_bytes(0)), std::string(st.column_bytes(1)),
+            std::string(st.column_bytes(2)), static_cast<double>(st.column_int(3)) / 1e6});
         return Status::Ok();
       });
 }

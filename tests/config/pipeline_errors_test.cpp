@@ -228,6 +228,9 @@ TEST(PipelineErrors, IdentifierErrors) {
   EXPECT_EQ(error_of(pre + "    - { type: email, quarantine_after: -1 }\n"),
             "config/demo.yaml:6:40: identity.identifiers[0].quarantine_after: must be between 0 "
             "and 1000000, got -1");
+  EXPECT_EQ(error_of(pre + "    - { type: linked }\n"),
+            "config/demo.yaml:6:15: identity.identifiers[0].type: identifier type 'linked' is "
+            "reserved for the links of identity.linkage (choose another name)");
   EXPECT_EQ(error_of(pre + "    - { priority: 1 }\n"),
             "config/demo.yaml:6:7: identity.identifiers[0].type: missing required key 'type' "
             "(add type: email)");

@@ -115,6 +115,21 @@ TEST_F(IdentityTest, OversharedValuesCountTheDistinctProfilesTheyWouldLink) {
   EXPECT_TRUE(must(store_->overshared_identifiers(9)).empty());
 }
 
+TEST_F(IdentityTest, LinkedIdentifiersAreUpsertedAndKeptByClearDerived) {
+  ASSERT_TRUE(store_->link_identifier({"record_id", "r2", "record_id:r1", 0.97}, 5).ok());
+  ASSERT_TRUE(store_->link_identifier({"linked", "k9", "record_id:r1", 0.5}, 6).ok());
+  ASSERT_TRUE(store_->link_identifier({"record_id", "r2", "record_id:r0", 0.999}, 7).ok());
+  ASSERT_TRUE(store_->clear_derived().ok());
+  std::vector<LinkedIdentifier> seen;
+  ASSERT_TRUE(
+      store_->scan_linked_identifiers([&](const LinkedIdentifier &l) { seen.push_back(l); }).ok());
+  ASSERT_EQ(seen.size(), 2u);  // by type, then value
+  EXPECT_EQ(seen[0].type, "linked");
+  EXPECT_EQ(seen[1].value, "r2");
+  EXPECT_EQ(seen[1].key, "record_id:r0");  // the later decision
+  EXPECT_DOUBLE_EQ(seen[1].probability, 0.999);
+}
+
 TEST_F(IdentityTest, HistoryWalksTheMergeTreeWithEachLinksEvent) {
   // 4 <- 3 <- 2 (2 merged into 3, then 3 into 4); 5 merged into 6 elsewhere.
   ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 2, 11).ok());

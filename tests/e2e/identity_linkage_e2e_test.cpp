@@ -1,0 +1,145 @@
+// identity.linkage through `halo run`: the FEBRL 1 person records (each
+// with its own record id, no shared key) become one profile per person,
+// a rebuild and a run split in two give the same profiles, and a bad
+// linkage section is a configuration error `halo validate` reports.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "e2e_support.h"
+
+namespace halo::e2e {
+namespace {
+
+const char *kLinkage =
+    "  linkage:\n"
+    "    fields:\n"
+    "      - { column: given_name,    compare: name, swap_with: surname }\n"
+    "      - { column: surname,       compare: name, swap_with: given_name }\n"
+    "      - { column: street_number, compare: code }\n"
+    "      - { column: address_1,     compare: text, swap_with: address_2 }\n"
+    "      - { column: address_2,     compare: text, swap_with: address_1 }\n"
+    "      - { column: suburb,        compare: text }\n"
+    "      - { column: postcode,      compare: code }\n"
+    "      - { column: state,         compare: exact }\n"
+    "      - { column: date_of_birth, compare: date }\n"
+    "      - { column: soc_sec_id,    compare: code }\n"
+    "    blocking:\n"
+    "      - [soc_sec_id]\n"
+    "      - [date_of_birth]\n"
+    "      - [surname:soundex, given_name:soundex]\n"
+    "      - [surname:soundex, postcode]\n"
+    "      - [postcode, street_number]\n";
+
+// DIR/p.yaml reading DIR/people.csv as identify events keyed by rec_id.
+std::string pipeline(const TempDir &dir, const std::string &linkage = kLinkage) {
+  // A fixed time: rows without one would take the time they were read.
+  std::string mapping =
+      "        type: \"=identify\"\n        userId: rec_id\n"
+      "        timestamp: \"=2026-01-01T00:00:00Z\"\n";
+  for (const char *c : {"given_name", "surname", "street_number", "address_1", "address_2",
+                        "suburb", "postcode", "state", "date_of_birth", "soc_sec_id"}) {
+    mapping += std::string("        traits.") + c + ": " + c + "\n";
+  }
+  write_file(dir / "p.yaml",
+             "version: 1\nstore: { kind: sqlite, path: halo.db }\n"
+             "identity:\n  identifiers:\n"
+             "    - { type: record_id, priority: 1, paths: [userId] }\n" +
+                 linkage +
+                 "sources:\n  - name: crm\n    plugin: file-csv\n    config:\n"
+                 "      path: people.csv\n      mapping:\n" +
+                 mapping +
+                 "destinations:\n  - { name: out, plugin: file-jsonl, config: { path: "
+                 "profiles.jsonl } }\n");
+  return dir / "p.yaml";
+}
+
+std::vector<std::string> febrl_lines() {
+  return read_lines(source_dir() + "/tests/data/febrl/dataset1.csv");
+}
+
+// Pairwise F1 of the exported profiles against the record ids' truth
+// (rec-N-org and rec-N-dup-K are person N).
+double pairwise_f1(const std::vector<Profile> &profiles) {
+  auto person = [](const std::string &rec) { return rec.substr(0, rec.find('-', 4)); };
+  std::map<std::string, size_t> records_of;  // person -> records
+  size_t predicted = 0, correct = 0;
+  for (const Profile &p : profiles) {
+    const std::set<std::string> &ids = p.identifiers.at("record_id");
+    predicted += ids.size() * (ids.size() - 1) / 2;
+    std::map<std::string, size_t> here;
+    for (const std::string &rec : ids) ++here[person(rec)];
+    for (const auto &[who, n] : here) correct += n * (n - 1) / 2;
+    for (const std::string &rec : ids) ++records_of[person(rec)];
+  }
+  size_t actual = 0;
+  for (const auto &[who, n] : records_of) actual += n * (n - 1) / 2;
+  const double precision = predicted ? double(correct) / predicted : 0;
+  const double recall = actual ? double(correct) / actual : 0;
+  return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+}
+
+TEST(IdentityLinkage, FebrlRecordsWithoutASharedKeyBecomeOneProfilePerPerson) {
+  TempDir dir;
+  std::string csv;
+  for (const std::string &line : febrl_lines()) csv += line + "\n";
+  write_file(dir / "people.csv", csv);
+  const std::string p = pipeline(dir);
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "accepted"), 1000) << r.summary;
+  EXPECT_GE(summary_count(r.summary, "probabilistic_links"), 900) << r.summary;
+  const std::vector<Profile> profiles = read_profiles(dir / "profiles.jsonl");
+  EXPECT_NEAR(profiles.size(), 500u, 5u);
+  EXPECT_GE(pairwise_f1(profiles), 0.99);
+
+  // The links are decisions: a rebuild reproduces them, a run with nothing
+  // new makes none.
+  const std::string linked = profiles_without_ids(dir / "profiles.jsonl");
+  ASSERT_EQ(run({halo_bin(), "rebuild", p, "-q"}).exit_code, 0);
+  EXPECT_EQ(profiles_without_ids(dir / "profiles.jsonl"), linked);
+  RunOutcome again = run_pipeline(p);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(summary_count(again.summary, "probabilistic_links"), 0) << again.summary;
+}
+
+TEST(IdentityLinkage, ARunInTwoPartsLinksAsOneRunDoes) {
+  const std::vector<std::string> lines = febrl_lines();
+  std::string first, all;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i <= 600) first += lines[i] + "\n";  // the header and 600 records
+    all += lines[i] + "\n";
+  }
+  TempDir once, parts;
+  write_file(once / "people.csv", all);
+  ASSERT_EQ(run_pipeline(pipeline(once)).exit_code, 0);
+  write_file(parts / "people.csv", first);
+  const std::string p = pipeline(parts);
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  write_file(parts / "people.csv", all);  // the export grew
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "accepted"), 400) << r.summary;
+  EXPECT_EQ(profiles_without_ids(parts / "profiles.jsonl"),
+            profiles_without_ids(once / "profiles.jsonl"));
+}
+
+TEST(IdentityLinkage, ABadLinkageSectionIsAConfigurationError) {
+  TempDir dir;
+  write_file(dir / "people.csv", "rec_id,surname\nrec-1-org,smith\n");
+  const std::string p =
+      pipeline(dir, "  linkage:\n    fields: [{ column: surname, compare: fuzzy }]\n");
+  CommandResult v = run({halo_bin(), "validate", p});
+  EXPECT_EQ(v.exit_code, 2) << v.out << v.err;
+  EXPECT_NE((v.out + v.err).find("identity.linkage.fields[0].compare"), std::string::npos)
+      << v.out << v.err;
+  EXPECT_NE((v.out + v.err).find("identity.linkage.blocking: missing required key 'blocking'"),
+            std::string::npos)
+      << v.out << v.err;
+  EXPECT_EQ(run_pipeline(p).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace halo::e2e
