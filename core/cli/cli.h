@@ -35,6 +35,8 @@ int cmd_identity(const Args &args);
 int cmd_identity_graph(const std::string &action, const Args &args);
 // `halo identity unmerge` (cmd_identity_unmerge.cpp).
 int cmd_identity_unmerge(const Args &args);
+// `halo identity review` (cmd_identity_review.cpp).
+int cmd_identity_review(const Args &args);
 int cmd_deadletters_replay(const Args &args);  // `halo deadletters replay ...`
 
 // For commands that stop at the next batch boundary on the first

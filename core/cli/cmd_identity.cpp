@@ -278,17 +278,19 @@ int cmd_identity(const Args &args) {
       "       halo identity merges PIPELINE.yaml [--since TIME] [--format jsonl|table]\n"
       "       halo identity unmerge PIPELINE.yaml --detach TYPE=VALUE | --reattach TYPE=VALUE |\n"
       "                             --list\n"
+      "       halo identity review PIPELINE.yaml [--all] | --accept ID | --reject ID\n"
       "       halo identity evaluate --config FILE.yaml --data FILE.csv [--format json]\n";
   const std::string action = args.empty() ? "" : args[0];
   const Args rest = args.empty() ? Args() : Args(args.begin() + 1, args.end());
   if (action == "evaluate") return cmd_identity_evaluate(rest);
   if (action == "explain" || action == "merges") return cmd_identity_graph(action, rest);
   if (action == "unmerge") return cmd_identity_unmerge(rest);
+  if (action == "review") return cmd_identity_review(rest);
   if (action == "--help" || action == "-h") {
     std::cout << kIdentityUsage;
     return kOk;
   }
-  std::cerr << "halo identity: give a subcommand: explain, merges, unmerge or evaluate\n"
+  std::cerr << "halo identity: give a subcommand: explain, merges, unmerge, review or evaluate\n"
             << kIdentityUsage;
   return kUsage;
 }

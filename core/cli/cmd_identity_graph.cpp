@@ -19,6 +19,7 @@
 #include "cli/profile_lookup.h"
 #include "common/clock.h"
 #include "common/json_writer.h"
+#include "normalize/identifiers.h"
 #include "normalize/timestamp.h"
 
 namespace halo::cli {
@@ -132,12 +133,42 @@ std::set<uint64_t> sequences_of(const IdentityHistory &h) {
   return all;
 }
 
+// Probabilistic links (identity.linkage) by identifier: what `linked` key
+// an identifier brings to its events, and with what probability.
+using LinkDecisions = std::map<std::pair<std::string, std::string>, LinkedIdentifier>;
+
+Result<LinkDecisions> link_decisions(Store &store) {
+  LinkDecisions out;
+  Status s = store.scan_linked_identifiers([&](const LinkedIdentifier &l) {
+    out.emplace(std::pair{l.type, l.value}, l);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+const LinkedIdentifier *decision_for(const LinkDecisions &d, const std::string &type,
+                                     const std::string &value) {
+  auto it = d.find({type, value});
+  return it == d.end() ? nullptr : &it->second;
+}
+
+std::string probability_text(double p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", p);
+  return buf;
+}
+
 void print_explain_text(uint64_t id, const IdentityHistory &h,
-                        const std::map<uint64_t, EventInfo> &events) {
+                        const std::map<uint64_t, EventInfo> &events, const LinkDecisions &links) {
   std::cout << "profile " << id << "\n\nidentifiers (" << h.links.size() << ")\n";
   for (const auto &l : h.links) {
     std::cout << "  " << l.type << " " << l.value << "\n    " << kLinkRule << ": "
               << describe_event(find_event(events, l.sequence), l.sequence) << "\n";
+    if (const LinkedIdentifier *d = decision_for(links, l.type, l.value)) {
+      std::cout << "    probabilistic link (identity.linkage, probability "
+                << probability_text(d->probability) << "): its events also carry "
+                << kLinkedIdentifierType << " " << d->key << "\n";
+    }
   }
   std::cout << "\nmerges (" << h.merges.size() << ")\n";
   for (const auto &m : h.merges) {
@@ -153,7 +184,7 @@ void print_explain_text(uint64_t id, const IdentityHistory &h,
 }
 
 void print_explain_json(uint64_t id, const IdentityHistory &h,
-                        const std::map<uint64_t, EventInfo> &events) {
+                        const std::map<uint64_t, EventInfo> &events, const LinkDecisions &links) {
   std::string out;
   JsonWriter w(out);
   w.begin_object().key("profile_id").number(static_cast<int64_t>(id));
@@ -162,6 +193,10 @@ void print_explain_json(uint64_t id, const IdentityHistory &h,
     w.begin_object().key("type").string(l.type).key("value").string(l.value);
     w.key("rule").string(kLinkRule);
     write_event(w, find_event(events, l.sequence), l.sequence);
+    if (const LinkedIdentifier *d = decision_for(links, l.type, l.value)) {
+      w.key("probabilistic_link").begin_object().key("key").string(d->key);
+      w.key("probability").raw(probability_text(d->probability)).end_object();
+    }
     w.end_object();
   }
   w.end_array().key("merges").begin_array();
@@ -262,10 +297,12 @@ int cmd_identity_explain(const Args &args) {
   }
   auto events = events_at(**store, sequences_of(*history));
   if (!events.ok()) return fail(kFailed, events.status().message());
+  auto links = link_decisions(**store);
+  if (!links.ok()) return fail(kFailed, links.status().message());
   if (format == "json") {
-    print_explain_json(*id, *history, *events);
+    print_explain_json(*id, *history, *events, *links);
   } else {
-    print_explain_text(*id, *history, *events);
+    print_explain_text(*id, *history, *events, *links);
   }
   return kOk;
 }

@@ -30,19 +30,6 @@ std::optional<std::pair<std::string, std::string>> parse_type_value(const std::s
   return std::pair<std::string, std::string>{text.substr(0, eq), text.substr(eq + 1)};
 }
 
-// One short write transaction on the store (the writer lock is held only
-// for it): exit code 0, or the failure's.
-int write_decision(const PipelineConfig &cfg, const std::function<Status(Store &)> &change) {
-  auto store = open_store(cfg.store_kind, cfg.store_path, {.read_only = false});
-  if (!store.ok()) return fail(store.status());
-  Status s = (*store)->begin();
-  if (s.ok()) s = change(**store);
-  if (s.ok()) s = (*store)->commit();
-  if (!s.ok())
-    return fail(s.code() == StatusCode::kNotFound ? kNotFound : exit_code_of(s), s.message());
-  return kOk;
-}
-
 int list_detached(const PipelineConfig &cfg) {
   auto store = open_read_only(cfg);
   if (!store.ok()) return open_failed(store.status());
@@ -112,7 +99,8 @@ int cmd_identity_unmerge(const Args &args) {
   if (!reattach.empty()) {
     // A store that does not exist yet holds no decision: not created here.
     if (auto existing = open_read_only(*cfg); !existing.ok()) return open_failed(existing.status());
-    int rc = write_decision(*cfg, [&](Store &st) { return st.reattach_identifier(type, value); });
+    int rc =
+        write_store_decision(*cfg, [&](Store &st) { return st.reattach_identifier(type, value); });
     return rc != kOk ? rc : cmd_rebuild({pipeline, "-q"});
   }
   uint64_t old_id = 0;
@@ -128,7 +116,7 @@ int cmd_identity_unmerge(const Args &args) {
     if (!ids.ok()) return fail(kFailed, ids.status().message());
     before = std::move(*ids);
   }
-  int rc = write_decision(
+  int rc = write_store_decision(
       *cfg, [&](Store &st) { return st.detach_identifier(type, value, wall_ms(), note); });
   if (rc != kOk) return rc;
   rc = cmd_rebuild({pipeline, "-q"});

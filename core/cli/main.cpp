@@ -45,6 +45,8 @@ const char *kUsage =
     "                             every merge and refused link (JSON Lines)\n"
     "  identity unmerge PIPELINE.yaml --detach TYPE=VALUE\n"
     "                             detach a wrongly shared identifier and split its profile\n"
+    "  identity review PIPELINE.yaml [--accept ID | --reject ID]\n"
+    "                             pairs of profiles identity.linkage could not decide on\n"
     "  identity evaluate --config FILE.yaml --data FILE.csv\n"
     "                             link person records with the probabilistic resolver\n"
     "                             and score it against known truth (precision, recall, F1)\n"

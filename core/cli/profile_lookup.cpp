@@ -48,6 +48,17 @@ int open_failed(const Status &s) {
   return fail(s.code() == StatusCode::kNotFound ? kNotFound : kFailed, s.message());
 }
 
+int write_store_decision(const PipelineConfig &cfg, const std::function<Status(Store &)> &change) {
+  auto store = open_store(cfg.store_kind, cfg.store_path, {.read_only = false});
+  if (!store.ok()) return fail(store.status());
+  Status s = (*store)->begin();
+  if (s.ok()) s = change(**store);
+  if (s.ok()) s = (*store)->commit();
+  if (!s.ok())
+    return fail(s.code() == StatusCode::kNotFound ? kNotFound : exit_code_of(s), s.message());
+  return kOk;
+}
+
 Result<uint64_t> find_profile_or_fail(Store &store, const std::string &type,
                                       const std::string &value, int &exit_code) {
   auto pid = store.find_profile(type, value);

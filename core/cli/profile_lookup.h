@@ -6,6 +6,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,11 @@ Result<std::unique_ptr<Store>> open_read_only(const PipelineConfig &cfg);
 
 // Exit code for a failed open_read_only: a missing store is "not found" (3).
 int open_failed(const Status &s);
+
+// One short write transaction on the store for an operator's decision (the
+// writer lock is held only for it): exit code 0, or the failure's (3 for
+// NotFound).
+int write_store_decision(const PipelineConfig &cfg, const std::function<Status(Store &)> &change);
 
 // The profile holding (type, normalized value): exit 3 with a message when
 // none does, 1 on a store error; the id otherwise.

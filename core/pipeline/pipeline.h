@@ -93,9 +93,12 @@ class Pipeline {
   // one person, as stored decisions the next rebuild applies
   // (profile_linker.cpp); counts them in summary->probabilistic_links.
   Status link_profiles(RunSummary *summary);
-  Status link_cluster(const std::vector<uint32_t> &rows,
-                      const std::vector<uint64_t> &profile_of_row, const std::vector<double> &best,
+  class LinkTable;  // profile_linker.cpp: the stored records as a table
+  Status read_link_records(LinkTable &table);
+  Status link_cluster(LinkTable &table, const std::map<uint64_t, double> &profiles,
                       std::vector<LinkedIdentifier> &decisions);
+  Status store_decisions(const std::vector<LinkedIdentifier> &decisions,
+                         const std::vector<LinkReview> &queued, RunSummary *summary);
   Status restore_cursors();
   // What every run needs from the store: invariants, counters, positions.
   Status restore_state();

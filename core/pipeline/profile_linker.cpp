@@ -1,16 +1,22 @@
 // profile_linker.cpp -- probabilistic links between the profiles the
-// resolver made (`identity.linkage`, docs/identity.md#probabilistic-links):
-// deterministic rules first, then Fellegi-Sunter linkage (core/linkage)
-// over the profiles' traits joins the profiles that are one person without
-// a shared key.
+// resolver made (`identity.linkage`, docs/identity.md): deterministic rules
+// first, then Fellegi-Sunter linkage (core/linkage) joins the profiles that
+// are one person without a shared key.
+//
+// What is compared are the stored records, not the profiles: one row per
+// distinct record of the log (its identifiers and the trait values it
+// carried: traits of an identify event, context.traits of any), with the
+// profile it belongs to. A merged profile's traits are a survivorship mix of its
+// records; comparing those would drift from run to run. Records never
+// change, so the same log gives the same model and the same links, and a
+// rebuild reproduces them.
 //
 // A link is a stored decision, not a merge: one identifier of each linked
 // profile is given the cluster's link key, and from then on every event
 // with that identifier also carries the identifier (linked, KEY)
 // (normalizer.h), so the deterministic resolver joins the profiles within
 // its limits (two different user ids still never merge). The caller
-// (cmd_run.cpp) rebuilds, so the links hold for every stored event, and a
-// rebuild or a later run reproduces them.
+// (cmd_run.cpp) rebuilds, so the links hold for every stored event.
 //
 // Keys are stable: a cluster takes the smallest link key its profiles
 // already carry, else "TYPE:VALUE" of the first identifier of its oldest
@@ -19,6 +25,8 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "common/clock.h"
 #include "common/log.h"
@@ -26,11 +34,13 @@
 #include "normalize/identifiers.h"
 #include "normalize/normalizer.h"
 #include "pipeline/pipeline.h"
-#include "profile/typed_codec.h"
+#include "profile/profile_book.h"
 
 namespace halo {
 
 namespace {
+
+using IdList = std::vector<std::pair<std::string, std::string>>;  // by type, value
 
 // A trait as the text the comparators read; empty for null and lists.
 std::string trait_text(const TypedValue &v) {
@@ -62,121 +72,256 @@ std::vector<std::string> linkage_columns(const linkage::LinkageConfig &config) {
   return columns;
 }
 
-// One row per live profile that has at least one of the columns.
-Status profile_table(Store &store, const std::vector<std::string> &columns,
-                     linkage::RecordTable &table, std::vector<uint64_t> &profile_of_row) {
-  table.columns = columns;
-  Status failed;
-  Status s = store.scan_profiles([&](const StoredProfile &p) {
-    std::vector<std::string> row(columns.size());
-    bool any = false;
-    Status d = decode_traits(p.traits, [&](const TraitRecord &r) {
-      auto it = std::find(columns.begin(), columns.end(), r.name);
-      if (it == columns.end()) return;
-      row[it - columns.begin()] = trait_text(*r.value);
-      any = any || !row[it - columns.begin()].empty();
-    });
-    if (!d.ok() && failed.ok()) failed = d;
-    if (!any) return;
-    table.rows.push_back(std::move(row));
-    profile_of_row.push_back(p.id);
-  });
-  return s.ok() ? failed : s;
+// The first identifier of a profile that is not a link key: what names the
+// profile in the review queue (stable across rebuilds, unlike its id).
+std::pair<std::string, std::string> anchor_of(const IdList &ids) {
+  for (const auto &id : ids) {
+    if (id.first != kLinkedIdentifierType) return id;
+  }
+  return ids.empty() ? std::pair<std::string, std::string>{} : ids.front();
+}
+
+// Union-find over table rows: clusters of links.
+struct RowClusters {
+  std::vector<uint32_t> parent;
+  explicit RowClusters(size_t n) : parent(n) {
+    for (uint32_t i = 0; i < n; ++i) parent[i] = i;
+  }
+  uint32_t find(uint32_t r) {
+    while (parent[r] != r) r = parent[r] = parent[parent[r]];
+    return r;
+  }
+  void join(uint32_t a, uint32_t b) {
+    a = find(a), b = find(b);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  }
+};
+
+std::string pair_text(const LinkReview &r) {
+  return r.a_type + '\0' + r.a_value + '\0' + r.b_type + '\0' + r.b_value;
 }
 
 }  // namespace
+
+// The stored records as a table, each row with its profile, and the
+// profiles' identifiers fetched once.
+class Pipeline::LinkTable {
+ public:
+  explicit LinkTable(Store &store) : store_(store) {}
+  linkage::RecordTable table;
+  std::vector<uint64_t> profile_of_row;
+
+  Result<const IdList *> ids(uint64_t profile) {
+    auto it = ids_.find(profile);
+    if (it == ids_.end()) {
+      auto ids = store_.identifiers_of(profile);
+      if (!ids.ok()) return ids.status();
+      it = ids_.emplace(profile, std::move(*ids)).first;
+    }
+    return &it->second;
+  }
+  // The pair of profiles as the review queue names it (a < b).
+  Result<LinkReview> review_of(uint64_t a, uint64_t b) {
+    auto ia = ids(a), ib = ids(b);
+    if (!ia.ok()) return ia.status();
+    if (!ib.ok()) return ib.status();
+    auto x = anchor_of(**ia), y = anchor_of(**ib);
+    if (y < x) std::swap(x, y);
+    LinkReview r;
+    r.a_type = x.first, r.a_value = x.second, r.b_type = y.first, r.b_value = y.second;
+    return r;
+  }
+
+ private:
+  Store &store_;
+  std::unordered_map<uint64_t, IdList> ids_;
+};
+
+// One row per distinct record (identifiers and trait values) among the
+// stored events that carry any of the columns, with its profile.
+Status Pipeline::read_link_records(LinkTable &t) {
+  const std::vector<std::string> columns = linkage_columns(*linkage_);
+  t.table.columns = columns;
+  std::unordered_set<std::string> seen;
+  EventBatch batch;
+  return store_->scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {
+    for (const LoggedEvent &e : logged) {
+      batch.clear();
+      Rejection why;
+      // An event that no longer normalizes is reported by the rebuild.
+      if (!parse_->normalize_one(e.raw, e.source, e.received_at_ms, batch, &why)) continue;
+      const Event &ev = batch.events[0];
+      std::vector<std::string> row(columns.size());
+      bool any = false;
+      for (uint32_t k = ev.field_begin; k < ev.field_begin + ev.field_count; ++k) {
+        const std::string_view name = trait_key(ev, batch.fields[k].path);
+        auto it = name.empty() ? columns.end() : std::find(columns.begin(), columns.end(), name);
+        if (it == columns.end()) continue;
+        std::string &cell = row[it - columns.begin()];
+        cell = trait_text(TypedValue::from_leaf(batch.fields[k].value));
+        any = any || !cell.empty();
+      }
+      if (!any) continue;
+      // Repeats of a record (the same identifiers and values) are one row;
+      // keyed by what the event carries, not by its profile, so that the
+      // table is the same before and after the links merge profiles.
+      std::string key;
+      uint64_t profile = 0;
+      for (uint32_t k = ev.id_begin; k < ev.id_begin + ev.id_count; ++k) {
+        const Identifier &id = batch.identifiers[k];
+        if (id.type == kLinkedIdentifierType) continue;
+        key.append(id.type).append(1, '\0').append(id.value).append(1, '\0');
+        if (profile != 0) continue;
+        auto p = store_->find_profile(id.type, id.value);
+        if (!p.ok()) return p.status();
+        if (p->has_value()) profile = **p;
+      }
+      if (profile == 0) continue;
+      for (const std::string &cell : row) key.append(1, '\1').append(cell);
+      if (!seen.insert(std::move(key)).second) continue;
+      t.table.rows.push_back(std::move(row));
+      t.profile_of_row.push_back(profile);
+    }
+    return Status::Ok();
+  });
+}
 
 // Runs on the calling thread once the writer is idle (end of finalize).
 Status Pipeline::link_profiles(RunSummary *summary) {
   // Nothing stored changed, nothing new to link.
   if (!linkage_ || summary->accepted == 0) return Status::Ok();
-  linkage::RecordTable table;
-  std::vector<uint64_t> profile_of_row;
-  Status s = profile_table(*store_, linkage_columns(*linkage_), table, profile_of_row);
+  LinkTable t(*store_);
+  Status s = read_link_records(t);
   if (!s.ok()) return s;
   linkage::LinkageResult result;
   std::string error;
-  if (!linkage::link_records(table, *linkage_, result, error)) {
+  if (!linkage::link_records(t.table, *linkage_, result, error)) {
     return Status::Invalid("identity.linkage: " + error);
   }
-  summary->review_pairs = result.review.size();
-  // Clusters of two or more profiles, each with the best probability of a
-  // link that put a profile in it.
-  std::map<uint32_t, std::vector<uint32_t>> clusters;  // first row -> rows
-  for (uint32_t r = 0; r < result.cluster.size(); ++r) clusters[result.cluster[r]].push_back(r);
-  std::vector<double> best(table.rows.size(), 0);
+  // An admin's decisions win over the model: a rejected pair is never
+  // linked, an accepted one always is.
+  std::unordered_map<std::string, LinkReview> reviewed;
+  s = store_->scan_link_reviews([&](const LinkReview &r) { reviewed.emplace(pair_text(r), r); });
+  if (!s.ok()) return s;
+  const size_t n = t.table.rows.size();
+  RowClusters clusters(n);
+  std::unordered_map<uint64_t, uint32_t> first_row;  // profile -> its first row
+  for (uint32_t r = 0; r < n; ++r) {
+    auto [it, fresh] = first_row.emplace(t.profile_of_row[r], r);
+    if (!fresh) clusters.join(it->second, r);  // records of one profile are one person
+  }
+  std::vector<double> best(n, 0);
+  auto link = [&](uint32_t a, uint32_t b, double probability) {
+    clusters.join(a, b);
+    best[a] = std::max(best[a], probability);
+    best[b] = std::max(best[b], probability);
+  };
   for (const linkage::ScoredPair &p : result.links) {
-    best[p.a] = std::max(best[p.a], p.probability);
-    best[p.b] = std::max(best[p.b], p.probability);
+    auto r = t.review_of(t.profile_of_row[p.a], t.profile_of_row[p.b]);
+    if (!r.ok()) return r.status();
+    auto known = reviewed.find(pair_text(*r));
+    if (known == reviewed.end() || known->second.status != LinkReview::Status::kRejected) {
+      link(p.a, p.b, p.probability);
+    }
+  }
+  for (const auto &[text, r] : reviewed) {
+    if (r.status != LinkReview::Status::kAccepted) continue;
+    auto a = store_->find_profile(r.a_type, r.a_value);
+    auto b = store_->find_profile(r.b_type, r.b_value);
+    if (!a.ok()) return a.status();
+    if (!b.ok()) return b.status();
+    if (!a->has_value() || !b->has_value()) continue;
+    auto ra = first_row.find(**a), rb = first_row.find(**b);
+    if (ra != first_row.end() && rb != first_row.end()) link(ra->second, rb->second, r.probability);
+  }
+  // New pairs in the review band, between profiles not linked otherwise.
+  std::vector<LinkReview> queued;
+  std::unordered_set<std::string> queued_pairs;
+  for (const linkage::ScoredPair &p : result.review) {
+    if (clusters.find(p.a) == clusters.find(p.b)) continue;
+    auto r = t.review_of(t.profile_of_row[p.a], t.profile_of_row[p.b]);
+    if (!r.ok()) return r.status();
+    if (reviewed.count(pair_text(*r)) || !queued_pairs.insert(pair_text(*r)).second) continue;
+    r->probability = p.probability;
+    r->at_ms = wall_ms();
+    queued.push_back(std::move(*r));
+  }
+  summary->review_pairs = queued.size();
+  std::map<uint32_t, std::map<uint64_t, double>> members;  // cluster -> profile -> probability
+  for (uint32_t r = 0; r < n; ++r) {
+    double &p = members[clusters.find(r)][t.profile_of_row[r]];
+    p = std::max(p, best[r]);
   }
   std::vector<LinkedIdentifier> decisions;
-  for (auto &[first, rows] : clusters) {
-    if (rows.size() < 2) continue;
-    s = link_cluster(rows, profile_of_row, best, decisions);
+  for (const auto &[root, profiles] : members) {
+    if (profiles.size() < 2) continue;
+    s = link_cluster(t, profiles, decisions);
     if (!s.ok()) return s;
   }
-  if (decisions.empty()) return Status::Ok();
-  s = store_->begin();
-  for (size_t i = 0; s.ok() && i < decisions.size(); ++i) {
-    s = store_->link_identifier(decisions[i], wall_ms());
-  }
-  if (s.ok()) s = store_->commit();
-  if (!s.ok()) return s;
-  summary->probabilistic_links += decisions.size();
-  log_info("identity", std::to_string(decisions.size()) +
-                           " profiles linked to others by identity.linkage");
-  return Status::Ok();
+  return store_decisions(decisions, queued, summary);
 }
 
 // The decisions that put every profile of one cluster under one key.
-Status Pipeline::link_cluster(const std::vector<uint32_t> &rows,
-                              const std::vector<uint64_t> &profile_of_row,
-                              const std::vector<double> &best,
+// `profiles`: ascending id -> best link probability.
+Status Pipeline::link_cluster(LinkTable &t, const std::map<uint64_t, double> &profiles,
                               std::vector<LinkedIdentifier> &decisions) {
   struct Member {
-    uint64_t profile;
     double probability;
-    std::vector<std::pair<std::string, std::string>> ids;  // by type, value
+    const IdList *ids;
     std::string key;  // its smallest link key, "" when none
   };
-  std::vector<Member> members;
-  for (uint32_t r : rows) {
-    auto ids = store_->identifiers_of(profile_of_row[r]);
+  std::vector<Member> members;  // oldest profile first
+  std::string key;              // the smallest key any member carries
+  for (const auto &[profile, probability] : profiles) {
+    auto ids = t.ids(profile);
     if (!ids.ok()) return ids.status();
-    Member m{profile_of_row[r], best[r], std::move(*ids), ""};
-    for (const auto &[type, value] : m.ids) {
+    if ((*ids)->empty()) continue;
+    Member m{probability, *ids, ""};
+    for (const auto &[type, value] : *m.ids) {
       if (type == kLinkedIdentifierType && (m.key.empty() || value < m.key)) m.key = value;
     }
-    if (!m.ids.empty()) members.push_back(std::move(m));
-  }
-  std::sort(members.begin(), members.end(),
-            [](const Member &a, const Member &b) { return a.profile < b.profile; });
-  std::string key;
-  for (const Member &m : members) {
     if (!m.key.empty() && (key.empty() || m.key < key)) key = m.key;
+    members.push_back(std::move(m));
   }
-  auto first_identifier = [](const Member &m) {
-    for (const auto &id : m.ids) {
-      if (id.first != kLinkedIdentifierType) return id;
-    }
-    return m.ids.front();
-  };
+  if (members.size() < 2) return Status::Ok();
   if (key.empty()) {
-    const auto &[type, value] = first_identifier(members.front());
+    const auto [type, value] = anchor_of(*members.front().ids);
     key = type + ":" + value;
   }
   for (const Member &m : members) {
-    if (m.key == key) continue;
-    bool holds = false;
-    for (const auto &[type, value] : m.ids) holds = holds || (type == kLinkedIdentifierType && value == key);
+    const bool holds = std::any_of(m.ids->begin(), m.ids->end(), [&](const auto &id) {
+      return id.first == kLinkedIdentifierType && id.second == key;
+    });
     if (holds) continue;
     auto [type, value] =
-        m.key.empty() ? first_identifier(m) : std::pair{std::string(kLinkedIdentifierType), m.key};
+        m.key.empty() ? anchor_of(*m.ids) : std::pair{std::string(kLinkedIdentifierType), m.key};
     // A decision already stored (a link the resolver's limits refused) is
     // not made again.
     auto known = normalize_options_.linked.find(linked_key(type, value));
     if (known != normalize_options_.linked.end() && known->second == key) continue;
     decisions.push_back({type, value, key, m.probability});
+  }
+  return Status::Ok();
+}
+
+Status Pipeline::store_decisions(const std::vector<LinkedIdentifier> &decisions,
+                                 const std::vector<LinkReview> &queued, RunSummary *summary) {
+  if (decisions.empty() && queued.empty()) return Status::Ok();
+  Status s = store_->begin();
+  for (size_t i = 0; s.ok() && i < decisions.size(); ++i) {
+    s = store_->link_identifier(decisions[i], wall_ms());
+  }
+  for (size_t i = 0; s.ok() && i < queued.size(); ++i) s = store_->add_link_review(queued[i]);
+  if (s.ok()) s = store_->commit();
+  if (!s.ok()) return s;
+  summary->probabilistic_links += decisions.size();
+  if (!decisions.empty()) {
+    log_info("identity",
+             std::to_string(decisions.size()) + " profiles linked to others by identity.linkage");
+  }
+  if (!queued.empty()) {
+    log_info("identity", std::to_string(queued.size()) +
+                             " new pairs of profiles to review: halo identity review PIPELINE");
   }
   return Status::Ok();
 }

@@ -12,17 +12,6 @@ namespace halo {
 
 namespace {
 
-// Returns the trait key for a field path, or empty when it is not a trait.
-std::string_view trait_key(const Event &e, std::string_view path) {
-  constexpr std::string_view kContext = "context.traits.";
-  constexpr std::string_view kTraits = "traits.";
-  if (path.substr(0, kContext.size()) == kContext) return path.substr(kContext.size());
-  if (e.type == HALO_EVENT_IDENTIFY && path.substr(0, kTraits.size()) == kTraits) {
-    return path.substr(kTraits.size());
-  }
-  return {};
-}
-
 // The strings a kept set (Survivorship::kAll) takes from a value: a string
 // itself, a list's items, a number's exact text, true/false, a timestamp in
 // ISO 8601; nothing from null.
@@ -61,6 +50,16 @@ TypedValue kept_union(const TypedValue &kept, const TypedValue &incoming) {
 }
 
 }  // namespace
+
+std::string_view trait_key(const Event &e, std::string_view path) {
+  constexpr std::string_view kContext = "context.traits.";
+  constexpr std::string_view kTraits = "traits.";
+  if (path.substr(0, kContext.size()) == kContext) return path.substr(kContext.size());
+  if (e.type == HALO_EVENT_IDENTIFY && path.substr(0, kTraits.size()) == kTraits) {
+    return path.substr(kTraits.size());
+  }
+  return {};
+}
 
 ProfileBook::ProfileBook(const std::map<std::string, Survivorship> &rules) {
   for (const auto &[name, rule] : rules) {

@@ -41,6 +41,10 @@
 
 namespace halo {
 
+// The trait a field of event `e` sets ("address.city" for
+// "context.traits.address.city"), or empty when the field is not a trait.
+std::string_view trait_key(const Event &e, std::string_view path);
+
 class ProfileBook {
  public:
   // `rules`: survivorship per trait name; others use kSourcePriority.

@@ -24,6 +24,8 @@
 //                                   the change log (profile_change.h)
 //  detached_identifiers(type, value, at_ms, note)  PK(type, value)
 //  linked_identifiers(type, value, link_key, probability_ppm, at_ms)  PK(type, value)
+//  link_reviews(id, a_type, a_value, b_type, b_value, probability_ppm, status, at_ms)
+//                                   status: open | accepted | rejected
 //  consumers(name PK, position)     change-log consumers' committed cursors
 //  reemits(profile_id PK, due_ms)   when a profile's features change by
 //                                   time alone; index on due_ms
@@ -187,8 +189,9 @@ CREATE INDEX conflicts_by_value ON conflicts(type, value);
 
 // Probabilistic links between profiles (identity.linkage): an identifier
 // of each linked profile carries the link's key, which the kernel adds to
-// every event with that identifier. Decisions, not derived data: rebuild
-// keeps them.
+// every event with that identifier; pairs in the review band wait for an
+// admin (`halo identity review`), each profile named by its first
+// identifier. Decisions, not derived data: rebuild keeps them.
 constexpr const char *kLinkedIdentifiers = R"sql(
 CREATE TABLE linked_identifiers(
   type TEXT NOT NULL,
@@ -198,6 +201,17 @@ CREATE TABLE linked_identifiers(
   at_ms INTEGER NOT NULL,
   PRIMARY KEY(type, value)
 ) WITHOUT ROWID;
+CREATE TABLE link_reviews(
+  id INTEGER PRIMARY KEY,
+  a_type TEXT NOT NULL,
+  a_value TEXT NOT NULL,
+  b_type TEXT NOT NULL,
+  b_value TEXT NOT NULL,
+  probability_ppm INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  UNIQUE(a_type, a_value, b_type, b_value)
+);
 )sql";
 
 constexpr Migration kMigrations[] = {
@@ -208,7 +222,7 @@ constexpr Migration kMigrations[] = {
     {5, "identifier links name their event; merges and conflicts by profile", kIdentityHistory},
     {6, "identifiers detached from linking by an operator", kDetachedIdentifiers},
     {7, "refused links name their event's profile; refused links by value", kConflictProfiles},
-    {8, "identifiers linked to other profiles by probabilistic linkage", kLinkedIdentifiers},
+    {8, "probabilistic links between profiles and their review queue", kLinkedIdentifiers},
 };
 
 }  // namespace

@@ -78,6 +78,9 @@ class SqliteStore final : public Store {
   Result<std::vector<SharedIdentifier>> overshared_identifiers(uint64_t after_sequence) override;
   Status link_identifier(const LinkedIdentifier &link, int64_t at_ms) override;
   Status scan_linked_identifiers(const std::function<void(const LinkedIdentifier &)> &fn) override;
+  Status add_link_review(const LinkReview &review) override;
+  Status scan_link_reviews(const std::function<void(const LinkReview &)> &fn) override;
+  Status decide_link_review(uint64_t id, LinkReview::Status status) override;
   Result<uint64_t> merge_count() override;
   Result<uint64_t> conflict_count() override;
   Status detach_identifier(std::string_view type, std::string_view value, int64_t at_ms,

@@ -115,6 +115,18 @@ struct LinkedIdentifier {
   double probability = 0;  // the posterior P(match) of the link that made it
 };
 
+// A pair of profiles identity.linkage found possibly one person (its
+// probability in the review band), each named by its first identifier
+// (stable across rebuilds, unlike profile ids); a < b.
+struct LinkReview {
+  enum class Status { kOpen, kAccepted, kRejected };
+  uint64_t id = 0;  // given by the store
+  std::string a_type, a_value, b_type, b_value;
+  double probability = 0;
+  Status status = Status::kOpen;
+  int64_t at_ms = 0;
+};
+
 struct IdentityDecision {
   enum class Kind { kMerge, kRefusedLink } kind = Kind::kMerge;
   uint64_t sequence = 0;
@@ -274,6 +286,12 @@ class Store {
   virtual Status link_identifier(const LinkedIdentifier &link, int64_t at_ms) = 0;
   virtual Status scan_linked_identifiers(
       const std::function<void(const LinkedIdentifier &)> &fn) = 0;
+  // The review queue of identity.linkage. add_link_review keeps a pair
+  // already queued (whatever its status) as it is; decide_link_review of
+  // an id that is not open is NotFound. Decisions: clear_derived keeps them.
+  virtual Status add_link_review(const LinkReview &review) = 0;
+  virtual Status scan_link_reviews(const std::function<void(const LinkReview &)> &fn) = 0;  // by id
+  virtual Status decide_link_review(uint64_t id, LinkReview::Status status) = 0;
   // What made a profile (IdentityHistory); empty for an unknown id.
   virtual Result<IdentityHistory> identity_history(uint64_t profile_id) = 0;
   // Every merge and refused link, in event-log order (then as recorded).

@@ -98,6 +98,17 @@ constexpr Sql kScanLinked{"scan_linked_identifiers", "linked_identifiers",
                           "SELECT type, value, link_key, probability_ppm FROM linked_identifiers "
                           "ORDER BY type, value",
                           "ttti"};
+constexpr Sql kAddReview{
+    "add_link_review", "link_reviews",
+    "INSERT INTO link_reviews(a_type, a_value, b_type, b_value, probability_ppm, status, at_ms) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING"};
+constexpr Sql kScanReviews{"scan_link_reviews", "link_reviews",
+                           "SELECT id, a_type, a_value, b_type, b_value, probability_ppm, status, "
+                           "at_ms FROM link_reviews ORDER BY id",
+                           "ittttiti"};
+constexpr Sql kDecideReview{
+    "decide_link_review", "link_reviews",
+    "UPDATE link_reviews SET status = ?2 WHERE id = ?1 AND status = 'open'"};
 constexpr Sql kMergeCount{"merge_count", "merges", "SELECT count(*) FROM merges", "i"};
 constexpr Sql kConflictCount{"conflict_count", "conflicts", "SELECT count(*) FROM conflicts", "i"};
 
@@ -319,6 +330,70 @@ Status SqliteStore::scan_linked_identifiers(
             std::string(st.column_bytes(2)), static_cast<double>(st.column_int(3)) / 1e6});
         return Status::Ok();
       });
+}
+
+namespace {
+
+const char *review_status_text(LinkReview::Status status) {
+  switch (status) {
+    case LinkReview::Status::kAccepted:
+      return "accepted";
+    case LinkReview::Status::kRejected:
+      return "rejected";
+    case LinkReview::Status::kOpen:
+      break;
+  }
+  return "open";
+}
+
+LinkReview::Status review_status_of(std::string_view text) {
+  return text == "accepted"   ? LinkReview::Status::kAccepted
+         : text == "rejected" ? LinkReview::Status::kRejected
+                              : LinkReview::Status::kOpen;
+}
+
+}  // namespace
+
+Status SqliteStore::add_link_review(const LinkReview &r) {
+  return impl_->write(kAddReview, [&](sqlite::Statement &st) {
+    st.bind_text(1, r.a_type);
+    st.bind_text(2, r.a_value);
+    st.bind_text(3, r.b_type);
+    st.bind_text(4, r.b_value);
+    st.bind_int(5, std::llround(r.probability * 1e6));
+    st.bind_text(6, review_status_text(r.status));
+    st.bind_int(7, r.at_ms);
+  });
+}
+
+Status SqliteStore::scan_link_reviews(const std::function<void(const LinkReview &)> &fn) {
+  return impl_->scan(
+      kScanReviews, [](sqlite::Statement &) {},
+      [&](sqlite::Statement &st) {
+        LinkReview r;
+        r.id = from_sql(st.column_int(0));
+        r.a_type = st.column_bytes(1);
+        r.a_value = st.column_bytes(2);
+        r.b_type = st.column_bytes(3);
+        r.b_value = st.column_bytes(4);
+        r.probability = static_cast<double>(st.column_int(5)) / 1e6;
+        r.status = review_status_of(st.column_bytes(6));
+        r.at_ms = st.column_int(7);
+        fn(r);
+        return Status::Ok();
+      });
+}
+
+Status SqliteStore::decide_link_review(uint64_t id, LinkReview::Status status) {
+  Status s = impl_->write(kDecideReview, [&](sqlite::Statement &st) {
+    st.bind_int(1, to_sql(id));
+    st.bind_text(2, review_status_text(status));
+  });
+  if (!s.ok()) return s;
+  if (sqlite3_changes(impl_->db.get()) == 0) {
+    return Status::NotFound("no open review " + std::to_string(id));
+  }
+  return Status::Ok();
 }
 
 }  // namespace halo

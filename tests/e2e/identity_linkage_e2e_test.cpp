@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "e2e_support.h"
 
@@ -95,6 +96,20 @@ TEST(IdentityLinkage, FebrlRecordsWithoutASharedKeyBecomeOneProfilePerPerson) {
   EXPECT_NEAR(profiles.size(), 500u, 5u);
   EXPECT_GE(pairwise_f1(profiles), 0.99);
 
+  // Explained: the identifier that carries the link, its key and probability.
+  CommandResult explain =
+      run({halo_bin(), "identity", "explain", p, "--id", "record_id=rec-122-dup-0"});
+  ASSERT_EQ(explain.exit_code, 0) << explain.err;
+  EXPECT_NE(explain.out.find("  linked record_id:rec-122-"), std::string::npos) << explain.out;
+  EXPECT_NE(explain.out.find("    probabilistic link (identity.linkage, probability "),
+            std::string::npos)
+      << explain.out;
+  CommandResult json = run(
+      {halo_bin(), "identity", "explain", p, "--id", "record_id=rec-122-org", "--format", "json"});
+  EXPECT_NE(json.out.find("\"probabilistic_link\":{\"key\":\"record_id:rec-122-"),
+            std::string::npos)
+      << json.out;
+
   // The links are decisions: a rebuild reproduces them, a run with nothing
   // new makes none.
   const std::string linked = profiles_without_ids(dir / "profiles.jsonl");
@@ -124,6 +139,93 @@ TEST(IdentityLinkage, ARunInTwoPartsLinksAsOneRunDoes) {
   EXPECT_EQ(summary_count(r.summary, "accepted"), 400) << r.summary;
   EXPECT_EQ(profiles_without_ids(parts / "profiles.jsonl"),
             profiles_without_ids(once / "profiles.jsonl"));
+}
+
+// Five people with one exact duplicate each, and five without.
+const char *kPeople =
+    "rec_id,given_name,surname,street_number,address_1,address_2,suburb,postcode,state,"
+    "date_of_birth,soc_sec_id\n"
+    "rec-1-org,nora,kettle,14,apple lane,,greenfield,5111,sa,19881212,9100001\n"
+    "rec-1-dup-0,nora,kettle,14,apple lane,,greenfield,5111,sa,19881212,9100001\n"
+    "rec-2-org,maud,kettle,92,river drive,,stoneham,6222,sa,19881212,9100002\n"
+    "rec-3-org,finn,marlow,14,apple lane,,greenfield,5111,wa,19770303,9100003\n"
+    "rec-3-dup-0,fin,marlow,14,apple lane,,greenfeld,5111,wa,19770303,9100003\n"
+    "rec-4-org,gus,marlow,92,river drive,,stoneham,6222,wa,19770303,9100004\n"
+    "rec-5-org,lea,tamsin,3,pine court,,oakvale,5333,nt,19660404,9100005\n"
+    "rec-5-dup-0,lea,tamsin,3,pine crt,,oakvale,5333,nt,19660404,9100005\n"
+    "rec-6-org,lea,tamsin,88,cedar way,,elmwood,7444,qld,19990909,9100006\n"
+    "rec-7-org,ida,wren,5,lake street,,riverton,2222,vic,19300303,9100007\n"
+    "rec-7-dup-0,ida,wren,5,lake st,,riverton,2222,vic,19300303,9100007\n"
+    "rec-8-org,omar,vance,61,hill road,,lowfield,3333,vic,19300304,9100008\n"
+    "rec-9-org,kai,oberon,7,bay road,,seaton,4444,nsw,19550505,9100009\n"
+    "rec-9-dup-0,kai,oberon,7,bay road,,seaton,4444,nsw,19550505,9100009\n"
+    "rec-10-org,kai,oberon,12,gum street,,hilltop,4445,nsw,19550606,9100010\n";
+
+std::vector<std::string> split_lines(const std::string &text) {
+  std::vector<std::string> lines;
+  size_t at = 0;
+  for (size_t nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1) {
+    lines.push_back(text.substr(at, nl - at));
+  }
+  return lines;
+}
+
+// The review queue's line for the pair of `rec` and its duplicate.
+std::string review_line(const std::string &listing, const std::string &rec) {
+  for (const std::string &line : split_lines(listing)) {
+    if (line.find("\"" + rec + "-org\"") != std::string::npos &&
+        line.find("\"" + rec + "-dup-0\"") != std::string::npos) {
+      return line;
+    }
+  }
+  return "";
+}
+
+std::string review_id(const std::string &line) {
+  const std::string key = "{\"id\":";
+  return line.compare(0, key.size(), key) == 0
+             ? line.substr(key.size(), line.find(',') - key.size())
+             : "";
+}
+
+TEST(IdentityLinkage, AnAdminDecidesThePairsInTheReviewBand) {
+  TempDir dir;
+  write_file(dir / "people.csv", kPeople);
+  // A link needs near certainty: every pair waits in the review band.
+  const std::string strict = std::string(kLinkage) + "    link_probability: 0.999999999\n";
+  const std::string p = pipeline(dir, strict);
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "probabilistic_links"), 0) << r.summary;
+  EXPECT_EQ(summary_count(r.summary, "review_pairs"), 5) << r.summary;
+  EXPECT_EQ(read_profiles(dir / "profiles.jsonl").size(), 15u);
+  auto review = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {halo_bin(), "identity", "review", p});
+    return run(args);
+  };
+  const std::string listing = review({"--format", "jsonl"}).out;
+  const std::string accept = review_id(review_line(listing, "rec-1"));
+  const std::string reject = review_id(review_line(listing, "rec-3"));
+  ASSERT_FALSE(accept.empty()) << listing;
+  ASSERT_FALSE(reject.empty()) << listing;
+
+  CommandResult a = review({"--accept", accept});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(read_profiles(dir / "profiles.jsonl").size(), 14u);  // rec-1 is one person now
+  ASSERT_EQ(review({"--reject", reject}).exit_code, 0);
+  EXPECT_EQ(review({"--reject", reject}).exit_code, 3);                  // decided already
+  EXPECT_EQ(split_lines(review({"--format", "jsonl"}).out).size(), 3u);  // still open
+  EXPECT_EQ(split_lines(review({"--all", "--format", "jsonl"}).out).size(), 5u);
+
+  // With the usual threshold every other pair links, the rejected one never.
+  pipeline(dir);
+  ASSERT_EQ(run({halo_bin(), "rebuild", p, "-q"}).exit_code, 0);
+  std::vector<Profile> profiles = read_profiles(dir / "profiles.jsonl");
+  EXPECT_EQ(profiles.size(), 11u);
+  for (const Profile &prof : profiles) {
+    const std::set<std::string> &ids = prof.identifiers.at("record_id");
+    EXPECT_FALSE(ids.count("rec-3-org") && ids.count("rec-3-dup-0")) << prof.line;
+  }
 }
 
 TEST(IdentityLinkage, ABadLinkageSectionIsAConfigurationError) {
