@@ -127,12 +127,18 @@ int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild,
   // them to every stored event. A rebuild makes only decisions not made
   // yet, so the rounds end.
   bool decided = !summary.quarantined.empty() || summary.probabilistic_links > 0;
+  bool quarantined = !summary.quarantined.empty();
   while (s.ok() && decided && !summary.interrupted) {
     RunSummary rebuilt;
-    s = one_pass(cfg, ro, /*rebuild=*/true, &rebuilt);
+    RunOptions again = ro;
+    // Links over unchanged records and profiles would come out the same;
+    // a quarantine changes the profiles the records belong to.
+    again.skip_linkage = !quarantined;
+    s = one_pass(cfg, again, /*rebuild=*/true, &rebuilt);
+    quarantined = !rebuilt.quarantined.empty();
     summary.profiles = rebuilt.profiles;
     summary.dead_letters_total = rebuilt.dead_letters_total;
-    summary.review_pairs = rebuilt.review_pairs;
+    summary.review_pairs += rebuilt.review_pairs;
     summary.rebuilt_for_identity = true;
     summary.quarantined.insert(summary.quarantined.end(), rebuilt.quarantined.begin(),
                                rebuilt.quarantined.end());

@@ -61,6 +61,10 @@ struct RunOptions {
   // called again after its poll_interval instead of ending; run() returns
   // once `cancel` is set (the batch in progress is read and committed).
   bool keep_polling = false;
+  // No identity.linkage at the end: set for the rebuild that applies the
+  // links the previous pass made over the same records (it would find
+  // exactly those again).
+  bool skip_linkage = false;
 };
 
 class Pipeline {

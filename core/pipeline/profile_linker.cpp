@@ -189,7 +189,7 @@ Status Pipeline::read_link_records(LinkTable &t) {
 // Runs on the calling thread once the writer is idle (end of finalize).
 Status Pipeline::link_profiles(RunSummary *summary) {
   // Nothing stored changed, nothing new to link.
-  if (!linkage_ || summary->accepted == 0) return Status::Ok();
+  if (!linkage_ || summary->accepted == 0 || options_.skip_linkage) return Status::Ok();
   LinkTable t(*store_);
   Status s = read_link_records(t);
   if (!s.ok()) return s;
