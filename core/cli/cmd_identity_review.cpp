@@ -20,18 +20,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-const char *status_name(LinkReview::Status s) {
-  switch (s) {
-    case LinkReview::Status::kAccepted:
-      return "accepted";
-    case LinkReview::Status::kRejected:
-      return "rejected";
-    case LinkReview::Status::kOpen:
-      break;
-  }
-  return "open";
-}
-
 // The profile now holding an identifier, "" when none does.
 Result<std::string> profile_now(Store &store, const std::string &type, const std::string &value) {
   auto id = store.find_profile(type, value);
@@ -61,15 +49,16 @@ int list_reviews(const PipelineConfig &cfg, bool all, const std::string &format)
     char p[32];
     std::snprintf(p, sizeof p, "%.6f", r.probability);
     if (format == "table") {
-      std::cout << r.id << "  " << p << "  " << status_name(r.status) << "  " << r.a_type << " "
-                << r.a_value << " (profile " << (a->empty() ? "-" : *a) << ")  ~  " << r.b_type
-                << " " << r.b_value << " (profile " << (b->empty() ? "-" : *b) << ")\n";
+      std::cout << r.id << "  " << p << "  " << link_review_status_name(r.status) << "  "
+                << r.a_type << " " << r.a_value << " (profile " << (a->empty() ? "-" : *a)
+                << ")  ~  " << r.b_type << " " << r.b_value << " (profile "
+                << (b->empty() ? "-" : *b) << ")\n";
       continue;
     }
     std::string line;
     JsonWriter w(line);
     w.begin_object().key("id").number(static_cast<int64_t>(r.id)).key("probability").raw(p);
-    w.key("status").string(status_name(r.status));
+    w.key("status").string(link_review_status_name(r.status));
     side_json(w, "a", r.a_type, r.a_value, *a);
     side_json(w, "b", r.b_type, r.b_value, *b);
     w.end_object();

@@ -231,11 +231,12 @@ std::string linked_key(std::string_view type, std::string_view value) {
 // Each identifier with a probabilistic link brings the link's identifier;
 // those are checked in turn (a key linked to another key). Ends: an
 // identifier already on the event is not added again, and keys are finite.
+// Links never make an event exceed max_identifiers.
 void NormalizerImpl::add_linked_identifiers() {
   static const IdentifierRule kLinked{
       std::string(kLinkedIdentifierType), IdentifierRule::Kind::kText, {}, "", {},
       /*block_placeholders=*/false};
-  for (size_t i = 0; i < ids_.size() && ids_.size() <= options_.limits.max_identifiers; ++i) {
+  for (size_t i = 0; i < ids_.size() && ids_.size() < options_.limits.max_identifiers; ++i) {
     const std::string key =
         linked_key(ids_[i].type, std::string_view(id_text_).substr(ids_[i].begin, ids_[i].len));
     auto it = options_.linked.find(key);

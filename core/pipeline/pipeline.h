@@ -215,7 +215,8 @@ class Pipeline {
   uint64_t next_profile_id_ = 1;
   uint64_t last_sequence_ = 0;
   // Set by run() and rebuild(): refused links of events after it are
-  // checked for over-shared values at the end (none by replay).
+  // checked for over-shared values at the end, and identity.linkage runs
+  // (neither after a dead-letter replay).
   std::optional<uint64_t> quarantine_after_sequence_;
   std::optional<linkage::LinkageConfig> linkage_;  // identity.linkage
   bool in_transaction_ = false;

@@ -188,8 +188,12 @@ Status Pipeline::read_link_records(LinkTable &t) {
 
 // Runs on the calling thread once the writer is idle (end of finalize).
 Status Pipeline::link_profiles(RunSummary *summary) {
-  // Nothing stored changed, nothing new to link.
-  if (!linkage_ || summary->accepted == 0 || options_.skip_linkage) return Status::Ok();
+  // Only at the end of run() and rebuild(), whose caller rebuilds with the
+  // decisions (not after a dead-letter replay); nothing stored changed,
+  // nothing new to link.
+  if (!linkage_ || !quarantine_after_sequence_ || summary->accepted == 0 || options_.skip_linkage) {
+    return Status::Ok();
+  }
   LinkTable t(*store_);
   Status s = read_link_records(t);
   if (!s.ok()) return s;

@@ -126,6 +126,8 @@ struct LinkReview {
   Status status = Status::kOpen;
   int64_t at_ms = 0;
 };
+// "open", "accepted" or "rejected": the stored and printed form.
+const char *link_review_status_name(LinkReview::Status status);
 
 struct IdentityDecision {
   enum class Kind { kMerge, kRefusedLink } kind = Kind::kMerge;

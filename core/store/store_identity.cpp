@@ -332,9 +332,7 @@ Status SqliteStore::scan_linked_identifiers(
       });
 }
 
-namespace {
-
-const char *review_status_text(LinkReview::Status status) {
+const char *link_review_status_name(LinkReview::Status status) {
   switch (status) {
     case LinkReview::Status::kAccepted:
       return "accepted";
@@ -345,6 +343,8 @@ const char *review_status_text(LinkReview::Status status) {
   }
   return "open";
 }
+
+namespace {
 
 LinkReview::Status review_status_of(std::string_view text) {
   return text == "accepted"   ? LinkReview::Status::kAccepted
@@ -361,7 +361,7 @@ Status SqliteStore::add_link_review(const LinkReview &r) {
     st.bind_text(3, r.b_type);
     st.bind_text(4, r.b_value);
     st.bind_int(5, std::llround(r.probability * 1e6));
-    st.bind_text(6, review_status_text(r.status));
+    st.bind_text(6, link_review_status_name(r.status));
     st.bind_int(7, r.at_ms);
   });
 }
@@ -387,7 +387,7 @@ Status SqliteStore::scan_link_reviews(const std::function<void(const LinkReview 
 Status SqliteStore::decide_link_review(uint64_t id, LinkReview::Status status) {
   Status s = impl_->write(kDecideReview, [&](sqlite::Statement &st) {
     st.bind_int(1, to_sql(id));
-    st.bind_text(2, review_status_text(status));
+    st.bind_text(2, link_review_status_name(status));
   });
   if (!s.ok()) return s;
   if (sqlite3_changes(impl_->db.get()) == 0) {
