@@ -96,6 +96,8 @@ int write_summary(const RunSummary &summary, const CommonOptions &o) {
   return kOk;
 }
 
+// One run or rebuild, each with a pipeline of its own (plugins, store,
+// identity decisions loaded afresh).
 Status one_pass(const PipelineConfig &cfg, const RunOptions &ro, bool rebuild,
                 RunSummary *summary) {
   auto pipeline = Pipeline::open(cfg, ro);
@@ -103,8 +105,8 @@ Status one_pass(const PipelineConfig &cfg, const RunOptions &ro, bool rebuild,
   return rebuild ? pipeline.value()->rebuild(summary) : pipeline.value()->run(summary);
 }
 
-// One run (or rebuild) of a loaded pipeline, then the rebuilds its
-// quarantined identifier values call for; returns its exit code.
+// One run (or rebuild) of a loaded pipeline, then the rebuilds its identity
+// decisions call for; returns its exit code.
 int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild,
              bool keep_polling = false) {
   RunOptions ro;
