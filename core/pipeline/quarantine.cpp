@@ -31,18 +31,17 @@ Status Pipeline::quarantine_overshared(RunSummary *summary) {
   if (!quarantine_after_sequence_) return Status::Ok();
   auto shared = store_->overshared_identifiers(*quarantine_after_sequence_);
   if (!shared.ok()) return shared.status();
-  std::vector<SharedIdentifier> over;
+  std::vector<std::pair<SharedIdentifier, uint32_t>> over;  // with its limit
   for (SharedIdentifier &v : *shared) {
     const uint32_t limit = quarantine_limit(config_, v.type);
-    if (limit != 0 && v.profiles > limit) over.push_back(std::move(v));
+    if (limit != 0 && v.profiles > limit) over.emplace_back(std::move(v), limit);
   }
   if (over.empty()) return Status::Ok();
   Status s = store_->begin();
   for (size_t i = 0; s.ok() && i < over.size(); ++i) {
-    const SharedIdentifier &v = over[i];
+    const auto &[v, limit] = over[i];
     const std::string why = "quarantined: would link " + std::to_string(v.profiles) +
-                            " distinct profiles (quarantine_after: " +
-                            std::to_string(quarantine_limit(config_, v.type)) + ")";
+                            " distinct profiles (quarantine_after: " + std::to_string(limit) + ")";
     log_warn("identity", v.type + " '" + v.value + "' " + why);
     s = store_->detach_identifier(v.type, v.value, wall_ms(), why);
     summary->quarantined.push_back(v.type + " " + v.value);
