@@ -20,6 +20,7 @@ std::unique_ptr<SourceBatch> BatchQueue::acquire(size_t source) {
     b = std::make_unique<SourceBatch>();
   }
   b->source = source;
+  b->keys_checked = false;
   return b;
 }
 

@@ -42,6 +42,9 @@ struct SourceBatch {
   int64_t received_at_ms = 0;
   bool caught_up = false;  // the source reported end of data (polling goes on)
   bool last = false;       // nothing follows this batch from its source
+  // Every stored message key equal to one of the batch's keys is in the
+  // pipeline's dedup set (read for it without loading every stored key).
+  bool keys_checked = false;
   double read_seconds = 0, parse_seconds = 0;
 };
 

@@ -130,25 +130,39 @@ Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *su
                                                      &commit_flags_[i], options_.cancel));
   }
   size_t reading = readers.size();
+  std::vector<std::unique_ptr<SourceBatch>> held;  // checked, in arrival order
   while (reading > 0) {
-    // Until records arrive, this thread loads the message keys a few
-    // stored batches at a time instead of waiting: that overlaps the
-    // sources' start-up (a file source re-checking what it read before),
-    // and a run that reads nothing new stops loading at once. Sources with
-    // nothing new say so within milliseconds: the first load waits that
-    // long, so such a run loads no key at all.
-    const bool preload = !keys_loaded_;
-    const double wait = !preload                  ? seconds_until_commit_due()
-                        : keys_loaded_after_ == 0 ? kPreloadDelaySeconds
-                                                  : 0.0;
+    // The first batches are checked against the stored keys without
+    // loading them into the set (hold_and_check); once a run has used its
+    // scans, every stored key loads. Until batches arrive, this thread
+    // reads the stored keys ahead a few log batches at a time (or, scans
+    // used, loads them): that overlaps the sources' start-up (a file
+    // source re-checking what it read before). Sources with nothing new
+    // say so within milliseconds: the first read waits that long, so such
+    // a run reads no key at all.
+    const bool scans_left = stored_key_scans_ < kMaxStoredKeyScans;
+    const bool preload = scans_left ? !keys_all_read_ : !keys_loaded_;
+    const double wait = !preload                ? seconds_until_commit_due()
+                        : keys_read_after_ == 0 ? kPreloadDelaySeconds
+                                                : 0.0;
     std::unique_ptr<SourceBatch> batch = queue.pop(wait);
     if (!batch && preload) {
-      Status s = load_more_keys(kPreloadKeyBatches);
+      Status s =
+          scans_left ? read_ahead_keys(kPreloadKeyBatches) : load_more_keys(kPreloadKeyBatches);
       if (!s.ok()) return s;
       continue;
     }
     Status s;
-    if (batch) {
+    if (batch && !keys_loaded_ && scans_left) {
+      s = hold_and_check(std::move(batch), queue, reading, held);
+      for (auto &b : held) {
+        const bool last = b->last;
+        if (s.ok()) s = consume_batch(*b, summary);
+        queue.recycle(std::move(b));
+        if (last) --reading;
+      }
+      held.clear();
+    } else if (batch) {
       const bool last = batch->last;
       s = consume_batch(*batch, summary);
       queue.recycle(std::move(batch));
@@ -168,6 +182,19 @@ Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *su
   summary->blocked_identifiers += parse_->blocked_identifiers() - blocked_before;
   for (const auto &stage : stages) summary->blocked_identifiers += stage->blocked_identifiers();
   return Status::Ok();
+}
+
+Status Pipeline::hold_and_check(std::unique_ptr<SourceBatch> first, BatchQueue &queue,
+                                size_t reading, std::vector<std::unique_ptr<SourceBatch>> &held) {
+  size_t ended = first->last ? 1 : 0;
+  held.push_back(std::move(first));
+  while (held.size() < kHoldBatches && ended < reading) {
+    std::unique_ptr<SourceBatch> more = queue.pop(kHoldWaitSeconds);
+    if (!more) break;
+    if (more->last) ++ended;
+    held.push_back(std::move(more));
+  }
+  return load_matching_keys(held);
 }
 
 double Pipeline::seconds_until_commit_due() const {
@@ -246,18 +273,18 @@ Status Pipeline::ingest_records(SourceBatch &batch, RunSummary *summary) {
       if (!s.ok()) return s;
       summary->invalid_identifiers++;
     }
-    s = ingest(slice.events, &slice.keys, summary);
+    s = ingest(slice.events, &slice.keys, batch.keys_checked, summary);
     if (!s.ok()) return s;
   }
   return Status::Ok();
 }
 
-Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys,
+Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys, bool keys_checked,
                         RunSummary *summary) {
   if (batch.events.empty()) return Status::Ok();
   std::vector<MessageKey> kept_keys;  // keys of the events kept, in order
   if (keys != nullptr) {
-    Status loaded = ensure_keys_loaded();
+    Status loaded = keys_checked ? Status::Ok() : ensure_keys_loaded();
     if (!loaded.ok()) return loaded;
     StageTimer t(summary->stages.dedup);
     kept_keys.reserve(batch.events.size());

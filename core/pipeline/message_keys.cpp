@@ -61,6 +61,14 @@ bool MessageKeySet::Shard::insert(const MessageKey &k) {
   return true;
 }
 
+bool MessageKeySet::Shard::contains(const MessageKey &k) const {
+  if (slots.empty()) return false;
+  for (size_t i = slot_of(k); !is_zero(slots[i]); i = next(i)) {
+    if (slots[i] == k) return true;
+  }
+  return false;
+}
+
 bool MessageKeySet::Shard::erase(const MessageKey &k) {
   if (slots.empty()) return false;
   size_t i = slot_of(k);
@@ -100,6 +108,10 @@ bool MessageKeySet::insert(const MessageKey &k) {
   if (!shard_of(k).insert(k)) return false;
   ++size_;
   return true;
+}
+
+bool MessageKeySet::contains(const MessageKey &k) const {
+  return is_zero(k) ? has_zero_ : shard_of(k).contains(k);
 }
 
 void MessageKeySet::insert_all(const MessageKey *keys, size_t n) {

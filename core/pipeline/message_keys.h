@@ -30,6 +30,7 @@ class MessageKeySet {
   MessageKeySet();
   // True when the key was new (and is now remembered).
   bool insert(const MessageKey &k);
+  bool contains(const MessageKey &k) const;
   // Inserts n keys (the restore at start-up): the same as n insert() calls,
   // with the slot of a key a few places ahead prefetched, so that the
   // cache misses of a large table overlap instead of queueing.
@@ -62,6 +63,7 @@ class MessageKeySet {
     void grow(size_t capacity);
     void make_room(size_t keys);
     bool insert(const MessageKey &k);
+    bool contains(const MessageKey &k) const;
     bool erase(const MessageKey &k);
   };
 

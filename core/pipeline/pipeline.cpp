@@ -165,7 +165,7 @@ Status Pipeline::restore_state() {
   auto last = store_->last_sequence();
   if (!last.ok()) return last.status();
   last_sequence_ = *last;
-  if (last_sequence_ == 0) keys_loaded_ = true;  // an empty log has no keys
+  if (last_sequence_ == 0) keys_loaded_ = keys_all_read_ = true;  // an empty log has no keys
   committed_next_profile_id_ = next_profile_id_;
   auto last_change = store_->last_change_sequence();
   if (!last_change.ok()) return last_change.status();
@@ -276,7 +276,7 @@ Status Pipeline::rebuild(RunSummary *summary) {
       }
       batch.events[before].sequence = e.sequence;
     }
-    return ingest(batch, /*keys=*/nullptr, summary);
+    return ingest(batch, /*keys=*/nullptr, /*keys_checked=*/false, summary);
   });
   if (!s.ok()) return s;
   summary->blocked_identifiers += parse_->blocked_identifiers() - blocked_before;

@@ -113,8 +113,17 @@ class Pipeline {
   // for emission (load_profiles).
   Status ensure_keys_loaded();
   // Loads the keys of at most `batches` more stored log batches (all of
-  // them once none is left).
+  // them once none is left), after those read ahead.
   Status load_more_keys(size_t batches);
+  // Copies the keys of at most `batches` more stored log batches into
+  // read_ahead_: a flat array costs a fraction of the set, and it serves
+  // both load_matching_keys and a later load_more_keys.
+  Status read_ahead_keys(size_t batches);
+  Status read_keys(size_t batches, const std::function<void(const MessageKey *, size_t)> &take);
+  // Adds to the dedup set every stored key equal to a key of `batches`, in
+  // one pass over the stored keys, and marks the batches keys_checked: a
+  // small run dedups without building the set of every stored key.
+  Status load_matching_keys(const std::vector<std::unique_ptr<SourceBatch>> &batches);
   Status ensure_restored(RunSummary *summary);
   Status restore_resolver();
   Status restore_feature(size_t i);
@@ -129,6 +138,12 @@ class Pipeline {
   // a source that fails for good is recorded with source_failed() and the
   // others go on.
   Status read_sources(const std::vector<size_t> &started, RunSummary *summary);
+  // While the stored keys are not loaded and scans are left: takes the
+  // batches that follow `first` (up to kHoldBatches in all, until every
+  // reader has ended or none arrives for kHoldWaitSeconds) and checks them
+  // all against the stored keys at once (load_matching_keys).
+  Status hold_and_check(std::unique_ptr<SourceBatch> first, BatchQueue &queue, size_t reading,
+                        std::vector<std::unique_ptr<SourceBatch>> &held);
   std::vector<std::unique_ptr<ParseStage>> reader_parse_stages(size_t readers);
   Status consume_batch(SourceBatch &batch, RunSummary *summary);
   Status ingest_records(SourceBatch &batch, RunSummary *summary);
@@ -139,7 +154,10 @@ class Pipeline {
   void source_failed(size_t index, const Status &why, RunSummary *summary);
   // `keys` are the batch's dedup keys; nullptr replays the log (rebuild):
   // no dedup, sequences already set, nothing appended to the log.
-  Status ingest(EventBatch &batch, const std::vector<MessageKey> *keys, RunSummary *summary);
+  // `keys_checked`: the stored keys equal to `keys` are in the dedup set
+  // already (load_matching_keys); otherwise every stored key loads first.
+  Status ingest(EventBatch &batch, const std::vector<MessageKey> *keys, bool keys_checked,
+                RunSummary *summary);
   // Resolves, applies and logs events whose keys (when !replay) are `keys`.
   Status resolve_and_store(EventBatch &batch, std::vector<MessageKey> keys, bool replay,
                            RunSummary *summary);
@@ -202,10 +220,24 @@ class Pipeline {
   // Log batches whose keys load between two looks at the queue (~1 ms each).
   static constexpr size_t kPreloadKeyBatches = 4;
   static constexpr double kPreloadDelaySeconds = 0.01;
+  // Checking held batches against the stored keys reads every stored key
+  // once (a fraction of the cost of loading them into the set), so a run
+  // does it at most twice, for up to kHoldBatches batches each time, before
+  // it loads the whole set.
+  static constexpr size_t kMaxStoredKeyScans = 2;
+  static constexpr size_t kHoldBatches = 8;
+  static constexpr double kHoldWaitSeconds = 0.05;
+  size_t stored_key_scans_ = 0;
 
+  // Stored message keys: every one is in seen_ (keys_loaded_), or those of
+  // the log batches up to keys_read_after_ (the first sequence of the last
+  // one read; all of them once keys_all_read_) are in seen_ or read_ahead_.
   bool keys_loaded_ = false;
-  uint64_t keys_loaded_after_ = 0;  // first sequence of the last key batch loaded
-  bool state_restored_ = false;     // ensure_restored() has loaded everything
+  bool keys_reserved_ = false;  // seen_ has room for every stored key
+  bool keys_all_read_ = false;
+  uint64_t keys_read_after_ = 0;
+  std::vector<MessageKey> read_ahead_;
+  bool state_restored_ = false;  // ensure_restored() has loaded everything
   // Identifiers looked up in the store this run (hashes), and how many may
   // be before everything is loaded at once instead.
   std::unordered_set<uint64_t> probed_;

@@ -108,7 +108,7 @@ Status Pipeline::replay_one(DeadLetter d, ReplayReport *report, RunSummary *summ
   const uint64_t accepted = summary->accepted, duplicates = summary->duplicates;
   std::vector<DeadLetter> rejects;
   replay_rejects_ = &rejects;
-  Status s = ingest(batch, &keys, summary);
+  Status s = ingest(batch, &keys, /*keys_checked=*/false, summary);
   replay_rejects_ = nullptr;
   if (!s.ok()) return s;
   // A stored event may still have been refused by a feature builder: that

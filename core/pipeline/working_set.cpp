@@ -60,21 +60,71 @@ Status Pipeline::load_more_keys(size_t batches) {
   if (keys_loaded_) return Status::Ok();
   Status s = drain_writer();  // this thread reads the store below
   if (!s.ok()) return s;
-  if (keys_loaded_after_ == 0) {
+  if (!keys_reserved_) {
     // The first call: room for every key at once. The log has no gaps, so
     // its last sequence (read at start) is the number of stored events --
     // a sum over every log row cost 15 ms at a million events.
     seen_.reserve(last_sequence_ + 1024);
+    keys_reserved_ = true;
   }
-  size_t read = 0;
-  s = store_->scan_message_keys(keys_loaded_after_, batches,
-                                [&](uint64_t first, const MessageKey *keys, size_t n) {
-                                  seen_.insert_all(keys, n);
-                                  keys_loaded_after_ = first;
-                                  ++read;
-                                });
-  if (s.ok() && read < batches) keys_loaded_ = true;
+  seen_.insert_all(read_ahead_.data(), read_ahead_.size());
+  read_ahead_ = {};
+  if (!keys_all_read_) {
+    s = read_keys(batches, [&](const MessageKey *keys, size_t n) { seen_.insert_all(keys, n); });
+  }
+  if (s.ok() && keys_all_read_) keys_loaded_ = true;
   return s;
+}
+
+Status Pipeline::read_ahead_keys(size_t batches) {
+  if (keys_all_read_) return Status::Ok();
+  Status s = drain_writer();  // this thread reads the store below
+  if (!s.ok()) return s;
+  return read_keys(batches, [&](const MessageKey *keys, size_t n) {
+    read_ahead_.insert(read_ahead_.end(), keys, keys + n);
+  });
+}
+
+Status Pipeline::read_keys(size_t batches,
+                           const std::function<void(const MessageKey *, size_t)> &take) {
+  size_t read = 0;
+  Status s = store_->scan_message_keys(keys_read_after_, batches,
+                                       [&](uint64_t first, const MessageKey *keys, size_t n) {
+                                         take(keys, n);
+                                         keys_read_after_ = first;
+                                         ++read;
+                                       });
+  if (s.ok() && read < batches) keys_all_read_ = true;
+  return s;
+}
+
+Status Pipeline::load_matching_keys(const std::vector<std::unique_ptr<SourceBatch>> &batches) {
+  Status s = drain_writer();  // this thread reads the store below
+  if (!s.ok()) return s;
+  MessageKeySet wanted;  // small: it stays in the cache while the log streams by
+  for (const auto &b : batches) {
+    for (const ParsedSlice &slice : b->slices) {
+      for (const MessageKey &k : slice.keys) wanted.insert(k);
+    }
+  }
+  auto match = [&](const MessageKey *keys, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      if (wanted.contains(keys[i])) seen_.insert(keys[i]);
+    }
+  };
+  if (wanted.size() > 0) {
+    ++stored_key_scans_;
+    match(read_ahead_.data(), read_ahead_.size());
+    // The rest of the log in passing: read_keys_after_ stays where it is.
+    if (!keys_all_read_) {
+      s = store_->scan_message_keys(
+          keys_read_after_, SIZE_MAX,
+          [&](uint64_t, const MessageKey *keys, size_t n) { match(keys, n); });
+    }
+    if (!s.ok()) return s;
+  }
+  for (const auto &b : batches) b->keys_checked = true;
+  return Status::Ok();
 }
 
 Status Pipeline::ensure_restored(RunSummary *summary) {

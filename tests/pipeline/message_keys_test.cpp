@@ -31,14 +31,18 @@ TEST(MessageKeySet, MatchesASetModelUnderRandomInsertAndErase) {
       ASSERT_EQ(set.insert(k), added) << "step " << step;
     }
     ASSERT_EQ(set.size(), model.size());
+    MessageKey probe{rng() % 50, (rng() % 64) | (top[rng() % 3] << 60)};
+    ASSERT_EQ(set.contains(probe), model.count({probe.hi, probe.lo}) > 0) << "step " << step;
   }
   for (const auto &[hi, lo] : model) EXPECT_FALSE(set.insert(MessageKey{hi, lo}));
 }
 
 TEST(MessageKeySet, ZeroKeyAndGrowth) {
   MessageKeySet set;
+  EXPECT_FALSE(set.contains(MessageKey{0, 0}));
   EXPECT_TRUE(set.insert(MessageKey{0, 0}));
   EXPECT_FALSE(set.insert(MessageKey{0, 0}));
+  EXPECT_TRUE(set.contains(MessageKey{0, 0}));
   // Odd multipliers spread the keys like hashes do (over the shards and the
   // slots); keys that all share a home slot would only test patience.
   constexpr uint64_t kSpread = 0x9E3779B97F4A7C15u;
@@ -48,6 +52,7 @@ TEST(MessageKeySet, ZeroKeyAndGrowth) {
   // A load of at least 1/2: at most 32 bytes a key.
   EXPECT_LE(set.memory_bytes(), 32 * set.size());
   set.erase(MessageKey{0, 0});
+  EXPECT_FALSE(set.contains(MessageKey{0, 0}));
   EXPECT_TRUE(set.insert(MessageKey{0, 0}));
 }
 
