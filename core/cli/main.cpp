@@ -89,9 +89,10 @@ int cmd_version(const halo::cli::Args &args) {
 // exceeds the top pad (128 KiB by default), in the main heap and in the
 // threads' heaps alike; the next batch then faults the same pages in
 // again. The reader, parse and writer threads free and reallocate several
-// megabytes per batch, so a 16 MiB pad keeps them: a full run of the 1M
+// megabytes per batch, so an 8 MiB pad keeps them: a full run of the 1M
 // benchmark took 160k page faults and 5.0-5.2 s with the default and 26k
-// and 3.4-3.7 s with the pad, for about 6 MiB more peak memory.
+// and 3.4-3.5 s with the pad (16 and 32 MiB did no better), for about
+// 6 MiB more peak memory.
 void tune_malloc() {
 #if defined(__GLIBC__)
   mallopt(M_MMAP_THRESHOLD, 1 << 20);

@@ -16,10 +16,9 @@ namespace {
 
 std::string order(int n) {
   const std::string user = "u" + std::to_string(n % 97);
-  return R"({"type":"track","event":"Order Completed","userId":")" + user +
-         R"(","messageId":"o-)" + std::to_string(n) +
-         R"(","timestamp":"2026-01-10T12:00:00Z","properties":{"revenue":)" + std::to_string(n) +
-         "}}\n";
+  return R"({"type":"track","event":"Order Completed","userId":")" + user + R"(","messageId":"o-)" +
+         std::to_string(n) + R"(","timestamp":"2026-01-10T12:00:00Z","properties":{"revenue":)" +
+         std::to_string(n) + "}}\n";
 }
 
 // Orders first..last-1, once each.
