@@ -80,6 +80,9 @@ Status Pipeline::read_ahead_keys(size_t batches) {
   if (keys_all_read_) return Status::Ok();
   Status s = drain_writer();  // this thread reads the store below
   if (!s.ok()) return s;
+  // One allocation: growing by doubling copied the keys and faulted in
+  // every new block again. The log has no gaps: last_sequence_ keys.
+  if (read_ahead_.empty()) read_ahead_.reserve(last_sequence_);
   return read_keys(batches, [&](const MessageKey *keys, size_t n) {
     read_ahead_.insert(read_ahead_.end(), keys, keys + n);
   });
