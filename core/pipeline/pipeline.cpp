@@ -197,6 +197,7 @@ Status Pipeline::run(RunSummary *summary) {
   if (!s.ok()) return s;
   s = restore_state();  // the rest loads when needed (working_set.cpp)
   if (!s.ok()) return s;
+  decides_identity_ = true;
   quarantine_after_sequence_ = last_sequence_;
   // From here on every store write goes through the writer thread.
   writer_ = std::make_unique<StoreWriter>(*store_);
@@ -251,6 +252,7 @@ Status Pipeline::rebuild(RunSummary *summary) {
   if (!s.ok()) return s;
   next_profile_id_ = 1;
   committed_next_profile_id_ = 1;
+  decides_identity_ = true;
   quarantine_after_sequence_ = 0;  // every refused link is new
   last_change_ = 0;
   state_restored_ = true;           // the derived state is empty now

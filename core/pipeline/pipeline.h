@@ -246,10 +246,12 @@ class Pipeline {
   MessageKeySet seen_;
   uint64_t next_profile_id_ = 1;
   uint64_t last_sequence_ = 0;
-  // Set by run() and rebuild(): refused links of events after it are
-  // checked for over-shared values at the end, and identity.linkage runs
-  // (neither after a dead-letter replay).
-  std::optional<uint64_t> quarantine_after_sequence_;
+  // Set by run() and rebuild(), not by a dead-letter replay: the end of
+  // the pass makes identity decisions (quarantine, identity.linkage), and
+  // refused links of events after quarantine_after_sequence_ are checked
+  // for over-shared values.
+  bool decides_identity_ = false;
+  uint64_t quarantine_after_sequence_ = 0;
   std::optional<linkage::LinkageConfig> linkage_;  // identity.linkage
   bool in_transaction_ = false;
   uint64_t uncommitted_events_ = 0;

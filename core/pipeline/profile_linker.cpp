@@ -191,7 +191,7 @@ Status Pipeline::link_profiles(RunSummary *summary) {
   // Only at the end of run() and rebuild(), whose caller rebuilds with the
   // decisions (not after a dead-letter replay); nothing stored changed,
   // nothing new to link.
-  if (!linkage_ || !quarantine_after_sequence_ || summary->accepted == 0 || options_.skip_linkage) {
+  if (!linkage_ || !decides_identity_ || summary->accepted == 0 || options_.skip_linkage) {
     return Status::Ok();
   }
   LinkTable t(*store_);
@@ -214,6 +214,9 @@ Status Pipeline::link_profiles(RunSummary *summary) {
     auto [it, fresh] = first_row.emplace(t.profile_of_row[r], r);
     if (!fresh) clusters.join(it->second, r);  // records of one profile are one person
   }
+  const bool any_rejected = std::any_of(reviewed.begin(), reviewed.end(), [](const auto &r) {
+    return r.second.status == LinkReview::Status::kRejected;
+  });
   std::vector<double> best(n, 0);
   auto link = [&](uint32_t a, uint32_t b, double probability) {
     clusters.join(a, b);
@@ -221,12 +224,15 @@ Status Pipeline::link_profiles(RunSummary *summary) {
     best[b] = std::max(best[b], probability);
   };
   for (const linkage::ScoredPair &p : result.links) {
-    auto r = t.review_of(t.profile_of_row[p.a], t.profile_of_row[p.b]);
-    if (!r.ok()) return r.status();
-    auto known = reviewed.find(pair_text(*r));
-    if (known == reviewed.end() || known->second.status != LinkReview::Status::kRejected) {
-      link(p.a, p.b, p.probability);
+    if (any_rejected) {  // naming the pair costs two identifier reads
+      auto r = t.review_of(t.profile_of_row[p.a], t.profile_of_row[p.b]);
+      if (!r.ok()) return r.status();
+      auto known = reviewed.find(pair_text(*r));
+      if (known != reviewed.end() && known->second.status == LinkReview::Status::kRejected) {
+        continue;
+      }
     }
+    link(p.a, p.b, p.probability);
   }
   for (const auto &[text, r] : reviewed) {
     if (r.status != LinkReview::Status::kAccepted) continue;

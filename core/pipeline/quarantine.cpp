@@ -28,8 +28,8 @@ uint32_t quarantine_limit(const PipelineConfig &config, std::string_view type) {
 
 // Runs on the calling thread once the writer is idle (end of finalize).
 Status Pipeline::quarantine_overshared(RunSummary *summary) {
-  if (!quarantine_after_sequence_) return Status::Ok();
-  auto shared = store_->overshared_identifiers(*quarantine_after_sequence_);
+  if (!decides_identity_) return Status::Ok();
+  auto shared = store_->overshared_identifiers(quarantine_after_sequence_);
   if (!shared.ok()) return shared.status();
   std::vector<std::pair<SharedIdentifier, uint32_t>> over;  // with its limit
   for (SharedIdentifier &v : *shared) {
