@@ -8,8 +8,10 @@
 // accepts, and JSON allows it).
 #include <cstdint>
 #include <cstdlib>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "json_syntax.h"
 #include "profile/typed_codec.h"
@@ -28,32 +30,60 @@ void features(std::string_view bytes) {
   check_json(values);
 }
 
+// One tally entry, owned (a decoded record's tally is valid during the call).
+struct Tallied {
+  halo::TypedValue value;
+  uint64_t times;
+  std::string source;
+  int64_t timestamp_ms;
+  uint64_t sequence;
+  bool operator==(const Tallied &) const = default;
+};
+
+std::vector<Tallied> own(std::span<const halo::TallyRecord> tally) {
+  std::vector<Tallied> out;
+  for (const halo::TallyRecord &t : tally) {
+    out.push_back({*t.value, t.times, std::string(t.source), t.timestamp_ms, t.sequence});
+  }
+  return out;
+}
+
 void traits(std::string_view bytes) {
   halo::NamedValues values;
   std::vector<std::string> sources;
   std::vector<halo::TraitRecord> records;
+  std::vector<std::vector<Tallied>> tallies;
   halo::Status s = halo::decode_traits(bytes, [&](const halo::TraitRecord &r) {
     values.push_back({std::string(r.name), *r.value});
     sources.emplace_back(r.source);
     records.push_back(r);
+    records.back().tally = {};
+    tallies.push_back(own(r.tally));
   });
   if (!s.ok()) return;
   for (size_t i = 1; i < values.size(); ++i) {
     if (!(values[i - 1].name < values[i].name)) std::abort();
   }
-  halo::TraitEncoder enc(values.size());
+  const bool with_tallies = !bytes.empty() && bytes[0] == halo::kTraitsWithTalliesVersion;
+  halo::TraitEncoder enc(values.size(), with_tallies);
   for (size_t i = 0; i < values.size(); ++i) {
+    std::vector<halo::TallyRecord> tally;
+    for (const Tallied &t : tallies[i]) {
+      tally.push_back({&t.value, t.times, t.source, t.timestamp_ms, t.sequence});
+    }
     halo::TraitRecord r = records[i];
     r.name = values[i].name;
     r.source = sources[i];
     r.value = &values[i].value;
+    r.tally = tally;
     enc.add(r);
   }
   size_t k = 0;
   s = halo::decode_traits(enc.take(), [&](const halo::TraitRecord &r) {
     if (k >= values.size() || r.name != values[k].name || *r.value != values[k].value ||
         r.source != sources[k] || r.priority != records[k].priority ||
-        r.timestamp_ms != records[k].timestamp_ms || r.sequence != records[k].sequence) {
+        r.timestamp_ms != records[k].timestamp_ms || r.sequence != records[k].sequence ||
+        own(r.tally) != tallies[k]) {
       std::abort();
     }
     ++k;

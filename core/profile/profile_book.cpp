@@ -117,6 +117,13 @@ void ProfileBook::apply_event(uint64_t id, const EventBatch &batch, size_t i, in
     bool exists = it != p.traits.end() && names_.name(it->name) == key;
     const Survivorship rule = rules_.empty() ? Survivorship::kSourcePriority
                                              : rule_for(exists ? it->name : names_.intern(key));
+    if (rule == Survivorship::kMostFrequent) {
+      TallyEntry offer{TypedValue::from_leaf(f.value), 1, 0, e.timestamp_ms, e.sequence};
+      if (offer.value.kind() == TypedKind::kNull) continue;
+      offer.source = names_.intern(e.source);
+      count_offer(id, p, names_.intern(key), std::move(offer));
+      continue;
+    }
     if (rule == Survivorship::kAll) {
       candidate.value = TypedValue::from_leaf(f.value);
       if (candidate.value.kind() == TypedKind::kNull) continue;
@@ -140,11 +147,57 @@ void ProfileBook::apply_event(uint64_t id, const EventBatch &batch, size_t i, in
   }
 }
 
+bool ProfileBook::TallyEntry::later_than(const TallyEntry &o) const {
+  return std::tie(timestamp_ms, sequence) > std::tie(o.timestamp_ms, o.sequence);
+}
+
+bool ProfileBook::TallyEntry::beats(const TallyEntry &o) const {
+  return times != o.times ? times > o.times : later_than(o);
+}
+
+void ProfileBook::count_offer(uint64_t id, ProfileData &p, uint32_t name, TallyEntry &&offer) {
+  std::vector<TraitTally> &tallies = tallies_[id];
+  auto t = std::find_if(tallies.begin(), tallies.end(),
+                        [&](const TraitTally &x) { return x.name == name; });
+  if (t == tallies.end()) t = tallies.insert(t, TraitTally{name, {}});
+  std::vector<TallyEntry> &entries = t->entries;
+  auto same = std::find_if(entries.begin(), entries.end(),
+                           [&](const TallyEntry &x) { return x.value == offer.value; });
+  auto worse = [](const TallyEntry &a, const TallyEntry &b) { return b.beats(a); };
+  if (same != entries.end()) {
+    same->times += offer.times;
+    if (offer.later_than(*same)) {
+      same->source = offer.source;
+      same->timestamp_ms = offer.timestamp_ms;
+      same->sequence = offer.sequence;
+    }
+  } else if (entries.size() < kMaxKeptValues) {
+    entries.push_back(std::move(offer));
+  } else if (auto least = std::min_element(entries.begin(), entries.end(), worse);
+             offer.beats(*least)) {
+    *least = std::move(offer);  // the bound of survivorship.h
+  }
+  const TallyEntry &best = *std::max_element(entries.begin(), entries.end(), worse);
+  Trait winner{name, best.source, Trait{}.priority, best.timestamp_ms, best.sequence, best.value};
+  Trait *at = lower_bound(p, names_.name(name));
+  if (at != p.traits.end() && at->name == name) {
+    *at = std::move(winner);
+  } else {
+    p.traits.insert(at, std::move(winner));
+  }
+}
+
 void ProfileBook::merge(uint64_t from, uint64_t into) {
   ProfileData &dst = touch(into);
   if (ProfileData *src = profiles_.find(from)) {
     dst.updated_at_ms = std::max(dst.updated_at_ms, src->updated_at_ms);
     for (Trait &t : src->traits) offer(dst, std::move(t));
+    // The tallies add up; the winners follow from the sums.
+    if (auto moved = tallies_.extract(from)) {
+      for (TraitTally &t : moved.mapped()) {
+        for (TallyEntry &e : t.entries) count_offer(into, dst, t.name, std::move(e));
+      }
+    }
     profiles_.erase(from);
   }
   deleted_.insert(from);
@@ -152,27 +205,54 @@ void ProfileBook::merge(uint64_t from, uint64_t into) {
 
 std::string ProfileBook::stored_traits(uint64_t id) const {
   const ProfileData *p = find(id);
-  TraitEncoder enc(p ? p->traits.size() : 0);
-  if (p != nullptr) {
-    for (const Trait &t : p->traits) {
-      enc.add({names_.name(t.name), names_.name(t.source), t.priority, t.timestamp_ms, t.sequence,
-               &t.value});
+  auto tallies = tallies_.find(id);
+  const bool with_tallies = tallies != tallies_.end() && !tallies->second.empty();
+  TraitEncoder enc(p ? p->traits.size() : 0, with_tallies);
+  if (p == nullptr) return enc.take();
+  std::vector<TallyRecord> tally;
+  for (const Trait &t : p->traits) {
+    tally.clear();
+    if (with_tallies) {
+      for (const TraitTally &x : tallies->second) {
+        if (x.name != t.name) continue;
+        for (const TallyEntry &e : x.entries) {
+          tally.push_back({&e.value, e.times, names_.name(e.source), e.timestamp_ms, e.sequence});
+        }
+      }
+      // Canonical order: equal tallies are equal bytes, however built (an
+      // event offers one value a trait, so latest offers are distinct).
+      std::sort(tally.begin(), tally.end(), [](const TallyRecord &a, const TallyRecord &b) {
+        return std::tie(a.timestamp_ms, a.sequence) < std::tie(b.timestamp_ms, b.sequence);
+      });
     }
+    enc.add({names_.name(t.name), names_.name(t.source), t.priority, t.timestamp_ms, t.sequence,
+             &t.value, tally});
   }
   return enc.take();
 }
 
 Status ProfileBook::load(uint64_t id, std::string_view stored, int64_t updated_at_ms) {
   std::vector<Trait> traits;
+  std::vector<TraitTally> tallies;
   Status s = decode_traits(stored, [&](const TraitRecord &r) {
     traits.push_back({names_.intern(r.name), names_.intern(r.source), r.priority, r.timestamp_ms,
                       r.sequence, *r.value});
+    if (r.tally.empty()) return;
+    TraitTally &t = tallies.emplace_back(TraitTally{traits.back().name, {}});
+    for (const TallyRecord &e : r.tally) {
+      t.entries.push_back({*e.value, e.times, names_.intern(e.source), e.timestamp_ms, e.sequence});
+    }
   });
   if (!s.ok())
     return Status::Corruption("profile " + std::to_string(id) + ": stored " + s.message());
   ProfileData &p = profiles_.get_or_create(id);
   p.updated_at_ms = updated_at_ms;
   p.traits.assign(std::move(traits));
+  if (tallies.empty()) {
+    tallies_.erase(id);
+  } else {
+    tallies_[id] = std::move(tallies);
+  }
   return Status::Ok();
 }
 
@@ -219,6 +299,12 @@ size_t ProfileBook::memory_bytes() const {
     bytes += p.traits.block_bytes();
     for (const Trait &t : p.traits) bytes += t.value.heap_bytes();
   });
+  for (const auto &[id, tallies] : tallies_) {
+    for (const TraitTally &t : tallies) {
+      bytes += sizeof(TraitTally) + t.entries.capacity() * sizeof(TallyEntry);
+      for (const TallyEntry &e : t.entries) bytes += e.value.heap_bytes();
+    }
+  }
   return bytes;
 }
 

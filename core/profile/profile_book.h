@@ -5,11 +5,16 @@
 // Trait rule (survivorship.h), per trait name: by default a value from a
 // source with a stronger priority (lower number) wins and among equal
 // priorities the later (timestamp, log sequence) wins; a trait may instead
-// keep the most recent or the first seen value whatever the source, or all
-// distinct values. Because every order key includes the log sequence (and a
-// kept set is sorted), the result depends only on the set of events a
-// profile has seen, not on batch boundaries or merge order -- which is what
-// makes `halo rebuild` equal to the incremental run.
+// keep the most recent or the first seen value whatever the source, all
+// distinct values, or the value most events offered. Because every order
+// key includes the log sequence (a kept set is sorted, a tally counts), the
+// result depends only on the set of events a profile has seen, not on batch
+// boundaries or merge order -- which is what makes `halo rebuild` equal to
+// the incremental run.
+//
+// A most_frequent trait keeps its tally (each value offered, how many
+// events offered it, the latest of them) beside the profile, in the stored
+// form too (typed_codec.h format 2); a merge adds the tallies.
 //
 // Traits come from `traits.*` of identify events and `context.traits.*` of
 // every event; nested objects are kept as dotted keys ("address.city").
@@ -78,6 +83,22 @@ class ProfileBook {
   size_t memory_bytes() const;
 
  private:
+  // The values one most_frequent trait was offered.
+  struct TallyEntry {
+    TypedValue value;
+    uint64_t times = 0;
+    uint32_t source = 0;  // of the latest offer
+    int64_t timestamp_ms = 0;
+    uint64_t sequence = 0;
+    bool later_than(const TallyEntry &o) const;
+    bool beats(const TallyEntry &o) const;  // more offers, then later
+  };
+  struct TraitTally {
+    uint32_t name = 0;
+    std::vector<TallyEntry> entries;
+  };
+  // Adds `offer` to trait `name`'s tally and sets the trait to the winner.
+  void count_offer(uint64_t id, ProfileData &p, uint32_t name, TallyEntry &&offer);
   ProfileData &touch(uint64_t id);
   // Position of `name` in p.traits, or where it would be inserted.
   Trait *lower_bound(ProfileData &p, std::string_view name);
@@ -87,6 +108,8 @@ class ProfileBook {
   std::unordered_map<uint32_t, Survivorship> rules_;  // by interned trait name
   ProfilePages profiles_;                             // with a dirty bit per profile
   std::set<uint64_t> deleted_;
+  // Profiles with a most_frequent trait: its tally, by trait.
+  std::unordered_map<uint64_t, std::vector<TraitTally>> tallies_;
 };
 
 }  // namespace halo

@@ -2,9 +2,9 @@
 // events (and merged profiles) offer, per trait name (pipeline `traits:`).
 //
 // Every rule is a total order on (source priority, event timestamp, log
-// sequence) or a set union, so the result depends only on which events a
-// profile has seen -- not on their arrival order, batch boundaries or the
-// order of merges -- and `halo rebuild` reproduces it.
+// sequence), a set union or a count, so the result depends only on which
+// events a profile has seen -- not on their arrival order, batch boundaries
+// or the order of merges -- and `halo rebuild` reproduces it.
 #pragma once
 
 #include <array>
@@ -22,17 +22,25 @@ enum class Survivorship : uint8_t {
   kMostRecent,  // the latest event wins, whatever its source
   kFirstSeen,   // the earliest event wins, whatever its source
   kAll,         // every distinct value is kept: a list of strings, sorted
+  // The value the most events offered; a tie goes to the value offered
+  // latest (timestamp, then log sequence). Appended: the enum's order is
+  // not stored, but keep it anyway.
+  kMostFrequent,
 };
 
 // kAll keeps at most this many values: the smallest, bytewise (so which
-// ones does not depend on arrival order).
+// ones does not depend on arrival order). kMostFrequent counts at most this
+// many distinct values per trait: a new value then takes the place of the
+// least offered one (fewest events, then offered earliest), so with more
+// distinct values than this the result can depend on arrival order.
 inline constexpr size_t kMaxKeptValues = 100;
 
-inline constexpr std::array<std::pair<std::string_view, Survivorship>, 4> kSurvivorshipNames = {{
+inline constexpr std::array<std::pair<std::string_view, Survivorship>, 5> kSurvivorshipNames = {{
     {"source_priority", Survivorship::kSourcePriority},
     {"most_recent", Survivorship::kMostRecent},
     {"first_seen", Survivorship::kFirstSeen},
     {"all", Survivorship::kAll},
+    {"most_frequent", Survivorship::kMostFrequent},
 }};
 
 inline std::optional<Survivorship> survivorship_from_name(std::string_view name) {

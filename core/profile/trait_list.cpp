@@ -23,6 +23,7 @@ bool Trait::beats(const Trait &other, Survivorship rule) const {
       return std::tie(timestamp_ms, sequence) < std::tie(other.timestamp_ms, other.sequence);
     case Survivorship::kMostRecent:
     case Survivorship::kAll:
+    case Survivorship::kMostFrequent:  // the book decides by its tally
       return later;
   }
   return later;

@@ -148,12 +148,15 @@ TypedValue read_value(Reader &r) {
   return {};
 }
 
-Status check_version(Reader &r, const char *what) {
+// Reads the version byte: kTypedCodecVersion up to `newest`.
+Result<uint8_t> check_version(Reader &r, const char *what, uint8_t newest = kTypedCodecVersion) {
   uint8_t version = r.byte("version");
-  if (r.ok() && version == kTypedCodecVersion) return Status::Ok();
+  if (r.ok() && version >= kTypedCodecVersion && version <= newest) return version;
   std::string found = r.ok() ? "version byte " + std::to_string(version) : "no bytes";
+  std::string expected = std::to_string(kTypedCodecVersion);
+  if (newest != kTypedCodecVersion) expected += " to " + std::to_string(newest);
   return Status::Corruption(std::string(what) + ": " + found + ", expected typed format " +
-                            std::to_string(kTypedCodecVersion));
+                            expected);
 }
 
 Status finish(const Reader &r, const char *what) {
@@ -164,8 +167,8 @@ Status finish(const Reader &r, const char *what) {
 
 }  // namespace
 
-TraitEncoder::TraitEncoder(size_t count) {
-  out_.push_back(static_cast<char>(kTypedCodecVersion));
+TraitEncoder::TraitEncoder(size_t count, bool with_tallies) : with_tallies_(with_tallies) {
+  out_.push_back(static_cast<char>(with_tallies ? kTraitsWithTalliesVersion : kTypedCodecVersion));
   put_varint(out_, count);
 }
 
@@ -176,11 +179,47 @@ void TraitEncoder::add(const TraitRecord &r) {
   put_varint(out_, zigzag(r.timestamp_ms));
   put_varint(out_, r.sequence);
   put_value(out_, r.value ? *r.value : TypedValue());
+  if (!with_tallies_) return;
+  put_varint(out_, r.tally.size());
+  for (const TallyRecord &t : r.tally) {
+    put_value(out_, t.value ? *t.value : TypedValue());
+    put_varint(out_, t.times);
+    put_bytes(out_, t.source);
+    put_varint(out_, zigzag(t.timestamp_ms));
+    put_varint(out_, t.sequence);
+  }
 }
+
+namespace {
+
+// A trait's tally (format 2): `values` owns what the records point to.
+void read_tally(Reader &r, std::vector<TypedValue> &values, std::vector<TallyRecord> &tally) {
+  const uint64_t n = r.count("tally length");
+  values.clear();
+  tally.clear();
+  values.reserve(n);  // no reallocation below: the records point into it
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    values.push_back(read_value(r));
+    TallyRecord t;
+    t.times = r.varint("tally count");
+    t.source = r.bytes("tally source");
+    t.timestamp_ms = unzigzag(r.varint("tally timestamp"));
+    t.sequence = r.varint("tally sequence");
+    if (r.ok() && t.times == 0) r.fail("tally count 0");
+    t.value = &values.back();
+    tally.push_back(t);
+  }
+}
+
+}  // namespace
 
 Status decode_traits(std::string_view bytes, const std::function<void(const TraitRecord &)> &fn) {
   Reader r(bytes);
-  if (Status s = check_version(r, "traits"); !s.ok()) return s;
+  auto version = check_version(r, "traits", kTraitsWithTalliesVersion);
+  if (!version.ok()) return version.status();
+  const bool tallies = *version == kTraitsWithTalliesVersion;
+  std::vector<TypedValue> tally_values;
+  std::vector<TallyRecord> tally;
   uint64_t n = r.count("trait count");
   std::string_view previous;
   for (uint64_t i = 0; i < n && r.ok(); ++i) {
@@ -191,7 +230,9 @@ Status decode_traits(std::string_view bytes, const std::function<void(const Trai
     rec.timestamp_ms = unzigzag(r.varint("timestamp"));
     rec.sequence = r.varint("sequence");
     TypedValue value = read_value(r);
+    if (tallies) read_tally(r, tally_values, tally);
     if (!r.ok()) break;
+    rec.tally = tally;
     if (priority < INT32_MIN || priority > INT32_MAX) r.fail("priority out of range");
     if (i > 0 && !(previous < rec.name)) {
       r.fail("trait names not in strictly ascending order at '" + std::string(rec.name) + "'");
@@ -219,7 +260,7 @@ std::string encode_features(const NamedValues &features) {
 Status decode_features(std::string_view bytes, NamedValues *out) {
   out->clear();
   Reader r(bytes);
-  if (Status s = check_version(r, "features"); !s.ok()) return s;
+  if (auto version = check_version(r, "features"); !version.ok()) return version.status();
   uint64_t n = r.count("feature count");
   out->reserve(n);
   for (uint64_t i = 0; i < n && r.ok(); ++i) {

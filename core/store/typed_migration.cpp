@@ -142,7 +142,8 @@ Result<std::string> legacy_traits_to_typed(std::string_view json) {
       return bad("traits", "trait '" + traits[i].name + "' appears twice");
     }
     const LegacyTrait &t = traits[i];
-    enc.add({t.name, "", static_cast<int32_t>(t.priority), t.timestamp_ms, t.sequence, &t.value});
+    enc.add(
+        {t.name, "", static_cast<int32_t>(t.priority), t.timestamp_ms, t.sequence, &t.value, {}});
   }
   return enc.take();
 }

@@ -147,5 +147,45 @@ TEST(IdentityRules, TraitSurvivorshipRulesHoldThroughRunAndRebuild) {
             before.substr(0, before.find("\"updated_at\"")));
 }
 
+// most_frequent: the counts are stored with the profile, so a profile
+// loaded in a later run and merged there still counts every earlier event;
+// `halo rebuild` agrees.
+TEST(IdentityRules, MostFrequentCountsEventsAcrossRunsAndMerges) {
+  TempDir dir;
+  auto identify = [](const std::string &id, const std::string &who, const std::string &city,
+                     int day) {
+    return R"({"type":"identify","messageId":")" + id + R"(",)" + who + R"(,"traits":{"city":")" +
+           city + R"("},"timestamp":"2026-01-0)" + std::to_string(day) + "T00:00:00Z\"}\n";
+  };
+  const std::string device = R"("anonymousId":"d1")", ali = R"("userId":"ali")";
+  write_file(dir / "web.jsonl",
+             identify("a1", device, "Tabriz", 1) + identify("a2", device, "Tabriz", 2) +
+                 identify("a3", device, "Tabriz", 3) + identify("u1", ali, "Tehran", 4));
+  write_file(dir / "p.yaml",
+             "version: 1\nstore: { kind: sqlite, path: halo.db }\n"
+             "traits:\n"
+             "  city: { survivorship: most_frequent }\n"
+             "sources:\n"
+             "  - { name: web, plugin: file-jsonl, config: { path: web.jsonl } }\n");
+  ASSERT_EQ(run_pipeline(dir / "p.yaml").exit_code, 0);
+  // The next run: Ali signs in on the device (the two stored profiles
+  // merge) from Shiraz, the latest value but offered once.
+  write_file(dir / "web.jsonl",
+             read_file(dir / "web.jsonl") + identify("u2", ali + "," + device, "Shiraz", 5));
+  RunOutcome second = run_pipeline(dir / "p.yaml");
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(summary_count(second.summary, "profiles_restored"), 2) << second.summary;
+  auto profile = [&] {
+    return run({halo_bin(), "profile", "get", dir / "p.yaml", "--id", "user_id=ali"}).out;
+  };
+  const std::string before = profile();
+  EXPECT_NE(before.find(R"("traits":{"city":"Tabriz"})"), std::string::npos) << before;
+  CommandResult rebuild = run({halo_bin(), "rebuild", dir / "p.yaml", "-q"});
+  ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
+  const std::string after = profile();
+  EXPECT_EQ(after.substr(0, after.find("\"updated_at\"")),
+            before.substr(0, before.find("\"updated_at\"")));
+}
+
 }  // namespace
 }  // namespace halo::e2e

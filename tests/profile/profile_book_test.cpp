@@ -186,6 +186,14 @@ TEST(Survivorship, EachRulePicksItsValue) {
   EXPECT_EQ(traits_after({{"x", Survivorship::kFirstSeen}}, kOffers), R"({"x":"web-early"})");
   EXPECT_EQ(traits_after({{"x", Survivorship::kAll}}, kOffers),
             R"({"x":["crm","web-early","web-late"]})");
+  EXPECT_EQ(traits_after({{"x", Survivorship::kMostFrequent}}, kOffers), R"({"x":"crm"})");
+  // A tie goes to the value offered latest (timestamp, then sequence).
+  // Here "a"'s latest offer is at 100, "b"'s at 90 (though logged later).
+  const std::vector<Offer> tie = {
+      {"a", 100, 1, 10}, {"b", 50, 2, 10}, {"a", 60, 3, 10}, {"b", 90, 4, 10}};
+  EXPECT_EQ(traits_after({{"x", Survivorship::kMostFrequent}}, tie), R"({"x":"a"})");
+  const std::vector<Offer> later_b = {{"a", 100, 1, 10}, {"b", 100, 2, 10}};
+  EXPECT_EQ(traits_after({{"x", Survivorship::kMostFrequent}}, later_b), R"({"x":"b"})");
   // A rule for another trait changes nothing here.
   EXPECT_EQ(traits_after({{"y", Survivorship::kFirstSeen}}, kOffers), R"({"x":"crm"})");
 }
@@ -209,6 +217,57 @@ TEST(Survivorship, ResultDoesNotDependOnArrivalOrderOrMerges) {
     book.merge(2, 1);
     EXPECT_EQ(json_object(book.export_traits(1)), expected) << name;
   }
+}
+
+// The tally is part of the stored form: profiles stored apart, loaded
+// again and merged pick what one profile offered every value would.
+TEST(Survivorship, MostFrequentCountsSurviveTheStoredFormAndMerges) {
+  const Rules rules = {{"x", Survivorship::kMostFrequent}};
+  const std::vector<std::pair<uint64_t, Offer>> offers = {
+      {1, {"a", 10, 1, 10}}, {1, {"a", 20, 2, 10}}, {1, {"b", 30, 3, 10}},
+      {2, {"b", 5, 4, 10}},  {2, {"b", 6, 5, 10}},  {2, {"c", 40, 6, 10}}};
+  ProfileBook apart(rules), together(rules);
+  for (const auto &[profile, o] : offers) {
+    EventBatch b = event(HALO_EVENT_IDENTIFY, o.ts, o.seq, {{"traits.x", o.value}});
+    apart.apply_event(profile, b, 0, o.priority);
+    together.apply_event(1, b, 0, o.priority);
+  }
+  EXPECT_EQ(json_object(apart.export_traits(1)), R"({"x":"a"})");
+  EXPECT_EQ(json_object(apart.export_traits(2)), R"({"x":"b"})");
+  ProfileBook loaded(rules);
+  ASSERT_TRUE(loaded.load(1, apart.stored_traits(1), 0).ok());
+  ASSERT_TRUE(loaded.load(2, apart.stored_traits(2), 0).ok());
+  loaded.merge(1, 2);
+  EXPECT_EQ(json_object(loaded.export_traits(2)), R"({"x":"b"})");  // 3 offers against 2
+  EXPECT_EQ(json_object(together.export_traits(1)), R"({"x":"b"})");
+  // The stored tally is in a canonical order (by latest offer), so equal
+  // tallies are equal bytes however they were built.
+  EXPECT_EQ(loaded.stored_traits(2), together.stored_traits(1));
+  // Format 2 only where a tally is stored; other profiles keep format 1.
+  EXPECT_EQ(loaded.stored_traits(2)[0], char{kTraitsWithTalliesVersion});
+  ProfileBook plain;
+  plain.apply_event(1, event(HALO_EVENT_IDENTIFY, 1, 1, {{"traits.x", "a"}}), 0, 10);
+  EXPECT_EQ(plain.stored_traits(1)[0], char{kTypedCodecVersion});
+}
+
+// More distinct values than the bound: a new value takes the place of the
+// least offered one, and the most offered still wins.
+TEST(Survivorship, MostFrequentTalliesAreBounded) {
+  ProfileBook book({{"x", Survivorship::kMostFrequent}});
+  uint64_t seq = 0;
+  for (int i = 0; i < 3; ++i) {
+    book.apply_event(1, event(HALO_EVENT_IDENTIFY, 1, ++seq, {{"traits.x", "popular"}}), 0, 10);
+  }
+  for (int i = 0; i < 150; ++i) {
+    std::string v = "v" + std::to_string(i);
+    book.apply_event(1, event(HALO_EVENT_IDENTIFY, 2, ++seq, {{"traits.x", v}}), 0, 10);
+  }
+  EXPECT_EQ(json_object(book.export_traits(1)), R"({"x":"popular"})");
+  size_t tallied = 0;
+  ASSERT_TRUE(decode_traits(book.stored_traits(1), [&](const TraitRecord &r) {
+                tallied = r.tally.size();
+              }).ok());
+  EXPECT_EQ(tallied, kMaxKeptValues);
 }
 
 TEST(Survivorship, KeptSetsAreBoundedByTheSmallestValues) {

@@ -75,8 +75,13 @@ TEST(TypedCodec, TraitsRoundTripWithMetadataAndProvenance) {
   auto values = every_kind();
   TraitEncoder enc(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
-    enc.add({values[i].name, "crm", static_cast<int32_t>(i) - 3, 1000 + static_cast<int64_t>(i),
-             i * 7, &values[i].value});
+    enc.add({values[i].name,
+             "crm",
+             static_cast<int32_t>(i) - 3,
+             1000 + static_cast<int64_t>(i),
+             i * 7,
+             &values[i].value,
+             {}});
   }
   std::string bytes = enc.take();
   size_t seen = 0;
@@ -90,6 +95,51 @@ TEST(TypedCodec, TraitsRoundTripWithMetadataAndProvenance) {
                 ++seen;
               }).ok());
   EXPECT_EQ(seen, values.size());
+}
+
+// Format 2 adds each trait's tally (most_frequent); format 1 readers'
+// records come back with an empty one, and damage is Corruption.
+TEST(TypedCodec, TraitsWithTalliesRoundTripAndFormatOneHasNone) {
+  auto values = every_kind();
+  std::vector<TallyRecord> tally = {{&values[3].value, 4, "pos", -7, 11},
+                                    {&values[5].value, 1, "", 9, 12}};
+  TraitEncoder enc(2, /*with_tallies=*/true);
+  enc.add({"a", "crm", 1, 2, 3, &values[5].value, tally});
+  enc.add({"b", "web", 1, 2, 4, &values[0].value, {}});
+  const std::string bytes = enc.take();
+  ASSERT_EQ(bytes[0], char{kTraitsWithTalliesVersion});
+  std::vector<std::pair<std::string, size_t>> seen;
+  ASSERT_TRUE(decode_traits(bytes, [&](const TraitRecord &r) {
+                seen.emplace_back(std::string(r.name), r.tally.size());
+                if (r.name != "a") return;
+                ASSERT_EQ(r.tally.size(), 2u);
+                EXPECT_EQ(*r.tally[0].value, values[3].value);
+                EXPECT_EQ(r.tally[0].times, 4u);
+                EXPECT_EQ(r.tally[0].source, "pos");
+                EXPECT_EQ(r.tally[0].timestamp_ms, -7);
+                EXPECT_EQ(r.tally[0].sequence, 11u);
+                EXPECT_EQ(*r.tally[1].value, values[5].value);
+                EXPECT_EQ(r.tally[1].times, 1u);
+              }).ok());
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, size_t>>{{"a", 2}, {"b", 0}}));
+  for (size_t cut = 1; cut < bytes.size(); ++cut) {
+    EXPECT_EQ(decode_traits(bytes.substr(0, cut), [](const TraitRecord &) {}).code(),
+              StatusCode::kCorruption)
+        << cut;
+  }
+  std::string newer = bytes;
+  newer[0] = 3;
+  EXPECT_EQ(decode_traits(newer, [](const TraitRecord &) {}).code(), StatusCode::kCorruption);
+  // Format 1 writes no tally even when a record has one.
+  TraitEncoder old(1);
+  old.add({"a", "crm", 1, 2, 3, &values[5].value, tally});
+  ASSERT_TRUE(
+      decode_traits(old.take(), [](const TraitRecord &r) { EXPECT_TRUE(r.tally.empty()); }).ok());
+  // A tally entry that counts no event is damage.
+  TraitEncoder zero(1, true);
+  std::vector<TallyRecord> none = {{&values[5].value, 0, "", 1, 1}};
+  zero.add({"a", "", 1, 1, 1, &values[5].value, none});
+  EXPECT_EQ(decode_traits(zero.take(), [](const TraitRecord &) {}).code(), StatusCode::kCorruption);
 }
 
 TEST(TypedCodec, FeaturesRoundTripInOrder) {
@@ -121,8 +171,8 @@ TEST(TypedCodec, DamagedBytesAreCorruptionNeverAPartialResult) {
 
   TypedValue v = TypedValue::integer(1);
   TraitEncoder unsorted(2);
-  unsorted.add({"b", "", 1, 1, 1, &v});
-  unsorted.add({"a", "", 1, 1, 1, &v});
+  unsorted.add({"b", "", 1, 1, 1, &v, {}});
+  unsorted.add({"a", "", 1, 1, 1, &v, {}});
   Status s = decode_traits(unsorted.take(), [](const TraitRecord &) {});
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
   EXPECT_NE(s.message().find("ascending"), std::string::npos) << s.message();

@@ -30,7 +30,7 @@ class StoreIntegrityTest : public TempStoreTest {
       p.id = static_cast<uint64_t>(i);
       TypedValue name = TypedValue::string("person " + id);
       TraitEncoder traits(1);
-      traits.add({"name", "crm", 100, 0, static_cast<uint64_t>(i), &name});
+      traits.add({"name", "crm", 100, 0, static_cast<uint64_t>(i), &name, {}});
       p.traits = traits.take();
       ASSERT_TRUE(store->put_profile(p).ok());
     }
