@@ -195,7 +195,7 @@ TEST(PipelineErrors, StoreErrors) {
 TEST(PipelineErrors, TraitRuleErrors) {
   EXPECT_EQ(error_of(kHead + kSource + "traits:\n  interests: { survivorship: every }\n"),
             "config/demo.yaml:5:30: traits.interests.survivorship: unknown survivorship 'every' "
-            "(one of source_priority, most_recent, first_seen, all)");
+            "(one of source_priority, most_recent, first_seen, all, most_frequent)");
   EXPECT_EQ(error_of(kHead + kSource + "traits:\n  interests: { keep: all }\n"),
             "config/demo.yaml:5:14: traits.interests.survivorship: missing required key "
             "'survivorship' (add survivorship: most_recent)\n"
