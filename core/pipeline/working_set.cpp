@@ -2,7 +2,9 @@
 //
 // At start a run reads only counters and positions (restore_state). The
 // rest loads when a stage first needs it:
-//  - the message keys (dedup): all of them, at the first batch;
+//  - the message keys (dedup): for a run's first groups of batches only
+//    the stored keys equal to theirs (load_matching_keys), then all of
+//    them (load_more_keys);
 //  - identity links, profiles and feature state: when the resolver and
 //    every feature builder declare HALO_CAP_PARTIAL_RESTORE, only the
 //    profiles a batch involves (load_working_set) or that are due for
@@ -118,7 +120,7 @@ Status Pipeline::load_matching_keys(const std::vector<std::unique_ptr<SourceBatc
   if (wanted.size() > 0) {
     ++stored_key_scans_;
     match(read_ahead_.data(), read_ahead_.size());
-    // The rest of the log in passing: read_keys_after_ stays where it is.
+    // The rest of the log in passing: keys_read_after_ stays where it is.
     if (!keys_all_read_) {
       s = store_->scan_message_keys(
           keys_read_after_, SIZE_MAX,
