@@ -130,7 +130,7 @@ Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *su
                                                      &commit_flags_[i], options_.cancel));
   }
   size_t reading = readers.size();
-  std::vector<std::unique_ptr<SourceBatch>> held;  // checked, in arrival order
+  std::vector<std::unique_ptr<SourceBatch>> held;  // to consume, in arrival order
   while (reading > 0) {
     // The first batches are checked against the stored keys without
     // loading them into the set (hold_and_check); once a run has used its
@@ -153,8 +153,9 @@ Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *su
       continue;
     }
     Status s;
-    if (batch && !keys_loaded_ && scans_left) {
-      s = hold_and_check(std::move(batch), queue, reading, held);
+    if (batch) {
+      held.push_back(std::move(batch));
+      if (!keys_loaded_ && scans_left) s = hold_and_check(queue, reading, held);
       for (auto &b : held) {
         const bool last = b->last;
         if (s.ok()) s = consume_batch(*b, summary);
@@ -162,11 +163,6 @@ Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *su
         if (last) --reading;
       }
       held.clear();
-    } else if (batch) {
-      const bool last = batch->last;
-      s = consume_batch(*batch, summary);
-      queue.recycle(std::move(batch));
-      if (last) --reading;
     } else if (in_transaction_) {
       // Sources are quiet: what they sent is committed on time anyway.
       StageTimer t(summary->stages.commit);
@@ -184,10 +180,9 @@ Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *su
   return Status::Ok();
 }
 
-Status Pipeline::hold_and_check(std::unique_ptr<SourceBatch> first, BatchQueue &queue,
-                                size_t reading, std::vector<std::unique_ptr<SourceBatch>> &held) {
-  size_t ended = first->last ? 1 : 0;
-  held.push_back(std::move(first));
+Status Pipeline::hold_and_check(BatchQueue &queue, size_t reading,
+                                std::vector<std::unique_ptr<SourceBatch>> &held) {
+  size_t ended = held.front()->last ? 1 : 0;
   while (held.size() < kHoldBatches && ended < reading) {
     std::unique_ptr<SourceBatch> more = queue.pop(kHoldWaitSeconds);
     if (!more) break;

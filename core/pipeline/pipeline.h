@@ -138,11 +138,12 @@ class Pipeline {
   // a source that fails for good is recorded with source_failed() and the
   // others go on.
   Status read_sources(const std::vector<size_t> &started, RunSummary *summary);
-  // While the stored keys are not loaded and scans are left: takes the
-  // batches that follow `first` (up to kHoldBatches in all, until every
-  // reader has ended or none arrives for kHoldWaitSeconds) and checks them
-  // all against the stored keys at once (load_matching_keys).
-  Status hold_and_check(std::unique_ptr<SourceBatch> first, BatchQueue &queue, size_t reading,
+  // While the stored keys are not loaded and scans are left: adds to
+  // `held` (one batch so far) the batches that follow (up to kHoldBatches
+  // in all, until every reader has ended or none arrives for
+  // kHoldWaitSeconds) and checks them all against the stored keys at once
+  // (load_matching_keys).
+  Status hold_and_check(BatchQueue &queue, size_t reading,
                         std::vector<std::unique_ptr<SourceBatch>> &held);
   std::vector<std::unique_ptr<ParseStage>> reader_parse_stages(size_t readers);
   Status consume_batch(SourceBatch &batch, RunSummary *summary);
