@@ -11,6 +11,7 @@
 #include "rng.h"
 #include "test_support.h"
 #include "text_format.h"
+#include "typos.h"
 
 namespace halo::datagen {
 namespace {
@@ -131,6 +132,51 @@ TEST(DatagenIdentityForms, EmailVariantsNormalizeBackAndVaryCase) {
   EXPECT_TRUE(shapes.count("Ali.Rezaei12@Gmail.Com"));
   EXPECT_TRUE(shapes.count("ALI.REZAEI12@GMAIL.COM"));
   EXPECT_GT(shapes.size(), 4u);  // includes space-padded forms
+}
+
+// The digits of a demo email's local part are its owner's index; a typo
+// that kept them anywhere else could name another person.
+std::string digits_of(std::string_view s) {
+  std::string d;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') d += c;
+  }
+  return d;
+}
+
+TEST(DatagenTypos, MistypedEmailsDifferKeepTheirDigitsAndStayAddresses) {
+  Rng rng(5);
+  std::set<std::string> seen;
+  for (std::string_view email :
+       {"ali.rezaei12@gmail.com", "s.karimi7@yahoo.com", "nima3@chmail.ir"}) {
+    for (int i = 0; i < 200; ++i) {
+      const std::string typed = mistype_email(email, rng);
+      ASSERT_NE(typed, email);
+      const size_t at = typed.find('@');
+      ASSERT_NE(at, std::string::npos) << typed;
+      EXPECT_EQ(typed.find('@', at + 1), std::string::npos) << typed;
+      EXPECT_EQ(digits_of(typed.substr(0, at)), digits_of(email.substr(0, email.find('@'))));
+      EXPECT_EQ(typed.substr(typed.rfind('.')), email.substr(email.rfind('.'))) << "the TLD stays";
+      EXPECT_NE(typed.front(), '.') << typed;
+      EXPECT_EQ(normalize_email(typed), typed) << "already canonical: " << typed;
+      seen.insert(typed);
+    }
+  }
+  EXPECT_TRUE(seen.count("ali.rezaei12@gmial.com"));   // a swap in the domain
+  EXPECT_TRUE(seen.count("alli.rezaei12@gmail.com"));  // a doubled letter
+}
+
+TEST(DatagenTypos, MistypedNamesSwapTwoCodePointsAndStayUtf8) {
+  Rng rng(6);
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) seen.insert(mistype_name("علی", rng));
+  EXPECT_EQ(seen, (std::set<std::string>{"لعی", "عیل"}));
+  EXPECT_EQ(mistype_name("آ", rng), "آ");      // one code point: nothing to swap
+  EXPECT_EQ(mistype_name("ببب", rng), "ببب");  // all the same
+  const std::string two_words = mistype_name("امیر حسین", rng);
+  EXPECT_NE(two_words, "امیر حسین");
+  EXPECT_EQ(two_words.size(), std::string("امیر حسین").size());
+  EXPECT_NE(two_words.find(' '), std::string::npos) << "the space stays between the words";
 }
 
 TEST(DatagenOptions, DemoRejectsZeroCustomersNamingTheFlag) {

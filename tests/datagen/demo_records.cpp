@@ -163,9 +163,11 @@ std::vector<TruthPerson> read_truth(const std::filesystem::path &dir) {
     element doc = parser.parse(line.data(), line.size());
     TruthPerson p;
     p.person = std::string(doc["person"].get_string().value());
-    for (auto [kind, values] : doc["identifiers"].get_object()) {
-      for (element v : values.get_array()) {
-        p.ids.emplace_back(std::string(kind), std::string(v.get_string().value()));
+    for (auto [key, list] : {std::pair{"identifiers", &p.ids}, {"shared", &p.shared}}) {
+      for (auto [kind, values] : doc[key].get_object()) {
+        for (element v : values.get_array()) {
+          list->emplace_back(std::string(kind), std::string(v.get_string().value()));
+        }
       }
     }
     p.order_count = doc["order_count"].get_int64();

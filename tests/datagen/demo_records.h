@@ -30,6 +30,9 @@ DemoRecords read_demo_records(const std::filesystem::path &dir);
 struct TruthPerson {
   std::string person;
   std::vector<std::pair<std::string, std::string>> ids;
+  // Values the person's records carry that belong to another person (a
+  // household's phone, kept by the member who gave it first).
+  std::vector<std::pair<std::string, std::string>> shared;
   int64_t order_count = 0;
   int64_t revenue_minor = 0;
 };

@@ -198,6 +198,7 @@ std::vector<Person> read_truth(const std::string &path) {
     Person p;
     p.person = std::string(std::string_view(doc["person"]));
     p.identifiers = identifier_map(doc["identifiers"].get_object());
+    p.shared = identifier_map(doc["shared"].get_object());
     p.order_count = raw_text(doc["order_count"]);
     p.revenue = raw_text(doc["revenue"]);
     out.push_back(std::move(p));

@@ -87,6 +87,8 @@ std::vector<Profile> read_profiles(const std::string &path);
 struct Person {
   std::string person;
   std::map<std::string, std::set<std::string>> identifiers;
+  // Values the person gave that belong to someone else (a household phone).
+  std::map<std::string, std::set<std::string>> shared;
   std::string order_count;
   std::string revenue;
 };

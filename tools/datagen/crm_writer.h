@@ -16,6 +16,7 @@ namespace halo::datagen {
 
 struct CrmStats {
   uint64_t rows = 0;
+  uint64_t mistyped_names = 0;  // rows with a typo in the first or last name
 };
 
 CrmStats generate_crm_contacts(std::vector<Person> &persons, uint64_t seed, std::string &out);

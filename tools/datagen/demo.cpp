@@ -47,7 +47,12 @@ Result<DemoSummary> run_demo(const DemoOptions &options) {
   summary.order_completed =
       static_cast<int64_t>(summary.woo.counted_orders + summary.pos.valid_rows);
   summary.revenue_minor = summary.woo.counted_revenue_minor + summary.pos.revenue_minor;
-  for (Person &p : persons) p.truth.finalize();
+  for (Person &p : persons) {
+    p.truth.finalize();
+    summary.changed_phones += !p.new_phone_national.empty();
+    summary.households += p.shares_phone;
+  }
+  summary.households /= 2;
   render_truth(persons, truth);
   render_summary(summary, summary_json);
   const std::filesystem::path &dir = options.out_dir;

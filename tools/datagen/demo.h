@@ -26,6 +26,8 @@ struct DemoSummary {
   int64_t persons = 0;
   int64_t order_completed = 0;  // counted Woo orders + valid POS rows
   int64_t revenue_minor = 0;
+  int64_t changed_phones = 0;  // persons who switched to a new number
+  int64_t households = 0;      // pairs of shop customers sharing one phone
   WebStats web;
   WooStats woo;
   PosStats pos;

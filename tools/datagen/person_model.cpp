@@ -9,6 +9,7 @@
 #include "catalog.h"
 #include "rng.h"
 #include "text_format.h"
+#include "typos.h"
 
 namespace halo::datagen {
 
@@ -22,9 +23,11 @@ std::string_view id_kind_name(IdKind kind) {
 }
 
 void Truth::finalize() {
-  for (auto &list : ids) {
-    std::sort(list.begin(), list.end());
-    list.erase(std::unique(list.begin(), list.end()), list.end());
+  for (auto *lists : {&ids, &shared}) {
+    for (auto &list : *lists) {
+      std::sort(list.begin(), list.end());
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+    }
   }
 }
 
@@ -78,13 +81,26 @@ std::string make_email(const Name &first, const Name &last, uint32_t index, Rng 
 
 // Unique per person: 7919 is coprime with 10^7, so the subscriber part is a
 // bijection of the index for up to 10^7 persons.
-std::string make_phone_national(uint32_t index, Rng &rng) {
-  static constexpr std::array<std::string_view, 6> kOperators = {"912", "935", "901",
-                                                                 "919", "936", "922"};
+std::string subscriber_digits(uint32_t index) {
   const uint64_t subscriber = (uint64_t{index} * 7919 + 1234567) % 10000000;
   char digits[8];
   std::snprintf(digits, sizeof digits, "%07llu", static_cast<unsigned long long>(subscriber));
-  return std::string(rng.pick(std::span<const std::string_view>(kOperators))) + digits;
+  return digits;
+}
+
+std::string make_phone_national(uint32_t index, Rng &rng) {
+  static constexpr std::array<std::string_view, 6> kOperators = {"912", "935", "901",
+                                                                 "919", "936", "922"};
+  return std::string(rng.pick(std::span<const std::string_view>(kOperators))) +
+         subscriber_digits(index);
+}
+
+// A number the person switched to: operator codes make_phone_national never
+// uses, so it is unique too.
+std::string make_new_phone_national(uint32_t index, Rng &rng) {
+  static constexpr std::array<std::string_view, 3> kOperators = {"990", "991", "993"};
+  return std::string(rng.pick(std::span<const std::string_view>(kOperators))) +
+         subscriber_digits(index);
 }
 
 // 48271 is coprime with 10^8: a bijection of the index.
@@ -100,6 +116,42 @@ std::string make_user_id(uint32_t index) {
   std::snprintf(id, sizeof id, "usr_%012llx",
                 static_cast<unsigned long long>(splitmix64(index) & 0xFFFFFFFFFFFFULL));
   return id;
+}
+
+constexpr int64_t kDay = 86400;
+
+// The hard cases draw from streams of their own, so every other value of a
+// person (and every file's other records) stays what it was without them.
+void add_hard_cases(std::vector<Person> &persons, uint64_t seed) {
+  const uint64_t hard_seed = derive_seed(seed, 0x4841524400000000ULL);  // "HARD"
+  for (Person &p : persons) {
+    Rng rng(derive_seed(hard_seed, p.index + 1));
+    // A CRM that keeps contacts current holds the new number; the first
+    // shop order (within 30 days of first_seen) still carries the old one.
+    if (p.has(kWoo) && p.has(kCrm) && rng.chance(0.25)) {
+      p.new_phone_national = make_new_phone_national(p.index, rng);
+      p.phone_changed_at = p.first_seen + rng.between(31 * kDay, 120 * kDay);
+      p.crm_has_phone = true;
+    }
+    if (p.woo_customer_id > 0 && rng.chance(0.2)) p.mistyped_email = mistype_email(p.email, rng);
+  }
+  // Households: two shop-only customers, each with their own account and
+  // email, give the same phone at checkout. Only the account ids
+  // (max_per_profile: 1) can keep them apart.
+  Rng rng(derive_seed(hard_seed, 0));
+  Person *waiting = nullptr;
+  for (Person &p : persons) {
+    if (p.sources != kWoo || p.woo_customer_id == 0) continue;
+    if (waiting == nullptr) {
+      waiting = &p;
+    } else if (rng.chance(0.4)) {
+      p.phone_national = waiting->phone_national;
+      p.shares_phone = waiting->shares_phone = true;
+      waiting = nullptr;
+    } else {
+      waiting = &p;
+    }
+  }
 }
 
 }  // namespace
@@ -144,6 +196,7 @@ std::vector<Person> build_population(uint64_t seed, uint32_t customers) {
       p.crm_has_phone = p.has(kPos) || rng.chance(0.8);
     }
   }
+  add_hard_cases(persons, seed);
   return persons;
 }
 

@@ -3,10 +3,14 @@
 //
 // Invariants (the end-to-end test relies on them):
 //  * every identifier value belongs to exactly one person (emails and phones
-//    embed the person's index, ids are bijections of it or counters);
+//    embed the person's index, ids are bijections of it or counters), except
+//    a household's shared phone: it belongs to the member whose shop order
+//    carried it first, and is listed as `shared` for the other;
 //  * a person's sources are chosen so their records connect: web/shop/CRM
 //    share the email, the till shares the phone with shop/CRM/web, a loyalty
-//    card is always seen next to a phone;
+//    card is always seen next to a phone; a changed phone is linked both
+//    before (first shop order) and after (CRM contact) the change; a
+//    mistyped email only on an order that carries the shop account id;
 //  * Truth holds only what the writers actually emitted in valid records,
 //    in normalized form.
 #pragma once
@@ -33,11 +37,17 @@ std::string_view id_kind_name(IdKind kind);  // "email", "phone", ..., "crm_id"
 
 struct Truth {
   std::array<std::vector<std::string>, kIdKindCount> ids;  // sorted, unique once finalized
+  // Values the person's records carried that belong to someone else (a
+  // household member's phone); sorted, unique once finalized.
+  std::array<std::vector<std::string>, kIdKindCount> shared;
   int64_t order_count = 0;
   int64_t revenue_minor = 0;
 
   void add(IdKind kind, std::string value) {
     ids[static_cast<size_t>(kind)].push_back(std::move(value));
+  }
+  void add_shared(IdKind kind, std::string value) {
+    shared[static_cast<size_t>(kind)].push_back(std::move(value));
   }
   void add_order(int64_t total_minor) {
     ++order_count;
@@ -61,9 +71,25 @@ struct Person {
   bool identify_has_phone = false;  // web identify traits carry the phone
   bool crm_has_phone = false;
   int64_t first_seen = 0;  // epoch seconds; the person's records start here
+
+  // Hard cases for identity resolution (README "Hard cases").
+  bool shares_phone = false;       // a household member: phone_national is the household's
+  std::string new_phone_national;  // non-empty: switched to it at phone_changed_at
+  int64_t phone_changed_at = 0;    // after the first shop order; the CRM has the new one
+  std::string mistyped_email;      // non-empty: typed at one checkout (canonical form)
+
   Truth truth;
 
   bool has(Source s) const { return (sources & s) != 0; }
+  // The phone the person gives at `when`.
+  const std::string &phone_at(int64_t when) const {
+    return !new_phone_national.empty() && when >= phone_changed_at ? new_phone_national
+                                                                   : phone_national;
+  }
+  // The phone a system that keeps contacts up to date (the CRM) holds.
+  const std::string &current_phone() const {
+    return new_phone_national.empty() ? phone_national : new_phone_national;
+  }
 };
 
 // Builds `customers` persons deterministically from `seed`.

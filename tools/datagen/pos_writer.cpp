@@ -48,8 +48,8 @@ void draw_person_sales(Person &p, Rng &rng, Rng &placeholders, std::vector<Sale>
       p.truth.add(IdKind::kPosCard, p.pos_card);
     }
     if (with_phone) {
-      s.phone = phone_variant(p.phone_national, rng);
-      p.truth.add(IdKind::kPhone, phone_e164(p.phone_national));
+      s.phone = phone_variant(p.phone_at(when), rng);
+      p.truth.add(IdKind::kPhone, phone_e164(p.phone_at(when)));
     } else if (with_card && placeholders.chance(0.3)) {
       s.phone = kPlaceholderPhone;  // not in the truth: it identifies nobody
       ++stats.placeholder_phones;

@@ -127,8 +127,9 @@ class DeviceJourney {
     signed_in_ = true;
     e.user_id = person_.user_id;
     const std::string email = email_variant(person_.email, rng_, true);
+    const std::string &number = person_.phone_at(e.timestamp);
     const std::string phone =
-        person_.identify_has_phone ? phone_variant(person_.phone_national, rng_) : std::string();
+        person_.identify_has_phone ? phone_variant(number, rng_) : std::string();
     e.trait_email = email;
     e.trait_first_name = person_.first_name;
     e.trait_last_name = person_.last_name;
@@ -136,7 +137,7 @@ class DeviceJourney {
     if (rng_.chance(0.3)) e.context_email = email;
     person_.truth.add(IdKind::kUserId, person_.user_id);
     person_.truth.add(IdKind::kEmail, person_.email);
-    if (!phone.empty()) person_.truth.add(IdKind::kPhone, phone_e164(person_.phone_national));
+    if (!phone.empty()) person_.truth.add(IdKind::kPhone, phone_e164(number));
     emit(e);
   }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 
 #include "catalog.h"
 #include "identity_forms.h"
@@ -26,6 +27,7 @@ struct Order {
   std::vector<LineItem> items;
   int64_t shipping_minor;
   std::string email_text, phone_text;
+  bool mistyped_email = false;
 
   int64_t total_minor() const { return items_total_minor(items) + shipping_minor; }
   bool counted() const { return status == "completed" || status == "processing"; }
@@ -170,6 +172,7 @@ void render_order(std::string &out, const Order &o, int64_t id, int64_t &next_it
 void draw_person_orders(Person &p, Rng &rng, std::vector<Order> &orders) {
   const int count = draw_order_count(rng);
   int64_t when = p.first_seen + rng.between(3600, 30 * 86400);
+  bool typo_left = !p.mistyped_email.empty();
   for (int n = 0; n < count; ++n) {
     Order o;
     o.person = &p;
@@ -180,10 +183,15 @@ void draw_person_orders(Person &p, Rng &rng, std::vector<Order> &orders) {
     o.customer_id = (n == 0 || rng.chance(0.85)) ? p.woo_customer_id : 0;
     o.items = draw_items(rng);
     o.shipping_minor = rng.chance(0.5) ? 0 : 15000000;
-    o.email_text = email_variant(p.email, rng, true);
-    o.phone_text = phone_variant(p.phone_national, rng);
-    p.truth.add(IdKind::kEmail, p.email);
-    p.truth.add(IdKind::kPhone, phone_e164(p.phone_national));
+    // A typo only where the account id still names the customer.
+    o.mistyped_email = typo_left && n > 0 && o.customer_id > 0;
+    typo_left = typo_left && !o.mistyped_email;
+    const std::string &email = o.mistyped_email ? p.mistyped_email : p.email;
+    const std::string &phone = p.phone_at(when);
+    o.email_text = email_variant(email, rng, true);
+    o.phone_text = phone_variant(phone, rng);
+    p.truth.add(IdKind::kEmail, email);
+    if (!p.shares_phone) p.truth.add(IdKind::kPhone, phone_e164(phone));
     if (o.customer_id > 0) p.truth.add(IdKind::kWooCustomerId, std::to_string(o.customer_id));
     if (o.counted()) p.truth.add_order(o.total_minor());
     orders.push_back(std::move(o));
@@ -203,6 +211,21 @@ WooStats generate_woo_orders(std::vector<Person> &persons, uint64_t seed, std::s
     return a.created != b.created ? a.created < b.created : a.seq < b.seq;
   });
   WooStats stats;
+  // A household's phone belongs to the member whose order carried it first:
+  // the deterministic resolver keeps it there and refuses the other's link.
+  std::map<std::string_view, const Person *> household_phone_owner;
+  for (Order &o : orders) {
+    stats.mistyped_emails += o.mistyped_email;
+    if (!o.person->shares_phone) continue;
+    const std::string &phone = o.person->phone_national;
+    auto [owner, inserted] = household_phone_owner.emplace(phone, o.person);
+    if (owner->second == o.person) {
+      o.person->truth.add(IdKind::kPhone, phone_e164(phone));
+    } else {
+      o.person->truth.add_shared(IdKind::kPhone, phone_e164(phone));
+      ++stats.shared_phone_orders;
+    }
+  }
   int64_t id = 1000;
   int64_t next_item_id = 1;
   out += "[\n";

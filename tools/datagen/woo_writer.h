@@ -21,6 +21,8 @@ struct WooStats {
   uint64_t orders = 0;
   uint64_t counted_orders = 0;  // completed + processing
   int64_t counted_revenue_minor = 0;
+  uint64_t mistyped_emails = 0;      // orders with a typo in the billing email
+  uint64_t shared_phone_orders = 0;  // orders carrying a household member's phone
 };
 
 WooStats generate_woo_orders(std::vector<Person> &persons, uint64_t seed, std::string &out);
