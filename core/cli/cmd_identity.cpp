@@ -18,6 +18,7 @@
 #include "config/yaml_limits.h"
 #include "linkage/evaluation.h"
 #include "linkage/linkage.h"
+#include "linkage/pair_evidence.h"
 
 namespace halo::cli {
 
@@ -160,23 +161,9 @@ void append_pair(std::string &out, const Evaluation &e, const linkage::ScoredPai
       .key("b")
       .string(b[static_cast<size_t>(id_column)]);
   w.key("decision").string(decision).key("probability").raw(probability(pair.probability));
-  w.key("weight").raw(fixed(e.result.model.weight(pair.pattern), 3));
   w.key("same_person").raw(e.entity[pair.a] == e.entity[pair.b] ? "true" : "false");
-  w.key("fields").begin_array();
-  for (size_t f = 0; f < e.config.fields.size(); ++f) {
-    const linkage::FieldRule &rule = e.config.fields[f];
-    const int column = e.table.column(rule.column);
-    const uint8_t level = linkage::level_of(pair.pattern, f);
-    w.begin_object().key("column").string(rule.column);
-    w.key("a")
-        .string(a[static_cast<size_t>(column)])
-        .key("b")
-        .string(b[static_cast<size_t>(column)]);
-    w.key("level").string(linkage::level_name(rule.compare, level));
-    w.key("weight").raw(fixed(e.result.model.field_weight(f, level), 3));
-    w.end_object();
-  }
-  w.end_array().end_object();
+  linkage::write_pair_evidence(w, e.table, e.config, e.result.model, pair.pattern, pair.a, pair.b);
+  w.end_object();
   out += '\n';
 }
 

@@ -9,6 +9,7 @@
 #include <simdjson.h>
 #include <boost/program_options.hpp>
 
+#include <cstdio>
 #include <iostream>
 #include <map>
 #include <set>
@@ -152,6 +153,69 @@ const LinkedIdentifier *decision_for(const LinkDecisions &d, const std::string &
   return it == d.end() ? nullptr : &it->second;
 }
 
+// A link's stored evidence (LinkedIdentifier::evidence), parsed. Empty
+// `fields` and `with_type` when none was stored or it does not parse (the
+// store is read as untrusted input).
+struct LinkEvidence {
+  struct Field {
+    std::string column, a, b, level;
+    double weight;  // bits
+  };
+  std::string with_type, with_value;
+  double weight = 0;
+  std::vector<Field> fields;
+  std::string json;  // the stored object, re-emitted by --format json when it parsed
+};
+
+LinkEvidence parse_evidence(const std::string &stored) {
+  LinkEvidence out;
+  if (stored.empty()) return out;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(stored).get(doc) != simdjson::SUCCESS) return out;
+  std::string_view type, value;
+  simdjson::dom::array fields;
+  if (doc["with"]["type"].get(type) || doc["with"]["value"].get(value) ||
+      doc["fields"].get(fields) || doc["weight"].get(out.weight)) {
+    return out;
+  }
+  for (simdjson::dom::element f : fields) {
+    std::string_view column, a, b, level;
+    double weight = 0;
+    if (f["column"].get(column) || f["a"].get(a) || f["b"].get(b) || f["level"].get(level) ||
+        f["weight"].get(weight)) {
+      return LinkEvidence{};
+    }
+    out.fields.push_back(
+        {std::string(column), std::string(a), std::string(b), std::string(level), weight});
+  }
+  out.with_type = type, out.with_value = value;
+  out.json = stored;
+  return out;
+}
+
+void print_evidence_text(const std::string &stored, const LinkEvidence &e) {
+  if (!stored.empty() && e.with_type.empty()) {
+    std::cout
+        << "      field evidence unreadable: the stored text is not the documented JSON object\n";
+    return;
+  }
+  if (e.with_type.empty()) {
+    std::cout << "      no field evidence stored (an admin accepted the pair, or the link "
+                 "predates schema 9)\n";
+    return;
+  }
+  char bits[32];
+  std::snprintf(bits, sizeof bits, "%.2f", e.weight);
+  std::cout << "      strongest record pair: with " << e.with_type << " " << e.with_value
+            << ", weight " << bits << " bits\n";
+  for (const auto &f : e.fields) {
+    std::snprintf(bits, sizeof bits, "%+.2f", f.weight);
+    std::cout << "        " << f.column << ": '" << f.a << "' vs '" << f.b << "', " << f.level
+              << ", " << bits << "\n";
+  }
+}
+
 std::string probability_text(double p) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6f", p);
@@ -168,6 +232,7 @@ void print_explain_text(uint64_t id, const IdentityHistory &h,
       std::cout << "    probabilistic link (identity.linkage, probability "
                 << probability_text(d->probability) << "): its events also carry "
                 << kLinkedIdentifierType << " " << d->key << "\n";
+      print_evidence_text(d->evidence, parse_evidence(d->evidence));
     }
   }
   std::cout << "\nmerges (" << h.merges.size() << ")\n";
@@ -195,7 +260,9 @@ void print_explain_json(uint64_t id, const IdentityHistory &h,
     write_event(w, find_event(events, l.sequence), l.sequence);
     if (const LinkedIdentifier *d = decision_for(links, l.type, l.value)) {
       w.key("probabilistic_link").begin_object().key("key").string(d->key);
-      w.key("probability").raw(probability_text(d->probability)).end_object();
+      w.key("probability").raw(probability_text(d->probability));
+      const LinkEvidence evidence = parse_evidence(d->evidence);
+      w.key("evidence").raw(evidence.json.empty() ? "null" : evidence.json).end_object();
     }
     w.end_object();
   }

@@ -42,6 +42,10 @@
 #include "profile/profile_book.h"
 #include "store/store.h"
 
+namespace halo::linkage {
+struct Model;
+}  // namespace halo::linkage
+
 namespace halo {
 
 struct ReplayRequest;  // pipeline/replay.h
@@ -97,10 +101,14 @@ class Pipeline {
   // one person, as stored decisions the next rebuild applies
   // (profile_linker.cpp); counts them in summary->probabilistic_links.
   Status link_profiles(RunSummary *summary);
-  class LinkTable;  // profile_linker.cpp: the stored records as a table
+  class LinkTable;      // profile_linker.cpp: the stored records as a table
+  struct LinkStrength;  // profile_linker.cpp: a profile's strongest link
   Status read_link_records(LinkTable &table);
-  Status link_cluster(LinkTable &table, const std::map<uint64_t, double> &profiles,
+  Status link_cluster(LinkTable &table, const linkage::Model &model,
+                      const std::map<uint64_t, LinkStrength> &profiles,
                       std::vector<LinkedIdentifier> &decisions);
+  Result<std::string> link_evidence(LinkTable &table, const linkage::Model &model,
+                                    const LinkStrength &link);
   Status store_decisions(const std::vector<LinkedIdentifier> &decisions,
                          const std::vector<LinkReview> &queued, RunSummary *summary);
   Status restore_cursors();

@@ -29,8 +29,10 @@
 #include <unordered_set>
 
 #include "common/clock.h"
+#include "common/json_writer.h"
 #include "common/log.h"
 #include "linkage/linkage.h"
+#include "linkage/pair_evidence.h"
 #include "normalize/identifiers.h"
 #include "normalize/normalizer.h"
 #include "pipeline/pipeline.h"
@@ -102,6 +104,15 @@ std::string pair_text(const LinkReview &r) {
 }
 
 }  // namespace
+
+// A profile's strongest link to another profile of its cluster: the pair
+// of records behind it (none when an admin accepted the pair), its row of
+// this profile, and its probability.
+struct Pipeline::LinkStrength {
+  double probability = 0;
+  const linkage::ScoredPair *pair = nullptr;
+  uint32_t row = 0;
+};
 
 // The stored records as a table, each row with its profile, and the
 // profiles' identifiers fetched once.
@@ -186,6 +197,26 @@ Status Pipeline::read_link_records(LinkTable &t) {
   });
 }
 
+// The stored evidence of a member's link (LinkedIdentifier::evidence):
+// `{"with":{"type","value"},"weight","fields":[...]}`, `with` naming the
+// other profile by its first identifier, `a` values from this member's
+// record, `b` from the other's. "" for a pair an admin accepted.
+Result<std::string> Pipeline::link_evidence(LinkTable &t, const linkage::Model &model,
+                                            const LinkStrength &link) {
+  if (link.pair == nullptr) return std::string();
+  const uint32_t other = link.pair->a == link.row ? link.pair->b : link.pair->a;
+  auto ids = t.ids(t.profile_of_row[other]);
+  if (!ids.ok()) return ids.status();
+  const auto [type, value] = anchor_of(**ids);
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().key("with").begin_object().key("type").string(type);
+  w.key("value").string(value).end_object();
+  linkage::write_pair_evidence(w, t.table, *linkage_, model, link.pair->pattern, link.row, other);
+  w.end_object();
+  return out;
+}
+
 // Runs on the calling thread once the writer is idle (end of finalize).
 Status Pipeline::link_profiles(RunSummary *summary) {
   // Only at the end of run() and rebuild(), whose caller rebuilds with the
@@ -217,11 +248,14 @@ Status Pipeline::link_profiles(RunSummary *summary) {
   const bool any_rejected = std::any_of(reviewed.begin(), reviewed.end(), [](const auto &r) {
     return r.second.status == LinkReview::Status::kRejected;
   });
-  std::vector<double> best(n, 0);
-  auto link = [&](uint32_t a, uint32_t b, double probability) {
+  // Per row: its strongest link to a row of another profile.
+  std::vector<LinkStrength> best(n);
+  auto link = [&](uint32_t a, uint32_t b, double probability, const linkage::ScoredPair *pair) {
     clusters.join(a, b);
-    best[a] = std::max(best[a], probability);
-    best[b] = std::max(best[b], probability);
+    if (t.profile_of_row[a] == t.profile_of_row[b]) return;  // one person already
+    for (uint32_t row : {a, b}) {
+      if (probability > best[row].probability) best[row] = {probability, pair, row};
+    }
   };
   for (const linkage::ScoredPair &p : result.links) {
     if (any_rejected) {  // naming the pair costs two identifier reads
@@ -232,7 +266,7 @@ Status Pipeline::link_profiles(RunSummary *summary) {
         continue;
       }
     }
-    link(p.a, p.b, p.probability);
+    link(p.a, p.b, p.probability, &p);
   }
   for (const auto &[text, r] : reviewed) {
     if (r.status != LinkReview::Status::kAccepted) continue;
@@ -242,7 +276,9 @@ Status Pipeline::link_profiles(RunSummary *summary) {
     if (!b.ok()) return b.status();
     if (!a->has_value() || !b->has_value()) continue;
     auto ra = first_row.find(**a), rb = first_row.find(**b);
-    if (ra != first_row.end() && rb != first_row.end()) link(ra->second, rb->second, r.probability);
+    if (ra != first_row.end() && rb != first_row.end()) {
+      link(ra->second, rb->second, r.probability, nullptr);
+    }
   }
   // New pairs in the review band, between profiles not linked otherwise.
   std::vector<LinkReview> queued;
@@ -257,36 +293,37 @@ Status Pipeline::link_profiles(RunSummary *summary) {
     queued.push_back(std::move(*r));
   }
   summary->review_pairs = queued.size();
-  std::map<uint32_t, std::map<uint64_t, double>> members;  // cluster -> profile -> probability
+  std::map<uint32_t, std::map<uint64_t, LinkStrength>> members;  // cluster -> profile -> link
   for (uint32_t r = 0; r < n; ++r) {
-    double &p = members[clusters.find(r)][t.profile_of_row[r]];
-    p = std::max(p, best[r]);
+    LinkStrength &strongest = members[clusters.find(r)][t.profile_of_row[r]];
+    if (best[r].probability > strongest.probability) strongest = best[r];
   }
   std::vector<LinkedIdentifier> decisions;
   for (const auto &[root, profiles] : members) {
     if (profiles.size() < 2) continue;
-    s = link_cluster(t, profiles, decisions);
+    s = link_cluster(t, result.model, profiles, decisions);
     if (!s.ok()) return s;
   }
   return store_decisions(decisions, queued, summary);
 }
 
 // The decisions that put every profile of one cluster under one key.
-// `profiles`: ascending id -> best link probability.
-Status Pipeline::link_cluster(LinkTable &t, const std::map<uint64_t, double> &profiles,
+// `profiles`: ascending id -> its strongest link.
+Status Pipeline::link_cluster(LinkTable &t, const linkage::Model &model,
+                              const std::map<uint64_t, LinkStrength> &profiles,
                               std::vector<LinkedIdentifier> &decisions) {
   struct Member {
-    double probability;
+    LinkStrength link;
     const IdList *ids;
     std::string key;  // its smallest link key, "" when none
   };
   std::vector<Member> members;  // oldest profile first
   std::string key;              // the smallest key any member carries
-  for (const auto &[profile, probability] : profiles) {
+  for (const auto &[profile, link] : profiles) {
     auto ids = t.ids(profile);
     if (!ids.ok()) return ids.status();
     if ((*ids)->empty()) continue;
-    Member m{probability, *ids, ""};
+    Member m{link, *ids, ""};
     for (const auto &[type, value] : *m.ids) {
       if (type == kLinkedIdentifierType && (m.key.empty() || value < m.key)) m.key = value;
     }
@@ -309,7 +346,9 @@ Status Pipeline::link_cluster(LinkTable &t, const std::map<uint64_t, double> &pr
     // not made again.
     auto known = normalize_options_.linked.find(linked_key(type, value));
     if (known != normalize_options_.linked.end() && known->second == key) continue;
-    decisions.push_back({type, value, key, m.probability});
+    auto evidence = link_evidence(t, model, m.link);
+    if (!evidence.ok()) return evidence.status();
+    decisions.push_back({type, value, key, m.link.probability, std::move(*evidence)});
   }
   return Status::Ok();
 }

@@ -23,7 +23,8 @@
 //  changes(sequence PK, profile_id, kinds, merged_into, at_ms)
 //                                   the change log (profile_change.h)
 //  detached_identifiers(type, value, at_ms, note)  PK(type, value)
-//  linked_identifiers(type, value, link_key, probability_ppm, at_ms)  PK(type, value)
+//  linked_identifiers(type, value, link_key, probability_ppm, at_ms, evidence)
+//                                   PK(type, value); evidence: JSON text, '' before v9
 //  link_reviews(id, a_type, a_value, b_type, b_value, probability_ppm, status, at_ms)
 //                                   status: open | accepted | rejected
 //  consumers(name PK, position)     change-log consumers' committed cursors
@@ -214,6 +215,12 @@ CREATE TABLE link_reviews(
 );
 )sql";
 
+// A probabilistic link keeps the field-by-field comparison that made it,
+// for `halo identity explain`.
+constexpr const char *kLinkEvidence = R"sql(
+ALTER TABLE linked_identifiers ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -223,6 +230,7 @@ constexpr Migration kMigrations[] = {
     {6, "identifiers detached from linking by an operator", kDetachedIdentifiers},
     {7, "refused links name their event's profile; refused links by value", kConflictProfiles},
     {8, "probabilistic links between profiles and their review queue", kLinkedIdentifiers},
+    {9, "probabilistic links keep their field-by-field evidence", kLinkEvidence},
 };
 
 }  // namespace

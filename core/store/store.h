@@ -113,6 +113,10 @@ struct SharedIdentifier {
 struct LinkedIdentifier {
   std::string type, value, key;
   double probability = 0;  // the posterior P(match) of the link that made it
+  // Why, as a JSON object (docs/cli.md#identity-explain): the record pair
+  // behind `probability`, field by field. "" when an admin accepted the
+  // pair in `halo identity review`, or for links stored before schema 9.
+  std::string evidence;
 };
 
 // A pair of profiles identity.linkage found possibly one person (its

@@ -90,14 +90,14 @@ constexpr Sql kScanDetached{
     "SELECT type, value, at_ms, note FROM detached_identifiers ORDER BY type, value", "ttit"};
 constexpr Sql kLinkIdentifier{
     "link_identifier", "linked_identifiers",
-    "INSERT INTO linked_identifiers(type, value, link_key, probability_ppm, at_ms) "
-    "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(type, value) DO UPDATE SET "
+    "INSERT INTO linked_identifiers(type, value, link_key, probability_ppm, at_ms, evidence) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(type, value) DO UPDATE SET "
     "link_key = excluded.link_key, probability_ppm = excluded.probability_ppm, "
-    "at_ms = excluded.at_ms"};
+    "at_ms = excluded.at_ms, evidence = excluded.evidence"};
 constexpr Sql kScanLinked{"scan_linked_identifiers", "linked_identifiers",
-                          "SELECT type, value, link_key, probability_ppm FROM linked_identifiers "
-                          "ORDER BY type, value",
-                          "ttti"};
+                          "SELECT type, value, link_key, probability_ppm, evidence "
+                          "FROM linked_identifiers ORDER BY type, value",
+                          "tttit"};
 constexpr Sql kAddReview{
     "add_link_review", "link_reviews",
     "INSERT INTO link_reviews(a_type, a_value, b_type, b_value, probability_ppm, status, at_ms) "
@@ -318,6 +318,7 @@ Status SqliteStore::link_identifier(const LinkedIdentifier &link, int64_t at_ms)
     st.bind_text(3, link.key);
     st.bind_int(4, std::llround(link.probability * 1e6));  // stored in parts per million
     st.bind_int(5, at_ms);
+    st.bind_text(6, link.evidence);
   });
 }
 
@@ -327,7 +328,8 @@ Status SqliteStore::scan_linked_identifiers(
       kScanLinked, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
         fn({std::string(st.column_bytes(0)), std::string(st.column_bytes(1)),
-            std::string(st.column_bytes(2)), static_cast<double>(st.column_int(3)) / 1e6});
+            std::string(st.column_bytes(2)), static_cast<double>(st.column_int(3)) / 1e6,
+            std::string(st.column_bytes(4))});
         return Status::Ok();
       });
 }

@@ -3,6 +3,7 @@
 // a rebuild and a run split in two give the same profiles, and a bad
 // linkage section is a configuration error `halo validate` reports.
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include <map>
 #include <set>
@@ -61,6 +62,31 @@ std::vector<std::string> febrl_lines() {
   return read_lines(source_dir() + "/tests/data/febrl/dataset1.csv");
 }
 
+// The FEBRL 1 row of `rec_id` as column -> value, as file-csv reads it (the
+// file puts a space after each comma; the comparators ignore it).
+std::map<std::string, std::string> febrl_row(const std::string &rec_id) {
+  auto split = [](const std::string &line) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    for (size_t comma = 0; comma != std::string::npos; start = comma + 1) {
+      comma = line.find(',', start);
+      out.push_back(line.substr(start, comma == std::string::npos ? comma : comma - start));
+    }
+    return out;
+  };
+  const std::vector<std::string> lines = febrl_lines();
+  std::vector<std::string> header = split(lines.front());
+  for (std::string &name : header) name.erase(0, name.find_first_not_of(' '));
+  for (const std::string &line : lines) {
+    const std::vector<std::string> cells = split(line);
+    if (cells.front() != rec_id) continue;
+    std::map<std::string, std::string> row;
+    for (size_t c = 0; c < header.size() && c < cells.size(); ++c) row[header[c]] = cells[c];
+    return row;
+  }
+  return {};
+}
+
 // Pairwise F1 of the exported profiles against the record ids' truth
 // (rec-N-org and rec-N-dup-K are person N).
 double pairwise_f1(const std::vector<Profile> &profiles) {
@@ -80,6 +106,47 @@ double pairwise_f1(const std::vector<Profile> &profiles) {
   const double precision = predicted ? double(correct) / predicted : 0;
   const double recall = actual ? double(correct) / actual : 0;
   return precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+}
+
+// Person 122 of FEBRL 1 is two records differing in the postcode (4814 /
+// 4184). Each probabilistic link of its profile carries the comparison of
+// those two records, field by field, with weights that add up to the
+// pair's weight.
+void expect_field_evidence_of_person_122(const std::string &explain_json) {
+  const std::map<std::string, std::string> org = febrl_row("rec-122-org");
+  const std::map<std::string, std::string> dup = febrl_row("rec-122-dup-0");
+  ASSERT_EQ(org.at("postcode"), " 4814");
+  ASSERT_EQ(dup.at("postcode"), " 4184");
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(explain_json).get(doc), simdjson::SUCCESS) << explain_json;
+  size_t links = 0;
+  for (simdjson::dom::element id : doc["identifiers"].get_array()) {
+    simdjson::dom::element evidence;
+    if (id["probabilistic_link"]["evidence"].get(evidence) != simdjson::SUCCESS) continue;
+    ++links;
+    const std::string own{std::string_view(id["value"])};
+    const std::string with{std::string_view(evidence["with"]["value"])};
+    ASSERT_TRUE(own == "rec-122-org" || own == "rec-122-dup-0") << own;
+    EXPECT_EQ(with, own == "rec-122-org" ? "rec-122-dup-0" : "rec-122-org");
+    const auto &mine = own == "rec-122-org" ? org : dup;
+    const auto &theirs = own == "rec-122-org" ? dup : org;
+    double sum = 0;
+    size_t fields = 0;
+    for (simdjson::dom::element f : evidence["fields"].get_array()) {
+      const std::string column{std::string_view(f["column"])};
+      EXPECT_EQ(std::string_view(f["a"]), mine.at(column)) << column;
+      EXPECT_EQ(std::string_view(f["b"]), theirs.at(column)) << column;
+      const std::string_view level = f["level"];
+      EXPECT_EQ(level == "equal", mine.at(column) == theirs.at(column)) << column << " " << level;
+      sum += double(f["weight"]);
+      ++fields;
+    }
+    EXPECT_EQ(fields, 10u);
+    EXPECT_NEAR(sum, double(evidence["weight"]), 0.01);
+    EXPECT_GT(sum, 0) << "a link is evidence for one person";
+  }
+  EXPECT_EQ(links, 2u) << "both records' identifiers carry the link key";
 }
 
 TEST(IdentityLinkage, FebrlRecordsWithoutASharedKeyBecomeOneProfilePerPerson) {
@@ -104,11 +171,16 @@ TEST(IdentityLinkage, FebrlRecordsWithoutASharedKeyBecomeOneProfilePerPerson) {
   EXPECT_NE(explain.out.find("    probabilistic link (identity.linkage, probability "),
             std::string::npos)
       << explain.out;
+  EXPECT_NE(explain.out.find("      strongest record pair: with record_id rec-122-"),
+            std::string::npos)
+      << explain.out;
+  EXPECT_NE(explain.out.find("        postcode: ' 4"), std::string::npos) << explain.out;
   CommandResult json = run(
       {halo_bin(), "identity", "explain", p, "--id", "record_id=rec-122-org", "--format", "json"});
   EXPECT_NE(json.out.find("\"probabilistic_link\":{\"key\":\"record_id:rec-122-"),
             std::string::npos)
       << json.out;
+  expect_field_evidence_of_person_122(json.out);
 
   // The links are decisions: a rebuild reproduces them, a run with nothing
   // new makes none.
@@ -212,6 +284,13 @@ TEST(IdentityLinkage, AnAdminDecidesThePairsInTheReviewBand) {
   CommandResult a = review({"--accept", accept});
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_EQ(read_profiles(dir / "profiles.jsonl").size(), 14u);  // rec-1 is one person now
+  // The link is the admin's decision: no record pair is shown as its evidence.
+  CommandResult explained =
+      run({halo_bin(), "identity", "explain", p, "--id", "record_id=rec-1-org"});
+  EXPECT_NE(explained.out.find("      no field evidence stored (an admin accepted the pair"),
+            std::string::npos)
+      << explained.out;
+  EXPECT_EQ(explained.out.find("strongest record pair"), std::string::npos) << explained.out;
   ASSERT_EQ(review({"--reject", reject}).exit_code, 0);
   EXPECT_EQ(review({"--reject", reject}).exit_code, 3);                  // decided already
   EXPECT_EQ(split_lines(review({"--format", "jsonl"}).out).size(), 3u);  // still open

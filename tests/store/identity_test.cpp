@@ -115,10 +115,14 @@ TEST_F(IdentityTest, OversharedValuesCountTheDistinctProfilesTheyWouldLink) {
   EXPECT_TRUE(must(store_->overshared_identifiers(9)).empty());
 }
 
-TEST_F(IdentityTest, LinkedIdentifiersAreUpsertedAndKeptByClearDerived) {
-  ASSERT_TRUE(store_->link_identifier({"record_id", "r2", "record_id:r1", 0.97}, 5).ok());
-  ASSERT_TRUE(store_->link_identifier({"linked", "k9", "record_id:r1", 0.5}, 6).ok());
-  ASSERT_TRUE(store_->link_identifier({"record_id", "r2", "record_id:r0", 0.999}, 7).ok());
+TEST_F(IdentityTest, LinkedIdentifiersAreUpsertedWithTheirEvidenceAndKeptByClearDerived) {
+  ASSERT_TRUE(
+      store_->link_identifier({"record_id", "r2", "record_id:r1", 0.97, R"({"weight":1})"}, 5)
+          .ok());
+  ASSERT_TRUE(store_->link_identifier({"linked", "k9", "record_id:r1", 0.5, ""}, 6).ok());
+  ASSERT_TRUE(
+      store_->link_identifier({"record_id", "r2", "record_id:r0", 0.999, R"({"weight":2})"}, 7)
+          .ok());
   ASSERT_TRUE(store_->clear_derived().ok());
   std::vector<LinkedIdentifier> seen;
   ASSERT_TRUE(
@@ -128,6 +132,8 @@ TEST_F(IdentityTest, LinkedIdentifiersAreUpsertedAndKeptByClearDerived) {
   EXPECT_EQ(seen[1].value, "r2");
   EXPECT_EQ(seen[1].key, "record_id:r0");  // the later decision
   EXPECT_DOUBLE_EQ(seen[1].probability, 0.999);
+  EXPECT_EQ(seen[1].evidence, R"({"weight":2})");
+  EXPECT_EQ(seen[0].evidence, "");  // an admin's acceptance has none
 }
 
 TEST_F(IdentityTest, HistoryWalksTheMergeTreeWithEachLinksEvent) {

@@ -3,6 +3,7 @@
 #include "store/migrations.h"
 
 #include <fstream>
+#include <vector>
 
 #include "temp_store.h"
 
@@ -77,6 +78,28 @@ TEST_F(MigrationsTest, RunnerAppliesOnlyMissingMigrationsInOrder) {
   EXPECT_EQ(pragma_text(db, "SELECT a || b FROM t"), "42x");
   ASSERT_TRUE(store::migrate(db, path_, both).ok());  // idempotent at latest
   sqlite3_close(db);
+}
+
+// Schema 9 gave probabilistic links their evidence; links stored before
+// read back with none, everything else unchanged.
+TEST_F(MigrationsTest, LinksStoredBeforeSchemaNineReadBackWithoutEvidence) {
+  sqlite3 *db = open_raw_in_dir();
+  ASSERT_TRUE(store::migrate(db, path_, store::halo_migrations().first(8)).ok());
+  ASSERT_EQ(sqlite3_exec(db,
+                         "INSERT INTO linked_identifiers(type, value, link_key, probability_ppm, "
+                         "at_ms) VALUES('email', 'a@b.ir', 'email:a@b.ir', 990000, 1)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  std::vector<LinkedIdentifier> links;
+  ASSERT_TRUE(
+      store->scan_linked_identifiers([&](const LinkedIdentifier &l) { links.push_back(l); }).ok());
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].key, "email:a@b.ir");
+  EXPECT_DOUBLE_EQ(links[0].probability, 0.99);
+  EXPECT_EQ(links[0].evidence, "");
 }
 
 TEST_F(MigrationsTest, FailingMigrationLeavesTheLastGoodVersion) {
