@@ -81,16 +81,11 @@ TEST_F(DemoTest, ProfilesMatchGroundTruth) {
 // household becomes one profile.
 TEST_F(DemoTest, HouseholdPhonesWouldGlueTwoCustomersWithoutTheAccountLimit) {
   TempDir dir;
-  std::string pipeline = make_pipeline(dir);
-  std::string yaml = read_file(pipeline);
-  const std::string account_rule = "type: woo_customer_id, priority: 2, max_per_profile: 1";
-  ASSERT_NE(yaml.find(account_rule), std::string::npos);
-  yaml.replace(yaml.find(account_rule), account_rule.size(),
-               "type: woo_customer_id, priority: 2, max_per_profile: 2");
-  write_file(pipeline, yaml);
-  RunOutcome r = run_pipeline(pipeline);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::vector<Profile> profiles = read_profiles(dir / "var/demo/profiles.jsonl");
+  ChangedRun changed;
+  ASSERT_NO_FATAL_FAILURE(
+      run_with_rule(dir, "type: woo_customer_id, priority: 2, max_per_profile: 1",
+                    "type: woo_customer_id, priority: 2, max_per_profile: 2", changed));
+  const std::vector<Profile> &profiles = changed.profiles;
   const Owners owner = owners(profiles);
   size_t households = 0, glued = 0;
   for (const Person &p : read_truth(truth_path())) {
@@ -114,21 +109,16 @@ TEST_F(DemoTest, HouseholdPhonesWouldGlueTwoCustomersWithoutTheAccountLimit) {
 // card holder gives no phone. Blocked by default, it links nobody (above);
 // with placeholders allowed, it hands card holders' sales to one person.
 TEST_F(DemoTest, PlaceholderPhonesWouldMisattributeTillSalesWithoutTheBlockList) {
-  TempDir dir;
-  std::string pipeline = make_pipeline(dir);
-  std::string yaml = read_file(pipeline);
-  const std::string phone_rule = "default_region: IR }";
-  ASSERT_NE(yaml.find(phone_rule), std::string::npos);
   // Quarantine off too: it would catch the placeholder once its refused
   // links span enough people (identity_quarantine_e2e_test.cpp).
-  yaml.replace(yaml.find(phone_rule), phone_rule.size(),
-               "default_region: IR, block_placeholders: false, quarantine_after: 0 }");
-  write_file(pipeline, yaml);
-  RunOutcome r = run_pipeline(pipeline);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  TempDir dir;
+  ChangedRun changed;
+  ASSERT_NO_FATAL_FAILURE(run_with_rule(
+      dir, "default_region: IR }",
+      "default_region: IR, block_placeholders: false, quarantine_after: 0 }", changed));
+  const std::vector<Profile> &profiles = changed.profiles;
   // Merge protection keeps most people apart, but their till sales go to
   // whoever first held the placeholder: their order counts are wrong.
-  const std::vector<Profile> profiles = read_profiles(dir / "var/demo/profiles.jsonl");
   const Owners owner = owners(profiles);
   size_t wrong = 0;
   for (const Person &p : read_truth(truth_path())) {
@@ -136,8 +126,9 @@ TEST_F(DemoTest, PlaceholderPhonesWouldMisattributeTillSalesWithoutTheBlockList)
     auto it = owner.find({type, *values.begin()});
     wrong += it == owner.end() || profiles[it->second].order_count != p.order_count;
   }
-  EXPECT_GT(wrong, 20u) << r.summary;
-  EXPECT_EQ(run({halo_bin(), "profile", "get", pipeline, "--phone", "09120000000"}).exit_code, 0);
+  EXPECT_GT(wrong, 20u) << changed.summary;
+  EXPECT_EQ(
+      run({halo_bin(), "profile", "get", changed.pipeline, "--phone", "09120000000"}).exit_code, 0);
 }
 
 TEST_F(DemoTest, RerunReadsNothingNewAndChangesNothing) {

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "e2e_support.h"
 
@@ -31,6 +33,26 @@ class DemoTest : public ::testing::Test {
     return install_demo_pipeline(dir.path(), extra_run);
   }
   static std::string truth_path() { return *data_ / "demo/truth.jsonl"; }
+
+  // Runs the demo pipeline in `dir` with the text `rule` of its YAML
+  // replaced by `changed`; the run's profiles, pipeline path and summary.
+  // Fails (fatally) when the rule is not in the YAML or the run fails.
+  struct ChangedRun {
+    std::string pipeline, summary;
+    std::vector<Profile> profiles;
+  };
+  void run_with_rule(const TempDir &dir, const std::string &rule, const std::string &changed,
+                     ChangedRun &out) {
+    out.pipeline = make_pipeline(dir);
+    std::string yaml = read_file(out.pipeline);
+    ASSERT_NE(yaml.find(rule), std::string::npos) << rule;
+    yaml.replace(yaml.find(rule), rule.size(), changed);
+    write_file(out.pipeline, yaml);
+    RunOutcome r = run_pipeline(out.pipeline);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    out.summary = r.summary;
+    out.profiles = read_profiles(dir / "var/demo/profiles.jsonl");
+  }
 
   static inline std::unique_ptr<TempDir> data_;
 };
