@@ -1,14 +1,18 @@
 // cmd_identity_unmerge.cpp -- undoing a wrong merge:
 //   halo identity unmerge PIPELINE --detach TYPE=VALUE [--note TEXT]
 //   halo identity unmerge PIPELINE --reattach TYPE=VALUE
+//   halo identity unmerge PIPELINE --detach-record MESSAGE_ID --source NAME [--note TEXT]
+//   halo identity unmerge PIPELINE --reattach-record MESSAGE_ID --source NAME
 //   halo identity unmerge PIPELINE --list
 // --detach records that the identifier links nothing any more (an operator's
 // decision, kept by the store across runs and rebuilds), recomputes
 // identities, profiles and features from the event log (`halo rebuild`), and
-// prints how the profile that held the identifier was split. docs/cli.md
-// defines the output.
+// prints how the profile that held the identifier was split.
+// --detach-record does the same for one source record: it keeps only its
+// strongest identifier. docs/cli.md defines the output.
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 
@@ -16,6 +20,7 @@
 #include "cli/pipeline_command_line.h"
 #include "cli/profile_lookup.h"
 #include "common/clock.h"
+#include "pipeline/message_keys.h"
 #include "normalize/timestamp.h"
 
 namespace halo::cli {
@@ -33,12 +38,64 @@ std::optional<std::pair<std::string, std::string>> parse_type_value(const std::s
 int list_detached(const PipelineConfig &cfg) {
   auto store = open_read_only(cfg);
   if (!store.ok()) return open_failed(store.status());
-  Status s = (*store)->scan_detached_identifiers(
-      [](std::string_view type, std::string_view value, int64_t at_ms, std::string_view note) {
-        std::cout << format_iso8601_ms(at_ms) << "  " << type << " " << value
-                  << (note.empty() ? "" : "  (" + std::string(note) + ")") << "\n";
-      });
+  auto print = [](std::string_view prefix) {
+    return [prefix](std::string_view a, std::string_view b, int64_t at_ms, std::string_view note) {
+      std::cout << format_iso8601_ms(at_ms) << "  " << prefix << a << " " << b
+                << (note.empty() ? "" : "  (" + std::string(note) + ")") << "\n";
+    };
+  };
+  Status s = (*store)->scan_detached_identifiers(print(""));
+  if (s.ok()) s = (*store)->scan_detached_records(print("record of source "));
   return s.ok() ? kOk : fail(kFailed, s.message());
+}
+
+// Whether the event log holds the record `message_id` of `source`.
+Result<bool> logged(Store &store, const std::string &source, const std::string &message_id) {
+  const MessageKey wanted = message_key(source, message_id);
+  bool found = false;
+  Status s = store.scan_message_keys([&](const MessageKey *keys, size_t n) {
+    for (size_t i = 0; i < n && !found; ++i) found = keys[i] == wanted;
+  });
+  if (!s.ok()) return s;
+  return found;
+}
+
+// --detach-record / --reattach-record: the decision, a rebuild, and the
+// profile count before and after.
+int unmerge_record(const PipelineConfig &cfg, const std::string &pipeline,
+                   const std::string &message_id, const std::string &source,
+                   const std::string &note, bool detach) {
+  const bool known = std::any_of(cfg.sources.begin(), cfg.sources.end(),
+                                 [&](const PluginUse &s) { return s.name == source; });
+  if (!known) return fail(kUsage, "--source '" + source + "' is not a source of " + pipeline);
+  uint64_t before = 0;
+  {
+    auto store = open_read_only(cfg);
+    if (!store.ok()) return open_failed(store.status());
+    auto found = logged(**store, source, message_id);
+    if (!found.ok()) return fail(kFailed, found.status().message());
+    if (!*found) {
+      return fail(kNotFound, "no record '" + message_id + "' of source '" + source +
+                                 "' in the event log");
+    }
+    auto count = (*store)->profile_count();
+    if (!count.ok()) return fail(kFailed, count.status().message());
+    before = *count;
+  }
+  int rc = write_store_decision(cfg, [&](Store &st) {
+    return detach ? st.detach_record(source, message_id, wall_ms(), note)
+                  : st.reattach_record(source, message_id);
+  });
+  if (rc != kOk) return rc;
+  rc = cmd_rebuild({pipeline, "-q"});
+  if (rc != kOk) return rc;
+  auto store = open_read_only(cfg);
+  if (!store.ok()) return open_failed(store.status());
+  auto after = (*store)->profile_count();
+  if (!after.ok()) return fail(kFailed, after.status().message());
+  std::cout << (detach ? "detached" : "reattached") << " record " << message_id << " of source "
+            << source << "; profiles: " << before << " before, " << *after << " now\n";
+  return kOk;
 }
 
 // The profiles now holding what `before` (identifiers of one profile) held.
@@ -68,30 +125,52 @@ int print_split(const PipelineConfig &cfg, uint64_t old_id,
 }  // namespace
 
 int cmd_identity_unmerge(const Args &args) {
-  std::string pipeline, detach, reattach, note;
+  std::string pipeline, detach, reattach, detach_record, reattach_record, source, note;
   bool list = false;
   po::options_description desc(
       "usage: halo identity unmerge PIPELINE.yaml --detach TYPE=VALUE [--note TEXT]\n"
       "       halo identity unmerge PIPELINE.yaml --reattach TYPE=VALUE | --list\n"
+      "       halo identity unmerge PIPELINE.yaml --detach-record MESSAGE_ID --source NAME\n"
+      "       halo identity unmerge PIPELINE.yaml --reattach-record MESSAGE_ID --source NAME\n"
       "  --detach: the identifier links nothing from now on (a shared family phone, a wrong\n"
       "  email); identities, profiles and features are recomputed from the event log\n"
-      "  (as `halo rebuild`) and the split is printed. The decision is kept by the store");
+      "  (as `halo rebuild`) and the split is printed. --detach-record: one source record\n"
+      "  keeps only its strongest identifier. The decisions are kept by the store");
   desc.add_options()("help,h", "show this help")(
       "detach", po::value(&detach)->value_name("TYPE=VALUE"), "identifier to detach")(
       "note", po::value(&note)->value_name("TEXT"), "why (kept with the decision)")(
       "reattach", po::value(&reattach)->value_name("TYPE=VALUE"), "undo a detach (then rebuilds)")(
-      "list", po::bool_switch(&list), "list the detached identifiers");
+      "detach-record", po::value(&detach_record)->value_name("MESSAGE_ID"),
+      "record to detach (with --source)")(
+      "reattach-record", po::value(&reattach_record)->value_name("MESSAGE_ID"),
+      "undo a --detach-record (with --source)")(
+      "source", po::value(&source)->value_name("NAME"), "the record's source")(
+      "list", po::bool_switch(&list), "list the detached identifiers and records");
   if (int code = parse_pipeline_command("identity unmerge", args, desc, pipeline); code >= 0) {
     return code;
   }
-  if (detach.empty() + reattach.empty() + !list != 2) {
-    std::cerr << "halo identity unmerge: give exactly one of --detach, --reattach, --list\n"
+  if (!detach.empty() + !reattach.empty() + !detach_record.empty() + !reattach_record.empty() +
+          list !=
+      1) {
+    std::cerr << "halo identity unmerge: give exactly one of --detach, --reattach, "
+                 "--detach-record, --reattach-record, --list\n"
               << desc << "\n";
+    return kUsage;
+  }
+  const bool on_record = !detach_record.empty() || !reattach_record.empty();
+  if (on_record == source.empty()) {
+    std::cerr << "halo identity unmerge: --source goes with --detach-record and "
+                 "--reattach-record, and only with them\n";
     return kUsage;
   }
   auto cfg = load_pipeline(pipeline);
   if (!cfg.ok()) return fail(kUsage, cfg.status().message());
   if (list) return list_detached(*cfg);
+  if (on_record) {
+    const bool detaching = !detach_record.empty();
+    return unmerge_record(*cfg, pipeline, detaching ? detach_record : reattach_record, source, note,
+                          detaching);
+  }
   const auto key = parse_type_value(detach.empty() ? reattach : detach);
   if (!key) return fail(kUsage, "--detach and --reattach take TYPE=VALUE");
   const std::string type = key->first, value = normalized_identifier(*cfg, type, key->second);

@@ -34,6 +34,9 @@ struct IdentifierRule {
   // Exact normalized values an operator detached (`halo identity unmerge`);
   // skipped like the block list, never read as patterns.
   std::vector<std::string> detached = {};
+  // The resolver's priority (lower = stronger): which identifier a detached
+  // record keeps (NormalizeOptions::detached_records).
+  int priority = 0;
 };
 
 // The identifier type of probabilistic links between profiles: its value is

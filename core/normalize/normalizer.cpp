@@ -74,7 +74,8 @@ bool NormalizerImpl::normalize(std::string_view raw, size_t readable_capacity,
     return false;
   }
   const bool ok = parse(raw, readable_capacity, why) &&
-                  resolve_header(raw, source, received_at_ms, why) && resolve_identifiers(why);
+                  resolve_header(raw, source, received_at_ms, why) &&
+                  resolve_identifiers(source, why);
   if (ok) commit(raw, borrow_raw, source, received_at_ms, out);
   if (!ok) problems_.clear();
   if (raw.size() > kKeepScratchBytes) release_scratch();

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "event/event.h"
@@ -43,10 +44,18 @@ struct NormalizeOptions {
   // key), and so on for that identifier in turn (a link key may itself be
   // linked to another). Keyed by linked_key(type, value).
   std::unordered_map<std::string, std::string> linked = {};
+  // Source records an operator detached (`halo identity unmerge
+  // --detach-record`), keyed by detached_record_key(source, messageId):
+  // such a record keeps only its strongest identifier (the lowest
+  // IdentifierRule::priority, the earlier rule on a tie), so it lands on
+  // that identifier's person and links nothing else to it.
+  std::unordered_set<std::string> detached_records = {};
 };
 
 // The key of `linked` for an identifier.
 std::string linked_key(std::string_view type, std::string_view value);
+// The key of `detached_records` for a record.
+std::string detached_record_key(std::string_view source, std::string_view message_id);
 
 // Why a record was not accepted. `reason` is one of the codes below; the
 // message is written for the person fixing the data.

@@ -1,7 +1,9 @@
 // normalizer_event.cpp -- the semantic half of NormalizerImpl: event type
 // and name, message id, skew-corrected timestamp and identifiers, following
 // the Segment Spec (https://segment.com/docs/connections/spec/common/). Still scratch-only.
+#include <climits>
 #include <cstring>
+#include <utility>
 
 #include "normalize/block_list.h"
 #include "normalize/normalizer_impl.h"
@@ -141,7 +143,7 @@ void NormalizerImpl::make_auto_message_id(std::string_view source, std::string_v
   record_.message_id = std::string_view(auto_message_id_, sizeof auto_message_id_);
 }
 
-bool NormalizerImpl::resolve_identifiers(Rejection *why) {
+bool NormalizerImpl::resolve_identifiers(std::string_view source, Rejection *why) {
   ids_.clear();
   id_text_.clear();
   const uint64_t blocked_before = blocked_identifiers_;
@@ -165,6 +167,10 @@ bool NormalizerImpl::resolve_identifiers(Rejection *why) {
     static const IdentifierRule kPreviousId{
         "anonymous_id", IdentifierRule::Kind::kText, {}, "", {}};
     add_identifier(kPreviousId, record_.previous_id, &added);
+  }
+  if (!options_.detached_records.empty() &&
+      options_.detached_records.count(detached_record_key(source, record_.message_id))) {
+    keep_strongest_identifier();
   }
   if (!options_.linked.empty()) add_linked_identifiers();
   if (ids_.size() > options_.limits.max_identifiers) {
@@ -221,11 +227,41 @@ bool NormalizerImpl::add_identifier(const IdentifierRule &rule, std::string_view
   return true;
 }
 
-std::string linked_key(std::string_view type, std::string_view value) {
-  std::string key(type);
+namespace {
+std::string pair_key(std::string_view a, std::string_view b) {
+  std::string key(a);
   key += '\0';
-  key += value;
+  key += b;
   return key;
+}
+}  // namespace
+
+std::string linked_key(std::string_view type, std::string_view value) {
+  return pair_key(type, value);
+}
+
+std::string detached_record_key(std::string_view source, std::string_view message_id) {
+  return pair_key(source, message_id);
+}
+
+// A detached record: only the identifier of the strongest rule stays (an
+// alias's previousId counts as the weakest). Its text stays where it is in
+// id_text_.
+void NormalizerImpl::keep_strongest_identifier() {
+  auto priority_of = [&](std::string_view type) {
+    for (size_t r = 0; r < options_.identifiers.size(); ++r) {
+      const IdentifierRule &rule = options_.identifiers[r];
+      if (rule.type == type) return std::pair{rule.priority, r};
+    }
+    return std::pair{INT_MAX, options_.identifiers.size()};
+  };
+  if (ids_.size() < 2) return;
+  size_t best = 0;
+  for (size_t i = 1; i < ids_.size(); ++i) {
+    if (priority_of(ids_[i].type) < priority_of(ids_[best].type)) best = i;
+  }
+  ids_[0] = ids_[best];
+  ids_.resize(1);
 }
 
 // Each identifier with a probabilistic link brings the link's identifier;

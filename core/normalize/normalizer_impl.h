@@ -114,12 +114,13 @@ class NormalizerImpl {
   bool resolve_header(std::string_view raw, std::string_view source, int64_t received_at_ms,
                       Rejection *why);
   bool resolve_timestamp(int64_t received_at_ms, Rejection *why);
-  bool resolve_identifiers(Rejection *why);
+  bool resolve_identifiers(std::string_view source, Rejection *why);
   // Normalizes `value` by the rule's kind and records it unless invalid,
   // ignored or already present; *added tells whether the rule is satisfied.
   // False when `value` does not normalize for the rule's kind.
   bool add_identifier(const IdentifierRule &rule, std::string_view value, bool *added);
   void add_linked_identifiers();
+  void keep_strongest_identifier();
   void make_auto_message_id(std::string_view source, std::string_view raw);
 
   // --- commit (normalizer_commit.cpp) ---

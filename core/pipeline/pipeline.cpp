@@ -25,6 +25,7 @@ NormalizeOptions normalize_options(const PipelineConfig &cfg) {
     r.paths = s.paths;
     r.default_region = s.default_region;
     r.block_placeholders = s.block_placeholders;
+    r.priority = s.priority;
     // Block lists are written by people: compare values in normalized form;
     // a pattern with `*` cannot be normalized and is kept as written
     // (emails lower-cased).
@@ -120,8 +121,9 @@ Status Pipeline::open_store() {
 // Identity decisions apply in runs and rebuilds alike, before any record
 // is parsed: identifiers detached by an operator (`halo identity unmerge`)
 // or quarantined link nothing -- they are blocked like the identifier's
-// block list -- and an identifier with a probabilistic link brings its link
-// key (normalizer.h).
+// block list --, a detached record keeps only its strongest identifier,
+// and an identifier with a probabilistic link brings its link key
+// (normalizer.h).
 Status Pipeline::apply_identity_decisions() {
   bool any = false;
   Status s = store_->scan_linked_identifiers([&](const LinkedIdentifier &link) {
@@ -136,6 +138,12 @@ Status Pipeline::apply_identity_decisions() {
           rule.detached.emplace_back(value);
           any = true;
         }
+      });
+  if (!s.ok()) return s;
+  s = store_->scan_detached_records(
+      [&](std::string_view source, std::string_view message_id, int64_t, std::string_view) {
+        normalize_options_.detached_records.insert(detached_record_key(source, message_id));
+        any = true;
       });
   if (!s.ok()) return s;
   if (any) parse_ = std::make_unique<ParseStage>(normalize_options_, parse_threads_);

@@ -23,6 +23,7 @@
 //  changes(sequence PK, profile_id, kinds, merged_into, at_ms)
 //                                   the change log (profile_change.h)
 //  detached_identifiers(type, value, at_ms, note)  PK(type, value)
+//  detached_records(source, message_id, at_ms, note)  PK(source, message_id)
 //  linked_identifiers(type, value, link_key, probability_ppm, at_ms, evidence)
 //                                   PK(type, value); evidence: JSON text, '' before v9
 //  link_reviews(id, a_type, a_value, b_type, b_value, probability_ppm, status, at_ms)
@@ -221,6 +222,18 @@ constexpr const char *kLinkEvidence = R"sql(
 ALTER TABLE linked_identifiers ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Operators' decisions that one source record links nothing but its
+// strongest identifier (`halo identity unmerge --detach-record`).
+constexpr const char *kDetachedRecords = R"sql(
+CREATE TABLE detached_records(
+  source TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  note TEXT NOT NULL,
+  PRIMARY KEY(source, message_id)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -231,6 +244,7 @@ constexpr Migration kMigrations[] = {
     {7, "refused links name their event's profile; refused links by value", kConflictProfiles},
     {8, "probabilistic links between profiles and their review queue", kLinkedIdentifiers},
     {9, "probabilistic links keep their field-by-field evidence", kLinkEvidence},
+    {10, "source records detached from linking by an operator", kDetachedRecords},
 };
 
 }  // namespace

@@ -286,6 +286,15 @@ class Store {
   virtual Status scan_detached_identifiers(
       const std::function<void(std::string_view type, std::string_view value, int64_t at_ms,
                                std::string_view note)> &fn) = 0;
+  // Source records an operator detached (`halo identity unmerge
+  // --detach-record`): the record, named by its source and message id,
+  // links nothing but its strongest identifier. Same contract as above.
+  virtual Status detach_record(std::string_view source, std::string_view message_id,
+                               int64_t at_ms, std::string_view note) = 0;
+  virtual Status reattach_record(std::string_view source, std::string_view message_id) = 0;
+  virtual Status scan_detached_records(
+      const std::function<void(std::string_view source, std::string_view message_id,
+                               int64_t at_ms, std::string_view note)> &fn) = 0;
   // Probabilistic links (identity.linkage): events with the identifier
   // also carry the link's key. Decisions: clear_derived keeps them.
   // link_identifier upserts.

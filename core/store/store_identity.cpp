@@ -88,6 +88,17 @@ constexpr Sql kReattach{"reattach_identifier", "detached_identifiers",
 constexpr Sql kScanDetached{
     "scan_detached_identifiers", "detached_identifiers",
     "SELECT type, value, at_ms, note FROM detached_identifiers ORDER BY type, value", "ttit"};
+constexpr Sql kDetachRecord{"detach_record", "detached_records",
+                            "INSERT INTO detached_records(source, message_id, at_ms, note) "
+                            "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(source, message_id) DO UPDATE SET "
+                            "at_ms = excluded.at_ms, note = excluded.note"};
+constexpr Sql kReattachRecord{
+    "reattach_record", "detached_records",
+    "DELETE FROM detached_records WHERE source = ?1 AND message_id = ?2"};
+constexpr Sql kScanDetachedRecords{"scan_detached_records", "detached_records",
+                                   "SELECT source, message_id, at_ms, note FROM detached_records "
+                                   "ORDER BY source, message_id",
+                                   "ttit"};
 constexpr Sql kLinkIdentifier{
     "link_identifier", "linked_identifiers",
     "INSERT INTO linked_identifiers(type, value, link_key, probability_ppm, at_ms, evidence) "
@@ -279,36 +290,71 @@ Status SqliteStore::scan_identity_decisions(
       [&](sqlite::Statement &st) { return fn(decision_of(st)); });
 }
 
-Status SqliteStore::detach_identifier(std::string_view type, std::string_view value, int64_t at_ms,
-                                      std::string_view note) {
-  return impl_->write(kDetach, [&](sqlite::Statement &st) {
-    st.bind_text(1, type);
-    st.bind_text(2, value);
+namespace {
+// The operator decisions keyed by a pair of texts (an identifier's type and
+// value, a record's source and message id) share their statements' shape.
+Status write_detached(SqliteStore::Impl &impl, const Sql &sql, std::string_view a,
+                      std::string_view b, int64_t at_ms, std::string_view note) {
+  return impl.write(sql, [&](sqlite::Statement &st) {
+    st.bind_text(1, a);
+    st.bind_text(2, b);
     st.bind_int(3, at_ms);
     st.bind_text(4, note);
   });
 }
 
-Status SqliteStore::reattach_identifier(std::string_view type, std::string_view value) {
-  Status s = impl_->write(kReattach, [&](sqlite::Statement &st) {
-    st.bind_text(1, type);
-    st.bind_text(2, value);
+Status delete_detached(SqliteStore::Impl &impl, const Sql &sql, std::string_view a,
+                       std::string_view b, const std::string &what) {
+  Status s = impl.write(sql, [&](sqlite::Statement &st) {
+    st.bind_text(1, a);
+    st.bind_text(2, b);
   });
   if (!s.ok()) return s;
-  if (sqlite3_changes(impl_->db.get()) == 0) {
-    return Status::NotFound(std::string(type) + " '" + std::string(value) + "' is not detached");
-  }
+  if (sqlite3_changes(impl.db.get()) == 0) return Status::NotFound(what + " is not detached");
   return Status::Ok();
 }
 
-Status SqliteStore::scan_detached_identifiers(
+Status scan_detached(
+    SqliteStore::Impl &impl, const Sql &sql,
     const std::function<void(std::string_view, std::string_view, int64_t, std::string_view)> &fn) {
-  return impl_->scan(
-      kScanDetached, [](sqlite::Statement &) {},
+  return impl.scan(
+      sql, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
         fn(st.column_bytes(0), st.column_bytes(1), st.column_int(2), st.column_bytes(3));
         return Status::Ok();
       });
+}
+}  // namespace
+
+Status SqliteStore::detach_identifier(std::string_view type, std::string_view value, int64_t at_ms,
+                                      std::string_view note) {
+  return write_detached(*impl_, kDetach, type, value, at_ms, note);
+}
+
+Status SqliteStore::reattach_identifier(std::string_view type, std::string_view value) {
+  return delete_detached(*impl_, kReattach, type, value,
+                         std::string(type) + " '" + std::string(value) + "'");
+}
+
+Status SqliteStore::scan_detached_identifiers(
+    const std::function<void(std::string_view, std::string_view, int64_t, std::string_view)> &fn) {
+  return scan_detached(*impl_, kScanDetached, fn);
+}
+
+Status SqliteStore::detach_record(std::string_view source, std::string_view message_id,
+                                  int64_t at_ms, std::string_view note) {
+  return write_detached(*impl_, kDetachRecord, source, message_id, at_ms, note);
+}
+
+Status SqliteStore::reattach_record(std::string_view source, std::string_view message_id) {
+  return delete_detached(*impl_, kReattachRecord, source, message_id,
+                         "record '" + std::string(message_id) + "' of source '" +
+                             std::string(source) + "'");
+}
+
+Status SqliteStore::scan_detached_records(
+    const std::function<void(std::string_view, std::string_view, int64_t, std::string_view)> &fn) {
+  return scan_detached(*impl_, kScanDetachedRecords, fn);
 }
 
 Status SqliteStore::link_identifier(const LinkedIdentifier &link, int64_t at_ms) {

@@ -14,6 +14,8 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <fstream>
+#include <string>
 #include <thread>
 
 #include "e2e_support.h"
@@ -48,11 +50,32 @@ struct Outcome {
   bool exited = false;
 };
 
-// Sends `sig` after `delay`, waits up to 20 s for the process to end.
+// Whether process `pid` has a handler installed for `sig`: the SigCgt mask
+// of /proc/PID/status (proc(5)), a hexadecimal bit set, bit N-1 for signal N.
+bool catches(pid_t pid, int sig) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("SigCgt:", 0) != 0) continue;
+    const unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
+    return (mask >> (sig - 1)) & 1u;
+  }
+  return false;
+}
+
+// Sends `sig` `delay` after the process installed its handler for it (a
+// loaded machine, or ASan, can take longer than `delay` to get there; a
+// signal before it would kill the process instead of testing it), waits up
+// to 20 s for the process to end.
 Outcome signal_after(pid_t pid, std::chrono::milliseconds delay, int sig = SIGINT) {
   Outcome o;
-  std::this_thread::sleep_for(delay);
   int status = 0;
+  const Clock::time_point ready_by = Clock::now() + std::chrono::seconds(20);
+  while (!catches(pid, sig) && Clock::now() < ready_by) {
+    if (waitpid(pid, &status, WNOHANG) == pid) return o;  // ended before the signal
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::this_thread::sleep_for(delay);
   if (waitpid(pid, &status, WNOHANG) == pid) return o;  // ended before the signal
   kill(pid, sig);
   const Clock::time_point end = Clock::now() + std::chrono::seconds(20);

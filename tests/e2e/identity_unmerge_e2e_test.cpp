@@ -1,6 +1,7 @@
-// `halo identity unmerge`: detaching a wrongly shared identifier splits the
-// profile into exactly what a run without that link produces, the decision
-// holds for later runs and rebuilds, and --reattach undoes it.
+// `halo identity unmerge`: detaching a wrongly shared identifier, or one
+// source record that glued two people, splits the profile into exactly
+// what a run without that link produces, the decision holds for later runs
+// and rebuilds, and --reattach undoes it.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -20,10 +21,21 @@ const char *kEvents =
 {"type":"identify","messageId":"m5","anonymousId":"dev-ali","traits":{"email":"ali@x.ir"},"timestamp":"2026-01-05T00:00:00Z"}
 )";
 
-// DIR/p.yaml over DIR/events.jsonl, exporting to DIR/profiles.jsonl; the
-// phone identifier gets `phone_extra` (e.g. an ignore list).
-std::string pipeline(const TempDir &dir, const std::string &phone_extra = "") {
-  write_file(dir / "events.jsonl", kEvents);
+// Sara signed in once on Ali's laptop (m3): one record glues the two.
+const char *kBorrowedLaptop =
+    R"({"type":"identify","messageId":"m1","anonymousId":"dev-ali","traits":{"email":"ali@x.ir"},"timestamp":"2026-01-01T00:00:00Z"}
+{"type":"identify","messageId":"m2","anonymousId":"dev-sara","traits":{"email":"sara@x.ir"},"timestamp":"2026-01-02T00:00:00Z"}
+{"type":"identify","messageId":"m3","anonymousId":"dev-ali","traits":{"email":"sara@x.ir"},"timestamp":"2026-01-03T00:00:00Z"}
+{"type":"track","event":"Order Completed","messageId":"m4","anonymousId":"dev-sara","properties":{"revenue":10},"timestamp":"2026-01-04T00:00:00Z"}
+{"type":"track","event":"Order Completed","messageId":"m5","anonymousId":"dev-ali","properties":{"revenue":25},"timestamp":"2026-01-05T00:00:00Z"}
+)";
+
+// DIR/p.yaml over DIR/events.jsonl (`events`), exporting to
+// DIR/profiles.jsonl; the phone identifier gets `phone_extra` (e.g. an
+// ignore list).
+std::string pipeline(const TempDir &dir, const std::string &phone_extra = "",
+                     const std::string &events = kEvents) {
+  write_file(dir / "events.jsonl", events);
   write_file(
       dir / "p.yaml",
       "version: 1\nstore: { kind: sqlite, path: halo.db }\n"
@@ -104,6 +116,58 @@ TEST(IdentityUnmerge, RefusesWhatItCannotDo) {
   const std::string no_store = pipeline(empty);
   EXPECT_EQ(unmerge(no_store, {"--reattach", "phone=09121234567"}).exit_code, 3);
   EXPECT_FALSE(std::filesystem::exists(empty / "halo.db"));  // nothing created
+}
+
+// The record m3 keeps only its strongest identifier (email, priority 2,
+// over anonymous_id): Sara's sign-in counts for Sara, Ali's laptop stays
+// Ali's -- what a run gives in which m3 never carried the device id.
+TEST(IdentityUnmerge, DetachingTheRecordThatGluedTwoPeopleGivesWhatARunWithoutItGives) {
+  TempDir glued_dir, clean_dir;
+  const std::string glued = pipeline(glued_dir, "", kBorrowedLaptop);
+  ASSERT_EQ(run_pipeline(glued).exit_code, 0);
+  ASSERT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 1u);
+
+  CommandResult r =
+      unmerge(glued, {"--detach-record", "m3", "--source", "web", "--note", "borrowed laptop"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "detached record m3 of source web; profiles: 1 before, 2 now\n");
+
+  std::string without = kBorrowedLaptop;
+  const std::string device = R"("messageId":"m3","anonymousId":"dev-ali",)";
+  ASSERT_NE(without.find(device), std::string::npos);
+  without.replace(without.find(device), device.size(), R"("messageId":"m3",)");
+  const std::string clean = pipeline(clean_dir, "", without);
+  ASSERT_EQ(run_pipeline(clean).exit_code, 0);
+  EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
+            profiles_without_ids(clean_dir / "profiles.jsonl"));
+  const std::vector<Profile> split = read_profiles(glued_dir / "profiles.jsonl");
+  ASSERT_EQ(split.size(), 2u);
+  for (const Profile &p : split) EXPECT_EQ(p.order_count, "1") << p.line;
+
+  // Kept by rebuilds, listed, and undone by --reattach-record.
+  ASSERT_EQ(run({halo_bin(), "rebuild", glued, "-q"}).exit_code, 0);
+  EXPECT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 2u);
+  EXPECT_NE(unmerge(glued, {"--list"}).out.find("  record of source web m3  (borrowed laptop)\n"),
+            std::string::npos);
+  CommandResult back = unmerge(glued, {"--reattach-record", "m3", "--source", "web"});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_EQ(back.out, "reattached record m3 of source web; profiles: 2 before, 1 now\n");
+  EXPECT_EQ(unmerge(glued, {"--list"}).out, "");
+}
+
+TEST(IdentityUnmerge, RefusesARecordItCannotFind) {
+  TempDir dir;
+  const std::string p = pipeline(dir, "", kBorrowedLaptop);
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  CommandResult missing = unmerge(p, {"--detach-record", "m9", "--source", "web"});
+  EXPECT_EQ(missing.exit_code, 3);
+  EXPECT_NE(missing.err.find("no record 'm9' of source 'web' in the event log"), std::string::npos)
+      << missing.err;
+  EXPECT_EQ(unmerge(p, {"--detach-record", "m3", "--source", "crm"}).exit_code, 2);
+  EXPECT_EQ(unmerge(p, {"--detach-record", "m3"}).exit_code, 2);  // which source?
+  EXPECT_EQ(unmerge(p, {"--detach", "phone=1", "--source", "web"}).exit_code, 2);
+  EXPECT_EQ(unmerge(p, {"--reattach-record", "m3", "--source", "web"}).exit_code, 3);
+  EXPECT_EQ(read_profiles(dir / "profiles.jsonl").size(), 1u) << "nothing changed";
 }
 
 }  // namespace

@@ -187,29 +187,52 @@ TEST_F(IdentityTest, DecisionsComeInEventLogOrder) {
   EXPECT_EQ(seen, (std::vector<std::string>{"5 merge 3>1", "20 merge 2>1", "20 refused x@y.ir 1"}));
 }
 
-TEST_F(IdentityTest, DetachedIdentifiersAreDecisionsThatRebuildKeeps) {
-  ASSERT_TRUE(store_->detach_identifier("phone", "+989121234567", 100, "family phone").ok());
-  ASSERT_TRUE(store_->detach_identifier("email", "a@b.ir", 200, "").ok());
-  ASSERT_TRUE(store_->detach_identifier("phone", "+989121234567", 300, "shared").ok());  // upsert
-  ASSERT_TRUE(store_->clear_derived().ok());
-  std::vector<std::string> seen;
-  auto scan = [&] {
-    seen.clear();
-    EXPECT_TRUE(store_
-                    ->scan_detached_identifiers([&](std::string_view t, std::string_view v,
-                                                    int64_t at, std::string_view note) {
-                      seen.push_back(std::string(t) + " " + std::string(v) + " " +
-                                     std::to_string(at) + " " + std::string(note));
-                    })
-                    .ok());
-  };
-  scan();
-  EXPECT_EQ(seen,
-            (std::vector<std::string>{"email a@b.ir 200 ", "phone +989121234567 300 shared"}));
-  ASSERT_TRUE(store_->reattach_identifier("email", "a@b.ir").ok());
-  EXPECT_EQ(store_->reattach_identifier("email", "a@b.ir").code(), StatusCode::kNotFound);
-  scan();
-  EXPECT_EQ(seen.size(), 1u);
+// Identifiers and source records an operator detached share one contract:
+// detach upserts, clear_derived keeps them, scans come in key order, and a
+// reattach of what is not detached is NotFound.
+using DetachedScan =
+    std::function<void(std::string_view, std::string_view, int64_t, std::string_view)>;
+struct DetachedKind {
+  Status (Store::*detach)(std::string_view, std::string_view, int64_t, std::string_view);
+  Status (Store::*reattach)(std::string_view, std::string_view);
+  Status (Store::*scan)(const DetachedScan &);
+};
+
+TEST_F(IdentityTest, DetachedIdentifiersAndRecordsAreDecisionsThatRebuildKeeps) {
+  for (const DetachedKind kind :
+       {DetachedKind{&Store::detach_identifier, &Store::reattach_identifier,
+                     &Store::scan_detached_identifiers},
+        DetachedKind{&Store::detach_record, &Store::reattach_record,
+                     &Store::scan_detached_records}}) {
+    Store &st = *store_;
+    ASSERT_TRUE((st.*kind.detach)("phone", "+989121234567", 100, "family phone").ok());
+    ASSERT_TRUE((st.*kind.detach)("email", "a@b.ir", 200, "").ok());
+    ASSERT_TRUE((st.*kind.detach)("phone", "+989121234567", 300, "shared").ok());  // upsert
+    ASSERT_TRUE(st.clear_derived().ok());
+    std::vector<std::string> seen;
+    auto scan = [&] {
+      seen.clear();
+      EXPECT_TRUE((st.*kind.scan)([&](std::string_view a, std::string_view b, int64_t at,
+                                      std::string_view note) {
+                    seen.push_back(std::string(a) + " " + std::string(b) + " " +
+                                   std::to_string(at) + " " + std::string(note));
+                  }).ok());
+    };
+    scan();
+    EXPECT_EQ(seen,
+              (std::vector<std::string>{"email a@b.ir 200 ", "phone +989121234567 300 shared"}));
+    ASSERT_TRUE((st.*kind.reattach)("email", "a@b.ir").ok());
+    EXPECT_EQ((st.*kind.reattach)("email", "a@b.ir").code(), StatusCode::kNotFound);
+    scan();
+    EXPECT_EQ(seen.size(), 1u);
+  }
+  // The two kinds are apart: the records above did not touch the identifiers.
+  size_t identifiers = 0;
+  ASSERT_TRUE(store_
+                  ->scan_detached_identifiers([&](std::string_view, std::string_view, int64_t,
+                                                  std::string_view) { ++identifiers; })
+                  .ok());
+  EXPECT_EQ(identifiers, 1u);
 }
 
 }  // namespace
