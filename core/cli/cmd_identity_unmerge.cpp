@@ -20,8 +20,8 @@
 #include "cli/pipeline_command_line.h"
 #include "cli/profile_lookup.h"
 #include "common/clock.h"
-#include "pipeline/message_keys.h"
 #include "normalize/timestamp.h"
+#include "pipeline/message_keys.h"
 
 namespace halo::cli {
 
@@ -75,8 +75,8 @@ int unmerge_record(const PipelineConfig &cfg, const std::string &pipeline,
     auto found = logged(**store, source, message_id);
     if (!found.ok()) return fail(kFailed, found.status().message());
     if (!*found) {
-      return fail(kNotFound, "no record '" + message_id + "' of source '" + source +
-                                 "' in the event log");
+      return fail(kNotFound,
+                  "no record '" + message_id + "' of source '" + source + "' in the event log");
     }
     auto count = (*store)->profile_count();
     if (!count.ok()) return fail(kFailed, count.status().message());
@@ -141,9 +141,9 @@ int cmd_identity_unmerge(const Args &args) {
       "note", po::value(&note)->value_name("TEXT"), "why (kept with the decision)")(
       "reattach", po::value(&reattach)->value_name("TYPE=VALUE"), "undo a detach (then rebuilds)")(
       "detach-record", po::value(&detach_record)->value_name("MESSAGE_ID"),
-      "record to detach (with --source)")(
-      "reattach-record", po::value(&reattach_record)->value_name("MESSAGE_ID"),
-      "undo a --detach-record (with --source)")(
+      "record to detach (with --source)")("reattach-record",
+                                          po::value(&reattach_record)->value_name("MESSAGE_ID"),
+                                          "undo a --detach-record (with --source)")(
       "source", po::value(&source)->value_name("NAME"), "the record's source")(
       "list", po::bool_switch(&list), "list the detached identifiers and records");
   if (int code = parse_pipeline_command("identity unmerge", args, desc, pipeline); code >= 0) {

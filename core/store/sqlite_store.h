@@ -89,9 +89,8 @@ class SqliteStore final : public Store {
   Status detach_record(std::string_view source, std::string_view message_id, int64_t at_ms,
                        std::string_view note) override;
   Status reattach_record(std::string_view source, std::string_view message_id) override;
-  Status scan_detached_records(
-      const std::function<void(std::string_view, std::string_view, int64_t, std::string_view)>
-          &fn) override;
+  Status scan_detached_records(const std::function<void(std::string_view, std::string_view, int64_t,
+                                                        std::string_view)> &fn) override;
   Status scan_detached_identifiers(
       const std::function<void(std::string_view, std::string_view, int64_t, std::string_view)> &fn)
       override;

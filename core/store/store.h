@@ -289,12 +289,12 @@ class Store {
   // Source records an operator detached (`halo identity unmerge
   // --detach-record`): the record, named by its source and message id,
   // links nothing but its strongest identifier. Same contract as above.
-  virtual Status detach_record(std::string_view source, std::string_view message_id,
-                               int64_t at_ms, std::string_view note) = 0;
+  virtual Status detach_record(std::string_view source, std::string_view message_id, int64_t at_ms,
+                               std::string_view note) = 0;
   virtual Status reattach_record(std::string_view source, std::string_view message_id) = 0;
   virtual Status scan_detached_records(
-      const std::function<void(std::string_view source, std::string_view message_id,
-                               int64_t at_ms, std::string_view note)> &fn) = 0;
+      const std::function<void(std::string_view source, std::string_view message_id, int64_t at_ms,
+                               std::string_view note)> &fn) = 0;
   // Probabilistic links (identity.linkage): events with the identifier
   // also carry the link's key. Decisions: clear_derived keeps them.
   // link_identifier upserts.

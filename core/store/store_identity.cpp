@@ -92,9 +92,8 @@ constexpr Sql kDetachRecord{"detach_record", "detached_records",
                             "INSERT INTO detached_records(source, message_id, at_ms, note) "
                             "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(source, message_id) DO UPDATE SET "
                             "at_ms = excluded.at_ms, note = excluded.note"};
-constexpr Sql kReattachRecord{
-    "reattach_record", "detached_records",
-    "DELETE FROM detached_records WHERE source = ?1 AND message_id = ?2"};
+constexpr Sql kReattachRecord{"reattach_record", "detached_records",
+                              "DELETE FROM detached_records WHERE source = ?1 AND message_id = ?2"};
 constexpr Sql kScanDetachedRecords{"scan_detached_records", "detached_records",
                                    "SELECT source, message_id, at_ms, note FROM detached_records "
                                    "ORDER BY source, message_id",
@@ -347,9 +346,9 @@ Status SqliteStore::detach_record(std::string_view source, std::string_view mess
 }
 
 Status SqliteStore::reattach_record(std::string_view source, std::string_view message_id) {
-  return delete_detached(*impl_, kReattachRecord, source, message_id,
-                         "record '" + std::string(message_id) + "' of source '" +
-                             std::string(source) + "'");
+  return delete_detached(
+      *impl_, kReattachRecord, source, message_id,
+      "record '" + std::string(message_id) + "' of source '" + std::string(source) + "'");
 }
 
 Status SqliteStore::scan_detached_records(
