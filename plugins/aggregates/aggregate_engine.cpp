@@ -56,7 +56,7 @@ void AggregateEngine::erase(uint64_t id) {
   std::byte *record = profiles_.find(id);
   if (record == nullptr) return;
   for (size_t f = 0; f < specs_.size(); ++f) {
-    release(layout_.kinds[f], record + layout_.offsets[f], pools_);
+    if (layout_.owns(f)) release(layout_.kinds[f], record + layout_.offsets[f], pools_);
   }
   profiles_.erase(id);
 }
@@ -106,7 +106,7 @@ bool AggregateEngine::usable(const EventSource &events, size_t i, const Reject &
   numbers_.assign(specs_.size(), std::nullopt);
   for (size_t f = 0; f < specs_.size(); ++f) {
     const AggregateSpec &spec = specs_[f];
-    if (!spec.numeric() || !matches(spec, events, i)) continue;
+    if (!layout_.owns(f) || !spec.numeric() || !matches(spec, events, i)) continue;
     std::optional<FieldValue> v = numeric_input(spec, events, i);
     if (!v) continue;
     numbers_[f] = exact_number(*v);
@@ -195,7 +195,7 @@ void AggregateEngine::update(const EventSource &events, const uint64_t *profile_
     if (!usable(events, i, reject)) continue;
     std::byte *record = nullptr;  // created only when a feature matches
     for (size_t f = 0; f < specs_.size(); ++f) {
-      if (!matches(specs_[f], events, i)) continue;
+      if (!layout_.owns(f) || !matches(specs_[f], events, i)) continue;
       if (record == nullptr) {
         if (cached == nullptr || cached_id != profile_ids[i]) {
           cached = profiles_.get_or_create(profile_ids[i]);  // records never move
@@ -216,7 +216,7 @@ void AggregateEngine::merge(uint64_t from, uint64_t into) {
   std::byte *target = profiles_.get_or_create(into);  // records never move: `source` stays valid
   for (size_t f = 0; f < specs_.size(); ++f) {
     size_t at = layout_.offsets[f];
-    fold(specs_[f], layout_.kinds[f], target + at, source + at, pools_);
+    if (layout_.owns(f)) fold(specs_[f], layout_.kinds[f], target + at, source + at, pools_);
   }
   profiles_.mark_dirty(into);
   erase(from);  // also forgets whether `from` was dirty

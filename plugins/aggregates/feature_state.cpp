@@ -117,11 +117,38 @@ size_t slot_bytes(SlotKind kind) {
   }
 }
 
+bool shares_accumulator(const AggregateSpec &a, const AggregateSpec &b) {
+  SlotKind kind = slot_kind(a);
+  if (kind != slot_kind(b) || a.events != b.events || a.event_type != b.event_type ||
+      a.field_kind != b.field_kind || a.field_path != b.field_path || a.window_ms != b.window_ms ||
+      a.bucket_ms != b.bucket_ms) {
+    return false;
+  }
+  switch (kind) {
+    case SlotKind::kTotal:  // sum, avg: values seen and their sum
+    case SlotKind::kCount:
+      return true;
+    case SlotKind::kWindow:  // buckets of events, values seen, sum, min, max
+      return a.numeric() == b.numeric();
+    default:  // the slot depends on the op (min or max, first or last)
+      return a.op == b.op;
+  }
+}
+
 RecordLayout RecordLayout::of(const std::vector<AggregateSpec> &specs) {
   RecordLayout layout;
-  for (const AggregateSpec &spec : specs) {
-    SlotKind kind = slot_kind(spec);
+  for (size_t f = 0; f < specs.size(); ++f) {
+    SlotKind kind = slot_kind(specs[f]);
+    size_t owner = 0;
+    while (owner < f && !(layout.owns(owner) && shares_accumulator(specs[owner], specs[f]))) {
+      ++owner;
+    }
     layout.kinds.push_back(kind);
+    layout.owners.push_back(static_cast<uint32_t>(owner));
+    if (owner < f) {
+      layout.offsets.push_back(layout.offsets[owner]);
+      continue;
+    }
     layout.offsets.push_back(static_cast<uint32_t>(layout.record_bytes));
     layout.record_bytes += slot_bytes(kind);
   }

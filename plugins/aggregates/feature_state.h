@@ -88,12 +88,24 @@ void store(std::byte *at, const T &value) {
 SlotKind slot_kind(const AggregateSpec &spec);
 size_t slot_bytes(SlotKind kind);
 
-// Where each feature's slot sits in a profile record.
+// True when two specs accumulate the same state from the same events, so
+// one slot serves both: a sum and an avg of one field (a count of values
+// and their sum), windowed numeric ops over one field and window (every
+// one keeps the same buckets), or two identical features.
+bool shares_accumulator(const AggregateSpec &a, const AggregateSpec &b);
+
+// Where each feature's slot sits in a profile record. Specs that share an
+// accumulator share a slot, and only the first of them (its owner) observes
+// events into it, folds it and releases it; every spec still reads it, and
+// encodes and decodes it under its own fingerprint, so stored state does not
+// depend on which features are configured together.
 struct RecordLayout {
   std::vector<SlotKind> kinds;    // per spec
   std::vector<uint32_t> offsets;  // per spec
+  std::vector<uint32_t> owners;   // per spec: the spec that updates its slot
   size_t record_bytes = 0;
 
+  bool owns(size_t spec) const { return owners[spec] == spec; }
   static RecordLayout of(const std::vector<AggregateSpec> &specs);
 };
 
