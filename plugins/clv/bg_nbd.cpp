@@ -1,0 +1,80 @@
+// bg_nbd.cpp -- see bg_nbd.h.
+#include "bg_nbd.h"
+
+// gamma.hpp first: Boost 1.74's hypergeometric_pFq.hpp uses lgamma without
+// including its definition.
+#include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/special_functions/hypergeometric_pFq.hpp>
+
+#include <cmath>
+
+#include "mle_fit.h"
+
+namespace halo::clv {
+
+namespace {
+
+// ln(e^u + e^v) without overflow.
+double log_add_exp(double u, double v) {
+  double hi = std::max(u, v);
+  return hi + std::log1p(std::exp(std::min(u, v) - hi));
+}
+
+// The term a/(b+x-1) * ((alpha+T)/(alpha+t_x))^(r+x) that P(alive) and the
+// conditional expectation share, as a logarithm; only for x > 0.
+double log_dropout_odds(const BgNbdParams &p, const CustomerSummary &c) {
+  return std::log(p.a) - std::log(p.b + c.x - 1) +
+         (p.r + c.x) * (std::log(p.alpha + c.T) - std::log(p.alpha + c.t_x));
+}
+
+}  // namespace
+
+double bg_nbd_log_likelihood(const BgNbdParams &p, const CustomerSummary &c) {
+  const double x = c.x;
+  const double ln_a1 = std::lgamma(p.r + x) - std::lgamma(p.r) + p.r * std::log(p.alpha);
+  const double ln_a2 = std::lgamma(p.a + p.b) + std::lgamma(p.b + x) - std::lgamma(p.b) -
+                       std::lgamma(p.a + p.b + x);
+  const double ln_a3 = -(p.r + x) * std::log(p.alpha + c.T);
+  if (c.x == 0) return ln_a1 + ln_a2 + ln_a3;
+  const double ln_a4 =
+      std::log(p.a) - std::log(p.b + x - 1) - (p.r + x) * std::log(p.alpha + c.t_x);
+  return ln_a1 + ln_a2 + log_add_exp(ln_a3, ln_a4);
+}
+
+bool fit_bg_nbd(std::span<const CustomerSummary> customers, BgNbdParams &out, std::string &error) {
+  if (customers.empty()) {
+    error = "BG/NBD: no customers to fit";
+    return false;
+  }
+  auto ll = [&](const std::vector<double> &v) {
+    BgNbdParams p{v[0], v[1], v[2], v[3]};
+    double sum = 0;
+    for (const CustomerSummary &c : customers) sum += bg_nbd_log_likelihood(p, c);
+    return sum;
+  };
+  FitResult fit = fit_max_likelihood(ll, {1.0, 1.0, 1.0, 1.0});
+  if (!fit.ok) {
+    error = "BG/NBD: " + fit.error;
+    return false;
+  }
+  out = {fit.params[0], fit.params[1], fit.params[2], fit.params[3]};
+  return true;
+}
+
+double bg_nbd_p_alive(const BgNbdParams &p, const CustomerSummary &c) {
+  if (c.x == 0) return 1.0;  // no repeat purchase: no chance to drop out yet
+  return 1.0 / (1.0 + std::exp(log_dropout_odds(p, c)));
+}
+
+double bg_nbd_expected_purchases(const BgNbdParams &p, const CustomerSummary &c, double t) {
+  const double x = c.x;
+  const double z = t / (p.alpha + c.T + t);
+  const double hyp2f1 = boost::math::hypergeometric_pFq({p.r + x, p.b + x}, {p.a + p.b + x - 1}, z);
+  const double numerator =
+      (p.a + p.b + x - 1) / (p.a - 1) *
+      (1 - std::pow((p.alpha + c.T) / (p.alpha + c.T + t), p.r + x) * hyp2f1);
+  const double denominator = 1 + (c.x > 0 ? std::exp(log_dropout_odds(p, c)) : 0.0);
+  return numerator / denominator;
+}
+
+}  // namespace halo::clv
