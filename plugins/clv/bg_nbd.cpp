@@ -32,8 +32,8 @@ double log_dropout_odds(const BgNbdParams &p, const CustomerSummary &c) {
 double bg_nbd_log_likelihood(const BgNbdParams &p, const CustomerSummary &c) {
   const double x = c.x;
   const double ln_a1 = std::lgamma(p.r + x) - std::lgamma(p.r) + p.r * std::log(p.alpha);
-  const double ln_a2 = std::lgamma(p.a + p.b) + std::lgamma(p.b + x) - std::lgamma(p.b) -
-                       std::lgamma(p.a + p.b + x);
+  const double ln_a2 =
+      std::lgamma(p.a + p.b) + std::lgamma(p.b + x) - std::lgamma(p.b) - std::lgamma(p.a + p.b + x);
   const double ln_a3 = -(p.r + x) * std::log(p.alpha + c.T);
   if (c.x == 0) return ln_a1 + ln_a2 + ln_a3;
   const double ln_a4 =
@@ -70,9 +70,8 @@ double bg_nbd_expected_purchases(const BgNbdParams &p, const CustomerSummary &c,
   const double x = c.x;
   const double z = t / (p.alpha + c.T + t);
   const double hyp2f1 = boost::math::hypergeometric_pFq({p.r + x, p.b + x}, {p.a + p.b + x - 1}, z);
-  const double numerator =
-      (p.a + p.b + x - 1) / (p.a - 1) *
-      (1 - std::pow((p.alpha + c.T) / (p.alpha + c.T + t), p.r + x) * hyp2f1);
+  const double numerator = (p.a + p.b + x - 1) / (p.a - 1) *
+                           (1 - std::pow((p.alpha + c.T) / (p.alpha + c.T + t), p.r + x) * hyp2f1);
   const double denominator = 1 + (c.x > 0 ? std::exp(log_dropout_odds(p, c)) : 0.0);
   return numerator / denominator;
 }

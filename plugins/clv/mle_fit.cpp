@@ -18,8 +18,7 @@ struct Objective {
 
 // NLopt minimises; a non-finite likelihood (parameters where a term
 // overflows) counts as the worst value, which keeps the search away.
-double negative_log_likelihood(unsigned n, const double *log_params, double *gradient,
-                               void *data) {
+double negative_log_likelihood(unsigned n, const double *log_params, double *gradient, void *data) {
   (void)gradient;  // derivative-free algorithm: never asked for
   auto *o = static_cast<Objective *>(data);
   for (unsigned i = 0; i < n; ++i) o->params[i] = std::exp(log_params[i]);
@@ -30,8 +29,9 @@ double negative_log_likelihood(unsigned n, const double *log_params, double *gra
 
 }  // namespace
 
-FitResult fit_max_likelihood(const std::function<double(const std::vector<double> &)> &log_likelihood,
-                             std::vector<double> start) {
+FitResult fit_max_likelihood(
+    const std::function<double(const std::vector<double> &)> &log_likelihood,
+    std::vector<double> start) {
   FitResult result;
   const unsigned n = static_cast<unsigned>(start.size());
   Objective objective{&log_likelihood, std::vector<double>(n)};

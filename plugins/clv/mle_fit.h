@@ -22,7 +22,8 @@ struct FitResult {
 // derivative-free search (Nelder-Mead), restarted from its own optimum
 // until the likelihood stops improving: a restart resets the simplex,
 // which Nelder-Mead needs to leave the flat ridges these likelihoods have.
-FitResult fit_max_likelihood(const std::function<double(const std::vector<double> &)> &log_likelihood,
-                             std::vector<double> start);
+FitResult fit_max_likelihood(
+    const std::function<double(const std::vector<double> &)> &log_likelihood,
+    std::vector<double> start);
 
 }  // namespace halo::clv

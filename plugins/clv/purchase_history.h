@@ -18,10 +18,10 @@
 namespace halo::clv {
 
 struct CustomerSummary {
-  uint32_t x = 0;                  // repeat purchase occasions
-  double t_x = 0;                  // first to last purchase, in time units
-  double T = 0;                    // first purchase to the end of calibration
-  double mean_repeat_value = 0;    // mean value of the repeat occasions (zbar)
+  uint32_t x = 0;                // repeat purchase occasions
+  double t_x = 0;                // first to last purchase, in time units
+  double T = 0;                  // first purchase to the end of calibration
+  double mean_repeat_value = 0;  // mean value of the repeat occasions (zbar)
 };
 
 // One purchase: the day (days since 1970-01-01, UTC) and its value.
