@@ -13,6 +13,7 @@
 // an op does not keep as 0.
 #include "state_codec.h"
 
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -252,6 +253,48 @@ void get_payload(std::string_view payload, const AggregateSpec &spec, SlotKind k
   if (!r.done()) throw std::runtime_error("trailing bytes in feature '" + spec.name + "'");
 }
 
+// How many events a slot has seen (a pick: whether it holds a value).
+int64_t slot_weight(SlotKind kind, const std::byte *slot, StatePools &pools) {
+  switch (kind) {
+    case SlotKind::kCount:
+      return load<CountSlot>(slot).events;
+    case SlotKind::kTotal:
+      return load<TotalSlot>(slot).numeric;
+    case SlotKind::kExtreme:
+      return load<ExtremeSlot>(slot).numeric;
+    case SlotKind::kPick:
+      return load<PickSlot>(slot).kind != PickKind::kNone ? 1 : 0;
+    case SlotKind::kWindow: {
+      uint32_t handle = load<HandleSlot>(slot).handle;
+      int64_t events = 0;
+      if (handle != 0) {
+        for (const Bucket &b : pools.windows.at(handle).buckets) events += b.stats.events;
+      }
+      return events;
+    }
+    case SlotKind::kDistinct: {
+      uint32_t handle = load<HandleSlot>(slot).handle;
+      return handle == 0 ? 0 : static_cast<int64_t>(pools.hashes.at(handle).size());
+    }
+  }
+  return 0;
+}
+
+// The weight of a payload's state, decoded into a scratch slot.
+int64_t payload_weight(const AggregateSpec &spec, SlotKind kind, std::string_view payload,
+                       StatePools &pools) {
+  std::vector<std::byte> scratch(slot_bytes(kind));
+  try {
+    get_payload(payload, spec, kind, scratch.data(), pools);
+  } catch (...) {
+    release(kind, scratch.data(), pools);  // what it decoded before the throw
+    throw;
+  }
+  int64_t weight = slot_weight(kind, scratch.data(), pools);
+  release(kind, scratch.data(), pools);
+  return weight;
+}
+
 }  // namespace
 
 void encode_states(const std::vector<AggregateSpec> &specs, const RecordLayout &layout,
@@ -280,6 +323,7 @@ size_t decode_states(const std::vector<AggregateSpec> &specs, const RecordLayout
   }
   int64_t count = r.count();
   size_t unmatched = 0;
+  std::vector<std::optional<std::string_view>> found(specs.size());
   for (int64_t i = 0; i < count; ++i) {
     uint32_t fingerprint = static_cast<uint32_t>(r.fixed(4));
     std::string_view payload = r.bytes(static_cast<size_t>(r.count()));
@@ -289,9 +333,33 @@ size_t decode_states(const std::vector<AggregateSpec> &specs, const RecordLayout
       ++unmatched;
       continue;
     }
-    get_payload(payload, specs[f], layout.kinds[f], record + layout.offsets[f], pools);
+    found[f] = payload;
   }
   if (!r.done()) throw std::runtime_error("trailing bytes after the last feature");
+  for (size_t owner = 0; owner < specs.size(); ++owner) {
+    if (!layout.owns(owner)) continue;
+    // The features sharing this slot (layout.owners) each stored it; their
+    // payloads differ only in a blob from before slots were shared, when
+    // one was added without a rebuild and saw fewer events: that one loses.
+    std::vector<size_t> stored;
+    for (size_t f = owner; f < specs.size(); ++f) {
+      if (layout.owners[f] == owner && found[f]) stored.push_back(f);
+    }
+    if (stored.empty()) continue;
+    size_t best = stored.front();
+    if (stored.size() > 1) {
+      int64_t best_weight = -1;
+      for (size_t f : stored) {
+        int64_t weight = payload_weight(specs[f], layout.kinds[f], *found[f], pools);
+        if (weight > best_weight) {
+          best = f;
+          best_weight = weight;
+        }
+      }
+    }
+    get_payload(*found[best], specs[best], layout.kinds[best], record + layout.offsets[best],
+                pools);
+  }
   return unmatched;
 }
 

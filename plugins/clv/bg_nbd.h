@@ -31,7 +31,9 @@ bool fit_bg_nbd(std::span<const CustomerSummary> customers, BgNbdParams &out, st
 // P(the customer is still alive at T | x, t_x, T).
 double bg_nbd_p_alive(const BgNbdParams &p, const CustomerSummary &c);
 
-// E[number of purchases in (T, T + t] | x, t_x, T].
+// E[number of purchases in (T, T + t] | x, t_x, T]. The closed form divides
+// by a - 1: for a == 1 exactly (never the result of a fit on real data) it
+// is not defined and the result is not finite.
 double bg_nbd_expected_purchases(const BgNbdParams &p, const CustomerSummary &c, double t);
 
 }  // namespace halo::clv

@@ -134,6 +134,42 @@ features:
   EXPECT_EQ(emit_all(engine, 3, kBase)["last_plan"], "str:");
 }
 
+// Before slots were shared, a sum and an avg of one field kept a state
+// each, and a feature added without a rebuild saw fewer events than the
+// other. Restoring such a blob, the fuller state wins, whatever the order of
+// the features in the config or in the blob.
+TEST(Memory, AStateStoredBeforeSharingKeepsTheFeatureThatSawMoreEvents) {
+  auto saved = [](const char *features, const std::vector<const char *> &values) {
+    AggregateEngine engine = engine_from(features);
+    uint64_t seq = 1;
+    for (const char *v : values) {
+      feed(engine, {{"Paid", kBase + static_cast<int64_t>(seq), seq, {number("v", v)}}}, 1);
+      ++seq;
+    }
+    std::string blob;
+    engine.save_dirty([&](uint64_t, std::string_view b) { blob = std::string(b); });
+    return blob;
+  };
+  const std::string total = saved("features: { total: { sum: { field: v } } }", {"1", "2", "4"});
+  const std::string mean = saved("features: { mean: { avg: { field: v } } }", {"4"});
+  // u8 version | varint count | entries: two one-entry blobs make one.
+  ASSERT_EQ(total[1], '\x01');
+  const std::string header = std::string(1, total[0]) + '\x02';
+  for (const std::string &blob :
+       {header + total.substr(2) + mean.substr(2), header + mean.substr(2) + total.substr(2)}) {
+    for (const char *config :
+         {"features: { total: { sum: { field: v } }, mean: { avg: { field: v } } }",
+          "features: { mean: { avg: { field: v } }, total: { sum: { field: v } } }"}) {
+      AggregateEngine restored = engine_from(config);
+      ASSERT_EQ(restored.record_bytes(), 24u);
+      restored.restore(1, blob);
+      auto v = emit_all(restored, 1, kBase + kDay);
+      EXPECT_EQ(v["total"], "num:7") << config;
+      EXPECT_EQ(v["mean"], "num:2.333333") << config;
+    }
+  }
+}
+
 // Every profile is seen (last_seen); every third also completed an order.
 std::vector<TestEvent> bench_events(uint64_t first, uint64_t count, std::vector<uint64_t> &ids) {
   std::vector<TestEvent> events;
