@@ -121,7 +121,9 @@ void ProfileBook::apply_event(uint64_t id, const EventBatch &batch, size_t i, in
       TallyEntry offer{TypedValue::from_leaf(f.value), 1, 0, e.timestamp_ms, e.sequence};
       if (offer.value.kind() == TypedKind::kNull) continue;
       offer.source = names_.intern(e.source);
-      count_offer(id, p, names_.intern(key), std::move(offer));
+      TraitTally &tally = tally_of(id, names_.intern(key));
+      add_offer(tally, std::move(offer));
+      set_winner(p, tally);
       continue;
     }
     if (rule == Survivorship::kAll) {
@@ -148,19 +150,22 @@ void ProfileBook::apply_event(uint64_t id, const EventBatch &batch, size_t i, in
 }
 
 bool ProfileBook::TallyEntry::later_than(const TallyEntry &o) const {
-  return std::tie(timestamp_ms, sequence) > std::tie(o.timestamp_ms, o.sequence);
+  return offered_later(timestamp_ms, sequence, o.timestamp_ms, o.sequence);
 }
 
 bool ProfileBook::TallyEntry::beats(const TallyEntry &o) const {
   return times != o.times ? times > o.times : later_than(o);
 }
 
-void ProfileBook::count_offer(uint64_t id, ProfileData &p, uint32_t name, TallyEntry &&offer) {
+ProfileBook::TraitTally &ProfileBook::tally_of(uint64_t id, uint32_t name) {
   std::vector<TraitTally> &tallies = tallies_[id];
   auto t = std::find_if(tallies.begin(), tallies.end(),
                         [&](const TraitTally &x) { return x.name == name; });
-  if (t == tallies.end()) t = tallies.insert(t, TraitTally{name, {}});
-  std::vector<TallyEntry> &entries = t->entries;
+  return t != tallies.end() ? *t : tallies.emplace_back(TraitTally{name, {}});
+}
+
+void ProfileBook::add_offer(TraitTally &tally, TallyEntry &&offer) {
+  std::vector<TallyEntry> &entries = tally.entries;
   auto same = std::find_if(entries.begin(), entries.end(),
                            [&](const TallyEntry &x) { return x.value == offer.value; });
   auto worse = [](const TallyEntry &a, const TallyEntry &b) { return b.beats(a); };
@@ -177,10 +182,15 @@ void ProfileBook::count_offer(uint64_t id, ProfileData &p, uint32_t name, TallyE
              offer.beats(*least)) {
     *least = std::move(offer);  // the bound of survivorship.h
   }
-  const TallyEntry &best = *std::max_element(entries.begin(), entries.end(), worse);
-  Trait winner{name, best.source, Trait{}.priority, best.timestamp_ms, best.sequence, best.value};
-  Trait *at = lower_bound(p, names_.name(name));
-  if (at != p.traits.end() && at->name == name) {
+}
+
+void ProfileBook::set_winner(ProfileData &p, const TraitTally &tally) {
+  auto worse = [](const TallyEntry &a, const TallyEntry &b) { return b.beats(a); };
+  const TallyEntry &best = *std::max_element(tally.entries.begin(), tally.entries.end(), worse);
+  Trait winner{tally.name,        best.source,   Trait{}.priority,
+               best.timestamp_ms, best.sequence, best.value};
+  Trait *at = lower_bound(p, names_.name(tally.name));
+  if (at != p.traits.end() && at->name == tally.name) {
     *at = std::move(winner);
   } else {
     p.traits.insert(at, std::move(winner));
@@ -195,7 +205,9 @@ void ProfileBook::merge(uint64_t from, uint64_t into) {
     // The tallies add up; the winners follow from the sums.
     if (auto moved = tallies_.extract(from)) {
       for (TraitTally &t : moved.mapped()) {
-        for (TallyEntry &e : t.entries) count_offer(into, dst, t.name, std::move(e));
+        TraitTally &sum = tally_of(into, t.name);
+        for (TallyEntry &e : t.entries) add_offer(sum, std::move(e));
+        set_winner(dst, sum);
       }
     }
     profiles_.erase(from);
@@ -222,7 +234,7 @@ std::string ProfileBook::stored_traits(uint64_t id) const {
       // Canonical order: equal tallies are equal bytes, however built (an
       // event offers one value a trait, so latest offers are distinct).
       std::sort(tally.begin(), tally.end(), [](const TallyRecord &a, const TallyRecord &b) {
-        return std::tie(a.timestamp_ms, a.sequence) < std::tie(b.timestamp_ms, b.sequence);
+        return offered_later(b.timestamp_ms, b.sequence, a.timestamp_ms, a.sequence);
       });
     }
     enc.add({names_.name(t.name), names_.name(t.source), t.priority, t.timestamp_ms, t.sequence,

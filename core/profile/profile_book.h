@@ -97,8 +97,12 @@ class ProfileBook {
     uint32_t name = 0;
     std::vector<TallyEntry> entries;
   };
-  // Adds `offer` to trait `name`'s tally and sets the trait to the winner.
-  void count_offer(uint64_t id, ProfileData &p, uint32_t name, TallyEntry &&offer);
+  // Trait `name`'s tally in profile `id` (created empty when missing; a
+  // reference into tallies_, valid until the next tally_of).
+  TraitTally &tally_of(uint64_t id, uint32_t name);
+  static void add_offer(TraitTally &tally, TallyEntry &&offer);
+  // Sets the trait to the tally's winner (most offers, then offered later).
+  void set_winner(ProfileData &p, const TraitTally &tally);
   ProfileData &touch(uint64_t id);
   // Position of `name` in p.traits, or where it would be inserted.
   Trait *lower_bound(ProfileData &p, std::string_view name);

@@ -35,6 +35,14 @@ enum class Survivorship : uint8_t {
 // distinct values than this the result can depend on arrival order.
 inline constexpr size_t kMaxKeptValues = 100;
 
+// What "later" means in every rule: the event timestamp, then the log
+// sequence (one per event, so offers of two events never tie).
+inline bool offered_later(int64_t timestamp_ms, uint64_t sequence, int64_t other_timestamp_ms,
+                          uint64_t other_sequence) {
+  return timestamp_ms != other_timestamp_ms ? timestamp_ms > other_timestamp_ms
+                                            : sequence > other_sequence;
+}
+
 inline constexpr std::array<std::pair<std::string_view, Survivorship>, 5> kSurvivorshipNames = {{
     {"source_priority", Survivorship::kSourcePriority},
     {"most_recent", Survivorship::kMostRecent},

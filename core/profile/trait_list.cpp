@@ -14,13 +14,12 @@ static_assert(sizeof(TraitList) == sizeof(void *));
 static_assert(alignof(Trait) <= alignof(std::max_align_t));
 
 bool Trait::beats(const Trait &other, Survivorship rule) const {
-  const bool later =
-      std::tie(timestamp_ms, sequence) > std::tie(other.timestamp_ms, other.sequence);
+  const bool later = offered_later(timestamp_ms, sequence, other.timestamp_ms, other.sequence);
   switch (rule) {
     case Survivorship::kSourcePriority:
       return priority != other.priority ? priority < other.priority : later;
     case Survivorship::kFirstSeen:
-      return std::tie(timestamp_ms, sequence) < std::tie(other.timestamp_ms, other.sequence);
+      return offered_later(other.timestamp_ms, other.sequence, timestamp_ms, sequence);
     case Survivorship::kMostRecent:
     case Survivorship::kAll:
     case Survivorship::kMostFrequent:  // the book decides by its tally
