@@ -50,6 +50,9 @@ const char *kUsage =
     "  identity evaluate --config FILE.yaml --data FILE.csv\n"
     "                             link person records with the probabilistic resolver\n"
     "                             and score it against known truth (precision, recall, F1)\n"
+    "  model show PIPELINE.yaml NAME\n"
+    "                             the parameters feature builder NAME last fitted over\n"
+    "                             every profile (its population step)\n"
     "  version                    print the version and plugin ABI\n"
     "\n"
     "Each command has --help; docs/cli.md describes every option and output. Exit codes:\n"
@@ -121,6 +124,7 @@ int main(int argc, char **argv) {
   if (cmd == "deadletters") return halo::cli::cmd_deadletters(args);
   if (cmd == "store") return halo::cli::cmd_store(args);
   if (cmd == "identity") return halo::cli::cmd_identity(args);
+  if (cmd == "model") return halo::cli::cmd_model(args);
   if (cmd == "version" || cmd == "--version") return cmd_version(args);
   std::cerr << "halo: unknown command '" << cmd << "'\n\n" << kUsage;
   return halo::cli::kUsage;

@@ -303,6 +303,14 @@ Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
     if (!changed.ok()) return changed.status();
     ids = std::move(*changed);
   }
+  // A population step changes what every profile's features are computed
+  // from: after one, every profile is emitted.
+  if (!ids.empty() &&
+      std::any_of(features_.begin(), features_.end(), [](const auto &f) { return f->fits(); })) {
+    s = fit_models(as_of_ms, summary);
+    if (!s.ok()) return s;
+    ids = profiles_.ids();
+  }
   const uint64_t through = last_change_;  // what this pass covers
   s = begin_if_needed();
   for (size_t first = 0; s.ok() && first < ids.size(); first += kEmitChunk) {
@@ -317,6 +325,20 @@ Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
     return st.set_consumer_position(name, through);
   });
   if (s.ok()) features_position_ = through;
+  return s;
+}
+
+Status Pipeline::fit_models(int64_t as_of_ms, RunSummary *summary) {
+  Status s = ensure_restored(summary);
+  if (s.ok()) s = begin_if_needed();
+  for (size_t i = 0; s.ok() && i < features_.size(); ++i) {
+    if (!features_[i]->fits()) continue;
+    auto params = features_[i]->fit(as_of_ms);
+    if (!params.ok()) return params.status();
+    ModelFit fit{config_.features[i].name, wall_ms(),      as_of_ms,
+                 profiles_.size(),         last_sequence_, std::move(*params)};
+    s = write([fit = std::move(fit)](Store &st) { return st.add_model_fit(fit); });
+  }
   return s;
 }
 

@@ -198,6 +198,9 @@ class Pipeline {
   Status read_features_position();
   Status emit_features(int64_t as_of_ms, RunSummary *summary);
   Status emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, RunSummary *summary);
+  // The population step (fit() of ABI 1.2): every builder that has one
+  // sees every profile restored; its parameters are stored.
+  Status fit_models(int64_t as_of_ms, RunSummary *summary);
   // Live profiles the log says changed after `after`, and those due for a
   // re-emit; loads the state (ensure_restored) only when there are any.
   Result<std::vector<uint64_t>> profiles_to_emit(uint64_t after, int64_t as_of_ms,

@@ -6,6 +6,7 @@
 #include "plugin_host/host_api.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "common/clock.h"
@@ -284,6 +285,32 @@ void host_feature_valid_until(halo_feature_writer *w, int64_t at_ms) {
   if (w && at_ms < w->valid_until_ms) w->valid_until_ms = at_ms;
 }
 
+void host_model_param(halo_model_writer *w, const char *name, size_t name_len, double value) {
+  if (w == nullptr) return;
+  std::string_view n = sv(name, name_len);
+  if (!w->error.empty()) return;
+  auto name_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  if (n.empty() || n.size() > halo_model_writer::kMaxName ||
+      !std::all_of(n.begin(), n.end(), name_char)) {
+    w->error = "model parameter name '" + std::string(n.substr(0, 80)) +
+               "' is not 1 to 64 ASCII letters, digits or '_'";
+    return;
+  }
+  if (!std::isfinite(value)) {
+    w->error = "model parameter '" + std::string(n) + "' is not finite";
+    return;
+  }
+  for (auto &[name_seen, v] : w->params) {
+    if (name_seen == n) {
+      v = value;
+      return;
+    }
+  }
+  w->params.emplace_back(std::string(n), value);
+}
+
 void host_event_reject(const halo_batch *b, size_t i, const char *reason, const char *message) {
   if (!in_range(b, i) || b->rejections == nullptr) return;
   EventRejection r;
@@ -481,6 +508,7 @@ halo_host_api make_table() {
   t.feature_bool = host_feature_bool;
   t.feature_null = host_feature_null;
   t.feature_valid_until = host_feature_valid_until;
+  t.model_param = host_model_param;
   t.profiles_size = host_profiles_size;
   t.profile_json = host_profile_json;
   t.profile_id = host_profile_id;

@@ -158,6 +158,15 @@ struct halo_feature_writer {
   int64_t valid_until_ms = INT64_MAX;
 };
 
+// What fit() reported: parameters in the order first reported (a name
+// reported again keeps its place, with the last value), and the first
+// problem (a bad name or a value that is not finite), which fails the fit.
+struct halo_model_writer {
+  std::vector<std::pair<std::string, double>> params;
+  std::string error;
+  static constexpr size_t kMaxName = 64;
+};
+
 struct halo_profile_batch {
   const std::vector<std::string> *json = nullptr;
   const std::vector<uint64_t> *ids = nullptr;

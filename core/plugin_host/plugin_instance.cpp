@@ -284,6 +284,15 @@ Status FeatureInstance::emit(uint64_t profile_id, int64_t as_of_ms, NamedValues 
   return s;
 }
 
+Result<std::vector<std::pair<std::string, double>>> FeatureInstance::fit(int64_t as_of_ms) {
+  halo_model_writer w;
+  PluginCallScope scope = enter("fit");
+  Status s = check(vt_.fit(inst_, as_of_ms, &w), "fit");
+  if (!s.ok()) return s;
+  if (!w.error.empty()) return Status::Plugin(label() + ": fit: " + w.error);
+  return std::move(w.params);
+}
+
 Result<std::unique_ptr<DestinationInstance>> DestinationInstance::create(
     const PluginInfo &info, const PluginUse &use, const InstanceSetup &setup) {
   auto r = make_instance<DestinationInstance>(info, use, setup, &DestinationInstance::vtable_of);

@@ -31,6 +31,10 @@
 //  consumers(name PK, position)     change-log consumers' committed cursors
 //  reemits(profile_id PK, due_ms)   when a profile's features change by
 //                                   time alone; index on due_ms
+//  model_fits(id PK, instance, fitted_at_ms, as_of_ms, profiles, last_sequence,
+//             params)               feature builders' fitted parameters;
+//                                   params: "name=value" lines, values as
+//                                   shortest round-trip decimals
 // 64-bit unsigned ids and sequences are stored as SQLite's signed INTEGER.
 #include "store/migrations.h"
 #include "store/typed_migration.h"
@@ -234,6 +238,20 @@ CREATE TABLE detached_records(
 ) WITHOUT ROWID;
 )sql";
 
+// Parameters feature builders fit over every profile (ABI 1.2 fit()).
+constexpr const char *kModelFits = R"sql(
+CREATE TABLE model_fits(
+  id INTEGER PRIMARY KEY,
+  instance TEXT NOT NULL,
+  fitted_at_ms INTEGER NOT NULL,
+  as_of_ms INTEGER NOT NULL,
+  profiles INTEGER NOT NULL,
+  last_sequence INTEGER NOT NULL,
+  params TEXT NOT NULL
+);
+CREATE INDEX model_fits_by_instance ON model_fits(instance, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -245,6 +263,7 @@ constexpr Migration kMigrations[] = {
     {8, "probabilistic links between profiles and their review queue", kLinkedIdentifiers},
     {9, "probabilistic links keep their field-by-field evidence", kLinkEvidence},
     {10, "source records detached from linking by an operator", kDetachedRecords},
+    {11, "feature builders' fitted parameters", kModelFits},
 };
 
 }  // namespace

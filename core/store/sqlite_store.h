@@ -137,6 +137,8 @@ class SqliteStore final : public Store {
   Status cancel_reemit(uint64_t profile_id) override;
   Status scan_due_reemits(int64_t until_ms, const std::function<void(uint64_t)> &fn) override;
 
+  Status add_model_fit(const ModelFit &fit) override;
+  Result<std::optional<ModelFit>> latest_model_fit(std::string_view instance) override;
   Status clear_derived() override;
 
   struct Impl;

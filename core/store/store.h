@@ -122,6 +122,17 @@ struct LinkedIdentifier {
 // A pair of profiles identity.linkage found possibly one person (its
 // probability in the review band), each named by its first identifier
 // (stable across rebuilds, unlike profile ids); a < b.
+// One fit of a feature builder's population step (`halo model show`).
+struct ModelFit {
+  std::string instance;        // the feature builder's name in the pipeline
+  int64_t fitted_at_ms = 0;    // wall clock when it was fitted
+  int64_t as_of_ms = 0;        // the run's reference time
+  uint64_t profiles = 0;       // live profiles the fit saw
+  uint64_t last_sequence = 0;  // the last logged event they held
+  // In the order the builder reported them; names are [A-Za-z0-9_]+.
+  std::vector<std::pair<std::string, double>> params;
+};
+
 struct LinkReview {
   enum class Status { kOpen, kAccepted, kRejected };
   uint64_t id = 0;  // given by the store
@@ -307,6 +318,11 @@ class Store {
   virtual Status add_link_review(const LinkReview &review) = 0;
   virtual Status scan_link_reviews(const std::function<void(const LinkReview &)> &fn) = 0;  // by id
   virtual Status decide_link_review(uint64_t id, LinkReview::Status status) = 0;
+  // Fitted parameters of feature builders: derived (clear_derived deletes
+  // them; a rebuild fits again). add_model_fit appends a fit;
+  // latest_model_fit is the last one added for `instance`.
+  virtual Status add_model_fit(const ModelFit &fit) = 0;
+  virtual Result<std::optional<ModelFit>> latest_model_fit(std::string_view instance) = 0;
   // What made a profile (IdentityHistory); empty for an unknown id.
   virtual Result<IdentityHistory> identity_history(uint64_t profile_id) = 0;
   // Every merge and refused link, in event-log order (then as recorded).

@@ -410,6 +410,34 @@ TYPED_TEST(StoreConformance, ReadOnlyOpenRefusesWrites) {
   EXPECT_EQ(must(this->store().event_count()), 2u);
 }
 
+// Fitted parameters round-trip exactly, in their order; the latest fit of
+// an instance wins; a rebuild (clear_derived) forgets them.
+TYPED_TEST(StoreConformance, ModelFitsRoundTripAndAreDerived) {
+  ASSERT_TRUE(this->store().begin().ok());
+  ModelFit first{"lifetime", 1000, 900, 3, 12, {{"r", 0.1 + 0.2}, {"alpha", 4.413532}}};
+  ModelFit second{"lifetime", 2000, 1900, 4, 20, {{"r", 1e-300}, {"b", -2.5}, {"a_2", 1e21}}};
+  ModelFit other{"rfm", 3000, 2900, 5, 20, {}};
+  for (const ModelFit *f : {&first, &second, &other}) {
+    ASSERT_TRUE(this->store().add_model_fit(*f).ok());
+  }
+  ASSERT_TRUE(this->store().commit().ok());
+  auto got = must(this->store().latest_model_fit("lifetime"));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->fitted_at_ms, 2000);
+  EXPECT_EQ(got->as_of_ms, 1900);
+  EXPECT_EQ(got->profiles, 4u);
+  EXPECT_EQ(got->last_sequence, 20u);
+  EXPECT_EQ(got->params, second.params);  // exact doubles, same order
+  auto empty = must(this->store().latest_model_fit("rfm"));
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_TRUE(empty->params.empty());
+  EXPECT_FALSE(must(this->store().latest_model_fit("none")).has_value());
+  ASSERT_TRUE(this->store().begin().ok());
+  ASSERT_TRUE(this->store().clear_derived().ok());
+  ASSERT_TRUE(this->store().commit().ok());
+  EXPECT_FALSE(must(this->store().latest_model_fit("lifetime")).has_value());
+}
+
 // A reader sees committed data only, and one snapshot for its whole life.
 TYPED_TEST(StoreConformance, ReaderSeesOneCommittedSnapshot) {
   ASSERT_TRUE(this->store().begin().ok());

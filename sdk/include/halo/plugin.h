@@ -72,7 +72,8 @@ extern "C" {
  * option bounds, allowed values, durations and sizes (halo_option_decl),
  * the typed profile accessors (profile_trait, ..., halo_typed_kind) and
  * feature_valid_until, HALO_CAP_PARTIAL_RESTORE and incremental delivery
- * (HALO_CAP_INCREMENTAL_DELIVERY, begin_delivery, remove_profiles). */
+ * (HALO_CAP_INCREMENTAL_DELIVERY, begin_delivery, remove_profiles), and the
+ * feature builders' population step (fit, halo_model_writer, model_param). */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -156,6 +157,7 @@ typedef struct halo_batch halo_batch;           /* read-only normalized events *
 typedef struct halo_resolution halo_resolution; /* resolver output */
 typedef struct halo_state_writer halo_state_writer;
 typedef struct halo_feature_writer halo_feature_writer;
+typedef struct halo_model_writer halo_model_writer; /* since 1.2 */
 typedef struct halo_profile_batch halo_profile_batch;
 typedef struct halo_http_response halo_http_response;               /* since 1.1 */
 typedef struct halo_http_server_request halo_http_server_request;   /* since 1.2 */
@@ -573,6 +575,14 @@ typedef struct halo_host_api {
    * 1.1 (which cannot call it) are re-emitted for every profile on every
    * emission. */
   /* since 1.2 */ void (*feature_valid_until)(halo_feature_writer *w, int64_t at_ms);
+
+  /* --- feature builder population step (since 1.2) ---
+   * Called from fit(): reports one fitted parameter. `name` (not
+   * NUL-terminated) is 1 to 64 ASCII letters, digits or '_' ("alpha", not
+   * "α"); a name reported twice keeps the last value; a bad name or a value
+   * that is not finite fails the fit. */
+  /* since 1.2 */ void (*model_param)(halo_model_writer *w, const char *name, size_t name_len,
+                                      double value);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */
@@ -703,6 +713,17 @@ typedef struct halo_feature_vtable {
   /* Writes the feature values of one profile as of `as_of_ms`. */
   halo_status (*emit)(halo_instance *inst, uint64_t profile_id, int64_t as_of_ms,
                       halo_feature_writer *w);
+  /* since 1.2, optional (NULL: no population step). Fits what needs every
+   * profile at once -- quantiles, model parameters -- for the emit() calls
+   * that follow. Called once in each run that emits features, after every
+   * update() and merge() of the run and before its first emit(), with the
+   * state of every live profile restored (whatever HALO_CAP_PARTIAL_RESTORE
+   * says); the kernel then emits every profile. Reports each parameter with
+   * host->model_param; the kernel stores them with the time of the fit,
+   * as_of_ms and the number of profiles (`halo model show`). HALO_ERROR
+   * ends the run after its events are committed: no feature is emitted or
+   * delivered until a later run fits. */
+  /* since 1.2 */ halo_status (*fit)(halo_instance *inst, int64_t as_of_ms, halo_model_writer *w);
 } halo_feature_vtable;
 
 /* What one delivery to a destination holds (since 1.2). */

@@ -34,6 +34,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -489,6 +490,19 @@ class FeatureWriter {
   halo_feature_writer *w_;
 };
 
+// Where fit() reports the parameters it fitted (model_param in plugin.h).
+class ModelWriter {
+ public:
+  ModelWriter(const halo_host_api *api, halo_model_writer *w) : api_(api), w_(w) {}
+  void param(std::string_view name, double value) const {
+    api_->model_param(w_, name.data(), name.size(), value);
+  }
+
+ private:
+  const halo_host_api *api_;
+  halo_model_writer *w_;
+};
+
 // A typed profile value handed to a destination (plugin.h, halo_typed_kind):
 // `type` is 0 when absent. Views are valid until write_profiles returns.
 struct ProfileValue {
@@ -621,6 +635,10 @@ class FeatureBuilder : public PluginBase {
   virtual void merge(uint64_t from, uint64_t into) = 0;
   virtual void save_dirty(const StateWriter &w) = 0;
   virtual void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) = 0;
+  // A builder with a population step (fit in plugin.h, ABI 1.2) declares
+  //   void fit(int64_t as_of_ms, const ModelWriter &w);
+  // describe_feature finds it; a builder without one gets no fit entry, so
+  // the kernel never restores every profile for it.
 };
 
 // What one delivery holds (halo_delivery_mode in plugin.h).
@@ -829,6 +847,29 @@ const halo_plugin_descriptor *describe_resolver(const char *name, const char *ve
                               capabilities);
 }
 
+namespace detail {
+
+template <class T, class = void>
+struct HasFit : std::false_type {};
+template <class T>
+struct HasFit<T, std::void_t<decltype(std::declval<T &>().fit(
+                     int64_t{}, std::declval<const ModelWriter &>()))>> : std::true_type {};
+
+// The vtable's fit entry: T::fit behind the guard, or NULL without one.
+template <class T>
+constexpr halo_status (*fit_entry())(halo_instance *, int64_t, halo_model_writer *) {
+  if constexpr (HasFit<T>::value) {
+    return [](halo_instance *i, int64_t as_of, halo_model_writer *w) {
+      auto *s = self<T>(i);
+      return guarded(s->host, [&] { s->object->fit(as_of, ModelWriter(s->host.api(), w)); });
+    };
+  } else {
+    return nullptr;
+  }
+}
+
+}  // namespace detail
+
 template <class T>
 const halo_plugin_descriptor *describe_feature(const char *name, const char *version,
                                                const char *description,
@@ -857,7 +898,8 @@ const halo_plugin_descriptor *describe_feature(const char *name, const char *ver
         auto *s = self<T>(i);
         return guarded(s->host,
                        [&] { s->object->emit(pid, as_of, FeatureWriter(s->host.api(), w)); });
-      }};
+      },
+      fit_entry<T>()};
   static const halo_plugin_descriptor d = make_descriptor<T>(
       HALO_KIND_FEATURE, name, version, description, options, option_count, capabilities, &vt);
   return &d;

@@ -1,0 +1,229 @@
+// clv_plugin.cpp -- the `clv` feature builder: per profile, the days with an
+// order and their value (purchase_days.h); once per run, BG/NBD and
+// Gamma-Gamma fitted over every profile (fit(), plugin ABI 1.2); per
+// profile, P(alive), churn probability, expected purchases and order value,
+// and their product over the horizon (README.md).
+//
+// Invariants: options are read only in the constructor; an order whose
+// value is missing, not a number or negative is refused (a dead letter of
+// this builder), never counted as 0; features are null until a fit has
+// parameters (too few customers) or for a profile without an order.
+#include <halo/sdk.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "bg_nbd.h"
+#include "gamma_gamma.h"
+#include "purchase_days.h"
+
+namespace halo::clv {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+// Fewer customers than this (with an order) give no fit: the maximum of the
+// likelihood is then mostly noise.
+constexpr size_t kMinCustomers = 10;
+
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
+std::string shortest(double v) {
+  char digits[32];
+  auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+  return std::string(digits, end);
+}
+
+class ClvBuilder final : public FeatureBuilder {
+ public:
+  explicit ClvBuilder(Host host)
+      : FeatureBuilder(host),
+        event_(host.string_option("event")),
+        value_path_(host.string_option("value")),
+        unit_days_(static_cast<double>(host.duration_option("time_unit").count()) / kDayMs),
+        horizon_units_(static_cast<double>(host.duration_option("horizon").count()) / kDayMs /
+                       unit_days_) {
+    if (unit_days_ <= 0 || horizon_units_ <= 0) {
+      throw Error("clv: time_unit and horizon must be longer than 0", HALO_FATAL);
+    }
+  }
+
+  void restore(const halo_state_row *rows, size_t n) override {
+    for (size_t i = 0; i < n; ++i) {
+      std::string_view blob(static_cast<const char *>(rows[i].data), rows[i].len);
+      try {
+        days_[rows[i].profile_id] = PurchaseDays::decode(blob);
+      } catch (const std::exception &e) {
+        throw Error("clv: corrupt state for profile " + std::to_string(rows[i].profile_id) + ": " +
+                    e.what() + "; run `halo rebuild` to recompute it from the event log");
+      }
+    }
+  }
+
+  void update(const Batch &batch, const uint64_t *profile_ids) override {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch.type(i) != HALO_EVENT_TRACK || batch.name(i) != event_) continue;
+      std::optional<double> value = order_value(batch, i);
+      if (!value) continue;  // refused
+      days_[profile_ids[i]].add(static_cast<int32_t>(floor_div(batch.timestamp_ms(i), kDayMs)),
+                                *value);
+      dirty_.insert(profile_ids[i]);
+    }
+  }
+
+  void merge(uint64_t from, uint64_t into) override {
+    auto src = days_.find(from);
+    if (src == days_.end()) return;
+    PurchaseDays moved = std::move(src->second);
+    days_.erase(src);
+    days_[into].merge(moved);
+    dirty_.erase(from);
+    dirty_.insert(into);
+  }
+
+  void save_dirty(const StateWriter &w) override {
+    for (uint64_t id : dirty_) {
+      auto it = days_.find(id);
+      if (it == days_.end()) continue;  // merged away: the kernel drops its row
+      std::string blob = it->second.encode();
+      w.write(id, blob.data(), blob.size());
+    }
+    dirty_.clear();
+  }
+
+  void fit(int64_t as_of_ms, const ModelWriter &w) {
+    std::vector<CustomerSummary> customers;
+    const int64_t end_day = floor_div(as_of_ms, kDayMs);
+    for (const auto &[id, days] : days_) {
+      CustomerSummary c;
+      if (days.summarize(end_day, unit_days_, c)) customers.push_back(c);
+    }
+    // The likelihood is a floating-point sum: a fixed order (not the hash
+    // map's) makes a rebuild fit exactly the same parameters.
+    std::sort(customers.begin(), customers.end(),
+              [](const CustomerSummary &l, const CustomerSummary &r) {
+                return std::tie(l.x, l.t_x, l.T, l.mean_repeat_value) <
+                       std::tie(r.x, r.t_x, r.T, r.mean_repeat_value);
+              });
+    w.param("customers", static_cast<double>(customers.size()));
+    bg_fitted_ = gg_fitted_ = false;
+    if (customers.size() < kMinCustomers) {
+      host().warn("clv: " + std::to_string(customers.size()) + " customers with an order as of " +
+                  "the reference time; at least " + std::to_string(kMinCustomers) +
+                  " are needed to fit the models, so the clv features are null");
+      return;
+    }
+    std::string error;
+    bg_fitted_ = fit_bg_nbd(customers, bg_, error);
+    if (!bg_fitted_) throw Error("clv: " + error);
+    w.param("r", bg_.r);
+    w.param("alpha", bg_.alpha);
+    w.param("a", bg_.a);
+    w.param("b", bg_.b);
+    gg_fitted_ = fit_gamma_gamma(customers, gg_, error) && gg_.q > 1;
+    if (!gg_fitted_) {
+      host().warn("clv: no spend model (" + (error.empty() ? "q <= 1" : error) +
+                  "); expected_order_value and clv are null");
+      return;
+    }
+    w.param("p", gg_.p);
+    w.param("q", gg_.q);
+    w.param("v", gg_.v);
+  }
+
+  void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
+    CustomerSummary c;
+    auto it = days_.find(profile_id);
+    const int64_t end_day = floor_div(as_of_ms, kDayMs);
+    const bool known =
+        bg_fitted_ && it != days_.end() && it->second.summarize(end_day, unit_days_, c);
+    if (!known) {
+      for (const char *name :
+           {"p_alive", "churn_probability", "expected_purchases", "expected_order_value", "clv"}) {
+        w.null(name);
+      }
+      return;
+    }
+    const double alive = bg_nbd_p_alive(bg_, c);
+    const double purchases = bg_nbd_expected_purchases(bg_, c, horizon_units_);
+    number(w, "p_alive", alive);
+    number(w, "churn_probability", 1 - alive);
+    number(w, "expected_purchases", purchases);
+    if (gg_fitted_) {
+      const double value = gamma_gamma_expected_value(gg_, c);
+      number(w, "expected_order_value", value);
+      number(w, "clv", purchases * value);
+    } else {
+      w.null("expected_order_value");
+      w.null("clv");
+    }
+    // T grows with the reference time: the values change at the next day.
+    w.valid_until((end_day + 1) * kDayMs);
+  }
+
+ private:
+  // The order's value, or nullopt after refusing the event.
+  std::optional<double> order_value(const Batch &batch, size_t i) const {
+    auto v = batch.field(i, value_path_.c_str());
+    std::string problem;
+    double value = 0;
+    if (!v || v->kind == HALO_VALUE_NULL) {
+      problem = "missing_value";
+    } else {
+      std::string_view text = value_text(*v);
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+        problem = "not_a_number";
+      } else if (value < 0) {
+        problem = "negative_value";
+      }
+    }
+    if (problem.empty()) return value;
+    const std::string message =
+        "clv: order value " + value_path_ + " is " +
+        (problem == "missing_value"    ? std::string("missing")
+         : problem == "negative_value" ? "negative (a refund is not an order)"
+                                       : "not a number") +
+        "; the order is left out of the lifetime-value models";
+    if (!batch.reject(i, problem.c_str(), message)) throw Error(message);
+    return std::nullopt;
+  }
+
+  static void number(const FeatureWriter &w, const char *name, double value) {
+    if (!std::isfinite(value)) return w.null(name);
+    w.number(name, value, shortest(value));
+  }
+
+  std::string event_, value_path_;
+  double unit_days_, horizon_units_;
+  std::unordered_map<uint64_t, PurchaseDays> days_;
+  std::unordered_set<uint64_t> dirty_;
+  BgNbdParams bg_;
+  GammaGammaParams gg_;
+  bool bg_fitted_ = false, gg_fitted_ = false;
+};
+
+constexpr halo_option_decl kOptions[] = {
+    option(HALO_OPT_STRING, "event", "Order Completed", false, "The track event that is an order"),
+    option(HALO_OPT_STRING, "value", "properties.revenue", false,
+           "Dotted path of the order's value on that event"),
+    option(HALO_OPT_DURATION, "time_unit", "7d", false,
+           "The models' time unit (weeks, as the papers); recency and T are counted in it"),
+    option(HALO_OPT_DURATION, "horizon", "90d", false,
+           "How far ahead expected_purchases and clv look"),
+};
+
+}  // namespace
+}  // namespace halo::clv
+
+HALO_PLUGIN_LIBRARY(halo::describe_feature<halo::clv::ClvBuilder>(
+    "clv", "1.0.0",
+    "Customer lifetime value: BG/NBD P(alive), churn and expected purchases, Gamma-Gamma "
+    "order value",
+    halo::clv::kOptions))

@@ -1,0 +1,89 @@
+// purchase_days.cpp -- see purchase_days.h.
+#include "purchase_days.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+namespace halo::clv {
+
+namespace {
+
+constexpr uint8_t kVersion = 1;
+constexpr size_t kDayBytes = 4 + 8;
+
+template <class T>
+void put(std::string &out, T v) {
+  char b[sizeof(T)];
+  std::memcpy(b, &v, sizeof v);  // the targets Halo builds for are little-endian
+  out.append(b, sizeof b);
+}
+
+template <class T>
+T get(const char *p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+}  // namespace
+
+void PurchaseDays::add(int32_t day, double value) {
+  auto at = std::lower_bound(days_.begin(), days_.end(), day,
+                             [](const PurchaseDay &d, int32_t x) { return d.day < x; });
+  if (at != days_.end() && at->day == day) {
+    at->value += value;
+  } else {
+    days_.insert(at, PurchaseDay{day, value});
+  }
+}
+
+void PurchaseDays::merge(const PurchaseDays &other) {
+  for (const PurchaseDay &d : other.days_) add(d.day, d.value);
+}
+
+bool PurchaseDays::summarize(int64_t end_day, double unit_days, CustomerSummary &out) const {
+  std::vector<Purchase> purchases;
+  purchases.reserve(days_.size());
+  for (const PurchaseDay &d : days_) purchases.push_back({d.day, d.value});
+  return clv::summarize(std::move(purchases), end_day, unit_days, out);
+}
+
+std::string PurchaseDays::encode() const {
+  std::string out;
+  out.reserve(5 + days_.size() * kDayBytes);
+  out.push_back(static_cast<char>(kVersion));
+  put<uint32_t>(out, static_cast<uint32_t>(days_.size()));
+  for (const PurchaseDay &d : days_) {
+    put<int32_t>(out, d.day);
+    put<double>(out, d.value);
+  }
+  return out;
+}
+
+PurchaseDays PurchaseDays::decode(std::string_view blob) {
+  if (blob.size() < 5 || static_cast<uint8_t>(blob[0]) != kVersion) {
+    throw std::runtime_error("not a clv state of version 1");
+  }
+  const uint32_t count = get<uint32_t>(blob.data() + 1);
+  if (blob.size() != 5 + static_cast<size_t>(count) * kDayBytes) {
+    throw std::runtime_error("state holds " + std::to_string(blob.size()) + " bytes for " +
+                             std::to_string(count) + " days");
+  }
+  PurchaseDays out;
+  out.days_.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const char *p = blob.data() + 5 + i * kDayBytes;
+    PurchaseDay d{get<int32_t>(p), get<double>(p + 4)};
+    if (!out.days_.empty() && d.day <= out.days_.back().day) {
+      throw std::runtime_error("days out of order");
+    }
+    if (!std::isfinite(d.value) || d.value < 0)
+      throw std::runtime_error("a day's value is invalid");
+    out.days_.push_back(d);
+  }
+  return out;
+}
+
+}  // namespace halo::clv

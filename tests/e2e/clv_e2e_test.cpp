@@ -1,0 +1,145 @@
+// clv_e2e_test.cpp -- the population step (fit(), plugin ABI 1.2) end to
+// end: the CDNOW sample log as order events through `halo run` with the
+// `clv` builder; `halo model show` prints BG/NBD and Gamma-Gamma parameters
+// within 1% of the published fits, a profile's expected purchases match
+// the paper's workbook, a run with nothing new fits nothing, and a rebuild
+// fits the same parameters and exports the same profiles.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "e2e_support.h"
+
+namespace halo::e2e {
+namespace {
+
+// One order event per line of the sample log (customer, sample id,
+// YYYYMMDD, CDs, dollars), at noon UTC.
+std::string cdnow_events() {
+  std::ifstream in(source_dir() + "/tests/data/cdnow/CDNOW_sample.txt");
+  EXPECT_TRUE(in);
+  std::string customer, date, out;
+  int sample = 0, cds = 0, line = 0;
+  std::string dollars;
+  while (in >> customer >> sample >> date >> cds >> dollars) {
+    ++line;
+    out += R"({"type":"track","event":"Order Completed","messageId":"m)" + std::to_string(line) +
+           R"(","userId":"c)" + std::to_string(sample) + R"(","timestamp":")" + date.substr(0, 4) +
+           "-" + date.substr(4, 2) + "-" + date.substr(6, 2) +
+           R"(T12:00:00Z","properties":{"revenue":)" + dollars + "}}\n";
+  }
+  return out;
+}
+
+// The calibration period of the published fits ends with 1997-09-30; the
+// log runs on to 1998-06-30 (the hold-out), which the models leave out.
+const char *kPipeline = R"(version: 1
+store: { kind: sqlite, path: var/halo.db }
+run: { as_of: "1997-09-30T23:59:59Z" }
+sources:
+  - { name: orders, plugin: file-jsonl, config: { path: events.jsonl } }
+features:
+  - { name: lifetime, plugin: clv, config: { time_unit: 7d, horizon: 273d } }
+destinations:
+  - { name: out, plugin: file-jsonl, config: { path: var/profiles.jsonl } }
+)";
+
+// The number after "key": in a JSON text; NaN when absent.
+double json_number(const std::string &json, const std::string &key) {
+  size_t at = json.find("\"" + key + "\":");
+  if (at == std::string::npos) return std::nan("");
+  return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
+}
+
+std::string model_json(const TempDir &dir) {
+  CommandResult r =
+      run({halo_bin(), "model", "show", dir / "p.yaml", "lifetime", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return r.out;
+}
+
+TEST(ClvE2E, FitsTheCdnowModelsInsideAPipeline) {
+  TempDir dir;
+  write_file(dir / "p.yaml", kPipeline);
+  write_file(dir / "events.jsonl", cdnow_events());
+  // No run yet: no store.
+  EXPECT_EQ(run({halo_bin(), "model", "show", dir / "p.yaml", "lifetime"}).exit_code, 3);
+  RunOutcome first = run_pipeline(dir / "p.yaml");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(summary_count(first.summary, "profiles"), 2357);
+
+  const std::string model = model_json(dir);
+  const std::vector<std::pair<const char *, double>> published = {
+      {"r", 0.242593}, {"alpha", 4.413532}, {"a", 0.792886}, {"b", 2.425752},
+      {"p", 6.25},     {"q", 3.74},         {"v", 15.44}};
+  for (const auto &[name, want] : published) {
+    double got = json_number(model, name);
+    EXPECT_LE(std::abs(got - want), 0.01 * want) << name << " in " << model;
+  }
+  EXPECT_EQ(json_number(model, "customers"), 2357) << model;
+  EXPECT_EQ(json_number(model, "profiles"), 2357) << model;
+  EXPECT_NE(model.find(R"("builder":"lifetime","plugin":"clv")"), std::string::npos) << model;
+  EXPECT_NE(model.find(R"("as_of":"1997-09-30T23:59:59.000Z")"), std::string::npos) << model;
+
+  // Customer 1: x = 2, t_x = 30.43, T = 38.86 weeks; 39 weeks ahead the
+  // paper's workbook expects 1.226 purchases.
+  CommandResult one = run({halo_bin(), "profile", "get", dir / "p.yaml", "--id", "user_id=c1"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NEAR(json_number(one.out, "expected_purchases"), 1.226, 0.003) << one.out;
+  const double alive = json_number(one.out, "p_alive");
+  EXPECT_GT(alive, 0);
+  EXPECT_LT(alive, 1);
+  EXPECT_NEAR(json_number(one.out, "churn_probability"), 1 - alive, 1e-12);
+  EXPECT_NEAR(
+      json_number(one.out, "clv"),
+      json_number(one.out, "expected_purchases") * json_number(one.out, "expected_order_value"),
+      1e-9);
+
+  // Nothing new: nothing emitted, nothing fitted again.
+  RunOutcome again = run_pipeline(dir / "p.yaml");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(summary_count(again.summary, "features_emitted"), 0);
+  EXPECT_EQ(model_json(dir), model);
+
+  // A rebuild fits the same parameters and exports the same profiles.
+  const std::string exported = profiles_without_ids(dir / "var/profiles.jsonl");
+  CommandResult rebuilt = run({halo_bin(), "rebuild", dir / "p.yaml", "-q"});
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  const std::string refit = model_json(dir);
+  for (const auto &[name, want] : published) {
+    EXPECT_EQ(json_number(refit, name), json_number(model, name)) << name;
+  }
+  EXPECT_EQ(profiles_without_ids(dir / "var/profiles.jsonl"), exported);
+}
+
+// An order without a usable value is refused by the builder (a dead letter
+// naming the reason), never counted as an order of value 0.
+TEST(ClvE2E, AnOrderWithoutAUsableValueIsADeadLetter) {
+  TempDir dir;
+  write_file(dir / "p.yaml", kPipeline);
+  write_file(
+      dir / "events.jsonl",
+      R"({"type":"track","event":"Order Completed","messageId":"a","userId":"u1","timestamp":"1997-02-01T12:00:00Z","properties":{"revenue":"12,50"}})"
+      "\n"
+      R"({"type":"track","event":"Order Completed","messageId":"b","userId":"u1","timestamp":"1997-03-01T12:00:00Z","properties":{}})"
+      "\n"
+      R"({"type":"track","event":"Order Completed","messageId":"c","userId":"u1","timestamp":"1997-04-01T12:00:00Z","properties":{"revenue":-5}})"
+      "\n");
+  RunOutcome r = run_pipeline(dir / "p.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "feature_rejections"), 3) << r.summary;
+  CommandResult letters = run({halo_bin(), "deadletters", dir / "p.yaml"});
+  ASSERT_EQ(letters.exit_code, 0) << letters.err;
+  for (const char *reason : {"not_a_number", "missing_value", "negative_value"}) {
+    EXPECT_NE(letters.out.find(reason), std::string::npos) << reason << "\n" << letters.out;
+  }
+  // One customer: too few to fit; the model says so and the features are null.
+  const std::string model = model_json(dir);
+  EXPECT_EQ(json_number(model, "customers"), 0) << model;
+  EXPECT_TRUE(std::isnan(json_number(model, "r"))) << model;
+}
+
+}  // namespace
+}  // namespace halo::e2e
