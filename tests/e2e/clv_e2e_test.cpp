@@ -42,6 +42,7 @@ sources:
   - { name: orders, plugin: file-jsonl, config: { path: events.jsonl } }
 features:
   - { name: lifetime, plugin: clv, config: { time_unit: 7d, horizon: 273d } }
+  - { name: orders, plugin: aggregates, config: { features: { orders: { count: {} } } } }
 destinations:
   - { name: out, plugin: file-jsonl, config: { path: var/profiles.jsonl } }
 )";
@@ -82,6 +83,13 @@ TEST(ClvE2E, FitsTheCdnowModelsInsideAPipeline) {
   EXPECT_EQ(json_number(model, "profiles"), 2357) << model;
   EXPECT_NE(model.find(R"("builder":"lifetime","plugin":"clv")"), std::string::npos) << model;
   EXPECT_NE(model.find(R"("as_of":"1997-09-30T23:59:59.000Z")"), std::string::npos) << model;
+
+  // A builder without a population step never fits; a name that is no
+  // builder of the pipeline is a usage error.
+  CommandResult no_fit = run({halo_bin(), "model", "show", dir / "p.yaml", "orders"});
+  EXPECT_EQ(no_fit.exit_code, 3) << no_fit.err;
+  EXPECT_NE(no_fit.err.find("has not fitted"), std::string::npos) << no_fit.err;
+  EXPECT_EQ(run({halo_bin(), "model", "show", dir / "p.yaml", "nope"}).exit_code, 2);
 
   // Customer 1: x = 2, t_x = 30.43, T = 38.86 weeks; 39 weeks ahead the
   // paper's workbook expects 1.226 purchases.
