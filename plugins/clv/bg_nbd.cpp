@@ -6,7 +6,10 @@
 #include <boost/math/special_functions/gamma.hpp>
 #include <boost/math/special_functions/hypergeometric_pFq.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <vector>
 
 #include "mle_fit.h"
 
@@ -46,10 +49,25 @@ bool fit_bg_nbd(std::span<const CustomerSummary> customers, BgNbdParams &out, st
     error = "BG/NBD: no customers to fit";
     return false;
   }
+  // The likelihood sees a customer only through (x, t_x, T): customers with
+  // equal summaries (many, when time is counted in days) are evaluated once
+  // and weighted, in a fixed order.
+  std::vector<CustomerSummary> sorted(customers.begin(), customers.end());
+  auto key = [](const CustomerSummary &c) { return std::tie(c.x, c.t_x, c.T); };
+  std::sort(sorted.begin(), sorted.end(),
+            [&](const CustomerSummary &l, const CustomerSummary &r) { return key(l) < key(r); });
+  std::vector<std::pair<CustomerSummary, double>> groups;
+  for (const CustomerSummary &c : sorted) {
+    if (!groups.empty() && key(groups.back().first) == key(c)) {
+      groups.back().second += 1;
+    } else {
+      groups.emplace_back(c, 1.0);
+    }
+  }
   auto ll = [&](const std::vector<double> &v) {
     BgNbdParams p{v[0], v[1], v[2], v[3]};
     double sum = 0;
-    for (const CustomerSummary &c : customers) sum += bg_nbd_log_likelihood(p, c);
+    for (const auto &[c, count] : groups) sum += count * bg_nbd_log_likelihood(p, c);
     return sum;
   };
   FitResult fit = fit_max_likelihood(ll, {1.0, 1.0, 1.0, 1.0});
