@@ -5,8 +5,8 @@
 // and their product over the horizon (README.md).
 //
 // Invariants: options are read only in the constructor; an order whose
-// value is missing, not a number or negative is refused (a dead letter of
-// this builder), never counted as 0; features are null until a fit has
+// value is missing, not a number, negative or above 1e13 is refused (a dead
+// letter of this builder), never counted as 0; features are null until a fit has
 // parameters (too few customers) or for a profile without an order.
 #include <halo/sdk.hpp>
 
@@ -29,6 +29,9 @@ constexpr int64_t kDayMs = 86'400'000;
 // Fewer customers than this (with an order) give no fit: the maximum of the
 // likelihood is then mostly noise.
 constexpr size_t kMinCustomers = 10;
+// The largest order value taken: sums of any realistic number of orders stay
+// finite and exact to the cent in a double (2^53 cents is about 9e13).
+constexpr double kMaxValue = 1e13;
 
 int64_t floor_div(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
@@ -171,27 +174,25 @@ class ClvBuilder final : public FeatureBuilder {
   // The order's value, or nullopt after refusing the event.
   std::optional<double> order_value(const Batch &batch, size_t i) const {
     auto v = batch.field(i, value_path_.c_str());
-    std::string problem;
+    const char *reason = nullptr, *what = nullptr;
     double value = 0;
     if (!v || v->kind == HALO_VALUE_NULL) {
-      problem = "missing_value";
+      reason = "missing_value", what = "missing";
     } else {
       std::string_view text = value_text(*v);
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
       if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
-        problem = "not_a_number";
+        reason = "not_a_number", what = "not a number";
       } else if (value < 0) {
-        problem = "negative_value";
+        reason = "negative_value", what = "negative (a refund is not an order)";
+      } else if (value > kMaxValue) {
+        reason = "number_out_of_range", what = "larger than 1e13";
       }
     }
-    if (problem.empty()) return value;
-    const std::string message =
-        "clv: order value " + value_path_ + " is " +
-        (problem == "missing_value"    ? std::string("missing")
-         : problem == "negative_value" ? "negative (a refund is not an order)"
-                                       : "not a number") +
-        "; the order is left out of the lifetime-value models";
-    if (!batch.reject(i, problem.c_str(), message)) throw Error(message);
+    if (reason == nullptr) return value;
+    const std::string message = "clv: order value " + value_path_ + " is " + what +
+                                "; the order is left out of the lifetime-value models";
+    if (!batch.reject(i, reason, message)) throw Error(message);
     return std::nullopt;
   }
 

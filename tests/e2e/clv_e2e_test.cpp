@@ -134,13 +134,16 @@ TEST(ClvE2E, AnOrderWithoutAUsableValueIsADeadLetter) {
       R"({"type":"track","event":"Order Completed","messageId":"b","userId":"u1","timestamp":"1997-03-01T12:00:00Z","properties":{}})"
       "\n"
       R"({"type":"track","event":"Order Completed","messageId":"c","userId":"u1","timestamp":"1997-04-01T12:00:00Z","properties":{"revenue":-5}})"
+      "\n"
+      R"({"type":"track","event":"Order Completed","messageId":"d","userId":"u1","timestamp":"1997-05-01T12:00:00Z","properties":{"revenue":1e300}})"
       "\n");
   RunOutcome r = run_pipeline(dir / "p.yaml");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(summary_count(r.summary, "feature_rejections"), 3) << r.summary;
+  EXPECT_EQ(summary_count(r.summary, "feature_rejections"), 4) << r.summary;
   CommandResult letters = run({halo_bin(), "deadletters", dir / "p.yaml"});
   ASSERT_EQ(letters.exit_code, 0) << letters.err;
-  for (const char *reason : {"not_a_number", "missing_value", "negative_value"}) {
+  for (const char *reason :
+       {"not_a_number", "missing_value", "negative_value", "number_out_of_range"}) {
     EXPECT_NE(letters.out.find(reason), std::string::npos) << reason << "\n" << letters.out;
   }
   // One customer: too few to fit; the model says so and the features are null.
