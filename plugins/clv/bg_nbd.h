@@ -24,7 +24,8 @@ struct BgNbdParams {
 // ln L(r, alpha, a, b | x, t_x, T) of one customer.
 double bg_nbd_log_likelihood(const BgNbdParams &p, const CustomerSummary &c);
 
-// The parameters that maximise the summed log-likelihood. Returns false
+// The parameters that maximise the summed log-likelihood (whatever the
+// order of `customers`). Returns false
 // with `error` when there is nothing to fit or the optimizer fails.
 bool fit_bg_nbd(std::span<const CustomerSummary> customers, BgNbdParams &out, std::string &error);
 

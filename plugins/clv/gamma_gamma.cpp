@@ -1,7 +1,9 @@
 // gamma_gamma.cpp -- see gamma_gamma.h.
 #include "gamma_gamma.h"
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <vector>
 
 #include "mle_fit.h"
@@ -21,6 +23,11 @@ bool fit_gamma_gamma(std::span<const CustomerSummary> customers, GammaGammaParam
   for (const CustomerSummary &c : customers) {
     if (c.x > 0 && c.mean_repeat_value > 0) repeat.push_back(c);
   }
+  // The likelihood is a floating-point sum: a fixed order makes the fit
+  // independent of the order customers come in.
+  std::sort(repeat.begin(), repeat.end(), [](const CustomerSummary &l, const CustomerSummary &r) {
+    return std::tie(l.x, l.mean_repeat_value) < std::tie(r.x, r.mean_repeat_value);
+  });
   if (repeat.empty()) {
     error = "Gamma-Gamma: no customer with a repeat purchase of positive value to fit";
     return false;

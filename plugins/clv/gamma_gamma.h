@@ -23,7 +23,8 @@ struct GammaGammaParams {
 double gamma_gamma_log_likelihood(const GammaGammaParams &p, const CustomerSummary &c);
 
 // Fits on the customers with x > 0 and a positive mean repeat value; the
-// others are skipped (they carry no information on spend). Returns false
+// others are skipped (they carry no information on spend). The result does
+// not depend on the order of `customers`. Returns false
 // with `error` when none is left or the optimizer fails.
 bool fit_gamma_gamma(std::span<const CustomerSummary> customers, GammaGammaParams &out,
                      std::string &error);

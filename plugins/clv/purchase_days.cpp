@@ -44,10 +44,20 @@ void PurchaseDays::merge(const PurchaseDays &other) {
 }
 
 bool PurchaseDays::summarize(int64_t end_day, double unit_days, CustomerSummary &out) const {
-  std::vector<Purchase> purchases;
-  purchases.reserve(days_.size());
-  for (const PurchaseDay &d : days_) purchases.push_back({d.day, d.value});
-  return clv::summarize(std::move(purchases), end_day, unit_days, out);
+  // Days are unique and ascending: those up to end_day are a prefix.
+  auto end = std::upper_bound(days_.begin(), days_.end(), end_day,
+                              [](int64_t x, const PurchaseDay &d) { return x < d.day; });
+  if (end == days_.begin()) return false;
+  const PurchaseDay &first = days_.front(), &last = *(end - 1);
+  CustomerSummary s;
+  s.x = static_cast<uint32_t>(end - days_.begin() - 1);
+  s.t_x = static_cast<double>(int64_t{last.day} - first.day) / unit_days;  // no int32 overflow
+  s.T = static_cast<double>(end_day - first.day) / unit_days;
+  double repeat_total = 0;
+  for (auto d = days_.begin() + 1; d != end; ++d) repeat_total += d->value;
+  s.mean_repeat_value = s.x > 0 ? repeat_total / s.x : 0;
+  out = s;
+  return true;
 }
 
 std::string PurchaseDays::encode() const {

@@ -2,6 +2,8 @@
 // calendar day (UTC) with an order and the total value ordered that day,
 // ascending by day. What BG/NBD and Gamma-Gamma need (purchase_history.h)
 // follows from it as of any date, and two profiles' days merge exactly.
+// Orders on one day are one purchase occasion (their values add): the
+// models count occasions, and the published CDNOW summaries are built so.
 //
 // Invariants: days strictly ascending; values finite and >= 0.
 #pragma once
@@ -29,7 +31,8 @@ class PurchaseDays {
   bool empty() const { return days_.empty(); }
   size_t size() const { return days_.size(); }
   // The purchases up to and including `end_day`, summarised in units of
-  // `unit_days`; false when there are none.
+  // `unit_days` days (7 for weeks); false (and `out` untouched) when there
+  // are none.
   bool summarize(int64_t end_day, double unit_days, CustomerSummary &out) const;
 
   // Stored form: u8 version (1) | u32 count | count x { i32 day | f64 value },

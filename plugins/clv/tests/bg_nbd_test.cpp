@@ -46,9 +46,9 @@ TEST(BgNbd, CdnowFitIsWithinOnePercentOfThePublishedParameters) {
 TEST(BgNbd, SummariesBuiltFromTheLogGiveTheSameFit) {
   std::vector<CustomerSummary> customers;
   const int64_t end = day_of_yyyymmdd("19970930");
-  for (const auto &[id, purchases] : sample_purchases()) {
+  for (const auto &[id, days] : sample_purchases()) {
     CustomerSummary c;
-    ASSERT_TRUE(summarize(purchases, end, 7.0, c)) << id;
+    ASSERT_TRUE(days.summarize(end, 7.0, c)) << id;
     customers.push_back(c);
   }
   expect_published_fit(customers);

@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "purchase_history.h"
+#include "common/civil_date.h"
+#include "purchase_days.h"
 
 namespace halo::clv::testing {
 
@@ -40,18 +41,28 @@ inline std::map<int, CustomerSummary> published_summaries() {
   return out;
 }
 
-// Transactions per sample id: "customer_id sample_id YYYYMMDD cds dollars".
-inline std::map<int, std::vector<Purchase>> sample_purchases() {
+// Days since 1970-01-01 of a YYYYMMDD date; -1 when it is not a valid date.
+inline int64_t day_of_yyyymmdd(const std::string &text) {
+  if (text.size() != 8 || text.find_first_not_of("0123456789") != std::string::npos) return -1;
+  const int64_t y = std::stoll(text.substr(0, 4));
+  const unsigned m = static_cast<unsigned>(std::stoi(text.substr(4, 2)));
+  const unsigned d = static_cast<unsigned>(std::stoi(text.substr(6, 2)));
+  if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) return -1;
+  return days_from_civil(y, m, d);
+}
+
+// Orders per sample id, by day: "customer_id sample_id YYYYMMDD cds dollars".
+inline std::map<int, PurchaseDays> sample_purchases() {
   std::ifstream in(cdnow_path("CDNOW_sample.txt"));
   EXPECT_TRUE(in) << "missing CDNOW sample";
-  std::map<int, std::vector<Purchase>> out;
+  std::map<int, PurchaseDays> out;
   std::string customer, date;
   int sample = 0, cds = 0;
   double dollars = 0;
   while (in >> customer >> sample >> date >> cds >> dollars) {
     int64_t day = day_of_yyyymmdd(date);
     EXPECT_GE(day, 0) << date;
-    out[sample].push_back({day, dollars});
+    out[sample].add(static_cast<int32_t>(day), dollars);
   }
   return out;
 }
