@@ -6,11 +6,11 @@
 // feature builder of the pipeline), 3 no store yet or no fit yet.
 #include <boost/program_options.hpp>
 
-#include <charconv>
 #include <iostream>
 
 #include "cli/cli.h"
 #include "cli/pipeline_command_line.h"
+#include "common/double_text.h"
 #include "common/json_writer.h"
 #include "config/pipeline_config.h"
 #include "profile/profile_export.h"
@@ -21,12 +21,6 @@ namespace halo::cli {
 namespace po = boost::program_options;
 
 namespace {
-
-std::string shortest(double v) {
-  char digits[32];
-  auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-  return std::string(digits, end);
-}
 
 void print_json(const std::string &plugin, const ModelFit &fit) {
   std::string out;
@@ -39,7 +33,7 @@ void print_json(const std::string &plugin, const ModelFit &fit) {
   w.key("profiles").number(static_cast<int64_t>(fit.profiles));
   w.key("last_sequence").number(static_cast<int64_t>(fit.last_sequence));
   w.key("params").begin_object();
-  for (const auto &[name, value] : fit.params) w.key(name).raw(shortest(value));
+  for (const auto &[name, value] : fit.params) w.key(name).raw(shortest_text(value));
   w.end_object();
   w.end_object();
   std::cout << out << "\n";
@@ -51,7 +45,7 @@ void print_text(const std::string &plugin, const ModelFit &fit) {
             << format_timestamp_ms(fit.as_of_ms) << " on " << fit.profiles
             << " profiles (event log through sequence " << fit.last_sequence << ")\n";
   for (const auto &[name, value] : fit.params) {
-    std::cout << "  " << name << " = " << shortest(value) << "\n";
+    std::cout << "  " << name << " = " << shortest_text(value) << "\n";
   }
 }
 

@@ -135,7 +135,7 @@ class FeatureInstance : public PluginInstance {
   // Whether the builder can report when its values change with time alone
   // (built against ABI 1.2 or later); if not, every profile is re-emitted.
   bool reports_time_changes() const { return info().abi_minor >= 2; }
-  // The population step (ABI 1.3, optional): the fitted parameters, in the
+  // The population step (ABI 1.2, optional): the fitted parameters, in the
   // order the builder reported them.
   bool fits() const { return vt_.fit != nullptr; }
   Result<std::vector<std::pair<std::string, double>>> fit(int64_t as_of_ms);

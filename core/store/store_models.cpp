@@ -5,6 +5,7 @@
 #include <charconv>
 #include <string>
 
+#include "common/double_text.h"
 #include "store/store_impl.h"
 
 namespace halo {
@@ -22,10 +23,8 @@ constexpr Sql kLatestFit{"latest_model_fit", "model_fits",
 
 std::string encode_params(const std::vector<std::pair<std::string, double>> &params) {
   std::string out;
-  char digits[32];
   for (const auto &[name, value] : params) {
-    auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    out.append(name).append("=").append(digits, end).append("\n");
+    out.append(name).append("=").append(shortest_text(value)).append("\n");
   }
   return out;
 }
