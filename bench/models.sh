@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Model benchmark: what the population step costs. On the 1M-event data of
-# bench/run.sh, the benchmark pipeline as it is and with the `clv` builder
-# added (a BG/NBD and Gamma-Gamma fit over every profile, then every
-# profile emitted), run alternately ROUNDS times. Prints wall time and peak
-# RSS of each run and the fit's share.
+# Model benchmark: what the population steps cost. On the 1M-event data of
+# bench/run.sh, the benchmark pipeline as it is, with the `clv` builder
+# added (a BG/NBD and Gamma-Gamma fit over every profile), with `rfm`
+# (quintile scores), and with both; every profile is emitted after a fit.
+# The four run alternately ROUNDS times; prints wall time and peak RSS.
 #   bench/models.sh [ROUNDS]        (bench/run.sh generates the data first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,13 +15,17 @@ DIR=var/bench-models
 mkdir -p "$DIR"
 sed "s|\.\./var/bench/events.jsonl|$PWD/$DATA|; s|\.\./var/bench/|$PWD/$DIR/|g" \
   bench/pipeline.yaml > "$DIR/plain.yaml"
-python3 - "$DIR/plain.yaml" "$DIR/clv.yaml" <<'PY'
+python3 - "$DIR" <<'PY'
 import sys
-text = open(sys.argv[1]).read()
+d = sys.argv[1]
+text = open(d + "/plain.yaml").read()
 marker = "destinations:"
 clv = ("  - name: lifetime\n    plugin: clv\n"
        "    config: { event: Order Completed, value: properties.revenue, horizon: 90d }\n")
-open(sys.argv[2], "w").write(text.replace(marker, clv + marker, 1))
+rfm = ("  - name: rfm\n    plugin: rfm\n"
+       "    config: { events: [Order Completed], value: properties.revenue, window: 365d }\n")
+for name, added in (("clv", clv), ("rfm", rfm), ("models", clv + rfm)):
+    open(f"{d}/{name}.yaml", "w").write(text.replace(marker, added + marker, 1))
 PY
 run() {
   rm -f "$DIR"/halo.db* "$DIR"/profiles.jsonl
@@ -37,4 +41,6 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 for _ in $(seq "$ROUNDS"); do
   run plain
   run clv
+  run rfm
+  run models
 done

@@ -35,10 +35,12 @@
 #include <vector>
 
 #include "aggregate_spec.h"
-#include "decimal.h"
+#include "common/decimal.h"
 #include "slot_pool.h"
 
 namespace halo::aggregates {
+
+using plugins::Decimal;  // exact money, shared with the other builders
 
 // ---- slot layouts ---------------------------------------------------------
 

@@ -1,9 +1,9 @@
 // decimal.cpp -- parsing, rounding and printing of Decimal (see decimal.h).
-#include "decimal.h"
+#include "common/decimal.h"
 
 #include <cstdlib>
 
-namespace halo::aggregates {
+namespace halo::plugins {
 
 namespace {
 
@@ -164,4 +164,4 @@ double Decimal::to_double() const {
   return std::strtod(text.c_str(), nullptr);
 }
 
-}  // namespace halo::aggregates
+}  // namespace halo::plugins

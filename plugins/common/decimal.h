@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-namespace halo::aggregates {
+namespace halo::plugins {
 
 class Decimal {
  public:
@@ -56,4 +56,4 @@ class Decimal {
 
 static_assert(sizeof(Decimal) == 16 && alignof(Decimal) == 8);
 
-}  // namespace halo::aggregates
+}  // namespace halo::plugins

@@ -4,9 +4,9 @@
 
 #include <random>
 
-#include "decimal.h"
+#include "common/decimal.h"
 
-namespace halo::aggregates {
+namespace halo::plugins {
 namespace {
 
 std::string parsed(std::string_view text) {
@@ -91,4 +91,4 @@ TEST(Decimal, HundredThousandMoneyAmountsSumExactly) {
 }
 
 }  // namespace
-}  // namespace halo::aggregates
+}  // namespace halo::plugins

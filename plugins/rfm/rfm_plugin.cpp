@@ -1,0 +1,224 @@
+// rfm_plugin.cpp -- the `rfm` feature builder: per profile, every order's
+// time and value (order_history.h); once per run, 1-5 scores by quintiles
+// over every customer (quintile_scale.h, fit() of plugin ABI 1.2); per
+// profile, recency, frequency, monetary value, their scores and the named
+// segment (segment_map.h). README.md has the options and the rules.
+//
+// Invariants: options are read only in the constructor; an order whose
+// value is missing, not a number, negative or above 1e13 is refused (a dead
+// letter of this builder), never counted as 0; features are null for a
+// profile without an order as of the reference time.
+#include <halo/sdk.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "order_history.h"
+#include "quintile_scale.h"
+#include "segment_map.h"
+
+namespace halo::rfm {
+namespace {
+
+constexpr const char *kFeatures[] = {"recency_days", "frequency", "monetary",  "r_score",
+                                     "f_score",      "m_score",   "rfm_score", "rfm_segment"};
+
+std::unordered_set<std::string> read_events(const Host &host) {
+  std::unordered_set<std::string> events;
+  const int n = host.opt_size("events");  // the declared default list when absent
+  for (int i = 0; i < n; ++i) {
+    auto e = host.opt_string("events[" + std::to_string(i) + "]");
+    if (!e || e->empty()) throw ConfigError("events", "entries must be event names");
+    events.emplace(*e);
+  }
+  return events;
+}
+
+ScoreRange read_range(const Host &host, const std::string &path) {
+  ScoreRange range;
+  if (host.opt_size(path) >= 0 ||
+      (host.opt_string(path) && !parse_score_range(std::string(*host.opt_string(path)), range))) {
+    throw ConfigError(path, "expected a score or a range of scores such as 5 or 4-5 (1 to 5)");
+  }
+  return range;
+}
+
+SegmentMap read_segments(const Host &host) {
+  const int n = host.opt_size("segments");
+  if (n < 0) return SegmentMap::standard();
+  std::vector<SegmentRule> rules;
+  for (int i = 0; i < n; ++i) {
+    const std::string at = "segments[" + std::to_string(i) + "]";
+    for (int k = 0; k < host.opt_size(at); ++k) {
+      const std::string key = host.opt_key(at, k);
+      if (key != "name" && key != "r" && key != "f" && key != "m") {
+        throw ConfigError(at + "." + key, "unknown key; a rule has name, r, f and m");
+      }
+    }
+    SegmentRule rule{host.opt_string_or(at + ".name", ""), read_range(host, at + ".r"),
+                     read_range(host, at + ".f"), read_range(host, at + ".m")};
+    if (rule.name.empty()) throw ConfigError(at + ".name", "every rule needs a segment name");
+    rules.push_back(std::move(rule));
+  }
+  try {
+    return SegmentMap(std::move(rules));
+  } catch (const std::invalid_argument &e) {
+    throw ConfigError("segments", e.what());
+  }
+}
+
+class RfmBuilder final : public FeatureBuilder {
+ public:
+  explicit RfmBuilder(Host host)
+      : FeatureBuilder(host),
+        events_(read_events(host)),
+        value_path_(host.string_option("value")),
+        window_ms_(host.duration_option("window").count()),
+        segments_(read_segments(host)) {
+    if (window_ms_ <= 0) throw ConfigError("window", "must be longer than 0");
+  }
+
+  void restore(const halo_state_row *rows, size_t n) override {
+    for (size_t i = 0; i < n; ++i) {
+      std::string_view blob(static_cast<const char *>(rows[i].data), rows[i].len);
+      try {
+        orders_[rows[i].profile_id] = OrderHistory::decode(blob);
+      } catch (const std::exception &e) {
+        throw Error("rfm: corrupt state for profile " + std::to_string(rows[i].profile_id) + ": " +
+                    e.what() + "; run `halo rebuild` to recompute it from the event log");
+      }
+    }
+  }
+
+  void update(const Batch &batch, const uint64_t *profile_ids) override {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (batch.type(i) != HALO_EVENT_TRACK || !events_.count(std::string(batch.name(i)))) {
+        continue;
+      }
+      std::optional<Decimal> value = order_value(batch, i);
+      if (!value) continue;  // refused
+      orders_[profile_ids[i]].add(batch.timestamp_ms(i), *value);
+      dirty_.insert(profile_ids[i]);
+    }
+  }
+
+  void merge(uint64_t from, uint64_t into) override {
+    auto src = orders_.find(from);
+    if (src == orders_.end()) return;
+    OrderHistory moved = std::move(src->second);
+    orders_.erase(src);
+    orders_[into].merge(moved);
+    dirty_.erase(from);
+    dirty_.insert(into);
+  }
+
+  void save_dirty(const StateWriter &w) override {
+    for (uint64_t id : dirty_) {
+      auto it = orders_.find(id);
+      if (it == orders_.end()) continue;  // merged away: the kernel drops its row
+      std::string blob = it->second.encode();
+      w.write(id, blob.data(), blob.size());
+    }
+    dirty_.clear();
+  }
+
+  void fit(int64_t as_of_ms, const ModelWriter &w) {
+    std::vector<int64_t> recency;  // negated: fewer days is better
+    std::vector<int64_t> frequency;
+    std::vector<Decimal> monetary;
+    for (const auto &[id, history] : orders_) {
+      auto v = history.values(as_of_ms, window_ms_);
+      if (!v) continue;
+      recency.push_back(-v->recency_days);
+      frequency.push_back(v->frequency);
+      monetary.push_back(v->monetary);
+    }
+    w.param("customers", static_cast<double>(recency.size()));
+    // Each scale sorts its values: the hash-map order above does not matter.
+    recency_ = QuintileScale<int64_t>(std::move(recency));
+    frequency_ = QuintileScale<int64_t>(std::move(frequency));
+    monetary_ = QuintileScale<Decimal>(std::move(monetary));
+    for (int s = 2; s <= 5; ++s) {
+      const std::string k = std::to_string(s);
+      if (auto r = recency_.least_for(s)) w.param("r" + k, static_cast<double>(-*r));
+      if (auto f = frequency_.least_for(s)) w.param("f" + k, static_cast<double>(*f));
+      if (auto m = monetary_.least_for(s)) w.param("m" + k, m->to_double());
+    }
+  }
+
+  void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
+    auto it = orders_.find(profile_id);
+    auto v = it == orders_.end() ? std::nullopt : it->second.values(as_of_ms, window_ms_);
+    if (!v) {
+      for (const char *name : kFeatures) w.null(name);
+      if (it != orders_.end()) w.valid_until(it->second.next_change(as_of_ms, window_ms_));
+      return;
+    }
+    const int r = recency_.score(-v->recency_days), f = frequency_.score(v->frequency),
+              m = monetary_.score(v->monetary);
+    w.integer("recency_days", v->recency_days);
+    w.integer("frequency", v->frequency);
+    w.number("monetary", v->monetary.to_double(), v->monetary.to_string());
+    w.integer("r_score", r);
+    w.integer("f_score", f);
+    w.integer("m_score", m);
+    w.string("rfm_score", std::to_string(r * 100 + f * 10 + m));
+    w.string("rfm_segment", segments_.name(r, f, m));
+    w.valid_until(it->second.next_change(as_of_ms, window_ms_));
+  }
+
+ private:
+  // The order's exact value, or nullopt after refusing the event.
+  std::optional<Decimal> order_value(const Batch &batch, size_t i) const {
+    auto v = batch.field(i, value_path_.c_str());
+    const char *reason = nullptr, *what = nullptr;
+    std::optional<Decimal> value;
+    if (!v || v->kind == HALO_VALUE_NULL) {
+      reason = "missing_value", what = "missing";
+    } else if (v->kind != HALO_VALUE_NUMBER && v->kind != HALO_VALUE_STRING) {
+      reason = "not_a_number", what = "not a number";
+    } else if (!(value = Decimal::parse(value_text(*v)))) {
+      reason = "not_a_number", what = "not a number";
+    } else if (value->raw() < 0) {
+      reason = "negative_value", what = "negative (a refund is not an order)";
+    } else if (kMaxOrderValue < *value) {
+      reason = "number_out_of_range", what = "larger than 1e13";
+    }
+    if (reason == nullptr) return value;
+    const std::string message = "rfm: order value " + value_path_ + " is " + what +
+                                "; the order is left out of recency, frequency and monetary";
+    if (!batch.reject(i, reason, message)) throw Error(message);
+    return std::nullopt;
+  }
+
+  std::unordered_set<std::string> events_;
+  std::string value_path_;
+  int64_t window_ms_;
+  SegmentMap segments_;
+  std::unordered_map<uint64_t, OrderHistory> orders_;
+  std::unordered_set<uint64_t> dirty_;
+  QuintileScale<int64_t> recency_, frequency_;
+  QuintileScale<Decimal> monetary_;
+};
+
+constexpr halo_option_decl kOptions[] = {
+    option(HALO_OPT_STRING_LIST, "events", "[Order Completed]", false,
+           "The track events that are orders"),
+    option(HALO_OPT_STRING, "value", "properties.revenue", false,
+           "Dotted path of the order's value on those events"),
+    option(HALO_OPT_DURATION, "window", "365d", false,
+           "Frequency and monetary count the orders of this long before the reference time"),
+    option(HALO_OPT_LIST, "segments", nullptr, false,
+           "Segment rules { name, r, f, m } in order, the first match names the segment "
+           "(default: the standard eleven, README.md)"),
+};
+
+}  // namespace
+}  // namespace halo::rfm
+
+HALO_PLUGIN_LIBRARY(halo::describe_feature<halo::rfm::RfmBuilder>(
+    "rfm", "1.0.0",
+    "RFM: recency, frequency and monetary value, 1-5 quintile scores and named segments",
+    halo::rfm::kOptions))
