@@ -31,8 +31,9 @@ int cmd_profile(const Args &args);
 int cmd_deadletters(const Args &args);
 int cmd_store(const Args &args);
 int cmd_identity(const Args &args);
-// `halo model show` (cmd_model.cpp).
+// `halo model show` (cmd_model.cpp), `halo model fit` (cmd_run.cpp).
 int cmd_model(const Args &args);
+int cmd_model_fit(const Args &args);
 // `halo identity explain` and `halo identity merges` (cmd_identity_graph.cpp).
 int cmd_identity_graph(const std::string &action, const Args &args);
 // `halo identity unmerge` (cmd_identity_unmerge.cpp).

@@ -1,6 +1,7 @@
 // cmd_model.cpp -- `halo model show PIPELINE.yaml NAME [--format text|json]`:
 // the parameters a feature builder fitted in its last population step
-// (fit() of plugin ABI 1.2), read-only from the store.
+// (fit() of plugin ABI 1.2), read-only from the store. `halo model fit`
+// runs a pipeline pass and lives with `halo run` (cmd_run.cpp).
 //
 // Exit codes: 0 printed, 2 usage or configuration error (NAME is not a
 // feature builder of the pipeline), 3 no store yet or no fit yet.
@@ -112,11 +113,14 @@ int model_show(Args args) {
 
 int cmd_model(const Args &args) {
   if (!args.empty() && args[0] == "show") return model_show({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "fit") return cmd_model_fit({args.begin() + 1, args.end()});
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-    std::cout << "usage: halo model show PIPELINE.yaml NAME [--format text|json]\n";
+    std::cout << "usage: halo model show PIPELINE.yaml NAME [--format text|json]\n"
+                 "       halo model fit PIPELINE.yaml [options]\n";
     return kOk;
   }
-  std::cerr << "halo model: give `show` (see `halo model show --help`)\n";
+  std::cerr << "halo model: give `show` or `fit` (see `halo model show --help`, "
+               "`halo model fit --help`)\n";
   return kUsage;
 }
 

@@ -1,4 +1,5 @@
-// cmd_run.cpp -- `halo run`, `halo rebuild`, `halo serve` and `halo validate`.
+// cmd_run.cpp -- `halo run`, `halo rebuild`, `halo model fit`, `halo serve` and
+// `halo validate`.
 #include <unistd.h>
 #include <halo/units.hpp>
 
@@ -96,18 +97,28 @@ int write_summary(const RunSummary &summary, const CommonOptions &o) {
   return kOk;
 }
 
-// One run or rebuild, each with a pipeline of its own (plugins, store,
-// identity decisions loaded afresh).
-Status one_pass(const PipelineConfig &cfg, const RunOptions &ro, bool rebuild,
-                RunSummary *summary) {
+// What one pass of a pipeline does.
+enum class Pass { kRun, kRebuild, kRefit };
+
+// One run, rebuild or refit, each with a pipeline of its own (plugins,
+// store, identity decisions loaded afresh).
+Status one_pass(const PipelineConfig &cfg, const RunOptions &ro, Pass pass, RunSummary *summary) {
   auto pipeline = Pipeline::open(cfg, ro);
   if (!pipeline.ok()) return pipeline.status();
-  return rebuild ? pipeline.value()->rebuild(summary) : pipeline.value()->run(summary);
+  switch (pass) {
+    case Pass::kRebuild:
+      return pipeline.value()->rebuild(summary);
+    case Pass::kRefit:
+      return pipeline.value()->refit(summary);
+    case Pass::kRun:
+      break;
+  }
+  return pipeline.value()->run(summary);
 }
 
 // One run (or rebuild) of a loaded pipeline, then the rebuilds its identity
 // decisions call for; returns its exit code.
-int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild,
+int run_pass(const PipelineConfig &cfg, const CommonOptions &o, Pass pass,
              bool keep_polling = false) {
   RunOptions ro;
   ro.keep_polling = keep_polling;
@@ -123,7 +134,7 @@ int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild,
   // every plugin instance exists and before anything is written: a second
   // run or rebuild on the store stops there with kBusy (exit 4).
   RunSummary summary;
-  Status s = one_pass(cfg, ro, rebuild, &summary);
+  Status s = one_pass(cfg, ro, pass, &summary);
   // Identity decisions the pass made (values quarantined, profiles linked
   // by identity.linkage) apply from the next event on: a rebuild applies
   // them to every stored event. A rebuild makes only decisions not made
@@ -136,7 +147,7 @@ int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild,
     // Links over unchanged records and profiles would come out the same;
     // a quarantine changes the profiles the records belong to.
     again.skip_linkage = !quarantined;
-    s = one_pass(cfg, again, /*rebuild=*/true, &rebuilt);
+    s = one_pass(cfg, again, Pass::kRebuild, &rebuilt);
     quarantined = !rebuilt.quarantined.empty();
     summary.profiles = rebuilt.profiles;
     summary.dead_letters_total = rebuilt.dead_letters_total;
@@ -162,7 +173,7 @@ int run_pass(const PipelineConfig &cfg, const CommonOptions &o, bool rebuild,
   return kOk;
 }
 
-int execute(const char *cmd, const Args &args, bool rebuild) {
+int execute(const char *cmd, const Args &args, Pass pass) {
   CommonOptions o;
   int rc = parse_common(cmd, args, o, true);
   if (rc >= 0) return rc;
@@ -170,7 +181,15 @@ int execute(const char *cmd, const Args &args, bool rebuild) {
   if (!cfg.ok()) return fail(kUsage, cfg.status().message());
   if (o.threads > 0) cfg.value().threads = o.threads;
   install_stop_signals();
-  return run_pass(cfg.value(), o, rebuild);
+  if (pass == Pass::kRefit) {
+    // A refit reads no source: without a store there is nothing to fit.
+    auto store = open_store(cfg.value().store_kind, cfg.value().store_path, {.read_only = true});
+    if (!store.ok()) {
+      return fail(store.status().code() == StatusCode::kNotFound ? kNotFound : kFailed,
+                  store.status().message() + " (run the pipeline first)");
+    }
+  }
+  return run_pass(cfg.value(), o, pass);
 }
 
 // Sleeps up to `ms`, in short slices so a stop signal ends the wait at once.
@@ -208,10 +227,14 @@ const std::atomic<bool> *install_stop_signals() {
 }
 
 int cmd_run(const Args &args) {
-  return execute("run", args, false);
+  return execute("run", args, Pass::kRun);
+}
+
+int cmd_model_fit(const Args &args) {
+  return execute("model fit", args, Pass::kRefit);
 }
 int cmd_rebuild(const Args &args) {
-  return execute("rebuild", args, true);
+  return execute("rebuild", args, Pass::kRebuild);
 }
 
 // `halo serve`: one long-running pipeline (RunOptions::keep_polling) until
@@ -242,7 +265,7 @@ int cmd_serve(const Args &args) {
   // until a signal. A pipeline that fails (a store error, the store busy)
   // is logged and started again after the interval.
   while (!g_cancel.load()) {
-    rc = run_pass(cfg.value(), o, false, /*keep_polling=*/true);
+    rc = run_pass(cfg.value(), o, Pass::kRun, /*keep_polling=*/true);
     if (rc == kUsage) return rc;
     if (g_cancel.load()) break;
     log_warn("serve", "the pipeline stopped (exit " + std::to_string(rc) + "); starting again in " +

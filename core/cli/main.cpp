@@ -53,6 +53,8 @@ const char *kUsage =
     "  model show PIPELINE.yaml NAME\n"
     "                             the parameters feature builder NAME last fitted over\n"
     "                             every profile (its population step)\n"
+    "  model fit PIPELINE.yaml    fit every population step again without reading the\n"
+    "                             sources, then emit and deliver every profile\n"
     "  version                    print the version and plugin ABI\n"
     "\n"
     "Each command has --help; docs/cli.md describes every option and output. Exit codes:\n"

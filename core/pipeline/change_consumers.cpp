@@ -305,8 +305,7 @@ Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
   }
   // A population step changes what every profile's features are computed
   // from: after one, every profile is emitted.
-  if (!ids.empty() &&
-      std::any_of(features_.begin(), features_.end(), [](const auto &f) { return f->fits(); })) {
+  if ((!ids.empty() || fit_always_) && any_fits()) {
     s = fit_models(as_of_ms, summary);
     if (!s.ok()) return s;
     ids = profiles_.ids();
@@ -326,6 +325,10 @@ Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
   });
   if (s.ok()) features_position_ = through;
   return s;
+}
+
+bool Pipeline::any_fits() const {
+  return std::any_of(features_.begin(), features_.end(), [](const auto &f) { return f->fits(); });
 }
 
 Status Pipeline::fit_models(int64_t as_of_ms, RunSummary *summary) {

@@ -295,4 +295,19 @@ Status Pipeline::rebuild(RunSummary *summary) {
   return finalize(summary);
 }
 
+Status Pipeline::refit(RunSummary *summary) {
+  CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
+  Status s = prepare_writer(summary);
+  if (!s.ok()) return s;
+  if (!any_fits()) {
+    return Status(StatusCode::kInvalidArgument,
+                  "no feature builder of this pipeline has a population step to fit (clv and "
+                  "rfm have one)");
+  }
+  s = restore_state();
+  if (!s.ok()) return s;
+  fit_always_ = true;
+  return finalize(summary);  // fit, emit, deliver; the one commit
+}
+
 }  // namespace halo

@@ -81,6 +81,11 @@ class Pipeline {
   Status rebuild(RunSummary *summary);
   // `halo deadletters replay` (replay.cpp, contract in replay.h).
   Status replay(const ReplayRequest &request, ReplayReport *report, RunSummary *summary);
+  // `halo model fit`: no source is read; every feature builder with a
+  // population step fits again as of run.as_of, every profile is emitted
+  // and the destinations catch up, as at the end of a run. kInvalidArgument
+  // when no builder of the pipeline has a population step.
+  Status refit(RunSummary *summary);
 
   Store &store() { return *store_; }
 
@@ -201,6 +206,7 @@ class Pipeline {
   // The population step (fit() of ABI 1.2): every builder that has one
   // sees every profile restored; its parameters are stored.
   Status fit_models(int64_t as_of_ms, RunSummary *summary);
+  bool any_fits() const;  // a feature builder has a population step
   // Live profiles the log says changed after `after`, and those due for a
   // re-emit; loads the state (ensure_restored) only when there are any.
   Result<std::vector<uint64_t>> profiles_to_emit(uint64_t after, int64_t as_of_ms,
@@ -281,6 +287,7 @@ class Pipeline {
   // process writes it while it holds the store lock).
   bool features_position_known_ = false;
   std::optional<uint64_t> features_position_;
+  bool fit_always_ = false;  // refit(): fit even when nothing changed
   uint64_t served_change_ = 0;
   double last_served_ = 0;         // steady seconds when the last catch-up ended
   double last_serve_seconds_ = 0;  // how long it took

@@ -49,10 +49,12 @@ std::string customers() {
   return out;
 }
 
-std::string pipeline(const std::string &rfm_config) {
+std::string pipeline(const std::string &rfm_config,
+                     const std::string &as_of = "2024-06-30T00:00:00Z") {
   return R"(version: 1
 store: { kind: sqlite, path: var/halo.db }
-run: { as_of: "2024-06-30T00:00:00Z" }
+run: { as_of: ")" +
+         as_of + R"(" }
 sources:
   - { name: orders, plugin: file-jsonl, config: { path: events.jsonl } }
 features:
@@ -134,6 +136,45 @@ TEST(RfmE2E, ANewOrderRescoresEveryoneAndARebuildAgrees) {
   CommandResult rebuilt = run({halo_bin(), "rebuild", dir / "p.yaml", "-q"});
   ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
   EXPECT_EQ(profiles_without_ids(dir / "var/profiles.jsonl"), incremental);
+}
+
+// `halo model fit` reads no source: 30 days on, everyone's recency grows by
+// 30 and the new order in the input waits for the next run.
+TEST(RfmE2E, ModelFitRescoresWithoutReadingSources) {
+  TempDir dir;
+  write_file(dir / "p.yaml", pipeline("{}"));
+  CommandResult none = run({halo_bin(), "model", "fit", dir / "p.yaml", "-q"});
+  EXPECT_EQ(none.exit_code, 3) << none.err;  // no store yet
+  EXPECT_NE(none.err.find("run the pipeline first"), std::string::npos) << none.err;
+  write_file(dir / "events.jsonl", customers());
+  ASSERT_EQ(run_pipeline(dir / "p.yaml").exit_code, 0);
+  write_file(dir / "events.jsonl", customers() + order("c11", 1, "5"));
+  write_file(dir / "p.yaml", pipeline("{}", "2024-07-30T00:00:00Z"));
+  CommandResult fit =
+      run({halo_bin(), "model", "fit", dir / "p.yaml", "-q", "--summary-json", "-"});
+  ASSERT_EQ(fit.exit_code, 0) << fit.err;
+  EXPECT_EQ(summary_count(fit.out, "records_read"), 0) << fit.out;
+  expect_rfm(dir, "c9", R"("recency_days":40,"frequency":5,)");
+  expect_rfm(dir, "c0", R"("recency_days":530,)");
+  EXPECT_EQ(read_file(dir / "var/profiles.jsonl").find("c11"), std::string::npos);
+  CommandResult model =
+      run({halo_bin(), "model", "show", dir / "p.yaml", "rfm", "--format", "json"});
+  EXPECT_NE(model.out.find(R"("as_of":"2024-07-30T00:00:00.000Z")"), std::string::npos)
+      << model.out;
+
+  // A pipeline without a population step has nothing to fit.
+  write_file(dir / "plain.yaml", R"(version: 1
+store: { kind: sqlite, path: var/halo.db }
+sources:
+  - { name: orders, plugin: file-jsonl, config: { path: events.jsonl } }
+features:
+  - { name: orders, plugin: aggregates, config: { features: { n: { count: {} } } } }
+destinations:
+  - { name: out, plugin: file-jsonl, config: { path: var/profiles.jsonl } }
+)");
+  CommandResult nothing = run({halo_bin(), "model", "fit", dir / "plain.yaml", "-q"});
+  EXPECT_EQ(nothing.exit_code, 2) << nothing.err;
+  EXPECT_NE(nothing.err.find("population step"), std::string::npos) << nothing.err;
 }
 
 TEST(RfmE2E, SegmentMapsFromYamlAndTheirChecks) {
