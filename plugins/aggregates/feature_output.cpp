@@ -3,28 +3,13 @@
 
 #include <cstdio>
 
+#include "common/time_text.h"
+
 namespace halo::aggregates {
 
+using plugins::format_iso8601;
+
 namespace {
-
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-// Howard Hinnant's civil_from_days: days since 1970-01-01 -> y/m/d.
-void civil_from_days(int64_t z, int64_t &y, unsigned &m, unsigned &d) {
-  z += 719468;
-  int64_t era = floor_div(z, 146097);
-  unsigned doe = static_cast<unsigned>(z - era * 146097);
-  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int64_t>(yoe) + era * 400;
-  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-}
 
 void emit_numeric(const AggregateSpec &spec, const Stats &s, FeatureSink &out) {
   switch (spec.op) {
@@ -84,20 +69,6 @@ int64_t emit_window(const AggregateSpec &spec, uint32_t handle, const StatePools
 }
 
 }  // namespace
-
-std::string format_iso8601(int64_t epoch_ms) {
-  int64_t days = floor_div(epoch_ms, 86'400'000);
-  int64_t ms_of_day = epoch_ms - days * 86'400'000;
-  int64_t year;
-  unsigned month, day;
-  civil_from_days(days, year, month, day);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<long long>(year), month, day, static_cast<int>(ms_of_day / 3'600'000),
-                static_cast<int>(ms_of_day / 60'000 % 60), static_cast<int>(ms_of_day / 1000 % 60),
-                static_cast<int>(ms_of_day % 1000));
-  return buf;
-}
 
 int64_t emit_feature(const AggregateSpec &spec, SlotKind kind, const std::byte *slot,
                      const StatePools &pools, int64_t as_of_ms, FeatureSink &out) {

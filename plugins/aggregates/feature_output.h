@@ -27,9 +27,6 @@ class FeatureSink {
   virtual void null(const std::string &name) = 0;
 };
 
-// "2026-01-02T10:00:00.000Z"
-std::string format_iso8601(int64_t epoch_ms);
-
 // Emits one feature from its slot (feature_state.h) of kind `kind`; `slot`
 // is nullptr for a profile never seen. Returns the earliest time after
 // as_of_ms the value changes with no new event (INT64_MAX: never).

@@ -9,17 +9,16 @@
 #include <iterator>
 #include <tuple>
 
+#include "common/time_text.h"
+
 namespace halo::aggregates {
 
 namespace {
 
+using plugins::floor_div;
+
 static_assert(sizeof(CountSlot) == 8 && sizeof(TotalSlot) == 24 && sizeof(ExtremeSlot) == 24);
 static_assert(kSlotBytes<PickSlot> == 21 && sizeof(HandleSlot) == 4);
-
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 [[noreturn]] void overflow(const AggregateSpec &spec) {
   throw Error("aggregates: sum overflow in feature '" + spec.name + "'");

@@ -17,23 +17,22 @@
 #include <unordered_set>
 
 #include "bg_nbd.h"
+#include "common/time_text.h"
 #include "gamma_gamma.h"
 #include "purchase_days.h"
 
 namespace halo::clv {
 namespace {
 
-constexpr int64_t kDayMs = 86'400'000;
+using plugins::floor_div;
+using plugins::kDayMs;
+
 // Fewer customers than this (with an order) give no fit: the maximum of the
 // likelihood is then mostly noise.
 constexpr size_t kMinCustomers = 10;
 // The largest order value taken: sums of any realistic number of orders stay
 // finite and exact to the cent in a double (2^53 cents is about 9e13).
 constexpr double kMaxValue = 1e13;
-
-int64_t floor_div(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
-}
 
 std::string shortest(double v) {
   char digits[32];

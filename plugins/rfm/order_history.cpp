@@ -6,6 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "common/time_text.h"
+
 namespace halo::rfm {
 
 namespace {
@@ -13,7 +15,7 @@ namespace {
 constexpr uint8_t kVersion = 1;
 constexpr size_t kHeaderBytes = 1 + 4;
 constexpr size_t kOrderBytes = 8 + 16;
-constexpr int64_t kDayMs = 86'400'000;
+using plugins::kDayMs;
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
 bool earlier(const Order &a, const Order &b) {

@@ -135,13 +135,6 @@ features:
   EXPECT_EQ(v["last_seen"], "str:2026-01-02T10:00:00.000Z");
 }
 
-TEST(AggregateEngine, FormatsTimestampsAsIso8601Utc) {
-  EXPECT_EQ(format_iso8601(kT0), "2026-01-02T10:00:00.000Z");
-  EXPECT_EQ(format_iso8601(0), "1970-01-01T00:00:00.000Z");
-  EXPECT_EQ(format_iso8601(-1), "1969-12-31T23:59:59.999Z");
-  EXPECT_EQ(format_iso8601(1709251199123), "2024-02-29T23:59:59.123Z");
-}
-
 TEST(AggregateEngine, DayWindowsCountTheLastNUtcDays) {
   AggregateEngine engine = engine_from(R"(
 features:
