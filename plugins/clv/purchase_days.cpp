@@ -2,9 +2,11 @@
 #include "purchase_days.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
-#include <cstring>
 #include <stdexcept>
+
+#include "common/byte_codec.h"
 
 namespace halo::clv {
 
@@ -12,20 +14,6 @@ namespace {
 
 constexpr uint8_t kVersion = 1;
 constexpr size_t kDayBytes = 4 + 8;
-
-template <class T>
-void put(std::string &out, T v) {
-  char b[sizeof(T)];
-  std::memcpy(b, &v, sizeof v);  // the targets Halo builds for are little-endian
-  out.append(b, sizeof b);
-}
-
-template <class T>
-T get(const char *p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
 
 }  // namespace
 
@@ -63,29 +51,32 @@ bool PurchaseDays::summarize(int64_t end_day, double unit_days, CustomerSummary 
 std::string PurchaseDays::encode() const {
   std::string out;
   out.reserve(5 + days_.size() * kDayBytes);
-  out.push_back(static_cast<char>(kVersion));
-  put<uint32_t>(out, static_cast<uint32_t>(days_.size()));
+  plugins::ByteWriter w(out);
+  w.byte(kVersion);
+  w.fixed(days_.size(), 4);
   for (const PurchaseDay &d : days_) {
-    put<int32_t>(out, d.day);
-    put<double>(out, d.value);
+    w.fixed(static_cast<uint32_t>(d.day), 4);
+    w.fixed(std::bit_cast<uint64_t>(d.value), 8);
   }
   return out;
 }
 
 PurchaseDays PurchaseDays::decode(std::string_view blob) {
-  if (blob.size() < 5 || static_cast<uint8_t>(blob[0]) != kVersion) {
+  plugins::ByteReader r(blob);
+  if (blob.size() < 5 || r.byte() != kVersion) {
     throw std::runtime_error("not a clv state of version 1");
   }
-  const uint32_t count = get<uint32_t>(blob.data() + 1);
-  if (blob.size() != 5 + static_cast<size_t>(count) * kDayBytes) {
+  const uint64_t count = r.fixed(4);
+  if (r.left() != count * kDayBytes) {
     throw std::runtime_error("state holds " + std::to_string(blob.size()) + " bytes for " +
                              std::to_string(count) + " days");
   }
   PurchaseDays out;
   out.days_.reserve(count);
-  for (uint32_t i = 0; i < count; ++i) {
-    const char *p = blob.data() + 5 + i * kDayBytes;
-    PurchaseDay d{get<int32_t>(p), get<double>(p + 4)};
+  for (uint64_t i = 0; i < count; ++i) {
+    PurchaseDay d;
+    d.day = static_cast<int32_t>(static_cast<uint32_t>(r.fixed(4)));
+    d.value = std::bit_cast<double>(r.fixed(8));
     if (!out.days_.empty() && d.day <= out.days_.back().day) {
       throw std::runtime_error("days out of order");
     }

@@ -2,10 +2,10 @@
 #include "order_history.h"
 
 #include <algorithm>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 
+#include "common/byte_codec.h"
 #include "common/time_text.h"
 
 namespace halo::rfm {
@@ -42,20 +42,6 @@ int64_t saturating_sub(int64_t a, int64_t b) {
   if (__builtin_sub_overflow(a, b, &out))
     return b < 0 ? kNever : std::numeric_limits<int64_t>::min();
   return out;
-}
-
-template <class T>
-void put(std::string &out, T v) {
-  char b[sizeof(T)];
-  std::memcpy(b, &v, sizeof v);  // the targets Halo builds for are little-endian
-  out.append(b, sizeof b);
-}
-
-template <class T>
-T get(const char *p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
 }
 
 }  // namespace
@@ -103,33 +89,34 @@ int64_t OrderHistory::next_change(int64_t as_of_ms, int64_t window_ms) const {
 std::string OrderHistory::encode() const {
   std::string out;
   out.reserve(kHeaderBytes + orders_.size() * kOrderBytes);
-  out.push_back(static_cast<char>(kVersion));
-  put<uint32_t>(out, static_cast<uint32_t>(orders_.size()));
+  plugins::ByteWriter w(out);
+  w.byte(kVersion);
+  w.fixed(orders_.size(), 4);
   for (const Order &o : orders_) {
     const auto raw = static_cast<unsigned __int128>(o.value.raw());
-    put<int64_t>(out, o.at_ms);
-    put<uint64_t>(out, static_cast<uint64_t>(raw));
-    put<uint64_t>(out, static_cast<uint64_t>(raw >> 64));
+    w.fixed(static_cast<uint64_t>(o.at_ms), 8);
+    w.fixed(static_cast<uint64_t>(raw), 8);
+    w.fixed(static_cast<uint64_t>(raw >> 64), 8);
   }
   return out;
 }
 
 OrderHistory OrderHistory::decode(std::string_view blob) {
-  if (blob.size() < kHeaderBytes || static_cast<uint8_t>(blob[0]) != kVersion) {
+  plugins::ByteReader r(blob);
+  if (blob.size() < kHeaderBytes || r.byte() != kVersion) {
     throw std::runtime_error("not an rfm state of version 1");
   }
-  const uint32_t count = get<uint32_t>(blob.data() + 1);
-  if (blob.size() != kHeaderBytes + static_cast<size_t>(count) * kOrderBytes) {
+  const uint64_t count = r.fixed(4);
+  if (r.left() != count * kOrderBytes) {
     throw std::runtime_error("state holds " + std::to_string(blob.size()) + " bytes for " +
                              std::to_string(count) + " orders");
   }
   OrderHistory out;
   out.orders_.reserve(count);
-  for (uint32_t i = 0; i < count; ++i) {
-    const char *p = blob.data() + kHeaderBytes + i * kOrderBytes;
-    const auto raw =
-        (static_cast<unsigned __int128>(get<uint64_t>(p + 16)) << 64) | get<uint64_t>(p + 8);
-    Order o{get<int64_t>(p), Decimal::from_raw(static_cast<Decimal::Raw>(raw))};
+  for (uint64_t i = 0; i < count; ++i) {
+    const auto at_ms = static_cast<int64_t>(r.fixed(8));
+    const unsigned __int128 low = r.fixed(8), high = r.fixed(8);
+    Order o{at_ms, Decimal::from_raw(static_cast<Decimal::Raw>((high << 64) | low))};
     if (o.value.raw() < 0 || kMaxOrderValue < o.value) {
       throw std::runtime_error("an order's value is out of range");
     }
