@@ -1,0 +1,311 @@
+// engagement_plugin.cpp -- the `engagement` feature builder: when and where
+// to reach a customer, and what they care about (README.md). Per profile:
+// the best local hour to send (smoothed toward the population's hours, a
+// population step: fit() of plugin ABI 1.2), the preferred channel, the
+// last visit and visits per week, and interests decayed by age.
+//
+// Invariants: options are read only in the constructor; an event whose
+// category cannot be used is refused whole (a dead letter of this builder)
+// before it changes any state; local days and hours follow the configured
+// time zone, never the machine's.
+#include <halo/sdk.hpp>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/decimal.h"
+#include "common/time_text.h"
+#include "engagement_state.h"
+#include "local_clock.h"
+#include "send_hour.h"
+
+namespace halo::engagement {
+namespace {
+
+using plugins::Decimal;
+using plugins::kDayMs;
+
+constexpr const char *kChannelNames[kChannels] = {"email", "sms", "push"};
+constexpr const char *kFeatures[] = {"best_send_hour", "send_hour_events", "preferred_channel",
+                                     "last_visit",     "visits_per_week",  "interests",
+                                     "top_interest"};
+constexpr int kMaxOrderProducts = 100;
+constexpr uint32_t kViewWeight = 1, kCartWeight = 2, kPurchaseWeight = 3;
+
+// What an event name means to this builder (one name may mean several).
+struct Roles {
+  bool purchase = false, view = false, cart = false;
+  int delivered = -1, engaged = -1;  // channel index, -1 for none
+};
+
+std::vector<std::string> read_list(const Host &host, const std::string &name) {
+  std::vector<std::string> out;
+  const int n = host.opt_size(name);  // the declared default list when absent
+  for (int i = 0; i < n; ++i) {
+    auto v = host.opt_string(name + "[" + std::to_string(i) + "]");
+    if (!v || v->empty()) throw ConfigError(name, "entries must be event names");
+    out.emplace_back(*v);
+  }
+  return out;
+}
+
+int32_t whole_days(const Host &host, const char *name) {
+  const int64_t ms = host.duration_option(name).count();
+  if (ms <= 0 || ms % kDayMs != 0 || ms / kDayMs > 100'000) {
+    throw ConfigError(name, "must be a whole number of days (1d to 100000d), such as 28d");
+  }
+  return static_cast<int32_t>(ms / kDayMs);
+}
+
+LocalClock read_clock(const Host &host) {
+  try {
+    return LocalClock(host.string_option("time_zone"));
+  } catch (const std::invalid_argument &e) {
+    throw ConfigError("time_zone", e.what());
+  }
+}
+
+class EngagementBuilder final : public FeatureBuilder {
+ public:
+  explicit EngagementBuilder(Host host)
+      : FeatureBuilder(host),
+        clock_(read_clock(host)),
+        category_field_(host.string_option("category_field")),
+        prior_weight_(host.float_option("prior_weight")),
+        visit_days_(whole_days(host, "visit_window")),
+        half_life_days_(whole_days(host, "interest_half_life")),
+        top_(static_cast<size_t>(host.int_option("interests_top"))) {
+    if (!(prior_weight_ >= 0)) throw ConfigError("prior_weight", "must be 0 or more");
+    for (const auto &e : read_list(host, "purchase_events")) roles_[e].purchase = true;
+    for (const auto &e : read_list(host, "view_events")) roles_[e].view = true;
+    for (const auto &e : read_list(host, "cart_events")) roles_[e].cart = true;
+    for (int c = 0; c < kChannels; ++c) {
+      const std::string name = kChannelNames[c];
+      for (const auto &e : read_list(host, name + "_delivered")) roles_[e].delivered = c;
+      for (const auto &e : read_list(host, name + "_engaged")) roles_[e].engaged = c;
+    }
+  }
+
+  void restore(const halo_state_row *rows, size_t n) override {
+    for (size_t i = 0; i < n; ++i) {
+      std::string_view blob(static_cast<const char *>(rows[i].data), rows[i].len);
+      try {
+        states_[rows[i].profile_id] = EngagementState::decode(blob);
+      } catch (const std::exception &e) {
+        throw Error("engagement: corrupt state for profile " + std::to_string(rows[i].profile_id) +
+                    ": " + e.what() + "; run `halo rebuild` to recompute it from the event log");
+      }
+    }
+  }
+
+  void update(const Batch &batch, const uint64_t *profile_ids) override {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const int32_t type = batch.type(i);
+      if (type == HALO_EVENT_PAGE || type == HALO_EVENT_SCREEN) {
+        const int64_t at = batch.timestamp_ms(i);
+        touch(profile_ids[i]).visit(at, clock_.at(at).day);
+        continue;
+      }
+      if (type != HALO_EVENT_TRACK) continue;
+      auto roles = roles_.find(std::string(batch.name(i)));
+      if (roles == roles_.end()) continue;
+      std::vector<std::string_view> categories;
+      if (!read_categories(batch, i, roles->second, categories)) continue;  // refused
+      record(batch.timestamp_ms(i), roles->second, categories, touch(profile_ids[i]));
+    }
+  }
+
+  void merge(uint64_t from, uint64_t into) override {
+    auto src = states_.find(from);
+    if (src == states_.end()) return;
+    EngagementState moved = std::move(src->second);
+    states_.erase(src);
+    states_[into].merge(moved, horizon_days());
+    dirty_.erase(from);
+    dirty_.insert(into);
+  }
+
+  void save_dirty(const StateWriter &w) override {
+    for (uint64_t id : dirty_) {
+      auto it = states_.find(id);
+      if (it == states_.end()) continue;  // merged away: the kernel drops its row
+      std::string blob = it->second.encode();
+      w.write(id, blob.data(), blob.size());
+    }
+    dirty_.clear();
+  }
+
+  void fit(int64_t, const ModelWriter &w) {
+    population_ = {};
+    int64_t engaged_profiles = 0;
+    for (const auto &[id, state] : states_) {
+      int64_t own = 0;
+      for (int h = 0; h < 24; ++h) own += state.hours()[h], population_[h] += state.hours()[h];
+      engaged_profiles += own > 0 ? 1 : 0;
+    }
+    w.param("engaged_profiles", static_cast<double>(engaged_profiles));
+    if (auto best = best_hour({}, population_, 1)) w.param("population_best_hour", *best);
+    for (int h = 0; h < 24; ++h) {
+      w.param("hour_" + std::string(h < 10 ? "0" : "") + std::to_string(h),
+              static_cast<double>(population_[h]));
+    }
+  }
+
+  void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
+    static const EngagementState kNone;
+    auto it = states_.find(profile_id);
+    const EngagementState &s = it == states_.end() ? kNone : it->second;
+    const int32_t today = clock_.at(as_of_ms).day;
+    if (auto hour = best_hour(s.hours(), population_, prior_weight_)) {
+      w.integer("best_send_hour", *hour);
+    } else {
+      w.null("best_send_hour");
+    }
+    int64_t own = 0;
+    for (int64_t c : s.hours()) own += c;
+    w.integer("send_hour_events", own);
+    w.string("preferred_channel", preferred_channel(s));
+    if (s.last_visit_ms() != kNoVisit) {
+      w.string("last_visit", plugins::format_iso8601(s.last_visit_ms()));
+    } else {
+      w.null("last_visit");
+    }
+    const int64_t visits = s.visits_between(today - visit_days_ + 1, today);
+    const Decimal per_week = Decimal::from_int(visits * 7).divide_rounded(visit_days_, 2);
+    w.number("visits_per_week", per_week.to_double(), per_week.to_string());
+    const std::vector<std::string> top = s.top_interests(today, half_life_days_, top_);
+    if (top.empty()) {
+      w.null("interests");
+      w.null("top_interest");
+    } else {
+      std::string joined;
+      for (const std::string &c : top) joined += (joined.empty() ? "" : ",") + c;
+      w.string("interests", joined);
+      w.string("top_interest", top.front());
+    }
+    // Visits leave the window and interests age at local midnight.
+    if (it != states_.end()) w.valid_until(clock_.start_of_day(int64_t{today} + 1));
+  }
+
+ private:
+  // The categories an event names; false after refusing it.
+  bool read_categories(const Batch &batch, size_t i, const Roles &roles,
+                       std::vector<std::string_view> &out) const {
+    auto take = [&](const std::string &path) {
+      auto v = batch.field(i, path.c_str());
+      if (!v || (v->kind != HALO_VALUE_STRING && v->kind != HALO_VALUE_NUMBER)) return true;
+      const std::string_view c = value_text(*v);
+      if (c.empty()) return true;
+      if (c.size() > kMaxCategoryBytes) {
+        const std::string message = "engagement: " + path + " is longer than " +
+                                    std::to_string(kMaxCategoryBytes) +
+                                    " bytes; the event is left out";
+        if (!batch.reject(i, "value_too_long", message)) throw Error(message);
+        return false;
+      }
+      out.push_back(c);
+      return true;
+    };
+    if ((roles.view || roles.cart) && !take(category_field_)) return false;
+    if (roles.purchase) {
+      for (int k = 0; k < kMaxOrderProducts; ++k) {
+        const std::string product = "properties.products." + std::to_string(k);
+        if (!batch.field(i, (product + ".product_id").c_str()) &&
+            !batch.field(i, (product + ".category").c_str())) {
+          break;
+        }
+        if (!take(product + ".category")) return false;
+      }
+    }
+    return true;
+  }
+
+  void record(int64_t at_ms, const Roles &roles, const std::vector<std::string_view> &categories,
+              EngagementState &s) const {
+    const LocalTime local = clock_.at(at_ms);
+    if (roles.delivered >= 0) s.message(roles.delivered, false);
+    if (roles.engaged >= 0) s.message(roles.engaged, true);
+    if (roles.engaged >= 0 || roles.purchase) s.engaged_at_hour(local.hour);
+    const uint32_t weight = roles.purchase ? kPurchaseWeight
+                            : roles.cart   ? kCartWeight
+                                           : kViewWeight;
+    for (std::string_view c : categories) s.interest(c, local.day, weight, horizon_days());
+  }
+
+  // Laplace-smoothed engagement rate per channel that reached the customer
+  // at all; the first channel on a tie.
+  static const char *preferred_channel(const EngagementState &s) {
+    const char *best = "none";
+    double best_rate = -1;
+    for (int c = 0; c < kChannels; ++c) {
+      const ChannelCounts &n = s.channels()[c];
+      if (n.delivered == 0 && n.engaged == 0) continue;
+      const double rate =
+          (static_cast<double>(n.engaged) + 1) / (static_cast<double>(n.delivered) + 2);
+      if (rate > best_rate) best = kChannelNames[c], best_rate = rate;
+    }
+    return best;
+  }
+
+  // Interest days older than this many half-lives weigh under 0.4%.
+  int32_t horizon_days() const { return 8 * half_life_days_; }
+
+  EngagementState &touch(uint64_t profile) {
+    dirty_.insert(profile);
+    return states_[profile];
+  }
+
+  LocalClock clock_;
+  std::string category_field_;
+  double prior_weight_;
+  int32_t visit_days_, half_life_days_;
+  size_t top_;
+  std::unordered_map<std::string, Roles> roles_;
+  std::unordered_map<uint64_t, EngagementState> states_;
+  std::unordered_set<uint64_t> dirty_;
+  HourCounts population_{};
+};
+
+constexpr halo_option_decl kOptions[] = {
+    option(HALO_OPT_STRING, "time_zone", "Asia/Tehran", false,
+           "IANA time zone of the customers' local hours and days"),
+    option(HALO_OPT_STRING_LIST, "purchase_events", "[Order Completed]", false,
+           "Track events that are purchases (an engagement hour; products.N.category interests)"),
+    option(HALO_OPT_STRING_LIST, "view_events", "[Product Viewed]", false,
+           "Track events that are product views (interest weight 1)"),
+    option(HALO_OPT_STRING_LIST, "cart_events", "[Product Added]", false,
+           "Track events that put a product in the cart (interest weight 2)"),
+    option(HALO_OPT_STRING, "category_field", "properties.category", false,
+           "Dotted path of the product's category on view and cart events"),
+    option(HALO_OPT_STRING_LIST, "email_delivered", "[Email Delivered]", false,
+           "Events of an email reaching the customer"),
+    option(HALO_OPT_STRING_LIST, "email_engaged", "[Email Opened, Email Link Clicked]", false,
+           "Events of the customer engaging with an email"),
+    option(HALO_OPT_STRING_LIST, "sms_delivered", "[SMS Delivered]", false,
+           "Events of an SMS reaching the customer"),
+    option(HALO_OPT_STRING_LIST, "sms_engaged", "[SMS Link Clicked, SMS Replied]", false,
+           "Events of the customer engaging with an SMS"),
+    option(HALO_OPT_STRING_LIST, "push_delivered", "[Push Notification Received]", false,
+           "Events of a push notification reaching the customer"),
+    option(HALO_OPT_STRING_LIST, "push_engaged", "[Push Notification Tapped]", false,
+           "Events of the customer opening a push notification"),
+    within(option(HALO_OPT_FLOAT, "prior_weight", "5", false,
+                  "Pseudo-engagements of the population's hours added to each customer's"),
+           "0", "1000"),
+    option(HALO_OPT_DURATION, "visit_window", "28d", false,
+           "visits_per_week counts visit days of this many days up to the reference day"),
+    option(HALO_OPT_DURATION, "interest_half_life", "30d", false,
+           "An interest's weight halves with every this many days of age"),
+    within(option(HALO_OPT_INT, "interests_top", "3", false, "How many interests to list"), "1",
+           "20"),
+};
+
+}  // namespace
+}  // namespace halo::engagement
+
+HALO_PLUGIN_LIBRARY(halo::describe_feature<halo::engagement::EngagementBuilder>(
+    "engagement", "1.0.0",
+    "Best local send hour, preferred channel, visits and decayed interests per profile",
+    halo::engagement::kOptions))

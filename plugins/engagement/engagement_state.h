@@ -1,0 +1,83 @@
+// engagement_state.h -- the per-profile state of the engagement feature
+// builder: the local hours at which the customer engaged (opened, clicked,
+// bought), per channel how many messages reached them and how many they
+// engaged with, the local days they visited, and the categories they
+// viewed, carted and bought, weighted per day.
+//
+// Every part merges exactly and independently of order. Interest days older
+// than `horizon_days` before the profile's latest interest day are dropped
+// (on add and on merge alike, so the result is the same in any order).
+//
+// Invariants: visit days strictly ascending; categories strictly ascending,
+// 1..kMaxCategoryBytes bytes, each with days strictly ascending and weights
+// >= 1; counts <= 2^40.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace halo::engagement {
+
+constexpr int kChannels = 3;  // email, sms, push
+constexpr size_t kMaxCategoryBytes = 100;
+constexpr int64_t kNoVisit = std::numeric_limits<int64_t>::min();
+
+struct ChannelCounts {
+  int64_t delivered = 0, engaged = 0;
+};
+
+struct DayWeight {
+  int32_t day = 0;
+  uint32_t weight = 0;
+};
+
+struct Interest {
+  std::string category;
+  std::vector<DayWeight> days;
+};
+
+class EngagementState {
+ public:
+  void engaged_at_hour(int hour) { ++hours_[hour]; }
+  void message(int channel, bool engaged);
+  void visit(int64_t at_ms, int32_t local_day);
+  void interest(std::string_view category, int32_t day, uint32_t weight, int32_t horizon_days);
+  void merge(const EngagementState &other, int32_t horizon_days);
+
+  const std::array<int64_t, 24> &hours() const { return hours_; }
+  const std::array<ChannelCounts, kChannels> &channels() const { return channels_; }
+  int64_t last_visit_ms() const { return last_visit_ms_; }
+  // Visit days in [first_day, last_day].
+  int64_t visits_between(int32_t first_day, int32_t last_day) const;
+  // The first visit day after `day`; INT32_MAX when none.
+  int32_t next_visit_day(int32_t day) const;
+  // Categories by decayed weight (sum of weight x 0.5^(age / half_life),
+  // age in whole days as of `as_of_day`, days after it at age 0), best
+  // first, ties by name; at most `n`.
+  std::vector<std::string> top_interests(int32_t as_of_day, double half_life_days, size_t n) const;
+
+  // Stored form (version 1): u8 1 | 24 x varint hour count | 3 x { varint
+  // delivered | varint engaged } | svarint last visit | varint n | n x
+  // svarint visit day | varint m | m x { varint length | category | varint
+  // k | k x { svarint day | varint weight } }; minimal varints. decode
+  // throws std::runtime_error on anything else or a broken invariant.
+  std::string encode() const;
+  static EngagementState decode(std::string_view blob);
+
+ private:
+  // Drops interest days at or before latest_day_ - horizon_days.
+  void prune(int32_t horizon_days);
+
+  std::array<int64_t, 24> hours_{};
+  std::array<ChannelCounts, kChannels> channels_{};
+  int64_t last_visit_ms_ = kNoVisit;
+  std::vector<int32_t> visit_days_;
+  std::vector<Interest> interests_;
+  int32_t latest_day_ = std::numeric_limits<int32_t>::min();  // of interests_
+};
+
+}  // namespace halo::engagement
