@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Model benchmark: what the population steps cost. On the 1M-event data of
+# Model benchmark: what the feature builders cost. On the 1M-event data of
 # bench/run.sh, the benchmark pipeline as it is, with the `clv` builder
 # added (a BG/NBD and Gamma-Gamma fit over every profile), with `rfm`
-# (quintile scores), and with both; every profile is emitted after a fit.
-# The four run alternately ROUNDS times; prints wall time and peak RSS.
+# (quintile scores), and with every builder (clv, rfm, satisfaction,
+# engagement); every profile is emitted after a fit. The four run
+# alternately ROUNDS times; prints wall time and peak RSS.
 #   bench/models.sh [ROUNDS]        (bench/run.sh generates the data first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,9 @@ clv = ("  - name: lifetime\n    plugin: clv\n"
        "    config: { event: Order Completed, value: properties.revenue, horizon: 90d }\n")
 rfm = ("  - name: rfm\n    plugin: rfm\n"
        "    config: { events: [Order Completed], value: properties.revenue, window: 365d }\n")
-for name, added in (("clv", clv), ("rfm", rfm), ("models", clv + rfm)):
+voice = "  - name: voice\n    plugin: satisfaction\n    config: {}\n"
+engagement = "  - name: engagement\n    plugin: engagement\n    config: {}\n"
+for name, added in (("clv", clv), ("rfm", rfm), ("models", clv + rfm + voice + engagement)):
     open(f"{d}/{name}.yaml", "w").write(text.replace(marker, added + marker, 1))
 PY
 run() {
