@@ -13,10 +13,9 @@
 #include <charconv>
 #include <cmath>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "bg_nbd.h"
+#include "common/profile_states.h"
 #include "common/time_text.h"
 #include "gamma_gamma.h"
 #include "purchase_days.h"
@@ -54,53 +53,28 @@ class ClvBuilder final : public FeatureBuilder {
     }
   }
 
-  void restore(const halo_state_row *rows, size_t n) override {
-    for (size_t i = 0; i < n; ++i) {
-      std::string_view blob(static_cast<const char *>(rows[i].data), rows[i].len);
-      try {
-        days_[rows[i].profile_id] = PurchaseDays::decode(blob);
-      } catch (const std::exception &e) {
-        throw Error("clv: corrupt state for profile " + std::to_string(rows[i].profile_id) + ": " +
-                    e.what() + "; run `halo rebuild` to recompute it from the event log");
-      }
-    }
-  }
+  void restore(const halo_state_row *rows, size_t n) override { days_.restore(rows, n); }
 
   void update(const Batch &batch, const uint64_t *profile_ids) override {
     for (size_t i = 0; i < batch.size(); ++i) {
       if (batch.type(i) != HALO_EVENT_TRACK || batch.name(i) != event_) continue;
       std::optional<double> value = order_value(batch, i);
       if (!value) continue;  // refused
-      days_[profile_ids[i]].add(static_cast<int32_t>(floor_div(batch.timestamp_ms(i), kDayMs)),
-                                *value);
-      dirty_.insert(profile_ids[i]);
+      days_.touch(profile_ids[i])
+          .add(static_cast<int32_t>(floor_div(batch.timestamp_ms(i), kDayMs)), *value);
     }
   }
 
   void merge(uint64_t from, uint64_t into) override {
-    auto src = days_.find(from);
-    if (src == days_.end()) return;
-    PurchaseDays moved = std::move(src->second);
-    days_.erase(src);
-    days_[into].merge(moved);
-    dirty_.erase(from);
-    dirty_.insert(into);
+    days_.merge(from, into, [](PurchaseDays &to, const PurchaseDays &moved) { to.merge(moved); });
   }
 
-  void save_dirty(const StateWriter &w) override {
-    for (uint64_t id : dirty_) {
-      auto it = days_.find(id);
-      if (it == days_.end()) continue;  // merged away: the kernel drops its row
-      std::string blob = it->second.encode();
-      w.write(id, blob.data(), blob.size());
-    }
-    dirty_.clear();
-  }
+  void save_dirty(const StateWriter &w) override { days_.save_dirty(w); }
 
   void fit(int64_t as_of_ms, const ModelWriter &w) {
     std::vector<CustomerSummary> customers;
     const int64_t end_day = floor_div(as_of_ms, kDayMs);
-    for (const auto &[id, days] : days_) {
+    for (const auto &[id, days] : days_.all()) {
       CustomerSummary c;
       if (days.summarize(end_day, unit_days_, c)) customers.push_back(c);
     }
@@ -134,10 +108,9 @@ class ClvBuilder final : public FeatureBuilder {
 
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
     CustomerSummary c;
-    auto it = days_.find(profile_id);
+    const PurchaseDays *days = days_.find(profile_id);
     const int64_t end_day = floor_div(as_of_ms, kDayMs);
-    const bool known =
-        bg_fitted_ && it != days_.end() && it->second.summarize(end_day, unit_days_, c);
+    const bool known = bg_fitted_ && days != nullptr && days->summarize(end_day, unit_days_, c);
     if (!known) {
       for (const char *name :
            {"p_alive", "churn_probability", "expected_purchases", "expected_order_value", "clv"}) {
@@ -195,8 +168,7 @@ class ClvBuilder final : public FeatureBuilder {
 
   std::string event_, value_path_;
   double unit_days_, horizon_units_;
-  std::unordered_map<uint64_t, PurchaseDays> days_;
-  std::unordered_set<uint64_t> dirty_;
+  plugins::ProfileStates<PurchaseDays> days_{"clv"};
   BgNbdParams bg_;
   GammaGammaParams gg_;
   bool bg_fitted_ = false, gg_fitted_ = false;

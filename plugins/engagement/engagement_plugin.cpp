@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "common/decimal.h"
+#include "common/profile_states.h"
 #include "common/time_text.h"
 #include "engagement_state.h"
 #include "local_clock.h"
@@ -39,17 +40,6 @@ struct Roles {
   bool purchase = false, view = false, cart = false;
   int delivered = -1, engaged = -1;  // channel index, -1 for none
 };
-
-std::vector<std::string> read_list(const Host &host, const std::string &name) {
-  std::vector<std::string> out;
-  const int n = host.opt_size(name);  // the declared default list when absent
-  for (int i = 0; i < n; ++i) {
-    auto v = host.opt_string(name + "[" + std::to_string(i) + "]");
-    if (!v || v->empty()) throw ConfigError(name, "entries must be event names");
-    out.emplace_back(*v);
-  }
-  return out;
-}
 
 int32_t whole_days(const Host &host, const char *name) {
   const int64_t ms = host.duration_option(name).count();
@@ -78,27 +68,17 @@ class EngagementBuilder final : public FeatureBuilder {
         half_life_days_(whole_days(host, "interest_half_life")),
         top_(static_cast<size_t>(host.int_option("interests_top"))) {
     if (!(prior_weight_ >= 0)) throw ConfigError("prior_weight", "must be 0 or more");
-    for (const auto &e : read_list(host, "purchase_events")) roles_[e].purchase = true;
-    for (const auto &e : read_list(host, "view_events")) roles_[e].view = true;
-    for (const auto &e : read_list(host, "cart_events")) roles_[e].cart = true;
+    for (const auto &e : host.string_list_option("purchase_events")) roles_[e].purchase = true;
+    for (const auto &e : host.string_list_option("view_events")) roles_[e].view = true;
+    for (const auto &e : host.string_list_option("cart_events")) roles_[e].cart = true;
     for (int c = 0; c < kChannels; ++c) {
       const std::string name = kChannelNames[c];
-      for (const auto &e : read_list(host, name + "_delivered")) roles_[e].delivered = c;
-      for (const auto &e : read_list(host, name + "_engaged")) roles_[e].engaged = c;
+      for (const auto &e : host.string_list_option(name + "_delivered")) roles_[e].delivered = c;
+      for (const auto &e : host.string_list_option(name + "_engaged")) roles_[e].engaged = c;
     }
   }
 
-  void restore(const halo_state_row *rows, size_t n) override {
-    for (size_t i = 0; i < n; ++i) {
-      std::string_view blob(static_cast<const char *>(rows[i].data), rows[i].len);
-      try {
-        states_[rows[i].profile_id] = EngagementState::decode(blob);
-      } catch (const std::exception &e) {
-        throw Error("engagement: corrupt state for profile " + std::to_string(rows[i].profile_id) +
-                    ": " + e.what() + "; run `halo rebuild` to recompute it from the event log");
-      }
-    }
-  }
+  void restore(const halo_state_row *rows, size_t n) override { states_.restore(rows, n); }
 
   void update(const Batch &batch, const uint64_t *profile_ids) override {
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -118,29 +98,18 @@ class EngagementBuilder final : public FeatureBuilder {
   }
 
   void merge(uint64_t from, uint64_t into) override {
-    auto src = states_.find(from);
-    if (src == states_.end()) return;
-    EngagementState moved = std::move(src->second);
-    states_.erase(src);
-    states_[into].merge(moved, horizon_days());
-    dirty_.erase(from);
-    dirty_.insert(into);
+    const int32_t horizon = horizon_days();
+    states_.merge(from, into, [horizon](EngagementState &to, const EngagementState &moved) {
+      to.merge(moved, horizon);
+    });
   }
 
-  void save_dirty(const StateWriter &w) override {
-    for (uint64_t id : dirty_) {
-      auto it = states_.find(id);
-      if (it == states_.end()) continue;  // merged away: the kernel drops its row
-      std::string blob = it->second.encode();
-      w.write(id, blob.data(), blob.size());
-    }
-    dirty_.clear();
-  }
+  void save_dirty(const StateWriter &w) override { states_.save_dirty(w); }
 
   void fit(int64_t, const ModelWriter &w) {
     population_ = {};
     int64_t engaged_profiles = 0;
-    for (const auto &[id, state] : states_) {
+    for (const auto &[id, state] : states_.all()) {
       int64_t own = 0;
       for (int h = 0; h < 24; ++h) own += state.hours()[h], population_[h] += state.hours()[h];
       engaged_profiles += own > 0 ? 1 : 0;
@@ -155,8 +124,8 @@ class EngagementBuilder final : public FeatureBuilder {
 
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
     static const EngagementState kNone;
-    auto it = states_.find(profile_id);
-    const EngagementState &s = it == states_.end() ? kNone : it->second;
+    const EngagementState *state = states_.find(profile_id);
+    const EngagementState &s = state == nullptr ? kNone : *state;
     const int32_t today = clock_.at(as_of_ms).day;
     if (auto hour = best_hour(s.hours(), population_, prior_weight_)) {
       w.integer("best_send_hour", *hour);
@@ -186,7 +155,7 @@ class EngagementBuilder final : public FeatureBuilder {
       w.string("top_interest", top.front());
     }
     // Visits leave the window and interests age at local midnight.
-    if (it != states_.end()) w.valid_until(clock_.start_of_day(int64_t{today} + 1));
+    if (state != nullptr) w.valid_until(clock_.start_of_day(int64_t{today} + 1));
   }
 
  private:
@@ -252,10 +221,7 @@ class EngagementBuilder final : public FeatureBuilder {
   // Interest days older than this many half-lives weigh under 0.4%.
   int32_t horizon_days() const { return 8 * half_life_days_; }
 
-  EngagementState &touch(uint64_t profile) {
-    dirty_.insert(profile);
-    return states_[profile];
-  }
+  EngagementState &touch(uint64_t profile) { return states_.touch(profile); }
 
   LocalClock clock_;
   std::string category_field_;
@@ -263,8 +229,7 @@ class EngagementBuilder final : public FeatureBuilder {
   int32_t visit_days_, half_life_days_;
   size_t top_;
   std::unordered_map<std::string, Roles> roles_;
-  std::unordered_map<uint64_t, EngagementState> states_;
-  std::unordered_set<uint64_t> dirty_;
+  plugins::ProfileStates<EngagementState> states_{"engagement"};
   HourCounts population_{};
 };
 

@@ -44,12 +44,7 @@ HubspotOptions read_options(const halo::Host &host) {
     throw halo::ConfigError("access_token",
                             "is required: a HubSpot private app token, given as \"${ENV_VAR}\"");
   }
-  int n = host.opt_size("properties");  // the declared default list when absent
-  for (int i = 0; i < n; ++i) {
-    auto p = host.opt_string("properties[" + std::to_string(i) + "]");
-    if (!p || p->empty()) throw halo::ConfigError("properties", "entries must be property names");
-    o.properties.emplace_back(*p);
-  }
+  o.properties = host.string_list_option("properties");
   // lastmodifieddate drives messageIds and the watermark: always request it.
   bool has_modified = false;
   for (const auto &p : o.properties) has_modified |= p == "lastmodifieddate";

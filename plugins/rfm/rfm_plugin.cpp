@@ -12,9 +12,9 @@
 
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 
+#include "common/profile_states.h"
 #include "order_history.h"
 #include "quintile_scale.h"
 #include "segment_map.h"
@@ -25,15 +25,8 @@ namespace {
 constexpr const char *kFeatures[] = {"recency_days", "frequency", "monetary",  "r_score",
                                      "f_score",      "m_score",   "rfm_score", "rfm_segment"};
 
-std::unordered_set<std::string> read_events(const Host &host) {
-  std::unordered_set<std::string> events;
-  const int n = host.opt_size("events");  // the declared default list when absent
-  for (int i = 0; i < n; ++i) {
-    auto e = host.opt_string("events[" + std::to_string(i) + "]");
-    if (!e || e->empty()) throw ConfigError("events", "entries must be event names");
-    events.emplace(*e);
-  }
-  return events;
+std::unordered_set<std::string> from_list(const std::vector<std::string> &names) {
+  return {names.begin(), names.end()};
 }
 
 ScoreRange read_range(const Host &host, const std::string &path) {
@@ -73,24 +66,14 @@ class RfmBuilder final : public FeatureBuilder {
  public:
   explicit RfmBuilder(Host host)
       : FeatureBuilder(host),
-        events_(read_events(host)),
+        events_(from_list(host.string_list_option("events"))),
         value_path_(host.string_option("value")),
         window_ms_(host.duration_option("window").count()),
         segments_(read_segments(host)) {
     if (window_ms_ <= 0) throw ConfigError("window", "must be longer than 0");
   }
 
-  void restore(const halo_state_row *rows, size_t n) override {
-    for (size_t i = 0; i < n; ++i) {
-      std::string_view blob(static_cast<const char *>(rows[i].data), rows[i].len);
-      try {
-        orders_[rows[i].profile_id] = OrderHistory::decode(blob);
-      } catch (const std::exception &e) {
-        throw Error("rfm: corrupt state for profile " + std::to_string(rows[i].profile_id) + ": " +
-                    e.what() + "; run `halo rebuild` to recompute it from the event log");
-      }
-    }
-  }
+  void restore(const halo_state_row *rows, size_t n) override { orders_.restore(rows, n); }
 
   void update(const Batch &batch, const uint64_t *profile_ids) override {
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -99,36 +82,21 @@ class RfmBuilder final : public FeatureBuilder {
       }
       std::optional<Decimal> value = order_value(batch, i);
       if (!value) continue;  // refused
-      orders_[profile_ids[i]].add(batch.timestamp_ms(i), *value);
-      dirty_.insert(profile_ids[i]);
+      orders_.touch(profile_ids[i]).add(batch.timestamp_ms(i), *value);
     }
   }
 
   void merge(uint64_t from, uint64_t into) override {
-    auto src = orders_.find(from);
-    if (src == orders_.end()) return;
-    OrderHistory moved = std::move(src->second);
-    orders_.erase(src);
-    orders_[into].merge(moved);
-    dirty_.erase(from);
-    dirty_.insert(into);
+    orders_.merge(from, into, [](OrderHistory &to, const OrderHistory &moved) { to.merge(moved); });
   }
 
-  void save_dirty(const StateWriter &w) override {
-    for (uint64_t id : dirty_) {
-      auto it = orders_.find(id);
-      if (it == orders_.end()) continue;  // merged away: the kernel drops its row
-      std::string blob = it->second.encode();
-      w.write(id, blob.data(), blob.size());
-    }
-    dirty_.clear();
-  }
+  void save_dirty(const StateWriter &w) override { orders_.save_dirty(w); }
 
   void fit(int64_t as_of_ms, const ModelWriter &w) {
     std::vector<int64_t> recency;  // negated: fewer days is better
     std::vector<int64_t> frequency;
     std::vector<Decimal> monetary;
-    for (const auto &[id, history] : orders_) {
+    for (const auto &[id, history] : orders_.all()) {
       auto v = history.values(as_of_ms, window_ms_);
       if (!v) continue;
       recency.push_back(-v->recency_days);
@@ -149,11 +117,11 @@ class RfmBuilder final : public FeatureBuilder {
   }
 
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
-    auto it = orders_.find(profile_id);
-    auto v = it == orders_.end() ? std::nullopt : it->second.values(as_of_ms, window_ms_);
+    const OrderHistory *history = orders_.find(profile_id);
+    auto v = history == nullptr ? std::nullopt : history->values(as_of_ms, window_ms_);
     if (!v) {
       for (const char *name : kFeatures) w.null(name);
-      if (it != orders_.end()) w.valid_until(it->second.next_change(as_of_ms, window_ms_));
+      if (history != nullptr) w.valid_until(history->next_change(as_of_ms, window_ms_));
       return;
     }
     const int r = recency_.score(-v->recency_days), f = frequency_.score(v->frequency),
@@ -166,7 +134,7 @@ class RfmBuilder final : public FeatureBuilder {
     w.integer("m_score", m);
     w.string("rfm_score", std::to_string(r * 100 + f * 10 + m));
     w.string("rfm_segment", segments_.name(r, f, m));
-    w.valid_until(it->second.next_change(as_of_ms, window_ms_));
+    w.valid_until(history->next_change(as_of_ms, window_ms_));
   }
 
  private:
@@ -197,8 +165,7 @@ class RfmBuilder final : public FeatureBuilder {
   std::string value_path_;
   int64_t window_ms_;
   SegmentMap segments_;
-  std::unordered_map<uint64_t, OrderHistory> orders_;
-  std::unordered_set<uint64_t> dirty_;
+  plugins::ProfileStates<OrderHistory> orders_{"rfm"};
   QuintileScale<int64_t> recency_, frequency_;
   QuintileScale<Decimal> monetary_;
 };

@@ -9,9 +9,9 @@
 #include <halo/sdk.hpp>
 
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 
+#include "common/profile_states.h"
 #include "common/time_text.h"
 #include "sentiment.h"
 #include "voice_state.h"
@@ -36,17 +36,6 @@ struct Refusal {
   std::string message;
 };
 
-std::vector<std::string> read_list(const Host &host, const std::string &name) {
-  std::vector<std::string> out;
-  const int n = host.opt_size(name);  // the declared default list when absent
-  for (int i = 0; i < n; ++i) {
-    auto v = host.opt_string(name + "[" + std::to_string(i) + "]");
-    if (!v || v->empty()) throw ConfigError(name, "entries must be non-empty strings");
-    out.emplace_back(*v);
-  }
-  return out;
-}
-
 const char *nps_category(int score) {
   return score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
 }
@@ -64,25 +53,16 @@ class SatisfactionBuilder final : public FeatureBuilder {
         rating_field_(host.string_option("rating_field")),
         ticket_id_field_(host.string_option("ticket_id_field")),
         complaint_field_(host.string_option("complaint_field")),
-        text_fields_(read_list(host, "text_fields")),
+        text_fields_(host.string_list_option("text_fields")),
         rating_max_(Decimal::from_int(host.int_option("rating_max"))),
         recent_ms_(host.duration_option("recent").count()) {
-    for (const std::string &v : read_list(host, "complaint_values")) complaint_values_.insert(v);
+    for (const std::string &v : host.string_list_option("complaint_values")) {
+      complaint_values_.insert(v);
+    }
     if (recent_ms_ <= 0) throw ConfigError("recent", "must be longer than 0");
   }
 
-  void restore(const halo_state_row *rows, size_t n) override {
-    for (size_t i = 0; i < n; ++i) {
-      std::string_view blob(static_cast<const char *>(rows[i].data), rows[i].len);
-      try {
-        states_[rows[i].profile_id] = VoiceState::decode(blob);
-      } catch (const std::exception &e) {
-        throw Error("satisfaction: corrupt state for profile " +
-                    std::to_string(rows[i].profile_id) + ": " + e.what() +
-                    "; run `halo rebuild` to recompute it from the event log");
-      }
-    }
-  }
+  void restore(const halo_state_row *rows, size_t n) override { states_.restore(rows, n); }
 
   void update(const Batch &batch, const uint64_t *profile_ids) override {
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -107,32 +87,18 @@ class SatisfactionBuilder final : public FeatureBuilder {
   }
 
   void merge(uint64_t from, uint64_t into) override {
-    auto src = states_.find(from);
-    if (src == states_.end()) return;
-    VoiceState moved = std::move(src->second);
-    states_.erase(src);
-    states_[into].merge(moved);
-    dirty_.erase(from);
-    dirty_.insert(into);
+    states_.merge(from, into, [](VoiceState &to, const VoiceState &moved) { to.merge(moved); });
   }
 
-  void save_dirty(const StateWriter &w) override {
-    for (uint64_t id : dirty_) {
-      auto it = states_.find(id);
-      if (it == states_.end()) continue;  // merged away: the kernel drops its row
-      std::string blob = it->second.encode();
-      w.write(id, blob.data(), blob.size());
-    }
-    dirty_.clear();
-  }
+  void save_dirty(const StateWriter &w) override { states_.save_dirty(w); }
 
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
-    auto it = states_.find(profile_id);
-    if (it == states_.end()) {
+    const VoiceState *state = states_.find(profile_id);
+    if (state == nullptr) {
       for (const char *name : kFeatures) w.null(name);
       return;
     }
-    const VoiceState &s = it->second;
+    const VoiceState &s = *state;
     if (s.nps()) {
       w.integer("nps", s.nps()->score);
       w.string("nps_category", nps_category(s.nps()->score));
@@ -250,10 +216,7 @@ class SatisfactionBuilder final : public FeatureBuilder {
     for (std::string_view text : texts_of(batch, i)) s.add_text(score_sentiment(text).score);
   }
 
-  VoiceState &touch(uint64_t profile) {
-    dirty_.insert(profile);
-    return states_[profile];
-  }
+  VoiceState &touch(uint64_t profile) { return states_.touch(profile); }
 
   static std::optional<Decimal> number(const halo_value &v) {
     if (v.kind != HALO_VALUE_NUMBER && v.kind != HALO_VALUE_STRING) return std::nullopt;
@@ -276,8 +239,7 @@ class SatisfactionBuilder final : public FeatureBuilder {
   std::unordered_set<std::string> complaint_values_;
   Decimal rating_max_;
   int64_t recent_ms_;
-  std::unordered_map<uint64_t, VoiceState> states_;
-  std::unordered_set<uint64_t> dirty_;
+  plugins::ProfileStates<VoiceState> states_{"satisfaction"};
 };
 
 constexpr halo_option_decl kOptions[] = {

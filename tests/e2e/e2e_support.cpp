@@ -1,6 +1,8 @@
 // e2e_support.cpp -- process spawning, temp dirs and output decoding.
 #include "e2e_support.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 
 #include <fcntl.h>
@@ -119,6 +121,14 @@ long summary_count(const std::string &json, const std::string &key) {
   size_t at = json.find("\"" + key + "\":");
   if (at == std::string::npos) return -1;
   return std::stol(json.substr(at + key.size() + 3));
+}
+
+std::string exported_profile(const std::string &path, const std::string &user) {
+  for (const std::string &line : read_lines(path)) {
+    if (line.find("\"" + user + "\"") != std::string::npos) return line;
+  }
+  ADD_FAILURE() << "no profile for " << user << " in " << path;
+  return "";
 }
 
 std::string profiles_without_ids(const std::string &path) {

@@ -44,6 +44,9 @@ std::vector<std::string> read_lines(const std::string &path);
 // in and differ between a resumed and an uninterrupted run (a rebuild of
 // one store replays its log order and keeps them).
 std::string profiles_without_ids(const std::string &path);
+// The line of an export that names user id `user` (a test failure and ""
+// when none does).
+std::string exported_profile(const std::string &path, const std::string &user);
 
 // `halo run PIPELINE -q --summary-json -`: the exit code, the one-line JSON
 // summary (stdout) and stderr.

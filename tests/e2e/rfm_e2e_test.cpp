@@ -65,13 +65,8 @@ destinations:
 )";
 }
 
-// The exported line of the profile with user id `user`.
 std::string profile_of(const TempDir &dir, const std::string &user) {
-  for (const std::string &line : read_lines(dir / "var/profiles.jsonl")) {
-    if (line.find("\"" + user + "\"") != std::string::npos) return line;
-  }
-  ADD_FAILURE() << "no profile for " << user;
-  return "";
+  return exported_profile(dir / "var/profiles.jsonl", user);
 }
 
 void expect_rfm(const TempDir &dir, const std::string &user, const std::string &features) {

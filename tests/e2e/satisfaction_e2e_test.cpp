@@ -48,11 +48,7 @@ destinations:
 )";
 
 std::string profile_of(const TempDir &dir, const std::string &user) {
-  for (const std::string &line : read_lines(dir / "var/profiles.jsonl")) {
-    if (line.find("\"" + user + "\"") != std::string::npos) return line;
-  }
-  ADD_FAILURE() << "no profile for " << user;
-  return "";
+  return exported_profile(dir / "var/profiles.jsonl", user);
 }
 
 TEST(SatisfactionE2E, TheVoiceOfTwoCustomersWorkedOutByHand) {

@@ -185,6 +185,18 @@ class Host {
     return std::chrono::milliseconds(
         need(parse_duration_ms(text), path, "a duration such as 250ms, 90s, 30m, 2h or 7d"));
   }
+  // A HALO_OPT_STRING_LIST option's entries (the declared default list
+  // when absent); ConfigError naming the option for an empty entry.
+  std::vector<std::string> string_list_option(const std::string &path) const {
+    std::vector<std::string> out;
+    const int n = opt_size(path);
+    for (int i = 0; i < n; ++i) {
+      auto v = opt_string(path + "[" + std::to_string(i) + "]");
+      if (!v || v->empty()) throw ConfigError(path, "entries must be non-empty strings");
+      out.emplace_back(*v);
+    }
+    return out;
+  }
   // A HALO_OPT_SIZE option (or any size text), in bytes.
   int64_t size_option(const std::string &path) const {
     const std::string text = string_option(path);
