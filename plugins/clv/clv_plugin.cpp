@@ -74,10 +74,10 @@ class ClvBuilder final : public FeatureBuilder {
   void fit(int64_t as_of_ms, const ModelWriter &w) {
     std::vector<CustomerSummary> customers;
     const int64_t end_day = floor_div(as_of_ms, kDayMs);
-    for (const auto &[id, days] : days_.all()) {
+    days_.for_each([&](uint64_t, const PurchaseDays &days) {
       CustomerSummary c;
       if (days.summarize(end_day, unit_days_, c)) customers.push_back(c);
-    }
+    });
     // In hash-map order: both fits order customers themselves, so a rebuild
     // fits exactly the same parameters.
     w.param("customers", static_cast<double>(customers.size()));

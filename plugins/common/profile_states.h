@@ -6,7 +6,8 @@
 //
 // Invariants: a profile merged away has no state and is never saved (the
 // kernel drops its row); save_dirty() writes each changed profile once and
-// forgets it.
+// forgets it. A changed profile is marked in its own entry, so marking
+// costs no second hash lookup (it runs for every event).
 #pragma once
 
 #include <halo/sdk.hpp>
@@ -16,7 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
+#include <vector>
 
 namespace halo::plugins {
 
@@ -31,7 +32,7 @@ class ProfileStates {
     for (size_t i = 0; i < n; ++i) {
       std::string_view blob(static_cast<const char *>(rows[i].data), rows[i].len);
       try {
-        states_[rows[i].profile_id] = State::decode(blob);
+        states_[rows[i].profile_id].state = State::decode(blob);
       } catch (const std::exception &e) {
         throw Error(builder_ + ": corrupt state for profile " + std::to_string(rows[i].profile_id) +
                     ": " + e.what() + "; run `halo rebuild` to recompute it from the event log");
@@ -44,39 +45,51 @@ class ProfileStates {
   void merge(uint64_t from, uint64_t into, Fold fold) {
     auto src = states_.find(from);
     if (src == states_.end()) return;
-    State moved = std::move(src->second);
-    states_.erase(src);
-    fold(states_[into], moved);
-    dirty_.erase(from);
-    dirty_.insert(into);
+    State moved = std::move(src->second.state);
+    states_.erase(src);  // its id may stay in dirty_: save_dirty skips it
+    fold(touch(into), moved);
   }
 
   void save_dirty(const StateWriter &w) {
     for (uint64_t id : dirty_) {
       auto it = states_.find(id);
-      if (it == states_.end()) continue;  // merged away: the kernel drops its row
-      const std::string blob = it->second.encode();
+      // Merged away (the kernel drops its row), or listed twice.
+      if (it == states_.end() || !it->second.dirty) continue;
+      const std::string blob = it->second.state.encode();
       w.write(id, blob.data(), blob.size());
+      it->second.dirty = false;
     }
     dirty_.clear();
   }
 
   // The state to change for `profile` (created empty), marked for saving.
   State &touch(uint64_t profile) {
-    dirty_.insert(profile);
-    return states_[profile];
+    Entry &e = states_[profile];
+    if (!e.dirty) {
+      e.dirty = true;
+      dirty_.push_back(profile);
+    }
+    return e.state;
   }
   const State *find(uint64_t profile) const {
     auto it = states_.find(profile);
-    return it == states_.end() ? nullptr : &it->second;
+    return it == states_.end() ? nullptr : &it->second.state;
   }
-  // Every profile's state, in no particular order (population steps).
-  const std::unordered_map<uint64_t, State> &all() const { return states_; }
+  // fn(profile id, state) for every profile, in no particular order
+  // (population steps).
+  template <class Fn>
+  void for_each(Fn fn) const {
+    for (const auto &[id, e] : states_) fn(id, e.state);
+  }
 
  private:
+  struct Entry {
+    State state;
+    bool dirty = false;
+  };
   std::string builder_;
-  std::unordered_map<uint64_t, State> states_;
-  std::unordered_set<uint64_t> dirty_;
+  std::unordered_map<uint64_t, Entry> states_;
+  std::vector<uint64_t> dirty_;  // profiles marked since the last save
 };
 
 }  // namespace halo::plugins

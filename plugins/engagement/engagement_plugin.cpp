@@ -12,11 +12,10 @@
 
 #include <memory>
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "common/decimal.h"
 #include "common/profile_states.h"
+#include "common/string_keyed.h"
 #include "common/time_text.h"
 #include "engagement_state.h"
 #include "local_clock.h"
@@ -89,7 +88,7 @@ class EngagementBuilder final : public FeatureBuilder {
         continue;
       }
       if (type != HALO_EVENT_TRACK) continue;
-      auto roles = roles_.find(std::string(batch.name(i)));
+      auto roles = roles_.find(batch.name(i));
       if (roles == roles_.end()) continue;
       std::vector<std::string_view> categories;
       if (!read_categories(batch, i, roles->second, categories)) continue;  // refused
@@ -109,11 +108,11 @@ class EngagementBuilder final : public FeatureBuilder {
   void fit(int64_t, const ModelWriter &w) {
     population_ = {};
     int64_t engaged_profiles = 0;
-    for (const auto &[id, state] : states_.all()) {
-      int64_t own = 0;
+    states_.for_each([&](uint64_t, const EngagementState &state) {
+      uint64_t own = 0;
       for (int h = 0; h < 24; ++h) own += state.hours()[h], population_[h] += state.hours()[h];
       engaged_profiles += own > 0 ? 1 : 0;
-    }
+    });
     w.param("engaged_profiles", static_cast<double>(engaged_profiles));
     if (auto best = best_hour({}, population_, 1)) w.param("population_best_hour", *best);
     for (int h = 0; h < 24; ++h) {
@@ -133,7 +132,7 @@ class EngagementBuilder final : public FeatureBuilder {
       w.null("best_send_hour");
     }
     int64_t own = 0;
-    for (int64_t c : s.hours()) own += c;
+    for (uint32_t c : s.hours()) own += c;
     w.integer("send_hour_events", own);
     w.string("preferred_channel", preferred_channel(s));
     if (s.last_visit_ms() != kNoVisit) {
@@ -228,9 +227,9 @@ class EngagementBuilder final : public FeatureBuilder {
   double prior_weight_;
   int32_t visit_days_, half_life_days_;
   size_t top_;
-  std::unordered_map<std::string, Roles> roles_;
+  plugins::StringMap<Roles> roles_;
   plugins::ProfileStates<EngagementState> states_{"engagement"};
-  HourCounts population_{};
+  PopulationHours population_{};
 };
 
 constexpr halo_option_decl kOptions[] = {

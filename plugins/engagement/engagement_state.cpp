@@ -12,7 +12,11 @@ namespace halo::engagement {
 namespace {
 
 constexpr uint8_t kVersion = 1;
-constexpr int64_t kMaxCount = int64_t{1} << 40;
+constexpr uint32_t kMaxCount = std::numeric_limits<uint32_t>::max();
+
+uint32_t saturating_add(uint32_t a, uint64_t b) {
+  return static_cast<uint32_t>(std::min<uint64_t>(uint64_t{a} + b, kMaxCount));
+}
 
 // Adds `w` on `day` to days sorted by day.
 void add_day(std::vector<DayWeight> &days, int32_t day, uint32_t w) {
@@ -20,8 +24,7 @@ void add_day(std::vector<DayWeight> &days, int32_t day, uint32_t w) {
                              [](const DayWeight &d, int32_t x) { return d.day < x; });
   if (at != days.end() && at->day == day) {
     // Saturates: 4e9 events of one category on one day ranks it first anyway.
-    at->weight = static_cast<uint32_t>(
-        std::min<uint64_t>(uint64_t{at->weight} + w, std::numeric_limits<uint32_t>::max()));
+    at->weight = saturating_add(at->weight, w);
   } else {
     days.insert(at, DayWeight{day, w});
   }
@@ -38,9 +41,13 @@ Interest &find_or_add(std::vector<Interest> &interests, std::string_view categor
 
 }  // namespace
 
+void EngagementState::engaged_at_hour(int hour) {
+  hours_[hour] = saturating_add(hours_[hour], 1);
+}
+
 void EngagementState::message(int channel, bool engaged) {
-  ChannelCounts &c = channels_[channel];
-  ++(engaged ? c.engaged : c.delivered);
+  uint32_t &count = engaged ? channels_[channel].engaged : channels_[channel].delivered;
+  count = saturating_add(count, 1);
 }
 
 void EngagementState::visit(int64_t at_ms, int32_t local_day) {
@@ -68,10 +75,10 @@ void EngagementState::prune(int32_t horizon_days) {
 }
 
 void EngagementState::merge(const EngagementState &other, int32_t horizon_days) {
-  for (int h = 0; h < 24; ++h) hours_[h] += other.hours_[h];
+  for (int h = 0; h < 24; ++h) hours_[h] = saturating_add(hours_[h], other.hours_[h]);
   for (int c = 0; c < kChannels; ++c) {
-    channels_[c].delivered += other.channels_[c].delivered;
-    channels_[c].engaged += other.channels_[c].engaged;
+    channels_[c].delivered = saturating_add(channels_[c].delivered, other.channels_[c].delivered);
+    channels_[c].engaged = saturating_add(channels_[c].engaged, other.channels_[c].engaged);
   }
   last_visit_ms_ = std::max(last_visit_ms_, other.last_visit_ms_);
   std::vector<int32_t> days;
@@ -120,10 +127,10 @@ std::string EngagementState::encode() const {
   std::string out;
   plugins::ByteWriter w(out);
   w.byte(kVersion);
-  for (int64_t h : hours_) w.varint(static_cast<uint64_t>(h));
+  for (uint32_t h : hours_) w.varint(h);
   for (const ChannelCounts &c : channels_) {
-    w.varint(static_cast<uint64_t>(c.delivered));
-    w.varint(static_cast<uint64_t>(c.engaged));
+    w.varint(c.delivered);
+    w.varint(c.engaged);
   }
   w.svarint(last_visit_ms_);
   w.varint(visit_days_.size());
@@ -143,10 +150,10 @@ std::string EngagementState::encode() const {
 
 namespace {
 
-int64_t read_count(plugins::ByteReader &r) {
+uint32_t read_count(plugins::ByteReader &r) {
   const int64_t n = r.count();
-  if (n > kMaxCount) throw std::runtime_error("a count above 2^40");
-  return n;
+  if (n > int64_t{kMaxCount}) throw std::runtime_error("a count above 2^32 - 1");
+  return static_cast<uint32_t>(n);
 }
 
 int64_t read_int(plugins::ByteReader &r, int64_t low, int64_t high, const char *what) {
@@ -173,7 +180,7 @@ EngagementState EngagementState::decode(std::string_view blob) {
     throw std::runtime_error("not an engagement state of version 1");
   }
   EngagementState s;
-  for (int64_t &h : s.hours_) h = read_count(r);
+  for (uint32_t &h : s.hours_) h = read_count(r);
   for (ChannelCounts &c : s.channels_) {
     c.delivered = read_count(r);
     c.engaged = read_count(r);
@@ -201,11 +208,8 @@ EngagementState EngagementState::decode(std::string_view blob) {
     for (size_t d = 0; d < days; ++d) {
       DayWeight dw;
       dw.day = static_cast<int32_t>(read_int(r, kI32Min, kI32Max, "an interest day"));
-      const int64_t weight = read_count(r);
-      if (weight < 1 || weight > std::numeric_limits<uint32_t>::max()) {
-        throw std::runtime_error("an interest weight out of range");
-      }
-      dw.weight = static_cast<uint32_t>(weight);
+      dw.weight = read_count(r);
+      if (dw.weight < 1) throw std::runtime_error("an interest weight of 0");
       if (!i.days.empty() && dw.day <= i.days.back().day) {
         throw std::runtime_error("interest days out of order");
       }

@@ -10,7 +10,7 @@
 //
 // Invariants: visit days strictly ascending; categories strictly ascending,
 // 1..kMaxCategoryBytes bytes, each with days strictly ascending and weights
-// >= 1; counts <= 2^40.
+// >= 1.
 #pragma once
 
 #include <array>
@@ -27,8 +27,12 @@ constexpr size_t kMaxCategoryBytes = 100;
 constexpr int64_t kNoVisit = std::numeric_limits<int64_t>::min();
 
 struct ChannelCounts {
-  int64_t delivered = 0, engaged = 0;
+  uint32_t delivered = 0, engaged = 0;
 };
+
+// Counts saturate at 2^32 - 1: 32 bits keep the state small (one profile
+// in each of a million holds it), and no customer comes near.
+using HourCounts = std::array<uint32_t, 24>;
 
 struct DayWeight {
   int32_t day = 0;
@@ -42,13 +46,13 @@ struct Interest {
 
 class EngagementState {
  public:
-  void engaged_at_hour(int hour) { ++hours_[hour]; }
+  void engaged_at_hour(int hour);
   void message(int channel, bool engaged);
   void visit(int64_t at_ms, int32_t local_day);
   void interest(std::string_view category, int32_t day, uint32_t weight, int32_t horizon_days);
   void merge(const EngagementState &other, int32_t horizon_days);
 
-  const std::array<int64_t, 24> &hours() const { return hours_; }
+  const HourCounts &hours() const { return hours_; }
   const std::array<ChannelCounts, kChannels> &channels() const { return channels_; }
   int64_t last_visit_ms() const { return last_visit_ms_; }
   // Visit days in [first_day, last_day].
@@ -72,7 +76,7 @@ class EngagementState {
   // Drops interest days at or before latest_day_ - horizon_days.
   void prune(int32_t horizon_days);
 
-  std::array<int64_t, 24> hours_{};
+  HourCounts hours_{};
   std::array<ChannelCounts, kChannels> channels_{};
   int64_t last_visit_ms_ = kNoVisit;
   std::vector<int32_t> visit_days_;

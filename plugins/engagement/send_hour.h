@@ -12,20 +12,24 @@
 #include <cstdint>
 #include <optional>
 
+#include "engagement_state.h"
+
 namespace halo::engagement {
 
-using HourCounts = std::array<int64_t, 24>;
+// Population counts are sums over every profile: 64 bits.
+using PopulationHours = std::array<uint64_t, 24>;
 
-inline std::optional<int> best_hour(const HourCounts &own, const HourCounts &population,
+inline std::optional<int> best_hour(const HourCounts &own, const PopulationHours &population,
                                     double prior_weight) {
-  int64_t total = 0;
-  for (int64_t c : population) total += c;
+  uint64_t total = 0;
+  for (uint64_t c : population) total += c;
   if (total == 0) return std::nullopt;
   int best = 0;
   double best_score = -1;
   for (int h = 0; h < 24; ++h) {
-    const double score =
-        static_cast<double>(own[h]) + prior_weight * static_cast<double>(population[h]) / total;
+    const double score = static_cast<double>(own[h]) + prior_weight *
+                                                           static_cast<double>(population[h]) /
+                                                           static_cast<double>(total);
     if (score > best_score) best = h, best_score = score;
   }
   return best;

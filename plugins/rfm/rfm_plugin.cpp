@@ -12,9 +12,9 @@
 
 #include <stdexcept>
 #include <string>
-#include <unordered_set>
 
 #include "common/profile_states.h"
+#include "common/string_keyed.h"
 #include "order_history.h"
 #include "quintile_scale.h"
 #include "segment_map.h"
@@ -25,7 +25,7 @@ namespace {
 constexpr const char *kFeatures[] = {"recency_days", "frequency", "monetary",  "r_score",
                                      "f_score",      "m_score",   "rfm_score", "rfm_segment"};
 
-std::unordered_set<std::string> from_list(const std::vector<std::string> &names) {
+plugins::StringSet from_list(const std::vector<std::string> &names) {
   return {names.begin(), names.end()};
 }
 
@@ -77,7 +77,7 @@ class RfmBuilder final : public FeatureBuilder {
 
   void update(const Batch &batch, const uint64_t *profile_ids) override {
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (batch.type(i) != HALO_EVENT_TRACK || !events_.count(std::string(batch.name(i)))) {
+      if (batch.type(i) != HALO_EVENT_TRACK || !events_.contains(batch.name(i))) {
         continue;
       }
       std::optional<Decimal> value = order_value(batch, i);
@@ -96,13 +96,13 @@ class RfmBuilder final : public FeatureBuilder {
     std::vector<int64_t> recency;  // negated: fewer days is better
     std::vector<int64_t> frequency;
     std::vector<Decimal> monetary;
-    for (const auto &[id, history] : orders_.all()) {
+    orders_.for_each([&](uint64_t, const OrderHistory &history) {
       auto v = history.values(as_of_ms, window_ms_);
-      if (!v) continue;
+      if (!v) return;
       recency.push_back(-v->recency_days);
       frequency.push_back(v->frequency);
       monetary.push_back(v->monetary);
-    }
+    });
     w.param("customers", static_cast<double>(recency.size()));
     // Each scale sorts its values: the hash-map order above does not matter.
     recency_ = QuintileScale<int64_t>(std::move(recency));
@@ -161,7 +161,7 @@ class RfmBuilder final : public FeatureBuilder {
     return std::nullopt;
   }
 
-  std::unordered_set<std::string> events_;
+  plugins::StringSet events_;
   std::string value_path_;
   int64_t window_ms_;
   SegmentMap segments_;

@@ -9,9 +9,9 @@
 #include <halo/sdk.hpp>
 
 #include <string>
-#include <unordered_set>
 
 #include "common/profile_states.h"
+#include "common/string_keyed.h"
 #include "common/time_text.h"
 #include "sentiment.h"
 #include "voice_state.h"
@@ -194,8 +194,8 @@ class SatisfactionBuilder final : public FeatureBuilder {
                      "longer than " + std::to_string(kMaxTicketIdBytes) + " bytes");
     }
     auto kind = batch.field(i, complaint_field_.c_str());
-    const bool complaint = kind && kind->kind == HALO_VALUE_STRING &&
-                           complaint_values_.count(std::string(value_text(*kind))) > 0;
+    const bool complaint =
+        kind && kind->kind == HALO_VALUE_STRING && complaint_values_.contains(value_text(*kind));
     touch(profile).ticket_event(id, batch.timestamp_ms(i), closed, complaint);
     return std::nullopt;
   }
@@ -236,7 +236,7 @@ class SatisfactionBuilder final : public FeatureBuilder {
   std::string survey_event_, review_event_, comment_event_, opened_event_, closed_event_;
   std::string nps_field_, rating_field_, ticket_id_field_, complaint_field_;
   std::vector<std::string> text_fields_;
-  std::unordered_set<std::string> complaint_values_;
+  plugins::StringSet complaint_values_;
   Decimal rating_max_;
   int64_t recent_ms_;
   plugins::ProfileStates<VoiceState> states_{"satisfaction"};

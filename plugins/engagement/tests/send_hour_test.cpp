@@ -7,7 +7,7 @@ namespace halo::engagement {
 namespace {
 
 TEST(SendHour, FewEngagementsLeanOnThePopulation) {
-  HourCounts population{};
+  PopulationHours population{};
   population[10] = 60;
   population[22] = 40;
   HourCounts own{};
@@ -23,7 +23,7 @@ TEST(SendHour, FewEngagementsLeanOnThePopulation) {
   own[22] = 1;
   EXPECT_EQ(best_hour(own, population, 0), 22);
   // Nobody engaged: no best hour.
-  EXPECT_EQ(best_hour(own, HourCounts{}, 5), std::nullopt);
+  EXPECT_EQ(best_hour(own, PopulationHours{}, 5), std::nullopt);
 }
 
 }  // namespace
