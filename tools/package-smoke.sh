@@ -23,7 +23,8 @@ ls "$BUILD_DIR"/halo-dbgsym_*.ddeb >/dev/null 2>&1 || fail "no halo-dbgsym packa
 
 halo="$root/halo/usr/bin/halo"
 listing=$("$halo" plugins)
-for p in file-jsonl file-csv deterministic aggregates woocommerce hubspot square pos-csv; do
+for p in file-jsonl file-csv deterministic aggregates clv rfm satisfaction engagement woocommerce hubspot \
+  square pos-csv; do
   grep -q "^$p " <<<"$listing" || { echo "$listing"; fail "plugin $p not found by the installed halo"; }
 done
 [[ "$(file -L "$halo")" == *", stripped"* ]] || fail "usr/bin/halo is not stripped: $(file -L "$halo")"
