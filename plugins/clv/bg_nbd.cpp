@@ -94,4 +94,17 @@ double bg_nbd_expected_purchases(const BgNbdParams &p, const CustomerSummary &c,
   return numerator / denominator;
 }
 
+double bg_nbd_discounted_purchases(const BgNbdParams &p, const CustomerSummary &c, double t,
+                                   double step, double rate) {
+  if (!(step > 0)) step = t;  // one step
+  double total = 0, before = 0;
+  for (double end = std::min(step, t); before < t; end = std::min(end + step, t)) {
+    const double purchases =
+        bg_nbd_expected_purchases(p, c, end) - bg_nbd_expected_purchases(p, c, before);
+    total += purchases / std::pow(1 + rate, end);
+    before = end;
+  }
+  return total;
+}
+
 }  // namespace halo::clv

@@ -37,4 +37,14 @@ double bg_nbd_p_alive(const BgNbdParams &p, const CustomerSummary &c);
 // is not defined and the result is not finite.
 double bg_nbd_expected_purchases(const BgNbdParams &p, const CustomerSummary &c, double t);
 
+// The purchases of (T, T + t] discounted to T: t cut into steps of `step`
+// (the last one shorter), the purchases expected in step k (the difference
+// of two conditional expectations) weighed by 1 / (1 + rate)^(end of step
+// k), `rate` per unit of time. With rate 0 the sum is
+// bg_nbd_expected_purchases(p, c, t) up to rounding. The usual discrete
+// discounting of CLV (Fader, Hardie & Lee 2005b, "RFM and CLV", and the
+// lifetimes package's customer_lifetime_value).
+double bg_nbd_discounted_purchases(const BgNbdParams &p, const CustomerSummary &c, double t,
+                                   double step, double rate);
+
 }  // namespace halo::clv

@@ -47,7 +47,9 @@ class ClvBuilder final : public FeatureBuilder {
         value_path_(host.string_option("value")),
         unit_days_(static_cast<double>(host.duration_option("time_unit").count()) / kDayMs),
         horizon_units_(static_cast<double>(host.duration_option("horizon").count()) / kDayMs /
-                       unit_days_) {
+                       unit_days_),
+        // The annual rate as a rate per time unit (a week: 1.1^(7/365) - 1).
+        unit_discount_(std::pow(1 + host.float_option("discount_rate"), unit_days_ / 365) - 1) {
     if (unit_days_ <= 0 || horizon_units_ <= 0) {
       throw Error("clv: time_unit and horizon must be longer than 0", HALO_FATAL);
     }
@@ -126,7 +128,11 @@ class ClvBuilder final : public FeatureBuilder {
     if (gg_fitted_) {
       const double value = gamma_gamma_expected_value(gg_, c);
       number(w, "expected_order_value", value);
-      number(w, "clv", purchases * value);
+      // Undiscounted, the plain product (exactly what the features show).
+      const double counted = unit_discount_ > 0 ? bg_nbd_discounted_purchases(
+                                                      bg_, c, horizon_units_, 1, unit_discount_)
+                                                : purchases;
+      number(w, "clv", counted * value);
     } else {
       w.null("expected_order_value");
       w.null("clv");
@@ -167,7 +173,7 @@ class ClvBuilder final : public FeatureBuilder {
   }
 
   std::string event_, value_path_;
-  double unit_days_, horizon_units_;
+  double unit_days_, horizon_units_, unit_discount_;
   plugins::ProfileStates<PurchaseDays> days_{"clv"};
   BgNbdParams bg_;
   GammaGammaParams gg_;
@@ -182,6 +188,9 @@ constexpr halo_option_decl kOptions[] = {
            "The models' time unit (weeks, as the papers); recency and T are counted in it"),
     option(HALO_OPT_DURATION, "horizon", "90d", false,
            "How far ahead expected_purchases and clv look"),
+    within(option(HALO_OPT_FLOAT, "discount_rate", "0", false,
+                  "Annual discount rate of clv (0.1: 10% a year), applied per time unit"),
+           "0", "10"),
 };
 
 }  // namespace

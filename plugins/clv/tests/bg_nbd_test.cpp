@@ -88,6 +88,23 @@ TEST(BgNbd, PAliveAndExpectationFollowTheClosedForms) {
   EXPECT_NEAR(bg_nbd_expected_purchases(p, {0, 0, 0, 0}, t), unconditional, 1e-9);
 }
 
+// Discounting: each step's purchases (the difference of two conditional
+// expectations) weighed by 1 / (1 + rate)^(end of the step).
+TEST(BgNbd, DiscountedPurchasesWeighEachStep) {
+  const BgNbdParams p{0.5, 2.0, 1.5, 3.0};
+  const CustomerSummary c{3, 4, 10, 0};
+  const double e4 = bg_nbd_expected_purchases(p, c, 4), e10 = bg_nbd_expected_purchases(p, c, 10);
+  EXPECT_NEAR(bg_nbd_discounted_purchases(p, c, 10, 4, 0), e10, 1e-12);
+  // Steps of 4: (0, 4], (4, 8], (8, 10] -- the last one shorter.
+  const double e8 = bg_nbd_expected_purchases(p, c, 8);
+  const double want =
+      e4 / std::pow(1.01, 4) + (e8 - e4) / std::pow(1.01, 8) + (e10 - e8) / std::pow(1.01, 10);
+  EXPECT_NEAR(bg_nbd_discounted_purchases(p, c, 10, 4, 0.01), want, 1e-12);
+  EXPECT_LT(bg_nbd_discounted_purchases(p, c, 10, 4, 0.05),
+            bg_nbd_discounted_purchases(p, c, 10, 4, 0.01));
+  EXPECT_NEAR(bg_nbd_discounted_purchases(p, c, 10, 0, 0.01), e10 / std::pow(1.01, 10), 1e-12);
+}
+
 TEST(BgNbd, NothingToFitIsAnError) {
   BgNbdParams fit;
   std::string error;
