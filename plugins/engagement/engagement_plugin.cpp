@@ -11,6 +11,7 @@
 #include <halo/sdk.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/decimal.h"
@@ -125,7 +126,8 @@ class EngagementBuilder final : public FeatureBuilder {
     static const EngagementState kNone;
     const EngagementState *state = states_.find(profile_id);
     const EngagementState &s = state == nullptr ? kNone : *state;
-    const int32_t today = clock_.at(as_of_ms).day;
+    const Today &local = today(as_of_ms);
+    const int32_t today = local.day;
     if (auto hour = best_hour(s.hours(), population_, prior_weight_)) {
       w.integer("best_send_hour", *hour);
     } else {
@@ -154,7 +156,7 @@ class EngagementBuilder final : public FeatureBuilder {
       w.string("top_interest", top.front());
     }
     // Visits leave the window and interests age at local midnight.
-    if (state != nullptr) w.valid_until(clock_.start_of_day(int64_t{today} + 1));
+    if (state != nullptr) w.valid_until(local.next_midnight_ms);
   }
 
  private:
@@ -217,6 +219,21 @@ class EngagementBuilder final : public FeatureBuilder {
     return best;
   }
 
+  // The reference time's local day and the start of the next: one zone
+  // lookup per emission rather than two per profile.
+  struct Today {
+    int64_t as_of_ms;
+    int32_t day;
+    int64_t next_midnight_ms;
+  };
+  const Today &today(int64_t as_of_ms) {
+    if (!today_ || today_->as_of_ms != as_of_ms) {
+      const int32_t day = clock_.at(as_of_ms).day;
+      today_ = Today{as_of_ms, day, clock_.start_of_day(int64_t{day} + 1)};
+    }
+    return *today_;
+  }
+
   // Interest days older than this many half-lives weigh under 0.4%.
   int32_t horizon_days() const { return 8 * half_life_days_; }
 
@@ -230,6 +247,7 @@ class EngagementBuilder final : public FeatureBuilder {
   plugins::StringMap<Roles> roles_;
   plugins::ProfileStates<EngagementState> states_{"engagement"};
   PopulationHours population_{};
+  std::optional<Today> today_;
 };
 
 constexpr halo_option_decl kOptions[] = {

@@ -16,6 +16,8 @@ constexpr uint8_t kVersion = 1;
 constexpr size_t kHeaderBytes = 1 + 4;
 constexpr size_t kOrderBytes = 8 + 16;
 using plugins::kDayMs;
+using plugins::saturating_add;
+using plugins::saturating_sub;
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
 bool earlier(const Order &a, const Order &b) {
@@ -26,22 +28,6 @@ bool earlier(const Order &a, const Order &b) {
 std::vector<Order>::const_iterator after(const std::vector<Order> &orders, int64_t at_ms) {
   return std::upper_bound(orders.begin(), orders.end(), at_ms,
                           [](int64_t t, const Order &o) { return t < o.at_ms; });
-}
-
-// Times no pipeline meets (near the ends of int64) saturate instead of
-// wrapping.
-int64_t saturating_add(int64_t a, int64_t b) {
-  int64_t out = 0;
-  if (__builtin_add_overflow(a, b, &out))
-    return b > 0 ? kNever : std::numeric_limits<int64_t>::min();
-  return out;
-}
-
-int64_t saturating_sub(int64_t a, int64_t b) {
-  int64_t out = 0;
-  if (__builtin_sub_overflow(a, b, &out))
-    return b < 0 ? kNever : std::numeric_limits<int64_t>::min();
-  return out;
 }
 
 }  // namespace

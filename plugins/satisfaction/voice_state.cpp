@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "common/byte_codec.h"
+#include "common/time_text.h"
 
 namespace halo::satisfaction {
 
@@ -25,13 +26,6 @@ void fold(Ticket &into, const Ticket &t) {
   }
   into.closed_ms = std::max(into.closed_ms, t.closed_ms);
   into.complaint = into.complaint || t.complaint;
-}
-
-int64_t saturating_sub(int64_t a, int64_t b) {
-  int64_t out = 0;
-  if (__builtin_sub_overflow(a, b, &out))
-    return b < 0 ? kNever : std::numeric_limits<int64_t>::min();
-  return out;
 }
 
 }  // namespace
@@ -79,7 +73,7 @@ int64_t VoiceState::open_complaints() const {
 }
 
 int64_t VoiceState::recent_complaints(int64_t as_of_ms, int64_t window_ms) const {
-  const int64_t after = saturating_sub(as_of_ms, window_ms);
+  const int64_t after = plugins::saturating_sub(as_of_ms, window_ms);
   return std::count_if(tickets_.begin(), tickets_.end(), [&](const Ticket &t) {
     return t.complaint && t.first_ms() > after && t.first_ms() <= as_of_ms;
   });
@@ -92,14 +86,14 @@ int64_t VoiceState::last_contact_ms() const {
 }
 
 int64_t VoiceState::next_change(int64_t as_of_ms, int64_t window_ms) const {
-  const int64_t after = saturating_sub(as_of_ms, window_ms);
+  const int64_t after = plugins::saturating_sub(as_of_ms, window_ms);
   int64_t next = kNever;
   for (const Ticket &t : tickets_) {
     if (!t.complaint) continue;
     const int64_t first = t.first_ms();
     if (first > as_of_ms) next = std::min(next, first);  // enters
-    if (first > after && first <= as_of_ms && window_ms <= kNever - first) {
-      next = std::min(next, first + window_ms);  // leaves
+    if (first > after && first <= as_of_ms) {
+      next = std::min(next, plugins::saturating_add(first, window_ms));  // leaves
     }
   }
   return next;
