@@ -212,7 +212,11 @@ Status Pipeline::drain_writer() {
 }
 
 Status Pipeline::catch_up_consumers(int64_t as_of_ms, RunSummary *summary) {
-  Status s = emit_features(as_of_ms, summary);
+  Status s;
+  {
+    StageTimer t(summary->stages.emit);
+    s = emit_features(as_of_ms, summary);
+  }
   // A signal up to here counts (the run may not have read all of its
   // input); deliver() checks again up to the moment its export completes.
   if (options_.cancel && options_.cancel->load()) summary->interrupted = true;
@@ -223,6 +227,7 @@ Status Pipeline::catch_up_consumers(int64_t as_of_ms, RunSummary *summary) {
     std::fflush(nullptr);
     _exit(3);
   }
+  StageTimer t(summary->stages.deliver);
   for (size_t d = 0; s.ok() && d < destinations_.size(); ++d) s = deliver(d, summary);
   return s;
 }
@@ -258,8 +263,11 @@ Result<std::vector<uint64_t>> Pipeline::profiles_to_emit(uint64_t after, int64_t
   s = store_->scan_due_reemits(as_of_ms, [&](uint64_t id) { ids.push_back(id); });
   if (!s.ok()) return s;
   if (ids.empty()) return ids;
-  s = state_restored_ || !partial_restore_supported() ? ensure_restored(summary)
-                                                      : load_profiles(ids, summary);
+  {
+    StageTimer t(summary->stages.restore);
+    s = state_restored_ || !partial_restore_supported() ? ensure_restored(summary)
+                                                        : load_profiles(ids, summary);
+  }
   if (!s.ok()) return s;
   // Only live profiles: a profile merged away since its change is gone.
   std::erase_if(ids, [&](uint64_t id) { return profiles_.find(id) == nullptr; });
@@ -293,6 +301,7 @@ Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
   for (auto &f : features_) everyone = everyone || !f->reports_time_changes();
   std::vector<uint64_t> ids;
   if (everyone) {
+    StageTimer t(summary->stages.restore);
     s = ensure_restored(summary);
     if (!s.ok()) return s;
     ids = profiles_.ids();

@@ -155,7 +155,7 @@ Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *su
     Status s;
     if (batch) {
       held.push_back(std::move(batch));
-      if (!keys_loaded_ && scans_left) s = hold_and_check(queue, reading, held);
+      if (!keys_loaded_ && scans_left) s = hold_and_check(queue, reading, held, summary);
       for (auto &b : held) {
         const bool last = b->last;
         if (s.ok()) s = consume_batch(*b, summary);
@@ -181,7 +181,8 @@ Status Pipeline::read_sources(const std::vector<size_t> &started, RunSummary *su
 }
 
 Status Pipeline::hold_and_check(BatchQueue &queue, size_t reading,
-                                std::vector<std::unique_ptr<SourceBatch>> &held) {
+                                std::vector<std::unique_ptr<SourceBatch>> &held,
+                                RunSummary *summary) {
   size_t ended = held.front()->last ? 1 : 0;
   while (held.size() < kHoldBatches && ended < reading) {
     std::unique_ptr<SourceBatch> more = queue.pop(kHoldWaitSeconds);
@@ -189,6 +190,7 @@ Status Pipeline::hold_and_check(BatchQueue &queue, size_t reading,
     if (more->last) ++ended;
     held.push_back(std::move(more));
   }
+  StageTimer t(summary->stages.restore);
   return load_matching_keys(held);
 }
 
@@ -279,7 +281,11 @@ Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys, 
   if (batch.events.empty()) return Status::Ok();
   std::vector<MessageKey> kept_keys;  // keys of the events kept, in order
   if (keys != nullptr) {
-    Status loaded = keys_checked ? Status::Ok() : ensure_keys_loaded();
+    Status loaded;
+    if (!keys_checked) {
+      StageTimer t(summary->stages.restore);
+      loaded = ensure_keys_loaded();
+    }
     if (!loaded.ok()) return loaded;
     StageTimer t(summary->stages.dedup);
     kept_keys.reserve(batch.events.size());
@@ -298,7 +304,11 @@ Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys, 
       batch.events[i].sequence = last_sequence_ + 1 + i;
   }
   if (batch.events.empty()) return Status::Ok();
-  Status loaded = load_working_set(batch, summary);
+  Status loaded;
+  {
+    StageTimer t(summary->stages.restore);
+    loaded = load_working_set(batch, summary);
+  }
   if (!loaded.ok()) return loaded;
   return resolve_and_store(batch, std::move(kept_keys), /*replay=*/keys == nullptr, summary);
 }

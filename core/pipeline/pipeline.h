@@ -157,7 +157,7 @@ class Pipeline {
   // kHoldWaitSeconds) and checks them all against the stored keys at once
   // (load_matching_keys).
   Status hold_and_check(BatchQueue &queue, size_t reading,
-                        std::vector<std::unique_ptr<SourceBatch>> &held);
+                        std::vector<std::unique_ptr<SourceBatch>> &held, RunSummary *summary);
   std::vector<std::unique_ptr<ParseStage>> reader_parse_stages(size_t readers);
   Status consume_batch(SourceBatch &batch, RunSummary *summary);
   Status ingest_records(SourceBatch &batch, RunSummary *summary);

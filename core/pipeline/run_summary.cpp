@@ -112,9 +112,10 @@ std::string RunSummary::to_json() const {
   w.end_array();
   w.key("stage_seconds").begin_object();
   const std::pair<const char *, double> stage_list[] = {
-      {"read", stages.read},       {"parse", stages.parse},      {"dedup", stages.dedup},
-      {"resolve", stages.resolve}, {"apply", stages.apply},      {"log", stages.log},
-      {"commit", stages.commit},   {"finalize", stages.finalize}};
+      {"read", stages.read},       {"parse", stages.parse},       {"dedup", stages.dedup},
+      {"resolve", stages.resolve}, {"apply", stages.apply},       {"log", stages.log},
+      {"commit", stages.commit},   {"finalize", stages.finalize}, {"restore", stages.restore},
+      {"emit", stages.emit},       {"deliver", stages.deliver}};
   for (const auto &[name, value] : stage_list) {
     std::snprintf(secs, sizeof secs, "%.6f", value);
     w.key(name).raw(secs);

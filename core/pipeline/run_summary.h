@@ -69,10 +69,14 @@ struct RunSummary {
   size_t failed_sources() const;
 
   // Wall seconds spent in each pipeline stage (on the calling thread), so
-  // benchmarks can show where time goes.
+  // benchmarks can show where time goes. The last three overlap the
+  // others rather than add to them: `restore` (loading the stored message
+  // keys, identity links, profiles and feature state a run needs) happens
+  // wherever a stage first needs them, `emit` and `deliver` within
+  // finalize.
   struct Stages {
     double read = 0, parse = 0, dedup = 0, resolve = 0, apply = 0, log = 0, commit = 0,
-           finalize = 0;
+           finalize = 0, restore = 0, emit = 0, deliver = 0;
   } stages;
 
   double events_per_second() const { return seconds > 0 ? records_read / seconds : 0; }

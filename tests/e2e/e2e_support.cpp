@@ -123,6 +123,12 @@ long summary_count(const std::string &json, const std::string &key) {
   return std::stol(json.substr(at + key.size() + 3));
 }
 
+double summary_seconds(const std::string &json, const std::string &key) {
+  size_t at = json.find("\"" + key + "\":");
+  if (at == std::string::npos) return -1;
+  return std::stod(json.substr(at + key.size() + 3));
+}
+
 std::string exported_profile(const std::string &path, const std::string &user) {
   for (const std::string &line : read_lines(path)) {
     if (line.find("\"" + user + "\"") != std::string::npos) return line;

@@ -60,6 +60,9 @@ RunOutcome run_pipeline(const std::string &pipeline,
                         const std::vector<std::string> &extra_args = {});
 // The integer value of "key": in a one-line JSON summary; -1 when absent.
 long summary_count(const std::string &json, const std::string &key);
+// A number of seconds in a summary (`seconds`, a stage of `stage_seconds`);
+// -1 when absent.
+double summary_seconds(const std::string &json, const std::string &key);
 
 // A small shop for the delivery tests: customers c0, c1, ... with one
 // order each, and an anonymous visitor ("anon", city Tabriz).

@@ -119,6 +119,14 @@ TEST(WorkingSetE2E, AnIncrementalRunLoadsOnlyTheStoredProfilesItsEventsInvolve) 
   u9 = u9.substr(0, u9.find('\n'));
   EXPECT_NE(u9.find("nine@home.test"), std::string::npos) << u9;
   EXPECT_NE(u9.find("\"orders\":2"), std::string::npos) << u9;
+  // The summary says where the time went: loading the three profiles,
+  // emitting and delivering, each within the run's wall time.
+  const double seconds = summary_seconds(second.summary, "seconds");
+  for (const char *stage : {"restore", "emit", "deliver"}) {
+    const double t = summary_seconds(second.summary, stage);
+    EXPECT_GT(t, 0) << stage << "\n" << second.summary;
+    EXPECT_LE(t, seconds) << stage << "\n" << second.summary;
+  }
 }
 
 TEST(WorkingSetE2E, ADueReemitLoadsItsProfileWithoutNewEvents) {
