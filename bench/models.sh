@@ -2,9 +2,10 @@
 # Model benchmark: what the feature builders cost. On the 1M-event data of
 # bench/run.sh, the benchmark pipeline as it is, with the `clv` builder
 # added (a BG/NBD and Gamma-Gamma fit over every profile), with `rfm`
-# (quintile scores), and with every builder (clv, rfm, satisfaction,
-# engagement); every profile is emitted after a fit. The four run
-# alternately ROUNDS times; prints wall time and peak RSS.
+# (quintile scores), with `recommendations` (product similarity and
+# bought-together), and with every builder (clv, rfm, satisfaction,
+# engagement, recommendations); every profile is emitted after a fit. The
+# five run alternately ROUNDS times; prints wall time and peak RSS.
 #   bench/models.sh [ROUNDS]        (bench/run.sh generates the data first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,9 @@ rfm = ("  - name: rfm\n    plugin: rfm\n"
        "    config: { events: [Order Completed], value: properties.revenue, window: 365d }\n")
 voice = "  - name: voice\n    plugin: satisfaction\n    config: {}\n"
 engagement = "  - name: engagement\n    plugin: engagement\n    config: {}\n"
-for name, added in (("clv", clv), ("rfm", rfm), ("models", clv + rfm + voice + engagement)):
+recs = "  - name: recs\n    plugin: recommendations\n    config: {}\n"
+for name, added in (("clv", clv), ("rfm", rfm), ("recs", recs),
+                    ("models", clv + rfm + voice + engagement + recs)):
     open(f"{d}/{name}.yaml", "w").write(text.replace(marker, added + marker, 1))
 PY
 run() {
@@ -45,5 +48,6 @@ for _ in $(seq "$ROUNDS"); do
   run plain
   run clv
   run rfm
+  run recs
   run models
 done

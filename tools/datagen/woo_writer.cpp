@@ -43,12 +43,20 @@ std::string_view draw_status(Rng &rng, bool first_order) {
   return "pending";
 }
 
-std::vector<LineItem> draw_items(Rng &rng) {
+// 1-3 consecutive catalog entries (distinct, related products). A first
+// order starts anywhere and sets the customer's taste (`anchor`); later
+// orders start within two entries of it -- people keep buying from the
+// shelves they like. One draw either way, so the rest of the data does not
+// depend on the taste.
+std::vector<LineItem> draw_items(Rng &rng, bool first_order, size_t &anchor) {
   std::vector<LineItem> items;
   const auto catalog = products();
   const size_t count = static_cast<size_t>(rng.between(1, 3));
-  const size_t start = rng.below(catalog.size());
-  for (size_t i = 0; i < count; ++i) {  // consecutive catalog entries: distinct products
+  const size_t draw = rng.below(catalog.size());
+  if (first_order) anchor = draw;
+  const size_t start =
+      first_order ? draw : (anchor + draw % 5 + catalog.size() - 2) % catalog.size();
+  for (size_t i = 0; i < count; ++i) {
     items.push_back({&catalog[(start + i) % catalog.size()], static_cast<int>(rng.between(1, 3))});
   }
   return items;
@@ -173,6 +181,7 @@ void draw_person_orders(Person &p, Rng &rng, std::vector<Order> &orders) {
   const int count = draw_order_count(rng);
   int64_t when = p.first_seen + rng.between(3600, 30 * 86400);
   bool typo_left = !p.mistyped_email.empty();
+  size_t taste = 0;
   for (int n = 0; n < count; ++n) {
     Order o;
     o.person = &p;
@@ -181,7 +190,7 @@ void draw_person_orders(Person &p, Rng &rng, std::vector<Order> &orders) {
     o.status = draw_status(rng, n == 0);
     // Registered customers sometimes check out as guests; the email still links them.
     o.customer_id = (n == 0 || rng.chance(0.85)) ? p.woo_customer_id : 0;
-    o.items = draw_items(rng);
+    o.items = draw_items(rng, n == 0, taste);
     o.shipping_minor = rng.chance(0.5) ? 0 : 15000000;
     // A typo only where the account id still names the customer.
     o.mistyped_email = typo_left && n > 0 && o.customer_id > 0;
@@ -195,7 +204,8 @@ void draw_person_orders(Person &p, Rng &rng, std::vector<Order> &orders) {
     if (o.customer_id > 0) p.truth.add(IdKind::kWooCustomerId, std::to_string(o.customer_id));
     if (o.counted()) p.truth.add_order(o.total_minor());
     orders.push_back(std::move(o));
-    when += rng.between(86400, 20 * 86400);
+    when += rng.between(7 * 86400, 90 * 86400);  // repeat purchases weeks to months apart
+    if (when >= kEpochEnd) break;                // the data's time range ends
   }
 }
 
