@@ -4,7 +4,7 @@
 # added (a BG/NBD and Gamma-Gamma fit over every profile), with `rfm`
 # (quintile scores), with `recommendations` (product similarity and
 # bought-together), and with every builder (clv, rfm, satisfaction,
-# engagement, recommendations); every profile is emitted after a fit. The
+# engagement, recommendations, loyalty); every profile is emitted after a fit. The
 # five run alternately ROUNDS times; prints wall time and peak RSS.
 #   bench/models.sh [ROUNDS]        (bench/run.sh generates the data first)
 set -euo pipefail
@@ -29,8 +29,9 @@ rfm = ("  - name: rfm\n    plugin: rfm\n"
 voice = "  - name: voice\n    plugin: satisfaction\n    config: {}\n"
 engagement = "  - name: engagement\n    plugin: engagement\n    config: {}\n"
 recs = "  - name: recs\n    plugin: recommendations\n    config: {}\n"
+loyalty = "  - name: loyalty\n    plugin: loyalty\n    config: {}\n"
 for name, added in (("clv", clv), ("rfm", rfm), ("recs", recs),
-                    ("models", clv + rfm + voice + engagement + recs)):
+                    ("models", clv + rfm + voice + engagement + recs + loyalty)):
     open(f"{d}/{name}.yaml", "w").write(text.replace(marker, added + marker, 1))
 PY
 run() {
