@@ -10,7 +10,6 @@
 // parameters (too few customers) or for a profile without an order.
 #include <halo/sdk.hpp>
 
-#include <charconv>
 #include <cmath>
 #include <string>
 
@@ -32,12 +31,6 @@ constexpr size_t kMinCustomers = 10;
 // The largest order value taken: sums of any realistic number of orders stay
 // finite and exact to the cent in a double (2^53 cents is about 9e13).
 constexpr double kMaxValue = 1e13;
-
-std::string shortest(double v) {
-  char digits[32];
-  auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-  return std::string(digits, end);
-}
 
 class ClvBuilder final : public FeatureBuilder {
  public:
@@ -169,7 +162,7 @@ class ClvBuilder final : public FeatureBuilder {
 
   static void number(const FeatureWriter &w, const char *name, double value) {
     if (!std::isfinite(value)) return w.null(name);
-    w.number(name, value, shortest(value));
+    w.number(name, value);  // the shortest round-trip text
   }
 
   std::string event_, value_path_;

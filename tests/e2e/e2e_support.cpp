@@ -2,6 +2,7 @@
 #include "e2e_support.h"
 
 #include <gtest/gtest.h>
+#include <ctime>
 
 #include <algorithm>
 
@@ -121,6 +122,25 @@ long summary_count(const std::string &json, const std::string &key) {
   size_t at = json.find("\"" + key + "\":");
   if (at == std::string::npos) return -1;
   return std::stol(json.substr(at + key.size() + 3));
+}
+
+std::string builder_pipeline(const std::string &name, const std::string &plugin,
+                             const std::string &config, const std::string &as_of) {
+  return "version: 1\nstore: { kind: sqlite, path: var/halo.db }\nrun: { as_of: \"" + as_of +
+         "\" }\nsources:\n  - { name: events, plugin: file-jsonl, config: { path: events.jsonl } "
+         "}\nfeatures:\n  - { name: " +
+         name + ", plugin: " + plugin + ", config: " + config +
+         " }\ndestinations:\n  - { name: out, plugin: file-jsonl, config: { path: "
+         "var/profiles.jsonl } }\n";
+}
+
+std::string iso_utc(int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
 }
 
 double summary_seconds(const std::string &json, const std::string &key) {

@@ -60,6 +60,16 @@ RunOutcome run_pipeline(const std::string &pipeline,
                         const std::vector<std::string> &extra_args = {});
 // The integer value of "key": in a one-line JSON summary; -1 when absent.
 long summary_count(const std::string &json, const std::string &key);
+
+// A pipeline for one feature builder's tests: `events.jsonl` (source
+// `events`, file-jsonl) into var/halo.db, builder `name` of `plugin` with
+// `config` (a YAML flow mapping), profiles exported to var/profiles.jsonl,
+// as of `as_of`.
+std::string builder_pipeline(const std::string &name, const std::string &plugin,
+                             const std::string &config,
+                             const std::string &as_of = "2024-06-30T00:00:00Z");
+// Unix seconds as ISO 8601 UTC: "2024-06-30T00:00:00Z".
+std::string iso_utc(int64_t unix_seconds);
 // A number of seconds in a summary (`seconds`, a stage of `stage_seconds`);
 // -1 when absent.
 double summary_seconds(const std::string &json, const std::string &key);

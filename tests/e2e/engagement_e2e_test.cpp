@@ -44,17 +44,7 @@ std::string events() {
 }
 
 std::string pipeline(const std::string &config) {
-  return R"(version: 1
-store: { kind: sqlite, path: var/halo.db }
-run: { as_of: "2024-06-30T00:00:00Z" }
-sources:
-  - { name: events, plugin: file-jsonl, config: { path: events.jsonl } }
-features:
-  - { name: engagement, plugin: engagement, config: )" +
-         config + R"( }
-destinations:
-  - { name: out, plugin: file-jsonl, config: { path: var/profiles.jsonl } }
-)";
+  return builder_pipeline("engagement", "engagement", config);
 }
 
 std::string profile_of(const TempDir &dir, const std::string &user) {

@@ -5,8 +5,6 @@
 // equal to the incremental run.
 #include <gtest/gtest.h>
 
-#include <ctime>
-
 #include "e2e_support.h"
 
 namespace halo::e2e {
@@ -15,19 +13,10 @@ namespace {
 constexpr int64_t kDay = 86'400;
 constexpr int64_t kAsOf = 1'719'705'600;  // 2024-06-30T00:00:00Z
 
-std::string iso(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return out;
-}
-
 std::string track(const std::string &id, const std::string &user, int64_t days_before,
                   const std::string &event, const std::string &properties) {
   return R"({"type":"track","event":")" + event + R"(","messageId":")" + id + R"(","userId":")" +
-         user + R"(","timestamp":")" + iso(kAsOf - days_before * kDay) + R"(","properties":)" +
+         user + R"(","timestamp":")" + iso_utc(kAsOf - days_before * kDay) + R"(","properties":)" +
          properties + "}\n";
 }
 
@@ -58,17 +47,7 @@ std::string shop() {
 }
 
 std::string pipeline(const std::string &config = "{}") {
-  return R"(version: 1
-store: { kind: sqlite, path: var/halo.db }
-run: { as_of: "2024-06-30T00:00:00Z" }
-sources:
-  - { name: orders, plugin: file-jsonl, config: { path: events.jsonl } }
-features:
-  - { name: loyalty, plugin: loyalty, config: )" +
-         config + R"( }
-destinations:
-  - { name: out, plugin: file-jsonl, config: { path: var/profiles.jsonl } }
-)";
+  return builder_pipeline("loyalty", "loyalty", config);
 }
 
 void expect_features(const TempDir &dir, const std::string &user, const std::string &features) {

@@ -10,7 +10,6 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 #include <set>
 
@@ -22,19 +21,10 @@ namespace {
 constexpr int64_t kDay = 86'400;
 constexpr int64_t kAsOf = 1'719'705'600;  // 2024-06-30T00:00:00Z
 
-std::string iso(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return out;
-}
-
 std::string order(const std::string &id, const std::string &user, int64_t days_before,
                   const std::string &products) {
   return R"({"type":"track","event":"Order Completed","messageId":")" + id + R"(","userId":")" +
-         user + R"(","timestamp":")" + iso(kAsOf - days_before * kDay) +
+         user + R"(","timestamp":")" + iso_utc(kAsOf - days_before * kDay) +
          R"(","properties":{"revenue":1,"products":)" + products + "}}\n";
 }
 
@@ -67,18 +57,8 @@ std::string shop() {
 }
 
 std::string pipeline() {
-  return R"(version: 1
-store: { kind: sqlite, path: var/halo.db }
-run: { as_of: "2024-06-30T00:00:00Z" }
-sources:
-  - { name: orders, plugin: file-jsonl, config: { path: events.jsonl } }
-features:
-  - name: recs
-    plugin: recommendations
-    config: { top: 4, min_together: 1, exclude_recent: 45d, max_items: 3 }
-destinations:
-  - { name: out, plugin: file-jsonl, config: { path: var/profiles.jsonl } }
-)";
+  return builder_pipeline("recs", "recommendations",
+                          "{ top: 4, min_together: 1, exclude_recent: 45d, max_items: 3 }");
 }
 
 void expect_features(const TempDir &dir, const std::string &user, const std::string &features) {
@@ -198,7 +178,7 @@ TEST(RecommendationsAccuracy, BeatsThePopularityBaselineOnATimeSplit) {
   const int64_t split = times[times.size() * 4 / 5];  // the last fifth is the future
   constexpr int64_t kExclude = 30 * kDay;
 
-  const std::string path = install_demo_pipeline(dir.path(), "  as_of: \"" + iso(split) + "\"");
+  const std::string path = install_demo_pipeline(dir.path(), "  as_of: \"" + iso_utc(split) + "\"");
   std::string yaml = read_file(path);
   const std::string feature =
       "  - name: recs\n    plugin: recommendations\n    config: { top: 10, exclude_recent: 30d }\n";

@@ -6,8 +6,6 @@
 // incremental run after a new order changes everyone's scores.
 #include <gtest/gtest.h>
 
-#include <ctime>
-
 #include "e2e_support.h"
 
 namespace halo::e2e {
@@ -16,20 +14,11 @@ namespace {
 constexpr int64_t kDay = 86'400;
 constexpr int64_t kAsOf = 1'719'705'600;  // 2024-06-30T00:00:00Z
 
-std::string iso(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[32];
-  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return out;
-}
-
 // One order a day at most per customer: the message id says which.
 std::string order(const std::string &user, int64_t days_before, const std::string &revenue) {
   return R"({"type":"track","event":"Order Completed","messageId":")" + user + "-" +
          std::to_string(days_before) + R"(","userId":")" + user + R"(","timestamp":")" +
-         iso(kAsOf - days_before * kDay) + R"(","properties":{"revenue":)" + revenue + "}}\n";
+         iso_utc(kAsOf - days_before * kDay) + R"(","properties":{"revenue":)" + revenue + "}}\n";
 }
 
 // c0 ordered once, 500 days ago (outside the 365-day window); c1..c9 last
@@ -51,18 +40,7 @@ std::string customers() {
 
 std::string pipeline(const std::string &rfm_config,
                      const std::string &as_of = "2024-06-30T00:00:00Z") {
-  return R"(version: 1
-store: { kind: sqlite, path: var/halo.db }
-run: { as_of: ")" +
-         as_of + R"(" }
-sources:
-  - { name: orders, plugin: file-jsonl, config: { path: events.jsonl } }
-features:
-  - { name: rfm, plugin: rfm, config: )" +
-         rfm_config + R"( }
-destinations:
-  - { name: out, plugin: file-jsonl, config: { path: var/profiles.jsonl } }
-)";
+  return builder_pipeline("rfm", "rfm", rfm_config, as_of);
 }
 
 std::string profile_of(const TempDir &dir, const std::string &user) {

@@ -36,16 +36,8 @@ std::string voices() {
          "\n";
 }
 
-const char *kPipeline = R"(version: 1
-store: { kind: sqlite, path: var/halo.db }
-run: { as_of: "2024-06-30T00:00:00Z" }
-sources:
-  - { name: voices, plugin: file-jsonl, config: { path: events.jsonl } }
-features:
-  - { name: voice, plugin: satisfaction, config: { recent: 30d, text_fields: [properties.text, properties.comment] } }
-destinations:
-  - { name: out, plugin: file-jsonl, config: { path: var/profiles.jsonl } }
-)";
+const std::string kPipeline = builder_pipeline(
+    "voice", "satisfaction", "{ recent: 30d, text_fields: [properties.text, properties.comment] }");
 
 std::string profile_of(const TempDir &dir, const std::string &user) {
   return exported_profile(dir / "var/profiles.jsonl", user);

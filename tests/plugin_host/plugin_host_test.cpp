@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <halo/sdk.hpp>
+
 #include "plugin_host/host_api.h"
 #include "plugin_host/plugin_catalog.h"
 
@@ -114,6 +116,18 @@ TEST(HostApi, FeatureWriterAcceptsOnlyRealNumbers) {
   EXPECT_EQ(json_object(values), R"({"a":12.50,"b":1,"c":"q\"uote","d":null})");
   EXPECT_EQ(values[0].value.kind(), TypedKind::kDecimal);
   EXPECT_EQ(values[1].value.kind(), TypedKind::kDouble);
+}
+
+// The SDK writes a double as the shortest text that reads back as it, not
+// std::to_string's six decimals.
+TEST(HostApi, SdkFeatureWriterKeepsEveryDigitOfADouble) {
+  NamedValues values;
+  halo_feature_writer w{&values};
+  const FeatureWriter writer(host_api(), &w);
+  writer.number("sum", 0.1 + 0.2);
+  writer.number("tiny", 1.25e-7);
+  writer.number("whole", 42.0);
+  EXPECT_EQ(json_object(values), R"({"sum":0.30000000000000004,"tiny":1.25e-07,"whole":42})");
 }
 
 // The typed accessors a destination reads instead of parsing profile_json.

@@ -24,6 +24,7 @@
 #include <halo/plugin.h>
 #include <halo/units.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -478,9 +479,12 @@ class FeatureWriter {
     v.len = text.size();
     api_->feature_number(w_, name, &v);
   }
+  // The shortest decimal that reads back as `value` ("0.1", "1e+21"); a
+  // value that is not finite is written as null by the host.
   void number(const char *name, double value) const {
-    std::string text = std::to_string(value);
-    number(name, value, text);
+    char text[32];  // the longest shortest form of a double is 24 characters
+    const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+    number(name, value, std::string_view(text, static_cast<size_t>(end - text)));
   }
   void integer(const char *name, int64_t value) const {
     std::string text = std::to_string(value);
