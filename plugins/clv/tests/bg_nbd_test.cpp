@@ -54,6 +54,40 @@ TEST(BgNbd, SummariesBuiltFromTheLogGiveTheSameFit) {
   expect_published_fit(customers);
 }
 
+// The hold-out check: fitted on the 39 calibration weeks, the model's
+// conditional expectations for the next 39 weeks (to 1998-06-30, the end
+// of the log), summed over the 2,357 customers, against the repeat
+// purchases they actually made then (purchase days, as the model counts):
+// 1,653 predicted against 1,882 (the model under-predicts this cohort's
+// second year by 12%; docs/accuracy.md).
+TEST(BgNbd, HoldOutPurchasesAreWithinFifteenPercentOfThePrediction) {
+  const int64_t calibration_end = day_of_yyyymmdd("19970930");
+  const int64_t holdout_end = day_of_yyyymmdd("19980630");
+  const double holdout_weeks = static_cast<double>(holdout_end - calibration_end) / 7.0;
+  std::vector<CustomerSummary> calibration;
+  double actual = 0;
+  for (const auto &[id, days] : sample_purchases()) {
+    CustomerSummary before, after;
+    ASSERT_TRUE(days.summarize(calibration_end, 7.0, before)) << id;
+    ASSERT_TRUE(days.summarize(holdout_end, 7.0, after)) << id;
+    actual += after.x - before.x;  // first purchases all fall in the calibration weeks
+    calibration.push_back(before);
+  }
+  BgNbdParams fit;
+  std::string error;
+  ASSERT_TRUE(fit_bg_nbd(calibration, fit, error)) << error;
+  double predicted = 0;
+  for (const CustomerSummary &c : calibration) {
+    predicted += bg_nbd_expected_purchases(fit, c, holdout_weeks);
+  }
+  std::cout << "[ bg/nbd   ] hold-out (" << holdout_weeks << " weeks): predicted " << predicted
+            << " repeat purchases, actual " << actual << "\n";
+  EXPECT_EQ(calibration.size(), 2357u);
+  EXPECT_EQ(actual, 1882);
+  EXPECT_LE(std::abs(predicted - actual), 0.15 * actual);
+  EXPECT_NEAR(predicted, 1653.4, 1.0);
+}
+
 TEST(BgNbd, ConditionalExpectationMatchesThePaperWorkbook) {
   // Hardie's spreadsheet (as checked by lifetimes): x = 2, t_x = 30.43,
   // T = 38.86, the next 39 weeks: 1.226.
