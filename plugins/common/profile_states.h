@@ -7,16 +7,19 @@
 // Invariants: a profile merged away has no state and is never saved (the
 // kernel drops its row); save_dirty() writes each changed profile once and
 // forgets it. A changed profile is marked in its own entry, so marking
-// costs no second hash lookup (it runs for every event).
+// costs no second lookup (it runs for every event). States live in a
+// ProfileMap (a paged array indexed by the kernel's dense profile ids): one
+// cache miss a lookup instead of a hash map's two or three, and for_each
+// visits profiles in ascending id order.
 #pragma once
 
+#include <halo/profile_map.hpp>
 #include <halo/sdk.hpp>
 
 #include <cstdint>
 #include <exception>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace halo::plugins {
@@ -32,7 +35,7 @@ class ProfileStates {
     for (size_t i = 0; i < n; ++i) {
       std::string_view blob(static_cast<const char *>(rows[i].data), rows[i].len);
       try {
-        states_[rows[i].profile_id].state = State::decode(blob);
+        states_.get_or_create(rows[i].profile_id).state = State::decode(blob);
       } catch (const std::exception &e) {
         throw Error(builder_ + ": corrupt state for profile " + std::to_string(rows[i].profile_id) +
                     ": " + e.what() + "; run `halo rebuild` to recompute it from the event log");
@@ -43,28 +46,28 @@ class ProfileStates {
   // Moves `from`'s state into `into`'s with fold(State &into, const State &from).
   template <class Fold>
   void merge(uint64_t from, uint64_t into, Fold fold) {
-    auto src = states_.find(from);
-    if (src == states_.end()) return;
-    State moved = std::move(src->second.state);
-    states_.erase(src);  // its id may stay in dirty_: save_dirty skips it
+    Entry *src = states_.find(from);
+    if (src == nullptr) return;
+    State moved = std::move(src->state);
+    states_.erase(from);  // its id may stay in dirty_: save_dirty skips it
     fold(touch(into), moved);
   }
 
   void save_dirty(const StateWriter &w) {
     for (uint64_t id : dirty_) {
-      auto it = states_.find(id);
+      Entry *e = states_.find(id);
       // Merged away (the kernel drops its row), or listed twice.
-      if (it == states_.end() || !it->second.dirty) continue;
-      const std::string blob = it->second.state.encode();
+      if (e == nullptr || !e->dirty) continue;
+      const std::string blob = e->state.encode();
       w.write(id, blob.data(), blob.size());
-      it->second.dirty = false;
+      e->dirty = false;
     }
     dirty_.clear();
   }
 
   // The state to change for `profile` (created empty), marked for saving.
   State &touch(uint64_t profile) {
-    Entry &e = states_[profile];
+    Entry &e = states_.get_or_create(profile);
     if (!e.dirty) {
       e.dirty = true;
       dirty_.push_back(profile);
@@ -72,14 +75,14 @@ class ProfileStates {
     return e.state;
   }
   const State *find(uint64_t profile) const {
-    auto it = states_.find(profile);
-    return it == states_.end() ? nullptr : &it->second.state;
+    const Entry *e = states_.find(profile);
+    return e == nullptr ? nullptr : &e->state;
   }
-  // fn(profile id, state) for every profile, in no particular order
+  // fn(profile id, state) for every profile, in ascending id order
   // (population steps).
   template <class Fn>
   void for_each(Fn fn) const {
-    for (const auto &[id, e] : states_) fn(id, e.state);
+    states_.for_each([&](uint64_t id, const Entry &e) { fn(id, e.state); });
   }
 
  private:
@@ -88,7 +91,7 @@ class ProfileStates {
     bool dirty = false;
   };
   std::string builder_;
-  std::unordered_map<uint64_t, Entry> states_;
+  ProfileMap<Entry> states_;
   std::vector<uint64_t> dirty_;  // profiles marked since the last save
 };
 
