@@ -29,9 +29,6 @@ using plugins::Decimal;
 using plugins::kDayMs;
 
 constexpr const char *kChannelNames[kChannels] = {"email", "sms", "push"};
-constexpr const char *kFeatures[] = {"best_send_hour", "send_hour_events", "preferred_channel",
-                                     "last_visit",     "visits_per_week",  "interests",
-                                     "top_interest"};
 constexpr int kMaxOrderProducts = 100;
 constexpr uint32_t kViewWeight = 1, kCartWeight = 2, kPurchaseWeight = 3;
 
@@ -61,7 +58,9 @@ class EngagementBuilder final : public FeatureBuilder {
  public:
   explicit EngagementBuilder(Host host)
       : FeatureBuilder(host),
+        zone_name_(host.string_option("time_zone")),
         clock_(read_clock(host)),
+        zone_field_(host.string_option("time_zone_field")),
         category_field_(host.string_option("category_field")),
         prior_weight_(host.float_option("prior_weight")),
         visit_days_(whole_days(host, "visit_window")),
@@ -83,17 +82,21 @@ class EngagementBuilder final : public FeatureBuilder {
   void update(const Batch &batch, const uint64_t *profile_ids) override {
     for (size_t i = 0; i < batch.size(); ++i) {
       const int32_t type = batch.type(i);
-      if (type == HALO_EVENT_PAGE || type == HALO_EVENT_SCREEN) {
-        const int64_t at = batch.timestamp_ms(i);
-        touch(profile_ids[i]).visit(at, clock_.at(at).day);
-        continue;
+      const bool visit = type == HALO_EVENT_PAGE || type == HALO_EVENT_SCREEN;
+      auto roles = type == HALO_EVENT_TRACK ? roles_.find(batch.name(i)) : roles_.end();
+      if (!visit && roles == roles_.end()) continue;
+      std::string_view zone;
+      const LocalClock *clock = clock_of(batch, i, zone);
+      if (clock == nullptr) continue;  // refused
+      const int64_t at = batch.timestamp_ms(i);
+      if (visit) {
+        touch(profile_ids[i]).visit(at, clock->at(at).day);
+      } else {
+        std::vector<std::string_view> categories;
+        if (!read_categories(batch, i, roles->second, categories)) continue;  // refused
+        record(at, *clock, roles->second, categories, touch(profile_ids[i]));
       }
-      if (type != HALO_EVENT_TRACK) continue;
-      auto roles = roles_.find(batch.name(i));
-      if (roles == roles_.end()) continue;
-      std::vector<std::string_view> categories;
-      if (!read_categories(batch, i, roles->second, categories)) continue;  // refused
-      record(batch.timestamp_ms(i), roles->second, categories, touch(profile_ids[i]));
+      if (!zone.empty()) touch(profile_ids[i]).zone(zone, at);
     }
   }
 
@@ -126,7 +129,9 @@ class EngagementBuilder final : public FeatureBuilder {
     static const EngagementState kNone;
     const EngagementState *state = states_.find(profile_id);
     const EngagementState &s = state == nullptr ? kNone : *state;
-    const Today &local = today(as_of_ms);
+    // The profile's own zone (the latest an event named), else the default.
+    const Today local =
+        s.zone().empty() ? today(as_of_ms) : today_in(known_clock(s.zone()), as_of_ms);
     const int32_t today = local.day;
     if (auto hour = best_hour(s.hours(), population_, prior_weight_)) {
       w.integer("best_send_hour", *hour);
@@ -155,6 +160,7 @@ class EngagementBuilder final : public FeatureBuilder {
       w.string("interests", joined);
       w.string("top_interest", top.front());
     }
+    w.string("time_zone", s.zone().empty() ? zone_name_ : s.zone());
     // Visits leave the window and interests age at local midnight.
     if (state != nullptr) w.valid_until(local.next_midnight_ms);
   }
@@ -192,9 +198,9 @@ class EngagementBuilder final : public FeatureBuilder {
     return true;
   }
 
-  void record(int64_t at_ms, const Roles &roles, const std::vector<std::string_view> &categories,
-              EngagementState &s) const {
-    const LocalTime local = clock_.at(at_ms);
+  void record(int64_t at_ms, const LocalClock &clock, const Roles &roles,
+              const std::vector<std::string_view> &categories, EngagementState &s) const {
+    const LocalTime local = clock.at(at_ms);
     if (roles.delivered >= 0) s.message(roles.delivered, false);
     if (roles.engaged >= 0) s.message(roles.engaged, true);
     if (roles.engaged >= 0 || roles.purchase) s.engaged_at_hour(local.hour);
@@ -227,11 +233,54 @@ class EngagementBuilder final : public FeatureBuilder {
     int64_t next_midnight_ms;
   };
   const Today &today(int64_t as_of_ms) {
-    if (!today_ || today_->as_of_ms != as_of_ms) {
-      const int32_t day = clock_.at(as_of_ms).day;
-      today_ = Today{as_of_ms, day, clock_.start_of_day(int64_t{day} + 1)};
-    }
+    if (!today_ || today_->as_of_ms != as_of_ms) today_ = today_in(clock_, as_of_ms);
     return *today_;
+  }
+  static Today today_in(const LocalClock &clock, int64_t as_of_ms) {
+    const int32_t day = clock.at(as_of_ms).day;
+    return Today{as_of_ms, day, clock.start_of_day(int64_t{day} + 1)};
+  }
+
+  // The clock of event i: the zone its time_zone_field names, else the
+  // default. nullptr after refusing an event whose zone is not in the IANA
+  // database; `zone` is set to the name the event gave.
+  const LocalClock *clock_of(const Batch &batch, size_t i, std::string_view &zone) {
+    auto v = batch.field(i, zone_field_.c_str());
+    if (!v || v->kind != HALO_VALUE_STRING || v->len == 0) return &clock_;
+    zone = value_text(*v);
+    if (const LocalClock *known = zone.size() <= kMaxZoneBytes ? find_clock(zone) : nullptr) {
+      return known;
+    }
+    const std::string message = "engagement: " + zone_field_ + " '" +
+                                std::string(zone.substr(0, kMaxZoneBytes)) +
+                                "' is not a time zone of the IANA database (such as Asia/Tehran); "
+                                "the event is left out";
+    if (!batch.reject(i, "unknown_time_zone", message)) throw Error(message);
+    return nullptr;
+  }
+
+  // Zones are loaded once each, an unknown name remembered as such; past
+  // kMaxClocks names (the IANA database has about 600) an unknown name is
+  // not remembered, so hostile input cannot grow the cache.
+  const LocalClock *find_clock(std::string_view zone) {
+    constexpr size_t kMaxClocks = 2048;
+    auto it = clocks_.find(zone);
+    if (it == clocks_.end()) {
+      std::optional<LocalClock> clock;
+      try {
+        clock.emplace(std::string(zone));
+      } catch (const std::invalid_argument &) {
+        if (clocks_.size() >= kMaxClocks) return nullptr;
+      }
+      it = clocks_.emplace(std::string(zone), std::move(clock)).first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+  // A zone stored with a profile: known when it was stored (a zone database
+  // that lost it since falls back to the default).
+  const LocalClock &known_clock(const std::string &zone) {
+    const LocalClock *clock = find_clock(zone);
+    return clock != nullptr ? *clock : clock_;
   }
 
   // Interest days older than this many half-lives weigh under 0.4%.
@@ -239,7 +288,10 @@ class EngagementBuilder final : public FeatureBuilder {
 
   EngagementState &touch(uint64_t profile) { return states_.touch(profile); }
 
+  std::string zone_name_;
   LocalClock clock_;
+  std::string zone_field_;
+  plugins::StringMap<std::optional<LocalClock>> clocks_;  // by zone name
   std::string category_field_;
   double prior_weight_;
   int32_t visit_days_, half_life_days_;
@@ -252,7 +304,9 @@ class EngagementBuilder final : public FeatureBuilder {
 
 constexpr halo_option_decl kOptions[] = {
     option(HALO_OPT_STRING, "time_zone", "Asia/Tehran", false,
-           "IANA time zone of the customers' local hours and days"),
+           "IANA time zone of local hours and days for events that name none"),
+    option(HALO_OPT_STRING, "time_zone_field", "context.timezone", false,
+           "Dotted path of the event's own IANA time zone (Segment's context.timezone)"),
     option(HALO_OPT_STRING_LIST, "purchase_events", "[Order Completed]", false,
            "Track events that are purchases (an engagement hour; products.N.category interests)"),
     option(HALO_OPT_STRING_LIST, "view_events", "[Product Viewed]", false,

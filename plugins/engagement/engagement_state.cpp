@@ -11,7 +11,7 @@ namespace halo::engagement {
 
 namespace {
 
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kVersion = 1, kVersionWithZone = 2;
 constexpr uint32_t kMaxCount = std::numeric_limits<uint32_t>::max();
 
 uint32_t saturating_add(uint32_t a, uint64_t b) {
@@ -91,6 +91,14 @@ void EngagementState::merge(const EngagementState &other, int32_t horizon_days) 
   }
   latest_day_ = std::max(latest_day_, other.latest_day_);
   prune(horizon_days);
+  if (!other.zone_.empty()) zone(other.zone_, other.zone_ms_);
+}
+
+void EngagementState::zone(std::string_view name, int64_t at_ms) {
+  if (zone_.empty() || at_ms > zone_ms_ || (at_ms == zone_ms_ && zone_ < name)) {
+    zone_ = name;
+    zone_ms_ = at_ms;
+  }
 }
 
 int64_t EngagementState::visits_between(int32_t first_day, int32_t last_day) const {
@@ -126,7 +134,7 @@ std::vector<std::string> EngagementState::top_interests(int32_t as_of_day, doubl
 std::string EngagementState::encode() const {
   std::string out;
   plugins::ByteWriter w(out);
-  w.byte(kVersion);
+  w.byte(zone_.empty() ? kVersion : kVersionWithZone);
   for (uint32_t h : hours_) w.varint(h);
   for (const ChannelCounts &c : channels_) {
     w.varint(c.delivered);
@@ -144,6 +152,11 @@ std::string EngagementState::encode() const {
       w.svarint(d.day);
       w.varint(d.weight);
     }
+  }
+  if (!zone_.empty()) {
+    w.varint(zone_.size());
+    w.bytes(zone_);
+    w.svarint(zone_ms_);
   }
   return out;
 }
@@ -176,8 +189,9 @@ EngagementState EngagementState::decode(std::string_view blob) {
   constexpr int64_t kI32Min = std::numeric_limits<int32_t>::min();
   constexpr int64_t kI32Max = std::numeric_limits<int32_t>::max();
   plugins::ByteReader r(blob);
-  if (r.done() || r.byte() != kVersion) {
-    throw std::runtime_error("not an engagement state of version 1");
+  const uint8_t version = r.done() ? 0 : r.byte();
+  if (version != kVersion && version != kVersionWithZone) {
+    throw std::runtime_error("not an engagement state of version 1 or 2");
   }
   EngagementState s;
   for (uint32_t &h : s.hours_) h = read_count(r);
@@ -217,6 +231,13 @@ EngagementState EngagementState::decode(std::string_view blob) {
       i.days.push_back(dw);
     }
     s.interests_.push_back(std::move(i));
+  }
+  if (version == kVersionWithZone) {
+    const size_t length = read_length(r);
+    if (length < 1 || length > kMaxZoneBytes) throw std::runtime_error("a time zone's length");
+    s.zone_ = std::string(r.bytes(length));
+    s.zone_ms_ = read_int(r, std::numeric_limits<int64_t>::min(),
+                          std::numeric_limits<int64_t>::max(), "the time zone's time");
   }
   if (!r.done()) throw std::runtime_error("bytes after the state");
   if (s.encode() != blob) throw std::runtime_error("not in canonical form");

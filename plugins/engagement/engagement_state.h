@@ -24,6 +24,7 @@ namespace halo::engagement {
 
 constexpr int kChannels = 3;  // email, sms, push
 constexpr size_t kMaxCategoryBytes = 100;
+constexpr size_t kMaxZoneBytes = 64;  // the longest IANA zone name is 30 bytes
 constexpr int64_t kNoVisit = std::numeric_limits<int64_t>::min();
 
 struct ChannelCounts {
@@ -51,6 +52,11 @@ class EngagementState {
   void visit(int64_t at_ms, int32_t local_day);
   void interest(std::string_view category, int32_t day, uint32_t weight, int32_t horizon_days);
   void merge(const EngagementState &other, int32_t horizon_days);
+  // The customer's time zone as of an event at `at_ms` that named it; the
+  // latest such event wins (on equal times the greater name, so merges
+  // agree in any order).
+  void zone(std::string_view name, int64_t at_ms);
+  const std::string &zone() const { return zone_; }  // empty: never named
 
   const HourCounts &hours() const { return hours_; }
   const std::array<ChannelCounts, kChannels> &channels() const { return channels_; }
@@ -67,8 +73,10 @@ class EngagementState {
   // Stored form (version 1): u8 1 | 24 x varint hour count | 3 x { varint
   // delivered | varint engaged } | svarint last visit | varint n | n x
   // svarint visit day | varint m | m x { varint length | category | varint
-  // k | k x { svarint day | varint weight } }; minimal varints. decode
-  // throws std::runtime_error on anything else or a broken invariant.
+  // k | k x { svarint day | varint weight } }; minimal varints. Version 2,
+  // written only when the profile has a time zone: u8 2 | the same |
+  // varint length | zone name | svarint ms. decode reads both and throws
+  // std::runtime_error on anything else or a broken invariant.
   std::string encode() const;
   static EngagementState decode(std::string_view blob);
 
@@ -82,6 +90,8 @@ class EngagementState {
   std::vector<int32_t> visit_days_;
   std::vector<Interest> interests_;
   int32_t latest_day_ = std::numeric_limits<int32_t>::min();  // of interests_
+  std::string zone_;
+  int64_t zone_ms_ = std::numeric_limits<int64_t>::min();
 };
 
 }  // namespace halo::engagement

@@ -122,5 +122,48 @@ TEST(EngagementE2E, BadCategoriesAndTimeZones) {
   }
 }
 
+// An event's own time zone (Segment's context.timezone) places its hour and
+// day; the profile's latest named zone is its time_zone feature.
+std::string in_zone(const std::string &id, const std::string &user, const std::string &name,
+                    const std::string &at, const std::string &zone) {
+  return R"({"type":"track","messageId":")" + id + R"(","userId":")" + user + R"(","event":")" +
+         name + R"(","timestamp":"2024-06-)" + at + R"(Z","context":{"timezone":")" + zone +
+         R"("},"properties":{}})"
+         "\n";
+}
+
+TEST(EngagementE2E, EventsInTheirOwnTimeZone) {
+  TempDir dir;
+  write_file(dir / "p.yaml", pipeline("{ prior_weight: 0 }"));
+  // 06:00 UTC is 08:00 in Berlin (CEST), 09:30 in Tehran. u6's zone is no
+  // zone; u7 moved from Tokyo to London.
+  write_file(dir / "events.jsonl",
+             in_zone("a", "u5", "Email Opened", "10T06:00:00", "Europe/Berlin") +
+                 in_zone("b", "u5", "Email Opened", "11T06:10:00", "Europe/Berlin") +
+                 track("c", "u5", "Email Opened", "12T06:20:00") +
+                 in_zone("d", "u6", "Email Opened", "10T06:00:00", "Mars/Olympus") +
+                 in_zone("e", "u7", "Email Opened", "10T06:00:00", "Asia/Tokyo") +
+                 in_zone("f", "u7", "Email Opened", "12T06:00:00", "Europe/London"));
+  RunOutcome r = run_pipeline(dir / "p.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "feature_rejections"), 1) << r.summary;
+  EXPECT_NE(profile_of(dir, "u5").find(R"("best_send_hour":8,"send_hour_events":3,)"),
+            std::string::npos)
+      << profile_of(dir, "u5");
+  EXPECT_NE(profile_of(dir, "u5").find(R"("time_zone":"Europe/Berlin")"), std::string::npos)
+      << profile_of(dir, "u5");
+  EXPECT_NE(profile_of(dir, "u6").find(R"("send_hour_events":0,)"), std::string::npos)
+      << profile_of(dir, "u6");
+  EXPECT_NE(profile_of(dir, "u6").find(R"("time_zone":"Asia/Tehran")"), std::string::npos)
+      << profile_of(dir, "u6");
+  // Tokyo 15:00 and London 07:00: a tie, the earlier hour.
+  EXPECT_NE(profile_of(dir, "u7").find(R"("best_send_hour":7,)"), std::string::npos)
+      << profile_of(dir, "u7");
+  EXPECT_NE(profile_of(dir, "u7").find(R"("time_zone":"Europe/London")"), std::string::npos)
+      << profile_of(dir, "u7");
+  CommandResult letters = run({halo_bin(), "deadletters", dir / "p.yaml"});
+  EXPECT_NE(letters.out.find("unknown_time_zone"), std::string::npos) << letters.out;
+}
+
 }  // namespace
 }  // namespace halo::e2e

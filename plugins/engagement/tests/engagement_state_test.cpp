@@ -117,3 +117,44 @@ TEST(EngagementState, TheStoredFormRefusesDamage) {
 
 }  // namespace
 }  // namespace halo::engagement
+
+namespace halo::engagement {
+namespace {
+
+// The latest event naming a zone wins, in any order of events and merges;
+// a state without a zone keeps the version 1 stored form.
+TEST(EngagementState, TheLatestNamedTimeZoneWins) {
+  EngagementState none;
+  none.visit(1000, 1);
+  ASSERT_EQ(none.encode()[0], 1);
+  EngagementState a = none, b;
+  a.zone("Europe/Berlin", 5000);
+  a.zone("Asia/Tokyo", 4000);  // older: ignored
+  b.zone("America/New_York", 6000);
+  EXPECT_EQ(a.zone(), "Europe/Berlin");
+  EngagementState ab = a, ba = b;
+  ab.merge(b, 100);
+  ba.merge(a, 100);
+  EXPECT_EQ(ab.zone(), "America/New_York");
+  EXPECT_EQ(ab.encode(), ba.encode());
+  EXPECT_EQ(ab.encode()[0], 2);
+  const EngagementState back = EngagementState::decode(ab.encode());
+  EXPECT_EQ(back.zone(), "America/New_York");
+  EXPECT_EQ(back.encode(), ab.encode());
+  // Equal times: the greater name, whichever arrives first.
+  EngagementState x, y;
+  x.zone("Asia/Tehran", 7);
+  x.zone("Asia/Dubai", 7);
+  y.zone("Asia/Dubai", 7);
+  y.zone("Asia/Tehran", 7);
+  EXPECT_EQ(x.zone(), "Asia/Tehran");
+  EXPECT_EQ(y.zone(), "Asia/Tehran");
+  // A version 2 state must name a zone of 1 to 64 bytes.
+  std::string bad = none.encode();
+  bad[0] = 2;
+  EXPECT_THROW(EngagementState::decode(bad + std::string("\x00\x00", 2)), std::runtime_error);
+  EXPECT_THROW(EngagementState::decode(bad), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace halo::engagement
