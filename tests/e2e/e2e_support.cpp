@@ -134,6 +134,11 @@ std::string builder_pipeline(const std::string &name, const std::string &plugin,
          "var/profiles.jsonl } }\n";
 }
 
+void expect_exported(const TempDir &dir, const std::string &user, const std::string &text) {
+  const std::string line = exported_profile(dir / "var/profiles.jsonl", user);
+  EXPECT_NE(line.find(text), std::string::npos) << user << ": " << line;
+}
+
 std::string iso_utc(int64_t unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};

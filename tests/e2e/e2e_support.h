@@ -68,6 +68,9 @@ long summary_count(const std::string &json, const std::string &key);
 std::string builder_pipeline(const std::string &name, const std::string &plugin,
                              const std::string &config,
                              const std::string &as_of = "2024-06-30T00:00:00Z");
+// Adds a failure unless the profile of `user` in DIR/var/profiles.jsonl
+// (the export of builder_pipeline) contains `text`.
+void expect_exported(const TempDir &dir, const std::string &user, const std::string &text);
 // Unix seconds as ISO 8601 UTC: "2024-06-30T00:00:00Z".
 std::string iso_utc(int64_t unix_seconds);
 // A number of seconds in a summary (`seconds`, a stage of `stage_seconds`);

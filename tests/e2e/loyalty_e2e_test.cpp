@@ -50,11 +50,6 @@ std::string pipeline(const std::string &config = "{}") {
   return builder_pipeline("loyalty", "loyalty", config);
 }
 
-void expect_features(const TempDir &dir, const std::string &user, const std::string &features) {
-  const std::string line = exported_profile(dir / "var/profiles.jsonl", user);
-  EXPECT_NE(line.find(features), std::string::npos) << user << ": " << line;
-}
-
 TEST(LoyaltyE2E, WorkedOutByHand) {
   TempDir dir;
   write_file(dir / "p.yaml", pipeline());
@@ -65,25 +60,25 @@ TEST(LoyaltyE2E, WorkedOutByHand) {
   // 365 days; badges loyal (3 orders in 365 days) and vip (spend at least
   // that of 95% of customers); ladder advocate > supporter > client >
   // customer > prospect.
-  expect_features(
+  expect_exported(
       dir, "a",
       R"("loyalty_points":2,"loyalty_tier":"Bronze","loyalty_badges":null,)"
       R"x("loyalty_stage":"customer","loyalty_stage_reason":"1 orders in 365d (at least 1)")x");
   // b's spend (5,000,000 IRR) is the most: 3 of 4 customers spend less,
   // which is under 95%: no vip with four customers.
-  expect_features(dir, "b",
+  expect_exported(dir, "b",
                   R"("loyalty_points":50,"loyalty_tier":"Bronze","loyalty_badges":null,)"
                   R"("loyalty_stage":"client")");
-  expect_features(
+  expect_exported(
       dir, "c",
       R"("loyalty_points":30,"loyalty_tier":"Bronze","loyalty_badges":"loyal",)"
       R"("loyalty_stage":"supporter","loyalty_stage_reason":"3 orders in 365d (at least 3), )"
       R"x(1 positive feedback in 365d (at least 1)")x");
-  expect_features(dir, "d",
+  expect_exported(dir, "d",
                   R"x("loyalty_points":20,"loyalty_tier":"Bronze","loyalty_badges":null,)x"
                   R"x("loyalty_stage":"advocate","loyalty_stage_reason":"2 orders in 365d )x"
                   R"x((at least 2), 1 referrals in 365d (at least 1)")x");
-  expect_features(dir, "e",
+  expect_exported(dir, "e",
                   R"("loyalty_points":0,"loyalty_tier":null,"loyalty_badges":null,)"
                   R"("loyalty_stage":"prospect","loyalty_stage_reason":"no stage above it holds")");
 
@@ -105,13 +100,13 @@ TEST(LoyaltyE2E, RulesFromYamlAndAPercentileBadge) {
   // In tomans: a 25,000 (25 points); b 300,000 + 200,000 (500 points); c
   // 300,000; d 200,000. Spend below b's: 3 of 4 (>= 50%); below c's: 2 of
   // 4 (>= 50%); below d's: 1 of 4.
-  expect_features(dir, "a",
+  expect_exported(dir, "a",
                   R"("loyalty_points":25,"loyalty_tier":"Member","loyalty_badges":null,)");
-  expect_features(dir, "b",
+  expect_exported(dir, "b",
                   R"("loyalty_points":500,"loyalty_tier":"Gold","loyalty_badges":"big,recent",)"
                   R"("loyalty_stage":"everyone")");
-  expect_features(dir, "c", R"("loyalty_tier":"Member","loyalty_badges":"big,recent",)");
-  expect_features(dir, "d",
+  expect_exported(dir, "c", R"("loyalty_tier":"Member","loyalty_badges":"big,recent",)");
+  expect_exported(dir, "d",
                   R"("loyalty_badges":null,"loyalty_stage":"advocate",)"
                   R"x("loyalty_stage_reason":"1 referrals in 400d (at least 1)")x");
   CommandResult model =
@@ -136,7 +131,7 @@ TEST(LoyaltyE2E, UnusableOrdersAreDeadLettersAndBadRulesAreRefused) {
   for (const char *reason : {"unknown_currency", "not_a_number", "negative_value"}) {
     EXPECT_NE(letters.out.find(reason), std::string::npos) << reason << "\n" << letters.out;
   }
-  expect_features(dir, "x", R"("loyalty_points":0,"loyalty_tier":null,)");
+  expect_exported(dir, "x", R"("loyalty_points":0,"loyalty_tier":null,)");
 
   for (const char *bad :
        {"{ ladder: [ { name: customer, orders: 1 } ] }",
@@ -156,7 +151,7 @@ TEST(LoyaltyE2E, ARebuildAgreesWithTheIncrementalRun) {
   write_file(dir / "events.jsonl", shop() + order("a2", "a", 1, "90000000") +
                                        track("a3", "a", 1, "Referral Completed", "{}"));
   ASSERT_EQ(run_pipeline(dir / "p.yaml").exit_code, 0);
-  expect_features(dir, "a",
+  expect_exported(dir, "a",
                   R"("loyalty_points":902,"loyalty_tier":"Gold","loyalty_badges":null,)"
                   R"("loyalty_stage":"advocate")");
   const std::string incremental = profiles_without_ids(dir / "var/profiles.jsonl");

@@ -43,15 +43,6 @@ std::string pipeline(const std::string &rfm_config,
   return builder_pipeline("rfm", "rfm", rfm_config, as_of);
 }
 
-std::string profile_of(const TempDir &dir, const std::string &user) {
-  return exported_profile(dir / "var/profiles.jsonl", user);
-}
-
-void expect_rfm(const TempDir &dir, const std::string &user, const std::string &features) {
-  const std::string line = profile_of(dir, user);
-  EXPECT_NE(line.find(features), std::string::npos) << user << ": " << line;
-}
-
 TEST(RfmE2E, ScoresAndSegmentsWorkedOutByHand) {
   TempDir dir;
   write_file(dir / "p.yaml", pipeline("{ window: 365d }"));
@@ -63,23 +54,23 @@ TEST(RfmE2E, ScoresAndSegmentsWorkedOutByHand) {
   // Frequency 0 (c0), 1 x5, 2 x3, 5: 1 scores 1 (one value below), 2
   // scores 4 (six below), 5 scores 5. Monetary 0, 2.2 .. 6.6, 15.4, 17.6,
   // 19.8, 55: 1 1 2 2 3 3 4 4 5 5.
-  expect_rfm(dir, "c0",
-             R"("recency_days":500,"frequency":0,"monetary":0,"r_score":1,"f_score":1,)"
-             R"("m_score":1,"rfm_score":"111","rfm_segment":"Lost")");
-  expect_rfm(dir, "c1", R"("rfm_score":"111","rfm_segment":"Lost")");
-  expect_rfm(dir, "c3",
-             R"("recency_days":70,"frequency":1,"monetary":4.4,"r_score":2,"f_score":1,)"
-             R"("m_score":2,"rfm_score":"212","rfm_segment":"Hibernating")");
-  expect_rfm(dir, "c5", R"("rfm_score":"313","rfm_segment":"About to Sleep")");
-  expect_rfm(dir, "c7",
-             R"("recency_days":30,"frequency":2,"monetary":17.6,"r_score":4,"f_score":4,)"
-             R"("m_score":4,"rfm_score":"444","rfm_segment":"Loyal")");
-  expect_rfm(dir, "c8", R"("rfm_score":"545","rfm_segment":"Champions")");
-  expect_rfm(dir, "c9",
-             R"("recency_days":10,"frequency":5,"monetary":55,"r_score":5,"f_score":5,)"
-             R"("m_score":5,"rfm_score":"555","rfm_segment":"Champions")");
-  expect_rfm(dir, "c10", R"("recency_days":null)");
-  expect_rfm(dir, "c10", R"("rfm_segment":null)");
+  expect_exported(dir, "c0",
+                  R"("recency_days":500,"frequency":0,"monetary":0,"r_score":1,"f_score":1,)"
+                  R"("m_score":1,"rfm_score":"111","rfm_segment":"Lost")");
+  expect_exported(dir, "c1", R"("rfm_score":"111","rfm_segment":"Lost")");
+  expect_exported(dir, "c3",
+                  R"("recency_days":70,"frequency":1,"monetary":4.4,"r_score":2,"f_score":1,)"
+                  R"("m_score":2,"rfm_score":"212","rfm_segment":"Hibernating")");
+  expect_exported(dir, "c5", R"("rfm_score":"313","rfm_segment":"About to Sleep")");
+  expect_exported(dir, "c7",
+                  R"("recency_days":30,"frequency":2,"monetary":17.6,"r_score":4,"f_score":4,)"
+                  R"("m_score":4,"rfm_score":"444","rfm_segment":"Loyal")");
+  expect_exported(dir, "c8", R"("rfm_score":"545","rfm_segment":"Champions")");
+  expect_exported(dir, "c9",
+                  R"("recency_days":10,"frequency":5,"monetary":55,"r_score":5,"f_score":5,)"
+                  R"("m_score":5,"rfm_score":"555","rfm_segment":"Champions")");
+  expect_exported(dir, "c10", R"("recency_days":null)");
+  expect_exported(dir, "c10", R"("rfm_segment":null)");
 
   // The thresholds: the most days, the fewest orders, the least spend that
   // score at least 2..5.
@@ -102,9 +93,9 @@ TEST(RfmE2E, ANewOrderRescoresEveryoneAndARebuildAgrees) {
   write_file(dir / "events.jsonl", customers() + order("c1", 1, "\"2.20\""));
   RunOutcome again = run_pipeline(dir / "p.yaml");
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  expect_rfm(dir, "c1", R"("recency_days":1,"frequency":2,"monetary":4.4,"r_score":5,)");
-  expect_rfm(dir, "c9", R"("recency_days":10,"frequency":5,"monetary":55,"r_score":5,)");
-  expect_rfm(dir, "c8", R"("recency_days":20,"frequency":2,"monetary":19.8,"r_score":4,)");
+  expect_exported(dir, "c1", R"("recency_days":1,"frequency":2,"monetary":4.4,"r_score":5,)");
+  expect_exported(dir, "c9", R"("recency_days":10,"frequency":5,"monetary":55,"r_score":5,)");
+  expect_exported(dir, "c8", R"("recency_days":20,"frequency":2,"monetary":19.8,"r_score":4,)");
   const std::string incremental = profiles_without_ids(dir / "var/profiles.jsonl");
   CommandResult rebuilt = run({halo_bin(), "rebuild", dir / "p.yaml", "-q"});
   ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
@@ -127,8 +118,8 @@ TEST(RfmE2E, ModelFitRescoresWithoutReadingSources) {
       run({halo_bin(), "model", "fit", dir / "p.yaml", "-q", "--summary-json", "-"});
   ASSERT_EQ(fit.exit_code, 0) << fit.err;
   EXPECT_EQ(summary_count(fit.out, "records_read"), 0) << fit.out;
-  expect_rfm(dir, "c9", R"("recency_days":40,"frequency":5,)");
-  expect_rfm(dir, "c0", R"("recency_days":530,)");
+  expect_exported(dir, "c9", R"("recency_days":40,"frequency":5,)");
+  expect_exported(dir, "c0", R"("recency_days":530,)");
   EXPECT_EQ(read_file(dir / "var/profiles.jsonl").find("c11"), std::string::npos);
   CommandResult model =
       run({halo_bin(), "model", "show", dir / "p.yaml", "rfm", "--format", "json"});
@@ -158,9 +149,9 @@ TEST(RfmE2E, SegmentMapsFromYamlAndTheirChecks) {
   write_file(dir / "events.jsonl", customers());
   RunOutcome r = run_pipeline(dir / "p.yaml");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  expect_rfm(dir, "c9", R"("rfm_segment":"Big spenders")");
-  expect_rfm(dir, "c7", R"("rfm_segment":"Recent")");
-  expect_rfm(dir, "c2", R"("rfm_segment":"Others")");
+  expect_exported(dir, "c9", R"("rfm_segment":"Big spenders")");
+  expect_exported(dir, "c7", R"("rfm_segment":"Recent")");
+  expect_exported(dir, "c2", R"("rfm_segment":"Others")");
 
   // validate reports what run would refuse, with the option's path.
   const std::vector<std::pair<std::string, std::string>> bad = {
@@ -195,7 +186,7 @@ TEST(RfmE2E, AnOrderWithoutAUsableValueIsADeadLetter) {
        {"not_a_number", "missing_value", "negative_value", "number_out_of_range"}) {
     EXPECT_NE(letters.out.find(reason), std::string::npos) << reason << "\n" << letters.out;
   }
-  expect_rfm(dir, "c1", R"("recency_days":90,"frequency":1,"monetary":2.2,)");
+  expect_exported(dir, "c1", R"("recency_days":90,"frequency":1,"monetary":2.2,)");
 }
 
 }  // namespace
