@@ -34,7 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const Totals year = a.totals(kEnd, kYear);
   if (year.orders > all.orders || year.points > all.points || all.spend < year.spend ||
       year.positive_feedback > all.positive_feedback || year.referrals > all.referrals ||
-      year.orders < 0 || year.spend.raw() < 0 || year.points < 0) {
+      year.engagements > all.engagements || year.orders < 0 || year.spend.raw() < 0 ||
+      year.points < 0) {
     std::abort();
   }
   Activity twice = a;

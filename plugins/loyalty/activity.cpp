@@ -72,6 +72,9 @@ void Activity::purchase(const Purchase &p) {
 void Activity::positive_feedback(int64_t at_ms) {
   insert_sorted(feedback_, at_ms);
 }
+void Activity::engagement(int64_t at_ms) {
+  insert_sorted(engagements_, at_ms);
+}
 void Activity::referral(int64_t at_ms) {
   insert_sorted(referrals_, at_ms);
 }
@@ -79,6 +82,7 @@ void Activity::referral(int64_t at_ms) {
 void Activity::merge(const Activity &other) {
   merge_sorted(purchases_, other.purchases_);
   merge_sorted(feedback_, other.feedback_);
+  merge_sorted(engagements_, other.engagements_);
   merge_sorted(referrals_, other.referrals_);
 }
 
@@ -95,6 +99,8 @@ Totals Activity::totals(int64_t as_of_ms, int64_t window_ms) const {
   auto identity = [](int64_t x) { return x; };
   auto [f1, f2] = in_window(feedback_, from, as_of_ms, identity);
   t.positive_feedback = static_cast<int64_t>(f2 - f1);
+  auto [e1, e2] = in_window(engagements_, from, as_of_ms, identity);
+  t.engagements = static_cast<int64_t>(e2 - e1);
   auto [r1, r2] = in_window(referrals_, from, as_of_ms, identity);
   t.referrals = static_cast<int64_t>(r2 - r1);
   return t;
@@ -114,6 +120,7 @@ int64_t Activity::next_change(int64_t as_of_ms, const std::vector<int64_t> &wind
   };
   for (const Purchase &p : purchases_) consider(p.at_ms);
   for (int64_t t : feedback_) consider(t);
+  for (int64_t t : engagements_) consider(t);
   for (int64_t t : referrals_) consider(t);
   return next;
 }
@@ -129,6 +136,7 @@ std::string Activity::encode() const {
     w.varint(static_cast<uint64_t>(p.points));
   }
   write_times(w, feedback_);
+  write_times(w, engagements_);
   write_times(w, referrals_);
   return out;
 }
@@ -150,6 +158,7 @@ Activity Activity::decode(std::string_view blob) {
     a.purchases_.push_back(p);
   }
   a.feedback_ = read_times(r);
+  a.engagements_ = read_times(r);
   a.referrals_ = read_times(r);
   if (!r.done()) throw std::runtime_error("trailing bytes");
   if (a.encode() != blob) throw std::runtime_error("not in canonical form");

@@ -1,7 +1,8 @@
 // activity.h -- the per-profile state of the loyalty feature builder: every
 // purchase (time, amount in the program's currency, points earned), every
-// positive feedback (a good review, a promoter's survey answer) and every
-// referral, by time. The totals over any window as of any reference time
+// positive feedback (a good review, a promoter's survey answer), every
+// engagement with a message (an open, a click, a tap) and every referral,
+// by time. The totals over any window as of any reference time
 // follow from it, and two profiles' activities merge exactly.
 //
 // Invariants: each list ascending (purchases by time, amount, points), so
@@ -40,6 +41,7 @@ struct Totals {
   Decimal spend;
   int64_t points = 0;
   int64_t positive_feedback = 0;
+  int64_t engagements = 0;
   int64_t referrals = 0;
 };
 
@@ -47,6 +49,7 @@ class Activity {
  public:
   void purchase(const Purchase &p);
   void positive_feedback(int64_t at_ms);
+  void engagement(int64_t at_ms);
   void referral(int64_t at_ms);
   void merge(const Activity &other);
 
@@ -62,7 +65,7 @@ class Activity {
 
   // Stored form: u8 version (1) | varint purchases | per purchase: svarint
   // ms, svarint amount raw (10^-9 units), varint points | varint n, svarint
-  // ms... for feedback, then for referrals. decode throws
+  // ms... for feedback, then engagements, then referrals. decode throws
   // std::runtime_error on anything else (out of order, negative, not
   // minimal): each activity has one stored form.
   std::string encode() const;
@@ -70,7 +73,7 @@ class Activity {
 
  private:
   std::vector<Purchase> purchases_;
-  std::vector<int64_t> feedback_, referrals_;
+  std::vector<int64_t> feedback_, engagements_, referrals_;
 };
 
 }  // namespace halo::loyalty

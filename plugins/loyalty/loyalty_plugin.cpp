@@ -53,14 +53,14 @@ int64_t count_key(const Host &host, const std::string &path) {
 // One rule of `list`: a name and minimums; `within` defaults to `window_ms`.
 Rule read_rule(const Host &host, const std::string &at, int64_t window_ms, bool badge) {
   static const plugins::StringSet kKeys = {
-      "name",      "orders", "spend",           "points", "positive_feedback",
-      "referrals", "within", "spend_percentile"};
+      "name",   "orders",           "spend",      "points", "positive_feedback", "referrals",
+      "within", "spend_percentile", "engagements"};
   for (int k = 0; k < host.opt_size(at); ++k) {
     const std::string key = host.opt_key(at, k);
     if (!kKeys.contains(key) || (key == "spend_percentile" && !badge)) {
       throw ConfigError(at + "." + key,
                         std::string("unknown key; a rule has name, orders, spend, points, "
-                                    "positive_feedback, referrals, within") +
+                                    "positive_feedback, engagements, referrals, within") +
                             (badge ? " and spend_percentile" : ""));
     }
   }
@@ -70,6 +70,7 @@ Rule read_rule(const Host &host, const std::string &at, int64_t window_ms, bool 
   r.min.orders = count_key(host, at + ".orders");
   r.min.points = count_key(host, at + ".points");
   r.min.positive_feedback = count_key(host, at + ".positive_feedback");
+  r.min.engagements = count_key(host, at + ".engagements");
   r.min.referrals = count_key(host, at + ".referrals");
   if (host.opt_string(at + ".spend")) r.min.spend = decimal_option(host, at + ".spend");
   r.min.within_ms =
@@ -147,6 +148,7 @@ class LoyaltyBuilder final : public FeatureBuilder {
         rules_(read_program(host, host.duration_option("window").count())) {
     for (const std::string &e : host.string_list_option("events")) orders_.insert(e);
     for (const std::string &e : host.string_list_option("referral_events")) referrals_.insert(e);
+    for (const std::string &e : host.string_list_option("engagement_events")) engaged_.insert(e);
     if (amount_per_point_.raw() == 0) throw ConfigError("amount_per_point", "must be more than 0");
   }
 
@@ -161,6 +163,8 @@ class LoyaltyBuilder final : public FeatureBuilder {
         if (auto p = purchase(batch, i)) activity_.touch(profile_ids[i]).purchase(*p);
       } else if (referrals_.contains(name)) {
         activity_.touch(profile_ids[i]).referral(at);
+      } else if (engaged_.contains(name)) {
+        activity_.touch(profile_ids[i]).engagement(at);
       } else if (name == review_event_ || name == survey_event_) {
         const bool review = name == review_event_;
         auto score = score_of(batch, i, review ? rating_path_ : nps_path_);
@@ -255,7 +259,7 @@ class LoyaltyBuilder final : public FeatureBuilder {
     if (!batch.reject(i, reason, message)) throw Error(message);
   }
 
-  plugins::StringSet orders_, referrals_;
+  plugins::StringSet orders_, referrals_, engaged_;
   std::string value_path_, currency_path_, review_event_, rating_path_, survey_event_, nps_path_;
   int64_t positive_rating_, promoter_nps_;
   Money money_;
@@ -289,6 +293,9 @@ constexpr halo_option_decl kOptions[] = {
            "0", "10"),
     option(HALO_OPT_STRING_LIST, "referral_events", "[Referral Completed]", false,
            "Track events that record a referral the customer made"),
+    option(HALO_OPT_STRING_LIST, "engagement_events",
+           "[Email Opened, Email Link Clicked, SMS Link Clicked, Push Notification Tapped]", false,
+           "Track events of the customer engaging with a message"),
     within(option(HALO_OPT_DURATION, "window", "365d", false,
                   "The window of every rule that names no `within`"),
            "1s", "36500d"),

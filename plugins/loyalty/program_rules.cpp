@@ -37,6 +37,7 @@ std::string explain(const Minimums &m, const Totals &t) {
   item(m.orders, t.orders, "orders");
   item(m.points, t.points, "points");
   item(m.positive_feedback, t.positive_feedback, "positive feedback");
+  item(m.engagements, t.engagements, "engagements");
   item(m.referrals, t.referrals, "referrals");
   if (m.spend.raw() > 0) {
     if (!out.empty()) out += ", ";
@@ -49,8 +50,8 @@ std::string explain(const Minimums &m, const Totals &t) {
 }  // namespace
 
 bool Minimums::any() const {
-  return orders > 0 || points > 0 || positive_feedback > 0 || referrals > 0 || spend.raw() > 0 ||
-         spend_percentile > 0;
+  return orders > 0 || points > 0 || positive_feedback > 0 || engagements > 0 || referrals > 0 ||
+         spend.raw() > 0 || spend_percentile > 0;
 }
 
 std::string duration_text(int64_t ms) {
@@ -116,7 +117,7 @@ bool ProgramRules::holds(const Minimums &m, const Activity *a, int64_t as_of_ms,
   if (!m.any()) return true;
   const Totals t = totals_of(a, as_of_ms, m.within_ms);
   if (t.orders < m.orders || t.points < m.points || t.positive_feedback < m.positive_feedback ||
-      t.referrals < m.referrals || t.spend < m.spend) {
+      t.engagements < m.engagements || t.referrals < m.referrals || t.spend < m.spend) {
     return false;
   }
   if (m.spend_percentile == 0) return true;

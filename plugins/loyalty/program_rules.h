@@ -22,7 +22,7 @@
 namespace halo::loyalty {
 
 struct Minimums {
-  int64_t orders = 0, points = 0, positive_feedback = 0, referrals = 0;
+  int64_t orders = 0, points = 0, positive_feedback = 0, engagements = 0, referrals = 0;
   Decimal spend;
   int spend_percentile = 0;       // 0: none; p: spend at least that of p% of customers
   int64_t within_ms = INT64_MAX;  // the window the totals are over (INT64_MAX: all time)

@@ -33,7 +33,7 @@ std::string order(const std::string &id, const std::string &user, int64_t days_b
 //    review.
 // d: two orders (10 points each) within the year, one referral, an NPS
 //    of 10.
-// e: identified, never ordered.
+// e: identified, never ordered; opened an email and clicked another.
 std::string shop() {
   return order("a1", "a", 100, "250000") + order("b1", "b", 200, "300000", "IRT") +
          order("b2", "b", 10, "\"2000000\"") + order("c1", "c", 25, "1000000") +
@@ -42,6 +42,8 @@ std::string shop() {
          order("d1", "d", 300, "1000000") + order("d2", "d", 50, "1000000") +
          track("d3", "d", 40, "Referral Completed", R"({"friend":"x"})") +
          track("d4", "d", 40, "Survey Answered", R"({"nps":10})") +
+         track("e2", "e", 30, "Email Opened", "{}") +
+         track("e3", "e", 20, "Email Link Clicked", "{}") +
          R"({"type":"identify","messageId":"e1","userId":"e","timestamp":"2024-01-01T00:00:00Z","traits":{"name":"Sara"}})"
          "\n";
 }
@@ -94,7 +96,8 @@ TEST(LoyaltyE2E, RulesFromYamlAndAPercentileBadge) {
   write_file(dir / "p.yaml", pipeline(R"({ currency: IRT, amount_per_point: 1000, window: 400d,
       tiers: [ { name: Member, orders: 1 }, { name: Gold, spend: 400000 } ],
       badges: [ { name: big, spend_percentile: 50 }, { name: recent, orders: 1, within: 20d } ],
-      ladder: [ { name: advocate, referrals: 1 }, { name: everyone } ] })"));
+      ladder: [ { name: advocate, referrals: 1 }, { name: engaged, engagements: 2 },
+                { name: everyone } ] })"));
   write_file(dir / "events.jsonl", shop());
   ASSERT_EQ(run_pipeline(dir / "p.yaml").exit_code, 0);
   // In tomans: a 25,000 (25 points); b 300,000 + 200,000 (500 points); c
@@ -109,6 +112,9 @@ TEST(LoyaltyE2E, RulesFromYamlAndAPercentileBadge) {
   expect_exported(dir, "d",
                   R"("loyalty_badges":null,"loyalty_stage":"advocate",)"
                   R"x("loyalty_stage_reason":"1 referrals in 400d (at least 1)")x");
+  expect_exported(dir, "e",
+                  R"x("loyalty_stage":"engaged","loyalty_stage_reason":"2 engagements in 400d )x"
+                  R"x((at least 2)")x");
   CommandResult model =
       run({halo_bin(), "model", "show", dir / "p.yaml", "loyalty", "--format", "json"});
   ASSERT_EQ(model.exit_code, 0) << model.err;
