@@ -46,9 +46,9 @@ int32_t whole_days(const Host &host, const char *name) {
   return static_cast<int32_t>(ms / kDayMs);
 }
 
-LocalClock read_clock(const Host &host) {
+LocalClock read_clock(const std::string &zone) {
   try {
-    return LocalClock(host.string_option("time_zone"));
+    return LocalClock(zone);
   } catch (const std::invalid_argument &e) {
     throw ConfigError("time_zone", e.what());
   }
@@ -59,7 +59,7 @@ class EngagementBuilder final : public FeatureBuilder {
   explicit EngagementBuilder(Host host)
       : FeatureBuilder(host),
         zone_name_(host.string_option("time_zone")),
-        clock_(read_clock(host)),
+        clock_(read_clock(zone_name_)),
         zone_field_(host.string_option("time_zone_field")),
         category_field_(host.string_option("category_field")),
         prior_weight_(host.float_option("prior_weight")),
@@ -88,15 +88,16 @@ class EngagementBuilder final : public FeatureBuilder {
       std::string_view zone;
       const LocalClock *clock = clock_of(batch, i, zone);
       if (clock == nullptr) continue;  // refused
+      std::vector<std::string_view> categories;
+      if (!visit && !read_categories(batch, i, roles->second, categories)) continue;  // refused
       const int64_t at = batch.timestamp_ms(i);
+      EngagementState &s = touch(profile_ids[i]);
       if (visit) {
-        touch(profile_ids[i]).visit(at, clock->at(at).day);
+        s.visit(at, clock->at(at).day);
       } else {
-        std::vector<std::string_view> categories;
-        if (!read_categories(batch, i, roles->second, categories)) continue;  // refused
-        record(at, *clock, roles->second, categories, touch(profile_ids[i]));
+        record(at, *clock, roles->second, categories, s);
       }
-      if (!zone.empty()) touch(profile_ids[i]).zone(zone, at);
+      if (!zone.empty()) s.zone(zone, at);
     }
   }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "activity.h"
+#include "common/order_amount.h"
 #include "common/profile_states.h"
 #include "common/string_keyed.h"
 #include "money.h"
@@ -211,18 +212,11 @@ class LoyaltyBuilder final : public FeatureBuilder {
   // The order as a purchase in the program's currency, or nullopt after
   // refusing the event.
   std::optional<Purchase> purchase(const Batch &batch, size_t i) const {
-    auto v = batch.field(i, value_path_.c_str());
-    std::optional<Decimal> amount;
-    const char *reason = nullptr;
-    std::string what;
-    if (!v || v->kind == HALO_VALUE_NULL) {
-      reason = "missing_value", what = value_path_ + " is missing";
-    } else if ((v->kind != HALO_VALUE_NUMBER && v->kind != HALO_VALUE_STRING) ||
-               !(amount = Decimal::parse(value_text(*v)))) {
-      reason = "not_a_number", what = value_path_ + " is not a number";
-    } else if (amount->raw() < 0) {
-      reason = "negative_value", what = value_path_ + " is negative (a refund is not a purchase)";
-    } else {
+    plugins::AmountRefusal why;
+    std::optional<Decimal> amount = plugins::order_amount(batch, i, value_path_, why);
+    const char *reason = why.reason;
+    std::string what = amount ? "" : value_path_ + " is " + why.what;
+    if (amount) {
       auto c = batch.field(i, currency_path_.c_str());
       const std::string_view code =
           c && c->kind == HALO_VALUE_STRING ? value_text(*c) : std::string_view();

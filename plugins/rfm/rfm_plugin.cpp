@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/order_amount.h"
 #include "common/profile_states.h"
 #include "common/string_keyed.h"
 #include "order_history.h"
@@ -140,24 +141,16 @@ class RfmBuilder final : public FeatureBuilder {
  private:
   // The order's exact value, or nullopt after refusing the event.
   std::optional<Decimal> order_value(const Batch &batch, size_t i) const {
-    auto v = batch.field(i, value_path_.c_str());
-    const char *reason = nullptr, *what = nullptr;
-    std::optional<Decimal> value;
-    if (!v || v->kind == HALO_VALUE_NULL) {
-      reason = "missing_value", what = "missing";
-    } else if (v->kind != HALO_VALUE_NUMBER && v->kind != HALO_VALUE_STRING) {
-      reason = "not_a_number", what = "not a number";
-    } else if (!(value = Decimal::parse(value_text(*v)))) {
-      reason = "not_a_number", what = "not a number";
-    } else if (value->raw() < 0) {
-      reason = "negative_value", what = "negative (a refund is not an order)";
-    } else if (kMaxOrderValue < *value) {
-      reason = "number_out_of_range", what = "larger than 1e13";
+    plugins::AmountRefusal why;
+    std::optional<Decimal> value = plugins::order_amount(batch, i, value_path_, why);
+    if (value && kMaxOrderValue < *value) {
+      why = {"number_out_of_range", "larger than 1e13"};
+      value.reset();
     }
-    if (reason == nullptr) return value;
-    const std::string message = "rfm: order value " + value_path_ + " is " + what +
+    if (value) return value;
+    const std::string message = "rfm: order value " + value_path_ + " is " + why.what +
                                 "; the order is left out of recency, frequency and monetary";
-    if (!batch.reject(i, reason, message)) throw Error(message);
+    if (!batch.reject(i, why.reason, message)) throw Error(message);
     return std::nullopt;
   }
 
