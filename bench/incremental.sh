@@ -4,7 +4,9 @@
 # run after the last 10,000 events are appended to the same file. Prints
 # each run's wall time, its share of the full run, peak RSS and how many
 # profiles it loaded, computed and delivered.
-#   bench/incremental.sh            (bench/run.sh generates the data first)
+#   bench/incremental.sh [SET [REFIT]]   (bench/run.sh generates the data first)
+# SET adds feature builders (bench/with_builders.py: clv, rfm, recs or
+# models, every builder); REFIT is their `refit` policy (e.g. on_request).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${HALO_BUILD_DIR:-build}/bin
@@ -16,6 +18,9 @@ rm -f "$DIR"/halo.db* "$DIR"/profiles.jsonl "$DIR"/events.jsonl
 head -n 990000 "$DATA" > "$DIR/events.jsonl"
 # The benchmark pipeline, with its store, input and export in $DIR.
 sed "s|\.\./var/bench/|$PWD/$DIR/|g" bench/pipeline.yaml > "$DIR/pipeline.yaml"
+if [ -n "${1:-}" ]; then
+  python3 bench/with_builders.py "$DIR/pipeline.yaml" "$DIR/pipeline.yaml" "$1" ${2:+"$2"}
+fi
 full=""
 run() {
   local start end

@@ -17,23 +17,9 @@ DIR=var/bench-models
 mkdir -p "$DIR"
 sed "s|\.\./var/bench/events.jsonl|$PWD/$DATA|; s|\.\./var/bench/|$PWD/$DIR/|g" \
   bench/pipeline.yaml > "$DIR/plain.yaml"
-python3 - "$DIR" <<'PY'
-import sys
-d = sys.argv[1]
-text = open(d + "/plain.yaml").read()
-marker = "destinations:"
-clv = ("  - name: lifetime\n    plugin: clv\n"
-       "    config: { event: Order Completed, value: properties.revenue, horizon: 90d }\n")
-rfm = ("  - name: rfm\n    plugin: rfm\n"
-       "    config: { events: [Order Completed], value: properties.revenue, window: 365d }\n")
-voice = "  - name: voice\n    plugin: satisfaction\n    config: {}\n"
-engagement = "  - name: engagement\n    plugin: engagement\n    config: {}\n"
-recs = "  - name: recs\n    plugin: recommendations\n    config: {}\n"
-loyalty = "  - name: loyalty\n    plugin: loyalty\n    config: {}\n"
-for name, added in (("clv", clv), ("rfm", rfm), ("recs", recs),
-                    ("models", clv + rfm + voice + engagement + recs + loyalty)):
-    open(f"{d}/{name}.yaml", "w").write(text.replace(marker, added + marker, 1))
-PY
+for set in clv rfm recs models; do
+  python3 bench/with_builders.py "$DIR/plain.yaml" "$DIR/$set.yaml" "$set"
+done
 run() {
   rm -f "$DIR"/halo.db* "$DIR"/profiles.jsonl
   local start end

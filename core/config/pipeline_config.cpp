@@ -200,6 +200,8 @@ PluginUse &PluginUse::operator=(const PluginUse &other) {
   priority = other.priority;
   poll_interval_ms = other.poll_interval_ms;
   poll_interval_set = other.poll_interval_set;
+  refit_after_ms = other.refit_after_ms;
+  refit_mark = other.refit_mark;
   config.reset(other.config);
   mark = other.mark;
   config_mark = other.config_mark;

@@ -48,9 +48,16 @@ struct PluginUse {
   // Sources: wait after end of data before polling again (halo serve).
   int64_t poll_interval_ms = 60000;
   bool poll_interval_set = false;  // given in the YAML (else serve --interval)
-  YAML::Node config;               // always a mapping
-  Mark mark;                       // the list entry
-  Mark config_mark;                // the config mapping, or `mark` when absent
+  // Features with a population step: when a stored fit is reused instead
+  // of fitting again (`refit`): nullopt = never (fit in every run that
+  // emits, the default); kRefitOnRequest = until `halo model fit`;
+  // otherwise until the run's reference time is this much past the fit's.
+  std::optional<int64_t> refit_after_ms;
+  static constexpr int64_t kRefitOnRequest = INT64_MAX;
+  Mark refit_mark;    // the `refit` value, or `mark`
+  YAML::Node config;  // always a mapping
+  Mark mark;          // the list entry
+  Mark config_mark;   // the config mapping, or `mark` when absent
 };
 
 // One identifier type the resolver links profiles by.

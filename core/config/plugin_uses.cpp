@@ -14,6 +14,7 @@ namespace {
 
 std::vector<std::string> allowed_keys(PluginRole role) {
   if (role == PluginRole::kSource) return {"name", "plugin", "priority", "poll_interval", "config"};
+  if (role == PluginRole::kFeature) return {"name", "plugin", "refit", "config"};
   return {"name", "plugin", "config"};
 }
 
@@ -45,6 +46,27 @@ void read_poll_interval(MapReader &map, Diagnostics &diags, PluginUse &use) {
   use.poll_interval_set = true;
 }
 
+// `refit` (features): `each_run` (the default), `on_request`, or a
+// duration from 1m to 366d after which a stored fit is fitted again.
+void read_refit(MapReader &map, Diagnostics &diags, PluginUse &use) {
+  std::string text;
+  use.refit_mark = map.has("refit") ? map.value_mark("refit") : map.mark();
+  if (!map.read_string("refit", text) || text == "each_run") return;
+  if (text == "on_request") {
+    use.refit_after_ms = PluginUse::kRefitOnRequest;
+    return;
+  }
+  constexpr int64_t kMin = 60 * 1000, kMax = int64_t{366} * 24 * 60 * 60 * 1000;
+  std::optional<int64_t> ms = parse_duration_ms(text);
+  if (!ms || *ms < kMin || *ms > kMax) {
+    diags.error(map.value_mark("refit"), map.path_of("refit"),
+                "refit '" + shorten_for_message(text) +
+                    "' must be each_run, on_request or a duration from 1m to 366d such as 1d");
+    return;
+  }
+  use.refit_after_ms = *ms;
+}
+
 // Reads entry `index`; false when it has no usable plugin.
 bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
               const Mark &fallback, Diagnostics &diags, PluginUse &use, Mark &name_mark) {
@@ -71,6 +93,7 @@ bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
   if (map.read_int("priority", priority, -1000000, 1000000))
     use.priority = static_cast<int>(priority);
   if (role == PluginRole::kSource) read_poll_interval(map, diags, use);
+  if (role == PluginRole::kFeature) read_refit(map, diags, use);
   map.read_mapping("config", use.config, use.config_mark);
   if (!map.has("config")) use.config_mark = use.mark;
   return ok;

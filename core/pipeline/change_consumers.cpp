@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/log.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/pipeline_setup.h"
 #include "profile/profile_export.h"
@@ -314,10 +315,14 @@ Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
   }
   // A population step changes what every profile's features are computed
   // from: after one, every profile is emitted.
-  if ((!ids.empty() || fit_always_) && any_fits()) {
-    s = fit_models(as_of_ms, summary);
-    if (!s.ok()) return s;
-    ids = profiles_.ids();
+  if (any_fits()) {
+    auto fitting = builders_to_fit(as_of_ms, !ids.empty());
+    if (!fitting.ok()) return fitting.status();
+    if (!fitting->empty()) {
+      s = fit_models(*fitting, as_of_ms, summary);
+      if (!s.ok()) return s;
+      ids = profiles_.ids();
+    }
   }
   const uint64_t through = last_change_;  // what this pass covers
   s = begin_if_needed();
@@ -340,15 +345,76 @@ bool Pipeline::any_fits() const {
   return std::any_of(features_.begin(), features_.end(), [](const auto &f) { return f->fits(); });
 }
 
-Status Pipeline::fit_models(int64_t as_of_ms, RunSummary *summary) {
+std::string Pipeline::model_config(size_t builder) const {
+  return consumer_name("model", {&config_.features[builder]});
+}
+
+Result<std::vector<size_t>> Pipeline::builders_to_fit(int64_t as_of_ms, bool changed) {
+  models_.resize(features_.size());
+  std::vector<size_t> fitting;
+  for (size_t i = 0; i < features_.size(); ++i) {
+    if (!features_[i]->fits()) continue;
+    const std::optional<int64_t> &refit_after = config_.features[i].refit_after_ms;
+    if (fit_always_ || !refit_after) {
+      if (changed || fit_always_) fitting.push_back(i);
+      continue;
+    }
+    if (!models_[i].tried_store) {
+      Status s = load_stored_model(i);
+      if (!s.ok()) return s;
+    }
+    const std::optional<int64_t> &fitted = models_[i].as_of_ms;
+    const bool stale = !fitted || (*refit_after != PluginUse::kRefitOnRequest &&
+                                   as_of_ms - *fitted >= *refit_after);
+    if (stale) fitting.push_back(i);
+  }
+  return fitting;
+}
+
+// A stored fit is reused only when the same configuration made it and the
+// builder takes its model back; anything else is logged and fitted again.
+Status Pipeline::load_stored_model(size_t i) {
+  models_[i].tried_store = true;
+  Status s = drain_writer();  // this thread reads the store
+  if (!s.ok()) return s;
+  const std::string &name = config_.features[i].name;
+  auto fit = store_->latest_model_fit(name);
+  if (!fit.ok()) return fit.status();
+  if (!fit->has_value()) return Status::Ok();
+  if ((*fit)->config != model_config(i) || (*fit)->model.empty()) {
+    log_info("features", "feature '" + name + "': the stored fit " +
+                             ((*fit)->model.empty() ? "holds no model to reuse"
+                                                    : "was made by another configuration") +
+                             "; fitting again");
+    return Status::Ok();
+  }
+  s = features_[i]->load_model((*fit)->model);
+  if (!s.ok()) {
+    log_warn("features", s.message() + "; fitting again");
+    return Status::Ok();
+  }
+  models_[i].as_of_ms = (*fit)->as_of_ms;
+  return Status::Ok();
+}
+
+Status Pipeline::fit_models(const std::vector<size_t> &which, int64_t as_of_ms,
+                            RunSummary *summary) {
+  models_.resize(features_.size());
   Status s = ensure_restored(summary);
   if (s.ok()) s = begin_if_needed();
-  for (size_t i = 0; s.ok() && i < features_.size(); ++i) {
-    if (!features_[i]->fits()) continue;
-    auto params = features_[i]->fit(as_of_ms);
-    if (!params.ok()) return params.status();
-    ModelFit fit{config_.features[i].name, wall_ms(),      as_of_ms,
-                 profiles_.size(),         last_sequence_, std::move(*params)};
+  for (size_t k = 0; s.ok() && k < which.size(); ++k) {
+    const size_t i = which[k];
+    auto fitted = features_[i]->fit(as_of_ms);
+    if (!fitted.ok()) return fitted.status();
+    models_[i].as_of_ms = as_of_ms;
+    ModelFit fit{config_.features[i].name,
+                 wall_ms(),
+                 as_of_ms,
+                 profiles_.size(),
+                 last_sequence_,
+                 std::move(fitted->params),
+                 model_config(i),
+                 std::move(fitted->data)};
     s = write([fit = std::move(fit)](Store &st) { return st.add_model_fit(fit); });
   }
   return s;

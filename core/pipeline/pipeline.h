@@ -203,10 +203,17 @@ class Pipeline {
   Status read_features_position();
   Status emit_features(int64_t as_of_ms, RunSummary *summary);
   Status emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, RunSummary *summary);
-  // The population step (fit() of ABI 1.2): every builder that has one
-  // sees every profile restored; its parameters are stored.
-  Status fit_models(int64_t as_of_ms, RunSummary *summary);
+  // The population step (fit() of ABI 1.2): the builders in `which` see
+  // every profile restored; their parameters and models are stored.
+  Status fit_models(const std::vector<size_t> &which, int64_t as_of_ms, RunSummary *summary);
   bool any_fits() const;  // a feature builder has a population step
+  // The builders that fit in this emission: every one with a population
+  // step when `changed` (some profile is emitted) unless its `refit`
+  // policy lets it reuse its stored fit (loaded here, once per process),
+  // and one whose stored fit is older than its policy allows.
+  Result<std::vector<size_t>> builders_to_fit(int64_t as_of_ms, bool changed);
+  Status load_stored_model(size_t builder);
+  std::string model_config(size_t builder) const;  // the fit's config fingerprint
   // Live profiles the log says changed after `after`, and those due for a
   // re-emit; loads the state (ensure_restored) only when there are any.
   Result<std::vector<uint64_t>> profiles_to_emit(uint64_t after, int64_t as_of_ms,
@@ -288,6 +295,13 @@ class Pipeline {
   bool features_position_known_ = false;
   std::optional<uint64_t> features_position_;
   bool fit_always_ = false;  // refit(): fit even when nothing changed
+  // Per feature builder: the as_of of the fit its emits use, once one was
+  // fitted or loaded in this process (a `refit` policy's reference).
+  struct ModelInUse {
+    bool tried_store = false;
+    std::optional<int64_t> as_of_ms;
+  };
+  std::vector<ModelInUse> models_;
   uint64_t served_change_ = 0;
   double last_served_ = 0;         // steady seconds when the last catch-up ended
   double last_serve_seconds_ = 0;  // how long it took

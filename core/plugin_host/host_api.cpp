@@ -311,6 +311,20 @@ void host_model_param(halo_model_writer *w, const char *name, size_t name_len, d
   w->params.emplace_back(std::string(n), value);
 }
 
+void host_model_data(halo_model_writer *w, const void *data, size_t len) {
+  if (w == nullptr || !w->error.empty()) return;
+  if (len > halo_model_writer::kMaxData) {
+    w->error = "model data of " + std::to_string(len) + " bytes is over the limit of " +
+               std::to_string(halo_model_writer::kMaxData);
+    return;
+  }
+  if (data == nullptr || len == 0) {
+    w->data.clear();
+  } else {
+    w->data.assign(static_cast<const char *>(data), len);
+  }
+}
+
 void host_event_reject(const halo_batch *b, size_t i, const char *reason, const char *message) {
   if (!in_range(b, i) || b->rejections == nullptr) return;
   EventRejection r;
@@ -509,6 +523,7 @@ halo_host_api make_table() {
   t.feature_null = host_feature_null;
   t.feature_valid_until = host_feature_valid_until;
   t.model_param = host_model_param;
+  t.model_data = host_model_data;
   t.profiles_size = host_profiles_size;
   t.profile_json = host_profile_json;
   t.profile_id = host_profile_id;

@@ -163,8 +163,10 @@ struct halo_feature_writer {
 // problem (a bad name or a value that is not finite), which fails the fit.
 struct halo_model_writer {
   std::vector<std::pair<std::string, double>> params;
+  std::string data;  // model_data: the fitted model in the builder's encoding
   std::string error;
   static constexpr size_t kMaxName = 64;
+  static constexpr size_t kMaxData = size_t{256} << 20;
 };
 
 struct halo_profile_batch {

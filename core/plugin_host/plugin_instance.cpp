@@ -242,6 +242,11 @@ Result<std::unique_ptr<FeatureInstance>> FeatureInstance::create(const PluginInf
   if (r.ok() && (!r.value()->vt_.update || !r.value()->vt_.emit)) {
     return Status::Plugin(setup.label + ": feature vtable lacks update/emit");
   }
+  if (r.ok() && use.refit_after_ms && !r.value()->loads_models()) {
+    return Status::Invalid(use.refit_mark.str() + ": " + setup.label +
+                           ": `refit` needs a builder that can reuse a stored fit (load_model, "
+                           "plugin ABI 1.2); this one fits in every run, remove the key");
+  }
   return r;
 }
 
@@ -284,13 +289,19 @@ Status FeatureInstance::emit(uint64_t profile_id, int64_t as_of_ms, NamedValues 
   return s;
 }
 
-Result<std::vector<std::pair<std::string, double>>> FeatureInstance::fit(int64_t as_of_ms) {
+Result<FittedModel> FeatureInstance::fit(int64_t as_of_ms) {
   halo_model_writer w;
   PluginCallScope scope = enter("fit");
   Status s = check(vt_.fit(inst_, as_of_ms, &w), "fit");
   if (!s.ok()) return s;
   if (!w.error.empty()) return Status::Plugin(label() + ": fit: " + w.error);
-  return std::move(w.params);
+  return FittedModel{std::move(w.params), std::move(w.data)};
+}
+
+Status FeatureInstance::load_model(std::string_view data) {
+  if (!loads_models()) return Status::Plugin(label() + ": cannot load a stored model");
+  PluginCallScope scope = enter("load_model");
+  return check(vt_.load_model(inst_, data.data(), data.size()), "load_model");
 }
 
 Result<std::unique_ptr<DestinationInstance>> DestinationInstance::create(

@@ -16,6 +16,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -116,6 +118,12 @@ class ResolverInstance : public PluginInstance {
   halo_resolver_vtable vt_{};
 };
 
+// What a feature builder's fit() reported.
+struct FittedModel {
+  std::vector<std::pair<std::string, double>> params;  // in the order reported
+  std::string data;  // model_data: empty when the builder reported none
+};
+
 class FeatureInstance : public PluginInstance {
  public:
   static Result<std::unique_ptr<FeatureInstance>> create(const PluginInfo &info,
@@ -138,7 +146,11 @@ class FeatureInstance : public PluginInstance {
   // The population step (ABI 1.2, optional): the fitted parameters, in the
   // order the builder reported them.
   bool fits() const { return vt_.fit != nullptr; }
-  Result<std::vector<std::pair<std::string, double>>> fit(int64_t as_of_ms);
+  Result<FittedModel> fit(int64_t as_of_ms);
+  // Whether a stored fit can be handed back (load_model, ABI 1.2) instead
+  // of fitting in every run.
+  bool loads_models() const { return vt_.fit != nullptr && vt_.load_model != nullptr; }
+  Status load_model(std::string_view data);
 
  public:
   using PluginInstance::PluginInstance;

@@ -32,9 +32,11 @@
 //  reemits(profile_id PK, due_ms)   when a profile's features change by
 //                                   time alone; index on due_ms
 //  model_fits(id PK, instance, fitted_at_ms, as_of_ms, profiles, last_sequence,
-//             params)               feature builders' fitted parameters;
+//             params, config, model) feature builders' fitted parameters;
 //                                   params: "name=value" lines, values as
-//                                   shortest round-trip decimals
+//                                   shortest round-trip decimals; config:
+//                                   the builder's configuration fingerprint;
+//                                   model: its model_data (both '' before v12)
 // 64-bit unsigned ids and sequences are stored as SQLite's signed INTEGER.
 #include "store/migrations.h"
 #include "store/typed_migration.h"
@@ -252,6 +254,12 @@ CREATE TABLE model_fits(
 CREATE INDEX model_fits_by_instance ON model_fits(instance, id);
 )sql";
 
+// A fit's configuration and model, for reuse between refits (load_model).
+constexpr const char *kModelData = R"sql(
+ALTER TABLE model_fits ADD COLUMN config TEXT NOT NULL DEFAULT '';
+ALTER TABLE model_fits ADD COLUMN model BLOB NOT NULL DEFAULT x'';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -264,6 +272,7 @@ constexpr Migration kMigrations[] = {
     {9, "probabilistic links keep their field-by-field evidence", kLinkEvidence},
     {10, "source records detached from linking by an operator", kDetachedRecords},
     {11, "feature builders' fitted parameters", kModelFits},
+    {12, "feature builders' fitted models kept for reuse", kModelData},
 };
 
 }  // namespace

@@ -83,7 +83,6 @@ constexpr const char *kClearDerived =
     "DELETE FROM profiles; DELETE FROM features; DELETE FROM feature_state; "
     "DELETE FROM meta WHERE key = 'next_profile_id'; "
     "DELETE FROM changes; DELETE FROM consumers; DELETE FROM reemits; "
-    "DELETE FROM model_fits; "
     // Feature-stage dead letters are derived from logged events: a rebuild
     // makes them again.
     "DELETE FROM dead_letters WHERE stage = 'feature';";

@@ -131,6 +131,10 @@ struct ModelFit {
   uint64_t last_sequence = 0;  // the last logged event they held
   // In the order the builder reported them; names are [A-Za-z0-9_]+.
   std::vector<std::pair<std::string, double>> params;
+  // The builder's configuration fingerprint when it fitted: a stored model
+  // is reused only by the same configuration.
+  std::string config;
+  std::string model;  // the fitted model in the builder's encoding; may be empty
 };
 
 struct LinkReview {
@@ -318,8 +322,9 @@ class Store {
   virtual Status add_link_review(const LinkReview &review) = 0;
   virtual Status scan_link_reviews(const std::function<void(const LinkReview &)> &fn) = 0;  // by id
   virtual Status decide_link_review(uint64_t id, LinkReview::Status status) = 0;
-  // Fitted parameters of feature builders: derived (clear_derived deletes
-  // them; a rebuild fits again). add_model_fit appends a fit;
+  // Fitted parameters and models of feature builders, a history of fits
+  // (clear_derived keeps them: a rebuild reuses a fit as the run does,
+  // under the builder's `refit` policy). add_model_fit appends a fit;
   // latest_model_fit is the last one added for `instance`.
   virtual Status add_model_fit(const ModelFit &fit) = 0;
   virtual Result<std::optional<ModelFit>> latest_model_fit(std::string_view instance) = 0;

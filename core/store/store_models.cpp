@@ -14,12 +14,12 @@ namespace {
 
 constexpr Sql kAddFit{
     "add_model_fit", "model_fits",
-    "INSERT INTO model_fits(instance, fitted_at_ms, as_of_ms, profiles, last_sequence, params) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
+    "INSERT INTO model_fits(instance, fitted_at_ms, as_of_ms, profiles, last_sequence, params, "
+    "config, model) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"};
 constexpr Sql kLatestFit{"latest_model_fit", "model_fits",
-                         "SELECT fitted_at_ms, as_of_ms, profiles, last_sequence, params "
-                         "FROM model_fits WHERE instance = ?1 ORDER BY id DESC LIMIT 1",
-                         "iiiit"};
+                         "SELECT fitted_at_ms, as_of_ms, profiles, last_sequence, params, config, "
+                         "model FROM model_fits WHERE instance = ?1 ORDER BY id DESC LIMIT 1",
+                         "iiiittt"};
 
 std::string encode_params(const std::vector<std::pair<std::string, double>> &params) {
   std::string out;
@@ -56,6 +56,8 @@ Status SqliteStore::add_model_fit(const ModelFit &fit) {
     st.bind_int(4, to_sql(fit.profiles));
     st.bind_int(5, to_sql(fit.last_sequence));
     st.bind_text(6, params);
+    st.bind_text(7, fit.config);
+    st.bind_blob(8, fit.model.data(), fit.model.size());
   });
 }
 
@@ -70,6 +72,8 @@ Result<std::optional<ModelFit>> SqliteStore::latest_model_fit(std::string_view i
         fit.as_of_ms = st.column_int(1);
         fit.profiles = from_sql(st.column_int(2));
         fit.last_sequence = from_sql(st.column_int(3));
+        fit.config = std::string(st.column_bytes(5));
+        fit.model = std::string(st.column_bytes(6));
         if (!decode_params(st.column_bytes(4), fit.params)) {
           return Status::Corruption("sqlite store " + impl_->path + ": model fit of '" +
                                     std::string(instance) +

@@ -10,10 +10,14 @@
 // parameters (too few customers) or for a profile without an order.
 #include <halo/sdk.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 #include "bg_nbd.h"
+#include "common/byte_codec.h"
 #include "common/profile_states.h"
 #include "common/time_text.h"
 #include "gamma_gamma.h"
@@ -81,6 +85,7 @@ class ClvBuilder final : public FeatureBuilder {
       host().warn("clv: " + std::to_string(customers.size()) + " customers with an order as of " +
                   "the reference time; at least " + std::to_string(kMinCustomers) +
                   " are needed to fit the models, so the clv features are null");
+      w.data(encode_model());
       return;
     }
     std::string error;
@@ -91,14 +96,31 @@ class ClvBuilder final : public FeatureBuilder {
     w.param("a", bg_.a);
     w.param("b", bg_.b);
     gg_fitted_ = fit_gamma_gamma(customers, gg_, error) && gg_.q > 1;
-    if (!gg_fitted_) {
+    if (gg_fitted_) {
+      w.param("p", gg_.p);
+      w.param("q", gg_.q);
+      w.param("v", gg_.v);
+    } else {
       host().warn("clv: no spend model (" + (error.empty() ? "q <= 1" : error) +
                   "); expected_order_value and clv are null");
-      return;
     }
-    w.param("p", gg_.p);
-    w.param("q", gg_.q);
-    w.param("v", gg_.v);
+    w.data(encode_model());
+  }
+
+  // The fitted parameters, as fit() left them (load_model in plugin.h).
+  void load_model(std::string_view data) {
+    plugins::ByteReader r(data);
+    if (r.byte() != kModelVersion) throw Error("clv: stored model of another version");
+    const uint8_t fitted = r.byte();
+    BgNbdParams bg{r.real(), r.real(), r.real(), r.real()};
+    GammaGammaParams gg{r.real(), r.real(), r.real()};
+    r.expect_done();
+    const bool bg_ok = (fitted & 1) != 0, gg_ok = (fitted & 2) != 0;
+    if (fitted > 3 || (gg_ok && !bg_ok) || (bg_ok && !positive({bg.r, bg.alpha, bg.a, bg.b})) ||
+        (gg_ok && (!positive({gg.p, gg.q, gg.v}) || gg.q <= 1))) {
+      throw Error("clv: stored model has parameters no fit gives");
+    }
+    bg_ = bg, gg_ = gg, bg_fitted_ = bg_ok, gg_fitted_ = gg_ok;
   }
 
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
@@ -160,6 +182,22 @@ class ClvBuilder final : public FeatureBuilder {
     return std::nullopt;
   }
 
+  static constexpr uint8_t kModelVersion = 1;
+
+  std::string encode_model() const {
+    std::string out;
+    plugins::ByteWriter w(out);
+    w.byte(kModelVersion);
+    w.byte(static_cast<uint8_t>((bg_fitted_ ? 1 : 0) | (gg_fitted_ ? 2 : 0)));
+    for (double v : {bg_.r, bg_.alpha, bg_.a, bg_.b, gg_.p, gg_.q, gg_.v}) w.real(v);
+    return out;
+  }
+
+  static bool positive(std::initializer_list<double> values) {
+    return std::all_of(values.begin(), values.end(),
+                       [](double v) { return std::isfinite(v) && v > 0; });
+  }
+
   static void number(const FeatureWriter &w, const char *name, double value) {
     if (!std::isfinite(value)) return w.null(name);
     w.number(name, value);  // the shortest round-trip text
@@ -193,4 +231,4 @@ HALO_PLUGIN_LIBRARY(halo::describe_feature<halo::clv::ClvBuilder>(
     "clv", "1.0.0",
     "Customer lifetime value: BG/NBD P(alive), churn and expected purchases, Gamma-Gamma "
     "order value",
-    halo::clv::kOptions))
+    halo::clv::kOptions, HALO_CAP_PARTIAL_RESTORE))

@@ -1,10 +1,11 @@
-// byte_codec.h -- the builders' stored per-profile state as bytes: fixed
-// little-endian integers, LEB128 varints (zigzag for signed) and raw
-// bytes. ByteReader never reads past its input: running out throws
-// std::runtime_error naming the offset, so a damaged blob is an error the
-// builder reports, never a partial state.
+// byte_codec.h -- the builders' stored per-profile state and fitted models
+// as bytes: fixed little-endian integers, IEEE doubles by their bits,
+// LEB128 varints (zigzag for signed) and raw bytes. ByteReader never reads past its input: running
+// out throws std::runtime_error naming the offset, so a damaged blob is an error the builder
+// reports, never a partial state.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -28,6 +29,7 @@ class ByteWriter {
   void fixed(uint64_t v, int bytes) {
     for (int i = 0; i < bytes; ++i) byte(static_cast<uint8_t>(v >> (8 * i)));
   }
+  void real(double v) { fixed(std::bit_cast<uint64_t>(v), 8); }
   void bytes(std::string_view s) { out_.append(s); }
   size_t size() const { return out_.size(); }
   std::string &out() { return out_; }
@@ -69,6 +71,23 @@ class ByteReader {
     uint64_t v = 0;
     for (int i = 0; i < bytes; ++i) v |= uint64_t(static_cast<uint8_t>(in_[pos_++])) << (8 * i);
     return v;
+  }
+  double real() { return std::bit_cast<double>(fixed(8)); }
+  // A count no greater than `max` (what the reader is about to allocate).
+  size_t count(size_t max, const char *what) {
+    int64_t n = count();
+    if (static_cast<uint64_t>(n) > max) {
+      throw std::runtime_error(std::string(what) + " count " + std::to_string(n) +
+                               " is over the limit of " + std::to_string(max));
+    }
+    return static_cast<size_t>(n);
+  }
+  // Throws unless every byte was read.
+  void expect_done() const {
+    if (!done()) {
+      throw std::runtime_error(std::to_string(left()) + " unread bytes at offset " +
+                               std::to_string(pos_));
+    }
   }
   std::string_view bytes(size_t n) {
     need(n, "bytes");

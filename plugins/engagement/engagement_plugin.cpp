@@ -13,7 +13,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
+#include "common/byte_codec.h"
 #include "common/decimal.h"
 #include "common/profile_states.h"
 #include "common/string_keyed.h"
@@ -124,6 +126,25 @@ class EngagementBuilder final : public FeatureBuilder {
       w.param("hour_" + std::string(h < 10 ? "0" : "") + std::to_string(h),
               static_cast<double>(population_[h]));
     }
+    std::string model;
+    plugins::ByteWriter out(model);
+    out.byte(kModelVersion);
+    for (uint64_t n : population_) out.varint(n);
+    w.data(model);
+  }
+
+  // The population's hours as fit() left them (load_model in plugin.h).
+  void load_model(std::string_view data) {
+    plugins::ByteReader r(data);
+    if (r.byte() != kModelVersion) throw Error("engagement: stored model of another version");
+    PopulationHours hours{};
+    for (uint64_t &n : hours) {
+      const auto v = r.varint();
+      if (v > UINT64_MAX) throw Error("engagement: stored model has an hour count out of range");
+      n = static_cast<uint64_t>(v);
+    }
+    r.expect_done();
+    population_ = hours;
   }
 
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
@@ -299,6 +320,7 @@ class EngagementBuilder final : public FeatureBuilder {
   size_t top_;
   plugins::StringMap<Roles> roles_;
   plugins::ProfileStates<EngagementState> states_{"engagement"};
+  static constexpr uint8_t kModelVersion = 1;
   PopulationHours population_{};
   std::optional<Today> today_;
 };
@@ -345,4 +367,4 @@ constexpr halo_option_decl kOptions[] = {
 HALO_PLUGIN_LIBRARY(halo::describe_feature<halo::engagement::EngagementBuilder>(
     "engagement", "1.0.0",
     "Best local send hour, preferred channel, visits and decayed interests per profile",
-    halo::engagement::kOptions))
+    halo::engagement::kOptions, HALO_CAP_PARTIAL_RESTORE))

@@ -15,9 +15,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "activity.h"
+#include "common/byte_codec.h"
 #include "common/order_amount.h"
 #include "common/profile_states.h"
 #include "common/string_keyed.h"
@@ -190,10 +192,33 @@ class LoyaltyBuilder final : public FeatureBuilder {
     });
     rules_.finish();
     w.param("customers", static_cast<double>(customers));
+    std::string model;
+    plugins::ByteWriter out(model);
+    out.byte(kModelVersion);
+    out.varint(rules_.badges().size());
     for (size_t b = 0; b < rules_.badges().size(); ++b) {
-      if (auto spend = rules_.percentile_spend(b)) {
-        w.param("badge" + std::to_string(b + 1) + "_min_spend", spend->to_double());
-      }
+      auto spend = rules_.percentile_spend(b);
+      if (spend) w.param("badge" + std::to_string(b + 1) + "_min_spend", spend->to_double());
+      out.byte(spend ? 1 : 0);
+      if (spend) out.svarint(spend->raw());
+    }
+    w.data(model);
+  }
+
+  // The percentile badges' spends as fit() left them (load_model in
+  // plugin.h).
+  void load_model(std::string_view data) {
+    plugins::ByteReader r(data);
+    if (r.byte() != kModelVersion) throw Error("loyalty: stored model of another version");
+    std::vector<std::optional<Decimal>> spends(r.count(rules_.badges().size(), "badge"));
+    for (auto &spend : spends) {
+      const uint8_t present = r.byte();
+      if (present > 1) throw Error("loyalty: stored model is damaged");
+      if (present == 1) spend = Decimal::from_raw(r.svarint());
+    }
+    r.expect_done();
+    if (!rules_.set_percentile_spends(spends)) {
+      throw Error("loyalty: stored model does not match the badges");
     }
   }
 
@@ -258,6 +283,7 @@ class LoyaltyBuilder final : public FeatureBuilder {
   int64_t positive_rating_, promoter_nps_;
   Money money_;
   Decimal amount_per_point_;
+  static constexpr uint8_t kModelVersion = 1;
   ProgramRules rules_;
   plugins::ProfileStates<Activity> activity_{"loyalty"};
 };
@@ -306,4 +332,4 @@ constexpr halo_option_decl kOptions[] = {
 
 HALO_PLUGIN_LIBRARY(halo::describe_feature<halo::loyalty::LoyaltyBuilder>(
     "loyalty", "1.0.0", "Loyalty: points, tiers, badges and the loyalty ladder with its reason",
-    halo::loyalty::kOptions))
+    halo::loyalty::kOptions, HALO_CAP_PARTIAL_RESTORE))

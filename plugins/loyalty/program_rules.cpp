@@ -91,6 +91,15 @@ void ProgramRules::add_customer(const Activity &a, int64_t as_of_ms) {
   }
 }
 
+bool ProgramRules::set_percentile_spends(const std::vector<std::optional<Decimal>> &spends) {
+  if (spends.size() != badges_.size()) return false;
+  for (size_t b = 0; b < badges_.size(); ++b) {
+    if (spends[b] && badges_[b].min.spend_percentile == 0) return false;
+  }
+  percentile_min_ = spends;
+  return true;
+}
+
 void ProgramRules::finish() {
   for (size_t b = 0; b < badges_.size(); ++b) {
     std::vector<Decimal> &s = spends_[b];

@@ -56,6 +56,10 @@ class ProgramRules {
   // percentile badge), for `halo model show`.
   std::optional<Decimal> percentile_spend(size_t badge) const;
   const std::vector<Rule> &badges() const { return badges_; }
+  // A stored fit: percentile_spend of every badge, in order. False (and
+  // unchanged) unless there is one per badge and only percentile badges
+  // have one.
+  bool set_percentile_spends(const std::vector<std::optional<Decimal>> &spends);
 
   Standing standing(const Activity *a, int64_t as_of_ms) const;
   // Every distinct window the rules use (for Activity::next_change).

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <stdexcept>
 
+#include "common/byte_codec.h"
 #include "common/time_text.h"
 
 namespace halo::recommendations {
@@ -97,9 +99,86 @@ void ProductModel::finish() {
   together_pairs_ = keep_top(order_pairs_, together_, [&](uint32_t a, uint32_t, uint32_t c) {
     return double(c) / double(orders_of_[a]);
   });
+  rank_popular();
+}
+
+void ProductModel::rank_popular() {
   popular_.resize(names_.size());
   for (uint32_t i = 0; i < popular_.size(); ++i) popular_[i] = i;
   std::sort(popular_.begin(), popular_.end(), [&](uint32_t a, uint32_t b) { return before(a, b); });
+}
+
+namespace {
+
+using Neighbour = ProductModel::Neighbour;
+constexpr uint8_t kModelVersion = 1;
+
+void write_neighbours(plugins::ByteWriter &w, const std::vector<std::vector<Neighbour>> &lists) {
+  for (const auto &list : lists) {
+    w.varint(list.size());
+    for (const auto &nb : list) {
+      w.varint(nb.product);
+      w.real(nb.weight);
+    }
+  }
+}
+
+void read_neighbours(plugins::ByteReader &r, size_t products, size_t max_per_product,
+                     std::vector<std::vector<Neighbour>> &lists, size_t &pairs) {
+  lists.assign(products, {});
+  pairs = 0;
+  for (auto &list : lists) {
+    list.resize(r.count(std::min(products, max_per_product), "neighbour"));
+    for (auto &nb : list) {
+      nb.product = static_cast<uint32_t>(r.count(products - 1, "product index"));
+      nb.weight = r.real();
+      if (!(nb.weight > 0) || !std::isfinite(nb.weight)) {
+        throw std::runtime_error("a neighbour weight is not a positive number");
+      }
+    }
+    pairs += list.size();
+  }
+}
+
+}  // namespace
+
+std::string ProductModel::encode() const {
+  std::string out;
+  plugins::ByteWriter w(out);
+  w.byte(kModelVersion);
+  w.varint(customers_);
+  w.varint(orders_);
+  w.varint(names_.size());
+  for (size_t i = 0; i < names_.size(); ++i) {
+    w.varint(names_[i].size());
+    w.bytes(names_[i]);
+    w.varint(customers_of_[i]);
+    w.varint(orders_of_[i]);
+  }
+  write_neighbours(w, similar_);
+  write_neighbours(w, together_);
+  return out;
+}
+
+ProductModel ProductModel::decode(std::string_view data, ModelOptions options) {
+  plugins::ByteReader r(data);
+  if (r.byte() != kModelVersion) throw std::runtime_error("a model of another version");
+  ProductModel m(options);
+  m.customers_ = static_cast<size_t>(r.count());
+  m.orders_ = static_cast<size_t>(r.count());
+  // Each product takes at least three bytes: the count is bounded by them.
+  const size_t products = r.count(r.left() / 3, "product");
+  for (size_t i = 0; i < products; ++i) {
+    const std::string_view name = r.bytes(r.count(r.left(), "name byte"));
+    if (m.intern(name) != i) throw std::runtime_error("a product is listed twice");
+    m.customers_of_[i] = static_cast<uint32_t>(r.count(UINT32_MAX, "customer"));
+    m.orders_of_[i] = static_cast<uint32_t>(r.count(UINT32_MAX, "order"));
+  }
+  read_neighbours(r, products, options.neighbours, m.similar_, m.similar_pairs_);
+  read_neighbours(r, products, options.neighbours, m.together_, m.together_pairs_);
+  r.expect_done();
+  m.rank_popular();
+  return m;
 }
 
 std::vector<std::string_view> ProductModel::recommend(const PurchaseHistory *history,

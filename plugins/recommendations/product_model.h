@@ -40,6 +40,10 @@ struct ModelOptions {
 
 class ProductModel {
  public:
+  struct Neighbour {  // a similar or together product and its weight
+    uint32_t product;
+    double weight;
+  };
   explicit ProductModel(ModelOptions options = {}) : options_(options) {}
 
   // Fits from scratch: call add() for every customer, then finish().
@@ -56,6 +60,13 @@ class ProductModel {
   // customer's last order (summed confidence), none of that order's own.
   std::vector<std::string_view> together(const Basket &last_order, size_t n) const;
 
+  // The fitted model as bytes, and back (for a stored fit: load_model in
+  // plugin.h). decode() throws std::runtime_error on damaged input or one
+  // no fit gives (a duplicate product, a neighbour out of range, a weight
+  // that is not positive); the popularity order is recomputed.
+  std::string encode() const;
+  static ProductModel decode(std::string_view data, ModelOptions options);
+
   size_t customers() const { return customers_; }
   size_t orders() const { return orders_; }
   size_t products() const { return names_.size(); }
@@ -63,10 +74,6 @@ class ProductModel {
   size_t together_pairs() const { return together_pairs_; }
 
  private:
-  struct Neighbour {
-    uint32_t product;
-    double weight;
-  };
   uint32_t intern(std::string_view product);
   int32_t find(std::string_view product) const;
   // Top options_.neighbours of each product's pair counts by `weight`.
@@ -74,6 +81,7 @@ class ProductModel {
   size_t keep_top(std::unordered_map<uint64_t, uint32_t> &pairs,
                   std::vector<std::vector<Neighbour>> &out, Weight weight);
   bool before(uint32_t a, uint32_t b) const;  // popularity order
+  void rank_popular();
 
   ModelOptions options_;
   plugins::StringMap<uint32_t> ids_;

@@ -14,7 +14,9 @@
 
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/profile_states.h"
@@ -86,6 +88,16 @@ class RecommendationsBuilder final : public FeatureBuilder {
     w.param("products", static_cast<double>(model_.products()));
     w.param("similar_pairs", static_cast<double>(model_.similar_pairs()));
     w.param("together_pairs", static_cast<double>(model_.together_pairs()));
+    w.data(model_.encode());
+  }
+
+  // The product model as fit() left it (load_model in plugin.h).
+  void load_model(std::string_view data) {
+    try {
+      model_ = ProductModel::decode(data, model_options_);
+    } catch (const std::runtime_error &e) {
+      throw Error(std::string("recommendations: stored model: ") + e.what());
+    }
   }
 
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
@@ -204,4 +216,4 @@ constexpr halo_option_decl kOptions[] = {
 HALO_PLUGIN_LIBRARY(halo::describe_feature<halo::recommendations::RecommendationsBuilder>(
     "recommendations", "1.0.0",
     "Product recommendations: item-to-item similarity, bought together, popularity",
-    halo::recommendations::kOptions))
+    halo::recommendations::kOptions, HALO_CAP_PARTIAL_RESTORE))

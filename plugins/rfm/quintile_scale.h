@@ -44,6 +44,18 @@ class QuintileScale {
   // The least value scoring at least `score` (2..5); nullopt when none does.
   const std::optional<T> &least_for(int score) const { return least_[score - 2]; }
 
+  // A scale from stored thresholds (least_for(2..5)); nullopt unless they
+  // are a scale some population gives: those present come first and do
+  // not decrease.
+  static std::optional<QuintileScale> from_thresholds(const std::array<std::optional<T>, 4> &t) {
+    for (size_t k = 1; k < t.size(); ++k) {
+      if (t[k] && (!t[k - 1] || *t[k] < *t[k - 1])) return std::nullopt;
+    }
+    QuintileScale scale;
+    scale.least_ = t;
+    return scale;
+  }
+
  private:
   std::array<std::optional<T>, 4> least_;
 };

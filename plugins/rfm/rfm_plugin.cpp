@@ -10,9 +10,14 @@
 // profile without an order as of the reference time.
 #include <halo/sdk.hpp>
 
+#include <array>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <type_traits>
 
+#include "common/byte_codec.h"
 #include "common/order_amount.h"
 #include "common/profile_states.h"
 #include "common/string_keyed.h"
@@ -115,6 +120,19 @@ class RfmBuilder final : public FeatureBuilder {
       if (auto f = frequency_.least_for(s)) w.param("f" + k, static_cast<double>(*f));
       if (auto m = monetary_.least_for(s)) w.param("m" + k, m->to_double());
     }
+    w.data(encode_model());
+  }
+
+  // The three scales' thresholds, exact, as fit() left them (load_model in
+  // plugin.h).
+  void load_model(std::string_view data) {
+    plugins::ByteReader r(data);
+    if (r.byte() != kModelVersion) throw Error("rfm: stored model of another version");
+    auto recency = read_scale<int64_t>(r), frequency = read_scale<int64_t>(r);
+    auto monetary = read_scale<Decimal>(r);
+    r.expect_done();
+    if (!recency || !frequency || !monetary) throw Error("rfm: stored model is not a scale");
+    recency_ = *recency, frequency_ = *frequency, monetary_ = *monetary;
   }
 
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
@@ -154,6 +172,52 @@ class RfmBuilder final : public FeatureBuilder {
     return std::nullopt;
   }
 
+  static constexpr uint8_t kModelVersion = 1;
+
+  std::string encode_model() const {
+    std::string out;
+    plugins::ByteWriter w(out);
+    w.byte(kModelVersion);
+    write_scale(w, recency_);
+    write_scale(w, frequency_);
+    write_scale(w, monetary_);
+    return out;
+  }
+
+  // Each threshold: a presence byte, then the value (a Decimal by its
+  // exact raw units).
+  template <class T>
+  static void write_scale(plugins::ByteWriter &w, const QuintileScale<T> &scale) {
+    for (int s = 2; s <= 5; ++s) {
+      const std::optional<T> &t = scale.least_for(s);
+      w.byte(t ? 1 : 0);
+      if (!t) continue;
+      if constexpr (std::is_same_v<T, Decimal>) {
+        w.svarint(t->raw());
+      } else {
+        w.svarint(*t);
+      }
+    }
+  }
+
+  template <class T>
+  static std::optional<QuintileScale<T>> read_scale(plugins::ByteReader &r) {
+    std::array<std::optional<T>, 4> thresholds;
+    for (auto &t : thresholds) {
+      const uint8_t present = r.byte();
+      if (present > 1) return std::nullopt;
+      if (present == 0) continue;
+      const __int128 v = r.svarint();
+      if constexpr (std::is_same_v<T, Decimal>) {
+        t = Decimal::from_raw(v);
+      } else {
+        if (v < INT64_MIN || v > INT64_MAX) return std::nullopt;
+        t = static_cast<int64_t>(v);
+      }
+    }
+    return QuintileScale<T>::from_thresholds(thresholds);
+  }
+
   plugins::StringSet events_;
   std::string value_path_;
   int64_t window_ms_;
@@ -181,4 +245,4 @@ constexpr halo_option_decl kOptions[] = {
 HALO_PLUGIN_LIBRARY(halo::describe_feature<halo::rfm::RfmBuilder>(
     "rfm", "1.0.0",
     "RFM: recency, frequency and monetary value, 1-5 quintile scores and named segments",
-    halo::rfm::kOptions))
+    halo::rfm::kOptions, HALO_CAP_PARTIAL_RESTORE))

@@ -278,4 +278,4 @@ constexpr halo_option_decl kOptions[] = {
 HALO_PLUGIN_LIBRARY(halo::describe_feature<halo::satisfaction::SatisfactionBuilder>(
     "satisfaction", "1.0.0",
     "Voice of the customer: NPS, ratings, support complaints and the sentiment of their texts",
-    halo::satisfaction::kOptions))
+    halo::satisfaction::kOptions, HALO_CAP_PARTIAL_RESTORE))

@@ -65,10 +65,11 @@ int main(void) {
   OFFSET(halo_source_vtable, next_batch, 48);
   SIZE(halo_source_vtable, 72);
   SIZE(halo_resolver_vtable, 56);
-  /* 1.2 appended fit. */
+  /* 1.2 appended fit, then load_model. */
   OFFSET(halo_feature_vtable, emit, 72);
   OFFSET(halo_feature_vtable, fit, 80);
-  SIZE(halo_feature_vtable, 88);
+  OFFSET(halo_feature_vtable, load_model, 88);
+  SIZE(halo_feature_vtable, 96);
   /* 1.2 appended begin_delivery and remove_profiles. */
   OFFSET(halo_destination_vtable, write_profiles, 40);
   OFFSET(halo_destination_vtable, begin_delivery, 48);
@@ -80,7 +81,7 @@ int main(void) {
 
   /* Host table: 1.0 functions keep their offsets; 1.1 appended http_*;
    * 1.2 appended event_reject, then the HTTP server routes, then the typed
-   * profile accessors, then model_param. */
+   * profile accessors, then model_param, then model_data. */
   OFFSET(halo_host_api, log, 8);
   OFFSET(halo_host_api, opt_string, 48);
   OFFSET(halo_host_api, sink_add_record, 112);
@@ -97,7 +98,8 @@ int main(void) {
   OFFSET(halo_host_api, profile_updated_at_ms, 544);
   OFFSET(halo_host_api, feature_valid_until, 552);
   OFFSET(halo_host_api, model_param, 560);
-  SIZE(halo_host_api, 568);
+  OFFSET(halo_host_api, model_data, 568);
+  SIZE(halo_host_api, 576);
 
   /* halo_typed_kind codes (since 1.2) never change. */
   EXPECT_EQ("HALO_TYPED_NULL", HALO_TYPED_NULL, 1);

@@ -66,7 +66,15 @@ TEST(PipelineErrors, UnknownKeysInNestedSections) {
   // Features take no priority.
   EXPECT_EQ(error_of(kHead + kSource + "features: [ { plugin: rfm, priority: 1 } ]\n"),
             "config/demo.yaml:4:28: features[0].priority: unknown key 'priority' (valid keys: "
-            "name, plugin, config)");
+            "name, plugin, refit, config)");
+  // `refit` is for features only, and a policy or a duration in bounds.
+  EXPECT_EQ(error_of(kHead + kSource + "features: [ { plugin: rfm, refit: 30s } ]\n"),
+            "config/demo.yaml:4:35: features[0].refit: refit '30s' must be each_run, on_request "
+            "or a duration from 1m to 366d such as 1d");
+  EXPECT_NE(error_of("version: 1\nstore: { path: a.db }\nsources: [ { name: s, plugin: p, "
+                     "refit: 1d } ]\n")
+                .find("unknown key 'refit'"),
+            std::string::npos);
 }
 
 TEST(PipelineErrors, BadYamlSyntaxGivesParserPosition) {

@@ -130,6 +130,39 @@ TEST(HostApi, SdkFeatureWriterKeepsEveryDigitOfADouble) {
   EXPECT_EQ(json_object(values), R"({"sum":0.30000000000000004,"tiny":1.25e-07,"whole":42})");
 }
 
+// What fit() reports: parameters with checked names and finite values (a
+// name again keeps the last value), and the model bytes (a later call
+// replaces them; more than the limit fails the fit).
+TEST(HostApi, ModelWriterChecksParametersAndKeepsTheLastModel) {
+  const halo_host_api *h = host_api();
+  halo_model_writer w;
+  const ModelWriter writer(h, &w);
+  writer.param("r", 0.25);
+  writer.param("r", 0.5);
+  writer.param("alpha_2", 4);
+  writer.data(std::string_view("first\0model", 11));
+  writer.data(std::string_view("second\0", 7));
+  EXPECT_TRUE(w.error.empty()) << w.error;
+  ASSERT_EQ(w.params.size(), 2u);
+  EXPECT_EQ(w.params[0], (std::pair<std::string, double>("r", 0.5)));
+  EXPECT_EQ(w.data, std::string("second\0", 7));
+  h->model_data(&w, nullptr, 0);
+  EXPECT_TRUE(w.data.empty());
+  h->model_data(nullptr, "x", 1);  // no writer: ignored
+
+  halo_model_writer bad_name;
+  h->model_param(&bad_name, "\xce\xb1", 2, 1.0);  // "α"
+  EXPECT_NE(bad_name.error.find("is not 1 to 64 ASCII letters"), std::string::npos);
+  halo_model_writer not_finite;
+  h->model_param(&not_finite, "r", 1, std::nan(""));
+  EXPECT_NE(not_finite.error.find("'r' is not finite"), std::string::npos);
+  halo_model_writer too_big;
+  const char byte = 0;
+  h->model_data(&too_big, &byte, halo_model_writer::kMaxData + 1);  // the length alone is checked
+  EXPECT_NE(too_big.error.find("over the limit"), std::string::npos);
+  EXPECT_TRUE(too_big.data.empty());
+}
+
 // The typed accessors a destination reads instead of parsing profile_json.
 TEST(HostApi, DestinationsReadProfilesTyped) {
   const halo_host_api *h = host_api();

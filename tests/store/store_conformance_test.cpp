@@ -410,13 +410,17 @@ TYPED_TEST(StoreConformance, ReadOnlyOpenRefusesWrites) {
   EXPECT_EQ(must(this->store().event_count()), 2u);
 }
 
-// Fitted parameters round-trip exactly, in their order; the latest fit of
-// an instance wins; a rebuild (clear_derived) forgets them.
-TYPED_TEST(StoreConformance, ModelFitsRoundTripAndAreDerived) {
+// Fitted parameters round-trip exactly, in their order, with the
+// configuration and the model bytes; the latest fit of an instance wins; a
+// rebuild (clear_derived) keeps them (a `refit` policy reuses them).
+TYPED_TEST(StoreConformance, ModelFitsRoundTripAndOutliveARebuild) {
   ASSERT_TRUE(this->store().begin().ok());
-  ModelFit first{"lifetime", 1000, 900, 3, 12, {{"r", 0.1 + 0.2}, {"alpha", 4.413532}}};
-  ModelFit second{"lifetime", 2000, 1900, 4, 20, {{"r", 1e-300}, {"b", -2.5}, {"a_2", 1e21}}};
-  ModelFit other{"rfm", 3000, 2900, 5, 20, {}};
+  const std::string model("\x01\0\xff model", 9);
+  ModelFit first{"lifetime", 1000, 900, 3, 12, {{"r", 0.1 + 0.2}, {"alpha", 4.413532}}, "a", ""};
+  ModelFit second{
+      "lifetime",          2000, 1900, 4, 20, {{"r", 1e-300}, {"b", -2.5}, {"a_2", 1e21}},
+      "model:lifetime@1f", model};
+  ModelFit other{"rfm", 3000, 2900, 5, 20, {}, "", ""};
   for (const ModelFit *f : {&first, &second, &other}) {
     ASSERT_TRUE(this->store().add_model_fit(*f).ok());
   }
@@ -428,6 +432,8 @@ TYPED_TEST(StoreConformance, ModelFitsRoundTripAndAreDerived) {
   EXPECT_EQ(got->profiles, 4u);
   EXPECT_EQ(got->last_sequence, 20u);
   EXPECT_EQ(got->params, second.params);  // exact doubles, same order
+  EXPECT_EQ(got->config, "model:lifetime@1f");
+  EXPECT_EQ(got->model, model);  // every byte, NULs included
   auto empty = must(this->store().latest_model_fit("rfm"));
   ASSERT_TRUE(empty.has_value());
   EXPECT_TRUE(empty->params.empty());
@@ -435,7 +441,9 @@ TYPED_TEST(StoreConformance, ModelFitsRoundTripAndAreDerived) {
   ASSERT_TRUE(this->store().begin().ok());
   ASSERT_TRUE(this->store().clear_derived().ok());
   ASSERT_TRUE(this->store().commit().ok());
-  EXPECT_FALSE(must(this->store().latest_model_fit("lifetime")).has_value());
+  auto kept = must(this->store().latest_model_fit("lifetime"));
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->model, model);
 }
 
 // A reader sees committed data only, and one snapshot for its whole life.

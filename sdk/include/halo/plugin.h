@@ -583,6 +583,12 @@ typedef struct halo_host_api {
    * that is not finite fails the fit. */
   /* since 1.2 */ void (*model_param)(halo_model_writer *w, const char *name, size_t name_len,
                                       double value);
+  /* since 1.2: called from fit(): the fitted model itself, in the
+   * builder's own encoding (at most 256 MiB; a later call replaces it). The
+   * kernel stores it with the parameters and hands it to load_model() in a
+   * later run that reuses the fit instead of fitting again (the `refit`
+   * key of the pipeline's feature entry). */
+  /* since 1.2 */ void (*model_data)(halo_model_writer *w, const void *data, size_t len);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */
@@ -724,6 +730,15 @@ typedef struct halo_feature_vtable {
    * ends the run after its events are committed: no feature is emitted or
    * delivered until a later run fits. */
   /* since 1.2 */ halo_status (*fit)(halo_instance *inst, int64_t as_of_ms, halo_model_writer *w);
+  /* since 1.2, optional (NULL: the builder fits in every run that emits).
+   * Takes back what an earlier fit() reported with host->model_data, in
+   * place of fitting: called at most once per instance, before the emit()
+   * calls of a run whose `refit` policy says the stored fit is still good;
+   * the kernel then emits only the profiles that changed (or whose
+   * valid_until passed). The bytes come from the store: check them.
+   * HALO_ERROR (damaged, or written by another version of the builder)
+   * is logged, and the kernel fits instead. */
+  /* since 1.2 */ halo_status (*load_model)(halo_instance *inst, const void *data, size_t len);
 } halo_feature_vtable;
 
 /* What one delivery to a destination holds (since 1.2). */

@@ -513,6 +513,10 @@ class ModelWriter {
   void param(std::string_view name, double value) const {
     api_->model_param(w_, name.data(), name.size(), value);
   }
+  // The fitted model itself, for load_model() in a later run (since 1.2).
+  void data(std::string_view bytes) const {
+    if (HALO_HOST_HAS(api_, model_data)) api_->model_data(w_, bytes.data(), bytes.size());
+  }
 
  private:
   const halo_host_api *api_;
@@ -654,7 +658,10 @@ class FeatureBuilder : public PluginBase {
   // A builder with a population step (fit in plugin.h, ABI 1.2) declares
   //   void fit(int64_t as_of_ms, const ModelWriter &w);
   // describe_feature finds it; a builder without one gets no fit entry, so
-  // the kernel never restores every profile for it.
+  // the kernel never restores every profile for it. One that reports its
+  // model with ModelWriter::data can also declare
+  //   void load_model(std::string_view data);   // throws on bad data
+  // to reuse a stored fit between refits (load_model in plugin.h).
 };
 
 // What one delivery holds (halo_delivery_mode in plugin.h).
@@ -884,6 +891,27 @@ constexpr halo_status (*fit_entry())(halo_instance *, int64_t, halo_model_writer
   }
 }
 
+template <class T, class = void>
+struct HasLoadModel : std::false_type {};
+template <class T>
+struct HasLoadModel<T, std::void_t<decltype(std::declval<T &>().load_model(std::string_view{}))>>
+    : std::true_type {};
+
+// The vtable's load_model entry: T::load_model behind the guard, or NULL.
+template <class T>
+constexpr halo_status (*load_model_entry())(halo_instance *, const void *, size_t) {
+  if constexpr (HasLoadModel<T>::value) {
+    return [](halo_instance *i, const void *data, size_t len) {
+      auto *s = self<T>(i);
+      return guarded(s->host, [&] {
+        s->object->load_model(std::string_view(static_cast<const char *>(data), len));
+      });
+    };
+  } else {
+    return nullptr;
+  }
+}
+
 }  // namespace detail
 
 template <class T>
@@ -915,7 +943,8 @@ const halo_plugin_descriptor *describe_feature(const char *name, const char *ver
         return guarded(s->host,
                        [&] { s->object->emit(pid, as_of, FeatureWriter(s->host.api(), w)); });
       },
-      fit_entry<T>()};
+      fit_entry<T>(),
+      load_model_entry<T>()};
   static const halo_plugin_descriptor d = make_descriptor<T>(
       HALO_KIND_FEATURE, name, version, description, options, option_count, capabilities, &vt);
   return &d;
