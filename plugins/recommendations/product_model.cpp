@@ -177,6 +177,8 @@ ProductModel ProductModel::decode(std::string_view data, ModelOptions options) {
   read_neighbours(r, products, options.neighbours, m.similar_, m.similar_pairs_);
   read_neighbours(r, products, options.neighbours, m.together_, m.together_pairs_);
   r.expect_done();
+  // One stored form per model (minimal varints), as the states have.
+  if (m.encode() != data) throw std::runtime_error("not in canonical form");
   m.rank_popular();
   return m;
 }

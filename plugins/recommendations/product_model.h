@@ -63,7 +63,8 @@ class ProductModel {
   // The fitted model as bytes, and back (for a stored fit: load_model in
   // plugin.h). decode() throws std::runtime_error on damaged input or one
   // no fit gives (a duplicate product, a neighbour out of range, a weight
-  // that is not positive); the popularity order is recomputed.
+  // that is not positive, a form encode() does not write); the popularity
+  // order is recomputed.
   std::string encode() const;
   static ProductModel decode(std::string_view data, ModelOptions options);
 
