@@ -28,20 +28,29 @@ bool is_source_name(const std::string &s) {
   return !s.empty();
 }
 
+constexpr int64_t kDayMs = int64_t{24} * 60 * 60 * 1000;
+
+// A duration in [min_ms, max_ms] already read from `key`, or an error that
+// says what the key takes (`expected`).
+std::optional<int64_t> bounded_duration(MapReader &map, Diagnostics &diags, const char *key,
+                                        const std::string &text, int64_t min_ms, int64_t max_ms,
+                                        const char *expected) {
+  std::optional<int64_t> ms = parse_duration_ms(text);
+  if (ms && *ms >= min_ms && *ms <= max_ms) return ms;
+  diags.error(map.value_mark(key), map.path_of(key),
+              std::string(key) + " '" + shorten_for_message(text) + "' must be " + expected);
+  return std::nullopt;
+}
+
 // `poll_interval`: how long `halo serve` waits after the source reported
 // end of data before asking it again. Bounded to 1 s .. 7 days so a typo
 // neither hammers an API nor silently stops polling.
 void read_poll_interval(MapReader &map, Diagnostics &diags, PluginUse &use) {
   std::string text;
   if (!map.read_string("poll_interval", text)) return;
-  constexpr int64_t kMin = 1000, kMax = int64_t{7} * 24 * 60 * 60 * 1000;
-  std::optional<int64_t> ms = parse_duration_ms(text);
-  if (!ms || *ms < kMin || *ms > kMax) {
-    diags.error(map.value_mark("poll_interval"), map.path_of("poll_interval"),
-                "poll_interval '" + shorten_for_message(text) +
-                    "' must be a duration from 1s to 7d such as 30s, 5m or 1h");
-    return;
-  }
+  auto ms = bounded_duration(map, diags, "poll_interval", text, 1000, 7 * kDayMs,
+                             "a duration from 1s to 7d such as 30s, 5m or 1h");
+  if (!ms) return;
   use.poll_interval_ms = *ms;
   use.poll_interval_set = true;
 }
@@ -56,15 +65,9 @@ void read_refit(MapReader &map, Diagnostics &diags, PluginUse &use) {
     use.refit_after_ms = PluginUse::kRefitOnRequest;
     return;
   }
-  constexpr int64_t kMin = 60 * 1000, kMax = int64_t{366} * 24 * 60 * 60 * 1000;
-  std::optional<int64_t> ms = parse_duration_ms(text);
-  if (!ms || *ms < kMin || *ms > kMax) {
-    diags.error(map.value_mark("refit"), map.path_of("refit"),
-                "refit '" + shorten_for_message(text) +
-                    "' must be each_run, on_request or a duration from 1m to 366d such as 1d");
-    return;
-  }
-  use.refit_after_ms = *ms;
+  use.refit_after_ms =
+      bounded_duration(map, diags, "refit", text, 60 * 1000, 366 * kDayMs,
+                       "each_run, on_request or a duration from 1m to 366d such as 1d");
 }
 
 // Reads entry `index`; false when it has no usable plugin.

@@ -47,13 +47,6 @@ destinations:
   - { name: out, plugin: file-jsonl, config: { path: var/profiles.jsonl } }
 )";
 
-// The number after "key": in a JSON text; NaN when absent.
-double json_number(const std::string &json, const std::string &key) {
-  size_t at = json.find("\"" + key + "\":");
-  if (at == std::string::npos) return std::nan("");
-  return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
-}
-
 std::string model_json(const TempDir &dir) {
   CommandResult r =
       run({halo_bin(), "model", "show", dir / "p.yaml", "lifetime", "--format", "json"});

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <simdjson.h>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -122,6 +123,12 @@ long summary_count(const std::string &json, const std::string &key) {
   size_t at = json.find("\"" + key + "\":");
   if (at == std::string::npos) return -1;
   return std::stol(json.substr(at + key.size() + 3));
+}
+
+double json_number(const std::string &json, const std::string &key) {
+  size_t at = json.find("\"" + key + "\":");
+  if (at == std::string::npos) return std::nan("");
+  return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
 }
 
 std::string builder_pipeline(const std::string &name, const std::string &plugin,

@@ -60,6 +60,8 @@ RunOutcome run_pipeline(const std::string &pipeline,
                         const std::vector<std::string> &extra_args = {});
 // The integer value of "key": in a one-line JSON summary; -1 when absent.
 long summary_count(const std::string &json, const std::string &key);
+// The number after the first "key": in a JSON text; NaN when absent.
+double json_number(const std::string &json, const std::string &key);
 
 // A pipeline for one feature builder's tests: `events.jsonl` (source
 // `events`, file-jsonl) into var/halo.db, builder `name` of `plugin` with

@@ -13,13 +13,6 @@ namespace {
 const std::string kConfig = source_dir() + "/config/febrl.yaml";
 const std::string kFebrl1 = source_dir() + "/tests/data/febrl/dataset1.csv";
 
-// The number after "key": in flat JSON output.
-double json_number(const std::string &json, const std::string &key) {
-  const size_t at = json.find("\"" + key + "\":");
-  EXPECT_NE(at, std::string::npos) << key << " in " << json;
-  return at == std::string::npos ? -1 : std::stod(json.substr(at + key.size() + 3));
-}
-
 TEST(IdentityEvaluate, ReachesF1OfAtLeast099OnFebrl1InJson) {
   CommandResult r = run({halo_bin(), "identity", "evaluate", "--config", kConfig, "--data", kFebrl1,
                          "--format", "json"});

@@ -65,13 +65,6 @@ std::string pipeline(const std::string &refit, const std::string &as_of = iso_ut
          "var/profiles.jsonl } }\n";
 }
 
-// The number after "key": in a JSON text; NaN when absent.
-double json_number(const std::string &json, const std::string &key) {
-  size_t at = json.find("\"" + key + "\":");
-  if (at == std::string::npos) return std::nan("");
-  return std::strtod(json.c_str() + at + key.size() + 3, nullptr);
-}
-
 // The number of live profiles the latest fit of `builder` saw.
 double fitted_profiles(const TempDir &dir, const std::string &builder) {
   CommandResult r = run({halo_bin(), "model", "show", dir / "p.yaml", builder, "--format", "json"});
