@@ -10,6 +10,7 @@
 // time zone, never the machine's.
 #include <halo/sdk.hpp>
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@
 #include "common/string_keyed.h"
 #include "common/time_text.h"
 #include "engagement_state.h"
+#include "local_calendar.h"
 #include "local_clock.h"
 #include "send_hour.h"
 
@@ -48,6 +50,26 @@ int32_t whole_days(const Host &host, const char *name) {
   return static_cast<int32_t>(ms / kDayMs);
 }
 
+Weekday read_weekday(const std::string &path, const std::string &name) {
+  if (auto d = parse_weekday(name)) return *d;
+  throw ConfigError(path, "'" + name + "' is not a weekday (Saturday, Sunday, ... Friday)");
+}
+
+Week read_week(const Host &host) {
+  std::vector<Weekday> weekend;
+  const std::vector<std::string> names = host.string_list_option("weekend");
+  for (size_t i = 0; i < names.size(); ++i) {
+    weekend.push_back(read_weekday("weekend[" + std::to_string(i) + "]", names[i]));
+  }
+  return Week(read_weekday("week_start", host.string_option("week_start")), weekend);
+}
+
+DateFormat read_calendar(const Host &host) {
+  // one_of() in the option table already refused other names.
+  auto kind = parse_calendar(host.string_option("calendar"));
+  return DateFormat(kind.value_or(CalendarKind::kPersian));
+}
+
 LocalClock read_clock(const std::string &zone) {
   try {
     return LocalClock(zone);
@@ -67,7 +89,9 @@ class EngagementBuilder final : public FeatureBuilder {
         prior_weight_(host.float_option("prior_weight")),
         visit_days_(whole_days(host, "visit_window")),
         half_life_days_(whole_days(host, "interest_half_life")),
-        top_(static_cast<size_t>(host.int_option("interests_top"))) {
+        top_(static_cast<size_t>(host.int_option("interests_top"))),
+        week_(read_week(host)),
+        dates_(read_calendar(host)) {
     if (!(prior_weight_ >= 0)) throw ConfigError("prior_weight", "must be 0 or more");
     for (const auto &e : host.string_list_option("purchase_events")) roles_[e].purchase = true;
     for (const auto &e : host.string_list_option("view_events")) roles_[e].view = true;
@@ -183,6 +207,7 @@ class EngagementBuilder final : public FeatureBuilder {
       w.string("top_interest", top.front());
     }
     w.string("time_zone", s.zone().empty() ? zone_name_ : s.zone());
+    write_visit_days(s, today, w);
     // Visits leave the window and interests age at local midnight.
     if (state != nullptr) w.valid_until(local.next_midnight_ms);
   }
@@ -230,6 +255,40 @@ class EngagementBuilder final : public FeatureBuilder {
                             : roles.cart   ? kCartWeight
                                            : kViewWeight;
     for (std::string_view c : categories) s.interest(c, local.day, weight, horizon_days());
+  }
+
+  // The weekdays of the visit days in the window: the most visited
+  // (earlier in the week on a tie) and the weekend's share; the last
+  // visit's local date in the configured calendar.
+  void write_visit_days(const EngagementState &s, int32_t today, const FeatureWriter &w) {
+    std::array<int64_t, kWeekdays> per_weekday{};
+    int64_t total = 0, weekend = 0;
+    s.for_each_visit_day(today - visit_days_ + 1, today, [&](int32_t day) {
+      const Weekday d = weekday_of(day);
+      ++per_weekday[static_cast<int>(d)], ++total;
+      weekend += week_.weekend(d) ? 1 : 0;
+    });
+    if (total == 0) {
+      w.null("best_visit_day");
+      w.null("weekend_visit_share");
+    } else {
+      int best = 0;
+      for (int d = 1; d < kWeekdays; ++d) {
+        const auto a = static_cast<Weekday>(d), b = static_cast<Weekday>(best);
+        if (per_weekday[d] > per_weekday[best] ||
+            (per_weekday[d] == per_weekday[best] && week_.position(a) < week_.position(b))) {
+          best = d;
+        }
+      }
+      w.string("best_visit_day", weekday_name(static_cast<Weekday>(best)));
+      const Decimal share = Decimal::from_int(weekend).divide_rounded(total, 2);
+      w.number("weekend_visit_share", share.to_double(), share.to_string());
+    }
+    if (auto last = s.last_visit_day()) {
+      w.string("last_visit_date", dates_.format(*last));
+    } else {
+      w.null("last_visit_date");
+    }
   }
 
   // Laplace-smoothed engagement rate per channel that reached the customer
@@ -318,12 +377,16 @@ class EngagementBuilder final : public FeatureBuilder {
   double prior_weight_;
   int32_t visit_days_, half_life_days_;
   size_t top_;
+  Week week_;
+  DateFormat dates_;
   plugins::StringMap<Roles> roles_;
   plugins::ProfileStates<EngagementState> states_{"engagement"};
   static constexpr uint8_t kModelVersion = 1;
   PopulationHours population_{};
   std::optional<Today> today_;
 };
+
+constexpr const char *kCalendars[] = {"persian", "gregorian"};
 
 constexpr halo_option_decl kOptions[] = {
     option(HALO_OPT_STRING, "time_zone", "Asia/Tehran", false,
@@ -359,6 +422,13 @@ constexpr halo_option_decl kOptions[] = {
            "An interest's weight halves with every this many days of age"),
     within(option(HALO_OPT_INT, "interests_top", "3", false, "How many interests to list"), "1",
            "20"),
+    option(HALO_OPT_STRING_LIST, "weekend", "[Thursday, Friday]", false,
+           "The weekend's weekdays (weekend_visit_share)"),
+    option(HALO_OPT_STRING, "week_start", "Saturday", false,
+           "The first day of the week: best_visit_day's tie-break"),
+    one_of(option(HALO_OPT_STRING, "calendar", "persian", false,
+                  "Calendar of last_visit_date: persian (Solar Hijri) or gregorian"),
+           kCalendars),
 };
 
 }  // namespace

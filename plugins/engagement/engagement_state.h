@@ -13,9 +13,11 @@
 // >= 1.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +67,19 @@ class EngagementState {
   int64_t visits_between(int32_t first_day, int32_t last_day) const;
   // The first visit day after `day`; INT32_MAX when none.
   int32_t next_visit_day(int32_t day) const;
+  // fn(day) for each visit day in [first_day, last_day], ascending.
+  template <class Fn>
+  void for_each_visit_day(int32_t first_day, int32_t last_day, Fn fn) const {
+    for (auto it = std::lower_bound(visit_days_.begin(), visit_days_.end(), first_day);
+         it != visit_days_.end() && *it <= last_day; ++it) {
+      fn(*it);
+    }
+  }
+  // The latest visit day; nullopt before any visit.
+  std::optional<int32_t> last_visit_day() const {
+    if (visit_days_.empty()) return std::nullopt;
+    return visit_days_.back();
+  }
   // Categories by decayed weight (sum of weight x 0.5^(age / half_life),
   // age in whole days as of `as_of_day`, days after it at age 0), best
   // first, ties by name; at most `n`.

@@ -66,6 +66,13 @@ TEST(EngagementE2E, SendHoursChannelsVisitsAndInterestsWorkedOutByHand) {
                 R"("interests":"shoes,bags","top_interest":"shoes")"),
             std::string::npos)
       << profile_of(dir, "u1");
+  // Visit days June 20 (a Thursday, the weekend) and 26 (a Wednesday): one
+  // each, so the earlier in the week from Saturday; 26 June 2024 is 6 Tir
+  // 1403.
+  EXPECT_NE(profile_of(dir, "u1").find(R"("best_visit_day":"wednesday","weekend_visit_share":0.5,)"
+                                       R"("last_visit_date":"1403-04-06")"),
+            std::string::npos)
+      << profile_of(dir, "u1");
   // u2's one tap at 21 (1 + 5 x 1/4 = 2.25) loses to the population's 9
   // (5 x 2/4 = 2.5): one engagement is not yet a habit.
   EXPECT_NE(profile_of(dir, "u2").find(
@@ -114,12 +121,33 @@ TEST(EngagementE2E, BadCategoriesAndTimeZones) {
   for (const auto &[config, message] : std::vector<std::pair<std::string, std::string>>{
            {"{ time_zone: Asia/Tehrn }", "unknown time zone 'Asia/Tehrn'"},
            {"{ visit_window: 36h }", "visit_window"},
-           {"{ interests_top: 0 }", "interests_top"}}) {
+           {"{ interests_top: 0 }", "interests_top"},
+           {"{ weekend: [Friday, Fryday] }", "weekend[1]: 'Fryday' is not a weekday"},
+           {"{ week_start: Shanbeh }", "'Shanbeh' is not a weekday"},
+           {"{ calendar: julian }", "calendar"}}) {
     write_file(dir / "bad.yaml", pipeline(config));
     CommandResult v = run({halo_bin(), "validate", dir / "bad.yaml"});
     EXPECT_NE(v.exit_code, 0) << config;
     EXPECT_NE(v.err.find(message), std::string::npos) << config << "\n" << v.err;
   }
+}
+
+// Another week and calendar: the weekend only Friday, weeks from Monday,
+// Gregorian dates.
+TEST(EngagementE2E, WeekAndCalendarAreOptions) {
+  TempDir dir;
+  write_file(dir / "p.yaml",
+             pipeline("{ weekend: [friday], week_start: MONDAY, calendar: gregorian }"));
+  write_file(dir / "events.jsonl", events());
+  ASSERT_EQ(run_pipeline(dir / "p.yaml").exit_code, 0);
+  EXPECT_NE(profile_of(dir, "u1").find(R"("best_visit_day":"wednesday","weekend_visit_share":0,)"
+                                       R"("last_visit_date":"2024-06-26")"),
+            std::string::npos)
+      << profile_of(dir, "u1");
+  EXPECT_NE(profile_of(dir, "u2").find(R"("best_visit_day":null,"weekend_visit_share":null,)"
+                                       R"("last_visit_date":null)"),
+            std::string::npos)
+      << profile_of(dir, "u2");
 }
 
 // An event's own time zone (Segment's context.timezone) places its hour and
