@@ -18,6 +18,7 @@
 
 #include "bg_nbd.h"
 #include "common/byte_codec.h"
+#include "common/order_amount.h"
 #include "common/profile_states.h"
 #include "common/time_text.h"
 #include "gamma_gamma.h"
@@ -32,9 +33,6 @@ using plugins::kDayMs;
 // Fewer customers than this (with an order) give no fit: the maximum of the
 // likelihood is then mostly noise.
 constexpr size_t kMinCustomers = 10;
-// The largest order value taken: sums of any realistic number of orders stay
-// finite and exact to the cent in a double (2^53 cents is about 9e13).
-constexpr double kMaxValue = 1e13;
 
 class ClvBuilder final : public FeatureBuilder {
  public:
@@ -157,28 +155,15 @@ class ClvBuilder final : public FeatureBuilder {
   }
 
  private:
-  // The order's value, or nullopt after refusing the event.
+  // The order's value (exact below 1e13, so to the cent as a double), or
+  // nullopt after refusing the event.
   std::optional<double> order_value(const Batch &batch, size_t i) const {
-    auto v = batch.field(i, value_path_.c_str());
-    const char *reason = nullptr, *what = nullptr;
-    double value = 0;
-    if (!v || v->kind == HALO_VALUE_NULL) {
-      reason = "missing_value", what = "missing";
-    } else {
-      std::string_view text = value_text(*v);
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
-        reason = "not_a_number", what = "not a number";
-      } else if (value < 0) {
-        reason = "negative_value", what = "negative (a refund is not an order)";
-      } else if (value > kMaxValue) {
-        reason = "number_out_of_range", what = "larger than 1e13";
-      }
-    }
-    if (reason == nullptr) return value;
-    const std::string message = "clv: order value " + value_path_ + " is " + what +
+    plugins::AmountRefusal why;
+    auto value = plugins::order_amount(batch, i, value_path_, why, &plugins::kMaxOrderAmount);
+    if (value) return value->to_double();
+    const std::string message = "clv: order value " + value_path_ + " is " + why.what +
                                 "; the order is left out of the lifetime-value models";
-    if (!batch.reject(i, reason, message)) throw Error(message);
+    if (!batch.reject(i, why.reason, message)) throw Error(message);
     return std::nullopt;
   }
 

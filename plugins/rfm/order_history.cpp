@@ -54,7 +54,7 @@ std::optional<RfmValues> OrderHistory::values(int64_t as_of_ms, int64_t window_m
   v.recency_days = since / kDayMs;
   for (auto o = after(orders_, saturating_sub(as_of_ms, window_ms)); o < end; ++o) {
     ++v.frequency;
-    v.monetary.add(o->value);  // cannot overflow (kMaxOrderValue)
+    v.monetary.add(o->value);  // cannot overflow (kMaxOrderAmount)
   }
   return v;
 }
@@ -103,7 +103,7 @@ OrderHistory OrderHistory::decode(std::string_view blob) {
     const auto at_ms = static_cast<int64_t>(r.fixed(8));
     const unsigned __int128 low = r.fixed(8), high = r.fixed(8);
     Order o{at_ms, Decimal::from_raw(static_cast<Decimal::Raw>((high << 64) | low))};
-    if (o.value.raw() < 0 || kMaxOrderValue < o.value) {
+    if (o.value.raw() < 0 || kMaxOrderAmount < o.value) {
       throw std::runtime_error("an order's value is out of range");
     }
     if (!out.orders_.empty() && earlier(o, out.orders_.back())) {

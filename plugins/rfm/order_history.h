@@ -15,14 +15,16 @@
 #include <vector>
 
 #include "common/decimal.h"
+#include "common/order_amount.h"
 
 namespace halo::rfm {
 
 using plugins::Decimal;
 
-// The largest order value taken: a history holds at most 2^32 orders, so
-// no sum of them (< 4.3e22) comes near Decimal's range (1.7e29).
-inline const Decimal kMaxOrderValue = Decimal::from_int(10'000'000'000'000);
+// Order values are at most plugins::kMaxOrderAmount (1e13): a history
+// holds at most 2^32 orders, so no sum of them (< 4.3e22) comes near
+// Decimal's range (1.7e29).
+using plugins::kMaxOrderAmount;
 
 struct Order {
   int64_t at_ms = 0;  // the event's timestamp

@@ -160,11 +160,8 @@ class RfmBuilder final : public FeatureBuilder {
   // The order's exact value, or nullopt after refusing the event.
   std::optional<Decimal> order_value(const Batch &batch, size_t i) const {
     plugins::AmountRefusal why;
-    std::optional<Decimal> value = plugins::order_amount(batch, i, value_path_, why);
-    if (value && kMaxOrderValue < *value) {
-      why = {"number_out_of_range", "larger than 1e13"};
-      value.reset();
-    }
+    std::optional<Decimal> value =
+        plugins::order_amount(batch, i, value_path_, why, &plugins::kMaxOrderAmount);
     if (value) return value;
     const std::string message = "rfm: order value " + value_path_ + " is " + why.what +
                                 "; the order is left out of recency, frequency and monetary";

@@ -176,16 +176,25 @@ TEST(RfmE2E, AnOrderWithoutAUsableValueIsADeadLetter) {
   write_file(dir / "p.yaml", pipeline("{}"));
   write_file(dir / "events.jsonl", customers() + order("c1", 1, "\"12,50\"") +
                                        order("c1", 2, "-5") + order("c1", 3, "null") +
-                                       order("c1", 4, "true") + order("c1", 5, "2e13"));
+                                       order("c1", 4, "true") + order("c1", 5, "2e13") +
+                                       order("c1", 6, "1e300") + order("c1", 7, "\"1e40\""));
   RunOutcome r = run_pipeline(dir / "p.yaml");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(summary_count(r.summary, "feature_rejections"), 5) << r.summary;
+  EXPECT_EQ(summary_count(r.summary, "feature_rejections"), 7) << r.summary;
   CommandResult letters = run({halo_bin(), "deadletters", dir / "p.yaml"});
   ASSERT_EQ(letters.exit_code, 0) << letters.err;
   for (const char *reason :
        {"not_a_number", "missing_value", "negative_value", "number_out_of_range"}) {
     EXPECT_NE(letters.out.find(reason), std::string::npos) << reason << "\n" << letters.out;
   }
+  // Above 1e13, and numbers of more than 38 digits (a JSON number, a
+  // numeric string): out of range, not "not a number".
+  size_t out_of_range = 0;
+  for (size_t at = 0; (at = letters.out.find("number_out_of_range", at)) != std::string::npos;
+       ++at) {
+    ++out_of_range;
+  }
+  EXPECT_EQ(out_of_range, 3u) << letters.out;
   expect_exported(dir, "c1", R"("recency_days":90,"frequency":1,"monetary":2.2,)");
 }
 
