@@ -55,6 +55,9 @@ const char *kUsage =
     "                             every profile (its population step)\n"
     "  model fit PIPELINE.yaml    fit every population step again without reading the\n"
     "                             sources, then emit and deliver every profile\n"
+    "  segment preview PIPELINE.yaml EXPR\n"
+    "                             how many stored profiles a segment expression matches,\n"
+    "                             and the first of them\n"
     "  version                    print the version and plugin ABI\n"
     "\n"
     "Each command has --help; docs/cli.md describes every option and output. Exit codes:\n"
@@ -127,6 +130,7 @@ int main(int argc, char **argv) {
   if (cmd == "store") return halo::cli::cmd_store(args);
   if (cmd == "identity") return halo::cli::cmd_identity(args);
   if (cmd == "model") return halo::cli::cmd_model(args);
+  if (cmd == "segment") return halo::cli::cmd_segment(args);
   if (cmd == "version" || cmd == "--version") return cmd_version(args);
   std::cerr << "halo: unknown command '" << cmd << "'\n\n" << kUsage;
   return halo::cli::kUsage;

@@ -1,0 +1,207 @@
+// expr_eval.cpp -- Expr::matches: a profile's values against the parsed
+// tree (expr_ast.h).
+//
+// Each operand becomes a Scalar (a number as its exact text, a string, a
+// time in ms, a boolean, null, or a list of strings); two scalars compare
+// only when their kinds agree (a time also against a string that reads as
+// an ISO 8601 time). A list satisfies a test when one of its items does,
+// and `!=` when none equals.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "segment/exact_number.h"
+#include "segment/expr_ast.h"
+
+namespace halo::segment {
+
+namespace {
+
+struct Scalar {
+  enum class Kind : uint8_t { kAbsent, kNull, kNumber, kString, kTime, kBool, kList };
+  Kind kind = Kind::kAbsent;
+  std::string text;                // kNumber, kString
+  std::optional<int64_t> time_ms;  // kTime; kString when it reads as a time
+  bool boolean = false;
+  std::vector<std::string_view> items;  // kList (views into the profile's value)
+};
+
+Scalar from_value(const TypedValue *v) {
+  Scalar s;
+  if (v == nullptr) return s;
+  using K = Scalar::Kind;
+  switch (v->kind()) {
+    case TypedKind::kNull:
+      s.kind = K::kNull;
+      break;
+    case TypedKind::kBool:
+      s.kind = K::kBool;
+      s.boolean = v->as_bool();
+      break;
+    case TypedKind::kInteger:
+    case TypedKind::kDecimal:
+    case TypedKind::kDouble:
+      s.kind = K::kNumber;
+      s.text = v->number_text();
+      break;
+    case TypedKind::kString:
+      s.kind = K::kString;
+      s.text = std::string(v->text());
+      break;
+    case TypedKind::kTimestamp:
+      s.kind = K::kTime;
+      s.time_ms = v->as_integer();
+      break;
+    case TypedKind::kStringList:
+      s.kind = K::kList;
+      s.items = v->list();
+      break;
+  }
+  return s;
+}
+
+Scalar from_operand(const Operand &o, const Subject &subject) {
+  using K = Scalar::Kind;
+  Scalar s;
+  switch (o.kind) {
+    case Operand::Kind::kPath:
+      return from_value(subject.value(o.text));
+    case Operand::Kind::kString:
+      s.kind = K::kString;
+      s.text = o.text;
+      s.time_ms = o.time_ms;
+      break;
+    case Operand::Kind::kNumber:
+      s.kind = K::kNumber;
+      s.text = o.text;
+      break;
+    case Operand::Kind::kBool:
+      s.kind = K::kBool;
+      s.boolean = o.boolean;
+      break;
+    case Operand::Kind::kNow:
+      s.kind = K::kTime;
+      s.time_ms = subject.now_ms() + o.offset_ms;
+      break;
+    case Operand::Kind::kNull:
+      s.kind = K::kNull;
+      break;
+  }
+  return s;
+}
+
+int sign(int64_t a, int64_t b) {
+  return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+// -1, 0, 1; nullopt when the two cannot be compared.
+std::optional<int> compare(const Scalar &a, const Scalar &b) {
+  using K = Scalar::Kind;
+  if (a.kind == K::kNumber && b.kind == K::kNumber) return compare_numbers(a.text, b.text);
+  if (a.kind == K::kString && b.kind == K::kString) {
+    const int c = a.text.compare(b.text);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  }
+  if (a.time_ms && b.time_ms && (a.kind == K::kTime || b.kind == K::kTime)) {
+    return sign(*a.time_ms, *b.time_ms);
+  }
+  if (a.kind == K::kBool && b.kind == K::kBool) return a.boolean == b.boolean ? 0 : 1;
+  return std::nullopt;
+}
+
+bool holds(Op op, const std::optional<int> &c) {
+  if (!c) return false;
+  switch (op) {
+    case Op::kEq:
+      return *c == 0;
+    case Op::kNe:
+      return *c != 0;
+    case Op::kLt:
+      return *c < 0;
+    case Op::kLe:
+      return *c <= 0;
+    case Op::kGt:
+      return *c > 0;
+    case Op::kGe:
+      return *c >= 0;
+    default:
+      return false;
+  }
+}
+
+Scalar item(std::string_view text) {
+  Scalar s;
+  s.kind = Scalar::Kind::kString;
+  s.text = std::string(text);
+  return s;
+}
+
+// A test of one (non-list) value by `op` (the node's, or == for a list's
+// !=).
+bool test_one(const Expr::Node &n, Op op, const Scalar &v, const Scalar &rhs,
+              const Subject &subject) {
+  switch (op) {
+    case Op::kIn:
+      for (const Operand &o : n.list) {
+        if (holds(Op::kEq, compare(v, from_operand(o, subject)))) return true;
+      }
+      return false;
+    case Op::kContains:
+      return v.kind == Scalar::Kind::kString && v.text.find(n.rhs.text) != std::string::npos;
+    case Op::kStartsWith:
+      return v.kind == Scalar::Kind::kString && v.text.starts_with(n.rhs.text);
+    case Op::kMatches:
+      return v.kind == Scalar::Kind::kString && RE2::PartialMatch(v.text, *n.pattern);
+    default:
+      return holds(op, compare(v, rhs));
+  }
+}
+
+bool test(const Expr::Node &n, const Subject &subject) {
+  const Scalar lhs = from_operand(n.lhs, subject);
+  using K = Scalar::Kind;
+  if (n.op == Op::kExists) return lhs.kind != K::kAbsent && lhs.kind != K::kNull;
+  // `== null`: absent or null; `!= null`: a value.
+  const bool equality = n.op == Op::kEq || n.op == Op::kNe;
+  if (equality && (n.rhs.kind == Operand::Kind::kNull || n.lhs.kind == Operand::Kind::kNull)) {
+    const Scalar other = n.lhs.kind == Operand::Kind::kNull ? from_operand(n.rhs, subject) : lhs;
+    const bool none = other.kind == K::kAbsent || other.kind == K::kNull;
+    return n.op == Op::kEq ? none : (n.op == Op::kNe && !none);
+  }
+  const bool has_rhs = n.op != Op::kIn && n.op != Op::kMatches;
+  const Scalar rhs = has_rhs ? from_operand(n.rhs, subject) : Scalar{};
+  if (lhs.kind != K::kList && rhs.kind != K::kList) return test_one(n, n.op, lhs, rhs, subject);
+  const Op op = n.op == Op::kNe ? Op::kEq : n.op;
+  bool any = false;
+  if (lhs.kind == K::kList) {
+    for (size_t k = 0; !any && k < lhs.items.size(); ++k) {
+      any = test_one(n, op, item(lhs.items[k]), rhs, subject);
+    }
+  } else {
+    for (size_t k = 0; !any && k < rhs.items.size(); ++k) {
+      any = holds(op, compare(lhs, item(rhs.items[k])));
+    }
+  }
+  return n.op == Op::kNe ? !any : any;
+}
+
+bool eval(const Expr::Node &n, const Subject &subject) {
+  switch (n.op) {
+    case Op::kAnd:
+      return eval(*n.left, subject) && eval(*n.right, subject);
+    case Op::kOr:
+      return eval(*n.left, subject) || eval(*n.right, subject);
+    case Op::kNot:
+      return !eval(*n.left, subject);
+    default:
+      return test(n, subject);
+  }
+}
+
+}  // namespace
+
+bool Expr::matches(const Subject &subject) const {
+  return root_ != nullptr && eval(*root_, subject);
+}
+
+}  // namespace halo::segment

@@ -1,0 +1,326 @@
+// expr_parser.cpp -- Expr::parse: a recursive-descent parser over the
+// tokens of expr_lexer.h.
+//
+//   expr       := and ('or' and)*
+//   and        := unary ('and' unary)*
+//   unary      := 'not' unary | '(' expr ')' | 'exists' '(' path ')' | test
+//   test       := operand [compare operand | 'in' '[' literals ']'
+//                 | ('contains' | 'starts_with') literal | 'matches' string]
+//   operand    := path | string | ['-'] number | 'true' | 'false' | 'null'
+//                 | 'now' '(' ')' [('+' | '-') duration]
+// A path alone tests for `true`. Precedence: `not` over `and` over `or`.
+#include <algorithm>
+#include <array>
+
+#include "config/iso_time.h"
+#include "config/suggest.h"
+#include "segment/expr_ast.h"
+#include "segment/expr_lexer.h"
+
+namespace halo::segment {
+
+namespace {
+
+constexpr std::array<std::string_view, 3> kRoots = {"traits", "features", "identifiers"};
+constexpr std::array<std::string_view, 12> kKeywords = {
+    "and",     "or",     "not",  "in",    "contains", "starts_with",
+    "matches", "exists", "true", "false", "null",     "now"};
+
+bool is_keyword(const Token &t, std::string_view word) {
+  return t.kind == Tok::kName && t.text == word;
+}
+
+bool orders(Op op) {
+  return op == Op::kLt || op == Op::kLe || op == Op::kGt || op == Op::kGe;
+}
+
+class Parser {
+ public:
+  Parser(std::vector<Token> tokens, const ExprLimits &limits, ExprError &error,
+         std::vector<std::string> &paths)
+      : tokens_(std::move(tokens)), limits_(limits), error_(error), paths_(paths) {}
+
+  std::unique_ptr<Expr::Node> parse() {
+    auto root = expr(0);
+    if (root && peek().kind != Tok::kEnd) return fail(peek(), "expected 'and', 'or' or the end");
+    return root;
+  }
+
+ private:
+  using NodePtr = std::unique_ptr<Expr::Node>;
+
+  NodePtr expr(int depth) {
+    NodePtr left = conjunction(depth);
+    while (left && is_keyword(peek(), "or")) {
+      take();
+      left = join(Op::kOr, std::move(left), conjunction(depth));
+    }
+    return left;
+  }
+
+  NodePtr conjunction(int depth) {
+    NodePtr left = unary(depth);
+    while (left && is_keyword(peek(), "and")) {
+      take();
+      left = join(Op::kAnd, std::move(left), unary(depth));
+    }
+    return left;
+  }
+
+  NodePtr unary(int depth) {
+    if (depth >= limits_.max_depth) {
+      return fail(peek(), "nested deeper than " + std::to_string(limits_.max_depth) + " levels");
+    }
+    if (is_keyword(peek(), "not")) {
+      take();
+      NodePtr inner = unary(depth + 1);
+      return inner ? join(Op::kNot, std::move(inner), nullptr) : nullptr;
+    }
+    if (peek().kind == Tok::kLParen) {
+      take();
+      NodePtr inner = expr(depth + 1);
+      if (inner && !expect(Tok::kRParen, "')'")) return nullptr;
+      return inner;
+    }
+    if (is_keyword(peek(), "exists")) return exists();
+    return test();
+  }
+
+  NodePtr exists() {
+    take();
+    if (!expect(Tok::kLParen, "'(' after exists")) return nullptr;
+    auto node = std::make_unique<Expr::Node>();
+    node->op = Op::kExists;
+    const Token &at = peek();
+    if (!operand(node->lhs)) return nullptr;
+    if (node->lhs.kind != Operand::Kind::kPath) return fail(at, "exists() takes a path");
+    if (!expect(Tok::kRParen, "')'")) return nullptr;
+    return node;
+  }
+
+  NodePtr test() {
+    auto node = std::make_unique<Expr::Node>();
+    const Token &first = peek();
+    if (!operand(node->lhs)) return nullptr;
+    const Token &op = peek();
+    if (auto compare = comparison(op)) {
+      take();
+      node->op = *compare;
+      const Token &second = peek();
+      if (!operand(node->rhs)) return nullptr;
+      return check_comparison(std::move(node), first, second);
+    }
+    if (node->lhs.kind != Operand::Kind::kPath) {
+      return fail(op, "expected a comparison after this value");
+    }
+    if (is_keyword(op, "in")) return in_list(std::move(node));
+    if (is_keyword(op, "contains") || is_keyword(op, "starts_with")) {
+      take();
+      node->op = op.text == "contains" ? Op::kContains : Op::kStartsWith;
+      const Token &what = peek();
+      if (!operand(node->rhs)) return nullptr;
+      if (node->rhs.kind != Operand::Kind::kString) {
+        return fail(what, "'" + op.text + "' takes a quoted string");
+      }
+      return node;
+    }
+    if (is_keyword(op, "matches")) return pattern(std::move(node));
+    // A path alone: is it true?
+    node->op = Op::kEq;
+    node->rhs.kind = Operand::Kind::kBool;
+    node->rhs.boolean = true;
+    return node;
+  }
+
+  NodePtr in_list(NodePtr node) {
+    take();
+    node->op = Op::kIn;
+    if (!expect(Tok::kLBracket, "'[' after in")) return nullptr;
+    while (peek().kind != Tok::kRBracket) {
+      if (!node->list.empty() && !expect(Tok::kComma, "',' or ']'")) return nullptr;
+      const Token &item = peek();
+      Operand literal;
+      if (!operand(literal)) return nullptr;
+      if (literal.kind == Operand::Kind::kPath || literal.kind == Operand::Kind::kNow) {
+        return fail(item, "an 'in' list holds quoted strings, numbers and true or false");
+      }
+      if (node->list.size() == limits_.max_list) {
+        return fail(item, "more than " + std::to_string(limits_.max_list) + " items in one list");
+      }
+      node->list.push_back(std::move(literal));
+    }
+    take();
+    return node;
+  }
+
+  NodePtr pattern(NodePtr node) {
+    take();
+    node->op = Op::kMatches;
+    const Token &at = peek();
+    if (!operand(node->rhs)) return nullptr;
+    if (node->rhs.kind != Operand::Kind::kString) {
+      return fail(at, "'matches' takes a regular expression in quotes");
+    }
+    RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(int64_t{8} << 20);  // a bounded automaton: hostile patterns fail here
+    node->pattern = std::make_unique<RE2>(node->rhs.text, options);
+    if (!node->pattern->ok()) {
+      return fail(at, "not a regular expression (RE2 syntax): " + node->pattern->error());
+    }
+    return node;
+  }
+
+  NodePtr check_comparison(NodePtr node, const Token &first, const Token &second) {
+    using K = Operand::Kind;
+    const bool lhs_path = node->lhs.kind == K::kPath, rhs_path = node->rhs.kind == K::kPath;
+    if (!lhs_path && !rhs_path) return fail(first, "a comparison needs a path on one side");
+    const auto unordered = [](const Operand &o) {
+      return o.kind == K::kBool || o.kind == K::kNull;
+    };
+    if (orders(node->op) && (unordered(node->lhs) || unordered(node->rhs))) {
+      return fail(unordered(node->lhs) ? first : second,
+                  "true, false and null have no order; compare them with == or !=");
+    }
+    return node;
+  }
+
+  // Reads one operand into `out`; false (error set) when there is none.
+  bool operand(Operand &out) {
+    const Token t = take();
+    using K = Operand::Kind;
+    switch (t.kind) {
+      case Tok::kString:
+        out.kind = K::kString;
+        out.text = t.text;
+        out.time_ms = parse_iso8601_ms(t.text);
+        return true;
+      case Tok::kNumber:
+        out.kind = K::kNumber;
+        out.text = t.text;
+        return true;
+      case Tok::kMinus:
+        if (peek().kind != Tok::kNumber) return fail(t, "expected a number after '-'") != nullptr;
+        out.kind = K::kNumber;
+        out.text = "-" + take().text;
+        return true;
+      case Tok::kName:
+        return name(t, out);
+      default:
+        return fail(t, t.kind == Tok::kEnd
+                           ? "the expression ends here; expected a value"
+                           : "expected a path, a quoted string or a number") != nullptr;
+    }
+  }
+
+  bool name(const Token &t, Operand &out) {
+    using K = Operand::Kind;
+    if (t.text == "true" || t.text == "false") {
+      out.kind = K::kBool;
+      out.boolean = t.text == "true";
+      return true;
+    }
+    if (t.text == "null") {
+      out.kind = K::kNull;
+      return true;
+    }
+    if (t.text == "now") return now(out);
+    if (std::find(kKeywords.begin(), kKeywords.end(), t.text) != kKeywords.end()) {
+      return fail(t, "'" + t.text + "' is a keyword; expected a value") != nullptr;
+    }
+    const std::string root = t.text.substr(0, t.text.find('.'));
+    if (std::find(kRoots.begin(), kRoots.end(), root) == kRoots.end() || root == t.text) {
+      const std::string hint = root == t.text ? "" : suggest(root, {kRoots.begin(), kRoots.end()});
+      return fail(t, "unknown name '" + t.text + "'" +
+                         (hint.empty() ? " (a path starts with traits., features. or identifiers.)"
+                                       : " (did you mean '" + hint + t.text.substr(root.size()) +
+                                             "'?)")) != nullptr;
+    }
+    out.kind = K::kPath;
+    out.text = t.text;
+    if (std::find(paths_.begin(), paths_.end(), t.text) == paths_.end()) paths_.push_back(t.text);
+    return true;
+  }
+
+  bool now(Operand &out) {
+    out.kind = Operand::Kind::kNow;
+    if (!expect(Tok::kLParen, "'(' after now") || !expect(Tok::kRParen, "')'")) return false;
+    if (peek().kind != Tok::kPlus && peek().kind != Tok::kMinus) return true;
+    const bool minus = take().kind == Tok::kMinus;
+    const Token &d = peek();
+    if (d.kind != Tok::kDuration) {
+      return fail(d, "expected a duration such as 30d after now() " +
+                         std::string(minus ? "-" : "+")) != nullptr;
+    }
+    out.offset_ms = minus ? -take().ms : take().ms;
+    return true;
+  }
+
+  static std::optional<Op> comparison(const Token &t) {
+    switch (t.kind) {
+      case Tok::kEq:
+        return Op::kEq;
+      case Tok::kNe:
+        return Op::kNe;
+      case Tok::kLt:
+        return Op::kLt;
+      case Tok::kLe:
+        return Op::kLe;
+      case Tok::kGt:
+        return Op::kGt;
+      case Tok::kGe:
+        return Op::kGe;
+      default:
+        return std::nullopt;
+    }
+  }
+
+  NodePtr join(Op op, NodePtr left, NodePtr right) {
+    if (!left || (op != Op::kNot && !right)) return nullptr;
+    auto node = std::make_unique<Expr::Node>();
+    node->op = op;
+    node->left = std::move(left);
+    node->right = std::move(right);
+    return node;
+  }
+
+  bool expect(Tok kind, const char *what) {
+    if (peek().kind == kind) {
+      take();
+      return true;
+    }
+    return fail(peek(), std::string("expected ") + what) != nullptr;
+  }
+
+  const Token &peek() const { return tokens_[pos_]; }
+  Token take() { return pos_ + 1 < tokens_.size() ? tokens_[pos_++] : tokens_[pos_]; }
+  NodePtr fail(const Token &at, std::string message) {
+    if (error_.message.empty()) error_ = {at.column, std::move(message)};
+    return nullptr;
+  }
+
+  std::vector<Token> tokens_;
+  const ExprLimits &limits_;
+  ExprError &error_;
+  std::vector<std::string> &paths_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::optional<Expr> Expr::parse(std::string_view text, ExprError &error, const ExprLimits &limits) {
+  error = {};
+  if (text.size() > limits.max_bytes) {
+    error = {1, "longer than " + std::to_string(limits.max_bytes) + " bytes"};
+    return std::nullopt;
+  }
+  std::vector<Token> tokens;
+  if (!tokenize(text, tokens, error)) return std::nullopt;
+  Expr out;
+  auto root = Parser(std::move(tokens), limits, error, out.paths_).parse();
+  if (!root) return std::nullopt;
+  out.root_ = std::move(root);
+  return out;
+}
+
+}  // namespace halo::segment

@@ -1,0 +1,64 @@
+// segment_expr_fuzz.cpp -- libFuzzer target for segment expressions
+// (core/segment/segment_expr.h), which operators type into pipeline files
+// and `halo segment preview`.
+// Invariants checked:
+//  - parse either accepts or reports an error with a column inside the
+//    text (1 .. characters + 1) and a message; nothing else.
+//  - An accepted expression evaluates against a profile without failing,
+//    and `not (E)` evaluates to the opposite.
+//  - Every path it lists starts with traits., features. or identifiers.
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "segment/segment_expr.h"
+
+namespace {
+
+class Profile : public halo::segment::Subject {
+ public:
+  Profile() {
+    values_["traits.city"] = halo::TypedValue::string("تهران");
+    values_["traits.vip"] = halo::TypedValue::boolean(true);
+    values_["features.n"] = halo::TypedValue::integer(2);
+    values_["features.x"] = halo::TypedValue::decimal("19.90");
+    values_["features.t"] = halo::TypedValue::timestamp(1'700'000'000'000);
+    values_["identifiers.email"] = halo::TypedValue::string_list({"a@b.c", "d@e.f"});
+  }
+  const halo::TypedValue *value(std::string_view path) const override {
+    auto it = values_.find(std::string(path));
+    return it == values_.end() ? nullptr : &it->second;
+  }
+  int64_t now_ms() const override { return 1'719'705'600'000; }
+
+ private:
+  std::map<std::string, halo::TypedValue> values_;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  using namespace halo::segment;
+  std::string_view text(reinterpret_cast<const char *>(data), size);
+  size_t characters = 0;
+  for (char c : text) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  ExprError error;
+  auto expr = Expr::parse(text, error);
+  if (!expr) {
+    if (error.message.empty() || error.column < 1 || error.column > characters + 1) std::abort();
+    return 0;
+  }
+  static const Profile profile;
+  const bool result = expr->matches(profile);
+  auto negated = Expr::parse("not (" + std::string(text) + ")", error);
+  if (negated && negated->matches(profile) == result) std::abort();
+  for (const std::string &p : expr->paths()) {
+    if (p.rfind("traits.", 0) != 0 && p.rfind("features.", 0) != 0 &&
+        p.rfind("identifiers.", 0) != 0) {
+      std::abort();
+    }
+  }
+  return 0;
+}

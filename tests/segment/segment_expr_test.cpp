@@ -1,0 +1,190 @@
+// segment_expr_test.cpp -- the segment language's expressions: every
+// operator on every kind of value, absent values, exact numbers, Persian
+// digits and text, lists, times, and parse errors with their columns.
+#include "segment/segment_expr.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace halo::segment {
+namespace {
+
+constexpr int64_t kNow = 1'719'705'600'000;  // 2024-06-30T00:00:00Z
+constexpr int64_t kDay = 86'400'000;
+
+class Profile : public Subject {
+ public:
+  Profile() {
+    values_["traits.city"] = TypedValue::string("تهران");
+    values_["traits.email"] = TypedValue::string("sara@example.ir");
+    values_["traits.vip"] = TypedValue::boolean(true);
+    values_["traits.nickname"] = TypedValue::null();
+    values_["features.order_count"] = TypedValue::integer(2);
+    values_["features.revenue"] = TypedValue::decimal("19.90");
+    values_["features.p_alive"] = TypedValue::real(0.25);
+    values_["features.rfm_segment"] = TypedValue::string("At Risk");
+    values_["features.last_seen"] = TypedValue::timestamp(kNow - 40 * kDay);
+    values_["identifiers.email"] =
+        TypedValue::string_list({"sara@example.ir", "s.ahmadi@mail.com"});
+  }
+  const TypedValue *value(std::string_view path) const override {
+    auto it = values_.find(std::string(path));
+    return it == values_.end() ? nullptr : &it->second;
+  }
+  int64_t now_ms() const override { return kNow; }
+
+ private:
+  std::map<std::string, TypedValue> values_;
+};
+
+bool eval(const std::string &text) {
+  ExprError error;
+  auto expr = Expr::parse(text, error);
+  EXPECT_TRUE(expr.has_value()) << text << ": column " << error.column << ": " << error.message;
+  return expr && expr->matches(Profile());
+}
+
+ExprError error_of(const std::string &text) {
+  ExprError error;
+  EXPECT_FALSE(Expr::parse(text, error).has_value()) << text;
+  return error;
+}
+
+TEST(SegmentExpr, NumbersCompareExactlyWhateverTheirKind) {
+  EXPECT_TRUE(eval("features.revenue == 19.9"));
+  EXPECT_TRUE(eval("features.revenue > 19.89 and features.revenue < 19.900000000000001"));
+  EXPECT_TRUE(eval("features.order_count >= 2 and features.order_count <= 2"));
+  EXPECT_FALSE(eval("features.order_count != 2"));
+  EXPECT_TRUE(eval("features.p_alive < 0.5 and features.p_alive > -1"));
+  EXPECT_TRUE(eval("features.order_count == ۲"));  // Persian digits
+  EXPECT_TRUE(eval("features.revenue == ١٩٫٩"));   // Arabic-Indic, Arabic decimal point
+  EXPECT_TRUE(eval("2 <= features.order_count"));  // a literal on the left
+}
+
+TEST(SegmentExpr, StringsInListsAndPatterns) {
+  EXPECT_TRUE(eval("traits.city == 'تهران'"));
+  EXPECT_TRUE(eval(R"(traits.city != "Tabriz")"));
+  EXPECT_TRUE(eval("features.rfm_segment in ['At Risk', 'Cannot Lose Them']"));
+  EXPECT_FALSE(eval("features.rfm_segment in ['Champions', 2, true]"));
+  EXPECT_FALSE(eval("features.rfm_segment in []"));
+  EXPECT_TRUE(eval("traits.email contains '@example'"));
+  EXPECT_TRUE(eval("traits.email starts_with 'sara'"));
+  EXPECT_FALSE(eval("traits.email starts_with 'Sara'"));
+  EXPECT_TRUE(eval(R"(traits.email matches '@example\.ir$')"));
+  EXPECT_TRUE(eval("traits.city matches '^ته'"));
+  EXPECT_TRUE(eval(R"(traits.email == 'it\'s' or traits.email == "sara@example.ir")"));
+  EXPECT_TRUE(eval("traits.city > 'A'"));  // strings order by their bytes
+}
+
+TEST(SegmentExpr, AListHoldsATestWhenOneOfItsItemsDoes) {
+  EXPECT_TRUE(eval("identifiers.email == 's.ahmadi@mail.com'"));
+  EXPECT_FALSE(eval("identifiers.email != 's.ahmadi@mail.com'"));
+  EXPECT_TRUE(eval("identifiers.email != 'nobody@mail.com'"));
+  EXPECT_TRUE(eval("'sara@example.ir' == identifiers.email"));
+  EXPECT_TRUE(eval("identifiers.email matches '@mail\\.com$'"));
+  EXPECT_TRUE(eval("identifiers.email in ['x@y.z', 'sara@example.ir']"));
+  EXPECT_TRUE(eval("identifiers.email contains 'ahmadi'"));
+}
+
+TEST(SegmentExpr, TimesAgainstNowAndIsoText) {
+  EXPECT_TRUE(eval("features.last_seen < now() - 30d"));
+  EXPECT_FALSE(eval("features.last_seen < now() - 6w"));
+  EXPECT_TRUE(eval("features.last_seen >= now() - 40d"));
+  EXPECT_TRUE(eval("features.last_seen < now() + 1h"));
+  EXPECT_TRUE(eval("features.last_seen == '2024-05-21T00:00:00Z'"));
+  EXPECT_TRUE(eval("features.last_seen > '2024-05-20'"));
+  EXPECT_FALSE(eval("features.last_seen > 'yesterday'"));  // not a time: not comparable
+}
+
+TEST(SegmentExpr, AbsentNullAndMismatchedValuesNeverMatch) {
+  EXPECT_FALSE(eval("traits.age > 30"));
+  EXPECT_TRUE(eval("not traits.age > 30"));
+  EXPECT_FALSE(eval("traits.age != 30"));
+  EXPECT_FALSE(eval("traits.city > 3"));              // a string against a number
+  EXPECT_FALSE(eval("features.order_count == '2'"));  // a number against a string
+  EXPECT_TRUE(eval("traits.age == null and traits.nickname == null"));
+  EXPECT_TRUE(eval("traits.city != null and not (traits.nickname != null)"));
+  EXPECT_TRUE(eval("exists(traits.city) and not exists(traits.nickname)"));
+  EXPECT_FALSE(eval("exists(traits.age)"));
+  EXPECT_TRUE(eval("traits.vip and traits.vip == true and traits.vip != false"));
+  EXPECT_FALSE(eval("traits.city"));  // a string is not true
+}
+
+TEST(SegmentExpr, NotBindsTighterThanAndThanOr) {
+  EXPECT_TRUE(eval("traits.vip or traits.age > 1 and traits.age < 0"));
+  EXPECT_FALSE(eval("(traits.vip or traits.age > 1) and traits.age < 0"));
+  EXPECT_TRUE(eval("not traits.age > 1 and traits.vip"));
+  EXPECT_FALSE(eval("not (traits.vip and traits.city == 'تهران')"));
+  EXPECT_TRUE(eval("not not traits.vip"));
+}
+
+TEST(SegmentExpr, PathsAreListedOnce) {
+  ExprError error;
+  auto expr =
+      Expr::parse("traits.a > 1 or (traits.b == 2 and traits.a < 5) or exists(features.c)", error);
+  ASSERT_TRUE(expr.has_value()) << error.message;
+  EXPECT_EQ(expr->paths(), (std::vector<std::string>{"traits.a", "traits.b", "features.c"}));
+}
+
+TEST(SegmentExpr, ErrorsSayWhatAndWhere) {
+  struct Case {
+    std::string text;
+    size_t column;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"trait.city == 'x'", 1, "unknown name 'trait.city' (did you mean 'traits.city'?)"},
+      {"city == 'x'", 1,
+       "unknown name 'city' (a path starts with traits., features. or identifiers.)"},
+      {"traits == 'x'", 1, "unknown name 'traits'"},
+      {"traits.city = 'x'", 13, "'=' is not an operator (compare with '==')"},
+      {"traits.city == 'x", 16, "this string is not closed"},
+      {"traits.city ==", 15, "the expression ends here; expected a value"},
+      {"traits.vip > true", 14, "true, false and null have no order"},
+      {"traits.a == 1 traits.b", 15, "expected 'and', 'or' or the end"},
+      {"traits.a in ['x', traits.b]", 19, "an 'in' list holds quoted strings"},
+      {"traits.a in ['x' 'y']", 18, "expected ',' or ']'"},
+      {"traits.a matches '(unclosed'", 18, "not a regular expression (RE2 syntax)"},
+      {"traits.a matches 5", 18, "'matches' takes a regular expression in quotes"},
+      {"traits.a contains 5", 19, "'contains' takes a quoted string"},
+      {"features.x < now() - 30y", 22, "'30y' is not a duration"},
+      {"features.x < now() - 3", 22, "expected a duration such as 30d after now() -"},
+      {"1 == 2", 1, "a comparison needs a path on one side"},
+      {"exists(1)", 8, "exists() takes a path"},
+      {"(traits.a == 1", 15, "expected ')'"},
+      {"traits.a == 1.2.3", 13, "'1.2.3' is not a number"},
+      {"traits.a == 1 and", 18, "the expression ends here; expected a value"},
+      {"and == 1", 1, "'and' is a keyword; expected a value"},
+      // Columns count characters: each Persian letter is one.
+      {"traits.city == 'تهران' and traits.x # 1", 37, "unexpected character here"},
+  };
+  for (const Case &c : cases) {
+    ExprError e = error_of(c.text);
+    EXPECT_EQ(e.column, c.column) << c.text << ": " << e.message;
+    EXPECT_NE(e.message.find(c.message), std::string::npos) << c.text << ": " << e.message;
+  }
+}
+
+TEST(SegmentExpr, LimitsBoundTheText) {
+  ExprLimits limits;
+  limits.max_bytes = 64;
+  limits.max_depth = 4;
+  limits.max_list = 3;
+  ExprError e;
+  EXPECT_FALSE(Expr::parse(std::string(65, ' '), e, limits).has_value());
+  EXPECT_NE(e.message.find("longer than 64 bytes"), std::string::npos);
+  EXPECT_FALSE(Expr::parse("not not not not traits.a", e, limits).has_value());
+  EXPECT_NE(e.message.find("nested deeper than 4 levels"), std::string::npos);
+  EXPECT_TRUE(Expr::parse("not not not traits.a", e, limits).has_value()) << e.message;
+  EXPECT_FALSE(Expr::parse("traits.a in [1, 2, 3, 4]", e, limits).has_value());
+  EXPECT_EQ(e.column, 23u);
+  EXPECT_NE(e.message.find("more than 3 items"), std::string::npos);
+  // The default depth holds a long chain of `and`s: only nesting counts.
+  std::string chain = "traits.a == 1";
+  for (int i = 0; i < 200; ++i) chain += " and traits.a == 1";
+  EXPECT_TRUE(Expr::parse(chain, e).has_value()) << e.message;
+}
+
+}  // namespace
+}  // namespace halo::segment
