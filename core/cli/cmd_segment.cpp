@@ -112,8 +112,9 @@ int cmd_segment_preview(Args args) {
     args.erase(args.begin() + static_cast<std::ptrdiff_t>(positional[1]));
   }
   po::options_description desc(
-      "usage: halo segment preview PIPELINE.yaml EXPR [--limit N] [--format text|json]\n"
-      "counts the stored profiles the segment expression EXPR matches (docs/segments.md)\n"
+      "usage: halo segment preview PIPELINE.yaml EXPR|NAME [--limit N] [--format text|json]\n"
+      "counts the stored profiles the segment expression EXPR (or the pipeline's segment\n"
+      "NAME) matches (docs/segments.md)\n"
       "and prints the first of them in the export format; stores nothing");
   desc.add_options()("help,h", "show this help")(
       "limit", po::value(&limit)->value_name("N"),
@@ -128,14 +129,18 @@ int cmd_segment_preview(Args args) {
   if (expression.empty()) {
     return fail(kUsage, "give the expression: halo segment preview PIPELINE \"EXPR\"");
   }
+  auto cfg = load_pipeline(pipeline);
+  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
+  // A segment of the pipeline by its name, or an expression.
+  for (const PipelineConfig::Segment &s : cfg.value().segments) {
+    if (s.name == expression) expression = s.expression;
+  }
   segment::ExprError error;
   auto expr = segment::Expr::parse(expression, error);
   if (!expr) {
     print_parse_error(expression, error);
     return kUsage;
   }
-  auto cfg = load_pipeline(pipeline);
-  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
   auto store = open_read_only(cfg.value());
   if (!store.ok()) return open_failed(store.status());
   const int64_t now_ms = cfg.value().as_of_ms ? *cfg.value().as_of_ms : wall_ms();

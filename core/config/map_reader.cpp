@@ -1,6 +1,7 @@
 // map_reader.cpp -- strict mapping reader for the pipeline schema.
 #include "config/map_reader.h"
 
+#include <cctype>
 #include <unordered_map>
 
 #include "config/scalar_parse.h"
@@ -10,6 +11,16 @@ namespace halo {
 
 std::string join_path(const std::string &parent, const std::string &key) {
   return parent.empty() ? key : parent + "." + key;
+}
+
+bool is_plain_name(const std::string &s) {
+  for (char c : s) {
+    if (!std::islower(static_cast<unsigned char>(c)) &&
+        !std::isdigit(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
+      return false;
+    }
+  }
+  return !s.empty();
 }
 
 std::string index_path(const std::string &parent, size_t index) {

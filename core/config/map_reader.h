@@ -25,6 +25,9 @@ namespace halo {
 std::string join_path(const std::string &parent, const std::string &key);
 // "sources" + 2 -> "sources[2]".
 std::string index_path(const std::string &parent, size_t index);
+// [a-z0-9_-]+: a name that keys stored state (a source's cursor, a
+// segment's membership), safe in any file name and message.
+bool is_plain_name(const std::string &s);
 
 class MapReader {
  public:

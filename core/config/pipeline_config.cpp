@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopKeys = {"version",  "store",   "plugin_dirs", "run",
                                            "identity", "sources", "features",    "destinations",
-                                           "limits",   "http",    "traits"};
+                                           "limits",   "http",    "traits",      "segments"};
 const std::vector<std::string> kStoreKeys = {"kind", "path", "cache_bytes"};
 const std::vector<std::string> kRunKeys = {
     "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};
@@ -139,6 +139,41 @@ void read_traits(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) 
   }
 }
 
+// segments: [ { name, expression, description }, ... ]
+void read_segments(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
+  if (!top.has("segments")) return;
+  const YAML::Node list = top.value("segments");
+  const Mark at = top.value_mark("segments");
+  if (list.IsNull()) return;
+  if (!expect_list(list, "segments", at, diags, "a list of { name, expression }")) return;
+  std::map<std::string, Mark> names;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string path = index_path("segments", i);
+    MapReader entry(list[i], path, {"name", "expression", "description"}, diags, at);
+    if (!entry.is_mapping()) continue;
+    PipelineConfig::Segment s;
+    const bool named = entry.require("name", "name: a unique name such as at_risk") &&
+                       entry.read_string("name", s.name);
+    const bool expressed = entry.require("expression", "expression: features.orders >= 2") &&
+                           entry.read_string("expression", s.expression);
+    entry.read_string("description", s.description);
+    if (!named || !expressed) continue;
+    if (!is_plain_name(s.name)) {
+      diags.error(entry.value_mark("name"), entry.path_of("name"),
+                  "segment name '" + shorten_for_message(s.name) + "' must match [a-z0-9_-]+");
+      continue;
+    }
+    auto [first, fresh] = names.emplace(s.name, entry.value_mark("name"));
+    if (!fresh) {
+      diags.error(entry.value_mark("name"), entry.path_of("name"),
+                  "duplicate segment name '" + s.name + "' (also at " + first->second.str() + ")");
+      continue;
+    }
+    s.expression_mark = entry.value_mark("expression");
+    cfg.segments.push_back(std::move(s));
+  }
+}
+
 void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   read_store(top, diags, cfg);
   read_plugin_dirs(top, cfg);
@@ -147,6 +182,7 @@ void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   read_identity(top.value("identity"), top.value_mark("identity"), diags, cfg);
   read_limits(top.value("limits"), top.value_mark("limits"), diags, cfg);
   read_traits(top, diags, cfg);
+  read_segments(top, diags, cfg);
   cfg.sources = read_plugin_uses(top.value("sources"), "sources", PluginRole::kSource, true,
                                  top.value_mark("sources"), diags);
   cfg.features = read_plugin_uses(top.value("features"), "features", PluginRole::kFeature, false,
@@ -231,6 +267,7 @@ PipelineConfig &PipelineConfig::operator=(const PipelineConfig &other) {
   linkage.reset(other.linkage);
   linkage_mark = other.linkage_mark;
   traits = other.traits;
+  segments = other.segments;
   sources = other.sources;
   features = other.features;
   destinations = other.destinations;

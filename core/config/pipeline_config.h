@@ -117,6 +117,14 @@ struct PipelineConfig {
   YAML::Node linkage;
   Mark linkage_mark;
   TraitRules traits;  // names not listed: Survivorship::kSourcePriority
+  // `segments:` (docs/segments.md), in file order; names unique. Their
+  // expressions are parsed where the segment language is linked
+  // (pipeline_setup.h), so `halo validate` reports them with the rest.
+  struct Segment {
+    std::string name, expression, description;
+    Mark expression_mark;  // the YAML value of `expression`
+  };
+  std::vector<Segment> segments;
   std::vector<PluginUse> sources, features, destinations;
   EventLimits limits;  // `limits:`; defaults in normalize/limits.h
   HttpConfig http;     // the optional `http:` section

@@ -18,16 +18,6 @@ std::vector<std::string> allowed_keys(PluginRole role) {
   return {"name", "plugin", "config"};
 }
 
-bool is_source_name(const std::string &s) {
-  for (char c : s) {
-    if (!std::islower(static_cast<unsigned char>(c)) &&
-        !std::isdigit(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
-      return false;
-    }
-  }
-  return !s.empty();
-}
-
 constexpr int64_t kDayMs = int64_t{24} * 60 * 60 * 1000;
 
 // A duration in [min_ms, max_ms] already read from `key`, or an error that
@@ -81,7 +71,7 @@ bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
   if (role == PluginRole::kSource) map.require("name", "name: a unique name such as web");
   bool ok = has_plugin && map.read_string("plugin", use.plugin);
   if (map.read_string("name", use.name)) {
-    if (role == PluginRole::kSource && !is_source_name(use.name)) {
+    if (role == PluginRole::kSource && !is_plain_name(use.name)) {
       diags.error(map.value_mark("name"), map.path_of("name"),
                   "source name '" + shorten_for_message(use.name) +
                       "' must match [a-z0-9_-]+ (it keys the source's saved cursor)");

@@ -2,6 +2,8 @@
 // pipeline, shared by run, rebuild and validate (see pipeline_setup.h).
 #include "pipeline/pipeline_setup.h"
 
+#include "segment/segment_expr.h"
+
 #include "http_server/server_hub.h"
 #include "store/store_path.h"
 
@@ -105,6 +107,15 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
              problems);
   create_all(c, {HALO_KIND_DESTINATION, "destination", "destinations"}, config.destinations,
              out.destinations, problems);
+  for (size_t i = 0; i < config.segments.size(); ++i) {
+    const PipelineConfig::Segment &s = config.segments[i];
+    segment::ExprError error;
+    if (segment::Expr::parse(s.expression, error)) continue;
+    const std::string where = "segments[" + std::to_string(i) + "]";
+    problems.push_back(
+        {where, Status::Invalid(s.expression_mark.str() + ": " + where + ".expression: column " +
+                                std::to_string(error.column) + ": " + error.message)});
+  }
   Status store = check_store_path(config.store_path);
   if (!store.ok()) problems.push_back({"store", store});
   return problems;

@@ -42,10 +42,27 @@ TEST(PipelineErrors, UnknownKeyInSourceSuggestsTheRightOne) {
             "'plugin'?)");
 }
 
+// segments: a list of { name, expression, description } with unique
+// plain names; their expressions are parsed by the pipeline (validate).
+TEST(PipelineErrors, SegmentsNeedANameAndAnExpression) {
+  EXPECT_EQ(error_of(kHead + kSource + "segments: { a: 1 }\n"),
+            "config/demo.yaml:4:11: segments: expected a list of { name, expression }, got a "
+            "mapping");
+  EXPECT_EQ(error_of(kHead + kSource + "segments: [ { name: a } ]\n"),
+            "config/demo.yaml:4:13: segments[0].expression: missing required key 'expression' "
+            "(add expression: features.orders >= 2)");
+  // Both problems at once: the misspelt key and the missing one.
+  EXPECT_EQ(error_of(kHead + kSource + "segments: [ { name: a, expresion: x } ]\n"),
+            "config/demo.yaml:4:13: segments[0].expression: missing required key 'expression' "
+            "(add expression: features.orders >= 2)\nconfig/demo.yaml:4:24: "
+            "segments[0].expresion: unknown key 'expresion' (did you mean 'expression'?)");
+}
+
 TEST(PipelineErrors, UnknownTopLevelKeyListsValidKeysWhenNothingIsClose) {
   EXPECT_EQ(error_of(kHead + kSource + "wibble: 1\n"),
             "config/demo.yaml:4:1: wibble: unknown key 'wibble' (valid keys: version, store, "
-            "plugin_dirs, run, identity, sources, features, destinations, limits, http, traits)");
+            "plugin_dirs, run, identity, sources, features, destinations, limits, http, traits, "
+            "segments)");
   EXPECT_EQ(error_of(kHead + kSource + "destination: []\n"),
             "config/demo.yaml:4:1: destination: unknown key 'destination' (did you mean "
             "'destinations'?)");

@@ -58,5 +58,46 @@ TEST(SegmentPreviewE2E, CountsAndSamplesStoredProfiles) {
   EXPECT_NE(bad.err.find("\n                           ^"), std::string::npos) << bad.err;
 }
 
+// `segments:` in the pipeline: `halo validate` checks every expression
+// (the YAML line and column of the value, then the column inside it), and
+// preview takes a segment's name.
+TEST(SegmentPreviewE2E, PipelineSegmentsAreCheckedAndPreviewedByName) {
+  TempDir dir;
+  const std::string p = shop_pipeline(dir,
+                                      "  - { name: out, plugin: file-jsonl, config: { path: "
+                                      "profiles.jsonl } }\n");
+  write_file(dir / "events.jsonl", shop_events(4) + shop_changes());
+  const std::string good = read_file(p);
+  write_file(p, good +
+                    "segments:\n  - { name: repeat, expression: \"features.orders >= 2\" }\n"
+                    "  - name: tabriz\n    description: visitors from Tabriz\n"
+                    "    expression: traits.city == 'Tabriz'\n");
+  ASSERT_EQ(run({halo_bin(), "validate", p}).exit_code, 0);
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  std::string out = preview(p, "repeat");
+  EXPECT_EQ(json_number(out, "matched"), 1) << out;
+  EXPECT_NE(out.find(R"("expression":"features.orders >= 2")"), std::string::npos) << out;
+  EXPECT_EQ(json_number(preview(p, "tabriz"), "matched"), 1);
+
+  write_file(p, good +
+                    "segments:\n  - { name: repeat, expression: \"features.orders >== 2\" }\n"
+                    "  - { name: Bad Name, expression: traits.x }\n"
+                    "  - { name: repeat, expression: traits.x }\n");
+  CommandResult v = run({halo_bin(), "validate", p});
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_NE(v.err.find("pipeline.yaml:18:13: segments[1].name: segment name 'Bad Name' must match"),
+            std::string::npos)
+      << v.err;
+  EXPECT_NE(v.err.find("segments[2].name: duplicate segment name 'repeat'"), std::string::npos)
+      << v.err;
+  write_file(p, good + "segments:\n  - { name: repeat, expression: \"features.orders >== 2\" }\n");
+  v = run({halo_bin(), "validate", p});
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_NE(v.err.find("pipeline.yaml:17:33: segments[0].expression: column 19: '=' is not an "
+                       "operator (compare with '==')"),
+            std::string::npos)
+      << v.err;
+}
+
 }  // namespace
 }  // namespace halo::e2e
