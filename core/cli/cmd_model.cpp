@@ -53,17 +53,8 @@ void print_text(const std::string &plugin, const ModelFit &fit) {
 // NAME is the second positional argument; the rest is parsed as every
 // pipeline command's (parse_pipeline_command).
 int model_show(Args args) {
-  std::string pipeline, name, format = "text";
-  std::vector<size_t> positional;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i].empty() || args[i][0] == '-') continue;
-    if (i > 0 && args[i - 1] == "--format") continue;
-    positional.push_back(i);
-  }
-  if (positional.size() == 2) {
-    name = args[positional[1]];
-    args.erase(args.begin() + static_cast<std::ptrdiff_t>(positional[1]));
-  }
+  std::string pipeline, format = "text";
+  const std::string name = take_second_positional(args, {"--format"});
   po::options_description desc(
       "usage: halo model show PIPELINE.yaml NAME [--format text|json]\n"
       "prints the parameters feature builder NAME (as named under `features:`) fitted over\n"

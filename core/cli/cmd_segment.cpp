@@ -99,18 +99,9 @@ Status scan(Store &store, const segment::Expr &expr, int64_t now_ms, size_t limi
 }  // namespace
 
 int cmd_segment_preview(Args args) {
-  std::string pipeline, expression, format = "text";
+  std::string pipeline, format = "text";
+  std::string expression = take_second_positional(args, {"--format", "--limit"});
   size_t limit = 10;
-  std::vector<size_t> positional;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i].empty() || args[i][0] == '-') continue;
-    if (i > 0 && (args[i - 1] == "--format" || args[i - 1] == "--limit")) continue;
-    positional.push_back(i);
-  }
-  if (positional.size() == 2) {
-    expression = args[positional[1]];
-    args.erase(args.begin() + static_cast<std::ptrdiff_t>(positional[1]));
-  }
   po::options_description desc(
       "usage: halo segment preview PIPELINE.yaml EXPR|NAME [--limit N] [--format text|json]\n"
       "counts the stored profiles the segment expression EXPR (or the pipeline's segment\n"

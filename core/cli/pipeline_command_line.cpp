@@ -1,7 +1,9 @@
 // pipeline_command_line.cpp -- see pipeline_command_line.h.
 #include "cli/pipeline_command_line.h"
 
+#include <algorithm>
 #include <iostream>
+#include <vector>
 
 namespace po = boost::program_options;
 
@@ -32,6 +34,21 @@ int parse_pipeline_command(const std::string &command, const Args &args,
     return kUsage;
   }
   return -1;
+}
+
+std::string take_second_positional(Args &args,
+                                   std::initializer_list<std::string_view> value_flags) {
+  std::vector<size_t> positional;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].empty() || args[i][0] == '-') continue;
+    const bool flag_value = i > 0 && std::find(value_flags.begin(), value_flags.end(),
+                                               args[i - 1]) != value_flags.end();
+    if (!flag_value) positional.push_back(i);
+  }
+  if (positional.size() != 2) return "";
+  std::string second = args[positional[1]];
+  args.erase(args.begin() + static_cast<std::ptrdiff_t>(positional[1]));
+  return second;
 }
 
 }  // namespace halo::cli

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 #include "cli/cli.h"
 
@@ -18,5 +20,11 @@ namespace halo::cli {
 int parse_pipeline_command(const std::string &command, const Args &args,
                            const boost::program_options::options_description &desc,
                            std::string &pipeline);
+
+// For commands with a second positional argument after PIPELINE.yaml
+// (`model show PIPELINE NAME`, `segment preview PIPELINE EXPR`): removes it
+// from `args` and returns it, skipping the values of `value_flags`
+// ("--format"); "" unless there are exactly two positional arguments.
+std::string take_second_positional(Args &args, std::initializer_list<std::string_view> value_flags);
 
 }  // namespace halo::cli
