@@ -4,6 +4,7 @@
 #include <unicode/calendar.h>
 #include <unicode/locid.h>
 #include <unicode/timezone.h>
+#include <unicode/uclean.h>
 
 #include <cctype>
 #include <cstdio>
@@ -14,6 +15,16 @@
 namespace halo::engagement {
 
 namespace {
+
+// ICU keeps caches (locale data, the calendar service) for the life of the
+// process; a plugin whose library is unloaded must hand them back or they
+// leak (https://unicode-org.github.io/icu/userguide/icu4c/build.html, on
+// u_cleanup and plugins). Runs when this library is unloaded, after every
+// instance -- and so every Calendar -- is gone; nothing else in Halo links
+// ICU.
+struct IcuCleanup {
+  ~IcuCleanup() { u_cleanup(); }
+} icu_cleanup;
 
 constexpr const char *kNames[kWeekdays] = {"monday", "tuesday",  "wednesday", "thursday",
                                            "friday", "saturday", "sunday"};
