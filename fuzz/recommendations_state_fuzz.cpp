@@ -50,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (last != nullptr) {
     for (std::string_view p : recommended) {
       for (const auto &b : history.bought(as_of, 20)) {
-        if (b.product == p && b.last_ms > as_of - 86'400'000 && as_of > INT64_MIN + 86'400'000) {
+        // The guard first: as_of - 1 day must not overflow near INT64_MIN.
+        if (as_of > INT64_MIN + 86'400'000 && b.product == p && b.last_ms > as_of - 86'400'000) {
           std::abort();
         }
       }
