@@ -32,8 +32,9 @@ namespace {
 class StoredSubject : public segment::Subject {
  public:
   StoredSubject(const ProfileExport &p, int64_t now_ms) : p_(p), now_ms_(now_ms) {
-    for (const auto &[type, value] : p.identifiers) by_type_[type].push_back(value);
-    for (auto &[type, values] : by_type_) {
+    std::map<std::string, std::vector<std::string>> by_type;
+    for (const auto &[type, value] : p.identifiers) by_type[type].push_back(value);
+    for (const auto &[type, values] : by_type) {
       std::vector<std::string_view> views(values.begin(), values.end());
       lists_.push_back({"identifiers." + type, TypedValue::string_list(views)});
     }
@@ -54,8 +55,7 @@ class StoredSubject : public segment::Subject {
   }
   const ProfileExport &p_;
   int64_t now_ms_;
-  std::map<std::string, std::vector<std::string>> by_type_;
-  NamedValues lists_;
+  NamedValues lists_;  // "identifiers.TYPE": the type's values
 };
 
 // "EXPR" with a caret under the column of `error`.
@@ -163,7 +163,7 @@ int cmd_segment(const Args &args) {
     return cmd_segment_preview({args.begin() + 1, args.end()});
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
     std::cout
-        << "usage: halo segment preview PIPELINE.yaml EXPR [--limit N] [--format text|json]\n";
+        << "usage: halo segment preview PIPELINE.yaml EXPR|NAME [--limit N] [--format text|json]\n";
     return kOk;
   }
   std::cerr << "halo segment: give `preview` (see `halo segment preview --help`); list, show "

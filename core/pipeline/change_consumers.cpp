@@ -399,8 +399,7 @@ Status Pipeline::load_stored_model(size_t i) {
 
 Status Pipeline::fit_models(const std::vector<size_t> &which, int64_t as_of_ms,
                             RunSummary *summary) {
-  models_.resize(features_.size());
-  Status s = ensure_restored(summary);
+  Status s = ensure_restored(summary);  // builders_to_fit sized models_
   if (s.ok()) s = begin_if_needed();
   for (size_t k = 0; s.ok() && k < which.size(); ++k) {
     const size_t i = which[k];

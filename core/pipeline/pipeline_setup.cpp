@@ -2,9 +2,8 @@
 // pipeline, shared by run, rebuild and validate (see pipeline_setup.h).
 #include "pipeline/pipeline_setup.h"
 
-#include "segment/segment_expr.h"
-
 #include "http_server/server_hub.h"
+#include "segment/segment_expr.h"
 #include "store/store_path.h"
 
 namespace halo {
