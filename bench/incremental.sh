@@ -6,7 +6,8 @@
 # profiles it loaded, computed and delivered.
 #   bench/incremental.sh [SET [REFIT]]   (bench/run.sh generates the data first)
 # SET adds feature builders (bench/with_builders.py: clv, rfm, recs or
-# models, every builder); REFIT is their `refit` policy (e.g. on_request).
+# models, every builder) or twenty segments (segments); REFIT is the
+# builders' `refit` policy (e.g. on_request).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${HALO_BUILD_DIR:-build}/bin
@@ -36,7 +37,8 @@ share = f"{100 * wall / float(full):.1f}% of the full run" if float(full) else "
 s = json.load(open(path))
 print(f"{name}: {wall:.2f} s wall ({share}), peak RSS {int(rss_kb) // 1024} MiB, "
       f"accepted {s['accepted']}, profiles loaded {s.get('profiles_restored', 0)}, "
-      f"computed {s['features_emitted']}, delivered {s['profiles_delivered']}")
+      f"computed {s['features_emitted']}, delivered {s['profiles_delivered']}, "
+      f"segments: {s['segments_evaluated']} evaluated in {s['stage_seconds']['segments']:.2f} s")
 PY
   LAST=$(python3 -c "print(float('$end') - float('$start'))")
 }

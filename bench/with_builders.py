@@ -5,8 +5,9 @@
     with_builders.py IN.yaml OUT.yaml SET [REFIT]
 
 SET is clv, rfm, recs or models (clv, rfm, satisfaction, engagement,
-recommendations and loyalty); REFIT, when given, is each fitting builder's
-`refit` policy (docs/pipeline.md)."""
+recommendations and loyalty), or segments: twenty segments over the
+benchmark's features, traits and identifiers instead of builders; REFIT,
+when given, is each fitting builder's `refit` policy (docs/pipeline.md)."""
 import sys
 
 BUILDERS = {
@@ -23,8 +24,44 @@ SETS = {"clv": ["clv"], "rfm": ["rfm"], "recs": ["recs"],
         "models": ["clv", "rfm", "voice", "engagement", "recs", "loyalty"]}
 
 
+# Twenty audiences of the kinds marketers write: thresholds, times against
+# now(), text tests on traits and identifiers, and combinations.
+SEGMENTS = [
+    "features.order_count >= 2",
+    "features.order_count >= 5",
+    "features.order_count == 0",
+    "features.revenue > 10000000",
+    "features.revenue > 50000000",
+    "features.avg_basket >= 2000000 and features.order_count >= 2",
+    "features.last_seen < now() - 30d",
+    "features.last_seen < now() - 90d",
+    "features.last_seen >= now() - 7d",
+    "features.last_seen < now() - 60d and features.order_count >= 3",
+    "exists(traits.email)",
+    "not exists(traits.email)",
+    "traits.email matches '@gmail[.]com$'",
+    "traits.first_name == 'محمد'",
+    "traits.last_name starts_with 'ی'",
+    "identifiers.email contains 'chmail'",
+    "identifiers.user_id in ['usr_1', 'usr_2', 'usr_3', 'usr_12002']",
+    "features.revenue > 20000000 or features.order_count > 8",
+    "not (features.order_count >= 1 and features.last_seen >= now() - 180d)",
+    "features.avg_basket < 500000 and exists(traits.first_name)",
+]
+
+
+def with_segments(text):
+    out = text + "segments:\n"
+    for k, expression in enumerate(SEGMENTS):
+        out += f"  - {{ name: s{k:02d}, expression: \"{expression}\" }}\n"
+    return out
+
+
 def main(argv):
     source, target, chosen = argv[1:4]
+    if chosen == "segments":
+        open(target, "w").write(with_segments(open(source).read()))
+        return
     refit = argv[4] if len(argv) > 4 else None
     added = ""
     for key in SETS[chosen]:

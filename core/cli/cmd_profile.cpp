@@ -37,9 +37,12 @@ int print_profile(Store &store, const std::string &type, const std::string &key)
   const StoredProfile &p = **stored;
   auto identifiers = store.identifiers_of(p.id);
   if (!identifiers.ok()) return fail(kFailed, identifiers.status().message());
+  auto segments = store.segments_of(p.id);
+  if (!segments.ok()) return fail(kFailed, segments.status().message());
   ProfileExport e;
   e.id = p.id;
   e.identifiers = std::move(identifiers).value();
+  e.segments = std::move(segments).value();
   Status s = decode_stored_export(p.traits, p.features, &e);
   if (!s.ok()) return fail(kFailed, s.message());
   e.updated_at_ms = p.updated_at_ms;

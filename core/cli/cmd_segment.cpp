@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <iostream>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +17,7 @@
 #include "common/clock.h"
 #include "common/json_writer.h"
 #include "profile/profile_export.h"
+#include "segment/profile_subject.h"
 #include "segment/segment_expr.h"
 
 namespace halo::cli {
@@ -25,38 +25,6 @@ namespace halo::cli {
 namespace po = boost::program_options;
 
 namespace {
-
-// One stored profile as a segment expression reads it: traits by name
-// (sorted), features in emission order, identifiers as a list per type
-// (read only when the expression names one).
-class StoredSubject : public segment::Subject {
- public:
-  StoredSubject(const ProfileExport &p, int64_t now_ms) : p_(p), now_ms_(now_ms) {
-    std::map<std::string, std::vector<std::string>> by_type;
-    for (const auto &[type, value] : p.identifiers) by_type[type].push_back(value);
-    for (const auto &[type, values] : by_type) {
-      std::vector<std::string_view> views(values.begin(), values.end());
-      lists_.push_back({"identifiers." + type, TypedValue::string_list(views)});
-    }
-  }
-  const TypedValue *value(std::string_view path) const override {
-    if (path.starts_with("traits.")) return find(p_.traits, path.substr(7));
-    if (path.starts_with("features.")) return find(p_.features, path.substr(9));
-    return find(lists_, path);
-  }
-  int64_t now_ms() const override { return now_ms_; }
-
- private:
-  static const TypedValue *find(const NamedValues &values, std::string_view name) {
-    for (const NamedValue &v : values) {
-      if (v.name == name) return &v.value;
-    }
-    return nullptr;
-  }
-  const ProfileExport &p_;
-  int64_t now_ms_;
-  NamedValues lists_;  // "identifiers.TYPE": the type's values
-};
 
 // "EXPR" with a caret under the column of `error`.
 void print_parse_error(const std::string &expression, const segment::ExprError &error) {
@@ -89,7 +57,7 @@ Status scan(Store &store, const segment::Expr &expr, int64_t now_ms, size_t limi
     }
     if (!inner.ok()) return;
     ++out.profiles;
-    if (!expr.matches(StoredSubject(p, now_ms))) return;
+    if (!expr.matches(segment::ProfileSubject(p, now_ms))) return;
     ++out.matched;
     if (out.sample.size() < limit) out.sample.push_back(export_profile_json(p));
   });
@@ -159,15 +127,22 @@ int cmd_segment_preview(Args args) {
 }
 
 int cmd_segment(const Args &args) {
-  if (!args.empty() && args[0] == "preview")
-    return cmd_segment_preview({args.begin() + 1, args.end()});
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-    std::cout
-        << "usage: halo segment preview PIPELINE.yaml EXPR|NAME [--limit N] [--format text|json]\n";
+  const std::string action = args.empty() ? "" : args[0];
+  const Args rest = args.empty() ? Args{} : Args(args.begin() + 1, args.end());
+  if (action == "preview") return cmd_segment_preview(rest);
+  if (action == "list" || action == "show" || action == "export") {
+    return cmd_segment_stored(action, rest);
+  }
+  const char *usage =
+      "usage: halo segment list PIPELINE.yaml [--format text|json]\n"
+      "       halo segment show PIPELINE.yaml NAME [--events N] [--format text|json]\n"
+      "       halo segment export PIPELINE.yaml NAME [--format jsonl|csv] [--fields F,...]\n"
+      "       halo segment preview PIPELINE.yaml EXPR|NAME [--limit N] [--format text|json]\n";
+  if (action == "--help" || action == "-h") {
+    std::cout << usage;
     return kOk;
   }
-  std::cerr << "halo segment: give `preview` (see `halo segment preview --help`); list, show "
-               "and export come with stored segments\n";
+  std::cerr << "halo segment: give list, show, export or preview\n" << usage;
   return kUsage;
 }
 

@@ -23,17 +23,14 @@
 // The store is read on this thread only after the writer thread drained;
 // writes still go through write() so they land in submission order.
 
-#include <xxhash.h>
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
-#include <cinttypes>
 #include <cstdio>
 
 #include <unistd.h>
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "pipeline/change_scan.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/pipeline_setup.h"
 #include "profile/profile_export.h"
@@ -43,23 +40,8 @@ namespace halo {
 
 namespace {
 
-constexpr size_t kScanChunk = 10'000;  // change-log entries read per query
-constexpr size_t kEmitChunk = 5'000;   // profiles emitted per store task
+constexpr size_t kEmitChunk = 5'000;  // profiles emitted per store task
 constexpr size_t kExportBatch = 1'000;
-
-// What a configured stage's consumer is called: its kind, its name and a
-// hash of its plugin and configuration.
-std::string consumer_name(std::string_view kind, const std::vector<const PluginUse *> &uses) {
-  std::string text;
-  for (const PluginUse *u : uses) {
-    text += u->name + '\n' + u->plugin + '\n' + YAML::Dump(u->config) + '\n';
-  }
-  char hash[20];
-  std::snprintf(hash, sizeof hash, "%016" PRIx64, XXH3_64bits(text.data(), text.size()));
-  std::string name(kind);
-  if (uses.size() == 1) name += ':' + uses[0]->name;
-  return name + '@' + hash;
-}
 
 // What changed for a destination since its cursor: ascending ids, each
 // once, none in both.
@@ -68,31 +50,9 @@ struct DeliveryChanges {
   std::vector<uint64_t> removed;  // merged into another profile
 };
 
-void sort_unique(std::vector<uint64_t> &ids) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-}
-
-// Calls fn for every change-log entry after `after` up to `through`, a
-// chunk of the log at a time.
-Status scan_changes_through(Store &store, uint64_t after, uint64_t through,
-                            const std::function<void(const ProfileChange &)> &fn) {
-  while (after < through) {
-    size_t read = 0;
-    Status s = store.scan_changes(after, kScanChunk, [&](const ProfileChange &c) {
-      after = c.sequence;
-      ++read;
-      fn(c);
-    });
-    if (!s.ok()) return s;
-    if (read == 0) break;
-  }
-  return Status::Ok();
-}
-
 Result<DeliveryChanges> delivery_changes(Store &store, uint64_t after, uint64_t through) {
   DeliveryChanges out;
-  constexpr uint32_t kExported = kChangeCreated | kChangeTraits | kChangeFeatures;
+  constexpr uint32_t kExported = kChangeCreated | kChangeTraits | kChangeFeatures | kChangeSegments;
   Status s = scan_changes_through(store, after, through, [&](const ProfileChange &c) {
     if (c.kinds & kChangeMerged) {
       out.removed.push_back(c.profile_id);
@@ -125,19 +85,39 @@ Status write_page(DestinationInstance &dest, const std::vector<ProfileExport> &p
   return dest.write_profiles(lines, ids, &page);
 }
 
-// One page of every profile: identifiers of the page's id range, merged on
-// the ascending ids.
+}  // namespace
+
+Status fill_identifiers_and_segments(Store &store, std::vector<ProfileExport> &page,
+                                     bool identifiers) {
+  if (page.empty()) return Status::Ok();
+  // Both scans come by ascending profile id: merged on the page's ids.
+  auto merge = [&page](auto add) {
+    size_t next = 0;  // page[next] is the first profile whose rows may follow
+    return [&page, next, add](uint64_t id, auto... row) mutable {
+      while (next < page.size() && page[next].id < id) ++next;
+      if (next < page.size() && page[next].id == id) add(page[next], row...);
+    };
+  };
+  Status s = identifiers
+                 ? store.scan_identifiers_by_profile(
+                       page.front().id, page.back().id,
+                       merge([](ProfileExport &e, std::string_view type, std::string_view value) {
+                         e.identifiers.emplace_back(type, value);
+                       }))
+                 : Status::Ok();
+  if (!s.ok()) return s;
+  return store.scan_segments_by_profile(
+      page.front().id, page.back().id,
+      merge([](ProfileExport &e, std::string_view segment) { e.segments.emplace_back(segment); }));
+}
+
+namespace {
+
+// One page of every profile: identifiers and segments of the page's id
+// range.
 Status export_page(Store &store, DestinationInstance &dest, std::vector<ProfileExport> &page,
                    RunSummary *summary) {
-  size_t next = 0;  // page[next] is the first profile whose identifiers may follow
-  Status s = store.scan_identifiers_by_profile(
-      page.front().id, page.back().id,
-      [&](uint64_t id, std::string_view type, std::string_view value) {
-        while (next < page.size() && page[next].id < id) ++next;
-        if (next < page.size() && page[next].id == id) {
-          page[next].identifiers.emplace_back(type, value);
-        }
-      });
+  Status s = fill_identifiers_and_segments(store, page, /*identifiers=*/true);
   if (!s.ok()) return s;
   return write_page(dest, page, summary);
 }
@@ -183,10 +163,13 @@ Status export_changes(Store &store, DestinationInstance &dest, DeliveryChanges &
       }
       auto identifiers = store.identifiers_of(id);
       if (!identifiers.ok()) return identifiers.status();
+      auto segments = store.segments_of(id);
+      if (!segments.ok()) return segments.status();
       ProfileExport &e = page.emplace_back();
       e.id = id;
       e.updated_at_ms = (*stored)->updated_at_ms;
       e.identifiers = std::move(*identifiers);
+      e.segments = std::move(*segments);
       Status s = decode_stored_export((*stored)->traits, (*stored)->features, &e);
       if (!s.ok()) return s;
     }
@@ -218,6 +201,10 @@ Status Pipeline::catch_up_consumers(int64_t as_of_ms, RunSummary *summary) {
     StageTimer t(summary->stages.emit);
     s = emit_features(as_of_ms, summary);
   }
+  if (s.ok()) {
+    StageTimer t(summary->stages.segments);
+    s = update_segments(as_of_ms, summary);
+  }
   // A signal up to here counts (the run may not have read all of its
   // input); deliver() checks again up to the moment its export completes.
   if (options_.cancel && options_.cancel->load()) summary->interrupted = true;
@@ -245,7 +232,7 @@ Status Pipeline::serve_consumers(RunSummary *summary) {
   if (!(moved && now - last_served_ >= gap) && now - last_served_ < kMaxGap) {
     return Status::Ok();
   }
-  Status s = catch_up_consumers(config_.as_of_ms ? *config_.as_of_ms : wall_ms(), summary);
+  Status s = catch_up_consumers(as_of_ms(), summary);
   if (s.ok()) s = commit();
   served_change_ = last_change_;
   last_served_ = steady_seconds();

@@ -15,11 +15,14 @@
 
 namespace halo {
 
+int64_t Pipeline::as_of_ms() const {
+  return config_.as_of_ms ? *config_.as_of_ms : wall_ms();
+}
+
 Status Pipeline::finalize(RunSummary *summary) {
-  int64_t as_of = config_.as_of_ms ? *config_.as_of_ms : wall_ms();
   Status s = commit();
   if (!s.ok()) return s;
-  s = catch_up_consumers(as_of, summary);
+  s = catch_up_consumers(as_of_ms(), summary);
   if (!s.ok()) return s;
   s = commit();
   if (!s.ok()) return s;

@@ -540,8 +540,8 @@ Status Pipeline::commit() {
   flush_states();
   if (!written.ok()) return written;
   if (!profiles_.deleted().empty()) {
-    Status s =
-        write(delete_profiles_task({profiles_.deleted().begin(), profiles_.deleted().end()}));
+    Status s = write(
+        delete_profiles_task({profiles_.deleted().begin(), profiles_.deleted().end()}, as_of_ms()));
     if (!s.ok()) return s;
   }
   const std::vector<uint64_t> dirty = profiles_.dirty();

@@ -103,6 +103,7 @@ Status Pipeline::create_instances() {
   features_ = std::move(made.features);
   destinations_ = std::move(made.destinations);
   linkage_ = std::move(made.linkage);
+  segments_ = std::move(made.segments);
   return Status::Ok();
 }
 

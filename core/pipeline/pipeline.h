@@ -40,6 +40,8 @@
 #include "plugin_host/plugin_catalog.h"
 #include "plugin_host/plugin_instance.h"
 #include "profile/profile_book.h"
+#include "profile/profile_export.h"
+#include "segment/segment_set.h"
 #include "store/store.h"
 
 namespace halo::linkage {
@@ -196,8 +198,10 @@ class Pipeline {
   Status commit();
   void deliver_commits();  // for sources no reader thread is reading
   Status finalize(RunSummary *summary);
-  // Change-log consumers (change_consumers.cpp): feature emission, then
-  // each destination, each from its own committed cursor.
+  // The run's reference time: run.as_of, else the clock.
+  int64_t as_of_ms() const;
+  // Change-log consumers (change_consumers.cpp): feature emission, segment
+  // membership, then each destination, each from its own committed cursor.
   Status catch_up_consumers(int64_t as_of_ms, RunSummary *summary);
   std::string features_consumer() const;  // the emission consumer's name
   Status read_features_position();
@@ -218,6 +222,13 @@ class Pipeline {
   // re-emit; loads the state (ensure_restored) only when there are any.
   Result<std::vector<uint64_t>> profiles_to_emit(uint64_t after, int64_t as_of_ms,
                                                  RunSummary *summary);
+  // Segment membership (segment_consumer.cpp): a change-log consumer that
+  // re-evaluates the segments of profiles whose traits or features changed
+  // and of those due for a re-check, and records entries and exits.
+  Status update_segments(int64_t as_of_ms, RunSummary *summary);
+  Status drop_undeclared_segments(const std::vector<SegmentDefinition> &stored);
+  Result<std::vector<uint64_t>> profiles_to_segment(uint64_t after, int64_t as_of_ms);
+  Status segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms, RunSummary *summary);
   Status deliver(size_t destination, RunSummary *summary);
   Status drain_writer();
   // halo serve (keep_polling): consumers catch up while sources are quiet.
@@ -278,6 +289,7 @@ class Pipeline {
   bool decides_identity_ = false;
   uint64_t quarantine_after_sequence_ = 0;
   std::optional<linkage::LinkageConfig> linkage_;  // identity.linkage
+  segment::SegmentSet segments_;                   // `segments:`
   bool in_transaction_ = false;
   uint64_t uncommitted_events_ = 0;
   std::map<std::string, std::string> pending_cursors_;  // source name -> cursor

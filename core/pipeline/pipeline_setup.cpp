@@ -3,7 +3,7 @@
 #include "pipeline/pipeline_setup.h"
 
 #include "http_server/server_hub.h"
-#include "segment/segment_expr.h"
+#include "segment/segment_set.h"
 #include "store/store_path.h"
 
 namespace halo {
@@ -106,14 +106,11 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
              problems);
   create_all(c, {HALO_KIND_DESTINATION, "destination", "destinations"}, config.destinations,
              out.destinations, problems);
-  for (size_t i = 0; i < config.segments.size(); ++i) {
-    const PipelineConfig::Segment &s = config.segments[i];
-    segment::ExprError error;
-    if (segment::Expr::parse(s.expression, error)) continue;
-    const std::string where = "segments[" + std::to_string(i) + "]";
-    problems.push_back(
-        {where, Status::Invalid(s.expression_mark.str() + ": " + where + ".expression: column " +
-                                std::to_string(error.column) + ": " + error.message)});
+  auto segments = segment::SegmentSet::parse(config.segments);
+  if (segments.ok()) {
+    out.segments = std::move(*segments);
+  } else {
+    problems.push_back({"segments", segments.status()});
   }
   Status store = check_store_path(config.store_path);
   if (!store.ok()) problems.push_back({"store", store});

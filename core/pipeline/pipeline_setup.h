@@ -25,6 +25,7 @@
 #include "linkage/linkage_config.h"
 #include "plugin_host/plugin_catalog.h"
 #include "plugin_host/plugin_instance.h"
+#include "segment/segment_set.h"
 
 namespace halo {
 
@@ -42,6 +43,7 @@ struct PluginInstances {
   std::vector<std::unique_ptr<DestinationInstance>> destinations;
   // identity.linkage, checked (pipeline/profile_linker.cpp); empty when absent.
   std::optional<linkage::LinkageConfig> linkage;
+  segment::SegmentSet segments;  // `segments:`, parsed
 };
 
 // The catalog with the plugins `config` names, from its plugin_dirs, then

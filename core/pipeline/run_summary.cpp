@@ -34,6 +34,11 @@ std::string RunSummary::to_text() const {
   text += "features       " + std::to_string(features_emitted) + " profiles computed, " +
           std::to_string(features_changed) + " changed; " + std::to_string(profiles_delivered) +
           " profiles delivered to destinations\n";
+  if (segments_evaluated > 0) {
+    text += "segments       " + std::to_string(segments_evaluated) + " profiles evaluated, " +
+            std::to_string(segment_entries) + " entries, " + std::to_string(segment_exits) +
+            " exits\n";
+  }
   if (feature_rejections > 0) {
     text += "not featured   " + std::to_string(feature_rejections) +
             " accepted events a feature builder could not use (dead letters, stage feature)\n";
@@ -94,6 +99,9 @@ std::string RunSummary::to_json() const {
   w.key("features_changed").number(static_cast<int64_t>(features_changed));
   w.key("profiles_delivered").number(static_cast<int64_t>(profiles_delivered));
   w.key("profiles_restored").number(static_cast<int64_t>(profiles_restored));
+  w.key("segments_evaluated").number(static_cast<int64_t>(segments_evaluated));
+  w.key("segment_entries").number(static_cast<int64_t>(segment_entries));
+  w.key("segment_exits").number(static_cast<int64_t>(segment_exits));
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.6f", seconds);
   w.key("seconds").raw(secs);
@@ -115,7 +123,7 @@ std::string RunSummary::to_json() const {
       {"read", stages.read},       {"parse", stages.parse},       {"dedup", stages.dedup},
       {"resolve", stages.resolve}, {"apply", stages.apply},       {"log", stages.log},
       {"commit", stages.commit},   {"finalize", stages.finalize}, {"restore", stages.restore},
-      {"emit", stages.emit},       {"deliver", stages.deliver}};
+      {"emit", stages.emit},       {"segments", stages.segments}, {"deliver", stages.deliver}};
   for (const auto &[name, value] : stage_list) {
     std::snprintf(secs, sizeof secs, "%.6f", value);
     w.key(name).raw(secs);

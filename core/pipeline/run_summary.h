@@ -46,6 +46,10 @@ struct RunSummary {
   uint64_t features_emitted = 0;
   uint64_t features_changed = 0;
   uint64_t profiles_delivered = 0;
+  // Segment membership: profiles evaluated, entries and exits recorded.
+  uint64_t segments_evaluated = 0;
+  uint64_t segment_entries = 0;
+  uint64_t segment_exits = 0;
   // Stored profiles whose state (traits, identity links, feature state) the
   // run loaded into memory: 0 when it read nothing new and had nothing due.
   uint64_t profiles_restored = 0;
@@ -72,11 +76,11 @@ struct RunSummary {
   // benchmarks can show where time goes. The last three overlap the
   // others rather than add to them: `restore` (loading the stored message
   // keys, identity links, profiles and feature state a run needs) happens
-  // wherever a stage first needs them, `emit` and `deliver` within
-  // finalize.
+  // wherever a stage first needs them, `emit`, `segments` and `deliver`
+  // within finalize.
   struct Stages {
     double read = 0, parse = 0, dedup = 0, resolve = 0, apply = 0, log = 0, commit = 0,
-           finalize = 0, restore = 0, emit = 0, deliver = 0;
+           finalize = 0, restore = 0, emit = 0, segments = 0, deliver = 0;
   } stages;
 
   double events_per_second() const { return seconds > 0 ? records_read / seconds : 0; }

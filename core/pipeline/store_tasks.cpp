@@ -67,10 +67,11 @@ StoreWriter::Task feature_state_task(std::vector<FeatureStateRow> rows) {
   };
 }
 
-StoreWriter::Task delete_profiles_task(std::vector<uint64_t> ids) {
-  return [ids = std::move(ids)](Store &st) {
+StoreWriter::Task delete_profiles_task(std::vector<uint64_t> ids, int64_t at_ms) {
+  return [ids = std::move(ids), at_ms](Store &st) {
     for (uint64_t id : ids) {
-      Status s = st.delete_profile(id);
+      Status s = st.exit_all_segments(id, at_ms);
+      if (s.ok()) s = st.delete_profile(id);
       if (!s.ok()) return s;
     }
     return Status::Ok();

@@ -36,7 +36,9 @@ struct FeatureStateRow {
 // holds all their rows at once; the transaction makes them land together
 // with the rest of the commit.
 StoreWriter::Task feature_state_task(std::vector<FeatureStateRow> rows);
-StoreWriter::Task delete_profiles_task(std::vector<uint64_t> ids);
+// Profiles merged away: each leaves its segments (an exit event at
+// `at_ms`, the run's reference time), then goes with all its rows.
+StoreWriter::Task delete_profiles_task(std::vector<uint64_t> ids, int64_t at_ms);
 StoreWriter::Task profiles_task(std::vector<StoredProfile> rows);
 // (The change-log entries follow, also in chunks: ChangeSet::write_entries.)
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/iso_time.h"
 #include "segment/exact_number.h"
 #include "segment/expr_ast.h"
 
@@ -25,6 +26,13 @@ struct Scalar {
   bool boolean = false;
   std::vector<std::string_view> items;  // kList (views into the profile's value)
 };
+
+// YYYY-MM-DD...: worth trying to read as a time.
+bool looks_like_date(std::string_view t) {
+  auto digit = [&](size_t i) { return t[i] >= '0' && t[i] <= '9'; };
+  return t.size() >= 10 && digit(0) && digit(1) && digit(2) && digit(3) && t[4] == '-' &&
+         digit(5) && digit(6) && t[7] == '-' && digit(8) && digit(9);
+}
 
 Scalar from_value(const TypedValue *v) {
   Scalar s;
@@ -47,6 +55,9 @@ Scalar from_value(const TypedValue *v) {
     case TypedKind::kString:
       s.kind = K::kString;
       s.text = std::string(v->text());
+      // A feature or trait may carry a time as ISO 8601 text (a plugin's
+      // string value): it then compares with now() too.
+      if (looks_like_date(s.text)) s.time_ms = parse_iso8601_ms(s.text);
       break;
     case TypedKind::kTimestamp:
       s.kind = K::kTime;
@@ -198,7 +209,49 @@ bool eval(const Expr::Node &n, const Subject &subject) {
   }
 }
 
+// The times after `now` at which `time` compared with now() + offset may
+// change: when they are equal and the millisecond after.
+void crossings(int64_t time, int64_t offset_ms, int64_t now, std::optional<int64_t> &earliest) {
+  int64_t at = 0;
+  if (__builtin_sub_overflow(time, offset_ms, &at)) return;
+  for (int64_t t : {at, at + (at < INT64_MAX ? 1 : 0)}) {
+    if (t > now && (!earliest || t < *earliest)) earliest = t;
+  }
+}
+
+// A comparison of `other` with `clock` (a kNow operand).
+void clock_test(const Operand &clock, const Operand &other, const Subject &subject,
+                std::optional<int64_t> &earliest) {
+  if (other.kind == Operand::Kind::kNow) return;  // moves with it
+  const Scalar s = from_operand(other, subject);
+  if (!s.time_ms) return;
+  crossings(*s.time_ms, clock.offset_ms, subject.now_ms(), earliest);
+}
+
+void next_change(const Expr::Node &n, const Subject &subject, std::optional<int64_t> &earliest) {
+  using K = Operand::Kind;
+  switch (n.op) {
+    case Op::kAnd:
+    case Op::kOr:
+      next_change(*n.left, subject, earliest);
+      next_change(*n.right, subject, earliest);
+      return;
+    case Op::kNot:
+      next_change(*n.left, subject, earliest);
+      return;
+    default:  // an `in` list holds no now() (the parser refuses it)
+      if (n.lhs.kind == K::kNow) clock_test(n.lhs, n.rhs, subject, earliest);
+      if (n.rhs.kind == K::kNow) clock_test(n.rhs, n.lhs, subject, earliest);
+  }
+}
+
 }  // namespace
+
+std::optional<int64_t> Expr::next_change_ms(const Subject &subject) const {
+  std::optional<int64_t> earliest;
+  if (root_ != nullptr) next_change(*root_, subject, earliest);
+  return earliest;
+}
 
 bool Expr::matches(const Subject &subject) const {
   return root_ != nullptr && eval(*root_, subject);

@@ -62,6 +62,11 @@ class Expr {
   static std::optional<Expr> parse(std::string_view text, ExprError &error,
                                    const ExprLimits &limits = {});
   bool matches(const Subject &subject) const;
+  // The earliest time after subject.now_ms() at which matches() may give
+  // another answer for the same values (a comparison with now() crossing
+  // over); nullopt when time alone never changes it. Never later than the
+  // real change, so re-evaluating then loses nothing.
+  std::optional<int64_t> next_change_ms(const Subject &subject) const;
   // Every path the expression reads, once each, in order of appearance:
   // what a caller checks against the configured traits and features.
   const std::vector<std::string> &paths() const { return paths_; }

@@ -22,9 +22,10 @@ enum ChangeKind : uint32_t {
   kChangeTraits = 1u << 2,        // traits or last activity changed
   kChangeFeatureState = 1u << 3,  // a feature builder's state changed
   kChangeFeatures = 1u << 4,      // emitted feature values changed
+  kChangeSegments = 1u << 5,      // segment memberships changed (since schema 13)
 };
 // Every kind a store may hold; anything else is a damaged row.
-inline constexpr uint32_t kChangeKindsKnown = (1u << 5) - 1;
+inline constexpr uint32_t kChangeKindsKnown = (1u << 6) - 1;
 
 struct ProfileChange {
   uint64_t sequence = 0;

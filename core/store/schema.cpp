@@ -37,6 +37,16 @@
 //                                   shortest round-trip decimals; config:
 //                                   the builder's configuration fingerprint;
 //                                   model: its model_data (both '' before v12)
+//  segment_definitions(name PK, expression, size, changed_at_ms)
+//                                   the segments membership is kept for;
+//                                   size: members now; changed_at_ms: the
+//                                   last entry or exit
+//  segment_members(segment, profile_id, entered_at_ms)  PK(segment, profile_id);
+//                                   index on (profile_id, segment)
+//  segment_events(id PK, segment, profile_id, entered, at_ms)
+//                                   every entry (entered = 1) and exit (0)
+//  segment_checks(profile_id PK, due_ms)  when a profile's memberships may
+//                                   change by time alone; index on due_ms
 // 64-bit unsigned ids and sequences are stored as SQLite's signed INTEGER.
 #include "store/migrations.h"
 #include "store/typed_migration.h"
@@ -260,6 +270,36 @@ ALTER TABLE model_fits ADD COLUMN config TEXT NOT NULL DEFAULT '';
 ALTER TABLE model_fits ADD COLUMN model BLOB NOT NULL DEFAULT x'';
 )sql";
 
+// Live segment membership (docs/segments.md): derived from profiles, so a
+// rebuild recomputes it.
+constexpr const char *kSegmentMembership = R"sql(
+CREATE TABLE segment_definitions(
+  name TEXT PRIMARY KEY,
+  expression TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  changed_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE segment_members(
+  segment TEXT NOT NULL,
+  profile_id INTEGER NOT NULL,
+  entered_at_ms INTEGER NOT NULL,
+  PRIMARY KEY(segment, profile_id)
+) WITHOUT ROWID;
+CREATE INDEX segment_members_by_profile ON segment_members(profile_id, segment);
+CREATE TABLE segment_events(
+  id INTEGER PRIMARY KEY,
+  segment TEXT NOT NULL,
+  profile_id INTEGER NOT NULL,
+  entered INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+CREATE TABLE segment_checks(
+  profile_id INTEGER PRIMARY KEY,
+  due_ms INTEGER NOT NULL
+);
+CREATE INDEX segment_checks_by_due ON segment_checks(due_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -273,6 +313,7 @@ constexpr Migration kMigrations[] = {
     {10, "source records detached from linking by an operator", kDetachedRecords},
     {11, "feature builders' fitted parameters", kModelFits},
     {12, "feature builders' fitted models kept for reuse", kModelData},
+    {13, "live segment membership, its entries and exits", kSegmentMembership},
 };
 
 }  // namespace

@@ -137,6 +137,25 @@ class SqliteStore final : public Store {
   Status cancel_reemit(uint64_t profile_id) override;
   Status scan_due_reemits(int64_t until_ms, const std::function<void(uint64_t)> &fn) override;
 
+  Result<std::vector<SegmentDefinition>> segment_definitions() override;
+  Status define_segment(std::string_view name, std::string_view expression, int64_t at_ms) override;
+  Status drop_segment(std::string_view name) override;
+  Status enter_segment(std::string_view segment, uint64_t profile_id, int64_t at_ms) override;
+  Status exit_segment(std::string_view segment, uint64_t profile_id, int64_t at_ms) override;
+  Status exit_all_segments(uint64_t profile_id, int64_t at_ms) override;
+  Result<std::vector<std::string>> segments_of(uint64_t profile_id) override;
+  Status scan_segments_by_profile(
+      uint64_t first, uint64_t last,
+      const std::function<void(uint64_t, std::string_view)> &fn) override;
+  Status scan_segment_members(std::string_view segment, uint64_t after, size_t limit,
+                              const std::function<void(uint64_t, int64_t)> &fn) override;
+  Status scan_segment_events(uint64_t after, size_t limit,
+                             const std::function<void(const SegmentEvent &)> &fn) override;
+  Status schedule_segment_check(uint64_t profile_id, int64_t due_ms) override;
+  Status cancel_segment_check(uint64_t profile_id) override;
+  Status scan_due_segment_checks(int64_t until_ms,
+                                 const std::function<void(uint64_t)> &fn) override;
+
   Status add_model_fit(const ModelFit &fit) override;
   Result<std::optional<ModelFit>> latest_model_fit(std::string_view instance) override;
   Status clear_derived() override;

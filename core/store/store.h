@@ -137,6 +137,23 @@ struct ModelFit {
   std::string model;  // the fitted model in the builder's encoding; may be empty
 };
 
+// A segment the store keeps live membership for (docs/segments.md).
+struct SegmentDefinition {
+  std::string name;
+  std::string expression;     // as the pipeline declared it when last evaluated
+  uint64_t size = 0;          // members now
+  int64_t changed_at_ms = 0;  // the last entry or exit (or the definition)
+};
+
+// One entry into or exit from a segment, in the order they happened.
+struct SegmentEvent {
+  uint64_t id = 0;  // given by the store, ascending
+  std::string segment;
+  uint64_t profile_id = 0;
+  bool entered = false;  // false: exited
+  int64_t at_ms = 0;
+};
+
 struct LinkReview {
   enum class Status { kOpen, kAccepted, kRejected };
   uint64_t id = 0;  // given by the store
@@ -338,7 +355,8 @@ class Store {
   // features change only through put_features (encode_features bytes).
   virtual Status put_profile(const StoredProfile &p) = 0;
   virtual Status put_features(uint64_t id, std::string_view features) = 0;
-  virtual Status delete_profile(uint64_t id) = 0;  // also its features, feature state, re-emit
+  virtual Status delete_profile(
+      uint64_t id) = 0;  // also its features, feature state, re-emit, segments
   // The stored features (encode_features bytes) of one profile, and of the
   // profiles with ids in [first, last], by id.
   virtual Result<std::optional<std::string>> get_features(uint64_t id) = 0;
@@ -399,9 +417,46 @@ class Store {
   virtual Status cancel_reemit(uint64_t profile_id) = 0;
   virtual Status scan_due_reemits(int64_t until_ms, const std::function<void(uint64_t)> &fn) = 0;
 
+  // Segment membership. define_segment creates a segment (size 0) or
+  // updates its expression, keeping its members; drop_segment deletes it
+  // and its members (no exit events: the segment is gone). enter_segment
+  // and exit_segment change one membership, its segment's size and
+  // changed_at_ms, and record a SegmentEvent; entering twice or exiting a
+  // segment the profile is not in is InvalidArgument (a kernel bug), as is
+  // either on an undefined segment. exit_all_segments ends every
+  // membership of a profile (a profile merged away), each with its exit
+  // event; delete_profile removes any membership left, without events.
+  virtual Result<std::vector<SegmentDefinition>> segment_definitions() = 0;  // by name
+  virtual Status define_segment(std::string_view name, std::string_view expression,
+                                int64_t at_ms) = 0;
+  virtual Status drop_segment(std::string_view name) = 0;
+  virtual Status enter_segment(std::string_view segment, uint64_t profile_id, int64_t at_ms) = 0;
+  virtual Status exit_segment(std::string_view segment, uint64_t profile_id, int64_t at_ms) = 0;
+  virtual Status exit_all_segments(uint64_t profile_id, int64_t at_ms) = 0;
+  virtual Result<std::vector<std::string>> segments_of(uint64_t profile_id) = 0;  // ascending
+  // Memberships of profiles first..last, by profile id then segment name.
+  virtual Status scan_segments_by_profile(
+      uint64_t first, uint64_t last,
+      const std::function<void(uint64_t profile_id, std::string_view segment)> &fn) = 0;
+  // Up to `limit` members of `segment` with ids above `after`, ascending.
+  virtual Status scan_segment_members(
+      std::string_view segment, uint64_t after, size_t limit,
+      const std::function<void(uint64_t profile_id, int64_t entered_at_ms)> &fn) = 0;
+  // Up to `limit` segment events with ids above `after`, ascending.
+  virtual Status scan_segment_events(uint64_t after, size_t limit,
+                                     const std::function<void(const SegmentEvent &)> &fn) = 0;
+  // Segment re-check schedule, like the re-emit schedule: the time a
+  // profile's memberships may change without a change to the profile (a
+  // condition on now()).
+  virtual Status schedule_segment_check(uint64_t profile_id, int64_t due_ms) = 0;
+  virtual Status cancel_segment_check(uint64_t profile_id) = 0;
+  virtual Status scan_due_segment_checks(int64_t until_ms,
+                                         const std::function<void(uint64_t)> &fn) = 0;
+
   // Rebuild support: deletes identifiers, merges, conflicts, profiles,
   // features, feature state, the change log, consumer cursors, the re-emit
-  // schedule, feature-stage dead letters and meta "next_profile_id"; keeps
+  // schedule, segment definitions, memberships, events and re-checks,
+  // feature-stage dead letters and meta "next_profile_id"; keeps
   // the event log, source cursors, other dead letters and other meta.
   virtual Status clear_derived() = 0;
 

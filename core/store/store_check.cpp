@@ -25,8 +25,10 @@ namespace {
 
 // Tables recomputed from the event log by `halo rebuild` (Store::clear_derived).
 bool is_derived(std::string_view table) {
-  for (std::string_view t : {"identifiers", "merges", "conflicts", "profiles", "features",
-                             "feature_state", "changes", "consumers", "reemits"}) {
+  for (std::string_view t :
+       {"identifiers", "merges", "conflicts", "profiles", "features", "feature_state", "changes",
+        "consumers", "reemits", "segment_definitions", "segment_members", "segment_events",
+        "segment_checks"}) {
     if (t == table) return true;
   }
   return false;
@@ -37,10 +39,17 @@ struct IdColumn {
   const char *table, *column;
 };
 constexpr IdColumn kIdColumns[] = {
-    {"profiles", "id"},         {"identifiers", "profile_id"},
-    {"features", "profile_id"}, {"feature_state", "profile_id"},
-    {"merges", "from_profile"}, {"merges", "into_profile"},
-    {"changes", "profile_id"},  {"reemits", "profile_id"},
+    {"profiles", "id"},
+    {"identifiers", "profile_id"},
+    {"features", "profile_id"},
+    {"feature_state", "profile_id"},
+    {"merges", "from_profile"},
+    {"merges", "into_profile"},
+    {"changes", "profile_id"},
+    {"reemits", "profile_id"},
+    {"segment_members", "profile_id"},
+    {"segment_events", "profile_id"},
+    {"segment_checks", "profile_id"},
 };
 
 // Every column with the storage class its readers accept: 'i' INTEGER,
@@ -85,6 +94,11 @@ const std::vector<TableColumns> &schema_columns() {
         {"at_ms", 'i'}}},
       {"consumers", {{"name", 't'}, {"position", 'i'}}},
       {"reemits", {{"profile_id", 'i'}, {"due_ms", 'i'}}},
+      {"segment_definitions",
+       {{"name", 't'}, {"expression", 't'}, {"size", 'i'}, {"changed_at_ms", 'i'}}},
+      {"segment_members", {{"segment", 't'}, {"profile_id", 'i'}, {"entered_at_ms", 'i'}}},
+      {"segment_events", {{"segment", 't'}, {"profile_id", 'i'}, {"entered", 'i'}, {"at_ms", 'i'}}},
+      {"segment_checks", {{"profile_id", 'i'}, {"due_ms", 'i'}}},
       {"dead_letters",
        {{"at_ms", 'i'},
         {"stage", 't'},
@@ -140,6 +154,7 @@ class Checker {
   void column_types();
   bool id_columns(uint64_t next_profile_id);  // true when all are fine
   void linked_profiles();
+  void segment_members();
   void event_ranges();
   void change_log();
 
@@ -276,6 +291,40 @@ void Checker::linked_profiles() {
                                "not hold");
   } else {
     passed("every identifier links to a stored profile");
+  }
+}
+
+// Members are live profiles of defined segments, and each segment's size
+// counts its members.
+void Checker::segment_members() {
+  int64_t orphans = 0, undefined = 0, miscounted = 0;
+  bool ran = rows("segment_members", "checking segment members",
+                  "SELECT sum(NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = m.profile_id)), "
+                  "sum(NOT EXISTS (SELECT 1 FROM segment_definitions d WHERE d.name = m.segment)) "
+                  "FROM segment_members m",
+                  [&](sqlite::Statement &st) {
+                    orphans = st.column_int(0);
+                    undefined = st.column_int(1);
+                  });
+  ran = ran && rows("segment_definitions", "checking segment sizes",
+                    "SELECT count(*) FROM segment_definitions d WHERE size != "
+                    "(SELECT count(*) FROM segment_members m WHERE m.segment = d.name)",
+                    [&](sqlite::Statement &st) { miscounted = st.column_int(0); });
+  if (!ran) return;
+  if (orphans > 0) {
+    problem("segment_members", std::to_string(orphans) +
+                                   " membership(s) of a profile that table profiles does not hold");
+  }
+  if (undefined > 0) {
+    problem("segment_members",
+            std::to_string(undefined) + " membership(s) of a segment that is not defined");
+  }
+  if (miscounted > 0) {
+    problem("segment_definitions",
+            std::to_string(miscounted) + " segment(s) whose size is not their member count");
+  }
+  if (orphans == 0 && undefined == 0 && miscounted == 0) {
+    passed("segment members are stored profiles and segment sizes count them");
   }
 }
 
@@ -426,6 +475,7 @@ Result<StoreCheckReport> check_store(const std::string &path) {
   check.column_types();
   check_ids(**store, check);
   check.linked_profiles();
+  check.segment_members();
   check.event_ranges();
   check.change_log();
   check_event_log(**store, check);

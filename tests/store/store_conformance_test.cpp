@@ -446,6 +446,140 @@ TYPED_TEST(StoreConformance, ModelFitsRoundTripAndOutliveARebuild) {
   EXPECT_EQ(kept->model, model);
 }
 
+// Segment membership: definitions with sizes, entries and exits as events,
+// memberships by profile and by segment, kernel-bug calls refused, and a
+// deleted profile leaving its segments without an exit event.
+TYPED_TEST(StoreConformance, SegmentMembershipKeepsSizesAndEvents) {
+  Store &st = this->store();
+  ASSERT_TRUE(st.begin().ok());
+  for (uint64_t id : {1, 2, 3}) this->put_profile(id, "");
+  ASSERT_TRUE(st.define_segment("vip", "features.revenue > 10", 100).ok());
+  ASSERT_TRUE(st.define_segment("lapsed", "features.last < now() - 30d", 100).ok());
+  ASSERT_TRUE(st.enter_segment("vip", 2, 200).ok());
+  ASSERT_TRUE(st.enter_segment("vip", 3, 210).ok());
+  ASSERT_TRUE(st.enter_segment("lapsed", 2, 220).ok());
+  ASSERT_TRUE(st.exit_segment("vip", 3, 230).ok());
+  ASSERT_TRUE(st.commit().ok());
+  // Entering twice, leaving a segment one is not in, an undefined segment:
+  // kernel bugs, refused (the caller rolls back).
+  ASSERT_TRUE(st.begin().ok());
+  EXPECT_EQ(st.enter_segment("vip", 2, 240).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.exit_segment("vip", 1, 240).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.enter_segment("nobody", 1, 240).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(st.rollback().ok());
+
+  auto defs = must(st.segment_definitions());
+  ASSERT_EQ(defs.size(), 2u);
+  EXPECT_EQ(defs[0].name, "lapsed");  // by name
+  EXPECT_EQ(defs[0].size, 1u);
+  EXPECT_EQ(defs[0].changed_at_ms, 220);
+  EXPECT_EQ(defs[1].name, "vip");
+  EXPECT_EQ(defs[1].expression, "features.revenue > 10");
+  EXPECT_EQ(defs[1].size, 1u);
+  EXPECT_EQ(defs[1].changed_at_ms, 230);
+  EXPECT_EQ(must(st.segments_of(2)), (std::vector<std::string>{"lapsed", "vip"}));
+  EXPECT_TRUE(must(st.segments_of(3)).empty());
+  std::vector<std::pair<uint64_t, std::string>> by_profile;
+  ASSERT_TRUE(st.scan_segments_by_profile(1, 3, [&](uint64_t id, std::string_view s) {
+                  by_profile.emplace_back(id, s);
+                }).ok());
+  EXPECT_EQ(by_profile, (std::vector<std::pair<uint64_t, std::string>>{{2, "lapsed"}, {2, "vip"}}));
+  std::vector<std::pair<uint64_t, int64_t>> members;
+  ASSERT_TRUE(st.scan_segment_members("vip", 0, 10, [&](uint64_t id, int64_t at) {
+                  members.emplace_back(id, at);
+                }).ok());
+  EXPECT_EQ(members, (std::vector<std::pair<uint64_t, int64_t>>{{2, 200}}));
+  std::vector<SegmentEvent> events;
+  ASSERT_TRUE(
+      st.scan_segment_events(0, 10, [&](const SegmentEvent &e) { events.push_back(e); }).ok());
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[3].segment, "vip");
+  EXPECT_EQ(events[3].profile_id, 3u);
+  EXPECT_FALSE(events[3].entered);
+  EXPECT_EQ(events[3].at_ms, 230);
+  EXPECT_LT(events[2].id, events[3].id);
+  std::vector<SegmentEvent> after;
+  ASSERT_TRUE(st.scan_segment_events(events[1].id, 1, [&](const SegmentEvent &e) {
+                  after.push_back(e);
+                }).ok());
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].id, events[2].id);
+
+  // A redefinition keeps the members; deleting the profile empties both
+  // segments without recording an exit.
+  ASSERT_TRUE(st.begin().ok());
+  ASSERT_TRUE(st.define_segment("vip", "features.revenue > 20", 300).ok());
+  ASSERT_TRUE(st.delete_profile(2).ok());
+  ASSERT_TRUE(st.commit().ok());
+  defs = must(st.segment_definitions());
+  EXPECT_EQ(defs[1].expression, "features.revenue > 20");
+  EXPECT_EQ(defs[0].size, 0u);
+  EXPECT_EQ(defs[1].size, 0u);
+  EXPECT_TRUE(must(st.segments_of(2)).empty());
+  size_t count = 0;
+  ASSERT_TRUE(st.scan_segment_events(0, 10, [&](const SegmentEvent &) { ++count; }).ok());
+  EXPECT_EQ(count, 4u);
+
+  // A profile merged away leaves each of its segments with an exit event.
+  ASSERT_TRUE(st.begin().ok());
+  ASSERT_TRUE(st.enter_segment("vip", 1, 400).ok());
+  ASSERT_TRUE(st.enter_segment("lapsed", 1, 400).ok());
+  ASSERT_TRUE(st.exit_all_segments(1, 500).ok());
+  ASSERT_TRUE(st.exit_all_segments(3, 500).ok());  // in none: nothing
+  ASSERT_TRUE(st.commit().ok());
+  EXPECT_TRUE(must(st.segments_of(1)).empty());
+  for (const SegmentDefinition &d : must(st.segment_definitions())) {
+    EXPECT_EQ(d.size, 0u) << d.name;
+    EXPECT_EQ(d.changed_at_ms, 500) << d.name;
+  }
+  events.clear();
+  ASSERT_TRUE(
+      st.scan_segment_events(4, 10, [&](const SegmentEvent &e) { events.push_back(e); }).ok());
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[2].segment, "lapsed");  // by segment name
+  EXPECT_FALSE(events[2].entered);
+  EXPECT_EQ(events[2].at_ms, 500);
+  EXPECT_EQ(events[3].segment, "vip");
+  EXPECT_FALSE(events[3].entered);
+}
+
+TYPED_TEST(StoreConformance, DropSegmentAndRebuildClearMembership) {
+  Store &st = this->store();
+  ASSERT_TRUE(st.begin().ok());
+  this->put_profile(1, "");
+  ASSERT_TRUE(st.define_segment("a", "traits.x", 1).ok());
+  ASSERT_TRUE(st.define_segment("b", "traits.y", 1).ok());
+  ASSERT_TRUE(st.enter_segment("a", 1, 2).ok());
+  ASSERT_TRUE(st.enter_segment("b", 1, 2).ok());
+  ASSERT_TRUE(st.schedule_segment_check(1, 50).ok());
+  ASSERT_TRUE(st.drop_segment("a").ok());
+  ASSERT_TRUE(st.commit().ok());
+  EXPECT_EQ(must(st.segments_of(1)), (std::vector<std::string>{"b"}));
+  ASSERT_EQ(must(st.segment_definitions()).size(), 1u);
+  std::vector<uint64_t> due;
+  ASSERT_TRUE(st.scan_due_segment_checks(49, [&](uint64_t id) { due.push_back(id); }).ok());
+  EXPECT_TRUE(due.empty());
+  ASSERT_TRUE(st.scan_due_segment_checks(50, [&](uint64_t id) { due.push_back(id); }).ok());
+  EXPECT_EQ(due, std::vector<uint64_t>{1});
+  ASSERT_TRUE(st.begin().ok());
+  ASSERT_TRUE(st.cancel_segment_check(1).ok());
+  ASSERT_TRUE(st.commit().ok());
+  due.clear();
+  ASSERT_TRUE(st.scan_due_segment_checks(INT64_MAX, [&](uint64_t id) { due.push_back(id); }).ok());
+  EXPECT_TRUE(due.empty());
+  ASSERT_TRUE(st.begin().ok());
+  ASSERT_TRUE(st.schedule_segment_check(1, 60).ok());
+  ASSERT_TRUE(st.clear_derived().ok());
+  ASSERT_TRUE(st.commit().ok());
+  EXPECT_TRUE(must(st.segment_definitions()).empty());
+  EXPECT_TRUE(must(st.segments_of(1)).empty());
+  size_t events = 0;
+  ASSERT_TRUE(st.scan_segment_events(0, 10, [&](const SegmentEvent &) { ++events; }).ok());
+  EXPECT_EQ(events, 0u);
+  ASSERT_TRUE(st.scan_due_segment_checks(INT64_MAX, [&](uint64_t id) { due.push_back(id); }).ok());
+  EXPECT_TRUE(due.empty());
+}
+
 // A reader sees committed data only, and one snapshot for its whole life.
 TYPED_TEST(StoreConformance, ReaderSeesOneCommittedSnapshot) {
   ASSERT_TRUE(this->store().begin().ok());

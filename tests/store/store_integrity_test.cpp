@@ -155,6 +155,28 @@ TEST_F(StoreIntegrityTest, WrongTypeInAPayloadColumnFailsTheScanAndTheCheck) {
   EXPECT_TRUE(report->problems[0].rebuildable);
 }
 
+// Segment sizes and members are checked against the tables they count.
+TEST_F(StoreIntegrityTest, SegmentMembershipThatDisagreesIsARebuildableProblem) {
+  fill(3);
+  raw_exec(
+      "INSERT INTO segment_definitions VALUES('vip', 'traits.vip', 1, 0);"
+      "INSERT INTO segment_members VALUES('vip', 2, 0);");
+  auto clean = check_store(path_);
+  ASSERT_TRUE(clean.ok());
+  EXPECT_TRUE(clean->problems.empty());
+  raw_exec(
+      "UPDATE segment_definitions SET size = 2;"
+      "INSERT INTO segment_members VALUES('gone', 3, 0);");
+  auto report = check_store(path_);
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->problems.size(), 2u);
+  EXPECT_EQ(report->problems[0].table, "segment_members");
+  EXPECT_TRUE(has(report->problems[0].message, "segment that is not defined"))
+      << report->problems[0].message;
+  EXPECT_EQ(report->problems[1].table, "segment_definitions");
+  EXPECT_TRUE(report->problems[1].rebuildable);
+}
+
 TEST_F(StoreIntegrityTest, StaleCounterIsRefusedAtOpenNamingKeyAndTable) {
   fill(10);
   raw_exec("UPDATE meta SET value = '4' WHERE key = 'next_profile_id'");

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Segment benchmark: live membership of twenty segments
+# (bench/with_builders.py segments) on the 1M-event data of bench/run.sh.
+# The benchmark pipeline without and with the segments run alternately
+# ROUNDS times from an empty store (every profile evaluated from scratch);
+# prints wall time, peak RSS, the segments stage's own seconds and the
+# entries recorded. The incremental case is `bench/incremental.sh segments`.
+#   bench/segments.sh [ROUNDS]        (bench/run.sh generates the data first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${HALO_BUILD_DIR:-build}/bin
+ROUNDS=${1:-2}
+DATA=var/bench/events.jsonl
+[ -f "$DATA" ] || { echo "run bench/run.sh first (it generates $DATA)" >&2; exit 2; }
+DIR=var/bench-segments
+mkdir -p "$DIR"
+sed "s|\.\./var/bench/events.jsonl|$PWD/$DATA|; s|\.\./var/bench/|$PWD/$DIR/|g" \
+  bench/pipeline.yaml > "$DIR/plain.yaml"
+python3 bench/with_builders.py "$DIR/plain.yaml" "$DIR/segments.yaml" segments
+run() {
+  rm -f "$DIR"/halo.db* "$DIR"/profiles.jsonl
+  local start end
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%M" "$BIN/halo" run "$DIR/$1.yaml" -q --summary-json "$DIR/summary.json" \
+    2> "$DIR/time.txt"
+  end=$(date +%s.%N)
+  python3 - "$1" "$start" "$end" "$(tail -1 "$DIR/time.txt")" "$DIR/summary.json" <<'PY'
+import json, sys
+name, start, end, rss_kb, path = sys.argv[1:]
+s = json.load(open(path))
+print(f"{name:8} {float(end) - float(start):.2f} s, peak RSS {int(rss_kb) / 1024:.0f} MiB, "
+      f"segments stage {s['stage_seconds']['segments']:.2f} s for {s['segments_evaluated']} "
+      f"profiles, {s['segment_entries']} entries")
+PY
+}
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+for _ in $(seq "$ROUNDS"); do
+  run plain
+  run segments
+done

@@ -1,0 +1,208 @@
+// segment_consumer.cpp -- live segment membership (docs/segments.md): a
+// change-log consumer that runs after feature emission and before
+// delivery.
+//
+// The consumer ("segments@" and a hash of every segment's name and
+// expression) re-evaluates the live profiles the log says were created or
+// whose traits or features changed after its cursor, and those whose
+// re-check time has come (a condition on now() may flip then, see
+// Expr::next_change_ms); it evaluates every profile when it never ran or
+// a segment was added, removed or changed (its name changes with them).
+// Each evaluated profile's memberships are compared with the stored ones:
+// every difference is an entry or an exit (Store::enter_segment and
+// exit_segment record the event), and the profile gets a kChangeSegments
+// log entry so destinations export it again. Segments no longer declared
+// are dropped with their members, without exit events, and their members
+// are logged as changed. Outputs and the cursor commit together, so a run
+// killed anywhere evaluates again from the last committed cursor.
+//
+// Times: entries and exits carry the run's reference time (run.as_of, else
+// the clock), the time the expressions were evaluated at.
+
+#include <algorithm>
+
+#include "common/clock.h"
+#include "pipeline/change_scan.h"
+#include "pipeline/pipeline.h"
+
+namespace halo {
+
+namespace {
+
+constexpr size_t kSegmentPage = 1'000;  // profiles evaluated per store task
+
+std::string segments_configuration(const segment::SegmentSet &set) {
+  std::string text;
+  for (size_t i = 0; i < set.size(); ++i) text += set.name(i) + '\n' + set.expression(i) + '\n';
+  return text;
+}
+
+struct MembershipMove {
+  uint64_t profile_id;
+  std::string segment;
+  bool entered;
+};
+
+struct SegmentCheck {
+  uint64_t profile_id;
+  std::optional<int64_t> due_ms;  // nullopt: none
+};
+
+}  // namespace
+
+Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
+  Status s = drain_writer();  // this thread reads the store below
+  if (!s.ok()) return s;
+  auto stored = store_->segment_definitions();
+  if (!stored.ok()) return stored.status();
+  s = drop_undeclared_segments(*stored);
+  if (!s.ok() || segments_.empty()) return s;
+  const std::string name = consumer_name("segments", segments_configuration(segments_));
+  auto position = store_->consumer_position(name);
+  if (!position.ok()) return position.status();
+  s = begin_if_needed();
+  // Every declared segment exists before a profile enters it. One whose
+  // expression changed keeps its members: the evaluation of everyone that
+  // follows (a new consumer) turns the difference into entries and exits.
+  for (size_t i = 0; s.ok() && i < segments_.size(); ++i) {
+    const bool same = std::any_of(stored->begin(), stored->end(), [&](const SegmentDefinition &d) {
+      return d.name == segments_.name(i) && d.expression == segments_.expression(i);
+    });
+    if (same) continue;
+    s = write([n = segments_.name(i), e = segments_.expression(i), as_of_ms](Store &st) {
+      return st.define_segment(n, e, as_of_ms);
+    });
+  }
+  std::vector<ProfileExport> page;
+  auto stopped = [this] { return options_.cancel && options_.cancel->load(); };
+  if (!position->has_value()) {
+    // Everyone, by pages of ascending ids.
+    for (uint64_t after = 0; s.ok();) {
+      if (stopped()) return Status::Ok();  // the cursor stays: evaluated again
+      page.clear();
+      Status decoded;
+      s = drain_writer();
+      if (s.ok()) {
+        s = store_->scan_profiles(after, kSegmentPage, [&](const StoredProfile &p) {
+          ProfileExport &e = page.emplace_back();
+          e.id = p.id;
+          if (decoded.ok()) decoded = decode_stored_export(p.traits, p.features, &e);
+        });
+      }
+      if (s.ok()) s = decoded;
+      if (!s.ok() || page.empty()) break;
+      after = page.back().id;
+      s = fill_identifiers_and_segments(*store_, page, segments_.reads_identifiers());
+      if (s.ok()) s = segment_page(page, as_of_ms, summary);
+    }
+  } else {
+    auto ids = profiles_to_segment(**position, as_of_ms);
+    if (!ids.ok()) return ids.status();
+    for (size_t first = 0; s.ok() && first < ids->size(); first += kSegmentPage) {
+      if (stopped()) return Status::Ok();
+      page.clear();
+      s = drain_writer();
+      const size_t end = std::min(ids->size(), first + kSegmentPage);
+      for (size_t k = first; s.ok() && k < end; ++k) {
+        auto p = store_->get_profile((*ids)[k]);
+        if (!p.ok()) return p.status();
+        if (!p->has_value()) continue;  // merged away since it changed
+        ProfileExport &e = page.emplace_back();
+        e.id = (*p)->id;
+        s = decode_stored_export((*p)->traits, (*p)->features, &e);
+        auto member_of = store_->segments_of(e.id);
+        if (s.ok()) s = member_of.status();
+        if (s.ok()) e.segments = std::move(*member_of);
+        if (s.ok() && segments_.reads_identifiers()) {
+          auto identifiers = store_->identifiers_of(e.id);
+          s = identifiers.status();
+          if (s.ok()) e.identifiers = std::move(*identifiers);
+        }
+      }
+      if (s.ok()) s = segment_page(page, as_of_ms, summary);
+    }
+  }
+  if (!s.ok()) return s;
+  return write([name, through = last_change_](Store &st) {
+    return st.set_consumer_position(name, through);
+  });
+}
+
+// Segments stored but no longer declared go, members and all; the members
+// are logged as changed (their export loses the segment).
+Status Pipeline::drop_undeclared_segments(const std::vector<SegmentDefinition> &stored) {
+  Status s;
+  for (const SegmentDefinition &d : stored) {
+    bool declared = false;
+    for (size_t i = 0; !declared && i < segments_.size(); ++i) declared = segments_.name(i) == d.name;
+    if (declared) continue;
+    auto changes = std::make_shared<std::vector<ProfileChange>>();
+    const int64_t now = wall_ms();
+    s = store_->scan_segment_members(d.name, 0, SIZE_MAX, [&](uint64_t id, int64_t) {
+      changes->push_back({++last_change_, id, kChangeSegments, 0, now});
+    });
+    if (s.ok()) s = begin_if_needed();
+    if (s.ok()) {
+      s = write([name = d.name, changes](Store &st) {
+        Status w = st.drop_segment(name);
+        return w.ok() ? st.append_changes(*changes) : w;
+      });
+    }
+    if (!s.ok()) return s;
+  }
+  return s;
+}
+
+Result<std::vector<uint64_t>> Pipeline::profiles_to_segment(uint64_t after, int64_t as_of_ms) {
+  std::vector<uint64_t> ids;
+  constexpr uint32_t kInputs = kChangeCreated | kChangeTraits | kChangeFeatures;
+  Status s = scan_changes_through(*store_, after, last_change_, [&](const ProfileChange &c) {
+    if (c.kinds & kInputs) ids.push_back(c.profile_id);
+  });
+  if (s.ok()) s = store_->scan_due_segment_checks(as_of_ms, [&](uint64_t id) { ids.push_back(id); });
+  if (!s.ok()) return s;
+  sort_unique(ids);
+  return ids;
+}
+
+// Evaluates every segment on each profile of `page` (its `segments` are
+// the stored memberships, ascending) and writes the differences.
+Status Pipeline::segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms,
+                              RunSummary *summary) {
+  auto moves = std::make_shared<std::vector<MembershipMove>>();
+  auto checks = std::make_shared<std::vector<SegmentCheck>>();
+  auto changes = std::make_shared<std::vector<ProfileChange>>();
+  const int64_t now = wall_ms();
+  segment::SegmentSet::Verdict verdict;
+  for (const ProfileExport &p : page) {
+    segments_.evaluate(p, as_of_ms, verdict);
+    bool moved = false;
+    for (size_t i = 0; i < segments_.size(); ++i) {
+      const std::string &name = segments_.name(i);
+      const bool was = std::binary_search(p.segments.begin(), p.segments.end(), name);
+      if (verdict.member[i] == was) continue;
+      moves->push_back({p.id, name, verdict.member[i]});
+      ++(verdict.member[i] ? summary->segment_entries : summary->segment_exits);
+      moved = true;
+    }
+    if (moved) changes->push_back({++last_change_, p.id, kChangeSegments, 0, now});
+    checks->push_back({p.id, verdict.next_check_ms});
+  }
+  summary->segments_evaluated += page.size();
+  return write([moves, checks, changes, as_of_ms](Store &st) {
+    Status w;
+    for (size_t k = 0; w.ok() && k < moves->size(); ++k) {
+      const MembershipMove &m = (*moves)[k];
+      w = m.entered ? st.enter_segment(m.segment, m.profile_id, as_of_ms)
+                    : st.exit_segment(m.segment, m.profile_id, as_of_ms);
+    }
+    for (size_t k = 0; w.ok() && k < checks->size(); ++k) {
+      const SegmentCheck &c = (*checks)[k];
+      w = c.due_ms ? st.schedule_segment_check(c.profile_id, *c.due_ms)
+                   : st.cancel_segment_check(c.profile_id);
+    }
+    return w.ok() ? st.append_changes(*changes) : w;
+  });
+}
+
+}  // namespace halo

@@ -1,0 +1,47 @@
+// segment_set.h -- the segments a pipeline declares (`segments:`), parsed
+// once and evaluated together per profile: which the profile belongs to,
+// and when that may change by time alone.
+//
+// Invariants: segments keep the pipeline's order (names unique, as the
+// pipeline loader checks); evaluation never fails (segment_expr.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/pipeline_config.h"
+#include "profile/profile_export.h"
+#include "segment/segment_expr.h"
+
+namespace halo::segment {
+
+class SegmentSet {
+ public:
+  // InvalidArgument naming every segment whose expression does not parse,
+  // one line each (its YAML position and the column inside the expression).
+  static Result<SegmentSet> parse(const std::vector<PipelineConfig::Segment> &segments);
+
+  size_t size() const { return names_.size(); }
+  bool empty() const { return names_.empty(); }
+  const std::string &name(size_t i) const { return names_[i]; }
+  const std::string &expression(size_t i) const { return expressions_[i]; }
+  // Some expression reads "identifiers.*": profiles need them filled.
+  bool reads_identifiers() const { return reads_identifiers_; }
+
+  struct Verdict {
+    std::vector<bool> member;             // by segment index
+    std::optional<int64_t> next_check_ms;  // the earliest a verdict may flip by time
+  };
+  void evaluate(const ProfileExport &profile, int64_t now_ms, Verdict &out) const;
+
+ private:
+  std::vector<std::string> names_, expressions_;
+  std::vector<Expr> exprs_;
+  bool reads_identifiers_ = false;
+};
+
+}  // namespace halo::segment

@@ -1,0 +1,125 @@
+// segment_set_test.cpp -- a pipeline's segments evaluated together on a
+// profile in the export form: membership, the earliest time a verdict may
+// flip by time alone (checked against evaluations just before and at it),
+// times held as ISO 8601 text, and parse errors for every bad segment.
+#include "segment/segment_set.h"
+
+#include <gtest/gtest.h>
+
+#include "segment/profile_subject.h"
+
+namespace halo::segment {
+namespace {
+
+constexpr int64_t kNow = 1'719'705'600'000;  // 2024-06-30T00:00:00Z
+constexpr int64_t kDay = 86'400'000;
+
+ProfileExport profile() {
+  ProfileExport p;
+  p.id = 7;
+  p.identifiers = {{"email", "sara@example.ir"}, {"phone", "+989121234567"}};
+  p.traits.push_back({"city", TypedValue::string("تهران")});
+  p.features.push_back({"order_count", TypedValue::integer(3)});
+  p.features.push_back({"last_seen", TypedValue::timestamp(kNow - 40 * kDay)});
+  // A plugin may hand a time over as text.
+  p.features.push_back({"last_order_at", TypedValue::string("2024-05-01T12:00:00.000Z")});
+  return p;
+}
+
+std::vector<PipelineConfig::Segment> declare(
+    std::initializer_list<std::pair<const char *, const char *>> segments) {
+  std::vector<PipelineConfig::Segment> out;
+  for (const auto &[name, expression] : segments) out.push_back({name, expression, "", {}});
+  return out;
+}
+
+Expr parse(const std::string &text) {
+  ExprError error;
+  auto expr = Expr::parse(text, error);
+  EXPECT_TRUE(expr.has_value()) << text << ": " << error.message;
+  return std::move(expr).value();  // throws (the test fails) when it did not parse
+}
+
+TEST(SegmentSet, EvaluatesEverySegmentAndReadsIdentifiersOnlyWhenNamed) {
+  auto set = SegmentSet::parse(declare({{"repeat", "features.order_count >= 2"},
+                                        {"tehran", "traits.city == 'تهران'"},
+                                        {"lapsed", "features.last_seen < now() - 60d"}}));
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_FALSE(set->reads_identifiers());
+  SegmentSet::Verdict v;
+  set->evaluate(profile(), kNow, v);
+  EXPECT_EQ(v.member, (std::vector<bool>{true, true, false}));
+  ASSERT_TRUE(v.next_check_ms.has_value());
+  EXPECT_EQ(*v.next_check_ms, kNow + 20 * kDay);  // last_seen + 60d
+  set->evaluate(profile(), kNow + 20 * kDay + 1, v);
+  EXPECT_EQ(v.member, (std::vector<bool>{true, true, true}));
+  EXPECT_FALSE(v.next_check_ms.has_value());  // true from now on
+
+  auto with_ids = SegmentSet::parse(declare({{"mail", "identifiers.email matches '@example'"}}));
+  ASSERT_TRUE(with_ids.ok());
+  EXPECT_TRUE(with_ids->reads_identifiers());
+  with_ids->evaluate(profile(), kNow, v);
+  EXPECT_EQ(v.member, std::vector<bool>{true});
+  EXPECT_FALSE(v.next_check_ms.has_value());
+}
+
+TEST(SegmentSet, EveryBadExpressionIsReportedWithItsSegment) {
+  auto set = SegmentSet::parse(declare(
+      {{"ok", "traits.vip"}, {"bad", "features.x >"}, {"worse", "traits.city in ['a'"}}));
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.status().code(), StatusCode::kInvalidArgument);
+  const std::string &m = set.status().message();
+  EXPECT_NE(m.find("segments[1].expression: column"), std::string::npos) << m;
+  EXPECT_NE(m.find("segments[2].expression: column"), std::string::npos) << m;
+  EXPECT_EQ(m.find("segments[0]"), std::string::npos) << m;
+}
+
+TEST(SegmentTiming, IsoTextComparesWithNow) {
+  const ProfileExport p = profile();
+  EXPECT_TRUE(parse("features.last_order_at < now() - 30d").matches(ProfileSubject(p, kNow)));
+  EXPECT_FALSE(parse("features.last_order_at < now() - 90d").matches(ProfileSubject(p, kNow)));
+  auto next = parse("features.last_order_at < now() - 90d").next_change_ms(ProfileSubject(p, kNow));
+  ASSERT_TRUE(next.has_value());
+  // `<`: still false at the moment they are equal, true a millisecond later.
+  EXPECT_EQ(*next, kNow + 30 * kDay + 12 * 3'600'000);  // 2024-05-01T12:00 + 90d
+  EXPECT_FALSE(parse("features.last_order_at < now() - 90d").matches(ProfileSubject(p, *next)));
+  EXPECT_TRUE(parse("features.last_order_at < now() - 90d").matches(ProfileSubject(p, *next + 1)));
+}
+
+// For each expression: the verdict holds from now until just before the
+// next change time, and every operator's boundary is found (the verdict
+// at the reported time or the millisecond after differs, or a later
+// reported time follows).
+TEST(SegmentTiming, VerdictIsConstantUntilTheReportedTime) {
+  const ProfileExport p = profile();
+  const char *expressions[] = {
+      "features.last_seen < now() - 30d",       "features.last_seen <= now() - 45d",
+      "features.last_seen > now() - 50d",       "features.last_seen >= now() - 41d",
+      "features.last_seen == now() - 39d",      "features.last_seen != now() - 38d",
+      "now() - 45d > features.last_seen",       "not features.last_seen < now() - 42d",
+      "features.order_count > 2 and features.last_seen > now() - 55d or traits.city == 'x'",
+      "features.last_seen < '2024-07-01'",
+  };
+  for (const char *text : expressions) {
+    const Expr e = parse(text);
+    int64_t now = kNow;
+    bool verdict = e.matches(ProfileSubject(p, now));
+    for (int step = 0; step < 6; ++step) {
+      auto next = e.next_change_ms(ProfileSubject(p, now));
+      if (!next) break;
+      ASSERT_GT(*next, now) << text;
+      for (int64_t t : {now + 1, (now + *next) / 2, *next - 1}) {
+        if (t <= now || t >= *next) continue;
+        EXPECT_EQ(e.matches(ProfileSubject(p, t)), verdict) << text << " at " << t;
+      }
+      now = *next;
+      verdict = e.matches(ProfileSubject(p, now));
+    }
+    // Past the last reported time the verdict never changes again.
+    EXPECT_FALSE(e.next_change_ms(ProfileSubject(p, now)).has_value()) << text;
+    EXPECT_EQ(e.matches(ProfileSubject(p, now + 400 * kDay)), verdict) << text;
+  }
+}
+
+}  // namespace
+}  // namespace halo::segment
