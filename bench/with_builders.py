@@ -60,7 +60,8 @@ def with_segments(text):
 def main(argv):
     source, target, chosen = argv[1:4]
     if chosen == "segments":
-        open(target, "w").write(with_segments(open(source).read()))
+        text = with_segments(open(source).read())  # read first: OUT may be IN
+        open(target, "w").write(text)
         return
     refit = argv[4] if len(argv) > 4 else None
     added = ""

@@ -49,6 +49,11 @@ Status scan(Store &store, const segment::Expr &expr, int64_t now_ms, size_t limi
     p.id = stored.id;
     p.updated_at_ms = stored.updated_at_ms;
     inner = decode_stored_export(stored.traits, stored.features, &p);
+    if (inner.ok() && !expr.segments().empty()) {  // in_segment() reads stored memberships
+      auto segments = store.segments_of(stored.id);
+      inner = segments.status();
+      if (inner.ok()) p.segments = std::move(*segments);
+    }
     if (inner.ok() && (needs_identifiers || out.sample.size() < limit)) {
       auto ids = store.identifiers_of(stored.id);
       inner = ids.status();

@@ -114,8 +114,7 @@ int segment_list(Args args) {
       if (stored.name == s.name && stored.expression == s.expression) d = &stored;
     }
     if (format == "text") {
-      std::cout << padded(s.name, 24) << " " << padded(d ? std::to_string(d->size) : "-", 10)
-                << " "
+      std::cout << padded(s.name, 24) << " " << padded(d ? std::to_string(d->size) : "-", 10) << " "
                 << padded(d ? format_timestamp_ms(d->changed_at_ms) : "not evaluated yet", 24)
                 << " " << s.expression << "\n";
       continue;
@@ -146,8 +145,8 @@ int segment_show(Args args) {
   po::options_description desc(
       "usage: halo segment show PIPELINE.yaml NAME [--events N] [--format text|json]\n"
       "shows segment NAME: its expression, size, entries and exits, and the latest of them");
-  desc.add_options()("help,h", "show this help")(
-      "events", po::value(&recent)->value_name("N"), "latest entries and exits to print (10)")(
+  desc.add_options()("help,h", "show this help")("events", po::value(&recent)->value_name("N"),
+                                                 "latest entries and exits to print (10)")(
       "format", po::value(&format)->value_name("FORMAT"),
       "text (default) or json (one object: name, description, expression, size, changed_at, "
       "entries, exits, recent)");
@@ -157,16 +156,23 @@ int segment_show(Args args) {
   StoredSegment seg;
   if ((rc = open_segment(pipeline, name, seg)) >= 0) return rc;
   uint64_t entries = 0, exits = 0;
-  std::deque<SegmentEvent> latest;
+  struct Event {
+    int64_t at_ms;
+    uint64_t profile_id;
+    bool entered;
+  };
+  std::deque<Event> latest;
   for (uint64_t after = 0;;) {
     size_t read = 0;
-    Status s = seg.store->scan_segment_events(after, kPage, [&](const SegmentEvent &e) {
-      after = e.id;
+    Status s = seg.store->scan_segment_changes(after, kPage, [&](const SegmentChange &c) {
+      after = c.id;
       ++read;
-      if (e.segment != name) return;
-      ++(e.entered ? entries : exits);
-      latest.push_back(e);
-      if (latest.size() > recent) latest.pop_front();
+      for (const auto &[names, entered] : {std::pair{&c.entered, true}, {&c.exited, false}}) {
+        if (std::find(names->begin(), names->end(), name) == names->end()) continue;
+        ++(entered ? entries : exits);
+        latest.push_back({c.at_ms, c.profile_id, entered});
+        if (latest.size() > recent) latest.pop_front();
+      }
     });
     if (!s.ok()) return fail(kFailed, s.message());
     if (read == 0) break;
@@ -181,7 +187,7 @@ int segment_show(Args args) {
               << "size         " << d.size << " profiles\n"
               << "last change  " << format_timestamp_ms(d.changed_at_ms) << "\n"
               << "history      " << entries << " entries, " << exits << " exits\n";
-    for (const SegmentEvent &e : latest) {
+    for (const Event &e : latest) {
       std::cout << "  " << format_timestamp_ms(e.at_ms) << "  "
                 << (e.entered ? "entered" : "exited ") << "  profile " << e.profile_id << "\n";
     }
@@ -198,7 +204,7 @@ int segment_show(Args args) {
   w.key("entries").number(static_cast<int64_t>(entries));
   w.key("exits").number(static_cast<int64_t>(exits));
   w.key("recent").begin_array();
-  for (const SegmentEvent &e : latest) {
+  for (const Event &e : latest) {
     w.begin_object();
     w.key("at").string(format_timestamp_ms(e.at_ms));
     w.key("profile_id").string(std::to_string(e.profile_id));
@@ -339,8 +345,8 @@ int segment_export(Args args) {
       "usage: halo segment export PIPELINE.yaml NAME [--format jsonl|csv] [--fields F,...]\n"
       "prints the members of segment NAME, by profile id: jsonl in the profile export format,\n"
       "csv with a header row and one column per field");
-  desc.add_options()("help,h", "show this help")(
-      "format", po::value(&format)->value_name("FORMAT"), "jsonl (default) or csv")(
+  desc.add_options()("help,h", "show this help")("format", po::value(&format)->value_name("FORMAT"),
+                                                 "jsonl (default) or csv")(
       "fields", po::value(&fields_text)->value_name("F,..."),
       "columns: profile_id, updated_at, segments, traits.NAME, features.NAME, "
       "identifiers.TYPE (csv default: profile_id,identifiers.email,identifiers.phone; jsonl: "
@@ -360,14 +366,15 @@ int segment_export(Args args) {
   if ((rc = open_segment(pipeline, name, seg)) >= 0) return rc;
   if (format == "csv") {
     std::string header;
-    for (const std::string &f : fields) header.append(header.empty() ? "" : ",").append(csv_cell(f));
+    for (const std::string &f : fields)
+      header.append(header.empty() ? "" : ",").append(csv_cell(f));
     std::cout << header << "\r\n";
   }
   std::vector<uint64_t> ids;
   for (uint64_t after = 0;; after = ids.back()) {
     ids.clear();
     Status s = seg.store->scan_segment_members(name, after, kPage,
-                                               [&](uint64_t id, int64_t) { ids.push_back(id); });
+                                               [&](uint64_t id) { ids.push_back(id); });
     if (!s.ok()) return fail(kFailed, s.message());
     if (ids.empty()) break;
     for (uint64_t id : ids) {

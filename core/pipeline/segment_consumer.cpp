@@ -9,8 +9,8 @@
 // Expr::next_change_ms); it evaluates every profile when it never ran or
 // a segment was added, removed or changed (its name changes with them).
 // Each evaluated profile's memberships are compared with the stored ones:
-// every difference is an entry or an exit (Store::enter_segment and
-// exit_segment record the event), and the profile gets a kChangeSegments
+// the differences are the profile's entries and exits (one
+// Store::change_segments record a profile), and it gets a kChangeSegments
 // log entry so destinations export it again. Segments no longer declared
 // are dropped with their members, without exit events, and their members
 // are logged as changed. Outputs and the cursor commit together, so a run
@@ -36,12 +36,6 @@ std::string segments_configuration(const segment::SegmentSet &set) {
   for (size_t i = 0; i < set.size(); ++i) text += set.name(i) + '\n' + set.expression(i) + '\n';
   return text;
 }
-
-struct MembershipMove {
-  uint64_t profile_id;
-  std::string segment;
-  bool entered;
-};
 
 struct SegmentCheck {
   uint64_t profile_id;
@@ -134,11 +128,12 @@ Status Pipeline::drop_undeclared_segments(const std::vector<SegmentDefinition> &
   Status s;
   for (const SegmentDefinition &d : stored) {
     bool declared = false;
-    for (size_t i = 0; !declared && i < segments_.size(); ++i) declared = segments_.name(i) == d.name;
+    for (size_t i = 0; !declared && i < segments_.size(); ++i)
+      declared = segments_.name(i) == d.name;
     if (declared) continue;
     auto changes = std::make_shared<std::vector<ProfileChange>>();
     const int64_t now = wall_ms();
-    s = store_->scan_segment_members(d.name, 0, SIZE_MAX, [&](uint64_t id, int64_t) {
+    s = store_->scan_segment_members(d.name, 0, SIZE_MAX, [&](uint64_t id) {
       changes->push_back({++last_change_, id, kChangeSegments, 0, now});
     });
     if (s.ok()) s = begin_if_needed();
@@ -159,7 +154,8 @@ Result<std::vector<uint64_t>> Pipeline::profiles_to_segment(uint64_t after, int6
   Status s = scan_changes_through(*store_, after, last_change_, [&](const ProfileChange &c) {
     if (c.kinds & kInputs) ids.push_back(c.profile_id);
   });
-  if (s.ok()) s = store_->scan_due_segment_checks(as_of_ms, [&](uint64_t id) { ids.push_back(id); });
+  if (s.ok())
+    s = store_->scan_due_segment_checks(as_of_ms, [&](uint64_t id) { ids.push_back(id); });
   if (!s.ok()) return s;
   sort_unique(ids);
   return ids;
@@ -169,33 +165,36 @@ Result<std::vector<uint64_t>> Pipeline::profiles_to_segment(uint64_t after, int6
 // the stored memberships, ascending) and writes the differences.
 Status Pipeline::segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms,
                               RunSummary *summary) {
-  auto moves = std::make_shared<std::vector<MembershipMove>>();
+  auto moves = std::make_shared<std::vector<SegmentChange>>();
   auto checks = std::make_shared<std::vector<SegmentCheck>>();
   auto changes = std::make_shared<std::vector<ProfileChange>>();
   const int64_t now = wall_ms();
   segment::SegmentSet::Verdict verdict;
+  SegmentChange move;
   for (const ProfileExport &p : page) {
     segments_.evaluate(p, as_of_ms, verdict);
-    bool moved = false;
+    move.entered.clear();
+    move.exited.clear();
     for (size_t i = 0; i < segments_.size(); ++i) {
       const std::string &name = segments_.name(i);
       const bool was = std::binary_search(p.segments.begin(), p.segments.end(), name);
-      if (verdict.member[i] == was) continue;
-      moves->push_back({p.id, name, verdict.member[i]});
-      ++(verdict.member[i] ? summary->segment_entries : summary->segment_exits);
-      moved = true;
+      if (verdict.member[i] != was) (was ? move.exited : move.entered).push_back(name);
     }
-    if (moved) changes->push_back({++last_change_, p.id, kChangeSegments, 0, now});
+    if (!move.entered.empty() || !move.exited.empty()) {
+      std::sort(move.entered.begin(), move.entered.end());
+      std::sort(move.exited.begin(), move.exited.end());
+      summary->segment_entries += move.entered.size();
+      summary->segment_exits += move.exited.size();
+      move.profile_id = p.id;
+      move.at_ms = as_of_ms;
+      moves->push_back(move);
+      changes->push_back({++last_change_, p.id, kChangeSegments, 0, now});
+    }
     checks->push_back({p.id, verdict.next_check_ms});
   }
   summary->segments_evaluated += page.size();
-  return write([moves, checks, changes, as_of_ms](Store &st) {
-    Status w;
-    for (size_t k = 0; w.ok() && k < moves->size(); ++k) {
-      const MembershipMove &m = (*moves)[k];
-      w = m.entered ? st.enter_segment(m.segment, m.profile_id, as_of_ms)
-                    : st.exit_segment(m.segment, m.profile_id, as_of_ms);
-    }
+  return write([moves, checks, changes](Store &st) {
+    Status w = st.change_segments(*moves);
     for (size_t k = 0; w.ok() && k < checks->size(); ++k) {
       const SegmentCheck &c = (*checks)[k];
       w = c.due_ms ? st.schedule_segment_check(c.profile_id, *c.due_ms)

@@ -44,6 +44,7 @@ enum class Op : uint8_t {
   kStartsWith,
   kMatches,
   kExists,
+  kInSegment,  // lhs.text: the segment's name
 };
 
 struct Expr::Node {

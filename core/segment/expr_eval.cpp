@@ -204,6 +204,8 @@ bool eval(const Expr::Node &n, const Subject &subject) {
       return eval(*n.left, subject) || eval(*n.right, subject);
     case Op::kNot:
       return !eval(*n.left, subject);
+    case Op::kInSegment:
+      return subject.in_segment(n.lhs.text);
     default:
       return test(n, subject);
   }
@@ -238,6 +240,8 @@ void next_change(const Expr::Node &n, const Subject &subject, std::optional<int6
       return;
     case Op::kNot:
       next_change(*n.left, subject, earliest);
+      return;
+    case Op::kInSegment:  // the referenced segment's own times count (SegmentSet)
       return;
     default:  // an `in` list holds no now() (the parser refuses it)
       if (n.lhs.kind == K::kNow) clock_test(n.lhs, n.rhs, subject, earliest);

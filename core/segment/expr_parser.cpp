@@ -3,7 +3,8 @@
 //
 //   expr       := and ('or' and)*
 //   and        := unary ('and' unary)*
-//   unary      := 'not' unary | '(' expr ')' | 'exists' '(' path ')' | test
+//   unary      := 'not' unary | '(' expr ')' | 'exists' '(' path ')'
+//                 | 'in_segment' '(' (name | string) ')' | test
 //   test       := operand [compare operand | 'in' '[' literals ']'
 //                 | ('contains' | 'starts_with') literal | 'matches' string]
 //   operand    := path | string | ['-'] number | 'true' | 'false' | 'null'
@@ -22,9 +23,9 @@ namespace halo::segment {
 namespace {
 
 constexpr std::array<std::string_view, 3> kRoots = {"traits", "features", "identifiers"};
-constexpr std::array<std::string_view, 12> kKeywords = {
-    "and",     "or",     "not",  "in",    "contains", "starts_with",
-    "matches", "exists", "true", "false", "null",     "now"};
+constexpr std::array<std::string_view, 13> kKeywords = {
+    "and",    "or",   "not",   "in",   "contains", "starts_with", "matches",
+    "exists", "true", "false", "null", "now",      "in_segment"};
 
 bool is_keyword(const Token &t, std::string_view word) {
   return t.kind == Tok::kName && t.text == word;
@@ -37,8 +38,12 @@ bool orders(Op op) {
 class Parser {
  public:
   Parser(std::vector<Token> tokens, const ExprLimits &limits, ExprError &error,
-         std::vector<std::string> &paths)
-      : tokens_(std::move(tokens)), limits_(limits), error_(error), paths_(paths) {}
+         std::vector<std::string> &paths, std::vector<std::string> &segments)
+      : tokens_(std::move(tokens)),
+        limits_(limits),
+        error_(error),
+        paths_(paths),
+        segments_(segments) {}
 
   std::unique_ptr<Expr::Node> parse() {
     auto root = expr(0);
@@ -83,7 +88,30 @@ class Parser {
       return inner;
     }
     if (is_keyword(peek(), "exists")) return exists();
+    if (is_keyword(peek(), "in_segment")) return in_segment();
     return test();
+  }
+
+  // in_segment(vip) or in_segment('big-spenders'): a segment's name.
+  NodePtr in_segment() {
+    take();
+    if (!expect(Tok::kLParen, "'(' after in_segment")) return nullptr;
+    const Token name = take();
+    const bool plain =
+        !name.text.empty() && std::all_of(name.text.begin(), name.text.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        });
+    if ((name.kind != Tok::kName && name.kind != Tok::kString) || !plain) {
+      return fail(name, "in_segment() takes a segment's name ([a-z0-9_-]+)");
+    }
+    if (!expect(Tok::kRParen, "')'")) return nullptr;
+    auto node = std::make_unique<Expr::Node>();
+    node->op = Op::kInSegment;
+    node->lhs.text = name.text;
+    if (std::find(segments_.begin(), segments_.end(), name.text) == segments_.end()) {
+      segments_.push_back(name.text);
+    }
+    return node;
   }
 
   NodePtr exists() {
@@ -303,6 +331,7 @@ class Parser {
   const ExprLimits &limits_;
   ExprError &error_;
   std::vector<std::string> &paths_;
+  std::vector<std::string> &segments_;
   size_t pos_ = 0;
 };
 
@@ -317,7 +346,7 @@ std::optional<Expr> Expr::parse(std::string_view text, ExprError &error, const E
   std::vector<Token> tokens;
   if (!tokenize(text, tokens, error)) return std::nullopt;
   Expr out;
-  auto root = Parser(std::move(tokens), limits, error, out.paths_).parse();
+  auto root = Parser(std::move(tokens), limits, error, out.paths_, out.segments_).parse();
   if (!root) return std::nullopt;
   out.root_ = std::move(root);
   return out;

@@ -1,6 +1,7 @@
 // profile_subject.cpp -- ProfileSubject (profile_subject.h).
 #include "segment/profile_subject.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ const TypedValue *ProfileSubject::value(std::string_view path) const {
   if (path.starts_with("traits.")) return find(profile_.traits, path.substr(7));
   if (path.starts_with("features.")) return find(profile_.features, path.substr(9));
   return find(identifiers_, path);
+}
+
+bool ProfileSubject::in_segment(std::string_view name) const {
+  return std::binary_search(profile_.segments.begin(), profile_.segments.end(), name);
 }
 
 }  // namespace halo::segment

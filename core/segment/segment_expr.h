@@ -7,8 +7,9 @@
 //
 // This is the first step of the language: comparisons, `and`/`or`/`not`,
 // `in [...]`, `contains`, `starts_with`, `matches` (RE2, linear time),
-// `exists(...)` and `now()` with durations. Event-history conditions
-// (`count(...)`, `did ...`) and segment references are not implemented yet.
+// `exists(...)`, `now()` with durations and `in_segment(name)`.
+// Event-history conditions (`count(...)`, `did ...`) are not implemented
+// yet.
 //
 // Invariants: a parsed expression never fails to evaluate; a value that is
 // absent, null or of another type than the comparison needs makes that
@@ -52,6 +53,12 @@ class Subject {
   // the profile has none.
   virtual const TypedValue *value(std::string_view path) const = 0;
   virtual int64_t now_ms() const = 0;
+  // Whether the profile belongs to segment `name` (`in_segment(name)`);
+  // a subject that knows no memberships says no.
+  virtual bool in_segment(std::string_view name) const {
+    (void)name;
+    return false;
+  }
 };
 
 class Expr {
@@ -70,10 +77,13 @@ class Expr {
   // Every path the expression reads, once each, in order of appearance:
   // what a caller checks against the configured traits and features.
   const std::vector<std::string> &paths() const { return paths_; }
+  // The segments it references with in_segment(), once each, in order.
+  const std::vector<std::string> &segments() const { return segments_; }
 
  private:
   std::shared_ptr<const Node> root_;
   std::vector<std::string> paths_;
+  std::vector<std::string> segments_;
 };
 
 }  // namespace halo::segment

@@ -2,6 +2,7 @@
 #include "segment/segment_set.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "segment/profile_subject.h"
 
@@ -29,15 +30,79 @@ Result<SegmentSet> SegmentSet::parse(const std::vector<PipelineConfig::Segment> 
     out.expressions_.push_back(s.expression);
     out.exprs_.push_back(std::move(*expr));
   }
+  for (size_t i = 0; i < out.exprs_.size(); ++i) {
+    for (const std::string &ref : out.exprs_[i].segments()) {
+      if (std::find(out.names_.begin(), out.names_.end(), ref) != out.names_.end()) continue;
+      if (!problems.empty()) problems += '\n';
+      problems += segments[i].expression_mark.str() + ": segments[" + std::to_string(i) +
+                  "].expression: in_segment(" + ref + "): no segment named '" + ref +
+                  "' is declared";
+    }
+  }
   if (!problems.empty()) return Status::Invalid(problems);
+  Status ordered = out.order_by_references();
+  if (!ordered.ok()) return ordered;
   return out;
 }
 
+// Depth-first: a segment after every segment it references; a reference
+// back to a segment still being visited is a cycle.
+Status SegmentSet::order_by_references() {
+  enum class Mark { kNone, kVisiting, kDone };
+  std::vector<Mark> mark(names_.size(), Mark::kNone);
+  std::vector<std::string> path;
+  std::function<Status(size_t)> visit = [&](size_t i) -> Status {
+    if (mark[i] == Mark::kDone) return Status::Ok();
+    path.push_back(names_[i]);
+    if (mark[i] == Mark::kVisiting) {
+      std::string cycle;
+      for (const std::string &n : path) cycle += (cycle.empty() ? "" : " -> ") + n;
+      return Status::Invalid("segments reference each other in a cycle: " + cycle);
+    }
+    mark[i] = Mark::kVisiting;
+    for (const std::string &ref : exprs_[i].segments()) {
+      const size_t j = std::find(names_.begin(), names_.end(), ref) - names_.begin();
+      Status s = visit(j);
+      if (!s.ok()) return s;
+    }
+    mark[i] = Mark::kDone;
+    path.pop_back();
+    order_.push_back(i);
+    return Status::Ok();
+  };
+  for (size_t i = 0; i < names_.size(); ++i) {
+    Status s = visit(i);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// A profile whose in_segment() answers with the verdicts of this
+// evaluation (those it references come first: SegmentSet::order_).
+class EvaluatedSubject : public ProfileSubject {
+ public:
+  EvaluatedSubject(const ProfileExport &profile, int64_t now_ms,
+                   const std::vector<std::string> &names, const std::vector<bool> &member)
+      : ProfileSubject(profile, now_ms), names_(names), member_(member) {}
+  bool in_segment(std::string_view name) const override {
+    const size_t i = std::find(names_.begin(), names_.end(), name) - names_.begin();
+    return i < member_.size() && member_[i];
+  }
+
+ private:
+  const std::vector<std::string> &names_;
+  const std::vector<bool> &member_;
+};
+
+}  // namespace
+
 void SegmentSet::evaluate(const ProfileExport &profile, int64_t now_ms, Verdict &out) const {
-  const ProfileSubject subject(profile, now_ms);
   out.member.assign(exprs_.size(), false);
   out.next_check_ms.reset();
-  for (size_t i = 0; i < exprs_.size(); ++i) {
+  const EvaluatedSubject subject(profile, now_ms, names_, out.member);
+  for (size_t i : order_) {
     out.member[i] = exprs_[i].matches(subject);
     std::optional<int64_t> next = exprs_[i].next_change_ms(subject);
     if (next && (!out.next_check_ms || *next < *out.next_check_ms)) out.next_check_ms = next;

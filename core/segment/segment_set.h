@@ -3,7 +3,10 @@
 // and when that may change by time alone.
 //
 // Invariants: segments keep the pipeline's order (names unique, as the
-// pipeline loader checks); evaluation never fails (segment_expr.h).
+// pipeline loader checks); every in_segment() names a declared segment and
+// references form no cycle, so a segment is evaluated after those it
+// references, on the same profile's verdicts; evaluation never fails
+// (segment_expr.h).
 #pragma once
 
 #include <cstddef>
@@ -21,8 +24,10 @@ namespace halo::segment {
 
 class SegmentSet {
  public:
-  // InvalidArgument naming every segment whose expression does not parse,
-  // one line each (its YAML position and the column inside the expression).
+  // InvalidArgument naming every segment whose expression does not parse
+  // or references a segment that is not declared, one line each (its YAML
+  // position and the column inside the expression), or a cycle of
+  // references.
   static Result<SegmentSet> parse(const std::vector<PipelineConfig::Segment> &segments);
 
   size_t size() const { return names_.size(); }
@@ -33,14 +38,16 @@ class SegmentSet {
   bool reads_identifiers() const { return reads_identifiers_; }
 
   struct Verdict {
-    std::vector<bool> member;             // by segment index
+    std::vector<bool> member;              // by segment index
     std::optional<int64_t> next_check_ms;  // the earliest a verdict may flip by time
   };
   void evaluate(const ProfileExport &profile, int64_t now_ms, Verdict &out) const;
 
  private:
+  Status order_by_references();  // fills order_
   std::vector<std::string> names_, expressions_;
   std::vector<Expr> exprs_;
+  std::vector<size_t> order_;  // evaluation order: referenced segments first
   bool reads_identifiers_ = false;
 };
 

@@ -41,10 +41,11 @@
 //                                   the segments membership is kept for;
 //                                   size: members now; changed_at_ms: the
 //                                   last entry or exit
-//  segment_members(segment, profile_id, entered_at_ms)  PK(segment, profile_id);
-//                                   index on (profile_id, segment)
-//  segment_events(id PK, segment, profile_id, entered, at_ms)
-//                                   every entry (entered = 1) and exit (0)
+//  segment_members(profile_id PK, segments)  the segments a profile belongs
+//                                   to: names ascending, joined by ','
+//  segment_events(id PK, profile_id, entered, exited, at_ms)
+//                                   one row per membership change of a
+//                                   profile: names entered and exited, as above
 //  segment_checks(profile_id PK, due_ms)  when a profile's memberships may
 //                                   change by time alone; index on due_ms
 // 64-bit unsigned ids and sequences are stored as SQLite's signed INTEGER.
@@ -271,7 +272,9 @@ ALTER TABLE model_fits ADD COLUMN model BLOB NOT NULL DEFAULT x'';
 )sql";
 
 // Live segment membership (docs/segments.md): derived from profiles, so a
-// rebuild recomputes it.
+// rebuild recomputes it. One row per profile and one event row per change
+// of a profile (not per segment): evaluating twenty segments writes a row
+// or two per profile, not forty.
 constexpr const char *kSegmentMembership = R"sql(
 CREATE TABLE segment_definitions(
   name TEXT PRIMARY KEY,
@@ -280,17 +283,14 @@ CREATE TABLE segment_definitions(
   changed_at_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE segment_members(
-  segment TEXT NOT NULL,
-  profile_id INTEGER NOT NULL,
-  entered_at_ms INTEGER NOT NULL,
-  PRIMARY KEY(segment, profile_id)
-) WITHOUT ROWID;
-CREATE INDEX segment_members_by_profile ON segment_members(profile_id, segment);
+  profile_id INTEGER PRIMARY KEY,
+  segments TEXT NOT NULL
+);
 CREATE TABLE segment_events(
   id INTEGER PRIMARY KEY,
-  segment TEXT NOT NULL,
   profile_id INTEGER NOT NULL,
-  entered INTEGER NOT NULL,
+  entered TEXT NOT NULL,
+  exited TEXT NOT NULL,
   at_ms INTEGER NOT NULL
 );
 CREATE TABLE segment_checks(

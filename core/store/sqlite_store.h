@@ -140,17 +140,16 @@ class SqliteStore final : public Store {
   Result<std::vector<SegmentDefinition>> segment_definitions() override;
   Status define_segment(std::string_view name, std::string_view expression, int64_t at_ms) override;
   Status drop_segment(std::string_view name) override;
-  Status enter_segment(std::string_view segment, uint64_t profile_id, int64_t at_ms) override;
-  Status exit_segment(std::string_view segment, uint64_t profile_id, int64_t at_ms) override;
+  Status change_segments(const std::vector<SegmentChange> &changes) override;
   Status exit_all_segments(uint64_t profile_id, int64_t at_ms) override;
   Result<std::vector<std::string>> segments_of(uint64_t profile_id) override;
   Status scan_segments_by_profile(
       uint64_t first, uint64_t last,
       const std::function<void(uint64_t, std::string_view)> &fn) override;
   Status scan_segment_members(std::string_view segment, uint64_t after, size_t limit,
-                              const std::function<void(uint64_t, int64_t)> &fn) override;
-  Status scan_segment_events(uint64_t after, size_t limit,
-                             const std::function<void(const SegmentEvent &)> &fn) override;
+                              const std::function<void(uint64_t)> &fn) override;
+  Status scan_segment_changes(uint64_t after, size_t limit,
+                              const std::function<void(const SegmentChange &)> &fn) override;
   Status schedule_segment_check(uint64_t profile_id, int64_t due_ms) override;
   Status cancel_segment_check(uint64_t profile_id) override;
   Status scan_due_segment_checks(int64_t until_ms,
@@ -165,6 +164,9 @@ class SqliteStore final : public Store {
  private:
   friend struct StoreAccess;  // store_impl.h
   explicit SqliteStore(std::unique_ptr<Impl> impl);
+  // delete_profile's part in store_segments.cpp: the profile's memberships
+  // go (sizes follow), without a change.
+  Status remove_memberships(uint64_t profile_id);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -145,12 +145,13 @@ struct SegmentDefinition {
   int64_t changed_at_ms = 0;  // the last entry or exit (or the definition)
 };
 
-// One entry into or exit from a segment, in the order they happened.
-struct SegmentEvent {
+// One change of a profile's segment memberships: the segments it entered
+// and those it exited at one evaluation (`Segment Entered` / `Segment
+// Exited` events, one per name), in the order changes happened.
+struct SegmentChange {
   uint64_t id = 0;  // given by the store, ascending
-  std::string segment;
   uint64_t profile_id = 0;
-  bool entered = false;  // false: exited
+  std::vector<std::string> entered, exited;  // names, ascending; not both empty
   int64_t at_ms = 0;
 };
 
@@ -417,21 +418,21 @@ class Store {
   virtual Status cancel_reemit(uint64_t profile_id) = 0;
   virtual Status scan_due_reemits(int64_t until_ms, const std::function<void(uint64_t)> &fn) = 0;
 
-  // Segment membership. define_segment creates a segment (size 0) or
-  // updates its expression, keeping its members; drop_segment deletes it
-  // and its members (no exit events: the segment is gone). enter_segment
-  // and exit_segment change one membership, its segment's size and
-  // changed_at_ms, and record a SegmentEvent; entering twice or exiting a
-  // segment the profile is not in is InvalidArgument (a kernel bug), as is
-  // either on an undefined segment. exit_all_segments ends every
-  // membership of a profile (a profile merged away), each with its exit
-  // event; delete_profile removes any membership left, without events.
+  // Segment membership. Names are [a-z0-9_-]+ (InvalidArgument otherwise).
+  // define_segment creates a segment (size 0) or updates its expression,
+  // keeping its members; drop_segment deletes it and removes it from every
+  // profile, without events (the segment is gone). change_segments stores
+  // each change (ids are given by the store), updates the profiles'
+  // memberships and the sizes and changed_at_ms of the segments they
+  // name; entering a segment the profile is in, exiting one it is not in,
+  // or naming an undefined segment is InvalidArgument (a kernel bug: roll
+  // back). exit_all_segments ends every membership of a profile (one merged
+  // away) with one change; delete_profile removes what is left, without one.
   virtual Result<std::vector<SegmentDefinition>> segment_definitions() = 0;  // by name
   virtual Status define_segment(std::string_view name, std::string_view expression,
                                 int64_t at_ms) = 0;
   virtual Status drop_segment(std::string_view name) = 0;
-  virtual Status enter_segment(std::string_view segment, uint64_t profile_id, int64_t at_ms) = 0;
-  virtual Status exit_segment(std::string_view segment, uint64_t profile_id, int64_t at_ms) = 0;
+  virtual Status change_segments(const std::vector<SegmentChange> &changes) = 0;
   virtual Status exit_all_segments(uint64_t profile_id, int64_t at_ms) = 0;
   virtual Result<std::vector<std::string>> segments_of(uint64_t profile_id) = 0;  // ascending
   // Memberships of profiles first..last, by profile id then segment name.
@@ -439,12 +440,12 @@ class Store {
       uint64_t first, uint64_t last,
       const std::function<void(uint64_t profile_id, std::string_view segment)> &fn) = 0;
   // Up to `limit` members of `segment` with ids above `after`, ascending.
-  virtual Status scan_segment_members(
-      std::string_view segment, uint64_t after, size_t limit,
-      const std::function<void(uint64_t profile_id, int64_t entered_at_ms)> &fn) = 0;
-  // Up to `limit` segment events with ids above `after`, ascending.
-  virtual Status scan_segment_events(uint64_t after, size_t limit,
-                                     const std::function<void(const SegmentEvent &)> &fn) = 0;
+  // [SQLite: reads every membership row after `after` until it has them.]
+  virtual Status scan_segment_members(std::string_view segment, uint64_t after, size_t limit,
+                                      const std::function<void(uint64_t profile_id)> &fn) = 0;
+  // Up to `limit` changes with ids above `after`, ascending.
+  virtual Status scan_segment_changes(uint64_t after, size_t limit,
+                                      const std::function<void(const SegmentChange &)> &fn) = 0;
   // Segment re-check schedule, like the re-emit schedule: the time a
   // profile's memberships may change without a change to the profile (a
   // condition on now()).

@@ -96,8 +96,8 @@ const std::vector<TableColumns> &schema_columns() {
       {"reemits", {{"profile_id", 'i'}, {"due_ms", 'i'}}},
       {"segment_definitions",
        {{"name", 't'}, {"expression", 't'}, {"size", 'i'}, {"changed_at_ms", 'i'}}},
-      {"segment_members", {{"segment", 't'}, {"profile_id", 'i'}, {"entered_at_ms", 'i'}}},
-      {"segment_events", {{"segment", 't'}, {"profile_id", 'i'}, {"entered", 'i'}, {"at_ms", 'i'}}},
+      {"segment_members", {{"profile_id", 'i'}, {"segments", 't'}}},
+      {"segment_events", {{"profile_id", 'i'}, {"entered", 't'}, {"exited", 't'}, {"at_ms", 'i'}}},
       {"segment_checks", {{"profile_id", 'i'}, {"due_ms", 'i'}}},
       {"dead_letters",
        {{"at_ms", 'i'},
@@ -298,22 +298,35 @@ void Checker::linked_profiles() {
 // counts its members.
 void Checker::segment_members() {
   int64_t orphans = 0, undefined = 0, miscounted = 0;
-  bool ran = rows("segment_members", "checking segment members",
-                  "SELECT sum(NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = m.profile_id)), "
-                  "sum(NOT EXISTS (SELECT 1 FROM segment_definitions d WHERE d.name = m.segment)) "
-                  "FROM segment_members m",
-                  [&](sqlite::Statement &st) {
-                    orphans = st.column_int(0);
-                    undefined = st.column_int(1);
-                  });
+  std::map<std::string, int64_t> counted;
+  bool ran =
+      rows("segment_members", "checking segment members",
+           "SELECT m.segments, EXISTS (SELECT 1 FROM profiles p WHERE p.id = m.profile_id) "
+           "FROM segment_members m",
+           [&](sqlite::Statement &st) {
+             std::string_view names = st.column_bytes(0);
+             orphans += st.column_int(1) == 0;
+             while (!names.empty()) {
+               const size_t comma = names.find(',');
+               ++counted[std::string(names.substr(0, comma))];
+               names.remove_prefix(comma == std::string_view::npos ? names.size() : comma + 1);
+             }
+           });
+  std::map<std::string, int64_t> sizes;
   ran = ran && rows("segment_definitions", "checking segment sizes",
-                    "SELECT count(*) FROM segment_definitions d WHERE size != "
-                    "(SELECT count(*) FROM segment_members m WHERE m.segment = d.name)",
-                    [&](sqlite::Statement &st) { miscounted = st.column_int(0); });
+                    "SELECT name, size FROM segment_definitions", [&](sqlite::Statement &st) {
+                      sizes[std::string(st.column_bytes(0))] = st.column_int(1);
+                    });
   if (!ran) return;
+  for (const auto &[name, n] : counted) undefined += sizes.count(name) ? 0 : n;
+  for (const auto &[name, size] : sizes) {
+    auto it = counted.find(name);
+    miscounted += size != (it == counted.end() ? 0 : it->second);
+  }
   if (orphans > 0) {
     problem("segment_members", std::to_string(orphans) +
-                                   " membership(s) of a profile that table profiles does not hold");
+                                   " membership row(s) of a profile that table profiles does "
+                                   "not hold");
   }
   if (undefined > 0) {
     problem("segment_members",

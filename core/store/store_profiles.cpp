@@ -27,11 +27,6 @@ constexpr Sql kDeleteFeatures{"delete_profile", "features",
                               "DELETE FROM features WHERE profile_id = ?1"};
 constexpr Sql kDeleteReemit{"delete_profile", "reemits",
                             "DELETE FROM reemits WHERE profile_id = ?1"};
-constexpr Sql kShrinkSegments{"delete_profile", "segment_definitions",
-                              "UPDATE segment_definitions SET size = size - 1 WHERE name IN "
-                              "(SELECT segment FROM segment_members WHERE profile_id = ?1)"};
-constexpr Sql kDeleteMemberships{"delete_profile", "segment_members",
-                                 "DELETE FROM segment_members WHERE profile_id = ?1"};
 constexpr Sql kDeleteSegmentCheck{"delete_profile", "segment_checks",
                                   "DELETE FROM segment_checks WHERE profile_id = ?1"};
 constexpr Sql kGetFeatures{"get_features", "features",
@@ -94,11 +89,11 @@ Status SqliteStore::put_features(uint64_t id, std::string_view features) {
 
 Status SqliteStore::delete_profile(uint64_t id) {
   for (const Sql *sql : {&kDeleteProfile, &kDeleteFeatures, &kDeleteAllState, &kDeleteReemit,
-                         &kShrinkSegments, &kDeleteMemberships, &kDeleteSegmentCheck}) {
+                         &kDeleteSegmentCheck}) {
     Status s = impl_->write(*sql, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); });
     if (!s.ok()) return s;
   }
-  return Status::Ok();
+  return remove_memberships(id);
 }
 
 Result<std::optional<std::string>> SqliteStore::get_features(uint64_t id) {

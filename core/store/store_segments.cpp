@@ -1,6 +1,11 @@
-// store_segments.cpp -- live segment membership: the segments kept, their
-// members, every entry and exit, and the re-check schedule (contracts in
-// store.h; tables in schema.cpp).
+// store_segments.cpp -- live segment membership: the segments kept, each
+// profile's memberships, their changes and the re-check schedule
+// (contracts in store.h; tables in schema.cpp). A profile's memberships
+// are one row (names ascending, joined by ','), so an evaluation writes a
+// row per changed profile whatever the number of segments.
+#include <algorithm>
+#include <map>
+
 #include "store/store_impl.h"
 
 namespace halo {
@@ -17,45 +22,31 @@ constexpr Sql kDefine{"define_segment", "segment_definitions",
                       "expression = excluded.expression"};
 constexpr Sql kDropDefinition{"drop_segment", "segment_definitions",
                               "DELETE FROM segment_definitions WHERE name = ?1"};
-constexpr Sql kDropMembers{"drop_segment", "segment_members",
-                           "DELETE FROM segment_members WHERE segment = ?1"};
-constexpr Sql kResize{"enter_segment", "segment_definitions",
-                      "UPDATE segment_definitions SET size = size + ?2, changed_at_ms = ?3 "
-                      "WHERE name = ?1"};
-constexpr Sql kAddMember{"enter_segment", "segment_members",
-                         "INSERT OR IGNORE INTO segment_members(segment, profile_id, "
-                         "entered_at_ms) VALUES(?1, ?2, ?3)"};
-constexpr Sql kRemoveMember{"exit_segment", "segment_members",
-                            "DELETE FROM segment_members WHERE segment = ?1 AND profile_id = ?2"};
-constexpr Sql kAddEvent{"enter_segment", "segment_events",
-                        "INSERT INTO segment_events(segment, profile_id, entered, at_ms) "
-                        "VALUES(?1, ?2, ?3, ?4)"};
-constexpr Sql kExitAllEvents{"exit_all_segments", "segment_events",
-                             "INSERT INTO segment_events(segment, profile_id, entered, at_ms) "
-                             "SELECT segment, profile_id, 0, ?2 FROM segment_members "
-                             "WHERE profile_id = ?1 ORDER BY segment"};
-constexpr Sql kExitAllSizes{"exit_all_segments", "segment_definitions",
-                            "UPDATE segment_definitions SET size = size - 1, changed_at_ms = ?2 "
-                            "WHERE name IN (SELECT segment FROM segment_members "
-                            "WHERE profile_id = ?1)"};
-constexpr Sql kExitAllMembers{"exit_all_segments", "segment_members",
-                              "DELETE FROM segment_members WHERE profile_id = ?1"};
-constexpr Sql kSegmentsOf{"segments_of", "segment_members",
-                          "SELECT segment FROM segment_members WHERE profile_id = ?1 "
-                          "ORDER BY segment",
-                          "t"};
-constexpr Sql kSegmentsByProfile{"scan_segments_by_profile", "segment_members",
-                                 "SELECT profile_id, segment FROM segment_members "
-                                 "WHERE profile_id BETWEEN ?1 AND ?2 ORDER BY profile_id, segment",
-                                 "it"};
-constexpr Sql kMembers{"scan_segment_members", "segment_members",
-                       "SELECT profile_id, entered_at_ms FROM segment_members "
-                       "WHERE segment = ?1 AND profile_id > ?2 ORDER BY profile_id LIMIT ?3",
-                       "ii"};
-constexpr Sql kEvents{"scan_segment_events", "segment_events",
-                      "SELECT id, segment, profile_id, entered, at_ms FROM segment_events "
-                      "WHERE id > ?1 ORDER BY id LIMIT ?2",
-                      "itiii"};
+constexpr Sql kResize{"change_segments", "segment_definitions",
+                      "UPDATE segment_definitions SET size = size + ?2, "
+                      "changed_at_ms = max(changed_at_ms, ?3) WHERE name = ?1"};
+constexpr Sql kGetMembership{"segments_of", "segment_members",
+                             "SELECT segments FROM segment_members WHERE profile_id = ?1", "t"};
+constexpr Sql kPutMembership{"change_segments", "segment_members",
+                             "INSERT INTO segment_members(profile_id, segments) VALUES(?1, ?2) "
+                             "ON CONFLICT(profile_id) DO UPDATE SET segments = excluded.segments"};
+constexpr Sql kDeleteMembership{"change_segments", "segment_members",
+                                "DELETE FROM segment_members WHERE profile_id = ?1"};
+constexpr Sql kMembershipRange{"scan_segments_by_profile", "segment_members",
+                               "SELECT profile_id, segments FROM segment_members "
+                               "WHERE profile_id BETWEEN ?1 AND ?2 ORDER BY profile_id",
+                               "it"};
+constexpr Sql kMembershipsAfter{"scan_segment_members", "segment_members",
+                                "SELECT profile_id, segments FROM segment_members "
+                                "WHERE profile_id > ?1 ORDER BY profile_id",
+                                "it"};
+constexpr Sql kAddChange{"change_segments", "segment_events",
+                         "INSERT INTO segment_events(profile_id, entered, exited, at_ms) "
+                         "VALUES(?1, ?2, ?3, ?4)"};
+constexpr Sql kChanges{"scan_segment_changes", "segment_events",
+                       "SELECT id, profile_id, entered, exited, at_ms FROM segment_events "
+                       "WHERE id > ?1 ORDER BY id LIMIT ?2",
+                       "iitti"};
 constexpr Sql kScheduleCheck{"schedule_segment_check", "segment_checks",
                              "INSERT INTO segment_checks(profile_id, due_ms) VALUES(?1, ?2) "
                              "ON CONFLICT(profile_id) DO UPDATE SET due_ms = excluded.due_ms"};
@@ -66,38 +57,31 @@ constexpr Sql kDueChecks{"scan_due_segment_checks", "segment_checks",
                          "ORDER BY due_ms, profile_id",
                          "i"};
 
-// One membership change: the member row (which must change), the
-// segment's size and the event.
-Status change_membership(SqliteStore::Impl &impl, std::string_view segment, uint64_t profile_id,
-                         int64_t at_ms, bool entered) {
-  const char *what = entered ? "enter_segment" : "exit_segment";
-  auto refused = [&](const std::string &why) {
-    return Status::Invalid("sqlite store " + impl.path + ": Store::" + what + "('" +
-                           std::string(segment) + "', " + std::to_string(profile_id) + "): " + why);
-  };
-  Status s = impl.write(kResize, [&](sqlite::Statement &st) {
-    st.bind_text(1, segment);
-    st.bind_int(2, entered ? 1 : -1);
-    st.bind_int(3, at_ms);
-  });
-  if (!s.ok()) return s;
-  if (sqlite3_changes(impl.db.get()) == 0) return refused("no such segment");
-  const Sql &member = entered ? kAddMember : kRemoveMember;
-  s = impl.write(member, [&](sqlite::Statement &st) {
-    st.bind_text(1, segment);
-    st.bind_int(2, to_sql(profile_id));
-    if (entered) st.bind_int(3, at_ms);
-  });
-  if (!s.ok()) return s;
-  if (sqlite3_changes(impl.db.get()) == 0) {
-    return refused(entered ? "the profile is a member already" : "the profile is not a member");
+std::vector<std::string> split_names(std::string_view joined) {
+  std::vector<std::string> out;
+  while (!joined.empty()) {
+    const size_t comma = joined.find(',');
+    out.emplace_back(joined.substr(0, comma));
+    joined.remove_prefix(comma == std::string_view::npos ? joined.size() : comma + 1);
   }
-  return impl.write(kAddEvent, [&](sqlite::Statement &st) {
-    st.bind_text(1, segment);
-    st.bind_int(2, to_sql(profile_id));
-    st.bind_int(3, entered ? 1 : 0);
-    st.bind_int(4, at_ms);
+  return out;
+}
+
+std::string join_names(const std::vector<std::string> &names) {
+  std::string out;
+  for (const std::string &n : names) out.append(out.empty() ? "" : ",").append(n);
+  return out;
+}
+
+// [a-z0-9_-]+: what the pipeline allows, and what the ','-joined rows rely on.
+bool is_segment_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
+}
+
+bool contains(const std::vector<std::string> &sorted, const std::string &name) {
+  return std::binary_search(sorted.begin(), sorted.end(), name);
 }
 
 }  // namespace
@@ -120,6 +104,10 @@ Result<std::vector<SegmentDefinition>> SqliteStore::segment_definitions() {
 
 Status SqliteStore::define_segment(std::string_view name, std::string_view expression,
                                    int64_t at_ms) {
+  if (!is_segment_name(name)) {
+    return Status::Invalid("sqlite store " + impl_->path + ": Store::define_segment: name '" +
+                           std::string(name) + "' is not [a-z0-9_-]+");
+  }
   return impl_->write(kDefine, [&](sqlite::Statement &st) {
     st.bind_text(1, name);
     st.bind_text(2, expression);
@@ -128,38 +116,124 @@ Status SqliteStore::define_segment(std::string_view name, std::string_view expre
 }
 
 Status SqliteStore::drop_segment(std::string_view name) {
-  for (const Sql *sql : {&kDropMembers, &kDropDefinition}) {
-    Status s = impl_->write(*sql, [&](sqlite::Statement &st) { st.bind_text(1, name); });
+  Status s = impl_->write(kDropDefinition, [&](sqlite::Statement &st) { st.bind_text(1, name); });
+  // Every profile that names it, without it.
+  std::vector<std::pair<uint64_t, std::vector<std::string>>> rewrites;
+  if (s.ok()) {
+    s = impl_->scan(
+        kMembershipsAfter, [](sqlite::Statement &st) { st.bind_int(1, 0); },
+        [&](sqlite::Statement &st) {
+          std::vector<std::string> names = split_names(st.column_bytes(1));
+          auto it = std::find(names.begin(), names.end(), name);
+          if (it == names.end()) return Status::Ok();
+          names.erase(it);
+          rewrites.emplace_back(from_sql(st.column_int(0)), std::move(names));
+          return Status::Ok();
+        });
+  }
+  for (size_t k = 0; s.ok() && k < rewrites.size(); ++k) {
+    const auto &[id, names] = rewrites[k];
+    const std::string joined = join_names(names);
+    s = impl_->write(names.empty() ? kDeleteMembership : kPutMembership,
+                     [&](sqlite::Statement &st) {
+                       st.bind_int(1, to_sql(id));
+                       if (!names.empty()) st.bind_text(2, joined);
+                     });
+  }
+  return s;
+}
+
+Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
+  auto defs = segment_definitions();
+  if (!defs.ok()) return defs.status();
+  std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> resize;  // delta, at
+  for (const SegmentDefinition &d : *defs) resize[d.name] = {0, INT64_MIN};
+  for (const SegmentChange &c : changes) {
+    auto refused = [&](const std::string &name, const char *why) {
+      return Status::Invalid("sqlite store " + impl_->path + ": Store::change_segments: profile " +
+                             std::to_string(c.profile_id) + ", segment '" + name + "': " + why);
+    };
+    auto member_of = segments_of(c.profile_id);
+    if (!member_of.ok()) return member_of.status();
+    std::vector<std::string> names = std::move(*member_of);
+    for (const std::string &n : c.exited) {
+      auto it = std::lower_bound(names.begin(), names.end(), n);
+      if (it == names.end() || *it != n) return refused(n, "exited, but not a member");
+      names.erase(it);
+    }
+    for (const std::string &n : c.entered) {
+      if (contains(names, n)) return refused(n, "entered, but a member already");
+      names.insert(std::lower_bound(names.begin(), names.end(), n), n);
+    }
+    for (const auto &[list, delta] : {std::pair{&c.entered, 1}, std::pair{&c.exited, -1}}) {
+      for (const std::string &n : *list) {
+        auto it = resize.find(n);
+        if (it == resize.end()) return refused(n, "no such segment");
+        it->second.first += delta;
+        it->second.second = std::max(it->second.second, c.at_ms);
+      }
+    }
+    const std::string joined = join_names(names);
+    Status s = impl_->write(names.empty() ? kDeleteMembership : kPutMembership,
+                            [&](sqlite::Statement &st) {
+                              st.bind_int(1, to_sql(c.profile_id));
+                              if (!names.empty()) st.bind_text(2, joined);
+                            });
+    if (!s.ok()) return s;
+    const std::string entered = join_names(c.entered), exited = join_names(c.exited);
+    s = impl_->write(kAddChange, [&](sqlite::Statement &st) {
+      st.bind_int(1, to_sql(c.profile_id));
+      st.bind_text(2, entered);
+      st.bind_text(3, exited);
+      st.bind_int(4, c.at_ms);
+    });
     if (!s.ok()) return s;
   }
-  return Status::Ok();
-}
-
-Status SqliteStore::enter_segment(std::string_view segment, uint64_t profile_id, int64_t at_ms) {
-  return change_membership(*impl_, segment, profile_id, at_ms, true);
-}
-
-Status SqliteStore::exit_segment(std::string_view segment, uint64_t profile_id, int64_t at_ms) {
-  return change_membership(*impl_, segment, profile_id, at_ms, false);
-}
-
-Status SqliteStore::exit_all_segments(uint64_t profile_id, int64_t at_ms) {
-  for (const Sql *sql : {&kExitAllEvents, &kExitAllSizes, &kExitAllMembers}) {
-    Status s = impl_->write(*sql, [&](sqlite::Statement &st) {
-      st.bind_int(1, to_sql(profile_id));
-      if (sql != &kExitAllMembers) st.bind_int(2, at_ms);
+  for (const auto &[name, change] : resize) {
+    if (change.second == INT64_MIN) continue;  // untouched
+    Status s = impl_->write(kResize, [&](sqlite::Statement &st) {
+      st.bind_text(1, name);
+      st.bind_int(2, change.first);
+      st.bind_int(3, change.second);
     });
     if (!s.ok()) return s;
   }
   return Status::Ok();
 }
 
+Status SqliteStore::exit_all_segments(uint64_t profile_id, int64_t at_ms) {
+  auto member_of = segments_of(profile_id);
+  if (!member_of.ok()) return member_of.status();
+  if (member_of->empty()) return Status::Ok();
+  SegmentChange c;
+  c.profile_id = profile_id;
+  c.exited = std::move(*member_of);
+  c.at_ms = at_ms;
+  return change_segments({c});
+}
+
+Status SqliteStore::remove_memberships(uint64_t profile_id) {
+  auto member_of = segments_of(profile_id);
+  if (!member_of.ok()) return member_of.status();
+  Status s;
+  for (size_t k = 0; s.ok() && k < member_of->size(); ++k) {
+    s = impl_->write(kResize, [&](sqlite::Statement &st) {
+      st.bind_text(1, (*member_of)[k]);
+      st.bind_int(2, -1);
+      st.bind_int(3, INT64_MIN);  // changed_at_ms stays
+    });
+  }
+  if (!s.ok() || member_of->empty()) return s;
+  return impl_->write(kDeleteMembership,
+                      [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); });
+}
+
 Result<std::vector<std::string>> SqliteStore::segments_of(uint64_t profile_id) {
   std::vector<std::string> out;
   Status s = impl_->query(
-      kSegmentsOf, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
+      kGetMembership, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
       [&](sqlite::Statement &st) {
-        out.emplace_back(st.column_bytes(0));
+        out = split_names(st.column_bytes(0));
         return Status::Ok();
       });
   if (!s.ok()) return s;
@@ -169,48 +243,51 @@ Result<std::vector<std::string>> SqliteStore::segments_of(uint64_t profile_id) {
 Status SqliteStore::scan_segments_by_profile(
     uint64_t first, uint64_t last, const std::function<void(uint64_t, std::string_view)> &fn) {
   return impl_->scan(
-      kSegmentsByProfile,
+      kMembershipRange,
       [&](sqlite::Statement &st) {
         st.bind_int(1, to_sql(first));
         st.bind_int(2, to_sql(last));
       },
       [&](sqlite::Statement &st) {
-        fn(from_sql(st.column_int(0)), st.column_bytes(1));
+        const uint64_t id = from_sql(st.column_int(0));
+        for (const std::string &n : split_names(st.column_bytes(1))) fn(id, n);
         return Status::Ok();
       });
 }
 
 Status SqliteStore::scan_segment_members(std::string_view segment, uint64_t after, size_t limit,
-                                         const std::function<void(uint64_t, int64_t)> &fn) {
-  return impl_->scan(
-      kMembers,
+                                         const std::function<void(uint64_t)> &fn) {
+  if (limit == 0) return Status::Ok();
+  size_t found = 0;
+  bool full = false;  // the scan was stopped because `limit` were found
+  const std::string name(segment);
+  Status s = impl_->scan(
+      kMembershipsAfter, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(after)); },
       [&](sqlite::Statement &st) {
-        st.bind_text(1, segment);
-        st.bind_int(2, to_sql(after));
-        st.bind_int(3, static_cast<int64_t>(limit));
-      },
-      [&](sqlite::Statement &st) {
-        fn(from_sql(st.column_int(0)), st.column_int(1));
-        return Status::Ok();
+        if (!contains(split_names(st.column_bytes(1)), name)) return Status::Ok();
+        fn(from_sql(st.column_int(0)));
+        full = ++found == limit;
+        return full ? Status::Internal("page full") : Status::Ok();
       });
+  return full ? Status::Ok() : s;
 }
 
-Status SqliteStore::scan_segment_events(uint64_t after, size_t limit,
-                                        const std::function<void(const SegmentEvent &)> &fn) {
+Status SqliteStore::scan_segment_changes(uint64_t after, size_t limit,
+                                         const std::function<void(const SegmentChange &)> &fn) {
   return impl_->scan(
-      kEvents,
+      kChanges,
       [&](sqlite::Statement &st) {
         st.bind_int(1, to_sql(after));
         st.bind_int(2, static_cast<int64_t>(limit));
       },
       [&](sqlite::Statement &st) {
-        SegmentEvent e;
-        e.id = from_sql(st.column_int(0));
-        e.segment = st.column_bytes(1);
-        e.profile_id = from_sql(st.column_int(2));
-        e.entered = st.column_int(3) != 0;
-        e.at_ms = st.column_int(4);
-        fn(e);
+        SegmentChange c;
+        c.id = from_sql(st.column_int(0));
+        c.profile_id = from_sql(st.column_int(1));
+        c.entered = split_names(st.column_bytes(2));
+        c.exited = split_names(st.column_bytes(3));
+        c.at_ms = st.column_int(4);
+        fn(c);
         return Status::Ok();
       });
 }

@@ -28,6 +28,7 @@ const char *kSegments = R"y(segments:
   - name: active_big
     expression: "(features.last_order >= now() - 15d and features.revenue > 300) or traits.city in ['Shiraz']"
   - { name: anonymous, expression: "not exists(identifiers.user_id)" }
+  - { name: lapsed_repeat, expression: "in_segment(repeat) and in_segment(lapsed)" }
 )y";
 
 std::string pipeline_text(int64_t as_of, const std::string &segments) {
@@ -73,15 +74,14 @@ std::string random_events(std::mt19937 &rng, int64_t from, int count, int &messa
         break;
       case 2:
         out += R"({"type":"identify","userId":")" + user + R"(","messageId":")" + id +
-               R"(","timestamp":")" + at + R"(","traits":{"city":")" + cities[rng() % 3] +
-               "\"}}\n";
+               R"(","timestamp":")" + at + R"(","traits":{"city":")" + cities[rng() % 3] + "\"}}\n";
         break;
       default: {
         // Sometimes a device alone (an anonymous profile), sometimes a user on it.
         const std::string device = "d" + std::to_string(rng() % 60);
         const std::string who = rng() % 3 == 0 ? "" : R"("userId":")" + user + R"(",)";
-        out += R"({"type":"track","event":"Page Viewed",)" + who + R"("anonymousId":")" +
-               device + R"(","messageId":")" + id + R"(","timestamp":")" + at + "\"}\n";
+        out += R"({"type":"track","event":"Page Viewed",)" + who + R"("anonymousId":")" + device +
+               R"(","messageId":")" + id + R"(","timestamp":")" + at + "\"}\n";
       }
     }
   }
@@ -90,8 +90,8 @@ std::string random_events(std::mt19937 &rng, int64_t from, int count, int &messa
 
 // Profile id -> its segments, from an export.
 std::map<std::string, std::set<std::string>> exported_memberships(const std::string &path) {
-  static const std::regex id(R"re("profile_id":"(\d+)")re"), segments(R"re("segments":\[([^\]]*)\])re"),
-      name(R"re("([^"]+)")re");
+  static const std::regex id(R"re("profile_id":"(\d+)")re"),
+      segments(R"re("segments":\[([^\]]*)\])re"), name(R"re("([^"]+)")re");
   std::map<std::string, std::set<std::string>> out;
   for (const std::string &line : read_lines(path)) {
     std::smatch m, s;
@@ -107,8 +107,8 @@ std::map<std::string, std::set<std::string>> exported_memberships(const std::str
 
 // The profile ids `halo segment preview` matches for segment `name`.
 std::set<std::string> previewed(const std::string &pipeline, const std::string &name) {
-  CommandResult r = run({halo_bin(), "segment", "preview", pipeline, name, "--limit", "100000",
-                         "--format", "json"});
+  CommandResult r = run(
+      {halo_bin(), "segment", "preview", pipeline, name, "--limit", "100000", "--format", "json"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   static const std::regex id(R"re("profile_id":"(\d+)")re");
   std::set<std::string> out;
@@ -127,7 +127,8 @@ std::set<std::string> members_of(const std::map<std::string, std::set<std::strin
   return out;
 }
 
-const char *kNames[] = {"repeat", "big", "tehran", "lapsed", "active_big", "anonymous"};
+const char *kNames[] = {"repeat",     "big",       "tehran",       "lapsed",
+                        "active_big", "anonymous", "lapsed_repeat"};
 
 TEST(SegmentMembershipE2E, IncrementalMembershipEqualsEvaluationFromScratch) {
   TempDir dir;
@@ -186,14 +187,16 @@ TEST(SegmentMembershipE2E, ChangedAndRemovedSegmentsUpdateStoredMemberships) {
   TempDir dir;
   const std::string p = dir / "pipeline.yaml";
   write_file(dir / "events.jsonl", shop_events(6) + shop_changes());
-  const std::string two = "segments:\n  - { name: repeat, expression: \"features.orders >= 2\" }\n"
-                          "  - { name: buyers, expression: \"features.orders >= 1\" }\n";
+  const std::string two =
+      "segments:\n  - { name: repeat, expression: \"features.orders >= 2\" }\n"
+      "  - { name: buyers, expression: \"features.orders >= 1\" }\n";
   write_file(p, pipeline_text(kStart + 30 * kDay, two));
   RunOutcome r = run_pipeline(p);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(summary_count(r.summary, "segment_entries"), 7);  // c3 twice, c0..c5 once
-  EXPECT_NE(exported_profile(dir / "profiles.jsonl", "c3").find(R"("segments":["buyers","repeat"])"),
-            std::string::npos);
+  EXPECT_NE(
+      exported_profile(dir / "profiles.jsonl", "c3").find(R"("segments":["buyers","repeat"])"),
+      std::string::npos);
   // Nothing new: nothing evaluated.
   r = run_pipeline(p);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -214,6 +217,20 @@ TEST(SegmentMembershipE2E, ChangedAndRemovedSegmentsUpdateStoredMemberships) {
   EXPECT_NE(show.out.find("size         0 profiles"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("history      1 entries, 1 exits"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("exited   profile"), std::string::npos) << show.out;
+  // A reference to a segment that is not declared, or a cycle: refused by
+  // validate and run alike.
+  write_file(p,
+             pipeline_text(kStart + 30 * kDay,
+                           "segments:\n  - { name: repeat, expression: \"in_segment(byers)\" }\n"));
+  CommandResult v = run({halo_bin(), "validate", p});
+  EXPECT_EQ(v.exit_code, 2);
+  EXPECT_NE(v.err.find("in_segment(byers): no segment named 'byers' is declared"),
+            std::string::npos)
+      << v.err;
+  EXPECT_EQ(run_pipeline(p).exit_code, 2);
+  write_file(p, pipeline_text(kStart + 30 * kDay,
+                              "segments:\n  - { name: repeat, expression: \"features.orders >= "
+                              "3\" }\n"));
   CommandResult gone = run({halo_bin(), "segment", "show", p, "buyers"});
   EXPECT_EQ(gone.exit_code, 2);
   EXPECT_NE(gone.err.find("'buyers' is not a segment of"), std::string::npos) << gone.err;
@@ -223,10 +240,11 @@ TEST(SegmentMembershipE2E, ChangedAndRemovedSegmentsUpdateStoredMemberships) {
 TEST(SegmentMembershipE2E, ExportListsMembersAsJsonlOrCsvAndProfileGetShowsSegments) {
   TempDir dir;
   const std::string p = dir / "pipeline.yaml";
-  write_file(dir / "events.jsonl",
-             shop_events(4) + shop_changes() +
-                 R"({"type":"identify","userId":"c3","messageId":"t3","timestamp":"2026-01-06T12:00:00Z","traits":{"name":"Sara, \"S\" Ahmadi"}})"
-                 "\n");
+  write_file(
+      dir / "events.jsonl",
+      shop_events(4) + shop_changes() +
+          R"({"type":"identify","userId":"c3","messageId":"t3","timestamp":"2026-01-06T12:00:00Z","traits":{"name":"Sara, \"S\" Ahmadi"}})"
+          "\n");
   const std::string segments =
       "segments:\n  - { name: repeat, expression: \"features.orders >= 2\" }\n"
       "  - { name: tabriz, expression: \"traits.city == 'Tabriz'\" }\n";
@@ -249,8 +267,8 @@ TEST(SegmentMembershipE2E, ExportListsMembersAsJsonlOrCsvAndProfileGetShowsSegme
   CommandResult tabriz = run({halo_bin(), "segment", "export", p, "tabriz", "--format", "csv",
                               "--fields", "identifiers.anonymous_id,identifiers.user_id"});
   EXPECT_EQ(tabriz.out, "identifiers.anonymous_id,identifiers.user_id\r\nanon,c5\r\n");
-  CommandResult only = run(
-      {halo_bin(), "segment", "export", p, "repeat", "--fields", "features.orders"});
+  CommandResult only =
+      run({halo_bin(), "segment", "export", p, "repeat", "--fields", "features.orders"});
   EXPECT_EQ(only.out.find("\"name\""), std::string::npos) << only.out;  // traits not named: none
   EXPECT_NE(only.out.find(R"("features":{"orders":2})"), std::string::npos) << only.out;
 

@@ -156,6 +156,11 @@ TEST(SegmentExpr, ErrorsSayWhatAndWhere) {
       {"traits.a == 1.2.3", 13, "'1.2.3' is not a number"},
       {"traits.a == 1 and", 18, "the expression ends here; expected a value"},
       {"and == 1", 1, "'and' is a keyword; expected a value"},
+      {"in_segment(Vip)", 12, "in_segment() takes a segment's name ([a-z0-9_-]+)"},
+      {"in_segment(3)", 12, "in_segment() takes a segment's name"},
+      {"in_segment vip", 12, "expected '(' after in_segment"},
+      {"in_segment('a' 'b')", 16, "expected ')'"},
+      {"in_segment == 1", 12, "expected '(' after in_segment"},
       // Columns count characters: each Persian letter is one.
       {"traits.city == 'تهران' and traits.x # 1", 37, "unexpected character here"},
   };

@@ -63,9 +63,48 @@ TEST(SegmentSet, EvaluatesEverySegmentAndReadsIdentifiersOnlyWhenNamed) {
   EXPECT_FALSE(v.next_check_ms.has_value());
 }
 
+// A segment may reference another, declared before or after it; it sees
+// the verdict of the same evaluation.
+TEST(SegmentSet, InSegmentSeesTheVerdictOfTheSameEvaluation) {
+  auto set = SegmentSet::parse(
+      declare({{"loyal_tehran", "in_segment(repeat) and traits.city == 'تهران'"},
+               {"repeat", "features.order_count >= 2"},
+               {"not_repeat", "not in_segment('repeat')"},
+               {"lapsed_loyal", "in_segment(loyal_tehran) and features.last_seen < now() - 60d"}}));
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  SegmentSet::Verdict v;
+  set->evaluate(profile(), kNow, v);
+  EXPECT_EQ(v.member, (std::vector<bool>{true, true, false, false}));
+  EXPECT_EQ(v.next_check_ms, kNow + 20 * kDay);
+  ProfileExport one = profile();
+  one.features[0].value = TypedValue::integer(1);
+  set->evaluate(one, kNow + 30 * kDay, v);
+  EXPECT_EQ(v.member, (std::vector<bool>{false, false, true, false}));
+}
+
+TEST(SegmentSet, UnknownAndCyclicReferencesAreRefused) {
+  auto unknown = SegmentSet::parse(declare({{"a", "in_segment(vip)"}}));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("in_segment(vip): no segment named 'vip'"),
+            std::string::npos)
+      << unknown.status().message();
+  auto cycle = SegmentSet::parse(declare(
+      {{"a", "in_segment(b)"}, {"b", "in_segment(c) or traits.x"}, {"c", "not in_segment(a)"}}));
+  ASSERT_FALSE(cycle.ok());
+  EXPECT_NE(cycle.status().message().find("in a cycle: a -> b -> c -> a"), std::string::npos)
+      << cycle.status().message();
+  auto self = SegmentSet::parse(declare({{"a", "in_segment(a)"}}));
+  ASSERT_FALSE(self.ok());
+  // A stored membership answers for a profile outside an evaluation.
+  ProfileExport p = profile();
+  p.segments = {"repeat", "vip"};
+  EXPECT_TRUE(parse("in_segment(vip)").matches(ProfileSubject(p, kNow)));
+  EXPECT_FALSE(parse("in_segment(other)").matches(ProfileSubject(p, kNow)));
+}
+
 TEST(SegmentSet, EveryBadExpressionIsReportedWithItsSegment) {
-  auto set = SegmentSet::parse(declare(
-      {{"ok", "traits.vip"}, {"bad", "features.x >"}, {"worse", "traits.city in ['a'"}}));
+  auto set = SegmentSet::parse(
+      declare({{"ok", "traits.vip"}, {"bad", "features.x >"}, {"worse", "traits.city in ['a'"}}));
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.status().code(), StatusCode::kInvalidArgument);
   const std::string &m = set.status().message();
@@ -93,10 +132,14 @@ TEST(SegmentTiming, IsoTextComparesWithNow) {
 TEST(SegmentTiming, VerdictIsConstantUntilTheReportedTime) {
   const ProfileExport p = profile();
   const char *expressions[] = {
-      "features.last_seen < now() - 30d",       "features.last_seen <= now() - 45d",
-      "features.last_seen > now() - 50d",       "features.last_seen >= now() - 41d",
-      "features.last_seen == now() - 39d",      "features.last_seen != now() - 38d",
-      "now() - 45d > features.last_seen",       "not features.last_seen < now() - 42d",
+      "features.last_seen < now() - 30d",
+      "features.last_seen <= now() - 45d",
+      "features.last_seen > now() - 50d",
+      "features.last_seen >= now() - 41d",
+      "features.last_seen == now() - 39d",
+      "features.last_seen != now() - 38d",
+      "now() - 45d > features.last_seen",
+      "not features.last_seen < now() - 42d",
       "features.order_count > 2 and features.last_seen > now() - 55d or traits.city == 'x'",
       "features.last_seen < '2024-07-01'",
   };

@@ -446,33 +446,48 @@ TYPED_TEST(StoreConformance, ModelFitsRoundTripAndOutliveARebuild) {
   EXPECT_EQ(kept->model, model);
 }
 
-// Segment membership: definitions with sizes, entries and exits as events,
-// memberships by profile and by segment, kernel-bug calls refused, and a
-// deleted profile leaving its segments without an exit event.
-TYPED_TEST(StoreConformance, SegmentMembershipKeepsSizesAndEvents) {
+// Segment membership: definitions with sizes, changes recorded with what
+// each profile entered and exited, memberships by profile and by segment,
+// kernel-bug calls refused, a profile merged away exiting everything, and a
+// deleted profile leaving its segments without a change.
+SegmentChange segment_change(uint64_t profile, std::vector<std::string> entered,
+                             std::vector<std::string> exited, int64_t at) {
+  SegmentChange c;
+  c.profile_id = profile;
+  c.entered = std::move(entered);
+  c.exited = std::move(exited);
+  c.at_ms = at;
+  return c;
+}
+
+TYPED_TEST(StoreConformance, SegmentMembershipKeepsSizesAndChanges) {
   Store &st = this->store();
   ASSERT_TRUE(st.begin().ok());
   for (uint64_t id : {1, 2, 3}) this->put_profile(id, "");
   ASSERT_TRUE(st.define_segment("vip", "features.revenue > 10", 100).ok());
   ASSERT_TRUE(st.define_segment("lapsed", "features.last < now() - 30d", 100).ok());
-  ASSERT_TRUE(st.enter_segment("vip", 2, 200).ok());
-  ASSERT_TRUE(st.enter_segment("vip", 3, 210).ok());
-  ASSERT_TRUE(st.enter_segment("lapsed", 2, 220).ok());
-  ASSERT_TRUE(st.exit_segment("vip", 3, 230).ok());
+  ASSERT_TRUE(st.change_segments({segment_change(2, {"lapsed", "vip"}, {}, 200),
+                                  segment_change(3, {"vip"}, {}, 210)})
+                  .ok());
+  ASSERT_TRUE(st.change_segments({segment_change(3, {}, {"vip"}, 230)}).ok());
   ASSERT_TRUE(st.commit().ok());
-  // Entering twice, leaving a segment one is not in, an undefined segment:
-  // kernel bugs, refused (the caller rolls back).
+  // Entering twice, leaving a segment one is not in, an undefined segment, a
+  // name the store cannot keep: refused (the caller rolls back).
   ASSERT_TRUE(st.begin().ok());
-  EXPECT_EQ(st.enter_segment("vip", 2, 240).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(st.exit_segment("vip", 1, 240).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(st.enter_segment("nobody", 1, 240).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.change_segments({segment_change(2, {"vip"}, {}, 240)}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.change_segments({segment_change(1, {}, {"vip"}, 240)}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.change_segments({segment_change(1, {"nobody"}, {}, 240)}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.define_segment("a,b", "traits.x", 240).code(), StatusCode::kInvalidArgument);
   ASSERT_TRUE(st.rollback().ok());
 
   auto defs = must(st.segment_definitions());
   ASSERT_EQ(defs.size(), 2u);
   EXPECT_EQ(defs[0].name, "lapsed");  // by name
   EXPECT_EQ(defs[0].size, 1u);
-  EXPECT_EQ(defs[0].changed_at_ms, 220);
+  EXPECT_EQ(defs[0].changed_at_ms, 200);
   EXPECT_EQ(defs[1].name, "vip");
   EXPECT_EQ(defs[1].expression, "features.revenue > 10");
   EXPECT_EQ(defs[1].size, 1u);
@@ -484,77 +499,66 @@ TYPED_TEST(StoreConformance, SegmentMembershipKeepsSizesAndEvents) {
                   by_profile.emplace_back(id, s);
                 }).ok());
   EXPECT_EQ(by_profile, (std::vector<std::pair<uint64_t, std::string>>{{2, "lapsed"}, {2, "vip"}}));
-  std::vector<std::pair<uint64_t, int64_t>> members;
-  ASSERT_TRUE(st.scan_segment_members("vip", 0, 10, [&](uint64_t id, int64_t at) {
-                  members.emplace_back(id, at);
-                }).ok());
-  EXPECT_EQ(members, (std::vector<std::pair<uint64_t, int64_t>>{{2, 200}}));
-  std::vector<SegmentEvent> events;
+  std::vector<uint64_t> members;
   ASSERT_TRUE(
-      st.scan_segment_events(0, 10, [&](const SegmentEvent &e) { events.push_back(e); }).ok());
-  ASSERT_EQ(events.size(), 4u);
-  EXPECT_EQ(events[3].segment, "vip");
-  EXPECT_EQ(events[3].profile_id, 3u);
-  EXPECT_FALSE(events[3].entered);
-  EXPECT_EQ(events[3].at_ms, 230);
-  EXPECT_LT(events[2].id, events[3].id);
-  std::vector<SegmentEvent> after;
-  ASSERT_TRUE(st.scan_segment_events(events[1].id, 1, [&](const SegmentEvent &e) {
-                  after.push_back(e);
+      st.scan_segment_members("vip", 0, 10, [&](uint64_t id) { members.push_back(id); }).ok());
+  EXPECT_EQ(members, std::vector<uint64_t>{2});
+  std::vector<SegmentChange> changes;
+  ASSERT_TRUE(
+      st.scan_segment_changes(0, 10, [&](const SegmentChange &c) { changes.push_back(c); }).ok());
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].entered, (std::vector<std::string>{"lapsed", "vip"}));
+  EXPECT_EQ(changes[2].profile_id, 3u);
+  EXPECT_TRUE(changes[2].entered.empty());
+  EXPECT_EQ(changes[2].exited, std::vector<std::string>{"vip"});
+  EXPECT_EQ(changes[2].at_ms, 230);
+  EXPECT_LT(changes[1].id, changes[2].id);
+  std::vector<SegmentChange> after;
+  ASSERT_TRUE(st.scan_segment_changes(changes[0].id, 1, [&](const SegmentChange &c) {
+                  after.push_back(c);
                 }).ok());
   ASSERT_EQ(after.size(), 1u);
-  EXPECT_EQ(after[0].id, events[2].id);
+  EXPECT_EQ(after[0].id, changes[1].id);
 
-  // A redefinition keeps the members; deleting the profile empties both
-  // segments without recording an exit.
+  // A redefinition keeps the members; a profile merged away exits each of
+  // its segments in one change; a deleted profile leaves without one.
   ASSERT_TRUE(st.begin().ok());
   ASSERT_TRUE(st.define_segment("vip", "features.revenue > 20", 300).ok());
-  ASSERT_TRUE(st.delete_profile(2).ok());
+  ASSERT_TRUE(st.change_segments({segment_change(1, {"vip"}, {}, 310)}).ok());
+  ASSERT_TRUE(st.exit_all_segments(2, 400).ok());
+  ASSERT_TRUE(st.exit_all_segments(3, 400).ok());  // in none: nothing
+  ASSERT_TRUE(st.delete_profile(1).ok());
   ASSERT_TRUE(st.commit().ok());
   defs = must(st.segment_definitions());
   EXPECT_EQ(defs[1].expression, "features.revenue > 20");
   EXPECT_EQ(defs[0].size, 0u);
   EXPECT_EQ(defs[1].size, 0u);
-  EXPECT_TRUE(must(st.segments_of(2)).empty());
-  size_t count = 0;
-  ASSERT_TRUE(st.scan_segment_events(0, 10, [&](const SegmentEvent &) { ++count; }).ok());
-  EXPECT_EQ(count, 4u);
-
-  // A profile merged away leaves each of its segments with an exit event.
-  ASSERT_TRUE(st.begin().ok());
-  ASSERT_TRUE(st.enter_segment("vip", 1, 400).ok());
-  ASSERT_TRUE(st.enter_segment("lapsed", 1, 400).ok());
-  ASSERT_TRUE(st.exit_all_segments(1, 500).ok());
-  ASSERT_TRUE(st.exit_all_segments(3, 500).ok());  // in none: nothing
-  ASSERT_TRUE(st.commit().ok());
+  EXPECT_EQ(defs[1].changed_at_ms, 400);
   EXPECT_TRUE(must(st.segments_of(1)).empty());
-  for (const SegmentDefinition &d : must(st.segment_definitions())) {
-    EXPECT_EQ(d.size, 0u) << d.name;
-    EXPECT_EQ(d.changed_at_ms, 500) << d.name;
-  }
-  events.clear();
+  EXPECT_TRUE(must(st.segments_of(2)).empty());
+  changes.clear();
   ASSERT_TRUE(
-      st.scan_segment_events(4, 10, [&](const SegmentEvent &e) { events.push_back(e); }).ok());
-  ASSERT_EQ(events.size(), 4u);
-  EXPECT_EQ(events[2].segment, "lapsed");  // by segment name
-  EXPECT_FALSE(events[2].entered);
-  EXPECT_EQ(events[2].at_ms, 500);
-  EXPECT_EQ(events[3].segment, "vip");
-  EXPECT_FALSE(events[3].entered);
+      st.scan_segment_changes(0, 10, [&](const SegmentChange &c) { changes.push_back(c); }).ok());
+  ASSERT_EQ(changes.size(), 5u);
+  EXPECT_EQ(changes[4].profile_id, 2u);
+  EXPECT_EQ(changes[4].exited, (std::vector<std::string>{"lapsed", "vip"}));
+  EXPECT_EQ(changes[4].at_ms, 400);
 }
 
 TYPED_TEST(StoreConformance, DropSegmentAndRebuildClearMembership) {
   Store &st = this->store();
   ASSERT_TRUE(st.begin().ok());
-  this->put_profile(1, "");
+  for (uint64_t id : {1, 2}) this->put_profile(id, "");
   ASSERT_TRUE(st.define_segment("a", "traits.x", 1).ok());
   ASSERT_TRUE(st.define_segment("b", "traits.y", 1).ok());
-  ASSERT_TRUE(st.enter_segment("a", 1, 2).ok());
-  ASSERT_TRUE(st.enter_segment("b", 1, 2).ok());
+  ASSERT_TRUE(
+      st.change_segments({segment_change(1, {"a", "b"}, {}, 2), segment_change(2, {"a"}, {}, 2)})
+          .ok());
   ASSERT_TRUE(st.schedule_segment_check(1, 50).ok());
   ASSERT_TRUE(st.drop_segment("a").ok());
   ASSERT_TRUE(st.commit().ok());
   EXPECT_EQ(must(st.segments_of(1)), (std::vector<std::string>{"b"}));
+  EXPECT_TRUE(must(st.segments_of(2)).empty());
   ASSERT_EQ(must(st.segment_definitions()).size(), 1u);
   std::vector<uint64_t> due;
   ASSERT_TRUE(st.scan_due_segment_checks(49, [&](uint64_t id) { due.push_back(id); }).ok());
@@ -573,11 +577,33 @@ TYPED_TEST(StoreConformance, DropSegmentAndRebuildClearMembership) {
   ASSERT_TRUE(st.commit().ok());
   EXPECT_TRUE(must(st.segment_definitions()).empty());
   EXPECT_TRUE(must(st.segments_of(1)).empty());
-  size_t events = 0;
-  ASSERT_TRUE(st.scan_segment_events(0, 10, [&](const SegmentEvent &) { ++events; }).ok());
-  EXPECT_EQ(events, 0u);
+  size_t changes = 0;
+  ASSERT_TRUE(st.scan_segment_changes(0, 10, [&](const SegmentChange &) { ++changes; }).ok());
+  EXPECT_EQ(changes, 0u);
   ASSERT_TRUE(st.scan_due_segment_checks(INT64_MAX, [&](uint64_t id) { due.push_back(id); }).ok());
   EXPECT_TRUE(due.empty());
+}
+
+// Members of one segment come in pages, skipping profiles of other segments.
+TYPED_TEST(StoreConformance, SegmentMembersComeInPages) {
+  Store &st = this->store();
+  ASSERT_TRUE(st.begin().ok());
+  ASSERT_TRUE(st.define_segment("a", "traits.x", 1).ok());
+  ASSERT_TRUE(st.define_segment("b", "traits.y", 1).ok());
+  std::vector<SegmentChange> changes;
+  for (uint64_t id = 1; id <= 10; ++id) {
+    this->put_profile(id, "");
+    changes.push_back(segment_change(id, {id % 3 == 0 ? "a" : "b"}, {}, 5));
+  }
+  ASSERT_TRUE(st.change_segments(changes).ok());
+  ASSERT_TRUE(st.commit().ok());
+  std::vector<uint64_t> page;
+  ASSERT_TRUE(st.scan_segment_members("a", 0, 2, [&](uint64_t id) { page.push_back(id); }).ok());
+  EXPECT_EQ(page, (std::vector<uint64_t>{3, 6}));
+  page.clear();
+  ASSERT_TRUE(st.scan_segment_members("a", 6, 2, [&](uint64_t id) { page.push_back(id); }).ok());
+  EXPECT_EQ(page, std::vector<uint64_t>{9});
+  EXPECT_EQ(must(st.segment_definitions())[1].size, 7u);
 }
 
 // A reader sees committed data only, and one snapshot for its whole life.

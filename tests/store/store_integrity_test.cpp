@@ -160,13 +160,13 @@ TEST_F(StoreIntegrityTest, SegmentMembershipThatDisagreesIsARebuildableProblem) 
   fill(3);
   raw_exec(
       "INSERT INTO segment_definitions VALUES('vip', 'traits.vip', 1, 0);"
-      "INSERT INTO segment_members VALUES('vip', 2, 0);");
+      "INSERT INTO segment_members VALUES(2, 'vip');");
   auto clean = check_store(path_);
   ASSERT_TRUE(clean.ok());
   EXPECT_TRUE(clean->problems.empty());
   raw_exec(
       "UPDATE segment_definitions SET size = 2;"
-      "INSERT INTO segment_members VALUES('gone', 3, 0);");
+      "INSERT INTO segment_members VALUES(3, 'gone');");
   auto report = check_store(path_);
   ASSERT_TRUE(report.ok());
   ASSERT_EQ(report->problems.size(), 2u);
