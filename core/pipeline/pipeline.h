@@ -227,6 +227,7 @@ class Pipeline {
   // and of those due for a re-check, and records entries and exits.
   Status update_segments(int64_t as_of_ms, RunSummary *summary);
   Status drop_undeclared_segments(const std::vector<SegmentDefinition> &stored);
+  Status settle_missing_members(int64_t as_of_ms);
   Result<std::vector<uint64_t>> profiles_to_segment(uint64_t after, int64_t as_of_ms);
   Status segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms, RunSummary *summary);
   Status deliver(size_t destination, RunSummary *summary);

@@ -8,7 +8,8 @@
 // re-check time has come (a condition on now() may flip then, see
 // Expr::next_change_ms); it evaluates every profile when it never ran or
 // a segment was added, removed or changed (its name changes with them).
-// Each evaluated profile's memberships are compared with the stored ones:
+// Each evaluated profile's memberships are compared with the stored ones
+// (a rebuild keeps them, so it records only what differs):
 // the differences are the profile's entries and exits (one
 // Store::change_segments record a profile), and it gets a kChangeSegments
 // log entry so destinations export it again. Segments no longer declared
@@ -89,6 +90,7 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
       s = fill_identifiers_and_segments(*store_, page, segments_.reads_identifiers());
       if (s.ok()) s = segment_page(page, as_of_ms, summary);
     }
+    if (s.ok()) s = settle_missing_members(as_of_ms);
   } else {
     auto ids = profiles_to_segment(**position, as_of_ms);
     if (!ids.ok()) return ids.status();
@@ -119,6 +121,23 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
   if (!s.ok()) return s;
   return write([name, through = last_change_](Store &st) {
     return st.set_consumer_position(name, through);
+  });
+}
+
+// After every profile was evaluated (a rebuild, a new configuration):
+// memberships of profiles that no longer exist end (a rebuild may link
+// differently than the runs it replaces), and sizes are counted again.
+Status Pipeline::settle_missing_members(int64_t as_of_ms) {
+  Status s = drain_writer();
+  auto missing = std::make_shared<std::vector<uint64_t>>();
+  if (s.ok()) s = store_->scan_missing_members([&](uint64_t id) { missing->push_back(id); });
+  if (!s.ok()) return s;
+  return write([missing, as_of_ms](Store &st) {
+    Status w;
+    for (size_t k = 0; w.ok() && k < missing->size(); ++k) {
+      w = st.exit_all_segments((*missing)[k], as_of_ms);
+    }
+    return w.ok() ? st.recount_segments() : w;
   });
 }
 

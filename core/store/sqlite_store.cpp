@@ -83,8 +83,9 @@ constexpr const char *kClearDerived =
     "DELETE FROM profiles; DELETE FROM features; DELETE FROM feature_state; "
     "DELETE FROM meta WHERE key = 'next_profile_id'; "
     "DELETE FROM changes; DELETE FROM consumers; DELETE FROM reemits; "
-    "DELETE FROM segment_definitions; DELETE FROM segment_members; "
-    "DELETE FROM segment_events; DELETE FROM segment_checks; "
+    // Segment memberships and their changes stay: the rebuild's evaluation
+    // of every profile records only what differs (store.h).
+    "DELETE FROM segment_checks; "
     // Feature-stage dead letters are derived from logged events: a rebuild
     // makes them again.
     "DELETE FROM dead_letters WHERE stage = 'feature';";

@@ -148,6 +148,8 @@ class SqliteStore final : public Store {
       const std::function<void(uint64_t, std::string_view)> &fn) override;
   Status scan_segment_members(std::string_view segment, uint64_t after, size_t limit,
                               const std::function<void(uint64_t)> &fn) override;
+  Status scan_missing_members(const std::function<void(uint64_t)> &fn) override;
+  Status recount_segments() override;
   Status scan_segment_changes(uint64_t after, size_t limit,
                               const std::function<void(const SegmentChange &)> &fn) override;
   Status schedule_segment_check(uint64_t profile_id, int64_t due_ms) override;

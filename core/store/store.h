@@ -443,6 +443,11 @@ class Store {
   // [SQLite: reads every membership row after `after` until it has them.]
   virtual Status scan_segment_members(std::string_view segment, uint64_t after, size_t limit,
                                       const std::function<void(uint64_t profile_id)> &fn) = 0;
+  // Repairs after a rebuild: the profiles with memberships that table
+  // profiles does not hold (gone since), and every segment's size set to
+  // the members it has.
+  virtual Status scan_missing_members(const std::function<void(uint64_t profile_id)> &fn) = 0;
+  virtual Status recount_segments() = 0;
   // Up to `limit` changes with ids above `after`, ascending.
   virtual Status scan_segment_changes(uint64_t after, size_t limit,
                                       const std::function<void(const SegmentChange &)> &fn) = 0;
@@ -456,8 +461,9 @@ class Store {
 
   // Rebuild support: deletes identifiers, merges, conflicts, profiles,
   // features, feature state, the change log, consumer cursors, the re-emit
-  // schedule, segment definitions, memberships, events and re-checks,
-  // feature-stage dead letters and meta "next_profile_id"; keeps
+  // and segment re-check schedules, feature-stage dead letters and meta
+  // "next_profile_id"; keeps segment definitions, memberships and their
+  // changes (the rebuild's evaluation records only what differs),
   // the event log, source cursors, other dead letters and other meta.
   virtual Status clear_derived() = 0;
 

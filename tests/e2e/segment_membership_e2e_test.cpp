@@ -176,10 +176,19 @@ TEST(SegmentMembershipE2E, IncrementalMembershipEqualsEvaluationFromScratch) {
   }
   EXPECT_GE(history, entries + exits);  // and the exits of profiles merged away
 
-  // A rebuild from the event log gives the same memberships.
-  CommandResult rebuild = run({halo_bin(), "rebuild", p, "-q"});
+  // A rebuild from the event log gives the same memberships, and records
+  // no entry or exit: nothing differs.
+  CommandResult rebuild = run({halo_bin(), "rebuild", p, "-q", "--summary-json", "-"});
   ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
   EXPECT_EQ(exported_memberships(dir / "profiles.jsonl"), exported);
+  EXPECT_EQ(summary_count(rebuild.out, "segment_entries"), 0) << rebuild.out;
+  EXPECT_EQ(summary_count(rebuild.out, "segment_exits"), 0) << rebuild.out;
+  long after = 0;
+  for (const char *name : kNames) {
+    CommandResult show = run({halo_bin(), "segment", "show", p, name, "--format", "json"});
+    after += static_cast<long>(json_number(show.out, "entries") + json_number(show.out, "exits"));
+  }
+  EXPECT_EQ(after, history);
   EXPECT_EQ(run({halo_bin(), "store", "check", p}).exit_code, 0);
 }
 

@@ -545,10 +545,10 @@ TYPED_TEST(StoreConformance, SegmentMembershipKeepsSizesAndChanges) {
   EXPECT_EQ(changes[4].at_ms, 400);
 }
 
-TYPED_TEST(StoreConformance, DropSegmentAndRebuildClearMembership) {
+TYPED_TEST(StoreConformance, DropSegmentAndRebuildKeepMembership) {
   Store &st = this->store();
   ASSERT_TRUE(st.begin().ok());
-  for (uint64_t id : {1, 2}) this->put_profile(id, "");
+  this->put_profile(1, "");  // profile 2 is gone (merged away) by the time of the rebuild
   ASSERT_TRUE(st.define_segment("a", "traits.x", 1).ok());
   ASSERT_TRUE(st.define_segment("b", "traits.y", 1).ok());
   ASSERT_TRUE(
@@ -571,17 +571,48 @@ TYPED_TEST(StoreConformance, DropSegmentAndRebuildClearMembership) {
   due.clear();
   ASSERT_TRUE(st.scan_due_segment_checks(INT64_MAX, [&](uint64_t id) { due.push_back(id); }).ok());
   EXPECT_TRUE(due.empty());
+  // A rebuild keeps memberships and their changes (its evaluation records
+  // what differs) and forgets the re-check times.
   ASSERT_TRUE(st.begin().ok());
   ASSERT_TRUE(st.schedule_segment_check(1, 60).ok());
   ASSERT_TRUE(st.clear_derived().ok());
   ASSERT_TRUE(st.commit().ok());
-  EXPECT_TRUE(must(st.segment_definitions()).empty());
-  EXPECT_TRUE(must(st.segments_of(1)).empty());
+  EXPECT_EQ(must(st.segment_definitions()).size(), 1u);
+  EXPECT_EQ(must(st.segments_of(1)), (std::vector<std::string>{"b"}));
   size_t changes = 0;
   ASSERT_TRUE(st.scan_segment_changes(0, 10, [&](const SegmentChange &) { ++changes; }).ok());
-  EXPECT_EQ(changes, 0u);
+  EXPECT_EQ(changes, 2u);
   ASSERT_TRUE(st.scan_due_segment_checks(INT64_MAX, [&](uint64_t id) { due.push_back(id); }).ok());
   EXPECT_TRUE(due.empty());
+  // Profile 1 is gone after the rebuild: its membership is found, ends, and
+  // the sizes count what is left.
+  std::vector<uint64_t> missing;
+  ASSERT_TRUE(st.scan_missing_members([&](uint64_t id) { missing.push_back(id); }).ok());
+  EXPECT_EQ(missing, std::vector<uint64_t>{1});
+  ASSERT_TRUE(st.begin().ok());
+  ASSERT_TRUE(st.exit_all_segments(1, 70).ok());
+  ASSERT_TRUE(st.recount_segments().ok());
+  ASSERT_TRUE(st.commit().ok());
+  EXPECT_EQ(must(st.segment_definitions())[0].size, 0u);
+}
+
+// recount_segments repairs sizes from the membership rows.
+TYPED_TEST(StoreConformance, RecountSetsSizesToTheMembers) {
+  Store &st = this->store();
+  ASSERT_TRUE(st.begin().ok());
+  for (uint64_t id : {1, 2, 3}) this->put_profile(id, "");
+  ASSERT_TRUE(st.define_segment("a", "traits.x", 1).ok());
+  ASSERT_TRUE(st.define_segment("empty", "traits.y", 1).ok());
+  ASSERT_TRUE(
+      st.change_segments({segment_change(1, {"a"}, {}, 2), segment_change(3, {"a"}, {}, 2)}).ok());
+  ASSERT_TRUE(st.recount_segments().ok());
+  ASSERT_TRUE(st.commit().ok());
+  auto defs = must(st.segment_definitions());
+  EXPECT_EQ(defs[0].size, 2u);
+  EXPECT_EQ(defs[1].size, 0u);
+  std::vector<uint64_t> missing;
+  ASSERT_TRUE(st.scan_missing_members([&](uint64_t id) { missing.push_back(id); }).ok());
+  EXPECT_TRUE(missing.empty());
 }
 
 // Members of one segment come in pages, skipping profiles of other segments.
