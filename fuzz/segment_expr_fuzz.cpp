@@ -7,6 +7,8 @@
 //  - An accepted expression evaluates against a profile without failing,
 //    and `not (E)` evaluates to the opposite.
 //  - Every path it lists starts with traits., features. or identifiers.
+//  - The next time its verdict may change by time alone is after now, and
+//    the verdict just before that time is the verdict now.
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -31,10 +33,18 @@ class Profile : public halo::segment::Subject {
     auto it = values_.find(std::string(path));
     return it == values_.end() ? nullptr : &it->second;
   }
-  int64_t now_ms() const override { return 1'719'705'600'000; }
+  int64_t now_ms() const override { return now_; }
+  bool in_segment(std::string_view name) const override { return name == "vip"; }
+  // The same profile at another time.
+  Profile at(int64_t now) const {
+    Profile p = *this;
+    p.now_ = now;
+    return p;
+  }
 
  private:
   std::map<std::string, halo::TypedValue> values_;
+  int64_t now_ = 1'719'705'600'000;
 };
 
 }  // namespace
@@ -59,6 +69,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         p.rfind("identifiers.", 0) != 0) {
       std::abort();
     }
+  }
+  if (auto next = expr->next_change_ms(profile)) {
+    if (*next <= profile.now_ms()) std::abort();
+    if (expr->matches(profile.at(*next - 1)) != result) std::abort();
   }
   return 0;
 }

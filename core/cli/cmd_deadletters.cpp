@@ -115,9 +115,7 @@ int cmd_deadletters(const Args &args) {
   add_dead_letter_filter_options(desc, filter);
   int rc = parse_pipeline_command("deadletters", args, desc, pipeline);
   if (rc >= 0) return rc;
-  if (format != "jsonl" && format != "json" && format != "table") {
-    return fail(kUsage, "--format must be jsonl, json or table, not '" + format + "'");
-  }
+  if ((rc = check_format(format, {"jsonl", "json", "table"})) >= 0) return rc;
   auto f = make_dead_letter_filter(filter, wall_ms());
   if (!f.ok()) return fail(kUsage, f.status().message());
   auto cfg = load_pipeline(pipeline);

@@ -65,9 +65,7 @@ int model_show(Args args) {
       "last_sequence, params)");
   int rc = parse_pipeline_command("model show", args, desc, pipeline);
   if (rc >= 0) return rc;
-  if (format != "text" && format != "json") {
-    return fail(kUsage, "--format must be text or json, not '" + format + "'");
-  }
+  if ((rc = check_format(format, {"text", "json"})) >= 0) return rc;
   if (name.empty()) return fail(kUsage, "give the feature builder: halo model show PIPELINE NAME");
   auto cfg = load_pipeline(pipeline);
   if (!cfg.ok()) return fail(kUsage, cfg.status().message());

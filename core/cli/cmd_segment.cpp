@@ -87,9 +87,7 @@ int cmd_segment_preview(Args args) {
       "text (default) or json (one object: expression, profiles, matched, sample)");
   int rc = parse_pipeline_command("segment preview", args, desc, pipeline);
   if (rc >= 0) return rc;
-  if (format != "text" && format != "json") {
-    return fail(kUsage, "--format must be text or json, not '" + format + "'");
-  }
+  if ((rc = check_format(format, {"text", "json"})) >= 0) return rc;
   if (expression.empty()) {
     return fail(kUsage, "give the expression: halo segment preview PIPELINE \"EXPR\"");
   }

@@ -33,16 +33,6 @@ int written() {
   return std::cout ? kOk : fail(kFailed, "cannot write to stdout");
 }
 
-// -1 when `format` is one of `allowed`, else the usage error's exit code.
-int check_format(const std::string &format, std::initializer_list<const char *> allowed) {
-  std::string names;
-  for (const char *a : allowed) {
-    if (format == a) return -1;
-    names += std::string(names.empty() ? "" : " or ") + a;
-  }
-  return fail(kUsage, "--format must be " + names + ", not '" + format + "'");
-}
-
 std::string padded(std::string text, size_t width) {
   if (text.size() < width) text.append(width - text.size(), ' ');
   return text;
@@ -167,7 +157,8 @@ int segment_show(Args args) {
     Status s = seg.store->scan_segment_changes(after, kPage, [&](const SegmentChange &c) {
       after = c.id;
       ++read;
-      for (const auto &[names, entered] : {std::pair{&c.entered, true}, {&c.exited, false}}) {
+      for (const auto &[names, entered] :
+           {std::pair{&c.entered, true}, std::pair{&c.exited, false}}) {
         if (std::find(names->begin(), names->end(), name) == names->end()) continue;
         ++(entered ? entries : exits);
         latest.push_back({c.at_ms, c.profile_id, entered});

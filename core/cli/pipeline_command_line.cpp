@@ -51,4 +51,15 @@ std::string take_second_positional(Args &args,
   return second;
 }
 
+int check_format(const std::string &format, std::initializer_list<std::string_view> allowed) {
+  std::string names;
+  size_t k = 0;
+  for (std::string_view a : allowed) {
+    if (format == a) return -1;
+    names += (k == 0 ? "" : (k + 1 == allowed.size() ? " or " : ", ")) + std::string(a);
+    ++k;
+  }
+  return fail(kUsage, "--format must be " + names + ", not '" + format + "'");
+}
+
 }  // namespace halo::cli

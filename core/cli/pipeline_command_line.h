@@ -27,4 +27,8 @@ int parse_pipeline_command(const std::string &command, const Args &args,
 // ("--format"); "" unless there are exactly two positional arguments.
 std::string take_second_positional(Args &args, std::initializer_list<std::string_view> value_flags);
 
+// -1 when `format` is one of `allowed`; otherwise the usage error ("--format
+// must be a, b or c, not 'x'") is printed and its exit code returned.
+int check_format(const std::string &format, std::initializer_list<std::string_view> allowed);
+
 }  // namespace halo::cli

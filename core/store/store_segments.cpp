@@ -139,7 +139,8 @@ Status SqliteStore::drop_segment(std::string_view name) {
         });
   }
   for (size_t k = 0; s.ok() && k < rewrites.size(); ++k) {
-    const auto &[id, names] = rewrites[k];
+    const uint64_t id = rewrites[k].first;  // named, not bound: lambdas capture it
+    const std::vector<std::string> &names = rewrites[k].second;
     const std::string joined = join_names(names);
     s = impl_->write(names.empty() ? kDeleteMembership : kPutMembership,
                      [&](sqlite::Statement &st) {
@@ -196,12 +197,13 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
     });
     if (!s.ok()) return s;
   }
-  for (const auto &[name, change] : resize) {
-    if (change.second == INT64_MIN) continue;  // untouched
+  for (const auto &entry : resize) {
+    const int64_t delta = entry.second.first, at_ms = entry.second.second;
+    if (at_ms == INT64_MIN) continue;  // untouched
     Status s = impl_->write(kResize, [&](sqlite::Statement &st) {
-      st.bind_text(1, name);
-      st.bind_int(2, change.first);
-      st.bind_int(3, change.second);
+      st.bind_text(1, entry.first);
+      st.bind_int(2, delta);
+      st.bind_int(3, at_ms);
     });
     if (!s.ok()) return s;
   }
