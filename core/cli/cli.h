@@ -38,6 +38,8 @@ int cmd_model_fit(const Args &args);
 int cmd_segment(const Args &args);
 // `halo segment list|show|export` (cmd_segment_stored.cpp).
 int cmd_segment_stored(const std::string &action, const Args &args);
+// `halo messages list` (cmd_messages.cpp).
+int cmd_messages(const Args &args);
 // `halo identity explain` and `halo identity merges` (cmd_identity_graph.cpp).
 int cmd_identity_graph(const std::string &action, const Args &args);
 // `halo identity unmerge` (cmd_identity_unmerge.cpp).

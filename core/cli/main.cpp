@@ -63,6 +63,8 @@ const char *kUsage =
     "  segment preview PIPELINE.yaml EXPR\n"
     "                             how many stored profiles a segment expression matches,\n"
     "                             and the first of them\n"
+    "  messages list PIPELINE.yaml\n"
+    "                             the messages triggers put in the outbox\n"
     "  version                    print the version and plugin ABI\n"
     "\n"
     "Each command has --help; docs/cli.md describes every option and output. Exit codes:\n"
@@ -136,6 +138,7 @@ int main(int argc, char **argv) {
   if (cmd == "identity") return halo::cli::cmd_identity(args);
   if (cmd == "model") return halo::cli::cmd_model(args);
   if (cmd == "segment") return halo::cli::cmd_segment(args);
+  if (cmd == "messages") return halo::cli::cmd_messages(args);
   if (cmd == "version" || cmd == "--version") return cmd_version(args);
   std::cerr << "halo: unknown command '" << cmd << "'\n\n" << kUsage;
   return halo::cli::kUsage;

@@ -14,6 +14,7 @@
 #include "config/plugin_uses.h"
 #include "config/scalar_parse.h"
 #include "config/suggest.h"
+#include "config/trigger_config.h"
 #include "config/yaml_limits.h"
 #include "store/store_kind.h"
 
@@ -22,9 +23,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kTopKeys = {"version",  "store",   "plugin_dirs", "run",
-                                           "identity", "sources", "features",    "destinations",
-                                           "limits",   "http",    "traits",      "segments"};
+const std::vector<std::string> kTopKeys = {
+    "version",      "store",  "plugin_dirs", "run",    "identity", "sources", "features",
+    "destinations", "limits", "http",        "traits", "segments", "triggers"};
 const std::vector<std::string> kStoreKeys = {"kind", "path", "cache_bytes"};
 const std::vector<std::string> kRunKeys = {
     "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};
@@ -183,6 +184,7 @@ void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   read_limits(top.value("limits"), top.value_mark("limits"), diags, cfg);
   read_traits(top, diags, cfg);
   read_segments(top, diags, cfg);
+  read_triggers(top, diags, cfg);
   cfg.sources = read_plugin_uses(top.value("sources"), "sources", PluginRole::kSource, true,
                                  top.value_mark("sources"), diags);
   cfg.features = read_plugin_uses(top.value("features"), "features", PluginRole::kFeature, false,

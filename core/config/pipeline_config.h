@@ -125,6 +125,21 @@ struct PipelineConfig {
     Mark expression_mark;  // the YAML value of `expression`
   };
   std::vector<Segment> segments;
+  // `triggers:` (docs/triggers.md), in file order; names unique. What a
+  // trigger names (its segment, the segments of its `if`) is checked where
+  // the segment language is linked (pipeline_setup.h).
+  struct Trigger {
+    std::string name, description;
+    std::string segment;          // `on: { entered: NAME }` or `on: { exited: NAME }`
+    bool on_entry = true;         // false: on exit
+    int64_t wait_ms = 0;          // `wait`: 0 .. 366d after the entry or exit
+    std::string condition;        // `if`: a segment expression checked at fire time; "" for none
+    int64_t holdout_percent = 0;  // `holdout`: share of profiles held out, 0 .. 100
+    std::string channel, destination, template_name;             // `send`
+    std::vector<std::pair<std::string, std::string>> variables;  // name -> path, file order
+    Mark mark, on_mark, condition_mark;
+  };
+  std::vector<Trigger> triggers;
   std::vector<PluginUse> sources, features, destinations;
   EventLimits limits;  // `limits:`; defaults in normalize/limits.h
   HttpConfig http;     // the optional `http:` section

@@ -203,7 +203,10 @@ Status Pipeline::catch_up_consumers(int64_t as_of_ms, RunSummary *summary) {
   }
   if (s.ok()) {
     StageTimer t(summary->stages.segments);
-    s = update_segments(as_of_ms, summary);
+    s = start_trigger_cursors();  // before this pass's segment changes
+    if (s.ok()) s = update_segments(as_of_ms, summary);
+    if (s.ok()) s = schedule_triggers();
+    if (s.ok()) s = fire_due_triggers(as_of_ms, summary);
   }
   // A signal up to here counts (the run may not have read all of its
   // input); deliver() checks again up to the moment its export completes.

@@ -104,6 +104,7 @@ Status Pipeline::create_instances() {
   destinations_ = std::move(made.destinations);
   linkage_ = std::move(made.linkage);
   segments_ = std::move(made.segments);
+  trigger_conditions_ = std::move(made.trigger_conditions);
   return Status::Ok();
 }
 

@@ -230,6 +230,11 @@ class Pipeline {
   Status settle_missing_members(int64_t as_of_ms);
   Result<std::vector<uint64_t>> profiles_to_segment(uint64_t after, int64_t as_of_ms);
   Status segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms, RunSummary *summary);
+  // Triggers (trigger_consumer.cpp): segment changes after each trigger's
+  // cursor schedule its timers; due timers make outbox messages.
+  Status start_trigger_cursors();
+  Status schedule_triggers();
+  Status fire_due_triggers(int64_t as_of_ms, RunSummary *summary);
   Status deliver(size_t destination, RunSummary *summary);
   Status drain_writer();
   // halo serve (keep_polling): consumers catch up while sources are quiet.
@@ -289,8 +294,9 @@ class Pipeline {
   // for over-shared values.
   bool decides_identity_ = false;
   uint64_t quarantine_after_sequence_ = 0;
-  std::optional<linkage::LinkageConfig> linkage_;  // identity.linkage
-  segment::SegmentSet segments_;                   // `segments:`
+  std::optional<linkage::LinkageConfig> linkage_;                 // identity.linkage
+  segment::SegmentSet segments_;                                  // `segments:`
+  std::vector<std::optional<segment::Expr>> trigger_conditions_;  // per trigger: `if`
   bool in_transaction_ = false;
   uint64_t uncommitted_events_ = 0;
   std::map<std::string, std::string> pending_cursors_;  // source name -> cursor

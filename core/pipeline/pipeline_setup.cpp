@@ -2,6 +2,8 @@
 // pipeline, shared by run, rebuild and validate (see pipeline_setup.h).
 #include "pipeline/pipeline_setup.h"
 
+#include <algorithm>
+
 #include "http_server/server_hub.h"
 #include "segment/segment_set.h"
 #include "store/store_path.h"
@@ -69,6 +71,35 @@ bool is_config_error(const Status &s) {
   return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound;
 }
 
+bool declares_segment(const PipelineConfig &config, const std::string &name) {
+  return std::any_of(config.segments.begin(), config.segments.end(),
+                     [&](const PipelineConfig::Segment &s) { return s.name == name; });
+}
+
+// Trigger `i`'s segment is declared and its `if` parses, naming declared
+// segments only; the parsed `if` (nullopt when it has none).
+Result<std::optional<segment::Expr>> parse_trigger(const PipelineConfig &config, size_t i) {
+  const PipelineConfig::Trigger &t = config.triggers[i];
+  const std::string where = "triggers[" + std::to_string(i) + "]";
+  if (!declares_segment(config, t.segment)) {
+    return Status::Invalid(t.on_mark.str() + ": " + where + ".on: no segment named '" + t.segment +
+                           "' is declared under segments:");
+  }
+  if (t.condition.empty()) return std::optional<segment::Expr>();
+  segment::ExprError error;
+  std::optional<segment::Expr> expr = segment::Expr::parse(t.condition, error);
+  if (!expr) {
+    return Status::Invalid(t.condition_mark.str() + ": " + where + ".if: column " +
+                           std::to_string(error.column) + ": " + error.message);
+  }
+  for (const std::string &ref : expr->segments()) {
+    if (declares_segment(config, ref)) continue;
+    return Status::Invalid(t.condition_mark.str() + ": " + where + ".if: in_segment(" + ref +
+                           "): no segment named '" + ref + "' is declared");
+  }
+  return expr;
+}
+
 }  // namespace
 
 std::unique_ptr<PluginCatalog> load_pipeline_plugins(const PipelineConfig &config,
@@ -111,6 +142,14 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
     out.segments = std::move(*segments);
   } else {
     problems.push_back({"segments", segments.status()});
+  }
+  for (size_t i = 0; i < config.triggers.size(); ++i) {
+    auto condition = parse_trigger(config, i);
+    if (condition.ok()) {
+      out.trigger_conditions.push_back(std::move(*condition));
+    } else {
+      problems.push_back({"triggers[" + std::to_string(i) + "]", condition.status()});
+    }
   }
   Status store = check_store_path(config.store_path);
   if (!store.ok()) problems.push_back({"store", store});

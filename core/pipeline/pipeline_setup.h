@@ -44,6 +44,8 @@ struct PluginInstances {
   // identity.linkage, checked (pipeline/profile_linker.cpp); empty when absent.
   std::optional<linkage::LinkageConfig> linkage;
   segment::SegmentSet segments;  // `segments:`, parsed
+  // Per trigger (`triggers:`): its `if`, parsed; nullopt when it has none.
+  std::vector<std::optional<segment::Expr>> trigger_conditions;
 };
 
 // The catalog with the plugins `config` names, from its plugin_dirs, then

@@ -39,6 +39,11 @@ std::string RunSummary::to_text() const {
             std::to_string(segment_entries) + " entries, " + std::to_string(segment_exits) +
             " exits\n";
   }
+  if (messages_queued + messages_held_out + messages_suppressed > 0) {
+    text += "messages       " + std::to_string(messages_queued) + " queued in the outbox, " +
+            std::to_string(messages_held_out) + " held out, " +
+            std::to_string(messages_suppressed) + " suppressed (`halo messages list PIPELINE`)\n";
+  }
   if (feature_rejections > 0) {
     text += "not featured   " + std::to_string(feature_rejections) +
             " accepted events a feature builder could not use (dead letters, stage feature)\n";
@@ -102,6 +107,9 @@ std::string RunSummary::to_json() const {
   w.key("segments_evaluated").number(static_cast<int64_t>(segments_evaluated));
   w.key("segment_entries").number(static_cast<int64_t>(segment_entries));
   w.key("segment_exits").number(static_cast<int64_t>(segment_exits));
+  w.key("messages_queued").number(static_cast<int64_t>(messages_queued));
+  w.key("messages_held_out").number(static_cast<int64_t>(messages_held_out));
+  w.key("messages_suppressed").number(static_cast<int64_t>(messages_suppressed));
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.6f", seconds);
   w.key("seconds").raw(secs);

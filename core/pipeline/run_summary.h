@@ -50,6 +50,11 @@ struct RunSummary {
   uint64_t segments_evaluated = 0;
   uint64_t segment_entries = 0;
   uint64_t segment_exits = 0;
+  // Triggers: messages put in the outbox to send, held out, and suppressed
+  // (the trigger's `if` was false at fire time, or the profile is gone).
+  uint64_t messages_queued = 0;
+  uint64_t messages_held_out = 0;
+  uint64_t messages_suppressed = 0;
   // Stored profiles whose state (traits, identity links, feature state) the
   // run loaded into memory: 0 when it read nothing new and had nothing due.
   uint64_t profiles_restored = 0;

@@ -18,23 +18,17 @@ Status check_ordered(std::span<const Migration> migrations) {
   return Status::Ok();
 }
 
+// Applies `m` inside the caller's transaction.
 Status apply_one(sqlite3 *db, const std::string &path, const Migration &m) {
   std::string context = "sqlite store " + path + ": migration " + std::to_string(m.version) + " (" +
                         m.description + ")";
-  sqlite::ScopedTransaction tx(db);
-  if (Status s = tx.begin(context); !s.ok()) return s;
-  // Another process may have migrated while we waited for the write lock.
-  auto version = schema_version(db, path);
-  if (!version.ok()) return version.status();
-  if (*version >= m.version) return tx.commit(context);
   if (Status s = sqlite::exec(db, m.sql, context); !s.ok()) return s;
   if (m.convert != nullptr) {
     if (Status s = m.convert(db, path); !s.ok()) return s;
   }
   // PRAGMA arguments cannot be bound; the version is our own integer.
   std::string set_version = "PRAGMA user_version = " + std::to_string(m.version);
-  if (Status s = sqlite::exec(db, set_version.c_str(), context); !s.ok()) return s;
-  return tx.commit(context);
+  return sqlite::exec(db, set_version.c_str(), context);
 }
 
 Result<int64_t> query_int(sqlite3 *db, const std::string &path, const char *sql) {
@@ -108,10 +102,20 @@ Status migrate(sqlite3 *db, const std::string &path, std::span<const Migration> 
   const int known = static_cast<int>(migrations.size());
   if (*current > known) return newer_schema(path, *current, known);
 
-  for (int v = *current + 1; v <= known; ++v) {
+  if (*current == known) return Status::Ok();
+  // Every pending migration in one transaction: a reader sees the store
+  // before or after, never half-way (a new store empty, then complete).
+  const std::string context =
+      "sqlite store " + path + ": migrating to schema " + std::to_string(known);
+  sqlite::ScopedTransaction tx(db);
+  if (Status s = tx.begin(context); !s.ok()) return s;
+  // Another process may have migrated while we waited for the write lock.
+  auto version = schema_version(db, path);
+  if (!version.ok()) return version.status();
+  for (int v = *version + 1; v <= known; ++v) {
     if (Status s = apply_one(db, path, migrations[v - 1]); !s.ok()) return s;
   }
-  return Status::Ok();
+  return tx.commit(context);
 }
 
 }  // namespace halo::store

@@ -1,9 +1,11 @@
 // migrations.h -- versioned schema migrations for the SQLite store.
 //
 // The schema version lives in `PRAGMA user_version` (0 = empty database), so
-// it changes atomically with the migration that sets it. Migrations form an
-// ordered list with versions 1, 2, ..., N; each runs in its own transaction,
-// so a crash leaves the database at a whole version. A database whose version
+// it changes atomically with the migrations that set it. Migrations form an
+// ordered list with versions 1, 2, ..., N; the pending ones run in one
+// transaction, so a crash or a failing migration leaves the database at the
+// version it had, and a reader never sees a store half-way (a new store is
+// empty, then complete). A database whose version
 // is newer than the list knows is refused: an older binary must never write
 // to a schema it does not understand.
 #pragma once

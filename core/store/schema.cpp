@@ -46,6 +46,12 @@
 //  segment_events(id PK, profile_id, entered, exited, at_ms)
 //                                   one row per membership change of a
 //                                   profile: names entered and exited, as above
+//  trigger_timers(id PK, trigger, profile_id, occurrence, due_ms)
+//                                   scheduled trigger fires; index on due_ms
+//  outbox(id PK, idempotency_key UNIQUE, trigger, profile_id, channel,
+//         destination, template, variables, status, created_at_ms,
+//         updated_at_ms, attempts)  messages triggers made; variables: a
+//                                   JSON object; attempts: a JSON array
 //  segment_checks(profile_id PK, due_ms)  when a profile's memberships may
 //                                   change by time alone; index on due_ms
 // 64-bit unsigned ids and sequences are stored as SQLite's signed INTEGER.
@@ -300,6 +306,35 @@ CREATE TABLE segment_checks(
 CREATE INDEX segment_checks_by_due ON segment_checks(due_ms);
 )sql";
 
+// Triggers (docs/triggers.md): scheduled fires and the messages they make.
+// Not derived data: a rebuild keeps both (a message made is never made
+// again).
+constexpr const char *kTriggersAndOutbox = R"sql(
+CREATE TABLE trigger_timers(
+  id INTEGER PRIMARY KEY,
+  trigger TEXT NOT NULL,
+  profile_id INTEGER NOT NULL,
+  occurrence INTEGER NOT NULL,
+  due_ms INTEGER NOT NULL
+);
+CREATE INDEX trigger_timers_by_due ON trigger_timers(due_ms);
+CREATE TABLE outbox(
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  trigger TEXT NOT NULL,
+  profile_id INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  template TEXT NOT NULL,
+  variables TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  attempts TEXT NOT NULL
+);
+CREATE INDEX outbox_by_status ON outbox(status, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -314,6 +349,7 @@ constexpr Migration kMigrations[] = {
     {11, "feature builders' fitted parameters", kModelFits},
     {12, "feature builders' fitted models kept for reuse", kModelData},
     {13, "live segment membership, its entries and exits", kSegmentMembership},
+    {14, "trigger timers and the message outbox", kTriggersAndOutbox},
 };
 
 }  // namespace

@@ -148,10 +148,18 @@ class SqliteStore final : public Store {
       const std::function<void(uint64_t, std::string_view)> &fn) override;
   Status scan_segment_members(std::string_view segment, uint64_t after, size_t limit,
                               const std::function<void(uint64_t)> &fn) override;
+  Result<uint64_t> last_segment_change() override;
   Status scan_missing_members(const std::function<void(uint64_t)> &fn) override;
   Status recount_segments() override;
   Status scan_segment_changes(uint64_t after, size_t limit,
                               const std::function<void(const SegmentChange &)> &fn) override;
+  Status add_trigger_timer(const TriggerTimer &timer) override;
+  Status scan_due_trigger_timers(int64_t until_ms, size_t limit,
+                                 const std::function<void(const TriggerTimer &)> &fn) override;
+  Status delete_trigger_timer(uint64_t id) override;
+  Result<bool> add_message(const OutboxMessage &message) override;
+  Status scan_messages(std::string_view status, uint64_t after, size_t limit,
+                       const std::function<void(const OutboxMessage &)> &fn) override;
   Status schedule_segment_check(uint64_t profile_id, int64_t due_ms) override;
   Status cancel_segment_check(uint64_t profile_id) override;
   Status scan_due_segment_checks(int64_t until_ms,

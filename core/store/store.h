@@ -155,6 +155,28 @@ struct SegmentChange {
   int64_t at_ms = 0;
 };
 
+// A scheduled fire of a trigger for one profile (docs/triggers.md).
+struct TriggerTimer {
+  uint64_t id = 0;  // given by the store
+  std::string trigger;
+  uint64_t profile_id = 0;
+  uint64_t occurrence = 0;  // what started it: the SegmentChange id
+  int64_t due_ms = 0;
+};
+
+// A message a trigger made, in the outbox until a destination delivers it.
+struct OutboxMessage {
+  uint64_t id = 0;              // given by the store
+  std::string idempotency_key;  // trigger:profile:occurrence, unique
+  std::string trigger;
+  uint64_t profile_id = 0;
+  std::string channel, destination, template_name;
+  std::string variables;  // a JSON object
+  std::string status;     // pending | sent | failed | dead | suppressed | held_out
+  int64_t created_at_ms = 0, updated_at_ms = 0;
+  std::string attempts = "[]";  // a JSON array, one object per delivery attempt
+};
+
 struct LinkReview {
   enum class Status { kOpen, kAccepted, kRejected };
   uint64_t id = 0;  // given by the store
@@ -451,6 +473,20 @@ class Store {
   // Up to `limit` changes with ids above `after`, ascending.
   virtual Status scan_segment_changes(uint64_t after, size_t limit,
                                       const std::function<void(const SegmentChange &)> &fn) = 0;
+  virtual Result<uint64_t> last_segment_change() = 0;  // the highest id, 0 when none
+  // Triggers. Timers are due when due_ms <= until_ms (scan_due_trigger_timers:
+  // by due time then id, up to `limit`); add_message stores a message
+  // unless one with its idempotency key exists (then false, nothing
+  // changed); scan_messages lists messages with ids above `after` (all
+  // statuses when `status` is empty), by id, up to `limit`.
+  virtual Status add_trigger_timer(const TriggerTimer &timer) = 0;
+  virtual Status scan_due_trigger_timers(int64_t until_ms, size_t limit,
+                                         const std::function<void(const TriggerTimer &)> &fn) = 0;
+  virtual Status delete_trigger_timer(uint64_t id) = 0;
+  virtual Result<bool> add_message(const OutboxMessage &message) = 0;
+  virtual Status scan_messages(std::string_view status, uint64_t after, size_t limit,
+                               const std::function<void(const OutboxMessage &)> &fn) = 0;
+
   // Segment re-check schedule, like the re-emit schedule: the time a
   // profile's memberships may change without a change to the profile (a
   // condition on now()).

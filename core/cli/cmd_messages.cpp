@@ -1,0 +1,104 @@
+// cmd_messages.cpp -- `halo messages list PIPELINE.yaml [--status S]
+// [--format jsonl|text]`: the messages triggers put in the outbox
+// (docs/triggers.md), oldest first, read-only.
+//
+// Exit codes: 0 printed, 2 usage or configuration error, 3 no store yet,
+// 1 a store error.
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <iostream>
+
+#include "cli/cli.h"
+#include "cli/pipeline_command_line.h"
+#include "cli/profile_lookup.h"
+#include "common/json_writer.h"
+#include "profile/profile_export.h"
+
+namespace halo::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr size_t kPage = 1'000;
+constexpr const char *kStatuses[] = {"pending", "sent",       "failed",
+                                     "dead",    "suppressed", "held_out"};
+
+std::string message_json(const OutboxMessage &m) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("id").number(static_cast<int64_t>(m.id));
+  w.key("idempotency_key").string(m.idempotency_key);
+  w.key("trigger").string(m.trigger);
+  w.key("profile_id").string(std::to_string(m.profile_id));
+  w.key("channel").string(m.channel);
+  w.key("destination").string(m.destination);
+  w.key("template").string(m.template_name);
+  w.key("variables").raw(m.variables);
+  w.key("status").string(m.status);
+  w.key("created_at").string(format_timestamp_ms(m.created_at_ms));
+  w.key("updated_at").string(format_timestamp_ms(m.updated_at_ms));
+  w.key("attempts").raw(m.attempts);
+  w.end_object();
+  return out;
+}
+
+int messages_list(const Args &args) {
+  std::string pipeline, format = "jsonl", status;
+  po::options_description desc(
+      "usage: halo messages list PIPELINE.yaml [--status S] [--format jsonl|text]\n"
+      "lists the messages triggers put in the outbox, oldest first");
+  desc.add_options()("help,h", "show this help")(
+      "status", po::value(&status)->value_name("S"),
+      "only messages in status S: pending, sent, failed, dead, suppressed or held_out")(
+      "format", po::value(&format)->value_name("FORMAT"),
+      "jsonl (default: one object per message) or text (one line per message)");
+  int rc = parse_pipeline_command("messages list", args, desc, pipeline);
+  if (rc >= 0) return rc;
+  if ((rc = check_format(format, {"jsonl", "text"})) >= 0) return rc;
+  if (!status.empty() && std::find(std::begin(kStatuses), std::end(kStatuses), status) ==
+                             std::end(kStatuses)) {
+    return fail(kUsage, "--status must be pending, sent, failed, dead, suppressed or held_out, "
+                        "not '" + status + "'");
+  }
+  auto cfg = load_pipeline(pipeline);
+  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
+  auto store = open_read_only(cfg.value());
+  if (!store.ok()) return open_failed(store.status());
+  for (uint64_t after = 0;;) {
+    size_t read = 0;
+    Status s = store.value()->scan_messages(status, after, kPage, [&](const OutboxMessage &m) {
+      after = m.id;
+      ++read;
+      if (format == "jsonl") {
+        std::cout << message_json(m) << "\n";
+        return;
+      }
+      std::cout << m.id << "  " << format_timestamp_ms(m.created_at_ms) << "  " << m.status
+                << "  " << m.trigger << "  profile " << m.profile_id << "  " << m.channel << " via "
+                << m.destination << ", template " << m.template_name << "  " << m.variables
+                << "\n";
+    });
+    if (!s.ok()) return fail(kFailed, s.message());
+    if (read == 0) break;
+  }
+  std::cout << std::flush;
+  return std::cout ? kOk : fail(kFailed, "cannot write to stdout");
+}
+
+}  // namespace
+
+int cmd_messages(const Args &args) {
+  if (!args.empty() && args[0] == "list") return messages_list({args.begin() + 1, args.end()});
+  const char *usage = "usage: halo messages list PIPELINE.yaml [--status S] [--format jsonl|text]\n";
+  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+    std::cout << usage;
+    return kOk;
+  }
+  std::cerr << "halo messages: give `list`\n" << usage;
+  return kUsage;
+}
+
+}  // namespace halo::cli

@@ -1,0 +1,136 @@
+// trigger_config.cpp -- `triggers:` (trigger_config.h).
+#include "config/trigger_config.h"
+
+#include <map>
+
+#include <halo/units.hpp>
+
+#include "config/scalar_parse.h"
+
+namespace halo {
+
+namespace {
+
+constexpr int64_t kMaxWaitMs = int64_t{366} * 24 * 60 * 60 * 1000;
+
+// on: { entered: SEGMENT } or { exited: SEGMENT }
+bool read_on(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
+  YAML::Node on;
+  if (!entry.require("on", "on: { entered: SEGMENT }") || !entry.read_mapping("on", on, t.on_mark)) {
+    return false;
+  }
+  MapReader map(on, entry.path_of("on"), {"entered", "exited"}, diags, t.on_mark);
+  if (map.has("entered") == map.has("exited")) {
+    diags.error(t.on_mark, entry.path_of("on"),
+                "give one of entered: SEGMENT or exited: SEGMENT (the segment whose entries or "
+                "exits start the trigger)");
+    return false;
+  }
+  t.on_entry = map.has("entered");
+  return map.read_string(t.on_entry ? "entered" : "exited", t.segment);
+}
+
+// send: { channel, destination, template, variables: { NAME: PATH } }
+bool read_send(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
+  YAML::Node send;
+  Mark at;
+  if (!entry.require("send", "send: { channel: email, destination: NAME, template: NAME }") ||
+      !entry.read_mapping("send", send, at)) {
+    return false;
+  }
+  MapReader map(send, entry.path_of("send"), {"channel", "destination", "template", "variables"},
+                diags, at);
+  bool ok = true;
+  for (auto [key, out] : {std::pair{"channel", &t.channel},
+                          std::pair{"destination", &t.destination},
+                          std::pair{"template", &t.template_name}}) {
+    if (!map.require(key, std::string(key) + ": NAME") || !map.read_string(key, *out)) {
+      ok = false;
+      continue;
+    }
+    if (!is_plain_name(*out)) {
+      diags.error(map.value_mark(key), map.path_of(key),
+                  std::string(key) + " '" + shorten_for_message(*out) + "' must match [a-z0-9_-]+");
+      ok = false;
+    }
+  }
+  YAML::Node variables;
+  Mark vars_at;
+  if (!map.read_mapping("variables", variables, vars_at)) return ok;
+  for (const auto &kv : variables) {
+    const std::string name = kv.first.Scalar();
+    const std::string path = map.path_of("variables") + "." + name;
+    std::string value;
+    if (!read_string_node(kv.second, path, mark_or(kv.second, vars_at), diags, value)) {
+      ok = false;
+      continue;
+    }
+    const bool known = value == "profile_id" || value.starts_with("traits.") ||
+                       value.starts_with("features.") || value.starts_with("identifiers.");
+    if (!is_plain_name(name) || !known) {
+      diags.error(mark_or(kv.second, vars_at), path,
+                  "a variable is NAME ([a-z0-9_-]+): PATH (profile_id, traits.NAME, "
+                  "features.NAME or identifiers.TYPE), not '" +
+                      shorten_for_message(name) + ": " + shorten_for_message(value) + "'");
+      ok = false;
+      continue;
+    }
+    t.variables.emplace_back(name, value);
+  }
+  return ok;
+}
+
+bool read_trigger(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
+  t.mark = entry.mark();
+  bool ok = entry.require("name", "name: a unique name such as welcome") &&
+            entry.read_string("name", t.name);
+  if (ok && !is_plain_name(t.name)) {
+    diags.error(entry.value_mark("name"), entry.path_of("name"),
+                "trigger name '" + shorten_for_message(t.name) + "' must match [a-z0-9_-]+");
+    ok = false;
+  }
+  entry.read_string("description", t.description);
+  ok = read_on(entry, diags, t) && ok;
+  std::string wait;
+  if (entry.read_string("wait", wait)) {
+    std::optional<int64_t> ms = parse_duration_ms(wait);
+    if (!ms || *ms < 0 || *ms > kMaxWaitMs) {
+      diags.error(entry.value_mark("wait"), entry.path_of("wait"),
+                  "wait '" + shorten_for_message(wait) +
+                      "' must be a duration from 0s to 366d such as 1h or 7d");
+      ok = false;
+    } else {
+      t.wait_ms = *ms;
+    }
+  }
+  if (entry.read_string("if", t.condition)) t.condition_mark = entry.value_mark("if");
+  if (entry.has("holdout")) ok = entry.read_int("holdout", t.holdout_percent, 0, 100) && ok;
+  return read_send(entry, diags, t) && ok;
+}
+
+}  // namespace
+
+void read_triggers(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
+  if (!top.has("triggers")) return;
+  const YAML::Node list = top.value("triggers");
+  const Mark at = top.value_mark("triggers");
+  if (list.IsNull()) return;
+  if (!expect_list(list, "triggers", at, diags, "a list of { name, on, send }")) return;
+  std::map<std::string, Mark> names;
+  for (size_t i = 0; i < list.size(); ++i) {
+    MapReader entry(list[i], index_path("triggers", i),
+                    {"name", "description", "on", "wait", "if", "holdout", "send"}, diags, at);
+    if (!entry.is_mapping()) continue;
+    PipelineConfig::Trigger t;
+    if (!read_trigger(entry, diags, t)) continue;
+    auto [first, fresh] = names.emplace(t.name, entry.value_mark("name"));
+    if (!fresh) {
+      diags.error(entry.value_mark("name"), entry.path_of("name"),
+                  "duplicate trigger name '" + t.name + "' (also at " + first->second.str() + ")");
+      continue;
+    }
+    cfg.triggers.push_back(std::move(t));
+  }
+}
+
+}  // namespace halo

@@ -1,0 +1,227 @@
+// trigger_consumer.cpp -- triggers (docs/triggers.md): segment entries and
+// exits schedule durable timers; timers that are due make messages in the
+// outbox. Runs after segment membership, before delivery.
+//
+// Each trigger reads the segment changes after its own cursor (meta
+// "trigger:NAME"). A trigger the store has not seen starts at the changes
+// that exist when it first runs, so a new trigger acts on entries from then
+// on, never on the history. Timers, messages and cursors commit in the
+// transaction of the run's other consumers, so a run killed anywhere
+// schedules or fires again from the last commit; a message's idempotency
+// key (trigger:profile:occurrence, the occurrence being the segment change
+// that started it) keeps a fire that is repeated from making a second
+// message. A rebuild keeps timers, messages and cursors (they are not
+// derived data) and records no segment change that did not happen, so it
+// schedules nothing again.
+//
+// At fire time the trigger's `if` is evaluated on the profile as stored
+// then (a false `if`, or a profile merged away since, makes a `suppressed`
+// message); a `holdout` share of profiles, chosen by a hash of the
+// idempotency key, gets a `held_out` message instead of a `pending` one, so
+// uplift can be measured against them.
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "common/clock.h"
+#include "common/json_writer.h"
+#include "pipeline/pipeline.h"
+#include "segment/profile_subject.h"
+
+namespace halo {
+
+namespace {
+
+constexpr size_t kTriggerPage = 1'000;
+
+std::string cursor_key(const PipelineConfig::Trigger &t) {
+  return "trigger:" + t.name;
+}
+
+std::optional<uint64_t> read_cursor(const std::optional<std::string> &text) {
+  uint64_t v = 0;
+  if (!text) return std::nullopt;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc() || end != text->data() + text->size()) return std::nullopt;
+  return v;
+}
+
+int64_t saturating_add(int64_t a, int64_t b) {
+  int64_t out = 0;
+  return __builtin_add_overflow(a, b, &out) ? INT64_MAX : out;
+}
+
+// The message's variables: each path's value on the profile as JSON
+// (null when the profile has none).
+std::string render_variables(const PipelineConfig::Trigger &t, const ProfileExport &p) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  const segment::ProfileSubject subject(p, 0);
+  for (const auto &[name, path] : t.variables) {
+    w.key(name);
+    if (path == "profile_id") {
+      w.string(std::to_string(p.id));
+      continue;
+    }
+    const TypedValue *v = subject.value(path);
+    std::string json;
+    if (v) v->append_json(json);
+    w.raw(v ? json : "null");
+  }
+  w.end_object();
+  return out;
+}
+
+}  // namespace
+
+Status Pipeline::start_trigger_cursors() {
+  if (config_.triggers.empty()) return Status::Ok();
+  Status s = drain_writer();
+  if (!s.ok()) return s;
+  std::optional<uint64_t> last;
+  for (const PipelineConfig::Trigger &t : config_.triggers) {
+    auto stored = store_->get_meta(cursor_key(t));
+    if (!stored.ok()) return stored.status();
+    if (stored->has_value()) continue;
+    if (!last) {
+      auto found = store_->last_segment_change();
+      if (!found.ok()) return found.status();
+      last = *found;
+    }
+    s = begin_if_needed();
+    if (s.ok()) {
+      s = write([key = cursor_key(t), at = std::to_string(*last)](Store &st) {
+        return st.set_meta(key, at);
+      });
+    }
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status Pipeline::schedule_triggers() {
+  if (config_.triggers.empty()) return Status::Ok();
+  Status s = drain_writer();
+  if (!s.ok()) return s;
+  std::vector<uint64_t> cursors;
+  uint64_t after = UINT64_MAX;
+  for (const PipelineConfig::Trigger &t : config_.triggers) {
+    auto stored = store_->get_meta(cursor_key(t));
+    if (!stored.ok()) return stored.status();
+    std::optional<uint64_t> cursor = read_cursor(*stored);
+    if (!cursor) {
+      return Status::Corruption("store " + store_->path() + ": meta '" + cursor_key(t) +
+                                "' is not a number; run `halo store check`");
+    }
+    cursors.push_back(*cursor);
+    after = std::min(after, *cursor);
+  }
+  auto timers = std::make_shared<std::vector<TriggerTimer>>();
+  uint64_t last = after;
+  for (;;) {
+    size_t read = 0;
+    s = store_->scan_segment_changes(last, kTriggerPage, [&](const SegmentChange &c) {
+      ++read;
+      last = c.id;
+      for (size_t i = 0; i < config_.triggers.size(); ++i) {
+        const PipelineConfig::Trigger &t = config_.triggers[i];
+        const std::vector<std::string> &names = t.on_entry ? c.entered : c.exited;
+        if (c.id <= cursors[i] || std::find(names.begin(), names.end(), t.segment) == names.end()) {
+          continue;
+        }
+        timers->push_back({0, t.name, c.profile_id, c.id, saturating_add(c.at_ms, t.wait_ms)});
+      }
+    });
+    if (!s.ok()) return s;
+    if (read == 0) break;
+  }
+  if (last == after) return Status::Ok();  // nothing new
+  s = begin_if_needed();
+  if (!s.ok()) return s;
+  std::vector<std::string> keys;
+  for (const PipelineConfig::Trigger &t : config_.triggers) keys.push_back(cursor_key(t));
+  return write([timers, keys, at = std::to_string(last)](Store &st) {
+    Status w;
+    for (size_t k = 0; w.ok() && k < timers->size(); ++k) w = st.add_trigger_timer((*timers)[k]);
+    for (size_t k = 0; w.ok() && k < keys.size(); ++k) w = st.set_meta(keys[k], at);
+    return w;
+  });
+}
+
+Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
+  if (config_.triggers.empty()) return Status::Ok();
+  const int64_t now = wall_ms();
+  for (;;) {
+    Status s = drain_writer();  // the last page's timers are gone before the next scan
+    std::vector<TriggerTimer> due;
+    if (s.ok()) {
+      s = store_->scan_due_trigger_timers(as_of_ms, kTriggerPage,
+                                          [&](const TriggerTimer &t) { due.push_back(t); });
+    }
+    if (!s.ok()) return s;
+    if (due.empty()) return Status::Ok();
+    auto messages = std::make_shared<std::vector<OutboxMessage>>();
+    auto fired = std::make_shared<std::vector<uint64_t>>();
+    for (const TriggerTimer &timer : due) {
+      fired->push_back(timer.id);
+      size_t i = 0;
+      while (i < config_.triggers.size() && config_.triggers[i].name != timer.trigger) ++i;
+      if (i == config_.triggers.size()) continue;  // trigger removed from the pipeline: dropped
+      const PipelineConfig::Trigger &t = config_.triggers[i];
+      OutboxMessage &m = messages->emplace_back();
+      m.idempotency_key = t.name + ":" + std::to_string(timer.profile_id) + ":" +
+                          std::to_string(timer.occurrence);
+      m.trigger = t.name;
+      m.profile_id = timer.profile_id;
+      m.channel = t.channel;
+      m.destination = t.destination;
+      m.template_name = t.template_name;
+      m.created_at_ms = m.updated_at_ms = now;
+      m.variables = "{}";
+      m.status = "suppressed";
+      auto stored = store_->get_profile(timer.profile_id);
+      if (!stored.ok()) return stored.status();
+      if (!stored->has_value()) continue;  // merged away since: suppressed
+      ProfileExport p;
+      p.id = timer.profile_id;
+      s = decode_stored_export((*stored)->traits, (*stored)->features, &p);
+      auto identifiers = store_->identifiers_of(p.id);
+      if (s.ok()) s = identifiers.status();
+      auto segments = store_->segments_of(p.id);
+      if (s.ok()) s = segments.status();
+      if (!s.ok()) return s;
+      p.identifiers = std::move(*identifiers);
+      sort_identifiers(p.identifiers);
+      p.segments = std::move(*segments);
+      const std::optional<segment::Expr> &condition = trigger_conditions_[i];
+      if (condition && !condition->matches(segment::ProfileSubject(p, as_of_ms))) continue;
+      m.variables = render_variables(t, p);
+      const uint64_t draw =
+          XXH3_64bits(m.idempotency_key.data(), m.idempotency_key.size()) % 100;
+      m.status = static_cast<int64_t>(draw) < t.holdout_percent ? "held_out" : "pending";
+    }
+    for (const OutboxMessage &m : *messages) {
+      ++(m.status == "pending"    ? summary->messages_queued
+         : m.status == "held_out" ? summary->messages_held_out
+                                  : summary->messages_suppressed);
+    }
+    s = begin_if_needed();
+    if (s.ok()) {
+      s = write([messages, fired](Store &st) {
+        Status w;
+        for (size_t k = 0; w.ok() && k < messages->size(); ++k) {
+          auto added = st.add_message((*messages)[k]);  // false: made before, kept as it was
+          w = added.status();
+        }
+        for (size_t k = 0; w.ok() && k < fired->size(); ++k) w = st.delete_trigger_timer((*fired)[k]);
+        return w;
+      });
+    }
+    if (!s.ok()) return s;
+  }
+}
+
+}  // namespace halo

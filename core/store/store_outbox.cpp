@@ -1,0 +1,110 @@
+// store_outbox.cpp -- trigger timers and the message outbox (contracts in
+// store.h; tables in schema.cpp).
+#include "store/store_impl.h"
+
+namespace halo {
+
+namespace {
+
+constexpr Sql kAddTimer{"add_trigger_timer", "trigger_timers",
+                        "INSERT INTO trigger_timers(trigger, profile_id, occurrence, due_ms) "
+                        "VALUES(?1, ?2, ?3, ?4)"};
+constexpr Sql kDueTimers{"scan_due_trigger_timers", "trigger_timers",
+                         "SELECT id, trigger, profile_id, occurrence, due_ms FROM trigger_timers "
+                         "WHERE due_ms <= ?1 ORDER BY due_ms, id LIMIT ?2",
+                         "itiii"};
+constexpr Sql kDeleteTimer{"delete_trigger_timer", "trigger_timers",
+                           "DELETE FROM trigger_timers WHERE id = ?1"};
+constexpr Sql kAddMessage{
+    "add_message", "outbox",
+    "INSERT OR IGNORE INTO outbox(idempotency_key, trigger, profile_id, channel, destination, "
+    "template, variables, status, created_at_ms, updated_at_ms, attempts) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"};
+constexpr Sql kMessages{"scan_messages", "outbox",
+                        "SELECT id, idempotency_key, trigger, profile_id, channel, destination, "
+                        "template, variables, status, created_at_ms, updated_at_ms, attempts "
+                        "FROM outbox WHERE id > ?1 AND (?2 = '' OR status = ?2) ORDER BY id LIMIT ?3",
+                        "ittitttttiit"};
+
+}  // namespace
+
+Status SqliteStore::add_trigger_timer(const TriggerTimer &timer) {
+  return impl_->write(kAddTimer, [&](sqlite::Statement &st) {
+    st.bind_text(1, timer.trigger);
+    st.bind_int(2, to_sql(timer.profile_id));
+    st.bind_int(3, to_sql(timer.occurrence));
+    st.bind_int(4, timer.due_ms);
+  });
+}
+
+Status SqliteStore::scan_due_trigger_timers(int64_t until_ms, size_t limit,
+                                            const std::function<void(const TriggerTimer &)> &fn) {
+  return impl_->scan(
+      kDueTimers,
+      [&](sqlite::Statement &st) {
+        st.bind_int(1, until_ms);
+        st.bind_int(2, static_cast<int64_t>(limit));
+      },
+      [&](sqlite::Statement &st) {
+        TriggerTimer t;
+        t.id = from_sql(st.column_int(0));
+        t.trigger = st.column_bytes(1);
+        t.profile_id = from_sql(st.column_int(2));
+        t.occurrence = from_sql(st.column_int(3));
+        t.due_ms = st.column_int(4);
+        fn(t);
+        return Status::Ok();
+      });
+}
+
+Status SqliteStore::delete_trigger_timer(uint64_t id) {
+  return impl_->write(kDeleteTimer, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); });
+}
+
+Result<bool> SqliteStore::add_message(const OutboxMessage &m) {
+  Status s = impl_->write(kAddMessage, [&](sqlite::Statement &st) {
+    st.bind_text(1, m.idempotency_key);
+    st.bind_text(2, m.trigger);
+    st.bind_int(3, to_sql(m.profile_id));
+    st.bind_text(4, m.channel);
+    st.bind_text(5, m.destination);
+    st.bind_text(6, m.template_name);
+    st.bind_text(7, m.variables);
+    st.bind_text(8, m.status);
+    st.bind_int(9, m.created_at_ms);
+    st.bind_int(10, m.updated_at_ms);
+    st.bind_text(11, m.attempts);
+  });
+  if (!s.ok()) return s;
+  return sqlite3_changes(impl_->db.get()) == 1;
+}
+
+Status SqliteStore::scan_messages(std::string_view status, uint64_t after, size_t limit,
+                                  const std::function<void(const OutboxMessage &)> &fn) {
+  return impl_->scan(
+      kMessages,
+      [&](sqlite::Statement &st) {
+        st.bind_int(1, to_sql(after));
+        st.bind_text(2, status);
+        st.bind_int(3, static_cast<int64_t>(limit));
+      },
+      [&](sqlite::Statement &st) {
+        OutboxMessage m;
+        m.id = from_sql(st.column_int(0));
+        m.idempotency_key = st.column_bytes(1);
+        m.trigger = st.column_bytes(2);
+        m.profile_id = from_sql(st.column_int(3));
+        m.channel = st.column_bytes(4);
+        m.destination = st.column_bytes(5);
+        m.template_name = st.column_bytes(6);
+        m.variables = st.column_bytes(7);
+        m.status = st.column_bytes(8);
+        m.created_at_ms = st.column_int(9);
+        m.updated_at_ms = st.column_int(10);
+        m.attempts = st.column_bytes(11);
+        fn(m);
+        return Status::Ok();
+      });
+}
+
+}  // namespace halo

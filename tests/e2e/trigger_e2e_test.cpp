@@ -1,0 +1,195 @@
+// trigger_e2e_test.cpp -- triggers through the `halo` binary with the
+// reference time set by run.as_of: a wait fires only once it has passed,
+// across runs (the timer is stored); each fire makes one message, never a
+// second one on later runs or a rebuild; a holdout share is held out
+// within tolerance; a false `if` suppresses; a trigger added later does not
+// act on history; `halo validate` refuses bad triggers.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "e2e_support.h"
+
+namespace halo::e2e {
+namespace {
+
+constexpr int64_t kOrderDay = 1'767'571'200;  // 2026-01-05T00:00:00Z, seconds
+
+std::string pipeline_text(int64_t as_of, const std::string &triggers) {
+  return std::string(R"(version: 1
+store: { kind: sqlite, path: halo.db }
+run: { as_of: ")") +
+         iso_utc(as_of) + R"(" }
+identity:
+  resolver: deterministic
+  identifiers:
+    - { type: user_id, priority: 1, max_per_profile: 1 }
+    - { type: anonymous_id, priority: 9, max_per_profile: 100 }
+sources:
+  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
+features:
+  - name: orders
+    plugin: aggregates
+    config: { features: { orders: { count: { event: Order Completed } } } }
+destinations:
+  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }
+segments:
+  - { name: buyers, expression: "features.orders >= 1" }
+  - { name: repeat, expression: "features.orders >= 2" }
+triggers:
+)" + triggers;
+}
+
+const char *kThanks = R"(  - name: thanks
+    on: { entered: buyers }
+    wait: 1h
+    holdout: 50
+    send:
+      channel: email
+      destination: out
+      template: thank_you
+      variables: { orders: features.orders, user: identifiers.user_id, id: profile_id }
+)";
+
+std::vector<std::string> messages(const std::string &pipeline, const std::string &status = "") {
+  std::vector<std::string> argv = {halo_bin(), "messages", "list", pipeline};
+  if (!status.empty()) argv.insert(argv.end(), {"--status", status});
+  CommandResult r = run(argv);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines;
+  size_t start = 0;
+  for (size_t end; (end = r.out.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(r.out.substr(start, end - start));
+  }
+  return lines;
+}
+
+TEST(TriggerE2E, WaitHoldoutAndEachMessageOnce) {
+  TempDir dir;
+  const std::string p = dir / "pipeline.yaml";
+  write_file(dir / "events.jsonl", shop_events(200));
+  const int64_t t0 = kOrderDay + 86'400;
+  write_file(p, pipeline_text(t0, kThanks));
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "segment_entries"), 200);
+  EXPECT_TRUE(messages(p).empty());  // scheduled for an hour later
+
+  write_file(p, pipeline_text(t0 + 1800, kThanks));  // half an hour: not yet
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  EXPECT_TRUE(messages(p).empty());
+
+  write_file(p, pipeline_text(t0 + 3600, kThanks));  // the hour has passed
+  r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const long queued = summary_count(r.summary, "messages_queued");
+  const long held = summary_count(r.summary, "messages_held_out");
+  EXPECT_EQ(queued + held, 200);
+  EXPECT_GE(held, 70);  // 50% of 200, well within chance
+  EXPECT_LE(held, 130);
+  const std::vector<std::string> all = messages(p);
+  ASSERT_EQ(all.size(), 200u);
+  EXPECT_EQ(messages(p, "held_out").size(), static_cast<size_t>(held));
+  EXPECT_EQ(messages(p, "pending").size(), static_cast<size_t>(queued));
+  const std::string c7 = [&] {
+    for (const std::string &m : all) {
+      if (m.find(R"("user":["c7"])") != std::string::npos) return m;
+    }
+    return std::string();
+  }();
+  EXPECT_NE(c7.find(R"("trigger":"thanks")"), std::string::npos) << c7;
+  EXPECT_NE(c7.find(R"("channel":"email","destination":"out","template":"thank_you")"),
+            std::string::npos)
+      << c7;
+  EXPECT_NE(c7.find(R"("variables":{"orders":1,"user":["c7"],"id":")"), std::string::npos) << c7;
+  EXPECT_TRUE(std::regex_search(c7, std::regex(R"("idempotency_key":"thanks:\d+:\d+")"))) << c7;
+
+  // Later runs, a rebuild and new events for others make no second message.
+  write_file(p, pipeline_text(t0 + 7200, kThanks));
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  CommandResult rebuild = run({halo_bin(), "rebuild", p, "-q"});
+  ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  EXPECT_EQ(messages(p), all);
+  EXPECT_EQ(run({halo_bin(), "store", "check", p}).exit_code, 0);
+}
+
+TEST(TriggerE2E, FalseConditionSuppressesAndANewTriggerIgnoresHistory) {
+  TempDir dir;
+  const std::string p = dir / "pipeline.yaml";
+  write_file(dir / "events.jsonl", shop_events(6) + shop_changes());
+  const int64_t t0 = kOrderDay + 86'400;
+  const std::string tabriz = R"y(  - name: tabriz_repeat
+    on: { entered: repeat }
+    if: "traits.city == 'Tabriz' and in_segment(buyers)"
+    send: { channel: sms, destination: out, template: hello }
+)y";
+  write_file(p, pipeline_text(t0, tabriz));
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // c3 entered `repeat` but has no city: suppressed, with no variables.
+  EXPECT_EQ(summary_count(r.summary, "messages_suppressed"), 1);
+  ASSERT_EQ(messages(p, "suppressed").size(), 1u);
+  EXPECT_NE(messages(p)[0].find(R"("variables":{})"), std::string::npos) << messages(p)[0];
+
+  // A trigger added now does not act on the entries already recorded.
+  write_file(p, pipeline_text(t0, tabriz + kThanks));
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  write_file(p, pipeline_text(t0 + 7200, tabriz + kThanks));
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  EXPECT_EQ(messages(p).size(), 1u);
+  // New entries after it was added do.
+  write_file(dir / "events.jsonl",
+             shop_events(6) + shop_changes() +
+                 R"({"type":"track","event":"Order Completed","userId":"c9","messageId":"o-c9","timestamp":"2026-01-07T10:00:00Z"})"
+                 "\n");
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  write_file(p, pipeline_text(t0 + 3 * 7200, tabriz + kThanks));
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  const std::vector<std::string> all = messages(p);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_NE(all[1].find(R"("user":["c9"])"), std::string::npos) << all[1];
+}
+
+TEST(TriggerE2E, ValidateRefusesBadTriggers) {
+  TempDir dir;
+  const std::string p = dir / "pipeline.yaml";
+  write_file(dir / "events.jsonl", shop_events(2));
+  struct Case {
+    std::string trigger, error;
+  };
+  const std::vector<Case> cases = {
+      {"  - { name: a, on: { entered: nobody }, send: { channel: sms, destination: out, template: "
+       "t } }\n",
+       "triggers[0].on: no segment named 'nobody' is declared"},
+      {"  - { name: a, on: { entered: buyers }, wait: -1h, send: { channel: sms, destination: out, "
+       "template: t } }\n",
+       "wait '-1h' must be a duration from 0s to 366d"},
+      {"  - { name: a, on: { entered: buyers }, if: \"features.orders >== 1\", send: { channel: "
+       "sms, destination: out, template: t } }\n",
+       "triggers[0].if: column 19: '=' is not an operator"},
+      {"  - { name: a, on: { entered: buyers }, holdout: 150, send: { channel: sms, destination: "
+       "out, template: t } }\n",
+       "holdout"},
+      {"  - { name: a, on: { entered: buyers } }\n", "missing required key 'send'"},
+      {"  - { name: a, on: { entered: buyers, exited: buyers }, send: { channel: sms, destination: "
+       "out, template: t } }\n",
+       "give one of entered: SEGMENT or exited: SEGMENT"},
+      {"  - { name: a, on: { entered: buyers }, send: { channel: sms, destination: out, template: "
+       "t, variables: { x: city } } }\n",
+       "a variable is NAME ([a-z0-9_-]+): PATH"},
+      {"  - { name: a, on: { entered: buyers }, if: \"in_segment(vip)\", send: { channel: sms, "
+       "destination: out, template: t } }\n",
+       "in_segment(vip): no segment named 'vip' is declared"},
+  };
+  for (const Case &c : cases) {
+    write_file(p, pipeline_text(kOrderDay, c.trigger));
+    CommandResult v = run({halo_bin(), "validate", p});
+    EXPECT_EQ(v.exit_code, 2) << c.trigger;
+    EXPECT_NE(v.err.find(c.error), std::string::npos) << c.trigger << "\n" << v.err;
+    EXPECT_EQ(run_pipeline(p).exit_code, 2) << c.trigger;  // run refuses it too
+  }
+}
+
+}  // namespace
+}  // namespace halo::e2e
