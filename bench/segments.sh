@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Segment benchmark: live membership of twenty segments
-# (bench/with_builders.py segments) on the 1M-event data of bench/run.sh.
+# and two triggers (bench/with_builders.py segments) on the 1M-event data
+# of bench/run.sh.
 # The benchmark pipeline without and with the segments run alternately
 # ROUNDS times from an empty store (every profile evaluated from scratch);
-# prints wall time, peak RSS, the segments stage's own seconds and the
-# entries recorded. The incremental case is `bench/incremental.sh segments`.
+# prints wall time, peak RSS, the segments stage's own seconds (membership
+# and triggers), the entries recorded and the messages made. The incremental case is `bench/incremental.sh segments`.
 #   bench/segments.sh [ROUNDS]        (bench/run.sh generates the data first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ name, start, end, rss_kb, path = sys.argv[1:]
 s = json.load(open(path))
 print(f"{name:8} {float(end) - float(start):.2f} s, peak RSS {int(rss_kb) / 1024:.0f} MiB, "
       f"segments stage {s['stage_seconds']['segments']:.2f} s for {s['segments_evaluated']} "
-      f"profiles, {s['segment_entries']} entries")
+      f"profiles, {s['segment_entries']} entries, {s['messages_queued']} messages")
 PY
 }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"

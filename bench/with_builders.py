@@ -6,7 +6,8 @@
 
 SET is clv, rfm, recs or models (clv, rfm, satisfaction, engagement,
 recommendations and loyalty), or segments: twenty segments over the
-benchmark's features, traits and identifiers instead of builders; REFIT,
+benchmark's features, traits and identifiers and two triggers instead of
+builders; REFIT,
 when given, is each fitting builder's `refit` policy (docs/pipeline.md)."""
 import sys
 
@@ -54,6 +55,17 @@ def with_segments(text):
     out = text + "segments:\n"
     for k, expression in enumerate(SEGMENTS):
         out += f"  - {{ name: s{k:02d}, expression: \"{expression}\" }}\n"
+    # Two journeys: one fires in the run that records the entries, one an
+    # hour after them (its timers stay stored).
+    out += """triggers:
+  - name: now
+    on: { entered: s10 }
+    send: { channel: email, destination: crm, template: t1, variables: { email: traits.email } }
+  - name: later
+    on: { entered: s00 }
+    wait: 1h
+    send: { channel: sms, destination: gateway, template: t2 }
+"""
     return out
 
 
