@@ -22,8 +22,7 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr size_t kPage = 1'000;
-constexpr const char *kStatuses[] = {"pending", "sent",       "failed",
-                                     "dead",    "suppressed", "held_out"};
+constexpr const char *kStatuses[] = {"pending", "sent", "failed", "dead", "suppressed", "held_out"};
 
 std::string message_json(const OutboxMessage &m) {
   std::string out;
@@ -58,10 +57,12 @@ int messages_list(const Args &args) {
   int rc = parse_pipeline_command("messages list", args, desc, pipeline);
   if (rc >= 0) return rc;
   if ((rc = check_format(format, {"jsonl", "text"})) >= 0) return rc;
-  if (!status.empty() && std::find(std::begin(kStatuses), std::end(kStatuses), status) ==
-                             std::end(kStatuses)) {
-    return fail(kUsage, "--status must be pending, sent, failed, dead, suppressed or held_out, "
-                        "not '" + status + "'");
+  if (!status.empty() &&
+      std::find(std::begin(kStatuses), std::end(kStatuses), status) == std::end(kStatuses)) {
+    return fail(kUsage,
+                "--status must be pending, sent, failed, dead, suppressed or held_out, "
+                "not '" +
+                    status + "'");
   }
   auto cfg = load_pipeline(pipeline);
   if (!cfg.ok()) return fail(kUsage, cfg.status().message());
@@ -76,10 +77,9 @@ int messages_list(const Args &args) {
         std::cout << message_json(m) << "\n";
         return;
       }
-      std::cout << m.id << "  " << format_timestamp_ms(m.created_at_ms) << "  " << m.status
-                << "  " << m.trigger << "  profile " << m.profile_id << "  " << m.channel << " via "
-                << m.destination << ", template " << m.template_name << "  " << m.variables
-                << "\n";
+      std::cout << m.id << "  " << format_timestamp_ms(m.created_at_ms) << "  " << m.status << "  "
+                << m.trigger << "  profile " << m.profile_id << "  " << m.channel << " via "
+                << m.destination << ", template " << m.template_name << "  " << m.variables << "\n";
     });
     if (!s.ok()) return fail(kFailed, s.message());
     if (read == 0) break;
@@ -92,7 +92,8 @@ int messages_list(const Args &args) {
 
 int cmd_messages(const Args &args) {
   if (!args.empty() && args[0] == "list") return messages_list({args.begin() + 1, args.end()});
-  const char *usage = "usage: halo messages list PIPELINE.yaml [--status S] [--format jsonl|text]\n";
+  const char *usage =
+      "usage: halo messages list PIPELINE.yaml [--status S] [--format jsonl|text]\n";
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
     std::cout << usage;
     return kOk;

@@ -16,7 +16,8 @@ constexpr int64_t kMaxWaitMs = int64_t{366} * 24 * 60 * 60 * 1000;
 // on: { entered: SEGMENT } or { exited: SEGMENT }
 bool read_on(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
   YAML::Node on;
-  if (!entry.require("on", "on: { entered: SEGMENT }") || !entry.read_mapping("on", on, t.on_mark)) {
+  if (!entry.require("on", "on: { entered: SEGMENT }") ||
+      !entry.read_mapping("on", on, t.on_mark)) {
     return false;
   }
   MapReader map(on, entry.path_of("on"), {"entered", "exited"}, diags, t.on_mark);
@@ -41,9 +42,9 @@ bool read_send(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t)
   MapReader map(send, entry.path_of("send"), {"channel", "destination", "template", "variables"},
                 diags, at);
   bool ok = true;
-  for (auto [key, out] : {std::pair{"channel", &t.channel},
-                          std::pair{"destination", &t.destination},
-                          std::pair{"template", &t.template_name}}) {
+  for (auto [key, out] :
+       {std::pair{"channel", &t.channel}, std::pair{"destination", &t.destination},
+        std::pair{"template", &t.template_name}}) {
     if (!map.require(key, std::string(key) + ": NAME") || !map.read_string(key, *out)) {
       ok = false;
       continue;

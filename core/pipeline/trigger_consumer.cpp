@@ -172,8 +172,8 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
       if (i == config_.triggers.size()) continue;  // trigger removed from the pipeline: dropped
       const PipelineConfig::Trigger &t = config_.triggers[i];
       OutboxMessage &m = messages->emplace_back();
-      m.idempotency_key = t.name + ":" + std::to_string(timer.profile_id) + ":" +
-                          std::to_string(timer.occurrence);
+      m.idempotency_key =
+          t.name + ":" + std::to_string(timer.profile_id) + ":" + std::to_string(timer.occurrence);
       m.trigger = t.name;
       m.profile_id = timer.profile_id;
       m.channel = t.channel;
@@ -199,8 +199,7 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
       const std::optional<segment::Expr> &condition = trigger_conditions_[i];
       if (condition && !condition->matches(segment::ProfileSubject(p, as_of_ms))) continue;
       m.variables = render_variables(t, p);
-      const uint64_t draw =
-          XXH3_64bits(m.idempotency_key.data(), m.idempotency_key.size()) % 100;
+      const uint64_t draw = XXH3_64bits(m.idempotency_key.data(), m.idempotency_key.size()) % 100;
       m.status = static_cast<int64_t>(draw) < t.holdout_percent ? "held_out" : "pending";
     }
     for (const OutboxMessage &m : *messages) {
@@ -216,7 +215,8 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
           auto added = st.add_message((*messages)[k]);  // false: made before, kept as it was
           w = added.status();
         }
-        for (size_t k = 0; w.ok() && k < fired->size(); ++k) w = st.delete_trigger_timer((*fired)[k]);
+        for (size_t k = 0; w.ok() && k < fired->size(); ++k)
+          w = st.delete_trigger_timer((*fired)[k]);
         return w;
       });
     }

@@ -20,11 +20,12 @@ constexpr Sql kAddMessage{
     "INSERT OR IGNORE INTO outbox(idempotency_key, trigger, profile_id, channel, destination, "
     "template, variables, status, created_at_ms, updated_at_ms, attempts) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"};
-constexpr Sql kMessages{"scan_messages", "outbox",
-                        "SELECT id, idempotency_key, trigger, profile_id, channel, destination, "
-                        "template, variables, status, created_at_ms, updated_at_ms, attempts "
-                        "FROM outbox WHERE id > ?1 AND (?2 = '' OR status = ?2) ORDER BY id LIMIT ?3",
-                        "ittitttttiit"};
+constexpr Sql kMessages{
+    "scan_messages", "outbox",
+    "SELECT id, idempotency_key, trigger, profile_id, channel, destination, "
+    "template, variables, status, created_at_ms, updated_at_ms, attempts "
+    "FROM outbox WHERE id > ?1 AND (?2 = '' OR status = ?2) ORDER BY id LIMIT ?3",
+    "ittitttttiit"};
 
 }  // namespace
 

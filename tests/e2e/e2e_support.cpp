@@ -303,4 +303,26 @@ destinations:
   return dir / "pipeline.yaml";
 }
 
+std::string segment_pipeline_text(int64_t as_of, const std::string &features,
+                                  const std::string &tail) {
+  return R"(version: 1
+store: { kind: sqlite, path: halo.db }
+run: { as_of: ")" +
+         iso_utc(as_of) +
+         R"(" }
+identity:
+  resolver: deterministic
+  identifiers:
+    - { type: user_id, priority: 1, max_per_profile: 1 }
+    - { type: anonymous_id, priority: 9, max_per_profile: 100 }
+sources:
+  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
+features:
+  - { name: orders, plugin: aggregates, config: { features: )" +
+         features + R"( } }
+destinations:
+  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }
+)" + tail;
+}
+
 }  // namespace halo::e2e

@@ -89,6 +89,13 @@ std::string shop_changes();
 // count -> `destinations` (YAML list items "  - {...}\n"); returns its path.
 std::string shop_pipeline(const TempDir &dir, const std::string &destinations);
 
+// Pipeline text for the segment and trigger tests: events.jsonl (user_id,
+// anonymous_id) -> `aggregates` with `features` (a YAML flow mapping) ->
+// profiles.jsonl, with run.as_of at `as_of` (Unix seconds), then `tail`
+// (the `segments:` and `triggers:` sections).
+std::string segment_pipeline_text(int64_t as_of, const std::string &features,
+                                  const std::string &tail);
+
 // The demo pipeline (config/demo.yaml) copied to DIR/config/demo.yaml with
 // `extra_run` lines (e.g. "  as_of: ...") appended under `run:`. The data is
 // expected in DIR/data/demo, the store in DIR/var/demo.

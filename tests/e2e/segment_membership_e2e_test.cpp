@@ -32,28 +32,12 @@ const char *kSegments = R"y(segments:
 )y";
 
 std::string pipeline_text(int64_t as_of, const std::string &segments) {
-  return std::string(R"(version: 1
-store: { kind: sqlite, path: halo.db }
-run: { as_of: ")") +
-         iso_utc(as_of) + R"(" }
-identity:
-  resolver: deterministic
-  identifiers:
-    - { type: user_id, priority: 1, max_per_profile: 1 }
-    - { type: anonymous_id, priority: 9, max_per_profile: 100 }
-sources:
-  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
-features:
-  - name: orders
-    plugin: aggregates
-    config:
-      features:
-        orders: { count: { event: Order Completed } }
-        revenue: { sum: { event: Order Completed, field: properties.revenue } }
-        last_order: { last: { event: Order Completed } }
-destinations:
-  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }
-)" + segments;
+  return segment_pipeline_text(
+      as_of,
+      "{ orders: { count: { event: Order Completed } }, revenue: { sum: { event: Order "
+      "Completed, field: properties.revenue } }, last_order: { last: { event: Order Completed } "
+      "} }",
+      segments);
 }
 
 // `count` random events between `from` and `from + 10d`: orders, city

@@ -16,28 +16,12 @@ namespace {
 constexpr int64_t kOrderDay = 1'767'571'200;  // 2026-01-05T00:00:00Z, seconds
 
 std::string pipeline_text(int64_t as_of, const std::string &triggers) {
-  return std::string(R"(version: 1
-store: { kind: sqlite, path: halo.db }
-run: { as_of: ")") +
-         iso_utc(as_of) + R"(" }
-identity:
-  resolver: deterministic
-  identifiers:
-    - { type: user_id, priority: 1, max_per_profile: 1 }
-    - { type: anonymous_id, priority: 9, max_per_profile: 100 }
-sources:
-  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
-features:
-  - name: orders
-    plugin: aggregates
-    config: { features: { orders: { count: { event: Order Completed } } } }
-destinations:
-  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }
-segments:
+  return segment_pipeline_text(as_of, "{ orders: { count: { event: Order Completed } } }",
+                               R"(segments:
   - { name: buyers, expression: "features.orders >= 1" }
   - { name: repeat, expression: "features.orders >= 2" }
 triggers:
-)" + triggers;
+)" + triggers);
 }
 
 const char *kThanks = R"(  - name: thanks
@@ -139,10 +123,11 @@ TEST(TriggerE2E, FalseConditionSuppressesAndANewTriggerIgnoresHistory) {
   ASSERT_EQ(run_pipeline(p).exit_code, 0);
   EXPECT_EQ(messages(p).size(), 1u);
   // New entries after it was added do.
-  write_file(dir / "events.jsonl",
-             shop_events(6) + shop_changes() +
-                 R"({"type":"track","event":"Order Completed","userId":"c9","messageId":"o-c9","timestamp":"2026-01-07T10:00:00Z"})"
-                 "\n");
+  write_file(
+      dir / "events.jsonl",
+      shop_events(6) + shop_changes() +
+          R"({"type":"track","event":"Order Completed","userId":"c9","messageId":"o-c9","timestamp":"2026-01-07T10:00:00Z"})"
+          "\n");
   ASSERT_EQ(run_pipeline(p).exit_code, 0);
   write_file(p, pipeline_text(t0 + 3 * 7200, tabriz + kThanks));
   ASSERT_EQ(run_pipeline(p).exit_code, 0);
