@@ -12,6 +12,7 @@
 #include "cli/profile_lookup.h"
 #include "config/pipeline_config.h"
 #include "profile/profile_export.h"
+#include "store/profile_reads.h"
 #include "store/store.h"
 
 namespace po = boost::program_options;
@@ -25,7 +26,7 @@ int print_profile(Store &store, const std::string &type, const std::string &key)
   int exit_code = kOk;
   auto pid = find_profile_or_fail(store, type, key, exit_code);
   if (!pid.ok()) return exit_code;
-  auto stored = store.get_profile(*pid);
+  auto stored = read_profile_export(store, *pid);
   if (!stored.ok()) return fail(kFailed, stored.status().message());
   if (!stored->has_value()) {
     return fail(kFailed, "sqlite store " + store.path() + ": table identifiers links " + type +
@@ -34,18 +35,7 @@ int print_profile(Store &store, const std::string &type, const std::string &key)
                              "`halo store check PIPELINE.yaml` and run `halo rebuild "
                              "PIPELINE.yaml`");
   }
-  const StoredProfile &p = **stored;
-  auto identifiers = store.identifiers_of(p.id);
-  if (!identifiers.ok()) return fail(kFailed, identifiers.status().message());
-  auto segments = store.segments_of(p.id);
-  if (!segments.ok()) return fail(kFailed, segments.status().message());
-  ProfileExport e;
-  e.id = p.id;
-  e.identifiers = std::move(identifiers).value();
-  e.segments = std::move(segments).value();
-  Status s = decode_stored_export(p.traits, p.features, &e);
-  if (!s.ok()) return fail(kFailed, s.message());
-  e.updated_at_ms = p.updated_at_ms;
+  const ProfileExport &e = **stored;
   std::cout << export_profile_json(e) << "\n";
   return kOk;
 }

@@ -19,6 +19,7 @@
 #include "profile/profile_export.h"
 #include "segment/profile_subject.h"
 #include "segment/segment_expr.h"
+#include "store/profile_reads.h"
 
 namespace halo::cli {
 
@@ -39,34 +40,24 @@ struct Preview {
 };
 
 Status scan(Store &store, const segment::Expr &expr, int64_t now_ms, size_t limit, Preview &out) {
-  Status inner;
+  constexpr size_t kPage = 1'000;
   const bool needs_identifiers =
       std::any_of(expr.paths().begin(), expr.paths().end(),
                   [](const std::string &p) { return p.starts_with("identifiers."); });
-  Status s = store.scan_profiles([&](const StoredProfile &stored) {
-    if (!inner.ok()) return;
-    ProfileExport p;
-    p.id = stored.id;
-    p.updated_at_ms = stored.updated_at_ms;
-    inner = decode_stored_export(stored.traits, stored.features, &p);
-    if (inner.ok() && !expr.segments().empty()) {  // in_segment() reads stored memberships
-      auto segments = store.segments_of(stored.id);
-      inner = segments.status();
-      if (inner.ok()) p.segments = std::move(*segments);
+  std::vector<ProfileExport> page;
+  for (uint64_t after = 0;; after = page.back().id) {
+    // Identifiers only where the expression or the sample needs them.
+    const bool identifiers = needs_identifiers || out.sample.size() < limit;
+    Status s = read_profile_page(store, after, kPage, identifiers, page);
+    if (!s.ok()) return s;
+    if (page.empty()) return Status::Ok();
+    for (const ProfileExport &p : page) {
+      ++out.profiles;
+      if (!expr.matches(segment::ProfileSubject(p, now_ms))) continue;
+      ++out.matched;
+      if (out.sample.size() < limit) out.sample.push_back(export_profile_json(p));
     }
-    if (inner.ok() && (needs_identifiers || out.sample.size() < limit)) {
-      auto ids = store.identifiers_of(stored.id);
-      inner = ids.status();
-      if (inner.ok()) p.identifiers = std::move(*ids);
-      sort_identifiers(p.identifiers);
-    }
-    if (!inner.ok()) return;
-    ++out.profiles;
-    if (!expr.matches(segment::ProfileSubject(p, now_ms))) return;
-    ++out.matched;
-    if (out.sample.size() < limit) out.sample.push_back(export_profile_json(p));
-  });
-  return s.ok() ? inner : s;
+  }
 }
 
 }  // namespace

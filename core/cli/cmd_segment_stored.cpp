@@ -19,6 +19,7 @@
 #include "cli/profile_lookup.h"
 #include "common/json_writer.h"
 #include "profile/profile_export.h"
+#include "store/profile_reads.h"
 
 namespace halo::cli {
 
@@ -309,24 +310,16 @@ void select_values(ProfileExport &p, const std::vector<std::string> &fields) {
   keep(p.features, "features.");
 }
 
-Status read_member(Store &store, uint64_t id, ProfileExport &e) {
-  auto stored = store.get_profile(id);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) {
+Result<ProfileExport> read_member(Store &store, uint64_t id) {
+  auto e = read_profile_export(store, id);
+  if (!e.ok()) return e.status();
+  if (!e->has_value()) {
     return Status::Corruption("sqlite store " + store.path() + ": segment member " +
                               std::to_string(id) +
                               " is not in table profiles; check the store with `halo store "
                               "check PIPELINE.yaml`");
   }
-  auto identifiers = store.identifiers_of(id);
-  if (!identifiers.ok()) return identifiers.status();
-  auto segments = store.segments_of(id);
-  if (!segments.ok()) return segments.status();
-  e.id = id;
-  e.updated_at_ms = (*stored)->updated_at_ms;
-  e.identifiers = std::move(*identifiers);
-  e.segments = std::move(*segments);
-  return decode_stored_export((*stored)->traits, (*stored)->features, &e);
+  return std::move(**e);
 }
 
 int segment_export(Args args) {
@@ -369,10 +362,9 @@ int segment_export(Args args) {
     if (!s.ok()) return fail(kFailed, s.message());
     if (ids.empty()) break;
     for (uint64_t id : ids) {
-      ProfileExport e;
-      s = read_member(*seg.store, id, e);
-      if (!s.ok()) return fail(kFailed, s.message());
-      sort_identifiers(e.identifiers);
+      auto member = read_member(*seg.store, id);
+      if (!member.ok()) return fail(kFailed, member.status().message());
+      ProfileExport &e = *member;
       if (format == "jsonl") {
         select_values(e, fields);
         std::cout << export_profile_json(e) << "\n";

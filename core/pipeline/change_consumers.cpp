@@ -35,6 +35,7 @@
 #include "pipeline/pipeline_setup.h"
 #include "profile/profile_export.h"
 #include "profile/typed_codec.h"
+#include "store/profile_reads.h"
 
 namespace halo {
 
@@ -85,61 +86,16 @@ Status write_page(DestinationInstance &dest, const std::vector<ProfileExport> &p
   return dest.write_profiles(lines, ids, &page);
 }
 
-}  // namespace
-
-Status fill_identifiers_and_segments(Store &store, std::vector<ProfileExport> &page,
-                                     bool identifiers) {
-  if (page.empty()) return Status::Ok();
-  // Both scans come by ascending profile id: merged on the page's ids.
-  auto merge = [&page](auto add) {
-    size_t next = 0;  // page[next] is the first profile whose rows may follow
-    return [&page, next, add](uint64_t id, auto... row) mutable {
-      while (next < page.size() && page[next].id < id) ++next;
-      if (next < page.size() && page[next].id == id) add(page[next], row...);
-    };
-  };
-  Status s = identifiers
-                 ? store.scan_identifiers_by_profile(
-                       page.front().id, page.back().id,
-                       merge([](ProfileExport &e, std::string_view type, std::string_view value) {
-                         e.identifiers.emplace_back(type, value);
-                       }))
-                 : Status::Ok();
-  if (!s.ok()) return s;
-  return store.scan_segments_by_profile(
-      page.front().id, page.back().id,
-      merge([](ProfileExport &e, std::string_view segment) { e.segments.emplace_back(segment); }));
-}
-
-namespace {
-
-// One page of every profile: identifiers and segments of the page's id
-// range.
-Status export_page(Store &store, DestinationInstance &dest, std::vector<ProfileExport> &page,
-                   RunSummary *summary) {
-  Status s = fill_identifiers_and_segments(store, page, /*identifiers=*/true);
-  if (!s.ok()) return s;
-  return write_page(dest, page, summary);
-}
-
-// Everything comes from the store (the writer has drained): profiles with
-// their traits and features by id pages, then each page's identifiers.
+// Everything comes from the store (the writer has drained): profiles by id
+// pages, each with its identifiers and segments.
 Status export_all(Store &store, DestinationInstance &dest, const std::function<bool()> &interrupted,
                   RunSummary *summary) {
   std::vector<ProfileExport> page;
   for (uint64_t after = 0; !interrupted(); after = page.back().id) {
-    page.clear();
-    Status decoded;
-    Status s = store.scan_profiles(after, kExportBatch, [&](const StoredProfile &p) {
-      ProfileExport &e = page.emplace_back();
-      e.id = p.id;
-      e.updated_at_ms = p.updated_at_ms;
-      if (decoded.ok()) decoded = decode_stored_export(p.traits, p.features, &e);
-    });
+    Status s = read_profile_page(store, after, kExportBatch, /*identifiers=*/true, page);
     if (!s.ok()) return s;
-    if (!decoded.ok()) return decoded;
     if (page.empty()) return Status::Ok();
-    s = export_page(store, dest, page, summary);
+    s = write_page(dest, page, summary);
     if (!s.ok()) return s;
   }
   return Status::Ok();
@@ -154,24 +110,13 @@ Status export_changes(Store &store, DestinationInstance &dest, DeliveryChanges &
     page.clear();
     size_t end = std::min(changes.changed.size(), first + kExportBatch);
     for (size_t k = first; k < end; ++k) {
-      const uint64_t id = changes.changed[k];
-      auto stored = store.get_profile(id);
-      if (!stored.ok()) return stored.status();
-      if (!stored->has_value()) {
-        changes.removed.push_back(id);
-        continue;
+      auto e = read_profile_export(store, changes.changed[k]);
+      if (!e.ok()) return e.status();
+      if (e->has_value()) {
+        page.push_back(std::move(**e));
+      } else {
+        changes.removed.push_back(changes.changed[k]);
       }
-      auto identifiers = store.identifiers_of(id);
-      if (!identifiers.ok()) return identifiers.status();
-      auto segments = store.segments_of(id);
-      if (!segments.ok()) return segments.status();
-      ProfileExport &e = page.emplace_back();
-      e.id = id;
-      e.updated_at_ms = (*stored)->updated_at_ms;
-      e.identifiers = std::move(*identifiers);
-      e.segments = std::move(*segments);
-      Status s = decode_stored_export((*stored)->traits, (*stored)->features, &e);
-      if (!s.ok()) return s;
     }
     if (page.empty()) continue;
     Status s = write_page(dest, page, summary);

@@ -11,7 +11,6 @@
 
 #include "common/status.h"
 #include "config/pipeline_config.h"
-#include "profile/profile_export.h"
 #include "store/store.h"
 
 namespace halo {
@@ -30,10 +29,5 @@ void sort_unique(std::vector<uint64_t> &ids);
 // chunk of the log at a time.
 Status scan_changes_through(Store &store, uint64_t after, uint64_t through,
                             const std::function<void(const ProfileChange &)> &fn);
-
-// Fills the identifiers (when `identifiers`) and the segments of a page of
-// profiles ascending by id, from the store, one range read each.
-Status fill_identifiers_and_segments(Store &store, std::vector<ProfileExport> &page,
-                                     bool identifiers);
 
 }  // namespace halo

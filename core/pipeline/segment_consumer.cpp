@@ -25,6 +25,7 @@
 #include "common/clock.h"
 #include "pipeline/change_scan.h"
 #include "pipeline/pipeline.h"
+#include "store/profile_reads.h"
 
 namespace halo {
 
@@ -74,21 +75,13 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
     // Everyone, by pages of ascending ids.
     for (uint64_t after = 0; s.ok();) {
       if (stopped()) return Status::Ok();  // the cursor stays: evaluated again
-      page.clear();
-      Status decoded;
       s = drain_writer();
       if (s.ok()) {
-        s = store_->scan_profiles(after, kSegmentPage, [&](const StoredProfile &p) {
-          ProfileExport &e = page.emplace_back();
-          e.id = p.id;
-          if (decoded.ok()) decoded = decode_stored_export(p.traits, p.features, &e);
-        });
+        s = read_profile_page(*store_, after, kSegmentPage, segments_.reads_identifiers(), page);
       }
-      if (s.ok()) s = decoded;
       if (!s.ok() || page.empty()) break;
       after = page.back().id;
-      s = fill_identifiers_and_segments(*store_, page, segments_.reads_identifiers());
-      if (s.ok()) s = segment_page(page, as_of_ms, summary);
+      s = segment_page(page, as_of_ms, summary);
     }
     if (s.ok()) s = settle_missing_members(as_of_ms);
   } else {
@@ -100,20 +93,9 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
       s = drain_writer();
       const size_t end = std::min(ids->size(), first + kSegmentPage);
       for (size_t k = first; s.ok() && k < end; ++k) {
-        auto p = store_->get_profile((*ids)[k]);
-        if (!p.ok()) return p.status();
-        if (!p->has_value()) continue;  // merged away since it changed
-        ProfileExport &e = page.emplace_back();
-        e.id = (*p)->id;
-        s = decode_stored_export((*p)->traits, (*p)->features, &e);
-        auto member_of = store_->segments_of(e.id);
-        if (s.ok()) s = member_of.status();
-        if (s.ok()) e.segments = std::move(*member_of);
-        if (s.ok() && segments_.reads_identifiers()) {
-          auto identifiers = store_->identifiers_of(e.id);
-          s = identifiers.status();
-          if (s.ok()) e.identifiers = std::move(*identifiers);
-        }
+        auto e = read_profile_export(*store_, (*ids)[k], segments_.reads_identifiers());
+        s = e.status();
+        if (s.ok() && e->has_value()) page.push_back(std::move(**e));  // else merged away since
       }
       if (s.ok()) s = segment_page(page, as_of_ms, summary);
     }

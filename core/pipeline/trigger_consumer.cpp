@@ -29,6 +29,7 @@
 #include "common/json_writer.h"
 #include "pipeline/pipeline.h"
 #include "segment/profile_subject.h"
+#include "store/profile_reads.h"
 
 namespace halo {
 
@@ -182,20 +183,10 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
       m.created_at_ms = m.updated_at_ms = now;
       m.variables = "{}";
       m.status = "suppressed";
-      auto stored = store_->get_profile(timer.profile_id);
+      auto stored = read_profile_export(*store_, timer.profile_id);
       if (!stored.ok()) return stored.status();
       if (!stored->has_value()) continue;  // merged away since: suppressed
-      ProfileExport p;
-      p.id = timer.profile_id;
-      s = decode_stored_export((*stored)->traits, (*stored)->features, &p);
-      auto identifiers = store_->identifiers_of(p.id);
-      if (s.ok()) s = identifiers.status();
-      auto segments = store_->segments_of(p.id);
-      if (s.ok()) s = segments.status();
-      if (!s.ok()) return s;
-      p.identifiers = std::move(*identifiers);
-      sort_identifiers(p.identifiers);
-      p.segments = std::move(*segments);
+      const ProfileExport &p = **stored;
       const std::optional<segment::Expr> &condition = trigger_conditions_[i];
       if (condition && !condition->matches(segment::ProfileSubject(p, as_of_ms))) continue;
       m.variables = render_variables(t, p);

@@ -313,19 +313,14 @@ void Checker::linked_profiles() {
 void Checker::segment_members() {
   int64_t orphans = 0, undefined = 0, miscounted = 0;
   std::map<std::string, int64_t> counted;
-  bool ran =
-      rows("segment_members", "checking segment members",
-           "SELECT m.segments, EXISTS (SELECT 1 FROM profiles p WHERE p.id = m.profile_id) "
-           "FROM segment_members m",
-           [&](sqlite::Statement &st) {
-             std::string_view names = st.column_bytes(0);
-             orphans += st.column_int(1) == 0;
-             while (!names.empty()) {
-               const size_t comma = names.find(',');
-               ++counted[std::string(names.substr(0, comma))];
-               names.remove_prefix(comma == std::string_view::npos ? names.size() : comma + 1);
-             }
-           });
+  bool ran = rows("segment_members", "checking segment members",
+                  "SELECT m.segments, EXISTS (SELECT 1 FROM profiles p WHERE p.id = m.profile_id) "
+                  "FROM segment_members m",
+                  [&](sqlite::Statement &st) {
+                    orphans += st.column_int(1) == 0;
+                    for (std::string &n : split_segment_names(st.column_bytes(0)))
+                      ++counted[std::move(n)];
+                  });
   std::map<std::string, int64_t> sizes;
   ran = ran && rows("segment_definitions", "checking segment sizes",
                     "SELECT name, size FROM segment_definitions", [&](sqlite::Statement &st) {

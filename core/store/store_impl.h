@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "store/sqlite_db.h"
 #include "store/sqlite_store.h"
@@ -192,6 +193,18 @@ inline int64_t to_sql(uint64_t v) {
 }
 inline uint64_t from_sql(int64_t v) {
   return static_cast<uint64_t>(v);
+}
+
+// A profile's segment memberships as stored (table segment_members): names
+// joined by ','.
+inline std::vector<std::string> split_segment_names(std::string_view joined) {
+  std::vector<std::string> out;
+  while (!joined.empty()) {
+    const size_t comma = joined.find(',');
+    out.emplace_back(joined.substr(0, comma));
+    joined.remove_prefix(comma == std::string_view::npos ? joined.size() : comma + 1);
+  }
+  return out;
 }
 
 }  // namespace halo

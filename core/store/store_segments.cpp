@@ -66,16 +66,6 @@ constexpr Sql kDueChecks{"scan_due_segment_checks", "segment_checks",
                          "ORDER BY due_ms, profile_id",
                          "i"};
 
-std::vector<std::string> split_names(std::string_view joined) {
-  std::vector<std::string> out;
-  while (!joined.empty()) {
-    const size_t comma = joined.find(',');
-    out.emplace_back(joined.substr(0, comma));
-    joined.remove_prefix(comma == std::string_view::npos ? joined.size() : comma + 1);
-  }
-  return out;
-}
-
 std::string join_names(const std::vector<std::string> &names) {
   std::string out;
   for (const std::string &n : names) out.append(out.empty() ? "" : ",").append(n);
@@ -132,7 +122,7 @@ Status SqliteStore::drop_segment(std::string_view name) {
     s = impl_->scan(
         kMembershipsAfter, [](sqlite::Statement &st) { st.bind_int(1, 0); },
         [&](sqlite::Statement &st) {
-          std::vector<std::string> names = split_names(st.column_bytes(1));
+          std::vector<std::string> names = split_segment_names(st.column_bytes(1));
           auto it = std::find(names.begin(), names.end(), name);
           if (it == names.end()) return Status::Ok();
           names.erase(it);
@@ -244,7 +234,7 @@ Result<std::vector<std::string>> SqliteStore::segments_of(uint64_t profile_id) {
   Status s = impl_->query(
       kGetMembership, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
       [&](sqlite::Statement &st) {
-        out = split_names(st.column_bytes(0));
+        out = split_segment_names(st.column_bytes(0));
         return Status::Ok();
       });
   if (!s.ok()) return s;
@@ -261,7 +251,7 @@ Status SqliteStore::scan_segments_by_profile(
       },
       [&](sqlite::Statement &st) {
         const uint64_t id = from_sql(st.column_int(0));
-        for (const std::string &n : split_names(st.column_bytes(1))) fn(id, n);
+        for (const std::string &n : split_segment_names(st.column_bytes(1))) fn(id, n);
         return Status::Ok();
       });
 }
@@ -275,7 +265,7 @@ Status SqliteStore::scan_segment_members(std::string_view segment, uint64_t afte
   Status s = impl_->scan(
       kMembershipsAfter, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(after)); },
       [&](sqlite::Statement &st) {
-        if (!contains(split_names(st.column_bytes(1)), name)) return Status::Ok();
+        if (!contains(split_segment_names(st.column_bytes(1)), name)) return Status::Ok();
         fn(from_sql(st.column_int(0)));
         full = ++found == limit;
         return full ? Status::Internal("page full") : Status::Ok();
@@ -301,7 +291,7 @@ Status SqliteStore::recount_segments() {
   Status s = impl_->scan(
       kMembershipsAfter, [](sqlite::Statement &st) { st.bind_int(1, 0); },
       [&](sqlite::Statement &st) {
-        for (std::string &n : split_names(st.column_bytes(1))) ++counted[std::move(n)];
+        for (std::string &n : split_segment_names(st.column_bytes(1))) ++counted[std::move(n)];
         return Status::Ok();
       });
   auto defs = segment_definitions();
@@ -329,8 +319,8 @@ Status SqliteStore::scan_segment_changes(uint64_t after, size_t limit,
         SegmentChange c;
         c.id = from_sql(st.column_int(0));
         c.profile_id = from_sql(st.column_int(1));
-        c.entered = split_names(st.column_bytes(2));
-        c.exited = split_names(st.column_bytes(3));
+        c.entered = split_segment_names(st.column_bytes(2));
+        c.exited = split_segment_names(st.column_bytes(3));
         c.at_ms = st.column_int(4);
         fn(c);
         return Status::Ok();

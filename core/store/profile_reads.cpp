@@ -1,0 +1,64 @@
+// profile_reads.cpp -- stored profiles in the export form (profile_reads.h).
+#include "store/profile_reads.h"
+
+namespace halo {
+
+Result<std::optional<ProfileExport>> read_profile_export(Store &store, uint64_t id,
+                                                         bool identifiers) {
+  auto stored = store.get_profile(id);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return std::optional<ProfileExport>();
+  ProfileExport e;
+  e.id = id;
+  e.updated_at_ms = (*stored)->updated_at_ms;
+  Status s = decode_stored_export((*stored)->traits, (*stored)->features, &e);
+  if (!s.ok()) return s;
+  auto segments = store.segments_of(id);
+  if (!segments.ok()) return segments.status();
+  e.segments = std::move(*segments);
+  if (identifiers) {
+    auto ids = store.identifiers_of(id);
+    if (!ids.ok()) return ids.status();
+    e.identifiers = std::move(*ids);
+    sort_identifiers(e.identifiers);
+  }
+  return std::optional<ProfileExport>(std::move(e));
+}
+
+Status read_profile_page(Store &store, uint64_t after, size_t limit, bool identifiers,
+                         std::vector<ProfileExport> &page) {
+  page.clear();
+  Status decoded;
+  Status s = store.scan_profiles(after, limit, [&](const StoredProfile &p) {
+    ProfileExport &e = page.emplace_back();
+    e.id = p.id;
+    e.updated_at_ms = p.updated_at_ms;
+    if (decoded.ok()) decoded = decode_stored_export(p.traits, p.features, &e);
+  });
+  if (!s.ok()) return s;
+  if (!decoded.ok() || page.empty()) return decoded;
+  // The range reads come by ascending profile id: merged on the page's ids.
+  size_t next = 0;  // page[next] is the first profile whose rows may follow
+  auto at = [&](uint64_t id) -> ProfileExport * {
+    while (next < page.size() && page[next].id < id) ++next;
+    return next < page.size() && page[next].id == id ? &page[next] : nullptr;
+  };
+  if (identifiers) {
+    s = store.scan_identifiers_by_profile(
+        page.front().id, page.back().id,
+        [&](uint64_t id, std::string_view type, std::string_view value) {
+          if (ProfileExport *e = at(id)) e->identifiers.emplace_back(type, value);
+        });
+    if (!s.ok()) return s;
+    for (ProfileExport &e : page) sort_identifiers(e.identifiers);
+  }
+  next = 0;
+  return store.scan_segments_by_profile(page.front().id, page.back().id,
+                                        [&](uint64_t id, std::string_view segment) {
+                                          if (ProfileExport *e = at(id)) {
+                                            e->segments.emplace_back(segment);
+                                          }
+                                        });
+}
+
+}  // namespace halo

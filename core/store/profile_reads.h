@@ -1,0 +1,28 @@
+// profile_reads.h -- stored profiles in the export form
+// (profile/profile_export.h): traits and features decoded, with their
+// segments and, when asked, their identifiers (sorted). What delivery,
+// segment evaluation, triggers and the read-only commands all read.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "common/status.h"
+#include "profile/profile_export.h"
+#include "store/store.h"
+
+namespace halo {
+
+// Profile `id`; nullopt when the store holds no such profile.
+Result<std::optional<ProfileExport>> read_profile_export(Store &store, uint64_t id,
+                                                         bool identifiers = true);
+
+// Replaces `page` with up to `limit` profiles with ids above `after`,
+// ascending: one range read for the profiles, one for their identifiers
+// (when asked) and one for their segments. Empty at the end.
+Status read_profile_page(Store &store, uint64_t after, size_t limit, bool identifiers,
+                         std::vector<ProfileExport> &page);
+
+}  // namespace halo
