@@ -7,6 +7,8 @@
 //  - An accepted expression evaluates against a profile without failing,
 //    and `not (E)` evaluates to the opposite.
 //  - Every path it lists starts with traits., features. or identifiers.
+//  - Every event-history term names a feature without '.', '[' or ']', by
+//    the canonical name of its own fields, with a window of whole minutes.
 //  - The next time its verdict may change by time alone is after now, and
 //    the verdict just before that time is the verdict now.
 #include <cstdint>
@@ -67,6 +69,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (const std::string &p : expr->paths()) {
     if (p.rfind("traits.", 0) != 0 && p.rfind("features.", 0) != 0 &&
         p.rfind("identifiers.", 0) != 0) {
+      std::abort();
+    }
+  }
+  for (const HistoryTerm &h : expr->history()) {
+    if (h.feature.find_first_of(".[]") != std::string::npos || h.event.empty() ||
+        h.feature != history_feature_name(h) || h.window_ms < 0 || h.window_ms % 60'000 != 0) {
       std::abort();
     }
   }

@@ -22,6 +22,7 @@
 #include "config/pipeline_config.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/pipeline_setup.h"
+#include "pipeline/segment_history.h"
 
 namespace po = boost::program_options;
 
@@ -329,10 +330,10 @@ ValidateReport validate_pipeline(const CommonOptions &o) {
     add_lines("pipeline", cfg.status(), r.problems);
     return r;
   }
-  const PipelineConfig &c = cfg.value();
-  r.sources = c.sources.size();
-  r.features = c.features.size();
-  r.destinations = c.destinations.size();
+  r.sources = cfg.value().sources.size();
+  r.features = cfg.value().features.size();
+  r.destinations = cfg.value().destinations.size();
+  const PipelineConfig c = with_segment_history(cfg.value());
   CallWatchdog watchdog(c.plugin_timeout_ms, nullptr);
   std::unique_ptr<PluginCatalog> catalog = load_pipeline_plugins(c, o.plugin_dirs);
   PluginInstances instances;  // destroyed before the catalog

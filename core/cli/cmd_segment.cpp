@@ -16,6 +16,7 @@
 #include "cli/profile_lookup.h"
 #include "common/clock.h"
 #include "common/json_writer.h"
+#include "pipeline/segment_history.h"
 #include "profile/profile_export.h"
 #include "segment/profile_subject.h"
 #include "segment/segment_expr.h"
@@ -93,6 +94,15 @@ int cmd_segment_preview(Args args) {
   if (!expr) {
     print_parse_error(expression, error);
     return kUsage;
+  }
+  // Event history is kept only for what the pipeline's expressions read.
+  const auto kept = history_terms(cfg.value());
+  for (const segment::HistoryTerm &t : expr->history()) {
+    if (kept.contains(t.feature)) continue;
+    return fail(kUsage, "halo segment preview: " + t.feature +
+                            " is not kept by this pipeline: only the event history its segments "
+                            "and trigger conditions read is (declare a segment that reads it, "
+                            "then run halo rebuild)");
   }
   auto store = open_read_only(cfg.value());
   if (!store.ok()) return open_failed(store.status());

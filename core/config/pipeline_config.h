@@ -20,6 +20,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -59,6 +60,11 @@ struct PluginUse {
   Mark mark;          // the list entry
   Mark config_mark;   // the config mapping, or `mark` when absent
 };
+
+// The name of the feature builder the kernel adds for the event history
+// segment expressions read (pipeline/segment_history.h); a pipeline's own
+// features may not use it.
+inline constexpr std::string_view kSegmentHistoryFeature = "segment-history";
 
 // One identifier type the resolver links profiles by.
 struct IdentifierSpec {

@@ -82,6 +82,13 @@ bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
   } else {
     ok = false;
   }
+  if (role == PluginRole::kFeature && use.name == kSegmentHistoryFeature) {
+    diags.error(map.value_mark("name"), map.path_of("name"),
+                std::string("feature name '") + std::string(kSegmentHistoryFeature) +
+                    "' is reserved: the kernel keeps the event history of segment expressions "
+                    "under it; give this feature another `name:`");
+    ok = false;
+  }
   int64_t priority = use.priority;
   if (map.read_int("priority", priority, -1000000, 1000000))
     use.priority = static_cast<int>(priority);

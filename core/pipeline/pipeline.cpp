@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "normalize/identifiers.h"
 #include "pipeline/pipeline_setup.h"
+#include "pipeline/segment_history.h"
 
 namespace halo {
 
@@ -55,7 +56,7 @@ int thread_count(const PipelineConfig &cfg) {
 }  // namespace
 
 Pipeline::Pipeline(const PipelineConfig &config, const RunOptions &options)
-    : config_(config),
+    : config_(with_segment_history(config)),
       options_(options),
       profiles_(config.traits),
       commit_flags_(new std::atomic<bool>[config.sources.size()]) {
@@ -180,7 +181,26 @@ Status Pipeline::restore_state() {
   auto last_change = store_->last_change_sequence();
   if (!last_change.ok()) return last_change.status();
   last_change_ = *last_change;
+  s = warn_new_segment_history();
+  if (!s.ok()) return s;
   return read_features_position();
+}
+
+// Event history a segment reads for the first time is counted from the
+// events read from now on (docs/segments.md): say so when profiles exist.
+Status Pipeline::warn_new_segment_history() {
+  if (next_profile_id_ == 1) return Status::Ok();
+  for (const PluginUse &u : config_.features) {
+    if (u.name != kSegmentHistoryFeature) continue;
+    auto has = store_->has_feature_state(u.name);
+    if (!has.ok()) return has.status();
+    if (*has) continue;
+    log_warn("segments",
+             "the event history the segments read (count, sum, did ...) is new to this store: "
+             "it counts only events read from now on; run `halo rebuild` to count the stored "
+             "events too");
+  }
+  return Status::Ok();
 }
 
 int Pipeline::priority_of(std::string_view source) const {

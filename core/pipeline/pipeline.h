@@ -141,6 +141,7 @@ class Pipeline {
   Status load_matching_keys(const std::vector<std::unique_ptr<SourceBatch>> &batches);
   Status ensure_restored(RunSummary *summary);
   Status restore_resolver();
+  Status warn_new_segment_history();
   Status restore_feature(size_t i);
   Status load_working_set(const EventBatch &batch, RunSummary *summary);
   Status load_profiles(std::vector<uint64_t> ids, RunSummary *summary);

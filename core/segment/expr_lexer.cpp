@@ -53,6 +53,11 @@ class Lexer {
     const char c = text_[pos_];
     size_t len = 0;
     if (is_word_start(c)) return word();
+    // 'Add-to-cart'.revenue: a field after a quoted event name.
+    if (c == '.' && !out_.empty() && out_.back().kind == Tok::kString && pos_ + 1 < text_.size() &&
+        is_word_start(text_[pos_ + 1])) {
+      return word();
+    }
     if (number_char(text_, pos_, len) != 0) return number();
     if (c == '\'' || c == '"') return string(c);
     static constexpr std::pair<std::string_view, Tok> kSymbols[] = {

@@ -19,7 +19,7 @@ namespace halo::segment {
 
 enum class Tok : uint8_t {
   kEnd,
-  kName,  // a word or dotted path: traits.city
+  kName,  // a word or dotted path: traits.city; `.revenue` right after a string
   kString,
   kNumber,
   kDuration,

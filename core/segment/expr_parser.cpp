@@ -4,12 +4,19 @@
 //   expr       := and ('or' and)*
 //   and        := unary ('and' unary)*
 //   unary      := 'not' unary | '(' expr ')' | 'exists' '(' path ')'
-//                 | 'in_segment' '(' (name | string) ')' | test
+//                 | 'in_segment' '(' (name | string) ')'
+//                 | 'did' event [window] | test
 //   test       := operand [compare operand | 'in' '[' literals ']'
 //                 | ('contains' | 'starts_with') literal | 'matches' string]
 //   operand    := path | string | ['-'] number | 'true' | 'false' | 'null'
 //                 | 'now' '(' ')' [('+' | '-') duration]
+//                 | 'count' '(' event [window] ')'
+//                 | ('sum' | 'avg' | 'min' | 'max') '(' event field [window] ')'
+//   event      := word+ | string          (words end at a keyword)
+//   field      := '.' path                (`Order Completed.revenue`)
+//   window     := 'within' duration
 // A path alone tests for `true`. Precedence: `not` over `and` over `or`.
+// `did E within D` is `count(E within D) >= 1`.
 #include <algorithm>
 #include <array>
 
@@ -23,9 +30,18 @@ namespace halo::segment {
 namespace {
 
 constexpr std::array<std::string_view, 3> kRoots = {"traits", "features", "identifiers"};
-constexpr std::array<std::string_view, 13> kKeywords = {
-    "and",    "or",   "not",   "in",   "contains", "starts_with", "matches",
-    "exists", "true", "false", "null", "now",      "in_segment"};
+constexpr std::array<std::string_view, 15> kKeywords = {
+    "and",  "or",    "not",  "in",  "contains",   "starts_with", "matches", "exists",
+    "true", "false", "null", "now", "in_segment", "did",         "within"};
+constexpr std::array<std::string_view, 5> kHistoryOps = {"count", "sum", "avg", "min", "max"};
+// Event paths a field may start with; any other field is a property.
+constexpr std::array<std::string_view, 3> kEventRoots = {"properties.", "context.", "traits."};
+constexpr int64_t kMinuteMs = 60'000;
+constexpr int64_t kMaxWindowMs = int64_t{9'999'999} * 86'400'000;  // as `aggregates` allows
+
+bool is_keyword_text(std::string_view word) {
+  return std::find(kKeywords.begin(), kKeywords.end(), word) != kKeywords.end();
+}
 
 bool is_keyword(const Token &t, std::string_view word) {
   return t.kind == Tok::kName && t.text == word;
@@ -38,12 +54,14 @@ bool orders(Op op) {
 class Parser {
  public:
   Parser(std::vector<Token> tokens, const ExprLimits &limits, ExprError &error,
-         std::vector<std::string> &paths, std::vector<std::string> &segments)
+         std::vector<std::string> &paths, std::vector<std::string> &segments,
+         std::vector<HistoryTerm> &history)
       : tokens_(std::move(tokens)),
         limits_(limits),
         error_(error),
         paths_(paths),
-        segments_(segments) {}
+        segments_(segments),
+        history_(history) {}
 
   std::unique_ptr<Expr::Node> parse() {
     auto root = expr(0);
@@ -89,7 +107,91 @@ class Parser {
     }
     if (is_keyword(peek(), "exists")) return exists();
     if (is_keyword(peek(), "in_segment")) return in_segment();
+    if (is_keyword(peek(), "did")) return did();
     return test();
+  }
+
+  // did Checkout Started within 1d: at least one such event in the window.
+  NodePtr did() {
+    take();
+    auto node = std::make_unique<Expr::Node>();
+    node->op = Op::kGe;
+    HistoryTerm term;
+    term.op = "count";
+    if (!event_term(term, node->lhs)) return nullptr;
+    node->rhs.kind = Operand::Kind::kNumber;
+    node->rhs.text = "1";
+    return node;
+  }
+
+  // After `count`: '(' event [field] [window] ')'.
+  bool history(const Token &function, Operand &out) {
+    take();  // '('
+    HistoryTerm term;
+    term.op = function.text;
+    if (!event_term(term, out)) return false;
+    return expect(Tok::kRParen, "')' after the event history");
+  }
+
+  // The event's name, its field and window into `term`; `out` becomes the
+  // feature that holds the value.
+  bool event_term(HistoryTerm &term, Operand &out) {
+    const Token at = peek();
+    if (!event_name(term)) return false;
+    const bool needs_field = term.op != "count";
+    if (needs_field && term.field.empty()) {
+      return fail(at, term.op + "() needs a field after the event: " + term.op +
+                          "(Order Completed.revenue)") != nullptr;
+    }
+    if (!needs_field && !term.field.empty()) {
+      return fail(at, "count() and did take an event without a field") != nullptr;
+    }
+    if (is_keyword(peek(), "within")) {
+      take();
+      const Token d = take();
+      if (d.kind != Tok::kDuration || d.ms <= 0 || d.ms % kMinuteMs != 0 || d.ms > kMaxWindowMs) {
+        return fail(d,
+                    "a window is a positive whole number of minutes, hours, days or weeks: "
+                    "30m, 24h, 90d, 2w") != nullptr;
+      }
+      term.window_ms = d.ms;
+    }
+    term.feature = history_feature_name(term);
+    out.kind = Operand::Kind::kPath;
+    out.history = true;
+    out.text = "features." + term.feature;
+    const auto same = [&](const HistoryTerm &h) { return h.feature == term.feature; };
+    if (std::none_of(history_.begin(), history_.end(), same)) history_.push_back(std::move(term));
+    return true;
+  }
+
+  // 'Add-to-cart' or plain words up to a keyword; `Order Completed.revenue`
+  // and 'Add-to-cart'.revenue name a field of the event.
+  bool event_name(HistoryTerm &term) {
+    std::string field;
+    if (peek().kind == Tok::kString) {
+      term.event = take().text;
+      if (peek().kind == Tok::kName && peek().text.starts_with('.')) field = take().text.substr(1);
+    } else {
+      while (peek().kind == Tok::kName && !is_keyword_text(peek().text) && field.empty()) {
+        const std::string word = take().text;
+        const size_t dot = word.find('.');
+        if (!term.event.empty()) term.event += ' ';
+        term.event += word.substr(0, dot);
+        if (dot != std::string::npos) field = word.substr(dot + 1);
+      }
+    }
+    if (term.event.empty()) {
+      return fail(peek(),
+                  "expected an event's name (quote one that is not plain words: "
+                  "'Add-to-cart')") != nullptr;
+    }
+    if (!field.empty()) {
+      const bool rooted = std::any_of(kEventRoots.begin(), kEventRoots.end(),
+                                      [&](std::string_view r) { return field.starts_with(r); });
+      term.field = rooted ? field : "properties." + field;
+    }
+    return true;
   }
 
   // in_segment(vip) or in_segment('big-spenders'): a segment's name.
@@ -142,6 +244,9 @@ class Parser {
       return fail(op, "expected a comparison after this value");
     }
     if (is_keyword(op, "in")) return in_list(std::move(node));
+    if (node->lhs.history) {
+      return fail(op, "an event history is a number; compare it, e.g. count(...) >= 2");
+    }
     if (is_keyword(op, "contains") || is_keyword(op, "starts_with")) {
       take();
       node->op = op.text == "contains" ? Op::kContains : Op::kStartsWith;
@@ -210,6 +315,13 @@ class Parser {
       return fail(unordered(node->lhs) ? first : second,
                   "true, false and null have no order; compare them with == or !=");
     }
+    const auto text = [](const Operand &o) {
+      return o.kind == K::kString || o.kind == K::kBool || o.kind == K::kNow;
+    };
+    if ((node->lhs.history && text(node->rhs)) || (node->rhs.history && text(node->lhs))) {
+      return fail(node->lhs.history ? second : first,
+                  "an event history is a number; compare it with a number");
+    }
     return node;
   }
 
@@ -253,7 +365,11 @@ class Parser {
       return true;
     }
     if (t.text == "now") return now(out);
-    if (std::find(kKeywords.begin(), kKeywords.end(), t.text) != kKeywords.end()) {
+    if (peek().kind == Tok::kLParen &&
+        std::find(kHistoryOps.begin(), kHistoryOps.end(), t.text) != kHistoryOps.end()) {
+      return history(t, out);
+    }
+    if (is_keyword_text(t.text)) {
       return fail(t, "'" + t.text + "' is a keyword; expected a value") != nullptr;
     }
     const std::string root = t.text.substr(0, t.text.find('.'));
@@ -332,6 +448,7 @@ class Parser {
   ExprError &error_;
   std::vector<std::string> &paths_;
   std::vector<std::string> &segments_;
+  std::vector<HistoryTerm> &history_;
   size_t pos_ = 0;
 };
 
@@ -346,7 +463,8 @@ std::optional<Expr> Expr::parse(std::string_view text, ExprError &error, const E
   std::vector<Token> tokens;
   if (!tokenize(text, tokens, error)) return std::nullopt;
   Expr out;
-  auto root = Parser(std::move(tokens), limits, error, out.paths_, out.segments_).parse();
+  auto root =
+      Parser(std::move(tokens), limits, error, out.paths_, out.segments_, out.history_).parse();
   if (!root) return std::nullopt;
   out.root_ = std::move(root);
   return out;

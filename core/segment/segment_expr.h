@@ -5,11 +5,13 @@
 //   features.rfm_segment in ['At Risk', 'Cannot Lose Them'] and
 //   features.order_count >= 2 and features.last_seen < now() - 30d
 //
-// This is the first step of the language: comparisons, `and`/`or`/`not`,
-// `in [...]`, `contains`, `starts_with`, `matches` (RE2, linear time),
-// `exists(...)`, `now()` with durations and `in_segment(name)`.
-// Event-history conditions (`count(...)`, `did ...`) are not implemented
-// yet.
+// Comparisons, `and`/`or`/`not`, `in [...]`, `contains`, `starts_with`,
+// `matches` (RE2, linear time), `exists(...)`, `now()` with durations,
+// `in_segment(name)` and event history: `count(Order Completed within 90d)`,
+// `sum(Order Completed.revenue within 365d)`, `did Checkout Started within
+// 1d`. An event-history value is a feature the kernel has a feature builder
+// keep (pipeline/segment_history.h); the expression reads it by the name
+// HistoryTerm::feature.
 //
 // Invariants: a parsed expression never fails to evaluate; a value that is
 // absent, null or of another type than the comparison needs makes that
@@ -43,6 +45,23 @@ struct ExprError {
   size_t column = 0;
   std::string message;
 };
+
+// One event-history value an expression reads: `op` over the events named
+// `event` (of any type) within the last `window_ms` (0: all time).
+struct HistoryTerm {
+  std::string op;         // count, sum, avg, min or max
+  std::string event;      // the event's name, exactly
+  std::string field;      // sum, avg, min, max: a dotted event path ("properties.revenue")
+  int64_t window_ms = 0;  // 0 or a positive whole number of minutes
+  // The feature holding it: the term written out canonically, e.g.
+  // "count(Order Completed within 90d)" or
+  // "sum(Order Completed, properties/revenue within 365d)"; equal terms
+  // (`24h` and `1d`) have equal names.
+  std::string feature;
+};
+
+// HistoryTerm::feature for a term whose other fields are set.
+std::string history_feature_name(const HistoryTerm &term);
 
 // What an expression reads.
 class Subject {
@@ -79,11 +98,14 @@ class Expr {
   const std::vector<std::string> &paths() const { return paths_; }
   // The segments it references with in_segment(), once each, in order.
   const std::vector<std::string> &segments() const { return segments_; }
+  // The event-history values it reads, once each, in order of appearance.
+  const std::vector<HistoryTerm> &history() const { return history_; }
 
  private:
   std::shared_ptr<const Node> root_;
   std::vector<std::string> paths_;
   std::vector<std::string> segments_;
+  std::vector<HistoryTerm> history_;
 };
 
 }  // namespace halo::segment

@@ -117,6 +117,7 @@ class SqliteStore final : public Store {
                                                        uint64_t profile_id) override;
   Status scan_feature_state(std::string_view instance,
                             const std::function<void(uint64_t, const void *, size_t)> &fn) override;
+  Result<bool> has_feature_state(std::string_view instance) override;
 
   Status add_dead_letter(const DeadLetter &d) override;
   Result<uint64_t> dead_letter_count() override;

@@ -401,6 +401,8 @@ class Store {
                                                                uint64_t profile_id) = 0;
   virtual Status scan_feature_state(
       std::string_view instance, const std::function<void(uint64_t, const void *, size_t)> &fn) = 0;
+  // Whether `instance` has state for any profile.
+  virtual Result<bool> has_feature_state(std::string_view instance) = 0;
 
   // Dead letters, in insertion order.
   virtual Status add_dead_letter(const DeadLetter &d) = 0;

@@ -61,6 +61,8 @@ constexpr Sql kScanState{
 constexpr Sql kGetState{"get_feature_state", "feature_state",
                         "SELECT data FROM feature_state WHERE instance = ?1 AND profile_id = ?2",
                         "t"};
+constexpr Sql kHasState{"has_feature_state", "feature_state",
+                        "SELECT 1 FROM feature_state WHERE instance = ?1 LIMIT 1", "i"};
 
 // Assigns into `p` so a scan reuses its string buffers row after row.
 void read_profile(sqlite::Statement &st, StoredProfile &p) {
@@ -203,6 +205,18 @@ Result<std::optional<std::string>> SqliteStore::get_feature_state(std::string_vi
       },
       [&](sqlite::Statement &st) {
         found.emplace(st.column_bytes(0));
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
+  return found;
+}
+
+Result<bool> SqliteStore::has_feature_state(std::string_view instance) {
+  bool found = false;
+  Status s = impl_->query(
+      kHasState, [&](sqlite::Statement &st) { st.bind_text(1, instance); },
+      [&](sqlite::Statement &) {
+        found = true;
         return Status::Ok();
       });
   if (!s.ok()) return s;

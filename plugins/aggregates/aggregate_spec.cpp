@@ -18,7 +18,7 @@ constexpr int64_t kMaxWindowMs = 9'999'999 * kDayMs;
 
 const std::vector<std::string> kOps = {"count", "sum",   "avg",  "min",
                                        "max",   "first", "last", "distinct"};
-const std::vector<std::string> kKeys = {"event", "type", "field", "window"};
+const std::vector<std::string> kKeys = {"event", "type", "field", "window", "bucket"};
 const std::vector<std::string> kTypes = {"identify", "track", "page", "screen", "group", "alias"};
 
 size_t edit_distance(const std::string &a, const std::string &b) {
@@ -119,7 +119,27 @@ void parse_window(const std::string &text, const std::string &path, AggregateSpe
                                                    : kMinuteMs;
 }
 
-void check_spec(const AggregateSpec &spec, const std::string &path) {
+// `bucket` (README: "Windows"): a finer width than the default, down to a
+// minute, for windows that must slide by the minute ("the last 24 hours",
+// not "today and yesterday"). Checked against the window in check_spec.
+void parse_bucket(const std::string &text, const std::string &path, AggregateSpec &spec) {
+  const std::optional<int64_t> ms = halo::parse_duration_ms(text);
+  if (!ms || *ms <= 0 || *ms % kMinuteMs != 0 || *ms > kMaxWindowMs) {
+    throw ConfigError(path, "bad bucket '" + text +
+                                "'; use a positive whole number of minutes, hours or days: "
+                                "Nm, Nh or Nd, e.g. 1m");
+  }
+  spec.explicit_bucket_ms = *ms;
+}
+
+void check_spec(AggregateSpec &spec, const std::string &path) {
+  if (spec.explicit_bucket_ms != 0) {
+    if (!spec.windowed()) throw ConfigError(path + ".bucket", "a bucket needs a window");
+    if (spec.window_ms % spec.explicit_bucket_ms != 0) {
+      throw ConfigError(path + ".bucket", "the bucket must divide the window exactly");
+    }
+    spec.bucket_ms = spec.explicit_bucket_ms;
+  }
   bool needs_field = spec.numeric() || spec.op == Op::kDistinct;
   if (needs_field && spec.field_kind == FieldKind::kNone) {
     throw ConfigError(
@@ -139,6 +159,9 @@ uint32_t fingerprint(const AggregateSpec &spec) {
   canonical += '\n' + std::to_string(spec.event_type) + '\n' +
                std::to_string(static_cast<int>(spec.field_kind)) + spec.field_path + '\n' +
                std::to_string(spec.window_ms);
+  // Only a bucket given in the config counts, so states stored before the
+  // key existed keep their fingerprint.
+  if (spec.explicit_bucket_ms != 0) canonical += '\n' + std::to_string(spec.explicit_bucket_ms);
   return static_cast<uint32_t>(XXH3_64bits(canonical.data(), canonical.size()));
 }
 
@@ -175,6 +198,8 @@ AggregateSpec parse_one(const OptionReader &options, const std::string &name) {
       parse_field(required_text(options, key_path, "properties.revenue"), spec);
     } else if (key == "window") {
       parse_window(required_text(options, key_path, "30d"), key_path, spec);
+    } else if (key == "bucket") {
+      parse_bucket(required_text(options, key_path, "1m"), key_path, spec);
     } else {
       throw ConfigError(key_path, "unknown key '" + key + "'" + suggestion(key, kKeys));
     }

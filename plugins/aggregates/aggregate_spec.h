@@ -5,7 +5,7 @@
 // the option path of the offending key):
 //  - field_kind != kNone for sum, avg, min, max and distinct.
 //  - window_ms is 0 or a positive multiple of bucket_ms; a window is only
-//    allowed for count, sum, avg, min and max.
+//    allowed for count, sum, avg, min and max; `bucket` only with a window.
 //  - fingerprint identifies the spec's meaning (name, op, filters, field,
 //    window): persisted state is reused only by a spec with the same one.
 #pragma once
@@ -37,9 +37,10 @@ struct AggregateSpec {
   std::vector<std::string> events;  // empty: any name
   int32_t event_type = 0;           // halo_event_type, 0: any type
   FieldKind field_kind = FieldKind::kNone;
-  std::string field_path;  // for kPath
-  int64_t window_ms = 0;   // 0: all time
-  int64_t bucket_ms = 0;   // bucket width of a windowed aggregate
+  std::string field_path;          // for kPath
+  int64_t window_ms = 0;           // 0: all time
+  int64_t bucket_ms = 0;           // bucket width of a windowed aggregate
+  int64_t explicit_bucket_ms = 0;  // `bucket`, when the config gives one
   uint32_t fingerprint = 0;
 
   bool windowed() const { return window_ms > 0; }

@@ -130,7 +130,7 @@ class AggregatesBuilder final : public FeatureBuilder {
 constexpr halo_option_decl kOptions[] = {
     option(HALO_OPT_MAP, "features", nullptr, true,
            "Feature name -> one aggregate { count|sum|avg|min|max|first|last|distinct: "
-           "{ event, type, field, window } }"),
+           "{ event, type, field, window, bucket } }"),
 };
 
 }  // namespace

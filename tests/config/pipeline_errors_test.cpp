@@ -168,6 +168,14 @@ TEST(PipelineErrors, DuplicateNamesAreRejected) {
             "used at config/demo.yaml:5:13; give each a unique `name:`)");
 }
 
+TEST(PipelineErrors, TheHistoryBuildersNameIsReservedForFeatures) {
+  const std::string err =
+      error_of(kHead + kSource + "features: [ { name: segment-history, plugin: aggregates } ]\n");
+  EXPECT_NE(err.find("features[0].name: feature name 'segment-history' is reserved"),
+            std::string::npos)
+      << err;
+}
+
 TEST(PipelineErrors, DuplicateYamlKeysAreRejected) {
   EXPECT_EQ(error_of(kHead + "sources: [ { name: web, plugin: a, plugin: b } ]\n"),
             "config/demo.yaml:3:36: sources[0].plugin: duplicate key 'plugin' (first given at "

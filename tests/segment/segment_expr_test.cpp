@@ -25,6 +25,11 @@ class Profile : public Subject {
     values_["features.p_alive"] = TypedValue::real(0.25);
     values_["features.rfm_segment"] = TypedValue::string("At Risk");
     values_["features.last_seen"] = TypedValue::timestamp(kNow - 40 * kDay);
+    values_["features.count(Order Completed within 90d)"] = TypedValue::integer(3);
+    values_["features.count(Checkout Started within 1d)"] = TypedValue::integer(1);
+    values_["features.count(Order Completed within 1d)"] = TypedValue::integer(0);
+    values_["features.sum(Order Completed, properties/revenue within 365d)"] =
+        TypedValue::decimal("5000000.50");
     values_["identifiers.email"] =
         TypedValue::string_list({"sara@example.ir", "s.ahmadi@mail.com"});
   }
@@ -169,6 +174,68 @@ TEST(SegmentExpr, ErrorsSayWhatAndWhere) {
     EXPECT_EQ(e.column, c.column) << c.text << ": " << e.message;
     EXPECT_NE(e.message.find(c.message), std::string::npos) << c.text << ": " << e.message;
   }
+}
+
+// Event history reads the features the kernel's history builder keeps,
+// named by the term written canonically (segment_history.h).
+TEST(SegmentExpr, EventHistoryReadsTheFeatureOfItsTerm) {
+  EXPECT_TRUE(eval("count(Order Completed within 90d) >= 2"));
+  EXPECT_TRUE(eval("count(Order Completed within 2160h) == 3"));  // the same window
+  EXPECT_TRUE(eval("sum(Order Completed.revenue within 365d) > 5000000"));
+  EXPECT_TRUE(eval("sum('Order Completed'.properties.revenue within 365d) > 5000000"));
+  EXPECT_TRUE(eval("did Checkout Started within 1d and not did Order Completed within 1d"));
+  EXPECT_TRUE(eval("did Checkout Started within 24h and not (did Order Completed within 1d)"));
+  EXPECT_FALSE(eval("did Order Completed within 1d"));
+  // A history the profile has no value for (never emitted) matches nothing.
+  EXPECT_FALSE(eval("count(Product Viewed within 7d) >= 0"));
+  EXPECT_TRUE(eval("count(Order Completed within 90d) in [1, 3]"));
+}
+
+TEST(SegmentExpr, EventHistoryTermsAreListedOnceWithTheirFeature) {
+  ExprError error;
+  auto expr = Expr::parse(
+      "count(Order Completed within 90d) >= 2 and count(Order Completed within 2160h) < 9 and "
+      "did 'Add-to-cart' within 30m and avg('Add-to-cart'.price) > 1 and "
+      "max(Order Completed.context.total) > 0 and count(Page Viewed) > 100",
+      error);
+  ASSERT_TRUE(expr) << error.message;
+  const std::vector<HistoryTerm> &h = expr->history();
+  ASSERT_EQ(h.size(), 5u);
+  EXPECT_EQ(h[0].feature, "count(Order Completed within 90d)");
+  EXPECT_EQ(h[0].op, "count");
+  EXPECT_EQ(h[0].event, "Order Completed");
+  EXPECT_EQ(h[0].window_ms, 90 * kDay);
+  EXPECT_EQ(h[1].feature, "count(Add-to-cart within 30m)");
+  EXPECT_EQ(h[2].feature, "avg(Add-to-cart, properties/price)");
+  EXPECT_EQ(h[2].field, "properties.price");
+  EXPECT_EQ(h[3].field, "context.total");  // a rooted path is kept
+  EXPECT_EQ(h[4].feature, "count(Page Viewed)");
+  EXPECT_EQ(h[4].window_ms, 0);
+  EXPECT_TRUE(expr->paths().empty()) << "history is not a configured path";
+  // Names that would read as a path get a hash that tells them apart.
+  auto dotted = Expr::parse("count('a.b') > 0 or count('a/b') > 0", error);
+  ASSERT_TRUE(dotted);
+  ASSERT_EQ(dotted->history().size(), 2u);
+  EXPECT_NE(dotted->history()[0].feature, dotted->history()[1].feature);
+  EXPECT_EQ(dotted->history()[0].feature.find('.'), std::string::npos);
+}
+
+TEST(SegmentExpr, EventHistoryErrorsSayWhatAndWhere) {
+  const auto check = [](const std::string &text, size_t column, const std::string &part) {
+    ExprError e = error_of(text);
+    EXPECT_EQ(e.column, column) << text << ": " << e.message;
+    EXPECT_NE(e.message.find(part), std::string::npos) << text << ": " << e.message;
+  };
+  check("count(Order Completed within 90d)", 34, "compare it");
+  check("count(Order Completed within 90d) == 'many'", 38, "compare it with a number");
+  check("sum(Order Completed within 1d) > 2", 5, "needs a field");
+  check("count(Order Completed.revenue) > 2", 7, "without a field");
+  check("count(Order Completed within 30s) > 2", 30, "whole number of minutes");
+  check("count(Order Completed within -1h) > 2", 30, "whole number of minutes");
+  check("count(within 1d) > 2", 7, "expected an event's name");
+  check("did within 1d", 5, "expected an event's name");
+  check("count(Order Completed within 90d > 2", 34, "')' after the event history");
+  check("did Order Completed within", 27, "whole number of minutes");
 }
 
 TEST(SegmentExpr, LimitsBoundTheText) {

@@ -184,6 +184,26 @@ features:
   EXPECT_EQ(emit_all(engine, 1, base + 3 * kHour + 40 * kMinute)["m30"], "int:0");
 }
 
+// `bucket: 1m` makes a day window slide by the minute: "the last 24 hours".
+TEST(AggregateEngine, MinuteBucketsSlideADayWindowByTheMinute) {
+  AggregateEngine engine = engine_from(R"(
+features:
+  calendar: { count: { window: 1d } }
+  sliding: { count: { window: 1d, bucket: 1m } }
+)");
+  const int64_t base = 20000 * kDay;
+  feed(engine, {{"E", base + 22 * kHour, 1, {}}}, 1);
+  // Three hours later it is the next UTC day: the calendar window is empty,
+  // the sliding one still holds the event until 24 hours have passed.
+  EXPECT_EQ(emit_all(engine, 1, base + kDay + kHour)["calendar"], "int:0");
+  EXPECT_EQ(emit_all(engine, 1, base + kDay + kHour)["sliding"], "int:1");
+  EXPECT_EQ(emit_all(engine, 1, base + kDay + 22 * kHour - 1)["sliding"], "int:1");
+  EXPECT_EQ(emit_all(engine, 1, base + kDay + 22 * kHour)["sliding"], "int:0");
+  RecordingFeatures now;
+  EXPECT_EQ(engine.emit(1, base + kDay + kHour, now), base + kDay + 22 * kHour)
+      << "the profile is emitted again when the event leaves the window";
+}
+
 // The time emit() names is exact: the values stay the same until just
 // before it and differ at it (the kernel re-emits a profile only then).
 TEST(AggregateEngine, NamesTheExactTimeWindowedValuesChangeWithoutEvents) {

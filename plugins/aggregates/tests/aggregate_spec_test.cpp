@@ -59,6 +59,34 @@ TEST(AggregateSpec, FingerprintChangesWithMeaning) {
   EXPECT_EQ(a[0].fingerprint, c[0].fingerprint);
 }
 
+TEST(AggregateSpec, BucketRefinesTheWindowAndItsMeaning) {
+  auto specs = parse_specs(YamlOptions(R"(
+features:
+  day: { count: { event: A, window: 1d } }
+  sliding: { count: { event: A, window: 1d, bucket: 1m } }
+  hourly: { sum: { field: properties.v, window: 2d, bucket: 1h } }
+)"));
+  ASSERT_EQ(specs.size(), 3u);
+  EXPECT_EQ(specs[0].bucket_ms, 86'400'000);
+  EXPECT_EQ(specs[1].bucket_ms, 60'000);
+  EXPECT_EQ(specs[1].window_buckets(), 1440);
+  EXPECT_EQ(specs[2].window_buckets(), 48);
+  // The same feature with another bucket means something else; one
+  // without `bucket` keeps the fingerprint it had before the key existed.
+  auto plain = parse_specs(YamlOptions("features: { day: { count: { event: A, window: 1d } } }"));
+  auto fine = parse_specs(
+      YamlOptions("features: { day: { count: { event: A, window: 1d, bucket: 1m } } }"));
+  EXPECT_EQ(plain[0].fingerprint, specs[0].fingerprint);
+  EXPECT_NE(plain[0].fingerprint, fine[0].fingerprint);
+
+  expect_error("features: { c: { count: { bucket: 1m } } }", "features.c.count.bucket",
+               "needs a window");
+  expect_error("features: { c: { count: { window: 1h, bucket: 7m } } }", "features.c.count.bucket",
+               "divide the window");
+  expect_error("features: { c: { count: { window: 1h, bucket: 30s } } }", "features.c.count.bucket",
+               "bad bucket '30s'");
+}
+
 TEST(AggregateSpec, ReportsMistakesAtTheirPath) {
   expect_error("other: 1", "features", "expected a map of feature name");
   expect_error("features: { revenue: { sume: { field: properties.revenue } } }",
