@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Segment benchmark: live membership of twenty segments
-# and two triggers (bench/with_builders.py segments) on the 1M-event data
-# of bench/run.sh.
+# and two triggers (bench/with_builders.py segments), and of the same with
+# five segments over event history (history), on the 1M-event data of
+# bench/run.sh.
 # The benchmark pipeline without and with the segments run alternately
 # ROUNDS times from an empty store (every profile evaluated from scratch);
 # prints wall time, peak RSS, the segments stage's own seconds (membership
@@ -18,6 +19,7 @@ mkdir -p "$DIR"
 sed "s|\.\./var/bench/events.jsonl|$PWD/$DATA|; s|\.\./var/bench/|$PWD/$DIR/|g" \
   bench/pipeline.yaml > "$DIR/plain.yaml"
 python3 bench/with_builders.py "$DIR/plain.yaml" "$DIR/segments.yaml" segments
+python3 bench/with_builders.py "$DIR/plain.yaml" "$DIR/history.yaml" history
 run() {
   rm -f "$DIR"/halo.db* "$DIR"/profiles.jsonl
   local start end
@@ -38,4 +40,5 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 for _ in $(seq "$ROUNDS"); do
   run plain
   run segments
+  run history
 done

@@ -7,7 +7,8 @@
 SET is clv, rfm, recs or models (clv, rfm, satisfaction, engagement,
 recommendations and loyalty), or segments: twenty segments over the
 benchmark's features, traits and identifiers and two triggers instead of
-builders; REFIT,
+builders, or history: the same with five of the segments reading event
+history (count, sum, did ... within); REFIT,
 when given, is each fitting builder's `refit` policy (docs/pipeline.md)."""
 import sys
 
@@ -51,9 +52,20 @@ SEGMENTS = [
 ]
 
 
-def with_segments(text):
+# Five audiences over event history in place of the last five above: the
+# kernel keeps them with one more feature builder (docs/segments.md).
+HISTORY = [
+    "count(Order Completed within 90d) >= 2",
+    "sum(Order Completed.revenue within 365d) > 20000000",
+    "did Order Completed within 30d",
+    "did Product Viewed within 7d and not did Order Completed within 7d",
+    "count(Product Viewed within 30d) >= 3 and count(Order Completed) == 0",
+]
+
+
+def with_segments(text, segments=SEGMENTS):
     out = text + "segments:\n"
-    for k, expression in enumerate(SEGMENTS):
+    for k, expression in enumerate(segments):
         out += f"  - {{ name: s{k:02d}, expression: \"{expression}\" }}\n"
     # Two journeys: one fires in the run that records the entries, one an
     # hour after them (its timers stay stored).
@@ -71,8 +83,9 @@ def with_segments(text):
 
 def main(argv):
     source, target, chosen = argv[1:4]
-    if chosen == "segments":
-        text = with_segments(open(source).read())  # read first: OUT may be IN
+    if chosen in ("segments", "history"):
+        segments = SEGMENTS if chosen == "segments" else SEGMENTS[:-5] + HISTORY
+        text = with_segments(open(source).read(), segments)  # read first: OUT may be IN
         open(target, "w").write(text)
         return
     refit = argv[4] if len(argv) > 4 else None

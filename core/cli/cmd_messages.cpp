@@ -40,6 +40,7 @@ std::string message_json(const OutboxMessage &m) {
   w.key("created_at").string(format_timestamp_ms(m.created_at_ms));
   w.key("updated_at").string(format_timestamp_ms(m.updated_at_ms));
   w.key("attempts").raw(m.attempts);
+  w.key("fired_at").string(format_timestamp_ms(m.fired_at_ms));
   w.end_object();
   return out;
 }

@@ -141,6 +141,10 @@ struct PipelineConfig {
     int64_t wait_ms = 0;          // `wait`: 0 .. 366d after the entry or exit
     std::string condition;        // `if`: a segment expression checked at fire time; "" for none
     int64_t holdout_percent = 0;  // `holdout`: share of profiles held out, 0 .. 100
+    // `cap: { messages: N, within: D }`: at most N messages of this trigger
+    // per profile in any D (0: ever); 0 messages: no cap.
+    int64_t cap_messages = 0;
+    int64_t cap_within_ms = 0;
     std::string channel, destination, template_name;             // `send`
     std::vector<std::pair<std::string, std::string>> variables;  // name -> path, file order
     Mark mark, on_mark, condition_mark;

@@ -47,7 +47,7 @@ PipelineConfig with_segment_history(PipelineConfig config) {
   use.config["features"] = features;
   // Problems with it are the segments' to fix: point there.
   use.mark = config.segments.empty() ? config.triggers.front().mark
-                                      : config.segments.front().expression_mark;
+                                     : config.segments.front().expression_mark;
   use.config_mark = use.mark;
   config.features.push_back(std::move(use));
   return config;

@@ -15,10 +15,11 @@
 // schedules nothing again.
 //
 // At fire time the trigger's `if` is evaluated on the profile as stored
-// then (a false `if`, or a profile merged away since, makes a `suppressed`
-// message); a `holdout` share of profiles, chosen by a hash of the
-// idempotency key, gets a `held_out` message instead of a `pending` one, so
-// uplift can be measured against them.
+// then (a false `if`, a profile merged away since, or a `cap` the trigger
+// already reached for the profile makes a `suppressed` message; the cap
+// counts the trigger's messages by when they fired); a `holdout` share of profiles, chosen by a
+// hash of the idempotency key, gets a `held_out` message instead of a `pending` one, so uplift can
+// be measured against them.
 
 #include <xxhash.h>
 
@@ -74,6 +75,24 @@ std::string render_variables(const PipelineConfig::Trigger &t, const ProfileExpo
   }
   w.end_object();
   return out;
+}
+
+// Whether `t` already made its cap of messages for the profile in the
+// window ending at `due_ms`: those stored, and those of this page
+// (`page`, not yet written; the last one is the message being decided).
+Result<bool> reached_cap(Store &store, const PipelineConfig::Trigger &t, uint64_t profile_id,
+                         int64_t due_ms, const std::vector<OutboxMessage> &page) {
+  if (t.cap_messages == 0) return false;
+  const int64_t since = t.cap_within_ms == 0 ? INT64_MIN : due_ms - t.cap_within_ms + 1;
+  auto stored = store.count_trigger_messages(t.name, profile_id, since);
+  if (!stored.ok()) return stored.status();
+  uint64_t made = *stored;
+  for (size_t k = 0; k + 1 < page.size(); ++k) {
+    const OutboxMessage &m = page[k];
+    made += m.trigger == t.name && m.profile_id == profile_id && m.status != "suppressed" &&
+            m.fired_at_ms >= since;
+  }
+  return made >= static_cast<uint64_t>(t.cap_messages);
 }
 
 }  // namespace
@@ -181,6 +200,7 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
       m.destination = t.destination;
       m.template_name = t.template_name;
       m.created_at_ms = m.updated_at_ms = now;
+      m.fired_at_ms = timer.due_ms;
       m.variables = "{}";
       m.status = "suppressed";
       auto stored = read_profile_export(*store_, timer.profile_id);
@@ -189,6 +209,9 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
       const ProfileExport &p = **stored;
       const std::optional<segment::Expr> &condition = trigger_conditions_[i];
       if (condition && !condition->matches(segment::ProfileSubject(p, as_of_ms))) continue;
+      auto capped = reached_cap(*store_, t, timer.profile_id, timer.due_ms, *messages);
+      if (!capped.ok()) return capped.status();
+      if (*capped) continue;
       m.variables = render_variables(t, p);
       const uint64_t draw = XXH3_64bits(m.idempotency_key.data(), m.idempotency_key.size()) % 100;
       m.status = static_cast<int64_t>(draw) < t.holdout_percent ? "held_out" : "pending";

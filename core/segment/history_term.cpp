@@ -44,8 +44,8 @@ std::string history_feature_name(const HistoryTerm &term) {
     if (c == '.' || c == '[' || c == ']') c = '/';
   }
   if (ambiguous) {
-    const std::string exact = term.op + '\n' + term.event + '\n' + term.field + '\n' +
-                              std::to_string(term.window_ms);
+    const std::string exact =
+        term.op + '\n' + term.event + '\n' + term.field + '\n' + std::to_string(term.window_ms);
     char hash[12];
     std::snprintf(hash, sizeof hash, " #%08x", fnv1a(exact));
     name += hash;

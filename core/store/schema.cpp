@@ -50,8 +50,10 @@
 //                                   scheduled trigger fires; index on due_ms
 //  outbox(id PK, idempotency_key UNIQUE, trigger, profile_id, channel,
 //         destination, template, variables, status, created_at_ms,
-//         updated_at_ms, attempts)  messages triggers made; variables: a
-//                                   JSON object; attempts: a JSON array
+//         updated_at_ms, attempts, fired_at_ms)  messages triggers made;
+//                                   variables: a JSON object; attempts: a
+//                                   JSON array; index on (trigger,
+//                                   profile_id, fired_at_ms)
 //  segment_checks(profile_id PK, due_ms)  when a profile's memberships may
 //                                   change by time alone; index on due_ms
 // 64-bit unsigned ids and sequences are stored as SQLite's signed INTEGER.
@@ -335,6 +337,15 @@ CREATE TABLE outbox(
 CREATE INDEX outbox_by_status ON outbox(status, id);
 )sql";
 
+// When each message's trigger fired (its timer's due time, on the
+// pipeline's reference clock): what frequency caps count by. Messages made
+// before this version count as fired when they were made.
+constexpr const char *kOutboxFiredAt = R"sql(
+ALTER TABLE outbox ADD COLUMN fired_at_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE outbox SET fired_at_ms = created_at_ms;
+CREATE INDEX outbox_by_trigger ON outbox(trigger, profile_id, fired_at_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -350,6 +361,7 @@ constexpr Migration kMigrations[] = {
     {12, "feature builders' fitted models kept for reuse", kModelData},
     {13, "live segment membership, its entries and exits", kSegmentMembership},
     {14, "trigger timers and the message outbox", kTriggersAndOutbox},
+    {15, "messages keep when their trigger fired, for frequency caps", kOutboxFiredAt},
 };
 
 }  // namespace

@@ -175,6 +175,7 @@ struct OutboxMessage {
   std::string status;     // pending | sent | failed | dead | suppressed | held_out
   int64_t created_at_ms = 0, updated_at_ms = 0;
   std::string attempts = "[]";  // a JSON array, one object per delivery attempt
+  int64_t fired_at_ms = 0;      // when the trigger fired: its timer's due time (reference clock)
 };
 
 struct LinkReview {
@@ -488,6 +489,10 @@ class Store {
   virtual Result<bool> add_message(const OutboxMessage &message) = 0;
   virtual Status scan_messages(std::string_view status, uint64_t after, size_t limit,
                                const std::function<void(const OutboxMessage &)> &fn) = 0;
+  // How many messages `trigger` made for `profile_id` that fired at or
+  // after `since_ms` and were not suppressed (what a frequency cap counts).
+  virtual Result<uint64_t> count_trigger_messages(std::string_view trigger, uint64_t profile_id,
+                                                  int64_t since_ms) = 0;
 
   // Segment re-check schedule, like the re-emit schedule: the time a
   // profile's memberships may change without a change to the profile (a

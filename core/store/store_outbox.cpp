@@ -18,14 +18,19 @@ constexpr Sql kDeleteTimer{"delete_trigger_timer", "trigger_timers",
 constexpr Sql kAddMessage{
     "add_message", "outbox",
     "INSERT OR IGNORE INTO outbox(idempotency_key, trigger, profile_id, channel, destination, "
-    "template, variables, status, created_at_ms, updated_at_ms, attempts) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"};
+    "template, variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"};
 constexpr Sql kMessages{
     "scan_messages", "outbox",
     "SELECT id, idempotency_key, trigger, profile_id, channel, destination, "
-    "template, variables, status, created_at_ms, updated_at_ms, attempts "
+    "template, variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms "
     "FROM outbox WHERE id > ?1 AND (?2 = '' OR status = ?2) ORDER BY id LIMIT ?3",
-    "ittitttttiit"};
+    "ittitttttiiti"};
+constexpr Sql kCountTriggerMessages{
+    "count_trigger_messages", "outbox",
+    "SELECT count(*) FROM outbox WHERE trigger = ?1 AND profile_id = ?2 AND fired_at_ms >= ?3 "
+    "AND status != 'suppressed'",
+    "i"};
 
 }  // namespace
 
@@ -75,9 +80,28 @@ Result<bool> SqliteStore::add_message(const OutboxMessage &m) {
     st.bind_int(9, m.created_at_ms);
     st.bind_int(10, m.updated_at_ms);
     st.bind_text(11, m.attempts);
+    st.bind_int(12, m.fired_at_ms);
   });
   if (!s.ok()) return s;
   return sqlite3_changes(impl_->db.get()) == 1;
+}
+
+Result<uint64_t> SqliteStore::count_trigger_messages(std::string_view trigger, uint64_t profile_id,
+                                                     int64_t since_ms) {
+  uint64_t count = 0;
+  Status s = impl_->query(
+      kCountTriggerMessages,
+      [&](sqlite::Statement &st) {
+        st.bind_text(1, trigger);
+        st.bind_int(2, to_sql(profile_id));
+        st.bind_int(3, since_ms);
+      },
+      [&](sqlite::Statement &st) {
+        count = static_cast<uint64_t>(st.column_int(0));
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
+  return count;
 }
 
 Status SqliteStore::scan_messages(std::string_view status, uint64_t after, size_t limit,
@@ -103,6 +127,7 @@ Status SqliteStore::scan_messages(std::string_view status, uint64_t after, size_
         m.created_at_ms = st.column_int(9);
         m.updated_at_ms = st.column_int(10);
         m.attempts = st.column_bytes(11);
+        m.fired_at_ms = st.column_int(12);
         fn(m);
         return Status::Ok();
       });

@@ -42,8 +42,7 @@ bool within(int64_t at, int64_t as_of, int64_t minutes) {
   return at / 60 <= last && at / 60 > last - minutes;
 }
 
-std::set<std::string> expected_segments(const std::vector<Order> &events, int user,
-                                        int64_t as_of) {
+std::set<std::string> expected_segments(const std::vector<Order> &events, int user, int64_t as_of) {
   int orders_7d = 0, orders_2d = 0, pages_2d = 0;
   long revenue_30d = 0;
   for (const Order &o : events) {

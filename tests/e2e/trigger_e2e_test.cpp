@@ -136,6 +136,52 @@ TEST(TriggerE2E, FalseConditionSuppressesAndANewTriggerIgnoresHistory) {
   EXPECT_NE(all[1].find(R"("user":["c9"])"), std::string::npos) << all[1];
 }
 
+// `cap: { messages: 1, within: 7d }`: a profile that enters again within
+// 7 days of its last message gets a suppressed message, one that enters
+// later a pending one. The profile enters on each order (`did ... within
+// 1d`) and leaves a day later.
+TEST(TriggerE2E, CapLimitsMessagesPerProfileInTheWindow) {
+  TempDir dir;
+  const std::string p = dir / "pipeline.yaml";
+  const auto order = [](int64_t at, const std::string &id) {
+    return R"({"type":"track","event":"Order Completed","userId":"u1","messageId":")" + id +
+           R"(","timestamp":")" + iso_utc(at) + "\"}\n";
+  };
+  const int64_t day = 86'400, t = kOrderDay;
+  const auto text = [&](int64_t as_of) {
+    return segment_pipeline_text(as_of, "{ orders: { count: { event: Order Completed } } }", R"(
+segments:
+  - { name: recent, expression: "did Order Completed within 1d" }
+triggers:
+  - name: thanks
+    on: { entered: recent }
+    cap: { messages: 1, within: 7d }
+    send: { channel: email, destination: out, template: thank_you }
+)");
+  };
+  std::string events;
+  // Orders at t, t + 3d and t + 10d; runs an hour after each and two days
+  // after each (the profile has left `recent` by then).
+  const int64_t orders[] = {t, t + 3 * day, t + 10 * day};
+  for (int k = 0; k < 3; ++k) {
+    events += order(orders[k], "o" + std::to_string(k));
+    write_file(dir / "events.jsonl", events);
+    for (int64_t after : {int64_t{3600}, 2 * day}) {
+      write_file(p, text(orders[k] + after));
+      RunOutcome r = run_pipeline(p);
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+  }
+  const std::vector<std::string> all = messages(p);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_NE(all[0].find(R"("status":"pending")"), std::string::npos) << all[0];
+  EXPECT_NE(all[1].find(R"("status":"suppressed")"), std::string::npos) << "3 days later";
+  EXPECT_NE(all[2].find(R"("status":"pending")"), std::string::npos) << "10 days later";
+  EXPECT_NE(all[2].find(R"("fired_at":")" + iso_utc(orders[2] + 3600).substr(0, 13)),
+            std::string::npos)
+      << all[2];
+}
+
 TEST(TriggerE2E, ValidateRefusesBadTriggers) {
   TempDir dir;
   const std::string p = dir / "pipeline.yaml";
@@ -166,6 +212,12 @@ TEST(TriggerE2E, ValidateRefusesBadTriggers) {
       {"  - { name: a, on: { entered: buyers }, if: \"in_segment(vip)\", send: { channel: sms, "
        "destination: out, template: t } }\n",
        "in_segment(vip): no segment named 'vip' is declared"},
+      {"  - { name: a, on: { entered: buyers }, cap: { messages: 0 }, send: { channel: sms, "
+       "destination: out, template: t } }\n",
+       "triggers[0].cap.messages"},
+      {"  - { name: a, on: { entered: buyers }, cap: { messages: 1, within: 30s }, send: { "
+       "channel: sms, destination: out, template: t } }\n",
+       "within '30s' must be a duration from 1m"},
   };
   for (const Case &c : cases) {
     write_file(p, pipeline_text(kOrderDay, c.trigger));
