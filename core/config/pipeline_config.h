@@ -136,9 +136,17 @@ struct PipelineConfig {
   // the segment language is linked (pipeline_setup.h).
   struct Trigger {
     std::string name, description;
-    std::string segment;          // `on: { entered: NAME }` or `on: { exited: NAME }`
-    bool on_entry = true;         // false: on exit
-    int64_t wait_ms = 0;          // `wait`: 0 .. 366d after the entry or exit
+    std::string segment;   // `on: { entered: NAME }` or `on: { exited: NAME }`
+    bool on_entry = true;  // false: on exit
+    int64_t wait_ms = 0;   // `wait`: 0 .. 366d after the entry or exit
+    // `wait: { for: D, until: "HH:MM" | best_send_hour, time_zone: ZONE }`:
+    // after `for`, on to the next local time of day (-1: none), or to the
+    // start of the profile's `features.best_send_hour` (in its
+    // `features.time_zone`, else `time_zone`) when it has one.
+    int wait_until_minute = -1;
+    bool wait_until_best_hour = false;
+    std::string time_zone = "UTC";  // an IANA name, checked where zones load
+    Mark wait_mark;
     std::string condition;        // `if`: a segment expression checked at fire time; "" for none
     int64_t holdout_percent = 0;  // `holdout`: share of profiles held out, 0 .. 100
     // `cap: { messages: N, within: D }`: at most N messages of this trigger

@@ -81,6 +81,65 @@ bool read_send(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t)
   return ok;
 }
 
+bool read_wait_duration(const std::string &text, const Mark &at, const std::string &path,
+                        Diagnostics &diags, int64_t &out) {
+  std::optional<int64_t> ms = parse_duration_ms(text);
+  if (!ms || *ms < 0 || *ms > kMaxWaitMs) {
+    diags.error(at, path,
+                "wait '" + shorten_for_message(text) +
+                    "' must be a duration from 0s to 366d such as 1h or 7d");
+    return false;
+  }
+  out = *ms;
+  return true;
+}
+
+// "09:30" -> 570; nullopt unless HH:MM with HH 00..23 and MM 00..59.
+std::optional<int> minute_of_day(const std::string &text) {
+  const auto digit = [&](size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (text.size() != 5 || text[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) {
+    return std::nullopt;
+  }
+  const int hour = (text[0] - '0') * 10 + (text[1] - '0');
+  const int minute = (text[3] - '0') * 10 + (text[4] - '0');
+  if (hour > 23 || minute > 59) return std::nullopt;
+  return hour * 60 + minute;
+}
+
+// wait: 1h, or wait: { for: 1h, until: "09:00" | best_send_hour, time_zone: Asia/Tehran }
+bool read_wait(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
+  if (!entry.has("wait")) return true;
+  t.wait_mark = entry.value_mark("wait");
+  std::string text;
+  if (entry.value("wait").IsScalar()) {
+    return entry.read_string("wait", text) &&
+           read_wait_duration(text, t.wait_mark, entry.path_of("wait"), diags, t.wait_ms);
+  }
+  YAML::Node wait;
+  Mark at;
+  if (!entry.read_mapping("wait", wait, at)) return false;
+  MapReader map(wait, entry.path_of("wait"), {"for", "until", "time_zone"}, diags, at);
+  bool ok = true;
+  if (map.read_string("for", text)) {
+    ok = read_wait_duration(text, map.value_mark("for"), map.path_of("for"), diags, t.wait_ms);
+  }
+  map.read_string("time_zone", t.time_zone);
+  if (!map.require("until", "until: \"09:00\" or until: best_send_hour") ||
+      !map.read_string("until", text)) {
+    return false;
+  }
+  t.wait_until_best_hour = text == "best_send_hour";
+  if (std::optional<int> minute = minute_of_day(text)) t.wait_until_minute = *minute;
+  if (!t.wait_until_best_hour && t.wait_until_minute < 0) {
+    diags.error(map.value_mark("until"), map.path_of("until"),
+                "until '" + shorten_for_message(text) +
+                    "' must be a local time of day HH:MM such as \"09:00\" (quoted), or "
+                    "best_send_hour");
+    ok = false;
+  }
+  return ok;
+}
+
 // cap: { messages: N, within: D } -- within is optional (ever).
 bool read_cap(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
   YAML::Node cap;
@@ -116,18 +175,7 @@ bool read_trigger(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger 
   }
   entry.read_string("description", t.description);
   ok = read_on(entry, diags, t) && ok;
-  std::string wait;
-  if (entry.read_string("wait", wait)) {
-    std::optional<int64_t> ms = parse_duration_ms(wait);
-    if (!ms || *ms < 0 || *ms > kMaxWaitMs) {
-      diags.error(entry.value_mark("wait"), entry.path_of("wait"),
-                  "wait '" + shorten_for_message(wait) +
-                      "' must be a duration from 0s to 366d such as 1h or 7d");
-      ok = false;
-    } else {
-      t.wait_ms = *ms;
-    }
-  }
+  ok = read_wait(entry, diags, t) && ok;
   if (entry.read_string("if", t.condition)) t.condition_mark = entry.value_mark("if");
   if (entry.has("holdout")) ok = entry.read_int("holdout", t.holdout_percent, 0, 100) && ok;
   ok = read_cap(entry, diags, t) && ok;

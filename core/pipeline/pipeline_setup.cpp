@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "http_server/server_hub.h"
+#include "pipeline/send_time.h"
 #include "segment/segment_set.h"
 #include "store/store_path.h"
 
@@ -84,6 +85,11 @@ Result<std::optional<segment::Expr>> parse_trigger(const PipelineConfig &config,
   if (!declares_segment(config, t.segment)) {
     return Status::Invalid(t.on_mark.str() + ": " + where + ".on: no segment named '" + t.segment +
                            "' is declared under segments:");
+  }
+  if ((t.wait_until_minute >= 0 || t.wait_until_best_hour) && !find_time_zone(t.time_zone)) {
+    return Status::Invalid(t.wait_mark.str() + ": " + where +
+                           ".wait.time_zone: unknown time zone '" + t.time_zone +
+                           "'; use an IANA name such as Asia/Tehran or UTC");
   }
   if (t.condition.empty()) return std::optional<segment::Expr>();
   segment::ExprError error;

@@ -2,6 +2,11 @@
 // exits schedule durable timers; timers that are due make messages in the
 // outbox. Runs after segment membership, before delivery.
 //
+// A timer is due `wait` after the change (the change's reference time),
+// or with `wait: { until: ... }` at the next local time of day after that:
+// a fixed "HH:MM" in the trigger's time zone, or the profile's best send
+// hour as its features held it when the change was read.
+//
 // Each trigger reads the segment changes after its own cursor (meta
 // "trigger:NAME"). A trigger the store has not seen starts at the changes
 // that exist when it first runs, so a new trigger acts on entries from then
@@ -29,6 +34,7 @@
 #include "common/clock.h"
 #include "common/json_writer.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/send_time.h"
 #include "segment/profile_subject.h"
 #include "store/profile_reads.h"
 
@@ -75,6 +81,46 @@ std::string render_variables(const PipelineConfig::Trigger &t, const ProfileExpo
   }
   w.end_object();
   return out;
+}
+
+// The minute of the day a profile's `features.best_send_hour` (0 .. 23)
+// starts, and the zone it is meant in (`features.time_zone` when tzdata
+// knows it, else `zone`); nullopt without a usable hour.
+std::optional<std::pair<int, cctz::time_zone>> best_send_time(Store &store, uint64_t profile_id,
+                                                              const cctz::time_zone &zone,
+                                                              Status &error) {
+  auto stored = read_profile_export(store, profile_id);
+  if (!stored.ok()) error = stored.status();
+  if (!stored.ok() || !stored->has_value()) return std::nullopt;
+  const segment::ProfileSubject subject(**stored, 0);
+  const TypedValue *value = subject.value("features.best_send_hour");
+  int64_t hour = -1;
+  if (value && value->kind() == TypedKind::kInteger) hour = value->as_integer();
+  if (value && value->kind() == TypedKind::kDecimal) {  // "9" from an exact-number builder
+    const std::string_view text = value->text();
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), hour);
+    if (ec != std::errc() || end != text.data() + text.size()) hour = -1;
+  }
+  if (hour < 0 || hour > 23) return std::nullopt;
+  const TypedValue *own = subject.value("features.time_zone");
+  std::optional<cctz::time_zone> own_zone;
+  if (own && own->kind() == TypedKind::kString) own_zone = find_time_zone(std::string(own->text()));
+  return std::pair{static_cast<int>(hour) * 60, own_zone.value_or(zone)};
+}
+
+// When the wait of `t` that started at `start_ms` ends: `for` after it,
+// then on to the next local time of day `until` names.
+Result<int64_t> wait_end(Store &store, const PipelineConfig::Trigger &t, uint64_t profile_id,
+                         int64_t start_ms) {
+  const int64_t after = saturating_add(start_ms, t.wait_ms);
+  if (t.wait_until_minute < 0 && !t.wait_until_best_hour) return after;
+  const std::optional<cctz::time_zone> zone = find_time_zone(t.time_zone);  // checked at setup
+  if (!zone) return after;
+  if (!t.wait_until_best_hour) return next_local_time(after, *zone, t.wait_until_minute);
+  Status error;
+  auto best = best_send_time(store, profile_id, *zone, error);
+  if (!error.ok()) return error;
+  return best ? next_local_time(after, best->second, best->first) : after;
 }
 
 // Whether `t` already made its cap of messages for the profile in the
@@ -152,13 +198,21 @@ Status Pipeline::schedule_triggers() {
         if (c.id <= cursors[i] || std::find(names.begin(), names.end(), t.segment) == names.end()) {
           continue;
         }
-        timers->push_back({0, t.name, c.profile_id, c.id, saturating_add(c.at_ms, t.wait_ms)});
+        timers->push_back({0, t.name, c.profile_id, c.id, c.at_ms});  // due: wait_end below
       }
     });
     if (!s.ok()) return s;
     if (read == 0) break;
   }
   if (last == after) return Status::Ok();  // nothing new
+  for (TriggerTimer &timer : *timers) {
+    const auto t =
+        std::find_if(config_.triggers.begin(), config_.triggers.end(),
+                     [&](const PipelineConfig::Trigger &c) { return c.name == timer.trigger; });
+    auto due = wait_end(*store_, *t, timer.profile_id, timer.due_ms);
+    if (!due.ok()) return due.status();
+    timer.due_ms = *due;
+  }
   s = begin_if_needed();
   if (!s.ok()) return s;
   std::vector<std::string> keys;

@@ -102,17 +102,23 @@ void parse_field(const std::string &field, AggregateSpec &spec) {
   }
 }
 
-// A window is a duration in the one syntax of pipelines (halo/units.hpp:
-// "30d", "12h", "90m", "2w") that is a positive whole number of minutes,
-// the finest bucket, and at most kMaxWindowMs.
-void parse_window(const std::string &text, const std::string &path, AggregateSpec &spec) {
+// A window or bucket is a duration in the one syntax of pipelines
+// (halo/units.hpp: "30d", "12h", "90m", "2w") that is a positive whole
+// number of minutes, the finest bucket, and at most kMaxWindowMs.
+int64_t parse_minutes(const std::string &text, const std::string &path, const char *what,
+                      const char *example) {
   const std::optional<int64_t> ms = halo::parse_duration_ms(text);
   if (!ms || *ms <= 0 || *ms % kMinuteMs != 0 || *ms > kMaxWindowMs) {
-    throw ConfigError(path, "bad window '" + text +
+    throw ConfigError(path, std::string("bad ") + what + " '" + text +
                                 "'; use a positive whole number of minutes, hours, days or "
-                                "weeks: Nm, Nh, Nd or Nw, e.g. 30d (at most 9999999d)");
+                                "weeks: Nm, Nh, Nd or Nw, e.g. " +
+                                example + " (at most 9999999d)");
   }
-  spec.window_ms = *ms;
+  return *ms;
+}
+
+void parse_window(const std::string &text, const std::string &path, AggregateSpec &spec) {
+  spec.window_ms = parse_minutes(text, path, "window", "30d");
   // The coarsest bucket that tiles the window exactly (README: "Windows").
   spec.bucket_ms = spec.window_ms % kDayMs == 0    ? kDayMs
                    : spec.window_ms % kHourMs == 0 ? kHourMs
@@ -123,13 +129,7 @@ void parse_window(const std::string &text, const std::string &path, AggregateSpe
 // minute, for windows that must slide by the minute ("the last 24 hours",
 // not "today and yesterday"). Checked against the window in check_spec.
 void parse_bucket(const std::string &text, const std::string &path, AggregateSpec &spec) {
-  const std::optional<int64_t> ms = halo::parse_duration_ms(text);
-  if (!ms || *ms <= 0 || *ms % kMinuteMs != 0 || *ms > kMaxWindowMs) {
-    throw ConfigError(path, "bad bucket '" + text +
-                                "'; use a positive whole number of minutes, hours or days: "
-                                "Nm, Nh or Nd, e.g. 1m");
-  }
-  spec.explicit_bucket_ms = *ms;
+  spec.explicit_bucket_ms = parse_minutes(text, path, "bucket", "1m");
 }
 
 void check_spec(AggregateSpec &spec, const std::string &path) {

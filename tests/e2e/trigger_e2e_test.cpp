@@ -3,9 +3,11 @@
 // across runs (the timer is stored); each fire makes one message, never a
 // second one on later runs or a rebuild; a holdout share is held out
 // within tolerance; a false `if` suppresses; a trigger added later does not
-// act on history; `halo validate` refuses bad triggers.
+// act on history; a cap limits messages per profile; waits end at a local
+// time of day; `halo validate` refuses bad triggers.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
 
 #include "e2e_support.h"
@@ -182,6 +184,71 @@ triggers:
       << all[2];
 }
 
+// `wait: { for, until, time_zone }`: a fixed local time of day, and the
+// profile's best send hour in its own time zone (features a builder emits;
+// here `aggregates` over the orders), or right after `for` without one.
+TEST(TriggerE2E, WaitsEndAtALocalTimeOfDay) {
+  TempDir dir;
+  const std::string p = dir / "pipeline.yaml";
+  const auto order = [](int user, const std::string &extra) {
+    return R"({"type":"track","event":"Order Completed","userId":"u)" + std::to_string(user) +
+           R"(","messageId":"o)" + std::to_string(user) + R"(","timestamp":")" +
+           iso_utc(kOrderDay) + "\"" + extra + "}\n";
+  };
+  // u1: best hour 20 in Tehran (16:30Z); u2: best hour 7, no zone (the
+  // trigger's, UTC); u3: no best hour.
+  write_file(dir / "events.jsonl",
+             order(1, R"(,"properties":{"hour":20},"context":{"timezone":"Asia/Tehran"})") +
+                 order(2, R"(,"properties":{"hour":7})") + order(3, ""));
+  const int64_t entry = kOrderDay + 86'400;  // 2026-01-06T00:00:00Z
+  const auto text = [&](int64_t as_of) {
+    return segment_pipeline_text(
+        as_of,
+        "{ orders: { count: { event: Order Completed } }, best_send_hour: { max: { field: "
+        "properties.hour } }, time_zone: { last: { field: context.timezone } } }",
+        R"(
+segments:
+  - { name: buyers, expression: "features.orders >= 1" }
+triggers:
+  - name: morning
+    on: { entered: buyers }
+    wait: { for: 1h, until: "09:00", time_zone: Asia/Tehran }
+    send: { channel: email, destination: out, template: t }
+  - name: best
+    on: { entered: buyers }
+    wait: { for: 30m, until: best_send_hour }
+    send: { channel: sms, destination: out, template: t }
+)");
+  };
+  // The fire time of each message, by trigger and profile.
+  const auto fired = [&](int64_t as_of) {
+    write_file(p, text(as_of));
+    RunOutcome r = run_pipeline(p);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::map<std::string, std::string> out;
+    static const std::regex fields(
+        R"re("trigger":"([a-z]+)","profile_id":"(\d+)".*"fired_at":"([^"]+)")re");
+    for (const std::string &line : messages(p)) {
+      std::smatch m;
+      if (std::regex_search(line, m, fields)) out[m[1].str() + ":" + m[2].str()] = m[3];
+    }
+    return out;
+  };
+  auto at = fired(entry);  // entries at 00:00Z; only u3's best wait (30m) ends before 00:30Z
+  EXPECT_TRUE(at.empty()) << at.size();
+  at = fired(entry + 3600);
+  EXPECT_EQ(at, (std::map<std::string, std::string>{{"best:3", "2026-01-06T00:30:00.000Z"}}));
+  at = fired(entry + 2 * 86'400);
+  const std::map<std::string, std::string> expected = {
+      {"morning:1", "2026-01-06T05:30:00.000Z"},  // 09:00 in Tehran
+      {"morning:2", "2026-01-06T05:30:00.000Z"}, {"morning:3", "2026-01-06T05:30:00.000Z"},
+      {"best:1", "2026-01-06T16:30:00.000Z"},  // 20:00 in Tehran
+      {"best:2", "2026-01-06T07:00:00.000Z"},  // 07:00 UTC
+      {"best:3", "2026-01-06T00:30:00.000Z"},
+  };
+  EXPECT_EQ(at, expected);
+}
+
 TEST(TriggerE2E, ValidateRefusesBadTriggers) {
   TempDir dir;
   const std::string p = dir / "pipeline.yaml";
@@ -212,6 +279,15 @@ TEST(TriggerE2E, ValidateRefusesBadTriggers) {
       {"  - { name: a, on: { entered: buyers }, if: \"in_segment(vip)\", send: { channel: sms, "
        "destination: out, template: t } }\n",
        "in_segment(vip): no segment named 'vip' is declared"},
+      {"  - { name: a, on: { entered: buyers }, wait: { until: \"25:00\" }, send: { channel: "
+       "sms, destination: out, template: t } }\n",
+       "until '25:00' must be a local time of day HH:MM"},
+      {"  - { name: a, on: { entered: buyers }, wait: { until: \"09:00\", time_zone: Mars/Base "
+       "}, send: { channel: sms, destination: out, template: t } }\n",
+       "triggers[0].wait.time_zone: unknown time zone 'Mars/Base'"},
+      {"  - { name: a, on: { entered: buyers }, wait: { for: 1h }, send: { channel: sms, "
+       "destination: out, template: t } }\n",
+       "missing required key 'until'"},
       {"  - { name: a, on: { entered: buyers }, cap: { messages: 0 }, send: { channel: sms, "
        "destination: out, template: t } }\n",
        "triggers[0].cap.messages"},

@@ -1,0 +1,53 @@
+// send_time_test.cpp -- the next local time of day a trigger's wait ends
+// at: today's when it is still ahead, else tomorrow's; in zones with a fixed
+// offset, and across a clock change that skips or repeats the time.
+#include "pipeline/send_time.h"
+
+#include <gtest/gtest.h>
+
+namespace halo {
+namespace {
+
+constexpr int64_t kHour = 3'600'000, kMinute = 60'000;
+constexpr int64_t kJan5 = 1'767'571'200'000;  // 2026-01-05T00:00:00Z
+
+cctz::time_zone zone(const std::string &name) {
+  auto z = find_time_zone(name);
+  EXPECT_TRUE(z.has_value()) << name;
+  return z.value_or(cctz::utc_time_zone());
+}
+
+TEST(SendTime, TodayWhenAheadElseTomorrow) {
+  const cctz::time_zone utc = zone("UTC");
+  EXPECT_EQ(next_local_time(kJan5 + 8 * kHour, utc, 9 * 60), kJan5 + 9 * kHour);
+  EXPECT_EQ(next_local_time(kJan5 + 9 * kHour, utc, 9 * 60), kJan5 + 9 * kHour);  // at it
+  EXPECT_EQ(next_local_time(kJan5 + 9 * kHour + 1, utc, 9 * 60), kJan5 + 33 * kHour);
+  EXPECT_EQ(next_local_time(kJan5 + 23 * kHour, utc, 0), kJan5 + 24 * kHour);
+}
+
+TEST(SendTime, LocalTimeInAFixedOffsetZone) {
+  // Tehran is UTC+03:30 (no daylight saving since 2022): 09:00 is 05:30Z.
+  const cctz::time_zone tehran = zone("Asia/Tehran");
+  EXPECT_EQ(next_local_time(kJan5, tehran, 9 * 60), kJan5 + 5 * kHour + 30 * kMinute);
+  EXPECT_EQ(next_local_time(kJan5 + 6 * kHour, tehran, 9 * 60),
+            kJan5 + 29 * kHour + 30 * kMinute);
+}
+
+TEST(SendTime, ClockChangesSkipOrRepeatTheTime) {
+  const cctz::time_zone berlin = zone("Europe/Berlin");
+  // 2026-03-29: clocks jump from 02:00 to 03:00 CET (01:00Z); 02:30 does not
+  // exist that day, so the wait ends when the clocks jump.
+  constexpr int64_t kMar29 = 1'774'742'400'000;  // 2026-03-29T00:00:00Z
+  EXPECT_EQ(next_local_time(kMar29, berlin, 2 * 60 + 30), kMar29 + 1 * kHour);
+  // 2026-10-25: 02:30 happens twice (00:30Z and 01:30Z); the first counts.
+  constexpr int64_t kOct25 = 1'792'886'400'000;  // 2026-10-25T00:00:00Z
+  EXPECT_EQ(next_local_time(kOct25, berlin, 2 * 60 + 30), kOct25 + 30 * kMinute);
+}
+
+TEST(SendTime, UnknownZonesAreNone) {
+  EXPECT_FALSE(find_time_zone("Mars/Olympus_Mons").has_value());
+  EXPECT_TRUE(find_time_zone("Asia/Tehran").has_value());
+}
+
+}  // namespace
+}  // namespace halo
