@@ -41,6 +41,7 @@ std::string message_json(const OutboxMessage &m) {
   w.key("updated_at").string(format_timestamp_ms(m.updated_at_ms));
   w.key("attempts").raw(m.attempts);
   w.key("fired_at").string(format_timestamp_ms(m.fired_at_ms));
+  w.key("reason").string(m.reason);
   w.end_object();
   return out;
 }
@@ -80,7 +81,8 @@ int messages_list(const Args &args) {
       }
       std::cout << m.id << "  " << format_timestamp_ms(m.created_at_ms) << "  " << m.status << "  "
                 << m.trigger << "  profile " << m.profile_id << "  " << m.channel << " via "
-                << m.destination << ", template " << m.template_name << "  " << m.variables << "\n";
+                << m.destination << ", template " << m.template_name << "  " << m.variables
+                << (m.reason.empty() ? "" : "  (" + m.reason + ")") << "\n";
     });
     if (!s.ok()) return fail(kFailed, s.message());
     if (read == 0) break;

@@ -138,7 +138,11 @@ struct PipelineConfig {
     std::string name, description;
     std::string segment;   // `on: { entered: NAME }` or `on: { exited: NAME }`
     bool on_entry = true;  // false: on exit
-    int64_t wait_ms = 0;   // `wait`: 0 .. 366d after the entry or exit
+    std::string event;     // `on: { event: NAME }`: each such event; segment is then ""
+    // `unless: { event: NAME | [NAMES] }`: an event of one of these names
+    // at or after the start (the event, entry or exit) cancels the message.
+    std::vector<std::string> unless_events;
+    int64_t wait_ms = 0;  // `wait`: 0 .. 366d after the entry or exit
     // `wait: { for: D, until: "HH:MM" | best_send_hour, time_zone: ZONE }`:
     // after `for`, on to the next local time of day (-1: none), or to the
     // start of the profile's `features.best_send_hour` (in its
@@ -155,7 +159,7 @@ struct PipelineConfig {
     int64_t cap_within_ms = 0;
     std::string channel, destination, template_name;             // `send`
     std::vector<std::pair<std::string, std::string>> variables;  // name -> path, file order
-    Mark mark, on_mark, condition_mark;
+    Mark mark, on_mark, condition_mark, unless_mark;
   };
   std::vector<Trigger> triggers;
   std::vector<PluginUse> sources, features, destinations;

@@ -13,22 +13,49 @@ namespace {
 
 constexpr int64_t kMaxWaitMs = int64_t{366} * 24 * 60 * 60 * 1000;
 
-// on: { entered: SEGMENT } or { exited: SEGMENT }
+// on: { entered: SEGMENT }, { exited: SEGMENT } or { event: NAME }
 bool read_on(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
   YAML::Node on;
   if (!entry.require("on", "on: { entered: SEGMENT }") ||
       !entry.read_mapping("on", on, t.on_mark)) {
     return false;
   }
-  MapReader map(on, entry.path_of("on"), {"entered", "exited"}, diags, t.on_mark);
-  if (map.has("entered") == map.has("exited")) {
+  MapReader map(on, entry.path_of("on"), {"entered", "exited", "event"}, diags, t.on_mark);
+  if (map.has("entered") + map.has("exited") + map.has("event") != 1) {
     diags.error(t.on_mark, entry.path_of("on"),
-                "give one of entered: SEGMENT or exited: SEGMENT (the segment whose entries or "
-                "exits start the trigger)");
+                "give one of entered: SEGMENT, exited: SEGMENT (the segment whose entries or "
+                "exits start the trigger) or event: NAME (the event that starts it)");
+    return false;
+  }
+  if (map.has("event")) {
+    if (!map.read_string("event", t.event)) return false;
+    if (!t.event.empty()) return true;
+    diags.error(map.value_mark("event"), map.path_of("event"), "the event's name is empty");
     return false;
   }
   t.on_entry = map.has("entered");
   return map.read_string(t.on_entry ? "entered" : "exited", t.segment);
+}
+
+// unless: { event: NAME } or { event: [NAME, ...] }
+bool read_unless(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
+  if (!entry.has("unless")) return true;
+  YAML::Node unless;
+  if (!entry.read_mapping("unless", unless, t.unless_mark)) return false;
+  MapReader map(unless, entry.path_of("unless"), {"event"}, diags, t.unless_mark);
+  if (!map.require("event", "event: Order Completed")) return false;
+  bool ok = map.value("event").IsSequence()
+                ? map.read_string_list("event", t.unless_events)
+                : map.read_string("event", t.unless_events.emplace_back());
+  if (!ok) return false;
+  for (const std::string &name : t.unless_events) {
+    if (!name.empty()) continue;
+    diags.error(map.value_mark("event"), map.path_of("event"), "an event's name is empty");
+    return false;
+  }
+  if (!t.unless_events.empty()) return true;
+  diags.error(map.value_mark("event"), map.path_of("event"), "name at least one event");
+  return false;
 }
 
 // send: { channel, destination, template, variables: { NAME: PATH } }
@@ -176,6 +203,15 @@ bool read_trigger(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger 
   entry.read_string("description", t.description);
   ok = read_on(entry, diags, t) && ok;
   ok = read_wait(entry, diags, t) && ok;
+  ok = read_unless(entry, diags, t) && ok;
+  if (!t.event.empty() && t.wait_until_best_hour) {
+    // Its timer is stored with the event, before the profile's features
+    // are emitted: the hour is not known yet.
+    diags.error(t.wait_mark, entry.path_of("wait"),
+                "until: best_send_hour is not supported yet on a trigger on an event; use a "
+                "time of day such as \"10:00\", or a trigger on entering a segment");
+    ok = false;
+  }
   if (entry.read_string("if", t.condition)) t.condition_mark = entry.value_mark("if");
   if (entry.has("holdout")) ok = entry.read_int("holdout", t.holdout_percent, 0, 100) && ok;
   ok = read_cap(entry, diags, t) && ok;
@@ -193,8 +229,8 @@ void read_triggers(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg
   std::map<std::string, Mark> names;
   for (size_t i = 0; i < list.size(); ++i) {
     MapReader entry(list[i], index_path("triggers", i),
-                    {"name", "description", "on", "wait", "if", "holdout", "cap", "send"}, diags,
-                    at);
+                    {"name", "description", "on", "wait", "unless", "if", "holdout", "cap", "send"},
+                    diags, at);
     if (!entry.is_mapping()) continue;
     PipelineConfig::Trigger t;
     if (!read_trigger(entry, diags, t)) continue;

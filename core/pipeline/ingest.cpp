@@ -406,6 +406,10 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
     profile_ids_[i] = live(out.assignment[i]);
     profiles_.apply_event(profile_ids_[i], batch, i, priority_of(batch.events[i].source));
   }
+  if (!replay) {
+    s = schedule_event_triggers(batch);
+    if (!s.ok()) return s;
+  }
   for (size_t f = 0; f < features_.size(); ++f) {
     s = update_feature(f, batch, profile_ids_, replay, summary);
     if (!s.ok()) return s;

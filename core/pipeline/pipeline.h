@@ -232,7 +232,10 @@ class Pipeline {
   Result<std::vector<uint64_t>> profiles_to_segment(uint64_t after, int64_t as_of_ms);
   Status segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms, RunSummary *summary);
   // Triggers (trigger_consumer.cpp): segment changes after each trigger's
-  // cursor schedule its timers; due timers make outbox messages.
+  // cursor schedule its timers, and so do the events a trigger starts on,
+  // in the commit that stores them (never on a replay); due timers make
+  // outbox messages.
+  Status schedule_event_triggers(const EventBatch &batch);
   Status start_trigger_cursors();
   Status schedule_triggers();
   Status fire_due_triggers(int64_t as_of_ms, RunSummary *summary);
@@ -298,6 +301,7 @@ class Pipeline {
   std::optional<linkage::LinkageConfig> linkage_;                 // identity.linkage
   segment::SegmentSet segments_;                                  // `segments:`
   std::vector<std::optional<segment::Expr>> trigger_conditions_;  // per trigger: `if`
+  std::vector<size_t> event_triggers_;  // the triggers `on: { event }`, by index
   bool in_transaction_ = false;
   uint64_t uncommitted_events_ = 0;
   std::map<std::string, std::string> pending_cursors_;  // source name -> cursor

@@ -77,12 +77,12 @@ bool declares_segment(const PipelineConfig &config, const std::string &name) {
                      [&](const PipelineConfig::Segment &s) { return s.name == name; });
 }
 
-// Trigger `i`'s segment is declared and its `if` parses, naming declared
+// Trigger `i`'s segment (when it starts on one) is declared and its `if` parses, naming declared
 // segments only; the parsed `if` (nullopt when it has none).
 Result<std::optional<segment::Expr>> parse_trigger(const PipelineConfig &config, size_t i) {
   const PipelineConfig::Trigger &t = config.triggers[i];
   const std::string where = "triggers[" + std::to_string(i) + "]";
-  if (!declares_segment(config, t.segment)) {
+  if (t.event.empty() && !declares_segment(config, t.segment)) {
     return Status::Invalid(t.on_mark.str() + ": " + where + ".on: no segment named '" + t.segment +
                            "' is declared under segments:");
   }

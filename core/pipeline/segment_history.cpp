@@ -3,6 +3,12 @@
 
 namespace halo {
 
+segment::HistoryTerm last_event_term(const std::string &event) {
+  segment::HistoryTerm term{"last", event, "", 0, ""};
+  term.feature = segment::history_feature_name(term);
+  return term;
+}
+
 std::map<std::string, segment::HistoryTerm> history_terms(const PipelineConfig &config) {
   std::map<std::string, segment::HistoryTerm> terms;
   const auto add = [&](const std::string &text) {
@@ -12,7 +18,13 @@ std::map<std::string, segment::HistoryTerm> history_terms(const PipelineConfig &
     for (const segment::HistoryTerm &t : expr->history()) terms.emplace(t.feature, t);
   };
   for (const PipelineConfig::Segment &s : config.segments) add(s.expression);
-  for (const PipelineConfig::Trigger &t : config.triggers) add(t.condition);
+  for (const PipelineConfig::Trigger &t : config.triggers) {
+    add(t.condition);
+    for (const std::string &event : t.unless_events) {
+      segment::HistoryTerm term = last_event_term(event);
+      terms.emplace(term.feature, std::move(term));
+    }
+  }
   return terms;
 }
 

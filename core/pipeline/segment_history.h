@@ -19,12 +19,17 @@
 
 namespace halo {
 
-// Every event-history value the segments and trigger conditions of
-// `config` read, by feature name: what the history builder keeps.
+// The time of a profile's latest event named `event` (a trigger's
+// `unless`): the term `last(EVENT)`, an aggregates `last` of the timestamp.
+segment::HistoryTerm last_event_term(const std::string &event);
+
+// Every event-history value the segments, trigger conditions and trigger
+// `unless` events of `config` read, by feature name: what the history
+// builder keeps.
 std::map<std::string, segment::HistoryTerm> history_terms(const PipelineConfig &config);
 
 // `config` with the history builder appended to its features when one of
-// its segments or trigger conditions reads event history; unchanged
+// its segments, trigger conditions or `unless` events reads event history; unchanged
 // otherwise. An expression that does not parse is skipped here: creating
 // the instances reports it (pipeline_setup.h).
 PipelineConfig with_segment_history(PipelineConfig config);

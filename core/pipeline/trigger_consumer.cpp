@@ -1,6 +1,15 @@
 // trigger_consumer.cpp -- triggers (docs/triggers.md): segment entries and
-// exits schedule durable timers; timers that are due make messages in the
-// outbox. Runs after segment membership, before delivery.
+// exits, and the events a trigger starts on, schedule durable timers;
+// timers that are due make messages in the outbox. Runs after segment
+// membership, before delivery.
+//
+// An event's timer is written in the commit that stores the event
+// (schedule_event_triggers, from the ingest path), never on a replay, and
+// its occurrence is the event's log sequence; at fire time its message
+// follows the profile into the one it was merged into since. A trigger's
+// `unless` events cancel a timer when the profile's latest such event (a
+// `last` feature of the segment-history builder) is at or after the
+// timer's start.
 //
 // A timer is due `wait` after the change (the change's reference time),
 // or with `wait: { until: ... }` at the next local time of day after that:
@@ -33,7 +42,9 @@
 
 #include "common/clock.h"
 #include "common/json_writer.h"
+#include "config/iso_time.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/segment_history.h"
 #include "pipeline/send_time.h"
 #include "segment/profile_subject.h"
 #include "store/profile_reads.h"
@@ -108,15 +119,23 @@ std::optional<std::pair<int, cctz::time_zone>> best_send_time(Store &store, uint
   return std::pair{static_cast<int>(hour) * 60, own_zone.value_or(zone)};
 }
 
+// When the wait of `t` that started at `start_ms` ends, without a best
+// send hour: `for` after it, then on to the next "HH:MM" of `until`.
+int64_t fixed_wait_end(const PipelineConfig::Trigger &t, int64_t start_ms) {
+  const int64_t after = saturating_add(start_ms, t.wait_ms);
+  if (t.wait_until_minute < 0) return after;
+  const std::optional<cctz::time_zone> zone = find_time_zone(t.time_zone);  // checked at setup
+  return zone ? next_local_time(after, *zone, t.wait_until_minute) : after;
+}
+
 // When the wait of `t` that started at `start_ms` ends: `for` after it,
 // then on to the next local time of day `until` names.
 Result<int64_t> wait_end(Store &store, const PipelineConfig::Trigger &t, uint64_t profile_id,
                          int64_t start_ms) {
+  if (!t.wait_until_best_hour) return fixed_wait_end(t, start_ms);
   const int64_t after = saturating_add(start_ms, t.wait_ms);
-  if (t.wait_until_minute < 0 && !t.wait_until_best_hour) return after;
   const std::optional<cctz::time_zone> zone = find_time_zone(t.time_zone);  // checked at setup
   if (!zone) return after;
-  if (!t.wait_until_best_hour) return next_local_time(after, *zone, t.wait_until_minute);
   Status error;
   auto best = best_send_time(store, profile_id, *zone, error);
   if (!error.ok()) return error;
@@ -141,7 +160,100 @@ Result<bool> reached_cap(Store &store, const PipelineConfig::Trigger &t, uint64_
   return made >= static_cast<uint64_t>(t.cap_messages);
 }
 
+// The time of the profile's latest event named `event`, as the history
+// builder keeps it (segment_history.h); nullopt when it has none.
+std::optional<int64_t> last_event_at(const segment::ProfileSubject &subject,
+                                     const std::string &event) {
+  const TypedValue *v = subject.value("features." + last_event_term(event).feature);
+  if (v && v->kind() == TypedKind::kTimestamp) return v->as_integer();
+  if (v && v->kind() == TypedKind::kString) return parse_iso8601_ms(std::string(v->text()));
+  return std::nullopt;
+}
+
+// The first of `t`'s `unless` events that happened at or after `started_ms`
+// on the profile; nullptr when none did.
+const std::string *cancelling_event(const PipelineConfig::Trigger &t,
+                                    const segment::ProfileSubject &subject, int64_t started_ms) {
+  for (const std::string &event : t.unless_events) {
+    std::optional<int64_t> at = last_event_at(subject, event);
+    if (at && *at >= started_ms) return &event;
+  }
+  return nullptr;
+}
+
+// The profile a due timer's message is for, as stored now: the timer's
+// own; for a trigger on an event, the one it was merged into since (the
+// event happened to that person). nullopt for a profile merged away since
+// on a segment trigger (the other profile's own entry counts).
+Result<std::optional<ProfileExport>> fire_profile(Store &store, const PipelineConfig::Trigger &t,
+                                                  const TriggerTimer &timer) {
+  auto stored = read_profile_export(store, timer.profile_id);
+  if (!stored.ok() || stored->has_value() || t.event.empty()) return stored;
+  auto live = store.live_profile(timer.profile_id);
+  if (!live.ok()) return live.status();
+  if (*live == timer.profile_id) return stored;
+  return read_profile_export(store, *live);
+}
+
+// Decides the message a due timer of `t` makes, the last of `page`:
+// `suppressed` with the reason, `held_out`, or `pending` with its
+// variables rendered.
+Status decide_message(Store &store, const PipelineConfig::Trigger &t,
+                      const std::optional<segment::Expr> &condition, const TriggerTimer &timer,
+                      int64_t as_of_ms, std::vector<OutboxMessage> &page) {
+  OutboxMessage &m = page.back();
+  m.variables = "{}";
+  m.status = "suppressed";
+  auto stored = fire_profile(store, t, timer);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) {
+    m.reason = "merged";
+    return Status::Ok();
+  }
+  const ProfileExport &p = **stored;
+  m.profile_id = p.id;
+  const segment::ProfileSubject subject(p, as_of_ms);
+  if (const std::string *event = cancelling_event(t, subject, timer.started_at_ms)) {
+    m.reason = "unless: " + *event;
+    return Status::Ok();
+  }
+  if (condition && !condition->matches(subject)) {
+    m.reason = "if";
+    return Status::Ok();
+  }
+  auto capped = reached_cap(store, t, p.id, timer.due_ms, page);
+  if (!capped.ok()) return capped.status();
+  if (*capped) {
+    m.reason = "cap";
+    return Status::Ok();
+  }
+  m.variables = render_variables(t, p);
+  const uint64_t draw = XXH3_64bits(m.idempotency_key.data(), m.idempotency_key.size()) % 100;
+  m.status = static_cast<int64_t>(draw) < t.holdout_percent ? "held_out" : "pending";
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status Pipeline::schedule_event_triggers(const EventBatch &batch) {
+  if (event_triggers_.empty()) return Status::Ok();
+  auto timers = std::make_shared<std::vector<TriggerTimer>>();
+  for (size_t i = 0; i < batch.events.size(); ++i) {
+    const Event &e = batch.events[i];
+    for (size_t k : event_triggers_) {
+      const PipelineConfig::Trigger &t = config_.triggers[k];
+      if (e.name != t.event) continue;
+      timers->push_back({0, t.name, profile_ids_[i], e.sequence, fixed_wait_end(t, e.timestamp_ms),
+                         e.timestamp_ms});
+    }
+  }
+  if (timers->empty()) return Status::Ok();
+  return write([timers](Store &st) {
+    Status w;
+    for (size_t k = 0; w.ok() && k < timers->size(); ++k) w = st.add_trigger_timer((*timers)[k]);
+    return w;
+  });
+}
 
 Status Pipeline::start_trigger_cursors() {
   if (config_.triggers.empty()) return Status::Ok();
@@ -195,10 +307,12 @@ Status Pipeline::schedule_triggers() {
       for (size_t i = 0; i < config_.triggers.size(); ++i) {
         const PipelineConfig::Trigger &t = config_.triggers[i];
         const std::vector<std::string> &names = t.on_entry ? c.entered : c.exited;
-        if (c.id <= cursors[i] || std::find(names.begin(), names.end(), t.segment) == names.end()) {
+        if (c.id <= cursors[i] || !t.event.empty() ||
+            std::find(names.begin(), names.end(), t.segment) == names.end()) {
           continue;
         }
-        timers->push_back({0, t.name, c.profile_id, c.id, c.at_ms});  // due: wait_end below
+        timers->push_back(
+            {0, t.name, c.profile_id, c.id, c.at_ms, c.at_ms});  // due: wait_end below
       }
     });
     if (!s.ok()) return s;
@@ -255,20 +369,8 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
       m.template_name = t.template_name;
       m.created_at_ms = m.updated_at_ms = now;
       m.fired_at_ms = timer.due_ms;
-      m.variables = "{}";
-      m.status = "suppressed";
-      auto stored = read_profile_export(*store_, timer.profile_id);
-      if (!stored.ok()) return stored.status();
-      if (!stored->has_value()) continue;  // merged away since: suppressed
-      const ProfileExport &p = **stored;
-      const std::optional<segment::Expr> &condition = trigger_conditions_[i];
-      if (condition && !condition->matches(segment::ProfileSubject(p, as_of_ms))) continue;
-      auto capped = reached_cap(*store_, t, timer.profile_id, timer.due_ms, *messages);
-      if (!capped.ok()) return capped.status();
-      if (*capped) continue;
-      m.variables = render_variables(t, p);
-      const uint64_t draw = XXH3_64bits(m.idempotency_key.data(), m.idempotency_key.size()) % 100;
-      m.status = static_cast<int64_t>(draw) < t.holdout_percent ? "held_out" : "pending";
+      s = decide_message(*store_, t, trigger_conditions_[i], timer, as_of_ms, *messages);
+      if (!s.ok()) return s;
     }
     for (const OutboxMessage &m : *messages) {
       ++(m.status == "pending"    ? summary->messages_queued

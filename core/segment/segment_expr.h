@@ -49,7 +49,7 @@ struct ExprError {
 // One event-history value an expression reads: `op` over the events named
 // `event` (of any type) within the last `window_ms` (0: all time).
 struct HistoryTerm {
-  std::string op;         // count, sum, avg, min or max
+  std::string op;         // count, sum, avg, min or max; last (a trigger's `unless`)
   std::string event;      // the event's name, exactly
   std::string field;      // sum, avg, min, max: a dotted event path ("properties.revenue")
   int64_t window_ms = 0;  // 0 or a positive whole number of minutes

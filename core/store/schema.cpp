@@ -346,6 +346,17 @@ UPDATE outbox SET fired_at_ms = created_at_ms;
 CREATE INDEX outbox_by_trigger ON outbox(trigger, profile_id, fired_at_ms);
 )sql";
 
+// Event triggers and `unless` (docs/triggers.md): a timer keeps when what
+// started it happened (timers stored before start when they are due, so
+// only later events cancel them); a message keeps why it was suppressed;
+// a merged-away profile is followed to the one that absorbed it.
+constexpr const char *kTriggerStartsAndReasons = R"sql(
+ALTER TABLE trigger_timers ADD COLUMN started_at_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE trigger_timers SET started_at_ms = due_ms;
+ALTER TABLE outbox ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+CREATE INDEX merges_by_from ON merges(from_profile);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -362,6 +373,8 @@ constexpr Migration kMigrations[] = {
     {13, "live segment membership, its entries and exits", kSegmentMembership},
     {14, "trigger timers and the message outbox", kTriggersAndOutbox},
     {15, "messages keep when their trigger fired, for frequency caps", kOutboxFiredAt},
+    {16, "timers keep their start, messages why they were suppressed, merges by profile",
+     kTriggerStartsAndReasons},
 };
 
 }  // namespace

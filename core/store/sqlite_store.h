@@ -159,6 +159,7 @@ class SqliteStore final : public Store {
                                  const std::function<void(const TriggerTimer &)> &fn) override;
   Status delete_trigger_timer(uint64_t id) override;
   Result<bool> add_message(const OutboxMessage &message) override;
+  Result<uint64_t> live_profile(uint64_t profile_id) override;
   Result<uint64_t> count_trigger_messages(std::string_view trigger, uint64_t profile_id,
                                           int64_t since_ms) override;
   Status scan_messages(std::string_view status, uint64_t after, size_t limit,

@@ -160,8 +160,11 @@ struct TriggerTimer {
   uint64_t id = 0;  // given by the store
   std::string trigger;
   uint64_t profile_id = 0;
-  uint64_t occurrence = 0;  // what started it: the SegmentChange id
+  uint64_t occurrence = 0;  // what started it: the SegmentChange id, or the event's sequence
   int64_t due_ms = 0;
+  // When what started it happened: the segment change's reference time, or
+  // the event's timestamp (an `unless` event at or after it cancels).
+  int64_t started_at_ms = 0;
 };
 
 // A message a trigger made, in the outbox until a destination delivers it.
@@ -176,6 +179,7 @@ struct OutboxMessage {
   int64_t created_at_ms = 0, updated_at_ms = 0;
   std::string attempts = "[]";  // a JSON array, one object per delivery attempt
   int64_t fired_at_ms = 0;      // when the trigger fired: its timer's due time (reference clock)
+  std::string reason;           // why a message is suppressed ("" otherwise)
 };
 
 struct LinkReview {
@@ -493,6 +497,9 @@ class Store {
   // after `since_ms` and were not suppressed (what a frequency cap counts).
   virtual Result<uint64_t> count_trigger_messages(std::string_view trigger, uint64_t profile_id,
                                                   int64_t since_ms) = 0;
+  // The profile `profile_id` is now: the profile it was merged into (at
+  // any depth), else itself.
+  virtual Result<uint64_t> live_profile(uint64_t profile_id) = 0;
 
   // Segment re-check schedule, like the re-emit schedule: the time a
   // profile's memberships may change without a change to the profile (a

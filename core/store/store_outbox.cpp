@@ -7,30 +7,33 @@ namespace halo {
 namespace {
 
 constexpr Sql kAddTimer{"add_trigger_timer", "trigger_timers",
-                        "INSERT INTO trigger_timers(trigger, profile_id, occurrence, due_ms) "
-                        "VALUES(?1, ?2, ?3, ?4)"};
+                        "INSERT INTO trigger_timers(trigger, profile_id, occurrence, due_ms, "
+                        "started_at_ms) VALUES(?1, ?2, ?3, ?4, ?5)"};
 constexpr Sql kDueTimers{"scan_due_trigger_timers", "trigger_timers",
-                         "SELECT id, trigger, profile_id, occurrence, due_ms FROM trigger_timers "
-                         "WHERE due_ms <= ?1 ORDER BY due_ms, id LIMIT ?2",
-                         "itiii"};
+                         "SELECT id, trigger, profile_id, occurrence, due_ms, started_at_ms "
+                         "FROM trigger_timers WHERE due_ms <= ?1 ORDER BY due_ms, id LIMIT ?2",
+                         "itiiii"};
 constexpr Sql kDeleteTimer{"delete_trigger_timer", "trigger_timers",
                            "DELETE FROM trigger_timers WHERE id = ?1"};
 constexpr Sql kAddMessage{
     "add_message", "outbox",
     "INSERT OR IGNORE INTO outbox(idempotency_key, trigger, profile_id, channel, destination, "
-    "template, variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"};
+    "template, variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms, reason) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"};
 constexpr Sql kMessages{
     "scan_messages", "outbox",
     "SELECT id, idempotency_key, trigger, profile_id, channel, destination, "
-    "template, variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms "
+    "template, variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms, reason "
     "FROM outbox WHERE id > ?1 AND (?2 = '' OR status = ?2) ORDER BY id LIMIT ?3",
-    "ittitttttiiti"};
+    "ittitttttiitit"};
 constexpr Sql kCountTriggerMessages{
     "count_trigger_messages", "outbox",
     "SELECT count(*) FROM outbox WHERE trigger = ?1 AND profile_id = ?2 AND fired_at_ms >= ?3 "
     "AND status != 'suppressed'",
     "i"};
+// A profile is merged away once, into one that still existed then.
+constexpr Sql kMergedInto{"live_profile", "merges",
+                          "SELECT into_profile FROM merges WHERE from_profile = ?1 LIMIT 1", "i"};
 
 }  // namespace
 
@@ -40,6 +43,7 @@ Status SqliteStore::add_trigger_timer(const TriggerTimer &timer) {
     st.bind_int(2, to_sql(timer.profile_id));
     st.bind_int(3, to_sql(timer.occurrence));
     st.bind_int(4, timer.due_ms);
+    st.bind_int(5, timer.started_at_ms);
   });
 }
 
@@ -58,6 +62,7 @@ Status SqliteStore::scan_due_trigger_timers(int64_t until_ms, size_t limit,
         t.profile_id = from_sql(st.column_int(2));
         t.occurrence = from_sql(st.column_int(3));
         t.due_ms = st.column_int(4);
+        t.started_at_ms = st.column_int(5);
         fn(t);
         return Status::Ok();
       });
@@ -81,9 +86,30 @@ Result<bool> SqliteStore::add_message(const OutboxMessage &m) {
     st.bind_int(10, m.updated_at_ms);
     st.bind_text(11, m.attempts);
     st.bind_int(12, m.fired_at_ms);
+    st.bind_text(13, m.reason);
   });
   if (!s.ok()) return s;
   return sqlite3_changes(impl_->db.get()) == 1;
+}
+
+Result<uint64_t> SqliteStore::live_profile(uint64_t profile_id) {
+  const uint64_t start = profile_id;
+  for (int depth = 0;; ++depth) {
+    if (depth == 10'000) {  // a damaged store could hold a cycle
+      return Status::Corruption("store " + impl_->path + ": merges from profile " +
+                                std::to_string(start) + " never end; run `halo store check`");
+    }
+    uint64_t into = 0;
+    Status s = impl_->query(
+        kMergedInto, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
+        [&](sqlite::Statement &st) {
+          into = from_sql(st.column_int(0));
+          return Status::Ok();
+        });
+    if (!s.ok()) return s;
+    if (into == 0 || into == profile_id) return profile_id;
+    profile_id = into;
+  }
 }
 
 Result<uint64_t> SqliteStore::count_trigger_messages(std::string_view trigger, uint64_t profile_id,
@@ -128,6 +154,7 @@ Status SqliteStore::scan_messages(std::string_view status, uint64_t after, size_
         m.updated_at_ms = st.column_int(10);
         m.attempts = st.column_bytes(11);
         m.fired_at_ms = st.column_int(12);
+        m.reason = st.column_bytes(13);
         fn(m);
         return Status::Ok();
       });

@@ -3,18 +3,7 @@
 // commit atomically with the batches they produced. (Profile ids are left
 // out of the comparison: sources are read concurrently, so ids follow the
 // order batches arrived in.)
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <thread>
-
 #include "demo_fixture.h"
-
-extern char **environ;
 
 namespace halo::e2e {
 namespace {
@@ -49,26 +38,10 @@ TEST_F(CrashTest, SigkillAtRandomMomentsThenResumeEqualsCleanRun) {
   TempDir clean, crashed;
   std::string expected = clean_run_output(this, make_pipeline(clean, kSmallBatches), clean);
   std::string pipeline = make_pipeline(crashed, kSmallBatches);
-  std::string bin = halo_bin();
-  std::vector<char *> argv = {bin.data(), const_cast<char *>("run"), pipeline.data(),
-                              const_cast<char *>("-q"), nullptr};
   int kills = 0;
   // Deterministic spread of kill delays; each run resumes the previous one.
   for (int delay_ms : {40, 90, 150, 230, 330}) {
-    pid_t pid = 0;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      ++kills;
-    }
+    kills += kill_after({halo_bin(), "run", pipeline, "-q"}, delay_ms);
   }
   CommandResult finish = run({halo_bin(), "run", pipeline, "-q"});
   ASSERT_EQ(finish.exit_code, 0) << finish.err;

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char **environ;
 
@@ -37,6 +39,27 @@ std::string halo_bin() {
 }
 std::string datagen_bin() {
   return binary_dir() + "/bin/halo-datagen";
+}
+
+bool kill_after(const std::vector<std::string> &argv, int delay_ms) {
+  std::vector<std::string> args = argv;
+  std::vector<char *> c_argv;
+  for (std::string &a : args) c_argv.push_back(a.data());
+  c_argv.push_back(nullptr);
+  pid_t pid = 0;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  const int spawned = posix_spawn(&pid, c_argv[0], &actions, nullptr, c_argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) throw std::runtime_error("cannot start " + argv.at(0));
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+  int status = 0;
+  if (waitpid(pid, &status, WNOHANG) != 0) return false;
+  kill(pid, SIGKILL);
+  waitpid(pid, &status, 0);
+  return true;
 }
 
 CommandResult run(const std::vector<std::string> &argv,

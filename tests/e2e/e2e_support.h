@@ -18,6 +18,11 @@ struct CommandResult {
 CommandResult run(const std::vector<std::string> &argv,
                   const std::map<std::string, std::string> &env = {});
 
+// Starts argv (output discarded, the test's environment), waits
+// `delay_ms` and SIGKILLs it unless it has ended by then; true when it was
+// killed.
+bool kill_after(const std::vector<std::string> &argv, int delay_ms);
+
 std::string halo_bin();
 std::string datagen_bin();
 std::string source_dir();

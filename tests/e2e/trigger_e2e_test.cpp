@@ -272,7 +272,7 @@ TEST(TriggerE2E, ValidateRefusesBadTriggers) {
       {"  - { name: a, on: { entered: buyers } }\n", "missing required key 'send'"},
       {"  - { name: a, on: { entered: buyers, exited: buyers }, send: { channel: sms, destination: "
        "out, template: t } }\n",
-       "give one of entered: SEGMENT or exited: SEGMENT"},
+       "give one of entered: SEGMENT, exited: SEGMENT"},
       {"  - { name: a, on: { entered: buyers }, send: { channel: sms, destination: out, template: "
        "t, variables: { x: city } } }\n",
        "a variable is NAME ([a-z0-9_-]+): PATH"},

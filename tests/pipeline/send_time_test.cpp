@@ -29,8 +29,7 @@ TEST(SendTime, LocalTimeInAFixedOffsetZone) {
   // Tehran is UTC+03:30 (no daylight saving since 2022): 09:00 is 05:30Z.
   const cctz::time_zone tehran = zone("Asia/Tehran");
   EXPECT_EQ(next_local_time(kJan5, tehran, 9 * 60), kJan5 + 5 * kHour + 30 * kMinute);
-  EXPECT_EQ(next_local_time(kJan5 + 6 * kHour, tehran, 9 * 60),
-            kJan5 + 29 * kHour + 30 * kMinute);
+  EXPECT_EQ(next_local_time(kJan5 + 6 * kHour, tehran, 9 * 60), kJan5 + 29 * kHour + 30 * kMinute);
 }
 
 TEST(SendTime, ClockChangesSkipOrRepeatTheTime) {

@@ -1,5 +1,5 @@
-// identity_test.cpp -- identifiers (upsert, repoint, find, scan), merges and
-// conflicts.
+// identity_test.cpp -- identifiers (upsert, repoint, find, scan), merges
+// (and the profile a merged one lives on in) and conflicts.
 #include <map>
 
 #include "temp_store.h"
@@ -166,6 +166,24 @@ TEST_F(IdentityTest, HistoryWalksTheMergeTreeWithEachLinksEvent) {
   EXPECT_EQ(h.refused[0].value, "u9");
   EXPECT_EQ(h.refused[0].reason, "max_per_profile");
   EXPECT_TRUE(must(store_->identity_history(99)).links.empty());
+}
+
+TEST_F(IdentityTest, LiveProfileFollowsMergesToTheEnd) {
+  // 2 -> 3 -> 4; 5 -> 6; 7 never merged; 99 never existed.
+  ASSERT_TRUE(store_->add_merge(2, 3, 13).ok());
+  ASSERT_TRUE(store_->add_merge(3, 4, 14).ok());
+  ASSERT_TRUE(store_->add_merge(5, 6, 15).ok());
+  EXPECT_EQ(must(store_->live_profile(2)), 4u);
+  EXPECT_EQ(must(store_->live_profile(3)), 4u);
+  EXPECT_EQ(must(store_->live_profile(4)), 4u);
+  EXPECT_EQ(must(store_->live_profile(5)), 6u);
+  EXPECT_EQ(must(store_->live_profile(7)), 7u);
+  EXPECT_EQ(must(store_->live_profile(99)), 99u);
+  // A damaged store's cycle is an error, not a hang.
+  ASSERT_TRUE(store_->add_merge(4, 2, 16).ok());
+  Result<uint64_t> cycle = store_->live_profile(2);
+  ASSERT_FALSE(cycle.ok());
+  EXPECT_EQ(cycle.status().code(), StatusCode::kCorruption);
 }
 
 TEST_F(IdentityTest, DecisionsComeInEventLogOrder) {

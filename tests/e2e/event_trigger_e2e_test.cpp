@@ -1,0 +1,242 @@
+// event_trigger_e2e_test.cpp -- triggers on single events (`on: { event }`)
+// with `unless` through the `halo` binary: each starting event schedules
+// one timer in the commit that stores it; a cancelling event at or after
+// the start suppresses the message with its reason; caps count across the
+// events of one profile; a message follows its profile into the one it
+// was merged into; runs, a rebuild and `halo validate` behave as for
+// segment triggers.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <regex>
+
+#include "e2e_support.h"
+
+namespace halo::e2e {
+namespace {
+
+constexpr int64_t kStart = 1'767'607'200;  // 2026-01-05T10:00:00Z, seconds
+constexpr int64_t kHour = 3'600;
+
+std::string cart_triggers() {
+  return R"(triggers:
+  - name: cart_1h
+    on: { event: Checkout Started }
+    wait: 1h
+    unless: { event: Order Completed }
+    cap: { messages: 1, within: 1d }
+    send: { channel: email, destination: out, template: cart_1, variables: { user: identifiers.user_id } }
+  - name: cart_24h
+    on: { event: Checkout Started }
+    wait: 24h
+    unless: { event: [Order Completed, Cart Emptied] }
+    send: { channel: sms, destination: out, template: cart_2 }
+)";
+}
+
+std::string pipeline_at(int64_t as_of, const std::string &triggers = cart_triggers()) {
+  return segment_pipeline_text(as_of, "{ orders: { count: { event: Order Completed } } }",
+                               triggers);
+}
+
+struct TestEvent {
+  int64_t at = 0;  // seconds
+  std::string name, user;
+};
+
+std::string event_line(const TestEvent &e, size_t n) {
+  return R"({"type":"track","event":")" + e.name + R"(","userId":")" + e.user +
+         R"(","messageId":"m)" + std::to_string(n) + R"(","timestamp":")" + iso_utc(e.at) +
+         "\"}\n";
+}
+
+struct Message {
+  std::string trigger, status, reason, profile;
+  uint64_t occurrence = 0;
+};
+
+std::map<std::pair<std::string, uint64_t>, Message> read_messages(const std::string &pipeline) {
+  CommandResult r = run({halo_bin(), "messages", "list", pipeline});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::pair<std::string, uint64_t>, Message> out;
+  static const std::regex kLine(
+      R"re("idempotency_key":"([a-z0-9_]+):(\d+):(\d+)".*"profile_id":"(\d+)".*"status":"([a-z_]+)".*"reason":"([^"]*)")re");
+  size_t start = 0;
+  for (size_t end; (end = r.out.find('\n', start)) != std::string::npos; start = end + 1) {
+    const std::string line = r.out.substr(start, end - start);
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(line, m, kLine)) << line;
+    if (m.empty()) continue;
+    Message msg{m[1], m[5], m[6], m[4], std::stoull(m[3])};
+    EXPECT_TRUE(out.emplace(std::pair{msg.trigger, msg.occurrence}, msg).second) << line;
+  }
+  return out;
+}
+
+// What each checkout's messages must be, worked out from the events: a
+// timer is due `wait` after its checkout and fires in the first run at or
+// after that; by then the run has read every event up to its time, so a
+// cancelling event of the user at or after the checkout and no later than
+// that run suppresses it ("unless: NAME"); otherwise cart_1h is capped
+// once the user had a message of it fired in the day before.
+std::map<std::pair<std::string, uint64_t>, std::string> expected_statuses(
+    const std::vector<TestEvent> &events, const std::vector<int64_t> &runs) {
+  struct Timer {
+    int64_t due;
+    uint64_t seq;
+    std::string trigger, user;
+    int64_t start;
+  };
+  std::vector<Timer> timers;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].name != "Checkout Started") continue;
+    timers.push_back({events[i].at + kHour, i + 1, "cart_1h", events[i].user, events[i].at});
+    timers.push_back({events[i].at + 24 * kHour, i + 1, "cart_24h", events[i].user, events[i].at});
+  }
+  std::stable_sort(timers.begin(), timers.end(),
+                   [](const Timer &a, const Timer &b) { return a.due < b.due; });
+  std::map<std::pair<std::string, uint64_t>, std::string> out;
+  std::map<std::string, std::vector<int64_t>> fired_1h;  // user -> due times of kept messages
+  for (const Timer &t : timers) {
+    auto run = std::lower_bound(runs.begin(), runs.end(), t.due);
+    if (run == runs.end()) continue;  // not due by the last run
+    std::string status = "pending";
+    // The reason names the first of the trigger's `unless` events that cancels.
+    std::vector<std::string> unless = {"Order Completed"};
+    if (t.trigger == "cart_24h") unless.push_back("Cart Emptied");
+    for (const std::string &name : unless) {
+      const bool cancelled = std::any_of(events.begin(), events.end(), [&](const TestEvent &e) {
+        return e.name == name && e.user == t.user && e.at >= t.start && e.at <= *run;
+      });
+      if (cancelled && status == "pending") status = "suppressed/unless: " + name;
+    }
+    if (status == "pending" && t.trigger == "cart_1h") {
+      std::vector<int64_t> &kept = fired_1h[t.user];
+      const bool capped = std::any_of(kept.begin(), kept.end(),
+                                      [&](int64_t due) { return due > t.due - 24 * kHour; });
+      if (capped) status = "suppressed/cap";
+      if (!capped) kept.push_back(t.due);
+    }
+    out[{t.trigger, t.seq}] = status;
+  }
+  return out;
+}
+
+TEST(EventTriggerE2E, CheckoutRemindersFollowTheEventsAndTheClock) {
+  std::mt19937 rng(20261202);
+  std::vector<TestEvent> events;
+  const char *kNames[] = {"Checkout Started", "Checkout Started", "Order Completed",
+                          "Cart Emptied", "Page Viewed"};
+  for (int i = 0; i < 160; ++i) {
+    events.push_back({kStart + static_cast<int64_t>(rng() % (48 * kHour)), kNames[rng() % 5],
+                      "u" + std::to_string(rng() % 25)});
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const TestEvent &a, const TestEvent &b) { return a.at < b.at; });
+  std::vector<int64_t> runs;
+  for (int64_t at = kStart; at <= kStart + 80 * kHour; at += 3 * kHour + 1'234) runs.push_back(at);
+
+  TempDir dir;
+  const std::string p = dir / "pipeline.yaml";
+  std::string file;
+  size_t written = 0;
+  for (int64_t as_of : runs) {
+    // What a source has delivered by then: every event up to the run's time.
+    for (; written < events.size() && events[written].at <= as_of; ++written) {
+      file += event_line(events[written], written);
+    }
+    write_file(dir / "events.jsonl", file);
+    write_file(p, pipeline_at(as_of));
+    RunOutcome r = run_pipeline(p);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const auto expected = expected_statuses(events, runs);
+  auto got = read_messages(p);
+  ASSERT_EQ(got.size(), expected.size());
+  size_t pending = 0, cancelled = 0, capped = 0;
+  for (const auto &[key, status] : expected) {
+    auto it = got.find(key);
+    ASSERT_NE(it, got.end()) << key.first << ":" << key.second;
+    const Message &m = it->second;
+    const std::string actual = m.status == "pending" ? m.status : m.status + "/" + m.reason;
+    EXPECT_EQ(actual, status) << key.first << " for the event at sequence " << key.second;
+    pending += status == "pending";
+    cancelled += status.starts_with("suppressed/unless");
+    capped += status == "suppressed/cap";
+  }
+  // The generated data exercises every outcome.
+  EXPECT_GT(pending, 10u);
+  EXPECT_GT(cancelled, 10u);
+  EXPECT_GT(capped, 0u);
+
+  // Another run, a rebuild and a run after it make nothing new.
+  CommandResult rebuild = run({halo_bin(), "rebuild", p, "-q"});
+  ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  EXPECT_EQ(read_messages(p).size(), got.size());
+  EXPECT_EQ(run({halo_bin(), "store", "check", p}).exit_code, 0);
+}
+
+TEST(EventTriggerE2E, AMessageFollowsItsProfileIntoAMerge) {
+  TempDir dir;
+  const std::string p = dir / "pipeline.yaml";
+  // An anonymous checkout; a later identify joins the visitor to u1, whose
+  // profile absorbs the visitor's: the reminder goes to that person.
+  write_file(dir / "events.jsonl",
+             R"({"type":"track","event":"Order Completed","userId":"u1","messageId":"a","timestamp":"2026-01-04T10:00:00Z"}
+{"type":"track","event":"Checkout Started","anonymousId":"v9","messageId":"b","timestamp":"2026-01-05T10:00:00Z"}
+)");
+  write_file(p, pipeline_at(kStart + 60));
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  write_file(dir / "events.jsonl",
+             read_file(dir / "events.jsonl") +
+                 R"({"type":"identify","userId":"u1","anonymousId":"v9","messageId":"c","timestamp":"2026-01-05T10:20:00Z"}
+)");
+  write_file(p, pipeline_at(kStart + 2 * kHour));
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "merges"), 1);
+  auto got = read_messages(p);
+  ASSERT_EQ(got.size(), 1u);
+  const Message &m = got.begin()->second;
+  EXPECT_EQ(m.status, "pending");
+  CommandResult u1 = run({halo_bin(), "profile", "get", p, "--id", "user_id=u1"});
+  ASSERT_EQ(u1.exit_code, 0) << u1.err;
+  EXPECT_NE(u1.out.find("\"profile_id\":\"" + m.profile + "\""), std::string::npos) << u1.out;
+  // The order before the checkout did not cancel it; the message names u1.
+  CommandResult list = run({halo_bin(), "messages", "list", p});
+  EXPECT_NE(list.out.find(R"("variables":{"user":["u1"]})"), std::string::npos) << list.out;
+}
+
+TEST(EventTriggerE2E, ValidateRefusesBadEventTriggers) {
+  TempDir dir;
+  const std::string p = dir / "pipeline.yaml";
+  write_file(dir / "events.jsonl", "");
+  const std::string send = "send: { channel: sms, destination: out, template: t }";
+  struct Case {
+    std::string trigger, error;
+  };
+  const std::vector<Case> cases = {
+      {"  - { name: a, on: { event: '' }, " + send + " }\n", "triggers[0].on.event"},
+      {"  - { name: a, on: { event: X, entered: s }, " + send + " }\n",
+       "give one of entered: SEGMENT, exited: SEGMENT"},
+      {"  - { name: a, on: { event: X }, unless: { events: Y }, " + send + " }\n",
+       "triggers[0].unless"},
+      {"  - { name: a, on: { event: X }, unless: { event: [] }, " + send + " }\n",
+       "name at least one event"},
+      {"  - { name: a, on: { event: X }, wait: { until: best_send_hour }, " + send + " }\n",
+       "best_send_hour is not supported yet on a trigger on an event"},
+  };
+  for (const Case &c : cases) {
+    write_file(p, pipeline_at(kStart, "triggers:\n" + c.trigger));
+    CommandResult v = run({halo_bin(), "validate", p});
+    EXPECT_EQ(v.exit_code, 2) << c.trigger;
+    EXPECT_NE(v.err.find(c.error), std::string::npos) << c.trigger << "\n" << v.err;
+    EXPECT_EQ(run_pipeline(p).exit_code, 2) << c.trigger;  // run refuses it too
+  }
+}
+
+}  // namespace
+}  // namespace halo::e2e
