@@ -4,11 +4,13 @@
 // second one on later runs or a rebuild; a holdout share is held out
 // within tolerance; a false `if` suppresses; a trigger added later does not
 // act on history; a cap limits messages per profile; waits end at a local
-// time of day; `halo validate` refuses bad triggers.
+// time of day; a run killed while firing leaves each message once;
+// `halo validate` refuses bad triggers.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <regex>
+#include <set>
 
 #include "e2e_support.h"
 
@@ -247,6 +249,36 @@ triggers:
       {"best:3", "2026-01-06T00:30:00.000Z"},
   };
   EXPECT_EQ(at, expected);
+}
+
+TEST(TriggerE2E, SigkillWhileFiringLeavesEachMessageOnce) {
+  TempDir dir;
+  const std::string p = dir / "pipeline.yaml";
+  constexpr int kCustomers = 20'000;
+  write_file(dir / "events.jsonl", shop_events(kCustomers));
+  const int64_t t0 = kOrderDay + 86'400;
+  write_file(p, pipeline_text(t0, kThanks));
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);  // every timer scheduled
+  write_file(p, pipeline_text(t0 + 3600, kThanks));
+  int kills = 0;
+  // The run that fires them all, killed at a spread of moments and resumed.
+  for (int delay_ms : {25, 50, 75, 100, 125, 150, 175}) {
+    kills += kill_after({halo_bin(), "run", p, "-q"}, delay_ms);
+  }
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  EXPECT_GT(kills, 0) << "no run was killed: the test did not test anything";
+  const std::vector<std::string> all = messages(p);
+  ASSERT_EQ(all.size(), static_cast<size_t>(kCustomers));
+  std::set<std::string> profiles;
+  static const std::regex kProfile(R"re("profile_id":"(\d+)")re");
+  for (const std::string &m : all) {
+    std::smatch found;
+    ASSERT_TRUE(std::regex_search(m, found, kProfile)) << m;
+    EXPECT_TRUE(profiles.insert(found[1]).second) << "a second message: " << m;
+  }
+  EXPECT_EQ(run({halo_bin(), "store", "check", p}).exit_code, 0);
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);  // no timer is left to fire again
+  EXPECT_EQ(messages(p).size(), all.size());
 }
 
 TEST(TriggerE2E, ValidateRefusesBadTriggers) {
