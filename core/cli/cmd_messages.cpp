@@ -1,6 +1,8 @@
 // cmd_messages.cpp -- `halo messages list PIPELINE.yaml [--status S]
 // [--format jsonl|text]`: the messages triggers put in the outbox
-// (docs/triggers.md), oldest first, read-only.
+// (docs/triggers.md), oldest first, read-only; `halo messages retry
+// PIPELINE.yaml --dead [--destination NAME]`: dead messages pending again
+// (docs/messages.md).
 //
 // Exit codes: 0 printed, 2 usage or configuration error, 3 no store yet,
 // 1 a store error.
@@ -91,17 +93,51 @@ int messages_list(const Args &args) {
   return std::cout ? kOk : fail(kFailed, "cannot write to stdout");
 }
 
+// `halo messages retry PIPELINE --dead [--destination NAME]`: dead
+// messages go back to `pending`, their attempts kept; the next run
+// delivers them again.
+int messages_retry(const Args &args) {
+  std::string pipeline, destination;
+  bool dead = false;
+  po::options_description desc(
+      "usage: halo messages retry PIPELINE.yaml --dead [--destination NAME]\n"
+      "puts dead messages back in the outbox as pending, for the next run to deliver");
+  desc.add_options()("help,h", "show this help")("dead", po::bool_switch(&dead),
+                                                 "the messages to retry: those that are dead")(
+      "destination", po::value(&destination)->value_name("NAME"), "only those of this destination");
+  int rc = parse_pipeline_command("messages retry", args, desc, pipeline);
+  if (rc >= 0) return rc;
+  if (!dead) return fail(kUsage, "give --dead (the only messages that can be retried by hand)");
+  auto cfg = load_pipeline(pipeline);
+  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
+  if (auto existing = open_read_only(cfg.value()); !existing.ok()) {
+    return open_failed(existing.status());
+  }
+  auto store = open_store(cfg.value().store_kind, cfg.value().store_path, {});
+  if (!store.ok()) return fail(kFailed, store.status().message());
+  Status s = store.value()->begin();
+  Result<uint64_t> requeued = s.ok() ? store.value()->requeue_dead(destination) : s;
+  if (requeued.ok()) s = store.value()->commit();
+  if (!requeued.ok() || !s.ok()) {
+    return fail(kFailed, (requeued.ok() ? s : requeued.status()).message());
+  }
+  std::cout << *requeued << " dead message(s) pending again\n" << std::flush;
+  return std::cout ? kOk : fail(kFailed, "cannot write to stdout");
+}
+
 }  // namespace
 
 int cmd_messages(const Args &args) {
   if (!args.empty() && args[0] == "list") return messages_list({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "retry") return messages_retry({args.begin() + 1, args.end()});
   const char *usage =
-      "usage: halo messages list PIPELINE.yaml [--status S] [--format jsonl|text]\n";
+      "usage: halo messages list PIPELINE.yaml [--status S] [--format jsonl|text]\n"
+      "       halo messages retry PIPELINE.yaml --dead [--destination NAME]\n";
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
     std::cout << usage;
     return kOk;
   }
-  std::cerr << "halo messages: give `list`\n" << usage;
+  std::cerr << "halo messages: give `list` or `retry`\n" << usage;
   return kUsage;
 }
 

@@ -24,8 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopKeys = {
-    "version",      "store",  "plugin_dirs", "run",    "identity", "sources", "features",
-    "destinations", "limits", "http",        "traits", "segments", "triggers"};
+    "version",      "store",  "plugin_dirs", "run",    "identity", "sources",  "features",
+    "destinations", "limits", "http",        "traits", "segments", "triggers", "templates"};
 const std::vector<std::string> kStoreKeys = {"kind", "path", "cache_bytes"};
 const std::vector<std::string> kRunKeys = {
     "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};
@@ -185,6 +185,7 @@ void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   read_traits(top, diags, cfg);
   read_segments(top, diags, cfg);
   read_triggers(top, diags, cfg);
+  read_templates(top, diags, cfg);
   cfg.sources = read_plugin_uses(top.value("sources"), "sources", PluginRole::kSource, true,
                                  top.value_mark("sources"), diags);
   cfg.features = read_plugin_uses(top.value("features"), "features", PluginRole::kFeature, false,

@@ -55,7 +55,12 @@ struct PluginUse {
   // otherwise until the run's reference time is this much past the fit's.
   std::optional<int64_t> refit_after_ms;
   static constexpr int64_t kRefitOnRequest = INT64_MAX;
-  Mark refit_mark;    // the `refit` value, or `mark`
+  Mark refit_mark;  // the `refit` value, or `mark`
+  // Destinations delivering messages (`retry: { max_attempts, backoff }`):
+  // attempts per message before it is `dead`, and the delay before the
+  // first retry (doubling after each, with jitter, up to 6 h).
+  int64_t retry_max_attempts = 8;
+  int64_t retry_backoff_ms = 30'000;
   YAML::Node config;  // always a mapping
   Mark mark;          // the list entry
   Mark config_mark;   // the config mapping, or `mark` when absent
@@ -162,6 +167,13 @@ struct PipelineConfig {
     Mark mark, on_mark, condition_mark, unless_mark;
   };
   std::vector<Trigger> triggers;
+  // `templates:` (docs/messages.md): what a message says, as Mustache text
+  // over its variables; each part optional.
+  struct Template {
+    std::string name, subject, text, html;
+    Mark mark;
+  };
+  std::vector<Template> templates;
   std::vector<PluginUse> sources, features, destinations;
   EventLimits limits;  // `limits:`; defaults in normalize/limits.h
   HttpConfig http;     // the optional `http:` section

@@ -15,6 +15,7 @@ namespace {
 std::vector<std::string> allowed_keys(PluginRole role) {
   if (role == PluginRole::kSource) return {"name", "plugin", "priority", "poll_interval", "config"};
   if (role == PluginRole::kFeature) return {"name", "plugin", "refit", "config"};
+  if (role == PluginRole::kDestination) return {"name", "plugin", "retry", "config"};
   return {"name", "plugin", "config"};
 }
 
@@ -60,6 +61,21 @@ void read_refit(MapReader &map, Diagnostics &diags, PluginUse &use) {
                        "each_run, on_request or a duration from 1m to 366d such as 1d");
 }
 
+// `retry: { max_attempts: 1 .. 100, backoff: 0s .. 1d }` (destinations
+// delivering messages).
+void read_retry(MapReader &entry, Diagnostics &diags, PluginUse &use) {
+  YAML::Node retry;
+  Mark at;
+  if (!entry.has("retry") || !entry.read_mapping("retry", retry, at)) return;
+  MapReader map(retry, entry.path_of("retry"), {"max_attempts", "backoff"}, diags, at);
+  map.read_int("max_attempts", use.retry_max_attempts, 1, 100);
+  std::string text;
+  if (!map.read_string("backoff", text)) return;
+  auto ms = bounded_duration(map, diags, "backoff", text, 0, kDayMs,
+                             "a duration from 0s to 1d such as 30s or 5m");
+  if (ms) use.retry_backoff_ms = *ms;
+}
+
 // Reads entry `index`; false when it has no usable plugin.
 bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
               const Mark &fallback, Diagnostics &diags, PluginUse &use, Mark &name_mark) {
@@ -94,6 +110,7 @@ bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
     use.priority = static_cast<int>(priority);
   if (role == PluginRole::kSource) read_poll_interval(map, diags, use);
   if (role == PluginRole::kFeature) read_refit(map, diags, use);
+  if (role == PluginRole::kDestination) read_retry(map, diags, use);
   map.read_mapping("config", use.config, use.config_mark);
   if (!map.has("config")) use.config_mark = use.mark;
   return ok;

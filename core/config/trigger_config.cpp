@@ -1,4 +1,5 @@
-// trigger_config.cpp -- `triggers:` (trigger_config.h).
+// trigger_config.cpp -- `triggers:` and the `templates:` their messages
+// name (trigger_config.h).
 #include "config/trigger_config.h"
 
 #include <map>
@@ -241,6 +242,55 @@ void read_triggers(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg
       continue;
     }
     cfg.triggers.push_back(std::move(t));
+  }
+}
+
+void read_templates(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
+  constexpr size_t kMaxTemplates = 1'000, kMaxPart = 64 * 1024;
+  if (!top.has("templates")) return;
+  const YAML::Node list = top.value("templates");
+  const Mark at = top.value_mark("templates");
+  if (list.IsNull()) return;
+  if (!expect_list(list, "templates", at, diags, "a list of { name, subject, text, html }")) return;
+  if (list.size() > kMaxTemplates) {
+    diags.error(at, "templates", "at most 1000 templates");
+    return;
+  }
+  std::map<std::string, Mark> names;
+  for (size_t i = 0; i < list.size(); ++i) {
+    MapReader entry(list[i], index_path("templates", i), {"name", "subject", "text", "html"}, diags,
+                    at);
+    if (!entry.is_mapping()) continue;
+    PipelineConfig::Template t;
+    t.mark = entry.mark();
+    if (!entry.require("name", "name: a unique name such as welcome") ||
+        !entry.read_string("name", t.name)) {
+      continue;
+    }
+    bool ok = true;
+    if (!is_plain_name(t.name)) {
+      diags.error(entry.value_mark("name"), entry.path_of("name"),
+                  "template name '" + shorten_for_message(t.name) + "' must match [a-z0-9_-]+");
+      ok = false;
+    }
+    for (auto [key, out] : {std::pair{"subject", &t.subject}, std::pair{"text", &t.text},
+                            std::pair{"html", &t.html}}) {
+      if (!entry.read_string(key, *out) || out->size() <= kMaxPart) continue;
+      diags.error(entry.value_mark(key), entry.path_of(key),
+                  std::string(key) + " is over 64 KiB (" + std::to_string(out->size()) + " bytes)");
+      ok = false;
+    }
+    if (t.subject.empty() && t.text.empty() && t.html.empty()) {
+      diags.error(t.mark, index_path("templates", i), "give at least one of subject, text, html");
+      ok = false;
+    }
+    auto [first, fresh] = names.emplace(t.name, entry.value_mark("name"));
+    if (!fresh) {
+      diags.error(entry.value_mark("name"), entry.path_of("name"),
+                  "duplicate template name '" + t.name + "' (also at " + first->second.str() + ")");
+      ok = false;
+    }
+    if (ok) cfg.templates.push_back(std::move(t));
   }
 }
 

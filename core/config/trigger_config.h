@@ -12,5 +12,10 @@
 namespace halo {
 
 void read_triggers(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg);
+// `templates:` (docs/messages.md): unique plain names, each with at least
+// one of subject, text and html (each at most 64 KiB); at most 1,000. Their
+// Mustache text is checked where templates are compiled
+// (delivery/message_template.h).
+void read_templates(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg);
 
 }  // namespace halo

@@ -165,6 +165,7 @@ Status Pipeline::catch_up_consumers(int64_t as_of_ms, RunSummary *summary) {
   }
   StageTimer t(summary->stages.deliver);
   for (size_t d = 0; s.ok() && d < destinations_.size(); ++d) s = deliver(d, summary);
+  for (size_t d = 0; s.ok() && d < destinations_.size(); ++d) s = deliver_outbox(d, summary);
   return s;
 }
 
@@ -407,6 +408,7 @@ Status Pipeline::emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, Run
 }
 
 Status Pipeline::deliver(size_t d, RunSummary *summary) {
+  if (!destinations_[d]->takes_profiles()) return Status::Ok();  // messages only
   const std::string name = consumer_name("destination", {&config_.destinations[d]});
   Status s = drain_writer();
   if (!s.ok()) return s;

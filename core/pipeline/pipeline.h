@@ -29,6 +29,7 @@
 
 #include "common/status.h"
 #include "config/pipeline_config.h"
+#include "delivery/message_template.h"
 #include "linkage/linkage_config.h"
 #include "pipeline/batch_queue.h"
 #include "pipeline/message_keys.h"
@@ -240,6 +241,20 @@ class Pipeline {
   Status schedule_triggers();
   Status fire_due_triggers(int64_t as_of_ms, RunSummary *summary);
   Status deliver(size_t destination, RunSummary *summary);
+  // Delivery from the outbox (message_delivery.cpp) to destinations with
+  // deliver_messages: pending and due messages a page at a time, each
+  // outcome committed after its page.
+  struct PreparedMessage {
+    std::string recipient;
+    delivery::RenderedMessage rendered;
+  };
+  Status deliver_outbox(size_t destination, RunSummary *summary);
+  Status start_message_delivery(size_t destination);
+  Status deliver_page(size_t destination, std::vector<OutboxMessage> &page, bool &stop,
+                      RunSummary *summary);
+  // False when `m` is not to be sent now (made dead or suppressed, with
+  // its reason); else `out` holds its recipient and rendered parts.
+  Result<bool> prepare_message(OutboxMessage &m, PreparedMessage &out, RunSummary *summary);
   Status drain_writer();
   // halo serve (keep_polling): consumers catch up while sources are quiet.
   Status serve_consumers(RunSummary *summary);
@@ -302,6 +317,7 @@ class Pipeline {
   segment::SegmentSet segments_;                                  // `segments:`
   std::vector<std::optional<segment::Expr>> trigger_conditions_;  // per trigger: `if`
   std::vector<size_t> event_triggers_;  // the triggers `on: { event }`, by index
+  std::map<std::string, delivery::MessageTemplate> templates_;  // `templates:`, by name
   bool in_transaction_ = false;
   uint64_t uncommitted_events_ = 0;
   std::map<std::string, std::string> pending_cursors_;  // source name -> cursor

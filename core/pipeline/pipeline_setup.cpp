@@ -106,6 +106,33 @@ Result<std::optional<segment::Expr>> parse_trigger(const PipelineConfig &config,
   return expr;
 }
 
+// Every trigger sending to a destination that delivers messages names a
+// declared template (its messages would be dead at delivery otherwise).
+// `made` holds the instances of config.destinations in order, unless one
+// failed (then that problem is reported already).
+void check_message_templates(const PipelineConfig &config,
+                             const std::vector<std::unique_ptr<DestinationInstance>> &made,
+                             std::vector<SetupProblem> &problems) {
+  if (made.size() != config.destinations.size()) return;
+  for (size_t i = 0; i < config.triggers.size(); ++i) {
+    const PipelineConfig::Trigger &t = config.triggers[i];
+    bool delivers = false;
+    for (size_t d = 0; d < made.size(); ++d) {
+      delivers = delivers ||
+                 (config.destinations[d].name == t.destination && made[d]->delivers_messages());
+    }
+    const bool declared =
+        std::any_of(config.templates.begin(), config.templates.end(),
+                    [&](const PipelineConfig::Template &m) { return m.name == t.template_name; });
+    if (!delivers || declared) continue;
+    const std::string where = "triggers[" + std::to_string(i) + "]";
+    problems.push_back(
+        {where,
+         Status::Invalid(t.mark.str() + ": " + where + ".send.template: no template named '" +
+                         t.template_name + "' is declared under templates:")});
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<PluginCatalog> load_pipeline_plugins(const PipelineConfig &config,
@@ -143,6 +170,7 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
              problems);
   create_all(c, {HALO_KIND_DESTINATION, "destination", "destinations"}, config.destinations,
              out.destinations, problems);
+  check_message_templates(config, out.destinations, problems);
   auto segments = segment::SegmentSet::parse(config.segments);
   if (segments.ok()) {
     out.segments = std::move(*segments);
@@ -155,6 +183,14 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
       out.trigger_conditions.push_back(std::move(*condition));
     } else {
       problems.push_back({"triggers[" + std::to_string(i) + "]", condition.status()});
+    }
+  }
+  for (const PipelineConfig::Template &t : config.templates) {
+    auto compiled = delivery::MessageTemplate::compile(t);
+    if (compiled.ok()) {
+      out.templates.emplace(t.name, std::move(*compiled));
+    } else {
+      problems.push_back({"templates", compiled.status()});
     }
   }
   Status store = check_store_path(config.store_path);

@@ -22,6 +22,7 @@
 
 #include "common/status.h"
 #include "config/pipeline_config.h"
+#include "delivery/message_template.h"
 #include "linkage/linkage_config.h"
 #include "plugin_host/plugin_catalog.h"
 #include "plugin_host/plugin_instance.h"
@@ -46,6 +47,7 @@ struct PluginInstances {
   segment::SegmentSet segments;  // `segments:`, parsed
   // Per trigger (`triggers:`): its `if`, parsed; nullopt when it has none.
   std::vector<std::optional<segment::Expr>> trigger_conditions;
+  std::map<std::string, delivery::MessageTemplate> templates;  // `templates:`, compiled
 };
 
 // The catalog with the plugins `config` names, from its plugin_dirs, then

@@ -44,6 +44,11 @@ std::string RunSummary::to_text() const {
             std::to_string(messages_held_out) + " held out, " +
             std::to_string(messages_suppressed) + " suppressed (`halo messages list PIPELINE`)\n";
   }
+  if (messages_sent + messages_retrying + messages_dead + messages_blocked > 0) {
+    text += "delivered      " + std::to_string(messages_sent) + " sent, " +
+            std::to_string(messages_retrying) + " to retry, " + std::to_string(messages_dead) +
+            " dead, " + std::to_string(messages_blocked) + " suppressed at delivery\n";
+  }
   if (feature_rejections > 0) {
     text += "not featured   " + std::to_string(feature_rejections) +
             " accepted events a feature builder could not use (dead letters, stage feature)\n";
@@ -110,6 +115,10 @@ std::string RunSummary::to_json() const {
   w.key("messages_queued").number(static_cast<int64_t>(messages_queued));
   w.key("messages_held_out").number(static_cast<int64_t>(messages_held_out));
   w.key("messages_suppressed").number(static_cast<int64_t>(messages_suppressed));
+  w.key("messages_sent").number(static_cast<int64_t>(messages_sent));
+  w.key("messages_retrying").number(static_cast<int64_t>(messages_retrying));
+  w.key("messages_dead").number(static_cast<int64_t>(messages_dead));
+  w.key("messages_blocked").number(static_cast<int64_t>(messages_blocked));
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.6f", seconds);
   w.key("seconds").raw(secs);

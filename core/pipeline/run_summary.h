@@ -55,6 +55,13 @@ struct RunSummary {
   uint64_t messages_queued = 0;
   uint64_t messages_held_out = 0;
   uint64_t messages_suppressed = 0;
+  // Delivery from the outbox (docs/messages.md): attempts that sent, that
+  // will be retried, that ended a message as `dead`, and messages
+  // suppressed at delivery (consent, no address).
+  uint64_t messages_sent = 0;
+  uint64_t messages_retrying = 0;
+  uint64_t messages_dead = 0;
+  uint64_t messages_blocked = 0;
   // Stored profiles whose state (traits, identity links, feature state) the
   // run loaded into memory: 0 when it read nothing new and had nothing due.
   uint64_t profiles_restored = 0;

@@ -325,6 +325,26 @@ void host_model_data(halo_model_writer *w, const void *data, size_t len) {
   }
 }
 
+void host_message_result(halo_message_delivery *d, size_t i, int32_t outcome, const char *detail,
+                         size_t detail_len, int64_t retry_after_ms) {
+  if (d == nullptr || i >= d->outcomes.size()) return;
+  if (outcome != HALO_MESSAGE_SENT && outcome != HALO_MESSAGE_RETRY &&
+      outcome != HALO_MESSAGE_FAILED) {
+    return;
+  }
+  halo_message_delivery::Outcome &o = d->outcomes[i];
+  o.reported = true;
+  o.outcome = outcome;
+  std::string_view text = sv(detail, detail_len);
+  if (text.size() > halo_message_delivery::kMaxDetail) {
+    size_t cut = halo_message_delivery::kMaxDetail;  // not inside a UTF-8 sequence
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut);
+  }
+  o.detail.assign(text);
+  o.retry_after_ms = std::max<int64_t>(retry_after_ms, 0);
+}
+
 void host_event_reject(const halo_batch *b, size_t i, const char *reason, const char *message) {
   if (!in_range(b, i) || b->rejections == nullptr) return;
   EventRejection r;
@@ -524,6 +544,7 @@ halo_host_api make_table() {
   t.feature_valid_until = host_feature_valid_until;
   t.model_param = host_model_param;
   t.model_data = host_model_data;
+  t.message_result = host_message_result;
   t.profiles_size = host_profiles_size;
   t.profile_json = host_profile_json;
   t.profile_id = host_profile_id;

@@ -169,6 +169,20 @@ struct halo_model_writer {
   static constexpr size_t kMaxData = size_t{256} << 20;
 };
 
+// What deliver_messages() reported (message_result): one outcome per
+// message of the call, in call order; `reported` false where the plugin
+// said nothing.
+struct halo_message_delivery {
+  struct Outcome {
+    bool reported = false;
+    int32_t outcome = HALO_MESSAGE_RETRY;
+    std::string detail;
+    int64_t retry_after_ms = 0;
+  };
+  std::vector<Outcome> outcomes;
+  static constexpr size_t kMaxDetail = 1024;
+};
+
 struct halo_profile_batch {
   const std::vector<std::string> *json = nullptr;
   const std::vector<uint64_t> *ids = nullptr;

@@ -307,8 +307,9 @@ Status FeatureInstance::load_model(std::string_view data) {
 Result<std::unique_ptr<DestinationInstance>> DestinationInstance::create(
     const PluginInfo &info, const PluginUse &use, const InstanceSetup &setup) {
   auto r = make_instance<DestinationInstance>(info, use, setup, &DestinationInstance::vtable_of);
-  if (r.ok() && !r.value()->vt_.write_profiles) {
-    return Status::Plugin(setup.label + ": destination vtable lacks write_profiles");
+  if (r.ok() && !r.value()->takes_profiles() && !r.value()->delivers_messages()) {
+    return Status::Plugin(setup.label +
+                          ": destination vtable lacks write_profiles (and deliver_messages)");
   }
   if (r.ok() && r.value()->applies_changes() &&
       (!r.value()->vt_.begin_delivery || !r.value()->vt_.remove_profiles)) {
@@ -340,6 +341,20 @@ Status DestinationInstance::remove_profiles(const std::vector<uint64_t> &ids) {
                  return vt_.remove_profiles(inst_, ids.data(), ids.size());
                }),
                "remove_profiles");
+}
+
+Status DestinationInstance::deliver_messages(const std::vector<halo_message> &messages,
+                                             halo_message_delivery &out) {
+  out.outcomes.assign(messages.size(), {});
+  if (messages.empty()) return Status::Ok();
+  // Not retried here: the kernel schedules the retries of what the plugin
+  // did not deliver, per message.
+  halo_status status = HALO_OK;
+  {
+    PluginCallScope scope = enter("deliver_messages");
+    status = vt_.deliver_messages(inst_, messages.data(), messages.size(), &out);
+  }
+  return check(status, "deliver_messages");
 }
 
 Status DestinationInstance::write_profiles(const std::vector<std::string> &json,

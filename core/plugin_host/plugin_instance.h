@@ -179,6 +179,13 @@ class DestinationInstance : public PluginInstance {
   // `proposed` or HALO_DELIVERY_FULL when the destination asks for it.
   Result<int32_t> begin_delivery(int32_t proposed);
   Status remove_profiles(const std::vector<uint64_t> &ids);
+  // Whether it takes profiles (write_profiles) and outbox messages
+  // (deliver_messages, since 1.2); create() refused one that takes neither.
+  bool takes_profiles() const { return vt_.write_profiles != nullptr; }
+  bool delivers_messages() const { return vt_.deliver_messages != nullptr; }
+  // Hands `messages` over; `out` gets one outcome per message (those the
+  // plugin did not report stay unreported).
+  Status deliver_messages(const std::vector<halo_message> &messages, halo_message_delivery &out);
 
  public:
   using PluginInstance::PluginInstance;

@@ -357,6 +357,14 @@ ALTER TABLE outbox ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 CREATE INDEX merges_by_from ON merges(from_profile);
 )sql";
 
+// Delivery from the outbox (docs/messages.md): attempts made, when a
+// failed message is retried, and the messages of one destination due.
+constexpr const char *kOutboxDelivery = R"sql(
+ALTER TABLE outbox ADD COLUMN attempt_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_attempt_ms INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_by_destination ON outbox(destination, status, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -375,6 +383,7 @@ constexpr Migration kMigrations[] = {
     {15, "messages keep when their trigger fired, for frequency caps", kOutboxFiredAt},
     {16, "timers keep their start, messages why they were suppressed, merges by profile",
      kTriggerStartsAndReasons},
+    {17, "messages keep their delivery attempts and next retry", kOutboxDelivery},
 };
 
 }  // namespace

@@ -160,6 +160,11 @@ class SqliteStore final : public Store {
   Status delete_trigger_timer(uint64_t id) override;
   Result<bool> add_message(const OutboxMessage &message) override;
   Result<uint64_t> live_profile(uint64_t profile_id) override;
+  Status scan_deliverable_messages(std::string_view destination, int64_t now_ms, uint64_t after,
+                                   size_t limit,
+                                   const std::function<void(const OutboxMessage &)> &fn) override;
+  Status update_delivery(const OutboxMessage &message) override;
+  Result<uint64_t> requeue_dead(std::string_view destination) override;
   Result<uint64_t> count_trigger_messages(std::string_view trigger, uint64_t profile_id,
                                           int64_t since_ms) override;
   Status scan_messages(std::string_view status, uint64_t after, size_t limit,

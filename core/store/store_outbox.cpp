@@ -20,12 +20,30 @@ constexpr Sql kAddMessage{
     "INSERT OR IGNORE INTO outbox(idempotency_key, trigger, profile_id, channel, destination, "
     "template, variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms, reason) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"};
-constexpr Sql kMessages{
-    "scan_messages", "outbox",
-    "SELECT id, idempotency_key, trigger, profile_id, channel, destination, "
-    "template, variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms, reason "
-    "FROM outbox WHERE id > ?1 AND (?2 = '' OR status = ?2) ORDER BY id LIMIT ?3",
-    "ittitttttiitit"};
+#define HALO_MESSAGE_COLUMNS                                                          \
+  "SELECT id, idempotency_key, trigger, profile_id, channel, destination, template, " \
+  "variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms, reason, "  \
+  "attempt_count, next_attempt_ms FROM outbox "
+constexpr std::string_view kMessageColumnTypes = "ittitttttiititii";
+constexpr Sql kMessages{"scan_messages", "outbox",
+                        HALO_MESSAGE_COLUMNS
+                        "WHERE id > ?1 AND (?2 = '' OR status = ?2) ORDER BY id LIMIT ?3",
+                        kMessageColumnTypes};
+// Both statuses through the index on (destination, status, id).
+constexpr Sql kDeliverable{"scan_deliverable_messages", "outbox",
+                           HALO_MESSAGE_COLUMNS
+                           "WHERE destination = ?1 AND id > ?3 AND (status = 'pending' OR "
+                           "(status = 'failed' AND next_attempt_ms <= ?2)) ORDER BY id LIMIT ?4",
+                           kMessageColumnTypes};
+#undef HALO_MESSAGE_COLUMNS
+constexpr Sql kUpdateDelivery{
+    "update_delivery", "outbox",
+    "UPDATE outbox SET status = ?2, reason = ?3, attempts = ?4, attempt_count = ?5, "
+    "next_attempt_ms = ?6, updated_at_ms = ?7 WHERE id = ?1"};
+constexpr Sql kRequeueDead{
+    "requeue_dead", "outbox",
+    "UPDATE outbox SET status = 'pending', reason = '', next_attempt_ms = 0, "
+    "attempt_count = 0 WHERE status = 'dead' AND (?1 = '' OR destination = ?1)"};
 constexpr Sql kCountTriggerMessages{
     "count_trigger_messages", "outbox",
     "SELECT count(*) FROM outbox WHERE trigger = ?1 AND profile_id = ?2 AND fired_at_ms >= ?3 "
@@ -34,6 +52,27 @@ constexpr Sql kCountTriggerMessages{
 // A profile is merged away once, into one that still existed then.
 constexpr Sql kMergedInto{"live_profile", "merges",
                           "SELECT into_profile FROM merges WHERE from_profile = ?1 LIMIT 1", "i"};
+
+OutboxMessage read_message(sqlite::Statement &st) {
+  OutboxMessage m;
+  m.id = from_sql(st.column_int(0));
+  m.idempotency_key = st.column_bytes(1);
+  m.trigger = st.column_bytes(2);
+  m.profile_id = from_sql(st.column_int(3));
+  m.channel = st.column_bytes(4);
+  m.destination = st.column_bytes(5);
+  m.template_name = st.column_bytes(6);
+  m.variables = st.column_bytes(7);
+  m.status = st.column_bytes(8);
+  m.created_at_ms = st.column_int(9);
+  m.updated_at_ms = st.column_int(10);
+  m.attempts = st.column_bytes(11);
+  m.fired_at_ms = st.column_int(12);
+  m.reason = st.column_bytes(13);
+  m.attempt_count = st.column_int(14);
+  m.next_attempt_ms = st.column_int(15);
+  return m;
+}
 
 }  // namespace
 
@@ -140,24 +179,45 @@ Status SqliteStore::scan_messages(std::string_view status, uint64_t after, size_
         st.bind_int(3, static_cast<int64_t>(limit));
       },
       [&](sqlite::Statement &st) {
-        OutboxMessage m;
-        m.id = from_sql(st.column_int(0));
-        m.idempotency_key = st.column_bytes(1);
-        m.trigger = st.column_bytes(2);
-        m.profile_id = from_sql(st.column_int(3));
-        m.channel = st.column_bytes(4);
-        m.destination = st.column_bytes(5);
-        m.template_name = st.column_bytes(6);
-        m.variables = st.column_bytes(7);
-        m.status = st.column_bytes(8);
-        m.created_at_ms = st.column_int(9);
-        m.updated_at_ms = st.column_int(10);
-        m.attempts = st.column_bytes(11);
-        m.fired_at_ms = st.column_int(12);
-        m.reason = st.column_bytes(13);
-        fn(m);
+        fn(read_message(st));
         return Status::Ok();
       });
+}
+
+Status SqliteStore::scan_deliverable_messages(
+    std::string_view destination, int64_t now_ms, uint64_t after, size_t limit,
+    const std::function<void(const OutboxMessage &)> &fn) {
+  return impl_->scan(
+      kDeliverable,
+      [&](sqlite::Statement &st) {
+        st.bind_text(1, destination);
+        st.bind_int(2, now_ms);
+        st.bind_int(3, to_sql(after));
+        st.bind_int(4, static_cast<int64_t>(limit));
+      },
+      [&](sqlite::Statement &st) {
+        fn(read_message(st));
+        return Status::Ok();
+      });
+}
+
+Status SqliteStore::update_delivery(const OutboxMessage &m) {
+  return impl_->write(kUpdateDelivery, [&](sqlite::Statement &st) {
+    st.bind_int(1, to_sql(m.id));
+    st.bind_text(2, m.status);
+    st.bind_text(3, m.reason);
+    st.bind_text(4, m.attempts);
+    st.bind_int(5, m.attempt_count);
+    st.bind_int(6, m.next_attempt_ms);
+    st.bind_int(7, m.updated_at_ms);
+  });
+}
+
+Result<uint64_t> SqliteStore::requeue_dead(std::string_view destination) {
+  Status s =
+      impl_->write(kRequeueDead, [&](sqlite::Statement &st) { st.bind_text(1, destination); });
+  if (!s.ok()) return s;
+  return static_cast<uint64_t>(sqlite3_changes(impl_->db.get()));
 }
 
 }  // namespace halo

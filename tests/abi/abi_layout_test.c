@@ -70,18 +70,32 @@ int main(void) {
   OFFSET(halo_feature_vtable, fit, 80);
   OFFSET(halo_feature_vtable, load_model, 88);
   SIZE(halo_feature_vtable, 96);
-  /* 1.2 appended begin_delivery and remove_profiles. */
+  /* 1.2 appended begin_delivery and remove_profiles, then deliver_messages. */
   OFFSET(halo_destination_vtable, write_profiles, 40);
   OFFSET(halo_destination_vtable, begin_delivery, 48);
   OFFSET(halo_destination_vtable, remove_profiles, 56);
-  SIZE(halo_destination_vtable, 64);
+  OFFSET(halo_destination_vtable, deliver_messages, 64);
+  SIZE(halo_destination_vtable, 72);
+  /* halo_message (since 1.2): struct_size first, then attempt, id, profile id
+   * and the (pointer, length) pairs in declaration order. */
+  OFFSET(halo_message, attempt, 4);
+  OFFSET(halo_message, id, 8);
+  OFFSET(halo_message, profile_id, 16);
+  OFFSET(halo_message, idempotency_key, 24);
+  OFFSET(halo_message, recipient, 72);
+  OFFSET(halo_message, variables_json, 152);
+  SIZE(halo_message, 168);
+  EXPECT_EQ("HALO_MESSAGE_SENT", HALO_MESSAGE_SENT, 0);
+  EXPECT_EQ("HALO_MESSAGE_RETRY", HALO_MESSAGE_RETRY, 1);
+  EXPECT_EQ("HALO_MESSAGE_FAILED", HALO_MESSAGE_FAILED, 2);
   EXPECT_EQ("HALO_DELIVERY_FULL", HALO_DELIVERY_FULL, 0);
   EXPECT_EQ("HALO_DELIVERY_CHANGES", HALO_DELIVERY_CHANGES, 1);
   EXPECT_EQ("HALO_CAP_INCREMENTAL_DELIVERY", HALO_CAP_INCREMENTAL_DELIVERY, 32);
 
   /* Host table: 1.0 functions keep their offsets; 1.1 appended http_*;
    * 1.2 appended event_reject, then the HTTP server routes, then the typed
-   * profile accessors, then model_param, then model_data. */
+   * profile accessors, then model_param, then model_data, then
+   * message_result. */
   OFFSET(halo_host_api, log, 8);
   OFFSET(halo_host_api, opt_string, 48);
   OFFSET(halo_host_api, sink_add_record, 112);
@@ -99,7 +113,8 @@ int main(void) {
   OFFSET(halo_host_api, feature_valid_until, 552);
   OFFSET(halo_host_api, model_param, 560);
   OFFSET(halo_host_api, model_data, 568);
-  SIZE(halo_host_api, 576);
+  OFFSET(halo_host_api, message_result, 576);
+  SIZE(halo_host_api, 584);
 
   /* halo_typed_kind codes (since 1.2) never change. */
   EXPECT_EQ("HALO_TYPED_NULL", HALO_TYPED_NULL, 1);

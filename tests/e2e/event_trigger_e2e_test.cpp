@@ -48,8 +48,7 @@ struct TestEvent {
 
 std::string event_line(const TestEvent &e, size_t n) {
   return R"({"type":"track","event":")" + e.name + R"(","userId":")" + e.user +
-         R"(","messageId":"m)" + std::to_string(n) + R"(","timestamp":")" + iso_utc(e.at) +
-         "\"}\n";
+         R"(","messageId":"m)" + std::to_string(n) + R"(","timestamp":")" + iso_utc(e.at) + "\"}\n";
 }
 
 struct Message {
@@ -127,8 +126,8 @@ std::map<std::pair<std::string, uint64_t>, std::string> expected_statuses(
 TEST(EventTriggerE2E, CheckoutRemindersFollowTheEventsAndTheClock) {
   std::mt19937 rng(20261202);
   std::vector<TestEvent> events;
-  const char *kNames[] = {"Checkout Started", "Checkout Started", "Order Completed",
-                          "Cart Emptied", "Page Viewed"};
+  const char *kNames[] = {"Checkout Started", "Checkout Started", "Order Completed", "Cart Emptied",
+                          "Page Viewed"};
   for (int i = 0; i < 160; ++i) {
     events.push_back({kStart + static_cast<int64_t>(rng() % (48 * kHour)), kNames[rng() % 5],
                       "u" + std::to_string(rng() % 25)});
@@ -184,15 +183,17 @@ TEST(EventTriggerE2E, AMessageFollowsItsProfileIntoAMerge) {
   const std::string p = dir / "pipeline.yaml";
   // An anonymous checkout; a later identify joins the visitor to u1, whose
   // profile absorbs the visitor's: the reminder goes to that person.
-  write_file(dir / "events.jsonl",
-             R"({"type":"track","event":"Order Completed","userId":"u1","messageId":"a","timestamp":"2026-01-04T10:00:00Z"}
+  write_file(
+      dir / "events.jsonl",
+      R"({"type":"track","event":"Order Completed","userId":"u1","messageId":"a","timestamp":"2026-01-04T10:00:00Z"}
 {"type":"track","event":"Checkout Started","anonymousId":"v9","messageId":"b","timestamp":"2026-01-05T10:00:00Z"}
 )");
   write_file(p, pipeline_at(kStart + 60));
   ASSERT_EQ(run_pipeline(p).exit_code, 0);
-  write_file(dir / "events.jsonl",
-             read_file(dir / "events.jsonl") +
-                 R"({"type":"identify","userId":"u1","anonymousId":"v9","messageId":"c","timestamp":"2026-01-05T10:20:00Z"}
+  write_file(
+      dir / "events.jsonl",
+      read_file(dir / "events.jsonl") +
+          R"({"type":"identify","userId":"u1","anonymousId":"v9","messageId":"c","timestamp":"2026-01-05T10:20:00Z"}
 )");
   write_file(p, pipeline_at(kStart + 2 * kHour));
   RunOutcome r = run_pipeline(p);

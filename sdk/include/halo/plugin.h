@@ -73,7 +73,9 @@ extern "C" {
  * the typed profile accessors (profile_trait, ..., halo_typed_kind) and
  * feature_valid_until, HALO_CAP_PARTIAL_RESTORE and incremental delivery
  * (HALO_CAP_INCREMENTAL_DELIVERY, begin_delivery, remove_profiles), and the
- * feature builders' population step (fit, halo_model_writer, model_param). */
+ * feature builders' population step (fit, halo_model_writer, model_param),
+ * and message delivery from the outbox (deliver_messages, halo_message,
+ * halo_message_delivery, message_result). */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -162,6 +164,7 @@ typedef struct halo_profile_batch halo_profile_batch;
 typedef struct halo_http_response halo_http_response;               /* since 1.1 */
 typedef struct halo_http_server_request halo_http_server_request;   /* since 1.2 */
 typedef struct halo_http_server_response halo_http_server_response; /* since 1.2 */
+typedef struct halo_message_delivery halo_message_delivery;         /* since 1.2 */
 
 /* Opaque plugin instance, owned by the plugin (created by create(), freed by
  * destroy()). */
@@ -589,6 +592,20 @@ typedef struct halo_host_api {
    * later run that reuses the fit instead of fitting again (the `refit`
    * key of the pipeline's feature entry). */
   /* since 1.2 */ void (*model_data)(halo_model_writer *w, const void *data, size_t len);
+
+  /* --- message delivery (since 1.2; destinations with deliver_messages) ---
+   * Called inside deliver_messages() for message i < n of the call:
+   * its outcome, one of halo_message_outcome. `detail` (not NUL-terminated,
+   * at most 1024 bytes kept) is the provider's message id for
+   * HALO_MESSAGE_SENT, else the reason in words ("HTTP 503", "invalid
+   * recipient"). `retry_after_ms` is the least delay before the next
+   * attempt for HALO_MESSAGE_RETRY (a Retry-After header), 0 to let the
+   * kernel's backoff decide; ignored otherwise. A second call for the same
+   * message replaces the first; an out-of-range i or unknown outcome is
+   * ignored. */
+  /* since 1.2 */ void (*message_result)(halo_message_delivery *d, size_t i, int32_t outcome,
+                                         const char *detail, size_t detail_len,
+                                         int64_t retry_after_ms);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */
@@ -752,6 +769,46 @@ typedef enum halo_delivery_mode {
   HALO_DELIVERY_CHANGES = 1
 } halo_delivery_mode;
 
+/* since 1.2: one message of the outbox, rendered for delivery
+ * (docs/messages.md). Strings are UTF-8, host-owned, not NUL-terminated and
+ * valid until deliver_messages returns; absent parts are empty (len 0). */
+typedef struct halo_message {
+  uint32_t struct_size;
+  uint32_t attempt;    /* 1 for the first attempt, 2 for the first retry, ... */
+  uint64_t id;         /* the outbox id */
+  uint64_t profile_id; /* the profile it is for */
+  /* Stable across attempts of this message and unique in the outbox: send
+   * it where the receiver de-duplicates (an Idempotency-Key header). */
+  const char *idempotency_key;
+  size_t idempotency_key_len;
+  const char *trigger; /* the trigger that made it */
+  size_t trigger_len;
+  const char *channel; /* email, sms, ... */
+  size_t channel_len;
+  /* The profile's address for the channel: its email identifier for
+   * `email`, its phone (E.164) for `sms`; empty for other channels. */
+  const char *recipient;
+  size_t recipient_len;
+  const char *template_name;
+  size_t template_name_len;
+  const char *subject; /* the template's parts, rendered */
+  size_t subject_len;
+  const char *text;
+  size_t text_len;
+  const char *html; /* HTML-escaped values */
+  size_t html_len;
+  const char *variables_json; /* the message's variables, a JSON object */
+  size_t variables_json_len;
+} halo_message;
+
+/* since 1.2: what a destination reports per message with
+ * host->message_result. */
+typedef enum halo_message_outcome {
+  HALO_MESSAGE_SENT = 0,  /* accepted by the receiver */
+  HALO_MESSAGE_RETRY = 1, /* not delivered now (timeout, 429, 5xx): try again later */
+  HALO_MESSAGE_FAILED = 2 /* can never be delivered as it is (4xx, bad address) */
+} halo_message_outcome;
+
 /* A delivery is start(), then write_profiles() for each batch of profiles
  * in ascending profile id order, then stop(), which completes it. A
  * destination is delivered to only when the change log moved since its
@@ -776,6 +833,23 @@ typedef struct halo_destination_vtable {
    * these profiles no longer exist (ascending ids, each once). */
   /* since 1.2 */ halo_status (*remove_profiles)(halo_instance *inst, const uint64_t *ids,
                                                  size_t count);
+  /* since 1.2, optional (NULL: the destination takes profiles only).
+   * Delivers messages triggers put in the outbox for this destination
+   * (the `destination` of their `send`), between start() and stop(), in
+   * calls of up to 100 messages. The plugin reports each message's outcome
+   * with host->message_result(d, i, ...) before returning; a message it
+   * reports nothing for is retried later. It never sleeps or retries
+   * itself: the kernel schedules retries (backoff with jitter, at least
+   * Retry-After), moves a message to `dead` after its last attempt or a
+   * HALO_MESSAGE_FAILED, and records every attempt. A message is marked
+   * sent only after the call returns, so a crash in between sends it again
+   * with the same idempotency key: delivery is at least once, and exactly
+   * once where the receiver de-duplicates by that key. HALO_ERROR or
+   * HALO_FATAL ends this destination's delivery for the run; outcomes
+   * already reported count. A destination with deliver_messages may leave
+   * write_profiles NULL (it then receives no profiles). */
+  /* since 1.2 */ halo_status (*deliver_messages)(halo_instance *inst, const halo_message *messages,
+                                                  size_t n, halo_message_delivery *d);
 } halo_destination_vtable;
 
 /* ------------------------------------------------------------------------ */

@@ -540,6 +540,38 @@ struct ProfileIdentifier {
   std::string_view type, value;
 };
 
+// One outbox message handed to deliver_messages (halo_message in plugin.h,
+// since 1.2); the views are valid until deliver_messages returns.
+struct Message {
+  uint64_t id = 0, profile_id = 0;
+  uint32_t attempt = 0;
+  std::string_view idempotency_key, trigger, channel, recipient, template_name;
+  std::string_view subject, text, html, variables_json;
+};
+
+// Reports each message's outcome (host->message_result): call one of them
+// per message index before deliver_messages returns.
+class MessageResults {
+ public:
+  MessageResults(const halo_host_api *api, halo_message_delivery *d) : api_(api), d_(d) {}
+  void sent(size_t i, std::string_view provider_id) const {
+    report(i, HALO_MESSAGE_SENT, provider_id, 0);
+  }
+  void retry(size_t i, std::string_view why, int64_t retry_after_ms = 0) const {
+    report(i, HALO_MESSAGE_RETRY, why, retry_after_ms);
+  }
+  void failed(size_t i, std::string_view why) const { report(i, HALO_MESSAGE_FAILED, why, 0); }
+
+ private:
+  void report(size_t i, int32_t outcome, std::string_view detail, int64_t after) const {
+    if (HALO_HOST_HAS(api_, message_result)) {
+      api_->message_result(d_, i, outcome, detail.data(), detail.size(), after);
+    }
+  }
+  const halo_host_api *api_;
+  halo_message_delivery *d_;
+};
+
 class ProfileBatch {
  public:
   ProfileBatch(const halo_host_api *api, const halo_profile_batch *b) : api_(api), b_(b) {}
@@ -683,6 +715,18 @@ class Destination : public PluginBase {
     (void)ids;
     (void)count;
   }
+  // A destination that also delivers outbox messages (ABI 1.2) declares
+  //   void deliver_messages(const std::vector<Message> &m, const MessageResults &r);
+  // describe_destination finds it.
+};
+
+// A destination that delivers outbox messages only (no write_profiles):
+// report one outcome per message; never sleep or retry (the kernel does).
+class MessageDestination : public PluginBase {
+ public:
+  using PluginBase::PluginBase;
+  virtual void deliver_messages(const std::vector<Message> &messages,
+                                const MessageResults &results) = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -892,6 +936,14 @@ constexpr halo_status (*fit_entry())(halo_instance *, int64_t, halo_model_writer
 }
 
 template <class T, class = void>
+struct HasDeliverMessages : std::false_type {};
+template <class T>
+struct HasDeliverMessages<
+    T, std::void_t<decltype(std::declval<T &>().deliver_messages(
+           std::declval<const std::vector<Message> &>(), std::declval<const MessageResults &>()))>>
+    : std::true_type {};
+
+template <class T, class = void>
 struct HasLoadModel : std::false_type {};
 template <class T>
 struct HasLoadModel<T, std::void_t<decltype(std::declval<T &>().load_model(std::string_view{}))>>
@@ -959,29 +1011,71 @@ const halo_plugin_descriptor *describe_feature(const char *name, const char *ver
                              capabilities);
 }
 
+namespace detail {
+
+// The destination vtable's entries for T: those of Destination (profiles)
+// when T is one, deliver_messages when T declares it; NULL otherwise.
+template <class T>
+halo_destination_vtable destination_entries() {
+  halo_destination_vtable vt{};
+  if constexpr (std::is_base_of_v<Destination, T>) {
+    vt.write_profiles = [](halo_instance *i, const halo_profile_batch *b) {
+      auto *s = self<T>(i);
+      return guarded(s->host, [&] { s->object->write_profiles(ProfileBatch(s->host.api(), b)); });
+    };
+    vt.begin_delivery = [](halo_instance *i, int32_t *mode) {
+      auto *s = self<T>(i);
+      return guarded(s->host, [&] {
+        DeliveryMode answer = s->object->begin_delivery(static_cast<DeliveryMode>(*mode));
+        if (*mode == HALO_DELIVERY_CHANGES) *mode = static_cast<int32_t>(answer);
+      });
+    };
+    vt.remove_profiles = [](halo_instance *i, const uint64_t *ids, size_t count) {
+      auto *s = self<T>(i);
+      return guarded(s->host, [&] { s->object->remove_profiles(ids, count); });
+    };
+  }
+  if constexpr (HasDeliverMessages<T>::value) {
+    vt.deliver_messages = [](halo_instance *i, const halo_message *m, size_t n,
+                             halo_message_delivery *d) {
+      auto *s = self<T>(i);
+      return guarded(s->host, [&] {
+        std::vector<Message> messages;
+        messages.reserve(n);
+        auto view = [](const char *p, size_t len) { return std::string_view(p ? p : "", len); };
+        for (size_t k = 0; k < n; ++k) {
+          const halo_message &h = m[k];
+          messages.push_back(
+              {h.id, h.profile_id, h.attempt, view(h.idempotency_key, h.idempotency_key_len),
+               view(h.trigger, h.trigger_len), view(h.channel, h.channel_len),
+               view(h.recipient, h.recipient_len), view(h.template_name, h.template_name_len),
+               view(h.subject, h.subject_len), view(h.text, h.text_len), view(h.html, h.html_len),
+               view(h.variables_json, h.variables_json_len)});
+        }
+        s->object->deliver_messages(messages, MessageResults(s->host.api(), d));
+      });
+    };
+  }
+  return vt;
+}
+
+}  // namespace detail
+
 template <class T>
 const halo_plugin_descriptor *describe_destination(const char *name, const char *version,
                                                    const char *description,
                                                    const halo_option_decl *options,
                                                    uint32_t option_count, uint32_t capabilities) {
   using namespace detail;
-  static const halo_destination_vtable vt{
-      HALO_SDK_LIFECYCLE(T, halo_destination_vtable),
-      [](halo_instance *i, const halo_profile_batch *b) {
-        auto *s = self<T>(i);
-        return guarded(s->host, [&] { s->object->write_profiles(ProfileBatch(s->host.api(), b)); });
-      },
-      [](halo_instance *i, int32_t *mode) {
-        auto *s = self<T>(i);
-        return guarded(s->host, [&] {
-          DeliveryMode answer = s->object->begin_delivery(static_cast<DeliveryMode>(*mode));
-          if (*mode == HALO_DELIVERY_CHANGES) *mode = static_cast<int32_t>(answer);
-        });
-      },
-      [](halo_instance *i, const uint64_t *ids, size_t count) {
-        auto *s = self<T>(i);
-        return guarded(s->host, [&] { s->object->remove_profiles(ids, count); });
-      }};
+  static const halo_destination_vtable vt = [] {
+    halo_destination_vtable v = destination_entries<T>();
+    v.struct_size = sizeof(halo_destination_vtable);
+    v.create = &create<T>;
+    v.start = &start<T>;
+    v.stop = &stop<T>;
+    v.destroy = &destroy<T>;
+    return v;
+  }();
   static const halo_plugin_descriptor d = make_descriptor<T>(
       HALO_KIND_DESTINATION, name, version, description, options, option_count, capabilities, &vt);
   return &d;

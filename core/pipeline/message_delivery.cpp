@@ -1,0 +1,274 @@
+// message_delivery.cpp -- the outbox's only way out (docs/messages.md):
+// messages for a destination that delivers messages (deliver_messages,
+// plugin ABI 1.2) are checked, rendered and handed over a page at a time;
+// each outcome is recorded on the message in the commit that follows.
+//
+// Invariants: a message is durable in the outbox before any attempt (a
+// trigger wrote it in an earlier commit); every attempt appends to its
+// `attempts` and counts in `attempt_count`; a message leaves `pending` or
+// `failed` only as `sent`, `dead` (its last attempt, or an outcome no retry
+// can fix) or `suppressed` (the profile opted out of the channel, or has
+// no address for it), each with its reason. A message is marked sent only
+// after the plugin returned, so a crash in between sends it again with the
+// same idempotency key (at least once; once where the receiver
+// de-duplicates by the key). Retries wait the destination's `retry.backoff`
+// doubled per attempt (at most 6 h), with +-20% jitter, and at least the
+// receiver's Retry-After.
+
+#include <xxhash.h>
+
+#include <algorithm>
+
+#include "common/clock.h"
+#include "common/json_writer.h"
+#include "common/log.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/pipeline_setup.h"
+#include "profile/profile_export.h"
+#include "segment/profile_subject.h"
+#include "store/profile_reads.h"
+
+namespace halo {
+
+namespace {
+
+constexpr size_t kDeliveryPage = 100;
+constexpr int64_t kMaxRetryDelayMs = int64_t{6} * 60 * 60 * 1000;
+
+// The identifier type that addresses `channel` (email, sms), or "".
+std::string_view address_type(std::string_view channel) {
+  if (channel == "email") return "email";
+  if (channel == "sms") return "phone";
+  return "";
+}
+
+// The profile's address for the channel: the smallest of its identifiers
+// of that type (a stable choice when it has several).
+std::string recipient_of(const ProfileExport &p, std::string_view type) {
+  std::string best;
+  for (const auto &[t, v] : p.identifiers) {
+    if (t == type && (best.empty() || v < best)) best = v;
+  }
+  return best;
+}
+
+// Why the profile must not get messages on `channel` ("" when it may): a
+// trait `<channel>_opt_out` that is true, or `consent_<channel>` false.
+std::string consent_block(const ProfileExport &p, const std::string &channel) {
+  const segment::ProfileSubject subject(p, 0);
+  const TypedValue *out = subject.value("traits." + channel + "_opt_out");
+  if (out && out->kind() == TypedKind::kBool && out->as_bool()) {
+    return "opted out of " + channel + " (traits." + channel + "_opt_out)";
+  }
+  const TypedValue *consent = subject.value("traits.consent_" + channel);
+  if (consent && consent->kind() == TypedKind::kBool && !consent->as_bool()) {
+    return "no consent for " + channel + " (traits.consent_" + channel + ")";
+  }
+  return "";
+}
+
+// The delay before attempt `attempts + 1`: the backoff doubled per attempt
+// made, capped, jittered by the key's hash, and at least `retry_after_ms`.
+int64_t retry_delay(const PluginUse &use, const OutboxMessage &m, int64_t retry_after_ms) {
+  int64_t delay = use.retry_backoff_ms;
+  for (int64_t k = 1; k < m.attempt_count && delay < kMaxRetryDelayMs; ++k) delay *= 2;
+  delay = std::min(delay, kMaxRetryDelayMs);
+  const std::string seed = m.idempotency_key + "#" + std::to_string(m.attempt_count);
+  const int64_t jitter = static_cast<int64_t>(XXH3_64bits(seed.data(), seed.size()) % 41) - 20;
+  delay += delay * jitter / 100;
+  return std::max(delay, retry_after_ms);
+}
+
+// Appends one attempt to the message's `attempts` JSON array.
+void add_attempt(OutboxMessage &m, int64_t at_ms, const char *outcome, const std::string &detail) {
+  std::string one;
+  JsonWriter w(one);
+  w.begin_object();
+  w.key("at").string(format_timestamp_ms(at_ms));
+  w.key("outcome").string(outcome);
+  w.key("detail").string(detail);
+  w.end_object();
+  const bool empty = m.attempts.size() < 2 || m.attempts == "[]";
+  m.attempts = empty ? "[" + one + "]" : m.attempts.substr(0, m.attempts.size() - 1) + "," + one + "]";
+  ++m.attempt_count;
+}
+
+const char *outcome_name(int32_t outcome) {
+  return outcome == HALO_MESSAGE_SENT ? "sent" : outcome == HALO_MESSAGE_FAILED ? "failed" : "retry";
+}
+
+// Applies one attempt's outcome to `m`.
+void record_outcome(const PluginUse &use, const halo_message_delivery::Outcome &o, int64_t now,
+                    OutboxMessage &m, RunSummary *summary) {
+  const std::string detail =
+      o.reported ? o.detail : std::string("the destination reported no outcome");
+  add_attempt(m, now, outcome_name(o.reported ? o.outcome : HALO_MESSAGE_RETRY), detail);
+  m.updated_at_ms = now;
+  if (o.reported && o.outcome == HALO_MESSAGE_SENT) {
+    m.status = "sent";
+    m.reason.clear();
+    ++summary->messages_sent;
+    return;
+  }
+  const bool last = m.attempt_count >= use.retry_max_attempts;
+  if ((o.reported && o.outcome == HALO_MESSAGE_FAILED) || last) {
+    m.status = "dead";
+    m.reason = last && !(o.reported && o.outcome == HALO_MESSAGE_FAILED)
+                   ? "no attempt of " + std::to_string(m.attempt_count) + " succeeded: " + detail
+                   : detail;
+    ++summary->messages_dead;
+    return;
+  }
+  m.status = "failed";
+  m.reason = detail;
+  m.next_attempt_ms = now + retry_delay(use, m, o.retry_after_ms);
+  ++summary->messages_retrying;
+}
+
+}  // namespace
+
+Result<bool> Pipeline::prepare_message(OutboxMessage &m, PreparedMessage &out,
+                                       RunSummary *summary) {
+  const int64_t now = wall_ms();
+  auto dead = [&](std::string why) {
+    add_attempt(m, now, "failed", why);
+    m.status = "dead";
+    m.reason = std::move(why);
+    m.updated_at_ms = now;
+    ++summary->messages_dead;
+    return false;
+  };
+  auto stored = read_profile_export(*store_, m.profile_id);
+  if (stored.ok() && !stored->has_value()) {  // merged away since it was made
+    auto live = store_->live_profile(m.profile_id);
+    if (!live.ok()) return live.status();
+    stored = read_profile_export(*store_, *live);
+  }
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return dead("profile " + std::to_string(m.profile_id) + " is gone");
+  const ProfileExport &p = **stored;
+  auto tmpl = templates_.find(m.template_name);
+  if (tmpl == templates_.end()) {
+    return dead("no template named '" + m.template_name + "' is declared under templates:");
+  }
+  std::string blocked = consent_block(p, m.channel);
+  const std::string_view type = address_type(m.channel);
+  out.recipient = type.empty() ? "" : recipient_of(p, type);
+  if (blocked.empty() && !type.empty() && out.recipient.empty()) {
+    blocked = "the profile has no " + std::string(type) + " for channel " + m.channel;
+  }
+  if (!blocked.empty()) {
+    m.status = "suppressed";
+    m.reason = std::move(blocked);
+    m.updated_at_ms = now;
+    ++summary->messages_blocked;
+    return false;
+  }
+  out.rendered = tmpl->second.render(m.variables, p.id);
+  return true;
+}
+
+Status Pipeline::deliver_outbox(size_t d, RunSummary *summary) {
+  if (!destinations_[d]->delivers_messages()) return Status::Ok();
+  const PluginUse &use = config_.destinations[d];
+  bool started = false;
+  Status s;
+  for (uint64_t after = 0; s.ok();) {
+    s = drain_writer();  // the last page's outcomes are visible to the next scan
+    std::vector<OutboxMessage> page;
+    if (s.ok()) {
+      s = store_->scan_deliverable_messages(use.name, wall_ms(), after, kDeliveryPage,
+                                            [&](const OutboxMessage &m) { page.push_back(m); });
+    }
+    if (!s.ok() || page.empty()) break;
+    after = page.back().id;
+    if (!started) {
+      s = start_message_delivery(d);
+      if (!s.ok()) return s;
+      started = true;
+    }
+    bool stop = false;
+    s = deliver_page(d, page, stop, summary);
+    if (stop) break;
+  }
+  if (!started) return s;
+  Status stopped = destinations_[d]->stop();
+  destination_spent_[d] = true;
+  return s.ok() ? stopped : s;
+}
+
+Status Pipeline::start_message_delivery(size_t d) {
+  if (destination_spent_.size() < destinations_.size()) {
+    destination_spent_.resize(destinations_.size(), false);
+  }
+  if (destination_spent_[d]) {  // started and stopped once already: a fresh one
+    destinations_[d].reset();
+    auto fresh = create_destination_instance(config_, *catalog_, options_.cancel, d);
+    if (!fresh.ok()) return fresh.status();
+    destinations_[d] = std::move(fresh.value());
+    destination_spent_[d] = false;
+  }
+  return destinations_[d]->start();
+}
+
+Status Pipeline::deliver_page(size_t d, std::vector<OutboxMessage> &page, bool &stop,
+                              RunSummary *summary) {
+  std::vector<PreparedMessage> prepared;
+  std::vector<size_t> sending;  // indexes into `page`
+  prepared.reserve(page.size());
+  for (size_t i = 0; i < page.size(); ++i) {
+    PreparedMessage p;
+    auto ready = prepare_message(page[i], p, summary);
+    if (!ready.ok()) return ready.status();
+    if (!*ready) continue;
+    prepared.push_back(std::move(p));
+    sending.push_back(i);
+  }
+  std::vector<halo_message> batch;
+  for (size_t k = 0; k < sending.size(); ++k) {
+    const OutboxMessage &m = page[sending[k]];
+    const PreparedMessage &p = prepared[k];
+    halo_message h{};
+    h.struct_size = sizeof(halo_message);
+    h.attempt = static_cast<uint32_t>(m.attempt_count + 1);
+    h.id = m.id;
+    h.profile_id = m.profile_id;
+    auto set = [](const std::string &s, const char *&data, size_t &len) {
+      data = s.data();
+      len = s.size();
+    };
+    set(m.idempotency_key, h.idempotency_key, h.idempotency_key_len);
+    set(m.trigger, h.trigger, h.trigger_len);
+    set(m.channel, h.channel, h.channel_len);
+    set(p.recipient, h.recipient, h.recipient_len);
+    set(m.template_name, h.template_name, h.template_name_len);
+    set(p.rendered.subject, h.subject, h.subject_len);
+    set(p.rendered.text, h.text, h.text_len);
+    set(p.rendered.html, h.html, h.html_len);
+    set(m.variables, h.variables_json, h.variables_json_len);
+    batch.push_back(h);
+  }
+  halo_message_delivery outcomes;
+  Status call = destinations_[d]->deliver_messages(batch, outcomes);
+  if (!call.ok()) {  // the kernel goes on; this destination waits for a later run
+    log_warn("deliver", call.message() + "; its messages are retried later");
+    stop = true;
+  }
+  const int64_t now = wall_ms();
+  for (size_t k = 0; k < sending.size(); ++k) {
+    record_outcome(config_.destinations[d], outcomes.outcomes[k], now, page[sending[k]], summary);
+  }
+  auto updates = std::make_shared<std::vector<OutboxMessage>>(std::move(page));
+  Status s = begin_if_needed();
+  if (s.ok()) {
+    s = write([updates](Store &st) {
+      Status w;
+      for (size_t k = 0; w.ok() && k < updates->size(); ++k) w = st.update_delivery((*updates)[k]);
+      return w;
+    });
+  }
+  // Sent is durable as soon as it can be: a crash now would send again.
+  return s.ok() ? commit() : s;
+}
+
+}  // namespace halo

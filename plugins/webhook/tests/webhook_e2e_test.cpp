@@ -1,0 +1,241 @@
+// webhook_e2e_test.cpp -- the real `halo` binary delivers the outbox to a
+// Standard Webhooks receiver (tests/contract/webhook_server.py) that checks
+// every signature and de-duplicates by webhook-id: through 500s, 429s with
+// Retry-After and dropped connections every intended message arrives once;
+// opted-out profiles and profiles without an address get nothing and their
+// messages say why; templates render with HTML escaping in the html part
+// only; a permanent refusal makes a message dead, and `halo messages retry
+// --dead` sends it again; `halo validate` refuses a missing or broken
+// template.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "contract_process.h"
+#include "e2e_support.h"
+
+namespace halo::e2e {
+namespace {
+
+using contract::ContractProcess;
+
+const char *kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+// n customers with an email identifier who start a checkout; customers
+// 0 and 1 opted out of email; customer 2 has no email; customer 3's first
+// name needs escaping in HTML.
+std::string customers(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    const std::string u = "u" + std::to_string(i);
+    std::string traits = R"("first_name":")" + std::string(i == 3 ? "<b>Sara & Co</b>" : u) + "\"";
+    if (i != 2) traits += R"(,"email":")" + u + "@example.ir\"";
+    if (i < 2) traits += R"(,"email_opt_out":true)";
+    out += R"({"type":"identify","userId":")" + u + R"(","messageId":"i-)" + u +
+           R"(","timestamp":"2026-01-05T09:00:00Z","traits":{)" + traits + "}}\n";
+    out += R"({"type":"track","event":"Checkout Started","userId":")" + u + R"(","messageId":"c-)" +
+           u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
+  }
+  return out;
+}
+
+class WebhookE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.start(source_dir() + "/tests/contract/webhook_server.py",
+                  {"--secret", kSecret, "--log", dir_ / "received.jsonl"});
+  }
+
+  std::string pipeline() {
+    const std::string path = dir_ / "pipeline.yaml";
+    write_file(path, R"(version: 1
+store: { kind: sqlite, path: halo.db }
+run: { as_of: "2026-01-05T12:00:00Z" }
+identity:
+  resolver: deterministic
+  identifiers:
+    - { type: user_id, priority: 1, max_per_profile: 1 }
+    - { type: email, priority: 2, max_per_profile: 3, paths: [traits.email] }
+sources:
+  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
+destinations:
+  - name: hooks
+    plugin: webhook
+    retry: { max_attempts: 6, backoff: 0s }
+    config: { url: ")" + server_.base_url() +
+                         R"(/hooks", secret: ")" + kSecret + R"(" }
+triggers:
+  - name: cart
+    on: { event: Checkout Started }
+    wait: 1h
+    send:
+      channel: email
+      destination: hooks
+      template: cart
+      variables: { first_name: traits.first_name }
+templates:
+  - name: cart
+    subject: "{{first_name}}, your cart is waiting"
+    text: "Hello {{first_name}}{{^first_name}}there{{/first_name}}"
+    html: "<p dir=\"rtl\">سلام {{first_name}}</p>"
+)");
+    return path;
+  }
+
+  // Runs until nothing is left to deliver (at most `runs` times).
+  void run_until_delivered(const std::string &p, int runs) {
+    for (int k = 0; k < runs; ++k) {
+      RunOutcome r = run_pipeline(p);
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      if (summary_count(r.summary, "messages_retrying") == 0) return;
+    }
+  }
+
+  // webhook-id -> times it arrived, and the bodies (first arrival).
+  std::map<std::string, int> arrivals(std::map<std::string, std::string> *bodies = nullptr) {
+    std::map<std::string, int> out;
+    simdjson::dom::parser parser;
+    for (const std::string &line : read_lines(dir_ / "received.jsonl")) {
+      simdjson::dom::element e = parser.parse(line);
+      const std::string id{std::string_view(e["id"])};
+      ++out[id];
+      if (bodies && !bool(e["duplicate"])) (*bodies)[id] = simdjson::minify(e["body"]);
+    }
+    return out;
+  }
+
+  std::map<std::string, std::string> statuses(const std::string &p) {
+    std::map<std::string, std::string> out;
+    CommandResult r = run({halo_bin(), "messages", "list", p});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    simdjson::dom::parser parser;
+    size_t start = 0;
+    for (size_t end; (end = r.out.find('\n', start)) != std::string::npos; start = end + 1) {
+      simdjson::dom::element e = parser.parse(r.out.substr(start, end - start));
+      out[std::string(std::string_view(e["idempotency_key"]))] =
+          std::string(std::string_view(e["status"])) + "|" +
+          std::string(std::string_view(e["reason"]));
+    }
+    return out;
+  }
+
+  TempDir dir_;
+  ContractProcess server_;
+};
+
+TEST_F(WebhookE2E, EveryMessageArrivesOnceThroughFaults) {
+  constexpr int kCustomers = 40;
+  write_file(dir_ / "events.jsonl", customers(kCustomers));
+  const std::string p = pipeline();
+  server_.inject(R"([{"kind":"500","count":3},{"kind":"429","count":2,"retry_after":0},)"
+                 R"({"kind":"drop","count":2},{"kind":"503","count":1}])");
+  run_until_delivered(p, 6);
+  EXPECT_EQ(server_.stat("faults_pending"), 0);
+
+  const std::map<std::string, std::string> status = statuses(p);
+  ASSERT_EQ(status.size(), static_cast<size_t>(kCustomers));
+  std::map<std::string, std::string> bodies;
+  const std::map<std::string, int> got = arrivals(&bodies);
+  size_t sent = 0;
+  for (const auto &[key, s] : status) {
+    if (s.starts_with("sent|")) {
+      ++sent;
+      EXPECT_EQ(got.count(key), 1u) << key << " was marked sent but never arrived";
+      continue;
+    }
+    EXPECT_EQ(got.count(key), 0u) << key << " arrived but is " << s;
+  }
+  EXPECT_EQ(sent, static_cast<size_t>(kCustomers - 3));
+  EXPECT_EQ(got.size(), sent);  // every arrival is a sent message, once
+  for (const auto &[key, n] : got) EXPECT_EQ(n, 1) << key << " arrived " << n << " times";
+
+  // Who got nothing, and why.
+  size_t opted_out = 0, no_address = 0;
+  for (const auto &[key, s] : status) {
+    opted_out += s == "suppressed|opted out of email (traits.email_opt_out)";
+    no_address += s == "suppressed|the profile has no email for channel email";
+  }
+  EXPECT_EQ(opted_out, 2u);
+  EXPECT_EQ(no_address, 1u);
+
+  // The rendered parts: escaped in HTML only, the address and variables.
+  bool saw_sara = false;
+  for (const auto &[key, body] : bodies) {
+    if (body.find("u3@example.ir") == std::string::npos) continue;
+    saw_sara = true;
+    EXPECT_NE(body.find(R"("subject":"<b>Sara & Co</b>, your cart is waiting")"),
+              std::string::npos)
+        << body;
+    EXPECT_NE(body.find("سلام &lt;b&gt;Sara &amp; Co&lt;/b&gt;"), std::string::npos) << body;
+    EXPECT_NE(body.find(R"("channel":"email","recipient":"u3@example.ir")"), std::string::npos)
+        << body;
+  }
+  EXPECT_TRUE(saw_sara);
+
+  // Later runs deliver nothing again.
+  RunOutcome again = run_pipeline(p);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(summary_count(again.summary, "messages_sent"), 0);
+  EXPECT_EQ(arrivals().size(), got.size());
+}
+
+TEST_F(WebhookE2E, APermanentRefusalIsDeadUntilRetriedByHand) {
+  write_file(dir_ / "events.jsonl", customers(6));
+  const std::string p = pipeline();
+  server_.inject(R"({"kind":"400","count":1})");
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "messages_dead"), 1);
+  EXPECT_EQ(summary_count(r.summary, "messages_sent"), 2);  // 6 - 3 blocked - 1 dead
+  CommandResult dead = run({halo_bin(), "messages", "list", p, "--status", "dead"});
+  ASSERT_EQ(dead.exit_code, 0) << dead.err;
+  EXPECT_NE(dead.out.find(R"("reason":"HTTP 400)"), std::string::npos) << dead.out;
+  EXPECT_NE(dead.out.find(R"("outcome":"failed")"), std::string::npos) << dead.out;
+
+  RunOutcome idle = run_pipeline(p);  // dead stays dead
+  EXPECT_EQ(summary_count(idle.summary, "messages_sent"), 0);
+  CommandResult retry = run({halo_bin(), "messages", "retry", p, "--dead"});
+  ASSERT_EQ(retry.exit_code, 0) << retry.err;
+  EXPECT_EQ(retry.out, "1 dead message(s) pending again\n");
+  RunOutcome resent = run_pipeline(p);
+  EXPECT_EQ(summary_count(resent.summary, "messages_sent"), 1);
+  EXPECT_EQ(arrivals().size(), 3u);
+  CommandResult usage = run({halo_bin(), "messages", "retry", p});
+  EXPECT_EQ(usage.exit_code, 2);
+}
+
+TEST_F(WebhookE2E, ValidateRefusesMissingAndBrokenTemplates) {
+  write_file(dir_ / "events.jsonl", "");
+  const std::string p = pipeline();
+  const std::string good = read_file(p);
+  auto replaced = [&](const std::string &from, const std::string &to) {
+    std::string text = good;
+    const size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return text.replace(at, from.size(), to);
+  };
+  struct Case {
+    std::string from, to, error;
+  };
+  const std::vector<Case> cases = {
+      {"template: cart\n", "template: other\n",
+       "triggers[0].send.template: no template named 'other' is declared under templates:"},
+      {"subject: \"{{first_name}}, your", "subject: \"{{#first_name}}, your",
+       "templates.cart.subject: "},
+      {"  - name: cart\n    subject", "  - name: cart\n    bogus: 1\n    subject", "bogus"},
+  };
+  for (const Case &c : cases) {
+    write_file(p, replaced(c.from, c.to));
+    CommandResult v = run({halo_bin(), "validate", p});
+    EXPECT_EQ(v.exit_code, 2) << c.to;
+    EXPECT_NE(v.err.find(c.error), std::string::npos) << c.to << "\n" << v.err;
+  }
+  write_file(p, good);
+  EXPECT_EQ(run({halo_bin(), "validate", p}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace halo::e2e

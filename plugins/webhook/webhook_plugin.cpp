@@ -1,0 +1,98 @@
+// webhook_plugin.cpp -- the SDK adapter of the `webhook` destination:
+// declares the options, and POSTs each outbox message it is handed as a
+// signed JSON request, reporting one outcome per message. It never sleeps
+// or retries: the kernel schedules retries (docs/messages.md).
+#include <halo/sdk.hpp>
+
+#include <chrono>
+#include <iterator>
+
+#include "webhook_delivery.h"
+#include "webhook_signature.h"
+
+namespace halo::plugins::webhook {
+namespace {
+
+class WebhookDestination : public halo::MessageDestination {
+ public:
+  explicit WebhookDestination(halo::Host host)
+      : halo::MessageDestination(host),
+        url_(host.string_option("url")),
+        timeout_(host.duration_option("timeout")),
+        ca_file_(host.opt_string_or("ca_file", "")),
+        insecure_(host.bool_option("insecure")) {
+    if (!url_.starts_with("http://") && !url_.starts_with("https://")) {
+      throw halo::ConfigError("url", "must be an http:// or https:// URL");
+    }
+    std::optional<std::string> key = signing_key(host.string_option("secret"));
+    if (!key) {
+      throw halo::ConfigError("secret",
+                              "must be non-empty; a whsec_ secret must be base64 after the prefix");
+    }
+    key_ = std::move(*key);
+  }
+
+  void deliver_messages(const std::vector<halo::Message> &messages,
+                        const halo::MessageResults &results) override {
+    for (size_t i = 0; i < messages.size(); ++i) deliver(messages[i], i, results);
+  }
+
+ private:
+  void deliver(const halo::Message &m, size_t i, const halo::MessageResults &results) {
+    halo::HttpRequest request;
+    request.method = "POST";
+    request.url = url_;
+    request.body = message_body(m);
+    request.timeout_ms = static_cast<int>(timeout_.count());
+    request.max_attempts = 1;  // the kernel retries, per message
+    request.insecure = insecure_;
+    request.ca_file = ca_file_;
+    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    const std::string id(m.idempotency_key);
+    request.headers = {{"Content-Type", "application/json"},
+                       {"webhook-id", id},
+                       {"webhook-timestamp", std::to_string(now)},
+                       {"webhook-signature", sign(key_, id, now, request.body)},
+                       {"Idempotency-Key", id}};
+    try {
+      halo::HttpResponse response = host().http(request);
+      const Verdict v = classify(response.status(), response.header("Retry-After"),
+                                 response.header("X-Message-Id"), response.body());
+      if (v.kind == Verdict::Kind::kSent) results.sent(i, v.detail);
+      if (v.kind == Verdict::Kind::kRetry) results.retry(i, v.detail, v.retry_after_ms);
+      if (v.kind == Verdict::Kind::kFailed) results.failed(i, v.detail);
+    } catch (const halo::Error &e) {  // no answer (refused, reset, timeout, TLS)
+      results.retry(i, e.what());
+    }
+  }
+
+  std::string url_, key_;
+  std::chrono::milliseconds timeout_;
+  std::string ca_file_;
+  bool insecure_;
+};
+
+}  // namespace
+}  // namespace halo::plugins::webhook
+
+static const halo_option_decl kOptions[] = {
+    halo::option(HALO_OPT_STRING, "url", nullptr, true,
+                 "The receiver's http:// or https:// URL; every message is POSTed to it"),
+    halo::option(HALO_OPT_STRING, "secret", nullptr, true,
+                 "Signing secret: whsec_<base64> (Standard Webhooks) or any text; use "
+                 "\"${ENV_VAR}\"",
+                 true),
+    halo::within(halo::option(HALO_OPT_DURATION, "timeout", "10s", false,
+                              "Longest wait for one request's answer"),
+                 "100ms", "5m"),
+    halo::option(HALO_OPT_STRING, "ca_file", nullptr, false,
+                 "Extra trusted CA bundle (PEM), relative to the pipeline file"),
+    halo::option(HALO_OPT_BOOL, "insecure", "false", false,
+                 "Skip TLS certificate verification (explicit opt-in; logged as a warning)"),
+};
+
+HALO_PLUGIN_LIBRARY(halo::describe_destination<halo::plugins::webhook::WebhookDestination>(
+    "webhook", "1.0.0", "Delivers outbox messages as signed JSON POSTs (Standard Webhooks)",
+    kOptions, std::size(kOptions), 0))
