@@ -73,9 +73,8 @@ mustache::data variables_data(std::string_view json, uint64_t profile_id) {
 }  // namespace
 
 Result<MessageTemplate> MessageTemplate::compile(const PipelineConfig::Template &t) {
-  auto parts = std::make_shared<Parts>(Parts{mustache::mustache(t.subject),
-                                             mustache::mustache(t.text),
-                                             mustache::mustache(t.html)});
+  auto parts = std::make_shared<Parts>(
+      Parts{mustache::mustache(t.subject), mustache::mustache(t.text), mustache::mustache(t.html)});
   for (auto [name, part] : {std::pair{"subject", &parts->subject}, std::pair{"text", &parts->text},
                             std::pair{"html", &parts->html}}) {
     if (part->is_valid()) continue;

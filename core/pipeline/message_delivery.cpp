@@ -89,12 +89,15 @@ void add_attempt(OutboxMessage &m, int64_t at_ms, const char *outcome, const std
   w.key("detail").string(detail);
   w.end_object();
   const bool empty = m.attempts.size() < 2 || m.attempts == "[]";
-  m.attempts = empty ? "[" + one + "]" : m.attempts.substr(0, m.attempts.size() - 1) + "," + one + "]";
+  m.attempts =
+      empty ? "[" + one + "]" : m.attempts.substr(0, m.attempts.size() - 1) + "," + one + "]";
   ++m.attempt_count;
 }
 
 const char *outcome_name(int32_t outcome) {
-  return outcome == HALO_MESSAGE_SENT ? "sent" : outcome == HALO_MESSAGE_FAILED ? "failed" : "retry";
+  return outcome == HALO_MESSAGE_SENT     ? "sent"
+         : outcome == HALO_MESSAGE_FAILED ? "failed"
+                                          : "retry";
 }
 
 // Applies one attempt's outcome to `m`.

@@ -55,8 +55,8 @@ Verdict classify(int status, std::optional<std::string_view> retry_after,
   Verdict v;
   if (status >= 200 && status <= 299) {
     v.kind = Verdict::Kind::kSent;
-    v.detail = message_id ? std::string(clip_utf8(*message_id, 200))
-                          : "HTTP " + std::to_string(status);
+    v.detail =
+        message_id ? std::string(clip_utf8(*message_id, 200)) : "HTTP " + std::to_string(status);
     return v;
   }
   v.detail = "HTTP " + std::to_string(status);

@@ -5,8 +5,9 @@
 // opted-out profiles and profiles without an address get nothing and their
 // messages say why; templates render with HTML escaping in the html part
 // only; a permanent refusal makes a message dead, and `halo messages retry
-// --dead` sends it again; `halo validate` refuses a missing or broken
-// template.
+// --dead` sends it again; runs SIGKILLed during delivery lose nothing and
+// the receiver processes each message once; `halo validate` refuses a
+// missing or broken template.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -166,8 +167,7 @@ TEST_F(WebhookE2E, EveryMessageArrivesOnceThroughFaults) {
   for (const auto &[key, body] : bodies) {
     if (body.find("u3@example.ir") == std::string::npos) continue;
     saw_sara = true;
-    EXPECT_NE(body.find(R"("subject":"<b>Sara & Co</b>, your cart is waiting")"),
-              std::string::npos)
+    EXPECT_NE(body.find(R"("subject":"<b>Sara & Co</b>, your cart is waiting")"), std::string::npos)
         << body;
     EXPECT_NE(body.find("سلام &lt;b&gt;Sara &amp; Co&lt;/b&gt;"), std::string::npos) << body;
     EXPECT_NE(body.find(R"("channel":"email","recipient":"u3@example.ir")"), std::string::npos)
@@ -205,6 +205,34 @@ TEST_F(WebhookE2E, APermanentRefusalIsDeadUntilRetriedByHand) {
   EXPECT_EQ(arrivals().size(), 3u);
   CommandResult usage = run({halo_bin(), "messages", "retry", p});
   EXPECT_EQ(usage.exit_code, 2);
+}
+
+TEST_F(WebhookE2E, SigkillDuringDeliveryLosesNothingAndTheReceiverSeesEachOnce) {
+  constexpr int kCustomers = 1'500;
+  write_file(dir_ / "events.jsonl", customers(kCustomers));
+  const std::string p = pipeline();
+  int kills = 0;
+  for (int delay_ms : {300, 450, 600, 750, 900, 1050}) {
+    kills += kill_after({halo_bin(), "run", p, "-q"}, delay_ms);
+  }
+  run_until_delivered(p, 3);
+  EXPECT_GT(kills, 0) << "no run was killed: the test did not test anything";
+  const std::map<std::string, std::string> status = statuses(p);
+  ASSERT_EQ(status.size(), static_cast<size_t>(kCustomers));
+  const std::map<std::string, int> got = arrivals();
+  size_t sent = 0, resent = 0;
+  for (const auto &[key, s] : status) {
+    if (!s.starts_with("sent|")) continue;
+    ++sent;
+    auto it = got.find(key);
+    ASSERT_NE(it, got.end()) << key << " was marked sent but never arrived";
+    resent += static_cast<size_t>(it->second - 1);
+  }
+  EXPECT_EQ(sent, static_cast<size_t>(kCustomers - 3));
+  EXPECT_EQ(got.size(), sent);  // the receiver processed each message once
+  // A kill can only repeat what was sent and not yet committed: at most a
+  // page (100 messages) per kill, and the receiver dropped each repeat.
+  EXPECT_LE(resent, static_cast<size_t>(kills) * 100);
 }
 
 TEST_F(WebhookE2E, ValidateRefusesMissingAndBrokenTemplates) {
