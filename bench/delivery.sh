@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Delivery benchmark: N messages (default 20,000) delivered by the `webhook`
+# destination to the Standard Webhooks receiver contract server on loopback
+# (tests/contract/webhook_server.py: checks each signature, de-duplicates,
+# logs each message). Run 1 reads N `Checkout Started` events and stores a
+# timer each; run 2 fires them and delivers. The same run 2 without the
+# destination (messages stay pending) is the baseline, from the same store
+# copy, so the difference is delivery alone. ROUNDS rounds.
+#   bench/delivery.sh [ROUNDS] [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=$PWD/${HALO_BUILD_DIR:-build}/bin
+ROUNDS=${1:-2}
+N=${2:-20000}
+DIR=$PWD/var/bench-delivery
+mkdir -p "$DIR"
+SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+python3 - "$DIR/events.jsonl" "$N" <<'PY'
+import sys
+path, n = sys.argv[1], int(sys.argv[2])
+with open(path, "w") as out:
+    for i in range(n):
+        out.write(f'{{"type":"identify","userId":"u{i}","messageId":"i{i}",'
+                  f'"timestamp":"2026-01-05T09:00:00Z","traits":{{"email":"u{i}@example.ir",'
+                  f'"first_name":"u{i}"}}}}\n')
+        out.write(f'{{"type":"track","event":"Checkout Started","userId":"u{i}",'
+                  f'"messageId":"c{i}","timestamp":"2026-01-05T10:00:00Z"}}\n')
+PY
+rm -f "$DIR/port" "$DIR/received.jsonl"
+PYTHONPATH=tests/contract python3 tests/contract/webhook_server.py --secret "$SECRET" \
+  --log "$DIR/received.jsonl" --port-file "$DIR/port" &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 50); do [ -s "$DIR/port" ] && break; sleep 0.1; done
+PORT=$(cat "$DIR/port")
+
+# pipeline NAME AS_OF DESTINATIONS
+pipeline() {
+  {
+    echo "version: 1"
+    echo "store: { kind: sqlite, path: $DIR/halo.db }"
+    echo "run: { as_of: \"$2\" }"
+    echo "identity:"
+    echo "  resolver: deterministic"
+    echo "  identifiers:"
+    echo "    - { type: user_id, priority: 1, max_per_profile: 1 }"
+    echo "    - { type: email, priority: 2, max_per_profile: 3, paths: [traits.email] }"
+    echo "sources:"
+    echo "  - { name: web, plugin: file-jsonl, config: { path: $DIR/events.jsonl } }"
+    echo "destinations: $3"
+    echo "triggers:"
+    echo "  - name: cart"
+    echo "    on: { event: Checkout Started }"
+    echo "    wait: 1h"
+    echo "    send: { channel: email, destination: hooks, template: cart, variables: { first_name: traits.first_name } }"
+    echo "templates:"
+    echo "  - { name: cart, subject: \"{{first_name}}, your cart\", text: \"Hello {{first_name}}\", html: \"<p>{{first_name}}</p>\" }"
+  } > "$DIR/$1.yaml"
+}
+HOOKS="[ { name: hooks, plugin: webhook, config: { url: \"http://127.0.0.1:$PORT/hooks\", secret: \"$SECRET\" } } ]"
+pipeline read "2026-01-05T10:00:00Z" "$HOOKS"
+pipeline fire_only "2026-01-05T11:00:00Z" "[]"
+pipeline fire_deliver "2026-01-05T11:00:00Z" "$HOOKS"
+
+# run PIPELINE LABEL
+run() {
+  local start end
+  start=$(date +%s.%N)
+  /usr/bin/time -f "%M" "$BIN/halo" run "$DIR/$1.yaml" -q --summary-json "$DIR/summary.json" \
+    2> "$DIR/time.txt"
+  end=$(date +%s.%N)
+  python3 - "$2" "$start" "$end" "$(tail -1 "$DIR/time.txt")" "$DIR/summary.json" <<'PY'
+import json, sys
+name, start, end, rss_kb, path = sys.argv[1:]
+s = json.load(open(path))
+print(f"{name:26} {float(end) - float(start):6.2f} s, peak RSS {int(rss_kb) / 1024:4.0f} MiB, "
+      f"deliver stage {s['stage_seconds']['deliver']:.2f} s, {s['messages_sent']} sent, "
+      f"{s['messages_retrying']} to retry")
+PY
+}
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+for _ in $(seq "$ROUNDS"); do
+  rm -f "$DIR"/halo.db*
+  "$BIN/halo" run "$DIR/read.yaml" -q
+  cp "$DIR/halo.db" "$DIR/timers.db"
+  run fire_only "fire $N, no delivery"
+  cp "$DIR/timers.db" "$DIR/halo.db"
+  rm -f "$DIR/halo.db-wal" "$DIR/halo.db-shm"
+  : > "$DIR/received.jsonl"
+  run fire_deliver "fire and deliver $N"
+  echo "receiver: $(wc -l < "$DIR/received.jsonl") requests accepted"
+done
