@@ -62,21 +62,10 @@ pipeline read "2026-01-05T10:00:00Z" "$HOOKS"
 pipeline fire_only "2026-01-05T11:00:00Z" "[]"
 pipeline fire_deliver "2026-01-05T11:00:00Z" "$HOOKS"
 
-# run PIPELINE LABEL
-run() {
-  local start end
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%M" "$BIN/halo" run "$DIR/$1.yaml" -q --summary-json "$DIR/summary.json" \
-    2> "$DIR/time.txt"
-  end=$(date +%s.%N)
-  python3 - "$2" "$start" "$end" "$(tail -1 "$DIR/time.txt")" "$DIR/summary.json" <<'PY'
-import json, sys
-name, start, end, rss_kb, path = sys.argv[1:]
-s = json.load(open(path))
-print(f"{name:26} {float(end) - float(start):6.2f} s, peak RSS {int(rss_kb) / 1024:4.0f} MiB, "
-      f"deliver stage {s['stage_seconds']['deliver']:.2f} s, {s['messages_sent']} sent, "
-      f"{s['messages_retrying']} to retry")
-PY
+. bench/timed_run.sh
+run() {  # PIPELINE LABEL
+  timed_run "$2" "$DIR/$1.yaml" "$DIR/summary.json" stage_seconds.deliver messages_sent \
+    messages_retrying
 }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 for _ in $(seq "$ROUNDS"); do

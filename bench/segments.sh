@@ -20,21 +20,11 @@ sed "s|\.\./var/bench/events.jsonl|$PWD/$DATA|; s|\.\./var/bench/|$PWD/$DIR/|g" 
   bench/pipeline.yaml > "$DIR/plain.yaml"
 python3 bench/with_builders.py "$DIR/plain.yaml" "$DIR/segments.yaml" segments
 python3 bench/with_builders.py "$DIR/plain.yaml" "$DIR/history.yaml" history
+. bench/timed_run.sh
 run() {
   rm -f "$DIR"/halo.db* "$DIR"/profiles.jsonl
-  local start end
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%M" "$BIN/halo" run "$DIR/$1.yaml" -q --summary-json "$DIR/summary.json" \
-    2> "$DIR/time.txt"
-  end=$(date +%s.%N)
-  python3 - "$1" "$start" "$end" "$(tail -1 "$DIR/time.txt")" "$DIR/summary.json" <<'PY'
-import json, sys
-name, start, end, rss_kb, path = sys.argv[1:]
-s = json.load(open(path))
-print(f"{name:8} {float(end) - float(start):.2f} s, peak RSS {int(rss_kb) / 1024:.0f} MiB, "
-      f"segments stage {s['stage_seconds']['segments']:.2f} s for {s['segments_evaluated']} "
-      f"profiles, {s['segment_entries']} entries, {s['messages_queued']} messages")
-PY
+  timed_run "$1" "$DIR/$1.yaml" "$DIR/summary.json" stage_seconds.segments segments_evaluated \
+    segment_entries messages_queued
 }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 for _ in $(seq "$ROUNDS"); do

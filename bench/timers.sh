@@ -58,20 +58,9 @@ EOF
 pipeline plain "2026-01-05T00:00:00Z" no
 pipeline store "2026-01-05T00:00:00Z" yes
 pipeline fire "2026-01-06T01:00:00Z" yes
+. bench/timed_run.sh
 run() {  # PIPELINE LABEL
-  local start end
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%M" "$BIN/halo" run "$DIR/$1.yaml" -q --summary-json "$DIR/summary.json" \
-    2> "$DIR/time.txt"
-  end=$(date +%s.%N)
-  python3 - "$2" "$start" "$end" "$(tail -1 "$DIR/time.txt")" "$DIR/summary.json" <<'PY'
-import json, sys
-name, start, end, rss_kb, path = sys.argv[1:]
-s = json.load(open(path))
-print(f"{name:24} {float(end) - float(start):6.2f} s, peak RSS {int(rss_kb) / 1024:4.0f} MiB, "
-      f"segments stage {s['stage_seconds']['segments']:.2f} s, "
-      f"{s['messages_queued']} messages")
-PY
+  timed_run "$2" "$DIR/$1.yaml" "$DIR/summary.json" stage_seconds.segments messages_queued
 }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 for _ in $(seq "$ROUNDS"); do

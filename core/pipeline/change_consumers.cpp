@@ -407,6 +407,20 @@ Status Pipeline::emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, Run
   });
 }
 
+Status Pipeline::start_destination(size_t d) {
+  if (destination_spent_.size() < destinations_.size()) {
+    destination_spent_.resize(destinations_.size(), false);
+  }
+  if (destination_spent_[d]) {  // started and stopped once already: a fresh one
+    destinations_[d].reset();
+    auto fresh = create_destination_instance(config_, *catalog_, options_.cancel, d);
+    if (!fresh.ok()) return fresh.status();
+    destinations_[d] = std::move(fresh.value());
+    destination_spent_[d] = false;
+  }
+  return destinations_[d]->start();
+}
+
 Status Pipeline::deliver(size_t d, RunSummary *summary) {
   if (!destinations_[d]->takes_profiles()) return Status::Ok();  // messages only
   const std::string name = consumer_name("destination", {&config_.destinations[d]});
@@ -422,19 +436,9 @@ Status Pipeline::deliver(size_t d, RunSummary *summary) {
     summary->interrupted = true;
     return Status::Ok();
   }
-  if (destination_spent_.size() < destinations_.size()) {
-    destination_spent_.resize(destinations_.size(), false);
-  }
-  if (destination_spent_[d]) {  // started and stopped once already: a fresh one
-    destinations_[d].reset();
-    auto fresh = create_destination_instance(config_, *catalog_, options_.cancel, d);
-    if (!fresh.ok()) return fresh.status();
-    destinations_[d] = std::move(fresh.value());
-    destination_spent_[d] = false;
-  }
-  DestinationInstance &dest = *destinations_[d];
-  s = dest.start();
+  s = start_destination(d);
   if (!s.ok()) return s;
+  DestinationInstance &dest = *destinations_[d];
   int32_t mode = HALO_DELIVERY_FULL;
   DeliveryChanges changes;
   if (dest.applies_changes()) {

@@ -186,7 +186,7 @@ Status Pipeline::deliver_outbox(size_t d, RunSummary *summary) {
     if (!s.ok() || page.empty()) break;
     after = page.back().id;
     if (!started) {
-      s = start_message_delivery(d);
+      s = start_destination(d);
       if (!s.ok()) return s;
       started = true;
     }
@@ -198,20 +198,6 @@ Status Pipeline::deliver_outbox(size_t d, RunSummary *summary) {
   Status stopped = destinations_[d]->stop();
   destination_spent_[d] = true;
   return s.ok() ? stopped : s;
-}
-
-Status Pipeline::start_message_delivery(size_t d) {
-  if (destination_spent_.size() < destinations_.size()) {
-    destination_spent_.resize(destinations_.size(), false);
-  }
-  if (destination_spent_[d]) {  // started and stopped once already: a fresh one
-    destinations_[d].reset();
-    auto fresh = create_destination_instance(config_, *catalog_, options_.cancel, d);
-    if (!fresh.ok()) return fresh.status();
-    destinations_[d] = std::move(fresh.value());
-    destination_spent_[d] = false;
-  }
-  return destinations_[d]->start();
 }
 
 Status Pipeline::deliver_page(size_t d, std::vector<OutboxMessage> &page, bool &stop,

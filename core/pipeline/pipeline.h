@@ -249,7 +249,9 @@ class Pipeline {
     delivery::RenderedMessage rendered;
   };
   Status deliver_outbox(size_t destination, RunSummary *summary);
-  Status start_message_delivery(size_t destination);
+  // Starts destination `d`, a fresh instance when it was started and
+  // stopped before in this process.
+  Status start_destination(size_t destination);
   Status deliver_page(size_t destination, std::vector<OutboxMessage> &page, bool &stop,
                       RunSummary *summary);
   // False when `m` is not to be sent now (made dead or suppressed, with
