@@ -61,6 +61,12 @@ struct PluginUse {
   // first retry (doubling after each, with jitter, up to 6 h).
   int64_t retry_max_attempts = 8;
   int64_t retry_backoff_ms = 30'000;
+  // `quiet_hours: { from: "HH:MM", until: "HH:MM", time_zone: ZONE }`: no
+  // message is delivered in [from, until) of the recipient's local day
+  // (its features.time_zone when tzdata knows it, else time_zone); -1: none.
+  int quiet_from_minute = -1, quiet_until_minute = -1;
+  std::string quiet_time_zone = "Asia/Tehran";
+  Mark quiet_mark;
   YAML::Node config;  // always a mapping
   Mark mark;          // the list entry
   Mark config_mark;   // the config mapping, or `mark` when absent

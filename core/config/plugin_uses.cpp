@@ -15,7 +15,9 @@ namespace {
 std::vector<std::string> allowed_keys(PluginRole role) {
   if (role == PluginRole::kSource) return {"name", "plugin", "priority", "poll_interval", "config"};
   if (role == PluginRole::kFeature) return {"name", "plugin", "refit", "config"};
-  if (role == PluginRole::kDestination) return {"name", "plugin", "retry", "config"};
+  if (role == PluginRole::kDestination) {
+    return {"name", "plugin", "retry", "quiet_hours", "config"};
+  }
   return {"name", "plugin", "config"};
 }
 
@@ -76,6 +78,39 @@ void read_retry(MapReader &entry, Diagnostics &diags, PluginUse &use) {
   if (ms) use.retry_backoff_ms = *ms;
 }
 
+// `quiet_hours: { from: "21:00", until: "09:00", time_zone: Asia/Tehran }`
+// (destinations delivering messages); the zone is checked where zones load.
+void read_quiet_hours(MapReader &entry, Diagnostics &diags, PluginUse &use) {
+  YAML::Node quiet;
+  if (!entry.has("quiet_hours") || !entry.read_mapping("quiet_hours", quiet, use.quiet_mark)) {
+    return;
+  }
+  MapReader map(quiet, entry.path_of("quiet_hours"), {"from", "until", "time_zone"}, diags,
+                use.quiet_mark);
+  map.read_string("time_zone", use.quiet_time_zone);
+  int *const minutes[] = {&use.quiet_from_minute, &use.quiet_until_minute};
+  const char *const keys[] = {"from", "until"};
+  for (int k = 0; k < 2; ++k) {
+    std::string text;
+    if (!map.require(keys[k], std::string(keys[k]) + ": \"21:00\"") ||
+        !map.read_string(keys[k], text)) {
+      continue;
+    }
+    std::optional<int> minute = parse_minute_of_day(text);
+    if (minute) {
+      *minutes[k] = *minute;
+      continue;
+    }
+    diags.error(map.value_mark(keys[k]), map.path_of(keys[k]),
+                std::string(keys[k]) + " '" + shorten_for_message(text) +
+                    "' must be a local time of day HH:MM such as \"21:00\" (quoted)");
+  }
+  if (use.quiet_from_minute >= 0 && use.quiet_from_minute == use.quiet_until_minute) {
+    diags.error(use.quiet_mark, entry.path_of("quiet_hours"),
+                "from and until are the same time: leave quiet_hours out for none");
+  }
+}
+
 // Reads entry `index`; false when it has no usable plugin.
 bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
               const Mark &fallback, Diagnostics &diags, PluginUse &use, Mark &name_mark) {
@@ -110,7 +145,10 @@ bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
     use.priority = static_cast<int>(priority);
   if (role == PluginRole::kSource) read_poll_interval(map, diags, use);
   if (role == PluginRole::kFeature) read_refit(map, diags, use);
-  if (role == PluginRole::kDestination) read_retry(map, diags, use);
+  if (role == PluginRole::kDestination) {
+    read_retry(map, diags, use);
+    read_quiet_hours(map, diags, use);
+  }
   map.read_mapping("config", use.config, use.config_mark);
   if (!map.has("config")) use.config_mark = use.mark;
   return ok;

@@ -101,4 +101,15 @@ std::string shorten_for_message(const std::string &text, size_t max_shown) {
   return cut < text.size() ? out + "..." : out;
 }
 
+std::optional<int> parse_minute_of_day(const std::string &text) {
+  const auto digit = [&](size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (text.size() != 5 || text[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) {
+    return std::nullopt;
+  }
+  const int hour = (text[0] - '0') * 10 + (text[1] - '0');
+  const int minute = (text[3] - '0') * 10 + (text[4] - '0');
+  if (hour > 23 || minute > 59) return std::nullopt;
+  return hour * 60 + minute;
+}
+
 }  // namespace halo

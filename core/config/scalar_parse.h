@@ -19,6 +19,9 @@ std::optional<int64_t> parse_strict_int(const std::string &text);
 std::optional<double> parse_strict_float(const std::string &text);
 // true/false/yes/no/on/off, case-insensitive.
 std::optional<bool> parse_strict_bool(const std::string &text);
+// "09:30" -> 570: minutes past midnight of a local time of day; nullopt
+// unless exactly HH:MM with HH 00..23 and MM 00..59.
+std::optional<int> parse_minute_of_day(const std::string &text);
 
 // Longest scalar a config error quotes: a longer value may be a credential
 // pasted into the wrong option (docs/security.md, "## Secrets").

@@ -122,18 +122,6 @@ bool read_wait_duration(const std::string &text, const Mark &at, const std::stri
   return true;
 }
 
-// "09:30" -> 570; nullopt unless HH:MM with HH 00..23 and MM 00..59.
-std::optional<int> minute_of_day(const std::string &text) {
-  const auto digit = [&](size_t i) { return text[i] >= '0' && text[i] <= '9'; };
-  if (text.size() != 5 || text[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) {
-    return std::nullopt;
-  }
-  const int hour = (text[0] - '0') * 10 + (text[1] - '0');
-  const int minute = (text[3] - '0') * 10 + (text[4] - '0');
-  if (hour > 23 || minute > 59) return std::nullopt;
-  return hour * 60 + minute;
-}
-
 // wait: 1h, or wait: { for: 1h, until: "09:00" | best_send_hour, time_zone: Asia/Tehran }
 bool read_wait(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
   if (!entry.has("wait")) return true;
@@ -157,7 +145,7 @@ bool read_wait(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t)
     return false;
   }
   t.wait_until_best_hour = text == "best_send_hour";
-  if (std::optional<int> minute = minute_of_day(text)) t.wait_until_minute = *minute;
+  if (std::optional<int> minute = parse_minute_of_day(text)) t.wait_until_minute = *minute;
   if (!t.wait_until_best_hour && t.wait_until_minute < 0) {
     diags.error(map.value_mark("until"), map.path_of("until"),
                 "until '" + shorten_for_message(text) +

@@ -24,6 +24,7 @@
 #include "common/log.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/pipeline_setup.h"
+#include "pipeline/send_time.h"
 #include "profile/profile_export.h"
 #include "segment/profile_subject.h"
 #include "store/profile_reads.h"
@@ -65,6 +66,22 @@ std::string consent_block(const ProfileExport &p, const std::string &channel) {
     return "no consent for " + channel + " (traits.consent_" + channel + ")";
   }
   return "";
+}
+
+// When the destination's quiet hours around `now` end for the profile
+// (in its features.time_zone when tzdata knows it, else the destination's
+// zone); nullopt when `now` is outside them.
+std::optional<int64_t> quiet_until(const PluginUse &use, const ProfileExport &p, int64_t now) {
+  if (use.quiet_from_minute < 0) return std::nullopt;
+  const segment::ProfileSubject subject(p, 0);
+  const TypedValue *own = subject.value("features.time_zone");
+  std::optional<cctz::time_zone> zone;
+  if (own && own->kind() == TypedKind::kString) zone = find_time_zone(std::string(own->text()));
+  if (!zone) zone = find_time_zone(use.quiet_time_zone);  // checked at setup
+  if (!zone || !in_local_span(now, *zone, use.quiet_from_minute, use.quiet_until_minute)) {
+    return std::nullopt;
+  }
+  return next_local_time(now, *zone, use.quiet_until_minute);
 }
 
 // The delay before attempt `attempts + 1`: the backoff doubled per attempt
@@ -130,7 +147,7 @@ void record_outcome(const PluginUse &use, const halo_message_delivery::Outcome &
 
 }  // namespace
 
-Result<bool> Pipeline::prepare_message(OutboxMessage &m, PreparedMessage &out,
+Result<bool> Pipeline::prepare_message(const PluginUse &use, OutboxMessage &m, PreparedMessage &out,
                                        RunSummary *summary) {
   const int64_t now = wall_ms();
   auto dead = [&](std::string why) {
@@ -165,6 +182,13 @@ Result<bool> Pipeline::prepare_message(OutboxMessage &m, PreparedMessage &out,
     m.reason = std::move(blocked);
     m.updated_at_ms = now;
     ++summary->messages_blocked;
+    return false;
+  }
+  if (std::optional<int64_t> until = quiet_until(use, p, now)) {
+    m.next_attempt_ms = *until;
+    m.reason = "quiet hours until " + format_timestamp_ms(*until);
+    m.updated_at_ms = now;
+    ++summary->messages_deferred;
     return false;
   }
   out.rendered = tmpl->second.render(m.variables, p.id);
@@ -207,7 +231,7 @@ Status Pipeline::deliver_page(size_t d, std::vector<OutboxMessage> &page, bool &
   prepared.reserve(page.size());
   for (size_t i = 0; i < page.size(); ++i) {
     PreparedMessage p;
-    auto ready = prepare_message(page[i], p, summary);
+    auto ready = prepare_message(config_.destinations[d], page[i], p, summary);
     if (!ready.ok()) return ready.status();
     if (!*ready) continue;
     prepared.push_back(std::move(p));

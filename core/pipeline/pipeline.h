@@ -256,7 +256,10 @@ class Pipeline {
                       RunSummary *summary);
   // False when `m` is not to be sent now (made dead or suppressed, with
   // its reason); else `out` holds its recipient and rendered parts.
-  Result<bool> prepare_message(OutboxMessage &m, PreparedMessage &out, RunSummary *summary);
+  // Held back by the destination's quiet hours: `m` keeps its status and
+  // waits for their end.
+  Result<bool> prepare_message(const PluginUse &use, OutboxMessage &m, PreparedMessage &out,
+                               RunSummary *summary);
   Status drain_writer();
   // halo serve (keep_polling): consumers catch up while sources are quiet.
   Status serve_consumers(RunSummary *summary);

@@ -171,6 +171,15 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
   create_all(c, {HALO_KIND_DESTINATION, "destination", "destinations"}, config.destinations,
              out.destinations, problems);
   check_message_templates(config, out.destinations, problems);
+  for (size_t d = 0; d < config.destinations.size(); ++d) {
+    const PluginUse &use = config.destinations[d];
+    if (use.quiet_from_minute < 0 || find_time_zone(use.quiet_time_zone)) continue;
+    const std::string where = "destinations[" + std::to_string(d) + "]";
+    problems.push_back(
+        {where, Status::Invalid(use.quiet_mark.str() + ": " + where +
+                                ".quiet_hours.time_zone: unknown time zone '" +
+                                use.quiet_time_zone + "'; use an IANA name such as Asia/Tehran")});
+  }
   auto segments = segment::SegmentSet::parse(config.segments);
   if (segments.ok()) {
     out.segments = std::move(*segments);

@@ -44,10 +44,12 @@ std::string RunSummary::to_text() const {
             std::to_string(messages_held_out) + " held out, " +
             std::to_string(messages_suppressed) + " suppressed (`halo messages list PIPELINE`)\n";
   }
-  if (messages_sent + messages_retrying + messages_dead + messages_blocked > 0) {
+  if (messages_sent + messages_retrying + messages_dead + messages_blocked + messages_deferred >
+      0) {
     text += "delivered      " + std::to_string(messages_sent) + " sent, " +
             std::to_string(messages_retrying) + " to retry, " + std::to_string(messages_dead) +
-            " dead, " + std::to_string(messages_blocked) + " suppressed at delivery\n";
+            " dead, " + std::to_string(messages_blocked) + " suppressed at delivery, " +
+            std::to_string(messages_deferred) + " deferred by quiet hours\n";
   }
   if (feature_rejections > 0) {
     text += "not featured   " + std::to_string(feature_rejections) +
@@ -119,6 +121,7 @@ std::string RunSummary::to_json() const {
   w.key("messages_retrying").number(static_cast<int64_t>(messages_retrying));
   w.key("messages_dead").number(static_cast<int64_t>(messages_dead));
   w.key("messages_blocked").number(static_cast<int64_t>(messages_blocked));
+  w.key("messages_deferred").number(static_cast<int64_t>(messages_deferred));
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.6f", seconds);
   w.key("seconds").raw(secs);

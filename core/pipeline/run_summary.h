@@ -62,6 +62,7 @@ struct RunSummary {
   uint64_t messages_retrying = 0;
   uint64_t messages_dead = 0;
   uint64_t messages_blocked = 0;
+  uint64_t messages_deferred = 0;  // held back by quiet hours
   // Stored profiles whose state (traits, identity links, feature state) the
   // run loaded into memory: 0 when it read nothing new and had nothing due.
   uint64_t profiles_restored = 0;

@@ -22,6 +22,14 @@ int64_t next_local_time(int64_t after_ms, const cctz::time_zone &zone, int minut
   return after_ms;  // not reached
 }
 
+bool in_local_span(int64_t at_ms, const cctz::time_zone &zone, int from_minute, int until_minute) {
+  const cctz::time_point<cctz::seconds> at{cctz::seconds(at_ms / 1000 - (at_ms % 1000 < 0))};
+  const cctz::civil_second local = cctz::convert(at, zone);
+  const int minute = local.hour() * 60 + local.minute();
+  return from_minute < until_minute ? minute >= from_minute && minute < until_minute
+                                    : minute >= from_minute || minute < until_minute;
+}
+
 std::optional<cctz::time_zone> find_time_zone(const std::string &name) {
   cctz::time_zone zone;
   if (!cctz::load_time_zone(name, &zone)) return std::nullopt;

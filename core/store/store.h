@@ -181,7 +181,7 @@ struct OutboxMessage {
   int64_t fired_at_ms = 0;      // when the trigger fired: its timer's due time (reference clock)
   std::string reason;           // why a message is suppressed or dead ("" otherwise)
   int64_t attempt_count = 0;    // delivery attempts made
-  int64_t next_attempt_ms = 0;  // a `failed` message is retried from then (wall clock)
+  int64_t next_attempt_ms = 0;  // not delivered before (wall clock): a retry, quiet hours
 };
 
 struct LinkReview {
@@ -500,11 +500,11 @@ class Store {
   virtual Result<uint64_t> count_trigger_messages(std::string_view trigger, uint64_t profile_id,
                                                   int64_t since_ms) = 0;
   // Delivery (docs/messages.md): up to `limit` messages for `destination`
-  // with ids above `after` that are `pending`, or `failed` and due for a
-  // retry at `now_ms`, by id; update_delivery writes a message's status,
-  // reason, attempts, attempt count, next attempt and update time;
-  // requeue_dead makes every `dead` message `pending` again (all
-  // destinations when `destination` is empty) and returns how many.
+  // with ids above `after` that are `pending` or `failed` and due at
+  // `now_ms` (next_attempt_ms: a retry's or the end of quiet hours), by id; update_delivery writes
+  // a message's status, reason, attempts, attempt count, next attempt and update time; requeue_dead
+  // makes every `dead` message `pending` again (all destinations when `destination` is empty) and
+  // returns how many.
   virtual Status scan_deliverable_messages(
       std::string_view destination, int64_t now_ms, uint64_t after, size_t limit,
       const std::function<void(const OutboxMessage &)> &fn) = 0;

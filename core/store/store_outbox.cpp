@@ -33,7 +33,7 @@ constexpr Sql kMessages{"scan_messages", "outbox",
 constexpr Sql kDeliverable{"scan_deliverable_messages", "outbox",
                            HALO_MESSAGE_COLUMNS
                            "WHERE destination = ?1 AND id > ?3 AND (status = 'pending' OR "
-                           "(status = 'failed' AND next_attempt_ms <= ?2)) ORDER BY id LIMIT ?4",
+                           "status = 'failed') AND next_attempt_ms <= ?2 ORDER BY id LIMIT ?4",
                            kMessageColumnTypes};
 #undef HALO_MESSAGE_COLUMNS
 constexpr Sql kUpdateDelivery{

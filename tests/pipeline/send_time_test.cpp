@@ -48,5 +48,21 @@ TEST(SendTime, UnknownZonesAreNone) {
   EXPECT_TRUE(find_time_zone("Asia/Tehran").has_value());
 }
 
+TEST(SendTime, QuietSpansWrapMidnightInTheLocalZone) {
+  const cctz::time_zone utc = zone("UTC"), tehran = zone("Asia/Tehran");
+  constexpr int64_t kHour = 3'600'000;
+  // 21:00 .. 09:00 wraps midnight: 23:00 and 08:59 are in, 09:00 and 20:59 out.
+  EXPECT_TRUE(in_local_span(kJan5 - kHour, utc, 21 * 60, 9 * 60));
+  EXPECT_TRUE(in_local_span(kJan5 + 9 * kHour - 60'000, utc, 21 * 60, 9 * 60));
+  EXPECT_FALSE(in_local_span(kJan5 + 9 * kHour, utc, 21 * 60, 9 * 60));
+  EXPECT_FALSE(in_local_span(kJan5 + 21 * kHour - 60'000, utc, 21 * 60, 9 * 60));
+  // 12:00 .. 13:00 does not wrap.
+  EXPECT_TRUE(in_local_span(kJan5 + 12 * kHour, utc, 12 * 60, 13 * 60));
+  EXPECT_FALSE(in_local_span(kJan5 + 13 * kHour, utc, 12 * 60, 13 * 60));
+  // 06:00Z is 09:30 in Tehran: outside 21:00 .. 09:00 there, inside in UTC terms shifted.
+  EXPECT_FALSE(in_local_span(kJan5 + 6 * kHour, tehran, 21 * 60, 9 * 60));
+  EXPECT_TRUE(in_local_span(kJan5 + 5 * kHour, tehran, 21 * 60, 9 * 60));  // 08:30 there
+}
+
 }  // namespace
 }  // namespace halo

@@ -5,12 +5,15 @@
 // opted-out profiles and profiles without an address get nothing and their
 // messages say why; templates render with HTML escaping in the html part
 // only; a permanent refusal makes a message dead, and `halo messages retry
-// --dead` sends it again; runs SIGKILLed during delivery lose nothing and
+// --dead` sends it again; quiet hours hold messages back until they end;
+// runs SIGKILLed during delivery lose nothing and
 // the receiver processes each message once; `halo validate` refuses a
 // missing or broken template.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <cstdio>
+#include <ctime>
 #include <map>
 #include <set>
 #include <string>
@@ -233,6 +236,52 @@ TEST_F(WebhookE2E, SigkillDuringDeliveryLosesNothingAndTheReceiverSeesEachOnce) 
   // A kill can only repeat what was sent and not yet committed: at most a
   // page (100 messages) per kill, and the receiver dropped each repeat.
   EXPECT_LE(resent, static_cast<size_t>(kills) * 100);
+}
+
+// "HH:MM" of the UTC wall clock `minutes` from now (wrapping the day).
+std::string utc_clock_in(int minutes) {
+  const std::time_t now = std::time(nullptr);
+  const int of_day = static_cast<int>((now / 60 + minutes) % 1440 + 1440) % 1440;
+  char text[8];
+  std::snprintf(text, sizeof text, "%02d:%02d", of_day / 60, of_day % 60);
+  return text;
+}
+
+TEST_F(WebhookE2E, QuietHoursHoldMessagesBackUntilTheyEnd) {
+  write_file(dir_ / "events.jsonl", customers(8));
+  const std::string p = pipeline();
+  const std::string good = read_file(p);
+  auto with_quiet = [&](const std::string &from, const std::string &until) {
+    std::string text = good;
+    const std::string at = "    retry: { max_attempts: 6, backoff: 0s }\n";
+    text.insert(text.find(at) + at.size(), "    quiet_hours: { from: \"" + from + "\", until: \"" +
+                                               until + "\", time_zone: UTC }\n");
+    write_file(p, text);
+  };
+  with_quiet(utc_clock_in(-60), utc_clock_in(60));  // now is quiet
+  RunOutcome quiet = run_pipeline(p);
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(summary_count(quiet.summary, "messages_deferred"), 5);  // 8 - 3 blocked
+  EXPECT_EQ(summary_count(quiet.summary, "messages_sent"), 0);
+  EXPECT_TRUE(arrivals().empty());
+  size_t held = 0;
+  for (const auto &[key, s] : statuses(p)) held += s.starts_with("pending|quiet hours until ");
+  EXPECT_EQ(held, 5u);
+  RunOutcome still = run_pipeline(p);  // not before they end
+  EXPECT_EQ(summary_count(still.summary, "messages_deferred"), 0);
+  EXPECT_EQ(summary_count(still.summary, "messages_sent"), 0);
+
+  // Held messages wait for the end the setting named when they were held,
+  // even once the setting is gone.
+  write_file(p, good);
+  RunOutcome waiting = run_pipeline(p);
+  EXPECT_EQ(summary_count(waiting.summary, "messages_sent"), 0);
+  with_quiet("25:00", "08:00");
+  CommandResult bad = run({halo_bin(), "validate", p});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("quiet_hours.from: from '25:00' must be a local time of day"),
+            std::string::npos)
+      << bad.err;
 }
 
 TEST_F(WebhookE2E, ValidateRefusesMissingAndBrokenTemplates) {
