@@ -201,6 +201,8 @@ Status Pipeline::deliver_outbox(size_t d, RunSummary *summary) {
   bool started = false;
   Status s;
   for (uint64_t after = 0; s.ok();) {
+    // SIGINT/SIGTERM: the page delivered last is committed; the rest waits.
+    if (options_.cancel && options_.cancel->load()) break;
     s = drain_writer();  // the last page's outcomes are visible to the next scan
     std::vector<OutboxMessage> page;
     if (s.ok()) {
