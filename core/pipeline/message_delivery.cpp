@@ -73,10 +73,7 @@ std::string consent_block(const ProfileExport &p, const std::string &channel) {
 // zone); nullopt when `now` is outside them.
 std::optional<int64_t> quiet_until(const PluginUse &use, const ProfileExport &p, int64_t now) {
   if (use.quiet_from_minute < 0) return std::nullopt;
-  const segment::ProfileSubject subject(p, 0);
-  const TypedValue *own = subject.value("features.time_zone");
-  std::optional<cctz::time_zone> zone;
-  if (own && own->kind() == TypedKind::kString) zone = find_time_zone(std::string(own->text()));
+  std::optional<cctz::time_zone> zone = own_time_zone(segment::ProfileSubject(p, 0));
   if (!zone) zone = find_time_zone(use.quiet_time_zone);  // checked at setup
   if (!zone || !in_local_span(now, *zone, use.quiet_from_minute, use.quiet_until_minute)) {
     return std::nullopt;
@@ -158,12 +155,7 @@ Result<bool> Pipeline::prepare_message(const PluginUse &use, OutboxMessage &m, P
     ++summary->messages_dead;
     return false;
   };
-  auto stored = read_profile_export(*store_, m.profile_id);
-  if (stored.ok() && !stored->has_value()) {  // merged away since it was made
-    auto live = store_->live_profile(m.profile_id);
-    if (!live.ok()) return live.status();
-    stored = read_profile_export(*store_, *live);
-  }
+  auto stored = read_live_profile_export(*store_, m.profile_id);  // merged since it was made
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return dead("profile " + std::to_string(m.profile_id) + " is gone");
   const ProfileExport &p = **stored;

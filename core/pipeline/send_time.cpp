@@ -30,6 +30,12 @@ bool in_local_span(int64_t at_ms, const cctz::time_zone &zone, int from_minute, 
                                     : minute >= from_minute || minute < until_minute;
 }
 
+std::optional<cctz::time_zone> own_time_zone(const segment::Subject &profile) {
+  const TypedValue *own = profile.value("features.time_zone");
+  if (!own || own->kind() != TypedKind::kString) return std::nullopt;
+  return find_time_zone(std::string(own->text()));
+}
+
 std::optional<cctz::time_zone> find_time_zone(const std::string &name) {
   cctz::time_zone zone;
   if (!cctz::load_time_zone(name, &zone)) return std::nullopt;

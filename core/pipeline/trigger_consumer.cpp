@@ -113,10 +113,7 @@ std::optional<std::pair<int, cctz::time_zone>> best_send_time(Store &store, uint
     if (ec != std::errc() || end != text.data() + text.size()) hour = -1;
   }
   if (hour < 0 || hour > 23) return std::nullopt;
-  const TypedValue *own = subject.value("features.time_zone");
-  std::optional<cctz::time_zone> own_zone;
-  if (own && own->kind() == TypedKind::kString) own_zone = find_time_zone(std::string(own->text()));
-  return std::pair{static_cast<int>(hour) * 60, own_zone.value_or(zone)};
+  return std::pair{static_cast<int>(hour) * 60, own_time_zone(subject).value_or(zone)};
 }
 
 // When the wait of `t` that started at `start_ms` ends, without a best
@@ -187,12 +184,8 @@ const std::string *cancelling_event(const PipelineConfig::Trigger &t,
 // on a segment trigger (the other profile's own entry counts).
 Result<std::optional<ProfileExport>> fire_profile(Store &store, const PipelineConfig::Trigger &t,
                                                   const TriggerTimer &timer) {
-  auto stored = read_profile_export(store, timer.profile_id);
-  if (!stored.ok() || stored->has_value() || t.event.empty()) return stored;
-  auto live = store.live_profile(timer.profile_id);
-  if (!live.ok()) return live.status();
-  if (*live == timer.profile_id) return stored;
-  return read_profile_export(store, *live);
+  return t.event.empty() ? read_profile_export(store, timer.profile_id)
+                         : read_live_profile_export(store, timer.profile_id);
 }
 
 // Decides the message a due timer of `t` makes, the last of `page`:

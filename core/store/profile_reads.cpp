@@ -61,4 +61,13 @@ Status read_profile_page(Store &store, uint64_t after, size_t limit, bool identi
                                         });
 }
 
+Result<std::optional<ProfileExport>> read_live_profile_export(Store &store, uint64_t id) {
+  auto stored = read_profile_export(store, id);
+  if (!stored.ok() || stored->has_value()) return stored;
+  auto live = store.live_profile(id);
+  if (!live.ok()) return live.status();
+  if (*live == id) return stored;
+  return read_profile_export(store, *live);
+}
+
 }  // namespace halo

@@ -19,6 +19,10 @@ namespace halo {
 Result<std::optional<ProfileExport>> read_profile_export(Store &store, uint64_t id,
                                                          bool identifiers = true);
 
+// The profile `id` is now: itself, or the one it was merged into since
+// (Store::live_profile); nullopt when the store holds neither.
+Result<std::optional<ProfileExport>> read_live_profile_export(Store &store, uint64_t id);
+
 // Replaces `page` with up to `limit` profiles with ids above `after`,
 // ascending: one range read for the profiles, one for their identifiers
 // (when asked) and one for their segments. Empty at the end.
