@@ -16,10 +16,10 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/crypto.h"
 #include "http_server/server_exchange.h"
 #include "json_syntax.h"
 #include "webhook_intake.h"
-#include "woo_crypto.h"
 
 namespace {
 
@@ -50,8 +50,8 @@ void fuzz_intake(std::string_view in) {
   halo::woo::WebhookRequest r;
   r.method = (flags & 1) ? "POST" : "GET";
   r.body = body;
-  std::string good =
-      halo::woo::base64_encode(halo::woo::hmac(halo::woo::HmacAlgorithm::kSha256, kSecret, body));
+  std::string good = halo::plugins::base64_encode(
+      halo::plugins::hmac(halo::plugins::HmacAlgorithm::kSha256, kSecret, body));
   bool signed_ok = (flags & 2) != 0;
   r.headers = {{"X-WC-Webhook-Topic", std::string(topic)},
                {"x-wc-webhook-signature", signed_ok ? good : std::string(signature)}};

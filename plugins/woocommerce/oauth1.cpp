@@ -52,7 +52,7 @@ std::string oauth1_signature(HmacAlgorithm algorithm, std::string_view consumer_
                              std::string_view base_string) {
   std::string key(consumer_secret);
   key += '&';  // empty token secret: one-legged
-  return base64_encode(hmac(algorithm, key, base_string));
+  return plugins::base64_encode(plugins::hmac(algorithm, key, base_string));
 }
 
 std::string oauth1_authorization(const OAuth1Request &request) {

@@ -13,7 +13,7 @@
 // duplicates, so neither may callers).
 #pragma once
 
-#include "woo_crypto.h"
+#include "common/crypto.h"
 
 #include <cstdint>
 #include <string>
@@ -22,6 +22,8 @@
 #include <vector>
 
 namespace halo::woo {
+
+using plugins::HmacAlgorithm;  // the signature methods WooCommerce accepts
 
 using Params = std::vector<std::pair<std::string, std::string>>;
 

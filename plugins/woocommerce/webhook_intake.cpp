@@ -2,7 +2,7 @@
 // WooCommerce webhook deliveries (see webhook_intake.h).
 #include "webhook_intake.h"
 
-#include "woo_crypto.h"
+#include "common/crypto.h"
 
 #include "common/json_text.h"
 
@@ -43,8 +43,10 @@ WebhookReply WebhookIntake::handle(const WebhookRequest &request) {
     if (request.body.rfind("webhook_id=", 0) == 0) return reply(200, "pong");
     return reply(401, "missing X-WC-Webhook-Signature");
   }
-  std::string expected = base64_encode(hmac(HmacAlgorithm::kSha256, secret_, request.body));
-  if (!constant_time_equal(expected, signature)) return reply(401, "signature does not match");
+  std::string expected =
+      plugins::base64_encode(plugins::hmac(plugins::HmacAlgorithm::kSha256, secret_, request.body));
+  if (!plugins::constant_time_equal(expected, signature))
+    return reply(401, "signature does not match");
 
   std::string_view topic = request.header("X-WC-Webhook-Topic");
   size_t dot = topic.find('.');

@@ -54,7 +54,8 @@ WooClient::WooClient(const halo::Host &host, const WooOptions &options)
 
 std::string WooClient::authorization(std::string_view base_uri, const Params &query) const {
   if (options_.auth == AuthMode::kBasic) {
-    return "Basic " + base64_encode(options_.consumer_key + ":" + options_.consumer_secret);
+    return "Basic " +
+           plugins::base64_encode(options_.consumer_key + ":" + options_.consumer_secret);
   }
   OAuth1Request r;
   r.method = "GET";
@@ -63,7 +64,7 @@ std::string WooClient::authorization(std::string_view base_uri, const Params &qu
   r.consumer_key = options_.consumer_key;
   r.consumer_secret = options_.consumer_secret;
   r.timestamp = host_.now_ms() / 1000;
-  r.nonce = random_nonce();  // fresh per request: the store rejects reuse
+  r.nonce = plugins::random_nonce();  // fresh per request: the store rejects reuse
   return oauth1_authorization(r);
 }
 

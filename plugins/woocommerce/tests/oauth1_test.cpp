@@ -3,12 +3,18 @@
 // WooCommerce verifies it, recomputed by Python's urllib/hmac; plus the
 // crypto primitives against RFC 4648/4231 vectors.
 #include "oauth1.h"
+#include "common/crypto.h"
 #include "python_oracle.h"
-#include "woo_crypto.h"
 
 #include <gtest/gtest.h>
 
 namespace halo::woo {
+
+using plugins::base64_decode;
+using plugins::base64_encode;
+using plugins::constant_time_equal;
+using plugins::hmac;
+using plugins::random_nonce;
 namespace {
 
 using testing::py_literal;

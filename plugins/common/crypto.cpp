@@ -1,6 +1,6 @@
-// woo_crypto.cpp -- OpenSSL-backed HMAC, base64, constant-time compare and
-// nonces for the WooCommerce connector (see woo_crypto.h).
-#include "woo_crypto.h"
+// crypto.cpp -- OpenSSL-backed HMAC, base64, constant-time compare and
+// nonces (see crypto.h).
+#include "common/crypto.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -9,7 +9,7 @@
 
 #include <random>
 
-namespace halo::woo {
+namespace halo::plugins {
 
 std::string hmac(HmacAlgorithm algorithm, std::string_view key, std::string_view message) {
   const EVP_MD *md = algorithm == HmacAlgorithm::kSha1 ? EVP_sha1() : EVP_sha256();
@@ -70,4 +70,4 @@ std::string random_nonce() {
   return out;
 }
 
-}  // namespace halo::woo
+}  // namespace halo::plugins

@@ -1,6 +1,7 @@
-// woo_crypto.h -- the cryptographic primitives the WooCommerce connector
-// needs, over OpenSSL libcrypto: HMAC-SHA1/SHA256, standard base64 and a
-// constant-time comparison, plus random nonces for OAuth 1.0a.
+// crypto.h -- the cryptographic primitives connectors share, over OpenSSL
+// libcrypto: HMAC-SHA1/SHA256, standard base64 and a constant-time
+// comparison, plus random nonces (OAuth 1.0a). A library of its own
+// (halo_plugin_crypto) so only the plugins that sign link libcrypto.
 //
 // Invariants: functions never throw for any input; base64_decode returns
 // nullopt for malformed input rather than guessing.
@@ -10,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace halo::woo {
+namespace halo::plugins {
 
 enum class HmacAlgorithm { kSha1, kSha256 };
 
@@ -27,4 +28,4 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 // 32 lower-case hex characters from the OS random source.
 std::string random_nonce();
 
-}  // namespace halo::woo
+}  // namespace halo::plugins
