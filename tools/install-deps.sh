@@ -6,7 +6,8 @@ PKGS=(build-essential cmake ninja-build pkg-config git
       libboost-dev libboost-program-options-dev libboost-filesystem-dev
       libyaml-cpp-dev libsimdjson-dev libsqlite3-dev libzstd-dev libxxhash-dev libnlopt-dev libcctz-dev libicu-dev libre2-dev libkainjow-mustache-dev tzdata
       libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-      sqlite3 abigail-tools clang-format file dpkg-dev time python3 openssl help2man)
+      sqlite3 abigail-tools clang-format file dpkg-dev time python3 openssl help2man
+      postfix)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -17,5 +18,16 @@ fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
+# Postfix is the real SMTP server of the smtp destination's tests, which
+# start their own instances on loopback: install it unconfigured and never
+# start the system's mail service.
+echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+no_start=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  no_start=/usr/sbin/policy-rc.d
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$no_start" >/dev/null
+  $SUDO chmod +x "$no_start"
+fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+[ -z "$no_start" ] || $SUDO rm -f "$no_start"

@@ -2,10 +2,6 @@
 #include "http/curl_attempt.h"
 
 #include <curl/curl.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -14,7 +10,7 @@
 #include <vector>
 
 #include "common/secrets.h"
-#include "http/ca_bundle.h"
+#include "http/curl_tls.h"
 #include "http/url_parts.h"
 
 namespace halo {
@@ -113,31 +109,6 @@ void set_method_and_body(CURL *h, const HttpCall &call) {
   }
 }
 
-// Where add_extra_ca finds the file and reports why it could not load it.
-struct ExtraCa {
-  const std::string *file;
-  std::string error;
-};
-
-// Adds the ca_file to the default trust store of the TLS context, so it is
-// trusted in addition to the system CAs (CURLOPT_CAINFO would replace them).
-CURLcode add_extra_ca(CURL *, void *ssl_ctx, void *user) {
-  auto *ca = static_cast<ExtraCa *>(user);
-  ca->error = add_ca_bundle(SSL_CTX_get_cert_store(static_cast<SSL_CTX *>(ssl_ctx)), *ca->file);
-  return ca->error.empty() ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
-}
-
-void set_tls(CURL *h, const HttpCall &call, ExtraCa &ca) {
-  long verify = call.insecure ? 0L : 1L;
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, verify);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, call.insecure ? 0L : 2L);
-  if (call.ca_file.empty() || call.insecure) return;
-  curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, &ca);
-  if (curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, add_extra_ca) != CURLE_OK) {
-    curl_easy_setopt(h, CURLOPT_CAINFO, call.ca_file.c_str());  // non-OpenSSL libcurl
-  }
-}
-
 void set_transfer(CURL *h, const HttpCall &call, Transfer &t) {
   curl_easy_setopt(h, CURLOPT_URL, call.url.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -197,8 +168,8 @@ AttemptOutcome perform_attempt(const HttpCall &call, const std::function<bool()>
   curl_easy_setopt(handle.get(), CURLOPT_HTTPHEADER, headers.get());
   set_transfer(handle.get(), call, t);
   set_method_and_body(handle.get(), call);
-  ExtraCa ca{&call.ca_file, {}};
-  set_tls(handle.get(), call, ca);
+  ExtraCa ca;
+  set_tls(handle.get(), call.insecure, call.ca_file, ca);
 
   CURLcode code = curl_easy_perform(handle.get());
   if (code == CURLE_OK) {
@@ -215,8 +186,7 @@ AttemptOutcome perform_attempt(const HttpCall &call, const std::function<bool()>
     out.error =
         "response body exceeds the " + std::to_string(kMaxHttpResponseBytes >> 20) + " MiB limit";
   } else if (code == CURLE_SSL_CACERT_BADFILE) {
-    out.error = ca.error.empty() ? "cannot read ca_file '" + call.ca_file + "' as a PEM CA bundle"
-                                 : ca.error;
+    out.error = ca_file_error(ca);
   } else if (out.cancelled) {
     out.error = "cancelled because the run is stopping";
   } else {

@@ -16,6 +16,7 @@
 #include "config/option_view.h"
 #include "plugin_host/host_api_http.h"
 #include "plugin_host/host_api_http_server.h"
+#include "plugin_host/host_api_smtp.h"
 
 namespace halo {
 
@@ -545,6 +546,7 @@ halo_host_api make_table() {
   t.model_param = host_model_param;
   t.model_data = host_model_data;
   t.message_result = host_message_result;
+  t.smtp_send = host_smtp_send;
   t.profiles_size = host_profiles_size;
   t.profile_json = host_profile_json;
   t.profile_id = host_profile_id;

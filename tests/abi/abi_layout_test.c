@@ -95,7 +95,7 @@ int main(void) {
   /* Host table: 1.0 functions keep their offsets; 1.1 appended http_*;
    * 1.2 appended event_reject, then the HTTP server routes, then the typed
    * profile accessors, then model_param, then model_data, then
-   * message_result. */
+   * message_result, then smtp_send. */
   OFFSET(halo_host_api, log, 8);
   OFFSET(halo_host_api, opt_string, 48);
   OFFSET(halo_host_api, sink_add_record, 112);
@@ -114,7 +114,18 @@ int main(void) {
   OFFSET(halo_host_api, model_param, 560);
   OFFSET(halo_host_api, model_data, 568);
   OFFSET(halo_host_api, message_result, 576);
-  SIZE(halo_host_api, 584);
+  OFFSET(halo_host_api, smtp_send, 584);
+  SIZE(halo_host_api, 592);
+
+  /* halo_smtp_request (since 1.2). */
+  OFFSET(halo_smtp_request, url, 8);
+  OFFSET(halo_smtp_request, ca_file, 32);
+  OFFSET(halo_smtp_request, insecure, 40);
+  OFFSET(halo_smtp_request, timeout_ms, 48);
+  OFFSET(halo_smtp_request, mail_from, 56);
+  OFFSET(halo_smtp_request, recipients, 64);
+  OFFSET(halo_smtp_request, data_len, 88);
+  SIZE(halo_smtp_request, 96);
 
   /* halo_typed_kind codes (since 1.2) never change. */
   EXPECT_EQ("HALO_TYPED_NULL", HALO_TYPED_NULL, 1);

@@ -315,6 +315,33 @@ typedef struct halo_http_request {
   const char *ca_file;  /* extra trusted CA bundle (PEM), or NULL */
 } halo_http_request;
 
+/* since 1.2: one message handed to an SMTP server through the host
+ * (host->smtp_send, libcurl), so plugins never link curl. The host makes
+ * one attempt -- the kernel's outbox schedules retries -- and never logs
+ * the password. TLS: `smtps://` is TLS from the first byte (RFC 8314);
+ * `smtp://` upgrades with STARTTLS (RFC 3207) and refuses to go on
+ * without it unless `plaintext` is 1 (for a relay on loopback). Peer and
+ * host verification are on unless `insecure` is 1. */
+typedef struct halo_smtp_request {
+  uint32_t struct_size;
+  const char *url;      /* smtp://host[:port] or smtps://host[:port] */
+  const char *username; /* NULL or "" = no AUTH */
+  const char *password;
+  const char *ca_file; /* extra trusted CA bundle (PEM), or NULL */
+  int32_t insecure;    /* 1 = skip TLS verification (explicit opt-in only) */
+  int32_t plaintext;   /* smtp:// only: 1 = go on without STARTTLS */
+  int32_t timeout_ms;  /* whole session; 0 = 30000 */
+  /* Envelope sender (MAIL FROM), a bare address without <>. */
+  const char *mail_from;
+  /* Envelope recipients (RCPT TO), bare addresses; at least one. */
+  const char *const *recipients;
+  size_t recipient_count;
+  /* The message (RFC 5322 headers, empty line, body), CRLF line ends; the
+   * host does the SMTP dot-stuffing. */
+  const char *data;
+  size_t data_len;
+} halo_smtp_request;
+
 /* ------------------------------------------------------------------------ */
 /* HTTP server routes (since ABI 1.2)                                        */
 /* ------------------------------------------------------------------------ */
@@ -606,6 +633,23 @@ typedef struct halo_host_api {
   /* since 1.2 */ void (*message_result)(halo_message_delivery *d, size_t i, int32_t outcome,
                                          const char *detail, size_t detail_len,
                                          int64_t retry_after_ms);
+
+  /* --- SMTP client (since 1.2; check HALO_HOST_HAS(host, smtp_send)) ---
+   * Sends one message (see halo_smtp_request). *reply_code is the server's
+   * last reply code (0 when none came), and `reply` (at most reply_cap
+   * bytes, NUL-terminated, never the password) its text or the transport
+   * error. Returns
+   *   HALO_OK    the server accepted the message (2xx after DATA); the
+   *              reply names its queue id;
+   *   HALO_RETRY a transient failure: a 4xx reply, or no connection,
+   *              a reset or a timeout;
+   *   HALO_ERROR a permanent refusal of this message (a 5xx reply to MAIL,
+   *              RCPT or DATA): sending it again cannot succeed;
+   *   HALO_FATAL a request or set-up no message can get past: malformed
+   *              request, untrusted certificate, no STARTTLS, login refused.
+   * Callable from any plugin call of the instance. */
+  /* since 1.2 */ int32_t (*smtp_send)(halo_context *ctx, const halo_smtp_request *request,
+                                       int32_t *reply_code, char *reply, size_t reply_cap);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */

@@ -75,6 +75,28 @@ struct HttpRequest {
   std::string ca_file;    // extra trusted CA bundle (PEM)
 };
 
+// A message for Host::smtp (ABI 1.2). Mirrors halo_smtp_request.
+struct SmtpRequest {
+  std::string url;                 // smtp://host[:port] (STARTTLS) or smtps://host[:port]
+  std::string username, password;  // no AUTH when username is empty
+  std::string ca_file;             // extra trusted CA bundle (PEM)
+  bool insecure = false;           // skip TLS verification: explicit opt-in only
+  bool plaintext = false;          // smtp:// without STARTTLS (a loopback relay)
+  int timeout_ms = 0;              // 0 = host default (30 s)
+  std::string mail_from;           // envelope sender, a bare address
+  std::vector<std::string> recipients;
+  std::string data;  // RFC 5322 message, CRLF line ends
+};
+
+// What the SMTP server (or the transport) said: status HALO_OK (accepted),
+// HALO_RETRY (transient), HALO_ERROR (refused for good) or HALO_FATAL
+// (set-up: TLS, authentication, a malformed request).
+struct SmtpReply {
+  halo_status status = HALO_RETRY;
+  int code = 0;      // the server's last reply code, 0 when none came
+  std::string text;  // its reply line, or the transport error
+};
+
 // A host-owned HTTP response; released when this object dies.
 class HttpResponse {
  public:
@@ -236,6 +258,39 @@ class Host {
                   st == HALO_OK ? HALO_RETRY : static_cast<halo_status>(st));
     }
     return response;
+  }
+
+  // Sends one message through the host's SMTP client (one attempt; the
+  // kernel's outbox retries). Server replies are returned, not thrown;
+  // throws halo::Error with HALO_FATAL when the host is older than ABI 1.2.
+  SmtpReply smtp(const SmtpRequest &req) const {
+    if (!HALO_HOST_HAS(api_, smtp_send)) {
+      throw Error("this halo kernel has no SMTP client (needs plugin ABI 1.2)", HALO_FATAL);
+    }
+    std::vector<const char *> to;
+    to.reserve(req.recipients.size());
+    for (const std::string &r : req.recipients) to.push_back(r.c_str());
+    halo_smtp_request r{};
+    r.struct_size = sizeof(r);
+    r.url = req.url.c_str();
+    r.username = req.username.c_str();
+    r.password = req.password.c_str();
+    r.ca_file = req.ca_file.empty() ? nullptr : req.ca_file.c_str();
+    r.insecure = req.insecure ? 1 : 0;
+    r.plaintext = req.plaintext ? 1 : 0;
+    r.timeout_ms = req.timeout_ms;
+    r.mail_from = req.mail_from.c_str();
+    r.recipients = to.data();
+    r.recipient_count = to.size();
+    r.data = req.data.data();
+    r.data_len = req.data.size();
+    char text[1024] = {0};
+    int32_t code = 0;
+    SmtpReply reply;
+    reply.status = static_cast<halo_status>(api_->smtp_send(ctx_, &r, &code, text, sizeof text));
+    reply.code = code;
+    reply.text = text;
+    return reply;
   }
 
  private:

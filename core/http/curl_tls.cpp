@@ -1,0 +1,35 @@
+// curl_tls.cpp -- see curl_tls.h.
+#include "http/curl_tls.h"
+
+#include <openssl/ssl.h>
+
+#include "http/ca_bundle.h"
+
+namespace halo {
+namespace {
+
+CURLcode add_extra_ca(CURL *, void *ssl_ctx, void *user) {
+  auto *ca = static_cast<ExtraCa *>(user);
+  ca->error = add_ca_bundle(SSL_CTX_get_cert_store(static_cast<SSL_CTX *>(ssl_ctx)), *ca->file);
+  return ca->error.empty() ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
+}
+
+}  // namespace
+
+void set_tls(CURL *h, bool insecure, const std::string &ca_file, ExtraCa &ca) {
+  ca.file = &ca_file;
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, insecure ? 0L : 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, insecure ? 0L : 2L);
+  if (ca_file.empty() || insecure) return;
+  curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, &ca);
+  if (curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, add_extra_ca) != CURLE_OK) {
+    curl_easy_setopt(h, CURLOPT_CAINFO, ca_file.c_str());  // non-OpenSSL libcurl
+  }
+}
+
+std::string ca_file_error(const ExtraCa &ca) {
+  if (!ca.error.empty()) return ca.error;
+  return "cannot read ca_file '" + (ca.file ? *ca.file : std::string()) + "' as a PEM CA bundle";
+}
+
+}  // namespace halo

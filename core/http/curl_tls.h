@@ -1,0 +1,25 @@
+// curl_tls.h -- the TLS policy every libcurl transfer of the kernel applies
+// (HTTP and SMTP): peer and host verification on unless `insecure`, and a
+// ca_file trusted in addition to the system CAs (an OpenSSL SSL_CTX
+// callback; CURLOPT_CAINFO would replace them).
+#pragma once
+
+#include <curl/curl.h>
+
+#include <string>
+
+namespace halo {
+
+// Where the SSL_CTX callback finds the ca_file and reports why it could
+// not load it. Must outlive the transfer.
+struct ExtraCa {
+  const std::string *file = nullptr;
+  std::string error;
+};
+
+void set_tls(CURL *handle, bool insecure, const std::string &ca_file, ExtraCa &ca);
+
+// The message for CURLE_SSL_CACERT_BADFILE.
+std::string ca_file_error(const ExtraCa &ca);
+
+}  // namespace halo

@@ -1,0 +1,187 @@
+// smtp_client.cpp -- see smtp_client.h.
+#include "http/smtp_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "common/secrets.h"
+#include "http/curl_attempt.h"
+#include "http/curl_tls.h"
+
+namespace halo {
+namespace {
+
+constexpr size_t kMaxAddressBytes = 320;  // RFC 3696 errata: 64 + 1 + 255
+constexpr int kConnectTimeoutMs = 10000;
+
+struct Session {
+  const SmtpCall *call;
+  const std::function<bool()> *cancelled;
+  size_t sent = 0;         // bytes of call->data handed to libcurl
+  std::string last_reply;  // the server's last reply line
+};
+
+size_t read_data(char *buffer, size_t size, size_t n, void *user) {
+  auto *s = static_cast<Session *>(user);
+  const size_t left = s->call->data.size() - s->sent;
+  const size_t take = std::min(left, size * n);
+  std::memcpy(buffer, s->call->data.data() + s->sent, take);
+  s->sent += take;
+  return take;
+}
+
+// Replies arrive as CURLINFO_HEADER_IN debug data, one or more lines.
+int on_debug(CURL *, curl_infotype type, char *data, size_t size, void *user) {
+  if (type != CURLINFO_HEADER_IN) return 0;
+  auto *s = static_cast<Session *>(user);
+  std::string_view text(data, size);
+  while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.remove_suffix(1);
+  const size_t last_line = text.rfind('\n');
+  if (last_line != std::string_view::npos) text.remove_prefix(last_line + 1);
+  if (!text.empty()) s->last_reply.assign(text.substr(0, 512));
+  return 0;
+}
+
+int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto *s = static_cast<Session *>(user);
+  return (*s->cancelled && (*s->cancelled)()) ? 1 : 0;
+}
+
+bool is_address(const std::string &a) {
+  if (a.empty() || a.size() > kMaxAddressBytes || a.find('@') == std::string::npos) return false;
+  return std::none_of(a.begin(), a.end(), [](char c) {
+    return c == '<' || c == '>' || c == '\r' || c == '\n' || c == '\0' || c == ' ';
+  });
+}
+
+// No message can go: fix the set-up, not the message.
+bool is_fatal(CURLcode code) {
+  switch (code) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_LOGIN_DENIED:
+    case CURLE_USE_SSL_FAILED:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_REMOTE_ACCESS_DENIED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// 530, 534, 535, 538: authentication required, too weak, refused, or
+// needing encryption (RFC 4954) -- a set-up problem, not the message's.
+bool is_auth_reply(long code) {
+  return code == 530 || code == 534 || code == 535 || code == 538;
+}
+
+using EasyPtr = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
+using ListPtr = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+
+void set_session(CURL *h, const SmtpCall &call, Session &s, curl_slist *recipients) {
+  curl_easy_setopt(h, CURLOPT_URL, call.url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout_ms));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min(kConnectTimeoutMs, call.timeout_ms)));
+  const bool starttls = call.url.starts_with("smtp://") && !call.plaintext;
+  curl_easy_setopt(h, CURLOPT_USE_SSL, starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE);
+  if (!call.username.empty()) {
+    curl_easy_setopt(h, CURLOPT_USERNAME, call.username.c_str());
+    curl_easy_setopt(h, CURLOPT_PASSWORD, call.password.c_str());
+  }
+  curl_easy_setopt(h, CURLOPT_MAIL_FROM, ("<" + call.mail_from + ">").c_str());
+  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, recipients);
+  curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(call.data.size()));
+  curl_easy_setopt(h, CURLOPT_READFUNCTION, read_data);
+  curl_easy_setopt(h, CURLOPT_READDATA, &s);
+  curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);  // feeds on_debug the replies
+  curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+  curl_easy_setopt(h, CURLOPT_DEBUGDATA, &s);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &s);
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+}
+
+SmtpOutcome::Kind failure_kind(CURLcode code, long reply_code) {
+  using Kind = SmtpOutcome::Kind;
+  if (is_fatal(code) || is_auth_reply(reply_code)) return Kind::kFatal;
+  if (code == CURLE_ABORTED_BY_CALLBACK) return Kind::kTransient;
+  if (reply_code >= 500 && reply_code <= 599) return Kind::kRefused;
+  return Kind::kTransient;  // 4xx, or no reply at all
+}
+
+}  // namespace
+
+std::string validate_smtp_call(const SmtpCall &call) {
+  if (!call.url.starts_with("smtp://") && !call.url.starts_with("smtps://")) {
+    return "url: must be smtp://host[:port] (STARTTLS) or smtps://host[:port] (TLS)";
+  }
+  if (!is_address(call.mail_from)) return "mail_from: not an address (local@domain, no <>)";
+  if (call.recipients.empty() || call.recipients.size() > kMaxSmtpRecipients) {
+    return "recipients: 1 to " + std::to_string(kMaxSmtpRecipients) + " addresses";
+  }
+  for (const std::string &r : call.recipients) {
+    if (!is_address(r)) return "recipients: '" + r.substr(0, 80) + "' is not an address";
+  }
+  if (call.data.empty() || call.data.size() > kMaxSmtpMessageBytes) {
+    return "data: 1 byte to " + std::to_string(kMaxSmtpMessageBytes >> 20) + " MiB";
+  }
+  if (call.timeout_ms <= 0) return "timeout_ms: must be positive";
+  return "";
+}
+
+SmtpOutcome send_smtp(const SmtpCall &call, const std::function<bool()> &cancelled) {
+  SmtpOutcome out;
+  if (std::string bad = validate_smtp_call(call); !bad.empty()) {
+    out.kind = SmtpOutcome::Kind::kFatal;
+    out.reply = "smtp_send: " + bad;
+    return out;
+  }
+  ensure_curl_initialized();
+  EasyPtr handle(curl_easy_init(), curl_easy_cleanup);
+  if (!handle) {
+    out.reply = "cannot create a libcurl handle (out of memory?)";
+    return out;
+  }
+  curl_slist *list = nullptr;
+  for (const std::string &r : call.recipients)
+    list = curl_slist_append(list, ("<" + r + ">").c_str());
+  ListPtr recipients(list, curl_slist_free_all);
+  Session s{&call, &cancelled, 0, {}};
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(handle.get(), CURLOPT_ERRORBUFFER, errbuf);
+  set_session(handle.get(), call, s, recipients.get());
+  ExtraCa ca;
+  set_tls(handle.get(), call.insecure, call.ca_file, ca);
+
+  const CURLcode code = curl_easy_perform(handle.get());
+  long reply_code = 0;
+  curl_easy_getinfo(handle.get(), CURLINFO_RESPONSE_CODE, &reply_code);
+  out.reply_code = static_cast<int>(reply_code);
+  if (code == CURLE_OK) {
+    out.kind = SmtpOutcome::Kind::kAccepted;
+    out.reply = s.last_reply;
+    return out;
+  }
+  out.kind = failure_kind(code, reply_code);
+  std::string error = code == CURLE_SSL_CACERT_BADFILE ? ca_file_error(ca)
+                      : code == CURLE_ABORTED_BY_CALLBACK
+                          ? std::string("cancelled because the run is stopping")
+                          : std::string(errbuf[0] ? errbuf : curl_easy_strerror(code));
+  if (!s.last_reply.empty() && reply_code != 0) error += " (server: " + s.last_reply + ")";
+  out.reply = call.password.empty() ? error : mask_values(error, {call.password});
+  return out;
+}
+
+}  // namespace halo

@@ -1,0 +1,52 @@
+// smtp_client.h -- the kernel's SMTP client: one message to one server per
+// call through libcurl (RFC 5321 submission: EHLO, STARTTLS, AUTH, MAIL,
+// RCPT, DATA), with the TLS policy of curl_tls.h. The host's smtp_send
+// (plugin ABI 1.2) uses it, so plugins never link curl.
+//
+// One attempt, no retries: the outbox schedules them. A fresh connection
+// per call (no reuse), so a dropped connection is always seen. What an
+// attempt ends as:
+//   kAccepted  2xx after DATA (the reply names the server's queue id);
+//   kTransient a 4xx reply, or no connection, a reset or a timeout --
+//              including a connection lost after DATA was sent, so a
+//              message may arrive twice (its Message-ID is the same);
+//   kRefused   a 5xx reply to MAIL, RCPT or DATA: this message never goes;
+//   kFatal     no message can go: malformed call, untrusted certificate,
+//              STARTTLS refused or missing, authentication refused.
+// Invariants: never throws; `reply` never holds the password.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace halo {
+
+struct SmtpCall {
+  std::string url;  // smtp://host[:port][/ehlo-name] or smtps://...
+  std::string username, password;
+  std::string ca_file;
+  bool insecure = false;
+  bool plaintext = false;  // smtp:// without STARTTLS
+  int timeout_ms = 30000;
+  std::string mail_from;
+  std::vector<std::string> recipients;
+  std::string data;  // RFC 5322 message, CRLF line ends
+};
+
+struct SmtpOutcome {
+  enum class Kind { kAccepted, kTransient, kRefused, kFatal } kind = Kind::kTransient;
+  int reply_code = 0;  // last reply code, 0 when none came
+  std::string reply;   // last reply line, or the transport error
+};
+
+inline constexpr size_t kMaxSmtpMessageBytes = 32u << 20;
+inline constexpr size_t kMaxSmtpRecipients = 100;
+
+// "" when the call can be made, else what is wrong with which field.
+std::string validate_smtp_call(const SmtpCall &call);
+
+// Sends the message; `cancelled` is polled during the session.
+SmtpOutcome send_smtp(const SmtpCall &call, const std::function<bool()> &cancelled);
+
+}  // namespace halo

@@ -1,0 +1,55 @@
+// mail_message.h -- the Internet message (RFC 5322 + MIME, RFC 2045-2047)
+// the `smtp` destination sends for one outbox message.
+//
+// Invariants, for any message and any rendered text:
+//  - every line ends in CRLF and is at most 998 bytes (RFC 5322 2.1.1);
+//  - no header can be injected: header text with anything but printable
+//    ASCII is sent as RFC 2047 encoded words (UTF-8, base64), each at most
+//    75 characters and never splitting a UTF-8 sequence;
+//  - bodies are UTF-8 in base64 (lines of 76), so any text survives any
+//    relay; text and html together are multipart/alternative (RFC 2046);
+//  - the Message-ID is a function of the idempotency key alone, so every
+//    attempt of a message carries the same one and a receiver can drop a
+//    repeat (SMTP has no idempotency key of its own).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <halo/sdk.hpp>
+
+namespace halo::plugins::smtp {
+
+struct MailSettings {
+  std::string from_address;  // bare address
+  std::string from_name;     // display name, may be empty
+  std::string reply_to;      // bare address, may be empty
+  // RFC 2369 / RFC 8058: List-Unsubscribe with the message's signed token;
+  // empty = no such header.
+  std::string unsubscribe_url;
+  std::string unsubscribe_secret;
+  std::string unsubscribe_mailto;
+};
+
+// The whole message, headers and body, dated `now_s` (UTC epoch seconds).
+std::string compose_message(const MailSettings &settings, const halo::Message &m, int64_t now_s);
+
+// Header text as is when it is printable ASCII without "=?", else RFC 2047
+// encoded words folded onto continuation lines.
+std::string encode_header_text(std::string_view text);
+
+// <id@domain>: the key with every byte outside RFC 5322 atext as =XX.
+std::string message_id(std::string_view idempotency_key, std::string_view from_address);
+
+// "Thu, 03 Dec 2026 06:09:13 +0000" (RFC 5322 3.3).
+std::string rfc5322_date(int64_t epoch_s);
+
+// The token of an unsubscribe link: base64url HMAC-SHA256 of the
+// idempotency key under the secret, unpadded.
+std::string unsubscribe_token(std::string_view secret, std::string_view idempotency_key);
+
+// local@domain with no spaces, angle brackets or control bytes.
+bool is_bare_address(std::string_view address);
+
+}  // namespace halo::plugins::smtp

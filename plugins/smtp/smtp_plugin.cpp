@@ -1,0 +1,155 @@
+// smtp_plugin.cpp -- the SDK adapter of the `smtp` destination: declares
+// the options, composes each outbox message as an Internet message
+// (mail_message.h) and hands it to the host's SMTP client, reporting one
+// outcome per message. It never sleeps or retries: the kernel schedules
+// retries (docs/messages.md).
+#include <halo/sdk.hpp>
+
+#include <chrono>
+#include <iterator>
+
+#include "mail_message.h"
+
+namespace halo::plugins::smtp {
+namespace {
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string address_option(const halo::Host &host, const char *name, bool required) {
+  std::string value = required ? host.string_option(name) : host.opt_string_or(name, "");
+  if (!value.empty() && !is_bare_address(value)) {
+    throw halo::ConfigError(name,
+                            "must be a bare address such as news@shop.example (no name, no <>)");
+  }
+  return value;
+}
+
+MailSettings settings_of(const halo::Host &host) {
+  MailSettings s;
+  s.from_address = address_option(host, "from", true);
+  s.from_name = host.opt_string_or("from_name", "");
+  s.reply_to = address_option(host, "reply_to", false);
+  s.unsubscribe_mailto = address_option(host, "unsubscribe_mailto", false);
+  s.unsubscribe_url = host.opt_string_or("unsubscribe_url", "");
+  s.unsubscribe_secret = host.opt_string_or("unsubscribe_secret", "");
+  if (!s.unsubscribe_url.empty() && !s.unsubscribe_url.starts_with("https://") &&
+      !s.unsubscribe_url.starts_with("http://")) {
+    throw halo::ConfigError("unsubscribe_url", "must be an http:// or https:// URL");
+  }
+  if (s.unsubscribe_url.find_first_of("<> \r\n") != std::string::npos) {
+    throw halo::ConfigError("unsubscribe_url", "must not hold spaces, <, > or line breaks");
+  }
+  if (!s.unsubscribe_url.empty() && s.unsubscribe_secret.size() < 16) {
+    throw halo::ConfigError("unsubscribe_secret",
+                            "needs at least 16 characters when unsubscribe_url is set: it signs "
+                            "each link so nobody can unsubscribe someone else");
+  }
+  return s;
+}
+
+class SmtpDestination : public halo::MessageDestination {
+ public:
+  explicit SmtpDestination(halo::Host host)
+      : halo::MessageDestination(host), settings_(settings_of(host)) {
+    server_.url = host.string_option("url");
+    if (!server_.url.starts_with("smtp://") && !server_.url.starts_with("smtps://")) {
+      throw halo::ConfigError("url",
+                              "must be smtp://host[:port] (STARTTLS) or smtps://host[:port]");
+    }
+    server_.username = host.opt_string_or("username", "");
+    server_.password = host.opt_string_or("password", "");
+    server_.ca_file = host.opt_string_or("ca_file", "");
+    server_.insecure = host.bool_option("insecure");
+    server_.plaintext = host.bool_option("plaintext");
+    server_.timeout_ms = static_cast<int>(host.duration_option("timeout").count());
+    server_.mail_from = settings_.from_address;
+  }
+
+  void deliver_messages(const std::vector<halo::Message> &messages,
+                        const halo::MessageResults &results) override {
+    for (size_t i = 0; i < messages.size(); ++i) {
+      if (std::string fatal = deliver(messages[i], i, results); !fatal.empty()) {
+        // No message can get through (TLS, login): leave the rest for a
+        // later run and say why once.
+        for (size_t k = i; k < messages.size(); ++k) results.retry(k, fatal);
+        throw halo::Error("smtp: " + fatal, HALO_FATAL);
+      }
+    }
+  }
+
+ private:
+  // Reports message i's outcome; returns the reason when the server can
+  // take no message at all.
+  std::string deliver(const halo::Message &m, size_t i, const halo::MessageResults &results) {
+    if (m.channel != "email") {
+      results.failed(i,
+                     "the smtp destination sends email only, not '" + std::string(m.channel) + "'");
+      return "";
+    }
+    if (!is_bare_address(m.recipient)) {
+      results.failed(i,
+                     "invalid recipient address '" + std::string(m.recipient.substr(0, 80)) + "'");
+      return "";
+    }
+    halo::SmtpRequest request = server_;
+    request.recipients = {std::string(m.recipient)};
+    request.data = compose_message(settings_, m, now_seconds());
+    const halo::SmtpReply reply = host().smtp(request);
+    switch (reply.status) {
+      case HALO_OK:
+        results.sent(i, reply.text);
+        return "";
+      case HALO_ERROR:
+        results.failed(i, reply.text);
+        return "";
+      case HALO_FATAL:
+        return reply.text;
+      default:
+        results.retry(i, reply.text);
+        return "";
+    }
+  }
+
+  MailSettings settings_;
+  halo::SmtpRequest server_;
+};
+
+}  // namespace
+}  // namespace halo::plugins::smtp
+
+static const halo_option_decl kOptions[] = {
+    halo::option(HALO_OPT_STRING, "url", nullptr, true,
+                 "The server: smtp://host:587 (STARTTLS required) or smtps://host:465 (TLS)"),
+    halo::option(HALO_OPT_STRING, "from", nullptr, true,
+                 "Sender address (From and MAIL FROM), e.g. news@shop.example"),
+    halo::option(HALO_OPT_STRING, "from_name", nullptr, false,
+                 "Sender display name; any language (RFC 2047 encoded when not ASCII)"),
+    halo::option(HALO_OPT_STRING, "reply_to", nullptr, false, "Reply-To address"),
+    halo::option(HALO_OPT_STRING, "username", nullptr, false, "AUTH user; none = no AUTH"),
+    halo::option(HALO_OPT_STRING, "password", nullptr, false, "AUTH password; use \"${ENV_VAR}\"",
+                 true),
+    halo::within(halo::option(HALO_OPT_DURATION, "timeout", "30s", false,
+                              "Longest SMTP session for one message"),
+                 "1s", "5m"),
+    halo::option(HALO_OPT_STRING, "ca_file", nullptr, false,
+                 "Extra trusted CA bundle (PEM), relative to the pipeline file"),
+    halo::option(HALO_OPT_BOOL, "insecure", "false", false,
+                 "Skip TLS certificate verification (explicit opt-in)"),
+    halo::option(HALO_OPT_BOOL, "plaintext", "false", false,
+                 "smtp:// without STARTTLS (only for a relay on this machine)"),
+    halo::option(HALO_OPT_STRING, "unsubscribe_url", nullptr, false,
+                 "List-Unsubscribe link; each message adds ?m=KEY&t=TOKEN (HMAC-SHA256); https "
+                 "adds RFC 8058 one-click"),
+    halo::option(HALO_OPT_STRING, "unsubscribe_secret", nullptr, false,
+                 "Signs the unsubscribe links (16+ characters); use \"${ENV_VAR}\"", true),
+    halo::option(HALO_OPT_STRING, "unsubscribe_mailto", nullptr, false,
+                 "List-Unsubscribe mailto: address"),
+};
+
+HALO_PLUGIN_LIBRARY(halo::describe_destination<halo::plugins::smtp::SmtpDestination>(
+    "smtp", "1.0.0", "Delivers outbox email messages over SMTP (STARTTLS or TLS, AUTH, MIME)",
+    kOptions, std::size(kOptions), 0))
