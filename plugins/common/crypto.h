@@ -1,5 +1,5 @@
 // crypto.h -- the cryptographic primitives connectors share, over OpenSSL
-// libcrypto: HMAC-SHA1/SHA256, standard base64 and a constant-time
+// libcrypto: HMAC-SHA1/SHA256, SHA-256, standard base64 and a constant-time
 // comparison, plus random nonces (OAuth 1.0a). A library of its own
 // (halo_plugin_crypto) so only the plugins that sign link libcrypto.
 //
@@ -17,6 +17,9 @@ enum class HmacAlgorithm { kSha1, kSha256 };
 
 // Raw (binary) HMAC digest of `message` under `key`.
 std::string hmac(HmacAlgorithm algorithm, std::string_view key, std::string_view message);
+
+// SHA-256 of the bytes, 64 lower-case hex characters.
+std::string sha256_hex(std::string_view bytes);
 
 // RFC 4648 base64 with padding.
 std::string base64_encode(std::string_view bytes);

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "common/crypto.h"
+#include "common/wire_text.h"
 
 namespace halo::plugins::smtp {
 namespace {
@@ -12,6 +13,7 @@ namespace {
 constexpr size_t kWordInputBytes = 45;  // 60 base64 chars + 12 = 72 <= 75
 constexpr size_t kPlainHeaderMax = 900;
 constexpr size_t kBodyLine = 76;
+constexpr size_t kMaxKeyInHeaders = 200;
 
 bool printable_ascii(std::string_view text) {
   for (unsigned char c : text) {
@@ -73,31 +75,17 @@ std::string mailbox(std::string_view name, std::string_view address) {
   return shown + " <" + std::string(address) + ">";
 }
 
-std::string url_escape(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                       c == '-' || c == '_' || c == '.' || c == '~';
-    if (plain) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex_byte(c).substr(1);
-    }
-  }
-  return out;
-}
-
-void unsubscribe_headers(std::string &out, const MailSettings &s, std::string_view key) {
+void unsubscribe_headers(std::string &out, const MailSettings &s, std::string_view raw_key) {
+  const std::string key = header_key(raw_key);
   std::string links;
   if (!s.unsubscribe_url.empty()) {
     const char joiner = s.unsubscribe_url.find('?') == std::string::npos ? '?' : '&';
-    links = "<" + s.unsubscribe_url + joiner + "m=" + url_escape(key) +
+    links = "<" + s.unsubscribe_url + joiner + "m=" + url_encode(key) +
             "&t=" + unsubscribe_token(s.unsubscribe_secret, key) + ">";
   }
   if (!s.unsubscribe_mailto.empty()) {
     if (!links.empty()) links += ",\r\n ";
-    links += "<mailto:" + s.unsubscribe_mailto + "?subject=unsubscribe%20" + url_escape(key) + ">";
+    links += "<mailto:" + s.unsubscribe_mailto + "?subject=unsubscribe%20" + url_encode(key) + ">";
   }
   if (links.empty()) return;
   header(out, "List-Unsubscribe", links);
@@ -108,6 +96,11 @@ void unsubscribe_headers(std::string &out, const MailSettings &s, std::string_vi
 }
 
 }  // namespace
+
+std::string header_key(std::string_view key) {
+  if (key.size() <= kMaxKeyInHeaders) return std::string(key);
+  return "sha256-" + sha256_hex(key);
+}
 
 bool is_bare_address(std::string_view a) {
   const size_t at = a.rfind('@');
@@ -149,7 +142,9 @@ std::string message_id(std::string_view key, std::string_view from_address) {
   std::string left;
   // '=' and '.' are escaped too, so the mapping is one-to-one and the
   // result is a dot-atom without dots.
-  for (unsigned char c : key) left += (is_atext(c) && c != '=') ? std::string(1, c) : hex_byte(c);
+  for (unsigned char c : header_key(key)) {
+    left += (is_atext(c) && c != '=') ? std::string(1, c) : hex_byte(c);
+  }
   if (left.empty()) left = "halo";
   const size_t at = from_address.rfind('@');
   const std::string_view domain =

@@ -10,7 +10,9 @@
 //    relay; text and html together are multipart/alternative (RFC 2046);
 //  - the Message-ID is a function of the idempotency key alone, so every
 //    attempt of a message carries the same one and a receiver can drop a
-//    repeat (SMTP has no idempotency key of its own).
+//    repeat (SMTP has no idempotency key of its own). A key longer than
+//    200 bytes is represented by its SHA-256 (header_key), so no header
+//    line outgrows the limit whatever the key.
 #pragma once
 
 #include <cstdint>
@@ -39,14 +41,19 @@ std::string compose_message(const MailSettings &settings, const halo::Message &m
 // encoded words folded onto continuation lines.
 std::string encode_header_text(std::string_view text);
 
-// <id@domain>: the key with every byte outside RFC 5322 atext as =XX.
+// The key as headers carry it: itself up to 200 bytes, else
+// "sha256-<hex of its SHA-256>".
+std::string header_key(std::string_view idempotency_key);
+
+// <id@domain>: header_key(key) with every byte outside RFC 5322 atext
+// (and '=' and '.') as =XX.
 std::string message_id(std::string_view idempotency_key, std::string_view from_address);
 
 // "Thu, 03 Dec 2026 06:09:13 +0000" (RFC 5322 3.3).
 std::string rfc5322_date(int64_t epoch_s);
 
 // The token of an unsubscribe link: base64url HMAC-SHA256 of the
-// idempotency key under the secret, unpadded.
+// idempotency key (as header_key gives it) under the secret, unpadded.
 std::string unsubscribe_token(std::string_view secret, std::string_view idempotency_key);
 
 // local@domain with no spaces, angle brackets or control bytes.

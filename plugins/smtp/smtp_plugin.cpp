@@ -40,8 +40,10 @@ MailSettings settings_of(const halo::Host &host) {
       !s.unsubscribe_url.starts_with("http://")) {
     throw halo::ConfigError("unsubscribe_url", "must be an http:// or https:// URL");
   }
-  if (s.unsubscribe_url.find_first_of("<> \r\n") != std::string::npos) {
-    throw halo::ConfigError("unsubscribe_url", "must not hold spaces, <, > or line breaks");
+  if (s.unsubscribe_url.find_first_of("<> \r\n") != std::string::npos ||
+      s.unsubscribe_url.size() > 300) {
+    throw halo::ConfigError("unsubscribe_url",
+                            "must be at most 300 characters without spaces, <, > or line breaks");
   }
   if (!s.unsubscribe_url.empty() && s.unsubscribe_secret.size() < 16) {
     throw halo::ConfigError("unsubscribe_secret",

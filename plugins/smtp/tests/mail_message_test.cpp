@@ -119,6 +119,22 @@ TEST(MessageId, IsAOneToOneFunctionOfTheKey) {
   EXPECT_EQ(ids.size(), keys.size());
 }
 
+TEST(MessageId, AKeyTooLongForAHeaderLineIsItsDigest) {
+  const std::string key(1000, ':');
+  EXPECT_EQ(header_key(key), "sha256-" + sha256_hex(key));
+  EXPECT_EQ(header_key(std::string(200, 'k')), std::string(200, 'k'));
+  halo::Message m = message("s", "x", "");
+  m.idempotency_key = key;
+  MailSettings s = settings();
+  s.unsubscribe_url = "https://shop.example/" + std::string(270, 'u');
+  s.unsubscribe_secret = "0123456789abcdef";
+  s.unsubscribe_mailto = std::string(300, 'l') + "@shop.example";
+  const std::string mail = compose_message(s, m, 0);
+  EXPECT_NE(mail.find("Message-ID: <sha256-" + sha256_hex(key) + "@shop.example>"),
+            std::string::npos);
+  for (const std::string &line : lines_of(mail)) EXPECT_LE(line.size(), 998u);
+}
+
 TEST(Date, IsTheRfc5322Form) {
   EXPECT_EQ(rfc5322_date(0), "Thu, 01 Jan 1970 00:00:00 +0000");
   EXPECT_EQ(rfc5322_date(1796278406), "Thu, 03 Dec 2026 06:13:26 +0000");
