@@ -342,7 +342,9 @@ void host_message_result(halo_message_delivery *d, size_t i, int32_t outcome, co
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
     text = text.substr(0, cut);
   }
-  o.detail.assign(text);
+  // Details are stored and shown (`halo messages list`): an error text
+  // quoting a URL with a key in its path must not keep the key.
+  o.detail = mask_secrets(text);
   o.retry_after_ms = std::max<int64_t>(retry_after_ms, 0);
 }
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <iterator>
 
+#include "common/message_verdict.h"
 #include "mail_message.h"
 
 namespace halo::plugins::smtp {
@@ -73,47 +74,29 @@ class SmtpDestination : public halo::MessageDestination {
 
   void deliver_messages(const std::vector<halo::Message> &messages,
                         const halo::MessageResults &results) override {
-    for (size_t i = 0; i < messages.size(); ++i) {
-      if (std::string fatal = deliver(messages[i], i, results); !fatal.empty()) {
-        // No message can get through (TLS, login): leave the rest for a
-        // later run and say why once.
-        for (size_t k = i; k < messages.size(); ++k) results.retry(k, fatal);
-        throw halo::Error("smtp: " + fatal, HALO_FATAL);
-      }
-    }
+    deliver_each(messages, results, "smtp", [this](const halo::Message &m) { return deliver(m); });
   }
 
  private:
-  // Reports message i's outcome; returns the reason when the server can
-  // take no message at all.
-  std::string deliver(const halo::Message &m, size_t i, const halo::MessageResults &results) {
+  Verdict deliver(const halo::Message &m) {
+    using Kind = Verdict::Kind;
     if (m.channel != "email") {
-      results.failed(i,
-                     "the smtp destination sends email only, not '" + std::string(m.channel) + "'");
-      return "";
+      return {Kind::kFailed,
+              "the smtp destination sends email only, not '" + std::string(m.channel) + "'", 0};
     }
     if (!is_bare_address(m.recipient)) {
-      results.failed(i,
-                     "invalid recipient address '" + std::string(m.recipient.substr(0, 80)) + "'");
-      return "";
+      return {Kind::kFailed,
+              "invalid recipient address '" + std::string(m.recipient.substr(0, 80)) + "'", 0};
     }
     halo::SmtpRequest request = server_;
     request.recipients = {std::string(m.recipient)};
     request.data = compose_message(settings_, m, now_seconds());
-    const halo::SmtpReply reply = host().smtp(request);
-    switch (reply.status) {
-      case HALO_OK:
-        results.sent(i, reply.text);
-        return "";
-      case HALO_ERROR:
-        results.failed(i, reply.text);
-        return "";
-      case HALO_FATAL:
-        return reply.text;
-      default:
-        results.retry(i, reply.text);
-        return "";
-    }
+    halo::SmtpReply reply = host().smtp(request);
+    const Kind kind = reply.status == HALO_OK      ? Kind::kSent
+                      : reply.status == HALO_ERROR ? Kind::kFailed
+                      : reply.status == HALO_FATAL ? Kind::kFatal
+                                                   : Kind::kRetry;
+    return {kind, std::move(reply.text), 0};
   }
 
   MailSettings settings_;

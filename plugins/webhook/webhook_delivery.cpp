@@ -1,8 +1,6 @@
 // webhook_delivery.cpp -- see webhook_delivery.h.
 #include "webhook_delivery.h"
 
-#include <charconv>
-
 #include "common/json_text.h"
 
 namespace halo::plugins::webhook {
@@ -14,17 +12,6 @@ void member(std::string &out, const char *name, std::string_view value) {
   append_json_string(out, name);
   out += ':';
   append_json_string(out, value);
-}
-
-// Retry-After in delta-seconds (RFC 9110, section 10.2.3), at most a day;
-// 0 for an HTTP-date or anything else.
-int64_t retry_after_ms(std::optional<std::string_view> header) {
-  if (!header) return 0;
-  const std::string_view text = trim_ascii(*header);
-  int64_t seconds = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  if (ec != std::errc() || end != text.data() + text.size() || seconds < 0) return 0;
-  return std::min<int64_t>(seconds, 86'400) * 1000;
 }
 
 }  // namespace
@@ -59,10 +46,8 @@ Verdict classify(int status, std::optional<std::string_view> retry_after,
         message_id ? std::string(clip_utf8(*message_id, 200)) : "HTTP " + std::to_string(status);
     return v;
   }
-  v.detail = "HTTP " + std::to_string(status);
-  const std::string_view said = clip_utf8(trim_ascii(body), 200);
-  if (!said.empty()) v.detail += ": " + std::string(said);
-  const bool transient = status == 408 || status == 425 || status == 429 || status >= 500;
+  v.detail = http_detail(status, body);
+  const bool transient = http_transient(status);
   v.kind = transient ? Verdict::Kind::kRetry : Verdict::Kind::kFailed;
   if (transient) v.retry_after_ms = retry_after_ms(retry_after);
   return v;

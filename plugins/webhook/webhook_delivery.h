@@ -15,6 +15,8 @@
 
 #include <halo/sdk.hpp>
 
+#include "common/message_verdict.h"
+
 namespace halo::plugins::webhook {
 
 // {"type":"message","id":..,"idempotency_key":..,"trigger":..,
@@ -22,11 +24,7 @@ namespace halo::plugins::webhook {
 //  "subject":..,"text":..,"html":..,"variables":{..},"attempt":N}
 std::string message_body(const halo::Message &m);
 
-struct Verdict {
-  enum class Kind { kSent, kRetry, kFailed } kind = Kind::kRetry;
-  std::string detail;  // provider id when sent, else the reason
-  int64_t retry_after_ms = 0;
-};
+using halo::plugins::Verdict;
 
 // The outcome of an HTTP answer: `status`, its Retry-After and
 // X-Message-Id headers (when present) and the start of its body.

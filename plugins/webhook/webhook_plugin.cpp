@@ -34,11 +34,12 @@ class WebhookDestination : public halo::MessageDestination {
 
   void deliver_messages(const std::vector<halo::Message> &messages,
                         const halo::MessageResults &results) override {
-    for (size_t i = 0; i < messages.size(); ++i) deliver(messages[i], i, results);
+    deliver_each(messages, results, "webhook",
+                 [this](const halo::Message &m) { return deliver(m); });
   }
 
  private:
-  void deliver(const halo::Message &m, size_t i, const halo::MessageResults &results) {
+  Verdict deliver(const halo::Message &m) {
     halo::HttpRequest request;
     request.method = "POST";
     request.url = url_;
@@ -58,13 +59,10 @@ class WebhookDestination : public halo::MessageDestination {
                        {"Idempotency-Key", id}};
     try {
       halo::HttpResponse response = host().http(request);
-      const Verdict v = classify(response.status(), response.header("Retry-After"),
-                                 response.header("X-Message-Id"), response.body());
-      if (v.kind == Verdict::Kind::kSent) results.sent(i, v.detail);
-      if (v.kind == Verdict::Kind::kRetry) results.retry(i, v.detail, v.retry_after_ms);
-      if (v.kind == Verdict::Kind::kFailed) results.failed(i, v.detail);
-    } catch (const halo::Error &e) {  // no answer (refused, reset, timeout, TLS)
-      results.retry(i, e.what());
+      return classify(response.status(), response.header("Retry-After"),
+                      response.header("X-Message-Id"), response.body());
+    } catch (const halo::Error &e) {
+      return no_answer(e);
     }
   }
 

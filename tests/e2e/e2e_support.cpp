@@ -142,6 +142,31 @@ RunOutcome run_pipeline(const std::string &pipeline, const std::map<std::string,
   return {r.exit_code, r.out, r.err};
 }
 
+void run_until_delivered(const std::string &pipeline, int runs) {
+  for (int k = 0; k < runs; ++k) {
+    RunOutcome r = run_pipeline(pipeline);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    if (summary_count(r.summary, "messages_retrying") == 0) return;
+  }
+}
+
+std::map<std::string, std::string> message_statuses(const std::string &pipeline,
+                                                    bool with_attempts) {
+  std::map<std::string, std::string> out;
+  CommandResult r = run({halo_bin(), "messages", "list", pipeline});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::parser parser;
+  size_t start = 0;
+  for (size_t end; (end = r.out.find('\n', start)) != std::string::npos; start = end + 1) {
+    simdjson::dom::element e = parser.parse(r.out.substr(start, end - start));
+    std::string value = std::string(std::string_view(e["status"])) + "|" +
+                        std::string(std::string_view(e["reason"]));
+    if (with_attempts) value += "|" + simdjson::minify(e["attempts"]);
+    out[std::string(std::string_view(e["idempotency_key"]))] = std::move(value);
+  }
+  return out;
+}
+
 long summary_count(const std::string &json, const std::string &key) {
   size_t at = json.find("\"" + key + "\":");
   if (at == std::string::npos) return -1;

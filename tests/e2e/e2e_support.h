@@ -63,6 +63,13 @@ struct RunOutcome {
 RunOutcome run_pipeline(const std::string &pipeline,
                         const std::map<std::string, std::string> &env = {},
                         const std::vector<std::string> &extra_args = {});
+// Runs the pipeline until no message waits for a retry, at most `runs`
+// times; every run must exit 0 (a gtest failure otherwise).
+void run_until_delivered(const std::string &pipeline, int runs);
+// `halo messages list PIPELINE`: idempotency key -> "status|reason", with
+// "|<attempts JSON>" appended when with_attempts.
+std::map<std::string, std::string> message_statuses(const std::string &pipeline,
+                                                    bool with_attempts = false);
 // The integer value of "key": in a one-line JSON summary; -1 when absent.
 long summary_count(const std::string &json, const std::string &key);
 // The number after the first "key": in a JSON text; NaN when absent.

@@ -101,29 +101,6 @@ templates:
 
   std::string trusted() { return "ca_file: \"" + server_.ca_file() + "\""; }
 
-  std::map<std::string, std::string> statuses(const std::string &p) {
-    std::map<std::string, std::string> out;
-    CommandResult r = run({halo_bin(), "messages", "list", p});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    simdjson::dom::parser parser;
-    for (const std::string &line : split_lines(r.out)) {
-      simdjson::dom::element e = parser.parse(line);
-      out[std::string(std::string_view(e["idempotency_key"]))] =
-          std::string(std::string_view(e["status"])) + "|" +
-          std::string(std::string_view(e["reason"]));
-    }
-    return out;
-  }
-
-  static std::vector<std::string> split_lines(const std::string &text) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
-      out.push_back(text.substr(start, end - start));
-    }
-    return out;
-  }
-
   // Delivered-To address -> messages.
   static std::map<std::string, std::vector<DeliveredMail>> by_recipient(
       const std::vector<DeliveredMail> &mail) {
@@ -167,7 +144,7 @@ TEST_F(SmtpE2E, EveryRecipientGetsOneMessageThatDecodesToTheTemplate) {
   EXPECT_EQ(message_ids.size(), mail.size());
   EXPECT_EQ(mail.count("u0@example.org"), 0u);  // opted out
 
-  const std::map<std::string, std::string> status = statuses(p);
+  const std::map<std::string, std::string> status = message_statuses(p);
   size_t sent = 0, opted_out = 0, no_address = 0, dead = 0;
   for (const auto &[key, s] : status) {
     sent += s.starts_with("sent|");

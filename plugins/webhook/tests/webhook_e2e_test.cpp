@@ -89,15 +89,6 @@ templates:
     return path;
   }
 
-  // Runs until nothing is left to deliver (at most `runs` times).
-  void run_until_delivered(const std::string &p, int runs) {
-    for (int k = 0; k < runs; ++k) {
-      RunOutcome r = run_pipeline(p);
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      if (summary_count(r.summary, "messages_retrying") == 0) return;
-    }
-  }
-
   // webhook-id -> times it arrived, and the bodies (first arrival).
   std::map<std::string, int> arrivals(std::map<std::string, std::string> *bodies = nullptr) {
     std::map<std::string, int> out;
@@ -107,21 +98,6 @@ templates:
       const std::string id{std::string_view(e["id"])};
       ++out[id];
       if (bodies && !bool(e["duplicate"])) (*bodies)[id] = simdjson::minify(e["body"]);
-    }
-    return out;
-  }
-
-  std::map<std::string, std::string> statuses(const std::string &p) {
-    std::map<std::string, std::string> out;
-    CommandResult r = run({halo_bin(), "messages", "list", p});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    simdjson::dom::parser parser;
-    size_t start = 0;
-    for (size_t end; (end = r.out.find('\n', start)) != std::string::npos; start = end + 1) {
-      simdjson::dom::element e = parser.parse(r.out.substr(start, end - start));
-      out[std::string(std::string_view(e["idempotency_key"]))] =
-          std::string(std::string_view(e["status"])) + "|" +
-          std::string(std::string_view(e["reason"]));
     }
     return out;
   }
@@ -139,7 +115,7 @@ TEST_F(WebhookE2E, EveryMessageArrivesOnceThroughFaults) {
   run_until_delivered(p, 6);
   EXPECT_EQ(server_.stat("faults_pending"), 0);
 
-  const std::map<std::string, std::string> status = statuses(p);
+  const std::map<std::string, std::string> status = message_statuses(p);
   ASSERT_EQ(status.size(), static_cast<size_t>(kCustomers));
   std::map<std::string, std::string> bodies;
   const std::map<std::string, int> got = arrivals(&bodies);
@@ -220,7 +196,7 @@ TEST_F(WebhookE2E, SigkillDuringDeliveryLosesNothingAndTheReceiverSeesEachOnce) 
   }
   run_until_delivered(p, 3);
   EXPECT_GT(kills, 0) << "no run was killed: the test did not test anything";
-  const std::map<std::string, std::string> status = statuses(p);
+  const std::map<std::string, std::string> status = message_statuses(p);
   ASSERT_EQ(status.size(), static_cast<size_t>(kCustomers));
   const std::map<std::string, int> got = arrivals();
   size_t sent = 0, resent = 0;
@@ -265,7 +241,8 @@ TEST_F(WebhookE2E, QuietHoursHoldMessagesBackUntilTheyEnd) {
   EXPECT_EQ(summary_count(quiet.summary, "messages_sent"), 0);
   EXPECT_TRUE(arrivals().empty());
   size_t held = 0;
-  for (const auto &[key, s] : statuses(p)) held += s.starts_with("pending|quiet hours until ");
+  for (const auto &[key, s] : message_statuses(p))
+    held += s.starts_with("pending|quiet hours until ");
   EXPECT_EQ(held, 5u);
   RunOutcome still = run_pipeline(p);  // not before they end
   EXPECT_EQ(summary_count(still.summary, "messages_deferred"), 0);

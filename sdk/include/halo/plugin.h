@@ -625,11 +625,12 @@ typedef struct halo_host_api {
    * its outcome, one of halo_message_outcome. `detail` (not NUL-terminated,
    * at most 1024 bytes kept) is the provider's message id for
    * HALO_MESSAGE_SENT, else the reason in words ("HTTP 503", "invalid
-   * recipient"). `retry_after_ms` is the least delay before the next
-   * attempt for HALO_MESSAGE_RETRY (a Retry-After header), 0 to let the
-   * kernel's backoff decide; ignored otherwise. A second call for the same
-   * message replaces the first; an out-of-range i or unknown outcome is
-   * ignored. */
+   * recipient"); secret values the kernel knows (secret options, credential
+   * headers) are masked in it before it is stored. `retry_after_ms` is the
+   * least delay before the next attempt for HALO_MESSAGE_RETRY (a
+   * Retry-After header), 0 to let the kernel's backoff decide; ignored
+   * otherwise. A second call for the same message replaces the first; an
+   * out-of-range i or unknown outcome is ignored. */
   /* since 1.2 */ void (*message_result)(halo_message_delivery *d, size_t i, int32_t outcome,
                                          const char *detail, size_t detail_len,
                                          int64_t retry_after_ms);

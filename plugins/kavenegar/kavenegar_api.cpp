@@ -1,0 +1,132 @@
+// kavenegar_api.cpp -- see kavenegar_api.h.
+#include "kavenegar_api.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+
+#include "common/json_text.h"
+#include "common/wire_text.h"
+
+namespace halo::plugins::kavenegar {
+namespace {
+
+using Kind = Verdict::Kind;
+
+// The envelope every answer has: {"return":{"status":N,"message":".."},
+// "entries":[...] | null}.
+struct Envelope {
+  bool parsed = false;
+  int64_t code = 0;
+  std::string message;
+  std::optional<int64_t> messageid;  // of the first entry
+  std::optional<int64_t> status;     // of the first entry
+};
+
+Envelope parse(std::string_view body) {
+  Envelope e;
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(body.data(), body.size()).get(root)) return e;
+  simdjson::dom::element ret;
+  if (root["return"].get(ret) || ret["status"].get_int64().get(e.code)) return e;
+  std::string_view message;
+  if (!ret["message"].get_string().get(message)) e.message = std::string(clip_utf8(message, 200));
+  e.parsed = true;
+  simdjson::dom::array entries;
+  if (root["entries"].get_array().get(entries) || entries.size() == 0) return e;
+  simdjson::dom::element first = entries.at(0);
+  int64_t v = 0;
+  if (!first["messageid"].get_int64().get(v)) e.messageid = v;
+  if (!first["status"].get_int64().get(v)) e.status = v;
+  return e;
+}
+
+Kind kind_of(int64_t code) {
+  switch (code) {
+    case 401:
+    case 403:
+    case 407:
+    case 412:
+    case 418:
+    case 426:
+    case 501:
+      return Kind::kFatal;
+    case 400:
+    case 406:
+    case 411:
+    case 413:
+    case 414:
+    case 417:
+    case 422:
+      return Kind::kFailed;
+    default:
+      return Kind::kRetry;  // 409 busy, 451 too many requests, and unknown codes
+  }
+}
+
+std::string said(int http_status, const Envelope &e, std::string_view body) {
+  if (!e.parsed) return http_detail(http_status, body);
+  return "Kavenegar " + std::to_string(e.code) + (e.message.empty() ? "" : ": " + e.message);
+}
+
+}  // namespace
+
+std::optional<std::string> receptor_of(std::string_view n) {
+  if (n.size() < 8 || n.size() > 16 || n.front() != '+') return std::nullopt;
+  const std::string_view digits = n.substr(1);
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  if (digits.starts_with("98")) return "0" + std::string(digits.substr(2));
+  return "00" + std::string(digits);
+}
+
+std::string send_form(std::string_view receptor, std::string_view text, std::string_view sender,
+                      uint64_t localid) {
+  std::string form = "receptor=" + url_encode(receptor) + "&message=" + url_encode(text);
+  if (!sender.empty()) form += "&sender=" + url_encode(sender);
+  form += "&localid=" + std::to_string(localid);
+  return form;
+}
+
+Verdict classify_send(int http_status, std::string_view body, const SmsSegments &segments) {
+  const Envelope e = parse(body);
+  Verdict v;
+  if (http_status == 200 && e.parsed && e.code == 200 && e.messageid) {
+    v.kind = Kind::kSent;
+    v.detail = "messageid " + std::to_string(*e.messageid) + "; " +
+               std::to_string(segments.segments) + " segment" +
+               (segments.segments == 1 ? "" : "s") + " (" + encoding_name(segments.encoding) + ")";
+    return v;
+  }
+  v.detail = said(http_status, e, body);
+  if (e.parsed && e.code != 200)
+    v.kind = kind_of(e.code);
+  else
+    v.kind = Kind::kRetry;  // 200 without an id, 5xx pages, proxies: ask again
+  if (!e.parsed && http_status >= 400 && !http_transient(http_status)) v.kind = Kind::kFailed;
+  return v;
+}
+
+Verdict classify_lookup(int http_status, std::string_view body) {
+  const Envelope e = parse(body);
+  Verdict v;
+  v.kind = Kind::kRetry;
+  v.detail = said(http_status, e, body);
+  if (http_status != 200 || !e.parsed || e.code != 200) return v;
+  // Status 100: no message has this localid -- the earlier attempt never
+  // reached Kavenegar.
+  if (!e.messageid || !e.status || *e.status == 100) {
+    v.kind = Kind::kFailed;
+    v.detail = "not found";
+    return v;
+  }
+  v.kind = Kind::kSent;
+  v.detail = "messageid " + std::to_string(*e.messageid) +
+             " (found by localid after an attempt "
+             "whose answer was lost)";
+  return v;
+}
+
+}  // namespace halo::plugins::kavenegar

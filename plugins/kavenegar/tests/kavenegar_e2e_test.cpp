@@ -1,0 +1,170 @@
+// kavenegar_e2e_test.cpp -- the real `halo` binary delivers outbox SMS to
+// the Kavenegar contract server (tests/contract/kavenegar_server.py):
+// through 500s, a 429, a reset connection and sends whose answer came too
+// late, every intended receptor gets exactly one SMS -- the late answers
+// are found by localid, never sent twice -- with its segment count; a
+// landline the API refuses (411) is dead; opted-out and phone-less
+// profiles get nothing and say why; a wrong key stops the destination
+// without losing a message.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <map>
+#include <string>
+
+#include "contract_process.h"
+#include "e2e_support.h"
+
+namespace halo::e2e {
+namespace {
+
+using contract::ContractProcess;
+
+const char *kKey = "4F2B5A7C6D";
+
+// n customers with an Iranian mobile who start a checkout; 0 opted out of
+// sms, 1 has no phone, 2 has a Tehran landline (refused by the API), 3 a
+// UK mobile.
+std::string customers(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    const std::string u = "u" + std::to_string(i);
+    std::string traits = R"("first_name":"سارا")";
+    char phone[32];
+    std::snprintf(phone, sizeof phone, "0912%07d", 1000 + i);
+    if (i == 2)
+      traits += R"(,"phone":"02188776655")";
+    else if (i == 3)
+      traits += R"(,"phone":"+447700900123")";
+    else if (i != 1)
+      traits += R"(,"phone":")" + std::string(phone) + "\"";
+    if (i == 0) traits += R"(,"sms_opt_out":true)";
+    out += R"({"type":"identify","userId":")" + u + R"(","messageId":"i-)" + u +
+           R"(","timestamp":"2026-01-05T09:00:00Z","traits":{)" + traits + "}}\n";
+    out += R"({"type":"track","event":"Checkout Started","userId":")" + u + R"(","messageId":"c-)" +
+           u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
+  }
+  return out;
+}
+
+class KavenegarE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.start(source_dir() + "/tests/contract/kavenegar_server.py",
+                  {"--api-key", kKey, "--lines", "10004346", "--log", dir_ / "sent.jsonl"});
+  }
+
+  std::string pipeline(const std::string &key) {
+    const std::string path = dir_ / "pipeline.yaml";
+    write_file(path, R"(version: 1
+store: { kind: sqlite, path: halo.db }
+run: { as_of: "2026-01-05T12:00:00Z" }
+identity:
+  resolver: deterministic
+  identifiers:
+    - { type: user_id, priority: 1, max_per_profile: 1 }
+    - { type: phone, priority: 2, max_per_profile: 3, default_region: IR, paths: [traits.phone] }
+sources:
+  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
+destinations:
+  - name: sms
+    plugin: kavenegar
+    retry: { max_attempts: 6, backoff: 0s }
+    config: { api_key: ")" +
+                         key + R"(", sender: "10004346", timeout: 1s, base_url: ")" +
+                         server_.base_url() + R"(" }
+triggers:
+  - name: cart
+    on: { event: Checkout Started }
+    wait: 1h
+    send: { channel: sms, destination: sms, template: cart, variables: { first_name: traits.first_name } }
+templates:
+  - name: cart
+    text: "{{first_name}} عزیز، سبد خرید شما هنوز منتظر است. تا امشب ۲۰٪ تخفیف دارید: https://shop.example/c"
+)");
+    return path;
+  }
+
+  // receptor -> sends, and the number of sends marked duplicate.
+  std::map<std::string, int> sends(int *duplicates) {
+    std::map<std::string, int> out;
+    *duplicates = 0;
+    simdjson::dom::parser parser;
+    for (const std::string &line : read_lines(dir_ / "sent.jsonl")) {
+      simdjson::dom::element e = parser.parse(line);
+      ++out[std::string(std::string_view(e["receptor"]))];
+      *duplicates += bool(e["duplicate"]);
+    }
+    return out;
+  }
+
+  TempDir dir_;
+  ContractProcess server_;
+};
+
+TEST_F(KavenegarE2E, EveryReceptorGetsOneSmsThroughFaultsAndLostAnswers) {
+  constexpr int kCustomers = 30;
+  write_file(dir_ / "events.jsonl", customers(kCustomers));
+  const std::string p = pipeline(kKey);
+  server_.inject(R"([{"kind":"500","count":2},{"kind":"429","count":1,"retry_after":0},)"
+                 R"({"kind":"drop","count":1},)"
+                 R"({"kind":"modify","count":2,"delay_ms":2500,"path":"send\\.json"}])");
+  run_until_delivered(p, 6);
+  EXPECT_EQ(server_.stat("faults_pending"), 0);
+
+  int duplicates = 0;
+  const std::map<std::string, int> got = sends(&duplicates);
+  EXPECT_EQ(duplicates, 0) << "a send whose answer was lost was sent again";
+  // 30 - opted out - no phone = 28 sends reached the API; the landline
+  // was refused (not logged), so 27 receptors got their SMS once.
+  EXPECT_EQ(got.size(), static_cast<size_t>(kCustomers - 3));
+  for (const auto &[receptor, n] : got) EXPECT_EQ(n, 1) << receptor;
+  EXPECT_EQ(got.count("00447700900123"), 1u);
+  EXPECT_EQ(got.count("09120001004"), 1u);
+
+  size_t sent = 0, found_later = 0, dead = 0, opted_out = 0, no_phone = 0;
+  for (const auto &[key, s] : message_statuses(p, true)) {
+    if (s.starts_with("sent|")) {
+      ++sent;
+      const bool later = s.find("found by localid") != std::string::npos;
+      found_later += later;
+      if (!later) {
+        EXPECT_NE(s.find("; 2 segments (UCS-2)\"}]"), std::string::npos) << s;
+      }
+      // A transport error quotes the URL, whose path holds the key.
+      EXPECT_EQ(s.find(kKey), std::string::npos) << "the key was stored: " << s;
+    }
+    if (s.starts_with("dead|")) {
+      ++dead;
+      EXPECT_NE(s.find("Kavenegar 411"), std::string::npos) << s;
+    }
+    opted_out += s.starts_with("suppressed|opted out of sms (traits.sms_opt_out)");
+    no_phone += s.starts_with("suppressed|the profile has no phone for channel sms");
+  }
+  EXPECT_EQ(sent, static_cast<size_t>(kCustomers - 3));
+  EXPECT_EQ(found_later, 2u);
+  EXPECT_EQ(dead, 1u);
+  EXPECT_EQ(opted_out, 1u);
+  EXPECT_EQ(no_phone, 1u);
+}
+
+TEST_F(KavenegarE2E, AWrongKeyStopsTheDestinationAndLosesNothing) {
+  constexpr int kCustomers = 6;
+  write_file(dir_ / "events.jsonl", customers(kCustomers));
+  RunOutcome wrong = run_pipeline(pipeline("WRONGKEY"));
+  ASSERT_EQ(wrong.exit_code, 0) << wrong.err;
+  EXPECT_EQ(summary_count(wrong.summary, "messages_sent"), 0);
+  EXPECT_EQ(summary_count(wrong.summary, "messages_dead"), 0);
+  EXPECT_NE(wrong.err.find("Kavenegar 403"), std::string::npos) << wrong.err;
+  EXPECT_EQ(wrong.err.find("WRONGKEY"), std::string::npos) << "the key leaked: " << wrong.err;
+  EXPECT_EQ(server_.requests_for("/v1/WRONGKEY/sms/send.json"), 1);  // stopped after one
+
+  RunOutcome right = run_pipeline(pipeline(kKey));
+  ASSERT_EQ(right.exit_code, 0) << right.err;
+  EXPECT_EQ(summary_count(right.summary, "messages_sent"), kCustomers - 3);
+  int duplicates = 0;
+  EXPECT_EQ(sends(&duplicates).size(), static_cast<size_t>(kCustomers - 3));
+}
+
+}  // namespace
+}  // namespace halo::e2e

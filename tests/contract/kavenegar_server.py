@@ -1,0 +1,124 @@
+"""kavenegar_server.py -- the Kavenegar SMS REST API (https://kavenegar.com/rest.html)
+as the `kavenegar` destination uses it:
+
+  POST /v1/{API-KEY}/sms/send.json                 receptor, message, sender?, localid?
+  POST /v1/{API-KEY}/sms/statuslocalmessageid.json localid
+
+Form bodies (application/x-www-form-urlencoded). Every answer is the API's
+envelope {"return":{"status":N,"message":".."},"entries":[..]|null}, with
+the HTTP status equal to return.status: 200 with one entry per receptor
+(messageid, message, status 1 "queued", sender, receptor, date, cost);
+403 for a wrong key; 411 for a receptor that is not 09xxxxxxxxx or
+00<digits>; 412 for a sender line the account does not own; 413 for an
+empty message or one over 900 characters. statuslocalmessageid answers
+status 100 for a localid it never saw.
+
+Every send is appended to --log as one JSON line
+  {"localid": .., "receptor": .., "message": .., "sender": .., "messageid": N,
+   "duplicate": bool}
+(`duplicate`: a send with a localid seen before) so a test can count what
+went out. Faults come from contract_base's queue; a `modify` fault means
+"take the send, then answer only after delay_ms" -- a send whose answer a
+client with a shorter timeout never sees.
+"""
+
+import json
+import threading
+import time
+import urllib.parse
+
+import contract_base as cb
+
+SEND = r"^/v1/(?P<key>[^/]+)/sms/send\.json$"
+LOOKUP = r"^/v1/(?P<key>[^/]+)/sms/statuslocalmessageid\.json$"
+
+
+def envelope(status, message, entries=None):
+    return {"return": {"status": status, "message": message}, "entries": entries}
+
+
+class KavenegarServer(cb.ContractServer):
+    def __init__(self, args):
+        super().__init__(seed=args.seed, tls_context=cb.tls_context(args), verbose=args.verbose)
+        self.api_key = args.api_key
+        self.lines = set(args.lines.split(",")) if args.lines else set()
+        self.log_path = args.log
+        self.lock = threading.Lock()
+        self.by_localid = {}
+        self.next_id = 8792343
+        self.route("POST", SEND, self.send)
+        self.route("POST", LOOKUP, self.lookup)
+
+    def error_response(self, status, req, message):
+        return {}, envelope(status, message)
+
+    def on_modify_fault(self, req, fault):
+        req.answer_after_ms = fault["delay_ms"]
+
+    def form(self, req):
+        return {k: v[0] for k, v in urllib.parse.parse_qs(req.body.decode("utf-8"),
+                                                           keep_blank_values=True).items()}
+
+    def check_key(self, req):
+        if req.match.group("key") != self.api_key:
+            return 403, {}, envelope(403, "کلید API نامعتبر است")
+        return None
+
+    def send(self, req):
+        bad = self.check_key(req)
+        if bad:
+            return bad
+        f = self.form(req)
+        receptor, message, sender = f.get("receptor", ""), f.get("message", ""), f.get("sender")
+        if not (receptor.isdigit() and ((receptor.startswith("09") and len(receptor) == 11)
+                                        or receptor.startswith("00"))):
+            return 411, {}, envelope(411, "گیرنده نامعتبر است")
+        if sender is not None and self.lines and sender not in self.lines:
+            return 412, {}, envelope(412, "ارسال کننده نامعتبر است")
+        if not message or len(message) > 900:
+            return 413, {}, envelope(413, "پیام خالی یا طولانی است")
+        localid = f.get("localid")
+        with self.lock:
+            self.next_id += 1
+            messageid = self.next_id
+            duplicate = localid is not None and localid in self.by_localid
+            if localid is not None and not duplicate:
+                self.by_localid[localid] = messageid
+            with open(self.log_path, "a", encoding="utf-8") as log:
+                log.write(json.dumps({"localid": localid, "receptor": receptor,
+                                      "message": message, "sender": sender,
+                                      "messageid": messageid, "duplicate": duplicate},
+                                     ensure_ascii=False) + "\n")
+        delay = getattr(req, "answer_after_ms", 0)
+        if delay:
+            time.sleep(delay / 1000.0)
+        entry = {"messageid": messageid, "message": message, "status": 1,
+                 "statustext": "در صف ارسال", "sender": sender or "10004346",
+                 "receptor": receptor, "date": int(time.time()), "cost": 120}
+        return 200, {}, envelope(200, "تایید شد", [entry])
+
+    def lookup(self, req):
+        bad = self.check_key(req)
+        if bad:
+            return bad
+        localid = self.form(req).get("localid", "")
+        with self.lock:
+            messageid = self.by_localid.get(localid)
+        if messageid is None:
+            entry = {"messageid": 0, "localid": localid, "status": 100, "statustext": "نامعتبر"}
+        else:
+            entry = {"messageid": messageid, "localid": localid, "status": 10,
+                     "statustext": "رسیده به گیرنده"}
+        return 200, {}, envelope(200, "تایید شد", [entry])
+
+
+def main():
+    p = cb.base_arguments("Kavenegar SMS API contract server")
+    p.add_argument("--api-key", required=True)
+    p.add_argument("--lines", default="", help="comma-separated sender lines the account owns")
+    p.add_argument("--log", required=True, help="append one JSON line per send")
+    cb.main(KavenegarServer, p)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""twilio_server.py -- Twilio's Programmable Messaging API
+(https://www.twilio.com/docs/messaging/api/message-resource) as the
+`twilio` destination uses it:
+
+  POST /2010-04-01/Accounts/{AccountSid}/Messages.json
+
+HTTP Basic authentication with the Account SID and Auth Token (else 401,
+code 20003); a form body with To (E.164, else 400 code 21211), From (a
+number the account owns, else 400 code 21606) or MessagingServiceSid
+(MG...), Body (1 to 1600 characters, else 400 code 21617) and an optional
+StatusCallback. A To listed in --opted-out answers 400 code 21610 (the
+recipient replied STOP). Success is 201 with the Message resource (sid
+SM + 32 hex, status "queued", num_segments as a string: GSM-7 160/153,
+else UCS-2 70/67). Errors have Twilio's shape {"code","message",
+"more_info","status"}.
+
+Every created message is appended to --log as one JSON line
+  {"sid": .., "to": .., "from": .., "body": .., "status_callback": ..}
+Faults come from contract_base's queue.
+"""
+
+import base64
+import json
+import threading
+import urllib.parse
+import uuid
+
+import contract_base as cb
+
+PATH = r"^/2010-04-01/Accounts/(?P<sid>[^/]+)/Messages\.json$"
+GSM7 = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡"
+           "ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM7_EXT = set("^{}\\[~]|€\f")
+
+
+def segments(body):
+    if all(c in GSM7 or c in GSM7_EXT for c in body):
+        units = sum(2 if c in GSM7_EXT else 1 for c in body)
+        return 1 if units <= 160 else -(-units // 153)
+    units = len(body.encode("utf-16-le")) // 2
+    return 1 if units <= 70 else -(-units // 67)
+
+
+def error(status, code, message):
+    return status, {}, {"code": code, "message": message,
+                        "more_info": "https://www.twilio.com/docs/errors/%d" % code,
+                        "status": status}
+
+
+class TwilioServer(cb.ContractServer):
+    def __init__(self, args):
+        super().__init__(seed=args.seed, tls_context=cb.tls_context(args), verbose=args.verbose)
+        self.sid = args.account_sid
+        self.token = args.auth_token
+        self.numbers = set(args.numbers.split(",")) if args.numbers else set()
+        self.opted_out = set(args.opted_out.split(",")) if args.opted_out else set()
+        self.log_path = args.log
+        self.lock = threading.Lock()
+        self.route("POST", PATH, self.create)
+
+    def error_response(self, status, req, message):
+        return {}, {"code": 20500 if status >= 500 else 20429 if status == 429 else 20001,
+                    "message": message, "more_info": "", "status": status}
+
+    def create(self, req):
+        expected = "Basic " + base64.b64encode(
+            ("%s:%s" % (self.sid, self.token)).encode()).decode()
+        if req.headers.get("Authorization") != expected or req.match.group("sid") != self.sid:
+            return error(401, 20003, "Authenticate")
+        f = {k: v[0] for k, v in urllib.parse.parse_qs(req.body.decode("utf-8"),
+                                                       keep_blank_values=True).items()}
+        to, sender, body = f.get("To", ""), f.get("From"), f.get("Body", "")
+        if not (to.startswith("+") and to[1:].isdigit() and 8 <= len(to) <= 16):
+            return error(400, 21211, "The 'To' number %s is not a valid phone number." % to)
+        service = f.get("MessagingServiceSid")
+        if sender is None and not (service and service.startswith("MG")):
+            return error(400, 21606, "A 'From' phone number or MessagingServiceSid is required.")
+        if sender is not None and sender not in self.numbers:
+            return error(400, 21606, "The From phone number %s is not a valid, SMS-capable "
+                                     "inbound phone number for your account." % sender)
+        if not body or len(body) > 1600:
+            return error(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
+        if to in self.opted_out:
+            return error(400, 21610, "Attempt to send to unsubscribed recipient")
+        sid = "SM" + uuid.uuid4().hex
+        with self.lock, open(self.log_path, "a", encoding="utf-8") as log:
+            log.write(json.dumps({"sid": sid, "to": to, "from": sender, "body": body,
+                                  "status_callback": f.get("StatusCallback")},
+                                 ensure_ascii=False) + "\n")
+        return 201, {}, {"sid": sid, "account_sid": self.sid, "to": to, "from": sender,
+                         "messaging_service_sid": service, "body": body, "status": "queued",
+                         "num_segments": str(segments(body)), "num_media": "0",
+                         "direction": "outbound-api", "api_version": "2010-04-01",
+                         "price": None, "price_unit": "USD", "error_code": None,
+                         "error_message": None,
+                         "date_created": "Fri, 02 Jan 2026 03:04:05 +0000",
+                         "uri": "/2010-04-01/Accounts/%s/Messages/%s.json" % (self.sid, sid)}
+
+
+def main():
+    p = cb.base_arguments("Twilio Messages API contract server")
+    p.add_argument("--account-sid", required=True)
+    p.add_argument("--auth-token", required=True)
+    p.add_argument("--numbers", default="", help="comma-separated From numbers the account owns")
+    p.add_argument("--opted-out", default="", help="comma-separated To numbers that replied STOP")
+    p.add_argument("--log", required=True, help="append one JSON line per created message")
+    cb.main(TwilioServer, p)
+
+
+if __name__ == "__main__":
+    main()
