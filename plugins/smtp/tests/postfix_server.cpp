@@ -124,6 +124,7 @@ PostfixServer::~PostfixServer() {
 void PostfixServer::write_config() const {
   std::string domains;
   for (const std::string &d : domains_) domains += (domains.empty() ? "" : ", ") + d;
+  if (std::find(domains_.begin(), domains_.end(), "*") != domains_.end()) domains = "static:all";
   spit(dir_ + "/main.cf",
        "compatibility_level = 3.6\n"
        "queue_directory = " +

@@ -30,7 +30,7 @@ struct DeliveredMail {
 
 class PostfixServer {
  public:
-  // Accepts mail for these domains (e.g. example.org).
+  // Accepts mail for these domains (e.g. example.org; "*" = every domain).
   explicit PostfixServer(std::string dir, std::vector<std::string> domains = {"example.org"});
   ~PostfixServer();
   PostfixServer(const PostfixServer &) = delete;
