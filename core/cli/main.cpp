@@ -65,6 +65,8 @@ const char *kUsage =
     "                             and the first of them\n"
     "  messages list PIPELINE.yaml\n"
     "                             the messages triggers put in the outbox\n"
+    "  deliveries stats PIPELINE.yaml\n"
+    "                             per destination: messages by status, attempts, latency\n"
     "  version                    print the version and plugin ABI\n"
     "\n"
     "Each command has --help; docs/cli.md describes every option and output. Exit codes:\n"
@@ -139,6 +141,7 @@ int main(int argc, char **argv) {
   if (cmd == "model") return halo::cli::cmd_model(args);
   if (cmd == "segment") return halo::cli::cmd_segment(args);
   if (cmd == "messages") return halo::cli::cmd_messages(args);
+  if (cmd == "deliveries") return halo::cli::cmd_deliveries(args);
   if (cmd == "version" || cmd == "--version") return cmd_version(args);
   std::cerr << "halo: unknown command '" << cmd << "'\n\n" << kUsage;
   return halo::cli::kUsage;

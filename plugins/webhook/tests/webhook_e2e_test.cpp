@@ -154,6 +154,27 @@ TEST_F(WebhookE2E, EveryMessageArrivesOnceThroughFaults) {
   }
   EXPECT_TRUE(saw_sara);
 
+  // The operator's view: one destination, its statuses, attempts and
+  // latency.
+  CommandResult stats = run({halo_bin(), "deliveries", "stats", p, "--format", "json"});
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element hooks = parser.parse(stats.out)["destinations"].at(0);
+  EXPECT_EQ(std::string_view(hooks["destination"]), "hooks");
+  EXPECT_EQ(int64_t(hooks["messages"]), kCustomers);
+  EXPECT_EQ(int64_t(hooks["sent"]), kCustomers - 3);
+  EXPECT_EQ(int64_t(hooks["suppressed"]), 3);
+  EXPECT_EQ(int64_t(hooks["dead"]), 0);
+  EXPECT_GE(int64_t(hooks["attempts"]), kCustomers - 3 + 8);  // every fault took an attempt
+  const int64_t p50 = hooks["latency_ms"]["p50"], p95 = hooks["latency_ms"]["p95"],
+                max = hooks["latency_ms"]["max"];
+  EXPECT_GE(p50, 0);
+  EXPECT_LE(p50, p95);
+  EXPECT_LE(p95, max);
+  CommandResult text = run({halo_bin(), "deliveries", "stats", p});
+  EXPECT_NE(text.out.find("hooks: 40 messages, 37 sent, 3 suppressed;"), std::string::npos)
+      << text.out;
+
   // Later runs deliver nothing again.
   RunOutcome again = run_pipeline(p);
   ASSERT_EQ(again.exit_code, 0) << again.err;
