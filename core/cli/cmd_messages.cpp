@@ -1,6 +1,8 @@
 // cmd_messages.cpp -- `halo messages list PIPELINE.yaml [--status S]
 // [--format jsonl|text]`: the messages triggers put in the outbox
-// (docs/triggers.md), oldest first, read-only; `halo messages retry
+// (docs/triggers.md), oldest first, read-only; `halo messages show
+// PIPELINE.yaml ID|KEY [--format json|text]`: one message with every
+// attempt, read-only; `halo messages retry
 // PIPELINE.yaml --dead [--destination NAME]`: dead messages pending again
 // (docs/messages.md).
 //
@@ -10,6 +12,9 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
+
+#include <simdjson.h>
 
 #include "cli/cli.h"
 #include "cli/pipeline_command_line.h"
@@ -93,6 +98,80 @@ int messages_list(const Args &args) {
   return std::cout ? kOk : fail(kFailed, "cannot write to stdout");
 }
 
+// The message with outbox id `which` (all digits) or idempotency key
+// `which`; nullopt when there is none.
+Result<std::optional<OutboxMessage>> find_message(Store &store, const std::string &which) {
+  const bool by_id =
+      !which.empty() && which.size() <= 19 &&
+      std::all_of(which.begin(), which.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const uint64_t id = by_id ? std::stoull(which) : 0;
+  std::optional<OutboxMessage> found;
+  for (uint64_t after = by_id ? id - std::min<uint64_t>(id, 1) : 0; !found;) {
+    size_t read = 0;
+    Status s = store.scan_messages("", after, by_id ? 1 : kPage, [&](const OutboxMessage &m) {
+      after = m.id;
+      ++read;
+      if (by_id ? m.id == id : m.idempotency_key == which) found = m;
+    });
+    if (!s.ok()) return s;
+    if (read == 0 || by_id) break;
+  }
+  return found;
+}
+
+// One message for people: its fields, then one line per attempt.
+void print_message_text(const OutboxMessage &m) {
+  std::cout << "message " << m.id << " (" << m.idempotency_key << "): " << m.status
+            << (m.reason.empty() ? "" : " -- " + m.reason) << "\n"
+            << "  trigger " << m.trigger << ", profile " << m.profile_id << ", " << m.channel
+            << " via " << m.destination << ", template " << m.template_name << "\n"
+            << "  variables " << m.variables << "\n"
+            << "  fired " << format_timestamp_ms(m.fired_at_ms) << ", created "
+            << format_timestamp_ms(m.created_at_ms) << ", updated "
+            << format_timestamp_ms(m.updated_at_ms) << "\n";
+  simdjson::dom::parser parser;
+  simdjson::dom::array attempts;
+  if (parser.parse(m.attempts).get_array().get(attempts)) return;
+  size_t k = 0;
+  for (simdjson::dom::element a : attempts) {
+    auto text = [&](const char *key) {
+      std::string_view v;
+      return a[key].get_string().get(v) ? std::string_view() : v;
+    };
+    const std::string_view at = text("at"), outcome = text("outcome"), detail = text("detail");
+    std::cout << "  attempt " << ++k << "  " << at << "  " << outcome << "  " << detail << "\n";
+  }
+}
+
+int messages_show(Args args) {
+  std::string pipeline, format = "text";
+  const std::string which = take_second_positional(args, {"--format"});
+  po::options_description desc(
+      "usage: halo messages show PIPELINE.yaml ID|KEY [--format json|text]\n"
+      "one outbox message, by id or idempotency key, with every delivery attempt");
+  desc.add_options()("help,h", "show this help")(
+      "format", po::value(&format)->value_name("FORMAT"),
+      "text (default: the message, then one line per attempt) or json (as messages list)");
+  int rc = parse_pipeline_command("messages show", args, desc, pipeline);
+  if (rc >= 0) return rc;
+  if ((rc = check_format(format, {"text", "json"})) >= 0) return rc;
+  if (which.empty()) return fail(kUsage, "give the message: halo messages show PIPELINE ID|KEY");
+  auto cfg = load_pipeline(pipeline);
+  if (!cfg.ok()) return fail(kUsage, cfg.status().message());
+  auto store = open_read_only(cfg.value());
+  if (!store.ok()) return open_failed(store.status());
+  auto found = find_message(*store.value(), which);
+  if (!found.ok()) return fail(kFailed, found.status().message());
+  if (!found->has_value()) return fail(kNotFound, "no message with id or key '" + which + "'");
+  if (format == "json") {
+    std::cout << message_json(**found) << "\n";
+  } else {
+    print_message_text(**found);
+  }
+  std::cout << std::flush;
+  return std::cout ? kOk : fail(kFailed, "cannot write to stdout");
+}
+
 // `halo messages retry PIPELINE --dead [--destination NAME]`: dead
 // messages go back to `pending`, their attempts kept; the next run
 // delivers them again.
@@ -130,14 +209,16 @@ int messages_retry(const Args &args) {
 int cmd_messages(const Args &args) {
   if (!args.empty() && args[0] == "list") return messages_list({args.begin() + 1, args.end()});
   if (!args.empty() && args[0] == "retry") return messages_retry({args.begin() + 1, args.end()});
+  if (!args.empty() && args[0] == "show") return messages_show({args.begin() + 1, args.end()});
   const char *usage =
       "usage: halo messages list PIPELINE.yaml [--status S] [--format jsonl|text]\n"
+      "       halo messages show PIPELINE.yaml ID|KEY [--format json|text]\n"
       "       halo messages retry PIPELINE.yaml --dead [--destination NAME]\n";
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
     std::cout << usage;
     return kOk;
   }
-  std::cerr << "halo messages: give `list` or `retry`\n" << usage;
+  std::cerr << "halo messages: give `list`, `show` or `retry`\n" << usage;
   return kUsage;
 }
 

@@ -205,6 +205,26 @@ TEST_F(WebhookE2E, APermanentRefusalIsDeadUntilRetriedByHand) {
   EXPECT_EQ(arrivals().size(), 3u);
   CommandResult usage = run({halo_bin(), "messages", "retry", p});
   EXPECT_EQ(usage.exit_code, 2);
+
+  // Its whole story, by key and by id: refused, then sent.
+  simdjson::dom::parser parser;
+  simdjson::dom::element was_dead = parser.parse(dead.out.substr(0, dead.out.find('\n')));
+  const std::string key{std::string_view(was_dead["idempotency_key"])};
+  const std::string id = std::to_string(int64_t(was_dead["id"]));
+  CommandResult by_key = run({halo_bin(), "messages", "show", p, key});
+  ASSERT_EQ(by_key.exit_code, 0) << by_key.err;
+  EXPECT_NE(by_key.out.find("message " + id + " (" + key + "): sent\n"), std::string::npos)
+      << by_key.out;
+  EXPECT_NE(by_key.out.find("  attempt 1  "), std::string::npos) << by_key.out;
+  EXPECT_NE(by_key.out.find("  failed  HTTP 400"), std::string::npos) << by_key.out;
+  EXPECT_NE(by_key.out.find("  attempt 2  "), std::string::npos) << by_key.out;
+  CommandResult by_id = run({halo_bin(), "messages", "show", p, id, "--format", "json"});
+  ASSERT_EQ(by_id.exit_code, 0) << by_id.err;
+  simdjson::dom::element shown = parser.parse(by_id.out);
+  EXPECT_EQ(std::string_view(shown["idempotency_key"]), key);
+  EXPECT_EQ(simdjson::dom::array(shown["attempts"]).size(), 2u);
+  EXPECT_EQ(run({halo_bin(), "messages", "show", p, "999999"}).exit_code, 3);
+  EXPECT_EQ(run({halo_bin(), "messages", "show", p}).exit_code, 2);
 }
 
 TEST_F(WebhookE2E, SigkillDuringDeliveryLosesNothingAndTheReceiverSeesEachOnce) {
