@@ -36,7 +36,11 @@ std::string to_call(const halo_smtp_request *r, SmtpCall &call) {
   call.url = r->url;
   call.username = text_or_empty(r->username);
   call.password = text_or_empty(r->password);
-  if (!call.password.empty()) secrets().add(call.password);  // masked in every log
+  // Masked in every log; registered once, not per message (adding rebuilds
+  // the registry under its exclusive lock).
+  if (!call.password.empty() && !secrets().contains_secret(call.password)) {
+    secrets().add(call.password);
+  }
   call.ca_file = text_or_empty(r->ca_file);
   call.insecure = r->insecure != 0;
   call.plaintext = r->plaintext != 0;

@@ -30,6 +30,26 @@ Verdict no_answer(const halo::Error &e) {
   return v;
 }
 
+MessagePost::MessagePost(const halo::Host &host)
+    : timeout_(host.duration_option("timeout")),
+      ca_file_(host.opt_string_or("ca_file", "")),
+      insecure_(host.bool_option("insecure")) {}
+
+halo::HttpRequest MessagePost::request(
+    std::string url, std::string body,
+    std::vector<std::pair<std::string, std::string>> headers) const {
+  halo::HttpRequest r;
+  r.method = "POST";
+  r.url = std::move(url);
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  r.timeout_ms = static_cast<int>(timeout_.count());
+  r.max_attempts = 1;  // the kernel retries, per message
+  r.insecure = insecure_;
+  r.ca_file = ca_file_;
+  return r;
+}
+
 int64_t retry_after_ms(std::optional<std::string_view> header) {
   if (!header) return 0;
   const std::string_view text = trim_ascii(*header);

@@ -9,10 +9,12 @@
 // is true exactly for 408, 425, 429 and 5xx.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <halo/sdk.hpp>
@@ -48,6 +50,21 @@ void deliver_each(const std::vector<halo::Message> &messages, const halo::Messag
     throw halo::Error(std::string(destination) + ": " + v.detail, HALO_FATAL);
   }
 }
+
+// The transport options every HTTP message destination declares
+// (`timeout`, `ca_file`, `insecure`) and the request they make: a POST with
+// one attempt, since the kernel retries per message.
+class MessagePost {
+ public:
+  explicit MessagePost(const halo::Host &host);
+  halo::HttpRequest request(std::string url, std::string body,
+                            std::vector<std::pair<std::string, std::string>> headers) const;
+
+ private:
+  std::chrono::milliseconds timeout_;
+  std::string ca_file_;
+  bool insecure_;
+};
 
 // A Retry-After header in milliseconds (0 when absent or not seconds).
 int64_t retry_after_ms(std::optional<std::string_view> header);

@@ -20,9 +20,7 @@ class KavenegarDestination : public halo::MessageDestination {
         key_(host.string_option("api_key")),
         sender_(host.opt_string_or("sender", "")),
         base_(host.string_option("base_url")),
-        timeout_(host.duration_option("timeout")),
-        ca_file_(host.opt_string_or("ca_file", "")),
-        insecure_(host.bool_option("insecure")) {
+        post_(host) {
     if (key_.empty() || key_.find_first_of("/?#% ") != std::string::npos) {
       throw halo::ConfigError("api_key",
                               "must be the key from the Kavenegar panel (no / ? # or spaces)");
@@ -69,16 +67,9 @@ class KavenegarDestination : public halo::MessageDestination {
 
   template <class Classify>
   Verdict call(const char *method, std::string form, Classify classify) {
-    halo::HttpRequest request;
-    request.method = "POST";
-    request.url = base_ + "/v1/" + key_ + "/" + method;
-    request.body = std::move(form);
-    request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
-                       {"Accept", "application/json"}};
-    request.timeout_ms = static_cast<int>(timeout_.count());
-    request.max_attempts = 1;  // the kernel retries, per message
-    request.insecure = insecure_;
-    request.ca_file = ca_file_;
+    const halo::HttpRequest request = post_.request(
+        base_ + "/v1/" + key_ + "/" + method, std::move(form),
+        {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}});
     halo::HttpResponse response = host().http(request);
     Verdict v = classify(response.status(), response.body());
     if (v.kind == Verdict::Kind::kRetry)
@@ -87,9 +78,7 @@ class KavenegarDestination : public halo::MessageDestination {
   }
 
   std::string key_, sender_, base_;
-  std::chrono::milliseconds timeout_;
-  std::string ca_file_;
-  bool insecure_;
+  MessagePost post_;
 };
 
 }  // namespace

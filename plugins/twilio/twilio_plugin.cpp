@@ -45,9 +45,7 @@ class TwilioDestination : public halo::MessageDestination {
         sender_(sender_of(host)),
         sid_(host.string_option("account_sid")),
         base_(host.string_option("base_url")),
-        timeout_(host.duration_option("timeout")),
-        ca_file_(host.opt_string_or("ca_file", "")),
-        insecure_(host.bool_option("insecure")) {
+        post_(host) {
     if (!sid_.starts_with("AC") || sid_.find_first_of("/?#% ") != std::string::npos) {
       throw halo::ConfigError("account_sid", "must be the Account SID (AC...) from the console");
     }
@@ -74,17 +72,12 @@ class TwilioDestination : public halo::MessageDestination {
     }
     if (m.text.empty())
       return {Verdict::Kind::kFailed, "empty text: the template has no text part", 0};
-    halo::HttpRequest request;
-    request.method = "POST";
-    request.url = base_ + "/2010-04-01/Accounts/" + sid_ + "/Messages.json";
-    request.body = create_form(sender_, m.recipient, m.text, m.id);
-    request.headers = {{"Authorization", authorization_},
+    const halo::HttpRequest request =
+        post_.request(base_ + "/2010-04-01/Accounts/" + sid_ + "/Messages.json",
+                      create_form(sender_, m.recipient, m.text, m.id),
+                      {{"Authorization", authorization_},
                        {"Content-Type", "application/x-www-form-urlencoded"},
-                       {"Accept", "application/json"}};
-    request.timeout_ms = static_cast<int>(timeout_.count());
-    request.max_attempts = 1;  // the kernel retries, per message
-    request.insecure = insecure_;
-    request.ca_file = ca_file_;
+                       {"Accept", "application/json"}});
     try {
       halo::HttpResponse response = host().http(request);
       return classify(response.status(), response.header("Retry-After"), response.body());
@@ -95,9 +88,7 @@ class TwilioDestination : public halo::MessageDestination {
 
   Sender sender_;
   std::string sid_, base_, authorization_;
-  std::chrono::milliseconds timeout_;
-  std::string ca_file_;
-  bool insecure_;
+  MessagePost post_;
 };
 
 }  // namespace

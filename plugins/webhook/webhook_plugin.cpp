@@ -16,11 +16,7 @@ namespace {
 class WebhookDestination : public halo::MessageDestination {
  public:
   explicit WebhookDestination(halo::Host host)
-      : halo::MessageDestination(host),
-        url_(host.string_option("url")),
-        timeout_(host.duration_option("timeout")),
-        ca_file_(host.opt_string_or("ca_file", "")),
-        insecure_(host.bool_option("insecure")) {
+      : halo::MessageDestination(host), url_(host.string_option("url")), post_(host) {
     if (!url_.starts_with("http://") && !url_.starts_with("https://")) {
       throw halo::ConfigError("url", "must be an http:// or https:// URL");
     }
@@ -40,23 +36,18 @@ class WebhookDestination : public halo::MessageDestination {
 
  private:
   Verdict deliver(const halo::Message &m) {
-    halo::HttpRequest request;
-    request.method = "POST";
-    request.url = url_;
-    request.body = message_body(m);
-    request.timeout_ms = static_cast<int>(timeout_.count());
-    request.max_attempts = 1;  // the kernel retries, per message
-    request.insecure = insecure_;
-    request.ca_file = ca_file_;
     const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
     const std::string id(m.idempotency_key);
-    request.headers = {{"Content-Type", "application/json"},
-                       {"webhook-id", id},
-                       {"webhook-timestamp", std::to_string(now)},
-                       {"webhook-signature", sign(key_, id, now, request.body)},
-                       {"Idempotency-Key", id}};
+    std::string body = message_body(m);
+    const std::string signature = sign(key_, id, now, body);
+    const halo::HttpRequest request = post_.request(url_, std::move(body),
+                                                    {{"Content-Type", "application/json"},
+                                                     {"webhook-id", id},
+                                                     {"webhook-timestamp", std::to_string(now)},
+                                                     {"webhook-signature", signature},
+                                                     {"Idempotency-Key", id}});
     try {
       halo::HttpResponse response = host().http(request);
       return classify(response.status(), response.header("Retry-After"),
@@ -67,9 +58,7 @@ class WebhookDestination : public halo::MessageDestination {
   }
 
   std::string url_, key_;
-  std::chrono::milliseconds timeout_;
-  std::string ca_file_;
-  bool insecure_;
+  MessagePost post_;
 };
 
 }  // namespace
