@@ -57,14 +57,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   MailSettings s;
   s.from_address = "news@shop.example";
   s.from_name = std::string(p[3]);
-  s.unsubscribe_url = "https://shop.example/u";
-  s.unsubscribe_secret = "0123456789abcdef";
+  s.unsubscribe_mailto = "leave@shop.example";
   halo::Message m;
   m.recipient = "sara@example.org";
   m.subject = p[0];
   m.text = p[1];
   m.html = p[2];
   m.idempotency_key = p[4];
+  m.unsubscribe_url = "https://shop.example/u?m=7&t=0123456789";
   const std::string mail = compose_message(s, m, 1796278406);
 
   static const std::set<std::string> kHeaders = {"Date",

@@ -40,6 +40,9 @@ int cmd_segment(const Args &args);
 int cmd_segment_stored(const std::string &action, const Args &args);
 // `halo messages list` (cmd_messages.cpp).
 int cmd_messages(const Args &args);
+
+// `halo consent set|show|list` (cmd_consent.cpp).
+int cmd_consent(const Args &args);
 // `halo deliveries stats` (cmd_deliveries.cpp).
 int cmd_deliveries(const Args &args);
 // `halo identity explain` and `halo identity merges` (cmd_identity_graph.cpp).

@@ -49,6 +49,7 @@ std::string message_json(const OutboxMessage &m) {
   w.key("attempts").raw(m.attempts);
   w.key("fired_at").string(format_timestamp_ms(m.fired_at_ms));
   w.key("reason").string(m.reason);
+  w.key("recipient").string(m.recipient);
   w.end_object();
   return out;
 }

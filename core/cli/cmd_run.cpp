@@ -20,6 +20,8 @@
 #include "common/secrets.h"
 #include "config/option_validation.h"
 #include "config/pipeline_config.h"
+#include "consent/unsubscribe_desk.h"
+#include "http_server/server_hub.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/pipeline_setup.h"
 #include "pipeline/segment_history.h"
@@ -238,6 +240,38 @@ int cmd_rebuild(const Args &args) {
   return execute("rebuild", args, Pass::kRebuild);
 }
 
+namespace {
+
+// The unsubscribe route (consent.unsubscribe, docs/consent.md): GET and
+// POST on its path, for the whole of serve (the pipeline inside may stop
+// and start again). No route when the pipeline declares no link.
+Result<std::vector<RouteLease>> serve_unsubscribe(const PipelineConfig &cfg) {
+  std::vector<RouteLease> leases;
+  const UnsubscribeConfig &u = cfg.consent.unsubscribe;
+  if (u.url.empty()) return leases;
+  HttpServerHub &hub = HttpServerHub::instance();
+  hub.configure(cfg.http.listen, cfg.http.limits);
+  auto desk = std::make_shared<consent::UnsubscribeDesk>(u, [&cfg] {
+    return open_store(cfg.store_kind, cfg.store_path,
+                      {.beside_writer = true, .check_invariants = false});
+  });
+  for (const char *method : {"GET", "POST"}) {
+    auto lease = hub.add_route(
+        method, u.path,
+        [desk](const ServerRequest &request, ServerResponse &response) {
+          response = desk->handle(request);
+        },
+        "");
+    if (!lease.ok()) return lease.status();
+    leases.push_back(std::move(lease).value());
+  }
+  log_info("serve", "unsubscribe links answered on " + u.path + " (port " +
+                        std::to_string(hub.port()) + ")");
+  return leases;
+}
+
+}  // namespace
+
 // `halo serve`: one long-running pipeline (RunOptions::keep_polling) until
 // SIGTERM or SIGINT: sources polled at their poll_interval (--interval for
 // those without one), change-log consumers caught up while the sources are
@@ -262,6 +296,8 @@ int cmd_serve(const Args &args) {
     if (!u.poll_interval_set) u.poll_interval_ms = *interval_ms;
   }
   install_stop_signals();
+  auto unsubscribe = serve_unsubscribe(cfg.value());
+  if (!unsubscribe.ok()) return fail(kUsage, unsubscribe.status().message());
   // One long-running pipeline: sources polled, consumers kept caught up,
   // until a signal. A pipeline that fails (a store error, the store busy)
   // is logged and started again after the interval.

@@ -67,6 +67,10 @@ const char *kUsage =
     "                             the messages triggers put in the outbox\n"
     "  deliveries stats PIPELINE.yaml\n"
     "                             per destination: messages by status, attempts, latency\n"
+    "  consent set PIPELINE.yaml --email X|--phone X --opt-out|--opt-in\n"
+    "                             record an operator's opt-out or opt-in of an address\n"
+    "  consent show PIPELINE.yaml --email X|--phone X\n"
+    "                             an address's consent records and whether it may be sent to\n"
     "  version                    print the version and plugin ABI\n"
     "\n"
     "Each command has --help; docs/cli.md describes every option and output. Exit codes:\n"
@@ -142,6 +146,7 @@ int main(int argc, char **argv) {
   if (cmd == "segment") return halo::cli::cmd_segment(args);
   if (cmd == "messages") return halo::cli::cmd_messages(args);
   if (cmd == "deliveries") return halo::cli::cmd_deliveries(args);
+  if (cmd == "consent") return halo::cli::cmd_consent(args);
   if (cmd == "version" || cmd == "--version") return cmd_version(args);
   std::cerr << "halo: unknown command '" << cmd << "'\n\n" << kUsage;
   return halo::cli::kUsage;

@@ -23,9 +23,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kTopKeys = {
-    "version",      "store",  "plugin_dirs", "run",    "identity", "sources",  "features",
-    "destinations", "limits", "http",        "traits", "segments", "triggers", "templates"};
+const std::vector<std::string> kTopKeys = {"version",  "store",     "plugin_dirs", "run",
+                                           "identity", "sources",   "features",    "destinations",
+                                           "limits",   "http",      "traits",      "segments",
+                                           "triggers", "templates", "consent"};
 const std::vector<std::string> kStoreKeys = {"kind", "path", "cache_bytes"};
 const std::vector<std::string> kRunKeys = {
     "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};
@@ -180,6 +181,7 @@ void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   read_plugin_dirs(top, cfg);
   read_run(top, diags, cfg);
   read_http(top, diags, cfg.http);
+  read_consent(top, diags, cfg.consent);
   read_identity(top.value("identity"), top.value_mark("identity"), diags, cfg);
   read_limits(top.value("limits"), top.value_mark("limits"), diags, cfg);
   read_traits(top, diags, cfg);
@@ -276,6 +278,7 @@ PipelineConfig &PipelineConfig::operator=(const PipelineConfig &other) {
   destinations = other.destinations;
   limits = other.limits;
   http = other.http;
+  consent = other.consent;
   return *this;
 }
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "config/consent_config.h"
 #include "config/env_substitution.h"
 #include "config/http_config.h"
 #include "config/mark.h"
@@ -181,8 +182,9 @@ struct PipelineConfig {
   };
   std::vector<Template> templates;
   std::vector<PluginUse> sources, features, destinations;
-  EventLimits limits;  // `limits:`; defaults in normalize/limits.h
-  HttpConfig http;     // the optional `http:` section
+  EventLimits limits;     // `limits:`; defaults in normalize/limits.h
+  HttpConfig http;        // the optional `http:` section
+  ConsentConfig consent;  // the optional `consent:` section
 };
 
 // The resolver as a plugin use (name "identity"), ready for

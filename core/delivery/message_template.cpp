@@ -89,9 +89,10 @@ Result<MessageTemplate> MessageTemplate::compile(const PipelineConfig::Template 
   return out;
 }
 
-RenderedMessage MessageTemplate::render(std::string_view variables_json,
-                                        uint64_t profile_id) const {
-  const mustache::data data = variables_data(variables_json, profile_id);
+RenderedMessage MessageTemplate::render(std::string_view variables_json, uint64_t profile_id,
+                                        std::string_view unsubscribe_url) const {
+  mustache::data data = variables_data(variables_json, profile_id);
+  if (!unsubscribe_url.empty()) data.set("unsubscribe_url", std::string(unsubscribe_url));
   return {parts_->subject.render(data), parts_->text.render(data), parts_->html.render(data)};
 }
 

@@ -30,8 +30,11 @@ class MessageTemplate {
 
   // `variables_json` is the message's variables, a JSON object (names to
   // strings, numbers, booleans, null or lists of strings); anything else
-  // renders as if absent. `profile_id` is the variable `profile_id`.
-  RenderedMessage render(std::string_view variables_json, uint64_t profile_id) const;
+  // renders as if absent. `profile_id` is the variable `profile_id`;
+  // `unsubscribe_url`, when not empty, the variable `unsubscribe_url`
+  // (replacing one of the message's own).
+  RenderedMessage render(std::string_view variables_json, uint64_t profile_id,
+                         std::string_view unsubscribe_url = {}) const;
 
   const std::string &name() const { return name_; }
 

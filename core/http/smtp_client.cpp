@@ -20,8 +20,11 @@ constexpr int kConnectTimeoutMs = 10000;
 struct Session {
   const SmtpCall *call;
   const std::function<bool()> *cancelled;
-  size_t sent = 0;         // bytes of call->data handed to libcurl
-  std::string last_reply;  // the server's last reply line
+  size_t sent = 0;  // bytes of call->data handed to libcurl
+  // The server's last reply line before QUIT: libcurl ends every session
+  // with QUIT, whose "221 Bye" would otherwise hide the reply that counts
+  // (the queue id after DATA, or the refusal of RCPT).
+  std::string last_reply;
 };
 
 size_t read_data(char *buffer, size_t size, size_t n, void *user) {
@@ -41,7 +44,7 @@ int on_debug(CURL *, curl_infotype type, char *data, size_t size, void *user) {
   while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.remove_suffix(1);
   const size_t last_line = text.rfind('\n');
   if (last_line != std::string_view::npos) text.remove_prefix(last_line + 1);
-  if (!text.empty()) s->last_reply.assign(text.substr(0, 512));
+  if (!text.empty() && !text.starts_with("221")) s->last_reply.assign(text.substr(0, 512));
   return 0;
 }
 

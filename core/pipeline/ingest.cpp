@@ -408,6 +408,7 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
   }
   if (!replay) {
     s = schedule_event_triggers(batch);
+    if (s.ok()) s = record_consent_events(batch, summary);
     if (!s.ok()) return s;
   }
   for (size_t f = 0; f < features_.size(); ++f) {

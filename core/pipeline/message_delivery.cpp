@@ -11,7 +11,10 @@
 // no address for it), each with its reason. A message is marked sent only
 // after the plugin returned, so a crash in between sends it again with the
 // same idempotency key (at least once; once where the receiver
-// de-duplicates by the key). Retries wait the destination's `retry.backoff`
+// de-duplicates by the key). An address whose latest consent record
+// (docs/consent.md) is an opt-out is suppressed like a trait opt-out; a
+// receiver's opt-out or hard bounce adds such a record in the commit that
+// records the outcome. Retries wait the destination's `retry.backoff`
 // doubled per attempt (at most 6 h), with +-20% jitter, and at least the
 // receiver's Retry-After.
 
@@ -22,6 +25,7 @@
 #include "common/clock.h"
 #include "common/json_writer.h"
 #include "common/log.h"
+#include "consent/unsubscribe_link.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/pipeline_setup.h"
 #include "pipeline/send_time.h"
@@ -109,14 +113,45 @@ void add_attempt(OutboxMessage &m, int64_t at_ms, const char *outcome, const std
 }
 
 const char *outcome_name(int32_t outcome) {
-  return outcome == HALO_MESSAGE_SENT     ? "sent"
-         : outcome == HALO_MESSAGE_FAILED ? "failed"
-                                          : "retry";
+  switch (outcome) {
+    case HALO_MESSAGE_SENT:
+      return "sent";
+    case HALO_MESSAGE_FAILED:
+      return "failed";
+    case HALO_MESSAGE_OPTED_OUT:
+      return "opted_out";
+    case HALO_MESSAGE_BOUNCED:
+      return "bounced";
+    default:
+      return "retry";
+  }
 }
 
-// Applies one attempt's outcome to `m`.
+// Why an address's latest consent record blocks sending, or "".
+std::string ledger_block(const ConsentRecord &r) {
+  if (r.opted_in) return "";
+  return "opted out of " + r.channel + " (consent ledger: " + r.reason + " from " + r.source +
+         " at " + format_timestamp_ms(r.at_ms) + ")";
+}
+
+// The ledger record a receiver's opt-out or hard bounce of `m` makes.
+ConsentRecord receiver_record(const PluginUse &use, const OutboxMessage &m, bool bounce,
+                              const std::string &detail, int64_t now) {
+  ConsentRecord r;
+  r.channel = m.channel;
+  r.address = m.recipient;
+  r.opted_in = false;
+  r.reason = bounce ? "bounce" : "opted_out_at_receiver";
+  r.source = "destination " + use.name + " (" + use.plugin + ")";
+  r.proof = "message " + std::to_string(m.id) + ": " + detail;
+  r.at_ms = now;
+  return r;
+}
+
+// Applies one attempt's outcome to `m`; a receiver's opt-out or bounce
+// also appends to `consent`.
 void record_outcome(const PluginUse &use, const halo_message_delivery::Outcome &o, int64_t now,
-                    OutboxMessage &m, RunSummary *summary) {
+                    OutboxMessage &m, std::vector<ConsentRecord> &consent, RunSummary *summary) {
   const std::string detail =
       o.reported ? o.detail : std::string("the destination reported no outcome");
   add_attempt(m, now, outcome_name(o.reported ? o.outcome : HALO_MESSAGE_RETRY), detail);
@@ -125,6 +160,14 @@ void record_outcome(const PluginUse &use, const halo_message_delivery::Outcome &
     m.status = "sent";
     m.reason.clear();
     ++summary->messages_sent;
+    return;
+  }
+  if (o.reported && (o.outcome == HALO_MESSAGE_OPTED_OUT || o.outcome == HALO_MESSAGE_BOUNCED)) {
+    const bool bounce = o.outcome == HALO_MESSAGE_BOUNCED;
+    consent.push_back(receiver_record(use, m, bounce, detail, now));
+    m.status = bounce ? "dead" : "suppressed";
+    m.reason = (bounce ? "bounced: " : "opted out at the receiver: ") + detail;
+    ++(bounce ? summary->messages_dead : summary->messages_blocked);
     return;
   }
   const bool last = m.attempt_count >= use.retry_max_attempts;
@@ -169,6 +212,11 @@ Result<bool> Pipeline::prepare_message(const PluginUse &use, OutboxMessage &m, P
   if (blocked.empty() && !type.empty() && out.recipient.empty()) {
     blocked = "the profile has no " + std::string(type) + " for channel " + m.channel;
   }
+  if (blocked.empty() && !out.recipient.empty()) {
+    auto latest = store_->latest_consent(m.channel, out.recipient);
+    if (!latest.ok()) return latest.status();
+    if (latest->has_value()) blocked = ledger_block(**latest);
+  }
   if (!blocked.empty()) {
     m.status = "suppressed";
     m.reason = std::move(blocked);
@@ -183,7 +231,11 @@ Result<bool> Pipeline::prepare_message(const PluginUse &use, OutboxMessage &m, P
     ++summary->messages_deferred;
     return false;
   }
-  out.rendered = tmpl->second.render(m.variables, p.id);
+  if (!out.recipient.empty()) {
+    out.unsubscribe_url =
+        consent::unsubscribe_link(config_.consent.unsubscribe, m.id, m.channel, out.recipient);
+  }
+  out.rendered = tmpl->second.render(m.variables, p.id, out.unsubscribe_url);
   return true;
 }
 
@@ -233,8 +285,9 @@ Status Pipeline::deliver_page(size_t d, std::vector<OutboxMessage> &page, bool &
   }
   std::vector<halo_message> batch;
   for (size_t k = 0; k < sending.size(); ++k) {
-    const OutboxMessage &m = page[sending[k]];
+    OutboxMessage &m = page[sending[k]];
     const PreparedMessage &p = prepared[k];
+    m.recipient = p.recipient;  // what its unsubscribe link opts out
     halo_message h{};
     h.struct_size = sizeof(halo_message);
     h.attempt = static_cast<uint32_t>(m.attempt_count + 1);
@@ -253,6 +306,7 @@ Status Pipeline::deliver_page(size_t d, std::vector<OutboxMessage> &page, bool &
     set(p.rendered.text, h.text, h.text_len);
     set(p.rendered.html, h.html, h.html_len);
     set(m.variables, h.variables_json, h.variables_json_len);
+    set(p.unsubscribe_url, h.unsubscribe_url, h.unsubscribe_url_len);
     batch.push_back(h);
   }
   halo_message_delivery outcomes;
@@ -262,15 +316,18 @@ Status Pipeline::deliver_page(size_t d, std::vector<OutboxMessage> &page, bool &
     stop = true;
   }
   const int64_t now = wall_ms();
+  auto consent = std::make_shared<std::vector<ConsentRecord>>();
   for (size_t k = 0; k < sending.size(); ++k) {
-    record_outcome(config_.destinations[d], outcomes.outcomes[k], now, page[sending[k]], summary);
+    record_outcome(config_.destinations[d], outcomes.outcomes[k], now, page[sending[k]], *consent,
+                   summary);
   }
   auto updates = std::make_shared<std::vector<OutboxMessage>>(std::move(page));
   Status s = begin_if_needed();
   if (s.ok()) {
-    s = write([updates](Store &st) {
+    s = write([updates, consent](Store &st) {
       Status w;
       for (size_t k = 0; w.ok() && k < updates->size(); ++k) w = st.update_delivery((*updates)[k]);
+      for (size_t k = 0; w.ok() && k < consent->size(); ++k) w = st.add_consent((*consent)[k]);
       return w;
     });
   }

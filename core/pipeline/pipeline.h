@@ -237,6 +237,9 @@ class Pipeline {
   // in the commit that stores them (never on a replay); due timers make
   // outbox messages.
   Status schedule_event_triggers(const EventBatch &batch);
+  // Consent (consent_events.cpp): `Unsubscribed` and `Consent Updated`
+  // events add consent ledger records in the commit that stores them.
+  Status record_consent_events(const EventBatch &batch, RunSummary *summary);
   Status start_trigger_cursors();
   Status schedule_triggers();
   Status fire_due_triggers(int64_t as_of_ms, RunSummary *summary);
@@ -246,6 +249,7 @@ class Pipeline {
   // outcome committed after its page.
   struct PreparedMessage {
     std::string recipient;
+    std::string unsubscribe_url;  // "" without consent.unsubscribe
     delivery::RenderedMessage rendered;
   };
   Status deliver_outbox(size_t destination, RunSummary *summary);

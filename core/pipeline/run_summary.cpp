@@ -51,6 +51,11 @@ std::string RunSummary::to_text() const {
             " dead, " + std::to_string(messages_blocked) + " suppressed at delivery, " +
             std::to_string(messages_deferred) + " deferred by quiet hours\n";
   }
+  if (consent_events + consent_events_unused > 0) {
+    text += "consent        " + std::to_string(consent_events) +
+            " events recorded in the consent ledger, " + std::to_string(consent_events_unused) +
+            " that change nothing (logged; `halo consent list PIPELINE`)\n";
+  }
   if (feature_rejections > 0) {
     text += "not featured   " + std::to_string(feature_rejections) +
             " accepted events a feature builder could not use (dead letters, stage feature)\n";
@@ -122,6 +127,8 @@ std::string RunSummary::to_json() const {
   w.key("messages_dead").number(static_cast<int64_t>(messages_dead));
   w.key("messages_blocked").number(static_cast<int64_t>(messages_blocked));
   w.key("messages_deferred").number(static_cast<int64_t>(messages_deferred));
+  w.key("consent_events").number(static_cast<int64_t>(consent_events));
+  w.key("consent_events_unused").number(static_cast<int64_t>(consent_events_unused));
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.6f", seconds);
   w.key("seconds").raw(secs);

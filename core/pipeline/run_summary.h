@@ -63,6 +63,10 @@ struct RunSummary {
   uint64_t messages_dead = 0;
   uint64_t messages_blocked = 0;
   uint64_t messages_deferred = 0;  // held back by quiet hours
+  // Consent events (docs/consent.md): those that added ledger records, and
+  // those stored that could not be used (no channel, no address, ...).
+  uint64_t consent_events = 0;
+  uint64_t consent_events_unused = 0;
   // Stored profiles whose state (traits, identity links, feature state) the
   // run loaded into memory: 0 when it read nothing new and had nothing due.
   uint64_t profiles_restored = 0;

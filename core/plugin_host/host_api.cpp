@@ -329,10 +329,7 @@ void host_model_data(halo_model_writer *w, const void *data, size_t len) {
 void host_message_result(halo_message_delivery *d, size_t i, int32_t outcome, const char *detail,
                          size_t detail_len, int64_t retry_after_ms) {
   if (d == nullptr || i >= d->outcomes.size()) return;
-  if (outcome != HALO_MESSAGE_SENT && outcome != HALO_MESSAGE_RETRY &&
-      outcome != HALO_MESSAGE_FAILED) {
-    return;
-  }
+  if (outcome < HALO_MESSAGE_SENT || outcome > HALO_MESSAGE_BOUNCED) return;
   halo_message_delivery::Outcome &o = d->outcomes[i];
   o.reported = true;
   o.outcome = outcome;

@@ -351,8 +351,11 @@ Status DestinationInstance::deliver_messages(const std::vector<halo_message> &me
   // did not deliver, per message.
   halo_status status = HALO_OK;
   {
+    std::vector<const halo_message *> pointers;
+    pointers.reserve(messages.size());
+    for (const halo_message &m : messages) pointers.push_back(&m);
     PluginCallScope scope = enter("deliver_messages");
-    status = vt_.deliver_messages(inst_, messages.data(), messages.size(), &out);
+    status = vt_.deliver_messages(inst_, pointers.data(), pointers.size(), &out);
   }
   return check(status, "deliver_messages");
 }

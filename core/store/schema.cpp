@@ -50,12 +50,15 @@
 //                                   scheduled trigger fires; index on due_ms
 //  outbox(id PK, idempotency_key UNIQUE, trigger, profile_id, channel,
 //         destination, template, variables, status, created_at_ms,
-//         updated_at_ms, attempts, fired_at_ms)  messages triggers made;
+//         updated_at_ms, attempts, fired_at_ms, ..., recipient)  messages triggers made;
 //                                   variables: a JSON object; attempts: a
 //                                   JSON array; index on (trigger,
 //                                   profile_id, fired_at_ms)
 //  segment_checks(profile_id PK, due_ms)  when a profile's memberships may
 //                                   change by time alone; index on due_ms
+//  consent(id PK, channel, address, opted_in, reason, source, proof, at_ms)
+//                                   the consent ledger, append-only; an
+//                                   address's state is its latest record
 // 64-bit unsigned ids and sequences are stored as SQLite's signed INTEGER.
 #include "store/migrations.h"
 #include "store/typed_migration.h"
@@ -365,6 +368,24 @@ ALTER TABLE outbox ADD COLUMN next_attempt_ms INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX outbox_by_destination ON outbox(destination, status, id);
 )sql";
 
+// Consent (docs/consent.md): the append-only ledger of opt-ins and
+// opt-outs per channel and address, and the address each message was
+// handed over to (what its unsubscribe link opts out).
+constexpr const char *kConsentLedger = R"sql(
+CREATE TABLE consent (
+  id INTEGER PRIMARY KEY,
+  channel TEXT NOT NULL,
+  address TEXT NOT NULL,
+  opted_in INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  source TEXT NOT NULL,
+  proof TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+CREATE INDEX consent_by_address ON consent(channel, address, at_ms, id);
+ALTER TABLE outbox ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -384,6 +405,7 @@ constexpr Migration kMigrations[] = {
     {16, "timers keep their start, messages why they were suppressed, merges by profile",
      kTriggerStartsAndReasons},
     {17, "messages keep their delivery attempts and next retry", kOutboxDelivery},
+    {18, "the consent ledger; messages keep their recipient", kConsentLedger},
 };
 
 }  // namespace

@@ -169,7 +169,7 @@ Status check_id_bounds(SqliteStore::Impl &impl, const Sql &q, uint64_t next) {
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path,
                                                        const StoreOpenOptions &options) {
   std::optional<StoreLock> lock;
-  if (options.read_only) {
+  if (options.read_only || options.beside_writer) {  // the writer beside made it
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return missing_store(path);
   } else {
@@ -183,8 +183,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path,
   Status s = options.read_only ? start_snapshot(db->get(), path)
                                : configure(db->get(), path, options.cache_bytes);
   if (s.ok()) {
-    s = options.read_only ? store::check_version(db->get(), path, store::halo_migrations())
-                          : store::migrate(db->get(), path, store::halo_migrations());
+    s = options.read_only || options.beside_writer
+            ? store::check_version(db->get(), path, store::halo_migrations())
+            : store::migrate(db->get(), path, store::halo_migrations());
   }
   if (!s.ok()) return s;
   auto impl = std::make_unique<Impl>(path, std::move(db).value(), std::move(lock));

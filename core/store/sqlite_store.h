@@ -165,6 +165,12 @@ class SqliteStore final : public Store {
                                    const std::function<void(const OutboxMessage &)> &fn) override;
   Status update_delivery(const OutboxMessage &message) override;
   Result<uint64_t> requeue_dead(std::string_view destination) override;
+  Result<std::optional<OutboxMessage>> message_by_id(uint64_t id) override;
+  Status add_consent(const ConsentRecord &record) override;
+  Result<std::optional<ConsentRecord>> latest_consent(std::string_view channel,
+                                                      std::string_view address) override;
+  Status scan_consent(std::string_view channel, std::string_view address,
+                      const std::function<void(const ConsentRecord &)> &fn) override;
   Result<uint64_t> count_trigger_messages(std::string_view trigger, uint64_t profile_id,
                                           int64_t since_ms) override;
   Status scan_messages(std::string_view status, uint64_t after, size_t limit,

@@ -182,6 +182,22 @@ struct OutboxMessage {
   std::string reason;           // why a message is suppressed or dead ("" otherwise)
   int64_t attempt_count = 0;    // delivery attempts made
   int64_t next_attempt_ms = 0;  // not delivered before (wall clock): a retry, quiet hours
+  std::string recipient;        // the address it was last handed over to ("" before)
+};
+
+// One statement about whether an address may be sent messages on a
+// channel (docs/consent.md): an opt-in or an opt-out, who made it and how
+// it is proven. The ledger only grows; an address's state is its latest
+// record (by at_ms, then id).
+struct ConsentRecord {
+  uint64_t id = 0;      // given by the store
+  std::string channel;  // email, sms, ...
+  std::string address;  // normalized as the channel's identifier type
+  bool opted_in = false;
+  std::string reason;  // unsubscribe_link, opted_out_at_receiver, bounce, operator, ...
+  std::string source;  // who said it: "halo serve", "destination sms (twilio)", "halo consent"
+  std::string proof;   // what shows it: the message key, the receiver's answer, a note
+  int64_t at_ms = 0;
 };
 
 struct LinkReview {
@@ -234,6 +250,11 @@ struct StoreOpenOptions {
   // store created (as any SQLite connection does); it never touches the
   // lock file.]
   bool read_only = false;
+  // Write beside another Store of this process that holds the writer lock
+  // (`halo serve`'s HTTP handlers record consent while its pipeline runs):
+  // the lock is not taken again. [SQLite: the two connections' write
+  // transactions take turns; a write waits up to 5 s for the other's.]
+  bool beside_writer = false;
   // Run check_invariants() at open. The rebuild turns it off: it recomputes
   // exactly the derived data the invariants are about.
   bool check_invariants = true;
@@ -510,6 +531,20 @@ class Store {
       const std::function<void(const OutboxMessage &)> &fn) = 0;
   virtual Status update_delivery(const OutboxMessage &message) = 0;
   virtual Result<uint64_t> requeue_dead(std::string_view destination) = 0;
+  // The message with this id, or nullopt.
+  virtual Result<std::optional<OutboxMessage>> message_by_id(uint64_t id) = 0;
+
+  // Consent ledger (docs/consent.md); not derived: a rebuild keeps it.
+  // add_consent appends a record (its id is given by the store);
+  // latest_consent is the address's latest record on the channel, or
+  // nullopt; scan_consent lists an address's records on every channel
+  // (or one, when `channel` is not empty) oldest first, or every record
+  // when `address` is empty too.
+  virtual Status add_consent(const ConsentRecord &record) = 0;
+  virtual Result<std::optional<ConsentRecord>> latest_consent(std::string_view channel,
+                                                              std::string_view address) = 0;
+  virtual Status scan_consent(std::string_view channel, std::string_view address,
+                              const std::function<void(const ConsentRecord &)> &fn) = 0;
   // The profile `profile_id` is now: the profile it was merged into (at
   // any depth), else itself.
   virtual Result<uint64_t> live_profile(uint64_t profile_id) = 0;

@@ -23,8 +23,8 @@ constexpr Sql kAddMessage{
 #define HALO_MESSAGE_COLUMNS                                                          \
   "SELECT id, idempotency_key, trigger, profile_id, channel, destination, template, " \
   "variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms, reason, "  \
-  "attempt_count, next_attempt_ms FROM outbox "
-constexpr std::string_view kMessageColumnTypes = "ittitttttiititii";
+  "attempt_count, next_attempt_ms, recipient FROM outbox "
+constexpr std::string_view kMessageColumnTypes = "ittitttttiititiit";
 constexpr Sql kMessages{"scan_messages", "outbox",
                         HALO_MESSAGE_COLUMNS
                         "WHERE id > ?1 AND (?2 = '' OR status = ?2) ORDER BY id LIMIT ?3",
@@ -35,11 +35,13 @@ constexpr Sql kDeliverable{"scan_deliverable_messages", "outbox",
                            "WHERE destination = ?1 AND id > ?3 AND (status = 'pending' OR "
                            "status = 'failed') AND next_attempt_ms <= ?2 ORDER BY id LIMIT ?4",
                            kMessageColumnTypes};
+constexpr Sql kMessageById{"message_by_id", "outbox", HALO_MESSAGE_COLUMNS "WHERE id = ?1",
+                           kMessageColumnTypes};
 #undef HALO_MESSAGE_COLUMNS
 constexpr Sql kUpdateDelivery{
     "update_delivery", "outbox",
     "UPDATE outbox SET status = ?2, reason = ?3, attempts = ?4, attempt_count = ?5, "
-    "next_attempt_ms = ?6, updated_at_ms = ?7 WHERE id = ?1"};
+    "next_attempt_ms = ?6, updated_at_ms = ?7, recipient = ?8 WHERE id = ?1"};
 constexpr Sql kRequeueDead{
     "requeue_dead", "outbox",
     "UPDATE outbox SET status = 'pending', reason = '', next_attempt_ms = 0, "
@@ -71,6 +73,7 @@ OutboxMessage read_message(sqlite::Statement &st) {
   m.reason = st.column_bytes(13);
   m.attempt_count = st.column_int(14);
   m.next_attempt_ms = st.column_int(15);
+  m.recipient = st.column_bytes(16);
   return m;
 }
 
@@ -210,7 +213,20 @@ Status SqliteStore::update_delivery(const OutboxMessage &m) {
     st.bind_int(5, m.attempt_count);
     st.bind_int(6, m.next_attempt_ms);
     st.bind_int(7, m.updated_at_ms);
+    st.bind_text(8, m.recipient);
   });
+}
+
+Result<std::optional<OutboxMessage>> SqliteStore::message_by_id(uint64_t id) {
+  std::optional<OutboxMessage> found;
+  Status s = impl_->query(
+      kMessageById, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); },
+      [&](sqlite::Statement &st) {
+        found = read_message(st);
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
+  return found;
 }
 
 Result<uint64_t> SqliteStore::requeue_dead(std::string_view destination) {

@@ -16,6 +16,12 @@ void report(const Verdict &v, size_t i, const halo::MessageResults &results) {
     case Verdict::Kind::kFailed:
       results.failed(i, v.detail);
       return;
+    case Verdict::Kind::kOptedOut:
+      results.opted_out(i, v.detail);
+      return;
+    case Verdict::Kind::kBounced:
+      results.bounced(i, v.detail);
+      return;
     case Verdict::Kind::kRetry:
     case Verdict::Kind::kFatal:
       results.retry(i, v.detail, v.retry_after_ms);

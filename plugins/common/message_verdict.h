@@ -1,6 +1,7 @@
 // message_verdict.h -- what a message destination makes of one delivery
 // attempt, shared by the bundled destinations (webhook, smtp, SMS): the
-// outcome kinds the kernel knows (sent / retry / failed) plus `fatal`, an
+// outcome kinds the kernel knows (sent / retry / failed / opted out at the
+// receiver / bounced) plus `fatal`, an
 // answer that says no message can get through (credentials, account),
 // and the HTTP status classes every HTTP API shares.
 //
@@ -22,7 +23,7 @@
 namespace halo::plugins {
 
 struct Verdict {
-  enum class Kind { kSent, kRetry, kFailed, kFatal } kind = Kind::kRetry;
+  enum class Kind { kSent, kRetry, kFailed, kFatal, kOptedOut, kBounced } kind = Kind::kRetry;
   std::string detail;  // the provider's id when sent, else the reason
   int64_t retry_after_ms = 0;
 };

@@ -52,9 +52,10 @@ Kind kind_of(int64_t code) {
     case 426:
     case 501:
       return Kind::kFatal;
+    case 411:  // invalid receptor: no later message can reach it either
+      return Kind::kBounced;
     case 400:
     case 406:
-    case 411:
     case 413:
     case 414:
     case 417:

@@ -75,22 +75,29 @@ std::string mailbox(std::string_view name, std::string_view address) {
   return shown + " <" + std::string(address) + ">";
 }
 
-void unsubscribe_headers(std::string &out, const MailSettings &s, std::string_view raw_key) {
-  const std::string key = header_key(raw_key);
+// consent.unsubscribe.url (at most 300) + "?m=" + an id (at most 20) +
+// "&t=" + a token (43): the header line stays far below RFC 5322's 998.
+constexpr size_t kMaxUnsubscribeUrl = 400;
+
+// The kernel's link (checked by the pipeline's consent.unsubscribe: at
+// most 300 characters without spaces or angle brackets, plus an id and a
+// 43-character token) and the optional mailto: address.
+void unsubscribe_headers(std::string &out, const MailSettings &s, const halo::Message &m) {
   std::string links;
-  if (!s.unsubscribe_url.empty()) {
-    const char joiner = s.unsubscribe_url.find('?') == std::string::npos ? '?' : '&';
-    links = "<" + s.unsubscribe_url + joiner + "m=" + url_encode(key) +
-            "&t=" + unsubscribe_token(s.unsubscribe_secret, key) + ">";
-  }
+  const std::string_view url = m.unsubscribe_url;
+  const bool usable = url.size() <= kMaxUnsubscribeUrl &&
+                      url.find_first_of("<> \r\n") == std::string_view::npos &&
+                      (url.starts_with("https://") || url.starts_with("http://"));
+  if (usable) links = "<" + std::string(url) + ">";
   if (!s.unsubscribe_mailto.empty()) {
     if (!links.empty()) links += ",\r\n ";
-    links += "<mailto:" + s.unsubscribe_mailto + "?subject=unsubscribe%20" + url_encode(key) + ">";
+    links += "<mailto:" + s.unsubscribe_mailto + "?subject=unsubscribe%20" +
+             url_encode(header_key(m.idempotency_key)) + ">";
   }
   if (links.empty()) return;
   header(out, "List-Unsubscribe", links);
   // RFC 8058: one-click only for an https link the receiver can POST to.
-  if (s.unsubscribe_url.starts_with("https://")) {
+  if (usable && url.starts_with("https://")) {
     header(out, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
   }
 }
@@ -166,16 +173,6 @@ std::string rfc5322_date(int64_t epoch_s) {
   return buf;
 }
 
-std::string unsubscribe_token(std::string_view secret, std::string_view key) {
-  std::string token = base64_encode(hmac(HmacAlgorithm::kSha256, secret, key));
-  for (char &c : token) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
-  }
-  while (!token.empty() && token.back() == '=') token.pop_back();
-  return token;
-}
-
 std::string compose_message(const MailSettings &s, const halo::Message &m, int64_t now_s) {
   std::string out;
   header(out, "Date", rfc5322_date(now_s));
@@ -184,7 +181,7 @@ std::string compose_message(const MailSettings &s, const halo::Message &m, int64
   if (!s.reply_to.empty()) header(out, "Reply-To", "<" + s.reply_to + ">");
   header(out, "Subject", encode_header_text(m.subject));
   header(out, "Message-ID", message_id(m.idempotency_key, s.from_address));
-  unsubscribe_headers(out, s, m.idempotency_key);
+  unsubscribe_headers(out, s, m);
   header(out, "MIME-Version", "1.0");
   if (!m.html.empty() && !m.text.empty()) {
     // "=_" never occurs in base64 lines, so the bodies cannot hold it.

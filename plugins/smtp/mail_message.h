@@ -27,10 +27,8 @@ struct MailSettings {
   std::string from_address;  // bare address
   std::string from_name;     // display name, may be empty
   std::string reply_to;      // bare address, may be empty
-  // RFC 2369 / RFC 8058: List-Unsubscribe with the message's signed token;
-  // empty = no such header.
-  std::string unsubscribe_url;
-  std::string unsubscribe_secret;
+  // RFC 2369: a mailto: List-Unsubscribe beside the message's own link
+  // (halo::Message::unsubscribe_url, signed by the kernel); may be empty.
   std::string unsubscribe_mailto;
 };
 
@@ -51,10 +49,6 @@ std::string message_id(std::string_view idempotency_key, std::string_view from_a
 
 // "Thu, 03 Dec 2026 06:09:13 +0000" (RFC 5322 3.3).
 std::string rfc5322_date(int64_t epoch_s);
-
-// The token of an unsubscribe link: base64url HMAC-SHA256 of the
-// idempotency key (as header_key gives it) under the secret, unpadded.
-std::string unsubscribe_token(std::string_view secret, std::string_view idempotency_key);
 
 // local@domain with no spaces, angle brackets or control bytes.
 bool is_bare_address(std::string_view address);

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "common/message_verdict.h"
+#include "hard_bounce.h"
 #include "mail_message.h"
 
 namespace halo::plugins::smtp {
@@ -35,22 +36,6 @@ MailSettings settings_of(const halo::Host &host) {
   s.from_name = host.opt_string_or("from_name", "");
   s.reply_to = address_option(host, "reply_to", false);
   s.unsubscribe_mailto = address_option(host, "unsubscribe_mailto", false);
-  s.unsubscribe_url = host.opt_string_or("unsubscribe_url", "");
-  s.unsubscribe_secret = host.opt_string_or("unsubscribe_secret", "");
-  if (!s.unsubscribe_url.empty() && !s.unsubscribe_url.starts_with("https://") &&
-      !s.unsubscribe_url.starts_with("http://")) {
-    throw halo::ConfigError("unsubscribe_url", "must be an http:// or https:// URL");
-  }
-  if (s.unsubscribe_url.find_first_of("<> \r\n") != std::string::npos ||
-      s.unsubscribe_url.size() > 300) {
-    throw halo::ConfigError("unsubscribe_url",
-                            "must be at most 300 characters without spaces, <, > or line breaks");
-  }
-  if (!s.unsubscribe_url.empty() && s.unsubscribe_secret.size() < 16) {
-    throw halo::ConfigError("unsubscribe_secret",
-                            "needs at least 16 characters when unsubscribe_url is set: it signs "
-                            "each link so nobody can unsubscribe someone else");
-  }
   return s;
 }
 
@@ -92,10 +77,12 @@ class SmtpDestination : public halo::MessageDestination {
     request.recipients = {std::string(m.recipient)};
     request.data = compose_message(settings_, m, now_seconds());
     halo::SmtpReply reply = host().smtp(request);
-    const Kind kind = reply.status == HALO_OK      ? Kind::kSent
-                      : reply.status == HALO_ERROR ? Kind::kFailed
-                      : reply.status == HALO_FATAL ? Kind::kFatal
-                                                   : Kind::kRetry;
+    const Kind kind =
+        reply.status == HALO_OK ? Kind::kSent
+        : reply.status == HALO_ERROR
+            ? (is_hard_bounce(reply.code, reply.text) ? Kind::kBounced : Kind::kFailed)
+        : reply.status == HALO_FATAL ? Kind::kFatal
+                                     : Kind::kRetry;
     return {kind, std::move(reply.text), 0};
   }
 
@@ -126,11 +113,6 @@ static const halo_option_decl kOptions[] = {
                  "Skip TLS certificate verification (explicit opt-in)"),
     halo::option(HALO_OPT_BOOL, "plaintext", "false", false,
                  "smtp:// without STARTTLS (only for a relay on this machine)"),
-    halo::option(HALO_OPT_STRING, "unsubscribe_url", nullptr, false,
-                 "List-Unsubscribe link; each message adds ?m=KEY&t=TOKEN (HMAC-SHA256); https "
-                 "adds RFC 8058 one-click"),
-    halo::option(HALO_OPT_STRING, "unsubscribe_secret", nullptr, false,
-                 "Signs the unsubscribe links (16+ characters); use \"${ENV_VAR}\"", true),
     halo::option(HALO_OPT_STRING, "unsubscribe_mailto", nullptr, false,
                  "List-Unsubscribe mailto: address"),
 };

@@ -33,6 +33,12 @@ std::string create_form(const Sender &s, std::string_view to, std::string_view b
   return form;
 }
 
+// Twilio error codes (https://www.twilio.com/docs/api/errors): 21610
+// "Attempt to send to unsubscribed recipient", 21211 "Invalid 'To' Phone
+// Number".
+constexpr int64_t kOptedOutCode = 21610;
+constexpr int64_t kInvalidToCode = 21211;
+
 Verdict classify(int status, std::optional<std::string_view> retry_after, std::string_view body) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
@@ -64,6 +70,10 @@ Verdict classify(int status, std::optional<std::string_view> retry_after, std::s
   }
   if (status == 401 || is_setup_error(code)) {
     v.kind = Kind::kFatal;
+  } else if (code == kOptedOutCode) {
+    v.kind = Kind::kOptedOut;  // the number replied STOP: the kernel records it
+  } else if (code == kInvalidToCode) {
+    v.kind = Kind::kBounced;  // not a number that can receive messages
   } else if (http_transient(status)) {
     v.kind = Kind::kRetry;
     v.retry_after_ms = retry_after_ms(retry_after);

@@ -62,7 +62,7 @@ TEST(PipelineErrors, UnknownTopLevelKeyListsValidKeysWhenNothingIsClose) {
   EXPECT_EQ(error_of(kHead + kSource + "wibble: 1\n"),
             "config/demo.yaml:4:1: wibble: unknown key 'wibble' (valid keys: version, store, "
             "plugin_dirs, run, identity, sources, features, destinations, limits, http, traits, "
-            "segments, triggers, templates)");
+            "segments, triggers, templates, consent)");
   EXPECT_EQ(error_of(kHead + kSource + "destination: []\n"),
             "config/demo.yaml:4:1: destination: unknown key 'destination' (did you mean "
             "'destinations'?)");

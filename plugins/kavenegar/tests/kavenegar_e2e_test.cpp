@@ -136,7 +136,7 @@ TEST_F(KavenegarE2E, EveryReceptorGetsOneSmsThroughFaultsAndLostAnswers) {
     }
     if (s.starts_with("dead|")) {
       ++dead;
-      EXPECT_NE(s.find("Kavenegar 411"), std::string::npos) << s;
+      EXPECT_NE(s.find("bounced: Kavenegar 411"), std::string::npos) << s;
     }
     opted_out += s.starts_with("suppressed|opted out of sms (traits.sms_opt_out)");
     no_phone += s.starts_with("suppressed|the profile has no phone for channel sms");

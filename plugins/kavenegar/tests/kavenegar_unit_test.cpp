@@ -44,9 +44,10 @@ TEST(ClassifySend, EveryCodeClass) {
   for (int code : {401, 403, 407, 412, 418, 426, 501}) {
     EXPECT_EQ(classify_send(code, answer(code), one).kind, K::kFatal) << code;
   }
-  for (int code : {400, 406, 411, 413, 414, 417, 422}) {
+  for (int code : {400, 406, 413, 414, 417, 422}) {
     EXPECT_EQ(classify_send(code, answer(code), one).kind, K::kFailed) << code;
   }
+  EXPECT_EQ(classify_send(411, answer(411), one).kind, K::kBounced);
   for (int code : {409, 451, 499}) {
     EXPECT_EQ(classify_send(code, answer(code), one).kind, K::kRetry) << code;
   }

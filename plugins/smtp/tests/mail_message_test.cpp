@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/crypto.h"
+#include "hard_bounce.h"
 #include "mail_message.h"
 
 namespace halo::plugins::smtp {
@@ -119,15 +120,19 @@ TEST(MessageId, IsAOneToOneFunctionOfTheKey) {
   EXPECT_EQ(ids.size(), keys.size());
 }
 
+// consent.unsubscribe.url at its limit (300), an id and a token.
+const std::string unsubscribe_link_of_the_longest_kind =
+    "https://shop.example/" + std::string(279, 'u') +
+    "?m=18446744073709551615&t=" + std::string(43, 'T');
+
 TEST(MessageId, AKeyTooLongForAHeaderLineIsItsDigest) {
   const std::string key(1000, ':');
   EXPECT_EQ(header_key(key), "sha256-" + sha256_hex(key));
   EXPECT_EQ(header_key(std::string(200, 'k')), std::string(200, 'k'));
   halo::Message m = message("s", "x", "");
   m.idempotency_key = key;
+  m.unsubscribe_url = unsubscribe_link_of_the_longest_kind;
   MailSettings s = settings();
-  s.unsubscribe_url = "https://shop.example/" + std::string(270, 'u');
-  s.unsubscribe_secret = "0123456789abcdef";
   s.unsubscribe_mailto = std::string(300, 'l') + "@shop.example";
   const std::string mail = compose_message(s, m, 0);
   EXPECT_NE(mail.find("Message-ID: <sha256-" + sha256_hex(key) + "@shop.example>"),
@@ -184,28 +189,33 @@ TEST(Compose, RenderedTextCannotAddHeaders) {
   }
 }
 
-TEST(Compose, UnsubscribeLinksAreSignedAndHttpsIsOneClick) {
+TEST(Compose, TheMessagesUnsubscribeLinkAndHttpsIsOneClick) {
   MailSettings s = settings();
-  s.unsubscribe_url = "https://shop.example/unsubscribe";
-  s.unsubscribe_secret = "0123456789abcdef";
   s.unsubscribe_mailto = "leave@shop.example";
-  const std::string mail = compose_message(s, message("s", "x", ""), 0);
-  const std::string token = unsubscribe_token(s.unsubscribe_secret, "cart:42:1001");
-  EXPECT_EQ(token.find_first_of("+/="), std::string::npos);
-  EXPECT_EQ(token.size(), 43u);  // 32 bytes, base64url without padding
-  EXPECT_NE(token, unsubscribe_token("another secret!!", "cart:42:1001"));
+  halo::Message m = message("s", "x", "");
+  const std::string link = "https://shop.example/unsubscribe?m=7&t=" + std::string(43, 'T');
+  m.unsubscribe_url = link;
+  const std::string mail = compose_message(s, m, 0);
   EXPECT_NE(
-      mail.find(
-          "List-Unsubscribe: <https://shop.example/unsubscribe?m=cart%3A42%3A1001&t=" + token +
-          ">,\r\n <mailto:leave@shop.example?subject=unsubscribe%20cart%3A42%3A1001>\r\n"),
+      mail.find("List-Unsubscribe: <" + link +
+                ">,\r\n <mailto:leave@shop.example?subject=unsubscribe%20cart%3A42%3A1001>\r\n"),
       std::string::npos)
       << mail;
   EXPECT_NE(mail.find("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"), std::string::npos);
-  s.unsubscribe_url = "http://shop.example/u?list=news";
-  const std::string plain = compose_message(s, message("s", "x", ""), 0);
-  EXPECT_NE(plain.find("<http://shop.example/u?list=news&m=cart%3A42%3A1001&t="),
+  m.unsubscribe_url = "http://shop.example/u?list=news&m=7&t=x";
+  const std::string plain = compose_message(s, m, 0);
+  EXPECT_NE(plain.find("List-Unsubscribe: <http://shop.example/u?list=news&m=7&t=x>,"),
             std::string::npos);
   EXPECT_EQ(plain.find("List-Unsubscribe-Post"), std::string::npos);
+  // A link no header may carry is left out; the mailto: entry stays.
+  m.unsubscribe_url = "https://shop.example/u?m=7&t=x>\r\nBcc: all@example.org";
+  const std::string bad = compose_message(s, m, 0);
+  EXPECT_NE(bad.find("List-Unsubscribe: <mailto:"), std::string::npos) << bad;
+  EXPECT_EQ(bad.find("Bcc:"), std::string::npos);
+  EXPECT_EQ(bad.find("List-Unsubscribe-Post"), std::string::npos);
+  s.unsubscribe_mailto.clear();
+  m.unsubscribe_url = "";
+  EXPECT_EQ(compose_message(s, m, 0).find("List-Unsubscribe"), std::string::npos);
 }
 
 TEST(Address, BareAddressesOnly) {
@@ -214,6 +224,28 @@ TEST(Address, BareAddressesOnly) {
                           "s@example.org\r\nRCPT TO:<x@y>", "a b@example.org", "a,b@example.org"}) {
     EXPECT_FALSE(is_bare_address(bad)) << bad;
   }
+}
+
+}  // namespace
+}  // namespace halo::plugins::smtp
+
+namespace halo::plugins::smtp {
+namespace {
+
+TEST(HardBounce, OnlyAddressingRefusalsAreBounces) {
+  EXPECT_TRUE(is_hard_bounce(550, "550 5.1.1 <gone@example.org>: User unknown"));
+  EXPECT_TRUE(is_hard_bounce(
+      550, "Failed sending data to the peer (server: 550 5.1.1 <gone@example.org>: no)"));
+  // What the host's SMTP client reports: its words, then the server's line.
+  EXPECT_TRUE(is_hard_bounce(550, "RCPT failed: 550 (server: 550 5.1.1 <gone@example.org>: no)"));
+  EXPECT_TRUE(is_hard_bounce(556, "556 5.1.10 null MX"));
+  EXPECT_TRUE(is_hard_bounce(550, "550-5.1.1 first line"));
+  EXPECT_FALSE(is_hard_bounce(554, "554 5.7.1 <x@elsewhere.example>: Relay access denied"));
+  EXPECT_FALSE(is_hard_bounce(552, "552 5.3.4 Message too big"));
+  EXPECT_FALSE(is_hard_bounce(550, "550 mailbox unavailable"));
+  EXPECT_FALSE(is_hard_bounce(450, "450 4.1.1 try later"));
+  EXPECT_FALSE(is_hard_bounce(550, "550 5.1.11 not a code we know"));
+  EXPECT_FALSE(is_hard_bounce(550, "1550 5.1.1 not the reply code"));
 }
 
 }  // namespace

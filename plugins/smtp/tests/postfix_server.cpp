@@ -155,6 +155,9 @@ void PostfixServer::write_config() const {
            "/server.key\n"
            "smtpd_tls_security_level = may\n"
            "smtpd_relay_restrictions = reject_unauth_destination\n"
+           "smtpd_recipient_restrictions = check_recipient_access texthash:" +
+           dir_ +
+           "/unknown_users\n"
            "virtual_mailbox_domains = " +
            domains +
            "\n"
@@ -164,6 +167,13 @@ void PostfixServer::write_config() const {
            "virtual_mailbox_maps = static:maildir/\n"
            "virtual_uid_maps = static:65534\n"
            "virtual_gid_maps = static:65534\n");
+  // What Postfix answers for a mailbox its tables do not hold (access(5):
+  // a "5NN text" action).
+  std::string unknown;
+  for (const std::string &a : unknown_) {
+    unknown += a + " 550 5.1.1 <" + a + ">: Recipient address rejected: User unknown\n";
+  }
+  spit(dir_ + "/unknown_users", unknown);
   spit(dir_ + "/master.cf",
        "127.0.0.1:" + std::to_string(port_) + " inet n - n - - smtpd\n" + kServices);
 }

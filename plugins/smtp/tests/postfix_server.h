@@ -10,13 +10,15 @@
 // would not start; the log is in DIR/maillog); stop() and the destructor
 // stop every daemon of the instance (`postfix stop`, then SIGKILL of the
 // master). Recipients outside the test domains are refused with 554
-// (relay access denied), a permanent failure the tests use. Test helper:
+// (relay access denied), a permanent failure the tests use, and the
+// addresses given to add_unknown_user with 550 5.1.1 (a hard bounce). Test helper:
 // throws on error.
 #pragma once
 
 #include <sys/types.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace halo::test {
@@ -36,6 +38,9 @@ class PostfixServer {
   PostfixServer(const PostfixServer &) = delete;
   PostfixServer &operator=(const PostfixServer &) = delete;
 
+  // Refuses RCPT TO:<address> with "550 5.1.1 ... User unknown" (a hard
+  // bounce); call before start().
+  void add_unknown_user(std::string address) { unknown_.push_back(std::move(address)); }
   // Starts the server; after stop(), starts it again on the same port.
   void start();
   void stop();
@@ -56,6 +61,7 @@ class PostfixServer {
 
   std::string dir_;
   std::vector<std::string> domains_;
+  std::vector<std::string> unknown_;
   int port_ = 0;
   pid_t master_ = -1;
 };

@@ -2,7 +2,7 @@
 // Twilio contract server (tests/contract/twilio_server.py): through 500s
 // and a 429 every intended number gets one SMS with its segment count and
 // a status callback naming the outbox message; a recipient who replied
-// STOP (21610) is dead with Twilio's code; a wrong Auth Token stops the
+// STOP (21610) is suppressed with Twilio's code; a wrong Auth Token stops the
 // destination without losing a message and never appears in a stored
 // attempt.
 #include <gtest/gtest.h>
@@ -113,7 +113,7 @@ TEST_F(TwilioE2E, EveryNumberGetsOneSmsThroughFaults) {
       ++sent;
       EXPECT_NE(s.find("; 2 segments\"}]"), std::string::npos) << s;  // 161+ GSM-7 characters
     }
-    if (s.starts_with("dead|Twilio 21610")) ++stopped;
+    if (s.starts_with("suppressed|opted out at the receiver: Twilio 21610")) ++stopped;
     EXPECT_EQ(s.find(kToken), std::string::npos) << s;
   }
   EXPECT_EQ(sent, static_cast<size_t>(kCustomers - 1));

@@ -39,9 +39,11 @@ TEST(Classify, EveryErrorClass) {
   EXPECT_EQ(classify(401, std::nullopt, error(20003)).kind, K::kFatal);
   EXPECT_EQ(classify(400, std::nullopt, error(21606)).kind, K::kFatal);
   EXPECT_EQ(classify(400, std::nullopt, error(21659)).kind, K::kFatal);
-  for (int code : {21211, 21610, 21614, 21617}) {
+  for (int code : {21614, 21617}) {
     EXPECT_EQ(classify(400, std::nullopt, error(code)).kind, K::kFailed) << code;
   }
+  EXPECT_EQ(classify(400, std::nullopt, error(21610)).kind, K::kOptedOut);
+  EXPECT_EQ(classify(400, std::nullopt, error(21211)).kind, K::kBounced);
   EXPECT_EQ(classify(400, std::nullopt, error(21610)).detail, "Twilio 21610: no");
   const Verdict limited = classify(429, "3", error(20429));
   EXPECT_EQ(limited.kind, K::kRetry);

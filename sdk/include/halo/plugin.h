@@ -844,14 +844,30 @@ typedef struct halo_message {
   size_t html_len;
   const char *variables_json; /* the message's variables, a JSON object */
   size_t variables_json_len;
+  /* The signed one-click unsubscribe link of this message (the pipeline's
+   * `consent.unsubscribe`), served by `halo serve`; empty when none is
+   * configured. An email destination puts it in List-Unsubscribe (RFC 2369)
+   * with List-Unsubscribe-Post (RFC 8058) when it is https. */
+  const char *unsubscribe_url;
+  size_t unsubscribe_url_len;
 } halo_message;
 
 /* since 1.2: what a destination reports per message with
  * host->message_result. */
 typedef enum halo_message_outcome {
-  HALO_MESSAGE_SENT = 0,  /* accepted by the receiver */
-  HALO_MESSAGE_RETRY = 1, /* not delivered now (timeout, 429, 5xx): try again later */
-  HALO_MESSAGE_FAILED = 2 /* can never be delivered as it is (4xx, bad address) */
+  HALO_MESSAGE_SENT = 0,   /* accepted by the receiver */
+  HALO_MESSAGE_RETRY = 1,  /* not delivered now (timeout, 429, 5xx): try again later */
+  HALO_MESSAGE_FAILED = 2, /* can never be delivered as it is (4xx, bad address) */
+  /* The receiver refuses because the recipient opted out or complained
+   * (Twilio error 21610 after a STOP reply): the kernel records an opt-out
+   * of the channel for the address, with the detail as its proof, and the
+   * message is suppressed; no later message goes to that address until it
+   * opts in again (docs/consent.md). */
+  HALO_MESSAGE_OPTED_OUT = 3,
+  /* The address does not exist (a hard bounce: SMTP 550 5.1.1): the
+   * message is dead and the kernel suppresses the channel for the address
+   * (reason `bounce`). */
+  HALO_MESSAGE_BOUNCED = 4
 } halo_message_outcome;
 
 /* A delivery is start(), then write_profiles() for each batch of profiles
@@ -892,9 +908,13 @@ typedef struct halo_destination_vtable {
    * once where the receiver de-duplicates by that key. HALO_ERROR or
    * HALO_FATAL ends this destination's delivery for the run; outcomes
    * already reported count. A destination with deliver_messages may leave
-   * write_profiles NULL (it then receives no profiles). */
-  /* since 1.2 */ halo_status (*deliver_messages)(halo_instance *inst, const halo_message *messages,
-                                                  size_t n, halo_message_delivery *d);
+   * write_profiles NULL (it then receives no profiles). `messages` is an
+   * array of n pointers, not of structs, so halo_message can grow by
+   * appending: read a member only when messages[i]->struct_size covers it
+   * (the SDK does). */
+  /* since 1.2 */ halo_status (*deliver_messages)(halo_instance *inst,
+                                                  const halo_message *const *messages, size_t n,
+                                                  halo_message_delivery *d);
 } halo_destination_vtable;
 
 /* ------------------------------------------------------------------------ */

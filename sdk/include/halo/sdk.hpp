@@ -26,6 +26,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -602,6 +603,7 @@ struct Message {
   uint32_t attempt = 0;
   std::string_view idempotency_key, trigger, channel, recipient, template_name;
   std::string_view subject, text, html, variables_json;
+  std::string_view unsubscribe_url;  // empty when the pipeline has none
 };
 
 // Reports each message's outcome (host->message_result): call one of them
@@ -616,6 +618,12 @@ class MessageResults {
     report(i, HALO_MESSAGE_RETRY, why, retry_after_ms);
   }
   void failed(size_t i, std::string_view why) const { report(i, HALO_MESSAGE_FAILED, why, 0); }
+  // The recipient opted out at the receiver (the kernel records it).
+  void opted_out(size_t i, std::string_view why) const {
+    report(i, HALO_MESSAGE_OPTED_OUT, why, 0);
+  }
+  // The address does not exist (a hard bounce; the kernel suppresses it).
+  void bounced(size_t i, std::string_view why) const { report(i, HALO_MESSAGE_BOUNCED, why, 0); }
 
  private:
   void report(size_t i, int32_t outcome, std::string_view detail, int64_t after) const {
@@ -1091,7 +1099,7 @@ halo_destination_vtable destination_entries() {
     };
   }
   if constexpr (HasDeliverMessages<T>::value) {
-    vt.deliver_messages = [](halo_instance *i, const halo_message *m, size_t n,
+    vt.deliver_messages = [](halo_instance *i, const halo_message *const *m, size_t n,
                              halo_message_delivery *d) {
       auto *s = self<T>(i);
       return guarded(s->host, [&] {
@@ -1099,13 +1107,18 @@ halo_destination_vtable destination_entries() {
         messages.reserve(n);
         auto view = [](const char *p, size_t len) { return std::string_view(p ? p : "", len); };
         for (size_t k = 0; k < n; ++k) {
-          const halo_message &h = m[k];
+          const halo_message &h = *m[k];
+          const bool has_unsubscribe =
+              h.struct_size >=
+              offsetof(halo_message, unsubscribe_url_len) + sizeof h.unsubscribe_url_len;
           messages.push_back(
               {h.id, h.profile_id, h.attempt, view(h.idempotency_key, h.idempotency_key_len),
                view(h.trigger, h.trigger_len), view(h.channel, h.channel_len),
                view(h.recipient, h.recipient_len), view(h.template_name, h.template_name_len),
                view(h.subject, h.subject_len), view(h.text, h.text_len), view(h.html, h.html_len),
-               view(h.variables_json, h.variables_json_len)});
+               view(h.variables_json, h.variables_json_len),
+               has_unsubscribe ? view(h.unsubscribe_url, h.unsubscribe_url_len)
+                               : std::string_view()});
         }
         s->object->deliver_messages(messages, MessageResults(s->host.api(), d));
       });

@@ -1,0 +1,112 @@
+// consent_events.cpp -- consent stated by events (docs/consent.md): a
+// tracked `Unsubscribed` or `Consent Updated` event adds consent ledger
+// records for the event's addresses, in the commit that stores the event
+// (never on a replay: the ledger already holds them, and a rebuild keeps
+// it).
+//
+//   Unsubscribed      properties.channel (email, sms; absent: every channel
+//                     the event has an address for) -> opt-out
+//   Consent Updated   properties.channel (required), properties.opted_in
+//                     (true or false, required)
+//
+// Both may carry properties.proof (text kept with the record). The address
+// is each of the event's identifiers of the channel's type (email for
+// email, phone for sms), normalized; the record's time is the event's, so
+// a late-arriving older event does not override a newer statement. An
+// event whose consent cannot be used exactly (no such channel, no
+// opted_in, no address) is stored as any event but adds nothing: it is
+// counted and logged, never guessed.
+#include "common/log.h"
+#include "pipeline/pipeline.h"
+
+namespace halo {
+
+namespace {
+
+constexpr std::string_view kUnsubscribed = "Unsubscribed";
+constexpr std::string_view kConsentUpdated = "Consent Updated";
+constexpr size_t kMaxProof = 512;
+
+// The identifier type that addresses `channel`, or "".
+std::string_view address_type_of(std::string_view channel) {
+  if (channel == "email") return "email";
+  if (channel == "sms") return "phone";
+  return "";
+}
+
+std::string_view text_of(const Field *f) {
+  return f != nullptr && f->value.kind == HALO_VALUE_STRING ? f->value.text : std::string_view();
+}
+
+// The records event i states, or why it states none.
+Result<std::vector<ConsentRecord>> records_of(const EventBatch &batch, size_t i) {
+  const Event &e = batch.events[i];
+  const bool unsubscribed = e.name == kUnsubscribed;
+  const std::string_view channel = text_of(batch.find_field(i, "properties.channel"));
+  if (!channel.empty() && address_type_of(channel).empty()) {
+    return Status::Invalid("properties.channel '" + std::string(channel.substr(0, 40)) +
+                           "' is not email or sms");
+  }
+  if (!unsubscribed && channel.empty()) return Status::Invalid("no properties.channel");
+  bool opted_in = false;
+  if (!unsubscribed) {
+    const Field *in = batch.find_field(i, "properties.opted_in");
+    if (in == nullptr || in->value.kind != HALO_VALUE_BOOL) {
+      return Status::Invalid("properties.opted_in is not true or false");
+    }
+    opted_in = in->value.boolean;
+  }
+  std::string proof = "event " + std::string(e.message_id);
+  if (std::string_view note = text_of(batch.find_field(i, "properties.proof")); !note.empty()) {
+    proof += ": " + std::string(note.substr(0, kMaxProof));
+  }
+  std::vector<ConsentRecord> out;
+  for (std::string_view ch : {std::string_view("email"), std::string_view("sms")}) {
+    if (!channel.empty() && ch != channel) continue;
+    for (uint32_t k = e.id_begin; k < e.id_begin + e.id_count; ++k) {
+      const Identifier &id = batch.identifiers[k];
+      if (id.type != address_type_of(ch)) continue;
+      ConsentRecord r;
+      r.channel = std::string(ch);
+      r.address = std::string(id.value);
+      r.opted_in = opted_in;
+      r.reason = "event: " + std::string(e.name);
+      r.source = "source " + std::string(e.source);
+      r.proof = proof;
+      r.at_ms = e.timestamp_ms;
+      out.push_back(std::move(r));
+    }
+  }
+  if (out.empty()) return Status::Invalid("the event has no address for the channel");
+  return out;
+}
+
+}  // namespace
+
+Status Pipeline::record_consent_events(const EventBatch &batch, RunSummary *summary) {
+  auto records = std::make_shared<std::vector<ConsentRecord>>();
+  for (size_t i = 0; i < batch.events.size(); ++i) {
+    const Event &e = batch.events[i];
+    if (e.type != HALO_EVENT_TRACK || (e.name != kUnsubscribed && e.name != kConsentUpdated)) {
+      continue;
+    }
+    auto stated = records_of(batch, i);
+    if (!stated.ok()) {
+      ++summary->consent_events_unused;
+      log_warn("consent", "event " + std::string(e.message_id) + " (" + std::string(e.name) +
+                              ", source " + std::string(e.source) +
+                              ") changes no consent: " + stated.status().message());
+      continue;
+    }
+    for (ConsentRecord &r : *stated) records->push_back(std::move(r));
+    ++summary->consent_events;
+  }
+  if (records->empty()) return Status::Ok();
+  return write([records](Store &st) {
+    Status w;
+    for (size_t k = 0; w.ok() && k < records->size(); ++k) w = st.add_consent((*records)[k]);
+    return w;
+  });
+}
+
+}  // namespace halo
