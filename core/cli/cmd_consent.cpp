@@ -31,7 +31,8 @@ std::optional<Address> address_of(const PipelineConfig &cfg, const ProfileLookup
     error = "give the address: --email X or --phone X";
     return std::nullopt;
   }
-  if (!flags.email.empty()) return Address{"email", normalized_identifier(cfg, "email", flags.email)};
+  if (!flags.email.empty())
+    return Address{"email", normalized_identifier(cfg, "email", flags.email)};
   return Address{"sms", normalized_identifier(cfg, "phone", flags.phone)};
 }
 
@@ -159,8 +160,8 @@ int consent_list(const Args &args) {
   po::options_description desc(
       "usage: halo consent list PIPELINE.yaml [--channel C]\n"
       "every consent record, oldest first, one JSON object per line");
-  desc.add_options()("help,h", "show this help")(
-      "channel", po::value(&channel)->value_name("C"), "only this channel (email, sms, ...)");
+  desc.add_options()("help,h", "show this help")("channel", po::value(&channel)->value_name("C"),
+                                                 "only this channel (email, sms, ...)");
   int rc = parse_pipeline_command("consent list", args, desc, pipeline);
   if (rc >= 0) return rc;
   auto cfg = load_pipeline(pipeline);

@@ -18,12 +18,23 @@ std::string html_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -37,11 +48,12 @@ ServerResponse page(int status, std::string_view title, std::string_view body) {
   r.set_header("Content-Type", "text/html; charset=utf-8");
   r.set_header("Cache-Control", "no-store");
   r.set_header("Referrer-Policy", "no-referrer");  // the link carries its token
-  r.body = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-           "<meta name=\"robots\" content=\"noindex\"><title>" +
-           html_escape(title) + "</title></head><body dir=\"auto\"><h1>" + html_escape(title) +
-           "</h1>" + std::string(body) + "</body></html>\n";
+  r.body =
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<meta name=\"robots\" content=\"noindex\"><title>" +
+      html_escape(title) + "</title></head><body dir=\"auto\"><h1>" + html_escape(title) + "</h1>" +
+      std::string(body) + "</body></html>\n";
   return r;
 }
 
@@ -52,8 +64,8 @@ ServerResponse invalid_link() {
 }
 
 ServerResponse busy() {
-  ServerResponse r = page(503, "Please try again in a moment",
-                          "<p>Your request was not recorded yet.</p>");
+  ServerResponse r =
+      page(503, "Please try again in a moment", "<p>Your request was not recorded yet.</p>");
   r.set_header("Retry-After", std::to_string(kBusyRetrySeconds));
   return r;
 }
@@ -105,8 +117,7 @@ ServerResponse UnsubscribeDesk::handle(const ServerRequest &request) {
   }
   // Unknown message, not yet handed over, or a wrong token: one answer.
   const std::optional<OutboxMessage> &m = *found;
-  if (!m || m->recipient.empty() ||
-      !token_valid(config_.secret, *link, m->channel, m->recipient)) {
+  if (!m || m->recipient.empty() || !token_valid(config_.secret, *link, m->channel, m->recipient)) {
     return invalid_link();
   }
   if (request.method == "POST") return opt_out(*m, request);

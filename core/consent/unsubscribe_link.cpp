@@ -75,8 +75,8 @@ std::optional<LinkParams> parse_link_query(std::string_view query) {
 
 bool token_valid(std::string_view secret, const LinkParams &link, std::string_view channel,
                  std::string_view address) {
-  return plugins::constant_time_equal(
-      link.token, unsubscribe_token(secret, link.message_id, channel, address));
+  return plugins::constant_time_equal(link.token,
+                                      unsubscribe_token(secret, link.message_id, channel, address));
 }
 
 }  // namespace halo::consent

@@ -13,8 +13,7 @@ namespace {
 // ...)"), or "".
 std::string_view enhanced_code(int code, std::string_view text) {
   const std::string reply = std::to_string(code);
-  for (size_t at = text.find(reply); at != std::string_view::npos;
-       at = text.find(reply, at + 1)) {
+  for (size_t at = text.find(reply); at != std::string_view::npos; at = text.find(reply, at + 1)) {
     const size_t after = at + reply.size();
     const bool starts_line = at == 0 || text[at - 1] == ' ' || text[at - 1] == '(';
     if (!starts_line || after >= text.size() || (text[after] != ' ' && text[after] != '-')) {

@@ -80,9 +80,10 @@ TEST_F(ConsentLedgerTest, ScansFilterAndKeepTheOrderOfTime) {
   ASSERT_TRUE(store_->scan_consent("sms", "", collect).ok());
   EXPECT_EQ(times, (std::vector<int64_t>{10, 40}));
   std::vector<ConsentRecord> all;
-  ASSERT_TRUE(store_->scan_consent("sms", "+989121234567", [&](const ConsentRecord &r) {
-                      all.push_back(r);
-                    }).ok());
+  ASSERT_TRUE(
+      store_
+          ->scan_consent("sms", "+989121234567", [&](const ConsentRecord &r) { all.push_back(r); })
+          .ok());
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].reason, "opted_out_at_receiver");
   EXPECT_EQ(all[0].source, "test");
@@ -130,10 +131,9 @@ TEST_F(ConsentLedgerTest, AStoreBesideTheWriterWritesWhileTheLockIsHeld) {
   ASSERT_TRUE(beside.value()->commit().ok());
   EXPECT_TRUE(store_->latest_consent("email", "b@example.com")->has_value());
   // Beside a store that does not exist there is nothing to write to.
-  EXPECT_EQ(open_store("sqlite", (dir_ / "none.db").string(), {.beside_writer = true})
-                .status()
-                .code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      open_store("sqlite", (dir_ / "none.db").string(), {.beside_writer = true}).status().code(),
+      StatusCode::kNotFound);
 }
 
 }  // namespace

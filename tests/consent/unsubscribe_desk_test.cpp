@@ -51,9 +51,12 @@ class UnsubscribeDeskTest : public ::testing::Test {
     ASSERT_TRUE(writer_->commit().ok());
     if (recipient.empty()) return;
     uint64_t id = 0;
-    ASSERT_TRUE(writer_->scan_messages("", 0, 100, [&](const OutboxMessage &s) {
-                        if (s.idempotency_key == key) id = s.id;
-                      }).ok());
+    ASSERT_TRUE(writer_
+                    ->scan_messages("", 0, 100,
+                                    [&](const OutboxMessage &s) {
+                                      if (s.idempotency_key == key) id = s.id;
+                                    })
+                    .ok());
     auto stored = writer_->message_by_id(id);
     ASSERT_TRUE(stored.ok() && stored->has_value());
     OutboxMessage sent = **stored;

@@ -16,9 +16,9 @@ namespace {
 std::string event(const std::string &name, const std::string &id, const std::string &at,
                   const std::string &traits, const std::string &properties,
                   const std::string &user = "sara") {
-  return R"({"type":"track","event":")" + name + R"(","userId":")" + user +
-         R"(","messageId":")" + id + R"(","timestamp":")" + at + R"(","context":{"traits":{)" +
-         traits + R"(}},"properties":{)" + properties + "}}\n";
+  return R"({"type":"track","event":")" + name + R"(","userId":")" + user + R"(","messageId":")" +
+         id + R"(","timestamp":")" + at + R"(","context":{"traits":{)" + traits +
+         R"(}},"properties":{)" + properties + "}}\n";
 }
 
 TEST(ConsentEvents, EventsFillTheLedgerOnceAndTheCliReadsIt) {
@@ -31,8 +31,8 @@ TEST(ConsentEvents, EventsFillTheLedgerOnceAndTheCliReadsIt) {
                  // Older than e1 though it arrives later: it does not win.
                  event("Consent Updated", "e3", "2026-01-04T10:00:00Z", sara,
                        R"("channel":"email","opted_in":true)") +
-                 event("Unsubscribed", "e4", "2026-01-05T12:00:00Z",
-                       R"("phone":"09121112233")", "", "sam") +
+                 event("Unsubscribed", "e4", "2026-01-05T12:00:00Z", R"("phone":"09121112233")", "",
+                       "sam") +
                  event("Consent Updated", "e5", "2026-01-05T12:00:00Z", sara,
                        R"("channel":"email","opted_in":"yes")") +
                  event("Consent Updated", "e6", "2026-01-05T12:00:00Z", sara,
@@ -67,12 +67,10 @@ sources:
   CommandResult list = run({halo_bin(), "consent", "list", p});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 4) << list.out;  // e1 .. e4
-  CommandResult show = run({halo_bin(), "consent", "show", p, "--email", "SARA@example.org",
-                            "--format", "json"});
+  CommandResult show =
+      run({halo_bin(), "consent", "show", p, "--email", "SARA@example.org", "--format", "json"});
   ASSERT_EQ(show.exit_code, 0) << show.err;
-  EXPECT_NE(show.out.find(R"("state":{"email":"opted_out"})"),
-            std::string::npos)
-      << show.out;
+  EXPECT_NE(show.out.find(R"("state":{"email":"opted_out"})"), std::string::npos) << show.out;
   CommandResult phone = run({halo_bin(), "consent", "show", p, "--phone", "09121234567"});
   ASSERT_EQ(phone.exit_code, 0) << phone.err;
   EXPECT_NE(phone.out.find("+989121234567 sms: opted out"), std::string::npos) << phone.out;
@@ -88,11 +86,9 @@ sources:
   CommandResult set = run({halo_bin(), "consent", "set", p, "--email", "sara@example.org",
                            "--opt-in", "--reason", "support call", "--proof", "ticket 9"});
   ASSERT_EQ(set.exit_code, 0) << set.err;
-  CommandResult after = run({halo_bin(), "consent", "show", p, "--email", "sara@example.org",
-                             "--format", "json"});
-  EXPECT_NE(after.out.find(R"("state":{"email":"opted_in"})"),
-            std::string::npos)
-      << after.out;
+  CommandResult after =
+      run({halo_bin(), "consent", "show", p, "--email", "sara@example.org", "--format", "json"});
+  EXPECT_NE(after.out.find(R"("state":{"email":"opted_in"})"), std::string::npos) << after.out;
   EXPECT_NE(after.out.find(R"x("reason":"support call","source":"halo consent set (operator)",)x"
                            R"("proof":"ticket 9")"),
             std::string::npos)

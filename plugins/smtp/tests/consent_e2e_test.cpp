@@ -83,13 +83,17 @@ class ConsentE2E : public ::testing::Test {
     const std::string path = dir_ / "pipeline.yaml";
     write_file(path, R"(version: 1
 store: { kind: sqlite, path: halo.db }
-run: { as_of: ")" + as_of + R"(" }
-http: { listen: "127.0.0.1:)" + std::to_string(port_) + R"(" }
+run: { as_of: ")" + as_of +
+                         R"(" }
+http: { listen: "127.0.0.1:)" +
+                         std::to_string(port_) + R"(" }
 consent:
   unsubscribe:
-    url: "http://127.0.0.1:)" + std::to_string(port_) +
+    url: "http://127.0.0.1:)" +
+                         std::to_string(port_) +
                          R"(/unsubscribe"
-    secret: ")" + kSecret + R"("
+    secret: ")" + kSecret +
+                         R"("
 identity:
   resolver: deterministic
   identifiers:
@@ -101,8 +105,8 @@ destinations:
   - name: mail
     plugin: smtp
     retry: { max_attempts: 4, backoff: 0s }
-    config: { url: ")" + server_.url() + R"(", from: news@shop.example, ca_file: ")" +
-                         server_.ca_file() + R"(" }
+    config: { url: ")" + server_.url() +
+                         R"(", from: news@shop.example, ca_file: ")" + server_.ca_file() + R"(" }
 triggers:
   - name: cart
     on: { event: Checkout Started }
@@ -143,8 +147,7 @@ templates:
   }
 
   std::string consent_state(const std::string &p, const std::string &email) {
-    CommandResult r =
-        run({halo_bin(), "consent", "show", p, "--email", email, "--format", "json"});
+    CommandResult r = run({halo_bin(), "consent", "show", p, "--email", email, "--format", "json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out;
   }

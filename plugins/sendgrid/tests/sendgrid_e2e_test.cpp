@@ -1,0 +1,174 @@
+// sendgrid_e2e_test.cpp -- the real `halo` binary delivers outbox email to
+// the SendGrid contract server (tests/contract/sendgrid_server.py): a
+// campaign of one content goes out in one request through a 500 and a
+// 429, every address once, each with its own signed unsubscribe headers
+// and custom_args; a batch SendGrid refuses for one bad address is sent
+// again one by one, so only that message is dead; a wrong API key stops
+// the destination without losing a message and never appears in a stored
+// attempt.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <map>
+#include <string>
+
+#include "contract_process.h"
+#include "e2e_support.h"
+
+namespace halo::e2e {
+namespace {
+
+using contract::ContractProcess;
+
+const char *kKey = "SG.test-key-5f4dcc3b5aa765d6";
+
+// n customers who start a checkout at u<i>@example.org.
+std::string customers(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    const std::string u = "u" + std::to_string(i);
+    out += R"({"type":"identify","userId":")" + u + R"(","messageId":"i-)" + u +
+           R"(","timestamp":"2026-01-05T09:00:00Z","traits":{"email":")" + u +
+           R"(@example.org"}})" + "\n";
+    out += R"({"type":"track","event":"Checkout Started","userId":")" + u + R"(","messageId":"c-)" +
+           u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
+  }
+  return out;
+}
+
+class SendgridE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_.start(source_dir() + "/tests/contract/sendgrid_server.py",
+                  {"--api-key", kKey, "--senders", "news@shop.example", "--invalid",
+                   "u3@example.org", "--log", dir_ / "sent.jsonl"});
+  }
+
+  std::string pipeline(const std::string &key) {
+    const std::string path = dir_ / "pipeline.yaml";
+    write_file(path, R"(version: 1
+store: { kind: sqlite, path: halo.db }
+run: { as_of: "2026-01-05T12:00:00Z" }
+consent:
+  unsubscribe: { url: "https://shop.example/u", secret: "0123456789abcdef-secret" }
+identity:
+  resolver: deterministic
+  identifiers:
+    - { type: user_id, priority: 1, max_per_profile: 1 }
+    - { type: email, priority: 2, max_per_profile: 3, paths: [traits.email] }
+sources:
+  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
+destinations:
+  - name: mail
+    plugin: sendgrid
+    retry: { max_attempts: 6, backoff: 0s }
+    config:
+      api_key: ")" + key + R"("
+      from: news@shop.example
+      from_name: "فروشگاه"
+      base_url: ")" + server_.base_url() +
+                         R"("
+triggers:
+  - name: cart
+    on: { event: Checkout Started }
+    wait: 1h
+    send: { channel: email, destination: mail, template: cart }
+templates:
+  - name: cart
+    subject: "سبد خرید شما منتظر است"
+    text: "Your cart is waiting."
+    html: "<p dir=\"rtl\">سبد خرید شما منتظر است</p>"
+)");
+    return path;
+  }
+
+  // to -> how many times it was accepted; checks each line on the way.
+  std::map<std::string, int> accepted() {
+    std::map<std::string, int> got;
+    simdjson::dom::parser parser;
+    for (const std::string &line : read_lines(dir_ / "sent.jsonl")) {
+      simdjson::dom::element e = parser.parse(line);
+      const std::string to{std::string_view(e["to"])};
+      ++got[to];
+      EXPECT_EQ(std::string_view(e["subject"]), "سبد خرید شما منتظر است");
+      const std::string_view link = e["headers"]["List-Unsubscribe"];
+      EXPECT_TRUE(link.starts_with("<https://shop.example/u?m=")) << link;
+      EXPECT_EQ(std::string_view(e["headers"]["List-Unsubscribe-Post"]),
+                "List-Unsubscribe=One-Click");
+      EXPECT_FALSE(std::string_view(e["custom_args"]["halo_key"]).empty());
+    }
+    return got;
+  }
+
+  TempDir dir_;
+  ContractProcess server_;
+};
+
+TEST_F(SendgridE2E, OneContentGoesOutInOneRequestThroughFaults) {
+  constexpr int kCustomers = 25;
+  // u3 is refused by the server: leave it out of this test.
+  std::string events;
+  for (int i = 0; i < kCustomers; ++i) {
+    if (i != 3) events += customers(i + 1).substr(customers(i).size());
+  }
+  write_file(dir_ / "events.jsonl", events);
+  const std::string p = pipeline(kKey);
+  server_.inject(R"([{"kind":"500","count":1},{"kind":"429","count":1,"retry_after":0}])");
+  run_until_delivered(p, 4);
+  EXPECT_EQ(server_.stat("faults_pending"), 0);
+  const std::map<std::string, int> got = accepted();
+  EXPECT_EQ(got.size(), static_cast<size_t>(kCustomers - 1));
+  for (const auto &[to, n] : got) EXPECT_EQ(n, 1) << to;
+  // The 500, the 429 and one accepted request for all of them.
+  EXPECT_EQ(server_.stat("requests"), 3);
+  size_t sent = 0;
+  for (const auto &[key, s] : message_statuses(p, true)) {
+    sent += s.starts_with("sent|");
+    EXPECT_NE(s.find("X-Message-Id "), std::string::npos) << s;
+    EXPECT_NE(s.find("one request for 24 messages"), std::string::npos) << s;
+  }
+  EXPECT_EQ(sent, static_cast<size_t>(kCustomers - 1));
+}
+
+TEST_F(SendgridE2E, ABatchRefusedForOneAddressIsSentOneByOne) {
+  constexpr int kCustomers = 6;
+  write_file(dir_ / "events.jsonl", customers(kCustomers));
+  const std::string p = pipeline(kKey);
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "messages_sent"), kCustomers - 1);
+  EXPECT_EQ(summary_count(r.summary, "messages_dead"), 1);
+  const std::map<std::string, int> got = accepted();
+  EXPECT_EQ(got.size(), static_cast<size_t>(kCustomers - 1));
+  EXPECT_EQ(got.count("u3@example.org"), 0u);
+  EXPECT_EQ(server_.stat("requests"), 1 + kCustomers);  // the batch, then one each
+  size_t dead = 0;
+  for (const auto &[key, s] : message_statuses(p)) {
+    if (!s.starts_with("dead|")) continue;
+    ++dead;
+    EXPECT_EQ(s, "dead|SendGrid 400: Does not contain a valid address. "
+                 "(personalizations.0.to.0.email)");
+  }
+  EXPECT_EQ(dead, 1u);
+}
+
+TEST_F(SendgridE2E, AWrongKeyStopsTheDestinationAndLosesNothing) {
+  constexpr int kCustomers = 3;
+  write_file(dir_ / "events.jsonl", customers(kCustomers));
+  RunOutcome wrong = run_pipeline(pipeline("SG.wrong-key-0123456789"));
+  ASSERT_EQ(wrong.exit_code, 0) << wrong.err;
+  EXPECT_EQ(summary_count(wrong.summary, "messages_sent"), 0);
+  EXPECT_EQ(summary_count(wrong.summary, "messages_dead"), 0);
+  EXPECT_NE(wrong.err.find("SendGrid 401"), std::string::npos) << wrong.err;
+  EXPECT_EQ(server_.stat("requests"), 1);
+  for (const auto &[key, s] : message_statuses(pipeline("SG.wrong-key-0123456789"), true)) {
+    EXPECT_EQ(s.find("SG.wrong-key"), std::string::npos) << s;
+  }
+  RunOutcome right = run_pipeline(pipeline(kKey));
+  ASSERT_EQ(right.exit_code, 0) << right.err;
+  EXPECT_EQ(summary_count(right.summary, "messages_sent"), kCustomers);
+  EXPECT_EQ(accepted().size(), static_cast<size_t>(kCustomers));
+}
+
+}  // namespace
+}  // namespace halo::e2e

@@ -1,0 +1,105 @@
+// sendgrid_unit_test.cpp -- the sendgrid destination's API logic
+// (sendgrid_api.h): messages of the same content share a request up to the
+// limit, each with its own recipient, custom_args and unsubscribe headers;
+// the body is the documented JSON; every answer class maps to its verdict.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include "sendgrid_api.h"
+
+namespace halo::plugins::sendgrid {
+namespace {
+
+using K = Verdict::Kind;
+
+halo::Message message(uint64_t id, std::string_view to, std::string_view subject,
+                      std::string_view text, std::string_view html = "") {
+  halo::Message m;
+  m.id = id;
+  m.channel = "email";
+  m.recipient = to;
+  m.subject = subject;
+  m.text = text;
+  m.html = html;
+  return m;
+}
+
+TEST(Groups, SameContentSharesARequestUpToTheLimit) {
+  const std::vector<halo::Message> ms = {
+      message(1, "a@x.org", "s", "t"), message(2, "b@x.org", "s", "other"),
+      message(3, "c@x.org", "s", "t"), message(4, "d@x.org", "s", "t", "<p>t</p>"),
+      message(5, "e@x.org", "s", "t")};
+  EXPECT_EQ(groups(ms, 1000),
+            (std::vector<std::vector<size_t>>{{0, 2, 4}, {1}, {3}}));
+  EXPECT_EQ(groups(ms, 2), (std::vector<std::vector<size_t>>{{0, 2}, {1}, {3}, {4}}));
+  EXPECT_TRUE(groups({}, 10).empty());
+}
+
+TEST(RequestBody, IsTheDocumentedJson) {
+  std::vector<halo::Message> ms = {message(7, "sara@x.org", "سلام \"Sara\"", "line\nتو",
+                                           "<p dir=\"rtl\">x</p>"),
+                                   message(8, "sam@x.org", "", "", "")};
+  ms[0].idempotency_key = "cart:1:7";
+  ms[0].unsubscribe_url = "https://shop.example/u?m=7&t=abc";
+  ms[1].idempotency_key = "cart:2:8";
+  ms[1].unsubscribe_url = "http://localhost/u?m=8&t=def";
+  const std::string body = request_body({"news@shop.example", "فروشگاه", "help@shop.example"}, ms,
+                                        {0, 1});
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(body);
+  simdjson::dom::array ps = root["personalizations"];
+  ASSERT_EQ(ps.size(), 2u);
+  EXPECT_EQ(std::string_view(root["personalizations"].at(0)["to"].at(0)["email"]), "sara@x.org");
+  EXPECT_EQ(std::string_view(root["personalizations"].at(0)["custom_args"]["halo_message"]), "7");
+  EXPECT_EQ(std::string_view(root["personalizations"].at(0)["custom_args"]["halo_key"]),
+            "cart:1:7");
+  EXPECT_EQ(std::string_view(root["personalizations"].at(0)["headers"]["List-Unsubscribe"]),
+            "<https://shop.example/u?m=7&t=abc>");
+  EXPECT_EQ(std::string_view(root["personalizations"].at(0)["headers"]["List-Unsubscribe-Post"]),
+            "List-Unsubscribe=One-Click");
+  // RFC 8058 one-click only for https.
+  EXPECT_TRUE(root["personalizations"].at(1)["headers"]["List-Unsubscribe-Post"].error());
+  EXPECT_EQ(std::string_view(root["from"]["email"]), "news@shop.example");
+  EXPECT_EQ(std::string_view(root["from"]["name"]), "فروشگاه");
+  EXPECT_EQ(std::string_view(root["reply_to"]["email"]), "help@shop.example");
+  EXPECT_EQ(std::string_view(root["subject"]), "سلام \"Sara\"");
+  EXPECT_EQ(std::string_view(root["content"].at(0)["type"]), "text/plain");
+  EXPECT_EQ(std::string_view(root["content"].at(0)["value"]), "line\nتو");
+  EXPECT_EQ(std::string_view(root["content"].at(1)["type"]), "text/html");
+  const std::string html_only = request_body({"news@shop.example", "", ""},
+                                             {message(1, "a@x.org", "s", "", "<b>x</b>")}, {0});
+  simdjson::dom::element h = parser.parse(html_only);
+  EXPECT_EQ(simdjson::dom::array(h["content"]).size(), 1u);
+  EXPECT_TRUE(h["from"]["name"].error());
+  EXPECT_TRUE(h["reply_to"].error());
+}
+
+TEST(Classify, EveryAnswerClass) {
+  const Verdict sent = classify(202, "", "abc123", std::nullopt, std::nullopt, 0);
+  EXPECT_EQ(sent.kind, K::kSent);
+  EXPECT_EQ(sent.detail, "X-Message-Id abc123");
+  const std::string errors =
+      R"({"errors":[{"message":"Does not contain a valid address.","field":"personalizations.0.to.0.email","help":null}]})";
+  const Verdict invalid = classify(400, errors, std::nullopt, std::nullopt, std::nullopt, 0);
+  EXPECT_EQ(invalid.kind, K::kFailed);
+  EXPECT_EQ(invalid.detail,
+            "SendGrid 400: Does not contain a valid address. (personalizations.0.to.0.email)");
+  for (int status : {401, 403, 406, 451}) {
+    EXPECT_EQ(classify(status, errors, std::nullopt, std::nullopt, std::nullopt, 0).kind,
+              K::kFatal)
+        << status;
+  }
+  const Verdict limited = classify(429, "{}", std::nullopt, std::nullopt, "1000", 990);
+  EXPECT_EQ(limited.kind, K::kRetry);
+  EXPECT_EQ(limited.retry_after_ms, 10000);
+  EXPECT_EQ(classify(429, "", std::nullopt, "3", "5", 990).retry_after_ms, 3000);
+  EXPECT_EQ(classify(503, "down", std::nullopt, std::nullopt, std::nullopt, 0).kind, K::kRetry);
+  EXPECT_EQ(classify(413, "", std::nullopt, std::nullopt, std::nullopt, 0).kind, K::kFailed);
+  EXPECT_TRUE(split_after(400));
+  EXPECT_TRUE(split_after(413));
+  EXPECT_FALSE(split_after(429));
+  EXPECT_FALSE(split_after(401));
+}
+
+}  // namespace
+}  // namespace halo::plugins::sendgrid

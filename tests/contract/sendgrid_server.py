@@ -1,0 +1,146 @@
+"""sendgrid_server.py -- SendGrid's v3 Mail Send API
+(https://www.twilio.com/docs/sendgrid/api-reference/mail-send/mail-send,
+errors: https://www.twilio.com/docs/sendgrid/api-reference/mail-send/errors)
+as the `sendgrid` destination uses it:
+
+  POST /v3/mail/send
+
+`Authorization: Bearer <key>` (else 401). A JSON body with 1 to 1000
+personalizations, each with a non-empty `to` of valid addresses, at most
+1000 recipients in all and no address twice in one personalization;
+`from.email` a verified sender (--senders, else 403); a subject (top
+level or per personalization); `content` with text/plain before
+text/html; string values only in `custom_args` and `headers`, and no
+reserved header (From, To, Subject, ...) in `headers`. An address listed
+in --invalid is "not a valid address". Every violation is 400 with
+SendGrid's shape {"errors":[{"message","field","help"}]}, and SendGrid
+checks the whole request first: a 400 sends nothing. Success is 202 with
+an empty body and X-Message-Id.
+
+Every accepted personalization is appended to --log as one JSON line
+  {"message_id", "to", "subject", "text", "html", "headers", "custom_args"}
+Faults come from contract_base's queue.
+"""
+
+import json
+import re
+import secrets
+import threading
+
+import contract_base as cb
+
+ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+RESERVED = {"from", "to", "cc", "bcc", "subject", "reply-to", "content-type",
+            "dkim-signature", "x-sg-id", "x-sg-eid", "received", "return-path",
+            "content-transfer-encoding", "date", "message-id", "mime-version"}
+
+
+def bad(message, field=None):
+    return 400, {}, {"errors": [{"message": message, "field": field, "help": None}]}
+
+
+class SendgridServer(cb.ContractServer):
+    def __init__(self, args):
+        super().__init__(seed=args.seed, tls_context=cb.tls_context(args), verbose=args.verbose)
+        self.key = args.api_key
+        self.senders = set(args.senders.split(",")) if args.senders else set()
+        self.invalid = set(args.invalid.split(",")) if args.invalid else set()
+        self.log_path = args.log
+        self.lock = threading.Lock()
+        self.route("POST", r"^/v3/mail/send$", self.send)
+
+    def error_response(self, status, req, message):
+        return {}, {"errors": [{"message": message, "field": None, "help": None}]}
+
+    def check_strings(self, obj, field):
+        if not isinstance(obj, dict):
+            return bad("%s must be an object" % field, field)
+        for k, v in obj.items():
+            if not isinstance(v, str):
+                return bad("%s values must be strings" % field, "%s.%s" % (field, k))
+        return None
+
+    def send(self, req):
+        if req.headers.get("Authorization") != "Bearer " + self.key:
+            return 401, {}, {"errors": [{
+                "message": "The provided authorization grant is invalid, expired, or revoked",
+                "field": None, "help": None}]}
+        try:
+            mail = json.loads(req.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return bad("Bad Request", None)
+        ps = mail.get("personalizations")
+        if not isinstance(ps, list) or not 1 <= len(ps) <= 1000:
+            return bad("The personalizations field is required and must have at least one "
+                       "personalization.", "personalizations")
+        sender = (mail.get("from") or {}).get("email")
+        if sender not in self.senders:
+            return 403, {}, {"errors": [{
+                "message": "The from address does not match a verified Sender Identity.",
+                "field": "from", "help": None}]}
+        content = mail.get("content") or []
+        types = [c.get("type") for c in content]
+        if not content or any(not c.get("value") for c in content):
+            return bad("Unless a valid template_id is provided, the content parameter is "
+                       "required.", "content")
+        if "text/html" in types and "text/plain" in types and \
+                types.index("text/html") < types.index("text/plain"):
+            return bad("The text/plain content type must be first.", "content")
+        total = 0
+        for n, p in enumerate(ps):
+            to = p.get("to")
+            if not isinstance(to, list) or not to:
+                return bad("The to array is required for all personalization objects, and "
+                           "must have at least one email object with a valid email address.",
+                           "personalizations.%d.to" % n)
+            seen = set()
+            for m, t in enumerate(to):
+                email = (t or {}).get("email", "")
+                if not ADDRESS.match(email) or email in self.invalid:
+                    return bad("Does not contain a valid address.",
+                               "personalizations.%d.to.%d.email" % (n, m))
+                if email.lower() in seen:
+                    return bad("Each email address in the personalization block should be "
+                               "unique between to, cc, and bcc.",
+                               "personalizations.%d.to.%d.email" % (n, m))
+                seen.add(email.lower())
+            total += len(to)
+            if not (p.get("subject") or mail.get("subject")):
+                return bad("The subject is required.", "subject")
+            for name in ("custom_args", "headers"):
+                if name in p:
+                    err = self.check_strings(p[name], "personalizations.%d.%s" % (n, name))
+                    if err:
+                        return err
+            for h in p.get("headers", {}):
+                if h.lower() in RESERVED:
+                    return bad("%s is a reserved header." % h,
+                               "personalizations.%d.headers" % n)
+        if total > 1000:
+            return bad("The total number of recipients must be no more than 1000.",
+                       "personalizations")
+        message_id = secrets.token_urlsafe(16)[:22]
+        text = next((c["value"] for c in content if c.get("type") == "text/plain"), None)
+        html = next((c["value"] for c in content if c.get("type") == "text/html"), None)
+        with self.lock, open(self.log_path, "a", encoding="utf-8") as log:
+            for p in ps:
+                for t in p["to"]:
+                    log.write(json.dumps({
+                        "message_id": message_id, "to": t["email"],
+                        "subject": p.get("subject") or mail.get("subject"), "text": text,
+                        "html": html, "headers": p.get("headers", {}),
+                        "custom_args": p.get("custom_args", {})}, ensure_ascii=False) + "\n")
+        return 202, {"X-Message-Id": message_id}, b""
+
+
+def main():
+    p = cb.base_arguments("SendGrid v3 Mail Send contract server")
+    p.add_argument("--api-key", required=True)
+    p.add_argument("--senders", default="", help="comma-separated verified sender addresses")
+    p.add_argument("--invalid", default="", help="comma-separated addresses SendGrid refuses")
+    p.add_argument("--log", required=True, help="append one JSON line per accepted recipient")
+    cb.main(SendgridServer, p)
+
+
+if __name__ == "__main__":
+    main()
