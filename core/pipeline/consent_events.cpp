@@ -17,6 +17,7 @@
 // opted_in, no address) is stored as any event but adds nothing: it is
 // counted and logged, never guessed.
 #include "common/log.h"
+#include "pipeline/channel_address.h"
 #include "pipeline/pipeline.h"
 
 namespace halo {
@@ -27,13 +28,6 @@ constexpr std::string_view kUnsubscribed = "Unsubscribed";
 constexpr std::string_view kConsentUpdated = "Consent Updated";
 constexpr size_t kMaxProof = 512;
 
-// The identifier type that addresses `channel`, or "".
-std::string_view address_type_of(std::string_view channel) {
-  if (channel == "email") return "email";
-  if (channel == "sms") return "phone";
-  return "";
-}
-
 std::string_view text_of(const Field *f) {
   return f != nullptr && f->value.kind == HALO_VALUE_STRING ? f->value.text : std::string_view();
 }
@@ -43,7 +37,7 @@ Result<std::vector<ConsentRecord>> records_of(const EventBatch &batch, size_t i)
   const Event &e = batch.events[i];
   const bool unsubscribed = e.name == kUnsubscribed;
   const std::string_view channel = text_of(batch.find_field(i, "properties.channel"));
-  if (!channel.empty() && address_type_of(channel).empty()) {
+  if (!channel.empty() && channel_address_type(channel).empty()) {
     return Status::Invalid("properties.channel '" + std::string(channel.substr(0, 40)) +
                            "' is not email or sms");
   }
@@ -65,7 +59,7 @@ Result<std::vector<ConsentRecord>> records_of(const EventBatch &batch, size_t i)
     if (!channel.empty() && ch != channel) continue;
     for (uint32_t k = e.id_begin; k < e.id_begin + e.id_count; ++k) {
       const Identifier &id = batch.identifiers[k];
-      if (id.type != address_type_of(ch)) continue;
+      if (id.type != channel_address_type(ch)) continue;
       ConsentRecord r;
       r.channel = std::string(ch);
       r.address = std::string(id.value);

@@ -26,6 +26,7 @@
 #include "common/json_writer.h"
 #include "common/log.h"
 #include "consent/unsubscribe_link.h"
+#include "pipeline/channel_address.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/pipeline_setup.h"
 #include "pipeline/send_time.h"
@@ -39,13 +40,6 @@ namespace {
 
 constexpr size_t kDeliveryPage = 100;
 constexpr int64_t kMaxRetryDelayMs = int64_t{6} * 60 * 60 * 1000;
-
-// The identifier type that addresses `channel` (email, sms), or "".
-std::string_view address_type(std::string_view channel) {
-  if (channel == "email") return "email";
-  if (channel == "sms") return "phone";
-  return "";
-}
 
 // The profile's address for the channel: the smallest of its identifiers
 // of that type (a stable choice when it has several).
@@ -207,7 +201,7 @@ Result<bool> Pipeline::prepare_message(const PluginUse &use, OutboxMessage &m, P
     return dead("no template named '" + m.template_name + "' is declared under templates:");
   }
   std::string blocked = consent_block(p, m.channel);
-  const std::string_view type = address_type(m.channel);
+  const std::string_view type = channel_address_type(m.channel);
   out.recipient = type.empty() ? "" : recipient_of(p, type);
   if (blocked.empty() && !type.empty() && out.recipient.empty()) {
     blocked = "the profile has no " + std::string(type) + " for channel " + m.channel;

@@ -116,4 +116,16 @@ std::string format_rfc3339_ms(int64_t ms) {
   return buf;
 }
 
+bool is_bare_address(std::string_view a) {
+  const size_t at = a.rfind('@');
+  if (a.empty() || a.size() > 320 || at == std::string_view::npos || at == 0 ||
+      at + 1 == a.size()) {
+    return false;
+  }
+  for (unsigned char c : a) {
+    if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' || c == ',') return false;
+  }
+  return true;
+}
+
 }  // namespace halo::plugins

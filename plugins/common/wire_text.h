@@ -1,5 +1,6 @@
 // wire_text.h -- small text helpers for talking HTTP/JSON APIs: URL
-// percent-encoding and RFC 3339 <-> epoch-millisecond conversion.
+// percent-encoding, RFC 3339 <-> epoch-millisecond conversion and bare
+// email addresses.
 //
 // Invariants: url_encode leaves only RFC 3986 unreserved bytes unescaped;
 // parse_rfc3339_ms accepts "YYYY-MM-DDTHH:MM:SS[.fff...][Z|+hh:mm|-hh:mm]"
@@ -20,5 +21,10 @@ std::string url_encode(std::string_view s);
 std::optional<int64_t> parse_rfc3339_ms(std::string_view text);
 
 std::string format_rfc3339_ms(int64_t ms);
+
+// An email address as SMTP envelopes and mail APIs take it: local@domain,
+// at most 320 bytes, with no spaces, control bytes, quotes, commas or
+// angle brackets (so it can never add a header or a second recipient).
+bool is_bare_address(std::string_view address);
 
 }  // namespace halo::plugins

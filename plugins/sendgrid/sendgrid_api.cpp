@@ -152,7 +152,8 @@ Verdict classify(int status, std::string_view body, std::optional<std::string_vi
     v.kind = Kind::kFatal;  // key, sender identity, our own request shape, data residency
   } else if (http_transient(status)) {
     v.kind = Kind::kRetry;
-    v.retry_after_ms = std::max(retry_after_ms(retry_after), reset_delay_ms(rate_limit_reset, now_s));
+    v.retry_after_ms =
+        std::max(retry_after_ms(retry_after), reset_delay_ms(rate_limit_reset, now_s));
   } else {
     v.kind = Kind::kFailed;
   }

@@ -10,17 +10,11 @@
 #include <chrono>
 #include <iterator>
 
+#include "common/wire_text.h"
 #include "sendgrid_api.h"
 
 namespace halo::plugins::sendgrid {
 namespace {
-
-bool is_bare_address(std::string_view a) {
-  const size_t at = a.find('@');
-  return at != std::string_view::npos && at > 0 && at + 1 < a.size() &&
-         a.find('@', at + 1) == std::string_view::npos &&
-         a.find_first_of(" <>,;\"\r\n\t") == std::string_view::npos;
-}
 
 std::string address_option(const halo::Host &host, const char *name, bool required) {
   std::string value = required ? host.string_option(name) : host.opt_string_or(name, "");
@@ -114,8 +108,7 @@ class SendgridDestination : public halo::MessageDestination {
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count();
       return classify(status, response.body(), response.header("X-Message-Id"),
-                      response.header("Retry-After"), response.header("X-RateLimit-Reset"),
-                      now_s);
+                      response.header("Retry-After"), response.header("X-RateLimit-Reset"), now_s);
     } catch (const halo::Error &e) {
       return no_answer(e);
     }

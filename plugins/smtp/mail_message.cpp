@@ -109,18 +109,6 @@ std::string header_key(std::string_view key) {
   return "sha256-" + sha256_hex(key);
 }
 
-bool is_bare_address(std::string_view a) {
-  const size_t at = a.rfind('@');
-  if (a.empty() || a.size() > 320 || at == std::string_view::npos || at == 0 ||
-      at + 1 == a.size()) {
-    return false;
-  }
-  for (unsigned char c : a) {
-    if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' || c == ',') return false;
-  }
-  return true;
-}
-
 std::string encode_header_text(std::string_view text) {
   if (printable_ascii(text) && text.find("=?") == std::string_view::npos &&
       text.size() <= kPlainHeaderMax) {

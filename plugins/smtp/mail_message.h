@@ -21,6 +21,8 @@
 
 #include <halo/sdk.hpp>
 
+#include "common/wire_text.h"  // is_bare_address
+
 namespace halo::plugins::smtp {
 
 struct MailSettings {
@@ -49,8 +51,5 @@ std::string message_id(std::string_view idempotency_key, std::string_view from_a
 
 // "Thu, 03 Dec 2026 06:09:13 +0000" (RFC 5322 3.3).
 std::string rfc5322_date(int64_t epoch_s);
-
-// local@domain with no spaces, angle brackets or control bytes.
-bool is_bare_address(std::string_view address);
 
 }  // namespace halo::plugins::smtp

@@ -63,7 +63,8 @@ destinations:
     plugin: sendgrid
     retry: { max_attempts: 6, backoff: 0s }
     config:
-      api_key: ")" + key + R"("
+      api_key: ")" + key +
+                         R"("
       from: news@shop.example
       from_name: "فروشگاه"
       base_url: ")" + server_.base_url() +
@@ -146,8 +147,9 @@ TEST_F(SendgridE2E, ABatchRefusedForOneAddressIsSentOneByOne) {
   for (const auto &[key, s] : message_statuses(p)) {
     if (!s.starts_with("dead|")) continue;
     ++dead;
-    EXPECT_EQ(s, "dead|SendGrid 400: Does not contain a valid address. "
-                 "(personalizations.0.to.0.email)");
+    EXPECT_EQ(s,
+              "dead|SendGrid 400: Does not contain a valid address. "
+              "(personalizations.0.to.0.email)");
   }
   EXPECT_EQ(dead, 1u);
 }

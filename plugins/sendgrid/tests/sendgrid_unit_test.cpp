@@ -29,22 +29,21 @@ TEST(Groups, SameContentSharesARequestUpToTheLimit) {
       message(1, "a@x.org", "s", "t"), message(2, "b@x.org", "s", "other"),
       message(3, "c@x.org", "s", "t"), message(4, "d@x.org", "s", "t", "<p>t</p>"),
       message(5, "e@x.org", "s", "t")};
-  EXPECT_EQ(groups(ms, 1000),
-            (std::vector<std::vector<size_t>>{{0, 2, 4}, {1}, {3}}));
+  EXPECT_EQ(groups(ms, 1000), (std::vector<std::vector<size_t>>{{0, 2, 4}, {1}, {3}}));
   EXPECT_EQ(groups(ms, 2), (std::vector<std::vector<size_t>>{{0, 2}, {1}, {3}, {4}}));
   EXPECT_TRUE(groups({}, 10).empty());
 }
 
 TEST(RequestBody, IsTheDocumentedJson) {
-  std::vector<halo::Message> ms = {message(7, "sara@x.org", "سلام \"Sara\"", "line\nتو",
-                                           "<p dir=\"rtl\">x</p>"),
-                                   message(8, "sam@x.org", "", "", "")};
+  std::vector<halo::Message> ms = {
+      message(7, "sara@x.org", "سلام \"Sara\"", "line\nتو", "<p dir=\"rtl\">x</p>"),
+      message(8, "sam@x.org", "", "", "")};
   ms[0].idempotency_key = "cart:1:7";
   ms[0].unsubscribe_url = "https://shop.example/u?m=7&t=abc";
   ms[1].idempotency_key = "cart:2:8";
   ms[1].unsubscribe_url = "http://localhost/u?m=8&t=def";
-  const std::string body = request_body({"news@shop.example", "فروشگاه", "help@shop.example"}, ms,
-                                        {0, 1});
+  const std::string body =
+      request_body({"news@shop.example", "فروشگاه", "help@shop.example"}, ms, {0, 1});
   simdjson::dom::parser parser;
   simdjson::dom::element root = parser.parse(body);
   simdjson::dom::array ps = root["personalizations"];
@@ -85,8 +84,7 @@ TEST(Classify, EveryAnswerClass) {
   EXPECT_EQ(invalid.detail,
             "SendGrid 400: Does not contain a valid address. (personalizations.0.to.0.email)");
   for (int status : {401, 403, 406, 451}) {
-    EXPECT_EQ(classify(status, errors, std::nullopt, std::nullopt, std::nullopt, 0).kind,
-              K::kFatal)
+    EXPECT_EQ(classify(status, errors, std::nullopt, std::nullopt, std::nullopt, 0).kind, K::kFatal)
         << status;
   }
   const Verdict limited = classify(429, "{}", std::nullopt, std::nullopt, "1000", 990);
