@@ -6,12 +6,17 @@
 # timer each; run 2 fires them and delivers. The same run 2 without the
 # destination (messages stay pending) is the baseline, from the same store
 # copy, so the difference is delivery alone. ROUNDS rounds.
-#   bench/delivery.sh [ROUNDS] [N]
+# DEST=sendgrid delivers through the `sendgrid` destination to the SendGrid
+# contract server (tests/contract/sendgrid_server.py) instead, with a
+# template of one content for everyone, so messages go out in batches of
+# up to 1,000 per request.
+#   [DEST=webhook|sendgrid] bench/delivery.sh [ROUNDS] [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$PWD/${HALO_BUILD_DIR:-build}/bin
 ROUNDS=${1:-2}
 N=${2:-20000}
+DEST=${DEST:-webhook}
 DIR=$PWD/var/bench-delivery
 mkdir -p "$DIR"
 SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
@@ -27,8 +32,13 @@ with open(path, "w") as out:
                   f'"messageId":"c{i}","timestamp":"2026-01-05T10:00:00Z"}}\n')
 PY
 rm -f "$DIR/port" "$DIR/received.jsonl"
-PYTHONPATH=tests/contract python3 tests/contract/webhook_server.py --secret "$SECRET" \
-  --log "$DIR/received.jsonl" --port-file "$DIR/port" &
+if [ "$DEST" = sendgrid ]; then
+  PYTHONPATH=tests/contract python3 tests/contract/sendgrid_server.py --api-key SG.bench \
+    --senders news@shop.example --log "$DIR/received.jsonl" --port-file "$DIR/port" &
+else
+  PYTHONPATH=tests/contract python3 tests/contract/webhook_server.py --secret "$SECRET" \
+    --log "$DIR/received.jsonl" --port-file "$DIR/port" &
+fi
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 50); do [ -s "$DIR/port" ] && break; sleep 0.1; done
@@ -54,10 +64,18 @@ pipeline() {
     echo "    wait: 1h"
     echo "    send: { channel: email, destination: hooks, template: cart, variables: { first_name: traits.first_name } }"
     echo "templates:"
-    echo "  - { name: cart, subject: \"{{first_name}}, your cart\", text: \"Hello {{first_name}}\", html: \"<p>{{first_name}}</p>\" }"
+    if [ "$DEST" = sendgrid ]; then  # one content for everyone: batched
+      echo "  - { name: cart, subject: \"Your cart\", text: \"Hello\", html: \"<p>Hello</p>\" }"
+    else
+      echo "  - { name: cart, subject: \"{{first_name}}, your cart\", text: \"Hello {{first_name}}\", html: \"<p>{{first_name}}</p>\" }"
+    fi
   } > "$DIR/$1.yaml"
 }
 HOOKS="[ { name: hooks, plugin: webhook, config: { url: \"http://127.0.0.1:$PORT/hooks\", secret: \"$SECRET\" } } ]"
+if [ "$DEST" = sendgrid ]; then
+  export HALO_BENCH_SENDGRID_KEY=SG.bench
+  HOOKS="[ { name: hooks, plugin: sendgrid, config: { api_key: \"\${HALO_BENCH_SENDGRID_KEY}\", from: news@shop.example, base_url: \"http://127.0.0.1:$PORT\" } } ]"
+fi
 pipeline read "2026-01-05T10:00:00Z" "$HOOKS"
 pipeline fire_only "2026-01-05T11:00:00Z" "[]"
 pipeline fire_deliver "2026-01-05T11:00:00Z" "$HOOKS"
@@ -77,5 +95,5 @@ for _ in $(seq "$ROUNDS"); do
   rm -f "$DIR/halo.db-wal" "$DIR/halo.db-shm"
   : > "$DIR/received.jsonl"
   run fire_deliver "fire and deliver $N"
-  echo "receiver: $(wc -l < "$DIR/received.jsonl") requests accepted"
+  echo "receiver ($DEST): $(wc -l < "$DIR/received.jsonl") messages accepted"
 done
