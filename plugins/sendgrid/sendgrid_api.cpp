@@ -6,6 +6,7 @@
 #include <charconv>
 #include <map>
 #include <tuple>
+#include <utility>
 
 #include "common/json_text.h"
 
@@ -118,19 +119,15 @@ std::string request_body(const Sender &sender, const std::vector<halo::Message> 
   field(out, "subject", first.subject);
   // SendGrid wants text/plain before text/html.
   out += ",\"content\":[";
-  if (!first.text.empty()) {
-    out += '{';
-    field(out, "type", "text/plain");
+  bool comma = false;
+  for (const auto &[type, value] :
+       {std::pair{"text/plain", first.text}, {"text/html", first.html}}) {
+    if (value.empty()) continue;
+    out += comma ? ",{" : "{";
+    comma = true;
+    field(out, "type", type);
     out += ',';
-    field(out, "value", first.text);
-    out += '}';
-  }
-  if (!first.html.empty()) {
-    if (!first.text.empty()) out += ',';
-    out += '{';
-    field(out, "type", "text/html");
-    out += ',';
-    field(out, "value", first.html);
+    field(out, "value", value);
     out += '}';
   }
   out += "]}";

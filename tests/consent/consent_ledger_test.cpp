@@ -4,28 +4,24 @@
 // clear_derived (a rebuild); a store opened beside the writer writes while
 // the writer holds the lock.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 
-#include "store/store.h"
+#include "temp_store.h"
 
 namespace halo {
 namespace {
 
-class ConsentLedgerTest : public ::testing::Test {
+class ConsentLedgerTest : public testing::TempStoreTest {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "halo-consent-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto opened = open_store("sqlite", (dir_ / "halo.db").string());
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    store_ = std::move(opened).value();
+    TempStoreTest::SetUp();
+    store_ = open_store();
+    ASSERT_NE(store_, nullptr);
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    TempStoreTest::TearDown();
   }
   void add(const ConsentRecord &r) {
     ASSERT_TRUE(store_->begin().ok());
@@ -44,7 +40,6 @@ class ConsentLedgerTest : public ::testing::Test {
     r.at_ms = at;
     return r;
   }
-  std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
 };
 
@@ -121,19 +116,21 @@ TEST_F(ConsentLedgerTest, ARebuildKeepsTheLedgerAndMessagesKeepTheirRecipient) {
 }
 
 TEST_F(ConsentLedgerTest, AStoreBesideTheWriterWritesWhileTheLockIsHeld) {
-  const std::string path = (dir_ / "halo.db").string();
+  const std::string path = path_;
   // A second writer of its own is refused: the lock is held.
-  EXPECT_FALSE(open_store("sqlite", path).ok());
-  auto beside = open_store("sqlite", path, {.beside_writer = true, .check_invariants = false});
+  EXPECT_FALSE(halo::open_store("sqlite", path).ok());
+  auto beside =
+      halo::open_store("sqlite", path, {.beside_writer = true, .check_invariants = false});
   ASSERT_TRUE(beside.ok()) << beside.status().message();
   ASSERT_TRUE(beside.value()->begin().ok());
   ASSERT_TRUE(beside.value()->add_consent(record("email", "b@example.com", false, 5)).ok());
   ASSERT_TRUE(beside.value()->commit().ok());
   EXPECT_TRUE(store_->latest_consent("email", "b@example.com")->has_value());
   // Beside a store that does not exist there is nothing to write to.
-  EXPECT_EQ(
-      open_store("sqlite", (dir_ / "none.db").string(), {.beside_writer = true}).status().code(),
-      StatusCode::kNotFound);
+  EXPECT_EQ(halo::open_store("sqlite", (dir_ / "none.db").string(), {.beside_writer = true})
+                .status()
+                .code(),
+            StatusCode::kNotFound);
 }
 
 }  // namespace

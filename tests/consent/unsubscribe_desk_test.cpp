@@ -3,38 +3,32 @@
 // writer: a GET only asks, a POST records one opt-out, wrong and unknown
 // links get the same 403, and a busy store is a 503 that records nothing.
 #include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <filesystem>
 
 #include "consent/unsubscribe_desk.h"
 #include "consent/unsubscribe_link.h"
+#include "temp_store.h"
 
 namespace halo::consent {
 namespace {
 
 const UnsubscribeConfig kConfig{"https://shop.example/u", "/u", "0123456789abcdef-secret"};
 
-class UnsubscribeDeskTest : public ::testing::Test {
+class UnsubscribeDeskTest : public testing::TempStoreTest {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "halo-desk-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    path_ = (dir_ / "halo.db").string();
-    auto opened = open_store("sqlite", path_);
-    ASSERT_TRUE(opened.ok()) << opened.status().message();
-    writer_ = std::move(opened).value();
+    TempStoreTest::SetUp();
+    writer_ = open_store();
+    ASSERT_NE(writer_, nullptr);
     add_message("cart:1:1", "sara@example.com");  // id 1
     add_message("cart:2:1", "");                  // id 2: not handed over yet
     desk_ = std::make_unique<UnsubscribeDesk>(kConfig, [this] {
-      return open_store("sqlite", path_, {.beside_writer = true, .check_invariants = false});
+      return halo::open_store("sqlite", path_, {.beside_writer = true, .check_invariants = false});
     });
   }
   void TearDown() override {
     desk_.reset();
     writer_.reset();
-    std::filesystem::remove_all(dir_);
+    TempStoreTest::TearDown();
   }
   void add_message(const std::string &key, const std::string &recipient) {
     OutboxMessage m;
@@ -82,8 +76,6 @@ class UnsubscribeDeskTest : public ::testing::Test {
         writer_->scan_consent("", "", [&](const ConsentRecord &r) { out.push_back(r); }).ok());
     return out;
   }
-  std::filesystem::path dir_;
-  std::string path_;
   std::unique_ptr<Store> writer_;
   std::unique_ptr<UnsubscribeDesk> desk_;
 };
