@@ -29,9 +29,11 @@ namespace {
 
 constexpr size_t kPage = 1'000;
 constexpr const char *kStatuses[] = {"pending", "sent", "failed", "dead", "suppressed", "held_out"};
+// What receivers reported about sent messages (store.h DeliveryReceipt).
+constexpr const char *kReceipts[] = {"delivered", "undelivered", "bounced", "complained"};
 
 struct DestinationStats {
-  std::map<std::string, int64_t> by_status;
+  std::map<std::string, int64_t> by_status, by_receipt;
   int64_t messages = 0, attempts = 0;
   std::vector<int64_t> latency_ms;  // of sent messages
 
@@ -39,6 +41,7 @@ struct DestinationStats {
     ++messages;
     ++by_status[m.status];
     attempts += m.attempt_count;
+    if (!m.receipt.empty()) ++by_receipt[m.receipt];
     if (m.status == "sent")
       latency_ms.push_back(std::max<int64_t>(0, m.updated_at_ms - m.created_at_ms));
   }
@@ -59,6 +62,12 @@ std::string stats_json(const std::map<std::string, DestinationStats> &all) {
       auto it = s.by_status.find(status);
       w.key(status).number(it == s.by_status.end() ? 0 : it->second);
     }
+    w.key("receipts").begin_object();
+    for (const char *receipt : kReceipts) {
+      auto it = s.by_receipt.find(receipt);
+      w.key(receipt).number(it == s.by_receipt.end() ? 0 : it->second);
+    }
+    w.end_object();
     w.key("attempts").number(s.attempts).key("latency_ms");
     if (s.latency_ms.empty()) {
       w.raw("null");
@@ -81,6 +90,10 @@ void print_text(const std::map<std::string, DestinationStats> &all) {
     for (const char *status : kStatuses) {
       auto it = s.by_status.find(status);
       if (it != s.by_status.end()) std::cout << ", " << it->second << " " << status;
+    }
+    for (const char *receipt : kReceipts) {
+      auto it = s.by_receipt.find(receipt);
+      if (it != s.by_receipt.end()) std::cout << ", " << it->second << " reported " << receipt;
     }
     std::cout << "; " << s.attempts << " attempts";
     if (!s.latency_ms.empty()) {

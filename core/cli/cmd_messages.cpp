@@ -50,6 +50,13 @@ std::string message_json(const OutboxMessage &m) {
   w.key("fired_at").string(format_timestamp_ms(m.fired_at_ms));
   w.key("reason").string(m.reason);
   w.key("recipient").string(m.recipient);
+  w.key("receipt");
+  if (m.receipt.empty()) {
+    w.raw("null");
+  } else {
+    w.begin_object().key("status").string(m.receipt).key("detail").string(m.receipt_detail);
+    w.key("at").string(format_timestamp_ms(m.receipt_at_ms)).end_object();
+  }
   w.end_object();
   return out;
 }

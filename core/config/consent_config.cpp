@@ -4,10 +4,13 @@
 
 #include <vector>
 
+#include "config/mark.h"
+#include "config/scalar_parse.h"
+
 namespace halo {
 namespace {
 
-const std::vector<std::string> kConsentKeys = {"unsubscribe"};
+const std::vector<std::string> kConsentKeys = {"unsubscribe", "frequency_caps"};
 const std::vector<std::string> kUnsubscribeKeys = {"url", "path", "secret"};
 
 constexpr size_t kMaxUrl = 300;  // a List-Unsubscribe line stays far below 998
@@ -34,13 +37,48 @@ void check_url(const MapReader &m, Diagnostics &diags, const std::string &url) {
   }
 }
 
+bool is_channel_name(const std::string &s) {
+  if (s.empty() || s.size() > 32 || s[0] < 'a' || s[0] > 'z') return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+// frequency_caps: { CHANNEL: { messages: N, within: D }, ... }
+void read_frequency_caps(MapReader &consent, Diagnostics &diags,
+                         std::map<std::string, MessageCap> &out) {
+  YAML::Node caps;
+  Mark at;
+  if (!consent.has("frequency_caps") || !consent.read_mapping("frequency_caps", caps, at)) return;
+  std::vector<std::string> channels;  // any channel name is a key here
+  for (const auto &entry : caps) {
+    if (!entry.first.IsScalar()) continue;  // MapReader reports it
+    const std::string name = entry.first.Scalar();
+    if (is_channel_name(name)) {
+      channels.push_back(name);
+    } else {
+      diags.error(mark_or(entry.first, at), consent.path_of("frequency_caps"),
+                  "'" + shorten_for_message(name) +
+                      "' is not a channel name (a-z, 0-9 and _, such as email or sms)");
+    }
+  }
+  MapReader map(caps, consent.path_of("frequency_caps"), channels, diags, at);
+  for (const std::string &channel : channels) {
+    MessageCap cap;
+    if (read_message_cap(map, channel, diags, cap)) out[channel] = cap;
+  }
+}
+
 }  // namespace
 
 void read_consent(const MapReader &top, Diagnostics &diags, ConsentConfig &out) {
   if (!top.has("consent")) return;
   MapReader consent(top.value("consent"), "consent", kConsentKeys, diags,
                     top.value_mark("consent"));
-  if (!consent.is_mapping() || !consent.has("unsubscribe")) return;
+  if (!consent.is_mapping()) return;
+  read_frequency_caps(consent, diags, out.frequency_caps);
+  if (!consent.has("unsubscribe")) return;
   MapReader un(consent.value("unsubscribe"), "consent.unsubscribe", kUnsubscribeKeys, diags,
                consent.value_mark("unsubscribe"));
   if (!un.is_mapping()) return;

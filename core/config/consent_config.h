@@ -1,12 +1,16 @@
 // consent_config.h -- the pipeline's optional `consent:` section
 // (docs/consent.md): the signed one-click unsubscribe link that every
-// message carries and `halo serve` answers.
+// message carries and `halo serve` answers, and the channels' frequency
+// caps.
 //
 //   consent:
 //     unsubscribe:
 //       url: https://shop.example/halo/unsubscribe  # what recipients open
 //       path: /unsubscribe     # route on halo serve's listener (default: url's path)
 //       secret: ${HALO_UNSUBSCRIBE_SECRET}          # 16+ characters
+//     frequency_caps:           # per profile and channel, across triggers
+//       email: { messages: 3, within: 7d }
+//       sms: { messages: 1, within: 1d }
 //
 // Invariant: when `url` is set it is an http(s) URL of at most 300
 // characters without spaces, quotes or angle brackets, `path` starts with
@@ -14,10 +18,12 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 
 #include "config/diagnostics.h"
 #include "config/map_reader.h"
+#include "config/message_cap.h"
 
 namespace halo {
 
@@ -31,6 +37,7 @@ struct UnsubscribeConfig {
 
 struct ConsentConfig {
   UnsubscribeConfig unsubscribe;
+  std::map<std::string, MessageCap> frequency_caps;  // channel -> cap
 };
 
 void read_consent(const MapReader &top, Diagnostics &diags, ConsentConfig &out);

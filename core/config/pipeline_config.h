@@ -68,6 +68,15 @@ struct PluginUse {
   int quiet_from_minute = -1, quiet_until_minute = -1;
   std::string quiet_time_zone = "Asia/Tehran";
   Mark quiet_mark;
+  // `rate_limit: { messages: N, per: D }`: at most N messages handed to
+  // the destination in any D (a token bucket of N refilled over D); 0: none.
+  int64_t rate_messages = 0;
+  int64_t rate_per_ms = 1'000;
+  // `circuit_breaker: { failures: N, cooldown: D }`: after N messages in a
+  // row end `retry` (or a whole call fails), no delivery to it for D;
+  // 0 failures: never open.
+  int64_t breaker_failures = 100;
+  int64_t breaker_cooldown_ms = 60'000;
   YAML::Node config;  // always a mapping
   Mark mark;          // the list entry
   Mark config_mark;   // the config mapping, or `mark` when absent
@@ -166,9 +175,8 @@ struct PipelineConfig {
     std::string condition;        // `if`: a segment expression checked at fire time; "" for none
     int64_t holdout_percent = 0;  // `holdout`: share of profiles held out, 0 .. 100
     // `cap: { messages: N, within: D }`: at most N messages of this trigger
-    // per profile in any D (0: ever); 0 messages: no cap.
-    int64_t cap_messages = 0;
-    int64_t cap_within_ms = 0;
+    // per profile in any D.
+    MessageCap cap;
     std::string channel, destination, template_name;             // `send`
     std::vector<std::pair<std::string, std::string>> variables;  // name -> path, file order
     Mark mark, on_mark, condition_mark, unless_mark;

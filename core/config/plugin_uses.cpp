@@ -16,7 +16,7 @@ std::vector<std::string> allowed_keys(PluginRole role) {
   if (role == PluginRole::kSource) return {"name", "plugin", "priority", "poll_interval", "config"};
   if (role == PluginRole::kFeature) return {"name", "plugin", "refit", "config"};
   if (role == PluginRole::kDestination) {
-    return {"name", "plugin", "retry", "quiet_hours", "config"};
+    return {"name", "plugin", "retry", "quiet_hours", "rate_limit", "circuit_breaker", "config"};
   }
   return {"name", "plugin", "config"};
 }
@@ -76,6 +76,38 @@ void read_retry(MapReader &entry, Diagnostics &diags, PluginUse &use) {
   auto ms = bounded_duration(map, diags, "backoff", text, 0, kDayMs,
                              "a duration from 0s to 1d such as 30s or 5m");
   if (ms) use.retry_backoff_ms = *ms;
+}
+
+// `rate_limit: { messages: 1 .. 1,000,000, per: 1s .. 1h }` (default per 1s).
+void read_rate_limit(MapReader &entry, Diagnostics &diags, PluginUse &use) {
+  YAML::Node limit;
+  Mark at;
+  if (!entry.has("rate_limit") || !entry.read_mapping("rate_limit", limit, at)) return;
+  MapReader map(limit, entry.path_of("rate_limit"), {"messages", "per"}, diags, at);
+  if (map.require("messages", "messages: 50")) {
+    map.read_int("messages", use.rate_messages, 1, 1'000'000);
+  }
+  std::string text;
+  if (!map.read_string("per", text)) return;
+  auto ms = bounded_duration(map, diags, "per", text, 1'000, 60 * 60 * 1000,
+                             "a duration from 1s to 1h such as 1s or 1m");
+  if (ms) use.rate_per_ms = *ms;
+}
+
+// `circuit_breaker: { failures: 0 .. 10,000, cooldown: 1s .. 1d }`.
+void read_circuit_breaker(MapReader &entry, Diagnostics &diags, PluginUse &use) {
+  YAML::Node breaker;
+  Mark at;
+  if (!entry.has("circuit_breaker") || !entry.read_mapping("circuit_breaker", breaker, at)) {
+    return;
+  }
+  MapReader map(breaker, entry.path_of("circuit_breaker"), {"failures", "cooldown"}, diags, at);
+  map.read_int("failures", use.breaker_failures, 0, 10'000);
+  std::string text;
+  if (!map.read_string("cooldown", text)) return;
+  auto ms = bounded_duration(map, diags, "cooldown", text, 1'000, kDayMs,
+                             "a duration from 1s to 1d such as 30s or 5m");
+  if (ms) use.breaker_cooldown_ms = *ms;
 }
 
 // `quiet_hours: { from: "21:00", until: "09:00", time_zone: Asia/Tehran }`
@@ -148,6 +180,8 @@ bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
   if (role == PluginRole::kDestination) {
     read_retry(map, diags, use);
     read_quiet_hours(map, diags, use);
+    read_rate_limit(map, diags, use);
+    read_circuit_breaker(map, diags, use);
   }
   map.read_mapping("config", use.config, use.config_mark);
   if (!map.has("config")) use.config_mark = use.mark;

@@ -156,30 +156,6 @@ bool read_wait(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t)
   return ok;
 }
 
-// cap: { messages: N, within: D } -- within is optional (ever).
-bool read_cap(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
-  YAML::Node cap;
-  Mark at;
-  if (!entry.has("cap")) return true;
-  if (!entry.read_mapping("cap", cap, at)) return false;
-  MapReader map(cap, entry.path_of("cap"), {"messages", "within"}, diags, at);
-  bool ok = map.require("messages", "messages: 1") &&
-            map.read_int("messages", t.cap_messages, 1, 1'000'000);
-  std::string within;
-  if (map.read_string("within", within)) {
-    std::optional<int64_t> ms = parse_duration_ms(within);
-    if (!ms || *ms < 60'000 || *ms > kMaxWaitMs * 10) {
-      diags.error(map.value_mark("within"), map.path_of("within"),
-                  "within '" + shorten_for_message(within) +
-                      "' must be a duration from 1m to 3660d such as 7d (leave it out for ever)");
-      ok = false;
-    } else {
-      t.cap_within_ms = *ms;
-    }
-  }
-  return ok;
-}
-
 bool read_trigger(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
   t.mark = entry.mark();
   bool ok = entry.require("name", "name: a unique name such as welcome") &&
@@ -203,7 +179,7 @@ bool read_trigger(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger 
   }
   if (entry.read_string("if", t.condition)) t.condition_mark = entry.value_mark("if");
   if (entry.has("holdout")) ok = entry.read_int("holdout", t.holdout_percent, 0, 100) && ok;
-  ok = read_cap(entry, diags, t) && ok;
+  ok = read_message_cap(entry, "cap", diags, t.cap) && ok;
   return read_send(entry, diags, t) && ok;
 }
 

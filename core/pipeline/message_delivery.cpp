@@ -16,7 +16,8 @@
 // receiver's opt-out or hard bounce adds such a record in the commit that
 // records the outcome. Retries wait the destination's `retry.backoff`
 // doubled per attempt (at most 6 h), with +-20% jitter, and at least the
-// receiver's Retry-After.
+// receiver's Retry-After. A destination's `rate_limit` and circuit breaker
+// (delivery_gate.h) decide when a page may go at all.
 
 #include <xxhash.h>
 
@@ -236,15 +237,21 @@ Result<bool> Pipeline::prepare_message(const PluginUse &use, OutboxMessage &m, P
 Status Pipeline::deliver_outbox(size_t d, RunSummary *summary) {
   if (!destinations_[d]->delivers_messages()) return Status::Ok();
   const PluginUse &use = config_.destinations[d];
+  while (delivery_gates_.size() <= d) {
+    delivery_gates_.emplace_back(config_.destinations[delivery_gates_.size()]);
+  }
+  const DeliveryGate &gate = delivery_gates_[d];
   bool started = false;
   Status s;
   for (uint64_t after = 0; s.ok();) {
     // SIGINT/SIGTERM: the page delivered last is committed; the rest waits.
     if (options_.cancel && options_.cancel->load()) break;
-    s = drain_writer();  // the last page's outcomes are visible to the next scan
+    if (gate.open(wall_ms())) break;  // its messages wait for the cooldown
+    s = drain_writer();               // the last page's outcomes are visible to the next scan
     std::vector<OutboxMessage> page;
     if (s.ok()) {
-      s = store_->scan_deliverable_messages(use.name, wall_ms(), after, kDeliveryPage,
+      s = store_->scan_deliverable_messages(use.name, wall_ms(), after,
+                                            gate.page_limit(kDeliveryPage),
                                             [&](const OutboxMessage &m) { page.push_back(m); });
     }
     if (!s.ok() || page.empty()) break;
@@ -262,6 +269,14 @@ Status Pipeline::deliver_outbox(size_t d, RunSummary *summary) {
   Status stopped = destinations_[d]->stop();
   destination_spent_[d] = true;
   return s.ok() ? stopped : s;
+}
+
+bool Pipeline::wait_for_gate(DeliveryGate &gate, size_t n) {
+  for (int64_t wait; (wait = gate.wait_ms(n, wall_ms())) > 0;) {
+    if (options_.cancel && options_.cancel->load()) return false;
+    current_clock().sleep_for(std::chrono::milliseconds(std::min<int64_t>(wait, 50)));
+  }
+  return true;
 }
 
 Status Pipeline::deliver_page(size_t d, std::vector<OutboxMessage> &page, bool &stop,
@@ -303,6 +318,13 @@ Status Pipeline::deliver_page(size_t d, std::vector<OutboxMessage> &page, bool &
     set(p.unsubscribe_url, h.unsubscribe_url, h.unsubscribe_url_len);
     batch.push_back(h);
   }
+  DeliveryGate &gate = delivery_gates_[d];
+  if (!wait_for_gate(gate, batch.size())) {  // stopping: these wait, untouched
+    batch.clear();
+    sending.clear();
+    stop = true;
+  }
+  gate.take(batch.size(), wall_ms());
   halo_message_delivery outcomes;
   Status call = destinations_[d]->deliver_messages(batch, outcomes);
   if (!call.ok()) {  // the kernel goes on; this destination waits for a later run
@@ -312,8 +334,16 @@ Status Pipeline::deliver_page(size_t d, std::vector<OutboxMessage> &page, bool &
   const int64_t now = wall_ms();
   auto consent = std::make_shared<std::vector<ConsentRecord>>();
   for (size_t k = 0; k < sending.size(); ++k) {
-    record_outcome(config_.destinations[d], outcomes.outcomes[k], now, page[sending[k]], *consent,
-                   summary);
+    const halo_message_delivery::Outcome &o = outcomes.outcomes[k];
+    record_outcome(config_.destinations[d], o, now, page[sending[k]], *consent, summary);
+    if (gate.record(!o.reported || o.outcome == HALO_MESSAGE_RETRY, now)) {
+      log_warn("deliver", destinations_[d]->label() + ": " +
+                              std::to_string(config_.destinations[d].breaker_failures) +
+                              " messages in a row were not delivered; circuit open, nothing is "
+                              "handed to it until " +
+                              format_timestamp_ms(gate.open_until_ms()));
+      stop = true;
+    }
   }
   auto updates = std::make_shared<std::vector<OutboxMessage>>(std::move(page));
   Status s = begin_if_needed();

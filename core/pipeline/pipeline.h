@@ -32,6 +32,7 @@
 #include "delivery/message_template.h"
 #include "linkage/linkage_config.h"
 #include "pipeline/batch_queue.h"
+#include "pipeline/delivery_gate.h"
 #include "pipeline/message_keys.h"
 #include "pipeline/parse_stage.h"
 #include "pipeline/run_summary.h"
@@ -256,6 +257,8 @@ class Pipeline {
   // Starts destination `d`, a fresh instance when it was started and
   // stopped before in this process.
   Status start_destination(size_t destination);
+  // Sleeps until the gate lets n messages go; false when the run stops.
+  bool wait_for_gate(DeliveryGate &gate, size_t n);
   Status deliver_page(size_t destination, std::vector<OutboxMessage> &page, bool &stop,
                       RunSummary *summary);
   // False when `m` is not to be sent now (made dead or suppressed, with
@@ -339,6 +342,9 @@ class Pipeline {
   // delivery creates a fresh instance. Serve: the log position and time of
   // the last catch-up.
   std::vector<bool> destination_spent_;
+  // Per destination entry, for the life of the pipeline: its rate limit
+  // and circuit breaker (made at its first delivery of messages).
+  std::vector<DeliveryGate> delivery_gates_;
   // The emission consumer's committed cursor, kept once read (only this
   // process writes it while it holds the store lock).
   bool features_position_known_ = false;

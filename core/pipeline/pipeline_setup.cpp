@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "consent/report_desk.h"
 #include "http_server/server_hub.h"
 #include "pipeline/send_time.h"
 #include "segment/segment_set.h"
@@ -25,7 +26,18 @@ struct Context {
   const PluginCatalog &catalog;
   const std::atomic<bool> *cancel;
   bool dry_run;
+  // Where destinations' delivery reports go; null in `halo validate`.
+  std::shared_ptr<ReportSink> reports;
 };
+
+// One desk for the pipeline's destinations, writing beside its writer.
+std::shared_ptr<ReportSink> report_desk(const PipelineConfig &config, bool dry_run) {
+  if (dry_run) return nullptr;
+  return std::make_shared<consent::ReportDesk>(
+      config.identifiers, [kind = config.store_kind, path = config.store_path] {
+        return open_store(kind, path, {.beside_writer = true, .check_invariants = false});
+      });
+}
 
 InstanceSetup setup_for(const Context &c, const Kind &k, const PluginUse &use,
                         const std::string &where) {
@@ -36,6 +48,11 @@ InstanceSetup setup_for(const Context &c, const Kind &k, const PluginUse &use,
   s.cancel = c.cancel;
   s.dry_run = c.dry_run;
   s.retry = c.config.http.retry;  // http.retry.*: one budget per plugin call
+  if (k.kind == HALO_KIND_DESTINATION) {
+    s.routes_until_destroy = true;
+    s.reports = c.reports;
+    s.report_name = use.name;
+  }
   return s;
 }
 
@@ -149,7 +166,7 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
                                                   const std::atomic<bool> *cancel, bool dry_run,
                                                   PluginInstances &out) {
   std::vector<SetupProblem> problems;
-  const Context c{config, catalog, cancel, dry_run};
+  const Context c{config, catalog, cancel, dry_run, report_desk(config, dry_run)};
   // Before any plugin can add a route: the server starts on the first one.
   if (!dry_run) HttpServerHub::instance().configure(config.http.listen, config.http.limits);
   create_all(c, {HALO_KIND_SOURCE, "source", "sources"}, config.sources, out.sources, problems);
@@ -194,6 +211,16 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
       problems.push_back({"triggers[" + std::to_string(i) + "]", condition.status()});
     }
   }
+  // A cap on a channel no trigger sends on is a misspelt channel.
+  for (const auto &[channel, cap] : config.consent.frequency_caps) {
+    const bool sent_on =
+        std::any_of(config.triggers.begin(), config.triggers.end(),
+                    [&](const PipelineConfig::Trigger &t) { return t.channel == channel; });
+    if (sent_on) continue;
+    problems.push_back({"consent.frequency_caps",
+                        Status::Invalid(config.file + ": consent.frequency_caps." + channel +
+                                        ": no trigger sends on channel '" + channel + "'")});
+  }
   for (const PipelineConfig::Template &t : config.templates) {
     auto compiled = delivery::MessageTemplate::compile(t);
     if (compiled.ok()) {
@@ -211,7 +238,7 @@ Result<std::unique_ptr<DestinationInstance>> create_destination_instance(
     const PipelineConfig &config, const PluginCatalog &catalog, const std::atomic<bool> *cancel,
     size_t index) {
   std::vector<SetupProblem> problems;
-  const Context c{config, catalog, cancel, /*dry_run=*/false};
+  const Context c{config, catalog, cancel, /*dry_run=*/false, report_desk(config, false)};
   auto inst = create_one<DestinationInstance>(
       c, {HALO_KIND_DESTINATION, "destination", "destinations"}, config.destinations.at(index),
       "destinations[" + std::to_string(index) + "]", problems);

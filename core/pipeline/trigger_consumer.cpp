@@ -29,9 +29,10 @@
 // schedules nothing again.
 //
 // At fire time the trigger's `if` is evaluated on the profile as stored
-// then (a false `if`, a profile merged away since, or a `cap` the trigger
-// already reached for the profile makes a `suppressed` message; the cap
-// counts the trigger's messages by when they fired); a `holdout` share of profiles, chosen by a
+// then (a false `if`, a profile merged away since, a `cap` the trigger
+// already reached for the profile, or the channel's frequency cap across
+// triggers makes a `suppressed` message; caps count messages by when they
+// fired); a `holdout` share of profiles, chosen by a
 // hash of the idempotency key, gets a `held_out` message instead of a `pending` one, so uplift can
 // be measured against them.
 
@@ -144,8 +145,8 @@ Result<int64_t> wait_end(Store &store, const PipelineConfig::Trigger &t, uint64_
 // (`page`, not yet written; the last one is the message being decided).
 Result<bool> reached_cap(Store &store, const PipelineConfig::Trigger &t, uint64_t profile_id,
                          int64_t due_ms, const std::vector<OutboxMessage> &page) {
-  if (t.cap_messages == 0) return false;
-  const int64_t since = t.cap_within_ms == 0 ? INT64_MIN : due_ms - t.cap_within_ms + 1;
+  if (t.cap.messages == 0) return false;
+  const int64_t since = t.cap.window_start(due_ms);
   auto stored = store.count_trigger_messages(t.name, profile_id, since);
   if (!stored.ok()) return stored.status();
   uint64_t made = *stored;
@@ -154,7 +155,28 @@ Result<bool> reached_cap(Store &store, const PipelineConfig::Trigger &t, uint64_
     made += m.trigger == t.name && m.profile_id == profile_id && m.status != "suppressed" &&
             m.fired_at_ms >= since;
   }
-  return made >= static_cast<uint64_t>(t.cap_messages);
+  return made >= static_cast<uint64_t>(t.cap.messages);
+}
+
+// Whether the profile already had its `channel`'s cap of messages
+// (consent.frequency_caps) in the window ending at `due_ms`, from any
+// trigger: those stored and those of this page, held-out and suppressed
+// ones left out (they are never sent).
+Result<bool> reached_channel_cap(Store &store, const std::map<std::string, MessageCap> &caps,
+                                 const std::string &channel, uint64_t profile_id, int64_t due_ms,
+                                 const std::vector<OutboxMessage> &page) {
+  auto cap = caps.find(channel);
+  if (cap == caps.end()) return false;
+  const int64_t since = cap->second.window_start(due_ms);
+  auto stored = store.count_channel_messages(channel, profile_id, since);
+  if (!stored.ok()) return stored.status();
+  uint64_t made = *stored;
+  for (size_t k = 0; k + 1 < page.size(); ++k) {
+    const OutboxMessage &m = page[k];
+    made += m.channel == channel && m.profile_id == profile_id && m.status != "suppressed" &&
+            m.status != "held_out" && m.fired_at_ms >= since;
+  }
+  return made >= static_cast<uint64_t>(cap->second.messages);
 }
 
 // The time of the profile's latest event named `event`, as the history
@@ -191,7 +213,7 @@ Result<std::optional<ProfileExport>> fire_profile(Store &store, const PipelineCo
 // Decides the message a due timer of `t` makes, the last of `page`:
 // `suppressed` with the reason, `held_out`, or `pending` with its
 // variables rendered.
-Status decide_message(Store &store, const PipelineConfig::Trigger &t,
+Status decide_message(Store &store, const PipelineConfig &config, const PipelineConfig::Trigger &t,
                       const std::optional<segment::Expr> &condition, const TriggerTimer &timer,
                       int64_t as_of_ms, std::vector<OutboxMessage> &page) {
   OutboxMessage &m = page.back();
@@ -218,6 +240,15 @@ Status decide_message(Store &store, const PipelineConfig::Trigger &t,
   if (!capped.ok()) return capped.status();
   if (*capped) {
     m.reason = "cap";
+    return Status::Ok();
+  }
+  // Before the hold-out draw: the held-out group is those who would have
+  // been sent a message.
+  auto channel_capped = reached_channel_cap(store, config.consent.frequency_caps, t.channel, p.id,
+                                            timer.due_ms, page);
+  if (!channel_capped.ok()) return channel_capped.status();
+  if (*channel_capped) {
+    m.reason = "frequency cap: " + t.channel;
     return Status::Ok();
   }
   m.variables = render_variables(t, p);
@@ -362,7 +393,7 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
       m.template_name = t.template_name;
       m.created_at_ms = m.updated_at_ms = now;
       m.fired_at_ms = timer.due_ms;
-      s = decide_message(*store_, t, trigger_conditions_[i], timer, as_of_ms, *messages);
+      s = decide_message(*store_, config_, t, trigger_conditions_[i], timer, as_of_ms, *messages);
       if (!s.ok()) return s;
     }
     for (const OutboxMessage &m : *messages) {

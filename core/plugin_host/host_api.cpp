@@ -16,6 +16,7 @@
 #include "config/option_view.h"
 #include "plugin_host/host_api_http.h"
 #include "plugin_host/host_api_http_server.h"
+#include "plugin_host/host_api_reports.h"
 #include "plugin_host/host_api_smtp.h"
 
 namespace halo {
@@ -497,6 +498,18 @@ int64_t host_profile_updated_at_ms(const halo_profile_batch *b, size_t i) {
   return p ? p->updated_at_ms : 0;
 }
 
+size_t host_profile_segment_count(const halo_profile_batch *b, size_t i) {
+  const ProfileExport *p = typed_profile(b, i);
+  return p ? p->segments.size() : 0;
+}
+int32_t host_profile_segment_at(const halo_profile_batch *b, size_t i, size_t k, const char **name,
+                                size_t *name_len) {
+  const ProfileExport *p = typed_profile(b, i);
+  bool found = p && k < p->segments.size();
+  set_out(found ? std::string_view(p->segments[k]) : std::string_view(), name, name_len);
+  return found ? 1 : 0;
+}
+
 halo_host_api make_table() {
   halo_host_api t{};
   t.struct_size = sizeof(halo_host_api);
@@ -575,6 +588,10 @@ halo_host_api make_table() {
   t.profile_identifier_count = host_profile_identifier_count;
   t.profile_identifier_at = host_profile_identifier_at;
   t.profile_updated_at_ms = host_profile_updated_at_ms;
+  t.profile_segment_count = host_profile_segment_count;
+  t.profile_segment_at = host_profile_segment_at;
+  t.delivery_receipt = host_delivery_receipt;
+  t.consent_record = host_consent_record;
   return t;
 }
 

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "event/event.h"
 #include "http/retry_budget.h"
 #include "http_server/server_hub.h"
+#include "plugin_host/report_sink.h"
 #include "profile/profile_export.h"
 #include "profile/typed_value.h"
 
@@ -126,6 +128,13 @@ struct halo_context {
   // Created by `halo validate` only: http_route_add checks the route but
   // adds none, so no server starts and no port is bound.
   bool dry_run = false;
+  // Routes stay from stop() to destroy() (destinations: started and
+  // stopped once per delivery, reached by receivers in between).
+  bool routes_until_destroy = false;
+  // Where delivery_receipt and consent_record go (destinations; null in
+  // `halo validate`), and the destination's name in the pipeline.
+  std::shared_ptr<halo::ReportSink> reports;
+  std::string report_name;
   // The retry budget of the current call into the plugin, shared by the
   // host HTTP client and the kernel's HALO_RETRY loop (retry_budget.h).
   halo::RetryBudget retry;

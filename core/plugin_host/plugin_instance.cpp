@@ -40,6 +40,9 @@ PluginInstance::PluginInstance(const PluginInfo &info, const InstanceSetup &setu
   ctx_.cancel = setup.cancel;
   ctx_.dry_run = setup.dry_run;
   ctx_.retry.set_policy(setup.retry);
+  ctx_.routes_until_destroy = setup.routes_until_destroy;
+  ctx_.reports = setup.reports;
+  ctx_.report_name = setup.report_name;
 }
 
 PluginInstance::~PluginInstance() {
@@ -138,7 +141,9 @@ Status PluginInstance::start() {
 }
 
 Status PluginInstance::stop() {
-  drop_http_routes(&ctx_);  // requests stop reaching an instance that is stopping
+  // Requests stop reaching an instance that is stopping, unless its
+  // routes only record reports (destinations, plugin.h http_route_add).
+  if (!ctx_.routes_until_destroy) drop_http_routes(&ctx_);
   if (!stop_) return Status::Ok();
   PluginCallScope scope = enter("stop");
   return check(stop_(inst_), "stop");

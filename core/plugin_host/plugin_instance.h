@@ -38,6 +38,11 @@ struct InstanceSetup {
   // HTTP routes it adds are checked, not served.
   bool dry_run = false;
   RetryPolicy retry;  // the pipeline's http.retry.* (retry_budget.h)
+  // Destinations: routes kept until destroy(), and where their delivery
+  // reports go (null: none recorded) under the destination's name.
+  bool routes_until_destroy = false;
+  std::shared_ptr<ReportSink> reports;
+  std::string report_name;
 };
 
 class PluginInstance {

@@ -386,6 +386,15 @@ CREATE INDEX consent_by_address ON consent(channel, address, at_ms, id);
 ALTER TABLE outbox ADD COLUMN recipient TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Delivery reports (plugin.h, delivery_receipt): each message's weightiest
+// report; messages by profile and channel, for channel frequency caps.
+constexpr const char *kDeliveryReceipts = R"sql(
+ALTER TABLE outbox ADD COLUMN receipt TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN receipt_detail TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN receipt_at_ms INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_by_channel ON outbox(profile_id, channel, fired_at_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -406,6 +415,8 @@ constexpr Migration kMigrations[] = {
      kTriggerStartsAndReasons},
     {17, "messages keep their delivery attempts and next retry", kOutboxDelivery},
     {18, "the consent ledger; messages keep their recipient", kConsentLedger},
+    {19, "messages keep their delivery reports; messages by profile and channel",
+     kDeliveryReceipts},
 };
 
 }  // namespace

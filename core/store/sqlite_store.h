@@ -166,6 +166,9 @@ class SqliteStore final : public Store {
   Status update_delivery(const OutboxMessage &message) override;
   Result<uint64_t> requeue_dead(std::string_view destination) override;
   Result<std::optional<OutboxMessage>> message_by_id(uint64_t id) override;
+  Result<bool> add_receipt(uint64_t id, const DeliveryReceipt &receipt) override;
+  Result<uint64_t> count_channel_messages(std::string_view channel, uint64_t profile_id,
+                                          int64_t since_ms) override;
   Status add_consent(const ConsentRecord &record) override;
   Result<std::optional<ConsentRecord>> latest_consent(std::string_view channel,
                                                       std::string_view address) override;

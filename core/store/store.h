@@ -183,6 +183,20 @@ struct OutboxMessage {
   int64_t attempt_count = 0;    // delivery attempts made
   int64_t next_attempt_ms = 0;  // not delivered before (wall clock): a retry, quiet hours
   std::string recipient;        // the address it was last handed over to ("" before)
+  // What the receiver reported after accepting it (DeliveryReceipt): its
+  // weightiest report so far, "" when none came.
+  std::string receipt, receipt_detail;
+  int64_t receipt_at_ms = 0;
+};
+
+// What became of a message after its destination accepted it, as the
+// receiver reports later (a status callback). Weights, lowest first:
+// delivered, undelivered, bounced, complained; a message keeps its
+// weightiest report, so late or repeated reports change nothing.
+struct DeliveryReceipt {
+  std::string status;  // delivered | undelivered | bounced | complained
+  std::string detail;  // the receiver's id and words
+  int64_t at_ms = 0;
 };
 
 // One statement about whether an address may be sent messages on a
@@ -533,6 +547,14 @@ class Store {
   virtual Result<uint64_t> requeue_dead(std::string_view destination) = 0;
   // The message with this id, or nullopt.
   virtual Result<std::optional<OutboxMessage>> message_by_id(uint64_t id) = 0;
+  // Records `receipt` on message `id` unless it holds this report or a
+  // weightier one already; whether it was recorded.
+  virtual Result<bool> add_receipt(uint64_t id, const DeliveryReceipt &receipt) = 0;
+  // How many messages on `channel` went to `profile_id` (any trigger)
+  // that fired at or after `since_ms` and were not suppressed or held out:
+  // what a channel's frequency cap counts.
+  virtual Result<uint64_t> count_channel_messages(std::string_view channel, uint64_t profile_id,
+                                                  int64_t since_ms) = 0;
 
   // Consent ledger (docs/consent.md); not derived: a rebuild keeps it.
   // add_consent appends a record (its id is given by the store);

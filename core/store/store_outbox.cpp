@@ -20,11 +20,12 @@ constexpr Sql kAddMessage{
     "INSERT OR IGNORE INTO outbox(idempotency_key, trigger, profile_id, channel, destination, "
     "template, variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms, reason) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"};
-#define HALO_MESSAGE_COLUMNS                                                          \
-  "SELECT id, idempotency_key, trigger, profile_id, channel, destination, template, " \
-  "variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms, reason, "  \
-  "attempt_count, next_attempt_ms, recipient FROM outbox "
-constexpr std::string_view kMessageColumnTypes = "ittitttttiititiit";
+#define HALO_MESSAGE_COLUMNS                                                           \
+  "SELECT id, idempotency_key, trigger, profile_id, channel, destination, template, "  \
+  "variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms, reason, "   \
+  "attempt_count, next_attempt_ms, recipient, receipt, receipt_detail, receipt_at_ms " \
+  "FROM outbox "
+constexpr std::string_view kMessageColumnTypes = "ittitttttiititiittti";
 constexpr Sql kMessages{"scan_messages", "outbox",
                         HALO_MESSAGE_COLUMNS
                         "WHERE id > ?1 AND (?2 = '' OR status = ?2) ORDER BY id LIMIT ?3",
@@ -42,6 +43,22 @@ constexpr Sql kUpdateDelivery{
     "update_delivery", "outbox",
     "UPDATE outbox SET status = ?2, reason = ?3, attempts = ?4, attempt_count = ?5, "
     "next_attempt_ms = ?6, updated_at_ms = ?7, recipient = ?8 WHERE id = ?1"};
+// A report replaces one of lower weight only (DeliveryReceipt).
+#define HALO_RECEIPT_WEIGHT(x)                                         \
+  "CASE " x                                                            \
+  " WHEN 'delivered' THEN 1 WHEN 'undelivered' THEN 2 WHEN 'bounced' " \
+  "THEN 3 WHEN 'complained' THEN 4 ELSE 0 END"
+constexpr Sql kAddReceipt{
+    "add_receipt", "outbox",
+    "UPDATE outbox SET receipt = ?2, receipt_detail = ?3, receipt_at_ms = ?4 "
+    "WHERE id = ?1 AND " HALO_RECEIPT_WEIGHT("receipt") " < " HALO_RECEIPT_WEIGHT("?2")};
+#undef HALO_RECEIPT_WEIGHT
+// Through the index on (profile_id, channel, fired_at_ms).
+constexpr Sql kCountChannelMessages{
+    "count_channel_messages", "outbox",
+    "SELECT count(*) FROM outbox WHERE channel = ?1 AND profile_id = ?2 AND fired_at_ms >= ?3 "
+    "AND status != 'suppressed' AND status != 'held_out'",
+    "i"};
 constexpr Sql kRequeueDead{
     "requeue_dead", "outbox",
     "UPDATE outbox SET status = 'pending', reason = '', next_attempt_ms = 0, "
@@ -74,7 +91,29 @@ OutboxMessage read_message(sqlite::Statement &st) {
   m.attempt_count = st.column_int(14);
   m.next_attempt_ms = st.column_int(15);
   m.recipient = st.column_bytes(16);
+  m.receipt = st.column_bytes(17);
+  m.receipt_detail = st.column_bytes(18);
+  m.receipt_at_ms = st.column_int(19);
   return m;
+}
+
+// `count` is a count(*) query taking (key, profile, since).
+Result<uint64_t> count_messages(SqliteStore::Impl &impl, const Sql &count, std::string_view key,
+                                uint64_t profile_id, int64_t since_ms) {
+  uint64_t n = 0;
+  Status s = impl.query(
+      count,
+      [&](sqlite::Statement &st) {
+        st.bind_text(1, key);
+        st.bind_int(2, to_sql(profile_id));
+        st.bind_int(3, since_ms);
+      },
+      [&](sqlite::Statement &st) {
+        n = static_cast<uint64_t>(st.column_int(0));
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
+  return n;
 }
 
 }  // namespace
@@ -156,20 +195,12 @@ Result<uint64_t> SqliteStore::live_profile(uint64_t profile_id) {
 
 Result<uint64_t> SqliteStore::count_trigger_messages(std::string_view trigger, uint64_t profile_id,
                                                      int64_t since_ms) {
-  uint64_t count = 0;
-  Status s = impl_->query(
-      kCountTriggerMessages,
-      [&](sqlite::Statement &st) {
-        st.bind_text(1, trigger);
-        st.bind_int(2, to_sql(profile_id));
-        st.bind_int(3, since_ms);
-      },
-      [&](sqlite::Statement &st) {
-        count = static_cast<uint64_t>(st.column_int(0));
-        return Status::Ok();
-      });
-  if (!s.ok()) return s;
-  return count;
+  return count_messages(*impl_, kCountTriggerMessages, trigger, profile_id, since_ms);
+}
+
+Result<uint64_t> SqliteStore::count_channel_messages(std::string_view channel, uint64_t profile_id,
+                                                     int64_t since_ms) {
+  return count_messages(*impl_, kCountChannelMessages, channel, profile_id, since_ms);
 }
 
 Status SqliteStore::scan_messages(std::string_view status, uint64_t after, size_t limit,
@@ -227,6 +258,17 @@ Result<std::optional<OutboxMessage>> SqliteStore::message_by_id(uint64_t id) {
       });
   if (!s.ok()) return s;
   return found;
+}
+
+Result<bool> SqliteStore::add_receipt(uint64_t id, const DeliveryReceipt &r) {
+  Status s = impl_->write(kAddReceipt, [&](sqlite::Statement &st) {
+    st.bind_int(1, to_sql(id));
+    st.bind_text(2, r.status);
+    st.bind_text(3, r.detail);
+    st.bind_int(4, r.at_ms);
+  });
+  if (!s.ok()) return s;
+  return sqlite3_changes(impl_->db.get()) > 0;
 }
 
 Result<uint64_t> SqliteStore::requeue_dead(std::string_view destination) {

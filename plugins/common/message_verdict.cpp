@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "common/json_text.h"
+#include "common/wire_text.h"
 
 namespace halo::plugins {
 
@@ -74,6 +75,15 @@ std::string http_detail(int status, std::string_view body) {
   const std::string_view said = clip_utf8(trim_ascii(body), 200);
   if (!said.empty()) detail += ": " + std::string(said);
   return detail;
+}
+
+std::string address_option(const halo::Host &host, const char *name, bool required) {
+  std::string value = required ? host.string_option(name) : host.opt_string_or(name, "");
+  if (!value.empty() && !is_bare_address(value)) {
+    throw halo::ConfigError(name,
+                            "must be a bare address such as news@shop.example (no name, no <>)");
+  }
+  return value;
 }
 
 }  // namespace halo::plugins

@@ -77,4 +77,9 @@ bool http_transient(int status);
 // a character boundary.
 std::string http_detail(int status, std::string_view body);
 
+// The email address in option `name` (wire_text.h is_bare_address: no
+// display name, no <>); "" when absent and not required. Throws
+// halo::ConfigError when malformed, or absent and required.
+std::string address_option(const halo::Host &host, const char *name, bool required);
+
 }  // namespace halo::plugins

@@ -26,6 +26,56 @@ std::string url_encode(std::string_view s) {
 
 namespace {
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Percent-decodes one name or value, '+' as space; false on a bad escape.
+bool form_decode(std::string_view in, std::string &out) {
+  out.clear();
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out.push_back(' ');
+    } else if (in[i] != '%') {
+      out.push_back(in[i]);
+    } else {
+      const int hi = i + 2 < in.size() ? hex_value(in[i + 1]) : -1;
+      const int lo = hi < 0 ? -1 : hex_value(in[i + 2]);
+      if (lo < 0) return false;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<FormFields> parse_form(std::string_view body, size_t max_fields) {
+  FormFields fields;
+  while (!body.empty()) {
+    const size_t amp = body.find('&');
+    std::string_view field = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    if (field.empty()) continue;  // "a=1&&b=2"
+    if (fields.size() == max_fields) return std::nullopt;
+    const size_t eq = field.find('=');
+    std::pair<std::string, std::string> f;
+    if (!form_decode(field.substr(0, eq), f.first)) return std::nullopt;
+    if (eq != std::string_view::npos && !form_decode(field.substr(eq + 1), f.second)) {
+      return std::nullopt;
+    }
+    fields.push_back(std::move(f));
+  }
+  return fields;
+}
+
+namespace {
+
 // Reads exactly `n` digits at `pos`; advances pos.
 bool read_digits(std::string_view s, size_t &pos, size_t n, int &out) {
   if (pos + n > s.size()) return false;

@@ -1,5 +1,5 @@
 // wire_text.h -- small text helpers for talking HTTP/JSON APIs: URL
-// percent-encoding, RFC 3339 <-> epoch-millisecond conversion and bare
+// percent-encoding and form decoding, RFC 3339 <-> epoch-millisecond conversion and bare
 // email addresses.
 //
 // Invariants: url_encode leaves only RFC 3986 unreserved bytes unescaped;
@@ -13,10 +13,20 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace halo::plugins {
 
 std::string url_encode(std::string_view s);
+
+// The fields of an application/x-www-form-urlencoded body (or a query
+// string), in order, names and values percent-decoded with '+' as space
+// (WHATWG URL, "application/x-www-form-urlencoded parsing"). nullopt for
+// a malformed escape (not %XX) or more than max_fields fields: a body a
+// well-behaved sender never makes.
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+std::optional<FormFields> parse_form(std::string_view body, size_t max_fields = 256);
 
 std::optional<int64_t> parse_rfc3339_ms(std::string_view text);
 

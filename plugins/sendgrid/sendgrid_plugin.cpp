@@ -10,19 +10,12 @@
 #include <chrono>
 #include <iterator>
 
+#include "common/message_verdict.h"
 #include "common/wire_text.h"
 #include "sendgrid_api.h"
 
 namespace halo::plugins::sendgrid {
 namespace {
-
-std::string address_option(const halo::Host &host, const char *name, bool required) {
-  std::string value = required ? host.string_option(name) : host.opt_string_or(name, "");
-  if (!value.empty() && !is_bare_address(value)) {
-    throw halo::ConfigError(name, "must be a bare address such as news@shop.example");
-  }
-  return value;
-}
 
 class SendgridDestination : public halo::MessageDestination {
  public:

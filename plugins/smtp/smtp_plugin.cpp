@@ -21,15 +21,6 @@ int64_t now_seconds() {
       .count();
 }
 
-std::string address_option(const halo::Host &host, const char *name, bool required) {
-  std::string value = required ? host.string_option(name) : host.opt_string_or(name, "");
-  if (!value.empty() && !is_bare_address(value)) {
-    throw halo::ConfigError(name,
-                            "must be a bare address such as news@shop.example (no name, no <>)");
-  }
-  return value;
-}
-
 MailSettings settings_of(const halo::Host &host) {
   MailSettings s;
   s.from_address = address_option(host, "from", true);

@@ -3,15 +3,158 @@
 // authentication (Account SID and Auth Token). Twilio's create call has no
 // idempotency key, so a send whose answer was lost is sent again on retry
 // (at least once). It never sleeps or retries: the kernel does.
+//
+// With `status_callback` (and `inbound_url`) set, it also answers Twilio's
+// signed status callbacks (delivery reports) and incoming replies (STOP,
+// START) on the kernel's HTTP server, from create() to destroy(): see
+// twilio_webhook.h and the README.
 #include <halo/sdk.hpp>
 
 #include <iterator>
+#include <memory>
 
 #include "common/crypto.h"
 #include "twilio_api.h"
+#include "twilio_webhook.h"
 
 namespace halo::plugins::twilio {
 namespace {
+
+// How long a sender should wait when the store was busy.
+constexpr const char *kBusyRetryAfter = "5";
+// More fields than any callback Twilio sends (about 30 with every option).
+constexpr size_t kMaxFields = 128;
+
+// scheme://authority of an http(s) URL ("" when it is not one).
+std::string origin_of(std::string_view url) {
+  const size_t host = url.find("://");
+  if (host == std::string_view::npos) return {};
+  return std::string(url.substr(0, std::min(url.find_first_of("/?#", host + 3), url.size())));
+}
+
+// The path of an http(s) URL, "/" when it has none.
+std::string path_of(std::string_view url) {
+  const std::string origin = origin_of(url);
+  std::string_view rest = url.substr(origin.size());
+  rest = rest.substr(0, rest.find_first_of("?#"));
+  return rest.empty() ? "/" : std::string(rest);
+}
+
+// The URL Twilio requested, rebuilt from the public URL it was given and
+// the request's path and query (what its signature covers).
+std::string requested_url(std::string_view public_url, const halo::HttpServerRequest &req) {
+  std::string url = origin_of(public_url) + std::string(req.path());
+  if (!req.query().empty()) url += "?" + std::string(req.query());
+  return url;
+}
+
+void answer_status(halo::HttpServerResponse &res, halo_status recorded) {
+  if (recorded == HALO_OK) return;  // 200, no body: Twilio needs no more
+  if (recorded == HALO_RETRY) {
+    res.status(503);
+    res.header("Retry-After", kBusyRetryAfter);
+    return;
+  }
+  res.status(404);  // not a message this destination sent
+}
+
+// Receives what Twilio posts back: status callbacks and incoming replies.
+class TwilioReceiver {
+ public:
+  TwilioReceiver(const halo::Host &host, std::string auth_token, std::string status_url,
+                 std::string inbound_url)
+      : host_(host),
+        reports_(host),
+        token_(std::move(auth_token)),
+        status_url_(std::move(status_url)),
+        inbound_url_(std::move(inbound_url)) {
+    using namespace std::placeholders;
+    if (!status_url_.empty()) {
+      status_route_ = std::make_unique<halo::HttpRoute>(
+          host, "POST", path_of(status_url_), std::bind(&TwilioReceiver::on_status, this, _1, _2));
+    }
+    if (!inbound_url_.empty()) {
+      inbound_route_ = std::make_unique<halo::HttpRoute>(
+          host, "POST", path_of(inbound_url_), std::bind(&TwilioReceiver::on_reply, this, _1, _2));
+    }
+  }
+
+ private:
+  // The request's fields when it is well-formed and Twilio signed it for
+  // `public_url`; else answers 400 or 403 and returns nullopt.
+  std::optional<FormFields> verified(const std::string &public_url,
+                                     const halo::HttpServerRequest &req,
+                                     halo::HttpServerResponse &res) const {
+    std::optional<FormFields> fields = parse_form(req.body(), kMaxFields);
+    if (!fields) {
+      res.status(400);
+      return std::nullopt;
+    }
+    const std::string_view signature = req.header("X-Twilio-Signature").value_or("");
+    if (!signature_valid(token_, requested_url(public_url, req), *fields, signature)) {
+      host_.metric("webhooks_refused", 1);
+      res.status(403);
+      return std::nullopt;
+    }
+    return fields;
+  }
+
+  void on_status(const halo::HttpServerRequest &req, halo::HttpServerResponse &res) const {
+    std::optional<FormFields> fields = verified(status_url_, req, res);
+    if (!fields) return;
+    std::optional<uint64_t> id = callback_message_id(req.query());
+    if (!id) {
+      res.status(400);
+      return;
+    }
+    std::optional<StatusReport> report = status_report(*fields);
+    if (!report) return;  // not final yet: a later callback says more
+    using Kind = StatusReport::Kind;
+    halo::Receipt r;
+    r.status = report->kind == Kind::kDelivered     ? HALO_RECEIPT_DELIVERED
+               : report->kind == Kind::kUndelivered ? HALO_RECEIPT_UNDELIVERED
+                                                    : HALO_RECEIPT_BOUNCED;
+    r.message_id = *id;
+    r.provider_id = report->message_sid;
+    r.detail = report->detail;
+    answer_status(res, reports_.receipt(r));
+  }
+
+  void on_reply(const halo::HttpServerRequest &req, halo::HttpServerResponse &res) const {
+    std::optional<FormFields> fields = verified(inbound_url_, req, res);
+    if (!fields) return;
+    const std::string_view body = field(*fields, "Body").value_or("");
+    std::optional<bool> opted_in = consent_keyword(body);
+    if (opted_in) {
+      halo::ConsentStatement c;
+      c.opted_in = *opted_in;
+      c.channel = "sms";
+      c.address = field(*fields, "From").value_or("");
+      c.reason = "sms_reply";
+      const std::string proof =
+          "MessageSid " + std::string(field(*fields, "MessageSid").value_or("").substr(0, 64)) +
+          ": " + std::string(body);
+      c.proof = proof;
+      halo_status recorded = reports_.consent(c);
+      if (recorded == HALO_RETRY) {
+        answer_status(res, recorded);
+        return;
+      }
+      host_.metric(recorded == HALO_OK ? "replies_recorded" : "replies_unusable", 1);
+    } else {
+      host_.metric("replies_ignored", 1);
+    }
+    // Empty TwiML: Halo sends no auto-reply (Twilio answers STOP itself on
+    // numbers with its opt-out handling).
+    res.header("Content-Type", "text/xml");
+    res.body("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
+  }
+
+  halo::Host host_;
+  halo::Reports reports_;
+  std::string token_, status_url_, inbound_url_;
+  std::unique_ptr<halo::HttpRoute> status_route_, inbound_route_;
+};
 
 bool is_e164(std::string_view n) {
   if (n.size() < 8 || n.size() > 16 || n.front() != '+') return false;
@@ -53,7 +196,15 @@ class TwilioDestination : public halo::MessageDestination {
       throw halo::ConfigError("base_url", "must be an http:// or https:// URL");
     }
     while (base_.ends_with("/")) base_.pop_back();
-    authorization_ = "Basic " + base64_encode(sid_ + ":" + host.string_option("auth_token"));
+    const std::string token = host.string_option("auth_token");
+    authorization_ = "Basic " + base64_encode(sid_ + ":" + token);
+    const std::string inbound = host.opt_string_or("inbound_url", "");
+    if (!inbound.empty() && !inbound.starts_with("https://") && !inbound.starts_with("http://")) {
+      throw halo::ConfigError("inbound_url", "must be an http:// or https:// URL");
+    }
+    if (!sender_.status_callback.empty() || !inbound.empty()) {
+      receiver_ = std::make_unique<TwilioReceiver>(host, token, sender_.status_callback, inbound);
+    }
   }
 
   void deliver_messages(const std::vector<halo::Message> &messages,
@@ -89,6 +240,7 @@ class TwilioDestination : public halo::MessageDestination {
   Sender sender_;
   std::string sid_, base_, authorization_;
   MessagePost post_;
+  std::unique_ptr<TwilioReceiver> receiver_;  // last: its routes go first
 };
 
 }  // namespace
@@ -104,7 +256,11 @@ static const halo_option_decl kOptions[] = {
     halo::option(HALO_OPT_STRING, "messaging_service_sid", nullptr, false,
                  "Messaging Service SID (MG...), instead of from"),
     halo::option(HALO_OPT_STRING, "status_callback", nullptr, false,
-                 "URL Twilio posts delivery statuses to; m=<outbox id> is appended"),
+                 "Public URL Twilio posts delivery statuses to (m=<outbox id> is appended); "
+                 "halo answers it on its path"),
+    halo::option(HALO_OPT_STRING, "inbound_url", nullptr, false,
+                 "Public URL set as the number's incoming-message webhook; halo records "
+                 "STOP/START replies from it"),
     halo::option(HALO_OPT_STRING, "base_url", "https://api.twilio.com", false,
                  "API base URL (a test server in tests)"),
     halo::within(

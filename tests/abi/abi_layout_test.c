@@ -98,7 +98,8 @@ int main(void) {
   /* Host table: 1.0 functions keep their offsets; 1.1 appended http_*;
    * 1.2 appended event_reject, then the HTTP server routes, then the typed
    * profile accessors, then model_param, then model_data, then
-   * message_result, then smtp_send. */
+   * message_result, then smtp_send, then the profile segments and the
+   * delivery reports. */
   OFFSET(halo_host_api, log, 8);
   OFFSET(halo_host_api, opt_string, 48);
   OFFSET(halo_host_api, sink_add_record, 112);
@@ -118,7 +119,28 @@ int main(void) {
   OFFSET(halo_host_api, model_data, 568);
   OFFSET(halo_host_api, message_result, 576);
   OFFSET(halo_host_api, smtp_send, 584);
-  SIZE(halo_host_api, 592);
+  OFFSET(halo_host_api, profile_segment_count, 592);
+  OFFSET(halo_host_api, profile_segment_at, 600);
+  OFFSET(halo_host_api, delivery_receipt, 608);
+  OFFSET(halo_host_api, consent_record, 616);
+  SIZE(halo_host_api, 624);
+
+  /* Delivery reports (since 1.2). */
+  OFFSET(halo_delivery_receipt, status, 4);
+  OFFSET(halo_delivery_receipt, message_id, 8);
+  OFFSET(halo_delivery_receipt, provider_id, 16);
+  OFFSET(halo_delivery_receipt, detail, 32);
+  OFFSET(halo_delivery_receipt, at_ms, 48);
+  SIZE(halo_delivery_receipt, 56);
+  OFFSET(halo_consent_statement, opted_in, 4);
+  OFFSET(halo_consent_statement, channel, 8);
+  OFFSET(halo_consent_statement, address, 24);
+  OFFSET(halo_consent_statement, reason, 40);
+  OFFSET(halo_consent_statement, proof, 56);
+  OFFSET(halo_consent_statement, at_ms, 72);
+  SIZE(halo_consent_statement, 80);
+  EXPECT_EQ("HALO_RECEIPT_DELIVERED", HALO_RECEIPT_DELIVERED, 1);
+  EXPECT_EQ("HALO_RECEIPT_COMPLAINED", HALO_RECEIPT_COMPLAINED, 4);
 
   /* halo_smtp_request (since 1.2). */
   OFFSET(halo_smtp_request, url, 8);

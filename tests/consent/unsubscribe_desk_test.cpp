@@ -6,59 +6,24 @@
 
 #include "consent/unsubscribe_desk.h"
 #include "consent/unsubscribe_link.h"
-#include "temp_store.h"
+#include "outbox_store.h"
 
 namespace halo::consent {
 namespace {
 
 const UnsubscribeConfig kConfig{"https://shop.example/u", "/u", "0123456789abcdef-secret"};
 
-class UnsubscribeDeskTest : public testing::TempStoreTest {
+class UnsubscribeDeskTest : public testing::OutboxStoreTest {
  protected:
   void SetUp() override {
-    TempStoreTest::SetUp();
-    writer_ = open_store();
-    ASSERT_NE(writer_, nullptr);
+    OutboxStoreTest::SetUp();
     add_message("cart:1:1", "sara@example.com");  // id 1
     add_message("cart:2:1", "");                  // id 2: not handed over yet
-    desk_ = std::make_unique<UnsubscribeDesk>(kConfig, [this] {
-      return halo::open_store("sqlite", path_, {.beside_writer = true, .check_invariants = false});
-    });
+    desk_ = std::make_unique<UnsubscribeDesk>(kConfig, beside_writer());
   }
   void TearDown() override {
     desk_.reset();
-    writer_.reset();
-    TempStoreTest::TearDown();
-  }
-  void add_message(const std::string &key, const std::string &recipient) {
-    OutboxMessage m;
-    m.idempotency_key = key;
-    m.trigger = "cart";
-    m.profile_id = 1;
-    m.channel = "email";
-    m.destination = "mail";
-    m.template_name = "cart";
-    m.variables = "{}";
-    m.status = "pending";
-    ASSERT_TRUE(writer_->begin().ok());
-    ASSERT_TRUE(writer_->add_message(m).ok());
-    ASSERT_TRUE(writer_->commit().ok());
-    if (recipient.empty()) return;
-    uint64_t id = 0;
-    ASSERT_TRUE(writer_
-                    ->scan_messages("", 0, 100,
-                                    [&](const OutboxMessage &s) {
-                                      if (s.idempotency_key == key) id = s.id;
-                                    })
-                    .ok());
-    auto stored = writer_->message_by_id(id);
-    ASSERT_TRUE(stored.ok() && stored->has_value());
-    OutboxMessage sent = **stored;
-    sent.status = "sent";
-    sent.recipient = recipient;
-    ASSERT_TRUE(writer_->begin().ok());
-    ASSERT_TRUE(writer_->update_delivery(sent).ok());
-    ASSERT_TRUE(writer_->commit().ok());
+    OutboxStoreTest::TearDown();
   }
   ServerResponse request(const std::string &method, uint64_t id, const std::string &channel,
                          const std::string &address, std::string body = "") {
@@ -70,13 +35,6 @@ class UnsubscribeDeskTest : public testing::TempStoreTest {
     r.body = std::move(body);
     return desk_->handle(r);
   }
-  std::vector<ConsentRecord> records() {
-    std::vector<ConsentRecord> out;
-    EXPECT_TRUE(
-        writer_->scan_consent("", "", [&](const ConsentRecord &r) { out.push_back(r); }).ok());
-    return out;
-  }
-  std::unique_ptr<Store> writer_;
   std::unique_ptr<UnsubscribeDesk> desk_;
 };
 

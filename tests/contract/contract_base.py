@@ -108,6 +108,11 @@ class ContractServer(ThreadingHTTPServer):
         change fixture data between pages (e.g. bump a record's date)."""
 
     # ---- counters ----------------------------------------------------------
+    def control(self, name, req):
+        """A server's own control endpoint /__control/NAME: (status,
+        headers, body), or None when it has none by that name."""
+        return None
+
     def add_records(self, n):
         """Handlers call this with the number of records a response returns."""
         with self._lock:
@@ -331,6 +336,9 @@ def _control(server, req):
             return 200, {}, {"ok": True}
         if name == "requests" and req.method == "GET":
             return 200, {}, server.request_log()
+        answer = server.control(name, req)
+        if answer is not None:
+            return answer
     except (ValueError, KeyError, TypeError, re.error) as e:
         return 400, {}, {"error": str(e)}
     return 404, {}, {"error": "unknown control endpoint %s %s" % (req.method, req.path)}

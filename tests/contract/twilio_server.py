@@ -17,12 +17,31 @@ else UCS-2 70/67). Errors have Twilio's shape {"code","message",
 Every created message is appended to --log as one JSON line
   {"sid": .., "to": .., "from": .., "body": .., "status_callback": ..}
 Faults come from contract_base's queue.
+
+Webhooks Twilio sends back, on the test's cue (control endpoints), as
+form POSTs signed with X-Twilio-Signature
+(https://www.twilio.com/docs/usage/webhooks/webhooks-security):
+
+  POST /__control/send-callbacks   each created message with a
+      StatusCallback gets "sent" then its final status: "delivered", or
+      "undelivered" with ErrorCode 30003 for a To in --undeliverable, or
+      "failed" with 30005 for a To in --unknown-handsets. Answers
+      [{"sid", "to", "answers": [HTTP status per callback]}].
+  POST /__control/reply {"url", "from", "to", "body", "forge"?}
+      an incoming message to the number, posted to url (the number's
+      webhook); "forge": true signs it with a wrong token. Answers
+      {"status": HTTP status, "body": answer}.
 """
 
 import base64
+import hashlib
+import hmac
 import json
+import ssl
 import threading
+import urllib.error
 import urllib.parse
+import urllib.request
 import uuid
 
 import contract_base as cb
@@ -47,6 +66,26 @@ def error(status, code, message):
                         "status": status}
 
 
+def signature(token, url, fields):
+    data = url + "".join(k + v for k, v in sorted(fields))
+    return base64.b64encode(hmac.new(token.encode(), data.encode(), hashlib.sha1).digest()).decode()
+
+
+def post_form(url, fields, token):
+    body = urllib.parse.urlencode(fields).encode()
+    req = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": signature(token, url, fields)})
+    try:
+        with urllib.request.urlopen(req, timeout=10,
+                                    context=ssl._create_unverified_context()) as r:
+            return r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError) as e:  # nobody listens (yet)
+        return 0, str(e)
+
+
 class TwilioServer(cb.ContractServer):
     def __init__(self, args):
         super().__init__(seed=args.seed, tls_context=cb.tls_context(args), verbose=args.verbose)
@@ -54,9 +93,41 @@ class TwilioServer(cb.ContractServer):
         self.token = args.auth_token
         self.numbers = set(args.numbers.split(",")) if args.numbers else set()
         self.opted_out = set(args.opted_out.split(",")) if args.opted_out else set()
+        self.undeliverable = set(filter(None, args.undeliverable.split(",")))
+        self.unknown = set(filter(None, args.unknown_handsets.split(",")))
         self.log_path = args.log
         self.lock = threading.Lock()
+        self.pending_callbacks = []  # (sid, to, from, url)
         self.route("POST", PATH, self.create)
+
+    def control(self, name, req):
+        if name == "send-callbacks" and req.method == "POST":
+            with self.lock:
+                due, self.pending_callbacks = self.pending_callbacks, []
+            return 200, {}, [self.call_back(*one) for one in due]
+        if name == "reply" and req.method == "POST":
+            r = req.json()
+            fields = [("MessageSid", "SM" + uuid.uuid4().hex), ("AccountSid", self.sid),
+                      ("From", r["from"]), ("To", r["to"]), ("Body", r["body"]),
+                      ("NumMedia", "0"), ("ApiVersion", "2010-04-01")]
+            token = "not-the-token" if r.get("forge") else self.token
+            status, body = post_form(r["url"], fields, token)
+            return 200, {}, {"status": status, "body": body}
+        return None
+
+    def call_back(self, sid, to, sender, url):
+        if to in self.unknown:
+            final = [("MessageStatus", "failed"), ("ErrorCode", "30005")]
+        elif to in self.undeliverable:
+            final = [("MessageStatus", "undelivered"), ("ErrorCode", "30003")]
+        else:
+            final = [("MessageStatus", "delivered")]
+        answers = []
+        for status in ([("MessageStatus", "sent")], final):
+            fields = [("MessageSid", sid), ("SmsSid", sid), ("AccountSid", self.sid),
+                      ("From", sender or ""), ("To", to), ("ApiVersion", "2010-04-01")] + status
+            answers.append(post_form(url, fields, self.token)[0])
+        return {"sid": sid, "to": to, "answers": answers}
 
     def error_response(self, status, req, message):
         return {}, {"code": 20500 if status >= 500 else 20429 if status == 429 else 20001,
@@ -84,6 +155,8 @@ class TwilioServer(cb.ContractServer):
             return error(400, 21610, "Attempt to send to unsubscribed recipient")
         sid = "SM" + uuid.uuid4().hex
         with self.lock, open(self.log_path, "a", encoding="utf-8") as log:
+            if f.get("StatusCallback"):
+                self.pending_callbacks.append((sid, to, sender, f["StatusCallback"]))
             log.write(json.dumps({"sid": sid, "to": to, "from": sender, "body": body,
                                   "status_callback": f.get("StatusCallback")},
                                  ensure_ascii=False) + "\n")
@@ -103,6 +176,10 @@ def main():
     p.add_argument("--auth-token", required=True)
     p.add_argument("--numbers", default="", help="comma-separated From numbers the account owns")
     p.add_argument("--opted-out", default="", help="comma-separated To numbers that replied STOP")
+    p.add_argument("--undeliverable", default="",
+                   help="comma-separated To numbers whose callbacks say undelivered (30003)")
+    p.add_argument("--unknown-handsets", default="",
+                   help="comma-separated To numbers whose callbacks say failed (30005)")
     p.add_argument("--log", required=True, help="append one JSON line per created message")
     cb.main(TwilioServer, p)
 

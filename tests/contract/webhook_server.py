@@ -52,7 +52,8 @@ class WebhookServer(cb.ContractServer):
             duplicate = msg_id in self.seen
             self.seen.add(msg_id)
             with open(self.log_path, "a", encoding="utf-8") as log:
-                log.write(json.dumps({"id": msg_id, "duplicate": duplicate, "body": body},
+                log.write(json.dumps({"id": msg_id, "duplicate": duplicate, "body": body,
+                                      "at_ms": int(time.time() * 1000)},
                                      ensure_ascii=False) + "\n")
             receipt = "rcv-%d" % len(self.seen)
         return 200, {"X-Message-Id": receipt}, {"ok": True}

@@ -62,6 +62,40 @@ bool kill_after(const std::vector<std::string> &argv, int delay_ms) {
   return true;
 }
 
+ServeProcess::ServeProcess(const std::string &pipeline, const std::string &err_path) {
+  std::string bin = halo_bin();
+  std::vector<std::string> args = {bin, "serve", pipeline, "--interval", "1s", "-q"};
+  std::vector<char *> c_argv;
+  for (std::string &a : args) c_argv.push_back(a.data());
+  c_argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, c_argv[0], &actions, nullptr, c_argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) throw std::runtime_error("cannot start " + bin + " serve");
+  pid_ = pid;
+}
+
+ServeProcess::~ServeProcess() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+}
+
+int ServeProcess::stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 CommandResult run(const std::vector<std::string> &argv,
                   const std::map<std::string, std::string> &env) {
   TempDir tmp;

@@ -23,6 +23,21 @@ CommandResult run(const std::vector<std::string> &argv,
 // killed.
 bool kill_after(const std::vector<std::string> &argv, int delay_ms);
 
+// `halo serve PIPELINE --interval 1s -q` in the background, stderr to
+// `err_path`; the destructor SIGKILLs it if stop() was not called.
+class ServeProcess {
+ public:
+  ServeProcess(const std::string &pipeline, const std::string &err_path);
+  ~ServeProcess();
+  ServeProcess(const ServeProcess &) = delete;
+  ServeProcess &operator=(const ServeProcess &) = delete;
+  // SIGTERM, then the exit code (128+N when killed by signal N).
+  int stop();
+
+ private:
+  int pid_ = -1;
+};
+
 std::string halo_bin();
 std::string datagen_bin();
 std::string source_dir();

@@ -239,5 +239,72 @@ TEST(EventTriggerE2E, ValidateRefusesBadEventTriggers) {
   }
 }
 
+// consent.frequency_caps: a channel's cap counts the messages of every
+// trigger on it for the profile, by when they fired; other channels and
+// other profiles are not counted; a cap on a channel no trigger uses is a
+// configuration error.
+TEST(EventTriggerE2E, AChannelsFrequencyCapCountsEveryTriggersMessages) {
+  const std::string caps = R"(consent:
+  frequency_caps:
+    email: { messages: 2, within: 1d }
+)";
+  const std::string triggers = R"(triggers:
+  - name: welcome
+    on: { event: Signed Up }
+    wait: 1h
+    send: { channel: email, destination: out, template: welcome }
+  - name: cart
+    on: { event: Checkout Started }
+    wait: 1h
+    send: { channel: email, destination: out, template: cart }
+  - name: cart_sms
+    on: { event: Checkout Started }
+    wait: 1h
+    send: { channel: sms, destination: out, template: cart_sms }
+)";
+  TempDir dir;
+  const std::vector<TestEvent> events = {{kStart, "Checkout Started", "u2"},
+                                         {kStart, "Signed Up", "u1"},
+                                         {kStart + kHour, "Checkout Started", "u1"},
+                                         {kStart + 2 * kHour, "Checkout Started", "u1"},
+                                         {kStart + 30 * kHour, "Checkout Started", "u1"}};
+  std::string file;
+  for (size_t i = 0; i < events.size(); ++i) file += event_line(events[i], i);
+  write_file(dir / "events.jsonl", file);
+  const std::string p = dir / "pipeline.yaml";
+  write_file(p, pipeline_at(kStart + 40 * kHour, caps + triggers));
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  const auto messages = read_messages(p);
+  ASSERT_EQ(messages.size(), 9u);
+  auto status = [&](const char *trigger, uint64_t seq) {
+    auto it = messages.find({trigger, seq});
+    return it == messages.end() ? std::string("none") : it->second.status + "/" + it->second.reason;
+  };
+  EXPECT_EQ(status("cart", 1), "pending/");     // u2: a profile of its own
+  EXPECT_EQ(status("welcome", 2), "pending/");  // u1's first email
+  EXPECT_EQ(status("cart", 3), "pending/");     // its second in the day
+  EXPECT_EQ(status("cart", 4), "suppressed/frequency cap: email");
+  EXPECT_EQ(status("cart", 5), "pending/");  // fired 28 h after the second
+  for (uint64_t seq : {1, 3, 4, 5}) EXPECT_EQ(status("cart_sms", seq), "pending/") << seq;
+
+  write_file(p,
+             pipeline_at(kStart + 40 * kHour,
+                         "consent:\n  frequency_caps:\n    emial: { messages: 2 }\n" + triggers));
+  CommandResult v = run({halo_bin(), "validate", p});
+  EXPECT_EQ(v.exit_code, 2) << v.out << v.err;
+  EXPECT_NE((v.out + v.err).find("consent.frequency_caps.emial: no trigger sends on channel"),
+            std::string::npos)
+      << v.out << v.err;
+  write_file(p,
+             pipeline_at(kStart + 40 * kHour,
+                         "consent:\n  frequency_caps:\n    email: { messages: 0 }\n" + triggers));
+  v = run({halo_bin(), "validate", p});
+  EXPECT_EQ(v.exit_code, 2) << v.out << v.err;
+  EXPECT_NE((v.out + v.err).find("consent.frequency_caps.email.messages"), std::string::npos)
+      << v.out << v.err;
+}
+
 }  // namespace
 }  // namespace halo::e2e

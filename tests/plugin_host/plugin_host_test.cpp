@@ -178,6 +178,7 @@ TEST(HostApi, DestinationsReadProfilesTyped) {
               {"tags", TypedValue::string_list({"a", "b\"c"})}};
   p.features = {{"vip", TypedValue::boolean(true)}, {"score", TypedValue::real(0.5)}};
   p.updated_at_ms = 77;
+  p.segments = {"at_risk", "vip"};
   std::vector<std::string> json{export_profile_json(p)};
   std::vector<uint64_t> ids{9};
   halo_profile_batch b{&json, &ids, &profiles, {}};
@@ -226,6 +227,12 @@ TEST(HostApi, DestinationsReadProfilesTyped) {
   EXPECT_EQ(std::string(value, value_len), "+989121234567");
   EXPECT_EQ(h->profile_identifier_at(&b, 0, 2, &type, &type_len, &value, &value_len), 0);
   EXPECT_EQ(h->profile_updated_at_ms(&b, 0), 77);
+  ASSERT_EQ(h->profile_segment_count(&b, 0), 2u);
+  EXPECT_EQ(h->profile_segment_at(&b, 0, 1, &name, &name_len), 1);
+  EXPECT_EQ(std::string(name, name_len), "vip");
+  EXPECT_EQ(h->profile_segment_at(&b, 0, 2, &name, &name_len), 0);
+  EXPECT_EQ(name_len, 0u);
+  EXPECT_EQ(h->profile_segment_count(&b, 1), 0u);  // out of range
 
   halo_profile_batch untyped{&json, &ids, nullptr, {}};  // typed data absent
   EXPECT_EQ(h->profile_trait(&untyped, 0, "age", &v), 0);

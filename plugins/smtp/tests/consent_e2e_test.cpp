@@ -7,9 +7,6 @@
 // out.
 #include <curl/curl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <map>
@@ -182,15 +179,7 @@ TEST_F(ConsentE2E, UnsubscribeLinksAndBouncesStopTheNextMessages) {
   EXPECT_NE(gone.find(R"("reason":"bounce")"), std::string::npos) << gone;
   EXPECT_NE(gone.find("5.1.1"), std::string::npos) << gone;
 
-  pid_t serve = fork();
-  if (serve == 0) {
-    FILE *e = std::freopen((dir_ / "serve.err").c_str(), "w", stderr);
-    (void)e;
-    execl(halo_bin().c_str(), "halo", "serve", p.c_str(), "--interval", "1s", "-q",
-          static_cast<char *>(nullptr));
-    _exit(127);
-  }
-  ASSERT_GT(serve, 0);
+  ServeProcess serve(p, dir_ / "serve.err");
   const HttpAnswer page = get_when_up(link);
   EXPECT_EQ(page.status, 200) << page.body << read_file(dir_ / "serve.err");
   EXPECT_NE(page.body.find("s***@example.org"), std::string::npos) << page.body;
@@ -204,10 +193,7 @@ TEST_F(ConsentE2E, UnsubscribeLinksAndBouncesStopTheNextMessages) {
   EXPECT_EQ(http("POST", crossed, "List-Unsubscribe=One-Click").status, 403);
   const HttpAnswer done = http("POST", link, "List-Unsubscribe=One-Click");
   EXPECT_EQ(done.status, 200) << done.body;
-  kill(serve, SIGTERM);
-  int status = 0;
-  waitpid(serve, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(dir_ / "serve.err");
+  EXPECT_EQ(serve.stop(), 0) << read_file(dir_ / "serve.err");
 
   const std::string sara = consent_state(p, "sara@example.org");
   EXPECT_NE(sara.find(R"("state":{"email":"opted_out"})"), std::string::npos) << sara;

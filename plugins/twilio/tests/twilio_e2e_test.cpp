@@ -4,15 +4,22 @@
 // a status callback naming the outbox message; a recipient who replied
 // STOP (21610) is suppressed with Twilio's code; a wrong Auth Token stops the
 // destination without losing a message and never appears in a stored
-// attempt.
+// attempt. On `halo serve`, Twilio's signed status callbacks become each
+// message's delivery report (a 30005 a bounce in the consent ledger) and
+// STOP / لغو replies become opt-outs; forged ones change nothing.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
+#include <sstream>
 #include <string>
+#include <thread>
 
 #include "contract_process.h"
 #include "e2e_support.h"
+#include "loopback_port.h"
 
 namespace halo::e2e {
 namespace {
@@ -44,14 +51,35 @@ class TwilioE2E : public ::testing::Test {
   void SetUp() override {
     server_.start(source_dir() + "/tests/contract/twilio_server.py",
                   {"--account-sid", kSid, "--auth-token", kToken, "--numbers", "+15550002222",
-                   "--opted-out", "+447700900000", "--log", dir_ / "sent.jsonl"});
+                   "--opted-out", "+447700900000", "--undeliverable", "+447700900001",
+                   "--unknown-handsets", "+447700900002", "--log", dir_ / "sent.jsonl"});
   }
 
-  std::string pipeline(const std::string &token) {
+  // An incoming SMS from `from` posted to halo's inbound URL by the
+  // contract server; its JSON answer {"status", "body"}.
+  std::string reply(const std::string &url, const std::string &from, const std::string &body,
+                    bool forge = false) {
+    return server_.control("POST", "/__control/reply",
+                           R"({"url":")" + url + R"(","from":")" + from +
+                               R"(","to":"+15550002222","body":")" + body + R"(","forge":)" +
+                               (forge ? "true" : "false") + "}");
+  }
+
+  // `receiver`: the base URL halo serve answers Twilio's webhooks on; ""
+  // for the default test's public-looking callback URL.
+  std::string pipeline(const std::string &token, const std::string &receiver = "") {
     const std::string path = dir_ / "pipeline.yaml";
+    const std::string status_url =
+        receiver.empty() ? "https://cdp.example/twilio/status" : receiver + "/twilio/status";
+    const std::string listen =
+        receiver.empty() ? "127.0.0.1:0" : receiver.substr(std::string("http://").size());
+    const std::string inbound =
+        receiver.empty() ? "" : "\n      inbound_url: \"" + receiver + "/twilio/inbound\"";
     write_file(path, R"(version: 1
 store: { kind: sqlite, path: halo.db }
 run: { as_of: "2026-01-05T12:00:00Z" }
+http: { listen: ")" + listen +
+                         R"(" }
 identity:
   resolver: deterministic
   identifiers:
@@ -69,7 +97,8 @@ destinations:
       auth_token: ")" + token +
                          R"("
       from: "+15550002222"
-      status_callback: "https://cdp.example/twilio/status"
+      status_callback: ")" +
+                         status_url + "\"" + inbound + R"(
       base_url: ")" + server_.base_url() +
                          R"("
 triggers:
@@ -133,6 +162,82 @@ TEST_F(TwilioE2E, AWrongTokenStopsTheDestinationAndLosesNothing) {
   RunOutcome right = run_pipeline(pipeline(kToken));
   ASSERT_EQ(right.exit_code, 0) << right.err;
   EXPECT_EQ(summary_count(right.summary, "messages_sent"), kCustomers - 1);
+}
+
+// What `halo consent show PIPELINE --phone NUMBER --format json` says.
+std::string consent_of(const std::string &pipeline, const std::string &phone) {
+  CommandResult r =
+      run({halo_bin(), "consent", "show", pipeline, "--phone", phone, "--format", "json"});
+  return r.out + r.err;
+}
+
+TEST_F(TwilioE2E, StatusCallbacksAndRepliesOnServeReachTheOutboxAndTheLedger) {
+  write_file(dir_ / "events.jsonl", customers(6));
+  const std::string receiver = "http://127.0.0.1:" + std::to_string(test::unused_loopback_port());
+  const std::string p = pipeline(kToken, receiver);
+  run_until_delivered(p, 3);
+
+  ServeProcess serve(p, dir_ / "serve.err");
+  const std::string inbound = receiver + "/twilio/inbound";
+  // A reply that is no keyword, until serve answers (it is starting).
+  std::string hello;
+  for (int i = 0; i < 200 && hello.find(R"("status": 200)") == std::string::npos; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    hello = reply(inbound, "+447700900005", "hello, is my order on its way?");
+  }
+  ASSERT_NE(hello.find("<Response></Response>"), std::string::npos)
+      << hello << read_file(dir_ / "serve.err");
+  // Customers 1..5 were sent a message; each gets "sent", then its final status.
+  const std::string callbacks = server_.control("POST", "/__control/send-callbacks");
+  EXPECT_EQ(std::count(callbacks.begin(), callbacks.end(), '['), 1 + 5) << callbacks;
+  for (size_t at = 0; (at = callbacks.find(R"("answers": )", at)) != std::string::npos; ++at) {
+    EXPECT_EQ(callbacks.substr(at + 11, 10), "[200, 200]") << callbacks;
+  }
+  EXPECT_NE(reply(inbound, "+447700900003", " stop ").find(R"("status": 200)"), std::string::npos);
+  EXPECT_NE(reply(inbound, "+447700900004", "STOP", /*forge=*/true).find(R"("status": 403)"),
+            std::string::npos);
+  EXPECT_NE(reply(inbound, "+447700900005", "لغو").find(R"("status": 200)"), std::string::npos);
+  EXPECT_EQ(serve.stop(), 0) << read_file(dir_ / "serve.err");
+
+  std::map<std::string, std::string> receipts;
+  CommandResult list = run({halo_bin(), "messages", "list", p});
+  simdjson::dom::parser parser;
+  std::istringstream lines(list.out);
+  for (std::string line; std::getline(lines, line);) {
+    simdjson::dom::element m = parser.parse(line);
+    simdjson::dom::element receipt = m["receipt"];
+    const std::string to{std::string_view(m["recipient"])};
+    receipts[to] = receipt.is_null() ? std::string(std::string_view(m["status"]))
+                                     : std::string(std::string_view(receipt["status"])) + ": " +
+                                           std::string(std::string_view(receipt["detail"]));
+  }
+  ASSERT_EQ(receipts.size(), 6u) << list.out;
+  EXPECT_EQ(receipts["+447700900000"], "suppressed");  // STOP at Twilio before (21610)
+  EXPECT_TRUE(receipts["+447700900001"].starts_with("undelivered: SM"))
+      << receipts["+447700900001"];
+  EXPECT_TRUE(receipts["+447700900001"].ends_with(": undelivered, error 30003"));
+  EXPECT_TRUE(receipts["+447700900002"].ends_with(": failed, error 30005"));
+  EXPECT_TRUE(receipts["+447700900002"].starts_with("bounced: SM"));
+  for (const char *to : {"+447700900003", "+447700900004", "+447700900005"}) {
+    EXPECT_TRUE(receipts[to].starts_with("delivered: SM")) << to << " " << receipts[to];
+  }
+  CommandResult stats = run({halo_bin(), "deliveries", "stats", p, "--format", "json"});
+  EXPECT_NE(
+      stats.out.find(R"("receipts":{"delivered":3,"undelivered":1,"bounced":1,"complained":0})"),
+      std::string::npos)
+      << stats.out << stats.err;
+
+  // The bounce and the two replies are in the ledger; the forged STOP is not.
+  const std::string bounced = consent_of(p, "+447700900002");
+  EXPECT_NE(bounced.find(R"("reason":"bounce")"), std::string::npos) << bounced;
+  const std::string stop = consent_of(p, "+447700900003");
+  EXPECT_NE(stop.find(R"("reason":"sms_reply")"), std::string::npos) << stop;
+  EXPECT_NE(stop.find(":  stop \""), std::string::npos) << stop;  // the reply as sent
+  EXPECT_NE(stop.find(R"("state":{"sms":"opted_out"})"), std::string::npos) << stop;
+  EXPECT_NE(consent_of(p, "+447700900005").find(R"("state":{"sms":"opted_out"})"),
+            std::string::npos);
+  EXPECT_EQ(consent_of(p, "+447700900004").find("opted_out"), std::string::npos);
+  EXPECT_EQ(consent_of(p, "+447700900001").find("opted_out"), std::string::npos);
 }
 
 }  // namespace

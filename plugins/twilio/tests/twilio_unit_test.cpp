@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "twilio_api.h"
+#include "twilio_webhook.h"
 
 namespace halo::plugins::twilio {
 namespace {
@@ -52,6 +53,103 @@ TEST(Classify, EveryErrorClass) {
   EXPECT_EQ(classify(503, std::nullopt, "Service Unavailable").detail,
             "HTTP 503: Service Unavailable");
   EXPECT_EQ(classify(404, std::nullopt, "").kind, K::kFailed);
+}
+
+// Twilio's own example (https://www.twilio.com/docs/usage/webhooks/webhooks-security):
+// Auth Token 12345, a form POST to this URL with these fields.
+const char *kDocUrl = "https://mycompany.com/myapp.php?foo=1&bar=2";
+const FormFields kDocFields = {{"CallSid", "CA1234567890ABCDE"},
+                               {"Caller", "+12349013030"},
+                               {"Digits", "1234"},
+                               {"From", "+12349013030"},
+                               {"To", "+18005551212"}};
+
+TEST(Signature, TwiliosDocumentedExample) {
+  EXPECT_EQ(twilio_signature("12345", kDocUrl, kDocFields), "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
+  EXPECT_TRUE(signature_valid("12345", kDocUrl, kDocFields, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+}
+
+TEST(Signature, AnyChangeBreaksIt) {
+  const std::string good = "0/KCTR6DLpKmkAf8muzZqo1nDgQ=";
+  EXPECT_FALSE(signature_valid("12346", kDocUrl, kDocFields, good));
+  EXPECT_FALSE(
+      signature_valid("12345", "https://mycompany.com/myapp.php?foo=1&bar=3", kDocFields, good));
+  FormFields changed = kDocFields;
+  changed[2].second = "1235";
+  EXPECT_FALSE(signature_valid("12345", kDocUrl, changed, good));
+  changed = kDocFields;
+  changed.push_back({"Body", "STOP"});
+  EXPECT_FALSE(signature_valid("12345", kDocUrl, changed, good));
+  EXPECT_FALSE(signature_valid("12345", kDocUrl, kDocFields, ""));
+}
+
+TEST(Signature, FieldOrderDoesNotMatterAndDefaultPortsAreTried) {
+  FormFields reversed(kDocFields.rbegin(), kDocFields.rend());
+  EXPECT_TRUE(signature_valid("12345", kDocUrl, reversed, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+  // Signed for the URL with :443; received without it, and the reverse.
+  const std::string with_port =
+      twilio_signature("12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2", kDocFields);
+  EXPECT_TRUE(signature_valid("12345", kDocUrl, kDocFields, with_port));
+  EXPECT_TRUE(signature_valid("12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2",
+                              kDocFields, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+  // Another explicit port is another URL.
+  EXPECT_FALSE(signature_valid("12345", "https://mycompany.com:8443/myapp.php?foo=1&bar=2",
+                               kDocFields, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+}
+
+TEST(StatusReport, OnlyFinalStatusesReport) {
+  for (const char *s : {"queued", "sending", "sent", "accepted", "scheduled", ""}) {
+    EXPECT_FALSE(status_report({{"MessageStatus", s}, {"MessageSid", "SM1"}})) << s;
+  }
+  auto delivered = status_report({{"MessageSid", "SM1"}, {"MessageStatus", "delivered"}});
+  ASSERT_TRUE(delivered);
+  EXPECT_EQ(delivered->kind, StatusReport::Kind::kDelivered);
+  EXPECT_EQ(delivered->message_sid, "SM1");
+  auto off = status_report({{"MessageStatus", "undelivered"}, {"ErrorCode", "30003"}});
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->kind, StatusReport::Kind::kUndelivered);
+  EXPECT_EQ(off->detail, "undelivered, error 30003");
+  for (const char *code : {"30005", "30006"}) {
+    auto gone = status_report({{"MessageStatus", "failed"}, {"ErrorCode", code}});
+    ASSERT_TRUE(gone);
+    EXPECT_EQ(gone->kind, StatusReport::Kind::kBounced) << code;
+  }
+  EXPECT_EQ(status_report({{"MessageStatus", "failed"}})->kind, StatusReport::Kind::kUndelivered);
+}
+
+TEST(ConsentKeyword, WholeWordsOnly) {
+  for (const char *w : {"STOP", "stop", " Stop\n", "STOPALL", "unsubscribe", "Cancel", "END",
+                        "quit", "OPTOUT", "revoke", "لغو", " انصراف "}) {
+    EXPECT_EQ(consent_keyword(w), std::optional<bool>(false)) << w;
+  }
+  for (const char *w : {"START", "unstop", "yes"}) {
+    EXPECT_EQ(consent_keyword(w), std::optional<bool>(true)) << w;
+  }
+  for (const char *w : {"stop by the shop", "STOP!", "", "  ", "no", "لغو کن", "STO P"}) {
+    EXPECT_EQ(consent_keyword(w), std::nullopt) << w;
+  }
+}
+
+TEST(CallbackMessageId, TheOutboxIdCreateFormPutThere) {
+  EXPECT_EQ(callback_message_id("m=42"), std::optional<uint64_t>(42));
+  EXPECT_EQ(callback_message_id("src=x&m=7"), std::optional<uint64_t>(7));
+  for (const char *q : {"", "m=", "m=0", "m=4x", "m=-1", "m=%ZZ", "m=123456789012345678901"}) {
+    EXPECT_EQ(callback_message_id(q), std::nullopt) << q;
+  }
+}
+
+TEST(ParseForm, DecodesAndRefusesWhatNoSenderMakes) {
+  auto f = parse_form("Body=Hi+there%21&From=%2B4477&&Empty=&Flag");
+  ASSERT_TRUE(f);
+  ASSERT_EQ(f->size(), 4u);
+  EXPECT_EQ((*f)[0], (std::pair<std::string, std::string>{"Body", "Hi there!"}));
+  EXPECT_EQ((*f)[1].second, "+4477");
+  EXPECT_EQ((*f)[2], (std::pair<std::string, std::string>{"Empty", ""}));
+  EXPECT_EQ((*f)[3], (std::pair<std::string, std::string>{"Flag", ""}));
+  EXPECT_FALSE(parse_form("a=%4"));
+  EXPECT_FALSE(parse_form("a=%G0"));
+  EXPECT_FALSE(parse_form("a=1&b=2&c=3", 2));
+  EXPECT_TRUE(parse_form("a=1&b=2", 2));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <map>
@@ -330,6 +331,70 @@ TEST_F(WebhookE2E, ValidateRefusesMissingAndBrokenTemplates) {
   }
   write_file(p, good);
   EXPECT_EQ(run({halo_bin(), "validate", p}).exit_code, 0);
+}
+
+// `rate_limit`: the receiver never sees more than the limit in any span of
+// `per` (it logs when each message arrived), and everything still arrives
+// once. `circuit_breaker`: a receiver failing everything gets `failures`
+// messages, then nothing until the cooldown; the rest wait untouched.
+TEST_F(WebhookE2E, ARateLimitSpacesMessagesAndABreakerStopsAFailingReceiver) {
+  write_file(dir_ / "events.jsonl", customers(15));  // 12 messages to send
+  const std::string p = pipeline();
+  const std::string good = read_file(p);
+  const std::string at = "    retry: { max_attempts: 6, backoff: 0s }\n";
+  std::string limited = good;
+  limited.insert(limited.find(at) + at.size(), "    rate_limit: { messages: 4, per: 1s }\n");
+  write_file(p, limited);
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "messages_sent"), 12);
+  std::vector<int64_t> times;
+  simdjson::dom::parser parser;
+  for (const std::string &line : read_lines(dir_ / "received.jsonl")) {
+    times.push_back(int64_t(parser.parse(line)["at_ms"]));
+  }
+  ASSERT_EQ(times.size(), 12u);
+  std::sort(times.begin(), times.end());
+  for (size_t i = 0; i + 4 < times.size(); ++i) {
+    // The fifth message after any one comes a second later (less the
+    // receiver's own clock reading, a few ms late for the earlier one).
+    EXPECT_GE(times[i + 4] - times[i], 950) << i;
+  }
+  EXPECT_EQ(arrivals().size(), 12u);
+
+  // A second shop whose receiver answers 500 to everything.
+  TempDir other;
+  write_file(other / "events.jsonl", customers(15));
+  std::string breaking = good;
+  breaking.insert(breaking.find(at) + at.size(),
+                  "    circuit_breaker: { failures: 3, cooldown: 1h }\n");
+  const std::string q = other / "pipeline.yaml";
+  write_file(q, breaking);
+  server_.inject(R"({"kind":"500","count":1000})");
+  server_.reset_stats();
+  RunOutcome broken = run_pipeline(q);
+  ASSERT_EQ(broken.exit_code, 0) << broken.err;
+  EXPECT_EQ(server_.stat("requests"), 3);
+  EXPECT_NE(broken.err.find("3 messages in a row were not delivered; circuit open"),
+            std::string::npos)
+      << broken.err;
+  size_t tried = 0, untouched = 0;
+  for (const auto &[key, s] : message_statuses(q, true)) {
+    tried += s.starts_with("failed|");
+    untouched += s.starts_with("pending||[]");
+  }
+  EXPECT_EQ(tried, 3u);
+  EXPECT_EQ(untouched, 9u);
+  write_file(q, breaking + "# x\n");
+  CommandResult bad = run({halo_bin(), "validate", q});
+  EXPECT_EQ(bad.exit_code, 0) << bad.err;
+  std::string wrong = good;
+  wrong.insert(wrong.find(at) + at.size(), "    rate_limit: { messages: 0, per: 100ms }\n");
+  write_file(q, wrong);
+  bad = run({halo_bin(), "validate", q});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("rate_limit.messages"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("rate_limit.per"), std::string::npos) << bad.err;
 }
 
 }  // namespace

@@ -75,7 +75,9 @@ extern "C" {
  * (HALO_CAP_INCREMENTAL_DELIVERY, begin_delivery, remove_profiles), and the
  * feature builders' population step (fit, halo_model_writer, model_param),
  * and message delivery from the outbox (deliver_messages, halo_message,
- * halo_message_delivery, message_result). */
+ * halo_message_delivery, message_result, smtp_send), the profiles'
+ * segments (profile_segment_count/_at), and delivery reports
+ * (delivery_receipt, consent_record). */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -342,6 +344,53 @@ typedef struct halo_smtp_request {
   size_t data_len;
 } halo_smtp_request;
 
+/* since 1.2: what became of a message after its destination accepted it
+ * (HALO_MESSAGE_SENT), as the receiver reports later: a status callback, a
+ * polled status, an event webhook. A message keeps its weightiest report
+ * (the order below), so reports arriving late or twice change nothing. */
+typedef enum halo_receipt_status {
+  HALO_RECEIPT_DELIVERED = 1,   /* reached the handset or mailbox */
+  HALO_RECEIPT_UNDELIVERED = 2, /* accepted, then given up (carrier refused, dropped) */
+  /* The address does not exist: as HALO_MESSAGE_BOUNCED, the kernel
+   * suppresses the channel for the address (reason `bounce`). */
+  HALO_RECEIPT_BOUNCED = 3,
+  /* The recipient reported it as spam or unsubscribed at the receiver: the
+   * kernel records an opt-out of the channel (reason `complaint`). */
+  HALO_RECEIPT_COMPLAINED = 4
+} halo_receipt_status;
+
+/* since 1.2: one delivery report (host->delivery_receipt). Strings are
+ * copied; they need no NUL. */
+typedef struct halo_delivery_receipt {
+  uint32_t struct_size;
+  int32_t status;      /* halo_receipt_status */
+  uint64_t message_id; /* the outbox id (halo_message.id) sent along with the message */
+  /* The receiver's id of the message (as reported with HALO_MESSAGE_SENT), or empty. */
+  const char *provider_id;
+  size_t provider_id_len;
+  /* The receiver's words ("30005 unknown destination handset"); at most
+   * 1024 bytes kept. */
+  const char *detail;
+  size_t detail_len;
+  int64_t at_ms; /* when the receiver says it happened, UTC ms; 0 = now */
+} halo_delivery_receipt;
+
+/* since 1.2: an opt-in or opt-out a receiver reported (host->consent_record). */
+typedef struct halo_consent_statement {
+  uint32_t struct_size;
+  int32_t opted_in;    /* 1 opt-in ("START"), 0 opt-out ("STOP") */
+  const char *channel; /* "sms", "email" */
+  size_t channel_len;
+  /* As the receiver gives it; normalized as the channel's identifier type. */
+  const char *address;
+  size_t address_len;
+  const char *reason; /* snake_case, e.g. "sms_reply" */
+  size_t reason_len;
+  const char *proof; /* what shows it, e.g. "MessageSid SM123: STOP" */
+  size_t proof_len;
+  int64_t at_ms; /* when it was said, UTC ms; 0 = now */
+} halo_consent_statement;
+
 /* ------------------------------------------------------------------------ */
 /* HTTP server routes (since ABI 1.2)                                        */
 /* ------------------------------------------------------------------------ */
@@ -356,7 +405,8 @@ typedef struct halo_smtp_request {
  * that queue is full it answers 503 with a Retry-After header.
  * `request` and `response` are host-owned and valid only during the call;
  * inside it the plugin may call http_req_*, http_resp_*, log and metric_add
- * (with the instance's context), and no other host function.
+ * (with the instance's context) and, from a destination, delivery_receipt
+ * and consent_record (since 1.2), and no other host function.
  * Returning HALO_OK sends the response as set (default: 200, no body); any
  * other status discards it and sends 500. Requests reach a handler only
  * complete and within the server's limits (see docs/pipeline.md `http:`):
@@ -534,7 +584,9 @@ typedef struct halo_host_api {
    * address other than the server's. The kernel removes the instance's
    * routes before it calls the instance's stop() (or destroy(), when stop()
    * is not called), waiting for handler calls already running to return;
-   * after that the handler is never called again. */
+   * after that the handler is never called again. A destination is started
+   * and stopped once per delivery: its routes (added in create()) stay
+   * until destroy(), so delivery reports reach it between deliveries. */
   /* since 1.2 */ int32_t (*http_route_add)(halo_context *ctx, const halo_http_route *route,
                                             char *message, size_t message_cap);
   /* Port the server listens on (useful with port 0), 0 when not running. */
@@ -651,6 +703,37 @@ typedef struct halo_host_api {
    * Callable from any plugin call of the instance. */
   /* since 1.2 */ int32_t (*smtp_send)(halo_context *ctx, const halo_smtp_request *request,
                                        int32_t *reply_code, char *reply, size_t reply_cap);
+
+  /* --- typed profile accessors, continued (since 1.2) ---
+   * The segments the profile is a member of, by name, in name order (as
+   * in the export format); same rules as the accessors above. */
+  /* since 1.2 */ size_t (*profile_segment_count)(const halo_profile_batch *batch, size_t i);
+  /* Returns 1 and sets name when k is in range. */
+  /* since 1.2 */ int32_t (*profile_segment_at)(const halo_profile_batch *batch, size_t i, size_t k,
+                                                const char **name, size_t *name_len);
+
+  /* --- delivery reports (since 1.2; destinations) ---
+   * Check HALO_HOST_HAS(host, delivery_receipt). Callable from any thread,
+   * including the destination's HTTP route handlers (status callbacks).
+   * Each call is committed to the store before it returns, on a store
+   * connection of its own beside the running pipeline. Returns
+   *   HALO_OK    recorded, or nothing new (the message already has this
+   *              report or a weightier one: reports are idempotent);
+   *   HALO_RETRY the store stayed busy: answer so the sender retries
+   *              (HTTP 503), never drop the report;
+   *   HALO_ERROR nothing recorded: the message is not one of this
+   *              destination's (unknown id, another destination), the
+   *              struct is malformed, or there is no store (`halo
+   *              validate`). */
+  /* since 1.2 */ int32_t (*delivery_receipt)(halo_context *ctx,
+                                              const halo_delivery_receipt *receipt);
+  /* Records an opt-in or opt-out a receiver reported (an SMS "STOP"
+   * reply) in the consent ledger (docs/consent.md), with the instance as
+   * its source. Same thread rules and returns as delivery_receipt;
+   * HALO_ERROR also for an address that is not one of the channel's
+   * (an email for `email`, a phone number for `sms`). */
+  /* since 1.2 */ int32_t (*consent_record)(halo_context *ctx,
+                                            const halo_consent_statement *statement);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */

@@ -339,6 +339,65 @@ class HttpServerRequest {
   const halo_http_server_request *r_;
 };
 
+// A delivery report (host->delivery_receipt, since 1.2): what became of a
+// message after the receiver accepted it.
+struct Receipt {
+  halo_receipt_status status = HALO_RECEIPT_DELIVERED;
+  uint64_t message_id = 0;       // the outbox id sent along with the message
+  std::string_view provider_id;  // the receiver's id of the message
+  std::string_view detail;       // the receiver's words
+  int64_t at_ms = 0;             // when it happened; 0 = now
+};
+
+// An opt-in or opt-out a receiver reported (host->consent_record, since 1.2).
+struct ConsentStatement {
+  bool opted_in = false;
+  std::string_view channel, address, reason, proof;
+  int64_t at_ms = 0;  // when it was said; 0 = now
+};
+
+// Records delivery reports and consent from any thread, a route handler
+// included. Each returns HALO_OK (recorded, or nothing new), HALO_RETRY
+// (the store is busy: make the sender retry) or HALO_ERROR (not recorded:
+// not this destination's message, a bad address, no store, an older host).
+class Reports {
+ public:
+  explicit Reports(const Host &host) : api_(host.api()), ctx_(host.context()) {}
+  halo_status receipt(const Receipt &r) const {
+    if (!HALO_HOST_HAS(api_, delivery_receipt)) return HALO_ERROR;
+    halo_delivery_receipt c{};
+    c.struct_size = sizeof c;
+    c.status = r.status;
+    c.message_id = r.message_id;
+    c.provider_id = r.provider_id.data();
+    c.provider_id_len = r.provider_id.size();
+    c.detail = r.detail.data();
+    c.detail_len = r.detail.size();
+    c.at_ms = r.at_ms;
+    return static_cast<halo_status>(api_->delivery_receipt(ctx_, &c));
+  }
+  halo_status consent(const ConsentStatement &s) const {
+    if (!HALO_HOST_HAS(api_, consent_record)) return HALO_ERROR;
+    halo_consent_statement c{};
+    c.struct_size = sizeof c;
+    c.opted_in = s.opted_in ? 1 : 0;
+    c.channel = s.channel.data();
+    c.channel_len = s.channel.size();
+    c.address = s.address.data();
+    c.address_len = s.address.size();
+    c.reason = s.reason.data();
+    c.reason_len = s.reason.size();
+    c.proof = s.proof.data();
+    c.proof_len = s.proof.size();
+    c.at_ms = s.at_ms;
+    return static_cast<halo_status>(api_->consent_record(ctx_, &c));
+  }
+
+ private:
+  const halo_host_api *api_;
+  halo_context *ctx_;
+};
+
 // The answer an HTTP route handler fills in (ABI 1.2); default 200, empty.
 class HttpServerResponse {
  public:
@@ -682,6 +741,19 @@ class ProfileBatch {
     return out;
   }
   int64_t updated_at_ms(size_t i) const { return typed() ? api_->profile_updated_at_ms(b_, i) : 0; }
+  // The segments profile i is a member of, in name order (since 1.2; empty
+  // on an older host).
+  std::vector<std::string_view> segments(size_t i) const {
+    std::vector<std::string_view> out;
+    if (!HALO_HOST_HAS(api_, profile_segment_at)) return out;
+    size_t n = api_->profile_segment_count(b_, i);
+    for (size_t k = 0; k < n; ++k) {
+      const char *s = nullptr;
+      size_t len = 0;
+      if (api_->profile_segment_at(b_, i, k, &s, &len)) out.emplace_back(s, len);
+    }
+    return out;
+  }
 
  private:
   using CountFn = size_t (*)(const halo_profile_batch *, size_t);

@@ -1,0 +1,111 @@
+// twilio_webhook.cpp -- see twilio_webhook.h.
+#include "twilio_webhook.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "common/crypto.h"
+
+namespace halo::plugins::twilio {
+
+std::string twilio_signature(std::string_view auth_token, std::string_view url,
+                             FormFields fields) {
+  std::sort(fields.begin(), fields.end());
+  std::string data(url);
+  for (const auto &[name, value] : fields) data += name + value;
+  return base64_encode(hmac(HmacAlgorithm::kSha1, auth_token, data));
+}
+
+namespace {
+
+// `url` with the scheme's default port added when it has none, or removed
+// when it has it; "" when neither applies.
+std::string other_port_form(std::string_view url) {
+  const bool https = url.starts_with("https://");
+  if (!https && !url.starts_with("http://")) return {};
+  const std::string_view port = https ? ":443" : ":80";
+  const size_t host = https ? 8 : 7;
+  const size_t end = std::min(url.find_first_of("/?#", host), url.size());
+  const std::string_view authority = url.substr(host, end - host);
+  std::string out(url.substr(0, host));
+  if (authority.ends_with(port)) {
+    out += authority.substr(0, authority.size() - port.size());
+  } else if (authority.find(':') == std::string_view::npos) {
+    out += std::string(authority) + std::string(port);
+  } else {
+    return {};  // another explicit port: only that one is right
+  }
+  out += url.substr(end);
+  return out;
+}
+
+std::string folded(std::string_view s) {
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  s = s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+  std::string out(s);
+  for (char &c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+}  // namespace
+
+bool signature_valid(std::string_view auth_token, std::string_view url, const FormFields &fields,
+                     std::string_view signature) {
+  if (signature.empty()) return false;
+  if (constant_time_equal(twilio_signature(auth_token, url, fields), signature)) return true;
+  const std::string other = other_port_form(url);
+  return !other.empty() && constant_time_equal(twilio_signature(auth_token, other, fields), signature);
+}
+
+std::optional<std::string_view> field(const FormFields &fields, std::string_view name) {
+  for (const auto &[n, v] : fields) {
+    if (n == name) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+std::optional<StatusReport> status_report(const FormFields &fields) {
+  const std::string_view status = field(fields, "MessageStatus").value_or("");
+  StatusReport r;
+  r.message_sid = std::string(field(fields, "MessageSid").value_or("").substr(0, 64));
+  if (status == "delivered" || status == "read") {
+    r.kind = StatusReport::Kind::kDelivered;
+    r.detail = std::string(status);
+    return r;
+  }
+  if (status != "undelivered" && status != "failed") return std::nullopt;
+  const std::string_view code = field(fields, "ErrorCode").value_or("").substr(0, 16);
+  r.kind = code == "30005" || code == "30006" ? StatusReport::Kind::kBounced
+                                              : StatusReport::Kind::kUndelivered;
+  r.detail = std::string(status) + (code.empty() ? "" : ", error " + std::string(code));
+  return r;
+}
+
+std::optional<bool> consent_keyword(std::string_view body) {
+  static constexpr std::string_view kOptOut[] = {
+      "STOP",   "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT",
+      "REVOKE", "لغو",     "انصراف"};
+  static constexpr std::string_view kOptIn[] = {"START", "UNSTOP", "YES"};
+  if (body.size() > 64) return std::nullopt;
+  const std::string word = folded(body);
+  if (std::find(std::begin(kOptOut), std::end(kOptOut), word) != std::end(kOptOut)) return false;
+  if (std::find(std::begin(kOptIn), std::end(kOptIn), word) != std::end(kOptIn)) return true;
+  return std::nullopt;
+}
+
+std::optional<uint64_t> callback_message_id(std::string_view query) {
+  auto fields = parse_form(query, 16);
+  if (!fields) return std::nullopt;
+  const std::string_view m = field(*fields, "m").value_or("");
+  uint64_t id = 0;
+  auto [end, ec] = std::from_chars(m.data(), m.data() + m.size(), id);
+  if (m.empty() || m.size() > 20 || ec != std::errc() || end != m.data() + m.size() || id == 0) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+}  // namespace halo::plugins::twilio

@@ -1,0 +1,65 @@
+// twilio_webhook.h -- what Twilio posts back to the `twilio` destination
+// on `halo serve`: message status callbacks
+// (https://www.twilio.com/docs/messaging/guides/track-outbound-message-status)
+// and incoming messages to the sending number
+// (https://www.twilio.com/docs/messaging/guides/webhook-request), both
+// form-encoded and signed with X-Twilio-Signature
+// (https://www.twilio.com/docs/usage/webhooks/webhooks-security).
+//
+// Invariants: nothing is believed before the signature checks out against
+// the account's Auth Token; a status that is not final (queued, sending,
+// sent, ...) reports nothing, since a later callback will; a reply is an
+// opt-out or opt-in only when its whole text, trimmed and case-folded, is
+// one of the keywords below -- "stop by the shop" is a message, not a STOP.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/wire_text.h"
+
+namespace halo::plugins::twilio {
+
+// base64(HMAC-SHA1(auth_token, url + each field name and value, fields
+// sorted by name then value)): the X-Twilio-Signature of a form POST to
+// `url`, the full URL Twilio requested (scheme, host, port if any, path,
+// query).
+std::string twilio_signature(std::string_view auth_token, std::string_view url,
+                             FormFields fields);
+
+// Whether `signature` signs the request. Like Twilio's helper libraries,
+// also tries `url` with the scheme's default port added or removed (a
+// proxy in between may change it). Constant time per comparison.
+bool signature_valid(std::string_view auth_token, std::string_view url, const FormFields &fields,
+                     std::string_view signature);
+
+// The value of the first field named `name`, or nullopt.
+std::optional<std::string_view> field(const FormFields &fields, std::string_view name);
+
+// A status callback's final word on a message.
+struct StatusReport {
+  enum class Kind { kDelivered, kUndelivered, kBounced };
+  Kind kind = Kind::kDelivered;
+  std::string message_sid;
+  std::string detail;  // "undelivered, error 30003"
+};
+
+// What a status callback says: nullopt while the status is not final.
+// MessageStatus delivered or read -> delivered; undelivered or failed ->
+// undelivered, except error 30005 (unknown handset) and 30006 (landline or
+// unreachable carrier): the number cannot take SMS -> bounced
+// (https://www.twilio.com/docs/api/errors).
+std::optional<StatusReport> status_report(const FormFields &fields);
+
+// What an incoming message's Body says about consent: false for an opt-out
+// keyword (Twilio's STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, OPTOUT,
+// REVOKE, and Persian لغو and انصراف), true for an opt-in (START, UNSTOP,
+// YES), nullopt for anything else.
+std::optional<bool> consent_keyword(std::string_view body);
+
+// The outbox id in a status callback's query (m=ID, as create_form put it).
+std::optional<uint64_t> callback_message_id(std::string_view query);
+
+}  // namespace halo::plugins::twilio
