@@ -27,6 +27,11 @@ for p in file-jsonl file-csv deterministic aggregates clv rfm satisfaction engag
   square pos-csv webhook smtp kavenegar twilio sendgrid; do
   grep -q "^$p " <<<"$listing" || { echo "$listing"; fail "plugin $p not found by the installed halo"; }
 done
+# Libraries holding two plugins of one name: each kind is found.
+for p in "file-jsonl source" "file-jsonl destination" "hubspot source" "hubspot destination"; do
+  grep -qE "^${p% *} +${p#* } " <<<"$listing" ||
+    { echo "$listing"; fail "${p#* } plugin ${p% *} not found by the installed halo"; }
+done
 [[ "$(file -L "$halo")" == *", stripped"* ]] || fail "usr/bin/halo is not stripped: $(file -L "$halo")"
 test ! -e "$root/halo/usr/bin/halo-datagen" || fail "halo-datagen is in the runtime package"
 test -x "$root/halo-tools/usr/bin/halo-datagen" || fail "halo-tools lacks halo-datagen"
