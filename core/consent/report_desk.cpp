@@ -32,8 +32,11 @@ ReportAnswer ReportDesk::write(const char *what,
   bool accepted = true;
   if (s.ok()) {
     auto r = change(*store_);
-    if (r.ok()) accepted = *r;
-    else s = r.status();
+    if (r.ok()) {
+      accepted = *r;
+    } else {
+      s = r.status();
+    }
   }
   if (s.ok() && accepted) s = store_->commit();
   if (s.ok() && accepted) return ReportAnswer::kRecorded;

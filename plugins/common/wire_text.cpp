@@ -24,6 +24,13 @@ std::string url_encode(std::string_view s) {
   return out;
 }
 
+std::string_view url_host(std::string_view url) {
+  size_t start = url.find("://");
+  start = start == std::string_view::npos ? 0 : start + 3;
+  const size_t end = url.find_first_of("/?#", start);
+  return url.substr(start, end == std::string_view::npos ? url.npos : end - start);
+}
+
 namespace {
 
 int hex_value(char c) {

@@ -20,6 +20,11 @@ namespace halo::plugins {
 
 std::string url_encode(std::string_view s);
 
+// The authority of a URL, "shop.example:8443" in
+// "https://shop.example:8443/wp-json?x=1" (for messages and logs: it
+// carries no path or query, where keys may be).
+std::string_view url_host(std::string_view url);
+
 // The fields of an application/x-www-form-urlencoded body (or a query
 // string), in order, names and values percent-decoded with '+' as space
 // (WHATWG URL, "application/x-www-form-urlencoded parsing"). nullopt for

@@ -4,17 +4,9 @@
 
 #include <algorithm>
 
+#include "common/wire_text.h"
+
 namespace halo::plugins::hubspot {
-
-namespace {
-
-std::string host_of(std::string_view url) {
-  size_t scheme = url.find("://");
-  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
-  return std::string(rest.substr(0, rest.find('/')));
-}
-
-}  // namespace
 
 PushOptions read_push_options(const halo::Host &host) {
   PushOptions o;
@@ -39,7 +31,7 @@ PushOptions read_push_options(const halo::Host &host) {
 ContactPush::ContactPush(const halo::Host &host, PushOptions options)
     : host_(host),
       options_(std::move(options)),
-      where_("POST " + host_of(options_.base_url) + kUpsertPath) {}
+      where_("POST " + std::string(url_host(options_.base_url)) + kUpsertPath) {}
 
 void ContactPush::push(const std::vector<ContactInput> &inputs, const Settle &settle) {
   std::vector<size_t> batch;

@@ -10,12 +10,6 @@ namespace halo::plugins::hubspot {
 
 namespace {
 
-std::string host_of(std::string_view url) {
-  size_t scheme = url.find("://");
-  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
-  return std::string(rest.substr(0, rest.find('/')));
-}
-
 // A field of HubSpot's error body ({"category", "policyName", ...}), or "".
 std::string error_field(std::string_view body, const char *key) {
   simdjson::dom::parser parser;
@@ -107,7 +101,7 @@ halo::HttpRequest HubspotApi::search_request(int64_t watermark_ms, std::string_v
 }
 
 std::string HubspotApi::where(const char *path) const {
-  return host_of(options_.base_url) + path;
+  return std::string(url_host(options_.base_url)) + path;
 }
 
 void HubspotApi::check_response(const halo::HttpResponse &response, const char *method,

@@ -13,12 +13,6 @@ namespace halo::plugins::square {
 
 namespace {
 
-std::string host_of(std::string_view url) {
-  size_t scheme = url.find("://");
-  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
-  return std::string(rest.substr(0, rest.find('/')));
-}
-
 // "CODE: detail" of Square's first error ({"errors":[{"code","detail"}]}).
 std::string first_error(std::string_view body) {
   simdjson::dom::parser parser;
@@ -142,7 +136,7 @@ void SquareApi::check_response(const halo::HttpResponse &response, SquareObject 
   if (status >= 200 && status < 300) return;
   std::string error = first_error(response.body());
   std::string detail = "HTTP " + std::to_string(status) + (error.empty() ? "" : " " + error);
-  std::string at = "POST " + host_of(options_.base_url) + path(kind);
+  std::string at = "POST " + std::string(url_host(options_.base_url)) + path(kind);
   if (status == 401 || status == 403) {
     throw halo::Error("square: access_token rejected by " + at + " (" + detail +
                           "); set a valid token with ORDERS_READ and CUSTOMERS_READ",

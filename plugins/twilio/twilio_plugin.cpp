@@ -25,11 +25,10 @@ constexpr const char *kBusyRetryAfter = "5";
 // More fields than any callback Twilio sends (about 30 with every option).
 constexpr size_t kMaxFields = 128;
 
-// scheme://authority of an http(s) URL ("" when it is not one).
+// scheme://authority of an http(s) URL (both checked at create()).
 std::string origin_of(std::string_view url) {
-  const size_t host = url.find("://");
-  if (host == std::string_view::npos) return {};
-  return std::string(url.substr(0, std::min(url.find_first_of("/?#", host + 3), url.size())));
+  const std::string_view host = url_host(url);
+  return std::string(url.substr(0, static_cast<size_t>(host.data() - url.data()) + host.size()));
 }
 
 // The path of an http(s) URL, "/" when it has none.

@@ -8,8 +8,7 @@
 
 namespace halo::plugins::twilio {
 
-std::string twilio_signature(std::string_view auth_token, std::string_view url,
-                             FormFields fields) {
+std::string twilio_signature(std::string_view auth_token, std::string_view url, FormFields fields) {
   std::sort(fields.begin(), fields.end());
   std::string data(url);
   for (const auto &[name, value] : fields) data += name + value;
@@ -57,7 +56,8 @@ bool signature_valid(std::string_view auth_token, std::string_view url, const Fo
   if (signature.empty()) return false;
   if (constant_time_equal(twilio_signature(auth_token, url, fields), signature)) return true;
   const std::string other = other_port_form(url);
-  return !other.empty() && constant_time_equal(twilio_signature(auth_token, other, fields), signature);
+  return !other.empty() &&
+         constant_time_equal(twilio_signature(auth_token, other, fields), signature);
 }
 
 std::optional<std::string_view> field(const FormFields &fields, std::string_view name) {
@@ -85,9 +85,9 @@ std::optional<StatusReport> status_report(const FormFields &fields) {
 }
 
 std::optional<bool> consent_keyword(std::string_view body) {
-  static constexpr std::string_view kOptOut[] = {
-      "STOP",   "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT",
-      "REVOKE", "لغو",     "انصراف"};
+  static constexpr std::string_view kOptOut[] = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL",
+                                                 "END",  "QUIT",    "OPTOUT",      "REVOKE",
+                                                 "لغو",  "انصراف"};
   static constexpr std::string_view kOptIn[] = {"START", "UNSTOP", "YES"};
   if (body.size() > 64) return std::nullopt;
   const std::string word = folded(body);

@@ -26,8 +26,7 @@ namespace halo::plugins::twilio {
 // sorted by name then value)): the X-Twilio-Signature of a form POST to
 // `url`, the full URL Twilio requested (scheme, host, port if any, path,
 // query).
-std::string twilio_signature(std::string_view auth_token, std::string_view url,
-                             FormFields fields);
+std::string twilio_signature(std::string_view auth_token, std::string_view url, FormFields fields);
 
 // Whether `signature` signs the request. Like Twilio's helper libraries,
 // also tries `url` with the scheme's default port added or removed (a

@@ -2,6 +2,7 @@
 #include "woo_client.h"
 
 #include "common/json_text.h"
+#include "common/wire_text.h"
 
 #include <simdjson.h>
 
@@ -29,14 +30,6 @@ std::string describe_error(std::string_view body) {
     return std::string(code) + ": " + std::string(message);
   }
   return std::string(halo::plugins::clip_utf8(body, 200));
-}
-
-// The host part of a URL ("shop.example:8443"), for messages.
-std::string_view host_of(std::string_view url) {
-  size_t start = url.find("://");
-  start = start == std::string_view::npos ? 0 : start + 3;
-  size_t end = url.find('/', start);
-  return url.substr(start, end == std::string_view::npos ? url.npos : end - start);
 }
 
 }  // namespace
@@ -81,7 +74,7 @@ CollectionPage WooClient::get_collection(std::string_view resource, const Params
   req.headers.emplace_back("Accept", "application/json");
   req.ca_file = options_.ca_file;
   req.insecure = options_.insecure;
-  std::string where = std::string(host_of(options_.url)) + path;
+  std::string where = std::string(halo::plugins::url_host(options_.url)) + path;
   halo::HttpResponse response = host_.http(req);
   check_status(response, where);
   CollectionPage page;

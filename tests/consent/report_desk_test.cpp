@@ -24,7 +24,8 @@ class ReportDeskTest : public testing::OutboxStoreTest {
     phone.default_region = "IR";
     ctx_.label = "destination 'sms' (twilio)";
     ctx_.report_name = "sms";
-    ctx_.reports = std::make_shared<ReportDesk>(std::vector<IdentifierSpec>{phone}, beside_writer());
+    ctx_.reports =
+        std::make_shared<ReportDesk>(std::vector<IdentifierSpec>{phone}, beside_writer());
   }
   void TearDown() override {
     ctx_.reports.reset();
@@ -126,7 +127,7 @@ TEST_F(ReportDeskTest, ABusyStoreAsksForARetryAndLosesNothing) {
 
 TEST_F(ReportDeskTest, ARepliedStopIsNormalizedAndRecordedOnce) {
   EXPECT_EQ(consent("sms", "۰۹۱۲ ۱۲۳ ۴۵۶۷", false), HALO_OK);  // Persian digits, spaces
-  EXPECT_EQ(consent("sms", "+989121234567", false), HALO_OK);   // the same again: no record
+  EXPECT_EQ(consent("sms", "+989121234567", false), HALO_OK);  // the same again: no record
   std::vector<ConsentRecord> r = records();
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].address, "+989121234567");

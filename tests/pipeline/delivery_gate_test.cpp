@@ -58,9 +58,9 @@ TEST(DeliveryGate, ASendLeavesTheWindowAfterPer) {
   EXPECT_EQ(gate.wait_ms(10, 0), 0);
   gate.take(4, 0);
   gate.take(6, 500);
-  EXPECT_EQ(gate.wait_ms(1, 600), 1'400);   // the first four leave at 2000
+  EXPECT_EQ(gate.wait_ms(1, 600), 1'400);  // the first four leave at 2000
   EXPECT_EQ(gate.wait_ms(4, 600), 1'400);
-  EXPECT_EQ(gate.wait_ms(5, 600), 1'900);   // and one of those sent at 500
+  EXPECT_EQ(gate.wait_ms(5, 600), 1'900);  // and one of those sent at 500
   EXPECT_EQ(gate.wait_ms(4, 2'000), 0);
   EXPECT_EQ(gate.wait_ms(50, 2'000), 500);  // more than the limit: an empty window
   EXPECT_EQ(gate.wait_ms(50, 2'500), 0);
