@@ -3,10 +3,13 @@
 #include "common/crypto.h"
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 
+#include <memory>
 #include <random>
 
 namespace halo::plugins {
@@ -60,6 +63,27 @@ std::optional<std::string> base64_decode(std::string_view text) {
     pad = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
   out.resize(static_cast<size_t>(n) - pad);
   return out;
+}
+
+bool ecdsa_sha256_verify(std::string_view public_key, std::string_view message,
+                         std::string_view signature) {
+  const auto *der = reinterpret_cast<const unsigned char *>(public_key.data());
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      d2i_PUBKEY(nullptr, &der, static_cast<long>(public_key.size())), EVP_PKEY_free);
+  if (!key || EVP_PKEY_base_id(key.get()) != EVP_PKEY_EC) {
+    ERR_clear_error();
+    return false;
+  }
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1) {
+    return false;
+  }
+  const bool valid =
+      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char *>(signature.data()),
+                       signature.size(), reinterpret_cast<const unsigned char *>(message.data()),
+                       message.size()) == 1;
+  ERR_clear_error();  // a bad signature leaves errors other OpenSSL users would see
+  return valid;
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -31,6 +31,13 @@ std::string_view url_host(std::string_view url) {
   return url.substr(start, end == std::string_view::npos ? url.npos : end - start);
 }
 
+std::string url_path(std::string_view url) {
+  const std::string_view host = url_host(url);
+  std::string_view rest = url.substr(static_cast<size_t>(host.data() - url.data()) + host.size());
+  rest = rest.substr(0, rest.find_first_of("?#"));
+  return rest.empty() ? "/" : std::string(rest);
+}
+
 namespace {
 
 int hex_value(char c) {

@@ -25,6 +25,10 @@ std::string url_encode(std::string_view s);
 // carries no path or query, where keys may be).
 std::string_view url_host(std::string_view url);
 
+// The path of a URL without its query or fragment, "/" when it has none:
+// what a route on the kernel's HTTP server matches for a public URL.
+std::string url_path(std::string_view url);
+
 // The fields of an application/x-www-form-urlencoded body (or a query
 // string), in order, names and values percent-decoded with '+' as space
 // (WHATWG URL, "application/x-www-form-urlencoded parsing"). nullopt for

@@ -5,17 +5,111 @@
 // outbox message's id and key in custom_args, and a send whose answer was
 // lost is sent again on retry (at least once). It never sleeps or
 // retries: the kernel does.
+//
+// With `event_webhook_url` and `event_webhook_key` set, it also answers
+// SendGrid's signed Event Webhook on the kernel's HTTP server, from
+// create() to destroy(): delivery reports and unsubscribes
+// (sendgrid_events.h, README).
 #include <halo/sdk.hpp>
 
 #include <chrono>
 #include <iterator>
+#include <memory>
 
+#include "common/crypto.h"
 #include "common/message_verdict.h"
 #include "common/wire_text.h"
 #include "sendgrid_api.h"
+#include "sendgrid_events.h"
 
 namespace halo::plugins::sendgrid {
 namespace {
+
+// Receives SendGrid's Event Webhook: signed batches of events.
+class EventReceiver {
+ public:
+  EventReceiver(const halo::Host &host, const std::string &url, std::string public_key_der)
+      : host_(host),
+        reports_(host),
+        key_(std::move(public_key_der)),
+        route_(host, "POST", url_path(url),
+               [this](const halo::HttpServerRequest &req, halo::HttpServerResponse &res) {
+                 on_events(req, res);
+               }) {}
+
+ private:
+  void on_events(const halo::HttpServerRequest &req, halo::HttpServerResponse &res) const {
+    const std::string_view timestamp =
+        req.header("X-Twilio-Email-Event-Webhook-Timestamp").value_or("");
+    const std::string_view signature =
+        req.header("X-Twilio-Email-Event-Webhook-Signature").value_or("");
+    if (!event_signature_valid(key_, timestamp, req.body(), signature)) {
+      host_.metric("webhooks_refused", 1);
+      res.status(403);
+      return;
+    }
+    std::optional<std::vector<SendgridEvent>> events = parse_events(req.body());
+    if (!events) {
+      res.status(400);
+      return;
+    }
+    for (const SendgridEvent &e : *events) {
+      // Busy: SendGrid posts the whole batch again later, and what was
+      // recorded of it already is recorded once (reports are idempotent).
+      if (record(e) == HALO_RETRY) {
+        res.status(503);
+        res.header("Retry-After", "30");
+        return;
+      }
+    }
+  }
+
+  halo_status record(const SendgridEvent &e) const {
+    const EventAction a = action_of(e);
+    const int64_t at_ms = e.timestamp_s * 1000;
+    halo_status st = HALO_OK;
+    if (a.kind == EventAction::Kind::kReceipt) {
+      halo::Receipt r;
+      r.status = static_cast<halo_receipt_status>(a.receipt);
+      r.message_id = e.halo_message;
+      r.provider_id = e.sg_message_id;
+      r.detail = a.detail;
+      r.at_ms = at_ms;
+      st = reports_.receipt(r);
+    } else if (a.kind == EventAction::Kind::kOptOut) {
+      halo::ConsentStatement c;
+      c.channel = "email";
+      c.address = e.email;
+      c.reason = "unsubscribed_at_receiver";
+      const std::string proof = "SendGrid " + e.sg_event_id + ": " + a.detail;
+      c.proof = proof;
+      c.at_ms = at_ms;
+      st = reports_.consent(c);
+    } else {
+      host_.metric("events_ignored", 1);
+      return HALO_OK;
+    }
+    host_.metric(st == HALO_OK ? "events_recorded" : "events_unusable", 1);
+    return st;
+  }
+
+  halo::Host host_;
+  halo::Reports reports_;
+  std::string key_;
+  halo::HttpRoute route_;
+};
+
+// The decoded verification key of option `event_webhook_key` (base64 DER).
+std::string event_key(const halo::Host &host) {
+  const std::string text = host.opt_string_or("event_webhook_key", "");
+  std::optional<std::string> der = base64_decode(text);
+  if (!der || der->empty()) {
+    throw halo::ConfigError("event_webhook_key",
+                            "must be the Event Webhook's verification key (base64, as SendGrid "
+                            "shows it under Mail Settings)");
+  }
+  return *der;
+}
 
 class SendgridDestination : public halo::MessageDestination {
  public:
@@ -29,6 +123,16 @@ class SendgridDestination : public halo::MessageDestination {
     }
     while (base_.ends_with("/")) base_.pop_back();
     authorization_ = "Bearer " + host.string_option("api_key");
+    const std::string events_url = host.opt_string_or("event_webhook_url", "");
+    if (!events_url.empty()) {
+      if (!events_url.starts_with("https://") && !events_url.starts_with("http://")) {
+        throw halo::ConfigError("event_webhook_url", "must be an http:// or https:// URL");
+      }
+      events_ = std::make_unique<EventReceiver>(host, events_url, event_key(host));
+    } else if (host.opt_string("event_webhook_key")) {
+      throw halo::ConfigError("event_webhook_url",
+                              "is needed with event_webhook_key: the URL SendGrid posts events to");
+    }
   }
 
   void deliver_messages(const std::vector<halo::Message> &messages,
@@ -110,6 +214,7 @@ class SendgridDestination : public halo::MessageDestination {
   Sender sender_;
   std::string base_, authorization_, fatal_;
   MessagePost post_;
+  std::unique_ptr<EventReceiver> events_;  // last: its route goes first
 };
 
 }  // namespace
@@ -131,6 +236,11 @@ static const halo_option_decl kOptions[] = {
                  "Extra trusted CA bundle (PEM), relative to the pipeline file"),
     halo::option(HALO_OPT_BOOL, "insecure", "false", false,
                  "Skip TLS certificate verification (explicit opt-in)"),
+    halo::option(HALO_OPT_STRING, "event_webhook_url", nullptr, false,
+                 "Public URL set as the Event Webhook's HTTP Post URL; halo answers it on its "
+                 "path"),
+    halo::option(HALO_OPT_STRING, "event_webhook_key", nullptr, false,
+                 "The Signed Event Webhook's verification key (base64)"),
 };
 
 HALO_PLUGIN_LIBRARY(halo::describe_destination<halo::plugins::sendgrid::SendgridDestination>(

@@ -31,14 +31,6 @@ std::string origin_of(std::string_view url) {
   return std::string(url.substr(0, static_cast<size_t>(host.data() - url.data()) + host.size()));
 }
 
-// The path of an http(s) URL, "/" when it has none.
-std::string path_of(std::string_view url) {
-  const std::string origin = origin_of(url);
-  std::string_view rest = url.substr(origin.size());
-  rest = rest.substr(0, rest.find_first_of("?#"));
-  return rest.empty() ? "/" : std::string(rest);
-}
-
 // The URL Twilio requested, rebuilt from the public URL it was given and
 // the request's path and query (what its signature covers).
 std::string requested_url(std::string_view public_url, const halo::HttpServerRequest &req) {
@@ -70,11 +62,11 @@ class TwilioReceiver {
     using namespace std::placeholders;
     if (!status_url_.empty()) {
       status_route_ = std::make_unique<halo::HttpRoute>(
-          host, "POST", path_of(status_url_), std::bind(&TwilioReceiver::on_status, this, _1, _2));
+          host, "POST", url_path(status_url_), std::bind(&TwilioReceiver::on_status, this, _1, _2));
     }
     if (!inbound_url_.empty()) {
       inbound_route_ = std::make_unique<halo::HttpRoute>(
-          host, "POST", path_of(inbound_url_), std::bind(&TwilioReceiver::on_reply, this, _1, _2));
+          host, "POST", url_path(inbound_url_), std::bind(&TwilioReceiver::on_reply, this, _1, _2));
     }
   }
 

@@ -20,12 +20,36 @@ an empty body and X-Message-Id.
 Every accepted personalization is appended to --log as one JSON line
   {"message_id", "to", "subject", "text", "html", "headers", "custom_args"}
 Faults come from contract_base's queue.
+
+The Signed Event Webhook
+(https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/event,
+security: .../getting-started-event-webhook-security-features), on the
+test's cue: the server makes a P-256 key pair with the openssl tool and
+signs timestamp + body with ECDSA/SHA-256 (base64 DER signature in
+X-Twilio-Email-Event-Webhook-Signature, the Unix time in
+X-Twilio-Email-Event-Webhook-Timestamp).
+
+  GET /__control/event-key   {"key": base64 DER public key}
+  POST /__control/send-events {"url", "forge"?}   one POST to url with the
+      events of every recipient accepted since the last call, each with
+      its personalization's custom_args flattened in: "processed", then
+      "bounce" (5.1.1) for --bounced, "delivered" and "spamreport" for
+      --spam, "delivered" and "unsubscribe" for --unsubscribed, else
+      "delivered" and "open". "forge": true signs with another key.
+      Answers {"status": HTTP status, "events": count}.
 """
 
+import base64
 import json
+import os
 import re
 import secrets
+import subprocess
+import tempfile
 import threading
+import time
+import urllib.error
+import urllib.request
 
 import contract_base as cb
 
@@ -33,6 +57,22 @@ ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 RESERVED = {"from", "to", "cc", "bcc", "subject", "reply-to", "content-type",
             "dkim-signature", "x-sg-id", "x-sg-eid", "received", "return-path",
             "content-transfer-encoding", "date", "message-id", "mime-version"}
+
+
+def ec_key(directory, name):
+    """A P-256 private key file and its public key as base64 DER."""
+    key = os.path.join(directory, name + ".pem")
+    subprocess.run(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout",
+                    "-out", key], check=True, capture_output=True)
+    der = subprocess.run(["openssl", "ec", "-in", key, "-pubout", "-outform", "DER"],
+                         check=True, capture_output=True).stdout
+    return key, base64.b64encode(der).decode()
+
+
+def ecdsa_sign(key, data):
+    return base64.b64encode(subprocess.run(["openssl", "dgst", "-sha256", "-sign", key],
+                                           input=data, check=True,
+                                           capture_output=True).stdout).decode()
 
 
 def bad(message, field=None):
@@ -48,6 +88,61 @@ class SendgridServer(cb.ContractServer):
         self.log_path = args.log
         self.lock = threading.Lock()
         self.route("POST", r"^/v3/mail/send$", self.send)
+        self.bounced = set(filter(None, args.bounced.split(",")))
+        self.spam = set(filter(None, args.spam.split(",")))
+        self.unsubscribed = set(filter(None, args.unsubscribed.split(",")))
+        self.accepted = []  # (to, sg_message_id, custom_args) not yet reported
+        self.keys = tempfile.mkdtemp(prefix="sendgrid-keys-")
+        self.event_key, self.event_public = ec_key(self.keys, "events")
+        self.forged_key, _ = ec_key(self.keys, "forged")
+
+    def control(self, name, req):
+        if name == "event-key" and req.method == "GET":
+            return 200, {}, {"key": self.event_public}
+        if name == "send-events" and req.method == "POST":
+            r = req.json()
+            with self.lock:
+                due, self.accepted = self.accepted, []
+            events = []
+            for to, sg_id, args in due:
+                for kind in self.events_for(to):
+                    e = {"email": to, "timestamp": int(time.time()), "event": kind,
+                         "sg_event_id": secrets.token_urlsafe(12),
+                         "sg_message_id": sg_id + ".filter0001.1.0"}
+                    if kind == "bounce":
+                        e.update(type="bounce", status="5.1.1",
+                                 reason="550 5.1.1 The email account that you tried to reach "
+                                        "does not exist")
+                    e.update(args)
+                    events.append(e)
+            body = json.dumps(events).encode()
+            stamp = str(int(time.time()))
+            key = self.forged_key if r.get("forge") else self.event_key
+            request = urllib.request.Request(r["url"], data=body, method="POST", headers={
+                "Content-Type": "application/json",
+                "X-Twilio-Email-Event-Webhook-Timestamp": stamp,
+                "X-Twilio-Email-Event-Webhook-Signature": ecdsa_sign(key, stamp.encode() + body)})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as answer:
+                    status = answer.status
+            except urllib.error.HTTPError as e:
+                status = e.code
+            except (urllib.error.URLError, OSError):
+                status = 0
+            if status != 200:  # not taken: SendGrid would post them again
+                with self.lock:
+                    self.accepted = due + self.accepted
+            return 200, {}, {"status": status, "events": len(events)}
+        return None
+
+    def events_for(self, to):
+        if to in self.bounced:
+            return ["processed", "bounce"]
+        if to in self.spam:
+            return ["processed", "delivered", "spamreport"]
+        if to in self.unsubscribed:
+            return ["processed", "delivered", "unsubscribe"]
+        return ["processed", "delivered", "open"]
 
     def error_response(self, status, req, message):
         return {}, {"errors": [{"message": message, "field": None, "help": None}]}
@@ -130,6 +225,7 @@ class SendgridServer(cb.ContractServer):
                         "subject": p.get("subject") or mail.get("subject"), "text": text,
                         "html": html, "headers": p.get("headers", {}),
                         "custom_args": p.get("custom_args", {})}, ensure_ascii=False) + "\n")
+                    self.accepted.append((t["email"], message_id, p.get("custom_args", {})))
         return 202, {"X-Message-Id": message_id}, b""
 
 
@@ -138,6 +234,10 @@ def main():
     p.add_argument("--api-key", required=True)
     p.add_argument("--senders", default="", help="comma-separated verified sender addresses")
     p.add_argument("--invalid", default="", help="comma-separated addresses SendGrid refuses")
+    p.add_argument("--bounced", default="", help="comma-separated addresses whose events bounce")
+    p.add_argument("--spam", default="", help="comma-separated addresses that report spam")
+    p.add_argument("--unsubscribed", default="",
+                   help="comma-separated addresses that unsubscribe at SendGrid")
     p.add_argument("--log", required=True, help="append one JSON line per accepted recipient")
     cb.main(SendgridServer, p)
 

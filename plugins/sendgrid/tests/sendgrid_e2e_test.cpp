@@ -5,15 +5,22 @@
 // and custom_args; a batch SendGrid refuses for one bad address is sent
 // again one by one, so only that message is dead; a wrong API key stops
 // the destination without losing a message and never appears in a stored
-// attempt.
+// attempt. On `halo serve`, SendGrid's signed Event Webhook becomes each
+// message's delivery report (a bounce and a spam report suppress their
+// addresses) and an unsubscribe at SendGrid an opt-out; forged events
+// change nothing.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <chrono>
 #include <map>
+#include <sstream>
 #include <string>
+#include <thread>
 
 #include "contract_process.h"
 #include "e2e_support.h"
+#include "loopback_port.h"
 
 namespace halo::e2e {
 namespace {
@@ -41,14 +48,29 @@ class SendgridE2E : public ::testing::Test {
   void SetUp() override {
     server_.start(source_dir() + "/tests/contract/sendgrid_server.py",
                   {"--api-key", kKey, "--senders", "news@shop.example", "--invalid",
-                   "u3@example.org", "--log", dir_ / "sent.jsonl"});
+                   "u3@example.org", "--bounced", "u1@example.org", "--spam", "u2@example.org",
+                   "--unsubscribed", "u4@example.org", "--log", dir_ / "sent.jsonl"});
   }
 
-  std::string pipeline(const std::string &key) {
+  // `receiver`: the base URL halo serve answers the Event Webhook on ("":
+  // no Event Webhook).
+  std::string pipeline(const std::string &key, const std::string &receiver = "") {
     const std::string path = dir_ / "pipeline.yaml";
+    std::string events;
+    if (!receiver.empty()) {
+      simdjson::dom::parser parser;
+      const std::string answer = server_.control("GET", "/__control/event-key");
+      const std::string_view public_key = parser.parse(answer)["key"];
+      events = "      event_webhook_url: \"" + receiver + "/sendgrid/events\"\n" +
+               "      event_webhook_key: \"" + std::string(public_key) + "\"\n";
+    }
+    const std::string listen =
+        receiver.empty() ? "127.0.0.1:0" : receiver.substr(std::string("http://").size());
     write_file(path, R"(version: 1
 store: { kind: sqlite, path: halo.db }
 run: { as_of: "2026-01-05T12:00:00Z" }
+http: { listen: ")" + listen +
+                         R"(" }
 consent:
   unsubscribe: { url: "https://shop.example/u", secret: "0123456789abcdef-secret" }
 identity:
@@ -68,8 +90,7 @@ destinations:
       from: news@shop.example
       from_name: "فروشگاه"
       base_url: ")" + server_.base_url() +
-                         R"("
-triggers:
+                         "\"\n" + events + R"(triggers:
   - name: cart
     on: { event: Checkout Started }
     wait: 1h
@@ -170,6 +191,71 @@ TEST_F(SendgridE2E, AWrongKeyStopsTheDestinationAndLosesNothing) {
   ASSERT_EQ(right.exit_code, 0) << right.err;
   EXPECT_EQ(summary_count(right.summary, "messages_sent"), kCustomers);
   EXPECT_EQ(accepted().size(), static_cast<size_t>(kCustomers));
+}
+
+// What `halo consent show PIPELINE --email ADDRESS --format json` says.
+std::string consent_of(const std::string &pipeline, const std::string &email) {
+  CommandResult r =
+      run({halo_bin(), "consent", "show", pipeline, "--email", email, "--format", "json"});
+  return r.out + r.err;
+}
+
+TEST_F(SendgridE2E, SignedEventsOnServeBecomeReportsAndOptOuts) {
+  std::string events;
+  for (int i = 0; i < 6; ++i) {
+    if (i != 3) events += customers(i + 1).substr(customers(i).size());  // u3 is refused
+  }
+  write_file(dir_ / "events.jsonl", events);
+  const std::string receiver = "http://127.0.0.1:" + std::to_string(test::unused_loopback_port());
+  const std::string p = pipeline(kKey, receiver);
+  run_until_delivered(p, 3);
+
+  ServeProcess serve(p, dir_ / "serve.err");
+  const std::string url = receiver + "/sendgrid/events";
+  // Forged first, while serve starts: refused (403) and kept to send again.
+  std::string forged;
+  for (int i = 0; i < 200 && forged.find(R"("status": 403)") == std::string::npos; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    forged = server_.control("POST", "/__control/send-events",
+                             R"({"url":")" + url + R"(","forge":true})");
+  }
+  ASSERT_NE(forged.find(R"("status": 403)"), std::string::npos)
+      << forged << read_file(dir_ / "serve.err");
+  const std::string posted =
+      server_.control("POST", "/__control/send-events", R"({"url":")" + url + R"("})");
+  EXPECT_NE(posted.find(R"("status": 200)"), std::string::npos) << posted;
+  EXPECT_NE(posted.find(R"("events": 14)"), std::string::npos) << posted;  // 3 each, 2 for u1
+  EXPECT_EQ(serve.stop(), 0) << read_file(dir_ / "serve.err");
+
+  std::map<std::string, std::string> receipts;  // recipient -> "status: detail"
+  simdjson::dom::parser parser;
+  CommandResult list = run({halo_bin(), "messages", "list", p});
+  std::istringstream lines(list.out);
+  for (std::string line; std::getline(lines, line);) {
+    simdjson::dom::element m = parser.parse(line);
+    simdjson::dom::element receipt = m["receipt"];
+    const std::string to{std::string_view(m["recipient"])};
+    receipts[to] = receipt.is_null() ? std::string(std::string_view(m["status"]))
+                                     : std::string(std::string_view(receipt["status"])) + ": " +
+                                           std::string(std::string_view(receipt["detail"]));
+  }
+  ASSERT_EQ(receipts.size(), 5u) << list.out;
+  EXPECT_TRUE(receipts["u0@example.org"].starts_with("delivered: ")) << receipts["u0@example.org"];
+  EXPECT_NE(receipts["u1@example.org"].find("bounced: "), std::string::npos);
+  EXPECT_NE(receipts["u1@example.org"].find("bounce: bounce: 5.1.1: 550 5.1.1"), std::string::npos)
+      << receipts["u1@example.org"];
+  EXPECT_TRUE(receipts["u2@example.org"].starts_with("complained: ")) << receipts["u2@example.org"];
+  EXPECT_TRUE(receipts["u4@example.org"].starts_with("delivered: ")) << receipts["u4@example.org"];
+  EXPECT_TRUE(receipts["u5@example.org"].starts_with("delivered: ")) << receipts["u5@example.org"];
+  EXPECT_NE(consent_of(p, "u1@example.org").find(R"("reason":"bounce")"), std::string::npos);
+  EXPECT_NE(consent_of(p, "u2@example.org").find(R"("reason":"complaint")"), std::string::npos);
+  const std::string unsubscribed = consent_of(p, "u4@example.org");
+  EXPECT_NE(unsubscribed.find(R"("reason":"unsubscribed_at_receiver")"), std::string::npos)
+      << unsubscribed;
+  EXPECT_NE(unsubscribed.find(R"("state":{"email":"opted_out"})"), std::string::npos);
+  EXPECT_EQ(consent_of(p, "u0@example.org").find("opted_out"), std::string::npos);
+  CommandResult validate = run({halo_bin(), "validate", p});
+  EXPECT_EQ(validate.exit_code, 0) << validate.err;
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "common/crypto.h"
 #include "sendgrid_api.h"
+#include "sendgrid_events.h"
 
 namespace halo::plugins::sendgrid {
 namespace {
@@ -97,6 +99,81 @@ TEST(Classify, EveryAnswerClass) {
   EXPECT_TRUE(split_after(413));
   EXPECT_FALSE(split_after(429));
   EXPECT_FALSE(split_after(401));
+}
+
+// The verification example of SendGrid's own helper libraries
+// (sendgrid-nodejs packages/eventwebhook, sendgrid-go helpers/eventwebhook).
+const char *kDocKey =
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQ"
+    "GhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
+const char *kDocSignature =
+    "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH2j/"
+    "0=";
+const char *kDocTimestamp = "1588788367";
+const char *kDocPayload =
+    R"({"category":"example_payload","event":"test_event","message_id":"message_id"})";
+
+TEST(EventSignature, SendGridsDocumentedExample) {
+  const std::string key = *base64_decode(kDocKey);
+  EXPECT_TRUE(event_signature_valid(key, kDocTimestamp, kDocPayload, kDocSignature));
+  EXPECT_FALSE(event_signature_valid(key, "1588788368", kDocPayload, kDocSignature));
+  EXPECT_FALSE(
+      event_signature_valid(key, kDocTimestamp, std::string(kDocPayload) + "\r\n", kDocSignature));
+  EXPECT_FALSE(event_signature_valid(key, kDocTimestamp, kDocPayload, ""));
+  EXPECT_FALSE(event_signature_valid(key, kDocTimestamp, kDocPayload, "not base64!"));
+  EXPECT_FALSE(event_signature_valid(key.substr(0, 20), kDocTimestamp, kDocPayload,
+                                     kDocSignature));  // a broken key
+  EXPECT_FALSE(event_signature_valid("", kDocTimestamp, kDocPayload, kDocSignature));
+}
+
+TEST(Events, ParsedWithTheirCustomArgs) {
+  auto events = parse_events(
+      R"([{"email":"a@x.org","timestamp":1767600000,"event":"bounce","type":"bounce",)"
+      R"("status":"5.1.1","reason":"550 no such user","sg_event_id":"e1","sg_message_id":"m1.f",)"
+      R"("halo_message":"42","halo_key":"cart:1:2"},{"event":"open","email":"b@x.org"},)"
+      R"({"event":"delivered","halo_message":42}])");
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 3u);
+  const SendgridEvent &e = (*events)[0];
+  EXPECT_EQ(e.halo_message, 42u);
+  EXPECT_EQ(e.timestamp_s, 1767600000);
+  EXPECT_EQ(e.sg_message_id, "m1.f");
+  const EventAction bounce = action_of(e);
+  EXPECT_EQ(bounce.kind, EventAction::Kind::kReceipt);
+  EXPECT_EQ(bounce.receipt, HALO_RECEIPT_BOUNCED);
+  EXPECT_EQ(bounce.detail, "bounce: bounce: 5.1.1: 550 no such user");
+  EXPECT_EQ(action_of((*events)[1]).kind, EventAction::Kind::kNone);  // an open
+  EXPECT_EQ((*events)[2].halo_message, 0u);  // a number is not the string SendGrid sends
+  EXPECT_FALSE(parse_events(R"({"event":"delivered"})"));  // not an array
+  EXPECT_FALSE(parse_events(R"([1,2])"));
+  EXPECT_FALSE(parse_events("[{"));
+  std::string many = "[";
+  for (size_t i = 0; i <= kMaxEvents; ++i) many += std::string(i ? "," : "") + "{}";
+  EXPECT_FALSE(parse_events(many + "]"));
+}
+
+TEST(Events, EachKindMapsToOneAction) {
+  auto act = [](const char *event, const char *type = "") {
+    SendgridEvent e;
+    e.event = event;
+    e.type = type;
+    e.halo_message = 7;
+    return action_of(e);
+  };
+  EXPECT_EQ(act("delivered").receipt, HALO_RECEIPT_DELIVERED);
+  EXPECT_EQ(act("bounce", "blocked").receipt, HALO_RECEIPT_UNDELIVERED);
+  EXPECT_EQ(act("dropped").receipt, HALO_RECEIPT_UNDELIVERED);
+  EXPECT_EQ(act("spamreport").receipt, HALO_RECEIPT_COMPLAINED);
+  EXPECT_EQ(act("unsubscribe").kind, EventAction::Kind::kOptOut);
+  EXPECT_EQ(act("group_unsubscribe").kind, EventAction::Kind::kOptOut);
+  for (const char *none : {"processed", "deferred", "open", "click", "group_resubscribe", ""}) {
+    EXPECT_EQ(act(none).kind, EventAction::Kind::kNone) << none;
+  }
+  SendgridEvent foreign;  // not sent by Halo: no report, but an unsubscribe still counts
+  foreign.event = "delivered";
+  EXPECT_EQ(action_of(foreign).kind, EventAction::Kind::kNone);
+  foreign.event = "unsubscribe";
+  EXPECT_EQ(action_of(foreign).kind, EventAction::Kind::kOptOut);
 }
 
 }  // namespace
