@@ -296,6 +296,7 @@ int cmd_serve(const Args &args) {
     if (!u.poll_interval_set) u.poll_interval_ms = *interval_ms;
   }
   install_stop_signals();
+  HttpServerHub::instance().stay_up();  // one address for the whole of serve
   auto unsubscribe = serve_unsubscribe(cfg.value());
   if (!unsubscribe.ok()) return fail(kUsage, unsubscribe.status().message());
   // One long-running pipeline: sources polled, consumers kept caught up,

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,16 +30,23 @@ class RouteTable {
   // Fails (returns nullptr) when the same method and path is taken.
   std::shared_ptr<Route> add(std::string method, std::string path, RouteHandler handler);
   void remove(const std::shared_ptr<Route> &route);
-  // Runs the handler of the matching route, or fills a 404/405 answer.
+  // Runs the handler of the matching route, or fills a 404/405 answer --
+  // or 503 with Retry-After for a method and path whose route was removed
+  // and not added again yet (a destination's instance is made afresh for
+  // each delivery and adds its routes again: senders retry instead of
+  // taking the 404 as final).
   void dispatch(const ServerRequest &request, ServerResponse &response) const;
   bool empty() const;
 
  private:
+  // The route, else the methods the path has (`allowed`) and whether this
+  // method and path had a route that was removed (`removed`).
   std::shared_ptr<Route> find(const std::string &method, const std::string &path,
-                              std::string &allowed) const;
+                              std::string &allowed, bool &removed) const;
 
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<Route>> routes_;
+  std::set<std::pair<std::string, std::string>> removed_;  // (method, path) not added again
 };
 
 }  // namespace halo

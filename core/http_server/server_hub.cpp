@@ -94,12 +94,17 @@ Status HttpServerHub::ensure_started(const std::string &listen_hint) {
   return Status::Ok();
 }
 
+void HttpServerHub::stay_up() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stay_up_ = true;
+}
+
 void HttpServerHub::remove(const std::shared_ptr<Route> &route) {
   routes_->remove(route);  // waits for running calls; never under mutex_
   std::unique_ptr<HttpServer> last;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (routes_->empty()) last = std::move(server_);
+    if (routes_->empty() && !stay_up_) last = std::move(server_);
   }
   if (last) last->stop();  // graceful, bounded by shutdown_grace_ms
 }

@@ -53,6 +53,10 @@ class HttpServerHub {
                                const std::string &listen_hint);
   // Bound port of the running server, 0 when stopped.
   int port() const;
+  // Once started, the server keeps listening when its last route goes
+  // (`halo serve`: destinations remove and add their routes around each
+  // delivery, and the address must not change under the senders).
+  void stay_up();
 
  private:
   friend class RouteLease;
@@ -65,6 +69,7 @@ class HttpServerHub {
   std::shared_ptr<RouteTable> routes_ = std::make_shared<RouteTable>();
   std::unique_ptr<HttpServer> server_;
   std::string listening_on_;  // the address as configured, e.g. "127.0.0.1:8088"
+  bool stay_up_ = false;
 };
 
 // Splits "host:port" or "[v6]:port"; false when malformed.

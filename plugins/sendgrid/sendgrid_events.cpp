@@ -5,9 +5,9 @@
 
 #include <charconv>
 
+#include <halo/plugin.h>
 #include "common/crypto.h"
 #include "common/json_text.h"
-#include <halo/plugin.h>
 
 namespace halo::plugins::sendgrid {
 

@@ -6,6 +6,7 @@
 // handlers on server threads and concurrent, routes removed before the
 // instance's stop() with running calls awaited, and HALO_HOST_HAS telling a
 // 1.1-sized host table apart.
+#include "http_server/server_hub.h"
 #include "plugin_host/host_api.h"
 #include "plugin_host/host_api_http_server.h"
 #include "plugin_host/plugin_instance.h"
@@ -194,6 +195,28 @@ TEST_F(HostHttpServer, DroppingRoutesWaitsForRunningCallsThenStopsTheServer) {
   EXPECT_FALSE(late.connected() && late.send(request("GET", "/slow")) &&
                status_of(late.read_response(300)) != 0);
   EXPECT_EQ(calls.load(), 1);
+}
+
+// `halo serve`: the server keeps its address while destinations drop and
+// add their routes (in a child process: the hub is one per process).
+TEST(HostHttpServerServe, AServerThatStaysUpKeepsItsPortWithNoRoutes) {
+  EXPECT_EXIT(
+      {
+        HttpServerHub &hub = HttpServerHub::instance();
+        hub.configure("127.0.0.1:0", HttpServerLimits{});
+        hub.stay_up();
+        int before = 0;
+        {
+          auto lease = hub.add_route(
+              "GET", "/x", [](const ServerRequest &, ServerResponse &) {}, "");
+          if (!lease.ok()) std::exit(2);
+          before = hub.port();
+        }
+        auto again = hub.add_route(
+            "GET", "/x", [](const ServerRequest &, ServerResponse &) {}, "");
+        std::exit(before > 0 && hub.port() == before && again.ok() ? 0 : 3);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 TEST(HostHttpServerAbi, HostHasTellsA11TableApart) {

@@ -208,8 +208,38 @@ TEST(RouteTable, RemoveWaitsForRunningCallsAndNothingRunsAfter) {
   caller.join();
   ServerResponse after;
   routes.dispatch(q, after);
-  EXPECT_EQ(after.status, 404);
+  EXPECT_EQ(after.status, 503);  // removed: retry, it may be added again
   EXPECT_EQ(calls.load(), 1);
+}
+
+TEST(RouteTable, ARemovedRouteIsA503UntilAddedAgainAndAnUnknownOneA404) {
+  RouteTable routes;
+  auto first = routes.add("POST", "/status",
+                          [](const ServerRequest &, ServerResponse &r) { r.status = 201; });
+  routes.remove(first);
+  ServerRequest q;
+  q.method = "POST";
+  q.path = "/status";
+  ServerResponse gap;
+  routes.dispatch(q, gap);
+  EXPECT_EQ(gap.status, 503);
+  bool retry_after = false;
+  for (const auto &[name, value] : gap.headers) retry_after |= name == "Retry-After";
+  EXPECT_TRUE(retry_after);
+  auto again = routes.add("POST", "/status",
+                          [](const ServerRequest &, ServerResponse &r) { r.status = 202; });
+  ASSERT_NE(again, nullptr);
+  ServerResponse served;
+  routes.dispatch(q, served);
+  EXPECT_EQ(served.status, 202);
+  q.method = "GET";  // another method of the path: 405, as before
+  ServerResponse other;
+  routes.dispatch(q, other);
+  EXPECT_EQ(other.status, 405);
+  q.path = "/never";
+  ServerResponse unknown;
+  routes.dispatch(q, unknown);
+  EXPECT_EQ(unknown.status, 404);
 }
 
 }  // namespace

@@ -187,9 +187,20 @@ TEST_F(TwilioE2E, StatusCallbacksAndRepliesOnServeReachTheOutboxAndTheLedger) {
   }
   ASSERT_NE(hello.find("<Response></Response>"), std::string::npos)
       << hello << read_file(dir_ / "serve.err");
-  // Customers 1..5 were sent a message; each gets "sent", then its final status.
+  // Two more customers while serve runs, one delivery each: the second
+  // goes out through a destination instance made afresh, which adds its
+  // routes again on the same address.
+  for (size_t customers_now : {7u, 8u}) {
+    write_file(dir_ / "events.jsonl", customers(static_cast<int>(customers_now)));
+    for (int i = 0; i < 300 && read_lines(dir_ / "sent.jsonl").size() < customers_now - 1; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(read_lines(dir_ / "sent.jsonl").size(), customers_now - 1)
+        << read_file(dir_ / "serve.err");
+  }
+  // Customers 1..7 were sent a message; each gets "sent", then its final status.
   const std::string callbacks = server_.control("POST", "/__control/send-callbacks");
-  EXPECT_EQ(std::count(callbacks.begin(), callbacks.end(), '['), 1 + 5) << callbacks;
+  EXPECT_EQ(std::count(callbacks.begin(), callbacks.end(), '['), 1 + 7) << callbacks;
   for (size_t at = 0; (at = callbacks.find(R"("answers": )", at)) != std::string::npos; ++at) {
     EXPECT_EQ(callbacks.substr(at + 11, 10), "[200, 200]") << callbacks;
   }
@@ -211,19 +222,20 @@ TEST_F(TwilioE2E, StatusCallbacksAndRepliesOnServeReachTheOutboxAndTheLedger) {
                                      : std::string(std::string_view(receipt["status"])) + ": " +
                                            std::string(std::string_view(receipt["detail"]));
   }
-  ASSERT_EQ(receipts.size(), 6u) << list.out;
+  ASSERT_EQ(receipts.size(), 8u) << list.out;
   EXPECT_EQ(receipts["+447700900000"], "suppressed");  // STOP at Twilio before (21610)
   EXPECT_TRUE(receipts["+447700900001"].starts_with("undelivered: SM"))
       << receipts["+447700900001"];
   EXPECT_TRUE(receipts["+447700900001"].ends_with(": undelivered, error 30003"));
   EXPECT_TRUE(receipts["+447700900002"].ends_with(": failed, error 30005"));
   EXPECT_TRUE(receipts["+447700900002"].starts_with("bounced: SM"));
-  for (const char *to : {"+447700900003", "+447700900004", "+447700900005"}) {
+  for (const char *to : {"+447700900003", "+447700900004", "+447700900005", "+447700900006",
+                         "+447700900007"}) {
     EXPECT_TRUE(receipts[to].starts_with("delivered: SM")) << to << " " << receipts[to];
   }
   CommandResult stats = run({halo_bin(), "deliveries", "stats", p, "--format", "json"});
   EXPECT_NE(
-      stats.out.find(R"("receipts":{"delivered":3,"undelivered":1,"bounced":1,"complained":0})"),
+      stats.out.find(R"("receipts":{"delivered":5,"undelivered":1,"bounced":1,"complained":0})"),
       std::string::npos)
       << stats.out << stats.err;
 
