@@ -374,8 +374,8 @@ ValidateReport validate_pipeline(const CommonOptions &o) {
   CallWatchdog watchdog(c.plugin_timeout_ms, nullptr);
   std::unique_ptr<PluginCatalog> catalog = load_pipeline_plugins(c, o.plugin_dirs);
   PluginInstances instances;  // destroyed before the catalog
-  for (const SetupProblem &p :
-       create_plugin_instances(c, *catalog, nullptr, /*dry_run=*/true, instances)) {
+  for (const SetupProblem &p : create_plugin_instances(c, *catalog, nullptr, /*dry_run=*/true,
+                                                       /*serving=*/false, instances)) {
     add_lines(p.where, p.status, r.problems);
   }
   return r;

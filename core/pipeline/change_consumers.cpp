@@ -413,7 +413,8 @@ Status Pipeline::start_destination(size_t d) {
   }
   if (destination_spent_[d]) {  // started and stopped once already: a fresh one
     destinations_[d].reset();
-    auto fresh = create_destination_instance(config_, *catalog_, options_.cancel, d);
+    auto fresh =
+        create_destination_instance(config_, *catalog_, options_.cancel, options_.keep_polling, d);
     if (!fresh.ok()) return fresh.status();
     destinations_[d] = std::move(fresh.value());
     destination_spent_[d] = false;

@@ -96,8 +96,8 @@ Status Pipeline::load_plugins() {
 // reported at once, and nothing has been written when one is found.
 Status Pipeline::create_instances() {
   PluginInstances made;
-  Status s = combine_problems(
-      create_plugin_instances(config_, *catalog_, options_.cancel, /*dry_run=*/false, made));
+  Status s = combine_problems(create_plugin_instances(
+      config_, *catalog_, options_.cancel, /*dry_run=*/false, options_.keep_polling, made));
   if (!s.ok()) return s;
   sources_ = std::move(made.sources);
   resolver_ = std::move(made.resolver);

@@ -26,6 +26,7 @@ struct Context {
   const PluginCatalog &catalog;
   const std::atomic<bool> *cancel;
   bool dry_run;
+  bool serving;  // halo serve: destinations' routes are served
   // Where destinations' delivery reports go; null in `halo validate`.
   std::shared_ptr<ReportSink> reports;
 };
@@ -49,6 +50,7 @@ InstanceSetup setup_for(const Context &c, const Kind &k, const PluginUse &use,
   s.dry_run = c.dry_run;
   s.retry = c.config.http.retry;  // http.retry.*: one budget per plugin call
   if (k.kind == HALO_KIND_DESTINATION) {
+    s.dry_run = c.dry_run || !c.serving;  // routes checked, not served
     s.routes_until_destroy = true;
     s.reports = c.reports;
     s.report_name = use.name;
@@ -164,9 +166,9 @@ std::unique_ptr<PluginCatalog> load_pipeline_plugins(const PipelineConfig &confi
 std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
                                                   const PluginCatalog &catalog,
                                                   const std::atomic<bool> *cancel, bool dry_run,
-                                                  PluginInstances &out) {
+                                                  bool serving, PluginInstances &out) {
   std::vector<SetupProblem> problems;
-  const Context c{config, catalog, cancel, dry_run, report_desk(config, dry_run)};
+  const Context c{config, catalog, cancel, dry_run, serving, report_desk(config, dry_run)};
   // Before any plugin can add a route: the server starts on the first one.
   if (!dry_run) HttpServerHub::instance().configure(config.http.listen, config.http.limits);
   create_all(c, {HALO_KIND_SOURCE, "source", "sources"}, config.sources, out.sources, problems);
@@ -236,9 +238,9 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
 
 Result<std::unique_ptr<DestinationInstance>> create_destination_instance(
     const PipelineConfig &config, const PluginCatalog &catalog, const std::atomic<bool> *cancel,
-    size_t index) {
+    bool serving, size_t index) {
   std::vector<SetupProblem> problems;
-  const Context c{config, catalog, cancel, /*dry_run=*/false, report_desk(config, false)};
+  const Context c{config, catalog, cancel, /*dry_run=*/false, serving, report_desk(config, false)};
   auto inst = create_one<DestinationInstance>(
       c, {HALO_KIND_DESTINATION, "destination", "destinations"}, config.destinations.at(index),
       "destinations[" + std::to_string(index) + "]", problems);

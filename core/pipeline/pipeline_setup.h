@@ -59,18 +59,20 @@ std::unique_ptr<PluginCatalog> load_pipeline_plugins(const PipelineConfig &confi
 // every problem found, including the store path check. `cancel` is handed
 // to the instances (SIGINT/SIGTERM); may be null. `dry_run` (validate):
 // the instances will never be started, and an HTTP route a plugin adds in
-// create is checked but not served.
+// create is checked but not served. `serving` (halo serve): destinations'
+// routes are served (they receive delivery reports); otherwise they are
+// checked only, as a batch run ends before a report would come.
 std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
                                                   const PluginCatalog &catalog,
                                                   const std::atomic<bool> *cancel, bool dry_run,
-                                                  PluginInstances &out);
+                                                  bool serving, PluginInstances &out);
 
 // A fresh instance of destination `index` of `config` (a long-running
 // pipeline delivers more than once; an instance is started and stopped
 // once, plugin.h).
 Result<std::unique_ptr<DestinationInstance>> create_destination_instance(
     const PipelineConfig &config, const PluginCatalog &catalog, const std::atomic<bool> *cancel,
-    size_t index);
+    bool serving, size_t index);
 
 // The problems as one Status: messages joined by newlines; the code is
 // kInvalidArgument when any problem is a configuration error (so `halo`

@@ -71,8 +71,11 @@ class TwilioE2E : public ::testing::Test {
     const std::string path = dir_ / "pipeline.yaml";
     const std::string status_url =
         receiver.empty() ? "https://cdp.example/twilio/status" : receiver + "/twilio/status";
+    // Without a receiver, the contract server's own address, taken: `halo
+    // run` only checks a destination's routes (it must not listen, or the
+    // destination could not start); `halo serve` listens on the receiver.
     const std::string listen =
-        receiver.empty() ? "127.0.0.1:0" : receiver.substr(std::string("http://").size());
+        (receiver.empty() ? server_.base_url() : receiver).substr(std::string("http://").size());
     const std::string inbound =
         receiver.empty() ? "" : "\n      inbound_url: \"" + receiver + "/twilio/inbound\"";
     write_file(path, R"(version: 1
@@ -229,8 +232,8 @@ TEST_F(TwilioE2E, StatusCallbacksAndRepliesOnServeReachTheOutboxAndTheLedger) {
   EXPECT_TRUE(receipts["+447700900001"].ends_with(": undelivered, error 30003"));
   EXPECT_TRUE(receipts["+447700900002"].ends_with(": failed, error 30005"));
   EXPECT_TRUE(receipts["+447700900002"].starts_with("bounced: SM"));
-  for (const char *to : {"+447700900003", "+447700900004", "+447700900005", "+447700900006",
-                         "+447700900007"}) {
+  for (const char *to :
+       {"+447700900003", "+447700900004", "+447700900005", "+447700900006", "+447700900007"}) {
     EXPECT_TRUE(receipts[to].starts_with("delivered: SM")) << to << " " << receipts[to];
   }
   CommandResult stats = run({halo_bin(), "deliveries", "stats", p, "--format", "json"});

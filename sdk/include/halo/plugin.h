@@ -585,8 +585,8 @@ typedef struct halo_host_api {
    * routes before it calls the instance's stop() (or destroy(), when stop()
    * is not called), waiting for handler calls already running to return;
    * after that the handler is never called again. A destination is started
-   * and stopped once per delivery: its routes (added in create()) stay
-   * until destroy(), so delivery reports reach it between deliveries. */
+   * and stopped per delivery: its routes (added in create()) stay until
+   * destroy(), and are served by `halo serve` only (`halo run` checks). */
   /* since 1.2 */ int32_t (*http_route_add)(halo_context *ctx, const halo_http_route *route,
                                             char *message, size_t message_cap);
   /* Port the server listens on (useful with port 0), 0 when not running. */
