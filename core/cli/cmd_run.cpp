@@ -296,7 +296,12 @@ int cmd_serve(const Args &args) {
     if (!u.poll_interval_set) u.poll_interval_ms = *interval_ms;
   }
   install_stop_signals();
-  HttpServerHub::instance().stay_up();  // one address for the whole of serve
+  // One address for the whole of serve; stopped on every way out of here,
+  // after the routes below are gone and before static destruction.
+  HttpServerHub::instance().stay_up();
+  struct ServerStop {
+    ~ServerStop() { HttpServerHub::instance().shut_down(); }
+  } server_stop;
   auto unsubscribe = serve_unsubscribe(cfg.value());
   if (!unsubscribe.ok()) return fail(kUsage, unsubscribe.status().message());
   // One long-running pipeline: sources polled, consumers kept caught up,

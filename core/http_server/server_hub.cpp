@@ -99,6 +99,16 @@ void HttpServerHub::stay_up() {
   stay_up_ = true;
 }
 
+void HttpServerHub::shut_down() {
+  std::unique_ptr<HttpServer> last;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stay_up_ = false;
+    last = std::move(server_);
+  }
+  if (last) last->stop();  // graceful, bounded by shutdown_grace_ms
+}
+
 void HttpServerHub::remove(const std::shared_ptr<Route> &route) {
   routes_->remove(route);  // waits for running calls; never under mutex_
   std::unique_ptr<HttpServer> last;

@@ -55,8 +55,11 @@ class HttpServerHub {
   int port() const;
   // Once started, the server keeps listening when its last route goes
   // (`halo serve`: destinations remove and add their routes around each
-  // delivery, and the address must not change under the senders).
+  // delivery, and the address must not change under the senders), until
+  // shut_down(), which stops it gracefully: call it before returning from
+  // main, while the clock and logger the server uses still exist.
   void stay_up();
+  void shut_down();
 
  private:
   friend class RouteLease;
