@@ -11,6 +11,10 @@
 //    the canonical name of its own fields, with a window of whole minutes.
 //  - The next time its verdict may change by time alone is after now, and
 //    the verdict just before that time is the verdict now.
+//  - Parsed as an event filter (ExprScope::kEvent), the same text is
+//    accepted or refused with a column inside it; an accepted filter reads
+//    only properties., context. and traits. paths, no event history and no
+//    segment.
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -51,11 +55,33 @@ class Profile : public halo::segment::Subject {
 
 }  // namespace
 
+namespace {
+
+void check_event_filter(std::string_view text, size_t characters) {
+  using namespace halo::segment;
+  ExprError error;
+  auto filter = Expr::parse(text, error, {}, ExprScope::kEvent);
+  if (!filter) {
+    if (error.message.empty() || error.column < 1 || error.column > characters + 1) std::abort();
+    return;
+  }
+  if (!filter->history().empty() || !filter->segments().empty()) std::abort();
+  for (const std::string &p : filter->paths()) {
+    if (p.rfind("properties.", 0) != 0 && p.rfind("context.", 0) != 0 &&
+        p.rfind("traits.", 0) != 0) {
+      std::abort();
+    }
+  }
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   using namespace halo::segment;
   std::string_view text(reinterpret_cast<const char *>(data), size);
   size_t characters = 0;
   for (char c : text) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  check_event_filter(text, characters);
   ExprError error;
   auto expr = Expr::parse(text, error);
   if (!expr) {

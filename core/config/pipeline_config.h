@@ -160,6 +160,9 @@ struct PipelineConfig {
     std::string segment;   // `on: { entered: NAME }` or `on: { exited: NAME }`
     bool on_entry = true;  // false: on exit
     std::string event;     // `on: { event: NAME }`: each such event; segment is then ""
+    // `on: { event: NAME, where: EXPR }`: only the events the expression
+    // (segment language over the event's fields) holds for; "" for all.
+    std::string event_filter;
     // `unless: { event: NAME | [NAMES] }`: an event of one of these names
     // at or after the start (the event, entry or exit) cancels the message.
     std::vector<std::string> unless_events;
@@ -179,7 +182,7 @@ struct PipelineConfig {
     MessageCap cap;
     std::string channel, destination, template_name;             // `send`
     std::vector<std::pair<std::string, std::string>> variables;  // name -> path, file order
-    Mark mark, on_mark, condition_mark, unless_mark;
+    Mark mark, on_mark, condition_mark, unless_mark, event_filter_mark;
   };
   std::vector<Trigger> triggers;
   // `templates:` (docs/messages.md): what a message says, as Mustache text

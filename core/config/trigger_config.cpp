@@ -14,19 +14,29 @@ namespace {
 
 constexpr int64_t kMaxWaitMs = int64_t{366} * 24 * 60 * 60 * 1000;
 
-// on: { entered: SEGMENT }, { exited: SEGMENT } or { event: NAME }
+// on: { entered: SEGMENT }, { exited: SEGMENT } or { event: NAME [, where: EXPR] }
 bool read_on(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
   YAML::Node on;
   if (!entry.require("on", "on: { entered: SEGMENT }") ||
       !entry.read_mapping("on", on, t.on_mark)) {
     return false;
   }
-  MapReader map(on, entry.path_of("on"), {"entered", "exited", "event"}, diags, t.on_mark);
+  MapReader map(on, entry.path_of("on"), {"entered", "exited", "event", "where"}, diags, t.on_mark);
   if (map.has("entered") + map.has("exited") + map.has("event") != 1) {
     diags.error(t.on_mark, entry.path_of("on"),
                 "give one of entered: SEGMENT, exited: SEGMENT (the segment whose entries or "
                 "exits start the trigger) or event: NAME (the event that starts it)");
     return false;
+  }
+  if (map.has("where")) {
+    t.event_filter_mark = map.value_mark("where");
+    if (!map.read_string("where", t.event_filter)) return false;
+    if (!map.has("event") || t.event_filter.empty()) {
+      diags.error(t.event_filter_mark, map.path_of("where"),
+                  "where: EXPRESSION filters the events of `on: { event: NAME }` by their "
+                  "fields, e.g. where: \"properties.revenue >= 1000000\"");
+      return false;
+    }
   }
   if (map.has("event")) {
     if (!map.read_string("event", t.event)) return false;

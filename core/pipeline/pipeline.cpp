@@ -106,6 +106,7 @@ Status Pipeline::create_instances() {
   linkage_ = std::move(made.linkage);
   segments_ = std::move(made.segments);
   trigger_conditions_ = std::move(made.trigger_conditions);
+  trigger_filters_ = std::move(made.trigger_filters);
   templates_ = std::move(made.templates);
   for (size_t i = 0; i < config_.triggers.size(); ++i) {
     if (!config_.triggers[i].event.empty()) event_triggers_.push_back(i);

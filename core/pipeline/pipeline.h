@@ -328,6 +328,7 @@ class Pipeline {
   std::optional<linkage::LinkageConfig> linkage_;                 // identity.linkage
   segment::SegmentSet segments_;                                  // `segments:`
   std::vector<std::optional<segment::Expr>> trigger_conditions_;  // per trigger: `if`
+  std::vector<std::optional<segment::Expr>> trigger_filters_;     // per trigger: `on.where`
   std::vector<size_t> event_triggers_;  // the triggers `on: { event }`, by index
   std::map<std::string, delivery::MessageTemplate> templates_;  // `templates:`, by name
   bool in_transaction_ = false;

@@ -3,7 +3,9 @@
 #include "pipeline/pipeline_setup.h"
 
 #include <algorithm>
+#include <map>
 
+#include "common/log.h"
 #include "consent/report_desk.h"
 #include "http_server/server_hub.h"
 #include "pipeline/send_time.h"
@@ -96,9 +98,30 @@ bool declares_segment(const PipelineConfig &config, const std::string &name) {
                      [&](const PipelineConfig::Segment &s) { return s.name == name; });
 }
 
-// Trigger `i`'s segment (when it starts on one) is declared and its `if` parses, naming declared
-// segments only; the parsed `if` (nullopt when it has none).
-Result<std::optional<segment::Expr>> parse_trigger(const PipelineConfig &config, size_t i) {
+// `text` (nullopt when empty) parsed in `scope`, or the error at `mark`
+// under `label` ("triggers[0].if"), naming declared segments only.
+Result<std::optional<segment::Expr>> parse_trigger_expr(const PipelineConfig &config,
+                                                        const std::string &text, const Mark &mark,
+                                                        const std::string &label,
+                                                        segment::ExprScope scope) {
+  if (text.empty()) return std::optional<segment::Expr>();
+  segment::ExprError error;
+  std::optional<segment::Expr> expr = segment::Expr::parse(text, error, {}, scope);
+  if (!expr) {
+    return Status::Invalid(mark.str() + ": " + label + ": column " + std::to_string(error.column) +
+                           ": " + error.message);
+  }
+  for (const std::string &ref : expr->segments()) {
+    if (declares_segment(config, ref)) continue;
+    return Status::Invalid(mark.str() + ": " + label + ": in_segment(" + ref +
+                           "): no segment named '" + ref + "' is declared");
+  }
+  return expr;
+}
+
+// Trigger `i`'s segment (when it starts on one) is declared, its wait's
+// time zone known, and its `if` and `on.where` parse into `out`.
+Status parse_trigger(const PipelineConfig &config, size_t i, PluginInstances &out) {
   const PipelineConfig::Trigger &t = config.triggers[i];
   const std::string where = "triggers[" + std::to_string(i) + "]";
   if (t.event.empty() && !declares_segment(config, t.segment)) {
@@ -110,19 +133,15 @@ Result<std::optional<segment::Expr>> parse_trigger(const PipelineConfig &config,
                            ".wait.time_zone: unknown time zone '" + t.time_zone +
                            "'; use an IANA name such as Asia/Tehran or UTC");
   }
-  if (t.condition.empty()) return std::optional<segment::Expr>();
-  segment::ExprError error;
-  std::optional<segment::Expr> expr = segment::Expr::parse(t.condition, error);
-  if (!expr) {
-    return Status::Invalid(t.condition_mark.str() + ": " + where + ".if: column " +
-                           std::to_string(error.column) + ": " + error.message);
-  }
-  for (const std::string &ref : expr->segments()) {
-    if (declares_segment(config, ref)) continue;
-    return Status::Invalid(t.condition_mark.str() + ": " + where + ".if: in_segment(" + ref +
-                           "): no segment named '" + ref + "' is declared");
-  }
-  return expr;
+  auto condition = parse_trigger_expr(config, t.condition, t.condition_mark, where + ".if",
+                                      segment::ExprScope::kProfile);
+  if (!condition.ok()) return condition.status();
+  auto filter = parse_trigger_expr(config, t.event_filter, t.event_filter_mark, where + ".on.where",
+                                   segment::ExprScope::kEvent);
+  if (!filter.ok()) return filter.status();
+  out.trigger_conditions.push_back(std::move(*condition));
+  out.trigger_filters.push_back(std::move(*filter));
+  return Status::Ok();
 }
 
 // Every trigger sending to a destination that delivers messages names a
@@ -149,6 +168,34 @@ void check_message_templates(const PipelineConfig &config,
         {where,
          Status::Invalid(t.mark.str() + ": " + where + ".send.template: no template named '" +
                          t.template_name + "' is declared under templates:")});
+  }
+}
+
+// Triggers whose messages no destination will take: they wait in the
+// outbox, which the operator should hear of (a warning, not an error: the
+// demo pipeline runs offline with its gateways left out). One line per
+// destination name, naming its triggers.
+void warn_of_waiting_messages(const PipelineConfig &config,
+                              const std::vector<std::unique_ptr<DestinationInstance>> &made) {
+  if (made.size() != config.destinations.size()) return;
+  std::map<std::string, std::vector<std::string>> by_destination;  // name -> its triggers
+  for (const PipelineConfig::Trigger &t : config.triggers) {
+    bool delivers = false;
+    for (size_t d = 0; d < made.size(); ++d) {
+      delivers = delivers ||
+                 (config.destinations[d].name == t.destination && made[d]->delivers_messages());
+    }
+    if (!delivers) by_destination[t.destination].push_back(t.name);
+  }
+  for (const auto &[name, triggers] : by_destination) {
+    std::string names;
+    for (const std::string &t : triggers) names += (names.empty() ? "" : ", ") + t;
+    const bool declared = std::any_of(config.destinations.begin(), config.destinations.end(),
+                                      [&](const PluginUse &d) { return d.name == name; });
+    log_warn("triggers", config.file + ": trigger(s) " + names + " send to '" + name + "', " +
+                             (declared ? "a destination that does not deliver messages"
+                                       : "which no destination under destinations: is named") +
+                             "; their messages wait in the outbox (docs/messages.md)");
   }
 }
 
@@ -190,6 +237,7 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
   create_all(c, {HALO_KIND_DESTINATION, "destination", "destinations"}, config.destinations,
              out.destinations, problems);
   check_message_templates(config, out.destinations, problems);
+  warn_of_waiting_messages(config, out.destinations);
   for (size_t d = 0; d < config.destinations.size(); ++d) {
     const PluginUse &use = config.destinations[d];
     if (use.quiet_from_minute < 0 || find_time_zone(use.quiet_time_zone)) continue;
@@ -206,12 +254,8 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
     problems.push_back({"segments", segments.status()});
   }
   for (size_t i = 0; i < config.triggers.size(); ++i) {
-    auto condition = parse_trigger(config, i);
-    if (condition.ok()) {
-      out.trigger_conditions.push_back(std::move(*condition));
-    } else {
-      problems.push_back({"triggers[" + std::to_string(i) + "]", condition.status()});
-    }
+    Status parsed = parse_trigger(config, i, out);
+    if (!parsed.ok()) problems.push_back({"triggers[" + std::to_string(i) + "]", parsed});
   }
   // A cap on a channel no trigger sends on is a misspelt channel.
   for (const auto &[channel, cap] : config.consent.frequency_caps) {

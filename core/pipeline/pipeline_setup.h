@@ -47,6 +47,8 @@ struct PluginInstances {
   segment::SegmentSet segments;  // `segments:`, parsed
   // Per trigger (`triggers:`): its `if`, parsed; nullopt when it has none.
   std::vector<std::optional<segment::Expr>> trigger_conditions;
+  // Per trigger: its `on.where` (ExprScope::kEvent); nullopt when it has none.
+  std::vector<std::optional<segment::Expr>> trigger_filters;
   std::map<std::string, delivery::MessageTemplate> templates;  // `templates:`, compiled
 };
 

@@ -5,7 +5,9 @@
 //
 // An event's timer is written in the commit that stores the event
 // (schedule_event_triggers, from the ingest path), never on a replay, and
-// its occurrence is the event's log sequence; at fire time its message
+// its occurrence is the event's log sequence; an event the trigger's
+// `on.where` does not hold for (read from the event's own fields, as
+// stored) schedules nothing; at fire time its message
 // follows the profile into the one it was merged into since. A trigger's
 // `unless` events cancel a timer when the profile's latest such event (a
 // `last` feature of the segment-history builder) is at or after the
@@ -47,6 +49,7 @@
 #include "pipeline/pipeline.h"
 #include "pipeline/segment_history.h"
 #include "pipeline/send_time.h"
+#include "segment/event_subject.h"
 #include "segment/profile_subject.h"
 #include "store/profile_reads.h"
 
@@ -267,6 +270,8 @@ Status Pipeline::schedule_event_triggers(const EventBatch &batch) {
     for (size_t k : event_triggers_) {
       const PipelineConfig::Trigger &t = config_.triggers[k];
       if (e.name != t.event) continue;
+      const std::optional<segment::Expr> &filter = trigger_filters_[k];
+      if (filter && !filter->matches(segment::EventSubject(batch, i, filter->paths()))) continue;
       timers->push_back({0, t.name, profile_ids_[i], e.sequence, fixed_wait_end(t, e.timestamp_ms),
                          e.timestamp_ms});
     }

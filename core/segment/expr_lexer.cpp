@@ -77,12 +77,14 @@ class Lexer {
                                   : "unexpected character here");
   }
 
+  // A name or a dotted path; a part may be an array index
+  // (properties.products.0.sku), never empty.
   bool word() {
     Token t{Tok::kName, "", 0, column_};
     const size_t start = pos_;
     while (pos_ < text_.size() &&
            (is_word_char(text_[pos_]) ||
-            (text_[pos_] == '.' && pos_ + 1 < text_.size() && is_word_start(text_[pos_ + 1])))) {
+            (text_[pos_] == '.' && pos_ + 1 < text_.size() && is_word_char(text_[pos_ + 1])))) {
       advance(1);
     }
     t.text = std::string(text_.substr(start, pos_ - start));

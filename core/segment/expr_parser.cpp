@@ -30,6 +30,8 @@ namespace halo::segment {
 namespace {
 
 constexpr std::array<std::string_view, 3> kRoots = {"traits", "features", "identifiers"};
+// The roots of an event filter's paths (ExprScope::kEvent): the event's own fields.
+constexpr std::array<std::string_view, 3> kEventFieldRoots = {"properties", "context", "traits"};
 constexpr std::array<std::string_view, 15> kKeywords = {
     "and",  "or",    "not",  "in",  "contains",   "starts_with", "matches", "exists",
     "true", "false", "null", "now", "in_segment", "did",         "within"};
@@ -53,11 +55,12 @@ bool orders(Op op) {
 
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, const ExprLimits &limits, ExprError &error,
+  Parser(std::vector<Token> tokens, const ExprLimits &limits, ExprScope scope, ExprError &error,
          std::vector<std::string> &paths, std::vector<std::string> &segments,
          std::vector<HistoryTerm> &history)
       : tokens_(std::move(tokens)),
         limits_(limits),
+        scope_(scope),
         error_(error),
         paths_(paths),
         segments_(segments),
@@ -106,8 +109,8 @@ class Parser {
       return inner;
     }
     if (is_keyword(peek(), "exists")) return exists();
-    if (is_keyword(peek(), "in_segment")) return in_segment();
-    if (is_keyword(peek(), "did")) return did();
+    if (is_keyword(peek(), "in_segment")) return profile_only(peek()) ? in_segment() : nullptr;
+    if (is_keyword(peek(), "did")) return profile_only(peek()) ? did() : nullptr;
     return test();
   }
 
@@ -192,6 +195,15 @@ class Parser {
       term.field = rooted ? field : "properties." + field;
     }
     return true;
+  }
+
+  // False (with the error) when `t` starts a term about the profile in an
+  // event filter, which reads the one event only.
+  bool profile_only(const Token &t) {
+    if (scope_ == ExprScope::kProfile) return true;
+    return fail(t, "'" + t.text +
+                       "' reads the profile; an event filter reads the event's own fields "
+                       "(properties., context., traits.)") != nullptr;
   }
 
   // in_segment(vip) or in_segment('big-spenders'): a segment's name.
@@ -367,16 +379,19 @@ class Parser {
     if (t.text == "now") return now(out);
     if (peek().kind == Tok::kLParen &&
         std::find(kHistoryOps.begin(), kHistoryOps.end(), t.text) != kHistoryOps.end()) {
-      return history(t, out);
+      return profile_only(t) && history(t, out);
     }
     if (is_keyword_text(t.text)) {
       return fail(t, "'" + t.text + "' is a keyword; expected a value") != nullptr;
     }
     const std::string root = t.text.substr(0, t.text.find('.'));
-    if (std::find(kRoots.begin(), kRoots.end(), root) == kRoots.end() || root == t.text) {
-      const std::string hint = root == t.text ? "" : suggest(root, {kRoots.begin(), kRoots.end()});
+    const auto &roots = scope_ == ExprScope::kEvent ? kEventFieldRoots : kRoots;
+    if (std::find(roots.begin(), roots.end(), root) == roots.end() || root == t.text) {
+      const std::string hint = root == t.text ? "" : suggest(root, {roots.begin(), roots.end()});
+      const std::string starts = scope_ == ExprScope::kEvent ? "properties., context. or traits."
+                                                             : "traits., features. or identifiers.";
       return fail(t, "unknown name '" + t.text + "'" +
-                         (hint.empty() ? " (a path starts with traits., features. or identifiers.)"
+                         (hint.empty() ? " (a path starts with " + starts + ")"
                                        : " (did you mean '" + hint + t.text.substr(root.size()) +
                                              "'?)")) != nullptr;
     }
@@ -445,6 +460,7 @@ class Parser {
 
   std::vector<Token> tokens_;
   const ExprLimits &limits_;
+  ExprScope scope_;
   ExprError &error_;
   std::vector<std::string> &paths_;
   std::vector<std::string> &segments_;
@@ -454,7 +470,8 @@ class Parser {
 
 }  // namespace
 
-std::optional<Expr> Expr::parse(std::string_view text, ExprError &error, const ExprLimits &limits) {
+std::optional<Expr> Expr::parse(std::string_view text, ExprError &error, const ExprLimits &limits,
+                                ExprScope scope) {
   error = {};
   if (text.size() > limits.max_bytes) {
     error = {1, "longer than " + std::to_string(limits.max_bytes) + " bytes"};
@@ -464,7 +481,8 @@ std::optional<Expr> Expr::parse(std::string_view text, ExprError &error, const E
   if (!tokenize(text, tokens, error)) return std::nullopt;
   Expr out;
   auto root =
-      Parser(std::move(tokens), limits, error, out.paths_, out.segments_, out.history_).parse();
+      Parser(std::move(tokens), limits, scope, error, out.paths_, out.segments_, out.history_)
+          .parse();
   if (!root) return std::nullopt;
   out.root_ = std::move(root);
   return out;

@@ -39,6 +39,11 @@ struct ExprLimits {
   size_t max_list = 1024;   // items of one `in [...]`
 };
 
+// What an expression reads: a profile (segments, a trigger's `if`), or
+// one event (a trigger's `on.where`), whose paths start with properties.,
+// context. or traits. and which has no event history or in_segment().
+enum class ExprScope { kProfile, kEvent };
+
 // Why an expression does not parse, at `column`: characters (code points)
 // from 1, so a position inside Persian text is where an editor shows it.
 struct ExprError {
@@ -86,7 +91,8 @@ class Expr {
 
   // nullopt with `error` set when `text` is not an expression.
   static std::optional<Expr> parse(std::string_view text, ExprError &error,
-                                   const ExprLimits &limits = {});
+                                   const ExprLimits &limits = {},
+                                   ExprScope scope = ExprScope::kProfile);
   bool matches(const Subject &subject) const;
   // The earliest time after subject.now_ms() at which matches() may give
   // another answer for the same values (a comparison with now() crossing

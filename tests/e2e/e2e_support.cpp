@@ -201,6 +201,31 @@ std::map<std::string, std::string> message_statuses(const std::string &pipeline,
   return out;
 }
 
+std::map<std::string, std::string> message_receipts(const std::string &pipeline) {
+  std::map<std::string, std::string> out;
+  CommandResult r = run({halo_bin(), "messages", "list", pipeline});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::parser parser;
+  size_t start = 0;
+  for (size_t end; (end = r.out.find('\n', start)) != std::string::npos; start = end + 1) {
+    simdjson::dom::element m = parser.parse(r.out.substr(start, end - start));
+    simdjson::dom::element receipt = m["receipt"];
+    const std::string to{std::string_view(m["recipient"])};
+    EXPECT_EQ(out.count(to), 0u) << "two messages to " << to << ":\n" << r.out;
+    out[to] = receipt.is_null() ? std::string(std::string_view(m["status"]))
+                                : std::string(std::string_view(receipt["status"])) + ": " +
+                                      std::string(std::string_view(receipt["detail"]));
+  }
+  return out;
+}
+
+std::string consent_show(const std::string &pipeline, const std::string &type,
+                         const std::string &value) {
+  CommandResult r =
+      run({halo_bin(), "consent", "show", pipeline, "--" + type, value, "--format", "json"});
+  return r.out + r.err;
+}
+
 long summary_count(const std::string &json, const std::string &key) {
   size_t at = json.find("\"" + key + "\":");
   if (at == std::string::npos) return -1;

@@ -85,6 +85,14 @@ void run_until_delivered(const std::string &pipeline, int runs);
 // "|<attempts JSON>" appended when with_attempts.
 std::map<std::string, std::string> message_statuses(const std::string &pipeline,
                                                     bool with_attempts = false);
+// `halo messages list PIPELINE`, one message per recipient: recipient ->
+// "STATUS: DETAIL" of its delivery report, or its outbox status when it
+// has none.
+std::map<std::string, std::string> message_receipts(const std::string &pipeline);
+// What `halo consent show PIPELINE --TYPE VALUE --format json` prints
+// (standard output, then error).
+std::string consent_show(const std::string &pipeline, const std::string &type,
+                         const std::string &value);
 // The integer value of "key": in a one-line JSON summary; -1 when absent.
 long summary_count(const std::string &json, const std::string &key);
 // The number after the first "key": in a JSON text; NaN when absent.

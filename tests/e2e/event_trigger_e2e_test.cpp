@@ -229,6 +229,13 @@ TEST(EventTriggerE2E, ValidateRefusesBadEventTriggers) {
        "name at least one event"},
       {"  - { name: a, on: { event: X }, wait: { until: best_send_hour }, " + send + " }\n",
        "best_send_hour is not supported yet on a trigger on an event"},
+      {"  - { name: a, on: { entered: s, where: 'properties.a > 1' }, " + send + " }\n",
+       "triggers[0].on.where: where: EXPRESSION filters the events of `on: { event: NAME }`"},
+      {"  - { name: a, on: { event: X, where: 'features.orders > 1' }, " + send + " }\n",
+       "triggers[0].on.where: column 1: unknown name 'features.orders' (a path starts with "
+       "properties., context. or traits.)"},
+      {"  - { name: a, on: { event: X, where: 'properties.a > 1 and did Y' }, " + send + " }\n",
+       "triggers[0].on.where: column 22: 'did' reads the profile"},
   };
   for (const Case &c : cases) {
     write_file(p, pipeline_at(kStart, "triggers:\n" + c.trigger));
@@ -237,6 +244,82 @@ TEST(EventTriggerE2E, ValidateRefusesBadEventTriggers) {
     EXPECT_NE(v.err.find(c.error), std::string::npos) << c.trigger << "\n" << v.err;
     EXPECT_EQ(run_pipeline(p).exit_code, 2) << c.trigger;  // run refuses it too
   }
+}
+
+// `on: { event, where }`: only the events whose own fields the filter holds
+// for start the trigger, whoever they happen to; the others schedule
+// nothing, in the run that stores them and after a rebuild.
+TEST(EventTriggerE2E, WhereFiltersTheStartingEventsByTheirFields) {
+  TempDir dir;
+  struct Order {
+    std::string user, revenue, currency;
+  };
+  // revenue >= 1,000,000 IRR, or any USD order over 20; Persian digits are
+  // not numbers in JSON, so the text order never matches a comparison.
+  const std::vector<Order> orders = {{"u1", "1500000", "IRR"},    {"u1", "999999.99", "IRR"},
+                                     {"u2", "1000000.00", "IRR"}, {"u2", "25", "USD"},
+                                     {"u3", "19.5", "USD"},       {"u3", "\"۲۰۰۰۰۰۰\"", "IRR"},
+                                     {"u4", "3000000", "EUR"}};
+  std::string file;
+  for (size_t i = 0; i < orders.size(); ++i) {
+    file += R"({"type":"track","event":"Order Completed","userId":")" + orders[i].user +
+            R"(","messageId":"o)" + std::to_string(i) + R"(","timestamp":")" +
+            iso_utc(kStart + static_cast<int64_t>(i) * 60) + R"(","properties":{"revenue":)" +
+            orders[i].revenue + R"(,"currency":")" + orders[i].currency + "\"}}\n";
+  }
+  write_file(dir / "events.jsonl", file);
+  const std::string p = dir / "pipeline.yaml";
+  write_file(p, pipeline_at(kStart + kHour, R"(triggers:
+  - name: big_order
+    on:
+      event: Order Completed
+      where: >-
+        (properties.currency == 'IRR' and properties.revenue >= 1000000)
+        or (properties.currency == 'USD' and properties.revenue > 20)
+    send: { channel: email, destination: out, template: thanks }
+)"));
+  CommandResult v = run({halo_bin(), "validate", p});
+  ASSERT_EQ(v.exit_code, 0) << v.out << v.err;
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto sequences = [&] {
+    std::vector<uint64_t> out;
+    for (const auto &[key, m] : read_messages(p)) {
+      EXPECT_EQ(m.status, "pending") << key.second;
+      out.push_back(key.second);
+    }
+    return out;
+  };
+  EXPECT_EQ(sequences(), (std::vector<uint64_t>{1, 3, 4}));
+  ASSERT_EQ(run({halo_bin(), "rebuild", p, "-q"}).exit_code, 0);
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  EXPECT_EQ(sequences(), (std::vector<uint64_t>{1, 3, 4}));
+}
+
+// A trigger sending to a destination that is not declared, or that does
+// not deliver messages (file-jsonl), is no error -- its messages wait in
+// the outbox -- but validate and run say so, once per destination.
+TEST(EventTriggerE2E, ValidateWarnsOfMessagesNoDestinationTakes) {
+  TempDir dir;
+  write_file(dir / "events.jsonl", "");
+  const std::string p = dir / "pipeline.yaml";
+  write_file(p, pipeline_at(kStart, R"(triggers:
+  - { name: a, on: { event: X }, send: { channel: sms, destination: gateway, template: t } }
+  - { name: b, on: { event: Y }, send: { channel: sms, destination: gateway, template: t } }
+  - { name: c, on: { event: Z }, send: { channel: email, destination: out, template: t } }
+)"));
+  CommandResult v = run({halo_bin(), "validate", p});
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_NE(v.err.find("trigger(s) a, b send to 'gateway', which no destination under "
+                       "destinations: is named; their messages wait in the outbox"),
+            std::string::npos)
+      << v.err;
+  EXPECT_NE(v.err.find("trigger(s) c send to 'out', a destination that does not deliver messages"),
+            std::string::npos)
+      << v.err;
+  RunOutcome r = run_pipeline(p);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("send to 'gateway'"), std::string::npos) << r.err;
 }
 
 // consent.frequency_caps: a channel's cap counts the messages of every

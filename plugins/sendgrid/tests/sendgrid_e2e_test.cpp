@@ -14,7 +14,6 @@
 
 #include <chrono>
 #include <map>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -193,13 +192,6 @@ TEST_F(SendgridE2E, AWrongKeyStopsTheDestinationAndLosesNothing) {
   EXPECT_EQ(accepted().size(), static_cast<size_t>(kCustomers));
 }
 
-// What `halo consent show PIPELINE --email ADDRESS --format json` says.
-std::string consent_of(const std::string &pipeline, const std::string &email) {
-  CommandResult r =
-      run({halo_bin(), "consent", "show", pipeline, "--email", email, "--format", "json"});
-  return r.out + r.err;
-}
-
 TEST_F(SendgridE2E, SignedEventsOnServeBecomeReportsAndOptOuts) {
   std::string events;
   for (int i = 0; i < 6; ++i) {
@@ -227,19 +219,8 @@ TEST_F(SendgridE2E, SignedEventsOnServeBecomeReportsAndOptOuts) {
   EXPECT_NE(posted.find(R"("events": 14)"), std::string::npos) << posted;  // 3 each, 2 for u1
   EXPECT_EQ(serve.stop(), 0) << read_file(dir_ / "serve.err");
 
-  std::map<std::string, std::string> receipts;  // recipient -> "status: detail"
-  simdjson::dom::parser parser;
-  CommandResult list = run({halo_bin(), "messages", "list", p});
-  std::istringstream lines(list.out);
-  for (std::string line; std::getline(lines, line);) {
-    simdjson::dom::element m = parser.parse(line);
-    simdjson::dom::element receipt = m["receipt"];
-    const std::string to{std::string_view(m["recipient"])};
-    receipts[to] = receipt.is_null() ? std::string(std::string_view(m["status"]))
-                                     : std::string(std::string_view(receipt["status"])) + ": " +
-                                           std::string(std::string_view(receipt["detail"]));
-  }
-  ASSERT_EQ(receipts.size(), 5u) << list.out;
+  std::map<std::string, std::string> receipts = message_receipts(p);
+  ASSERT_EQ(receipts.size(), 5u);
   EXPECT_TRUE(receipts["u0@example.org"].starts_with("delivered: ")) << receipts["u0@example.org"];
   EXPECT_NE(receipts["u1@example.org"].find("bounced: "), std::string::npos);
   EXPECT_NE(receipts["u1@example.org"].find("bounce: bounce: 5.1.1: 550 5.1.1"), std::string::npos)
@@ -247,13 +228,15 @@ TEST_F(SendgridE2E, SignedEventsOnServeBecomeReportsAndOptOuts) {
   EXPECT_TRUE(receipts["u2@example.org"].starts_with("complained: ")) << receipts["u2@example.org"];
   EXPECT_TRUE(receipts["u4@example.org"].starts_with("delivered: ")) << receipts["u4@example.org"];
   EXPECT_TRUE(receipts["u5@example.org"].starts_with("delivered: ")) << receipts["u5@example.org"];
-  EXPECT_NE(consent_of(p, "u1@example.org").find(R"("reason":"bounce")"), std::string::npos);
-  EXPECT_NE(consent_of(p, "u2@example.org").find(R"("reason":"complaint")"), std::string::npos);
-  const std::string unsubscribed = consent_of(p, "u4@example.org");
+  EXPECT_NE(consent_show(p, "email", "u1@example.org").find(R"("reason":"bounce")"),
+            std::string::npos);
+  EXPECT_NE(consent_show(p, "email", "u2@example.org").find(R"("reason":"complaint")"),
+            std::string::npos);
+  const std::string unsubscribed = consent_show(p, "email", "u4@example.org");
   EXPECT_NE(unsubscribed.find(R"("reason":"unsubscribed_at_receiver")"), std::string::npos)
       << unsubscribed;
   EXPECT_NE(unsubscribed.find(R"("state":{"email":"opted_out"})"), std::string::npos);
-  EXPECT_EQ(consent_of(p, "u0@example.org").find("opted_out"), std::string::npos);
+  EXPECT_EQ(consent_show(p, "email", "u0@example.org").find("opted_out"), std::string::npos);
   CommandResult validate = run({halo_bin(), "validate", p});
   EXPECT_EQ(validate.exit_code, 0) << validate.err;
 }

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -167,13 +166,6 @@ TEST_F(TwilioE2E, AWrongTokenStopsTheDestinationAndLosesNothing) {
   EXPECT_EQ(summary_count(right.summary, "messages_sent"), kCustomers - 1);
 }
 
-// What `halo consent show PIPELINE --phone NUMBER --format json` says.
-std::string consent_of(const std::string &pipeline, const std::string &phone) {
-  CommandResult r =
-      run({halo_bin(), "consent", "show", pipeline, "--phone", phone, "--format", "json"});
-  return r.out + r.err;
-}
-
 TEST_F(TwilioE2E, StatusCallbacksAndRepliesOnServeReachTheOutboxAndTheLedger) {
   write_file(dir_ / "events.jsonl", customers(6));
   const std::string receiver = "http://127.0.0.1:" + std::to_string(test::unused_loopback_port());
@@ -213,19 +205,8 @@ TEST_F(TwilioE2E, StatusCallbacksAndRepliesOnServeReachTheOutboxAndTheLedger) {
   EXPECT_NE(reply(inbound, "+447700900005", "لغو").find(R"("status": 200)"), std::string::npos);
   EXPECT_EQ(serve.stop(), 0) << read_file(dir_ / "serve.err");
 
-  std::map<std::string, std::string> receipts;
-  CommandResult list = run({halo_bin(), "messages", "list", p});
-  simdjson::dom::parser parser;
-  std::istringstream lines(list.out);
-  for (std::string line; std::getline(lines, line);) {
-    simdjson::dom::element m = parser.parse(line);
-    simdjson::dom::element receipt = m["receipt"];
-    const std::string to{std::string_view(m["recipient"])};
-    receipts[to] = receipt.is_null() ? std::string(std::string_view(m["status"]))
-                                     : std::string(std::string_view(receipt["status"])) + ": " +
-                                           std::string(std::string_view(receipt["detail"]));
-  }
-  ASSERT_EQ(receipts.size(), 8u) << list.out;
+  std::map<std::string, std::string> receipts = message_receipts(p);
+  ASSERT_EQ(receipts.size(), 8u);
   EXPECT_EQ(receipts["+447700900000"], "suppressed");  // STOP at Twilio before (21610)
   EXPECT_TRUE(receipts["+447700900001"].starts_with("undelivered: SM"))
       << receipts["+447700900001"];
@@ -243,16 +224,16 @@ TEST_F(TwilioE2E, StatusCallbacksAndRepliesOnServeReachTheOutboxAndTheLedger) {
       << stats.out << stats.err;
 
   // The bounce and the two replies are in the ledger; the forged STOP is not.
-  const std::string bounced = consent_of(p, "+447700900002");
+  const std::string bounced = consent_show(p, "phone", "+447700900002");
   EXPECT_NE(bounced.find(R"("reason":"bounce")"), std::string::npos) << bounced;
-  const std::string stop = consent_of(p, "+447700900003");
+  const std::string stop = consent_show(p, "phone", "+447700900003");
   EXPECT_NE(stop.find(R"("reason":"sms_reply")"), std::string::npos) << stop;
   EXPECT_NE(stop.find(":  stop \""), std::string::npos) << stop;  // the reply as sent
   EXPECT_NE(stop.find(R"("state":{"sms":"opted_out"})"), std::string::npos) << stop;
-  EXPECT_NE(consent_of(p, "+447700900005").find(R"("state":{"sms":"opted_out"})"),
+  EXPECT_NE(consent_show(p, "phone", "+447700900005").find(R"("state":{"sms":"opted_out"})"),
             std::string::npos);
-  EXPECT_EQ(consent_of(p, "+447700900004").find("opted_out"), std::string::npos);
-  EXPECT_EQ(consent_of(p, "+447700900001").find("opted_out"), std::string::npos);
+  EXPECT_EQ(consent_show(p, "phone", "+447700900004").find("opted_out"), std::string::npos);
+  EXPECT_EQ(consent_show(p, "phone", "+447700900001").find("opted_out"), std::string::npos);
 }
 
 }  // namespace
