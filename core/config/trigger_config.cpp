@@ -179,14 +179,6 @@ bool read_trigger(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger 
   ok = read_on(entry, diags, t) && ok;
   ok = read_wait(entry, diags, t) && ok;
   ok = read_unless(entry, diags, t) && ok;
-  if (!t.event.empty() && t.wait_until_best_hour) {
-    // Its timer is stored with the event, before the profile's features
-    // are emitted: the hour is not known yet.
-    diags.error(t.wait_mark, entry.path_of("wait"),
-                "until: best_send_hour is not supported yet on a trigger on an event; use a "
-                "time of day such as \"10:00\", or a trigger on entering a segment");
-    ok = false;
-  }
   if (entry.read_string("if", t.condition)) t.condition_mark = entry.value_mark("if");
   if (entry.has("holdout")) ok = entry.read_int("holdout", t.holdout_percent, 0, 100) && ok;
   ok = read_message_cap(entry, "cap", diags, t.cap) && ok;

@@ -101,13 +101,9 @@ std::string render_variables(const PipelineConfig::Trigger &t, const ProfileExpo
 // The minute of the day a profile's `features.best_send_hour` (0 .. 23)
 // starts, and the zone it is meant in (`features.time_zone` when tzdata
 // knows it, else `zone`); nullopt without a usable hour.
-std::optional<std::pair<int, cctz::time_zone>> best_send_time(Store &store, uint64_t profile_id,
-                                                              const cctz::time_zone &zone,
-                                                              Status &error) {
-  auto stored = read_profile_export(store, profile_id);
-  if (!stored.ok()) error = stored.status();
-  if (!stored.ok() || !stored->has_value()) return std::nullopt;
-  const segment::ProfileSubject subject(**stored, 0);
+std::optional<std::pair<int, cctz::time_zone>> best_send_time(const ProfileExport &profile,
+                                                              const cctz::time_zone &zone) {
+  const segment::ProfileSubject subject(profile, 0);
   const TypedValue *value = subject.value("features.best_send_hour");
   int64_t hour = -1;
   if (value && value->kind() == TypedKind::kInteger) hour = value->as_integer();
@@ -118,6 +114,16 @@ std::optional<std::pair<int, cctz::time_zone>> best_send_time(Store &store, uint
   }
   if (hour < 0 || hour > 23) return std::nullopt;
   return std::pair{static_cast<int>(hour) * 60, own_time_zone(subject).value_or(zone)};
+}
+
+// The start of `profile`'s best send hour at or after `after_ms` (in the
+// zone above, `t`'s by default); `after_ms` when it has no usable hour.
+int64_t next_best_hour(const PipelineConfig::Trigger &t,
+                       const std::optional<ProfileExport> &profile, int64_t after_ms) {
+  const std::optional<cctz::time_zone> zone = find_time_zone(t.time_zone);  // checked at setup
+  if (!zone || !profile) return after_ms;
+  auto best = best_send_time(*profile, *zone);
+  return best ? next_local_time(after_ms, best->second, best->first) : after_ms;
 }
 
 // When the wait of `t` that started at `start_ms` ends, without a best
@@ -134,13 +140,9 @@ int64_t fixed_wait_end(const PipelineConfig::Trigger &t, int64_t start_ms) {
 Result<int64_t> wait_end(Store &store, const PipelineConfig::Trigger &t, uint64_t profile_id,
                          int64_t start_ms) {
   if (!t.wait_until_best_hour) return fixed_wait_end(t, start_ms);
-  const int64_t after = saturating_add(start_ms, t.wait_ms);
-  const std::optional<cctz::time_zone> zone = find_time_zone(t.time_zone);  // checked at setup
-  if (!zone) return after;
-  Status error;
-  auto best = best_send_time(store, profile_id, *zone, error);
-  if (!error.ok()) return error;
-  return best ? next_local_time(after, best->second, best->first) : after;
+  auto stored = read_profile_export(store, profile_id);
+  if (!stored.ok()) return stored.status();
+  return next_best_hour(t, *stored, saturating_add(start_ms, t.wait_ms));
 }
 
 // Whether `t` already made its cap of messages for the profile in the
@@ -211,6 +213,23 @@ Result<std::optional<ProfileExport>> fire_profile(Store &store, const PipelineCo
                                                   const TriggerTimer &timer) {
   return t.event.empty() ? read_profile_export(store, timer.profile_id)
                          : read_live_profile_export(store, timer.profile_id);
+}
+
+// For a trigger on an event waiting `until: best_send_hour`: when its due
+// timer should fire instead -- the start of the profile's best send hour
+// at or after `for` ended, read now (the timer was stored with the event,
+// before the profile's features were emitted) -- or the due time itself.
+// A timer is moved at most once: only while it is still due when `for`
+// ends.
+Result<int64_t> best_hour_due(Store &store, const PipelineConfig::Trigger &t,
+                              const TriggerTimer &timer) {
+  if (t.event.empty() || !t.wait_until_best_hour ||
+      timer.due_ms != saturating_add(timer.started_at_ms, t.wait_ms)) {
+    return timer.due_ms;
+  }
+  auto stored = fire_profile(store, t, timer);
+  if (!stored.ok()) return stored.status();
+  return next_best_hour(t, *stored, timer.due_ms);
 }
 
 // Decides the message a due timer of `t` makes, the last of `page`:
@@ -382,12 +401,21 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
     if (due.empty()) return Status::Ok();
     auto messages = std::make_shared<std::vector<OutboxMessage>>();
     auto fired = std::make_shared<std::vector<uint64_t>>();
+    auto moved = std::make_shared<std::vector<TriggerTimer>>();  // due later, at a best hour
     for (const TriggerTimer &timer : due) {
       fired->push_back(timer.id);
       size_t i = 0;
       while (i < config_.triggers.size() && config_.triggers[i].name != timer.trigger) ++i;
       if (i == config_.triggers.size()) continue;  // trigger removed from the pipeline: dropped
       const PipelineConfig::Trigger &t = config_.triggers[i];
+      auto best = best_hour_due(*store_, t, timer);
+      if (!best.ok()) return best.status();
+      if (*best > timer.due_ms) {
+        moved->push_back(timer);
+        moved->back().id = 0;
+        moved->back().due_ms = *best;
+        continue;
+      }
       OutboxMessage &m = messages->emplace_back();
       m.idempotency_key =
           t.name + ":" + std::to_string(timer.profile_id) + ":" + std::to_string(timer.occurrence);
@@ -408,7 +436,7 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
     }
     s = begin_if_needed();
     if (s.ok()) {
-      s = write([messages, fired](Store &st) {
+      s = write([messages, fired, moved](Store &st) {
         Status w;
         for (size_t k = 0; w.ok() && k < messages->size(); ++k) {
           auto added = st.add_message((*messages)[k]);  // false: made before, kept as it was
@@ -416,6 +444,7 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
         }
         for (size_t k = 0; w.ok() && k < fired->size(); ++k)
           w = st.delete_trigger_timer((*fired)[k]);
+        for (size_t k = 0; w.ok() && k < moved->size(); ++k) w = st.add_trigger_timer((*moved)[k]);
         return w;
       });
     }

@@ -227,8 +227,6 @@ TEST(EventTriggerE2E, ValidateRefusesBadEventTriggers) {
        "triggers[0].unless"},
       {"  - { name: a, on: { event: X }, unless: { event: [] }, " + send + " }\n",
        "name at least one event"},
-      {"  - { name: a, on: { event: X }, wait: { until: best_send_hour }, " + send + " }\n",
-       "best_send_hour is not supported yet on a trigger on an event"},
       {"  - { name: a, on: { entered: s, where: 'properties.a > 1' }, " + send + " }\n",
        "triggers[0].on.where: where: EXPRESSION filters the events of `on: { event: NAME }`"},
       {"  - { name: a, on: { event: X, where: 'features.orders > 1' }, " + send + " }\n",
@@ -294,6 +292,64 @@ TEST(EventTriggerE2E, WhereFiltersTheStartingEventsByTheirFields) {
   ASSERT_EQ(run({halo_bin(), "rebuild", p, "-q"}).exit_code, 0);
   ASSERT_EQ(run_pipeline(p).exit_code, 0);
   EXPECT_EQ(sequences(), (std::vector<uint64_t>{1, 3, 4}));
+}
+
+// `wait: { for, until: best_send_hour }` on an event: the timer is stored
+// with the event and, once `for` has passed, moved to the start of the
+// profile's best send hour as its features hold it then (in its own zone
+// when it has one); a profile without one is messaged when `for` ends. A
+// timer is moved once: a best hour that changes afterwards does not move
+// it again.
+TEST(EventTriggerE2E, BestSendHourIsReadWhenTheWaitEnds) {
+  TempDir dir;
+  const std::string p = dir / "pipeline.yaml";
+  const auto event = [](const std::string &name, int user, int64_t at, const std::string &extra) {
+    return R"({"type":"track","event":")" + name + R"(","userId":"u)" + std::to_string(user) +
+           R"(","messageId":")" + name.substr(0, 1) + std::to_string(user) + std::to_string(at) +
+           R"(","timestamp":")" + iso_utc(at) + "\"" + extra + "}\n";
+  };
+  // u1: best hour 20 in Tehran (16:30Z); u2: 7, no zone (the trigger's,
+  // UTC); u3: none. Checkouts at 10:00Z; `for` ends at 10:30Z.
+  const std::string first =
+      event("Checkout Started", 1, kStart,
+            R"(,"properties":{"hour":20},"context":{"timezone":"Asia/Tehran"})") +
+      event("Checkout Started", 2, kStart, R"(,"properties":{"hour":7})") +
+      event("Checkout Started", 3, kStart, "");
+  const auto fired = [&](int64_t as_of) {
+    write_file(p, segment_pipeline_text(
+                      as_of,
+                      "{ best_send_hour: { max: { field: properties.hour } }, time_zone: { last: "
+                      "{ field: context.timezone } } }",
+                      R"(triggers:
+  - name: best
+    on: { event: Checkout Started }
+    wait: { for: 30m, until: best_send_hour }
+    send: { channel: sms, destination: out, template: t }
+)"));
+    RunOutcome r = run_pipeline(p);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::map<std::string, std::string> out;  // user's profile id -> fired_at
+    CommandResult list = run({halo_bin(), "messages", "list", p});
+    static const std::regex kFields(R"re("profile_id":"(\d+)".*"fired_at":"([^"]+)")re");
+    for (std::sregex_iterator it(list.out.begin(), list.out.end(), kFields), end; it != end; ++it) {
+      out[(*it)[1]] = (*it)[2];
+    }
+    return out;
+  };
+  write_file(dir / "events.jsonl", first);
+  EXPECT_TRUE(fired(kStart + 60).empty());  // before `for` ends
+  // At 11:00Z only u3's message is due; u1's and u2's timers move on.
+  EXPECT_EQ(fired(kStart + kHour),
+            (std::map<std::string, std::string>{{"3", "2026-01-05T10:30:00.000Z"}}));
+  // u1's best hour becomes 23 at noon: its timer, moved already, stays.
+  write_file(dir / "events.jsonl",
+             first + event("Page Viewed", 1, kStart + 2 * kHour, R"(,"properties":{"hour":23})"));
+  EXPECT_EQ(fired(kStart + 2 * 86'400), (std::map<std::string, std::string>{
+                                            {"1", "2026-01-05T16:30:00.000Z"},  // 20:00 in Tehran
+                                            {"2", "2026-01-06T07:00:00.000Z"},  // 07:00 UTC
+                                            {"3", "2026-01-05T10:30:00.000Z"},
+                                        }));
+  EXPECT_EQ(run({halo_bin(), "store", "check", p}).exit_code, 0);
 }
 
 // A trigger sending to a destination that is not declared, or that does
