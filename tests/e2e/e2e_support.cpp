@@ -18,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -184,39 +185,54 @@ void run_until_delivered(const std::string &pipeline, int runs) {
   }
 }
 
-std::map<std::string, std::string> message_statuses(const std::string &pipeline,
-                                                    bool with_attempts) {
-  std::map<std::string, std::string> out;
+namespace {
+
+// Calls fn(message) for each line of `halo messages list PIPELINE`.
+void for_each_message(const std::string &pipeline,
+                      const std::function<void(simdjson::dom::element)> &fn) {
   CommandResult r = run({halo_bin(), "messages", "list", pipeline});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   simdjson::dom::parser parser;
   size_t start = 0;
   for (size_t end; (end = r.out.find('\n', start)) != std::string::npos; start = end + 1) {
-    simdjson::dom::element e = parser.parse(r.out.substr(start, end - start));
-    std::string value = std::string(std::string_view(e["status"])) + "|" +
-                        std::string(std::string_view(e["reason"]));
-    if (with_attempts) value += "|" + simdjson::minify(e["attempts"]);
-    out[std::string(std::string_view(e["idempotency_key"]))] = std::move(value);
+    fn(parser.parse(r.out.substr(start, end - start)));
   }
+}
+
+std::string text_of(simdjson::dom::element e) {
+  return std::string(std::string_view(e));
+}
+
+}  // namespace
+
+std::map<std::string, std::string> message_statuses(const std::string &pipeline,
+                                                    bool with_attempts) {
+  std::map<std::string, std::string> out;
+  for_each_message(pipeline, [&](simdjson::dom::element e) {
+    std::string value = text_of(e["status"]) + "|" + text_of(e["reason"]);
+    if (with_attempts) value += "|" + simdjson::minify(e["attempts"]);
+    out[text_of(e["idempotency_key"])] = std::move(value);
+  });
   return out;
 }
 
 std::map<std::string, std::string> message_receipts(const std::string &pipeline) {
   std::map<std::string, std::string> out;
-  CommandResult r = run({halo_bin(), "messages", "list", pipeline});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  simdjson::dom::parser parser;
-  size_t start = 0;
-  for (size_t end; (end = r.out.find('\n', start)) != std::string::npos; start = end + 1) {
-    simdjson::dom::element m = parser.parse(r.out.substr(start, end - start));
+  for_each_message(pipeline, [&](simdjson::dom::element m) {
     simdjson::dom::element receipt = m["receipt"];
-    const std::string to{std::string_view(m["recipient"])};
-    EXPECT_EQ(out.count(to), 0u) << "two messages to " << to << ":\n" << r.out;
-    out[to] = receipt.is_null() ? std::string(std::string_view(m["status"]))
-                                : std::string(std::string_view(receipt["status"])) + ": " +
-                                      std::string(std::string_view(receipt["detail"]));
-  }
+    const std::string to = text_of(m["recipient"]);
+    EXPECT_EQ(out.count(to), 0u) << "a second message to " << to;
+    out[to] = receipt.is_null() ? text_of(m["status"])
+                                : text_of(receipt["status"]) + ": " + text_of(receipt["detail"]);
+  });
   return out;
+}
+
+std::string checkout_customer(const std::string &user, const std::string &traits) {
+  return R"({"type":"identify","userId":")" + user + R"(","messageId":"i-)" + user +
+         R"(","timestamp":"2026-01-05T09:00:00Z","traits":{)" + traits + "}}\n" +
+         R"({"type":"track","event":"Checkout Started","userId":")" + user +
+         R"(","messageId":"c-)" + user + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
 }
 
 std::string consent_show(const std::string &pipeline, const std::string &type,

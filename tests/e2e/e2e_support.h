@@ -89,6 +89,10 @@ std::map<std::string, std::string> message_statuses(const std::string &pipeline,
 // "STATUS: DETAIL" of its delivery report, or its outbox status when it
 // has none.
 std::map<std::string, std::string> message_receipts(const std::string &pipeline);
+// One customer of the message destinations' tests: an identify of `user`
+// with `traits` (JSON members, without braces) at 2026-01-05T09:00:00Z, then
+// a Checkout Started at 10:00:00Z; two JSON Lines.
+std::string checkout_customer(const std::string &user, const std::string &traits);
 // What `halo consent show PIPELINE --TYPE VALUE --format json` prints
 // (standard output, then error).
 std::string consent_show(const std::string &pipeline, const std::string &type,

@@ -39,10 +39,7 @@ std::string customers(int n) {
     else if (i != 1)
       traits += R"(,"phone":")" + std::string(phone) + "\"";
     if (i == 0) traits += R"(,"sms_opt_out":true)";
-    out += R"({"type":"identify","userId":")" + u + R"(","messageId":"i-)" + u +
-           R"(","timestamp":"2026-01-05T09:00:00Z","traits":{)" + traits + "}}\n";
-    out += R"({"type":"track","event":"Checkout Started","userId":")" + u + R"(","messageId":"c-)" +
-           u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
+    out += checkout_customer(u, traits);
   }
   return out;
 }

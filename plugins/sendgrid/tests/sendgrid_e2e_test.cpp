@@ -33,11 +33,7 @@ std::string customers(int n) {
   std::string out;
   for (int i = 0; i < n; ++i) {
     const std::string u = "u" + std::to_string(i);
-    out += R"({"type":"identify","userId":")" + u + R"(","messageId":"i-)" + u +
-           R"(","timestamp":"2026-01-05T09:00:00Z","traits":{"email":")" + u +
-           R"(@example.org"}})" + "\n";
-    out += R"({"type":"track","event":"Checkout Started","userId":")" + u + R"(","messageId":"c-)" +
-           u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
+    out += checkout_customer(u, R"("email":")" + u + R"(@example.org")");
   }
   return out;
 }

@@ -37,10 +37,7 @@ std::string customers(int n) {
     char phone[32];
     std::snprintf(phone, sizeof phone, "+4477009%05d", i);
     const std::string traits = R"("first_name":"Sam","phone":")" + std::string(phone) + "\"";
-    out += R"({"type":"identify","userId":")" + u + R"(","messageId":"i-)" + u +
-           R"(","timestamp":"2026-01-05T09:00:00Z","traits":{)" + traits + "}}\n";
-    out += R"({"type":"track","event":"Checkout Started","userId":")" + u + R"(","messageId":"c-)" +
-           u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
+    out += checkout_customer(u, traits);
   }
   return out;
 }

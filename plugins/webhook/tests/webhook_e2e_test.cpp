@@ -39,10 +39,7 @@ std::string customers(int n) {
     std::string traits = R"("first_name":")" + std::string(i == 3 ? "<b>Sara & Co</b>" : u) + "\"";
     if (i != 2) traits += R"(,"email":")" + u + "@example.ir\"";
     if (i < 2) traits += R"(,"email_opt_out":true)";
-    out += R"({"type":"identify","userId":")" + u + R"(","messageId":"i-)" + u +
-           R"(","timestamp":"2026-01-05T09:00:00Z","traits":{)" + traits + "}}\n";
-    out += R"({"type":"track","event":"Checkout Started","userId":")" + u + R"(","messageId":"c-)" +
-           u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
+    out += checkout_customer(u, traits);
   }
   return out;
 }
