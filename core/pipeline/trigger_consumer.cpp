@@ -16,7 +16,9 @@
 // A timer is due `wait` after the change (the change's reference time),
 // or with `wait: { until: ... }` at the next local time of day after that:
 // a fixed "HH:MM" in the trigger's time zone, or the profile's best send
-// hour as its features held it when the change was read.
+// hour as its features held it when the change was read (for an event,
+// whose timer is stored before features are emitted: when `for` has
+// passed, moving the timer once; best_hour_due).
 //
 // Each trigger reads the segment changes after its own cursor (meta
 // "trigger:NAME"). A trigger the store has not seen starts at the changes
