@@ -53,10 +53,6 @@ class Profile : public halo::segment::Subject {
   int64_t now_ = 1'719'705'600'000;
 };
 
-}  // namespace
-
-namespace {
-
 void check_event_filter(std::string_view text, size_t characters) {
   using namespace halo::segment;
   ExprError error;

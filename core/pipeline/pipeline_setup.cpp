@@ -144,6 +144,17 @@ Status parse_trigger(const PipelineConfig &config, size_t i, PluginInstances &ou
   return Status::Ok();
 }
 
+// Whether the destination named `name` is declared and delivers messages.
+// `made` holds the instances of config.destinations in order.
+bool delivers_messages(const PipelineConfig &config,
+                       const std::vector<std::unique_ptr<DestinationInstance>> &made,
+                       const std::string &name) {
+  for (size_t d = 0; d < made.size(); ++d) {
+    if (config.destinations[d].name == name && made[d]->delivers_messages()) return true;
+  }
+  return false;
+}
+
 // Every trigger sending to a destination that delivers messages names a
 // declared template (its messages would be dead at delivery otherwise).
 // `made` holds the instances of config.destinations in order, unless one
@@ -154,11 +165,7 @@ void check_message_templates(const PipelineConfig &config,
   if (made.size() != config.destinations.size()) return;
   for (size_t i = 0; i < config.triggers.size(); ++i) {
     const PipelineConfig::Trigger &t = config.triggers[i];
-    bool delivers = false;
-    for (size_t d = 0; d < made.size(); ++d) {
-      delivers = delivers ||
-                 (config.destinations[d].name == t.destination && made[d]->delivers_messages());
-    }
+    const bool delivers = delivers_messages(config, made, t.destination);
     const bool declared =
         std::any_of(config.templates.begin(), config.templates.end(),
                     [&](const PipelineConfig::Template &m) { return m.name == t.template_name; });
@@ -180,12 +187,9 @@ void warn_of_waiting_messages(const PipelineConfig &config,
   if (made.size() != config.destinations.size()) return;
   std::map<std::string, std::vector<std::string>> by_destination;  // name -> its triggers
   for (const PipelineConfig::Trigger &t : config.triggers) {
-    bool delivers = false;
-    for (size_t d = 0; d < made.size(); ++d) {
-      delivers = delivers ||
-                 (config.destinations[d].name == t.destination && made[d]->delivers_messages());
+    if (!delivers_messages(config, made, t.destination)) {
+      by_destination[t.destination].push_back(t.name);
     }
-    if (!delivers) by_destination[t.destination].push_back(t.name);
   }
   for (const auto &[name, triggers] : by_destination) {
     std::string names;

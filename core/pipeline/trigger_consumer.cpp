@@ -218,38 +218,36 @@ Result<std::optional<ProfileExport>> fire_profile(Store &store, const PipelineCo
 }
 
 // For a trigger on an event waiting `until: best_send_hour`: when its due
-// timer should fire instead -- the start of the profile's best send hour
-// at or after `for` ended, read now (the timer was stored with the event,
-// before the profile's features were emitted) -- or the due time itself.
+// timer should fire instead -- the start of `profile`'s (its fire_profile)
+// best send hour at or after `for` ended, read now (the timer was stored
+// with the event, before the profile's features were emitted) -- or the
+// due time itself.
 // A timer is moved at most once: only while it is still due when `for`
 // ends.
-Result<int64_t> best_hour_due(Store &store, const PipelineConfig::Trigger &t,
-                              const TriggerTimer &timer) {
+int64_t best_hour_due(const PipelineConfig::Trigger &t, const TriggerTimer &timer,
+                      const std::optional<ProfileExport> &profile) {
   if (t.event.empty() || !t.wait_until_best_hour ||
       timer.due_ms != saturating_add(timer.started_at_ms, t.wait_ms)) {
     return timer.due_ms;
   }
-  auto stored = fire_profile(store, t, timer);
-  if (!stored.ok()) return stored.status();
-  return next_best_hour(t, *stored, timer.due_ms);
+  return next_best_hour(t, profile, timer.due_ms);
 }
 
-// Decides the message a due timer of `t` makes, the last of `page`:
-// `suppressed` with the reason, `held_out`, or `pending` with its
-// variables rendered.
+// Decides the message a due timer of `t` makes for `profile` (its
+// fire_profile), the last of `page`: `suppressed` with the reason,
+// `held_out`, or `pending` with its variables rendered.
 Status decide_message(Store &store, const PipelineConfig &config, const PipelineConfig::Trigger &t,
                       const std::optional<segment::Expr> &condition, const TriggerTimer &timer,
-                      int64_t as_of_ms, std::vector<OutboxMessage> &page) {
+                      const std::optional<ProfileExport> &profile, int64_t as_of_ms,
+                      std::vector<OutboxMessage> &page) {
   OutboxMessage &m = page.back();
   m.variables = "{}";
   m.status = "suppressed";
-  auto stored = fire_profile(store, t, timer);
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) {
+  if (!profile) {
     m.reason = "merged";
     return Status::Ok();
   }
-  const ProfileExport &p = **stored;
+  const ProfileExport &p = *profile;
   m.profile_id = p.id;
   const segment::ProfileSubject subject(p, as_of_ms);
   if (const std::string *event = cancelling_event(t, subject, timer.started_at_ms)) {
@@ -410,12 +408,13 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
       while (i < config_.triggers.size() && config_.triggers[i].name != timer.trigger) ++i;
       if (i == config_.triggers.size()) continue;  // trigger removed from the pipeline: dropped
       const PipelineConfig::Trigger &t = config_.triggers[i];
-      auto best = best_hour_due(*store_, t, timer);
-      if (!best.ok()) return best.status();
-      if (*best > timer.due_ms) {
+      auto profile = fire_profile(*store_, t, timer);
+      if (!profile.ok()) return profile.status();
+      const int64_t best = best_hour_due(t, timer, *profile);
+      if (best > timer.due_ms) {
         moved->push_back(timer);
         moved->back().id = 0;
-        moved->back().due_ms = *best;
+        moved->back().due_ms = best;
         continue;
       }
       OutboxMessage &m = messages->emplace_back();
@@ -428,7 +427,8 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
       m.template_name = t.template_name;
       m.created_at_ms = m.updated_at_ms = now;
       m.fired_at_ms = timer.due_ms;
-      s = decide_message(*store_, config_, t, trigger_conditions_[i], timer, as_of_ms, *messages);
+      s = decide_message(*store_, config_, t, trigger_conditions_[i], timer, *profile, as_of_ms,
+                         *messages);
       if (!s.ok()) return s;
     }
     for (const OutboxMessage &m : *messages) {

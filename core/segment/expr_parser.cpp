@@ -197,13 +197,23 @@ class Parser {
     return true;
   }
 
+  // The roots a path of this scope starts with.
+  const std::array<std::string_view, 3> &roots() const {
+    return scope_ == ExprScope::kEvent ? kEventFieldRoots : kRoots;
+  }
+
+  // "a., b. or c." for the roots of this scope.
+  std::string roots_text() const {
+    const auto &r = roots();
+    return std::string(r[0]) + "., " + std::string(r[1]) + ". or " + std::string(r[2]) + ".";
+  }
+
   // False (with the error) when `t` starts a term about the profile in an
   // event filter, which reads the one event only.
   bool profile_only(const Token &t) {
     if (scope_ == ExprScope::kProfile) return true;
-    return fail(t, "'" + t.text +
-                       "' reads the profile; an event filter reads the event's own fields "
-                       "(properties., context., traits.)") != nullptr;
+    return fail(t, "'" + t.text + "' reads the profile; an event filter reads the event's own " +
+                       "fields (" + roots_text() + ")") != nullptr;
   }
 
   // in_segment(vip) or in_segment('big-spenders'): a segment's name.
@@ -385,13 +395,11 @@ class Parser {
       return fail(t, "'" + t.text + "' is a keyword; expected a value") != nullptr;
     }
     const std::string root = t.text.substr(0, t.text.find('.'));
-    const auto &roots = scope_ == ExprScope::kEvent ? kEventFieldRoots : kRoots;
-    if (std::find(roots.begin(), roots.end(), root) == roots.end() || root == t.text) {
-      const std::string hint = root == t.text ? "" : suggest(root, {roots.begin(), roots.end()});
-      const std::string starts = scope_ == ExprScope::kEvent ? "properties., context. or traits."
-                                                             : "traits., features. or identifiers.";
+    const auto &known = roots();
+    if (std::find(known.begin(), known.end(), root) == known.end() || root == t.text) {
+      const std::string hint = root == t.text ? "" : suggest(root, {known.begin(), known.end()});
       return fail(t, "unknown name '" + t.text + "'" +
-                         (hint.empty() ? " (a path starts with " + starts + ")"
+                         (hint.empty() ? " (a path starts with " + roots_text() + ")"
                                        : " (did you mean '" + hint + t.text.substr(root.size()) +
                                              "'?)")) != nullptr;
     }
