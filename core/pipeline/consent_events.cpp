@@ -1,15 +1,23 @@
 // consent_events.cpp -- consent stated by events (docs/consent.md): a
-// tracked `Unsubscribed` or `Consent Updated` event adds consent ledger
-// records for the event's addresses, in the commit that stores the event
-// (never on a replay: the ledger already holds them, and a rebuild keeps
-// it).
+// tracked `Unsubscribed`, `Consent Updated`, hard `Email Bounced` or `Email
+// Marked as Spam` event adds consent ledger records for the event's
+// addresses, in the commit that stores the event (never on a replay: the
+// ledger already holds them, and a rebuild keeps it).
 //
-//   Unsubscribed      properties.channel (email, sms; absent: every channel
-//                     the event has an address for) -> opt-out
-//   Consent Updated   properties.channel (required), properties.opted_in
-//                     (true or false, required)
+//   Unsubscribed          properties.channel (email, sms; absent: every
+//                         channel the event has an address for) -> opt-out
+//   Consent Updated       properties.channel (required), properties.opted_in
+//                         (true or false, required)
+//   Email Bounced         with properties.hard_bounce true (the address does
+//                         not exist; the mail-bounces source sets it) ->
+//                         opt-out of email; any other bounce states nothing
+//   Email Marked as Spam  -> opt-out of email
 //
-// Both may carry properties.proof (text kept with the record). The address
+// (The last two are Segment's email spec events,
+// https://segment.com/docs/connections/spec/email/.)
+//
+// Each may carry properties.proof (text kept with the record; for a bounce
+// without one, properties.diagnostic_code). The address
 // is each of the event's identifiers of the channel's type (email for
 // email, phone for sms), normalized; the record's time is the event's, so
 // a late-arriving older event does not override a newer statement. An
@@ -26,24 +34,41 @@ namespace {
 
 constexpr std::string_view kUnsubscribed = "Unsubscribed";
 constexpr std::string_view kConsentUpdated = "Consent Updated";
+constexpr std::string_view kEmailBounced = "Email Bounced";
+constexpr std::string_view kMarkedAsSpam = "Email Marked as Spam";
 constexpr size_t kMaxProof = 512;
 
 std::string_view text_of(const Field *f) {
   return f != nullptr && f->value.kind == HALO_VALUE_STRING ? f->value.text : std::string_view();
 }
 
+// Whether event i states consent at all: a bounce that is not hard is an
+// event like any other.
+bool states_consent(const EventBatch &batch, size_t i) {
+  const Event &e = batch.events[i];
+  if (e.type != HALO_EVENT_TRACK) return false;
+  if (e.name == kEmailBounced) {
+    const Field *hard = batch.find_field(i, "properties.hard_bounce");
+    return hard != nullptr && hard->value.kind == HALO_VALUE_BOOL && hard->value.boolean;
+  }
+  return e.name == kUnsubscribed || e.name == kConsentUpdated || e.name == kMarkedAsSpam;
+}
+
 // The records event i states, or why it states none.
 Result<std::vector<ConsentRecord>> records_of(const EventBatch &batch, size_t i) {
   const Event &e = batch.events[i];
-  const bool unsubscribed = e.name == kUnsubscribed;
-  const std::string_view channel = text_of(batch.find_field(i, "properties.channel"));
+  // An opt-out of the channel the event names (any, for Unsubscribed).
+  const bool opt_out = e.name != kConsentUpdated;
+  const std::string_view channel = e.name == kEmailBounced || e.name == kMarkedAsSpam
+                                       ? std::string_view("email")
+                                       : text_of(batch.find_field(i, "properties.channel"));
   if (!channel.empty() && channel_address_type(channel).empty()) {
     return Status::Invalid("properties.channel '" + std::string(channel.substr(0, 40)) +
                            "' is not email or sms");
   }
-  if (!unsubscribed && channel.empty()) return Status::Invalid("no properties.channel");
+  if (!opt_out && channel.empty()) return Status::Invalid("no properties.channel");
   bool opted_in = false;
-  if (!unsubscribed) {
+  if (!opt_out) {
     const Field *in = batch.find_field(i, "properties.opted_in");
     if (in == nullptr || in->value.kind != HALO_VALUE_BOOL) {
       return Status::Invalid("properties.opted_in is not true or false");
@@ -51,7 +76,11 @@ Result<std::vector<ConsentRecord>> records_of(const EventBatch &batch, size_t i)
     opted_in = in->value.boolean;
   }
   std::string proof = "event " + std::string(e.message_id);
-  if (std::string_view note = text_of(batch.find_field(i, "properties.proof")); !note.empty()) {
+  std::string_view note = text_of(batch.find_field(i, "properties.proof"));
+  if (note.empty() && e.name == kEmailBounced) {
+    note = text_of(batch.find_field(i, "properties.diagnostic_code"));  // the server's words
+  }
+  if (!note.empty()) {
     proof += ": " + std::string(note.substr(0, kMaxProof));
   }
   std::vector<ConsentRecord> out;
@@ -80,10 +109,8 @@ Result<std::vector<ConsentRecord>> records_of(const EventBatch &batch, size_t i)
 Status Pipeline::record_consent_events(const EventBatch &batch, RunSummary *summary) {
   auto records = std::make_shared<std::vector<ConsentRecord>>();
   for (size_t i = 0; i < batch.events.size(); ++i) {
+    if (!states_consent(batch, i)) continue;
     const Event &e = batch.events[i];
-    if (e.type != HALO_EVENT_TRACK || (e.name != kUnsubscribed && e.name != kConsentUpdated)) {
-      continue;
-    }
     auto stated = records_of(batch, i);
     if (!stated.ok()) {
       ++summary->consent_events_unused;

@@ -1,8 +1,9 @@
 // hard_bounce.cpp -- see hard_bounce.h.
 #include "hard_bounce.h"
 
-#include <array>
 #include <string>
+
+#include "common/bounce_status.h"
 
 namespace halo::plugins::smtp {
 
@@ -30,13 +31,7 @@ std::string_view enhanced_code(int code, std::string_view text) {
 
 bool is_hard_bounce(int code, std::string_view text) {
   if (code < 500 || code > 599) return false;
-  static constexpr std::array<std::string_view, 5> kAddressing = {"5.1.1", "5.1.2", "5.1.3",
-                                                                  "5.1.6", "5.1.10"};
-  const std::string_view enhanced = enhanced_code(code, text);
-  for (std::string_view c : kAddressing) {
-    if (enhanced == c) return true;
-  }
-  return false;
+  return is_hard_bounce_status(enhanced_code(code, text));
 }
 
 }  // namespace halo::plugins::smtp

@@ -1,0 +1,63 @@
+// report_events.cpp -- see report_events.h.
+#include "report_events.h"
+
+#include "common/json_text.h"
+#include "common/message_id.h"
+#include "common/time_text.h"
+
+namespace halo::plugins::mail_bounces {
+
+namespace {
+
+void member(std::string &out, const char *name, std::string_view value) {
+  if (out.back() != '{') out += ',';
+  append_json_string(out, name);
+  out += ':';
+  append_json_string(out, value);
+}
+
+const char *event_name(std::string_view action) {
+  if (action == "failed") return "Email Bounced";
+  if (action == "delivered") return "Email Delivered";
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<std::string> report_events(const DeliveryReport &report, std::string_view mail) {
+  std::string report_id = report.message_id;
+  if (report_id.empty()) {
+    ContentIdBuilder content;
+    content.begin();
+    content.add(mail);
+    report_id = std::string(content.finish());
+  }
+  std::vector<std::string> events;
+  for (const RecipientStatus &r : report.recipients) {
+    const char *name = event_name(r.action);
+    if (name == nullptr) continue;
+    std::string e = "{";
+    member(e, "type", "track");
+    member(e, "event", name);
+    member(e, "messageId", "dsn:" + report_id + ":" + r.address);
+    if (report.date_ms) member(e, "timestamp", format_iso8601(*report.date_ms));
+    e += ",\"context\":{\"traits\":{";
+    member(e, "email", r.address);
+    e += "}},\"properties\":{";
+    member(e, "channel", "email");
+    member(e, "recipient", r.address);
+    member(e, "action", r.action);
+    member(e, "status", r.status);
+    e += std::string(",\"hard_bounce\":") + (r.hard ? "true" : "false");
+    member(e, "diagnostic_code", r.diagnostic);
+    member(e, "remote_mta", r.remote_mta);
+    member(e, "reporting_mta", report.reporting_mta);
+    member(e, "original_message_id", report.original_message_id);
+    member(e, "report_message_id", report.message_id);
+    e += "}}";
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+}  // namespace halo::plugins::mail_bounces
