@@ -122,19 +122,61 @@ std::optional<RecipientStatus> recipient_of(const Group &g) {
   return r;
 }
 
-// The Message-ID of the original message a report's third part returns
-// (whole, message/rfc822, or its headers, text/rfc822-headers).
-std::string original_message_id(GMimeObject *part) {
-  GMimeMessage *original = nullptr;
+// What a report's returned original (whole, message/rfc822, or its
+// headers, text/rfc822-headers) says: its Message-ID and To addresses.
+struct Original {
+  std::string id;
+  std::vector<std::string> to;
+};
+
+Original original_of(GMimeObject *part) {
+  GMimeMessage *message = nullptr;
   Owned<GMimeMessage> parsed;
   if (GMIME_IS_MESSAGE_PART(part)) {
-    original = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+    message = g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
   } else if (GMIME_IS_PART(part) && is_type(part, "text", "rfc822-headers")) {
     parsed = parse_message(decoded_content(GMIME_PART(part)));
-    original = parsed.get();
+    message = parsed.get();
   }
-  const char *id = original ? g_mime_message_get_message_id(original) : nullptr;
-  return id ? kept(id) : std::string();
+  Original out;
+  if (message == nullptr) return out;
+  if (const char *id = g_mime_message_get_message_id(message)) out.id = kept(id);
+  InternetAddressList *to = g_mime_message_get_to(message);
+  const int n = to ? internet_address_list_length(to) : 0;
+  for (int i = 0; i < n && out.to.size() < kMaxRecipients; ++i) {
+    InternetAddress *a = internet_address_list_get_address(to, i);
+    if (!INTERNET_ADDRESS_IS_MAILBOX(a)) continue;
+    std::string address = kept(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a)));
+    if (address.find('@') != std::string::npos) out.to.push_back(std::move(address));
+  }
+  return out;
+}
+
+// A delivery-status part: the per-message group, then one per recipient.
+void read_delivery_status(const std::vector<Group> &groups, DeliveryReport &report) {
+  if (groups.empty()) return;
+  report.reporting_mta = kept(after_type(field(groups[0], "reporting-mta")));
+  for (size_t g = 1; g < groups.size() && report.recipients.size() < kMaxRecipients; ++g) {
+    if (auto r = recipient_of(groups[g])) report.recipients.push_back(std::move(*r));
+  }
+}
+
+// A feedback-report part (RFC 5965 section 3.1): one group; the
+// complaining recipients are its Original-Rcpt-To fields (often redacted
+// by the mailbox provider: then the original's To).
+void read_feedback(const std::vector<Group> &groups, DeliveryReport &report) {
+  if (groups.empty()) return;
+  const Group &g = groups[0];
+  report.feedback_type = lower(kept(field(g, "feedback-type")));
+  report.user_agent = kept(field(g, "user-agent"));
+  if (report.feedback_type.empty()) return;
+  for (const auto &[name, value] : g) {
+    if (name != "original-rcpt-to" || report.recipients.size() >= kMaxRecipients) continue;
+    RecipientStatus r;
+    r.address = kept(after_type(value));
+    r.action = report.feedback_type;
+    if (r.address.find('@') != std::string::npos) report.recipients.push_back(std::move(r));
+  }
 }
 
 }  // namespace
@@ -144,41 +186,62 @@ std::optional<DeliveryReport> read_delivery_report(std::string_view mail, std::s
   Owned<GMimeMessage> message = parse_message(mail);
   GMimeObject *body = message ? g_mime_message_get_mime_part(message.get()) : nullptr;
   if (body == nullptr || !GMIME_IS_MULTIPART(body) || !is_type(body, "multipart", "report")) {
-    why = "not a delivery status notification (no multipart/report body, RFC 6522)";
+    why =
+        "not a delivery status notification or complaint report (no multipart/report body, "
+        "RFC 6522)";
     return std::nullopt;
   }
-  const char *report_type =
+  const char *type_parameter =
       g_mime_content_type_get_parameter(g_mime_object_get_content_type(body), "report-type");
-  if (report_type == nullptr || lower(report_type) != "delivery-status") {
-    why = std::string("a report of type '") + (report_type ? kept(report_type) : "") +
-          "', not delivery-status (RFC 3464)";
+  const std::string type = type_parameter ? lower(kept(type_parameter)) : std::string();
+  DeliveryReport report;
+  if (type == "feedback-report") {
+    report.kind = ReportKind::kFeedback;
+  } else if (type != "delivery-status") {
+    why = "a report of type '" + type +
+          "', neither delivery-status (RFC 3464) nor feedback-report (RFC 5965)";
     return std::nullopt;
   }
-  DeliveryReport report;
+  const bool feedback = report.kind == ReportKind::kFeedback;
   if (const char *id = g_mime_message_get_message_id(message.get())) report.message_id = kept(id);
   if (GDateTime *date = g_mime_message_get_date(message.get())) {
     report.date_ms = static_cast<int64_t>(g_date_time_to_unix(date)) * 1000;
   }
   GMimeMultipart *parts = GMIME_MULTIPART(body);
-  bool has_status = false;
+  bool has_fields = false;
+  Original original;
   for (int i = 0; i < g_mime_multipart_get_count(parts); ++i) {
     GMimeObject *part = g_mime_multipart_get_part(parts, i);
-    if (GMIME_IS_PART(part) && is_type(part, "message", "delivery-status") && !has_status) {
-      has_status = true;
-      std::vector<Group> groups = field_groups(decoded_content(GMIME_PART(part)));
-      if (groups.empty()) continue;
-      report.reporting_mta = kept(after_type(field(groups[0], "reporting-mta")));
-      for (size_t g = 1; g < groups.size() && report.recipients.size() < kMaxRecipients; ++g) {
-        if (auto r = recipient_of(groups[g])) report.recipients.push_back(std::move(*r));
-      }
-    } else if (report.original_message_id.empty() && i > 0) {
-      report.original_message_id = original_message_id(part);
+    if (!has_fields && GMIME_IS_PART(part) && is_type(part, "message", type.c_str())) {
+      has_fields = true;
+      const std::vector<Group> groups = field_groups(decoded_content(GMIME_PART(part)));
+      feedback ? read_feedback(groups, report) : read_delivery_status(groups, report);
+    } else if (original.id.empty() && i > 0) {
+      original = original_of(part);
+    }
+  }
+  report.original_message_id = original.id;
+  if (feedback && report.recipients.empty() && !report.feedback_type.empty()) {
+    for (std::string &address : original.to) {
+      RecipientStatus r;
+      r.address = std::move(address);
+      r.action = report.feedback_type;
+      report.recipients.push_back(std::move(r));
     }
   }
   if (report.recipients.empty()) {
-    why = has_status ? "a delivery status notification without a recipient it can read "
-                       "(Final-Recipient with an address, and Action)"
-                     : "a delivery-status report without a message/delivery-status part";
+    if (!has_fields) {
+      why = "a " + type + " report without a message/" + type + " part";
+    } else if (feedback) {
+      why = report.feedback_type.empty()
+                ? "a complaint report without a Feedback-Type"
+                : "a complaint report without a recipient address (Original-Rcpt-To, or the "
+                  "original's To; the mailbox provider may have redacted it)";
+    } else {
+      why =
+          "a delivery status notification without a recipient it can read (Final-Recipient "
+          "with an address, and Action)";
+    }
     return std::nullopt;
   }
   return report;

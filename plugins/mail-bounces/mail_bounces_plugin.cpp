@@ -123,6 +123,6 @@ static const halo_option_decl kOptions[] = {
 
 HALO_PLUGIN_LIBRARY(halo::describe_source<halo::plugins::mail_bounces::MailBouncesSource>(
     "mail-bounces", "1.0.0",
-    "Reads delivery status notifications (RFC 3464 bounces) from a mailbox as Email Bounced and "
-    "Email Delivered events",
+    "Reads bounces (RFC 3464) and spam complaints (RFC 5965) from a mailbox as Email Bounced, "
+    "Email Delivered and Email Marked as Spam events",
     kOptions, std::size(kOptions), HALO_CAP_CHECKPOINT))

@@ -16,7 +16,10 @@ void member(std::string &out, const char *name, std::string_view value) {
   append_json_string(out, value);
 }
 
-const char *event_name(std::string_view action) {
+const char *event_name(const DeliveryReport &report, std::string_view action) {
+  if (report.kind == ReportKind::kFeedback) {
+    return action == "abuse" || action == "fraud" ? "Email Marked as Spam" : nullptr;
+  }
   if (action == "failed") return "Email Bounced";
   if (action == "delivered") return "Email Delivered";
   return nullptr;
@@ -34,24 +37,30 @@ std::vector<std::string> report_events(const DeliveryReport &report, std::string
   }
   std::vector<std::string> events;
   for (const RecipientStatus &r : report.recipients) {
-    const char *name = event_name(r.action);
+    const char *name = event_name(report, r.action);
     if (name == nullptr) continue;
+    const bool feedback = report.kind == ReportKind::kFeedback;
     std::string e = "{";
     member(e, "type", "track");
     member(e, "event", name);
-    member(e, "messageId", "dsn:" + report_id + ":" + r.address);
+    member(e, "messageId", (feedback ? "arf:" : "dsn:") + report_id + ":" + r.address);
     if (report.date_ms) member(e, "timestamp", format_iso8601(*report.date_ms));
     e += ",\"context\":{\"traits\":{";
     member(e, "email", r.address);
     e += "}},\"properties\":{";
     member(e, "channel", "email");
     member(e, "recipient", r.address);
-    member(e, "action", r.action);
-    member(e, "status", r.status);
-    e += std::string(",\"hard_bounce\":") + (r.hard ? "true" : "false");
-    member(e, "diagnostic_code", r.diagnostic);
-    member(e, "remote_mta", r.remote_mta);
-    member(e, "reporting_mta", report.reporting_mta);
+    if (feedback) {
+      member(e, "feedback_type", r.action);
+      member(e, "user_agent", report.user_agent);
+    } else {
+      member(e, "action", r.action);
+      member(e, "status", r.status);
+      e += std::string(",\"hard_bounce\":") + (r.hard ? "true" : "false");
+      member(e, "diagnostic_code", r.diagnostic);
+      member(e, "remote_mta", r.remote_mta);
+      member(e, "reporting_mta", report.reporting_mta);
+    }
     member(e, "original_message_id", report.original_message_id);
     member(e, "report_message_id", report.message_id);
     e += "}}";

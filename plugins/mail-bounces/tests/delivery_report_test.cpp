@@ -1,7 +1,8 @@
 // delivery_report_test.cpp -- reading delivery status notifications
-// (RFC 3464) as Postfix and other servers write them, the events they
-// state, what is refused and why, the limits, and the file reader's
-// positions (one record per step, a mail sealed only after its last event).
+// (RFC 3464) as Postfix and other servers write them and complaint reports
+// (RFC 5965) as feedback loops send them, the events they state, what is refused and why, the
+// limits, and the file reader's positions (one record per step, a mail sealed only after its last
+// event).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -162,7 +163,7 @@ TEST(DeliveryReport, RefusesWhatIsNotADeliveryStatusNotification) {
       read_delivery_report(report("Final-Recipient: rfc822; x@example.com\r\nAction: failed\r\n",
                                   "7bit", "feedback-report"),
                            why));
-  EXPECT_NE(why.find("feedback-report"), std::string::npos) << why;
+  EXPECT_NE(why.find("without a message/feedback-report part"), std::string::npos) << why;
   // A recipient group without an address or an action is not one.
   EXPECT_FALSE(
       read_delivery_report(report("Final-Recipient: rfc822; no-at-sign\r\nAction: failed\r\n\r\n"
@@ -233,6 +234,79 @@ TEST(ReportEvents, StatesBouncesAndDeliveriesWithStableIds) {
   EXPECT_EQ(first, report_events(*a, anonymous)[0]);
   EXPECT_EQ(first.find("r1@relay.example"), std::string::npos);
   EXPECT_NE(first, report_events(*a, anonymous + "\r\n")[0]);
+}
+
+// A complaint as a feedback loop sends it (RFC 5965 appendix B), with the
+// complaining recipient given or redacted.
+std::string complaint(const std::string &type, const std::string &rcpt_to) {
+  return "From: <abusedesk@mailbox.example>\r\n"
+         "Message-ID: <fbl-9@mailbox.example>\r\n"
+         "Date: Thu, 03 Dec 2026 09:00:00 +0000\r\n"
+         "MIME-Version: 1.0\r\n"
+         "Content-Type: multipart/report; report-type=feedback-report;\r\n"
+         "    boundary=\"part1_13d.2e68ed54_boundary\"\r\n\r\n"
+         "--part1_13d.2e68ed54_boundary\r\nContent-Type: text/plain; charset=\"US-ASCII\"\r\n\r\n"
+         "This is an email abuse report.\r\n\r\n"
+         "--part1_13d.2e68ed54_boundary\r\nContent-Type: message/feedback-report\r\n\r\n"
+         "Feedback-Type: " +
+         type +
+         "\r\nUser-Agent: SomeGenerator/1.0\r\nVersion: 1\r\n"
+         "Original-Mail-From: <news@shop.example>\r\n" +
+         rcpt_to +
+         "Arrival-Date: Thu, 03 Dec 2026 08:59:00 +0000\r\n"
+         "Source-IP: 192.0.2.1\r\n\r\n"
+         "--part1_13d.2e68ed54_boundary\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+         "From: news@shop.example\r\nTo: \"Sara\" <sara@example.org>\r\n"
+         "Message-ID: <winback:9:2@shop.example>\r\n\r\n"
+         "--part1_13d.2e68ed54_boundary--\r\n";
+}
+
+TEST(DeliveryReport, ReadsAComplaintAndItsRecipient) {
+  std::string why;
+  auto r =
+      read_delivery_report(complaint("abuse", "Original-Rcpt-To: <user@example.com>\r\n"), why);
+  ASSERT_TRUE(r) << why;
+  EXPECT_EQ(r->kind, ReportKind::kFeedback);
+  EXPECT_EQ(r->feedback_type, "abuse");
+  EXPECT_EQ(r->user_agent, "SomeGenerator/1.0");
+  EXPECT_EQ(r->original_message_id, "winback:9:2@shop.example");
+  ASSERT_EQ(r->recipients.size(), 1u);
+  EXPECT_EQ(r->recipients[0].address, "user@example.com");
+  EXPECT_FALSE(r->recipients[0].hard);
+  const std::vector<std::string> events =
+      report_events(*r, complaint("abuse", "Original-Rcpt-To: <user@example.com>\r\n"));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(is_valid_json(events[0])) << events[0];
+  EXPECT_EQ(
+      events[0],
+      "{\"type\":\"track\",\"event\":\"Email Marked as Spam\",\"messageId\":\"arf:fbl-9@"
+      "mailbox.example:user@example.com\",\"timestamp\":\"2026-12-03T09:00:00.000Z\",\"context\":"
+      "{\"traits\":{\"email\":\"user@example.com\"}},\"properties\":{\"channel\":\"email\","
+      "\"recipient\":\"user@example.com\",\"feedback_type\":\"abuse\",\"user_agent\":"
+      "\"SomeGenerator/1.0\",\"original_message_id\":\"winback:9:2@shop.example\","
+      "\"report_message_id\":\"fbl-9@mailbox.example\"}}");
+
+  // Redacted: the original's To says who complained.
+  r = read_delivery_report(complaint("abuse", ""), why);
+  ASSERT_TRUE(r) << why;
+  ASSERT_EQ(r->recipients.size(), 1u);
+  EXPECT_EQ(r->recipients[0].address, "sara@example.org");
+  // Not a complaint about spam: read, but it states nothing.
+  const std::string not_spam = complaint("not-spam", "Original-Rcpt-To: <user@example.com>\r\n");
+  r = read_delivery_report(not_spam, why);
+  ASSERT_TRUE(r) << why;
+  EXPECT_TRUE(report_events(*r, not_spam).empty());
+  // Without a Feedback-Type, or without anyone it could be about: refused.
+  std::string untyped = complaint("abuse", "");
+  const std::string type_field = "Feedback-Type: abuse\r\n";
+  untyped.erase(untyped.find(type_field), type_field.size());
+  EXPECT_FALSE(read_delivery_report(untyped, why));
+  EXPECT_NE(why.find("without a Feedback-Type"), std::string::npos) << why;
+  std::string nobody = complaint("abuse", "");
+  const std::string to = "To: \"Sara\" <sara@example.org>\r\n";
+  nobody.erase(nobody.find(to), to.size());
+  EXPECT_FALSE(read_delivery_report(nobody, why));
+  EXPECT_NE(why.find("redacted"), std::string::npos) << why;
 }
 
 // Records what a reader hands over.

@@ -1,6 +1,6 @@
 // mail_bounces_e2e_test.cpp -- the real `halo` binary reading a Maildir of
-// bounces: a hard bounce opts its address out of email in the consent
-// ledger with the server's words as proof, a soft one and a delivery report
+// bounces: a hard bounce and a complaint opt their address out of email in
+// the consent ledger (a bounce with the server's words as proof), a soft one and a delivery report
 // are stored events that change no consent, other mail is a dead letter, a
 // second run reads nothing again, a mail moved from new/ to cur/ is a
 // duplicate, and a mailbox that is not there fails the source by name.
@@ -37,6 +37,20 @@ std::string bounce(const std::string &id, const std::string &recipient, const st
          "--B--\r\n";
 }
 
+// A complaint (RFC 5965) from a feedback loop, about `recipient`.
+std::string complaint(const std::string &recipient) {
+  return "From: <fbl@mailbox.example>\r\nMessage-ID: <fbl-1@mailbox.example>\r\n"
+         "MIME-Version: 1.0\r\n"
+         "Content-Type: multipart/report; report-type=feedback-report; boundary=\"F\"\r\n\r\n"
+         "--F\r\nContent-Type: text/plain\r\n\r\nAn abuse report.\r\n"
+         "--F\r\nContent-Type: message/feedback-report\r\n\r\n"
+         "Feedback-Type: abuse\r\nUser-Agent: FBL/1.0\r\nVersion: 1\r\n"
+         "Original-Rcpt-To: <" +
+         recipient +
+         ">\r\n\r\n"
+         "--F--\r\n";
+}
+
 const char *kPipeline = R"(version: 1
 store: { kind: sqlite, path: halo.db }
 identity:
@@ -61,6 +75,7 @@ TEST(MailBounces, HardBouncesOptOutAndEveryMailIsReadOnce) {
              bounce("r3", "fine@example.org", "delivered", "2.0.0"));
   write_file(box / "new" / "1764662403.M4P1.relay:2,",
              "From: someone@example.org\r\nSubject: Out of office\r\n\r\nAway.\r\n");
+  write_file(box / "new" / "1764662405.M6P1.relay:2,", complaint("annoyed@example.org"));
   write_file(box / "tmp" / "1764662404.M5P1.relay",
              bounce("r5", "x@example.org", "failed", "5.1.1"));
   write_file(
@@ -74,9 +89,9 @@ TEST(MailBounces, HardBouncesOptOutAndEveryMailIsReadOnce) {
 
   RunOutcome r = run_pipeline(p);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(summary_count(r.summary, "accepted"), 5);  // 2 shop events, 3 reports (not tmp/)
+  EXPECT_EQ(summary_count(r.summary, "accepted"), 6);  // 2 shop events, 4 reports (not tmp/)
   EXPECT_EQ(summary_count(r.summary, "rejected"), 1);  // the out-of-office reply
-  EXPECT_EQ(summary_count(r.summary, "consent_events"), 2);
+  EXPECT_EQ(summary_count(r.summary, "consent_events"), 3);
   EXPECT_EQ(summary_count(r.summary, "consent_events_unused"), 0);
   CommandResult dead = run({halo_bin(), "deadletters", p});
   EXPECT_NE(dead.out.find("not a delivery status notification"), std::string::npos) << dead.out;
@@ -92,6 +107,11 @@ TEST(MailBounces, HardBouncesOptOutAndEveryMailIsReadOnce) {
             std::string::npos)
       << gone;
   EXPECT_NE(shown("spam@example.org").find("opted out"), std::string::npos);
+  const std::string annoyed = shown("annoyed@example.org");
+  EXPECT_NE(annoyed.find("event: Email Marked as Spam  source bounces  event "
+                         "arf:fbl-1@mailbox.example:annoyed@example.org"),
+            std::string::npos)
+      << annoyed;
   for (const char *kept : {"full@example.org", "fine@example.org"}) {
     EXPECT_EQ(shown(kept).find("opted out"), std::string::npos) << kept;
   }
