@@ -4,7 +4,9 @@
 // asks, a forged token is refused, the one-click POST records the opt-out);
 // a hard bounce (550 5.1.1) is recorded too; the next messages to both
 // addresses are suppressed with the ledger's reason while the others go
-// out.
+// out. A bounce the server mails back after accepting a message, read by
+// the `mail-bounces` source from the sender's mailbox, stops the next
+// message to that address as well.
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 
@@ -222,6 +224,73 @@ TEST_F(ConsentE2E, UnsubscribeLinksAndBouncesStopTheNextMessages) {
                           "--opt-in", "--proof", "ticket 42"});
   EXPECT_EQ(in.exit_code, 0) << in.err;
   EXPECT_EQ(in.out, "sara@example.org opted in to email\n");
+}
+
+TEST(BounceMailbox, ABounceMailedBackStopsTheNextMessage) {
+  TempDir dir;
+  // Every domain is local, the sender's too: the bounce Postfix mails to
+  // news@shop.example lands in the one Maildir, beside what it delivered.
+  PostfixServer server(dir / "postfix", {"*"});
+  server.add_later_bounce("moved@example.org");
+  server.start();
+  auto pipeline = [&](const std::string &as_of) {
+    write_file(dir / "p.yaml", R"(version: 1
+store: { kind: sqlite, path: halo.db }
+run: { as_of: ")" + as_of + R"(" }
+identity:
+  resolver: deterministic
+  identifiers:
+    - { type: user_id, priority: 1, max_per_profile: 1 }
+    - { type: email, priority: 2, max_per_profile: 3 }
+sources:
+  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
+  - { name: bounces, plugin: mail-bounces, config: { path: postfix/maildir } }
+destinations:
+  - name: mail
+    plugin: smtp
+    config: { url: ")" + server.url() +
+                                   R"(", from: news@shop.example, ca_file: ")" + server.ca_file() +
+                                   R"(" }
+triggers:
+  - name: cart
+    on: { event: Checkout Started }
+    wait: 1h
+    send: { channel: email, destination: mail, template: cart }
+templates:
+  - { name: cart, subject: "Your cart", text: "Still there." }
+)");
+    return dir / "p.yaml";
+  };
+  write_file(dir / "events.jsonl",
+             checkout("sara", "sara@example.org", 1, "2026-01-05T10:00:00Z") +
+                 checkout("moved", "moved@example.org", 1, "2026-01-05T10:00:00Z"));
+  std::string p = pipeline("2026-01-05T12:00:00Z");
+  RunOutcome first = run_pipeline(p);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(summary_count(first.summary, "messages_sent"), 2);  // the server took both
+  // Sara's message, and the bounce of Moved's.
+  std::vector<test::DeliveredMail> mail = server.wait_for(2);
+  ASSERT_EQ(mail.size(), 2u) << server.log();
+
+  write_file(dir / "events.jsonl",
+             read_file(dir / "events.jsonl") +
+                 checkout("sara", "sara@example.org", 2, "2026-01-06T10:00:00Z") +
+                 checkout("moved", "moved@example.org", 2, "2026-01-06T10:00:00Z"));
+  p = pipeline("2026-01-06T12:00:00Z");
+  RunOutcome second = run_pipeline(p);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(summary_count(second.summary, "consent_events"), 1) << second.summary;
+  EXPECT_EQ(summary_count(second.summary, "rejected"), 1);  // Sara's message: not a report
+  EXPECT_EQ(summary_count(second.summary, "messages_sent"), 1) << second.summary;
+  CommandResult moved = run({halo_bin(), "consent", "show", p, "--email", "moved@example.org"});
+  EXPECT_NE(moved.out.find("moved@example.org email: opted out"), std::string::npos) << moved.out;
+  EXPECT_NE(moved.out.find("event: Email Bounced  source bounces"), std::string::npos) << moved.out;
+  EXPECT_NE(moved.out.find("Mailbox does not exist"), std::string::npos) << moved.out;
+  size_t suppressed = 0;
+  for (const auto &[key, s] : message_statuses(p)) {
+    suppressed += s.starts_with("suppressed|opted out of email (consent ledger: ");
+  }
+  EXPECT_EQ(suppressed, 1u);
 }
 
 }  // namespace

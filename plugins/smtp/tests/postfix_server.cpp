@@ -165,6 +165,12 @@ void PostfixServer::write_config() const {
            dir_ +
            "\n"
            "virtual_mailbox_maps = static:maildir/\n"
+           // Recipients with an error(8) transport are taken, then bounced
+           // (add_later_bounce), not refused while the client waits.
+           "smtpd_reject_unlisted_recipient = no\n"
+           "transport_maps = texthash:" +
+           dir_ +
+           "/transport\n"
            "virtual_uid_maps = static:65534\n"
            "virtual_gid_maps = static:65534\n");
   // What Postfix answers for a mailbox its tables do not hold (access(5):
@@ -174,6 +180,12 @@ void PostfixServer::write_config() const {
     unknown += a + " 550 5.1.1 <" + a + ">: Recipient address rejected: User unknown\n";
   }
   spit(dir_ + "/unknown_users", unknown);
+  // error(8): accepted, then bounced with this status (transport(5)).
+  std::string transport;
+  for (const std::string &a : later_bounces_) {
+    transport += a + " error:5.1.1 Mailbox does not exist\n";
+  }
+  spit(dir_ + "/transport", transport);
   spit(dir_ + "/master.cf",
        "127.0.0.1:" + std::to_string(port_) + " inet n - n - - smtpd\n" + kServices);
 }

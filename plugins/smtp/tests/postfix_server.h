@@ -10,8 +10,9 @@
 // would not start; the log is in DIR/maillog); stop() and the destructor
 // stop every daemon of the instance (`postfix stop`, then SIGKILL of the
 // master). Recipients outside the test domains are refused with 554
-// (relay access denied), a permanent failure the tests use, and the
-// addresses given to add_unknown_user with 550 5.1.1 (a hard bounce). Test helper:
+// (relay access denied), a permanent failure the tests use, the addresses
+// given to add_unknown_user with 550 5.1.1 (a hard bounce), and messages to
+// the addresses given to add_later_bounce are bounced back to the sender. Test helper:
 // throws on error.
 #pragma once
 
@@ -41,6 +42,11 @@ class PostfixServer {
   // Refuses RCPT TO:<address> with "550 5.1.1 ... User unknown" (a hard
   // bounce); call before start().
   void add_unknown_user(std::string address) { unknown_.push_back(std::move(address)); }
+  // Accepts RCPT TO:<address>, then gives the message up and mails a
+  // bounce (a delivery status notification, status 5.1.1) to its sender,
+  // as a relay that learns of an unknown mailbox only after accepting
+  // does; call before start().
+  void add_later_bounce(std::string address) { later_bounces_.push_back(std::move(address)); }
   // Starts the server; after stop(), starts it again on the same port.
   void start();
   void stop();
@@ -61,7 +67,7 @@ class PostfixServer {
 
   std::string dir_;
   std::vector<std::string> domains_;
-  std::vector<std::string> unknown_;
+  std::vector<std::string> unknown_, later_bounces_;
   int port_ = 0;
   pid_t master_ = -1;
 };
