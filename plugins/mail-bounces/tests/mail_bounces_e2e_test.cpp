@@ -7,8 +7,10 @@
 // Segment's `Email Marked as Spam` (any source) opts out too.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "e2e_support.h"
 
@@ -151,6 +153,40 @@ TEST(MailBounces, AMailboxThatIsNotThereFailsTheSourceByName) {
   std::filesystem::create_directories(dir / "mailbox");
   RunOutcome empty = run_pipeline(p);
   EXPECT_EQ(empty.exit_code, 0) << empty.err;
+}
+
+TEST(MailBounces, ServeReadsMailDeliveredWhileItRuns) {
+  TempDir dir;
+  const std::filesystem::path box(dir / "mailbox");
+  for (const char *sub : {"new", "cur", "tmp"}) std::filesystem::create_directories(box / sub);
+  write_file(dir / "events.jsonl", "");
+  std::string pipeline = kPipeline;
+  pipeline.replace(pipeline.find("plugin: mail-bounces,"), 21,
+                   "plugin: mail-bounces, poll_interval: 1s,");
+  write_file(dir / "p.yaml", pipeline);
+  const std::string p = dir / "p.yaml";
+  write_file(box / "new" / "1764662409.M1P1.relay:2,",
+             bounce("r8", "early@example.org", "failed", "5.1.1"));
+  auto opted_out = [&](const std::string &email) {
+    std::string shown;
+    for (int i = 0; i < 150 && shown.find("opted out") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      CommandResult c = run({halo_bin(), "consent", "show", p, "--email", email});
+      shown = c.out + c.err;
+    }
+    return shown;
+  };
+  ServeProcess serve(p, dir / "serve.err");
+  // The first read of the mailbox is done once the early bounce counts.
+  EXPECT_NE(opted_out("early@example.org").find("opted out"), std::string::npos)
+      << read_file(dir / "serve.err");
+  // Delivered after it: a later poll lists the mailbox again and reads it.
+  write_file(box / "new" / "1764662410.M1P1.relay:2,",
+             bounce("r9", "late@example.org", "failed", "5.1.1"));
+  EXPECT_NE(opted_out("late@example.org").find("late@example.org email: opted out"),
+            std::string::npos)
+      << read_file(dir / "serve.err");
+  EXPECT_EQ(serve.stop(), 0) << read_file(dir / "serve.err");
 }
 
 }  // namespace
