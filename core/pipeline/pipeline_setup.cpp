@@ -6,6 +6,7 @@
 #include <map>
 
 #include "common/log.h"
+#include "config/suggest.h"
 #include "consent/report_desk.h"
 #include "http_server/server_hub.h"
 #include "pipeline/send_time.h"
@@ -203,6 +204,74 @@ void warn_of_waiting_messages(const PipelineConfig &config,
   }
 }
 
+// The feature a profile path reads ("features.order_count" ->
+// "order_count"), or "" for any other path.
+std::string feature_of(const std::string &path) {
+  constexpr std::string_view kPrefix = "features.";
+  if (!path.starts_with(kPrefix)) return {};
+  return path.substr(kPrefix.size(), path.find('.', kPrefix.size()) - kPrefix.size());
+}
+
+// The names the pipeline's feature builders write (describe_features);
+// nullopt when one does not say, or failed to (added to `problems`), or
+// was not created (reported already).
+std::optional<std::vector<std::string>> written_features(const PipelineConfig &config,
+                                                         PluginInstances &out,
+                                                         std::vector<SetupProblem> &problems) {
+  if (out.features.size() != config.features.size()) return std::nullopt;
+  std::vector<std::string> names;
+  for (size_t i = 0; i < out.features.size(); ++i) {
+    auto described = out.features[i]->describe_features();
+    if (!described.ok()) {
+      problems.push_back({"features[" + std::to_string(i) + "]", described.status()});
+      return std::nullopt;
+    }
+    if (!*described) return std::nullopt;
+    names.insert(names.end(), (*described)->begin(), (*described)->end());
+  }
+  return names;
+}
+
+// When every feature builder names its features, each `features.` path a
+// segment, a trigger's `if` or a trigger variable reads is one of them: a
+// misspelt name would otherwise match nobody, silently. Segments and
+// triggers that did not parse are reported already.
+void check_feature_names(const PipelineConfig &config, PluginInstances &out,
+                         std::vector<SetupProblem> &problems) {
+  const std::optional<std::vector<std::string>> written = written_features(config, out, problems);
+  if (!written) return;
+  const std::vector<std::string> &names = *written;
+  auto check = [&](const std::string &path, const Mark &mark, const std::string &label) {
+    const std::string feature = feature_of(path);
+    if (feature.empty() || std::find(names.begin(), names.end(), feature) != names.end()) return;
+    problems.push_back(
+        {label, Status::Invalid(mark.str() + ": " + label + ": " + path +
+                                ": no feature builder of the pipeline writes a "
+                                "feature named '" +
+                                feature + "'" + unknown_name_hint(feature, names, "features"))});
+  };
+  for (size_t i = 0; i < out.segments.size() && out.segments.size() == config.segments.size();
+       ++i) {
+    const std::string label = "segments[" + std::to_string(i) + "].expression";
+    for (const std::string &path : out.segments.expr(i).paths()) {
+      check(path, config.segments[i].expression_mark, label);
+    }
+  }
+  if (out.trigger_conditions.size() != config.triggers.size()) return;  // one failed: reported
+  for (size_t i = 0; i < config.triggers.size(); ++i) {
+    const PipelineConfig::Trigger &t = config.triggers[i];
+    const std::string where = "triggers[" + std::to_string(i) + "]";
+    if (const std::optional<segment::Expr> &condition = out.trigger_conditions[i]) {
+      for (const std::string &path : condition->paths()) {
+        check(path, t.condition_mark, where + ".if");
+      }
+    }
+    for (const auto &[name, path] : t.variables) {
+      check(path, t.mark, where + ".send.variables." + name);
+    }
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<PluginCatalog> load_pipeline_plugins(const PipelineConfig &config,
@@ -261,6 +330,7 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
     Status parsed = parse_trigger(config, i, out);
     if (!parsed.ok()) problems.push_back({"triggers[" + std::to_string(i) + "]", parsed});
   }
+  check_feature_names(config, out, problems);
   // A cap on a channel no trigger sends on is a misspelt channel.
   for (const auto &[channel, cap] : config.consent.frequency_caps) {
     const bool sent_on =

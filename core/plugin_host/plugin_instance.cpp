@@ -288,10 +288,38 @@ Status FeatureInstance::save_dirty(const StateSink &sink) {
 Status FeatureInstance::emit(uint64_t profile_id, int64_t as_of_ms, NamedValues &out,
                              int64_t *valid_until_ms) {
   halo_feature_writer w{&out};
+  const size_t before = out.size();
   PluginCallScope scope = enter("emit");
   Status s = check(vt_.emit(inst_, profile_id, as_of_ms, &w), "emit");
   if (w.valid_until_ms < *valid_until_ms) *valid_until_ms = w.valid_until_ms;
+  if (described_ && checked_emits_ < kCheckedEmits) check_described(out, before);
   return s;
+}
+
+Result<std::optional<std::vector<std::string>>> FeatureInstance::describe_features() {
+  if (vt_.describe_features == nullptr) return std::optional<std::vector<std::string>>();
+  NamedValues written;
+  halo_feature_writer w{&written};
+  PluginCallScope scope = enter("describe_features");
+  Status s = check(vt_.describe_features(inst_, &w), "describe_features");
+  if (!s.ok()) return s;
+  std::vector<std::string> names;
+  described_.emplace();
+  for (const NamedValue &v : written) {
+    if (described_->insert(v.name).second) names.push_back(v.name);
+  }
+  return std::optional<std::vector<std::string>>(std::move(names));
+}
+
+void FeatureInstance::check_described(const NamedValues &values, size_t from) {
+  ++checked_emits_;
+  for (size_t i = from; i < values.size(); ++i) {
+    const std::string &name = values[i].name;
+    if (described_->count(name) || !undescribed_reported_.insert(name).second) continue;
+    log_error(label(), "emit() wrote feature '" + name +
+                           "', which describe_features() did not name: `halo validate` cannot "
+                           "check what reads it (a fault of the plugin; report it to its vendor)");
+  }
 }
 
 Result<FittedModel> FeatureInstance::fit(int64_t as_of_ms) {

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -156,6 +157,11 @@ class FeatureInstance : public PluginInstance {
   // of fitting in every run.
   bool loads_models() const { return vt_.fit != nullptr && vt_.load_model != nullptr; }
   Status load_model(std::string_view data);
+  // The names of every feature emit() may write (describe_features, ABI
+  // 1.2, optional), in the builder's order; nullopt when it does not say.
+  // Once named, the first emit() calls check what they write against them
+  // and log a name that was not named (once each).
+  Result<std::optional<std::vector<std::string>>> describe_features();
 
  public:
   using PluginInstance::PluginInstance;
@@ -163,7 +169,15 @@ class FeatureInstance : public PluginInstance {
   static halo_feature_vtable *vtable_of(FeatureInstance &i) { return &i.vt_; }
 
  private:
+  // Logs the names of `values` (from index `from`) that describe_features
+  // did not name; checks the first kCheckedEmits emit() calls only.
+  void check_described(const NamedValues &values, size_t from);
+
+  static constexpr uint32_t kCheckedEmits = 64;
   halo_feature_vtable vt_{};
+  std::optional<std::set<std::string, std::less<>>> described_;
+  std::set<std::string, std::less<>> undescribed_reported_;
+  uint32_t checked_emits_ = 0;
 };
 
 class DestinationInstance : public PluginInstance {

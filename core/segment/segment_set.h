@@ -34,6 +34,7 @@ class SegmentSet {
   bool empty() const { return names_.empty(); }
   const std::string &name(size_t i) const { return names_[i]; }
   const std::string &expression(size_t i) const { return expressions_[i]; }
+  const Expr &expr(size_t i) const { return exprs_[i]; }  // segments[i]'s, as parsed
   // Some expression reads "identifiers.*": profiles need them filled.
   bool reads_identifiers() const { return reads_identifiers_; }
 

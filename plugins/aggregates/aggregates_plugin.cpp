@@ -116,6 +116,10 @@ class AggregatesBuilder final : public FeatureBuilder {
     });
   }
 
+  // emit() writes every feature for any profile, one it does not know
+  // (id 0 is never a profile's) included: that is the list.
+  void describe_features(const FeatureWriter &w) { emit(0, 0, w); }
+
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
     WriterSink sink(w);
     int64_t next_change = engine_.emit(profile_id, as_of_ms, sink);

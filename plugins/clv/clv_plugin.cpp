@@ -121,6 +121,10 @@ class ClvBuilder final : public FeatureBuilder {
     bg_ = bg, gg_ = gg, bg_fitted_ = bg_ok, gg_fitted_ = gg_ok;
   }
 
+  // emit() writes every feature for any profile, one it does not know
+  // (id 0 is never a profile's) included: that is the list.
+  void describe_features(const FeatureWriter &w) { emit(0, 0, w); }
+
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
     CustomerSummary c;
     const PurchaseDays *days = days_.find(profile_id);

@@ -171,6 +171,10 @@ class EngagementBuilder final : public FeatureBuilder {
     population_ = hours;
   }
 
+  // emit() writes every feature for any profile, one it does not know
+  // (id 0 is never a profile's) included: that is the list.
+  void describe_features(const FeatureWriter &w) { emit(0, 0, w); }
+
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
     static const EngagementState kNone;
     const EngagementState *state = states_.find(profile_id);

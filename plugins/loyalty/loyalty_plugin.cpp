@@ -222,6 +222,10 @@ class LoyaltyBuilder final : public FeatureBuilder {
     }
   }
 
+  // emit() writes every feature for any profile, one it does not know
+  // (id 0 is never a profile's) included: that is the list.
+  void describe_features(const FeatureWriter &w) { emit(0, 0, w); }
+
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
     const Activity *a = activity_.find(profile_id);
     const Standing s = rules_.standing(a, as_of_ms);

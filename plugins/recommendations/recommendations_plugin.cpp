@@ -100,6 +100,10 @@ class RecommendationsBuilder final : public FeatureBuilder {
     }
   }
 
+  // emit() writes every feature for any profile, one it does not know
+  // (id 0 is never a profile's) included: that is the list.
+  void describe_features(const FeatureWriter &w) { emit(0, 0, w); }
+
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
     const PurchaseHistory *history = histories_.find(profile_id);
     const auto recommended = model_.recommend(history, as_of_ms, exclude_ms_, top_);

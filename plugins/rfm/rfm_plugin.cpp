@@ -135,6 +135,10 @@ class RfmBuilder final : public FeatureBuilder {
     recency_ = *recency, frequency_ = *frequency, monetary_ = *monetary;
   }
 
+  // emit() writes every feature for any profile, one it does not know
+  // (id 0 is never a profile's) included: that is the list.
+  void describe_features(const FeatureWriter &w) { emit(0, 0, w); }
+
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
     const OrderHistory *history = orders_.find(profile_id);
     auto v = history == nullptr ? std::nullopt : history->values(as_of_ms, window_ms_);

@@ -92,6 +92,10 @@ class SatisfactionBuilder final : public FeatureBuilder {
 
   void save_dirty(const StateWriter &w) override { states_.save_dirty(w); }
 
+  // emit() writes every feature for any profile, one it does not know
+  // (id 0 is never a profile's) included: that is the list.
+  void describe_features(const FeatureWriter &w) { emit(0, 0, w); }
+
   void emit(uint64_t profile_id, int64_t as_of_ms, const FeatureWriter &w) override {
     const VoiceState *state = states_.find(profile_id);
     if (state == nullptr) {

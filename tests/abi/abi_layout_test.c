@@ -69,7 +69,8 @@ int main(void) {
   OFFSET(halo_feature_vtable, emit, 72);
   OFFSET(halo_feature_vtable, fit, 80);
   OFFSET(halo_feature_vtable, load_model, 88);
-  SIZE(halo_feature_vtable, 96);
+  OFFSET(halo_feature_vtable, describe_features, 96);
+  SIZE(halo_feature_vtable, 104);
   /* 1.2 appended begin_delivery and remove_profiles, then deliver_messages. */
   OFFSET(halo_destination_vtable, write_profiles, 40);
   OFFSET(halo_destination_vtable, begin_delivery, 48);

@@ -195,6 +195,29 @@ class FaultyFeatures : public halo::FeatureBuilder {
   std::vector<uint64_t> dirty_;
 };
 
+// faulty-features that names its features (describe_features): the
+// comma-separated `named` list, whatever emit() writes ("seen"); with
+// `fail_describe` the call fails.
+class NamedFeatures : public FaultyFeatures {
+ public:
+  explicit NamedFeatures(halo::Host host) : FaultyFeatures(host) {
+    named_ = std::string(host.opt_string("named").value_or(""));
+    fail_ = host.opt_bool("fail_describe").value_or(false);
+  }
+  void describe_features(const halo::FeatureWriter &w) {
+    if (fail_) throw std::runtime_error("cannot say which features it writes");
+    for (size_t at = 0; at <= named_.size();) {
+      const size_t comma = std::min(named_.find(',', at), named_.size());
+      if (comma > at) w.null(named_.substr(at, comma - at).c_str());
+      at = comma + 1;
+    }
+  }
+
+ private:
+  std::string named_;
+  bool fail_ = false;
+};
+
 const halo_option_decl kFaultOptions[] = {
     halo::option(HALO_OPT_STRING, "poison_user", "", false,
                  "user_id whose batches fail the whole call (ERROR)."),
@@ -207,6 +230,16 @@ const halo_option_decl kFeatureOptions[] = {
     kFaultOptions[1],
     halo::option(HALO_OPT_INT, "emit_delay_ms", "0", false,
                  "Sleep this long in every emit() (a slow end of run)."),
+};
+
+const halo_option_decl kNamedFeatureOptions[] = {
+    kFeatureOptions[0],
+    kFeatureOptions[1],
+    kFeatureOptions[2],
+    halo::option(HALO_OPT_STRING, "named", "seen", false,
+                 "Comma-separated feature names describe_features() writes."),
+    halo::option(HALO_OPT_BOOL, "fail_describe", "false", false,
+                 "describe_features() fails (ERROR)."),
 };
 
 // Writes one line per profile built only from the typed accessors (never
@@ -344,6 +377,9 @@ HALO_PLUGIN_LIBRARY(
                                             kResolverOptions),
     halo::describe_feature<FaultyFeatures>("faulty-features", "0.0.1", "Fails on demand (tests)",
                                            kFeatureOptions),
+    halo::describe_feature<NamedFeatures>("named-features", "0.0.1",
+                                          "faulty-features that names its features (tests)",
+                                          kNamedFeatureOptions),
     halo::describe_destination<TypedRecorder>("typed-recorder", "0.0.1",
                                               "Records profiles read through typed accessors",
                                               kRecorderOptions),

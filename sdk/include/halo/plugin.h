@@ -884,6 +884,17 @@ typedef struct halo_feature_vtable {
    * HALO_ERROR (damaged, or written by another version of the builder)
    * is logged, and the kernel fits instead. */
   /* since 1.2 */ halo_status (*load_model)(halo_instance *inst, const void *data, size_t len);
+  /* since 1.2, optional (NULL: the builder does not say). Names every
+   * feature emit() may write under this instance's options: each once,
+   * through the same feature_* host functions, with any value of its kind
+   * (null for a feature whose kind varies); feature_valid_until is
+   * ignored. Called after create() and before any other call, by `halo
+   * validate` too. When every feature builder of a pipeline says, `halo
+   * validate` and `halo run` refuse a segment, a trigger's `if` or a
+   * trigger variable that reads a `features.` name none of them writes
+   * (with the nearest written name as a suggestion); a name emit() writes
+   * that was not named here is logged as the builder's error. */
+  /* since 1.2 */ halo_status (*describe_features)(halo_instance *inst, halo_feature_writer *w);
 } halo_feature_vtable;
 
 /* What one delivery to a destination holds (since 1.2). */

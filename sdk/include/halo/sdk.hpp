@@ -828,7 +828,12 @@ class FeatureBuilder : public PluginBase {
   // the kernel never restores every profile for it. One that reports its
   // model with ModelWriter::data can also declare
   //   void load_model(std::string_view data);   // throws on bad data
-  // to reuse a stored fit between refits (load_model in plugin.h).
+  // to reuse a stored fit between refits (load_model in plugin.h). A
+  // builder that knows the names of its features (from its options)
+  // declares
+  //   void describe_features(const FeatureWriter &w);
+  // writing each name once with a value of its kind (describe_features in
+  // plugin.h): the kernel then checks what segments and triggers read.
 };
 
 // What one delivery holds (halo_delivery_mode in plugin.h).
@@ -1099,6 +1104,27 @@ constexpr halo_status (*load_model_entry())(halo_instance *, const void *, size_
   }
 }
 
+template <class T, class = void>
+struct HasDescribeFeatures : std::false_type {};
+template <class T>
+struct HasDescribeFeatures<T, std::void_t<decltype(std::declval<T &>().describe_features(
+                                  std::declval<const FeatureWriter &>()))>> : std::true_type {};
+
+// The vtable's describe_features entry: T::describe_features behind the
+// guard, or NULL without one.
+template <class T>
+constexpr halo_status (*describe_features_entry())(halo_instance *, halo_feature_writer *) {
+  if constexpr (HasDescribeFeatures<T>::value) {
+    return [](halo_instance *i, halo_feature_writer *w) {
+      auto *s = self<T>(i);
+      return guarded(s->host,
+                     [&] { s->object->describe_features(FeatureWriter(s->host.api(), w)); });
+    };
+  } else {
+    return nullptr;
+  }
+}
+
 }  // namespace detail
 
 template <class T>
@@ -1131,7 +1157,8 @@ const halo_plugin_descriptor *describe_feature(const char *name, const char *ver
                        [&] { s->object->emit(pid, as_of, FeatureWriter(s->host.api(), w)); });
       },
       fit_entry<T>(),
-      load_model_entry<T>()};
+      load_model_entry<T>(),
+      describe_features_entry<T>()};
   static const halo_plugin_descriptor d = make_descriptor<T>(
       HALO_KIND_FEATURE, name, version, description, options, option_count, capabilities, &vt);
   return &d;
