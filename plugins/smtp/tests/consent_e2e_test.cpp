@@ -74,6 +74,19 @@ std::string checkout(const std::string &user, const std::string &email, int n,
          R"("})" + "\n";
 }
 
+// An email an hour after each Checkout Started, through destination
+// `mail`, saying `text`.
+std::string cart_trigger(const std::string &text) {
+  return R"(triggers:
+  - name: cart
+    on: { event: Checkout Started }
+    wait: 1h
+    send: { channel: email, destination: mail, template: cart }
+templates:
+  - { name: cart, subject: "Your cart", text: ")" +
+         text + "\" }\n";
+}
+
 class ConsentE2E : public ::testing::Test {
  protected:
   ConsentE2E() : server_(dir_ / "postfix") {}
@@ -106,14 +119,7 @@ destinations:
     retry: { max_attempts: 4, backoff: 0s }
     config: { url: ")" + server_.url() +
                          R"(", from: news@shop.example, ca_file: ")" + server_.ca_file() + R"(" }
-triggers:
-  - name: cart
-    on: { event: Checkout Started }
-    wait: 1h
-    send: { channel: email, destination: mail, template: cart }
-templates:
-  - { name: cart, subject: "Your cart", text: "Leave: {{unsubscribe_url}}" }
-)");
+)" + cart_trigger("Leave: {{unsubscribe_url}}"));
     return path;
   }
 
@@ -251,14 +257,7 @@ destinations:
     config: { url: ")" + server.url() +
                                    R"(", from: news@shop.example, ca_file: ")" + server.ca_file() +
                                    R"(" }
-triggers:
-  - name: cart
-    on: { event: Checkout Started }
-    wait: 1h
-    send: { channel: email, destination: mail, template: cart }
-templates:
-  - { name: cart, subject: "Your cart", text: "Still there." }
-)");
+)" + cart_trigger("Still there."));
     return dir / "p.yaml";
   };
   write_file(dir / "events.jsonl",
