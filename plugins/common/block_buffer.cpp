@@ -52,6 +52,16 @@ size_t FileByteSource::read(char *dst, size_t n) {
   }
 }
 
+size_t FileByteSource::read_up_to(char *dst, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    const size_t more = read(dst + got, n - got);
+    if (more == 0) break;
+    got += more;
+  }
+  return got;
+}
+
 uint64_t FileByteSource::size() const {
   struct stat st {};
   if (::fstat(fd_, &st) != 0) throw IoError(errno_text("cannot stat", path_));

@@ -50,6 +50,8 @@ class FileByteSource : public ByteSource {
   FileByteSource(const FileByteSource &) = delete;
   FileByteSource &operator=(const FileByteSource &) = delete;
   size_t read(char *dst, size_t n) override;
+  // Reads until `n` bytes are read or the file ends; returns how many.
+  size_t read_up_to(char *dst, size_t n);
   void seek(uint64_t offset) override { offset_ = offset; }
   uint64_t size() const;
 

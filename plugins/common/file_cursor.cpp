@@ -18,12 +18,7 @@ constexpr std::string_view kHeaderV1 = "halo-file-cursor v1\n";
 uint64_t hash_prefix(const std::string &path, uint64_t max_len, uint64_t &got_len) {
   FileByteSource source(path);
   char buf[kFingerprintBytes];
-  size_t got = 0;
-  while (got < max_len) {
-    size_t n = source.read(buf + got, static_cast<size_t>(max_len) - got);
-    if (n == 0) break;
-    got += n;
-  }
+  const size_t got = source.read_up_to(buf, static_cast<size_t>(max_len));
   got_len = got;
   return XXH3_64bits(buf, got);
 }

@@ -65,6 +65,13 @@ void append_json_string(std::string &out, std::string_view s) {
   out.push_back('"');
 }
 
+void append_json_member(std::string &out, std::string_view name, std::string_view value) {
+  if (!out.empty() && out.back() != '{') out += ',';
+  append_json_string(out, name);
+  out += ':';
+  append_json_string(out, value);
+}
+
 bool is_json_number(std::string_view s) {
   size_t i = 0;
   if (i < s.size() && s[i] == '-') ++i;
@@ -104,6 +111,14 @@ std::string_view trim_ascii(std::string_view s) {
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char &c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
 }
 
 bool is_blank(std::string_view s) {

@@ -18,14 +18,6 @@ using Kind = BatchVerdict::Kind;
 constexpr size_t kMaxPropertyName = 100;
 constexpr size_t kMaxReason = 600;
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char &c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 void field(std::string &out, std::string_view name, std::string_view value) {
   append_json_string(out, name);
   out += ':';

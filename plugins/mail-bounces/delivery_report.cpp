@@ -53,12 +53,6 @@ std::string kept(std::string_view s) {
   return std::string(clip_utf8(s, kMaxValueBytes));
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char &c : out) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  return out;
-}
-
 // "rfc822; user@example.com" -> "user@example.com"; "dns; mx.example" ->
 // "mx.example": the value after its type (RFC 3464 section 2.1.2).
 std::string_view after_type(std::string_view value) {
@@ -93,7 +87,7 @@ std::vector<Group> field_groups(std::string_view body) {
     }
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) continue;  // not a field
-    g.emplace_back(lower(trim_ascii(line.substr(0, colon))),
+    g.emplace_back(lower_ascii(trim_ascii(line.substr(0, colon))),
                    std::string(line.substr(colon + 1, 4 * kMaxValueBytes)));
   }
   if (groups.back().empty()) groups.pop_back();
@@ -112,7 +106,7 @@ std::optional<RecipientStatus> recipient_of(const Group &g) {
   std::string_view address = field(g, "final-recipient");
   if (address.empty()) address = field(g, "original-recipient");
   r.address = kept(after_type(address));
-  r.action = lower(kept(field(g, "action")));
+  r.action = lower_ascii(kept(field(g, "action")));
   if (r.address.find('@') == std::string::npos || r.action.empty()) return std::nullopt;
   r.status = kept(field(g, "status"));
   r.status = r.status.substr(0, r.status.find_first_of(" \t("));  // "5.0.0 (permanent failure)"
@@ -167,7 +161,7 @@ void read_delivery_status(const std::vector<Group> &groups, DeliveryReport &repo
 void read_feedback(const std::vector<Group> &groups, DeliveryReport &report) {
   if (groups.empty()) return;
   const Group &g = groups[0];
-  report.feedback_type = lower(kept(field(g, "feedback-type")));
+  report.feedback_type = lower_ascii(kept(field(g, "feedback-type")));
   report.user_agent = kept(field(g, "user-agent"));
   if (report.feedback_type.empty()) return;
   for (const auto &[name, value] : g) {
@@ -193,7 +187,7 @@ std::optional<DeliveryReport> read_delivery_report(std::string_view mail, std::s
   }
   const char *type_parameter =
       g_mime_content_type_get_parameter(g_mime_object_get_content_type(body), "report-type");
-  const std::string type = type_parameter ? lower(kept(type_parameter)) : std::string();
+  const std::string type = type_parameter ? lower_ascii(kept(type_parameter)) : std::string();
   DeliveryReport report;
   if (type == "feedback-report") {
     report.kind = ReportKind::kFeedback;

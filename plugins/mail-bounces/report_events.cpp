@@ -9,13 +9,6 @@ namespace halo::plugins::mail_bounces {
 
 namespace {
 
-void member(std::string &out, const char *name, std::string_view value) {
-  if (out.back() != '{') out += ',';
-  append_json_string(out, name);
-  out += ':';
-  append_json_string(out, value);
-}
-
 const char *event_name(const DeliveryReport &report, std::string_view action) {
   if (report.kind == ReportKind::kFeedback) {
     return action == "abuse" || action == "fraud" ? "Email Marked as Spam" : nullptr;
@@ -41,28 +34,28 @@ std::vector<std::string> report_events(const DeliveryReport &report, std::string
     if (name == nullptr) continue;
     const bool feedback = report.kind == ReportKind::kFeedback;
     std::string e = "{";
-    member(e, "type", "track");
-    member(e, "event", name);
-    member(e, "messageId", (feedback ? "arf:" : "dsn:") + report_id + ":" + r.address);
-    if (report.date_ms) member(e, "timestamp", format_iso8601(*report.date_ms));
+    append_json_member(e, "type", "track");
+    append_json_member(e, "event", name);
+    append_json_member(e, "messageId", (feedback ? "arf:" : "dsn:") + report_id + ":" + r.address);
+    if (report.date_ms) append_json_member(e, "timestamp", format_iso8601(*report.date_ms));
     e += ",\"context\":{\"traits\":{";
-    member(e, "email", r.address);
+    append_json_member(e, "email", r.address);
     e += "}},\"properties\":{";
-    member(e, "channel", "email");
-    member(e, "recipient", r.address);
+    append_json_member(e, "channel", "email");
+    append_json_member(e, "recipient", r.address);
     if (feedback) {
-      member(e, "feedback_type", r.action);
-      member(e, "user_agent", report.user_agent);
+      append_json_member(e, "feedback_type", r.action);
+      append_json_member(e, "user_agent", report.user_agent);
     } else {
-      member(e, "action", r.action);
-      member(e, "status", r.status);
+      append_json_member(e, "action", r.action);
+      append_json_member(e, "status", r.status);
       e += std::string(",\"hard_bounce\":") + (r.hard ? "true" : "false");
-      member(e, "diagnostic_code", r.diagnostic);
-      member(e, "remote_mta", r.remote_mta);
-      member(e, "reporting_mta", report.reporting_mta);
+      append_json_member(e, "diagnostic_code", r.diagnostic);
+      append_json_member(e, "remote_mta", r.remote_mta);
+      append_json_member(e, "reporting_mta", report.reporting_mta);
     }
-    member(e, "original_message_id", report.original_message_id);
-    member(e, "report_message_id", report.message_id);
+    append_json_member(e, "original_message_id", report.original_message_id);
+    append_json_member(e, "report_message_id", report.message_id);
     e += "}}";
     events.push_back(std::move(e));
   }

@@ -36,14 +36,8 @@ void ReportFileReader::open(const std::string &path, uint64_t offset, uint64_t n
     return;
   }
   std::string mail(static_cast<size_t>(size_), '\0');
-  size_t got = 0;
-  while (got < mail.size()) {
-    const size_t n = file.read(mail.data() + got, mail.size() - got);
-    if (n == 0) break;
-    got += n;
-  }
-  mail.resize(got);
-  size_ = got;
+  mail.resize(file.read_up_to(mail.data(), mail.size()));
+  size_ = mail.size();
   std::string why;
   std::optional<DeliveryReport> report = read_delivery_report(mail, why);
   if (!report) {

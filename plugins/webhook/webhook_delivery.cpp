@@ -5,30 +5,19 @@
 
 namespace halo::plugins::webhook {
 
-namespace {
-
-void member(std::string &out, const char *name, std::string_view value) {
-  if (out.size() > 1) out += ',';
-  append_json_string(out, name);
-  out += ':';
-  append_json_string(out, value);
-}
-
-}  // namespace
-
 std::string message_body(const halo::Message &m) {
   std::string out = "{";
-  member(out, "type", "message");
+  append_json_member(out, "type", "message");
   out += ",\"id\":" + std::to_string(m.id);
-  member(out, "idempotency_key", m.idempotency_key);
-  member(out, "trigger", m.trigger);
-  member(out, "profile_id", std::to_string(m.profile_id));
-  member(out, "channel", m.channel);
-  member(out, "recipient", m.recipient);
-  member(out, "template", m.template_name);
-  member(out, "subject", m.subject);
-  member(out, "text", m.text);
-  member(out, "html", m.html);
+  append_json_member(out, "idempotency_key", m.idempotency_key);
+  append_json_member(out, "trigger", m.trigger);
+  append_json_member(out, "profile_id", std::to_string(m.profile_id));
+  append_json_member(out, "channel", m.channel);
+  append_json_member(out, "recipient", m.recipient);
+  append_json_member(out, "template", m.template_name);
+  append_json_member(out, "subject", m.subject);
+  append_json_member(out, "text", m.text);
+  append_json_member(out, "html", m.html);
   const bool object = !m.variables_json.empty() && m.variables_json.front() == '{' &&
                       is_valid_json(m.variables_json);
   out += ",\"variables\":";

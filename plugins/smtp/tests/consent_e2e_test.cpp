@@ -74,6 +74,16 @@ std::string checkout(const std::string &user, const std::string &email, int n,
          R"("})" + "\n";
 }
 
+// The messages of pipeline `p` suppressed because the consent ledger says
+// their address opted out of email.
+size_t suppressed_by_ledger(const std::string &p) {
+  size_t n = 0;
+  for (const auto &[key, s] : message_statuses(p)) {
+    n += s.starts_with("suppressed|opted out of email (consent ledger: ");
+  }
+  return n;
+}
+
 // An email an hour after each Checkout Started, through destination
 // `mail`, saying `text`.
 std::string cart_trigger(const std::string &text) {
@@ -220,11 +230,7 @@ TEST_F(ConsentE2E, UnsubscribeLinksAndBouncesStopTheNextMessages) {
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(summary_count(second.summary, "messages_sent"), 1) << second.summary;
   EXPECT_EQ(server_.wait_for(3).size(), 3u);
-  size_t ledger = 0;
-  for (const auto &[key, s] : message_statuses(p)) {
-    ledger += s.starts_with("suppressed|opted out of email (consent ledger: ");
-  }
-  EXPECT_EQ(ledger, 2u);
+  EXPECT_EQ(suppressed_by_ledger(p), 2u);
   // An operator's opt-in lets Sara's messages through again.
   CommandResult in = run({halo_bin(), "consent", "set", p, "--email", "SARA@example.org",
                           "--opt-in", "--proof", "ticket 42"});
@@ -285,11 +291,7 @@ destinations:
   EXPECT_NE(moved.out.find("moved@example.org email: opted out"), std::string::npos) << moved.out;
   EXPECT_NE(moved.out.find("event: Email Bounced  source bounces"), std::string::npos) << moved.out;
   EXPECT_NE(moved.out.find("Mailbox does not exist"), std::string::npos) << moved.out;
-  size_t suppressed = 0;
-  for (const auto &[key, s] : message_statuses(p)) {
-    suppressed += s.starts_with("suppressed|opted out of email (consent ledger: ");
-  }
-  EXPECT_EQ(suppressed, 1u);
+  EXPECT_EQ(suppressed_by_ledger(p), 1u);
 }
 
 }  // namespace
