@@ -180,9 +180,18 @@ struct PipelineConfig {
     // `cap: { messages: N, within: D }`: at most N messages of this trigger
     // per profile in any D.
     MessageCap cap;
-    std::string channel, destination, template_name;             // `send`
+    std::string channel, destination, template_name;             // `send`; "" without one
     std::vector<std::pair<std::string, std::string>> variables;  // name -> path, file order
+    // `set_trait: { NAME: VALUE }`: traits the trigger writes when it acts,
+    // each value a JSON literal (text, number, true or false), file order.
+    std::vector<std::pair<std::string, std::string>> set_traits;
+    // `add_tag: NAME | [NAMES]`: values added to the `tags` trait (kept
+    // with survivorship `all`).
+    std::vector<std::string> add_tags;
     Mark mark, on_mark, condition_mark, unless_mark, event_filter_mark;
+
+    bool sends() const { return !channel.empty(); }
+    bool has_actions() const { return !set_traits.empty() || !add_tags.empty(); }
   };
   std::vector<Trigger> triggers;
   // `templates:` (docs/messages.md): what a message says, as Mustache text

@@ -2,10 +2,14 @@
 // name (trigger_config.h).
 #include "config/trigger_config.h"
 
+#include <algorithm>
 #include <map>
+#include <regex>
 
 #include <halo/units.hpp>
 
+#include "common/json_writer.h"
+#include "config/env_substitution.h"
 #include "config/scalar_parse.h"
 
 namespace halo {
@@ -73,6 +77,7 @@ bool read_unless(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &
 bool read_send(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
   YAML::Node send;
   Mark at;
+  if (!entry.has("send") && t.has_actions()) return true;
   if (!entry.require("send", "send: { channel: email, destination: NAME, template: NAME }") ||
       !entry.read_mapping("send", send, at)) {
     return false;
@@ -117,6 +122,144 @@ bool read_send(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t)
     t.variables.emplace_back(name, value);
   }
   return ok;
+}
+
+constexpr size_t kMaxTraitNameBytes = 128, kMaxTraitValueBytes = 4096, kMaxTags = 20;
+
+// A trait name an action may write: ASCII letters, digits, `_` and `-`, so
+// that `traits.NAME` is one path of the identify event the action makes.
+bool is_trait_name(const std::string &name) {
+  if (name.empty() || name.size() > kMaxTraitNameBytes) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+}
+
+// The identifier type whose configured paths read the trait `name` (a
+// trait of an identify event is also read as an identifier there), or "".
+std::string identifier_reading(const PipelineConfig &cfg, const std::string &name) {
+  for (const IdentifierSpec &spec : cfg.identifiers) {
+    for (const std::string &path : spec.paths) {
+      if (path == "traits." + name || path == "context.traits." + name) return spec.type;
+    }
+  }
+  return {};
+}
+
+// A set_trait value as the JSON literal the action writes: a quoted YAML
+// scalar is text; unquoted, `true`/`false` are booleans and a JSON number
+// is a number (its exact text); anything else unquoted is text. Null and
+// non-scalars are refused (nullopt, reported).
+std::optional<std::string> trait_literal(const YAML::Node &node, const std::string &path,
+                                         const Mark &at, Diagnostics &diags) {
+  static const std::regex kJsonNumber(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)");
+  const std::string &text = node.IsScalar() ? node.Scalar() : std::string();
+  const bool plain = node.Tag() == "?" || node.Tag() == kEnvSubstitutedTag;
+  if (!node.IsScalar() || (plain && (text == "null" || text == "~" || text.empty()))) {
+    diags.error(at, path,
+                "a trait's value is text, a number, true or false, not " + describe_node(node));
+    return std::nullopt;
+  }
+  if (text.size() > kMaxTraitValueBytes) {
+    diags.error(at, path, "a trait's value is at most 4096 bytes");
+    return std::nullopt;
+  }
+  if (plain && (text == "true" || text == "false" || std::regex_match(text, kJsonNumber))) {
+    return text;
+  }
+  std::string json;
+  append_json_string(json, text);
+  return json;
+}
+
+// set_trait: { NAME: VALUE, ... }
+bool read_set_trait(MapReader &entry, Diagnostics &diags, const PipelineConfig &cfg,
+                    PipelineConfig::Trigger &t) {
+  YAML::Node traits;
+  Mark at;
+  if (!entry.has("set_trait")) return true;
+  if (!entry.read_mapping("set_trait", traits, at)) return false;
+  bool ok = true;
+  for (const auto &kv : traits) {
+    const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+    const std::string path = entry.path_of("set_trait") + "." + name;
+    const Mark value_at = mark_or(kv.second, mark_or(kv.first, at));
+    if (!is_trait_name(name)) {
+      diags.error(mark_or(kv.first, at), path,
+                  "a trait name is 1 to 128 ASCII letters, digits, '_' or '-', not '" +
+                      shorten_for_message(name) + "'");
+      ok = false;
+      continue;
+    }
+    if (const std::string type = identifier_reading(cfg, name); !type.empty()) {
+      diags.error(value_at, path,
+                  "traits." + name + " is read as the identifier '" + type +
+                      "' (identity.identifiers); a trigger does not write identifiers");
+      ok = false;
+      continue;
+    }
+    std::optional<std::string> literal = trait_literal(kv.second, path, value_at, diags);
+    if (!literal) {
+      ok = false;
+      continue;
+    }
+    t.set_traits.emplace_back(name, std::move(*literal));
+  }
+  if (ok && t.set_traits.empty()) {
+    diags.error(at, entry.path_of("set_trait"),
+                "name at least one trait: set_trait: { NAME: VALUE }");
+    return false;
+  }
+  return ok;
+}
+
+// add_tag: NAME or [NAME, ...]; the tags are kept in the trait `tags` with
+// survivorship `all` (the default given here when `traits:` names no rule).
+bool read_add_tag(MapReader &entry, Diagnostics &diags, PipelineConfig &cfg,
+                  PipelineConfig::Trigger &t) {
+  if (!entry.has("add_tag")) return true;
+  const Mark at = entry.value_mark("add_tag");
+  const bool ok = entry.value("add_tag").IsSequence()
+                      ? entry.read_string_list("add_tag", t.add_tags)
+                      : entry.read_string("add_tag", t.add_tags.emplace_back());
+  if (!ok) return false;
+  const bool fits = !t.add_tags.empty() && t.add_tags.size() <= kMaxTags &&
+                    std::none_of(t.add_tags.begin(), t.add_tags.end(), [](const std::string &tag) {
+                      return tag.empty() || tag.size() > kMaxTraitNameBytes;
+                    });
+  if (!fits) {
+    diags.error(at, entry.path_of("add_tag"), "add_tag names 1 to 20 tags of 1 to 128 bytes");
+    return false;
+  }
+  auto [rule, added] = cfg.traits.emplace("tags", Survivorship::kAll);
+  if (added || rule->second == Survivorship::kAll) return true;
+  diags.error(at, entry.path_of("add_tag"),
+              "add_tag adds to the trait 'tags', which keeps every value only with "
+              "`traits: { tags: { survivorship: all } }`; its rule here is another");
+  return false;
+}
+
+// Actions beside or instead of a message: at least one of send, set_trait
+// and add_tag; a cap or holdout counts messages, so it needs a send.
+bool read_actions(MapReader &entry, Diagnostics &diags, PipelineConfig &cfg,
+                  PipelineConfig::Trigger &t) {
+  bool ok = read_set_trait(entry, diags, cfg, t);
+  ok = read_add_tag(entry, diags, cfg, t) && ok;
+  if (!ok) return false;
+  if (!entry.has("send") && !t.has_actions()) {
+    diags.error(t.mark, entry.path(),
+                "a trigger needs an action: send: { channel, destination, template }, "
+                "set_trait: { NAME: VALUE } or add_tag: NAME");
+    return false;
+  }
+  for (const char *key : {"cap", "holdout"}) {
+    if (entry.has("send") || !entry.has(key)) continue;
+    diags.error(entry.value_mark(key), entry.path_of(key),
+                std::string(key) + " counts messages; a trigger without send makes none");
+    ok = false;
+  }
+  return read_send(entry, diags, t) && ok;
 }
 
 bool read_wait_duration(const std::string &text, const Mark &at, const std::string &path,
@@ -166,7 +309,8 @@ bool read_wait(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t)
   return ok;
 }
 
-bool read_trigger(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger &t) {
+bool read_trigger(MapReader &entry, Diagnostics &diags, PipelineConfig &cfg,
+                  PipelineConfig::Trigger &t) {
   t.mark = entry.mark();
   bool ok = entry.require("name", "name: a unique name such as welcome") &&
             entry.read_string("name", t.name);
@@ -182,7 +326,7 @@ bool read_trigger(MapReader &entry, Diagnostics &diags, PipelineConfig::Trigger 
   if (entry.read_string("if", t.condition)) t.condition_mark = entry.value_mark("if");
   if (entry.has("holdout")) ok = entry.read_int("holdout", t.holdout_percent, 0, 100) && ok;
   ok = read_message_cap(entry, "cap", diags, t.cap) && ok;
-  return read_send(entry, diags, t) && ok;
+  return read_actions(entry, diags, cfg, t) && ok;
 }
 
 }  // namespace
@@ -196,11 +340,12 @@ void read_triggers(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg
   std::map<std::string, Mark> names;
   for (size_t i = 0; i < list.size(); ++i) {
     MapReader entry(list[i], index_path("triggers", i),
-                    {"name", "description", "on", "wait", "unless", "if", "holdout", "cap", "send"},
+                    {"name", "description", "on", "wait", "unless", "if", "holdout", "cap", "send",
+                     "set_trait", "add_tag"},
                     diags, at);
     if (!entry.is_mapping()) continue;
     PipelineConfig::Trigger t;
-    if (!read_trigger(entry, diags, t)) continue;
+    if (!read_trigger(entry, diags, cfg, t)) continue;
     auto [first, fresh] = names.emplace(t.name, entry.value_mark("name"));
     if (!fresh) {
       diags.error(entry.value_mark("name"), entry.path_of("name"),

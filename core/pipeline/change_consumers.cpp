@@ -140,18 +140,39 @@ Status Pipeline::drain_writer() {
   return writer_ ? writer_->drain() : Status::Ok();
 }
 
-Status Pipeline::catch_up_consumers(int64_t as_of_ms, RunSummary *summary) {
+Status Pipeline::catch_up_profiles(int64_t as_of_ms, RunSummary *summary) {
+  actions_logged_ = false;
   Status s;
   {
     StageTimer t(summary->stages.emit);
     s = emit_features(as_of_ms, summary);
   }
-  if (s.ok()) {
-    StageTimer t(summary->stages.segments);
-    s = start_trigger_cursors();  // before this pass's segment changes
-    if (s.ok()) s = update_segments(as_of_ms, summary);
-    if (s.ok()) s = schedule_triggers();
-    if (s.ok()) s = fire_due_triggers(as_of_ms, summary);
+  if (!s.ok()) return s;
+  StageTimer t(summary->stages.segments);
+  s = start_trigger_cursors();  // before this pass's segment changes
+  if (s.ok()) s = update_segments(as_of_ms, summary);
+  if (s.ok()) s = schedule_triggers();
+  if (s.ok()) s = fire_due_triggers(as_of_ms, summary);
+  return s;
+}
+
+Status Pipeline::catch_up_consumers(int64_t as_of_ms, RunSummary *summary) {
+  // Trigger actions change traits: their profiles go round again (after a
+  // commit, which puts the changes in the log), so features, segments and
+  // triggers see them in the same run. Bounded: triggers that keep acting
+  // on each other's changes go on in the next run.
+  constexpr int kActionRounds = 4;
+  Status s = catch_up_profiles(as_of_ms, summary);
+  for (int round = 1; s.ok() && actions_logged_; ++round) {
+    if (round == kActionRounds) {
+      log_warn("triggers", "trigger actions still changed profiles after " +
+                               std::to_string(kActionRounds) +
+                               " rounds (triggers acting on each other's traits?); the rest "
+                               "follows in the next run");
+      break;
+    }
+    s = commit();
+    if (s.ok()) s = catch_up_profiles(as_of_ms, summary);
   }
   // A signal up to here counts (the run may not have read all of its
   // input); deliver() checks again up to the moment its export completes.

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "pipeline/change_set.h"
 #include "pipeline/pipeline.h"
+#include "pipeline/trigger_actions.h"
 
 namespace halo {
 
@@ -411,9 +412,29 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
     if (s.ok()) s = record_consent_events(batch, summary);
     if (!s.ok()) return s;
   }
-  for (size_t f = 0; f < features_.size(); ++f) {
-    s = update_feature(f, batch, profile_ids_, replay, summary);
-    if (!s.ok()) return s;
+  return update_features(batch, replay, summary);
+}
+
+Status Pipeline::update_features(const EventBatch &batch, bool replay, RunSummary *summary) {
+  const size_t n = batch.events.size();
+  for (size_t begin = 0; begin < n;) {
+    if (is_action_source(batch.events[begin].source)) {
+      ++begin;
+      continue;
+    }
+    size_t end = begin;
+    while (end < n && !is_action_source(batch.events[end].source)) ++end;
+    const bool whole = begin == 0 && end == n;  // the usual case: no copy
+    const EventBatch part = whole ? EventBatch{} : event_range(batch, begin, end);
+    const std::vector<uint64_t> ids =
+        whole ? std::vector<uint64_t>{}
+              : std::vector<uint64_t>(profile_ids_.begin() + begin, profile_ids_.begin() + end);
+    for (size_t f = 0; f < features_.size(); ++f) {
+      Status s =
+          update_feature(f, whole ? batch : part, whole ? profile_ids_ : ids, replay, summary);
+      if (!s.ok()) return s;
+    }
+    begin = end;
   }
   return Status::Ok();
 }

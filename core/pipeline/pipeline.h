@@ -192,6 +192,9 @@ class Pipeline {
   // are dead-lettered (stage "feature") and stay in the batch for the rest.
   Status update_feature(size_t f, const EventBatch &batch, const std::vector<uint64_t> &profile_ids,
                         bool replay, RunSummary *summary);
+  // Every feature builder over the batch's events except those of trigger
+  // actions (trigger_actions.h): a trait a trigger set is not activity.
+  Status update_features(const EventBatch &batch, bool replay, RunSummary *summary);
   Status reject_event(const Event &e, const std::string &stage, const std::string &reason,
                       const std::string &message, bool replay, RunSummary *summary);
   Status begin_if_needed();
@@ -206,6 +209,9 @@ class Pipeline {
   // Change-log consumers (change_consumers.cpp): feature emission, segment
   // membership, then each destination, each from its own committed cursor.
   Status catch_up_consumers(int64_t as_of_ms, RunSummary *summary);
+  // Emission, segments and triggers once; trigger actions that logged
+  // events set actions_logged_ (their profiles need another round).
+  Status catch_up_profiles(int64_t as_of_ms, RunSummary *summary);
   std::string features_consumer() const;  // the emission consumer's name
   Status read_features_position();
   Status emit_features(int64_t as_of_ms, RunSummary *summary);
@@ -244,6 +250,16 @@ class Pipeline {
   Status start_trigger_cursors();
   Status schedule_triggers();
   Status fire_due_triggers(int64_t as_of_ms, RunSummary *summary);
+  // A fire whose trigger has set_trait/add_tag and acted on the profile.
+  struct FiredAction {
+    size_t trigger;  // index in config_.triggers
+    ProfileExport profile;
+    std::string key;  // the fire's idempotency key
+    int64_t at_ms;    // its due time
+  };
+  // Appends the actions' identify events to the log through ingest()
+  // (trigger_actions.cpp), in the transaction of the fires.
+  Status apply_trigger_actions(const std::vector<FiredAction> &fired, RunSummary *summary);
   Status deliver(size_t destination, RunSummary *summary);
   // Delivery from the outbox (message_delivery.cpp) to destinations with
   // deliver_messages: pending and due messages a page at a time, each
@@ -332,6 +348,7 @@ class Pipeline {
   std::vector<size_t> event_triggers_;  // the triggers `on: { event }`, by index
   std::map<std::string, delivery::MessageTemplate> templates_;  // `templates:`, by name
   bool in_transaction_ = false;
+  bool actions_logged_ = false;  // this catch-up round's triggers logged actions
   uint64_t uncommitted_events_ = 0;
   std::map<std::string, std::string> pending_cursors_;  // source name -> cursor
   // Change log: its last sequence, the profile id counter at the last

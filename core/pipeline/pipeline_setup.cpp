@@ -166,6 +166,7 @@ void check_message_templates(const PipelineConfig &config,
   if (made.size() != config.destinations.size()) return;
   for (size_t i = 0; i < config.triggers.size(); ++i) {
     const PipelineConfig::Trigger &t = config.triggers[i];
+    if (!t.sends()) continue;
     const bool delivers = delivers_messages(config, made, t.destination);
     const bool declared =
         std::any_of(config.templates.begin(), config.templates.end(),
@@ -188,7 +189,7 @@ void warn_of_waiting_messages(const PipelineConfig &config,
   if (made.size() != config.destinations.size()) return;
   std::map<std::string, std::vector<std::string>> by_destination;  // name -> its triggers
   for (const PipelineConfig::Trigger &t : config.triggers) {
-    if (!delivers_messages(config, made, t.destination)) {
+    if (t.sends() && !delivers_messages(config, made, t.destination)) {
       by_destination[t.destination].push_back(t.name);
     }
   }

@@ -44,6 +44,10 @@ std::string RunSummary::to_text() const {
             std::to_string(messages_held_out) + " held out, " +
             std::to_string(messages_suppressed) + " suppressed (`halo messages list PIPELINE`)\n";
   }
+  if (trigger_actions > 0) {
+    text += "actions        " + std::to_string(trigger_actions) +
+            " trait updates by triggers (set_trait, add_tag)\n";
+  }
   if (messages_sent + messages_retrying + messages_dead + messages_blocked + messages_deferred >
       0) {
     text += "delivered      " + std::to_string(messages_sent) + " sent, " +
@@ -122,6 +126,7 @@ std::string RunSummary::to_json() const {
   w.key("messages_queued").number(static_cast<int64_t>(messages_queued));
   w.key("messages_held_out").number(static_cast<int64_t>(messages_held_out));
   w.key("messages_suppressed").number(static_cast<int64_t>(messages_suppressed));
+  w.key("trigger_actions").number(static_cast<int64_t>(trigger_actions));
   w.key("messages_sent").number(static_cast<int64_t>(messages_sent));
   w.key("messages_retrying").number(static_cast<int64_t>(messages_retrying));
   w.key("messages_dead").number(static_cast<int64_t>(messages_dead));

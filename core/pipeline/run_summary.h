@@ -55,6 +55,9 @@ struct RunSummary {
   uint64_t messages_queued = 0;
   uint64_t messages_held_out = 0;
   uint64_t messages_suppressed = 0;
+  // Events trigger actions (set_trait, add_tag) appended to the log; not
+  // counted in `accepted`.
+  uint64_t trigger_actions = 0;
   // Delivery from the outbox (docs/messages.md): attempts that sent, that
   // will be retried, that ended a message as `dead`, and messages
   // suppressed at delivery (consent, no address).

@@ -400,6 +400,7 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
     if (!s.ok()) return s;
     if (due.empty()) return Status::Ok();
     auto messages = std::make_shared<std::vector<OutboxMessage>>();
+    std::vector<FiredAction> actions;
     auto fired = std::make_shared<std::vector<uint64_t>>();
     auto moved = std::make_shared<std::vector<TriggerTimer>>();  // due later, at a best hour
     for (const TriggerTimer &timer : due) {
@@ -430,6 +431,12 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
       s = decide_message(*store_, config_, t, trigger_conditions_[i], timer, *profile, as_of_ms,
                          *messages);
       if (!s.ok()) return s;
+      // Actions go with a message to send; a trigger without `send` acts
+      // unless something suppressed it, and keeps no message.
+      if (t.has_actions() && messages->back().status == "pending") {
+        actions.push_back({i, **profile, m.idempotency_key, timer.due_ms});
+      }
+      if (!t.sends()) messages->pop_back();
     }
     for (const OutboxMessage &m : *messages) {
       ++(m.status == "pending"    ? summary->messages_queued
@@ -450,6 +457,7 @@ Status Pipeline::fire_due_triggers(int64_t as_of_ms, RunSummary *summary) {
         return w;
       });
     }
+    if (s.ok()) s = apply_trigger_actions(actions, summary);
     if (!s.ok()) return s;
   }
 }

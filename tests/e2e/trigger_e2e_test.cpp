@@ -301,7 +301,7 @@ TEST(TriggerE2E, ValidateRefusesBadTriggers) {
       {"  - { name: a, on: { entered: buyers }, holdout: 150, send: { channel: sms, destination: "
        "out, template: t } }\n",
        "holdout"},
-      {"  - { name: a, on: { entered: buyers } }\n", "missing required key 'send'"},
+      {"  - { name: a, on: { entered: buyers } }\n", "a trigger needs an action: send"},
       {"  - { name: a, on: { entered: buyers, exited: buyers }, send: { channel: sms, destination: "
        "out, template: t } }\n",
        "give one of entered: SEGMENT, exited: SEGMENT"},
