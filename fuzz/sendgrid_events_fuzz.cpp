@@ -1,12 +1,16 @@
 // sendgrid_events_fuzz.cpp -- an Event Webhook body comes from anyone who
 // can reach `halo serve` (plugins/sendgrid/sendgrid_events.h). For any
 // bytes the parser returns nothing or at most kMaxEvents events with their
-// fields within their caps; every event maps to one action; the body
-// never passes as signed by a key it was not signed with.
+// fields within their caps; every event maps to one action; the source's
+// record of an event is valid JSON exactly when the event is recorded and
+// placeable; the body never passes as signed by a key it was not signed
+// with.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "common/json_text.h"
+#include "engagement_records.h"
 #include "sendgrid_events.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -20,6 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       const EventAction a = action_of(e);
       if (a.kind == EventAction::Kind::kReceipt && (a.receipt < 1 || a.receipt > 4)) std::abort();
       if (a.kind == EventAction::Kind::kReceipt && e.halo_message == 0) std::abort();
+      const std::optional<std::string> record = engagement_record(e);
+      if (record && (!recorded_event(e) || !halo::plugins::is_valid_json(*record))) std::abort();
     }
   }
   // The input as a key, a timestamp and a signature: never valid.

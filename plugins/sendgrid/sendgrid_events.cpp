@@ -69,6 +69,8 @@ std::optional<std::vector<SendgridEvent>> parse_events(std::string_view body) {
     ev.reason = text_field(e, "reason");
     ev.response = text_field(e, "response");
     ev.status = text_field(e, "status", 32);
+    ev.url = text_field(e, "url", 2048);
+    ev.raw = simdjson::minify(item);
     ev.halo_message = message_id(e);
     int64_t ts = 0;
     if (!e["timestamp"].get_int64().get(ts) && ts > 0) ev.timestamp_s = ts;

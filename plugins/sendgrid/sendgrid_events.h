@@ -33,6 +33,8 @@ bool event_signature_valid(std::string_view public_key_der, std::string_view tim
 struct SendgridEvent {
   std::string event, email, sg_event_id, sg_message_id;
   std::string type, reason, response, status;  // present for some events
+  std::string url;                             // the link of a `click`, at most 2048 bytes
+  std::string raw;                             // the event's JSON as posted (minified)
   uint64_t halo_message = 0;                   // 0: not a Halo message
   int64_t timestamp_s = 0;
 };

@@ -9,7 +9,9 @@
 // With `event_webhook_url` and `event_webhook_key` set, it also answers
 // SendGrid's signed Event Webhook on the kernel's HTTP server, from
 // create() to destroy(): delivery reports and unsubscribes
-// (sendgrid_events.h, README).
+// (sendgrid_events.h, README). The module also holds the `sendgrid`
+// source (sendgrid_source.cpp): the same webhook's events as profile
+// events.
 #include <halo/sdk.hpp>
 
 #include <chrono>
@@ -19,6 +21,7 @@
 #include "common/crypto.h"
 #include "common/message_verdict.h"
 #include "common/wire_text.h"
+#include "event_webhook.h"
 #include "sendgrid_api.h"
 #include "sendgrid_events.h"
 
@@ -39,11 +42,7 @@ class EventReceiver {
 
  private:
   void on_events(const halo::HttpServerRequest &req, halo::HttpServerResponse &res) const {
-    const std::string_view timestamp =
-        req.header("X-Twilio-Email-Event-Webhook-Timestamp").value_or("");
-    const std::string_view signature =
-        req.header("X-Twilio-Email-Event-Webhook-Signature").value_or("");
-    if (!event_signature_valid(key_, timestamp, req.body(), signature)) {
+    if (!signed_request(key_, req)) {
       host_.metric("webhooks_refused", 1);
       res.status(403);
       return;
@@ -98,18 +97,6 @@ class EventReceiver {
   std::string key_;
   halo::HttpRoute route_;
 };
-
-// The decoded verification key of option `event_webhook_key` (base64 DER).
-std::string event_key(const halo::Host &host) {
-  const std::string text = host.opt_string_or("event_webhook_key", "");
-  std::optional<std::string> der = base64_decode(text);
-  if (!der || der->empty()) {
-    throw halo::ConfigError("event_webhook_key",
-                            "must be the Event Webhook's verification key (base64, as SendGrid "
-                            "shows it under Mail Settings)");
-  }
-  return *der;
-}
 
 class SendgridDestination : public halo::MessageDestination {
  public:
@@ -243,6 +230,26 @@ static const halo_option_decl kOptions[] = {
                  "The Signed Event Webhook's verification key (base64)"),
 };
 
+std::string halo::plugins::sendgrid::event_key(const halo::Host &host) {
+  const std::string text = host.opt_string_or("event_webhook_key", "");
+  std::optional<std::string> der = base64_decode(text);
+  if (!der || der->empty()) {
+    throw halo::ConfigError("event_webhook_key",
+                            "must be the Event Webhook's verification key (base64, as SendGrid "
+                            "shows it under Mail Settings)");
+  }
+  return *der;
+}
+
+bool halo::plugins::sendgrid::signed_request(const std::string &key,
+                                             const halo::HttpServerRequest &req) {
+  return event_signature_valid(
+      key, req.header("X-Twilio-Email-Event-Webhook-Timestamp").value_or(""), req.body(),
+      req.header("X-Twilio-Email-Event-Webhook-Signature").value_or(""));
+}
+
 HALO_PLUGIN_LIBRARY(halo::describe_destination<halo::plugins::sendgrid::SendgridDestination>(
-    "sendgrid", "1.0.0", "Delivers outbox email through SendGrid's v3 Mail Send API, batched",
-    kOptions, std::size(kOptions), 0))
+                        "sendgrid", "1.0.0",
+                        "Delivers outbox email through SendGrid's v3 Mail Send API, batched",
+                        kOptions, std::size(kOptions), 0),
+                    halo::plugins::sendgrid::sendgrid_source_descriptor())

@@ -34,7 +34,8 @@ X-Twilio-Email-Event-Webhook-Timestamp).
       events of every recipient accepted since the last call, each with
       its personalization's custom_args flattened in: "processed", then
       "bounce" (5.1.1) for --bounced, "delivered" and "spamreport" for
-      --spam, "delivered" and "unsubscribe" for --unsubscribed, else
+      --spam, "delivered" and "unsubscribe" for --unsubscribed,
+      "delivered", "open" and "click" (with its url) for --clicked, else
       "delivered" and "open". "forge": true signs with another key.
       Answers {"status": HTTP status, "events": count}.
 """
@@ -91,6 +92,7 @@ class SendgridServer(cb.ContractServer):
         self.bounced = set(filter(None, args.bounced.split(",")))
         self.spam = set(filter(None, args.spam.split(",")))
         self.unsubscribed = set(filter(None, args.unsubscribed.split(",")))
+        self.clicked = set(filter(None, args.clicked.split(",")))
         self.accepted = []  # (to, sg_message_id, custom_args) not yet reported
         self.keys = tempfile.mkdtemp(prefix="sendgrid-keys-")
         self.event_key, self.event_public = ec_key(self.keys, "events")
@@ -113,6 +115,9 @@ class SendgridServer(cb.ContractServer):
                         e.update(type="bounce", status="5.1.1",
                                  reason="550 5.1.1 The email account that you tried to reach "
                                         "does not exist")
+                    if kind == "click":
+                        e.update(url="https://shop.example/p/1?utm_source=halo",
+                                 url_offset={"index": 0, "type": "html"})
                     e.update(args)
                     events.append(e)
             body = json.dumps(events).encode()
@@ -142,6 +147,8 @@ class SendgridServer(cb.ContractServer):
             return ["processed", "delivered", "spamreport"]
         if to in self.unsubscribed:
             return ["processed", "delivered", "unsubscribe"]
+        if to in self.clicked:
+            return ["processed", "delivered", "open", "click"]
         return ["processed", "delivered", "open"]
 
     def error_response(self, status, req, message):
@@ -236,6 +243,7 @@ def main():
     p.add_argument("--invalid", default="", help="comma-separated addresses SendGrid refuses")
     p.add_argument("--bounced", default="", help="comma-separated addresses whose events bounce")
     p.add_argument("--spam", default="", help="comma-separated addresses that report spam")
+    p.add_argument("--clicked", default="", help="comma-separated addresses that also click")
     p.add_argument("--unsubscribed", default="",
                    help="comma-separated addresses that unsubscribe at SendGrid")
     p.add_argument("--log", required=True, help="append one JSON line per accepted recipient")

@@ -41,23 +41,36 @@ std::string customers(int n) {
 class SendgridE2E : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_.start(source_dir() + "/tests/contract/sendgrid_server.py",
-                  {"--api-key", kKey, "--senders", "news@shop.example", "--invalid",
-                   "u3@example.org", "--bounced", "u1@example.org", "--spam", "u2@example.org",
-                   "--unsubscribed", "u4@example.org", "--log", dir_ / "sent.jsonl"});
+    server_.start(
+        source_dir() + "/tests/contract/sendgrid_server.py",
+        {"--api-key", kKey, "--senders", "news@shop.example", "--invalid", "u3@example.org",
+         "--bounced", "u1@example.org", "--spam", "u2@example.org", "--unsubscribed",
+         "u4@example.org", "--clicked", "u0@example.org", "--log", dir_ / "sent.jsonl"});
   }
 
   // `receiver`: the base URL halo serve answers the Event Webhook on ("":
-  // no Event Webhook).
-  std::string pipeline(const std::string &key, const std::string &receiver = "") {
+  // no Event Webhook); the destination answers it, or with `as_source` the
+  // `sendgrid` source (with features counting what it records).
+  std::string pipeline(const std::string &key, const std::string &receiver = "",
+                       bool as_source = false) {
     const std::string path = dir_ / "pipeline.yaml";
-    std::string events;
+    std::string events, source;
     if (!receiver.empty()) {
       simdjson::dom::parser parser;
       const std::string answer = server_.control("GET", "/__control/event-key");
       const std::string_view public_key = parser.parse(answer)["key"];
       events = "      event_webhook_url: \"" + receiver + "/sendgrid/events\"\n" +
                "      event_webhook_key: \"" + std::string(public_key) + "\"\n";
+    }
+    if (as_source) {
+      source = "  - name: sendgrid_events\n    plugin: sendgrid\n    config:\n" + events +
+               "      max_idle_ms: 500\n" +
+               "features:\n  - name: mail\n    plugin: aggregates\n    config:\n"
+               "      features:\n"
+               "        opens: { count: { event: Email Opened } }\n"
+               "        clicks: { count: { event: Email Link Clicked } }\n"
+               "        delivered: { count: { event: Email Delivered } }\n";
+      events.clear();
     }
     const std::string listen =
         receiver.empty() ? "127.0.0.1:0" : receiver.substr(std::string("http://").size());
@@ -72,10 +85,10 @@ identity:
   resolver: deterministic
   identifiers:
     - { type: user_id, priority: 1, max_per_profile: 1 }
-    - { type: email, priority: 2, max_per_profile: 3, paths: [traits.email] }
+    - { type: email, priority: 2, max_per_profile: 3, paths: [traits.email, context.traits.email] }
 sources:
   - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
-destinations:
+)" + source + R"(destinations:
   - name: mail
     plugin: sendgrid
     retry: { max_attempts: 6, backoff: 0s }
@@ -212,7 +225,8 @@ TEST_F(SendgridE2E, SignedEventsOnServeBecomeReportsAndOptOuts) {
   const std::string posted =
       server_.control("POST", "/__control/send-events", R"({"url":")" + url + R"("})");
   EXPECT_NE(posted.find(R"("status": 200)"), std::string::npos) << posted;
-  EXPECT_NE(posted.find(R"("events": 14)"), std::string::npos) << posted;  // 3 each, 2 for u1
+  EXPECT_NE(posted.find(R"("events": 15)"), std::string::npos)
+      << posted;  // 3 each, 2 for u1, 4 for u0
   EXPECT_EQ(serve.stop(), 0) << read_file(dir_ / "serve.err");
 
   std::map<std::string, std::string> receipts = message_receipts(p);
@@ -235,6 +249,56 @@ TEST_F(SendgridE2E, SignedEventsOnServeBecomeReportsAndOptOuts) {
   EXPECT_EQ(consent_show(p, "email", "u0@example.org").find("opted_out"), std::string::npos);
   CommandResult validate = run({halo_bin(), "validate", p});
   EXPECT_EQ(validate.exit_code, 0) << validate.err;
+}
+
+// The `sendgrid` source on the same Event Webhook (a second webhook in
+// SendGrid's settings): opens, clicks and deliveries become events the
+// profile's features count; the bounce, the spam report and the
+// unsubscribe reach the consent ledger as events.
+TEST_F(SendgridE2E, TheSourceTurnsSignedEventsIntoProfileEvents) {
+  std::string events;
+  for (int i = 0; i < 6; ++i) {
+    if (i != 3) events += customers(i + 1).substr(customers(i).size());  // u3 is refused
+  }
+  write_file(dir_ / "events.jsonl", events);
+  const std::string receiver = "http://127.0.0.1:" + std::to_string(test::unused_loopback_port());
+  const std::string p = pipeline(kKey, receiver, /*as_source=*/true);
+  run_until_delivered(p, 3);
+
+  ServeProcess serve(p, dir_ / "serve.err");
+  const std::string url = receiver + "/sendgrid/events";
+  std::string forged;
+  for (int i = 0; i < 200 && forged.find(R"("status": 403)") == std::string::npos; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    forged = server_.control("POST", "/__control/send-events",
+                             R"({"url":")" + url + R"(","forge":true})");
+  }
+  ASSERT_NE(forged.find(R"("status": 403)"), std::string::npos)
+      << forged << read_file(dir_ / "serve.err");
+  const std::string posted =
+      server_.control("POST", "/__control/send-events", R"({"url":")" + url + R"("})");
+  EXPECT_NE(posted.find(R"("status": 200)"), std::string::npos) << posted;
+  EXPECT_NE(posted.find(R"("events": 15)"), std::string::npos) << posted;
+  auto profile = [&](const std::string &user) {
+    return run({halo_bin(), "profile", "get", p, "--id", "user_id=" + user}).out;
+  };
+  for (int i = 0; i < 200 && profile("u5").find(R"("opens":1)") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(serve.stop(), 0) << read_file(dir_ / "serve.err");
+
+  const std::string u0 = profile("u0");
+  EXPECT_NE(u0.find(R"("features":{"opens":1,"clicks":1,"delivered":1})"), std::string::npos) << u0;
+  const std::string u5 = profile("u5");
+  EXPECT_NE(u5.find(R"("features":{"opens":1,"clicks":0,"delivered":1})"), std::string::npos) << u5;
+  for (const char *out : {"u1@example.org", "u2@example.org", "u4@example.org"}) {
+    EXPECT_NE(consent_show(p, "email", out).find(R"("state":{"email":"opted_out"})"),
+              std::string::npos)
+        << out << ": " << consent_show(p, "email", out);
+  }
+  EXPECT_EQ(consent_show(p, "email", "u0@example.org").find("opted_out"), std::string::npos);
+  // The destination does not answer this webhook here: no receipts.
+  for (const auto &[to, receipt] : message_receipts(p)) EXPECT_EQ(receipt, "sent") << to;
 }
 
 }  // namespace

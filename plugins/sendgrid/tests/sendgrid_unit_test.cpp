@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include "common/crypto.h"
+#include "engagement_records.h"
 #include "sendgrid_api.h"
 #include "sendgrid_events.h"
 
@@ -174,6 +175,53 @@ TEST(Events, EachKindMapsToOneAction) {
   EXPECT_EQ(action_of(foreign).kind, EventAction::Kind::kNone);
   foreign.event = "unsubscribe";
   EXPECT_EQ(action_of(foreign).kind, EventAction::Kind::kOptOut);
+}
+
+// The source's records: Segment email spec names, the event's id and
+// time, the address where the email identifier is read.
+TEST(EngagementRecords, EachRecordedKindIsASegmentEmailEvent) {
+  auto parsed = parse_events(
+      R"([{"event":"open","email":"sara@example.ir","timestamp":1767607200,"sg_event_id":"e1",)"
+      R"("sg_message_id":"m1.filter","halo_message":"42"},)"
+      R"({"event":"click","email":"a@x.ir","timestamp":1767607200,"sg_event_id":"e2",)"
+      R"("url":"https://shop.example/p/1"},)"
+      R"({"event":"bounce","email":"b@x.ir","timestamp":1767607200,"sg_event_id":"e3",)"
+      R"("type":"bounce","status":"5.1.1","reason":"550 no such user"},)"
+      R"({"event":"bounce","email":"c@x.ir","timestamp":1767607200,"sg_event_id":"e4","type":"blocked"},)"
+      R"({"event":"group_unsubscribe","email":"d@x.ir","timestamp":1767607200,"sg_event_id":"e5"},)"
+      R"({"event":"processed","email":"e@x.ir","timestamp":1767607200,"sg_event_id":"e6"},)"
+      R"({"event":"open","email":"f@x.ir","timestamp":1767607200},)"
+      R"({"event":"open","email":"g@x.ir","timestamp":253402300800,"sg_event_id":"e8"}])");
+  ASSERT_TRUE(parsed.has_value());
+  const std::vector<SendgridEvent> &e = *parsed;
+  ASSERT_EQ(e.size(), 8u);
+  EXPECT_EQ(
+      engagement_record(e[0]).value_or(""),
+      R"({"type":"track","event":"Email Opened","messageId":"sendgrid:e1",)"
+      R"("timestamp":"2026-01-05T10:00:00.000Z","context":{"traits":{"email":"sara@example.ir"}},)"
+      R"("properties":{"email_id":"m1.filter","halo_message":"42"}})");
+  EXPECT_NE(engagement_record(e[1]).value_or("").find(R"("event":"Email Link Clicked")"),
+            std::string::npos);
+  EXPECT_NE(engagement_record(e[1]).value_or("").find(
+                R"("properties":{"url":"https://shop.example/p/1"}})"),
+            std::string::npos);
+  EXPECT_NE(engagement_record(e[2]).value_or("").find(
+                R"("properties":{"type":"bounce","status":"5.1.1","reason":"550 no such user",)"
+                R"("hard_bounce":true}})"),
+            std::string::npos)
+      << engagement_record(e[2]).value_or("");
+  EXPECT_NE(engagement_record(e[3]).value_or("").find(R"("hard_bounce":false)"), std::string::npos);
+  EXPECT_NE(engagement_record(e[4]).value_or("").find(R"("event":"Unsubscribed")"),
+            std::string::npos);
+  EXPECT_NE(engagement_record(e[4]).value_or("").find(R"("properties":{"channel":"email"}})"),
+            std::string::npos);
+  // Not recorded at all; recorded but unplaceable (no id; a time past 9999).
+  EXPECT_FALSE(recorded_event(e[5]));
+  EXPECT_FALSE(engagement_record(e[5]).has_value());
+  EXPECT_TRUE(recorded_event(e[6]));
+  EXPECT_FALSE(engagement_record(e[6]).has_value());
+  EXPECT_FALSE(engagement_record(e[7]).has_value());
+  EXPECT_EQ(e[6].raw, R"({"event":"open","email":"f@x.ir","timestamp":1767607200})");
 }
 
 }  // namespace
