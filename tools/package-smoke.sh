@@ -24,7 +24,7 @@ ls "$BUILD_DIR"/halo-dbgsym_*.ddeb >/dev/null 2>&1 || fail "no halo-dbgsym packa
 halo="$root/halo/usr/bin/halo"
 listing=$("$halo" plugins)
 for p in file-jsonl file-csv deterministic aggregates clv rfm satisfaction engagement recommendations loyalty woocommerce hubspot \
-  square pos-csv mail-bounces webhook smtp kavenegar twilio sendgrid; do
+  square pos-csv mail-bounces webhook profile-webhook smtp kavenegar twilio sendgrid; do
   grep -q "^$p " <<<"$listing" || { echo "$listing"; fail "plugin $p not found by the installed halo"; }
 done
 # Libraries holding two plugins of one name: each kind is found.
