@@ -11,10 +11,13 @@
 //    the canonical name of its own fields, with a window of whole minutes.
 //  - The next time its verdict may change by time alone is after now, and
 //    the verdict just before that time is the verdict now.
+//  - Each kind mismatch it reports names a path it reads whose kind is
+//    known.
 //  - Parsed as an event filter (ExprScope::kEvent), the same text is
 //    accepted or refused with a column inside it; an accepted filter reads
 //    only properties., context. and traits. paths, no event history and no
 //    segment.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -97,6 +100,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (const HistoryTerm &h : expr->history()) {
     if (h.feature.find_first_of(".[]") != std::string::npos || h.event.empty() ||
         h.feature != history_feature_name(h) || h.window_ms < 0 || h.window_ms % 60'000 != 0) {
+      std::abort();
+    }
+  }
+  auto kind_of = [&](std::string_view path) -> std::optional<halo::TypedKind> {
+    const halo::TypedValue *v = profile.value(path);
+    return v ? std::optional<halo::TypedKind>(v->kind()) : std::nullopt;
+  };
+  for (const std::string &m : expr->kind_mismatches(kind_of)) {
+    const std::string path = m.substr(0, m.find(' '));
+    if (std::find(expr->paths().begin(), expr->paths().end(), path) == expr->paths().end() ||
+        !kind_of(path)) {
       std::abort();
     }
   }

@@ -213,14 +213,16 @@ std::string feature_of(const std::string &path) {
   return path.substr(kPrefix.size(), path.find('.', kPrefix.size()) - kPrefix.size());
 }
 
-// The names the pipeline's feature builders write (describe_features);
-// nullopt when one does not say, or failed to (added to `problems`), or
-// was not created (reported already).
-std::optional<std::vector<std::string>> written_features(const PipelineConfig &config,
-                                                         PluginInstances &out,
-                                                         std::vector<SetupProblem> &problems) {
+using DescribedFeatures = std::vector<FeatureInstance::DescribedFeature>;
+
+// What the pipeline's feature builders write (describe_features); nullopt
+// when one does not say, or failed to (added to `problems`), or was not
+// created (reported already).
+std::optional<DescribedFeatures> written_features(const PipelineConfig &config,
+                                                  PluginInstances &out,
+                                                  std::vector<SetupProblem> &problems) {
   if (out.features.size() != config.features.size()) return std::nullopt;
-  std::vector<std::string> names;
+  DescribedFeatures features;
   for (size_t i = 0; i < out.features.size(); ++i) {
     auto described = out.features[i]->describe_features();
     if (!described.ok()) {
@@ -228,20 +230,35 @@ std::optional<std::vector<std::string>> written_features(const PipelineConfig &c
       return std::nullopt;
     }
     if (!*described) return std::nullopt;
-    names.insert(names.end(), (*described)->begin(), (*described)->end());
+    features.insert(features.end(), (*described)->begin(), (*described)->end());
   }
-  return names;
+  return features;
+}
+
+// The kind a builder wrote for `path` ("features.NAME" exactly) when it
+// named one; nullopt for any other path.
+std::optional<TypedKind> feature_kind(const DescribedFeatures &features, std::string_view path) {
+  for (const FeatureInstance::DescribedFeature &f : features) {
+    if (path.size() == 9 + f.name.size() && path.starts_with("features.") &&
+        path.substr(9) == f.name) {
+      return f.kind;
+    }
+  }
+  return std::nullopt;
 }
 
 // When every feature builder names its features, each `features.` path a
 // segment, a trigger's `if` or a trigger variable reads is one of them: a
-// misspelt name would otherwise match nobody, silently. Segments and
-// triggers that did not parse are reported already.
+// misspelt name would otherwise match nobody, silently; and no test
+// compares a feature with a literal its kind can never equal (a number
+// against text). Segments and triggers that did not parse are reported
+// already.
 void check_feature_names(const PipelineConfig &config, PluginInstances &out,
                          std::vector<SetupProblem> &problems) {
-  const std::optional<std::vector<std::string>> written = written_features(config, out, problems);
+  const std::optional<DescribedFeatures> written = written_features(config, out, problems);
   if (!written) return;
-  const std::vector<std::string> &names = *written;
+  std::vector<std::string> names;
+  for (const FeatureInstance::DescribedFeature &f : *written) names.push_back(f.name);
   auto check = [&](const std::string &path, const Mark &mark, const std::string &label) {
     const std::string feature = feature_of(path);
     if (feature.empty() || std::find(names.begin(), names.end(), feature) != names.end()) return;
@@ -251,12 +268,19 @@ void check_feature_names(const PipelineConfig &config, PluginInstances &out,
                                 "feature named '" +
                                 feature + "'" + unknown_name_hint(feature, names, "features"))});
   };
+  auto check_kinds = [&](const segment::Expr &expr, const Mark &mark, const std::string &label) {
+    auto kind_of = [&](std::string_view path) { return feature_kind(*written, path); };
+    for (const std::string &mismatch : expr.kind_mismatches(kind_of)) {
+      problems.push_back({label, Status::Invalid(mark.str() + ": " + label + ": " + mismatch)});
+    }
+  };
   for (size_t i = 0; i < out.segments.size() && out.segments.size() == config.segments.size();
        ++i) {
     const std::string label = "segments[" + std::to_string(i) + "].expression";
     for (const std::string &path : out.segments.expr(i).paths()) {
       check(path, config.segments[i].expression_mark, label);
     }
+    check_kinds(out.segments.expr(i), config.segments[i].expression_mark, label);
   }
   if (out.trigger_conditions.size() != config.triggers.size()) return;  // one failed: reported
   for (size_t i = 0; i < config.triggers.size(); ++i) {
@@ -266,6 +290,7 @@ void check_feature_names(const PipelineConfig &config, PluginInstances &out,
       for (const std::string &path : condition->paths()) {
         check(path, t.condition_mark, where + ".if");
       }
+      check_kinds(*condition, t.condition_mark, where + ".if");
     }
     for (const auto &[name, path] : t.variables) {
       check(path, t.mark, where + ".send.variables." + name);

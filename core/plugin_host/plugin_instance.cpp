@@ -296,19 +296,26 @@ Status FeatureInstance::emit(uint64_t profile_id, int64_t as_of_ms, NamedValues 
   return s;
 }
 
-Result<std::optional<std::vector<std::string>>> FeatureInstance::describe_features() {
-  if (vt_.describe_features == nullptr) return std::optional<std::vector<std::string>>();
+Result<std::optional<std::vector<FeatureInstance::DescribedFeature>>>
+FeatureInstance::describe_features() {
+  using Described = std::vector<DescribedFeature>;
+  if (vt_.describe_features == nullptr) return std::optional<Described>();
   NamedValues written;
   halo_feature_writer w{&written};
   PluginCallScope scope = enter("describe_features");
   Status s = check(vt_.describe_features(inst_, &w), "describe_features");
   if (!s.ok()) return s;
-  std::vector<std::string> names;
+  Described features;
   described_.emplace();
   for (const NamedValue &v : written) {
-    if (described_->insert(v.name).second) names.push_back(v.name);
+    if (described_->insert(v.name).second) {
+      features.push_back({v.name, TypedKind::kNull});
+    }
+    auto it = std::find_if(features.begin(), features.end(),
+                           [&](const DescribedFeature &f) { return f.name == v.name; });
+    if (it->kind == TypedKind::kNull) it->kind = v.value.kind();
   }
-  return std::optional<std::vector<std::string>>(std::move(names));
+  return std::optional<Described>(std::move(features));
 }
 
 void FeatureInstance::check_described(const NamedValues &values, size_t from) {

@@ -157,11 +157,16 @@ class FeatureInstance : public PluginInstance {
   // of fitting in every run.
   bool loads_models() const { return vt_.fit != nullptr && vt_.load_model != nullptr; }
   Status load_model(std::string_view data);
-  // The names of every feature emit() may write (describe_features, ABI
-  // 1.2, optional), in the builder's order; nullopt when it does not say.
-  // Once named, the first emit() calls check what they write against them
-  // and log a name that was not named (once each).
-  Result<std::optional<std::vector<std::string>>> describe_features();
+  // The features emit() may write (describe_features, ABI 1.2, optional),
+  // in the builder's order, each with the kind of the first value written
+  // for it that was not null (kNull: unknown); nullopt when it does not
+  // say. Once named, the first emit() calls check what they write against
+  // them and log a name that was not named (once each).
+  struct DescribedFeature {
+    std::string name;
+    TypedKind kind = TypedKind::kNull;
+  };
+  Result<std::optional<std::vector<DescribedFeature>>> describe_features();
 
  public:
   using PluginInstance::PluginInstance;

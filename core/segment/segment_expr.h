@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -106,6 +107,14 @@ class Expr {
   const std::vector<std::string> &segments() const { return segments_; }
   // The event-history values it reads, once each, in order of appearance.
   const std::vector<HistoryTerm> &history() const { return history_; }
+  // The kind a path holds, or nullopt when it is not known.
+  using KindOf = std::function<std::optional<TypedKind>(std::string_view path)>;
+  // Every test of a path of a known kind against a literal that kind can
+  // never pass (a number against text, a time against a number, a text
+  // pattern on a number, a number standing alone as a test): what matches()
+  // would silently find false for everyone. One message each, naming the
+  // path, its kind and the test (expr_kinds.cpp).
+  std::vector<std::string> kind_mismatches(const KindOf &kind_of) const;
 
  private:
   std::shared_ptr<const Node> root_;

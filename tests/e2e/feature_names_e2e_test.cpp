@@ -4,7 +4,8 @@
 // `halo run` alike, with the nearest name as a suggestion, in a segment, a
 // trigger's `if` and a trigger variable; every bundled builder names
 // exactly what it writes (a run over events each of them reads logs no
-// undescribed name); a builder that does not say leaves names unchecked.
+// undescribed name); a builder that does not say leaves names unchecked;
+// a test a feature's kind can never pass is refused.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -54,6 +55,39 @@ TEST(FeatureNames, ANameNoBuilderWritesIsRefusedWithASuggestion) {
   write_file(p, segment_pipeline_text(
                     kAsOf, kOrders,
                     with("features.orders >= 2", "features.revenue > 100", "features.revenue")));
+  CommandResult fixed = run({halo_bin(), "validate", p});
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
+}
+
+// A builder's described value gives its feature a kind: a test that kind
+// can never pass is refused, in a segment and in a trigger's `if`; tests
+// that suit it, and tests against null, pass.
+TEST(FeatureNames, ATestAFeaturesKindCanNeverPassIsRefused) {
+  TempDir dir;
+  write_file(dir / "events.jsonl", "");
+  const std::string p = dir / "p.yaml";
+  write_file(p, segment_pipeline_text(
+                    kAsOf, kOrders,
+                    with("features.orders > 'two' or features.orders contains '1'",
+                         "features.revenue in [100, 'a lot'] or features.orders", "profile_id")));
+  CommandResult v = run({halo_bin(), "validate", p});
+  EXPECT_EQ(v.exit_code, 2) << v.err;
+  for (const char *expected :
+       {"segments[0].expression: features.orders holds a number; comparing it with text is "
+        "false for every profile",
+        "segments[0].expression: features.orders holds a number; 'contains', a test of text, is "
+        "false for every profile",
+        "triggers[0].if: features.revenue holds a number; comparing it with text is false",
+        "triggers[0].if: features.orders holds a number; comparing it with true or false"}) {
+    EXPECT_NE(v.err.find(expected), std::string::npos) << expected << "\n" << v.err;
+  }
+  EXPECT_EQ(run_pipeline(p).exit_code, 2);
+
+  write_file(p,
+             segment_pipeline_text(
+                 kAsOf, kOrders,
+                 with("features.orders > 2 or features.orders == null",
+                      "features.revenue in [100, 250.5] and features.orders != 1", "profile_id")));
   CommandResult fixed = run({halo_bin(), "validate", p});
   EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
 }

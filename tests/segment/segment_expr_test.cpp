@@ -260,3 +260,52 @@ TEST(SegmentExpr, LimitsBoundTheText) {
 
 }  // namespace
 }  // namespace halo::segment
+
+namespace halo::segment {
+namespace {
+
+// kind_mismatches agrees with the evaluator: every test it flags is false
+// for a profile holding values of those kinds (and its `not` true), and
+// the tests that suit each kind are not flagged.
+TEST(SegmentExpr, KindMismatchesAreTestsTheEvaluatorFindsFalse) {
+  const Profile profile;
+  auto kind_of = [&](std::string_view path) -> std::optional<TypedKind> {
+    const TypedValue *v = profile.value(path);
+    return v ? std::optional<TypedKind>(v->kind()) : std::nullopt;
+  };
+  auto mismatches = [&](const std::string &text) {
+    ExprError error;
+    auto expr = Expr::parse(text, error);
+    EXPECT_TRUE(expr.has_value()) << text << ": " << error.message;
+    return expr ? expr->kind_mismatches(kind_of) : std::vector<std::string>{};
+  };
+  for (const char *flagged :
+       {"features.order_count == '2'", "features.revenue > 'a'", "features.p_alive == true",
+        "features.order_count contains '2'", "features.order_count in ['2', 'x']",
+        "features.last_seen < 5", "features.last_seen == 'yesterday'",
+        "features.last_seen starts_with '2026'", "features.rfm_segment == 3", "traits.vip == 'yes'",
+        "traits.vip > now()", "identifiers.email == 7", "features.order_count",
+        "'2' == features.order_count"}) {
+    const std::vector<std::string> found = mismatches(flagged);
+    EXPECT_EQ(found.size(), 1u) << flagged;
+    EXPECT_FALSE(eval(flagged)) << flagged;
+    EXPECT_TRUE(eval(std::string("not (") + flagged + ")")) << flagged;
+  }
+  EXPECT_EQ(mismatches("features.revenue > 'a'").front(),
+            "features.revenue holds a number; comparing it with text is false for every profile");
+  EXPECT_EQ(mismatches("features.last_seen starts_with '2026'").front(),
+            "features.last_seen holds a time; 'starts_with', a test of text, is false for every "
+            "profile");
+  for (const char *suited :
+       {"features.order_count == 2", "features.revenue in [19.9, 20]",
+        "features.last_seen < now() - 30d", "features.last_seen > '2025-01-01'",
+        "features.rfm_segment in ['At Risk', 'Lost']", "features.rfm_segment matches '^At'",
+        "traits.vip", "traits.vip != false", "identifiers.email contains '@'",
+        "features.order_count == null", "features.unknown == 'x'", "traits.nickname == 3",
+        "features.order_count > features.p_alive", "count(Order Completed within 90d) >= 2"}) {
+    EXPECT_TRUE(mismatches(suited).empty()) << suited;
+  }
+}
+
+}  // namespace
+}  // namespace halo::segment
