@@ -12,13 +12,12 @@
 // new delivery. It never sleeps or retries within a run.
 #include <halo/sdk.hpp>
 
-#include <chrono>
 #include <iterator>
 #include <memory>
 
 #include "common/message_verdict.h"
 #include "profile_post.h"
-#include "webhook_signature.h"
+#include "webhook_target.h"
 
 namespace halo::plugins::profile_webhook {
 namespace {
@@ -27,20 +26,10 @@ class ProfileWebhook : public halo::Destination {
  public:
   explicit ProfileWebhook(halo::Host host)
       : halo::Destination(host),
-        url_(host.string_option("url")),
+        target_(webhook::read_target(host)),
         batch_size_(static_cast<size_t>(host.int_option("batch_size"))),
         max_body_bytes_(static_cast<size_t>(host.size_option("max_body_bytes"))),
-        post_(host) {
-    if (!url_.starts_with("http://") && !url_.starts_with("https://")) {
-      throw halo::ConfigError("url", "must be an http:// or https:// URL");
-    }
-    std::optional<std::string> key = webhook::signing_key(host.string_option("secret"));
-    if (!key) {
-      throw halo::ConfigError("secret",
-                              "must be non-empty; a whsec_ secret must be base64 after the prefix");
-    }
-    key_ = std::move(*key);
-  }
+        post_(host) {}
 
   halo::DeliveryMode begin_delivery(halo::DeliveryMode proposed) override {
     begin(proposed == halo::DeliveryMode::kFull);
@@ -76,15 +65,8 @@ class ProfileWebhook : public halo::Destination {
   }
 
   void send(const ProfilePost &post) {
-    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
-    const halo::HttpRequest request =
-        post_.request(url_, post.body,
-                      {{"Content-Type", "application/json"},
-                       {"webhook-id", post.id},
-                       {"webhook-timestamp", std::to_string(now)},
-                       {"webhook-signature", webhook::sign(key_, post.id, now, post.body)}});
+    const halo::HttpRequest request = post_.request(
+        target_.url, post.body, webhook::signed_headers(target_.key, post.id, post.body));
     halo::HttpResponse response = host().http(request);  // throws when no answer came
     const int status = response.status();
     if (status >= 200 && status < 300) return;
@@ -93,7 +75,7 @@ class ProfileWebhook : public halo::Destination {
                       http_transient(status) ? HALO_RETRY : HALO_FATAL);
   }
 
-  std::string url_, key_;
+  webhook::WebhookTarget target_;
   size_t batch_size_, max_body_bytes_;
   MessagePost post_;
   std::unique_ptr<DeliveryPosts> posts_;

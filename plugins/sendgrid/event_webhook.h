@@ -7,7 +7,11 @@
 
 #include <halo/sdk.hpp>
 
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "sendgrid_events.h"
 
 namespace halo::plugins::sendgrid {
 
@@ -15,9 +19,15 @@ namespace halo::plugins::sendgrid {
 // halo::ConfigError naming the option when it is not one.
 std::string event_key(const halo::Host &host);
 
-// Whether `req` is signed under `key`: X-Twilio-Email-Event-Webhook-Signature
-// over X-Twilio-Email-Event-Webhook-Timestamp and the raw body.
-bool signed_request(const std::string &key, const halo::HttpServerRequest &req);
+// The events of `req` when it is signed under `key`
+// (X-Twilio-Email-Event-Webhook-Signature over
+// X-Twilio-Email-Event-Webhook-Timestamp and the raw body) and its body is
+// an array of events (sendgrid_events.h); otherwise nullopt, with `res`
+// answered 403 (metric webhooks_refused) or 400.
+std::optional<std::vector<SendgridEvent>> signed_events(const halo::Host &host,
+                                                        const std::string &key,
+                                                        const halo::HttpServerRequest &req,
+                                                        halo::HttpServerResponse &res);
 
 // The source's descriptor (sendgrid_source.cpp), listed beside the
 // destination's by the module.

@@ -42,16 +42,8 @@ class EventReceiver {
 
  private:
   void on_events(const halo::HttpServerRequest &req, halo::HttpServerResponse &res) const {
-    if (!signed_request(key_, req)) {
-      host_.metric("webhooks_refused", 1);
-      res.status(403);
-      return;
-    }
-    std::optional<std::vector<SendgridEvent>> events = parse_events(req.body());
-    if (!events) {
-      res.status(400);
-      return;
-    }
+    std::optional<std::vector<SendgridEvent>> events = signed_events(host_, key_, req, res);
+    if (!events) return;
     for (const SendgridEvent &e : *events) {
       // Busy: SendGrid posts the whole batch again later, and what was
       // recorded of it already is recorded once (reports are idempotent).
@@ -241,11 +233,20 @@ std::string halo::plugins::sendgrid::event_key(const halo::Host &host) {
   return *der;
 }
 
-bool halo::plugins::sendgrid::signed_request(const std::string &key,
-                                             const halo::HttpServerRequest &req) {
-  return event_signature_valid(
-      key, req.header("X-Twilio-Email-Event-Webhook-Timestamp").value_or(""), req.body(),
-      req.header("X-Twilio-Email-Event-Webhook-Signature").value_or(""));
+std::optional<std::vector<halo::plugins::sendgrid::SendgridEvent>>
+halo::plugins::sendgrid::signed_events(const halo::Host &host, const std::string &key,
+                                       const halo::HttpServerRequest &req,
+                                       halo::HttpServerResponse &res) {
+  if (!event_signature_valid(key, req.header("X-Twilio-Email-Event-Webhook-Timestamp").value_or(""),
+                             req.body(),
+                             req.header("X-Twilio-Email-Event-Webhook-Signature").value_or(""))) {
+    host.metric("webhooks_refused", 1);
+    res.status(403);
+    return std::nullopt;
+  }
+  std::optional<std::vector<SendgridEvent>> events = parse_events(req.body());
+  if (!events) res.status(400);
+  return events;
 }
 
 HALO_PLUGIN_LIBRARY(halo::describe_destination<halo::plugins::sendgrid::SendgridDestination>(

@@ -42,16 +42,8 @@ class EngagementIntake {
       : host_(host), key_(std::move(key)), capacity_(capacity) {}
 
   void on_events(const halo::HttpServerRequest &req, halo::HttpServerResponse &res) {
-    if (!signed_request(key_, req)) {
-      host_.metric("webhooks_refused", 1);
-      res.status(403);
-      return;
-    }
-    std::optional<std::vector<SendgridEvent>> events = parse_events(req.body());
-    if (!events) {
-      res.status(400);
-      return;
-    }
+    std::optional<std::vector<SendgridEvent>> events = signed_events(host_, key_, req, res);
+    if (!events) return;
     std::vector<Entry> entries;
     for (SendgridEvent &e : *events) {
       if (!recorded_event(e)) continue;  // processed, deferred, ...

@@ -4,11 +4,10 @@
 // or retries: the kernel schedules retries (docs/messages.md).
 #include <halo/sdk.hpp>
 
-#include <chrono>
 #include <iterator>
 
 #include "webhook_delivery.h"
-#include "webhook_signature.h"
+#include "webhook_target.h"
 
 namespace halo::plugins::webhook {
 namespace {
@@ -16,17 +15,7 @@ namespace {
 class WebhookDestination : public halo::MessageDestination {
  public:
   explicit WebhookDestination(halo::Host host)
-      : halo::MessageDestination(host), url_(host.string_option("url")), post_(host) {
-    if (!url_.starts_with("http://") && !url_.starts_with("https://")) {
-      throw halo::ConfigError("url", "must be an http:// or https:// URL");
-    }
-    std::optional<std::string> key = signing_key(host.string_option("secret"));
-    if (!key) {
-      throw halo::ConfigError("secret",
-                              "must be non-empty; a whsec_ secret must be base64 after the prefix");
-    }
-    key_ = std::move(*key);
-  }
+      : halo::MessageDestination(host), target_(read_target(host)), post_(host) {}
 
   void deliver_messages(const std::vector<halo::Message> &messages,
                         const halo::MessageResults &results) override {
@@ -36,18 +25,12 @@ class WebhookDestination : public halo::MessageDestination {
 
  private:
   Verdict deliver(const halo::Message &m) {
-    const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
     const std::string id(m.idempotency_key);
     std::string body = message_body(m);
-    const std::string signature = sign(key_, id, now, body);
-    const halo::HttpRequest request = post_.request(url_, std::move(body),
-                                                    {{"Content-Type", "application/json"},
-                                                     {"webhook-id", id},
-                                                     {"webhook-timestamp", std::to_string(now)},
-                                                     {"webhook-signature", signature},
-                                                     {"Idempotency-Key", id}});
+    auto headers = signed_headers(target_.key, id, body);
+    headers.emplace_back("Idempotency-Key", id);
+    const halo::HttpRequest request =
+        post_.request(target_.url, std::move(body), std::move(headers));
     try {
       halo::HttpResponse response = host().http(request);
       return classify(response.status(), response.header("Retry-After"),
@@ -57,7 +40,7 @@ class WebhookDestination : public halo::MessageDestination {
     }
   }
 
-  std::string url_, key_;
+  WebhookTarget target_;
   MessagePost post_;
 };
 

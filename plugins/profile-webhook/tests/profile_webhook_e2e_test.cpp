@@ -32,24 +32,9 @@ class ProfileWebhookE2E : public ::testing::Test {
   void SetUp() override {
     server_.start(source_dir() + "/tests/contract/webhook_server.py",
                   {"--secret", kSecret, "--log", dir_ / "received.jsonl"});
-    write_file(dir_ / "pipeline.yaml", R"(version: 1
-store: { kind: sqlite, path: halo.db }
-identity:
-  resolver: deterministic
-  identifiers:
-    - { type: user_id, priority: 1, max_per_profile: 1 }
-    - { type: anonymous_id, priority: 9, max_per_profile: 100 }
-sources:
-  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
-features:
-  - { name: orders, plugin: aggregates, config: { features: { orders: { count: { event: Order Completed } } } } }
-destinations:
-  - name: crm
-    plugin: profile-webhook
-    config: { url: ")" + server_.base_url() +
-                                           R"(/hooks", secret: ")" + kSecret +
-                                           R"(", batch_size: 4 }
-)");
+    pipeline_ = shop_pipeline(
+        dir_, "  - name: crm\n    plugin: profile-webhook\n    config: { url: \"" +
+                  server_.base_url() + "/hooks\", secret: \"" + kSecret + "\", batch_size: 4 }\n");
   }
 
   // The requests received since the last call, in order.
@@ -89,10 +74,11 @@ destinations:
     return out;
   }
 
-  std::string pipeline() const { return dir_ / "pipeline.yaml"; }
+  std::string pipeline() const { return pipeline_; }
 
   TempDir dir_;
   ContractProcess server_;
+  std::string pipeline_;
   size_t seen_ = 0;
 };
 
