@@ -4,7 +4,8 @@
 // or edited by hand.
 // Invariants checked:
 //  - decode either throws std::runtime_error or accepts; nothing else.
-//  - An accepted blob encodes back to the same bytes.
+//  - An accepted blob encodes back to the same bytes, and holds no more
+//    weekend engagements at an hour than engagements.
 //  - Reading it never fails: visit counts within its days, interests
 //    ranked (at most the asked number, each a category it holds), and a
 //    merge with itself keeps the same days and categories.
@@ -26,6 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
   if (s.encode() != blob) std::abort();
+  for (int h = 0; h < 24; ++h) {
+    if (s.weekend_hours()[h] > s.hours()[h]) std::abort();
+  }
   constexpr int32_t kMin = std::numeric_limits<int32_t>::min();
   constexpr int32_t kMax = std::numeric_limits<int32_t>::max();
   const int64_t visits = s.visits_between(kMin, kMax);

@@ -138,10 +138,15 @@ class EngagementBuilder final : public FeatureBuilder {
 
   void fit(int64_t, const ModelWriter &w) {
     population_ = {};
+    weekend_population_ = {};
     int64_t engaged_profiles = 0;
     states_.for_each([&](uint64_t, const EngagementState &state) {
       uint64_t own = 0;
-      for (int h = 0; h < 24; ++h) own += state.hours()[h], population_[h] += state.hours()[h];
+      for (int h = 0; h < 24; ++h) {
+        own += state.hours()[h];
+        population_[h] += state.hours()[h];
+        weekend_population_[h] += state.weekend_hours()[h];
+      }
       engaged_profiles += own > 0 ? 1 : 0;
     });
     w.param("engaged_profiles", static_cast<double>(engaged_profiles));
@@ -154,21 +159,31 @@ class EngagementBuilder final : public FeatureBuilder {
     plugins::ByteWriter out(model);
     out.byte(kModelVersion);
     for (uint64_t n : population_) out.varint(n);
+    for (uint64_t n : weekend_population_) out.varint(n);
     w.data(model);
   }
 
-  // The population's hours as fit() left them (load_model in plugin.h).
+  // The population's hours as fit() left them (load_model in plugin.h);
+  // a version 1 model has no weekend hours (then the weekend's send hour
+  // is smoothed toward every day's).
   void load_model(std::string_view data) {
     plugins::ByteReader r(data);
-    if (r.byte() != kModelVersion) throw Error("engagement: stored model of another version");
-    PopulationHours hours{};
-    for (uint64_t &n : hours) {
-      const auto v = r.varint();
-      if (v > UINT64_MAX) throw Error("engagement: stored model has an hour count out of range");
-      n = static_cast<uint64_t>(v);
+    const uint8_t version = r.byte();
+    if (version != 1 && version != kModelVersion) {
+      throw Error("engagement: stored model of another version");
+    }
+    PopulationHours hours{}, weekend{};
+    for (PopulationHours *part : {&hours, &weekend}) {
+      if (part == &weekend && version == 1) break;
+      for (uint64_t &n : *part) {
+        const auto v = r.varint();
+        if (v > UINT64_MAX) throw Error("engagement: stored model has an hour count out of range");
+        n = static_cast<uint64_t>(v);
+      }
     }
     r.expect_done();
     population_ = hours;
+    weekend_population_ = weekend;
   }
 
   // emit() writes every feature for any profile, one it does not know
@@ -212,6 +227,7 @@ class EngagementBuilder final : public FeatureBuilder {
     }
     w.string("time_zone", s.zone().empty() ? zone_name_ : s.zone());
     write_visit_days(s, today, w);
+    write_split_send_hours(s, w);
     // Visits leave the window and interests age at local midnight.
     if (state != nullptr) w.valid_until(local.next_midnight_ms);
   }
@@ -254,11 +270,41 @@ class EngagementBuilder final : public FeatureBuilder {
     const LocalTime local = clock.at(at_ms);
     if (roles.delivered >= 0) s.message(roles.delivered, false);
     if (roles.engaged >= 0) s.message(roles.engaged, true);
-    if (roles.engaged >= 0 || roles.purchase) s.engaged_at_hour(local.hour);
+    if (roles.engaged >= 0 || roles.purchase) {
+      s.engaged_at_hour(local.hour, week_.weekend(weekday_of(local.day)));
+    }
     const uint32_t weight = roles.purchase ? kPurchaseWeight
                             : roles.cart   ? kCartWeight
                                            : kViewWeight;
     for (std::string_view c : categories) s.interest(c, local.day, weight, horizon_days());
+  }
+
+  // The best send hour on the weekend's days and on working days apart,
+  // each from the customer's engagements on those days smoothed toward the
+  // population's on those days (every day's when the population has none
+  // there yet, e.g. under a model fitted before weekend hours existed).
+  void write_split_send_hours(const EngagementState &s, const FeatureWriter &w) const {
+    HourCounts workday{};
+    PopulationHours population_workday{};
+    for (int h = 0; h < 24; ++h) {
+      workday[h] = s.hours()[h] - s.weekend_hours()[h];
+      population_workday[h] = population_[h] - std::min(population_[h], weekend_population_[h]);
+    }
+    auto prior = [&](const PopulationHours &part) {
+      return std::any_of(part.begin(), part.end(), [](uint64_t c) { return c; }) ? part
+                                                                                 : population_;
+    };
+    const std::pair<const char *, std::optional<int>> split[] = {
+        {"best_send_hour_weekend",
+         best_hour(s.weekend_hours(), prior(weekend_population_), prior_weight_)},
+        {"best_send_hour_workday", best_hour(workday, prior(population_workday), prior_weight_)}};
+    for (const auto &[name, hour] : split) {
+      if (hour) {
+        w.integer(name, *hour);
+      } else {
+        w.null(name);
+      }
+    }
   }
 
   // The weekdays of the visit days in the window: the most visited
@@ -385,8 +431,9 @@ class EngagementBuilder final : public FeatureBuilder {
   DateFormat dates_;
   plugins::StringMap<Roles> roles_;
   plugins::ProfileStates<EngagementState> states_{"engagement"};
-  static constexpr uint8_t kModelVersion = 1;
+  static constexpr uint8_t kModelVersion = 2;  // 1: without weekend hours
   PopulationHours population_{};
+  PopulationHours weekend_population_{};  // of population_, the weekend's
   std::optional<Today> today_;
 };
 

@@ -11,7 +11,9 @@ namespace halo::engagement {
 
 namespace {
 
-constexpr uint8_t kVersion = 1, kVersionWithZone = 2;
+// The version byte is 1 plus flags: +1 a time zone follows, +2 weekend
+// hour counts follow (versions 3 and 4 since weekend send hours).
+constexpr uint8_t kVersion = 1, kWithZone = 1, kWithWeekend = 2;
 constexpr uint32_t kMaxCount = std::numeric_limits<uint32_t>::max();
 
 uint32_t saturating_add(uint32_t a, uint64_t b) {
@@ -41,8 +43,13 @@ Interest &find_or_add(std::vector<Interest> &interests, std::string_view categor
 
 }  // namespace
 
-void EngagementState::engaged_at_hour(int hour) {
+void EngagementState::engaged_at_hour(int hour, bool weekend) {
   hours_[hour] = saturating_add(hours_[hour], 1);
+  if (weekend) weekend_hours_[hour] = saturating_add(weekend_hours_[hour], 1);
+}
+
+bool EngagementState::has_weekend_hours() const {
+  return std::any_of(weekend_hours_.begin(), weekend_hours_.end(), [](uint32_t c) { return c; });
 }
 
 void EngagementState::message(int channel, bool engaged) {
@@ -75,7 +82,10 @@ void EngagementState::prune(int32_t horizon_days) {
 }
 
 void EngagementState::merge(const EngagementState &other, int32_t horizon_days) {
-  for (int h = 0; h < 24; ++h) hours_[h] = saturating_add(hours_[h], other.hours_[h]);
+  for (int h = 0; h < 24; ++h) {
+    hours_[h] = saturating_add(hours_[h], other.hours_[h]);
+    weekend_hours_[h] = saturating_add(weekend_hours_[h], other.weekend_hours_[h]);
+  }
   for (int c = 0; c < kChannels; ++c) {
     channels_[c].delivered = saturating_add(channels_[c].delivered, other.channels_[c].delivered);
     channels_[c].engaged = saturating_add(channels_[c].engaged, other.channels_[c].engaged);
@@ -134,7 +144,7 @@ std::vector<std::string> EngagementState::top_interests(int32_t as_of_day, doubl
 std::string EngagementState::encode() const {
   std::string out;
   plugins::ByteWriter w(out);
-  w.byte(zone_.empty() ? kVersion : kVersionWithZone);
+  w.byte(kVersion + (zone_.empty() ? 0 : kWithZone) + (has_weekend_hours() ? kWithWeekend : 0));
   for (uint32_t h : hours_) w.varint(h);
   for (const ChannelCounts &c : channels_) {
     w.varint(c.delivered);
@@ -157,6 +167,9 @@ std::string EngagementState::encode() const {
     w.varint(zone_.size());
     w.bytes(zone_);
     w.svarint(zone_ms_);
+  }
+  if (has_weekend_hours()) {
+    for (uint32_t h : weekend_hours_) w.varint(h);
   }
   return out;
 }
@@ -190,9 +203,10 @@ EngagementState EngagementState::decode(std::string_view blob) {
   constexpr int64_t kI32Max = std::numeric_limits<int32_t>::max();
   plugins::ByteReader r(blob);
   const uint8_t version = r.done() ? 0 : r.byte();
-  if (version != kVersion && version != kVersionWithZone) {
-    throw std::runtime_error("not an engagement state of version 1 or 2");
+  if (version < kVersion || version > kVersion + kWithZone + kWithWeekend) {
+    throw std::runtime_error("not an engagement state of version 1 to 4");
   }
+  const uint8_t flags = version - kVersion;
   EngagementState s;
   for (uint32_t &h : s.hours_) h = read_count(r);
   for (ChannelCounts &c : s.channels_) {
@@ -232,12 +246,18 @@ EngagementState EngagementState::decode(std::string_view blob) {
     }
     s.interests_.push_back(std::move(i));
   }
-  if (version == kVersionWithZone) {
+  if (flags & kWithZone) {
     const size_t length = read_length(r);
     if (length < 1 || length > kMaxZoneBytes) throw std::runtime_error("a time zone's length");
     s.zone_ = std::string(r.bytes(length));
     s.zone_ms_ = read_int(r, std::numeric_limits<int64_t>::min(),
                           std::numeric_limits<int64_t>::max(), "the time zone's time");
+  }
+  if (flags & kWithWeekend) {
+    for (int h = 0; h < 24; ++h) {
+      s.weekend_hours_[h] = read_count(r);
+      if (s.weekend_hours_[h] > s.hours_[h]) throw std::runtime_error("more weekend engagements");
+    }
   }
   if (!r.done()) throw std::runtime_error("bytes after the state");
   if (s.encode() != blob) throw std::runtime_error("not in canonical form");

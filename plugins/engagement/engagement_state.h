@@ -49,7 +49,8 @@ struct Interest {
 
 class EngagementState {
  public:
-  void engaged_at_hour(int hour);
+  // An engagement at local `hour`, on a day of the weekend or not.
+  void engaged_at_hour(int hour, bool weekend);
   void message(int channel, bool engaged);
   void visit(int64_t at_ms, int32_t local_day);
   void interest(std::string_view category, int32_t day, uint32_t weight, int32_t horizon_days);
@@ -60,7 +61,9 @@ class EngagementState {
   void zone(std::string_view name, int64_t at_ms);
   const std::string &zone() const { return zone_; }  // empty: never named
 
-  const HourCounts &hours() const { return hours_; }
+  const HourCounts &hours() const { return hours_; }  // every day
+  // Of those, the weekend's (each hour's count at most its count in hours()).
+  const HourCounts &weekend_hours() const { return weekend_hours_; }
   const std::array<ChannelCounts, kChannels> &channels() const { return channels_; }
   int64_t last_visit_ms() const { return last_visit_ms_; }
   // Visit days in [first_day, last_day].
@@ -90,8 +93,10 @@ class EngagementState {
   // svarint visit day | varint m | m x { varint length | category | varint
   // k | k x { svarint day | varint weight } }; minimal varints. Version 2,
   // written only when the profile has a time zone: u8 2 | the same |
-  // varint length | zone name | svarint ms. decode reads both and throws
-  // std::runtime_error on anything else or a broken invariant.
+  // varint length | zone name | svarint ms. Versions 3 (no zone) and 4
+  // (zone), written only when some engagement fell on the weekend: the
+  // same | 24 x varint weekend hour count. decode reads all four and
+  // throws std::runtime_error on anything else or a broken invariant.
   std::string encode() const;
   static EngagementState decode(std::string_view blob);
 
@@ -99,7 +104,10 @@ class EngagementState {
   // Drops interest days at or before latest_day_ - horizon_days.
   void prune(int32_t horizon_days);
 
+  bool has_weekend_hours() const;
+
   HourCounts hours_{};
+  HourCounts weekend_hours_{};
   std::array<ChannelCounts, kChannels> channels_{};
   int64_t last_visit_ms_ = kNoVisit;
   std::vector<int32_t> visit_days_;

@@ -1,5 +1,6 @@
 // engagement_e2e_test.cpp -- the engagement builder through `halo run` in
-// Asia/Tehran: send hours smoothed toward the population, the preferred
+// Asia/Tehran: send hours smoothed toward the population (and apart for
+// the weekend and working days), the preferred
 // channel, visits per week, decayed interests, a rebuild equal to the
 // incremental run, an unusable category as a dead letter and an unknown
 // time zone refused by `halo validate`.
@@ -105,6 +106,49 @@ TEST(EngagementE2E, SendHoursChannelsVisitsAndInterestsWorkedOutByHand) {
   write_file(fresh / "events.jsonl", all);
   ASSERT_EQ(run_pipeline(fresh / "p.yaml").exit_code, 0);
   EXPECT_EQ(profiles_without_ids(fresh / "var/profiles.jsonl"), once);
+}
+
+// Thursday and Friday are the weekend (the default, Iran's): u4 opens at
+// 22:00 local on both and at 08:00 on Monday and Tuesday; u5 at 14:00 on
+// Wednesday, twice. Weekend population: 22 x2; working days: 8 x2, 14 x2.
+// u4's weekend hour is 22 and working-day hour 8 (every day's: 22 and 8
+// tie at 2 + 5 x 2/6, the earlier wins); u5 has no weekend engagement, so
+// the weekend population's 22 stands, and 14 on working days
+// (2 + 5 x 2/4 beats 5 x 2/4).
+TEST(EngagementE2E, WeekendAndWorkingDaySendHoursApart) {
+  TempDir dir;
+  write_file(dir / "p.yaml", pipeline("{}"));
+  write_file(dir / "events.jsonl", track("w1", "u4", "Email Opened", "20T18:30:00") +
+                                       track("w2", "u4", "Email Opened", "21T18:30:00") +
+                                       track("m1", "u4", "Email Opened", "17T04:30:00") +
+                                       track("m2", "u4", "Email Opened", "18T04:30:00") +
+                                       track("x1", "u5", "Email Opened", "19T10:30:00") +
+                                       track("x2", "u5", "Email Opened", "19T10:40:00"));
+  RunOutcome r = run_pipeline(dir / "p.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(profile_of(dir, "u4").find(R"("best_send_hour":8,)"), std::string::npos)
+      << profile_of(dir, "u4");
+  EXPECT_NE(
+      profile_of(dir, "u4").find(R"("best_send_hour_weekend":22,"best_send_hour_workday":8})"),
+      std::string::npos)
+      << profile_of(dir, "u4");
+  EXPECT_NE(
+      profile_of(dir, "u5").find(R"("best_send_hour_weekend":22,"best_send_hour_workday":14})"),
+      std::string::npos)
+      << profile_of(dir, "u5");
+  // A weekend of Saturday alone holds no engagement: the weekend hour is
+  // every day's population hour (22, 8 and 14 tie: 8), and u4's Thursday
+  // and Friday opens count as working days (8 and 22 tie: 8).
+  write_file(dir / "p.yaml", pipeline("{ weekend: [Saturday] }"));
+  CommandResult rebuilt = run({halo_bin(), "rebuild", dir / "p.yaml", "-q"});
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  EXPECT_NE(profile_of(dir, "u4").find(R"("best_send_hour_weekend":8,"best_send_hour_workday":8})"),
+            std::string::npos)
+      << profile_of(dir, "u4");
+  EXPECT_NE(
+      profile_of(dir, "u5").find(R"("best_send_hour_weekend":8,"best_send_hour_workday":14})"),
+      std::string::npos)
+      << profile_of(dir, "u5");
 }
 
 TEST(EngagementE2E, BadCategoriesAndTimeZones) {

@@ -63,7 +63,7 @@ EngagementState state_of(const std::vector<int> &events, const std::vector<size_
     const int e = events[k];
     switch (e % 4) {
       case 0:
-        s.engaged_at_hour(e / 4 % 24);
+        s.engaged_at_hour(e / 4 % 24, e / 96 % 3 == 0);  // some on the weekend
         break;
       case 1:
         s.message(e / 4 % 3, e / 12 % 2 == 1);
@@ -99,7 +99,7 @@ TEST(EngagementState, MergesInAnyOrderToTheSameStoredForm) {
 
 TEST(EngagementState, TheStoredFormRefusesDamage) {
   EngagementState s;
-  s.engaged_at_hour(9);
+  s.engaged_at_hour(9, false);
   s.message(1, true);
   s.visit(1000, 3);
   s.interest("shoes", 3, 2, 240);
@@ -113,6 +113,30 @@ TEST(EngagementState, TheStoredFormRefusesDamage) {
   std::string version = blob;
   version[0] = 2;
   EXPECT_THROW(EngagementState::decode(version), std::runtime_error);
+}
+
+// Weekend engagements are kept apart (version 3, or 4 with a zone) only
+// when there are any: a state without them keeps its earlier stored form;
+// more weekend engagements than engagements at an hour are refused.
+TEST(EngagementState, WeekendHoursAreStoredOnlyWhenThereAreAny) {
+  EngagementState s;
+  s.engaged_at_hour(9, false);
+  EXPECT_EQ(s.encode()[0], 1);
+  s.engaged_at_hour(9, true);
+  s.engaged_at_hour(21, true);
+  const std::string blob = s.encode();
+  EXPECT_EQ(blob[0], 3);
+  const EngagementState back = EngagementState::decode(blob);
+  EXPECT_EQ(back.hours()[9], 2u);
+  EXPECT_EQ(back.weekend_hours()[9], 1u);
+  EXPECT_EQ(back.weekend_hours()[21], 1u);
+  EXPECT_EQ(back.encode(), blob);
+  s.zone("Asia/Tehran", 5);
+  EXPECT_EQ(s.encode()[0], 4);
+  EXPECT_EQ(EngagementState::decode(s.encode()).encode(), s.encode());
+  std::string more = blob;
+  more[more.size() - 24 + 9] = 3;  // weekend count 3 at 09:00, against 2 in all
+  EXPECT_THROW(EngagementState::decode(more), std::runtime_error);
 }
 
 }  // namespace
