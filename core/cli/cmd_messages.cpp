@@ -57,6 +57,18 @@ std::string message_json(const OutboxMessage &m) {
     w.begin_object().key("status").string(m.receipt).key("detail").string(m.receipt_detail);
     w.key("at").string(format_timestamp_ms(m.receipt_at_ms)).end_object();
   }
+  w.key("provider_id").string(m.provider_id);
+  auto time_or_null = [&](const char *key, int64_t ms) {
+    w.key(key);
+    if (ms > 0) {
+      w.string(format_timestamp_ms(ms));
+    } else {
+      w.raw("null");
+    }
+  };
+  time_or_null("sent_at", m.sent_at_ms);
+  w.key("receipt_polls").number(m.polls);
+  time_or_null("next_receipt_poll", m.next_poll_ms);
   w.end_object();
   return out;
 }

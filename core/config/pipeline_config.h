@@ -77,6 +77,11 @@ struct PluginUse {
   // 0 failures: never open.
   int64_t breaker_failures = 100;
   int64_t breaker_cooldown_ms = 60'000;
+  // `receipt_polling: { after: D, for: D }` (destinations with
+  // poll_receipts): a sent message's report is first asked for `after` its
+  // send, then at doubling intervals up to 1 h, until `for` after it.
+  int64_t receipt_poll_after_ms = 60'000;
+  int64_t receipt_poll_for_ms = int64_t{3} * 24 * 60 * 60 * 1000;
   YAML::Node config;  // always a mapping
   Mark mark;          // the list entry
   Mark config_mark;   // the config mapping, or `mark` when absent

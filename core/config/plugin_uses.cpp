@@ -16,7 +16,8 @@ std::vector<std::string> allowed_keys(PluginRole role) {
   if (role == PluginRole::kSource) return {"name", "plugin", "priority", "poll_interval", "config"};
   if (role == PluginRole::kFeature) return {"name", "plugin", "refit", "config"};
   if (role == PluginRole::kDestination) {
-    return {"name", "plugin", "retry", "quiet_hours", "rate_limit", "circuit_breaker", "config"};
+    return {"name",       "plugin",          "retry",           "quiet_hours",
+            "rate_limit", "circuit_breaker", "receipt_polling", "config"};
   }
   return {"name", "plugin", "config"};
 }
@@ -110,6 +111,28 @@ void read_circuit_breaker(MapReader &entry, Diagnostics &diags, PluginUse &use) 
   if (ms) use.breaker_cooldown_ms = *ms;
 }
 
+// `receipt_polling: { after: 0s .. 1d, for: 1m .. 30d }` (destinations
+// whose delivery reports are polled, plugin.h poll_receipts).
+void read_receipt_polling(MapReader &entry, Diagnostics &diags, PluginUse &use) {
+  YAML::Node polling;
+  Mark at;
+  if (!entry.has("receipt_polling") || !entry.read_mapping("receipt_polling", polling, at)) {
+    return;
+  }
+  MapReader map(polling, entry.path_of("receipt_polling"), {"after", "for"}, diags, at);
+  std::string text;
+  if (map.read_string("after", text)) {
+    auto ms = bounded_duration(map, diags, "after", text, 0, kDayMs,
+                               "a duration from 0s to 1d such as 1m");
+    if (ms) use.receipt_poll_after_ms = *ms;
+  }
+  if (map.read_string("for", text)) {
+    auto ms = bounded_duration(map, diags, "for", text, 60 * 1000, 30 * kDayMs,
+                               "a duration from 1m to 30d such as 3d");
+    if (ms) use.receipt_poll_for_ms = *ms;
+  }
+}
+
 // `quiet_hours: { from: "21:00", until: "09:00", time_zone: Asia/Tehran }`
 // (destinations delivering messages); the zone is checked where zones load.
 void read_quiet_hours(MapReader &entry, Diagnostics &diags, PluginUse &use) {
@@ -182,6 +205,7 @@ bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
     read_quiet_hours(map, diags, use);
     read_rate_limit(map, diags, use);
     read_circuit_breaker(map, diags, use);
+    read_receipt_polling(map, diags, use);
   }
   map.read_mapping("config", use.config, use.config_mark);
   if (!map.has("config")) use.config_mark = use.mark;

@@ -145,8 +145,10 @@ ConsentRecord receiver_record(const PluginUse &use, const OutboxMessage &m, bool
 
 // Applies one attempt's outcome to `m`; a receiver's opt-out or bounce
 // also appends to `consent`.
-void record_outcome(const PluginUse &use, const halo_message_delivery::Outcome &o, int64_t now,
-                    OutboxMessage &m, std::vector<ConsentRecord> &consent, RunSummary *summary) {
+// `polls`: the destination asks its receiver for reports (poll_receipts).
+void record_outcome(const PluginUse &use, const halo_message_delivery::Outcome &o, bool polls,
+                    int64_t now, OutboxMessage &m, std::vector<ConsentRecord> &consent,
+                    RunSummary *summary) {
   const std::string detail =
       o.reported ? o.detail : std::string("the destination reported no outcome");
   add_attempt(m, now, outcome_name(o.reported ? o.outcome : HALO_MESSAGE_RETRY), detail);
@@ -154,6 +156,10 @@ void record_outcome(const PluginUse &use, const halo_message_delivery::Outcome &
   if (o.reported && o.outcome == HALO_MESSAGE_SENT) {
     m.status = "sent";
     m.reason.clear();
+    m.provider_id = o.detail;
+    m.sent_at_ms = now;
+    m.polls = 0;
+    m.next_poll_ms = polls ? now + use.receipt_poll_after_ms : 0;
     ++summary->messages_sent;
     return;
   }
@@ -265,6 +271,7 @@ Status Pipeline::deliver_outbox(size_t d, RunSummary *summary) {
     s = deliver_page(d, page, stop, summary);
     if (stop) break;
   }
+  if (s.ok()) s = poll_receipts(d, started, summary);
   if (!started) return s;
   Status stopped = destinations_[d]->stop();
   destination_spent_[d] = true;
@@ -335,7 +342,8 @@ Status Pipeline::deliver_page(size_t d, std::vector<OutboxMessage> &page, bool &
   auto consent = std::make_shared<std::vector<ConsentRecord>>();
   for (size_t k = 0; k < sending.size(); ++k) {
     const halo_message_delivery::Outcome &o = outcomes.outcomes[k];
-    record_outcome(config_.destinations[d], o, now, page[sending[k]], *consent, summary);
+    record_outcome(config_.destinations[d], o, destinations_[d]->polls_receipts(), now,
+                   page[sending[k]], *consent, summary);
     if (gate.record(!o.reported || o.outcome == HALO_MESSAGE_RETRY, now)) {
       log_warn("deliver", destinations_[d]->label() + ": " +
                               std::to_string(config_.destinations[d].breaker_failures) +

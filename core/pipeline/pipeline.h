@@ -270,6 +270,10 @@ class Pipeline {
     delivery::RenderedMessage rendered;
   };
   Status deliver_outbox(size_t destination, RunSummary *summary);
+  // Asks the receiver of destination `d` (poll_receipts) for the reports
+  // of its sent messages whose poll is due, starting it when `started` is
+  // false (receipt_polls.cpp).
+  Status poll_receipts(size_t destination, bool &started, RunSummary *summary);
   // Starts destination `d`, a fresh instance when it was started and
   // stopped before in this process.
   Status start_destination(size_t destination);

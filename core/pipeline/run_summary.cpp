@@ -55,6 +55,10 @@ std::string RunSummary::to_text() const {
             " dead, " + std::to_string(messages_blocked) + " suppressed at delivery, " +
             std::to_string(messages_deferred) + " deferred by quiet hours\n";
   }
+  if (receipts_polled > 0) {
+    text += "reports asked  " + std::to_string(receipts_polled) +
+            " sent messages' delivery reports polled (`halo messages list PIPELINE`)\n";
+  }
   if (consent_events + consent_events_unused > 0) {
     text += "consent        " + std::to_string(consent_events) +
             " events recorded in the consent ledger, " + std::to_string(consent_events_unused) +
@@ -132,6 +136,7 @@ std::string RunSummary::to_json() const {
   w.key("messages_dead").number(static_cast<int64_t>(messages_dead));
   w.key("messages_blocked").number(static_cast<int64_t>(messages_blocked));
   w.key("messages_deferred").number(static_cast<int64_t>(messages_deferred));
+  w.key("receipts_polled").number(static_cast<int64_t>(receipts_polled));
   w.key("consent_events").number(static_cast<int64_t>(consent_events));
   w.key("consent_events_unused").number(static_cast<int64_t>(consent_events_unused));
   char secs[32];

@@ -66,6 +66,8 @@ struct RunSummary {
   uint64_t messages_dead = 0;
   uint64_t messages_blocked = 0;
   uint64_t messages_deferred = 0;  // held back by quiet hours
+  // Sent messages whose delivery report was asked for (poll_receipts).
+  uint64_t receipts_polled = 0;
   // Consent events (docs/consent.md): those that added ledger records, and
   // those stored that could not be used (no channel, no address, ...).
   uint64_t consent_events = 0;

@@ -400,6 +400,20 @@ Status DestinationInstance::deliver_messages(const std::vector<halo_message> &me
   return check(status, "deliver_messages");
 }
 
+Status DestinationInstance::poll_receipts(const std::vector<halo_sent_message> &sent) {
+  if (sent.empty()) return Status::Ok();
+  // Not retried here: what got no report is asked again at its next poll.
+  std::vector<const halo_sent_message *> pointers;
+  pointers.reserve(sent.size());
+  for (const halo_sent_message &m : sent) pointers.push_back(&m);
+  halo_status status = HALO_OK;
+  {
+    PluginCallScope scope = enter("poll_receipts");
+    status = vt_.poll_receipts(inst_, pointers.data(), pointers.size());
+  }
+  return check(status, "poll_receipts");
+}
+
 Status DestinationInstance::write_profiles(const std::vector<std::string> &json,
                                            const std::vector<uint64_t> &ids,
                                            const std::vector<ProfileExport> *profiles) {

@@ -210,6 +210,10 @@ class DestinationInstance : public PluginInstance {
   // Hands `messages` over; `out` gets one outcome per message (those the
   // plugin did not report stay unreported).
   Status deliver_messages(const std::vector<halo_message> &messages, halo_message_delivery &out);
+  // Whether its receiver's delivery reports are asked for (poll_receipts,
+  // since 1.2); the plugin reports them through host->delivery_receipt.
+  bool polls_receipts() const { return vt_.poll_receipts != nullptr; }
+  Status poll_receipts(const std::vector<halo_sent_message> &sent);
 
  public:
   using PluginInstance::PluginInstance;

@@ -395,6 +395,18 @@ ALTER TABLE outbox ADD COLUMN receipt_at_ms INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX outbox_by_channel ON outbox(profile_id, channel, fired_at_ms);
 )sql";
 
+// Polled delivery reports (plugin.h, poll_receipts): what the destination
+// said when it accepted a message (the receiver's id), when, and when the
+// receiver is asked next (0: never again); only messages still to be asked
+// are indexed.
+constexpr const char *kReceiptPolls = R"sql(
+ALTER TABLE outbox ADD COLUMN provider_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN sent_at_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN polls INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_poll_ms INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_receipt_polls ON outbox(destination, id) WHERE next_poll_ms > 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -417,6 +429,8 @@ constexpr Migration kMigrations[] = {
     {18, "the consent ledger; messages keep their recipient", kConsentLedger},
     {19, "messages keep their delivery reports; messages by profile and channel",
      kDeliveryReceipts},
+    {20, "messages keep the receiver's id and when their delivery report is asked for",
+     kReceiptPolls},
 };
 
 }  // namespace

@@ -165,6 +165,10 @@ class SqliteStore final : public Store {
                                    const std::function<void(const OutboxMessage &)> &fn) override;
   Status update_delivery(const OutboxMessage &message) override;
   Result<uint64_t> requeue_dead(std::string_view destination) override;
+  Status scan_receipt_polls(std::string_view destination, int64_t now_ms, uint64_t after,
+                            size_t limit,
+                            const std::function<void(const OutboxMessage &)> &fn) override;
+  Status set_receipt_poll(uint64_t id, int64_t polls, int64_t next_poll_ms) override;
   Result<std::optional<OutboxMessage>> message_by_id(uint64_t id) override;
   Result<bool> add_receipt(uint64_t id, const DeliveryReceipt &receipt) override;
   Result<uint64_t> count_channel_messages(std::string_view channel, uint64_t profile_id,

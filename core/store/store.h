@@ -187,6 +187,13 @@ struct OutboxMessage {
   // weightiest report so far, "" when none came.
   std::string receipt, receipt_detail;
   int64_t receipt_at_ms = 0;
+  // Set when it is sent: the destination's detail (the receiver's id of
+  // it) and the time. For a destination whose reports are polled
+  // (poll_receipts): the polls made and when the next is due (0: none).
+  std::string provider_id;
+  int64_t sent_at_ms = 0;
+  int64_t polls = 0;
+  int64_t next_poll_ms = 0;
 };
 
 // What became of a message after its destination accepted it, as the
@@ -545,6 +552,14 @@ class Store {
       const std::function<void(const OutboxMessage &)> &fn) = 0;
   virtual Status update_delivery(const OutboxMessage &message) = 0;
   virtual Result<uint64_t> requeue_dead(std::string_view destination) = 0;
+  // Polled reports: up to `limit` `sent` messages of `destination` with
+  // ids above `after`, no report yet, and a poll due at `now_ms`, by id;
+  // set_receipt_poll records a poll made and the next one (0: none; also
+  // 0 once the message has a report). A report stops the polls.
+  virtual Status scan_receipt_polls(std::string_view destination, int64_t now_ms, uint64_t after,
+                                    size_t limit,
+                                    const std::function<void(const OutboxMessage &)> &fn) = 0;
+  virtual Status set_receipt_poll(uint64_t id, int64_t polls, int64_t next_poll_ms) = 0;
   // The message with this id, or nullopt.
   virtual Result<std::optional<OutboxMessage>> message_by_id(uint64_t id) = 0;
   // Records `receipt` on message `id` unless it holds this report or a

@@ -20,12 +20,12 @@ constexpr Sql kAddMessage{
     "INSERT OR IGNORE INTO outbox(idempotency_key, trigger, profile_id, channel, destination, "
     "template, variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms, reason) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"};
-#define HALO_MESSAGE_COLUMNS                                                           \
-  "SELECT id, idempotency_key, trigger, profile_id, channel, destination, template, "  \
-  "variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms, reason, "   \
-  "attempt_count, next_attempt_ms, recipient, receipt, receipt_detail, receipt_at_ms " \
-  "FROM outbox "
-constexpr std::string_view kMessageColumnTypes = "ittitttttiititiittti";
+#define HALO_MESSAGE_COLUMNS                                                            \
+  "SELECT id, idempotency_key, trigger, profile_id, channel, destination, template, "   \
+  "variables, status, created_at_ms, updated_at_ms, attempts, fired_at_ms, reason, "    \
+  "attempt_count, next_attempt_ms, recipient, receipt, receipt_detail, receipt_at_ms, " \
+  "provider_id, sent_at_ms, polls, next_poll_ms FROM outbox "
+constexpr std::string_view kMessageColumnTypes = "ittitttttiititiitttitiii";
 constexpr Sql kMessages{"scan_messages", "outbox",
                         HALO_MESSAGE_COLUMNS
                         "WHERE id > ?1 AND (?2 = '' OR status = ?2) ORDER BY id LIMIT ?3",
@@ -36,13 +36,25 @@ constexpr Sql kDeliverable{"scan_deliverable_messages", "outbox",
                            "WHERE destination = ?1 AND id > ?3 AND (status = 'pending' OR "
                            "status = 'failed') AND next_attempt_ms <= ?2 ORDER BY id LIMIT ?4",
                            kMessageColumnTypes};
+// Through the partial index on (destination, id) of messages still polled.
+constexpr Sql kReceiptPolls{"scan_receipt_polls", "outbox",
+                            HALO_MESSAGE_COLUMNS
+                            "WHERE destination = ?1 AND next_poll_ms > 0 AND id > ?3 AND "
+                            "next_poll_ms <= ?2 AND status = 'sent' AND receipt = '' "
+                            "ORDER BY id LIMIT ?4",
+                            kMessageColumnTypes};
 constexpr Sql kMessageById{"message_by_id", "outbox", HALO_MESSAGE_COLUMNS "WHERE id = ?1",
                            kMessageColumnTypes};
 #undef HALO_MESSAGE_COLUMNS
 constexpr Sql kUpdateDelivery{
     "update_delivery", "outbox",
     "UPDATE outbox SET status = ?2, reason = ?3, attempts = ?4, attempt_count = ?5, "
-    "next_attempt_ms = ?6, updated_at_ms = ?7, recipient = ?8 WHERE id = ?1"};
+    "next_attempt_ms = ?6, updated_at_ms = ?7, recipient = ?8, provider_id = ?9, "
+    "sent_at_ms = ?10, polls = ?11, next_poll_ms = ?12 WHERE id = ?1"};
+constexpr Sql kSetReceiptPoll{
+    "set_receipt_poll", "outbox",
+    "UPDATE outbox SET polls = ?2, next_poll_ms = CASE WHEN receipt = '' THEN ?3 ELSE 0 END "
+    "WHERE id = ?1"};
 // A report replaces one of lower weight only (DeliveryReceipt).
 #define HALO_RECEIPT_WEIGHT(x)                                         \
   "CASE " x                                                            \
@@ -50,7 +62,7 @@ constexpr Sql kUpdateDelivery{
   "THEN 3 WHEN 'complained' THEN 4 ELSE 0 END"
 constexpr Sql kAddReceipt{
     "add_receipt", "outbox",
-    "UPDATE outbox SET receipt = ?2, receipt_detail = ?3, receipt_at_ms = ?4 "
+    "UPDATE outbox SET receipt = ?2, receipt_detail = ?3, receipt_at_ms = ?4, next_poll_ms = 0 "
     "WHERE id = ?1 AND " HALO_RECEIPT_WEIGHT("receipt") " < " HALO_RECEIPT_WEIGHT("?2")};
 #undef HALO_RECEIPT_WEIGHT
 // Through the index on (profile_id, channel, fired_at_ms).
@@ -94,6 +106,10 @@ OutboxMessage read_message(sqlite::Statement &st) {
   m.receipt = st.column_bytes(17);
   m.receipt_detail = st.column_bytes(18);
   m.receipt_at_ms = st.column_int(19);
+  m.provider_id = st.column_bytes(20);
+  m.sent_at_ms = st.column_int(21);
+  m.polls = st.column_int(22);
+  m.next_poll_ms = st.column_int(23);
   return m;
 }
 
@@ -245,6 +261,35 @@ Status SqliteStore::update_delivery(const OutboxMessage &m) {
     st.bind_int(6, m.next_attempt_ms);
     st.bind_int(7, m.updated_at_ms);
     st.bind_text(8, m.recipient);
+    st.bind_text(9, m.provider_id);
+    st.bind_int(10, m.sent_at_ms);
+    st.bind_int(11, m.polls);
+    st.bind_int(12, m.next_poll_ms);
+  });
+}
+
+Status SqliteStore::scan_receipt_polls(std::string_view destination, int64_t now_ms, uint64_t after,
+                                       size_t limit,
+                                       const std::function<void(const OutboxMessage &)> &fn) {
+  return impl_->scan(
+      kReceiptPolls,
+      [&](sqlite::Statement &st) {
+        st.bind_text(1, destination);
+        st.bind_int(2, now_ms);
+        st.bind_int(3, to_sql(after));
+        st.bind_int(4, static_cast<int64_t>(limit));
+      },
+      [&](sqlite::Statement &st) {
+        fn(read_message(st));
+        return Status::Ok();
+      });
+}
+
+Status SqliteStore::set_receipt_poll(uint64_t id, int64_t polls, int64_t next_poll_ms) {
+  return impl_->write(kSetReceiptPoll, [&](sqlite::Statement &st) {
+    st.bind_int(1, to_sql(id));
+    st.bind_int(2, polls);
+    st.bind_int(3, next_poll_ms);
   });
 }
 

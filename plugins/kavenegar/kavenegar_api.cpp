@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "common/json_text.h"
 #include "common/wire_text.h"
@@ -37,7 +38,7 @@ Envelope parse(std::string_view body) {
   if (root["entries"].get_array().get(entries) || entries.size() == 0) return e;
   simdjson::dom::element first = entries.at(0);
   int64_t v = 0;
-  if (!first["messageid"].get_int64().get(v)) e.messageid = v;
+  if (!first["messageid"].get_int64().get(v) && v > 0) e.messageid = v;  // ids are positive
   if (!first["status"].get_int64().get(v)) e.status = v;
   return e;
 }
@@ -108,6 +109,72 @@ Verdict classify_send(int http_status, std::string_view body, const SmsSegments 
     v.kind = Kind::kRetry;  // 200 without an id, 5xx pages, proxies: ask again
   if (!e.parsed && http_status >= 400 && !http_transient(http_status)) v.kind = Kind::kFailed;
   return v;
+}
+
+std::optional<int64_t> messageid_of(std::string_view detail) {
+  constexpr std::string_view kPrefix = "messageid ";
+  if (!detail.starts_with(kPrefix)) return std::nullopt;
+  detail.remove_prefix(kPrefix.size());
+  int64_t id = 0;
+  const auto [end, error] = std::from_chars(detail.data(), detail.data() + detail.size(), id);
+  // from_chars reads every digit: an id too large for int64 is an error.
+  if (error != std::errc() || end == detail.data() || id <= 0) return std::nullopt;
+  return id;
+}
+
+std::string status_form(const std::vector<int64_t> &messageids) {
+  std::string form = "messageid=";
+  for (size_t k = 0; k < messageids.size(); ++k) {
+    if (k > 0) form += "%2C";
+    form += std::to_string(messageids[k]);
+  }
+  return form;
+}
+
+StatusAnswer parse_status_answer(int http_status, std::string_view body) {
+  StatusAnswer a;
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  simdjson::dom::element ret;
+  int64_t code = 0;
+  if (parser.parse(body.data(), body.size()).get(root) || root["return"].get(ret) ||
+      ret["status"].get_int64().get(code)) {
+    a.error = http_detail(http_status, body);
+    return a;
+  }
+  simdjson::dom::array entries;
+  if (http_status != 200 || code != 200 || root["entries"].get_array().get(entries)) {
+    a.error = said(http_status, parse(body), body);
+    return a;
+  }
+  for (simdjson::dom::element entry : entries) {
+    if (a.entries.size() == kMaxStatusEntries) break;
+    MessageStatus m;
+    std::string_view text;
+    if (entry["messageid"].get_int64().get(m.messageid) ||
+        entry["status"].get_int64().get(m.status) || m.messageid <= 0) {
+      continue;  // an entry without both says nothing of any message sent
+    }
+    if (!entry["statustext"].get_string().get(text)) {
+      m.statustext = std::string(clip_utf8(text, 200));
+    }
+    a.entries.push_back(std::move(m));
+  }
+  return a;
+}
+
+std::optional<halo_receipt_status> receipt_of(int64_t status) {
+  switch (status) {
+    case 10:
+      return HALO_RECEIPT_DELIVERED;
+    case 6:
+    case 11:
+    case 13:
+    case 14:
+      return HALO_RECEIPT_UNDELIVERED;
+    default:
+      return std::nullopt;
+  }
 }
 
 Verdict classify_lookup(int http_status, std::string_view body) {

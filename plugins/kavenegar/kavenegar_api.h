@@ -15,6 +15,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <halo/plugin.h>
 
 #include "common/message_verdict.h"
 #include "common/sms_text.h"
@@ -33,6 +36,38 @@ std::string send_form(std::string_view receptor, std::string_view text, std::str
 // The outcome of an answer to sms/send.json; a sent detail names the
 // messageid and the segments, e.g. "messageid 8792343; 2 segments (UCS-2)".
 Verdict classify_send(int http_status, std::string_view body, const SmsSegments &segments);
+
+// The messageid a sent detail (classify_send, classify_lookup) names, or
+// nullopt when it names none.
+std::optional<int64_t> messageid_of(std::string_view sent_detail);
+
+// application/x-www-form-urlencoded body of sms/status.json for these
+// messageids (comma-separated).
+std::string status_form(const std::vector<int64_t> &messageids);
+
+// One entry of an answer to sms/status.json.
+struct MessageStatus {
+  int64_t messageid = 0;
+  int64_t status = 0;      // Kavenegar's message status code
+  std::string statustext;  // its Persian words, at most 200 bytes
+};
+
+// The entries of an answer to sms/status.json, or the reason the answer
+// cannot be used (an error envelope, HTTP error, unreadable body) -- at
+// most kMaxStatusEntries entries are read.
+inline constexpr size_t kMaxStatusEntries = 500;
+struct StatusAnswer {
+  std::vector<MessageStatus> entries;
+  std::string error;  // empty when the answer was read
+};
+StatusAnswer parse_status_answer(int http_status, std::string_view body);
+
+// The delivery report a final status makes: 10 delivered; 6 (failed at the
+// line), 11 (not delivered), 13 (canceled), 14 (blocked by the recipient)
+// undelivered; nullopt for one still on its way (1 queued, 2 scheduled,
+// 4/5 at the operator), 100 (unknown id) and codes this version does not
+// know -- those are asked again.
+std::optional<halo_receipt_status> receipt_of(int64_t status);
 
 // What sms/statuslocalmessageid.json says of a localid: the message went
 // out (kSent, detail names its messageid), it did not (kFailed: "not

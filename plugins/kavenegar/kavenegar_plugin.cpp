@@ -3,10 +3,13 @@
 // outbox id as `localid`. An attempt after the first asks
 // sms/statuslocalmessageid.json first, so a send whose answer was lost (a
 // timeout, a reset) is found instead of sent twice -- Kavenegar has no
-// idempotency key. It never sleeps or retries: the kernel does.
+// idempotency key. It never sleeps or retries: the kernel does. Delivery
+// reports are asked for with sms/status.json (poll_receipts): Kavenegar
+// has no signed callbacks.
 #include <halo/sdk.hpp>
 
 #include <iterator>
+#include <unordered_map>
 
 #include "kavenegar_api.h"
 
@@ -20,7 +23,8 @@ class KavenegarDestination : public halo::MessageDestination {
         key_(host.string_option("api_key")),
         sender_(host.opt_string_or("sender", "")),
         base_(host.string_option("base_url")),
-        post_(host) {
+        post_(host),
+        reports_(host) {
     if (key_.empty() || key_.find_first_of("/?#% ") != std::string::npos) {
       throw halo::ConfigError("api_key",
                               "must be the key from the Kavenegar panel (no / ? # or spaces)");
@@ -35,6 +39,39 @@ class KavenegarDestination : public halo::MessageDestination {
                         const halo::MessageResults &results) override {
     deliver_each(messages, results, "kavenegar",
                  [this](const halo::Message &m) { return deliver(m); });
+  }
+
+  // Asks sms/status.json for every message whose sent detail names a
+  // messageid, in one call, and reports each final status. An answer that
+  // cannot be used fails the call: the kernel asks again later.
+  void poll_receipts(const std::vector<halo::SentMessage> &sent) {
+    std::unordered_map<int64_t, uint64_t> outbox_ids;  // messageid -> outbox id
+    std::vector<int64_t> ids;
+    for (const halo::SentMessage &m : sent) {
+      const std::optional<int64_t> id = messageid_of(m.provider_id);
+      if (id && outbox_ids.emplace(*id, m.id).second) ids.push_back(*id);
+    }
+    if (ids.empty()) return;
+    const halo::HttpRequest request = post_.request(
+        base_ + "/v1/" + key_ + "/sms/status.json", status_form(ids),
+        {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}});
+    halo::HttpResponse response = host().http(request);
+    const StatusAnswer answer = parse_status_answer(response.status(), response.body());
+    if (!answer.error.empty()) throw halo::Error("sms/status.json: " + answer.error);
+    for (const MessageStatus &entry : answer.entries) {
+      const auto outbox_id = outbox_ids.find(entry.messageid);
+      const std::optional<halo_receipt_status> receipt = receipt_of(entry.status);
+      if (outbox_id == outbox_ids.end() || !receipt) continue;
+      const std::string provider_id = "messageid " + std::to_string(entry.messageid);
+      const std::string detail = "status " + std::to_string(entry.status) +
+                                 (entry.statustext.empty() ? "" : " " + entry.statustext);
+      halo::Receipt r;
+      r.status = *receipt;
+      r.message_id = outbox_id->second;
+      r.provider_id = provider_id;
+      r.detail = detail;
+      reports_.receipt(r);  // a busy store: the message is asked again later
+    }
   }
 
  private:
@@ -79,6 +116,7 @@ class KavenegarDestination : public halo::MessageDestination {
 
   std::string key_, sender_, base_;
   MessagePost post_;
+  halo::Reports reports_;
 };
 
 }  // namespace
@@ -104,5 +142,6 @@ static const halo_option_decl kOptions[] = {
 };
 
 HALO_PLUGIN_LIBRARY(halo::describe_destination<halo::plugins::kavenegar::KavenegarDestination>(
-    "kavenegar", "1.0.0", "Delivers outbox SMS messages through Kavenegar (Iran)", kOptions,
-    std::size(kOptions), 0))
+    "kavenegar", "1.1.0",
+    "Delivers outbox SMS messages through Kavenegar (Iran) and polls their delivery reports",
+    kOptions, std::size(kOptions), 0))

@@ -71,12 +71,14 @@ int main(void) {
   OFFSET(halo_feature_vtable, load_model, 88);
   OFFSET(halo_feature_vtable, describe_features, 96);
   SIZE(halo_feature_vtable, 104);
-  /* 1.2 appended begin_delivery and remove_profiles, then deliver_messages. */
+  /* 1.2 appended begin_delivery and remove_profiles, then deliver_messages,
+   * then poll_receipts. */
   OFFSET(halo_destination_vtable, write_profiles, 40);
   OFFSET(halo_destination_vtable, begin_delivery, 48);
   OFFSET(halo_destination_vtable, remove_profiles, 56);
   OFFSET(halo_destination_vtable, deliver_messages, 64);
-  SIZE(halo_destination_vtable, 72);
+  OFFSET(halo_destination_vtable, poll_receipts, 72);
+  SIZE(halo_destination_vtable, 80);
   /* halo_message (since 1.2): struct_size first, then attempt, id, profile id
    * and the (pointer, length) pairs in declaration order. */
   OFFSET(halo_message, attempt, 4);
@@ -133,6 +135,13 @@ int main(void) {
   OFFSET(halo_delivery_receipt, detail, 32);
   OFFSET(halo_delivery_receipt, at_ms, 48);
   SIZE(halo_delivery_receipt, 56);
+  /* Messages handed to poll_receipts (since 1.2). */
+  OFFSET(halo_sent_message, polls, 4);
+  OFFSET(halo_sent_message, id, 8);
+  OFFSET(halo_sent_message, provider_id, 16);
+  OFFSET(halo_sent_message, recipient, 32);
+  OFFSET(halo_sent_message, sent_at_ms, 48);
+  SIZE(halo_sent_message, 56);
   OFFSET(halo_consent_statement, opted_in, 4);
   OFFSET(halo_consent_statement, channel, 8);
   OFFSET(halo_consent_statement, address, 24);

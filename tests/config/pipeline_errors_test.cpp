@@ -168,6 +168,28 @@ TEST(PipelineErrors, DuplicateNamesAreRejected) {
             "used at config/demo.yaml:5:13; give each a unique `name:`)");
 }
 
+// receipt_polling: { after, for } on a destination, each bounded.
+TEST(PipelineErrors, ReceiptPollingIsBounded) {
+  const std::string head =
+      kHead + kSource + "destinations:\n  - name: sms\n    plugin: kavenegar\n";
+  EXPECT_EQ(error_of(head + "    receipt_polling: { after: 2d, for: 10s }\n"),
+            "config/demo.yaml:7:31: destinations[0].receipt_polling.after: after '2d' must be a "
+            "duration from 0s to 1d such as 1m\n"
+            "config/demo.yaml:7:40: destinations[0].receipt_polling.for: for '10s' must be a "
+            "duration from 1m to 30d such as 3d");
+  EXPECT_EQ(error_of(head + "    receipt_polling: { every: 1m }\n"),
+            "config/demo.yaml:7:24: destinations[0].receipt_polling.every: unknown key 'every' "
+            "(valid keys: after, for)");
+  Result<PipelineConfig> ok =
+      parse_pipeline(head + "    receipt_polling: { after: 0s, for: 30d }\n", kFile, fake_env({}));
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(ok->destinations[0].receipt_poll_after_ms, 0);
+  EXPECT_EQ(ok->destinations[0].receipt_poll_for_ms, int64_t{30} * 24 * 60 * 60 * 1000);
+  Result<PipelineConfig> defaults = parse_pipeline(head, kFile, fake_env({}));
+  ASSERT_TRUE(defaults.ok()) << defaults.status().message();
+  EXPECT_EQ(defaults->destinations[0].receipt_poll_after_ms, 60'000);
+}
+
 TEST(PipelineErrors, TheHistoryBuildersNameIsReservedForFeatures) {
   const std::string err =
       error_of(kHead + kSource + "features: [ { name: segment-history, plugin: aggregates } ]\n");

@@ -3,6 +3,7 @@ as the `kavenegar` destination uses it:
 
   POST /v1/{API-KEY}/sms/send.json                 receptor, message, sender?, localid?
   POST /v1/{API-KEY}/sms/statuslocalmessageid.json localid
+  POST /v1/{API-KEY}/sms/status.json               messageid (comma-separated)
 
 Form bodies (application/x-www-form-urlencoded). Every answer is the API's
 envelope {"return":{"status":N,"message":".."},"entries":[..]|null}, with
@@ -12,6 +13,13 @@ the HTTP status equal to return.status: 200 with one entry per receptor
 00<digits>; 412 for a sender line the account does not own; 413 for an
 empty message or one over 900 characters. statuslocalmessageid answers
 status 100 for a localid it never saw.
+
+sms/status.json answers one entry per asked messageid, in the order asked
+(at most 500 ids, else 414): status 100 for an id it never gave; 4 ("sent
+to the operator") for the first --in-transit status questions about a
+message; then 11 (undelivered) for a receptor in --undelivered, 14
+(filtered) for one in --filtered, else 10 (delivered). Every status
+question is appended to --status-log as {"messageids": [..]}.
 
 Every send is appended to --log as one JSON line
   {"localid": .., "receptor": .., "message": .., "sender": .., "messageid": N,
@@ -31,6 +39,9 @@ import contract_base as cb
 
 SEND = r"^/v1/(?P<key>[^/]+)/sms/send\.json$"
 LOOKUP = r"^/v1/(?P<key>[^/]+)/sms/statuslocalmessageid\.json$"
+STATUS = r"^/v1/(?P<key>[^/]+)/sms/status\.json$"
+STATUS_TEXT = {4: "ارسال به مخابرات", 10: "رسیده به گیرنده", 11: "نرسیده به گیرنده",
+               14: "بلاک شده توسط گیرنده", 100: "شناسه پیامک نامعتبر است"}
 
 
 def envelope(status, message, entries=None):
@@ -45,9 +56,16 @@ class KavenegarServer(cb.ContractServer):
         self.log_path = args.log
         self.lock = threading.Lock()
         self.by_localid = {}
+        self.receptors = {}  # messageid -> receptor
+        self.questions = {}  # messageid -> status questions so far
+        self.in_transit = args.in_transit
+        self.undelivered = set(filter(None, args.undelivered.split(",")))
+        self.filtered = set(filter(None, args.filtered.split(",")))
+        self.status_log = args.status_log
         self.next_id = 8792343
         self.route("POST", SEND, self.send)
         self.route("POST", LOOKUP, self.lookup)
+        self.route("POST", STATUS, self.status)
 
     def error_response(self, status, req, message):
         return {}, envelope(status, message)
@@ -84,6 +102,7 @@ class KavenegarServer(cb.ContractServer):
             duplicate = localid is not None and localid in self.by_localid
             if localid is not None and not duplicate:
                 self.by_localid[localid] = messageid
+            self.receptors[messageid] = receptor
             with open(self.log_path, "a", encoding="utf-8") as log:
                 log.write(json.dumps({"localid": localid, "receptor": receptor,
                                       "message": message, "sender": sender,
@@ -111,12 +130,51 @@ class KavenegarServer(cb.ContractServer):
                      "statustext": "رسیده به گیرنده"}
         return 200, {}, envelope(200, "تایید شد", [entry])
 
+    def status_of(self, messageid):
+        receptor = self.receptors.get(messageid)
+        if receptor is None:
+            return 100
+        asked = self.questions.get(messageid, 0)
+        self.questions[messageid] = asked + 1
+        if asked < self.in_transit:
+            return 4
+        if receptor in self.undelivered:
+            return 11
+        return 14 if receptor in self.filtered else 10
+
+    def status(self, req):
+        bad = self.check_key(req)
+        if bad:
+            return bad
+        text = self.form(req).get("messageid", "")
+        try:
+            ids = [int(x) for x in text.split(",")]
+        except ValueError:
+            return 400, {}, envelope(400, "پارامترها ناقص هستند")
+        if len(ids) > 500:
+            return 414, {}, envelope(414, "تعداد رکوردها بیش از حد مجاز است")
+        entries = []
+        with self.lock:
+            if self.status_log:
+                with open(self.status_log, "a", encoding="utf-8") as log:
+                    log.write(json.dumps({"messageids": ids}) + "\n")
+            for messageid in ids:
+                code = self.status_of(messageid)
+                entries.append({"messageid": messageid, "status": code,
+                                "statustext": STATUS_TEXT[code]})
+        return 200, {}, envelope(200, "تایید شد", entries)
+
 
 def main():
     p = cb.base_arguments("Kavenegar SMS API contract server")
     p.add_argument("--api-key", required=True)
     p.add_argument("--lines", default="", help="comma-separated sender lines the account owns")
     p.add_argument("--log", required=True, help="append one JSON line per send")
+    p.add_argument("--status-log", default="", help="append one JSON line per status question")
+    p.add_argument("--in-transit", type=int, default=0,
+                   help="status questions per message answered 4 (sent to the operator)")
+    p.add_argument("--undelivered", default="", help="comma-separated receptors answered 11")
+    p.add_argument("--filtered", default="", help="comma-separated receptors answered 14")
     cb.main(KavenegarServer, p)
 
 

@@ -5,12 +5,15 @@
 // are found by localid, never sent twice -- with its segment count; a
 // landline the API refuses (411) is dead; opted-out and phone-less
 // profiles get nothing and say why; a wrong key stops the destination
-// without losing a message.
+// without losing a message; delivery reports are polled with
+// sms/status.json until each message has its final one.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <chrono>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "contract_process.h"
 #include "e2e_support.h"
@@ -22,12 +25,12 @@ using contract::ContractProcess;
 
 const char *kKey = "4F2B5A7C6D";
 
-// n customers with an Iranian mobile who start a checkout; 0 opted out of
-// sms, 1 has no phone, 2 has a Tehran landline (refused by the API), 3 a
-// UK mobile.
-std::string customers(int n) {
+// Customers first .. n-1 with an Iranian mobile who start a checkout; 0
+// opted out of sms, 1 has no phone, 2 has a Tehran landline (refused by
+// the API), 3 a UK mobile.
+std::string customers(int n, int first = 0) {
   std::string out;
-  for (int i = 0; i < n; ++i) {
+  for (int i = first; i < n; ++i) {
     const std::string u = "u" + std::to_string(i);
     std::string traits = R"("first_name":"سارا")";
     char phone[32];
@@ -48,10 +51,13 @@ class KavenegarE2E : public ::testing::Test {
  protected:
   void SetUp() override {
     server_.start(source_dir() + "/tests/contract/kavenegar_server.py",
-                  {"--api-key", kKey, "--lines", "10004346", "--log", dir_ / "sent.jsonl"});
+                  {"--api-key", kKey, "--lines", "10004346", "--log", dir_ / "sent.jsonl",
+                   "--status-log", dir_ / "status.jsonl", "--in-transit", "1", "--undelivered",
+                   "09120001005", "--filtered", "09120001006"});
   }
 
-  std::string pipeline(const std::string &key) {
+  // `polling`: the destination's receipt_polling value, none when empty.
+  std::string pipeline(const std::string &key, const std::string &polling = "") {
     const std::string path = dir_ / "pipeline.yaml";
     write_file(path, R"(version: 1
 store: { kind: sqlite, path: halo.db }
@@ -67,9 +73,10 @@ destinations:
   - name: sms
     plugin: kavenegar
     retry: { max_attempts: 6, backoff: 0s }
-    config: { api_key: ")" +
-                         key + R"(", sender: "10004346", timeout: 1s, base_url: ")" +
-                         server_.base_url() + R"(" }
+)" + (polling.empty() ? "" : "    receipt_polling: " + polling + "\n") +
+                         R"(    config: { api_key: ")" + key +
+                         R"(", sender: "10004346", timeout: 1s, base_url: ")" + server_.base_url() +
+                         R"(" }
 triggers:
   - name: cart
     on: { event: Checkout Started }
@@ -161,6 +168,59 @@ TEST_F(KavenegarE2E, AWrongKeyStopsTheDestinationAndLosesNothing) {
   EXPECT_EQ(summary_count(right.summary, "messages_sent"), kCustomers - 3);
   int duplicates = 0;
   EXPECT_EQ(sends(&duplicates).size(), static_cast<size_t>(kCustomers - 3));
+}
+
+// Customers 3..7 each get an SMS. The server answers "at the operator" (4) to
+// the first question about each, then 11 for 09120001005, 14 (filtered)
+// for 09120001006, 10 for the rest.
+TEST_F(KavenegarE2E, DeliveryReportsArePolledUntilEachMessageHasOne) {
+  write_file(dir_ / "events.jsonl", customers(8, 3));
+  const std::string p = pipeline(kKey, "{ after: 0s }");
+  RunOutcome first = run_pipeline(p);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(summary_count(first.summary, "messages_sent"), 5);
+  EXPECT_EQ(summary_count(first.summary, "receipts_polled"), 5);  // asked at once: in transit
+  for (const auto &[to, receipt] : message_receipts(p)) EXPECT_EQ(receipt, "sent") << to;
+
+  // The next poll is at least a second later. A wrong key fails the poll:
+  // the run goes on, and nothing is lost.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  RunOutcome wrong = run_pipeline(pipeline("WRONGKEY", "{ after: 0s }"));
+  ASSERT_EQ(wrong.exit_code, 0) << wrong.err;
+  EXPECT_NE(wrong.err.find("sms/status.json: Kavenegar 403"), std::string::npos) << wrong.err;
+  EXPECT_EQ(wrong.err.find("WRONGKEY"), std::string::npos) << "the key leaked: " << wrong.err;
+  // A failed poll counts toward the schedule (a failing receiver is not
+  // asked at once again): the third poll is two seconds after the second.
+  EXPECT_EQ(summary_count(wrong.summary, "receipts_polled"), 5);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+
+  RunOutcome second = run_pipeline(pipeline(kKey, "{ after: 0s }"));
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(summary_count(second.summary, "receipts_polled"), 5);
+  const std::map<std::string, std::string> receipts = message_receipts(p);
+  ASSERT_EQ(receipts.size(), 5u);
+  for (const char *to : {"+989120001004", "+989120001007", "+447700900123"}) {
+    ASSERT_EQ(receipts.count(to), 1u) << to;
+    EXPECT_TRUE(receipts.at(to).starts_with("delivered: messageid ")) << receipts.at(to);
+    EXPECT_NE(receipts.at(to).find(": status 10 رسیده به گیرنده"), std::string::npos);
+  }
+  EXPECT_NE(receipts.at("+989120001005").find("undelivered: messageid "), std::string::npos);
+  EXPECT_NE(receipts.at("+989120001005").find("status 11"), std::string::npos);
+  EXPECT_NE(receipts.at("+989120001006").find("status 14"), std::string::npos);
+
+  // A message with a report is never asked about again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  RunOutcome third = run_pipeline(p);
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_EQ(summary_count(third.summary, "receipts_polled"), 0);
+  const std::vector<std::string> questions = read_lines(dir_ / "status.jsonl");
+  ASSERT_EQ(questions.size(), 2u);  // one call per run that polled (the wrong key's was refused)
+  simdjson::dom::parser parser;
+  for (const std::string &q : questions) {
+    EXPECT_EQ(simdjson::dom::array(parser.parse(q)["messageids"]).size(), 5u) << q;
+  }
+  int duplicates = 0;
+  EXPECT_EQ(sends(&duplicates).size(), 5u);
 }
 
 }  // namespace

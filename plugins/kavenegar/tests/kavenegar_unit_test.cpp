@@ -1,6 +1,7 @@
 // kavenegar_unit_test.cpp -- the Kavenegar API logic without a kernel:
 // receptor forms, the send form, and the outcome of every class of answer
-// to sms/send.json and sms/statuslocalmessageid.json.
+// to sms/send.json and sms/statuslocalmessageid.json, and the delivery
+// reports sms/status.json answers make.
 #include <gtest/gtest.h>
 
 #include "kavenegar_api.h"
@@ -36,6 +37,8 @@ TEST(ClassifySend, SentOnlyWithStatus200AndAMessageId) {
   EXPECT_EQ(ok.kind, K::kSent);
   EXPECT_EQ(ok.detail, "messageid 8792343; 2 segments (UCS-2)");
   EXPECT_EQ(classify_send(200, answer(200, "[]"), two).kind, K::kRetry);
+  EXPECT_EQ(classify_send(200, answer(200, R"([{"messageid":-8792,"status":1}])"), two).kind,
+            K::kRetry);  // found by fuzzing: ids are positive
   EXPECT_EQ(classify_send(200, "<html>proxy</html>", two).kind, K::kRetry);
 }
 
@@ -69,6 +72,65 @@ TEST(ClassifyLookup, FoundNotFoundOrUnknown) {
   EXPECT_EQ(classify_lookup(500, "").kind, K::kRetry);
   EXPECT_EQ(classify_lookup(200, answer(409)).kind, K::kRetry);
   EXPECT_EQ(classify_lookup(200, "{").kind, K::kRetry);
+}
+
+TEST(MessageIdOf, ReadsTheIdBothSentDetailsName) {
+  const SmsSegments one = sms_segments("x");
+  const Verdict sent = classify_send(200, answer(200, R"([{"messageid":8792343}])"), one);
+  EXPECT_EQ(messageid_of(sent.detail), 8792343);
+  const Verdict found = classify_lookup(200, answer(200, R"([{"messageid":11,"status":10}])"));
+  EXPECT_EQ(messageid_of(found.detail), 11);
+  EXPECT_EQ(messageid_of("messageid 2222222222022220000; 1 segment (GSM-7)"),
+            int64_t{2222222222022220000});  // found by fuzzing: any positive int64
+  for (const char *bad : {"", "messageid ", "messageid x1", "SM123",
+                          "messageid 92233720368547758070", "messageid -5", "messageid 0"}) {
+    EXPECT_FALSE(messageid_of(bad).has_value()) << bad;
+  }
+}
+
+TEST(StatusForm, ListsTheIdsCommaSeparated) {
+  EXPECT_EQ(status_form({8792343, 8792344}), "messageid=8792343%2C8792344");
+  EXPECT_EQ(status_form({7}), "messageid=7");
+}
+
+TEST(StatusAnswer, ReadsEveryEntryWithAnIdAndAStatus) {
+  const StatusAnswer a = parse_status_answer(
+      200, answer(200, R"([{"messageid":1,"status":10,"statustext":"رسیده به گیرنده"},)"
+                       R"({"messageid":2,"status":4},{"status":11},{"messageid":3,"status":"x"},)"
+                       R"({"messageid":0,"status":100}])"));
+  ASSERT_TRUE(a.error.empty()) << a.error;
+  ASSERT_EQ(a.entries.size(), 2u);
+  EXPECT_EQ(a.entries[0].messageid, 1);
+  EXPECT_EQ(a.entries[0].status, 10);
+  EXPECT_EQ(a.entries[0].statustext, "رسیده به گیرنده");
+  EXPECT_EQ(a.entries[1].messageid, 2);
+  EXPECT_EQ(a.entries[1].statustext, "");
+}
+
+TEST(StatusAnswer, AnAnswerThatCannotBeUsedSaysWhy) {
+  EXPECT_EQ(parse_status_answer(403, answer(403)).error, "Kavenegar 403: پیام");
+  EXPECT_EQ(parse_status_answer(502, "Bad Gateway").error, "HTTP 502: Bad Gateway");
+  EXPECT_FALSE(parse_status_answer(200, answer(200)).error.empty());  // entries null
+  EXPECT_FALSE(parse_status_answer(200, "{").error.empty());
+}
+
+TEST(StatusAnswer, ReadsAtMostTheLimit) {
+  std::string entries = "[";
+  for (size_t k = 0; k < kMaxStatusEntries + 5; ++k) {
+    entries += (k ? "," : "") + std::string(R"({"messageid":)") + std::to_string(k + 1) +
+               R"(,"status":10})";
+  }
+  EXPECT_EQ(parse_status_answer(200, answer(200, entries + "]")).entries.size(), kMaxStatusEntries);
+}
+
+TEST(ReceiptOf, FinalStatusesOnly) {
+  EXPECT_EQ(receipt_of(10), HALO_RECEIPT_DELIVERED);
+  for (int64_t undelivered : {6, 11, 13, 14}) {
+    EXPECT_EQ(receipt_of(undelivered), HALO_RECEIPT_UNDELIVERED) << undelivered;
+  }
+  for (int64_t open : {0, 1, 2, 4, 5, 50, 100, 999}) {
+    EXPECT_FALSE(receipt_of(open).has_value()) << open;
+  }
 }
 
 }  // namespace

@@ -76,8 +76,9 @@ extern "C" {
  * feature builders' population step (fit, halo_model_writer, model_param),
  * and message delivery from the outbox (deliver_messages, halo_message,
  * halo_message_delivery, message_result, smtp_send), the profiles'
- * segments (profile_segment_count/_at), and delivery reports
- * (delivery_receipt, consent_record). */
+ * segments (profile_segment_count/_at), delivery reports
+ * (delivery_receipt, consent_record), and polled delivery reports
+ * (poll_receipts, halo_sent_message). */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -964,6 +965,23 @@ typedef enum halo_message_outcome {
   HALO_MESSAGE_BOUNCED = 4
 } halo_message_outcome;
 
+/* since 1.2: a message this destination accepted (HALO_MESSAGE_SENT) on
+ * which its receiver has reported nothing yet, handed to poll_receipts.
+ * Strings are host-owned, not NUL-terminated, valid until poll_receipts
+ * returns. */
+typedef struct halo_sent_message {
+  uint32_t struct_size;
+  uint32_t polls; /* how many poll_receipts calls had it before (0 = first) */
+  uint64_t id;    /* the outbox id (halo_message.id) */
+  /* The detail of its HALO_MESSAGE_SENT result, as the plugin reported it
+   * (the receiver's message id). */
+  const char *provider_id;
+  size_t provider_id_len;
+  const char *recipient; /* the address it was handed over to */
+  size_t recipient_len;
+  int64_t sent_at_ms; /* when the kernel recorded it sent, UTC ms */
+} halo_sent_message;
+
 /* A delivery is start(), then write_profiles() for each batch of profiles
  * in ascending profile id order, then stop(), which completes it. A
  * destination is delivered to only when the change log moved since its
@@ -1009,6 +1027,22 @@ typedef struct halo_destination_vtable {
   /* since 1.2 */ halo_status (*deliver_messages)(halo_instance *inst,
                                                   const halo_message *const *messages, size_t n,
                                                   halo_message_delivery *d);
+  /* since 1.2, optional (NULL: its receiver reports by callback, or not at
+   * all). For a receiver whose delivery reports must be asked for (an SMS
+   * gateway's status method): asks what became of messages it accepted.
+   * The kernel calls it between start() and stop(), after the delivery of
+   * messages, with up to 100 sent messages without a report whose next poll
+   * is due (the destination's `receipt_polling`: first `after` the send,
+   * then at doubling intervals up to 1 h, for `for` after it, and never
+   * twice for one message in a run). For each message the receiver has a
+   * final word on, the plugin calls host->delivery_receipt; one still on
+   * its way gets no call and is asked again later. A message with a report
+   * (this way, or by callback) is never polled again. `messages` is an
+   * array of n pointers; read a member only when struct_size covers it.
+   * HALO_ERROR or HALO_FATAL ends this run's polling for the destination;
+   * reports already made count. */
+  /* since 1.2 */ halo_status (*poll_receipts)(halo_instance *inst,
+                                               const halo_sent_message *const *messages, size_t n);
 } halo_destination_vtable;
 
 /* ------------------------------------------------------------------------ */

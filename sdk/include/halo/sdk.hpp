@@ -694,6 +694,17 @@ class MessageResults {
   halo_message_delivery *d_;
 };
 
+// A sent message on which the receiver has reported nothing yet, handed to
+// poll_receipts (halo_sent_message in plugin.h, since 1.2); the views are
+// valid until poll_receipts returns.
+struct SentMessage {
+  uint64_t id = 0;               // the outbox id: Receipt::message_id
+  uint32_t polls = 0;            // earlier polls of it
+  std::string_view provider_id;  // what deliver_messages reported with sent()
+  std::string_view recipient;
+  int64_t sent_at_ms = 0;
+};
+
 class ProfileBatch {
  public:
   ProfileBatch(const halo_host_api *api, const halo_profile_batch *b) : api_(api), b_(b) {}
@@ -857,7 +868,10 @@ class Destination : public PluginBase {
   }
   // A destination that also delivers outbox messages (ABI 1.2) declares
   //   void deliver_messages(const std::vector<Message> &m, const MessageResults &r);
-  // describe_destination finds it.
+  // and one whose receiver's reports must be asked for also
+  //   void poll_receipts(const std::vector<SentMessage> &sent);
+  // reporting what it learns with Reports::receipt; describe_destination
+  // finds them.
 };
 
 // A destination that delivers outbox messages only (no write_profiles):
@@ -1084,6 +1098,13 @@ struct HasDeliverMessages<
     : std::true_type {};
 
 template <class T, class = void>
+struct HasPollReceipts : std::false_type {};
+template <class T>
+struct HasPollReceipts<T, std::void_t<decltype(std::declval<T &>().poll_receipts(
+                              std::declval<const std::vector<SentMessage> &>()))>>
+    : std::true_type {};
+
+template <class T, class = void>
 struct HasLoadModel : std::false_type {};
 template <class T>
 struct HasLoadModel<T, std::void_t<decltype(std::declval<T &>().load_model(std::string_view{}))>>
@@ -1176,7 +1197,7 @@ const halo_plugin_descriptor *describe_feature(const char *name, const char *ver
 namespace detail {
 
 // The destination vtable's entries for T: those of Destination (profiles)
-// when T is one, deliver_messages when T declares it; NULL otherwise.
+// when T is one, deliver_messages and poll_receipts when T declares them; NULL otherwise.
 template <class T>
 halo_destination_vtable destination_entries() {
   halo_destination_vtable vt{};
@@ -1220,6 +1241,22 @@ halo_destination_vtable destination_entries() {
                                : std::string_view()});
         }
         s->object->deliver_messages(messages, MessageResults(s->host.api(), d));
+      });
+    };
+  }
+  if constexpr (HasPollReceipts<T>::value) {
+    vt.poll_receipts = [](halo_instance *i, const halo_sent_message *const *m, size_t n) {
+      auto *s = self<T>(i);
+      return guarded(s->host, [&] {
+        std::vector<SentMessage> sent;
+        sent.reserve(n);
+        auto view = [](const char *p, size_t len) { return std::string_view(p ? p : "", len); };
+        for (size_t k = 0; k < n; ++k) {
+          const halo_sent_message &h = *m[k];
+          sent.push_back({h.id, h.polls, view(h.provider_id, h.provider_id_len),
+                          view(h.recipient, h.recipient_len), h.sent_at_ms});
+        }
+        s->object->poll_receipts(sent);
       });
     };
   }

@@ -1,0 +1,37 @@
+// kavenegar_answers_fuzz.cpp -- every answer the Kavenegar API (or anything
+// posing as it) sends back is hostile input (plugins/kavenegar). For any
+// bytes and HTTP status: classify_send and classify_lookup give exactly
+// one outcome, a sent one naming a messageid messageid_of reads back;
+// parse_status_answer either says why it cannot be used or reads at most
+// kMaxStatusEntries entries, and receipt_of makes a report only of 10, 6,
+// 11, 13 and 14.
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "kavenegar_api.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  using namespace halo::plugins;
+  using namespace halo::plugins::kavenegar;
+  if (size < 1) return 0;
+  const int http_status = data[0] % 2 == 0 ? 200 : 400 + data[0] % 120;
+  const std::string_view body(reinterpret_cast<const char *>(data) + 1, size - 1);
+
+  const Verdict sent = classify_send(http_status, body, sms_segments("x"));
+  if (sent.kind == Verdict::Kind::kSent && !messageid_of(sent.detail)) std::abort();
+  const Verdict found = classify_lookup(http_status, body);
+  if (found.kind == Verdict::Kind::kSent && !messageid_of(found.detail)) std::abort();
+  (void)messageid_of(body);
+
+  const StatusAnswer answer = parse_status_answer(http_status, body);
+  if (!answer.error.empty() && !answer.entries.empty()) std::abort();
+  if (answer.entries.size() > kMaxStatusEntries) std::abort();
+  for (const MessageStatus &m : answer.entries) {
+    if (m.statustext.size() > 200) std::abort();
+    const bool final_status =
+        m.status == 10 || m.status == 6 || m.status == 11 || m.status == 13 || m.status == 14;
+    if (receipt_of(m.status).has_value() != final_status) std::abort();
+  }
+  return 0;
+}
