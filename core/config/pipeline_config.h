@@ -187,9 +187,14 @@ struct PipelineConfig {
     MessageCap cap;
     std::string channel, destination, template_name;             // `send`; "" without one
     std::vector<std::pair<std::string, std::string>> variables;  // name -> path, file order
-    // `set_trait: { NAME: VALUE }`: traits the trigger writes when it acts,
-    // each value a JSON literal (text, number, true or false), file order.
-    std::vector<std::pair<std::string, std::string>> set_traits;
+    // `set_trait: { NAME: VALUE | { from: PATH } }`: traits the trigger
+    // writes when it acts, in file order: a literal (`literal`, JSON text,
+    // number, true or false), or the value at `from` when it fires --
+    // `fire_time`, or a profile path (traits.NAME, features.NAME).
+    struct TraitAction {
+      std::string name, literal, from;  // `from` "" for a literal
+    };
+    std::vector<TraitAction> set_traits;
     // `add_tag: NAME | [NAMES]`: values added to the `tags` trait (kept
     // with survivorship `all`).
     std::vector<std::string> add_tags;

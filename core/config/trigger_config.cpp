@@ -173,7 +173,24 @@ std::optional<std::string> trait_literal(const YAML::Node &node, const std::stri
   return json;
 }
 
-// set_trait: { NAME: VALUE, ... }
+// A computed set_trait value, `{ from: PATH }`: PATH is `fire_time` or a
+// profile path (traits.NAME, features.NAME); "" when refused (reported).
+std::string trait_source(Diagnostics &diags, const YAML::Node &node, const std::string &path,
+                         const Mark &at) {
+  MapReader map(node, path, {"from"}, diags, at);
+  std::string from;
+  if (!map.require("from", "from: features.NAME") || !map.read_string("from", from)) return "";
+  const auto named = [&](std::string_view prefix) {
+    return from.size() > prefix.size() && from.starts_with(prefix);
+  };
+  if (from == "fire_time" || named("traits.") || named("features.")) return from;
+  diags.error(map.value_mark("from"), map.path_of("from"),
+              "a computed trait comes from fire_time, traits.NAME or features.NAME, not '" +
+                  shorten_for_message(from) + "'");
+  return "";
+}
+
+// set_trait: { NAME: VALUE | { from: PATH }, ... }
 bool read_set_trait(MapReader &entry, Diagnostics &diags, const PipelineConfig &cfg,
                     PipelineConfig::Trigger &t) {
   YAML::Node traits;
@@ -199,12 +216,18 @@ bool read_set_trait(MapReader &entry, Diagnostics &diags, const PipelineConfig &
       ok = false;
       continue;
     }
+    if (kv.second.IsMap()) {
+      std::string from = trait_source(diags, kv.second, path, value_at);
+      ok = ok && !from.empty();
+      if (!from.empty()) t.set_traits.push_back({name, "", std::move(from)});
+      continue;
+    }
     std::optional<std::string> literal = trait_literal(kv.second, path, value_at, diags);
     if (!literal) {
       ok = false;
       continue;
     }
-    t.set_traits.emplace_back(name, std::move(*literal));
+    t.set_traits.push_back({name, std::move(*literal), ""});
   }
   if (ok && t.set_traits.empty()) {
     diags.error(at, entry.path_of("set_trait"),

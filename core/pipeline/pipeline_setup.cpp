@@ -295,6 +295,9 @@ void check_feature_names(const PipelineConfig &config, PluginInstances &out,
     for (const auto &[name, path] : t.variables) {
       check(path, t.mark, where + ".send.variables." + name);
     }
+    for (const PipelineConfig::Trigger::TraitAction &a : t.set_traits) {
+      if (!a.from.empty()) check(a.from, t.mark, where + ".set_trait." + a.name + ".from");
+    }
   }
 }
 

@@ -10,6 +10,7 @@
 #include "common/json_writer.h"
 #include "common/log.h"
 #include "pipeline/pipeline.h"
+#include "segment/profile_subject.h"
 
 namespace halo {
 
@@ -99,6 +100,32 @@ std::string action_event(const std::pair<std::string, std::string> &who,
   return out;
 }
 
+// The traits set_trait writes for `profile` firing at `at_ms`, as (name,
+// JSON literal): literals as configured, `from` values read now; a value
+// the profile does not hold is left out.
+std::vector<std::pair<std::string, std::string>> trait_values(const PipelineConfig::Trigger &t,
+                                                              const ProfileExport &profile,
+                                                              int64_t at_ms) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const segment::ProfileSubject subject(profile, 0);
+  for (const PipelineConfig::Trigger::TraitAction &a : t.set_traits) {
+    if (a.from.empty()) {
+      out.emplace_back(a.name, a.literal);
+      continue;
+    }
+    std::string json;
+    if (a.from == "fire_time") {
+      append_json_string(json, format_timestamp_ms(at_ms));
+    } else if (const TypedValue *v = subject.value(a.from); v && v->kind() != TypedKind::kNull) {
+      v->append_json(json);
+    } else {
+      continue;
+    }
+    out.emplace_back(a.name, std::move(json));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> trigger_action_events(const PipelineConfig &config,
@@ -109,8 +136,8 @@ std::vector<std::string> trigger_action_events(const PipelineConfig &config,
   const auto who = carrier(config, profile);
   if (!t.has_actions() || !who) return events;
   auto message_id = [&] { return key + "/" + std::to_string(events.size()); };
-  if (!t.set_traits.empty()) {
-    events.push_back(action_event(*who, message_id(), at_ms, t.set_traits));
+  if (auto traits = trait_values(t, profile, at_ms); !traits.empty()) {
+    events.push_back(action_event(*who, message_id(), at_ms, traits));
   }
   for (const std::string &tag : t.add_tags) {
     std::string text;

@@ -3,7 +3,8 @@
 // trigger, segments and triggers over them follow in that run, feature
 // builders do not count them as activity, a held-out or suppressed fire
 // writes nothing, later runs write nothing again and `halo rebuild` gives
-// the same profiles; `halo validate` refuses actions that cannot work.
+// the same profiles (computed values included); `halo validate` refuses
+// actions that cannot work.
 #include <gtest/gtest.h>
 
 #include "e2e_support.h"
@@ -36,7 +37,7 @@ std::vector<std::string> statuses(const std::string &pipeline, const std::string
 const char *kTriggers = R"(  - name: promote
     on: { entered: buyers }
     if: "identifiers.user_id in ['c1', 'c2']"
-    set_trait: { tier: gold, level: 2, active: true, code: "07" }
+    set_trait: { tier: gold, level: 2, active: true, code: "07", orders_then: { from: features.orders }, since: { from: fire_time } }
     add_tag: [vip, loyal]
   - name: welcome_gold
     on: { entered: gold }
@@ -59,8 +60,8 @@ TEST(TriggerActionsE2E, TraitsLandAndSegmentsAndTriggersFollowInTheSameRun) {
   EXPECT_EQ(summary_count(r.summary, "accepted"), 5) << r.summary;         // sources' events only
 
   const std::string c1 = exported_profile(dir / "profiles.jsonl", "c1");
-  EXPECT_NE(c1.find(R"("traits":{"active":true,"code":"07","level":2,"tags":["loyal","vip"],)"
-                    R"("tier":"gold"})"),
+  EXPECT_NE(c1.find(R"("traits":{"active":true,"code":"07","level":2,"orders_then":1,)"
+                    R"("since":"2026-01-06T00:00:00.000Z","tags":["loyal","vip"],"tier":"gold"})"),
             std::string::npos)
       << c1;
   // The trigger's identify events are not activity: one order, no identify.
@@ -107,6 +108,13 @@ TEST(TriggerActionsE2E, ValidateRefusesActionsThatCannotWork) {
       {"  - { name: a, on: { entered: buyers }, set_trait: { tier: [a] } }\n", "",
        "a trait's value is text, a number, true or false"},
       {"  - { name: a, on: { entered: buyers }, set_trait: {} }\n", "", "name at least one trait"},
+      {"  - { name: a, on: { entered: buyers }, set_trait: { t: { from: now } } }\n", "",
+       "triggers[0].set_trait.t.from: a computed trait comes from fire_time, traits.NAME or "
+       "features.NAME, not 'now'"},
+      {"  - { name: a, on: { entered: buyers }, set_trait: { t: { form: fire_time } } }\n", "",
+       "unknown key 'form'"},
+      {"  - { name: a, on: { entered: buyers }, set_trait: { t: { from: features.order } } }\n", "",
+       "triggers[0].set_trait.t.from"},
       {"  - { name: a, on: { entered: buyers }, add_tag: [] }\n", "", "add_tag names 1 to 20 tags"},
       {"  - { name: a, on: { entered: buyers }, cap: { messages: 1, within: 1d }, add_tag: x }\n",
        "", "triggers[0].cap: cap counts messages; a trigger without send makes none"},

@@ -75,5 +75,42 @@ TEST(TriggerActions, ATraitPathIdentifierSharesTheTraitsObjectAndEachTagIsAnEven
           .empty());
 }
 
+TEST(TriggerActions, ComputedValuesAreReadWhenTheTriggerFires) {
+  const PipelineConfig cfg = config("", R"(  - name: promote
+    on: { entered: all }
+    set_trait:
+      tier: gold
+      gold_since: { from: fire_time }
+      clv_then: { from: features.clv }
+      last_order_then: { from: features.last_order }
+      city_then: { from: traits.city }
+      missing: { from: features.nothing }
+      nulled: { from: traits.gone }
+)");
+  ASSERT_EQ(cfg.triggers.size(), 1u);
+  ProfileExport p = profile({{"user_id", "u1"}});
+  p.traits.push_back({"city", TypedValue::string("Tehran")});
+  p.traits.push_back({"gone", TypedValue::null()});
+  p.features.push_back({"clv", TypedValue::decimal("1250000.50")});
+  p.features.push_back({"last_order", TypedValue::timestamp(kJan5 - 3'600'000)});
+  const auto events = trigger_action_events(cfg, cfg.triggers[0], p, "promote:7:1", kJan5);
+  ASSERT_EQ(events.size(), 1u);
+  // Absent and null values are left out, not written as null.
+  EXPECT_EQ(
+      events[0],
+      R"({"type":"identify","messageId":"promote:7:1/0","timestamp":"2026-01-05T00:00:00.000Z",)"
+      R"("userId":"u1","traits":{"tier":"gold","gold_since":"2026-01-05T00:00:00.000Z",)"
+      R"("clv_then":1250000.50,"last_order_then":"2026-01-04T23:00:00.000Z",)"
+      R"("city_then":"Tehran"}})");
+  // Nothing computed holds and no literal: no event at all.
+  const PipelineConfig only_computed = config("", R"(  - name: copy
+    on: { entered: all }
+    set_trait: { clv_then: { from: features.clv } }
+)");
+  EXPECT_TRUE(trigger_action_events(only_computed, only_computed.triggers[0],
+                                    profile({{"user_id", "u1"}}), "k", kJan5)
+                  .empty());
+}
+
 }  // namespace
 }  // namespace halo
