@@ -113,6 +113,24 @@ OutboxMessage read_message(sqlite::Statement &st) {
   return m;
 }
 
+// `scan` takes (destination, now, after id, limit) and selects messages.
+Status scan_destination(SqliteStore::Impl &impl, const Sql &scan, std::string_view destination,
+                        int64_t now_ms, uint64_t after, size_t limit,
+                        const std::function<void(const OutboxMessage &)> &fn) {
+  return impl.scan(
+      scan,
+      [&](sqlite::Statement &st) {
+        st.bind_text(1, destination);
+        st.bind_int(2, now_ms);
+        st.bind_int(3, to_sql(after));
+        st.bind_int(4, static_cast<int64_t>(limit));
+      },
+      [&](sqlite::Statement &st) {
+        fn(read_message(st));
+        return Status::Ok();
+      });
+}
+
 // `count` is a count(*) query taking (key, profile, since).
 Result<uint64_t> count_messages(SqliteStore::Impl &impl, const Sql &count, std::string_view key,
                                 uint64_t profile_id, int64_t since_ms) {
@@ -237,18 +255,7 @@ Status SqliteStore::scan_messages(std::string_view status, uint64_t after, size_
 Status SqliteStore::scan_deliverable_messages(
     std::string_view destination, int64_t now_ms, uint64_t after, size_t limit,
     const std::function<void(const OutboxMessage &)> &fn) {
-  return impl_->scan(
-      kDeliverable,
-      [&](sqlite::Statement &st) {
-        st.bind_text(1, destination);
-        st.bind_int(2, now_ms);
-        st.bind_int(3, to_sql(after));
-        st.bind_int(4, static_cast<int64_t>(limit));
-      },
-      [&](sqlite::Statement &st) {
-        fn(read_message(st));
-        return Status::Ok();
-      });
+  return scan_destination(*impl_, kDeliverable, destination, now_ms, after, limit, fn);
 }
 
 Status SqliteStore::update_delivery(const OutboxMessage &m) {
@@ -271,18 +278,7 @@ Status SqliteStore::update_delivery(const OutboxMessage &m) {
 Status SqliteStore::scan_receipt_polls(std::string_view destination, int64_t now_ms, uint64_t after,
                                        size_t limit,
                                        const std::function<void(const OutboxMessage &)> &fn) {
-  return impl_->scan(
-      kReceiptPolls,
-      [&](sqlite::Statement &st) {
-        st.bind_text(1, destination);
-        st.bind_int(2, now_ms);
-        st.bind_int(3, to_sql(after));
-        st.bind_int(4, static_cast<int64_t>(limit));
-      },
-      [&](sqlite::Statement &st) {
-        fn(read_message(st));
-        return Status::Ok();
-      });
+  return scan_destination(*impl_, kReceiptPolls, destination, now_ms, after, limit, fn);
 }
 
 Status SqliteStore::set_receipt_poll(uint64_t id, int64_t polls, int64_t next_poll_ms) {
