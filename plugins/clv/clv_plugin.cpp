@@ -2,7 +2,8 @@
 // order and their value (purchase_days.h); once per run, BG/NBD and
 // Gamma-Gamma fitted over every profile (fit(), plugin ABI 1.2); per
 // profile, P(alive), churn probability, expected purchases and order value,
-// and their product over the horizon (README.md).
+// their product over the horizon, and where that stands among the fitted
+// customers' (README.md).
 //
 // Invariants: options are read only in the constructor; an order whose
 // value is missing, not a number, negative or above 1e13 is refused (a dead
@@ -17,6 +18,7 @@
 #include <string_view>
 
 #include "bg_nbd.h"
+#include "clv_ranks.h"
 #include "common/byte_codec.h"
 #include "common/order_amount.h"
 #include "common/profile_states.h"
@@ -79,6 +81,7 @@ class ClvBuilder final : public FeatureBuilder {
     // fits exactly the same parameters.
     w.param("customers", static_cast<double>(customers.size()));
     bg_fitted_ = gg_fitted_ = false;
+    ranks_ = ClvRanks();
     if (customers.size() < kMinCustomers) {
       host().warn("clv: " + std::to_string(customers.size()) + " customers with an order as of " +
                   "the reference time; at least " + std::to_string(kMinCustomers) +
@@ -100,25 +103,37 @@ class ClvBuilder final : public FeatureBuilder {
       w.param("v", gg_.v);
     } else {
       host().warn("clv: no spend model (" + (error.empty() ? "q <= 1" : error) +
-                  "); expected_order_value and clv are null");
+                  "); expected_order_value, clv and clv_percentile are null");
     }
+    ranks_ = ClvRanks(population_clvs(customers));
     w.data(encode_model());
   }
 
   // The fitted parameters, as fit() left them (load_model in plugin.h).
+  // Version 1 models (before clv_percentile) load without ranks: the
+  // percentile is null until the next fit.
   void load_model(std::string_view data) {
     plugins::ByteReader r(data);
-    if (r.byte() != kModelVersion) throw Error("clv: stored model of another version");
+    const uint8_t version = r.byte();
+    if (version != 1 && version != kModelVersion) {
+      throw Error("clv: stored model of another version");
+    }
     const uint8_t fitted = r.byte();
     BgNbdParams bg{r.real(), r.real(), r.real(), r.real()};
     GammaGammaParams gg{r.real(), r.real(), r.real()};
+    ClvRanks ranks;
+    try {
+      if (version >= 2) ranks = ClvRanks::decode(r);
+    } catch (const std::runtime_error &e) {
+      throw Error(std::string("clv: stored model: ") + e.what());
+    }
     r.expect_done();
     const bool bg_ok = (fitted & 1) != 0, gg_ok = (fitted & 2) != 0;
     if (fitted > 3 || (gg_ok && !bg_ok) || (bg_ok && !positive({bg.r, bg.alpha, bg.a, bg.b})) ||
         (gg_ok && (!positive({gg.p, gg.q, gg.v}) || gg.q <= 1))) {
       throw Error("clv: stored model has parameters no fit gives");
     }
-    bg_ = bg, gg_ = gg, bg_fitted_ = bg_ok, gg_fitted_ = gg_ok;
+    bg_ = bg, gg_ = gg, bg_fitted_ = bg_ok, gg_fitted_ = gg_ok, ranks_ = std::move(ranks);
   }
 
   // emit() writes every feature for any profile, one it does not know
@@ -131,8 +146,8 @@ class ClvBuilder final : public FeatureBuilder {
     const int64_t end_day = floor_div(as_of_ms, kDayMs);
     const bool known = bg_fitted_ && days != nullptr && days->summarize(end_day, unit_days_, c);
     if (!known) {
-      for (const char *name :
-           {"p_alive", "churn_probability", "expected_purchases", "expected_order_value", "clv"}) {
+      for (const char *name : {"p_alive", "churn_probability", "expected_purchases",
+                               "expected_order_value", "clv", "clv_percentile"}) {
         w.null(name);
       }
       return;
@@ -143,22 +158,46 @@ class ClvBuilder final : public FeatureBuilder {
     number(w, "churn_probability", 1 - alive);
     number(w, "expected_purchases", purchases);
     if (gg_fitted_) {
-      const double value = gamma_gamma_expected_value(gg_, c);
-      number(w, "expected_order_value", value);
-      // Undiscounted, the plain product (exactly what the features show).
-      const double counted = unit_discount_ > 0 ? bg_nbd_discounted_purchases(
-                                                      bg_, c, horizon_units_, 1, unit_discount_)
-                                                : purchases;
-      number(w, "clv", counted * value);
+      number(w, "expected_order_value", gamma_gamma_expected_value(gg_, c));
+      const double value = clv_of(c, purchases);
+      number(w, "clv", value);
+      const std::optional<double> rank = ranks_.percentile(value);
+      if (rank) {
+        number(w, "clv_percentile", *rank);
+      } else {
+        w.null("clv_percentile");
+      }
     } else {
       w.null("expected_order_value");
       w.null("clv");
+      w.null("clv_percentile");
     }
     // T grows with the reference time: the values change at the next day.
     w.valid_until((end_day + 1) * kDayMs);
   }
 
  private:
+  // The customer's CLV over the horizon, given its expected purchases:
+  // discounted per time unit when a rate is set, else the plain product
+  // (exactly what the features show). Needs both fits.
+  double clv_of(const CustomerSummary &c, double purchases) const {
+    const double counted =
+        unit_discount_ > 0 ? bg_nbd_discounted_purchases(bg_, c, horizon_units_, 1, unit_discount_)
+                           : purchases;
+    return counted * gamma_gamma_expected_value(gg_, c);
+  }
+
+  // Every fitted customer's CLV as of the fit (none without both fits).
+  std::vector<double> population_clvs(const std::vector<CustomerSummary> &customers) const {
+    std::vector<double> out;
+    if (!bg_fitted_ || !gg_fitted_) return out;
+    out.reserve(customers.size());
+    for (const CustomerSummary &c : customers) {
+      out.push_back(clv_of(c, bg_nbd_expected_purchases(bg_, c, horizon_units_)));
+    }
+    return out;
+  }
+
   // The order's value (exact below 1e13, so to the cent as a double), or
   // nullopt after refusing the event.
   std::optional<double> order_value(const Batch &batch, size_t i) const {
@@ -171,7 +210,7 @@ class ClvBuilder final : public FeatureBuilder {
     return std::nullopt;
   }
 
-  static constexpr uint8_t kModelVersion = 1;
+  static constexpr uint8_t kModelVersion = 2;  // 2: the ranked CLVs follow
 
   std::string encode_model() const {
     std::string out;
@@ -179,6 +218,7 @@ class ClvBuilder final : public FeatureBuilder {
     w.byte(kModelVersion);
     w.byte(static_cast<uint8_t>((bg_fitted_ ? 1 : 0) | (gg_fitted_ ? 2 : 0)));
     for (double v : {bg_.r, bg_.alpha, bg_.a, bg_.b, gg_.p, gg_.q, gg_.v}) w.real(v);
+    ranks_.encode(w);
     return out;
   }
 
@@ -198,6 +238,7 @@ class ClvBuilder final : public FeatureBuilder {
   BgNbdParams bg_;
   GammaGammaParams gg_;
   bool bg_fitted_ = false, gg_fitted_ = false;
+  ClvRanks ranks_;  // the fitted customers' CLVs (clv_percentile)
 };
 
 constexpr halo_option_decl kOptions[] = {
@@ -217,7 +258,7 @@ constexpr halo_option_decl kOptions[] = {
 }  // namespace halo::clv
 
 HALO_PLUGIN_LIBRARY(halo::describe_feature<halo::clv::ClvBuilder>(
-    "clv", "1.0.0",
+    "clv", "1.1.0",
     "Customer lifetime value: BG/NBD P(alive), churn and expected purchases, Gamma-Gamma "
     "order value",
     halo::clv::kOptions, HALO_CAP_PARTIAL_RESTORE))

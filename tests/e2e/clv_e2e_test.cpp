@@ -2,10 +2,14 @@
 // end: the CDNOW sample log as order events through `halo run` with the
 // `clv` builder; `halo model show` prints BG/NBD and Gamma-Gamma parameters
 // within 1% of the published fits, a profile's expected purchases match
-// the paper's workbook, a run with nothing new fits nothing, and a rebuild
+// the paper's workbook, every clv_percentile is the share of customers at
+// or below that CLV, a run with nothing new fits nothing, and a rebuild
 // fits the same parameters and exports the same profiles.
 #include <gtest/gtest.h>
 
+#include <simdjson.h>
+
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -97,6 +101,29 @@ TEST(ClvE2E, FitsTheCdnowModelsInsideAPipeline) {
       json_number(one.out, "clv"),
       json_number(one.out, "expected_purchases") * json_number(one.out, "expected_order_value"),
       1e-9);
+
+  // clv_percentile: 100 * (customers whose CLV is at most this one's) / all.
+  std::vector<std::pair<double, double>> clvs;  // (clv, percentile)
+  simdjson::dom::parser parser;
+  for (const std::string &line : read_lines(dir / "var/profiles.jsonl")) {
+    simdjson::dom::element features = parser.parse(line)["features"];
+    double clv = 0, percentile = 0;
+    if (features["clv"].get_double().get(clv) ||
+        features["clv_percentile"].get_double().get(percentile)) {
+      ADD_FAILURE() << "no clv or clv_percentile: " << line;
+      continue;
+    }
+    clvs.emplace_back(clv, percentile);
+  }
+  ASSERT_EQ(clvs.size(), 2357u);
+  double top = 0;
+  for (const auto &[clv, percentile] : clvs) {
+    const auto at_most = std::count_if(clvs.begin(), clvs.end(),
+                                       [&](const auto &other) { return other.first <= clv; });
+    EXPECT_DOUBLE_EQ(percentile, 100.0 * static_cast<double>(at_most) / 2357) << clv;
+    top = std::max(top, percentile);
+  }
+  EXPECT_EQ(top, 100.0);
 
   // Nothing new: nothing emitted, nothing fitted again.
   RunOutcome again = run_pipeline(dir / "p.yaml");

@@ -175,6 +175,41 @@ TEST(ModelReuseE2E, AnotherConfigurationOrADamagedModelFitsAgain) {
   EXPECT_EQ(summary_count(damaged.summary, "features_emitted"), 42) << damaged.summary;
 }
 
+// A clv model stored before clv_percentile (version 1: no ranked CLVs)
+// still loads: the fit is reused and the percentile is null until the
+// next fit gives it again.
+TEST(ModelReuseE2E, AClvModelOfVersionOneStillLoads) {
+  TempDir dir;
+  write_file(dir / "p.yaml", pipeline("on_request"));
+  write_file(dir / "events.jsonl", shop());
+  ASSERT_EQ(run_pipeline(dir / "p.yaml").exit_code, 0);
+  EXPECT_NE(exported_profile(dir / "var/profiles.jsonl", "c1").find(R"("clv_percentile":)"),
+            std::string::npos);
+  sqlite3 *db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "var/halo.db").c_str(), &db), SQLITE_OK);
+  char *err = nullptr;
+  // Version byte 1, then the flags and the seven parameters, no ranks.
+  EXPECT_EQ(sqlite3_exec(db,
+                         "UPDATE model_fits SET model = x'01' || substr(model, 2, 57) "
+                         "WHERE instance = 'lifetime'",
+                         nullptr, nullptr, &err),
+            SQLITE_OK)
+      << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+  append(dir, order("n1", "c1", 3, 55, "p2"));
+  RunOutcome reused = run_pipeline(dir / "p.yaml");
+  ASSERT_EQ(reused.exit_code, 0) << reused.err;
+  EXPECT_EQ(reused.err.find("load_model"), std::string::npos) << reused.err;
+  EXPECT_EQ(fitted_profiles(dir, "lifetime"), 40);  // reused, not fitted again
+  const std::string c1 = exported_profile(dir / "var/profiles.jsonl", "c1");
+  EXPECT_NE(c1.find(R"("clv_percentile":null)"), std::string::npos) << c1;
+  EXPECT_EQ(c1.find(R"("clv":null)"), std::string::npos) << c1;
+  ASSERT_EQ(run({halo_bin(), "model", "fit", dir / "p.yaml", "-q"}).exit_code, 0);
+  EXPECT_EQ(exported_profile(dir / "var/profiles.jsonl", "c1").find(R"("clv_percentile":null)"),
+            std::string::npos);
+}
+
 TEST(ModelReuseE2E, RefitNeedsABuilderThatReusesFitsAndAPolicy) {
   TempDir dir;
   write_file(dir / "events.jsonl", shop());
