@@ -1034,7 +1034,7 @@ typedef struct halo_destination_vtable {
    * messages, with up to 100 sent messages without a report whose next poll
    * is due (the destination's `receipt_polling`: first `after` the send,
    * then at doubling intervals up to 1 h, for `for` after it, and never
-   * twice for one message in a run). For each message the receiver has a
+   * twice for one message in a pass). For each message the receiver has a
    * final word on, the plugin calls host->delivery_receipt; one still on
    * its way gets no call and is asked again later. A message with a report
    * (this way, or by callback) is never polled again. `messages` is an
