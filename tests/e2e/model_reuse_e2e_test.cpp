@@ -78,6 +78,16 @@ void expect_fitted(const TempDir &dir, double profiles) {
   }
 }
 
+// Runs `sql` on the pipeline's store, as someone editing it by hand would.
+void edit_store(const TempDir &dir, const char *sql) {
+  sqlite3 *db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "var/halo.db").c_str(), &db), SQLITE_OK);
+  char *err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
 void append(const TempDir &dir, const std::string &events) {
   write_file(dir / "events.jsonl", read_file(dir / "events.jsonl") + events);
 }
@@ -155,14 +165,7 @@ TEST(ModelReuseE2E, AnotherConfigurationOrADamagedModelFitsAgain) {
 
   // Damaged stored models: each builder refuses its bytes, says so, and
   // fits again instead.
-  sqlite3 *db = nullptr;
-  ASSERT_EQ(sqlite3_open((dir / "var/halo.db").c_str(), &db), SQLITE_OK);
-  char *err = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, "UPDATE model_fits SET model = x'01ff'", nullptr, nullptr, &err),
-            SQLITE_OK)
-      << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
+  edit_store(dir, "UPDATE model_fits SET model = x'01ff'");
   append(dir, order("n2", "new2", 1, 65, "p4"));
   RunOutcome damaged = run_pipeline(dir / "p.yaml");
   ASSERT_EQ(damaged.exit_code, 0) << damaged.err;
@@ -185,18 +188,10 @@ TEST(ModelReuseE2E, AClvModelOfVersionOneStillLoads) {
   ASSERT_EQ(run_pipeline(dir / "p.yaml").exit_code, 0);
   EXPECT_NE(exported_profile(dir / "var/profiles.jsonl", "c1").find(R"("clv_percentile":)"),
             std::string::npos);
-  sqlite3 *db = nullptr;
-  ASSERT_EQ(sqlite3_open((dir / "var/halo.db").c_str(), &db), SQLITE_OK);
-  char *err = nullptr;
   // Version byte 1, then the flags and the seven parameters, no ranks.
-  EXPECT_EQ(sqlite3_exec(db,
-                         "UPDATE model_fits SET model = x'01' || substr(model, 2, 57) "
-                         "WHERE instance = 'lifetime'",
-                         nullptr, nullptr, &err),
-            SQLITE_OK)
-      << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
+  edit_store(dir,
+             "UPDATE model_fits SET model = x'01' || substr(model, 2, 57) "
+             "WHERE instance = 'lifetime'");
   append(dir, order("n1", "c1", 3, 55, "p2"));
   RunOutcome reused = run_pipeline(dir / "p.yaml");
   ASSERT_EQ(reused.exit_code, 0) << reused.err;
