@@ -36,17 +36,24 @@ std::optional<int64_t> bounded_duration(MapReader &map, Diagnostics &diags, cons
   return std::nullopt;
 }
 
+// Reads the duration at `key` into `out` when it is given and within
+// [min_ms, max_ms] (else reports it, as bounded_duration); whether it was.
+bool read_duration(MapReader &map, Diagnostics &diags, const char *key, int64_t min_ms,
+                   int64_t max_ms, const char *expected, int64_t &out) {
+  std::string text;
+  if (!map.read_string(key, text)) return false;
+  auto ms = bounded_duration(map, diags, key, text, min_ms, max_ms, expected);
+  if (ms) out = *ms;
+  return ms.has_value();
+}
+
 // `poll_interval`: how long `halo serve` waits after the source reported
 // end of data before asking it again. Bounded to 1 s .. 7 days so a typo
 // neither hammers an API nor silently stops polling.
 void read_poll_interval(MapReader &map, Diagnostics &diags, PluginUse &use) {
-  std::string text;
-  if (!map.read_string("poll_interval", text)) return;
-  auto ms = bounded_duration(map, diags, "poll_interval", text, 1000, 7 * kDayMs,
-                             "a duration from 1s to 7d such as 30s, 5m or 1h");
-  if (!ms) return;
-  use.poll_interval_ms = *ms;
-  use.poll_interval_set = true;
+  use.poll_interval_set =
+      read_duration(map, diags, "poll_interval", 1000, 7 * kDayMs,
+                    "a duration from 1s to 7d such as 30s, 5m or 1h", use.poll_interval_ms);
 }
 
 // `refit` (features): `each_run` (the default), `on_request`, or a
@@ -72,11 +79,8 @@ void read_retry(MapReader &entry, Diagnostics &diags, PluginUse &use) {
   if (!entry.has("retry") || !entry.read_mapping("retry", retry, at)) return;
   MapReader map(retry, entry.path_of("retry"), {"max_attempts", "backoff"}, diags, at);
   map.read_int("max_attempts", use.retry_max_attempts, 1, 100);
-  std::string text;
-  if (!map.read_string("backoff", text)) return;
-  auto ms = bounded_duration(map, diags, "backoff", text, 0, kDayMs,
-                             "a duration from 0s to 1d such as 30s or 5m");
-  if (ms) use.retry_backoff_ms = *ms;
+  read_duration(map, diags, "backoff", 0, kDayMs, "a duration from 0s to 1d such as 30s or 5m",
+                use.retry_backoff_ms);
 }
 
 // `rate_limit: { messages: 1 .. 1,000,000, per: 1s .. 1h }` (default per 1s).
@@ -88,11 +92,8 @@ void read_rate_limit(MapReader &entry, Diagnostics &diags, PluginUse &use) {
   if (map.require("messages", "messages: 50")) {
     map.read_int("messages", use.rate_messages, 1, 1'000'000);
   }
-  std::string text;
-  if (!map.read_string("per", text)) return;
-  auto ms = bounded_duration(map, diags, "per", text, 1'000, 60 * 60 * 1000,
-                             "a duration from 1s to 1h such as 1s or 1m");
-  if (ms) use.rate_per_ms = *ms;
+  read_duration(map, diags, "per", 1'000, 60 * 60 * 1000,
+                "a duration from 1s to 1h such as 1s or 1m", use.rate_per_ms);
 }
 
 // `circuit_breaker: { failures: 0 .. 10,000, cooldown: 1s .. 1d }`.
@@ -104,11 +105,8 @@ void read_circuit_breaker(MapReader &entry, Diagnostics &diags, PluginUse &use) 
   }
   MapReader map(breaker, entry.path_of("circuit_breaker"), {"failures", "cooldown"}, diags, at);
   map.read_int("failures", use.breaker_failures, 0, 10'000);
-  std::string text;
-  if (!map.read_string("cooldown", text)) return;
-  auto ms = bounded_duration(map, diags, "cooldown", text, 1'000, kDayMs,
-                             "a duration from 1s to 1d such as 30s or 5m");
-  if (ms) use.breaker_cooldown_ms = *ms;
+  read_duration(map, diags, "cooldown", 1'000, kDayMs, "a duration from 1s to 1d such as 30s or 5m",
+                use.breaker_cooldown_ms);
 }
 
 // `receipt_polling: { after: 0s .. 1d, for: 1m .. 30d }` (destinations
@@ -120,17 +118,10 @@ void read_receipt_polling(MapReader &entry, Diagnostics &diags, PluginUse &use) 
     return;
   }
   MapReader map(polling, entry.path_of("receipt_polling"), {"after", "for"}, diags, at);
-  std::string text;
-  if (map.read_string("after", text)) {
-    auto ms = bounded_duration(map, diags, "after", text, 0, kDayMs,
-                               "a duration from 0s to 1d such as 1m");
-    if (ms) use.receipt_poll_after_ms = *ms;
-  }
-  if (map.read_string("for", text)) {
-    auto ms = bounded_duration(map, diags, "for", text, 60 * 1000, 30 * kDayMs,
-                               "a duration from 1m to 30d such as 3d");
-    if (ms) use.receipt_poll_for_ms = *ms;
-  }
+  read_duration(map, diags, "after", 0, kDayMs, "a duration from 0s to 1d such as 1m",
+                use.receipt_poll_after_ms);
+  read_duration(map, diags, "for", 60 * 1000, 30 * kDayMs, "a duration from 1m to 30d such as 3d",
+                use.receipt_poll_for_ms);
 }
 
 // `quiet_hours: { from: "21:00", until: "09:00", time_zone: Asia/Tehran }`

@@ -158,8 +158,9 @@ class ClvBuilder final : public FeatureBuilder {
     number(w, "churn_probability", 1 - alive);
     number(w, "expected_purchases", purchases);
     if (gg_fitted_) {
-      number(w, "expected_order_value", gamma_gamma_expected_value(gg_, c));
-      const double value = clv_of(c, purchases);
+      const double order_value = gamma_gamma_expected_value(gg_, c);
+      number(w, "expected_order_value", order_value);
+      const double value = clv_of(c, purchases, order_value);
       number(w, "clv", value);
       const std::optional<double> rank = ranks_.percentile(value);
       if (rank) {
@@ -177,14 +178,14 @@ class ClvBuilder final : public FeatureBuilder {
   }
 
  private:
-  // The customer's CLV over the horizon, given its expected purchases:
-  // discounted per time unit when a rate is set, else the plain product
-  // (exactly what the features show). Needs both fits.
-  double clv_of(const CustomerSummary &c, double purchases) const {
+  // The customer's CLV over the horizon, given its expected purchases and
+  // order value: discounted per time unit when a rate is set, else the
+  // plain product (exactly what the features show). Needs both fits.
+  double clv_of(const CustomerSummary &c, double purchases, double order_value) const {
     const double counted =
         unit_discount_ > 0 ? bg_nbd_discounted_purchases(bg_, c, horizon_units_, 1, unit_discount_)
                            : purchases;
-    return counted * gamma_gamma_expected_value(gg_, c);
+    return counted * order_value;
   }
 
   // Every fitted customer's CLV as of the fit (none without both fits).
@@ -193,7 +194,8 @@ class ClvBuilder final : public FeatureBuilder {
     if (!bg_fitted_ || !gg_fitted_) return out;
     out.reserve(customers.size());
     for (const CustomerSummary &c : customers) {
-      out.push_back(clv_of(c, bg_nbd_expected_purchases(bg_, c, horizon_units_)));
+      out.push_back(clv_of(c, bg_nbd_expected_purchases(bg_, c, horizon_units_),
+                           gamma_gamma_expected_value(gg_, c)));
     }
     return out;
   }

@@ -52,10 +52,7 @@ class KavenegarDestination : public halo::MessageDestination {
       if (id && outbox_ids.emplace(*id, m.id).second) ids.push_back(*id);
     }
     if (ids.empty()) return;
-    const halo::HttpRequest request = post_.request(
-        base_ + "/v1/" + key_ + "/sms/status.json", status_form(ids),
-        {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}});
-    halo::HttpResponse response = host().http(request);
+    halo::HttpResponse response = post_form("sms/status.json", status_form(ids));
     const StatusAnswer answer = parse_status_answer(response.status(), response.body());
     if (!answer.error.empty()) throw halo::Error("sms/status.json: " + answer.error);
     for (const MessageStatus &entry : answer.entries) {
@@ -102,12 +99,17 @@ class KavenegarDestination : public halo::MessageDestination {
     }
   }
 
-  template <class Classify>
-  Verdict call(const char *method, std::string form, Classify classify) {
+  // One API call: a form POST to {base_url}/v1/{api_key}/{method}.
+  halo::HttpResponse post_form(const char *method, std::string form) {
     const halo::HttpRequest request = post_.request(
         base_ + "/v1/" + key_ + "/" + method, std::move(form),
         {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}});
-    halo::HttpResponse response = host().http(request);
+    return host().http(request);
+  }
+
+  template <class Classify>
+  Verdict call(const char *method, std::string form, Classify classify) {
+    halo::HttpResponse response = post_form(method, std::move(form));
     Verdict v = classify(response.status(), response.body());
     if (v.kind == Verdict::Kind::kRetry)
       v.retry_after_ms = retry_after_ms(response.header("Retry-After"));
