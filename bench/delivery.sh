@@ -10,13 +10,19 @@
 # contract server (tests/contract/sendgrid_server.py) instead, with a
 # template of one content for everyone, so messages go out in batches of
 # up to 1,000 per request.
-#   [DEST=webhook|sendgrid] bench/delivery.sh [ROUNDS] [N]
+# CONCURRENCY (default 4) is the webhook destination's `concurrency`: its
+# requests in flight at once. RECEIVERS (default 1) is how many processes
+# the Python receiver serves from (contract_base --processes), so that on
+# a machine with cores to spare the receiver is not what is measured.
+#   [DEST=webhook|sendgrid] [CONCURRENCY=N] [RECEIVERS=N] bench/delivery.sh [ROUNDS] [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$PWD/${HALO_BUILD_DIR:-build}/bin
 ROUNDS=${1:-2}
 N=${2:-20000}
 DEST=${DEST:-webhook}
+CONCURRENCY=${CONCURRENCY:-4}
+RECEIVERS=${RECEIVERS:-1}
 DIR=$PWD/var/bench-delivery
 mkdir -p "$DIR"
 SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
@@ -37,7 +43,7 @@ if [ "$DEST" = sendgrid ]; then
     --senders news@shop.example --log "$DIR/received.jsonl" --port-file "$DIR/port" &
 else
   PYTHONPATH=tests/contract python3 tests/contract/webhook_server.py --secret "$SECRET" \
-    --log "$DIR/received.jsonl" --port-file "$DIR/port" &
+    --log "$DIR/received.jsonl" --port-file "$DIR/port" --processes "$RECEIVERS" &
 fi
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
@@ -71,7 +77,7 @@ pipeline() {
     fi
   } > "$DIR/$1.yaml"
 }
-HOOKS="[ { name: hooks, plugin: webhook, config: { url: \"http://127.0.0.1:$PORT/hooks\", secret: \"$SECRET\" } } ]"
+HOOKS="[ { name: hooks, plugin: webhook, concurrency: $CONCURRENCY, config: { url: \"http://127.0.0.1:$PORT/hooks\", secret: \"$SECRET\" } } ]"
 if [ "$DEST" = sendgrid ]; then
   export HALO_BENCH_SENDGRID_KEY=SG.bench
   HOOKS="[ { name: hooks, plugin: sendgrid, config: { api_key: \"\${HALO_BENCH_SENDGRID_KEY}\", from: news@shop.example, base_url: \"http://127.0.0.1:$PORT\" } } ]"

@@ -197,35 +197,49 @@ std::vector<std::string> secret_forms(std::string_view value) {
   return forms;
 }
 
-void SecretRegistry::insert_locked(std::string form, bool pinned) {
-  if (std::find(pinned_.begin(), pinned_.end(), form) != pinned_.end()) return;
+namespace {
+// Longest first: a Basic credential is masked whole, not around its halves.
+bool longer(const std::string *a, const std::string *b) {
+  return a->size() > b->size();
+}
+}  // namespace
+
+bool SecretRegistry::insert_locked(std::string form, bool pinned) {
+  if (std::find(pinned_.begin(), pinned_.end(), form) != pinned_.end()) return false;
   auto e = std::find(ephemeral_.begin(), ephemeral_.end(), form);
   if (pinned) {
     if (e != ephemeral_.end()) ephemeral_.erase(e);
     if (pinned_.size() < kMaxPinnedForms) pinned_.push_back(std::move(form));
-    return;
+    return true;
   }
-  if (e != ephemeral_.end()) return;
-  if (ephemeral_.size() >= kMaxEphemeralForms) ephemeral_.pop_front();
+  if (e != ephemeral_.end()) return false;
+  // A request's forms come and go with every request: sorted_ follows them
+  // in place (pointers into a deque survive pushes and pops at its ends).
+  if (ephemeral_.size() >= kMaxEphemeralForms) {
+    auto oldest = std::find(sorted_.begin(), sorted_.end(), &ephemeral_.front());
+    if (oldest != sorted_.end()) sorted_.erase(oldest);
+    ephemeral_.pop_front();
+  }
   ephemeral_.push_back(std::move(form));
+  const std::string *added = &ephemeral_.back();
+  sorted_.insert(std::upper_bound(sorted_.begin(), sorted_.end(), added, longer), added);
+  return false;
 }
 
 void SecretRegistry::rebuild_sorted_locked() {
   sorted_.clear();
   for (const std::string &f : pinned_) sorted_.push_back(&f);
   for (const std::string &f : ephemeral_) sorted_.push_back(&f);
-  // Longest first: a Basic credential is masked whole, not around its halves.
-  std::stable_sort(sorted_.begin(), sorted_.end(), [](const std::string *a, const std::string *b) {
-    return a->size() > b->size();
-  });
+  std::stable_sort(sorted_.begin(), sorted_.end(), longer);
 }
 
 void SecretRegistry::add_forms(std::string_view value, bool pinned) {
   if (value.size() < kMinSecretBytes) return;
   std::vector<std::string> forms = secret_forms(value);
   std::unique_lock<std::shared_mutex> lock(mutex_);
-  for (std::string &f : forms) insert_locked(std::move(f), pinned);
-  rebuild_sorted_locked();
+  bool rebuild = false;
+  for (std::string &f : forms) rebuild = insert_locked(std::move(f), pinned) || rebuild;
+  if (rebuild) rebuild_sorted_locked();
 }
 
 bool SecretRegistry::add(std::string_view value) {

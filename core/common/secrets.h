@@ -72,7 +72,9 @@ class SecretRegistry {
 
  private:
   void add_forms(std::string_view value, bool pinned);
-  void insert_locked(std::string form, bool pinned);
+  // Adds one form. True when sorted_ must be rebuilt (the pinned forms
+  // changed); an ephemeral form is placed into sorted_ at once.
+  bool insert_locked(std::string form, bool pinned);
   void rebuild_sorted_locked();
 
   mutable std::shared_mutex mutex_;

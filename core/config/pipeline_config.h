@@ -82,6 +82,9 @@ struct PluginUse {
   // send, then at doubling intervals up to 1 h, until `for` after it.
   int64_t receipt_poll_after_ms = 60'000;
   int64_t receipt_poll_for_ms = int64_t{3} * 24 * 60 * 60 * 1000;
+  // `concurrency: N` (sources and destinations): HTTP requests of one
+  // host http_request_many call in flight at once.
+  int64_t concurrency = 4;
   YAML::Node config;  // always a mapping
   Mark mark;          // the list entry
   Mark config_mark;   // the config mapping, or `mark` when absent

@@ -13,16 +13,22 @@ namespace halo {
 namespace {
 
 std::vector<std::string> allowed_keys(PluginRole role) {
-  if (role == PluginRole::kSource) return {"name", "plugin", "priority", "poll_interval", "config"};
+  if (role == PluginRole::kSource) {
+    return {"name", "plugin", "priority", "poll_interval", "concurrency", "config"};
+  }
   if (role == PluginRole::kFeature) return {"name", "plugin", "refit", "config"};
   if (role == PluginRole::kDestination) {
     return {"name",       "plugin",          "retry",           "quiet_hours",
-            "rate_limit", "circuit_breaker", "receipt_polling", "config"};
+            "rate_limit", "circuit_breaker", "receipt_polling", "concurrency",
+            "config"};
   }
   return {"name", "plugin", "config"};
 }
 
 constexpr int64_t kDayMs = int64_t{24} * 60 * 60 * 1000;
+// HTTP requests of one plugin in flight at once (`concurrency`): one
+// thread each while they run.
+constexpr int64_t kMaxConcurrency = 64;
 
 // A duration in [min_ms, max_ms] already read from `key`, or an error that
 // says what the key takes (`expected`).
@@ -190,6 +196,9 @@ bool read_use(const YAML::Node &node, const std::string &path, PluginRole role,
   if (map.read_int("priority", priority, -1000000, 1000000))
     use.priority = static_cast<int>(priority);
   if (role == PluginRole::kSource) read_poll_interval(map, diags, use);
+  if (role == PluginRole::kSource || role == PluginRole::kDestination) {
+    map.read_int("concurrency", use.concurrency, 1, kMaxConcurrency);
+  }
   if (role == PluginRole::kFeature) read_refit(map, diags, use);
   if (role == PluginRole::kDestination) {
     read_retry(map, diags, use);

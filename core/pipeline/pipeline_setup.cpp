@@ -52,6 +52,7 @@ InstanceSetup setup_for(const Context &c, const Kind &k, const PluginUse &use,
   s.cancel = c.cancel;
   s.dry_run = c.dry_run;
   s.retry = c.config.http.retry;  // http.retry.*: one budget per plugin call
+  s.http_concurrency = static_cast<int>(use.concurrency);
   if (k.kind == HALO_KIND_DESTINATION) {
     s.dry_run = c.dry_run || !c.serving;  // routes checked, not served
     s.routes_until_destroy = true;

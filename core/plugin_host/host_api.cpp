@@ -592,6 +592,7 @@ halo_host_api make_table() {
   t.profile_segment_at = host_profile_segment_at;
   t.delivery_receipt = host_delivery_receipt;
   t.consent_record = host_consent_record;
+  t.http_request_many = host_http_request_many;
   return t;
 }
 

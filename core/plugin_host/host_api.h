@@ -138,6 +138,9 @@ struct halo_context {
   // The retry budget of the current call into the plugin, shared by the
   // host HTTP client and the kernel's HALO_RETRY loop (retry_budget.h).
   halo::RetryBudget retry;
+  // Requests of one http_request_many call in flight at once (the plugin
+  // use's `concurrency`).
+  int http_concurrency = 4;
 };
 
 struct halo_sink {

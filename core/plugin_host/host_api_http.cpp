@@ -3,11 +3,15 @@
 // log label, metrics and cancel flag), and wraps the result.
 #include "plugin_host/host_api_http.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <mutex>
 #include <new>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include "common/log.h"
 #include "common/secrets.h"
@@ -79,6 +83,17 @@ HttpHooks hooks_for(halo_context *ctx) {
   return h;
 }
 
+// Counts the performed request and turns a transport failure into the
+// status http_request returns (its message kept as the body).
+int32_t finish(halo_context *ctx, HttpResult &r) {
+  ctx->metrics.add("http.requests", 1);
+  if (r.status != 0) return HALO_OK;
+  ctx->metrics.add("http.transport_failures", 1);
+  r.body = r.error;
+  r.headers.clear();
+  return r.permanent ? HALO_FATAL : HALO_RETRY;
+}
+
 int32_t request_impl(halo_context *ctx, const halo_http_request *request,
                      halo_http_response **out) {
   HttpCall call;
@@ -88,18 +103,60 @@ int32_t request_impl(halo_context *ctx, const halo_http_request *request,
   }
   auto response = std::make_unique<halo_http_response>();
   response->result = HttpClient(hooks_for(ctx)).perform(call, &ctx->retry);
-  HttpResult &r = response->result;
-  ctx->metrics.add("http.requests", 1);
-  int32_t status = HALO_OK;
-  if (r.status == 0) {
-    ctx->metrics.add("http.transport_failures", 1);
-    r.body = r.error;
-    r.headers.clear();
-    ctx->error = r.error;
-    status = r.permanent ? HALO_FATAL : HALO_RETRY;
-  }
+  const int32_t status = finish(ctx, response->result);
+  if (status != HALO_OK) ctx->error = response->result.error;
   *out = response.release();
   return status;
+}
+
+// One request of http_request_many, on a worker thread: never throws.
+HttpResult perform_one(halo_context *ctx, const HttpCall &call) noexcept {
+  try {
+    return HttpClient(hooks_for(ctx)).perform(call, &ctx->retry);
+  } catch (...) {
+    HttpResult r;
+    r.error =
+        call.method + " " + url_without_query(call.url) + ": internal error in the HTTP client";
+    return r;
+  }
+}
+
+// Every call checked before any is sent; then up to ctx->http_concurrency
+// performed at once, each by the next free worker (this thread included).
+void request_many_impl(halo_context *ctx, const halo_http_request *const *requests, size_t n,
+                       halo_http_response **out, int32_t *results) {
+  std::vector<HttpCall> calls(n);
+  for (size_t i = 0; i < n; ++i) {
+    std::string bad = requests[i] == nullptr
+                          ? std::string("http_request: request is NULL")
+                          : to_call(requests[i], ctx->retry.policy().max_attempts, calls[i]);
+    if (!bad.empty()) {
+      ctx->error = "http_request_many: request " + std::to_string(i) + ": " + bad;
+      return;
+    }
+  }
+  std::vector<HttpResult> done(n);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < n;) done[i] = perform_one(ctx, calls[i]);
+  };
+  const size_t workers =
+      std::min<size_t>(n, static_cast<size_t>(std::max(1, ctx->http_concurrency)));
+  std::vector<std::thread> threads;
+  threads.reserve(workers > 0 ? workers - 1 : 0);
+  try {
+    for (size_t k = 1; k < workers; ++k) threads.emplace_back(work);
+  } catch (...) {
+    // No more threads: the ones started (and this one) do the rest.
+  }
+  work();
+  for (std::thread &t : threads) t.join();
+  for (size_t i = 0; i < n; ++i) {
+    auto response = std::make_unique<halo_http_response>();
+    response->result = std::move(done[i]);
+    results[i] = finish(ctx, response->result);
+    out[i] = response.release();
+  }
 }
 
 }  // namespace
@@ -117,6 +174,30 @@ int32_t host_http_request(halo_context *ctx, const halo_http_request *request,
   } catch (...) {
     ctx->error = "http_request: internal error in the HTTP client";
     return HALO_ERROR;
+  }
+}
+
+void host_http_request_many(halo_context *ctx, const halo_http_request *const *requests, size_t n,
+                            halo_http_response **out, int32_t *results) {
+  if (out == nullptr || results == nullptr) return;
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = nullptr;
+    results[i] = HALO_ERROR;
+  }
+  if (ctx == nullptr || n == 0) return;
+  if (requests == nullptr) {
+    ctx->error = "http_request_many: requests is NULL";
+    return;
+  }
+  try {
+    request_many_impl(ctx, requests, n, out, results);
+  } catch (...) {  // out of memory: nothing handed out
+    for (size_t i = 0; i < n; ++i) {
+      if (out[i] != nullptr) delete out[i];  // NOLINT: owned until returned
+      out[i] = nullptr;
+      results[i] = HALO_ERROR;
+    }
+    ctx->error = "http_request_many: out of memory";
   }
 }
 

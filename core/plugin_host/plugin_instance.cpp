@@ -40,6 +40,7 @@ PluginInstance::PluginInstance(const PluginInfo &info, const InstanceSetup &setu
   ctx_.cancel = setup.cancel;
   ctx_.dry_run = setup.dry_run;
   ctx_.retry.set_policy(setup.retry);
+  ctx_.http_concurrency = setup.http_concurrency;
   ctx_.routes_until_destroy = setup.routes_until_destroy;
   ctx_.reports = setup.reports;
   ctx_.report_name = setup.report_name;

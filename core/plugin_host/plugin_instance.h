@@ -38,7 +38,8 @@ struct InstanceSetup {
   // `halo validate`: the instance is created and destroyed, never started;
   // HTTP routes it adds are checked, not served.
   bool dry_run = false;
-  RetryPolicy retry;  // the pipeline's http.retry.* (retry_budget.h)
+  RetryPolicy retry;         // the pipeline's http.retry.* (retry_budget.h)
+  int http_concurrency = 4;  // the use's `concurrency` (http_request_many)
   // Destinations: routes kept until destroy(), and where their delivery
   // reports go (null: none recorded) under the destination's name.
   bool routes_until_destroy = false;

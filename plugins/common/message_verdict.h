@@ -52,6 +52,60 @@ void deliver_each(const std::vector<halo::Message> &messages, const halo::Messag
   }
 }
 
+// One message's part in deliver_requests(): a verdict reached without
+// asking the receiver (a recipient it cannot take), or the request to send.
+struct PlannedSend {
+  std::optional<Verdict> verdict;
+  halo::HttpRequest request;
+};
+
+// Delivers every message whose plan(m) -> PlannedSend is a request, up to
+// the destination's `concurrency` at once (Host::http_many), and reports
+// each message's verdict: the plan's, judge(m, response) -> Verdict, or
+// no_answer(). The first request goes alone, so a set-up every request
+// would fail (a refused key) costs one request, not a call's worth; after
+// a fatal verdict the messages not yet sent are reported as retries and
+// halo::Error(HALO_FATAL) naming `destination` is thrown once every
+// message has its report.
+template <class Plan, class Judge>
+void deliver_requests(const halo::Host &host, const std::vector<halo::Message> &messages,
+                      const halo::MessageResults &results, std::string_view destination, Plan plan,
+                      Judge judge) {
+  std::vector<PlannedSend> plans;
+  plans.reserve(messages.size());
+  for (const halo::Message &m : messages) plans.push_back(plan(m));
+  std::vector<size_t> sending;  // messages with a request, in order
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if (!plans[i].verdict) sending.push_back(i);
+  }
+  auto send = [&](size_t begin, size_t end) {
+    std::vector<halo::HttpRequest> requests;
+    for (size_t k = begin; k < end; ++k) requests.push_back(std::move(plans[sending[k]].request));
+    std::vector<halo::HttpOutcome> outcomes = host.http_many(requests);
+    for (size_t k = begin; k < end; ++k) {
+      halo::HttpOutcome &o = outcomes[k - begin];
+      const halo::Message &m = messages[sending[k]];
+      plans[sending[k]].verdict = o.response ? judge(m, *o.response) : no_answer(*o.error);
+    }
+  };
+  const Verdict *fatal = nullptr;
+  if (!sending.empty()) {
+    send(0, 1);
+    const Verdict &first = *plans[sending[0]].verdict;
+    if (first.kind == Verdict::Kind::kFatal) fatal = &first;
+    if (!fatal) send(1, sending.size());
+  }
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if (plans[i].verdict) {
+      report(*plans[i].verdict, i, results);
+      if (!fatal && plans[i].verdict->kind == Verdict::Kind::kFatal) fatal = &*plans[i].verdict;
+    } else {
+      results.retry(i, fatal->detail);  // not sent: the first request was fatal
+    }
+  }
+  if (fatal) throw halo::Error(std::string(destination) + ": " + fatal->detail, HALO_FATAL);
+}
+
 // The transport options every HTTP message destination declares
 // (`timeout`, `ca_file`, `insecure`) and the request they make: a POST with
 // one attempt, since the kernel retries per message.

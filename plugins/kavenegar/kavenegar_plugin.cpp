@@ -37,8 +37,13 @@ class KavenegarDestination : public halo::MessageDestination {
 
   void deliver_messages(const std::vector<halo::Message> &messages,
                         const halo::MessageResults &results) override {
-    deliver_each(messages, results, "kavenegar",
-                 [this](const halo::Message &m) { return deliver(m); });
+    deliver_requests(
+        host(), messages, results, "kavenegar", [this](const halo::Message &m) { return plan(m); },
+        [](const halo::Message &m, const halo::HttpResponse &r) {
+          return judged(r, [&](int status, std::string_view body) {
+            return classify_send(status, body, sms_segments(m.text));
+          });
+        });
   }
 
   // Asks sms/status.json for every message whose sent detail names a
@@ -52,7 +57,7 @@ class KavenegarDestination : public halo::MessageDestination {
       if (id && outbox_ids.emplace(*id, m.id).second) ids.push_back(*id);
     }
     if (ids.empty()) return;
-    halo::HttpResponse response = post_form("sms/status.json", status_form(ids));
+    halo::HttpResponse response = host().http(form_request("sms/status.json", status_form(ids)));
     const StatusAnswer answer = parse_status_answer(response.status(), response.body());
     if (!answer.error.empty()) throw halo::Error("sms/status.json: " + answer.error);
     for (const MessageStatus &entry : answer.entries) {
@@ -72,48 +77,52 @@ class KavenegarDestination : public halo::MessageDestination {
   }
 
  private:
-  Verdict deliver(const halo::Message &m) {
+  // A message it cannot send is failed at once. A retried one is first
+  // looked up by its local id: when an earlier attempt got through (or the
+  // lookup cannot tell yet) that is its verdict, and nothing is sent again.
+  PlannedSend plan(const halo::Message &m) {
+    auto decided = [](Verdict v) { return PlannedSend{std::move(v), {}}; };
     if (m.channel != "sms") {
-      return {Verdict::Kind::kFailed, "the kavenegar destination sends sms only", 0};
+      return decided({Verdict::Kind::kFailed, "the kavenegar destination sends sms only", 0});
     }
     const std::optional<std::string> receptor = receptor_of(m.recipient);
     if (!receptor) {
-      return {Verdict::Kind::kFailed,
-              "invalid recipient '" + std::string(m.recipient.substr(0, 40)) + "' (not E.164)", 0};
+      return decided(
+          {Verdict::Kind::kFailed,
+           "invalid recipient '" + std::string(m.recipient.substr(0, 40)) + "' (not E.164)", 0});
     }
     if (m.text.empty()) {
-      return {Verdict::Kind::kFailed, "empty text: the template has no text part", 0};
+      return decided({Verdict::Kind::kFailed, "empty text: the template has no text part", 0});
     }
-    try {
-      if (m.attempt > 1) {
-        const Verdict earlier = call("sms/statuslocalmessageid.json",
-                                     "localid=" + std::to_string(m.id), classify_lookup);
-        if (earlier.kind != Verdict::Kind::kFailed) return earlier;  // sent, or cannot tell yet
+    if (m.attempt > 1) {
+      try {
+        halo::HttpResponse earlier = host().http(
+            form_request("sms/statuslocalmessageid.json", "localid=" + std::to_string(m.id)));
+        Verdict v = judged(earlier, classify_lookup);
+        if (v.kind != Verdict::Kind::kFailed) return decided(std::move(v));
+      } catch (const halo::Error &e) {
+        return decided(no_answer(e));
       }
-      const SmsSegments segments = sms_segments(m.text);
-      return call(
-          "sms/send.json", send_form(*receptor, m.text, sender_, m.id),
-          [&](int status, std::string_view body) { return classify_send(status, body, segments); });
-    } catch (const halo::Error &e) {
-      return no_answer(e);
     }
+    return {std::nullopt,
+            form_request("sms/send.json", send_form(*receptor, m.text, sender_, m.id))};
   }
 
-  // One API call: a form POST to {base_url}/v1/{api_key}/{method}.
-  halo::HttpResponse post_form(const char *method, std::string form) {
-    const halo::HttpRequest request = post_.request(
-        base_ + "/v1/" + key_ + "/" + method, std::move(form),
-        {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}});
-    return host().http(request);
-  }
-
+  // The verdict classify(status, body) gives an answer, with its
+  // Retry-After when it is a retry.
   template <class Classify>
-  Verdict call(const char *method, std::string form, Classify classify) {
-    halo::HttpResponse response = post_form(method, std::move(form));
+  static Verdict judged(const halo::HttpResponse &response, Classify classify) {
     Verdict v = classify(response.status(), response.body());
     if (v.kind == Verdict::Kind::kRetry)
       v.retry_after_ms = retry_after_ms(response.header("Retry-After"));
     return v;
+  }
+
+  // One API call: a form POST to {base_url}/v1/{api_key}/{method}.
+  halo::HttpRequest form_request(const char *method, std::string form) const {
+    return post_.request(
+        base_ + "/v1/" + key_ + "/" + method, std::move(form),
+        {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}});
   }
 
   std::string key_, sender_, base_;

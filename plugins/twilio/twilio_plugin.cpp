@@ -200,32 +200,29 @@ class TwilioDestination : public halo::MessageDestination {
 
   void deliver_messages(const std::vector<halo::Message> &messages,
                         const halo::MessageResults &results) override {
-    deliver_each(messages, results, "twilio",
-                 [this](const halo::Message &m) { return deliver(m); });
+    deliver_requests(
+        host(), messages, results, "twilio", [this](const halo::Message &m) { return plan(m); },
+        [](const halo::Message &, const halo::HttpResponse &r) {
+          return classify(r.status(), r.header("Retry-After"), r.body());
+        });
   }
 
  private:
-  Verdict deliver(const halo::Message &m) {
-    if (m.channel != "sms")
-      return {Verdict::Kind::kFailed, "the twilio destination sends sms only", 0};
+  PlannedSend plan(const halo::Message &m) const {
+    auto failed = [](std::string why) {
+      return PlannedSend{Verdict{Verdict::Kind::kFailed, std::move(why), 0}, {}};
+    };
+    if (m.channel != "sms") return failed("the twilio destination sends sms only");
     if (!is_e164(m.recipient)) {
-      return {Verdict::Kind::kFailed,
-              "invalid recipient '" + std::string(m.recipient.substr(0, 40)) + "' (not E.164)", 0};
+      return failed("invalid recipient '" + std::string(m.recipient.substr(0, 40)) +
+                    "' (not E.164)");
     }
-    if (m.text.empty())
-      return {Verdict::Kind::kFailed, "empty text: the template has no text part", 0};
-    const halo::HttpRequest request =
-        post_.request(base_ + "/2010-04-01/Accounts/" + sid_ + "/Messages.json",
-                      create_form(sender_, m.recipient, m.text, m.id),
-                      {{"Authorization", authorization_},
-                       {"Content-Type", "application/x-www-form-urlencoded"},
-                       {"Accept", "application/json"}});
-    try {
-      halo::HttpResponse response = host().http(request);
-      return classify(response.status(), response.header("Retry-After"), response.body());
-    } catch (const halo::Error &e) {
-      return no_answer(e);
-    }
+    if (m.text.empty()) return failed("empty text: the template has no text part");
+    return {std::nullopt, post_.request(base_ + "/2010-04-01/Accounts/" + sid_ + "/Messages.json",
+                                        create_form(sender_, m.recipient, m.text, m.id),
+                                        {{"Authorization", authorization_},
+                                         {"Content-Type", "application/x-www-form-urlencoded"},
+                                         {"Accept", "application/json"}})};
   }
 
   Sender sender_;

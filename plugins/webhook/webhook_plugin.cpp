@@ -1,6 +1,7 @@
 // webhook_plugin.cpp -- the SDK adapter of the `webhook` destination:
 // declares the options, and POSTs each outbox message it is handed as a
-// signed JSON request, reporting one outcome per message. It never sleeps
+// signed JSON request (up to `concurrency` at once), reporting one outcome
+// per message. It never sleeps
 // or retries: the kernel schedules retries (docs/messages.md).
 #include <halo/sdk.hpp>
 
@@ -19,25 +20,20 @@ class WebhookDestination : public halo::MessageDestination {
 
   void deliver_messages(const std::vector<halo::Message> &messages,
                         const halo::MessageResults &results) override {
-    deliver_each(messages, results, "webhook",
-                 [this](const halo::Message &m) { return deliver(m); });
+    deliver_requests(
+        host(), messages, results, "webhook", [this](const halo::Message &m) { return plan(m); },
+        [](const halo::Message &, const halo::HttpResponse &r) {
+          return classify(r.status(), r.header("Retry-After"), r.header("X-Message-Id"), r.body());
+        });
   }
 
  private:
-  Verdict deliver(const halo::Message &m) {
+  PlannedSend plan(const halo::Message &m) const {
     const std::string id(m.idempotency_key);
     std::string body = message_body(m);
     auto headers = signed_headers(target_.key, id, body);
     headers.emplace_back("Idempotency-Key", id);
-    const halo::HttpRequest request =
-        post_.request(target_.url, std::move(body), std::move(headers));
-    try {
-      halo::HttpResponse response = host().http(request);
-      return classify(response.status(), response.header("Retry-After"),
-                      response.header("X-Message-Id"), response.body());
-    } catch (const halo::Error &e) {
-      return no_answer(e);
-    }
+    return {std::nullopt, post_.request(target_.url, std::move(body), std::move(headers))};
   }
 
   WebhookTarget target_;

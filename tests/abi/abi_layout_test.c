@@ -126,7 +126,8 @@ int main(void) {
   OFFSET(halo_host_api, profile_segment_at, 600);
   OFFSET(halo_host_api, delivery_receipt, 608);
   OFFSET(halo_host_api, consent_record, 616);
-  SIZE(halo_host_api, 624);
+  OFFSET(halo_host_api, http_request_many, 624);
+  SIZE(halo_host_api, 632);
 
   /* Delivery reports (since 1.2). */
   OFFSET(halo_delivery_receipt, status, 4);

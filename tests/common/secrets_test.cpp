@@ -117,6 +117,29 @@ TEST(SecretRegistry, LongestFormIsMaskedFirst) {
   EXPECT_EQ(r.mask("x secret-and-more y"), "x *** y");
 }
 
+// Per-request forms of every length pass through the FIFO: at any time the
+// ones kept are masked longest first, beside and within the pinned ones,
+// and an evicted one is no longer masked.
+TEST(SecretRegistry, PerRequestFormsStayLongestFirstAsTheyComeAndGo) {
+  SecretRegistry r;
+  ASSERT_TRUE(r.add("pinned-abcdef"));
+  for (int i = 0; i < 1500; ++i) {
+    const std::string n = std::to_string(i);
+    // "sig-<i>" and a longer "sig-<i>-pinned-abcdef-<tail>" that contains
+    // the pinned value: masking the shorter first would leave the tail.
+    r.add_header("X-Signature", "sig-" + n + std::string(i % 7, 'z'));
+    r.add_header("X-Signature", "sig-" + n + "-pinned-abcdef-" + std::string(i % 5 + 1, 't'));
+  }
+  EXPECT_LE(r.form_count(), kMaxEphemeralForms + secret_forms("pinned-abcdef").size());
+  const std::string last = "sig-1499-pinned-abcdef-" + std::string(1499 % 5 + 1, 't');
+  EXPECT_EQ(r.mask("<" + last + ">"), "<***>");
+  EXPECT_EQ(r.mask("<sig-1499" + std::string(1499 % 7, 'z') + ">"), "<***>");
+  EXPECT_EQ(r.mask("<pinned-abcdef>"), "<***>");
+  // The first request's forms were evicted long ago: only the pinned part
+  // of its longer value is still masked.
+  EXPECT_EQ(r.mask("<sig-0-pinned-abcdef-t>"), "<sig-0-***-t>");
+}
+
 TEST(SecretRegistry, ConcurrentAddAndMaskAreSafe) {
   SecretRegistry r;
   ASSERT_TRUE(r.add("pinned-value-xyz"));

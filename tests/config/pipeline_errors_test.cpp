@@ -190,6 +190,34 @@ TEST(PipelineErrors, ReceiptPollingIsBounded) {
   EXPECT_EQ(defaults->destinations[0].receipt_poll_after_ms, 60'000);
 }
 
+// concurrency: 1 .. 64 on sources and destinations, default 4.
+TEST(PipelineErrors, ConcurrencyIsBoundedAndOnlyForSourcesAndDestinations) {
+  const std::string head =
+      kHead + kSource + "destinations:\n  - name: hooks\n    plugin: webhook\n";
+  EXPECT_EQ(error_of(head + "    concurrency: 0\n"),
+            "config/demo.yaml:7:18: destinations[0].concurrency: must be between 1 and 64, got 0");
+  EXPECT_EQ(error_of(head + "    concurrency: 65\n"),
+            "config/demo.yaml:7:18: destinations[0].concurrency: must be between 1 and 64, got 65");
+  EXPECT_EQ(error_of(head + "    concurrency: many\n"),
+            "config/demo.yaml:7:18: destinations[0].concurrency: expected an integer, got 'many'");
+  const std::string feature =
+      error_of(kHead + kSource + "features: [ { plugin: rfm, concurrency: 2 } ]\n");
+  EXPECT_NE(feature.find("features[0].concurrency: unknown key 'concurrency'"), std::string::npos)
+      << feature;
+  Result<PipelineConfig> ok =
+      parse_pipeline(kHead +
+                         "sources: [ { name: web, plugin: hubspot, concurrency: 64 } ]\n"
+                         "destinations: [ { name: hooks, plugin: webhook, concurrency: 1 } ]\n",
+                     kFile, fake_env({}));
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(ok->sources[0].concurrency, 64);
+  EXPECT_EQ(ok->destinations[0].concurrency, 1);
+  Result<PipelineConfig> defaults = parse_pipeline(head, kFile, fake_env({}));
+  ASSERT_TRUE(defaults.ok()) << defaults.status().message();
+  EXPECT_EQ(defaults->destinations[0].concurrency, 4);
+  EXPECT_EQ(defaults->sources[0].concurrency, 4);
+}
+
 TEST(PipelineErrors, TheHistoryBuildersNameIsReservedForFeatures) {
   const std::string err =
       error_of(kHead + kSource + "features: [ { name: segment-history, plugin: aggregates } ]\n");

@@ -69,6 +69,10 @@ class ContractServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: a client with more
+    # connections opening at once would see SYNs dropped and retried a
+    # second later, which no real API server does.
+    request_queue_size = 128
 
     def __init__(self, seed=0, tls_context=None, verbose=False):
         super().__init__(("127.0.0.1", 0), _Handler)
@@ -78,6 +82,7 @@ class ContractServer(ThreadingHTTPServer):
         self._routes = []
         self._lock = threading.Lock()
         self._faults = []
+        self._in_flight = 0
         self.reset_stats()
 
     # ---- routes -----------------------------------------------------------
@@ -122,7 +127,7 @@ class ContractServer(ThreadingHTTPServer):
         with self._lock:
             self._stats = {"requests": 0, "by_path": {}, "by_status": {},
                            "records_returned": 0, "faults_applied": 0,
-                           "faults_pending": 0}
+                           "faults_pending": 0, "max_in_flight": 0}
             self._log = []
 
     def stats(self):
@@ -140,6 +145,17 @@ class ContractServer(ThreadingHTTPServer):
             self._stats["requests"] += 1
             by_path = self._stats["by_path"]
             by_path[req.path] = by_path.get(req.path, 0) + 1
+
+    def entered(self):
+        """A request is being answered: max_in_flight is the most answered
+        at once since the stats were reset."""
+        with self._lock:
+            self._in_flight += 1
+            self._stats["max_in_flight"] = max(self._stats["max_in_flight"], self._in_flight)
+
+    def left(self):
+        with self._lock:
+            self._in_flight -= 1
 
     def count_response(self, req, status, fault):
         with self._lock:
@@ -249,12 +265,16 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(self.server, ControlServer):
             return self._send(404, {}, {"error": "control port serves /__control/* only"})
         server.count_request(req)
-        fault = server.take_fault(req.path)
-        if fault and fault["kind"] == "drop":
-            server.count_response(req, 0, fault)
-            return self._drop()
-        status, headers, body = _answer(server, req, fault)
-        server.count_response(req, status, fault)
+        server.entered()
+        try:
+            fault = server.take_fault(req.path)
+            if fault and fault["kind"] == "drop":
+                server.count_response(req, 0, fault)
+                return self._drop()
+            status, headers, body = _answer(server, req, fault)
+            server.count_response(req, status, fault)
+        finally:
+            server.left()
         self._send(status, headers, body)
 
     def _drop(self):
@@ -361,6 +381,10 @@ def base_arguments(description):
     p.add_argument("--key", help="server private key (PEM)")
     p.add_argument("--seed", type=int, default=0, help="fixture data seed")
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    p.add_argument("--processes", type=int, default=1,
+                   help="benchmarks only: serve the one listening socket from this many "
+                        "processes, so the server is not the bottleneck; counters, faults "
+                        "and de-duplication are then per process")
     return p
 
 
@@ -372,12 +396,27 @@ def tls_context(args):
     return ctx
 
 
+def _fork_workers(server, processes):
+    """Forks processes - 1 children that serve server's listening socket
+    until SIGTERM; returns their pids (the parent serves too)."""
+    children = []
+    for _ in range(max(0, processes - 1)):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            server.serve_forever()
+            os._exit(0)
+        children.append(pid)
+    return children
+
+
 def main(server_factory, parser=None):
     """Runs server_factory(args) -> ContractServer until SIGTERM/SIGINT.
     server_factory should pass seed=args.seed, tls_context=tls_context(args)."""
     parser = parser or base_arguments("Halo contract server")
     args = parser.parse_args()
     server = server_factory(args)
+    children = _fork_workers(server, args.processes)
     threads = [threading.Thread(target=server.serve_forever, daemon=True)]
     control = None
     if args.control_port_file:
@@ -396,6 +435,8 @@ def main(server_factory, parser=None):
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     while not stop.wait(0.5):
         pass
+    for pid in children:
+        os.kill(pid, signal.SIGTERM)
     server.shutdown()
     if control:
         control.shutdown()

@@ -52,7 +52,8 @@ class ContractProcess {
   // GET /__control/stats: the JSON text.
   std::string stats() const;
   // A top-level integer counter of stats(): "requests", "records_returned",
-  // "faults_applied", "faults_pending".
+  // "faults_applied", "faults_pending", "max_in_flight" (the most requests
+  // answered at once).
   int64_t stat(const std::string &name) const;
   // stats().by_path[path] (0 when absent).
   int64_t requests_for(const std::string &path) const;

@@ -2,9 +2,13 @@
 // request through halo::host_api() with a real halo_context, against the
 // demo contract server.
 #include <gtest/gtest.h>
+#include <halo/sdk.hpp>
 
 #include <atomic>
+#include <cstddef>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/secrets.h"
 #include "http_test_support.h"
@@ -45,7 +49,8 @@ class HostHttp : public ::testing::Test {
 TEST_F(HostHttp, TableAdvertisesTheHttpFunctions) {
   EXPECT_TRUE(HALO_HOST_HAS(api_, http_request));
   EXPECT_TRUE(HALO_HOST_HAS(api_, http_free));
-  EXPECT_GE(api_->abi_minor, 1);  // since 1.1; later minors keep them
+  EXPECT_TRUE(HALO_HOST_HAS(api_, http_request_many));  // since 1.2
+  EXPECT_GE(api_->abi_minor, 1);                        // since 1.1; later minors keep them
 }
 
 TEST_F(HostHttp, PostWithHeadersAndBodyReturnsTheResponse) {
@@ -206,6 +211,134 @@ TEST_F(HostHttp, RequestsShareTheContextsRetryBudget) {
   EXPECT_EQ(api_->http_attempts(out), 1);
   api_->http_free(out);
   servers().plain.control("DELETE", "/__control/faults");
+}
+
+// http_request_many: six requests answered 300 ms late each, at most three
+// at once; each response is handed back at its request's index.
+TEST_F(HostHttp, ManyRequestsRunAtMostConcurrencyAtOnceAndKeepTheirOrder) {
+  servers().plain.reset_stats();
+  servers().plain.inject(R"({"kind":"slow","count":6,"delay_ms":300,"path":"^/echo/many-"})");
+  ctx_.http_concurrency = 3;
+  std::vector<std::string> urls;
+  for (int i = 0; i < 6; ++i)
+    urls.push_back(servers().plain.base_url() + "/echo/many-" + std::to_string(i));
+  std::vector<halo_http_request> requests;
+  for (const std::string &u : urls) requests.push_back(request(u.c_str()));
+  std::vector<const halo_http_request *> pointers;
+  for (const halo_http_request &r : requests) pointers.push_back(&r);
+  std::vector<halo_http_response *> out(6, nullptr);
+  std::vector<int32_t> results(6, -1);
+  api_->http_request_many(&ctx_, pointers.data(), 6, out.data(), results.data());
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(results[i], HALO_OK) << i;
+    ASSERT_NE(out[i], nullptr);
+    EXPECT_EQ(api_->http_status(out[i]), 200);
+    EXPECT_NE(body(out[i]).find("\"/echo/many-" + std::to_string(i) + "\""), std::string_view::npos)
+        << body(out[i]);
+    api_->http_free(out[i]);
+  }
+  EXPECT_EQ(servers().plain.stat("faults_applied"), 6);
+  EXPECT_EQ(servers().plain.stat("max_in_flight"), 3);
+  EXPECT_EQ(metric("http.requests"), 6);
+}
+
+TEST_F(HostHttp, ManyRequestsWithOneMalformedSendNone) {
+  servers().plain.reset_stats();
+  const std::string good = servers().plain.base_url() + "/echo/never";
+  halo_http_request ok = request(good.c_str());
+  halo_http_request ftp = request("ftp://127.0.0.1/file");
+  const halo_http_request *requests[] = {&ok, &ftp, &ok};
+  halo_http_response *out[3] = {reinterpret_cast<halo_http_response *>(0x1), nullptr, nullptr};
+  int32_t results[3] = {HALO_OK, HALO_OK, HALO_OK};
+  api_->http_request_many(&ctx_, requests, 3, out, results);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(results[i], HALO_ERROR);
+    EXPECT_EQ(out[i], nullptr);
+  }
+  EXPECT_NE(ctx_.error.find("request 1: "), std::string::npos) << ctx_.error;
+  EXPECT_NE(ctx_.error.find("http:// or https://"), std::string::npos) << ctx_.error;
+  EXPECT_EQ(servers().plain.stat("requests"), 0);
+  EXPECT_EQ(metric("http.requests"), 0);
+
+  const halo_http_request *with_null[] = {&ok, nullptr};
+  api_->http_request_many(&ctx_, with_null, 2, out, results);
+  EXPECT_EQ(results[0], HALO_ERROR);
+  EXPECT_NE(ctx_.error.find("request 1: "), std::string::npos) << ctx_.error;
+  api_->http_request_many(&ctx_, nullptr, 0, out, results);  // nothing to do
+  api_->http_request_many(&ctx_, requests, 1, nullptr, results);
+  EXPECT_EQ(servers().plain.stat("requests"), 0);
+}
+
+TEST_F(HostHttp, ManyRequestsFailOneByOne) {
+  const std::string good = servers().plain.base_url() + "/echo/one-of-two";
+  halo_http_request ok = request(good.c_str());
+  halo_http_request refused = request("http://127.0.0.1:1/nothing-listens");
+  refused.max_attempts = 1;
+  const std::string tls = servers().tls.base_url() + "/echo/untrusted";
+  halo_http_request untrusted = request(tls.c_str());
+  const halo_http_request *requests[] = {&refused, &ok, &untrusted};
+  halo_http_response *out[3] = {};
+  int32_t results[3] = {};
+  api_->http_request_many(&ctx_, requests, 3, out, results);
+  EXPECT_EQ(results[0], HALO_RETRY);
+  EXPECT_EQ(results[1], HALO_OK);
+  EXPECT_EQ(results[2], HALO_FATAL);  // as http_request: a certificate no retry fixes
+  ASSERT_TRUE(out[0] && out[1] && out[2]);
+  EXPECT_EQ(api_->http_status(out[0]), 0);
+  EXPECT_EQ(std::string(body(out[0]))
+                .rfind("GET http://127.0.0.1:1/nothing-listens failed after 1 attempt", 0),
+            0u)
+      << body(out[0]);
+  EXPECT_EQ(api_->http_status(out[1]), 200);
+  EXPECT_NE(body(out[2]).find("certificate"), std::string_view::npos) << body(out[2]);
+  for (halo_http_response *r : out) api_->http_free(r);
+  EXPECT_EQ(metric("http.requests"), 3);
+  EXPECT_EQ(metric("http.transport_failures"), 2);
+}
+
+// The SDK's Host::http_many: on this host the requests overlap (up to the
+// context's concurrency); on a host older than http_request_many (its
+// table cut short) the same call sends them one at a time. Either way
+// each outcome is the response or the error http() would have thrown.
+TEST_F(HostHttp, SdkHttpManyOverlapsHereAndGoesOneByOneOnAnOlderHost) {
+  ctx_.http_concurrency = 4;
+  halo_host_api older = *api_;
+  older.struct_size = static_cast<uint32_t>(offsetof(halo_host_api, http_request_many));
+  ASSERT_FALSE(HALO_HOST_HAS(&older, http_request_many));
+  for (const halo_host_api *table : {api_, static_cast<const halo_host_api *>(&older)}) {
+    servers().plain.reset_stats();
+    servers().plain.inject(R"({"kind":"slow","count":4,"delay_ms":200,"path":"^/echo/sdk-"})");
+    std::vector<halo::HttpRequest> requests(5);
+    for (int i = 0; i < 4; ++i) {
+      requests[i].url = servers().plain.base_url() + "/echo/sdk-" + std::to_string(i);
+    }
+    requests[4].url = "http://127.0.0.1:1/refused";
+    requests[4].max_attempts = 1;
+    const std::vector<halo::HttpOutcome> outcomes = halo::Host(table, &ctx_).http_many(requests);
+    ASSERT_EQ(outcomes.size(), 5u);
+    for (int i = 0; i < 4; ++i) {
+      ASSERT_TRUE(outcomes[i].response.has_value()) << i;
+      EXPECT_FALSE(outcomes[i].error.has_value());
+      EXPECT_NE(outcomes[i].response->body().find("/echo/sdk-" + std::to_string(i)),
+                std::string_view::npos);
+    }
+    ASSERT_TRUE(outcomes[4].error.has_value());
+    EXPECT_EQ(outcomes[4].error->status(), HALO_RETRY);
+    EXPECT_NE(std::string(outcomes[4].error->what()).find("/refused failed after 1 attempt"),
+              std::string::npos)
+        << outcomes[4].error->what();
+    EXPECT_EQ(servers().plain.stat("max_in_flight"), table == api_ ? 4 : 1);
+  }
+  // A malformed request: nothing is sent, every outcome is the error.
+  std::vector<halo::HttpRequest> bad(2);
+  bad[0].url = servers().plain.base_url() + "/echo/sdk-never";
+  bad[1].url = "ftp://127.0.0.1/file";
+  servers().plain.reset_stats();
+  for (const halo::HttpOutcome &o : halo::Host(api_, &ctx_).http_many(bad)) {
+    ASSERT_TRUE(o.error.has_value());
+    EXPECT_EQ(o.error->status(), HALO_ERROR);
+  }
+  EXPECT_EQ(servers().plain.stat("requests"), 0);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 // --dead` sends it again; quiet hours hold messages back until they end;
 // runs SIGKILLed during delivery lose nothing and
 // the receiver processes each message once; `halo validate` refuses a
-// missing or broken template.
+// missing or broken template; `concurrency` bounds the requests in flight.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -251,6 +251,34 @@ TEST_F(WebhookE2E, SigkillDuringDeliveryLosesNothingAndTheReceiverSeesEachOnce) 
   // A kill can only repeat what was sent and not yet committed: at most a
   // page (100 messages) per kill, and the receiver dropped each repeat.
   EXPECT_LE(resent, static_cast<size_t>(kills) * 100);
+}
+
+// `concurrency`: a receiver answering each message 200 ms late has exactly
+// that many requests in flight at once (the first of each call alone), and
+// every message still arrives once; `concurrency: 1` sends one at a time.
+TEST_F(WebhookE2E, ConcurrencyBoundsTheRequestsInFlight) {
+  const std::string good = read_file(pipeline());
+  const std::string at = "    retry: { max_attempts: 6, backoff: 0s }\n";
+  for (int concurrency : {5, 1}) {  // 20 messages to send in each shop
+    TempDir shop;
+    write_file(shop / "events.jsonl", customers(23));
+    std::string text = good;
+    text.insert(text.find(at) + at.size(),
+                "    concurrency: " + std::to_string(concurrency) + "\n");
+    const std::string q = shop / "pipeline.yaml";
+    write_file(q, text);
+    server_.reset_stats();
+    server_.inject(R"({"kind":"slow","count":20,"delay_ms":200})");
+    RunOutcome r = run_pipeline(q);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(summary_count(r.summary, "messages_sent"), 20) << concurrency;
+    EXPECT_EQ(server_.stat("faults_applied"), 20);
+    EXPECT_EQ(server_.stat("max_in_flight"), concurrency);
+    if (concurrency == 1) continue;  // the same keys again: the receiver's duplicates
+    const std::map<std::string, int> got = arrivals();
+    EXPECT_EQ(got.size(), 20u);
+    for (const auto &[key, n] : got) EXPECT_EQ(n, 1) << key << " arrived " << n << " times";
+  }
 }
 
 // "HH:MM" of the UTC wall clock `minutes` from now (wrapping the day).

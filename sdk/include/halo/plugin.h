@@ -77,8 +77,9 @@ extern "C" {
  * and message delivery from the outbox (deliver_messages, halo_message,
  * halo_message_delivery, message_result, smtp_send), the profiles'
  * segments (profile_segment_count/_at), delivery reports
- * (delivery_receipt, consent_record), and polled delivery reports
- * (poll_receipts, halo_sent_message). */
+ * (delivery_receipt, consent_record), polled delivery reports
+ * (poll_receipts, halo_sent_message), and concurrent HTTP requests
+ * (http_request_many). */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -735,6 +736,22 @@ typedef struct halo_host_api {
    * (an email for `email`, a phone number for `sms`). */
   /* since 1.2 */ int32_t (*consent_record)(halo_context *ctx,
                                             const halo_consent_statement *statement);
+  /* --- concurrent HTTP requests (since 1.2; check
+   * HALO_HOST_HAS(host, http_request_many)) ---
+   * Performs the n requests as n calls of http_request would, with up to
+   * the instance's `concurrency` (pipeline YAML, default 4) in flight at
+   * once, and returns when every one has ended. results[i] is what
+   * http_request(ctx, requests[i], &out[i]) would have returned and out[i]
+   * its response, freed with http_free; out[i] is NULL only when results[i]
+   * is HALO_ERROR (a malformed request: then nothing at all is sent and
+   * set_error's message names the request). The order in which requests
+   * leave is not defined; each keeps its own retries, and they share the
+   * retry budget of the current call into the plugin. `requests` is an
+   * array of pointers so halo_http_request can keep growing. For one call
+   * at a time per instance, from the thread that called the plugin. */
+  /* since 1.2 */ void (*http_request_many)(halo_context *ctx,
+                                            const halo_http_request *const *requests, size_t n,
+                                            halo_http_response **out, int32_t *results);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */

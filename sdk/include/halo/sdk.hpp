@@ -134,6 +134,13 @@ class HttpResponse {
   halo_http_response *r_;
 };
 
+// How one request of Host::http_many ended: an HTTP response (any
+// status), or the halo::Error Host::http would have thrown.
+struct HttpOutcome {
+  std::optional<HttpResponse> response;
+  std::optional<Error> error;
+};
+
 // The host API bound to one instance's context.
 class Host {
  public:
@@ -235,30 +242,42 @@ class Host {
     if (!HALO_HOST_HAS(api_, http_request)) {
       throw Error("this halo kernel has no HTTP client (needs plugin ABI 1.1)", HALO_FATAL);
     }
-    std::vector<halo_http_header> headers;
-    headers.reserve(req.headers.size());
-    for (const auto &[name, value] : req.headers) headers.push_back({name.c_str(), value.c_str()});
-    halo_http_request r{};
-    r.struct_size = sizeof(r);
-    r.method = req.method.c_str();
-    r.url = req.url.c_str();
-    r.headers = headers.data();
-    r.header_count = headers.size();
-    r.body = req.body.data();
-    r.body_len = req.body.size();
-    r.timeout_ms = req.timeout_ms;
-    r.max_attempts = req.max_attempts;
-    r.insecure = req.insecure ? 1 : 0;
-    r.ca_file = req.ca_file.empty() ? nullptr : req.ca_file.c_str();
+    CRequest r(req);
     halo_http_response *out = nullptr;
-    int32_t st = api_->http_request(ctx_, &r, &out);
-    if (out == nullptr) throw Error("malformed HTTP request for " + req.method, HALO_ERROR);
-    HttpResponse response(api_, out);
-    if (st != HALO_OK || response.status() == 0) {
-      throw Error(std::string(response.body()),
-                  st == HALO_OK ? HALO_RETRY : static_cast<halo_status>(st));
+    const int32_t st = api_->http_request(ctx_, &r.request, &out);
+    HttpOutcome outcome = outcome_of(req, st, out);
+    if (outcome.error) throw *outcome.error;
+    return std::move(*outcome.response);
+  }
+
+  // Performs every request, up to the instance's `concurrency` at once
+  // (ABI 1.2 http_request_many; one after the other on an older host), and
+  // returns one outcome per request, in order: the response, or the
+  // halo::Error http() would have thrown for it.
+  std::vector<HttpOutcome> http_many(const std::vector<HttpRequest> &reqs) const {
+    std::vector<HttpOutcome> outcomes;
+    outcomes.reserve(reqs.size());
+    if (!HALO_HOST_HAS(api_, http_request_many)) {
+      for (const HttpRequest &req : reqs) {
+        try {
+          outcomes.push_back({http(req), std::nullopt});
+        } catch (const Error &e) {
+          outcomes.push_back({std::nullopt, e});
+        }
+      }
+      return outcomes;
     }
-    return response;
+    std::vector<CRequest> requests(reqs.begin(), reqs.end());
+    std::vector<const halo_http_request *> pointers;
+    pointers.reserve(requests.size());
+    for (const CRequest &r : requests) pointers.push_back(&r.request);
+    std::vector<halo_http_response *> out(reqs.size(), nullptr);
+    std::vector<int32_t> results(reqs.size(), HALO_ERROR);
+    api_->http_request_many(ctx_, pointers.data(), pointers.size(), out.data(), results.data());
+    for (size_t i = 0; i < reqs.size(); ++i) {
+      outcomes.push_back(outcome_of(reqs[i], results[i], out[i]));
+    }
+    return outcomes;
   }
 
   // Sends one message through the host's SMTP client (one attempt; the
@@ -295,6 +314,41 @@ class Host {
   }
 
  private:
+  // halo_http_request viewing an HttpRequest (which must outlive it).
+  struct CRequest {
+    explicit CRequest(const HttpRequest &req) {
+      headers.reserve(req.headers.size());
+      for (const auto &[name, value] : req.headers)
+        headers.push_back({name.c_str(), value.c_str()});
+      request.struct_size = sizeof(request);
+      request.method = req.method.c_str();
+      request.url = req.url.c_str();
+      request.headers = headers.data();
+      request.header_count = headers.size();
+      request.body = req.body.data();
+      request.body_len = req.body.size();
+      request.timeout_ms = req.timeout_ms;
+      request.max_attempts = req.max_attempts;
+      request.insecure = req.insecure ? 1 : 0;
+      request.ca_file = req.ca_file.empty() ? nullptr : req.ca_file.c_str();
+    }
+    CRequest(const CRequest &) = delete;
+    CRequest &operator=(const CRequest &) = delete;
+    std::vector<halo_http_header> headers;
+    halo_http_request request{};
+  };
+
+  // What http_request's status `st` and response `out` mean for `req`.
+  HttpOutcome outcome_of(const HttpRequest &req, int32_t st, halo_http_response *out) const {
+    if (out == nullptr) return {std::nullopt, Error("malformed HTTP request for " + req.method)};
+    HttpResponse response(api_, out);
+    if (st != HALO_OK || response.status() == 0) {
+      return {std::nullopt, Error(std::string(response.body()),
+                                  st == HALO_OK ? HALO_RETRY : static_cast<halo_status>(st))};
+    }
+    return {std::move(response), std::nullopt};
+  }
+
   // The value, or the ConfigError saying why there is none.
   template <class T>
   T need(std::optional<T> value, const std::string &path, const char *what) const {
