@@ -1,12 +1,15 @@
 // normalizer_fuzz.cpp -- libFuzzer target for Normalizer::normalize on raw
 // bytes, with the default limits and with tight ones (so every limit's path
-// is reached by short inputs), and a few identifier rules.
-// Invariants checked:
+// is reached by short inputs), a few identifier rules and declared trait
+// kinds. Invariants checked:
 //  - a record is either accepted (exactly one event appended, its ranges
 //    inside the batch) or rejected with a known reason and a non-empty
 //    message, the batch untouched;
 //  - an accepted number field has valid JSON text (RFC 8259 §6) and a
 //    finite value that is 0 only when the literal is 0 (no silent zero);
+//  - no field an accepted event keeps at a declared trait's path holds a
+//    value of another kind, and every value left out is reported, with at
+//    most 64 bytes of it;
 //  - nothing crashes, leaks or overflows the stack.
 #include <cmath>
 #include <cstdint>
@@ -31,6 +34,10 @@ halo::NormalizeOptions options(bool tight) {
                               {"0"}};
   o.identifiers.push_back(phone);
   o.identifiers.push_back(custom);
+  o.trait_kinds = {{"age", halo::TraitKind::kNumber},
+                   {"vip", halo::TraitKind::kBool},
+                   {"city", halo::TraitKind::kText},
+                   {"born", halo::TraitKind::kTime}};
   if (tight) {
     o.limits.max_record_bytes = 4096;
     o.limits.max_depth = 4;
@@ -52,6 +59,33 @@ const std::set<std::string_view> &known_reasons() {
   return reasons;
 }
 
+// The declared kind of the trait a field offers, or nullptr.
+const halo::TraitKind *declared_kind(const halo::NormalizeOptions &o, const halo::Event &e,
+                                     std::string_view path) {
+  std::string_view name;
+  if (path.starts_with("context.traits.")) name = path.substr(15);
+  if (e.type == HALO_EVENT_IDENTIFY && path.starts_with("traits.")) name = path.substr(7);
+  const auto it = o.trait_kinds.find(name);
+  return it == o.trait_kinds.end() ? nullptr : &it->second;
+}
+
+void check_trait_kinds(const halo::Normalizer &n, const halo::NormalizeOptions &o,
+                       const halo::EventBatch &batch) {
+  const halo::Event &e = batch.events[0];
+  for (const halo::Field &f : batch.fields) {
+    const halo::TraitKind *kind = declared_kind(o, e, f.path);
+    if (kind == nullptr || f.value.kind == HALO_VALUE_NULL) continue;
+    const bool fits = (*kind == halo::TraitKind::kNumber && f.value.kind == HALO_VALUE_NUMBER) ||
+                      (*kind == halo::TraitKind::kBool && f.value.kind == HALO_VALUE_BOOL) ||
+                      (*kind == halo::TraitKind::kText && f.value.kind == HALO_VALUE_STRING) ||
+                      (*kind == halo::TraitKind::kTime && f.value.kind == HALO_VALUE_STRING);
+    if (!fits) std::abort();
+  }
+  for (const halo::TraitProblem &p : n.trait_problems()) {
+    if (p.value.size() > 64 || o.trait_kinds.count(p.name) == 0) std::abort();
+  }
+}
+
 void check_accepted(const halo::EventBatch &batch) {
   if (batch.events.size() != 1) std::abort();
   const halo::Event &e = batch.events[0];
@@ -65,11 +99,12 @@ void check_accepted(const halo::EventBatch &batch) {
   }
 }
 
-void run(halo::Normalizer &n, std::string_view raw) {
+void run(halo::Normalizer &n, const halo::NormalizeOptions &o, std::string_view raw) {
   halo::EventBatch batch;
   halo::Rejection why;
   if (n.normalize(raw, "web", 1767348010000, batch, &why)) {
     check_accepted(batch);
+    check_trait_kinds(n, o, batch);
     return;
   }
   if (batch.size() != 0 || batch.arena.bytes_used() != 0) std::abort();
@@ -79,10 +114,12 @@ void run(halo::Normalizer &n, std::string_view raw) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static halo::Normalizer loose(options(false));
-  static halo::Normalizer tight(options(true));
+  static const halo::NormalizeOptions loose_options = options(false);
+  static const halo::NormalizeOptions tight_options = options(true);
+  static halo::Normalizer loose(loose_options);
+  static halo::Normalizer tight(tight_options);
   const std::string_view raw(reinterpret_cast<const char *>(data), size);
-  run(loose, raw);
-  run(tight, raw);
+  run(loose, loose_options, raw);
+  run(tight, tight_options, raw);
   return 0;
 }

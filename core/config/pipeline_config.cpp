@@ -107,7 +107,8 @@ void read_run(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   }
 }
 
-// traits: { NAME: { survivorship: RULE }, ... }
+// traits: { NAME: { survivorship: RULE, kind: KIND }, ... }, each entry
+// with at least one of the two.
 void read_traits(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   if (!top.has("traits")) return;
   const YAML::Node traits = top.value("traits");
@@ -121,13 +122,20 @@ void read_traits(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) 
     std::string name;
     if (!read_string_node(entry.first, "traits", at, diags, name)) continue;
     const std::string path = join_path("traits", name);
-    MapReader rule(entry.second, path, {"survivorship"}, diags, mark_or(entry.first, at));
+    MapReader rule(entry.second, path, {"survivorship", "kind"}, diags, mark_or(entry.first, at));
     if (!rule.is_mapping()) continue;
+    if (!rule.has("kind") && !rule.require("survivorship", "survivorship: most_recent")) continue;
     std::string text;
-    if (!rule.require("survivorship", "survivorship: most_recent") ||
-        !rule.read_string("survivorship", text)) {
-      continue;
+    if (rule.has("kind") && rule.read_string("kind", text)) {
+      if (const std::optional<TraitKind> kind = trait_kind_from_name(text)) {
+        cfg.trait_kinds[name] = *kind;
+      } else {
+        diags.error(
+            rule.value_mark("kind"), rule.path_of("kind"),
+            "unknown kind '" + shorten_for_message(text) + "' (one of number, text, bool, time)");
+      }
     }
+    if (!rule.has("survivorship") || !rule.read_string("survivorship", text)) continue;
     if (const std::optional<Survivorship> s = survivorship_from_name(text)) {
       cfg.traits[name] = *s;
       continue;

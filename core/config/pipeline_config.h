@@ -29,6 +29,7 @@
 #include "config/http_config.h"
 #include "config/mark.h"
 #include "normalize/limits.h"
+#include "normalize/trait_kind.h"
 #include "profile/survivorship.h"
 #include "store/store_kind.h"
 
@@ -152,6 +153,9 @@ struct PipelineConfig {
   YAML::Node linkage;
   Mark linkage_mark;
   TraitRules traits;  // names not listed: Survivorship::kSourcePriority
+  // `traits: { NAME: { kind: KIND } }`: what the trait may hold; names not
+  // listed may hold anything.
+  std::map<std::string, TraitKind> trait_kinds;
   // `segments:` (docs/segments.md), in file order; names unique. Their
   // expressions are parsed where the segment language is linked
   // (pipeline_setup.h), so `halo validate` reports them with the rest.

@@ -10,6 +10,7 @@
 
 #include "common/json_writer.h"
 #include "config/env_substitution.h"
+#include "config/iso_time.h"
 #include "config/scalar_parse.h"
 
 namespace halo {
@@ -190,6 +191,31 @@ std::string trait_source(Diagnostics &diags, const YAML::Node &node, const std::
   return "";
 }
 
+// The kind of the value an action writes: `literal` as trait_literal()
+// made it, or `from` (fire_time is a time; traits.NAME has its declared
+// kind). nullopt when not known here (a feature's kind is known to the
+// pipeline only once its builders describe them).
+std::optional<TraitKind> action_value_kind(const PipelineConfig &cfg, const std::string &literal,
+                                           const std::string &from) {
+  if (from == "fire_time") return TraitKind::kTime;
+  if (from.starts_with("traits.")) {
+    const auto declared = cfg.trait_kinds.find(from.substr(7));
+    if (declared == cfg.trait_kinds.end()) return std::nullopt;
+    return declared->second;
+  }
+  if (!from.empty()) return std::nullopt;
+  if (literal == "true" || literal == "false") return TraitKind::kBool;
+  if (!literal.starts_with('"')) return TraitKind::kNumber;
+  const std::string text = literal.substr(1, literal.size() - 2);  // ISO times need no escapes
+  return parse_iso8601_ms(text) ? TraitKind::kTime : TraitKind::kText;
+}
+
+// A trait declared `declared` can hold a value of kind `value` (a time is
+// also text).
+bool holds(TraitKind declared, TraitKind value) {
+  return declared == value || (declared == TraitKind::kText && value == TraitKind::kTime);
+}
+
 // set_trait: { NAME: VALUE | { from: PATH }, ... }
 bool read_set_trait(MapReader &entry, Diagnostics &diags, const PipelineConfig &cfg,
                     PipelineConfig::Trigger &t) {
@@ -216,18 +242,31 @@ bool read_set_trait(MapReader &entry, Diagnostics &diags, const PipelineConfig &
       ok = false;
       continue;
     }
+    PipelineConfig::Trigger::TraitAction action{name, "", ""};
     if (kv.second.IsMap()) {
-      std::string from = trait_source(diags, kv.second, path, value_at);
-      ok = ok && !from.empty();
-      if (!from.empty()) t.set_traits.push_back({name, "", std::move(from)});
-      continue;
-    }
-    std::optional<std::string> literal = trait_literal(kv.second, path, value_at, diags);
-    if (!literal) {
+      action.from = trait_source(diags, kv.second, path, value_at);
+      if (action.from.empty()) {
+        ok = false;
+        continue;
+      }
+    } else if (std::optional<std::string> literal =
+                   trait_literal(kv.second, path, value_at, diags)) {
+      action.literal = std::move(*literal);
+    } else {
       ok = false;
       continue;
     }
-    t.set_traits.push_back({name, std::move(*literal), ""});
+    const auto declared = cfg.trait_kinds.find(name);
+    const std::optional<TraitKind> kind = action_value_kind(cfg, action.literal, action.from);
+    if (declared != cfg.trait_kinds.end() && kind && !holds(declared->second, *kind)) {
+      diags.error(value_at, path,
+                  "traits." + name + " is declared to hold " +
+                      std::string(trait_kind_name(declared->second)) +
+                      " (traits:); this action writes " + std::string(trait_kind_name(*kind)));
+      ok = false;
+      continue;
+    }
+    t.set_traits.push_back(std::move(action));
   }
   if (ok && t.set_traits.empty()) {
     diags.error(at, entry.path_of("set_trait"),
@@ -253,6 +292,13 @@ bool read_add_tag(MapReader &entry, Diagnostics &diags, PipelineConfig &cfg,
                     });
   if (!fits) {
     diags.error(at, entry.path_of("add_tag"), "add_tag names 1 to 20 tags of 1 to 128 bytes");
+    return false;
+  }
+  const auto declared = cfg.trait_kinds.find("tags");
+  if (declared != cfg.trait_kinds.end() && declared->second != TraitKind::kText) {
+    diags.error(at, entry.path_of("add_tag"),
+                "add_tag adds text to the trait 'tags', which `traits:` declares to hold " +
+                    std::string(trait_kind_name(declared->second)));
     return false;
   }
   auto [rule, added] = cfg.traits.emplace("tags", Survivorship::kAll);

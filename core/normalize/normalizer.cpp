@@ -33,6 +33,9 @@ uint64_t Normalizer::blocked_identifiers() const {
 const std::vector<IdentifierProblem> &Normalizer::identifier_problems() const {
   return impl_->identifier_problems();
 }
+const std::vector<TraitProblem> &Normalizer::trait_problems() const {
+  return impl_->trait_problems();
+}
 
 NormalizerImpl::NormalizerImpl(NormalizeOptions options)
     : options_(std::move(options)), hash_state_(XXH3_createState()) {
@@ -65,6 +68,7 @@ bool NormalizerImpl::normalize(std::string_view raw, size_t readable_capacity,
                                std::string_view source, int64_t received_at_ms, EventBatch &out,
                                Rejection *why, bool borrow_raw) {
   problems_.clear();
+  trait_problems_.clear();
   const size_t limit = options_.limits.max_record_bytes;
   if (raw.size() > limit) {
     reject(why, rejection::kTooLarge,
@@ -76,8 +80,12 @@ bool NormalizerImpl::normalize(std::string_view raw, size_t readable_capacity,
   const bool ok = parse(raw, readable_capacity, why) &&
                   resolve_header(raw, source, received_at_ms, why) &&
                   resolve_identifiers(source, why);
-  if (ok) commit(raw, borrow_raw, source, received_at_ms, out);
-  if (!ok) problems_.clear();
+  if (ok) {
+    if (!options_.trait_kinds.empty()) check_trait_kinds();
+    commit(raw, borrow_raw, source, received_at_ms, out);
+  } else {
+    problems_.clear();
+  }
   if (raw.size() > kKeepScratchBytes) release_scratch();
   return ok;
 }

@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,6 +34,7 @@
 #include "event/event.h"
 #include "normalize/identifiers.h"
 #include "normalize/limits.h"
+#include "normalize/trait_kind.h"
 
 namespace halo {
 
@@ -50,6 +52,9 @@ struct NormalizeOptions {
   // IdentifierRule::priority, the earlier rule on a tie), so it lands on
   // that identifier's person and links nothing else to it.
   std::unordered_set<std::string> detached_records = {};
+  // `traits: { NAME: { kind: KIND } }`: a trait value of another kind is
+  // left out of the event and reported (trait_problems()).
+  std::map<std::string, TraitKind, std::less<>> trait_kinds = {};
 };
 
 // The key of `linked` for an identifier.
@@ -93,6 +98,16 @@ struct IdentifierProblem {
   std::string value;  // the value as written (at most 64 bytes of it)
 };
 
+// A trait value of another kind than `traits:` declares (text where a
+// number is declared, a time that is not ISO 8601): the record is accepted
+// without it, and the pipeline reports it (dead letter stage "trait").
+struct TraitProblem {
+  std::string name;   // the trait, e.g. "age"
+  std::string path;   // where the value was, e.g. "traits.age"
+  std::string value;  // the value as written (at most 64 bytes of it)
+  TraitKind declared = TraitKind::kText;
+};
+
 class NormalizerImpl;
 
 class Normalizer {
@@ -126,6 +141,9 @@ class Normalizer {
   // but did not normalize, where no other path of the same rule gave a valid
   // value. Empty after a rejection; valid until the next normalize().
   const std::vector<IdentifierProblem> &identifier_problems() const;
+  // After normalize() accepted a record: its trait values left out for
+  // their kind. Empty after a rejection; valid until the next normalize().
+  const std::vector<TraitProblem> &trait_problems() const;
 
  private:
   std::unique_ptr<NormalizerImpl> impl_;

@@ -266,10 +266,10 @@ Status Pipeline::ingest_records(SourceBatch &batch, RunSummary *summary) {
       if (!s.ok()) return s;
       summary->rejected++;
     }
-    for (const DeadLetter &d : slice.identifier_problems) {
+    for (const DeadLetter &d : slice.stored_without) {
+      ++(d.stage == "trait" ? summary->invalid_traits : summary->invalid_identifiers);
       s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
       if (!s.ok()) return s;
-      summary->invalid_identifiers++;
     }
     s = ingest(slice.events, &slice.keys, batch.keys_checked, summary);
     if (!s.ok()) return s;

@@ -33,7 +33,7 @@ void ParseStage::parse_slice(size_t index) {
   slice.events.clear();
   slice.keys.clear();
   slice.rejects.clear();
-  slice.identifier_problems.clear();
+  slice.stored_without.clear();
   size_t n = raw_->records.size(), parts = parallel_ ? slices_->size() : 1;
   size_t begin = n * index / parts, end = n * (index + 1) / parts;
   Rejection why;
@@ -58,10 +58,20 @@ void ParseStage::parse_slice(size_t index) {
       continue;
     }
     for (const IdentifierProblem &p : normalizer.identifier_problems()) {
-      slice.identifier_problems.push_back(
+      slice.stored_without.push_back(
           dead_letter("identifier", "invalid_identifier",
                       p.type + " at " + p.path + " is not a valid " + p.type + " ('" + p.value +
                           "'); the event was stored without it. Fix the value at its source"));
+    }
+    for (const TraitProblem &p : normalizer.trait_problems()) {
+      slice.stored_without.push_back(dead_letter(
+          "trait", "trait_kind",
+          "traits." + p.name + " at " + p.path + " is '" + p.value + "', not " +
+              (p.declared == TraitKind::kTime   ? std::string("an ISO 8601 time")
+               : p.declared == TraitKind::kBool ? std::string("true or false")
+                                                : "a " + std::string(trait_kind_name(p.declared))) +
+              " as `traits:` declares; the event was stored without it. Fix the value at its "
+              "source, or the trait's kind and then `halo rebuild`"));
     }
   }
   // Dedup keys are hashed here, on all cores, not on the pipeline thread.
@@ -108,7 +118,7 @@ void ParseStage::run(const RawBatch &raw, std::string_view source, int64_t recei
       out[i].events.clear();
       out[i].keys.clear();
       out[i].rejects.clear();
-      out[i].identifier_problems.clear();
+      out[i].stored_without.clear();
     }
     parse_slice(0);
     return;

@@ -28,9 +28,10 @@ struct ParsedSlice {
   EventBatch events;
   std::vector<MessageKey> keys;  // keys[i]: dedup key of events.events[i]
   std::vector<DeadLetter> rejects;
-  // Accepted events with an identifier that did not normalize (stored
-  // without it): dead letters of stage "identifier".
-  std::vector<DeadLetter> identifier_problems;
+  // Accepted events stored without a value they carried: an identifier
+  // that did not normalize (dead letters of stage "identifier") or a trait
+  // value of another kind than declared (stage "trait").
+  std::vector<DeadLetter> stored_without;
 };
 
 class ParseStage {

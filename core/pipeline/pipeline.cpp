@@ -18,6 +18,7 @@ namespace {
 NormalizeOptions normalize_options(const PipelineConfig &cfg) {
   NormalizeOptions o;
   o.limits = cfg.limits;
+  o.trait_kinds.insert(cfg.trait_kinds.begin(), cfg.trait_kinds.end());
   o.identifiers.clear();
   for (const IdentifierSpec &s : cfg.identifiers) {
     IdentifierRule r;

@@ -248,29 +248,82 @@ std::optional<TypedKind> feature_kind(const DescribedFeatures &features, std::st
   return std::nullopt;
 }
 
+// The kind a trait holds for the kind checks: a list when it keeps every
+// value; else its declared kind (a time is stored as its ISO 8601 text);
+// nullopt when nothing is declared.
+std::optional<TypedKind> trait_kind(const PipelineConfig &config, std::string_view path) {
+  if (!path.starts_with("traits.")) return std::nullopt;
+  const std::string name(path.substr(7));
+  const auto rule = config.traits.find(name);
+  if (rule != config.traits.end() && rule->second == Survivorship::kAll) {
+    return TypedKind::kStringList;
+  }
+  const auto declared = config.trait_kinds.find(name);
+  if (declared == config.trait_kinds.end()) return std::nullopt;
+  switch (declared->second) {
+    case TraitKind::kNumber:
+      return TypedKind::kDouble;
+    case TraitKind::kBool:
+      return TypedKind::kBool;
+    case TraitKind::kText:
+    case TraitKind::kTime:
+      return TypedKind::kString;
+  }
+  return std::nullopt;
+}
+
+// The declared kind of a trait an action copies a feature of kind `kind`
+// into can hold it (a number, true or false, text; a time is text too).
+bool trait_holds(TraitKind declared, TypedKind kind) {
+  switch (kind) {
+    case TypedKind::kInteger:
+    case TypedKind::kDecimal:
+    case TypedKind::kDouble:
+      return declared == TraitKind::kNumber;
+    case TypedKind::kBool:
+      return declared == TraitKind::kBool;
+    case TypedKind::kString:
+      return declared == TraitKind::kText;
+    case TypedKind::kTimestamp:
+      return declared == TraitKind::kTime || declared == TraitKind::kText;
+    case TypedKind::kStringList:
+    case TypedKind::kNull:
+      break;
+  }
+  return true;  // not judged
+}
+
+// No test of a segment or a trigger's `if` compares a trait or feature
+// with a literal its kind can never equal (a number against text): traits
+// by their declared kind, features by the kind their builders describe.
 // When every feature builder names its features, each `features.` path a
-// segment, a trigger's `if` or a trigger variable reads is one of them: a
-// misspelt name would otherwise match nobody, silently; and no test
-// compares a feature with a literal its kind can never equal (a number
-// against text). Segments and triggers that did not parse are reported
-// already.
-void check_feature_names(const PipelineConfig &config, PluginInstances &out,
-                         std::vector<SetupProblem> &problems) {
+// segment, a trigger's `if`, a trigger variable or an action reads is one
+// of them too: a misspelt name would otherwise match nobody, silently.
+// Segments and triggers that did not parse are reported already.
+void check_paths_and_kinds(const PipelineConfig &config, PluginInstances &out,
+                           std::vector<SetupProblem> &problems) {
   const std::optional<DescribedFeatures> written = written_features(config, out, problems);
-  if (!written) return;
   std::vector<std::string> names;
-  for (const FeatureInstance::DescribedFeature &f : *written) names.push_back(f.name);
+  if (written) {
+    for (const FeatureInstance::DescribedFeature &f : *written) names.push_back(f.name);
+  }
   auto check = [&](const std::string &path, const Mark &mark, const std::string &label) {
     const std::string feature = feature_of(path);
-    if (feature.empty() || std::find(names.begin(), names.end(), feature) != names.end()) return;
+    if (!written || feature.empty() ||
+        std::find(names.begin(), names.end(), feature) != names.end()) {
+      return;
+    }
     problems.push_back(
         {label, Status::Invalid(mark.str() + ": " + label + ": " + path +
                                 ": no feature builder of the pipeline writes a "
                                 "feature named '" +
                                 feature + "'" + unknown_name_hint(feature, names, "features"))});
   };
+  auto kind_of = [&](std::string_view path) -> std::optional<TypedKind> {
+    if (std::optional<TypedKind> k = trait_kind(config, path)) return k;
+    return written ? feature_kind(*written, path) : std::nullopt;
+  };
   auto check_kinds = [&](const segment::Expr &expr, const Mark &mark, const std::string &label) {
-    auto kind_of = [&](std::string_view path) { return feature_kind(*written, path); };
     for (const std::string &mismatch : expr.kind_mismatches(kind_of)) {
       problems.push_back({label, Status::Invalid(mark.str() + ": " + label + ": " + mismatch)});
     }
@@ -297,7 +350,20 @@ void check_feature_names(const PipelineConfig &config, PluginInstances &out,
       check(path, t.mark, where + ".send.variables." + name);
     }
     for (const PipelineConfig::Trigger::TraitAction &a : t.set_traits) {
-      if (!a.from.empty()) check(a.from, t.mark, where + ".set_trait." + a.name + ".from");
+      if (a.from.empty()) continue;
+      const std::string label = where + ".set_trait." + a.name + ".from";
+      check(a.from, t.mark, label);
+      const auto declared = config.trait_kinds.find(a.name);
+      const std::optional<TypedKind> kind = written && a.from.starts_with("features.")
+                                                ? feature_kind(*written, a.from)
+                                                : std::nullopt;
+      if (declared == config.trait_kinds.end() || !kind || trait_holds(declared->second, *kind)) {
+        continue;
+      }
+      problems.push_back({label, Status::Invalid(t.mark.str() + ": " + label + ": traits." +
+                                                 a.name + " is declared to hold " +
+                                                 std::string(trait_kind_name(declared->second)) +
+                                                 " (traits:); " + a.from + " is of another kind")});
     }
   }
 }
@@ -360,7 +426,7 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
     Status parsed = parse_trigger(config, i, out);
     if (!parsed.ok()) problems.push_back({"triggers[" + std::to_string(i) + "]", parsed});
   }
-  check_feature_names(config, out, problems);
+  check_paths_and_kinds(config, out, problems);
   // A cap on a channel no trigger sends on is a misspelt channel.
   for (const auto &[channel, cap] : config.consent.frequency_caps) {
     const bool sent_on =

@@ -77,6 +77,11 @@ std::string RunSummary::to_text() const {
             " identifiers that are not valid values, events stored without them (dead letters, "
             "stage identifier)\n";
   }
+  if (invalid_traits > 0) {
+    text += "invalid traits " + std::to_string(invalid_traits) +
+            " trait values not of their declared kind, events stored without them (dead "
+            "letters, stage trait)\n";
+  }
   if (!quarantined.empty()) {
     text += "quarantined    " + std::to_string(quarantined.size()) +
             " over-shared identifier values, linking nothing from now on";
@@ -116,6 +121,7 @@ std::string RunSummary::to_json() const {
   w.key("conflicts").number(static_cast<int64_t>(conflicts));
   w.key("blocked_identifiers").number(static_cast<int64_t>(blocked_identifiers));
   w.key("invalid_identifiers").number(static_cast<int64_t>(invalid_identifiers));
+  w.key("invalid_traits").number(static_cast<int64_t>(invalid_traits));
   w.key("quarantined_identifiers").number(static_cast<int64_t>(quarantined.size()));
   w.key("probabilistic_links").number(static_cast<int64_t>(probabilistic_links));
   w.key("review_pairs").number(static_cast<int64_t>(review_pairs));

@@ -27,6 +27,9 @@ struct RunSummary {
   // Identifier values that did not normalize on accepted events (stored
   // without them; dead letters of stage "identifier").
   uint64_t invalid_identifiers = 0;
+  // Trait values of another kind than `traits:` declares on accepted events
+  // (stored without them; dead letters of stage "trait").
+  uint64_t invalid_traits = 0;
   // Identifier values this run quarantined ("TYPE VALUE"): they would have
   // linked too many distinct profiles, and are detached from linking.
   std::vector<std::string> quarantined;

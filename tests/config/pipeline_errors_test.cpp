@@ -283,9 +283,22 @@ TEST(PipelineErrors, TraitRuleErrors) {
             "config/demo.yaml:5:14: traits.interests.survivorship: missing required key "
             "'survivorship' (add survivorship: most_recent)\n"
             "config/demo.yaml:5:16: traits.interests.keep: unknown key 'keep' (valid keys: "
-            "survivorship)");
+            "survivorship, kind)");
   EXPECT_EQ(error_of(kHead + kSource + "traits: [interests]\n"),
             "config/demo.yaml:4:9: traits: expected a mapping of trait names, got a list");
+  EXPECT_EQ(error_of(kHead + kSource + "traits:\n  age: { kind: integer }\n"),
+            "config/demo.yaml:5:16: traits.age.kind: unknown kind 'integer' (one of number, text, "
+            "bool, time)");
+  // A kind alone is enough; with a rule, both apply.
+  Result<PipelineConfig> ok = parse_pipeline(kHead + kSource +
+                                                 "traits:\n  age: { kind: number }\n"
+                                                 "  interests: { survivorship: all, kind: text }\n",
+                                             kFile, fake_env({}));
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(ok->trait_kinds.at("age"), TraitKind::kNumber);
+  EXPECT_EQ(ok->trait_kinds.at("interests"), TraitKind::kText);
+  EXPECT_EQ(ok->traits.count("age"), 0u);
+  EXPECT_EQ(ok->traits.at("interests"), Survivorship::kAll);
 }
 
 TEST(PipelineErrors, IdentifierErrors) {

@@ -108,6 +108,57 @@ TEST(IdentityRules, AnInvalidIdentifierIsADeadLetterAndTheEventIsStoredWithoutIt
   EXPECT_NE(p.out.find(R"("phone":"0912-CALL-ME")"), std::string::npos) << p.out;
 }
 
+// Declared trait kinds through `halo run`: a value of another kind is a
+// dead letter of stage `trait`, the event lands without it (the profile
+// keeps the value it had), `halo rebuild` agrees, and once the kind is
+// declared otherwise a rebuild reads the value from the log again.
+TEST(IdentityRules, ATraitValueOfAnotherKindIsADeadLetterAndTheEventIsStoredWithoutIt) {
+  TempDir dir;
+  write_file(
+      dir / "events.jsonl",
+      R"({"type":"identify","messageId":"m1","userId":"ali","timestamp":"2026-01-01T00:00:00Z","traits":{"age":41,"city":"Shiraz"}}
+{"type":"identify","messageId":"m2","userId":"ali","timestamp":"2026-01-02T00:00:00Z","traits":{"age":"forty-two","city":"Tehran"}}
+{"type":"track","messageId":"m3","userId":"ali","event":"Viewed","timestamp":"2026-01-03T00:00:00Z","context":{"traits":{"vip":"yes"}}}
+)");
+  const std::string head =
+      "version: 1\nstore: { kind: sqlite, path: halo.db }\nsources:\n"
+      "  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }\n"
+      "destinations:\n"
+      "  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }\n";
+  write_file(dir / "p.yaml", head + "traits:\n  age: { kind: number }\n  vip: { kind: bool }\n");
+  RunOutcome r = run_pipeline(dir / "p.yaml");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "accepted"), 3) << r.summary;
+  EXPECT_EQ(summary_count(r.summary, "rejected"), 0);
+  EXPECT_EQ(summary_count(r.summary, "invalid_traits"), 2);
+  CommandResult dl = run({halo_bin(), "deadletters", dir / "p.yaml", "--stage", "trait"});
+  EXPECT_NE(dl.out.find("\"reason\":\"trait_kind\""), std::string::npos) << dl.out;
+  EXPECT_NE(dl.out.find("traits.age at traits.age is 'forty-two', not a number as `traits:` "
+                        "declares; the event was stored without it"),
+            std::string::npos)
+      << dl.out;
+  EXPECT_NE(dl.out.find("traits.vip at context.traits.vip is 'yes', not true or false"),
+            std::string::npos)
+      << dl.out;
+  CommandResult replay = run({halo_bin(), "deadletters", "replay", dir / "p.yaml"});
+  EXPECT_NE(replay.out.find("halo rebuild"), std::string::npos) << replay.out << replay.err;
+  const std::string export_line = read_file(dir / "profiles.jsonl");
+  EXPECT_NE(export_line.find(R"("traits":{"age":41,"city":"Tehran"})"), std::string::npos)
+      << export_line;
+
+  ASSERT_EQ(run({halo_bin(), "rebuild", dir / "p.yaml", "-q"}).exit_code, 0);
+  EXPECT_EQ(read_file(dir / "profiles.jsonl"), export_line);
+
+  // Declared as text now: the log still holds "forty-two", and a rebuild
+  // reads it (and "yes") again.
+  write_file(dir / "p.yaml", head + "traits:\n  age: { kind: text }\n");
+  ASSERT_EQ(run({halo_bin(), "rebuild", dir / "p.yaml", "-q"}).exit_code, 0);
+  const std::string rebuilt = read_file(dir / "profiles.jsonl");
+  EXPECT_NE(rebuilt.find(R"("traits":{"age":"forty-two","city":"Tehran","vip":"yes"})"),
+            std::string::npos)
+      << rebuilt;
+}
+
 // Survivorship per trait through `halo run`, and `halo rebuild` agreeing.
 TEST(IdentityRules, TraitSurvivorshipRulesHoldThroughRunAndRebuild) {
   TempDir dir;

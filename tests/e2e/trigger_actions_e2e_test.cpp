@@ -123,6 +123,29 @@ TEST(TriggerActionsE2E, ValidateRefusesActionsThatCannotWork) {
       {"  - { name: a, on: { entered: buyers }, add_tag: x }\n",
        "traits: { tags: { survivorship: most_recent } }\n",
        "add_tag adds to the trait 'tags', which keeps every value only with"},
+      // Declared trait kinds: what an action writes must fit.
+      {"  - { name: a, on: { entered: buyers }, set_trait: { level: high } }\n",
+       "traits: { level: { kind: number } }\n",
+       "triggers[0].set_trait.level: traits.level is declared to hold number (traits:); this "
+       "action writes text"},
+      {"  - { name: a, on: { entered: buyers }, set_trait: { since: \"soon\" } }\n",
+       "traits: { since: { kind: time } }\n",
+       "declared to hold time (traits:); this action writes text"},
+      {"  - { name: a, on: { entered: buyers }, set_trait: { vip: { from: fire_time } } }\n",
+       "traits: { vip: { kind: bool } }\n",
+       "declared to hold bool (traits:); this action writes time"},
+      {"  - { name: a, on: { entered: buyers }, set_trait: { n: { from: features.orders } } }\n",
+       "traits: { n: { kind: text } }\n",
+       "triggers[0].set_trait.n.from: traits.n is declared to hold text (traits:); features.orders "
+       "is of another kind"},
+      {"  - { name: a, on: { entered: buyers }, add_tag: x }\n",
+       "traits: { tags: { kind: number } }\n",
+       "add_tag adds text to the trait 'tags', which `traits:` declares to hold number"},
+      // ... and segments compare traits only with what their kind can equal.
+      {"  - { name: a, on: { entered: buyers }, add_tag: x }\n",
+       "traits: { tier: { kind: number } }\n",
+       "segments[1].expression: traits.tier holds a number; comparing it with text is false for "
+       "every profile"},
   };
   for (const Case &c : cases) {
     write_file(p, pipeline_text(c.trigger, c.traits));
@@ -131,6 +154,13 @@ TEST(TriggerActionsE2E, ValidateRefusesActionsThatCannotWork) {
     EXPECT_NE(v.err.find(c.error), std::string::npos) << c.trigger << "\n" << v.err;
     EXPECT_EQ(run_pipeline(p).exit_code, 2) << c.trigger;  // run refuses it too
   }
+  // Kinds that fit pass: a time is also text, a number literal a number.
+  write_file(p, pipeline_text("  - { name: a, on: { entered: buyers }, set_trait: { since: { from: "
+                              "fire_time }, n: 3, seen: \"2026-01-01T00:00:00Z\" } }\n",
+                              "traits: { since: { kind: text }, n: { kind: number }, seen: { kind: "
+                              "time }, tier: { kind: text } }\n"));
+  CommandResult fits = run({halo_bin(), "validate", p});
+  EXPECT_EQ(fits.exit_code, 0) << fits.err;
   // A trigger that only acts needs no destination or template.
   write_file(p, pipeline_text("  - { name: a, on: { entered: buyers }, add_tag: x }\n"));
   CommandResult v = run({halo_bin(), "validate", p});

@@ -269,6 +269,35 @@ TEST_F(HostHttp, ManyRequestsWithOneMalformedSendNone) {
   EXPECT_EQ(servers().plain.stat("requests"), 0);
 }
 
+// The requests of one call share the call's retry budget: against a
+// server answering 503 to everything, two allowed attempts in all (not
+// two per request) bound what three requests cost.
+TEST_F(HostHttp, ManyRequestsShareTheCallsRetryBudget) {
+  servers().plain.reset_stats();
+  servers().plain.inject(R"({"kind":"503","count":50,"retry_after":0,"path":"^/echo/shared-"})");
+  ctx_.retry.set_policy(RetryPolicy{2, std::chrono::seconds(60)});
+  std::vector<std::string> urls;
+  for (int i = 0; i < 3; ++i)
+    urls.push_back(servers().plain.base_url() + "/echo/shared-" + std::to_string(i));
+  std::vector<halo_http_request> requests;
+  for (const std::string &u : urls) requests.push_back(request(u.c_str()));
+  const halo_http_request *pointers[] = {&requests[0], &requests[1], &requests[2]};
+  halo_http_response *out[3] = {};
+  int32_t results[3] = {};
+  api_->http_request_many(&ctx_, pointers, 3, out, results);
+  int attempts = 0;
+  for (halo_http_response *r : out) {
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(api_->http_status(r), 503);
+    attempts += api_->http_attempts(r);
+    api_->http_free(r);
+  }
+  EXPECT_EQ(attempts, servers().plain.stat("requests"));
+  EXPECT_GE(attempts, 3);
+  EXPECT_LE(attempts, 4);  // one retry in all; own budgets would allow 6
+  servers().plain.control("DELETE", "/__control/faults");
+}
+
 TEST_F(HostHttp, ManyRequestsFailOneByOne) {
   const std::string good = servers().plain.base_url() + "/echo/one-of-two";
   halo_http_request ok = request(good.c_str());

@@ -1,0 +1,126 @@
+// Declared trait kinds (`traits: { NAME: { kind: KIND } }`): a value of
+// another kind is left out of the event and reported; values of the kind,
+// nulls and undeclared traits pass untouched.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "normalize/normalizer.h"
+
+namespace halo {
+namespace {
+
+// path -> value text of the event's trait-like fields.
+std::map<std::string, std::string> fields_of(const EventBatch &b, size_t event) {
+  std::map<std::string, std::string> out;
+  const Event &e = b.events[event];
+  for (uint32_t k = e.field_begin; k < e.field_begin + e.field_count; ++k) {
+    const Field &f = b.fields[k];
+    out[std::string(f.path)] =
+        f.value.kind == HALO_VALUE_BOOL ? (f.value.boolean ? "true" : "false")
+        : f.value.kind == HALO_VALUE_NULL ? "null"
+                                          : std::string(f.value.text);
+  }
+  return out;
+}
+
+NormalizeOptions declared() {
+  NormalizeOptions o;
+  o.trait_kinds = {{"age", TraitKind::kNumber},
+                   {"vip", TraitKind::kBool},
+                   {"city", TraitKind::kText},
+                   {"birthday", TraitKind::kTime},
+                   {"address.zip", TraitKind::kText}};
+  return o;
+}
+
+TEST(TraitKinds, ValuesOfAnotherKindAreLeftOutAndReported) {
+  Normalizer n(declared());
+  EventBatch batch;
+  Rejection why;
+  ASSERT_TRUE(n.normalize(R"({"type":"identify","userId":"u1","traits":{
+      "age":"forty","vip":1,"city":12,"birthday":"next week","address":{"zip":98},
+      "nickname":7,"email":"u1@example.ir"}})",
+                          "web", 0, batch, &why))
+      << why.message;
+  const auto f = fields_of(batch, 0);
+  for (const char *gone : {"traits.age", "traits.vip", "traits.city", "traits.birthday",
+                           "traits.address.zip"}) {
+    EXPECT_EQ(f.count(gone), 0u) << gone;
+  }
+  EXPECT_EQ(f.at("traits.nickname"), "7");  // undeclared: anything goes
+  EXPECT_EQ(f.at("traits.email"), "u1@example.ir");
+  EXPECT_EQ(batch.events[0].id_count, 2u);  // identifiers are not traits' business
+  const std::vector<TraitProblem> &p = n.trait_problems();
+  ASSERT_EQ(p.size(), 5u);
+  EXPECT_EQ(p[0].name, "age");
+  EXPECT_EQ(p[0].path, "traits.age");
+  EXPECT_EQ(p[0].value, "forty");
+  EXPECT_EQ(p[0].declared, TraitKind::kNumber);
+  EXPECT_EQ(p[1].value, "1");
+  EXPECT_EQ(p[1].declared, TraitKind::kBool);
+  EXPECT_EQ(p[3].value, "next week");
+  EXPECT_EQ(p[4].name, "address.zip");
+
+  // The next record starts clean.
+  ASSERT_TRUE(n.normalize(R"({"type":"identify","userId":"u2"})", "web", 0, batch, &why));
+  EXPECT_TRUE(n.trait_problems().empty());
+}
+
+TEST(TraitKinds, ValuesOfTheKindAndNullsPass) {
+  Normalizer n(declared());
+  EventBatch batch;
+  Rejection why;
+  ASSERT_TRUE(n.normalize(R"({"type":"identify","userId":"u1","traits":{
+      "age":41.5,"vip":false,"city":"شیراز","birthday":"1990-04-01T00:00:00Z",
+      "address":{"zip":"71946"}}})",
+                          "web", 0, batch, &why));
+  ASSERT_TRUE(n.normalize(R"({"type":"track","event":"Viewed","userId":"u1",
+      "context":{"traits":{"age":null,"vip":true}},"properties":{"age":"not a trait"}})",
+                          "web", 0, batch, &why));
+  EXPECT_TRUE(n.trait_problems().empty());
+  const auto identify = fields_of(batch, 0);
+  EXPECT_EQ(identify.at("traits.age"), "41.5");
+  EXPECT_EQ(identify.at("traits.vip"), "false");
+  EXPECT_EQ(identify.at("traits.birthday"), "1990-04-01T00:00:00Z");
+  EXPECT_EQ(identify.at("traits.address.zip"), "71946");
+  const auto track = fields_of(batch, 1);
+  EXPECT_EQ(track.at("context.traits.age"), "null");
+  EXPECT_EQ(track.at("properties.age"), "not a trait");
+}
+
+TEST(TraitKinds, ContextTraitsAreCheckedOnEveryEventTraitsOnlyOnIdentify) {
+  Normalizer n(declared());
+  EventBatch batch;
+  Rejection why;
+  // A track event's top-level `traits` is not the profile's (Segment spec):
+  // only context.traits is.
+  ASSERT_TRUE(n.normalize(R"({"type":"track","event":"X","userId":"u1",
+      "traits":{"age":"old"},"context":{"traits":{"age":"older"}}})",
+                          "web", 0, batch, &why));
+  ASSERT_EQ(n.trait_problems().size(), 1u);
+  EXPECT_EQ(n.trait_problems()[0].path, "context.traits.age");
+  EXPECT_EQ(n.trait_problems()[0].value, "older");
+  const auto f = fields_of(batch, 0);
+  EXPECT_EQ(f.at("traits.age"), "old");
+  EXPECT_EQ(f.count("context.traits.age"), 0u);
+}
+
+TEST(TraitKinds, AReportedValueIsCutAtACharacterBoundary) {
+  Normalizer n(declared());
+  EventBatch batch;
+  Rejection why;
+  std::string long_text;
+  for (int i = 0; i < 40; ++i) long_text += "سن";  // 2-byte letters
+  ASSERT_TRUE(n.normalize(R"({"type":"identify","userId":"u1","traits":{"age":")" + long_text +
+                              "\"}}",
+                          "web", 0, batch, &why));
+  ASSERT_EQ(n.trait_problems().size(), 1u);
+  const std::string &v = n.trait_problems()[0].value;
+  EXPECT_EQ(v.size(), 64u);
+  EXPECT_EQ(long_text.rfind(v, 0), 0u);
+}
+
+}  // namespace
+}  // namespace halo
