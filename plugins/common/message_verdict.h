@@ -63,19 +63,26 @@ struct PlannedSend {
 // the destination's `concurrency` at once (Host::http_many), and reports
 // each message's verdict: the plan's, judge(m, response) -> Verdict, or
 // no_answer(). The first request goes alone, so a set-up every request
-// would fail (a refused key) costs one request, not a call's worth; after
-// a fatal verdict the messages not yet sent are reported as retries and
-// halo::Error(HALO_FATAL) naming `destination` is thrown once every
-// message has its report.
+// would fail (a refused key) costs one request, not a call's worth; a
+// fatal verdict in planning (a plan may ask the receiver itself) stops
+// everything after it. The messages not sent for a fatal verdict are
+// reported as retries and halo::Error(HALO_FATAL) naming `destination` is
+// thrown once every message has its report.
 template <class Plan, class Judge>
 void deliver_requests(const halo::Host &host, const std::vector<halo::Message> &messages,
                       const halo::MessageResults &results, std::string_view destination, Plan plan,
                       Judge judge) {
   std::vector<PlannedSend> plans;
   plans.reserve(messages.size());
-  for (const halo::Message &m : messages) plans.push_back(plan(m));
+  const Verdict *fatal = nullptr;  // a plan may ask the receiver too (a lookup)
+  for (size_t i = 0; i < messages.size() && !fatal; ++i) {
+    plans.push_back(plan(messages[i]));
+    if (plans.back().verdict && plans.back().verdict->kind == Verdict::Kind::kFatal) {
+      fatal = &*plans.back().verdict;
+    }
+  }
   std::vector<size_t> sending;  // messages with a request, in order
-  for (size_t i = 0; i < plans.size(); ++i) {
+  for (size_t i = 0; i < plans.size() && !fatal; ++i) {
     if (!plans[i].verdict) sending.push_back(i);
   }
   auto send = [&](size_t begin, size_t end) {
@@ -88,19 +95,18 @@ void deliver_requests(const halo::Host &host, const std::vector<halo::Message> &
       plans[sending[k]].verdict = o.response ? judge(m, *o.response) : no_answer(*o.error);
     }
   };
-  const Verdict *fatal = nullptr;
   if (!sending.empty()) {
     send(0, 1);
     const Verdict &first = *plans[sending[0]].verdict;
     if (first.kind == Verdict::Kind::kFatal) fatal = &first;
     if (!fatal) send(1, sending.size());
   }
-  for (size_t i = 0; i < plans.size(); ++i) {
-    if (plans[i].verdict) {
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (i < plans.size() && plans[i].verdict) {
       report(*plans[i].verdict, i, results);
       if (!fatal && plans[i].verdict->kind == Verdict::Kind::kFatal) fatal = &*plans[i].verdict;
     } else {
-      results.retry(i, fatal->detail);  // not sent: the first request was fatal
+      results.retry(i, fatal->detail);  // not sent: an earlier answer was fatal
     }
   }
   if (fatal) throw halo::Error(std::string(destination) + ": " + fatal->detail, HALO_FATAL);

@@ -17,10 +17,10 @@ std::map<std::string, std::string> fields_of(const EventBatch &b, size_t event) 
   const Event &e = b.events[event];
   for (uint32_t k = e.field_begin; k < e.field_begin + e.field_count; ++k) {
     const Field &f = b.fields[k];
-    out[std::string(f.path)] =
-        f.value.kind == HALO_VALUE_BOOL ? (f.value.boolean ? "true" : "false")
-        : f.value.kind == HALO_VALUE_NULL ? "null"
-                                          : std::string(f.value.text);
+    out[std::string(f.path)] = f.value.kind == HALO_VALUE_BOOL
+                                   ? (f.value.boolean ? "true" : "false")
+                               : f.value.kind == HALO_VALUE_NULL ? "null"
+                                                                 : std::string(f.value.text);
   }
   return out;
 }
@@ -45,8 +45,8 @@ TEST(TraitKinds, ValuesOfAnotherKindAreLeftOutAndReported) {
                           "web", 0, batch, &why))
       << why.message;
   const auto f = fields_of(batch, 0);
-  for (const char *gone : {"traits.age", "traits.vip", "traits.city", "traits.birthday",
-                           "traits.address.zip"}) {
+  for (const char *gone :
+       {"traits.age", "traits.vip", "traits.city", "traits.birthday", "traits.address.zip"}) {
     EXPECT_EQ(f.count(gone), 0u) << gone;
   }
   EXPECT_EQ(f.at("traits.nickname"), "7");  // undeclared: anything goes
@@ -113,9 +113,9 @@ TEST(TraitKinds, AReportedValueIsCutAtACharacterBoundary) {
   Rejection why;
   std::string long_text;
   for (int i = 0; i < 40; ++i) long_text += "سن";  // 2-byte letters
-  ASSERT_TRUE(n.normalize(R"({"type":"identify","userId":"u1","traits":{"age":")" + long_text +
-                              "\"}}",
-                          "web", 0, batch, &why));
+  ASSERT_TRUE(
+      n.normalize(R"({"type":"identify","userId":"u1","traits":{"age":")" + long_text + "\"}}",
+                  "web", 0, batch, &why));
   ASSERT_EQ(n.trait_problems().size(), 1u);
   const std::string &v = n.trait_problems()[0].value;
   EXPECT_EQ(v.size(), 64u);
