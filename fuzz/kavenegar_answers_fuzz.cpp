@@ -4,10 +4,16 @@
 // one outcome, a sent one naming a messageid messageid_of reads back;
 // parse_status_answer either says why it cannot be used or reads at most
 // kMaxStatusEntries entries, and receipt_of makes a report only of 10, 6,
-// 11, 13 and 14.
+// 11, 13 and 14; parse_receive_answer either says why it cannot be used
+// (with a failure status) or reads at most kMaxReceiveEntries entries,
+// each placed (positive id, a sender, a date) or kept as unusable, and
+// every placed one becomes one valid JSON record.
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
+
+#include <simdjson.h>
 
 #include "kavenegar_api.h"
 
@@ -32,6 +38,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const bool final_status =
         m.status == 10 || m.status == 6 || m.status == 11 || m.status == 13 || m.status == 14;
     if (receipt_of(m.status).has_value() != final_status) std::abort();
+  }
+
+  const ReceiveAnswer inbox = parse_receive_answer(http_status, body);
+  if (!inbox.error.empty() && (inbox.entries != 0 || inbox.failure == HALO_OK)) std::abort();
+  if (inbox.error.empty() && inbox.failure != HALO_OK) std::abort();
+  if (inbox.entries > kMaxReceiveEntries ||
+      inbox.entries != inbox.messages.size() + inbox.unusable.size()) {
+    std::abort();
+  }
+  static simdjson::dom::parser parser;
+  for (const InboundSms &m : inbox.messages) {
+    if (m.messageid <= 0 || m.sender.empty() || m.date <= 0) std::abort();
+    if (m.message.size() > kMaxInboundBytes) std::abort();
+    const std::string record = inbound_record(m);
+    simdjson::dom::element e;
+    if (parser.parse(record).get(e)) std::abort();  // valid UTF-8 in, valid JSON out
   }
   return 0;
 }

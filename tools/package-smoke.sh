@@ -29,7 +29,7 @@ for p in file-jsonl file-csv deterministic aggregates clv rfm satisfaction engag
 done
 # Libraries holding two plugins of one name: each kind is found.
 for p in "file-jsonl source" "file-jsonl destination" "hubspot source" "hubspot destination" \
-  "sendgrid source" "sendgrid destination"; do
+  "sendgrid source" "sendgrid destination" "kavenegar source" "kavenegar destination"; do
   grep -qE "^${p% *} +${p#* } " <<<"$listing" ||
     { echo "$listing"; fail "${p#* } plugin ${p% *} not found by the installed halo"; }
 done

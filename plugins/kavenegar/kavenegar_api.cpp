@@ -7,6 +7,8 @@
 #include <charconv>
 
 #include "common/json_text.h"
+#include "common/sms_keywords.h"
+#include "common/time_text.h"
 #include "common/wire_text.h"
 
 namespace halo::plugins::kavenegar {
@@ -195,6 +197,76 @@ Verdict classify_lookup(int http_status, std::string_view body) {
              " (found by localid after an attempt "
              "whose answer was lost)";
   return v;
+}
+
+std::string receive_form(std::string_view line, bool read) {
+  return "linenumber=" + url_encode(line) + "&isread=" + (read ? "1" : "0");
+}
+
+ReceiveAnswer parse_receive_answer(int http_status, std::string_view body) {
+  ReceiveAnswer a;
+  const Envelope e = parse(body);
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  simdjson::dom::array entries;
+  if (!e.parsed || http_status != 200 || e.code != 200 ||
+      parser.parse(body.data(), body.size()).get(root)) {
+    a.error = e.parsed ? said(http_status, e, body) : http_detail(http_status, body);
+    const Kind kind = e.parsed && !http_transient(http_status) ? kind_of(e.code) : Kind::kRetry;
+    a.failure = kind == Kind::kFatal ? HALO_FATAL : kind == Kind::kRetry ? HALO_RETRY : HALO_ERROR;
+    return a;
+  }
+  simdjson::dom::element listed;
+  if (!root["entries"].get(listed) && listed.is_null()) return a;  // nothing unread
+  if (root["entries"].get_array().get(entries)) {
+    a.error = "entries is not a list";
+    a.failure = HALO_ERROR;
+    return a;
+  }
+  for (simdjson::dom::element entry : entries) {
+    if (a.entries == kMaxReceiveEntries) break;
+    ++a.entries;
+    InboundSms m;
+    std::string_view message, sender, receptor;
+    if (entry["messageid"].get_int64().get(m.messageid) || m.messageid <= 0 ||
+        entry["sender"].get_string().get(sender) || sender.empty() || sender.size() > 32 ||
+        entry["date"].get_int64().get(m.date) || m.date <= 0 || m.date > 253402300799) {
+      a.unusable.push_back(std::string(clip_utf8(simdjson::minify(entry), kMaxInboundBytes)));
+      continue;
+    }
+    if (!entry["message"].get_string().get(message)) {
+      m.message = std::string(clip_utf8(message, kMaxInboundBytes));
+    }
+    if (!entry["receptor"].get_string().get(receptor)) {
+      m.receptor = std::string(clip_utf8(receptor, 32));
+    }
+    m.sender = std::string(sender);
+    a.messages.push_back(std::move(m));
+  }
+  return a;
+}
+
+std::string inbound_record(const InboundSms &m) {
+  const std::optional<bool> consent = consent_keyword(m.message);
+  const char *event = !consent ? "SMS Received" : *consent ? "Consent Updated" : "Unsubscribed";
+  std::string out = "{";
+  append_json_member(out, "type", "track");
+  append_json_member(out, "event", event);
+  append_json_member(out, "messageId", "kavenegar-sms:" + std::to_string(m.messageid));
+  append_json_member(out, "timestamp", format_iso8601(m.date * 1000));
+  out += ",\"context\":{\"traits\":{";
+  append_json_member(out, "phone", m.sender);
+  out += "}},\"properties\":{";
+  if (consent) {
+    out += "\"channel\":\"sms\"";
+    if (*consent) out += ",\"opted_in\":true";
+    append_json_member(out, "proof",
+                       "Kavenegar messageid " + std::to_string(m.messageid) + ": " + m.message);
+  }
+  append_json_member(out, "text", m.message);
+  append_json_member(out, "line", m.receptor);
+  out += ",\"messageid\":" + std::to_string(m.messageid) + "}}";
+  return out;
 }
 
 }  // namespace halo::plugins::kavenegar

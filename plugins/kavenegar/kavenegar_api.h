@@ -1,7 +1,8 @@
 // kavenegar_api.h -- the parts of the Kavenegar SMS REST API
 // (https://kavenegar.com/rest.html) the `kavenegar` destination uses: the
 // receptor form of a phone number, the form of sms/send.json, and what
-// its answers and those of sms/statuslocalmessageid.json mean.
+// its answers and those of sms/statuslocalmessageid.json mean; and for the
+// `kavenegar` source, what sms/receive.json answers.
 //
 // Invariants: every answer maps to exactly one outcome. A send is only
 // ever `sent` on HTTP 200 with return.status 200; account and credential
@@ -73,5 +74,47 @@ std::optional<halo_receipt_status> receipt_of(int64_t status);
 // out (kSent, detail names its messageid), it did not (kFailed: "not
 // found"), or the answer does not tell (kRetry).
 Verdict classify_lookup(int http_status, std::string_view body);
+
+// --- incoming messages (sms/receive.json) ---
+
+// application/x-www-form-urlencoded body of sms/receive.json: the unread
+// messages to `line` (Kavenegar marks them read as it answers), or, with
+// `read`, the latest ones already read.
+std::string receive_form(std::string_view line, bool read);
+
+// One message a person sent to the line.
+struct InboundSms {
+  int64_t messageid = 0;  // Kavenegar's id, > 0
+  std::string message;    // at most kMaxInboundBytes of it
+  std::string sender;     // the person's number as Kavenegar gives it ("0912...")
+  std::string receptor;   // the line
+  int64_t date = 0;       // Unix seconds
+};
+inline constexpr size_t kMaxInboundBytes = 4096;
+
+// The entries of an answer to sms/receive.json (at most kMaxReceiveEntries:
+// the API gives at most 100 a call), each a message or, when it lacks a
+// positive messageid, a sender or a date, its JSON text in `unusable`; or
+// the reason the answer cannot be used.
+inline constexpr size_t kMaxReceiveEntries = 100;
+struct ReceiveAnswer {
+  std::vector<InboundSms> messages;
+  std::vector<std::string> unusable;
+  size_t entries = 0;  // messages + unusable
+  std::string error;   // empty when the answer was read
+  // With an error: HALO_FATAL when no call can succeed until someone fixes
+  // the account (a refused key), HALO_RETRY when a later one may (busy,
+  // 429, 5xx, no answer read), HALO_ERROR otherwise.
+  halo_status failure = HALO_OK;
+};
+ReceiveAnswer parse_receive_answer(int http_status, std::string_view body);
+
+// The Segment event an incoming message is (valid JSON): a reply that is
+// an opt-out keyword (sms_keywords.h) is `Unsubscribed` from sms, an
+// opt-in keyword `Consent Updated` (sms, opted in), anything else `SMS
+// Received`; the sender at context.traits.phone, messageId
+// "kavenegar-sms:<messageid>", the message time as timestamp, and the text,
+// line and messageid in properties (proof: the reply).
+std::string inbound_record(const InboundSms &m);
 
 }  // namespace halo::plugins::kavenegar

@@ -5,7 +5,8 @@
 // timeout, a reset) is found instead of sent twice -- Kavenegar has no
 // idempotency key. It never sleeps or retries: the kernel does. Delivery
 // reports are asked for with sms/status.json (poll_receipts): Kavenegar
-// has no signed callbacks.
+// has no signed callbacks. The module's source reads the line's incoming
+// messages (sms/receive.json): replies that opt out or in, and others.
 #include <halo/sdk.hpp>
 
 #include <iterator>
@@ -16,15 +17,13 @@
 namespace halo::plugins::kavenegar {
 namespace {
 
-class KavenegarDestination : public halo::MessageDestination {
+// The account the API key opens: every call is a form POST to
+// {base_url}/v1/{api_key}/{method} (the key is in the path; Halo never
+// logs URLs).
+class Account {
  public:
-  explicit KavenegarDestination(halo::Host host)
-      : halo::MessageDestination(host),
-        key_(host.string_option("api_key")),
-        sender_(host.opt_string_or("sender", "")),
-        base_(host.string_option("base_url")),
-        post_(host),
-        reports_(host) {
+  explicit Account(const halo::Host &host)
+      : key_(host.string_option("api_key")), base_(host.string_option("base_url")), post_(host) {
     if (key_.empty() || key_.find_first_of("/?#% ") != std::string::npos) {
       throw halo::ConfigError("api_key",
                               "must be the key from the Kavenegar panel (no / ? # or spaces)");
@@ -34,6 +33,25 @@ class KavenegarDestination : public halo::MessageDestination {
     }
     while (base_.ends_with("/")) base_.pop_back();
   }
+
+  halo::HttpRequest form_request(const char *method, std::string form) const {
+    return post_.request(
+        base_ + "/v1/" + key_ + "/" + method, std::move(form),
+        {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}});
+  }
+
+ private:
+  std::string key_, base_;
+  MessagePost post_;
+};
+
+class KavenegarDestination : public halo::MessageDestination {
+ public:
+  explicit KavenegarDestination(halo::Host host)
+      : halo::MessageDestination(host),
+        account_(host),
+        sender_(host.opt_string_or("sender", "")),
+        reports_(host) {}
 
   void deliver_messages(const std::vector<halo::Message> &messages,
                         const halo::MessageResults &results) override {
@@ -118,16 +136,82 @@ class KavenegarDestination : public halo::MessageDestination {
     return v;
   }
 
-  // One API call: a form POST to {base_url}/v1/{api_key}/{method}.
   halo::HttpRequest form_request(const char *method, std::string form) const {
-    return post_.request(
-        base_ + "/v1/" + key_ + "/" + method, std::move(form),
-        {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}});
+    return account_.form_request(method, std::move(form));
   }
 
-  std::string key_, sender_, base_;
-  MessagePost post_;
+  Account account_;
+  std::string sender_;
   halo::Reports reports_;
+};
+
+// The `kavenegar` source: the messages people send to the account's line
+// (sms/receive.json), as profile events -- STOP, لغو or انصراف opt the
+// sender out of sms in the consent ledger, START opts back in, anything
+// else is an `SMS Received` event (inbound_record). Kavenegar marks
+// messages read as it hands them over, so a run that died before its
+// commit would never see them unread again: each run therefore first asks
+// for the latest messages already read, whose ids are duplicates unless
+// that run lost them, then for unread ones until fewer than a full page
+// come. The stream ends there in `halo run`; `halo serve` asks for unread
+// ones again after the source's poll_interval.
+class KavenegarInbox : public halo::Source {
+ public:
+  explicit KavenegarInbox(halo::Host host)
+      : halo::Source(host), account_(host), line_(host.string_option("line")) {
+    if (line_.empty() || line_.size() > 32 ||
+        line_.find_first_not_of("+0123456789") != std::string::npos) {
+      throw halo::ConfigError("line", "must be the line's number, digits only (e.g. 10004346)");
+    }
+  }
+
+  void next_batch(const halo::Sink &sink, uint32_t max_records) override {
+    (void)max_records;  // one page is at most kMaxReceiveEntries (100)
+    sink.origin("kavenegar line " + line_);
+    halo::HttpResponse response =
+        host().http(account_.form_request("sms/receive.json", receive_form(line_, !recovered_)));
+    const ReceiveAnswer answer = parse_receive_answer(response.status(), response.body());
+    if (!answer.error.empty())
+      throw halo::Error("sms/receive.json: " + answer.error, answer.failure);
+    for (const InboundSms &m : answer.messages) sink.record(inbound_record(m), ++received_);
+    for (const std::string &raw : answer.unusable) {
+      sink.error(HALO_REASON_INVALID,
+                 "a Kavenegar incoming message without a messageid, sender or date", raw,
+                 ++received_);
+    }
+    const bool recovering = !recovered_;
+    recovered_ = true;
+    if (!recovering && answer.entries < kMaxReceiveEntries) sink.end_of_data();
+  }
+
+  // No position to keep: Kavenegar keeps what is unread, and each instance
+  // (each run, each start of halo serve) begins with the recovery read.
+  std::string_view cursor() override { return {}; }
+
+ private:
+  Account account_;
+  const std::string line_;
+  bool recovered_ = false;
+  uint64_t received_ = 0;
+};
+
+const halo_option_decl kSourceOptions[] = {
+    halo::option(
+        HALO_OPT_STRING, "api_key", nullptr, true,
+        "API key from the Kavenegar panel; use \"${ENV_VAR}\" (it travels in the URL path, "
+        "which Halo never logs)",
+        true),
+    halo::option(HALO_OPT_STRING, "line", nullptr, true,
+                 "The line (number) whose incoming messages to read, e.g. 10004346"),
+    halo::option(HALO_OPT_STRING, "base_url", "https://api.kavenegar.com", false,
+                 "API base URL (a test server in tests)"),
+    halo::within(
+        halo::option(HALO_OPT_DURATION, "timeout", "10s", false, "Longest wait for one answer"),
+        "1s", "2m"),
+    halo::option(HALO_OPT_STRING, "ca_file", nullptr, false,
+                 "Extra trusted CA bundle (PEM), relative to the pipeline file"),
+    halo::option(HALO_OPT_BOOL, "insecure", "false", false,
+                 "Skip TLS certificate verification (explicit opt-in)"),
 };
 
 }  // namespace
@@ -152,7 +236,14 @@ static const halo_option_decl kOptions[] = {
                  "Skip TLS certificate verification (explicit opt-in)"),
 };
 
-HALO_PLUGIN_LIBRARY(halo::describe_destination<halo::plugins::kavenegar::KavenegarDestination>(
-    "kavenegar", "1.1.0",
-    "Delivers outbox SMS messages through Kavenegar (Iran) and polls their delivery reports",
-    kOptions, std::size(kOptions), 0))
+HALO_PLUGIN_LIBRARY(
+    halo::describe_destination<halo::plugins::kavenegar::KavenegarDestination>(
+        "kavenegar", "1.2.0",
+        "Delivers outbox SMS messages through Kavenegar (Iran) and polls their delivery reports",
+        kOptions, std::size(kOptions), 0),
+    halo::describe_source<halo::plugins::kavenegar::KavenegarInbox>(
+        "kavenegar", "1.2.0",
+        "Messages people send to a Kavenegar line: STOP/لغو/انصراف opt out of sms, START opts "
+        "in, others are SMS Received events",
+        halo::plugins::kavenegar::kSourceOptions,
+        std::size(halo::plugins::kavenegar::kSourceOptions), 0))

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/sms_keywords.h"
 #include "common/wire_text.h"
 
 namespace halo::plugins::twilio {
@@ -51,12 +52,6 @@ struct StatusReport {
 // unreachable carrier): the number cannot take SMS -> bounced
 // (https://www.twilio.com/docs/api/errors).
 std::optional<StatusReport> status_report(const FormFields &fields);
-
-// What an incoming message's Body says about consent: false for an opt-out
-// keyword (Twilio's STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, OPTOUT,
-// REVOKE, and Persian لغو and انصراف), true for an opt-in (START, UNSTOP,
-// YES), nullopt for anything else.
-std::optional<bool> consent_keyword(std::string_view body);
 
 // The outbox id in a status callback's query (m=ID, as create_form put it).
 std::optional<uint64_t> callback_message_id(std::string_view query);

@@ -4,6 +4,7 @@ as the `kavenegar` destination uses it:
   POST /v1/{API-KEY}/sms/send.json                 receptor, message, sender?, localid?
   POST /v1/{API-KEY}/sms/statuslocalmessageid.json localid
   POST /v1/{API-KEY}/sms/status.json               messageid (comma-separated)
+  POST /v1/{API-KEY}/sms/receive.json              linenumber, isread (0 or 1)
 
 Form bodies (application/x-www-form-urlencoded). Every answer is the API's
 envelope {"return":{"status":N,"message":".."},"entries":[..]|null}, with
@@ -20,6 +21,13 @@ to the operator") for the first --in-transit status questions about a
 message; then 11 (undelivered) for a receptor in --undelivered, 14
 (filtered) for one in --filtered, else 10 (delivered). Every status
 question is appended to --status-log as {"messageids": [..]}.
+
+sms/receive.json answers the messages people sent to `linenumber`, from
+--inbox (JSON lines {"sender", "message", "receptor", "date"?}, read at
+start, numbered from messageid 5000001): with isread=0 the oldest unread
+ones, at most 100, which it then marks read (as Kavenegar does); with
+isread=1 the latest 100 already read. `entries` is null when there are
+none; a missing linenumber is 400.
 
 Every send is appended to --log as one JSON line
   {"localid": .., "receptor": .., "message": .., "sender": .., "messageid": N,
@@ -40,6 +48,7 @@ import contract_base as cb
 SEND = r"^/v1/(?P<key>[^/]+)/sms/send\.json$"
 LOOKUP = r"^/v1/(?P<key>[^/]+)/sms/statuslocalmessageid\.json$"
 STATUS = r"^/v1/(?P<key>[^/]+)/sms/status\.json$"
+RECEIVE = r"^/v1/(?P<key>[^/]+)/sms/receive\.json$"
 STATUS_TEXT = {4: "ارسال به مخابرات", 10: "رسیده به گیرنده", 11: "نرسیده به گیرنده",
                14: "بلاک شده توسط گیرنده", 100: "شناسه پیامک نامعتبر است"}
 
@@ -66,6 +75,16 @@ class KavenegarServer(cb.ContractServer):
         self.route("POST", SEND, self.send)
         self.route("POST", LOOKUP, self.lookup)
         self.route("POST", STATUS, self.status)
+        self.route("POST", RECEIVE, self.receive)
+        self.inbox = []  # [message entry, read?]
+        if args.inbox:
+            with open(args.inbox, encoding="utf-8") as f:
+                for n, line in enumerate(l for l in f if l.strip()):
+                    m = json.loads(line)
+                    entry = {"messageid": 5000001 + n, "message": m["message"],
+                             "sender": m["sender"], "receptor": m["receptor"],
+                             "date": m.get("date", int(time.time()))}
+                    self.inbox.append([entry, False])
 
     def error_response(self, status, req, message):
         return {}, envelope(status, message)
@@ -165,6 +184,26 @@ class KavenegarServer(cb.ContractServer):
         return 200, {}, envelope(200, "تایید شد", entries)
 
 
+    def receive(self, req):
+        bad = self.check_key(req)
+        if bad:
+            return bad
+        f = self.form(req)
+        line, isread = f.get("linenumber", ""), f.get("isread", "0")
+        if not line:
+            return 400, {}, envelope(400, "پارامترها ناقص هستند")
+        with self.lock:
+            mine = [m for m in self.inbox if m[0]["receptor"] == line]
+            if isread == "1":
+                entries = [m[0] for m in mine if m[1]][-100:]
+            else:
+                unread = [m for m in mine if not m[1]][:100]
+                for m in unread:
+                    m[1] = True
+                entries = [m[0] for m in unread]
+        return 200, {}, envelope(200, "تایید شد", entries or None)
+
+
 def main():
     p = cb.base_arguments("Kavenegar SMS API contract server")
     p.add_argument("--api-key", required=True)
@@ -175,6 +214,7 @@ def main():
                    help="status questions per message answered 4 (sent to the operator)")
     p.add_argument("--undelivered", default="", help="comma-separated receptors answered 11")
     p.add_argument("--filtered", default="", help="comma-separated receptors answered 14")
+    p.add_argument("--inbox", default="", help="JSON lines of messages people sent to lines")
     cb.main(KavenegarServer, p)
 
 

@@ -48,12 +48,16 @@ void fake_many(halo_context *, const halo_http_request *const *r, size_t n,
   }
 }
 
-int32_t fake_status(const halo_http_response *r) { return r->status; }
+int32_t fake_status(const halo_http_response *r) {
+  return r->status;
+}
 void fake_body(const halo_http_response *r, const char **d, size_t *n) {
   *d = r->body.data();
   *n = r->body.size();
 }
-void fake_free(halo_http_response *r) { delete r; }
+void fake_free(halo_http_response *r) {
+  delete r;
+}
 void fake_result(halo_message_delivery *d, size_t i, int32_t outcome, const char *detail,
                  size_t len, int64_t) {
   if (d->outcomes.size() <= i) d->outcomes.resize(i + 1);
@@ -130,15 +134,17 @@ TEST(DeliverRequests, AFatalFirstAnswerSendsNothingMore) {
   ASSERT_EQ(run.seen.calls.size(), 1u);  // the refused key cost one request
   ASSERT_EQ(run.d.outcomes.size(), 4u);
   EXPECT_EQ(run.d.outcomes[0].first, HALO_MESSAGE_FAILED);  // decided without a request
-  EXPECT_EQ(run.d.outcomes[1], std::make_pair(int32_t{HALO_MESSAGE_RETRY}, std::string("401 refused")));
-  EXPECT_EQ(run.d.outcomes[2], std::make_pair(int32_t{HALO_MESSAGE_RETRY}, std::string("401 refused")));
+  EXPECT_EQ(run.d.outcomes[1],
+            std::make_pair(int32_t{HALO_MESSAGE_RETRY}, std::string("401 refused")));
+  EXPECT_EQ(run.d.outcomes[2],
+            std::make_pair(int32_t{HALO_MESSAGE_RETRY}, std::string("401 refused")));
   EXPECT_EQ(run.d.outcomes[3].first, HALO_MESSAGE_RETRY);
 }
 
 TEST(DeliverRequests, AFatalPlanStopsPlanningAndSending) {
   const Delivery run = deliver({"/a", "lookup-refused", "/b", "bad"});
   EXPECT_TRUE(run.threw_fatal);
-  EXPECT_EQ(run.plans, 2);           // nothing planned after the refusal
+  EXPECT_EQ(run.plans, 2);              // nothing planned after the refusal
   EXPECT_TRUE(run.seen.calls.empty());  // and nothing sent
   ASSERT_EQ(run.d.outcomes.size(), 4u);
   for (const auto &[outcome, detail] : run.d.outcomes) {

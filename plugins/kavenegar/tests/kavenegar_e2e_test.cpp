@@ -225,3 +225,77 @@ TEST_F(KavenegarE2E, DeliveryReportsArePolledUntilEachMessageHasOne) {
 
 }  // namespace
 }  // namespace halo::e2e
+
+namespace halo::e2e {
+namespace {
+
+// The `kavenegar` source: what people send to the line arrives as events;
+// لغو and STOP opt the sender out of sms in the consent ledger, a later
+// START opts back in, other text is an `SMS Received` event, messages to
+// another line are not read; a second run finds only what the first one
+// stored (its recovery read of read messages gives duplicates); a wrong
+// key fails the source by name without the key in the log.
+TEST(KavenegarInbox, RepliesReachTheConsentLedgerAndOthersAreEvents) {
+  TempDir dir;
+  write_file(dir / "inbox.jsonl",
+             R"({"sender":"09121110001","message":"لغو","receptor":"10004346","date":1767600000}
+{"sender":"09121110002","message":" stop ","receptor":"10004346","date":1767600100}
+{"sender":"09121110003","message":"سلام، سفارشم کی می‌رسد؟","receptor":"10004346","date":1767600200}
+{"sender":"09121110001","message":"START","receptor":"10004346","date":1767700000}
+{"sender":"09129999999","message":"لغو","receptor":"30001234","date":1767600300}
+)");
+  ContractProcess server;
+  server.start(source_dir() + "/tests/contract/kavenegar_server.py",
+               {"--api-key", kKey, "--log", dir / "sent.jsonl", "--inbox", dir / "inbox.jsonl"});
+  auto pipeline = [&](const std::string &key) {
+    write_file(dir / "p.yaml", R"(version: 1
+store: { kind: sqlite, path: halo.db }
+identity:
+  resolver: deterministic
+  identifiers:
+    - { type: phone, priority: 1, max_per_profile: 3, default_region: IR, paths: [context.traits.phone] }
+sources:
+  - name: sms_replies
+    plugin: kavenegar
+    config: { api_key: ")" + key + R"(", line: "10004346", base_url: ")" +
+                                   server.base_url() + R"(" }
+)");
+    return dir / "p.yaml";
+  };
+  const std::string p = pipeline(kKey);
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "accepted"), 4) << r.summary;
+  EXPECT_EQ(summary_count(r.summary, "profiles"), 3);
+  EXPECT_EQ(summary_count(r.summary, "consent_events"), 3) << r.summary;
+  auto state = [&](const std::string &phone) {
+    CommandResult c = run({halo_bin(), "consent", "show", p, "--phone", phone, "--format", "json"});
+    EXPECT_EQ(c.exit_code, 0) << c.err;
+    return c.out;
+  };
+  EXPECT_NE(state("+989121110002").find(R"("state":{"sms":"opted_out"})"), std::string::npos)
+      << state("+989121110002");
+  const std::string first = state("+989121110001");
+  EXPECT_NE(first.find(R"("state":{"sms":"opted_in"})"), std::string::npos) << first;
+  EXPECT_NE(first.find("Kavenegar messageid 5000001: لغو"), std::string::npos) << first;
+  EXPECT_EQ(state("+989121110003").find("opted"), std::string::npos);
+  CommandResult asked = run({halo_bin(), "profile", "get", p, "--phone", "+989121110003"});
+  EXPECT_EQ(asked.exit_code, 0) << asked.err;
+  CommandResult other = run({halo_bin(), "profile", "get", p, "--phone", "+989129999999"});
+  EXPECT_NE(other.exit_code, 0);  // another line's message was not read
+  EXPECT_EQ(server.requests_for("/v1/" + std::string(kKey) + "/sms/receive.json"), 2);
+
+  RunOutcome again = run_pipeline(p);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(summary_count(again.summary, "accepted"), 0) << again.summary;
+  EXPECT_EQ(summary_count(again.summary, "duplicates"), 4);
+
+  RunOutcome refused = run_pipeline(pipeline("WRONGKEY99"));
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("sms_replies"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("403"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.err.find("WRONGKEY99"), std::string::npos) << refused.err;
+}
+
+}  // namespace
+}  // namespace halo::e2e

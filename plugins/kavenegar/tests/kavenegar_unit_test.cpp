@@ -1,7 +1,8 @@
 // kavenegar_unit_test.cpp -- the Kavenegar API logic without a kernel:
 // receptor forms, the send form, and the outcome of every class of answer
-// to sms/send.json and sms/statuslocalmessageid.json, and the delivery
-// reports sms/status.json answers make.
+// to sms/send.json and sms/statuslocalmessageid.json, the delivery
+// reports sms/status.json answers make, and the events incoming messages
+// (sms/receive.json) become.
 #include <gtest/gtest.h>
 
 #include "kavenegar_api.h"
@@ -131,6 +132,83 @@ TEST(ReceiptOf, FinalStatusesOnly) {
   for (int64_t open : {0, 1, 2, 4, 5, 50, 100, 999}) {
     EXPECT_FALSE(receipt_of(open).has_value()) << open;
   }
+}
+
+TEST(ReceiveForm, AsksForUnreadOrForTheLatestRead) {
+  EXPECT_EQ(receive_form("10004346", false), "linenumber=10004346&isread=0");
+  EXPECT_EQ(receive_form("+9810004346", true), "linenumber=%2B9810004346&isread=1");
+}
+
+TEST(ReceiveAnswer, ReadsEveryMessageAndKeepsWhatCannotBePlaced) {
+  const ReceiveAnswer a = parse_receive_answer(
+      200,
+      answer(
+          200,
+          R"([{"messageid":11,"message":"لغو","sender":"09121110001","receptor":"10004346","date":1767600000},
+                          {"messageid":12,"sender":"09121110002","date":1767600001},
+                          {"message":"no id","sender":"0912","date":1},
+                          {"messageid":13,"message":"x","sender":"","date":1},
+                          {"messageid":14,"message":"x","sender":"0912","date":253402300800}])"));
+  EXPECT_TRUE(a.error.empty()) << a.error;
+  ASSERT_EQ(a.messages.size(), 2u);
+  EXPECT_EQ(a.messages[0].messageid, 11);
+  EXPECT_EQ(a.messages[0].message, "لغو");
+  EXPECT_EQ(a.messages[0].sender, "09121110001");
+  EXPECT_EQ(a.messages[0].receptor, "10004346");
+  EXPECT_EQ(a.messages[0].date, 1767600000);
+  EXPECT_EQ(a.messages[1].message, "");  // no text: an empty message
+  EXPECT_EQ(a.unusable.size(), 3u);
+  EXPECT_EQ(a.entries, 5u);
+  EXPECT_NE(a.unusable[0].find("no id"), std::string::npos);
+
+  EXPECT_TRUE(parse_receive_answer(200, answer(200)).messages.empty());  // null: nothing unread
+  EXPECT_TRUE(parse_receive_answer(200, answer(200)).error.empty());
+}
+
+TEST(ReceiveAnswer, AnAnswerThatCannotBeUsedSaysWhyAndWhetherToRetry) {
+  const ReceiveAnswer refused = parse_receive_answer(403, answer(403));
+  EXPECT_NE(refused.error.find("403"), std::string::npos) << refused.error;
+  EXPECT_EQ(refused.failure, HALO_FATAL);
+  EXPECT_EQ(parse_receive_answer(200, answer(409)).failure, HALO_RETRY);  // busy
+  EXPECT_EQ(parse_receive_answer(503, "<html>down</html>").failure, HALO_RETRY);
+  EXPECT_EQ(parse_receive_answer(400, answer(400)).failure, HALO_ERROR);
+  EXPECT_EQ(parse_receive_answer(200, answer(200, R"({"messageid":1})")).failure, HALO_ERROR);
+  EXPECT_EQ(parse_receive_answer(200, R"({"return":{"status":200,"message":"ok"}})").failure,
+            HALO_ERROR);  // no entries at all
+}
+
+TEST(ReceiveAnswer, ReadsAtMostAPage) {
+  std::string entries = "[";
+  for (int i = 1; i <= 150; ++i) {
+    entries += (i > 1 ? "," : "") + std::string(R"({"messageid":)") + std::to_string(i) +
+               R"(,"message":"m","sender":"0912","date":1})";
+  }
+  const ReceiveAnswer a = parse_receive_answer(200, answer(200, entries + "]"));
+  EXPECT_EQ(a.messages.size(), kMaxReceiveEntries);
+}
+
+TEST(InboundRecord, KeywordsStateConsentAndOtherTextIsAnEvent) {
+  InboundSms m;
+  m.messageid = 5000001;
+  m.sender = "09121110001";
+  m.receptor = "10004346";
+  m.date = 1767600000;
+  m.message = " لغو ";
+  EXPECT_EQ(
+      inbound_record(m),
+      R"({"type":"track","event":"Unsubscribed","messageId":"kavenegar-sms:5000001",)"
+      R"("timestamp":"2026-01-05T08:00:00.000Z","context":{"traits":{"phone":"09121110001"}},)"
+      R"("properties":{"channel":"sms","proof":"Kavenegar messageid 5000001:  لغو ",)"
+      R"("text":" لغو ","line":"10004346","messageid":5000001}})");
+  m.message = "start";
+  EXPECT_NE(inbound_record(m).find(R"("event":"Consent Updated")"), std::string::npos);
+  EXPECT_NE(inbound_record(m).find(R"("channel":"sms","opted_in":true)"), std::string::npos);
+  m.message = "please stop calling \"me\"";
+  const std::string other = inbound_record(m);
+  EXPECT_NE(other.find(R"("event":"SMS Received")"), std::string::npos);
+  EXPECT_NE(other.find(R"("properties":{"text":"please stop calling \"me\"")"), std::string::npos)
+      << other;
+  EXPECT_EQ(other.find("channel"), std::string::npos);
 }
 
 }  // namespace
