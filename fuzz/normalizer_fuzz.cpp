@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "event/trait_path.h"
 #include "normalize/json_number.h"
 #include "normalize/normalizer.h"
 
@@ -62,10 +63,7 @@ const std::set<std::string_view> &known_reasons() {
 // The declared kind of the trait a field offers, or nullptr.
 const halo::TraitKind *declared_kind(const halo::NormalizeOptions &o, const halo::Event &e,
                                      std::string_view path) {
-  std::string_view name;
-  if (path.starts_with("context.traits.")) name = path.substr(15);
-  if (e.type == HALO_EVENT_IDENTIFY && path.starts_with("traits.")) name = path.substr(7);
-  const auto it = o.trait_kinds.find(name);
+  const auto it = o.trait_kinds.find(halo::trait_name_at(e.type, path));
   return it == o.trait_kinds.end() ? nullptr : &it->second;
 }
 

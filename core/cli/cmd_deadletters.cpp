@@ -20,6 +20,7 @@
 #include "cli/pipeline_command_line.h"
 #include "common/clock.h"
 #include "common/json_writer.h"
+#include "common/utf8.h"
 #include "config/pipeline_config.h"
 #include "profile/profile_export.h"
 #include "store/store.h"
@@ -51,9 +52,7 @@ std::string cell(const std::string &text, size_t width) {
   std::string one_line;
   for (char c : text) one_line += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
   if (one_line.size() <= width) return one_line;
-  size_t cut = width - 3;
-  while (cut > 0 && (static_cast<unsigned char>(one_line[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
-  return one_line.substr(0, cut) + "...";
+  return std::string(utf8_prefix(one_line, width - 3)) + "...";
 }
 
 // Prints the rows as `format` while the store scans them.

@@ -16,4 +16,8 @@ size_t utf8_sequence_length(std::string_view s, size_t i);
 // Byte offset of the first byte that is not valid UTF-8, or npos.
 size_t first_invalid_utf8(std::string_view s);
 
+// The longest prefix of `s` of at most `max_bytes` bytes that does not end
+// inside a UTF-8 sequence (all of `s` when it fits).
+std::string_view utf8_prefix(std::string_view s, size_t max_bytes);
+
 }  // namespace halo

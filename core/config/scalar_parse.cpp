@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/utf8.h"
 #include "config/env_substitution.h"
 
 namespace halo {
@@ -80,10 +81,7 @@ std::string shorten_for_message(const std::string &text, size_t max_shown) {
   // Long values (a pasted certificate, a whole JSON blob) would drown the
   // message; the position already says where the value is. Control
   // characters are escaped so a value cannot start a fake message line.
-  size_t cut = std::min(text.size(), max_shown);
-  while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-    --cut;  // UTF-8
-  }
+  const size_t cut = utf8_prefix(text, max_shown).size();
   std::string out;
   for (size_t i = 0; i < cut; ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);

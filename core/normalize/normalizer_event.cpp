@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "common/utf8.h"
+#include "event/trait_path.h"
 #include "normalize/block_list.h"
 #include "normalize/normalizer_impl.h"
 #include "normalize/reject.h"
@@ -286,23 +288,6 @@ void NormalizerImpl::add_linked_identifiers() {
 namespace halo {
 namespace {
 
-// The trait a leaf at `path` offers (as the profile book reads them:
-// context.traits.NAME on any event, traits.NAME on identify), or "".
-std::string_view offered_trait(halo_event_type type, std::string_view path) {
-  constexpr std::string_view kContext = "context.traits.";
-  constexpr std::string_view kTraits = "traits.";
-  if (path.starts_with(kContext)) return path.substr(kContext.size());
-  if (type == HALO_EVENT_IDENTIFY && path.starts_with(kTraits)) return path.substr(kTraits.size());
-  return {};
-}
-
-// At most `n` bytes of `s`, not cutting a UTF-8 character.
-std::string_view head(std::string_view s, size_t n) {
-  if (s.size() <= n) return s;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n);
-}
-
 // Null suits every kind: it says the value is unknown.
 bool leaf_fits(const Value &v, TraitKind kind) {
   switch (v.kind) {
@@ -327,13 +312,13 @@ void NormalizerImpl::check_trait_kinds() {
     const PendingLeaf &leaf = leaves_[i];
     const std::string_view path =
         std::string_view(path_text_).substr(leaf.path_begin, leaf.path_len);
-    const std::string_view name = offered_trait(event_type_, path);
+    const std::string_view name = trait_name_at(event_type_, path);
     const auto declared =
         name.empty() ? options_.trait_kinds.end() : options_.trait_kinds.find(name);
     if (declared != options_.trait_kinds.end() && !leaf_fits(leaf.value, declared->second)) {
       const std::string_view shown = leaf.value.kind == HALO_VALUE_BOOL
                                          ? (leaf.value.boolean ? "true" : "false")
-                                         : head(leaf.value.text, 64);
+                                         : utf8_prefix(leaf.value.text, 64);
       trait_problems_.push_back(
           {std::string(name), std::string(path), std::string(shown), declared->second});
       continue;

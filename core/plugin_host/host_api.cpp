@@ -13,6 +13,7 @@
 #include "common/json_writer.h"
 #include "common/log.h"
 #include "common/secrets.h"
+#include "common/utf8.h"
 #include "config/option_view.h"
 #include "plugin_host/host_api_http.h"
 #include "plugin_host/host_api_http_server.h"
@@ -335,11 +336,7 @@ void host_message_result(halo_message_delivery *d, size_t i, int32_t outcome, co
   o.reported = true;
   o.outcome = outcome;
   std::string_view text = sv(detail, detail_len);
-  if (text.size() > halo_message_delivery::kMaxDetail) {
-    size_t cut = halo_message_delivery::kMaxDetail;  // not inside a UTF-8 sequence
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut);
-  }
+  text = utf8_prefix(text, halo_message_delivery::kMaxDetail);
   // Details are stored and shown (`halo messages list`): an error text
   // quoting a URL with a key in its path must not keep the key.
   o.detail = mask_secrets(text);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "event/trait_path.h"
 #include "profile/typed_codec.h"
 
 namespace halo {
@@ -52,13 +53,7 @@ TypedValue kept_union(const TypedValue &kept, const TypedValue &incoming) {
 }  // namespace
 
 std::string_view trait_key(const Event &e, std::string_view path) {
-  constexpr std::string_view kContext = "context.traits.";
-  constexpr std::string_view kTraits = "traits.";
-  if (path.substr(0, kContext.size()) == kContext) return path.substr(kContext.size());
-  if (e.type == HALO_EVENT_IDENTIFY && path.substr(0, kTraits.size()) == kTraits) {
-    return path.substr(kTraits.size());
-  }
-  return {};
+  return trait_name_at(e.type, path);
 }
 
 ProfileBook::ProfileBook(const std::map<std::string, Survivorship> &rules) {

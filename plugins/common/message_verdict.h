@@ -112,6 +112,18 @@ void deliver_requests(const halo::Host &host, const std::vector<halo::Message> &
   if (fatal) throw halo::Error(std::string(destination) + ": " + fatal->detail, HALO_FATAL);
 }
 
+// The declarations of the transport options MessagePost reads, for the
+// plugins whose `timeout` is 1s .. 2m with 10s by default.
+inline constexpr halo_option_decl kTimeoutOption = halo::within(
+    halo::option(HALO_OPT_DURATION, "timeout", "10s", false, "Longest wait for one answer"), "1s",
+    "2m");
+inline constexpr halo_option_decl kCaFileOption =
+    halo::option(HALO_OPT_STRING, "ca_file", nullptr, false,
+                 "Extra trusted CA bundle (PEM), relative to the pipeline file");
+inline constexpr halo_option_decl kInsecureOption =
+    halo::option(HALO_OPT_BOOL, "insecure", "false", false,
+                 "Skip TLS certificate verification (explicit opt-in)");
+
 // The transport options every HTTP message destination declares
 // (`timeout`, `ca_file`, `insecure`) and the request they make: a POST with
 // one attempt, since the kernel retries per message.

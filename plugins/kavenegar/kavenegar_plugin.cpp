@@ -17,6 +17,17 @@
 namespace halo::plugins::kavenegar {
 namespace {
 
+// The options of the account (Account reads them), declared once for the
+// destination and the source.
+constexpr halo_option_decl kApiKeyOption =
+    halo::option(HALO_OPT_STRING, "api_key", nullptr, true,
+                 "API key from the Kavenegar panel; use \"${ENV_VAR}\" (it travels in the URL "
+                 "path, which Halo never logs)",
+                 true);
+constexpr halo_option_decl kBaseUrlOption =
+    halo::option(HALO_OPT_STRING, "base_url", "https://api.kavenegar.com", false,
+                 "API base URL (a test server in tests)");
+
 // The account the API key opens: every call is a form POST to
 // {base_url}/v1/{api_key}/{method} (the key is in the path; Halo never
 // logs URLs).
@@ -196,44 +207,26 @@ class KavenegarInbox : public halo::Source {
 };
 
 const halo_option_decl kSourceOptions[] = {
-    halo::option(
-        HALO_OPT_STRING, "api_key", nullptr, true,
-        "API key from the Kavenegar panel; use \"${ENV_VAR}\" (it travels in the URL path, "
-        "which Halo never logs)",
-        true),
+    halo::plugins::kavenegar::kApiKeyOption,
     halo::option(HALO_OPT_STRING, "line", nullptr, true,
                  "The line (number) whose incoming messages to read, e.g. 10004346"),
-    halo::option(HALO_OPT_STRING, "base_url", "https://api.kavenegar.com", false,
-                 "API base URL (a test server in tests)"),
-    halo::within(
-        halo::option(HALO_OPT_DURATION, "timeout", "10s", false, "Longest wait for one answer"),
-        "1s", "2m"),
-    halo::option(HALO_OPT_STRING, "ca_file", nullptr, false,
-                 "Extra trusted CA bundle (PEM), relative to the pipeline file"),
-    halo::option(HALO_OPT_BOOL, "insecure", "false", false,
-                 "Skip TLS certificate verification (explicit opt-in)"),
+    halo::plugins::kavenegar::kBaseUrlOption,
+    halo::plugins::kTimeoutOption,
+    halo::plugins::kCaFileOption,
+    halo::plugins::kInsecureOption,
 };
 
 }  // namespace
 }  // namespace halo::plugins::kavenegar
 
 static const halo_option_decl kOptions[] = {
-    halo::option(
-        HALO_OPT_STRING, "api_key", nullptr, true,
-        "API key from the Kavenegar panel; use \"${ENV_VAR}\" (it travels in the URL path, "
-        "which Halo never logs)",
-        true),
+    halo::plugins::kavenegar::kApiKeyOption,
     halo::option(HALO_OPT_STRING, "sender", nullptr, false,
                  "Sending line number; none = the account's default line"),
-    halo::option(HALO_OPT_STRING, "base_url", "https://api.kavenegar.com", false,
-                 "API base URL (a test server in tests)"),
-    halo::within(
-        halo::option(HALO_OPT_DURATION, "timeout", "10s", false, "Longest wait for one answer"),
-        "1s", "2m"),
-    halo::option(HALO_OPT_STRING, "ca_file", nullptr, false,
-                 "Extra trusted CA bundle (PEM), relative to the pipeline file"),
-    halo::option(HALO_OPT_BOOL, "insecure", "false", false,
-                 "Skip TLS certificate verification (explicit opt-in)"),
+    halo::plugins::kavenegar::kBaseUrlOption,
+    halo::plugins::kTimeoutOption,
+    halo::plugins::kCaFileOption,
+    halo::plugins::kInsecureOption,
 };
 
 HALO_PLUGIN_LIBRARY(

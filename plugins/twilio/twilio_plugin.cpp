@@ -251,13 +251,9 @@ static const halo_option_decl kOptions[] = {
                  "STOP/START replies from it"),
     halo::option(HALO_OPT_STRING, "base_url", "https://api.twilio.com", false,
                  "API base URL (a test server in tests)"),
-    halo::within(
-        halo::option(HALO_OPT_DURATION, "timeout", "10s", false, "Longest wait for one answer"),
-        "1s", "2m"),
-    halo::option(HALO_OPT_STRING, "ca_file", nullptr, false,
-                 "Extra trusted CA bundle (PEM), relative to the pipeline file"),
-    halo::option(HALO_OPT_BOOL, "insecure", "false", false,
-                 "Skip TLS certificate verification (explicit opt-in)"),
+    halo::plugins::kTimeoutOption,
+    halo::plugins::kCaFileOption,
+    halo::plugins::kInsecureOption,
 };
 
 HALO_PLUGIN_LIBRARY(halo::describe_destination<halo::plugins::twilio::TwilioDestination>(
