@@ -42,7 +42,7 @@ void build_pristine() {
     require(s.begin().ok());
     for (uint64_t id = 1; id <= 40; ++id) {
       std::string n = std::to_string(id);
-      require(s.put_identifier("email", "p" + n + "@example.ir", id, 0).ok());
+      require(s.put_identifier("email", "p" + n + "@example.ir", id, 0, 0).ok());
       require(s.put_profile({id, "{\"name\":\"p" + n + "\"}", "{}", 1700000000000}).ok());
       require(s.put_features(id, "{\"order_count\":" + n + "}").ok());
       require(s.put_feature_state("orders", id, n.data(), n.size()).ok());
@@ -111,7 +111,7 @@ bool read_everything(halo::Store &s) {
   note(s.dead_letter_count().status());
   note(s.scan_events([](const std::vector<halo::LoggedEvent> &) { return halo::Status::Ok(); }));
   note(s.scan_message_keys([](const halo::MessageKey *, size_t) {}));
-  note(s.scan_identifiers([](std::string_view, std::string_view, uint64_t) {}));
+  note(s.scan_identifiers([](std::string_view, std::string_view, uint64_t, int64_t) {}));
   note(s.scan_profiles([](const halo::StoredProfile &) {}));
   note(s.scan_feature_state("orders", [](uint64_t, const void *, size_t) {}));
   note(s.scan_dead_letters([](const halo::DeadLetter &) {}));

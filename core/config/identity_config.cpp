@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include <halo/units.hpp>
+
 #include "config/map_reader.h"
 #include "config/scalar_parse.h"
 
@@ -53,6 +55,36 @@ void read_kind(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
   diags.error(
       map.value_mark("kind"), map.path_of("kind"),
       "unknown identifier kind '" + shorten_for_message(kind) + "' (use email, phone or text)");
+}
+
+// `max_per_profile: N` (ever) or `max_per_profile: N per DURATION` (at
+// most N identifiers the profile took within any DURATION, e.g. 5 per 7d).
+void read_limit(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
+  constexpr int64_t kMaxLimit = 1'000'000;
+  constexpr int64_t kMinWindowMs = 60'000;
+  constexpr int64_t kMaxWindowMs = int64_t{3660} * 24 * 60 * 60 * 1000;
+  const YAML::Node v = map.value("max_per_profile");
+  if (!v.IsDefined() || !v.IsScalar() || v.Scalar().find(" per ") == std::string::npos) {
+    int64_t value = 0;
+    if (map.read_int("max_per_profile", value, 1, kMaxLimit)) {
+      spec.max_per_profile = static_cast<int>(value);
+    }
+    return;
+  }
+  const std::string &text = v.Scalar();
+  const size_t per = text.find(" per ");
+  std::optional<int64_t> count = parse_strict_int(text.substr(0, per));
+  std::optional<int64_t> window = parse_duration_ms(text.substr(per + 5));
+  if (!count || *count < 1 || *count > kMaxLimit || !window || *window < kMinWindowMs ||
+      *window > kMaxWindowMs) {
+    diags.error(map.value_mark("max_per_profile"), map.path_of("max_per_profile"),
+                "max_per_profile '" + shorten_for_message(text) +
+                    "' must be a count from 1 to 1000000, or a count per duration from 1m to "
+                    "3660d such as 5 per 7d");
+    return;
+  }
+  spec.max_per_profile = static_cast<int>(*count);
+  spec.limit_window_ms = *window;
 }
 
 void read_block_placeholders(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
@@ -108,9 +140,7 @@ bool read_identifier(const YAML::Node &node, size_t index, const std::string &li
   spec.paths = default_identifier_paths(spec.type);
   int64_t value = 0;
   if (map.read_int("priority", value, -1000000, 1000000)) spec.priority = static_cast<int>(value);
-  if (map.read_int("max_per_profile", value, 1, 1000000)) {
-    spec.max_per_profile = static_cast<int>(value);
-  }
+  read_limit(map, spec, diags);
   if (map.read_int("quarantine_after", value, 0, 1000000)) {
     spec.quarantine_after = static_cast<uint32_t>(value);
   }

@@ -306,6 +306,7 @@ PluginUse resolver_plugin_use(const PipelineConfig &cfg) {
       entry["type"] = id.type;
       entry["priority"] = id.priority;
       entry["max_per_profile"] = id.max_per_profile;
+      if (id.limit_window_ms > 0) entry["window"] = std::to_string(id.limit_window_ms) + "ms";
       list.push_back(entry);
     }
     use.config["identifiers"] = list;

@@ -101,6 +101,9 @@ struct IdentifierSpec {
   std::string type;
   int priority = 0;  // lower = stronger
   int max_per_profile = 100;
+  // `max_per_profile: N per 7d`: the limit counts the identifiers taken
+  // within any window this long (ms); 0 = ever.
+  int64_t limit_window_ms = 0;
   std::string kind;                   // email | phone | text: selects the normalizer
   std::vector<std::string> paths;     // dotted event paths to read it from
   std::string default_region = "IR";  // phones without a country code

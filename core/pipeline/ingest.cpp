@@ -18,31 +18,40 @@ namespace halo {
 
 namespace {
 
-// Each new link is credited to the first stored event of the batch that
-// carries its identifier (what `halo identity explain` shows); a link no
-// event carries (a resolver may re-link on its own) keeps sequence 0.
+// A link the resolver made without naming its event (resolve_link) is
+// credited to the first stored event of the batch that carries its
+// identifier (what `halo identity explain` shows, and the time windowed
+// limits count); a link no event carries (a resolver may re-link on its
+// own) keeps sequence and time 0.
 void credit_links_to_events(const EventBatch &batch, std::vector<ResolutionOut::Link> &links) {
-  if (links.empty()) return;
   using Key = std::pair<std::string_view, std::string_view>;
   struct KeyHash {
     size_t operator()(const Key &k) const {
       return std::hash<std::string_view>()(k.first) * 31 + std::hash<std::string_view>()(k.second);
     }
   };
-  std::unordered_map<Key, uint64_t, KeyHash> first_event;
-  first_event.reserve(links.size());
-  for (const ResolutionOut::Link &l : links) first_event.emplace(Key{l.type, l.value}, 0);
+  std::unordered_map<Key, const Event *, KeyHash> first_event;
+  for (const ResolutionOut::Link &l : links) {
+    if (l.event == ResolutionOut::kUnknownEvent) first_event.emplace(Key{l.type, l.value}, nullptr);
+  }
+  if (first_event.empty()) return;
   size_t unseen = first_event.size();
   for (size_t i = 0; i < batch.events.size() && unseen > 0; ++i) {
     const Event &e = batch.events[i];
     for (uint32_t k = e.id_begin; k < e.id_begin + e.id_count; ++k) {
       auto it = first_event.find(Key{batch.identifiers[k].type, batch.identifiers[k].value});
-      if (it == first_event.end() || it->second != 0) continue;
-      it->second = e.sequence;
+      if (it == first_event.end() || it->second != nullptr) continue;
+      it->second = &e;
       --unseen;
     }
   }
-  for (ResolutionOut::Link &l : links) l.sequence = first_event[Key{l.type, l.value}];
+  for (ResolutionOut::Link &l : links) {
+    if (l.event != ResolutionOut::kUnknownEvent) continue;
+    if (const Event *e = first_event[Key{l.type, l.value}]) {
+      l.sequence = e->sequence;
+      l.at_ms = e->timestamp_ms;
+    }
+  }
 }
 
 const char *reason_code(int32_t reason) {
@@ -366,9 +375,15 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
   for (ResolutionOut::Conflict &c : out.conflicts) {  // before unassigned events go
     if (c.event < out.assignment.size()) c.event_profile = out.assignment[c.event];
   }
+  for (ResolutionOut::Link &l : out.links) {  // the host checked the index
+    if (l.event != ResolutionOut::kUnknownEvent) l.at_ms = batch.events[l.event].timestamp_ms;
+  }
   Status s = drop_unassigned(batch, out, keys, replay, summary, sequence_of);
   if (!s.ok()) return s;
   auto sequence_at = [&](size_t i) { return i < sequence_of.size() ? sequence_of[i] : 0; };
+  for (ResolutionOut::Link &l : out.links) {
+    if (l.event != ResolutionOut::kUnknownEvent) l.sequence = sequence_at(l.event);
+  }
   // Merges in the order the resolver made them; `forward` maps a merged-away
   // profile to the one that absorbed it.
   std::unordered_map<uint64_t, uint64_t> forward;

@@ -46,7 +46,7 @@ StoreWriter::Task identity_task(std::vector<IdentityMerge> merges,
       if (!s.ok()) return s;
     }
     for (const ResolutionOut::Link &l : links) {
-      Status s = st.put_identifier(l.type, l.value, l.profile, l.sequence);
+      Status s = st.put_identifier(l.type, l.value, l.profile, l.sequence, l.at_ms);
       if (!s.ok()) return s;
     }
     for (const ResolutionOut::Conflict &c : conflicts) {

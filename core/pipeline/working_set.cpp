@@ -164,6 +164,7 @@ Status Pipeline::restore_resolver() {
   constexpr size_t kChunk = 65'536;
   std::string text;  // every type and value of the chunk, back to back
   std::vector<halo_identity_link> links;
+  std::vector<int64_t> at_ms;
   auto flush = [&] {
     size_t at = 0;
     for (halo_identity_link &l : links) {  // text stopped moving: point into it
@@ -172,16 +173,18 @@ Status Pipeline::restore_resolver() {
       l.value = text.data() + at;
       at += l.value_len;
     }
-    Status r = resolver_->restore(links);
+    Status r = resolver_->restore(links, at_ms);
     links.clear();
+    at_ms.clear();
     text.clear();
     return r;
   };
   Status failed;
-  Status s =
-      store_->scan_identifiers([&](std::string_view type, std::string_view value, uint64_t p) {
+  Status s = store_->scan_identifiers(
+      [&](std::string_view type, std::string_view value, uint64_t p, int64_t at) {
         if (!failed.ok() || in_memory(p)) return;
         links.push_back({nullptr, type.size(), nullptr, value.size(), p});
+        at_ms.push_back(at);
         text.append(type).append(value);
         if (links.size() == kChunk) failed = flush();
       });
@@ -242,8 +245,9 @@ Status Pipeline::load_profiles(std::vector<uint64_t> ids, RunSummary *summary) {
   if (ids.empty()) return Status::Ok();
   Status s = drain_writer();
   if (!s.ok()) return s;
-  std::vector<std::pair<std::string, std::string>> identifiers;  // of all ids
+  std::vector<StoredLink> stored_links;  // of all ids
   std::vector<halo_identity_link> links;
+  std::vector<int64_t> at_ms;
   std::vector<uint64_t> found;
   for (uint64_t id : ids) {
     auto stored = store_->get_profile(id);
@@ -251,19 +255,20 @@ Status Pipeline::load_profiles(std::vector<uint64_t> ids, RunSummary *summary) {
     if (!stored->has_value()) continue;  // gone (a due re-emit of a deleted profile)
     s = profiles_.load(id, (*stored)->traits, (*stored)->updated_at_ms);
     if (!s.ok()) return s;
-    auto own = store_->identifiers_of(id);
+    auto own = store_->links_of(id);
     if (!own.ok()) return own.status();
-    for (auto &pair : *own) {
-      identifiers.push_back(std::move(pair));
+    for (StoredLink &link : *own) {
+      at_ms.push_back(link.at_ms);
+      stored_links.push_back(std::move(link));
       links.push_back({nullptr, 0, nullptr, 0, id});
     }
     found.push_back(id);
   }
   for (size_t k = 0; k < links.size(); ++k) {
-    links[k] = {identifiers[k].first.data(), identifiers[k].first.size(),
-                identifiers[k].second.data(), identifiers[k].second.size(), links[k].profile_id};
+    links[k] = {stored_links[k].type.data(), stored_links[k].type.size(),
+                stored_links[k].value.data(), stored_links[k].value.size(), links[k].profile_id};
   }
-  s = links.empty() ? Status::Ok() : resolver_->restore(links);
+  s = links.empty() ? Status::Ok() : resolver_->restore(links, at_ms);
   for (size_t i = 0; s.ok() && i < features_.size(); ++i) s = load_feature_rows(i, found);
   if (s.ok()) summary->profiles_restored += found.size();
   return s;

@@ -246,6 +246,13 @@ void host_resolve_link(halo_resolution *r, const char *type, size_t type_len, co
   r->out->links.push_back(
       {std::string(sv(type, type_len)), std::string(sv(value, value_len)), profile});
 }
+void host_resolve_link_event(halo_resolution *r, size_t i, const char *type, size_t type_len,
+                             const char *value, size_t value_len, uint64_t profile) {
+  if (!r || !r->out || profile == 0) return;
+  size_t event = i < r->out->assignment.size() ? i : ResolutionOut::kUnknownEvent;
+  r->out->links.push_back(
+      {std::string(sv(type, type_len)), std::string(sv(value, value_len)), profile, event});
+}
 void host_resolve_merge(halo_resolution *r, uint64_t from, uint64_t into, size_t event) {
   if (!r || !r->out || from == 0 || into == 0 || from == into) return;
   r->out->merges.push_back({from, into, event});
@@ -590,6 +597,7 @@ halo_host_api make_table() {
   t.delivery_receipt = host_delivery_receipt;
   t.consent_record = host_consent_record;
   t.http_request_many = host_http_request_many;
+  t.resolve_link_event = host_resolve_link_event;
   return t;
 }
 

@@ -79,10 +79,16 @@ struct EventRejection {
 
 // Everything a resolver said about one batch.
 struct ResolutionOut {
+  static constexpr size_t kUnknownEvent = SIZE_MAX;
   struct Link {
     std::string type, value;
     uint64_t profile;
-    uint64_t sequence = 0;  // the stored event that carried it (set by the pipeline)
+    // The batch index of the event that made it (resolve_link_event), or
+    // kUnknownEvent (resolve_link): the pipeline then credits the first
+    // event of the batch carrying the identifier.
+    size_t event = kUnknownEvent;
+    uint64_t sequence = 0;  // that event's log sequence (set by the pipeline)
+    int64_t at_ms = 0;      // that event's timestamp (set by the pipeline)
   };
   struct Merge {
     uint64_t from, into;

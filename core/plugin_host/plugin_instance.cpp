@@ -225,10 +225,13 @@ Result<std::unique_ptr<ResolverInstance>> ResolverInstance::create(const PluginI
   return r;
 }
 
-Status ResolverInstance::restore(const std::vector<halo_identity_link> &links) {
+Status ResolverInstance::restore(const std::vector<halo_identity_link> &links,
+                                 const std::vector<int64_t> &at_ms) {
   if (!vt_.restore || links.empty()) return Status::Ok();
   PluginCallScope scope = enter("restore");
-  return check(vt_.restore(inst_, links.data(), links.size()), "restore");
+  Status s = check(vt_.restore(inst_, links.data(), links.size()), "restore");
+  if (!s.ok() || !vt_.restore_times) return s;
+  return check(vt_.restore_times(inst_, at_ms.data(), links.size()), "restore_times");
 }
 
 Status ResolverInstance::resolve(const EventBatch &batch, ResolutionOut &out) {

@@ -113,7 +113,9 @@ class ResolverInstance : public PluginInstance {
   static Result<std::unique_ptr<ResolverInstance>> create(const PluginInfo &info,
                                                           const PluginUse &use,
                                                           const InstanceSetup &setup);
-  Status restore(const std::vector<halo_identity_link> &links);
+  // `at_ms[k]`: when links[k] was made (0: not known), handed to the
+  // plugin's restore_times when it has one; same size as `links`.
+  Status restore(const std::vector<halo_identity_link> &links, const std::vector<int64_t> &at_ms);
   Status resolve(const EventBatch &batch, ResolutionOut &out);
 
  public:

@@ -8,7 +8,10 @@
 //                                   data = zstd(event_codec payload), keys =
 //                                   count x 16-byte message keys, uncompressed;
 //                                   data_size = payload bytes before zstd
-//  identifiers(type, value, profile_id)  PK(type, value); index on profile_id
+//  identifiers(type, value, profile_id, sequence, at_ms)  PK(type, value);
+//                                   index on profile_id; sequence and at_ms:
+//                                   the log sequence and timestamp of the
+//                                   event that made the link (0: not known)
 //  merges(id, from_profile, into_profile, sequence)
 //  conflicts(id, sequence, type, value, profile_id, reason, event_profile)
 //                                   event_profile: the profile the event went
@@ -407,6 +410,13 @@ ALTER TABLE outbox ADD COLUMN next_poll_ms INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX outbox_receipt_polls ON outbox(destination, id) WHERE next_poll_ms > 0;
 )sql";
 
+// Limits with a time window (`max_per_profile: 5 per 7d`) count the
+// identifiers a profile took within the window: each link keeps the
+// timestamp of the event that made it (0: linked before this migration).
+constexpr const char *kIdentifierTimes = R"sql(
+ALTER TABLE identifiers ADD COLUMN at_ms INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -431,6 +441,8 @@ constexpr Migration kMigrations[] = {
      kDeliveryReceipts},
     {20, "messages keep the receiver's id and when their delivery report is asked for",
      kReceiptPolls},
+    {21, "identifier links keep their event's timestamp, for limits with a time window",
+     kIdentifierTimes},
 };
 
 }  // namespace

@@ -59,10 +59,10 @@ class SqliteStore final : public Store {
       const std::function<void(uint64_t, const MessageKey *, size_t)> &fn) override;
 
   Status put_identifier(std::string_view type, std::string_view value, uint64_t profile_id,
-                        uint64_t sequence) override;
+                        uint64_t sequence, int64_t at_ms) override;
   Status repoint_identifiers(uint64_t from, uint64_t into) override;
   Status scan_identifiers(const std::function<void(std::string_view type, std::string_view value,
-                                                   uint64_t profile)> &fn) override;
+                                                   uint64_t profile, int64_t at_ms)> &fn) override;
   Status scan_identifiers_by_profile(
       uint64_t first, uint64_t last,
       const std::function<void(uint64_t profile, std::string_view type, std::string_view value)>
@@ -71,6 +71,7 @@ class SqliteStore final : public Store {
                                                std::string_view value) override;
   Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(
       uint64_t profile_id) override;
+  Result<std::vector<StoredLink>> links_of(uint64_t profile_id) override;
   Status add_merge(uint64_t from, uint64_t into, uint64_t sequence) override;
   Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
                       uint64_t profile_id, std::string_view reason,

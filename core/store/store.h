@@ -108,6 +108,13 @@ struct SharedIdentifier {
   uint64_t profiles = 0;
 };
 
+// One identifier link of a profile, with the timestamp of the event that
+// made it (0: not known, a link stored before schema 21).
+struct StoredLink {
+  std::string type, value;
+  int64_t at_ms = 0;
+};
+
 // An identifier whose profile probabilistic linkage joined to others: every
 // event with (type, value) also carries the identifier (kLinkType, key).
 struct LinkedIdentifier {
@@ -353,13 +360,16 @@ class Store {
   }
 
   // Identity graph.
-  // `sequence`: the logged event that made the link (0: not known).
+  // `sequence`, `at_ms`: the log sequence and timestamp of the event that
+  // made the link (0: not known).
   virtual Status put_identifier(std::string_view type, std::string_view value, uint64_t profile_id,
-                                uint64_t sequence) = 0;
+                                uint64_t sequence, int64_t at_ms) = 0;
   virtual Status repoint_identifiers(uint64_t from, uint64_t into) = 0;
+  // Every link with its time (`at_ms`, as put_identifier), by type, then
+  // value.
   virtual Status scan_identifiers(
-      const std::function<void(std::string_view type, std::string_view value, uint64_t profile)>
-          &fn) = 0;
+      const std::function<void(std::string_view type, std::string_view value, uint64_t profile,
+                               int64_t at_ms)> &fn) = 0;
   // The identifiers of the profiles with ids in [first, last], by profile
   // id, then type, then value (bytewise).
   virtual Status scan_identifiers_by_profile(
@@ -371,6 +381,8 @@ class Store {
   // Sorted by type, then value (bytewise).
   virtual Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(
       uint64_t profile_id) = 0;
+  // The same identifiers with their link times (StoredLink).
+  virtual Result<std::vector<StoredLink>> links_of(uint64_t profile_id) = 0;
   virtual Status add_merge(uint64_t from, uint64_t into, uint64_t sequence) = 0;
   // `event_profile`: the profile the event went to (0 when it went to none).
   virtual Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,

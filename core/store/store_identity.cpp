@@ -13,14 +13,15 @@ namespace halo {
 namespace {
 
 constexpr Sql kPutIdentifier{"put_identifier", "identifiers",
-                             "INSERT INTO identifiers(type, value, profile_id, sequence) "
-                             "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(type, value) DO UPDATE SET "
-                             "profile_id = excluded.profile_id, sequence = excluded.sequence"};
+                             "INSERT INTO identifiers(type, value, profile_id, sequence, at_ms) "
+                             "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(type, value) DO UPDATE SET "
+                             "profile_id = excluded.profile_id, sequence = excluded.sequence, "
+                             "at_ms = excluded.at_ms"};
 constexpr Sql kRepoint{"repoint_identifiers", "identifiers",
                        "UPDATE identifiers SET profile_id = ?2 WHERE profile_id = ?1"};
 constexpr Sql kScanIdentifiers{
     "scan_identifiers", "identifiers",
-    "SELECT type, value, profile_id FROM identifiers ORDER BY type, value", "tti"};
+    "SELECT type, value, profile_id, at_ms FROM identifiers ORDER BY type, value", "ttii"};
 // Served by the covering index identifiers_by_profile (the table is WITHOUT
 // ROWID, so the index holds profile_id, type, value): no sort.
 constexpr Sql kScanIdentifiersByProfile{
@@ -34,6 +35,9 @@ constexpr Sql kFindProfile{"find_profile", "identifiers",
 constexpr Sql kIdentifiersOf{
     "identifiers_of", "identifiers",
     "SELECT type, value FROM identifiers WHERE profile_id = ?1 ORDER BY type, value", "tt"};
+constexpr Sql kLinksOf{
+    "links_of", "identifiers",
+    "SELECT type, value, at_ms FROM identifiers WHERE profile_id = ?1 ORDER BY type, value", "tti"};
 constexpr Sql kAddMerge{
     "add_merge", "merges",
     "INSERT INTO merges(from_profile, into_profile, sequence) VALUES(?1, ?2, ?3)"};
@@ -125,12 +129,13 @@ constexpr Sql kConflictCount{"conflict_count", "conflicts", "SELECT count(*) FRO
 }  // namespace
 
 Status SqliteStore::put_identifier(std::string_view type, std::string_view value,
-                                   uint64_t profile_id, uint64_t sequence) {
+                                   uint64_t profile_id, uint64_t sequence, int64_t at_ms) {
   return impl_->write(kPutIdentifier, [&](sqlite::Statement &st) {
     st.bind_text(1, type);
     st.bind_text(2, value);
     st.bind_int(3, to_sql(profile_id));
     st.bind_int(4, to_sql(sequence));
+    st.bind_int(5, at_ms);
   });
 }
 
@@ -142,11 +147,11 @@ Status SqliteStore::repoint_identifiers(uint64_t from, uint64_t into) {
 }
 
 Status SqliteStore::scan_identifiers(
-    const std::function<void(std::string_view, std::string_view, uint64_t)> &fn) {
+    const std::function<void(std::string_view, std::string_view, uint64_t, int64_t)> &fn) {
   return impl_->scan(
       kScanIdentifiers, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
-        fn(st.column_bytes(0), st.column_bytes(1), from_sql(st.column_int(2)));
+        fn(st.column_bytes(0), st.column_bytes(1), from_sql(st.column_int(2)), st.column_int(3));
         return Status::Ok();
       });
 }
@@ -190,6 +195,19 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::identifier
       kIdentifiersOf, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
       [&](sqlite::Statement &st) {
         out.emplace_back(st.column_bytes(0), st.column_bytes(1));
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<StoredLink>> SqliteStore::links_of(uint64_t profile_id) {
+  std::vector<StoredLink> out;
+  Status s = impl_->query(
+      kLinksOf, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
+      [&](sqlite::Statement &st) {
+        out.push_back(
+            {std::string(st.column_bytes(0)), std::string(st.column_bytes(1)), st.column_int(2)});
         return Status::Ok();
       });
   if (!s.ok()) return s;

@@ -13,8 +13,8 @@
 namespace halo::deterministic {
 namespace {
 
-// Reads `identifiers: [{type, priority, max_per_profile, ...}]`; keys other
-// than these three (kind, paths, default_region) belong to the kernel.
+// Reads `identifiers: [{type, priority, max_per_profile, window, ...}]`;
+// other keys (kind, paths, default_region) belong to the kernel.
 std::vector<IdentifierRule> read_rules(const Host &host) {
   int n = host.opt_size("identifiers");
   if (n <= 0) {
@@ -37,6 +37,12 @@ std::vector<IdentifierRule> read_rules(const Host &host) {
           "max_per_profile must be between 1 and 4294967295, got " + std::to_string(max));
     }
     rule.max_per_profile = static_cast<uint32_t>(max);
+    if (host.opt_string(base + "window")) {
+      rule.window_ms = host.duration_option(base + "window").count();
+      if (rule.window_ms <= 0) {
+        throw ConfigError(base + "window", "window must be a positive duration such as 7d");
+      }
+    }
     rules.push_back(std::move(rule));
   }
   return rules;
@@ -48,8 +54,9 @@ class KernelSink final : public ResolutionSink {
   explicit KernelSink(const Resolution &out) : out_(out) {}
   uint64_t new_profile() override { return out_.new_profile(); }
   void assign(size_t event, uint64_t profile) override { out_.assign(event, profile); }
-  void link(std::string_view type, std::string_view value, uint64_t profile) override {
-    out_.link(type, value, profile);
+  void link(size_t event, std::string_view type, std::string_view value,
+            uint64_t profile) override {
+    out_.link(event, type, value, profile);
   }
   void merge(uint64_t from, uint64_t into, size_t event) override { out_.merge(from, into, event); }
   void conflict(size_t event, std::string_view type, std::string_view value, uint64_t profile,
@@ -67,11 +74,17 @@ class DeterministicResolver final : public Resolver {
       : Resolver(host), graph_(IdentifierRules(read_rules(host))) {}
 
   void restore(const halo_identity_link *links, size_t n) override {
+    graph_.forget_restored();
     for (size_t i = 0; i < n; ++i) {
       const halo_identity_link &l = links[i];
       graph_.restore_link(std::string_view(l.type, l.type_len),
                           std::string_view(l.value, l.value_len), l.profile_id);
     }
+  }
+
+  // The times of the links restore() just took (ABI 1.2 restore_times).
+  void restore_times(const int64_t *timestamps_ms, size_t n) {
+    graph_.restore_times(std::span<const int64_t>(timestamps_ms, n));
   }
 
   void resolve(const Batch &batch, const Resolution &out) override {
@@ -86,7 +99,7 @@ class DeterministicResolver final : public Resolver {
         ids_.push_back({type, value});
       }
       if (ids_.empty()) ++unidentified;
-      graph_.resolve_event(i, ids_, sink);
+      graph_.resolve_event(i, batch.timestamp_ms(i), ids_, sink);
     }
     if (unidentified > 0) {
       host().metric("deterministic.unidentified_events", static_cast<double>(unidentified));
@@ -100,14 +113,15 @@ class DeterministicResolver final : public Resolver {
 
 constexpr halo_option_decl kOptions[] = {
     option(HALO_OPT_LIST, "identifiers", nullptr, true,
-           "Identifier types as { type, priority (lower = stronger), max_per_profile }; "
-           "the kernel passes identity.identifiers here"),
+           "Identifier types as { type, priority (lower = stronger), max_per_profile, window "
+           "(optional duration: the limit holds within any window this long) }; the kernel "
+           "passes identity.identifiers here"),
 };
 
 }  // namespace
 }  // namespace halo::deterministic
 
 HALO_PLUGIN_LIBRARY(halo::describe_resolver<halo::deterministic::DeterministicResolver>(
-    "deterministic", "1.0.0",
+    "deterministic", "1.1.0",
     "Deterministic identity resolution: exact identifier matches, priorities, merge limits",
     halo::deterministic::kOptions, HALO_CAP_PARTIAL_RESTORE))

@@ -40,7 +40,12 @@ IdentifierRules::IdentifierRules(std::vector<IdentifierRule> configured) {
       throw ConfigError(rule_path(i, "max_per_profile"),
                         "max_per_profile must be >= 1 for '" + rule.type + "'");
     }
-    types_.push_back({std::move(rule.type), rule.priority, rule.max_per_profile, true});
+    if (rule.window_ms < 0) {
+      throw ConfigError(rule_path(i, "window"), "window must be a positive duration such as 7d");
+    }
+    any_window_ = any_window_ || rule.window_ms > 0;
+    types_.push_back(
+        {std::move(rule.type), rule.priority, rule.max_per_profile, rule.window_ms, true});
   }
   configured_count_ = types_.size();
 }
@@ -50,8 +55,21 @@ uint32_t IdentifierRules::intern(std::string_view type) {
   for (size_t i = 0; i < types_.size(); ++i) {
     if (types_[i].name == type) return static_cast<uint32_t>(i);
   }
-  types_.push_back({std::string(type), kUnknownPriority, kUnknownMaxPerProfile, false});
+  types_.push_back({std::string(type), kUnknownPriority, kUnknownMaxPerProfile, 0, false});
   return static_cast<uint32_t>(types_.size() - 1);
+}
+
+std::string IdentifierRules::limit_text(uint32_t type_id) const {
+  const IdentifierTypeInfo &t = types_[type_id];
+  std::string text = std::to_string(t.max_per_profile);
+  if (t.window_ms <= 0) return text;
+  // The largest unit that divides the window evenly (units of halo/units.hpp).
+  static constexpr std::pair<int64_t, const char *> kUnits[] = {
+      {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}};
+  for (const auto &[ms, unit] : kUnits) {
+    if (t.window_ms % ms == 0) return text + " per " + std::to_string(t.window_ms / ms) + unit;
+  }
+  return text;
 }
 
 bool IdentifierRules::stronger(uint32_t a, uint32_t b) const {

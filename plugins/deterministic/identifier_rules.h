@@ -21,12 +21,16 @@ struct IdentifierRule {
   std::string type;
   int64_t priority = 0;          // lower = stronger
   uint32_t max_per_profile = 0;  // >= 1
+  // > 0: the limit holds within any window this long (ms): no span of
+  // window_ms holds more than max_per_profile link times. 0: ever.
+  int64_t window_ms = 0;
 };
 
 struct IdentifierTypeInfo {
   std::string name;
   int64_t priority = 0;
   uint32_t max_per_profile = 0;
+  int64_t window_ms = 0;  // as IdentifierRule
   bool configured = false;
 };
 
@@ -48,10 +52,14 @@ class IdentifierRules {
   // configured before unknown, then option order (configured) or name
   // (unknown).
   bool stronger(uint32_t a, uint32_t b) const;
+  // The limit as people write it: "5", or "5 per 7d" with a window.
+  std::string limit_text(uint32_t type_id) const;
+  bool any_window() const { return any_window_; }
 
  private:
   std::vector<IdentifierTypeInfo> types_;
   size_t configured_count_ = 0;
+  bool any_window_ = false;
 };
 
 }  // namespace halo::deterministic

@@ -9,11 +9,17 @@
 //    equals the number of identifiers of that type whose live profile is the
 //    slot; a merged slot has zero counts and a parent.
 //  - A profile never holds more identifiers of a type than its
-//    max_per_profile, except when restored links already did.
+//    max_per_profile, except when restored links already did. For a type
+//    with a window, no span of window_ms holds more than max_per_profile
+//    of the profile's link times of that type (links with an unknown time,
+//    0, are not counted).
+//  - For a type with a window, window_times_[(slot, type)] of a live slot
+//    is the sorted link times (> 0) of its identifiers of that type.
 #pragma once
 
 #include <cstdint>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include <halo/profile_map.hpp>
@@ -31,10 +37,16 @@ class IdentityGraph {
 
   // Adds one persisted link (identifier -> live profile).
   void restore_link(std::string_view type, std::string_view value, uint64_t profile);
+  // The link times (ms, 0 = unknown) of the links restore_link took since
+  // forget_restored(), in the same order.
+  void restore_times(std::span<const int64_t> at_ms);
+  void forget_restored();
 
-  // Resolves one event (index `event` of its batch). An event without
-  // identifiers is left unassigned (the kernel dead-letters it).
-  void resolve_event(size_t event, std::span<const IdentifierRef> ids, ResolutionSink &out);
+  // Resolves one event (index `event` of its batch, timestamp `at_ms`). An
+  // event without identifiers is left unassigned (the kernel dead-letters
+  // it).
+  void resolve_event(size_t event, int64_t at_ms, std::span<const IdentifierRef> ids,
+                     ResolutionSink &out);
 
   // The live profile of an identifier, 0 when unknown.
   uint64_t profile_of(std::string_view type, std::string_view value);
@@ -57,6 +69,13 @@ class IdentityGraph {
   uint32_t &count(uint32_t slot, uint32_t type) { return counts_[slot * stride_ + type]; }
   void widen_counts();
   uint32_t type_id(std::string_view type);
+
+  // Windowed limits (IdentifierRules::window_ms).
+  std::vector<int64_t> &window_times(uint32_t slot, uint32_t type);
+  bool has_room(uint32_t slot, uint32_t type) const;  // for one more, at now_ms_
+  bool merge_fits(uint32_t survivor, uint32_t other, uint32_t type, uint32_t &together) const;
+  void move_window_times(uint32_t from, uint32_t into);
+  void note_link_time(uint32_t id, uint32_t slot, uint32_t type, int64_t at_ms);
 
   void load_event(std::span<const IdentifierRef> ids);
   void sort_touched();
@@ -83,6 +102,16 @@ class IdentityGraph {
 
   std::vector<Slot> event_;        // scratch: the current event
   std::vector<uint32_t> touched_;  // scratch: distinct live profiles
+  int64_t now_ms_ = 0;             // the current event's timestamp
+
+  // Only with a windowed type: each identifier's link time (by identifier
+  // id; 0 = unknown), and per (live slot << 32 | type) the sorted link
+  // times of that slot's identifiers of a windowed type.
+  ChunkedArray<int64_t> link_ms_;
+  std::unordered_map<uint64_t, std::vector<int64_t>> window_times_;
+  // Identifier ids taken by restore_link since the last restore_times
+  // (kNoIdentifier: a row that changed nothing).
+  std::vector<uint32_t> restored_;
 };
 
 }  // namespace halo::deterministic

@@ -20,7 +20,9 @@ class ResolutionSink {
   virtual ~ResolutionSink() = default;
   virtual uint64_t new_profile() = 0;
   virtual void assign(size_t event, uint64_t profile) = 0;
-  virtual void link(std::string_view type, std::string_view value, uint64_t profile) = 0;
+  // Event `event`'s identifier (type, value) now belongs to `profile`.
+  virtual void link(size_t event, std::string_view type, std::string_view value,
+                    uint64_t profile) = 0;
   virtual void merge(uint64_t from, uint64_t into, size_t event) = 0;
   virtual void conflict(size_t event, std::string_view type, std::string_view value,
                         uint64_t profile, const std::string &reason) = 0;

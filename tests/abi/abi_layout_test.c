@@ -64,7 +64,10 @@ int main(void) {
   OFFSET(halo_source_vtable, destroy, 32);
   OFFSET(halo_source_vtable, next_batch, 48);
   SIZE(halo_source_vtable, 72);
-  SIZE(halo_resolver_vtable, 56);
+  /* 1.2 appended restore_times. */
+  OFFSET(halo_resolver_vtable, resolve, 48);
+  OFFSET(halo_resolver_vtable, restore_times, 56);
+  SIZE(halo_resolver_vtable, 64);
   /* 1.2 appended fit, then load_model. */
   OFFSET(halo_feature_vtable, emit, 72);
   OFFSET(halo_feature_vtable, fit, 80);
@@ -127,7 +130,8 @@ int main(void) {
   OFFSET(halo_host_api, delivery_receipt, 608);
   OFFSET(halo_host_api, consent_record, 616);
   OFFSET(halo_host_api, http_request_many, 624);
-  SIZE(halo_host_api, 632);
+  OFFSET(halo_host_api, resolve_link_event, 632);
+  SIZE(halo_host_api, 640);
 
   /* Delivery reports (since 1.2). */
   OFFSET(halo_delivery_receipt, status, 4);

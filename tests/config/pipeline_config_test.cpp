@@ -102,6 +102,28 @@ TEST(PipelineConfig, IdentifiersGetPerEntryDefaults) {
                                       "properties.woo_customer_id"}));
 }
 
+TEST(PipelineConfig, ALimitWithAWindowReachesTheResolverAsAWindow) {
+  const PipelineConfig cfg = parse_ok(R"(version: 1
+store: { kind: sqlite, path: halo.db }
+identity:
+  identifiers:
+    - { type: user_id, max_per_profile: 1 }
+    - { type: anonymous_id, max_per_profile: 5 per 7d }
+sources:
+  - { name: web, plugin: file-jsonl, config: { path: web.jsonl } }
+)",
+                                      "w.yaml", fake_env({}));
+  ASSERT_EQ(cfg.identifiers.size(), 2u);
+  EXPECT_EQ(cfg.identifiers[0].limit_window_ms, 0);
+  EXPECT_EQ(cfg.identifiers[1].max_per_profile, 5);
+  EXPECT_EQ(cfg.identifiers[1].limit_window_ms, 7 * 86'400'000);
+  const PluginUse use = resolver_plugin_use(cfg);
+  const YAML::Node list = use.config["identifiers"];
+  EXPECT_FALSE(list[0]["window"].IsDefined());
+  EXPECT_EQ(list[1]["max_per_profile"].as<int>(), 5);
+  EXPECT_EQ(list[1]["window"].as<std::string>(), "604800000ms");
+}
+
 TEST(PipelineConfig, PluginUsesKeepNamesPrioritiesConfigsAndMarks) {
   const PipelineConfig cfg =
       parse_ok(kFullPipeline, "demo.yaml", fake_env({{"DATA_DIR", "/data"}, {"WC_KEY", "k123"}}));

@@ -321,6 +321,18 @@ TEST(PipelineErrors, IdentifierErrors) {
   EXPECT_EQ(error_of(pre + "    - { type: email, max_per_profile: 0 }\n"),
             "config/demo.yaml:6:39: identity.identifiers[0].max_per_profile: must be between 1 "
             "and 1000000, got 0");
+  EXPECT_EQ(error_of(pre + "    - { type: anonymous_id, max_per_profile: 5 per week }\n"),
+            "config/demo.yaml:6:46: identity.identifiers[0].max_per_profile: max_per_profile '5 "
+            "per week' must be a count from 1 to 1000000, or a count per duration from 1m to "
+            "3660d such as 5 per 7d");
+  EXPECT_EQ(error_of(pre + "    - { type: anonymous_id, max_per_profile: 0 per 7d }\n"),
+            "config/demo.yaml:6:46: identity.identifiers[0].max_per_profile: max_per_profile '0 "
+            "per 7d' must be a count from 1 to 1000000, or a count per duration from 1m to "
+            "3660d such as 5 per 7d");
+  EXPECT_EQ(error_of(pre + "    - { type: anonymous_id, max_per_profile: 5 per 30s }\n"),
+            "config/demo.yaml:6:46: identity.identifiers[0].max_per_profile: max_per_profile '5 "
+            "per 30s' must be a count from 1 to 1000000, or a count per duration from 1m to "
+            "3660d such as 5 per 7d");
   EXPECT_EQ(error_of(pre + "    - { type: email, quarantine_after: -1 }\n"),
             "config/demo.yaml:6:40: identity.identifiers[0].quarantine_after: must be between 0 "
             "and 1000000, got -1");

@@ -3,6 +3,8 @@
 // skipped.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
 #include <string>
 
 #include "e2e_support.h"
@@ -236,6 +238,72 @@ TEST(IdentityRules, MostFrequentCountsEventsAcrossRunsAndMerges) {
   const std::string after = profile();
   EXPECT_EQ(after.substr(0, after.find("\"updated_at\"")),
             before.substr(0, before.find("\"updated_at\"")));
+}
+
+// `max_per_profile: 2 per 7d`: each link keeps its event's time in the
+// store, so a later run -- which loads the profile from the store -- refuses
+// exactly what one run over everything refuses, and `halo rebuild` agrees.
+TEST(IdentityRules, ALimitWithAWindowHoldsAcrossRunsAndRebuild) {
+  const std::string first =
+      R"({"type":"identify","messageId":"m1","userId":"u1","anonymousId":"a1","timestamp":"2026-01-01T00:00:00Z"}
+{"type":"track","event":"Viewed","messageId":"m2","userId":"u1","anonymousId":"a2","timestamp":"2026-01-02T00:00:00Z"}
+{"type":"identify","messageId":"m3","userId":"u2","anonymousId":"b1","timestamp":"2026-01-02T00:00:00Z"}
+)";
+  // m4: a third anonymous id in u1's first week: refused. m5: 12 January,
+  // a week after a2: taken. m6: a3 alone starts a profile of its own. m7:
+  // joining it to u1 would put 1, 2 and 4 January in one week: refused.
+  const std::string second =
+      R"({"type":"track","event":"Viewed","messageId":"m4","userId":"u1","anonymousId":"a3","timestamp":"2026-01-03T00:00:00Z"}
+{"type":"track","event":"Viewed","messageId":"m5","userId":"u1","anonymousId":"a4","timestamp":"2026-01-12T00:00:00Z"}
+{"type":"track","event":"Viewed","messageId":"m6","anonymousId":"a3","timestamp":"2026-01-04T00:00:00Z"}
+{"type":"track","event":"Viewed","messageId":"m7","userId":"u1","anonymousId":"a3","timestamp":"2026-01-13T00:00:00Z"}
+)";
+  auto pipeline = [](const TempDir &dir) {
+    write_file(dir / "p.yaml",
+               "version: 1\n"
+               "store: { kind: sqlite, path: halo.db }\n"
+               "identity:\n"
+               "  identifiers:\n"
+               "    - { type: user_id, priority: 1, max_per_profile: 1 }\n"
+               "    - { type: anonymous_id, priority: 9, max_per_profile: 2 per 7d }\n"
+               "sources:\n"
+               "  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }\n"
+               "destinations:\n"
+               "  - { name: out, plugin: file-jsonl, config: { path: profiles.jsonl } }\n");
+    return dir / "p.yaml";
+  };
+  TempDir split, whole;
+  write_file(split / "events.jsonl", first);
+  ASSERT_EQ(run_pipeline(pipeline(split)).exit_code, 0);
+  write_file(split / "events.jsonl", first + second);
+  RunOutcome later = run_pipeline(split / "p.yaml");
+  ASSERT_EQ(later.exit_code, 0) << later.err;
+  EXPECT_EQ(summary_count(later.summary, "conflicts"), 2) << later.summary;
+  EXPECT_GT(summary_count(later.summary, "profiles_restored"), 0) << later.summary;
+
+  std::map<std::string, std::set<std::string>> anonymous_of;  // user id -> anonymous ids
+  std::vector<Profile> profiles = read_profiles(split / "profiles.jsonl");
+  ASSERT_EQ(profiles.size(), 3u);
+  for (const Profile &p : profiles) {
+    auto user = p.identifiers.find("user_id");
+    std::string name = user == p.identifiers.end() ? "-" : *user->second.begin();
+    anonymous_of[name] = p.identifiers.at("anonymous_id");
+  }
+  EXPECT_EQ(anonymous_of["u1"], (std::set<std::string>{"a1", "a2", "a4"}));
+  EXPECT_EQ(anonymous_of["-"], (std::set<std::string>{"a3"}));
+  CommandResult why = run({halo_bin(), "identity", "merges", pipeline(split)});
+  EXPECT_NE(why.out.find("max_per_profile exceeded for anonymous_id (limit 2 per 7d)"),
+            std::string::npos)
+      << why.out;
+  EXPECT_NE(why.out.find("taken within one window (limit 2 per 7d)"), std::string::npos) << why.out;
+
+  write_file(whole / "events.jsonl", first + second);
+  ASSERT_EQ(run_pipeline(pipeline(whole)).exit_code, 0);
+  const std::string expected = profiles_without_ids(whole / "profiles.jsonl");
+  EXPECT_EQ(profiles_without_ids(split / "profiles.jsonl"), expected);
+  CommandResult rebuild = run({halo_bin(), "rebuild", split / "p.yaml", "-q"});
+  ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
+  EXPECT_EQ(profiles_without_ids(split / "profiles.jsonl"), expected);
 }
 
 }  // namespace

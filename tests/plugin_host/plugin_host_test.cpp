@@ -286,6 +286,26 @@ TEST(HostApi, EventRejectRecordsOnlyValidCallsAndBoundsTheText) {
   EXPECT_EQ(rejected[2].message.size(), EventRejection::kMaxMessage);
 }
 
+TEST(HostApi, ALinkNamesItsEventOnlyWithinTheBatch) {
+  const halo_host_api *api = host_api();
+  ASSERT_TRUE(HALO_HOST_HAS(api, resolve_link_event));
+  ResolutionOut out;
+  uint64_t next_id = 1;
+  out.reset(3, &next_id);
+  halo_resolution r{&out};
+  api->resolve_link_event(&r, 2, "email", 5, "a@x.ir", 6, 7);
+  api->resolve_link_event(&r, 3, "email", 5, "b@x.ir", 6, 7);  // no event 3
+  api->resolve_link_event(&r, 0, "email", 5, "c@x.ir", 6, 0);  // no profile 0: ignored
+  api->resolve_link(&r, "phone", 5, "+989121110000", 13, 7);
+  ASSERT_EQ(out.links.size(), 3u);
+  EXPECT_EQ(out.links[0].value, "a@x.ir");
+  EXPECT_EQ(out.links[0].event, 2u);
+  EXPECT_EQ(out.links[0].profile, 7u);
+  // Out of range, as resolve_link: the pipeline credits the first carrier.
+  EXPECT_EQ(out.links[1].event, ResolutionOut::kUnknownEvent);
+  EXPECT_EQ(out.links[2].event, ResolutionOut::kUnknownEvent);
+}
+
 }  // namespace
 }  // namespace halo
 

@@ -23,15 +23,15 @@ class IdentityTest : public TempStoreTest {
 };
 
 TEST_F(IdentityTest, PutFindAndUpsertMovesTheIdentifier) {
-  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 1, 0).ok());
-  ASSERT_TRUE(store_->put_identifier("phone", "+989121234567", 1, 0).ok());
-  ASSERT_TRUE(store_->put_identifier("email", "c@d.ir", 2, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 1, 0, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("phone", "+989121234567", 1, 0, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "c@d.ir", 2, 0, 0).ok());
   EXPECT_EQ(must(store_->find_profile("email", "a@b.ir")), 1u);
   EXPECT_EQ(must(store_->find_profile("email", "c@d.ir")), 2u);
   EXPECT_EQ(must(store_->find_profile("phone", "a@b.ir")), std::nullopt);  // type matters
   EXPECT_EQ(must(store_->find_profile("email", "missing")), std::nullopt);
 
-  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 7, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 7, 0, 0).ok());
   EXPECT_EQ(must(store_->find_profile("email", "a@b.ir")), 7u);
   using Ids = std::vector<std::pair<std::string, std::string>>;
   EXPECT_EQ(must(store_->identifiers_of(1)), (Ids{{"phone", "+989121234567"}}));
@@ -39,10 +39,10 @@ TEST_F(IdentityTest, PutFindAndUpsertMovesTheIdentifier) {
 }
 
 TEST_F(IdentityTest, IdentifiersOfIsSortedByTypeThenValue) {
-  ASSERT_TRUE(store_->put_identifier("phone", "+98912", 3, 0).ok());
-  ASSERT_TRUE(store_->put_identifier("email", "z@x.ir", 3, 0).ok());
-  ASSERT_TRUE(store_->put_identifier("email", "a@x.ir", 3, 0).ok());
-  ASSERT_TRUE(store_->put_identifier("anonymous_id", "anon-1", 3, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("phone", "+98912", 3, 0, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "z@x.ir", 3, 0, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "a@x.ir", 3, 0, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("anonymous_id", "anon-1", 3, 0, 0).ok());
   using Ids = std::vector<std::pair<std::string, std::string>>;
   EXPECT_EQ(must(store_->identifiers_of(3)), (Ids{{"anonymous_id", "anon-1"},
                                                   {"email", "a@x.ir"},
@@ -52,10 +52,10 @@ TEST_F(IdentityTest, IdentifiersOfIsSortedByTypeThenValue) {
 }
 
 TEST_F(IdentityTest, RepointMovesAllIdentifiersOfOneProfile) {
-  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 1, 0).ok());
-  ASSERT_TRUE(store_->put_identifier("anonymous_id", "x", 1, 0).ok());
-  ASSERT_TRUE(store_->put_identifier("email", "other@b.ir", 2, 0).ok());
-  ASSERT_TRUE(store_->put_identifier("email", "third@b.ir", 3, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 1, 0, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("anonymous_id", "x", 1, 0, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "other@b.ir", 2, 0, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "third@b.ir", 3, 0, 0).ok());
   ASSERT_TRUE(store_->repoint_identifiers(1, 2).ok());
   EXPECT_TRUE(must(store_->identifiers_of(1)).empty());
   EXPECT_EQ(must(store_->identifiers_of(2)).size(), 3u);
@@ -67,18 +67,19 @@ TEST_F(IdentityTest, ScanVisitsEveryIdentifierWithItsProfile) {
   std::map<std::pair<std::string, std::string>, uint64_t> expected;
   for (uint64_t i = 1; i <= 50; ++i) {
     std::string value = "user" + std::to_string(i) + "@example.ir";
-    ASSERT_TRUE(store_->put_identifier("email", value, i % 7 + 1, 0).ok());
+    ASSERT_TRUE(store_->put_identifier("email", value, i % 7 + 1, 0, 0).ok());
     expected[{"email", value}] = i % 7 + 1;
   }
   // Non-ASCII values (Persian) survive as bytes.
-  ASSERT_TRUE(store_->put_identifier("name", "علی", 4, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("name", "علی", 4, 0, 0).ok());
   expected[{"name", "علی"}] = 4;
   std::map<std::pair<std::string, std::string>, uint64_t> seen;
-  ASSERT_TRUE(store_
-                  ->scan_identifiers([&](std::string_view t, std::string_view v, uint64_t p) {
-                    seen[{std::string(t), std::string(v)}] = p;
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->scan_identifiers([&](std::string_view t, std::string_view v, uint64_t p, int64_t) {
+            seen[{std::string(t), std::string(v)}] = p;
+          })
+          .ok());
   EXPECT_EQ(seen, expected);
 }
 
@@ -95,7 +96,7 @@ TEST_F(IdentityTest, MergesAndConflictsAreCounted) {
 TEST_F(IdentityTest, OversharedValuesCountTheDistinctProfilesTheyWouldLink) {
   // The family phone lives in 1; events of 2, 3 and 2 again were refused it,
   // once a link to 1 and twice demoted on their own profile.
-  ASSERT_TRUE(store_->put_identifier("phone", "+989121234567", 1, 3).ok());
+  ASSERT_TRUE(store_->put_identifier("phone", "+989121234567", 1, 3, 0).ok());
   ASSERT_TRUE(store_->add_conflict(4, "phone", "+989121234567", 1, "demoted", 2).ok());
   ASSERT_TRUE(store_->add_conflict(6, "phone", "+989121234567", 1, "demoted", 3).ok());
   ASSERT_TRUE(store_->add_conflict(9, "phone", "+989121234567", 2, "refused", 2).ok());
@@ -138,9 +139,9 @@ TEST_F(IdentityTest, LinkedIdentifiersAreUpsertedWithTheirEvidenceAndKeptByClear
 
 TEST_F(IdentityTest, HistoryWalksTheMergeTreeWithEachLinksEvent) {
   // 4 <- 3 <- 2 (2 merged into 3, then 3 into 4); 5 merged into 6 elsewhere.
-  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 2, 11).ok());
-  ASSERT_TRUE(store_->put_identifier("phone", "+989121234567", 3, 12).ok());
-  ASSERT_TRUE(store_->put_identifier("user_id", "u4", 4, 10).ok());
+  ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 2, 11, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("phone", "+989121234567", 3, 12, 0).ok());
+  ASSERT_TRUE(store_->put_identifier("user_id", "u4", 4, 10, 0).ok());
   ASSERT_TRUE(store_->add_merge(2, 3, 13).ok());
   ASSERT_TRUE(store_->repoint_identifiers(2, 3).ok());
   ASSERT_TRUE(store_->add_merge(3, 4, 14).ok());
@@ -149,7 +150,7 @@ TEST_F(IdentityTest, HistoryWalksTheMergeTreeWithEachLinksEvent) {
   ASSERT_TRUE(store_->add_conflict(16, "user_id", "u9", 2, "max_per_profile", 0).ok());
   ASSERT_TRUE(store_->add_conflict(17, "user_id", "u8", 6, "max_per_profile", 0).ok());
   // A link moved by a later event takes that event's sequence.
-  ASSERT_TRUE(store_->put_identifier("user_id", "u4", 4, 18).ok());
+  ASSERT_TRUE(store_->put_identifier("user_id", "u4", 4, 18, 0).ok());
 
   IdentityHistory h = must(store_->identity_history(4));
   ASSERT_EQ(h.links.size(), 3u);

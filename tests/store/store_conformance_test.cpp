@@ -116,7 +116,7 @@ TYPED_TEST(StoreConformance, WritesOutsideATransactionAreRefused) {
       {"set_meta", s.set_meta("k", "v")},
       {"set_cursor", s.set_cursor("shop", "1")},
       {"append_events", s.append_events(b.view(), b.keys)},
-      {"put_identifier", s.put_identifier("email", "a", 1, 0)},
+      {"put_identifier", s.put_identifier("email", "a", 1, 0, 0)},
       {"repoint_identifiers", s.repoint_identifiers(1, 2)},
       {"add_merge", s.add_merge(1, 2, 3)},
       {"add_conflict", s.add_conflict(1, "a", "b", 1, "r", 0)},
@@ -374,7 +374,7 @@ TYPED_TEST(StoreConformance, ScanCallbackMayReenterTheStore) {
   Store &s = this->store();
   ASSERT_TRUE(s.begin().ok());
   for (uint64_t id = 1; id <= 3; ++id) this->put_profile(id, "{}");
-  ASSERT_TRUE(s.put_identifier("email", "x", 2, 0).ok());
+  ASSERT_TRUE(s.put_identifier("email", "x", 2, 0, 0).ok());
   std::vector<size_t> identifier_counts;
   ASSERT_TRUE(s.scan_profiles([&](const StoredProfile &p) {
                  identifier_counts.push_back(must(s.identifiers_of(p.id)).size());

@@ -24,8 +24,8 @@ class StoreIntegrityTest : public TempStoreTest {
     ASSERT_TRUE(store->begin().ok());
     for (int i = 1; i <= n; ++i) {
       std::string id = std::to_string(i);
-      ASSERT_TRUE(store->put_identifier("email", "p" + id + "@example.ir", i, 0).ok());
-      ASSERT_TRUE(store->put_identifier("phone", "+98912" + id, i, 0).ok());
+      ASSERT_TRUE(store->put_identifier("email", "p" + id + "@example.ir", i, 0, 0).ok());
+      ASSERT_TRUE(store->put_identifier("phone", "+98912" + id, i, 0, 0).ok());
       StoredProfile p;
       p.id = static_cast<uint64_t>(i);
       TypedValue name = TypedValue::string("person " + id);

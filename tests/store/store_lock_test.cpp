@@ -41,7 +41,7 @@ class StoreLockTest : public TempStoreTest {
   static void add_profiles(Store &store, int from, int to) {
     ASSERT_TRUE(store.begin().ok());
     for (int i = from; i < to; ++i) {
-      ASSERT_TRUE(store.put_identifier("email", "p" + std::to_string(i) + "@x.ir", i, 0).ok());
+      ASSERT_TRUE(store.put_identifier("email", "p" + std::to_string(i) + "@x.ir", i, 0, 0).ok());
       ASSERT_TRUE(store.put_profile({static_cast<uint64_t>(i), "{}", "{}", 0}).ok());
     }
     ASSERT_TRUE(store.set_meta("next_profile_id", std::to_string(to)).ok());

@@ -29,7 +29,7 @@ class StoreTest : public TempStoreTest {
     ASSERT_TRUE(store_->set_cursor("shop", "page=3").ok());
     ASSERT_TRUE(store_->set_meta("next_profile_id", "3").ok());
     ASSERT_TRUE(store_->set_meta("format", "1").ok());
-    ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 1, 0).ok());
+    ASSERT_TRUE(store_->put_identifier("email", "a@b.ir", 1, 0, 0).ok());
     ASSERT_TRUE(store_->add_merge(2, 1, 4).ok());
     ASSERT_TRUE(store_->add_conflict(5, "email", "a@b.ir", 1, "limit", 0).ok());
     put_profile(1, R"({"n":1})");

@@ -36,7 +36,7 @@ void resolve(IdentityGraph &graph, RecordingSink &sink, const std::vector<Event>
   for (size_t i = begin; i < end; ++i) {
     ids.clear();
     for (const auto &[type, value] : events[i]) ids.push_back({type, value});
-    graph.resolve_event(i, ids, sink);
+    graph.resolve_event(i, kEventMs, ids, sink);
   }
 }
 
@@ -89,7 +89,7 @@ TEST(IdentityGraphRestore, RestoringTheSameLinkTwiceDoesNotDoubleCount) {
   graph.restore_link("user_id", "u1", 5);
   RecordingSink sink(6);
   std::vector<IdentifierRef> ids = {{"user_id", "u1"}};
-  graph.resolve_event(0, ids, sink);
+  graph.resolve_event(0, kEventMs, ids, sink);
   EXPECT_EQ(sink.effects, (std::vector<std::string>{"assign 5"}));
   EXPECT_EQ(graph.identifier_count(), 1u);
 }
@@ -101,7 +101,7 @@ TEST(IdentityGraphRestore, RestoredCountsEnforceLimits) {
   graph.restore_link("user_id", "u2", 4);
   RecordingSink sink(5);
   std::vector<IdentifierRef> ids = {{"email", "e"}, {"user_id", "u2"}};
-  graph.resolve_event(0, ids, sink);
+  graph.resolve_event(0, kEventMs, ids, sink);
   EXPECT_EQ(sink.effects, (std::vector<std::string>{
                               "conflict user_id:u2@3 merge refused: profiles 3 and 4 would hold "
                               "2 user_id identifiers (limit 1)",

@@ -24,7 +24,7 @@ class CountingOnlySink final : public ResolutionSink {
  public:
   uint64_t new_profile() override { return next_++; }
   void assign(size_t, uint64_t) override {}
-  void link(std::string_view, std::string_view, uint64_t) override {}
+  void link(size_t, std::string_view, std::string_view, uint64_t) override {}
   void merge(uint64_t, uint64_t, size_t) override {}
   void conflict(size_t, std::string_view, std::string_view, uint64_t,
                 const std::string &) override {}
@@ -36,7 +36,7 @@ class CountingOnlySink final : public ResolutionSink {
 void run_script(IdentityGraph &graph, RecordingSink &sink, const std::vector<Step> &steps) {
   for (size_t i = 0; i < steps.size(); ++i) {
     sink.effects.clear();
-    graph.resolve_event(i, steps[i].ids, sink);
+    graph.resolve_event(i, kEventMs, steps[i].ids, sink);
     EXPECT_EQ(sink.effects, steps[i].effects) << "at step " << i;
   }
 }
@@ -185,7 +185,7 @@ TEST(IdentityGraph, UnknownTypesGetDefaultRuleAndRankBelowConfiguredTypes) {
   std::vector<IdentifierRef> many;
   for (const auto &s : storage) many.push_back({"crm_id", s});
   sink.effects.clear();
-  graph.resolve_event(99, many, sink);
+  graph.resolve_event(99, kEventMs, many, sink);
   ASSERT_EQ(sink.effects.size(), 103u);
   EXPECT_EQ(sink.effects[0], "new 3");
   EXPECT_EQ(sink.effects[101], "link crm_id:c99->3");
@@ -205,7 +205,7 @@ TEST(IdentityGraph, DuplicateIdentifierOnOneEventLinksOnce) {
 TEST(IdentityGraph, EventWithoutIdentifiersIsLeftUnassigned) {
   IdentityGraph graph(standard_rules());
   RecordingSink sink;
-  graph.resolve_event(0, {}, sink);
+  graph.resolve_event(0, kEventMs, {}, sink);
   EXPECT_TRUE(sink.effects.empty());
   EXPECT_TRUE(sink.assignments.empty());
 }
@@ -232,7 +232,7 @@ TEST(IdentityGraph, MillionEventsAllResolveAndConverge) {
     size_t assigned = 0;
     uint64_t new_profile() override { return next++; }
     void assign(size_t, uint64_t) override { ++assigned; }
-    void link(std::string_view, std::string_view, uint64_t) override {}
+    void link(size_t, std::string_view, std::string_view, uint64_t) override {}
     void merge(uint64_t, uint64_t, size_t) override {}
     void conflict(size_t, std::string_view, std::string_view, uint64_t,
                   const std::string &) override {}
@@ -248,7 +248,7 @@ TEST(IdentityGraph, MillionEventsAllResolveAndConverge) {
     ids.push_back({"anonymous_id", device[p * kDevices + d]});
     if (rng() % 10 == 0) ids.push_back({"user_id", user[p]});
     if (rng() % 20 == 0) ids.push_back({"email", email[p]});
-    graph.resolve_event(static_cast<size_t>(i), ids, counting);
+    graph.resolve_event(static_cast<size_t>(i), kEventMs, ids, counting);
   }
   double seconds = static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
   std::printf("1M events / 50k people resolved in %.3f s CPU\n", seconds);
@@ -257,7 +257,7 @@ TEST(IdentityGraph, MillionEventsAllResolveAndConverge) {
   for (int p = 0; p < kPeople; ++p) {
     for (int d = 0; d < kDevices; ++d) {
       ids = {{"user_id", user[p]}, {"anonymous_id", device[p * kDevices + d]}};
-      graph.resolve_event(0, ids, counting);
+      graph.resolve_event(0, kEventMs, ids, counting);
     }
   }
   EXPECT_EQ(graph.live_profile_count(), static_cast<size_t>(kPeople));
@@ -287,7 +287,7 @@ TEST(IdentityGraph, BytesPerProfileStayWithinBudget) {
               "anon-" + std::to_string(p * 7919)};
     for (const std::string &v : values) value_bytes += v.size();
     ids = {{"user_id", values[0]}, {"email", values[1]}, {"anonymous_id", values[2]}};
-    graph.resolve_event(p, ids, sink);
+    graph.resolve_event(p, kEventMs, ids, sink);
   }
   ASSERT_EQ(graph.live_profile_count(), kPeople);
   ASSERT_EQ(graph.identifier_count(), 3 * kPeople);
@@ -322,7 +322,7 @@ TEST(IdentityGraph, PartitionDoesNotDependOnEventOrderWhenNoLimitBinds) {
   auto partition = [&](const std::vector<size_t> &order) {
     IdentityGraph graph(roomy);
     CountingOnlySink sink;
-    for (size_t i : order) graph.resolve_event(i, events[i], sink);
+    for (size_t i : order) graph.resolve_event(i, kEventMs, events[i], sink);
     std::map<uint64_t, std::set<std::string>> by_profile;
     for (const auto &e : events) {
       for (const IdentifierRef &id : e) {

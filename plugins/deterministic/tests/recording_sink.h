@@ -14,6 +14,9 @@
 
 namespace halo::deterministic::testing {
 
+// An event time for tests whose rules have no window (any time will do).
+inline constexpr int64_t kEventMs = 1'700'000'000'000;
+
 class RecordingSink final : public ResolutionSink {
  public:
   explicit RecordingSink(uint64_t next_profile = 1) : next_(next_profile) {}
@@ -26,8 +29,10 @@ class RecordingSink final : public ResolutionSink {
     assignments[event] = profile;
     effects.push_back("assign " + std::to_string(profile));
   }
-  void link(std::string_view type, std::string_view value, uint64_t profile) override {
+  void link(size_t event, std::string_view type, std::string_view value,
+            uint64_t profile) override {
     links[{std::string(type), std::string(value)}] = profile;
+    link_events[{std::string(type), std::string(value)}] = event;
     effects.push_back("link " + std::string(type) + ":" + std::string(value) + "->" +
                       std::to_string(profile));
   }
@@ -48,6 +53,7 @@ class RecordingSink final : public ResolutionSink {
   std::vector<std::string> effects;
   std::map<size_t, uint64_t> assignments;
   std::map<std::pair<std::string, std::string>, uint64_t> links;
+  std::map<std::pair<std::string, std::string>, size_t> link_events;  // the event that linked it
 
  private:
   uint64_t next_;

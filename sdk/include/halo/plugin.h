@@ -752,6 +752,17 @@ typedef struct halo_host_api {
   /* since 1.2 */ void (*http_request_many)(halo_context *ctx,
                                             const halo_http_request *const *requests, size_t n,
                                             halo_http_response **out, int32_t *results);
+  /* --- links naming their event (since 1.2; check
+   * HALO_HOST_HAS(host, resolve_link_event)) ---
+   * As resolve_link, naming event i of the batch as the one whose
+   * identifier made the link: the store keeps that event's log sequence
+   * and timestamp with the link (`halo identity explain` prints them;
+   * restore_times in halo_resolver_vtable hands the timestamp back).
+   * resolve_link credits the first event of the batch that carries the
+   * identifier instead; with i out of range this call does the same. */
+  /* since 1.2 */ void (*resolve_link_event)(halo_resolution *out, size_t i, const char *type,
+                                             size_t type_len, const char *value, size_t value_len,
+                                             uint64_t profile_id);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */
@@ -851,6 +862,12 @@ typedef struct halo_resolver_vtable {
    * stored) and goes on with the rest. To refuse single events without
    * failing the call, use host->event_reject (since 1.2). */
   halo_status (*resolve)(halo_instance *inst, const halo_batch *batch, halo_resolution *out);
+  /* since 1.2, may be NULL: called right after each restore(links, n) that
+   * returned HALO_OK, with the same n rows' link times in the same order:
+   * timestamps_ms[k] is the timestamp (ms since the Unix epoch) of the
+   * event that made links[k] (see resolve_link_event), 0 when not known (a
+   * link stored by a kernel before 1.2). For limits with a time window. */
+  halo_status (*restore_times)(halo_instance *inst, const int64_t *timestamps_ms, size_t n);
 } halo_resolver_vtable;
 
 /* Frozen for ABI 1 (no struct_size; see the stability rules). */

@@ -610,6 +610,13 @@ class Resolution {
   void link(std::string_view type, std::string_view value, uint64_t profile) const {
     api_->resolve_link(r_, type.data(), type.size(), value.data(), value.size(), profile);
   }
+  // The link made by event `event`'s identifier (ABI 1.2 resolve_link_event;
+  // on an older host the kernel credits the batch's first event carrying it).
+  void link(size_t event, std::string_view type, std::string_view value, uint64_t profile) const {
+    if (!HALO_HOST_HAS(api_, resolve_link_event)) return link(type, value, profile);
+    api_->resolve_link_event(r_, event, type.data(), type.size(), value.data(), value.size(),
+                             profile);
+  }
   void merge(uint64_t from, uint64_t into, size_t event) const {
     api_->resolve_merge(r_, from, into, event);
   }
@@ -875,6 +882,10 @@ class Resolver : public PluginBase {
   // Throwing fails the call (HALO_ERROR): leave the instance unchanged, so
   // the kernel can isolate the failing events; Batch::reject refuses one.
   virtual void resolve(const Batch &batch, const Resolution &out) = 0;
+  // A resolver that needs the time each restored link was made (limits
+  // with a time window) declares
+  //   void restore_times(const int64_t *timestamps_ms, size_t n);
+  // describe_resolver finds it (restore_times in plugin.h, ABI 1.2).
 };
 
 class FeatureBuilder : public PluginBase {
@@ -1043,6 +1054,27 @@ halo_plugin_descriptor make_descriptor(halo_plugin_kind kind, const char *name, 
   return d;
 }
 
+template <class T, class = void>
+struct HasRestoreTimes : std::false_type {};
+template <class T>
+struct HasRestoreTimes<T, std::void_t<decltype(std::declval<T &>().restore_times(
+                              static_cast<const int64_t *>(nullptr), size_t{}))>> : std::true_type {
+};
+
+// The resolver vtable's restore_times entry: T::restore_times behind the
+// guard, or NULL without one.
+template <class T>
+constexpr halo_status (*restore_times_entry())(halo_instance *, const int64_t *, size_t) {
+  if constexpr (HasRestoreTimes<T>::value) {
+    return [](halo_instance *i, const int64_t *ms, size_t n) {
+      auto *s = self<T>(i);
+      return guarded(s->host, [&] { s->object->restore_times(ms, n); });
+    };
+  } else {
+    return nullptr;
+  }
+}
+
 }  // namespace detail
 
 #define HALO_SDK_LIFECYCLE(T, VT)                                                              \
@@ -1107,7 +1139,8 @@ const halo_plugin_descriptor *describe_resolver(const char *name, const char *ve
         auto *s = self<T>(i);
         const halo_host_api *api = s->host.api();
         return guarded(s->host, [&] { s->object->resolve(Batch(api, b), Resolution(api, out)); });
-      }};
+      },
+      restore_times_entry<T>()};
   static const halo_plugin_descriptor d = make_descriptor<T>(
       HALO_KIND_RESOLVER, name, version, description, options, option_count, capabilities, &vt);
   return &d;
