@@ -7,7 +7,9 @@
 // 11, 13 and 14; parse_receive_answer either says why it cannot be used
 // (with a failure status) or reads at most kMaxReceiveEntries entries,
 // each placed (positive id, a sender, a date) or kept as unusable, and
-// every placed one becomes one valid JSON record.
+// every placed one becomes one valid JSON record. The body read as a
+// message's variables: lookup_tokens either says why or gives a token that
+// is non-empty, within kMaxTokenBytes and free of white space.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -26,6 +28,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   const Verdict sent = classify_send(http_status, body, sms_segments("x"));
   if (sent.kind == Verdict::Kind::kSent && !messageid_of(sent.detail)) std::abort();
+  const Verdict lookup_sent = classify_lookup_send(http_status, body, "otp");
+  if (lookup_sent.kind == Verdict::Kind::kSent && !messageid_of(lookup_sent.detail)) std::abort();
+  const TokensOrWhy tokens = lookup_tokens(body);
+  if (tokens.why.empty()) {
+    const std::string &t = tokens.tokens.token;
+    if (t.empty() || t.size() > kMaxTokenBytes) std::abort();
+    if (t.find_first_of(" \t\r\n") != std::string::npos) std::abort();
+    (void)lookup_form("09121234567", "otp", tokens.tokens, "sms");
+  }
   const Verdict found = classify_lookup(http_status, body);
   if (found.kind == Verdict::Kind::kSent && !messageid_of(found.detail)) std::abort();
   (void)messageid_of(body);

@@ -62,16 +62,17 @@ struct PlannedSend {
 // Delivers every message whose plan(m) -> PlannedSend is a request, up to
 // the destination's `concurrency` at once (Host::http_many), and reports
 // each message's verdict: the plan's, judge(m, response) -> Verdict, or
-// no_answer(). The first request goes alone, so a set-up every request
+// unanswered(error) -> Verdict for a request that got no answer (by
+// default no_answer()). The first request goes alone, so a set-up every request
 // would fail (a refused key) costs one request, not a call's worth; a
 // fatal verdict in planning (a plan may ask the receiver itself) stops
 // everything after it. The messages not sent for a fatal verdict are
 // reported as retries and halo::Error(HALO_FATAL) naming `destination` is
 // thrown once every message has its report.
-template <class Plan, class Judge>
+template <class Plan, class Judge, class Unanswered>
 void deliver_requests(const halo::Host &host, const std::vector<halo::Message> &messages,
                       const halo::MessageResults &results, std::string_view destination, Plan plan,
-                      Judge judge) {
+                      Judge judge, Unanswered unanswered) {
   std::vector<PlannedSend> plans;
   plans.reserve(messages.size());
   const Verdict *fatal = nullptr;  // a plan may ask the receiver too (a lookup)
@@ -92,7 +93,7 @@ void deliver_requests(const halo::Host &host, const std::vector<halo::Message> &
     for (size_t k = begin; k < end; ++k) {
       halo::HttpOutcome &o = outcomes[k - begin];
       const halo::Message &m = messages[sending[k]];
-      plans[sending[k]].verdict = o.response ? judge(m, *o.response) : no_answer(*o.error);
+      plans[sending[k]].verdict = o.response ? judge(m, *o.response) : unanswered(*o.error);
     }
   };
   if (!sending.empty()) {
@@ -110,6 +111,13 @@ void deliver_requests(const halo::Host &host, const std::vector<halo::Message> &
     }
   }
   if (fatal) throw halo::Error(std::string(destination) + ": " + fatal->detail, HALO_FATAL);
+}
+
+template <class Plan, class Judge>
+void deliver_requests(const halo::Host &host, const std::vector<halo::Message> &messages,
+                      const halo::MessageResults &results, std::string_view destination, Plan plan,
+                      Judge judge) {
+  deliver_requests(host, messages, results, destination, plan, judge, no_answer);
 }
 
 // The declarations of the transport options MessagePost reads, for the

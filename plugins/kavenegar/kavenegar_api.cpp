@@ -63,6 +63,10 @@ Kind kind_of(int64_t code) {
     case 414:
     case 417:
     case 422:
+    case 424:  // lookup: no such template
+    case 428:  // lookup: a call cannot say this token
+    case 431:  // lookup: the template's code is malformed
+    case 432:  // lookup: a token the template needs is missing
       return Kind::kFailed;
     default:
       return Kind::kRetry;  // 409 busy, 451 too many requests, and unknown codes
@@ -72,6 +76,28 @@ Kind kind_of(int64_t code) {
 std::string said(int http_status, const Envelope &e, std::string_view body) {
   if (!e.parsed) return http_detail(http_status, body);
   return "Kavenegar " + std::to_string(e.code) + (e.message.empty() ? "" : ": " + e.message);
+}
+
+// The outcome of an answer to a send (sms/send.json, verify/lookup.json):
+// sent only on HTTP 200 with return.status 200 and a messageid (detail:
+// sent_detail(messageid)), else by the code (kind_of); an answer that is
+// not the envelope is a retry unless its HTTP status says it never will be.
+template <class SentDetail>
+Verdict classify_sending(int http_status, std::string_view body, SentDetail sent_detail) {
+  const Envelope e = parse(body);
+  Verdict v;
+  if (http_status == 200 && e.parsed && e.code == 200 && e.messageid) {
+    v.kind = Kind::kSent;
+    v.detail = sent_detail(*e.messageid);
+    return v;
+  }
+  v.detail = said(http_status, e, body);
+  if (e.parsed && e.code != 200)
+    v.kind = kind_of(e.code);
+  else
+    v.kind = Kind::kRetry;  // 200 without an id, 5xx pages, proxies: ask again
+  if (!e.parsed && http_status >= 400 && !http_transient(http_status)) v.kind = Kind::kFailed;
+  return v;
 }
 
 }  // namespace
@@ -95,22 +121,91 @@ std::string send_form(std::string_view receptor, std::string_view text, std::str
 }
 
 Verdict classify_send(int http_status, std::string_view body, const SmsSegments &segments) {
-  const Envelope e = parse(body);
-  Verdict v;
-  if (http_status == 200 && e.parsed && e.code == 200 && e.messageid) {
-    v.kind = Kind::kSent;
-    v.detail = "messageid " + std::to_string(*e.messageid) + "; " +
-               std::to_string(segments.segments) + " segment" +
-               (segments.segments == 1 ? "" : "s") + " (" + encoding_name(segments.encoding) + ")";
-    return v;
+  return classify_sending(http_status, body, [&](int64_t messageid) {
+    return "messageid " + std::to_string(messageid) + "; " + std::to_string(segments.segments) +
+           " segment" + (segments.segments == 1 ? "" : "s") + " (" +
+           encoding_name(segments.encoding) + ")";
+  });
+}
+
+TokensOrWhy lookup_tokens(std::string_view variables_json) {
+  TokensOrWhy out;
+  simdjson::dom::parser parser;
+  simdjson::dom::object vars;
+  if (parser.parse(variables_json.data(), variables_json.size()).get_object().get(vars)) {
+    out.why = "the message's variables are not a JSON object";
+    return out;
   }
-  v.detail = said(http_status, e, body);
-  if (e.parsed && e.code != 200)
-    v.kind = kind_of(e.code);
-  else
-    v.kind = Kind::kRetry;  // 200 without an id, 5xx pages, proxies: ask again
-  if (!e.parsed && http_status >= 400 && !http_transient(http_status)) v.kind = Kind::kFailed;
-  return v;
+  struct Slot {
+    const char *name;
+    std::string *value;
+    size_t spaces_allowed;
+  };
+  const Slot slots[] = {{"token", &out.tokens.token, 0},
+                        {"token2", &out.tokens.token2, 0},
+                        {"token3", &out.tokens.token3, 0},
+                        {"token10", &out.tokens.token10, kMaxTokenSpaces},
+                        {"token20", &out.tokens.token20, kMaxTokenSpaces}};
+  for (const Slot &slot : slots) {
+    simdjson::dom::element v;
+    if (vars[slot.name].get(v) || v.is_null()) continue;
+    std::string_view text;
+    if (v.is_string()) {
+      text = v.get_string().value_unsafe();
+    } else if (v.is_number()) {
+      *slot.value = simdjson::minify(v);
+      continue;
+    } else {
+      out.why = std::string("variable ") + slot.name + " is not text or a number";
+      return out;
+    }
+    const size_t spaces = static_cast<size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+      return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }));
+    if (text.size() > kMaxTokenBytes) {
+      out.why = std::string("variable ") + slot.name + " is longer than " +
+                std::to_string(kMaxTokenBytes) + " bytes";
+      return out;
+    }
+    if (spaces > slot.spaces_allowed) {
+      out.why = std::string("variable ") + slot.name +
+                (slot.spaces_allowed == 0
+                     ? " holds white space, which Kavenegar refuses in token, token2 and token3 "
+                       "(token10 and token20 may hold a few spaces)"
+                     : " holds more than " + std::to_string(kMaxTokenSpaces) + " spaces");
+      return out;
+    }
+    *slot.value = std::string(text);
+  }
+  if (out.tokens.token.empty()) {
+    out.why =
+        "no variable token: a Kavenegar lookup template needs at least token (set it in the "
+        "trigger's variables)";
+  }
+  return out;
+}
+
+std::string lookup_form(std::string_view receptor, std::string_view template_name,
+                        const LookupTokens &tokens, std::string_view type) {
+  std::string form = "receptor=" + url_encode(receptor) + "&template=" + url_encode(template_name) +
+                     "&token=" + url_encode(tokens.token);
+  auto optional = [&](const char *name, const std::string &value) {
+    if (!value.empty()) form += std::string("&") + name + "=" + url_encode(value);
+  };
+  optional("token2", tokens.token2);
+  optional("token3", tokens.token3);
+  optional("token10", tokens.token10);
+  optional("token20", tokens.token20);
+  form += "&type=" + url_encode(type);
+  return form;
+}
+
+Verdict classify_lookup_send(int http_status, std::string_view body,
+                             std::string_view template_name) {
+  return classify_sending(http_status, body, [&](int64_t messageid) {
+    return "messageid " + std::to_string(messageid) + "; template " +
+           std::string(clip_utf8(template_name, 100));
+  });
 }
 
 std::optional<int64_t> messageid_of(std::string_view detail) {

@@ -1,14 +1,17 @@
 // kavenegar_api.h -- the parts of the Kavenegar SMS REST API
 // (https://kavenegar.com/rest.html) the `kavenegar` destination uses: the
-// receptor form of a phone number, the form of sms/send.json, and what
-// its answers and those of sms/statuslocalmessageid.json mean; and for the
-// `kavenegar` source, what sms/receive.json answers.
+// receptor form of a phone number, the forms of sms/send.json and
+// verify/lookup.json (a template defined in the Kavenegar panel, filled
+// with tokens), and what their answers and those of
+// sms/statuslocalmessageid.json mean; and for the `kavenegar` source, what
+// sms/receive.json answers.
 //
 // Invariants: every answer maps to exactly one outcome. A send is only
 // ever `sent` on HTTP 200 with return.status 200; account and credential
 // codes (401, 403, 407, 412, 418, 426, 501) are `fatal` -- no message can
 // go until someone fixes the account -- codes about this message (400,
-// 406, 411, 413, 414, 417, 422) are `failed`, and busy/too-many codes
+// 406, 413, 414, 417, 422, and for lookups 424, 428, 431, 432) are
+// `failed`, 411 (no such receptor) `bounced`, and busy/too-many codes
 // (409, 451), HTTP 429/5xx and anything unknown are `retry`.
 #pragma once
 
@@ -37,6 +40,37 @@ std::string send_form(std::string_view receptor, std::string_view text, std::str
 // The outcome of an answer to sms/send.json; a sent detail names the
 // messageid and the segments, e.g. "messageid 8792343; 2 segments (UCS-2)".
 Verdict classify_send(int http_status, std::string_view body, const SmsSegments &segments);
+
+// --- template messages (verify/lookup.json) ---
+
+// The values of a lookup template's placeholders: token is required;
+// token, token2 and token3 may hold no white space, token10 and token20 at
+// most kMaxTokenSpaces spaces (Kavenegar's rules for each kind of token).
+struct LookupTokens {
+  std::string token, token2, token3, token10, token20;
+};
+inline constexpr size_t kMaxTokenSpaces = 4;
+inline constexpr size_t kMaxTokenBytes = 100;
+
+// The tokens a message's variables (a JSON object) give: the variables
+// named token, token2, token3, token10 and token20 (text or numbers), or
+// why they cannot fill a template (a missing token, white space where none
+// may be, a value that is not text or a number, one over kMaxTokenBytes).
+struct TokensOrWhy {
+  LookupTokens tokens;
+  std::string why;  // empty when the tokens can be used
+};
+TokensOrWhy lookup_tokens(std::string_view variables_json);
+
+// application/x-www-form-urlencoded body of verify/lookup.json; `type` is
+// "sms" or "call".
+std::string lookup_form(std::string_view receptor, std::string_view template_name,
+                        const LookupTokens &tokens, std::string_view type);
+
+// The outcome of an answer to verify/lookup.json; a sent detail names the
+// messageid: "messageid 8792343; template otp".
+Verdict classify_lookup_send(int http_status, std::string_view body,
+                             std::string_view template_name);
 
 // The messageid a sent detail (classify_send, classify_lookup) names, or
 // nullopt when it names none.

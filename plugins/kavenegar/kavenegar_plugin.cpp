@@ -3,10 +3,13 @@
 // outbox id as `localid`. An attempt after the first asks
 // sms/statuslocalmessageid.json first, so a send whose answer was lost (a
 // timeout, a reset) is found instead of sent twice -- Kavenegar has no
-// idempotency key. It never sleeps or retries: the kernel does. Delivery
-// reports are asked for with sms/status.json (poll_receipts): Kavenegar
-// has no signed callbacks. The module's source reads the line's incoming
-// messages (sms/receive.json): replies that opt out or in, and others.
+// idempotency key. With `api: lookup` each message fills a template of the
+// Kavenegar panel (verify/lookup.json) with tokens from its variables;
+// lookup takes no localid, so a lookup whose answer was lost is failed,
+// never sent again (a resend could not be told from a duplicate). It never sleeps or retries: the
+// kernel does. Delivery reports are asked for with sms/status.json (poll_receipts): Kavenegar has
+// no signed callbacks. The module's source reads the line's incoming messages (sms/receive.json):
+// replies that opt out or in, and others.
 #include <halo/sdk.hpp>
 
 #include <iterator>
@@ -62,16 +65,38 @@ class KavenegarDestination : public halo::MessageDestination {
       : halo::MessageDestination(host),
         account_(host),
         sender_(host.opt_string_or("sender", "")),
+        lookup_(host.string_option("api") == "lookup"),
+        lookup_type_(host.string_option("lookup_type")),
         reports_(host) {}
 
   void deliver_messages(const std::vector<halo::Message> &messages,
                         const halo::MessageResults &results) override {
+    auto plan = [this](const halo::Message &m) { return lookup_ ? plan_lookup(m) : plan_send(m); };
+    if (!lookup_) {
+      deliver_requests(host(), messages, results, "kavenegar", plan,
+                       [](const halo::Message &m, const halo::HttpResponse &r) {
+                         return judged(r, [&](int status, std::string_view body) {
+                           return classify_send(status, body, sms_segments(m.text));
+                         });
+                       });
+      return;
+    }
     deliver_requests(
-        host(), messages, results, "kavenegar", [this](const halo::Message &m) { return plan(m); },
+        host(), messages, results, "kavenegar", plan,
         [](const halo::Message &m, const halo::HttpResponse &r) {
           return judged(r, [&](int status, std::string_view body) {
-            return classify_send(status, body, sms_segments(m.text));
+            return classify_lookup_send(status, body, m.template_name);
           });
+        },
+        [](const halo::Error &e) {
+          Verdict v = no_answer(e);
+          if (v.kind != Verdict::Kind::kRetry) return v;
+          v.kind = Verdict::Kind::kFailed;
+          v.detail =
+              "no answer from verify/lookup.json, which takes no localid: whether "
+              "Kavenegar sent it cannot be asked, so it is not sent again (" +
+              v.detail + ")";
+          return v;
         });
   }
 
@@ -109,17 +134,9 @@ class KavenegarDestination : public halo::MessageDestination {
   // A message it cannot send is failed at once. A retried one is first
   // looked up by its local id: when an earlier attempt got through (or the
   // lookup cannot tell yet) that is its verdict, and nothing is sent again.
-  PlannedSend plan(const halo::Message &m) {
-    auto decided = [](Verdict v) { return PlannedSend{std::move(v), {}}; };
-    if (m.channel != "sms") {
-      return decided({Verdict::Kind::kFailed, "the kavenegar destination sends sms only", 0});
-    }
-    const std::optional<std::string> receptor = receptor_of(m.recipient);
-    if (!receptor) {
-      return decided(
-          {Verdict::Kind::kFailed,
-           "invalid recipient '" + std::string(m.recipient.substr(0, 40)) + "' (not E.164)", 0});
-    }
+  PlannedSend plan_send(const halo::Message &m) {
+    std::string receptor;
+    if (std::optional<Verdict> refused = refuse(m, receptor)) return decided(std::move(*refused));
     if (m.text.empty()) {
       return decided({Verdict::Kind::kFailed, "empty text: the template has no text part", 0});
     }
@@ -134,8 +151,40 @@ class KavenegarDestination : public halo::MessageDestination {
       }
     }
     return {std::nullopt,
-            form_request("sms/send.json", send_form(*receptor, m.text, sender_, m.id))};
+            form_request("sms/send.json", send_form(receptor, m.text, sender_, m.id))};
   }
+
+  // A template message: the Kavenegar template named as the message's
+  // template, its tokens from the message's variables. Every attempt after
+  // the first follows an answer that said it was not sent (a lost answer
+  // fails the message), so it simply asks again.
+  PlannedSend plan_lookup(const halo::Message &m) {
+    std::string receptor;
+    if (std::optional<Verdict> refused = refuse(m, receptor)) return decided(std::move(*refused));
+    TokensOrWhy tokens = lookup_tokens(m.variables_json);
+    if (!tokens.why.empty()) return decided({Verdict::Kind::kFailed, tokens.why, 0});
+    return {std::nullopt,
+            form_request("verify/lookup.json",
+                         lookup_form(receptor, m.template_name, tokens.tokens, lookup_type_))};
+  }
+
+  // Why message m cannot go at all (not sms, no E.164 recipient), or
+  // nullopt with its receptor form in `receptor`.
+  static std::optional<Verdict> refuse(const halo::Message &m, std::string &receptor) {
+    if (m.channel != "sms") {
+      return Verdict{Verdict::Kind::kFailed, "the kavenegar destination sends sms only", 0};
+    }
+    const std::optional<std::string> form = receptor_of(m.recipient);
+    if (!form) {
+      return Verdict{
+          Verdict::Kind::kFailed,
+          "invalid recipient '" + std::string(m.recipient.substr(0, 40)) + "' (not E.164)", 0};
+    }
+    receptor = *form;
+    return std::nullopt;
+  }
+
+  static PlannedSend decided(Verdict v) { return PlannedSend{std::move(v), {}}; }
 
   // The verdict classify(status, body) gives an answer, with its
   // Retry-After when it is a retry.
@@ -153,6 +202,8 @@ class KavenegarDestination : public halo::MessageDestination {
 
   Account account_;
   std::string sender_;
+  bool lookup_;              // api: lookup (verify/lookup.json)
+  std::string lookup_type_;  // sms | call
   halo::Reports reports_;
 };
 
@@ -219,10 +270,20 @@ const halo_option_decl kSourceOptions[] = {
 }  // namespace
 }  // namespace halo::plugins::kavenegar
 
+static const char *const kApis[] = {"send", "lookup"};
+static const char *const kLookupTypes[] = {"sms", "call"};
 static const halo_option_decl kOptions[] = {
     halo::plugins::kavenegar::kApiKeyOption,
     halo::option(HALO_OPT_STRING, "sender", nullptr, false,
                  "Sending line number; none = the account's default line"),
+    halo::one_of(halo::option(HALO_OPT_STRING, "api", "send", false,
+                              "send: the template's text with sms/send.json; lookup: the "
+                              "Kavenegar panel template named as the message's template, "
+                              "filled with its variables token .. token20 (verify/lookup.json)"),
+                 kApis),
+    halo::one_of(halo::option(HALO_OPT_STRING, "lookup_type", "sms", false,
+                              "api: lookup only: sms, or call (a voice call reads the token)"),
+                 kLookupTypes),
     halo::plugins::kavenegar::kBaseUrlOption,
     halo::plugins::kTimeoutOption,
     halo::plugins::kCaFileOption,
@@ -231,11 +292,11 @@ static const halo_option_decl kOptions[] = {
 
 HALO_PLUGIN_LIBRARY(
     halo::describe_destination<halo::plugins::kavenegar::KavenegarDestination>(
-        "kavenegar", "1.2.0",
+        "kavenegar", "1.3.0",
         "Delivers outbox SMS messages through Kavenegar (Iran) and polls their delivery reports",
         kOptions, std::size(kOptions), 0),
     halo::describe_source<halo::plugins::kavenegar::KavenegarInbox>(
-        "kavenegar", "1.2.0",
+        "kavenegar", "1.3.0",
         "Messages people send to a Kavenegar line: STOP/لغو/انصراف opt out of sms, START opts "
         "in, others are SMS Received events",
         halo::plugins::kavenegar::kSourceOptions,

@@ -5,6 +5,8 @@ as the `kavenegar` destination uses it:
   POST /v1/{API-KEY}/sms/statuslocalmessageid.json localid
   POST /v1/{API-KEY}/sms/status.json               messageid (comma-separated)
   POST /v1/{API-KEY}/sms/receive.json              linenumber, isread (0 or 1)
+  POST /v1/{API-KEY}/verify/lookup.json            receptor, template, token, token2?,
+                                                   token3?, token10?, token20?, type?
 
 Form bodies (application/x-www-form-urlencoded). Every answer is the API's
 envelope {"return":{"status":N,"message":".."},"entries":[..]|null}, with
@@ -29,6 +31,14 @@ ones, at most 100, which it then marks read (as Kavenegar does); with
 isread=1 the latest 100 already read. `entries` is null when there are
 none; a missing linenumber is 400.
 
+verify/lookup.json fills a template of the account (--templates, comma-
+separated): 424 for a template it does not have, 432 when token is missing,
+431 when token, token2 or token3 holds white space, 411 for a bad receptor
+as above, 400 for a type other than sms or call; else 200 with one entry
+(the template's text is not known here: `message` is the tokens joined).
+Each lookup is appended to --log as {"lookup": template, "receptor": ..,
+"tokens": {name: value}, "type": .., "messageid": N}.
+
 Every send is appended to --log as one JSON line
   {"localid": .., "receptor": .., "message": .., "sender": .., "messageid": N,
    "duplicate": bool}
@@ -49,6 +59,8 @@ SEND = r"^/v1/(?P<key>[^/]+)/sms/send\.json$"
 LOOKUP = r"^/v1/(?P<key>[^/]+)/sms/statuslocalmessageid\.json$"
 STATUS = r"^/v1/(?P<key>[^/]+)/sms/status\.json$"
 RECEIVE = r"^/v1/(?P<key>[^/]+)/sms/receive\.json$"
+VERIFY = r"^/v1/(?P<key>[^/]+)/verify/lookup\.json$"
+TOKENS = ("token", "token2", "token3", "token10", "token20")
 STATUS_TEXT = {4: "ارسال به مخابرات", 10: "رسیده به گیرنده", 11: "نرسیده به گیرنده",
                14: "بلاک شده توسط گیرنده", 100: "شناسه پیامک نامعتبر است"}
 
@@ -76,6 +88,8 @@ class KavenegarServer(cb.ContractServer):
         self.route("POST", LOOKUP, self.lookup)
         self.route("POST", STATUS, self.status)
         self.route("POST", RECEIVE, self.receive)
+        self.route("POST", VERIFY, self.verify_lookup)
+        self.templates = set(filter(None, args.templates.split(",")))
         self.inbox = []  # [message entry, read?]
         if args.inbox:
             with open(args.inbox, encoding="utf-8") as f:
@@ -133,6 +147,41 @@ class KavenegarServer(cb.ContractServer):
         entry = {"messageid": messageid, "message": message, "status": 1,
                  "statustext": "در صف ارسال", "sender": sender or "10004346",
                  "receptor": receptor, "date": int(time.time()), "cost": 120}
+        return 200, {}, envelope(200, "تایید شد", [entry])
+
+    def verify_lookup(self, req):
+        bad = self.check_key(req)
+        if bad:
+            return bad
+        f = self.form(req)
+        receptor, template = f.get("receptor", ""), f.get("template", "")
+        if not (receptor.isdigit() and ((receptor.startswith("09") and len(receptor) == 11)
+                                        or receptor.startswith("00"))):
+            return 411, {}, envelope(411, "گیرنده نامعتبر است")
+        if template not in self.templates:
+            return 424, {}, envelope(424, "الگوی مورد نظر پیدا نشد")
+        if not f.get("token"):
+            return 432, {}, envelope(432, "پارامتر کد در متن پیام پیدا نشد")
+        if any(c.isspace() for name in TOKENS[:3] for c in f.get(name, "")):
+            return 431, {}, envelope(431, "ساختار کد صحیح نمی‌باشد")
+        kind = f.get("type", "sms")
+        if kind not in ("sms", "call"):
+            return 400, {}, envelope(400, "پارامترها ناقص هستند")
+        tokens = {name: f[name] for name in TOKENS if name in f}
+        with self.lock:
+            self.next_id += 1
+            messageid = self.next_id
+            self.receptors[messageid] = receptor
+            with open(self.log_path, "a", encoding="utf-8") as log:
+                log.write(json.dumps({"lookup": template, "receptor": receptor, "tokens": tokens,
+                                      "type": kind, "messageid": messageid},
+                                     ensure_ascii=False) + "\n")
+        delay = getattr(req, "answer_after_ms", 0)
+        if delay:
+            time.sleep(delay / 1000.0)
+        entry = {"messageid": messageid, "message": " ".join(tokens.values()), "status": 5,
+                 "statustext": "ارسال به مخابرات", "sender": "10004346", "receptor": receptor,
+                 "date": int(time.time()), "cost": 120}
         return 200, {}, envelope(200, "تایید شد", [entry])
 
     def lookup(self, req):
@@ -215,6 +264,8 @@ def main():
     p.add_argument("--undelivered", default="", help="comma-separated receptors answered 11")
     p.add_argument("--filtered", default="", help="comma-separated receptors answered 14")
     p.add_argument("--inbox", default="", help="JSON lines of messages people sent to lines")
+    p.add_argument("--templates", default="otp",
+                   help="comma-separated verify/lookup templates the account has")
     cb.main(KavenegarServer, p)
 
 

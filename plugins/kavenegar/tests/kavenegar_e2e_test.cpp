@@ -152,6 +152,87 @@ TEST_F(KavenegarE2E, EveryReceptorGetsOneSmsThroughFaultsAndLostAnswers) {
   EXPECT_EQ(no_phone, 1u);
 }
 
+// `api: lookup`: each message fills the panel template named as its own
+// (verify/lookup.json) with the variables token, token2 and token10. A
+// token with a space or none at all is dead before anything is sent; a 500
+// is retried; a lookup whose answer never came is dead, not sent again,
+// since verify/lookup takes no localid to ask about it.
+TEST_F(KavenegarE2E, TemplateMessagesFillTheirTokensAndAreNeverSentTwice) {
+  std::string events;
+  for (int i = 0; i < 7; ++i) {
+    char phone[32];
+    std::snprintf(phone, sizeof phone, "0912%07d", 2000 + i);
+    std::string traits =
+        R"("phone":")" + std::string(phone) + R"(","first_name":"سارا","full_name":"سارا رضایی")";
+    if (i == 5) traits += R"(,"code":"12 34")";
+    if (i < 5) traits += R"(,"code":)" + std::to_string(48210 + i);  // a number
+    events += checkout_customer("u" + std::to_string(i), traits);
+  }
+  write_file(dir_ / "events.jsonl", events);
+  const std::string p = dir_ / "lookup.yaml";
+  write_file(p, R"(version: 1
+store: { kind: sqlite, path: halo.db }
+run: { as_of: "2026-01-05T12:00:00Z" }
+identity:
+  identifiers:
+    - { type: user_id, priority: 1, max_per_profile: 1 }
+    - { type: phone, priority: 2, max_per_profile: 3, default_region: IR, paths: [traits.phone] }
+sources:
+  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
+destinations:
+  - name: sms
+    plugin: kavenegar
+    retry: { max_attempts: 6, backoff: 0s }
+    config: { api_key: ")" +
+                    std::string(kKey) + R"(", api: lookup, timeout: 1s, base_url: ")" +
+                    server_.base_url() + R"(" }
+triggers:
+  - name: code
+    on: { event: Checkout Started }
+    send:
+      channel: sms
+      destination: sms
+      template: otp
+      variables: { token: traits.code, token2: traits.first_name, token10: traits.full_name }
+templates:
+  - { name: otp, text: "Kavenegar's template otp: your code is %token%" }
+)");
+  server_.inject(R"([{"kind":"500","count":1},)"
+                 R"({"kind":"modify","count":1,"delay_ms":2500,"path":"lookup\\.json"}])");
+  run_until_delivered(p, 4);
+
+  // receptor -> lookups the server took.
+  std::map<std::string, int> lookups;
+  simdjson::dom::parser parser;
+  for (const std::string &line : read_lines(dir_ / "sent.jsonl")) {
+    simdjson::dom::element e = parser.parse(line);
+    ASSERT_EQ(std::string_view(e["lookup"]), "otp") << line;
+    EXPECT_EQ(std::string_view(e["type"]), "sms") << line;
+    EXPECT_EQ(std::string_view(e["tokens"]["token2"]), "سارا") << line;
+    EXPECT_EQ(std::string_view(e["tokens"]["token10"]), "سارا رضایی") << line;
+    const std::string receptor{std::string_view(e["receptor"])};
+    EXPECT_EQ(std::string_view(e["tokens"]["token"]),
+              std::to_string(48210 + std::stoi(receptor.substr(7)) - 2000))
+        << line;
+    ++lookups[receptor];
+  }
+  ASSERT_EQ(lookups.size(), 5u);  // the five with a usable code, each once
+  for (const auto &[receptor, n] : lookups) EXPECT_EQ(n, 1) << receptor;
+
+  size_t sent = 0, lost = 0, spaced = 0, missing = 0;
+  for (const auto &[key, s] : message_statuses(p, true)) {
+    sent += s.starts_with("sent|") && s.find("; template otp") != std::string::npos;
+    lost += s.starts_with("dead|no answer from verify/lookup.json, which takes no localid");
+    spaced += s.starts_with("dead|variable token holds white space");
+    missing += s.starts_with("dead|no variable token");
+  }
+  EXPECT_EQ(sent, 4u);
+  EXPECT_EQ(lost, 1u);
+  EXPECT_EQ(spaced, 1u);
+  EXPECT_EQ(missing, 1u);
+  EXPECT_EQ(server_.stat("faults_pending"), 0);
+}
+
 TEST_F(KavenegarE2E, AWrongKeyStopsTheDestinationAndLosesNothing) {
   constexpr int kCustomers = 6;
   write_file(dir_ / "events.jsonl", customers(kCustomers));

@@ -61,6 +61,48 @@ TEST(ClassifySend, EveryCodeClass) {
   EXPECT_EQ(classify_send(404, "not here", one).kind, K::kFailed);
 }
 
+TEST(LookupTokens, TakeTextAndNumbersAndRefuseWhatKavenegarWould) {
+  TokensOrWhy t = lookup_tokens(
+      R"({"token":48213,"token2":"سارا","token10":"سارا رضایی","token20":null,"x":[1]})");
+  EXPECT_EQ(t.why, "");
+  EXPECT_EQ(t.tokens.token, "48213");
+  EXPECT_EQ(t.tokens.token2, "سارا");
+  EXPECT_EQ(t.tokens.token10, "سارا رضایی");
+  EXPECT_EQ(t.tokens.token20, "");
+  EXPECT_EQ(lookup_tokens(R"({"token2":"a"})").why.rfind("no variable token", 0), 0u);
+  EXPECT_EQ(lookup_tokens(R"({"token":""})").why.rfind("no variable token", 0), 0u);
+  EXPECT_EQ(lookup_tokens(R"({"token":"12 34"})").why.rfind("variable token holds white", 0), 0u);
+  EXPECT_EQ(lookup_tokens(R"({"token":"1","token3":"a\tb"})").why.rfind("variable token3", 0), 0u);
+  EXPECT_EQ(lookup_tokens(R"({"token":"1","token10":"a b c d e f"})").why,
+            "variable token10 holds more than 4 spaces");
+  EXPECT_EQ(lookup_tokens(R"({"token":true})").why, "variable token is not text or a number");
+  EXPECT_EQ(lookup_tokens(R"({"token":")" + std::string(101, '7') + "\"}").why,
+            "variable token is longer than 100 bytes");
+  EXPECT_EQ(lookup_tokens("[1]").why, "the message's variables are not a JSON object");
+}
+
+TEST(LookupForm, EncodesTheTokensGiven) {
+  LookupTokens t;
+  t.token = "48213";
+  t.token10 = "سارا رضایی";
+  EXPECT_EQ(lookup_form("09121234567", "otp-login", t, "call"),
+            "receptor=09121234567&template=otp-login&token=48213&token10=%D8%B3%D8%A7%D8%B1%D8%A7"
+            "%20%D8%B1%D8%B6%D8%A7%DB%8C%DB%8C&type=call");
+}
+
+TEST(ClassifyLookupSend, TemplateCodesAreAboutTheMessage) {
+  const Verdict ok = classify_lookup_send(200, answer(200, R"([{"messageid":77}])"), "otp");
+  EXPECT_EQ(ok.kind, K::kSent);
+  EXPECT_EQ(ok.detail, "messageid 77; template otp");
+  EXPECT_EQ(messageid_of(ok.detail), 77);
+  for (int code : {424, 428, 431, 432}) {
+    EXPECT_EQ(classify_lookup_send(code, answer(code), "otp").kind, K::kFailed) << code;
+  }
+  EXPECT_EQ(classify_lookup_send(403, answer(403), "otp").kind, K::kFatal);
+  EXPECT_EQ(classify_lookup_send(409, answer(409), "otp").kind, K::kRetry);
+  EXPECT_EQ(classify_lookup_send(200, answer(200, "[]"), "otp").kind, K::kRetry);
+}
+
 TEST(ClassifyLookup, FoundNotFoundOrUnknown) {
   const Verdict found =
       classify_lookup(200, answer(200, R"([{"messageid":11,"localid":"5","status":10}])"));
