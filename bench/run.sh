@@ -4,6 +4,8 @@
 # same run, and prints events/s, MB/s, ratio to the floor and peak RSS.
 #   bench/run.sh [EVENTS] [CUSTOMERS]
 # The many-profile variant: bench/run.sh 1000000 1000000 (629,006 profiles).
+# SET=NAME runs the pipeline bench/with_builders.py makes for that set
+# (e.g. SET=windows: the identifier limits with a time window).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${1:-1000000}
@@ -20,8 +22,15 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep -
 echo "input: $EVENTS events, $CUSTOMERS customers, $((BYTES / 1000000)) MB"
 FLOOR=$("$BIN/halo-bench-floor" "$DATA")
 echo "simdjson floor (1 core): $FLOOR"
+PIPELINE=bench/pipeline.yaml
+if [ -n "${SET:-}" ]; then
+  PIPELINE=var/bench/pipeline-$SET.yaml
+  sed "s|\.\./var/bench/|$PWD/var/bench/|g" bench/pipeline.yaml > "$PIPELINE"
+  python3 bench/with_builders.py "$PIPELINE" "$PIPELINE" "$SET"
+  echo "pipeline: $PIPELINE"
+fi
 rm -f var/bench/halo.db* var/bench/profiles.jsonl
-/usr/bin/time -v "$BIN/halo" run bench/pipeline.yaml -q --summary-json var/bench/summary.json 2> var/bench/time.txt
+/usr/bin/time -v "$BIN/halo" run "$PIPELINE" -q --summary-json var/bench/summary.json 2> var/bench/time.txt
 SUMMARY=$(cat var/bench/summary.json)
 echo "pipeline: $SUMMARY"
 RSS_KB=$(awk -F: '/Maximum resident/{gsub(/ /,"",$2); print $2}' var/bench/time.txt)

@@ -8,7 +8,9 @@ SET is clv, rfm, recs or models (clv, rfm, satisfaction, engagement,
 recommendations and loyalty), or segments: twenty segments over the
 benchmark's features, traits and identifiers and two triggers instead of
 builders, or history: the same with five of the segments reading event
-history (count, sum, did ... within); REFIT,
+history (count, sum, did ... within), or windows: the default identifiers
+with limits over a time window (email 5 per 30d, anonymous_id 5 per 7d)
+instead of builders; REFIT,
 when given, is each fitting builder's `refit` policy (docs/pipeline.md)."""
 import sys
 
@@ -81,8 +83,23 @@ def with_segments(text, segments=SEGMENTS):
     return out
 
 
+# The default identifiers (docs/pipeline.md) with their limits counted
+# within a time window.
+WINDOWS = """identity:
+  identifiers:
+    - { type: user_id, priority: 1, max_per_profile: 1 }
+    - { type: email, priority: 2, max_per_profile: 5 per 30d }
+    - { type: phone, priority: 3, max_per_profile: 3 }
+    - { type: anonymous_id, priority: 9, max_per_profile: 5 per 7d }
+"""
+
+
 def main(argv):
     source, target, chosen = argv[1:4]
+    if chosen == "windows":
+        text = open(source).read()
+        open(target, "w").write(text.replace("sources:", WINDOWS + "sources:", 1))
+        return
     if chosen in ("segments", "history"):
         segments = SEGMENTS if chosen == "segments" else SEGMENTS[:-5] + HISTORY
         text = with_segments(open(source).read(), segments)  # read first: OUT may be IN
