@@ -8,8 +8,9 @@
 //  - an accepted number field has valid JSON text (RFC 8259 §6) and a
 //    finite value that is 0 only when the literal is 0 (no silent zero);
 //  - no field an accepted event keeps at a declared trait's path holds a
-//    value of another kind, and every value left out is reported, with at
-//    most 64 bytes of it;
+//    value of another kind, nor, in an event `events:` declares, at a
+//    declared property (nor an object or list there), and every value left
+//    out is reported, with at most 64 bytes of it;
 //  - nothing crashes, leaks or overflows the stack.
 #include <cmath>
 #include <cstdint>
@@ -39,6 +40,8 @@ halo::NormalizeOptions options(bool tight) {
                    {"vip", halo::TraitKind::kBool},
                    {"city", halo::TraitKind::kText},
                    {"born", halo::TraitKind::kTime}};
+  o.event_properties["Order Completed"] = {{"revenue", halo::TraitKind::kNumber},
+                                           {"coupon", halo::TraitKind::kText}};
   if (tight) {
     o.limits.max_record_bytes = 4096;
     o.limits.max_depth = 4;
@@ -79,8 +82,27 @@ void check_trait_kinds(const halo::Normalizer &n, const halo::NormalizeOptions &
                       (*kind == halo::TraitKind::kTime && f.value.kind == HALO_VALUE_STRING);
     if (!fits) std::abort();
   }
-  for (const halo::TraitProblem &p : n.trait_problems()) {
-    if (p.value.size() > 64 || o.trait_kinds.count(p.name) == 0) std::abort();
+  // A declared event keeps no declared property of another kind, nor an
+  // object or list where one is declared.
+  const auto plan = o.event_properties.find(e.name);
+  for (const halo::Field &f : batch.fields) {
+    if (plan == o.event_properties.end() || !f.path.starts_with("properties.")) continue;
+    std::string_view name = f.path.substr(11);
+    const bool nested = name.find('.') != std::string_view::npos;
+    const auto declared = plan->second.find(name.substr(0, name.find('.')));
+    if (declared == plan->second.end()) continue;
+    if (nested) std::abort();
+    if (f.value.kind == HALO_VALUE_NULL) continue;
+    const bool number = declared->second == halo::TraitKind::kNumber;
+    if (f.value.kind != (number ? HALO_VALUE_NUMBER : HALO_VALUE_STRING)) std::abort();
+  }
+  for (const halo::KindProblem &p : n.kind_problems()) {
+    if (p.value.size() > 64) std::abort();
+    if (p.event.empty() ? o.trait_kinds.count(p.name) == 0
+                        : plan == o.event_properties.end() || p.event != e.name ||
+                              plan->second.count(p.name) == 0) {
+      std::abort();
+    }
   }
 }
 

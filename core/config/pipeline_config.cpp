@@ -4,7 +4,9 @@
 #include "config/pipeline_config.h"
 
 #include <filesystem>
+#include <new>
 
+#include "config/events_config.h"
 #include "config/http_config.h"
 #include "config/identity_config.h"
 #include "config/iso_time.h"
@@ -26,7 +28,7 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopKeys = {"version",  "store",     "plugin_dirs", "run",
                                            "identity", "sources",   "features",    "destinations",
                                            "limits",   "http",      "traits",      "segments",
-                                           "triggers", "templates", "consent"};
+                                           "triggers", "templates", "consent",     "events"};
 const std::vector<std::string> kStoreKeys = {"kind", "path", "cache_bytes"};
 const std::vector<std::string> kRunKeys = {
     "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};
@@ -193,6 +195,7 @@ void read_sections(MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   read_identity(top.value("identity"), top.value_mark("identity"), diags, cfg);
   read_limits(top.value("limits"), top.value_mark("limits"), diags, cfg);
   read_traits(top, diags, cfg);
+  read_events(top, diags, cfg);
   read_segments(top, diags, cfg);
   read_triggers(top, diags, cfg);
   read_templates(top, diags, cfg);
@@ -242,52 +245,23 @@ Result<PipelineConfig> validate(YAML::Node root, const std::string &file, const 
 
 }  // namespace
 
+// Copy-assignment by construction: the copy constructor copies every field
+// (yaml-cpp nodes share their tree, which is what a copy of a parsed file
+// wants), and no field can be forgotten here as fields are added. Assigning
+// a Node instead would write through to the tree it referred to. The copy
+// is made first, so a failure leaves *this as it was.
 PluginUse &PluginUse::operator=(const PluginUse &other) {
   if (this == &other) return *this;
-  name = other.name;
-  plugin = other.plugin;
-  priority = other.priority;
-  poll_interval_ms = other.poll_interval_ms;
-  poll_interval_set = other.poll_interval_set;
-  refit_after_ms = other.refit_after_ms;
-  refit_mark = other.refit_mark;
-  config.reset(other.config);
-  mark = other.mark;
-  config_mark = other.config_mark;
-  return *this;
+  PluginUse copy(other);
+  this->~PluginUse();
+  return *new (this) PluginUse(std::move(copy));
 }
 
 PipelineConfig &PipelineConfig::operator=(const PipelineConfig &other) {
   if (this == &other) return *this;
-  file = other.file;
-  base_dir = other.base_dir;
-  store_kind = other.store_kind;
-  store_cache_bytes = other.store_cache_bytes;
-  store_path = other.store_path;
-  plugin_dirs = other.plugin_dirs;
-  batch_size = other.batch_size;
-  threads = other.threads;
-  commit_every = other.commit_every;
-  commit_interval_ms = other.commit_interval_ms;
-  plugin_timeout_ms = other.plugin_timeout_ms;
-  as_of_ms = other.as_of_ms;
-  resolver = other.resolver;
-  resolver_config.reset(other.resolver_config);
-  resolver_mark = other.resolver_mark;
-  resolver_config_mark = other.resolver_config_mark;
-  identifiers = other.identifiers;
-  has_linkage = other.has_linkage;
-  linkage.reset(other.linkage);
-  linkage_mark = other.linkage_mark;
-  traits = other.traits;
-  segments = other.segments;
-  sources = other.sources;
-  features = other.features;
-  destinations = other.destinations;
-  limits = other.limits;
-  http = other.http;
-  consent = other.consent;
-  return *this;
+  PipelineConfig copy(other);
+  this->~PipelineConfig();
+  return *new (this) PipelineConfig(std::move(copy));
 }
 
 PluginUse resolver_plugin_use(const PipelineConfig &cfg) {

@@ -38,8 +38,9 @@ namespace halo {
 // One use of a plugin in the pipeline: an entry of sources, features or
 // destinations.
 // yaml-cpp's Node::operator=(const Node&) writes through to the node it
-// referred to; the assignment operators here rebind instead (Node::reset), so
-// assigning a PluginUse/PipelineConfig never edits another one's tree.
+// referred to; the assignment operators here copy-construct instead (every
+// field, the nodes sharing the source's tree), so assigning a
+// PluginUse/PipelineConfig never edits another one's tree.
 struct PluginUse {
   PluginUse() = default;
   PluginUse(const PluginUse &) = default;
@@ -159,6 +160,14 @@ struct PipelineConfig {
   // `traits: { NAME: { kind: KIND } }`: what the trait may hold; names not
   // listed may hold anything.
   std::map<std::string, TraitKind> trait_kinds;
+  // `events:` (docs/pipeline.md "Event schemas"): the events the pipeline
+  // knows, each with the kinds of its declared properties. Empty: no plan,
+  // any event name passes.
+  struct EventSchema {
+    std::map<std::string, TraitKind> properties;
+    Mark mark;  // the event's name in the file
+  };
+  std::map<std::string, EventSchema> events;
   // `segments:` (docs/segments.md), in file order; names unique. Their
   // expressions are parsed where the segment language is linked
   // (pipeline_setup.h), so `halo validate` reports them with the rest.

@@ -33,8 +33,8 @@ uint64_t Normalizer::blocked_identifiers() const {
 const std::vector<IdentifierProblem> &Normalizer::identifier_problems() const {
   return impl_->identifier_problems();
 }
-const std::vector<TraitProblem> &Normalizer::trait_problems() const {
-  return impl_->trait_problems();
+const std::vector<KindProblem> &Normalizer::kind_problems() const {
+  return impl_->kind_problems();
 }
 
 NormalizerImpl::NormalizerImpl(NormalizeOptions options)
@@ -68,7 +68,7 @@ bool NormalizerImpl::normalize(std::string_view raw, size_t readable_capacity,
                                std::string_view source, int64_t received_at_ms, EventBatch &out,
                                Rejection *why, bool borrow_raw) {
   problems_.clear();
-  trait_problems_.clear();
+  kind_problems_.clear();
   const size_t limit = options_.limits.max_record_bytes;
   if (raw.size() > limit) {
     reject(why, rejection::kTooLarge,
@@ -82,6 +82,7 @@ bool NormalizerImpl::normalize(std::string_view raw, size_t readable_capacity,
                   resolve_identifiers(source, why);
   if (ok) {
     if (!options_.trait_kinds.empty()) check_trait_kinds();
+    if (!options_.event_properties.empty()) check_property_kinds();
     commit(raw, borrow_raw, source, received_at_ms, out);
   } else {
     problems_.clear();

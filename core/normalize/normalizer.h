@@ -53,8 +53,13 @@ struct NormalizeOptions {
   // that identifier's person and links nothing else to it.
   std::unordered_set<std::string> detached_records = {};
   // `traits: { NAME: { kind: KIND } }`: a trait value of another kind is
-  // left out of the event and reported (trait_problems()).
+  // left out of the event and reported (kind_problems()).
   std::map<std::string, TraitKind, std::less<>> trait_kinds = {};
+  // `events: { EVENT: { properties: { NAME: KIND } } }`: in an event of that
+  // name, a value at properties.NAME of another kind (or an object or list
+  // there) is left out and reported (kind_problems()).
+  using PropertyKinds = std::map<std::string, TraitKind, std::less<>>;
+  std::map<std::string, PropertyKinds, std::less<>> event_properties = {};
 };
 
 // The key of `linked` for an identifier.
@@ -99,10 +104,13 @@ struct IdentifierProblem {
 };
 
 // A trait value of another kind than `traits:` declares (text where a
-// number is declared, a time that is not ISO 8601): the record is accepted
-// without it, and the pipeline reports it (dead letter stage "trait").
-struct TraitProblem {
-  std::string name;   // the trait, e.g. "age"
+// number is declared, a time that is not ISO 8601), or an event property
+// of another kind than `events:` declares for the event: the record is
+// accepted without it, and the pipeline reports it (dead letter stage
+// "trait" or "property").
+struct KindProblem {
+  std::string event;  // "" for a trait; the event's name for a property
+  std::string name;   // the trait or property, e.g. "age", "revenue"
   std::string path;   // where the value was, e.g. "traits.age"
   std::string value;  // the value as written (at most 64 bytes of it)
   TraitKind declared = TraitKind::kText;
@@ -143,7 +151,7 @@ class Normalizer {
   const std::vector<IdentifierProblem> &identifier_problems() const;
   // After normalize() accepted a record: its trait values left out for
   // their kind. Empty after a rejection; valid until the next normalize().
-  const std::vector<TraitProblem> &trait_problems() const;
+  const std::vector<KindProblem> &kind_problems() const;
 
  private:
   std::unique_ptr<NormalizerImpl> impl_;

@@ -319,8 +319,42 @@ void NormalizerImpl::check_trait_kinds() {
       const std::string_view shown = leaf.value.kind == HALO_VALUE_BOOL
                                          ? (leaf.value.boolean ? "true" : "false")
                                          : utf8_prefix(leaf.value.text, 64);
-      trait_problems_.push_back(
-          {std::string(name), std::string(path), std::string(shown), declared->second});
+      kind_problems_.push_back(
+          {"", std::string(name), std::string(path), std::string(shown), declared->second});
+      continue;
+    }
+    if (kept != i) leaves_[kept] = leaf;
+    ++kept;
+  }
+  leaves_.resize(kept);
+}
+
+void NormalizerImpl::check_property_kinds() {
+  const auto plan = options_.event_properties.find(event_name_);
+  if (plan == options_.event_properties.end()) return;
+  constexpr std::string_view kProperties = "properties.";
+  size_t kept = 0;
+  for (size_t i = 0; i < leaves_.size(); ++i) {
+    const PendingLeaf &leaf = leaves_[i];
+    const std::string_view path =
+        std::string_view(path_text_).substr(leaf.path_begin, leaf.path_len);
+    std::string_view name = path.starts_with(kProperties) ? path.substr(kProperties.size()) : "";
+    // properties.NAME.x: an object or a list where a declared NAME is.
+    const size_t dot = name.find('.');
+    const bool nested = dot != std::string_view::npos;
+    if (nested) name = name.substr(0, dot);
+    const auto declared = name.empty() ? plan->second.end() : plan->second.find(name);
+    if (declared != plan->second.end() && (nested || !leaf_fits(leaf.value, declared->second))) {
+      const std::string_view shown = nested ? std::string_view("an object or a list")
+                                     : leaf.value.kind == HALO_VALUE_BOOL
+                                         ? (leaf.value.boolean ? "true" : "false")
+                                         : utf8_prefix(leaf.value.text, 64);
+      if (kind_problems_.empty() || kind_problems_.back().name != name ||
+          kind_problems_.back().event != event_name_ || !nested) {
+        kind_problems_.push_back({std::string(event_name_), std::string(name),
+                                  "properties." + std::string(name), std::string(shown),
+                                  declared->second});
+      }
       continue;
     }
     if (kept != i) leaves_[kept] = leaf;

@@ -72,7 +72,7 @@ class NormalizerImpl {
                  int64_t received_at_ms, EventBatch &out, Rejection *why, bool borrow_raw);
   uint64_t blocked_identifiers() const { return blocked_identifiers_; }
   const std::vector<IdentifierProblem> &identifier_problems() const { return problems_; }
-  const std::vector<TraitProblem> &trait_problems() const { return trait_problems_; }
+  const std::vector<KindProblem> &kind_problems() const { return kind_problems_; }
 
  private:
   void watch_path(std::string_view path, uint32_t slot);
@@ -124,8 +124,11 @@ class NormalizerImpl {
   void keep_strongest_identifier();
   void make_auto_message_id(std::string_view source, std::string_view raw);
   // Leaves out the trait leaves whose value is not of the trait's declared
-  // kind, each reported in trait_problems_.
+  // kind, each reported in kind_problems_.
   void check_trait_kinds();
+  // Leaves out the event's properties of another kind than `events:`
+  // declares for its name, each reported in kind_problems_.
+  void check_property_kinds();
 
   // --- commit (normalizer_commit.cpp) ---
   // borrow_raw: the event points into `raw` (which outlives it) instead of
@@ -175,10 +178,10 @@ class NormalizerImpl {
   std::vector<std::string_view> candidates_;
   std::vector<PendingIdentifier> ids_;
   std::string id_text_;
-  std::vector<IdentifierProblem> problems_;   // of the current record
-  std::vector<TraitProblem> trait_problems_;  // of the current record
-  uint64_t blocked_identifiers_ = 0;          // values skipped by block lists, ever
-  std::string last_blocked_type_;             // for the no_identifier message
+  std::vector<IdentifierProblem> problems_;  // of the current record
+  std::vector<KindProblem> kind_problems_;   // of the current record
+  uint64_t blocked_identifiers_ = 0;         // values skipped by block lists, ever
+  std::string last_blocked_type_;            // for the no_identifier message
   halo_event_type event_type_ = HALO_EVENT_TRACK;
   std::string_view event_name_;
   bool fold_event_name_ = false;

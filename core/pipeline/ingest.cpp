@@ -276,7 +276,9 @@ Status Pipeline::ingest_records(SourceBatch &batch, RunSummary *summary) {
       summary->rejected++;
     }
     for (const DeadLetter &d : slice.stored_without) {
-      ++(d.stage == "trait" ? summary->invalid_traits : summary->invalid_identifiers);
+      ++(d.stage == "trait"      ? summary->invalid_traits
+         : d.stage == "property" ? summary->invalid_properties
+                                 : summary->invalid_identifiers);
       s = write([d = std::move(d)](Store &st) { return st.add_dead_letter(d); });
       if (!s.ok()) return s;
     }

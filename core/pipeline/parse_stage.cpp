@@ -63,15 +63,26 @@ void ParseStage::parse_slice(size_t index) {
                       p.type + " at " + p.path + " is not a valid " + p.type + " ('" + p.value +
                           "'); the event was stored without it. Fix the value at its source"));
     }
-    for (const TraitProblem &p : normalizer.trait_problems()) {
+    for (const KindProblem &p : normalizer.kind_problems()) {
+      const std::string expected = p.declared == TraitKind::kTime ? std::string("an ISO 8601 time")
+                                   : p.declared == TraitKind::kBool
+                                       ? std::string("true or false")
+                                       : "a " + std::string(trait_kind_name(p.declared));
+      if (p.event.empty()) {
+        slice.stored_without.push_back(dead_letter(
+            "trait", "trait_kind",
+            "traits." + p.name + " at " + p.path + " is '" + p.value + "', not " + expected +
+                " as `traits:` declares; the event was stored without it. Fix the value at its "
+                "source, or the trait's kind and then `halo rebuild`"));
+        continue;
+      }
+      const bool object = p.value == "an object or a list";
       slice.stored_without.push_back(dead_letter(
-          "trait", "trait_kind",
-          "traits." + p.name + " at " + p.path + " is '" + p.value + "', not " +
-              (p.declared == TraitKind::kTime   ? std::string("an ISO 8601 time")
-               : p.declared == TraitKind::kBool ? std::string("true or false")
-                                                : "a " + std::string(trait_kind_name(p.declared))) +
-              " as `traits:` declares; the event was stored without it. Fix the value at its "
-              "source, or the trait's kind and then `halo rebuild`"));
+          "property", "property_kind",
+          "properties." + p.name + " of '" + p.event + "' is " +
+              (object ? p.value : "'" + p.value + "'") + ", not " + expected +
+              " as `events:` declares; the event was stored without it. Fix the value at its "
+              "source, or the property's kind and then `halo rebuild`"));
     }
   }
   // Dedup keys are hashed here, on all cores, not on the pipeline thread.

@@ -19,6 +19,10 @@ NormalizeOptions normalize_options(const PipelineConfig &cfg) {
   NormalizeOptions o;
   o.limits = cfg.limits;
   o.trait_kinds.insert(cfg.trait_kinds.begin(), cfg.trait_kinds.end());
+  for (const auto &[event, schema] : cfg.events) {
+    if (schema.properties.empty()) continue;
+    o.event_properties[event].insert(schema.properties.begin(), schema.properties.end());
+  }
   o.identifiers.clear();
   for (const IdentifierSpec &s : cfg.identifiers) {
     IdentifierRule r;

@@ -9,6 +9,7 @@
 #include "config/suggest.h"
 #include "consent/report_desk.h"
 #include "http_server/server_hub.h"
+#include "pipeline/event_plan_check.h"
 #include "pipeline/send_time.h"
 #include "segment/segment_set.h"
 #include "store/store_path.h"
@@ -260,16 +261,7 @@ std::optional<TypedKind> trait_kind(const PipelineConfig &config, std::string_vi
   }
   const auto declared = config.trait_kinds.find(name);
   if (declared == config.trait_kinds.end()) return std::nullopt;
-  switch (declared->second) {
-    case TraitKind::kNumber:
-      return TypedKind::kDouble;
-    case TraitKind::kBool:
-      return TypedKind::kBool;
-    case TraitKind::kText:
-    case TraitKind::kTime:
-      return TypedKind::kString;
-  }
-  return std::nullopt;
+  return typed_kind_of(declared->second);
 }
 
 // The declared kind of a trait an action copies a feature of kind `kind`
@@ -427,6 +419,7 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
     if (!parsed.ok()) problems.push_back({"triggers[" + std::to_string(i) + "]", parsed});
   }
   check_paths_and_kinds(config, out, problems);
+  check_declared_events(config, out, problems);
   // A cap on a channel no trigger sends on is a misspelt channel.
   for (const auto &[channel, cap] : config.consent.frequency_caps) {
     const bool sent_on =

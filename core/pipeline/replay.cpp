@@ -26,6 +26,10 @@ std::string replay_refusal(const std::string &stage, bool fixed) {
     return "the event is already stored, without this trait value; fix the value at its source, "
            "or the trait's kind under `traits:` and then `halo rebuild PIPELINE.yaml`";
   }
+  if (stage == "property") {
+    return "the event is already stored, without this property value; fix the value at its "
+           "source, or the property's kind under `events:` and then `halo rebuild PIPELINE.yaml`";
+  }
   if (stage == "source") {
     return "a source call failed and there is no record; the source reads again from its last "
            "committed cursor on the next `halo run`";

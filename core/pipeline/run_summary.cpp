@@ -82,6 +82,11 @@ std::string RunSummary::to_text() const {
             " trait values not of their declared kind, events stored without them (dead "
             "letters, stage trait)\n";
   }
+  if (invalid_properties > 0) {
+    text += "invalid props  " + std::to_string(invalid_properties) +
+            " event property values not of their declared kind, events stored without them "
+            "(dead letters, stage property)\n";
+  }
   if (!quarantined.empty()) {
     text += "quarantined    " + std::to_string(quarantined.size()) +
             " over-shared identifier values, linking nothing from now on";
@@ -122,6 +127,7 @@ std::string RunSummary::to_json() const {
   w.key("blocked_identifiers").number(static_cast<int64_t>(blocked_identifiers));
   w.key("invalid_identifiers").number(static_cast<int64_t>(invalid_identifiers));
   w.key("invalid_traits").number(static_cast<int64_t>(invalid_traits));
+  w.key("invalid_properties").number(static_cast<int64_t>(invalid_properties));
   w.key("quarantined_identifiers").number(static_cast<int64_t>(quarantined.size()));
   w.key("probabilistic_links").number(static_cast<int64_t>(probabilistic_links));
   w.key("review_pairs").number(static_cast<int64_t>(review_pairs));

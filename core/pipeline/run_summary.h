@@ -30,6 +30,9 @@ struct RunSummary {
   // Trait values of another kind than `traits:` declares on accepted events
   // (stored without them; dead letters of stage "trait").
   uint64_t invalid_traits = 0;
+  // Event property values of another kind than `events:` declares for the
+  // event (stored without them; dead letters of stage "property").
+  uint64_t invalid_properties = 0;
   // Identifier values this run quarantined ("TYPE VALUE"): they would have
   // linked too many distinct profiles, and are detached from linking.
   std::vector<std::string> quarantined;

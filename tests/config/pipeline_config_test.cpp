@@ -242,15 +242,37 @@ TEST(PipelineConfig, CopyAssignmentDoesNotWriteThroughToTheSource) {
 
 // Every kernel field survives copy-assignment (the operator is written by
 // hand for the yaml-cpp nodes): plugin_timeout_ms and poll_interval once
-// did not.
+// did not, nor a destination's concurrency, retry and quiet hours, the
+// declared trait kinds, triggers and templates -- now it copies by
+// construction. Assigned over a configuration that had other values.
 TEST(PipelineConfig, CopyAssignmentCopiesEveryKernelField) {
   const PipelineConfig b = parse_ok(
       "version: 1\nstore: { kind: sqlite, path: x.db, cache_bytes: 2097152 }\n"
       "run: { plugin_timeout_ms: 1234, commit_interval_ms: 77 }\n"
-      "sources:\n  - { name: web, plugin: file-jsonl, poll_interval: 90s, config: { path: a } }\n",
+      "traits: { age: { kind: number } }\n"
+      "events: { Order Completed: { properties: { revenue: number } } }\n"
+      "sources:\n  - { name: web, plugin: file-jsonl, poll_interval: 90s, config: { path: a } }\n"
+      "destinations:\n  - { name: hooks, plugin: webhook, concurrency: 9, retry: { max_attempts: "
+      "3, backoff: 5s }, quiet_hours: { from: \"21:00\", until: \"09:00\" }, config: { url: "
+      "\"https://x.example\" } }\n"
+      "triggers:\n  - { name: t, on: { event: Signed Up }, send: { channel: email, destination: "
+      "hooks, template: w } }\n"
+      "templates:\n  - { name: w, text: hi }\n",
       "/p/b.yaml", fake_env({}));
-  PipelineConfig copy;
+  PipelineConfig copy =
+      parse_ok(kFullPipeline, "/p/a.yaml", fake_env({{"DATA_DIR", "/a"}, {"WC_KEY", "k"}}));
   copy = b;
+  ASSERT_EQ(copy.destinations.size(), 1u);
+  EXPECT_EQ(copy.destinations[0].concurrency, 9);
+  EXPECT_EQ(copy.destinations[0].retry_max_attempts, 3);
+  EXPECT_EQ(copy.destinations[0].retry_backoff_ms, 5000);
+  EXPECT_EQ(copy.destinations[0].quiet_from_minute, 21 * 60);
+  EXPECT_EQ(copy.trait_kinds.at("age"), TraitKind::kNumber);
+  EXPECT_EQ(copy.events.at("Order Completed").properties.at("revenue"), TraitKind::kNumber);
+  ASSERT_EQ(copy.triggers.size(), 1u);
+  EXPECT_EQ(copy.triggers[0].event, "Signed Up");
+  EXPECT_EQ(copy.templates.size(), 1u);
+  EXPECT_TRUE(copy.features.empty());  // a's features are gone
   EXPECT_EQ(copy.plugin_timeout_ms, 1234);
   EXPECT_EQ(copy.commit_interval_ms, 77);
   EXPECT_EQ(copy.store_cache_bytes, 2097152);

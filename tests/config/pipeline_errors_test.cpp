@@ -62,7 +62,7 @@ TEST(PipelineErrors, UnknownTopLevelKeyListsValidKeysWhenNothingIsClose) {
   EXPECT_EQ(error_of(kHead + kSource + "wibble: 1\n"),
             "config/demo.yaml:4:1: wibble: unknown key 'wibble' (valid keys: version, store, "
             "plugin_dirs, run, identity, sources, features, destinations, limits, http, traits, "
-            "segments, triggers, templates, consent)");
+            "segments, triggers, templates, consent, events)");
   EXPECT_EQ(error_of(kHead + kSource + "destination: []\n"),
             "config/demo.yaml:4:1: destination: unknown key 'destination' (did you mean "
             "'destinations'?)");
@@ -299,6 +299,37 @@ TEST(PipelineErrors, TraitRuleErrors) {
   EXPECT_EQ(ok->trait_kinds.at("interests"), TraitKind::kText);
   EXPECT_EQ(ok->traits.count("age"), 0u);
   EXPECT_EQ(ok->traits.at("interests"), Survivorship::kAll);
+}
+
+TEST(PipelineErrors, EventSchemaErrors) {
+  EXPECT_EQ(error_of(kHead + kSource + "events: [Order Completed]\n"),
+            "config/demo.yaml:4:9: events: expected a mapping of event names (e.g. Order "
+            "Completed: { properties: { revenue: number } }), got a list");
+  EXPECT_EQ(error_of(kHead + kSource +
+                     "events:\n  Order Completed: { properties: { revenue: money } }\n"),
+            "config/demo.yaml:5:45: events.Order Completed.properties.revenue: unknown kind "
+            "'money' (one of number, text, bool, time)");
+  EXPECT_EQ(
+      error_of(kHead + kSource + "events:\n  Order Completed: { properties: { a.b: number } }\n"),
+      "config/demo.yaml:5:36: events.Order Completed.properties.a.b: a property name is a "
+      "key under `properties`: not empty, no dots, at most 128 bytes");
+  EXPECT_EQ(error_of(kHead + kSource + "events:\n  Order Completed: { props: {} }\n"),
+            "config/demo.yaml:5:22: events.Order Completed.props: unknown key 'props' (valid keys: "
+            "properties)");
+  EXPECT_EQ(error_of(kHead + kSource + "events:\n  Order Completed: { properties: [revenue] }\n"),
+            "config/demo.yaml:5:34: events.Order Completed.properties: expected a mapping of "
+            "property names to kinds (e.g. { revenue: number }), got a list");
+  Result<PipelineConfig> ok =
+      parse_pipeline(kHead + kSource +
+                         "events:\n  Order Completed: { properties: { revenue: number, coupon: "
+                         "text } }\n  Signed Up:\n  ثبت سفارش: {}\n",
+                     kFile, fake_env({}));
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  ASSERT_EQ(ok->events.size(), 3u);
+  EXPECT_EQ(ok->events.at("Order Completed").properties.at("revenue"), TraitKind::kNumber);
+  EXPECT_EQ(ok->events.at("Order Completed").properties.at("coupon"), TraitKind::kText);
+  EXPECT_TRUE(ok->events.at("Signed Up").properties.empty());
+  EXPECT_TRUE(ok->events.at("ثبت سفارش").properties.empty());
 }
 
 TEST(PipelineErrors, IdentifierErrors) {

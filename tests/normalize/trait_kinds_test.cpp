@@ -1,6 +1,8 @@
-// Declared trait kinds (`traits: { NAME: { kind: KIND } }`): a value of
-// another kind is left out of the event and reported; values of the kind,
-// nulls and undeclared traits pass untouched.
+// Declared trait kinds (`traits: { NAME: { kind: KIND } }`) and event
+// property kinds (`events: { EVENT: { properties: { NAME: KIND } } }`): a
+// value of another kind is left out of the event and reported; values of
+// the kind, nulls and undeclared traits, properties and events pass
+// untouched.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -52,7 +54,7 @@ TEST(TraitKinds, ValuesOfAnotherKindAreLeftOutAndReported) {
   EXPECT_EQ(f.at("traits.nickname"), "7");  // undeclared: anything goes
   EXPECT_EQ(f.at("traits.email"), "u1@example.ir");
   EXPECT_EQ(batch.events[0].id_count, 2u);  // identifiers are not traits' business
-  const std::vector<TraitProblem> &p = n.trait_problems();
+  const std::vector<KindProblem> &p = n.kind_problems();
   ASSERT_EQ(p.size(), 5u);
   EXPECT_EQ(p[0].name, "age");
   EXPECT_EQ(p[0].path, "traits.age");
@@ -65,7 +67,7 @@ TEST(TraitKinds, ValuesOfAnotherKindAreLeftOutAndReported) {
 
   // The next record starts clean.
   ASSERT_TRUE(n.normalize(R"({"type":"identify","userId":"u2"})", "web", 0, batch, &why));
-  EXPECT_TRUE(n.trait_problems().empty());
+  EXPECT_TRUE(n.kind_problems().empty());
 }
 
 TEST(TraitKinds, ValuesOfTheKindAndNullsPass) {
@@ -79,7 +81,7 @@ TEST(TraitKinds, ValuesOfTheKindAndNullsPass) {
   ASSERT_TRUE(n.normalize(R"({"type":"track","event":"Viewed","userId":"u1",
       "context":{"traits":{"age":null,"vip":true}},"properties":{"age":"not a trait"}})",
                           "web", 0, batch, &why));
-  EXPECT_TRUE(n.trait_problems().empty());
+  EXPECT_TRUE(n.kind_problems().empty());
   const auto identify = fields_of(batch, 0);
   EXPECT_EQ(identify.at("traits.age"), "41.5");
   EXPECT_EQ(identify.at("traits.vip"), "false");
@@ -99,9 +101,9 @@ TEST(TraitKinds, ContextTraitsAreCheckedOnEveryEventTraitsOnlyOnIdentify) {
   ASSERT_TRUE(n.normalize(R"({"type":"track","event":"X","userId":"u1",
       "traits":{"age":"old"},"context":{"traits":{"age":"older"}}})",
                           "web", 0, batch, &why));
-  ASSERT_EQ(n.trait_problems().size(), 1u);
-  EXPECT_EQ(n.trait_problems()[0].path, "context.traits.age");
-  EXPECT_EQ(n.trait_problems()[0].value, "older");
+  ASSERT_EQ(n.kind_problems().size(), 1u);
+  EXPECT_EQ(n.kind_problems()[0].path, "context.traits.age");
+  EXPECT_EQ(n.kind_problems()[0].value, "older");
   const auto f = fields_of(batch, 0);
   EXPECT_EQ(f.at("traits.age"), "old");
   EXPECT_EQ(f.count("context.traits.age"), 0u);
@@ -116,10 +118,55 @@ TEST(TraitKinds, AReportedValueIsCutAtACharacterBoundary) {
   ASSERT_TRUE(
       n.normalize(R"({"type":"identify","userId":"u1","traits":{"age":")" + long_text + "\"}}",
                   "web", 0, batch, &why));
-  ASSERT_EQ(n.trait_problems().size(), 1u);
-  const std::string &v = n.trait_problems()[0].value;
+  ASSERT_EQ(n.kind_problems().size(), 1u);
+  const std::string &v = n.kind_problems()[0].value;
   EXPECT_EQ(v.size(), 64u);
   EXPECT_EQ(long_text.rfind(v, 0), 0u);
+}
+
+TEST(PropertyKinds, ADeclaredEventsPropertiesOfAnotherKindAreLeftOutAndReported) {
+  NormalizeOptions o;
+  o.event_properties["Order Completed"] = {
+      {"revenue", TraitKind::kNumber}, {"coupon", TraitKind::kText}, {"paid_at", TraitKind::kTime}};
+  Normalizer n(o);
+  EventBatch batch;
+  Rejection why;
+  ASSERT_TRUE(n.normalize(R"({"type":"track","event":"Order Completed","userId":"u1",
+      "properties":{"revenue":"1,200,000","coupon":{"code":"X","pct":10},"paid_at":"2026-01-02T03:04:05Z",
+      "order_id":"o-1","note":7},"context":{"traits":{"revenue":"not a property"}}})",
+                          "web", 0, batch, &why))
+      << why.message;
+  auto f = fields_of(batch, 0);
+  EXPECT_EQ(f.count("properties.revenue"), 0u);
+  EXPECT_EQ(f.count("properties.coupon.code"), 0u);
+  EXPECT_EQ(f.count("properties.coupon.pct"), 0u);
+  EXPECT_EQ(f.at("properties.paid_at"), "2026-01-02T03:04:05Z");
+  EXPECT_EQ(f.at("properties.order_id"), "o-1");  // undeclared property: anything goes
+  EXPECT_EQ(f.at("properties.note"), "7");
+  EXPECT_EQ(f.at("context.traits.revenue"), "not a property");
+  const std::vector<KindProblem> &p = n.kind_problems();
+  ASSERT_EQ(p.size(), 2u);  // the object is reported once
+  EXPECT_EQ(p[0].event, "Order Completed");
+  EXPECT_EQ(p[0].name, "revenue");
+  EXPECT_EQ(p[0].path, "properties.revenue");
+  EXPECT_EQ(p[0].value, "1,200,000");
+  EXPECT_EQ(p[0].declared, TraitKind::kNumber);
+  EXPECT_EQ(p[1].name, "coupon");
+  EXPECT_EQ(p[1].value, "an object or a list");
+
+  // Another event of the same properties is not judged; nor are nulls.
+  ASSERT_TRUE(n.normalize(R"({"type":"track","event":"Order Refunded","userId":"u1",
+      "properties":{"revenue":"1,200,000"}})",
+                          "web", 0, batch, &why));
+  EXPECT_TRUE(n.kind_problems().empty());
+  EXPECT_EQ(fields_of(batch, 1).at("properties.revenue"), "1,200,000");
+  ASSERT_TRUE(n.normalize(R"({"type":"track","event":"Order Completed","userId":"u1",
+      "properties":{"revenue":null,"coupon":"NOWRUZ"}})",
+                          "web", 0, batch, &why));
+  EXPECT_TRUE(n.kind_problems().empty());
+  f = fields_of(batch, 2);
+  EXPECT_EQ(f.at("properties.revenue"), "null");
+  EXPECT_EQ(f.at("properties.coupon"), "NOWRUZ");
 }
 
 }  // namespace

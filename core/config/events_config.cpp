@@ -1,0 +1,94 @@
+// events_config.cpp -- see events_config.h.
+#include "config/events_config.h"
+
+#include "config/scalar_parse.h"
+
+namespace halo {
+namespace {
+
+constexpr size_t kMaxEventNameBytes = 200;
+constexpr size_t kMaxPropertyNameBytes = 128;
+constexpr size_t kMaxEvents = 10'000;
+
+// A property name is one key under `properties` (no dots: nested values are
+// not declared), non-empty and short.
+bool is_property_name(const std::string &name) {
+  return !name.empty() && name.size() <= kMaxPropertyNameBytes &&
+         name.find('.') == std::string::npos;
+}
+
+void read_properties(const YAML::Node &node, const std::string &path, const Mark &at,
+                     Diagnostics &diags, PipelineConfig::EventSchema &schema) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!node.IsMap()) {
+    diags.error(at, path,
+                "expected a mapping of property names to kinds (e.g. { revenue: number }), got " +
+                    describe_node(node));
+    return;
+  }
+  for (const auto &entry : node) {
+    std::string name, kind;
+    if (!read_string_node(entry.first, path, at, diags, name)) continue;
+    const std::string where = join_path(path, name);
+    const Mark mark = mark_or(entry.second, mark_or(entry.first, at));
+    if (!is_property_name(name)) {
+      diags.error(mark_or(entry.first, at), where,
+                  "a property name is a key under `properties`: not empty, no dots, at most " +
+                      std::to_string(kMaxPropertyNameBytes) + " bytes");
+      continue;
+    }
+    if (!read_string_node(entry.second, where, mark, diags, kind)) continue;
+    if (const std::optional<TraitKind> k = trait_kind_from_name(kind)) {
+      schema.properties[name] = *k;
+    } else {
+      diags.error(
+          mark, where,
+          "unknown kind '" + shorten_for_message(kind) + "' (one of number, text, bool, time)");
+    }
+  }
+}
+
+}  // namespace
+
+void read_events(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
+  if (!top.has("events")) return;
+  const YAML::Node events = top.value("events");
+  const Mark at = top.value_mark("events");
+  if (events.IsNull()) return;
+  if (!events.IsMap()) {
+    diags.error(at, "events",
+                "expected a mapping of event names (e.g. Order Completed: { properties: { "
+                "revenue: number } }), got " +
+                    describe_node(events));
+    return;
+  }
+  if (events.size() > kMaxEvents) {
+    diags.error(at, "events",
+                "declares " + std::to_string(events.size()) + " events, more than " +
+                    std::to_string(kMaxEvents));
+    return;
+  }
+  for (const auto &entry : events) {
+    std::string name;
+    if (!read_string_node(entry.first, "events", at, diags, name)) continue;
+    const std::string path = join_path("events", name);
+    const Mark mark = mark_or(entry.first, at);
+    if (name.empty() || name.size() > kMaxEventNameBytes) {
+      diags.error(mark, path,
+                  "an event name is not empty and at most " + std::to_string(kMaxEventNameBytes) +
+                      " bytes");
+      continue;
+    }
+    PipelineConfig::EventSchema schema;
+    schema.mark = mark;
+    if (!entry.second.IsNull()) {
+      MapReader spec(entry.second, path, {"properties"}, diags, mark);
+      if (!spec.is_mapping()) continue;
+      read_properties(spec.value("properties"), spec.path_of("properties"),
+                      spec.value_mark("properties"), diags, schema);
+    }
+    cfg.events[name] = std::move(schema);
+  }
+}
+
+}  // namespace halo

@@ -1,0 +1,17 @@
+// events_config.h -- the `events:` section: the pipeline's tracking plan,
+// the events it knows and the kinds of their properties (docs/pipeline.md
+// "Event schemas"). The normalizer leaves a property of another kind out of
+// its event; `halo validate` checks the events segments and triggers name.
+#pragma once
+
+#include "config/diagnostics.h"
+#include "config/map_reader.h"
+#include "config/pipeline_config.h"
+
+namespace halo {
+
+// Reads `events: { NAME: { properties: { PROPERTY: KIND } } }` (may be
+// absent) into cfg.events.
+void read_events(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg);
+
+}  // namespace halo
