@@ -65,6 +65,12 @@ STATUS_TEXT = {4: "ارسال به مخابرات", 10: "رسیده به گیر�
                14: "بلاک شده توسط گیرنده", 100: "شناسه پیامک نامعتبر است"}
 
 
+def valid_receptor(receptor):
+    """09xxxxxxxxx (an Iranian mobile) or 00 and international digits."""
+    return receptor.isdigit() and ((receptor.startswith("09") and len(receptor) == 11)
+                                   or receptor.startswith("00"))
+
+
 def envelope(status, message, entries=None):
     return {"return": {"status": status, "message": message}, "entries": entries}
 
@@ -121,8 +127,7 @@ class KavenegarServer(cb.ContractServer):
             return bad
         f = self.form(req)
         receptor, message, sender = f.get("receptor", ""), f.get("message", ""), f.get("sender")
-        if not (receptor.isdigit() and ((receptor.startswith("09") and len(receptor) == 11)
-                                        or receptor.startswith("00"))):
+        if not valid_receptor(receptor):
             return 411, {}, envelope(411, "گیرنده نامعتبر است")
         if sender is not None and self.lines and sender not in self.lines:
             return 412, {}, envelope(412, "ارسال کننده نامعتبر است")
@@ -155,8 +160,7 @@ class KavenegarServer(cb.ContractServer):
             return bad
         f = self.form(req)
         receptor, template = f.get("receptor", ""), f.get("template", "")
-        if not (receptor.isdigit() and ((receptor.startswith("09") and len(receptor) == 11)
-                                        or receptor.startswith("00"))):
+        if not valid_receptor(receptor):
             return 411, {}, envelope(411, "گیرنده نامعتبر است")
         if template not in self.templates:
             return 424, {}, envelope(424, "الگوی مورد نظر پیدا نشد")

@@ -58,7 +58,25 @@ class KavenegarE2E : public ::testing::Test {
 
   // `polling`: the destination's receipt_polling value, none when empty.
   std::string pipeline(const std::string &key, const std::string &polling = "") {
-    const std::string path = dir_ / "pipeline.yaml";
+    return write_pipeline("pipeline.yaml", key, R"(sender: "10004346")", polling,
+                          R"(triggers:
+  - name: cart
+    on: { event: Checkout Started }
+    wait: 1h
+    send: { channel: sms, destination: sms, template: cart, variables: { first_name: traits.first_name } }
+templates:
+  - name: cart
+    text: "{{first_name}} عزیز، سبد خرید شما هنوز منتظر است. تا امشب ۲۰٪ تخفیف دارید: https://shop.example/c"
+)");
+  }
+
+  // A pipeline delivering to the server through destination `sms` with
+  // `options` beside api_key, timeout and base_url, then `rest` (the
+  // triggers and templates).
+  std::string write_pipeline(const std::string &file, const std::string &key,
+                             const std::string &options, const std::string &polling,
+                             const std::string &rest) {
+    const std::string path = dir_ / file;
     write_file(path, R"(version: 1
 store: { kind: sqlite, path: halo.db }
 run: { as_of: "2026-01-05T12:00:00Z" }
@@ -74,18 +92,8 @@ destinations:
     plugin: kavenegar
     retry: { max_attempts: 6, backoff: 0s }
 )" + (polling.empty() ? "" : "    receipt_polling: " + polling + "\n") +
-                         R"(    config: { api_key: ")" + key +
-                         R"(", sender: "10004346", timeout: 1s, base_url: ")" + server_.base_url() +
-                         R"(" }
-triggers:
-  - name: cart
-    on: { event: Checkout Started }
-    wait: 1h
-    send: { channel: sms, destination: sms, template: cart, variables: { first_name: traits.first_name } }
-templates:
-  - name: cart
-    text: "{{first_name}} عزیز، سبد خرید شما هنوز منتظر است. تا امشب ۲۰٪ تخفیف دارید: https://shop.example/c"
-)");
+                         "    config: { api_key: \"" + key + "\", " + options +
+                         ", timeout: 1s, base_url: \"" + server_.base_url() + "\" }\n" + rest);
     return path;
   }
 
@@ -169,24 +177,7 @@ TEST_F(KavenegarE2E, TemplateMessagesFillTheirTokensAndAreNeverSentTwice) {
     events += checkout_customer("u" + std::to_string(i), traits);
   }
   write_file(dir_ / "events.jsonl", events);
-  const std::string p = dir_ / "lookup.yaml";
-  write_file(p, R"(version: 1
-store: { kind: sqlite, path: halo.db }
-run: { as_of: "2026-01-05T12:00:00Z" }
-identity:
-  identifiers:
-    - { type: user_id, priority: 1, max_per_profile: 1 }
-    - { type: phone, priority: 2, max_per_profile: 3, default_region: IR, paths: [traits.phone] }
-sources:
-  - { name: web, plugin: file-jsonl, config: { path: events.jsonl } }
-destinations:
-  - name: sms
-    plugin: kavenegar
-    retry: { max_attempts: 6, backoff: 0s }
-    config: { api_key: ")" +
-                    std::string(kKey) + R"(", api: lookup, timeout: 1s, base_url: ")" +
-                    server_.base_url() + R"(" }
-triggers:
+  const std::string p = write_pipeline("lookup.yaml", kKey, "api: lookup", "", R"(triggers:
   - name: code
     on: { event: Checkout Started }
     send:
