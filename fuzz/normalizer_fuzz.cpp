@@ -19,8 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_number.h"
 #include "event/trait_path.h"
-#include "normalize/json_number.h"
 #include "normalize/normalizer.h"
 
 namespace {

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 
 #include <halo/units.hpp>
 
+#include "common/json_number.h"
 #include "common/json_writer.h"
 #include "config/env_substitution.h"
 #include "config/iso_time.h"
@@ -154,7 +154,6 @@ std::string identifier_reading(const PipelineConfig &cfg, const std::string &nam
 // non-scalars are refused (nullopt, reported).
 std::optional<std::string> trait_literal(const YAML::Node &node, const std::string &path,
                                          const Mark &at, Diagnostics &diags) {
-  static const std::regex kJsonNumber(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)");
   const std::string &text = node.IsScalar() ? node.Scalar() : std::string();
   const bool plain = node.Tag() == "?" || node.Tag() == kEnvSubstitutedTag;
   if (!node.IsScalar() || (plain && (text == "null" || text == "~" || text.empty()))) {
@@ -166,7 +165,7 @@ std::optional<std::string> trait_literal(const YAML::Node &node, const std::stri
     diags.error(at, path, "a trait's value is at most 4096 bytes");
     return std::nullopt;
   }
-  if (plain && (text == "true" || text == "false" || std::regex_match(text, kJsonNumber))) {
+  if (plain && (text == "true" || text == "false" || scan_json_number(text).valid)) {
     return text;
   }
   std::string json;

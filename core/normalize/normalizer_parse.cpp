@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "normalize/json_number.h"
+#include "common/json_number.h"
 #include "normalize/normalizer_impl.h"
 #include "normalize/reject.h"
 

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "normalize/json_number.h"
+#include "common/json_number.h"
 #include "normalize/normalizer.h"
 #include "normalizer_test_util.h"
 

@@ -2,7 +2,8 @@
 // (RFC 8259 §6) and counts its significant digits, in one pass over the
 // token. simdjson On-Demand parses numbers lazily and the normalizer keeps
 // the literal's text, so this is where `00012`, `1.`, `-`, `.5`, `+1` and
-// `1e` are told apart from valid numbers (private to core/normalize).
+// `1e` are told apart from valid numbers; the pipeline file's reader uses it
+// too (a trigger's set_trait literal).
 //
 // Invariants: never reads outside `text`; allocates nothing.
 #pragma once

@@ -1,7 +1,7 @@
 // json_number.cpp -- the RFC 8259 §6 number grammar, written out as the
 // grammar's four parts (sign, integer, fraction, exponent) so each branch
 // can be checked against the RFC's ABNF.
-#include "normalize/json_number.h"
+#include "common/json_number.h"
 
 namespace halo {
 
