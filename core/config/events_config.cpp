@@ -38,17 +38,21 @@ void read_properties(const YAML::Node &node, const std::string &path, const Mark
       continue;
     }
     if (!read_string_node(entry.second, where, mark, diags, kind)) continue;
-    if (const std::optional<TraitKind> k = trait_kind_from_name(kind)) {
+    if (const std::optional<TraitKind> k = declared_kind(kind, mark, where, diags)) {
       schema.properties[name] = *k;
-    } else {
-      diags.error(
-          mark, where,
-          "unknown kind '" + shorten_for_message(kind) + "' (one of number, text, bool, time)");
     }
   }
 }
 
 }  // namespace
+
+std::optional<TraitKind> declared_kind(const std::string &text, const Mark &mark,
+                                       const std::string &path, Diagnostics &diags) {
+  if (const std::optional<TraitKind> kind = trait_kind_from_name(text)) return kind;
+  diags.error(mark, path,
+              "unknown kind '" + shorten_for_message(text) + "' (one of number, text, bool, time)");
+  return std::nullopt;
+}
 
 void read_events(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   if (!top.has("events")) return;

@@ -4,11 +4,20 @@
 // its event; `halo validate` checks the events segments and triggers name.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "config/diagnostics.h"
 #include "config/map_reader.h"
 #include "config/pipeline_config.h"
 
 namespace halo {
+
+// The kind `text` names (number, text, bool or time: what a trait under
+// `traits:` or a property under `events:` may be declared to hold), or
+// nullopt after reporting at `mark` and `path` that it names none.
+std::optional<TraitKind> declared_kind(const std::string &text, const Mark &mark,
+                                       const std::string &path, Diagnostics &diags);
 
 // Reads `events: { NAME: { properties: { PROPERTY: KIND } } }` (may be
 // absent) into cfg.events.

@@ -129,12 +129,9 @@ void read_traits(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) 
     if (!rule.has("kind") && !rule.require("survivorship", "survivorship: most_recent")) continue;
     std::string text;
     if (rule.has("kind") && rule.read_string("kind", text)) {
-      if (const std::optional<TraitKind> kind = trait_kind_from_name(text)) {
+      if (const std::optional<TraitKind> kind =
+              declared_kind(text, rule.value_mark("kind"), rule.path_of("kind"), diags)) {
         cfg.trait_kinds[name] = *kind;
-      } else {
-        diags.error(
-            rule.value_mark("kind"), rule.path_of("kind"),
-            "unknown kind '" + shorten_for_message(text) + "' (one of number, text, bool, time)");
       }
     }
     if (!rule.has("survivorship") || !rule.read_string("survivorship", text)) continue;

@@ -112,8 +112,9 @@ struct KindProblem {
   std::string event;  // "" for a trait; the event's name for a property
   std::string name;   // the trait or property, e.g. "age", "revenue"
   std::string path;   // where the value was, e.g. "traits.age"
-  std::string value;  // the value as written (at most 64 bytes of it)
+  std::string value;  // the value as written (at most 64 bytes of it); "" when structured
   TraitKind declared = TraitKind::kText;
+  bool structured = false;  // an object or a list where the property is declared
 };
 
 class NormalizerImpl;

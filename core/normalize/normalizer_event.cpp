@@ -304,6 +304,12 @@ bool leaf_fits(const Value &v, TraitKind kind) {
   return false;
 }
 
+// A value as a KindProblem shows it: at most 64 bytes of its text.
+std::string shown(const Value &v) {
+  if (v.kind == HALO_VALUE_BOOL) return v.boolean ? "true" : "false";
+  return std::string(utf8_prefix(v.text, 64));
+}
+
 }  // namespace
 
 void NormalizerImpl::check_trait_kinds() {
@@ -316,11 +322,8 @@ void NormalizerImpl::check_trait_kinds() {
     const auto declared =
         name.empty() ? options_.trait_kinds.end() : options_.trait_kinds.find(name);
     if (declared != options_.trait_kinds.end() && !leaf_fits(leaf.value, declared->second)) {
-      const std::string_view shown = leaf.value.kind == HALO_VALUE_BOOL
-                                         ? (leaf.value.boolean ? "true" : "false")
-                                         : utf8_prefix(leaf.value.text, 64);
       kind_problems_.push_back(
-          {"", std::string(name), std::string(path), std::string(shown), declared->second});
+          {"", std::string(name), std::string(path), shown(leaf.value), declared->second});
       continue;
     }
     if (kept != i) leaves_[kept] = leaf;
@@ -333,6 +336,7 @@ void NormalizerImpl::check_property_kinds() {
   const auto plan = options_.event_properties.find(event_name_);
   if (plan == options_.event_properties.end()) return;
   constexpr std::string_view kProperties = "properties.";
+  std::string_view structured;  // the object or list reported last (its leaves are adjacent)
   size_t kept = 0;
   for (size_t i = 0; i < leaves_.size(); ++i) {
     const PendingLeaf &leaf = leaves_[i];
@@ -344,21 +348,17 @@ void NormalizerImpl::check_property_kinds() {
     const bool nested = dot != std::string_view::npos;
     if (nested) name = name.substr(0, dot);
     const auto declared = name.empty() ? plan->second.end() : plan->second.find(name);
-    if (declared != plan->second.end() && (nested || !leaf_fits(leaf.value, declared->second))) {
-      const std::string_view shown = nested ? std::string_view("an object or a list")
-                                     : leaf.value.kind == HALO_VALUE_BOOL
-                                         ? (leaf.value.boolean ? "true" : "false")
-                                         : utf8_prefix(leaf.value.text, 64);
-      if (kind_problems_.empty() || kind_problems_.back().name != name ||
-          kind_problems_.back().event != event_name_ || !nested) {
-        kind_problems_.push_back({std::string(event_name_), std::string(name),
-                                  "properties." + std::string(name), std::string(shown),
-                                  declared->second});
-      }
+    if (declared == plan->second.end() || (!nested && leaf_fits(leaf.value, declared->second))) {
+      if (kept != i) leaves_[kept] = leaf;
+      ++kept;
       continue;
     }
-    if (kept != i) leaves_[kept] = leaf;
-    ++kept;
+    if (!nested || name != structured) {
+      kind_problems_.push_back({std::string(event_name_), std::string(name),
+                                "properties." + std::string(name), nested ? "" : shown(leaf.value),
+                                declared->second, nested});
+    }
+    if (nested) structured = name;
   }
   leaves_.resize(kept);
 }

@@ -48,8 +48,7 @@ class EventPlanCheck {
       if (declared == schema->properties.end()) {
         report(mark, label,
                t.op + " over " + t.field + " of '" + t.event +
-                   "', which `events:` does not "
-                   "declare" +
+                   "', which `events:` does not declare" +
                    unknown_name_hint(property, property_names(*schema), "properties"));
       } else if (declared->second != TraitKind::kNumber) {
         report(mark, label,

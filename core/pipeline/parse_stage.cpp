@@ -76,11 +76,11 @@ void ParseStage::parse_slice(size_t index) {
                 "source, or the trait's kind and then `halo rebuild`"));
         continue;
       }
-      const bool object = p.value == "an object or a list";
       slice.stored_without.push_back(dead_letter(
           "property", "property_kind",
           "properties." + p.name + " of '" + p.event + "' is " +
-              (object ? p.value : "'" + p.value + "'") + ", not " + expected +
+              (p.structured ? std::string("an object or a list") : "'" + p.value + "'") + ", not " +
+              expected +
               " as `events:` declares; the event was stored without it. Fix the value at its "
               "source, or the property's kind and then `halo rebuild`"));
     }

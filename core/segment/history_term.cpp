@@ -1,24 +1,14 @@
 // history_term.cpp -- the feature name of an event-history value
 // (HistoryTerm::feature in segment_expr.h).
-#include <array>
 #include <cstdio>
+
+#include <halo/units.hpp>
 
 #include "segment/segment_expr.h"
 
 namespace halo::segment {
 
 namespace {
-
-// The window in its largest whole unit of days, hours or minutes: 1440m,
-// 24h and 1d all read "1d", 2w reads "14d".
-std::string window_text(int64_t ms) {
-  static constexpr std::array<std::pair<int64_t, char>, 3> kUnits = {
-      {{86'400'000, 'd'}, {3'600'000, 'h'}, {60'000, 'm'}}};
-  for (const auto &[unit_ms, unit] : kUnits) {
-    if (ms % unit_ms == 0) return std::to_string(ms / unit_ms) + unit;
-  }
-  return std::to_string(ms) + "ms";  // not reached: windows are whole minutes
-}
 
 // FNV-1a (http://www.isthe.com/chongo/tech/comp/fnv/): stable across
 // builds and platforms, which a name kept in the store must be.
@@ -33,7 +23,9 @@ uint32_t fnv1a(std::string_view text) {
 std::string history_feature_name(const HistoryTerm &term) {
   std::string name = term.op + "(" + term.event;
   if (!term.field.empty()) name += ", " + term.field;
-  if (term.window_ms != 0) name += " within " + window_text(term.window_ms);
+  // Windows are whole minutes, so they read in days, hours or minutes: 1440m,
+  // 24h and 1d all read "1d", 2w reads "14d" (the name is kept in the store).
+  if (term.window_ms != 0) name += " within " + duration_text(term.window_ms);
   name += ')';
   // A feature's name has no '.', '[' or ']' (a path would split there);
   // they read '/'. A field's dots are all that can become one, unless the

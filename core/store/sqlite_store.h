@@ -69,8 +69,6 @@ class SqliteStore final : public Store {
           &fn) override;
   Result<std::optional<uint64_t>> find_profile(std::string_view type,
                                                std::string_view value) override;
-  Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(
-      uint64_t profile_id) override;
   Result<std::vector<StoredLink>> links_of(uint64_t profile_id) override;
   Status add_merge(uint64_t from, uint64_t into, uint64_t sequence) override;
   Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,

@@ -378,11 +378,11 @@ class Store {
           &fn) = 0;
   virtual Result<std::optional<uint64_t>> find_profile(std::string_view type,
                                                        std::string_view value) = 0;
-  // Sorted by type, then value (bytewise).
-  virtual Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(
-      uint64_t profile_id) = 0;
-  // The same identifiers with their link times (StoredLink).
+  // A profile's links with their times, sorted by type, then value
+  // (bytewise).
   virtual Result<std::vector<StoredLink>> links_of(uint64_t profile_id) = 0;
+  // The same identifiers, without their times.
+  Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(uint64_t profile_id);
   virtual Status add_merge(uint64_t from, uint64_t into, uint64_t sequence) = 0;
   // `event_profile`: the profile the event went to (0 when it went to none).
   virtual Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,

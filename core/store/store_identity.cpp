@@ -32,9 +32,6 @@ constexpr Sql kScanIdentifiersByProfile{
 constexpr Sql kFindProfile{"find_profile", "identifiers",
                            "SELECT profile_id FROM identifiers WHERE type = ?1 AND value = ?2",
                            "i"};
-constexpr Sql kIdentifiersOf{
-    "identifiers_of", "identifiers",
-    "SELECT type, value FROM identifiers WHERE profile_id = ?1 ORDER BY type, value", "tt"};
 constexpr Sql kLinksOf{
     "links_of", "identifiers",
     "SELECT type, value, at_ms FROM identifiers WHERE profile_id = ?1 ORDER BY type, value", "tti"};
@@ -186,19 +183,6 @@ Result<std::optional<uint64_t>> SqliteStore::find_profile(std::string_view type,
       });
   if (!s.ok()) return s;
   return found;
-}
-
-Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::identifiers_of(
-    uint64_t profile_id) {
-  std::vector<std::pair<std::string, std::string>> out;
-  Status s = impl_->query(
-      kIdentifiersOf, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
-      [&](sqlite::Statement &st) {
-        out.emplace_back(st.column_bytes(0), st.column_bytes(1));
-        return Status::Ok();
-      });
-  if (!s.ok()) return s;
-  return out;
 }
 
 Result<std::vector<StoredLink>> SqliteStore::links_of(uint64_t profile_id) {

@@ -63,13 +63,7 @@ std::string IdentifierRules::limit_text(uint32_t type_id) const {
   const IdentifierTypeInfo &t = types_[type_id];
   std::string text = std::to_string(t.max_per_profile);
   if (t.window_ms <= 0) return text;
-  // The largest unit that divides the window evenly (units of halo/units.hpp).
-  static constexpr std::pair<int64_t, const char *> kUnits[] = {
-      {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}};
-  for (const auto &[ms, unit] : kUnits) {
-    if (t.window_ms % ms == 0) return text + " per " + std::to_string(t.window_ms / ms) + unit;
-  }
-  return text;
+  return text + " per " + duration_text(t.window_ms);
 }
 
 bool IdentifierRules::stronger(uint32_t a, uint32_t b) const {

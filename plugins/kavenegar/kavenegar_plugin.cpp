@@ -71,33 +71,16 @@ class KavenegarDestination : public halo::MessageDestination {
 
   void deliver_messages(const std::vector<halo::Message> &messages,
                         const halo::MessageResults &results) override {
-    auto plan = [this](const halo::Message &m) { return lookup_ ? plan_lookup(m) : plan_send(m); };
-    if (!lookup_) {
-      deliver_requests(host(), messages, results, "kavenegar", plan,
-                       [](const halo::Message &m, const halo::HttpResponse &r) {
-                         return judged(r, [&](int status, std::string_view body) {
-                           return classify_send(status, body, sms_segments(m.text));
-                         });
-                       });
-      return;
-    }
     deliver_requests(
-        host(), messages, results, "kavenegar", plan,
-        [](const halo::Message &m, const halo::HttpResponse &r) {
+        host(), messages, results, "kavenegar",
+        [this](const halo::Message &m) { return lookup_ ? plan_lookup(m) : plan_send(m); },
+        [this](const halo::Message &m, const halo::HttpResponse &r) {
           return judged(r, [&](int status, std::string_view body) {
-            return classify_lookup_send(status, body, m.template_name);
+            return lookup_ ? classify_lookup_send(status, body, m.template_name)
+                           : classify_send(status, body, sms_segments(m.text));
           });
         },
-        [](const halo::Error &e) {
-          Verdict v = no_answer(e);
-          if (v.kind != Verdict::Kind::kRetry) return v;
-          v.kind = Verdict::Kind::kFailed;
-          v.detail =
-              "no answer from verify/lookup.json, which takes no localid: whether "
-              "Kavenegar sent it cannot be asked, so it is not sent again (" +
-              v.detail + ")";
-          return v;
-        });
+        [this](const halo::Error &e) { return unanswered(e); });
   }
 
   // Asks sms/status.json for every message whose sent detail names a
@@ -185,6 +168,19 @@ class KavenegarDestination : public halo::MessageDestination {
   }
 
   static PlannedSend decided(Verdict v) { return PlannedSend{std::move(v), {}}; }
+
+  // A request that got no answer: a send is retried (the next attempt asks
+  // by localid first); a lookup cannot be asked about, so it is failed.
+  Verdict unanswered(const halo::Error &e) const {
+    Verdict v = no_answer(e);
+    if (!lookup_ || v.kind != Verdict::Kind::kRetry) return v;
+    v.kind = Verdict::Kind::kFailed;
+    v.detail =
+        "no answer from verify/lookup.json, which takes no localid: whether Kavenegar "
+        "sent it cannot be asked, so it is not sent again (" +
+        v.detail + ")";
+    return v;
+  }
 
   // The verdict classify(status, body) gives an answer, with its
   // Retry-After when it is a retry.

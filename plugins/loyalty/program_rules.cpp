@@ -1,6 +1,8 @@
 // program_rules.cpp -- see program_rules.h.
 #include "program_rules.h"
 
+#include <halo/units.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -52,15 +54,6 @@ std::string explain(const Minimums &m, const Totals &t) {
 bool Minimums::any() const {
   return orders > 0 || points > 0 || positive_feedback > 0 || engagements > 0 || referrals > 0 ||
          spend.raw() > 0 || spend_percentile > 0;
-}
-
-std::string duration_text(int64_t ms) {
-  constexpr std::pair<int64_t, const char *> kUnits[] = {
-      {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}};
-  for (const auto &[unit, suffix] : kUnits) {
-    if (ms % unit == 0) return std::to_string(ms / unit) + suffix;
-  }
-  return std::to_string(ms) + "ms";
 }
 
 ProgramRules::ProgramRules(std::vector<Rule> tiers, std::vector<Rule> badges,

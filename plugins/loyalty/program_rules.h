@@ -75,7 +75,4 @@ class ProgramRules {
   std::vector<std::optional<Decimal>> percentile_min_;  // per badge, after finish()
 };
 
-// "365d", "12h", "90s", "250ms": the shortest exact unit.
-std::string duration_text(int64_t ms);
-
 }  // namespace halo::loyalty

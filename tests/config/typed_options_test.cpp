@@ -65,6 +65,18 @@ TEST(Units, DurationsNeedAUnitAndNeverOverflow) {
   }
 }
 
+TEST(Units, DurationTextIsTheLargestExactUnitAndReadsBack) {
+  EXPECT_EQ(duration_text(int64_t{7} * 86400000), "7d");
+  EXPECT_EQ(duration_text(int64_t{14} * 86400000), "14d");
+  EXPECT_EQ(duration_text(36 * 3600000), "36h");
+  EXPECT_EQ(duration_text(90 * 60000), "90m");
+  EXPECT_EQ(duration_text(90000), "90s");
+  EXPECT_EQ(duration_text(1500), "1500ms");
+  for (int64_t ms : {int64_t{1}, int64_t{61000}, int64_t{90500}, int64_t{3660} * 86400000}) {
+    EXPECT_EQ(parse_duration_ms(duration_text(ms)), ms) << ms;
+  }
+}
+
 TEST(Units, SizesTakeSiAndIecUnitsOrBareBytes) {
   EXPECT_EQ(parse_size_bytes("1048576"), 1048576);
   EXPECT_EQ(parse_size_bytes("512B"), 512);

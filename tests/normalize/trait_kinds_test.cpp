@@ -152,7 +152,9 @@ TEST(PropertyKinds, ADeclaredEventsPropertiesOfAnotherKindAreLeftOutAndReported)
   EXPECT_EQ(p[0].value, "1,200,000");
   EXPECT_EQ(p[0].declared, TraitKind::kNumber);
   EXPECT_EQ(p[1].name, "coupon");
-  EXPECT_EQ(p[1].value, "an object or a list");
+  EXPECT_EQ(p[1].value, "");
+  EXPECT_TRUE(p[1].structured);
+  EXPECT_FALSE(p[0].structured);
 
   // Another event of the same properties is not judged; nor are nulls.
   ASSERT_TRUE(n.normalize(R"({"type":"track","event":"Order Refunded","userId":"u1",

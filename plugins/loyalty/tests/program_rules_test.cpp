@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include <halo/units.hpp>
+
 #include "program_rules.h"
 
 namespace halo::loyalty {

@@ -11,12 +11,15 @@
 //                                 KiB MiB GiB TiB     (powers of 1024, IEC 80000-13)
 //             a bare number is bytes                  ("1048576", "1MiB")
 // Limits: at most 18 digits; a value that does not fit in int64_t is
-// refused, never wrapped. Header-only C++17; no allocation, no exceptions.
+// refused, never wrapped. duration_text() writes a duration back in the
+// same grammar. Header-only C++17; the parsers allocate nothing; no
+// exceptions (beyond std::bad_alloc in duration_text).
 #ifndef HALO_UNITS_HPP
 #define HALO_UNITS_HPP
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -68,6 +71,18 @@ inline std::optional<int64_t> parse_duration_ms(std::string_view text) {
       {"h", 3600 * 1000}, {"d", 86400 * 1000LL}, {"w", 7 * 86400 * 1000LL},
   };
   return units_detail::scale(text, kUnits, false);
+}
+
+// 604800000 -> "7d": a duration of non-negative `ms` in the largest of d,
+// h, m, s that divides it evenly, else in ms ("36h", "90s", "1500ms");
+// parse_duration_ms reads it back. Weeks are written as days ("14d").
+inline std::string duration_text(int64_t ms) {
+  static constexpr std::pair<int64_t, const char *> kUnits[] = {
+      {86400 * 1000LL, "d"}, {3600 * 1000, "h"}, {60 * 1000, "m"}, {1000, "s"}};
+  for (const auto &[factor, suffix] : kUnits) {
+    if (ms % factor == 0) return std::to_string(ms / factor) + suffix;
+  }
+  return std::to_string(ms) + "ms";
 }
 
 // "64KiB" -> 65536 (bytes); nullopt when `text` is not a size.
