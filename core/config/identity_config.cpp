@@ -61,8 +61,6 @@ void read_kind(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
 // most N identifiers the profile took within any DURATION, e.g. 5 per 7d).
 void read_limit(MapReader &map, IdentifierSpec &spec, Diagnostics &diags) {
   constexpr int64_t kMaxLimit = 1'000'000;
-  constexpr int64_t kMinWindowMs = 60'000;
-  constexpr int64_t kMaxWindowMs = int64_t{3660} * 24 * 60 * 60 * 1000;
   const YAML::Node v = map.value("max_per_profile");
   if (!v.IsDefined() || !v.IsScalar() || v.Scalar().find(" per ") == std::string::npos) {
     int64_t value = 0;

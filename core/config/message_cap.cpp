@@ -7,13 +7,6 @@
 
 namespace halo {
 
-namespace {
-
-constexpr int64_t kMinWithinMs = 60'000;
-constexpr int64_t kMaxWithinMs = int64_t{3660} * 24 * 60 * 60 * 1000;
-
-}  // namespace
-
 bool read_message_cap(MapReader &parent, const std::string &key, Diagnostics &diags,
                       MessageCap &out) {
   YAML::Node node;
@@ -26,7 +19,7 @@ bool read_message_cap(MapReader &parent, const std::string &key, Diagnostics &di
   std::string within;
   if (map.read_string("within", within)) {
     std::optional<int64_t> ms = parse_duration_ms(within);
-    if (!ms || *ms < kMinWithinMs || *ms > kMaxWithinMs) {
+    if (!ms || *ms < kMinWindowMs || *ms > kMaxWindowMs) {
       diags.error(map.value_mark("within"), map.path_of("within"),
                   "within '" + shorten_for_message(within) +
                       "' must be a duration from 1m to 3660d such as 7d (leave it out for ever)");

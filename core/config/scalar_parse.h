@@ -13,6 +13,11 @@
 
 namespace halo {
 
+// The span a window of the pipeline file may cover (a frequency cap's
+// `within`, an identifier limit's `per`): 1m to 3660d.
+inline constexpr int64_t kMinWindowMs = 60'000;
+inline constexpr int64_t kMaxWindowMs = int64_t{3660} * 24 * 60 * 60 * 1000;
+
 // Decimal with optional sign, or 0x hex; surrounding spaces not allowed.
 std::optional<int64_t> parse_strict_int(const std::string &text);
 // Decimal or exponent notation, or an integer as above.

@@ -240,18 +240,18 @@ uint64_t host_resolve_new_profile(halo_resolution *r) {
 void host_resolve_assign(halo_resolution *r, size_t i, uint64_t profile) {
   if (r && r->out && i < r->out->assignment.size()) r->out->assignment[i] = profile;
 }
-void host_resolve_link(halo_resolution *r, const char *type, size_t type_len, const char *value,
-                       size_t value_len, uint64_t profile) {
-  if (!r || !r->out || profile == 0) return;
-  r->out->links.push_back(
-      {std::string(sv(type, type_len)), std::string(sv(value, value_len)), profile});
-}
 void host_resolve_link_event(halo_resolution *r, size_t i, const char *type, size_t type_len,
                              const char *value, size_t value_len, uint64_t profile) {
   if (!r || !r->out || profile == 0) return;
   size_t event = i < r->out->assignment.size() ? i : ResolutionOut::kUnknownEvent;
   r->out->links.push_back(
       {std::string(sv(type, type_len)), std::string(sv(value, value_len)), profile, event});
+}
+// A link naming no event: the pipeline credits the batch's first carrier.
+void host_resolve_link(halo_resolution *r, const char *type, size_t type_len, const char *value,
+                       size_t value_len, uint64_t profile) {
+  host_resolve_link_event(r, ResolutionOut::kUnknownEvent, type, type_len, value, value_len,
+                          profile);
 }
 void host_resolve_merge(halo_resolution *r, uint64_t from, uint64_t into, size_t event) {
   if (!r || !r->out || from == 0 || into == 0 || from == into) return;
