@@ -137,4 +137,11 @@ size_t MessageKeySet::memory_bytes() const {
   return bytes;
 }
 
+MessageKeyFilter::MessageKeyFilter(size_t keys) {
+  size_t bits = 1024;
+  while (bits < keys * 16) bits *= 2;
+  bits_.assign(bits / 64, 0);
+  mask_ = bits - 1;
+}
+
 }  // namespace halo

@@ -106,15 +106,24 @@ Status Pipeline::read_keys(size_t batches,
 Status Pipeline::load_matching_keys(const std::vector<std::unique_ptr<SourceBatch>> &batches) {
   Status s = drain_writer();  // this thread reads the store below
   if (!s.ok()) return s;
-  MessageKeySet wanted;  // small: it stays in the cache while the log streams by
+  size_t count = 0;
+  for (const auto &b : batches) {
+    for (const ParsedSlice &slice : b->slices) count += slice.keys.size();
+  }
+  // Small: both stay in the cache while the log streams by.
+  MessageKeySet wanted;
+  MessageKeyFilter filter(count);
   for (const auto &b : batches) {
     for (const ParsedSlice &slice : b->slices) {
-      for (const MessageKey &k : slice.keys) wanted.insert(k);
+      for (const MessageKey &k : slice.keys) {
+        wanted.insert(k);
+        filter.add(k);
+      }
     }
   }
   auto match = [&](const MessageKey *keys, size_t n) {
     for (size_t i = 0; i < n; ++i) {
-      if (wanted.contains(keys[i])) seen_.insert(keys[i]);
+      if (filter.may_contain(keys[i]) && wanted.contains(keys[i])) seen_.insert(keys[i]);
     }
   };
   if (wanted.size() > 0) {

@@ -101,6 +101,24 @@ TEST(MessageKeySet, RealKeysCostAboutTwentySixBytesEachAtEverySize) {
   EXPECT_FALSE(grown.insert(message_key("web", "m0")));
 }
 
+TEST(MessageKeyFilter, NeverMissesAnAddedKeyAndPassesFewOthers) {
+  // Real keys (XXH3-128 of source and id), as the stored log holds them.
+  for (size_t n : {0, 1, 10'000}) {
+    MessageKeyFilter filter(n);
+    for (size_t i = 0; i < n; ++i) filter.add(message_key("events", "in-" + std::to_string(i)));
+    for (size_t i = 0; i < n; ++i) {
+      ASSERT_TRUE(filter.may_contain(message_key("events", "in-" + std::to_string(i)))) << i;
+    }
+    size_t passed = 0;
+    constexpr size_t kOthers = 200'000;
+    for (size_t i = 0; i < kOthers; ++i) {
+      passed += filter.may_contain(message_key("events", "out-" + std::to_string(i)));
+    }
+    // 16 bits per key: about 1 - e^(-1/16) = 6% of other keys pass.
+    EXPECT_LT(passed, kOthers / 10) << n << " keys";
+  }
+}
+
 TEST(MessageKey, DependsOnSourceAndId) {
   EXPECT_FALSE(message_key("web", "m1").hi == message_key("pos", "m1").hi);
   EXPECT_FALSE(message_key("web", "m1").lo == message_key("web", "m2").lo);
