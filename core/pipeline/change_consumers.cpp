@@ -101,25 +101,26 @@ Status export_all(Store &store, DestinationInstance &dest, const std::function<b
   return Status::Ok();
 }
 
-// The changed profiles, one lookup each, then the removed ids (and any
-// changed profile no longer in the store).
+// The changed profiles, a page of ids per read, then the removed ids (and
+// any changed profile no longer in the store).
 Status export_changes(Store &store, DestinationInstance &dest, DeliveryChanges &changes,
                       const std::function<bool()> &interrupted, RunSummary *summary) {
   std::vector<ProfileExport> page;
   for (size_t first = 0; first < changes.changed.size() && !interrupted(); first += kExportBatch) {
-    page.clear();
-    size_t end = std::min(changes.changed.size(), first + kExportBatch);
-    for (size_t k = first; k < end; ++k) {
-      auto e = read_profile_export(store, changes.changed[k]);
-      if (!e.ok()) return e.status();
-      if (e->has_value()) {
-        page.push_back(std::move(**e));
+    auto ids = std::span(changes.changed)
+                   .subspan(first, std::min(kExportBatch, changes.changed.size() - first));
+    Status s = read_profile_exports(store, ids, /*identifiers=*/true, page);
+    if (!s.ok()) return s;
+    size_t next = 0;  // page holds the stored ones of ids, both ascending
+    for (uint64_t id : ids) {
+      if (next < page.size() && page[next].id == id) {
+        ++next;
       } else {
-        changes.removed.push_back(changes.changed[k]);
+        changes.removed.push_back(id);
       }
     }
     if (page.empty()) continue;
-    Status s = write_page(dest, page, summary);
+    s = write_page(dest, page, summary);
     if (!s.ok()) return s;
   }
   if (interrupted()) return Status::Ok();
@@ -281,7 +282,6 @@ Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
       ids = profiles_.ids();
     }
   }
-  const uint64_t through = last_change_;  // what this pass covers
   s = begin_if_needed();
   for (size_t first = 0; s.ok() && first < ids.size(); first += kEmitChunk) {
     // Stopped: what was emitted is stored, the cursor stays, the next run
@@ -291,6 +291,11 @@ Status Pipeline::emit_features(int64_t as_of_ms, RunSummary *summary) {
     s = emit_chunk(std::span(ids).subspan(first, end - first), as_of_ms, summary);
   }
   if (!s.ok()) return s;
+  // Past this pass's own entries too: they are kChangeFeatures only, which
+  // is not an input of emission, and nothing else wrote to the log
+  // meanwhile. (Stopping at the entries before them made every next run
+  // scan them again: the whole population's after a full run.)
+  const uint64_t through = last_change_;
   s = write([name = features_consumer(), through](Store &st) {
     return st.set_consumer_position(name, through);
   });

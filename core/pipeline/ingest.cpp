@@ -194,13 +194,21 @@ Status Pipeline::hold_and_check(BatchQueue &queue, size_t reading,
                                 std::vector<std::unique_ptr<SourceBatch>> &held,
                                 RunSummary *summary) {
   size_t ended = held.front()->last ? 1 : 0;
+  StageTimer t(summary->stages.restore);
   while (held.size() < kHoldBatches && ended < reading) {
-    std::unique_ptr<SourceBatch> more = queue.pop(kHoldWaitSeconds);
-    if (!more) break;
+    // Batches that come while the stored keys are read ahead join this
+    // check; once every key is read, the held ones go on at once (a later
+    // batch gets the second scan).
+    std::unique_ptr<SourceBatch> more = queue.pop(0);
+    if (!more) {
+      if (keys_all_read_) break;
+      Status s = read_ahead_keys(kPreloadKeyBatches);
+      if (!s.ok()) return s;
+      continue;
+    }
     if (more->last) ++ended;
     held.push_back(std::move(more));
   }
-  StageTimer t(summary->stages.restore);
   return load_matching_keys(held);
 }
 

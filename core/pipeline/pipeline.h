@@ -147,6 +147,10 @@ class Pipeline {
   Status restore_feature(size_t i);
   Status load_working_set(const EventBatch &batch, RunSummary *summary);
   Status load_profiles(std::vector<uint64_t> ids, RunSummary *summary);
+  // Loads the stored ones of `ids` (ascending, none in memory): profiles,
+  // links and feature state, one store read per table.
+  Status load_profile_chunk(std::span<const uint64_t> ids, RunSummary *summary);
+  static constexpr size_t kLoadChunk = 1024;
   Status load_feature_rows(size_t i, const std::vector<uint64_t> &ids);
   bool partial_restore_supported() const;
   // Created by this run, loaded, or merged away by it (not yet committed).
@@ -157,10 +161,10 @@ class Pipeline {
   // others go on.
   Status read_sources(const std::vector<size_t> &started, RunSummary *summary);
   // While the stored keys are not loaded and scans are left: adds to
-  // `held` (one batch so far) the batches that follow (up to kHoldBatches
-  // in all, until every reader has ended or none arrives for
-  // kHoldWaitSeconds) and checks them all against the stored keys at once
-  // (load_matching_keys).
+  // `held` (one batch so far) the batches that arrive while the stored
+  // keys are read ahead (up to kHoldBatches in all, until every reader has
+  // ended or the keys are read and no batch waits) and checks them all
+  // against the stored keys at once (load_matching_keys).
   Status hold_and_check(BatchQueue &queue, size_t reading,
                         std::vector<std::unique_ptr<SourceBatch>> &held, RunSummary *summary);
   std::vector<std::unique_ptr<ParseStage>> reader_parse_stages(size_t readers);
@@ -319,7 +323,6 @@ class Pipeline {
   // it loads the whole set.
   static constexpr size_t kMaxStoredKeyScans = 2;
   static constexpr size_t kHoldBatches = 8;
-  static constexpr double kHoldWaitSeconds = 0.05;
   size_t stored_key_scans_ = 0;
 
   // Stored message keys: every one is in seen_ (keys_loaded_), or those of

@@ -89,14 +89,10 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
     if (!ids.ok()) return ids.status();
     for (size_t first = 0; s.ok() && first < ids->size(); first += kSegmentPage) {
       if (stopped()) return Status::Ok();
-      page.clear();
       s = drain_writer();
-      const size_t end = std::min(ids->size(), first + kSegmentPage);
-      for (size_t k = first; s.ok() && k < end; ++k) {
-        auto e = read_profile_export(*store_, (*ids)[k], segments_.reads_identifiers());
-        s = e.status();
-        if (s.ok() && e->has_value()) page.push_back(std::move(**e));  // else merged away since
-      }
+      // Those merged away since are not in the page.
+      auto chunk = std::span(*ids).subspan(first, std::min(kSegmentPage, ids->size() - first));
+      if (s.ok()) s = read_profile_exports(*store_, chunk, segments_.reads_identifiers(), page);
       if (s.ok()) s = segment_page(page, as_of_ms, summary);
     }
   }

@@ -253,29 +253,39 @@ Status Pipeline::load_profiles(std::vector<uint64_t> ids, RunSummary *summary) {
   std::erase_if(ids, [&](uint64_t id) { return in_memory(id); });
   if (ids.empty()) return Status::Ok();
   Status s = drain_writer();
-  if (!s.ok()) return s;
-  std::vector<StoredLink> stored_links;  // of all ids
+  // A read per table for a chunk of ids, not a lookup per id and table.
+  for (size_t first = 0; s.ok() && first < ids.size(); first += kLoadChunk) {
+    auto chunk = std::span(ids).subspan(first, std::min(kLoadChunk, ids.size() - first));
+    s = load_profile_chunk(chunk, summary);
+  }
+  return s;
+}
+
+Status Pipeline::load_profile_chunk(std::span<const uint64_t> ids, RunSummary *summary) {
+  std::vector<uint64_t> found;  // gone ones (a due re-emit of a deleted profile) are skipped
+  Status loaded;
+  Status s = store_->get_profiles(ids, [&](const StoredProfile &p) {
+    if (loaded.ok()) loaded = profiles_.load(p.id, p.traits, p.updated_at_ms);
+    found.push_back(p.id);
+  });
+  if (s.ok()) s = loaded;
+  if (!s.ok() || found.empty()) return s;
+  std::string text;  // every type and value, back to back
+  std::vector<size_t> ends;
   std::vector<halo_identity_link> links;
   std::vector<int64_t> at_ms;
-  std::vector<uint64_t> found;
-  for (uint64_t id : ids) {
-    auto stored = store_->get_profile(id);
-    if (!stored.ok()) return stored.status();
-    if (!stored->has_value()) continue;  // gone (a due re-emit of a deleted profile)
-    s = profiles_.load(id, (*stored)->traits, (*stored)->updated_at_ms);
-    if (!s.ok()) return s;
-    auto own = store_->links_of(id);
-    if (!own.ok()) return own.status();
-    for (StoredLink &link : *own) {
-      at_ms.push_back(link.at_ms);
-      stored_links.push_back(std::move(link));
-      links.push_back({nullptr, 0, nullptr, 0, id});
-    }
-    found.push_back(id);
-  }
-  for (size_t k = 0; k < links.size(); ++k) {
-    links[k] = {stored_links[k].type.data(), stored_links[k].type.size(),
-                stored_links[k].value.data(), stored_links[k].value.size(), links[k].profile_id};
+  s = store_->scan_links_of(
+      found, [&](uint64_t profile, std::string_view type, std::string_view value, int64_t at) {
+        text.append(type).append(value);
+        ends.push_back(text.size());
+        links.push_back({nullptr, type.size(), nullptr, value.size(), profile});
+        at_ms.push_back(at);
+      });
+  if (!s.ok()) return s;
+  for (size_t k = 0; k < links.size(); ++k) {  // text no longer moves
+    const char *value = text.data() + ends[k] - links[k].value_len;
+    links[k].type = value - links[k].type_len;
+    links[k].value = value;
   }
   s = links.empty() ? Status::Ok() : resolver_->restore(links, at_ms);
   for (size_t i = 0; s.ok() && i < features_.size(); ++i) s = load_feature_rows(i, found);
@@ -284,20 +294,17 @@ Status Pipeline::load_profiles(std::vector<uint64_t> ids, RunSummary *summary) {
 }
 
 Status Pipeline::load_feature_rows(size_t i, const std::vector<uint64_t> &ids) {
-  std::vector<std::string> blobs;
-  std::vector<uint64_t> owners;
-  for (uint64_t id : ids) {
-    auto blob = store_->get_feature_state(config_.features[i].name, id);
-    if (!blob.ok()) return blob.status();
-    if (!blob->has_value()) continue;
-    blobs.push_back(std::move(**blob));
-    owners.push_back(id);
-  }
-  if (blobs.empty()) return Status::Ok();
+  std::string blobs;  // back to back
+  std::vector<size_t> ends;
   std::vector<halo_state_row> rows;
-  for (size_t k = 0; k < blobs.size(); ++k) {
-    rows.push_back({owners[k], blobs[k].data(), blobs[k].size()});
-  }
+  Status s = store_->get_feature_states(config_.features[i].name, ids,
+                                        [&](uint64_t id, std::string_view blob) {
+                                          blobs.append(blob);
+                                          ends.push_back(blobs.size());
+                                          rows.push_back({id, nullptr, blob.size()});
+                                        });
+  if (!s.ok() || rows.empty()) return s;
+  for (size_t k = 0; k < rows.size(); ++k) rows[k].data = blobs.data() + ends[k] - rows[k].len;
   return features_[i]->restore(rows);
 }
 

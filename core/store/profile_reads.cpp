@@ -1,6 +1,8 @@
 // profile_reads.cpp -- stored profiles in the export form (profile_reads.h).
 #include "store/profile_reads.h"
 
+#include <functional>
+
 namespace halo {
 
 Result<std::optional<ProfileExport>> read_profile_export(Store &store, uint64_t id,
@@ -25,40 +27,79 @@ Result<std::optional<ProfileExport>> read_profile_export(Store &store, uint64_t 
   return std::optional<ProfileExport>(std::move(e));
 }
 
-Status read_profile_page(Store &store, uint64_t after, size_t limit, bool identifiers,
-                         std::vector<ProfileExport> &page) {
-  page.clear();
-  Status decoded;
-  Status s = store.scan_profiles(after, limit, [&](const StoredProfile &p) {
-    ProfileExport &e = page.emplace_back();
-    e.id = p.id;
-    e.updated_at_ms = p.updated_at_ms;
-    if (decoded.ok()) decoded = decode_stored_export(p.traits, p.features, &e);
-  });
-  if (!s.ok()) return s;
-  if (!decoded.ok() || page.empty()) return decoded;
-  // The range reads come by ascending profile id: merged on the page's ids.
+namespace {
+
+using IdentifierRow = std::function<void(uint64_t, std::string_view, std::string_view)>;
+using SegmentRow = std::function<void(uint64_t, std::string_view)>;
+
+// Appends the profile to `page` in the export form.
+void add_to_page(const StoredProfile &p, std::vector<ProfileExport> &page, Status &decoded) {
+  ProfileExport &e = page.emplace_back();
+  e.id = p.id;
+  e.updated_at_ms = p.updated_at_ms;
+  if (decoded.ok()) decoded = decode_stored_export(p.traits, p.features, &e);
+}
+
+// Adds to the profiles of `page` (ascending ids) their identifiers (when
+// asked) and segments, from reads whose rows come by ascending profile id:
+// merged on the page's ids.
+Status complete_page(std::vector<ProfileExport> &page, bool identifiers,
+                     const std::function<Status(const IdentifierRow &)> &read_identifiers,
+                     const std::function<Status(const SegmentRow &)> &read_segments) {
   size_t next = 0;  // page[next] is the first profile whose rows may follow
   auto at = [&](uint64_t id) -> ProfileExport * {
     while (next < page.size() && page[next].id < id) ++next;
     return next < page.size() && page[next].id == id ? &page[next] : nullptr;
   };
   if (identifiers) {
-    s = store.scan_identifiers_by_profile(
-        page.front().id, page.back().id,
-        [&](uint64_t id, std::string_view type, std::string_view value) {
-          if (ProfileExport *e = at(id)) e->identifiers.emplace_back(type, value);
-        });
+    Status s = read_identifiers([&](uint64_t id, std::string_view type, std::string_view value) {
+      if (ProfileExport *e = at(id)) e->identifiers.emplace_back(type, value);
+    });
     if (!s.ok()) return s;
     for (ProfileExport &e : page) sort_identifiers(e.identifiers);
   }
   next = 0;
-  return store.scan_segments_by_profile(page.front().id, page.back().id,
-                                        [&](uint64_t id, std::string_view segment) {
-                                          if (ProfileExport *e = at(id)) {
-                                            e->segments.emplace_back(segment);
-                                          }
-                                        });
+  return read_segments([&](uint64_t id, std::string_view segment) {
+    if (ProfileExport *e = at(id)) e->segments.emplace_back(segment);
+  });
+}
+
+}  // namespace
+
+Status read_profile_page(Store &store, uint64_t after, size_t limit, bool identifiers,
+                         std::vector<ProfileExport> &page) {
+  page.clear();
+  Status decoded;
+  Status s = store.scan_profiles(after, limit,
+                                 [&](const StoredProfile &p) { add_to_page(p, page, decoded); });
+  if (!s.ok()) return s;
+  if (!decoded.ok() || page.empty()) return decoded;
+  const uint64_t first = page.front().id, last = page.back().id;
+  return complete_page(
+      page, identifiers,
+      [&](const IdentifierRow &row) { return store.scan_identifiers_by_profile(first, last, row); },
+      [&](const SegmentRow &row) { return store.scan_segments_by_profile(first, last, row); });
+}
+
+Status read_profile_exports(Store &store, std::span<const uint64_t> ids, bool identifiers,
+                            std::vector<ProfileExport> &page) {
+  page.clear();
+  Status decoded;
+  Status s =
+      store.get_profiles(ids, [&](const StoredProfile &p) { add_to_page(p, page, decoded); });
+  if (!s.ok()) return s;
+  if (!decoded.ok() || page.empty()) return decoded;
+  std::vector<uint64_t> found;
+  for (const ProfileExport &e : page) found.push_back(e.id);
+  return complete_page(
+      page, identifiers,
+      [&](const IdentifierRow &row) {
+        return store.scan_links_of(
+            found, [&](uint64_t id, std::string_view type, std::string_view value, int64_t) {
+              row(id, type, value);
+            });
+      },
+      [&](const SegmentRow &row) { return store.scan_segments_of(found, row); });
 }
 
 Result<std::optional<ProfileExport>> read_live_profile_export(Store &store, uint64_t id) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "common/status.h"
@@ -28,5 +29,11 @@ Result<std::optional<ProfileExport>> read_live_profile_export(Store &store, uint
 // (when asked) and one for their segments. Empty at the end.
 Status read_profile_page(Store &store, uint64_t after, size_t limit, bool identifiers,
                          std::vector<ProfileExport> &page);
+
+// Replaces `page` with the stored ones of the profiles `ids` (ascending, no
+// repeats), ascending: read_profile_export() for each, in one read per
+// table instead of one per profile and table.
+Status read_profile_exports(Store &store, std::span<const uint64_t> ids, bool identifiers,
+                            std::vector<ProfileExport> &page);
 
 }  // namespace halo

@@ -197,6 +197,19 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path,
   return store;
 }
 
+std::string id_list_json(std::span<const uint64_t> ids) {
+  std::string out = "[";
+  out.reserve(ids.size() * 8 + 2);
+  char digits[24];
+  for (uint64_t id : ids) {
+    if (out.size() > 1) out.push_back(',');
+    auto r = std::to_chars(digits, digits + sizeof(digits), id);
+    out.append(digits, r.ptr);
+  }
+  out.push_back(']');
+  return out;
+}
+
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 SqliteStore::~SqliteStore() {

@@ -70,6 +70,9 @@ class SqliteStore final : public Store {
   Result<std::optional<uint64_t>> find_profile(std::string_view type,
                                                std::string_view value) override;
   Result<std::vector<StoredLink>> links_of(uint64_t profile_id) override;
+  Status scan_links_of(std::span<const uint64_t> ids,
+                       const std::function<void(uint64_t, std::string_view, std::string_view,
+                                                int64_t)> &fn) override;
   Status add_merge(uint64_t from, uint64_t into, uint64_t sequence) override;
   Status add_conflict(uint64_t sequence, std::string_view type, std::string_view value,
                       uint64_t profile_id, std::string_view reason,
@@ -104,6 +107,8 @@ class SqliteStore final : public Store {
   Status scan_features(uint64_t first, uint64_t last,
                        const std::function<void(uint64_t, std::string_view)> &fn) override;
   Result<std::optional<StoredProfile>> get_profile(uint64_t id) override;
+  Status get_profiles(std::span<const uint64_t> ids,
+                      const std::function<void(const StoredProfile &)> &fn) override;
   Status scan_profiles(const std::function<void(const StoredProfile &)> &fn) override;
   Status scan_profiles(uint64_t after, size_t limit,
                        const std::function<void(const StoredProfile &)> &fn) override;
@@ -114,6 +119,8 @@ class SqliteStore final : public Store {
   Status delete_feature_state(std::string_view instance, uint64_t profile_id) override;
   Result<std::optional<std::string>> get_feature_state(std::string_view instance,
                                                        uint64_t profile_id) override;
+  Status get_feature_states(std::string_view instance, std::span<const uint64_t> ids,
+                            const std::function<void(uint64_t, std::string_view)> &fn) override;
   Status scan_feature_state(std::string_view instance,
                             const std::function<void(uint64_t, const void *, size_t)> &fn) override;
   Result<bool> has_feature_state(std::string_view instance) override;
@@ -143,6 +150,8 @@ class SqliteStore final : public Store {
   Status change_segments(const std::vector<SegmentChange> &changes) override;
   Status exit_all_segments(uint64_t profile_id, int64_t at_ms) override;
   Result<std::vector<std::string>> segments_of(uint64_t profile_id) override;
+  Status scan_segments_of(std::span<const uint64_t> ids,
+                          const std::function<void(uint64_t, std::string_view)> &fn) override;
   Status scan_segments_by_profile(
       uint64_t first, uint64_t last,
       const std::function<void(uint64_t, std::string_view)> &fn) override;

@@ -51,6 +51,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -381,6 +382,12 @@ class Store {
   // A profile's links with their times, sorted by type, then value
   // (bytewise).
   virtual Result<std::vector<StoredLink>> links_of(uint64_t profile_id) = 0;
+  // The links of the profiles `ids` (ascending, no repeats), by profile id,
+  // then type, then value: links_of() for many profiles in one read.
+  virtual Status scan_links_of(
+      std::span<const uint64_t> ids,
+      const std::function<void(uint64_t profile, std::string_view type, std::string_view value,
+                               int64_t at_ms)> &fn) = 0;
   // The same identifiers, without their times.
   Result<std::vector<std::pair<std::string, std::string>>> identifiers_of(uint64_t profile_id);
   virtual Status add_merge(uint64_t from, uint64_t into, uint64_t sequence) = 0;
@@ -447,6 +454,10 @@ class Store {
   virtual Status scan_features(uint64_t first, uint64_t last,
                                const std::function<void(uint64_t, std::string_view)> &fn) = 0;
   virtual Result<std::optional<StoredProfile>> get_profile(uint64_t id) = 0;
+  // The stored ones of the profiles `ids` (ascending, no repeats), by id:
+  // get_profile() for many profiles in one read.
+  virtual Status get_profiles(std::span<const uint64_t> ids,
+                              const std::function<void(const StoredProfile &)> &fn) = 0;
   virtual Status scan_profiles(const std::function<void(const StoredProfile &)> &fn) = 0;  // by id
   // Up to `limit` profiles with ids above `after`, by id (keyset paging).
   virtual Status scan_profiles(uint64_t after, size_t limit,
@@ -460,6 +471,10 @@ class Store {
   // One profile's state row of `instance`; nullopt when it has none.
   virtual Result<std::optional<std::string>> get_feature_state(std::string_view instance,
                                                                uint64_t profile_id) = 0;
+  // The state rows of `instance` of the profiles `ids` (ascending, no
+  // repeats) that have one, by profile id.
+  virtual Status get_feature_states(std::string_view instance, std::span<const uint64_t> ids,
+                                    const std::function<void(uint64_t, std::string_view)> &fn) = 0;
   virtual Status scan_feature_state(
       std::string_view instance, const std::function<void(uint64_t, const void *, size_t)> &fn) = 0;
   // Whether `instance` has state for any profile.
@@ -520,6 +535,10 @@ class Store {
   virtual Status change_segments(const std::vector<SegmentChange> &changes) = 0;
   virtual Status exit_all_segments(uint64_t profile_id, int64_t at_ms) = 0;
   virtual Result<std::vector<std::string>> segments_of(uint64_t profile_id) = 0;  // ascending
+  // The memberships of the profiles `ids` (ascending, no repeats), by
+  // profile id then segment name.
+  virtual Status scan_segments_of(std::span<const uint64_t> ids,
+                                  const std::function<void(uint64_t, std::string_view)> &fn) = 0;
   // Memberships of profiles first..last, by profile id then segment name.
   virtual Status scan_segments_by_profile(
       uint64_t first, uint64_t last,

@@ -35,6 +35,11 @@ constexpr Sql kFindProfile{"find_profile", "identifiers",
 constexpr Sql kLinksOf{
     "links_of", "identifiers",
     "SELECT type, value, at_ms FROM identifiers WHERE profile_id = ?1 ORDER BY type, value", "tti"};
+constexpr Sql kLinksOfMany{"scan_links_of", "identifiers",
+                           "SELECT profile_id, type, value, at_ms FROM identifiers "
+                           "WHERE profile_id IN (SELECT value FROM json_each(?1)) "
+                           "ORDER BY profile_id, type, value",
+                           "itti"};
 constexpr Sql kAddMerge{
     "add_merge", "merges",
     "INSERT INTO merges(from_profile, into_profile, sequence) VALUES(?1, ?2, ?3)"};
@@ -196,6 +201,19 @@ Result<std::vector<StoredLink>> SqliteStore::links_of(uint64_t profile_id) {
       });
   if (!s.ok()) return s;
   return out;
+}
+
+Status SqliteStore::scan_links_of(
+    std::span<const uint64_t> ids,
+    const std::function<void(uint64_t, std::string_view, std::string_view, int64_t)> &fn) {
+  if (ids.empty()) return Status::Ok();
+  const std::string list = id_list_json(ids);  // bound without a copy: outlives the scan
+  return impl_->scan(
+      kLinksOfMany, [&](sqlite::Statement &st) { st.bind_text(1, list); },
+      [&](sqlite::Statement &st) {
+        fn(from_sql(st.column_int(0)), st.column_bytes(1), st.column_bytes(2), st.column_int(3));
+        return Status::Ok();
+      });
 }
 
 Status SqliteStore::add_merge(uint64_t from, uint64_t into, uint64_t sequence) {

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,12 @@ struct Sql {
   std::string_view text;
   std::string_view columns = {};
 };
+
+// A list of profile ids as the JSON array a statement reads with
+// `IN (SELECT value FROM json_each(?))` (SQLite's JSON functions are built
+// in since 3.38): one statement for many ids, where a lookup each pays a
+// statement run each. The ids are below 2^63 (to_sql), so they stay exact.
+std::string id_list_json(std::span<const uint64_t> ids);
 
 // Appended to every store error: how to find out more and what fixes it.
 inline constexpr std::string_view kStoreErrorHint =

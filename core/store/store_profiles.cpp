@@ -48,6 +48,9 @@ constexpr Sql kScanProfiles{"scan_profiles", "profiles, features",
 constexpr Sql kScanProfilesAfter{"scan_profiles", "profiles, features",
                                  HALO_SELECT_PROFILE " WHERE p.id > ?1 ORDER BY p.id LIMIT ?2",
                                  "itti"};
+constexpr Sql kGetProfiles{
+    "get_profiles", "profiles, features",
+    HALO_SELECT_PROFILE " WHERE p.id IN (SELECT value FROM json_each(?1)) ORDER BY p.id", "itti"};
 #undef HALO_SELECT_PROFILE
 constexpr Sql kProfileCount{"profile_count", "profiles", "SELECT count(*) FROM profiles", "i"};
 constexpr Sql kPutState{"put_feature_state", "feature_state",
@@ -61,6 +64,10 @@ constexpr Sql kScanState{
 constexpr Sql kGetState{"get_feature_state", "feature_state",
                         "SELECT data FROM feature_state WHERE instance = ?1 AND profile_id = ?2",
                         "t"};
+constexpr Sql kGetStates{"get_feature_states", "feature_state",
+                         "SELECT profile_id, data FROM feature_state WHERE instance = ?1 AND "
+                         "profile_id IN (SELECT value FROM json_each(?2)) ORDER BY profile_id",
+                         "it"};
 constexpr Sql kHasState{"has_feature_state", "feature_state",
                         "SELECT 1 FROM feature_state WHERE instance = ?1 LIMIT 1", "i"};
 
@@ -136,6 +143,20 @@ Result<std::optional<StoredProfile>> SqliteStore::get_profile(uint64_t id) {
   return found;
 }
 
+Status SqliteStore::get_profiles(std::span<const uint64_t> ids,
+                                 const std::function<void(const StoredProfile &)> &fn) {
+  if (ids.empty()) return Status::Ok();
+  const std::string list = id_list_json(ids);  // bound without a copy: outlives the scan
+  StoredProfile p;
+  return impl_->scan(
+      kGetProfiles, [&](sqlite::Statement &st) { st.bind_text(1, list); },
+      [&](sqlite::Statement &st) {
+        read_profile(st, p);
+        fn(p);
+        return Status::Ok();
+      });
+}
+
 Status SqliteStore::scan_profiles(const std::function<void(const StoredProfile &)> &fn) {
   StoredProfile p;
   return impl_->scan(
@@ -209,6 +230,22 @@ Result<std::optional<std::string>> SqliteStore::get_feature_state(std::string_vi
       });
   if (!s.ok()) return s;
   return found;
+}
+
+Status SqliteStore::get_feature_states(std::string_view instance, std::span<const uint64_t> ids,
+                                       const std::function<void(uint64_t, std::string_view)> &fn) {
+  if (ids.empty()) return Status::Ok();
+  const std::string list = id_list_json(ids);  // bound without a copy: outlives the scan
+  return impl_->scan(
+      kGetStates,
+      [&](sqlite::Statement &st) {
+        st.bind_text(1, instance);
+        st.bind_text(2, list);
+      },
+      [&](sqlite::Statement &st) {
+        fn(from_sql(st.column_int(0)), st.column_bytes(1));
+        return Status::Ok();
+      });
 }
 
 Result<bool> SqliteStore::has_feature_state(std::string_view instance) {

@@ -36,6 +36,11 @@ constexpr Sql kMembershipRange{"scan_segments_by_profile", "segment_members",
                                "SELECT profile_id, segments FROM segment_members "
                                "WHERE profile_id BETWEEN ?1 AND ?2 ORDER BY profile_id",
                                "it"};
+constexpr Sql kMembershipsOf{"scan_segments_of", "segment_members",
+                             "SELECT profile_id, segments FROM segment_members "
+                             "WHERE profile_id IN (SELECT value FROM json_each(?1)) "
+                             "ORDER BY profile_id",
+                             "it"};
 constexpr Sql kMembershipsAfter{"scan_segment_members", "segment_members",
                                 "SELECT profile_id, segments FROM segment_members "
                                 "WHERE profile_id > ?1 ORDER BY profile_id",
@@ -249,6 +254,19 @@ Status SqliteStore::scan_segments_by_profile(
         st.bind_int(1, to_sql(first));
         st.bind_int(2, to_sql(last));
       },
+      [&](sqlite::Statement &st) {
+        const uint64_t id = from_sql(st.column_int(0));
+        for (const std::string &n : split_segment_names(st.column_bytes(1))) fn(id, n);
+        return Status::Ok();
+      });
+}
+
+Status SqliteStore::scan_segments_of(std::span<const uint64_t> ids,
+                                     const std::function<void(uint64_t, std::string_view)> &fn) {
+  if (ids.empty()) return Status::Ok();
+  const std::string list = id_list_json(ids);  // bound without a copy: outlives the scan
+  return impl_->scan(
+      kMembershipsOf, [&](sqlite::Statement &st) { st.bind_text(1, list); },
       [&](sqlite::Statement &st) {
         const uint64_t id = from_sql(st.column_int(0));
         for (const std::string &n : split_segment_names(st.column_bytes(1))) fn(id, n);

@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <charconv>
 #include <new>
+#include <optional>
 
 namespace halo::plugins {
 
 namespace {
-constexpr std::string_view kHeader = "halo-file-cursor v2\n";
+constexpr std::string_view kHeader = "halo-file-cursor v3\n";
+constexpr std::string_view kHeaderV2 = "halo-file-cursor v2\n";
 constexpr std::string_view kHeaderV1 = "halo-file-cursor v1\n";
 
 uint64_t hash_prefix(const std::string &path, uint64_t max_len, uint64_t &got_len) {
@@ -62,21 +64,27 @@ bool parse_u64(std::string_view s, uint64_t &out, int base = 10) {
   return !s.empty() && r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
-bool decode_line(std::string_view line, bool v1, FilePosition &pos) {
-  std::string_view parts[5];
-  for (size_t i = 0; i < (v1 ? 4u : 5u); ++i) {
+// `fields`: 4 (v1), 5 (v2: + ctime) or 6 (v3: + tail) before the path.
+bool decode_line(std::string_view line, size_t fields, FilePosition &pos) {
+  std::string_view parts[6];
+  for (size_t i = 0; i < fields; ++i) {
     size_t bar = line.find('|');
     if (bar == std::string_view::npos) return false;
     parts[i] = line.substr(0, bar);
     line.remove_prefix(bar + 1);
   }
-  uint64_t mtime = 0;
-  if (!v1 && !parse_u64(parts[4], mtime)) return false;
-  pos.ctime_ns = static_cast<int64_t>(mtime);
+  uint64_t ctime = 0;
+  if (fields >= 5 && !parse_u64(parts[4], ctime)) return false;
+  pos.ctime_ns = static_cast<int64_t>(ctime);
+  if (fields >= 6 && !parts[5].empty()) {
+    uint64_t tail = 0;
+    if (!parse_u64(parts[5], tail, 16)) return false;
+    pos.fingerprint.tail = tail;
+  }
   return parse_u64(parts[0], pos.offset) && parse_u64(parts[1], pos.next_position) &&
          parse_u64(parts[2], pos.fingerprint.length) &&
          parse_u64(parts[3], pos.fingerprint.hash, 16) && unescape_path(line, pos.path) &&
-         !pos.path.empty() && (!v1 || pos.fingerprint.length <= kFingerprintBytes);
+         !pos.path.empty() && (fields > 4 || pos.fingerprint.length <= kFingerprintBytes);
 }
 }  // namespace
 
@@ -90,6 +98,16 @@ bool fingerprint_matches(const std::string &path, const FileFingerprint &fp) {
   PrefixHasher hasher;
   hasher.begin(path);
   return hasher.advance(fp.length) && hasher.digest() == fp.hash;
+}
+
+std::optional<uint64_t> tail_hash(const std::string &path, uint64_t length) {
+  const uint64_t from = length - std::min(length, kTailBytes);
+  FileByteSource source(path);
+  source.seek(from);
+  char buf[kTailBytes];
+  const size_t want = static_cast<size_t>(length - from);
+  if (source.read_up_to(buf, want) != want) return std::nullopt;
+  return XXH3_64bits(buf, want);
 }
 
 PrefixHasher::PrefixHasher() : state_(XXH3_createState()) {
@@ -111,7 +129,7 @@ bool PrefixHasher::advance(uint64_t length) {
   if (length <= hashed_) return length == hashed_;
   FileByteSource source(path_);
   source.seek(hashed_);
-  std::string block(static_cast<size_t>(std::min<uint64_t>(length - hashed_, 1 << 20)), '\0');
+  std::string block(static_cast<size_t>(std::min<uint64_t>(length - hashed_, 128 << 10)), '\0');
   while (hashed_ < length) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(length - hashed_, block.size()));
     size_t n = source.read(block.data(), want);
@@ -141,6 +159,12 @@ std::string encode_cursor(const std::vector<FilePosition> &files) {
     out.push_back('|');
     out += std::to_string(f.ctime_ns < 0 ? 0 : f.ctime_ns);
     out.push_back('|');
+    // Empty: no tail known (a position carried over from an older cursor).
+    if (f.fingerprint.tail) {
+      r = std::to_chars(hex, hex + sizeof(hex), *f.fingerprint.tail, 16);
+      out.append(hex, r.ptr);
+    }
+    out.push_back('|');
     append_escaped_path(out, f.path);
     out.push_back('\n');
   }
@@ -149,8 +173,11 @@ std::string encode_cursor(const std::vector<FilePosition> &files) {
 
 bool decode_cursor(std::string_view text, std::vector<FilePosition> &files, std::string &error) {
   files.clear();
-  const bool v1 = text.substr(0, kHeaderV1.size()) == kHeaderV1;
-  if (!v1 && text.substr(0, kHeader.size()) != kHeader) {
+  const size_t fields = text.substr(0, kHeader.size()) == kHeader       ? 6
+                        : text.substr(0, kHeaderV2.size()) == kHeaderV2 ? 5
+                        : text.substr(0, kHeaderV1.size()) == kHeaderV1 ? 4
+                                                                        : 0;
+  if (fields == 0) {
     error = "cursor does not start with '" + std::string(kHeader.substr(0, kHeader.size() - 1)) +
             "'; it was written by another plugin or a newer version";
     return false;
@@ -164,7 +191,7 @@ bool decode_cursor(std::string_view text, std::vector<FilePosition> &files, std:
       return false;
     }
     FilePosition pos;
-    if (!decode_line(text.substr(0, nl), v1, pos)) {
+    if (!decode_line(text.substr(0, nl), fields, pos)) {
       error = "cursor entry " + std::to_string(number) + " is malformed";
       return false;
     }

@@ -3,15 +3,18 @@
 // every byte read so far, which notices a file being replaced or edited.
 //
 // Text form (opaque to the kernel, stable across versions of this plugin):
-//   halo-file-cursor v2\n
-//   <offset>|<next_position>|<fingerprint_len>|<fingerprint_hex>|<ctime_ns>|<path>\n ...
+//   halo-file-cursor v3\n
+//   <offset>|<next_position>|<fingerprint_len>|<fingerprint_hex>|<ctime_ns>|<tail_hex>|<path>\n ...
 // The fingerprint is XXH3-64 of the file's first fingerprint_len bytes,
-// which are all the bytes read (fingerprint_len == offset); ctime_ns is the
-// file's status-change time (st_ctime) when it was opened, 0 = unknown.
-// Unlike the modification time, no tool can set ctime back (touch -r,
-// cp -p, rsync -t set mtime only), so an unchanged (size, ctime) means an
-// untouched file. v1 cursors
-// (no mtime, a fingerprint of at most the first 4 KiB) are still read.
+// which are bytes read (fingerprint_len <= offset; equal once a file is
+// fully read); tail_hex is XXH3-64 of the last min(fingerprint_len, 4096) of
+// them (empty: not known), which a resume checks first (a cheap read)
+// before the whole fingerprint. ctime_ns is the file's status-change time (st_ctime) when it
+// was opened, 0 = unknown. Unlike the modification time, no tool can set
+// ctime back (touch -r, cp -p, rsync -t set mtime only), so an unchanged
+// (size, ctime) means an untouched file. v2 cursors (no tail) and v1
+// cursors (no ctime, a fingerprint of at most the first 4 KiB) are still
+// read.
 // `path` is percent-escaped for '%', '|' and newlines, so any file name
 // round-trips. `next_position` is the 1-based line (or array element) of the
 // next record.
@@ -21,20 +24,28 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace halo::plugins {
 
-// XXH3-64 of a file's first `length` bytes.
+// XXH3-64 of a file's first `length` bytes, and of the last
+// min(length, kTailBytes) of them (nullopt: a cursor older than v3).
 struct FileFingerprint {
   uint64_t length = 0;
   uint64_t hash = 0;
+  std::optional<uint64_t> tail;
   bool operator==(const FileFingerprint &) const = default;
 };
 
 inline constexpr uint64_t kFingerprintBytes = 4096;  // v1 cursors' fingerprint length
+inline constexpr uint64_t kTailBytes = 4096;
+
+// XXH3-64 of the min(length, kTailBytes) bytes before byte `length` of the
+// file; nullopt when the file is shorter than `length`. Throws IoError.
+std::optional<uint64_t> tail_hash(const std::string &path, uint64_t length);
 
 // Fingerprint of the first min(size, kFingerprintBytes) bytes; throws IoError.
 FileFingerprint fingerprint_file(const std::string &path);

@@ -33,24 +33,36 @@ FilePosition &FileSourceCore::position_of(const std::string &path) {
   return positions_.back();
 }
 
-bool FileSourceCore::unchanged(FilePosition &pos, uint64_t size, int64_t ctime_ns) {
+FileSourceCore::Resume FileSourceCore::resume(FilePosition &pos, uint64_t size, int64_t ctime_ns) {
   const FileFingerprint &fp = pos.fingerprint;
-  if (fp.length == 0) return pos.offset == 0;  // nothing read yet (or unverifiable)
-  if (pos.offset > size || fp.length > size) return false;
+  if (fp.length == 0) return pos.offset == 0 ? Resume::kOn : Resume::kFromTop;
+  if (pos.offset > size || fp.length > size) return Resume::kFromTop;
   // Fully read and untouched since (ctime moves on every write, rename or
   // metadata change and cannot be set back): skip re-hashing.
-  if (pos.ctime_ns != 0 && pos.ctime_ns == ctime_ns && size == fp.length) return true;
+  if (pos.ctime_ns != 0 && pos.ctime_ns == ctime_ns && size == fp.length) return Resume::kOn;
   hasher_.begin(pos.path);
-  return hasher_.advance(fp.length) && hasher_.digest() == fp.hash;
+  if (fp.tail) {
+    // The bytes just before the read prefix's end are where they were, so
+    // reading on starts at a record boundary; the whole prefix is checked
+    // once this file is read to its end (finish_file), while the records
+    // after it are already on their way.
+    return tail_hash(pos.path, fp.length) == fp.tail ? Resume::kOnThenVerify : Resume::kFromTop;
+  }
+  return hasher_.advance(fp.length) && hasher_.digest() == fp.hash ? Resume::kOn : Resume::kFromTop;
 }
 
 void FileSourceCore::seal(FilePosition &pos) {
-  if (pos.offset == pos.fingerprint.length) return;
+  // While the prefix read before is unverified, the position keeps its
+  // fingerprint: a resume from this cursor checks that prefix again.
+  if (verifying_ || pos.offset == pos.fingerprint.length) return;
   if (hasher_.path() != pos.path || hasher_.hashed() > pos.offset) hasher_.begin(pos.path);
   try {
     if (hasher_.advance(pos.offset)) {
-      pos.fingerprint = {pos.offset, hasher_.digest()};
-      return;
+      auto tail = tail_hash(pos.path, pos.offset);
+      if (tail) {
+        pos.fingerprint = {pos.offset, hasher_.digest(), tail};
+        return;
+      }
     }
   } catch (const IoError &) {
   }
@@ -60,12 +72,40 @@ void FileSourceCore::seal(FilePosition &pos) {
   hasher_.begin(pos.path);
 }
 
+bool FileSourceCore::finish_file(FilePosition &pos) {
+  if (verifying_) {
+    verifying_ = false;
+    const FileFingerprint &fp = pos.fingerprint;
+    bool same = true;
+    try {
+      same = hasher_.advance(fp.length) && hasher_.digest() == fp.hash;
+    } catch (const IoError &) {
+      // Unreadable now: seal() below leaves no fingerprint, so the next
+      // run reads the file from the top; re-reading it now could loop.
+    }
+    if (!same) {
+      // Edited in the part read before (the bytes before its end kept
+      // their place): read it again from the top. The records read from
+      // the end of that part are duplicates by content then.
+      pos.offset = 0;
+      pos.next_position = 1;
+      pos.fingerprint = {};
+      hasher_.begin(pos.path);
+      reader_->open(pos.path, 0, 1);
+      return false;
+    }
+  }
+  seal(pos);
+  return true;
+}
+
 // Opens the next file that still has bytes to read. Returns false when no
 // file is open afterwards (all done, or an error was emitted).
 bool FileSourceCore::open_next(RecordSink &sink) {
   const std::string &path = files_[next_file_++];
   FilePosition &pos = position_of(path);
   sink.origin(path);
+  verifying_ = false;
   try {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
@@ -73,15 +113,18 @@ bool FileSourceCore::open_next(RecordSink &sink) {
     }
     const int64_t ctime_ns =
         static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
-    if (!unchanged(pos, static_cast<uint64_t>(st.st_size), ctime_ns)) {
+    const Resume how = resume(pos, static_cast<uint64_t>(st.st_size), ctime_ns);
+    if (how == Resume::kFromTop) {
       pos.offset = 0;  // replaced, truncated or edited: read it again
       pos.next_position = 1;
       pos.fingerprint = {};
       hasher_.begin(path);
     }
+    verifying_ = how == Resume::kOnThenVerify;
     pos.ctime_ns = ctime_ns;
     reader_->open(path, pos.offset, pos.next_position);
   } catch (const IoError &e) {
+    verifying_ = false;
     if (!optional_) throw InputError(e.what());
     sink.error(HALO_REASON_UNREADABLE, std::string(e.what()) + "; skipping this file", {}, 0);
     return false;
@@ -109,8 +152,7 @@ void FileSourceCore::next_batch(RecordSink &outer, uint32_t max_records) {
     current_->next_position = reader_->next_position();
     if (!more) {
       reader_->close();
-      seal(*current_);
-      current_ = nullptr;
+      if (finish_file(*current_)) current_ = nullptr;  // else read again from the top
     }
   }
 }

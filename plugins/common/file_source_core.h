@@ -7,13 +7,22 @@
 //    every record, so cursor() always names the record boundary after the
 //    last record handed to the sink.
 //  - A file's fingerprint covers every byte read from it (XXH3-64 of its
-//    first `offset` bytes). On resume, a file whose read bytes are all
-//    unchanged continues at its recorded offset (a fully read file yields
-//    nothing new unless it grew); any other file - replaced, truncated, or
-//    edited anywhere in the part already read - is read again from the
-//    start (content message ids make the unchanged records duplicates).
-//    A file fully read whose size and status-change time (ctime) are
-//    unchanged is not re-hashed.
+//    first `offset` bytes) once it is read to its end. On resume, a file
+//    whose read bytes are all unchanged continues at its recorded offset
+//    (a fully read file yields nothing new unless it grew); any other file
+//    - replaced, truncated, or edited anywhere in the part already read -
+//    is read again from the start (content message ids make the unchanged
+//    records duplicates). A file fully read whose size and status-change
+//    time (ctime) are unchanged is not re-hashed.
+//  - The check of a grown file is two-step, so that its new records do not
+//    wait for a re-hash of everything read before: the last 4 KiB read
+//    before are checked at once (a mismatch: from the top at once), the
+//    whole part read before when the file has been read to its end. If
+//    only that finds a change (an edit that kept the length of what came
+//    before the last 4 KiB), the file is read again from the top after its
+//    new records: they are then duplicates, nothing is lost or doubled.
+//    Until then, cursor() keeps the old fingerprint, so a resume from it
+//    checks the same prefix again.
 //  - A file that cannot be opened stops the source with an InputError
 //    naming it (a missing input is an error), unless the source is
 //    optional: then it is reported once as an UNREADABLE dead letter and
@@ -119,10 +128,19 @@ class FileSourceCore {
  private:
   bool open_next(RecordSink &sink);
   FilePosition &position_of(const std::string &path);
-  // True when the bytes `pos` has read from its file are still there.
-  bool unchanged(FilePosition &pos, uint64_t size, int64_t ctime_ns);
-  // Extends `pos`'s fingerprint to cover everything read (up to its offset).
+  // How a file read before goes on: at its offset (its read bytes are all
+  // there), at its offset with the read bytes checked at the file's end
+  // (the bytes before the offset are there; the rest is checked later), or
+  // from the top.
+  enum class Resume { kOn, kOnThenVerify, kFromTop };
+  Resume resume(FilePosition &pos, uint64_t size, int64_t ctime_ns);
+  // Extends `pos`'s fingerprint to cover everything read (up to its offset),
+  // unless the prefix read before is still to be verified.
   void seal(FilePosition &pos);
+  // At the end of the open file: verifies the prefix read before if that
+  // is pending, then seals. False when that prefix changed: the reader is
+  // open again at the top of the file.
+  bool finish_file(FilePosition &pos);
 
   std::vector<std::string> files_;
   std::unique_ptr<RecordFileReader> reader_;
@@ -131,7 +149,8 @@ class FileSourceCore {
   FilePosition *current_ = nullptr;  // points into positions_ while a file is open
   bool finished_ = false;
   bool optional_ = false;
-  PrefixHasher hasher_;  // the open (or last verified) file's read prefix
+  PrefixHasher hasher_;     // the open (or last verified) file's read prefix
+  bool verifying_ = false;  // the open file's fingerprint is checked at its end
   std::string cursor_text_;
 };
 

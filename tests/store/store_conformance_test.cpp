@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "store/store.h"
@@ -543,6 +544,91 @@ TYPED_TEST(StoreConformance, SegmentMembershipKeepsSizesAndChanges) {
   EXPECT_EQ(changes[4].profile_id, 2u);
   EXPECT_EQ(changes[4].exited, (std::vector<std::string>{"lapsed", "vip"}));
   EXPECT_EQ(changes[4].at_ms, 400);
+}
+
+// The reads for a list of profiles give exactly what the one-profile
+// reads give for each, by id, skipping ids with nothing stored -- also for
+// an id near the top of the id range and a list longer than one chunk.
+TYPED_TEST(StoreConformance, ReadsOfAListOfProfilesEqualTheOneProfileReads) {
+  Store &st = this->store();
+  constexpr uint64_t kHigh = (uint64_t{1} << 62) + 3;
+  std::vector<uint64_t> stored;
+  for (uint64_t id = 1; id <= 3000; id += 3) stored.push_back(id);
+  stored.push_back(kHigh);
+  ASSERT_TRUE(st.begin().ok());
+  ASSERT_TRUE(st.define_segment("vip", "traits.vip", 1).ok());
+  ASSERT_TRUE(st.define_segment("new", "traits.new", 1).ok());
+  for (uint64_t id : stored) {
+    this->put_profile(id, "t" + std::to_string(id));
+    if (id % 2) {
+      ASSERT_TRUE(st.put_features(id, "f" + std::to_string(id)).ok());
+    }
+    for (uint64_t k = 0; k < id % 4; ++k) {
+      ASSERT_TRUE(st.put_identifier(k % 2 ? "email" : "phone", std::to_string(id * 10 + k), id, id,
+                                    static_cast<int64_t>(id + k))
+                      .ok());
+    }
+    const std::string state = "s" + std::to_string(id);
+    if (id % 5) {
+      ASSERT_TRUE(st.put_feature_state("orders", id, state.data(), state.size()).ok());
+    }
+    ASSERT_TRUE(st.put_feature_state("other", id, "x", 1).ok());
+    std::vector<std::string> in;
+    if (id % 7 == 0) in.push_back("vip");
+    if (id % 11 == 0) in.push_back("new");
+    if (!in.empty()) {
+      ASSERT_TRUE(st.change_segments({segment_change(id, in, {}, 5)}).ok());
+    }
+  }
+  ASSERT_TRUE(st.commit().ok());
+
+  std::vector<uint64_t> ids;  // every other id, stored or not, and the high one
+  for (uint64_t id = 1; id <= 3001; id += 2) ids.push_back(id);
+  ids.push_back(kHigh);
+  std::vector<uint64_t> profiles, expected_profiles;
+  ASSERT_TRUE(st.get_profiles(ids, [&](const StoredProfile &p) {
+                  profiles.push_back(p.id);
+                  auto one = must(st.get_profile(p.id));
+                  ASSERT_TRUE(one.has_value());
+                  EXPECT_EQ(p.traits, one->traits);
+                  EXPECT_EQ(p.features, one->features) << p.id;
+                  EXPECT_EQ(p.updated_at_ms, one->updated_at_ms);
+                }).ok());
+  using Link = std::tuple<uint64_t, std::string, std::string, int64_t>;
+  std::vector<Link> links, expected_links;
+  ASSERT_TRUE(st.scan_links_of(ids, [&](uint64_t id, std::string_view type, std::string_view value,
+                                        int64_t at) {
+                  links.emplace_back(id, type, value, at);
+                }).ok());
+  std::vector<std::pair<uint64_t, std::string>> states, expected_states, memberships,
+      expected_memberships;
+  ASSERT_TRUE(st.get_feature_states("orders", ids, [&](uint64_t id, std::string_view data) {
+                  states.emplace_back(id, data);
+                }).ok());
+  ASSERT_TRUE(st.scan_segments_of(ids, [&](uint64_t id, std::string_view segment) {
+                  memberships.emplace_back(id, segment);
+                }).ok());
+  for (uint64_t id : ids) {
+    if (must(st.get_profile(id)).has_value()) expected_profiles.push_back(id);
+    for (const StoredLink &l : must(st.links_of(id)))
+      expected_links.emplace_back(id, l.type, l.value, l.at_ms);
+    if (auto data = must(st.get_feature_state("orders", id)))
+      expected_states.emplace_back(id, *data);
+    for (const std::string &seg : must(st.segments_of(id)))
+      expected_memberships.emplace_back(id, seg);
+  }
+  EXPECT_EQ(profiles, expected_profiles);
+  EXPECT_EQ(links, expected_links);
+  EXPECT_EQ(states, expected_states);
+  EXPECT_EQ(memberships, expected_memberships);
+  // What the lists hold: half the ids are stored, and the high id is read.
+  EXPECT_EQ(profiles.size(), 501u);
+  EXPECT_EQ(profiles.back(), kHigh);
+  EXPECT_FALSE(links.empty());
+  EXPECT_FALSE(memberships.empty());
+  bool called = false;  // an empty list reads nothing
+  ASSERT_TRUE(st.get_profiles({}, [&](const StoredProfile &) { called = true; }).ok());
+  EXPECT_FALSE(called);
 }
 
 TYPED_TEST(StoreConformance, DropSegmentAndRebuildKeepMembership) {

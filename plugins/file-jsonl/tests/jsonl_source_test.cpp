@@ -324,6 +324,102 @@ TEST_F(JsonlSourceTest, ReplacedFileWithSameFirst4KiBIsReadAgain) {
   EXPECT_TRUE(none.records().empty());
 }
 
+// A grown file is not re-hashed before its new lines: the 4 KiB before
+// the old end are checked at once, everything read before at the file's
+// end. Lines of the same length as before keep every boundary in place.
+std::string numbered_lines(int from, int to) {
+  std::string lines;
+  for (int i = from; i <= to; ++i) lines += "{\"i\":" + std::to_string(1000 + i) + "}\n";
+  return lines;
+}
+
+std::vector<std::string> lines_of(const std::string &text) {
+  std::vector<std::string> out;
+  for (size_t at = 0, nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
+    out.push_back(text.substr(at, nl - at));
+  return out;
+}
+
+TEST_F(JsonlSourceTest, AnEditBeforeTheLastBytesReadIsFoundAtTheEndAndReadAgain) {
+  std::string text = numbered_lines(1, 2000);  // 24 KB: line 5 is far before the tail
+  std::string path = write("log.jsonl", text);
+  auto core = make_core();
+  RecordingSink sink;
+  drain(*core, sink);
+  std::string cursor(core->cursor());
+
+  text.replace(text.find("{\"i\":1005}"), 10, "{\"i\":9005}");  // same length
+  text += "{\"new\":1}\n";
+  write("log.jsonl", text);
+  auto again = make_core();
+  std::string error;
+  ASSERT_TRUE(again->restore(cursor, error)) << error;
+  RecordingSink reread;
+  drain(*again, reread, 7);
+  EXPECT_TRUE(reread.errors().empty()) << reread.errors()[0].message;
+  std::vector<std::string> expected = {"{\"new\":1}"};  // first, then the whole file again
+  for (const std::string &line : lines_of(text)) expected.push_back(line);
+  EXPECT_EQ(reread.records(), expected);
+
+  auto after = make_core();  // the new fingerprint covers the edited file
+  ASSERT_TRUE(after->restore(again->cursor(), error)) << error;
+  RecordingSink none;
+  drain(*after, none);
+  EXPECT_TRUE(none.items.empty());
+}
+
+TEST_F(JsonlSourceTest, ACursorTakenBeforeTheCheckKeepsTheOldFingerprint) {
+  std::string text = numbered_lines(1, 2000);
+  write("log.jsonl", text);
+  auto core = make_core();
+  RecordingSink sink;
+  drain(*core, sink);
+  std::string cursor(core->cursor());
+  text += numbered_lines(2001, 2010);
+  write("log.jsonl", text);
+
+  auto partway = make_core();
+  std::string error;
+  ASSERT_TRUE(partway->restore(cursor, error)) << error;
+  RecordingSink three;
+  partway->next_batch(three, 3);
+  ASSERT_EQ(three.records().size(), 3u);
+  std::string mid(partway->cursor());  // then the process dies
+  std::vector<FilePosition> before, during;
+  ASSERT_TRUE(decode_cursor(cursor, before, error) && decode_cursor(mid, during, error)) << error;
+  EXPECT_EQ(during[0].fingerprint, before[0].fingerprint);
+  EXPECT_GT(during[0].offset, before[0].offset);
+
+  text.replace(text.find("{\"i\":1005}"), 10, "{\"i\":9005}");
+  write("log.jsonl", text);
+  auto resumed = make_core();
+  ASSERT_TRUE(resumed->restore(mid, error)) << error;
+  RecordingSink rest;
+  drain(*resumed, rest);
+  std::vector<std::string> records = rest.records();
+  ASSERT_EQ(records.size(), 7u + 2010u);  // the other 7 new lines, then all again
+  EXPECT_EQ(records[0], "{\"i\":3004}");
+  EXPECT_EQ(records[7 + 4], "{\"i\":9005}");
+}
+
+TEST_F(JsonlSourceTest, AnEditThatMovesTheLastBytesReadIsReadFromTheTopAtOnce) {
+  std::string text = numbered_lines(1, 2000);
+  write("log.jsonl", text);
+  auto core = make_core();
+  RecordingSink sink;
+  drain(*core, sink);
+  std::string cursor(core->cursor());
+  text = "{\"inserted\":true}\n" + text + "{\"new\":1}\n";
+  write("log.jsonl", text);
+  auto again = make_core();
+  std::string error;
+  ASSERT_TRUE(again->restore(cursor, error)) << error;
+  RecordingSink reread;
+  drain(*again, reread);
+  EXPECT_TRUE(reread.errors().empty()) << reread.errors()[0].message;  // no torn line
+  EXPECT_EQ(reread.records(), lines_of(text));
+}
+
 TEST(ParseJsonFormat, AcceptsKnownNames) {
   EXPECT_EQ(parse_json_format("json-array"), JsonFormat::kArray);
   EXPECT_EQ(parse_json_format("jsonl"), JsonFormat::kLines);
