@@ -25,6 +25,10 @@ fi
 full=""
 run() {
   local start end
+  # Each run starts with nothing left to write back: the input this script
+  # just wrote (440 MB) would otherwise reach the disk during the runs and
+  # slow their syncs by an amount that depends on the machine's writeback.
+  sync
   start=$(date +%s.%N)
   /usr/bin/time -f "%M" "$BIN/halo" run "$DIR/pipeline.yaml" -q --summary-json "$DIR/summary.json" \
     2> "$DIR/time.txt"

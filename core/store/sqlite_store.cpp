@@ -5,6 +5,9 @@
 // store_dead_letters.cpp and store_changes.cpp.
 #include "store/sqlite_store.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <filesystem>
 
@@ -210,6 +213,18 @@ std::string id_list_json(std::span<const uint64_t> ids) {
   return out;
 }
 
+SqliteStore::Impl::~Impl() {
+  cache.clear();
+  if (wal_fd >= 0) ::close(wal_fd);
+}
+
+void SqliteStore::Impl::start_log_writeback() {
+#ifdef __linux__
+  if (wal_fd < 0) wal_fd = ::open((path + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
+  if (wal_fd >= 0) (void)::sync_file_range(wal_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+}
+
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 SqliteStore::~SqliteStore() {
@@ -243,7 +258,9 @@ Status SqliteStore::begin() {
 Status SqliteStore::commit() {
   if (Status s = impl_->require_writable("commit"); !s.ok()) return s;
   if (Status s = impl_->require_transaction("commit"); !s.ok()) return s;
-  return sqlite::exec(impl_->db.get(), "COMMIT", "sqlite store " + impl_->path + ": commit");
+  Status s = sqlite::exec(impl_->db.get(), "COMMIT", "sqlite store " + impl_->path + ": commit");
+  if (s.ok()) impl_->start_log_writeback();
+  return s;
 }
 
 Status SqliteStore::rollback() {

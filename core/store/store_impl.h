@@ -53,7 +53,7 @@ inline constexpr std::string_view kStoreErrorHint =
 struct SqliteStore::Impl {
   Impl(std::string p, sqlite::Connection c, std::optional<StoreLock> l)
       : lock(std::move(l)), path(std::move(p)), db(std::move(c)), cache(db.get()) {}
-  ~Impl() { cache.clear(); }  // finalize statements before closing
+  ~Impl();  // finalizes statements before closing
 
   // First member, so released last: after the connection has closed (and
   // made its last checkpoint), never while it still writes.
@@ -66,6 +66,15 @@ struct SqliteStore::Impl {
   std::string payload, compressed, key_bytes;  // reused by append_events
 
   bool in_transaction() const { return sqlite3_get_autocommit(db.get()) == 0; }
+
+  // Starts writing the WAL's new pages to disk without waiting
+  // (sync_file_range, SYNC_FILE_RANGE_WRITE): commits do not sync the WAL
+  // (synchronous=NORMAL), so every checkpoint -- the one at close above
+  // all -- first syncs all of it; written back while the run goes on, that
+  // sync finds little left. A hint only: durability is unchanged, and a
+  // failure (no such call on this file system) is ignored.
+  void start_log_writeback();
+  int wal_fd = -1;  // the WAL opened read-only, for writeback hints
 
   // A damaged file (SQLITE_CORRUPT, SQLITE_NOTADB) is Corruption, anything
   // else (disk full, I/O error, lock timeout) is Io.
