@@ -14,6 +14,7 @@ BIN=${HALO_BUILD_DIR:-build}/bin
 mkdir -p var/bench
 DATA=var/bench/events.jsonl
 if [ ! -f "$DATA.$EVENTS.$CUSTOMERS" ]; then
+  rm -f "$DATA".*.*  # the marker of the data this replaces
   "$BIN/halo-datagen" bench --out "$DATA" --events "$EVENTS" --customers "$CUSTOMERS" --seed 1
   touch "$DATA.$EVENTS.$CUSTOMERS"
 fi

@@ -214,8 +214,12 @@ Status Pipeline::hold_and_check(BatchQueue &queue, size_t reading,
 
 double Pipeline::seconds_until_commit_due() const {
   if (!in_transaction_) return ReadPacing::kMaxIdleWait;
-  double due = last_commit_ + config_.commit_interval_ms / 1000.0 - steady_seconds();
-  return due < 0 ? 0 : due;
+  return commit_cadence().seconds_until_due(steady_seconds() - last_commit_,
+                                            last_commit_seconds_.load(std::memory_order_relaxed));
+}
+
+CommitCadence Pipeline::commit_cadence() const {
+  return {config_.commit_every, config_.commit_interval_ms / 1000.0};
 }
 
 Status Pipeline::consume_batch(SourceBatch &batch, RunSummary *summary) {
@@ -248,8 +252,9 @@ Status Pipeline::consume_batch(SourceBatch &batch, RunSummary *summary) {
       summary->rejected++;
     }
   }
-  if (uncommitted_events_ >= config_.commit_every || batch.last || batch.caught_up ||
-      steady_seconds() - last_commit_ >= config_.commit_interval_ms / 1000.0) {
+  if (batch.last || batch.caught_up ||
+      commit_cadence().due(steady_seconds() - last_commit_, uncommitted_events_,
+                           last_commit_seconds_.load(std::memory_order_relaxed))) {
     StageTimer t(summary->stages.commit);
     s = commit();
     if (!s.ok()) return s;
@@ -567,6 +572,7 @@ Status Pipeline::reject_event(const Event &e, const std::string &stage, const st
 
 Status Pipeline::commit() {
   if (!in_transaction_) return Status::Ok();
+  const double commit_started = steady_seconds();
   // Copy everything the commit writes (plugin state, profiles) on this
   // thread, a chunk at a time (store_tasks.h); the writer thread only
   // executes SQL. Up to 16 tasks wait (StoreWriter), so a commit holds at
@@ -625,7 +631,13 @@ Status Pipeline::commit() {
   // Sources learn of the commit only once it is durable, on their own
   // thread (the reader's, or deliver_commits() after reading ended).
   for (size_t i : sources_to_notify_) snapshot->committed_flags.push_back(&commit_flags_[i]);
-  Status s = write([snapshot](Store &st) { return write_commit(st, *snapshot); });
+  // Measured to its end on the writer (copying the rows, their SQL, the
+  // COMMIT): what the cadence weighs.
+  Status s = write([snapshot, this, started = commit_started](Store &st) {
+    Status w = write_commit(st, *snapshot);
+    last_commit_seconds_.store(steady_seconds() - started, std::memory_order_relaxed);
+    return w;
+  });
   if (!s.ok()) return s;
   in_transaction_ = false;
   profiles_.clear_changes();

@@ -32,6 +32,7 @@
 #include "delivery/message_template.h"
 #include "linkage/linkage_config.h"
 #include "pipeline/batch_queue.h"
+#include "pipeline/commit_cadence.h"
 #include "pipeline/delivery_gate.h"
 #include "pipeline/message_keys.h"
 #include "pipeline/parse_stage.h"
@@ -172,6 +173,7 @@ class Pipeline {
   Status ingest_records(SourceBatch &batch, RunSummary *summary);
   // How long the batch loop may wait for a batch before a commit is due.
   double seconds_until_commit_due() const;
+  CommitCadence commit_cadence() const;
   // Reports a source that stopped (start or reading failed) on stderr and
   // in the summary; the run goes on with the other sources and exits 1.
   void source_failed(size_t index, const Status &why, RunSummary *summary);
@@ -393,6 +395,8 @@ class Pipeline {
   std::vector<uint64_t> profile_ids_;
   double last_progress_ = 0;
   double last_commit_ = 0;  // steady-clock seconds of the last commit
+  // How long the last commit took, to its end on the writer thread.
+  std::atomic<double> last_commit_seconds_{0.0};
   double started_ = 0;
   // During replay(): dead letters the stages write for the replayed record,
   // collected instead of stored so the replay decides (reject_event).
