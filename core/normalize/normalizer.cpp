@@ -5,6 +5,7 @@
 
 #include "common/utf8.h"
 #include "normalize/normalizer_impl.h"
+#include "normalize/persian.h"
 #include "normalize/reject.h"
 
 namespace halo {
@@ -47,6 +48,12 @@ NormalizerImpl::NormalizerImpl(NormalizeOptions options)
     for (const std::string &path : rule.paths) watch_path(path, slot++);
   }
   candidates_.resize(slot);
+  // Page and screen names are stored with Persian/Arabic letter variants
+  // folded (persian.h); a plan names them in either form.
+  for (const auto &entry : options_.event_properties) {
+    if (has_non_ascii(entry.first))
+      folded_plan_.emplace(fold_persian_letters(entry.first), &entry.second);
+  }
 }
 
 void NormalizerImpl::watch_path(std::string_view path, uint32_t slot) {

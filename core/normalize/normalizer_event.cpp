@@ -9,6 +9,7 @@
 #include "event/trait_path.h"
 #include "normalize/block_list.h"
 #include "normalize/normalizer_impl.h"
+#include "normalize/persian.h"
 #include "normalize/reject.h"
 #include "normalize/timestamp.h"
 
@@ -333,8 +334,17 @@ void NormalizerImpl::check_trait_kinds() {
 }
 
 void NormalizerImpl::check_property_kinds() {
-  const auto plan = options_.event_properties.find(event_name_);
-  if (plan == options_.event_properties.end()) return;
+  const NormalizeOptions::PropertyKinds *declared_properties = nullptr;
+  if (const auto plan = options_.event_properties.find(event_name_);
+      plan != options_.event_properties.end()) {
+    declared_properties = &plan->second;
+  } else if (fold_event_name_ && has_non_ascii(event_name_)) {
+    folded_name_ = fold_persian_letters(event_name_);
+    const auto folded = folded_plan_.find(folded_name_);
+    if (folded != folded_plan_.end()) declared_properties = folded->second;
+  }
+  if (declared_properties == nullptr) return;
+  const NormalizeOptions::PropertyKinds &plan = *declared_properties;
   constexpr std::string_view kProperties = "properties.";
   std::string_view structured;  // the object or list reported last (its leaves are adjacent)
   size_t kept = 0;
@@ -347,8 +357,8 @@ void NormalizerImpl::check_property_kinds() {
     const size_t dot = name.find('.');
     const bool nested = dot != std::string_view::npos;
     if (nested) name = name.substr(0, dot);
-    const auto declared = name.empty() ? plan->second.end() : plan->second.find(name);
-    if (declared == plan->second.end() || (!nested && leaf_fits(leaf.value, declared->second))) {
+    const auto declared = name.empty() ? plan.end() : plan.find(name);
+    if (declared == plan.end() || (!nested && leaf_fits(leaf.value, declared->second))) {
       if (kept != i) leaves_[kept] = leaf;
       ++kept;
       continue;

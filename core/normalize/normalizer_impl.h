@@ -17,6 +17,7 @@
 #include <simdjson.h>
 #include <xxhash.h>
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -185,6 +186,10 @@ class NormalizerImpl {
   halo_event_type event_type_ = HALO_EVENT_TRACK;
   std::string_view event_name_;
   bool fold_event_name_ = false;
+  // The plan's event names holding non-ASCII letters, folded (persian.h),
+  // for page and screen names, which are matched folded.
+  std::map<std::string, const NormalizeOptions::PropertyKinds *, std::less<>> folded_plan_;
+  std::string folded_name_;  // the current record's, when looked up folded
   int64_t timestamp_ms_ = 0;
   char auto_message_id_[5 + 32] = {};
 

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 
 #include "normalize/normalizer.h"
 
@@ -169,6 +170,39 @@ TEST(PropertyKinds, ADeclaredEventsPropertiesOfAnotherKindAreLeftOutAndReported)
   f = fields_of(batch, 2);
   EXPECT_EQ(f.at("properties.revenue"), "null");
   EXPECT_EQ(f.at("properties.coupon"), "NOWRUZ");
+}
+
+// Page and screen names are stored with Arabic letter variants folded to
+// Persian ones: a plan naming a page in either form judges it in either
+// form. Track event names are matched exactly, as they are stored.
+TEST(PropertyKinds, APageNameIsMatchedWithItsLettersFolded) {
+  const std::string arabic_kaf = "\u0643\u062a\u0627\u0628";   // كتاب
+  const std::string persian_kaf = "\u06a9\u062a\u0627\u0628";  // کتاب
+  for (const auto &[declared, sent] :
+       {std::pair{arabic_kaf, persian_kaf}, std::pair{persian_kaf, arabic_kaf},
+        std::pair{arabic_kaf, arabic_kaf}}) {
+    NormalizeOptions o;
+    o.event_properties[declared] = {{"price", TraitKind::kNumber}};
+    Normalizer n(o);
+    EventBatch batch;
+    Rejection why;
+    ASSERT_TRUE(n.normalize(
+        R"({"type":"page","name":")" + sent + R"(","userId":"u1","properties":{"price":"cheap"}})",
+        "web", 0, batch, &why))
+        << why.message;
+    ASSERT_EQ(n.kind_problems().size(), 1u) << declared << " / " << sent;
+    EXPECT_EQ(n.kind_problems()[0].event, sent);
+    EXPECT_EQ(fields_of(batch, 0).count("properties.price"), 0u);
+  }
+  NormalizeOptions o;
+  o.event_properties[arabic_kaf] = {{"price", TraitKind::kNumber}};
+  Normalizer n(o);
+  EventBatch batch;
+  Rejection why;
+  ASSERT_TRUE(n.normalize(R"({"type":"track","event":")" + persian_kaf +
+                              R"(","userId":"u1","properties":{"price":"cheap"}})",
+                          "web", 0, batch, &why));
+  EXPECT_TRUE(n.kind_problems().empty());  // another track event
 }
 
 }  // namespace
