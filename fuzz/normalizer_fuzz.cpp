@@ -41,7 +41,8 @@ halo::NormalizeOptions options(bool tight) {
                    {"city", halo::TraitKind::kText},
                    {"born", halo::TraitKind::kTime}};
   o.event_properties["Order Completed"] = {{"revenue", halo::TraitKind::kNumber},
-                                           {"coupon", halo::TraitKind::kText}};
+                                           {"coupon", halo::TraitKind::kText},
+                                           {"shipping.cost", halo::TraitKind::kNumber}};
   if (tight) {
     o.limits.max_record_bytes = 4096;
     o.limits.max_depth = 4;
@@ -87,14 +88,16 @@ void check_trait_kinds(const halo::Normalizer &n, const halo::NormalizeOptions &
   const auto plan = o.event_properties.find(e.name);
   for (const halo::Field &f : batch.fields) {
     if (plan == o.event_properties.end() || !f.path.starts_with("properties.")) continue;
-    std::string_view name = f.path.substr(11);
-    const bool nested = name.find('.') != std::string_view::npos;
-    const auto declared = plan->second.find(name.substr(0, name.find('.')));
-    if (declared == plan->second.end()) continue;
-    if (nested) std::abort();
-    if (f.value.kind == HALO_VALUE_NULL) continue;
-    const bool number = declared->second == halo::TraitKind::kNumber;
-    if (f.value.kind != (number ? HALO_VALUE_NUMBER : HALO_VALUE_STRING)) std::abort();
+    const std::string_view name = std::string_view(f.path).substr(11);
+    for (const auto &[declared, kind] : plan->second) {
+      if (name.size() > declared.size() && name.starts_with(declared) &&
+          name[declared.size()] == '.') {
+        std::abort();  // inside a declared property: an object or list was kept
+      }
+      if (name != declared || f.value.kind == HALO_VALUE_NULL) continue;
+      const bool number = kind == halo::TraitKind::kNumber;
+      if (f.value.kind != (number ? HALO_VALUE_NUMBER : HALO_VALUE_STRING)) std::abort();
+    }
   }
   for (const halo::KindProblem &p : n.kind_problems()) {
     if (p.value.size() > 64) std::abort();

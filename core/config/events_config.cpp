@@ -10,11 +10,20 @@ constexpr size_t kMaxEventNameBytes = 200;
 constexpr size_t kMaxPropertyNameBytes = 128;
 constexpr size_t kMaxEvents = 10'000;
 
-// A property name is one key under `properties` (no dots: nested values are
-// not declared), non-empty and short.
+// A property name is a key under `properties`, or a dotted path of keys to
+// a nested value (`shipping.city`): no empty key, short.
 bool is_property_name(const std::string &name) {
-  return !name.empty() && name.size() <= kMaxPropertyNameBytes &&
-         name.find('.') == std::string::npos;
+  if (name.empty() || name.size() > kMaxPropertyNameBytes) return false;
+  return name.front() != '.' && name.back() != '.' && name.find("..") == std::string::npos;
+}
+
+// The declared name of `schema` that `name` lies inside of
+// (`shipping` for `shipping.city`), or "" when none does.
+std::string declared_above(const PipelineConfig::EventSchema &schema, const std::string &name) {
+  for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1)) {
+    if (schema.properties.count(name.substr(0, dot))) return name.substr(0, dot);
+  }
+  return "";
 }
 
 void read_properties(const YAML::Node &node, const std::string &path, const Mark &at,
@@ -33,7 +42,8 @@ void read_properties(const YAML::Node &node, const std::string &path, const Mark
     const Mark mark = mark_or(entry.second, mark_or(entry.first, at));
     if (!is_property_name(name)) {
       diags.error(mark_or(entry.first, at), where,
-                  "a property name is a key under `properties`: not empty, no dots, at most " +
+                  "a property name is a key under `properties`, or a dotted path of keys to a "
+                  "nested value (shipping.city): no empty key, at most " +
                       std::to_string(kMaxPropertyNameBytes) + " bytes");
       continue;
     }
@@ -41,6 +51,17 @@ void read_properties(const YAML::Node &node, const std::string &path, const Mark
     if (const std::optional<TraitKind> k = declared_kind(kind, mark, where, diags)) {
       schema.properties[name] = *k;
     }
+  }
+  // A declared property holds a value of its kind, so nothing can be
+  // declared inside it: `shipping: text` and `shipping.city: text` are two
+  // shapes of one property.
+  for (const auto &[name, kind] : schema.properties) {
+    const std::string above = declared_above(schema, name);
+    if (above.empty()) continue;
+    diags.error(at, join_path(path, name),
+                "'" + name + "' lies inside '" + above + "', which is declared as a " +
+                    std::string(trait_kind_name(schema.properties.at(above))) +
+                    ": declare one of them (the nested one if '" + above + "' is an object)");
   }
 }
 

@@ -20,7 +20,8 @@ std::optional<TraitKind> declared_kind(const std::string &text, const Mark &mark
                                        const std::string &path, Diagnostics &diags);
 
 // Reads `events: { NAME: { properties: { PROPERTY: KIND } } }` (may be
-// absent) into cfg.events.
+// absent) into cfg.events. PROPERTY is a key or a dotted path of keys
+// (shipping.city); one lying inside another declared one is refused.
 void read_events(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg);
 
 }  // namespace halo

@@ -57,7 +57,9 @@ struct NormalizeOptions {
   std::map<std::string, TraitKind, std::less<>> trait_kinds = {};
   // `events: { EVENT: { properties: { NAME: KIND } } }`: in an event of that
   // name, a value at properties.NAME of another kind (or an object or list
-  // there) is left out and reported (kind_problems()).
+  // there) is left out and reported (kind_problems()). NAME may be a dotted
+  // path (shipping.city); no NAME lies inside another. A page or screen
+  // name is matched with its Persian/Arabic letters folded (persian.h).
   using PropertyKinds = std::map<std::string, TraitKind, std::less<>>;
   std::map<std::string, PropertyKinds, std::less<>> event_properties = {};
 };

@@ -352,12 +352,20 @@ void NormalizerImpl::check_property_kinds() {
     const PendingLeaf &leaf = leaves_[i];
     const std::string_view path =
         std::string_view(path_text_).substr(leaf.path_begin, leaf.path_len);
-    std::string_view name = path.starts_with(kProperties) ? path.substr(kProperties.size()) : "";
-    // properties.NAME.x: an object or a list where a declared NAME is.
-    const size_t dot = name.find('.');
-    const bool nested = dot != std::string_view::npos;
-    if (nested) name = name.substr(0, dot);
-    const auto declared = name.empty() ? plan.end() : plan.find(name);
+    const std::string_view under =
+        path.starts_with(kProperties) ? path.substr(kProperties.size()) : "";
+    // The declared name the leaf is at, or inside of (properties.NAME.x: an
+    // object or a list where a declared NAME is). No declared name is a
+    // prefix of another (events_config.h), so at most one matches.
+    std::string_view name;
+    bool nested = false;
+    auto declared = plan.end();
+    for (size_t end = under.find('.'); !under.empty(); end = under.find('.', end + 1)) {
+      name = under.substr(0, end);
+      declared = plan.find(name);
+      nested = end != std::string_view::npos;
+      if (declared != plan.end() || !nested) break;
+    }
     if (declared == plan.end() || (!nested && leaf_fits(leaf.value, declared->second))) {
       if (kept != i) leaves_[kept] = leaf;
       ++kept;

@@ -10,12 +10,12 @@ namespace {
 
 constexpr std::string_view kProperties = "properties.";
 
-// The declared property a dotted event path names ("properties.revenue"),
-// or "" for any other path (nested values are not declared).
+// The property a dotted event path names ("properties.revenue",
+// "properties.shipping.city"), or "" for a path outside `properties`.
 std::string property_of(std::string_view path) {
   if (!path.starts_with(kProperties)) return "";
   path.remove_prefix(kProperties.size());
-  return path.find('.') == std::string_view::npos ? std::string(path) : "";
+  return std::string(path);
 }
 
 class EventPlanCheck {

@@ -310,9 +310,16 @@ TEST(PipelineErrors, EventSchemaErrors) {
             "config/demo.yaml:5:45: events.Order Completed.properties.revenue: unknown kind "
             "'money' (one of number, text, bool, time)");
   EXPECT_EQ(
-      error_of(kHead + kSource + "events:\n  Order Completed: { properties: { a.b: number } }\n"),
-      "config/demo.yaml:5:36: events.Order Completed.properties.a.b: a property name is a "
-      "key under `properties`: not empty, no dots, at most 128 bytes");
+      error_of(kHead + kSource + "events:\n  Order Completed: { properties: { a..b: number } }\n"),
+      "config/demo.yaml:5:36: events.Order Completed.properties.a..b: a property name is a "
+      "key under `properties`, or a dotted path of keys to a nested value (shipping.city): no "
+      "empty key, at most 128 bytes");
+  EXPECT_EQ(error_of(kHead + kSource +
+                     "events:\n  Order Completed: { properties: { shipping: text, "
+                     "shipping.city: text } }\n"),
+            "config/demo.yaml:5:34: events.Order Completed.properties.shipping.city: "
+            "'shipping.city' lies inside 'shipping', which is declared as a text: declare one of "
+            "them (the nested one if 'shipping' is an object)");
   EXPECT_EQ(error_of(kHead + kSource + "events:\n  Order Completed: { props: {} }\n"),
             "config/demo.yaml:5:22: events.Order Completed.props: unknown key 'props' (valid keys: "
             "properties)");
@@ -322,12 +329,14 @@ TEST(PipelineErrors, EventSchemaErrors) {
   Result<PipelineConfig> ok =
       parse_pipeline(kHead + kSource +
                          "events:\n  Order Completed: { properties: { revenue: number, coupon: "
-                         "text } }\n  Signed Up:\n  ثبت سفارش: {}\n",
+                         "text, shipping.city: text, shipping.cost: number } }\n  Signed Up:\n"
+                         "  ثبت سفارش: {}\n",
                      kFile, fake_env({}));
   ASSERT_TRUE(ok.ok()) << ok.status().message();
   ASSERT_EQ(ok->events.size(), 3u);
   EXPECT_EQ(ok->events.at("Order Completed").properties.at("revenue"), TraitKind::kNumber);
   EXPECT_EQ(ok->events.at("Order Completed").properties.at("coupon"), TraitKind::kText);
+  EXPECT_EQ(ok->events.at("Order Completed").properties.at("shipping.cost"), TraitKind::kNumber);
   EXPECT_TRUE(ok->events.at("Signed Up").properties.empty());
   EXPECT_TRUE(ok->events.at("ثبت سفارش").properties.empty());
 }

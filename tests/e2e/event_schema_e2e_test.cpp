@@ -64,7 +64,9 @@ TEST(EventSchemaE2E, AValueOfAnotherKindIsLeftOutUntilItsKindIsRight) {
 
   // The log keeps the raw records: with coupon text, a rebuild reads it.
   write_file(p, pipeline("events:\n"
-                         "  Order Completed: { properties: { revenue: number, coupon: text } }\n"
+                         "  Order Completed: { properties: { revenue: number, coupon: text, "
+                         "shipping.cost: number, "
+                         "shipping.city: text } }\n"
                          "  Order Refunded:\n"));
   CommandResult rebuild = run({halo_bin(), "rebuild", p, "-q"});
   ASSERT_EQ(rebuild.exit_code, 0) << rebuild.err;
@@ -78,7 +80,8 @@ TEST(EventSchemaE2E, ValidateRefusesNamesAndPropertiesThePlanDoesNotDeclare) {
   const std::string p = dir / "p.yaml";
   const std::string plan =
       "events:\n"
-      "  Order Completed: { properties: { revenue: number, coupon: text } }\n"
+      "  Order Completed: { properties: { revenue: number, coupon: text, shipping.cost: number, "
+      "shipping.city: text } }\n"
       "  Checkout Started:\n";
   struct Case {
     std::string tail, error;
@@ -93,6 +96,14 @@ TEST(EventSchemaE2E, ValidateRefusesNamesAndPropertiesThePlanDoesNotDeclare) {
       {"segments:\n  - { name: s, expression: \"avg(Order Completed.revnue) > 1\" }\n",
        "avg over properties.revnue of 'Order Completed', which `events:` does not declare (did "
        "you mean 'revenue'?)"},
+      {"segments:\n  - { name: s, expression: \"max(Order Completed.shipping.city) > 1\" }\n",
+       "max over properties.shipping.city of 'Order Completed', which `events:` declares text, "
+       "not a number"},
+      {"triggers:\n  - { name: t, on: { event: Order Completed, where: \"properties.shipping.zip "
+       "== '7'\" }, add_tag: x }\n",
+       "triggers[0].on.where: properties.shipping.zip: 'Order Completed' declares no property "
+       "'shipping.zip' under `events:` (valid properties: coupon, revenue, shipping.city, "
+       "shipping.cost)"},
       {"triggers:\n  - { name: t, on: { event: Signed Up }, add_tag: x }\n",
        "triggers[0].on: event 'Signed Up' is not declared under `events:`"},
       {"triggers:\n  - { name: t, on: { event: Checkout Started }, wait: 1h, unless: { event: "
@@ -116,7 +127,7 @@ TEST(EventSchemaE2E, ValidateRefusesNamesAndPropertiesThePlanDoesNotDeclare) {
   // What the plan declares passes; without a plan nothing is checked.
   const std::string fine =
       "segments:\n  - { name: s, expression: \"sum(Order Completed.revenue within 30d) > 1 and "
-      "did Checkout Started within 1d\" }\n"
+      "did Checkout Started within 1d and avg(Order Completed.shipping.cost) > 0\" }\n"
       "triggers:\n  - { name: t, on: { event: Order Completed, where: \"properties.coupon == "
       "'NOWRUZ'\" }, add_tag: x }\n";
   write_file(p, pipeline(plan, fine));

@@ -172,6 +172,44 @@ TEST(PropertyKinds, ADeclaredEventsPropertiesOfAnotherKindAreLeftOutAndReported)
   EXPECT_EQ(f.at("properties.coupon"), "NOWRUZ");
 }
 
+// A dotted name declares a nested value; an object or a list where it is
+// is reported once; the objects around it and undeclared neighbours pass.
+TEST(PropertyKinds, ANestedPropertyIsCheckedAtItsPath) {
+  NormalizeOptions o;
+  o.event_properties["Order Completed"] = {{"shipping.cost", TraitKind::kNumber},
+                                           {"shipping.address.city", TraitKind::kText}};
+  Normalizer n(o);
+  EventBatch batch;
+  Rejection why;
+  ASSERT_TRUE(n.normalize(R"({"type":"track","event":"Order Completed","userId":"u1",
+      "properties":{"shipping":{"cost":"free","carrier":"post",
+      "address":{"city":{"name":"Shiraz","zip":"71"},"street":"Zand"}},"cost":"free"}})",
+                          "web", 0, batch, &why))
+      << why.message;
+  auto f = fields_of(batch, 0);
+  EXPECT_EQ(f.count("properties.shipping.cost"), 0u);
+  EXPECT_EQ(f.count("properties.shipping.address.city.name"), 0u);
+  EXPECT_EQ(f.count("properties.shipping.address.city.zip"), 0u);
+  EXPECT_EQ(f.at("properties.shipping.carrier"), "post");
+  EXPECT_EQ(f.at("properties.shipping.address.street"), "Zand");
+  EXPECT_EQ(f.at("properties.cost"), "free");  // another property
+  const std::vector<KindProblem> &p = n.kind_problems();
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].name, "shipping.cost");
+  EXPECT_EQ(p[0].path, "properties.shipping.cost");
+  EXPECT_EQ(p[0].value, "free");
+  EXPECT_EQ(p[1].name, "shipping.address.city");
+  EXPECT_TRUE(p[1].structured);
+
+  ASSERT_TRUE(n.normalize(R"({"type":"track","event":"Order Completed","userId":"u1",
+      "properties":{"shipping":{"cost":12.5,"address":{"city":"Shiraz"}}}})",
+                          "web", 0, batch, &why));
+  EXPECT_TRUE(n.kind_problems().empty());
+  f = fields_of(batch, 1);
+  EXPECT_EQ(f.at("properties.shipping.cost"), "12.5");
+  EXPECT_EQ(f.at("properties.shipping.address.city"), "Shiraz");
+}
+
 // Page and screen names are stored with Arabic letter variants folded to
 // Persian ones: a plan naming a page in either form judges it in either
 // form. Track event names are matched exactly, as they are stored.
