@@ -44,6 +44,15 @@ class JsonlSourceTest : public ::testing::Test {
     for (int i = 0; i < 1000 && sink.ends == 0; ++i) core.next_batch(sink, batch);
   }
 
+  // Writes `name` and reads it to its end; returns the cursor after it.
+  std::string read_through(const std::string &name, const std::string &content) {
+    write(name, content);
+    auto core = make_core();
+    RecordingSink sink;
+    drain(*core, sink);
+    return std::string(core->cursor());
+  }
+
   fs::path dir_;
 };
 
@@ -342,11 +351,7 @@ std::vector<std::string> lines_of(const std::string &text) {
 
 TEST_F(JsonlSourceTest, AnEditBeforeTheLastBytesReadIsFoundAtTheEndAndReadAgain) {
   std::string text = numbered_lines(1, 2000);  // 24 KB: line 5 is far before the tail
-  std::string path = write("log.jsonl", text);
-  auto core = make_core();
-  RecordingSink sink;
-  drain(*core, sink);
-  std::string cursor(core->cursor());
+  const std::string cursor = read_through("log.jsonl", text);
 
   text.replace(text.find("{\"i\":1005}"), 10, "{\"i\":9005}");  // same length
   text += "{\"new\":1}\n";
@@ -370,11 +375,7 @@ TEST_F(JsonlSourceTest, AnEditBeforeTheLastBytesReadIsFoundAtTheEndAndReadAgain)
 
 TEST_F(JsonlSourceTest, ACursorTakenBeforeTheCheckKeepsTheOldFingerprint) {
   std::string text = numbered_lines(1, 2000);
-  write("log.jsonl", text);
-  auto core = make_core();
-  RecordingSink sink;
-  drain(*core, sink);
-  std::string cursor(core->cursor());
+  const std::string cursor = read_through("log.jsonl", text);
   text += numbered_lines(2001, 2010);
   write("log.jsonl", text);
 
@@ -404,11 +405,7 @@ TEST_F(JsonlSourceTest, ACursorTakenBeforeTheCheckKeepsTheOldFingerprint) {
 
 TEST_F(JsonlSourceTest, AnEditThatMovesTheLastBytesReadIsReadFromTheTopAtOnce) {
   std::string text = numbered_lines(1, 2000);
-  write("log.jsonl", text);
-  auto core = make_core();
-  RecordingSink sink;
-  drain(*core, sink);
-  std::string cursor(core->cursor());
+  const std::string cursor = read_through("log.jsonl", text);
   text = "{\"inserted\":true}\n" + text + "{\"new\":1}\n";
   write("log.jsonl", text);
   auto again = make_core();
