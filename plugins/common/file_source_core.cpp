@@ -91,7 +91,6 @@ bool FileSourceCore::finish_file(FilePosition &pos) {
       pos.next_position = 1;
       pos.fingerprint = {};
       hasher_.begin(pos.path);
-      reader_->open(pos.path, 0, 1);
       return false;
     }
   }
@@ -152,7 +151,10 @@ void FileSourceCore::next_batch(RecordSink &outer, uint32_t max_records) {
     current_->next_position = reader_->next_position();
     if (!more) {
       reader_->close();
-      if (finish_file(*current_)) current_ = nullptr;  // else read again from the top
+      // Changed: opened again (from the top) like any file, with the same
+      // handling of one that cannot be opened now.
+      if (!finish_file(*current_)) --next_file_;
+      current_ = nullptr;
     }
   }
 }

@@ -138,8 +138,8 @@ class FileSourceCore {
   // unless the prefix read before is still to be verified.
   void seal(FilePosition &pos);
   // At the end of the open file: verifies the prefix read before if that
-  // is pending, then seals. False when that prefix changed: the reader is
-  // open again at the top of the file.
+  // is pending, then seals. False when that prefix changed: the position
+  // is back at the top of the file, to be opened again.
   bool finish_file(FilePosition &pos);
 
   std::vector<std::string> files_;
