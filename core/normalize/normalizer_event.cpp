@@ -339,8 +339,7 @@ void NormalizerImpl::check_property_kinds() {
       plan != options_.event_properties.end()) {
     declared_properties = &plan->second;
   } else if (fold_event_name_ && has_non_ascii(event_name_)) {
-    folded_name_ = fold_persian_letters(event_name_);
-    const auto folded = folded_plan_.find(folded_name_);
+    const auto folded = folded_plan_.find(fold_persian_letters(event_name_));
     if (folded != folded_plan_.end()) declared_properties = folded->second;
   }
   if (declared_properties == nullptr) return;

@@ -189,7 +189,6 @@ class NormalizerImpl {
   // The plan's event names holding non-ASCII letters, folded (persian.h),
   // for page and screen names, which are matched folded.
   std::map<std::string, const NormalizeOptions::PropertyKinds *, std::less<>> folded_plan_;
-  std::string folded_name_;  // the current record's, when looked up folded
   int64_t timestamp_ms_ = 0;
   char auto_message_id_[5 + 32] = {};
 

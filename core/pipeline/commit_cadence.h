@@ -13,6 +13,7 @@
 // the configured cadence exactly.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 namespace halo {
@@ -38,7 +39,7 @@ struct CommitCadence {
   // How long after `since` seconds the time alone makes a commit due (0:
   // now).
   double seconds_until_due(double since, double last_cost) const {
-    const double wait = (interval_s > spacing(last_cost) ? interval_s : spacing(last_cost)) - since;
+    const double wait = std::max(interval_s, spacing(last_cost)) - since;
     return wait > 0 ? wait : 0.0;
   }
 };

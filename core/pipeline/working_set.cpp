@@ -42,6 +42,57 @@ uint64_t identifier_hash(std::string_view type, std::string_view value) {
   return XXH3_64bits_withSeed(value.data(), value.size(), seed);
 }
 
+// Identity links for ResolverInstance::restore, their types and values
+// copied back to back into one buffer rather than a string each.
+struct LinkRows {
+  std::string text;
+  std::vector<halo_identity_link> links;
+  std::vector<int64_t> at_ms;
+
+  void add(std::string_view type, std::string_view value, uint64_t profile, int64_t at) {
+    links.push_back({nullptr, type.size(), nullptr, value.size(), profile});
+    at_ms.push_back(at);
+    text.append(type).append(value);
+  }
+  // Points every link into `text`, which no longer moves.
+  std::vector<halo_identity_link> &pointed() {
+    size_t at = 0;
+    for (halo_identity_link &l : links) {
+      l.type = text.data() + at;
+      at += l.type_len;
+      l.value = text.data() + at;
+      at += l.value_len;
+    }
+    return links;
+  }
+  void clear() {
+    links.clear();
+    at_ms.clear();
+    text.clear();
+  }
+};
+
+// Feature-builder state rows for FeatureInstance::restore, copied into one
+// buffer rather than a string per row.
+struct StateRows {
+  std::string blobs;
+  std::vector<halo_state_row> rows;
+
+  void add(uint64_t id, const void *data, size_t len) {
+    blobs.append(static_cast<const char *>(data), len);
+    rows.push_back({id, nullptr, len});
+  }
+  // Points every row into `blobs`, which no longer moves.
+  std::vector<halo_state_row> &pointed() {
+    size_t at = 0;
+    for (halo_state_row &r : rows) {
+      r.data = blobs.data() + at;
+      at += r.len;
+    }
+    return rows;
+  }
+};
+
 }  // namespace
 
 bool Pipeline::in_memory(uint64_t profile_id) const {
@@ -171,56 +222,35 @@ Status Pipeline::ensure_restored(RunSummary *summary) {
 // restore calls), so the copy never holds more than one chunk.
 Status Pipeline::restore_resolver() {
   constexpr size_t kChunk = 65'536;
-  std::string text;  // every type and value of the chunk, back to back
-  std::vector<halo_identity_link> links;
-  std::vector<int64_t> at_ms;
+  LinkRows chunk;
   auto flush = [&] {
-    size_t at = 0;
-    for (halo_identity_link &l : links) {  // text stopped moving: point into it
-      l.type = text.data() + at;
-      at += l.type_len;
-      l.value = text.data() + at;
-      at += l.value_len;
-    }
-    Status r = resolver_->restore(links, at_ms);
-    links.clear();
-    at_ms.clear();
-    text.clear();
+    Status r = resolver_->restore(chunk.pointed(), chunk.at_ms);
+    chunk.clear();
     return r;
   };
   Status failed;
   Status s = store_->scan_identifiers(
       [&](std::string_view type, std::string_view value, uint64_t p, int64_t at) {
         if (!failed.ok() || in_memory(p)) return;
-        links.push_back({nullptr, type.size(), nullptr, value.size(), p});
-        at_ms.push_back(at);
-        text.append(type).append(value);
-        if (links.size() == kChunk) failed = flush();
+        chunk.add(type, value, p, at);
+        if (chunk.links.size() == kChunk) failed = flush();
       });
   if (!s.ok()) return s;
   if (!failed.ok()) return failed;
-  return links.empty() ? Status::Ok() : flush();
+  return chunk.links.empty() ? Status::Ok() : flush();
 }
 
-// A builder's state rows in one call, copied into one buffer rather than a
-// string per row. Rows of profiles already in memory are skipped: the
-// builder has them (loaded before, or created by this run).
+// A builder's state rows in one call. Rows of profiles already in memory
+// are skipped: the builder has them (loaded before, or created by this
+// run).
 Status Pipeline::restore_feature(size_t i) {
-  std::string blobs;
-  std::vector<halo_state_row> rows;
+  StateRows state;
   Status s = store_->scan_feature_state(config_.features[i].name,
                                         [&](uint64_t id, const void *data, size_t len) {
-                                          if (in_memory(id)) return;
-                                          blobs.append(static_cast<const char *>(data), len);
-                                          rows.push_back({id, nullptr, len});
+                                          if (!in_memory(id)) state.add(id, data, len);
                                         });
   if (!s.ok()) return s;
-  size_t at = 0;
-  for (halo_state_row &r : rows) {
-    r.data = blobs.data() + at;
-    at += r.len;
-  }
-  return features_[i]->restore(rows);
+  return features_[i]->restore(state.pointed());
 }
 
 Status Pipeline::load_working_set(const EventBatch &batch, RunSummary *summary) {
@@ -270,42 +300,25 @@ Status Pipeline::load_profile_chunk(std::span<const uint64_t> ids, RunSummary *s
   });
   if (s.ok()) s = loaded;
   if (!s.ok() || found.empty()) return s;
-  std::string text;  // every type and value, back to back
-  std::vector<size_t> ends;
-  std::vector<halo_identity_link> links;
-  std::vector<int64_t> at_ms;
+  LinkRows links;
   s = store_->scan_links_of(
       found, [&](uint64_t profile, std::string_view type, std::string_view value, int64_t at) {
-        text.append(type).append(value);
-        ends.push_back(text.size());
-        links.push_back({nullptr, type.size(), nullptr, value.size(), profile});
-        at_ms.push_back(at);
+        links.add(type, value, profile, at);
       });
   if (!s.ok()) return s;
-  for (size_t k = 0; k < links.size(); ++k) {  // text no longer moves
-    const char *value = text.data() + ends[k] - links[k].value_len;
-    links[k].type = value - links[k].type_len;
-    links[k].value = value;
-  }
-  s = links.empty() ? Status::Ok() : resolver_->restore(links, at_ms);
+  s = links.links.empty() ? Status::Ok() : resolver_->restore(links.pointed(), links.at_ms);
   for (size_t i = 0; s.ok() && i < features_.size(); ++i) s = load_feature_rows(i, found);
   if (s.ok()) summary->profiles_restored += found.size();
   return s;
 }
 
 Status Pipeline::load_feature_rows(size_t i, const std::vector<uint64_t> &ids) {
-  std::string blobs;  // back to back
-  std::vector<size_t> ends;
-  std::vector<halo_state_row> rows;
-  Status s = store_->get_feature_states(config_.features[i].name, ids,
-                                        [&](uint64_t id, std::string_view blob) {
-                                          blobs.append(blob);
-                                          ends.push_back(blobs.size());
-                                          rows.push_back({id, nullptr, blob.size()});
-                                        });
-  if (!s.ok() || rows.empty()) return s;
-  for (size_t k = 0; k < rows.size(); ++k) rows[k].data = blobs.data() + ends[k] - rows[k].len;
-  return features_[i]->restore(rows);
+  StateRows state;
+  Status s = store_->get_feature_states(
+      config_.features[i].name, ids,
+      [&](uint64_t id, std::string_view blob) { state.add(id, blob.data(), blob.size()); });
+  if (!s.ok() || state.rows.empty()) return s;
+  return features_[i]->restore(state.pointed());
 }
 
 }  // namespace halo

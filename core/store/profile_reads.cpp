@@ -89,17 +89,16 @@ Status read_profile_exports(Store &store, std::span<const uint64_t> ids, bool id
       store.get_profiles(ids, [&](const StoredProfile &p) { add_to_page(p, page, decoded); });
   if (!s.ok()) return s;
   if (!decoded.ok() || page.empty()) return decoded;
-  std::vector<uint64_t> found;
-  for (const ProfileExport &e : page) found.push_back(e.id);
+  // Rows of ids not stored (merged away since) match no profile of the page.
   return complete_page(
       page, identifiers,
       [&](const IdentifierRow &row) {
         return store.scan_links_of(
-            found, [&](uint64_t id, std::string_view type, std::string_view value, int64_t) {
+            ids, [&](uint64_t id, std::string_view type, std::string_view value, int64_t) {
               row(id, type, value);
             });
       },
-      [&](const SegmentRow &row) { return store.scan_segments_of(found, row); });
+      [&](const SegmentRow &row) { return store.scan_segments_of(ids, row); });
 }
 
 Result<std::optional<ProfileExport>> read_live_profile_export(Store &store, uint64_t id) {

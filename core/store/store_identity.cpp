@@ -206,10 +206,8 @@ Result<std::vector<StoredLink>> SqliteStore::links_of(uint64_t profile_id) {
 Status SqliteStore::scan_links_of(
     std::span<const uint64_t> ids,
     const std::function<void(uint64_t, std::string_view, std::string_view, int64_t)> &fn) {
-  if (ids.empty()) return Status::Ok();
-  const std::string list = id_list_json(ids);  // bound without a copy: outlives the scan
-  return impl_->scan(
-      kLinksOfMany, [&](sqlite::Statement &st) { st.bind_text(1, list); },
+  return impl_->scan_ids(
+      kLinksOfMany, ids, 1, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
         fn(from_sql(st.column_int(0)), st.column_bytes(1), st.column_bytes(2), st.column_int(3));
         return Status::Ok();

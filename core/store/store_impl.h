@@ -139,6 +139,22 @@ struct SqliteStore::Impl {
     return step_rows(q, *st, row);
   }
 
+  // scan() for a statement whose parameter `index` is the list of profile
+  // ids `ids` (id_list_json); bind() sets the others. Nothing runs for an
+  // empty list.
+  template <class Bind, class Row>
+  Status scan_ids(const Sql &q, std::span<const uint64_t> ids, int index, Bind &&bind, Row &&row) {
+    if (ids.empty()) return Status::Ok();
+    const std::string list = id_list_json(ids);  // bound without a copy: outlives the scan
+    return scan(
+        q,
+        [&](sqlite::Statement &st) {
+          bind(st);
+          st.bind_text(index, list);
+        },
+        row);
+  }
+
   // Every step result is looked at: SQLITE_DONE ends the rows, anything
   // but SQLITE_ROW is an error (a damaged page shows up here mid-scan).
   template <class Row>

@@ -145,11 +145,9 @@ Result<std::optional<StoredProfile>> SqliteStore::get_profile(uint64_t id) {
 
 Status SqliteStore::get_profiles(std::span<const uint64_t> ids,
                                  const std::function<void(const StoredProfile &)> &fn) {
-  if (ids.empty()) return Status::Ok();
-  const std::string list = id_list_json(ids);  // bound without a copy: outlives the scan
   StoredProfile p;
-  return impl_->scan(
-      kGetProfiles, [&](sqlite::Statement &st) { st.bind_text(1, list); },
+  return impl_->scan_ids(
+      kGetProfiles, ids, 1, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
         read_profile(st, p);
         fn(p);
@@ -234,14 +232,8 @@ Result<std::optional<std::string>> SqliteStore::get_feature_state(std::string_vi
 
 Status SqliteStore::get_feature_states(std::string_view instance, std::span<const uint64_t> ids,
                                        const std::function<void(uint64_t, std::string_view)> &fn) {
-  if (ids.empty()) return Status::Ok();
-  const std::string list = id_list_json(ids);  // bound without a copy: outlives the scan
-  return impl_->scan(
-      kGetStates,
-      [&](sqlite::Statement &st) {
-        st.bind_text(1, instance);
-        st.bind_text(2, list);
-      },
+  return impl_->scan_ids(
+      kGetStates, ids, 2, [&](sqlite::Statement &st) { st.bind_text(1, instance); },
       [&](sqlite::Statement &st) {
         fn(from_sql(st.column_int(0)), st.column_bytes(1));
         return Status::Ok();

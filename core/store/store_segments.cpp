@@ -88,6 +88,14 @@ bool contains(const std::vector<std::string> &sorted, const std::string &name) {
   return std::binary_search(sorted.begin(), sorted.end(), name);
 }
 
+// One (profile_id, segments) row: fn(profile, segment) for each name.
+Status each_membership(sqlite::Statement &st,
+                       const std::function<void(uint64_t, std::string_view)> &fn) {
+  const uint64_t id = from_sql(st.column_int(0));
+  for (const std::string &n : split_segment_names(st.column_bytes(1))) fn(id, n);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<SegmentDefinition>> SqliteStore::segment_definitions() {
@@ -254,24 +262,14 @@ Status SqliteStore::scan_segments_by_profile(
         st.bind_int(1, to_sql(first));
         st.bind_int(2, to_sql(last));
       },
-      [&](sqlite::Statement &st) {
-        const uint64_t id = from_sql(st.column_int(0));
-        for (const std::string &n : split_segment_names(st.column_bytes(1))) fn(id, n);
-        return Status::Ok();
-      });
+      [&](sqlite::Statement &st) { return each_membership(st, fn); });
 }
 
 Status SqliteStore::scan_segments_of(std::span<const uint64_t> ids,
                                      const std::function<void(uint64_t, std::string_view)> &fn) {
-  if (ids.empty()) return Status::Ok();
-  const std::string list = id_list_json(ids);  // bound without a copy: outlives the scan
-  return impl_->scan(
-      kMembershipsOf, [&](sqlite::Statement &st) { st.bind_text(1, list); },
-      [&](sqlite::Statement &st) {
-        const uint64_t id = from_sql(st.column_int(0));
-        for (const std::string &n : split_segment_names(st.column_bytes(1))) fn(id, n);
-        return Status::Ok();
-      });
+  return impl_->scan_ids(
+      kMembershipsOf, ids, 1, [](sqlite::Statement &) {},
+      [&](sqlite::Statement &st) { return each_membership(st, fn); });
 }
 
 Status SqliteStore::scan_segment_members(std::string_view segment, uint64_t after, size_t limit,

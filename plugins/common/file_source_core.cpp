@@ -72,6 +72,13 @@ void FileSourceCore::seal(FilePosition &pos) {
   hasher_.begin(pos.path);
 }
 
+void FileSourceCore::read_from_top(FilePosition &pos) {
+  pos.offset = 0;
+  pos.next_position = 1;
+  pos.fingerprint = {};
+  hasher_.begin(pos.path);
+}
+
 bool FileSourceCore::finish_file(FilePosition &pos) {
   if (verifying_) {
     verifying_ = false;
@@ -87,10 +94,7 @@ bool FileSourceCore::finish_file(FilePosition &pos) {
       // Edited in the part read before (the bytes before its end kept
       // their place): read it again from the top. The records read from
       // the end of that part are duplicates by content then.
-      pos.offset = 0;
-      pos.next_position = 1;
-      pos.fingerprint = {};
-      hasher_.begin(pos.path);
+      read_from_top(pos);
       return false;
     }
   }
@@ -104,7 +108,6 @@ bool FileSourceCore::open_next(RecordSink &sink) {
   const std::string &path = files_[next_file_++];
   FilePosition &pos = position_of(path);
   sink.origin(path);
-  verifying_ = false;
   try {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
@@ -113,12 +116,7 @@ bool FileSourceCore::open_next(RecordSink &sink) {
     const int64_t ctime_ns =
         static_cast<int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
     const Resume how = resume(pos, static_cast<uint64_t>(st.st_size), ctime_ns);
-    if (how == Resume::kFromTop) {
-      pos.offset = 0;  // replaced, truncated or edited: read it again
-      pos.next_position = 1;
-      pos.fingerprint = {};
-      hasher_.begin(path);
-    }
+    if (how == Resume::kFromTop) read_from_top(pos);  // replaced, truncated or edited
     verifying_ = how == Resume::kOnThenVerify;
     pos.ctime_ns = ctime_ns;
     reader_->open(path, pos.offset, pos.next_position);

@@ -137,6 +137,8 @@ class FileSourceCore {
   // Extends `pos`'s fingerprint to cover everything read (up to its offset),
   // unless the prefix read before is still to be verified.
   void seal(FilePosition &pos);
+  // Makes `pos` read its file again from the first byte.
+  void read_from_top(FilePosition &pos);
   // At the end of the open file: verifies the prefix read before if that
   // is pending, then seals. False when that prefix changed: the position
   // is back at the top of the file, to be opened again.
