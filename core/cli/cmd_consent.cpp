@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "cli/pipeline_command_line.h"
 #include "cli/profile_lookup.h"
+#include "common/civil_date.h"
 #include "common/clock.h"
 #include "common/json_writer.h"
 #include "profile/profile_export.h"
@@ -47,7 +48,7 @@ std::string record_json(const ConsentRecord &r) {
   JsonWriter w(out);
   w.begin_object();
   w.key("id").number(static_cast<int64_t>(r.id));
-  w.key("at").string(format_timestamp_ms(r.at_ms));
+  w.key("at").string(format_iso8601_ms(r.at_ms));
   w.key("channel").string(r.channel);
   w.key("address").string(r.address);
   w.key("state").string(r.opted_in ? "opted_in" : "opted_out");
@@ -147,7 +148,7 @@ int consent_show(const Args &args) {
               << (r->opted_in ? "opted in" : "opted out") << "\n";
   }
   for (const ConsentRecord &r : records) {
-    std::cout << "  " << format_timestamp_ms(r.at_ms) << "  " << r.channel << "  "
+    std::cout << "  " << format_iso8601_ms(r.at_ms) << "  " << r.channel << "  "
               << (r.opted_in ? "opt-in " : "opt-out") << "  " << r.reason << "  " << r.source
               << (r.proof.empty() ? "" : "  " + r.proof) << "\n";
   }

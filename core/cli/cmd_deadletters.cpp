@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/deadletter_filter.h"
 #include "cli/pipeline_command_line.h"
+#include "common/civil_date.h"
 #include "common/clock.h"
 #include "common/json_writer.h"
 #include "common/utf8.h"
@@ -41,7 +42,7 @@ std::string dead_letter_json(const DeadLetter &d) {
   w.key("message").string(d.message);
   w.key("source").string(d.source);
   w.key("position").string(d.position);
-  w.key("at").string(format_timestamp_ms(d.at_ms));
+  w.key("at").string(format_iso8601_ms(d.at_ms));
   w.key("raw").string(d.raw);
   w.end_object();
   return line;
@@ -67,7 +68,7 @@ class Printer {
     } else {
       if (count_ == 0) header();
       std::printf("%-8llu %-24s %-12s %-9s %-22s %s\n", static_cast<unsigned long long>(d.id),
-                  format_timestamp_ms(d.at_ms).c_str(), cell(d.source, 12).c_str(), d.stage.c_str(),
+                  format_iso8601_ms(d.at_ms).c_str(), cell(d.source, 12).c_str(), d.stage.c_str(),
                   cell(d.reason, 22).c_str(), cell(d.message, 70).c_str());
       ++groups_[{d.source, d.stage, d.reason}];
     }

@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/pipeline_command_line.h"
 #include "cli/profile_lookup.h"
+#include "common/civil_date.h"
 #include "common/json_writer.h"
 #include "profile/profile_export.h"
 
@@ -44,10 +45,10 @@ std::string message_json(const OutboxMessage &m) {
   w.key("template").string(m.template_name);
   w.key("variables").raw(m.variables);
   w.key("status").string(m.status);
-  w.key("created_at").string(format_timestamp_ms(m.created_at_ms));
-  w.key("updated_at").string(format_timestamp_ms(m.updated_at_ms));
+  w.key("created_at").string(format_iso8601_ms(m.created_at_ms));
+  w.key("updated_at").string(format_iso8601_ms(m.updated_at_ms));
   w.key("attempts").raw(m.attempts);
-  w.key("fired_at").string(format_timestamp_ms(m.fired_at_ms));
+  w.key("fired_at").string(format_iso8601_ms(m.fired_at_ms));
   w.key("reason").string(m.reason);
   w.key("recipient").string(m.recipient);
   w.key("receipt");
@@ -55,13 +56,13 @@ std::string message_json(const OutboxMessage &m) {
     w.raw("null");
   } else {
     w.begin_object().key("status").string(m.receipt).key("detail").string(m.receipt_detail);
-    w.key("at").string(format_timestamp_ms(m.receipt_at_ms)).end_object();
+    w.key("at").string(format_iso8601_ms(m.receipt_at_ms)).end_object();
   }
   w.key("provider_id").string(m.provider_id);
   auto time_or_null = [&](const char *key, int64_t ms) {
     w.key(key);
     if (ms > 0) {
-      w.string(format_timestamp_ms(ms));
+      w.string(format_iso8601_ms(ms));
     } else {
       w.raw("null");
     }
@@ -106,7 +107,7 @@ int messages_list(const Args &args) {
         std::cout << message_json(m) << "\n";
         return;
       }
-      std::cout << m.id << "  " << format_timestamp_ms(m.created_at_ms) << "  " << m.status << "  "
+      std::cout << m.id << "  " << format_iso8601_ms(m.created_at_ms) << "  " << m.status << "  "
                 << m.trigger << "  profile " << m.profile_id << "  " << m.channel << " via "
                 << m.destination << ", template " << m.template_name << "  " << m.variables
                 << (m.reason.empty() ? "" : "  (" + m.reason + ")") << "\n";
@@ -146,9 +147,9 @@ void print_message_text(const OutboxMessage &m) {
             << "  trigger " << m.trigger << ", profile " << m.profile_id << ", " << m.channel
             << " via " << m.destination << ", template " << m.template_name << "\n"
             << "  variables " << m.variables << "\n"
-            << "  fired " << format_timestamp_ms(m.fired_at_ms) << ", created "
-            << format_timestamp_ms(m.created_at_ms) << ", updated "
-            << format_timestamp_ms(m.updated_at_ms) << "\n";
+            << "  fired " << format_iso8601_ms(m.fired_at_ms) << ", created "
+            << format_iso8601_ms(m.created_at_ms) << ", updated "
+            << format_iso8601_ms(m.updated_at_ms) << "\n";
   simdjson::dom::parser parser;
   simdjson::dom::array attempts;
   if (parser.parse(m.attempts).get_array().get(attempts)) return;

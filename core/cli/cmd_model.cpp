@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/pipeline_command_line.h"
+#include "common/civil_date.h"
 #include "common/double_text.h"
 #include "common/json_writer.h"
 #include "config/pipeline_config.h"
@@ -29,8 +30,8 @@ void print_json(const std::string &plugin, const ModelFit &fit) {
   w.begin_object();
   w.key("builder").string(fit.instance);
   w.key("plugin").string(plugin);
-  w.key("fitted_at").string(format_timestamp_ms(fit.fitted_at_ms));
-  w.key("as_of").string(format_timestamp_ms(fit.as_of_ms));
+  w.key("fitted_at").string(format_iso8601_ms(fit.fitted_at_ms));
+  w.key("as_of").string(format_iso8601_ms(fit.as_of_ms));
   w.key("profiles").number(static_cast<int64_t>(fit.profiles));
   w.key("last_sequence").number(static_cast<int64_t>(fit.last_sequence));
   w.key("params").begin_object();
@@ -42,8 +43,8 @@ void print_json(const std::string &plugin, const ModelFit &fit) {
 
 void print_text(const std::string &plugin, const ModelFit &fit) {
   std::cout << "model " << fit.instance << " (" << plugin << ")\n"
-            << "  fitted at " << format_timestamp_ms(fit.fitted_at_ms) << " as of "
-            << format_timestamp_ms(fit.as_of_ms) << " on " << fit.profiles
+            << "  fitted at " << format_iso8601_ms(fit.fitted_at_ms) << " as of "
+            << format_iso8601_ms(fit.as_of_ms) << " on " << fit.profiles
             << " profiles (event log through sequence " << fit.last_sequence << ")\n";
   for (const auto &[name, value] : fit.params) {
     std::cout << "  " << name << " = " << shortest_text(value) << "\n";

@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/pipeline_command_line.h"
 #include "cli/profile_lookup.h"
+#include "common/civil_date.h"
 #include "common/json_writer.h"
 #include "profile/profile_export.h"
 #include "store/profile_reads.h"
@@ -106,8 +107,8 @@ int segment_list(Args args) {
     }
     if (format == "text") {
       std::cout << padded(s.name, 24) << " " << padded(d ? std::to_string(d->size) : "-", 10) << " "
-                << padded(d ? format_timestamp_ms(d->changed_at_ms) : "not evaluated yet", 24)
-                << " " << s.expression << "\n";
+                << padded(d ? format_iso8601_ms(d->changed_at_ms) : "not evaluated yet", 24) << " "
+                << s.expression << "\n";
       continue;
     }
     std::string out;
@@ -116,7 +117,7 @@ int segment_list(Args args) {
     w.key("name").string(s.name);
     if (d) {
       w.key("size").number(static_cast<int64_t>(d->size));
-      w.key("changed_at").string(format_timestamp_ms(d->changed_at_ms));
+      w.key("changed_at").string(format_iso8601_ms(d->changed_at_ms));
     } else {
       w.key("size").raw("null");
       w.key("changed_at").raw("null");
@@ -177,11 +178,11 @@ int segment_show(Args args) {
     }
     std::cout << "expression   " << d.expression << "\n"
               << "size         " << d.size << " profiles\n"
-              << "last change  " << format_timestamp_ms(d.changed_at_ms) << "\n"
+              << "last change  " << format_iso8601_ms(d.changed_at_ms) << "\n"
               << "history      " << entries << " entries, " << exits << " exits\n";
     for (const Event &e : latest) {
-      std::cout << "  " << format_timestamp_ms(e.at_ms) << "  "
-                << (e.entered ? "entered" : "exited ") << "  profile " << e.profile_id << "\n";
+      std::cout << "  " << format_iso8601_ms(e.at_ms) << "  " << (e.entered ? "entered" : "exited ")
+                << "  profile " << e.profile_id << "\n";
     }
     return written();
   }
@@ -192,13 +193,13 @@ int segment_show(Args args) {
   w.key("description").string(seg.declared->description);
   w.key("expression").string(d.expression);
   w.key("size").number(static_cast<int64_t>(d.size));
-  w.key("changed_at").string(format_timestamp_ms(d.changed_at_ms));
+  w.key("changed_at").string(format_iso8601_ms(d.changed_at_ms));
   w.key("entries").number(static_cast<int64_t>(entries));
   w.key("exits").number(static_cast<int64_t>(exits));
   w.key("recent").begin_array();
   for (const Event &e : latest) {
     w.begin_object();
-    w.key("at").string(format_timestamp_ms(e.at_ms));
+    w.key("at").string(format_iso8601_ms(e.at_ms));
     w.key("profile_id").string(std::to_string(e.profile_id));
     w.key("event").string(e.entered ? "Segment Entered" : "Segment Exited");
     w.end_object();
@@ -226,7 +227,7 @@ std::string plain_text(const TypedValue &v) {
     case TypedKind::kString:
       return std::string(v.text());
     case TypedKind::kTimestamp:
-      return format_timestamp_ms(v.as_integer());
+      return format_iso8601_ms(v.as_integer());
     case TypedKind::kStringList: {
       std::string out;
       for (std::string_view item : v.list()) out.append(out.empty() ? "" : ";").append(item);
@@ -255,7 +256,7 @@ const TypedValue *named(const NamedValues &values, std::string_view name) {
 // One --fields entry's text for a profile.
 std::string field_text(const ProfileExport &p, const std::string &field) {
   if (field == "profile_id") return std::to_string(p.id);
-  if (field == "updated_at") return format_timestamp_ms(p.updated_at_ms);
+  if (field == "updated_at") return format_iso8601_ms(p.updated_at_ms);
   if (field == "segments") {
     std::string out;
     for (const std::string &s : p.segments) out.append(out.empty() ? "" : ";").append(s);

@@ -1,4 +1,4 @@
-// timestamp.cpp -- a small hand-written ISO-8601 reader/writer. Hand-written
+// timestamp.cpp -- a small hand-written ISO-8601 reader. Hand-written
 // because it runs once or twice per event on the hot path and must not
 // allocate, depend on the locale, or consult the process time zone.
 #include "normalize/timestamp.h"
@@ -10,18 +10,6 @@
 namespace halo {
 
 namespace {
-
-void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
-}
 
 // Reads exactly `n` ASCII digits at s[*pos].
 bool read_digits(std::string_view s, size_t *pos, size_t n, unsigned *out) {
@@ -115,21 +103,6 @@ std::optional<int64_t> parse_iso8601_ms(std::string_view s) {
   int64_t days = days_from_civil(year, month, day);
   int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
   return seconds * 1000 + fraction_ms;
-}
-
-std::string format_iso8601_ms(int64_t ms) {
-  int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-  int64_t rem = ms - days * 86400000;  // 0 <= rem < 86400000
-  int64_t y = 0;
-  unsigned m = 0, d = 0;
-  civil_from_days(days, &y, &m, &d);
-  // rem < 86400000, so every time component below fits its width.
-  const int hh = static_cast<int>(rem / 3600000), mm = static_cast<int>(rem / 60000 % 60);
-  const int ss = static_cast<int>(rem / 1000 % 60), milli = static_cast<int>(rem % 1000);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y),
-                m % 100, d % 100, hh % 100, mm % 100, ss % 100, milli % 1000);
-  return buf;
 }
 
 }  // namespace halo

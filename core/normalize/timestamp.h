@@ -16,13 +16,12 @@
 #include <string>
 #include <string_view>
 
+#include "common/civil_date.h"  // format_iso8601_ms, the writer
+
 namespace halo {
 
 // Accepts "YYYY-MM-DD", optionally followed by 'T' or ' ' and "hh:mm",
 // ":ss", ".fraction", and a zone "Z" | "±hh:mm" | "±hhmm" | "±hh".
 std::optional<int64_t> parse_iso8601_ms(std::string_view s);
-
-// "2026-01-02T10:00:00.000Z"
-std::string format_iso8601_ms(int64_t ms);
 
 }  // namespace halo

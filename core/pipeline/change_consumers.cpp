@@ -186,6 +186,10 @@ Status Pipeline::catch_up_consumers(int64_t as_of_ms, RunSummary *summary) {
     _exit(3);
   }
   StageTimer t(summary->stages.deliver);
+  // What the run committed is moved into the store's main file while the
+  // destinations read and export (closing the store would do it after).
+  if (s.ok()) s = drain_writer();
+  if (s.ok()) store_->start_write_back();
   for (size_t d = 0; s.ok() && d < destinations_.size(); ++d) s = deliver(d, summary);
   for (size_t d = 0; s.ok() && d < destinations_.size(); ++d) s = deliver_outbox(d, summary);
   return s;

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 
+#include "common/civil_date.h"
 #include "common/clock.h"
 #include "common/json_writer.h"
 #include "common/log.h"
@@ -97,7 +98,7 @@ void add_attempt(OutboxMessage &m, int64_t at_ms, const char *outcome, const std
   std::string one;
   JsonWriter w(one);
   w.begin_object();
-  w.key("at").string(format_timestamp_ms(at_ms));
+  w.key("at").string(format_iso8601_ms(at_ms));
   w.key("outcome").string(outcome);
   w.key("detail").string(detail);
   w.end_object();
@@ -126,7 +127,7 @@ const char *outcome_name(int32_t outcome) {
 std::string ledger_block(const ConsentRecord &r) {
   if (r.opted_in) return "";
   return "opted out of " + r.channel + " (consent ledger: " + r.reason + " from " + r.source +
-         " at " + format_timestamp_ms(r.at_ms) + ")";
+         " at " + format_iso8601_ms(r.at_ms) + ")";
 }
 
 // The ledger record a receiver's opt-out or hard bounce of `m` makes.
@@ -227,7 +228,7 @@ Result<bool> Pipeline::prepare_message(const PluginUse &use, OutboxMessage &m, P
   }
   if (std::optional<int64_t> until = quiet_until(use, p, now)) {
     m.next_attempt_ms = *until;
-    m.reason = "quiet hours until " + format_timestamp_ms(*until);
+    m.reason = "quiet hours until " + format_iso8601_ms(*until);
     m.updated_at_ms = now;
     ++summary->messages_deferred;
     return false;
@@ -349,7 +350,7 @@ Status Pipeline::deliver_page(size_t d, std::vector<OutboxMessage> &page, bool &
                               std::to_string(config_.destinations[d].breaker_failures) +
                               " messages in a row were not delivered; circuit open, nothing is "
                               "handed to it until " +
-                              format_timestamp_ms(gate.open_until_ms()));
+                              format_iso8601_ms(gate.open_until_ms()));
       stop = true;
     }
   }

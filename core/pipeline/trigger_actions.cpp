@@ -2,6 +2,7 @@
 // (trigger_actions.h), and Pipeline::apply_trigger_actions, which appends
 // them to the log through the ingest path.
 #include "pipeline/trigger_actions.h"
+#include "common/civil_date.h"
 
 #include <algorithm>
 #include <deque>
@@ -91,7 +92,7 @@ std::string action_event(const std::pair<std::string, std::string> &who,
   JsonTree event;
   event.put("type", quoted("identify"));
   event.put("messageId", quoted(message_id));
-  event.put("timestamp", quoted(format_timestamp_ms(at_ms)));
+  event.put("timestamp", quoted(format_iso8601_ms(at_ms)));
   event.put(who.first, quoted(who.second));
   for (const auto &[name, literal] : traits) event.put("traits." + name, literal);
   std::string out;
@@ -115,7 +116,7 @@ std::vector<std::pair<std::string, std::string>> trait_values(const PipelineConf
     }
     std::string json;
     if (a.from == "fire_time") {
-      append_json_string(json, format_timestamp_ms(at_ms));
+      append_json_string(json, format_iso8601_ms(at_ms));
     } else if (const TypedValue *v = subject.value(a.from); v && v->kind() != TypedKind::kNull) {
       v->append_json(json);
     } else {

@@ -4,6 +4,7 @@
 // throw: allocation failures are the only exceptions possible and are
 // swallowed where they would otherwise cross into plugin code.
 #include "plugin_host/host_api.h"
+#include "common/civil_date.h"
 
 #include <algorithm>
 #include <cmath>
@@ -420,7 +421,7 @@ int32_t to_halo_value(const halo_profile_batch *b, const TypedValue &v, halo_val
     case TypedKind::kTimestamp:
       out->kind = HALO_VALUE_STRING;
       out->number = static_cast<double>(v.as_integer());
-      text(keep(format_timestamp_ms(v.as_integer())));
+      text(keep(format_iso8601_ms(v.as_integer())));
       break;
     case TypedKind::kStringList: {
       out->kind = HALO_VALUE_STRING;

@@ -1,31 +1,13 @@
 // profile_export.cpp -- renders a profile in the export format.
 #include "profile/profile_export.h"
+#include "common/civil_date.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
 
 #include "common/json_writer.h"
 #include "profile/typed_codec.h"
 
 namespace halo {
-
-std::string format_timestamp_ms(int64_t ms) {
-  // Floor division that cannot overflow (a stored value may be INT64_MIN).
-  int64_t whole = ms / 1000;
-  int frac = static_cast<int>(ms % 1000);
-  if (frac < 0) {
-    frac += 1000;
-    --whole;
-  }
-  auto secs = static_cast<std::time_t>(whole);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];  // room for any int year, silencing -Wformat-truncation
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-  return buf;
-}
 
 void sort_identifiers(std::vector<std::pair<std::string, std::string>> &ids) {
   if (std::is_sorted(ids.begin(), ids.end()) &&
@@ -57,7 +39,7 @@ std::string export_profile_json(const ProfileExport &p) {
   w.key("segments").begin_array();
   for (const std::string &s : p.segments) w.string(s);
   w.end_array();
-  w.key("updated_at").string(format_timestamp_ms(p.updated_at_ms));
+  w.key("updated_at").string(format_iso8601_ms(p.updated_at_ms));
   w.end_object();
   return out;
 }

@@ -36,6 +36,5 @@ Status decode_stored_export(std::string_view traits, std::string_view features, 
 // Sorts by (type, value) and drops repeats (a re-linked identifier): the
 // order of the export format and of the typed accessors.
 void sort_identifiers(std::vector<std::pair<std::string, std::string>> &ids);
-std::string format_timestamp_ms(int64_t ms);  // 2026-01-02T10:00:00.000Z
 
 }  // namespace halo

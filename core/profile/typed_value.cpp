@@ -3,6 +3,7 @@
 // A list keeps its items in its text as (4-byte little-endian length,
 // bytes) pairs: one allocation per list instead of one per item.
 #include "profile/typed_value.h"
+#include "common/civil_date.h"
 
 #include <charconv>
 #include <cmath>
@@ -292,7 +293,7 @@ void TypedValue::append_json(std::string &out) const {
       append_json_string(out, text());
       return;
     case TypedKind::kTimestamp:
-      append_json_string(out, format_timestamp_ms(bits()));
+      append_json_string(out, format_iso8601_ms(bits()));
       return;
     case TypedKind::kStringList: {
       out.push_back('[');

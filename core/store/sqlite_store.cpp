@@ -214,6 +214,7 @@ std::string id_list_json(std::span<const uint64_t> ids) {
 }
 
 SqliteStore::Impl::~Impl() {
+  if (write_back.joinable()) write_back.join();
   cache.clear();
   if (wal_fd >= 0) ::close(wal_fd);
 }
@@ -223,6 +224,26 @@ void SqliteStore::Impl::start_log_writeback() {
   if (wal_fd < 0) wal_fd = ::open((path + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
   if (wal_fd >= 0) (void)::sync_file_range(wal_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
+}
+
+void SqliteStore::start_write_back() {
+  if (impl_->read_only || impl_->write_back_running.load()) return;
+  if (impl_->write_back.joinable()) impl_->write_back.join();
+  impl_->write_back_running = true;
+  impl_->write_back = std::thread([impl = impl_.get()] {
+    // A connection of its own: the store's is not to be used from two
+    // threads (SQLITE_OPEN_NOMUTEX). Not the last one to close, so closing
+    // it checkpoints nothing more.
+    auto db = open_connection(impl->path, /*read_only=*/true);
+    if (db.ok()) {
+      // A fresh connection knows the file is in WAL mode only once it has
+      // read the header; until then the checkpoint does nothing.
+      (void)sqlite3_exec(db->get(), "PRAGMA schema_version", nullptr, nullptr, nullptr);
+      (void)sqlite3_wal_checkpoint_v2(db->get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                      nullptr);
+    }
+    impl->write_back_running = false;
+  });
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -36,6 +36,7 @@ class SqliteStore final : public Store {
   Status commit() override;
   Status rollback() override;
   bool in_transaction() const override;
+  void start_write_back() override;
 
   Result<std::optional<std::string>> get_meta(const std::string &key) override;
   Status set_meta(const std::string &key, const std::string &value) override;

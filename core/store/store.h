@@ -312,6 +312,15 @@ class Store {
   virtual Status rollback() = 0;
   virtual bool in_transaction() const = 0;
 
+  // A hint that the caller has committed a run's bulk and goes on with
+  // reads: the backend may start moving what it committed into its main
+  // storage beside the caller's work, so that closing the store finds
+  // little left to do. Changes nothing a reader or writer sees; a failure
+  // is not reported (closing does the same work). [SQLite: a passive
+  // checkpoint of the WAL on a connection and thread of its own
+  // (https://www.sqlite.org/wal.html#checkpointing); at most one runs.]
+  virtual void start_write_back() {}
+
   // Key/value metadata (e.g. "next_profile_id").
   virtual Result<std::optional<std::string>> get_meta(const std::string &key) = 0;
   virtual Status set_meta(const std::string &key, const std::string &value) = 0;

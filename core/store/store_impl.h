@@ -13,10 +13,12 @@
 //    kStoreErrorHint; no SQLite error is ever turned into "no rows".
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -75,6 +77,11 @@ struct SqliteStore::Impl {
   // failure (no such call on this file system) is ignored.
   void start_log_writeback();
   int wal_fd = -1;  // the WAL opened read-only, for writeback hints
+
+  // The checkpoint start_write_back() started; joined before the next one
+  // starts and before the connection closes (~Impl).
+  std::thread write_back;
+  std::atomic<bool> write_back_running{false};
 
   // A damaged file (SQLITE_CORRUPT, SQLITE_NOTADB) is Corruption, anything
   // else (disk full, I/O error, lock timeout) is Io.
