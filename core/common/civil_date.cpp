@@ -48,8 +48,10 @@ std::string format_iso8601_ms(int64_t ms) {
     p = put_digits(p, static_cast<unsigned>(y), 4);
     return std::string(p, end);
   }
-  char year[32];  // the rare year outside 0000-9999
-  std::snprintf(year, sizeof year, "%04lld", static_cast<long long>(y));
+  // The rare year outside 0000-9999 (|y| < 2^40 for any int64_t ms).
+  char year[32];
+  std::snprintf(year, sizeof year, "%s%04lld", y < 0 ? "-" : "",
+                static_cast<long long>(y < 0 ? -y : y));
   return std::string(year) + std::string(p, end);
 }
 

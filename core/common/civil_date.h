@@ -48,9 +48,9 @@ constexpr void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) 
 
 // Epoch milliseconds as "YYYY-MM-DDThh:mm:ss.mmmZ" (UTC), the one text form
 // of an instant everywhere Halo writes one. Defined for every int64_t;
-// years outside 0000-9999 print as printf's "%04lld" would (e.g.
-// "-0001", "10000"). No locale, time zone or allocation beyond the result:
-// it runs once per timestamp of every exported profile.
+// a year outside 0000-9999 has a sign or more digits, as ISO 8601's
+// expanded years ("-0001", "10000"). No locale, time zone or allocation
+// beyond the result: it runs once per timestamp of every exported profile.
 std::string format_iso8601_ms(int64_t ms);
 
 }  // namespace halo

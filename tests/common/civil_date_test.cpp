@@ -11,7 +11,8 @@
 namespace halo {
 namespace {
 
-// printf and gmtime_r: the reference, for instants gmtime_r can convert.
+// gmtime_r: the reference, for instants it can convert (years before 0
+// with the sign outside the four digits).
 std::string reference(int64_t ms) {
   int64_t secs = ms / 1000, frac = ms % 1000;
   if (frac < 0) {
@@ -21,10 +22,11 @@ std::string reference(int64_t ms) {
   std::time_t t = static_cast<std::time_t>(secs);
   std::tm tm{};
   if (gmtime_r(&t, &tm) == nullptr) return "";
+  const long long year = static_cast<long long>(tm.tm_year) + 1900;
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                static_cast<long long>(tm.tm_year) + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                tm.tm_min, tm.tm_sec, static_cast<int>(frac));
+  std::snprintf(buf, sizeof buf, "%s%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", year < 0 ? "-" : "",
+                year < 0 ? -year : year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                tm.tm_sec, static_cast<int>(frac));
   return buf;
 }
 
@@ -46,7 +48,7 @@ TEST(CivilDate, FormatsLikeGmtimeAcrossFiveMillenniaAndEveryDayEdge) {
   EXPECT_EQ(format_iso8601_ms(1767348000123), "2026-01-02T10:00:00.123Z");
 }
 
-TEST(CivilDate, YearsOutsideFourDigitsPrintAsPrintfWould) {
+TEST(CivilDate, YearsOutsideFourDigitsTakeASignOrMoreDigits) {
   EXPECT_EQ(format_iso8601_ms(-62167219200001), "-0001-12-31T23:59:59.999Z");
   EXPECT_EQ(format_iso8601_ms(253402300800000), "10000-01-01T00:00:00.000Z");
   // Every int64_t is a string ending in Z, without overflow (UBSan).

@@ -1,6 +1,7 @@
 // profile_book_test.cpp -- trait rules (priority, then time, then log
 // order), merges, the stored form and the export format.
 #include "profile/profile_book.h"
+#include "common/civil_date.h"
 
 #include <gtest/gtest.h>
 
@@ -144,12 +145,12 @@ TEST(ProfileExport, TheDocumentedFormat) {
       R"({"profile_id":"42","identifiers":{"email":["a@x.ir","b@x.ir"],"phone":["+989121234567"]},)"
       R"("traits":{"first_name":"Sara"},"features":{"order_count":3,"revenue":120.5},)"
       R"("segments":[],"updated_at":"2026-01-02T10:00:00.123Z"})");
-  EXPECT_EQ(format_timestamp_ms(-1), "1969-12-31T23:59:59.999Z");
-  EXPECT_EQ(format_timestamp_ms(-1000), "1969-12-31T23:59:59.000Z");
-  EXPECT_EQ(format_timestamp_ms(-62167219200000), "0000-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_iso8601_ms(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_iso8601_ms(-1000), "1969-12-31T23:59:59.000Z");
+  EXPECT_EQ(format_iso8601_ms(-62167219200000), "0000-01-01T00:00:00.000Z");
   // A damaged store may hold any value: no overflow (UBSan), always a string.
-  EXPECT_EQ(format_timestamp_ms(INT64_MIN).back(), 'Z');
-  EXPECT_EQ(format_timestamp_ms(INT64_MAX).back(), 'Z');
+  EXPECT_EQ(format_iso8601_ms(INT64_MIN).back(), 'Z');
+  EXPECT_EQ(format_iso8601_ms(INT64_MAX).back(), 'Z');
 }
 
 }  // namespace
