@@ -42,7 +42,9 @@ halo::NormalizeOptions options(bool tight) {
                    {"born", halo::TraitKind::kTime}};
   o.event_properties["Order Completed"] = {{"revenue", halo::TraitKind::kNumber},
                                            {"coupon", halo::TraitKind::kText},
-                                           {"shipping.cost", halo::TraitKind::kNumber}};
+                                           {"shipping.cost", halo::TraitKind::kNumber},
+                                           {"items[].n", halo::TraitKind::kNumber},
+                                           {"tags[]", halo::TraitKind::kText}};
   if (tight) {
     o.limits.max_record_bytes = 4096;
     o.limits.max_depth = 4;
@@ -62,6 +64,27 @@ const std::set<std::string_view> &known_reasons() {
       r::kStringTooLong,    r::kTooManyFields,    r::kTooManyIdentifiers, r::kNumberTooPrecise,
       r::kNumberOutOfRange, r::kDuplicateKey};
   return reasons;
+}
+
+// A property path in the plan's form, every all-digit key after the first
+// read as a list index (items.3.n -> items[].n). The oracle cannot tell an
+// index from an object's key "3"; below, it is used only where that makes
+// no difference (an object at a list's name is left out whole).
+std::string plan_form(std::string_view name) {
+  std::string out;
+  for (size_t begin = 0; begin <= name.size();) {
+    const size_t end = std::min(name.find('.', begin), name.size());
+    const std::string_view key = name.substr(begin, end - begin);
+    const bool digits = !key.empty() && key.find_first_not_of("0123456789") == key.npos;
+    if (begin > 0 && digits) {
+      out += "[]";
+    } else {
+      out += begin > 0 ? "." : "";
+      out += key;
+    }
+    begin = end + 1;
+  }
+  return out;
 }
 
 // The declared kind of the trait a field offers, or nullptr.
@@ -88,11 +111,18 @@ void check_trait_kinds(const halo::Normalizer &n, const halo::NormalizeOptions &
   const auto plan = o.event_properties.find(e.name);
   for (const halo::Field &f : batch.fields) {
     if (plan == o.event_properties.end() || !f.path.starts_with("properties.")) continue;
-    const std::string_view name = std::string_view(f.path).substr(11);
+    const std::string_view raw = std::string_view(f.path).substr(11);
+    const std::string name = raw.find_first_of("[]") == raw.npos ? plan_form(raw) : "";
     for (const auto &[declared, kind] : plan->second) {
       if (name.size() > declared.size() && name.starts_with(declared) &&
-          name[declared.size()] == '.') {
+          (name[declared.size()] == '.' || name[declared.size()] == '[')) {
         std::abort();  // inside a declared property: an object or list was kept
+      }
+      // Where the plan names a list's elements, only a list (or null) is kept.
+      const size_t list = declared.find("[]");
+      if (list != declared.npos && name.starts_with(declared.substr(0, list)) &&
+          (name.size() == list ? f.value.kind != HALO_VALUE_NULL : name[list] == '.')) {
+        std::abort();
       }
       if (name != declared || f.value.kind == HALO_VALUE_NULL) continue;
       const bool number = kind == halo::TraitKind::kNumber;
@@ -101,9 +131,10 @@ void check_trait_kinds(const halo::Normalizer &n, const halo::NormalizeOptions &
   }
   for (const halo::KindProblem &p : n.kind_problems()) {
     if (p.value.size() > 64) std::abort();
-    if (p.event.empty() ? o.trait_kinds.count(p.name) == 0
-                        : plan == o.event_properties.end() || p.event != e.name ||
-                              plan->second.count(p.name) == 0) {
+    if (p.event.empty()
+            ? o.trait_kinds.count(p.name) == 0
+            : plan == o.event_properties.end() || p.event != e.name ||
+                  plan->second.count(p.list.empty() ? plan_form(p.name) : p.list) == 0) {
       std::abort();
     }
   }

@@ -1,6 +1,9 @@
 // events_config.cpp -- see events_config.h.
 #include "config/events_config.h"
 
+#include <algorithm>
+#include <map>
+
 #include "config/scalar_parse.h"
 
 namespace halo {
@@ -10,20 +13,76 @@ constexpr size_t kMaxEventNameBytes = 200;
 constexpr size_t kMaxPropertyNameBytes = 128;
 constexpr size_t kMaxEvents = 10'000;
 
+constexpr std::string_view kEach = "[]";
+
 // A property name is a key under `properties`, or a dotted path of keys to
-// a nested value (`shipping.city`): no empty key, short.
+// a nested value (`shipping.city`), where a key followed by `[]` is a list
+// and what follows names each of its elements (`products[].sku`, `tags[]`;
+// `[]` again for a list of lists): no empty key, no other brackets, short.
 bool is_property_name(const std::string &name) {
   if (name.empty() || name.size() > kMaxPropertyNameBytes) return false;
-  return name.front() != '.' && name.back() != '.' && name.find("..") == std::string::npos;
+  for (size_t begin = 0; begin <= name.size();) {
+    size_t end = std::min(name.find('.', begin), name.size());
+    std::string_view segment(name.data() + begin, end - begin);
+    while (segment.ends_with(kEach)) segment.remove_suffix(kEach.size());
+    if (segment.empty() || segment.find_first_of("[]") != std::string_view::npos) return false;
+    begin = end + 1;
+  }
+  return true;
 }
 
-// The declared name of `schema` that `name` lies inside of
-// (`shipping` for `shipping.city`), or "" when none does.
-std::string declared_above(const PipelineConfig::EventSchema &schema, const std::string &name) {
-  for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1)) {
-    if (schema.properties.count(name.substr(0, dot))) return name.substr(0, dot);
+// `name` without its list marks: the nested keys it names.
+std::string without_lists(const std::string &name) {
+  std::string out;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name.compare(i, kEach.size(), kEach) == 0) {
+      ++i;
+      continue;
+    }
+    out.push_back(name[i]);
+  }
+  return out;
+}
+
+// The declared name among `declared` (keys without list marks -> name)
+// that `name` lies inside of (`shipping` for `shipping.city`, `products[]`
+// for `products[].sku`), or "" when none does.
+std::string declared_above(const std::map<std::string, std::string> &declared,
+                           const std::string &name) {
+  const std::string keys = without_lists(name);
+  for (size_t dot = keys.find('.'); dot != std::string::npos; dot = keys.find('.', dot + 1)) {
+    if (const auto above = declared.find(keys.substr(0, dot)); above != declared.end()) {
+      return above->second;
+    }
   }
   return "";
+}
+
+// Every key path a declared name passes through, with how many `[]` follow
+// it there (0: an object or the value itself): two names must agree, or
+// one says `products` is a list and the other an object.
+void check_list_shapes(const PipelineConfig::EventSchema &schema, const std::string &path,
+                       const std::map<std::string, Mark> &marks, Diagnostics &diags) {
+  std::map<std::string, std::pair<size_t, std::string>> shapes;  // keys -> ([] count, name)
+  for (const auto &[name, kind] : schema.properties) {
+    std::string keys;
+    for (size_t begin = 0; begin <= name.size();) {
+      const size_t end = std::min(name.find('.', begin), name.size());
+      std::string_view segment(name.data() + begin, end - begin);
+      size_t lists = 0;
+      for (; segment.ends_with(kEach); ++lists) segment.remove_suffix(kEach.size());
+      keys += (keys.empty() ? "" : ".") + std::string(segment);
+      const auto [seen, fresh] = shapes.try_emplace(keys, lists, name);
+      if (!fresh && seen->second.first != lists) {
+        diags.error(marks.at(name), join_path(path, name),
+                    "'" + name + "' and '" + seen->second.second + "' give '" + keys +
+                        "' two shapes (a list is marked `[]` after its key, the same in every "
+                        "name that passes through it)");
+        return;
+      }
+      begin = end + 1;
+    }
+  }
 }
 
 void read_properties(const YAML::Node &node, const std::string &path, const Mark &at,
@@ -35,6 +94,7 @@ void read_properties(const YAML::Node &node, const std::string &path, const Mark
                     describe_node(node));
     return;
   }
+  std::map<std::string, Mark> marks;  // of each declared name, for the errors below
   for (const auto &entry : node) {
     std::string name, kind;
     if (!read_string_node(entry.first, path, at, diags, name)) continue;
@@ -43,26 +103,31 @@ void read_properties(const YAML::Node &node, const std::string &path, const Mark
     if (!is_property_name(name)) {
       diags.error(mark_or(entry.first, at), where,
                   "a property name is a key under `properties`, or a dotted path of keys to a "
-                  "nested value (shipping.city): no empty key, at most " +
+                  "nested value (shipping.city), with `[]` after the key of a list to name its "
+                  "elements (products[].sku, tags[]): no empty key, no other brackets, at most " +
                       std::to_string(kMaxPropertyNameBytes) + " bytes");
       continue;
     }
     if (!read_string_node(entry.second, where, mark, diags, kind)) continue;
     if (const std::optional<TraitKind> k = declared_kind(kind, mark, where, diags)) {
       schema.properties[name] = *k;
+      marks.insert_or_assign(name, mark_or(entry.first, at));
     }
   }
   // A declared property holds a value of its kind, so nothing can be
   // declared inside it: `shipping: text` and `shipping.city: text` are two
   // shapes of one property.
+  std::map<std::string, std::string> declared;
+  for (const auto &[name, kind] : schema.properties) declared.emplace(without_lists(name), name);
   for (const auto &[name, kind] : schema.properties) {
-    const std::string above = declared_above(schema, name);
+    const std::string above = declared_above(declared, name);
     if (above.empty()) continue;
-    diags.error(at, join_path(path, name),
+    diags.error(marks.at(name), join_path(path, name),
                 "'" + name + "' lies inside '" + above + "', which is declared as a " +
                     std::string(trait_kind_name(schema.properties.at(above))) +
                     ": declare one of them (the nested one if '" + above + "' is an object)");
   }
+  check_list_shapes(schema, path, marks, diags);
 }
 
 }  // namespace

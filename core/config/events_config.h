@@ -21,7 +21,9 @@ std::optional<TraitKind> declared_kind(const std::string &text, const Mark &mark
 
 // Reads `events: { NAME: { properties: { PROPERTY: KIND } } }` (may be
 // absent) into cfg.events. PROPERTY is a key or a dotted path of keys
-// (shipping.city); one lying inside another declared one is refused.
+// (shipping.city), `[]` after a key naming a list's elements
+// (products[].sku, tags[]); one lying inside another declared one, or two
+// giving one key different shapes (list or not), are refused.
 void read_events(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg);
 
 }  // namespace halo

@@ -3,6 +3,8 @@
 // only when the earlier ones accepted the record).
 #include "normalize/normalizer.h"
 
+#include <algorithm>
+
 #include "common/utf8.h"
 #include "normalize/normalizer_impl.h"
 #include "normalize/persian.h"
@@ -53,6 +55,10 @@ NormalizerImpl::NormalizerImpl(NormalizeOptions options)
   for (const auto &entry : options_.event_properties) {
     if (has_non_ascii(entry.first))
       folded_plan_.emplace(fold_persian_letters(entry.first), &entry.second);
+    const bool lists = std::any_of(entry.second.begin(), entry.second.end(), [](const auto &p) {
+      return p.first.find("[]") != p.first.npos;
+    });
+    if (lists) plans_with_lists_.push_back(&entry.second);
   }
 }
 

@@ -58,8 +58,10 @@ struct NormalizeOptions {
   // `events: { EVENT: { properties: { NAME: KIND } } }`: in an event of that
   // name, a value at properties.NAME of another kind (or an object or list
   // there) is left out and reported (kind_problems()). NAME may be a dotted
-  // path (shipping.city); no NAME lies inside another. A page or screen
-  // name is matched with its Persian/Arabic letters folded (persian.h).
+  // path (shipping.city), with `[]` after the key of a list naming each
+  // element (products[].sku, tags[]: a value there that is not a list is
+  // left out whole); no NAME lies inside another. A page or screen name is
+  // matched with its Persian/Arabic letters folded (persian.h).
   using PropertyKinds = std::map<std::string, TraitKind, std::less<>>;
   std::map<std::string, PropertyKinds, std::less<>> event_properties = {};
 };
@@ -117,6 +119,9 @@ struct KindProblem {
   std::string value;  // the value as written (at most 64 bytes of it); "" when structured
   TraitKind declared = TraitKind::kText;
   bool structured = false;  // an object or a list where the property is declared
+  // Not empty: the value is not a list, and `list` is the declaration
+  // naming its elements (`products[].sku`); `declared` is then unused.
+  std::string list;
 };
 
 class NormalizerImpl;

@@ -1,8 +1,10 @@
 // normalizer_event.cpp -- the semantic half of NormalizerImpl: event type
 // and name, message id, skew-corrected timestamp and identifiers, following
 // the Segment Spec (https://segment.com/docs/connections/spec/common/). Still scratch-only.
+#include <algorithm>
 #include <climits>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "common/utf8.h"
@@ -323,14 +325,53 @@ void NormalizerImpl::check_trait_kinds() {
     const auto declared =
         name.empty() ? options_.trait_kinds.end() : options_.trait_kinds.find(name);
     if (declared != options_.trait_kinds.end() && !leaf_fits(leaf.value, declared->second)) {
-      kind_problems_.push_back(
-          {"", std::string(name), std::string(path), shown(leaf.value), declared->second});
+      kind_problems_.push_back({.event = {},
+                                .name = std::string(name),
+                                .path = std::string(path),
+                                .value = shown(leaf.value),
+                                .declared = declared->second,
+                                .structured = false,
+                                .list = {}});
       continue;
     }
     if (kept != i) leaves_[kept] = leaf;
     ++kept;
   }
   leaves_.resize(kept);
+}
+
+std::optional<std::string_view> NormalizerImpl::to_plan_form(std::string_view path, size_t offset,
+                                                             bool lists) {
+  plan_form_ends_.clear();
+  const std::string_view under = path.substr(offset);
+  if (!lists) {
+    for (size_t end = under.find('.');; end = under.find('.', end + 1)) {
+      const size_t at = end == std::string_view::npos ? under.size() : end;
+      plan_form_ends_.push_back({static_cast<uint32_t>(at), static_cast<uint32_t>(offset + at)});
+      if (end == std::string_view::npos) return under;
+    }
+  }
+  plan_form_.clear();
+  for (size_t begin = 0; begin <= under.size();) {
+    const size_t end = std::min(under.find('.', begin), under.size());
+    const std::string_view key = under.substr(begin, end - begin);
+    if (key.find_first_of("[]") != std::string_view::npos) return std::nullopt;
+    const bool index =
+        begin > 0 && !key.empty() &&
+        key.find_first_not_of("0123456789") == std::string_view::npos &&
+        std::find(list_paths_.begin(), list_paths_.end(),
+                  path_hash(path.substr(0, offset + begin - 1))) != list_paths_.end();
+    if (index) {
+      plan_form_ += "[]";
+    } else {
+      if (begin > 0) plan_form_ += '.';
+      plan_form_ += key;
+    }
+    plan_form_ends_.push_back(
+        {static_cast<uint32_t>(plan_form_.size()), static_cast<uint32_t>(offset + end)});
+    begin = end + 1;
+  }
+  return plan_form_;
 }
 
 void NormalizerImpl::check_property_kinds() {
@@ -344,38 +385,62 @@ void NormalizerImpl::check_property_kinds() {
   }
   if (declared_properties == nullptr) return;
   const NormalizeOptions::PropertyKinds &plan = *declared_properties;
+  const bool lists = std::find(plans_with_lists_.begin(), plans_with_lists_.end(), &plan) !=
+                     plans_with_lists_.end();
   constexpr std::string_view kProperties = "properties.";
   std::string_view structured;  // the object or list reported last (its leaves are adjacent)
+  std::string list_mark;        // scratch: a name with `[]` after it
   size_t kept = 0;
   for (size_t i = 0; i < leaves_.size(); ++i) {
     const PendingLeaf &leaf = leaves_[i];
     const std::string_view path =
         std::string_view(path_text_).substr(leaf.path_begin, leaf.path_len);
-    const std::string_view under =
-        path.starts_with(kProperties) ? path.substr(kProperties.size()) : "";
+    const std::optional<std::string_view> form = path.starts_with(kProperties)
+                                                     ? to_plan_form(path, kProperties.size(), lists)
+                                                     : std::nullopt;
     // The declared name the leaf is at, or inside of (properties.NAME.x: an
-    // object or a list where a declared NAME is). No declared name is a
-    // prefix of another (events_config.h), so at most one matches.
-    std::string_view name;
-    bool nested = false;
+    // object or a list where a declared NAME is), or a list declaration it
+    // is not a list for (products[].sku, the leaf at properties.products).
+    // No declared name lies inside another (events_config.h), so at most
+    // one matches.
     auto declared = plan.end();
-    for (size_t end = under.find('.'); !under.empty(); end = under.find('.', end + 1)) {
-      name = under.substr(0, end);
+    std::string_view raw;  // the matched prefix in the dotted path, below `properties.`
+    bool nested = false;
+    std::string_view not_a_list;
+    for (size_t k = 0; form && k < plan_form_ends_.size(); ++k) {
+      const auto [form_end, path_end] = plan_form_ends_[k];
+      const std::string_view name = form->substr(0, form_end);
+      raw = path.substr(kProperties.size(), path_end - kProperties.size());
+      nested = k + 1 < plan_form_ends_.size();
       declared = plan.find(name);
-      nested = end != std::string_view::npos;
-      if (declared != plan.end() || !nested) break;
+      if (declared != plan.end()) break;
+      if (lists && form->substr(form_end, 2) != "[]") {
+        list_mark.assign(name).append("[]");
+        const auto list = plan.lower_bound(list_mark);
+        if (list != plan.end() && list->first.starts_with(list_mark) &&
+            (nested || leaf.value.kind != HALO_VALUE_NULL)) {
+          not_a_list = list->first;
+          break;
+        }
+      }
     }
-    if (declared == plan.end() || (!nested && leaf_fits(leaf.value, declared->second))) {
+    const bool fits = declared != plan.end() && !nested && leaf_fits(leaf.value, declared->second);
+    if ((declared == plan.end() && not_a_list.empty()) || fits) {
       if (kept != i) leaves_[kept] = leaf;
       ++kept;
       continue;
     }
-    if (!nested || name != structured) {
-      kind_problems_.push_back({std::string(event_name_), std::string(name),
-                                "properties." + std::string(name), nested ? "" : shown(leaf.value),
-                                declared->second, nested});
+    if (!nested || raw != structured) {
+      kind_problems_.push_back(
+          {.event = std::string(event_name_),
+           .name = std::string(raw),
+           .path = "properties." + std::string(raw),
+           .value = nested ? "" : shown(leaf.value),
+           .declared = declared != plan.end() ? declared->second : TraitKind::kText,
+           .structured = nested,
+           .list = std::string(not_a_list)});
     }
-    if (nested) structured = name;
+    if (nested) structured = raw;
   }
   leaves_.resize(kept);
 }

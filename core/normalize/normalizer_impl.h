@@ -130,6 +130,11 @@ class NormalizerImpl {
   // Leaves out the event's properties of another kind than `events:`
   // declares for its name, each reported in kind_problems_.
   void check_property_kinds();
+  // The part of a leaf's dotted `path` from `offset` (below `properties.`)
+  // in the plan's form, with its prefixes in plan_form_ends_: itself when
+  // the plan declares no list, else plan_form_; nullopt when a key of it
+  // holds a bracket (no declared name can be one).
+  std::optional<std::string_view> to_plan_form(std::string_view path, size_t offset, bool lists);
 
   // --- commit (normalizer_commit.cpp) ---
   // borrow_raw: the event points into `raw` (which outlives it) instead of
@@ -189,6 +194,17 @@ class NormalizerImpl {
   // The plan's event names holding non-ASCII letters, folded (persian.h),
   // for page and screen names, which are matched folded.
   std::map<std::string, const NormalizeOptions::PropertyKinds *, std::less<>> folded_plan_;
+  // List elements in the plan (`products[].sku`): the plans that declare
+  // some, and, while such a plan exists, the path hashes of the record's
+  // lists under `properties` (an index of a list and a key "3" of an
+  // object have the same dotted path; only a list's takes `[]`).
+  std::vector<const NormalizeOptions::PropertyKinds *> plans_with_lists_;
+  std::vector<uint64_t> list_paths_;
+  // The property path of the leaf being checked in the plan's form
+  // (products.3.sku -> products[].sku) and where each of its '.'-separated
+  // prefixes ends in the dotted path.
+  std::string plan_form_;
+  std::vector<std::pair<uint32_t, uint32_t>> plan_form_ends_;  // (form end, path end)
   int64_t timestamp_ms_ = 0;
   char auto_message_id_[5 + 32] = {};
 

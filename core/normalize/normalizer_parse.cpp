@@ -92,6 +92,7 @@ bool NormalizerImpl::parse(std::string_view raw, size_t readable_capacity, Rejec
   values_ = 0;
   object_keys_.reset();
   leaves_.clear();
+  list_paths_.clear();
   path_.clear();
   path_text_.clear();
   std::fill(candidates_.begin(), candidates_.end(), std::string_view{});
@@ -273,6 +274,9 @@ error_code NormalizerImpl::walk_array(od::value v) {
   error_code err = v.get_array().get(arr);
   if (err != SUCCESS) return err;
   const size_t parent_len = path_.size();
+  if (!plans_with_lists_.empty() && path_.starts_with("properties.")) {
+    list_paths_.push_back(path_hash(path_));
+  }
   size_t index = 0;
   for (auto element : arr) {
     od::value item;

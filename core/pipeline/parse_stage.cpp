@@ -76,13 +76,16 @@ void ParseStage::parse_slice(size_t index) {
                 "source, or the trait's kind and then `halo rebuild`"));
         continue;
       }
+      const std::string declared = p.list.empty() ? expected + " as `events:` declares"
+                                                  : "a list as `events:` declares (" + p.list + ")";
       slice.stored_without.push_back(dead_letter(
           "property", "property_kind",
           "properties." + p.name + " of '" + p.event + "' is " +
-              (p.structured ? std::string("an object or a list") : "'" + p.value + "'") + ", not " +
-              expected +
-              " as `events:` declares; the event was stored without it. Fix the value at its "
-              "source, or the property's kind and then `halo rebuild`"));
+              (p.structured ? std::string(p.list.empty() ? "an object or a list" : "an object")
+                            : "'" + p.value + "'") +
+              ", not " + declared +
+              "; the event was stored without it. Fix the value at its source, or the "
+              "property's declaration and then `halo rebuild`"));
     }
   }
   // Dedup keys are hashed here, on all cores, not on the pipeline thread.

@@ -312,12 +312,38 @@ TEST(PipelineErrors, EventSchemaErrors) {
   EXPECT_EQ(
       error_of(kHead + kSource + "events:\n  Order Completed: { properties: { a..b: number } }\n"),
       "config/demo.yaml:5:36: events.Order Completed.properties.a..b: a property name is a "
-      "key under `properties`, or a dotted path of keys to a nested value (shipping.city): no "
-      "empty key, at most 128 bytes");
+      "key under `properties`, or a dotted path of keys to a nested value (shipping.city), "
+      "with `[]` after the key of a list to name its elements (products[].sku, tags[]): no "
+      "empty key, no other brackets, at most 128 bytes");
+  for (const char *bad : {"'[]'", "'a[].[]'", "'a[0].b'", "'a[]b'", "'a]['", "'[]a'", "'a.[]'"}) {
+    EXPECT_NE(error_of(kHead + kSource + "events:\n  Order Completed: { properties: { " +
+                       std::string(bad) + ": number } }\n")
+                  .find("a property name is a key under `properties`"),
+              std::string::npos)
+        << bad;
+  }
+  // A list and what it holds, or a list and an object, are two shapes of
+  // one property. (Brackets open a list in a YAML flow mapping: block
+  // style, or quotes.)
+  const std::string plan = "events:\n  Order Completed:\n    properties:\n";
+  EXPECT_EQ(
+      error_of(kHead + kSource + plan + "      products[]: text\n      products[].sku: text\n"),
+      "config/demo.yaml:8:7: events.Order Completed.properties.products[].sku: "
+      "'products[].sku' lies inside 'products[]', which is declared as a text: declare one "
+      "of them (the nested one if 'products[]' is an object)");
+  EXPECT_EQ(error_of(kHead + kSource + plan +
+                     "      products[].sku: text\n      products.count: number\n"),
+            "config/demo.yaml:7:7: events.Order Completed.properties.products[].sku: "
+            "'products[].sku' and 'products.count' give 'products' two shapes (a list is marked "
+            "`[]` after its key, the same in every name that passes through it)");
+  EXPECT_EQ(error_of(kHead + kSource + plan + "      tags: text\n      'tags[]': text\n"),
+            "config/demo.yaml:8:7: events.Order Completed.properties.tags[]: 'tags[]' and 'tags' "
+            "give 'tags' two shapes (a list is marked `[]` after its key, the same in every name "
+            "that passes through it)");
   EXPECT_EQ(error_of(kHead + kSource +
                      "events:\n  Order Completed: { properties: { shipping: text, "
                      "shipping.city: text } }\n"),
-            "config/demo.yaml:5:34: events.Order Completed.properties.shipping.city: "
+            "config/demo.yaml:5:52: events.Order Completed.properties.shipping.city: "
             "'shipping.city' lies inside 'shipping', which is declared as a text: declare one of "
             "them (the nested one if 'shipping' is an object)");
   EXPECT_EQ(error_of(kHead + kSource + "events:\n  Order Completed: { props: {} }\n"),
@@ -329,7 +355,9 @@ TEST(PipelineErrors, EventSchemaErrors) {
   Result<PipelineConfig> ok =
       parse_pipeline(kHead + kSource +
                          "events:\n  Order Completed: { properties: { revenue: number, coupon: "
-                         "text, shipping.city: text, shipping.cost: number } }\n  Signed Up:\n"
+                         "text, shipping.city: text, shipping.cost: number, \"products[].sku\": "
+                         "text, 'products[].price': number, \"tags[]\": text, \"grid[][]\": "
+                         "number } }\n  Signed Up:\n"
                          "  ثبت سفارش: {}\n",
                      kFile, fake_env({}));
   ASSERT_TRUE(ok.ok()) << ok.status().message();
@@ -337,6 +365,8 @@ TEST(PipelineErrors, EventSchemaErrors) {
   EXPECT_EQ(ok->events.at("Order Completed").properties.at("revenue"), TraitKind::kNumber);
   EXPECT_EQ(ok->events.at("Order Completed").properties.at("coupon"), TraitKind::kText);
   EXPECT_EQ(ok->events.at("Order Completed").properties.at("shipping.cost"), TraitKind::kNumber);
+  EXPECT_EQ(ok->events.at("Order Completed").properties.at("products[].price"), TraitKind::kNumber);
+  EXPECT_EQ(ok->events.at("Order Completed").properties.at("grid[][]"), TraitKind::kNumber);
   EXPECT_TRUE(ok->events.at("Signed Up").properties.empty());
   EXPECT_TRUE(ok->events.at("ثبت سفارش").properties.empty());
 }

@@ -74,6 +74,37 @@ TEST(EventSchemaE2E, AValueOfAnotherKindIsLeftOutUntilItsKindIsRight) {
   EXPECT_NE(u1.find(R"("features":{"revenue":100,"coupons":1})"), std::string::npos) << u1;
 }
 
+// List elements through a run: the wrong element's value is left out and
+// named by its index (the rest of the list stays: normalize_test), and a
+// single object where the plan says list is left out whole.
+TEST(EventSchemaE2E, AListElementOfAnotherKindIsLeftOutAndNamedByItsIndex) {
+  TempDir dir;
+  write_file(
+      dir / "events.jsonl",
+      R"({"type":"track","event":"Cart Viewed","userId":"u1","messageId":"c1","timestamp":"2026-01-02T10:00:00Z","properties":{"products":[{"sku":"A1","price":10},{"sku":"B2","price":"ten"}]}}
+{"type":"track","event":"Cart Viewed","userId":"u1","messageId":"c2","timestamp":"2026-01-03T10:00:00Z","properties":{"products":{"sku":"C3","price":5}}}
+)");
+  const std::string p = dir / "p.yaml";
+  write_file(p, pipeline("events:\n"
+                         "  Cart Viewed:\n"
+                         "    properties:\n"
+                         "      products[].sku: text\n"
+                         "      products[].price: number\n"));
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(summary_count(r.summary, "accepted"), 2) << r.summary;
+  EXPECT_EQ(summary_count(r.summary, "invalid_properties"), 2) << r.summary;
+  CommandResult dl = run({halo_bin(), "deadletters", p, "--format", "jsonl"});
+  EXPECT_NE(dl.out.find("properties.products.1.price of 'Cart Viewed' is 'ten', not a number as "
+                        "`events:` declares; the event was stored without it"),
+            std::string::npos)
+      << dl.out;
+  EXPECT_NE(dl.out.find("properties.products of 'Cart Viewed' is an object, not a list as "
+                        "`events:` declares (products[].price)"),
+            std::string::npos)
+      << dl.out;
+}
+
 TEST(EventSchemaE2E, ValidateRefusesNamesAndPropertiesThePlanDoesNotDeclare) {
   TempDir dir;
   write_file(dir / "events.jsonl", kOrders);

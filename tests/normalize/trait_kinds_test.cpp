@@ -210,6 +210,88 @@ TEST(PropertyKinds, ANestedPropertyIsCheckedAtItsPath) {
   EXPECT_EQ(f.at("properties.shipping.address.city"), "Shiraz");
 }
 
+// `products[].sku` checks `sku` in every element of the list `products`;
+// `tags[]` every element of `tags`. An element's value of another kind is
+// left out alone, with its own path; the other elements stay.
+TEST(PropertyKinds, AListElementIsCheckedInEveryElement) {
+  NormalizeOptions o;
+  o.event_properties["Order Completed"] = {{"products[].sku", TraitKind::kText},
+                                           {"products[].price", TraitKind::kNumber},
+                                           {"tags[]", TraitKind::kText},
+                                           {"grid[][]", TraitKind::kNumber}};
+  Normalizer n(o);
+  EventBatch batch;
+  Rejection why;
+  ASSERT_TRUE(n.normalize(R"({"type":"track","event":"Order Completed","userId":"u1",
+      "properties":{"products":[{"sku":"A1","price":10,"name":"tea"},{"sku":5,"price":"x"},
+      {"sku":{"a":1},"price":null}],"tags":["new",3,null],"grid":[[1,"x"],[2]],"tags[]":7}})",
+                          "web", 0, batch, &why))
+      << why.message;
+  auto f = fields_of(batch, 0);
+  EXPECT_EQ(f.at("properties.products.0.sku"), "A1");
+  EXPECT_EQ(f.at("properties.products.0.price"), "10");
+  EXPECT_EQ(f.at("properties.products.0.name"), "tea");
+  EXPECT_EQ(f.count("properties.products.1.sku"), 0u);
+  EXPECT_EQ(f.count("properties.products.1.price"), 0u);
+  EXPECT_EQ(f.count("properties.products.2.sku.a"), 0u);
+  EXPECT_EQ(f.at("properties.products.2.price"), "null");
+  EXPECT_EQ(f.at("properties.tags.0"), "new");
+  EXPECT_EQ(f.count("properties.tags.1"), 0u);
+  EXPECT_EQ(f.at("properties.tags.2"), "null");
+  EXPECT_EQ(f.at("properties.grid.0.0"), "1");
+  EXPECT_EQ(f.count("properties.grid.0.1"), 0u);
+  EXPECT_EQ(f.at("properties.grid.1.0"), "2");
+  // A key that holds brackets is a key, not a list.
+  EXPECT_EQ(f.at("properties.tags[]"), "7");
+  const std::vector<KindProblem> &p = n.kind_problems();
+  ASSERT_EQ(p.size(), 5u);
+  EXPECT_EQ(p[0].path, "properties.products.1.sku");
+  EXPECT_EQ(p[0].value, "5");
+  EXPECT_EQ(p[0].declared, TraitKind::kText);
+  EXPECT_EQ(p[1].path, "properties.products.1.price");
+  EXPECT_EQ(p[1].declared, TraitKind::kNumber);
+  EXPECT_EQ(p[2].name, "products.2.sku");
+  EXPECT_TRUE(p[2].structured);
+  EXPECT_EQ(p[3].name, "tags.1");
+  EXPECT_EQ(p[4].name, "grid.0.1");
+  for (const KindProblem &k : p) EXPECT_TRUE(k.list.empty()) << k.name;
+}
+
+// Where the plan names list elements, a value that is not a list is left
+// out whole and reported as such -- an object with keys "0", "1" included:
+// its paths look like a list's, but it is none. null passes.
+TEST(PropertyKinds, AValueThatIsNotAListWhereThePlanNamesElementsIsLeftOut) {
+  NormalizeOptions o;
+  o.event_properties["Order Completed"] = {{"products[].sku", TraitKind::kText},
+                                           {"tags[]", TraitKind::kText}};
+  Normalizer n(o);
+  EventBatch batch;
+  Rejection why;
+  ASSERT_TRUE(n.normalize(R"({"type":"track","event":"Order Completed","userId":"u1",
+      "properties":{"products":{"0":{"sku":"A1"},"1":{"sku":"B2"}},"tags":"new","total":3}})",
+                          "web", 0, batch, &why))
+      << why.message;
+  auto f = fields_of(batch, 0);
+  EXPECT_EQ(f.count("properties.products.0.sku"), 0u);
+  EXPECT_EQ(f.count("properties.products.1.sku"), 0u);
+  EXPECT_EQ(f.count("properties.tags"), 0u);
+  EXPECT_EQ(f.at("properties.total"), "3");
+  const std::vector<KindProblem> &p = n.kind_problems();
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].name, "products");
+  EXPECT_TRUE(p[0].structured);
+  EXPECT_EQ(p[0].list, "products[].sku");
+  EXPECT_EQ(p[1].name, "tags");
+  EXPECT_EQ(p[1].value, "new");
+  EXPECT_EQ(p[1].list, "tags[]");
+
+  ASSERT_TRUE(n.normalize(R"({"type":"track","event":"Order Completed","userId":"u1",
+      "properties":{"products":null,"tags":[]}})",
+                          "web", 0, batch, &why));
+  EXPECT_TRUE(n.kind_problems().empty());
+  EXPECT_EQ(fields_of(batch, 1).at("properties.products"), "null");
+}
+
 // Page and screen names are stored with Arabic letter variants folded to
 // Persian ones: a plan naming a page in either form judges it in either
 // form. Track event names are matched exactly, as they are stored.
