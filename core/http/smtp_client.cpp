@@ -85,14 +85,19 @@ bool is_auth_reply(long code) {
   return code == 530 || code == 534 || code == 535 || code == 538;
 }
 
-using EasyPtr = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
 using ListPtr = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
-void set_session(CURL *h, const SmtpCall &call, Session &s, curl_slist *recipients) {
+// kNever: a connection of its own, closed after the message. kKeepOpen:
+// the connection of the handle's last message if libcurl finds it alive,
+// left open for the next. kFresh: a new connection, left open.
+enum class Reuse { kNever, kKeepOpen, kFresh };
+
+void set_session(CURL *h, const SmtpCall &call, Session &s, curl_slist *recipients, Reuse reuse) {
   curl_easy_setopt(h, CURLOPT_URL, call.url.c_str());
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(h, CURLOPT_FORBID_REUSE, reuse == Reuse::kNever ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, reuse == Reuse::kKeepOpen ? 0L : 1L);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout_ms));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                    static_cast<long>(std::min(kConnectTimeoutMs, call.timeout_ms)));
@@ -144,33 +149,30 @@ std::string validate_smtp_call(const SmtpCall &call) {
   return "";
 }
 
-SmtpOutcome send_smtp(const SmtpCall &call, const std::function<bool()> &cancelled) {
+namespace {
+
+// One attempt on `handle` (its options set afresh); *fresh says whether it
+// opened a connection.
+SmtpOutcome attempt(CURL *handle, const SmtpCall &call, const std::function<bool()> &cancelled,
+                    Reuse reuse, bool *fresh) {
   SmtpOutcome out;
-  if (std::string bad = validate_smtp_call(call); !bad.empty()) {
-    out.kind = SmtpOutcome::Kind::kFatal;
-    out.reply = "smtp_send: " + bad;
-    return out;
-  }
-  ensure_curl_initialized();
-  EasyPtr handle(curl_easy_init(), curl_easy_cleanup);
-  if (!handle) {
-    out.reply = "cannot create a libcurl handle (out of memory?)";
-    return out;
-  }
+  curl_easy_reset(handle);  // keeps the open connection (libcurl's connection cache)
   curl_slist *list = nullptr;
   for (const std::string &r : call.recipients)
     list = curl_slist_append(list, ("<" + r + ">").c_str());
   ListPtr recipients(list, curl_slist_free_all);
   Session s{&call, &cancelled, 0, {}};
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(handle.get(), CURLOPT_ERRORBUFFER, errbuf);
-  set_session(handle.get(), call, s, recipients.get());
+  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, errbuf);
+  set_session(handle, call, s, recipients.get(), reuse);
   ExtraCa ca;
-  set_tls(handle.get(), call.insecure, call.ca_file, ca);
+  set_tls(handle, call.insecure, call.ca_file, ca);
 
-  const CURLcode code = curl_easy_perform(handle.get());
-  long reply_code = 0;
-  curl_easy_getinfo(handle.get(), CURLINFO_RESPONSE_CODE, &reply_code);
+  const CURLcode code = curl_easy_perform(handle);
+  long reply_code = 0, connects = 0;
+  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply_code);
+  curl_easy_getinfo(handle, CURLINFO_NUM_CONNECTS, &connects);
+  *fresh = connects > 0;
   out.reply_code = static_cast<int>(reply_code);
   if (code == CURLE_OK) {
     out.kind = SmtpOutcome::Kind::kAccepted;
@@ -184,6 +186,49 @@ SmtpOutcome send_smtp(const SmtpCall &call, const std::function<bool()> &cancell
                           : std::string(errbuf[0] ? errbuf : curl_easy_strerror(code));
   if (!s.last_reply.empty() && reply_code != 0) error += " (server: " + s.last_reply + ")";
   out.reply = call.password.empty() ? error : mask_values(error, {call.password});
+  return out;
+}
+
+SmtpOutcome refuse(std::string why) {
+  SmtpOutcome out;
+  out.kind = SmtpOutcome::Kind::kFatal;
+  out.reply = "smtp_send: " + why;
+  return out;
+}
+
+}  // namespace
+
+SmtpOutcome send_smtp(const SmtpCall &call, const std::function<bool()> &cancelled) {
+  if (std::string bad = validate_smtp_call(call); !bad.empty()) return refuse(std::move(bad));
+  ensure_curl_initialized();
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), curl_easy_cleanup);
+  if (!handle) return {SmtpOutcome::Kind::kTransient, 0, "cannot create a libcurl handle"};
+  bool fresh = false;
+  return attempt(handle.get(), call, cancelled, Reuse::kNever, &fresh);
+}
+
+SmtpConnection::SmtpConnection() = default;
+
+SmtpConnection::~SmtpConnection() {
+  if (handle_ != nullptr) curl_easy_cleanup(handle_);  // QUIT, then close
+}
+
+SmtpOutcome SmtpConnection::send(const SmtpCall &call, const std::function<bool()> &cancelled) {
+  if (std::string bad = validate_smtp_call(call); !bad.empty()) return refuse(std::move(bad));
+  ensure_curl_initialized();
+  if (handle_ == nullptr) handle_ = curl_easy_init();
+  if (handle_ == nullptr)
+    return {SmtpOutcome::Kind::kTransient, 0, "cannot create a libcurl handle"};
+  bool fresh = false;
+  SmtpOutcome out = attempt(handle_, call, cancelled, Reuse::kKeepOpen, &fresh);
+  connections_ += fresh ? 1 : 0;
+  // A kept connection the server dropped without a word (no reply came,
+  // so nothing was accepted): the message goes once more, on a new one.
+  if (!fresh && out.kind == SmtpOutcome::Kind::kTransient && out.reply_code == 0 &&
+      !(cancelled && cancelled())) {
+    out = attempt(handle_, call, cancelled, Reuse::kFresh, &fresh);
+    connections_ += fresh ? 1 : 0;
+  }
   return out;
 }
 

@@ -21,6 +21,7 @@
 
 #include "event/event.h"
 #include "http/retry_budget.h"
+#include "http/smtp_client.h"
 #include "http_server/server_hub.h"
 #include "plugin_host/report_sink.h"
 #include "profile/profile_export.h"
@@ -121,6 +122,14 @@ struct Metrics {
 
 // ---- Definitions of the opaque handles (global namespace, as in plugin.h) --
 
+namespace halo {
+// An instance's kept SMTP connection (halo_context::smtp).
+struct KeptSmtpConnection {
+  std::mutex busy;
+  SmtpConnection connection;
+};
+}  // namespace halo
+
 struct halo_context {
   std::string label;  // e.g. "source 'web' (file-jsonl)"
   std::string base_dir;
@@ -147,6 +156,10 @@ struct halo_context {
   // Requests of one http_request_many call in flight at once (the plugin
   // use's `concurrency`).
   int http_concurrency = 4;
+  // The SMTP connection smtp_send keeps between this instance's messages
+  // (opened on first use, closed with the context); a call that finds it
+  // busy (a plugin's second thread) sends on a connection of its own.
+  halo::KeptSmtpConnection smtp;
 };
 
 struct halo_sink {

@@ -1,5 +1,6 @@
 // host_api_smtp.cpp -- see host_api_smtp.h. Converts the C request into an
-// SmtpCall and the outcome into a status, with the plugin's cancel flag.
+// SmtpCall and the outcome into a status, with the plugin's cancel flag,
+// on the connection the instance keeps (halo_context::smtp).
 #include "plugin_host/host_api_smtp.h"
 
 #include <algorithm>
@@ -74,8 +75,19 @@ int32_t send_impl(halo_context *ctx, const halo_smtp_request *request, int32_t *
     copy_reply(bad, reply, reply_cap);
     return HALO_FATAL;
   }
-  const SmtpOutcome out =
-      send_smtp(call, [ctx] { return ctx->cancel != nullptr && ctx->cancel->load(); });
+  auto cancelled = [ctx] { return ctx->cancel != nullptr && ctx->cancel->load(); };
+  SmtpOutcome out;
+  {
+    std::unique_lock<std::mutex> kept(ctx->smtp.busy, std::try_to_lock);
+    if (kept.owns_lock()) {
+      const uint64_t before = ctx->smtp.connection.connections();
+      out = ctx->smtp.connection.send(call, cancelled);
+      ctx->metrics.add("smtp.connections", ctx->smtp.connection.connections() - before);
+    } else {
+      out = send_smtp(call, cancelled);
+      ctx->metrics.add("smtp.connections", 1);
+    }
+  }
   ctx->metrics.add("smtp.messages", 1);
   if (reply_code) *reply_code = out.reply_code;
   copy_reply(out.reply, reply, reply_cap);

@@ -702,7 +702,11 @@ typedef struct halo_host_api {
    *              RCPT or DATA): sending it again cannot succeed;
    *   HALO_FATAL a request or set-up no message can get past: malformed
    *              request, untrusted certificate, no STARTTLS, login refused.
-   * Callable from any plugin call of the instance. */
+   * Callable from any plugin call of the instance. The host keeps the
+   * instance's connection open between calls and sends the next message
+   * to the same server over it while it is alive (a message on a
+   * connection the server dropped unanswered goes once more on a new
+   * one); it closes it when the instance is destroyed. */
   /* since 1.2 */ int32_t (*smtp_send)(halo_context *ctx, const halo_smtp_request *request,
                                        int32_t *reply_code, char *reply, size_t reply_cap);
 
