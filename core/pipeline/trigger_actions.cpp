@@ -2,11 +2,11 @@
 // (trigger_actions.h), and Pipeline::apply_trigger_actions, which appends
 // them to the log through the ingest path.
 #include "pipeline/trigger_actions.h"
-#include "common/civil_date.h"
 
 #include <algorithm>
 #include <deque>
 
+#include "common/civil_date.h"
 #include "common/clock.h"
 #include "common/json_writer.h"
 #include "common/log.h"

@@ -4,12 +4,12 @@
 // throw: allocation failures are the only exceptions possible and are
 // swallowed where they would otherwise cross into plugin code.
 #include "plugin_host/host_api.h"
-#include "common/civil_date.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
+#include "common/civil_date.h"
 #include "common/clock.h"
 #include "common/json_writer.h"
 #include "common/log.h"

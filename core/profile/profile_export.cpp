@@ -1,9 +1,9 @@
 // profile_export.cpp -- renders a profile in the export format.
 #include "profile/profile_export.h"
-#include "common/civil_date.h"
 
 #include <algorithm>
 
+#include "common/civil_date.h"
 #include "common/json_writer.h"
 #include "profile/typed_codec.h"
 

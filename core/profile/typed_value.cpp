@@ -3,7 +3,6 @@
 // A list keeps its items in its text as (4-byte little-endian length,
 // bytes) pairs: one allocation per list instead of one per item.
 #include "profile/typed_value.h"
-#include "common/civil_date.h"
 
 #include <charconv>
 #include <cmath>
@@ -11,6 +10,7 @@
 #include <cstring>
 #include <utility>
 
+#include "common/civil_date.h"
 #include "common/json_writer.h"
 #include "profile/profile_export.h"
 

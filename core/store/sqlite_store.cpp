@@ -10,6 +10,7 @@
 
 #include <charconv>
 #include <filesystem>
+#include <system_error>
 
 #include "store/migrations.h"
 #include "store/store_impl.h"
@@ -230,7 +231,7 @@ void SqliteStore::start_write_back() {
   if (impl_->read_only || impl_->write_back_running.load()) return;
   if (impl_->write_back.joinable()) impl_->write_back.join();
   impl_->write_back_running = true;
-  impl_->write_back = std::thread([impl = impl_.get()] {
+  auto write_back = [impl = impl_.get()] {
     // A connection of its own: the store's is not to be used from two
     // threads (SQLITE_OPEN_NOMUTEX). Not the last one to close, so closing
     // it checkpoints nothing more.
@@ -243,7 +244,12 @@ void SqliteStore::start_write_back() {
                                       nullptr);
     }
     impl->write_back_running = false;
-  });
+  };
+  try {
+    impl_->write_back = std::thread(write_back);
+  } catch (const std::system_error &) {  // no thread now: closing does the work
+    impl_->write_back_running = false;
+  }
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -1,10 +1,10 @@
 // profile_book_test.cpp -- trait rules (priority, then time, then log
 // order), merges, the stored form and the export format.
 #include "profile/profile_book.h"
-#include "common/civil_date.h"
 
 #include <gtest/gtest.h>
 
+#include "common/civil_date.h"
 #include "profile/profile_export.h"
 #include "profile/typed_codec.h"
 
