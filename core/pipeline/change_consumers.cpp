@@ -402,18 +402,12 @@ Status Pipeline::emit_chunk(std::span<const uint64_t> ids, int64_t as_of_ms, Run
   Status s = drain_writer();  // this thread reads the stored features below
   if (!s.ok()) return s;
   // The stored features of the chunk: one range read when its ids are
-  // dense (a first emission: every profile), else one lookup a profile.
+  // dense (a first emission: every profile), else one read of the list.
   std::unordered_map<uint64_t, std::string> stored;
-  if (ids.back() - ids.front() < 4 * ids.size()) {
-    s = store_->scan_features(ids.front(), ids.back(),
-                              [&](uint64_t id, std::string_view f) { stored.emplace(id, f); });
-  } else {
-    for (size_t k = 0; s.ok() && k < ids.size(); ++k) {
-      auto one = store_->get_features(ids[k]);
-      s = one.status();
-      if (s.ok() && one->has_value()) stored.emplace(ids[k], std::move(**one));
-    }
-  }
+  auto keep = [&](uint64_t id, std::string_view f) { stored.emplace(id, f); };
+  s = ids.back() - ids.front() < 4 * ids.size()
+          ? store_->scan_features(ids.front(), ids.back(), keep)
+          : store_->get_features(ids, keep);
   if (!s.ok()) return s;
   auto changes = std::make_shared<std::vector<ProfileChange>>();
   int64_t now = wall_ms();

@@ -105,6 +105,8 @@ class SqliteStore final : public Store {
   Status put_features(uint64_t id, std::string_view features) override;
   Status delete_profile(uint64_t id) override;
   Result<std::optional<std::string>> get_features(uint64_t id) override;
+  Status get_features(std::span<const uint64_t> ids,
+                      const std::function<void(uint64_t, std::string_view)> &fn) override;
   Status scan_features(uint64_t first, uint64_t last,
                        const std::function<void(uint64_t, std::string_view)> &fn) override;
   Result<std::optional<StoredProfile>> get_profile(uint64_t id) override;

@@ -462,6 +462,10 @@ class Store {
   virtual Result<std::optional<std::string>> get_features(uint64_t id) = 0;
   virtual Status scan_features(uint64_t first, uint64_t last,
                                const std::function<void(uint64_t, std::string_view)> &fn) = 0;
+  // The stored features of the profiles `ids` (ascending, no repeats) that
+  // have some, by id: get_features() for many profiles in one read.
+  virtual Status get_features(std::span<const uint64_t> ids,
+                              const std::function<void(uint64_t, std::string_view)> &fn) = 0;
   virtual Result<std::optional<StoredProfile>> get_profile(uint64_t id) = 0;
   // The stored ones of the profiles `ids` (ascending, no repeats), by id:
   // get_profile() for many profiles in one read.

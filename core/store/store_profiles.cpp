@@ -31,6 +31,10 @@ constexpr Sql kDeleteSegmentCheck{"delete_profile", "segment_checks",
                                   "DELETE FROM segment_checks WHERE profile_id = ?1"};
 constexpr Sql kGetFeatures{"get_features", "features",
                            "SELECT features FROM features WHERE profile_id = ?1", "t"};
+constexpr Sql kFeaturesOfMany{"get_features", "features",
+                              "SELECT profile_id, features FROM features WHERE profile_id IN "
+                              "(SELECT value FROM json_each(?1)) ORDER BY profile_id",
+                              "it"};
 constexpr Sql kScanFeatures{
     "scan_features", "features",
     "SELECT profile_id, features FROM features WHERE profile_id BETWEEN ?1 AND ?2 "
@@ -115,6 +119,16 @@ Result<std::optional<std::string>> SqliteStore::get_features(uint64_t id) {
       });
   if (!s.ok()) return s;
   return found;
+}
+
+Status SqliteStore::get_features(std::span<const uint64_t> ids,
+                                 const std::function<void(uint64_t, std::string_view)> &fn) {
+  return impl_->scan_ids(
+      kFeaturesOfMany, ids, 1, [](sqlite::Statement &) {},
+      [&](sqlite::Statement &st) {
+        fn(from_sql(st.column_int(0)), st.column_bytes(1));
+        return Status::Ok();
+      });
 }
 
 Status SqliteStore::scan_features(uint64_t first, uint64_t last,

@@ -605,6 +605,10 @@ TYPED_TEST(StoreConformance, ReadsOfAListOfProfilesEqualTheOneProfileReads) {
   ASSERT_TRUE(st.get_feature_states("orders", ids, [&](uint64_t id, std::string_view data) {
                   states.emplace_back(id, data);
                 }).ok());
+  std::vector<std::pair<uint64_t, std::string>> features, expected_features;
+  ASSERT_TRUE(st.get_features(ids, [&](uint64_t id, std::string_view f) {
+                  features.emplace_back(id, f);
+                }).ok());
   ASSERT_TRUE(st.scan_segments_of(ids, [&](uint64_t id, std::string_view segment) {
                   memberships.emplace_back(id, segment);
                 }).ok());
@@ -614,17 +618,20 @@ TYPED_TEST(StoreConformance, ReadsOfAListOfProfilesEqualTheOneProfileReads) {
       expected_links.emplace_back(id, l.type, l.value, l.at_ms);
     if (auto data = must(st.get_feature_state("orders", id)))
       expected_states.emplace_back(id, *data);
+    if (auto f = must(st.get_features(id))) expected_features.emplace_back(id, *f);
     for (const std::string &seg : must(st.segments_of(id)))
       expected_memberships.emplace_back(id, seg);
   }
   EXPECT_EQ(profiles, expected_profiles);
   EXPECT_EQ(links, expected_links);
   EXPECT_EQ(states, expected_states);
+  EXPECT_EQ(features, expected_features);
   EXPECT_EQ(memberships, expected_memberships);
   // What the lists hold: half the ids are stored, and the high id is read.
   EXPECT_EQ(profiles.size(), 501u);
   EXPECT_EQ(profiles.back(), kHigh);
   EXPECT_FALSE(links.empty());
+  EXPECT_FALSE(features.empty());
   EXPECT_FALSE(memberships.empty());
   bool called = false;  // an empty list reads nothing
   ASSERT_TRUE(st.get_profiles({}, [&](const StoredProfile &) { called = true; }).ok());
