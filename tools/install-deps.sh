@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config git
       libboost-dev libboost-program-options-dev libboost-filesystem-dev
-      libyaml-cpp-dev libsimdjson-dev libsqlite3-dev libzstd-dev libxxhash-dev libnlopt-dev libcctz-dev libicu-dev libre2-dev libkainjow-mustache-dev libgmime-3.0-dev tzdata
+      libyaml-cpp-dev libsimdjson-dev libsqlite3-dev libzstd-dev liblz4-dev libxxhash-dev libnlopt-dev libcctz-dev libicu-dev libre2-dev libkainjow-mustache-dev libgmime-3.0-dev tzdata
       libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev
       sqlite3 abigail-tools clang-format file dpkg-dev time python3 openssl help2man
       postfix)
