@@ -15,32 +15,40 @@ constexpr size_t kMaxEvents = 10'000;
 
 constexpr std::string_view kEach = "[]";
 
+// Calls fn(key, lists) for each '.'-separated key of a property name, with
+// the key's `[]` marks taken off and counted (`products[]` -> products, 1),
+// until fn returns false; returns whether every call returned true.
+template <class Fn>
+bool each_key(std::string_view name, Fn &&fn) {
+  for (size_t begin = 0; begin <= name.size();) {
+    const size_t end = std::min(name.find('.', begin), name.size());
+    std::string_view key = name.substr(begin, end - begin);
+    size_t lists = 0;
+    for (; key.ends_with(kEach); ++lists) key.remove_suffix(kEach.size());
+    if (!fn(key, lists)) return false;
+    begin = end + 1;
+  }
+  return true;
+}
+
 // A property name is a key under `properties`, or a dotted path of keys to
 // a nested value (`shipping.city`), where a key followed by `[]` is a list
 // and what follows names each of its elements (`products[].sku`, `tags[]`;
 // `[]` again for a list of lists): no empty key, no other brackets, short.
 bool is_property_name(const std::string &name) {
   if (name.empty() || name.size() > kMaxPropertyNameBytes) return false;
-  for (size_t begin = 0; begin <= name.size();) {
-    size_t end = std::min(name.find('.', begin), name.size());
-    std::string_view segment(name.data() + begin, end - begin);
-    while (segment.ends_with(kEach)) segment.remove_suffix(kEach.size());
-    if (segment.empty() || segment.find_first_of("[]") != std::string_view::npos) return false;
-    begin = end + 1;
-  }
-  return true;
+  return each_key(name, [](std::string_view key, size_t) {
+    return !key.empty() && key.find_first_of("[]") == std::string_view::npos;
+  });
 }
 
 // `name` without its list marks: the nested keys it names.
 std::string without_lists(const std::string &name) {
   std::string out;
-  for (size_t i = 0; i < name.size(); ++i) {
-    if (name.compare(i, kEach.size(), kEach) == 0) {
-      ++i;
-      continue;
-    }
-    out.push_back(name[i]);
-  }
+  each_key(name, [&](std::string_view key, size_t) {
+    out.append(out.empty() ? "" : ".").append(key);
+    return true;
+  });
   return out;
 }
 
@@ -66,22 +74,17 @@ void check_list_shapes(const PipelineConfig::EventSchema &schema, const std::str
   std::map<std::string, std::pair<size_t, std::string>> shapes;  // keys -> ([] count, name)
   for (const auto &[name, kind] : schema.properties) {
     std::string keys;
-    for (size_t begin = 0; begin <= name.size();) {
-      const size_t end = std::min(name.find('.', begin), name.size());
-      std::string_view segment(name.data() + begin, end - begin);
-      size_t lists = 0;
-      for (; segment.ends_with(kEach); ++lists) segment.remove_suffix(kEach.size());
-      keys += (keys.empty() ? "" : ".") + std::string(segment);
+    const bool agree = each_key(name, [&](std::string_view key, size_t lists) {
+      keys.append(keys.empty() ? "" : ".").append(key);
       const auto [seen, fresh] = shapes.try_emplace(keys, lists, name);
-      if (!fresh && seen->second.first != lists) {
-        diags.error(marks.at(name), join_path(path, name),
-                    "'" + name + "' and '" + seen->second.second + "' give '" + keys +
-                        "' two shapes (a list is marked `[]` after its key, the same in every "
-                        "name that passes through it)");
-        return;
-      }
-      begin = end + 1;
-    }
+      if (fresh || seen->second.first == lists) return true;
+      diags.error(marks.at(name), join_path(path, name),
+                  "'" + name + "' and '" + seen->second.second + "' give '" + keys +
+                      "' two shapes (a list is marked `[]` after its key, the same in every "
+                      "name that passes through it)");
+      return false;
+    });
+    if (!agree) return;
   }
 }
 

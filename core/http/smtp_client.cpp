@@ -189,6 +189,8 @@ SmtpOutcome attempt(CURL *handle, const SmtpCall &call, const std::function<bool
   return out;
 }
 
+constexpr const char *kNoHandle = "cannot create a libcurl handle (out of memory?)";
+
 SmtpOutcome refuse(std::string why) {
   SmtpOutcome out;
   out.kind = SmtpOutcome::Kind::kFatal;
@@ -202,7 +204,7 @@ SmtpOutcome send_smtp(const SmtpCall &call, const std::function<bool()> &cancell
   if (std::string bad = validate_smtp_call(call); !bad.empty()) return refuse(std::move(bad));
   ensure_curl_initialized();
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), curl_easy_cleanup);
-  if (!handle) return {SmtpOutcome::Kind::kTransient, 0, "cannot create a libcurl handle"};
+  if (!handle) return {SmtpOutcome::Kind::kTransient, 0, kNoHandle};
   bool fresh = false;
   return attempt(handle.get(), call, cancelled, Reuse::kNever, &fresh);
 }
@@ -217,8 +219,7 @@ SmtpOutcome SmtpConnection::send(const SmtpCall &call, const std::function<bool(
   if (std::string bad = validate_smtp_call(call); !bad.empty()) return refuse(std::move(bad));
   ensure_curl_initialized();
   if (handle_ == nullptr) handle_ = curl_easy_init();
-  if (handle_ == nullptr)
-    return {SmtpOutcome::Kind::kTransient, 0, "cannot create a libcurl handle"};
+  if (handle_ == nullptr) return {SmtpOutcome::Kind::kTransient, 0, kNoHandle};
   bool fresh = false;
   SmtpOutcome out = attempt(handle_, call, cancelled, Reuse::kKeepOpen, &fresh);
   connections_ += fresh ? 1 : 0;
