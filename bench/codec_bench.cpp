@@ -46,9 +46,9 @@ Codec lz4(int acceleration) {
   return {"lz4 acceleration " + std::to_string(acceleration),
           [acceleration](const std::string &in, std::string &out) {
             out.resize(LZ4_compressBound(static_cast<int>(in.size())));
-            return static_cast<size_t>(LZ4_compress_fast(in.data(), out.data(),
-                                                         static_cast<int>(in.size()),
-                                                         static_cast<int>(out.size()), acceleration));
+            return static_cast<size_t>(
+                LZ4_compress_fast(in.data(), out.data(), static_cast<int>(in.size()),
+                                  static_cast<int>(out.size()), acceleration));
           },
           [](const char *in, size_t n, std::string &out) {
             LZ4_decompress_safe(in, out.data(), static_cast<int>(n), static_cast<int>(out.size()));
@@ -109,9 +109,10 @@ int main(int argc, char **argv) {
         }
       }
       const double unpacking = seconds_since(start);
-      std::printf("round %d  %-20s %6.1f%% of the payload  compress %6.0f MB/s  decompress %6.0f MB/s\n",
-                  round, c.name.c_str(), 100.0 * stored / total, total / 1e6 / packing,
-                  total / 1e6 / unpacking);
+      std::printf(
+          "round %d  %-20s %6.1f%% of the payload  compress %6.0f MB/s  decompress %6.0f MB/s\n",
+          round, c.name.c_str(), 100.0 * stored / total, total / 1e6 / packing,
+          total / 1e6 / unpacking);
     }
   }
   return 0;
