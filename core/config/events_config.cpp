@@ -72,7 +72,8 @@ std::string declared_above(const std::map<std::string, std::string> &declared,
 void check_list_shapes(const PipelineConfig::EventSchema &schema, const std::string &path,
                        const std::map<std::string, Mark> &marks, Diagnostics &diags) {
   std::map<std::string, std::pair<size_t, std::string>> shapes;  // keys -> ([] count, name)
-  for (const auto &[name, kind] : schema.properties) {
+  for (const auto &entry : schema.properties) {
+    const std::string &name = entry.first;  // a plain reference: lambdas may not capture bindings
     std::string keys;
     const bool agree = each_key(name, [&](std::string_view key, size_t lists) {
       keys.append(keys.empty() ? "" : ".").append(key);
