@@ -110,6 +110,9 @@ class Events final : public halo::aggregates::EventSource {
     }
     return std::nullopt;
   }
+  void elements(size_t, std::string_view,
+                std::vector<halo::aggregates::FieldValue> &) const override {
+  }  // the sample events hold no lists
 
  private:
   std::vector<Event> events_;

@@ -15,8 +15,10 @@
 //    known.
 //  - Parsed as an event filter (ExprScope::kEvent), the same text is
 //    accepted or refused with a column inside it; an accepted filter reads
-//    only properties., context. and traits. paths, no event history and no
-//    segment.
+//    only properties., context. and traits. paths (a profile's never hold
+//    `[]`, an event's hold it only as list marks), no event history and no
+//    segment, and evaluates on an event with lists, `not` of it the
+//    opposite.
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -24,6 +26,9 @@
 #include <string>
 #include <string_view>
 
+#include <halo/field_path.hpp>
+
+#include "segment/event_subject.h"
 #include "segment/segment_expr.h"
 
 namespace {
@@ -56,6 +61,29 @@ class Profile : public halo::segment::Subject {
   int64_t now_ = 1'719'705'600'000;
 };
 
+// An order with a list of items, a list of tags and a plain property.
+halo::EventBatch order_with_lists() {
+  const auto number = [](std::string_view t) {
+    return halo::Value{HALO_VALUE_NUMBER, false, 0, t};
+  };
+  const auto string = [](std::string_view t) {
+    return halo::Value{HALO_VALUE_STRING, false, 0, t};
+  };
+  halo::EventBatch b;
+  b.fields = {{"properties.products.0.sku", string("A-1")},
+              {"properties.products.0.price", number("12.5")},
+              {"properties.products.1.sku", string("کتاب")},
+              {"properties.tags.0", string("gift")},
+              {"properties.revenue", number("12.5")},
+              {"context.page.url", string("https://example.com/")}};
+  halo::Event e;
+  e.name = "Order Completed";
+  e.timestamp_ms = 1'719'705'600'000;
+  e.field_count = static_cast<uint32_t>(b.fields.size());
+  b.events = {e};
+  return b;
+}
+
 void check_event_filter(std::string_view text, size_t characters) {
   using namespace halo::segment;
   ExprError error;
@@ -66,10 +94,17 @@ void check_event_filter(std::string_view text, size_t characters) {
   }
   if (!filter->history().empty() || !filter->segments().empty()) std::abort();
   for (const std::string &p : filter->paths()) {
-    if (p.rfind("properties.", 0) != 0 && p.rfind("context.", 0) != 0 &&
-        p.rfind("traits.", 0) != 0) {
+    if ((p.rfind("properties.", 0) != 0 && p.rfind("context.", 0) != 0 &&
+         p.rfind("traits.", 0) != 0) ||
+        !halo::well_formed_elements(p)) {
       std::abort();
     }
+  }
+  static const halo::EventBatch batch = order_with_lists();
+  const bool result = filter->matches(EventSubject(batch, 0, filter->paths()));
+  auto negated = Expr::parse("not (" + std::string(text) + ")", error, {}, ExprScope::kEvent);
+  if (negated && negated->matches(EventSubject(batch, 0, negated->paths())) == result) {
+    std::abort();
   }
 }
 
@@ -92,8 +127,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   auto negated = Expr::parse("not (" + std::string(text) + ")", error);
   if (negated && negated->matches(profile) == result) std::abort();
   for (const std::string &p : expr->paths()) {
-    if (p.rfind("traits.", 0) != 0 && p.rfind("features.", 0) != 0 &&
-        p.rfind("identifiers.", 0) != 0) {
+    if ((p.rfind("traits.", 0) != 0 && p.rfind("features.", 0) != 0 &&
+         p.rfind("identifiers.", 0) != 0) ||
+        halo::names_elements(p)) {
       std::abort();
     }
   }

@@ -2,7 +2,9 @@
 // `on.where`, ExprScope::kEvent) reads it: "properties.NAME",
 // "context.NAME", "traits.NAME" are the event's scalar leaves at those
 // dotted paths (`properties.products.0.price` for an array item), typed as
-// received (numbers exact); now() is the event's own time.
+// received (numbers exact); a path with `[]` (`properties.products[].price`)
+// reads the elements it names, in order (halo/field_path.hpp); now() is the
+// event's own time.
 // The values the expression reads are copied at construction: the subject
 // does not hold on to the batch.
 #pragma once
@@ -24,10 +26,16 @@ class EventSubject : public Subject {
   // paths()); a path the event lacks, or holds null at, reads as absent.
   EventSubject(const EventBatch &batch, size_t i, const std::vector<std::string> &paths);
   const TypedValue *value(std::string_view path) const override;
+  std::span<const TypedValue> elements(std::string_view path) const override;
   int64_t now_ms() const override { return now_ms_; }
 
  private:
+  struct NamedElements {
+    std::string_view path;  // one of the expression's paths (outlives the subject)
+    std::vector<TypedValue> values;
+  };
   NamedValues values_;
+  std::vector<NamedElements> elements_;
   int64_t now_ms_;
 };
 

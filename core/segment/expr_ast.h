@@ -28,6 +28,7 @@ struct Operand {
   int64_t offset_ms = 0;           // kNow: now() + offset_ms
   std::optional<int64_t> time_ms;  // kString: the text read as an ISO 8601 time, if it is one
   bool history = false;            // kPath: an event-history value (a number or null)
+  bool elements = false;           // kPath: names list elements (`[]`, ExprScope::kEvent only)
 };
 
 enum class Op : uint8_t {

@@ -4,8 +4,10 @@
 // Each operand becomes a Scalar (a number as its exact text, a string, a
 // time in ms, a boolean, null, or a list of strings); two scalars compare
 // only when their kinds agree (a time also against a string that reads as
-// an ISO 8601 time). A list satisfies a test when one of its items does,
+// an ISO 8601 time). A list (a profile's list of text, or an event's list
+// elements named with `[]`) satisfies a test when one of its items does,
 // and `!=` when none equals.
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +26,8 @@ struct Scalar {
   std::string text;                // kNumber, kString
   std::optional<int64_t> time_ms;  // kTime; kString when it reads as a time
   bool boolean = false;
-  std::vector<std::string_view> items;  // kList (views into the profile's value)
+  std::vector<std::string_view> items;   // kList of text (views into the profile's value)
+  std::span<const TypedValue> elements;  // kList of an event's list elements (`[]`)
 };
 
 // YYYY-MM-DD...: worth trying to read as a time.
@@ -76,7 +79,10 @@ Scalar from_operand(const Operand &o, const Subject &subject) {
   Scalar s;
   switch (o.kind) {
     case Operand::Kind::kPath:
-      return from_value(subject.value(o.text));
+      if (!o.elements) return from_value(subject.value(o.text));
+      s.elements = subject.elements(o.text);
+      if (!s.elements.empty()) s.kind = K::kList;  // none: absent
+      return s;
     case Operand::Kind::kString:
       s.kind = K::kString;
       s.text = o.text;
@@ -140,10 +146,16 @@ bool holds(Op op, const std::optional<int> &c) {
   }
 }
 
-Scalar item(std::string_view text) {
+size_t list_size(const Scalar &list) {
+  return list.items.size() + list.elements.size();
+}
+
+// Item `k` of a kList, as a value of its own.
+Scalar list_item(const Scalar &list, size_t k) {
+  if (k >= list.items.size()) return from_value(&list.elements[k - list.items.size()]);
   Scalar s;
   s.kind = Scalar::Kind::kString;
-  s.text = std::string(text);
+  s.text = std::string(list.items[k]);
   return s;
 }
 
@@ -185,12 +197,12 @@ bool test(const Expr::Node &n, const Subject &subject) {
   const Op op = n.op == Op::kNe ? Op::kEq : n.op;
   bool any = false;
   if (lhs.kind == K::kList) {
-    for (size_t k = 0; !any && k < lhs.items.size(); ++k) {
-      any = test_one(n, op, item(lhs.items[k]), rhs, subject);
+    for (size_t k = 0; !any && k < list_size(lhs); ++k) {
+      any = test_one(n, op, list_item(lhs, k), rhs, subject);
     }
   } else {
-    for (size_t k = 0; !any && k < rhs.items.size(); ++k) {
-      any = holds(op, compare(lhs, item(rhs.items[k])));
+    for (size_t k = 0; !any && k < list_size(rhs); ++k) {
+      any = holds(op, compare(lhs, list_item(rhs, k)));
     }
   }
   return n.op == Op::kNe ? !any : any;

@@ -78,14 +78,23 @@ class Lexer {
   }
 
   // A name or a dotted path; a part may be an array index
-  // (properties.products.0.sku), never empty.
+  // (properties.products.0.sku), never empty, and `[]` right after a part
+  // names a list's elements (properties.products[].sku, halo/field_path.hpp;
+  // `in [` keeps its space or a quote after the bracket).
   bool word() {
     Token t{Tok::kName, "", 0, column_};
     const size_t start = pos_;
-    while (pos_ < text_.size() &&
-           (is_word_char(text_[pos_]) ||
-            (text_[pos_] == '.' && pos_ + 1 < text_.size() && is_word_char(text_[pos_ + 1])))) {
-      advance(1);
+    const auto next_is = [&](char c) { return pos_ + 1 < text_.size() && text_[pos_ + 1] == c; };
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (is_word_char(c) ||
+          (c == '.' && pos_ + 1 < text_.size() && is_word_char(text_[pos_ + 1]))) {
+        advance(1);
+      } else if (c == '[' && next_is(']')) {
+        advance(2);
+      } else {
+        break;
+      }
     }
     t.text = std::string(text_.substr(start, pos_ - start));
     out_.push_back(std::move(t));

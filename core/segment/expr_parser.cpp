@@ -13,12 +13,15 @@
 //                 | 'count' '(' event [window] ')'
 //                 | ('sum' | 'avg' | 'min' | 'max') '(' event field [window] ')'
 //   event      := word+ | string          (words end at a keyword)
-//   field      := '.' path                (`Order Completed.revenue`)
+//   field      := '.' path                (`Order Completed.revenue`,
+//                                          `Order Completed.products[].price`)
 //   window     := 'within' duration
 // A path alone tests for `true`. Precedence: `not` over `and` over `or`.
 // `did E within D` is `count(E within D) >= 1`.
 #include <algorithm>
 #include <array>
+
+#include <halo/field_path.hpp>
 
 #include "config/iso_time.h"
 #include "config/suggest.h"
@@ -47,6 +50,12 @@ bool is_keyword_text(std::string_view word) {
 
 bool is_keyword(const Token &t, std::string_view word) {
   return t.kind == Tok::kName && t.text == word;
+}
+
+std::string bad_brackets(const std::string &path) {
+  return "'" + path +
+         "': `[]` follows a key and ends it, before a '.' or another `[]` "
+         "(properties.products[].sku)";
 }
 
 bool orders(Op op) {
@@ -171,14 +180,20 @@ class Parser {
   // 'Add-to-cart' or plain words up to a keyword; `Order Completed.revenue`
   // and 'Add-to-cart'.revenue name a field of the event.
   bool event_name(HistoryTerm &term) {
+    const Token at = peek();
     std::string field;
     if (peek().kind == Tok::kString) {
       term.event = take().text;
       if (peek().kind == Tok::kName && peek().text.starts_with('.')) field = take().text.substr(1);
     } else {
       while (peek().kind == Tok::kName && !is_keyword_text(peek().text) && field.empty()) {
-        const std::string word = take().text;
+        const Token part = take();
+        const std::string &word = part.text;
         const size_t dot = word.find('.');
+        if (word.find('[') < dot) {
+          return fail(part, "an event's name holding brackets is quoted: '" + word.substr(0, dot) +
+                                "'") != nullptr;
+        }
         if (!term.event.empty()) term.event += ' ';
         term.event += word.substr(0, dot);
         if (dot != std::string::npos) field = word.substr(dot + 1);
@@ -189,6 +204,7 @@ class Parser {
                   "expected an event's name (quote one that is not plain words: "
                   "'Add-to-cart')") != nullptr;
     }
+    if (!well_formed_elements(field)) return fail(at, bad_brackets(field)) != nullptr;
     if (!field.empty()) {
       const bool rooted = std::any_of(kEventRoots.begin(), kEventRoots.end(),
                                       [&](std::string_view r) { return field.starts_with(r); });
@@ -402,6 +418,14 @@ class Parser {
                          (hint.empty() ? " (a path starts with " + roots_text() + ")"
                                        : " (did you mean '" + hint + t.text.substr(root.size()) +
                                              "'?)")) != nullptr;
+    }
+    if (!well_formed_elements(t.text)) return fail(t, bad_brackets(t.text)) != nullptr;
+    out.elements = names_elements(t.text);
+    if (out.elements && scope_ == ExprScope::kProfile) {
+      return fail(t, "'" + t.text +
+                         "': `[]` names the elements of an event's list, which a profile does "
+                         "not keep; write it in a trigger's on.where or in an event-history "
+                         "field (sum(Order Completed.products[].price))") != nullptr;
     }
     out.kind = K::kPath;
     out.text = t.text;

@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,13 @@ class Subject {
   // the profile has none.
   virtual const TypedValue *value(std::string_view path) const = 0;
   virtual int64_t now_ms() const = 0;
+  // The values of the list elements `path` names (`properties.products[].sku`,
+  // halo/field_path.hpp), in order; empty when there are none. Only an
+  // event has them; a profile subject keeps the default.
+  virtual std::span<const TypedValue> elements(std::string_view path) const {
+    (void)path;
+    return {};
+  }
   // Whether the profile belongs to segment `name` (`in_segment(name)`);
   // a subject that knows no memberships says no.
   virtual bool in_segment(std::string_view name) const {

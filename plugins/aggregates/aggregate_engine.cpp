@@ -2,6 +2,7 @@
 // bookkeeping of aggregate_engine.h.
 #include "aggregate_engine.h"
 
+#include <halo/field_path.hpp>
 #include <halo/sdk.hpp>
 
 #include <algorithm>
@@ -13,13 +14,25 @@ namespace halo::aggregates {
 
 namespace {
 
-// The value a first/last/distinct aggregate reads from event i.
-struct Picked {
-  PickKind kind;
-  std::string_view text;
-};
+// The values feature `spec` reads from event i into `out` (cleared): one
+// for a plain path, one per list element for a path with `[]`; none when
+// absent. Nulls are no value and left out.
+void field_values(const AggregateSpec &spec, const EventSource &events, size_t i,
+                  std::vector<FieldValue> &out) {
+  out.clear();
+  if (spec.field_kind != FieldKind::kPath) return;
+  if (spec.elements) {
+    events.elements(i, spec.field_path, out);
+    std::erase_if(out, [](const FieldValue &v) { return v.kind == HALO_VALUE_NULL; });
+  } else if (std::optional<FieldValue> v = events.field(i, spec.field_path);
+             v && v->kind != HALO_VALUE_NULL) {
+    out.push_back(*v);
+  }
+}
 
-std::optional<Picked> read_value(const AggregateSpec &spec, const EventSource &events, size_t i) {
+// What a first/last/distinct aggregate reads from event i that is not a
+// field of its own: nullopt for kPath.
+std::optional<Picked> event_value(const AggregateSpec &spec, const EventSource &events, size_t i) {
   switch (spec.field_kind) {
     case FieldKind::kNone:
     case FieldKind::kTimestamp:
@@ -31,17 +44,19 @@ std::optional<Picked> read_value(const AggregateSpec &spec, const EventSource &e
     case FieldKind::kPath:
       break;
   }
-  std::optional<FieldValue> v = events.field(i, spec.field_path);
-  if (!v) return std::nullopt;
-  switch (v->kind) {
+  return std::nullopt;
+}
+
+std::optional<Picked> picked(const FieldValue &v) {
+  switch (v.kind) {
     case HALO_VALUE_NUMBER:
-      return Picked{PickKind::kNumber, v->text};
+      return Picked{PickKind::kNumber, v.text};
     case HALO_VALUE_STRING:
-      return Picked{PickKind::kString, v->text};
+      return Picked{PickKind::kString, v.text};
     case HALO_VALUE_BOOL:
-      return Picked{PickKind::kBool, v->boolean ? "true" : "false"};
+      return Picked{PickKind::kBool, v.boolean ? "true" : "false"};
     default:
-      return std::nullopt;  // null: no value
+      return std::nullopt;
   }
 }
 
@@ -75,16 +90,6 @@ bool AggregateEngine::matches(const AggregateSpec &spec, const EventSource &even
 
 namespace {
 
-// The value a numeric spec reads from event i: nullopt when absent or null
-// (not a value at all), else the field as found.
-std::optional<FieldValue> numeric_input(const AggregateSpec &spec, const EventSource &events,
-                                        size_t i) {
-  if (!spec.numeric() || spec.field_kind != FieldKind::kPath) return std::nullopt;
-  std::optional<FieldValue> v = events.field(i, spec.field_path);
-  if (!v || v->kind == HALO_VALUE_NULL) return std::nullopt;
-  return v;
-}
-
 std::optional<Decimal> exact_number(const FieldValue &v) {
   if (v.kind != HALO_VALUE_NUMBER && v.kind != HALO_VALUE_STRING) return std::nullopt;
   return Decimal::parse(v.text);
@@ -103,29 +108,33 @@ std::string quoted_prefix(std::string_view text) {
 bool AggregateEngine::usable(const EventSource &events, size_t i, const Reject &reject) {
   static const Decimal kMax = Decimal::from_int(kMaxAbsValue);
   static const Decimal kMin = Decimal::from_int(-kMaxAbsValue);
-  numbers_.assign(specs_.size(), std::nullopt);
+  numbers_.resize(specs_.size());
   for (size_t f = 0; f < specs_.size(); ++f) {
     const AggregateSpec &spec = specs_[f];
+    numbers_[f].clear();
     if (!layout_.owns(f) || !spec.numeric() || !matches(spec, events, i)) continue;
-    std::optional<FieldValue> v = numeric_input(spec, events, i);
-    if (!v) continue;
-    numbers_[f] = exact_number(*v);
-    const std::optional<Decimal> &number = numbers_[f];
-    if (number && !(*number < kMin) && !(kMax < *number)) continue;
-    const std::string what = "feature '" + spec.name + "' (" + op_name(spec.op) + " of " +
-                             spec.field_path + "): value " + quoted_prefix(v->text);
-    if (!number) {
-      reject(i, "not_a_number",
-             what +
-                 " is not a number Halo can use exactly (at most 38 significant digits); "
-                 "fix it at the source and replay the dead letter");
-    } else {
-      reject(i, "number_out_of_range",
-             what +
-                 " is larger in magnitude than 1e18, the most a summed value may be; "
-                 "fix it at the source and replay the dead letter");
+    field_values(spec, events, i, inputs_);
+    for (const FieldValue &v : inputs_) {
+      const std::optional<Decimal> number = exact_number(v);
+      if (number && !(*number < kMin) && !(kMax < *number)) {
+        numbers_[f].push_back(*number);
+        continue;
+      }
+      const std::string what = "feature '" + spec.name + "' (" + op_name(spec.op) + " of " +
+                               spec.field_path + "): value " + quoted_prefix(v.text);
+      if (!number) {
+        reject(i, "not_a_number",
+               what +
+                   " is not a number Halo can use exactly (at most 38 significant digits); "
+                   "fix it at the source and replay the dead letter");
+      } else {
+        reject(i, "number_out_of_range",
+               what +
+                   " is larger in magnitude than 1e18, the most a summed value may be; "
+                   "fix it at the source and replay the dead letter");
+      }
+      return false;
     }
-    return false;
   }
   return true;
 }
@@ -133,19 +142,20 @@ bool AggregateEngine::usable(const EventSource &events, size_t i, const Reject &
 void AggregateEngine::observe_numeric(size_t f, std::byte *slot, const EventSource &events,
                                       size_t i) {
   const AggregateSpec &spec = specs_[f];
-  // usable() read and checked the value; absent means no value at all.
-  if (spec.numeric() && !numbers_[f]) return;
+  // usable() read and checked the values; none means no value at all.
+  const std::vector<Decimal> &numbers = numbers_[f];
+  if (spec.numeric() && numbers.empty()) return;
   switch (layout_.kinds[f]) {
     case SlotKind::kCount:
       return store(slot, CountSlot{load<CountSlot>(slot).events + 1});
     case SlotKind::kTotal: {
       TotalSlot total = load<TotalSlot>(slot);
-      add_number(total, *numbers_[f], spec);
+      for (const Decimal &number : numbers) add_number(total, number, spec);
       return store(slot, total);
     }
     case SlotKind::kExtreme: {
       ExtremeSlot extreme = load<ExtremeSlot>(slot);
-      add_number(extreme, *numbers_[f], spec.op);
+      for (const Decimal &number : numbers) add_number(extreme, number, spec.op);
       return store(slot, extreme);
     }
     default:
@@ -154,23 +164,40 @@ void AggregateEngine::observe_numeric(size_t f, std::byte *slot, const EventSour
   Stats *stats = stats_for(window_of(slot, pools_), spec, events.timestamp_ms(i));
   if (stats == nullptr) return;  // older than the window can reach
   ++stats->events;
-  if (spec.numeric()) add_number(*stats, *numbers_[f], spec);
+  if (!spec.numeric()) return;
+  for (const Decimal &number : numbers) add_number(*stats, number, spec);
 }
 
 void AggregateEngine::observe_value(size_t f, std::byte *slot, const EventSource &events,
                                     size_t i) {
   const AggregateSpec &spec = specs_[f];
-  std::optional<Picked> value = read_value(spec, events, i);
-  if (!value) return;
-  int64_t ts = events.timestamp_ms(i);
+  const int64_t ts = events.timestamp_ms(i);
+  if (std::optional<Picked> value = event_value(spec, events, i)) {
+    return observe_one(f, slot, ts, events.sequence(i), *value);
+  }
+  field_values(spec, events, i, inputs_);
+  // The elements of one event share its time and position, and a pick
+  // replaces only for a later (last) or earlier (first) one: the list's
+  // last element is offered first to `last`, its first to `first`.
+  const bool backwards = spec.op == Op::kLast;
+  for (size_t k = 0; k < inputs_.size(); ++k) {
+    const FieldValue &v = inputs_[backwards ? inputs_.size() - 1 - k : k];
+    if (std::optional<Picked> value = picked(v)) {
+      observe_one(f, slot, ts, events.sequence(i), *value);
+    }
+  }
+}
+
+void AggregateEngine::observe_one(size_t f, std::byte *slot, int64_t ts, uint64_t sequence,
+                                  const Picked &value) {
   if (layout_.kinds[f] == SlotKind::kPick) {
     PickSlot pick = load<PickSlot>(slot);
-    observe_pick(pick, pools_, spec.op, ts, events.sequence(i), value->kind, value->text);
+    observe_pick(pick, pools_, specs_[f].op, ts, sequence, value.kind, value.text);
     return store(slot, pick);
   }
   char digits[24];
-  std::string_view text = value->text;
-  if (value->kind == PickKind::kTimestamp) {
+  std::string_view text = value.text;
+  if (value.kind == PickKind::kTimestamp) {
     auto end = std::to_chars(digits, digits + sizeof digits, ts).ptr;
     text = std::string_view(digits, static_cast<size_t>(end - digits));
   }

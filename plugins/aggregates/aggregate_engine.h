@@ -28,6 +28,13 @@
 
 namespace halo::aggregates {
 
+// A value a first/last or distinct feature reads: its kind and text (empty
+// for a timestamp, which is the event's own).
+struct Picked {
+  PickKind kind;
+  std::string_view text;
+};
+
 class AggregateEngine {
  public:
   using StateWrite = std::function<void(uint64_t profile, std::string_view blob)>;
@@ -72,6 +79,8 @@ class AggregateEngine {
   void observe(size_t f, std::byte *record, const EventSource &events, size_t i);
   void observe_numeric(size_t f, std::byte *slot, const EventSource &events, size_t i);
   void observe_value(size_t f, std::byte *slot, const EventSource &events, size_t i);
+  // Applies one value to a first/last or distinct slot.
+  void observe_one(size_t f, std::byte *slot, int64_t ts, uint64_t sequence, const Picked &value);
   // Reads and checks every numeric value event i feeds into numbers_;
   // false after calling `reject`.
   bool usable(const EventSource &events, size_t i, const Reject &reject);
@@ -83,8 +92,10 @@ class AggregateEngine {
   StatePools pools_;
   uint64_t stale_features_ = 0;
   std::string blob_;  // reused encode buffer
-  // Per spec, the value of the event being applied (nullopt: none).
-  std::vector<std::optional<Decimal>> numbers_;
+  // Per spec, the numbers of the event being applied (none, one, or one
+  // per list element).
+  std::vector<std::vector<Decimal>> numbers_;
+  std::vector<FieldValue> inputs_;  // reused by the reads of one spec's values
 };
 
 }  // namespace halo::aggregates

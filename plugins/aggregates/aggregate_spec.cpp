@@ -3,6 +3,7 @@
 #include "aggregate_spec.h"
 
 #include <xxhash.h>
+#include <halo/field_path.hpp>
 #include <halo/sdk.hpp>
 
 #include <algorithm>
@@ -89,7 +90,7 @@ void parse_type(const std::string &word, const std::string &path, AggregateSpec 
   spec.event_type = static_cast<int32_t>(it - kTypes.begin()) + HALO_EVENT_IDENTIFY;
 }
 
-void parse_field(const std::string &field, AggregateSpec &spec) {
+void parse_field(const std::string &field, const std::string &path, AggregateSpec &spec) {
   if (field == "timestamp") {
     spec.field_kind = FieldKind::kTimestamp;
   } else if (field == "event") {
@@ -97,8 +98,14 @@ void parse_field(const std::string &field, AggregateSpec &spec) {
   } else if (field == "source") {
     spec.field_kind = FieldKind::kSource;
   } else {
+    if (!halo::well_formed_elements(field)) {
+      throw ConfigError(path, "bad field '" + field +
+                                  "'; `[]` follows a key and names every element of that list: "
+                                  "properties.products[].price, properties.tags[]");
+    }
     spec.field_kind = FieldKind::kPath;
     spec.field_path = field;
+    spec.elements = halo::names_elements(field);
   }
 }
 
@@ -195,7 +202,7 @@ AggregateSpec parse_one(const OptionReader &options, const std::string &name) {
     } else if (key == "type") {
       parse_type(required_text(options, key_path, "track"), key_path, spec);
     } else if (key == "field") {
-      parse_field(required_text(options, key_path, "properties.revenue"), spec);
+      parse_field(required_text(options, key_path, "properties.revenue"), key_path, spec);
     } else if (key == "window") {
       parse_window(required_text(options, key_path, "30d"), key_path, spec);
     } else if (key == "bucket") {

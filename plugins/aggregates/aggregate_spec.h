@@ -28,7 +28,8 @@ enum class FieldKind : uint8_t {
   kTimestamp,  // the event timestamp
   kEventName,  // the event name
   kSource,     // the source name
-  kPath        // a dotted path read from the event
+  kPath        // a dotted path read from the event; with `[]`, every list
+               // element it names (halo/field_path.hpp) is a value
 };
 
 struct AggregateSpec {
@@ -38,6 +39,7 @@ struct AggregateSpec {
   int32_t event_type = 0;           // halo_event_type, 0: any type
   FieldKind field_kind = FieldKind::kNone;
   std::string field_path;          // for kPath
+  bool elements = false;           // kPath names list elements (`products[].price`)
   int64_t window_ms = 0;           // 0: all time
   int64_t bucket_ms = 0;           // bucket width of a windowed aggregate
   int64_t explicit_bucket_ms = 0;  // `bucket`, when the config gives one

@@ -4,6 +4,7 @@
 //
 // Invariants: options are read only in the constructor; every exception is
 // turned into a status by the SDK adapter.
+#include <halo/field_path.hpp>
 #include <halo/sdk.hpp>
 
 #include <cstdlib>
@@ -43,6 +44,13 @@ class BatchEvents final : public EventSource {
     auto v = batch_.field(i, path.c_str());
     if (!v) return std::nullopt;
     return FieldValue{static_cast<halo_value_kind>(v->kind), v->boolean != 0, value_text(*v)};
+  }
+  void elements(size_t i, std::string_view pattern, std::vector<FieldValue> &out) const override {
+    for (size_t k = 0, n = batch_.field_count(i); k < n; ++k) {
+      const auto [path, v] = batch_.field_at(i, k);
+      if (!element_path_matches(pattern, path)) continue;
+      out.push_back({static_cast<halo_value_kind>(v.kind), v.boolean != 0, value_text(v)});
+    }
   }
 
  private:

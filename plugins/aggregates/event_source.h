@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace halo::aggregates {
 
@@ -30,6 +31,9 @@ class EventSource {
   virtual uint64_t sequence(size_t i) const = 0;
   // Scalar at a dotted path; nullopt when absent.
   virtual std::optional<FieldValue> field(size_t i, const std::string &path) const = 0;
+  // Appends every scalar of event i at a path `pattern` names (with `[]`,
+  // halo/field_path.hpp), in the event's order; nulls too.
+  virtual void elements(size_t i, std::string_view pattern, std::vector<FieldValue> &out) const = 0;
 };
 
 }  // namespace halo::aggregates

@@ -112,7 +112,7 @@ TEST(EventSchemaE2E, ValidateRefusesNamesAndPropertiesThePlanDoesNotDeclare) {
   const std::string plan =
       "events:\n"
       "  Order Completed: { properties: { revenue: number, coupon: text, shipping.cost: number, "
-      "shipping.city: text } }\n"
+      "shipping.city: text, 'products[].sku': text, 'products[].price': number } }\n"
       "  Checkout Started:\n";
   struct Case {
     std::string tail, error;
@@ -133,8 +133,9 @@ TEST(EventSchemaE2E, ValidateRefusesNamesAndPropertiesThePlanDoesNotDeclare) {
       {"triggers:\n  - { name: t, on: { event: Order Completed, where: \"properties.shipping.zip "
        "== '7'\" }, add_tag: x }\n",
        "triggers[0].on.where: properties.shipping.zip: 'Order Completed' declares no property "
-       "'shipping.zip' under `events:` (valid properties: coupon, revenue, shipping.city, "
-       "shipping.cost)"},
+       "'shipping.zip' under `events:` (valid properties: coupon, products[].price, "
+       "products[].sku, "
+       "revenue, shipping.city, shipping.cost)"},
       {"triggers:\n  - { name: t, on: { event: Signed Up }, add_tag: x }\n",
        "triggers[0].on: event 'Signed Up' is not declared under `events:`"},
       {"triggers:\n  - { name: t, on: { event: Checkout Started }, wait: 1h, unless: { event: "
@@ -148,6 +149,16 @@ TEST(EventSchemaE2E, ValidateRefusesNamesAndPropertiesThePlanDoesNotDeclare) {
        "10\" }, add_tag: x }\n",
        "triggers[0].on.where: properties.total: 'Order Completed' declares no property 'total' "
        "under `events:`"},
+      // List elements are named as the plan declares them.
+      {"segments:\n  - { name: s, expression: \"sum(Order Completed.products[].sku) > 1\" }\n",
+       "sum over properties.products[].sku of 'Order Completed', which `events:` declares text, "
+       "not a number"},
+      {"triggers:\n  - { name: t, on: { event: Order Completed, where: \"properties.products[]."
+       "price == 'x'\" }, add_tag: x }\n",
+       "triggers[0].on.where: properties.products[].price holds a number"},
+      {"triggers:\n  - { name: t, on: { event: Order Completed, where: \"properties.products[]."
+       "qty > 1\" }, add_tag: x }\n",
+       "'Order Completed' declares no property 'products[].qty' under `events:`"},
   };
   for (const Case &c : cases) {
     write_file(p, pipeline(plan, c.tail));
@@ -160,7 +171,9 @@ TEST(EventSchemaE2E, ValidateRefusesNamesAndPropertiesThePlanDoesNotDeclare) {
       "segments:\n  - { name: s, expression: \"sum(Order Completed.revenue within 30d) > 1 and "
       "did Checkout Started within 1d and avg(Order Completed.shipping.cost) > 0\" }\n"
       "triggers:\n  - { name: t, on: { event: Order Completed, where: \"properties.coupon == "
-      "'NOWRUZ'\" }, add_tag: x }\n";
+      "'NOWRUZ' or properties.products[].price > 5\" }, add_tag: x }\n"
+      "  - { name: u, on: { event: Checkout Started }, if: \"max(Order Completed.products[].price) "
+      "> 9\", add_tag: y }\n";
   write_file(p, pipeline(plan, fine));
   CommandResult ok = run({halo_bin(), "validate", p});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;

@@ -294,6 +294,62 @@ TEST(EventTriggerE2E, WhereFiltersTheStartingEventsByTheirFields) {
   EXPECT_EQ(sequences(), (std::vector<uint64_t>{1, 3, 4}));
 }
 
+// `[]` names every element of an event's list in the three places that
+// read events: a trigger's `where` (one element passing is enough), an
+// `aggregates` field (each element a value) and the segment language's
+// event history (the sum of every item of every order).
+TEST(EventTriggerE2E, ListElementsFilterTriggersAndFeedFeaturesAndSegments) {
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> orders = {
+      {"u1", R"([{"sku":"BOOK-1","price":200000},{"sku":"PEN","price":50000}])"},
+      {"u2", R"([{"sku":"PEN","price":1200000}])"},
+      {"u3", R"([{"sku":"PEN","price":100},{"sku":"CUP","price":300.5}])"},
+      {"u3", "[]"},
+      {"u4", R"({"sku":"BOOK-1","price":9000000})"},  // an object, not a list
+  };
+  std::string file;
+  for (size_t i = 0; i < orders.size(); ++i) {
+    file += R"({"type":"track","event":"Order Completed","userId":")" + orders[i].first +
+            R"(","messageId":"o)" + std::to_string(i) + R"(","timestamp":")" +
+            iso_utc(kStart + static_cast<int64_t>(i) * 60) + R"(","properties":{"products":)" +
+            orders[i].second + "}}\n";
+  }
+  write_file(dir / "events.jsonl", file);
+  const std::string p = dir / "pipeline.yaml";
+  write_file(p, segment_pipeline_text(kStart + kHour,
+                                      "{ skus: { distinct: { event: Order Completed, field: "
+                                      "'properties.products[].sku' } }, items: { sum: { event: "
+                                      "Order Completed, field: 'properties.products[].price' } } }",
+                                      R"(segments:
+  - { name: big_baskets, expression: "sum(Order Completed.products[].price within 30d) >= 250000" }
+triggers:
+  - name: books_or_big_items
+    on:
+      event: Order Completed
+      where: properties.products[].sku == 'BOOK-1' or properties.products[].price >= 1000000
+    send: { channel: email, destination: out, template: thanks }
+)"));
+  CommandResult v = run({halo_bin(), "validate", p});
+  ASSERT_EQ(v.exit_code, 0) << v.out << v.err;
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<uint64_t> started;
+  for (const auto &[key, m] : read_messages(p)) started.push_back(key.second);
+  EXPECT_EQ(started, (std::vector<uint64_t>{1, 2}));
+  const std::map<std::string, std::string> expected = {
+      {"u1", R"("skus":2,"items":250000)"},
+      {"u2", R"("skus":1,"items":1200000)"},
+      {"u3", R"("skus":2,"items":400.5)"},
+      {"u4", R"("skus":0,"items":0)"},
+  };
+  for (const auto &[user, features] : expected) {
+    const std::string line = exported_profile(dir / "profiles.jsonl", user);
+    EXPECT_NE(line.find(features), std::string::npos) << line;
+    const bool member = user == "u1" || user == "u2";
+    EXPECT_EQ(line.find(R"("segments":["big_baskets"])") != std::string::npos, member) << line;
+  }
+}
+
 // `wait: { for, until: best_send_hour }` on an event: the timer is stored
 // with the event and, once `for` has passed, moved to the start of the
 // profile's best send hour as its features hold it then (in its own zone

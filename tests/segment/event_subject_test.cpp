@@ -1,7 +1,7 @@
 // event_subject_test.cpp -- event filters (ExprScope::kEvent, a trigger's
 // `on.where`): paths name the event's own leaves, typed as received;
 // terms about the profile are refused with their column; now() is the
-// event's time.
+// event's time; `[]` reads every element of a list.
 #include "segment/event_subject.h"
 
 #include <gtest/gtest.h>
@@ -107,6 +107,90 @@ TEST(EventFilter, TermsAboutTheProfileAreRefusedWhereTheyStand) {
   ExprError error;
   EXPECT_FALSE(Expr::parse("properties.revenue > 1", error).has_value());
   EXPECT_TRUE(Expr::parse("features.order_count > 1", error).has_value());
+}
+
+// An order with a list of products (one without a sku), a list of tags and
+// a list of lists, as the normalizer flattens them.
+EventBatch cart() {
+  EventBatch b;
+  b.fields = {{"properties.products.0.sku", string("A-1")},
+              {"properties.products.0.price", number("120000")},
+              {"properties.products.1.sku", string("B-2")},
+              {"properties.products.1.price", number("30000.50")},
+              {"properties.products.2.sku", {HALO_VALUE_NULL, false, 0, {}}},
+              {"properties.products.2.price", number("5")},
+              {"properties.tags.0", string("gift")},
+              {"properties.tags.1", string("sale")},
+              {"properties.grid.0.0", number("1")},
+              {"properties.grid.1.0", number("7")},
+              {"properties.products_total", number("150005.50")}};
+  Event order;
+  order.name = "Order Completed";
+  order.timestamp_ms = kAt;
+  order.field_count = static_cast<uint32_t>(b.fields.size());
+  b.events = {order};
+  return b;
+}
+
+bool holds_in_cart(const std::string &text) {
+  const EventBatch b = cart();
+  const Expr e = filter(text);
+  return e.matches(EventSubject(b, 0, e.paths()));
+}
+
+TEST(EventFilter, BracketsReadEveryElementOfAList) {
+  // A test holds when one element passes it; != when none equals.
+  EXPECT_TRUE(holds_in_cart("properties.products[].sku == 'B-2'"));
+  EXPECT_FALSE(holds_in_cart("properties.products[].sku == 'C-3'"));
+  EXPECT_TRUE(holds_in_cart("properties.products[].sku != 'C-3'"));
+  EXPECT_FALSE(holds_in_cart("properties.products[].sku != 'A-1'"));
+  EXPECT_TRUE(holds_in_cart("properties.products[].price > 100000"));
+  EXPECT_FALSE(holds_in_cart("properties.products[].price > 120000"));
+  EXPECT_TRUE(holds_in_cart("properties.products[].price == 30000.5"));  // exact, as received
+  EXPECT_TRUE(holds_in_cart("properties.products[].sku matches '^B-[0-9]$'"));
+  EXPECT_TRUE(
+      holds_in_cart("properties.tags[] in ['sale', 'new'] and properties.tags[] "
+                    "contains 'gif'"));
+  EXPECT_TRUE(holds_in_cart("properties.grid[][] == 7"));
+  EXPECT_FALSE(holds_in_cart("properties.grid[] == 7"));  // its items are lists
+  EXPECT_TRUE(holds_in_cart("'A-1' == properties.products[].sku"));
+  // The elements are the list's items only, and positions still read one.
+  EXPECT_FALSE(holds_in_cart("properties.products[] == 5"));
+  EXPECT_TRUE(holds_in_cart("properties.products.1.sku == 'B-2'"));
+  EXPECT_FALSE(holds_in_cart("properties.products_total[] > 0"));
+  // No element with a value: absent.
+  EXPECT_FALSE(holds_in_cart("exists(properties.products[].discount)"));
+  EXPECT_TRUE(holds_in_cart("properties.products[].discount == null"));
+  EXPECT_TRUE(holds_in_cart("exists(properties.products[].sku)"));
+  EXPECT_FALSE(holds("exists(properties.products[].sku)", 1));
+}
+
+TEST(EventFilter, BracketsBelongToEventsAndFollowAKey) {
+  ExprError error;
+  EXPECT_FALSE(Expr::parse("traits.tags[] == 'vip'", error).has_value());
+  EXPECT_EQ(error.column, 1u);
+  EXPECT_NE(error.message.find("`[]` names the elements of an event's list"), std::string::npos)
+      << error.message;
+  // An event-history field may name elements; an event's name may not
+  // hold brackets unquoted.
+  auto sum = Expr::parse("sum(Order Completed.products[].price within 30d) > 0", error);
+  ASSERT_TRUE(sum.has_value()) << error.message;
+  EXPECT_EQ(sum->history().at(0).field, "properties.products[].price");
+  EXPECT_FALSE(Expr::parse("count(Order[] Completed) > 0", error).has_value());
+  EXPECT_EQ(error.column, 7u);
+  EXPECT_NE(error.message.find("quoted"), std::string::npos) << error.message;
+  for (const auto &[text, scope] :
+       {std::pair{"properties.grid[]x > 1", ExprScope::kEvent},
+        std::pair{"sum(Order Completed.a[]b) > 1", ExprScope::kProfile}}) {
+    EXPECT_FALSE(Expr::parse(text, error, {}, scope).has_value()) << text;
+    EXPECT_NE(error.message.find("`[]` follows a key and ends it"), std::string::npos)
+        << text << ": " << error.message;
+  }
+  // `in [` after a name is still a list of literals.
+  EXPECT_TRUE(Expr::parse("properties.tags in['a'] or properties.tags in ['b']", error, {},
+                          ExprScope::kEvent)
+                  .has_value())
+      << error.message;
 }
 
 }  // namespace

@@ -318,5 +318,64 @@ TEST(AggregateEngine, HundredThousandMoneyStringsSumToTheCent) {
   EXPECT_EQ(emit_all(engine, 1, kT0)["revenue"], "num:" + expected);
 }
 
+// `[]` in a field makes each element of the list a value of the event: the
+// order's items are summed, averaged and compared one by one, counted as
+// one order, and one bad item refuses the whole order.
+TEST(AggregateEngine, BracketsMakeEveryListElementAValue) {
+  AggregateEngine engine = engine_from(R"(
+features:
+  orders: { count: { event: Order Completed } }
+  items_value: { sum: { event: Order Completed, field: 'properties.products[].price' } }
+  items_value_7d: { sum: { event: Order Completed, field: 'properties.products[].price', window: 7d } }
+  avg_item: { avg: { event: Order Completed, field: 'properties.products[].price' } }
+  cheapest: { min: { event: Order Completed, field: 'properties.products[].price' } }
+  dearest: { max: { event: Order Completed, field: 'properties.products[].price' } }
+  skus: { distinct: { event: Order Completed, field: 'properties.products[].sku' } }
+  first_sku: { first: { event: Order Completed, field: 'properties.products[].sku' } }
+  last_sku: { last: { event: Order Completed, field: 'properties.products[].sku' } }
+  tags: { distinct: { field: 'properties.tags[]' } }
+)");
+  const std::vector<TestEvent> events = {
+      {"Order Completed",
+       kT0,
+       1,
+       {str("properties.products.0.sku", "A"),
+        number("properties.products.0.price", "10.25"),
+        str("properties.products.1.sku", "B"),
+        str("properties.products.1.price", "4"),
+        {"properties.products.2.price", HALO_VALUE_NULL, ""},
+        str("properties.tags.0", "gift"),
+        number("properties.revenue", "999")}},
+      {"Order Completed",
+       kT0 + kHour,
+       2,
+       {str("properties.products.0.sku", "C"), number("properties.products.0.price", "1"),
+        str("properties.products.1.sku", "A"), number("properties.products.1.price", "0.75"),
+        str("properties.tags.0", "gift"), str("properties.tags.1", "sale")}},
+      {"Order Completed", kT0 + 2 * kHour, 3, {}},  // an order without items
+      {"Order Completed",
+       kT0 + 3 * kHour,
+       4,
+       {str("properties.products.0.sku", "D"), number("properties.products.0.price", "3"),
+        str("properties.products.1.sku", "E"), str("properties.products.1.price", "n/a")}},
+  };
+  std::vector<Rejected> rejected = feed(engine, events, 7);
+  ASSERT_EQ(rejected.size(), 1u);
+  EXPECT_EQ(rejected[0].index, 3u);
+  EXPECT_EQ(rejected[0].reason, "not_a_number");
+  EXPECT_NE(rejected[0].message.find("properties.products[].price"), std::string::npos);
+  auto v = emit_all(engine, 7, kT0 + kDay);
+  EXPECT_EQ(v["orders"], "int:3");
+  EXPECT_EQ(v["items_value"], "num:16");
+  EXPECT_EQ(v["items_value_7d"], "num:16");
+  EXPECT_EQ(v["avg_item"], "num:4");  // four items, not two orders
+  EXPECT_EQ(v["cheapest"], "num:0.75");
+  EXPECT_EQ(v["dearest"], "num:10.25");
+  EXPECT_EQ(v["skus"], "int:3");
+  EXPECT_EQ(v["first_sku"], "str:A");  // the first item of the first order
+  EXPECT_EQ(v["last_sku"], "str:A");   // the last item of the last order
+  EXPECT_EQ(v["tags"], "int:2");
+}
+
 }  // namespace
 }  // namespace halo::aggregates::testing

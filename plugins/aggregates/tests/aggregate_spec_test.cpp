@@ -113,6 +113,11 @@ TEST(AggregateSpec, ReportsMistakesAtTheirPath) {
   expect_error("features: { x: { count: { event: [] } } }", "features.x.count.event",
                "non-empty list");
   expect_error("features: { a.b: { count: {} } }", "features.a.b", "without '.'");
+  for (const char *bad : {"'properties.products[0].price'", "'properties.[].price'",
+                          "'properties.products[]price'", "'properties.tags]'"}) {
+    expect_error(std::string("features: { s: { sum: { field: ") + bad + " } } }",
+                 "features.s.sum.field", "`[]` follows a key");
+  }
 }
 
 // halo validate lists every mistake: each bad feature is one error, in

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <yaml-cpp/yaml.h>
+#include <halo/field_path.hpp>
 
 #include <map>
 #include <string>
@@ -109,6 +110,11 @@ class TestEvents final : public EventSource {
       if (f.path == path) return FieldValue{f.kind, f.text == "true", f.text};
     }
     return std::nullopt;
+  }
+  void elements(size_t i, std::string_view pattern, std::vector<FieldValue> &out) const override {
+    for (const TestField &f : events_[i].fields) {
+      if (element_path_matches(pattern, f.path)) out.push_back({f.kind, f.text == "true", f.text});
+    }
   }
 
  private:
