@@ -21,6 +21,7 @@
 // the clock), the time the expressions were evaluated at.
 
 #include <algorithm>
+#include <utility>
 
 #include "common/clock.h"
 #include "pipeline/change_scan.h"
@@ -71,6 +72,10 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
   }
   std::vector<ProfileExport> page;
   auto stopped = [this] { return options_.cancel && options_.cancel->load(); };
+  // A page's writes go to the writer once the next page is read (the two
+  // share one connection), so they run while that page is evaluated.
+  StoreWriter::Task pending;
+  auto hand_over = [&] { return pending ? write(std::exchange(pending, nullptr)) : Status::Ok(); };
   if (!position->has_value()) {
     // Everyone, by pages of ascending ids.
     for (uint64_t after = 0; s.ok();) {
@@ -79,9 +84,10 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
       if (s.ok()) {
         s = read_profile_page(*store_, after, kSegmentPage, segments_.reads_identifiers(), page);
       }
+      if (s.ok()) s = hand_over();
       if (!s.ok() || page.empty()) break;
       after = page.back().id;
-      s = segment_page(page, as_of_ms, summary);
+      pending = segment_page(page, as_of_ms, summary);
     }
     if (s.ok()) s = settle_missing_members(as_of_ms);
   } else {
@@ -93,8 +99,10 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
       // Those merged away since are not in the page.
       auto chunk = std::span(*ids).subspan(first, std::min(kSegmentPage, ids->size() - first));
       if (s.ok()) s = read_profile_exports(*store_, chunk, segments_.reads_identifiers(), page);
-      if (s.ok()) s = segment_page(page, as_of_ms, summary);
+      if (s.ok()) s = hand_over();
+      if (s.ok()) pending = segment_page(page, as_of_ms, summary);
     }
+    if (s.ok()) s = hand_over();
   }
   if (!s.ok()) return s;
   return write([name, through = last_change_](Store &st) {
@@ -159,9 +167,10 @@ Result<std::vector<uint64_t>> Pipeline::profiles_to_segment(uint64_t after, int6
 }
 
 // Evaluates every segment on each profile of `page` (its `segments` are
-// the stored memberships, ascending) and writes the differences.
-Status Pipeline::segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms,
-                              RunSummary *summary) {
+// the stored memberships, ascending); returns the writes of the
+// differences.
+StoreWriter::Task Pipeline::segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms,
+                                         RunSummary *summary) {
   auto moves = std::make_shared<std::vector<SegmentChange>>();
   auto checks = std::make_shared<std::vector<SegmentCheck>>();
   auto changes = std::make_shared<std::vector<ProfileChange>>();
@@ -190,7 +199,7 @@ Status Pipeline::segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms
     checks->push_back({p.id, verdict.next_check_ms});
   }
   summary->segments_evaluated += page.size();
-  return write([moves, checks, changes](Store &st) {
+  return [moves, checks, changes](Store &st) {
     Status w = st.change_segments(*moves);
     for (size_t k = 0; w.ok() && k < checks->size(); ++k) {
       const SegmentCheck &c = (*checks)[k];
@@ -198,7 +207,7 @@ Status Pipeline::segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms
                    : st.cancel_segment_check(c.profile_id);
     }
     return w.ok() ? st.append_changes(*changes) : w;
-  });
+  };
 }
 
 }  // namespace halo

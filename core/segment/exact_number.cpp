@@ -64,9 +64,27 @@ int magnitude(const Number &a, const Number &b) {
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
+// The value of an optionally negative run of 1 to 18 digits (so it fits
+// int64_t); nullopt for any other text. Most numbers a segment compares
+// are such counts and amounts.
+std::optional<int64_t> small_integer(std::string_view s) {
+  const bool negative = !s.empty() && s.front() == '-';
+  if (negative) s.remove_prefix(1);
+  if (s.empty() || s.size() > 18) return std::nullopt;
+  int64_t v = 0;
+  for (char c : s) {
+    if (!is_digit(c)) return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return negative ? -v : v;
+}
+
 }  // namespace
 
 std::optional<int> compare_numbers(std::string_view a, std::string_view b) {
+  if (const auto i = small_integer(a)) {
+    if (const auto j = small_integer(b)) return *i < *j ? -1 : (*i > *j ? 1 : 0);
+  }
   Number x, y;
   if (!parse(a, x) || !parse(b, y)) return std::nullopt;
   if (x.negative != y.negative) return x.negative ? -1 : 1;

@@ -23,7 +23,11 @@ namespace {
 struct Scalar {
   enum class Kind : uint8_t { kAbsent, kNull, kNumber, kString, kTime, kBool, kList };
   Kind kind = Kind::kAbsent;
-  std::string text;                // kNumber, kString
+  // kNumber, kString: a view into the profile's value, the event's or the
+  // expression's text (each outlives the evaluation), or into `formatted`.
+  std::string_view view;
+  std::string formatted;  // an integer or double's number text
+  std::string_view text() const { return formatted.empty() ? view : formatted; }
   std::optional<int64_t> time_ms;  // kTime; kString when it reads as a time
   bool boolean = false;
   std::vector<std::string_view> items;   // kList of text (views into the profile's value)
@@ -53,14 +57,18 @@ Scalar from_value(const TypedValue *v) {
     case TypedKind::kDecimal:
     case TypedKind::kDouble:
       s.kind = K::kNumber;
-      s.text = v->number_text();
+      if (v->kind() == TypedKind::kDecimal) {
+        s.view = v->text();
+      } else {
+        s.formatted = v->number_text();
+      }
       break;
     case TypedKind::kString:
       s.kind = K::kString;
-      s.text = std::string(v->text());
+      s.view = v->text();
       // A feature or trait may carry a time as ISO 8601 text (a plugin's
       // string value): it then compares with now() too.
-      if (looks_like_date(s.text)) s.time_ms = parse_iso8601_ms(s.text);
+      if (looks_like_date(s.view)) s.time_ms = parse_iso8601_ms(std::string(s.view));
       break;
     case TypedKind::kTimestamp:
       s.kind = K::kTime;
@@ -85,12 +93,12 @@ Scalar from_operand(const Operand &o, const Subject &subject) {
       return s;
     case Operand::Kind::kString:
       s.kind = K::kString;
-      s.text = o.text;
+      s.view = o.text;
       s.time_ms = o.time_ms;
       break;
     case Operand::Kind::kNumber:
       s.kind = K::kNumber;
-      s.text = o.text;
+      s.view = o.text;
       break;
     case Operand::Kind::kBool:
       s.kind = K::kBool;
@@ -114,9 +122,9 @@ int sign(int64_t a, int64_t b) {
 // -1, 0, 1; nullopt when the two cannot be compared.
 std::optional<int> compare(const Scalar &a, const Scalar &b) {
   using K = Scalar::Kind;
-  if (a.kind == K::kNumber && b.kind == K::kNumber) return compare_numbers(a.text, b.text);
+  if (a.kind == K::kNumber && b.kind == K::kNumber) return compare_numbers(a.text(), b.text());
   if (a.kind == K::kString && b.kind == K::kString) {
-    const int c = a.text.compare(b.text);
+    const int c = a.view.compare(b.view);
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
   }
   if (a.time_ms && b.time_ms && (a.kind == K::kTime || b.kind == K::kTime)) {
@@ -155,7 +163,7 @@ Scalar list_item(const Scalar &list, size_t k) {
   if (k >= list.items.size()) return from_value(&list.elements[k - list.items.size()]);
   Scalar s;
   s.kind = Scalar::Kind::kString;
-  s.text = std::string(list.items[k]);
+  s.view = list.items[k];
   return s;
 }
 
@@ -170,11 +178,11 @@ bool test_one(const Expr::Node &n, Op op, const Scalar &v, const Scalar &rhs,
       }
       return false;
     case Op::kContains:
-      return v.kind == Scalar::Kind::kString && v.text.find(n.rhs.text) != std::string::npos;
+      return v.kind == Scalar::Kind::kString && v.view.find(n.rhs.text) != std::string::npos;
     case Op::kStartsWith:
-      return v.kind == Scalar::Kind::kString && v.text.starts_with(n.rhs.text);
+      return v.kind == Scalar::Kind::kString && v.view.starts_with(n.rhs.text);
     case Op::kMatches:
-      return v.kind == Scalar::Kind::kString && RE2::PartialMatch(v.text, *n.pattern);
+      return v.kind == Scalar::Kind::kString && RE2::PartialMatch(v.view, *n.pattern);
     default:
       return holds(op, compare(v, rhs));
   }

@@ -24,8 +24,22 @@ TEST(ExactNumber, OrdersWhereADoubleCannot) {
   EXPECT_EQ(compare_numbers("1e-7", "0.0000001"), 0);
 }
 
+// Whole numbers of up to 18 digits take a shorter road; it must agree
+// with the long one at its edges.
+TEST(ExactNumber, WholeNumbersAtTheEdgesOfTheShortRoad) {
+  EXPECT_EQ(compare_numbers("999999999999999999", "1000000000000000000"), -1);  // 18 vs 19 digits
+  EXPECT_EQ(compare_numbers("-999999999999999999", "-1000000000000000000"), 1);
+  EXPECT_EQ(compare_numbers("000000000000000007", "7"), 0);
+  EXPECT_EQ(compare_numbers("-0", "0"), 0);
+  EXPECT_EQ(compare_numbers("-3", "2"), -1);
+  EXPECT_EQ(compare_numbers("12", "12.0"), 0);
+  EXPECT_EQ(compare_numbers("+5", "5"), 0);
+  EXPECT_EQ(compare_numbers("--5", "5"), std::nullopt);
+}
+
 TEST(ExactNumber, TextThatIsNoNumberIsNotCompared) {
-  for (const char *bad : {"", "-", ".", "1e", "1e+", "1.2.3", "12a", "1e1234567", " 1", "0x10"}) {
+  for (const char *bad :
+       {"", "-", ".", "1e", "1e+", "1.2.3", "12a", "1e1234567", " 1", "0x10", "-", "1-"}) {
     EXPECT_EQ(compare_numbers(bad, "1"), std::nullopt) << bad;
   }
 }
