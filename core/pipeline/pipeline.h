@@ -244,7 +244,7 @@ class Pipeline {
   Status drop_undeclared_segments(const std::vector<SegmentDefinition> &stored);
   Status settle_missing_members(int64_t as_of_ms);
   Result<std::vector<uint64_t>> profiles_to_segment(uint64_t after, int64_t as_of_ms);
-  StoreWriter::Task segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms,
+  StoreWriter::Task segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms, bool no_checks,
                                  RunSummary *summary);
   // Triggers (trigger_consumer.cpp): segment changes after each trigger's
   // cursor schedule its timers, and so do the events a trigger starts on,

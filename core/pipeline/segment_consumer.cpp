@@ -76,8 +76,10 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
   // share one connection), so they run while that page is evaluated.
   StoreWriter::Task pending;
   auto hand_over = [&] { return pending ? write(std::exchange(pending, nullptr)) : Status::Ok(); };
-  if (!position->has_value()) {
-    // Everyone, by pages of ascending ids.
+  const bool everyone = !position->has_value();
+  if (everyone) {
+    // Everyone, by pages of ascending ids; each schedules its re-check anew.
+    s = write([](Store &st) { return st.cancel_all_segment_checks(); });
     for (uint64_t after = 0; s.ok();) {
       if (stopped()) return Status::Ok();  // the cursor stays: evaluated again
       s = drain_writer();
@@ -87,7 +89,7 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
       if (s.ok()) s = hand_over();
       if (!s.ok() || page.empty()) break;
       after = page.back().id;
-      pending = segment_page(page, as_of_ms, summary);
+      pending = segment_page(page, as_of_ms, everyone, summary);
     }
     if (s.ok()) s = settle_missing_members(as_of_ms);
   } else {
@@ -100,7 +102,7 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
       auto chunk = std::span(*ids).subspan(first, std::min(kSegmentPage, ids->size() - first));
       if (s.ok()) s = read_profile_exports(*store_, chunk, segments_.reads_identifiers(), page);
       if (s.ok()) s = hand_over();
-      if (s.ok()) pending = segment_page(page, as_of_ms, summary);
+      if (s.ok()) pending = segment_page(page, as_of_ms, everyone, summary);
     }
     if (s.ok()) s = hand_over();
   }
@@ -168,9 +170,10 @@ Result<std::vector<uint64_t>> Pipeline::profiles_to_segment(uint64_t after, int6
 
 // Evaluates every segment on each profile of `page` (its `segments` are
 // the stored memberships, ascending); returns the writes of the
-// differences.
+// differences and of the re-check times (`no_checks`: none is stored, so
+// a profile without one has nothing to cancel).
 StoreWriter::Task Pipeline::segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms,
-                                         RunSummary *summary) {
+                                         bool no_checks, RunSummary *summary) {
   auto moves = std::make_shared<std::vector<SegmentChange>>();
   auto checks = std::make_shared<std::vector<SegmentCheck>>();
   auto changes = std::make_shared<std::vector<ProfileChange>>();
@@ -196,7 +199,7 @@ StoreWriter::Task Pipeline::segment_page(std::vector<ProfileExport> &page, int64
       moves->push_back(move);
       changes->push_back({++last_change_, p.id, kChangeSegments, 0, now});
     }
-    checks->push_back({p.id, verdict.next_check_ms});
+    if (verdict.next_check_ms || !no_checks) checks->push_back({p.id, verdict.next_check_ms});
   }
   summary->segments_evaluated += page.size();
   return [moves, checks, changes](Store &st) {

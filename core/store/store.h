@@ -635,6 +635,9 @@ class Store {
   // condition on now()).
   virtual Status schedule_segment_check(uint64_t profile_id, int64_t due_ms) = 0;
   virtual Status cancel_segment_check(uint64_t profile_id) = 0;
+  // Every profile's: before an evaluation of everyone, which schedules
+  // each profile's again (one statement instead of a cancel per profile).
+  virtual Status cancel_all_segment_checks() = 0;
   virtual Status scan_due_segment_checks(int64_t until_ms,
                                          const std::function<void(uint64_t)> &fn) = 0;
 

@@ -66,6 +66,8 @@ constexpr Sql kScheduleCheck{"schedule_segment_check", "segment_checks",
                              "ON CONFLICT(profile_id) DO UPDATE SET due_ms = excluded.due_ms"};
 constexpr Sql kCancelCheck{"cancel_segment_check", "segment_checks",
                            "DELETE FROM segment_checks WHERE profile_id = ?1"};
+constexpr Sql kCancelAllChecks{"cancel_all_segment_checks", "segment_checks",
+                               "DELETE FROM segment_checks"};
 constexpr Sql kDueChecks{"scan_due_segment_checks", "segment_checks",
                          "SELECT profile_id FROM segment_checks WHERE due_ms <= ?1 "
                          "ORDER BY due_ms, profile_id",
@@ -353,6 +355,10 @@ Status SqliteStore::schedule_segment_check(uint64_t profile_id, int64_t due_ms) 
 Status SqliteStore::cancel_segment_check(uint64_t profile_id) {
   return impl_->write(kCancelCheck,
                       [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); });
+}
+
+Status SqliteStore::cancel_all_segment_checks() {
+  return impl_->write(kCancelAllChecks, [](sqlite::Statement &) {});
 }
 
 Status SqliteStore::scan_due_segment_checks(int64_t until_ms,

@@ -664,6 +664,13 @@ TYPED_TEST(StoreConformance, DropSegmentAndRebuildKeepMembership) {
   due.clear();
   ASSERT_TRUE(st.scan_due_segment_checks(INT64_MAX, [&](uint64_t id) { due.push_back(id); }).ok());
   EXPECT_TRUE(due.empty());
+  ASSERT_TRUE(st.begin().ok());
+  ASSERT_TRUE(st.schedule_segment_check(1, 70).ok());
+  ASSERT_TRUE(st.schedule_segment_check(2, 80).ok());
+  ASSERT_TRUE(st.cancel_all_segment_checks().ok());
+  ASSERT_TRUE(st.commit().ok());
+  ASSERT_TRUE(st.scan_due_segment_checks(INT64_MAX, [&](uint64_t id) { due.push_back(id); }).ok());
+  EXPECT_TRUE(due.empty());
   // A rebuild keeps memberships and their changes (its evaluation records
   // what differs) and forgets the re-check times.
   ASSERT_TRUE(st.begin().ok());
