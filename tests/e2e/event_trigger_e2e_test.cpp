@@ -51,6 +51,15 @@ std::string event_line(const TestEvent &e, size_t n) {
          R"(","messageId":"m)" + std::to_string(n) + R"(","timestamp":")" + iso_utc(e.at) + "\"}\n";
 }
 
+// `halo validate` accepts pipeline `p`, and a run of it succeeds.
+bool validates_and_runs(const std::string &p) {
+  CommandResult v = run({halo_bin(), "validate", p});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  RunOutcome r = run_pipeline(p);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return v.exit_code == 0 && r.exit_code == 0;
+}
+
 struct Message {
   std::string trigger, status, reason, profile;
   uint64_t occurrence = 0;
@@ -276,10 +285,7 @@ TEST(EventTriggerE2E, WhereFiltersTheStartingEventsByTheirFields) {
         or (properties.currency == 'USD' and properties.revenue > 20)
     send: { channel: email, destination: out, template: thanks }
 )"));
-  CommandResult v = run({halo_bin(), "validate", p});
-  ASSERT_EQ(v.exit_code, 0) << v.out << v.err;
-  RunOutcome r = run_pipeline(p);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(validates_and_runs(p));
   auto sequences = [&] {
     std::vector<uint64_t> out;
     for (const auto &[key, m] : read_messages(p)) {
@@ -329,10 +335,7 @@ triggers:
       where: properties.products[].sku == 'BOOK-1' or properties.products[].price >= 1000000
     send: { channel: email, destination: out, template: thanks }
 )"));
-  CommandResult v = run({halo_bin(), "validate", p});
-  ASSERT_EQ(v.exit_code, 0) << v.out << v.err;
-  RunOutcome r = run_pipeline(p);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(validates_and_runs(p));
   std::vector<uint64_t> started;
   for (const auto &[key, m] : read_messages(p)) started.push_back(key.second);
   EXPECT_EQ(started, (std::vector<uint64_t>{1, 2}));
