@@ -22,6 +22,7 @@
 #define HALO_SDK_HPP
 
 #include <halo/plugin.h>
+#include <halo/field_path.hpp>
 #include <halo/units.hpp>
 
 #include <charconv>
