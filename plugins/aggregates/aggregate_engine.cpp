@@ -103,6 +103,25 @@ std::string quoted_prefix(std::string_view text) {
   return out + "\"";
 }
 
+// Reports event i refused for the value `v` feature `spec` read: not a
+// number it can use exactly, or (`number`) one too large to sum.
+void refuse(const AggregateSpec &spec, const FieldValue &v, bool number, size_t i,
+            const AggregateEngine::Reject &reject) {
+  const std::string what = "feature '" + spec.name + "' (" + op_name(spec.op) + " of " +
+                           spec.field_path + "): value " + quoted_prefix(v.text);
+  if (!number) {
+    reject(i, "not_a_number",
+           what +
+               " is not a number Halo can use exactly (at most 38 significant digits); "
+               "fix it at the source and replay the dead letter");
+  } else {
+    reject(i, "number_out_of_range",
+           what +
+               " is larger in magnitude than 1e18, the most a summed value may be; "
+               "fix it at the source and replay the dead letter");
+  }
+}
+
 }  // namespace
 
 bool AggregateEngine::usable(const EventSource &events, size_t i, const Reject &reject) {
@@ -120,19 +139,7 @@ bool AggregateEngine::usable(const EventSource &events, size_t i, const Reject &
         numbers_[f].push_back(*number);
         continue;
       }
-      const std::string what = "feature '" + spec.name + "' (" + op_name(spec.op) + " of " +
-                               spec.field_path + "): value " + quoted_prefix(v.text);
-      if (!number) {
-        reject(i, "not_a_number",
-               what +
-                   " is not a number Halo can use exactly (at most 38 significant digits); "
-                   "fix it at the source and replay the dead letter");
-      } else {
-        reject(i, "number_out_of_range",
-               what +
-                   " is larger in magnitude than 1e18, the most a summed value may be; "
-                   "fix it at the source and replay the dead letter");
-      }
+      refuse(spec, v, number.has_value(), i, reject);
       return false;
     }
   }
