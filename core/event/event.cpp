@@ -49,9 +49,8 @@ void EventBatch::clear() {
 }
 
 const Field *EventBatch::find_field(size_t i, std::string_view path) const {
-  const Event &e = events[i];
-  for (uint32_t k = e.field_begin; k < e.field_begin + e.field_count; ++k) {
-    if (fields[k].path == path) return &fields[k];
+  for (const Field &f : fields_of(i)) {
+    if (f.path == path) return &f;
   }
   return nullptr;
 }

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -83,6 +84,10 @@ struct EventBatch {
 
   void clear();
   size_t size() const { return events.size(); }
+  // The leaves of event i, in the order normalized.
+  std::span<const Field> fields_of(size_t i) const {
+    return std::span(fields).subspan(events[i].field_begin, events[i].field_count);
+  }
   // Linear search over the event's leaves; events have tens of fields.
   const Field *find_field(size_t i, std::string_view path) const;
 };

@@ -164,12 +164,12 @@ Status Pipeline::read_link_records(LinkTable &t) {
       const Event &ev = batch.events[0];
       std::vector<std::string> row(columns.size());
       bool any = false;
-      for (uint32_t k = ev.field_begin; k < ev.field_begin + ev.field_count; ++k) {
-        const std::string_view name = trait_key(ev, batch.fields[k].path);
+      for (const Field &f : batch.fields_of(0)) {
+        const std::string_view name = trait_key(ev, f.path);
         auto it = name.empty() ? columns.end() : std::find(columns.begin(), columns.end(), name);
         if (it == columns.end()) continue;
         std::string &cell = row[it - columns.begin()];
-        cell = trait_text(TypedValue::from_leaf(batch.fields[k].value));
+        cell = trait_text(TypedValue::from_leaf(f.value));
         any = any || !cell.empty();
       }
       if (!any) continue;

@@ -101,8 +101,7 @@ void ProfileBook::apply_event(uint64_t id, const EventBatch &batch, size_t i, in
   const Event &e = batch.events[i];
   ProfileData &p = touch(id);
   p.updated_at_ms = std::max(p.updated_at_ms, e.timestamp_ms);
-  for (uint32_t k = e.field_begin; k < e.field_begin + e.field_count; ++k) {
-    const Field &f = batch.fields[k];
+  for (const Field &f : batch.fields_of(i)) {
     std::string_view key = trait_key(e, f.path);
     if (key.empty()) continue;
     // Compare the ordering metadata first: the typed value is only built

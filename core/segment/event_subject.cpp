@@ -10,9 +10,7 @@ namespace {
 // The non-null leaves of event `i` that `pattern` names, in order.
 std::vector<TypedValue> elements_at(const EventBatch &batch, size_t i, std::string_view pattern) {
   std::vector<TypedValue> out;
-  const Event &e = batch.events[i];
-  for (uint32_t k = e.field_begin; k < e.field_begin + e.field_count; ++k) {
-    const Field &leaf = batch.fields[k];
+  for (const Field &leaf : batch.fields_of(i)) {
     if (leaf.value.kind == HALO_VALUE_NULL || !element_path_matches(pattern, leaf.path)) continue;
     out.push_back(TypedValue::from_leaf(leaf.value));
   }
