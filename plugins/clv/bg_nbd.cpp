@@ -1,16 +1,12 @@
 // bg_nbd.cpp -- see bg_nbd.h.
 #include "bg_nbd.h"
 
-// gamma.hpp first: Boost 1.74's hypergeometric_pFq.hpp uses lgamma without
-// including its definition.
-#include <boost/math/special_functions/gamma.hpp>
-#include <boost/math/special_functions/hypergeometric_pFq.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <tuple>
 #include <vector>
 
+#include "gauss_hypergeometric.h"
 #include "mle_fit.h"
 
 namespace halo::clv {
@@ -87,7 +83,7 @@ double bg_nbd_p_alive(const BgNbdParams &p, const CustomerSummary &c) {
 double bg_nbd_expected_purchases(const BgNbdParams &p, const CustomerSummary &c, double t) {
   const double x = c.x;
   const double z = t / (p.alpha + c.T + t);
-  const double hyp2f1 = boost::math::hypergeometric_pFq({p.r + x, p.b + x}, {p.a + p.b + x - 1}, z);
+  const double hyp2f1 = gauss_2f1(p.r + x, p.b + x, p.a + p.b + x - 1, z);
   const double numerator = (p.a + p.b + x - 1) / (p.a - 1) *
                            (1 - std::pow((p.alpha + c.T) / (p.alpha + c.T + t), p.r + x) * hyp2f1);
   const double denominator = 1 + (c.x > 0 ? std::exp(log_dropout_odds(p, c)) : 0.0);
