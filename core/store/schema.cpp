@@ -21,7 +21,8 @@
 //                                   (profile/typed_codec.h; JSON text before v3)
 //  features(profile_id PK, features)  typed binary form; kept apart from traits so that
 //                                   trait and feature writers do not clobber
-//  feature_state(instance, profile_id, data)  PK(instance, profile_id)
+//  feature_state(instance, profile_id, data)  PK(instance, profile_id);
+//                                   no index by profile (since v23)
 //  dead_letters(id, at_ms, stage, reason, message, source, position, raw,
 //               content_key)   unique (source, content_key) when not NULL
 //  changes(sequence PK, profile_id, kinds, merged_into, at_ms)
@@ -426,6 +427,15 @@ DROP INDEX identifiers_by_profile;
 CREATE INDEX identifiers_by_profile ON identifiers(profile_id, type, value, at_ms);
 )sql";
 
+// A builder's state row is written for every profile a commit touched; the
+// index by profile doubled each write (two B-trees, the index's pages
+// rewritten beside the table's), for the one statement that reads by
+// profile alone (a merged-away profile's states), which now seeks each
+// builder's row instead.
+constexpr const char *kFeatureStateWithoutProfileIndex = R"sql(
+DROP INDEX feature_state_by_profile;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kInitialSchema},
     {2, "dead letters keyed by content", kDeadLetterContentKeys},
@@ -454,6 +464,8 @@ constexpr Migration kMigrations[] = {
      kIdentifierTimes},
     {22, "a profile's identifier links are read from one index, with their times",
      kIdentifierTimesByProfile},
+    {23, "feature builders' states are written to one B-tree, without an index by profile",
+     kFeatureStateWithoutProfileIndex},
 };
 
 }  // namespace

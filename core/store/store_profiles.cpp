@@ -40,8 +40,15 @@ constexpr Sql kScanFeatures{
     "SELECT profile_id, features FROM features WHERE profile_id BETWEEN ?1 AND ?2 "
     "ORDER BY profile_id",
     "it"};
-constexpr Sql kDeleteAllState{"delete_profile", "feature_state",
-                              "DELETE FROM feature_state WHERE profile_id = ?1"};
+// Every builder's state of a profile: the builders with any state are found
+// by skipping from one instance name to the next (a seek each, SQLite's
+// recursive-query idiom for a distinct scan), then each one's row is a seek.
+constexpr Sql kDeleteAllState{
+    "delete_profile", "feature_state",
+    "WITH RECURSIVE i(name) AS (SELECT min(instance) FROM feature_state UNION ALL "
+    "SELECT (SELECT min(instance) FROM feature_state WHERE instance > i.name) FROM i "
+    "WHERE i.name IS NOT NULL) "
+    "DELETE FROM feature_state WHERE profile_id = ?1 AND instance IN (SELECT name FROM i)"};
 #define HALO_SELECT_PROFILE                                                \
   "SELECT p.id, p.traits, coalesce(f.features, x'0100'), p.updated_at_ms " \
   "FROM profiles p LEFT JOIN features f ON f.profile_id = p.id"

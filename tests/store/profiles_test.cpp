@@ -74,11 +74,17 @@ TEST_F(ProfilesTest, DeleteRemovesProfileFeaturesAndFeatureState) {
   ASSERT_TRUE(store_->put_feature_state("agg", 1, "s1", 2).ok());
   ASSERT_TRUE(store_->put_feature_state("rfm", 1, "r1", 2).ok());
   ASSERT_TRUE(store_->put_feature_state("agg", 2, "s2", 2).ok());
+  // Builders with state for other profiles only, before and after in name
+  // order (the delete seeks each builder's row).
+  ASSERT_TRUE(store_->put_feature_state("loyalty", 2, "l2", 2).ok());
+  ASSERT_TRUE(store_->put_feature_state("zeta", 1, "z1", 2).ok());
   ASSERT_TRUE(store_->delete_profile(1).ok());
   EXPECT_EQ(must(store_->get_profile(1)), std::nullopt);
   EXPECT_EQ(must(store_->profile_count()), 1u);
   EXPECT_EQ(state_of("agg"), (std::map<uint64_t, std::string>{{2, "s2"}}));
   EXPECT_TRUE(state_of("rfm").empty());
+  EXPECT_TRUE(state_of("zeta").empty());
+  EXPECT_EQ(state_of("loyalty"), (std::map<uint64_t, std::string>{{2, "l2"}}));
   put(1, "{}", 3);  // recreated profile starts without the old features
   EXPECT_EQ(must(store_->get_profile(1))->features, StoredProfile{}.features);  // no features row
   EXPECT_TRUE(store_->delete_profile(42).ok());  // deleting nothing is fine
