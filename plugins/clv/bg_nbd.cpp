@@ -26,18 +26,33 @@ double log_dropout_odds(const BgNbdParams &p, const CustomerSummary &c) {
          (p.r + c.x) * (std::log(p.alpha + c.T) - std::log(p.alpha + c.t_x));
 }
 
-}  // namespace
+// The parts of the log-likelihood that depend on x alone (its six log-gamma
+// terms and three of its logarithms): the fit's customers are sorted by x, so each distinct x
+// computes them once per evaluation instead of once per customer.
+struct RepeatTerms {
+  double x = -1;
+  double ln_a12 = 0;       // ln A1 + ln A2 without the parts in t_x and T
+  double ln_a4_front = 0;  // ln a - ln(b + x - 1), for x > 0
+};
 
-double bg_nbd_log_likelihood(const BgNbdParams &p, const CustomerSummary &c) {
-  const double x = c.x;
+RepeatTerms repeat_terms(const BgNbdParams &p, double x) {
   const double ln_a1 = std::lgamma(p.r + x) - std::lgamma(p.r) + p.r * std::log(p.alpha);
   const double ln_a2 =
       std::lgamma(p.a + p.b) + std::lgamma(p.b + x) - std::lgamma(p.b) - std::lgamma(p.a + p.b + x);
-  const double ln_a3 = -(p.r + x) * std::log(p.alpha + c.T);
-  if (c.x == 0) return ln_a1 + ln_a2 + ln_a3;
-  const double ln_a4 =
-      std::log(p.a) - std::log(p.b + x - 1) - (p.r + x) * std::log(p.alpha + c.t_x);
-  return ln_a1 + ln_a2 + log_add_exp(ln_a3, ln_a4);
+  return {x, ln_a1 + ln_a2, x > 0 ? std::log(p.a) - std::log(p.b + x - 1) : 0.0};
+}
+
+double log_likelihood(const BgNbdParams &p, const RepeatTerms &k, const CustomerSummary &c) {
+  const double ln_a3 = -(p.r + c.x) * std::log(p.alpha + c.T);
+  if (c.x == 0) return k.ln_a12 + ln_a3;
+  const double ln_a4 = k.ln_a4_front - (p.r + c.x) * std::log(p.alpha + c.t_x);
+  return k.ln_a12 + log_add_exp(ln_a3, ln_a4);
+}
+
+}  // namespace
+
+double bg_nbd_log_likelihood(const BgNbdParams &p, const CustomerSummary &c) {
+  return log_likelihood(p, repeat_terms(p, c.x), c);
 }
 
 bool fit_bg_nbd(std::span<const CustomerSummary> customers, BgNbdParams &out, std::string &error) {
@@ -63,7 +78,11 @@ bool fit_bg_nbd(std::span<const CustomerSummary> customers, BgNbdParams &out, st
   auto ll = [&](const std::vector<double> &v) {
     BgNbdParams p{v[0], v[1], v[2], v[3]};
     double sum = 0;
-    for (const auto &[c, count] : groups) sum += count * bg_nbd_log_likelihood(p, c);
+    RepeatTerms terms;
+    for (const auto &[c, count] : groups) {
+      if (c.x != terms.x) terms = repeat_terms(p, c.x);
+      sum += count * log_likelihood(p, terms, c);
+    }
     return sum;
   };
   FitResult fit = fit_max_likelihood(ll, {1.0, 1.0, 1.0, 1.0});
