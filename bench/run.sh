@@ -4,23 +4,30 @@
 # same run, and prints events/s, MB/s, ratio to the floor and peak RSS.
 #   bench/run.sh [EVENTS] [CUSTOMERS]
 # The many-profile variant: bench/run.sh 1000000 1000000 (629,006 profiles).
+# SHAPE=identity: the identity-heavy data (`halo-datagen bench --shape
+# identity`: five identifier types from several paths, phones in every
+# written form, in-store orders by loyalty card, many merges) with the five
+# identifiers declared (SET defaults to identity).
 # SET=NAME runs the pipeline bench/with_builders.py makes for that set
 # (e.g. SET=windows: the identifier limits with a time window).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${1:-1000000}
 CUSTOMERS=${2:-50000}
+SHAPE=${SHAPE:-web}
+if [ "$SHAPE" = identity ]; then SET=${SET:-identity}; fi
 BIN=${HALO_BUILD_DIR:-build}/bin
 mkdir -p var/bench
 DATA=var/bench/events.jsonl
-if [ ! -f "$DATA.$EVENTS.$CUSTOMERS" ]; then
+if [ ! -f "$DATA.$EVENTS.$CUSTOMERS.$SHAPE" ]; then
   rm -f "$DATA".*.*  # the marker of the data this replaces
-  "$BIN/halo-datagen" bench --out "$DATA" --events "$EVENTS" --customers "$CUSTOMERS" --seed 1
-  touch "$DATA.$EVENTS.$CUSTOMERS"
+  "$BIN/halo-datagen" bench --out "$DATA" --events "$EVENTS" --customers "$CUSTOMERS" --seed 1 \
+    --shape "$SHAPE"
+  touch "$DATA.$EVENTS.$CUSTOMERS.$SHAPE"
 fi
 BYTES=$(stat -c %s "$DATA")
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "input: $EVENTS events, $CUSTOMERS customers, $((BYTES / 1000000)) MB"
+echo "input: $EVENTS events, $CUSTOMERS customers, $((BYTES / 1000000)) MB, shape $SHAPE"
 FLOOR=$("$BIN/halo-bench-floor" "$DATA")
 echo "simdjson floor (1 core): $FLOOR"
 PIPELINE=bench/pipeline.yaml

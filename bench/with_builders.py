@@ -10,7 +10,8 @@ benchmark's features, traits and identifiers and two triggers instead of
 builders, or history: the same with five of the segments reading event
 history (count, sum, did ... within), or windows: the default identifiers
 with limits over a time window (email 5 per 30d, anonymous_id 5 per 7d)
-instead of builders; REFIT,
+instead of builders, or identity: the five identifiers of the identity-heavy
+data (`halo-datagen bench --shape identity`); REFIT,
 when given, is each fitting builder's `refit` policy (docs/pipeline.md)."""
 import sys
 
@@ -83,6 +84,17 @@ def with_segments(text, segments=SEGMENTS):
     return out
 
 
+# The five identifiers of `halo-datagen bench --shape identity`, each read
+# from the default paths (traits, context.traits, properties).
+IDENTITY = """identity:
+  identifiers:
+    - { type: user_id, priority: 1, max_per_profile: 1 }
+    - { type: email, priority: 2, max_per_profile: 5 }
+    - { type: phone, priority: 3, max_per_profile: 3, default_region: IR }
+    - { type: loyalty_card, priority: 4, max_per_profile: 1, kind: text }
+    - { type: anonymous_id, priority: 9, max_per_profile: 100 }
+"""
+
 # The default identifiers (docs/pipeline.md) with their limits counted
 # within a time window.
 WINDOWS = """identity:
@@ -96,9 +108,10 @@ WINDOWS = """identity:
 
 def main(argv):
     source, target, chosen = argv[1:4]
-    if chosen == "windows":
+    if chosen in ("windows", "identity"):
         text = open(source).read()
-        open(target, "w").write(text.replace("sources:", WINDOWS + "sources:", 1))
+        block = WINDOWS if chosen == "windows" else IDENTITY
+        open(target, "w").write(text.replace("sources:", block + "sources:", 1))
         return
     if chosen in ("segments", "history"):
         segments = SEGMENTS if chosen == "segments" else SEGMENTS[:-5] + HISTORY

@@ -96,5 +96,47 @@ TEST_F(DatagenBench, DescribeIsOneLineWithTheCounts) {
   EXPECT_NE(line.find(std::to_string(kEvents) + " lines"), std::string::npos) << line;
 }
 
+// The identity-heavy shape: loyalty cards in traits and context.traits,
+// phones in Persian digits among their forms, in-store orders known by card
+// alone (no userId) and counted as such, and more devices than the web shape.
+TEST(DatagenBenchIdentity, CarriesEveryIdentifierTypeAndInStoreOrders) {
+  const auto path = fresh_dir("bench-identity") / "events.jsonl";
+  BenchOptions options{path, kEvents, 2000, 3};
+  options.shape = BenchShape::kIdentity;
+  auto summary = run_bench(options);
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  const std::string text = read_file(path);
+  simdjson::dom::parser parser;
+  uint64_t card_traits = 0, card_context = 0, persian_phones = 0, in_store = 0;
+  std::unordered_map<std::string, int> anonymous_ids_of_user;
+  for (std::string_view line : split_lines(text)) {
+    simdjson::dom::element doc;
+    if (parser.parse(line.data(), line.size()).get(doc) != simdjson::SUCCESS) continue;
+    card_traits += doc["traits"]["loyalty_card"].error() == simdjson::SUCCESS;
+    const bool card = doc["context"]["traits"]["loyalty_card"].error() == simdjson::SUCCESS;
+    card_context += card;
+    persian_phones += line.find("\u06f0") != std::string_view::npos ||
+                      line.find("\xdb\xb0") != std::string_view::npos;  // U+06F0, Persian zero
+    std::string_view event;
+    if (card && doc["userId"].error() != simdjson::SUCCESS &&
+        doc["event"].get(event) == simdjson::SUCCESS && event == "Order Completed") {
+      ++in_store;
+    }
+  }
+  EXPECT_GT(card_traits, kEvents / 200);
+  EXPECT_GT(card_context, kEvents / 50);
+  EXPECT_GT(persian_phones, kEvents / 500);
+  // Duplicated lines count once in the summary and once more here.
+  EXPECT_GE(in_store, summary->in_store);
+  EXPECT_LE(in_store, summary->in_store + summary->duplicates);
+  EXPECT_GT(summary->in_store, kEvents / 50);
+  EXPECT_EQ(text.size(), summary->bytes);
+}
+
+TEST_F(DatagenBench, TheWebShapeHasNoLoyaltyCardsOrInStoreOrders) {
+  EXPECT_EQ(text_->find("loyalty_card"), std::string::npos);
+  EXPECT_EQ(summary_->in_store, 0u);
+}
+
 }  // namespace
 }  // namespace halo::datagen::testing

@@ -22,7 +22,7 @@ constexpr double kMalformedRate = 0.001;
 
 struct Customer {
   std::string anonymous_id;  // current device; empty until first seen
-  std::string user_id, email, phone_national;
+  std::string user_id, email, phone_national, loyalty_card;
   std::string_view first_name, last_name, user_agent;
   uint32_t ip = 0;
   bool can_sign_in = false;
@@ -34,7 +34,8 @@ class BenchGenerator {
   BenchGenerator(const BenchOptions &options)
       : rng_(derive_seed(options.seed, 0x42454E4348000000ULL)),  // "BENCH"
         customers_(options.customers),
-        now_(epoch_from_civil(2026, 1, 1)) {}
+        now_(epoch_from_civil(2026, 1, 1)),
+        identity_heavy_(options.shape == BenchShape::kIdentity) {}
 
   // Renders the next distinct valid message into `line`.
   void next_event(std::string &line, BenchSummary &summary) {
@@ -42,9 +43,12 @@ class BenchGenerator {
     SegmentEvent e;
     e.compact = true;
     fill_common(e, c);
-    if (c.signed_in && rng_.chance(0.02)) switch_device(c, e);
+    if (c.signed_in && rng_.chance(identity_heavy_ ? 0.25 : 0.02)) switch_device(c, e);
     const uint64_t roll = rng_.below(100);
-    if (!c.signed_in && c.can_sign_in && roll < 12) {
+    const bool in_store = identity_heavy_ && roll >= 96;
+    if (in_store) {
+      in_store_purchase(c, e);
+    } else if (!c.signed_in && c.can_sign_in && roll < 12) {
       identify(c, e);
     } else if (c.signed_in && roll < 12) {
       order_completed(e);
@@ -60,9 +64,13 @@ class BenchGenerator {
     if (c.signed_in && e.type != SegmentType::kIdentify && rng_.chance(0.3)) {
       e.context_email = c.email;
     }
+    if (identity_heavy_ && c.signed_in && e.type != SegmentType::kIdentify) {
+      more_identifiers(c, e);
+    }
     line.clear();
     render_segment_event(line, e);
     count(e, summary);
+    summary.in_store += in_store;
   }
 
   Rng &rng() { return rng_; }
@@ -88,6 +96,7 @@ class BenchGenerator {
     c.user_agent = rng_.pick(app_user_agents());
     c.ip = static_cast<uint32_t>(rng_.between(0x05000000, 0xDF000000));
     c.can_sign_in = rng_.chance(0.7);
+    c.loyalty_card = "6395" + std::to_string(10000000 + (uint64_t{index} * 104729) % 90000000);
   }
 
   void switch_device(Customer &c, SegmentEvent &e) {
@@ -124,11 +133,37 @@ class BenchGenerator {
     e.trait_email = c.email;
     e.trait_first_name = c.first_name;
     e.trait_last_name = c.last_name;
-    if (rng_.chance(0.5)) {
+    if (identity_heavy_ || rng_.chance(0.5)) {
       phone_text_ = phone_variant(c.phone_national, rng_);
       e.trait_phone = phone_text_;
     }
+    if (identity_heavy_ && rng_.chance(0.6)) e.trait_loyalty_card = c.loyalty_card;
     e.context_email = c.email;
+  }
+
+  // Identity shape: a signed-in event also names the phone (in any of its
+  // written forms) or the loyalty card now and then.
+  void more_identifiers(const Customer &c, SegmentEvent &e) {
+    if (rng_.chance(0.2)) {
+      phone_text_ = phone_variant(c.phone_national, rng_);
+      e.context_phone = phone_text_;
+    }
+    if (rng_.chance(0.15)) e.context_loyalty_card = c.loyalty_card;
+  }
+
+  // Identity shape: an order at a till, known by the loyalty card (and half
+  // the time the phone) under the till's own anonymous id; no userId. A card
+  // never seen online makes a profile of its own until a sign-in names it.
+  void in_store_purchase(const Customer &c, SegmentEvent &e) {
+    till_id_ = uuids_.make(rng_);
+    e.anonymous_id = till_id_;
+    e.user_id = {};
+    e.context_loyalty_card = c.loyalty_card;
+    if (rng_.chance(0.5)) {
+      phone_text_ = phone_variant(c.phone_national, rng_);
+      e.context_phone = phone_text_;
+    }
+    order_completed(e);
   }
 
   void track_product(SegmentEvent &e, std::string_view name) {
@@ -176,10 +211,11 @@ class BenchGenerator {
   UuidFactory uuids_;
   std::vector<Customer> customers_;
   int64_t now_;
+  bool identity_heavy_;
   uint64_t now_ms_ = 0;
   uint64_t orders_ = 0;
   // Scratch that SegmentEvent's views point into; reused across events.
-  std::string message_id_, path_, phone_text_, order_id_;
+  std::string message_id_, path_, phone_text_, order_id_, till_id_;
   std::vector<LineItem> items_;
   const Product *product_ = nullptr;
 };
@@ -236,12 +272,13 @@ std::string describe(const BenchSummary &s, const std::filesystem::path &file) {
   std::snprintf(
       text, sizeof text,
       "halo-datagen bench: %llu lines, %llu bytes (%.0f B/line) -> %s: %llu identify, "
-      "%llu track (%llu Order Completed, revenue %s), %llu page, %llu duplicates, "
-      "%llu malformed, %.2f s",
+      "%llu track (%llu Order Completed, %llu of them in store, revenue %s), %llu page, "
+      "%llu duplicates, %llu malformed, %.2f s",
       static_cast<unsigned long long>(s.lines), static_cast<unsigned long long>(s.bytes),
       s.lines ? static_cast<double>(s.bytes) / static_cast<double>(s.lines) : 0.0, file.c_str(),
       static_cast<unsigned long long>(s.identify), static_cast<unsigned long long>(s.track),
-      static_cast<unsigned long long>(s.order_completed), money_string(s.revenue_minor).c_str(),
+      static_cast<unsigned long long>(s.order_completed),
+      static_cast<unsigned long long>(s.in_store), money_string(s.revenue_minor).c_str(),
       static_cast<unsigned long long>(s.page), static_cast<unsigned long long>(s.duplicates),
       static_cast<unsigned long long>(s.malformed), s.seconds);
   return text;

@@ -6,6 +6,14 @@
 // distinct valid messages. Customers browse anonymously, sign in (identify
 // links anonymousId to userId + traits), switch devices, and buy (`Order
 // Completed` with properties.revenue). Same options -> identical bytes.
+//
+// The identity-heavy shape (BenchShape::kIdentity) adds what makes identity
+// resolution work hard: a loyalty card per customer, phones written every
+// way people write them (Persian digits among them) in traits and in
+// context.traits, identifiers on most signed-in events, devices switched
+// five times as often (each next sign-in merges the device's anonymous
+// profile), and in-store purchases by loyalty card and phone alone under the
+// till's own anonymous id.
 #pragma once
 
 #include <cstdint>
@@ -16,11 +24,14 @@
 
 namespace halo::datagen {
 
+enum class BenchShape { kWeb, kIdentity };
+
 struct BenchOptions {
   std::filesystem::path out_file;
   uint64_t events = 1000000;
   uint32_t customers = 50000;
   uint64_t seed = 42;
+  BenchShape shape = BenchShape::kWeb;
 };
 
 struct BenchSummary {
@@ -28,6 +39,7 @@ struct BenchSummary {
   uint64_t bytes = 0;
   uint64_t identify = 0, track = 0, page = 0;  // valid, distinct messages
   uint64_t order_completed = 0;
+  uint64_t in_store = 0;  // of those, bought at a till by loyalty card (identity shape)
   int64_t revenue_minor = 0;
   uint64_t duplicates = 0;
   uint64_t malformed = 0;

@@ -22,6 +22,7 @@ constexpr const char *kUsage =
     "usage: halo-datagen demo  --out DIR  [--customers N=10000] [--seed S=42]\n"
     "       halo-datagen bench --out FILE [--events N=1000000] [--customers N=50000] [--seed "
     "S=42]\n"
+    "                          [--shape web|identity]\n"
     "       halo-datagen people --out FILE [--records N=10000] [--seed S=42]\n";
 
 int usage_error(const std::string &message) {
@@ -70,15 +71,21 @@ int run_demo_mode(const std::vector<std::string> &args) {
 
 int run_bench_mode(const std::vector<std::string> &args) {
   BenchOptions opt;
-  std::string out;
+  std::string out, shape = "web";
   po::options_description desc("bench options");
   desc.add_options()("out", po::value(&out)->required(), "output JSONL file")(
       "events", po::value(&opt.events)->default_value(opt.events), "lines to write")(
       "customers", po::value(&opt.customers)->default_value(opt.customers), "customers")(
-      "seed", po::value(&opt.seed)->default_value(opt.seed), "random seed");
+      "seed", po::value(&opt.seed)->default_value(opt.seed), "random seed")(
+      "shape", po::value(&shape)->default_value(shape),
+      "web, or identity: loyalty cards, phones in every form, in-store orders, many merges");
   po::variables_map vm;
   std::string error;
   if (!parse(args, desc, vm, error)) return usage_error("bench: " + error);
+  if (shape != "web" && shape != "identity") {
+    return usage_error("bench: --shape must be web or identity, got '" + shape + "'");
+  }
+  opt.shape = shape == "identity" ? BenchShape::kIdentity : BenchShape::kWeb;
   opt.out_file = out;
   auto result = run_bench(opt);
   if (!result.ok()) return std::cerr << "halo-datagen: " << result.status().message() << "\n", 1;

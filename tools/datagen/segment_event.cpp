@@ -127,6 +127,7 @@ void identify_traits(std::string &out, const SegmentEvent &e) {
   member(out, first, "first_name", e.trait_first_name);
   member(out, first, "last_name", e.trait_last_name);
   member(out, first, "phone", e.trait_phone);
+  member(out, first, "loyalty_card", e.trait_loyalty_card);
   out += '}';
 }
 
@@ -151,11 +152,12 @@ void context_object(std::string &out, const SegmentEvent &e) {
   }
   out += "},\"userAgent\":";
   append_json_string(out, e.user_agent);
-  if (!e.context_email.empty() || !e.context_phone.empty()) {
+  if (!e.context_email.empty() || !e.context_phone.empty() || !e.context_loyalty_card.empty()) {
     out += ",\"traits\":{";
     bool first = true;
     member(out, first, "email", e.context_email);
     member(out, first, "phone", e.context_phone);
+    member(out, first, "loyalty_card", e.context_loyalty_card);
     out += '}';
   }
   out += '}';

@@ -35,10 +35,10 @@ struct SegmentEvent {
   std::string_view event;  // track: "Product Viewed", ...
   int64_t timestamp = 0;   // epoch seconds
   int millis = 0;
-  // identify: traits{email, first_name, last_name, phone}
-  std::string_view trait_email, trait_first_name, trait_last_name, trait_phone;
-  // any type: context.traits{email, phone}
-  std::string_view context_email, context_phone;
+  // identify: traits{email, first_name, last_name, phone, loyalty_card}
+  std::string_view trait_email, trait_first_name, trait_last_name, trait_phone, trait_loyalty_card;
+  // any type: context.traits{email, phone, loyalty_card}
+  std::string_view context_email, context_phone, context_loyalty_card;
   // context
   std::string_view page_path, page_title, referrer, user_agent;
   uint32_t ip = 0;
