@@ -27,8 +27,9 @@ double log_dropout_odds(const BgNbdParams &p, const CustomerSummary &c) {
 }
 
 // The parts of the log-likelihood that depend on x alone (its six log-gamma
-// terms and three of its logarithms): the fit's customers are sorted by x, so each distinct x
-// computes them once per evaluation instead of once per customer.
+// terms and three of its logarithms): the fit's customers are sorted by x,
+// so each distinct x computes them once per evaluation instead of once per
+// customer. The sums keep the paper's terms in the same order.
 struct RepeatTerms {
   double x = -1;
   double ln_a12 = 0;       // ln A1 + ln A2 without the parts in t_x and T
