@@ -150,6 +150,7 @@ Status decode_keys(std::string_view bytes, std::vector<MessageKey> &out) {
                               " bytes, not a multiple of 16");
   }
   out.resize(bytes.size() / kKeyBytes);
+  if (out.empty()) return Status::Ok();  // memcpy takes no null pointer, even for 0 bytes
   if constexpr (std::endian::native == std::endian::little && sizeof(MessageKey) == kKeyBytes) {
     // The stored form is the in-memory form here: one copy (a million keys
     // are read at a run's start).
