@@ -97,8 +97,8 @@ TEST_F(DatagenBench, DescribeIsOneLineWithTheCounts) {
 }
 
 // The identity-heavy shape: loyalty cards in traits and context.traits,
-// phones in Persian digits among their forms, in-store orders known by card
-// alone (no userId) and counted as such, and more devices than the web shape.
+// phones in Persian digits among their forms, and in-store orders (a loyalty
+// card, no userId) counted as such.
 TEST(DatagenBenchIdentity, CarriesEveryIdentifierTypeAndInStoreOrders) {
   const auto path = fresh_dir("bench-identity") / "events.jsonl";
   BenchOptions options{path, kEvents, 2000, 3};
@@ -108,7 +108,6 @@ TEST(DatagenBenchIdentity, CarriesEveryIdentifierTypeAndInStoreOrders) {
   const std::string text = read_file(path);
   simdjson::dom::parser parser;
   uint64_t card_traits = 0, card_context = 0, persian_phones = 0, in_store = 0;
-  std::unordered_map<std::string, int> anonymous_ids_of_user;
   for (std::string_view line : split_lines(text)) {
     simdjson::dom::element doc;
     if (parser.parse(line.data(), line.size()).get(doc) != simdjson::SUCCESS) continue;

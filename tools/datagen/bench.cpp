@@ -151,9 +151,11 @@ class BenchGenerator {
     if (rng_.chance(0.15)) e.context_loyalty_card = c.loyalty_card;
   }
 
-  // Identity shape: an order at a till, known by the loyalty card (and half
-  // the time the phone) under the till's own anonymous id; no userId. A card
-  // never seen online makes a profile of its own until a sign-in names it.
+  // Identity shape: an order at a till, with the loyalty card (and half the
+  // time the phone) under the till's own anonymous id; no userId (a customer
+  // signed in online may get the signed-in identifiers on top, next_event).
+  // A card never seen online makes a profile of its own until a sign-in
+  // names it.
   void in_store_purchase(const Customer &c, SegmentEvent &e) {
     till_id_ = uuids_.make(rng_);
     e.anonymous_id = till_id_;

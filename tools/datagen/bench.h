@@ -10,10 +10,10 @@
 // The identity-heavy shape (BenchShape::kIdentity) adds what makes identity
 // resolution work hard: a loyalty card per customer, phones written every
 // way people write them (Persian digits among them) in traits and in
-// context.traits, identifiers on most signed-in events, devices switched
-// five times as often (each next sign-in merges the device's anonymous
-// profile), and in-store purchases by loyalty card and phone alone under the
-// till's own anonymous id.
+// context.traits, identifiers on most signed-in events, devices switched on
+// 25% of signed-in events instead of 2% (each next sign-in merges the
+// device's anonymous profile), and in-store purchases under the till's own
+// anonymous id without a userId, by loyalty card (and half the time phone).
 #pragma once
 
 #include <cstdint>
