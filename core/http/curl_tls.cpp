@@ -32,4 +32,22 @@ std::string ca_file_error(const ExtraCa &ca) {
   return "cannot read ca_file '" + (ca.file ? *ca.file : std::string()) + "' as a PEM CA bundle";
 }
 
+bool is_setup_failure(CURLcode code) {
+  switch (code) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_LOGIN_DENIED:
+    case CURLE_USE_SSL_FAILED:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_REMOTE_ACCESS_DENIED:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace halo

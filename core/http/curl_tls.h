@@ -22,4 +22,9 @@ void set_tls(CURL *handle, bool insecure, const std::string &ca_file, ExtraCa &c
 // The message for CURLE_SSL_CACERT_BADFILE.
 std::string ca_file_error(const ExtraCa &ca);
 
+// True for the failures no request to the server can get past (SMTP,
+// IMAP, POP3): an unsupported scheme or malformed URL, a login refused,
+// TLS refused or not trusted. Fix the set-up, not the request.
+bool is_setup_failure(CURLcode code);
+
 }  // namespace halo

@@ -60,25 +60,6 @@ bool is_address(const std::string &a) {
   });
 }
 
-// No message can go: fix the set-up, not the message.
-bool is_fatal(CURLcode code) {
-  switch (code) {
-    case CURLE_UNSUPPORTED_PROTOCOL:
-    case CURLE_URL_MALFORMAT:
-    case CURLE_LOGIN_DENIED:
-    case CURLE_USE_SSL_FAILED:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_REMOTE_ACCESS_DENIED:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // 530, 534, 535, 538: authentication required, too weak, refused, or
 // needing encryption (RFC 4954) -- a set-up problem, not the message's.
 bool is_auth_reply(long code) {
@@ -123,7 +104,7 @@ void set_session(CURL *h, const SmtpCall &call, Session &s, curl_slist *recipien
 
 SmtpOutcome::Kind failure_kind(CURLcode code, long reply_code) {
   using Kind = SmtpOutcome::Kind;
-  if (is_fatal(code) || is_auth_reply(reply_code)) return Kind::kFatal;
+  if (is_setup_failure(code) || is_auth_reply(reply_code)) return Kind::kFatal;
   if (code == CURLE_ABORTED_BY_CALLBACK) return Kind::kTransient;
   if (reply_code >= 500 && reply_code <= 599) return Kind::kRefused;
   return Kind::kTransient;  // 4xx, or no reply at all

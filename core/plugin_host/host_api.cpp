@@ -18,6 +18,7 @@
 #include "config/option_view.h"
 #include "plugin_host/host_api_http.h"
 #include "plugin_host/host_api_http_server.h"
+#include "plugin_host/host_api_mailbox.h"
 #include "plugin_host/host_api_reports.h"
 #include "plugin_host/host_api_smtp.h"
 
@@ -599,6 +600,7 @@ halo_host_api make_table() {
   t.consent_record = host_consent_record;
   t.http_request_many = host_http_request_many;
   t.resolve_link_event = host_resolve_link_event;
+  t.mailbox_request = host_mailbox_request;
   return t;
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "event/event.h"
+#include "http/mailbox_client.h"
 #include "http/retry_budget.h"
 #include "http/smtp_client.h"
 #include "http_server/server_hub.h"
@@ -128,6 +129,11 @@ struct KeptSmtpConnection {
   std::mutex busy;
   SmtpConnection connection;
 };
+// An instance's kept IMAP/POP3 connection (halo_context::mailbox).
+struct KeptMailboxConnection {
+  std::mutex busy;
+  MailboxConnection connection;
+};
 }  // namespace halo
 
 struct halo_context {
@@ -160,6 +166,8 @@ struct halo_context {
   // (opened on first use, closed with the context); a call that finds it
   // busy (a plugin's second thread) sends on a connection of its own.
   halo::KeptSmtpConnection smtp;
+  // The same for mailbox_request (a source reading a bounce mailbox).
+  halo::KeptMailboxConnection mailbox;
 };
 
 struct halo_sink {

@@ -1,6 +1,8 @@
-// mail_bounces_plugin.cpp -- the SDK adapter of the `mail-bounces` source:
-// lists the mailbox's files (a Maildir's new/ and cur/, or a directory's
-// files), restores the cursor and runs FileSourceCore with ReportFileReader.
+// mail_bounces_plugin.cpp -- the SDK adapter of the `mail-bounces` source.
+// With `path`: lists the mailbox's files (a Maildir's new/ and cur/, or a
+// directory's files), restores the cursor and runs FileSourceCore with
+// ReportFileReader. With `url`: reads an IMAP or POP3 mailbox through the
+// host's mailbox client (RemoteMailbox).
 //
 // An empty mailbox is normal (nothing bounced); a `path` that is not a
 // directory is an error naming it, as a missing input is for every source.
@@ -15,6 +17,7 @@
 
 #include "common/file_source_core.h"
 #include "common/sdk_record_sink.h"
+#include "remote_mailbox.h"
 #include "report_reader.h"
 
 namespace halo::plugins::mail_bounces {
@@ -42,7 +45,18 @@ class MailBouncesSource : public halo::Source {
  public:
   explicit MailBouncesSource(halo::Host host)
       : halo::Source(host), max_bytes_(static_cast<size_t>(host.size_option("max_report_bytes"))) {
-    fs::path path(host.string_option("path"));
+    const std::optional<std::string_view> path_option = host.opt_string("path");
+    const std::optional<std::string_view> url = host.opt_string("url");
+    if (path_option.has_value() == url.has_value()) {
+      throw halo::ConfigError(url ? "url" : "path",
+                              "give the mailbox as exactly one of `path` (a Maildir) and `url` "
+                              "(an IMAP or POP3 server)");
+    }
+    if (url) {
+      remote_ = remote_mailbox(host, std::string(*url));
+      return;
+    }
+    fs::path path{std::string(*path_option)};
     if (path.is_relative()) path = fs::path(host.base_dir()) / path;
     dir_ = path.lexically_normal();
     if (std::string problem = missing(); !problem.empty()) {
@@ -55,6 +69,15 @@ class MailBouncesSource : public halo::Source {
   void restore_cursor(std::string_view cursor) override { saved_cursor_ = cursor; }
 
   void start() override {
+    if (remote_) {
+      std::string error;
+      if (!saved_cursor_.empty() && !remote_->restore(saved_cursor_, error)) {
+        throw halo::Error("mail-bounces: " + error + "; reset this source's checkpoint to re-read",
+                          HALO_FATAL);
+      }
+      saved_cursor_.clear();
+      return;
+    }
     core_ =
         std::make_unique<FileSourceCore>(list(), std::make_unique<ReportFileReader>(max_bytes_));
     std::string error;
@@ -65,6 +88,12 @@ class MailBouncesSource : public halo::Source {
   }
 
   void next_batch(const halo::Sink &sink, uint32_t max_records) override {
+    if (remote_) {
+      SdkRecordSink out(sink);
+      CountingSink counted(out);
+      remote_->next_batch(counted, max_records);
+      return;
+    }
     if (!core_) start();
     if (core_->finished()) core_->rescan(list());  // polling: mail delivered since
     if (std::string problem = missing(); !problem.empty()) throw halo::Error(problem, HALO_FATAL);
@@ -76,7 +105,10 @@ class MailBouncesSource : public halo::Source {
     }
   }
 
-  std::string_view cursor() override { return core_ ? core_->cursor() : saved_cursor_; }
+  std::string_view cursor() override {
+    if (remote_) return remote_cursor_ = remote_->cursor();
+    return core_ ? core_->cursor() : saved_cursor_;
+  }
 
  private:
   std::string missing() const {
@@ -102,7 +134,26 @@ class MailBouncesSource : public halo::Source {
     return files;
   }
 
+  // The RemoteMailbox of a `url`, its requests carrying the login options.
+  std::unique_ptr<RemoteMailbox> remote_mailbox(const halo::Host &host, const std::string &url) {
+    std::string why;
+    std::optional<MailboxServer> server = parse_mailbox_url(url, why);
+    if (!server) throw halo::ConfigError("url", why);
+    halo::MailboxRequest login;
+    login.username = host.opt_string_or("username", "");
+    login.password = host.opt_string_or("password", "");
+    login.ca_file = host.opt_string_or("ca_file", "");
+    login.insecure = host.bool_option("insecure");
+    login.plaintext = host.bool_option("plaintext");
+    login.timeout_ms = static_cast<int>(host.duration_option("timeout").count());
+    return std::make_unique<RemoteMailbox>(
+        std::move(*server), std::move(login), max_bytes_,
+        [host](const halo::MailboxRequest &request) { return host.mailbox(request); });
+  }
+
   size_t max_bytes_;
+  std::unique_ptr<RemoteMailbox> remote_;
+  std::string remote_cursor_;
   fs::path dir_;
   std::string saved_cursor_;
   std::unique_ptr<FileSourceCore> core_;
@@ -112,9 +163,25 @@ class MailBouncesSource : public halo::Source {
 }  // namespace halo::plugins::mail_bounces
 
 static const halo_option_decl kOptions[] = {
-    halo::option(HALO_OPT_STRING, "path", nullptr, true,
+    halo::option(HALO_OPT_STRING, "path", nullptr, false,
                  "The bounce mailbox: a Maildir (its new/ and cur/ are read) or a directory of "
-                 "mails, one per file; relative to the pipeline file"),
+                 "mails, one per file; relative to the pipeline file (or give `url`)"),
+    halo::option(HALO_OPT_STRING, "url", nullptr, false,
+                 "The bounce mailbox on a server: imaps://host[:993]/MAILBOX (INBOX when none), "
+                 "imap://host[:143]/MAILBOX (STARTTLS required), pop3s://host[:995] or "
+                 "pop3://host[:110] (STLS required); instead of `path`"),
+    halo::option(HALO_OPT_STRING, "username", nullptr, false, "Login of `url`"),
+    halo::option(HALO_OPT_STRING, "password", nullptr, false,
+                 "Password of `url`; use \"${ENV_VAR}\"", true),
+    halo::within(halo::option(HALO_OPT_DURATION, "timeout", "30s", false,
+                              "Longest request to the `url` server"),
+                 "1s", "5m"),
+    halo::option(HALO_OPT_STRING, "ca_file", nullptr, false,
+                 "Extra trusted CA bundle (PEM) for `url`, relative to the pipeline file"),
+    halo::option(HALO_OPT_BOOL, "insecure", "false", false,
+                 "Skip TLS certificate verification of `url` (explicit opt-in)"),
+    halo::option(HALO_OPT_BOOL, "plaintext", "false", false,
+                 "imap:// or pop3:// without STARTTLS (only for a server on this machine)"),
     halo::within(halo::option(HALO_OPT_SIZE, "max_report_bytes", "10MiB", false,
                               "Larger mails are dead-lettered as TOO_LARGE (a report may "
                               "return the whole original message)"),
@@ -123,6 +190,7 @@ static const halo_option_decl kOptions[] = {
 
 HALO_PLUGIN_LIBRARY(halo::describe_source<halo::plugins::mail_bounces::MailBouncesSource>(
     "mail-bounces", "1.0.0",
-    "Reads bounces (RFC 3464) and spam complaints (RFC 5965) from a mailbox as Email Bounced, "
+    "Reads bounces (RFC 3464) and spam complaints (RFC 5965) from a Maildir or an IMAP or POP3 "
+    "mailbox as Email Bounced, "
     "Email Delivered and Email Marked as Spam events",
     kOptions, std::size(kOptions), HALO_CAP_CHECKPOINT))

@@ -15,11 +15,30 @@ constexpr size_t kRawBytes = 16 * 1024;  // of a dead-lettered mail: its headers
 
 }  // namespace
 
+MailReading read_mail(const std::string &mail) {
+  MailReading out;
+  std::optional<DeliveryReport> report = read_delivery_report(mail, out.problem);
+  if (!report) {
+    if (out.problem.empty()) out.problem = "not a delivery status notification";
+    out.raw_start = std::string(clip_utf8(mail, kRawBytes));
+    return out;
+  }
+  out.problem.clear();
+  out.events = report_events(*report, mail);
+  return out;
+}
+
+MailReading too_large_mail(uint64_t size, size_t max_report_bytes) {
+  MailReading out;
+  out.reason = HALO_REASON_TOO_LARGE;
+  out.problem = "mail of " + std::to_string(size) + " bytes is larger than max_report_bytes (" +
+                std::to_string(max_report_bytes) + ")";
+  return out;
+}
+
 void ReportFileReader::open(const std::string &path, uint64_t offset, uint64_t next_position) {
   path_ = path;
-  problem_.clear();
-  raw_start_.clear();
-  events_.clear();
+  mail_ = {};
   next_ = next_position > 0 ? static_cast<size_t>(next_position - 1) : 0;
   FileByteSource file(path);  // throws IoError: the core reports it
   size_ = file.size();
@@ -30,39 +49,30 @@ void ReportFileReader::open(const std::string &path, uint64_t offset, uint64_t n
     return;
   }
   if (size_ > max_bytes_) {
-    problem_reason_ = HALO_REASON_TOO_LARGE;
-    problem_ = "mail of " + std::to_string(size_) + " bytes is larger than max_report_bytes (" +
-               std::to_string(max_bytes_) + ")";
+    mail_ = too_large_mail(size_, max_bytes_);
     return;
   }
   std::string mail(static_cast<size_t>(size_), '\0');
   mail.resize(file.read_up_to(mail.data(), mail.size()));
   size_ = mail.size();
-  std::string why;
-  std::optional<DeliveryReport> report = read_delivery_report(mail, why);
-  if (!report) {
-    problem_reason_ = HALO_REASON_INVALID;
-    problem_ = why;
-    raw_start_ = std::string(clip_utf8(mail, kRawBytes));
-    return;
-  }
-  events_ = report_events(*report, mail);
+  mail_ = read_mail(mail);
 }
 
 bool ReportFileReader::step(RecordSink &sink) {
-  if (!problem_.empty()) {
-    sink.error(problem_reason_, std::string(file_name_of(path_)) + ": " + problem_, raw_start_, 1);
-    problem_.clear();
+  if (!mail_.problem.empty()) {
+    sink.error(mail_.reason, std::string(file_name_of(path_)) + ": " + mail_.problem,
+               mail_.raw_start, 1);
+    mail_.problem.clear();
     offset_ = size_;
     return false;
   }
-  if (next_ >= events_.size()) {
+  if (next_ >= mail_.events.size()) {
     offset_ = size_;
     return false;
   }
   const size_t i = next_++;
-  if (next_ == events_.size()) offset_ = size_;
-  sink.record(events_[i], i + 1);
+  if (next_ == mail_.events.size()) offset_ = size_;
+  sink.record(mail_.events[i], i + 1);
   return true;
 }
 

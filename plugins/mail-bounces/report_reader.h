@@ -19,6 +19,20 @@
 
 namespace halo::plugins::mail_bounces {
 
+// What one mail states: its events, or why it is a dead letter (then
+// `problem` is set, with the reason and the start of the mail).
+struct MailReading {
+  std::vector<std::string> events;
+  std::string problem;
+  halo_reason reason = HALO_REASON_INVALID;
+  std::string raw_start;
+};
+
+// Reads a whole mail (a file, or one fetched from an IMAP/POP3 server).
+MailReading read_mail(const std::string &mail);
+// The dead letter of a mail of `size` bytes over max_report_bytes.
+MailReading too_large_mail(uint64_t size, size_t max_report_bytes);
+
 class ReportFileReader : public RecordFileReader {
  public:
   explicit ReportFileReader(size_t max_report_bytes) : max_bytes_(max_report_bytes) {}
@@ -27,15 +41,13 @@ class ReportFileReader : public RecordFileReader {
   bool step(RecordSink &sink) override;
   uint64_t next_offset() const override { return offset_; }
   uint64_t next_position() const override { return next_ + 1; }
-  void close() override { events_.clear(); }
+  void close() override { mail_ = {}; }
 
  private:
   size_t max_bytes_;
-  std::string path_, problem_;
-  halo_reason problem_reason_ = HALO_REASON_INVALID;
-  std::string raw_start_;            // the start of a mail that is dead-lettered
-  std::vector<std::string> events_;  // of the open file
-  size_t next_ = 0;                  // index of the next event to hand over
+  std::string path_;
+  MailReading mail_;  // of the open file
+  size_t next_ = 0;   // index of the next event to hand over
   uint64_t size_ = 0, offset_ = 0;
 };
 

@@ -131,7 +131,8 @@ int main(void) {
   OFFSET(halo_host_api, consent_record, 616);
   OFFSET(halo_host_api, http_request_many, 624);
   OFFSET(halo_host_api, resolve_link_event, 632);
-  SIZE(halo_host_api, 640);
+  OFFSET(halo_host_api, mailbox_request, 640);
+  SIZE(halo_host_api, 648);
 
   /* Delivery reports (since 1.2). */
   OFFSET(halo_delivery_receipt, status, 4);
@@ -166,6 +167,15 @@ int main(void) {
   OFFSET(halo_smtp_request, recipients, 64);
   OFFSET(halo_smtp_request, data_len, 88);
   SIZE(halo_smtp_request, 96);
+
+  /* halo_mailbox_request (since 1.2). */
+  OFFSET(halo_mailbox_request, url, 8);
+  OFFSET(halo_mailbox_request, ca_file, 32);
+  OFFSET(halo_mailbox_request, plaintext, 44);
+  OFFSET(halo_mailbox_request, timeout_ms, 48);
+  OFFSET(halo_mailbox_request, command, 56);
+  OFFSET(halo_mailbox_request, max_bytes, 64);
+  SIZE(halo_mailbox_request, 72);
 
   /* halo_typed_kind codes (since 1.2) never change. */
   EXPECT_EQ("HALO_TYPED_NULL", HALO_TYPED_NULL, 1);

@@ -346,6 +346,32 @@ typedef struct halo_smtp_request {
   size_t data_len;
 } halo_smtp_request;
 
+/* since 1.2: one request to a mailbox server through the host
+ * (host->mailbox_request, libcurl): IMAP (RFC 9051) or POP3 (RFC 1939), so
+ * a source reads a mailbox without linking curl. The URL follows libcurl's
+ * syntax (for IMAP RFC 5092): with no `command` the host retrieves what it
+ * names -- imap://host/INBOX;UIDVALIDITY=7/;UID=42 is one message (the
+ * server marks it \Seen), pop3://host/3 is message 3 of the session; with
+ * a `command` the host sends that one line (IMAP with the URL's mailbox
+ * selected, if it names one) and returns its answer: IMAP's untagged `*`
+ * lines as sent (literals are not returned: fetch a message by URL), or
+ * POP3's multi-line answer (UIDL, LIST; a command with a one-line answer
+ * is not supported). TLS as for SMTP: `imaps://`/`pop3s://` from the first
+ * byte, `imap://`/`pop3://` upgrade with STARTTLS/STLS and refuse to go on
+ * without it unless `plaintext` is 1. */
+typedef struct halo_mailbox_request {
+  uint32_t struct_size;
+  const char *url;      /* imap[s]://host[:port][/path] or pop3[s]://... */
+  const char *username; /* NULL or "" = no login */
+  const char *password;
+  const char *ca_file; /* extra trusted CA bundle (PEM), or NULL */
+  int32_t insecure;    /* 1 = skip TLS verification (explicit opt-in only) */
+  int32_t plaintext;   /* imap:// and pop3:// only: 1 = no STARTTLS */
+  int32_t timeout_ms;  /* the whole request; 0 = 30000 */
+  const char *command; /* NULL or "" = retrieve what the URL names */
+  uint64_t max_bytes;  /* a longer answer is refused; 0 = 32 MiB, at most 1 GiB */
+} halo_mailbox_request;
+
 /* since 1.2: what became of a message after its destination accepted it
  * (HALO_MESSAGE_SENT), as the receiver reports later: a status callback, a
  * polled status, an event webhook. A message keeps its weightiest report
@@ -767,6 +793,28 @@ typedef struct halo_host_api {
   /* since 1.2 */ void (*resolve_link_event)(halo_resolution *out, size_t i, const char *type,
                                              size_t type_len, const char *value, size_t value_len,
                                              uint64_t profile_id);
+  /* --- mailbox client (since 1.2; check HALO_HOST_HAS(host, mailbox_request)) ---
+   * Makes one request (see halo_mailbox_request) and sets *out to a
+   * response freed with http_free: http_body is the answer (the message,
+   * or the command's answer) after HALO_OK, else why there is none (never
+   * the password); http_status is 0 (no HTTP), http_header finds nothing.
+   * *out is NULL only when ctx or out is NULL. Returns
+   *   HALO_OK    answered;
+   *   HALO_RETRY no connection, a reset or a timeout (try at a later poll);
+   *   HALO_ERROR the server refused the request (IMAP NO or BAD, POP3
+   *              -ERR), the message is not there (expunged, or the
+   *              mailbox's UIDVALIDITY is not the URL's), or the answer is
+   *              larger than max_bytes;
+   *   HALO_FATAL a request or set-up nothing can get past: malformed
+   *              request, untrusted certificate, no STARTTLS, login refused,
+   *              a mailbox that cannot be selected.
+   * One attempt, no retries. The host keeps the instance's connection (and
+   * login) open between calls to the same server, so an IMAP mailbox stays
+   * selected and POP3 message numbers stay those of the session; a kept
+   * connection the server closed is replaced once, transparently. Callable
+   * from any plugin call of the instance. */
+  /* since 1.2 */ int32_t (*mailbox_request)(halo_context *ctx, const halo_mailbox_request *request,
+                                             halo_http_response **out);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */

@@ -99,6 +99,26 @@ struct SmtpReply {
   std::string text;  // its reply line, or the transport error
 };
 
+// A request for Host::mailbox (ABI 1.2). Mirrors halo_mailbox_request.
+struct MailboxRequest {
+  std::string url;  // imap[s]://host[:port][/path] or pop3[s]://host[:port][/n]
+  std::string username, password;
+  std::string ca_file;     // extra trusted CA bundle (PEM)
+  bool insecure = false;   // skip TLS verification: explicit opt-in only
+  bool plaintext = false;  // imap:// or pop3:// without STARTTLS (loopback)
+  int timeout_ms = 0;      // 0 = host default (30 s)
+  std::string command;     // "" = retrieve what the URL names
+  uint64_t max_bytes = 0;  // 0 = host default (32 MiB)
+};
+
+// What the mailbox server answered: status HALO_OK (text is the answer),
+// HALO_RETRY (transient), HALO_ERROR (refused, not there, too large) or
+// HALO_FATAL (set-up: TLS, login, a malformed request); text says why.
+struct MailboxReply {
+  halo_status status = HALO_RETRY;
+  std::string text;
+};
+
 // A host-owned HTTP response; released when this object dies.
 class HttpResponse {
  public:
@@ -311,6 +331,31 @@ class Host {
     reply.status = static_cast<halo_status>(api_->smtp_send(ctx_, &r, &code, text, sizeof text));
     reply.code = code;
     reply.text = text;
+    return reply;
+  }
+
+  // Makes one IMAP or POP3 request through the host (one attempt; the
+  // source's next poll retries). Server answers are returned, not thrown;
+  // throws halo::Error with HALO_FATAL when the host has no mailbox client.
+  MailboxReply mailbox(const MailboxRequest &req) const {
+    if (!HALO_HOST_HAS(api_, mailbox_request)) {
+      throw Error("this halo kernel has no IMAP/POP3 client (needs plugin ABI 1.2)", HALO_FATAL);
+    }
+    halo_mailbox_request r{};
+    r.struct_size = sizeof(r);
+    r.url = req.url.c_str();
+    r.username = req.username.c_str();
+    r.password = req.password.c_str();
+    r.ca_file = req.ca_file.empty() ? nullptr : req.ca_file.c_str();
+    r.insecure = req.insecure ? 1 : 0;
+    r.plaintext = req.plaintext ? 1 : 0;
+    r.timeout_ms = req.timeout_ms;
+    r.command = req.command.c_str();
+    r.max_bytes = req.max_bytes;
+    halo_http_response *out = nullptr;
+    MailboxReply reply;
+    reply.status = static_cast<halo_status>(api_->mailbox_request(ctx_, &r, &out));
+    if (out != nullptr) reply.text = std::string(HttpResponse(api_, out).body());
     return reply;
   }
 
