@@ -153,8 +153,8 @@ void DovecotServer::stop() {
 
 void DovecotServer::deliver(const std::string &mail) {
   ++delivered_;
-  const std::string name = std::to_string(1764662400 + delivered_) + ".M" +
-                           std::to_string(delivered_) + "P1.halo-test";
+  const std::string name =
+      std::to_string(1764662400 + delivered_) + ".M" + std::to_string(delivered_) + "P1.halo-test";
   const std::string tmp = dir_ + "/mail/tmp/" + name;
   spit(tmp, mail);
   const passwd &pw = dovecot_user();
