@@ -601,6 +601,7 @@ halo_host_api make_table() {
   t.http_request_many = host_http_request_many;
   t.resolve_link_event = host_resolve_link_event;
   t.mailbox_request = host_mailbox_request;
+  t.smtp_send_many = host_smtp_send_many;
   return t;
 }
 

@@ -129,6 +129,11 @@ struct KeptSmtpConnection {
   std::mutex busy;
   SmtpConnection connection;
 };
+// The connections smtp_send_many keeps, one per session it runs at once.
+struct SmtpConnectionPool {
+  std::mutex busy;
+  std::vector<std::unique_ptr<SmtpConnection>> connections;
+};
 // An instance's kept IMAP/POP3 connection (halo_context::mailbox).
 struct KeptMailboxConnection {
   std::mutex busy;
@@ -166,6 +171,7 @@ struct halo_context {
   // (opened on first use, closed with the context); a call that finds it
   // busy (a plugin's second thread) sends on a connection of its own.
   halo::KeptSmtpConnection smtp;
+  halo::SmtpConnectionPool smtp_pool;  // smtp_send_many's (http_concurrency at most)
   // The same for mailbox_request (a source reading a bounce mailbox).
   halo::KeptMailboxConnection mailbox;
 };

@@ -1,12 +1,14 @@
 // smtp_plugin.cpp -- the SDK adapter of the `smtp` destination: declares
 // the options, composes each outbox message as an Internet message
-// (mail_message.h) and hands it to the host's SMTP client, reporting one
-// outcome per message. It never sleeps or retries: the kernel schedules
-// retries (docs/messages.md).
+// (mail_message.h) and hands the batch to the host's SMTP client (several
+// sessions at once), reporting one outcome per message. It never sleeps or retries: the kernel
+// schedules retries (docs/messages.md).
 #include <halo/sdk.hpp>
 
 #include <chrono>
 #include <iterator>
+#include <optional>
+#include <vector>
 
 #include "common/message_verdict.h"
 #include "hard_bounce.h"
@@ -48,26 +50,69 @@ class SmtpDestination : public halo::MessageDestination {
     server_.mail_from = settings_.from_address;
   }
 
+  // Every message whose recipient the destination can take goes to the
+  // server, up to the destination's `concurrency` sessions at once
+  // (host smtp_send_many); the first goes alone, so a set-up no message
+  // can get past (a refused login) costs one session, not a batch's worth.
   void deliver_messages(const std::vector<halo::Message> &messages,
                         const halo::MessageResults &results) override {
-    deliver_each(messages, results, "smtp", [this](const halo::Message &m) { return deliver(m); });
+    std::vector<std::optional<Verdict>> verdicts(messages.size());
+    std::vector<size_t> sending;
+    std::vector<halo::SmtpRequest> requests;
+    for (size_t i = 0; i < messages.size(); ++i) {
+      verdicts[i] = refusal(messages[i]);
+      if (verdicts[i]) continue;
+      sending.push_back(i);
+      requests.push_back(request_for(messages[i]));
+    }
+    const Verdict *fatal = nullptr;
+    auto send = [&](size_t begin, size_t end) {
+      std::vector<halo::SmtpRequest> part(std::make_move_iterator(requests.begin() + begin),
+                                          std::make_move_iterator(requests.begin() + end));
+      std::vector<halo::SmtpReply> replies = host().smtp_many(part);
+      for (size_t k = begin; k < end; ++k) {
+        Verdict &v = *(verdicts[sending[k]] = verdict_of(std::move(replies[k - begin])));
+        if (!fatal && v.kind == Verdict::Kind::kFatal) fatal = &v;
+      }
+    };
+    if (!sending.empty()) send(0, 1);
+    if (!fatal && sending.size() > 1) send(1, sending.size());
+    for (size_t i = 0; i < messages.size(); ++i) {
+      if (verdicts[i]) {
+        report(*verdicts[i], i, results);
+      } else {
+        results.retry(i, fatal->detail);  // not sent: the first answer was fatal
+      }
+    }
+    if (fatal) throw halo::Error("smtp: " + fatal->detail, HALO_FATAL);
   }
 
  private:
-  Verdict deliver(const halo::Message &m) {
+  // Why the message cannot go to this destination at all, if it cannot.
+  static std::optional<Verdict> refusal(const halo::Message &m) {
     using Kind = Verdict::Kind;
     if (m.channel != "email") {
-      return {Kind::kFailed,
-              "the smtp destination sends email only, not '" + std::string(m.channel) + "'", 0};
+      return Verdict{Kind::kFailed,
+                     "the smtp destination sends email only, not '" + std::string(m.channel) + "'",
+                     0};
     }
     if (!is_bare_address(m.recipient)) {
-      return {Kind::kFailed,
-              "invalid recipient address '" + std::string(m.recipient.substr(0, 80)) + "'", 0};
+      return Verdict{Kind::kFailed,
+                     "invalid recipient address '" + std::string(m.recipient.substr(0, 80)) + "'",
+                     0};
     }
+    return std::nullopt;
+  }
+
+  halo::SmtpRequest request_for(const halo::Message &m) const {
     halo::SmtpRequest request = server_;
     request.recipients = {std::string(m.recipient)};
     request.data = compose_message(settings_, m, now_seconds());
-    halo::SmtpReply reply = host().smtp(request);
+    return request;
+  }
+
+  static Verdict verdict_of(halo::SmtpReply reply) {
+    using Kind = Verdict::Kind;
     const Kind kind =
         reply.status == HALO_OK ? Kind::kSent
         : reply.status == HALO_ERROR

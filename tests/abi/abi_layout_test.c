@@ -132,7 +132,8 @@ int main(void) {
   OFFSET(halo_host_api, http_request_many, 624);
   OFFSET(halo_host_api, resolve_link_event, 632);
   OFFSET(halo_host_api, mailbox_request, 640);
-  SIZE(halo_host_api, 648);
+  OFFSET(halo_host_api, smtp_send_many, 648);
+  SIZE(halo_host_api, 656);
 
   /* Delivery reports (since 1.2). */
   OFFSET(halo_delivery_receipt, status, 4);

@@ -9,9 +9,13 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "e2e_support.h"
 #include "http/smtp_client.h"
+#include "plugin_host/host_api.h"
+#include "plugin_host/host_api_smtp.h"
 #include "postfix_server.h"
 
 namespace halo {
@@ -94,6 +98,78 @@ TEST_F(SmtpConnectionTest, AConnectionTheServerDroppedCostsNoMessage) {
   ASSERT_EQ(out.kind, SmtpOutcome::Kind::kAccepted) << out.reply << "\n" << server_.log();
   EXPECT_EQ(connection.connections(), 2u);
   EXPECT_EQ(server_.wait_for(2).size(), 2u) << server_.log();
+}
+
+// The host's smtp_send_many: every message as smtp_send would send it, up
+// to the instance's concurrency sessions at once, a malformed request
+// failing alone, the sessions' connections kept for the next call.
+TEST_F(SmtpConnectionTest, SendManyRunsSessionsAtOnceOnConnectionsItKeeps) {
+  constexpr size_t kReplyCap = 256;
+  std::vector<std::string> recipients, bodies;
+  auto call_with = [&](halo_context &ctx, size_t n, size_t first) {
+    std::vector<halo_smtp_request> requests(n);
+    std::vector<const char *> to(n);
+    for (size_t i = 0; i < n; ++i) {
+      recipients.push_back("many" + std::to_string(first + i) + "@example.org");
+      bodies.push_back("Subject: many " + std::to_string(first + i) + "\r\n\r\nbody\r\n");
+    }
+    const std::string url = server_.url(), ca = server_.ca_file();
+    std::vector<const halo_smtp_request *> pointers;
+    for (size_t i = 0; i < n; ++i) {
+      to[i] = recipients[first + i].c_str();
+      halo_smtp_request &r = requests[i];
+      r.struct_size = sizeof r;
+      r.url = url.c_str();
+      r.ca_file = ca.c_str();
+      r.mail_from = i == 4 ? "not an address" : "news@shop.example";
+      r.recipients = &to[i];
+      r.recipient_count = 1;
+      r.data = bodies[first + i].data();
+      r.data_len = bodies[first + i].size();
+      pointers.push_back(i == 7 ? nullptr : &r);
+    }
+    std::vector<int32_t> results(n, -1), codes(n, -1);
+    std::vector<char> replies(n * kReplyCap, 'x');
+    host_smtp_send_many(&ctx, pointers.data(), n, results.data(), codes.data(), replies.data(),
+                        kReplyCap);
+    std::vector<std::string> texts;
+    for (size_t i = 0; i < n; ++i) texts.emplace_back(replies.data() + i * kReplyCap);
+    return std::make_pair(results, texts);
+  };
+  size_t sent = 0, sessions = 0;
+  {
+    halo_context ctx;
+    ctx.http_concurrency = 3;
+    auto [results, texts] = call_with(ctx, 10, 0);
+    for (size_t i = 0; i < 10; ++i) {
+      if (i == 4) {
+        EXPECT_EQ(results[i], HALO_FATAL);
+        EXPECT_NE(texts[i].find("mail_from"), std::string::npos) << texts[i];
+      } else if (i == 7) {
+        EXPECT_EQ(results[i], HALO_FATAL);
+        EXPECT_NE(texts[i].find("NULL"), std::string::npos) << texts[i];
+      } else {
+        EXPECT_EQ(results[i], HALO_OK) << i << ": " << texts[i] << "\n" << server_.log();
+        EXPECT_NE(texts[i].find("250"), std::string::npos) << texts[i];
+        ++sent;
+      }
+    }
+    // Up to three sessions at once (each worker takes its first message at
+    // once, and a new session takes ~75 ms here, so more than one ran).
+    const double opened = ctx.metrics.values["smtp.connections"];
+    EXPECT_GE(opened, 2.0);
+    EXPECT_LE(opened, 3.0);
+    auto [again, again_texts] = call_with(ctx, 3, 10);  // all well formed
+    for (size_t i = 0; i < 3; ++i) EXPECT_EQ(again[i], HALO_OK) << again_texts[i];
+    sent += 3;
+    // Kept: at most the three sessions' connections in all.
+    const double total = ctx.metrics.values["smtp.connections"];
+    EXPECT_LE(total, 3.0);
+    EXPECT_EQ(ctx.metrics.values["smtp.messages"], 11.0);
+    sessions = static_cast<size_t>(total);
+  }  // the context closes its connections (QUIT)
+  EXPECT_EQ(server_.wait_for(sent).size(), sent) << server_.log();
+  EXPECT_EQ(mail_sessions(server_, sent), sessions) << server_.log();
 }
 
 }  // namespace

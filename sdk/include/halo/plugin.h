@@ -815,6 +815,23 @@ typedef struct halo_host_api {
    * from any plugin call of the instance. */
   /* since 1.2 */ int32_t (*mailbox_request)(halo_context *ctx, const halo_mailbox_request *request,
                                              halo_http_response **out);
+  /* --- concurrent SMTP (since 1.2; check HALO_HOST_HAS(host, smtp_send_many)) ---
+   * Sends the n messages as n calls of smtp_send would, with up to the
+   * instance's `concurrency` (pipeline YAML, default 4) SMTP sessions at
+   * once, and returns when every one has ended. results[i],
+   * reply_codes[i] and the NUL-terminated text at replies + i * reply_cap
+   * are what smtp_send(ctx, requests[i], &reply_codes[i], that text,
+   * reply_cap) would have returned and written; a malformed request fails
+   * itself alone (HALO_FATAL, its reply says why). Each session runs on a
+   * connection the instance keeps open between calls (separate from
+   * smtp_send's). The order in which messages leave is not defined.
+   * `requests` is an array of pointers so halo_smtp_request can keep
+   * growing. For one call at a time per instance, from the thread that
+   * called the plugin. */
+  /* since 1.2 */ void (*smtp_send_many)(halo_context *ctx,
+                                         const halo_smtp_request *const *requests, size_t n,
+                                         int32_t *results, int32_t *reply_codes, char *replies,
+                                         size_t reply_cap);
 } halo_host_api;
 
 /* True when the host table provides function `fn` (an older host may not). */

@@ -32,6 +32,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <new>
 #include <optional>
 #include <stdexcept>
@@ -308,30 +309,42 @@ class Host {
     if (!HALO_HOST_HAS(api_, smtp_send)) {
       throw Error("this halo kernel has no SMTP client (needs plugin ABI 1.2)", HALO_FATAL);
     }
-    std::vector<const char *> to;
-    to.reserve(req.recipients.size());
-    for (const std::string &r : req.recipients) to.push_back(r.c_str());
-    halo_smtp_request r{};
-    r.struct_size = sizeof(r);
-    r.url = req.url.c_str();
-    r.username = req.username.c_str();
-    r.password = req.password.c_str();
-    r.ca_file = req.ca_file.empty() ? nullptr : req.ca_file.c_str();
-    r.insecure = req.insecure ? 1 : 0;
-    r.plaintext = req.plaintext ? 1 : 0;
-    r.timeout_ms = req.timeout_ms;
-    r.mail_from = req.mail_from.c_str();
-    r.recipients = to.data();
-    r.recipient_count = to.size();
-    r.data = req.data.data();
-    r.data_len = req.data.size();
-    char text[1024] = {0};
+    CSmtpRequest r(req);
+    char text[kSmtpReplyBytes] = {0};
     int32_t code = 0;
     SmtpReply reply;
-    reply.status = static_cast<halo_status>(api_->smtp_send(ctx_, &r, &code, text, sizeof text));
+    reply.status =
+        static_cast<halo_status>(api_->smtp_send(ctx_, &r.request, &code, text, sizeof text));
     reply.code = code;
     reply.text = text;
     return reply;
+  }
+
+  // Sends every message, up to the instance's `concurrency` SMTP sessions
+  // at once (ABI 1.2 smtp_send_many; one after the other through smtp() on
+  // a host without it), and returns one reply per message, in order.
+  std::vector<SmtpReply> smtp_many(const std::vector<SmtpRequest> &reqs) const {
+    std::vector<SmtpReply> replies;
+    replies.reserve(reqs.size());
+    if (!HALO_HOST_HAS(api_, smtp_send_many)) {
+      for (const SmtpRequest &req : reqs) replies.push_back(smtp(req));
+      return replies;
+    }
+    std::vector<std::unique_ptr<CSmtpRequest>> requests;
+    std::vector<const halo_smtp_request *> pointers;
+    for (const SmtpRequest &req : reqs) {
+      requests.push_back(std::make_unique<CSmtpRequest>(req));
+      pointers.push_back(&requests.back()->request);
+    }
+    std::vector<int32_t> results(reqs.size(), HALO_FATAL), codes(reqs.size(), 0);
+    std::vector<char> texts(reqs.size() * kSmtpReplyBytes, '\0');
+    api_->smtp_send_many(ctx_, pointers.data(), pointers.size(), results.data(), codes.data(),
+                         texts.data(), kSmtpReplyBytes);
+    for (size_t i = 0; i < reqs.size(); ++i) {
+      replies.push_back({static_cast<halo_status>(results[i]), codes[i],
+                         std::string(texts.data() + i * kSmtpReplyBytes)});
+    }
+    return replies;
   }
 
   // Makes one IMAP or POP3 request through the host (one attempt; the
@@ -360,6 +373,33 @@ class Host {
   }
 
  private:
+  static constexpr size_t kSmtpReplyBytes = 1024;
+
+  // halo_smtp_request viewing an SmtpRequest (which must outlive it).
+  struct CSmtpRequest {
+    explicit CSmtpRequest(const SmtpRequest &req) {
+      to.reserve(req.recipients.size());
+      for (const std::string &r : req.recipients) to.push_back(r.c_str());
+      request.struct_size = sizeof(request);
+      request.url = req.url.c_str();
+      request.username = req.username.c_str();
+      request.password = req.password.c_str();
+      request.ca_file = req.ca_file.empty() ? nullptr : req.ca_file.c_str();
+      request.insecure = req.insecure ? 1 : 0;
+      request.plaintext = req.plaintext ? 1 : 0;
+      request.timeout_ms = req.timeout_ms;
+      request.mail_from = req.mail_from.c_str();
+      request.recipients = to.data();
+      request.recipient_count = to.size();
+      request.data = req.data.data();
+      request.data_len = req.data.size();
+    }
+    CSmtpRequest(const CSmtpRequest &) = delete;
+    CSmtpRequest &operator=(const CSmtpRequest &) = delete;
+    std::vector<const char *> to;
+    halo_smtp_request request{};
+  };
+
   // halo_http_request viewing an HttpRequest (which must outlive it).
   struct CRequest {
     explicit CRequest(const HttpRequest &req) {
