@@ -7,21 +7,16 @@
 #include <memory>
 #include <new>
 
-#include "common/secrets.h"
 #include "http/mailbox_client.h"
 #include "plugin_host/host_api.h"
 #include "plugin_host/host_api_http.h"
+#include "plugin_host/host_api_login.h"
 
 namespace halo {
 namespace {
 
 constexpr size_t kRequestSize = offsetof(halo_mailbox_request, max_bytes) + sizeof(uint64_t);
-constexpr int kDefaultTimeoutMs = 30000;
 constexpr size_t kDefaultMaxBytes = 32u << 20;
-
-std::string text_or_empty(const char *s) {
-  return s ? std::string(s) : std::string();
-}
 
 // Builds the call or returns why the request is malformed.
 std::string to_call(const halo_mailbox_request *r, MailboxCall &call) {
@@ -32,18 +27,8 @@ std::string to_call(const halo_mailbox_request *r, MailboxCall &call) {
   }
   if (r->url == nullptr) return "mailbox_request: url is required";
   if (r->timeout_ms < 0) return "mailbox_request: timeout_ms must be >= 0 (0 = 30000)";
-  call.url = r->url;
-  call.username = text_or_empty(r->username);
-  call.password = text_or_empty(r->password);
-  // Masked in every log; registered once (adding rebuilds the registry).
-  if (!call.password.empty() && !secrets().contains_secret(call.password)) {
-    secrets().add(call.password);
-  }
-  call.ca_file = text_or_empty(r->ca_file);
-  call.insecure = r->insecure != 0;
-  call.plaintext = r->plaintext != 0;
-  call.timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : kDefaultTimeoutMs;
-  call.command = text_or_empty(r->command);
+  copy_login(*r, call);
+  call.command = r->command ? std::string(r->command) : std::string();
   call.max_bytes =
       r->max_bytes > 0
           ? static_cast<size_t>(std::min<uint64_t>(r->max_bytes, kMaxMailboxAnswerBytes + 1))

@@ -12,19 +12,14 @@
 #include <thread>
 #include <vector>
 
-#include "common/secrets.h"
 #include "http/smtp_client.h"
 #include "plugin_host/host_api.h"
+#include "plugin_host/host_api_login.h"
 
 namespace halo {
 namespace {
 
 constexpr size_t kRequestSize = offsetof(halo_smtp_request, data_len) + sizeof(size_t);
-constexpr int kDefaultTimeoutMs = 30000;
-
-std::string text_or_empty(const char *s) {
-  return s ? std::string(s) : std::string();
-}
 
 // Builds the call or returns why the request is malformed.
 std::string to_call(const halo_smtp_request *r, SmtpCall &call) {
@@ -38,18 +33,7 @@ std::string to_call(const halo_smtp_request *r, SmtpCall &call) {
   if (r->recipient_count > 0 && r->recipients == nullptr) return "smtp_send: recipients is NULL";
   if (r->data == nullptr && r->data_len > 0) return "smtp_send: data is NULL but data_len > 0";
   if (r->timeout_ms < 0) return "smtp_send: timeout_ms must be >= 0 (0 = 30000)";
-  call.url = r->url;
-  call.username = text_or_empty(r->username);
-  call.password = text_or_empty(r->password);
-  // Masked in every log; registered once, not per message (adding rebuilds
-  // the registry under its exclusive lock).
-  if (!call.password.empty() && !secrets().contains_secret(call.password)) {
-    secrets().add(call.password);
-  }
-  call.ca_file = text_or_empty(r->ca_file);
-  call.insecure = r->insecure != 0;
-  call.plaintext = r->plaintext != 0;
-  call.timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : kDefaultTimeoutMs;
+  copy_login(*r, call);
   call.mail_from = r->mail_from;
   for (size_t i = 0; i < std::min(r->recipient_count, kMaxSmtpRecipients + 1); ++i) {
     if (r->recipients[i] == nullptr)

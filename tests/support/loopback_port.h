@@ -12,4 +12,8 @@ namespace halo::test {
 
 int unused_loopback_port();
 
+// True when something accepts a TCP connection on 127.0.0.1:port (a server
+// a test started is listening); the connection is closed at once.
+bool loopback_port_accepts(int port);
+
 }  // namespace halo::test

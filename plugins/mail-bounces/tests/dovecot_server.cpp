@@ -1,12 +1,9 @@
 // dovecot_server.cpp -- see dovecot_server.h.
 #include "dovecot_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,18 +28,6 @@ void spit(const std::string &path, const std::string &text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   if (!out) throw std::runtime_error("cannot write " + path);
-}
-
-bool accepts_connections(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
 }
 
 const passwd &dovecot_user() {
@@ -122,7 +107,7 @@ void DovecotServer::start() {
     ::_exit(127);
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!(accepts_connections(imap_port_) && accepts_connections(pop3s_port_))) {
+  while (!(loopback_port_accepts(imap_port_) && loopback_port_accepts(pop3s_port_))) {
     int status = 0;
     if (::waitpid(master_, &status, WNOHANG) == master_) {
       master_ = -1;
