@@ -59,6 +59,10 @@ std::optional<MailboxServer> parse_mailbox_url(const std::string &url, std::stri
     why = "names no server, or holds a query, fragment, ';' or space in the server part";
     return std::nullopt;
   }
+  if (server.base.find('@') != std::string::npos) {  // it would show in errors and positions
+    why = "holds a login: give it as `username` and `password` (the password as \"${ENV_VAR}\")";
+    return std::nullopt;
+  }
   if (server.protocol == MailboxServer::Protocol::kPop3) {
     if (!path.empty()) {
       why = "a POP3 url names the server only (POP3 has one mailbox per login)";

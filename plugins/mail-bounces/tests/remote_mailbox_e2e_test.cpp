@@ -163,6 +163,8 @@ TEST_F(RemoteMailboxTest, SetUpErrorsFailTheSourceByName) {
             std::string::npos);
   EXPECT_NE(validate_error("{ url: \"imaps://127.0.0.1/a%22b\" }").find("quote"),
             std::string::npos);
+  EXPECT_NE(validate_error("{ url: \"imaps://bounces:pw@127.0.0.1/INBOX\" }").find("username"),
+            std::string::npos);
 }
 
 }  // namespace
