@@ -3,6 +3,8 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
+
 #include "http/ca_bundle.h"
 
 namespace halo {
@@ -47,6 +49,26 @@ bool is_setup_failure(CURLcode code) {
       return true;
     default:
       return false;
+  }
+}
+
+void set_mail_session(CURL *h, const std::string &url, const char *protocols, int timeout_ms,
+                      bool plaintext, const std::string &username, const std::string &password) {
+  constexpr int kConnectTimeoutMs = 10000;
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protocols);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min(kConnectTimeoutMs, timeout_ms)));
+  const size_t scheme_end = url.find("://");
+  const bool implicit_tls = scheme_end != std::string::npos && scheme_end > 0 &&
+                            url[scheme_end - 1] == 's';  // smtps, imaps, pop3s
+  const bool starttls = !implicit_tls && !plaintext;
+  curl_easy_setopt(h, CURLOPT_USE_SSL, starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE);
+  if (!username.empty()) {
+    curl_easy_setopt(h, CURLOPT_USERNAME, username.c_str());
+    curl_easy_setopt(h, CURLOPT_PASSWORD, password.c_str());
   }
 }
 

@@ -27,4 +27,13 @@ std::string ca_file_error(const ExtraCa &ca);
 // TLS refused or not trusted. Fix the set-up, not the request.
 bool is_setup_failure(CURLcode code);
 
+// The options an SMTP, IMAP or POP3 session shares: its URL and the
+// schemes allowed (`protocols`, e.g. "smtp,smtps"), no signals, the whole
+// transfer within timeout_ms and the connection within 10 s of it, TLS
+// from the first byte for a `...s://` scheme, else STARTTLS required
+// unless `plaintext`, and the login when there is a username. The strings
+// must outlive the transfer.
+void set_mail_session(CURL *handle, const std::string &url, const char *protocols, int timeout_ms,
+                      bool plaintext, const std::string &username, const std::string &password);
+
 }  // namespace halo

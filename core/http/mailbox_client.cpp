@@ -13,8 +13,6 @@
 namespace halo {
 namespace {
 
-constexpr int kConnectTimeoutMs = 10000;
-
 struct Answer {
   size_t max_bytes;
   std::string text;
@@ -44,19 +42,9 @@ bool has_scheme(const std::string &url, std::initializer_list<const char *> sche
 }
 
 void set_request(CURL *h, const MailboxCall &call, Answer &answer, bool fresh) {
-  curl_easy_setopt(h, CURLOPT_URL, call.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "imap,imaps,pop3,pop3s");
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  set_mail_session(h, call.url, "imap,imaps,pop3,pop3s", call.timeout_ms, call.plaintext,
+                   call.username, call.password);
   curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout_ms));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min(kConnectTimeoutMs, call.timeout_ms)));
-  const bool starttls = has_scheme(call.url, {"imap://", "pop3://"}) && !call.plaintext;
-  curl_easy_setopt(h, CURLOPT_USE_SSL, starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE);
-  if (!call.username.empty()) {
-    curl_easy_setopt(h, CURLOPT_USERNAME, call.username.c_str());
-    curl_easy_setopt(h, CURLOPT_PASSWORD, call.password.c_str());
-  }
   if (!call.command.empty()) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, call.command.c_str());
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, take_answer);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);

@@ -15,7 +15,6 @@ namespace halo {
 namespace {
 
 constexpr size_t kMaxAddressBytes = 320;  // RFC 3696 errata: 64 + 1 + 255
-constexpr int kConnectTimeoutMs = 10000;
 
 struct Session {
   const SmtpCall *call;
@@ -74,20 +73,10 @@ using ListPtr = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 enum class Reuse { kNever, kKeepOpen, kFresh };
 
 void set_session(CURL *h, const SmtpCall &call, Session &s, curl_slist *recipients, Reuse reuse) {
-  curl_easy_setopt(h, CURLOPT_URL, call.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  set_mail_session(h, call.url, "smtp,smtps", call.timeout_ms, call.plaintext, call.username,
+                   call.password);
   curl_easy_setopt(h, CURLOPT_FORBID_REUSE, reuse == Reuse::kNever ? 1L : 0L);
   curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, reuse == Reuse::kKeepOpen ? 0L : 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout_ms));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min(kConnectTimeoutMs, call.timeout_ms)));
-  const bool starttls = call.url.starts_with("smtp://") && !call.plaintext;
-  curl_easy_setopt(h, CURLOPT_USE_SSL, starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE);
-  if (!call.username.empty()) {
-    curl_easy_setopt(h, CURLOPT_USERNAME, call.username.c_str());
-    curl_easy_setopt(h, CURLOPT_PASSWORD, call.password.c_str());
-  }
   curl_easy_setopt(h, CURLOPT_MAIL_FROM, ("<" + call.mail_from + ">").c_str());
   curl_easy_setopt(h, CURLOPT_MAIL_RCPT, recipients);
   curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
