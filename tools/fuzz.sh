@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan+UBSan) into build-fuzz/ and
-# runs each for FUZZ_SECONDS (default 30) on its corpus in fuzz/corpus/<name>
-# (plus fuzz/<name>.dict as a dictionary when it exists).
+# runs each for FUZZ_SECONDS (default 30), HALO_JOBS (default 2) at a time, on
+# its corpus in fuzz/corpus/<name> (plus fuzz/<name>.dict as a dictionary when
+# it exists).
 # Usage: tools/fuzz.sh [TARGET...]   (no target: all of them)
 # New inputs found are written to build-fuzz/corpus/<name>/, not into the
 # repository; copy the interesting ones to fuzz/corpus/<name>/ by hand.
 # Crashing inputs are kept in build-fuzz/artifacts/<name>/.
 # Prints one summary line per target ("fuzz NAME: N executions, M new units,
-# ok|FAILED ...") and a last line "fuzz: N passed, M failed". Exit status is non-zero when any target crashes, leaks,
-# times out (a hang: -timeout) or runs out of memory (-rss_limit_mb).
+# ok|FAILED ...") and a last line "fuzz: N passed, M failed". Exit status is
+# non-zero when any target crashes, leaks, times out (a hang: -timeout) or
+# runs out of memory (-rss_limit_mb).
 # Runs unattended (CI: root, no stdin): installs clang and its runtime with
 # apt-get when they are missing, refreshing the package lists if needed.
 set -euo pipefail
@@ -56,31 +58,44 @@ final_stat() {
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-status=0
-passed=0
-failed=0
-summary=()
-for n in "${targets[@]}"; do
+
+# Fuzzes target $1 for SECONDS_PER_TARGET; writes its summary line to
+# $BUILD_DIR/fuzz-$1.result, and what to show of a failure to .failure.
+fuzz_one() {
+  local n=$1 log="$BUILD_DIR/fuzz-$1.log" result=ok dict=() artifact
+  rm -f "$BUILD_DIR/fuzz-$n.failure"
   mkdir -p "$BUILD_DIR/corpus/$n" "$BUILD_DIR/artifacts/$n"
-  log="$BUILD_DIR/fuzz-$n.log"
-  dict=()
   [ -f "fuzz/$n.dict" ] && dict=(-dict="fuzz/$n.dict")
-  echo "== fuzz $n ($SECONDS_PER_TARGET s) =="
-  result=ok
   if ! "$BUILD_DIR/bin/fuzz_$n" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$BUILD_DIR/artifacts/$n/" \
       "${dict[@]}" "$BUILD_DIR/corpus/$n" "fuzz/corpus/$n" </dev/null 2>"$log"; then
-    tail -n 40 "$log"
+    tail -n 40 "$log" >"$BUILD_DIR/fuzz-$n.failure"
     artifact=$(ls -t "$BUILD_DIR/artifacts/$n" 2>/dev/null | head -n 1 || true)
     result="FAILED (log $log${artifact:+, input $BUILD_DIR/artifacts/$n/$artifact})"
-    status=1
   fi
-  if [ "$result" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-  line="fuzz $n: $(final_stat number_of_executed_units "$log") executions, $(final_stat new_units_added "$log") new units, $result"
-  echo "$line"
-  summary+=("$line")
+  echo "fuzz $n: $(final_stat number_of_executed_units "$log") executions, $(final_stat new_units_added "$log") new units, $result" >"$BUILD_DIR/fuzz-$n.result"
+}
+
+# HALO_JOBS targets at a time (each is one process on one core).
+jobs_at_once=${HALO_JOBS:-2}
+for n in "${targets[@]}"; do
+  echo "== fuzz $n ($SECONDS_PER_TARGET s) =="
+  fuzz_one "$n" &
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_at_once" ]; do wait -n || true; done
 done
+wait
+
+passed=0
+failed=0
 echo "== fuzz summary =="
-printf '%s\n' "${summary[@]}"
+for n in "${targets[@]}"; do
+  [ -f "$BUILD_DIR/fuzz-$n.failure" ] && cat "$BUILD_DIR/fuzz-$n.failure"
+  cat "$BUILD_DIR/fuzz-$n.result"
+  if grep -q ", ok$" "$BUILD_DIR/fuzz-$n.result"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+done
 echo "fuzz: $passed passed, $failed failed"
-exit $status
+[ "$failed" -eq 0 ]
