@@ -16,7 +16,17 @@ template <typename Char>
 size_t osa_distance(std::basic_string_view<Char> a, std::basic_string_view<Char> b) {
   const size_t n = a.size(), m = b.size();
   // Three rolling rows of the (n+1) x (m+1) table: the swap looks two back.
-  std::vector<size_t> before(m + 1), previous(m + 1), current(m + 1);
+  // Rows for short strings (every record-linkage comparison, which is
+  // bounded) live on the stack: this runs for every candidate pair.
+  constexpr size_t kStackColumns = 129;
+  size_t stack_rows[3 * kStackColumns];
+  std::vector<size_t> heap_rows;
+  size_t *rows = stack_rows;
+  if (m + 1 > kStackColumns) {
+    heap_rows.resize(3 * (m + 1));
+    rows = heap_rows.data();
+  }
+  size_t *before = rows, *previous = rows + (m + 1), *current = rows + 2 * (m + 1);
   for (size_t j = 0; j <= m; ++j) previous[j] = j;
   for (size_t i = 1; i <= n; ++i) {
     current[0] = i;

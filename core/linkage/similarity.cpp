@@ -2,7 +2,7 @@
 #include "similarity.h"
 
 #include <algorithm>
-#include <vector>
+#include <array>
 
 #include "common/edit_distance.h"
 #include "common/utf8.h"
@@ -52,12 +52,15 @@ std::string encode_utf8(std::u32string_view points) {
 
 namespace {
 
+// Requires a and b no longer than kMaxCompareCodePoints (jaro_winkler cuts
+// them): the match flags live on the stack, as this runs for every
+// candidate pair.
 double jaro(std::u32string_view a, std::u32string_view b) {
   if (a.empty() && b.empty()) return 1.0;
   if (a.empty() || b.empty()) return 0.0;
   const size_t window = std::max<size_t>(a.size(), b.size()) / 2;
   const size_t reach = window == 0 ? 0 : window - 1;
-  std::vector<bool> a_hit(a.size()), b_hit(b.size());
+  std::array<bool, kMaxCompareCodePoints> a_hit{}, b_hit{};
   size_t matches = 0;
   for (size_t i = 0; i < a.size(); ++i) {
     const size_t lo = i > reach ? i - reach : 0, hi = std::min(b.size(), i + reach + 1);
