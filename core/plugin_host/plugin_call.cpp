@@ -3,11 +3,16 @@
 //
 // Invariant: a slot's `what` is written only while its started_ms is 0 or by
 // its own thread, and started_ms is stored after `what` (release), so a
-// reader that sees started_ms != 0 (acquire) reads a complete string.
+// reader that sees started_ms != 0 (acquire) reads a complete string. The
+// watchdog reads a slot as a seqlock (started_ms before and after the copy,
+// a changed one discards it), so `what` is read while it may be rewritten:
+// its characters are relaxed atomics, which makes that a torn copy to
+// discard, never a data race.
 #include "plugin_host/plugin_call.h"
 
 #include "common/clock.h"
 
+#include <execinfo.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -27,9 +32,10 @@ constexpr size_t kWhatSize = 240;
 struct Slot {
   std::atomic<bool> taken{false};
   std::atomic<int64_t> started_ms{0};  // 0: not in a call
-  char what[kWhatSize] = {};
+  std::atomic<char> what[kWhatSize] = {};
 };
 
+static_assert(std::atomic<char>::is_always_lock_free, "the crash handler reads `what`");
 Slot g_slots[kMaxThreads];
 thread_local int t_slot = -1;  // initial-exec TLS in the binary: signal-safe
 
@@ -90,9 +96,16 @@ int my_slot() {
 }
 
 void copy_what(Slot &s, const std::string &what) {
-  size_t n = std::min(what.size(), kWhatSize - 1);
-  std::memcpy(s.what, what.data(), n);
-  s.what[n] = '\0';
+  const size_t n = std::min(what.size(), kWhatSize - 1);
+  for (size_t i = 0; i < n; ++i) s.what[i].store(what[i], std::memory_order_relaxed);
+  s.what[n].store('\0', std::memory_order_relaxed);
+}
+
+// The slot's `what` into `out`, always terminated. Async-signal-safe (the
+// atomics are lock-free).
+void read_what(const Slot &s, char (&out)[kWhatSize]) {
+  for (size_t i = 0; i < kWhatSize; ++i) out[i] = s.what[i].load(std::memory_order_relaxed);
+  out[kWhatSize - 1] = '\0';
 }
 
 const char *signal_name(int sig) {
@@ -121,8 +134,10 @@ void on_crash(int sig) {
   write_str(signal_name(sig));
   int slot = t_slot;
   if (slot >= 0 && g_slots[slot].started_ms.load(std::memory_order_acquire) != 0) {
+    char what[kWhatSize];
+    read_what(g_slots[slot], what);
     write_str(") in ");
-    write_str(g_slots[slot].what);
+    write_str(what);
     write_str(
         "; the plugin is at fault: report it to its vendor with this line."
         " Work committed so far is kept.\n");
@@ -131,6 +146,13 @@ void on_crash(int sig) {
         ") outside any plugin call; please report it with this line."
         " Work committed so far is kept.\n");
   }
+  // Where it happened, as object+offset pairs (addr2line -e OBJECT OFFSET
+  // names the line): what a report needs when the crash is not
+  // reproducible.
+  void *frames[64];
+  const int n = backtrace(frames, 64);
+  write_str("halo: backtrace:\n");
+  backtrace_symbols_fd(frames, n, STDERR_FILENO);
   signal(sig, SIG_DFL);
   raise(sig);
 }
@@ -141,7 +163,11 @@ PluginCallScope::PluginCallScope(const std::string &what) : slot_(my_slot()), ou
   if (slot_ < 0) return;
   Slot &s = g_slots[slot_];
   outer_started_ms_ = s.started_ms.load(std::memory_order_relaxed);
-  if (outer_started_ms_ != 0) outer_what_ = s.what;
+  if (outer_started_ms_ != 0) {
+    char outer[kWhatSize];
+    read_what(s, outer);
+    outer_what_ = outer;
+  }
   s.started_ms.store(0, std::memory_order_relaxed);
   copy_what(s, what);
   s.started_ms.store(steady_ms(), std::memory_order_release);
@@ -160,6 +186,10 @@ void install_crash_handler() {
   static std::atomic<bool> installed{false};
   if (installed.exchange(true)) return;
   (void)my_slot();  // the main thread gets its alternate stack now
+  // backtrace() loads its unwinder on first use, which a signal handler
+  // must not do: use it once now.
+  void *frame = nullptr;
+  (void)backtrace(&frame, 1);
   struct sigaction sa {};
   sa.sa_handler = on_crash;
   sigemptyset(&sa.sa_mask);
@@ -195,8 +225,7 @@ void CallWatchdog::loop() {
       const int64_t started = s.started_ms.load(std::memory_order_acquire);
       if (started == 0) continue;
       char what[kWhatSize];
-      std::memcpy(what, s.what, kWhatSize);
-      what[kWhatSize - 1] = '\0';
+      read_what(s, what);
       if (s.started_ms.load(std::memory_order_acquire) != started) continue;  // changed meanwhile
       if (cancelled_at != 0 && now - cancelled_at > grace_ms_) {
         std::fprintf(stderr,

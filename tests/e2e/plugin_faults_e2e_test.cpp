@@ -74,6 +74,10 @@ TEST(PluginFaults, CrashNamesThePluginAndTheCall) {
   EXPECT_NE(r.err.find("halo: crashed (SIGSEGV) in source 'f' (faulty-source): next_batch"),
             std::string::npos)
       << r.err;
+  // The frames follow, the plugin's among them.
+  const size_t frames = r.err.find("halo: backtrace:\n");
+  ASSERT_NE(frames, std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("test-faulty.so(", frames), std::string::npos) << r.err;
 }
 
 TEST(PluginFaults, HangingCallIsStoppedAtItsDeadline) {
