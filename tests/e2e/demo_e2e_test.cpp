@@ -134,7 +134,8 @@ TEST_F(DemoTest, PlaceholderPhonesWouldMisattributeTillSalesWithoutTheBlockList)
 TEST_F(DemoTest, RerunReadsNothingNewAndChangesNothing) {
   TempDir dir;
   std::string pipeline = make_pipeline(dir);
-  ASSERT_EQ(run({halo_bin(), "run", pipeline, "-q"}).exit_code, 0);
+  CommandResult first_run = run({halo_bin(), "run", pipeline, "-q"});
+  ASSERT_EQ(first_run.exit_code, 0) << first_run.err;
   std::string first = read_file(dir / "var/demo/profiles.jsonl");
   CommandResult again = run({halo_bin(), "run", pipeline, "-q", "--summary-json", dir / "s.json"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
@@ -147,7 +148,8 @@ TEST_F(DemoTest, RerunReadsNothingNewAndChangesNothing) {
 TEST_F(DemoTest, RebuildEqualsIncrementalRun) {
   TempDir dir;
   std::string pipeline = make_pipeline(dir);
-  ASSERT_EQ(run({halo_bin(), "run", pipeline, "-q"}).exit_code, 0);
+  CommandResult first_run = run({halo_bin(), "run", pipeline, "-q"});
+  ASSERT_EQ(first_run.exit_code, 0) << first_run.err;
   std::string incremental = read_file(dir / "var/demo/profiles.jsonl");
   ASSERT_FALSE(incremental.empty());
   CommandResult r = run({halo_bin(), "rebuild", pipeline, "-q"});
@@ -158,7 +160,8 @@ TEST_F(DemoTest, RebuildEqualsIncrementalRun) {
 TEST_F(DemoTest, ProfileGetFindsThePersonByAnyWrittenForm) {
   TempDir dir;
   std::string pipeline = make_pipeline(dir);
-  ASSERT_EQ(run({halo_bin(), "run", pipeline, "-q"}).exit_code, 0);
+  CommandResult first_run = run({halo_bin(), "run", pipeline, "-q"});
+  ASSERT_EQ(first_run.exit_code, 0) << first_run.err;
   for (const Person &p : read_truth(truth_path())) {
     auto email = p.identifiers.find("email");
     auto phone = p.identifiers.find("phone");
