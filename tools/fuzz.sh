@@ -60,7 +60,8 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # Fuzzes target $1 for SECONDS_PER_TARGET; writes its summary line to
-# $BUILD_DIR/fuzz-$1.result, and what to show of a failure to .failure.
+# $BUILD_DIR/fuzz-$1.result and, only when it failed, what to show of the
+# failure to $BUILD_DIR/fuzz-$1.failure (whose presence is the verdict).
 fuzz_one() {
   local n=$1 log="$BUILD_DIR/fuzz-$1.log" result=ok dict=() artifact
   rm -f "$BUILD_DIR/fuzz-$n.failure"
@@ -89,13 +90,13 @@ passed=0
 failed=0
 echo "== fuzz summary =="
 for n in "${targets[@]}"; do
-  [ -f "$BUILD_DIR/fuzz-$n.failure" ] && cat "$BUILD_DIR/fuzz-$n.failure"
-  cat "$BUILD_DIR/fuzz-$n.result"
-  if grep -q ", ok$" "$BUILD_DIR/fuzz-$n.result"; then
-    passed=$((passed + 1))
-  else
+  if [ -f "$BUILD_DIR/fuzz-$n.failure" ]; then
+    cat "$BUILD_DIR/fuzz-$n.failure"
     failed=$((failed + 1))
+  else
+    passed=$((passed + 1))
   fi
+  cat "$BUILD_DIR/fuzz-$n.result"
 done
 echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
