@@ -22,6 +22,9 @@ enum ExitCode { kOk = 0, kFailed = 1, kUsage = 2, kNotFound = 3, kBusy = 4, kInt
 
 using Args = std::vector<std::string>;
 
+// Rows a listing command reads from the store at a time.
+inline constexpr size_t kScanPage = 1'000;
+
 int cmd_run(const Args &args);
 int cmd_rebuild(const Args &args);
 int cmd_serve(const Args &args);

@@ -27,8 +27,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-constexpr size_t kPage = 1'000;
-constexpr const char *kStatuses[] = {"pending", "sent", "failed", "dead", "suppressed", "held_out"};
 // What receivers reported about sent messages (store.h DeliveryReceipt).
 constexpr const char *kReceipts[] = {"delivered", "undelivered", "bounced", "complained"};
 
@@ -58,7 +56,7 @@ std::string stats_json(const std::map<std::string, DestinationStats> &all) {
   w.begin_object().key("destinations").begin_array();
   for (const auto &[name, s] : all) {
     w.begin_object().key("destination").string(name).key("messages").number(s.messages);
-    for (const char *status : kStatuses) {
+    for (const char *status : kOutboxStatuses) {
       auto it = s.by_status.find(status);
       w.key(status).number(it == s.by_status.end() ? 0 : it->second);
     }
@@ -87,7 +85,7 @@ void print_text(const std::map<std::string, DestinationStats> &all) {
   if (all.empty()) std::cout << "no messages in the outbox\n";
   for (const auto &[name, s] : all) {
     std::cout << name << ": " << s.messages << " messages";
-    for (const char *status : kStatuses) {
+    for (const char *status : kOutboxStatuses) {
       auto it = s.by_status.find(status);
       if (it != s.by_status.end()) std::cout << ", " << it->second << " " << status;
     }
@@ -121,7 +119,7 @@ int deliveries_stats(const Args &args) {
   std::map<std::string, DestinationStats> all;
   for (uint64_t after = 0;;) {
     size_t read = 0;
-    Status s = store.value()->scan_messages("", after, kPage, [&](const OutboxMessage &m) {
+    Status s = store.value()->scan_messages("", after, kScanPage, [&](const OutboxMessage &m) {
       after = m.id;
       ++read;
       all[m.destination].add(m);

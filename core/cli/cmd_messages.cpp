@@ -29,9 +29,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-constexpr size_t kPage = 1'000;
-constexpr const char *kStatuses[] = {"pending", "sent", "failed", "dead", "suppressed", "held_out"};
-
 std::string message_json(const OutboxMessage &m) {
   std::string out;
   JsonWriter w(out);
@@ -87,8 +84,8 @@ int messages_list(const Args &args) {
   int rc = parse_pipeline_command("messages list", args, desc, pipeline);
   if (rc >= 0) return rc;
   if ((rc = check_format(format, {"jsonl", "text"})) >= 0) return rc;
-  if (!status.empty() &&
-      std::find(std::begin(kStatuses), std::end(kStatuses), status) == std::end(kStatuses)) {
+  if (!status.empty() && std::find(std::begin(kOutboxStatuses), std::end(kOutboxStatuses),
+                                   status) == std::end(kOutboxStatuses)) {
     return fail(kUsage,
                 "--status must be pending, sent, failed, dead, suppressed or held_out, "
                 "not '" +
@@ -100,7 +97,7 @@ int messages_list(const Args &args) {
   if (!store.ok()) return open_failed(store.status());
   for (uint64_t after = 0;;) {
     size_t read = 0;
-    Status s = store.value()->scan_messages(status, after, kPage, [&](const OutboxMessage &m) {
+    Status s = store.value()->scan_messages(status, after, kScanPage, [&](const OutboxMessage &m) {
       after = m.id;
       ++read;
       if (format == "jsonl") {
@@ -129,7 +126,7 @@ Result<std::optional<OutboxMessage>> find_message(Store &store, const std::strin
   std::optional<OutboxMessage> found;
   for (uint64_t after = by_id ? id - std::min<uint64_t>(id, 1) : 0; !found;) {
     size_t read = 0;
-    Status s = store.scan_messages("", after, by_id ? 1 : kPage, [&](const OutboxMessage &m) {
+    Status s = store.scan_messages("", after, by_id ? 1 : kScanPage, [&](const OutboxMessage &m) {
       after = m.id;
       ++read;
       if (by_id ? m.id == id : m.idempotency_key == which) found = m;

@@ -41,7 +41,6 @@ struct Preview {
 };
 
 Status scan(Store &store, const segment::Expr &expr, int64_t now_ms, size_t limit, Preview &out) {
-  constexpr size_t kPage = 1'000;
   const bool needs_identifiers =
       std::any_of(expr.paths().begin(), expr.paths().end(),
                   [](const std::string &p) { return p.starts_with("identifiers."); });
@@ -49,7 +48,7 @@ Status scan(Store &store, const segment::Expr &expr, int64_t now_ms, size_t limi
   for (uint64_t after = 0;; after = page.back().id) {
     // Identifiers only where the expression or the sample needs them.
     const bool identifiers = needs_identifiers || out.sample.size() < limit;
-    Status s = read_profile_page(store, after, kPage, identifiers, page);
+    Status s = read_profile_page(store, after, kScanPage, identifiers, page);
     if (!s.ok()) return s;
     if (page.empty()) return Status::Ok();
     for (const ProfileExport &p : page) {

@@ -28,8 +28,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-constexpr size_t kPage = 1'000;
-
 int written() {
   std::cout << std::flush;
   return std::cout ? kOk : fail(kFailed, "cannot write to stdout");
@@ -156,7 +154,7 @@ int segment_show(Args args) {
   std::deque<Event> latest;
   for (uint64_t after = 0;;) {
     size_t read = 0;
-    Status s = seg.store->scan_segment_changes(after, kPage, [&](const SegmentChange &c) {
+    Status s = seg.store->scan_segment_changes(after, kScanPage, [&](const SegmentChange &c) {
       after = c.id;
       ++read;
       for (const auto &[names, entered] :
@@ -358,7 +356,7 @@ int segment_export(Args args) {
   std::vector<uint64_t> ids;
   for (uint64_t after = 0;; after = ids.back()) {
     ids.clear();
-    Status s = seg.store->scan_segment_members(name, after, kPage,
+    Status s = seg.store->scan_segment_members(name, after, kScanPage,
                                                [&](uint64_t id) { ids.push_back(id); });
     if (!s.ok()) return fail(kFailed, s.message());
     if (ids.empty()) break;

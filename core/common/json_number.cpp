@@ -3,13 +3,11 @@
 // can be checked against the RFC's ABNF.
 #include "common/json_number.h"
 
+#include "common/ascii.h"
+
 namespace halo {
 
 namespace {
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 
 // Mantissa digits are counted while scanning: `first` is the index (among
 // the mantissa's digits) of the first non-zero digit, `last` of the last.
@@ -35,25 +33,25 @@ JsonNumberShape scan_json_number(std::string_view text) {
   DigitCounter digits;
   if (i < n && text[i] == '-') ++i;
   // int = zero / ( digit1-9 *DIGIT )
-  if (i >= n || !is_digit(text[i])) return shape;
+  if (i >= n || !is_ascii_digit(text[i])) return shape;
   if (text[i] == '0') {
     digits.add(text[i++]);
-    if (i < n && is_digit(text[i])) return shape;  // leading zero: "012"
+    if (i < n && is_ascii_digit(text[i])) return shape;  // leading zero: "012"
   } else {
-    while (i < n && is_digit(text[i])) digits.add(text[i++]);
+    while (i < n && is_ascii_digit(text[i])) digits.add(text[i++]);
   }
   // frac = decimal-point 1*DIGIT
   if (i < n && text[i] == '.') {
     ++i;
-    if (i >= n || !is_digit(text[i])) return shape;  // "1." or "1.e5"
-    while (i < n && is_digit(text[i])) digits.add(text[i++]);
+    if (i >= n || !is_ascii_digit(text[i])) return shape;  // "1." or "1.e5"
+    while (i < n && is_ascii_digit(text[i])) digits.add(text[i++]);
   }
   // exp = e [ minus / plus ] 1*DIGIT
   if (i < n && (text[i] == 'e' || text[i] == 'E')) {
     ++i;
     if (i < n && (text[i] == '+' || text[i] == '-')) ++i;
-    if (i >= n || !is_digit(text[i])) return shape;  // "1e" or "1e+"
-    while (i < n && is_digit(text[i])) ++i;
+    if (i >= n || !is_ascii_digit(text[i])) return shape;  // "1e" or "1e+"
+    while (i < n && is_ascii_digit(text[i])) ++i;
   }
   if (i != n) return shape;  // anything else after the number: "1.5x", "1-2"
   shape.valid = true;

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/time_units.h"
+
 namespace halo {
 namespace {
 
@@ -11,8 +13,6 @@ const std::vector<std::string> kHttpKeys = {
     "listen",          "threads",         "max_connections",  "max_header_bytes",  "max_body_bytes",
     "read_timeout_ms", "idle_timeout_ms", "write_timeout_ms", "shutdown_grace_ms", "retry"};
 const std::vector<std::string> kRetryKeys = {"max_attempts", "max_seconds"};
-
-constexpr int64_t kDay = int64_t{86400} * 1000;
 
 template <class T>
 void read_bounded(MapReader &http, const char *key, int64_t min, int64_t max, T &out) {
@@ -49,10 +49,10 @@ void read_http(const MapReader &top, Diagnostics &diags, HttpConfig &out) {
   read_bounded(http, "max_connections", 1, 100000, l.max_connections);
   read_bounded(http, "max_header_bytes", 1024, 1 << 20, l.max_header_bytes);
   read_bounded(http, "max_body_bytes", 1, int64_t{1} << 30, l.max_body_bytes);
-  read_bounded(http, "read_timeout_ms", 1, kDay, l.read_timeout_ms);
-  read_bounded(http, "idle_timeout_ms", 1, kDay, l.idle_timeout_ms);
-  read_bounded(http, "write_timeout_ms", 1, kDay, l.write_timeout_ms);
-  read_bounded(http, "shutdown_grace_ms", 0, kDay, l.shutdown_grace_ms);
+  read_bounded(http, "read_timeout_ms", 1, kDayMs, l.read_timeout_ms);
+  read_bounded(http, "idle_timeout_ms", 1, kDayMs, l.idle_timeout_ms);
+  read_bounded(http, "write_timeout_ms", 1, kDayMs, l.write_timeout_ms);
+  read_bounded(http, "shutdown_grace_ms", 0, kDayMs, l.shutdown_grace_ms);
   read_retry(http, diags, out.retry);
 }
 

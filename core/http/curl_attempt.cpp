@@ -56,11 +56,6 @@ size_t on_header(char *data, size_t size, size_t n, void *user) {
   return line.size();
 }
 
-int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto *t = static_cast<Transfer *>(user);
-  return (*t->cancelled && (*t->cancelled)()) ? 1 : 0;  // non-zero aborts
-}
-
 // Failures another attempt may fix: refused/reset/timed-out connections,
 // empty or cut-short replies. TLS trust problems and bad URLs are permanent.
 bool is_retryable(CURLcode code) {
@@ -123,9 +118,7 @@ void set_transfer(CURL *h, const HttpCall &call, Transfer &t) {
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  set_cancel_check(h, t.cancelled);
 }
 
 std::string scrubbed(std::string text, const HttpCall &call) {

@@ -16,6 +16,11 @@ CURLcode add_extra_ca(CURL *, void *ssl_ctx, void *user) {
   return ca->error.empty() ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
 }
 
+int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto *cancelled = static_cast<const std::function<bool()> *>(user);
+  return (*cancelled && (*cancelled)()) ? 1 : 0;  // non-zero aborts
+}
+
 }  // namespace
 
 void set_tls(CURL *h, bool insecure, const std::string &ca_file, ExtraCa &ca) {
@@ -70,6 +75,12 @@ void set_mail_session(CURL *h, const std::string &url, const char *protocols, in
     curl_easy_setopt(h, CURLOPT_USERNAME, username.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, password.c_str());
   }
+}
+
+void set_cancel_check(CURL *h, const std::function<bool()> *cancelled) {
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, cancelled);
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 }
 
 }  // namespace halo

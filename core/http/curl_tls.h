@@ -6,6 +6,7 @@
 
 #include <curl/curl.h>
 
+#include <functional>
 #include <string>
 
 namespace halo {
@@ -35,5 +36,10 @@ bool is_setup_failure(CURLcode code);
 // must outlive the transfer.
 void set_mail_session(CURL *handle, const std::string &url, const char *protocols, int timeout_ms,
                       bool plaintext, const std::string &username, const std::string &password);
+
+// Aborts the transfer (CURLE_ABORTED_BY_CALLBACK) as soon as *cancelled
+// returns true; an empty function never cancels. `cancelled` must outlive
+// the transfer.
+void set_cancel_check(CURL *handle, const std::function<bool()> *cancelled);
 
 }  // namespace halo

@@ -31,11 +31,6 @@ size_t take_answer(char *data, size_t size, size_t n, void *user) {
   return bytes;
 }
 
-int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto *a = static_cast<Answer *>(user);
-  return (*a->cancelled && (*a->cancelled)()) ? 1 : 0;
-}
-
 bool has_scheme(const std::string &url, std::initializer_list<const char *> schemes) {
   return std::any_of(schemes.begin(), schemes.end(),
                      [&](const char *s) { return url.starts_with(s); });
@@ -48,9 +43,7 @@ void set_request(CURL *h, const MailboxCall &call, Answer &answer, bool fresh) {
   if (!call.command.empty()) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, call.command.c_str());
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, take_answer);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &answer);
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  set_cancel_check(h, answer.cancelled);
 }
 
 MailboxOutcome::Kind failure_kind(CURLcode code, bool too_large) {

@@ -47,11 +47,6 @@ int on_debug(CURL *, curl_infotype type, char *data, size_t size, void *user) {
   return 0;
 }
 
-int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto *s = static_cast<Session *>(user);
-  return (*s->cancelled && (*s->cancelled)()) ? 1 : 0;
-}
-
 bool is_address(const std::string &a) {
   if (a.empty() || a.size() > kMaxAddressBytes || a.find('@') == std::string::npos) return false;
   return std::none_of(a.begin(), a.end(), [](char c) {
@@ -86,9 +81,7 @@ void set_session(CURL *h, const SmtpCall &call, Session &s, curl_slist *recipien
   curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);  // feeds on_debug the replies
   curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
   curl_easy_setopt(h, CURLOPT_DEBUGDATA, &s);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &s);
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  set_cancel_check(h, s.cancelled);
 }
 
 SmtpOutcome::Kind failure_kind(CURLcode code, long reply_code) {

@@ -82,11 +82,6 @@ std::string_view sv(const char *s, size_t n) {
   return s ? std::string_view(s, n) : std::string_view();
 }
 
-void set_out(std::string_view v, const char **out, size_t *len) {
-  if (out) *out = v.data();
-  if (len) *len = v.size();
-}
-
 // --- diagnostics ---
 void host_log(halo_context *ctx, int32_t level, const char *message) {
   if (!ctx || !message) return;

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "event/event.h"
@@ -242,4 +243,11 @@ struct halo_profile_batch {
 namespace halo {
 // The table handed to every plugin (static storage, immutable).
 const halo_host_api *host_api();
+
+// Hands a view out through a host function's optional out-parameters
+// (either may be null).
+inline void set_out(std::string_view v, const char **out, size_t *len) {
+  if (out) *out = v.data();
+  if (len) *len = v.size();
+}
 }  // namespace halo

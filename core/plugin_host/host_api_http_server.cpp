@@ -44,11 +44,6 @@ int32_t refuse(char *message, size_t cap, const std::string &why) {
   return HALO_FATAL;
 }
 
-void set_out(std::string_view v, const char **out, size_t *len) {
-  if (out) *out = v.data();
-  if (len) *len = v.size();
-}
-
 // The kernel-side handler that calls the plugin's C handler.
 RouteHandler adapt(halo_http_handler handler, void *user) {
   return [handler, user](const ServerRequest &request, ServerResponse &response) {

@@ -15,15 +15,15 @@
 namespace halo {
 namespace {
 
-constexpr size_t kRequestSize = offsetof(halo_mailbox_request, max_bytes) + sizeof(uint64_t);
+constexpr size_t kMailboxRequestSize = offsetof(halo_mailbox_request, max_bytes) + sizeof(uint64_t);
 constexpr size_t kDefaultMaxBytes = 32u << 20;
 
 // Builds the call or returns why the request is malformed.
 std::string to_call(const halo_mailbox_request *r, MailboxCall &call) {
   if (r == nullptr) return "mailbox_request: request is NULL";
-  if (r->struct_size < kRequestSize) {
+  if (r->struct_size < kMailboxRequestSize) {
     return "mailbox_request: struct_size " + std::to_string(r->struct_size) +
-           " is smaller than halo_mailbox_request (" + std::to_string(kRequestSize) + ")";
+           " is smaller than halo_mailbox_request (" + std::to_string(kMailboxRequestSize) + ")";
   }
   if (r->url == nullptr) return "mailbox_request: url is required";
   if (r->timeout_ms < 0) return "mailbox_request: timeout_ms must be >= 0 (0 = 30000)";

@@ -19,14 +19,14 @@
 namespace halo {
 namespace {
 
-constexpr size_t kRequestSize = offsetof(halo_smtp_request, data_len) + sizeof(size_t);
+constexpr size_t kSmtpRequestSize = offsetof(halo_smtp_request, data_len) + sizeof(size_t);
 
 // Builds the call or returns why the request is malformed.
 std::string to_call(const halo_smtp_request *r, SmtpCall &call) {
   if (r == nullptr) return "smtp_send: request is NULL";
-  if (r->struct_size < kRequestSize) {
+  if (r->struct_size < kSmtpRequestSize) {
     return "smtp_send: struct_size " + std::to_string(r->struct_size) +
-           " is smaller than halo_smtp_request (" + std::to_string(kRequestSize) + ")";
+           " is smaller than halo_smtp_request (" + std::to_string(kSmtpRequestSize) + ")";
   }
   if (r->url == nullptr || r->mail_from == nullptr)
     return "smtp_send: url and mail_from are required";

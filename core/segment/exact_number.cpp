@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "common/ascii.h"
+
 namespace halo::segment {
 
 namespace {
@@ -16,17 +18,13 @@ struct Number {
   int64_t point = 0;
 };
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
 bool parse(std::string_view s, Number &n) {
   size_t i = 0;
   if (i < s.size() && (s[i] == '-' || s[i] == '+')) n.negative = s[i++] == '-';
   size_t whole = 0, any = 0;
-  for (; i < s.size() && is_digit(s[i]); ++i, ++whole, ++any) n.digits += s[i];
+  for (; i < s.size() && is_ascii_digit(s[i]); ++i, ++whole, ++any) n.digits += s[i];
   if (i < s.size() && s[i] == '.') {
-    for (++i; i < s.size() && is_digit(s[i]); ++i, ++any) n.digits += s[i];
+    for (++i; i < s.size() && is_ascii_digit(s[i]); ++i, ++any) n.digits += s[i];
   }
   if (any == 0) return false;
   int64_t exponent = 0;
@@ -34,7 +32,7 @@ bool parse(std::string_view s, Number &n) {
     bool minus = false;
     if (++i < s.size() && (s[i] == '-' || s[i] == '+')) minus = s[i++] == '-';
     size_t start = i;
-    for (; i < s.size() && is_digit(s[i]); ++i) {
+    for (; i < s.size() && is_ascii_digit(s[i]); ++i) {
       if (i - start == 6) return false;
       exponent = exponent * 10 + (s[i] - '0');
     }
@@ -73,7 +71,7 @@ std::optional<int64_t> small_integer(std::string_view s) {
   if (s.empty() || s.size() > 18) return std::nullopt;
   int64_t v = 0;
   for (char c : s) {
-    if (!is_digit(c)) return std::nullopt;
+    if (!is_ascii_digit(c)) return std::nullopt;
     v = v * 10 + (c - '0');
   }
   return negative ? -v : v;

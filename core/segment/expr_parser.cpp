@@ -23,6 +23,7 @@
 
 #include <halo/field_path.hpp>
 
+#include "common/time_units.h"
 #include "config/iso_time.h"
 #include "config/suggest.h"
 #include "segment/expr_ast.h"
@@ -41,8 +42,7 @@ constexpr std::array<std::string_view, 15> kKeywords = {
 constexpr std::array<std::string_view, 5> kHistoryOps = {"count", "sum", "avg", "min", "max"};
 // Event paths a field may start with; any other field is a property.
 constexpr std::array<std::string_view, 3> kEventRoots = {"properties.", "context.", "traits."};
-constexpr int64_t kMinuteMs = 60'000;
-constexpr int64_t kMaxWindowMs = int64_t{9'999'999} * 86'400'000;  // as `aggregates` allows
+constexpr int64_t kMaxWindowMs = int64_t{9'999'999} * kDayMs;  // as `aggregates` allows
 
 bool is_keyword_text(std::string_view word) {
   return std::find(kKeywords.begin(), kKeywords.end(), word) != kKeywords.end();

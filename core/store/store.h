@@ -175,6 +175,10 @@ struct TriggerTimer {
   int64_t started_at_ms = 0;
 };
 
+// Every status an outbox message can have, in the order listings show them.
+inline constexpr const char *kOutboxStatuses[] = {"pending", "sent",       "failed",
+                                                  "dead",    "suppressed", "held_out"};
+
 // A message a trigger made, in the outbox until a destination delivers it.
 struct OutboxMessage {
   uint64_t id = 0;              // given by the store

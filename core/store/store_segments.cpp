@@ -59,8 +59,8 @@ constexpr Sql kMissingMembers{"scan_missing_members", "segment_members",
                               "i"};
 constexpr Sql kSetSize{"recount_segments", "segment_definitions",
                        "UPDATE segment_definitions SET size = ?2 WHERE name = ?1"};
-constexpr Sql kLastChange{"last_segment_change", "segment_events",
-                          "SELECT coalesce(max(id), 0) FROM segment_events", "i"};
+constexpr Sql kLastSegmentChange{"last_segment_change", "segment_events",
+                                 "SELECT coalesce(max(id), 0) FROM segment_events", "i"};
 constexpr Sql kScheduleCheck{"schedule_segment_check", "segment_checks",
                              "INSERT INTO segment_checks(profile_id, due_ms) VALUES(?1, ?2) "
                              "ON CONFLICT(profile_id) DO UPDATE SET due_ms = excluded.due_ms"};
@@ -292,7 +292,7 @@ Status SqliteStore::scan_segment_members(std::string_view segment, uint64_t afte
 }
 
 Result<uint64_t> SqliteStore::last_segment_change() {
-  return impl_->count(kLastChange);
+  return impl_->count(kLastSegmentChange);
 }
 
 Status SqliteStore::scan_missing_members(const std::function<void(uint64_t)> &fn) {

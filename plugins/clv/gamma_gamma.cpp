@@ -15,17 +15,17 @@ namespace {
 // The part of the log-likelihood that depends on x alone (its three
 // log-gamma terms): the fit's customers are sorted by x, so each distinct x
 // computes it once per evaluation instead of once per customer.
-struct RepeatTerms {
+struct SpendTerms {
   double x = -1;
   double front = 0;  // ln Gamma(px + q) - ln Gamma(px) - ln Gamma(q) + q ln v
 };
 
-RepeatTerms repeat_terms(const GammaGammaParams &p, double x) {
+SpendTerms spend_terms(const GammaGammaParams &p, double x) {
   const double px = p.p * x;
   return {x, std::lgamma(px + p.q) - std::lgamma(px) - std::lgamma(p.q) + p.q * std::log(p.v)};
 }
 
-double log_likelihood(const GammaGammaParams &p, const RepeatTerms &k, const CustomerSummary &c) {
+double log_likelihood(const GammaGammaParams &p, const SpendTerms &k, const CustomerSummary &c) {
   const double x = c.x, m = c.mean_repeat_value;
   const double px = p.p * x;
   return k.front + (px - 1) * std::log(m) + px * std::log(x) - (px + p.q) * std::log(x * m + p.v);
@@ -34,7 +34,7 @@ double log_likelihood(const GammaGammaParams &p, const RepeatTerms &k, const Cus
 }  // namespace
 
 double gamma_gamma_log_likelihood(const GammaGammaParams &p, const CustomerSummary &c) {
-  return log_likelihood(p, repeat_terms(p, c.x), c);
+  return log_likelihood(p, spend_terms(p, c.x), c);
 }
 
 bool fit_gamma_gamma(std::span<const CustomerSummary> customers, GammaGammaParams &out,
@@ -55,9 +55,9 @@ bool fit_gamma_gamma(std::span<const CustomerSummary> customers, GammaGammaParam
   auto ll = [&](const std::vector<double> &v) {
     GammaGammaParams p{v[0], v[1], v[2]};
     double sum = 0;
-    RepeatTerms terms;
+    SpendTerms terms;
     for (const CustomerSummary &c : repeat) {
-      if (c.x != terms.x) terms = repeat_terms(p, c.x);
+      if (c.x != terms.x) terms = spend_terms(p, c.x);
       sum += log_likelihood(p, terms, c);
     }
     return sum;

@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 
+#include "common/ascii_chars.h"
+
 namespace halo::plugins {
 
 namespace {
@@ -19,10 +21,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
 }
 
 // Rounds q (with remainder r of divisor d, same sign as the dividend)
@@ -50,7 +48,7 @@ bool read_mantissa(std::string_view s, size_t &pos, Mantissa &m) {
       seen_point = true;
       continue;
     }
-    if (!is_digit(c)) break;
+    if (!is_ascii_digit(c)) break;
     any_digit = true;
     if (m.count == 0 && c == '0') {  // leading zero: only moves the point
       if (seen_point) --m.exponent;
@@ -70,7 +68,7 @@ bool read_exponent(std::string_view s, size_t &pos, int64_t &exponent) {
   if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) negative = s[pos++] == '-';
   size_t start = pos;
   int64_t e = 0;
-  for (; pos < s.size() && is_digit(s[pos]); ++pos) {
+  for (; pos < s.size() && is_ascii_digit(s[pos]); ++pos) {
     if (pos - start >= 4) return false;  // |exponent| < 10000 is plenty
     e = e * 10 + (s[pos] - '0');
   }

@@ -3,6 +3,8 @@
 
 #include <simdjson.h>
 
+#include "common/ascii_chars.h"
+
 namespace halo::plugins {
 
 namespace {
@@ -41,12 +43,8 @@ void append_escape(std::string &out, unsigned char c) {
   }
 }
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
 size_t skip_digits(std::string_view s, size_t i) {
-  while (i < s.size() && is_digit(s[i])) ++i;
+  while (i < s.size() && is_ascii_digit(s[i])) ++i;
   return i;
 }
 }  // namespace
@@ -75,7 +73,7 @@ void append_json_member(std::string &out, std::string_view name, std::string_vie
 bool is_json_number(std::string_view s) {
   size_t i = 0;
   if (i < s.size() && s[i] == '-') ++i;
-  if (i >= s.size() || !is_digit(s[i])) return false;
+  if (i >= s.size() || !is_ascii_digit(s[i])) return false;
   if (s[i] == '0') {
     ++i;
   } else {

@@ -44,7 +44,7 @@ const char *kind_name(ValueKind k) {
   }
 }
 
-std::string quoted(std::string_view value) {
+std::string clipped_quoted(std::string_view value) {
   return "\"" + std::string(clip_utf8(value, 80)) + (value.size() > 80 ? "...\"" : "\"");
 }
 
@@ -152,7 +152,7 @@ void RecordMapping::add_target(const std::string &target, const FieldSpec &spec)
     SourceValue converted;
     const char *reason = "";
     if (*fixed && !convert_value({ValueKind::kString, **fixed}, spec.as, converted, reason)) {
-      throw MappingError(target, "value " + quoted(**fixed) + " " + reason);
+      throw MappingError(target, "value " + clipped_quoted(**fixed) + " " + reason);
     }
   }
   if (!spec.literal && !spec.from.empty()) leaf.path_index = path_index(spec.from);
@@ -197,8 +197,8 @@ bool RecordMapping::compose(size_t i, FieldLookup &lookup, std::string &error) c
     SourceValue v = lookup.field(static_cast<size_t>(leaf.part_indices[k]));
     const std::string &name = leaf.spec.parts[k];
     if (v.kind == ValueKind::kMissing || v.kind == ValueKind::kNull || v.kind == ValueKind::kJson) {
-      error = "field " + quoted(name) + ", part " + std::to_string(k + 1) + " of mapping target '" +
-              leaf.target + "', is " +
+      error = "field " + clipped_quoted(name) + ", part " + std::to_string(k + 1) +
+              " of mapping target '" + leaf.target + "', is " +
               (v.kind == ValueKind::kJson ? "an object/array" : "missing") +
               "; every part of a composite must be a present scalar";
       return false;
@@ -253,14 +253,14 @@ bool RecordMapping::resolve(const Leaf &leaf, FieldLookup &lookup, SourceValue &
     } else if (spec.default_value) {
       in = {ValueKind::kString, *spec.default_value};
     } else {
-      error = "value " + quoted(in.text) + " of field " + describe_source(spec) +
+      error = "value " + clipped_quoted(in.text) + " of field " + describe_source(spec) +
               " has no entry in mapping." + leaf.target + ".map; add it or set a default";
       return false;
     }
   }
   const char *reason = "";
   if (!convert_value(in, spec.as, value, reason)) {
-    error = std::string(kind_name(in.kind)) + " value " + quoted(in.text) + " of field " +
+    error = std::string(kind_name(in.kind)) + " value " + clipped_quoted(in.text) + " of field " +
             describe_source(spec) + " (mapping target '" + leaf.target + "') " + reason;
     return false;
   }

@@ -1,15 +1,12 @@
 // pos_money.cpp -- money text parsing and exact decimal scaling.
 #include "pos_money.h"
 
+#include "common/ascii_chars.h"
 #include "localized_digits.h"
 
 namespace halo::plugins {
 
 namespace {
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
 
 std::string_view trim_spaces(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -43,7 +40,7 @@ bool read_integer(std::string_view s, char group, std::string &digits) {
   size_t since_group = 0;
   bool grouped = false;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (is_digit(s[i])) {
+    if (is_ascii_digit(s[i])) {
       digits.push_back(s[i]);
       ++since_group;
     } else if (s[i] == group && since_group > 0 && (!grouped || since_group == 3)) {
@@ -98,7 +95,7 @@ bool convert_pos_money(const MoneySpec &spec, std::string_view text, std::string
   if (point != std::string_view::npos) {
     std::string_view frac = s.substr(point + 1);
     for (char c : frac) {
-      if (!is_digit(c)) return false;
+      if (!is_ascii_digit(c)) return false;
     }
     if (frac.empty()) return false;
     frac_part.assign(frac);

@@ -19,7 +19,7 @@ namespace {
 using testing::fake_env;
 using Clock = std::chrono::steady_clock;
 
-const std::string kHead =
+const std::string kHostileHead =
     "version: 1\nstore: { path: var/halo.db }\nsources: [ { name: web, plugin: file-jsonl } ]\n";
 
 // "billion laughs": 9 levels of 9 aliases each, 9^9 strings once expanded.
@@ -35,8 +35,8 @@ std::string billion_laughs() {
 }
 
 // The error of parsing `text` as p.yaml, and how long it took.
-std::string error_of(const std::string &text, double *seconds = nullptr,
-                     const EnvLookup &env = fake_env({})) {
+std::string hostile_error(const std::string &text, double *seconds = nullptr,
+                          const EnvLookup &env = fake_env({})) {
   const Clock::time_point start = Clock::now();
   Result<PipelineConfig> r = parse_pipeline(text, "p.yaml", env);
   if (seconds) *seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -50,7 +50,7 @@ bool contains(const std::string &text, const std::string &part) {
 
 TEST(HostileYaml, BillionLaughsIsRefusedQuicklyNamingTheBudget) {
   double seconds = 0;
-  const std::string err = error_of(kHead + billion_laughs(), &seconds);
+  const std::string err = hostile_error(kHostileHead + billion_laughs(), &seconds);
   EXPECT_LT(seconds, 1.0);
   EXPECT_TRUE(contains(err, "p.yaml:")) << err;
   EXPECT_TRUE(contains(err, "more than 100000 nodes once aliases are expanded")) << err;
@@ -66,30 +66,33 @@ TEST(HostileYaml, BillionLaughsInsideAPluginConfigIsRefused) {
   for (size_t at = 0; at < laughs.size(); at = laughs.find('\n', at) + 1)
     laughs.insert(at, "      ");
   double seconds = 0;
-  const std::string err = error_of(text + laughs, &seconds);
+  const std::string err = hostile_error(text + laughs, &seconds);
   EXPECT_LT(seconds, 1.0);
   EXPECT_TRUE(contains(err, "more than 100000 nodes")) << err;
 }
 
 TEST(HostileYaml, SelfReferencingSequenceAnchorIsAClearError) {
-  EXPECT_EQ(error_of(kHead + "run: &a [*a]\n"),
+  EXPECT_EQ(hostile_error(kHostileHead + "run: &a [*a]\n"),
             "p.yaml:4:10: alias '*a' is used inside the node it refers to ('&a' at line 4), which "
             "would make the document infinitely deep (an alias must refer to a node that is "
             "complete before it)");
 }
 
 TEST(HostileYaml, SelfReferencingMappingAndIndirectCyclesAreErrors) {
-  EXPECT_TRUE(contains(error_of(kHead + "run: &m { x: *m }\n"), "alias '*m' is used inside"));
   EXPECT_TRUE(
-      contains(error_of(kHead + "run: &o { a: [ { b: *o } ] }\n"), "alias '*o' is used inside"));
+      contains(hostile_error(kHostileHead + "run: &m { x: *m }\n"), "alias '*m' is used inside"));
+  EXPECT_TRUE(contains(hostile_error(kHostileHead + "run: &o { a: [ { b: *o } ] }\n"),
+                       "alias '*o' is used inside"));
   // As a key, too.
-  EXPECT_TRUE(contains(error_of(kHead + "run: &k { ? *k : 1 }\n"), "alias '*k' is used inside"));
+  EXPECT_TRUE(contains(hostile_error(kHostileHead + "run: &k { ? *k : 1 }\n"),
+                       "alias '*k' is used inside"));
   // At the top level, where nothing else would catch it first.
-  EXPECT_TRUE(contains(error_of("&top { version: 1, again: *top }\n"), "alias '*top'"));
+  EXPECT_TRUE(contains(hostile_error("&top { version: 1, again: *top }\n"), "alias '*top'"));
 }
 
 TEST(HostileYaml, AnAliasToACompleteNodeIsFine) {
-  const std::string text = kHead + "run: &r { batch_size: 10 }\nidentity: { config: { r: *r } }\n";
+  const std::string text =
+      kHostileHead + "run: &r { batch_size: 10 }\nidentity: { config: { r: *r } }\n";
   Result<PipelineConfig> r = parse_pipeline(text, "p.yaml", fake_env({}));
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->batch_size, 10u);
@@ -97,41 +100,44 @@ TEST(HostileYaml, AnAliasToACompleteNodeIsFine) {
 
 TEST(HostileYaml, NestingDeeperThanTheLimitIsRefused) {
   const std::string deep = std::string(100, '[') + std::string(100, ']');
-  EXPECT_TRUE(contains(error_of(kHead + "run: " + deep + "\n"), "nests deeper than 64 levels"));
+  EXPECT_TRUE(
+      contains(hostile_error(kHostileHead + "run: " + deep + "\n"), "nests deeper than 64 levels"));
   // yaml-cpp's own guard is at 2000 levels; ours stops the parse far earlier.
   const std::string deeper = std::string(5000, '[') + std::string(5000, ']');
-  EXPECT_TRUE(contains(error_of(kHead + "run: " + deeper + "\n"), "nests deeper than 64"));
+  EXPECT_TRUE(
+      contains(hostile_error(kHostileHead + "run: " + deeper + "\n"), "nests deeper than 64"));
   // Depth reached through aliases counts too.
   std::string chain = "a0: &a0 [x]\n";
   for (int i = 1; i < 70; ++i) {
     chain += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) +
              "]\n";
   }
-  EXPECT_TRUE(contains(error_of(kHead + chain), "nests deeper than 64 levels"));
+  EXPECT_TRUE(contains(hostile_error(kHostileHead + chain), "nests deeper than 64 levels"));
 }
 
 TEST(HostileYaml, NestingWithinTheLimitIsAccepted) {
   const std::string ok = std::string(60, '[') + std::string(60, ']');
-  Result<PipelineConfig> r = parse_pipeline(kHead + "identity: { config: { deep: " + ok + " } }\n",
-                                            "p.yaml", fake_env({}));
+  Result<PipelineConfig> r = parse_pipeline(
+      kHostileHead + "identity: { config: { deep: " + ok + " } }\n", "p.yaml", fake_env({}));
   EXPECT_TRUE(r.ok()) << r.status().message();
 }
 
 TEST(HostileYaml, LongTextRepeatedByAliasesIsRefused) {
   // 1 MiB once, 40 times through aliases: few nodes, 40 MiB to copy.
-  std::string text = kHead + "x: &big \"" + std::string(1 << 20, 'a') + "\"\nplugin_dirs: [";
+  std::string text = kHostileHead + "x: &big \"" + std::string(1 << 20, 'a') + "\"\nplugin_dirs: [";
   for (int i = 0; i < 40; ++i) text += (i ? ", " : "") + std::string("*big");
   text += "]\n";
-  EXPECT_TRUE(contains(error_of(text), "more than 16 MiB of text once aliases")) << error_of(text);
+  EXPECT_TRUE(contains(hostile_error(text), "more than 16 MiB of text once aliases"))
+      << hostile_error(text);
 }
 
 TEST(HostileYaml, EnvValueRepeatedByAliasesIsRefused) {
   // Short in the file, long once substituted: the limit holds after ${ENV}.
   const EnvLookup env = fake_env({{"BIG", std::string(1 << 20, 'b')}});
-  std::string text = kHead + "identity:\n  config:\n    v: &v \"${BIG}\"\n    list: [";
+  std::string text = kHostileHead + "identity:\n  config:\n    v: &v \"${BIG}\"\n    list: [";
   for (int i = 0; i < 40; ++i) text += (i ? ", " : "") + std::string("*v");
   text += "]\n";
-  const std::string err = error_of(text, nullptr, env);
+  const std::string err = hostile_error(text, nullptr, env);
   EXPECT_TRUE(contains(err, "p.yaml:")) << err;
   EXPECT_TRUE(contains(err, "more than 16 MiB of text")) << err;
 }
@@ -148,8 +154,8 @@ TEST(HostileYaml, ManyReferencesToALongVariableStopAtTheLimit) {
 }
 
 TEST(HostileYaml, FileTextOverTheSizeLimitIsRefused) {
-  const std::string text = kHead + "# " + std::string(kMaxYamlBytes, 'x') + "\n";
-  EXPECT_EQ(error_of(text),
+  const std::string text = kHostileHead + "# " + std::string(kMaxYamlBytes, 'x') + "\n";
+  EXPECT_EQ(hostile_error(text),
             "p.yaml: the file is larger than 4 MiB (4194304 bytes), the limit for pipeline files");
 }
 
@@ -157,13 +163,14 @@ TEST(HostileYaml, MegabyteKeysGiveShortMessagesQuickly) {
   const std::string key(256 << 10, 'k');
   double seconds = 0;
   // Explicit keys: YAML caps implicit ones at 1024 characters.
-  const std::string err = error_of(kHead + "? " + key + "\n: 1\n? " + key + "\n: 2\n", &seconds);
+  const std::string err =
+      hostile_error(kHostileHead + "? " + key + "\n: 1\n? " + key + "\n: 2\n", &seconds);
   EXPECT_LT(seconds, 1.0);
   EXPECT_LT(err.size(), 1000u) << err.substr(0, 300);
   EXPECT_TRUE(contains(err, "unknown key 'kkkk")) << err.substr(0, 300);
   EXPECT_TRUE(contains(err, "duplicate key 'kkkk")) << err.substr(0, 300);
   // An unterminated reference does not quote the value at all.
-  const std::string err2 = error_of(kHead + "run: { as_of: \"${" + key + "\" }\n");
+  const std::string err2 = hostile_error(kHostileHead + "run: { as_of: \"${" + key + "\" }\n");
   EXPECT_LT(err2.size(), 1000u);
   EXPECT_TRUE(contains(err2, "unterminated '${'")) << err2.substr(0, 300);
 }
@@ -172,11 +179,11 @@ TEST(HostileYaml, ErrorsStayOneLinePerProblem) {
   // Found by fuzzing: after a NUL byte yaml-cpp reports an "unknown escape
   // character" that is the line break, and the message split into a line
   // that did not name the file.
-  const std::string err = error_of(kHead + "x: e1" + std::string(1, '\0') + "\n");
+  const std::string err = hostile_error(kHostileHead + "x: e1" + std::string(1, '\0') + "\n");
   EXPECT_EQ(err.find('\n'), std::string::npos) << err;
   EXPECT_TRUE(contains(err, "p.yaml:5:1: invalid YAML: unknown escape character: \\n")) << err;
   // Values quoted in messages are escaped too.
-  const std::string err2 = error_of(kHead + "run: { as_of: \"bad\\nline\\u001b\" }\n");
+  const std::string err2 = hostile_error(kHostileHead + "run: { as_of: \"bad\\nline\\u001b\" }\n");
   EXPECT_EQ(err2.find('\n'), std::string::npos) << err2;
   EXPECT_TRUE(contains(err2, "got 'bad\\nline\\x1b'")) << err2;
 }

@@ -10,15 +10,15 @@ namespace {
 
 using testing::fake_env;
 
-const std::string kHead =
+const std::string kLimitsHead =
     "version: 1\nstore: { path: var/halo.db }\nsources: [ { name: web, plugin: file-jsonl } ]\n";
 
-Result<PipelineConfig> parse(const std::string &text) {
+Result<PipelineConfig> parse_limits(const std::string &text) {
   return parse_pipeline(text, "config/demo.yaml", fake_env({}));
 }
 
 TEST(LimitsConfig, AbsentSectionKeepsTheDocumentedDefaults) {
-  Result<PipelineConfig> r = parse(kHead);
+  Result<PipelineConfig> r = parse_limits(kLimitsHead);
   ASSERT_TRUE(r.ok()) << r.status().message();
   const EventLimits &l = r.value().limits;
   EXPECT_EQ(l.max_record_bytes, 1u << 20);
@@ -30,14 +30,14 @@ TEST(LimitsConfig, AbsentSectionKeepsTheDocumentedDefaults) {
 }
 
 TEST(LimitsConfig, WrittenValuesAreUsed) {
-  Result<PipelineConfig> r = parse(kHead +
-                                   "limits:\n"
-                                   "  max_record_bytes: 268435456\n"
-                                   "  max_depth: 16\n"
-                                   "  max_string_bytes: 100\n"
-                                   "  max_fields: 50\n"
-                                   "  max_identifiers: 4\n"
-                                   "  max_number_digits: 15\n");
+  Result<PipelineConfig> r = parse_limits(kLimitsHead +
+                                          "limits:\n"
+                                          "  max_record_bytes: 268435456\n"
+                                          "  max_depth: 16\n"
+                                          "  max_string_bytes: 100\n"
+                                          "  max_fields: 50\n"
+                                          "  max_identifiers: 4\n"
+                                          "  max_number_digits: 15\n");
   ASSERT_TRUE(r.ok()) << r.status().message();
   const EventLimits &l = r.value().limits;
   EXPECT_EQ(l.max_record_bytes, 268435456u);
@@ -52,7 +52,8 @@ TEST(LimitsConfig, WrittenValuesAreUsed) {
 }
 
 TEST(LimitsConfig, OutOfRangeValuesNameFilePositionAndRange) {
-  Result<PipelineConfig> r = parse(kHead + "limits:\n  max_depth: 5000\n  max_record_bytes: 10\n");
+  Result<PipelineConfig> r =
+      parse_limits(kLimitsHead + "limits:\n  max_depth: 5000\n  max_record_bytes: 10\n");
   ASSERT_FALSE(r.ok());
   const std::string &m = r.status().message();
   EXPECT_NE(m.find("config/demo.yaml:5:14: limits.max_depth: must be between 1 and 1000, got 5000"),
@@ -65,7 +66,8 @@ TEST(LimitsConfig, OutOfRangeValuesNameFilePositionAndRange) {
 }
 
 TEST(LimitsConfig, WrongTypeAndUnknownKeyAreReported) {
-  Result<PipelineConfig> r = parse(kHead + "limits:\n  max_fields: many\n  max_dept: 3\n");
+  Result<PipelineConfig> r =
+      parse_limits(kLimitsHead + "limits:\n  max_fields: many\n  max_dept: 3\n");
   ASSERT_FALSE(r.ok());
   const std::string &m = r.status().message();
   EXPECT_NE(m.find("config/demo.yaml:5:15: limits.max_fields: expected an integer"),

@@ -11,7 +11,8 @@
 namespace halo::consent {
 namespace {
 
-const UnsubscribeConfig kConfig{"https://shop.example/u", "/u", "0123456789abcdef-secret"};
+const UnsubscribeConfig kUnsubscribeConfig{"https://shop.example/u", "/u",
+                                           "0123456789abcdef-secret"};
 
 class UnsubscribeDeskTest : public testing::OutboxStoreTest {
  protected:
@@ -19,7 +20,7 @@ class UnsubscribeDeskTest : public testing::OutboxStoreTest {
     OutboxStoreTest::SetUp();
     add_message("cart:1:1", "sara@example.com");  // id 1
     add_message("cart:2:1", "");                  // id 2: not handed over yet
-    desk_ = std::make_unique<UnsubscribeDesk>(kConfig, beside_writer());
+    desk_ = std::make_unique<UnsubscribeDesk>(kUnsubscribeConfig, beside_writer());
   }
   void TearDown() override {
     desk_.reset();
@@ -27,7 +28,7 @@ class UnsubscribeDeskTest : public testing::OutboxStoreTest {
   }
   ServerResponse request(const std::string &method, uint64_t id, const std::string &channel,
                          const std::string &address, std::string body = "") {
-    const std::string link = unsubscribe_link(kConfig, id, channel, address);
+    const std::string link = unsubscribe_link(kUnsubscribeConfig, id, channel, address);
     ServerRequest r;
     r.method = method;
     r.path = "/u";

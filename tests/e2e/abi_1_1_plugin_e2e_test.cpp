@@ -11,7 +11,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::abi_1_1_plugin_e2e_test {
 namespace {
 
 static_assert(HALO_ABI_MINOR > 1, "the kernel under test must be newer than the fixture");
@@ -123,4 +123,4 @@ TEST(Abi11Plugin, ItsOptionsAreValidatedByType) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::abi_1_1_plugin_e2e_test

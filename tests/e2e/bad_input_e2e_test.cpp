@@ -5,7 +5,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::bad_input_e2e_test {
 namespace {
 
 const char *kPipeline = R"(version: 1
@@ -132,4 +132,4 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto &info) { return std::string(info.param.name); });
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::bad_input_e2e_test

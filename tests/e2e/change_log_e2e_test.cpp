@@ -11,7 +11,7 @@
 
 #include "demo_fixture.h"
 
-namespace halo::e2e {
+namespace halo::e2e::change_log_e2e_test {
 namespace {
 
 // A tiny shop: `a` ordered on Jan 10, `b` on Jan 1 (2026).
@@ -240,4 +240,4 @@ TEST_F(ChangeLogCrashE2E, KilledBeforeDeliveryTheNextRunDeliversTheSameExport) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::change_log_e2e_test

@@ -10,7 +10,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::cli_e2e_test {
 namespace {
 
 bool has(const std::string &text, const std::string &part) {
@@ -249,4 +249,4 @@ TEST(Cli, PluginsDescribeShowsRangesAllowedValuesAndSizes) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::cli_e2e_test

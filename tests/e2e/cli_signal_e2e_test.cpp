@@ -22,7 +22,7 @@
 
 extern char **environ;
 
-namespace halo::e2e {
+namespace halo::e2e::cli_signal_e2e_test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -185,4 +185,4 @@ TEST(Signals, SigintDuringReadOnlyCommandsExits130) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::cli_signal_e2e_test

@@ -16,7 +16,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::clv_e2e_test {
 namespace {
 
 // One order event per line of the sample log (customer, sample id,
@@ -187,4 +187,4 @@ TEST(ClvE2E, AnOrderWithoutAUsableValueIsADeadLetter) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::clv_e2e_test

@@ -10,7 +10,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::consent_events_e2e_test {
 namespace {
 
 std::string event(const std::string &name, const std::string &id, const std::string &at,
@@ -98,4 +98,4 @@ sources:
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::consent_events_e2e_test

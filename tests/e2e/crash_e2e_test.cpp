@@ -5,7 +5,7 @@
 // order batches arrived in.)
 #include "demo_fixture.h"
 
-namespace halo::e2e {
+namespace halo::e2e::crash_e2e_test {
 namespace {
 
 // Small batches and frequent commits so kills land between and inside
@@ -50,4 +50,4 @@ TEST_F(CrashTest, SigkillAtRandomMomentsThenResumeEqualsCleanRun) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::crash_e2e_test

@@ -11,7 +11,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::deadletters_e2e_test {
 namespace {
 
 bool has(const std::string &text, const std::string &part) {
@@ -288,4 +288,4 @@ TEST(DeadLetters, ReplayWithoutAStoreIsNotFound) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::deadletters_e2e_test

@@ -8,7 +8,7 @@
 
 #include "demo_fixture.h"
 
-namespace halo::e2e {
+namespace halo::e2e::demo_e2e_test {
 namespace {
 
 using Owners = std::map<std::pair<std::string, std::string>, size_t>;
@@ -199,4 +199,4 @@ TEST_F(DemoTest, ValidateAndPluginsDescribeTheSetup) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::demo_e2e_test

@@ -8,7 +8,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::engagement_e2e_test {
 namespace {
 
 std::string track(const std::string &id, const std::string &user, const std::string &name,
@@ -238,4 +238,4 @@ TEST(EngagementE2E, EventsInTheirOwnTimeZone) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::engagement_e2e_test

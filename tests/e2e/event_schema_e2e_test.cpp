@@ -9,7 +9,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::event_schema_e2e_test {
 namespace {
 
 const char *kOrders =
@@ -183,4 +183,4 @@ TEST(EventSchemaE2E, ValidateRefusesNamesAndPropertiesThePlanDoesNotDeclare) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::event_schema_e2e_test

@@ -14,7 +14,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::event_trigger_e2e_test {
 namespace {
 
 constexpr int64_t kStart = 1'767'607'200;  // 2026-01-05T10:00:00Z, seconds
@@ -505,4 +505,4 @@ TEST(EventTriggerE2E, AChannelsFrequencyCapCountsEveryTriggersMessages) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::event_trigger_e2e_test

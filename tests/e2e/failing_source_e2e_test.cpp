@@ -9,7 +9,7 @@
 #include "e2e_support.h"
 #include "loopback_port.h"
 
-namespace halo::e2e {
+namespace halo::e2e::failing_source_e2e_test {
 namespace {
 
 // `first` (a source entry) then a healthy file source of three people.
@@ -113,4 +113,4 @@ TEST(FailingSource, UnreachableServerFirstDoesNotStopTheFileSource) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::failing_source_e2e_test

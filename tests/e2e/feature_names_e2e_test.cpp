@@ -12,7 +12,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::feature_names_e2e_test {
 namespace {
 
 constexpr int64_t kAsOf = 1'767'225'600;  // 2026-01-01T00:00:00Z, seconds
@@ -205,4 +205,4 @@ TEST(FeatureNames, OnlyWhatEveryBuilderNamesIsChecked) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::feature_names_e2e_test

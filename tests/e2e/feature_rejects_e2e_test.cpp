@@ -7,7 +7,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::feature_rejects_e2e_test {
 namespace {
 
 const char *kPipeline = R"(version: 1
@@ -73,4 +73,4 @@ TEST(FeatureRejects, UnusableMoneyIsADeadLetterNeverAZero) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::feature_rejects_e2e_test

@@ -7,7 +7,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::file_sources_e2e_test {
 namespace {
 
 std::string pipeline(const std::string &web_config) {
@@ -125,4 +125,4 @@ destinations:
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::file_sources_e2e_test

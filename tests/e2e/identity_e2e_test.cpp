@@ -7,7 +7,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::identity_e2e_test {
 namespace {
 
 const std::string kConfig = source_dir() + "/config/febrl.yaml";
@@ -88,4 +88,4 @@ TEST(IdentityEvaluate, RefusesBadInputWithTheReason) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::identity_e2e_test

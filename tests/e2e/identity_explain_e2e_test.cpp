@@ -8,7 +8,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::identity_explain_e2e_test {
 namespace {
 
 // dev-1 browses and gives an email; dev-2 logs in as ali with that email
@@ -146,4 +146,4 @@ TEST_F(IdentityExplain, UnknownIdentifierOrBadFlagsAreClearErrors) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::identity_explain_e2e_test

@@ -12,7 +12,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::identity_linkage_e2e_test {
 namespace {
 
 const char *kLinkage =
@@ -323,4 +323,4 @@ TEST(IdentityLinkage, ABadLinkageSectionIsAConfigurationError) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::identity_linkage_e2e_test

@@ -8,7 +8,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::identity_quarantine_e2e_test {
 namespace {
 
 // The shop's phone, typed by three customers at the till; the last event
@@ -108,4 +108,4 @@ TEST(IdentityQuarantine, AValueWithinItsLimitKeepsLinking) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::identity_quarantine_e2e_test

@@ -9,7 +9,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::identity_rules_e2e_test {
 namespace {
 
 // Three people who typed the same placeholder email and phone into a form,
@@ -307,4 +307,4 @@ TEST(IdentityRules, ALimitWithAWindowHoldsAcrossRunsAndRebuild) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::identity_rules_e2e_test

@@ -9,7 +9,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::identity_unmerge_e2e_test {
 namespace {
 
 // Ali and Sara typed the family phone on their own devices; both bought.
@@ -171,4 +171,4 @@ TEST(IdentityUnmerge, RefusesARecordItCannotFind) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::identity_unmerge_e2e_test

@@ -13,7 +13,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::incremental_delivery_e2e_test {
 namespace {
 
 std::string first_events() {
@@ -124,4 +124,4 @@ TEST(IncrementalDelivery, TheFlagWithoutTheVtableMembersIsRefused) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::incremental_delivery_e2e_test

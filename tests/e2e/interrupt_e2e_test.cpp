@@ -17,7 +17,7 @@
 
 extern char **environ;
 
-namespace halo::e2e {
+namespace halo::e2e::interrupt_e2e_test {
 namespace {
 
 // Small batches and frequent commits: the store's WAL appears after the
@@ -118,4 +118,4 @@ TEST_F(InterruptTest, SignalKeepsPreviousExportAndSummarySaysInterrupted) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::interrupt_e2e_test

@@ -6,7 +6,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::limits_e2e_test {
 namespace {
 
 const char *kPipeline = R"(version: 1
@@ -78,4 +78,4 @@ TEST(LimitsE2E, DeepDuplicateAndUnusableRecordsAreDeadLettersOthersLand) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::limits_e2e_test

@@ -7,7 +7,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::loyalty_e2e_test {
 namespace {
 
 constexpr int64_t kDay = 86'400;
@@ -167,4 +167,4 @@ TEST(LoyaltyE2E, ARebuildAgreesWithTheIncrementalRun) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::loyalty_e2e_test

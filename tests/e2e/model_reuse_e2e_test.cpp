@@ -14,7 +14,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::model_reuse_e2e_test {
 namespace {
 
 constexpr int64_t kDay = 86'400;
@@ -231,4 +231,4 @@ TEST(ModelReuseE2E, RefitNeedsABuilderThatReusesFitsAndAPolicy) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::model_reuse_e2e_test

@@ -15,7 +15,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::plugin_faults_e2e_test {
 namespace {
 
 std::string pipeline(const std::string &source_config) {
@@ -227,4 +227,4 @@ TEST(PluginFaults, ResolverFailureOnOneEventDeadLettersOnlyThatEvent) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::plugin_faults_e2e_test

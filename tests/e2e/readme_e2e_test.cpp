@@ -12,7 +12,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::readme_e2e_test {
 namespace {
 
 // A shell command line split into words: '...' and "..." quoting, a
@@ -100,4 +100,4 @@ TEST(Readme, ShellWordsSplitsLikeTheShell) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::readme_e2e_test

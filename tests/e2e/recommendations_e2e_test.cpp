@@ -15,7 +15,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::recommendations_e2e_test {
 namespace {
 
 constexpr int64_t kDay = 86'400;
@@ -231,4 +231,4 @@ TEST(RecommendationsAccuracy, BeatsThePopularityBaselineOnATimeSplit) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::recommendations_e2e_test

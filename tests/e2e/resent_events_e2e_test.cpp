@@ -11,7 +11,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::resent_events_e2e_test {
 namespace {
 
 std::string order(int n) {
@@ -111,4 +111,4 @@ TEST(ResentEvents, CopiesOfEventsFromEveryEarlierRunAreDropped) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::resent_events_e2e_test

@@ -8,7 +8,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::rfm_e2e_test {
 namespace {
 
 constexpr int64_t kDay = 86'400;
@@ -199,4 +199,4 @@ TEST(RfmE2E, AnOrderWithoutAUsableValueIsADeadLetter) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::rfm_e2e_test

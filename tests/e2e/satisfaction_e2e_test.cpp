@@ -6,7 +6,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::satisfaction_e2e_test {
 namespace {
 
 std::string event(const std::string &id, const std::string &user, const std::string &name,
@@ -109,4 +109,4 @@ TEST(SatisfactionE2E, UnusableScoresRatingsAndTicketsAreDeadLetters) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::satisfaction_e2e_test

@@ -11,7 +11,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::sdk_e2e_test {
 namespace {
 
 // Installs the SDK component and builds sdk/examples into dir/build with
@@ -179,4 +179,4 @@ TEST(BundledPlugins, ExportOnlyTheEntryPoint) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::sdk_e2e_test

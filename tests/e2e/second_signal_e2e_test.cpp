@@ -15,7 +15,7 @@
 
 extern char **environ;
 
-namespace halo::e2e {
+namespace halo::e2e::second_signal_e2e_test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -74,4 +74,4 @@ TEST(Interrupt, SecondSigintEndsARunStuckInAPlugin) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::second_signal_e2e_test

@@ -6,7 +6,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::segment_e2e_test {
 namespace {
 
 std::string preview(const std::string &pipeline, const std::string &expression,
@@ -100,4 +100,4 @@ TEST(SegmentPreviewE2E, PipelineSegmentsAreCheckedAndPreviewedByName) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::segment_e2e_test

@@ -14,7 +14,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::segment_history_e2e_test {
 namespace {
 
 constexpr int64_t kStart = 1'767'225'600;  // 2026-01-01T00:00:00Z, seconds
@@ -291,4 +291,4 @@ TEST(SegmentHistoryE2E, ValidateReportsHistoryMistakesWithTheirPosition) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::segment_history_e2e_test

@@ -14,7 +14,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::segment_membership_e2e_test {
 namespace {
 
 constexpr int64_t kStart = 1'767'225'600;  // 2026-01-01T00:00:00Z, seconds
@@ -279,4 +279,4 @@ TEST(SegmentMembershipE2E, ExportListsMembersAsJsonlOrCsvAndProfileGetShowsSegme
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::segment_membership_e2e_test

@@ -14,7 +14,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::serve_e2e_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -112,4 +112,4 @@ TEST(Serve, BadIntervalOrPipelineIsAUsageError) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::serve_e2e_test

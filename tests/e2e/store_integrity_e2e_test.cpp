@@ -9,7 +9,7 @@
 
 #include "demo_fixture.h"
 
-namespace halo::e2e {
+namespace halo::e2e::store_integrity_e2e_test {
 namespace {
 
 bool has(const std::string &text, const std::string &part) {
@@ -181,4 +181,4 @@ TEST(StoreCommand, HelpAndUsage) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::store_integrity_e2e_test

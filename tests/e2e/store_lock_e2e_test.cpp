@@ -22,7 +22,7 @@
 
 extern char **environ;
 
-namespace halo::e2e {
+namespace halo::e2e::store_lock_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -299,4 +299,4 @@ TEST(ExitCodes, UsageNamesTheBusyCode) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::store_lock_e2e_test

@@ -9,7 +9,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::trigger_actions_e2e_test {
 namespace {
 
 constexpr int64_t kDayAfter = 1'767'657'600;  // 2026-01-06T00:00:00Z: after shop_events' orders
@@ -169,4 +169,4 @@ TEST(TriggerActionsE2E, ValidateRefusesActionsThatCannotWork) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::trigger_actions_e2e_test

@@ -14,7 +14,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::trigger_e2e_test {
 namespace {
 
 constexpr int64_t kOrderDay = 1'767'571'200;  // 2026-01-05T00:00:00Z, seconds
@@ -337,4 +337,4 @@ TEST(TriggerE2E, ValidateRefusesBadTriggers) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::trigger_e2e_test

@@ -9,7 +9,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::typed_destination_e2e_test {
 namespace {
 
 std::string pipeline(const TempDir &dir) {
@@ -86,4 +86,4 @@ TEST(TypedDestination, ReadsWhatTheExportCarriesWithoutParsingJson) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::typed_destination_e2e_test

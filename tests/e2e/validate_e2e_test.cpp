@@ -15,7 +15,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::validate_e2e_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -278,4 +278,4 @@ TEST(Validate, RouteAddedInCreateIsNotServed) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::validate_e2e_test

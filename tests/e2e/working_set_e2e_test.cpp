@@ -12,7 +12,7 @@
 
 #include "e2e_support.h"
 
-namespace halo::e2e {
+namespace halo::e2e::working_set_e2e_test {
 namespace {
 
 std::string identify(const std::string &user, const std::string &email, int n) {
@@ -177,4 +177,4 @@ TEST(WorkingSetE2E, ABuilderWithoutTheCapabilityGetsEveryProfileAtOnce) {
 }
 
 }  // namespace
-}  // namespace halo::e2e
+}  // namespace halo::e2e::working_set_e2e_test

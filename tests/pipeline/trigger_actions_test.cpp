@@ -10,7 +10,7 @@
 namespace halo {
 namespace {
 
-constexpr int64_t kJan5 = 1'767'571'200'000;  // 2026-01-05T00:00:00Z
+constexpr int64_t kActionsJan5 = 1'767'571'200'000;  // 2026-01-05T00:00:00Z
 
 PipelineConfig config(const std::string &identity, const std::string &trigger) {
   auto cfg = parse_pipeline(R"(version: 1
@@ -40,7 +40,7 @@ TEST(TriggerActions, LiteralsKeepTheirYamlTypeAndTheStrongestIdentifierCarriesTh
   ASSERT_EQ(cfg.triggers.size(), 1u);
   const auto events = trigger_action_events(cfg, cfg.triggers[0],
                                             profile({{"anonymous_id", "a1"}, {"user_id", "u1"}}),
-                                            "promote:7:3", kJan5);
+                                            "promote:7:3", kActionsJan5);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(
       events[0],
@@ -61,7 +61,7 @@ TEST(TriggerActions, ATraitPathIdentifierSharesTheTraitsObjectAndEachTagIsAnEven
   EXPECT_EQ(cfg.traits.at("tags"), Survivorship::kAll);  // given by add_tag
   const auto events = trigger_action_events(cfg, cfg.triggers[0],
                                             profile({{"anonymous_id", "a1"}, {"email", "s@x.ir"}}),
-                                            "tag:7:1", kJan5);
+                                            "tag:7:1", kActionsJan5);
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0],
             R"({"type":"identify","messageId":"tag:7:1/0","timestamp":"2026-01-05T00:00:00.000Z",)"
@@ -92,8 +92,8 @@ TEST(TriggerActions, ComputedValuesAreReadWhenTheTriggerFires) {
   p.traits.push_back({"city", TypedValue::string("Tehran")});
   p.traits.push_back({"gone", TypedValue::null()});
   p.features.push_back({"clv", TypedValue::decimal("1250000.50")});
-  p.features.push_back({"last_order", TypedValue::timestamp(kJan5 - 3'600'000)});
-  const auto events = trigger_action_events(cfg, cfg.triggers[0], p, "promote:7:1", kJan5);
+  p.features.push_back({"last_order", TypedValue::timestamp(kActionsJan5 - 3'600'000)});
+  const auto events = trigger_action_events(cfg, cfg.triggers[0], p, "promote:7:1", kActionsJan5);
   ASSERT_EQ(events.size(), 1u);
   // Absent and null values are left out, not written as null.
   EXPECT_EQ(
@@ -108,7 +108,7 @@ TEST(TriggerActions, ComputedValuesAreReadWhenTheTriggerFires) {
     set_trait: { clv_then: { from: features.clv } }
 )");
   EXPECT_TRUE(trigger_action_events(only_computed, only_computed.triggers[0],
-                                    profile({{"user_id", "u1"}}), "k", kJan5)
+                                    profile({{"user_id", "u1"}}), "k", kActionsJan5)
                   .empty());
 }
 

@@ -7,11 +7,12 @@
 
 #include <map>
 
+#include "common/time_units.h"
+
 namespace halo::segment {
 namespace {
 
 constexpr int64_t kNow = 1'719'705'600'000;  // 2024-06-30T00:00:00Z
-constexpr int64_t kDay = 86'400'000;
 
 class Profile : public Subject {
  public:
@@ -24,7 +25,7 @@ class Profile : public Subject {
     values_["features.revenue"] = TypedValue::decimal("19.90");
     values_["features.p_alive"] = TypedValue::real(0.25);
     values_["features.rfm_segment"] = TypedValue::string("At Risk");
-    values_["features.last_seen"] = TypedValue::timestamp(kNow - 40 * kDay);
+    values_["features.last_seen"] = TypedValue::timestamp(kNow - 40 * kDayMs);
     values_["features.count(Order Completed within 90d)"] = TypedValue::integer(3);
     values_["features.count(Checkout Started within 1d)"] = TypedValue::integer(1);
     values_["features.count(Order Completed within 1d)"] = TypedValue::integer(0);
@@ -204,7 +205,7 @@ TEST(SegmentExpr, EventHistoryTermsAreListedOnceWithTheirFeature) {
   EXPECT_EQ(h[0].feature, "count(Order Completed within 90d)");
   EXPECT_EQ(h[0].op, "count");
   EXPECT_EQ(h[0].event, "Order Completed");
-  EXPECT_EQ(h[0].window_ms, 90 * kDay);
+  EXPECT_EQ(h[0].window_ms, 90 * kDayMs);
   EXPECT_EQ(h[1].feature, "count(Add-to-cart within 30m)");
   EXPECT_EQ(h[2].feature, "avg(Add-to-cart, properties/price)");
   EXPECT_EQ(h[2].field, "properties.price");

@@ -6,13 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include "common/time_units.h"
 #include "segment/profile_subject.h"
 
 namespace halo::segment {
 namespace {
 
-constexpr int64_t kNow = 1'719'705'600'000;  // 2024-06-30T00:00:00Z
-constexpr int64_t kDay = 86'400'000;
+constexpr int64_t kSetNow = 1'719'705'600'000;  // 2024-06-30T00:00:00Z
 
 ProfileExport profile() {
   ProfileExport p;
@@ -20,7 +20,7 @@ ProfileExport profile() {
   p.identifiers = {{"email", "sara@example.ir"}, {"phone", "+989121234567"}};
   p.traits.push_back({"city", TypedValue::string("تهران")});
   p.features.push_back({"order_count", TypedValue::integer(3)});
-  p.features.push_back({"last_seen", TypedValue::timestamp(kNow - 40 * kDay)});
+  p.features.push_back({"last_seen", TypedValue::timestamp(kSetNow - 40 * kDayMs)});
   // A plugin may hand a time over as text.
   p.features.push_back({"last_order_at", TypedValue::string("2024-05-01T12:00:00.000Z")});
   return p;
@@ -47,18 +47,18 @@ TEST(SegmentSet, EvaluatesEverySegmentAndReadsIdentifiersOnlyWhenNamed) {
   ASSERT_TRUE(set.ok()) << set.status().message();
   EXPECT_FALSE(set->reads_identifiers());
   SegmentSet::Verdict v;
-  set->evaluate(profile(), kNow, v);
+  set->evaluate(profile(), kSetNow, v);
   EXPECT_EQ(v.member, (std::vector<bool>{true, true, false}));
   ASSERT_TRUE(v.next_check_ms.has_value());
-  EXPECT_EQ(*v.next_check_ms, kNow + 20 * kDay);  // last_seen + 60d
-  set->evaluate(profile(), kNow + 20 * kDay + 1, v);
+  EXPECT_EQ(*v.next_check_ms, kSetNow + 20 * kDayMs);  // last_seen + 60d
+  set->evaluate(profile(), kSetNow + 20 * kDayMs + 1, v);
   EXPECT_EQ(v.member, (std::vector<bool>{true, true, true}));
   EXPECT_FALSE(v.next_check_ms.has_value());  // true from now on
 
   auto with_ids = SegmentSet::parse(declare({{"mail", "identifiers.email matches '@example'"}}));
   ASSERT_TRUE(with_ids.ok());
   EXPECT_TRUE(with_ids->reads_identifiers());
-  with_ids->evaluate(profile(), kNow, v);
+  with_ids->evaluate(profile(), kSetNow, v);
   EXPECT_EQ(v.member, std::vector<bool>{true});
   EXPECT_FALSE(v.next_check_ms.has_value());
 }
@@ -73,12 +73,12 @@ TEST(SegmentSet, InSegmentSeesTheVerdictOfTheSameEvaluation) {
                {"lapsed_loyal", "in_segment(loyal_tehran) and features.last_seen < now() - 60d"}}));
   ASSERT_TRUE(set.ok()) << set.status().message();
   SegmentSet::Verdict v;
-  set->evaluate(profile(), kNow, v);
+  set->evaluate(profile(), kSetNow, v);
   EXPECT_EQ(v.member, (std::vector<bool>{true, true, false, false}));
-  EXPECT_EQ(v.next_check_ms, kNow + 20 * kDay);
+  EXPECT_EQ(v.next_check_ms, kSetNow + 20 * kDayMs);
   ProfileExport one = profile();
   one.features[0].value = TypedValue::integer(1);
-  set->evaluate(one, kNow + 30 * kDay, v);
+  set->evaluate(one, kSetNow + 30 * kDayMs, v);
   EXPECT_EQ(v.member, (std::vector<bool>{false, false, true, false}));
 }
 
@@ -98,8 +98,8 @@ TEST(SegmentSet, UnknownAndCyclicReferencesAreRefused) {
   // A stored membership answers for a profile outside an evaluation.
   ProfileExport p = profile();
   p.segments = {"repeat", "vip"};
-  EXPECT_TRUE(parse("in_segment(vip)").matches(ProfileSubject(p, kNow)));
-  EXPECT_FALSE(parse("in_segment(other)").matches(ProfileSubject(p, kNow)));
+  EXPECT_TRUE(parse("in_segment(vip)").matches(ProfileSubject(p, kSetNow)));
+  EXPECT_FALSE(parse("in_segment(other)").matches(ProfileSubject(p, kSetNow)));
 }
 
 TEST(SegmentSet, EveryBadExpressionIsReportedWithItsSegment) {
@@ -115,12 +115,13 @@ TEST(SegmentSet, EveryBadExpressionIsReportedWithItsSegment) {
 
 TEST(SegmentTiming, IsoTextComparesWithNow) {
   const ProfileExport p = profile();
-  EXPECT_TRUE(parse("features.last_order_at < now() - 30d").matches(ProfileSubject(p, kNow)));
-  EXPECT_FALSE(parse("features.last_order_at < now() - 90d").matches(ProfileSubject(p, kNow)));
-  auto next = parse("features.last_order_at < now() - 90d").next_change_ms(ProfileSubject(p, kNow));
+  EXPECT_TRUE(parse("features.last_order_at < now() - 30d").matches(ProfileSubject(p, kSetNow)));
+  EXPECT_FALSE(parse("features.last_order_at < now() - 90d").matches(ProfileSubject(p, kSetNow)));
+  auto next =
+      parse("features.last_order_at < now() - 90d").next_change_ms(ProfileSubject(p, kSetNow));
   ASSERT_TRUE(next.has_value());
   // `<`: still false at the moment they are equal, true a millisecond later.
-  EXPECT_EQ(*next, kNow + 30 * kDay + 12 * 3'600'000);  // 2024-05-01T12:00 + 90d
+  EXPECT_EQ(*next, kSetNow + 30 * kDayMs + 12 * 3'600'000);  // 2024-05-01T12:00 + 90d
   EXPECT_FALSE(parse("features.last_order_at < now() - 90d").matches(ProfileSubject(p, *next)));
   EXPECT_TRUE(parse("features.last_order_at < now() - 90d").matches(ProfileSubject(p, *next + 1)));
 }
@@ -145,7 +146,7 @@ TEST(SegmentTiming, VerdictIsConstantUntilTheReportedTime) {
   };
   for (const char *text : expressions) {
     const Expr e = parse(text);
-    int64_t now = kNow;
+    int64_t now = kSetNow;
     bool verdict = e.matches(ProfileSubject(p, now));
     for (int step = 0; step < 6; ++step) {
       auto next = e.next_change_ms(ProfileSubject(p, now));
@@ -160,7 +161,7 @@ TEST(SegmentTiming, VerdictIsConstantUntilTheReportedTime) {
     }
     // Past the last reported time the verdict never changes again.
     EXPECT_FALSE(e.next_change_ms(ProfileSubject(p, now)).has_value()) << text;
-    EXPECT_EQ(e.matches(ProfileSubject(p, now + 400 * kDay)), verdict) << text;
+    EXPECT_EQ(e.matches(ProfileSubject(p, now + 400 * kDayMs)), verdict) << text;
   }
 }
 

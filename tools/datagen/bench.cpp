@@ -17,8 +17,8 @@ namespace halo::datagen {
 
 namespace {
 
-constexpr double kDuplicateRate = 0.01;
-constexpr double kMalformedRate = 0.001;
+constexpr double kBenchDuplicateRate = 0.01;
+constexpr double kBenchMalformedRate = 0.001;
 
 struct Customer {
   std::string anonymous_id;  // current device; empty until first seen
@@ -245,10 +245,10 @@ Result<BenchSummary> run_bench(const BenchOptions &options) {
   std::string line, previous;
   while (summary.lines < options.events) {
     std::string &out = file.buffer();
-    if (!previous.empty() && generator.rng().chance(kDuplicateRate)) {
+    if (!previous.empty() && generator.rng().chance(kBenchDuplicateRate)) {
       out += previous;  // a client retry: the same bytes again
       ++summary.duplicates;
-    } else if (generator.rng().chance(kMalformedRate)) {
+    } else if (generator.rng().chance(kBenchMalformedRate)) {
       BenchSummary discarded;  // a torn write: this message never arrives whole
       generator.next_event(line, discarded);
       out.append(line, 0, line.size() / 2);

@@ -24,7 +24,7 @@ constexpr std::array<std::string_view, 6> kStreetTypes = {"street", "road",     
 constexpr std::array<std::string_view, 8> kStates = {"nsw", "vic", "qld", "wa",
                                                      "sa",  "tas", "act", "nt"};
 
-struct Person {
+struct FebrlPerson {
   std::array<std::string, 10> fields;  // the columns after rec_id
 };
 enum Column {
@@ -54,8 +54,8 @@ std::string word(Rng &rng, int syllables, uint64_t vocabulary_seed) {
   return w;
 }
 
-Person make_person(Rng &rng, uint64_t seed) {
-  Person p;
+FebrlPerson make_person(Rng &rng, uint64_t seed) {
+  FebrlPerson p;
   p.fields[kGiven] = word(rng, 2, derive_seed(seed, 1));
   p.fields[kSurname] = word(rng, 3, derive_seed(seed, 2));
   p.fields[kNumber] = std::to_string(rng.between(1, 300));
@@ -101,7 +101,7 @@ void change_digit(Rng &rng, std::string &s) {
   s[rng.below(s.size())] = static_cast<char>('0' + rng.below(10));
 }
 
-void modify(Rng &rng, Person &p) {
+void modify(Rng &rng, FebrlPerson &p) {
   const auto column = static_cast<Column>(rng.below(p.fields.size()));
   std::string &f = p.fields[column];
   const uint64_t kind = rng.below(10);
@@ -119,7 +119,7 @@ void modify(Rng &rng, Person &p) {
   }
 }
 
-void append_row(std::string &out, const std::string &id, const Person &p) {
+void append_row(std::string &out, const std::string &id, const FebrlPerson &p) {
   out += id;
   for (const std::string &f : p.fields) {
     out += ", ";
@@ -135,7 +135,7 @@ Result<PeopleSummary> run_people(const PeopleOptions &options) {
   PeopleSummary summary;
   summary.originals = std::max<int64_t>(1, options.records * 6 / 10);
   summary.duplicates = std::max<int64_t>(0, options.records - summary.originals);
-  std::vector<Person> originals;
+  std::vector<FebrlPerson> originals;
   originals.reserve(static_cast<size_t>(summary.originals));
   for (int64_t i = 0; i < summary.originals; ++i)
     originals.push_back(make_person(rng, options.seed));
@@ -151,7 +151,7 @@ Result<PeopleSummary> run_people(const PeopleOptions &options) {
   }
   for (int64_t d = 0; d < summary.duplicates; ++d) {
     const size_t of = rng.below(originals.size());
-    Person dup = originals[of];
+    FebrlPerson dup = originals[of];
     const int64_t changes = rng.between(1, 3);
     for (int64_t c = 0; c < changes; ++c) modify(rng, dup);
     append_row(file.buffer(), "rec-" + std::to_string(of) + "-dup-" + std::to_string(copies[of]++),

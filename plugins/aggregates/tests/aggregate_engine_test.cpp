@@ -13,7 +13,6 @@ namespace halo::aggregates::testing {
 namespace {
 
 constexpr int64_t kT0 = 1767348000000;  // 2026-01-02T10:00:00.000Z
-constexpr int64_t kDay = 86'400'000, kHour = 3'600'000, kMinute = 60'000;
 
 const char *kShopFeatures = R"(
 features:

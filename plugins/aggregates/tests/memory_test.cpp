@@ -14,7 +14,7 @@
 namespace halo::aggregates::testing {
 namespace {
 
-constexpr int64_t kDay = 86'400'000, kBase = 20000 * kDay;
+constexpr int64_t kMemoryBase = 20000 * kDay;
 
 const char *kBenchFeatures = R"(
 features:
@@ -73,7 +73,7 @@ TEST(Memory, SharedSlotsGiveTheValuesOfSeparateFeatures) {
   for (const std::string &f : features) all += (all.empty() ? "" : ", ") + f;
   AggregateEngine shared = engine_from("features: {" + all + "}");
   auto events = [](int64_t at, uint64_t seq, const char *v) {
-    return std::vector<TestEvent>{{"Paid", kBase + at, seq, {number("v", v)}}};
+    return std::vector<TestEvent>{{"Paid", kMemoryBase + at, seq, {number("v", v)}}};
   };
   auto feed_all = [&](AggregateEngine &e) {
     feed(e, events(0, 1, "10.5"), 1);
@@ -92,12 +92,12 @@ TEST(Memory, SharedSlotsGiveTheValuesOfSeparateFeatures) {
   for (const std::string &f : features) {
     AggregateEngine alone = engine_from("features: {" + f + "}");
     feed_all(alone);
-    separate.merge(emit_all(alone, 1, kBase + 3 * kDay));
+    separate.merge(emit_all(alone, 1, kMemoryBase + 3 * kDay));
   }
   EXPECT_EQ(separate["total"], "num:21.75");
   EXPECT_EQ(separate["week_max"], "num:10.5");
-  EXPECT_EQ(emit_all(shared, 1, kBase + 3 * kDay), separate);
-  EXPECT_EQ(emit_all(restored, 1, kBase + 3 * kDay), separate);
+  EXPECT_EQ(emit_all(shared, 1, kMemoryBase + 3 * kDay), separate);
+  EXPECT_EQ(emit_all(restored, 1, kMemoryBase + 3 * kDay), separate);
 }
 
 TEST(Memory, OutOfLinePartsExistOnlyWhileNonEmptyAndLeaveWithTheirProfile) {
@@ -108,13 +108,13 @@ features:
   views_7d: { count: { event: Viewed, window: 7d } }
   products: { distinct: { event: Viewed, field: sku } }
 )");
-  feed(engine, {{"Signed In", kBase, 1, {}}}, 1);  // no plan, not a view
+  feed(engine, {{"Signed In", kMemoryBase, 1, {}}}, 1);  // no plan, not a view
   EXPECT_EQ(engine.pools().texts.live(), 0u);
   EXPECT_EQ(engine.pools().windows.live(), 0u);
   EXPECT_EQ(engine.pools().hashes.live(), 0u);
 
-  feed(engine, {{"Viewed", kBase, 2, {str("plan", "pro"), str("sku", "A")}}}, 2);
-  feed(engine, {{"Viewed", kBase, 3, {str("plan", "basic"), str("sku", "B")}}}, 3);
+  feed(engine, {{"Viewed", kMemoryBase, 2, {str("plan", "pro"), str("sku", "A")}}}, 2);
+  feed(engine, {{"Viewed", kMemoryBase, 3, {str("plan", "basic"), str("sku", "B")}}}, 3);
   EXPECT_EQ(engine.pools().texts.live(), 2u);
   EXPECT_EQ(engine.pools().windows.live(), 2u);
   EXPECT_EQ(engine.pools().hashes.live(), 2u);
@@ -123,15 +123,15 @@ features:
   EXPECT_EQ(engine.pools().texts.live(), 1u);
   EXPECT_EQ(engine.pools().windows.live(), 1u);
   EXPECT_EQ(engine.pools().hashes.live(), 1u);
-  auto v = emit_all(engine, 3, kBase);
+  auto v = emit_all(engine, 3, kMemoryBase);
   EXPECT_EQ(v["last_plan"], "str:basic");
   EXPECT_EQ(v["views_7d"], "int:2");
   EXPECT_EQ(v["products"], "int:2");
 
   // A text that becomes empty gives its storage back; the handle is reused.
-  feed(engine, {{"Renamed", kBase + 1, 4, {str("plan", "")}}}, 3);
+  feed(engine, {{"Renamed", kMemoryBase + 1, 4, {str("plan", "")}}}, 3);
   EXPECT_EQ(engine.pools().texts.live(), 0u);
-  EXPECT_EQ(emit_all(engine, 3, kBase)["last_plan"], "str:");
+  EXPECT_EQ(emit_all(engine, 3, kMemoryBase)["last_plan"], "str:");
 }
 
 // Before slots were shared, a sum and an avg of one field kept a state
@@ -143,7 +143,7 @@ TEST(Memory, AStateStoredBeforeSharingKeepsTheFeatureThatSawMoreEvents) {
     AggregateEngine engine = engine_from(features);
     uint64_t seq = 1;
     for (const char *v : values) {
-      feed(engine, {{"Paid", kBase + static_cast<int64_t>(seq), seq, {number("v", v)}}}, 1);
+      feed(engine, {{"Paid", kMemoryBase + static_cast<int64_t>(seq), seq, {number("v", v)}}}, 1);
       ++seq;
     }
     std::string blob;
@@ -163,7 +163,7 @@ TEST(Memory, AStateStoredBeforeSharingKeepsTheFeatureThatSawMoreEvents) {
       AggregateEngine restored = engine_from(config);
       ASSERT_EQ(restored.record_bytes(), 24u);
       restored.restore(1, blob);
-      auto v = emit_all(restored, 1, kBase + kDay);
+      auto v = emit_all(restored, 1, kMemoryBase + kDay);
       EXPECT_EQ(v["total"], "num:7") << config;
       EXPECT_EQ(v["mean"], "num:2.333333") << config;
     }
@@ -175,12 +175,12 @@ std::vector<TestEvent> bench_events(uint64_t first, uint64_t count, std::vector<
   std::vector<TestEvent> events;
   ids.clear();
   for (uint64_t id = first; id < first + count; ++id) {
-    events.push_back({"Page Viewed", kBase + static_cast<int64_t>(id), id, {}});
+    events.push_back({"Page Viewed", kMemoryBase + static_cast<int64_t>(id), id, {}});
     ids.push_back(id);
     if (id % 3 == 0) {
       std::string revenue = std::to_string(id % 1000) + "." + std::to_string(10 + id % 90);
       events.push_back({"Order Completed",
-                        kBase + static_cast<int64_t>(id),
+                        kMemoryBase + static_cast<int64_t>(id),
                         id + (1u << 30),
                         {number("properties.revenue", revenue)}});
       ids.push_back(id);
@@ -211,9 +211,9 @@ TEST(Memory, BenchFeaturesStayWithin56BytesPerProfile) {
   for (const auto &[id, blob] : blobs) restored.restore(id, blob);
   EXPECT_LE(static_cast<double>(restored.memory_bytes()) / kProfiles, kMaxBytesPerProfile);
   for (uint64_t id : {1u, 3u, 99'999u}) {
-    EXPECT_EQ(emit_all(restored, id, kBase + kDay), emit_all(engine, id, kBase + kDay));
+    EXPECT_EQ(emit_all(restored, id, kMemoryBase + kDay), emit_all(engine, id, kMemoryBase + kDay));
   }
-  EXPECT_EQ(emit_all(restored, 3, kBase + kDay)["revenue"], "num:3.13");
+  EXPECT_EQ(emit_all(restored, 3, kMemoryBase + kDay)["revenue"], "num:3.13");
 }
 
 }  // namespace

@@ -13,8 +13,7 @@
 namespace halo::aggregates::testing {
 namespace {
 
-constexpr int64_t kHour = 3'600'000, kDay = 24 * kHour;
-constexpr int64_t kBase = 20500 * kDay;
+constexpr int64_t kMergeBase = 20500 * kDay;
 
 const char *kEveryOp = R"(
 features:
@@ -44,7 +43,7 @@ std::vector<TestEvent> random_stream(std::mt19937_64 &rng, size_t n) {
     TestEvent e;
     e.name = names[rng() % 3];
     e.type = rng() % 10 == 0 ? HALO_EVENT_PAGE : HALO_EVENT_TRACK;
-    e.timestamp_ms = kBase + static_cast<int64_t>(rng() % (40 * 24)) * kHour;  // many ties
+    e.timestamp_ms = kMergeBase + static_cast<int64_t>(rng() % (40 * 24)) * kHour;  // many ties
     e.sequence = i + 1;
     e.source = sources[rng() % 3];
     uint64_t r = rng() % 20;
@@ -115,7 +114,7 @@ void check_split_equals_whole(uint64_t seed) {
   for (const TestEvent &e : events) {
     if (e.name == "Product Viewed") last_view = std::max(last_view, e.timestamp_ms);
   }
-  for (int64_t as_of : {kBase + 41 * kDay, last_view, kBase + 60 * kDay}) {
+  for (int64_t as_of : {kMergeBase + 41 * kDay, last_view, kMergeBase + 60 * kDay}) {
     EXPECT_EQ(emit_all(split, profiles[0], as_of), emit_all(whole, 1, as_of))
         << "seed " << seed << " as_of " << as_of;
   }

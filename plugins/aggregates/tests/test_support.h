@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 #include <halo/field_path.hpp>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@
 #include "option_reader.h"
 
 namespace halo::aggregates::testing {
+
+// Event times and windows are milliseconds.
+inline constexpr int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
 
 class YamlOptions final : public OptionReader {
  public:

@@ -13,7 +13,7 @@ namespace {
 // Fader, Hardie & Lee (2005) report r = 0.243, alpha = 4.414, a = 0.793,
 // b = 2.426 and a log-likelihood of -9582.4; lifetimes' fit prints them to
 // six digits (r = 0.242593, alpha = 4.413532, a = 0.792886, b = 2.425752).
-constexpr BgNbdParams kPublished{0.242593, 4.413532, 0.792886, 2.425752};
+constexpr BgNbdParams kPublishedPurchases{0.242593, 4.413532, 0.792886, 2.425752};
 
 void expect_within_one_percent(double got, double want, const char *name) {
   EXPECT_LE(std::abs(got - want), 0.01 * want) << name << ": " << got << " vs " << want;
@@ -24,10 +24,10 @@ BgNbdParams expect_published_fit(const std::vector<CustomerSummary> &customers) 
   BgNbdParams fit;
   std::string error;
   EXPECT_TRUE(fit_bg_nbd(customers, fit, error)) << error;
-  expect_within_one_percent(fit.r, kPublished.r, "r");
-  expect_within_one_percent(fit.alpha, kPublished.alpha, "alpha");
-  expect_within_one_percent(fit.a, kPublished.a, "a");
-  expect_within_one_percent(fit.b, kPublished.b, "b");
+  expect_within_one_percent(fit.r, kPublishedPurchases.r, "r");
+  expect_within_one_percent(fit.alpha, kPublishedPurchases.alpha, "alpha");
+  expect_within_one_percent(fit.a, kPublishedPurchases.a, "a");
+  expect_within_one_percent(fit.b, kPublishedPurchases.b, "b");
   return fit;
 }
 
@@ -92,7 +92,7 @@ TEST(BgNbd, ConditionalExpectationMatchesThePaperWorkbook) {
   // Hardie's spreadsheet (as checked by lifetimes): x = 2, t_x = 30.43,
   // T = 38.86, the next 39 weeks: 1.226.
   const CustomerSummary c{2, 30.43, 38.86, 0};
-  EXPECT_NEAR(bg_nbd_expected_purchases(kPublished, c, 39), 1.226, 0.001);
+  EXPECT_NEAR(bg_nbd_expected_purchases(kPublishedPurchases, c, 39), 1.226, 0.001);
 }
 
 TEST(BgNbd, PAliveAndExpectationFollowTheClosedForms) {

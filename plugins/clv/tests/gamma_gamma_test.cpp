@@ -12,16 +12,16 @@ namespace {
 
 // Fader, Hardie & Lee (2005, JMR): p = 6.25, q = 3.74, gamma (v) = 15.44;
 // lifetimes prints p: 6.25, q: 3.74, v: 15.45 on the same 946 customers.
-constexpr GammaGammaParams kPublished{6.25, 3.74, 15.44};
+constexpr GammaGammaParams kPublishedSpend{6.25, 3.74, 15.44};
 
 TEST(GammaGamma, CdnowFitIsWithinOnePercentOfThePublishedParameters) {
   const std::vector<CustomerSummary> customers = as_vector(published_summaries());
   GammaGammaParams fit;
   std::string error;
   ASSERT_TRUE(fit_gamma_gamma(customers, fit, error)) << error;
-  EXPECT_LE(std::abs(fit.p - kPublished.p), 0.01 * kPublished.p) << fit.p;
-  EXPECT_LE(std::abs(fit.q - kPublished.q), 0.01 * kPublished.q) << fit.q;
-  EXPECT_LE(std::abs(fit.v - kPublished.v), 0.01 * kPublished.v) << fit.v;
+  EXPECT_LE(std::abs(fit.p - kPublishedSpend.p), 0.01 * kPublishedSpend.p) << fit.p;
+  EXPECT_LE(std::abs(fit.q - kPublishedSpend.q), 0.01 * kPublishedSpend.q) << fit.q;
+  EXPECT_LE(std::abs(fit.v - kPublishedSpend.v), 0.01 * kPublishedSpend.v) << fit.v;
   std::cout << "[ gamma    ] p " << fit.p << " q " << fit.q << " v " << fit.v << "\n";
 }
 

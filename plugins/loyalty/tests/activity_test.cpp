@@ -5,15 +5,10 @@
 #include <stdexcept>
 
 #include "activity.h"
+#include "test_support.h"
 
 namespace halo::loyalty {
 namespace {
-
-constexpr int64_t kDay = 86'400'000;
-
-Decimal dec(const char *text) {
-  return *Decimal::parse(text);
-}
 
 Activity sample() {
   Activity a;

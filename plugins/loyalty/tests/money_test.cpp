@@ -3,13 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "money.h"
+#include "test_support.h"
 
 namespace halo::loyalty {
 namespace {
-
-Decimal dec(const char *text) {
-  return *Decimal::parse(text);
-}
 
 TEST(Money, RialAndTomanConvertByTen) {
   Money rial("IRR", {});

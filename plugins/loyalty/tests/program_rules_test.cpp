@@ -8,11 +8,11 @@
 #include <halo/units.hpp>
 
 #include "program_rules.h"
+#include "test_support.h"
 
 namespace halo::loyalty {
 namespace {
 
-constexpr int64_t kDay = 86'400'000;
 constexpr int64_t kAsOf = 400 * kDay;
 
 Minimums min(int64_t orders, int64_t points = 0, int64_t feedback = 0, int64_t referrals = 0,
