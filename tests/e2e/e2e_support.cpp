@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -133,6 +134,16 @@ CommandResult run(const std::vector<std::string> &argv,
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.out = read_file(out_path);
   r.err = read_file(err_path);
+  // A child that crashed (not one a test stopped with SIGKILL, SIGTERM or
+  // SIGINT) has its stderr in the test's output whatever the test asserts,
+  // so a rare crash (a sanitizer's abort, the crash handler's backtrace)
+  // is explained in the log of the test it fails.
+  if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL && WTERMSIG(status) != SIGTERM &&
+      WTERMSIG(status) != SIGINT) {
+    std::cerr << "e2e: " << argv[0] << (argv.size() > 1 ? " " + argv[1] : std::string())
+              << " died of signal " << WTERMSIG(status) << "; its stderr:\n"
+              << r.err << std::endl;
+  }
   return r;
 }
 
