@@ -29,7 +29,8 @@ const std::vector<std::string> kTopKeys = {"version",  "store",     "plugin_dirs
                                            "identity", "sources",   "features",    "destinations",
                                            "limits",   "http",      "traits",      "segments",
                                            "triggers", "templates", "consent",     "events"};
-const std::vector<std::string> kStoreKeys = {"kind", "path", "cache_bytes"};
+const std::vector<std::string> kStoreKeys = {"kind", "path", "cache_bytes",
+                                             "log_compression_level"};
 const std::vector<std::string> kRunKeys = {
     "batch_size", "threads", "as_of", "commit_every", "commit_interval_ms", "plugin_timeout_ms"};
 
@@ -75,6 +76,11 @@ void read_store(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
     cfg.store_path = resolve_path(cfg.base_dir, path);
   }
   store.read_int("cache_bytes", cfg.store_cache_bytes, kMinStoreCacheBytes, kMaxStoreCacheBytes);
+  int64_t level = 0;
+  if (store.read_int("log_compression_level", level, kMinLogCompressionLevel,
+                     kMaxLogCompressionLevel)) {
+    cfg.store_log_compression_level = static_cast<int>(level);
+  }
 }
 
 void read_plugin_dirs(MapReader &top, PipelineConfig &cfg) {

@@ -131,7 +131,8 @@ struct PipelineConfig {
 
   std::string file, base_dir;
   std::string store_kind, store_path;
-  int64_t store_cache_bytes = kDefaultStoreCacheBytes;  // store.cache_bytes
+  int64_t store_cache_bytes = kDefaultStoreCacheBytes;            // store.cache_bytes
+  int store_log_compression_level = kDefaultLogCompressionLevel;  // store.log_compression_level
   std::vector<std::string> plugin_dirs;
   size_t batch_size = 4096;
   int threads = 0;  // 0 = one per core

@@ -123,9 +123,11 @@ Status Pipeline::open_store() {
   // Invariants are checked by run() (restore_state); rebuild() recomputes
   // exactly the data they are about, so it must be able to open a store
   // that breaks them.
-  auto store = halo::open_store(
-      config_.store_kind, config_.store_path,
-      {.read_only = false, .check_invariants = false, .cache_bytes = config_.store_cache_bytes});
+  auto store = halo::open_store(config_.store_kind, config_.store_path,
+                                {.read_only = false,
+                                 .check_invariants = false,
+                                 .cache_bytes = config_.store_cache_bytes,
+                                 .log_compression_level = config_.store_log_compression_level});
   if (!store.ok()) return store.status();
   store_ = std::move(store.value());
   return apply_identity_decisions();

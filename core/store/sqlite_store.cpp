@@ -192,7 +192,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path,
             : store::migrate(db->get(), path, store::halo_migrations());
   }
   if (!s.ok()) return s;
-  auto impl = std::make_unique<Impl>(path, std::move(db).value(), std::move(lock));
+  auto impl = std::make_unique<Impl>(path, std::move(db).value(), std::move(lock),
+                                     options.log_compression_level);
   impl->read_only = options.read_only;
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(impl)));
   if (options.check_invariants) {

@@ -294,6 +294,9 @@ struct StoreOpenOptions {
   // Memory the backend may use to cache the store's pages (SQLite's page
   // cache, `PRAGMA cache_size`); the pipeline file's `store.cache_bytes`.
   int64_t cache_bytes = kDefaultStoreCacheBytes;
+  // The zstd level new event batches are compressed at; the pipeline
+  // file's `store.log_compression_level`.
+  int log_compression_level = kDefaultLogCompressionLevel;
 };
 
 // The store interface. Ownership: the caller of open_store() owns the Store;

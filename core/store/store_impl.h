@@ -53,8 +53,12 @@ inline constexpr std::string_view kStoreErrorHint =
     "with `halo rebuild PIPELINE.yaml` or restore the store file from a backup";
 
 struct SqliteStore::Impl {
-  Impl(std::string p, sqlite::Connection c, std::optional<StoreLock> l)
-      : lock(std::move(l)), path(std::move(p)), db(std::move(c)), cache(db.get()) {}
+  Impl(std::string p, sqlite::Connection c, std::optional<StoreLock> l, int log_level)
+      : lock(std::move(l)),
+        path(std::move(p)),
+        db(std::move(c)),
+        cache(db.get()),
+        zstd(log_level) {}
   ~Impl();  // finalizes statements before closing
 
   // First member, so released last: after the connection has closed (and
@@ -64,7 +68,7 @@ struct SqliteStore::Impl {
   bool read_only = false;  // a query_only connection inside one read snapshot
   sqlite::Connection db;
   sqlite::StatementCache cache;
-  store::ZstdCodec zstd{1};
+  store::ZstdCodec zstd;
   std::string payload, compressed, key_bytes;  // reused by append_events
 
   bool in_transaction() const { return sqlite3_get_autocommit(db.get()) == 0; }

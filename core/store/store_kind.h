@@ -31,6 +31,16 @@ inline constexpr int64_t kDefaultStoreCacheBytes = int64_t{16} << 20;
 inline constexpr int64_t kMinStoreCacheBytes = int64_t{1} << 20;
 inline constexpr int64_t kMaxStoreCacheBytes = int64_t{64} << 30;
 
+// `store.log_compression_level`: the zstd level the event log's batches are
+// compressed at. Level 1 keeps compression well below the parser's cost
+// per event; negative levels (zstd's fast levels) compress faster into a
+// larger log, higher ones slower into a smaller one. Every level decodes
+// with the same decoder, so a store written at one level reads at any
+// other (docs/benchmarks.md has the measured trade).
+inline constexpr int kDefaultLogCompressionLevel = 1;
+inline constexpr int kMinLogCompressionLevel = -7;
+inline constexpr int kMaxLogCompressionLevel = 19;
+
 // Kinds reserved for backends that are not built yet: refused with "not
 // implemented yet" rather than "unknown".
 inline const std::vector<std::string> &planned_store_kinds() {

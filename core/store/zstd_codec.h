@@ -21,8 +21,8 @@ namespace halo::store {
 
 class ZstdCodec {
  public:
-  // Level 1-3 keeps compression far below the parser's cost per event.
-  explicit ZstdCodec(int level = 1);
+  // `level`: zstd's, negative ones included (its fast levels).
+  explicit ZstdCodec(int level);
   ~ZstdCodec();
   ZstdCodec(const ZstdCodec &) = delete;
   ZstdCodec &operator=(const ZstdCodec &) = delete;

@@ -164,6 +164,7 @@ TEST(PipelineConfig, MinimalFileGetsAllDefaults) {
   EXPECT_EQ(cfg.store_kind, "sqlite");
   EXPECT_EQ(cfg.store_path, "/var/lib/halo/halo.db");
   EXPECT_EQ(cfg.store_cache_bytes, 16 << 20);
+  EXPECT_EQ(cfg.store_log_compression_level, 1);
   EXPECT_TRUE(cfg.plugin_dirs.empty());
   EXPECT_EQ(cfg.batch_size, 4096u);
   EXPECT_EQ(cfg.threads, 0);
@@ -247,7 +248,8 @@ TEST(PipelineConfig, CopyAssignmentDoesNotWriteThroughToTheSource) {
 // construction. Assigned over a configuration that had other values.
 TEST(PipelineConfig, CopyAssignmentCopiesEveryKernelField) {
   const PipelineConfig b = parse_ok(
-      "version: 1\nstore: { kind: sqlite, path: x.db, cache_bytes: 2097152 }\n"
+      "version: 1\nstore: { kind: sqlite, path: x.db, cache_bytes: 2097152, log_compression_level: "
+      "-3 }\n"
       "run: { plugin_timeout_ms: 1234, commit_interval_ms: 77 }\n"
       "traits: { age: { kind: number } }\n"
       "events: { Order Completed: { properties: { revenue: number } } }\n"
@@ -276,6 +278,7 @@ TEST(PipelineConfig, CopyAssignmentCopiesEveryKernelField) {
   EXPECT_EQ(copy.plugin_timeout_ms, 1234);
   EXPECT_EQ(copy.commit_interval_ms, 77);
   EXPECT_EQ(copy.store_cache_bytes, 2097152);
+  EXPECT_EQ(copy.store_log_compression_level, -3);
   ASSERT_EQ(copy.sources.size(), 1u);
   EXPECT_EQ(copy.sources[0].poll_interval_ms, 90000);
   EXPECT_TRUE(copy.sources[0].poll_interval_set);
