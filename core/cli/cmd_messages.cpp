@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/pipeline_command_line.h"
 #include "cli/profile_lookup.h"
+#include "common/ascii.h"
 #include "common/civil_date.h"
 #include "common/json_writer.h"
 #include "profile/profile_export.h"
@@ -119,9 +120,8 @@ int messages_list(const Args &args) {
 // The message with outbox id `which` (all digits) or idempotency key
 // `which`; nullopt when there is none.
 Result<std::optional<OutboxMessage>> find_message(Store &store, const std::string &which) {
-  const bool by_id =
-      !which.empty() && which.size() <= 19 &&
-      std::all_of(which.begin(), which.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool by_id = !which.empty() && which.size() <= 19 &&
+                     std::all_of(which.begin(), which.end(), is_ascii_digit);
   const uint64_t id = by_id ? std::stoull(which) : 0;
   std::optional<OutboxMessage> found;
   for (uint64_t after = by_id ? id - std::min<uint64_t>(id, 1) : 0; !found;) {

@@ -3,11 +3,11 @@
 
 #include <cstdio>
 
+#include "common/time_units.h"
+
 namespace halo {
 
 namespace {
-
-constexpr int64_t kDayMs = 86'400'000;
 
 // Writes v (< 10^width) as `width` digits ending just before `end`.
 char *put_digits(char *end, unsigned v, int width) {
