@@ -9,7 +9,7 @@ namespace halo {
 namespace {
 
 // Reads exactly `n` digits at text[pos]; advances pos.
-bool read_digits(const std::string &text, size_t &pos, size_t n, int &out) {
+bool read_digits(std::string_view text, size_t &pos, size_t n, int &out) {
   if (pos + n > text.size()) return false;
   int value = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -22,14 +22,14 @@ bool read_digits(const std::string &text, size_t &pos, size_t n, int &out) {
   return true;
 }
 
-bool expect(const std::string &text, size_t &pos, char c) {
+bool expect(std::string_view text, size_t &pos, char c) {
   if (pos >= text.size() || text[pos] != c) return false;
   ++pos;
   return true;
 }
 
 // Milliseconds from an optional ".fff..." fraction (extra digits truncated).
-bool read_fraction(const std::string &text, size_t &pos, int64_t &ms) {
+bool read_fraction(std::string_view text, size_t &pos, int64_t &ms) {
   ms = 0;
   if (pos >= text.size() || (text[pos] != '.' && text[pos] != ',')) return true;
   ++pos;
@@ -44,7 +44,7 @@ bool read_fraction(const std::string &text, size_t &pos, int64_t &ms) {
 }
 
 // Offset east of UTC in minutes from "Z", "+HH:MM", "+HHMM" or nothing.
-bool read_offset(const std::string &text, size_t &pos, int &minutes) {
+bool read_offset(std::string_view text, size_t &pos, int &minutes) {
   minutes = 0;
   if (pos == text.size()) return true;
   if (text[pos] == 'Z' || text[pos] == 'z') return ++pos == text.size();
@@ -61,7 +61,7 @@ bool read_offset(const std::string &text, size_t &pos, int &minutes) {
 
 }  // namespace
 
-std::optional<int64_t> parse_iso8601_ms(const std::string &text) {
+std::optional<int64_t> parse_iso8601_ms(std::string_view text) {
   size_t pos = 0;
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!read_digits(text, pos, 4, year) || !expect(text, pos, '-') ||

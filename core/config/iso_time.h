@@ -8,10 +8,10 @@
 
 #include <cstdint>
 #include <optional>
-#include <string>
+#include <string_view>
 
 namespace halo {
 
-std::optional<int64_t> parse_iso8601_ms(const std::string &text);
+std::optional<int64_t> parse_iso8601_ms(std::string_view text);
 
 }  // namespace halo

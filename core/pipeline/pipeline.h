@@ -242,10 +242,12 @@ class Pipeline {
   // and of those due for a re-check, and records entries and exits.
   Status update_segments(int64_t as_of_ms, RunSummary *summary);
   Status drop_undeclared_segments(const std::vector<SegmentDefinition> &stored);
-  Status settle_missing_members(int64_t as_of_ms);
+  StoreWriter::Task settle_everyone(std::shared_ptr<std::vector<uint64_t>> gone,
+                                    std::shared_ptr<std::vector<uint64_t>> sizes, int64_t as_of_ms);
   Result<std::vector<uint64_t>> profiles_to_segment(uint64_t after, int64_t as_of_ms);
+  Result<std::unique_ptr<Store>> segment_reader(bool large);
   StoreWriter::Task segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms, bool no_checks,
-                                 RunSummary *summary);
+                                 RunSummary *summary, std::vector<uint64_t> *sizes = nullptr);
   // Triggers (trigger_consumer.cpp): segment changes after each trigger's
   // cursor schedule its timers, and so do the events a trigger starts on,
   // in the commit that stores them (never on a replay); due timers make

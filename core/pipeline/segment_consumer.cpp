@@ -33,6 +33,9 @@ namespace halo {
 namespace {
 
 constexpr size_t kSegmentPage = 1'000;  // profiles evaluated per store task
+// From this many pages on, an evaluation reads on a connection of its own
+// (Pipeline::segment_reader): worth a commit and an open.
+constexpr size_t kReaderPages = 8;
 
 std::string segments_configuration(const segment::SegmentSet &set) {
   std::string text;
@@ -53,6 +56,7 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
   auto stored = store_->segment_definitions();
   if (!stored.ok()) return stored.status();
   s = drop_undeclared_segments(*stored);
+  if (s.ok()) s = drain_writer();  // its writes share the connection read below
   if (!s.ok() || segments_.empty()) return s;
   const std::string name = consumer_name("segments", segments_configuration(segments_));
   auto position = store_->consumer_position(name);
@@ -70,37 +74,55 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
       return st.define_segment(n, e, as_of_ms);
     });
   }
+  if (!s.ok()) return s;
+  const bool everyone = !position->has_value();
+  std::vector<uint64_t> ids;  // the profiles to evaluate, unless everyone
+  if (!everyone) {
+    s = drain_writer();  // read on the writer's connection
+    if (!s.ok()) return s;
+    auto changed = profiles_to_segment(**position, as_of_ms);
+    if (!changed.ok()) return changed.status();
+    ids = std::move(*changed);
+  }
+  auto reader = segment_reader(everyone || ids.size() >= kReaderPages * kSegmentPage);
+  if (!reader.ok()) return reader.status();
+  Store &source = *reader ? **reader : *store_;
   std::vector<ProfileExport> page;
   auto stopped = [this] { return options_.cancel && options_.cancel->load(); };
-  // A page's writes go to the writer once the next page is read (the two
-  // share one connection), so they run while that page is evaluated.
+  // Each page's writes go to the writer once the next page is read, so
+  // they run while that page is evaluated. Read on the pipeline's
+  // connection, a page waits for the writer first (the two share it).
   StoreWriter::Task pending;
   auto hand_over = [&] { return pending ? write(std::exchange(pending, nullptr)) : Status::Ok(); };
-  const bool everyone = !position->has_value();
+  auto before_read = [&] { return *reader ? Status::Ok() : drain_writer(); };
   if (everyone) {
     // Everyone, by pages of ascending ids; each schedules its re-check anew.
+    // Memberships of ids no profile holds (gone since: a rebuild may link
+    // differently than the runs it replaces) end, and the sizes are set to
+    // the members counted, which repairs them after a rebuild.
+    auto gone = std::make_shared<std::vector<uint64_t>>();
+    auto sizes = std::make_shared<std::vector<uint64_t>>(segments_.size());
     s = write([](Store &st) { return st.cancel_all_segment_checks(); });
     for (uint64_t after = 0; s.ok();) {
       if (stopped()) return Status::Ok();  // the cursor stays: evaluated again
-      s = drain_writer();
+      s = before_read();
       if (s.ok()) {
-        s = read_profile_page(*store_, after, kSegmentPage, segments_.reads_identifiers(), page);
+        s = read_profile_page(source, after, kSegmentPage, segments_.reads_identifiers(), page,
+                              gone.get());
       }
       if (s.ok()) s = hand_over();
       if (!s.ok() || page.empty()) break;
       after = page.back().id;
-      pending = segment_page(page, as_of_ms, everyone, summary);
+      pending = segment_page(page, as_of_ms, everyone, summary, sizes.get());
     }
-    if (s.ok()) s = settle_missing_members(as_of_ms);
+    if (s.ok()) s = write(settle_everyone(std::move(gone), std::move(sizes), as_of_ms));
   } else {
-    auto ids = profiles_to_segment(**position, as_of_ms);
-    if (!ids.ok()) return ids.status();
-    for (size_t first = 0; s.ok() && first < ids->size(); first += kSegmentPage) {
+    for (size_t first = 0; s.ok() && first < ids.size(); first += kSegmentPage) {
       if (stopped()) return Status::Ok();
-      s = drain_writer();
+      s = before_read();
       // Those merged away since are not in the page.
-      auto chunk = std::span(*ids).subspan(first, std::min(kSegmentPage, ids->size() - first));
-      if (s.ok()) s = read_profile_exports(*store_, chunk, segments_.reads_identifiers(), page);
+      auto chunk = std::span(ids).subspan(first, std::min(kSegmentPage, ids.size() - first));
+      if (s.ok()) s = read_profile_exports(source, chunk, segments_.reads_identifiers(), page);
       if (s.ok()) s = hand_over();
       if (s.ok()) pending = segment_page(page, as_of_ms, everyone, summary);
     }
@@ -112,21 +134,20 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
   });
 }
 
-// After every profile was evaluated (a rebuild, a new configuration):
-// memberships of profiles that no longer exist end (a rebuild may link
-// differently than the runs it replaces), and sizes are counted again.
-Status Pipeline::settle_missing_members(int64_t as_of_ms) {
-  Status s = drain_writer();
-  auto missing = std::make_shared<std::vector<uint64_t>>();
-  if (s.ok()) s = store_->scan_missing_members([&](uint64_t id) { missing->push_back(id); });
-  if (!s.ok()) return s;
-  return write([missing, as_of_ms](Store &st) {
+// The end of an evaluation of every profile: the memberships of `gone`
+// end, and the segments' sizes are those counted (`sizes`, by index).
+StoreWriter::Task Pipeline::settle_everyone(std::shared_ptr<std::vector<uint64_t>> gone,
+                                            std::shared_ptr<std::vector<uint64_t>> sizes,
+                                            int64_t as_of_ms) {
+  std::vector<std::pair<std::string, uint64_t>> named;
+  for (size_t i = 0; i < segments_.size(); ++i) named.emplace_back(segments_.name(i), (*sizes)[i]);
+  return [gone, named = std::move(named), as_of_ms](Store &st) {
     Status w;
-    for (size_t k = 0; w.ok() && k < missing->size(); ++k) {
-      w = st.exit_all_segments((*missing)[k], as_of_ms);
+    for (size_t k = 0; w.ok() && k < gone->size(); ++k) {
+      w = st.exit_all_segments((*gone)[k], as_of_ms);
     }
-    return w.ok() ? st.recount_segments() : w;
-  });
+    return w.ok() ? st.set_segment_sizes(named) : w;
+  };
 }
 
 // Segments stored but no longer declared go, members and all; the members
@@ -140,9 +161,12 @@ Status Pipeline::drop_undeclared_segments(const std::vector<SegmentDefinition> &
     if (declared) continue;
     auto changes = std::make_shared<std::vector<ProfileChange>>();
     const int64_t now = wall_ms();
-    s = store_->scan_segment_members(d.name, 0, SIZE_MAX, [&](uint64_t id) {
-      changes->push_back({++last_change_, id, kChangeSegments, 0, now});
-    });
+    s = drain_writer();  // the previous one's drop shares the connection read here
+    if (s.ok()) {
+      s = store_->scan_segment_members(d.name, 0, SIZE_MAX, [&](uint64_t id) {
+        changes->push_back({++last_change_, id, kChangeSegments, 0, now});
+      });
+    }
     if (s.ok()) s = begin_if_needed();
     if (s.ok()) {
       s = write([name = d.name, changes](Store &st) {
@@ -153,6 +177,24 @@ Status Pipeline::drop_undeclared_segments(const std::vector<SegmentDefinition> &
     if (!s.ok()) return s;
   }
   return s;
+}
+
+// A large evaluation (`large`) reads its pages on a read-only connection of
+// its own, so that reading and evaluating a page runs beside the writer's
+// writes of the previous one instead of waiting for them. It reads a
+// snapshot: what was written so far (features emitted, segments defined
+// and dropped) is committed first. Pages hold distinct profiles, so no
+// page is read after its own writes. nullptr: read on the pipeline's
+// connection.
+Result<std::unique_ptr<Store>> Pipeline::segment_reader(bool large) {
+  if (!large) return std::unique_ptr<Store>();
+  Status s = commit();
+  if (s.ok()) s = drain_writer();
+  if (s.ok()) s = begin_if_needed();
+  if (!s.ok()) return s;
+  return halo::open_store(
+      config_.store_kind, config_.store_path,
+      {.read_only = true, .check_invariants = false, .cache_bytes = config_.store_cache_bytes});
 }
 
 Result<std::vector<uint64_t>> Pipeline::profiles_to_segment(uint64_t after, int64_t as_of_ms) {
@@ -171,9 +213,11 @@ Result<std::vector<uint64_t>> Pipeline::profiles_to_segment(uint64_t after, int6
 // Evaluates every segment on each profile of `page` (its `segments` are
 // the stored memberships, ascending); returns the writes of the
 // differences and of the re-check times (`no_checks`: none is stored, so
-// a profile without one has nothing to cancel).
+// a profile without one has nothing to cancel). `sizes`, when given,
+// counts the members of each segment (by index).
 StoreWriter::Task Pipeline::segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms,
-                                         bool no_checks, RunSummary *summary) {
+                                         bool no_checks, RunSummary *summary,
+                                         std::vector<uint64_t> *sizes) {
   auto moves = std::make_shared<std::vector<SegmentChange>>();
   auto checks = std::make_shared<std::vector<SegmentCheck>>();
   auto changes = std::make_shared<std::vector<ProfileChange>>();
@@ -188,6 +232,7 @@ StoreWriter::Task Pipeline::segment_page(std::vector<ProfileExport> &page, int64
       const std::string &name = segments_.name(i);
       const bool was = std::binary_search(p.segments.begin(), p.segments.end(), name);
       if (verdict.member[i] != was) (was ? move.exited : move.entered).push_back(name);
+      if (sizes && verdict.member[i]) ++(*sizes)[i];
     }
     if (!move.entered.empty() || !move.exited.empty()) {
       std::sort(move.entered.begin(), move.entered.end());
@@ -196,7 +241,8 @@ StoreWriter::Task Pipeline::segment_page(std::vector<ProfileExport> &page, int64
       summary->segment_exits += move.exited.size();
       move.profile_id = p.id;
       move.at_ms = as_of_ms;
-      moves->push_back(move);
+      moves->push_back(std::move(move));
+      move = SegmentChange();
       changes->push_back({++last_change_, p.id, kChangeSegments, 0, now});
     }
     if (verdict.next_check_ms || !no_checks) checks->push_back({p.id, verdict.next_check_ms});

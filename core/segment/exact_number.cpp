@@ -62,9 +62,8 @@ int magnitude(const Number &a, const Number &b) {
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
-// The value of an optionally negative run of 1 to 18 digits (so it fits
-// int64_t); nullopt for any other text. Most numbers a segment compares
-// are such counts and amounts.
+}  // namespace
+
 std::optional<int64_t> small_integer(std::string_view s) {
   const bool negative = !s.empty() && s.front() == '-';
   if (negative) s.remove_prefix(1);
@@ -76,8 +75,6 @@ std::optional<int64_t> small_integer(std::string_view s) {
   }
   return negative ? -v : v;
 }
-
-}  // namespace
 
 std::optional<int> compare_numbers(std::string_view a, std::string_view b) {
   if (const auto i = small_integer(a)) {

@@ -3,6 +3,7 @@
 // (a double would call the last two equal).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -11,5 +12,10 @@ namespace halo::segment {
 // -1, 0 or 1 as a < b, a == b, a > b; nullopt when either is not a number
 // (digits with an optional sign, point and exponent of at most 6 digits).
 std::optional<int> compare_numbers(std::string_view a, std::string_view b);
+
+// The value of an optionally negative run of 1 to 18 digits (so it fits
+// int64_t); nullopt for any other text. Most numbers a segment compares
+// are such counts and amounts: they compare as integers.
+std::optional<int64_t> small_integer(std::string_view s);
 
 }  // namespace halo::segment

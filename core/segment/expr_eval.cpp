@@ -1,7 +1,7 @@
 // expr_eval.cpp -- Expr::matches: a profile's values against the parsed
 // tree (expr_ast.h).
 //
-// Each operand becomes a Scalar (a number as its exact text, a string, a
+// Each operand becomes a Scalar (a number as its exact text or integer, a string, a
 // time in ms, a boolean, null, or a list of strings); two scalars compare
 // only when their kinds agree (a time also against a string that reads as
 // an ISO 8601 time). A list (a profile's list of text, or an event's list
@@ -26,9 +26,11 @@ struct Scalar {
   // kNumber, kString: a view into the profile's value, the event's or the
   // expression's text (each outlives the evaluation), or into `formatted`.
   std::string_view view;
-  std::string formatted;  // an integer or double's number text
-  std::string_view text() const { return formatted.empty() ? view : formatted; }
-  std::optional<int64_t> time_ms;  // kTime; kString when it reads as a time
+  std::string formatted;           // a double's number text
+  std::optional<int64_t> integer;  // kNumber: an integer value (its text unwritten)
+  // kTime; a string literal that reads as a time. A value's string is read
+  // as a time only when compared with one (Subject::time_of_text).
+  std::optional<int64_t> time_ms;
   bool boolean = false;
   std::vector<std::string_view> items;   // kList of text (views into the profile's value)
   std::span<const TypedValue> elements;  // kList of an event's list elements (`[]`)
@@ -54,21 +56,20 @@ Scalar from_value(const TypedValue *v) {
       s.boolean = v->as_bool();
       break;
     case TypedKind::kInteger:
+      s.kind = K::kNumber;
+      s.integer = v->as_integer();
+      break;
     case TypedKind::kDecimal:
+      s.kind = K::kNumber;
+      s.view = v->text();
+      break;
     case TypedKind::kDouble:
       s.kind = K::kNumber;
-      if (v->kind() == TypedKind::kDecimal) {
-        s.view = v->text();
-      } else {
-        s.formatted = v->number_text();
-      }
+      s.formatted = v->number_text();
       break;
     case TypedKind::kString:
       s.kind = K::kString;
       s.view = v->text();
-      // A feature or trait may carry a time as ISO 8601 text (a plugin's
-      // string value): it then compares with now() too.
-      if (looks_like_date(s.view)) s.time_ms = parse_iso8601_ms(std::string(s.view));
       break;
     case TypedKind::kTimestamp:
       s.kind = K::kTime;
@@ -119,16 +120,41 @@ int sign(int64_t a, int64_t b) {
   return a < b ? -1 : (a > b ? 1 : 0);
 }
 
+// A number's text: its view, a double's formatted text, or an integer
+// written into `buffer`.
+std::string_view number_text(const Scalar &s, std::string &buffer) {
+  if (!s.integer) return s.formatted.empty() ? s.view : std::string_view(s.formatted);
+  buffer = std::to_string(*s.integer);
+  return buffer;
+}
+
+std::optional<int> compare_as_numbers(const Scalar &a, const Scalar &b) {
+  const std::optional<int64_t> i = a.integer ? a.integer : small_integer(a.view);
+  const std::optional<int64_t> j = b.integer ? b.integer : small_integer(b.view);
+  if (i && j) return sign(*i, *j);
+  std::string x, y;
+  return compare_numbers(number_text(a, x), number_text(b, y));
+}
+
+// A scalar as a time: a time, a string literal that reads as one, or a
+// value's string that does (a feature or trait may carry a time as ISO 8601
+// text, a plugin's string value: it then compares with now() too).
+std::optional<int64_t> time_of(const Scalar &s, const Subject &subject) {
+  if (s.time_ms || s.kind != Scalar::Kind::kString || !looks_like_date(s.view)) return s.time_ms;
+  return subject.time_of_text(s.view);
+}
+
 // -1, 0, 1; nullopt when the two cannot be compared.
-std::optional<int> compare(const Scalar &a, const Scalar &b) {
+std::optional<int> compare(const Scalar &a, const Scalar &b, const Subject &subject) {
   using K = Scalar::Kind;
-  if (a.kind == K::kNumber && b.kind == K::kNumber) return compare_numbers(a.text(), b.text());
+  if (a.kind == K::kNumber && b.kind == K::kNumber) return compare_as_numbers(a, b);
   if (a.kind == K::kString && b.kind == K::kString) {
     const int c = a.view.compare(b.view);
     return c < 0 ? -1 : (c > 0 ? 1 : 0);
   }
-  if (a.time_ms && b.time_ms && (a.kind == K::kTime || b.kind == K::kTime)) {
-    return sign(*a.time_ms, *b.time_ms);
+  if (a.kind == K::kTime || b.kind == K::kTime) {
+    const std::optional<int64_t> x = time_of(a, subject), y = time_of(b, subject);
+    if (x && y) return sign(*x, *y);
   }
   if (a.kind == K::kBool && b.kind == K::kBool) return a.boolean == b.boolean ? 0 : 1;
   return std::nullopt;
@@ -174,7 +200,7 @@ bool test_one(const Expr::Node &n, Op op, const Scalar &v, const Scalar &rhs,
   switch (op) {
     case Op::kIn:
       for (const Operand &o : n.list) {
-        if (holds(Op::kEq, compare(v, from_operand(o, subject)))) return true;
+        if (holds(Op::kEq, compare(v, from_operand(o, subject), subject))) return true;
       }
       return false;
     case Op::kContains:
@@ -184,7 +210,7 @@ bool test_one(const Expr::Node &n, Op op, const Scalar &v, const Scalar &rhs,
     case Op::kMatches:
       return v.kind == Scalar::Kind::kString && RE2::PartialMatch(v.view, *n.pattern);
     default:
-      return holds(op, compare(v, rhs));
+      return holds(op, compare(v, rhs, subject));
   }
 }
 
@@ -210,7 +236,7 @@ bool test(const Expr::Node &n, const Subject &subject) {
     }
   } else {
     for (size_t k = 0; !any && k < list_size(rhs); ++k) {
-      any = holds(op, compare(lhs, list_item(rhs, k)));
+      any = holds(op, compare(lhs, list_item(rhs, k), subject));
     }
   }
   return n.op == Op::kNe ? !any : any;
@@ -245,9 +271,8 @@ void crossings(int64_t time, int64_t offset_ms, int64_t now, std::optional<int64
 void clock_test(const Operand &clock, const Operand &other, const Subject &subject,
                 std::optional<int64_t> &earliest) {
   if (other.kind == Operand::Kind::kNow) return;  // moves with it
-  const Scalar s = from_operand(other, subject);
-  if (!s.time_ms) return;
-  crossings(*s.time_ms, clock.offset_ms, subject.now_ms(), earliest);
+  const std::optional<int64_t> time = time_of(from_operand(other, subject), subject);
+  if (time) crossings(*time, clock.offset_ms, subject.now_ms(), earliest);
 }
 
 void next_change(const Expr::Node &n, const Subject &subject, std::optional<int64_t> &earliest) {
@@ -270,6 +295,15 @@ void next_change(const Expr::Node &n, const Subject &subject, std::optional<int6
 }
 
 }  // namespace
+
+std::optional<int64_t> Subject::time_of_text(std::string_view text) const {
+  if (!any_time_read_ || text != last_time_text_) {
+    last_time_text_.assign(text);
+    last_time_ = parse_iso8601_ms(text);
+    any_time_read_ = true;
+  }
+  return last_time_;
+}
 
 std::optional<int64_t> Expr::next_change_ms(const Subject &subject) const {
   std::optional<int64_t> earliest;

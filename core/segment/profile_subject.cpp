@@ -2,8 +2,8 @@
 #include "segment/profile_subject.h"
 
 #include <algorithm>
-#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace halo::segment {
@@ -21,8 +21,15 @@ const TypedValue *find(const NamedValues &values, std::string_view name) {
 
 ProfileSubject::ProfileSubject(const ProfileExport &profile, int64_t now_ms)
     : profile_(profile), now_ms_(now_ms) {
-  std::map<std::string_view, std::vector<std::string_view>> by_type;
-  for (const auto &[type, value] : profile.identifiers) by_type[type].push_back(value);
+  // A profile holds a few identifier types: each type's values in the order
+  // the profile lists them.
+  std::vector<std::pair<std::string_view, std::vector<std::string_view>>> by_type;
+  for (const auto &[type, value] : profile.identifiers) {
+    auto it = std::find_if(by_type.begin(), by_type.end(),
+                           [&](const auto &entry) { return entry.first == type; });
+    if (it == by_type.end()) it = by_type.insert(it, {type, {}});
+    it->second.push_back(value);
+  }
   for (const auto &[type, values] : by_type) {
     identifiers_.push_back({"identifiers." + std::string(type), TypedValue::string_list(values)});
   }

@@ -92,6 +92,16 @@ class Subject {
     (void)name;
     return false;
   }
+  // `text` (a value's string) read as an ISO 8601 time; nullopt when it is
+  // not one. Conditions often compare one value with several times (`x <
+  // now() - 30d`, `x < now() - 90d`, and the times they flip): the last
+  // answer is kept.
+  std::optional<int64_t> time_of_text(std::string_view text) const;
+
+ private:
+  mutable std::string last_time_text_;
+  mutable std::optional<int64_t> last_time_;
+  mutable bool any_time_read_ = false;
 };
 
 class Expr {

@@ -1,6 +1,8 @@
 // profile_reads.cpp -- stored profiles in the export form (profile_reads.h).
 #include "store/profile_reads.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 
 namespace halo {
@@ -42,10 +44,12 @@ void add_to_page(const StoredProfile &p, std::vector<ProfileExport> &page, Statu
 
 // Adds to the profiles of `page` (ascending ids) their identifiers (when
 // asked) and segments, from reads whose rows come by ascending profile id:
-// merged on the page's ids.
+// merged on the page's ids. `gone`, when given, receives the ids of
+// membership rows no profile of the page has.
 Status complete_page(std::vector<ProfileExport> &page, bool identifiers,
                      const std::function<Status(const IdentifierRow &)> &read_identifiers,
-                     const std::function<Status(const SegmentRow &)> &read_segments) {
+                     const std::function<Status(const SegmentRow &)> &read_segments,
+                     std::vector<uint64_t> *gone = nullptr) {
   size_t next = 0;  // page[next] is the first profile whose rows may follow
   auto at = [&](uint64_t id) -> ProfileExport * {
     while (next < page.size() && page[next].id < id) ++next;
@@ -60,25 +64,34 @@ Status complete_page(std::vector<ProfileExport> &page, bool identifiers,
   }
   next = 0;
   return read_segments([&](uint64_t id, std::string_view segment) {
-    if (ProfileExport *e = at(id)) e->segments.emplace_back(segment);
+    if (ProfileExport *e = at(id)) {
+      e->segments.emplace_back(segment);
+    } else if (gone && (gone->empty() || gone->back() != id)) {
+      gone->push_back(id);
+    }
   });
 }
 
 }  // namespace
 
 Status read_profile_page(Store &store, uint64_t after, size_t limit, bool identifiers,
-                         std::vector<ProfileExport> &page) {
+                         std::vector<ProfileExport> &page, std::vector<uint64_t> *gone) {
   page.clear();
   Status decoded;
   Status s = store.scan_profiles(after, limit,
                                  [&](const StoredProfile &p) { add_to_page(p, page, decoded); });
-  if (!s.ok()) return s;
-  if (!decoded.ok() || page.empty()) return decoded;
-  const uint64_t first = page.front().id, last = page.back().id;
+  if (!s.ok() || !decoded.ok()) return s.ok() ? decoded : s;
+  if (page.empty() && !gone) return Status::Ok();
+  // With `gone`, memberships are read from after `after` (to the end past
+  // the last page), so that rows between the page's ids are seen.
+  constexpr uint64_t kEnd = INT64_MAX;  // above every id (store.h)
+  const uint64_t first = page.empty() ? kEnd : page.front().id;
+  const uint64_t last = page.empty() ? kEnd : page.back().id;
+  const uint64_t from = gone ? std::min(after, kEnd - 1) + 1 : first;
   return complete_page(
-      page, identifiers,
+      page, identifiers && !page.empty(),
       [&](const IdentifierRow &row) { return store.scan_identifiers_by_profile(first, last, row); },
-      [&](const SegmentRow &row) { return store.scan_segments_by_profile(first, last, row); });
+      [&](const SegmentRow &row) { return store.scan_segments_by_profile(from, last, row); }, gone);
 }
 
 Status read_profile_exports(Store &store, std::span<const uint64_t> ids, bool identifiers,

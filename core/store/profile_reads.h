@@ -26,9 +26,12 @@ Result<std::optional<ProfileExport>> read_live_profile_export(Store &store, uint
 
 // Replaces `page` with up to `limit` profiles with ids above `after`,
 // ascending: one range read for the profiles, one for their identifiers
-// (when asked) and one for their segments. Empty at the end.
+// (when asked) and one for their segments. Empty at the end. `gone`, when
+// given, gets the ids above `after` and up to the page's last (any above
+// `after` once the page is empty) that hold segment memberships but no
+// profile, ascending: reading every page so finds each once.
 Status read_profile_page(Store &store, uint64_t after, size_t limit, bool identifiers,
-                         std::vector<ProfileExport> &page);
+                         std::vector<ProfileExport> &page, std::vector<uint64_t> *gone = nullptr);
 
 // Replaces `page` with the stored ones of the profiles `ids` (ascending, no
 // repeats), ascending: read_profile_export() for each, in one read per

@@ -161,8 +161,7 @@ class SqliteStore final : public Store {
   Status scan_segment_members(std::string_view segment, uint64_t after, size_t limit,
                               const std::function<void(uint64_t)> &fn) override;
   Result<uint64_t> last_segment_change() override;
-  Status scan_missing_members(const std::function<void(uint64_t)> &fn) override;
-  Status recount_segments() override;
+  Status set_segment_sizes(const std::vector<std::pair<std::string, uint64_t>> &sizes) override;
   Status scan_segment_changes(uint64_t after, size_t limit,
                               const std::function<void(const SegmentChange &)> &fn) override;
   Status add_trigger_timer(const TriggerTimer &timer) override;

@@ -567,11 +567,10 @@ class Store {
   // [SQLite: reads every membership row after `after` until it has them.]
   virtual Status scan_segment_members(std::string_view segment, uint64_t after, size_t limit,
                                       const std::function<void(uint64_t profile_id)> &fn) = 0;
-  // Repairs after a rebuild: the profiles with memberships that table
-  // profiles does not hold (gone since), and every segment's size set to
-  // the members it has.
-  virtual Status scan_missing_members(const std::function<void(uint64_t profile_id)> &fn) = 0;
-  virtual Status recount_segments() = 0;
+  // Sets the sizes of the segments named, as an evaluation of every
+  // profile counted them (a repair: sizes are otherwise kept by
+  // change_segments); an undefined name is InvalidArgument.
+  virtual Status set_segment_sizes(const std::vector<std::pair<std::string, uint64_t>> &sizes) = 0;
   // Up to `limit` changes with ids above `after`, ascending.
   virtual Status scan_segment_changes(uint64_t after, size_t limit,
                                       const std::function<void(const SegmentChange &)> &fn) = 0;

@@ -52,12 +52,7 @@ constexpr Sql kChanges{"scan_segment_changes", "segment_events",
                        "SELECT id, profile_id, entered, exited, at_ms FROM segment_events "
                        "WHERE id > ?1 ORDER BY id LIMIT ?2",
                        "iitti"};
-constexpr Sql kMissingMembers{"scan_missing_members", "segment_members",
-                              "SELECT profile_id FROM segment_members m WHERE NOT EXISTS "
-                              "(SELECT 1 FROM profiles p WHERE p.id = m.profile_id) "
-                              "ORDER BY profile_id",
-                              "i"};
-constexpr Sql kSetSize{"recount_segments", "segment_definitions",
+constexpr Sql kSetSize{"set_segment_sizes", "segment_definitions",
                        "UPDATE segment_definitions SET size = ?2 WHERE name = ?1"};
 constexpr Sql kLastSegmentChange{"last_segment_change", "segment_events",
                                  "SELECT coalesce(max(id), 0) FROM segment_events", "i"};
@@ -295,34 +290,19 @@ Result<uint64_t> SqliteStore::last_segment_change() {
   return impl_->count(kLastSegmentChange);
 }
 
-Status SqliteStore::scan_missing_members(const std::function<void(uint64_t)> &fn) {
-  return impl_->scan(
-      kMissingMembers, [](sqlite::Statement &) {},
-      [&](sqlite::Statement &st) {
-        fn(from_sql(st.column_int(0)));
-        return Status::Ok();
-      });
-}
-
-Status SqliteStore::recount_segments() {
-  std::map<std::string, int64_t, std::less<>> counted;
-  Status s = impl_->scan(
-      kMembershipsAfter, [](sqlite::Statement &st) { st.bind_int(1, 0); },
-      [&](sqlite::Statement &st) {
-        for (std::string &n : split_segment_names(st.column_bytes(1))) ++counted[std::move(n)];
-        return Status::Ok();
-      });
-  auto defs = segment_definitions();
-  if (s.ok()) s = defs.status();
-  for (size_t k = 0; s.ok() && k < defs->size(); ++k) {
-    const std::string &name = (*defs)[k].name;
-    auto it = counted.find(name);
-    s = impl_->write(kSetSize, [&](sqlite::Statement &st) {
+Status SqliteStore::set_segment_sizes(const std::vector<std::pair<std::string, uint64_t>> &sizes) {
+  for (const auto &[name, size] : sizes) {
+    Status s = impl_->write(kSetSize, [&](sqlite::Statement &st) {
       st.bind_text(1, name);
-      st.bind_int(2, it == counted.end() ? 0 : it->second);
+      st.bind_int(2, to_sql(size));
     });
+    if (!s.ok()) return s;
+    if (sqlite3_changes(impl_->db.get()) == 0) {
+      return Status::Invalid("sqlite store " + impl_->path +
+                             ": Store::set_segment_sizes: no segment named '" + name + "'");
+    }
   }
-  return s;
+  return Status::Ok();
 }
 
 Status SqliteStore::scan_segment_changes(uint64_t after, size_t limit,

@@ -16,6 +16,8 @@
 #include <tuple>
 #include <vector>
 
+#include "profile/typed_codec.h"
+#include "store/profile_reads.h"
 #include "store/store.h"
 #include "temp_store.h"  // must(), OwnedBatch, make_batch
 
@@ -684,35 +686,33 @@ TYPED_TEST(StoreConformance, DropSegmentAndRebuildKeepMembership) {
   EXPECT_EQ(changes, 2u);
   ASSERT_TRUE(st.scan_due_segment_checks(INT64_MAX, [&](uint64_t id) { due.push_back(id); }).ok());
   EXPECT_TRUE(due.empty());
-  // Profile 1 is gone after the rebuild: its membership is found, ends, and
-  // the sizes count what is left.
-  std::vector<uint64_t> missing;
-  ASSERT_TRUE(st.scan_missing_members([&](uint64_t id) { missing.push_back(id); }).ok());
-  EXPECT_EQ(missing, std::vector<uint64_t>{1});
+  // Profile 1 is gone after the rebuild: its membership ends, and the size
+  // counts what is left.
   ASSERT_TRUE(st.begin().ok());
   ASSERT_TRUE(st.exit_all_segments(1, 70).ok());
-  ASSERT_TRUE(st.recount_segments().ok());
   ASSERT_TRUE(st.commit().ok());
   EXPECT_EQ(must(st.segment_definitions())[0].size, 0u);
+  EXPECT_TRUE(must(st.segments_of(1)).empty());
 }
 
-// recount_segments repairs sizes from the membership rows.
-TYPED_TEST(StoreConformance, RecountSetsSizesToTheMembers) {
+// set_segment_sizes sets the sizes named and leaves the others; an
+// undefined name is refused.
+TYPED_TEST(StoreConformance, SegmentSizesAreSetAsCounted) {
   Store &st = this->store();
   ASSERT_TRUE(st.begin().ok());
-  for (uint64_t id : {1, 2, 3}) this->put_profile(id, "");
   ASSERT_TRUE(st.define_segment("a", "traits.x", 1).ok());
-  ASSERT_TRUE(st.define_segment("empty", "traits.y", 1).ok());
-  ASSERT_TRUE(
-      st.change_segments({segment_change(1, {"a"}, {}, 2), segment_change(3, {"a"}, {}, 2)}).ok());
-  ASSERT_TRUE(st.recount_segments().ok());
-  ASSERT_TRUE(st.commit().ok());
+  ASSERT_TRUE(st.define_segment("b", "traits.y", 1).ok());
+  ASSERT_TRUE(st.define_segment("c", "traits.z", 1).ok());
+  ASSERT_TRUE(st.change_segments({segment_change(1, {"c"}, {}, 2)}).ok());
+  ASSERT_TRUE(st.set_segment_sizes({{"a", 2}, {"b", 0}}).ok());
   auto defs = must(st.segment_definitions());
   EXPECT_EQ(defs[0].size, 2u);
   EXPECT_EQ(defs[1].size, 0u);
-  std::vector<uint64_t> missing;
-  ASSERT_TRUE(st.scan_missing_members([&](uint64_t id) { missing.push_back(id); }).ok());
-  EXPECT_TRUE(missing.empty());
+  EXPECT_EQ(defs[2].size, 1u);
+  Status refused = st.set_segment_sizes({{"nope", 1}});
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("'nope'"), std::string::npos) << refused.message();
+  ASSERT_TRUE(st.rollback().ok());
 }
 
 // Members of one segment come in pages, skipping profiles of other segments.
@@ -735,6 +735,44 @@ TYPED_TEST(StoreConformance, SegmentMembersComeInPages) {
   ASSERT_TRUE(st.scan_segment_members("a", 6, 2, [&](uint64_t id) { page.push_back(id); }).ok());
   EXPECT_EQ(page, std::vector<uint64_t>{9});
   EXPECT_EQ(must(st.segment_definitions())[1].size, 7u);
+}
+
+// read_profile_page with `gone`: each page also reports the memberships of
+// ids no profile holds, from after `after` through the page's last id, and
+// the empty page at the end those above every profile.
+TYPED_TEST(StoreConformance, ProfilePagesReportMembershipsOfProfilesGone) {
+  Store &st = this->store();
+  ASSERT_TRUE(st.begin().ok());
+  ASSERT_TRUE(st.define_segment("a", "traits.x", 1).ok());
+  std::vector<SegmentChange> changes;
+  for (uint64_t id : {1, 2, 3, 4, 6, 9}) changes.push_back(segment_change(id, {"a"}, {}, 5));
+  ASSERT_TRUE(st.change_segments(changes).ok());
+  for (uint64_t id : {1, 3, 5, 7}) this->put_profile(id, TraitEncoder(0).take());
+  ASSERT_TRUE(st.commit().ok());
+  std::vector<ProfileExport> page;
+  std::vector<uint64_t> gone;
+  std::vector<std::vector<uint64_t>> pages, gone_by_page;
+  std::vector<uint64_t> members;  // profiles read with segment "a"
+  for (uint64_t after = 0;;) {
+    gone.clear();
+    Status read = read_profile_page(st, after, 2, false, page, &gone);
+    ASSERT_TRUE(read.ok()) << read.message();
+    std::vector<uint64_t> ids;
+    for (const ProfileExport &p : page) {
+      ids.push_back(p.id);
+      if (!p.segments.empty()) members.push_back(p.id);
+    }
+    pages.push_back(ids);
+    gone_by_page.push_back(gone);
+    if (page.empty()) break;
+    after = page.back().id;
+  }
+  EXPECT_EQ(pages, (std::vector<std::vector<uint64_t>>{{1, 3}, {5, 7}, {}}));
+  EXPECT_EQ(gone_by_page, (std::vector<std::vector<uint64_t>>{{2}, {4, 6}, {9}}));
+  EXPECT_EQ(members, (std::vector<uint64_t>{1, 3}));
+  // Without `gone`, a page reads only its own profiles' memberships.
+  ASSERT_TRUE(read_profile_page(st, 0, 2, false, page).ok());
+  EXPECT_EQ(page[1].segments, (std::vector<std::string>{"a"}));
 }
 
 // A reader sees committed data only, and one snapshot for its whole life.
