@@ -10,11 +10,15 @@
 #include <array>
 #include <optional>
 
+#include "common/time_text.h"
+
 namespace halo::aggregates {
 
 namespace {
 
-constexpr int64_t kMinuteMs = 60'000, kHourMs = 60 * kMinuteMs, kDayMs = 24 * kHourMs;
+using plugins::kDayMs;
+using plugins::kHourMs;
+using plugins::kMinuteMs;
 constexpr int64_t kMaxWindowMs = 9'999'999 * kDayMs;
 
 const std::vector<std::string> kOps = {"count", "sum",   "avg",  "min",

@@ -10,7 +10,9 @@
 
 namespace halo::plugins {
 
-constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kMinuteMs = 60'000;
+constexpr int64_t kHourMs = 60 * kMinuteMs;
+constexpr int64_t kDayMs = 24 * kHourMs;
 
 // a / b rounded toward negative infinity (b != 0).
 constexpr int64_t floor_div(int64_t a, int64_t b) {

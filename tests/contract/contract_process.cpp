@@ -1,13 +1,10 @@
-// contract_process.cpp -- child-process management and the tiny plain-HTTP
+// contract_process.cpp -- starting a contract server and the tiny plain-HTTP
 // control client of ContractProcess (see contract_process.h).
 #include "contract_process.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <simdjson.h>
@@ -19,13 +16,11 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
-#include <thread>
 
 namespace halo::contract {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 std::string shell_quote(const std::string &s) {
   std::string q = "'";
@@ -37,19 +32,6 @@ int read_port(const std::string &file) {
   std::ifstream in(file);
   int port = 0;
   return (in >> port) ? port : 0;
-}
-
-[[noreturn]] void exec_child(const std::vector<std::string> &argv) {
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
-  std::string path = contract_dir();
-  if (const char *old = std::getenv("PYTHONPATH")) path += std::string(":") + old;
-  setenv("PYTHONPATH", path.c_str(), 1);
-  std::vector<char *> args;
-  for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
-  args.push_back(nullptr);
-  execvp(args[0], args.data());
-  std::fprintf(stderr, "contract: cannot run %s: %s\n", args[0], std::strerror(errno));
-  _exit(127);
 }
 
 // Sends one HTTP/1.1 request with Connection: close; returns (status, body).
@@ -106,7 +88,7 @@ ContractProcess::~ContractProcess() {
 
 int ContractProcess::start(const std::string &script, const std::vector<std::string> &args,
                            const std::string &tls_dir) {
-  if (pid_ > 0) throw std::runtime_error("contract: " + script_ + " already started");
+  if (child_.running()) throw std::runtime_error("contract: " + script_ + " already started");
   script_ = script;
   tls_ = !tls_dir.empty();
   char tmpl[] = "/tmp/halo-contract-XXXXXX";
@@ -118,41 +100,21 @@ int ContractProcess::start(const std::string &script, const std::vector<std::str
                            run_dir_ + "/control-port"});
   if (tls_)
     argv.insert(argv.end(), {"--cert", tls_dir + "/server.pem", "--key", tls_dir + "/server.key"});
-  pid_ = fork();
-  if (pid_ < 0) throw std::runtime_error("contract: fork failed");
-  if (pid_ == 0) exec_child(argv);
-
-  auto deadline = Clock::now() + std::chrono::seconds(15);
-  while (Clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("contract: " + script + " exited before listening (status " +
-                               std::to_string(status) + "); see its stderr above");
-    }
-    control_port_ = read_port(run_dir_ + "/control-port");
-    port_ = read_port(run_dir_ + "/port");
-    if (port_ > 0 && control_port_ > 0) return port_;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  stop();
-  throw std::runtime_error("contract: " + script + " did not write its port within 15 s");
+  std::string python_path = contract_dir();
+  if (const char *old = std::getenv("PYTHONPATH")) python_path += std::string(":") + old;
+  child_.spawn(argv, {{"PYTHONPATH", python_path}});
+  child_.wait_until_ready(
+      [&] {
+        control_port_ = read_port(run_dir_ + "/control-port");
+        port_ = read_port(run_dir_ + "/port");
+        return port_ > 0 && control_port_ > 0;
+      },
+      "contract: " + script, std::chrono::seconds(15));
+  return port_;
 }
 
 void ContractProcess::stop() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    auto deadline = Clock::now() + std::chrono::seconds(5);
-    while (waitpid(pid_, nullptr, WNOHANG) == 0) {
-      if (Clock::now() > deadline) {
-        ::kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    pid_ = -1;
-  }
+  child_.stop();
   if (!run_dir_.empty()) {
     std::error_code ec;
     fs::remove_all(run_dir_, ec);
@@ -161,11 +123,7 @@ void ContractProcess::stop() {
 }
 
 void ContractProcess::kill_now() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
+  child_.kill_now();
   stop();
 }
 

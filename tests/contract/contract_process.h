@@ -10,11 +10,11 @@
 // servers too, with no TLS stack in the helper. Test helper: throws on error.
 #pragma once
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "child_process.h"
 
 namespace halo::contract {
 
@@ -70,7 +70,7 @@ class ContractProcess {
                       const std::string &body = "") const;
 
  private:
-  pid_t pid_ = -1;
+  test::ChildProcess child_;
   int port_ = 0;
   int control_port_ = 0;
   bool tls_ = false;

@@ -84,7 +84,7 @@ TEST(ContractProcess, StartFailsClearlyForAMissingScript) {
     p.start(contract::contract_dir() + "/no_such_server.py");
     FAIL() << "start succeeded";
   } catch (const std::runtime_error &e) {
-    EXPECT_NE(std::string(e.what()).find("no_such_server.py exited before listening"),
+    EXPECT_NE(std::string(e.what()).find("no_such_server.py exited before it was ready"),
               std::string::npos)
         << e.what();
   }

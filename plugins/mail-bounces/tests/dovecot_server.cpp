@@ -2,9 +2,6 @@
 #include "dovecot_server.h"
 
 #include <pwd.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -12,7 +9,6 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include "contract_process.h"
 #include "loopback_port.h"
@@ -98,42 +94,15 @@ void DovecotServer::start() {
            "service pop3-login {\n  inet_listener pop3 {\n    port = 0\n  }\n"
            "  inet_listener pop3s {\n    port = " +
            std::to_string(pop3s_port_) + "\n    ssl = yes\n  }\n}\n");
-  master_ = ::fork();
-  if (master_ < 0) throw std::runtime_error("fork failed");
-  if (master_ == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    const std::string conf = dir_ + "/dovecot.conf";
-    ::execl(kDovecot, "dovecot", "-F", "-c", conf.c_str(), static_cast<char *>(nullptr));
-    ::_exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!(loopback_port_accepts(imap_port_) && loopback_port_accepts(pop3s_port_))) {
-    int status = 0;
-    if (::waitpid(master_, &status, WNOHANG) == master_) {
-      master_ = -1;
-      throw std::runtime_error("dovecot exited at start-up; its log:\n" + log());
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      stop();
-      throw std::runtime_error("dovecot did not listen within 20 s; its log:\n" + log());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const std::string conf = dir_ + "/dovecot.conf";
+  master_.spawn({kDovecot, "-F", "-c", conf});
+  master_.wait_until_ready(
+      [&] { return loopback_port_accepts(imap_port_) && loopback_port_accepts(pop3s_port_); },
+      "dovecot", std::chrono::seconds(20), [&] { return log(); });
 }
 
 void DovecotServer::stop() {
-  if (master_ <= 0) return;
-  ::kill(master_, SIGTERM);
-  for (int i = 0; i < 100; ++i) {
-    if (::waitpid(master_, nullptr, WNOHANG) == master_) {
-      master_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ::kill(master_, SIGKILL);
-  ::waitpid(master_, nullptr, 0);
-  master_ = -1;
+  master_.stop();
 }
 
 void DovecotServer::deliver(const std::string &mail) {

@@ -13,9 +13,9 @@
 // renamed into new/). Test helper: throws on error.
 #pragma once
 
-#include <sys/types.h>
-
 #include <string>
+
+#include "child_process.h"
 
 namespace halo::test {
 
@@ -46,7 +46,7 @@ class DovecotServer {
  private:
   std::string dir_;
   int imap_port_ = 0, pop3s_port_ = 0;
-  pid_t master_ = -1;
+  ChildProcess master_;
   unsigned delivered_ = 0;
 };
 

@@ -2,9 +2,6 @@
 #include "postfix_server.h"
 
 #include <pwd.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -209,42 +206,13 @@ void PostfixServer::start() {
   contract::make_test_ca(dir_);
   if (port_ == 0) port_ = unused_loopback_port();  // a restart keeps its port
   write_config();
-  master_ = ::fork();
-  if (master_ < 0) throw std::runtime_error("fork failed");
-  if (master_ == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    ::execl(kPostfix, "postfix", "-c", dir_.c_str(), "start-fg", static_cast<char *>(nullptr));
-    ::_exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!loopback_port_accepts(port_)) {
-    int status = 0;
-    if (::waitpid(master_, &status, WNOHANG) == master_) {
-      master_ = -1;
-      throw std::runtime_error("postfix start-fg exited; its log:\n" + log());
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      stop();
-      throw std::runtime_error("postfix did not listen within 20 s; its log:\n" + log());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  master_.spawn({kPostfix, "-c", dir_, "start-fg"});
+  master_.wait_until_ready([&] { return loopback_port_accepts(port_); }, "postfix start-fg",
+                           std::chrono::seconds(20), [&] { return log(); });
 }
 
 void PostfixServer::stop() {
-  if (master_ <= 0) return;
-  postfix("stop");
-  for (int i = 0; i < 100; ++i) {
-    int status = 0;
-    if (::waitpid(master_, &status, WNOHANG) == master_) {
-      master_ = -1;
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ::kill(master_, SIGKILL);
-  ::waitpid(master_, nullptr, 0);
-  master_ = -1;
+  master_.stop([&] { postfix("stop"); });
 }
 
 std::vector<DeliveredMail> PostfixServer::delivered() const {

@@ -16,11 +16,11 @@
 // throws on error.
 #pragma once
 
-#include <sys/types.h>
-
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "child_process.h"
 
 namespace halo::test {
 
@@ -69,7 +69,7 @@ class PostfixServer {
   std::vector<std::string> domains_;
   std::vector<std::string> unknown_, later_bounces_;
   int port_ = 0;
-  pid_t master_ = -1;
+  ChildProcess master_;
 };
 
 }  // namespace halo::test
