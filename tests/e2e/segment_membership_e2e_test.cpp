@@ -230,6 +230,35 @@ TEST(SegmentMembershipE2E, ChangedAndRemovedSegmentsUpdateStoredMemberships) {
   EXPECT_EQ(run({halo_bin(), "store", "check", p}).exit_code, 0);
 }
 
+// Segments removed together go together: each one's members are read once
+// the previous one's removal is written (they share the store connection).
+TEST(SegmentMembershipE2E, SeveralSegmentsRemovedAtOnceAllGo) {
+  TempDir dir;
+  const std::string p = dir / "pipeline.yaml";
+  write_file(dir / "events.jsonl", shop_events(6) + shop_changes());
+  write_file(p,
+             pipeline_text(kStart + 30 * kDay,
+                           "segments:\n  - { name: repeat, expression: \"features.orders >= 2\" }\n"
+                           "  - { name: buyers, expression: \"features.orders >= 1\" }\n"
+                           "  - { name: anyone, expression: \"exists(features.orders)\" }\n"));
+  RunOutcome r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(exported_profile(dir / "profiles.jsonl", "c3")
+                .find(R"("segments":["anyone","buyers","repeat"])"),
+            std::string::npos);
+  write_file(p, pipeline_text(kStart + 30 * kDay,
+                              "segments:\n  - { name: repeat, expression: \"features.orders >= "
+                              "2\" }\n"));
+  r = run_pipeline(p);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(exported_profile(dir / "profiles.jsonl", "c3").find(R"("segments":["repeat"])"),
+            std::string::npos);
+  for (const char *name : {"buyers", "anyone"}) {
+    EXPECT_EQ(run({halo_bin(), "segment", "show", p, name}).exit_code, 2) << name;
+  }
+  EXPECT_EQ(run({halo_bin(), "store", "check", p}).exit_code, 0);
+}
+
 TEST(SegmentMembershipE2E, ExportListsMembersAsJsonlOrCsvAndProfileGetShowsSegments) {
   TempDir dir;
   const std::string p = dir / "pipeline.yaml";
