@@ -1,10 +1,10 @@
 // expr_eval.cpp -- Expr::matches: a profile's values against the parsed
 // tree (expr_ast.h).
 //
-// Each operand becomes a Scalar (a number as its exact text or integer, a string, a
-// time in ms, a boolean, null, or a list of strings); two scalars compare
-// only when their kinds agree (a time also against a string that reads as
-// an ISO 8601 time). A list (a profile's list of text, or an event's list
+// Each operand becomes a Scalar (a number as its exact text or as an
+// integer, a string, a time in ms, a boolean, null, or a list of strings);
+// two scalars compare only when their kinds agree (a time also against a
+// string that reads as an ISO 8601 time). A list (a profile's list of text, or an event's list
 // elements named with `[]`) satisfies a test when one of its items does,
 // and `!=` when none equals.
 #include <span>
