@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "normalize/timestamp.h"
+#include "common/iso_time.h"
 
 namespace {
 

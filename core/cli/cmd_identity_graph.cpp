@@ -19,9 +19,9 @@
 #include "cli/pipeline_command_line.h"
 #include "cli/profile_lookup.h"
 #include "common/clock.h"
+#include "common/iso_time.h"
 #include "common/json_writer.h"
 #include "normalize/identifiers.h"
-#include "normalize/timestamp.h"
 
 namespace halo::cli {
 

@@ -20,7 +20,7 @@
 #include "cli/pipeline_command_line.h"
 #include "cli/profile_lookup.h"
 #include "common/clock.h"
-#include "normalize/timestamp.h"
+#include "common/iso_time.h"
 #include "pipeline/message_keys.h"
 
 namespace halo::cli {

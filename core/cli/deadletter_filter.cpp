@@ -6,7 +6,7 @@
 #include <charconv>
 #include <limits>
 
-#include "config/iso_time.h"
+#include "common/iso_time.h"
 
 namespace po = boost::program_options;
 

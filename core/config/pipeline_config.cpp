@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <new>
 
+#include "common/iso_time.h"
 #include "config/events_config.h"
 #include "config/http_config.h"
 #include "config/identity_config.h"
-#include "config/iso_time.h"
 #include "config/limits_config.h"
 #include "config/map_reader.h"
 #include "config/pipeline_file.h"

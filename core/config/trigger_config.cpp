@@ -7,10 +7,10 @@
 
 #include <halo/units.hpp>
 
+#include "common/iso_time.h"
 #include "common/json_number.h"
 #include "common/json_writer.h"
 #include "config/env_substitution.h"
-#include "config/iso_time.h"
 #include "config/scalar_parse.h"
 
 namespace halo {

@@ -7,13 +7,13 @@
 #include <optional>
 #include <utility>
 
+#include "common/iso_time.h"
 #include "common/utf8.h"
 #include "event/trait_path.h"
 #include "normalize/block_list.h"
 #include "normalize/normalizer_impl.h"
 #include "normalize/persian.h"
 #include "normalize/reject.h"
-#include "normalize/timestamp.h"
 
 namespace halo {
 

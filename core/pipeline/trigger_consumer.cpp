@@ -46,8 +46,8 @@
 #include <charconv>
 
 #include "common/clock.h"
+#include "common/iso_time.h"
 #include "common/json_writer.h"
-#include "config/iso_time.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/segment_history.h"
 #include "pipeline/send_time.h"

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/iso_time.h"
+#include "common/iso_time.h"
 #include "segment/exact_number.h"
 #include "segment/expr_ast.h"
 

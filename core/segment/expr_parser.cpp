@@ -23,8 +23,8 @@
 
 #include <halo/field_path.hpp>
 
+#include "common/iso_time.h"
 #include "common/time_units.h"
-#include "config/iso_time.h"
 #include "config/suggest.h"
 #include "segment/expr_ast.h"
 #include "segment/expr_lexer.h"

@@ -3,7 +3,7 @@
 // correction, and identifier extraction.
 #include <gtest/gtest.h>
 
-#include "normalize/timestamp.h"
+#include "common/iso_time.h"
 #include "normalizer_test_util.h"
 
 namespace halo {

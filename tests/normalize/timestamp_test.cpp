@@ -2,7 +2,7 @@
 // calendar validation) and canonical formatting.
 #include <gtest/gtest.h>
 
-#include "normalize/timestamp.h"
+#include "common/iso_time.h"
 
 namespace halo {
 namespace {

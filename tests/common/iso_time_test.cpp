@@ -1,5 +1,5 @@
-// iso_time_test.cpp -- ISO-8601 parsing for run.as_of.
-#include "config/iso_time.h"
+// iso_time_test.cpp -- ISO-8601 parsing in the forms pipeline files use (run.as_of).
+#include "common/iso_time.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,6 @@
-// timestamp.h -- ISO-8601 timestamps <-> Unix epoch milliseconds (UTC).
+// iso_time.h -- ISO-8601 timestamps <-> Unix epoch milliseconds (UTC): the
+// one reader of times as text, for events, pipeline files (run.as_of,
+// trigger times), segment literals and the command line.
 //
 // Invariants:
 //  - parse_iso8601_ms accepts only complete, in-range dates and times

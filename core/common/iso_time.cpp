@@ -1,7 +1,7 @@
-// timestamp.cpp -- a small hand-written ISO-8601 reader. Hand-written
+// iso_time.cpp -- a small hand-written ISO-8601 reader. Hand-written
 // because it runs once or twice per event on the hot path and must not
 // allocate, depend on the locale, or consult the process time zone.
-#include "normalize/timestamp.h"
+#include "common/iso_time.h"
 
 #include <cstdio>
 
