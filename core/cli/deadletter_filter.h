@@ -2,7 +2,7 @@
 // `halo deadletters replay` share: --source, --reason, --stage, --since and
 // --limit, turned into a store DeadLetterFilter (filtering happens in SQL).
 //
-// --since takes an ISO 8601 time (config/iso_time.h) or a duration back
+// --since takes an ISO 8601 time (common/iso_time.h) or a duration back
 // from now, parsed by halo/units.hpp like every duration ("24h", "7d").
 // Anything else is a usage error naming the value; nothing is guessed.
 #pragma once
