@@ -195,7 +195,9 @@ void warn_of_waiting_messages(const PipelineConfig &config,
       by_destination[t.destination].push_back(t.name);
     }
   }
-  for (const auto &[name, triggers] : by_destination) {
+  for (const auto &entry : by_destination) {
+    const std::string &name = entry.first;  // named, not bound: the lambda captures it
+    const auto &triggers = entry.second;
     std::string names;
     for (const std::string &t : triggers) names += (names.empty() ? "" : ", ") + t;
     const bool declared = std::any_of(config.destinations.begin(), config.destinations.end(),
@@ -421,7 +423,8 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
   check_paths_and_kinds(config, out, problems);
   check_declared_events(config, out, problems);
   // A cap on a channel no trigger sends on is a misspelt channel.
-  for (const auto &[channel, cap] : config.consent.frequency_caps) {
+  for (const auto &entry : config.consent.frequency_caps) {
+    const std::string &channel = entry.first;  // named, not bound: the lambda captures it
     const bool sent_on =
         std::any_of(config.triggers.begin(), config.triggers.end(),
                     [&](const PipelineConfig::Trigger &t) { return t.channel == channel; });

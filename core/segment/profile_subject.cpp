@@ -24,11 +24,12 @@ ProfileSubject::ProfileSubject(const ProfileExport &profile, int64_t now_ms)
   // A profile holds a few identifier types: each type's values in the order
   // the profile lists them.
   std::vector<std::pair<std::string_view, std::vector<std::string_view>>> by_type;
-  for (const auto &[type, value] : profile.identifiers) {
+  for (const auto &identifier : profile.identifiers) {
+    const std::string &type = identifier.first;  // named, not bound: the lambda captures it
     auto it = std::find_if(by_type.begin(), by_type.end(),
                            [&](const auto &entry) { return entry.first == type; });
     if (it == by_type.end()) it = by_type.insert(it, {type, {}});
-    it->second.push_back(value);
+    it->second.push_back(identifier.second);
   }
   for (const auto &[type, values] : by_type) {
     identifiers_.push_back({"identifiers." + std::string(type), TypedValue::string_list(values)});

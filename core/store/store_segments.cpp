@@ -291,7 +291,9 @@ Result<uint64_t> SqliteStore::last_segment_change() {
 }
 
 Status SqliteStore::set_segment_sizes(const std::vector<std::pair<std::string, uint64_t>> &sizes) {
-  for (const auto &[name, size] : sizes) {
+  for (const auto &entry : sizes) {
+    const std::string &name = entry.first;  // named, not bound: the lambda captures it
+    const uint64_t size = entry.second;
     Status s = impl_->write(kSetSize, [&](sqlite::Statement &st) {
       st.bind_text(1, name);
       st.bind_int(2, to_sql(size));
