@@ -4,9 +4,9 @@
 // Each operand becomes a Scalar (a number as its exact text or as an
 // integer, a string, a time in ms, a boolean, null, or a list of strings);
 // two scalars compare only when their kinds agree (a time also against a
-// string that reads as an ISO 8601 time). A list (a profile's list of text, or an event's list
-// elements named with `[]`) satisfies a test when one of its items does,
-// and `!=` when none equals.
+// string that reads as an ISO 8601 time). A list (a profile's list of
+// text, or an event's list elements named with `[]`) satisfies a test when
+// one of its items does, and `!=` when none equals.
 #include <span>
 #include <string>
 #include <string_view>
@@ -297,10 +297,10 @@ void next_change(const Expr::Node &n, const Subject &subject, std::optional<int6
 }  // namespace
 
 std::optional<int64_t> Subject::time_of_text(std::string_view text) const {
-  if (!any_time_read_ || text != last_time_text_) {
+  // Before the first read, the empty text and no time: what parsing "" gives.
+  if (text != last_time_text_) {
     last_time_text_.assign(text);
     last_time_ = parse_iso8601_ms(text);
-    any_time_read_ = true;
   }
   return last_time_;
 }

@@ -101,7 +101,6 @@ class Subject {
  private:
   mutable std::string last_time_text_;
   mutable std::optional<int64_t> last_time_;
-  mutable bool any_time_read_ = false;
 };
 
 class Expr {
