@@ -119,15 +119,18 @@ Status Pipeline::create_instances() {
   return Status::Ok();
 }
 
+// The pipeline file's store settings. Invariants are checked by run()
+// (restore_state); rebuild() recomputes exactly the data they are about, so
+// it must be able to open a store that breaks them.
+StoreOpenOptions Pipeline::store_options(bool read_only) const {
+  return {.read_only = read_only,
+          .check_invariants = false,
+          .cache_bytes = config_.store_cache_bytes,
+          .log_compression_level = config_.store_log_compression_level};
+}
+
 Status Pipeline::open_store() {
-  // Invariants are checked by run() (restore_state); rebuild() recomputes
-  // exactly the data they are about, so it must be able to open a store
-  // that breaks them.
-  auto store = halo::open_store(config_.store_kind, config_.store_path,
-                                {.read_only = false,
-                                 .check_invariants = false,
-                                 .cache_bytes = config_.store_cache_bytes,
-                                 .log_compression_level = config_.store_log_compression_level});
+  auto store = halo::open_store(config_.store_kind, config_.store_path, store_options(false));
   if (!store.ok()) return store.status();
   store_ = std::move(store.value());
   return apply_identity_decisions();

@@ -102,6 +102,7 @@ class Pipeline {
   Status prepare_writer(RunSummary *summary);
   Status create_instances();  // all instances, or every problem at once
   Status open_store();
+  StoreOpenOptions store_options(bool read_only) const;
   Status apply_identity_decisions();
   // Detaches the identifier values refused links since
   // quarantine_after_sequence_ that would link more profiles than their

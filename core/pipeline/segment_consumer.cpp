@@ -192,9 +192,7 @@ Result<std::unique_ptr<Store>> Pipeline::segment_reader(bool large) {
   if (s.ok()) s = drain_writer();
   if (s.ok()) s = begin_if_needed();
   if (!s.ok()) return s;
-  return halo::open_store(
-      config_.store_kind, config_.store_path,
-      {.read_only = true, .check_invariants = false, .cache_bytes = config_.store_cache_bytes});
+  return halo::open_store(config_.store_kind, config_.store_path, store_options(true));
 }
 
 Result<std::vector<uint64_t>> Pipeline::profiles_to_segment(uint64_t after, int64_t as_of_ms) {
