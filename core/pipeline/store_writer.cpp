@@ -21,6 +21,7 @@ StoreWriter::~StoreWriter() {
 }
 
 Status StoreWriter::submit(Task task) {
+  destroy_retired();
   std::unique_lock<std::mutex> lock(mutex_);
   room_.wait(lock, [&] { return !failure_.ok() || tasks_.size() < max_pending_; });
   if (!failure_.ok()) return failure_;
@@ -30,10 +31,23 @@ Status StoreWriter::submit(Task task) {
 }
 
 Status StoreWriter::drain() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  idle_.wait(lock, [&] { return tasks_.empty() && !busy_; });
-  return failure_;
+  Status s;
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    idle_.wait(lock, [&] { return tasks_.empty() && !busy_; });
+    s = failure_;
+  }
+  destroy_retired();
+  return s;
 }
+
+void StoreWriter::destroy_retired() {
+  std::vector<Task> ran;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ran.swap(retired_);
+  }
+}  // `ran` goes here, outside the lock
 
 void StoreWriter::run() {
   for (;;) {
@@ -50,6 +64,7 @@ void StoreWriter::run() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       busy_ = false;
+      retired_.push_back(std::move(task));
       if (!s.ok() && failure_.ok()) {
         failure_ = s;
         tasks_.clear();  // nothing after a failure may run
