@@ -98,6 +98,14 @@ Result<Statement *> StatementCache::get(std::string_view sql) {
   return raw;
 }
 
+Result<Statement *> StatementCache::get_literal(std::string_view sql) {
+  auto it = by_address_.find(sql.data());
+  if (it != by_address_.end() && it->second.first == sql.size()) return it->second.second;
+  auto st = get(sql);
+  if (st.ok()) by_address_[sql.data()] = {sql.size(), *st};
+  return st;
+}
+
 ScopedTransaction::~ScopedTransaction() {
   if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }

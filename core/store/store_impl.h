@@ -34,11 +34,17 @@ namespace halo {
 // schema promises for each result column: 'i' INTEGER, 't' TEXT or BLOB. A
 // row that breaks it comes from a damaged or hand-edited file and is an
 // error, never read as 0 or "".
+//
+// Built only at compile time (consteval), so `text` is a literal with
+// static storage: the statement cache finds it by address.
 struct Sql {
+  consteval Sql(std::string_view op_, std::string_view table_, std::string_view text_,
+                std::string_view columns_ = {})
+      : op(op_), table(table_), text(text_), columns(columns_) {}
   std::string_view op;
   std::string_view table;
   std::string_view text;
-  std::string_view columns = {};
+  std::string_view columns;
 };
 
 // A list of profile ids as the JSON array a statement reads with
@@ -114,7 +120,7 @@ struct SqliteStore::Impl {
   }
 
   Result<sqlite::Statement *> cached(const Sql &q) {
-    auto st = cache.get(q.text);
+    auto st = cache.get_literal(q.text);
     if (!st.ok()) return sql_error(q, st.status().message());
     return st;
   }
