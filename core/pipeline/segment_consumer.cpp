@@ -21,6 +21,7 @@
 // the clock), the time the expressions were evaluated at.
 
 #include <algorithm>
+#include <numeric>
 #include <utility>
 
 #include "common/clock.h"
@@ -220,27 +221,34 @@ StoreWriter::Task Pipeline::segment_page(std::vector<ProfileExport> &page, int64
   auto checks = std::make_shared<std::vector<SegmentCheck>>();
   auto changes = std::make_shared<std::vector<ProfileChange>>();
   const int64_t now = wall_ms();
+  // Segment indices in name order: entries and exits come out ascending.
+  std::vector<size_t> by_name(segments_.size());
+  std::iota(by_name.begin(), by_name.end(), size_t{0});
+  std::sort(by_name.begin(), by_name.end(),
+            [&](size_t a, size_t b) { return segments_.name(a) < segments_.name(b); });
   segment::SegmentSet::Verdict verdict;
-  SegmentChange move;
+  std::vector<bool> was(segments_.size());
   for (const ProfileExport &p : page) {
     segments_.evaluate(p, as_of_ms, verdict);
-    move.entered.clear();
-    move.exited.clear();
+    size_t entered = 0, exited = 0;
     for (size_t i = 0; i < segments_.size(); ++i) {
-      const std::string &name = segments_.name(i);
-      const bool was = std::binary_search(p.segments.begin(), p.segments.end(), name);
-      if (verdict.member[i] != was) (was ? move.exited : move.entered).push_back(name);
+      was[i] = std::binary_search(p.segments.begin(), p.segments.end(), segments_.name(i));
+      if (verdict.member[i] != was[i]) ++(was[i] ? exited : entered);
       if (sizes && verdict.member[i]) ++(*sizes)[i];
     }
-    if (!move.entered.empty() || !move.exited.empty()) {
-      std::sort(move.entered.begin(), move.entered.end());
-      std::sort(move.exited.begin(), move.exited.end());
-      summary->segment_entries += move.entered.size();
-      summary->segment_exits += move.exited.size();
+    if (entered + exited > 0) {
+      // Sized once: growing them reallocated several times per profile.
+      SegmentChange &move = moves->emplace_back();
+      move.entered.reserve(entered);
+      move.exited.reserve(exited);
+      for (size_t i : by_name) {
+        if (verdict.member[i] != was[i])
+          (was[i] ? move.exited : move.entered).push_back(segments_.name(i));
+      }
+      summary->segment_entries += entered;
+      summary->segment_exits += exited;
       move.profile_id = p.id;
       move.at_ms = as_of_ms;
-      moves->push_back(std::move(move));
-      move = SegmentChange();
       changes->push_back({++last_change_, p.id, kChangeSegments, 0, now});
     }
     if (verdict.next_check_ms || !no_checks) checks->push_back({p.id, verdict.next_check_ms});

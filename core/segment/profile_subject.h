@@ -4,11 +4,14 @@
 // values of that type; in_segment() reads the profile's stored segments.
 //
 // REQUIRES: the profile outlives the subject; traits and features are
-// looked up by a linear scan (a profile holds tens of them).
+// looked up by a linear scan (a profile holds tens of them). A type's
+// identifiers are gathered on its first read: most expressions read none.
 #pragma once
 
 #include <cstdint>
+#include <forward_list>
 #include <string_view>
+#include <utility>
 
 #include "profile/profile_export.h"
 #include "segment/segment_expr.h"
@@ -24,9 +27,13 @@ class ProfileSubject : public Subject {
   bool in_segment(std::string_view name) const override;
 
  private:
+  const TypedValue *identifiers_of(std::string_view type) const;
+
   const ProfileExport &profile_;
   int64_t now_ms_;
-  NamedValues identifiers_;  // name "identifiers.TYPE": the type's values
+  // (type, its values) for each type read so far; a list, as a value
+  // handed out stays where it is while later types are added.
+  mutable std::forward_list<std::pair<std::string_view, TypedValue>> identifiers_;
 };
 
 }  // namespace halo::segment
