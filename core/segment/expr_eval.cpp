@@ -24,15 +24,17 @@ struct Scalar {
   enum class Kind : uint8_t { kAbsent, kNull, kNumber, kString, kTime, kBool, kList };
   Kind kind = Kind::kAbsent;
   // kNumber, kString: a view into the profile's value, the event's or the
-  // expression's text (each outlives the evaluation), or into `formatted`.
+  // expression's text (each outlives the evaluation).
   std::string_view view;
-  std::string formatted;           // a double's number text
   std::optional<int64_t> integer;  // kNumber: an integer value (its text unwritten)
+  // kNumber: a double (its text written only when compared); kList: a
+  // profile's list of text (read only when tested). Trivially destroyed:
+  // a condition builds two scalars, a profile hundreds.
+  const TypedValue *value = nullptr;
   // kTime; a string literal that reads as a time. A value's string is read
   // as a time only when compared with one (Subject::time_of_text).
   std::optional<int64_t> time_ms;
   bool boolean = false;
-  std::vector<std::string_view> items;   // kList of text (views into the profile's value)
   std::span<const TypedValue> elements;  // kList of an event's list elements (`[]`)
 };
 
@@ -65,7 +67,7 @@ Scalar from_value(const TypedValue *v) {
       break;
     case TypedKind::kDouble:
       s.kind = K::kNumber;
-      s.formatted = v->number_text();
+      s.value = v;
       break;
     case TypedKind::kString:
       s.kind = K::kString;
@@ -77,7 +79,7 @@ Scalar from_value(const TypedValue *v) {
       break;
     case TypedKind::kStringList:
       s.kind = K::kList;
-      s.items = v->list();
+      s.value = v;
       break;
   }
   return s;
@@ -120,11 +122,16 @@ int sign(int64_t a, int64_t b) {
   return a < b ? -1 : (a > b ? 1 : 0);
 }
 
-// A number's text: its view, a double's formatted text, or an integer
-// written into `buffer`.
+// A number's text: its view, or a double's or an integer's written into
+// `buffer`.
 std::string_view number_text(const Scalar &s, std::string &buffer) {
-  if (!s.integer) return s.formatted.empty() ? s.view : std::string_view(s.formatted);
-  buffer = std::to_string(*s.integer);
+  if (s.integer) {
+    buffer = std::to_string(*s.integer);
+  } else if (s.value != nullptr) {
+    buffer = s.value->number_text();
+  } else {
+    return s.view;
+  }
   return buffer;
 }
 
@@ -180,18 +187,26 @@ bool holds(Op op, const std::optional<int> &c) {
   }
 }
 
-size_t list_size(const Scalar &list) {
-  return list.items.size() + list.elements.size();
-}
+// The items of a kList: a profile's text, or an event's elements.
+class ListItems {
+ public:
+  explicit ListItems(const Scalar &list)
+      : text_(list.value != nullptr ? list.value->list() : std::vector<std::string_view>()),
+        elements_(list.elements) {}
+  size_t size() const { return text_.size() + elements_.size(); }
+  // Item `k`, as a value of its own.
+  Scalar operator[](size_t k) const {
+    if (k >= text_.size()) return from_value(&elements_[k - text_.size()]);
+    Scalar s;
+    s.kind = Scalar::Kind::kString;
+    s.view = text_[k];
+    return s;
+  }
 
-// Item `k` of a kList, as a value of its own.
-Scalar list_item(const Scalar &list, size_t k) {
-  if (k >= list.items.size()) return from_value(&list.elements[k - list.items.size()]);
-  Scalar s;
-  s.kind = Scalar::Kind::kString;
-  s.view = list.items[k];
-  return s;
-}
+ private:
+  std::vector<std::string_view> text_;
+  std::span<const TypedValue> elements_;
+};
 
 // A test of one (non-list) value by `op` (the node's, or == for a list's
 // !=).
@@ -231,12 +246,12 @@ bool test(const Expr::Node &n, const Subject &subject) {
   const Op op = n.op == Op::kNe ? Op::kEq : n.op;
   bool any = false;
   if (lhs.kind == K::kList) {
-    for (size_t k = 0; !any && k < list_size(lhs); ++k) {
-      any = test_one(n, op, list_item(lhs, k), rhs, subject);
-    }
+    const ListItems items(lhs);
+    for (size_t k = 0; !any && k < items.size(); ++k) any = test_one(n, op, items[k], rhs, subject);
   } else {
-    for (size_t k = 0; !any && k < list_size(rhs); ++k) {
-      any = holds(op, compare(lhs, list_item(rhs, k), subject));
+    const ListItems items(rhs);
+    for (size_t k = 0; !any && k < items.size(); ++k) {
+      any = holds(op, compare(lhs, items[k], subject));
     }
   }
   return n.op == Op::kNe ? !any : any;
