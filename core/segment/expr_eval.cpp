@@ -85,15 +85,13 @@ Scalar from_value(const TypedValue *v) {
   return s;
 }
 
-Scalar from_operand(const Operand &o, const Subject &subject) {
+// An operand that is not a path. One object, returned from one place: the
+// result is built where the caller keeps it (building it on the stack and
+// copying it out was a tenth of an evaluation).
+Scalar from_literal(const Operand &o, const Subject &subject) {
   using K = Scalar::Kind;
   Scalar s;
   switch (o.kind) {
-    case Operand::Kind::kPath:
-      if (!o.elements) return from_value(subject.value(o.text));
-      s.elements = subject.elements(o.text);
-      if (!s.elements.empty()) s.kind = K::kList;  // none: absent
-      return s;
     case Operand::Kind::kString:
       s.kind = K::kString;
       s.view = o.text;
@@ -114,8 +112,23 @@ Scalar from_operand(const Operand &o, const Subject &subject) {
     case Operand::Kind::kNull:
       s.kind = K::kNull;
       break;
+    case Operand::Kind::kPath:  // from_operand's
+      break;
   }
   return s;
+}
+
+// An event's list elements named with `[]`; none: absent.
+Scalar from_elements(std::span<const TypedValue> elements) {
+  Scalar s;
+  s.elements = elements;
+  if (!elements.empty()) s.kind = Scalar::Kind::kList;
+  return s;
+}
+
+Scalar from_operand(const Operand &o, const Subject &subject) {
+  if (o.kind != Operand::Kind::kPath) return from_literal(o, subject);
+  return o.elements ? from_elements(subject.elements(o.text)) : from_value(subject.value(o.text));
 }
 
 int sign(int64_t a, int64_t b) {
