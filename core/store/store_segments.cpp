@@ -5,6 +5,7 @@
 // row per changed profile whatever the number of segments.
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "store/store_impl.h"
 
@@ -158,14 +159,26 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
   if (!defs.ok()) return defs.status();
   std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> resize;  // delta, at
   for (const SegmentDefinition &d : *defs) resize[d.name] = {0, INT64_MIN};
+  // Every changed profile's memberships in one read (one statement run
+  // each was a sixth of the writer's time on a large evaluation); a
+  // profile changed twice sees its first change.
+  std::vector<uint64_t> ids;
+  ids.reserve(changes.size());
+  for (const SegmentChange &c : changes) ids.push_back(c.profile_id);
+  std::unordered_map<uint64_t, std::vector<std::string>> member_of;
+  Status read = impl_->scan_ids(
+      kMembershipsOf, ids, 1, [](sqlite::Statement &) {},
+      [&](sqlite::Statement &st) {
+        member_of[from_sql(st.column_int(0))] = split_segment_names(st.column_bytes(1));
+        return Status::Ok();
+      });
+  if (!read.ok()) return read;
   for (const SegmentChange &c : changes) {
     auto refused = [&](const std::string &name, const char *why) {
       return Status::Invalid("sqlite store " + impl_->path + ": Store::change_segments: profile " +
                              std::to_string(c.profile_id) + ", segment '" + name + "': " + why);
     };
-    auto member_of = segments_of(c.profile_id);
-    if (!member_of.ok()) return member_of.status();
-    std::vector<std::string> names = std::move(*member_of);
+    std::vector<std::string> &names = member_of[c.profile_id];  // none: empty
     for (const std::string &n : c.exited) {
       auto it = std::lower_bound(names.begin(), names.end(), n);
       if (it == names.end() || *it != n) return refused(n, "exited, but not a member");
