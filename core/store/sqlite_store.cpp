@@ -226,6 +226,7 @@ std::string id_list_json(std::span<const uint64_t> ids) {
 
 SqliteStore::Impl::~Impl() {
   if (write_back.joinable()) write_back.join();
+  idle_scans.clear();
   cache.clear();
   if (wal_fd >= 0) ::close(wal_fd);
 }

@@ -388,6 +388,31 @@ TYPED_TEST(StoreConformance, ScanCallbackMayReenterTheStore) {
   EXPECT_EQ(must(s.get_profile(3))->features, "{\"seen\":1}");
 }
 
+// The same scan inside its own callback reads on a statement of its own;
+// each sees every row, and the scan runs again afterwards from the start.
+TYPED_TEST(StoreConformance, AScanMayRunItselfInsideItsCallback) {
+  Store &s = this->store();
+  ASSERT_TRUE(s.begin().ok());
+  for (uint64_t id = 1; id <= 3; ++id) this->put_profile(id, "{}");
+  ASSERT_TRUE(s.commit().ok());
+  std::vector<uint64_t> outer, inner;
+  ASSERT_TRUE(s.scan_profiles(0, 10, [&](const StoredProfile &p) {
+                 outer.push_back(p.id);
+                 if (p.id != 2) return;
+                 EXPECT_TRUE(s.scan_profiles(0, 10, [&](const StoredProfile &q) {
+                                inner.push_back(q.id);
+                              }).ok());
+               }).ok());
+  EXPECT_EQ(outer, (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ(inner, (std::vector<uint64_t>{1, 2, 3}));
+  // Stopped early (a limit), then again: from the first row, not where it stopped.
+  for (int round = 0; round < 2; ++round) {
+    std::vector<uint64_t> first;
+    ASSERT_TRUE(s.scan_profiles(1, 1, [&](const StoredProfile &p) { first.push_back(p.id); }).ok());
+    EXPECT_EQ(first, std::vector<uint64_t>{2});
+  }
+}
+
 // A read-only Store reads but refuses every write and transaction, and
 // leaves the store as it was.
 TYPED_TEST(StoreConformance, ReadOnlyOpenRefusesWrites) {
