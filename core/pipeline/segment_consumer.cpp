@@ -21,6 +21,8 @@
 // the clock), the time the expressions were evaluated at.
 
 #include <algorithm>
+#include <functional>
+#include <future>
 #include <numeric>
 #include <utility>
 
@@ -48,6 +50,27 @@ struct SegmentCheck {
   uint64_t profile_id;
   std::optional<int64_t> due_ms;  // nullopt: none
 };
+
+// Pages of profiles: `read(into, more)` fills the next page (`more`:
+// false when there is none), `use(page)` takes each until it fails or
+// `stopped()`. With `ahead`, the next page is read on a thread of its own
+// while `use` takes this one (`read` must then touch nothing `use` does).
+template <class Read, class Use>
+Status each_page(bool ahead, Read &read, const std::function<bool()> &stopped, Use &&use) {
+  std::vector<ProfileExport> page, next;
+  bool more = false, next_more = false;
+  Status s = read(page, more);
+  while (s.ok() && more && !stopped()) {
+    std::future<Status> reading;  // joined below, or by its destructor
+    if (ahead) reading = std::async(std::launch::async, [&] { return read(next, next_more); });
+    s = use(page);
+    Status r = ahead ? reading.get() : (s.ok() ? read(next, next_more) : Status::Ok());
+    if (s.ok()) s = r;
+    page.swap(next);
+    more = next_more;
+  }
+  return s;
+}
 
 }  // namespace
 
@@ -88,14 +111,15 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
   auto reader = segment_reader(everyone || ids.size() >= kReaderPages * kSegmentPage);
   if (!reader.ok()) return reader.status();
   Store &source = *reader ? **reader : *store_;
-  std::vector<ProfileExport> page;
   auto stopped = [this] { return options_.cancel && options_.cancel->load(); };
-  // Each page's writes go to the writer once the next page is read, so
-  // they run while that page is evaluated. Read on the pipeline's
-  // connection, a page waits for the writer first (the two share it).
+  // Each page's writes go to the writer when the next page is evaluated,
+  // so they run beside it. On a connection of its own, the next page is
+  // also read beside it (on a thread of its own); on the pipeline's, a
+  // page waits for the writer first (the two share the connection).
   StoreWriter::Task pending;
   auto hand_over = [&] { return pending ? write(std::exchange(pending, nullptr)) : Status::Ok(); };
   auto before_read = [&] { return *reader ? Status::Ok() : drain_writer(); };
+  const bool with_identifiers = segments_.reads_identifiers();
   if (everyone) {
     // Everyone, by pages of ascending ids; each schedules its re-check anew.
     // Memberships of ids no profile holds (gone since: a rebuild may link
@@ -104,31 +128,45 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
     auto gone = std::make_shared<std::vector<uint64_t>>();
     auto sizes = std::make_shared<std::vector<uint64_t>>(segments_.size());
     s = write([](Store &st) { return st.cancel_all_segment_checks(); });
-    for (uint64_t after = 0; s.ok();) {
-      if (stopped()) return Status::Ok();  // the cursor stays: evaluated again
-      s = before_read();
-      if (s.ok()) {
-        s = read_profile_page(source, after, kSegmentPage, segments_.reads_identifiers(), page,
-                              gone.get());
-      }
-      if (s.ok()) s = hand_over();
-      if (!s.ok() || page.empty()) break;
-      after = page.back().id;
-      pending = segment_page(page, as_of_ms, everyone, summary, sizes.get());
-    }
-    if (s.ok()) s = write(settle_everyone(std::move(gone), std::move(sizes), as_of_ms));
-  } else {
-    for (size_t first = 0; s.ok() && first < ids.size(); first += kSegmentPage) {
-      if (stopped()) return Status::Ok();
-      s = before_read();
-      // Those merged away since are not in the page.
-      auto chunk = std::span(ids).subspan(first, std::min(kSegmentPage, ids.size() - first));
-      if (s.ok()) s = read_profile_exports(source, chunk, segments_.reads_identifiers(), page);
-      if (s.ok()) s = hand_over();
-      if (s.ok()) pending = segment_page(page, as_of_ms, everyone, summary);
+    uint64_t after = 0;
+    auto read = [&](std::vector<ProfileExport> &into, bool &more) {
+      Status r = before_read();
+      if (r.ok())
+        r = read_profile_page(source, after, kSegmentPage, with_identifiers, into, gone.get());
+      more = r.ok() && !into.empty();
+      if (more) after = into.back().id;
+      return r;
+    };
+    if (s.ok()) {
+      s = each_page(*reader != nullptr, read, stopped, [&](std::vector<ProfileExport> &page) {
+        Status w = hand_over();
+        if (w.ok()) pending = segment_page(page, as_of_ms, everyone, summary, sizes.get());
+        return w;
+      });
     }
     if (s.ok()) s = hand_over();
+    if (s.ok() && !stopped()) {
+      s = write(settle_everyone(std::move(gone), std::move(sizes), as_of_ms));
+    }
+  } else {
+    size_t first = 0;
+    auto read = [&](std::vector<ProfileExport> &into, bool &more) {
+      more = first < ids.size();
+      if (!more) return Status::Ok();
+      Status r = before_read();
+      // Those merged away since are not in the page.
+      auto chunk = std::span(ids).subspan(first, std::min(kSegmentPage, ids.size() - first));
+      first += chunk.size();
+      return r.ok() ? read_profile_exports(source, chunk, with_identifiers, into) : r;
+    };
+    s = each_page(*reader != nullptr, read, stopped, [&](std::vector<ProfileExport> &page) {
+      Status w = hand_over();
+      if (w.ok()) pending = segment_page(page, as_of_ms, everyone, summary);
+      return w;
+    });
+    if (s.ok()) s = hand_over();
   }
+  if (!s.ok() || stopped()) return s;  // stopped: the cursor stays, evaluated again
   if (!s.ok()) return s;
   return write([name, through = last_change_](Store &st) {
     return st.set_consumer_position(name, through);

@@ -176,6 +176,49 @@ TEST(SegmentMembershipE2E, IncrementalMembershipEqualsEvaluationFromScratch) {
   EXPECT_EQ(run({halo_bin(), "store", "check", p}).exit_code, 0);
 }
 
+// More profiles than a page (1,000) and than a large evaluation's
+// threshold (8,000 changed): the pages read ahead on a connection of their
+// own, from scratch and incrementally, give what a preview gives.
+TEST(SegmentMembershipE2E, ManyPagesReadAheadGiveTheMembershipsOfAPreview) {
+  TempDir dir;
+  const std::string p = dir / "pipeline.yaml";
+  std::mt19937 rng(20261206);
+  const char *cities[] = {"Tehran", "Tabriz", "Shiraz"};
+  std::string events;
+  int message = 0;
+  for (int round = 0; round < 2; ++round) {
+    const int64_t at = kStart + round * 10 * kDay;
+    for (int user = 0; user < 9'000; ++user) {
+      auto who = [&] {
+        return R"("userId":"u)" + std::to_string(user) + R"(","messageId":"m)" +
+               std::to_string(message++) + R"(","timestamp":")" +
+               iso_utc(at + static_cast<int64_t>(rng() % kDay)) + "\"";
+      };
+      events += R"({"type":"track","event":"Order Completed",)" + who() +
+                R"(,"properties":{"revenue":)" + std::to_string(1 + rng() % 500) + "}}\n";
+      if (rng() % 3 == 0) {
+        events += R"({"type":"identify",)" + who() + R"(,"traits":{"city":")" + cities[rng() % 3] +
+                  "\"}}\n";
+      }
+    }
+    write_file(dir / "events.jsonl", events);
+    write_file(p, pipeline_text(at + 10 * kDay, kSegments));
+    RunOutcome r = run_pipeline(p);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(summary_count(r.summary, "segments_evaluated"), 9'000) << r.summary;
+    const auto exported = exported_memberships(dir / "profiles.jsonl");
+    ASSERT_EQ(exported.size(), 9'000u);
+    for (const char *name : kNames) {
+      const std::set<std::string> members = members_of(exported, name);
+      EXPECT_EQ(members, previewed(p, name)) << "segment " << name << " after round " << round;
+      if (std::string(name) == "repeat") {
+        EXPECT_EQ(members.size(), round == 0 ? 0u : 9'000u);
+      }
+    }
+  }
+  EXPECT_EQ(run({halo_bin(), "store", "check", p}).exit_code, 0);
+}
+
 TEST(SegmentMembershipE2E, ChangedAndRemovedSegmentsUpdateStoredMemberships) {
   TempDir dir;
   const std::string p = dir / "pipeline.yaml";
