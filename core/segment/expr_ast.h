@@ -27,6 +27,7 @@ struct Operand {
   bool boolean = false;            // kBool
   int64_t offset_ms = 0;           // kNow: now() + offset_ms
   std::optional<int64_t> time_ms;  // kString: the text read as an ISO 8601 time, if it is one
+  std::optional<int64_t> integer;  // kNumber: the text as an integer, if small_integer() reads one
   bool history = false;            // kPath: an event-history value (a number or null)
   bool elements = false;           // kPath: names list elements (`[]`, ExprScope::kEvent only)
 };

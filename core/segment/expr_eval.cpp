@@ -100,6 +100,7 @@ Scalar from_literal(const Operand &o, const Subject &subject) {
     case Operand::Kind::kNumber:
       s.kind = K::kNumber;
       s.view = o.text;
+      s.integer = o.integer;  // read once, when parsed
       break;
     case Operand::Kind::kBool:
       s.kind = K::kBool;

@@ -26,6 +26,7 @@
 #include "common/iso_time.h"
 #include "common/time_units.h"
 #include "config/suggest.h"
+#include "segment/exact_number.h"
 #include "segment/expr_ast.h"
 #include "segment/expr_lexer.h"
 
@@ -133,6 +134,7 @@ class Parser {
     if (!event_term(term, node->lhs)) return nullptr;
     node->rhs.kind = Operand::Kind::kNumber;
     node->rhs.text = "1";
+    node->rhs.integer = 1;
     return node;
   }
 
@@ -376,11 +378,13 @@ class Parser {
       case Tok::kNumber:
         out.kind = K::kNumber;
         out.text = t.text;
+        out.integer = small_integer(out.text);
         return true;
       case Tok::kMinus:
         if (peek().kind != Tok::kNumber) return fail(t, "expected a number after '-'") != nullptr;
         out.kind = K::kNumber;
         out.text = "-" + take().text;
+        out.integer = small_integer(out.text);
         return true;
       case Tok::kName:
         return name(t, out);
