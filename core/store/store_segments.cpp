@@ -5,7 +5,6 @@
 // row per changed profile whatever the number of segments.
 #include <algorithm>
 #include <map>
-#include <unordered_map>
 
 #include "store/store_impl.h"
 
@@ -69,10 +68,27 @@ constexpr Sql kDueChecks{"scan_due_segment_checks", "segment_checks",
                          "ORDER BY due_ms, profile_id",
                          "i"};
 
+// `names` joined by ',' into `out` (its capacity kept).
+template <class Names>
+void join_names(const Names &names, std::string &out) {
+  out.clear();
+  for (const auto &n : names) out.append(out.empty() ? "" : ",").append(n);
+}
+
 std::string join_names(const std::vector<std::string> &names) {
   std::string out;
-  for (const std::string &n : names) out.append(out.empty() ? "" : ",").append(n);
+  join_names(names, out);
   return out;
+}
+
+// The names of a ','-joined row as views into it, into `out`.
+void split_names(std::string_view joined, std::vector<std::string_view> &out) {
+  out.clear();
+  while (!joined.empty()) {
+    const size_t comma = joined.find(',');
+    out.push_back(joined.substr(0, comma));
+    joined.remove_prefix(comma == std::string_view::npos ? joined.size() : comma + 1);
+  }
 }
 
 // [a-z0-9_-]+: what the pipeline allows, and what the ','-joined rows rely on.
@@ -159,34 +175,41 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
   if (!defs.ok()) return defs.status();
   std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> resize;  // delta, at
   for (const SegmentDefinition &d : *defs) resize[d.name] = {0, INT64_MIN};
-  // Every changed profile's memberships in one read (one statement run
-  // each was a sixth of the writer's time on a large evaluation); a
-  // profile changed twice sees its first change.
+  // Every changed profile's memberships (','-joined, as stored) in one
+  // read, ascending by id (one statement run each was a sixth of the
+  // writer's time on a large evaluation); a profile changed twice sees its
+  // first change. The buffers are reused from change to change.
   std::vector<uint64_t> ids;
   ids.reserve(changes.size());
   for (const SegmentChange &c : changes) ids.push_back(c.profile_id);
-  std::unordered_map<uint64_t, std::vector<std::string>> member_of;
+  std::vector<std::pair<uint64_t, std::string>> member_of;
   Status read = impl_->scan_ids(
       kMembershipsOf, ids, 1, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
-        member_of[from_sql(st.column_int(0))] = split_segment_names(st.column_bytes(1));
+        member_of.emplace_back(from_sql(st.column_int(0)), st.column_bytes(1));
         return Status::Ok();
       });
   if (!read.ok()) return read;
+  std::vector<std::string_view> names;
+  std::string joined, entered, exited;
   for (const SegmentChange &c : changes) {
     auto refused = [&](const std::string &name, const char *why) {
       return Status::Invalid("sqlite store " + impl_->path + ": Store::change_segments: profile " +
                              std::to_string(c.profile_id) + ", segment '" + name + "': " + why);
     };
-    std::vector<std::string> &names = member_of[c.profile_id];  // none: empty
+    auto stored = std::lower_bound(member_of.begin(), member_of.end(), c.profile_id,
+                                   [](const auto &row, uint64_t id) { return row.first < id; });
+    const bool held = stored != member_of.end() && stored->first == c.profile_id;
+    split_names(held ? std::string_view(stored->second) : std::string_view(), names);
     for (const std::string &n : c.exited) {
-      auto it = std::lower_bound(names.begin(), names.end(), n);
+      auto it = std::lower_bound(names.begin(), names.end(), std::string_view(n));
       if (it == names.end() || *it != n) return refused(n, "exited, but not a member");
       names.erase(it);
     }
     for (const std::string &n : c.entered) {
-      if (contains(names, n)) return refused(n, "entered, but a member already");
-      names.insert(std::lower_bound(names.begin(), names.end(), n), n);
+      auto it = std::lower_bound(names.begin(), names.end(), std::string_view(n));
+      if (it != names.end() && *it == n) return refused(n, "entered, but a member already");
+      names.insert(it, n);
     }
     for (const auto &[list, delta] : {std::pair{&c.entered, 1}, std::pair{&c.exited, -1}}) {
       for (const std::string &n : *list) {
@@ -196,14 +219,21 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
         it->second.second = std::max(it->second.second, c.at_ms);
       }
     }
-    const std::string joined = join_names(names);
+    join_names(names, joined);
     Status s = impl_->write(names.empty() ? kDeleteMembership : kPutMembership,
                             [&](sqlite::Statement &st) {
                               st.bind_int(1, to_sql(c.profile_id));
                               if (!names.empty()) st.bind_text(2, joined);
                             });
     if (!s.ok()) return s;
-    const std::string entered = join_names(c.entered), exited = join_names(c.exited);
+    // `names` views the stored text: done with it before it changes.
+    if (held) {
+      stored->second.assign(joined);
+    } else {
+      member_of.emplace(stored, c.profile_id, joined);
+    }
+    join_names(c.entered, entered);
+    join_names(c.exited, exited);
     s = impl_->write(kAddChange, [&](sqlite::Statement &st) {
       st.bind_int(1, to_sql(c.profile_id));
       st.bind_text(2, entered);

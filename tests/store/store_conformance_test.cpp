@@ -488,6 +488,31 @@ SegmentChange segment_change(uint64_t profile, std::vector<std::string> entered,
   return c;
 }
 
+// A change in a batch sees the batch's earlier changes of the same profile.
+TYPED_TEST(StoreConformance, OneBatchMayChangeAProfileTwice) {
+  Store &st = this->store();
+  ASSERT_TRUE(st.begin().ok());
+  for (uint64_t id : {1, 2}) this->put_profile(id, "");
+  ASSERT_TRUE(st.define_segment("vip", "features.revenue > 10", 1).ok());
+  ASSERT_TRUE(st.define_segment("lapsed", "features.last < now() - 30d", 1).ok());
+  ASSERT_TRUE(
+      st.change_segments({segment_change(1, {"vip"}, {}, 10), segment_change(2, {"vip"}, {}, 10),
+                          segment_change(1, {"lapsed"}, {"vip"}, 20)})
+          .ok());
+  EXPECT_EQ(must(st.segments_of(1)), std::vector<std::string>{"lapsed"});
+  EXPECT_EQ(must(st.segments_of(2)), std::vector<std::string>{"vip"});
+  ASSERT_TRUE(st.commit().ok());
+  ASSERT_TRUE(st.begin().ok());
+  EXPECT_EQ(st.change_segments(
+                  {segment_change(2, {"lapsed"}, {}, 30), segment_change(2, {"lapsed"}, {}, 30)})
+                .code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(st.rollback().ok());
+  for (const SegmentDefinition &d : must(st.segment_definitions())) {
+    EXPECT_EQ(d.size, 1u) << d.name;
+  }
+}
+
 TYPED_TEST(StoreConformance, SegmentMembershipKeepsSizesAndChanges) {
   Store &st = this->store();
   ASSERT_TRUE(st.begin().ok());
