@@ -131,8 +131,9 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
     uint64_t after = 0;
     auto read = [&](std::vector<ProfileExport> &into, bool &more) {
       Status r = before_read();
-      if (r.ok())
+      if (r.ok()) {
         r = read_profile_page(source, after, kSegmentPage, with_identifiers, into, gone.get());
+      }
       more = r.ok() && !into.empty();
       if (more) after = into.back().id;
       return r;
@@ -167,7 +168,6 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
     if (s.ok()) s = hand_over();
   }
   if (!s.ok() || stopped()) return s;  // stopped: the cursor stays, evaluated again
-  if (!s.ok()) return s;
   return write([name, through = last_change_](Store &st) {
     return st.set_consumer_position(name, through);
   });
@@ -280,8 +280,8 @@ StoreWriter::Task Pipeline::segment_page(std::vector<ProfileExport> &page, int64
       move.entered.reserve(entered);
       move.exited.reserve(exited);
       for (size_t i : by_name) {
-        if (verdict.member[i] != was[i])
-          (was[i] ? move.exited : move.entered).push_back(segments_.name(i));
+        if (verdict.member[i] == was[i]) continue;
+        (was[i] ? move.exited : move.entered).push_back(segments_.name(i));
       }
       summary->segment_entries += entered;
       summary->segment_exits += exited;

@@ -113,7 +113,7 @@ Scalar from_literal(const Operand &o, const Subject &subject) {
     case Operand::Kind::kNull:
       s.kind = K::kNull;
       break;
-    case Operand::Kind::kPath:  // from_operand's
+    case Operand::Kind::kPath:  // read by from_operand, never here
       break;
   }
   return s;
