@@ -30,6 +30,7 @@ struct Operand {
   std::optional<int64_t> integer;  // kNumber: the text as an integer, if small_integer() reads one
   bool history = false;            // kPath: an event-history value (a number or null)
   bool elements = false;           // kPath: names list elements (`[]`, ExprScope::kEvent only)
+  int32_t path_index = -1;         // kPath: its index in Expr::paths(); -1 for a history value
 };
 
 enum class Op : uint8_t {

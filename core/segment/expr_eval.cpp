@@ -129,7 +129,9 @@ Scalar from_elements(std::span<const TypedValue> elements) {
 
 Scalar from_operand(const Operand &o, const Subject &subject) {
   if (o.kind != Operand::Kind::kPath) return from_literal(o, subject);
-  return o.elements ? from_elements(subject.elements(o.text)) : from_value(subject.value(o.text));
+  if (o.elements) return from_elements(subject.elements(o.text));
+  return from_value(o.path_index >= 0 ? subject.value_at(static_cast<size_t>(o.path_index), o.text)
+                                      : subject.value(o.text));
 }
 
 int sign(int64_t a, int64_t b) {

@@ -433,7 +433,9 @@ class Parser {
     }
     out.kind = K::kPath;
     out.text = t.text;
-    if (std::find(paths_.begin(), paths_.end(), t.text) == paths_.end()) paths_.push_back(t.text);
+    auto known_path = std::find(paths_.begin(), paths_.end(), t.text);
+    out.path_index = static_cast<int32_t>(known_path - paths_.begin());
+    if (known_path == paths_.end()) paths_.push_back(t.text);
     return true;
   }
 

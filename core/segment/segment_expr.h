@@ -78,6 +78,13 @@ class Subject {
   // "identifiers.email": a list of the profile's values); nullptr when
   // the profile has none.
   virtual const TypedValue *value(std::string_view path) const = 0;
+  // value(path) for the expression's `index`-th path (Expr::paths()): a
+  // subject that evaluates many expressions on one profile may remember
+  // each path's value instead of looking it up at every test.
+  virtual const TypedValue *value_at(size_t index, std::string_view path) const {
+    (void)index;
+    return value(path);
+  }
   virtual int64_t now_ms() const = 0;
   // The values of the list elements `path` names (`properties.products[].sku`,
   // halo/field_path.hpp), in order; empty when there are none. Only an

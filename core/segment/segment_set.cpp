@@ -40,6 +40,14 @@ Result<SegmentSet> SegmentSet::parse(const std::vector<PipelineConfig::Segment> 
     }
   }
   if (!problems.empty()) return Status::Invalid(problems);
+  for (const Expr &e : out.exprs_) {
+    std::vector<size_t> &slots = out.path_slots_.emplace_back();
+    for (const std::string &path : e.paths()) {
+      auto at = std::find(out.paths_.begin(), out.paths_.end(), path);
+      slots.push_back(static_cast<size_t>(at - out.paths_.begin()));
+      if (at == out.paths_.end()) out.paths_.push_back(path);
+    }
+  }
   Status ordered = out.order_by_references();
   if (!ordered.ok()) return ordered;
   return out;
@@ -79,21 +87,36 @@ Status SegmentSet::order_by_references() {
 
 namespace {
 
+// What a path's value is before it is looked up.
+const TypedValue kNotLookedUp;
+
 // A profile whose in_segment() answers with the verdicts of this
-// evaluation (those it references come first: SegmentSet::order_).
+// evaluation (those it references come first: SegmentSet::order_), and
+// which looks each path up once for all the expressions (`values`, by
+// the set's path index; `use_slots` says which expression is evaluated).
 class EvaluatedSubject : public ProfileSubject {
  public:
   EvaluatedSubject(const ProfileExport &profile, int64_t now_ms,
-                   const std::vector<std::string> &names, const std::vector<bool> &member)
-      : ProfileSubject(profile, now_ms), names_(names), member_(member) {}
+                   const std::vector<std::string> &names, const std::vector<bool> &member,
+                   std::vector<const TypedValue *> &values)
+      : ProfileSubject(profile, now_ms), names_(names), member_(member), values_(values) {}
   bool in_segment(std::string_view name) const override {
     const size_t i = std::find(names_.begin(), names_.end(), name) - names_.begin();
     return i < member_.size() && member_[i];
+  }
+  void use_slots(const std::vector<size_t> &slots) { slots_ = &slots; }
+  const TypedValue *value_at(size_t index, std::string_view path) const override {
+    if (slots_ == nullptr || index >= slots_->size()) return value(path);
+    const TypedValue *&v = values_[(*slots_)[index]];
+    if (v == &kNotLookedUp) v = value(path);
+    return v;
   }
 
  private:
   const std::vector<std::string> &names_;
   const std::vector<bool> &member_;
+  std::vector<const TypedValue *> &values_;
+  const std::vector<size_t> *slots_ = nullptr;
 };
 
 }  // namespace
@@ -101,8 +124,10 @@ class EvaluatedSubject : public ProfileSubject {
 void SegmentSet::evaluate(const ProfileExport &profile, int64_t now_ms, Verdict &out) const {
   out.member.assign(exprs_.size(), false);
   out.next_check_ms.reset();
-  const EvaluatedSubject subject(profile, now_ms, names_, out.member);
+  out.values.assign(paths_.size(), &kNotLookedUp);
+  EvaluatedSubject subject(profile, now_ms, names_, out.member, out.values);
   for (size_t i : order_) {
+    subject.use_slots(path_slots_[i]);
     out.member[i] = exprs_[i].matches(subject);
     std::optional<int64_t> next = exprs_[i].next_change_ms(subject);
     if (next && (!out.next_check_ms || *next < *out.next_check_ms)) out.next_check_ms = next;

@@ -41,6 +41,9 @@ class SegmentSet {
   struct Verdict {
     std::vector<bool> member;              // by segment index
     std::optional<int64_t> next_check_ms;  // the earliest a verdict may flip by time
+    // Scratch, kept between calls to spare an allocation per profile: the
+    // profile's value at each path the segments read, once looked up.
+    std::vector<const TypedValue *> values;
   };
   void evaluate(const ProfileExport &profile, int64_t now_ms, Verdict &out) const;
 
@@ -49,6 +52,10 @@ class SegmentSet {
   std::vector<std::string> names_, expressions_;
   std::vector<Expr> exprs_;
   std::vector<size_t> order_;  // evaluation order: referenced segments first
+  // Every path the expressions read, once each; for each expression, the
+  // index here of each of its paths (Expr::paths()).
+  std::vector<std::string> paths_;
+  std::vector<std::vector<size_t>> path_slots_;
   bool reads_identifiers_ = false;
 };
 

@@ -57,6 +57,31 @@ ExprError error_of(const std::string &text) {
   return error;
 }
 
+// Records how each value is asked for.
+class Recording : public Profile {
+ public:
+  const TypedValue *value_at(size_t index, std::string_view path) const override {
+    asked.push_back(std::to_string(index) + " " + std::string(path));
+    return value(path);
+  }
+  mutable std::vector<std::string> asked;
+};
+
+TEST(SegmentExpr, APathIsAskedForByItsIndexInPaths) {
+  ExprError error;
+  auto expr = Expr::parse(
+      "features.order_count > 1 and (traits.city == 'x' or features.order_count < 9) and "
+      "count(Order Completed within 90d) >= 2",
+      error);
+  ASSERT_TRUE(expr.has_value()) << error.message;
+  EXPECT_EQ(expr->paths(), (std::vector<std::string>{"features.order_count", "traits.city"}));
+  Recording subject;
+  EXPECT_TRUE(expr->matches(subject));
+  // The history value is read by its name, not by an index of paths().
+  EXPECT_EQ(subject.asked, (std::vector<std::string>{"0 features.order_count", "1 traits.city",
+                                                     "0 features.order_count"}));
+}
+
 TEST(SegmentExpr, NumbersCompareExactlyWhateverTheirKind) {
   EXPECT_TRUE(eval("features.revenue == 19.9"));
   EXPECT_TRUE(eval("features.revenue > 19.89 and features.revenue < 19.900000000000001"));

@@ -63,6 +63,26 @@ TEST(SegmentSet, EvaluatesEverySegmentAndReadsIdentifiersOnlyWhenNamed) {
   EXPECT_FALSE(v.next_check_ms.has_value());
 }
 
+// The values a profile's evaluation looked up are never another profile's,
+// with the same Verdict reused (as a page of profiles does).
+TEST(SegmentSet, AReusedVerdictLooksEveryPathUpForEachProfile) {
+  auto set = SegmentSet::parse(declare({{"repeat", "features.order_count >= 2"},
+                                        {"many", "features.order_count >= 3"},
+                                        {"tehran", "traits.city == 'تهران'"},
+                                        {"mail", "exists(identifiers.email)"}}));
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  ProfileExport other;
+  other.id = 8;
+  other.features.push_back({"order_count", TypedValue::integer(2)});
+  SegmentSet::Verdict v;
+  set->evaluate(profile(), kSetNow, v);
+  EXPECT_EQ(v.member, (std::vector<bool>{true, true, true, true}));
+  set->evaluate(other, kSetNow, v);
+  EXPECT_EQ(v.member, (std::vector<bool>{true, false, false, false}));
+  set->evaluate(profile(), kSetNow, v);
+  EXPECT_EQ(v.member, (std::vector<bool>{true, true, true, true}));
+}
+
 // A segment may reference another, declared before or after it; it sees
 // the verdict of the same evaluation.
 TEST(SegmentSet, InSegmentSeesTheVerdictOfTheSameEvaluation) {
