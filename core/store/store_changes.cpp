@@ -9,6 +9,10 @@ namespace {
 constexpr Sql kAppendChange{"append_changes", "changes",
                             "INSERT INTO changes(sequence, profile_id, kinds, merged_into, at_ms) "
                             "VALUES(?1, ?2, ?3, ?4, ?5)"};
+constexpr size_t kChangesPerInsert = 32;
+constexpr auto kAppendChangesText = rows_of_parameters<kChangesPerInsert, 5>(
+    "INSERT INTO changes(sequence, profile_id, kinds, merged_into, at_ms) VALUES");
+constexpr Sql kAppendChanges{"append_changes", "changes", kAppendChangesText.data()};
 constexpr Sql kLastChange{"last_change_sequence", "changes",
                           "SELECT coalesce(max(sequence), 0) FROM changes", "i"};
 constexpr Sql kScanChanges{"scan_changes", "changes",
@@ -43,16 +47,16 @@ Status SqliteStore::append_changes(const std::vector<ProfileChange> &changes) {
                               " does not continue the change log at " +
                               std::to_string(expected - 1));
     }
-    Status s = impl_->write(kAppendChange, [&](sqlite::Statement &st) {
-      st.bind_int(1, to_sql(c.sequence));
-      st.bind_int(2, to_sql(c.profile_id));
-      st.bind_int(3, c.kinds);
-      st.bind_int(4, to_sql(c.merged_into));
-      st.bind_int(5, c.at_ms);
-    });
-    if (!s.ok()) return s;
   }
-  return Status::Ok();
+  return impl_->write_rows(kAppendChanges, kChangesPerInsert, kAppendChange, 5, changes.size(),
+                           [&](sqlite::Statement &st, int at, size_t i) {
+                             const ProfileChange &c = changes[i];
+                             st.bind_int(at, to_sql(c.sequence));
+                             st.bind_int(at + 1, to_sql(c.profile_id));
+                             st.bind_int(at + 2, c.kinds);
+                             st.bind_int(at + 3, to_sql(c.merged_into));
+                             st.bind_int(at + 4, c.at_ms);
+                           });
 }
 
 Result<uint64_t> SqliteStore::last_change_sequence() {

@@ -15,6 +15,7 @@
 //    kStoreErrorHint; no SQLite error is ever turned into "no rows".
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -50,6 +51,27 @@ struct Sql {
   std::string_view text;
   std::string_view columns;
 };
+
+// "`head` (?,...,?),...,(?,...,?)": `Rows` groups of `Columns` parameters,
+// built at compile time (a constexpr array, so an Sql may view it). One
+// statement run for many rows: each run costs about as much as a row.
+template <size_t Rows, size_t Columns, size_t N>
+consteval auto rows_of_parameters(const char (&head)[N]) {
+  constexpr size_t kGroup = 2 * Columns + 1;  // "(" + "?," * Columns with ")" for the last ','
+  std::array<char, N + Rows *(kGroup + 1)> text{};
+  size_t at = 0;
+  for (size_t i = 0; i + 1 < N; ++i) text[at++] = head[i];
+  for (size_t r = 0; r < Rows; ++r) {
+    text[at++] = r == 0 ? ' ' : ',';
+    text[at++] = '(';
+    for (size_t c = 0; c < Columns; ++c) {
+      text[at++] = '?';
+      text[at++] = c + 1 == Columns ? ')' : ',';
+    }
+  }
+  text[at] = '\0';
+  return text;
+}
 
 // A list of profile ids as the JSON array a statement reads with
 // `IN (SELECT value FROM json_each(?))` (SQLite's JSON functions are built
@@ -131,6 +153,26 @@ struct SqliteStore::Impl {
     auto st = cache.get_literal(q.text);
     if (!st.ok()) return sql_error(q, st.status().message());
     return st;
+  }
+
+  // `count` rows written `rows_per` at a time with `many` (each row's
+  // `columns` parameters after the last row's), the rest one at a time
+  // with `one`: bind(statement, first parameter, row index).
+  template <class Bind>
+  Status write_rows(const Sql &many, size_t rows_per, const Sql &one, int columns, size_t count,
+                    Bind &&bind) {
+    size_t i = 0;
+    for (; i + rows_per <= count; i += rows_per) {
+      Status s = write(many, [&](sqlite::Statement &st) {
+        for (size_t k = 0; k < rows_per; ++k) bind(st, static_cast<int>(k) * columns + 1, i + k);
+      });
+      if (!s.ok()) return s;
+    }
+    for (; i < count; ++i) {
+      Status s = write(one, [&](sqlite::Statement &st) { bind(st, 1, i); });
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
   }
 
   // One write statement inside the open transaction: bind(Statement&), step.

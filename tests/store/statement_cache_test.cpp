@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "store/sqlite_db.h"
+#include "store/store_impl.h"
 
 namespace halo::sqlite {
 namespace {
@@ -62,6 +63,24 @@ TEST_F(StatementCacheTest, ALiteralThatDoesNotPrepareIsAnErrorEachTime) {
     EXPECT_NE(st.status().message().find("syntax error"), std::string::npos)
         << st.status().message();
   }
+}
+
+// Rows of parameters built at compile time: the text, and a statement of it
+// that writes every row.
+TEST_F(StatementCacheTest, RowsOfParametersWriteEveryRow) {
+  static constexpr auto kText = rows_of_parameters<3, 2>("INSERT INTO t(a, b) VALUES");
+  static_assert(std::string_view(kText.data()) == "INSERT INTO t(a, b) VALUES (?,?),(?,?),(?,?)");
+  cache_ = std::make_unique<StatementCache>(db_);
+  ASSERT_EQ(sqlite3_exec(db_, "CREATE TABLE t(a INTEGER, b INTEGER)", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  auto insert = cache_->get_literal(kText.data());
+  ASSERT_TRUE(insert.ok()) << insert.status().message();
+  for (int p = 1; p <= 6; ++p) (*insert)->bind_int(p, p * 10);
+  EXPECT_EQ((*insert)->step(), SQLITE_DONE);
+  (*insert)->reset();
+  auto sum = cache_->get_literal("SELECT count(*) * 1000 + sum(a) + sum(b) FROM t");
+  ASSERT_TRUE(sum.ok());
+  EXPECT_EQ(one(*sum), 3 * 1000 + (10 + 30 + 50) + (20 + 40 + 60));
 }
 
 }  // namespace

@@ -325,6 +325,29 @@ TYPED_TEST(StoreConformance, ChangeLogContinuesAndScansAfterACursor) {
   EXPECT_TRUE(this->changes_after(3, 10).empty());
 }
 
+// Many changes in one call (a backend may write them several rows at a
+// time): every one is stored, in order, with its own fields.
+TYPED_TEST(StoreConformance, ManyChangesAtOnceAreEachStored) {
+  Store &s = this->store();
+  ASSERT_TRUE(s.begin().ok());
+  std::vector<ProfileChange> many;
+  for (uint64_t i = 1; i <= 75; ++i) {
+    many.push_back(this->change(i, 100 + i, i % 2 ? kChangeTraits : kChangeMerged, i % 2 ? 0 : i));
+  }
+  ASSERT_TRUE(s.append_changes(many).ok());
+  ASSERT_TRUE(s.commit().ok());
+  std::vector<ProfileChange> all = this->changes_after(0, 1000);
+  ASSERT_EQ(all.size(), 75u);
+  for (uint64_t i = 1; i <= 75; ++i) {
+    const ProfileChange &c = all[i - 1];
+    EXPECT_EQ(c.sequence, i);
+    EXPECT_EQ(c.profile_id, 100 + i);
+    EXPECT_EQ(c.kinds, i % 2 ? kChangeTraits : kChangeMerged);
+    EXPECT_EQ(c.merged_into, i % 2 ? 0 : i);
+    EXPECT_EQ(c.at_ms, many[i - 1].at_ms);
+  }
+}
+
 TYPED_TEST(StoreConformance, ChangeLogRefusesAGapOrARepeatedSequence) {
   Store &s = this->store();
   ASSERT_TRUE(s.begin().ok());
