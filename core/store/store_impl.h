@@ -52,13 +52,14 @@ struct Sql {
   std::string_view columns;
 };
 
-// "`head` (?,...,?),...,(?,...,?)": `Rows` groups of `Columns` parameters,
-// built at compile time (a constexpr array, so an Sql may view it). One
-// statement run for many rows: each run costs about as much as a row.
-template <size_t Rows, size_t Columns, size_t N>
-consteval auto rows_of_parameters(const char (&head)[N]) {
+// "`head` (?,...,?),...,(?,...,?)`tail`": `Rows` groups of `Columns`
+// parameters, built at compile time (a constexpr array, so an Sql may view
+// it). One statement run for many rows: each run costs about as much as a
+// row.
+template <size_t Rows, size_t Columns, size_t N, size_t M = 1>
+consteval auto rows_of_parameters(const char (&head)[N], const char (&tail)[M] = "") {
   constexpr size_t kGroup = 2 * Columns + 1;  // "(" + "?," * Columns with ")" for the last ','
-  std::array<char, N + Rows *(kGroup + 1)> text{};
+  std::array<char, N + Rows *(kGroup + 1) + M - 1> text{};
   size_t at = 0;
   for (size_t i = 0; i + 1 < N; ++i) text[at++] = head[i];
   for (size_t r = 0; r < Rows; ++r) {
@@ -69,6 +70,7 @@ consteval auto rows_of_parameters(const char (&head)[N]) {
       text[at++] = c + 1 == Columns ? ')' : ',';
     }
   }
+  for (size_t i = 0; i + 1 < M; ++i) text[at++] = tail[i];
   text[at] = '\0';
   return text;
 }

@@ -48,6 +48,14 @@ constexpr Sql kMembershipsAfter{"scan_segment_members", "segment_members",
 constexpr Sql kAddChange{"change_segments", "segment_events",
                          "INSERT INTO segment_events(profile_id, entered, exited, at_ms) "
                          "VALUES(?1, ?2, ?3, ?4)"};
+constexpr size_t kRowsPerInsert = 32;
+constexpr auto kAddChangesText = rows_of_parameters<kRowsPerInsert, 4>(
+    "INSERT INTO segment_events(profile_id, entered, exited, at_ms) VALUES");
+constexpr Sql kAddChanges{"change_segments", "segment_events", kAddChangesText.data()};
+constexpr auto kPutMembershipsText = rows_of_parameters<kRowsPerInsert, 2>(
+    "INSERT INTO segment_members(profile_id, segments) VALUES",
+    " ON CONFLICT(profile_id) DO UPDATE SET segments = excluded.segments");
+constexpr Sql kPutMemberships{"change_segments", "segment_members", kPutMembershipsText.data()};
 constexpr Sql kChanges{"scan_segment_changes", "segment_events",
                        "SELECT id, profile_id, entered, exited, at_ms FROM segment_events "
                        "WHERE id > ?1 ORDER BY id LIMIT ?2",
@@ -176,31 +184,48 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
   std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> resize;  // delta, at
   for (const SegmentDefinition &d : *defs) resize[d.name] = {0, INT64_MIN};
   // Every changed profile's memberships (','-joined, as stored) in one
-  // read, ascending by id (one statement run each was a sixth of the
-  // writer's time on a large evaluation); a profile changed twice sees its
-  // first change. The buffers are reused from change to change.
+  // read, ascending by id; a profile changed twice sees its first change.
+  // The rows are written after every change is checked, many per
+  // statement: each profile's final memberships, and the events in order
+  // (a statement run per row was most of the writer's time on a large
+  // evaluation).
+  struct Held {
+    uint64_t profile_id;
+    std::string segments;
+    bool changed = false;
+  };
   std::vector<uint64_t> ids;
   ids.reserve(changes.size());
   for (const SegmentChange &c : changes) ids.push_back(c.profile_id);
-  std::vector<std::pair<uint64_t, std::string>> member_of;
+  std::vector<Held> member_of;
   Status read = impl_->scan_ids(
       kMembershipsOf, ids, 1, [](sqlite::Statement &) {},
       [&](sqlite::Statement &st) {
-        member_of.emplace_back(from_sql(st.column_int(0)), st.column_bytes(1));
+        member_of.push_back({from_sql(st.column_int(0)), std::string(st.column_bytes(1))});
         return Status::Ok();
       });
   if (!read.ok()) return read;
+  struct Event {
+    uint64_t profile_id;
+    size_t entered_at, entered_size, exited_at, exited_size;  // in `texts`
+    int64_t at_ms;
+  };
+  std::vector<Event> events;
+  events.reserve(changes.size());
+  std::string texts;
   std::vector<std::string_view> names;
-  std::string joined, entered, exited;
+  std::string joined;
   for (const SegmentChange &c : changes) {
     auto refused = [&](const std::string &name, const char *why) {
       return Status::Invalid("sqlite store " + impl_->path + ": Store::change_segments: profile " +
                              std::to_string(c.profile_id) + ", segment '" + name + "': " + why);
     };
-    auto stored = std::lower_bound(member_of.begin(), member_of.end(), c.profile_id,
-                                   [](const auto &row, uint64_t id) { return row.first < id; });
-    const bool held = stored != member_of.end() && stored->first == c.profile_id;
-    split_names(held ? std::string_view(stored->second) : std::string_view(), names);
+    auto held = std::lower_bound(member_of.begin(), member_of.end(), c.profile_id,
+                                 [](const Held &h, uint64_t id) { return h.profile_id < id; });
+    if (held == member_of.end() || held->profile_id != c.profile_id) {
+      held = member_of.insert(held, Held{c.profile_id, {}});
+    }
+    split_names(held->segments, names);
     for (const std::string &n : c.exited) {
       auto it = std::lower_bound(names.begin(), names.end(), std::string_view(n));
       if (it == names.end() || *it != n) return refused(n, "exited, but not a member");
@@ -219,29 +244,47 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
         it->second.second = std::max(it->second.second, c.at_ms);
       }
     }
-    join_names(names, joined);
-    Status s = impl_->write(names.empty() ? kDeleteMembership : kPutMembership,
-                            [&](sqlite::Statement &st) {
-                              st.bind_int(1, to_sql(c.profile_id));
-                              if (!names.empty()) st.bind_text(2, joined);
-                            });
-    if (!s.ok()) return s;
-    // `names` views the stored text: done with it before it changes.
-    if (held) {
-      stored->second.assign(joined);
-    } else {
-      member_of.emplace(stored, c.profile_id, joined);
+    join_names(names, joined);  // `names` views held->segments: joined apart, then kept
+    held->segments.assign(joined);
+    held->changed = true;
+    Event &e = events.emplace_back(Event{c.profile_id, texts.size(), 0, 0, 0, c.at_ms});
+    join_names(c.entered, joined);
+    texts.append(joined);
+    e.entered_size = joined.size();
+    e.exited_at = texts.size();
+    join_names(c.exited, joined);
+    texts.append(joined);
+    e.exited_size = joined.size();
+  }
+  // Each changed profile's final memberships: a row many at a time, or
+  // none (deleted) when it is in no segment.
+  std::vector<const Held *> kept;
+  for (const Held &h : member_of) {
+    if (!h.changed) continue;
+    if (!h.segments.empty()) {
+      kept.push_back(&h);
+      continue;
     }
-    join_names(c.entered, entered);
-    join_names(c.exited, exited);
-    s = impl_->write(kAddChange, [&](sqlite::Statement &st) {
-      st.bind_int(1, to_sql(c.profile_id));
-      st.bind_text(2, entered);
-      st.bind_text(3, exited);
-      st.bind_int(4, c.at_ms);
-    });
+    Status s = impl_->write(kDeleteMembership,
+                            [&](sqlite::Statement &st) { st.bind_int(1, to_sql(h.profile_id)); });
     if (!s.ok()) return s;
   }
+  Status s = impl_->write_rows(kPutMemberships, kRowsPerInsert, kPutMembership, 2, kept.size(),
+                               [&](sqlite::Statement &st, int at, size_t i) {
+                                 st.bind_int(at, to_sql(kept[i]->profile_id));
+                                 st.bind_text(at + 1, kept[i]->segments);
+                               });
+  if (!s.ok()) return s;
+  s = impl_->write_rows(
+      kAddChanges, kRowsPerInsert, kAddChange, 4, events.size(),
+      [&](sqlite::Statement &st, int at, size_t i) {
+        const Event &e = events[i];
+        st.bind_int(at, to_sql(e.profile_id));
+        st.bind_text(at + 1, std::string_view(texts).substr(e.entered_at, e.entered_size));
+        st.bind_text(at + 2, std::string_view(texts).substr(e.exited_at, e.exited_size));
+        st.bind_int(at + 3, e.at_ms);
+      });
+  if (!s.ok()) return s;
   for (const auto &entry : resize) {
     const int64_t delta = entry.second.first, at_ms = entry.second.second;
     if (at_ms == INT64_MIN) continue;  // untouched

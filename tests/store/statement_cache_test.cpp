@@ -70,6 +70,8 @@ TEST_F(StatementCacheTest, ALiteralThatDoesNotPrepareIsAnErrorEachTime) {
 TEST_F(StatementCacheTest, RowsOfParametersWriteEveryRow) {
   static constexpr auto kText = rows_of_parameters<3, 2>("INSERT INTO t(a, b) VALUES");
   static_assert(std::string_view(kText.data()) == "INSERT INTO t(a, b) VALUES (?,?),(?,?),(?,?)");
+  static_assert(std::string_view(rows_of_parameters<1, 1>("SELECT", " + 1").data()) ==
+                "SELECT (?) + 1");
   cache_ = std::make_unique<StatementCache>(db_);
   ASSERT_EQ(sqlite3_exec(db_, "CREATE TABLE t(a INTEGER, b INTEGER)", nullptr, nullptr, nullptr),
             SQLITE_OK);
