@@ -311,15 +311,20 @@ inline uint64_t from_sql(int64_t v) {
 }
 
 // A profile's segment memberships as stored (table segment_members): names
-// joined by ','.
-inline std::vector<std::string> split_segment_names(std::string_view joined) {
-  std::vector<std::string> out;
+// joined by ','. Here as views into `joined`, into `out` (its capacity
+// kept), or as strings.
+inline void split_segment_names(std::string_view joined, std::vector<std::string_view> &out) {
+  out.clear();
   while (!joined.empty()) {
     const size_t comma = joined.find(',');
-    out.emplace_back(joined.substr(0, comma));
+    out.push_back(joined.substr(0, comma));
     joined.remove_prefix(comma == std::string_view::npos ? joined.size() : comma + 1);
   }
-  return out;
+}
+inline std::vector<std::string> split_segment_names(std::string_view joined) {
+  std::vector<std::string_view> names;
+  split_segment_names(joined, names);
+  return {names.begin(), names.end()};
 }
 
 }  // namespace halo

@@ -89,16 +89,6 @@ std::string join_names(const std::vector<std::string> &names) {
   return out;
 }
 
-// The names of a ','-joined row as views into it, into `out`.
-void split_names(std::string_view joined, std::vector<std::string_view> &out) {
-  out.clear();
-  while (!joined.empty()) {
-    const size_t comma = joined.find(',');
-    out.push_back(joined.substr(0, comma));
-    joined.remove_prefix(comma == std::string_view::npos ? joined.size() : comma + 1);
-  }
-}
-
 // [a-z0-9_-]+: what the pipeline allows, and what the ','-joined rows rely on.
 bool is_segment_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
@@ -225,7 +215,7 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
     if (held == member_of.end() || held->profile_id != c.profile_id) {
       held = member_of.insert(held, Held{c.profile_id, {}});
     }
-    split_names(held->segments, names);
+    split_segment_names(held->segments, names);
     for (const std::string &n : c.exited) {
       auto it = std::lower_bound(names.begin(), names.end(), std::string_view(n));
       if (it == names.end() || *it != n) return refused(n, "exited, but not a member");
