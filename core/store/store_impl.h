@@ -102,10 +102,12 @@ struct SqliteStore::Impl {
   bool read_only = false;  // a query_only connection inside one read snapshot
   sqlite::Connection db;
   sqlite::StatementCache cache;
-  // scan()'s statements between scans, by their literal's address:
-  // preparing one per call (a page of a large read each) was ~4% of a
-  // segment evaluation's reading thread.
-  std::unordered_map<const char *, std::unique_ptr<sqlite::Statement>> idle_scans;
+  // scan()'s statements between scans, by their literal's address (with
+  // its length, as StatementCache::get_literal): preparing one per call (a
+  // page of a large read each) was ~4% of a segment evaluation's reading
+  // thread.
+  std::unordered_map<const char *, std::pair<size_t, std::unique_ptr<sqlite::Statement>>>
+      idle_scans;
   store::ZstdCodec zstd;
   std::string payload, compressed, key_bytes;  // reused by append_events
 
@@ -204,8 +206,9 @@ struct SqliteStore::Impl {
   template <class Bind, class Row>
   Status scan(const Sql &q, Bind &&bind, Row &&row) {
     std::unique_ptr<sqlite::Statement> st;
-    if (auto idle = idle_scans.find(q.text.data()); idle != idle_scans.end()) {
-      st = std::move(idle->second);
+    if (auto idle = idle_scans.find(q.text.data());
+        idle != idle_scans.end() && idle->second.first == q.text.size()) {
+      st = std::move(idle->second.second);
       idle_scans.erase(idle);
     } else {
       auto fresh = sqlite::Statement::prepare(db.get(), q.text);
@@ -218,7 +221,8 @@ struct SqliteStore::Impl {
       bind(*st);
       s = step_rows(q, *st, row);
     }
-    idle_scans.try_emplace(q.text.data(), std::move(st));  // kept unless one came back first
+    // Kept unless one came back first.
+    idle_scans.try_emplace(q.text.data(), q.text.size(), std::move(st));
     return s;
   }
 
