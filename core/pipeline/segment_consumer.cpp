@@ -23,7 +23,6 @@
 #include <algorithm>
 #include <functional>
 #include <future>
-#include <numeric>
 #include <utility>
 
 #include "common/clock.h"
@@ -259,11 +258,6 @@ StoreWriter::Task Pipeline::segment_page(std::vector<ProfileExport> &page, int64
   auto checks = std::make_shared<std::vector<SegmentCheck>>();
   auto changes = std::make_shared<std::vector<ProfileChange>>();
   const int64_t now = wall_ms();
-  // Segment indices in name order: entries and exits come out ascending.
-  std::vector<size_t> by_name(segments_.size());
-  std::iota(by_name.begin(), by_name.end(), size_t{0});
-  std::sort(by_name.begin(), by_name.end(),
-            [&](size_t a, size_t b) { return segments_.name(a) < segments_.name(b); });
   segment::SegmentSet::Verdict verdict;
   std::vector<bool> was(segments_.size());
   for (const ProfileExport &p : page) {
@@ -279,7 +273,7 @@ StoreWriter::Task Pipeline::segment_page(std::vector<ProfileExport> &page, int64
       SegmentChange &move = moves->emplace_back();
       move.entered.reserve(entered);
       move.exited.reserve(exited);
-      for (size_t i : by_name) {
+      for (size_t i : segments_.name_order()) {  // entries and exits ascending
         if (verdict.member[i] == was[i]) continue;
         (was[i] ? move.exited : move.entered).push_back(segments_.name(i));
       }

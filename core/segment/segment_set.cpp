@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <numeric>
 
 #include "segment/profile_subject.h"
 
@@ -22,10 +23,6 @@ Result<SegmentSet> SegmentSet::parse(const std::vector<PipelineConfig::Segment> 
                   std::to_string(error.column) + ": " + error.message;
       continue;
     }
-    out.reads_identifiers_ =
-        out.reads_identifiers_ ||
-        std::any_of(expr->paths().begin(), expr->paths().end(),
-                    [](const std::string &p) { return p.starts_with("identifiers."); });
     out.names_.push_back(s.name);
     out.expressions_.push_back(s.expression);
     out.exprs_.push_back(std::move(*expr));
@@ -48,6 +45,13 @@ Result<SegmentSet> SegmentSet::parse(const std::vector<PipelineConfig::Segment> 
       if (at == out.paths_.end()) out.paths_.push_back(path);
     }
   }
+  out.reads_identifiers_ =
+      std::any_of(out.paths_.begin(), out.paths_.end(),
+                  [](const std::string &p) { return p.starts_with("identifiers."); });
+  out.name_order_.resize(out.names_.size());
+  std::iota(out.name_order_.begin(), out.name_order_.end(), size_t{0});
+  std::sort(out.name_order_.begin(), out.name_order_.end(),
+            [&](size_t a, size_t b) { return out.names_[a] < out.names_[b]; });
   Status ordered = out.order_by_references();
   if (!ordered.ok()) return ordered;
   return out;

@@ -33,6 +33,8 @@ class SegmentSet {
   size_t size() const { return names_.size(); }
   bool empty() const { return names_.empty(); }
   const std::string &name(size_t i) const { return names_[i]; }
+  // The segment indices in ascending order of name.
+  const std::vector<size_t> &name_order() const { return name_order_; }
   const std::string &expression(size_t i) const { return expressions_[i]; }
   const Expr &expr(size_t i) const { return exprs_[i]; }  // segments[i]'s, as parsed
   // Some expression reads "identifiers.*": profiles need them filled.
@@ -52,6 +54,7 @@ class SegmentSet {
   std::vector<std::string> names_, expressions_;
   std::vector<Expr> exprs_;
   std::vector<size_t> order_;  // evaluation order: referenced segments first
+  std::vector<size_t> name_order_;
   // Every path the expressions read, once each; for each expression, the
   // index here of each of its paths (Expr::paths()).
   std::vector<std::string> paths_;

@@ -63,6 +63,14 @@ TEST(SegmentSet, EvaluatesEverySegmentAndReadsIdentifiersOnlyWhenNamed) {
   EXPECT_FALSE(v.next_check_ms.has_value());
 }
 
+TEST(SegmentSet, NameOrderListsTheSegmentsByName) {
+  auto set = SegmentSet::parse(declare({{"repeat", "features.order_count >= 2"},
+                                        {"lapsed", "features.last_seen < now() - 60d"},
+                                        {"tehran", "traits.city == 'تهران'"}}));
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_EQ(set->name_order(), (std::vector<size_t>{1, 0, 2}));
+}
+
 // The values a profile's evaluation looked up are never another profile's,
 // with the same Verdict reused (as a page of profiles does).
 TEST(SegmentSet, AReusedVerdictLooksEveryPathUpForEachProfile) {
