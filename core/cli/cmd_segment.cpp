@@ -48,7 +48,7 @@ Status scan(Store &store, const segment::Expr &expr, int64_t now_ms, size_t limi
   for (uint64_t after = 0;; after = page.back().id) {
     // Identifiers only where the expression or the sample needs them.
     const bool identifiers = needs_identifiers || out.sample.size() < limit;
-    Status s = read_profile_page(store, after, kScanPage, identifiers, page);
+    Status s = read_profile_page(store, after, kScanPage, IdentifierTypes{identifiers, {}}, page);
     if (!s.ok()) return s;
     if (page.empty()) return Status::Ok();
     for (const ProfileExport &p : page) {

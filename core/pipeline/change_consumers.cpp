@@ -92,7 +92,7 @@ Status export_all(Store &store, DestinationInstance &dest, const std::function<b
                   RunSummary *summary) {
   std::vector<ProfileExport> page;
   for (uint64_t after = 0; !interrupted(); after = page.back().id) {
-    Status s = read_profile_page(store, after, kExportBatch, /*identifiers=*/true, page);
+    Status s = read_profile_page(store, after, kExportBatch, IdentifierTypes::all(), page);
     if (!s.ok()) return s;
     if (page.empty()) return Status::Ok();
     s = write_page(dest, page, summary);
@@ -109,7 +109,7 @@ Status export_changes(Store &store, DestinationInstance &dest, DeliveryChanges &
   for (size_t first = 0; first < changes.changed.size() && !interrupted(); first += kExportBatch) {
     auto ids = std::span(changes.changed)
                    .subspan(first, std::min(kExportBatch, changes.changed.size() - first));
-    Status s = read_profile_exports(store, ids, /*identifiers=*/true, page);
+    Status s = read_profile_exports(store, ids, IdentifierTypes::all(), page);
     if (!s.ok()) return s;
     size_t next = 0;  // page holds the stored ones of ids, both ascending
     for (uint64_t id : ids) {

@@ -45,11 +45,6 @@ std::string segments_configuration(const segment::SegmentSet &set) {
   return text;
 }
 
-struct SegmentCheck {
-  uint64_t profile_id;
-  std::optional<int64_t> due_ms;  // nullopt: none
-};
-
 // Pages of profiles: `read(into, more)` fills the next page (`more`:
 // false when there is none), `use(page)` takes each until it fails or
 // `stopped()`. With `ahead`, the next page is read on a thread of its own
@@ -118,7 +113,7 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
   StoreWriter::Task pending;
   auto hand_over = [&] { return pending ? write(std::exchange(pending, nullptr)) : Status::Ok(); };
   auto before_read = [&] { return *reader ? Status::Ok() : drain_writer(); };
-  const bool with_identifiers = segments_.reads_identifiers();
+  const IdentifierTypes with_identifiers{false, segments_.identifier_types()};
   if (everyone) {
     // Everyone, by pages of ascending ids; each schedules its re-check anew.
     // Memberships of ids no profile holds (gone since: a rebuild may link
@@ -288,11 +283,7 @@ StoreWriter::Task Pipeline::segment_page(std::vector<ProfileExport> &page, int64
   summary->segments_evaluated += page.size();
   return [moves, checks, changes](Store &st) {
     Status w = st.change_segments(*moves);
-    for (size_t k = 0; w.ok() && k < checks->size(); ++k) {
-      const SegmentCheck &c = (*checks)[k];
-      w = c.due_ms ? st.schedule_segment_check(c.profile_id, *c.due_ms)
-                   : st.cancel_segment_check(c.profile_id);
-    }
+    if (w.ok()) w = st.set_segment_checks(*checks);
     return w.ok() ? st.append_changes(*changes) : w;
   };
 }

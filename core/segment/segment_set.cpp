@@ -45,9 +45,11 @@ Result<SegmentSet> SegmentSet::parse(const std::vector<PipelineConfig::Segment> 
       if (at == out.paths_.end()) out.paths_.push_back(path);
     }
   }
-  out.reads_identifiers_ =
-      std::any_of(out.paths_.begin(), out.paths_.end(),
-                  [](const std::string &p) { return p.starts_with("identifiers."); });
+  constexpr std::string_view kIdentifiers = "identifiers.";
+  for (const std::string &p : out.paths_) {
+    if (p.starts_with(kIdentifiers)) out.identifier_types_.push_back(p.substr(kIdentifiers.size()));
+  }
+  std::sort(out.identifier_types_.begin(), out.identifier_types_.end());
   out.name_order_.resize(out.names_.size());
   std::iota(out.name_order_.begin(), out.name_order_.end(), size_t{0});
   std::sort(out.name_order_.begin(), out.name_order_.end(),

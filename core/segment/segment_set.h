@@ -37,8 +37,9 @@ class SegmentSet {
   const std::vector<size_t> &name_order() const { return name_order_; }
   const std::string &expression(size_t i) const { return expressions_[i]; }
   const Expr &expr(size_t i) const { return exprs_[i]; }  // segments[i]'s, as parsed
-  // Some expression reads "identifiers.*": profiles need them filled.
-  bool reads_identifiers() const { return reads_identifiers_; }
+  // The identifier types the expressions read ("identifiers.TYPE"),
+  // ascending: profiles need those filled, and no others.
+  const std::vector<std::string> &identifier_types() const { return identifier_types_; }
 
   struct Verdict {
     std::vector<bool> member;              // by segment index
@@ -59,7 +60,7 @@ class SegmentSet {
   // index here of each of its paths (Expr::paths()).
   std::vector<std::string> paths_;
   std::vector<std::vector<size_t>> path_slots_;
-  bool reads_identifiers_ = false;
+  std::vector<std::string> identifier_types_;
 };
 
 }  // namespace halo::segment

@@ -7,6 +7,10 @@
 
 namespace halo {
 
+bool IdentifierTypes::wants(std::string_view type) const {
+  return every || std::find(types.begin(), types.end(), type) != types.end();
+}
+
 Result<std::optional<ProfileExport>> read_profile_export(Store &store, uint64_t id,
                                                          bool identifiers) {
   auto stored = store.get_profile(id);
@@ -61,11 +65,11 @@ class PageFiller {
   size_t used_ = 0;
 };
 
-// Adds to the profiles of `page` (ascending ids) their identifiers (when
-// asked) and segments, from reads whose rows come by ascending profile id:
+// Adds to the profiles of `page` (ascending ids) their identifiers (those
+// asked for) and segments, from reads whose rows come by ascending profile id:
 // merged on the page's ids. `gone`, when given, receives the ids of
 // membership rows no profile of the page has.
-Status complete_page(std::vector<ProfileExport> &page, bool identifiers,
+Status complete_page(std::vector<ProfileExport> &page, const IdentifierTypes &identifiers,
                      const std::function<Status(const IdentifierRow &)> &read_identifiers,
                      const std::function<Status(const SegmentRow &)> &read_segments,
                      std::vector<uint64_t> *gone = nullptr) {
@@ -74,8 +78,9 @@ Status complete_page(std::vector<ProfileExport> &page, bool identifiers,
     while (next < page.size() && page[next].id < id) ++next;
     return next < page.size() && page[next].id == id ? &page[next] : nullptr;
   };
-  if (identifiers) {
+  if (identifiers.any() && !page.empty()) {
     Status s = read_identifiers([&](uint64_t id, std::string_view type, std::string_view value) {
+      if (!identifiers.wants(type)) return;
       if (ProfileExport *e = at(id)) e->identifiers.emplace_back(type, value);
     });
     if (!s.ok()) return s;
@@ -93,8 +98,9 @@ Status complete_page(std::vector<ProfileExport> &page, bool identifiers,
 
 }  // namespace
 
-Status read_profile_page(Store &store, uint64_t after, size_t limit, bool identifiers,
-                         std::vector<ProfileExport> &page, std::vector<uint64_t> *gone) {
+Status read_profile_page(Store &store, uint64_t after, size_t limit,
+                         const IdentifierTypes &identifiers, std::vector<ProfileExport> &page,
+                         std::vector<uint64_t> *gone) {
   Status decoded;
   Status s;
   {
@@ -110,13 +116,13 @@ Status read_profile_page(Store &store, uint64_t after, size_t limit, bool identi
   const uint64_t last = page.empty() ? kEnd : page.back().id;
   const uint64_t from = gone ? std::min(after, kEnd - 1) + 1 : first;
   return complete_page(
-      page, identifiers && !page.empty(),
+      page, identifiers,
       [&](const IdentifierRow &row) { return store.scan_identifiers_by_profile(first, last, row); },
       [&](const SegmentRow &row) { return store.scan_segments_by_profile(from, last, row); }, gone);
 }
 
-Status read_profile_exports(Store &store, std::span<const uint64_t> ids, bool identifiers,
-                            std::vector<ProfileExport> &page) {
+Status read_profile_exports(Store &store, std::span<const uint64_t> ids,
+                            const IdentifierTypes &identifiers, std::vector<ProfileExport> &page) {
   Status decoded;
   Status s;
   {

@@ -192,8 +192,7 @@ class SqliteStore final : public Store {
                                           int64_t since_ms) override;
   Status scan_messages(std::string_view status, uint64_t after, size_t limit,
                        const std::function<void(const OutboxMessage &)> &fn) override;
-  Status schedule_segment_check(uint64_t profile_id, int64_t due_ms) override;
-  Status cancel_segment_check(uint64_t profile_id) override;
+  Status set_segment_checks(std::span<const SegmentCheck> checks) override;
   Status cancel_all_segment_checks() override;
   Status scan_due_segment_checks(int64_t until_ms,
                                  const std::function<void(uint64_t)> &fn) override;

@@ -163,6 +163,13 @@ struct SegmentChange {
   int64_t at_ms = 0;
 };
 
+// When a profile's segment memberships may next change without a change
+// to the profile (a condition on now()); nullopt: never (none is kept).
+struct SegmentCheck {
+  uint64_t profile_id = 0;
+  std::optional<int64_t> due_ms;
+};
+
 // A scheduled fire of a trigger for one profile (docs/triggers.md).
 struct TriggerTimer {
   uint64_t id = 0;  // given by the store
@@ -639,8 +646,9 @@ class Store {
   // Segment re-check schedule, like the re-emit schedule: the time a
   // profile's memberships may change without a change to the profile (a
   // condition on now()).
-  virtual Status schedule_segment_check(uint64_t profile_id, int64_t due_ms) = 0;
-  virtual Status cancel_segment_check(uint64_t profile_id) = 0;
+  // set_segment_checks applies `checks` in order (a profile named twice
+  // keeps the last).
+  virtual Status set_segment_checks(std::span<const SegmentCheck> checks) = 0;
   // Every profile's: before an evaluation of everyone, which schedules
   // each profile's again (one statement instead of a cancel per profile).
   virtual Status cancel_all_segment_checks() = 0;

@@ -64,10 +64,14 @@ constexpr Sql kSetSize{"set_segment_sizes", "segment_definitions",
                        "UPDATE segment_definitions SET size = ?2 WHERE name = ?1"};
 constexpr Sql kLastSegmentChange{"last_segment_change", "segment_events",
                                  "SELECT coalesce(max(id), 0) FROM segment_events", "i"};
-constexpr Sql kScheduleCheck{"schedule_segment_check", "segment_checks",
+constexpr Sql kScheduleCheck{"set_segment_checks", "segment_checks",
                              "INSERT INTO segment_checks(profile_id, due_ms) VALUES(?1, ?2) "
                              "ON CONFLICT(profile_id) DO UPDATE SET due_ms = excluded.due_ms"};
-constexpr Sql kCancelCheck{"cancel_segment_check", "segment_checks",
+constexpr auto kScheduleChecksText = rows_of_parameters<kRowsPerInsert, 2>(
+    "INSERT INTO segment_checks(profile_id, due_ms) VALUES",
+    " ON CONFLICT(profile_id) DO UPDATE SET due_ms = excluded.due_ms");
+constexpr Sql kScheduleChecks{"set_segment_checks", "segment_checks", kScheduleChecksText.data()};
+constexpr Sql kCancelCheck{"set_segment_checks", "segment_checks",
                            "DELETE FROM segment_checks WHERE profile_id = ?1"};
 constexpr Sql kCancelAllChecks{"cancel_all_segment_checks", "segment_checks",
                                "DELETE FROM segment_checks"};
@@ -403,16 +407,27 @@ Status SqliteStore::scan_segment_changes(uint64_t after, size_t limit,
       });
 }
 
-Status SqliteStore::schedule_segment_check(uint64_t profile_id, int64_t due_ms) {
-  return impl_->write(kScheduleCheck, [&](sqlite::Statement &st) {
-    st.bind_int(1, to_sql(profile_id));
-    st.bind_int(2, due_ms);
-  });
-}
-
-Status SqliteStore::cancel_segment_check(uint64_t profile_id) {
-  return impl_->write(kCancelCheck,
-                      [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); });
+// Runs of schedules go 32 rows per statement, as memberships do (an
+// evaluation of everyone schedules a check for each profile whose
+// membership waits on now()); a cancel ends a run, so the order is kept.
+Status SqliteStore::set_segment_checks(std::span<const SegmentCheck> checks) {
+  size_t run = 0;  // checks[run, k) are schedules not yet written
+  for (size_t k = 0; k <= checks.size(); ++k) {
+    if (k < checks.size() && checks[k].due_ms) continue;
+    Status s = impl_->write_rows(kScheduleChecks, kRowsPerInsert, kScheduleCheck, 2, k - run,
+                                 [&](sqlite::Statement &st, int at, size_t i) {
+                                   st.bind_int(at, to_sql(checks[run + i].profile_id));
+                                   st.bind_int(at + 1, *checks[run + i].due_ms);
+                                 });
+    if (s.ok() && k < checks.size()) {
+      s = impl_->write(kCancelCheck, [&](sqlite::Statement &st) {
+        st.bind_int(1, to_sql(checks[k].profile_id));
+      });
+    }
+    if (!s.ok()) return s;
+    run = k + 1;
+  }
+  return Status::Ok();
 }
 
 Status SqliteStore::cancel_all_segment_checks() {

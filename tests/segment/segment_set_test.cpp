@@ -45,7 +45,7 @@ TEST(SegmentSet, EvaluatesEverySegmentAndReadsIdentifiersOnlyWhenNamed) {
                                         {"tehran", "traits.city == 'تهران'"},
                                         {"lapsed", "features.last_seen < now() - 60d"}}));
   ASSERT_TRUE(set.ok()) << set.status().message();
-  EXPECT_FALSE(set->reads_identifiers());
+  EXPECT_TRUE(set->identifier_types().empty());
   SegmentSet::Verdict v;
   set->evaluate(profile(), kSetNow, v);
   EXPECT_EQ(v.member, (std::vector<bool>{true, true, false}));
@@ -55,11 +55,14 @@ TEST(SegmentSet, EvaluatesEverySegmentAndReadsIdentifiersOnlyWhenNamed) {
   EXPECT_EQ(v.member, (std::vector<bool>{true, true, true}));
   EXPECT_FALSE(v.next_check_ms.has_value());  // true from now on
 
-  auto with_ids = SegmentSet::parse(declare({{"mail", "identifiers.email matches '@example'"}}));
+  auto with_ids = SegmentSet::parse(
+      declare({{"vip", "identifiers.user_id in ['u1', 'u2'] or identifiers.email contains 'zz'"},
+               {"mail", "identifiers.email matches '@example'"}}));
   ASSERT_TRUE(with_ids.ok());
-  EXPECT_TRUE(with_ids->reads_identifiers());
+  // Each type once, ascending: what a page read asks for.
+  EXPECT_EQ(with_ids->identifier_types(), (std::vector<std::string>{"email", "user_id"}));
   with_ids->evaluate(profile(), kSetNow, v);
-  EXPECT_EQ(v.member, std::vector<bool>{true});
+  EXPECT_EQ(v.member, (std::vector<bool>{false, true}));
   EXPECT_FALSE(v.next_check_ms.has_value());
 }
 

@@ -11,7 +11,9 @@
 // store_integrity_test.cpp, store_lock_test.cpp and the others in this folder.
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -713,6 +715,40 @@ TYPED_TEST(StoreConformance, ReadsOfAListOfProfilesEqualTheOneProfileReads) {
   EXPECT_FALSE(called);
 }
 
+// Many re-checks at once (more than one multi-row statement's worth),
+// with cancels between them: applied in order, a profile named twice
+// keeps the last.
+TYPED_TEST(StoreConformance, ManySegmentChecksAtOnceAreAppliedInOrder) {
+  Store &st = this->store();
+  std::vector<SegmentCheck> checks;
+  std::map<uint64_t, int64_t> expected;  // profile -> due
+  for (uint64_t id = 1; id <= 100; ++id) {
+    checks.push_back({id, static_cast<int64_t>(1000 + id)});
+    expected[id] = static_cast<int64_t>(1000 + id);
+    if (id % 7 == 0) {  // cancelled again later in the same call
+      checks.push_back({id, std::nullopt});
+      expected.erase(id);
+    }
+  }
+  checks.push_back({3, 5});  // scheduled twice: the last time holds
+  expected[3] = 5;
+  checks.push_back({14, 9});  // cancelled, then scheduled again
+  expected[14] = 9;
+  ASSERT_TRUE(st.begin().ok());
+  ASSERT_TRUE(st.set_segment_checks(checks).ok());
+  ASSERT_TRUE(st.commit().ok());
+  std::vector<uint64_t> due, want;
+  ASSERT_TRUE(st.scan_due_segment_checks(INT64_MAX, [&](uint64_t id) { due.push_back(id); }).ok());
+  std::vector<std::pair<int64_t, uint64_t>> by_due;
+  for (const auto &[id, at] : expected) by_due.emplace_back(at, id);
+  std::sort(by_due.begin(), by_due.end());
+  for (const auto &entry : by_due) want.push_back(entry.second);
+  EXPECT_EQ(due, want);
+  due.clear();
+  ASSERT_TRUE(st.scan_due_segment_checks(9, [&](uint64_t id) { due.push_back(id); }).ok());
+  EXPECT_EQ(due, (std::vector<uint64_t>{3, 14}));
+}
+
 TYPED_TEST(StoreConformance, DropSegmentAndRebuildKeepMembership) {
   Store &st = this->store();
   ASSERT_TRUE(st.begin().ok());
@@ -722,7 +758,7 @@ TYPED_TEST(StoreConformance, DropSegmentAndRebuildKeepMembership) {
   ASSERT_TRUE(
       st.change_segments({segment_change(1, {"a", "b"}, {}, 2), segment_change(2, {"a"}, {}, 2)})
           .ok());
-  ASSERT_TRUE(st.schedule_segment_check(1, 50).ok());
+  ASSERT_TRUE(st.set_segment_checks(std::vector<SegmentCheck>{{1, 50}}).ok());
   ASSERT_TRUE(st.drop_segment("a").ok());
   ASSERT_TRUE(st.commit().ok());
   EXPECT_EQ(must(st.segments_of(1)), (std::vector<std::string>{"b"}));
@@ -734,14 +770,13 @@ TYPED_TEST(StoreConformance, DropSegmentAndRebuildKeepMembership) {
   ASSERT_TRUE(st.scan_due_segment_checks(50, [&](uint64_t id) { due.push_back(id); }).ok());
   EXPECT_EQ(due, std::vector<uint64_t>{1});
   ASSERT_TRUE(st.begin().ok());
-  ASSERT_TRUE(st.cancel_segment_check(1).ok());
+  ASSERT_TRUE(st.set_segment_checks(std::vector<SegmentCheck>{{1, std::nullopt}}).ok());
   ASSERT_TRUE(st.commit().ok());
   due.clear();
   ASSERT_TRUE(st.scan_due_segment_checks(INT64_MAX, [&](uint64_t id) { due.push_back(id); }).ok());
   EXPECT_TRUE(due.empty());
   ASSERT_TRUE(st.begin().ok());
-  ASSERT_TRUE(st.schedule_segment_check(1, 70).ok());
-  ASSERT_TRUE(st.schedule_segment_check(2, 80).ok());
+  ASSERT_TRUE(st.set_segment_checks(std::vector<SegmentCheck>{{1, 70}, {2, 80}}).ok());
   ASSERT_TRUE(st.cancel_all_segment_checks().ok());
   ASSERT_TRUE(st.commit().ok());
   ASSERT_TRUE(st.scan_due_segment_checks(INT64_MAX, [&](uint64_t id) { due.push_back(id); }).ok());
@@ -749,7 +784,7 @@ TYPED_TEST(StoreConformance, DropSegmentAndRebuildKeepMembership) {
   // A rebuild keeps memberships and their changes (its evaluation records
   // what differs) and forgets the re-check times.
   ASSERT_TRUE(st.begin().ok());
-  ASSERT_TRUE(st.schedule_segment_check(1, 60).ok());
+  ASSERT_TRUE(st.set_segment_checks(std::vector<SegmentCheck>{{1, 60}}).ok());
   ASSERT_TRUE(st.clear_derived().ok());
   ASSERT_TRUE(st.commit().ok());
   EXPECT_EQ(must(st.segment_definitions()).size(), 1u);
@@ -828,7 +863,7 @@ TYPED_TEST(StoreConformance, ProfilePagesReportMembershipsOfProfilesGone) {
   std::vector<uint64_t> members;  // profiles read with segment "a"
   for (uint64_t after = 0;;) {
     gone.clear();
-    Status read = read_profile_page(st, after, 2, false, page, &gone);
+    Status read = read_profile_page(st, after, 2, IdentifierTypes{}, page, &gone);
     ASSERT_TRUE(read.ok()) << read.message();
     std::vector<uint64_t> ids;
     for (const ProfileExport &p : page) {
@@ -844,8 +879,47 @@ TYPED_TEST(StoreConformance, ProfilePagesReportMembershipsOfProfilesGone) {
   EXPECT_EQ(gone_by_page, (std::vector<std::vector<uint64_t>>{{2}, {4, 6}, {9}}));
   EXPECT_EQ(members, (std::vector<uint64_t>{1, 3}));
   // Without `gone`, a page reads only its own profiles' memberships.
-  ASSERT_TRUE(read_profile_page(st, 0, 2, false, page).ok());
+  ASSERT_TRUE(read_profile_page(st, 0, 2, IdentifierTypes{}, page).ok());
   EXPECT_EQ(page[1].segments, (std::vector<std::string>{"a"}));
+}
+
+// Page reads fill in every identifier, none, or those of the types asked
+// for (a segment evaluation's), sorted either way.
+TYPED_TEST(StoreConformance, ProfilePagesReadTheIdentifierTypesAskedFor) {
+  Store &st = this->store();
+  ASSERT_TRUE(st.begin().ok());
+  for (uint64_t id : {1, 2}) this->put_profile(id, TraitEncoder(0).take());
+  ASSERT_TRUE(st.put_identifier("phone", "+989120000001", 1, 0, 0).ok());
+  ASSERT_TRUE(st.put_identifier("email", "b@x.ir", 1, 0, 0).ok());
+  ASSERT_TRUE(st.put_identifier("anonymous_id", "a1", 1, 0, 0).ok());
+  ASSERT_TRUE(st.put_identifier("email", "a@x.ir", 1, 0, 0).ok());
+  ASSERT_TRUE(st.put_identifier("anonymous_id", "a2", 2, 0, 0).ok());
+  ASSERT_TRUE(st.commit().ok());
+  using Ids = std::vector<std::pair<std::string, std::string>>;
+  const std::vector<uint64_t> both = {1, 2};
+  const IdentifierTypes mail_and_phone{false, {"email", "phone"}};
+  for (const bool by_ids : {false, true}) {
+    auto read = [&](const IdentifierTypes &types) {
+      std::vector<ProfileExport> page;
+      Status s = by_ids ? read_profile_exports(st, both, types, page)
+                        : read_profile_page(st, 0, 10, types, page);
+      EXPECT_TRUE(s.ok()) << s.message();
+      EXPECT_EQ(page.size(), 2u);
+      return page;
+    };
+    auto page = read(IdentifierTypes::all());
+    EXPECT_EQ(page[0].identifiers, (Ids{{"anonymous_id", "a1"},
+                                        {"email", "a@x.ir"},
+                                        {"email", "b@x.ir"},
+                                        {"phone", "+989120000001"}}));
+    EXPECT_EQ(page[1].identifiers, (Ids{{"anonymous_id", "a2"}}));
+    page = read(mail_and_phone);
+    EXPECT_EQ(page[0].identifiers,
+              (Ids{{"email", "a@x.ir"}, {"email", "b@x.ir"}, {"phone", "+989120000001"}}));
+    EXPECT_TRUE(page[1].identifiers.empty());
+    page = read(IdentifierTypes{});
+    EXPECT_TRUE(page[0].identifiers.empty());
+  }
 }
 
 // A reader sees committed data only, and one snapshot for its whole life.
