@@ -7,10 +7,27 @@
 
 namespace halo {
 
+namespace {
+
+// Printable ASCII that JSON takes as it is.
+bool is_plain(char ch) {
+  auto c = static_cast<unsigned char>(ch);
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+}  // namespace
+
 void append_json_string(std::string &out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
   out.push_back('"');
   for (size_t i = 0; i < s.size();) {
+    // A run of plain characters goes in with one append (a character at a
+    // time was about a fifth of the samples of a large export's rendering).
+    size_t run = i;
+    while (run < s.size() && is_plain(s[run])) ++run;
+    out.append(s.data() + i, run - i);
+    i = run;
+    if (i == s.size()) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       size_t n = utf8_sequence_length(s, i);

@@ -31,6 +31,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "pipeline/change_scan.h"
+#include "pipeline/page_stream.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/pipeline_setup.h"
 #include "profile/profile_export.h"
@@ -86,44 +87,55 @@ Status write_page(DestinationInstance &dest, const std::vector<ProfileExport> &p
   return dest.write_profiles(lines, ids, &page);
 }
 
-// Everything comes from the store (the writer has drained): profiles by id
-// pages, each with its identifiers and segments.
-Status export_all(Store &store, DestinationInstance &dest, const std::function<bool()> &interrupted,
-                  RunSummary *summary) {
-  std::vector<ProfileExport> page;
-  for (uint64_t after = 0; !interrupted(); after = page.back().id) {
-    Status s = read_profile_page(store, after, kExportBatch, IdentifierTypes::all(), page);
-    if (!s.ok()) return s;
-    if (page.empty()) return Status::Ok();
-    s = write_page(dest, page, summary);
-    if (!s.ok()) return s;
-  }
-  return Status::Ok();
+// Everything comes from `source` (the writer has drained, or a snapshot
+// reader that may read `ahead`): profiles by id pages, each with its
+// identifiers and segments.
+Status export_all(Store &source, bool ahead, DestinationInstance &dest,
+                  const std::function<bool()> &interrupted, RunSummary *summary) {
+  uint64_t after = 0;
+  auto read = [&](std::vector<ProfileExport> &into, bool &more) {
+    Status s = read_profile_page(source, after, kExportBatch, IdentifierTypes::all(), into);
+    more = s.ok() && !into.empty();
+    if (more) after = into.back().id;
+    return s;
+  };
+  return each_page(ahead, read, interrupted, [&](const std::vector<ProfileExport> &page) {
+    return write_page(dest, page, summary);
+  });
 }
 
 // The changed profiles, a page of ids per read, then the removed ids (and
-// any changed profile no longer in the store).
-Status export_changes(Store &store, DestinationInstance &dest, DeliveryChanges &changes,
-                      const std::function<bool()> &interrupted, RunSummary *summary) {
-  std::vector<ProfileExport> page;
-  for (size_t first = 0; first < changes.changed.size() && !interrupted(); first += kExportBatch) {
-    auto ids = std::span(changes.changed)
-                   .subspan(first, std::min(kExportBatch, changes.changed.size() - first));
-    Status s = read_profile_exports(store, ids, IdentifierTypes::all(), page);
-    if (!s.ok()) return s;
-    size_t next = 0;  // page holds the stored ones of ids, both ascending
-    for (uint64_t id : ids) {
-      if (next < page.size() && page[next].id == id) {
-        ++next;
-      } else {
-        changes.removed.push_back(id);
+// any changed profile no longer in the store). With `ahead` (as
+// export_all), `changes` is touched by the reads only until the pages end.
+Status export_changes(Store &source, bool ahead, DestinationInstance &dest,
+                      DeliveryChanges &changes, const std::function<bool()> &interrupted,
+                      RunSummary *summary) {
+  size_t first = 0;
+  auto read = [&](std::vector<ProfileExport> &into, bool &more) {
+    Status s;
+    into.clear();
+    // A page of ids whose profiles are all gone reads the next one.
+    while (s.ok() && into.empty() && first < changes.changed.size()) {
+      auto ids = std::span(changes.changed)
+                     .subspan(first, std::min(kExportBatch, changes.changed.size() - first));
+      first += ids.size();
+      s = read_profile_exports(source, ids, IdentifierTypes::all(), into);
+      size_t next = 0;  // `into` holds the stored ones of ids, both ascending
+      for (uint64_t id : ids) {
+        if (s.ok() && next < into.size() && into[next].id == id) {
+          ++next;
+        } else if (s.ok()) {
+          changes.removed.push_back(id);
+        }
       }
     }
-    if (page.empty()) continue;
-    s = write_page(dest, page, summary);
-    if (!s.ok()) return s;
-  }
-  if (interrupted()) return Status::Ok();
+    more = s.ok() && !into.empty();
+    return s;
+  };
+  Status s = each_page(ahead, read, interrupted, [&](const std::vector<ProfileExport> &page) {
+    return write_page(dest, page, summary);
+  });
+  if (!s.ok() || interrupted()) return s;
   sort_unique(changes.removed);
   return dest.remove_profiles(changes.removed);
 }
@@ -446,6 +458,22 @@ Status Pipeline::start_destination(size_t d) {
   return destinations_[d]->start();
 }
 
+// A stage that reads many pages (`large`) reads them on a read-only
+// connection of its own, so that the next page is read beside the work on
+// this one (and the writer's writes of the last one) instead of waiting
+// for them. It reads a snapshot: what was written so far (features
+// emitted, segments defined and dropped) is committed first. Pages hold
+// distinct profiles, so no page is read after its own writes. nullptr:
+// read on the pipeline's connection.
+Result<std::unique_ptr<Store>> Pipeline::snapshot_reader(bool large) {
+  if (!large) return std::unique_ptr<Store>();
+  Status s = commit();
+  if (s.ok()) s = drain_writer();
+  if (s.ok()) s = begin_if_needed();
+  if (!s.ok()) return s;
+  return halo::open_store(config_.store_kind, config_.store_path, store_options(true));
+}
+
 Status Pipeline::deliver(size_t d, RunSummary *summary) {
   if (!destinations_[d]->takes_profiles()) return Status::Ok();  // messages only
   const std::string name = consumer_name("destination", {&config_.destinations[d]});
@@ -479,8 +507,21 @@ Status Pipeline::deliver(size_t d, RunSummary *summary) {
     if (!accepted.ok()) return accepted.status();
     mode = *accepted;
   }
-  s = mode == HALO_DELIVERY_CHANGES ? export_changes(*store_, dest, changes, interrupted, summary)
-                                    : export_all(*store_, dest, interrupted, summary);
+  // Large exports read on a snapshot connection of their own, a page
+  // ahead of the one rendered and handed over.
+  const bool by_changes = mode == HALO_DELIVERY_CHANGES;
+  uint64_t pages = by_changes ? changes.changed.size() / kExportBatch : 0;
+  if (!by_changes) {
+    auto live = store_->profile_count();
+    if (!live.ok()) return live.status();
+    pages = *live / kExportBatch;
+  }
+  auto reader = snapshot_reader(pages >= kReaderPages);
+  if (!reader.ok()) return reader.status();
+  Store &source = *reader ? **reader : *store_;
+  const bool ahead = *reader != nullptr;
+  s = by_changes ? export_changes(source, ahead, dest, changes, interrupted, summary)
+                 : export_all(source, ahead, dest, interrupted, summary);
   if (!s.ok()) return s;
   // The last moment a signal counts: past it the export is complete.
   if (interrupted()) {

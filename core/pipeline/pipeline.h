@@ -246,7 +246,6 @@ class Pipeline {
   StoreWriter::Task settle_everyone(std::shared_ptr<std::vector<uint64_t>> gone,
                                     std::shared_ptr<std::vector<uint64_t>> sizes, int64_t as_of_ms);
   Result<std::vector<uint64_t>> profiles_to_segment(uint64_t after, int64_t as_of_ms);
-  Result<std::unique_ptr<Store>> segment_reader(bool large);
   StoreWriter::Task segment_page(std::vector<ProfileExport> &page, int64_t as_of_ms, bool no_checks,
                                  RunSummary *summary, std::vector<uint64_t> *sizes = nullptr);
   // Triggers (trigger_consumer.cpp): segment changes after each trigger's
@@ -271,6 +270,9 @@ class Pipeline {
   // (trigger_actions.cpp), in the transaction of the fires.
   Status apply_trigger_actions(const std::vector<FiredAction> &fired, RunSummary *summary);
   Status deliver(size_t destination, RunSummary *summary);
+  // A read-only connection on what the run committed so far, for a stage
+  // that reads many pages (`large`); nullptr otherwise (change_consumers.cpp).
+  Result<std::unique_ptr<Store>> snapshot_reader(bool large);
   // Delivery from the outbox (message_delivery.cpp) to destinations with
   // deliver_messages: pending and due messages a page at a time, each
   // outcome committed after its page.

@@ -22,11 +22,11 @@
 
 #include <algorithm>
 #include <functional>
-#include <future>
 #include <utility>
 
 #include "common/clock.h"
 #include "pipeline/change_scan.h"
+#include "pipeline/page_stream.h"
 #include "pipeline/pipeline.h"
 #include "store/profile_reads.h"
 
@@ -35,35 +35,11 @@ namespace halo {
 namespace {
 
 constexpr size_t kSegmentPage = 1'000;  // profiles evaluated per store task
-// From this many pages on, an evaluation reads on a connection of its own
-// (Pipeline::segment_reader): worth a commit and an open.
-constexpr size_t kReaderPages = 8;
 
 std::string segments_configuration(const segment::SegmentSet &set) {
   std::string text;
   for (size_t i = 0; i < set.size(); ++i) text += set.name(i) + '\n' + set.expression(i) + '\n';
   return text;
-}
-
-// Pages of profiles: `read(into, more)` fills the next page (`more`:
-// false when there is none), `use(page)` takes each until it fails or
-// `stopped()`. With `ahead`, the next page is read on a thread of its own
-// while `use` takes this one (`read` must then touch nothing `use` does).
-template <class Read, class Use>
-Status each_page(bool ahead, Read &read, const std::function<bool()> &stopped, Use &&use) {
-  std::vector<ProfileExport> page, next;
-  bool more = false, next_more = false;
-  Status s = read(page, more);
-  while (s.ok() && more && !stopped()) {
-    std::future<Status> reading;  // joined below, or by its destructor
-    if (ahead) reading = std::async(std::launch::async, [&] { return read(next, next_more); });
-    s = use(page);
-    Status r = ahead ? reading.get() : (s.ok() ? read(next, next_more) : Status::Ok());
-    if (s.ok()) s = r;
-    page.swap(next);
-    more = next_more;
-  }
-  return s;
 }
 
 }  // namespace
@@ -102,7 +78,7 @@ Status Pipeline::update_segments(int64_t as_of_ms, RunSummary *summary) {
     if (!changed.ok()) return changed.status();
     ids = std::move(*changed);
   }
-  auto reader = segment_reader(everyone || ids.size() >= kReaderPages * kSegmentPage);
+  auto reader = snapshot_reader(everyone || ids.size() >= kReaderPages * kSegmentPage);
   if (!reader.ok()) return reader.status();
   Store &source = *reader ? **reader : *store_;
   auto stopped = [this] { return options_.cancel && options_.cancel->load(); };
@@ -210,22 +186,6 @@ Status Pipeline::drop_undeclared_segments(const std::vector<SegmentDefinition> &
     if (!s.ok()) return s;
   }
   return s;
-}
-
-// A large evaluation (`large`) reads its pages on a read-only connection of
-// its own, so that reading and evaluating a page runs beside the writer's
-// writes of the previous one instead of waiting for them. It reads a
-// snapshot: what was written so far (features emitted, segments defined
-// and dropped) is committed first. Pages hold distinct profiles, so no
-// page is read after its own writes. nullptr: read on the pipeline's
-// connection.
-Result<std::unique_ptr<Store>> Pipeline::segment_reader(bool large) {
-  if (!large) return std::unique_ptr<Store>();
-  Status s = commit();
-  if (s.ok()) s = drain_writer();
-  if (s.ok()) s = begin_if_needed();
-  if (!s.ok()) return s;
-  return halo::open_store(config_.store_kind, config_.store_path, store_options(true));
 }
 
 Result<std::vector<uint64_t>> Pipeline::profiles_to_segment(uint64_t after, int64_t as_of_ms) {

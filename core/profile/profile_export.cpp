@@ -9,18 +9,31 @@
 
 namespace halo {
 
-void sort_identifiers(std::vector<std::pair<std::string, std::string>> &ids) {
-  if (std::is_sorted(ids.begin(), ids.end()) &&
-      std::adjacent_find(ids.begin(), ids.end()) == ids.end()) {
-    return;
-  }
+namespace {
+
+using Identifiers = std::vector<std::pair<std::string, std::string>>;
+
+bool sorted_without_repeats(const Identifiers &ids) {
+  return std::is_sorted(ids.begin(), ids.end()) &&
+         std::adjacent_find(ids.begin(), ids.end()) == ids.end();
+}
+
+}  // namespace
+
+void sort_identifiers(Identifiers &ids) {
+  if (sorted_without_repeats(ids)) return;
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 }
 
 std::string export_profile_json(const ProfileExport &p) {
-  auto ids = p.identifiers;
-  sort_identifiers(ids);
+  // Page reads hand identifiers over sorted: copied only when they are not.
+  Identifiers sorted;
+  if (!sorted_without_repeats(p.identifiers)) {
+    sorted = p.identifiers;
+    sort_identifiers(sorted);
+  }
+  const Identifiers &ids = sorted.empty() ? p.identifiers : sorted;
   std::string out;
   out.reserve(256 + 32 * (p.traits.size() + p.features.size()));
   JsonWriter w(out);

@@ -88,6 +88,74 @@ TEST(IncrementalDelivery, AfterAFullDeliveryOnlyChangesAndRemovalsFollow) {
   EXPECT_TRUE(third[0].removed.empty());
 }
 
+// Orders of users u{first}..u{first + count - 1}, one each, with message
+// ids tagged `tag`; for every third user also an anonymous visit (a{i}),
+// a profile of its own until something links the two.
+std::string orders_of(int first, int count, const std::string &tag) {
+  std::string out;
+  for (int i = first; i < first + count; ++i) {
+    const std::string u = "u" + std::to_string(i);
+    out += R"({"type":"track","event":"Order Completed","userId":")" + u + R"(","messageId":")" +
+           tag + u + R"(","timestamp":"2026-01-05T10:00:00Z"})" + "\n";
+    if (i % 3 == 0) {
+      out += R"({"type":"page","anonymousId":"a)" + std::to_string(i) + R"(","messageId":"p)" +
+             tag + u + R"(","timestamp":"2026-01-05T09:00:00Z"})" + "\n";
+    }
+  }
+  return out;
+}
+
+// Many pages (more than a large delivery's threshold of 8,000 profiles):
+// read ahead on a snapshot connection of their own, both in full and as
+// changes, and delivered in order, each profile once, as a run over the
+// same events from scratch delivers them.
+TEST(IncrementalDelivery, ManyPagesAreReadAheadAndDeliveredInOrder) {
+  TempDir dir;
+  std::string events = orders_of(0, 20'000, "o1-");
+  write_file(dir / "events.jsonl", events);
+  const std::string file_dest = "  - { name: file, plugin: file-jsonl, config: { path: \"" +
+                                (dir / "profiles.jsonl") + "\" } }\n";
+  const std::string path =
+      shop_pipeline(dir, "  - { name: rec, plugin: change-recorder, config: { path: \"" +
+                             (dir / "calls.txt") + "\", answer: accept } }\n" + file_dest);
+  std::vector<Delivery> first = run_and_record(dir, path);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].begin, "0 0");
+  ASSERT_EQ(first[0].written.size(), 26'667u);  // 20,000 users, 6,667 visitors
+  EXPECT_TRUE(std::is_sorted(first[0].written.begin(), first[0].written.end()));
+  EXPECT_EQ(std::set<uint64_t>(first[0].written.begin(), first[0].written.end()).size(), 26'667u);
+
+  // 9,000 users order again (changes, fewer than half), and the visitors
+  // a3 and a6 turn out to be u1: their profiles merge away.
+  events += orders_of(5'000, 9'000, "o2-");
+  events += R"({"type":"track","event":"Order Completed","userId":"u1","anonymousId":"a3",)"
+            R"("messageId":"m1","timestamp":"2026-01-06T10:00:00Z"})"
+            "\n";
+  events += R"({"type":"page","userId":"u1","anonymousId":"a6","messageId":"m2",)"
+            R"("timestamp":"2026-01-06T11:00:00Z"})"
+            "\n";
+  write_file(dir / "events.jsonl", events);
+  std::vector<Delivery> second = run_and_record(dir, path);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].begin, "1 1");
+  // u5000..u13999, the 3,000 visitors among them, and u1.
+  EXPECT_EQ(second[0].written.size(), 12'001u);
+  EXPECT_TRUE(std::is_sorted(second[0].written.begin(), second[0].written.end()));
+  EXPECT_EQ(second[0].removed.size(), 2u);
+
+  // The patched export equals a run from scratch over the same events.
+  TempDir fresh;
+  write_file(fresh / "events.jsonl", events);
+  const std::string fresh_path =
+      shop_pipeline(fresh, "  - { name: file, plugin: file-jsonl, config: { path: \"" +
+                               (fresh / "profiles.jsonl") + "\" } }\n");
+  RunOutcome r = run_pipeline(fresh_path);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> patched = read_lines(dir / "profiles.jsonl");
+  EXPECT_EQ(patched.size(), 26'665u);
+  EXPECT_TRUE(patched == read_lines(fresh / "profiles.jsonl"));
+}
+
 TEST(IncrementalDelivery, ADestinationMayAskForEverything) {
   TempDir dir;
   write_file(dir / "events.jsonl", first_events());
