@@ -105,13 +105,13 @@ std::string orders_of(int first, int count, const std::string &tag) {
   return out;
 }
 
-// Many pages (more than a large delivery's threshold of 8,000 profiles):
+// Many pages (more than a large delivery's threshold of 16,000 profiles):
 // read ahead on a snapshot connection of their own, both in full and as
 // changes, and delivered in order, each profile once, as a run over the
 // same events from scratch delivers them.
 TEST(IncrementalDelivery, ManyPagesAreReadAheadAndDeliveredInOrder) {
   TempDir dir;
-  std::string events = orders_of(0, 20'000, "o1-");
+  std::string events = orders_of(0, 40'000, "o1-");
   write_file(dir / "events.jsonl", events);
   const std::string file_dest = "  - { name: file, plugin: file-jsonl, config: { path: \"" +
                                 (dir / "profiles.jsonl") + "\" } }\n";
@@ -121,13 +121,13 @@ TEST(IncrementalDelivery, ManyPagesAreReadAheadAndDeliveredInOrder) {
   std::vector<Delivery> first = run_and_record(dir, path);
   ASSERT_EQ(first.size(), 1u);
   EXPECT_EQ(first[0].begin, "0 0");
-  ASSERT_EQ(first[0].written.size(), 26'667u);  // 20,000 users, 6,667 visitors
+  ASSERT_EQ(first[0].written.size(), 53'334u);  // 40,000 users, 13,334 visitors
   EXPECT_TRUE(std::is_sorted(first[0].written.begin(), first[0].written.end()));
-  EXPECT_EQ(std::set<uint64_t>(first[0].written.begin(), first[0].written.end()).size(), 26'667u);
+  EXPECT_EQ(std::set<uint64_t>(first[0].written.begin(), first[0].written.end()).size(), 53'334u);
 
-  // 9,000 users order again (changes, fewer than half), and the visitors
+  // 17,000 users order again (changes, fewer than half), and the visitors
   // a3 and a6 turn out to be u1: their profiles merge away.
-  events += orders_of(5'000, 9'000, "o2-");
+  events += orders_of(5'000, 17'000, "o2-");
   events += R"({"type":"track","event":"Order Completed","userId":"u1","anonymousId":"a3",)"
             R"("messageId":"m1","timestamp":"2026-01-06T10:00:00Z"})"
             "\n";
@@ -138,8 +138,8 @@ TEST(IncrementalDelivery, ManyPagesAreReadAheadAndDeliveredInOrder) {
   std::vector<Delivery> second = run_and_record(dir, path);
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0].begin, "1 1");
-  // u5000..u13999, the 3,000 visitors among them, and u1.
-  EXPECT_EQ(second[0].written.size(), 12'001u);
+  // u5000..u21999, the 5,667 visitors among them, and u1.
+  EXPECT_EQ(second[0].written.size(), 22'668u);
   EXPECT_TRUE(std::is_sorted(second[0].written.begin(), second[0].written.end()));
   EXPECT_EQ(second[0].removed.size(), 2u);
 
@@ -152,7 +152,7 @@ TEST(IncrementalDelivery, ManyPagesAreReadAheadAndDeliveredInOrder) {
   RunOutcome r = run_pipeline(fresh_path);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::vector<std::string> patched = read_lines(dir / "profiles.jsonl");
-  EXPECT_EQ(patched.size(), 26'665u);
+  EXPECT_EQ(patched.size(), 53'332u);
   EXPECT_TRUE(patched == read_lines(fresh / "profiles.jsonl"));
 }
 
