@@ -117,25 +117,26 @@ Status export_changes(Store &source, bool ahead, DestinationInstance &dest,
                       RunSummary *summary) {
   size_t first = 0;
   auto read = [&](std::vector<ProfileExport> &into, bool &more) {
-    Status s;
+    more = false;
     into.clear();
     // A page of ids whose profiles are all gone reads the next one.
-    while (s.ok() && into.empty() && first < changes.changed.size()) {
+    while (into.empty() && first < changes.changed.size()) {
       auto ids = std::span(changes.changed)
                      .subspan(first, std::min(kExportBatch, changes.changed.size() - first));
       first += ids.size();
-      s = read_profile_exports(source, ids, IdentifierTypes::all(), into);
+      Status s = read_profile_exports(source, ids, IdentifierTypes::all(), into);
+      if (!s.ok()) return s;
       size_t next = 0;  // `into` holds the stored ones of ids, both ascending
       for (uint64_t id : ids) {
-        if (s.ok() && next < into.size() && into[next].id == id) {
+        if (next < into.size() && into[next].id == id) {
           ++next;
-        } else if (s.ok()) {
+        } else {
           changes.removed.push_back(id);
         }
       }
     }
-    more = s.ok() && !into.empty();
-    return s;
+    more = !into.empty();
+    return Status::Ok();
   };
   Status s = each_page(ahead, read, interrupted, [&](const std::vector<ProfileExport> &page) {
     return write_page(dest, page, summary);
