@@ -498,6 +498,8 @@ Status Pipeline::deliver(size_t d, RunSummary *summary) {
   s = start_destination(d);
   if (!s.ok()) return s;
   DestinationInstance &dest = *destinations_[d];
+  auto live = store_->profile_count();  // picks the mode, and a reader
+  if (!live.ok()) return live.status();
   int32_t mode = HALO_DELIVERY_FULL;
   DeliveryChanges changes;
   if (dest.applies_changes()) {
@@ -505,8 +507,6 @@ Status Pipeline::deliver(size_t d, RunSummary *summary) {
       auto found = delivery_changes(*store_, **position, last_change_);
       if (!found.ok()) return found.status();
       changes = std::move(*found);
-      auto live = store_->profile_count();
-      if (!live.ok()) return live.status();
       if (2 * changes.changed.size() < *live) mode = HALO_DELIVERY_CHANGES;
     }
     auto accepted = dest.begin_delivery(mode);
@@ -516,12 +516,7 @@ Status Pipeline::deliver(size_t d, RunSummary *summary) {
   // Large deliveries read on a snapshot connection of their own, a page
   // ahead of the one rendered and handed over.
   const bool by_changes = mode == HALO_DELIVERY_CHANGES;
-  uint64_t pages = by_changes ? changes.changed.size() / kExportBatch : 0;
-  if (!by_changes) {
-    auto live = store_->profile_count();
-    if (!live.ok()) return live.status();
-    pages = *live / kExportBatch;
-  }
+  const uint64_t pages = (by_changes ? changes.changed.size() : *live) / kExportBatch;
   auto reader = snapshot_reader(pages >= kDeliveryReaderPages);
   if (!reader.ok()) return reader.status();
   Store &source = *reader ? **reader : *store_;
