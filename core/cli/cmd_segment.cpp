@@ -20,6 +20,7 @@
 #include "profile/profile_export.h"
 #include "segment/profile_subject.h"
 #include "segment/segment_expr.h"
+#include "segment/segment_set.h"
 #include "store/profile_reads.h"
 
 namespace halo::cli {
@@ -41,14 +42,14 @@ struct Preview {
 };
 
 Status scan(Store &store, const segment::Expr &expr, int64_t now_ms, size_t limit, Preview &out) {
-  const bool needs_identifiers =
-      std::any_of(expr.paths().begin(), expr.paths().end(),
-                  [](const std::string &p) { return p.starts_with("identifiers."); });
+  const IdentifierTypes read_by_expr{false, segment::identifier_types(expr.paths())};
   std::vector<ProfileExport> page;
   for (uint64_t after = 0;; after = page.back().id) {
-    // Identifiers only where the expression or the sample needs them.
-    const bool identifiers = needs_identifiers || out.sample.size() < limit;
-    Status s = read_profile_page(store, after, kScanPage, IdentifierTypes{identifiers, {}}, page);
+    // Identifiers only where the expression or the sample needs them: the
+    // sample is exported with all of them.
+    const bool sampling = out.sample.size() < limit;
+    Status s = read_profile_page(store, after, kScanPage,
+                                 sampling ? IdentifierTypes::all() : read_by_expr, page);
     if (!s.ok()) return s;
     if (page.empty()) return Status::Ok();
     for (const ProfileExport &p : page) {

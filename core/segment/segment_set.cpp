@@ -9,6 +9,17 @@
 
 namespace halo::segment {
 
+std::vector<std::string> identifier_types(const std::vector<std::string> &paths) {
+  constexpr std::string_view kIdentifiers = "identifiers.";
+  std::vector<std::string> types;
+  for (const std::string &p : paths) {
+    if (p.starts_with(kIdentifiers)) types.push_back(p.substr(kIdentifiers.size()));
+  }
+  std::sort(types.begin(), types.end());
+  types.erase(std::unique(types.begin(), types.end()), types.end());
+  return types;
+}
+
 Result<SegmentSet> SegmentSet::parse(const std::vector<PipelineConfig::Segment> &segments) {
   SegmentSet out;
   std::string problems;
@@ -45,11 +56,7 @@ Result<SegmentSet> SegmentSet::parse(const std::vector<PipelineConfig::Segment> 
       if (at == out.paths_.end()) out.paths_.push_back(path);
     }
   }
-  constexpr std::string_view kIdentifiers = "identifiers.";
-  for (const std::string &p : out.paths_) {
-    if (p.starts_with(kIdentifiers)) out.identifier_types_.push_back(p.substr(kIdentifiers.size()));
-  }
-  std::sort(out.identifier_types_.begin(), out.identifier_types_.end());
+  out.identifier_types_ = segment::identifier_types(out.paths_);
   out.name_order_.resize(out.names_.size());
   std::iota(out.name_order_.begin(), out.name_order_.end(), size_t{0});
   std::sort(out.name_order_.begin(), out.name_order_.end(),

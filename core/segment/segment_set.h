@@ -22,6 +22,10 @@
 
 namespace halo::segment {
 
+// The identifier types that `paths` read ("identifiers.TYPE"), each once,
+// ascending: what a profile read must fill in to evaluate them.
+std::vector<std::string> identifier_types(const std::vector<std::string> &paths);
+
 class SegmentSet {
  public:
   // InvalidArgument naming every segment whose expression does not parse
