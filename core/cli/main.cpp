@@ -3,7 +3,6 @@
 // SIGINT/SIGTERM exit 130 in every command: read-only commands end at once
 // (nothing to keep), while run, rebuild and `deadletters replay` install
 // their own handler that stops at the next batch boundary (cmd_run.cpp).
-#include <malloc.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -14,6 +13,7 @@
 #include <halo/plugin.h>
 
 #include "cli/cli.h"
+#include "cli/heap_tuning.h"
 #include "plugin_host/plugin_call.h"
 
 namespace {
@@ -101,28 +101,9 @@ int cmd_version(const halo::cli::Args &args) {
 
 }  // namespace
 
-// glibc raises its mmap threshold (up to 32 MiB) each time a large block
-// is freed, after which multi-megabyte buffers (read blocks, commit
-// chunks, batches) come from the heap and leave it fragmented. A fixed
-// 1 MiB threshold returns them to the system: about 7% less peak memory on
-// the 600k-profile benchmark at the same speed (docs/benchmarks.md).
-// glibc also hands the free top of a heap back to the kernel once it
-// exceeds the top pad (128 KiB by default), in the main heap and in the
-// threads' heaps alike; the next batch then faults the same pages in
-// again. The reader, parse and writer threads free and reallocate several
-// megabytes per batch, so an 8 MiB pad keeps them: a full run of the 1M
-// benchmark took 160k page faults and 5.0-5.2 s with the default and 26k
-// and 3.4-3.5 s with the pad (16 and 32 MiB did no better), for about
-// 6 MiB more peak memory.
-void tune_malloc() {
-#if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 1 << 20);
-  mallopt(M_TOP_PAD, 8 << 20);
-#endif
-}
-
 int main(int argc, char **argv) {
-  tune_malloc();
+  halo::cli::restart_with_huge_page_heap(argc, argv);
+  halo::cli::tune_malloc();
   halo::install_crash_handler();
   std::signal(SIGINT, exit_interrupted);
   std::signal(SIGTERM, exit_interrupted);
