@@ -5,7 +5,7 @@
 // in every page its heap grows by: 65k faults in the 1M-event,
 // 629k-profile run, 16k in a run of 10,000 new events on a 53k-profile
 // store. With the heap on transparent huge pages (one fault per 2 MiB) the
-// same runs took 8k and 4k faults, and the 10k-event run 15% less time.
+// same runs took 8k and 4k faults, and the 10k-event run 7-15% less time.
 // glibc puts its heap on them with the `glibc.malloc.hugetlb=1` tunable
 // (glibc 2.35+; older versions ignore it) -- only from the environment at
 // start-up, hence the restart. [https://www.gnu.org/software/libc/manual/
