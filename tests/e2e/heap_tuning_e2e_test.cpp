@@ -42,10 +42,7 @@ bool kernel_offers_huge_pages() {
 }
 
 std::string proc_file(pid_t pid, const std::string &name) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/" + name, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return read_file("/proc/" + std::to_string(pid) + "/" + name);
 }
 
 struct Seen {
