@@ -119,6 +119,19 @@ Status one_pass(const PipelineConfig &cfg, const RunOptions &ro, Pass pass, RunS
   return pipeline.value()->run(summary);
 }
 
+// A rebuild whose log pass gave other profiles than timestamp order hands
+// that resolution back (RunSummary::timestamp_order, timestamp_order.h); a
+// second rebuild applies it, and its summary replaces the first.
+Status apply_timestamp_order(const PipelineConfig &cfg, const RunOptions &ro, RunSummary &summary) {
+  if (!summary.timestamp_order) return Status::Ok();
+  RunOptions again = ro;
+  again.timestamp_order = std::move(summary.timestamp_order);
+  RunSummary rebuilt;
+  Status s = one_pass(cfg, again, Pass::kRebuild, &rebuilt);
+  summary = std::move(rebuilt);
+  return s;
+}
+
 // One run (or rebuild) of a loaded pipeline, then the rebuilds its identity
 // decisions call for; returns its exit code.
 int run_pass(const PipelineConfig &cfg, const CommonOptions &o, Pass pass,
@@ -138,11 +151,14 @@ int run_pass(const PipelineConfig &cfg, const CommonOptions &o, Pass pass,
   // run or rebuild on the store stops there with kBusy (exit 4).
   RunSummary summary;
   Status s = one_pass(cfg, ro, pass, &summary);
+  if (s.ok() && pass == Pass::kRebuild) s = apply_timestamp_order(cfg, ro, summary);
   // Identity decisions the pass made (values quarantined, profiles linked
   // by identity.linkage) apply from the next event on: a rebuild applies
-  // them to every stored event. A rebuild makes only decisions not made
-  // yet, so the rounds end.
-  bool decided = !summary.quarantined.empty() || summary.probabilistic_links > 0;
+  // them to every stored event, and resolves in timestamp order what
+  // arrived out of it (order_watch.cpp). A rebuild makes only decisions
+  // not made yet, so the rounds end.
+  bool decided = !summary.quarantined.empty() || summary.probabilistic_links > 0 ||
+                 !summary.arrival_order_reason.empty();
   bool quarantined = !summary.quarantined.empty();
   while (s.ok() && decided && !summary.interrupted) {
     RunSummary rebuilt;
@@ -151,7 +167,9 @@ int run_pass(const PipelineConfig &cfg, const CommonOptions &o, Pass pass,
     // a quarantine changes the profiles the records belong to.
     again.skip_linkage = !quarantined;
     s = one_pass(cfg, again, Pass::kRebuild, &rebuilt);
+    if (s.ok()) s = apply_timestamp_order(cfg, again, rebuilt);
     quarantined = !rebuilt.quarantined.empty();
+    summary.rebuilt_in_timestamp_order |= rebuilt.rebuilt_in_timestamp_order;
     summary.profiles = rebuilt.profiles;
     summary.dead_letters_total = rebuilt.dead_letters_total;
     summary.review_pairs += rebuilt.review_pairs;

@@ -29,6 +29,7 @@ Status Pipeline::finalize(RunSummary *summary) {
   s = drain_writer();
   if (!s.ok()) return s;
   s = quarantine_overshared(summary);
+  if (s.ok()) s = check_arrival_order(summary);
   if (s.ok()) s = link_profiles(summary);
   if (!s.ok()) return s;
   auto profiles = store_->profile_count();

@@ -424,8 +424,18 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
     l.profile = live(l.profile);
   }
   credit_links_to_events(batch, out.links);
+  if (options_.timestamp_order) {  // a link keeps its time in timestamp order
+    for (ResolutionOut::Link &l : out.links) {
+      auto it = options_.timestamp_order->links.find(identifier_key(l.type, l.value));
+      if (it != options_.timestamp_order->links.end()) l.at_ms = it->second.at_ms;
+    }
+  }
+  batch_refusals_.clear();
   for (ResolutionOut::Conflict &c : out.conflicts) {
     c.profile = live(c.profile);
+    if (watch_arrival_order_ && sequence_at(c.event) != 0) {
+      batch_refusals_.emplace_back(sequence_at(c.event), c.profile);
+    }
     if (c.event_profile != 0) c.event_profile = live(c.event_profile);
     c.event = sequence_at(c.event);  // now a sequence
     summary->conflicts++;
@@ -435,6 +445,7 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
   profile_ids_.resize(batch.events.size());
   for (size_t i = 0; i < batch.events.size(); ++i) {
     profile_ids_[i] = live(out.assignment[i]);
+    watch_arrival(batch, i, profile_ids_[i]);
     profiles_.apply_event(profile_ids_[i], batch, i, priority_of(batch.events[i].source));
   }
   if (!replay) {

@@ -3,6 +3,7 @@
 #include "pipeline/pipeline.h"
 
 #include <cctype>
+#include <limits>
 #include <thread>
 
 #include "common/clock.h"
@@ -66,6 +67,9 @@ Pipeline::Pipeline(const PipelineConfig &config, const RunOptions &options)
       profiles_(config.traits),
       commit_flags_(new std::atomic<bool>[config.sources.size()]) {
   for (size_t i = 0; i < config.sources.size(); ++i) commit_flags_[i] = false;
+  for (const IdentifierSpec &spec : config.identifiers) {
+    if (spec.limit_window_ms > 0) windowed_types_.insert(spec.type);
+  }
 }
 
 Pipeline::~Pipeline() {
@@ -244,6 +248,7 @@ Status Pipeline::run(RunSummary *summary) {
   if (!s.ok()) return s;
   decides_identity_ = true;
   quarantine_after_sequence_ = last_sequence_;
+  watch_arrival_order_ = true;
   // From here on every store write goes through the writer thread.
   writer_ = std::make_unique<StoreWriter>(*store_);
   summary->sources.clear();
@@ -289,6 +294,18 @@ Status Pipeline::rebuild(RunSummary *summary) {
   summary->store_path = config_.store_path;
   Status s = create_instances();
   if (!s.ok()) return s;
+  if (options_.timestamp_order) {
+    // Step 2 (timestamp_order.h): the limits lifted; the unused
+    // identifiers are left out instead.
+    PipelineConfig lifted = config_;
+    for (IdentifierSpec &spec : lifted.identifiers) {
+      spec.max_per_profile = std::numeric_limits<int>::max();
+      spec.limit_window_ms = 0;
+    }
+    auto resolver = create_resolver(lifted, *catalog_, options_.cancel);
+    if (!resolver.ok()) return resolver.status();
+    resolver_ = std::move(resolver.value());
+  }
   s = open_store();
   if (!s.ok()) return s;
   s = begin_if_needed();
@@ -303,10 +320,26 @@ Status Pipeline::rebuild(RunSummary *summary) {
   state_restored_ = true;           // the derived state is empty now
   features_position_known_ = true;  // cleared with the derived tables
   features_position_.reset();
+  s = rebuild_from_log(summary);
+  if (s.ok()) s = commit();
+  if (!s.ok()) return s;
+  if (options_.timestamp_order) {
+    s = record_timestamp_order_refusals(*options_.timestamp_order, summary);
+    summary->rebuilt_in_timestamp_order = true;
+  } else {
+    s = check_timestamp_order(summary);
+    // Another rebuild applies it (cmd_run.cpp): no export of these profiles.
+    if (s.ok() && summary->timestamp_order) return commit();
+  }
+  if (!s.ok()) return s;
+  return finalize(summary);
+}
+
+Status Pipeline::rebuild_from_log(RunSummary *summary) {
   EventBatch batch;
-  Status inner;
   const uint64_t blocked_before = parse_->blocked_identifiers();
-  s = store_->scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {
+  int64_t latest_ms = std::numeric_limits<int64_t>::min();
+  Status s = store_->scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {
     batch.clear();
     for (const LoggedEvent &e : logged) {
       Rejection why;
@@ -322,14 +355,33 @@ Status Pipeline::rebuild(RunSummary *summary) {
         continue;
       }
       batch.events[before].sequence = e.sequence;
+      const int64_t at = batch.events[before].timestamp_ms;
+      log_out_of_timestamp_order_ = log_out_of_timestamp_order_ || at < latest_ms;
+      latest_ms = std::max(latest_ms, at);
+      if (options_.timestamp_order) drop_unused_identifiers(batch, before);
     }
     return ingest(batch, /*keys=*/nullptr, /*keys_checked=*/false, summary);
   });
-  if (!s.ok()) return s;
   summary->blocked_identifiers += parse_->blocked_identifiers() - blocked_before;
-  s = commit();
-  if (!s.ok()) return s;
-  return finalize(summary);
+  return s;
+}
+
+Status Pipeline::check_timestamp_order(RunSummary *summary) {
+  // Without a refused link no limit bound: every order gives these
+  // profiles -- unless a window counts link times, which follow the order.
+  if (!log_out_of_timestamp_order_ || (summary->conflicts == 0 && windowed_types_.empty())) {
+    return Status::Ok();
+  }
+  auto order = resolve_in_timestamp_order();
+  if (!order.ok()) return order.status();
+  auto same = matches_timestamp_order(**order);
+  if (!same.ok()) return same.status();
+  if (*same) return Status::Ok();
+  log_info("identity",
+           "events of the log arrived out of timestamp order where identity limits decide; "
+           "rebuilding identities in timestamp order");
+  summary->timestamp_order = std::move(order.value());
+  return Status::Ok();
 }
 
 Status Pipeline::refit(RunSummary *summary) {

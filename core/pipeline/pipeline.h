@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -40,6 +41,7 @@
 #include "pipeline/source_reader.h"
 #include "pipeline/store_tasks.h"
 #include "pipeline/store_writer.h"
+#include "pipeline/timestamp_order.h"
 #include "plugin_host/plugin_catalog.h"
 #include "plugin_host/plugin_instance.h"
 #include "profile/profile_book.h"
@@ -74,6 +76,10 @@ struct RunOptions {
   // links the previous pass made over the same records (it would find
   // exactly those again).
   bool skip_linkage = false;
+  // A rebuild's identity resolution in timestamp order, from a rebuild
+  // that found its log-order pass differs (timestamp_order.h): this
+  // rebuild applies it.
+  std::shared_ptr<const TimestampOrder> timestamp_order;
 };
 
 class Pipeline {
@@ -112,6 +118,27 @@ class Pipeline {
   // one person, as stored decisions the next rebuild applies
   // (profile_linker.cpp); counts them in summary->probabilistic_links.
   Status link_profiles(RunSummary *summary);
+  // Identities in timestamp order (timestamp_order.h): step 1, whether
+  // the stored graph already holds its profiles, step 3, and step 2's
+  // identifiers of one event.
+  Result<std::shared_ptr<TimestampOrder>> resolve_in_timestamp_order();
+  Result<bool> matches_timestamp_order(const TimestampOrder &order);
+  Status record_timestamp_order_refusals(const TimestampOrder &order, RunSummary *summary);
+  void drop_unused_identifiers(EventBatch &batch, size_t i);
+  // A rebuild's log pass: every stored event through the stages, without
+  // the identifiers options_.timestamp_order says are unused.
+  Status rebuild_from_log(RunSummary *summary);
+  // Rebuild: whether the log pass resolved events out of timestamp order
+  // where identity limits can decide; then the timestamp-order resolution
+  // when it gives other profiles (summary->timestamp_order).
+  Status check_timestamp_order(RunSummary *summary);
+  // Run: events that arrived after events with later timestamps of their
+  // profile (order_watch.cpp), noted while a batch is applied, and whether
+  // any met an identity limit, checked at the end of the run.
+  void watch_arrival(const EventBatch &batch, size_t i, uint64_t profile);
+  Status check_arrival_order(RunSummary *summary);
+  Result<std::string> late_at_refused_profile();
+  Result<std::string> late_at_windowed_link();
   class LinkTable;      // profile_linker.cpp: the stored records as a table
   struct LinkStrength;  // profile_linker.cpp: a profile's strongest link
   Status read_link_records(LinkTable &table);
@@ -356,6 +383,28 @@ class Pipeline {
   // for over-shared values.
   bool decides_identity_ = false;
   uint64_t quarantine_after_sequence_ = 0;
+  // Arrival order (order_watch.cpp), in run() only: the first reason found
+  // that identities need timestamp order; per batch, the refused links by
+  // event's log sequence with their (live) profile; the profiles that
+  // received an event after events with later timestamps, and such events
+  // with identifiers of windowed_types_ (types whose limit has a window).
+  struct LateArrival {
+    uint64_t profile = 0;
+    int64_t timestamp_ms = 0;
+    uint64_t sequence = 0;
+    std::vector<std::pair<std::string, std::string>> windowed;  // type, value
+  };
+  bool watch_arrival_order_ = false;
+  // The latest timestamp of any profile in the book (loaded or applied).
+  int64_t working_latest_ms_ = std::numeric_limits<int64_t>::min();
+  std::string arrival_reason_;
+  std::vector<std::pair<uint64_t, uint64_t>> batch_refusals_;
+  std::unordered_map<uint64_t, uint64_t> late_profiles_;  // -> its first late event
+  std::vector<LateArrival> late_windowed_;                // late events with windowed identifiers
+  std::unordered_set<std::string> windowed_types_;
+  // rebuild(): the log pass met an event with an earlier timestamp than one
+  // before it.
+  bool log_out_of_timestamp_order_ = false;
   std::optional<linkage::LinkageConfig> linkage_;                 // identity.linkage
   segment::SegmentSet segments_;                                  // `segments:`
   std::vector<std::optional<segment::Expr>> trigger_conditions_;  // per trigger: `if`

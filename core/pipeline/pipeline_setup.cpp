@@ -364,6 +364,17 @@ void check_paths_and_kinds(const PipelineConfig &config, PluginInstances &out,
 
 }  // namespace
 
+Result<std::unique_ptr<ResolverInstance>> create_resolver(const PipelineConfig &config,
+                                                          const PluginCatalog &catalog,
+                                                          const std::atomic<bool> *cancel) {
+  std::vector<SetupProblem> problems;
+  const Context c{config, catalog, cancel, /*dry_run=*/false, /*serving=*/false, nullptr};
+  auto resolver = create_one<ResolverInstance>(c, {HALO_KIND_RESOLVER, "resolver", "identity"},
+                                               resolver_plugin_use(config), "identity", problems);
+  if (!resolver) return combine_problems(problems);
+  return resolver;
+}
+
 std::unique_ptr<PluginCatalog> load_pipeline_plugins(const PipelineConfig &config,
                                                      const std::vector<std::string> &extra_dirs) {
   auto catalog = std::make_unique<PluginCatalog>();

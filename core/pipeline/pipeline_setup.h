@@ -69,6 +69,12 @@ std::vector<SetupProblem> create_plugin_instances(const PipelineConfig &config,
                                                   const std::atomic<bool> *cancel, bool dry_run,
                                                   bool serving, PluginInstances &out);
 
+// One more instance of the pipeline's resolver, as create_plugin_instances
+// makes it (a rebuild resolves the log in timestamp order with it).
+Result<std::unique_ptr<ResolverInstance>> create_resolver(const PipelineConfig &config,
+                                                          const PluginCatalog &catalog,
+                                                          const std::atomic<bool> *cancel);
+
 // A fresh instance of destination `index` of `config` (a long-running
 // pipeline delivers more than once; an instance is started and stopped
 // once, plugin.h).

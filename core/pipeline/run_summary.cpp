@@ -100,6 +100,15 @@ std::string RunSummary::to_text() const {
             (rebuilt_for_identity ? " (identities rebuilt with the links)" : "") + "; " +
             std::to_string(review_pairs) + " pairs in the review band\n";
   }
+  if (!arrival_order_reason.empty() || rebuilt_in_timestamp_order) {
+    text += "order          ";
+    text += arrival_order_reason.empty()
+                ? "events of the log arrived out of timestamp order where identity limits decide"
+                : arrival_order_reason;
+    text += rebuilt_in_timestamp_order
+                ? "; identities rebuilt in timestamp order\n"
+                : "; identities rebuilt (timestamp order gives the same profiles)\n";
+  }
   for (const SourceOutcome &o : sources) {
     if (o.failed()) text += "FAILED source  '" + o.name + "': " + o.error + "\n";
   }
@@ -131,6 +140,7 @@ std::string RunSummary::to_json() const {
   w.key("quarantined_identifiers").number(static_cast<int64_t>(quarantined.size()));
   w.key("probabilistic_links").number(static_cast<int64_t>(probabilistic_links));
   w.key("review_pairs").number(static_cast<int64_t>(review_pairs));
+  w.key("rebuilt_in_timestamp_order").raw(rebuilt_in_timestamp_order ? "true" : "false");
   w.key("input_bytes").number(static_cast<int64_t>(input_bytes));
   w.key("features_emitted").number(static_cast<int64_t>(features_emitted));
   w.key("features_changed").number(static_cast<int64_t>(features_changed));

@@ -3,12 +3,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
 
 namespace halo {
+
+struct TimestampOrder;  // pipeline/timestamp_order.h
 
 struct RunSummary {
   uint64_t records_read = 0;  // records + unreadable records the sources produced
@@ -45,6 +48,16 @@ struct RunSummary {
   // (quarantines, probabilistic links) to every stored event (`profiles`
   // is the rebuilt count).
   bool rebuilt_for_identity = false;
+  // Events arrived after events with later timestamps where an identity
+  // limit decides (a run), or the log pass of a rebuild resolved them so:
+  // identities are rebuilt in timestamp order (timestamp_order.h). Set by
+  // the rebuild that did it.
+  bool rebuilt_in_timestamp_order = false;
+  // Why a run needs identities in timestamp order (empty: it does not).
+  std::string arrival_order_reason;
+  // Set by a rebuild whose log pass gave other profiles than timestamp
+  // order: that resolution, for the rebuild that applies it (cmd_run.cpp).
+  std::shared_ptr<const TimestampOrder> timestamp_order;
   uint64_t input_bytes = 0;  // raw record bytes read
   // Change-log consumers: profiles whose features were computed, those
   // whose features changed, and profile lines handed to destinations (one

@@ -98,6 +98,7 @@ class SqliteStore final : public Store {
       const std::function<void(std::string_view, std::string_view, int64_t, std::string_view)> &fn)
       override;
   Result<IdentityHistory> identity_history(uint64_t profile_id) override;
+  Result<bool> has_refused_links(uint64_t profile_id) override;
   Status scan_identity_decisions(
       const std::function<Status(const IdentityDecision &)> &fn) override;
 

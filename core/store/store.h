@@ -461,6 +461,10 @@ class Store {
   virtual Result<std::optional<ModelFit>> latest_model_fit(std::string_view instance) = 0;
   // What made a profile (IdentityHistory); empty for an unknown id.
   virtual Result<IdentityHistory> identity_history(uint64_t profile_id) = 0;
+  // Whether an identity rule refused a link to the profile or to a profile
+  // merged into it (at any depth), or on an event that went to one of them:
+  // whether the order of its events can have mattered.
+  virtual Result<bool> has_refused_links(uint64_t profile_id) = 0;
   // Every merge and refused link, in event-log order (then as recorded).
   virtual Status scan_identity_decisions(
       const std::function<Status(const IdentityDecision &)> &fn) = 0;

@@ -79,6 +79,12 @@ constexpr Sql kHistoryRefused{
     "WHERE into_profile = tree.p) SELECT 1, sequence, 0, profile_id, type, value, reason FROM "
     "conflicts WHERE profile_id IN tree ORDER BY sequence, id",
     "iiiittt"};
+constexpr Sql kHasRefused{
+    "has_refused_links", "conflicts",
+    "WITH RECURSIVE tree(p) AS (SELECT ?1 UNION SELECT from_profile FROM merges, tree "
+    "WHERE into_profile = tree.p) SELECT EXISTS(SELECT 1 FROM conflicts WHERE profile_id IN "
+    "tree OR event_profile IN tree)",
+    "i"};
 constexpr Sql kScanDecisions{
     "scan_identity_decisions", "merges, conflicts",
     "SELECT 0, sequence, from_profile, into_profile, '', '', '', id FROM merges UNION ALL "
@@ -275,6 +281,18 @@ IdentityDecision decision_of(sqlite::Statement &st) {
 }
 
 }  // namespace
+
+Result<bool> SqliteStore::has_refused_links(uint64_t profile_id) {
+  bool any = false;
+  Status s = impl_->query(
+      kHasRefused, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(profile_id)); },
+      [&](sqlite::Statement &st) {
+        any = st.column_int(0) != 0;
+        return Status::Ok();
+      });
+  if (!s.ok()) return s;
+  return any;
+}
 
 Result<IdentityHistory> SqliteStore::identity_history(uint64_t profile_id) {
   IdentityHistory h;

@@ -169,6 +169,21 @@ TEST_F(IdentityTest, HistoryWalksTheMergeTreeWithEachLinksEvent) {
   EXPECT_TRUE(must(store_->identity_history(99)).links.empty());
 }
 
+TEST_F(IdentityTest, RefusedLinksCountForTheProfileTheyNameAndTheEventsProfile) {
+  // 2 merged into 3; a link refused to 2 (its event went to 8); 5 untouched.
+  ASSERT_TRUE(store_->add_merge(2, 3, 13).ok());
+  ASSERT_TRUE(store_->add_merge(6, 7, 14).ok());
+  EXPECT_FALSE(must(store_->has_refused_links(3)));
+  ASSERT_TRUE(store_->add_conflict(16, "email", "a@b.ir", 2, "demoted", 8).ok());
+  EXPECT_TRUE(must(store_->has_refused_links(3)));  // through the merge
+  EXPECT_TRUE(must(store_->has_refused_links(2)));
+  EXPECT_TRUE(must(store_->has_refused_links(8)));  // the event's profile
+  EXPECT_FALSE(must(store_->has_refused_links(5)));
+  EXPECT_FALSE(must(store_->has_refused_links(7)));
+  ASSERT_TRUE(store_->add_conflict(17, "user_id", "u8", 9, "max_per_profile", 6).ok());
+  EXPECT_TRUE(must(store_->has_refused_links(7)));  // event went to 6, now part of 7
+}
+
 TEST_F(IdentityTest, LiveProfileFollowsMergesToTheEnd) {
   // 2 -> 3 -> 4; 5 -> 6; 7 never merged; 99 never existed.
   ASSERT_TRUE(store_->add_merge(2, 3, 13).ok());

@@ -1,0 +1,133 @@
+// order_watch.cpp -- whether a run resolved identities as timestamp order
+// would (timestamp_order.h).
+//
+// A run resolves events in the order they arrive. That gives the profiles
+// of timestamp order unless an identity limit decided for an event that
+// arrived after events with later timestamps it could interact with:
+//  - the event itself met a limit (a refused link, a demotion, one
+//    identifier too many), and a profile involved already held an event
+//    with a later timestamp (where the refusal names only the event's own
+//    profile, the other profile may be one the kernel cannot name: then
+//    any profile in memory with a later event counts);
+//  - the event went to a profile that already held an event with a later
+//    timestamp, and a limit once decided for that profile (a refused link
+//    to it, to a profile merged into it, or on an event that went to it):
+//    in timestamp order the event would have been there before that
+//    decision;
+//  - the event carries an identifier of a type whose limit has a window,
+//    linked by an event with a later timestamp: in timestamp order the
+//    link would be older, and windows count link times.
+// Where none of these holds, the limits decided nothing that timestamp
+// order would decide otherwise (an event that met no limit on arrival, on
+// profiles no limit ever decided for, adds links that keep every limit
+// whatever the order). The first kind is seen while the batch is applied;
+// the others need the store and are checked once, at the end of the run,
+// for the events that arrived late for their profile. The run then ends
+// with a rebuild (cmd_run.cpp), which resolves in timestamp order.
+#include <algorithm>
+#include <unordered_set>
+
+#include "common/log.h"
+#include "pipeline/pipeline.h"
+
+namespace halo {
+
+void Pipeline::watch_arrival(const EventBatch &batch, size_t i, uint64_t profile) {
+  if (!watch_arrival_order_) return;
+  const Event &e = batch.events[i];
+  const int64_t latest_before = working_latest_ms_;
+  working_latest_ms_ = std::max(working_latest_ms_, e.timestamp_ms);
+  if (!arrival_reason_.empty()) return;
+  auto later_than_event = [&](uint64_t id) {
+    const ProfileData *p = profiles_.find(id);
+    return p != nullptr && e.timestamp_ms < p->updated_at_ms;
+  };
+  const bool late = later_than_event(profile);
+  for (const auto &[sequence, other] : batch_refusals_) {
+    if (sequence != e.sequence) continue;
+    // A refusal naming the event's own profile may concern a profile the
+    // kernel cannot name (a merge refused with the profile holding one of
+    // the event's identifiers): every profile in the book stands in for it.
+    const bool concerns_later = other == profile ? e.timestamp_ms < latest_before
+                                                 : late || later_than_event(other);
+    if (!concerns_later) continue;
+    arrival_reason_ = "event " + std::to_string(e.sequence) +
+                      " met an identity limit after events with later timestamps of the profiles "
+                      "it concerns had arrived";
+    return;
+  }
+  if (!late) return;
+  late_profiles_.try_emplace(profile, e.sequence);
+  LateArrival a{profile, e.timestamp_ms, e.sequence, {}};
+  for (uint32_t k = e.id_begin; k < e.id_begin + e.id_count; ++k) {
+    const Identifier &id = batch.identifiers[k];
+    if (windowed_types_.count(std::string(id.type))) a.windowed.emplace_back(id.type, id.value);
+  }
+  if (!a.windowed.empty()) late_windowed_.push_back(std::move(a));
+}
+
+// The first late event of a profile some limit decided for, or "".
+Result<std::string> Pipeline::late_at_refused_profile() {
+  auto count = store_->conflict_count();
+  if (!count.ok()) return count.status();
+  if (*count == 0) return std::string();
+  std::unordered_set<uint64_t> checked;  // live profiles
+  for (const auto &[profile, sequence] : late_profiles_) {
+    auto live = store_->live_profile(profile);
+    if (!live.ok()) return live.status();
+    if (!checked.insert(*live).second) continue;
+    auto refused = store_->has_refused_links(*live);
+    if (!refused.ok()) return refused.status();
+    if (*refused) {
+      return "event " + std::to_string(sequence) +
+             " arrived after events with later timestamps of profile " + std::to_string(*live) +
+             ", for which identity limits have decided";
+    }
+  }
+  return std::string();
+}
+
+// The first late event carrying a windowed identifier first linked by an
+// event with a later timestamp, or "".
+Result<std::string> Pipeline::late_at_windowed_link() {
+  std::unordered_map<uint64_t, std::vector<StoredLink>> links;  // per live profile
+  for (const LateArrival &a : late_windowed_) {
+    auto live = store_->live_profile(a.profile);
+    if (!live.ok()) return live.status();
+    auto held = links.find(*live);
+    if (held == links.end()) {
+      auto l = store_->links_of(*live);
+      if (!l.ok()) return l.status();
+      held = links.emplace(*live, std::move(*l)).first;
+    }
+    for (const StoredLink &l : held->second) {
+      for (const auto &[type, value] : a.windowed) {
+        if (l.type != type || l.value != value || l.at_ms <= a.timestamp_ms) continue;
+        return "event " + std::to_string(a.sequence) + " carries " + type + " " + value +
+               ", linked by an event with a later timestamp; the limit's window counts the "
+               "earlier time";
+      }
+    }
+  }
+  return std::string();
+}
+
+Status Pipeline::check_arrival_order(RunSummary *summary) {
+  if (!watch_arrival_order_) return Status::Ok();
+  Result<std::string> found = std::move(arrival_reason_);
+  if (found.ok() && found->empty()) found = late_at_refused_profile();
+  if (found.ok() && found->empty()) found = late_at_windowed_link();
+  arrival_reason_.clear();
+  late_profiles_.clear();
+  late_windowed_.clear();
+  if (!found.ok()) return found.status();
+  std::string reason = std::move(found.value());
+  if (reason.empty()) return Status::Ok();
+  log_warn("identity", reason + (options_.keep_polling
+                                     ? "; `halo rebuild` resolves identities in timestamp order"
+                                     : "; identities are rebuilt in timestamp order"));
+  summary->arrival_order_reason = std::move(reason);
+  return Status::Ok();
+}
+
+}  // namespace halo

@@ -1,0 +1,291 @@
+// timestamp_order.cpp -- the rebuild's identity resolution in timestamp
+// order (the three steps are in timestamp_order.h).
+#include "pipeline/timestamp_order.h"
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_set>
+
+#include "common/log.h"
+#include "pipeline/pipeline.h"
+#include "pipeline/pipeline_setup.h"
+
+namespace halo {
+
+std::string identifier_key(std::string_view type, std::string_view value) {
+  std::string key;
+  key.reserve(type.size() + 1 + value.size());
+  key.append(type).append(1, '\0').append(value);
+  return key;
+}
+
+uint64_t TimestampOrder::live(uint64_t id) const {
+  for (auto it = merged_into.find(id); it != merged_into.end(); it = merged_into.find(id)) {
+    id = it->second;
+  }
+  return id;
+}
+
+std::string renumber_profiles(std::string_view reason,
+                              const std::function<std::optional<uint64_t>(uint64_t)> &renumber) {
+  std::string out;
+  size_t i = 0;
+  // Replaces the digits at `i` when there are any; returns whether it did.
+  auto take_number = [&] {
+    size_t end = i;
+    while (end < reason.size() && std::isdigit(static_cast<unsigned char>(reason[end]))) ++end;
+    if (end == i || end - i > 19) return false;
+    const uint64_t id = std::stoull(std::string(reason.substr(i, end - i)));
+    const std::optional<uint64_t> to = renumber(id);
+    out += to ? std::to_string(*to) : std::string(reason.substr(i, end - i));
+    i = end;
+    return true;
+  };
+  auto starts = [&](std::string_view word) { return reason.substr(i, word.size()) == word; };
+  while (i < reason.size()) {
+    const bool plural = starts("profiles ");
+    if (plural || starts("profile ")) {
+      const size_t word = plural ? 9 : 8;
+      out.append(reason.substr(i, word));
+      i += word;
+      if (take_number() && plural && starts(" and ")) {
+        out += " and ";
+        i += 5;
+        take_number();
+      }
+      continue;
+    }
+    out += reason[i++];
+  }
+  return out;
+}
+
+namespace {
+
+// The identifiers of the logged events, kept compactly while the log is
+// read, then handed to the resolver in timestamp order.
+struct TimedEvents {
+  struct Entry {
+    int64_t timestamp_ms;
+    uint64_t sequence;
+    uint32_t id_begin, id_count;
+  };
+  std::vector<Entry> events;
+  std::vector<Identifier> identifiers;  // types and values in `arena`
+  StringArena arena;
+  std::unordered_map<std::string, std::string_view> types;  // interned type names
+
+  void add(const EventBatch &batch, size_t i, uint64_t sequence) {
+    const Event &e = batch.events[i];
+    events.push_back({e.timestamp_ms, sequence, static_cast<uint32_t>(identifiers.size()),
+                      e.id_count});
+    for (uint32_t k = e.id_begin; k < e.id_begin + e.id_count; ++k) {
+      const Identifier &id = batch.identifiers[k];
+      auto type = types.find(std::string(id.type));
+      if (type == types.end()) {
+        type = types.emplace(std::string(id.type), std::string_view()).first;
+        type->second = arena.copy(type->first);
+      }
+      identifiers.push_back({type->second, arena.copy(id.value)});
+    }
+  }
+  void sort() {
+    std::sort(events.begin(), events.end(), [](const Entry &a, const Entry &b) {
+      return a.timestamp_ms != b.timestamp_ms ? a.timestamp_ms < b.timestamp_ms
+                                              : a.sequence < b.sequence;
+    });
+  }
+};
+
+// One chunk of TimedEvents as a batch the resolver reads (identifiers and
+// times only: no fields).
+void fill_chunk(const TimedEvents &timed, size_t begin, size_t end, EventBatch &chunk) {
+  chunk.clear();
+  for (size_t j = begin; j < end; ++j) {
+    const TimedEvents::Entry &t = timed.events[j];
+    Event e;
+    e.timestamp_ms = t.timestamp_ms;
+    e.received_at_ms = t.timestamp_ms;
+    e.sequence = t.sequence;
+    e.id_begin = static_cast<uint32_t>(chunk.identifiers.size());
+    e.id_count = t.id_count;
+    chunk.identifiers.insert(chunk.identifiers.end(), timed.identifiers.begin() + t.id_begin,
+                             timed.identifiers.begin() + t.id_begin + t.id_count);
+    chunk.events.push_back(e);
+  }
+}
+
+// The batch index of the first event carrying the identifier, for a link
+// the resolver made without naming its event.
+size_t first_carrier(const EventBatch &chunk, std::string_view type, std::string_view value) {
+  for (size_t i = 0; i < chunk.events.size(); ++i) {
+    const Event &e = chunk.events[i];
+    for (uint32_t k = e.id_begin; k < e.id_begin + e.id_count; ++k) {
+      if (chunk.identifiers[k].type == type && chunk.identifiers[k].value == value) return i;
+    }
+  }
+  return 0;
+}
+
+// Folds what the resolver said about one chunk into `order`, then notes
+// each event's identifiers that do not live on its profile. Checking at the
+// end of the chunk is checking right after each event: profiles only grow
+// by merges, and two profiles a limit kept apart never merge later (a
+// limit's counts only grow), so an identifier apart from its event's
+// profile then was apart right after the event.
+void absorb_chunk(const EventBatch &chunk, const ResolutionOut &out, TimestampOrder &order) {
+  for (const ResolutionOut::Merge &m : out.merges) order.merged_into[m.from] = m.into;
+  for (const ResolutionOut::Link &l : out.links) {
+    const size_t e = l.event < chunk.events.size() ? l.event : first_carrier(chunk, l.type, l.value);
+    order.links[identifier_key(l.type, l.value)] = {l.profile, chunk.events[e].timestamp_ms};
+  }
+  for (const ResolutionOut::Conflict &c : out.conflicts) {
+    const bool known = c.event < chunk.events.size();
+    order.refused.push_back({known ? chunk.events[c.event].sequence : 0, c.type, c.value, c.profile,
+                             known ? out.assignment[c.event] : 0, c.reason});
+  }
+  for (size_t i = 0; i < chunk.events.size(); ++i) {
+    if (out.assignment[i] == 0) continue;  // the resolver refused it: the run does too
+    const Event &e = chunk.events[i];
+    const uint64_t profile = order.live(out.assignment[i]);
+    for (uint32_t k = e.id_begin; k < e.id_begin + e.id_count; ++k) {
+      std::string key = identifier_key(chunk.identifiers[k].type, chunk.identifiers[k].value);
+      auto it = order.links.find(key);
+      if (it == order.links.end() || order.live(it->second.profile) != profile) {
+        order.unused[e.sequence].push_back(std::move(key));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::shared_ptr<TimestampOrder>> Pipeline::resolve_in_timestamp_order() {
+  auto resolver = create_resolver(config_, *catalog_, options_.cancel);
+  if (!resolver.ok()) return resolver.status();
+  TimedEvents timed;
+  EventBatch one;
+  Status s = store_->scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {
+    for (const LoggedEvent &e : logged) {
+      one.clear();
+      Rejection why;
+      // An event that no longer normalizes is reported by the log pass.
+      if (!parse_->normalize_one(e.raw, e.source, e.received_at_ms, one, &why)) continue;
+      if (!one.events.empty()) timed.add(one, 0, e.sequence);
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  timed.sort();
+  auto order = std::make_shared<TimestampOrder>();
+  constexpr size_t kChunk = 4096;
+  uint64_t next_profile_id = 1;
+  ResolutionOut out;
+  EventBatch chunk;
+  for (size_t begin = 0; begin < timed.events.size(); begin += kChunk) {
+    const size_t end = std::min(begin + kChunk, timed.events.size());
+    fill_chunk(timed, begin, end, chunk);
+    out.reset(chunk.events.size(), &next_profile_id);
+    s = resolver.value()->resolve(chunk, out);
+    if (!s.ok()) return s;  // the log pass resolved these events: a resolver fault
+    absorb_chunk(chunk, out, *order);
+  }
+  for (auto &[key, link] : order->links) link.profile = order->live(link.profile);
+  return order;
+}
+
+// Whether the stored identity graph (the log-order pass) holds the same
+// profiles as `order`, with the same link times for types with a window.
+Result<bool> Pipeline::matches_timestamp_order(const TimestampOrder &order) {
+  std::unordered_set<std::string> windowed;
+  for (const IdentifierSpec &spec : config_.identifiers) {
+    if (spec.limit_window_ms > 0) windowed.insert(spec.type);
+  }
+  std::unordered_map<uint64_t, uint64_t> stored_of, ordered_of;  // profile correspondence
+  size_t seen = 0;
+  bool same = true;
+  Status s = store_->scan_identifiers(
+      [&](std::string_view type, std::string_view value, uint64_t profile, int64_t at_ms) {
+        if (!same) return;
+        auto it = order.links.find(identifier_key(type, value));
+        if (it == order.links.end()) {
+          same = false;
+          return;
+        }
+        ++seen;
+        const uint64_t ordered = it->second.profile;
+        same = stored_of.emplace(ordered, profile).first->second == profile &&
+               ordered_of.emplace(profile, ordered).first->second == ordered &&
+               (it->second.at_ms == at_ms || !windowed.count(std::string(type)));
+      });
+  if (!s.ok()) return s;
+  return same && seen == order.links.size();
+}
+
+// Step 3 (timestamp_order.h): the links step 1 refused, each profile named
+// by the rebuilt profile holding the same identifiers.
+Status Pipeline::record_timestamp_order_refusals(const TimestampOrder &order,
+                                                 RunSummary *summary) {
+  // One identifier of each profile the refusals name, to find its rebuilt
+  // profile by.
+  std::unordered_map<uint64_t, const std::string *> anchor;
+  auto need = [&](uint64_t id) {
+    if (id != 0) anchor.emplace(order.live(id), nullptr);
+  };
+  for (const TimestampOrder::RefusedLink &r : order.refused) {
+    need(r.profile);
+    need(r.event_profile);
+    renumber_profiles(r.reason, [&](uint64_t id) -> std::optional<uint64_t> {
+      need(id);
+      return std::nullopt;
+    });
+  }
+  for (const auto &[key, link] : order.links) {
+    auto it = anchor.find(link.profile);
+    if (it != anchor.end() && it->second == nullptr) it->second = &key;
+  }
+  std::unordered_map<uint64_t, uint64_t> rebuilt;
+  for (const auto &[ordered, key] : anchor) {
+    if (key == nullptr) continue;
+    const size_t nul = key->find('\0');
+    auto p = store_->find_profile(std::string_view(*key).substr(0, nul),
+                                  std::string_view(*key).substr(nul + 1));
+    if (!p.ok()) return p.status();
+    if (p->has_value()) rebuilt[ordered] = **p;
+  }
+  auto renumber = [&](uint64_t id) -> std::optional<uint64_t> {
+    auto it = rebuilt.find(order.live(id));
+    if (it == rebuilt.end()) return std::nullopt;
+    return it->second;
+  };
+  Status s = begin_if_needed();
+  for (size_t i = 0; s.ok() && i < order.refused.size(); ++i) {
+    const TimestampOrder::RefusedLink &r = order.refused[i];
+    const uint64_t profile = renumber(r.profile).value_or(0);
+    const uint64_t event_profile = r.event_profile ? renumber(r.event_profile).value_or(0) : 0;
+    std::string reason = renumber_profiles(r.reason, renumber);
+    s = write([r, profile, event_profile, reason = std::move(reason)](Store &st) {
+      return st.add_conflict(r.sequence, r.type, r.value, profile, reason, event_profile);
+    });
+    summary->conflicts++;
+  }
+  return s;
+}
+
+// The log pass of a rebuild in timestamp order: the event without the
+// identifiers step 1 did not use. normalize_one appended the event last,
+// so its identifiers are the batch's last ones.
+void Pipeline::drop_unused_identifiers(EventBatch &batch, size_t i) {
+  auto unused = options_.timestamp_order->unused.find(batch.events[i].sequence);
+  if (unused == options_.timestamp_order->unused.end()) return;
+  Event &e = batch.events[i];
+  auto begin = batch.identifiers.begin() + e.id_begin;
+  auto end = std::remove_if(begin, begin + e.id_count, [&](const Identifier &id) {
+    const std::string key = identifier_key(id.type, id.value);
+    return std::find(unused->second.begin(), unused->second.end(), key) != unused->second.end();
+  });
+  e.id_count = static_cast<uint32_t>(end - begin);
+  batch.identifiers.erase(end, batch.identifiers.end());
+}
+
+}  // namespace halo
