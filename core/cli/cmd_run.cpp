@@ -158,15 +158,17 @@ int run_pass(const PipelineConfig &cfg, const CommonOptions &o, Pass pass,
   // arrived out of it (order_watch.cpp). A rebuild makes only decisions
   // not made yet, so the rounds end.
   bool decided = !summary.quarantined.empty() || summary.probabilistic_links > 0 ||
-                 !summary.arrival_order_reason.empty();
+                 summary.timestamp_order != nullptr;
   bool quarantined = !summary.quarantined.empty();
   while (s.ok() && decided && !summary.interrupted) {
     RunSummary rebuilt;
+    // A run's own timestamp-order resolution, applied at once.
+    rebuilt.timestamp_order = std::move(summary.timestamp_order);
     RunOptions again = ro;
     // Links over unchanged records and profiles would come out the same;
     // a quarantine changes the profiles the records belong to.
     again.skip_linkage = !quarantined;
-    s = one_pass(cfg, again, Pass::kRebuild, &rebuilt);
+    if (!rebuilt.timestamp_order) s = one_pass(cfg, again, Pass::kRebuild, &rebuilt);
     if (s.ok()) s = apply_timestamp_order(cfg, again, rebuilt);
     quarantined = !rebuilt.quarantined.empty();
     summary.rebuilt_in_timestamp_order |= rebuilt.rebuilt_in_timestamp_order;

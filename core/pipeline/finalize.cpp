@@ -31,6 +31,7 @@ Status Pipeline::finalize(RunSummary *summary) {
   s = quarantine_overshared(summary);
   if (s.ok()) s = check_arrival_order(summary);
   if (s.ok()) s = link_profiles(summary);
+  if (s.ok()) s = resolve_arrival_order(summary);
   if (!s.ok()) return s;
   auto profiles = store_->profile_count();
   if (!profiles.ok()) return profiles.status();

@@ -48,8 +48,8 @@ void Pipeline::watch_arrival(const EventBatch &batch, size_t i, uint64_t profile
     // A refusal naming the event's own profile may concern a profile the
     // kernel cannot name (a merge refused with the profile holding one of
     // the event's identifiers): every profile in the book stands in for it.
-    const bool concerns_later = other == profile ? e.timestamp_ms < latest_before
-                                                 : late || later_than_event(other);
+    const bool concerns_later =
+        other == profile ? e.timestamp_ms < latest_before : late || later_than_event(other);
     if (!concerns_later) continue;
     arrival_reason_ = "event " + std::to_string(e.sequence) +
                       " met an identity limit after events with later timestamps of the profiles "
@@ -127,6 +127,24 @@ Status Pipeline::check_arrival_order(RunSummary *summary) {
                                      ? "; `halo rebuild` resolves identities in timestamp order"
                                      : "; identities are rebuilt in timestamp order"));
   summary->arrival_order_reason = std::move(reason);
+  return Status::Ok();
+}
+
+// The run's own timestamp-order check, when no other identity decision
+// of the run calls for a rebuild anyway: the stored profiles may already
+// be those of timestamp order (then nothing more is done); otherwise the
+// resolution goes back with the summary and the rebuild applies it
+// (cmd_run.cpp) without a log-order pass first.
+Status Pipeline::resolve_arrival_order(RunSummary *summary) {
+  if (summary->arrival_order_reason.empty() || options_.keep_polling ||
+      !summary->quarantined.empty() || summary->probabilistic_links > 0) {
+    return Status::Ok();
+  }
+  auto order = resolve_in_timestamp_order();
+  if (!order.ok()) return order.status();
+  auto same = matches_timestamp_order(**order);
+  if (!same.ok()) return same.status();
+  if (!*same) summary->timestamp_order = std::move(order.value());
   return Status::Ok();
 }
 

@@ -137,6 +137,7 @@ class Pipeline {
   // any met an identity limit, checked at the end of the run.
   void watch_arrival(const EventBatch &batch, size_t i, uint64_t profile);
   Status check_arrival_order(RunSummary *summary);
+  Status resolve_arrival_order(RunSummary *summary);
   Result<std::string> late_at_refused_profile();
   Result<std::string> late_at_windowed_link();
   class LinkTable;      // profile_linker.cpp: the stored records as a table

@@ -105,9 +105,8 @@ std::string RunSummary::to_text() const {
     text += arrival_order_reason.empty()
                 ? "events of the log arrived out of timestamp order where identity limits decide"
                 : arrival_order_reason;
-    text += rebuilt_in_timestamp_order
-                ? "; identities rebuilt in timestamp order\n"
-                : "; identities rebuilt (timestamp order gives the same profiles)\n";
+    text += rebuilt_in_timestamp_order ? "; identities rebuilt in timestamp order\n"
+                                       : "; timestamp order gives the same profiles\n";
   }
   for (const SourceOutcome &o : sources) {
     if (o.failed()) text += "FAILED source  '" + o.name + "': " + o.error + "\n";

@@ -63,30 +63,29 @@ std::string renumber_profiles(std::string_view reason,
 namespace {
 
 // The identifiers of the logged events, kept compactly while the log is
-// read, then handed to the resolver in timestamp order.
+// read (each distinct identifier once, events referring to it by number),
+// then handed to the resolver in timestamp order.
 struct TimedEvents {
   struct Entry {
     int64_t timestamp_ms;
     uint64_t sequence;
-    uint32_t id_begin, id_count;
+    uint32_t id_begin, id_count;  // in `ids`
   };
   std::vector<Entry> events;
-  std::vector<Identifier> identifiers;  // types and values in `arena`
+  std::vector<uint32_t> ids;                            // numbers of distinct identifiers
+  std::vector<Identifier> known;                        // by number; texts in `arena`
+  std::unordered_map<std::string, uint32_t> number_of;  // identifier_key -> number
   StringArena arena;
-  std::unordered_map<std::string, std::string_view> types;  // interned type names
 
   void add(const EventBatch &batch, size_t i, uint64_t sequence) {
     const Event &e = batch.events[i];
-    events.push_back({e.timestamp_ms, sequence, static_cast<uint32_t>(identifiers.size()),
-                      e.id_count});
+    events.push_back({e.timestamp_ms, sequence, static_cast<uint32_t>(ids.size()), e.id_count});
     for (uint32_t k = e.id_begin; k < e.id_begin + e.id_count; ++k) {
       const Identifier &id = batch.identifiers[k];
-      auto type = types.find(std::string(id.type));
-      if (type == types.end()) {
-        type = types.emplace(std::string(id.type), std::string_view()).first;
-        type->second = arena.copy(type->first);
-      }
-      identifiers.push_back({type->second, arena.copy(id.value)});
+      auto [it, fresh] = number_of.try_emplace(identifier_key(id.type, id.value),
+                                               static_cast<uint32_t>(known.size()));
+      if (fresh) known.push_back({arena.copy(id.type), arena.copy(id.value)});
+      ids.push_back(it->second);
     }
   }
   void sort() {
@@ -109,8 +108,9 @@ void fill_chunk(const TimedEvents &timed, size_t begin, size_t end, EventBatch &
     e.sequence = t.sequence;
     e.id_begin = static_cast<uint32_t>(chunk.identifiers.size());
     e.id_count = t.id_count;
-    chunk.identifiers.insert(chunk.identifiers.end(), timed.identifiers.begin() + t.id_begin,
-                             timed.identifiers.begin() + t.id_begin + t.id_count);
+    for (uint32_t k = t.id_begin; k < t.id_begin + t.id_count; ++k) {
+      chunk.identifiers.push_back(timed.known[timed.ids[k]]);
+    }
     chunk.events.push_back(e);
   }
 }
@@ -136,7 +136,8 @@ size_t first_carrier(const EventBatch &chunk, std::string_view type, std::string
 void absorb_chunk(const EventBatch &chunk, const ResolutionOut &out, TimestampOrder &order) {
   for (const ResolutionOut::Merge &m : out.merges) order.merged_into[m.from] = m.into;
   for (const ResolutionOut::Link &l : out.links) {
-    const size_t e = l.event < chunk.events.size() ? l.event : first_carrier(chunk, l.type, l.value);
+    const size_t e =
+        l.event < chunk.events.size() ? l.event : first_carrier(chunk, l.type, l.value);
     order.links[identifier_key(l.type, l.value)] = {l.profile, chunk.events[e].timestamp_ms};
   }
   for (const ResolutionOut::Conflict &c : out.conflicts) {
@@ -224,8 +225,7 @@ Result<bool> Pipeline::matches_timestamp_order(const TimestampOrder &order) {
 
 // Step 3 (timestamp_order.h): the links step 1 refused, each profile named
 // by the rebuilt profile holding the same identifiers.
-Status Pipeline::record_timestamp_order_refusals(const TimestampOrder &order,
-                                                 RunSummary *summary) {
+Status Pipeline::record_timestamp_order_refusals(const TimestampOrder &order, RunSummary *summary) {
   // One identifier of each profile the refusals name, to find its rebuilt
   // profile by.
   std::unordered_map<uint64_t, const std::string *> anchor;

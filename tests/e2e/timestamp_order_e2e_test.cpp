@@ -137,10 +137,12 @@ TEST_F(TimestampOrder, TheEarlierSignUpKeepsASharedEmailWhicheverArrivesFirst) {
   // Ali (Jan 10) and Sara (Jan 5) sign up with the family email; Sara was
   // first. Delivered in the other order, the email still goes to Sara.
   const std::vector<TimedEvent> events = {
-      {0, R"({"type":"identify","messageId":"m1","userId":"ali","traits":{"email":"home@x.ir"},"timestamp":"2026-01-10T00:00:00Z"})"
-          "\n"},
-      {0, R"({"type":"identify","messageId":"m2","userId":"sara","traits":{"email":"home@x.ir"},"timestamp":"2026-01-05T00:00:00Z"})"
-          "\n"},
+      {0,
+       R"({"type":"identify","messageId":"m1","userId":"ali","traits":{"email":"home@x.ir"},"timestamp":"2026-01-10T00:00:00Z"})"
+       "\n"},
+      {0,
+       R"({"type":"identify","messageId":"m2","userId":"sara","traits":{"email":"home@x.ir"},"timestamp":"2026-01-05T00:00:00Z"})"
+       "\n"},
   };
   for (size_t runs : {1, 2}) {
     std::string summary;
@@ -160,12 +162,15 @@ TEST_F(TimestampOrder, LateEventsThatMeetNoLimitNeedNoRebuild) {
   // Sara's late page view touches only her own profile; no limit ever
   // decided for it, so the run keeps its arrival-order result.
   const std::vector<TimedEvent> events = {
-      {0, R"({"type":"identify","messageId":"m1","userId":"ali","traits":{"email":"home@x.ir"},"timestamp":"2026-01-10T00:00:00Z"})"
-          "\n"},
-      {0, R"({"type":"identify","messageId":"m2","userId":"sara","traits":{"email":"sara@x.ir"},"timestamp":"2026-01-12T00:00:00Z"})"
-          "\n"},
-      {0, R"({"type":"page","messageId":"m3","userId":"sara","anonymousId":"d1","timestamp":"2026-01-03T00:00:00Z"})"
-          "\n"},
+      {0,
+       R"({"type":"identify","messageId":"m1","userId":"ali","traits":{"email":"home@x.ir"},"timestamp":"2026-01-10T00:00:00Z"})"
+       "\n"},
+      {0,
+       R"({"type":"identify","messageId":"m2","userId":"sara","traits":{"email":"sara@x.ir"},"timestamp":"2026-01-12T00:00:00Z"})"
+       "\n"},
+      {0,
+       R"({"type":"page","messageId":"m3","userId":"sara","anonymousId":"d1","timestamp":"2026-01-03T00:00:00Z"})"
+       "\n"},
   };
   std::string summary;
   feed(events, 2, &summary);
