@@ -155,6 +155,14 @@ TEST_F(TimestampOrder, TheEarlierSignUpKeepsASharedEmailWhicheverArrivesFirst) {
     EXPECT_NE(ali.find(R"("identifiers":{"user_id":["ali"]})"), std::string::npos) << ali;
     // Ids follow the log: Ali's event was logged first.
     EXPECT_EQ(ali.rfind("{\"profile_id\":\"1\"", 0), 0u) << ali;
+    // The refusal is Ali's event's, naming Sara's profile as it is now.
+    CommandResult merges = run({halo_bin(), "identity", "merges", *dir_ / "p.yaml"});
+    ASSERT_EQ(merges.exit_code, 0) << merges.err;
+    EXPECT_NE(merges.out.find(R"("type":"email","value":"home@x.ir","profile":2,"rule":"demoted: )"
+                              R"(the event's user_id 'ali' is stronger and profile 2 already )"),
+              std::string::npos)
+        << merges.out;
+    EXPECT_NE(merges.out.find(R"("message_id":"m1")"), std::string::npos) << merges.out;
   }
 }
 
