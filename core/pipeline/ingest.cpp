@@ -442,6 +442,17 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
   }
   s = write(identity_task(std::move(merges), std::move(out.links), std::move(out.conflicts)));
   if (!s.ok()) return s;
+  if (options_.timestamp_order) {
+    // Link-only events of a rebuild in timestamp order: their links and
+    // merges are made; they are no events of any profile.
+    std::vector<uint64_t> kept;
+    compact_events(batch, [&](size_t i) {
+      if (batch.events[i].source == kJoinSource) return false;
+      kept.push_back(out.assignment[i]);
+      return true;
+    });
+    out.assignment = std::move(kept);
+  }
   profile_ids_.resize(batch.events.size());
   for (size_t i = 0; i < batch.events.size(); ++i) {
     profile_ids_[i] = live(out.assignment[i]);

@@ -358,7 +358,7 @@ Status Pipeline::rebuild_from_log(RunSummary *summary) {
       const int64_t at = batch.events[before].timestamp_ms;
       log_out_of_timestamp_order_ = log_out_of_timestamp_order_ || at < latest_ms;
       latest_ms = std::max(latest_ms, at);
-      if (options_.timestamp_order) drop_unused_identifiers(batch, before);
+      if (options_.timestamp_order) as_in_timestamp_order(batch, before);
     }
     return ingest(batch, /*keys=*/nullptr, /*keys_checked=*/false, summary);
   });

@@ -120,11 +120,11 @@ class Pipeline {
   Status link_profiles(RunSummary *summary);
   // Identities in timestamp order (timestamp_order.h): step 1, whether
   // the stored graph already holds its profiles, step 3, and step 2's
-  // identifiers of one event.
+  // identifiers of one event (and its link-only events).
   Result<std::shared_ptr<TimestampOrder>> resolve_in_timestamp_order();
   Result<bool> matches_timestamp_order(const TimestampOrder &order);
   Status record_timestamp_order_refusals(const TimestampOrder &order, RunSummary *summary);
-  void drop_unused_identifiers(EventBatch &batch, size_t i);
+  void as_in_timestamp_order(EventBatch &batch, size_t i);
   // A rebuild's log pass: every stored event through the stages, without
   // the identifiers options_.timestamp_order says are unused.
   Status rebuild_from_log(RunSummary *summary);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <unordered_set>
 
 #include "common/log.h"
@@ -149,12 +150,17 @@ void absorb_chunk(const EventBatch &chunk, const ResolutionOut &out, TimestampOr
     if (out.assignment[i] == 0) continue;  // the resolver refused it: the run does too
     const Event &e = chunk.events[i];
     const uint64_t profile = order.live(out.assignment[i]);
+    std::map<uint64_t, std::vector<std::string>> elsewhere;  // by live profile
     for (uint32_t k = e.id_begin; k < e.id_begin + e.id_count; ++k) {
       std::string key = identifier_key(chunk.identifiers[k].type, chunk.identifiers[k].value);
       auto it = order.links.find(key);
-      if (it == order.links.end() || order.live(it->second.profile) != profile) {
-        order.unused[e.sequence].push_back(std::move(key));
-      }
+      const uint64_t at = it == order.links.end() ? 0 : order.live(it->second.profile);
+      if (at == profile) continue;
+      if (at != 0) elsewhere[at].push_back(key);
+      order.unused[e.sequence].push_back(std::move(key));
+    }
+    for (auto &[other, keys] : elsewhere) {
+      if (keys.size() > 1) order.joins[e.sequence].push_back(std::move(keys));
     }
   }
 }
@@ -272,12 +278,15 @@ Status Pipeline::record_timestamp_order_refusals(const TimestampOrder &order, Ru
   return s;
 }
 
-// The log pass of a rebuild in timestamp order: the event without the
-// identifiers step 1 did not use. normalize_one appended the event last,
-// so its identifiers are the batch's last ones.
-void Pipeline::drop_unused_identifiers(EventBatch &batch, size_t i) {
-  auto unused = options_.timestamp_order->unused.find(batch.events[i].sequence);
-  if (unused == options_.timestamp_order->unused.end()) return;
+// The log pass of a rebuild in timestamp order (step 2): the event without
+// the identifiers step 1 did not use, then its link-only events.
+// normalize_one appended the event last, so its identifiers are the
+// batch's last ones.
+void Pipeline::as_in_timestamp_order(EventBatch &batch, size_t i) {
+  const TimestampOrder &order = *options_.timestamp_order;
+  const uint64_t sequence = batch.events[i].sequence;
+  auto unused = order.unused.find(sequence);
+  if (unused == order.unused.end()) return;
   Event &e = batch.events[i];
   auto begin = batch.identifiers.begin() + e.id_begin;
   auto end = std::remove_if(begin, begin + e.id_count, [&](const Identifier &id) {
@@ -286,6 +295,22 @@ void Pipeline::drop_unused_identifiers(EventBatch &batch, size_t i) {
   });
   e.id_count = static_cast<uint32_t>(end - begin);
   batch.identifiers.erase(end, batch.identifiers.end());
+  auto joins = order.joins.find(sequence);
+  if (joins == order.joins.end()) return;
+  const Event event = e;
+  for (const std::vector<std::string> &group : joins->second) {
+    Event join = event;
+    join.source = kJoinSource;
+    join.field_count = 0;
+    join.id_begin = static_cast<uint32_t>(batch.identifiers.size());
+    join.id_count = static_cast<uint32_t>(group.size());
+    for (const std::string &key : group) {  // `order` outlives the pass
+      const size_t nul = key.find('\0');
+      batch.identifiers.push_back(
+          {std::string_view(key).substr(0, nul), std::string_view(key).substr(nul + 1)});
+    }
+    batch.events.push_back(join);
+  }
 }
 
 }  // namespace halo

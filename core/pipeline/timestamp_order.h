@@ -18,9 +18,13 @@
 //     an event, each of its identifiers either lives on the event's profile
 //     (the event *used* it) or does not (a limit refused it).
 //  2. The log is resolved again in log order, each event without the
-//     identifiers step 1 did not use, and with the limits lifted: the
-//     profiles are then the connected components of the used identifiers,
-//     which are exactly the profiles of step 1, and never break a limit.
+//     identifiers step 1 did not use, and with the limits lifted; an event
+//     whose identifiers step 1 left on several profiles is followed by a
+//     link-only event per other profile (kJoinSource: resolved, never
+//     stored or applied), so merges the event made between other profiles
+//     happen too. The profiles are then the connected components of what
+//     step 1 joined, which are exactly its profiles, and never break a
+//     limit.
 //     Profile ids, merges and link events come out as a run in log order
 //     gives them.
 //  3. The links step 1 refused are recorded as its resolver reported
@@ -38,6 +42,9 @@
 #include <vector>
 
 namespace halo {
+
+// The source of step 2's link-only events (no pipeline source has it).
+inline constexpr std::string_view kJoinSource = "(timestamp order: join)";
 
 // An identifier as one string: its type, a NUL, its value.
 std::string identifier_key(std::string_view type, std::string_view value);
@@ -57,6 +64,11 @@ struct TimestampOrder {
   std::unordered_map<std::string, Link> links;
   // Per log sequence: the identifiers the event did not use (identifier_key).
   std::unordered_map<uint64_t, std::vector<std::string>> unused;
+  // Per log sequence: groups of its unused identifiers that live on one
+  // profile of step 1 other than the event's (the event merged their
+  // profiles, or they were one already). Step 2 joins each group with a
+  // link-only event right after the event.
+  std::unordered_map<uint64_t, std::vector<std::vector<std::string>>> joins;
   std::vector<RefusedLink> refused;  // in the order step 1 made them
   // Step 1's merges: a merged-away profile -> the profile it lives on.
   std::unordered_map<uint64_t, uint64_t> merged_into;
