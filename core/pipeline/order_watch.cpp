@@ -16,7 +16,9 @@
 //    decision;
 //  - the event carries an identifier of a type whose limit has a window,
 //    linked by an event with a later timestamp: in timestamp order the
-//    link would be older, and windows count link times.
+//    link would be older, and windows count link times. When the
+//    profile's windows hold their limits with the older times, the link
+//    times just move (move_windowed_link_times).
 // Where none of these holds, the limits decided nothing that timestamp
 // order would decide otherwise (an event that met no limit on arrival, on
 // profiles no limit ever decided for, adds links that keep every limit
@@ -25,6 +27,7 @@
 // for the events that arrived late for their profile. The run then ends
 // with a rebuild (cmd_run.cpp), which resolves in timestamp order.
 #include <algorithm>
+#include <map>
 #include <unordered_set>
 
 #include "common/log.h"
@@ -87,28 +90,82 @@ Result<std::string> Pipeline::late_at_refused_profile() {
   return std::string();
 }
 
-// The first late event carrying a windowed identifier first linked by an
-// event with a later timestamp, or "".
-Result<std::string> Pipeline::late_at_windowed_link() {
-  std::unordered_map<uint64_t, std::vector<StoredLink>> links;  // per live profile
+namespace {
+
+// The most link times (ascending; 0: unknown, not counted) any span
+// [s, s + window) holds, as the resolver counts a windowed limit.
+size_t busiest_window(const std::vector<int64_t> &times, int64_t window_ms) {
+  size_t most = 0;
+  for (size_t begin = 0, end = 0; begin < times.size(); ++begin) {
+    if (times[begin] == 0) continue;
+    end = std::max(end, begin);
+    while (end < times.size() && times[end] - times[begin] < window_ms) ++end;
+    most = std::max(most, end - begin);
+  }
+  return most;
+}
+
+}  // namespace
+
+// Late events carrying identifiers of a windowed type first linked by an
+// event with a later timestamp: in timestamp order the link is older.
+// When every window of the profile still holds its limit with the older
+// times, nothing else would have been decided differently (a subset of
+// those times was checked whenever a link or merge was checked), and the
+// times move; otherwise the run needs timestamp order, and this says why.
+Result<std::string> Pipeline::move_windowed_link_times() {
+  struct Held {
+    std::vector<StoredLink> links;
+    std::vector<size_t> moved;  // indices into links
+  };
+  std::map<uint64_t, Held> held;  // by live profile
   for (const LateArrival &a : late_windowed_) {
     auto live = store_->live_profile(a.profile);
     if (!live.ok()) return live.status();
-    auto held = links.find(*live);
-    if (held == links.end()) {
+    auto it = held.find(*live);
+    if (it == held.end()) {
       auto l = store_->links_of(*live);
       if (!l.ok()) return l.status();
-      held = links.emplace(*live, std::move(*l)).first;
+      it = held.emplace(*live, Held{std::move(*l), {}}).first;
     }
-    for (const StoredLink &l : held->second) {
+    std::vector<StoredLink> &links = it->second.links;
+    for (size_t k = 0; k < links.size(); ++k) {
       for (const auto &[type, value] : a.windowed) {
-        if (l.type != type || l.value != value || l.at_ms <= a.timestamp_ms) continue;
-        return "event " + std::to_string(a.sequence) + " carries " + type + " " + value +
-               ", linked by an event with a later timestamp; the limit's window counts the "
-               "earlier time";
+        if (links[k].type != type || links[k].value != value) continue;
+        if (links[k].at_ms <= a.timestamp_ms) continue;
+        links[k].at_ms = a.timestamp_ms;
+        it->second.moved.push_back(k);
       }
     }
   }
+  for (const auto &[profile, h] : held) {
+    for (const IdentifierSpec &spec : config_.identifiers) {
+      if (spec.limit_window_ms <= 0) continue;
+      std::vector<int64_t> times;
+      for (const StoredLink &l : h.links) {
+        if (l.type == spec.type) times.push_back(l.at_ms);
+      }
+      std::sort(times.begin(), times.end());
+      if (busiest_window(times, spec.limit_window_ms) <=
+          static_cast<size_t>(spec.max_per_profile)) {
+        continue;
+      }
+      return "profile " + std::to_string(profile) + " received " + spec.type +
+             " identifiers with earlier timestamps than their links had; in timestamp order "
+             "more than " +
+             std::to_string(spec.max_per_profile) + " of them fall within one window";
+    }
+  }
+  Status s = store_->begin();
+  for (auto it = held.begin(); s.ok() && it != held.end(); ++it) {
+    for (size_t k : it->second.moved) {
+      const StoredLink &l = it->second.links[k];
+      s = store_->set_link_time(l.type, l.value, l.at_ms);
+      if (!s.ok()) break;
+    }
+  }
+  if (s.ok()) s = store_->commit();
+  if (!s.ok()) return s;
   return std::string();
 }
 
@@ -116,7 +173,7 @@ Status Pipeline::check_arrival_order(RunSummary *summary) {
   if (!watch_arrival_order_) return Status::Ok();
   Result<std::string> found = std::move(arrival_reason_);
   if (found.ok() && found->empty()) found = late_at_refused_profile();
-  if (found.ok() && found->empty()) found = late_at_windowed_link();
+  if (found.ok() && found->empty()) found = move_windowed_link_times();
   arrival_reason_.clear();
   late_profiles_.clear();
   late_windowed_.clear();

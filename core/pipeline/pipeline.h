@@ -139,7 +139,7 @@ class Pipeline {
   Status check_arrival_order(RunSummary *summary);
   Status resolve_arrival_order(RunSummary *summary);
   Result<std::string> late_at_refused_profile();
-  Result<std::string> late_at_windowed_link();
+  Result<std::string> move_windowed_link_times();
   class LinkTable;      // profile_linker.cpp: the stored records as a table
   struct LinkStrength;  // profile_linker.cpp: a profile's strongest link
   Status read_link_records(LinkTable &table);

@@ -62,6 +62,7 @@ class SqliteStore final : public Store {
   Status put_identifier(std::string_view type, std::string_view value, uint64_t profile_id,
                         uint64_t sequence, int64_t at_ms) override;
   Status repoint_identifiers(uint64_t from, uint64_t into) override;
+  Status set_link_time(std::string_view type, std::string_view value, int64_t at_ms) override;
   Status scan_identifiers(const std::function<void(std::string_view type, std::string_view value,
                                                    uint64_t profile, int64_t at_ms)> &fn) override;
   Status scan_identifiers_by_profile(

@@ -389,6 +389,9 @@ class Store {
   virtual Status put_identifier(std::string_view type, std::string_view value, uint64_t profile_id,
                                 uint64_t sequence, int64_t at_ms) = 0;
   virtual Status repoint_identifiers(uint64_t from, uint64_t into) = 0;
+  // Gives a link another time (an event with an earlier timestamp carries
+  // the identifier); its profile and event stay. No link: nothing changes.
+  virtual Status set_link_time(std::string_view type, std::string_view value, int64_t at_ms) = 0;
   // Every link with its time (`at_ms`, as put_identifier), by type, then
   // value.
   virtual Status scan_identifiers(

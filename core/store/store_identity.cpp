@@ -17,6 +17,8 @@ constexpr Sql kPutIdentifier{"put_identifier", "identifiers",
                              "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(type, value) DO UPDATE SET "
                              "profile_id = excluded.profile_id, sequence = excluded.sequence, "
                              "at_ms = excluded.at_ms"};
+constexpr Sql kSetLinkTime{"set_link_time", "identifiers",
+                           "UPDATE identifiers SET at_ms = ?3 WHERE type = ?1 AND value = ?2"};
 constexpr Sql kRepoint{"repoint_identifiers", "identifiers",
                        "UPDATE identifiers SET profile_id = ?2 WHERE profile_id = ?1"};
 constexpr Sql kScanIdentifiers{
@@ -144,6 +146,14 @@ Status SqliteStore::put_identifier(std::string_view type, std::string_view value
     st.bind_int(3, to_sql(profile_id));
     st.bind_int(4, to_sql(sequence));
     st.bind_int(5, at_ms);
+  });
+}
+
+Status SqliteStore::set_link_time(std::string_view type, std::string_view value, int64_t at_ms) {
+  return impl_->write(kSetLinkTime, [&](sqlite::Statement &st) {
+    st.bind_text(1, type);
+    st.bind_text(2, value);
+    st.bind_int(3, at_ms);
   });
 }
 

@@ -186,5 +186,36 @@ TEST_F(TimestampOrder, LateEventsThatMeetNoLimitNeedNoRebuild) {
   EXPECT_EQ(summary_count(summary, "conflicts"), 0);
 }
 
+TEST_F(TimestampOrder, ALateSightingMovesAWindowedLinkEarlierWithoutARebuild) {
+  // Ali's devices, at most two a month: dev-a on Jan 20, dev-b on Jan 25;
+  // then an old sighting of dev-a on Jan 1 arrives. In timestamp order
+  // dev-a was linked on Jan 1, so dev-c on Feb 5 is his second device of
+  // the month after Jan 25, not his third since Jan 20.
+  auto event = [](const char *id, const char *device, const char *at) {
+    return TimedEvent{0, std::string(R"({"type":"page","messageId":")") + id +
+                             R"(","userId":"ali","anonymousId":")" + device + R"(","timestamp":")" +
+                             at + "\"}\n"};
+  };
+  const std::vector<TimedEvent> events = {
+      event("m1", "dev-a", "2026-01-20T00:00:00Z"), event("m2", "dev-b", "2026-01-25T00:00:00Z"),
+      event("m3", "dev-a", "2026-01-01T00:00:00Z"), event("m4", "dev-c", "2026-02-05T00:00:00Z")};
+  dir_ = std::make_unique<TempDir>();
+  write_file(*dir_ / "p.yaml", kPipeline);
+  std::string delivered;
+  for (size_t i = 0; i < events.size(); ++i) {
+    delivered += events[i].json;
+    write_file(*dir_ / "events.jsonl", delivered);
+    RunOutcome out = run_pipeline(*dir_ / "p.yaml");
+    ASSERT_EQ(out.exit_code, 0) << out.err;
+    // The late sighting moves a link time; nothing is rebuilt.
+    EXPECT_NE(out.summary.find("\"rebuilt_in_timestamp_order\":false"), std::string::npos);
+    EXPECT_EQ(out.err.find("timestamp order"), std::string::npos) << out.err;
+    EXPECT_EQ(summary_count(out.summary, "conflicts"), 0) << "run " << i + 1;
+  }
+  EXPECT_NE(exported_profile(*dir_ / "profiles.jsonl", "ali")
+                .find(R"("anonymous_id":["dev-a","dev-b","dev-c"])"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace halo::e2e::timestamp_order_e2e_test

@@ -169,6 +169,21 @@ TEST_F(IdentityTest, HistoryWalksTheMergeTreeWithEachLinksEvent) {
   EXPECT_TRUE(must(store_->identity_history(99)).links.empty());
 }
 
+TEST_F(IdentityTest, SetLinkTimeMovesOnlyTheTime) {
+  ASSERT_TRUE(store_->put_identifier("anonymous_id", "d1", 3, 40, 5000).ok());
+  ASSERT_TRUE(store_->put_identifier("anonymous_id", "d2", 3, 41, 6000).ok());
+  ASSERT_TRUE(store_->set_link_time("anonymous_id", "d1", 1000).ok());
+  ASSERT_TRUE(store_->set_link_time("anonymous_id", "missing", 1000).ok());  // nothing to move
+  std::vector<StoredLink> links = must(store_->links_of(3));
+  ASSERT_EQ(links.size(), 2u);
+  EXPECT_EQ(links[0].at_ms, 1000);
+  EXPECT_EQ(links[1].at_ms, 6000);
+  IdentityHistory h = must(store_->identity_history(3));
+  ASSERT_EQ(h.links.size(), 2u);
+  EXPECT_EQ(h.links[0].sequence, 40u);  // the link's event stays
+  EXPECT_EQ(must(store_->find_profile("anonymous_id", "d1")), 3u);
+}
+
 TEST_F(IdentityTest, RefusedLinksCountForTheProfileTheyNameAndTheEventsProfile) {
   // 2 merged into 3; a link refused to 2 (its event went to 8); 5 untouched.
   ASSERT_TRUE(store_->add_merge(2, 3, 13).ok());
