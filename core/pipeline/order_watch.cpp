@@ -61,12 +61,22 @@ void Pipeline::watch_arrival(const EventBatch &batch, size_t i, uint64_t profile
   }
   if (!late) return;
   late_profiles_.try_emplace(profile, e.sequence);
-  LateArrival a{profile, e.timestamp_ms, e.sequence, {}};
+  if (windowed_types_.empty()) return;
   for (uint32_t k = e.id_begin; k < e.id_begin + e.id_count; ++k) {
     const Identifier &id = batch.identifiers[k];
-    if (windowed_types_.count(std::string(id.type))) a.windowed.emplace_back(id.type, id.value);
+    if (std::find(windowed_types_.begin(), windowed_types_.end(), id.type) ==
+        windowed_types_.end()) {
+      continue;
+    }
+    late_key_.assign(id.type).append(1, '\0').append(id.value);
+    auto it = late_windowed_.find(late_key_);
+    if (it == late_windowed_.end()) {
+      late_windowed_.emplace(late_key_, LateLink{profile, e.timestamp_ms});
+      continue;
+    }
+    it->second.profile = profile;
+    it->second.earliest_ms = std::min(it->second.earliest_ms, e.timestamp_ms);
   }
-  if (!a.windowed.empty()) late_windowed_.push_back(std::move(a));
 }
 
 // The first late event of a profile some limit decided for, or "".
@@ -118,27 +128,35 @@ Result<std::string> Pipeline::move_windowed_link_times() {
     std::vector<StoredLink> links;
     std::vector<size_t> moved;  // indices into links
   };
-  std::map<uint64_t, Held> held;  // by live profile
-  for (const LateArrival &a : late_windowed_) {
-    auto live = store_->live_profile(a.profile);
-    if (!live.ok()) return live.status();
-    auto it = held.find(*live);
-    if (it == held.end()) {
-      auto l = store_->links_of(*live);
+  std::unordered_map<uint64_t, uint64_t> live_of;  // profile -> live profile
+  std::map<uint64_t, Held> held;                   // by live profile
+  for (const auto &[key, late] : late_windowed_) {
+    auto live = live_of.find(late.profile);
+    if (live == live_of.end()) {
+      auto l = store_->live_profile(late.profile);
       if (!l.ok()) return l.status();
-      it = held.emplace(*live, Held{std::move(*l), {}}).first;
+      live = live_of.emplace(late.profile, *l).first;
     }
+    auto it = held.find(live->second);
+    if (it == held.end()) {
+      auto l = store_->links_of(live->second);
+      if (!l.ok()) return l.status();
+      it = held.emplace(live->second, Held{std::move(*l), {}}).first;
+    }
+    const size_t nul = key.find('\0');
+    const std::string_view type = std::string_view(key).substr(0, nul);
+    const std::string_view value = std::string_view(key).substr(nul + 1);
     std::vector<StoredLink> &links = it->second.links;
     for (size_t k = 0; k < links.size(); ++k) {
-      for (const auto &[type, value] : a.windowed) {
-        if (links[k].type != type || links[k].value != value) continue;
-        if (links[k].at_ms <= a.timestamp_ms) continue;
-        links[k].at_ms = a.timestamp_ms;
-        it->second.moved.push_back(k);
-      }
+      if (links[k].type != type || links[k].value != value) continue;
+      if (links[k].at_ms <= late.earliest_ms) break;
+      links[k].at_ms = late.earliest_ms;
+      it->second.moved.push_back(k);
+      break;
     }
   }
   for (const auto &[profile, h] : held) {
+    if (h.moved.empty()) continue;
     for (const IdentifierSpec &spec : config_.identifiers) {
       if (spec.limit_window_ms <= 0) continue;
       std::vector<int64_t> times;

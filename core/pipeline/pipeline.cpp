@@ -68,7 +68,7 @@ Pipeline::Pipeline(const PipelineConfig &config, const RunOptions &options)
       commit_flags_(new std::atomic<bool>[config.sources.size()]) {
   for (size_t i = 0; i < config.sources.size(); ++i) commit_flags_[i] = false;
   for (const IdentifierSpec &spec : config.identifiers) {
-    if (spec.limit_window_ms > 0) windowed_types_.insert(spec.type);
+    if (spec.limit_window_ms > 0) windowed_types_.push_back(spec.type);
   }
 }
 

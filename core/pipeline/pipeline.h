@@ -389,20 +389,21 @@ class Pipeline {
   // event's log sequence with their (live) profile; the profiles that
   // received an event after events with later timestamps, and such events
   // with identifiers of windowed_types_ (types whose limit has a window).
-  struct LateArrival {
+  // A windowed identifier late events carried: the profile of the last
+  // of them and the earliest timestamp.
+  struct LateLink {
     uint64_t profile = 0;
-    int64_t timestamp_ms = 0;
-    uint64_t sequence = 0;
-    std::vector<std::pair<std::string, std::string>> windowed;  // type, value
+    int64_t earliest_ms = 0;
   };
   bool watch_arrival_order_ = false;
   // The latest timestamp of any profile in the book (loaded or applied).
   int64_t working_latest_ms_ = std::numeric_limits<int64_t>::min();
   std::string arrival_reason_;
   std::vector<std::pair<uint64_t, uint64_t>> batch_refusals_;
-  std::unordered_map<uint64_t, uint64_t> late_profiles_;  // -> its first late event
-  std::vector<LateArrival> late_windowed_;                // late events with windowed identifiers
-  std::unordered_set<std::string> windowed_types_;
+  std::unordered_map<uint64_t, uint64_t> late_profiles_;     // -> its first late event
+  std::unordered_map<std::string, LateLink> late_windowed_;  // by identifier_key
+  std::vector<std::string> windowed_types_;
+  std::string late_key_;  // scratch: identifier_key of a late event's identifier
   // rebuild(): the log pass met an event with an earlier timestamp than one
   // before it.
   bool log_out_of_timestamp_order_ = false;
