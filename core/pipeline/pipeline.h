@@ -119,8 +119,9 @@ class Pipeline {
   // (profile_linker.cpp); counts them in summary->probabilistic_links.
   Status link_profiles(RunSummary *summary);
   // Identities in timestamp order (timestamp_order.h): step 1, whether
-  // the stored graph already holds its profiles, step 3, and step 2's
-  // identifiers of one event (and its link-only events).
+  // the stored graph already holds its profiles (then it takes the
+  // order's link times), step 3, and step 2's identifiers of one event
+  // (and its link-only events).
   Result<std::shared_ptr<TimestampOrder>> resolve_in_timestamp_order();
   Result<bool> matches_timestamp_order(const TimestampOrder &order);
   Status record_timestamp_order_refusals(const TimestampOrder &order, RunSummary *summary);

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <unordered_set>
 
 #include "common/log.h"
 #include "pipeline/pipeline.h"
@@ -201,32 +200,46 @@ Result<std::shared_ptr<TimestampOrder>> Pipeline::resolve_in_timestamp_order() {
   return order;
 }
 
-// Whether the stored identity graph (the log-order pass) holds the same
-// profiles as `order`, with the same link times for types with a window.
+// Whether the stored identity graph holds the profiles of `order`. Then
+// links of types with a window whose stored time differs take the time of
+// `order` (the profiles, and so every trait and feature, are the same;
+// windows count the times later links are checked against).
 Result<bool> Pipeline::matches_timestamp_order(const TimestampOrder &order) {
-  std::unordered_set<std::string> windowed;
-  for (const IdentifierSpec &spec : config_.identifiers) {
-    if (spec.limit_window_ms > 0) windowed.insert(spec.type);
-  }
   std::unordered_map<uint64_t, uint64_t> stored_of, ordered_of;  // profile correspondence
+  std::vector<std::pair<std::string, int64_t>> retimed;          // identifier_key, time
   size_t seen = 0;
   bool same = true;
-  Status s = store_->scan_identifiers(
-      [&](std::string_view type, std::string_view value, uint64_t profile, int64_t at_ms) {
-        if (!same) return;
-        auto it = order.links.find(identifier_key(type, value));
-        if (it == order.links.end()) {
-          same = false;
-          return;
-        }
-        ++seen;
-        const uint64_t ordered = it->second.profile;
-        same = stored_of.emplace(ordered, profile).first->second == profile &&
-               ordered_of.emplace(profile, ordered).first->second == ordered &&
-               (it->second.at_ms == at_ms || !windowed.count(std::string(type)));
-      });
+  Status s = store_->scan_identifiers([&](std::string_view type, std::string_view value,
+                                          uint64_t profile, int64_t at_ms) {
+    if (!same) return;
+    std::string key = identifier_key(type, value);
+    auto it = order.links.find(key);
+    if (it == order.links.end()) {
+      same = false;
+      return;
+    }
+    ++seen;
+    const uint64_t ordered = it->second.profile;
+    same = stored_of.emplace(ordered, profile).first->second == profile &&
+           ordered_of.emplace(profile, ordered).first->second == ordered;
+    const bool windowed =
+        std::find(windowed_types_.begin(), windowed_types_.end(), type) != windowed_types_.end();
+    if (windowed && it->second.at_ms != at_ms) retimed.emplace_back(key, it->second.at_ms);
+  });
   if (!s.ok()) return s;
-  return same && seen == order.links.size();
+  if (!same || seen != order.links.size()) return false;
+  if (retimed.empty()) return true;
+  // The writer is idle here (end of a run, or between a rebuild's commits).
+  s = store_->begin();
+  for (size_t i = 0; s.ok() && i < retimed.size(); ++i) {
+    const std::string &key = retimed[i].first;
+    const size_t nul = key.find('\0');
+    s = store_->set_link_time(std::string_view(key).substr(0, nul),
+                              std::string_view(key).substr(nul + 1), retimed[i].second);
+  }
+  if (s.ok()) s = store_->commit();
+  if (!s.ok()) return s;
+  return true;
 }
 
 // Step 3 (timestamp_order.h): the links step 1 refused, each profile named
