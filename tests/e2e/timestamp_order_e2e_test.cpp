@@ -75,6 +75,14 @@ std::vector<TimedEvent> household_events(uint32_t seed, int count) {
   return events;
 }
 
+// One event of `user` (`type`, message id `id`, more JSON members in
+// `members`) at `at`, as a line.
+TimedEvent user_event(const std::string &type, const std::string &id, const std::string &user,
+                      const std::string &members, const std::string &at) {
+  return {0, R"({"type":")" + type + R"(","messageId":")" + id + R"(","userId":")" + user + "\"," +
+                 members + R"(,"timestamp":")" + at + "\"}\n"};
+}
+
 std::string lines_of(const std::vector<TimedEvent> &events, size_t begin, size_t end) {
   std::string text;
   for (size_t i = begin; i < end; ++i) text += events[i].json;
@@ -137,12 +145,10 @@ TEST_F(TimestampOrder, TheEarlierSignUpKeepsASharedEmailWhicheverArrivesFirst) {
   // Ali (Jan 10) and Sara (Jan 5) sign up with the family email; Sara was
   // first. Delivered in the other order, the email still goes to Sara.
   const std::vector<TimedEvent> events = {
-      {0,
-       R"({"type":"identify","messageId":"m1","userId":"ali","traits":{"email":"home@x.ir"},"timestamp":"2026-01-10T00:00:00Z"})"
-       "\n"},
-      {0,
-       R"({"type":"identify","messageId":"m2","userId":"sara","traits":{"email":"home@x.ir"},"timestamp":"2026-01-05T00:00:00Z"})"
-       "\n"},
+      user_event("identify", "m1", "ali", R"("traits":{"email":"home@x.ir"})",
+                 "2026-01-10T00:00:00Z"),
+      user_event("identify", "m2", "sara", R"("traits":{"email":"home@x.ir"})",
+                 "2026-01-05T00:00:00Z"),
   };
   for (size_t runs : {1, 2}) {
     std::string summary;
@@ -170,15 +176,11 @@ TEST_F(TimestampOrder, LateEventsThatMeetNoLimitNeedNoRebuild) {
   // Sara's late page view touches only her own profile; no limit ever
   // decided for it, so the run keeps its arrival-order result.
   const std::vector<TimedEvent> events = {
-      {0,
-       R"({"type":"identify","messageId":"m1","userId":"ali","traits":{"email":"home@x.ir"},"timestamp":"2026-01-10T00:00:00Z"})"
-       "\n"},
-      {0,
-       R"({"type":"identify","messageId":"m2","userId":"sara","traits":{"email":"sara@x.ir"},"timestamp":"2026-01-12T00:00:00Z"})"
-       "\n"},
-      {0,
-       R"({"type":"page","messageId":"m3","userId":"sara","anonymousId":"d1","timestamp":"2026-01-03T00:00:00Z"})"
-       "\n"},
+      user_event("identify", "m1", "ali", R"("traits":{"email":"home@x.ir"})",
+                 "2026-01-10T00:00:00Z"),
+      user_event("identify", "m2", "sara", R"("traits":{"email":"sara@x.ir"})",
+                 "2026-01-12T00:00:00Z"),
+      user_event("page", "m3", "sara", R"("anonymousId":"d1")", "2026-01-03T00:00:00Z"),
   };
   std::string summary;
   feed(events, 2, &summary);
@@ -192,9 +194,7 @@ TEST_F(TimestampOrder, ALateSightingMovesAWindowedLinkEarlierWithoutARebuild) {
   // dev-a was linked on Jan 1, so dev-c on Feb 5 is his second device of
   // the month after Jan 25, not his third since Jan 20.
   auto event = [](const char *id, const char *device, const char *at) {
-    return TimedEvent{0, std::string(R"({"type":"page","messageId":")") + id +
-                             R"(","userId":"ali","anonymousId":")" + device + R"(","timestamp":")" +
-                             at + "\"}\n"};
+    return user_event("page", id, "ali", std::string(R"("anonymousId":")") + device + "\"", at);
   };
   const std::vector<TimedEvent> events = {
       event("m1", "dev-a", "2026-01-20T00:00:00Z"), event("m2", "dev-b", "2026-01-25T00:00:00Z"),
