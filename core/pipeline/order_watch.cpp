@@ -24,8 +24,9 @@
 // profiles no limit ever decided for, adds links that keep every limit
 // whatever the order). The first kind is seen while the batch is applied;
 // the others need the store and are checked once, at the end of the run,
-// for the events that arrived late for their profile. The run then ends
-// with a rebuild (cmd_run.cpp), which resolves in timestamp order.
+// for the events that arrived late for their profile. The run then
+// resolves the log in timestamp order itself (resolve_arrival_order) and
+// ends with a rebuild that applies it only when its profiles differ.
 #include <algorithm>
 #include <map>
 #include <unordered_set>
