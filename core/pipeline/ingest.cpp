@@ -434,7 +434,7 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
   for (ResolutionOut::Conflict &c : out.conflicts) {
     c.profile = live(c.profile);
     if (watch_arrival_order_ && sequence_at(c.event) != 0) {
-      batch_refusals_.emplace_back(sequence_at(c.event), c.profile);
+      batch_refusals_.push_back({sequence_at(c.event), c.profile, c.type, c.value, 0});
     }
     if (c.event_profile != 0) c.event_profile = live(c.event_profile);
     c.event = sequence_at(c.event);  // now a sequence

@@ -7,8 +7,8 @@
 //  - the event itself met a limit (a refused link, a demotion, one
 //    identifier too many), and a profile involved already held an event
 //    with a later timestamp (where the refusal names only the event's own
-//    profile, the other profile may be one the kernel cannot name: then
-//    any profile in memory with a later event counts);
+//    profile, the other may be the one the refused identifier is on: its
+//    latest event at the end of the run counts);
 //  - the event went to a profile that already held an event with a later
 //    timestamp, and a limit once decided for that profile (a refused link
 //    to it, to a profile merged into it, or on an event that went to it):
@@ -36,28 +36,36 @@
 
 namespace halo {
 
+namespace {
+
+std::string late_refusal(uint64_t sequence) {
+  return "event " + std::to_string(sequence) +
+         " met an identity limit after events with later timestamps of the profiles it concerns "
+         "had arrived";
+}
+
+}  // namespace
+
 void Pipeline::watch_arrival(const EventBatch &batch, size_t i, uint64_t profile) {
   if (!watch_arrival_order_) return;
   const Event &e = batch.events[i];
-  const int64_t latest_before = working_latest_ms_;
-  working_latest_ms_ = std::max(working_latest_ms_, e.timestamp_ms);
   if (!arrival_reason_.empty()) return;
   auto later_than_event = [&](uint64_t id) {
     const ProfileData *p = profiles_.find(id);
     return p != nullptr && e.timestamp_ms < p->updated_at_ms;
   };
   const bool late = later_than_event(profile);
-  for (const auto &[sequence, other] : batch_refusals_) {
-    if (sequence != e.sequence) continue;
-    // A refusal naming the event's own profile may concern a profile the
-    // kernel cannot name (a merge refused with the profile holding one of
-    // the event's identifiers): every profile in the book stands in for it.
-    const bool concerns_later =
-        other == profile ? e.timestamp_ms < latest_before : late || later_than_event(other);
-    if (!concerns_later) continue;
-    arrival_reason_ = "event " + std::to_string(e.sequence) +
-                      " met an identity limit after events with later timestamps of the profiles "
-                      "it concerns had arrived";
+  for (Refusal &r : batch_refusals_) {
+    if (r.sequence != e.sequence) continue;
+    if (!late && r.profile == profile) {
+      // It may concern a profile it does not name (a merge refused with
+      // the profile holding the refused identifier): checked at the end.
+      r.timestamp_ms = e.timestamp_ms;
+      own_profile_refusals_.push_back(std::move(r));
+      continue;
+    }
+    if (!late && !later_than_event(r.profile)) continue;
+    arrival_reason_ = late_refusal(e.sequence);
     return;
   }
   if (!late) return;
@@ -78,6 +86,31 @@ void Pipeline::watch_arrival(const EventBatch &batch, size_t i, uint64_t profile
     it->second.profile = profile;
     it->second.earliest_ms = std::min(it->second.earliest_ms, e.timestamp_ms);
   }
+}
+
+// A refusal that named only its event's profile, checked against the
+// profile the refused identifier is on at the end of the run (later events
+// of it, even those that arrived after the event, count: an overestimate).
+Result<std::string> Pipeline::late_at_refused_identifier() {
+  for (const Refusal &r : own_profile_refusals_) {
+    auto other = store_->find_profile(r.type, r.value);
+    if (!other.ok()) return other.status();
+    if (!other->has_value()) continue;  // linked nowhere: no other profile
+    auto live = store_->live_profile(**other);
+    if (!live.ok()) return live.status();
+    int64_t latest_ms = 0;
+    if (const ProfileData *p = profiles_.find(*live)) {
+      latest_ms = p->updated_at_ms;
+    } else {
+      const uint64_t id = *live;
+      Status s = store_->get_profiles(std::span(&id, 1), [&](const StoredProfile &stored) {
+        latest_ms = stored.updated_at_ms;
+      });
+      if (!s.ok()) return s;
+    }
+    if (r.timestamp_ms < latest_ms) return late_refusal(r.sequence);
+  }
+  return std::string();
 }
 
 // The first late event of a profile some limit decided for, or "".
@@ -191,9 +224,11 @@ Result<std::string> Pipeline::move_windowed_link_times() {
 Status Pipeline::check_arrival_order(RunSummary *summary) {
   if (!watch_arrival_order_) return Status::Ok();
   Result<std::string> found = std::move(arrival_reason_);
+  if (found.ok() && found->empty()) found = late_at_refused_identifier();
   if (found.ok() && found->empty()) found = late_at_refused_profile();
   if (found.ok() && found->empty()) found = move_windowed_link_times();
   arrival_reason_.clear();
+  own_profile_refusals_.clear();
   late_profiles_.clear();
   late_windowed_.clear();
   if (!found.ok()) return found.status();

@@ -18,7 +18,6 @@
 
 #include <atomic>
 #include <functional>
-#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -140,6 +139,7 @@ class Pipeline {
   Status check_arrival_order(RunSummary *summary);
   Status resolve_arrival_order(RunSummary *summary);
   Result<std::string> late_at_refused_profile();
+  Result<std::string> late_at_refused_identifier();
   Result<std::string> move_windowed_link_times();
   class LinkTable;      // profile_linker.cpp: the stored records as a table
   struct LinkStrength;  // profile_linker.cpp: a profile's strongest link
@@ -386,8 +386,8 @@ class Pipeline {
   bool decides_identity_ = false;
   uint64_t quarantine_after_sequence_ = 0;
   // Arrival order (order_watch.cpp), in run() only: the first reason found
-  // that identities need timestamp order; per batch, the refused links by
-  // event's log sequence with their (live) profile; the profiles that
+  // that identities need timestamp order; per batch, the refused links
+  // (profile live); the profiles that
   // received an event after events with later timestamps, and such events
   // with identifiers of windowed_types_ (types whose limit has a window).
   // A windowed identifier late events carried: the profile of the last
@@ -397,10 +397,16 @@ class Pipeline {
     int64_t earliest_ms = 0;
   };
   bool watch_arrival_order_ = false;
-  // The latest timestamp of any profile in the book (loaded or applied).
-  int64_t working_latest_ms_ = std::numeric_limits<int64_t>::min();
   std::string arrival_reason_;
-  std::vector<std::pair<uint64_t, uint64_t>> batch_refusals_;
+  struct Refusal {
+    uint64_t sequence = 0, profile = 0;  // the event's; the profile the refusal names
+    std::string type, value;             // the identifier refused
+    int64_t timestamp_ms = 0;            // the event's (set when it is watched)
+  };
+  std::vector<Refusal> batch_refusals_;
+  // Refusals that named only the event's own profile, which was not late
+  // for it: the other profile is the refused identifier's (end of run).
+  std::vector<Refusal> own_profile_refusals_;
   std::unordered_map<uint64_t, uint64_t> late_profiles_;     // -> its first late event
   std::unordered_map<std::string, LateLink> late_windowed_;  // by identifier_key
   std::vector<std::string> windowed_types_;

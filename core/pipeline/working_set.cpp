@@ -215,7 +215,6 @@ Status Pipeline::ensure_restored(RunSummary *summary) {
   s = store_->scan_profiles([&](const StoredProfile &p) {
     if (in_memory(p.id) || !load_status.ok()) return;
     load_status = profiles_.load(p.id, p.traits, p.updated_at_ms);
-    working_latest_ms_ = std::max(working_latest_ms_, p.updated_at_ms);
     ++loaded;
   });
   if (!s.ok()) return s;
@@ -303,7 +302,6 @@ Status Pipeline::load_profile_chunk(std::span<const uint64_t> ids, RunSummary *s
   Status loaded;
   Status s = store_->get_profiles(ids, [&](const StoredProfile &p) {
     if (loaded.ok()) loaded = profiles_.load(p.id, p.traits, p.updated_at_ms);
-    working_latest_ms_ = std::max(working_latest_ms_, p.updated_at_ms);
     found.push_back(p.id);
   });
   if (s.ok()) s = loaded;

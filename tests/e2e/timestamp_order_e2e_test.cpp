@@ -104,6 +104,7 @@ class TimestampOrder : public ::testing::Test {
       RunOutcome out = run_pipeline(dir / "p.yaml");
       EXPECT_EQ(out.exit_code, 0) << out.err;
       if (summary) *summary = out.summary;
+      last_err_ = out.err;
     }
     const std::string exported = read_file(dir / "profiles.jsonl");
     // A rebuild of the same store gives the same export, ids included.
@@ -114,6 +115,7 @@ class TimestampOrder : public ::testing::Test {
     return profiles_without_ids(dir / "profiles.jsonl");
   }
   std::unique_ptr<TempDir> dir_;  // the last store fed, kept for a look
+  std::string last_err_;          // standard error of the last run
   std::string exported_path_;
 };
 
@@ -186,6 +188,23 @@ TEST_F(TimestampOrder, LateEventsThatMeetNoLimitNeedNoRebuild) {
   feed(events, 2, &summary);
   EXPECT_NE(summary.find("\"rebuilt_in_timestamp_order\":false"), std::string::npos) << summary;
   EXPECT_EQ(summary_count(summary, "conflicts"), 0);
+}
+
+TEST_F(TimestampOrder, ARefusalAfterEveryEventOfItsProfilesIsInOrder) {
+  // Sara's tablet session (Jan 3) is refused a merge with Ali's tablet
+  // profile: both people's earlier events had arrived, and only an
+  // unrelated later event (Reza, Jan 10) came before it. Nothing to redo.
+  const std::vector<TimedEvent> events = {
+      user_event("page", "m1", "reza", R"("anonymousId":"r1")", "2026-01-10T00:00:00Z"),
+      user_event("page", "m2", "sara", R"("anonymousId":"s1")", "2026-01-01T00:00:00Z"),
+      user_event("page", "m3", "ali", R"("anonymousId":"tablet")", "2026-01-02T00:00:00Z"),
+      user_event("page", "m4", "sara", R"("anonymousId":"tablet")", "2026-01-03T00:00:00Z"),
+  };
+  std::string summary;
+  feed(events, 1, &summary);
+  EXPECT_EQ(summary_count(summary, "conflicts"), 1) << summary;
+  EXPECT_NE(summary.find("\"rebuilt_in_timestamp_order\":false"), std::string::npos) << summary;
+  EXPECT_EQ(last_err_.find("timestamp order"), std::string::npos) << last_err_;
 }
 
 TEST_F(TimestampOrder, ALateSightingMovesAWindowedLinkEarlierWithoutARebuild) {
