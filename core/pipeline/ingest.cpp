@@ -85,6 +85,19 @@ size_t compact_events(EventBatch &batch, Keep keep) {
   return removed;
 }
 
+// Removes the link-only events of a rebuild in timestamp order
+// (timestamp_order.h) once their links and merges are made: they are no
+// events of any profile.
+void drop_join_events(EventBatch &batch, std::vector<uint64_t> &assignment) {
+  std::vector<uint64_t> kept;
+  compact_events(batch, [&](size_t i) {
+    if (batch.events[i].source == kJoinSource) return false;
+    kept.push_back(assignment[i]);
+    return true;
+  });
+  assignment = std::move(kept);
+}
+
 // Events [begin, end) of `batch` as a batch of their own. Field and
 // identifier offsets stay valid because those arrays are copied whole; the
 // strings still live in `batch`'s arena, which must outlive the result.
@@ -424,12 +437,7 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
     l.profile = live(l.profile);
   }
   credit_links_to_events(batch, out.links);
-  if (options_.timestamp_order) {  // a link keeps its time in timestamp order
-    for (ResolutionOut::Link &l : out.links) {
-      auto it = options_.timestamp_order->links.find(identifier_key(l.type, l.value));
-      if (it != options_.timestamp_order->links.end()) l.at_ms = it->second.at_ms;
-    }
-  }
+  if (options_.timestamp_order) options_.timestamp_order->retime(out.links);
   batch_refusals_.clear();
   for (ResolutionOut::Conflict &c : out.conflicts) {
     c.profile = live(c.profile);
@@ -442,17 +450,7 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
   }
   s = write(identity_task(std::move(merges), std::move(out.links), std::move(out.conflicts)));
   if (!s.ok()) return s;
-  if (options_.timestamp_order) {
-    // Link-only events of a rebuild in timestamp order: their links and
-    // merges are made; they are no events of any profile.
-    std::vector<uint64_t> kept;
-    compact_events(batch, [&](size_t i) {
-      if (batch.events[i].source == kJoinSource) return false;
-      kept.push_back(out.assignment[i]);
-      return true;
-    });
-    out.assignment = std::move(kept);
-  }
+  if (options_.timestamp_order) drop_join_events(batch, out.assignment);
   profile_ids_.resize(batch.events.size());
   for (size_t i = 0; i < batch.events.size(); ++i) {
     profile_ids_[i] = live(out.assignment[i]);

@@ -26,6 +26,13 @@ uint64_t TimestampOrder::live(uint64_t id) const {
   return id;
 }
 
+void TimestampOrder::retime(std::vector<ResolutionOut::Link> &made) const {
+  for (ResolutionOut::Link &l : made) {
+    auto it = links.find(identifier_key(l.type, l.value));
+    if (it != links.end()) l.at_ms = it->second.at_ms;
+  }
+}
+
 std::string renumber_profiles(std::string_view reason,
                               const std::function<std::optional<uint64_t>(uint64_t)> &renumber) {
   std::string out;

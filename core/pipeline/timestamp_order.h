@@ -41,6 +41,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "plugin_host/host_api.h"
+
 namespace halo {
 
 // The source of step 2's link-only events (no pipeline source has it).
@@ -75,6 +77,8 @@ struct TimestampOrder {
 
   // The profile `id` of step 1 lives on after every merge.
   uint64_t live(uint64_t id) const;
+  // Gives each link the time step 1 gave it.
+  void retime(std::vector<ResolutionOut::Link> &made) const;
 };
 
 // `reason` with every profile id it names ("profile N", "profiles N and M",
