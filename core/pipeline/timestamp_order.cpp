@@ -136,10 +136,13 @@ size_t first_carrier(const EventBatch &chunk, std::string_view type, std::string
 
 // Folds what the resolver said about one chunk into `order`, then notes
 // each event's identifiers that do not live on its profile. Checking at the
-// end of the chunk is checking right after each event: profiles only grow
-// by merges, and two profiles a limit kept apart never merge later (a
-// limit's counts only grow), so an identifier apart from its event's
-// profile then was apart right after the event.
+// end of the chunk instead of right after each event gives the same
+// profiles in step 2: profiles only grow by merges, and two profiles a
+// limit kept apart never merge later (a limit's counts only grow), so an
+// identifier apart from its event's profile then was apart right after the
+// event. One found on it may have been linked there by a later event (a
+// window had room again); step 2 links it with this event instead, to the
+// same profile.
 void absorb_chunk(const EventBatch &chunk, const ResolutionOut &out, TimestampOrder &order) {
   for (const ResolutionOut::Merge &m : out.merges) order.merged_into[m.from] = m.into;
   for (const ResolutionOut::Link &l : out.links) {
