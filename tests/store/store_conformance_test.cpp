@@ -123,6 +123,7 @@ TYPED_TEST(StoreConformance, WritesOutsideATransactionAreRefused) {
       {"append_events", s.append_events(b.view(), b.keys)},
       {"put_identifier", s.put_identifier("email", "a", 1, 0, 0)},
       {"repoint_identifiers", s.repoint_identifiers(1, 2)},
+      {"set_link_time", s.set_link_time("email", "a", 5)},
       {"add_merge", s.add_merge(1, 2, 3)},
       {"add_conflict", s.add_conflict(1, "a", "b", 1, "r", 0)},
       {"put_profile", s.put_profile(p)},
