@@ -73,11 +73,8 @@ void Pipeline::watch_arrival(const EventBatch &batch, size_t i, uint64_t profile
   if (windowed_types_.empty()) return;
   for (uint32_t k = e.id_begin; k < e.id_begin + e.id_count; ++k) {
     const Identifier &id = batch.identifiers[k];
-    if (std::find(windowed_types_.begin(), windowed_types_.end(), id.type) ==
-        windowed_types_.end()) {
-      continue;
-    }
-    late_key_.assign(id.type).append(1, '\0').append(id.value);
+    if (!has_window(id.type)) continue;
+    identifier_key(id.type, id.value, late_key_);
     auto it = late_windowed_.find(late_key_);
     if (it == late_windowed_.end()) {
       late_windowed_.emplace(late_key_, LateLink{profile, e.timestamp_ms});
@@ -111,6 +108,10 @@ Result<std::string> Pipeline::late_at_refused_identifier() {
     if (r.timestamp_ms < latest_ms) return late_refusal(r.sequence);
   }
   return std::string();
+}
+
+bool Pipeline::has_window(std::string_view type) const {
+  return std::find(windowed_types_.begin(), windowed_types_.end(), type) != windowed_types_.end();
 }
 
 // The first late event of a profile some limit decided for, or "".
@@ -177,12 +178,10 @@ Result<std::string> Pipeline::move_windowed_link_times() {
       if (!l.ok()) return l.status();
       it = held.emplace(live->second, Held{std::move(*l), {}}).first;
     }
-    const size_t nul = key.find('\0');
-    const std::string_view type = std::string_view(key).substr(0, nul);
-    const std::string_view value = std::string_view(key).substr(nul + 1);
+    const Identifier id = split_identifier_key(key);
     std::vector<StoredLink> &links = it->second.links;
     for (size_t k = 0; k < links.size(); ++k) {
-      if (links[k].type != type || links[k].value != value) continue;
+      if (links[k].type != id.type || links[k].value != id.value) continue;
       if (links[k].at_ms <= late.earliest_ms) break;
       links[k].at_ms = late.earliest_ms;
       it->second.moved.push_back(k);

@@ -141,6 +141,7 @@ class Pipeline {
   Result<std::string> late_at_refused_profile();
   Result<std::string> late_at_refused_identifier();
   Result<std::string> move_windowed_link_times();
+  bool has_window(std::string_view type) const;  // a type of windowed_types_
   class LinkTable;      // profile_linker.cpp: the stored records as a table
   struct LinkStrength;  // profile_linker.cpp: a profile's strongest link
   Status read_link_records(LinkTable &table);
@@ -387,9 +388,10 @@ class Pipeline {
   uint64_t quarantine_after_sequence_ = 0;
   // Arrival order (order_watch.cpp), in run() only: the first reason found
   // that identities need timestamp order; per batch, the refused links
-  // (profile live); the profiles that
-  // received an event after events with later timestamps, and such events
-  // with identifiers of windowed_types_ (types whose limit has a window).
+  // (profile live); the profiles that received an event after events with
+  // later timestamps; the identifiers of windowed_types_ (types whose
+  // limit has a window) such events carried.
+  //
   // A windowed identifier late events carried: the profile of the last
   // of them and the earliest timestamp.
   struct LateLink {

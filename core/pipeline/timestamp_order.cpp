@@ -14,9 +14,17 @@ namespace halo {
 
 std::string identifier_key(std::string_view type, std::string_view value) {
   std::string key;
-  key.reserve(type.size() + 1 + value.size());
-  key.append(type).append(1, '\0').append(value);
+  identifier_key(type, value, key);
   return key;
+}
+
+void identifier_key(std::string_view type, std::string_view value, std::string &out) {
+  out.assign(type).append(1, '\0').append(value);
+}
+
+Identifier split_identifier_key(std::string_view key) {
+  const size_t nul = key.find('\0');
+  return {key.substr(0, nul), key.substr(nul + 1)};
 }
 
 uint64_t TimestampOrder::live(uint64_t id) const {
@@ -219,33 +227,31 @@ Result<bool> Pipeline::matches_timestamp_order(const TimestampOrder &order) {
   std::vector<std::pair<std::string, int64_t>> retimed;          // identifier_key, time
   size_t seen = 0;
   bool same = true;
-  Status s = store_->scan_identifiers([&](std::string_view type, std::string_view value,
-                                          uint64_t profile, int64_t at_ms) {
-    if (!same) return;
-    std::string key = identifier_key(type, value);
-    auto it = order.links.find(key);
-    if (it == order.links.end()) {
-      same = false;
-      return;
-    }
-    ++seen;
-    const uint64_t ordered = it->second.profile;
-    same = stored_of.emplace(ordered, profile).first->second == profile &&
-           ordered_of.emplace(profile, ordered).first->second == ordered;
-    const bool windowed =
-        std::find(windowed_types_.begin(), windowed_types_.end(), type) != windowed_types_.end();
-    if (windowed && it->second.at_ms != at_ms) retimed.emplace_back(key, it->second.at_ms);
-  });
+  Status s = store_->scan_identifiers(
+      [&](std::string_view type, std::string_view value, uint64_t profile, int64_t at_ms) {
+        if (!same) return;
+        std::string key = identifier_key(type, value);
+        auto it = order.links.find(key);
+        if (it == order.links.end()) {
+          same = false;
+          return;
+        }
+        ++seen;
+        const uint64_t ordered = it->second.profile;
+        same = stored_of.emplace(ordered, profile).first->second == profile &&
+               ordered_of.emplace(profile, ordered).first->second == ordered;
+        if (has_window(type) && it->second.at_ms != at_ms) {
+          retimed.emplace_back(key, it->second.at_ms);
+        }
+      });
   if (!s.ok()) return s;
   if (!same || seen != order.links.size()) return false;
   if (retimed.empty()) return true;
   // The writer is idle here (end of a run, or between a rebuild's commits).
   s = store_->begin();
   for (size_t i = 0; s.ok() && i < retimed.size(); ++i) {
-    const std::string &key = retimed[i].first;
-    const size_t nul = key.find('\0');
-    s = store_->set_link_time(std::string_view(key).substr(0, nul),
-                              std::string_view(key).substr(nul + 1), retimed[i].second);
+    const Identifier id = split_identifier_key(retimed[i].first);
+    s = store_->set_link_time(id.type, id.value, retimed[i].second);
   }
   if (s.ok()) s = store_->commit();
   if (!s.ok()) return s;
@@ -276,9 +282,8 @@ Status Pipeline::record_timestamp_order_refusals(const TimestampOrder &order, Ru
   std::unordered_map<uint64_t, uint64_t> rebuilt;
   for (const auto &[ordered, key] : anchor) {
     if (key == nullptr) continue;
-    const size_t nul = key->find('\0');
-    auto p = store_->find_profile(std::string_view(*key).substr(0, nul),
-                                  std::string_view(*key).substr(nul + 1));
+    const Identifier id = split_identifier_key(*key);
+    auto p = store_->find_profile(id.type, id.value);
     if (!p.ok()) return p.status();
     if (p->has_value()) rebuilt[ordered] = **p;
   }
@@ -328,9 +333,7 @@ void Pipeline::as_in_timestamp_order(EventBatch &batch, size_t i) {
     join.id_begin = static_cast<uint32_t>(batch.identifiers.size());
     join.id_count = static_cast<uint32_t>(group.size());
     for (const std::string &key : group) {  // `order` outlives the pass
-      const size_t nul = key.find('\0');
-      batch.identifiers.push_back(
-          {std::string_view(key).substr(0, nul), std::string_view(key).substr(nul + 1)});
+      batch.identifiers.push_back(split_identifier_key(key));
     }
     batch.events.push_back(join);
   }

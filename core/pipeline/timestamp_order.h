@@ -41,6 +41,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "event/event.h"
 #include "plugin_host/host_api.h"
 
 namespace halo {
@@ -48,8 +49,12 @@ namespace halo {
 // The source of step 2's link-only events (no pipeline source has it).
 inline constexpr std::string_view kJoinSource = "(timestamp order: join)";
 
-// An identifier as one string: its type, a NUL, its value.
+// An identifier as one string: its type, a NUL, its value; the second
+// form writes it into `out` (a reused buffer), the third reads one back
+// (views into `key`).
 std::string identifier_key(std::string_view type, std::string_view value);
+void identifier_key(std::string_view type, std::string_view value, std::string &out);
+Identifier split_identifier_key(std::string_view key);
 
 struct TimestampOrder {
   struct Link {
