@@ -131,7 +131,7 @@ struct PipelineConfig {
 
   std::string file, base_dir;
   std::string store_kind, store_path;
-  int64_t store_cache_bytes = kDefaultStoreCacheBytes;            // store.cache_bytes
+  std::optional<int64_t> store_cache_bytes;                       // store.cache_bytes; empty: auto
   int store_log_compression_level = kDefaultLogCompressionLevel;  // store.log_compression_level
   std::vector<std::string> plugin_dirs;
   size_t batch_size = 4096;

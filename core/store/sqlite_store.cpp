@@ -33,7 +33,7 @@ Status create_parent_dirs(const std::string &path) {
 
 // WAL lets readers run beside the writer; synchronous=NORMAL syncs only at
 // checkpoints, which is safe in WAL mode (see store.h "Durability").
-Status configure(sqlite3 *db, const std::string &path, int64_t cache_bytes) {
+Status configure(sqlite3 *db, const std::string &path) {
   // 16 KiB pages: the event log's compressed batches span far fewer
   // overflow pages and the per-profile upserts touch fewer nodes; measured
   // ~7% faster end to end than the 4 KiB default (docs/benchmarks.md).
@@ -49,17 +49,13 @@ Status configure(sqlite3 *db, const std::string &path, int64_t cache_bytes) {
     return Status::Io("sqlite store " + path + ": cannot enable WAL journal mode (got '" +
                       std::string(got) + "'); put the store on a local file system");
   }
-  // The page cache (a negative cache_size is KiB) holds the hot profile
-  // and identifier B-tree pages for the per-commit upserts; checkpointing
-  // every 10,000 pages of WAL (160 MiB at 16 KiB pages) instead of SQLite's
-  // 1,000 stops large batch commits from paying a checkpoint (and its
-  // fsync) several times each.
-  const std::string cache_kib = std::to_string(std::max<int64_t>(cache_bytes / 1024, 1));
-  return sqlite::exec(db,
-                      ("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-" + cache_kib +
-                       "; PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;")
-                          .c_str(),
-                      "sqlite store " + path + ": configure");
+  // Checkpointing every 10,000 pages of WAL (160 MiB at 16 KiB pages)
+  // instead of SQLite's 1,000 stops large batch commits from paying a
+  // checkpoint (and its fsync) several times each. The page cache is sized
+  // by size_cache().
+  return sqlite::exec(
+      db, "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;",
+      "sqlite store " + path + ": configure");
 }
 
 constexpr Sql kGetMeta{"get_meta", "meta", "SELECT value FROM meta WHERE key = ?1", "t"};
@@ -193,8 +189,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path,
   }
   auto db = open_connection(path, options.read_only);
   if (!db.ok()) return db.status();
-  Status s = options.read_only ? start_snapshot(db->get(), path)
-                               : configure(db->get(), path, options.cache_bytes);
+  Status s = options.read_only ? start_snapshot(db->get(), path) : configure(db->get(), path);
   if (s.ok()) {
     s = options.read_only || options.beside_writer
             ? store::check_version(db->get(), path, store::halo_migrations())
@@ -205,6 +200,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path,
                                      options.log_compression_level);
   impl->read_only = options.read_only;
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(impl)));
+  if (!options.read_only) {
+    if (Status c = store->impl_->set_cache(options.cache_bytes.value_or(kStoreCacheFloorBytes));
+        !c.ok()) {
+      return c;
+    }
+    if (!options.cache_bytes) store->follow_store_size();
+  }
   if (options.check_invariants) {
     if (Status c = store->check_invariants(); !c.ok()) return c;
   }
@@ -236,6 +238,16 @@ void SqliteStore::Impl::start_log_writeback() {
   if (wal_fd < 0) wal_fd = ::open((path + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
   if (wal_fd >= 0) (void)::sync_file_range(wal_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
+}
+
+// The page cache (a negative cache_size is KiB) holds the hot profile and
+// identifier B-tree pages for the per-commit upserts.
+Status SqliteStore::Impl::set_cache(int64_t bytes) {
+  const std::string kib = std::to_string(std::max<int64_t>(bytes / 1024, 1));
+  Status s = sqlite::exec(db.get(), ("PRAGMA cache_size=-" + kib + ";").c_str(),
+                          "sqlite store " + path + ": page cache size");
+  if (s.ok()) cache_bytes = bytes;
+  return s;
 }
 
 void SqliteStore::start_write_back() {
@@ -297,8 +309,23 @@ Status SqliteStore::commit() {
   if (Status s = impl_->require_writable("commit"); !s.ok()) return s;
   if (Status s = impl_->require_transaction("commit"); !s.ok()) return s;
   Status s = sqlite::exec(impl_->db.get(), "COMMIT", "sqlite store " + impl_->path + ": commit");
-  if (s.ok()) impl_->start_log_writeback();
-  return s;
+  if (!s.ok()) return s;
+  impl_->start_log_writeback();
+  if (impl_->cache_follows_store) follow_store_size();
+  return Status::Ok();
+}
+
+// Grows the page cache with the profile id counter, in steps of at least
+// an eighth, so that a run of small commits does not re-size it each time.
+// A hint only: the commit has happened, and a counter that cannot be read
+// (a damaged store that the rebuild is about to repair) leaves the size as
+// it is. The cache never shrinks: a rebuild restarts the counter from 1.
+void SqliteStore::follow_store_size() {
+  impl_->cache_follows_store = true;
+  auto next = next_profile_id();
+  if (!next.ok()) return;
+  const int64_t wanted = auto_store_cache_bytes(*next > 0 ? *next - 1 : 0);
+  if (wanted - impl_->cache_bytes >= impl_->cache_bytes / 8) (void)impl_->set_cache(wanted);
 }
 
 Status SqliteStore::rollback() {

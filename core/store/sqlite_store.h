@@ -211,6 +211,9 @@ class SqliteStore final : public Store {
   // delete_profile's part in store_segments.cpp: the profile's memberships
   // go (sizes follow), without a change.
   Status remove_memberships(uint64_t profile_id);
+  // The automatic page cache: sized for the profile id counter at open
+  // and after each commit (store_kind.h, auto_store_cache_bytes).
+  void follow_store_size();
   std::unique_ptr<Impl> impl_;
 };
 

@@ -300,7 +300,9 @@ struct StoreOpenOptions {
   bool check_invariants = true;
   // Memory the backend may use to cache the store's pages (SQLite's page
   // cache, `PRAGMA cache_size`); the pipeline file's `store.cache_bytes`.
-  int64_t cache_bytes = kDefaultStoreCacheBytes;
+  // Empty: the cache follows the store's size (auto_store_cache_bytes() in
+  // store_kind.h, re-sized after each commit).
+  std::optional<int64_t> cache_bytes = std::nullopt;
   // The zstd level new event batches are compressed at; the pipeline
   // file's `store.log_compression_level`.
   int log_compression_level = kDefaultLogCompressionLevel;

@@ -113,6 +113,12 @@ struct SqliteStore::Impl {
 
   bool in_transaction() const { return sqlite3_get_autocommit(db.get()) == 0; }
 
+  // The page cache: its size in bytes as last set, and whether commits
+  // grow it (SqliteStore::follow_store_size).
+  Status set_cache(int64_t bytes);
+  int64_t cache_bytes = 0;
+  bool cache_follows_store = false;
+
   // Starts writing the WAL's new pages to disk without waiting
   // (sync_file_range, SYNC_FILE_RANGE_WRITE): commits do not sync the WAL
   // (synchronous=NORMAL), so every checkpoint -- the one at close above

@@ -23,11 +23,27 @@ inline const std::vector<std::string> &store_kinds() {
   return kinds;
 }
 
-// `store.cache_bytes`: memory for the store's page cache.
-// Default 16 MiB: measured no slower than 64 MiB on the 1M-event benchmark (SQLite's
-// reads of pages it does not cache come from the OS page cache), at a
-// quarter of the memory (docs/benchmarks.md).
-inline constexpr int64_t kDefaultStoreCacheBytes = int64_t{16} << 20;
+// `store.cache_bytes`: memory for the store's page cache. Unset (or
+// `auto`), the cache follows the store: kStoreCacheFloorBytes plus
+// kStoreCacheBytesPerProfile for each profile id handed out, grown after
+// commits, at most kStoreCacheAutoCeilingBytes. Profile and identifier
+// upserts land on B-tree pages all over the store; once those outgrow the
+// cache each upsert reads pages back from the OS (a fixed 16 MiB made the
+// 1M-customer benchmark 15-25% slower), while a large fixed cache costs a
+// small store memory and time, filling with event-log pages it never reads
+// again (docs/benchmarks.md, "A page cache that follows the store").
+inline constexpr int64_t kStoreCacheFloorBytes = int64_t{16} << 20;
+inline constexpr int64_t kStoreCacheBytesPerProfile = 96;
+inline constexpr int64_t kStoreCacheAutoCeilingBytes = int64_t{4} << 30;
+// The automatic page cache for a store that has handed out `profiles`
+// profile ids.
+inline int64_t auto_store_cache_bytes(uint64_t profiles) {
+  constexpr uint64_t kRoom =
+      static_cast<uint64_t>(kStoreCacheAutoCeilingBytes - kStoreCacheFloorBytes) /
+      kStoreCacheBytesPerProfile;
+  return kStoreCacheFloorBytes +
+         static_cast<int64_t>(std::min(profiles, kRoom)) * kStoreCacheBytesPerProfile;
+}
 inline constexpr int64_t kMinStoreCacheBytes = int64_t{1} << 20;
 inline constexpr int64_t kMaxStoreCacheBytes = int64_t{64} << 30;
 

@@ -155,6 +155,17 @@ TEST(PipelineConfig, PluginUsesKeepNamesPrioritiesConfigsAndMarks) {
   EXPECT_EQ(cfg.destinations[0].name, "profiles");
 }
 
+TEST(PipelineConfig, StoreCacheBytesIsANumberOrAuto) {
+  auto parse = [](const std::string &cache) {
+    return parse_ok("version: 1\nstore: { path: x.db, cache_bytes: " + cache +
+                        " }\nsources: [ { name: web, plugin: file-jsonl } ]\n",
+                    "/p/c.yaml", fake_env({}))
+        .store_cache_bytes;
+  };
+  EXPECT_EQ(parse("67108864"), int64_t{64} << 20);
+  EXPECT_FALSE(parse("auto").has_value());
+}
+
 TEST(PipelineConfig, MinimalFileGetsAllDefaults) {
   const PipelineConfig cfg = parse_ok(
       "version: 1\n"
@@ -163,7 +174,7 @@ TEST(PipelineConfig, MinimalFileGetsAllDefaults) {
       "/etc/halo/min.yaml", fake_env({}));
   EXPECT_EQ(cfg.store_kind, "sqlite");
   EXPECT_EQ(cfg.store_path, "/var/lib/halo/halo.db");
-  EXPECT_EQ(cfg.store_cache_bytes, 16 << 20);
+  EXPECT_FALSE(cfg.store_cache_bytes.has_value());  // follows the store
   EXPECT_EQ(cfg.store_log_compression_level, 1);
   EXPECT_TRUE(cfg.plugin_dirs.empty());
   EXPECT_EQ(cfg.batch_size, 4096u);

@@ -273,6 +273,11 @@ TEST(PipelineErrors, StoreErrors) {
   EXPECT_EQ(error_of("version: 1\nstore: { path: x, cache_bytes: 1000 }\n" + kSource),
             "config/demo.yaml:2:32: store.cache_bytes: must be between 1048576 and 68719476736, "
             "got 1000");
+  EXPECT_EQ(error_of("version: 1\nstore: { path: x, cache_bytes: automatic }\n" + kSource),
+            "config/demo.yaml:2:32: store.cache_bytes: expected a number of bytes or auto, got "
+            "'automatic'");
+  EXPECT_EQ(error_of("version: 1\nstore: { path: x, cache_bytes: [1] }\n" + kSource),
+            "config/demo.yaml:2:32: store.cache_bytes: expected an integer, got a list");
   EXPECT_EQ(
       error_of("version: 1\nstore: { path: x, log_compression_level: 20 }\n" + kSource),
       "config/demo.yaml:2:42: store.log_compression_level: must be between -7 and 19, got 20");
