@@ -72,21 +72,29 @@ class TwilioReceiver {
 
  private:
   // The request's fields when it is well-formed and Twilio signed it for
-  // `public_url`; else answers 400 or 403 and returns nullopt.
+  // `public_url`; else answers 400 or 403 and returns nullopt. A form body
+  // is signed with its fields; a JSON body by bodySHA256 in the URL, checked
+  // before the body is parsed.
   std::optional<FormFields> verified(const std::string &public_url,
                                      const halo::HttpServerRequest &req,
                                      halo::HttpServerResponse &res) const {
-    std::optional<FormFields> fields = parse_form(req.body(), kMaxFields);
-    if (!fields) {
+    const std::string_view signature = req.header("X-Twilio-Signature").value_or("");
+    const std::string url = requested_url(public_url, req);
+    const bool json = is_json_media_type(req.header("Content-Type").value_or(""));
+    std::optional<FormFields> fields;
+    if (!json) fields = parse_form(req.body(), kMaxFields);
+    if (!json && !fields) {
       res.status(400);
       return std::nullopt;
     }
-    const std::string_view signature = req.header("X-Twilio-Signature").value_or("");
-    if (!signature_valid(token_, requested_url(public_url, req), *fields, signature)) {
+    if (json ? !json_signature_valid(token_, url, req.body(), signature)
+             : !signature_valid(token_, url, *fields, signature)) {
       host_.metric("webhooks_refused", 1);
       res.status(403);
       return std::nullopt;
     }
+    if (json) fields = json_fields(req.body(), kMaxFields);
+    if (!fields) res.status(400);
     return fields;
   }
 

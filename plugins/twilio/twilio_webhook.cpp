@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <charconv>
 
+#include <simdjson.h>
+
 #include "common/crypto.h"
+#include "common/json_text.h"
 
 namespace halo::plugins::twilio {
 
@@ -16,6 +19,10 @@ std::string twilio_signature(std::string_view auth_token, std::string_view url, 
 }
 
 namespace {
+
+// More query parameters than a webhook URL Halo makes has (m=ID, and
+// Twilio's bodySHA256).
+constexpr size_t kMaxUrlParams = 32;
 
 // `url` with the scheme's default port added when it has none, or removed
 // when it has it; "" when neither applies.
@@ -47,6 +54,53 @@ bool signature_valid(std::string_view auth_token, std::string_view url, const Fo
   const std::string other = other_port_form(url);
   return !other.empty() &&
          constant_time_equal(twilio_signature(auth_token, other, fields), signature);
+}
+
+bool is_json_media_type(std::string_view content_type) {
+  const std::string_view type = trim_ascii(content_type.substr(0, content_type.find(';')));
+  return lower_ascii(type) == "application/json";
+}
+
+bool json_signature_valid(std::string_view auth_token, std::string_view url, std::string_view body,
+                          std::string_view signature) {
+  const size_t query = url.find('?');
+  if (query == std::string_view::npos) return false;
+  const std::optional<FormFields> params = parse_form(url.substr(query + 1), kMaxUrlParams);
+  const std::optional<std::string_view> claimed =
+      params ? field(*params, "bodySHA256") : std::nullopt;
+  if (!claimed) return false;
+  // Both checks run, so the time taken says nothing about which failed.
+  const bool body_matches = constant_time_equal(sha256_hex(body), lower_ascii(*claimed));
+  const bool url_signed = signature_valid(auth_token, url, FormFields{}, signature);
+  return body_matches && url_signed;
+}
+
+std::optional<FormFields> json_fields(std::string_view body, size_t max_fields) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object root;
+  if (parser.parse(body.data(), body.size()).get(root)) return std::nullopt;
+  if (root.size() > max_fields) return std::nullopt;
+  FormFields fields;
+  for (auto [key, value] : root) {
+    std::string text;
+    switch (value.type()) {
+      case simdjson::dom::element_type::STRING:
+        text = std::string(value.get_string().value_unsafe());
+        break;
+      case simdjson::dom::element_type::INT64:
+      case simdjson::dom::element_type::UINT64:
+      case simdjson::dom::element_type::DOUBLE:
+        text = simdjson::minify(value);
+        break;
+      case simdjson::dom::element_type::BOOL:
+        text = value.get_bool().value_unsafe() ? "true" : "false";
+        break;
+      default:
+        continue;  // null, objects and arrays: no field a status or reply reads
+    }
+    fields.emplace_back(std::string(key), std::move(text));
+  }
+  return fields;
 }
 
 std::optional<std::string_view> field(const FormFields &fields, std::string_view name) {

@@ -4,7 +4,9 @@
 // and incoming messages to the sending number
 // (https://www.twilio.com/docs/messaging/guides/webhook-request), both
 // form-encoded and signed with X-Twilio-Signature
-// (https://www.twilio.com/docs/usage/webhooks/webhooks-security).
+// (https://www.twilio.com/docs/usage/webhooks/webhooks-security). A
+// webhook with a JSON body is signed for its URL alone, the URL carrying
+// bodySHA256 (the body's SHA-256 in hex), which must match the body.
 //
 // Invariants: nothing is believed before the signature checks out against
 // the account's Auth Token; a status that is not final (queued, sending,
@@ -34,6 +36,24 @@ std::string twilio_signature(std::string_view auth_token, std::string_view url, 
 // proxy in between may change it). Constant time per comparison.
 bool signature_valid(std::string_view auth_token, std::string_view url, const FormFields &fields,
                      std::string_view signature);
+
+// Whether a Content-Type names JSON: application/json in any case, with or
+// without parameters (`; charset=utf-8`).
+bool is_json_media_type(std::string_view content_type);
+
+// Whether `signature` signs a JSON-bodied request to `url`: the
+// signature of the URL alone (no fields, default ports tried as above),
+// and the URL's bodySHA256 query parameter equal to the SHA-256 of `body`
+// in hex (either case). False when the URL carries no bodySHA256.
+bool json_signature_valid(std::string_view auth_token, std::string_view url, std::string_view body,
+                          std::string_view signature);
+
+// A JSON-bodied webhook's top-level members as fields, so that a status or
+// a reply reads the same as from a form: strings as they are, numbers as
+// decimal text, true and false as words; null, objects and arrays are left out.
+// nullopt when `body` is not one JSON object, has more than `max_fields`
+// members, or a string that is not UTF-8.
+std::optional<FormFields> json_fields(std::string_view body, size_t max_fields);
 
 // The value of the first field named `name`, or nullopt.
 std::optional<std::string_view> field(const FormFields &fields, std::string_view name);

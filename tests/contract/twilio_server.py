@@ -27,10 +27,12 @@ form POSTs signed with X-Twilio-Signature
       "undelivered" with ErrorCode 30003 for a To in --undeliverable, or
       "failed" with 30005 for a To in --unknown-handsets. Answers
       [{"sid", "to", "answers": [HTTP status per callback]}].
-  POST /__control/reply {"url", "from", "to", "body", "forge"?}
-      an incoming message to the number, posted to url (the number's
-      webhook); "forge": true signs it with a wrong token. Answers
-      {"status": HTTP status, "body": answer}.
+  POST /__control/reply {"url", "from", "to", "body", "forge"?, "json"?,
+      "tamper"?} an incoming message to the number, posted to url (the
+      number's webhook); "forge": true signs it with a wrong token;
+      "json": true sends the fields as a JSON object, the URL carrying
+      bodySHA256 and signed alone; "tamper": true then sends another body
+      than the one hashed. Answers {"status": HTTP status, "body": answer}.
 """
 
 import base64
@@ -73,9 +75,23 @@ def signature(token, url, fields):
 
 def post_form(url, fields, token):
     body = urllib.parse.urlencode(fields).encode()
-    req = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Twilio-Signature": signature(token, url, fields)})
+    return post(url, body, {"Content-Type": "application/x-www-form-urlencoded",
+                            "X-Twilio-Signature": signature(token, url, fields)})
+
+
+def post_json(url, fields, token, tamper=False):
+    """A JSON-bodied webhook: the URL carries bodySHA256 and is signed
+    alone. tamper: the body sent is not the one hashed."""
+    body = json.dumps(dict(fields), ensure_ascii=False).encode()
+    url += ("&" if "?" in url else "?") + "bodySHA256=" + hashlib.sha256(body).hexdigest()
+    if tamper:
+        body = json.dumps(dict(fields, Body="STOP"), ensure_ascii=False).encode()
+    return post(url, body, {"Content-Type": "application/json; charset=utf-8",
+                            "X-Twilio-Signature": signature(token, url, [])})
+
+
+def post(url, body, headers):
+    req = urllib.request.Request(url, data=body, method="POST", headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=10,
                                     context=ssl._create_unverified_context()) as r:
@@ -111,7 +127,10 @@ class TwilioServer(cb.ContractServer):
                       ("From", r["from"]), ("To", r["to"]), ("Body", r["body"]),
                       ("NumMedia", "0"), ("ApiVersion", "2010-04-01")]
             token = "not-the-token" if r.get("forge") else self.token
-            status, body = post_form(r["url"], fields, token)
+            if r.get("json"):
+                status, body = post_json(r["url"], fields, token, r.get("tamper", False))
+            else:
+                status, body = post_form(r["url"], fields, token)
             return 200, {}, {"status": status, "body": body}
         return None
 

@@ -53,12 +53,17 @@ class TwilioE2E : public ::testing::Test {
 
   // An incoming SMS from `from` posted to halo's inbound URL by the
   // contract server; its JSON answer {"status", "body"}.
+  // kJson: the fields as a JSON body (bodySHA256 in the URL); kTampered:
+  // a JSON body other than the one hashed.
+  enum class Wire { kForm, kJson, kTampered };
   std::string reply(const std::string &url, const std::string &from, const std::string &body,
-                    bool forge = false) {
+                    bool forge = false, Wire wire = Wire::kForm) {
+    auto flag = [](bool on) { return on ? "true" : "false"; };
     return server_.control("POST", "/__control/reply",
                            R"({"url":")" + url + R"(","from":")" + from +
                                R"(","to":"+15550002222","body":")" + body + R"(","forge":)" +
-                               (forge ? "true" : "false") + "}");
+                               flag(forge) + R"(,"json":)" + flag(wire != Wire::kForm) +
+                               R"(,"tamper":)" + flag(wire == Wire::kTampered) + "}");
   }
 
   // `receiver`: the base URL halo serve answers Twilio's webhooks on; ""
@@ -200,6 +205,12 @@ TEST_F(TwilioE2E, StatusCallbacksAndRepliesOnServeReachTheOutboxAndTheLedger) {
   EXPECT_NE(reply(inbound, "+447700900004", "STOP", /*forge=*/true).find(R"("status": 403)"),
             std::string::npos);
   EXPECT_NE(reply(inbound, "+447700900005", "لغو").find(R"("status": 200)"), std::string::npos);
+  // JSON-bodied webhooks: signed by the URL with the body's hash in it.
+  EXPECT_NE(reply(inbound, "+447700900006", "STOP", false, Wire::kJson).find(R"("status": 200)"),
+            std::string::npos);
+  EXPECT_NE(
+      reply(inbound, "+447700900007", "hello", false, Wire::kTampered).find(R"("status": 403)"),
+      std::string::npos);
   EXPECT_EQ(serve.stop(), 0) << read_file(dir_ / "serve.err");
 
   std::map<std::string, std::string> receipts = message_receipts(p);
@@ -229,7 +240,10 @@ TEST_F(TwilioE2E, StatusCallbacksAndRepliesOnServeReachTheOutboxAndTheLedger) {
   EXPECT_NE(stop.find(R"("state":{"sms":"opted_out"})"), std::string::npos) << stop;
   EXPECT_NE(consent_show(p, "phone", "+447700900005").find(R"("state":{"sms":"opted_out"})"),
             std::string::npos);
+  EXPECT_NE(consent_show(p, "phone", "+447700900006").find(R"("state":{"sms":"opted_out"})"),
+            std::string::npos);
   EXPECT_EQ(consent_show(p, "phone", "+447700900004").find("opted_out"), std::string::npos);
+  EXPECT_EQ(consent_show(p, "phone", "+447700900007").find("opted_out"), std::string::npos);
   EXPECT_EQ(consent_show(p, "phone", "+447700900001").find("opted_out"), std::string::npos);
 }
 

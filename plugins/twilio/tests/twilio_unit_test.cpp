@@ -3,6 +3,8 @@
 // outbox message) and the outcome of every class of answer.
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "twilio_api.h"
 #include "twilio_webhook.h"
 
@@ -95,6 +97,75 @@ TEST(Signature, FieldOrderDoesNotMatterAndDefaultPortsAreTried) {
   // Another explicit port is another URL.
   EXPECT_FALSE(signature_valid("12345", "https://mycompany.com:8443/myapp.php?foo=1&bar=2",
                                kDocFields, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="));
+}
+
+// The JSON-bodied case of Twilio's helper libraries' request validator
+// tests (twilio-python, tests/unit/test_request_validator.py).
+const char *kJsonBody = R"({"property": "value", "boolean": true})";
+const char *kJsonUrl =
+    "https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256="
+    "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
+
+TEST(JsonSignature, TheHelperLibrariesExample) {
+  EXPECT_TRUE(json_signature_valid("12345", kJsonUrl, kJsonBody, "a9nBmqA0ju/hNViExpshrM61xv4="));
+  // The hash may come in upper case; the URL signed is then that URL.
+  std::string upper = kJsonUrl;
+  for (size_t i = upper.find('=', upper.find("bodySHA256")) + 1; i < upper.size(); ++i) {
+    upper[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(upper[i])));
+  }
+  EXPECT_TRUE(json_signature_valid("12345", upper, kJsonBody,
+                                   twilio_signature("12345", upper, FormFields{})));
+}
+
+TEST(JsonSignature, ABodyThatIsNotTheHashedOneOrAMissingHashFails) {
+  const std::string good = "a9nBmqA0ju/hNViExpshrM61xv4=";
+  EXPECT_FALSE(
+      json_signature_valid("12345", kJsonUrl, R"({"property": "value", "boolean": false})", good));
+  EXPECT_FALSE(json_signature_valid("12346", kJsonUrl, kJsonBody, good));
+  EXPECT_FALSE(json_signature_valid("12345", kJsonUrl, kJsonBody, ""));
+  // Signed without a hash in the URL: the body is vouched for by nothing.
+  const std::string bare = "https://mycompany.com/myapp.php?foo=1&bar=2";
+  EXPECT_FALSE(json_signature_valid("12345", bare, kJsonBody,
+                                    twilio_signature("12345", bare, FormFields{})));
+  EXPECT_FALSE(json_signature_valid(
+      "12345", "https://mycompany.com/myapp.php", kJsonBody,
+      twilio_signature("12345", "https://mycompany.com/myapp.php", FormFields{})));
+}
+
+TEST(JsonFields, TopLevelScalarsBecomeFields) {
+  auto fields =
+      json_fields(R"({"MessageSid":"SM1","ErrorCode":30005,"Price":-0.5,"Ok":true,"Media":null,)"
+                  R"("Nested":{"a":1},"List":[1],"Body":"لغو"})",
+                  16);
+  ASSERT_TRUE(fields);
+  EXPECT_EQ(*fields, (FormFields{{"MessageSid", "SM1"},
+                                 {"ErrorCode", "30005"},
+                                 {"Price", "-0.5"},
+                                 {"Ok", "true"},
+                                 {"Body", "لغو"}}));
+  auto report = status_report(
+      *json_fields(R"({"MessageSid":"SM2","MessageStatus":"failed","ErrorCode":"30006"})", 16));
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->kind, StatusReport::Kind::kBounced);
+}
+
+TEST(JsonFields, RefusesWhatIsNotOneObjectWithinTheLimit) {
+  EXPECT_FALSE(json_fields("", 16));
+  EXPECT_FALSE(json_fields("[]", 16));
+  EXPECT_FALSE(json_fields(R"({"a":"b"} {})", 16));
+  EXPECT_FALSE(json_fields(R"({"a":"b")", 16));
+  EXPECT_FALSE(json_fields("{\"a\":\"\xff\"}", 16));  // not UTF-8
+  EXPECT_FALSE(json_fields(R"({"a":1,"b":2,"c":3})", 2));
+  EXPECT_TRUE(json_fields(R"({"a":1,"b":2})", 2));
+}
+
+TEST(JsonMediaType, ApplicationJsonWithOrWithoutParameters) {
+  EXPECT_TRUE(is_json_media_type("application/json"));
+  EXPECT_TRUE(is_json_media_type("Application/JSON; charset=utf-8"));
+  EXPECT_TRUE(is_json_media_type(" application/json ;charset=UTF-8"));
+  EXPECT_FALSE(is_json_media_type("application/x-www-form-urlencoded"));
+  EXPECT_FALSE(is_json_media_type("application/jsonx"));
+  EXPECT_FALSE(is_json_media_type(""));
 }
 
 TEST(StatusReport, OnlyFinalStatusesReport) {
