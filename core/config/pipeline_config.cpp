@@ -79,13 +79,14 @@ void read_store(const MapReader &top, Diagnostics &diags, PipelineConfig &cfg) {
   const YAML::Node cache = store.value("cache_bytes");
   const bool is_auto = cache.IsScalar() && cache.Scalar() == "auto";
   int64_t cache_bytes = 0;
-  if (!store.has("cache_bytes") || is_auto) {
-    cfg.store_cache_bytes.reset();
-  } else if (cache.IsScalar() && !parse_strict_int(cache.Scalar())) {
-    diags.error(store.value_mark("cache_bytes"), "store.cache_bytes",
-                "expected a number of bytes or auto, got " + describe_node(cache));
-  } else if (store.read_int("cache_bytes", cache_bytes, kMinStoreCacheBytes, kMaxStoreCacheBytes)) {
-    cfg.store_cache_bytes = cache_bytes;
+  if (store.has("cache_bytes") && !is_auto) {
+    if (cache.IsScalar() && !parse_strict_int(cache.Scalar())) {
+      diags.error(store.value_mark("cache_bytes"), "store.cache_bytes",
+                  "expected a number of bytes or auto, got " + describe_node(cache));
+    } else if (store.read_int("cache_bytes", cache_bytes, kMinStoreCacheBytes,
+                              kMaxStoreCacheBytes)) {
+      cfg.store_cache_bytes = cache_bytes;
+    }
   }
   int64_t level = 0;
   if (store.read_int("log_compression_level", level, kMinLogCompressionLevel,

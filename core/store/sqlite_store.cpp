@@ -51,8 +51,8 @@ Status configure(sqlite3 *db, const std::string &path) {
   }
   // Checkpointing every 10,000 pages of WAL (160 MiB at 16 KiB pages)
   // instead of SQLite's 1,000 stops large batch commits from paying a
-  // checkpoint (and its fsync) several times each. The page cache is sized
-  // by size_cache().
+  // checkpoint (and its fsync) several times each. open() sizes the page
+  // cache (Impl::set_cache, follow_store_size).
   return sqlite::exec(
       db, "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=10000; PRAGMA temp_store=MEMORY;",
       "sqlite store " + path + ": configure");

@@ -82,19 +82,18 @@ class TwilioReceiver {
     const std::string url = requested_url(public_url, req);
     const bool json = is_json_media_type(req.header("Content-Type").value_or(""));
     std::optional<FormFields> fields;
-    if (!json) fields = parse_form(req.body(), kMaxFields);
-    if (!json && !fields) {
+    if (!json && !(fields = parse_form(req.body(), kMaxFields))) {
       res.status(400);
       return std::nullopt;
     }
-    if (json ? !json_signature_valid(token_, url, req.body(), signature)
-             : !signature_valid(token_, url, *fields, signature)) {
+    const bool is_signed = json ? json_signature_valid(token_, url, req.body(), signature)
+                                : signature_valid(token_, url, *fields, signature);
+    if (!is_signed) {
       host_.metric("webhooks_refused", 1);
       res.status(403);
       return std::nullopt;
     }
-    if (json) fields = json_fields(req.body(), kMaxFields);
-    if (!fields) res.status(400);
+    if (json && !(fields = json_fields(req.body(), kMaxFields))) res.status(400);
     return fields;
   }
 
