@@ -99,11 +99,9 @@ Result<std::string> Pipeline::late_at_refused_identifier() {
     if (const ProfileData *p = profiles_.find(*live)) {
       latest_ms = p->updated_at_ms;
     } else {
-      const uint64_t id = *live;
-      Status s = store_->get_profiles(std::span(&id, 1), [&](const StoredProfile &stored) {
-        latest_ms = stored.updated_at_ms;
-      });
-      if (!s.ok()) return s;
+      auto stored = store_->get_profile(*live);
+      if (!stored.ok()) return stored.status();
+      if (stored->has_value()) latest_ms = (*stored)->updated_at_ms;
     }
     if (r.timestamp_ms < latest_ms) return late_refusal(r.sequence);
   }

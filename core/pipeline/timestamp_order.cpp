@@ -35,8 +35,10 @@ uint64_t TimestampOrder::live(uint64_t id) const {
 }
 
 void TimestampOrder::retime(std::vector<ResolutionOut::Link> &made) const {
+  std::string key;  // one buffer for every link's key
   for (ResolutionOut::Link &l : made) {
-    auto it = links.find(identifier_key(l.type, l.value));
+    identifier_key(l.type, l.value, key);
+    auto it = links.find(key);
     if (it != links.end()) l.at_ms = it->second.at_ms;
   }
 }

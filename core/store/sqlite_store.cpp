@@ -199,13 +199,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string &path,
   auto impl = std::make_unique<Impl>(path, std::move(db).value(), std::move(lock),
                                      options.log_compression_level);
   impl->read_only = options.read_only;
+  impl->cache_follows_store = !options.read_only && !options.cache_bytes;
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(impl)));
   if (!options.read_only) {
     if (Status c = store->impl_->set_cache(options.cache_bytes.value_or(kStoreCacheFloorBytes));
         !c.ok()) {
       return c;
     }
-    if (!options.cache_bytes) store->follow_store_size();
+    if (store->impl_->cache_follows_store) store->follow_store_size();
   }
   if (options.check_invariants) {
     if (Status c = store->check_invariants(); !c.ok()) return c;
@@ -321,7 +322,6 @@ Status SqliteStore::commit() {
 // (a damaged store that the rebuild is about to repair) leaves the size as
 // it is. The cache never shrinks: a rebuild restarts the counter from 1.
 void SqliteStore::follow_store_size() {
-  impl_->cache_follows_store = true;
   auto next = next_profile_id();
   if (!next.ok()) return;
   const int64_t wanted = auto_store_cache_bytes(*next > 0 ? *next - 1 : 0);
