@@ -69,6 +69,10 @@ class ProfileBook {
   // One trait's value, or null when the profile or trait does not exist.
   const TypedValue *trait(uint64_t profile_id, std::string_view name) const;
   const ProfileData *find(uint64_t profile_id) const;
+  // The profile is looked up a few events from now (ProfilePages::prefetch).
+  [[gnu::always_inline]] void prefetch(uint64_t profile_id) const {
+    profiles_.prefetch(profile_id);
+  }
   std::string_view name(uint32_t id) const { return names_.name(id); }
 
   // Live profiles changed since the last clear_changes(), ascending by id.

@@ -225,7 +225,9 @@ void AggregateEngine::update(const EventSource &events, const uint64_t *profile_
   size_t n = events.size();
   uint64_t cached_id = 0;
   std::byte *cached = nullptr;
+  constexpr size_t kAhead = 4;  // records whose loads are started early
   for (size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) profiles_.prefetch(profile_ids[i + kAhead]);
     if (!usable(events, i, reject)) continue;
     std::byte *record = nullptr;  // created only when a feature matches
     for (size_t f = 0; f < specs_.size(); ++f) {

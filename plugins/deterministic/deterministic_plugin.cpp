@@ -91,7 +91,12 @@ class DeterministicResolver final : public Resolver {
     KernelSink sink(out);
     size_t n = batch.size();
     size_t unidentified = 0;
+    constexpr size_t kAhead = 4;  // events whose lookups are started early
     for (size_t i = 0; i < n; ++i) {
+      for (size_t k = 0, c = i + kAhead < n ? batch.identifier_count(i + kAhead) : 0; k < c; ++k) {
+        auto [type, value] = batch.identifier(i + kAhead, k);
+        graph_.prefetch(type, value);
+      }
       ids_.clear();
       size_t count = batch.identifier_count(i);
       for (size_t k = 0; k < count; ++k) {

@@ -50,11 +50,16 @@ IdentifierRules::IdentifierRules(std::vector<IdentifierRule> configured) {
   configured_count_ = types_.size();
 }
 
-uint32_t IdentifierRules::intern(std::string_view type) {
+std::optional<uint32_t> IdentifierRules::find(std::string_view type) const {
   // A linear scan beats hashing for the handful of types a pipeline uses.
   for (size_t i = 0; i < types_.size(); ++i) {
     if (types_[i].name == type) return static_cast<uint32_t>(i);
   }
+  return std::nullopt;
+}
+
+uint32_t IdentifierRules::intern(std::string_view type) {
+  if (auto known = find(type)) return *known;
   types_.push_back({std::string(type), kUnknownPriority, kUnknownMaxPerProfile, 0, false});
   return static_cast<uint32_t>(types_.size() - 1);
 }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,8 @@ class IdentifierRules {
 
   // Id of `type`; an unknown type is added with the default rule.
   uint32_t intern(std::string_view type);
+  // Id of `type`, nullopt while unknown.
+  std::optional<uint32_t> find(std::string_view type) const;
   const IdentifierTypeInfo &info(uint32_t type_id) const { return types_[type_id]; }
   size_t size() const { return types_.size(); }
 

@@ -106,7 +106,11 @@ class EngagementBuilder final : public FeatureBuilder {
   void restore(const halo_state_row *rows, size_t n) override { states_.restore(rows, n); }
 
   void update(const Batch &batch, const uint64_t *profile_ids) override {
+    // Page views touch a profile's state each, in no order: a cache miss
+    // apiece unless its slot is asked for a few events ahead.
+    constexpr size_t kAhead = 8;
     for (size_t i = 0; i < batch.size(); ++i) {
+      if (i + kAhead < batch.size()) states_.prefetch(profile_ids[i + kAhead]);
       const int32_t type = batch.type(i);
       const bool visit = type == HALO_EVENT_PAGE || type == HALO_EVENT_SCREEN;
       auto roles = type == HALO_EVENT_TRACK ? roles_.find(batch.name(i)) : roles_.end();
