@@ -59,6 +59,13 @@ void EngagementState::message(int channel, bool engaged) {
 
 void EngagementState::visit(int64_t at_ms, int32_t local_day) {
   last_visit_ms_ = std::max(last_visit_ms_, at_ms);
+  // Events mostly come in time order: the day is the last one or after it,
+  // known from the vector's end without a search through it.
+  if (visit_days_.empty() || local_day > visit_days_.back()) {
+    visit_days_.push_back(local_day);
+    return;
+  }
+  if (local_day == visit_days_.back()) return;
   auto at = std::lower_bound(visit_days_.begin(), visit_days_.end(), local_day);
   if (at == visit_days_.end() || *at != local_day) visit_days_.insert(at, local_day);
 }

@@ -3,6 +3,8 @@
 // stored form with its damage checks.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <random>
 #include <stdexcept>
 
@@ -21,6 +23,18 @@ TEST(EngagementState, VisitsAreDistinctDays) {
   EXPECT_EQ(s.last_visit_ms(), 9000);
   EXPECT_EQ(s.next_visit_day(10), 12);
   EXPECT_EQ(s.next_visit_day(12), std::numeric_limits<int32_t>::max());
+}
+
+// Late events (a day before the last one seen) are inserted in order, once.
+TEST(EngagementState, VisitDaysStayOrderedWhateverTheEventOrder) {
+  EngagementState s;
+  for (int32_t day : {20, 14, 20, 17, 14, 25, 8}) s.visit(int64_t{day} * 86'400'000, day);
+  std::vector<int32_t> days;
+  s.for_each_visit_day(0, 100, [&](int32_t d) { days.push_back(d); });
+  EXPECT_EQ(days, (std::vector<int32_t>{8, 14, 17, 20, 25}));
+  EXPECT_EQ(s.last_visit_day(), 25);
+  EXPECT_EQ(s.next_visit_day(17), 20);
+  EXPECT_EQ(s.last_visit_ms(), int64_t{25} * 86'400'000);
 }
 
 // shoes: 3 (bought) 30 days ago -> 1.5; bags: 1 (viewed) today and 1
