@@ -69,7 +69,8 @@ class ProfileBook {
   // One trait's value, or null when the profile or trait does not exist.
   const TypedValue *trait(uint64_t profile_id, std::string_view name) const;
   const ProfileData *find(uint64_t profile_id) const;
-  // The profile is looked up a few events from now (ProfilePages::prefetch).
+  // The profile is looked up a few events from now (ProfilePages::prefetch,
+  // always inlined as it is).
   [[gnu::always_inline]] void prefetch(uint64_t profile_id) const {
     profiles_.prefetch(profile_id);
   }

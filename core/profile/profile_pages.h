@@ -33,8 +33,7 @@ class ProfilePages {
   const ProfileData *find(uint64_t id) const;
   ProfileData &get_or_create(uint64_t id);
   // A find() of `id` is coming: starts loading its record into the cache.
-  // Always inlined: GCC drops calls to a function whose only effect is a
-  // prefetch.
+  // Always inlined, as MessageKeySet::prefetch.
   [[gnu::always_inline]] void prefetch(uint64_t id) const {
     const uint64_t page = id >> kPageBits;
     if (page < pages_.size() && pages_[page])

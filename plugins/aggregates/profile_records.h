@@ -54,8 +54,7 @@ class ProfileRecords {
   }
 
   // A get_or_create() of `id` is coming: starts loading its record into the
-  // cache. Always inlined: GCC drops calls to a function whose only effect
-  // is a prefetch.
+  // cache. Always inlined, as halo::ProfileMap::prefetch.
   [[gnu::always_inline]] void prefetch(uint64_t id) const {
     Page *page = page_of(id);
     if (page != nullptr) __builtin_prefetch(record(*page, id));

@@ -74,8 +74,9 @@ class ProfileStates {
     }
     return e.state;
   }
-  // A touch() or find() of `profile` is coming (ProfileMap::prefetch).
-  void prefetch(uint64_t profile) const { states_.prefetch(profile); }
+  // A touch() or find() of `profile` is coming (ProfileMap::prefetch;
+  // always inlined for the same reason).
+  [[gnu::always_inline]] void prefetch(uint64_t profile) const { states_.prefetch(profile); }
   const State *find(uint64_t profile) const {
     const Entry *e = states_.find(profile);
     return e == nullptr ? nullptr : &e->state;

@@ -93,10 +93,7 @@ class DeterministicResolver final : public Resolver {
     size_t unidentified = 0;
     constexpr size_t kAhead = 4;  // events whose lookups are started early
     for (size_t i = 0; i < n; ++i) {
-      for (size_t k = 0, c = i + kAhead < n ? batch.identifier_count(i + kAhead) : 0; k < c; ++k) {
-        auto [type, value] = batch.identifier(i + kAhead, k);
-        graph_.prefetch(type, value);
-      }
+      if (i + kAhead < n) prefetch_identifiers(batch, i + kAhead);
       ids_.clear();
       size_t count = batch.identifier_count(i);
       for (size_t k = 0; k < count; ++k) {
@@ -112,6 +109,14 @@ class DeterministicResolver final : public Resolver {
   }
 
  private:
+  // Always inlined, as IdentityGraph::prefetch.
+  [[gnu::always_inline]] void prefetch_identifiers(const Batch &batch, size_t event) const {
+    for (size_t k = 0, count = batch.identifier_count(event); k < count; ++k) {
+      auto [type, value] = batch.identifier(event, k);
+      graph_.prefetch(type, value);
+    }
+  }
+
   IdentityGraph graph_;
   std::vector<IdentifierRef> ids_;  // reused per event: no allocation per event
 };

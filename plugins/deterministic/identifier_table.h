@@ -39,8 +39,7 @@ class IdentifierTable {
 
   std::optional<uint32_t> find(uint32_t type, std::string_view value) const;
   // A find() of (type, value) is coming: starts loading its home slot into
-  // the cache. Always inlined: GCC drops calls to a function whose only
-  // effect is a prefetch.
+  // the cache. Always inlined, as halo::ProfileMap::prefetch.
   [[gnu::always_inline]] void prefetch(uint32_t type, std::string_view value) const {
     __builtin_prefetch(&index_[home(identifier_hash(type, value) >> 32)]);
   }
