@@ -8,11 +8,6 @@
 
 namespace halo {
 
-ProfilePages::Page *ProfilePages::page_of(uint64_t id) const {
-  uint64_t page = id >> kPageBits;
-  return page < pages_.size() ? pages_[static_cast<size_t>(page)].get() : nullptr;
-}
-
 ProfileData *ProfilePages::find(uint64_t id) {
   Page *page = page_of(id);
   size_t i = static_cast<size_t>(id % kPageSize);

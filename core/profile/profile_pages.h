@@ -35,9 +35,7 @@ class ProfilePages {
   // A find() of `id` is coming: starts loading its record into the cache.
   // Always inlined, as MessageKeySet::prefetch.
   [[gnu::always_inline]] void prefetch(uint64_t id) const {
-    const uint64_t page = id >> kPageBits;
-    if (page < pages_.size() && pages_[page])
-      __builtin_prefetch(&pages_[page]->records[id % kPageSize]);
+    if (const Page *page = page_of(id)) __builtin_prefetch(&page->records[id % kPageSize]);
   }
   // Destroys the record (and its traits) and clears its dirty bit.
   void erase(uint64_t id);
@@ -75,7 +73,10 @@ class ProfilePages {
     Bits dirty{};
   };
   static bool test(const Bits &bits, size_t i) { return (bits[i / 64] >> (i % 64)) & 1; }
-  Page *page_of(uint64_t id) const;
+  Page *page_of(uint64_t id) const {
+    const uint64_t page = id >> kPageBits;
+    return page < pages_.size() ? pages_[static_cast<size_t>(page)].get() : nullptr;
+  }
   // Ids whose bit is set in `pick(page)`, ascending.
   template <class Pick>
   std::vector<uint64_t> collect(Pick &&pick) const;

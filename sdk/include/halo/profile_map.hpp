@@ -50,12 +50,11 @@ class ProfileMap {
   // inlined: GCC judges a function whose only effect is a prefetch to have
   // no effect at all and drops calls to it.
   [[gnu::always_inline]] void prefetch(uint64_t id) const {
-    size_t page = static_cast<size_t>(id >> kPageBits);
-    if (page >= pages_.size() || !pages_[page]) return;
-    const std::optional<T> &slot = (*pages_[page])[id & kPageMask];
-    const char *first = reinterpret_cast<const char *>(&slot);
+    const std::optional<T> *slot = const_cast<ProfileMap *>(this)->existing_slot(id);
+    if (slot == nullptr) return;
+    const char *first = reinterpret_cast<const char *>(slot);
     __builtin_prefetch(first);
-    __builtin_prefetch(first + sizeof(slot) - 1);
+    __builtin_prefetch(first + sizeof(*slot) - 1);
   }
 
   void erase(uint64_t id) {
