@@ -4,7 +4,9 @@
 // fields within their caps; every event maps to one action; the source's
 // record of an event is valid JSON exactly when the event is recorded and
 // placeable; the body never passes as signed by a key it was not signed
-// with.
+// with. The same bytes as a request to the OAuth Token URL (header and
+// body) get a JSON answer of the documented statuses, and as a bearer
+// token never authorize.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -12,6 +14,7 @@
 #include "common/json_text.h"
 #include "engagement_records.h"
 #include "sendgrid_events.h"
+#include "webhook_oauth.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   using namespace halo::plugins::sendgrid;
@@ -31,5 +34,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // The input as a key, a timestamp and a signature: never valid.
   if (event_signature_valid(body, "1588788367", "[]", "MEUCIQCtIHJeH93Y")) std::abort();
   if (event_signature_valid("", body, body, body)) std::abort();
+  constexpr int64_t kNow = 1767607200;
+  const WebhookTokens tokens("client", "secret");
+  const size_t half = size / 2;
+  const TokenAnswer a = tokens.answer(body.substr(0, half), body.substr(half), kNow);
+  if (a.status != 200 && a.status != 400 && a.status != 401) std::abort();
+  if (!halo::plugins::is_valid_json(a.body)) std::abort();
+  // Passing would take an HMAC-SHA256 under the secret, which the fuzzer
+  // cannot make: any pass is a flaw in the check.
+  if (tokens.authorizes(body, kNow)) std::abort();
   return 0;
 }

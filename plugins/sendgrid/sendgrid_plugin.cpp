@@ -6,8 +6,8 @@
 // lost is sent again on retry (at least once). It never sleeps or
 // retries: the kernel does.
 //
-// With `event_webhook_url` and `event_webhook_key` set, it also answers
-// SendGrid's signed Event Webhook on the kernel's HTTP server, from
+// With `event_webhook_url` set, it also answers SendGrid's Event Webhook
+// (signed, OAuth 2.0 or both: event_webhook.h) on the kernel's HTTP server, from
 // create() to destroy(): delivery reports and unsubscribes
 // (sendgrid_events.h, README). The module also holds the `sendgrid`
 // source (sendgrid_source.cpp): the same webhook's events as profile
@@ -18,7 +18,6 @@
 #include <iterator>
 #include <memory>
 
-#include "common/crypto.h"
 #include "common/message_verdict.h"
 #include "common/wire_text.h"
 #include "event_webhook.h"
@@ -28,21 +27,22 @@
 namespace halo::plugins::sendgrid {
 namespace {
 
-// Receives SendGrid's Event Webhook: signed batches of events.
+// Receives SendGrid's Event Webhook: authenticated batches of events.
 class EventReceiver {
  public:
-  EventReceiver(const halo::Host &host, const std::string &url, std::string public_key_der)
+  EventReceiver(const halo::Host &host, const std::string &url)
       : host_(host),
         reports_(host),
-        key_(std::move(public_key_der)),
+        guard_(host, url),
         route_(host, "POST", url_path(url),
                [this](const halo::HttpServerRequest &req, halo::HttpServerResponse &res) {
                  on_events(req, res);
-               }) {}
+               }),
+        token_route_(guard_.token_route()) {}
 
  private:
   void on_events(const halo::HttpServerRequest &req, halo::HttpServerResponse &res) const {
-    std::optional<std::vector<SendgridEvent>> events = signed_events(host_, key_, req, res);
+    std::optional<std::vector<SendgridEvent>> events = guard_.events(req, res);
     if (!events) return;
     for (const SendgridEvent &e : *events) {
       // Busy: SendGrid posts the whole batch again later, and what was
@@ -86,8 +86,9 @@ class EventReceiver {
 
   halo::Host host_;
   halo::Reports reports_;
-  std::string key_;
-  halo::HttpRoute route_;
+  EventWebhookGuard guard_;
+  halo::HttpRoute route_;  // the routes last: removed before what they use
+  std::unique_ptr<halo::HttpRoute> token_route_;
 };
 
 class SendgridDestination : public halo::MessageDestination {
@@ -107,10 +108,14 @@ class SendgridDestination : public halo::MessageDestination {
       if (!events_url.starts_with("https://") && !events_url.starts_with("http://")) {
         throw halo::ConfigError("event_webhook_url", "must be an http:// or https:// URL");
       }
-      events_ = std::make_unique<EventReceiver>(host, events_url, event_key(host));
-    } else if (host.opt_string("event_webhook_key")) {
-      throw halo::ConfigError("event_webhook_url",
-                              "is needed with event_webhook_key: the URL SendGrid posts events to");
+      events_ = std::make_unique<EventReceiver>(host, events_url);
+    } else {
+      for (const halo_option_decl *o :
+           {&kEventWebhookKey, &kOAuthClientId, &kOAuthClientSecret, &kOAuthTokenUrl}) {
+        if (!host.opt_string(o->name)) continue;
+        throw halo::ConfigError("event_webhook_url", "is needed with " + std::string(o->name) +
+                                                         ": the URL SendGrid posts events to");
+      }
     }
   }
 
@@ -218,36 +223,11 @@ static const halo_option_decl kOptions[] = {
     halo::option(HALO_OPT_STRING, "event_webhook_url", nullptr, false,
                  "Public URL set as the Event Webhook's HTTP Post URL; halo answers it on its "
                  "path"),
-    halo::option(HALO_OPT_STRING, "event_webhook_key", nullptr, false,
-                 "The Signed Event Webhook's verification key (base64)"),
+    halo::plugins::sendgrid::kEventWebhookKey,
+    halo::plugins::sendgrid::kOAuthClientId,
+    halo::plugins::sendgrid::kOAuthClientSecret,
+    halo::plugins::sendgrid::kOAuthTokenUrl,
 };
-
-std::string halo::plugins::sendgrid::event_key(const halo::Host &host) {
-  const std::string text = host.opt_string_or("event_webhook_key", "");
-  std::optional<std::string> der = base64_decode(text);
-  if (!der || der->empty()) {
-    throw halo::ConfigError("event_webhook_key",
-                            "must be the Event Webhook's verification key (base64, as SendGrid "
-                            "shows it under Mail Settings)");
-  }
-  return *der;
-}
-
-std::optional<std::vector<halo::plugins::sendgrid::SendgridEvent>>
-halo::plugins::sendgrid::signed_events(const halo::Host &host, const std::string &key,
-                                       const halo::HttpServerRequest &req,
-                                       halo::HttpServerResponse &res) {
-  if (!event_signature_valid(key, req.header("X-Twilio-Email-Event-Webhook-Timestamp").value_or(""),
-                             req.body(),
-                             req.header("X-Twilio-Email-Event-Webhook-Signature").value_or(""))) {
-    host.metric("webhooks_refused", 1);
-    res.status(403);
-    return std::nullopt;
-  }
-  std::optional<std::vector<SendgridEvent>> events = parse_events(req.body());
-  if (!events) res.status(400);
-  return events;
-}
 
 HALO_PLUGIN_LIBRARY(halo::describe_destination<halo::plugins::sendgrid::SendgridDestination>(
                         "sendgrid", "1.0.0",

@@ -6,8 +6,9 @@
 //
 // Invariants (the route's handler runs on the server's threads, possibly
 // several at once; next_batch on the instance's thread):
-//  - nothing is believed before the signature over the timestamp header
-//    and the raw body verifies (403 otherwise), and a body that is not an
+//  - nothing is believed before the post is authenticated (the signature
+//    over the timestamp header and the raw body, 403 otherwise; an OAuth
+//    bearer token, 401 otherwise; event_webhook.h), and a body that is not an
 //    array of at most kMaxEvents objects is refused whole (400);
 //  - a batch is queued whole or not at all: 200 means every event of it is
 //    in the queue; a full queue answers 503 with Retry-After, and SendGrid
@@ -38,11 +39,13 @@ struct Entry {
 
 class EngagementIntake {
  public:
-  EngagementIntake(const halo::Host &host, std::string key, size_t capacity)
-      : host_(host), key_(std::move(key)), capacity_(capacity) {}
+  EngagementIntake(const halo::Host &host, const std::string &url, size_t capacity)
+      : host_(host), guard_(host, url), capacity_(capacity) {}
+
+  const EventWebhookGuard &guard() const { return guard_; }
 
   void on_events(const halo::HttpServerRequest &req, halo::HttpServerResponse &res) {
-    std::optional<std::vector<SendgridEvent>> events = signed_events(host_, key_, req, res);
+    std::optional<std::vector<SendgridEvent>> events = guard_.events(req, res);
     if (!events) return;
     std::vector<Entry> entries;
     for (SendgridEvent &e : *events) {
@@ -72,7 +75,7 @@ class EngagementIntake {
 
  private:
   halo::Host host_;
-  const std::string key_;
+  const EventWebhookGuard guard_;
   const size_t capacity_;
   std::mutex mutex_;
   std::deque<Entry> queue_;
@@ -88,18 +91,20 @@ class SendgridSource : public halo::Source {
       throw halo::ConfigError("event_webhook_url", "must be an http:// or https:// URL");
     }
     intake_ = std::make_unique<EngagementIntake>(
-        host, event_key(host), static_cast<size_t>(host.int_option("queue_capacity")));
+        host, url_, static_cast<size_t>(host.int_option("queue_capacity")));
   }
 
   void start() override {
     if (route_) return;
     EngagementIntake *intake = intake_.get();
+    const std::string listen = host().opt_string_or("listen", "");
     route_ = std::make_unique<halo::HttpRoute>(
         host(), "POST", url_path(url_),
         [intake](const halo::HttpServerRequest &req, halo::HttpServerResponse &res) {
           intake->on_events(req, res);
         },
-        host().opt_string_or("listen", ""));
+        listen);
+    token_route_ = intake->guard().token_route(listen);
     host().info("sendgrid: receiving Event Webhook posts at POST " + url_path(url_) + " on port " +
                 std::to_string(route_->port()));
     last_activity_ms_ = host().now_ms();
@@ -136,7 +141,8 @@ class SendgridSource : public halo::Source {
   const std::string url_;
   const int64_t max_idle_ms_;
   std::unique_ptr<EngagementIntake> intake_;
-  std::unique_ptr<halo::HttpRoute> route_;  // the kernel removes the route before stop()
+  // The kernel removes the routes before stop().
+  std::unique_ptr<halo::HttpRoute> route_, token_route_;
   int64_t last_activity_ms_ = 0;
   uint64_t received_ = 0;
 };
@@ -145,8 +151,10 @@ const halo_option_decl kSourceOptions[] = {
     halo::option(HALO_OPT_STRING, "event_webhook_url", nullptr, true,
                  "Public URL set as the Event Webhook's HTTP Post URL; halo answers it on its "
                  "path"),
-    halo::option(HALO_OPT_STRING, "event_webhook_key", nullptr, true,
-                 "The Signed Event Webhook's verification key (base64)"),
+    kEventWebhookKey,
+    kOAuthClientId,
+    kOAuthClientSecret,
+    kOAuthTokenUrl,
     halo::option(HALO_OPT_STRING, "listen", nullptr, false,
                  "HOST:PORT of the kernel's HTTP server when the pipeline has no http.listen "
                  "(default 127.0.0.1:8088)"),

@@ -36,8 +36,15 @@ X-Twilio-Email-Event-Webhook-Timestamp).
       "bounce" (5.1.1) for --bounced, "delivered" and "spamreport" for
       --spam, "delivered" and "unsubscribe" for --unsubscribed,
       "delivered", "open" and "click" (with its url) for --clicked, else
-      "delivered" and "open". "forge": true signs with another key.
-      Answers {"status": HTTP status, "events": count}.
+      "delivered" and "open". "forge": true signs with another key;
+      "unsigned": true leaves both headers out.
+      With "oauth": {"client_id", "client_secret", "token_url"} it first
+      gets an access token as SendGrid's OAuth option does: the client
+      credentials grant (RFC 6749 section 4.4) POSTed to token_url with
+      HTTP Basic client authentication, a token kept until a minute
+      before its expires_in; then posts with `Authorization: Bearer`.
+      "forge_token": true sends a made-up token instead.
+      Answers {"status": HTTP status, "events": count, "token_status"?}.
 """
 
 import base64
@@ -97,6 +104,33 @@ class SendgridServer(cb.ContractServer):
         self.keys = tempfile.mkdtemp(prefix="sendgrid-keys-")
         self.event_key, self.event_public = ec_key(self.keys, "events")
         self.forged_key, _ = ec_key(self.keys, "forged")
+        self.tokens = {}  # (token_url, client_id) -> (token, good until)
+
+    def access_token(self, oauth):
+        """(HTTP status of the token request, token or None); 200 when a
+        kept token is still good."""
+        slot = (oauth["token_url"], oauth["client_id"])
+        kept = self.tokens.get(slot)
+        if kept and kept[1] > time.time():
+            return 200, kept[0]
+        basic = base64.b64encode(
+            (oauth["client_id"] + ":" + oauth["client_secret"]).encode()).decode()
+        request = urllib.request.Request(
+            oauth["token_url"], data=b"grant_type=client_credentials", method="POST",
+            headers={"Authorization": "Basic " + basic,
+                     "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                grant = json.loads(answer.read())
+        except urllib.error.HTTPError as e:
+            return e.code, None
+        except (urllib.error.URLError, OSError):
+            return 0, None
+        if grant.get("token_type", "").lower() != "bearer" or not grant.get("access_token"):
+            return 502, None
+        self.tokens[slot] = (grant["access_token"],
+                             time.time() + int(grant.get("expires_in", 3600)) - 60)
+        return 200, grant["access_token"]
 
     def control(self, name, req):
         if name == "event-key" and req.method == "GET":
@@ -123,10 +157,24 @@ class SendgridServer(cb.ContractServer):
             body = json.dumps(events).encode()
             stamp = str(int(time.time()))
             key = self.forged_key if r.get("forge") else self.event_key
-            request = urllib.request.Request(r["url"], data=body, method="POST", headers={
-                "Content-Type": "application/json",
-                "X-Twilio-Email-Event-Webhook-Timestamp": stamp,
-                "X-Twilio-Email-Event-Webhook-Signature": ecdsa_sign(key, stamp.encode() + body)})
+            headers = {"Content-Type": "application/json"}
+            if not r.get("unsigned"):
+                headers["X-Twilio-Email-Event-Webhook-Timestamp"] = stamp
+                headers["X-Twilio-Email-Event-Webhook-Signature"] = ecdsa_sign(
+                    key, stamp.encode() + body)
+            answer_extra = {}
+            if r.get("forge_token"):
+                headers["Authorization"] = "Bearer hsg1.4102444800.bm90IGEgcmVhbCB0b2tlbg=="
+            elif r.get("oauth"):
+                token_status, token = self.access_token(r["oauth"])
+                answer_extra["token_status"] = token_status
+                if token is None:
+                    with self.lock:
+                        self.accepted = due + self.accepted
+                    return 200, {}, {"status": 0, "events": len(events), **answer_extra}
+                headers["Authorization"] = "Bearer " + token
+            request = urllib.request.Request(r["url"], data=body, method="POST",
+                                             headers=headers)
             try:
                 with urllib.request.urlopen(request, timeout=10) as answer:
                     status = answer.status
@@ -137,7 +185,7 @@ class SendgridServer(cb.ContractServer):
             if status != 200:  # not taken: SendGrid would post them again
                 with self.lock:
                     self.accepted = due + self.accepted
-            return 200, {}, {"status": status, "events": len(events)}
+            return 200, {}, {"status": status, "events": len(events), **answer_extra}
         return None
 
     def events_for(self, to):

@@ -8,7 +8,9 @@
 // attempt. On `halo serve`, SendGrid's signed Event Webhook becomes each
 // message's delivery report (a bounce and a spam report suppress their
 // addresses) and an unsubscribe at SendGrid an opt-out; forged events
-// change nothing.
+// change nothing. With the webhook's OAuth option instead of a signature,
+// halo answers SendGrid's token requests and believes only posts that
+// carry a token it issued.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -27,6 +29,8 @@ namespace {
 using contract::ContractProcess;
 
 const char *kKey = "SG.test-key-5f4dcc3b5aa765d6";
+const char *kClientId = "sendgrid-events";
+const char *kClientSecret = "s3cret:with&=+chars";
 
 // n customers who start a checkout at u<i>@example.org.
 std::string customers(int n) {
@@ -50,12 +54,18 @@ class SendgridE2E : public ::testing::Test {
 
   // `receiver`: the base URL halo serve answers the Event Webhook on ("":
   // no Event Webhook); the destination answers it, or with `as_source` the
-  // `sendgrid` source (with features counting what it records).
+  // `sendgrid` source (with features counting what it records). With
+  // `oauth`, the webhook is authenticated by OAuth tokens, not signed.
   std::string pipeline(const std::string &key, const std::string &receiver = "",
-                       bool as_source = false) {
+                       bool as_source = false, bool oauth = false) {
     const std::string path = dir_ / "pipeline.yaml";
     std::string events, source;
-    if (!receiver.empty()) {
+    if (oauth) {
+      events = "      event_webhook_url: \"" + receiver + "/sendgrid/events\"\n" +
+               "      event_webhook_oauth_client_id: \"" + kClientId + "\"\n" +
+               "      event_webhook_oauth_client_secret: \"" + kClientSecret + "\"\n" +
+               "      event_webhook_oauth_token_url: \"" + receiver + "/sendgrid/token\"\n";
+    } else if (!receiver.empty()) {
       simdjson::dom::parser parser;
       const std::string answer = server_.control("GET", "/__control/event-key");
       const std::string_view public_key = parser.parse(answer)["key"];
@@ -253,6 +263,91 @@ TEST_F(SendgridE2E, SignedEventsOnServeBecomeReportsAndOptOuts) {
   EXPECT_EQ(consent_show(p, "email", "u0@example.org").find("opted_out"), std::string::npos);
   CommandResult validate = run({halo_bin(), "validate", p});
   EXPECT_EQ(validate.exit_code, 0) << validate.err;
+}
+
+// OAuth instead of a signature: SendGrid gets a token from the token URL
+// halo answers (client credentials, HTTP Basic) and posts with it; a
+// made-up token and a wrong client secret get nothing recorded.
+TEST_F(SendgridE2E, OAuthTokensAuthenticateTheWebhookWithoutASignature) {
+  write_file(dir_ / "events.jsonl", customers(3));  // u0 clicks, u1 bounces, u2 complains
+  const std::string receiver = "http://127.0.0.1:" + std::to_string(test::unused_loopback_port());
+  const std::string p = pipeline(kKey, receiver, /*as_source=*/false, /*oauth=*/true);
+  run_until_delivered(p, 3);
+
+  ServeProcess serve(p, dir_ / "serve.err");
+  const std::string url = receiver + "/sendgrid/events";
+  std::string forged;
+  for (int i = 0; i < 200 && forged.find(R"("status": 401)") == std::string::npos; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    forged = server_.control("POST", "/__control/send-events",
+                             R"({"url":")" + url + R"(","unsigned":true,"forge_token":true})");
+  }
+  EXPECT_NE(forged.find(R"("status": 401)"), std::string::npos)
+      << forged << read_file(dir_ / "serve.err");
+  auto oauth = [&](const std::string &secret) {
+    return R"({"url":")" + url + R"(","unsigned":true,"oauth":{"client_id":")" + kClientId +
+           R"(","client_secret":")" + secret + R"(","token_url":")" + receiver +
+           R"(/sendgrid/token"}})";
+  };
+  const std::string wrong = server_.control("POST", "/__control/send-events", oauth("wrong"));
+  EXPECT_NE(wrong.find(R"("token_status": 401)"), std::string::npos) << wrong;
+  EXPECT_NE(wrong.find(R"("status": 0)"), std::string::npos) << wrong;
+  const std::string posted =
+      server_.control("POST", "/__control/send-events", oauth(kClientSecret));
+  EXPECT_NE(posted.find(R"("token_status": 200)"), std::string::npos) << posted;
+  EXPECT_NE(posted.find(R"("status": 200)"), std::string::npos) << posted;
+  EXPECT_NE(posted.find(R"("events": 9)"), std::string::npos) << posted;  // 4, 2, 3
+  EXPECT_EQ(serve.stop(), 0) << read_file(dir_ / "serve.err");
+
+  std::map<std::string, std::string> receipts = message_receipts(p);
+  ASSERT_EQ(receipts.size(), 3u);
+  EXPECT_TRUE(receipts["u0@example.org"].starts_with("delivered: ")) << receipts["u0@example.org"];
+  EXPECT_NE(receipts["u1@example.org"].find("bounced: "), std::string::npos);
+  EXPECT_TRUE(receipts["u2@example.org"].starts_with("complained: ")) << receipts["u2@example.org"];
+  CommandResult validate = run({halo_bin(), "validate", p});
+  EXPECT_EQ(validate.exit_code, 0) << validate.err;
+  // The secret is masked wherever halo shows the configuration.
+  EXPECT_EQ(validate.out.find(kClientSecret), std::string::npos);
+}
+
+// An Event Webhook nobody authenticates is refused before anything runs,
+// as are OAuth options given in part and a token URL on the webhook's path.
+TEST_F(SendgridE2E, TheWebhookMustBeAuthenticatedAndItsOAuthOptionsComplete) {
+  write_file(dir_ / "events.jsonl", customers(1));
+  const std::string receiver = "http://127.0.0.1:" + std::to_string(test::unused_loopback_port());
+  const std::string good = read_file(pipeline(kKey, receiver, false, /*oauth=*/true));
+  auto without = [&](const std::string &option) {
+    std::string text = good;
+    const size_t at = text.find("      " + option + ":");
+    text.erase(at, text.find('\n', at) + 1 - at);
+    return text;
+  };
+  std::string same_path = good;
+  same_path.replace(same_path.find("/sendgrid/token"), 15, "/sendgrid/events");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {without("event_webhook_oauth_client_secret"),
+       "event_webhook_oauth_client_secret: is needed with the other"},
+      {without("event_webhook_oauth_token_url"),
+       "event_webhook_oauth_token_url: is needed with the other"},
+      {without("event_webhook_oauth_client_id"), "event_webhook_oauth_client_id: is needed"},
+      {same_path, "must have a path other than event_webhook_url's"}};
+  for (const auto &[text, error] : cases) {
+    write_file(dir_ / "pipeline.yaml", text);
+    CommandResult validate = run({halo_bin(), "validate", dir_ / "pipeline.yaml"});
+    EXPECT_EQ(validate.exit_code, 2) << text;
+    EXPECT_NE(validate.err.find(error), std::string::npos) << validate.err;
+  }
+  std::string none = without("event_webhook_oauth_client_id");
+  for (const char *o : {"event_webhook_oauth_client_secret", "event_webhook_oauth_token_url"}) {
+    const size_t at = none.find(std::string("      ") + o + ":");
+    none.erase(at, none.find('\n', at) + 1 - at);
+  }
+  write_file(dir_ / "pipeline.yaml", none);
+  CommandResult validate = run({halo_bin(), "validate", dir_ / "pipeline.yaml"});
+  EXPECT_EQ(validate.exit_code, 2);
+  EXPECT_NE(validate.err.find("event_webhook_key: is needed with event_webhook_url unless OAuth"),
+            std::string::npos)
+      << validate.err;
 }
 
 // The `sendgrid` source on the same Event Webhook (a second webhook in

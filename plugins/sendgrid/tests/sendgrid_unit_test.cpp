@@ -9,6 +9,7 @@
 #include "engagement_records.h"
 #include "sendgrid_api.h"
 #include "sendgrid_events.h"
+#include "webhook_oauth.h"
 
 namespace halo::plugins::sendgrid {
 namespace {
@@ -222,6 +223,87 @@ TEST(EngagementRecords, EachRecordedKindIsASegmentEmailEvent) {
   EXPECT_FALSE(engagement_record(e[6]).has_value());
   EXPECT_FALSE(engagement_record(e[7]).has_value());
   EXPECT_EQ(e[6].raw, R"({"event":"open","email":"f@x.ir","timestamp":1767607200})");
+}
+
+// The OAuth option's token URL (RFC 6749 sections 2.3.1, 4.4, 5.1, 5.2)
+// and the bearer tokens it issues (RFC 6750).
+constexpr int64_t kNow = 1767607200;
+
+std::string basic(std::string_view id_and_secret) {
+  return "Basic " + base64_encode(id_and_secret);
+}
+
+// The access token of a 200 answer's JSON.
+std::string token_of(const TokenAnswer &a) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e = parser.parse(a.body);
+  EXPECT_EQ(std::string_view(e["token_type"]), "Bearer");
+  EXPECT_EQ(int64_t(e["expires_in"]), WebhookTokens::kLifetimeS);
+  return std::string(std::string_view(e["access_token"]));
+}
+
+TEST(WebhookTokens, ClientCredentialsGetATokenThatHoldsUntilItExpires) {
+  const WebhookTokens tokens("sendgrid", "s3cret+x");
+  const TokenAnswer a =
+      tokens.answer(basic("sendgrid:s3cret+x"), "grant_type=client_credentials", kNow);
+  ASSERT_EQ(a.status, 200) << a.body;
+  const std::string token = token_of(a);
+  EXPECT_TRUE(tokens.authorizes("Bearer " + token, kNow));
+  EXPECT_TRUE(tokens.authorizes("bearer  " + token, kNow + WebhookTokens::kLifetimeS - 1));
+  EXPECT_FALSE(tokens.authorizes("Bearer " + token, kNow + WebhookTokens::kLifetimeS));
+  // Credentials in the body instead, form-encoded; no grant_type is taken
+  // as the one grant there is.
+  const TokenAnswer post =
+      tokens.answer("", "client_id=sendgrid&client_secret=s3cret%2Bx&scope=events", kNow);
+  ASSERT_EQ(post.status, 200) << post.body;
+  EXPECT_TRUE(tokens.authorizes("Bearer " + token_of(post), kNow));
+  // Basic halves form-encoded as RFC 6749 asks, or sent raw as many clients do.
+  EXPECT_EQ(tokens.answer(basic("sendgrid:s3cret%2Bx"), "", kNow).status, 200);
+  EXPECT_EQ(tokens.answer(basic("sendgrid:s3cret+x"), "", kNow).status, 200);
+}
+
+TEST(WebhookTokens, OnlyTokensOfThisClientAndSecretAuthorize) {
+  const WebhookTokens tokens("sendgrid", "s3cret");
+  const std::string token = tokens.issue(kNow);
+  EXPECT_FALSE(WebhookTokens("sendgrid", "other").authorizes("Bearer " + token, kNow));
+  EXPECT_FALSE(WebhookTokens("other", "s3cret").authorizes("Bearer " + token, kNow));
+  // A later expiry written into a genuine token voids its MAC.
+  std::string extended = token;
+  extended.replace(5, 10, std::to_string(kNow + 999999));
+  EXPECT_FALSE(tokens.authorizes("Bearer " + extended, kNow));
+  for (const std::string &bad : std::vector<std::string>{
+           "", "Bearer", "Bearer ", "Basic " + token, token, "Bearer x" + token,
+           "Bearer hsg1..AAAA", "Bearer hsg1.99999999999999999999999.AAAA", "Bearer hsg1.-5.AAAA",
+           "Bearer " + token.substr(0, token.size() - 2)}) {
+    EXPECT_FALSE(tokens.authorizes(bad, kNow)) << bad;
+  }
+}
+
+TEST(WebhookTokens, BadRequestsGetTheirOAuthError) {
+  const WebhookTokens tokens("sendgrid", "s3cret");
+  auto expect = [&](const TokenAnswer &a, int status, std::string_view code) {
+    EXPECT_EQ(a.status, status) << a.body;
+    EXPECT_NE(a.body.find("\"error\":\"" + std::string(code) + "\""), std::string::npos) << a.body;
+  };
+  const TokenAnswer wrong =
+      tokens.answer(basic("sendgrid:guess"), "grant_type=client_credentials", kNow);
+  expect(wrong, 401, "invalid_client");
+  EXPECT_EQ(wrong.www_authenticate, "Basic realm=\"halo\", charset=\"UTF-8\"");
+  const TokenAnswer wrong_post = tokens.answer("", "client_id=sendgrid&client_secret=guess", kNow);
+  expect(wrong_post, 401, "invalid_client");
+  EXPECT_TRUE(wrong_post.www_authenticate.empty());
+  expect(tokens.answer(basic("sendgrid"), "", kNow), 401, "invalid_client");  // no colon
+  expect(tokens.answer("Basic %%%", "", kNow), 401, "invalid_client");
+  expect(tokens.answer(basic("sendgrid:s3cret"), "grant_type=password", kNow), 400,
+         "unsupported_grant_type");
+  expect(tokens.answer(basic("sendgrid:s3cret"), "client_id=sendgrid", kNow), 400,
+         "invalid_request");  // credentials twice
+  expect(tokens.answer("", "client_id=sendgrid", kNow), 400, "invalid_request");
+  expect(tokens.answer("", "client_id=a&client_id=sendgrid&client_secret=s3cret", kNow), 400,
+         "invalid_request");
+  expect(tokens.answer("", "client_id=%zz", kNow), 400, "invalid_request");
+  expect(tokens.answer(basic("sendgrid:s3cret"), std::string(5000, 'a'), kNow), 400,
+         "invalid_request");
 }
 
 }  // namespace
