@@ -99,9 +99,9 @@ std::optional<std::vector<SendgridEvent>> EventWebhookGuard::events(
     return std::nullopt;
   }
   if (!key_.empty() &&
-      !event_signature_valid(key_, req.header("X-Twilio-Email-Event-Webhook-Timestamp").value_or(""),
-                             req.body(),
-                             req.header("X-Twilio-Email-Event-Webhook-Signature").value_or(""))) {
+      !event_signature_valid(
+          key_, req.header("X-Twilio-Email-Event-Webhook-Timestamp").value_or(""), req.body(),
+          req.header("X-Twilio-Email-Event-Webhook-Signature").value_or(""))) {
     host_.metric("webhooks_refused", 1);
     res.status(403);
     return std::nullopt;

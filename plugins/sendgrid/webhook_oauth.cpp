@@ -50,8 +50,8 @@ std::string form_decoded(std::string_view text) {
 }  // namespace
 
 std::string WebhookTokens::mac(int64_t expiry_s) const {
-  const std::string message = "halo sendgrid event webhook\n" + client_id_ + "\n" +
-                              std::to_string(expiry_s);
+  const std::string message =
+      "halo sendgrid event webhook\n" + client_id_ + "\n" + std::to_string(expiry_s);
   return base64_encode(hmac(HmacAlgorithm::kSha256, client_secret_, message));
 }
 
