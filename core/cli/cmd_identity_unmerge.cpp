@@ -5,11 +5,12 @@
 //   halo identity unmerge PIPELINE --reattach-record MESSAGE_ID --source NAME
 //   halo identity unmerge PIPELINE --list
 // --detach records that the identifier links nothing any more (an operator's
-// decision, kept by the store across runs and rebuilds), recomputes
-// identities, profiles and features from the event log (`halo rebuild`), and
-// prints how the profile that held the identifier was split.
-// --detach-record does the same for one source record: it keeps only its
-// strongest identifier. docs/cli.md defines the output.
+// decision, kept by the store across runs and rebuilds), resolves again
+// the events of the profile that held it (Pipeline::split; a rebuild,
+// `halo rebuild`, when they are not that profile's alone), and prints how
+// the profile was split. --detach-record does the same for one source
+// record: it keeps only its strongest identifier. --reattach and
+// --reattach-record rebuild. docs/cli.md defines the output.
 #include <boost/program_options.hpp>
 
 #include <algorithm>
@@ -21,7 +22,9 @@
 #include "cli/profile_lookup.h"
 #include "common/clock.h"
 #include "common/iso_time.h"
+#include "common/log.h"
 #include "pipeline/message_keys.h"
+#include "pipeline/pipeline.h"
 
 namespace halo::cli {
 
@@ -60,7 +63,35 @@ Result<bool> logged(Store &store, const std::string &source, const std::string &
   return found;
 }
 
-// --detach-record / --reattach-record: the decision, a rebuild, and the
+// The events of `profile` (0: of the decision's record) resolved again on
+// their own (Pipeline::split); a rebuild when that would not give what a
+// rebuild gives (the log line says why).
+int split_or_rebuild(const PipelineConfig &cfg, const std::string &pipeline, uint64_t profile,
+                     const UnmergeDecision &decision) {
+  RunOptions ro;
+  ro.cancel = install_stop_signals();
+  RunSummary summary;
+  SplitReport report;
+  // The pipeline closes -- rolling a refused split back -- before a rebuild
+  // opens the store.
+  Status s = [&] {
+    auto p = Pipeline::open(cfg, ro);
+    return p.ok() ? p.value()->split(profile, decision, &report, &summary) : p.status();
+  }();
+  if (!s.ok() && ro.cancel->load()) return fail(kInterrupted, "interrupted: " + s.message());
+  if (!s.ok()) return fail(s);
+  const std::string which = "profile " + std::to_string(report.profile);
+  if (report.refused.empty()) {
+    log_info("identity", which + " split: its " + std::to_string(report.events) +
+                             " events resolved again; nothing else recomputed");
+    return kOk;
+  }
+  log_info("identity", which + " is not split on its own (" + report.refused +
+                           "): recomputing everything from the event log");
+  return cmd_rebuild({pipeline, "-q"});
+}
+
+// --detach-record / --reattach-record: the decision, the split (or a rebuild), and the
 // profile count before and after.
 int unmerge_record(const PipelineConfig &cfg, const std::string &pipeline,
                    const std::string &message_id, const std::string &source,
@@ -87,7 +118,8 @@ int unmerge_record(const PipelineConfig &cfg, const std::string &pipeline,
                   : st.reattach_record(source, message_id);
   });
   if (rc != kOk) return rc;
-  rc = cmd_rebuild({pipeline, "-q"});
+  rc = detach ? split_or_rebuild(cfg, pipeline, 0, {.source = source, .message_id = message_id})
+              : cmd_rebuild({pipeline, "-q"});
   if (rc != kOk) return rc;
   auto store = open_read_only(cfg);
   if (!store.ok()) return open_failed(store.status());
@@ -198,7 +230,7 @@ int cmd_identity_unmerge(const Args &args) {
   int rc = write_store_decision(
       *cfg, [&](Store &st) { return st.detach_identifier(type, value, wall_ms(), note); });
   if (rc != kOk) return rc;
-  rc = cmd_rebuild({pipeline, "-q"});
+  rc = split_or_rebuild(*cfg, pipeline, old_id, {.type = type, .value = value});
   if (rc != kOk) return rc;
   return print_split(*cfg, old_id, before, type, value);
 }

@@ -354,6 +354,7 @@ Status Pipeline::ingest(EventBatch &batch, const std::vector<MessageKey> *keys, 
 Status Pipeline::resolve_and_store(EventBatch &batch, std::vector<MessageKey> keys, bool replay,
                                    RunSummary *summary) {
   resolution_.reset(batch.events.size(), &next_profile_id_);
+  resolution_.reuse_profile_id = &reuse_profile_id_;
   Status s;
   {
     StageTimer t(summary->stages.resolve);

@@ -57,6 +57,23 @@ namespace halo {
 struct ReplayRequest;  // pipeline/replay.h
 struct ReplayReport;
 
+// An operator's unmerge decision, stored already (`halo identity unmerge`):
+// a detached identifier (type, value) or a detached record (source,
+// message_id).
+struct UnmergeDecision {
+  std::string type = {}, value = {};
+  std::string source = {}, message_id = {};
+};
+
+// What Pipeline::split did: `refused` says why the profile could not be
+// split on its own (nothing was written; a rebuild applies the decision),
+// empty when it was.
+struct SplitReport {
+  uint64_t profile = 0;  // the profile split (found from the record for one)
+  uint64_t events = 0;   // its events, resolved again
+  std::string refused;
+};
+
 struct RunOptions {
   bool progress = false;                      // live progress line on stderr
   const std::atomic<bool> *cancel = nullptr;  // set by SIGINT/SIGTERM
@@ -89,6 +106,17 @@ class Pipeline {
 
   Status run(RunSummary *summary);
   Status rebuild(RunSummary *summary);
+  // `halo identity unmerge` without a rebuild (split.cpp): the events that
+  // carried `profile`'s identifiers before `decision` are resolved again,
+  // alone, and the profiles they make replace it -- the first keeps its id
+  // (and its segment memberships, messages and timers); features, segments
+  // and destinations catch up as after a run. Only when that gives what a
+  // rebuild gives: the events are the profile's alone, in timestamp order,
+  // meet no identity limit, and the pipeline has no identity.linkage;
+  // otherwise nothing is written and report->refused says why. `profile`
+  // 0: the profile of the decision's record.
+  Status split(uint64_t profile, const UnmergeDecision &decision, SplitReport *report,
+               RunSummary *summary);
   // `halo deadletters replay` (replay.cpp, contract in replay.h).
   Status replay(const ReplayRequest &request, ReplayReport *report, RunSummary *summary);
   // `halo model fit`: no source is read; every feature builder with a
@@ -335,6 +363,13 @@ class Pipeline {
   void report_progress(const RunSummary &s, bool final);
   int priority_of(std::string_view source) const;
   Status replay_one(DeadLetter d, ReplayReport *report, RunSummary *summary);
+  // split(): the logged events that carried `mine` (identifiers, as
+  // `before` normalizes) -- or a refusal in report->refused.
+  struct HeldEvent;
+  Status events_of(const std::unordered_set<std::string> &mine, const NormalizeOptions &before,
+                   std::vector<HeldEvent> &held, SplitReport *report);
+  // split(): the profile holding the decision's record, 0 when none does.
+  Result<uint64_t> profile_of_record(const UnmergeDecision &decision, ParseStage &before);
   Result<std::vector<DeadLetter>> replay_selection(const ReplayRequest &request,
                                                    ReplayReport *report);
 
@@ -458,6 +493,7 @@ class Pipeline {
   // has not been told yet (committed() runs on the source's thread).
   std::unique_ptr<std::atomic<bool>[]> commit_flags_;
   ResolutionOut resolution_;
+  uint64_t reuse_profile_id_ = 0;  // split(): the id the next new profile takes
   std::vector<uint64_t> profile_ids_;
   double last_progress_ = 0;
   double last_commit_ = 0;  // steady-clock seconds of the last commit

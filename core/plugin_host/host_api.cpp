@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "common/civil_date.h"
 #include "common/clock.h"
@@ -232,6 +233,9 @@ void host_event_field_at(const halo_batch *b, size_t i, size_t k, const char **p
 // --- resolver output ---
 uint64_t host_resolve_new_profile(halo_resolution *r) {
   if (!r || !r->out || !r->out->next_profile_id) return 0;
+  if (uint64_t *reuse = r->out->reuse_profile_id; reuse != nullptr && *reuse != 0) {
+    return std::exchange(*reuse, uint64_t{0});
+  }
   return (*r->out->next_profile_id)++;
 }
 void host_resolve_assign(halo_resolution *r, size_t i, uint64_t profile) {

@@ -110,6 +110,9 @@ struct ResolutionOut {
   std::vector<Conflict> conflicts;
   std::vector<EventRejection> rejections;  // events refused with event_reject
   uint64_t *next_profile_id = nullptr;     // owned by the pipeline, persisted by it
+  // A split (Pipeline::split): when it points to a non-zero id, the next
+  // new profile takes that id, and it is set to 0. Owned by the pipeline.
+  uint64_t *reuse_profile_id = nullptr;
   void reset(size_t events, uint64_t *next_id);
 };
 

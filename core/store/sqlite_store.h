@@ -106,6 +106,7 @@ class SqliteStore final : public Store {
   Status put_profile(const StoredProfile &p) override;
   Status put_features(uint64_t id, std::string_view features) override;
   Status delete_profile(uint64_t id) override;
+  Status clear_profile(uint64_t id) override;
   Result<std::optional<std::string>> get_features(uint64_t id) override;
   Status get_features(std::span<const uint64_t> ids,
                       const std::function<void(uint64_t, std::string_view)> &fn) override;

@@ -480,6 +480,13 @@ class Store {
   virtual Status put_features(uint64_t id, std::string_view features) = 0;
   virtual Status delete_profile(
       uint64_t id) = 0;  // also its features, feature state, re-emit, segments
+  // A split (`halo identity unmerge`): removes what made the profile and
+  // what was derived from it -- its identifier links, the merges into it
+  // (at any depth) and the refused links of those profiles, its traits,
+  // features, feature state and re-emit -- and keeps its id, its segment
+  // memberships and re-check time, messages and timers, for the profile
+  // its events, resolved again, make under the same id.
+  virtual Status clear_profile(uint64_t id) = 0;
   // The stored features (encode_features bytes) of one profile, and of the
   // profiles with ids in [first, last], by id.
   virtual Result<std::optional<std::string>> get_features(uint64_t id) = 0;

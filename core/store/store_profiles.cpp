@@ -116,6 +116,29 @@ Status SqliteStore::delete_profile(uint64_t id) {
   return remove_memberships(id);
 }
 
+// The profile and every profile merged into it, at any depth.
+#define HALO_ABSORBED                                                                 \
+  "WITH RECURSIVE tree(p) AS (SELECT ?1 UNION SELECT from_profile FROM merges, tree " \
+  "WHERE into_profile = tree.p) "
+constexpr Sql kClearConflicts{
+    "clear_profile", "conflicts",
+    HALO_ABSORBED "DELETE FROM conflicts WHERE profile_id IN tree OR event_profile IN tree"};
+constexpr Sql kClearMerges{"clear_profile", "merges",
+                           HALO_ABSORBED "DELETE FROM merges WHERE into_profile IN tree"};
+constexpr Sql kClearLinks{"clear_profile", "identifiers",
+                          "DELETE FROM identifiers WHERE profile_id = ?1"};
+#undef HALO_ABSORBED
+
+Status SqliteStore::clear_profile(uint64_t id) {
+  // Conflicts before merges: both find the merged profiles through merges.
+  for (const Sql *sql : {&kClearConflicts, &kClearMerges, &kClearLinks, &kDeleteProfile,
+                         &kDeleteFeatures, &kDeleteAllState, &kDeleteReemit}) {
+    Status s = impl_->write(*sql, [&](sqlite::Statement &st) { st.bind_int(1, to_sql(id)); });
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 Result<std::optional<std::string>> SqliteStore::get_features(uint64_t id) {
   std::optional<std::string> found;
   Status s = impl_->query(

@@ -71,6 +71,8 @@ TEST(IdentityUnmerge, DetachingTheSharedPhoneGivesWhatARunWithoutItGives) {
                        "profile(s):"),
             std::string::npos)
       << r.out;
+  // Only the glued profile's events were resolved again.
+  EXPECT_NE(r.err.find("profile 1 split: its 5 events resolved again"), std::string::npos) << r.err;
 
   const std::string clean = pipeline(clean_dir, ", ignore: [\"09121234567\"]");
   ASSERT_EQ(run_pipeline(clean).exit_code, 0);
@@ -131,6 +133,7 @@ TEST(IdentityUnmerge, DetachingTheRecordThatGluedTwoPeopleGivesWhatARunWithoutIt
       unmerge(glued, {"--detach-record", "m3", "--source", "web", "--note", "borrowed laptop"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "detached record m3 of source web; profiles: 1 before, 2 now\n");
+  EXPECT_NE(r.err.find("profile 1 split: its 5 events resolved again"), std::string::npos) << r.err;
 
   std::string without = kBorrowedLaptop;
   const std::string device = R"("messageId":"m3","anonymousId":"dev-ali",)";
@@ -153,6 +156,105 @@ TEST(IdentityUnmerge, DetachingTheRecordThatGluedTwoPeopleGivesWhatARunWithoutIt
   ASSERT_EQ(back.exit_code, 0) << back.err;
   EXPECT_EQ(back.out, "reattached record m3 of source web; profiles: 2 before, 1 now\n");
   EXPECT_EQ(unmerge(glued, {"--list"}).out, "");
+}
+
+// Three more customers beside the glued pair: the split re-resolves the
+// pair's five events only. The other profiles keep their lines, ids
+// included; the pair's profile keeps its id for Ali and leaves the segment
+// of repeat buyers it no longer belongs to; the result is what a run
+// without the shared phone gives, and what a rebuild gives after it.
+TEST(IdentityUnmerge, SplitsTheGluedProfileAloneAsARebuildWould) {
+  std::string others;
+  for (int i = 1; i <= 3; ++i) {
+    const std::string u = "u" + std::to_string(i);
+    others += R"({"type":"identify","messageId":"o)" + u + R"(","anonymousId":"dev-)" + u +
+              R"(","traits":{"email":")" + u + R"(@x.ir"},"timestamp":"2026-01-0)" +
+              std::to_string(i) + "T12:00:00Z\"}\n";
+    for (int k = 0; k < i; ++k) {
+      others += R"({"type":"track","event":"Order Completed","messageId":"o)" + u + "-" +
+                std::to_string(k) + R"(","anonymousId":"dev-)" + u +
+                R"(","timestamp":"2026-01-06T0)" + std::to_string(k) + ":00:00Z\"}\n";
+    }
+  }
+  const std::string segments =
+      "segments:\n  - { name: repeat, expression: \"features.order_count >= 2\" }\n";
+  TempDir glued_dir, clean_dir;
+  const std::string glued = pipeline(glued_dir, "", std::string(kEvents) + others);
+  write_file(glued, read_file(glued) + segments);
+  ASSERT_EQ(run_pipeline(glued).exit_code, 0);
+  const std::vector<Profile> before = read_profiles(glued_dir / "profiles.jsonl");
+  ASSERT_EQ(before.size(), 4u);
+  ASSERT_NE(before[0].line.find(R"("segments":["repeat"])"), std::string::npos) << before[0].line;
+
+  CommandResult r = unmerge(glued, {"--detach", "phone=09121234567"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("profile 1 split: its 5 events resolved again"), std::string::npos) << r.err;
+  const std::vector<Profile> after = read_profiles(glued_dir / "profiles.jsonl");
+  ASSERT_EQ(after.size(), 5u);
+  for (size_t i = 1; i < before.size(); ++i) EXPECT_EQ(after[i].line, before[i].line);
+  EXPECT_NE(after[0].line.find(R"("email":["ali@x.ir"])"), std::string::npos) << after[0].line;
+  EXPECT_NE(after[0].line.find(R"("segments":[])"), std::string::npos) << after[0].line;
+  EXPECT_NE(after[4].line.find(R"("profile_id":"5")"), std::string::npos) << after[4].line;
+
+  const std::string clean = pipeline(clean_dir, ", ignore: [\"09121234567\"]", kEvents + others);
+  write_file(clean, read_file(clean) + segments);
+  ASSERT_EQ(run_pipeline(clean).exit_code, 0);
+  EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
+            profiles_without_ids(clean_dir / "profiles.jsonl"));
+  ASSERT_EQ(run({halo_bin(), "rebuild", glued, "-q"}).exit_code, 0);
+  EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
+            profiles_without_ids(clean_dir / "profiles.jsonl"));
+}
+
+// When the glued profile's events are not in timestamp order in the log
+// (a rebuild may then resolve them in that order), the unmerge says so and
+// recomputes everything from the log: the same result.
+TEST(IdentityUnmerge, EventsOutOfTimestampOrderAreRebuiltInstead) {
+  std::string late = kEvents;
+  const std::string first = "2026-01-01T00:00:00Z";
+  late.replace(late.find(first), first.size(), "2026-01-09T00:00:00Z");
+  TempDir glued_dir, clean_dir;
+  const std::string glued = pipeline(glued_dir, "", late);
+  ASSERT_EQ(run_pipeline(glued).exit_code, 0);
+  CommandResult r = unmerge(glued, {"--detach", "phone=09121234567"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("profile 1 is not split on its own (its events are not in timestamp order "
+                       "in the log): recomputing everything from the event log"),
+            std::string::npos)
+      << r.err;
+  const std::string clean = pipeline(clean_dir, ", ignore: [\"09121234567\"]", late);
+  ASSERT_EQ(run_pipeline(clean).exit_code, 0);
+  EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
+            profiles_without_ids(clean_dir / "profiles.jsonl"));
+  EXPECT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 2u);
+}
+
+// A link an identity limit refused ties the glued profile's events to
+// another profile (the second phone's event also carries Ali's device):
+// resolving them alone could differ from a rebuild, so the unmerge
+// rebuilds -- and the result is still a run without the detached phone.
+TEST(IdentityUnmerge, AnEventSharedWithAnotherProfileIsRebuiltInstead) {
+  const std::string events =
+      R"({"type":"identify","messageId":"m1","anonymousId":"dev-ali","traits":{"phone":"09121234567"},"timestamp":"2026-01-01T00:00:00Z"}
+{"type":"identify","messageId":"m2","anonymousId":"dev-ali","traits":{"phone":"09351112222"},"timestamp":"2026-01-02T00:00:00Z"}
+{"type":"identify","messageId":"m3","anonymousId":"dev-sara","traits":{"phone":"09121234567"},"timestamp":"2026-01-03T00:00:00Z"}
+)";
+  TempDir glued_dir, clean_dir;
+  const std::string glued = pipeline(glued_dir, ", max_per_profile: 1", events);
+  RunOutcome first = run_pipeline(glued);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_GT(summary_count(first.summary, "conflicts"), 0) << first.summary;
+  CommandResult r = unmerge(glued, {"--detach", "phone=09121234567"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("is not split on its own (its event 2 also carries phone "
+                       "+989351112222 of profile"),
+            std::string::npos)
+      << r.err;
+  const std::string clean =
+      pipeline(clean_dir, ", max_per_profile: 1, ignore: [\"09121234567\"]", events);
+  ASSERT_EQ(run_pipeline(clean).exit_code, 0);
+  EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
+            profiles_without_ids(clean_dir / "profiles.jsonl"));
 }
 
 TEST(IdentityUnmerge, RefusesARecordItCannotFind) {

@@ -129,6 +129,7 @@ TYPED_TEST(StoreConformance, WritesOutsideATransactionAreRefused) {
       {"put_profile", s.put_profile(p)},
       {"put_features", s.put_features(1, "f")},
       {"delete_profile", s.delete_profile(1)},
+      {"clear_profile", s.clear_profile(1)},
       {"put_feature_state", s.put_feature_state("agg", 1, "x", 1)},
       {"delete_feature_state", s.delete_feature_state("agg", 1)},
       {"add_dead_letter", s.add_dead_letter(d)},
@@ -622,6 +623,59 @@ TYPED_TEST(StoreConformance, SegmentMembershipKeepsSizesAndChanges) {
   EXPECT_EQ(changes[4].profile_id, 2u);
   EXPECT_EQ(changes[4].exited, (std::vector<std::string>{"lapsed", "vip"}));
   EXPECT_EQ(changes[4].at_ms, 400);
+}
+
+// clear_profile (a split) removes what made the profile -- its links, the
+// merges into it at any depth, their refused links -- and its traits,
+// features, state and re-emit; its id keeps its segments. Another
+// profile keeps everything.
+TYPED_TEST(StoreConformance, ClearingAProfileKeepsItsIdAndSegmentsOnly) {
+  Store &st = this->store();
+  ASSERT_TRUE(st.begin().ok());
+  for (uint64_t id : {1, 5}) {
+    StoredProfile p;
+    p.id = id;
+    p.traits = "t";
+    ASSERT_TRUE(st.put_profile(p).ok());
+    ASSERT_TRUE(st.put_features(id, "f").ok());
+    ASSERT_TRUE(st.put_feature_state("agg", id, "x", 1).ok());
+    ASSERT_TRUE(st.schedule_reemit(id, 50).ok());
+  }
+  ASSERT_TRUE(st.put_identifier("email", "a@x", 1, 1, 10).ok());
+  ASSERT_TRUE(st.put_identifier("phone", "0912", 1, 2, 20).ok());
+  ASSERT_TRUE(st.put_identifier("email", "b@x", 5, 3, 30).ok());
+  ASSERT_TRUE(st.add_merge(3, 2, 4).ok());  // 3 into 2 into 1: both absorbed by 1
+  ASSERT_TRUE(st.add_merge(2, 1, 5).ok());
+  ASSERT_TRUE(st.add_merge(4, 5, 6).ok());
+  ASSERT_TRUE(st.add_conflict(7, "user_id", "u1", 3, "limit", 0).ok());
+  ASSERT_TRUE(st.add_conflict(8, "user_id", "u2", 5, "limit", 1).ok());
+  ASSERT_TRUE(st.add_conflict(9, "user_id", "u3", 5, "limit", 5).ok());
+  ASSERT_TRUE(st.define_segment("vip", "true", 1).ok());
+  ASSERT_TRUE(st.change_segments({segment_change(1, {"vip"}, {}, 10)}).ok());
+  ASSERT_TRUE(st.clear_profile(1).ok());
+  ASSERT_TRUE(st.commit().ok());
+
+  EXPECT_EQ(must(st.find_profile("email", "a@x")), std::nullopt);
+  EXPECT_EQ(must(st.find_profile("phone", "0912")), std::nullopt);
+  EXPECT_EQ(must(st.get_profile(1)), std::nullopt);
+  EXPECT_EQ(must(st.get_features(1)), std::nullopt);
+  EXPECT_EQ(must(st.get_feature_state("agg", 1)), std::nullopt);
+  const IdentityHistory h = must(st.identity_history(1));
+  EXPECT_TRUE(h.links.empty() && h.merges.empty() && h.refused.empty());
+  EXPECT_EQ(must(st.segments_of(1)), std::vector<std::string>{"vip"});
+  std::vector<uint64_t> due;
+  ASSERT_TRUE(st.scan_due_reemits(100, [&](uint64_t id) { due.push_back(id); }).ok());
+  EXPECT_EQ(due, std::vector<uint64_t>{5});
+  // Profile 5: its link, merge and its own refused link stay; the refused
+  // link whose event went to profile 1 went with it.
+  EXPECT_EQ(must(st.find_profile("email", "b@x")), std::optional<uint64_t>(5));
+  ASSERT_TRUE(must(st.get_profile(5)).has_value());
+  EXPECT_EQ(must(st.get_feature_state("agg", 5)), std::optional<std::string>("x"));
+  const IdentityHistory kept = must(st.identity_history(5));
+  ASSERT_EQ(kept.merges.size(), 1u);
+  EXPECT_EQ(kept.merges[0].from, 4u);
+  ASSERT_EQ(kept.refused.size(), 1u);
+  EXPECT_EQ(kept.refused[0].sequence, 9u);
 }
 
 // The reads for a list of profiles give exactly what the one-profile

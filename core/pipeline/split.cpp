@@ -1,0 +1,245 @@
+// split.cpp -- Pipeline::split: `halo identity unmerge` re-resolving only
+// the events of the profile a decision splits (contract in pipeline.h).
+//
+// Why the result equals a rebuild's: the deterministic resolution of an
+// event depends only on the events that share identifiers with it, in
+// order. The events that carried the profile's identifiers before the
+// decision (S) share none with any other event when no identifier of
+// theirs belongs to another profile -- checked below, else refused -- so
+// a rebuild resolves S exactly as resolving S alone does, in log order
+// when S's timestamps do not decrease (else refused: a rebuild may resolve
+// in timestamp order), with the same limits (any refused link: refused,
+// for a rebuild decides which event wins across the log and may
+// quarantine). identity.linkage compares every record with every other:
+// refused. What is refused writes nothing -- everything here is one
+// transaction, committed by finalize() -- and the caller rebuilds.
+//
+// The profile keeps its id for the first profile S makes again, so its
+// segment memberships are compared with what it now is (exits and entries
+// only where they differ), and its messages and timers stay with it.
+#include <algorithm>
+#include <iterator>
+#include <limits>
+#include <span>
+#include <thread>
+
+#include "common/log.h"
+#include "normalize/normalizer.h"
+#include "pipeline/pipeline.h"
+#include "plugin_host/plugin_call.h"
+
+namespace halo {
+
+namespace {
+
+constexpr size_t kSplitBatch = 4096;  // events resolved per ingest call
+
+// An identifier as a key of a set: type, a NUL, value (a type holds no NUL).
+std::string split_key(std::string_view type, std::string_view value) {
+  std::string key;
+  key.reserve(type.size() + 1 + value.size());
+  return key.append(type).append(1, '\0').append(value);
+}
+
+bool holds(const std::unordered_set<std::string> &set, const Identifier &id) {
+  return set.contains(split_key(id.type, id.value));
+}
+
+}  // namespace
+
+namespace {
+
+// A logged event that carried the profile's identifiers, as the selection
+// saw it.
+struct Carrier {
+  size_t index = 0;                                         // in its stored batch
+  std::vector<std::pair<std::string, std::string>> others;  // identifiers not the profile's
+  std::vector<int64_t> timestamps_ms;                       // of its events, in order
+};
+
+// The events of `logged` (at `offset` in their stored batch) that carry
+// any identifier of `mine`, normalized by `stage`.
+std::vector<Carrier> carriers(std::span<const LoggedEvent> logged, size_t offset, ParseStage &stage,
+                              const std::unordered_set<std::string> &mine) {
+  std::vector<Carrier> out;
+  EventBatch scratch;
+  for (size_t i = 0; i < logged.size(); ++i) {
+    const LoggedEvent &e = logged[i];
+    scratch.clear();
+    Rejection why;
+    if (!stage.normalize_one(e.raw, e.source, e.received_at_ms, scratch, &why)) continue;
+    if (!std::any_of(scratch.identifiers.begin(), scratch.identifiers.end(),
+                     [&](const Identifier &id) { return holds(mine, id); })) {
+      continue;
+    }
+    Carrier &c = out.emplace_back();
+    c.index = offset + i;
+    for (const Identifier &id : scratch.identifiers) {
+      if (!holds(mine, id)) c.others.emplace_back(id.type, id.value);
+    }
+    for (const Event &ev : scratch.events) c.timestamps_ms.push_back(ev.timestamp_ms);
+  }
+  return out;
+}
+
+}  // namespace
+
+// A logged event kept for the resolution (the log's views end with its scan).
+struct Pipeline::HeldEvent {
+  uint64_t sequence = 0;
+  int64_t received_at_ms = 0;
+  std::string source, raw;
+};
+
+Status Pipeline::split(uint64_t profile, const UnmergeDecision &decision, SplitReport *report,
+                       RunSummary *summary) {
+  CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
+  Status s = prepare_writer(summary);
+  if (s.ok()) s = restore_state();
+  if (!s.ok()) return s;
+  if (config_.has_linkage) {
+    report->refused = "identity.linkage compares every stored record with every other";
+    return Status::Ok();
+  }
+  // The identifiers as they were before the decision: those that made the
+  // profile.
+  NormalizeOptions before_options = normalize_options_;
+  for (IdentifierRule &rule : before_options.identifiers) {
+    if (rule.type == decision.type) std::erase(rule.detached, decision.value);
+  }
+  if (!decision.source.empty()) {
+    before_options.detached_records.erase(
+        detached_record_key(decision.source, decision.message_id));
+  }
+  if (profile == 0) {
+    ParseStage before(before_options, 1);
+    auto found = profile_of_record(decision, before);
+    if (!found.ok()) return found.status();
+    profile = *found;
+    if (profile == 0) {
+      report->refused = "no profile holds the record";
+      return Status::Ok();
+    }
+  }
+  report->profile = profile;
+  auto identifiers = store_->identifiers_of(profile);
+  if (!identifiers.ok()) return identifiers.status();
+  if (identifiers->empty()) {
+    report->refused = "profile " + std::to_string(profile) + " holds no identifier";
+    return Status::Ok();
+  }
+  std::unordered_set<std::string> mine;
+  for (const auto &[type, value] : *identifiers) mine.insert(split_key(type, value));
+  std::vector<HeldEvent> held;
+  s = events_of(mine, before_options, held, report);
+  if (!s.ok() || !report->refused.empty()) return s;
+
+  s = begin_if_needed();
+  if (s.ok()) s = write([profile](Store &st) { return st.clear_profile(profile); });
+  reuse_profile_id_ = profile;
+  EventBatch batch;
+  for (size_t first = 0; s.ok() && first < held.size(); first += kSplitBatch) {
+    if (options_.cancel && options_.cancel->load())
+      return Status::Internal("interrupted; nothing of the split is committed");
+    batch.clear();
+    for (size_t k = first; k < std::min(held.size(), first + kSplitBatch); ++k) {
+      const HeldEvent &e = held[k];
+      const size_t at = batch.events.size();
+      Rejection why;
+      summary->records_read++;
+      if (!parse_->normalize_one(e.raw, e.source, e.received_at_ms, batch, &why)) {
+        // As in a rebuild: reported, and it stays in the log.
+        log_warn("identity", "event " + std::to_string(e.sequence) + " no longer normalizes (" +
+                                 why.reason + "): " + why.message);
+        summary->rejected++;
+        continue;
+      }
+      batch.events[at].sequence = e.sequence;
+    }
+    s = ingest(batch, /*keys=*/nullptr, /*keys_checked=*/false, summary);
+  }
+  if (!s.ok()) return s;
+  report->events = summary->accepted;
+  if (summary->conflicts > 0) {
+    report->refused = "its events, resolved again, meet an identity limit";
+  } else if (reuse_profile_id_ != 0) {
+    report->refused = "none of its events makes a profile again";
+  }
+  if (!report->refused.empty()) return Status::Ok();  // rolled back when the store closes
+  s = finalize(summary);
+  if (s.ok()) deliver_commits();
+  return s;
+}
+
+Status Pipeline::events_of(const std::unordered_set<std::string> &mine,
+                           const NormalizeOptions &before, std::vector<HeldEvent> &held,
+                           SplitReport *report) {
+  // Normalizing every logged event is most of a split's time: each stored
+  // batch is read in two halves at once, one per core.
+  ParseStage first(before, 1), second(before, 1);
+  int64_t latest_ms = std::numeric_limits<int64_t>::min();
+  bool in_order = true;
+  Status s = store_->scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {
+    const std::span<const LoggedEvent> all(logged);
+    const size_t half = all.size() / 2;
+    std::vector<Carrier> tail;
+    std::thread other([&] { tail = carriers(all.subspan(half), half, second, mine); });
+    std::vector<Carrier> found = carriers(all.first(half), 0, first, mine);
+    other.join();
+    found.insert(found.end(), std::make_move_iterator(tail.begin()),
+                 std::make_move_iterator(tail.end()));
+    for (const Carrier &c : found) {
+      const LoggedEvent &e = logged[c.index];
+      for (const auto &[type, value] : c.others) {
+        auto owner = store_->find_profile(type, value);
+        if (!owner.ok()) return owner.status();
+        if (!owner->has_value()) continue;
+        report->refused = "its event " + std::to_string(e.sequence) + " also carries " + type +
+                          " " + value + " of profile " + std::to_string(**owner);
+        return Status::Internal("refused");  // stops the scan
+      }
+      for (int64_t at : c.timestamps_ms) {
+        in_order = in_order && at >= latest_ms;
+        latest_ms = std::max(latest_ms, at);
+      }
+      held.push_back({e.sequence, e.received_at_ms, std::string(e.source), std::string(e.raw)});
+    }
+    return Status::Ok();
+  });
+  if (!report->refused.empty()) return Status::Ok();  // the scan stopped there
+  if (!s.ok()) return s;
+  if (held.empty()) {
+    report->refused = "no logged event carries its identifiers";
+  } else if (!in_order) {
+    report->refused = "its events are not in timestamp order in the log";
+  }
+  return Status::Ok();
+}
+
+Result<uint64_t> Pipeline::profile_of_record(const UnmergeDecision &decision, ParseStage &before) {
+  EventBatch scratch;
+  std::optional<uint64_t> found;
+  Status s = store_->scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {
+    for (const LoggedEvent &e : logged) {
+      if (found || e.source != decision.source) continue;
+      scratch.clear();
+      Rejection why;
+      if (!before.normalize_one(e.raw, e.source, e.received_at_ms, scratch, &why)) continue;
+      if (scratch.events.empty() || scratch.events[0].message_id != decision.message_id) continue;
+      for (const Identifier &id : scratch.identifiers) {
+        auto owner = store_->find_profile(id.type, id.value);
+        if (!owner.ok()) return owner.status();
+        if (owner->has_value()) {
+          found = **owner;
+          break;
+        }
+      }
+      if (!found) found = 0;  // the record is in no profile
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return found.value_or(0);
+}
+
+}  // namespace halo
