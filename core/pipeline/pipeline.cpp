@@ -342,19 +342,8 @@ Status Pipeline::rebuild_from_log(RunSummary *summary) {
   Status s = store_->scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {
     batch.clear();
     for (const LoggedEvent &e : logged) {
-      Rejection why;
-      size_t before = batch.events.size();
-      summary->records_read++;
-      summary->input_bytes += e.raw.size();
-      if (!parse_->normalize_one(e.raw, e.source, e.received_at_ms, batch, &why)) {
-        // A rule change can make a logged event invalid; it is reported,
-        // not silently lost, and stays in the log.
-        log_warn("rebuild", "event " + std::to_string(e.sequence) + " no longer normalizes (" +
-                                why.reason + "): " + why.message);
-        summary->rejected++;
-        continue;
-      }
-      batch.events[before].sequence = e.sequence;
+      const size_t before = batch.events.size();
+      if (!normalize_logged(e, batch, summary)) continue;
       const int64_t at = batch.events[before].timestamp_ms;
       log_out_of_timestamp_order_ = log_out_of_timestamp_order_ || at < latest_ms;
       latest_ms = std::max(latest_ms, at);
@@ -364,6 +353,23 @@ Status Pipeline::rebuild_from_log(RunSummary *summary) {
   });
   summary->blocked_identifiers += parse_->blocked_identifiers() - blocked_before;
   return s;
+}
+
+bool Pipeline::normalize_logged(const LoggedEvent &e, EventBatch &batch, RunSummary *summary) {
+  Rejection why;
+  const size_t at = batch.events.size();
+  summary->records_read++;
+  summary->input_bytes += e.raw.size();
+  if (!parse_->normalize_one(e.raw, e.source, e.received_at_ms, batch, &why)) {
+    // A rule change can make a logged event invalid; it is reported,
+    // not silently lost, and stays in the log.
+    log_warn("rebuild", "event " + std::to_string(e.sequence) + " no longer normalizes (" +
+                            why.reason + "): " + why.message);
+    summary->rejected++;
+    return false;
+  }
+  batch.events[at].sequence = e.sequence;
+  return true;
 }
 
 Status Pipeline::check_timestamp_order(RunSummary *summary) {

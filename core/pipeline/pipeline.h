@@ -156,6 +156,10 @@ class Pipeline {
   // A rebuild's log pass: every stored event through the stages, without
   // the identifiers options_.timestamp_order says are unused.
   Status rebuild_from_log(RunSummary *summary);
+  // A logged event normalized again into `batch` with its log sequence;
+  // false (warned and counted as rejected: it stays in the log) when it no
+  // longer normalizes.
+  bool normalize_logged(const LoggedEvent &e, EventBatch &batch, RunSummary *summary);
   // Rebuild: whether the log pass resolved events out of timestamp order
   // where identity limits can decide; then the timestamp-order resolution
   // when it gives other profiles (summary->timestamp_order).

@@ -23,7 +23,6 @@
 #include <span>
 #include <thread>
 
-#include "common/log.h"
 #include "normalize/normalizer.h"
 #include "pipeline/pipeline.h"
 #include "plugin_host/plugin_call.h"
@@ -144,17 +143,7 @@ Status Pipeline::split(uint64_t profile, const UnmergeDecision &decision, SplitR
     batch.clear();
     for (size_t k = first; k < std::min(held.size(), first + kSplitBatch); ++k) {
       const HeldEvent &e = held[k];
-      const size_t at = batch.events.size();
-      Rejection why;
-      summary->records_read++;
-      if (!parse_->normalize_one(e.raw, e.source, e.received_at_ms, batch, &why)) {
-        // As in a rebuild: reported, and it stays in the log.
-        log_warn("identity", "event " + std::to_string(e.sequence) + " no longer normalizes (" +
-                                 why.reason + "): " + why.message);
-        summary->rejected++;
-        continue;
-      }
-      batch.events[at].sequence = e.sequence;
+      normalize_logged({e.sequence, e.received_at_ms, e.source, e.raw}, batch, summary);
     }
     s = ingest(batch, /*keys=*/nullptr, /*keys_checked=*/false, summary);
   }
