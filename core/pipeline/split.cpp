@@ -151,7 +151,8 @@ Status Pipeline::split(uint64_t profile, const UnmergeDecision &decision, SplitR
   report->events = summary->accepted;
   if (summary->conflicts > 0) {
     report->refused = "its events, resolved again, meet an identity limit";
-  } else if (reuse_profile_id_ != 0) {
+  } else if (reuse_profile_id_ != 0 ||
+             (profiles_.find(profile) == nullptr && !merged_into_.contains(profile))) {
     report->refused = "none of its events makes a profile again";
   }
   if (!report->refused.empty()) return Status::Ok();  // rolled back when the store closes
