@@ -165,9 +165,10 @@ int cmd_identity_unmerge(const Args &args) {
       "       halo identity unmerge PIPELINE.yaml --detach-record MESSAGE_ID --source NAME\n"
       "       halo identity unmerge PIPELINE.yaml --reattach-record MESSAGE_ID --source NAME\n"
       "  --detach: the identifier links nothing from now on (a shared family phone, a wrong\n"
-      "  email); identities, profiles and features are recomputed from the event log\n"
-      "  (as `halo rebuild`) and the split is printed. --detach-record: one source record\n"
-      "  keeps only its strongest identifier. The decisions are kept by the store");
+      "  email); the events of the profile that held it are resolved again from the event\n"
+      "  log (everything is, as `halo rebuild`, when they are not that profile's alone) and\n"
+      "  the split is printed. --detach-record: one source record keeps only its strongest\n"
+      "  identifier. The decisions are kept by the store");
   desc.add_options()("help,h", "show this help")(
       "detach", po::value(&detach)->value_name("TYPE=VALUE"), "identifier to detach")(
       "note", po::value(&note)->value_name("TEXT"), "why (kept with the decision)")(
