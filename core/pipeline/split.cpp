@@ -6,13 +6,15 @@
 // order. The events that carried the profile's identifiers before the
 // decision (S) share none with any other event when no identifier of
 // theirs belongs to another profile -- checked below, else refused -- so
-// a rebuild resolves S exactly as resolving S alone does, in log order
-// when S's timestamps do not decrease (else refused: a rebuild may resolve
-// in timestamp order), with the same limits (any refused link: refused,
-// for a rebuild decides which event wins across the log and may
-// quarantine). identity.linkage compares every record with every other:
-// refused. What is refused writes nothing -- everything here is one
-// transaction, committed by finalize() -- and the caller rebuilds.
+// a rebuild resolves S exactly as resolving S alone does, with the same
+// limits. Any refused link while S is resolved again: refused (a rebuild
+// decides which event wins in timestamp order across the log, and may
+// quarantine). Without one, no limit binds S in any order -- its profiles
+// are the same whatever order S comes in -- unless a limit has a time
+// window (link times follow the order): then S must be in timestamp order
+// in the log, as a rebuild may resolve in that order. identity.linkage
+// compares every record with every other: refused. What is refused writes nothing -- everything
+// here is one transaction, committed by finalize() -- and the caller rebuilds.
 //
 // The profile keeps its id for the first profile S makes again, so its
 // segment memberships are compared with what it now is (exits and entries
@@ -200,8 +202,12 @@ Status Pipeline::events_of(const std::unordered_set<std::string> &mine,
   if (!s.ok()) return s;
   if (held.empty()) {
     report->refused = "no logged event carries its identifiers";
-  } else if (!in_order) {
-    report->refused = "its events are not in timestamp order in the log";
+  } else if (!in_order && !windowed_types_.empty()) {
+    // Without such limits the order of its events decides nothing, so
+    // long as no limit binds them (checked once they are resolved).
+    report->refused =
+        "its events are not in timestamp order in the log, and identity limits with a time "
+        "window count link times";
   }
   return Status::Ok();
 }

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "e2e_support.h"
 
@@ -206,27 +208,35 @@ TEST(IdentityUnmerge, SplitsTheGluedProfileAloneAsARebuildWould) {
             profiles_without_ids(clean_dir / "profiles.jsonl"));
 }
 
-// When the glued profile's events are not in timestamp order in the log
-// (a rebuild may then resolve them in that order), the unmerge says so and
-// recomputes everything from the log: the same result.
-TEST(IdentityUnmerge, EventsOutOfTimestampOrderAreRebuiltInstead) {
+// The glued profile's events out of timestamp order in the log: with no
+// limit binding them, the order decides nothing and the profile is split
+// on its own; with a limit that counts link times in a window (a rebuild
+// may resolve in timestamp order), the unmerge says so and recomputes
+// everything from the log. Both give a run without the phone.
+TEST(IdentityUnmerge, EventsOutOfTimestampOrderAreSplitUnlessAWindowedLimitCounts) {
   std::string late = kEvents;
   const std::string first = "2026-01-01T00:00:00Z";
   late.replace(late.find(first), first.size(), "2026-01-09T00:00:00Z");
-  TempDir glued_dir, clean_dir;
-  const std::string glued = pipeline(glued_dir, "", late);
-  ASSERT_EQ(run_pipeline(glued).exit_code, 0);
-  CommandResult r = unmerge(glued, {"--detach", "phone=09121234567"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("profile 1 is not split on its own (its events are not in timestamp order "
-                       "in the log): recomputing everything from the event log"),
-            std::string::npos)
-      << r.err;
-  const std::string clean = pipeline(clean_dir, ", ignore: [\"09121234567\"]", late);
-  ASSERT_EQ(run_pipeline(clean).exit_code, 0);
-  EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
-            profiles_without_ids(clean_dir / "profiles.jsonl"));
-  EXPECT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 2u);
+  for (const std::string phone_extra : {"", ", max_per_profile: 3 per 30d"}) {
+    TempDir glued_dir, clean_dir;
+    const std::string glued = pipeline(glued_dir, phone_extra, late);
+    ASSERT_EQ(run_pipeline(glued).exit_code, 0);
+    CommandResult r = unmerge(glued, {"--detach", "phone=09121234567"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string expected =
+        phone_extra.empty()
+            ? "profile 1 split: its 5 events resolved again"
+            : "profile 1 is not split on its own (its events are not in timestamp order in the "
+              "log, and identity limits with a time window count link times): recomputing "
+              "everything from the event log";
+    EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
+    const std::string clean =
+        pipeline(clean_dir, phone_extra + ", ignore: [\"09121234567\"]", late);
+    ASSERT_EQ(run_pipeline(clean).exit_code, 0);
+    EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
+              profiles_without_ids(clean_dir / "profiles.jsonl"));
+    EXPECT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 2u);
+  }
 }
 
 // A link an identity limit refused ties the glued profile's events to
@@ -255,6 +265,52 @@ TEST(IdentityUnmerge, AnEventSharedWithAnotherProfileIsRebuiltInstead) {
   ASSERT_EQ(run_pipeline(clean).exit_code, 0);
   EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
             profiles_without_ids(clean_dir / "profiles.jsonl"));
+}
+
+// On generated demo data (four sources, shared family phones, typos,
+// customers who change phones, every builder and segment of the demo):
+// from the same store, detaching an identifier of a profile that holds
+// several gives the profiles a rebuild gives (ids aside) -- the split path
+// as well as the rebuild it falls back to.
+TEST(IdentityUnmerge, EverySplitOfDemoProfilesEqualsARebuild) {
+  TempDir dir;
+  CommandResult generated =
+      run({datagen_bin(), "demo", "--out", dir / "data/demo", "--customers", "400", "--seed", "5"});
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  const std::string p = install_demo_pipeline(dir.path());
+  ASSERT_EQ(run_pipeline(p).exit_code, 0);
+  const std::filesystem::path var = dir / "var/demo";
+  for (const char *f : {"halo.db", "profiles.jsonl"}) {
+    std::filesystem::copy_file(var / f, dir / (std::string(f) + ".snapshot"));
+  }
+  std::vector<std::string> candidates;  // TYPE=VALUE of profiles holding 3 or more
+  for (const Profile &profile : read_profiles(var / "profiles.jsonl")) {
+    size_t held = 0;
+    for (const auto &[type, values] : profile.identifiers) held += values.size();
+    if (held < 3) continue;
+    for (const auto &[type, values] : profile.identifiers) {
+      for (const std::string &v : values) candidates.push_back(type + "=" + v);
+    }
+  }
+  ASSERT_GT(candidates.size(), 50u);
+  std::mt19937 pick(5);
+  int split = 0;
+  for (int round = 0; round < 8; ++round) {
+    const std::string detach = candidates[pick() % candidates.size()];
+    for (const char *f : {"halo.db-wal", "halo.db-shm"}) std::filesystem::remove(var / f);
+    for (const char *f : {"halo.db", "profiles.jsonl"}) {
+      std::filesystem::copy_file(dir / (std::string(f) + ".snapshot"), var / f,
+                                 std::filesystem::copy_options::overwrite_existing);
+    }
+    CommandResult r = unmerge(p, {"--detach", detach});
+    ASSERT_EQ(r.exit_code, 0) << detach << ": " << r.err;
+    split += r.err.find(" split: its ") != std::string::npos;
+    const std::string after_unmerge = profiles_without_ids(var / "profiles.jsonl");
+    ASSERT_EQ(run({halo_bin(), "rebuild", p, "-q"}).exit_code, 0);
+    EXPECT_EQ(after_unmerge, profiles_without_ids(var / "profiles.jsonl")) << detach << "\n"
+                                                                           << r.err;
+  }
+  EXPECT_GE(split, 4) << "most profiles of the demo split on their own";
 }
 
 TEST(IdentityUnmerge, RefusesARecordItCannotFind) {
