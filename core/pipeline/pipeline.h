@@ -113,9 +113,9 @@ class Pipeline {
   // and destinations catch up as after a run. Only when that gives what a
   // rebuild gives: the events are the profile's alone, meet no identity
   // limit, are in timestamp order where a limit has a time window, and the
-  // pipeline has no identity.linkage;
-  // otherwise nothing is written and report->refused says why. `profile`
-  // 0: the profile of the decision's record.
+  // pipeline has no identity.linkage; otherwise nothing is written and
+  // report->refused says why. `profile` 0: the profile of the decision's
+  // record.
   Status split(uint64_t profile, const UnmergeDecision &decision, SplitReport *report,
                RunSummary *summary);
   // `halo deadletters replay` (replay.cpp, contract in replay.h).
