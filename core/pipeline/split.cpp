@@ -13,8 +13,9 @@
 // are the same whatever order S comes in -- unless a limit has a time
 // window (link times follow the order): then S must be in timestamp order
 // in the log, as a rebuild may resolve in that order. identity.linkage
-// compares every record with every other: refused. What is refused writes nothing -- everything
-// here is one transaction, committed by finalize() -- and the caller rebuilds.
+// compares every record with every other: refused. What is refused writes
+// nothing -- everything here is one transaction, committed by finalize()
+// -- and the caller rebuilds.
 //
 // The profile keeps its id for the first profile S makes again, so its
 // segment memberships are compared with what it now is (exits and entries
@@ -45,10 +46,6 @@ std::string split_key(std::string_view type, std::string_view value) {
 bool holds(const std::unordered_set<std::string> &set, const Identifier &id) {
   return set.contains(split_key(id.type, id.value));
 }
-
-}  // namespace
-
-namespace {
 
 // A logged event that carried the profile's identifiers, as the selection
 // saw it.
