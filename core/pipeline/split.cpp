@@ -36,15 +36,15 @@ namespace {
 
 constexpr size_t kSplitBatch = 4096;  // events resolved per ingest call
 
-// An identifier as a key of a set: type, a NUL, value (a type holds no NUL).
-std::string split_key(std::string_view type, std::string_view value) {
-  std::string key;
-  key.reserve(type.size() + 1 + value.size());
-  return key.append(type).append(1, '\0').append(value);
+// An identifier as a key of a set, written into `key`: type, a NUL, value
+// (a type holds no NUL). The caller's buffer is reused, so the scan of the
+// whole log looks up its identifiers without allocating.
+const std::string &split_key(std::string_view type, std::string_view value, std::string &key) {
+  return key.assign(type).append(1, '\0').append(value);
 }
 
-bool holds(const std::unordered_set<std::string> &set, const Identifier &id) {
-  return set.contains(split_key(id.type, id.value));
+bool holds(const std::unordered_set<std::string> &set, const Identifier &id, std::string &key) {
+  return set.contains(split_key(id.type, id.value, key));
 }
 
 // A logged event that carried the profile's identifiers, as the selection
@@ -61,19 +61,20 @@ std::vector<Carrier> carriers(std::span<const LoggedEvent> logged, size_t offset
                               const std::unordered_set<std::string> &mine) {
   std::vector<Carrier> out;
   EventBatch scratch;
+  std::string key;
   for (size_t i = 0; i < logged.size(); ++i) {
     const LoggedEvent &e = logged[i];
     scratch.clear();
     Rejection why;
     if (!stage.normalize_one(e.raw, e.source, e.received_at_ms, scratch, &why)) continue;
     if (!std::any_of(scratch.identifiers.begin(), scratch.identifiers.end(),
-                     [&](const Identifier &id) { return holds(mine, id); })) {
+                     [&](const Identifier &id) { return holds(mine, id, key); })) {
       continue;
     }
     Carrier &c = out.emplace_back();
     c.index = offset + i;
     for (const Identifier &id : scratch.identifiers) {
-      if (!holds(mine, id)) c.others.emplace_back(id.type, id.value);
+      if (!holds(mine, id, key)) c.others.emplace_back(id.type, id.value);
     }
     for (const Event &ev : scratch.events) c.timestamps_ms.push_back(ev.timestamp_ms);
   }
@@ -127,7 +128,8 @@ Status Pipeline::split(uint64_t profile, const UnmergeDecision &decision, SplitR
     return Status::Ok();
   }
   std::unordered_set<std::string> mine;
-  for (const auto &[type, value] : *identifiers) mine.insert(split_key(type, value));
+  std::string key;
+  for (const auto &[type, value] : *identifiers) mine.insert(split_key(type, value, key));
   std::vector<HeldEvent> held;
   s = events_of(mine, before_options, held, report);
   if (!s.ok() || !report->refused.empty()) return s;

@@ -69,24 +69,21 @@ constexpr Sql kHistoryLinks{
     "tti"};
 // Merges and refused links in one row shape (decision_of): kind (0 merge,
 // 1 refused link), sequence, from, into or profile, type, value, reason.
-constexpr Sql kHistoryMerges{
-    "identity_history", "merges",
-    "WITH RECURSIVE tree(p) AS (SELECT ?1 UNION SELECT from_profile FROM merges, tree "
-    "WHERE into_profile = tree.p) SELECT 0, sequence, from_profile, into_profile, '', '', '' "
-    "FROM merges WHERE into_profile IN tree ORDER BY sequence, id",
-    "iiiittt"};
-constexpr Sql kHistoryRefused{
-    "identity_history", "conflicts",
-    "WITH RECURSIVE tree(p) AS (SELECT ?1 UNION SELECT from_profile FROM merges, tree "
-    "WHERE into_profile = tree.p) SELECT 1, sequence, 0, profile_id, type, value, reason FROM "
-    "conflicts WHERE profile_id IN tree ORDER BY sequence, id",
-    "iiiittt"};
-constexpr Sql kHasRefused{
-    "has_refused_links", "conflicts",
-    "WITH RECURSIVE tree(p) AS (SELECT ?1 UNION SELECT from_profile FROM merges, tree "
-    "WHERE into_profile = tree.p) SELECT EXISTS(SELECT 1 FROM conflicts WHERE profile_id IN "
-    "tree OR event_profile IN tree)",
-    "i"};
+constexpr Sql kHistoryMerges{"identity_history", "merges",
+                             HALO_SQL_MERGE_TREE
+                             "SELECT 0, sequence, from_profile, into_profile, '', '', '' "
+                             "FROM merges WHERE into_profile IN tree ORDER BY sequence, id",
+                             "iiiittt"};
+constexpr Sql kHistoryRefused{"identity_history", "conflicts",
+                              HALO_SQL_MERGE_TREE
+                              "SELECT 1, sequence, 0, profile_id, type, value, reason FROM "
+                              "conflicts WHERE profile_id IN tree ORDER BY sequence, id",
+                              "iiiittt"};
+constexpr Sql kHasRefused{"has_refused_links", "conflicts",
+                          HALO_SQL_MERGE_TREE
+                          "SELECT EXISTS(SELECT 1 FROM conflicts WHERE profile_id IN "
+                          "tree OR event_profile IN tree)",
+                          "i"};
 constexpr Sql kScanDecisions{
     "scan_identity_decisions", "merges, conflicts",
     "SELECT 0, sequence, from_profile, into_profile, '', '', '', id FROM merges UNION ALL "

@@ -52,6 +52,13 @@ struct Sql {
   std::string_view columns;
 };
 
+// A CTE prefix naming `tree`: profile ?1 and every profile merged into it,
+// at any depth (merges.from_profile -> into_profile). A macro, so that the
+// statements beginning with it stay compile-time text.
+#define HALO_SQL_MERGE_TREE                                                           \
+  "WITH RECURSIVE tree(p) AS (SELECT ?1 UNION SELECT from_profile FROM merges, tree " \
+  "WHERE into_profile = tree.p) "
+
 // "`head` (?,...,?),...,(?,...,?)`tail`": `Rows` groups of `Columns`
 // parameters, built at compile time (a constexpr array, so an Sql may view
 // it). One statement run for many rows: each run costs about as much as a

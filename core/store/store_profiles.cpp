@@ -116,18 +116,13 @@ Status SqliteStore::delete_profile(uint64_t id) {
   return remove_memberships(id);
 }
 
-// The profile and every profile merged into it, at any depth.
-#define HALO_ABSORBED                                                                 \
-  "WITH RECURSIVE tree(p) AS (SELECT ?1 UNION SELECT from_profile FROM merges, tree " \
-  "WHERE into_profile = tree.p) "
 constexpr Sql kClearConflicts{
     "clear_profile", "conflicts",
-    HALO_ABSORBED "DELETE FROM conflicts WHERE profile_id IN tree OR event_profile IN tree"};
+    HALO_SQL_MERGE_TREE "DELETE FROM conflicts WHERE profile_id IN tree OR event_profile IN tree"};
 constexpr Sql kClearMerges{"clear_profile", "merges",
-                           HALO_ABSORBED "DELETE FROM merges WHERE into_profile IN tree"};
+                           HALO_SQL_MERGE_TREE "DELETE FROM merges WHERE into_profile IN tree"};
 constexpr Sql kClearLinks{"clear_profile", "identifiers",
                           "DELETE FROM identifiers WHERE profile_id = ?1"};
-#undef HALO_ABSORBED
 
 Status SqliteStore::clear_profile(uint64_t id) {
   // Conflicts before merges: both find the merged profiles through merges.

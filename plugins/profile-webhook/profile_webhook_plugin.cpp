@@ -66,7 +66,8 @@ class ProfileWebhook : public halo::Destination {
 
   void send(const ProfilePost &post) {
     const halo::HttpRequest request = post_.request(
-        target_.url, post.body, webhook::signed_headers(target_.key, post.id, post.body));
+        target_.url, post.body,
+        webhook::signed_headers(target_.key, post.id, post.body, host().now_ms() / 1000));
     halo::HttpResponse response = host().http(request);  // throws when no answer came
     const int status = response.status();
     if (status >= 200 && status < 300) return;

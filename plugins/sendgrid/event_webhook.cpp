@@ -1,19 +1,11 @@
 // event_webhook.cpp -- EventWebhookGuard (event_webhook.h).
 #include "event_webhook.h"
 
-#include <chrono>
-
 #include "common/crypto.h"
 #include "common/wire_text.h"
 
 namespace halo::plugins::sendgrid {
 namespace {
-
-int64_t unix_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool is_http_url(const std::string &url) {
   return url.starts_with("https://") || url.starts_with("http://");
@@ -36,14 +28,16 @@ std::string event_key(const halo::Host &host) {
 
 EventWebhookGuard::EventWebhookGuard(const halo::Host &host, const std::string &events_url)
     : host_(host), key_(event_key(host)) {
-  const std::optional<std::string_view> id = host.opt_string(kOAuthClientId.name);
-  const std::optional<std::string_view> secret = host.opt_string(kOAuthClientSecret.name);
-  const std::optional<std::string_view> url = host.opt_string(kOAuthTokenUrl.name);
+  // The three OAuth options come together or not at all.
+  const halo_option_decl *const oauth[] = {&kOAuthClientId, &kOAuthClientSecret, &kOAuthTokenUrl};
+  std::optional<std::string_view> values[3];
+  for (int i = 0; i < 3; ++i) values[i] = host.opt_string(oauth[i]->name);
+  const auto &[id, secret, url] = values;
   if (id || secret || url) {
-    for (const halo_option_decl *o : {&kOAuthClientId, &kOAuthClientSecret, &kOAuthTokenUrl}) {
-      const std::optional<std::string_view> v = host.opt_string(o->name);
-      if (!v || v->empty()) {
-        throw halo::ConfigError(o->name, "is needed with the other event_webhook_oauth_ options");
+    for (int i = 0; i < 3; ++i) {
+      if (!values[i] || values[i]->empty()) {
+        throw halo::ConfigError(oauth[i]->name,
+                                "is needed with the other event_webhook_oauth_ options");
       }
     }
     if (!is_http_url(std::string(*url))) {
@@ -76,7 +70,7 @@ std::unique_ptr<halo::HttpRoute> EventWebhookGuard::token_route(const std::strin
 void EventWebhookGuard::answer_token_request(const halo::HttpServerRequest &req,
                                              halo::HttpServerResponse &res) const {
   const TokenAnswer a =
-      tokens_->answer(req.header("Authorization").value_or(""), req.body(), unix_seconds());
+      tokens_->answer(req.header("Authorization").value_or(""), req.body(), host_.now_ms() / 1000);
   host_.metric(a.status == 200 ? "oauth_tokens_issued" : "oauth_token_requests_refused", 1);
   res.status(a.status);
   res.header("Content-Type", "application/json;charset=UTF-8");
@@ -89,7 +83,7 @@ void EventWebhookGuard::answer_token_request(const halo::HttpServerRequest &req,
 std::optional<std::vector<SendgridEvent>> EventWebhookGuard::events(
     const halo::HttpServerRequest &req, halo::HttpServerResponse &res) const {
   const std::optional<std::string_view> authorization = req.header("Authorization");
-  if (tokens_ && !tokens_->authorizes(authorization.value_or(""), unix_seconds())) {
+  if (tokens_ && !tokens_->authorizes(authorization.value_or(""), host_.now_ms() / 1000)) {
     host_.metric("webhooks_refused", 1);
     res.status(401);
     // RFC 6750 section 3: an error code only when a token was given (it

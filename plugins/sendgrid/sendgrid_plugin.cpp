@@ -14,7 +14,6 @@
 // events.
 #include <halo/sdk.hpp>
 
-#include <chrono>
 #include <iterator>
 #include <memory>
 
@@ -185,11 +184,9 @@ class SendgridDestination : public halo::MessageDestination {
     try {
       halo::HttpResponse response = host().http(request);
       status = response.status();
-      const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
       return classify(status, response.body(), response.header("X-Message-Id"),
-                      response.header("Retry-After"), response.header("X-RateLimit-Reset"), now_s);
+                      response.header("Retry-After"), response.header("X-RateLimit-Reset"),
+                      host().now_ms() / 1000);
     } catch (const halo::Error &e) {
       return no_answer(e);
     }

@@ -5,7 +5,6 @@
 // schedules retries (docs/messages.md).
 #include <halo/sdk.hpp>
 
-#include <chrono>
 #include <iterator>
 #include <optional>
 #include <vector>
@@ -16,12 +15,6 @@
 
 namespace halo::plugins::smtp {
 namespace {
-
-int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 MailSettings settings_of(const halo::Host &host) {
   MailSettings s;
@@ -107,7 +100,7 @@ class SmtpDestination : public halo::MessageDestination {
   halo::SmtpRequest request_for(const halo::Message &m) const {
     halo::SmtpRequest request = server_;
     request.recipients = {std::string(m.recipient)};
-    request.data = compose_message(settings_, m, now_seconds());
+    request.data = compose_message(settings_, m, host().now_ms() / 1000);
     return request;
   }
 

@@ -31,7 +31,7 @@ class WebhookDestination : public halo::MessageDestination {
   PlannedSend plan(const halo::Message &m) const {
     const std::string id(m.idempotency_key);
     std::string body = message_body(m);
-    auto headers = signed_headers(target_.key, id, body);
+    auto headers = signed_headers(target_.key, id, body, host().now_ms() / 1000);
     headers.emplace_back("Idempotency-Key", id);
     return {std::nullopt, post_.request(target_.url, std::move(body), std::move(headers))};
   }

@@ -1,8 +1,6 @@
 // webhook_target.cpp -- see webhook_target.h.
 #include "webhook_target.h"
 
-#include <chrono>
-
 #include "webhook_signature.h"
 
 namespace halo::plugins::webhook {
@@ -24,10 +22,8 @@ WebhookTarget read_target(const halo::Host &host) {
 
 std::vector<std::pair<std::string, std::string>> signed_headers(const std::string &key,
                                                                 const std::string &id,
-                                                                std::string_view body) {
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+                                                                std::string_view body,
+                                                                int64_t now) {
   return {{"Content-Type", "application/json"},
           {"webhook-id", id},
           {"webhook-timestamp", std::to_string(now)},

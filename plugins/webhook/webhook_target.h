@@ -21,10 +21,10 @@ struct WebhookTarget {
 // is wrong.
 WebhookTarget read_target(const halo::Host &host);
 
-// Content-Type (JSON), webhook-id, webhook-timestamp (now, Unix seconds)
+// Content-Type (JSON), webhook-id, webhook-timestamp (`now`, Unix seconds)
 // and webhook-signature of a request with `id` and `body`.
 std::vector<std::pair<std::string, std::string>> signed_headers(const std::string &key,
                                                                 const std::string &id,
-                                                                std::string_view body);
+                                                                std::string_view body, int64_t now);
 
 }  // namespace halo::plugins::webhook
