@@ -5,8 +5,11 @@
 # own), beside `halo rebuild` of the same store, which recomputes every
 # profile from the log (what an unmerge cost before the split). ROUNDS
 # times from a copy of the same store (the machine is noisy: compare
-# within a round). Prints wall time and peak RSS of each, and checks that
-# the split and the rebuild export the same profiles (ids aside).
+# within a round). Then `--reattach` of the same id: its events linked
+# again without a rebuild (before, a reattach was a rebuild too). Prints
+# wall time and peak RSS of each, and checks that the split and the
+# rebuild export the same profiles, and the reattach those of the first
+# run (ids aside).
 #   bench/unmerge.sh [ROUNDS]   (bench/run.sh generates the data first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,8 +56,9 @@ contents() {
 import json, sys
 rows = (json.loads(l) for l in open(sys.argv[1]))
 print("\n".join(sorted(json.dumps({k: v for k, v in r.items() if k != "profile_id"},
-                                  sort_keys=True) for r in rows)))' "$DIR/store/profiles.jsonl"
+                                  sort_keys=True) for r in rows)))' "${1:-$DIR/store/profiles.jsonl}"
 }
+contents "$DIR/profiles.jsonl.snapshot" > "$DIR/first.txt"
 for round in $(seq "$ROUNDS"); do
   echo "round $round"
   fresh
@@ -69,6 +73,17 @@ for round in $(seq "$ROUNDS"); do
     echo "    same profiles ($(wc -l < "$DIR/split.txt")) after the split and the rebuild"
   else
     echo "    DIFFERENT profiles after the split and the rebuild" >&2
+    exit 1
+  fi
+  timed "  reattach (linked again)" "$BIN/halo" identity unmerge "$DIR/pipeline.yaml" \
+    --reattach "anonymous_id=$DEVICE"
+  grep -o "linked again: its [0-9]* events joined [0-9]* profile(s)" "$DIR/err.txt" |
+    sed 's/^/    /' || { echo "    not linked again on its own:"; grep identity "$DIR/err.txt"; }
+  contents > "$DIR/reattached.txt"
+  if cmp -s "$DIR/reattached.txt" "$DIR/first.txt"; then
+    echo "    same profiles ($(wc -l < "$DIR/first.txt")) after the reattach and the first run"
+  else
+    echo "    DIFFERENT profiles after the reattach and the first run" >&2
     exit 1
   fi
 done

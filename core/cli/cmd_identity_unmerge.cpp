@@ -10,7 +10,9 @@
 // `halo rebuild`, when they are not that profile's alone), and prints how
 // the profile was split. --detach-record does the same for one source
 // record: it keeps only its strongest identifier. --reattach and
-// --reattach-record rebuild. docs/cli.md defines the output.
+// --reattach-record remove the decision and link again what it kept apart
+// (Pipeline::rejoin; a rebuild where that would not give what a rebuild
+// gives). docs/cli.md defines the output.
 #include <boost/program_options.hpp>
 
 #include <algorithm>
@@ -91,6 +93,35 @@ int split_or_rebuild(const PipelineConfig &cfg, const std::string &pipeline, uin
   return cmd_rebuild({pipeline, "-q"});
 }
 
+// What `decision` (just removed) kept apart linked again on its own
+// (Pipeline::rejoin); a rebuild when that would not give what a rebuild
+// gives (the log line says why).
+int rejoin_or_rebuild(const PipelineConfig &cfg, const std::string &pipeline,
+                      const UnmergeDecision &decision) {
+  RunOptions ro;
+  ro.cancel = install_stop_signals();
+  RunSummary summary;
+  RejoinReport report;
+  Status s = [&] {  // closed -- a refused rejoin rolled back -- before a rebuild opens the store
+    auto p = Pipeline::open(cfg, ro);
+    return p.ok() ? p.value()->rejoin(decision, &report, &summary) : p.status();
+  }();
+  if (!s.ok() && ro.cancel->load()) return fail(kInterrupted, "interrupted: " + s.message());
+  if (!s.ok()) return fail(s);
+  const std::string what = decision.source.empty()
+                               ? decision.type + " " + decision.value
+                               : "record " + decision.message_id + " of source " + decision.source;
+  if (report.refused.empty()) {
+    log_info("identity", what + " linked again: its " + std::to_string(report.events) +
+                             " events joined " + std::to_string(report.profiles) +
+                             " profile(s); nothing else recomputed");
+    return kOk;
+  }
+  log_info("identity", what + " is not linked again on its own (" + report.refused +
+                           "): recomputing everything from the event log");
+  return cmd_rebuild({pipeline, "-q"});
+}
+
 // --detach-record / --reattach-record: the decision, the split (or a rebuild), and the
 // profile count before and after.
 int unmerge_record(const PipelineConfig &cfg, const std::string &pipeline,
@@ -118,8 +149,9 @@ int unmerge_record(const PipelineConfig &cfg, const std::string &pipeline,
                   : st.reattach_record(source, message_id);
   });
   if (rc != kOk) return rc;
-  rc = detach ? split_or_rebuild(cfg, pipeline, 0, {.source = source, .message_id = message_id})
-              : cmd_rebuild({pipeline, "-q"});
+  const UnmergeDecision decision{.source = source, .message_id = message_id};
+  rc = detach ? split_or_rebuild(cfg, pipeline, 0, decision)
+              : rejoin_or_rebuild(cfg, pipeline, decision);
   if (rc != kOk) return rc;
   auto store = open_read_only(cfg);
   if (!store.ok()) return open_failed(store.status());
@@ -168,11 +200,12 @@ int cmd_identity_unmerge(const Args &args) {
       "  email); the events of the profile that held it are resolved again from the event\n"
       "  log (everything is, as `halo rebuild`, when they are not that profile's alone) and\n"
       "  the split is printed. --detach-record: one source record keeps only its strongest\n"
-      "  identifier. The decisions are kept by the store");
+      "  identifier. --reattach, --reattach-record: undo one, linking again the profiles it\n"
+      "  kept apart. The decisions are kept by the store");
   desc.add_options()("help,h", "show this help")(
       "detach", po::value(&detach)->value_name("TYPE=VALUE"), "identifier to detach")(
       "note", po::value(&note)->value_name("TEXT"), "why (kept with the decision)")(
-      "reattach", po::value(&reattach)->value_name("TYPE=VALUE"), "undo a detach (then rebuilds)")(
+      "reattach", po::value(&reattach)->value_name("TYPE=VALUE"), "undo a detach")(
       "detach-record", po::value(&detach_record)->value_name("MESSAGE_ID"),
       "record to detach (with --source)")("reattach-record",
                                           po::value(&reattach_record)->value_name("MESSAGE_ID"),
@@ -213,7 +246,7 @@ int cmd_identity_unmerge(const Args &args) {
     if (auto existing = open_read_only(*cfg); !existing.ok()) return open_failed(existing.status());
     int rc =
         write_store_decision(*cfg, [&](Store &st) { return st.reattach_identifier(type, value); });
-    return rc != kOk ? rc : cmd_rebuild({pipeline, "-q"});
+    return rc != kOk ? rc : rejoin_or_rebuild(*cfg, pipeline, {.type = type, .value = value});
   }
   uint64_t old_id = 0;
   std::vector<std::pair<std::string, std::string>> before;

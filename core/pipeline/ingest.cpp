@@ -86,8 +86,8 @@ size_t compact_events(EventBatch &batch, Keep keep) {
 }
 
 // Removes the link-only events of a rebuild in timestamp order
-// (timestamp_order.h) once their links and merges are made: they are no
-// events of any profile.
+// (timestamp_order.h) or of a reattach (rejoin.cpp) once their links and
+// merges are made: they are no events of any profile.
 void drop_join_events(EventBatch &batch, std::vector<uint64_t> &assignment) {
   std::vector<uint64_t> kept;
   compact_events(batch, [&](size_t i) {
@@ -451,7 +451,7 @@ Status Pipeline::apply_resolution(EventBatch &batch, ResolutionOut &out,
   }
   s = write(identity_task(std::move(merges), std::move(out.links), std::move(out.conflicts)));
   if (!s.ok()) return s;
-  if (options_.timestamp_order) drop_join_events(batch, out.assignment);
+  if (options_.timestamp_order || joining_) drop_join_events(batch, out.assignment);
   profile_ids_.resize(batch.events.size());
   for (size_t i = 0; i < batch.events.size(); ++i) profile_ids_[i] = live(out.assignment[i]);
   // Each event's profile record is a cache miss of its own in a large book:

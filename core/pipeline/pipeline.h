@@ -74,6 +74,16 @@ struct SplitReport {
   std::string refused;
 };
 
+// What Pipeline::rejoin did: `refused` says why the link could not be made
+// again on its own (nothing was written; a rebuild applies the decision),
+// empty when it was.
+struct RejoinReport {
+  uint64_t profile = 0;   // the profile the joined ones make
+  uint64_t events = 0;    // logged events linked again
+  uint64_t profiles = 0;  // profiles that held them, joined into `profile`
+  std::string refused;
+};
+
 struct RunOptions {
   bool progress = false;                      // live progress line on stderr
   const std::atomic<bool> *cancel = nullptr;  // set by SIGINT/SIGTERM
@@ -118,6 +128,17 @@ class Pipeline {
   // record.
   Status split(uint64_t profile, const UnmergeDecision &decision, SplitReport *report,
                RunSummary *summary);
+  // `halo identity unmerge --reattach` (--reattach-record) without a
+  // rebuild (rejoin.cpp), once `decision` is no longer stored: the logged
+  // events that carry the identifier (the record) are resolved again as
+  // link-only events, joining the profiles that hold them as a rebuild
+  // would; features, segments and destinations catch up as after a run.
+  // Only when that gives what a rebuild gives: none of those profiles has
+  // a refused link, the joins meet no identity limit, no limit has a time
+  // window, each of the events carries an identifier some profile holds,
+  // and the pipeline has no identity.linkage; otherwise nothing is written
+  // and report->refused says why.
+  Status rejoin(const UnmergeDecision &decision, RejoinReport *report, RunSummary *summary);
   // `halo deadletters replay` (replay.cpp, contract in replay.h).
   Status replay(const ReplayRequest &request, ReplayReport *report, RunSummary *summary);
   // `halo model fit`: no source is read; every feature builder with a
@@ -374,7 +395,8 @@ class Pipeline {
   Status events_of(const std::unordered_set<std::string> &mine, const NormalizeOptions &before,
                    std::vector<HeldEvent> &held, SplitReport *report);
   // split(): the profile holding the decision's record, 0 when none does.
-  Result<uint64_t> profile_of_record(const UnmergeDecision &decision, ParseStage &before);
+  Result<uint64_t> profile_of_record(const UnmergeDecision &decision,
+                                     const NormalizeOptions &before);
   Result<std::vector<DeadLetter>> replay_selection(const ReplayRequest &request,
                                                    ReplayReport *report);
 
@@ -499,6 +521,7 @@ class Pipeline {
   std::unique_ptr<std::atomic<bool>[]> commit_flags_;
   ResolutionOut resolution_;
   uint64_t reuse_profile_id_ = 0;  // split(): the id the next new profile takes
+  bool joining_ = false;           // rejoin(): batches hold link-only events
   std::vector<uint64_t> profile_ids_;
   double last_progress_ = 0;
   double last_commit_ = 0;  // steady-clock seconds of the last commit

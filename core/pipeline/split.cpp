@@ -23,10 +23,9 @@
 #include <algorithm>
 #include <iterator>
 #include <limits>
-#include <span>
-#include <thread>
 
 #include "normalize/normalizer.h"
+#include "pipeline/log_carriers.h"
 #include "pipeline/pipeline.h"
 #include "plugin_host/plugin_call.h"
 
@@ -45,40 +44,6 @@ const std::string &split_key(std::string_view type, std::string_view value, std:
 
 bool holds(const std::unordered_set<std::string> &set, const Identifier &id, std::string &key) {
   return set.contains(split_key(id.type, id.value, key));
-}
-
-// A logged event that carried the profile's identifiers, as the selection
-// saw it.
-struct Carrier {
-  size_t index = 0;                                         // in its stored batch
-  std::vector<std::pair<std::string, std::string>> others;  // identifiers not the profile's
-  std::vector<int64_t> timestamps_ms;                       // of its events, in order
-};
-
-// The events of `logged` (at `offset` in their stored batch) that carry
-// any identifier of `mine`, normalized by `stage`.
-std::vector<Carrier> carriers(std::span<const LoggedEvent> logged, size_t offset, ParseStage &stage,
-                              const std::unordered_set<std::string> &mine) {
-  std::vector<Carrier> out;
-  EventBatch scratch;
-  std::string key;
-  for (size_t i = 0; i < logged.size(); ++i) {
-    const LoggedEvent &e = logged[i];
-    scratch.clear();
-    Rejection why;
-    if (!stage.normalize_one(e.raw, e.source, e.received_at_ms, scratch, &why)) continue;
-    if (!std::any_of(scratch.identifiers.begin(), scratch.identifiers.end(),
-                     [&](const Identifier &id) { return holds(mine, id, key); })) {
-      continue;
-    }
-    Carrier &c = out.emplace_back();
-    c.index = offset + i;
-    for (const Identifier &id : scratch.identifiers) {
-      if (!holds(mine, id, key)) c.others.emplace_back(id.type, id.value);
-    }
-    for (const Event &ev : scratch.events) c.timestamps_ms.push_back(ev.timestamp_ms);
-  }
-  return out;
 }
 
 }  // namespace
@@ -111,8 +76,7 @@ Status Pipeline::split(uint64_t profile, const UnmergeDecision &decision, SplitR
         detached_record_key(decision.source, decision.message_id));
   }
   if (profile == 0) {
-    ParseStage before(before_options, 1);
-    auto found = profile_of_record(decision, before);
+    auto found = profile_of_record(decision, before_options);
     if (!found.ok()) return found.status();
     profile = *found;
     if (profile == 0) {
@@ -165,38 +129,33 @@ Status Pipeline::split(uint64_t profile, const UnmergeDecision &decision, SplitR
 Status Pipeline::events_of(const std::unordered_set<std::string> &mine,
                            const NormalizeOptions &before, std::vector<HeldEvent> &held,
                            SplitReport *report) {
-  // Normalizing every logged event is most of a split's time: each stored
-  // batch is read in two halves at once, one per core.
-  ParseStage first(before, 1), second(before, 1);
   int64_t latest_ms = std::numeric_limits<int64_t>::min();
   bool in_order = true;
-  Status s = store_->scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {
-    const std::span<const LoggedEvent> all(logged);
-    const size_t half = all.size() / 2;
-    std::vector<Carrier> tail;
-    std::thread other([&] { tail = carriers(all.subspan(half), half, second, mine); });
-    std::vector<Carrier> found = carriers(all.first(half), 0, first, mine);
-    other.join();
-    found.insert(found.end(), std::make_move_iterator(tail.begin()),
-                 std::make_move_iterator(tail.end()));
-    for (const Carrier &c : found) {
-      const LoggedEvent &e = logged[c.index];
-      for (const auto &[type, value] : c.others) {
-        auto owner = store_->find_profile(type, value);
-        if (!owner.ok()) return owner.status();
-        if (!owner->has_value()) continue;
-        report->refused = "its event " + std::to_string(e.sequence) + " also carries " + type +
-                          " " + value + " of profile " + std::to_string(**owner);
-        return Status::Internal("refused");  // stops the scan
-      }
-      for (int64_t at : c.timestamps_ms) {
-        in_order = in_order && at >= latest_ms;
-        latest_ms = std::max(latest_ms, at);
-      }
-      held.push_back({e.sequence, e.received_at_ms, std::string(e.source), std::string(e.raw)});
-    }
-    return Status::Ok();
-  });
+  auto carries_mine = [&mine](const LoggedEvent &, const EventBatch &normalized) {
+    thread_local std::string key;  // the select runs on two threads
+    return std::any_of(normalized.identifiers.begin(), normalized.identifiers.end(),
+                       [&](const Identifier &id) { return holds(mine, id, key); });
+  };
+  std::string key;
+  Status s = scan_carriers(
+      *store_, before, /*source=*/{}, carries_mine,
+      [&](const LoggedEvent &e, const Carrier &c) -> Status {
+        for (const auto &[type, value] : c.identifiers) {
+          if (mine.contains(split_key(type, value, key))) continue;
+          auto owner = store_->find_profile(type, value);
+          if (!owner.ok()) return owner.status();
+          if (!owner->has_value()) continue;
+          report->refused = "its event " + std::to_string(e.sequence) + " also carries " + type +
+                            " " + value + " of profile " + std::to_string(**owner);
+          return Status::Internal("refused");  // stops the scan
+        }
+        for (int64_t at : c.timestamps_ms) {
+          in_order = in_order && at >= latest_ms;
+          latest_ms = std::max(latest_ms, at);
+        }
+        held.push_back({e.sequence, e.received_at_ms, std::string(e.source), std::string(e.raw)});
+        return Status::Ok();
+      });
   if (!report->refused.empty()) return Status::Ok();  // the scan stopped there
   if (!s.ok()) return s;
   if (held.empty()) {
@@ -211,28 +170,24 @@ Status Pipeline::events_of(const std::unordered_set<std::string> &mine,
   return Status::Ok();
 }
 
-Result<uint64_t> Pipeline::profile_of_record(const UnmergeDecision &decision, ParseStage &before) {
-  EventBatch scratch;
+Result<uint64_t> Pipeline::profile_of_record(const UnmergeDecision &decision,
+                                             const NormalizeOptions &before) {
   std::optional<uint64_t> found;
-  Status s = store_->scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {
-    for (const LoggedEvent &e : logged) {
-      if (found || e.source != decision.source) continue;
-      scratch.clear();
-      Rejection why;
-      if (!before.normalize_one(e.raw, e.source, e.received_at_ms, scratch, &why)) continue;
-      if (scratch.events.empty() || scratch.events[0].message_id != decision.message_id) continue;
-      for (const Identifier &id : scratch.identifiers) {
-        auto owner = store_->find_profile(id.type, id.value);
-        if (!owner.ok()) return owner.status();
-        if (owner->has_value()) {
-          found = **owner;
-          break;
-        }
-      }
-      if (!found) found = 0;  // the record is in no profile
-    }
-    return Status::Ok();
-  });
+  Status s = scan_carriers(*store_, before, decision.source,
+                           record_select(decision.source, decision.message_id),
+                           [&](const LoggedEvent &, const Carrier &c) {
+                             if (found) return Status::Ok();  // the first one logged
+                             found = 0;  // the record is in no profile unless one holds it
+                             for (const auto &[type, value] : c.identifiers) {
+                               auto owner = store_->find_profile(type, value);
+                               if (!owner.ok()) return owner.status();
+                               if (owner->has_value()) {
+                                 found = **owner;
+                                 break;
+                               }
+                             }
+                             return Status::Ok();
+                           });
   if (!s.ok()) return s;
   return found.value_or(0);
 }

@@ -58,6 +58,11 @@ class ProfileBook {
   void apply_event(uint64_t profile_id, const EventBatch &batch, size_t i, int source_priority);
   // Folds `from` into `into`; `from` is marked deleted.
   void merge(uint64_t from, uint64_t into);
+  // Marks the profile changed, so that it is stored and exported again,
+  // when what changed is not in the book: an identifier linked to it
+  // without an event of it (a reattached identifier). Creates an empty
+  // record for an id not in the book.
+  void mark_changed(uint64_t profile_id) { touch(profile_id); }
 
   // Persistence: the stored form (typed_codec.h) keeps the LWW metadata
   // and provenance. load() refuses a malformed row with Corruption.

@@ -1,7 +1,7 @@
 // `halo identity unmerge`: detaching a wrongly shared identifier, or one
 // source record that glued two people, splits the profile into exactly
 // what a run without that link produces, the decision holds for later runs
-// and rebuilds, and --reattach undoes it.
+// and rebuilds, and --reattach undoes it, joining again what it split.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -99,10 +99,24 @@ TEST(IdentityUnmerge, DetachingTheSharedPhoneGivesWhatARunWithoutItGives) {
   EXPECT_EQ(summary_count(again.summary, "merges"), 0) << again.summary;
   EXPECT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 2u);
 
-  // Reattached, the phone glues them again.
-  ASSERT_EQ(unmerge(glued, {"--reattach", "phone=09121234567"}).exit_code, 0);
+  // Reattached, the phone glues them again: its three events link the two
+  // profiles without a rebuild, into what the first run gave (m6 is the
+  // same person's).
+  CommandResult back = unmerge(glued, {"--reattach", "phone=09121234567"});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_NE(back.err.find("phone +989121234567 linked again: its 3 events joined 2 profile(s)"),
+            std::string::npos)
+      << back.err;
   EXPECT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 1u);
   EXPECT_EQ(unmerge(glued, {"--list"}).out, "");
+  TempDir never_dir;
+  const std::string never = pipeline(never_dir, "", read_file(glued_dir / "events.jsonl"));
+  ASSERT_EQ(run_pipeline(never).exit_code, 0);
+  EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
+            profiles_without_ids(never_dir / "profiles.jsonl"));
+  ASSERT_EQ(run({halo_bin(), "rebuild", glued, "-q"}).exit_code, 0);
+  EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
+            profiles_without_ids(never_dir / "profiles.jsonl"));
 }
 
 TEST(IdentityUnmerge, RefusesWhatItCannotDo) {
@@ -130,6 +144,7 @@ TEST(IdentityUnmerge, DetachingTheRecordThatGluedTwoPeopleGivesWhatARunWithoutIt
   const std::string glued = pipeline(glued_dir, "", kBorrowedLaptop);
   ASSERT_EQ(run_pipeline(glued).exit_code, 0);
   ASSERT_EQ(read_profiles(glued_dir / "profiles.jsonl").size(), 1u);
+  const std::string original = profiles_without_ids(glued_dir / "profiles.jsonl");
 
   CommandResult r =
       unmerge(glued, {"--detach-record", "m3", "--source", "web", "--note", "borrowed laptop"});
@@ -157,6 +172,10 @@ TEST(IdentityUnmerge, DetachingTheRecordThatGluedTwoPeopleGivesWhatARunWithoutIt
   CommandResult back = unmerge(glued, {"--reattach-record", "m3", "--source", "web"});
   ASSERT_EQ(back.exit_code, 0) << back.err;
   EXPECT_EQ(back.out, "reattached record m3 of source web; profiles: 2 before, 1 now\n");
+  EXPECT_NE(back.err.find("record m3 of source web linked again: its 1 events joined 2 profile(s)"),
+            std::string::npos)
+      << back.err;
+  EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"), original);
   EXPECT_EQ(unmerge(glued, {"--list"}).out, "");
 }
 
@@ -243,6 +262,7 @@ TEST(IdentityUnmerge, EventsOutOfTimestampOrderAreSplitUnlessAWindowedLimitCount
 // another profile (the second phone's event also carries Ali's device):
 // resolving them alone could differ from a rebuild, so the unmerge
 // rebuilds -- and the result is still a run without the detached phone.
+// So does the reattach, back to the first run.
 TEST(IdentityUnmerge, AnEventSharedWithAnotherProfileIsRebuiltInstead) {
   const std::string events =
       R"({"type":"identify","messageId":"m1","anonymousId":"dev-ali","traits":{"phone":"09121234567"},"timestamp":"2026-01-01T00:00:00Z"}
@@ -254,6 +274,7 @@ TEST(IdentityUnmerge, AnEventSharedWithAnotherProfileIsRebuiltInstead) {
   RunOutcome first = run_pipeline(glued);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   ASSERT_GT(summary_count(first.summary, "conflicts"), 0) << first.summary;
+  const std::string original = profiles_without_ids(glued_dir / "profiles.jsonl");
   CommandResult r = unmerge(glued, {"--detach", "phone=09121234567"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("is not split on its own (its event 2 also carries phone "
@@ -265,13 +286,24 @@ TEST(IdentityUnmerge, AnEventSharedWithAnotherProfileIsRebuiltInstead) {
   ASSERT_EQ(run_pipeline(clean).exit_code, 0);
   EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"),
             profiles_without_ids(clean_dir / "profiles.jsonl"));
+
+  // Reattached: the limit decides again which link is refused, so the
+  // link is not made on its own; the rebuild gives the first run's result.
+  CommandResult back = unmerge(glued, {"--reattach", "phone=09121234567"});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_NE(back.err.find("phone +989121234567 is not linked again on its own (joining its "
+                          "profiles meets an identity limit)"),
+            std::string::npos)
+      << back.err;
+  EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"), original);
 }
 
 // On generated demo data (four sources, shared family phones, typos,
 // customers who change phones, every builder and segment of the demo):
 // from the same store, detaching an identifier of a profile that holds
 // several gives the profiles a rebuild gives (ids aside) -- the split path
-// as well as the rebuild it falls back to.
+// as well as the rebuild it falls back to -- and reattaching it gives the
+// profiles of the run before (linked again on their own, or rebuilt).
 TEST(IdentityUnmerge, EverySplitOfDemoProfilesEqualsARebuild) {
   TempDir dir;
   CommandResult generated =
@@ -293,8 +325,9 @@ TEST(IdentityUnmerge, EverySplitOfDemoProfilesEqualsARebuild) {
     }
   }
   ASSERT_GT(candidates.size(), 50u);
+  const std::string original = profiles_without_ids(dir / "profiles.jsonl.snapshot");
   std::mt19937 pick(5);
-  int split = 0;
+  int split = 0, rejoined = 0;
   for (int round = 0; round < 8; ++round) {
     const std::string detach = candidates[pick() % candidates.size()];
     for (const char *f : {"halo.db-wal", "halo.db-shm"}) std::filesystem::remove(var / f);
@@ -309,8 +342,16 @@ TEST(IdentityUnmerge, EverySplitOfDemoProfilesEqualsARebuild) {
     ASSERT_EQ(run({halo_bin(), "rebuild", p, "-q"}).exit_code, 0);
     EXPECT_EQ(after_unmerge, profiles_without_ids(var / "profiles.jsonl")) << detach << "\n"
                                                                            << r.err;
+    // Reattached, the identifier links again what it linked before.
+    CommandResult back = unmerge(p, {"--reattach", detach});
+    ASSERT_EQ(back.exit_code, 0) << detach << ": " << back.err;
+    rejoined += back.err.find(" linked again: ") != std::string::npos;
+    EXPECT_EQ(original, profiles_without_ids(var / "profiles.jsonl"))
+        << "reattached " << detach << "\n"
+        << back.err;
   }
   EXPECT_GE(split, 4) << "most profiles of the demo split on their own";
+  EXPECT_GE(rejoined, 4) << "and are joined again on their own";
 }
 
 TEST(IdentityUnmerge, RefusesARecordItCannotFind) {

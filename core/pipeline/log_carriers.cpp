@@ -1,0 +1,81 @@
+// log_carriers.cpp -- scan_carriers (log_carriers.h).
+#include "pipeline/log_carriers.h"
+
+#include <algorithm>
+#include <span>
+#include <thread>
+
+#include "pipeline/parse_stage.h"
+
+namespace halo {
+
+namespace {
+
+struct Found {
+  size_t index = 0;  // in its stored batch
+  Carrier carrier;
+};
+
+// The events of `logged` (at `offset` in their stored batch) `select` picks.
+std::vector<Found> select_events(std::span<const LoggedEvent> logged, size_t offset,
+                                 ParseStage &stage, std::string_view source,
+                                 const CarrierSelect &select) {
+  std::vector<Found> out;
+  EventBatch scratch;
+  for (size_t i = 0; i < logged.size(); ++i) {
+    const LoggedEvent &e = logged[i];
+    if (!source.empty() && e.source != source) continue;
+    scratch.clear();
+    Rejection why;
+    if (!stage.normalize_one(e.raw, e.source, e.received_at_ms, scratch, &why)) continue;
+    if (!select(e, scratch)) continue;
+    Found &f = out.emplace_back();
+    f.index = offset + i;
+    for (const Identifier &id : scratch.identifiers)
+      f.carrier.identifiers.emplace_back(id.type, id.value);
+    for (const Event &ev : scratch.events) f.carrier.timestamps_ms.push_back(ev.timestamp_ms);
+  }
+  return out;
+}
+
+}  // namespace
+
+CarrierSelect record_select(std::string source, std::string message_id) {
+  return [source = std::move(source), message_id = std::move(message_id)](
+             const LoggedEvent &logged, const EventBatch &normalized) {
+    return logged.source == source && !normalized.events.empty() &&
+           normalized.events[0].message_id == message_id;
+  };
+}
+
+CarrierSelect identifier_select(std::string type, std::string value) {
+  return [type = std::move(type), value = std::move(value)](const LoggedEvent &,
+                                                            const EventBatch &normalized) {
+    return std::any_of(normalized.identifiers.begin(), normalized.identifiers.end(),
+                       [&](const Identifier &id) { return id.type == type && id.value == value; });
+  };
+}
+
+Status scan_carriers(Store &store, const NormalizeOptions &options, std::string_view source,
+                     const CarrierSelect &select,
+                     const std::function<Status(const LoggedEvent &, const Carrier &)> &fn) {
+  ParseStage first(options, 1), second(options, 1);
+  return store.scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {
+    const std::span<const LoggedEvent> all(logged);
+    const size_t half = all.size() / 2;
+    std::vector<Found> tail;
+    std::thread other(
+        [&] { tail = select_events(all.subspan(half), half, second, source, select); });
+    std::vector<Found> head = select_events(all.first(half), 0, first, source, select);
+    other.join();
+    for (std::vector<Found> *part : {&head, &tail}) {
+      for (const Found &f : *part) {
+        Status s = fn(logged[f.index], f.carrier);
+        if (!s.ok()) return s;
+      }
+    }
+    return Status::Ok();
+  });
+}
+
+}  // namespace halo
