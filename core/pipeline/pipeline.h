@@ -135,9 +135,9 @@ class Pipeline {
   // would; features, segments and destinations catch up as after a run.
   // Only when that gives what a rebuild gives: none of those profiles has
   // a refused link, the joins meet no identity limit, no limit has a time
-  // window, each of the events carries an identifier some profile holds,
-  // and the pipeline has no identity.linkage; otherwise nothing is written
-  // and report->refused says why.
+  // window, and the pipeline has no identity.linkage; otherwise nothing is
+  // written and report->refused says why. An event no profile holds (the
+  // decision left it no identifier) is resolved again as logged.
   Status rejoin(const UnmergeDecision &decision, RejoinReport *report, RunSummary *summary);
   // `halo deadletters replay` (replay.cpp, contract in replay.h).
   Status replay(const ReplayRequest &request, ReplayReport *report, RunSummary *summary);

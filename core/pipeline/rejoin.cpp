@@ -5,18 +5,20 @@
 // Why the result equals a rebuild's: with the decision in force the store
 // holds what a rebuild gives without the reattached links. Reattaching only
 // adds links: those of the events that carry the identifier again (or of
-// the record's identifiers). Each such event lives on a profile that owns
+// the record's identifiers). Such an event lives on a profile that owns
 // one of its identifiers, so resolving a link-only copy of it (kJoinSource,
 // as a rebuild in timestamp order uses them: merged and linked, never
 // stored or applied) joins exactly the profiles a rebuild joins -- where
-// no identity limit binds. That holds when none of the profiles involved
-// has a refused link and the joins meet no limit: the joined profile is
-// then within every limit, so is any part of it a rebuild builds on the way
-// in another order. A limit with a time window counts link times, which
-// the order decides: refused, as is identity.linkage (it compares every
-// record with every other). What is refused writes nothing -- everything
-// here is one transaction, committed by finalize() -- and the caller
-// rebuilds.
+// no identity limit binds. When no profile owns any of its identifiers,
+// it is in no profile (the decision left it none), and it is resolved
+// again as logged, landing where a rebuild puts it: profiles do not depend
+// on the order their events come in (a late delivery is applied as it
+// would have been on time), so applying it after the others is exact. That holds when none of the
+// profiles involved has a refused link and the joins meet no limit: the joined profile is then
+// within every limit, so is any part of it a rebuild builds on the way in another order. A limit
+// with a time window counts link times, which the order decides: refused, as is identity.linkage
+// (it compares every record with every other). What is refused writes nothing -- everything here is
+// one transaction, committed by finalize() -- and the caller rebuilds.
 #include <algorithm>
 #include <set>
 
@@ -29,32 +31,33 @@ namespace halo {
 
 namespace {
 
-constexpr size_t kJoinBatch = 4096;  // link-only events resolved per ingest call
+constexpr size_t kJoinBatch = 4096;  // events resolved again per ingest call
 
-// A logged event to link again: its identifiers, when it happened.
+// A logged event to resolve again: a link-only copy when a profile holds
+// it, else the logged event itself.
 struct Join {
   uint64_t sequence = 0;
   int64_t at_ms = 0, received_at_ms = 0;
-  std::vector<std::pair<std::string, std::string>> identifiers;
+  bool link_only = true;
+  std::vector<std::pair<std::string, std::string>> identifiers;  // link-only
+  std::string source, raw;                                       // else
 };
 
-// Link-only events for joins[first, last): what the resolver sees of them.
-void join_events(std::span<const Join> joins, EventBatch &batch) {
-  batch.clear();
-  for (const Join &j : joins) {
-    Event e;
-    e.type = HALO_EVENT_IDENTIFY;
-    e.source = kJoinSource;
-    e.sequence = j.sequence;
-    e.timestamp_ms = j.at_ms;
-    e.received_at_ms = j.received_at_ms;
-    e.id_begin = static_cast<uint32_t>(batch.identifiers.size());
-    e.id_count = static_cast<uint32_t>(j.identifiers.size());
-    for (const auto &[type, value] : j.identifiers) {
-      batch.identifiers.push_back({batch.arena.copy(type), batch.arena.copy(value)});
-    }
-    batch.events.push_back(e);
+// Appends `j`'s link-only event (kJoinSource: merged and linked, never
+// stored or applied) to `batch`.
+void append_link_only(const Join &j, EventBatch &batch) {
+  Event e;
+  e.type = HALO_EVENT_IDENTIFY;
+  e.source = kJoinSource;
+  e.sequence = j.sequence;
+  e.timestamp_ms = j.at_ms;
+  e.received_at_ms = j.received_at_ms;
+  e.id_begin = static_cast<uint32_t>(batch.identifiers.size());
+  e.id_count = static_cast<uint32_t>(j.identifiers.size());
+  for (const auto &[type, value] : j.identifiers) {
+    batch.identifiers.push_back({batch.arena.copy(type), batch.arena.copy(value)});
   }
+  batch.events.push_back(e);
 }
 
 }  // namespace
@@ -76,30 +79,32 @@ Status Pipeline::rejoin(const UnmergeDecision &decision, RejoinReport *report,
   const bool record = !decision.source.empty();
   std::vector<Join> joins;
   std::set<uint64_t> profiles;  // that hold the events to link again
-  s = scan_carriers(
-      *store_, normalize_options_, record ? std::string_view(decision.source) : std::string_view(),
-      record ? record_select(decision.source, decision.message_id)
-             : identifier_select(decision.type, decision.value),
-      [&](const LoggedEvent &e, const Carrier &c) -> Status {
-        if (record && !joins.empty()) return Status::Ok();  // the first one logged
-        bool owned = false;
-        for (const auto &[type, value] : c.identifiers) {
-          auto owner = store_->find_profile(type, value);
-          if (!owner.ok()) return owner.status();
-          if (!owner->has_value()) continue;
-          profiles.insert(**owner);
-          owned = true;
-        }
-        if (!owned) {
-          report->refused =
-              "its event " + std::to_string(e.sequence) + " carries no identifier of a profile";
-          return Status::Internal("refused");  // stops the scan
-        }
-        joins.push_back({e.sequence, c.timestamps_ms.empty() ? 0 : c.timestamps_ms.front(),
-                         e.received_at_ms, c.identifiers});
-        return Status::Ok();
-      });
-  if (!report->refused.empty()) return Status::Ok();  // the scan stopped there
+  s = scan_carriers(*store_, normalize_options_,
+                    record ? std::string_view(decision.source) : std::string_view(),
+                    record ? record_select(decision.source, decision.message_id)
+                           : identifier_select(decision.type, decision.value),
+                    [&](const LoggedEvent &e, const Carrier &c) -> Status {
+                      if (record && !joins.empty()) return Status::Ok();  // the first one logged
+                      Join &j = joins.emplace_back();
+                      j.sequence = e.sequence;
+                      j.at_ms = c.timestamps_ms.empty() ? 0 : c.timestamps_ms.front();
+                      j.received_at_ms = e.received_at_ms;
+                      j.link_only = false;
+                      for (const auto &[type, value] : c.identifiers) {
+                        auto owner = store_->find_profile(type, value);
+                        if (!owner.ok()) return owner.status();
+                        if (!owner->has_value()) continue;
+                        profiles.insert(**owner);
+                        j.link_only = true;
+                      }
+                      if (j.link_only) {
+                        j.identifiers = c.identifiers;
+                      } else {
+                        j.source = e.source;
+                        j.raw = e.raw;
+                      }
+                      return Status::Ok();
+                    });
   if (!s.ok()) return s;
   for (uint64_t p : profiles) {
     auto refused = store_->has_refused_links(p);
@@ -120,7 +125,15 @@ Status Pipeline::rejoin(const UnmergeDecision &decision, RejoinReport *report,
     if (options_.cancel && options_.cancel->load()) {
       return Status::Internal("interrupted; nothing of the reattach is committed");
     }
-    join_events(std::span(joins).subspan(first, std::min(kJoinBatch, joins.size() - first)), batch);
+    batch.clear();
+    for (size_t k = first; k < std::min(joins.size(), first + kJoinBatch); ++k) {
+      const Join &j = joins[k];
+      if (j.link_only) {
+        append_link_only(j, batch);
+      } else {
+        normalize_logged({j.sequence, j.received_at_ms, j.source, j.raw}, batch, summary);
+      }
+    }
     s = ingest(batch, /*keys=*/nullptr, /*keys_checked=*/false, summary);
   }
   joining_ = false;
@@ -129,14 +142,17 @@ Status Pipeline::rejoin(const UnmergeDecision &decision, RejoinReport *report,
     report->refused = "joining its profiles meets an identity limit";
     return Status::Ok();  // rolled back when the store closes
   }
-  uint64_t joined = *profiles.begin();
-  for (auto it = merged_into_.find(joined); it != merged_into_.end();
-       it = merged_into_.find(joined))
-    joined = it->second;
-  report->profile = joined;
-  // Its identifiers changed, maybe nothing else (the profiles were one
-  // already): exported again all the same.
-  profiles_.mark_changed(joined);
+  if (!profiles.empty()) {  // else its events made a profile of their own, as in a run
+    uint64_t joined = *profiles.begin();
+    for (auto it = merged_into_.find(joined); it != merged_into_.end();
+         it = merged_into_.find(joined)) {
+      joined = it->second;
+    }
+    report->profile = joined;
+    // Its identifiers changed, maybe nothing else (the profiles were one
+    // already): exported again all the same.
+    profiles_.mark_changed(joined);
+  }
   s = finalize(summary);
   if (s.ok()) deliver_commits();
   return s;
