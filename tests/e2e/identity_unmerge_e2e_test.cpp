@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <random>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -296,6 +297,35 @@ TEST(IdentityUnmerge, AnEventSharedWithAnotherProfileIsRebuiltInstead) {
             std::string::npos)
       << back.err;
   EXPECT_EQ(profiles_without_ids(glued_dir / "profiles.jsonl"), original);
+}
+
+// A profile the reattached phone joins holds a link an identity limit
+// refused (Ali's second email, over max_per_profile: 1): which link a
+// limit refuses can depend on what is joined first, so the reattach
+// recomputes everything -- and gives the first run's profiles.
+TEST(IdentityUnmerge, AReattachNearARefusedLinkIsRebuilt) {
+  const std::string events =
+      R"({"type":"identify","messageId":"m1","anonymousId":"dev-ali","traits":{"email":"ali@x.ir"},"timestamp":"2026-01-01T00:00:00Z"}
+{"type":"identify","messageId":"m2","anonymousId":"dev-ali","traits":{"email":"ali2@x.ir"},"timestamp":"2026-01-02T00:00:00Z"}
+{"type":"identify","messageId":"m3","anonymousId":"dev-sara","traits":{"phone":"09121234567"},"timestamp":"2026-01-03T00:00:00Z"}
+{"type":"identify","messageId":"m4","anonymousId":"dev-ali","traits":{"phone":"09121234567"},"timestamp":"2026-01-04T00:00:00Z"}
+)";
+  TempDir dir;
+  const std::string p = pipeline(dir, "", events);
+  write_file(p, std::regex_replace(read_file(p), std::regex("priority: 2 \\}"),
+                                   "priority: 2, max_per_profile: 1 }"));
+  RunOutcome first = run_pipeline(p);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_GT(summary_count(first.summary, "conflicts"), 0) << first.summary;
+  const std::string original = profiles_without_ids(dir / "profiles.jsonl");
+  ASSERT_EQ(unmerge(p, {"--detach", "phone=09121234567"}).exit_code, 0);
+  ASSERT_NE(profiles_without_ids(dir / "profiles.jsonl"), original);
+  CommandResult back = unmerge(p, {"--reattach", "phone=09121234567"});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_NE(back.err.find(" has links an identity limit refused): recomputing everything"),
+            std::string::npos)
+      << back.err;
+  EXPECT_EQ(profiles_without_ids(dir / "profiles.jsonl"), original);
 }
 
 // On generated demo data (four sources, shared family phones, typos,
