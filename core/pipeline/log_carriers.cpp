@@ -31,8 +31,9 @@ std::vector<Found> select_events(std::span<const LoggedEvent> logged, size_t off
     if (!select(e, scratch)) continue;
     Found &f = out.emplace_back();
     f.index = offset + i;
-    for (const Identifier &id : scratch.identifiers)
+    for (const Identifier &id : scratch.identifiers) {
       f.carrier.identifiers.emplace_back(id.type, id.value);
+    }
     for (const Event &ev : scratch.events) f.carrier.timestamps_ms.push_back(ev.timestamp_ms);
   }
   return out;

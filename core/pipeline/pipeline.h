@@ -389,6 +389,10 @@ class Pipeline {
   void report_progress(const RunSummary &s, bool final);
   int priority_of(std::string_view source) const;
   Status replay_one(DeadLetter d, ReplayReport *report, RunSummary *summary);
+  // split() and rejoin(): the writer ready and the run's state read;
+  // `refused` says why no identity edit is made on its own (a pipeline
+  // with identity.linkage compares every stored record with every other).
+  Status prepare_identity_edit(std::string &refused, RunSummary *summary);
   // split(): the logged events that carried `mine` (identifiers, as
   // `before` normalizes) -- or a refusal in report->refused.
   struct HeldEvent;

@@ -4,21 +4,23 @@
 //
 // Why the result equals a rebuild's: with the decision in force the store
 // holds what a rebuild gives without the reattached links. Reattaching only
-// adds links: those of the events that carry the identifier again (or of
-// the record's identifiers). Such an event lives on a profile that owns
-// one of its identifiers, so resolving a link-only copy of it (kJoinSource,
-// as a rebuild in timestamp order uses them: merged and linked, never
-// stored or applied) joins exactly the profiles a rebuild joins -- where
-// no identity limit binds. When no profile owns any of its identifiers,
-// it is in no profile (the decision left it none), and it is resolved
-// again as logged, landing where a rebuild puts it: profiles do not depend
-// on the order their events come in (a late delivery is applied as it
-// would have been on time), so applying it after the others is exact. That holds when none of the
-// profiles involved has a refused link and the joins meet no limit: the joined profile is then
-// within every limit, so is any part of it a rebuild builds on the way in another order. A limit
-// with a time window counts link times, which the order decides: refused, as is identity.linkage
-// (it compares every record with every other). What is refused writes nothing -- everything here is
-// one transaction, committed by finalize() -- and the caller rebuilds.
+// adds links: those of the events that carry the identifier again (or of the
+// record's identifiers). Such an event lives on a profile that owns one of
+// its identifiers, so resolving a link-only copy of it (kJoinSource, as a
+// rebuild in timestamp order uses them: merged and linked, never stored or
+// applied) joins exactly the profiles a rebuild joins -- where no identity
+// limit binds. When no profile owns any of its identifiers, it is in no
+// profile (the decision left it none), and it is resolved again as logged,
+// landing where a rebuild puts it: profiles do not depend on the order their
+// events come in (a late delivery is applied as it would have been on time),
+// so applying it after the others is exact. That holds when none of the
+// profiles involved has a refused link and the joins meet no limit: the
+// joined profile is then within every limit, so is any part of it a rebuild
+// builds on the way in another order. A limit with a time window counts link
+// times, which the order decides: refused, as is identity.linkage (it
+// compares every record with every other). What is refused writes nothing --
+// everything here is one transaction, committed by finalize() -- and the
+// caller rebuilds.
 #include <algorithm>
 #include <set>
 
@@ -65,13 +67,8 @@ void append_link_only(const Join &j, EventBatch &batch) {
 Status Pipeline::rejoin(const UnmergeDecision &decision, RejoinReport *report,
                         RunSummary *summary) {
   CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
-  Status s = prepare_writer(summary);
-  if (s.ok()) s = restore_state();
-  if (!s.ok()) return s;
-  if (config_.has_linkage) {
-    report->refused = "identity.linkage compares every stored record with every other";
-    return Status::Ok();
-  }
+  Status s = prepare_identity_edit(report->refused, summary);
+  if (!s.ok() || !report->refused.empty()) return s;
   if (!windowed_types_.empty()) {
     report->refused = "identity limits with a time window count link times";
     return Status::Ok();

@@ -55,16 +55,20 @@ struct Pipeline::HeldEvent {
   std::string source, raw;
 };
 
+Status Pipeline::prepare_identity_edit(std::string &refused, RunSummary *summary) {
+  Status s = prepare_writer(summary);
+  if (s.ok()) s = restore_state();
+  if (s.ok() && config_.has_linkage) {
+    refused = "identity.linkage compares every stored record with every other";
+  }
+  return s;
+}
+
 Status Pipeline::split(uint64_t profile, const UnmergeDecision &decision, SplitReport *report,
                        RunSummary *summary) {
   CallWatchdog watchdog(config_.plugin_timeout_ms, options_.cancel);
-  Status s = prepare_writer(summary);
-  if (s.ok()) s = restore_state();
-  if (!s.ok()) return s;
-  if (config_.has_linkage) {
-    report->refused = "identity.linkage compares every stored record with every other";
-    return Status::Ok();
-  }
+  Status s = prepare_identity_edit(report->refused, summary);
+  if (!s.ok() || !report->refused.empty()) return s;
   // The identifiers as they were before the decision: those that made the
   // profile.
   NormalizeOptions before_options = normalize_options_;
