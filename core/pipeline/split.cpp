@@ -21,7 +21,6 @@
 // segment memberships are compared with what it now is (exits and entries
 // only where they differ), and its messages and timers stay with it.
 #include <algorithm>
-#include <iterator>
 #include <limits>
 
 #include "normalize/normalizer.h"
