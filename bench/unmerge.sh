@@ -59,6 +59,15 @@ print("\n".join(sorted(json.dumps({k: v for k, v in r.items() if k != "profile_i
                                   sort_keys=True) for r in rows)))' "${1:-$DIR/store/profiles.jsonl}"
 }
 contents "$DIR/profiles.jsonl.snapshot" > "$DIR/first.txt"
+# A B WHAT: the two contents files in $DIR hold the same profiles, or exit 1.
+same() {
+  if cmp -s "$DIR/$1" "$DIR/$2"; then
+    echo "    same profiles ($(wc -l < "$DIR/$1")) after $3"
+  else
+    echo "    DIFFERENT profiles after $3" >&2
+    exit 1
+  fi
+}
 for round in $(seq "$ROUNDS"); do
   echo "round $round"
   fresh
@@ -69,21 +78,11 @@ for round in $(seq "$ROUNDS"); do
   contents > "$DIR/split.txt"
   timed "  rebuild of the same store" "$BIN/halo" rebuild "$DIR/pipeline.yaml" -q
   contents > "$DIR/rebuilt.txt"
-  if cmp -s "$DIR/split.txt" "$DIR/rebuilt.txt"; then
-    echo "    same profiles ($(wc -l < "$DIR/split.txt")) after the split and the rebuild"
-  else
-    echo "    DIFFERENT profiles after the split and the rebuild" >&2
-    exit 1
-  fi
+  same split.txt rebuilt.txt "the split and the rebuild"
   timed "  reattach (linked again)" "$BIN/halo" identity unmerge "$DIR/pipeline.yaml" \
     --reattach "anonymous_id=$DEVICE"
   grep -o "linked again: its [0-9]* events joined [0-9]* profile(s)" "$DIR/err.txt" |
     sed 's/^/    /' || { echo "    not linked again on its own:"; grep identity "$DIR/err.txt"; }
   contents > "$DIR/reattached.txt"
-  if cmp -s "$DIR/reattached.txt" "$DIR/first.txt"; then
-    echo "    same profiles ($(wc -l < "$DIR/first.txt")) after the reattach and the first run"
-  else
-    echo "    DIFFERENT profiles after the reattach and the first run" >&2
-    exit 1
-  fi
+  same reattached.txt first.txt "the reattach and the first run"
 done

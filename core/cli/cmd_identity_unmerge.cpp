@@ -16,6 +16,7 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
 #include <map>
 
@@ -65,61 +66,68 @@ Result<bool> logged(Store &store, const std::string &source, const std::string &
   return found;
 }
 
-// The events of `profile` (0: of the decision's record) resolved again on
-// their own (Pipeline::split); a rebuild when that would not give what a
-// rebuild gives (the log line says why).
-int split_or_rebuild(const PipelineConfig &cfg, const std::string &pipeline, uint64_t profile,
-                     const UnmergeDecision &decision) {
+// What an identity edit made on its own (Pipeline::split or rejoin) did,
+// for the log: `done` when it was made, else `not_alone` -- "WHAT is not
+// ... on its own" -- and `why`.
+struct EditOutcome {
+  std::string done, not_alone, why;
+};
+
+// Runs `edit` on the pipeline; a rebuild when it was refused (the log line
+// says why). The pipeline closes -- rolling a refused edit back -- before
+// the rebuild opens the store.
+int edit_or_rebuild(const PipelineConfig &cfg, const std::string &pipeline,
+                    const std::function<Status(Pipeline &, RunSummary &, EditOutcome &)> &edit) {
   RunOptions ro;
   ro.cancel = install_stop_signals();
   RunSummary summary;
-  SplitReport report;
-  // The pipeline closes -- rolling a refused split back -- before a rebuild
-  // opens the store.
+  EditOutcome outcome;
   Status s = [&] {
     auto p = Pipeline::open(cfg, ro);
-    return p.ok() ? p.value()->split(profile, decision, &report, &summary) : p.status();
+    return p.ok() ? edit(**p, summary, outcome) : p.status();
   }();
   if (!s.ok() && ro.cancel->load()) return fail(kInterrupted, "interrupted: " + s.message());
   if (!s.ok()) return fail(s);
-  const std::string which = "profile " + std::to_string(report.profile);
-  if (report.refused.empty()) {
-    log_info("identity", which + " split: its " + std::to_string(report.events) +
-                             " events resolved again; nothing else recomputed");
+  if (outcome.why.empty()) {
+    log_info("identity", outcome.done + "; nothing else recomputed");
     return kOk;
   }
-  log_info("identity", which + " is not split on its own (" + report.refused +
+  log_info("identity", outcome.not_alone + " on its own (" + outcome.why +
                            "): recomputing everything from the event log");
   return cmd_rebuild({pipeline, "-q"});
 }
 
+// The events of `profile` (0: of the decision's record) resolved again on
+// their own (Pipeline::split), or a rebuild.
+int split_or_rebuild(const PipelineConfig &cfg, const std::string &pipeline, uint64_t profile,
+                     const UnmergeDecision &decision) {
+  return edit_or_rebuild(cfg, pipeline, [&](Pipeline &p, RunSummary &summary, EditOutcome &out) {
+    SplitReport report;
+    Status s = p.split(profile, decision, &report, &summary);
+    const std::string which = "profile " + std::to_string(report.profile);
+    out.done = which + " split: its " + std::to_string(report.events) + " events resolved again";
+    out.not_alone = which + " is not split";
+    out.why = report.refused;
+    return s;
+  });
+}
+
 // What `decision` (just removed) kept apart linked again on its own
-// (Pipeline::rejoin); a rebuild when that would not give what a rebuild
-// gives (the log line says why).
+// (Pipeline::rejoin), or a rebuild.
 int rejoin_or_rebuild(const PipelineConfig &cfg, const std::string &pipeline,
                       const UnmergeDecision &decision) {
-  RunOptions ro;
-  ro.cancel = install_stop_signals();
-  RunSummary summary;
-  RejoinReport report;
-  Status s = [&] {  // closed -- a refused rejoin rolled back -- before a rebuild opens the store
-    auto p = Pipeline::open(cfg, ro);
-    return p.ok() ? p.value()->rejoin(decision, &report, &summary) : p.status();
-  }();
-  if (!s.ok() && ro.cancel->load()) return fail(kInterrupted, "interrupted: " + s.message());
-  if (!s.ok()) return fail(s);
-  const std::string what = decision.source.empty()
-                               ? decision.type + " " + decision.value
-                               : "record " + decision.message_id + " of source " + decision.source;
-  if (report.refused.empty()) {
-    log_info("identity", what + " linked again: its " + std::to_string(report.events) +
-                             " events joined " + std::to_string(report.profiles) +
-                             " profile(s); nothing else recomputed");
-    return kOk;
-  }
-  log_info("identity", what + " is not linked again on its own (" + report.refused +
-                           "): recomputing everything from the event log");
-  return cmd_rebuild({pipeline, "-q"});
+  return edit_or_rebuild(cfg, pipeline, [&](Pipeline &p, RunSummary &summary, EditOutcome &out) {
+    RejoinReport report;
+    Status s = p.rejoin(decision, &report, &summary);
+    const std::string what =
+        decision.source.empty() ? decision.type + " " + decision.value
+                                : "record " + decision.message_id + " of source " + decision.source;
+    out.done = what + " linked again: its " + std::to_string(report.events) + " events joined " +
+               std::to_string(report.profiles) + " profile(s)";
+    out.not_alone = what + " is not linked again";
+    out.why = report.refused;
+    return s;
+  });
 }
 
 // --detach-record / --reattach-record: the decision, the split (or a rebuild), and the
