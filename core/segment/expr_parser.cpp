@@ -67,14 +67,15 @@ class Parser {
  public:
   Parser(std::vector<Token> tokens, const ExprLimits &limits, ExprScope scope, ExprError &error,
          std::vector<std::string> &paths, std::vector<std::string> &segments,
-         std::vector<HistoryTerm> &history)
+         std::vector<HistoryTerm> &history, bool &reads_clock)
       : tokens_(std::move(tokens)),
         limits_(limits),
         scope_(scope),
         error_(error),
         paths_(paths),
         segments_(segments),
-        history_(history) {}
+        history_(history),
+        reads_clock_(reads_clock) {}
 
   std::unique_ptr<Expr::Node> parse() {
     auto root = expr(0);
@@ -441,6 +442,7 @@ class Parser {
 
   bool now(Operand &out) {
     out.kind = Operand::Kind::kNow;
+    reads_clock_ = true;
     if (!expect(Tok::kLParen, "'(' after now") || !expect(Tok::kRParen, "')'")) return false;
     if (peek().kind != Tok::kPlus && peek().kind != Tok::kMinus) return true;
     const bool minus = take().kind == Tok::kMinus;
@@ -503,6 +505,7 @@ class Parser {
   std::vector<std::string> &paths_;
   std::vector<std::string> &segments_;
   std::vector<HistoryTerm> &history_;
+  bool &reads_clock_;
   size_t pos_ = 0;
 };
 
@@ -518,9 +521,9 @@ std::optional<Expr> Expr::parse(std::string_view text, ExprError &error, const E
   std::vector<Token> tokens;
   if (!tokenize(text, tokens, error)) return std::nullopt;
   Expr out;
-  auto root =
-      Parser(std::move(tokens), limits, scope, error, out.paths_, out.segments_, out.history_)
-          .parse();
+  auto root = Parser(std::move(tokens), limits, scope, error, out.paths_, out.segments_,
+                     out.history_, out.reads_clock_)
+                  .parse();
   if (!root) return std::nullopt;
   out.root_ = std::move(root);
   return out;

@@ -145,6 +145,7 @@ class Expr {
   std::vector<std::string> paths_;
   std::vector<std::string> segments_;
   std::vector<HistoryTerm> history_;
+  bool reads_clock_ = false;  // it holds now(): next_change_ms has a tree to walk
 };
 
 }  // namespace halo::segment

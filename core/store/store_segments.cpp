@@ -4,7 +4,7 @@
 // are one row (names ascending, joined by ','), so an evaluation writes a
 // row per changed profile whatever the number of segments.
 #include <algorithm>
-#include <map>
+#include <tuple>
 
 #include "store/store_impl.h"
 
@@ -173,31 +173,67 @@ Status SqliteStore::drop_segment(std::string_view name) {
 }
 
 Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
-  auto defs = segment_definitions();
+  auto defs = segment_definitions();  // ascending by name
   if (!defs.ok()) return defs.status();
-  std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> resize;  // delta, at
-  for (const SegmentDefinition &d : *defs) resize[d.name] = {0, INT64_MIN};
-  // Every changed profile's memberships (','-joined, as stored) in one
-  // read, ascending by id; a profile changed twice sees its first change.
-  // The rows are written after every change is checked, many per
-  // statement: each profile's final memberships, and the events in order
-  // (a statement run per row was most of the writer's time on a large
-  // evaluation).
+  struct Resize {
+    int64_t delta = 0, at_ms = INT64_MIN;
+  };
+  std::vector<Resize> resize(defs->size());  // by index in `defs`
+  auto definition_of = [&](std::string_view name) -> Resize * {
+    auto it = std::lower_bound(defs->begin(), defs->end(), name,
+                               [](const SegmentDefinition &d, std::string_view n) {
+                                 return std::string_view(d.name) < n;
+                               });
+    return it == defs->end() || it->name != name ? nullptr : &resize[it - defs->begin()];
+  };
+  // Every changed profile once, ascending by id, with its memberships
+  // (','-joined, as stored) from one read; a profile changed twice sees
+  // its first change. A profile's text is a range of `texts`, appended
+  // to (never rewritten) as its memberships change. The rows are written
+  // after every change is checked, many per statement: each profile's
+  // final memberships, and the events in order (a statement run per row
+  // was most of the writer's time on a large evaluation).
   struct Held {
     uint64_t profile_id;
-    std::string segments;
+    size_t at = 0, size = 0;  // in `texts`
     bool changed = false;
   };
+  std::string texts;
+  auto text_of = [&](const Held &h) { return std::string_view(texts).substr(h.at, h.size); };
   std::vector<uint64_t> ids;
   ids.reserve(changes.size());
   for (const SegmentChange &c : changes) ids.push_back(c.profile_id);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::vector<Held> member_of;
-  Status read = impl_->scan_ids(
-      kMembershipsOf, ids, 1, [](sqlite::Statement &) {},
-      [&](sqlite::Statement &st) {
-        member_of.push_back({from_sql(st.column_int(0)), std::string(st.column_bytes(1))});
-        return Status::Ok();
-      });
+  member_of.reserve(ids.size());
+  for (uint64_t id : ids) member_of.push_back({id});
+  auto held_of = [&](uint64_t id) -> Held * {
+    auto it = std::lower_bound(member_of.begin(), member_of.end(), id,
+                               [](const Held &h, uint64_t i) { return h.profile_id < i; });
+    return it == member_of.end() || it->profile_id != id ? nullptr : &*it;
+  };
+  auto take_row = [&](sqlite::Statement &st) {
+    if (Held *h = held_of(from_sql(st.column_int(0)))) {
+      h->at = texts.size();
+      texts.append(st.column_bytes(1));
+      h->size = texts.size() - h->at;
+    }
+    return Status::Ok();
+  };
+  // Ids close together (a page of profiles evaluated in id order): one
+  // range scan, a seek and the rows in order, rather than a seek per id.
+  constexpr uint64_t kDenseSpan = 4;
+  const bool dense = !ids.empty() && (ids.back() - ids.front()) / kDenseSpan < ids.size();
+  Status read = !dense ? impl_->scan_ids(
+                             kMembershipsOf, ids, 1, [](sqlite::Statement &) {}, take_row)
+                       : impl_->scan(
+                             kMembershipRange,
+                             [&](sqlite::Statement &st) {
+                               st.bind_int(1, to_sql(ids.front()));
+                               st.bind_int(2, to_sql(ids.back()));
+                             },
+                             take_row);
   if (!read.ok()) return read;
   struct Event {
     uint64_t profile_id;
@@ -206,20 +242,22 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
   };
   std::vector<Event> events;
   events.reserve(changes.size());
-  std::string texts;
   std::vector<std::string_view> names;
   std::string joined;
+  // `list` joined by ',' onto the end of `texts`: its range there.
+  auto append_joined = [&](const auto &list) {
+    join_names(list, joined);
+    const size_t at = texts.size();
+    texts.append(joined);
+    return std::pair{at, joined.size()};
+  };
   for (const SegmentChange &c : changes) {
     auto refused = [&](const std::string &name, const char *why) {
       return Status::Invalid("sqlite store " + impl_->path + ": Store::change_segments: profile " +
                              std::to_string(c.profile_id) + ", segment '" + name + "': " + why);
     };
-    auto held = std::lower_bound(member_of.begin(), member_of.end(), c.profile_id,
-                                 [](const Held &h, uint64_t id) { return h.profile_id < id; });
-    if (held == member_of.end() || held->profile_id != c.profile_id) {
-      held = member_of.insert(held, Held{c.profile_id, {}});
-    }
-    split_segment_names(held->segments, names);
+    Held *held = held_of(c.profile_id);  // every change's profile is held
+    split_segment_names(text_of(*held), names);
     for (const std::string &n : c.exited) {
       auto it = std::lower_bound(names.begin(), names.end(), std::string_view(n));
       if (it == names.end() || *it != n) return refused(n, "exited, but not a member");
@@ -232,30 +270,26 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
     }
     for (const auto &[list, delta] : {std::pair{&c.entered, 1}, std::pair{&c.exited, -1}}) {
       for (const std::string &n : *list) {
-        auto it = resize.find(n);
-        if (it == resize.end()) return refused(n, "no such segment");
-        it->second.first += delta;
-        it->second.second = std::max(it->second.second, c.at_ms);
+        Resize *r = definition_of(n);
+        if (r == nullptr) return refused(n, "no such segment");
+        r->delta += delta;
+        r->at_ms = std::max(r->at_ms, c.at_ms);
       }
     }
-    join_names(names, joined);  // `names` views held->segments: joined apart, then kept
-    held->segments.assign(joined);
+    // `names` views `texts`, which the appends may move: joined apart first.
+    std::tie(held->at, held->size) = append_joined(names);
     held->changed = true;
-    Event &e = events.emplace_back(Event{c.profile_id, texts.size(), 0, 0, 0, c.at_ms});
-    join_names(c.entered, joined);
-    texts.append(joined);
-    e.entered_size = joined.size();
-    e.exited_at = texts.size();
-    join_names(c.exited, joined);
-    texts.append(joined);
-    e.exited_size = joined.size();
+    Event &e = events.emplace_back(Event{c.profile_id, 0, 0, 0, 0, c.at_ms});
+    std::tie(e.entered_at, e.entered_size) = append_joined(c.entered);
+    std::tie(e.exited_at, e.exited_size) = append_joined(c.exited);
   }
   // Each changed profile's final memberships: a row many at a time, or
   // none (deleted) when it is in no segment.
   std::vector<const Held *> kept;
+  kept.reserve(member_of.size());
   for (const Held &h : member_of) {
     if (!h.changed) continue;
-    if (!h.segments.empty()) {
+    if (h.size > 0) {
       kept.push_back(&h);
       continue;
     }
@@ -266,7 +300,7 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
   Status s = impl_->write_rows(kPutMemberships, kRowsPerInsert, kPutMembership, 2, kept.size(),
                                [&](sqlite::Statement &st, int at, size_t i) {
                                  st.bind_int(at, to_sql(kept[i]->profile_id));
-                                 st.bind_text(at + 1, kept[i]->segments);
+                                 st.bind_text(at + 1, text_of(*kept[i]));
                                });
   if (!s.ok()) return s;
   s = impl_->write_rows(
@@ -278,18 +312,15 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
         st.bind_text(at + 2, std::string_view(texts).substr(e.exited_at, e.exited_size));
         st.bind_int(at + 3, e.at_ms);
       });
-  if (!s.ok()) return s;
-  for (const auto &entry : resize) {
-    const int64_t delta = entry.second.first, at_ms = entry.second.second;
-    if (at_ms == INT64_MIN) continue;  // untouched
-    Status s = impl_->write(kResize, [&](sqlite::Statement &st) {
-      st.bind_text(1, entry.first);
-      st.bind_int(2, delta);
-      st.bind_int(3, at_ms);
+  for (size_t i = 0; s.ok() && i < resize.size(); ++i) {
+    if (resize[i].at_ms == INT64_MIN) continue;  // untouched
+    s = impl_->write(kResize, [&](sqlite::Statement &st) {
+      st.bind_text(1, (*defs)[i].name);
+      st.bind_int(2, resize[i].delta);
+      st.bind_int(3, resize[i].at_ms);
     });
-    if (!s.ok()) return s;
   }
-  return Status::Ok();
+  return s;
 }
 
 Status SqliteStore::exit_all_segments(uint64_t profile_id, int64_t at_ms) {

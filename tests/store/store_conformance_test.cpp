@@ -540,6 +540,37 @@ TYPED_TEST(StoreConformance, OneBatchMayChangeAProfileTwice) {
   }
 }
 
+// The stored memberships a change applies to are read for ids close
+// together (a page of profiles) and for ids far apart alike; a profile
+// between the changed ones keeps its own.
+TYPED_TEST(StoreConformance, SegmentChangesApplyToStoredMembershipsNearAndFar) {
+  Store &st = this->store();
+  ASSERT_TRUE(st.begin().ok());
+  ASSERT_TRUE(st.define_segment("a", "traits.x", 1).ok());
+  ASSERT_TRUE(st.define_segment("b", "traits.y", 1).ok());
+  const std::vector<uint64_t> near = {10, 11, 12, 13}, far = {20, 5'000, 9'000'000};
+  std::vector<SegmentChange> first;
+  for (uint64_t id : near) first.push_back(segment_change(id, {"a"}, {}, 1));
+  for (uint64_t id : far) first.push_back(segment_change(id, {"a"}, {}, 1));
+  ASSERT_TRUE(st.change_segments(first).ok());
+  for (const std::vector<uint64_t> *ids : {&near, &far}) {
+    // Every other one: the ones between keep "a" alone.
+    std::vector<SegmentChange> next;
+    for (size_t k = 0; k < ids->size(); k += 2) {
+      next.push_back(segment_change((*ids)[k], {"b"}, {"a"}, 2));
+    }
+    ASSERT_TRUE(st.change_segments(next).ok());
+    for (size_t k = 0; k < ids->size(); ++k) {
+      EXPECT_EQ(must(st.segments_of((*ids)[k])), std::vector<std::string>{k % 2 == 0 ? "b" : "a"})
+          << (*ids)[k];
+    }
+  }
+  // A change to a member of "b" is checked against what is stored.
+  EXPECT_EQ(st.change_segments({segment_change(near[0], {"b"}, {}, 3)}).code(),
+            StatusCode::kInvalidArgument);
+  ASSERT_TRUE(st.rollback().ok());
+}
+
 TYPED_TEST(StoreConformance, SegmentMembershipKeepsSizesAndChanges) {
   Store &st = this->store();
   ASSERT_TRUE(st.begin().ok());
