@@ -248,15 +248,19 @@ double TypedValue::as_double() const {
 
 std::vector<std::string_view> TypedValue::list() const {
   std::vector<std::string_view> out;
-  if (kind() != TypedKind::kStringList) return out;
-  std::string_view items = text();
-  for (size_t pos = 0; pos + 4 <= items.size();) {
-    uint32_t len = get_u32(items.data() + pos);
-    pos += 4;
-    out.push_back(items.substr(pos, len));
-    pos += len;
-  }
+  std::string_view item;
+  for (size_t pos = 0; next_item(pos, item);) out.push_back(item);
   return out;
+}
+
+bool TypedValue::next_item(size_t &pos, std::string_view &item) const {
+  if (kind() != TypedKind::kStringList) return false;
+  const std::string_view items = text();
+  if (pos + 4 > items.size()) return false;
+  const uint32_t len = get_u32(items.data() + pos);
+  item = items.substr(pos + 4, len);
+  pos += 4 + item.size();
+  return true;
 }
 
 std::string TypedValue::number_text() const {

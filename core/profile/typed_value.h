@@ -64,6 +64,9 @@ class TypedValue {
   double as_double() const;                      // any numeric kind; 0 otherwise
   std::string_view text() const;                 // kString, kDecimal
   std::vector<std::string_view> list() const;    // kStringList items
+  // The kStringList item at byte `pos` of its encoding (0: the first), and
+  // `pos` moved to the next; false past the last. list() without a vector.
+  bool next_item(size_t &pos, std::string_view &item) const;
   // Heap bytes the value owns (0 for scalars and short texts).
   size_t heap_bytes() const { return is_heap() ? text().size() : 0; }
 

@@ -7,6 +7,7 @@
 // string that reads as an ISO 8601 time). A list (a profile's list of
 // text, or an event's list elements named with `[]`) satisfies a test when
 // one of its items does, and `!=` when none equals.
+#include <algorithm>
 #include <span>
 #include <string>
 #include <string_view>
@@ -230,25 +231,31 @@ bool holds(Op op, int c) {
   }
 }
 
-// The items of a kList: a profile's text, or an event's elements.
+// The items of a kList, a profile's text or an event's elements, in order
+// and each as a value of its own; read in place (a vector of them was an
+// allocation per test).
 class ListItems {
  public:
-  explicit ListItems(const Scalar &list)
-      : text_(list.value != nullptr ? list.value->list() : std::vector<std::string_view>()),
-        elements_(list.elements) {}
-  size_t size() const { return text_.size() + elements_.size(); }
-  // Item `k`, as a value of its own.
-  Scalar operator[](size_t k) const {
-    if (k >= text_.size()) return from_value(&elements_[k - text_.size()]);
-    Scalar s;
-    s.kind = Scalar::Kind::kString;
-    s.view = text_[k];
-    return s;
+  explicit ListItems(const Scalar &list) : text_(list.value), elements_(list.elements) {}
+  // The next item into `out`; false after the last.
+  bool next(Scalar &out) {
+    std::string_view item;
+    if (text_ != nullptr && text_->next_item(pos_, item)) {
+      out = Scalar{};
+      out.kind = Scalar::Kind::kString;
+      out.view = item;
+      return true;
+    }
+    if (element_ == elements_.size()) return false;
+    out = from_value(&elements_[element_++]);
+    return true;
   }
 
  private:
-  std::vector<std::string_view> text_;
+  const TypedValue *text_;  // a profile's list of text, or nullptr
+  size_t pos_ = 0;          // in text_'s encoding
   std::span<const TypedValue> elements_;
+  size_t element_ = 0;
 };
 
 // A test of one (non-list) value by `op` (the node's, or == for a list's
@@ -288,14 +295,13 @@ bool test(const Expr::Node &n, const Subject &subject) {
   if (lhs.kind != K::kList && rhs.kind != K::kList) return test_one(n, n.op, lhs, rhs, subject);
   const Op op = n.op == Op::kNe ? Op::kEq : n.op;
   bool any = false;
+  Scalar item;
   if (lhs.kind == K::kList) {
-    const ListItems items(lhs);
-    for (size_t k = 0; !any && k < items.size(); ++k) any = test_one(n, op, items[k], rhs, subject);
+    ListItems items(lhs);
+    while (!any && items.next(item)) any = test_one(n, op, item, rhs, subject);
   } else {
-    const ListItems items(rhs);
-    for (size_t k = 0; !any && k < items.size(); ++k) {
-      any = holds(op, compare(lhs, items[k], subject));
-    }
+    ListItems items(rhs);
+    while (!any && items.next(item)) any = holds(op, compare(lhs, item, subject));
   }
   return n.op == Op::kNe ? !any : any;
 }
@@ -356,11 +362,15 @@ void next_change(const Expr::Node &n, const Subject &subject, std::optional<int6
 
 std::optional<int64_t> Subject::time_of_text(std::string_view text) const {
   // Before the first read, the empty text and no time: what parsing "" gives.
-  if (text != last_time_text_) {
-    last_time_text_.assign(text);
-    last_time_ = parse_iso8601_ms(text);
+  const std::string_view last(last_time_text_.data(), last_time_size_);
+  if (text == last) return last_time_;
+  const std::optional<int64_t> time = parse_iso8601_ms(text);
+  if (text.size() <= last_time_text_.size()) {
+    std::copy(text.begin(), text.end(), last_time_text_.begin());
+    last_time_size_ = text.size();
+    last_time_ = time;
   }
-  return last_time_;
+  return time;
 }
 
 std::optional<int64_t> Expr::next_change_ms(const Subject &subject) const {

@@ -21,6 +21,7 @@
 // time and bounded memory.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -106,7 +107,12 @@ class Subject {
   std::optional<int64_t> time_of_text(std::string_view text) const;
 
  private:
-  mutable std::string last_time_text_;
+  // The last text read, when it fits here: kept in place, as a string it
+  // was an allocation per profile (an ISO 8601 time is longer than a
+  // string's inline buffer).
+  static constexpr size_t kTimeTextBytes = 40;
+  mutable std::array<char, kTimeTextBytes> last_time_text_{};
+  mutable size_t last_time_size_ = 0;
   mutable std::optional<int64_t> last_time_;
 };
 

@@ -51,6 +51,14 @@ TEST(TypedValue, RendersEveryKindAsTheExportFormatDoes) {
   TypedValue list = TypedValue::string_list({"a", "", "b\"c"});
   EXPECT_EQ(json(list), R"(["a","","b\"c"])");
   EXPECT_EQ(list.list(), (std::vector<std::string_view>{"a", "", "b\"c"}));
+  // The same items walked in place; a value that is no list has none.
+  std::vector<std::string_view> walked;
+  std::string_view item;
+  for (size_t pos = 0; list.next_item(pos, item);) walked.push_back(item);
+  EXPECT_EQ(walked, list.list());
+  size_t pos = 0;
+  EXPECT_FALSE(TypedValue::string("a").next_item(pos, item));
+  EXPECT_FALSE(TypedValue::string_list({}).next_item(pos, item));
   EXPECT_EQ(json_object({{"b", TypedValue::integer(1)}, {"a", TypedValue::null()}}),
             R"({"b":1,"a":null})");  // features keep emission order
 }
