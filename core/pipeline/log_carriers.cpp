@@ -59,15 +59,16 @@ CarrierSelect identifier_select(std::string type, std::string value) {
 
 Status scan_carriers(Store &store, const NormalizeOptions &options, std::string_view source,
                      const CarrierSelect &select,
-                     const std::function<Status(const LoggedEvent &, const Carrier &)> &fn) {
-  ParseStage first(options, 1), second(options, 1);
-  return store.scan_events([&](const std::vector<LoggedEvent> &logged) -> Status {
+                     const std::function<Status(const LoggedEvent &, const Carrier &)> &fn,
+                     uint64_t first, uint64_t last) {
+  ParseStage head_stage(options, 1), tail_stage(options, 1);
+  return store.scan_events(first, last, [&](const std::vector<LoggedEvent> &logged) -> Status {
     const std::span<const LoggedEvent> all(logged);
     const size_t half = all.size() / 2;
     std::vector<Found> tail;
     std::thread other(
-        [&] { tail = select_events(all.subspan(half), half, second, source, select); });
-    std::vector<Found> head = select_events(all.first(half), 0, first, source, select);
+        [&] { tail = select_events(all.subspan(half), half, tail_stage, source, select); });
+    std::vector<Found> head = select_events(all.first(half), 0, head_stage, source, select);
     other.join();
     for (std::vector<Found> *part : {&head, &tail}) {
       for (const Found &f : *part) {

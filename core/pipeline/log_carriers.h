@@ -42,9 +42,11 @@ CarrierSelect identifier_select(std::string type, std::string value);
 // Calls fn for every logged event `select` picks, in log order; with
 // `source` given, only events of that source are normalized at all. An
 // event that no longer normalizes is skipped. A status other than Ok from
-// fn stops the scan and is returned.
+// fn stops the scan and is returned. `first` and `last` bound the log
+// sequences read (whole stored batches: `select` picks the events).
 Status scan_carriers(Store &store, const NormalizeOptions &options, std::string_view source,
                      const CarrierSelect &select,
-                     const std::function<Status(const LoggedEvent &, const Carrier &)> &fn);
+                     const std::function<Status(const LoggedEvent &, const Carrier &)> &fn,
+                     uint64_t first = 1, uint64_t last = UINT64_MAX);
 
 }  // namespace halo
