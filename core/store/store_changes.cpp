@@ -6,12 +6,16 @@ namespace halo {
 
 namespace {
 
+// The sequence is the table's rowid, given by SQLite as the largest one
+// plus one: what append_changes checked each change's to be. A rowid SQLite
+// picks is appended at the end of the table; one given is sought from the
+// root first (a B-tree descent per row).
 constexpr Sql kAppendChange{"append_changes", "changes",
-                            "INSERT INTO changes(sequence, profile_id, kinds, merged_into, at_ms) "
-                            "VALUES(?1, ?2, ?3, ?4, ?5)"};
+                            "INSERT INTO changes(profile_id, kinds, merged_into, at_ms) "
+                            "VALUES(?1, ?2, ?3, ?4)"};
 constexpr size_t kChangesPerInsert = 32;
-constexpr auto kAppendChangesText = rows_of_parameters<kChangesPerInsert, 5>(
-    "INSERT INTO changes(sequence, profile_id, kinds, merged_into, at_ms) VALUES");
+constexpr auto kAppendChangesText = rows_of_parameters<kChangesPerInsert, 4>(
+    "INSERT INTO changes(profile_id, kinds, merged_into, at_ms) VALUES");
 constexpr Sql kAppendChanges{"append_changes", "changes", kAppendChangesText.data()};
 constexpr Sql kLastChange{"last_change_sequence", "changes",
                           "SELECT coalesce(max(sequence), 0) FROM changes", "i"};
@@ -48,14 +52,13 @@ Status SqliteStore::append_changes(const std::vector<ProfileChange> &changes) {
                               std::to_string(expected - 1));
     }
   }
-  return impl_->write_rows(kAppendChanges, kChangesPerInsert, kAppendChange, 5, changes.size(),
+  return impl_->write_rows(kAppendChanges, kChangesPerInsert, kAppendChange, 4, changes.size(),
                            [&](sqlite::Statement &st, int at, size_t i) {
                              const ProfileChange &c = changes[i];
-                             st.bind_int(at, to_sql(c.sequence));
-                             st.bind_int(at + 1, to_sql(c.profile_id));
-                             st.bind_int(at + 2, c.kinds);
-                             st.bind_int(at + 3, to_sql(c.merged_into));
-                             st.bind_int(at + 4, c.at_ms);
+                             st.bind_int(at, to_sql(c.profile_id));
+                             st.bind_int(at + 1, c.kinds);
+                             st.bind_int(at + 2, to_sql(c.merged_into));
+                             st.bind_int(at + 3, c.at_ms);
                            });
 }
 

@@ -4,7 +4,9 @@
 // are one row (names ascending, joined by ','), so an evaluation writes a
 // row per changed profile whatever the number of segments.
 #include <algorithm>
+#include <functional>
 #include <tuple>
+#include <unordered_map>
 
 #include "store/store_impl.h"
 
@@ -100,6 +102,11 @@ bool is_segment_name(std::string_view name) {
   });
 }
 
+// Strictly ascending: no name twice.
+bool ascending(const std::vector<std::string> &names) {
+  return std::adjacent_find(names.begin(), names.end(), std::greater_equal<>()) == names.end();
+}
+
 bool contains(const std::vector<std::string> &sorted, const std::string &name) {
   return std::binary_search(sorted.begin(), sorted.end(), name);
 }
@@ -178,13 +185,12 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
   struct Resize {
     int64_t delta = 0, at_ms = INT64_MIN;
   };
-  std::vector<Resize> resize(defs->size());  // by index in `defs`
+  std::vector<Resize> resize(defs->size());               // by index in `defs`
+  std::unordered_map<std::string_view, size_t> index_of;  // a name's index in `defs`
+  for (size_t i = 0; i < defs->size(); ++i) index_of.emplace((*defs)[i].name, i);
   auto definition_of = [&](std::string_view name) -> Resize * {
-    auto it = std::lower_bound(defs->begin(), defs->end(), name,
-                               [](const SegmentDefinition &d, std::string_view n) {
-                                 return std::string_view(d.name) < n;
-                               });
-    return it == defs->end() || it->name != name ? nullptr : &resize[it - defs->begin()];
+    auto it = index_of.find(name);
+    return it == index_of.end() ? nullptr : &resize[it->second];
   };
   // Every changed profile once, ascending by id, with its memberships
   // (','-joined, as stored) from one read; a profile changed twice sees
@@ -257,6 +263,25 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
                              std::to_string(c.profile_id) + ", segment '" + name + "': " + why);
     };
     Held *held = held_of(c.profile_id);  // every change's profile is held
+    for (const auto &[list, delta] : {std::pair{&c.entered, 1}, std::pair{&c.exited, -1}}) {
+      for (const std::string &n : *list) {
+        Resize *r = definition_of(n);
+        if (r == nullptr) return refused(n, "no such segment");
+        r->delta += delta;
+        r->at_ms = std::max(r->at_ms, c.at_ms);
+      }
+    }
+    Event &e = events.emplace_back(Event{c.profile_id, 0, 0, 0, 0, c.at_ms});
+    std::tie(e.entered_at, e.entered_size) = append_joined(c.entered);
+    std::tie(e.exited_at, e.exited_size) = append_joined(c.exited);
+    held->changed = true;
+    if (held->size == 0 && c.exited.empty() && ascending(c.entered)) {
+      // In no segment before (a profile evaluated the first time): its
+      // memberships are its entries, as joined for the event.
+      held->at = e.entered_at;
+      held->size = e.entered_size;
+      continue;
+    }
     split_segment_names(text_of(*held), names);
     for (const std::string &n : c.exited) {
       auto it = std::lower_bound(names.begin(), names.end(), std::string_view(n));
@@ -268,20 +293,8 @@ Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
       if (it != names.end() && *it == n) return refused(n, "entered, but a member already");
       names.insert(it, n);
     }
-    for (const auto &[list, delta] : {std::pair{&c.entered, 1}, std::pair{&c.exited, -1}}) {
-      for (const std::string &n : *list) {
-        Resize *r = definition_of(n);
-        if (r == nullptr) return refused(n, "no such segment");
-        r->delta += delta;
-        r->at_ms = std::max(r->at_ms, c.at_ms);
-      }
-    }
     // `names` views `texts`, which the appends may move: joined apart first.
     std::tie(held->at, held->size) = append_joined(names);
-    held->changed = true;
-    Event &e = events.emplace_back(Event{c.profile_id, 0, 0, 0, 0, c.at_ms});
-    std::tie(e.entered_at, e.entered_size) = append_joined(c.entered);
-    std::tie(e.exited_at, e.exited_size) = append_joined(c.exited);
   }
   // Each changed profile's final memberships: a row many at a time, or
   // none (deleted) when it is in no segment.

@@ -568,6 +568,12 @@ TYPED_TEST(StoreConformance, SegmentChangesApplyToStoredMembershipsNearAndFar) {
   // A change to a member of "b" is checked against what is stored.
   EXPECT_EQ(st.change_segments({segment_change(near[0], {"b"}, {}, 3)}).code(),
             StatusCode::kInvalidArgument);
+  // A profile in no segment yet: entries in any order are kept ascending,
+  // one named twice is refused.
+  ASSERT_TRUE(st.change_segments({segment_change(30, {"b", "a"}, {}, 4)}).ok());
+  EXPECT_EQ(must(st.segments_of(30)), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(st.change_segments({segment_change(31, {"a", "a"}, {}, 4)}).code(),
+            StatusCode::kInvalidArgument);
   ASSERT_TRUE(st.rollback().ok());
 }
 
