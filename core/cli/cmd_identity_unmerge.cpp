@@ -26,7 +26,7 @@
 #include "common/clock.h"
 #include "common/iso_time.h"
 #include "common/log.h"
-#include "pipeline/message_keys.h"
+#include "pipeline/log_carriers.h"
 #include "pipeline/pipeline.h"
 
 namespace halo::cli {
@@ -53,17 +53,6 @@ int list_detached(const PipelineConfig &cfg) {
   Status s = (*store)->scan_detached_identifiers(print(""));
   if (s.ok()) s = (*store)->scan_detached_records(print("record of source "));
   return s.ok() ? kOk : fail(kFailed, s.message());
-}
-
-// Whether the event log holds the record `message_id` of `source`.
-Result<bool> logged(Store &store, const std::string &source, const std::string &message_id) {
-  const MessageKey wanted = message_key(source, message_id);
-  bool found = false;
-  Status s = store.scan_message_keys([&](const MessageKey *keys, size_t n) {
-    for (size_t i = 0; i < n && !found; ++i) found = keys[i] == wanted;
-  });
-  if (!s.ok()) return s;
-  return found;
 }
 
 // What an identity edit made on its own (Pipeline::split or rejoin) did,
@@ -142,9 +131,9 @@ int unmerge_record(const PipelineConfig &cfg, const std::string &pipeline,
   {
     auto store = open_read_only(cfg);
     if (!store.ok()) return open_failed(store.status());
-    auto found = logged(**store, source, message_id);
+    auto found = record_sequences(**store, source, message_id);
     if (!found.ok()) return fail(kFailed, found.status().message());
-    if (!*found) {
+    if (found->empty()) {
       return fail(kNotFound,
                   "no record '" + message_id + "' of source '" + source + "' in the event log");
     }

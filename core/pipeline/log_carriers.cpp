@@ -1,10 +1,11 @@
-// log_carriers.cpp -- scan_carriers (log_carriers.h).
+// log_carriers.cpp -- scan_carriers, scan_record (log_carriers.h).
 #include "pipeline/log_carriers.h"
 
 #include <algorithm>
 #include <span>
 #include <thread>
 
+#include "pipeline/message_keys.h"
 #include "pipeline/parse_stage.h"
 
 namespace halo {
@@ -78,6 +79,38 @@ Status scan_carriers(Store &store, const NormalizeOptions &options, std::string_
     }
     return Status::Ok();
   });
+}
+
+Result<std::vector<uint64_t>> record_sequences(Store &store, std::string_view source,
+                                               std::string_view message_id) {
+  const MessageKey key = message_key(source, message_id);
+  std::vector<uint64_t> at;
+  Status s =
+      store.scan_message_keys(0, SIZE_MAX, [&](uint64_t first, const MessageKey *keys, size_t n) {
+        for (size_t i = 0; i < n; ++i) {
+          if (keys[i] == key) at.push_back(first + i);
+        }
+      });
+  if (!s.ok()) return s;
+  return at;
+}
+
+Status scan_record(Store &store, const NormalizeOptions &options, const std::string &source,
+                   const std::string &message_id,
+                   const std::function<Status(const LoggedEvent &, const Carrier &)> &fn) {
+  auto at = record_sequences(store, source, message_id);
+  if (!at.ok()) return at.status();
+  const CarrierSelect select = record_select(source, message_id);
+  bool seen = false;
+  auto seeing = [&](const LoggedEvent &e, const Carrier &c) {
+    seen = true;
+    return fn(e, c);
+  };
+  for (uint64_t sequence : *at) {
+    Status s = scan_carriers(store, options, source, select, seeing, sequence, sequence);
+    if (!s.ok()) return s;
+  }
+  return seen ? Status::Ok() : scan_carriers(store, options, source, select, fn);
 }
 
 }  // namespace halo

@@ -49,4 +49,17 @@ Status scan_carriers(Store &store, const NormalizeOptions &options, std::string_
                      const std::function<Status(const LoggedEvent &, const Carrier &)> &fn,
                      uint64_t first = 1, uint64_t last = UINT64_MAX);
 
+// The log sequences holding the record `message_id` of `source`, in log
+// order, by its message key in the log's key column (16 bytes an event,
+// nothing decompressed or normalized).
+Result<std::vector<uint64_t>> record_sequences(Store &store, std::string_view source,
+                                               std::string_view message_id);
+
+// scan_carriers with record_select(source, message_id), normalizing only the
+// stored batches its record_sequences lead to; the whole log when none of
+// them holds it.
+Status scan_record(Store &store, const NormalizeOptions &options, const std::string &source,
+                   const std::string &message_id,
+                   const std::function<Status(const LoggedEvent &, const Carrier &)> &fn);
+
 }  // namespace halo

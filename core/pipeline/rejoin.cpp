@@ -76,32 +76,31 @@ Status Pipeline::rejoin(const UnmergeDecision &decision, RejoinReport *report,
   const bool record = !decision.source.empty();
   std::vector<Join> joins;
   std::set<uint64_t> profiles;  // that hold the events to link again
-  s = scan_carriers(*store_, normalize_options_,
-                    record ? std::string_view(decision.source) : std::string_view(),
-                    record ? record_select(decision.source, decision.message_id)
-                           : identifier_select(decision.type, decision.value),
-                    [&](const LoggedEvent &e, const Carrier &c) -> Status {
-                      if (record && !joins.empty()) return Status::Ok();  // the first one logged
-                      Join &j = joins.emplace_back();
-                      j.sequence = e.sequence;
-                      j.at_ms = c.timestamps_ms.empty() ? 0 : c.timestamps_ms.front();
-                      j.received_at_ms = e.received_at_ms;
-                      j.link_only = false;
-                      for (const auto &[type, value] : c.identifiers) {
-                        auto owner = store_->find_profile(type, value);
-                        if (!owner.ok()) return owner.status();
-                        if (!owner->has_value()) continue;
-                        profiles.insert(**owner);
-                        j.link_only = true;
-                      }
-                      if (j.link_only) {
-                        j.identifiers = c.identifiers;
-                      } else {
-                        j.source = e.source;
-                        j.raw = e.raw;
-                      }
-                      return Status::Ok();
-                    });
+  auto take = [&](const LoggedEvent &e, const Carrier &c) -> Status {
+    if (record && !joins.empty()) return Status::Ok();  // the first one logged
+    Join &j = joins.emplace_back();
+    j.sequence = e.sequence;
+    j.at_ms = c.timestamps_ms.empty() ? 0 : c.timestamps_ms.front();
+    j.received_at_ms = e.received_at_ms;
+    j.link_only = false;
+    for (const auto &[type, value] : c.identifiers) {
+      auto owner = store_->find_profile(type, value);
+      if (!owner.ok()) return owner.status();
+      if (!owner->has_value()) continue;
+      profiles.insert(**owner);
+      j.link_only = true;
+    }
+    if (j.link_only) {
+      j.identifiers = c.identifiers;
+    } else {
+      j.source = e.source;
+      j.raw = e.raw;
+    }
+    return Status::Ok();
+  };
+  s = record ? scan_record(*store_, normalize_options_, decision.source, decision.message_id, take)
+             : scan_carriers(*store_, normalize_options_, /*source=*/{},
+                             identifier_select(decision.type, decision.value), take);
   if (!s.ok()) return s;
   for (uint64_t p : profiles) {
     auto refused = store_->has_refused_links(p);

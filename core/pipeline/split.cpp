@@ -26,7 +26,6 @@
 
 #include "normalize/normalizer.h"
 #include "pipeline/log_carriers.h"
-#include "pipeline/message_keys.h"
 #include "pipeline/pipeline.h"
 #include "plugin_host/plugin_call.h"
 
@@ -45,32 +44,6 @@ const std::string &split_key(std::string_view type, std::string_view value, std:
 
 bool holds(const std::unordered_set<std::string> &set, const Identifier &id, std::string &key) {
   return set.contains(split_key(id.type, id.value, key));
-}
-
-// The profile holding the decision's record if it is logged within
-// [first, last] (0: none holds it); nullopt when it is not logged there.
-Result<std::optional<uint64_t>> owner_of_record(Store &store, const UnmergeDecision &decision,
-                                                const NormalizeOptions &before, uint64_t first,
-                                                uint64_t last) {
-  std::optional<uint64_t> found;
-  Status s = scan_carriers(
-      store, before, decision.source, record_select(decision.source, decision.message_id),
-      [&](const LoggedEvent &, const Carrier &c) {
-        if (found) return Status::Ok();  // the first one logged
-        found = 0;                       // the record is in no profile unless one holds it
-        for (const auto &[type, value] : c.identifiers) {
-          auto owner = store.find_profile(type, value);
-          if (!owner.ok()) return owner.status();
-          if (owner->has_value()) {
-            found = **owner;
-            break;
-          }
-        }
-        return Status::Ok();
-      },
-      first, last);
-  if (!s.ok()) return s;
-  return found;
 }
 
 }  // namespace
@@ -203,27 +176,23 @@ Status Pipeline::events_of(const std::unordered_set<std::string> &mine,
 
 Result<uint64_t> Pipeline::profile_of_record(const UnmergeDecision &decision,
                                              const NormalizeOptions &before) {
-  // Its sequence first, by its message key in the log's key column (16
-  // bytes an event, nothing decoded), then only its stored batch
-  // normalized; the whole log normalized is the way for a record whose key
-  // does not lead to it.
-  const MessageKey key = message_key(decision.source, decision.message_id);
-  std::vector<uint64_t> logged_at;
-  Status s =
-      store_->scan_message_keys(0, SIZE_MAX, [&](uint64_t first, const MessageKey *keys, size_t n) {
-        for (size_t i = 0; i < n; ++i) {
-          if (keys[i] == key) logged_at.push_back(first + i);
-        }
-      });
+  std::optional<uint64_t> found;
+  Status s = scan_record(*store_, before, decision.source, decision.message_id,
+                         [&](const LoggedEvent &, const Carrier &c) {
+                           if (found) return Status::Ok();  // the first one logged
+                           found = 0;  // the record is in no profile unless one holds it
+                           for (const auto &[type, value] : c.identifiers) {
+                             auto owner = store_->find_profile(type, value);
+                             if (!owner.ok()) return owner.status();
+                             if (owner->has_value()) {
+                               found = **owner;
+                               break;
+                             }
+                           }
+                           return Status::Ok();
+                         });
   if (!s.ok()) return s;
-  for (uint64_t sequence : logged_at) {
-    auto found = owner_of_record(*store_, decision, before, sequence, sequence);
-    if (!found.ok()) return found.status();
-    if (found->has_value()) return **found;
-  }
-  auto found = owner_of_record(*store_, decision, before, 1, UINT64_MAX);
-  if (!found.ok()) return found.status();
-  return found->value_or(0);
+  return found.value_or(0);
 }
 
 }  // namespace halo
