@@ -5,6 +5,7 @@
 // row per changed profile whatever the number of segments.
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 
@@ -102,11 +103,6 @@ bool is_segment_name(std::string_view name) {
   });
 }
 
-// Strictly ascending: no name twice.
-bool ascending(const std::vector<std::string> &names) {
-  return std::adjacent_find(names.begin(), names.end(), std::greater_equal<>()) == names.end();
-}
-
 bool contains(const std::vector<std::string> &sorted, const std::string &name) {
   return std::binary_search(sorted.begin(), sorted.end(), name);
 }
@@ -179,161 +175,268 @@ Status SqliteStore::drop_segment(std::string_view name) {
   return s;
 }
 
-Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
-  auto defs = segment_definitions();  // ascending by name
-  if (!defs.ok()) return defs.status();
-  struct Resize {
-    int64_t delta = 0, at_ms = INT64_MIN;
+namespace {
+
+// A name's index among the stored segments. Hashed by a functor of our
+// own: libstdc++ takes std::hash<string_view> for slow and finds a key
+// among up to 20 by comparing it with each in turn, which was a tenth of
+// the writer's time on an evaluation of twenty segments.
+class SegmentIndex {
+ public:
+  explicit SegmentIndex(const std::vector<SegmentDefinition> &defs) {
+    for (size_t i = 0; i < defs.size(); ++i) index_.emplace(defs[i].name, i);
+  }
+  std::optional<size_t> find(std::string_view name) const {
+    auto it = index_.find(name);
+    return it == index_.end() ? std::nullopt : std::optional<size_t>(it->second);
+  }
+
+ private:
+  struct NameHash {
+    size_t operator()(std::string_view name) const noexcept {
+      return std::hash<std::string_view>{}(name);
+    }
   };
-  std::vector<Resize> resize(defs->size());               // by index in `defs`
-  std::unordered_map<std::string_view, size_t> index_of;  // a name's index in `defs`
-  for (size_t i = 0; i < defs->size(); ++i) index_of.emplace((*defs)[i].name, i);
-  auto definition_of = [&](std::string_view name) -> Resize * {
-    auto it = index_of.find(name);
-    return it == index_of.end() ? nullptr : &resize[it->second];
+  std::unordered_map<std::string_view, size_t, NameHash> index_;  // views the definitions
+};
+
+// Lists of names joined by ',' (as stored), each a range of one buffer
+// that is only appended to: no string per list.
+class JoinedNames {
+ public:
+  struct Range {
+    size_t at = 0, size = 0;
   };
-  // Every changed profile once, ascending by id, with its memberships
-  // (','-joined, as stored) from one read; a profile changed twice sees
-  // its first change. A profile's text is a range of `texts`, appended
-  // to (never rewritten) as its memberships change. The rows are written
-  // after every change is checked, many per statement: each profile's
-  // final memberships, and the events in order (a statement run per row
-  // was most of the writer's time on a large evaluation).
-  struct Held {
-    uint64_t profile_id;
-    size_t at = 0, size = 0;  // in `texts`
-    bool changed = false;
-  };
-  std::string texts;
-  auto text_of = [&](const Held &h) { return std::string_view(texts).substr(h.at, h.size); };
+  // `names` must not view this buffer (an append may move it).
+  template <class Names>
+  Range add(const Names &names) {
+    const size_t at = buffer_.size();
+    for (const auto &n : names) buffer_.append(buffer_.size() == at ? "" : ",").append(n);
+    return {at, buffer_.size() - at};
+  }
+  Range add_text(std::string_view joined) {
+    const size_t at = buffer_.size();
+    buffer_.append(joined);
+    return {at, joined.size()};
+  }
+  std::string_view operator[](Range r) const {
+    return std::string_view(buffer_).substr(r.at, r.size);
+  }
+
+ private:
+  std::string buffer_;
+};
+
+// A profile change_segments changes: its memberships as they stand.
+struct HeldProfile {
+  uint64_t profile_id;
+  JoinedNames::Range segments;
+  bool changed = false;
+};
+
+// A change's row of segment_events.
+struct SegmentEventRow {
+  uint64_t profile_id;
+  JoinedNames::Range entered, exited;
+  int64_t at_ms;
+};
+
+// What entering and exiting does to a segment's size and changed_at_ms.
+struct Resize {
+  int64_t delta = 0, at_ms = INT64_MIN;  // INT64_MIN: untouched
+};
+
+// Every profile of `changes` once, ascending by id.
+std::vector<HeldProfile> held_profiles(const std::vector<SegmentChange> &changes) {
   std::vector<uint64_t> ids;
   ids.reserve(changes.size());
   for (const SegmentChange &c : changes) ids.push_back(c.profile_id);
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  std::vector<Held> member_of;
-  member_of.reserve(ids.size());
-  for (uint64_t id : ids) member_of.push_back({id});
-  auto held_of = [&](uint64_t id) -> Held * {
-    auto it = std::lower_bound(member_of.begin(), member_of.end(), id,
-                               [](const Held &h, uint64_t i) { return h.profile_id < i; });
-    return it == member_of.end() || it->profile_id != id ? nullptr : &*it;
-  };
+  std::vector<HeldProfile> held;
+  held.reserve(ids.size());
+  for (uint64_t id : ids) held.push_back({id, {}});
+  return held;
+}
+
+HeldProfile *find_held(std::vector<HeldProfile> &held, uint64_t id) {
+  auto it = std::lower_bound(held.begin(), held.end(), id,
+                             [](const HeldProfile &h, uint64_t i) { return h.profile_id < i; });
+  return it == held.end() || it->profile_id != id ? nullptr : &*it;
+}
+
+// The stored memberships of the `held` profiles, into `texts`. Ids close
+// together (a page of profiles evaluated in id order) are read by one
+// range scan, a seek and the rows in order, rather than a seek per id.
+Status read_held(SqliteStore::Impl &impl, std::vector<HeldProfile> &held, JoinedNames &texts) {
+  if (held.empty()) return Status::Ok();
   auto take_row = [&](sqlite::Statement &st) {
-    if (Held *h = held_of(from_sql(st.column_int(0)))) {
-      h->at = texts.size();
-      texts.append(st.column_bytes(1));
-      h->size = texts.size() - h->at;
+    if (HeldProfile *h = find_held(held, from_sql(st.column_int(0)))) {
+      h->segments = texts.add_text(st.column_bytes(1));
     }
     return Status::Ok();
   };
-  // Ids close together (a page of profiles evaluated in id order): one
-  // range scan, a seek and the rows in order, rather than a seek per id.
   constexpr uint64_t kDenseSpan = 4;
-  const bool dense = !ids.empty() && (ids.back() - ids.front()) / kDenseSpan < ids.size();
-  Status read = !dense ? impl_->scan_ids(
-                             kMembershipsOf, ids, 1, [](sqlite::Statement &) {}, take_row)
-                       : impl_->scan(
-                             kMembershipRange,
-                             [&](sqlite::Statement &st) {
-                               st.bind_int(1, to_sql(ids.front()));
-                               st.bind_int(2, to_sql(ids.back()));
-                             },
-                             take_row);
-  if (!read.ok()) return read;
-  struct Event {
-    uint64_t profile_id;
-    size_t entered_at, entered_size, exited_at, exited_size;  // in `texts`
-    int64_t at_ms;
-  };
-  std::vector<Event> events;
-  events.reserve(changes.size());
+  const uint64_t first = held.front().profile_id, last = held.back().profile_id;
+  if ((last - first) / kDenseSpan < held.size()) {
+    return impl.scan(
+        kMembershipRange,
+        [&](sqlite::Statement &st) {
+          st.bind_int(1, to_sql(first));
+          st.bind_int(2, to_sql(last));
+        },
+        take_row);
+  }
+  std::vector<uint64_t> ids;
+  ids.reserve(held.size());
+  for (const HeldProfile &h : held) ids.push_back(h.profile_id);
+  return impl.scan_ids(
+      kMembershipsOf, ids, 1, [](sqlite::Statement &) {}, take_row);
+}
+
+// Counts `c`'s entries and exits into `resize` (by index in `index`);
+// `refused` names a segment that is not stored. Whether the entries
+// ascend, each once: the definitions ascend by name, so the names ascend
+// if their indices do.
+template <class Refused>
+Result<bool> count_moves(const SegmentChange &c, const SegmentIndex &index,
+                         std::vector<Resize> &resize, const Refused &refused) {
+  bool entered_ascending = true;
+  for (const auto &[list, delta] : {std::pair{&c.entered, 1}, std::pair{&c.exited, -1}}) {
+    std::optional<size_t> previous;
+    for (const std::string &n : *list) {
+      const std::optional<size_t> i = index.find(n);
+      if (!i) return refused(n, "no such segment");
+      if (delta > 0 && previous && *previous >= *i) entered_ascending = false;
+      previous = i;
+      resize[*i].delta += delta;
+      resize[*i].at_ms = std::max(resize[*i].at_ms, c.at_ms);
+    }
+  }
+  return entered_ascending;
+}
+
+// apply_moves' buffers, kept from one change to the next.
+struct MoveScratch {
   std::vector<std::string_view> names;
   std::string joined;
-  // `list` joined by ',' onto the end of `texts`: its range there.
-  auto append_joined = [&](const auto &list) {
-    join_names(list, joined);
-    const size_t at = texts.size();
-    texts.append(joined);
-    return std::pair{at, joined.size()};
-  };
-  for (const SegmentChange &c : changes) {
+};
+
+// `held`'s memberships after `c` (whose entries are `entered` in `texts`);
+// `refused` names an exit from a segment it is not in or an entry into
+// one it is in.
+template <class Refused>
+Status apply_moves(const SegmentChange &c, JoinedNames::Range entered, bool entered_ascending,
+                   HeldProfile &held, JoinedNames &texts, MoveScratch &scratch,
+                   const Refused &refused) {
+  held.changed = true;
+  if (held.segments.size == 0 && c.exited.empty() && entered_ascending) {
+    // In no segment before (a profile evaluated the first time): its
+    // memberships are its entries, as joined for the event.
+    held.segments = entered;
+    return Status::Ok();
+  }
+  std::vector<std::string_view> &names = scratch.names;
+  split_segment_names(texts[held.segments], names);
+  for (const std::string &n : c.exited) {
+    auto it = std::lower_bound(names.begin(), names.end(), std::string_view(n));
+    if (it == names.end() || *it != n) return refused(n, "exited, but not a member");
+    names.erase(it);
+  }
+  for (const std::string &n : c.entered) {
+    auto it = std::lower_bound(names.begin(), names.end(), std::string_view(n));
+    if (it != names.end() && *it == n) return refused(n, "entered, but a member already");
+    names.insert(it, n);
+  }
+  // `names` views `texts`, which the append may move: joined apart first.
+  join_names(names, scratch.joined);
+  held.segments = texts.add_text(scratch.joined);
+  return Status::Ok();
+}
+
+// Each changed profile's memberships: a row many at a time, or none
+// (deleted) when it is in no segment.
+Status write_held(SqliteStore::Impl &impl, const std::vector<HeldProfile> &held,
+                  const JoinedNames &texts) {
+  std::vector<const HeldProfile *> kept;
+  kept.reserve(held.size());
+  for (const HeldProfile &h : held) {
+    if (!h.changed) continue;
+    if (h.segments.size > 0) {
+      kept.push_back(&h);
+      continue;
+    }
+    Status s = impl.write(kDeleteMembership,
+                          [&](sqlite::Statement &st) { st.bind_int(1, to_sql(h.profile_id)); });
+    if (!s.ok()) return s;
+  }
+  return impl.write_rows(kPutMemberships, kRowsPerInsert, kPutMembership, 2, kept.size(),
+                         [&](sqlite::Statement &st, int at, size_t i) {
+                           st.bind_int(at, to_sql(kept[i]->profile_id));
+                           st.bind_text(at + 1, texts[kept[i]->segments]);
+                         });
+}
+
+Status write_events(SqliteStore::Impl &impl, const std::vector<SegmentEventRow> &events,
+                    const JoinedNames &texts) {
+  return impl.write_rows(kAddChanges, kRowsPerInsert, kAddChange, 4, events.size(),
+                         [&](sqlite::Statement &st, int at, size_t i) {
+                           const SegmentEventRow &e = events[i];
+                           st.bind_int(at, to_sql(e.profile_id));
+                           st.bind_text(at + 1, texts[e.entered]);
+                           st.bind_text(at + 2, texts[e.exited]);
+                           st.bind_int(at + 3, e.at_ms);
+                         });
+}
+
+Status write_sizes(SqliteStore::Impl &impl, const std::vector<SegmentDefinition> &defs,
+                   const std::vector<Resize> &resize) {
+  for (size_t i = 0; i < resize.size(); ++i) {
+    if (resize[i].at_ms == INT64_MIN) continue;  // untouched
+    Status s = impl.write(kResize, [&](sqlite::Statement &st) {
+      st.bind_text(1, defs[i].name);
+      st.bind_int(2, resize[i].delta);
+      st.bind_int(3, resize[i].at_ms);
+    });
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// Every changed profile is held once, with its memberships from one read;
+// a profile changed twice sees its first change. The rows are written
+// after every change is checked, many per statement: each profile's final
+// memberships, the events in order, the sizes (a statement run per row
+// was most of the writer's time on a large evaluation).
+Status SqliteStore::change_segments(const std::vector<SegmentChange> &changes) {
+  auto defs = segment_definitions();  // ascending by name
+  if (!defs.ok()) return defs.status();
+  const SegmentIndex index(*defs);
+  std::vector<Resize> resize(defs->size());  // by index in `defs`
+  std::vector<HeldProfile> held = held_profiles(changes);
+  JoinedNames texts;
+  Status s = read_held(*impl_, held, texts);
+  std::vector<SegmentEventRow> events;
+  events.reserve(changes.size());
+  MoveScratch scratch;
+  for (size_t k = 0; s.ok() && k < changes.size(); ++k) {
+    const SegmentChange &c = changes[k];
     auto refused = [&](const std::string &name, const char *why) {
       return Status::Invalid("sqlite store " + impl_->path + ": Store::change_segments: profile " +
                              std::to_string(c.profile_id) + ", segment '" + name + "': " + why);
     };
-    Held *held = held_of(c.profile_id);  // every change's profile is held
-    for (const auto &[list, delta] : {std::pair{&c.entered, 1}, std::pair{&c.exited, -1}}) {
-      for (const std::string &n : *list) {
-        Resize *r = definition_of(n);
-        if (r == nullptr) return refused(n, "no such segment");
-        r->delta += delta;
-        r->at_ms = std::max(r->at_ms, c.at_ms);
-      }
-    }
-    Event &e = events.emplace_back(Event{c.profile_id, 0, 0, 0, 0, c.at_ms});
-    std::tie(e.entered_at, e.entered_size) = append_joined(c.entered);
-    std::tie(e.exited_at, e.exited_size) = append_joined(c.exited);
-    held->changed = true;
-    if (held->size == 0 && c.exited.empty() && ascending(c.entered)) {
-      // In no segment before (a profile evaluated the first time): its
-      // memberships are its entries, as joined for the event.
-      held->at = e.entered_at;
-      held->size = e.entered_size;
-      continue;
-    }
-    split_segment_names(text_of(*held), names);
-    for (const std::string &n : c.exited) {
-      auto it = std::lower_bound(names.begin(), names.end(), std::string_view(n));
-      if (it == names.end() || *it != n) return refused(n, "exited, but not a member");
-      names.erase(it);
-    }
-    for (const std::string &n : c.entered) {
-      auto it = std::lower_bound(names.begin(), names.end(), std::string_view(n));
-      if (it != names.end() && *it == n) return refused(n, "entered, but a member already");
-      names.insert(it, n);
-    }
-    // `names` views `texts`, which the appends may move: joined apart first.
-    std::tie(held->at, held->size) = append_joined(names);
+    Result<bool> entered_ascending = count_moves(c, index, resize, refused);
+    if (!entered_ascending.ok()) return entered_ascending.status();
+    const SegmentEventRow &e = events.emplace_back(
+        SegmentEventRow{c.profile_id, texts.add(c.entered), texts.add(c.exited), c.at_ms});
+    s = apply_moves(c, e.entered, *entered_ascending, *find_held(held, c.profile_id), texts,
+                    scratch, refused);
   }
-  // Each changed profile's final memberships: a row many at a time, or
-  // none (deleted) when it is in no segment.
-  std::vector<const Held *> kept;
-  kept.reserve(member_of.size());
-  for (const Held &h : member_of) {
-    if (!h.changed) continue;
-    if (h.size > 0) {
-      kept.push_back(&h);
-      continue;
-    }
-    Status s = impl_->write(kDeleteMembership,
-                            [&](sqlite::Statement &st) { st.bind_int(1, to_sql(h.profile_id)); });
-    if (!s.ok()) return s;
-  }
-  Status s = impl_->write_rows(kPutMemberships, kRowsPerInsert, kPutMembership, 2, kept.size(),
-                               [&](sqlite::Statement &st, int at, size_t i) {
-                                 st.bind_int(at, to_sql(kept[i]->profile_id));
-                                 st.bind_text(at + 1, text_of(*kept[i]));
-                               });
-  if (!s.ok()) return s;
-  s = impl_->write_rows(
-      kAddChanges, kRowsPerInsert, kAddChange, 4, events.size(),
-      [&](sqlite::Statement &st, int at, size_t i) {
-        const Event &e = events[i];
-        st.bind_int(at, to_sql(e.profile_id));
-        st.bind_text(at + 1, std::string_view(texts).substr(e.entered_at, e.entered_size));
-        st.bind_text(at + 2, std::string_view(texts).substr(e.exited_at, e.exited_size));
-        st.bind_int(at + 3, e.at_ms);
-      });
-  for (size_t i = 0; s.ok() && i < resize.size(); ++i) {
-    if (resize[i].at_ms == INT64_MIN) continue;  // untouched
-    s = impl_->write(kResize, [&](sqlite::Statement &st) {
-      st.bind_text(1, (*defs)[i].name);
-      st.bind_int(2, resize[i].delta);
-      st.bind_int(3, resize[i].at_ms);
-    });
-  }
-  return s;
+  if (s.ok()) s = write_held(*impl_, held, texts);
+  if (s.ok()) s = write_events(*impl_, events, texts);
+  return s.ok() ? write_sizes(*impl_, *defs, resize) : s;
 }
 
 Status SqliteStore::exit_all_segments(uint64_t profile_id, int64_t at_ms) {
