@@ -9,14 +9,11 @@ namespace {
 // The sequence is the table's rowid, given by SQLite as the largest one
 // plus one: what append_changes checked each change's to be. A rowid SQLite
 // picks is appended at the end of the table; one given is sought from the
-// root first (a B-tree descent per row).
-constexpr Sql kAppendChange{"append_changes", "changes",
-                            "INSERT INTO changes(profile_id, kinds, merged_into, at_ms) "
-                            "VALUES(?1, ?2, ?3, ?4)"};
-constexpr size_t kChangesPerInsert = 32;
-constexpr auto kAppendChangesText = rows_of_parameters<kChangesPerInsert, 4>(
-    "INSERT INTO changes(profile_id, kinds, merged_into, at_ms) VALUES");
-constexpr Sql kAppendChanges{"append_changes", "changes", kAppendChangesText.data()};
+// root first (a B-tree descent per row). OR IGNORE: no row can conflict,
+// and write_rows checks that each is written.
+constexpr auto kAppendChangesText =
+    rows_texts<4>("INSERT OR IGNORE INTO changes(profile_id, kinds, merged_into, at_ms) VALUES");
+constexpr RowsSql kAppendChanges = rows_sql("append_changes", "changes", kAppendChangesText, 4);
 constexpr Sql kLastChange{"last_change_sequence", "changes",
                           "SELECT coalesce(max(sequence), 0) FROM changes", "i"};
 constexpr Sql kScanChanges{"scan_changes", "changes",
@@ -52,7 +49,7 @@ Status SqliteStore::append_changes(const std::vector<ProfileChange> &changes) {
                               std::to_string(expected - 1));
     }
   }
-  return impl_->write_rows(kAppendChanges, kChangesPerInsert, kAppendChange, 4, changes.size(),
+  return impl_->write_rows(kAppendChanges, changes.size(),
                            [&](sqlite::Statement &st, int at, size_t i) {
                              const ProfileChange &c = changes[i];
                              st.bind_int(at, to_sql(c.profile_id));

@@ -30,9 +30,6 @@ constexpr Sql kResize{"change_segments", "segment_definitions",
                       "changed_at_ms = max(changed_at_ms, ?3) WHERE name = ?1"};
 constexpr Sql kGetMembership{"segments_of", "segment_members",
                              "SELECT segments FROM segment_members WHERE profile_id = ?1", "t"};
-constexpr Sql kPutMembership{"change_segments", "segment_members",
-                             "INSERT INTO segment_members(profile_id, segments) VALUES(?1, ?2) "
-                             "ON CONFLICT(profile_id) DO UPDATE SET segments = excluded.segments"};
 constexpr Sql kDeleteMembership{"change_segments", "segment_members",
                                 "DELETE FROM segment_members WHERE profile_id = ?1"};
 constexpr Sql kMembershipRange{"scan_segments_by_profile", "segment_members",
@@ -48,17 +45,21 @@ constexpr Sql kMembershipsAfter{"scan_segment_members", "segment_members",
                                 "SELECT profile_id, segments FROM segment_members "
                                 "WHERE profile_id > ?1 ORDER BY profile_id",
                                 "it"};
-constexpr Sql kAddChange{"change_segments", "segment_events",
-                         "INSERT INTO segment_events(profile_id, entered, exited, at_ms) "
-                         "VALUES(?1, ?2, ?3, ?4)"};
-constexpr size_t kRowsPerInsert = 32;
-constexpr auto kAddChangesText = rows_of_parameters<kRowsPerInsert, 4>(
-    "INSERT INTO segment_events(profile_id, entered, exited, at_ms) VALUES");
-constexpr Sql kAddChanges{"change_segments", "segment_events", kAddChangesText.data()};
-constexpr auto kPutMembershipsText = rows_of_parameters<kRowsPerInsert, 2>(
-    "INSERT INTO segment_members(profile_id, segments) VALUES",
-    " ON CONFLICT(profile_id) DO UPDATE SET segments = excluded.segments");
-constexpr Sql kPutMemberships{"change_segments", "segment_members", kPutMembershipsText.data()};
+// OR IGNORE where no row can conflict (write_rows checks that each is
+// written): an event gets a new id, a profile without stored memberships
+// a new row.
+constexpr auto kAddChangesText = rows_texts<4>(
+    "INSERT OR IGNORE INTO segment_events(profile_id, entered, exited, at_ms) VALUES");
+constexpr RowsSql kAddChanges = rows_sql("change_segments", "segment_events", kAddChangesText, 4);
+constexpr auto kAddMembershipsText =
+    rows_texts<2>("INSERT OR IGNORE INTO segment_members(profile_id, segments) VALUES");
+constexpr RowsSql kAddMemberships =
+    rows_sql("change_segments", "segment_members", kAddMembershipsText, 2);
+constexpr auto kPutMembershipsText =
+    rows_texts<2>("INSERT INTO segment_members(profile_id, segments) VALUES",
+                  " ON CONFLICT(profile_id) DO UPDATE SET segments = excluded.segments");
+constexpr RowsSql kPutMemberships =
+    rows_sql("change_segments", "segment_members", kPutMembershipsText, 2);
 constexpr Sql kChanges{"scan_segment_changes", "segment_events",
                        "SELECT id, profile_id, entered, exited, at_ms FROM segment_events "
                        "WHERE id > ?1 ORDER BY id LIMIT ?2",
@@ -67,13 +68,11 @@ constexpr Sql kSetSize{"set_segment_sizes", "segment_definitions",
                        "UPDATE segment_definitions SET size = ?2 WHERE name = ?1"};
 constexpr Sql kLastSegmentChange{"last_segment_change", "segment_events",
                                  "SELECT coalesce(max(id), 0) FROM segment_events", "i"};
-constexpr Sql kScheduleCheck{"set_segment_checks", "segment_checks",
-                             "INSERT INTO segment_checks(profile_id, due_ms) VALUES(?1, ?2) "
-                             "ON CONFLICT(profile_id) DO UPDATE SET due_ms = excluded.due_ms"};
-constexpr auto kScheduleChecksText = rows_of_parameters<kRowsPerInsert, 2>(
-    "INSERT INTO segment_checks(profile_id, due_ms) VALUES",
-    " ON CONFLICT(profile_id) DO UPDATE SET due_ms = excluded.due_ms");
-constexpr Sql kScheduleChecks{"set_segment_checks", "segment_checks", kScheduleChecksText.data()};
+constexpr auto kScheduleChecksText =
+    rows_texts<2>("INSERT INTO segment_checks(profile_id, due_ms) VALUES",
+                  " ON CONFLICT(profile_id) DO UPDATE SET due_ms = excluded.due_ms");
+constexpr RowsSql kScheduleChecks =
+    rows_sql("set_segment_checks", "segment_checks", kScheduleChecksText, 2);
 constexpr Sql kCancelCheck{"set_segment_checks", "segment_checks",
                            "DELETE FROM segment_checks WHERE profile_id = ?1"};
 constexpr Sql kCancelAllChecks{"cancel_all_segment_checks", "segment_checks",
@@ -166,7 +165,7 @@ Status SqliteStore::drop_segment(std::string_view name) {
     const uint64_t id = rewrites[k].first;  // named, not bound: lambdas capture it
     const std::vector<std::string> &names = rewrites[k].second;
     const std::string joined = join_names(names);
-    s = impl_->write(names.empty() ? kDeleteMembership : kPutMembership,
+    s = impl_->write(names.empty() ? kDeleteMembership : kPutMemberships.one,
                      [&](sqlite::Statement &st) {
                        st.bind_int(1, to_sql(id));
                        if (!names.empty()) st.bind_text(2, joined);
@@ -231,6 +230,7 @@ class JoinedNames {
 struct HeldProfile {
   uint64_t profile_id;
   JoinedNames::Range segments;
+  bool stored = false;  // it has a row of memberships
   bool changed = false;
 };
 
@@ -273,6 +273,7 @@ Status read_held(SqliteStore::Impl &impl, std::vector<HeldProfile> &held, Joined
   auto take_row = [&](sqlite::Statement &st) {
     if (HeldProfile *h = find_held(held, from_sql(st.column_int(0)))) {
       h->segments = texts.add_text(st.column_bytes(1));
+      h->stored = true;
     }
     return Status::Ok();
   };
@@ -354,39 +355,41 @@ Status apply_moves(const SegmentChange &c, JoinedNames::Range entered, bool ente
   return Status::Ok();
 }
 
-// Each changed profile's memberships: a row many at a time, or none
-// (deleted) when it is in no segment.
+// Each changed profile's memberships: a row many at a time (a new one or
+// the stored one rewritten), or none (deleted) when it is in no segment.
 Status write_held(SqliteStore::Impl &impl, const std::vector<HeldProfile> &held,
                   const JoinedNames &texts) {
-  std::vector<const HeldProfile *> kept;
-  kept.reserve(held.size());
+  std::vector<const HeldProfile *> added, rewritten;
   for (const HeldProfile &h : held) {
     if (!h.changed) continue;
     if (h.segments.size > 0) {
-      kept.push_back(&h);
+      (h.stored ? rewritten : added).push_back(&h);
       continue;
     }
     Status s = impl.write(kDeleteMembership,
                           [&](sqlite::Statement &st) { st.bind_int(1, to_sql(h.profile_id)); });
     if (!s.ok()) return s;
   }
-  return impl.write_rows(kPutMemberships, kRowsPerInsert, kPutMembership, 2, kept.size(),
-                         [&](sqlite::Statement &st, int at, size_t i) {
-                           st.bind_int(at, to_sql(kept[i]->profile_id));
-                           st.bind_text(at + 1, texts[kept[i]->segments]);
-                         });
+  for (const auto &[rows, sql] :
+       {std::pair{&added, &kAddMemberships}, std::pair{&rewritten, &kPutMemberships}}) {
+    Status s = impl.write_rows(*sql, rows->size(), [&](sqlite::Statement &st, int at, size_t i) {
+      st.bind_int(at, to_sql((*rows)[i]->profile_id));
+      st.bind_text(at + 1, texts[(*rows)[i]->segments]);
+    });
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 Status write_events(SqliteStore::Impl &impl, const std::vector<SegmentEventRow> &events,
                     const JoinedNames &texts) {
-  return impl.write_rows(kAddChanges, kRowsPerInsert, kAddChange, 4, events.size(),
-                         [&](sqlite::Statement &st, int at, size_t i) {
-                           const SegmentEventRow &e = events[i];
-                           st.bind_int(at, to_sql(e.profile_id));
-                           st.bind_text(at + 1, texts[e.entered]);
-                           st.bind_text(at + 2, texts[e.exited]);
-                           st.bind_int(at + 3, e.at_ms);
-                         });
+  return impl.write_rows(kAddChanges, events.size(), [&](sqlite::Statement &st, int at, size_t i) {
+    const SegmentEventRow &e = events[i];
+    st.bind_int(at, to_sql(e.profile_id));
+    st.bind_text(at + 1, texts[e.entered]);
+    st.bind_text(at + 2, texts[e.exited]);
+    st.bind_int(at + 3, e.at_ms);
+  });
 }
 
 Status write_sizes(SqliteStore::Impl &impl, const std::vector<SegmentDefinition> &defs,
@@ -561,11 +564,11 @@ Status SqliteStore::set_segment_checks(std::span<const SegmentCheck> checks) {
   size_t run = 0;  // checks[run, k) are schedules not yet written
   for (size_t k = 0; k <= checks.size(); ++k) {
     if (k < checks.size() && checks[k].due_ms) continue;
-    Status s = impl_->write_rows(kScheduleChecks, kRowsPerInsert, kScheduleCheck, 2, k - run,
-                                 [&](sqlite::Statement &st, int at, size_t i) {
-                                   st.bind_int(at, to_sql(checks[run + i].profile_id));
-                                   st.bind_int(at + 1, *checks[run + i].due_ms);
-                                 });
+    Status s =
+        impl_->write_rows(kScheduleChecks, k - run, [&](sqlite::Statement &st, int at, size_t i) {
+          st.bind_int(at, to_sql(checks[run + i].profile_id));
+          st.bind_int(at + 1, *checks[run + i].due_ms);
+        });
     if (s.ok() && k < checks.size()) {
       s = impl_->write(kCancelCheck, [&](sqlite::Statement &st) {
         st.bind_int(1, to_sql(checks[k].profile_id));
