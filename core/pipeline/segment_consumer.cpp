@@ -214,7 +214,7 @@ StoreWriter::Task Pipeline::segment_page(std::vector<ProfileExport> &page, int64
   auto changes = std::make_shared<std::vector<ProfileChange>>();
   const int64_t now = wall_ms();
   segment::SegmentSet::Verdict verdict;
-  std::vector<bool> was(segments_.size());
+  std::vector<uint8_t> was(segments_.size());  // bytes, as Verdict::member
   for (const ProfileExport &p : page) {
     segments_.evaluate(p, as_of_ms, verdict);
     size_t entered = 0, exited = 0;

@@ -110,7 +110,7 @@ const TypedValue kNotLookedUp;
 class EvaluatedSubject : public ProfileSubject {
  public:
   EvaluatedSubject(const ProfileExport &profile, int64_t now_ms,
-                   const std::vector<std::string> &names, const std::vector<bool> &member,
+                   const std::vector<std::string> &names, const std::vector<uint8_t> &member,
                    std::vector<const TypedValue *> &values)
       : ProfileSubject(profile, now_ms), names_(names), member_(member), values_(values) {}
   bool in_segment(std::string_view name) const override {
@@ -127,7 +127,7 @@ class EvaluatedSubject : public ProfileSubject {
 
  private:
   const std::vector<std::string> &names_;
-  const std::vector<bool> &member_;
+  const std::vector<uint8_t> &member_;
   std::vector<const TypedValue *> &values_;
   const std::vector<size_t> *slots_ = nullptr;
 };
@@ -135,7 +135,7 @@ class EvaluatedSubject : public ProfileSubject {
 }  // namespace
 
 void SegmentSet::evaluate(const ProfileExport &profile, int64_t now_ms, Verdict &out) const {
-  out.member.assign(exprs_.size(), false);
+  out.member.assign(exprs_.size(), 0);
   out.next_check_ms.reset();
   out.values.assign(paths_.size(), &kNotLookedUp);
   EvaluatedSubject subject(profile, now_ms, names_, out.member, out.values);

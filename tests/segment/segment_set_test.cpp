@@ -48,11 +48,11 @@ TEST(SegmentSet, EvaluatesEverySegmentAndReadsIdentifiersOnlyWhenNamed) {
   EXPECT_TRUE(set->identifier_types().empty());
   SegmentSet::Verdict v;
   set->evaluate(profile(), kSetNow, v);
-  EXPECT_EQ(v.member, (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(v.member, (std::vector<uint8_t>{1, 1, 0}));
   ASSERT_TRUE(v.next_check_ms.has_value());
   EXPECT_EQ(*v.next_check_ms, kSetNow + 20 * kDayMs);  // last_seen + 60d
   set->evaluate(profile(), kSetNow + 20 * kDayMs + 1, v);
-  EXPECT_EQ(v.member, (std::vector<bool>{true, true, true}));
+  EXPECT_EQ(v.member, (std::vector<uint8_t>{1, 1, 1}));
   EXPECT_FALSE(v.next_check_ms.has_value());  // true from now on
 
   auto with_ids = SegmentSet::parse(
@@ -62,7 +62,7 @@ TEST(SegmentSet, EvaluatesEverySegmentAndReadsIdentifiersOnlyWhenNamed) {
   // Each type once, ascending: what a page read asks for.
   EXPECT_EQ(with_ids->identifier_types(), (std::vector<std::string>{"email", "user_id"}));
   with_ids->evaluate(profile(), kSetNow, v);
-  EXPECT_EQ(v.member, (std::vector<bool>{false, true}));
+  EXPECT_EQ(v.member, (std::vector<uint8_t>{0, 1}));
   EXPECT_FALSE(v.next_check_ms.has_value());
 }
 
@@ -87,11 +87,11 @@ TEST(SegmentSet, AReusedVerdictLooksEveryPathUpForEachProfile) {
   other.features.push_back({"order_count", TypedValue::integer(2)});
   SegmentSet::Verdict v;
   set->evaluate(profile(), kSetNow, v);
-  EXPECT_EQ(v.member, (std::vector<bool>{true, true, true, true}));
+  EXPECT_EQ(v.member, (std::vector<uint8_t>{1, 1, 1, 1}));
   set->evaluate(other, kSetNow, v);
-  EXPECT_EQ(v.member, (std::vector<bool>{true, false, false, false}));
+  EXPECT_EQ(v.member, (std::vector<uint8_t>{1, 0, 0, 0}));
   set->evaluate(profile(), kSetNow, v);
-  EXPECT_EQ(v.member, (std::vector<bool>{true, true, true, true}));
+  EXPECT_EQ(v.member, (std::vector<uint8_t>{1, 1, 1, 1}));
 }
 
 // A segment may reference another, declared before or after it; it sees
@@ -105,12 +105,12 @@ TEST(SegmentSet, InSegmentSeesTheVerdictOfTheSameEvaluation) {
   ASSERT_TRUE(set.ok()) << set.status().message();
   SegmentSet::Verdict v;
   set->evaluate(profile(), kSetNow, v);
-  EXPECT_EQ(v.member, (std::vector<bool>{true, true, false, false}));
+  EXPECT_EQ(v.member, (std::vector<uint8_t>{1, 1, 0, 0}));
   EXPECT_EQ(v.next_check_ms, kSetNow + 20 * kDayMs);
   ProfileExport one = profile();
   one.features[0].value = TypedValue::integer(1);
   set->evaluate(one, kSetNow + 30 * kDayMs, v);
-  EXPECT_EQ(v.member, (std::vector<bool>{false, false, true, false}));
+  EXPECT_EQ(v.member, (std::vector<uint8_t>{0, 0, 1, 0}));
 }
 
 TEST(SegmentSet, UnknownAndCyclicReferencesAreRefused) {
