@@ -48,6 +48,26 @@ TEST_F(ChangeLogTest, UnknownKindsInTheFileAreCorruptionNotSkipped) {
   ASSERT_TRUE(store_->begin().ok());
 }
 
+// Changes go in by INSERT OR IGNORE, many rows a statement (no statement
+// journal); a row a constraint leaves out all the same is an error that
+// names it, never a change silently lost.
+TEST_F(ChangeLogTest, ARowTheLogCouldNotTakeIsAnErrorNotALoss) {
+  ASSERT_TRUE(store_->commit().ok());
+  raw_exec("CREATE UNIQUE INDEX one_change_a_profile ON changes(profile_id)");
+  ASSERT_TRUE(store_->begin().ok());
+  std::vector<ProfileChange> first, second;
+  for (uint64_t i = 1; i <= 130; ++i) first.push_back(change(i, i, kChangeTraits));
+  ASSERT_TRUE(store_->append_changes(first).ok());
+  // 145 rows: a statement of 128, one of 16 and one of 1; profile 3 (in
+  // the first statement) is already in the log under the index.
+  for (uint64_t i = 131; i <= 275; ++i)
+    second.push_back(change(i, i == 140 ? 3 : i, kChangeTraits));
+  Status s = store_->append_changes(second);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("wrote 127 of 128 rows"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("append_changes"), std::string::npos) << s.message();
+}
+
 TEST_F(ChangeLogTest, ClearDerivedEmptiesTheLogCursorsAndSchedule) {
   ASSERT_TRUE(store_->append_changes({change(1, 1, kChangeTraits)}).ok());
   ASSERT_TRUE(store_->set_consumer_position("features@1", 1).ok());
