@@ -45,21 +45,19 @@ struct Join {
   std::string source, raw;                                       // else
 };
 
-// Appends `j`'s link-only event (kJoinSource: merged and linked, never
-// stored or applied) to `batch`.
-void append_link_only(const Join &j, EventBatch &batch) {
-  Event e;
-  e.type = HALO_EVENT_IDENTIFY;
-  e.source = kJoinSource;
-  e.sequence = j.sequence;
-  e.timestamp_ms = j.at_ms;
-  e.received_at_ms = j.received_at_ms;
-  e.id_begin = static_cast<uint32_t>(batch.identifiers.size());
-  e.id_count = static_cast<uint32_t>(j.identifiers.size());
+// Appends `j`'s link-only event to `batch`, its identifiers copied into
+// the batch's arena.
+void append_join(const Join &j, EventBatch &batch) {
+  Event like;
+  like.type = HALO_EVENT_IDENTIFY;
+  like.sequence = j.sequence;
+  like.timestamp_ms = j.at_ms;
+  like.received_at_ms = j.received_at_ms;
+  std::vector<Identifier> ids;
   for (const auto &[type, value] : j.identifiers) {
-    batch.identifiers.push_back({batch.arena.copy(type), batch.arena.copy(value)});
+    ids.push_back({batch.arena.copy(type), batch.arena.copy(value)});
   }
-  batch.events.push_back(e);
+  append_link_only(batch, like, ids);
 }
 
 }  // namespace
@@ -125,7 +123,7 @@ Status Pipeline::rejoin(const UnmergeDecision &decision, RejoinReport *report,
     for (size_t k = first; k < std::min(joins.size(), first + kJoinBatch); ++k) {
       const Join &j = joins[k];
       if (j.link_only) {
-        append_link_only(j, batch);
+        append_join(j, batch);
       } else {
         normalize_logged({j.sequence, j.received_at_ms, j.source, j.raw}, batch, summary);
       }

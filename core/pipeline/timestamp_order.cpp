@@ -328,17 +328,22 @@ void Pipeline::as_in_timestamp_order(EventBatch &batch, size_t i) {
   auto joins = order.joins.find(sequence);
   if (joins == order.joins.end()) return;
   const Event event = e;
+  std::vector<Identifier> ids;
   for (const std::vector<std::string> &group : joins->second) {
-    Event join = event;
-    join.source = kJoinSource;
-    join.field_count = 0;
-    join.id_begin = static_cast<uint32_t>(batch.identifiers.size());
-    join.id_count = static_cast<uint32_t>(group.size());
-    for (const std::string &key : group) {  // `order` outlives the pass
-      batch.identifiers.push_back(split_identifier_key(key));
-    }
-    batch.events.push_back(join);
+    ids.clear();
+    for (const std::string &key : group)
+      ids.push_back(split_identifier_key(key));  // `order` outlives the pass
+    append_link_only(batch, event, ids);
   }
+}
+
+void append_link_only(EventBatch &batch, Event like, std::span<const Identifier> ids) {
+  like.source = kJoinSource;
+  like.field_count = 0;
+  like.id_begin = static_cast<uint32_t>(batch.identifiers.size());
+  like.id_count = static_cast<uint32_t>(ids.size());
+  batch.identifiers.insert(batch.identifiers.end(), ids.begin(), ids.end());
+  batch.events.push_back(like);
 }
 
 }  // namespace halo

@@ -36,6 +36,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -55,6 +56,12 @@ inline constexpr std::string_view kJoinSource = "(timestamp order: join)";
 std::string identifier_key(std::string_view type, std::string_view value);
 void identifier_key(std::string_view type, std::string_view value, std::string &out);
 Identifier split_identifier_key(std::string_view key);
+
+// Appends to `batch` a link-only event: `like` (its type, sequence and
+// times) from kJoinSource, without fields, holding `ids` (views that must
+// outlive the batch). The resolver merges and links by it; it is never
+// stored or applied.
+void append_link_only(EventBatch &batch, Event like, std::span<const Identifier> ids);
 
 struct TimestampOrder {
   struct Link {
