@@ -64,13 +64,26 @@ Status scan_carriers(Store &store, const NormalizeOptions &options, std::string_
                      uint64_t first, uint64_t last) {
   ParseStage head_stage(options, 1), tail_stage(options, 1);
   return store.scan_events(first, last, [&](const std::vector<LoggedEvent> &logged) -> Status {
-    const std::span<const LoggedEvent> all(logged);
-    const size_t half = all.size() / 2;
+    // Only the batch's events within [first, last] (sequences ascend): a
+    // record's copy is one event of its stored batch.
+    auto lo = std::lower_bound(logged.begin(), logged.end(), first,
+                               [](const LoggedEvent &e, uint64_t s) { return e.sequence < s; });
+    auto hi = std::upper_bound(lo, logged.end(), last,
+                               [](uint64_t s, const LoggedEvent &e) { return s < e.sequence; });
+    const std::span<const LoggedEvent> all(lo, hi);
+    const size_t offset = static_cast<size_t>(lo - logged.begin());
+    // Halves normalized on two threads, when there are enough to share.
+    constexpr size_t kShareFrom = 256;
+    const size_t half = all.size() >= kShareFrom ? all.size() / 2 : all.size();
     std::vector<Found> tail;
-    std::thread other(
-        [&] { tail = select_events(all.subspan(half), half, tail_stage, source, select); });
-    std::vector<Found> head = select_events(all.first(half), 0, head_stage, source, select);
-    other.join();
+    std::thread other;
+    if (half < all.size()) {
+      other = std::thread([&] {
+        tail = select_events(all.subspan(half), offset + half, tail_stage, source, select);
+      });
+    }
+    std::vector<Found> head = select_events(all.first(half), offset, head_stage, source, select);
+    if (other.joinable()) other.join();
     for (std::vector<Found> *part : {&head, &tail}) {
       for (const Found &f : *part) {
         Status s = fn(logged[f.index], f.carrier);

@@ -43,7 +43,7 @@ CarrierSelect identifier_select(std::string type, std::string value);
 // `source` given, only events of that source are normalized at all. An
 // event that no longer normalizes is skipped. A status other than Ok from
 // fn stops the scan and is returned. `first` and `last` bound the log
-// sequences read (whole stored batches: `select` picks the events).
+// sequences read and normalized.
 Status scan_carriers(Store &store, const NormalizeOptions &options, std::string_view source,
                      const CarrierSelect &select,
                      const std::function<Status(const LoggedEvent &, const Carrier &)> &fn,
