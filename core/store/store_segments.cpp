@@ -557,7 +557,7 @@ Status SqliteStore::scan_segment_changes(uint64_t after, size_t limit,
       });
 }
 
-// Runs of schedules go 32 rows per statement, as memberships do (an
+// Runs of schedules go many rows per statement, as memberships do (an
 // evaluation of everyone schedules a check for each profile whose
 // membership waits on now()); a cancel ends a run, so the order is kept.
 Status SqliteStore::set_segment_checks(std::span<const SegmentCheck> checks) {
