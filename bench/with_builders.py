@@ -7,7 +7,7 @@
 SET is clv, rfm, recs or models (clv, rfm, satisfaction, engagement,
 recommendations and loyalty), or segments: twenty segments over the
 benchmark's features, traits and identifiers and two triggers instead of
-builders, or history: the same with five of the segments reading event
+builders, or segments-only: the twenty segments without the triggers, or history: the same with five of the segments reading event
 history (count, sum, did ... within), or windows: the default identifiers
 with limits over a time window (email 5 per 30d, anonymous_id 5 per 7d)
 instead of builders, or identity: the five identifiers of the identity-heavy
@@ -66,10 +66,12 @@ HISTORY = [
 ]
 
 
-def with_segments(text, segments=SEGMENTS):
+def with_segments(text, segments=SEGMENTS, triggers=True):
     out = text + "segments:\n"
     for k, expression in enumerate(segments):
         out += f"  - {{ name: s{k:02d}, expression: \"{expression}\" }}\n"
+    if not triggers:
+        return out
     # Two journeys: one fires in the run that records the entries, one an
     # hour after them (its timers stay stored).
     out += """triggers:
@@ -113,9 +115,10 @@ def main(argv):
         block = WINDOWS if chosen == "windows" else IDENTITY
         open(target, "w").write(text.replace("sources:", block + "sources:", 1))
         return
-    if chosen in ("segments", "history"):
-        segments = SEGMENTS if chosen == "segments" else SEGMENTS[:-5] + HISTORY
-        text = with_segments(open(source).read(), segments)  # read first: OUT may be IN
+    if chosen in ("segments", "segments-only", "history"):
+        segments = SEGMENTS[:-5] + HISTORY if chosen == "history" else SEGMENTS
+        # Read first: OUT may be IN.
+        text = with_segments(open(source).read(), segments, chosen != "segments-only")
         open(target, "w").write(text)
         return
     refit = argv[4] if len(argv) > 4 else None
