@@ -13,7 +13,7 @@ namespace {
 // and write_rows checks that each is written.
 constexpr auto kAppendChangesText =
     rows_texts<4>("INSERT OR IGNORE INTO changes(profile_id, kinds, merged_into, at_ms) VALUES");
-constexpr RowsSql kAppendChanges = rows_sql("append_changes", "changes", kAppendChangesText, 4);
+constexpr RowsSql kAppendChanges = rows_sql("append_changes", "changes", kAppendChangesText);
 constexpr Sql kLastChange{"last_change_sequence", "changes",
                           "SELECT coalesce(max(sequence), 0) FROM changes", "i"};
 constexpr Sql kScanChanges{"scan_changes", "changes",

@@ -93,6 +93,7 @@ struct RowsTexts {
   std::array<char, Many> many;
   std::array<char, Some> some;
   std::array<char, One> one;
+  int columns;  // parameters a row
 };
 
 // rows_of_parameters for each size of RowsSql.
@@ -101,7 +102,8 @@ consteval auto rows_texts(const char (&head)[N], const char (&tail)[M] = "") {
   auto many = rows_of_parameters<kManyRows, Columns>(head, tail);
   auto some = rows_of_parameters<kSomeRows, Columns>(head, tail);
   auto one = rows_of_parameters<1, Columns>(head, tail);
-  return RowsTexts<many.size(), some.size(), one.size()>{many, some, one};
+  return RowsTexts<many.size(), some.size(), one.size()>{many, some, one,
+                                                         static_cast<int>(Columns)};
 }
 
 struct RowsSql {
@@ -111,10 +113,9 @@ struct RowsSql {
 
 // A RowsSql of `texts` (a constant of static storage: the Sqls view it).
 template <class Texts>
-consteval RowsSql rows_sql(std::string_view op, std::string_view table, const Texts &texts,
-                           int columns) {
+consteval RowsSql rows_sql(std::string_view op, std::string_view table, const Texts &texts) {
   return {Sql(op, table, texts.many.data()), Sql(op, table, texts.some.data()),
-          Sql(op, table, texts.one.data()), columns};
+          Sql(op, table, texts.one.data()), texts.columns};
 }
 
 // A list of profile ids as the JSON array a statement reads with

@@ -50,16 +50,16 @@ constexpr Sql kMembershipsAfter{"scan_segment_members", "segment_members",
 // a new row.
 constexpr auto kAddChangesText = rows_texts<4>(
     "INSERT OR IGNORE INTO segment_events(profile_id, entered, exited, at_ms) VALUES");
-constexpr RowsSql kAddChanges = rows_sql("change_segments", "segment_events", kAddChangesText, 4);
+constexpr RowsSql kAddChanges = rows_sql("change_segments", "segment_events", kAddChangesText);
 constexpr auto kAddMembershipsText =
     rows_texts<2>("INSERT OR IGNORE INTO segment_members(profile_id, segments) VALUES");
 constexpr RowsSql kAddMemberships =
-    rows_sql("change_segments", "segment_members", kAddMembershipsText, 2);
+    rows_sql("change_segments", "segment_members", kAddMembershipsText);
 constexpr auto kPutMembershipsText =
     rows_texts<2>("INSERT INTO segment_members(profile_id, segments) VALUES",
                   " ON CONFLICT(profile_id) DO UPDATE SET segments = excluded.segments");
 constexpr RowsSql kPutMemberships =
-    rows_sql("change_segments", "segment_members", kPutMembershipsText, 2);
+    rows_sql("change_segments", "segment_members", kPutMembershipsText);
 constexpr Sql kChanges{"scan_segment_changes", "segment_events",
                        "SELECT id, profile_id, entered, exited, at_ms FROM segment_events "
                        "WHERE id > ?1 ORDER BY id LIMIT ?2",
@@ -72,7 +72,7 @@ constexpr auto kScheduleChecksText =
     rows_texts<2>("INSERT INTO segment_checks(profile_id, due_ms) VALUES",
                   " ON CONFLICT(profile_id) DO UPDATE SET due_ms = excluded.due_ms");
 constexpr RowsSql kScheduleChecks =
-    rows_sql("set_segment_checks", "segment_checks", kScheduleChecksText, 2);
+    rows_sql("set_segment_checks", "segment_checks", kScheduleChecksText);
 constexpr Sql kCancelCheck{"set_segment_checks", "segment_checks",
                            "DELETE FROM segment_checks WHERE profile_id = ?1"};
 constexpr Sql kCancelAllChecks{"cancel_all_segment_checks", "segment_checks",

@@ -31,7 +31,10 @@ const char *get_varint(const char *in, uint32_t &v) {
 
 char *ValueArena::new_block(size_t size) {
   if (blocks_.size() >= UINT32_MAX) throw std::length_error("identifier arena: too many blocks");
-  blocks_.push_back(std::make_unique<char[]>(size));
+  // Not zeroed: a block is written before it is read, and clearing a
+  // megabyte faulted in every page of it at once, even in a run that uses
+  // a few kilobytes of it.
+  blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
   reserved_bytes_ += size;
   return blocks_.back().get();
 }
