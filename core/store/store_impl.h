@@ -64,7 +64,7 @@ struct Sql {
 // it). One statement run for many rows: each run costs about as much as a
 // row.
 template <size_t Rows, size_t Columns, size_t N, size_t M = 1>
-consteval auto rows_of_parameters(const char (&head)[N], const char (&tail)[M] = "") {
+constexpr auto rows_of_parameters(const char (&head)[N], const char (&tail)[M] = "") {
   constexpr size_t kGroup = 2 * Columns + 1;  // "(" + "?," * Columns with ")" for the last ','
   std::array<char, N + Rows *(kGroup + 1) + M - 1> text{};
   size_t at = 0;
@@ -98,7 +98,7 @@ struct RowsTexts {
 
 // rows_of_parameters for each size of RowsSql.
 template <size_t Columns, size_t N, size_t M = 1>
-consteval auto rows_texts(const char (&head)[N], const char (&tail)[M] = "") {
+constexpr auto rows_texts(const char (&head)[N], const char (&tail)[M] = "") {
   auto many = rows_of_parameters<kManyRows, Columns>(head, tail);
   auto some = rows_of_parameters<kSomeRows, Columns>(head, tail);
   auto one = rows_of_parameters<1, Columns>(head, tail);
@@ -220,8 +220,9 @@ struct SqliteStore::Impl {
   template <class Bind>
   Status write_rows(const RowsSql &q, size_t count, Bind &&bind) {
     size_t i = 0;
-    for (const auto &[sql, rows] : {std::pair{&q.many, kManyRows}, std::pair{&q.some, kSomeRows},
+    for (const auto &[sql, size] : {std::pair{&q.many, kManyRows}, std::pair{&q.some, kSomeRows},
                                     std::pair{&q.one, size_t{1}}}) {
+      const size_t rows = size;  // captured below: not a binding (C++20)
       for (; i + rows <= count; i += rows) {
         Status s = write(*sql, [&](sqlite::Statement &st) {
           for (size_t k = 0; k < rows; ++k) bind(st, static_cast<int>(k) * q.columns + 1, i + k);

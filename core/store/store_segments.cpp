@@ -370,11 +370,12 @@ Status write_held(SqliteStore::Impl &impl, const std::vector<HeldProfile> &held,
                           [&](sqlite::Statement &st) { st.bind_int(1, to_sql(h.profile_id)); });
     if (!s.ok()) return s;
   }
-  for (const auto &[rows, sql] :
+  for (const auto &[list, sql] :
        {std::pair{&added, &kAddMemberships}, std::pair{&rewritten, &kPutMemberships}}) {
-    Status s = impl.write_rows(*sql, rows->size(), [&](sqlite::Statement &st, int at, size_t i) {
-      st.bind_int(at, to_sql((*rows)[i]->profile_id));
-      st.bind_text(at + 1, texts[(*rows)[i]->segments]);
+    const std::vector<const HeldProfile *> &rows = *list;  // captured below: not a binding (C++20)
+    Status s = impl.write_rows(*sql, rows.size(), [&](sqlite::Statement &st, int at, size_t i) {
+      st.bind_int(at, to_sql(rows[i]->profile_id));
+      st.bind_text(at + 1, texts[rows[i]->segments]);
     });
     if (!s.ok()) return s;
   }
