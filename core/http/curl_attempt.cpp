@@ -1,16 +1,15 @@
 // curl_attempt.cpp -- see curl_attempt.h.
 #include "http/curl_attempt.h"
 
-#include <curl/curl.h>
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "common/secrets.h"
 #include "http/curl_tls.h"
+#include "http/libcurl.h"
 #include "http/url_parts.h"
 
 namespace halo {
@@ -76,48 +75,46 @@ bool is_retryable(CURLcode code) {
   }
 }
 
-using EasyPtr = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
-using ListPtr = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
-
-ListPtr header_list(const HttpCall &call) {
+Slist header_list(const HttpCall &call) {
   curl_slist *list = nullptr;
   for (const auto &[name, value] : call.headers) {
-    list = curl_slist_append(list, (name + ": " + value).c_str());
+    list = libcurl().slist_append(list, (name + ": " + value).c_str());
   }
-  list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
-  return ListPtr(list, curl_slist_free_all);
+  list = libcurl().slist_append(list, "Expect:");  // no 100-continue round trip
+  return Slist(list);
 }
 
 void set_method_and_body(CURL *h, const HttpCall &call) {
   if (call.method == "GET") {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    libcurl().easy_setopt(h, CURLOPT_HTTPGET, 1L);
   } else if (call.method == "HEAD") {
-    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    libcurl().easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else {
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, call.method.c_str());
+    libcurl().easy_setopt(h, CURLOPT_CUSTOMREQUEST, call.method.c_str());
   }
   bool sends_body =
       !call.body.empty() || call.method == "POST" || call.method == "PUT" || call.method == "PATCH";
   if (sends_body) {
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, call.body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.body.size()));
+    libcurl().easy_setopt(h, CURLOPT_POSTFIELDS, call.body.data());
+    libcurl().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                          static_cast<curl_off_t>(call.body.size()));
   }
 }
 
 void set_transfer(CURL *h, const HttpCall &call, Transfer &t) {
-  curl_easy_setopt(h, CURLOPT_URL, call.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout_ms));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min(call.connect_timeout_ms, call.timeout_ms)));
-  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "halo/" HALO_VERSION);
-  curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
+  libcurl().easy_setopt(h, CURLOPT_URL, call.url.c_str());
+  libcurl().easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  libcurl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  libcurl().easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout_ms));
+  libcurl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                        static_cast<long>(std::min(call.connect_timeout_ms, call.timeout_ms)));
+  libcurl().easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
+  libcurl().easy_setopt(h, CURLOPT_USERAGENT, "halo/" HALO_VERSION);
+  libcurl().easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+  libcurl().easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  libcurl().easy_setopt(h, CURLOPT_WRITEDATA, &t);
+  libcurl().easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  libcurl().easy_setopt(h, CURLOPT_HEADERDATA, &t);
   set_cancel_check(h, t.cancelled);
 }
 
@@ -133,22 +130,20 @@ std::string scrubbed(std::string text, const HttpCall &call) {
 // ("Connection refused", "Connection reset by peer") is what people search.
 void append_os_error(CURL *h, std::string &error) {
   long os_errno = 0;
-  if (curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK || os_errno == 0) return;
+  if (libcurl().easy_getinfo(h, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK || os_errno == 0) return;
   std::string text = std::strerror(static_cast<int>(os_errno));
   if (error.find(text) == std::string::npos) error += " (" + text + ")";
 }
 
 }  // namespace
 
-void ensure_curl_initialized() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 AttemptOutcome perform_attempt(const HttpCall &call, const std::function<bool()> &cancelled) {
-  ensure_curl_initialized();
   AttemptOutcome out;
-  EasyPtr handle(curl_easy_init(), curl_easy_cleanup);
+  if (Status loaded = load_libcurl(); !loaded.ok()) {
+    out.error = loaded.message();
+    return out;  // not retryable: installing libcurl needs a restart
+  }
+  EasyHandle handle(libcurl().easy_init());
   if (!handle) {
     out.error = "cannot create a libcurl handle (out of memory?)";
     out.retryable = true;
@@ -156,18 +151,18 @@ AttemptOutcome perform_attempt(const HttpCall &call, const std::function<bool()>
   }
   Transfer t{&out, &cancelled};
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(handle.get(), CURLOPT_ERRORBUFFER, errbuf);
-  ListPtr headers = header_list(call);
-  curl_easy_setopt(handle.get(), CURLOPT_HTTPHEADER, headers.get());
+  libcurl().easy_setopt(handle.get(), CURLOPT_ERRORBUFFER, errbuf);
+  Slist headers = header_list(call);
+  libcurl().easy_setopt(handle.get(), CURLOPT_HTTPHEADER, headers.get());
   set_transfer(handle.get(), call, t);
   set_method_and_body(handle.get(), call);
   ExtraCa ca;
   set_tls(handle.get(), call.insecure, call.ca_file, ca);
 
-  CURLcode code = curl_easy_perform(handle.get());
+  CURLcode code = libcurl().easy_perform(handle.get());
   if (code == CURLE_OK) {
     long status = 0;
-    curl_easy_getinfo(handle.get(), CURLINFO_RESPONSE_CODE, &status);
+    libcurl().easy_getinfo(handle.get(), CURLINFO_RESPONSE_CODE, &status);
     out.status = static_cast<int>(status);
     return out;
   }
@@ -183,7 +178,7 @@ AttemptOutcome perform_attempt(const HttpCall &call, const std::function<bool()>
   } else if (out.cancelled) {
     out.error = "cancelled because the run is stopping";
   } else {
-    out.error = scrubbed(errbuf[0] ? errbuf : curl_easy_strerror(code), call);
+    out.error = scrubbed(errbuf[0] ? errbuf : libcurl().easy_strerror(code), call);
     append_os_error(handle.get(), out.error);
   }
   return out;

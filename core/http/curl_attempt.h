@@ -26,9 +26,6 @@ struct AttemptOutcome {
   bool cancelled = false;  // aborted because the run is stopping
 };
 
-// Calls curl_global_init exactly once per process (thread-safe).
-void ensure_curl_initialized();
-
 // Performs one attempt. `cancelled` is polled during the transfer.
 AttemptOutcome perform_attempt(const HttpCall &call, const std::function<bool()> &cancelled);
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "http/ca_bundle.h"
+#include "http/libcurl.h"
 
 namespace halo {
 namespace {
@@ -25,12 +26,12 @@ int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 void set_tls(CURL *h, bool insecure, const std::string &ca_file, ExtraCa &ca) {
   ca.file = &ca_file;
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, insecure ? 0L : 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, insecure ? 0L : 2L);
+  libcurl().easy_setopt(h, CURLOPT_SSL_VERIFYPEER, insecure ? 0L : 1L);
+  libcurl().easy_setopt(h, CURLOPT_SSL_VERIFYHOST, insecure ? 0L : 2L);
   if (ca_file.empty() || insecure) return;
-  curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, &ca);
-  if (curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, add_extra_ca) != CURLE_OK) {
-    curl_easy_setopt(h, CURLOPT_CAINFO, ca_file.c_str());  // non-OpenSSL libcurl
+  libcurl().easy_setopt(h, CURLOPT_SSL_CTX_DATA, &ca);
+  if (libcurl().easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, add_extra_ca) != CURLE_OK) {
+    libcurl().easy_setopt(h, CURLOPT_CAINFO, ca_file.c_str());  // non-OpenSSL libcurl
   }
 }
 
@@ -60,27 +61,27 @@ bool is_setup_failure(CURLcode code) {
 void set_mail_session(CURL *h, const std::string &url, const char *protocols, int timeout_ms,
                       bool plaintext, const std::string &username, const std::string &password) {
   constexpr int kConnectTimeoutMs = 10000;
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protocols);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min(kConnectTimeoutMs, timeout_ms)));
+  libcurl().easy_setopt(h, CURLOPT_URL, url.c_str());
+  libcurl().easy_setopt(h, CURLOPT_PROTOCOLS_STR, protocols);
+  libcurl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  libcurl().easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
+  libcurl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                        static_cast<long>(std::min(kConnectTimeoutMs, timeout_ms)));
   const size_t scheme_end = url.find("://");
   const bool implicit_tls = scheme_end != std::string::npos && scheme_end > 0 &&
                             url[scheme_end - 1] == 's';  // smtps, imaps, pop3s
   const bool starttls = !implicit_tls && !plaintext;
-  curl_easy_setopt(h, CURLOPT_USE_SSL, starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE);
+  libcurl().easy_setopt(h, CURLOPT_USE_SSL, starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE);
   if (!username.empty()) {
-    curl_easy_setopt(h, CURLOPT_USERNAME, username.c_str());
-    curl_easy_setopt(h, CURLOPT_PASSWORD, password.c_str());
+    libcurl().easy_setopt(h, CURLOPT_USERNAME, username.c_str());
+    libcurl().easy_setopt(h, CURLOPT_PASSWORD, password.c_str());
   }
 }
 
 void set_cancel_check(CURL *h, const std::function<bool()> *cancelled) {
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, cancelled);
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  libcurl().easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  libcurl().easy_setopt(h, CURLOPT_XFERINFODATA, cancelled);
+  libcurl().easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 }
 
 }  // namespace halo

@@ -1,14 +1,12 @@
 // mailbox_client.cpp -- see mailbox_client.h.
 #include "http/mailbox_client.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <memory>
 
 #include "common/secrets.h"
-#include "http/curl_attempt.h"
 #include "http/curl_tls.h"
+#include "http/libcurl.h"
 
 namespace halo {
 namespace {
@@ -39,10 +37,10 @@ bool has_scheme(const std::string &url, std::initializer_list<const char *> sche
 void set_request(CURL *h, const MailboxCall &call, Answer &answer, bool fresh) {
   set_mail_session(h, call.url, "imap,imaps,pop3,pop3s", call.timeout_ms, call.plaintext,
                    call.username, call.password);
-  curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
-  if (!call.command.empty()) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, call.command.c_str());
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, take_answer);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
+  libcurl().easy_setopt(h, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
+  if (!call.command.empty()) libcurl().easy_setopt(h, CURLOPT_CUSTOMREQUEST, call.command.c_str());
+  libcurl().easy_setopt(h, CURLOPT_WRITEFUNCTION, take_answer);
+  libcurl().easy_setopt(h, CURLOPT_WRITEDATA, &answer);
   set_cancel_check(h, answer.cancelled);
 }
 
@@ -65,16 +63,16 @@ MailboxOutcome::Kind failure_kind(CURLcode code, bool too_large) {
 // it opened a connection.
 MailboxOutcome attempt(CURL *handle, const MailboxCall &call,
                        const std::function<bool()> &cancelled, bool fresh, bool *opened) {
-  curl_easy_reset(handle);  // keeps the open connection (libcurl's connection cache)
+  libcurl().easy_reset(handle);  // keeps the open connection (libcurl's connection cache)
   Answer answer{call.max_bytes, {}, false, &cancelled};
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, errbuf);
+  libcurl().easy_setopt(handle, CURLOPT_ERRORBUFFER, errbuf);
   set_request(handle, call, answer, fresh);
   ExtraCa ca;
   set_tls(handle, call.insecure, call.ca_file, ca);
-  const CURLcode code = curl_easy_perform(handle);
+  const CURLcode code = libcurl().easy_perform(handle);
   long connects = 0;
-  curl_easy_getinfo(handle, CURLINFO_NUM_CONNECTS, &connects);
+  libcurl().easy_getinfo(handle, CURLINFO_NUM_CONNECTS, &connects);
   *opened = connects > 0;
   if (code == CURLE_OK) return {MailboxOutcome::Kind::kAnswered, std::move(answer.text)};
   std::string error = answer.too_large
@@ -82,7 +80,7 @@ MailboxOutcome attempt(CURL *handle, const MailboxCall &call,
                       : code == CURLE_SSL_CACERT_BADFILE ? ca_file_error(ca)
                       : code == CURLE_ABORTED_BY_CALLBACK
                           ? std::string("cancelled because the run is stopping")
-                          : std::string(errbuf[0] ? errbuf : curl_easy_strerror(code));
+                          : std::string(errbuf[0] ? errbuf : libcurl().easy_strerror(code));
   if (!call.password.empty()) error = mask_values(error, {call.password});
   return {failure_kind(code, answer.too_large), std::move(error)};
 }
@@ -110,7 +108,7 @@ std::string validate_mailbox_call(const MailboxCall &call) {
 MailboxConnection::MailboxConnection() = default;
 
 MailboxConnection::~MailboxConnection() {
-  if (handle_ != nullptr) curl_easy_cleanup(handle_);  // LOGOUT or QUIT, then close
+  if (handle_ != nullptr) libcurl().easy_cleanup(handle_);  // LOGOUT or QUIT, then close
 }
 
 MailboxOutcome MailboxConnection::request(const MailboxCall &call,
@@ -118,8 +116,10 @@ MailboxOutcome MailboxConnection::request(const MailboxCall &call,
   if (std::string bad = validate_mailbox_call(call); !bad.empty()) {
     return {MailboxOutcome::Kind::kFatal, "mailbox_request: " + bad};
   }
-  ensure_curl_initialized();
-  if (handle_ == nullptr) handle_ = curl_easy_init();
+  if (Status loaded = load_libcurl(); !loaded.ok()) {
+    return {MailboxOutcome::Kind::kFatal, "mailbox_request: " + loaded.message()};
+  }
+  if (handle_ == nullptr) handle_ = libcurl().easy_init();
   if (handle_ == nullptr) {
     return {MailboxOutcome::Kind::kTransient, "cannot create a libcurl handle (out of memory?)"};
   }

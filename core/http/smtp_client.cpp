@@ -1,15 +1,13 @@
 // smtp_client.cpp -- see smtp_client.h.
 #include "http/smtp_client.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cstring>
 #include <memory>
 
 #include "common/secrets.h"
-#include "http/curl_attempt.h"
 #include "http/curl_tls.h"
+#include "http/libcurl.h"
 
 namespace halo {
 namespace {
@@ -60,8 +58,6 @@ bool is_auth_reply(long code) {
   return code == 530 || code == 534 || code == 535 || code == 538;
 }
 
-using ListPtr = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
-
 // kNever: a connection of its own, closed after the message. kKeepOpen:
 // the connection of the handle's last message if libcurl finds it alive,
 // left open for the next. kFresh: a new connection, left open.
@@ -70,17 +66,17 @@ enum class Reuse { kNever, kKeepOpen, kFresh };
 void set_session(CURL *h, const SmtpCall &call, Session &s, curl_slist *recipients, Reuse reuse) {
   set_mail_session(h, call.url, "smtp,smtps", call.timeout_ms, call.plaintext, call.username,
                    call.password);
-  curl_easy_setopt(h, CURLOPT_FORBID_REUSE, reuse == Reuse::kNever ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, reuse == Reuse::kKeepOpen ? 0L : 1L);
-  curl_easy_setopt(h, CURLOPT_MAIL_FROM, ("<" + call.mail_from + ">").c_str());
-  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, recipients);
-  curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(call.data.size()));
-  curl_easy_setopt(h, CURLOPT_READFUNCTION, read_data);
-  curl_easy_setopt(h, CURLOPT_READDATA, &s);
-  curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);  // feeds on_debug the replies
-  curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
-  curl_easy_setopt(h, CURLOPT_DEBUGDATA, &s);
+  libcurl().easy_setopt(h, CURLOPT_FORBID_REUSE, reuse == Reuse::kNever ? 1L : 0L);
+  libcurl().easy_setopt(h, CURLOPT_FRESH_CONNECT, reuse == Reuse::kKeepOpen ? 0L : 1L);
+  libcurl().easy_setopt(h, CURLOPT_MAIL_FROM, ("<" + call.mail_from + ">").c_str());
+  libcurl().easy_setopt(h, CURLOPT_MAIL_RCPT, recipients);
+  libcurl().easy_setopt(h, CURLOPT_UPLOAD, 1L);
+  libcurl().easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(call.data.size()));
+  libcurl().easy_setopt(h, CURLOPT_READFUNCTION, read_data);
+  libcurl().easy_setopt(h, CURLOPT_READDATA, &s);
+  libcurl().easy_setopt(h, CURLOPT_VERBOSE, 1L);  // feeds on_debug the replies
+  libcurl().easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+  libcurl().easy_setopt(h, CURLOPT_DEBUGDATA, &s);
   set_cancel_check(h, s.cancelled);
 }
 
@@ -119,22 +115,22 @@ namespace {
 SmtpOutcome attempt(CURL *handle, const SmtpCall &call, const std::function<bool()> &cancelled,
                     Reuse reuse, bool *fresh) {
   SmtpOutcome out;
-  curl_easy_reset(handle);  // keeps the open connection (libcurl's connection cache)
+  libcurl().easy_reset(handle);  // keeps the open connection (libcurl's connection cache)
   curl_slist *list = nullptr;
   for (const std::string &r : call.recipients)
-    list = curl_slist_append(list, ("<" + r + ">").c_str());
-  ListPtr recipients(list, curl_slist_free_all);
+    list = libcurl().slist_append(list, ("<" + r + ">").c_str());
+  Slist recipients(list);
   Session s{&call, &cancelled, 0, {}};
   char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, errbuf);
+  libcurl().easy_setopt(handle, CURLOPT_ERRORBUFFER, errbuf);
   set_session(handle, call, s, recipients.get(), reuse);
   ExtraCa ca;
   set_tls(handle, call.insecure, call.ca_file, ca);
 
-  const CURLcode code = curl_easy_perform(handle);
+  const CURLcode code = libcurl().easy_perform(handle);
   long reply_code = 0, connects = 0;
-  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply_code);
-  curl_easy_getinfo(handle, CURLINFO_NUM_CONNECTS, &connects);
+  libcurl().easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply_code);
+  libcurl().easy_getinfo(handle, CURLINFO_NUM_CONNECTS, &connects);
   *fresh = connects > 0;
   out.reply_code = static_cast<int>(reply_code);
   if (code == CURLE_OK) {
@@ -146,7 +142,7 @@ SmtpOutcome attempt(CURL *handle, const SmtpCall &call, const std::function<bool
   std::string error = code == CURLE_SSL_CACERT_BADFILE ? ca_file_error(ca)
                       : code == CURLE_ABORTED_BY_CALLBACK
                           ? std::string("cancelled because the run is stopping")
-                          : std::string(errbuf[0] ? errbuf : curl_easy_strerror(code));
+                          : std::string(errbuf[0] ? errbuf : libcurl().easy_strerror(code));
   if (!s.last_reply.empty() && reply_code != 0) error += " (server: " + s.last_reply + ")";
   out.reply = call.password.empty() ? error : mask_values(error, {call.password});
   return out;
@@ -165,8 +161,8 @@ SmtpOutcome refuse(std::string why) {
 
 SmtpOutcome send_smtp(const SmtpCall &call, const std::function<bool()> &cancelled) {
   if (std::string bad = validate_smtp_call(call); !bad.empty()) return refuse(std::move(bad));
-  ensure_curl_initialized();
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), curl_easy_cleanup);
+  if (Status loaded = load_libcurl(); !loaded.ok()) return refuse(loaded.message());
+  EasyHandle handle(libcurl().easy_init());
   if (!handle) return {SmtpOutcome::Kind::kTransient, 0, kNoHandle};
   bool fresh = false;
   return attempt(handle.get(), call, cancelled, Reuse::kNever, &fresh);
@@ -175,13 +171,13 @@ SmtpOutcome send_smtp(const SmtpCall &call, const std::function<bool()> &cancell
 SmtpConnection::SmtpConnection() = default;
 
 SmtpConnection::~SmtpConnection() {
-  if (handle_ != nullptr) curl_easy_cleanup(handle_);  // QUIT, then close
+  if (handle_ != nullptr) libcurl().easy_cleanup(handle_);  // QUIT, then close
 }
 
 SmtpOutcome SmtpConnection::send(const SmtpCall &call, const std::function<bool()> &cancelled) {
   if (std::string bad = validate_smtp_call(call); !bad.empty()) return refuse(std::move(bad));
-  ensure_curl_initialized();
-  if (handle_ == nullptr) handle_ = curl_easy_init();
+  if (Status loaded = load_libcurl(); !loaded.ok()) return refuse(loaded.message());
+  if (handle_ == nullptr) handle_ = libcurl().easy_init();
   if (handle_ == nullptr) return {SmtpOutcome::Kind::kTransient, 0, kNoHandle};
   bool fresh = false;
   SmtpOutcome out = attempt(handle_, call, cancelled, Reuse::kKeepOpen, &fresh);

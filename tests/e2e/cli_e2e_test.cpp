@@ -2,7 +2,8 @@
 // command refuses unknown options and extra arguments (usage on stderr,
 // exit 2), has --help, `--summary-json -` puts the JSON on stdout,
 // -v/--log-level show plugin debug logs, and `halo plugins` accounts for
-// every file in its directories (table and --format json).
+// every file in its directories (table and --format json), and a command
+// that makes no HTTP call starts without loading libcurl.
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -64,6 +65,16 @@ TEST(Cli, UnknownOptionsAndExtraArgumentsAreUsageErrorsEverywhere) {
   }
   // Nothing was run: no store was created by any of them.
   EXPECT_FALSE(std::filesystem::exists(dir / "var/halo.db"));
+}
+
+// libcurl and the libraries it needs are loaded on the first HTTP, SMTP
+// or mailbox call, not at every start (core/http/libcurl.h). The dynamic
+// loader lists what it loads (LD_DEBUG=files, ld.so(8)).
+TEST(Cli, AStartLoadsNoLibcurl) {
+  CommandResult r = run({halo_bin(), "version"}, {{"LD_DEBUG", "files"}});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.err, "file=libsqlite3.so")) << "no loader trace: " << r.err.substr(0, 300);
+  EXPECT_FALSE(has(r.err, "file=libcurl")) << r.err;
 }
 
 TEST(Cli, EveryCommandHasHelp) {
