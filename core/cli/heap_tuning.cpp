@@ -12,6 +12,7 @@
 // html_node/Memory-Allocation-Tunables.html]
 #include "cli/heap_tuning.h"
 
+#include <limits.h>
 #include <malloc.h>
 #include <unistd.h>
 
@@ -77,6 +78,15 @@ void restart_with_huge_page_heap(int argc, char **argv) {
   const std::optional<std::string> with =
       restart_tunables(argv[1], before, std::getenv("HALO_HEAP_HUGE_PAGES"));
   if (!with || setenv("GLIBC_TUNABLES", with->c_str(), 1) != 0) return;
+  // By the binary's own path, not /proc/self/exe: a process takes its name
+  // (comm: ps, top, pkill) from the file it was started from, and an
+  // operator looks for `halo`, not `exe`.
+  char self[PATH_MAX];
+  const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (len > 0) {
+    self[len] = '\0';
+    execv(self, argv);  // returns only when it failed (the file was replaced, say)
+  }
   execv("/proc/self/exe", argv);  // returns only when it failed (no /proc)
   if (before.empty()) {
     unsetenv("GLIBC_TUNABLES");

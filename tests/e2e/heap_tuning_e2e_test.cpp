@@ -8,7 +8,8 @@
 // to load, so after any restart. /proc/PID/environ shows GLIBC_TUNABLES up
 // to its first `:` only (the dynamic loader splits the variable's text in
 // place; the process itself reads a copy), so a test checks that first
-// tunable.
+// tunable. The restarted process keeps the name `halo` (comm, which ps,
+// top and pkill show and match).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -48,6 +49,7 @@ std::string proc_file(pid_t pid, const std::string &name) {
 struct Seen {
   std::string tunables;  // "<unset>" when it has none
   bool huge_page_heap = false;
+  std::string name;  // /proc/PID/comm
 };
 
 // Whether the [heap] mapping of `smaps` carries the `hg` flag.
@@ -69,11 +71,11 @@ Seen while_loading(const std::vector<std::string> &argv, const Env &env) {
   while (proc_file(halo.pid(), "maps").find("slow-load") == std::string::npos) {
     if (std::chrono::steady_clock::now() > give_up) {
       ADD_FAILURE() << argv[1] << " did not load the slow plugin library within 20 s";
-      return {"<not seen>"};
+      return {"<not seen>", false, ""};
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  Seen seen{"<unset>", heap_advised(proc_file(halo.pid(), "smaps"))};
+  Seen seen{"<unset>", heap_advised(proc_file(halo.pid(), "smaps")), proc_file(halo.pid(), "comm")};
   std::istringstream vars(proc_file(halo.pid(), "environ"));
   halo.kill_now();
   std::string var;
@@ -103,6 +105,7 @@ TEST_F(HeapTuning, RunAndRebuildStartAgainWithTheHugePageHeap) {
         while_loading(command(name), {{"GLIBC_TUNABLES", ""}, {"HALO_HEAP_HUGE_PAGES", "1"}});
     EXPECT_EQ(seen.tunables, offered ? "glibc.malloc.hugetlb=1" : "") << name;
     EXPECT_EQ(seen.huge_page_heap, offered && kGlibcMalloc) << name;
+    EXPECT_EQ(seen.name, "halo\n") << name;
   }
 }
 
