@@ -47,13 +47,15 @@ struct Join {
 
 // Appends `j`'s link-only event to `batch`, its identifiers copied into
 // the batch's arena.
-void append_join(const Join &j, EventBatch &batch) {
+// `ids` is scratch space the caller keeps across a batch (one allocation,
+// not one per event).
+void append_join(const Join &j, EventBatch &batch, std::vector<Identifier> &ids) {
   Event like;
   like.type = HALO_EVENT_IDENTIFY;
   like.sequence = j.sequence;
   like.timestamp_ms = j.at_ms;
   like.received_at_ms = j.received_at_ms;
-  std::vector<Identifier> ids;
+  ids.clear();
   for (const auto &[type, value] : j.identifiers) {
     ids.push_back({batch.arena.copy(type), batch.arena.copy(value)});
   }
@@ -115,6 +117,7 @@ Status Pipeline::rejoin(const UnmergeDecision &decision, RejoinReport *report,
   s = begin_if_needed();
   joining_ = true;
   EventBatch batch;
+  std::vector<Identifier> ids;
   for (size_t first = 0; s.ok() && first < joins.size(); first += kJoinBatch) {
     if (options_.cancel && options_.cancel->load()) {
       return Status::Internal("interrupted; nothing of the reattach is committed");
@@ -123,7 +126,7 @@ Status Pipeline::rejoin(const UnmergeDecision &decision, RejoinReport *report,
     for (size_t k = first; k < std::min(joins.size(), first + kJoinBatch); ++k) {
       const Join &j = joins[k];
       if (j.link_only) {
-        append_join(j, batch);
+        append_join(j, batch, ids);
       } else {
         normalize_logged({j.sequence, j.received_at_ms, j.source, j.raw}, batch, summary);
       }
