@@ -71,7 +71,9 @@ void set_mail_session(CURL *h, const std::string &url, const char *protocols, in
   const bool implicit_tls = scheme_end != std::string::npos && scheme_end > 0 &&
                             url[scheme_end - 1] == 's';  // smtps, imaps, pop3s
   const bool starttls = !implicit_tls && !plaintext;
-  libcurl().easy_setopt(h, CURLOPT_USE_SSL, starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE);
+  // A long, as libcurl reads it (an enum passes as an int through `...`).
+  libcurl().easy_setopt(h, CURLOPT_USE_SSL,
+                        static_cast<long>(starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
   if (!username.empty()) {
     libcurl().easy_setopt(h, CURLOPT_USERNAME, username.c_str());
     libcurl().easy_setopt(h, CURLOPT_PASSWORD, password.c_str());

@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <mutex>
 #include <string>
@@ -12,6 +13,7 @@ namespace {
 
 Libcurl loaded;
 Status load_status = Status::Ok();
+std::atomic<bool> usable{false};  // load_libcurl() succeeded
 
 // Resolves `name` in `lib` into `fn`; false (and `missing` = name) when
 // the library lacks it.
@@ -57,12 +59,13 @@ Status load_libcurl() {
     if (load_status.ok() && loaded.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
       load_status = Status::Internal(std::string(kLibcurlSoname) + ": curl_global_init failed");
     }
+    usable = load_status.ok();
   });
   return load_status;
 }
 
 const Libcurl &libcurl() {
-  if (!load_libcurl().ok()) std::abort();  // see the invariants in libcurl.h
+  if (!usable.load(std::memory_order_acquire)) std::abort();  // see the invariants in libcurl.h
   return loaded;
 }
 
