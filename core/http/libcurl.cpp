@@ -27,8 +27,9 @@ bool resolve(void *lib, const char *name, Fn &fn, std::string &missing) {
 }  // namespace
 
 Status load_libcurl_from(const char *soname, Libcurl &out) {
-  // RTLD_LOCAL: its symbols serve only this table. Never closed: handles
-  // and libcurl's own threads (the resolver) may outlive any owner here.
+  // RTLD_LOCAL: its symbols serve only this table. A libcurl is never
+  // closed: handles and its own threads (the resolver) may outlive any
+  // owner here.
   void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
   if (lib == nullptr) {
     const char *why = dlerror();
@@ -47,6 +48,7 @@ Status load_libcurl_from(const char *soname, Libcurl &out) {
   all &= resolve(lib, "curl_slist_append", out.slist_append, missing);
   all &= resolve(lib, "curl_slist_free_all", out.slist_free_all, missing);
   if (!all) {
+    dlclose(lib);  // not libcurl: nothing of it is kept
     return Status::Invalid(std::string(soname) + " is not a usable libcurl: it has no " + missing);
   }
   return Status::Ok();
