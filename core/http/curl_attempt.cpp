@@ -9,6 +9,7 @@
 
 #include "common/secrets.h"
 #include "http/curl_tls.h"
+#include "http/kept_connections.h"
 #include "http/libcurl.h"
 #include "http/url_parts.h"
 
@@ -110,7 +111,7 @@ void set_transfer(CURL *h, const HttpCall &call, Transfer &t) {
                         static_cast<long>(std::min(call.connect_timeout_ms, call.timeout_ms)));
   libcurl().easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
   libcurl().easy_setopt(h, CURLOPT_USERAGENT, "halo/" HALO_VERSION);
-  libcurl().easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+  libcurl().easy_setopt(h, CURLOPT_FORBID_REUSE, call.keep_alive ? 0L : 1L);
   libcurl().easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
   libcurl().easy_setopt(h, CURLOPT_WRITEDATA, &t);
   libcurl().easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
@@ -143,7 +144,9 @@ AttemptOutcome perform_attempt(const HttpCall &call, const std::function<bool()>
     out.error = loaded.message();
     return out;  // not retryable: installing libcurl needs a restart
   }
-  EasyHandle handle(libcurl().easy_init());
+  const std::string kept_key = call.keep_alive ? kept_connection_key(call) : std::string();
+  EasyHandle handle =
+      call.keep_alive ? take_kept_handle(kept_key) : EasyHandle(libcurl().easy_init());
   if (!handle) {
     out.error = "cannot create a libcurl handle (out of memory?)";
     out.retryable = true;
@@ -164,6 +167,7 @@ AttemptOutcome perform_attempt(const HttpCall &call, const std::function<bool()>
     long status = 0;
     libcurl().easy_getinfo(handle.get(), CURLINFO_RESPONSE_CODE, &status);
     out.status = static_cast<int>(status);
+    if (call.keep_alive) keep_handle(kept_key, std::move(handle));
     return out;
   }
   out.body.clear();

@@ -1,8 +1,10 @@
 // curl_attempt.h -- one HTTP attempt with libcurl (no retries here).
 //
-// A fresh easy handle per attempt: no connection reuse, so a dropped
-// connection is always seen by the caller (libcurl silently re-sends on a
-// reused connection that died) and no state leaks between plugins. A
+// By default a fresh easy handle per attempt: no connection reuse, so a
+// dropped connection is always seen by the caller (libcurl silently re-sends
+// on a reused connection that died) and no state leaks between plugins. A
+// call with keep_alive borrows a handle with its open connection from the
+// pool (kept_connections.h) and puts it back after a complete response. A
 // ca_file is added to the system trust store (OpenSSL SSL_CTX callback).
 // Invariants: never throws; `error` is libcurl's text with the call's query
 // string and header values scrubbed out.

@@ -24,6 +24,9 @@ struct HttpCall {
   int max_attempts = 5;            // 1 = no retry
   bool insecure = false;           // skip TLS peer/host verification
   std::string ca_file;             // extra trusted CA bundle (PEM), or empty
+  // Reuse a kept connection to the same origin and keep this one open
+  // (kept_connections.h); only for requests safe to arrive twice.
+  bool keep_alive = false;
 };
 
 struct HttpResult {

@@ -19,5 +19,8 @@ std::string url_path(std::string_view url);
 std::string url_host(std::string_view url);
 // Lower-cased scheme, e.g. "https"; empty when the URL has none.
 std::string url_scheme(std::string_view url);
+// "HTTPS://user@H:1/a?x" -> "https://h:1": scheme and host lower-cased,
+// port as written, userinfo dropped.
+std::string url_origin(std::string_view url);
 
 }  // namespace halo

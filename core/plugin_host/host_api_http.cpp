@@ -23,6 +23,7 @@ namespace halo {
 namespace {
 
 constexpr size_t kRequestSize11 = offsetof(halo_http_request, ca_file) + sizeof(const char *);
+constexpr size_t kRequestSizeKeepAlive = offsetof(halo_http_request, keep_alive) + sizeof(int32_t);
 constexpr int kDefaultTimeoutMs = 30000;
 constexpr int kMaxAttempts = RetryPolicy::kMaxMaxAttempts;
 
@@ -57,6 +58,7 @@ std::string to_call(const halo_http_request *r, int default_attempts, HttpCall &
   call.max_attempts = r->max_attempts > 0 ? r->max_attempts : default_attempts;
   call.insecure = r->insecure != 0;
   if (r->ca_file != nullptr) call.ca_file = r->ca_file;
+  call.keep_alive = r->struct_size >= kRequestSizeKeepAlive && r->keep_alive != 0;
   return validate_http_call(call);
 }
 

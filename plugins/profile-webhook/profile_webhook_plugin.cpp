@@ -65,9 +65,12 @@ class ProfileWebhook : public halo::Destination {
   }
 
   void send(const ProfilePost &post) {
-    const halo::HttpRequest request = post_.request(
+    halo::HttpRequest request = post_.request(
         target_.url, post.body,
         webhook::signed_headers(target_.key, post.id, post.body, host().now_ms() / 1000));
+    // Receivers de-duplicate on webhook-id (Standard Webhooks): a request
+    // libcurl sends again after a kept connection died arrives harmlessly.
+    request.keep_alive = true;
     halo::HttpResponse response = host().http(request);  // throws when no answer came
     const int status = response.status();
     if (status >= 200 && status < 300) return;

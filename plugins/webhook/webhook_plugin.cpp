@@ -33,7 +33,11 @@ class WebhookDestination : public halo::MessageDestination {
     std::string body = message_body(m);
     auto headers = signed_headers(target_.key, id, body, host().now_ms() / 1000);
     headers.emplace_back("Idempotency-Key", id);
-    return {std::nullopt, post_.request(target_.url, std::move(body), std::move(headers))};
+    halo::HttpRequest request = post_.request(target_.url, std::move(body), std::move(headers));
+    // Receivers de-duplicate on webhook-id (Standard Webhooks), so a request
+    // libcurl sends again after a kept connection died arrives harmlessly.
+    request.keep_alive = true;
+    return {std::nullopt, std::move(request)};
   }
 
   WebhookTarget target_;

@@ -54,7 +54,9 @@ int main(void) {
   SIZE(halo_identity_link, 40);
   SIZE(halo_state_row, 24);
   SIZE(halo_http_header, 16);
-  SIZE(halo_http_request, 80);
+  OFFSET(halo_http_request, ca_file, 72);
+  OFFSET(halo_http_request, keep_alive, 80); /* 1.2 */
+  SIZE(halo_http_request, 88);
   OFFSET(halo_http_route, handler, 24);
   OFFSET(halo_http_route, listen, 40);
   SIZE(halo_http_route, 48);

@@ -37,15 +37,16 @@ import traceback
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-FAULT_KINDS = ("429", "500", "slow", "drop", "modify")
+FAULT_KINDS = ("429", "500", "slow", "drop", "close", "modify")
 CONTROL_PREFIX = "/__control/"
 
 
 class Request:
     """One parsed request as handlers see it."""
 
-    def __init__(self, method, target, headers, body):
+    def __init__(self, method, target, headers, body, peer=None):
         split = urllib.parse.urlsplit(target)
+        self.peer = peer  # the client's (address, port): one port per connection
         self.method = method
         self.path = split.path
         self.query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
@@ -235,6 +236,11 @@ class ControlServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # The status line and headers go out in one write and the body in
+    # another: with Nagle's algorithm on, a kept-alive client waits for its
+    # own delayed ACK (~40 ms) before the body comes. Real servers set
+    # TCP_NODELAY.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         if getattr(self._contract(), "verbose", False):
@@ -258,7 +264,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _dispatch(self):
-        req = Request(self.command, self.path, self.headers, self._read_body())
+        req = Request(self.command, self.path, self.headers, self._read_body(),
+                      self.client_address)
         server = self._contract()
         if req.path.startswith(CONTROL_PREFIX):
             return self._send(*_control(server, req))
@@ -276,6 +283,8 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             server.left()
         self._send(status, headers, body)
+        if fault and fault["kind"] == "close":
+            self.close_connection = True
 
     def _drop(self):
         # SO_LINGER 0 makes close() send RST: the client sees a reset
@@ -315,7 +324,7 @@ def _answer(server, req, fault):
             time.sleep(fault["delay_ms"] / 1000.0)
         elif kind == "modify":
             server.on_modify_fault(req, fault)
-        else:
+        elif kind != "close":
             status = int(kind)
             headers, body = server.error_response(status, req, "injected fault %s" % kind)
             headers = dict(headers)

@@ -2,6 +2,7 @@
 tests (tests/http): no API, just routes that exercise the transport.
 
   GET|POST|PUT /echo[/...]  -> 200, JSON of method, path, query, headers, body
+                               and peer_port (the client's port: one per connection)
   GET /records?n=N          -> 200, {"records": [...]} (counts N records)
   GET /status/NNN           -> that status
   GET /gzip                 -> gzip-encoded text when the client accepts gzip
@@ -22,7 +23,8 @@ def demo_factory(args):
         headers = {k: v for k, v in req.headers.items()}
         return 200, {"X-Echo-Method": req.method}, {
             "method": req.method, "path": req.path, "query": req.query,
-            "headers": headers, "body": req.body.decode("utf-8", "replace")}
+            "headers": headers, "body": req.body.decode("utf-8", "replace"),
+            "peer_port": req.peer[1] if req.peer else None}
 
     def records(req):
         n = int(req.arg("n", "3"))

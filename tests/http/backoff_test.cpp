@@ -54,5 +54,12 @@ TEST(UrlParts, QueryAndUserinfoNeverSurvive) {
   EXPECT_EQ(url_scheme("h/x"), "");
 }
 
+TEST(UrlParts, OriginIsSchemeAndAuthorityWithoutUserinfo) {
+  EXPECT_EQ(url_origin("HTTPS://u:pw@H.Example:8443/a?key=s3cret"), "https://h.example:8443");
+  EXPECT_EQ(url_origin("http://h.example?x=1"), "http://h.example");
+  EXPECT_EQ(url_origin("http://[::1]:80/"), "http://[::1]:80");
+  EXPECT_NE(url_origin("http://h:80/"), url_origin("https://h:80/"));
+}
+
 }  // namespace
 }  // namespace halo

@@ -163,7 +163,10 @@ TEST_F(WebhookE2E, EveryMessageArrivesOnceThroughFaults) {
   EXPECT_EQ(int64_t(hooks["sent"]), kCustomers - 3);
   EXPECT_EQ(int64_t(hooks["suppressed"]), 3);
   EXPECT_EQ(int64_t(hooks["dead"]), 0);
-  EXPECT_GE(int64_t(hooks["attempts"]), kCustomers - 3 + 8);  // every fault took an attempt
+  // Every status fault took an attempt; a drop did too unless it hit a kept
+  // connection, where libcurl sent the request again within the attempt.
+  EXPECT_GE(int64_t(hooks["attempts"]), kCustomers - 3 + 6);
+  EXPECT_LE(int64_t(hooks["attempts"]), kCustomers - 3 + 8);
   const int64_t p50 = hooks["latency_ms"]["p50"], p95 = hooks["latency_ms"]["p95"],
                 max = hooks["latency_ms"]["max"];
   EXPECT_GE(p50, 0);

@@ -78,8 +78,9 @@ extern "C" {
  * halo_message_delivery, message_result, smtp_send), the profiles'
  * segments (profile_segment_count/_at), delivery reports
  * (delivery_receipt, consent_record), polled delivery reports
- * (poll_receipts, halo_sent_message), and concurrent HTTP requests
- * (http_request_many). */
+ * (poll_receipts, halo_sent_message), concurrent HTTP requests
+ * (http_request_many), and kept-alive connections (keep_alive in
+ * halo_http_request). */
 
 /* 'HALO' read as a little-endian uint32; a host compares it byte for byte. */
 #define HALO_MAGIC 0x4F4C4148u
@@ -317,6 +318,17 @@ typedef struct halo_http_request {
   int32_t max_attempts; /* 0 = http.retry.max_attempts (5); 1 = no retry */
   int32_t insecure;     /* 1 = skip TLS verification (explicit opt-in only) */
   const char *ca_file;  /* extra trusted CA bundle (PEM), or NULL */
+  /* since 1.2: 1 = the connection may be kept open after the response and
+   * reused by a later keep_alive request to the same origin (scheme, host,
+   * port) with the same TLS settings, from any instance -- no new TCP and
+   * TLS handshake per request. Only for requests that are safe to arrive
+   * more than once (idempotent, or de-duplicated by the receiver with an id
+   * the request carries): when a kept connection turns out to have been
+   * closed by the server before any byte of the answer came, libcurl sends
+   * the request again on another connection within the same attempt, so
+   * the server may have received it twice. 0 (and requests of plugins built
+   * before this field) = a new connection per attempt, closed after it. */
+  int32_t keep_alive;
 } halo_http_request;
 
 /* since 1.2: one message handed to an SMTP server through the host

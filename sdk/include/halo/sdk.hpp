@@ -76,6 +76,9 @@ struct HttpRequest {
   int max_attempts = 0;   // 0 = http.retry.max_attempts (5); 1 = no retry
   bool insecure = false;  // skip TLS verification: explicit opt-in only
   std::string ca_file;    // extra trusted CA bundle (PEM)
+  // Reuse a kept-alive connection (ABI 1.2, see halo_http_request): only
+  // for requests that are safe to arrive twice.
+  bool keep_alive = false;
 };
 
 // A message for Host::smtp (ABI 1.2). Mirrors halo_smtp_request.
@@ -417,6 +420,7 @@ class Host {
       request.max_attempts = req.max_attempts;
       request.insecure = req.insecure ? 1 : 0;
       request.ca_file = req.ca_file.empty() ? nullptr : req.ca_file.c_str();
+      request.keep_alive = req.keep_alive ? 1 : 0;
     }
     CRequest(const CRequest &) = delete;
     CRequest &operator=(const CRequest &) = delete;
