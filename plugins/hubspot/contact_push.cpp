@@ -82,6 +82,7 @@ BatchVerdict ContactPush::post(const std::vector<ContactInput> &inputs,
   r.timeout_ms = static_cast<int>(options_.timeout.count());
   r.insecure = options_.insecure;
   r.ca_file = options_.ca_file;
+  r.keep_alive = true;  // an upsert by email: the same batch twice changes nothing more
   ++requests_;
   try {
     halo::HttpResponse response = host_.http(r);  // retries 429/5xx/resets itself

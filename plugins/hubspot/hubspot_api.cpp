@@ -59,6 +59,7 @@ halo::HttpRequest HubspotApi::base_request(const char *method, std::string url) 
   r.headers.emplace_back("Accept", "application/json");
   r.insecure = options_.insecure;
   r.ca_file = options_.ca_file;
+  r.keep_alive = true;  // list and search only read: safe to arrive twice
   return r;
 }
 

@@ -128,6 +128,7 @@ halo::HttpRequest SquareApi::search_request(SquareObject kind, std::string body)
   r.body = std::move(body);
   r.insecure = options_.insecure;
   r.ca_file = options_.ca_file;
+  r.keep_alive = true;  // a search only reads: safe to arrive twice
   return r;
 }
 

@@ -325,6 +325,28 @@ TEST_F(HostHttp, ManyRequestsFailOneByOne) {
   EXPECT_EQ(metric("http.transport_failures"), 2);
 }
 
+// keep_alive (ABI 1.2): honoured when struct_size covers it, so the two
+// requests share a connection (the echo names the client port); a plugin
+// built before the field (struct_size of 1.1) gets a connection per request
+// whatever the bytes past its struct hold.
+TEST_F(HostHttp, KeepAliveIsReadOnlyWhenStructSizeCoversIt) {
+  const std::string url = servers().plain.base_url() + "/echo/host-kept";
+  auto port_of = [&](halo_http_request r) {
+    halo_http_response *out = nullptr;
+    EXPECT_EQ(api_->http_request(&ctx_, &r, &out), HALO_OK) << ctx_.error;
+    std::string text(body(out));
+    api_->http_free(out);
+    const size_t at = text.find("\"peer_port\": ");
+    return at == std::string::npos ? std::string("none: ") + text : text.substr(at + 13, 6);
+  };
+  halo_http_request kept = request(url.c_str());
+  kept.keep_alive = 1;
+  EXPECT_EQ(port_of(kept), port_of(kept));
+  halo_http_request older = kept;  // keep_alive set, but beyond struct_size
+  older.struct_size = static_cast<uint32_t>(offsetof(halo_http_request, keep_alive));
+  EXPECT_NE(port_of(older), port_of(older));
+}
+
 // The SDK's Host::http_many: on this host the requests overlap (up to the
 // context's concurrency); on a host older than http_request_many (its
 // table cut short) the same call sends them one at a time. Either way
