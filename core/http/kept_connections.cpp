@@ -11,7 +11,7 @@
 namespace halo {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 // Servers close idle connections after seconds to a minute (nginx's default
 // keepalive_timeout is 75 s); a handle idle longer is closed rather than
@@ -21,7 +21,7 @@ constexpr auto kMaxIdle = std::chrono::seconds(60);
 struct KeptHandle {
   std::string key;
   EasyHandle handle;
-  Clock::time_point since;
+  SteadyClock::time_point since;
 };
 
 // Most recently returned at the front: a key's freshest connection is found
@@ -31,7 +31,7 @@ struct Pool {
   std::deque<KeptHandle> idle;
 
   // Moves the handles idle too long (or beyond the count) into `closing`.
-  void prune(Clock::time_point now, std::deque<KeptHandle> &closing) {
+  void prune(SteadyClock::time_point now, std::deque<KeptHandle> &closing) {
     while (!idle.empty() && (idle.size() > kMaxKeptHandles || now - idle.back().since > kMaxIdle)) {
       closing.push_back(std::move(idle.back()));
       idle.pop_back();
@@ -39,8 +39,8 @@ struct Pool {
   }
 };
 
-// Never destroyed: handles are closed through libcurl, which is never
-// unloaded, and attempts may still run on detached threads at exit.
+// Never destroyed: at exit another thread may still be taking or returning
+// a handle, and the sockets close with the process anyway.
 Pool &pool() {
   static Pool *p = new Pool;
   return *p;
@@ -60,7 +60,7 @@ EasyHandle take_kept_handle(const std::string &key) {
   {
     Pool &p = pool();
     std::lock_guard<std::mutex> lock(p.mutex);
-    p.prune(Clock::now(), closing);
+    p.prune(SteadyClock::now(), closing);
     for (auto it = p.idle.begin(); it != p.idle.end(); ++it) {
       if (it->key != key) continue;
       EasyHandle handle = std::move(it->handle);
@@ -77,7 +77,7 @@ void keep_handle(const std::string &key, EasyHandle handle) {
   std::deque<KeptHandle> closing;  // closed outside the lock
   Pool &p = pool();
   std::lock_guard<std::mutex> lock(p.mutex);
-  const Clock::time_point now = Clock::now();
+  const SteadyClock::time_point now = SteadyClock::now();
   p.idle.push_front({key, std::move(handle), now});
   p.prune(now, closing);
 }
