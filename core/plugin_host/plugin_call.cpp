@@ -20,7 +20,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
+#include <string_view>
 
 namespace halo {
 
@@ -95,9 +97,15 @@ int my_slot() {
   return -1;
 }
 
-void copy_what(Slot &s, const std::string &what) {
-  const size_t n = std::min(what.size(), kWhatSize - 1);
-  for (size_t i = 0; i < n; ++i) s.what[i].store(what[i], std::memory_order_relaxed);
+// The parts one after another into the slot's `what`, cut to fit and
+// terminated.
+void copy_what(Slot &s, std::initializer_list<std::string_view> parts) {
+  size_t n = 0;
+  for (std::string_view part : parts) {
+    for (size_t i = 0; i < part.size() && n < kWhatSize - 1; ++i, ++n) {
+      s.what[n].store(part[i], std::memory_order_relaxed);
+    }
+  }
   s.what[n].store('\0', std::memory_order_relaxed);
 }
 
@@ -159,7 +167,10 @@ void on_crash(int sig) {
 
 }  // namespace
 
-PluginCallScope::PluginCallScope(const std::string &what) : slot_(my_slot()), outer_started_ms_(0) {
+PluginCallScope::PluginCallScope(std::string_view what) : PluginCallScope(what, {}) {}
+
+PluginCallScope::PluginCallScope(std::string_view label, std::string_view operation)
+    : slot_(my_slot()), outer_started_ms_(0) {
   if (slot_ < 0) return;
   Slot &s = g_slots[slot_];
   outer_started_ms_ = s.started_ms.load(std::memory_order_relaxed);
@@ -169,7 +180,11 @@ PluginCallScope::PluginCallScope(const std::string &what) : slot_(my_slot()), ou
     outer_what_ = outer;
   }
   s.started_ms.store(0, std::memory_order_relaxed);
-  copy_what(s, what);
+  if (operation.empty()) {
+    copy_what(s, {label});
+  } else {
+    copy_what(s, {label, ": ", operation});
+  }
   s.started_ms.store(steady_ms(), std::memory_order_release);
 }
 
@@ -178,7 +193,7 @@ PluginCallScope::~PluginCallScope() {
   Slot &s = g_slots[slot_];
   s.started_ms.store(0, std::memory_order_relaxed);
   if (outer_started_ms_ == 0) return;
-  copy_what(s, outer_what_);
+  copy_what(s, {outer_what_});
   s.started_ms.store(outer_started_ms_, std::memory_order_release);
 }
 

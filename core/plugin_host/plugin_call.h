@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace halo {
@@ -29,8 +30,12 @@ namespace halo {
 class PluginCallScope {
  public:
   // `what` is copied (truncated to a fixed buffer), e.g.
-  // "source 'web' (file-jsonl): next_batch".
-  explicit PluginCallScope(const std::string &what);
+  // "plugin library /x.so: loading".
+  explicit PluginCallScope(std::string_view what);
+  // "<label>: <operation>", e.g. "source 'web' (file-jsonl): next_batch",
+  // copied without building the string: feature builders are entered once
+  // per profile they emit.
+  PluginCallScope(std::string_view label, std::string_view operation);
   ~PluginCallScope();
   PluginCallScope(const PluginCallScope &) = delete;
   PluginCallScope &operator=(const PluginCallScope &) = delete;

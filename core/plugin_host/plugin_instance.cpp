@@ -54,7 +54,7 @@ PluginInstance::~PluginInstance() {
 }
 
 PluginCallScope PluginInstance::enter(const char *operation) const {
-  return PluginCallScope(ctx_.label + ": " + operation);
+  return PluginCallScope(ctx_.label, operation);
 }
 
 Status PluginInstance::init(const PluginUse &use, const void *copy) {

@@ -37,4 +37,8 @@ constexpr int64_t saturating_sub(int64_t a, int64_t b) {
 // "2024-06-30T12:00:00.000Z": UTC, milliseconds, proleptic Gregorian.
 std::string format_iso8601(int64_t epoch_ms);
 
+// "2024-06-30": the year in at least four digits, a negative one after a
+// '-' in at least three (printf's "%04lld"); month and day in two.
+std::string format_date(int64_t year, unsigned month, unsigned day);
+
 }  // namespace halo::plugins

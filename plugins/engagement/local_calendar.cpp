@@ -7,7 +7,6 @@
 #include <unicode/uclean.h>
 
 #include <cctype>
-#include <cstdio>
 #include <stdexcept>
 
 #include "common/time_text.h"
@@ -35,12 +34,6 @@ bool same_letters(std::string_view a, std::string_view lower) {
     if (std::tolower(static_cast<unsigned char>(a[i])) != lower[i]) return false;
   }
   return true;
-}
-
-std::string ymd(int year, int month, int day) {
-  char out[32];
-  std::snprintf(out, sizeof out, "%04d-%02d-%02d", year, month, day);
-  return out;
 }
 
 }  // namespace
@@ -101,7 +94,7 @@ std::string DateFormat::format(int32_t day) const {
             date = c.get(UCAL_DATE, status);
   // Every int32 day is inside ICU's range; a failure would be a bug.
   if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU: ") + u_errorName(status));
-  return ymd(year, month, date);
+  return plugins::format_date(year, static_cast<unsigned>(month), static_cast<unsigned>(date));
 }
 
 }  // namespace halo::engagement
