@@ -6,16 +6,11 @@
 #include <cctype>
 #include <mutex>
 
+#include "common/ascii.h"
 #include "common/json_writer.h"
 
 namespace halo {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // RFC 4648 section 4 (standard) or section 5 (URL-safe), without padding:
 // the padded form starts with the unpadded one, so masking that covers both.
@@ -154,7 +149,7 @@ std::vector<std::string_view> oauth_values(std::string_view params) {
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }
-    const std::string n = lower(name);
+    const std::string n = ascii_lower(name);
     if (!is_public_oauth_parameter(n) && (n.rfind("oauth_", 0) == 0 || is_credential_name(n))) {
       out.push_back(value);
     }
@@ -172,7 +167,7 @@ void replace_all(std::string &text, std::string_view form) {
 }  // namespace
 
 bool is_credential_name(std::string_view name) {
-  const std::string n = lower(name);
+  const std::string n = ascii_lower(name);
   if (n == "authorization" || n == "proxy-authorization" || n == "cookie") return true;
   for (const char *word : {"key", "token", "secret", "auth", "signature", "password", "session"}) {
     if (n.find(word) != std::string::npos) return true;
@@ -254,7 +249,7 @@ void SecretRegistry::add_header(std::string_view name, std::string_view value) {
   add_forms(value, false);
   const size_t space = value.find(' ');
   if (space == std::string_view::npos) return;
-  const std::string scheme = lower(value.substr(0, space));
+  const std::string scheme = ascii_lower(value.substr(0, space));
   const std::string_view credentials = trim(value.substr(space + 1));
   add_forms(credentials, false);
   if (scheme == "basic") {
@@ -284,7 +279,7 @@ void SecretRegistry::add_url_query(std::string_view url) {
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     const size_t eq = part.find('=');
     if (eq == std::string_view::npos) continue;
-    const std::string name = lower(percent_decode(part.substr(0, eq)));
+    const std::string name = ascii_lower(percent_decode(part.substr(0, eq)));
     if (is_public_oauth_parameter(name)) continue;
     if (!is_credential_name(name) && name.rfind("oauth_", 0) != 0) continue;
     add_forms(part.substr(eq + 1), false);

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "common/ascii.h"
 #include "common/utf8.h"
 #include "config/env_substitution.h"
 
@@ -57,8 +58,7 @@ std::optional<double> parse_strict_float(const std::string &text) {
 }
 
 std::optional<bool> parse_strict_bool(const std::string &text) {
-  std::string t;
-  for (char c : text) t += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string t = ascii_lower(text);
   if (t == "true" || t == "yes" || t == "on") return true;
   if (t == "false" || t == "no" || t == "off") return false;
   return std::nullopt;

@@ -2,18 +2,12 @@
 #include "config/suggest.h"
 
 #include <algorithm>
-#include <cctype>
 
+#include "common/ascii.h"
 #include "common/edit_distance.h"
 
 namespace halo {
 namespace {
-
-std::string lower(const std::string &s) {
-  std::string out = s;
-  for (char &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool is_prefix_match(const std::string &a, const std::string &b) {
   const std::string &shorter = a.size() <= b.size() ? a : b;
@@ -32,11 +26,11 @@ size_t edit_distance(const std::string &a, const std::string &b) {
 }
 
 std::string suggest(const std::string &word, const std::vector<std::string> &candidates) {
-  const std::string w = lower(word);
+  const std::string w = ascii_lower(word);
   std::string best;
   size_t best_distance = max_distance_for(w) + 1;
   for (const std::string &candidate : candidates) {
-    const std::string c = lower(candidate);
+    const std::string c = ascii_lower(candidate);
     if (c == w) return candidate;  // differs only in case
     // The edit distance is at least the length gap: past the allowed
     // distance only a prefix match counts, and a megabyte-long key costs no

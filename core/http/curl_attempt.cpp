@@ -2,11 +2,11 @@
 #include "http/curl_attempt.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <memory>
 #include <vector>
 
+#include "common/ascii.h"
 #include "common/secrets.h"
 #include "http/curl_tls.h"
 #include "http/kept_connections.h"
@@ -21,12 +21,6 @@ struct Transfer {
   const std::function<bool()> *cancelled;
   bool too_large = false;
 };
-
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (char &c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
 
 size_t on_body(char *data, size_t size, size_t n, void *user) {
   auto *t = static_cast<Transfer *>(user);
@@ -52,7 +46,7 @@ size_t on_header(char *data, size_t size, size_t n, void *user) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
     value.remove_suffix(1);
-  t->out->headers.emplace_back(lower(line.substr(0, colon)), std::string(value));
+  t->out->headers.emplace_back(ascii_lower(line.substr(0, colon)), std::string(value));
   return line.size();
 }
 

@@ -3,7 +3,7 @@
 // at the right characters.
 #include "http/url_parts.h"
 
-#include <cctype>
+#include "common/ascii.h"
 
 namespace halo {
 namespace {
@@ -17,12 +17,6 @@ size_t authority_begin(std::string_view url) {
 size_t authority_end(std::string_view url, size_t begin) {
   size_t e = url.find_first_of("/?#", begin);
   return e == std::string_view::npos ? url.size() : e;
-}
-
-std::string lower_ascii(std::string_view text) {
-  std::string s(text);
-  for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 }  // namespace
@@ -57,7 +51,7 @@ std::string url_host(std::string_view url) {
 std::string url_scheme(std::string_view url) {
   size_t p = url.find("://");
   if (p == std::string_view::npos) return {};
-  return lower_ascii(url.substr(0, p));
+  return ascii_lower(url.substr(0, p));
 }
 
 std::string url_origin(std::string_view url) {
@@ -65,7 +59,7 @@ std::string url_origin(std::string_view url) {
   std::string_view auth = url.substr(a, authority_end(url, a) - a);
   size_t at = auth.rfind('@');
   if (at != std::string_view::npos) auth.remove_prefix(at + 1);
-  return url_scheme(url) + "://" + lower_ascii(auth);
+  return url_scheme(url) + "://" + ascii_lower(auth);
 }
 
 }  // namespace halo
