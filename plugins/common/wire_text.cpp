@@ -1,7 +1,6 @@
 // wire_text.cpp -- URL encoding and RFC 3339 conversion (see wire_text.h).
 #include "common/wire_text.h"
 
-#include <cstdio>
 #include <ctime>
 
 namespace halo::plugins {
@@ -166,18 +165,6 @@ std::optional<int64_t> parse_rfc3339_ms(std::string_view s) {
   tm.tm_sec = second;
   int64_t seconds = static_cast<int64_t>(timegm(&tm)) - int64_t{offset_minutes} * 60;
   return seconds * 1000 + ms;
-}
-
-std::string format_rfc3339_ms(int64_t ms) {
-  int64_t seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
-  int millis = static_cast<int>(ms - seconds * 1000);
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
-  return buf;
 }
 
 bool is_bare_address(std::string_view a) {

@@ -5,8 +5,8 @@
 // Invariants: url_encode leaves only RFC 3986 unreserved bytes unescaped;
 // parse_rfc3339_ms accepts "YYYY-MM-DDTHH:MM:SS[.fff...][Z|+hh:mm|-hh:mm]"
 // and nothing else (no local times: an API timestamp without a zone is a
-// bug we want to see); format_rfc3339_ms always writes UTC with
-// milliseconds, so format(parse(x)) round-trips to the millisecond.
+// bug we want to see); format_iso8601 (time_text.h) writes its UTC form
+// with milliseconds, so format(parse(x)) round-trips to the millisecond.
 #pragma once
 
 #include <cstdint>
@@ -38,8 +38,6 @@ using FormFields = std::vector<std::pair<std::string, std::string>>;
 std::optional<FormFields> parse_form(std::string_view body, size_t max_fields = 256);
 
 std::optional<int64_t> parse_rfc3339_ms(std::string_view text);
-
-std::string format_rfc3339_ms(int64_t ms);
 
 // An email address as SMTP envelopes and mail APIs take it: local@domain,
 // at most 320 bytes, with no spaces, control bytes, quotes, commas or

@@ -2,6 +2,7 @@
 // contact_sync.h for the invariants).
 #include "contact_sync.h"
 
+#include "common/time_text.h"
 #include "common/wire_text.h"
 
 #include <algorithm>
@@ -98,14 +99,13 @@ void ContactSync::promote_scan_max() {
 void ContactSync::restart_search_at_scan_max() {
   if (cur_.scan_max_ms <= cur_.watermark_ms) {
     throw halo::Error("hubspot: more than " + std::to_string(kSearchResultCap) +
-                          " contacts share lastmodifieddate " +
-                          format_rfc3339_ms(cur_.watermark_ms) +
+                          " contacts share lastmodifieddate " + format_iso8601(cur_.watermark_ms) +
                           "; the search API cannot page past them (lower the load or import "
                           "with a full listing by resetting this source's checkpoint)",
                       HALO_FATAL);
   }
   host_.info("hubspot: search reached the " + std::to_string(kSearchResultCap) +
-             "-result cap; restarting at lastmodifieddate " + format_rfc3339_ms(cur_.scan_max_ms));
+             "-result cap; restarting at lastmodifieddate " + format_iso8601(cur_.scan_max_ms));
   promote_scan_max();
   cur_.after.clear();
   cur_.query_offset = 0;

@@ -1,6 +1,7 @@
 // square_api.cpp -- Square requests and response checks (see square_api.h).
 #include "square_api.h"
 
+#include "common/time_text.h"
 #include "common/wire_text.h"
 
 #include "common/json_text.h"
@@ -29,8 +30,8 @@ std::string first_error(std::string_view body) {
 // ,"updated_at":{"start_at":"...","end_at":"..."} body of a time window.
 std::string window(int64_t start_ms, int64_t end_ms) {
   std::string out = "{";
-  if (start_ms > 0) out += "\"start_at\":\"" + format_rfc3339_ms(start_ms) + "\",";
-  out += "\"end_at\":\"" + format_rfc3339_ms(end_ms) + "\"}";
+  if (start_ms > 0) out += "\"start_at\":\"" + format_iso8601(start_ms) + "\",";
+  out += "\"end_at\":\"" + format_iso8601(end_ms) + "\"}";
   return out;
 }
 

@@ -1,6 +1,7 @@
 // hubspot_unit_test.cpp -- unit tests of the hubspot source's pure parts:
 // contact -> identify mapping, page decoding, cursor codec, request
 // building and the RFC 3339/URL helpers.
+#include "common/time_text.h"
 #include "common/wire_text.h"
 #include "hubspot_api.h"
 #include "hubspot_cursor.h"
@@ -164,7 +165,7 @@ TEST(WireText, Rfc3339RoundTripAndRejects) {
   EXPECT_EQ(*parse_rfc3339_ms("2026-01-02T03:04:05.678Z"), 1767323045678);
   EXPECT_EQ(*parse_rfc3339_ms("2026-01-02T06:34:05.678+03:30"), 1767323045678);
   EXPECT_EQ(*parse_rfc3339_ms("2026-01-02T03:04:05.6789123Z"), 1767323045678);
-  EXPECT_EQ(format_rfc3339_ms(1767323045678), "2026-01-02T03:04:05.678Z");
+  EXPECT_EQ(format_iso8601(1767323045678), "2026-01-02T03:04:05.678Z");
   EXPECT_FALSE(parse_rfc3339_ms("2026-01-02 03:04:05"));  // no zone
   EXPECT_FALSE(parse_rfc3339_ms("2026-13-02T03:04:05Z"));
   EXPECT_FALSE(parse_rfc3339_ms("1767323045678"));
